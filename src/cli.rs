@@ -1,0 +1,370 @@
+//! The command line: `pail presign` and `pail presign-post`, in the style of
+//! `aws s3 presign`. Raw arguments are parsed into the library's validated types here; errors
+//! end the process with one line on stderr.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Local};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::connection::{ConnectError, ConnectOptions, Connection};
+use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
+use crate::share::{
+    ContentTypeRule, Endpoint, Expiry, ExpiryError, GetOptions, KeyRule, PostRequest, PutOptions,
+    Scheme, ShareError, expiry::parse_datetime, form_output,
+};
+use crate::units::human_size;
+
+/// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
+/// only sets a minimum size.
+const MAX_SINGLE_UPLOAD: u64 = 5_000_000_000;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pail",
+    version,
+    about = "An S3 explorer built around sharing: pre-signed links and upload forms",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a pre-signed URL that downloads (GET) or uploads (PUT) one object.
+    Presign(PresignArgs),
+    /// Print a pre-signed POST form that lets a browser or curl upload files.
+    PresignPost(PresignPostArgs),
+}
+
+/// Where and as whom to connect.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// A profile from ~/.aws/config or ~/.aws/credentials.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The region to sign for (default: the bucket's own region, found by asking S3).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// An S3-compatible server (MinIO, R2, …) instead of AWS.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY.
+    #[arg(long)]
+    pub path_style: bool,
+}
+
+/// When the link stops working.
+#[derive(Debug, Args)]
+pub struct ExpiryArgs {
+    /// Lifetime in seconds, 1 to 604800 (7 days) [default: 3600].
+    #[arg(long, value_name = "SECONDS", conflicts_with = "expires_at")]
+    pub expires_in: Option<u64>,
+    /// Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM".
+    #[arg(long, value_name = "DATETIME")]
+    pub expires_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum MethodArg {
+    Get,
+    Put,
+}
+
+#[derive(Debug, Args)]
+pub struct PresignArgs {
+    /// The object, as s3://BUCKET/KEY.
+    #[arg(value_name = "S3_URI")]
+    pub uri: String,
+    #[command(flatten)]
+    pub expiry: ExpiryArgs,
+    /// GET downloads the object; PUT uploads to its key.
+    #[arg(long, value_enum, default_value = "GET", ignore_case = true)]
+    pub method: MethodArg,
+    /// Make an http:// link (the link then travels in clear text).
+    #[arg(long)]
+    pub http: bool,
+    /// GET: the Content-Disposition S3 answers with, e.g. 'attachment; filename="a.pdf"'.
+    #[arg(long, value_name = "VALUE")]
+    pub content_disposition: Option<String>,
+    /// GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send.
+    #[arg(long, value_name = "VALUE")]
+    pub content_type: Option<String>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// {"url": …, "fields": {…}} as boto3 returns it.
+    Json,
+    /// A curl command with a <FILE> placeholder.
+    Curl,
+    /// A standalone HTML upload page.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct PresignPostArgs {
+    /// The key uploads go to, as s3://BUCKET/KEY (a prefix with --key-prefix).
+    #[arg(value_name = "S3_URI")]
+    pub uri: String,
+    /// Accept any key starting with KEY; the uploaded file's name completes it.
+    #[arg(long)]
+    pub key_prefix: bool,
+    /// Largest accepted file, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+    /// Smallest accepted file, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub min_size: Option<u64>,
+    /// Required content type; a value ending in '/' or '/*' (image/) accepts any subtype.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    #[command(flatten)]
+    pub expiry: ExpiryArgs,
+    /// Make the form post to an http:// URL.
+    #[arg(long)]
+    pub http: bool,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// Everything that can stop a command. Each message is one line and names the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Expiry(#[from] ExpiryError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("could not start: {0}")]
+    Runtime(String),
+}
+
+/// Parses the process's arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // clap's own report is several lines; the first names the problem.
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!("pail: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            // --help and --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pail: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    match cli.command {
+        Some(Command::Presign(args)) => runtime.block_on(presign(args)),
+        Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
+        None => Err(CliError::Usage(
+            "the window is not available yet; use `pail presign` or `pail presign-post` (see pail --help)"
+                .into(),
+        )),
+    }
+}
+
+impl ExpiryArgs {
+    fn expiry(&self) -> Result<Expiry, CliError> {
+        Ok(match (&self.expires_in, &self.expires_at) {
+            (_, Some(at)) => Expiry::At(parse_datetime(at, &Local)?),
+            (Some(secs), None) => Expiry::In(Duration::from_secs(*secs)),
+            (None, None) => Expiry::default(),
+        })
+    }
+}
+
+impl ConnectionArgs {
+    fn options(&self) -> Result<ConnectOptions, CliError> {
+        let endpoint = self
+            .endpoint_url
+            .as_deref()
+            .map(Endpoint::custom)
+            .transpose()?;
+        Ok(ConnectOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint,
+            path_style: self.path_style,
+        })
+    }
+}
+
+fn scheme(http: bool) -> Option<Scheme> {
+    http.then_some(Scheme::Http)
+}
+
+fn warn(message: &str) {
+    eprintln!("pail: warning: {message}");
+}
+
+fn local_time(t: SystemTime) -> String {
+    DateTime::<Local>::from(t)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+/// Tells the person when temporary credentials end a link early.
+fn warn_if_credentials_end_first(effective: &crate::share::EffectiveExpiry) {
+    if effective.limited_by_credentials {
+        warn(&format!(
+            "the credentials that signed this expire at {}: it stops working then",
+            local_time(effective.at)
+        ));
+    }
+}
+
+async fn presign(args: PresignArgs) -> Result<(), CliError> {
+    let uri: S3Uri = args.uri.parse()?;
+    let expiry = args.expiry.expiry()?;
+    // Check the expiry before any network traffic, so a typo fails at once.
+    expiry.resolve(SystemTime::now())?;
+    if args.method == MethodArg::Put && args.content_disposition.is_some() {
+        return Err(CliError::Usage(
+            "--content-disposition applies to GET links only".into(),
+        ));
+    }
+    let connection = Connection::from_aws_config(args.connection.options()?).await?;
+    let bucket_signer = connection.signer_for(&uri.bucket).await?;
+    if let Some(warning) = &bucket_signer.warning {
+        warn(warning);
+    }
+    let signer = bucket_signer.signer;
+    let now = SystemTime::now();
+    let link = match args.method {
+        MethodArg::Get => {
+            let options = GetOptions {
+                content_disposition: args.content_disposition,
+                content_type: args.content_type,
+                scheme: scheme(args.http),
+            };
+            signer
+                .presign_get(&uri.bucket, &uri.key, &options, expiry, now)
+                .await?
+        }
+        MethodArg::Put => {
+            let options = PutOptions {
+                content_type: args.content_type,
+                scheme: scheme(args.http),
+            };
+            signer
+                .presign_put(&uri.bucket, &uri.key, &options, expiry, now)
+                .await?
+        }
+    };
+    print_stdout(&format!("{}\n", link.url));
+    for (name, value) in &link.headers {
+        eprintln!("pail: note: the request must send the header `{name}: {value}`");
+    }
+    warn_if_credentials_end_first(&link.effective_expiry);
+    Ok(())
+}
+
+async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
+    let target: S3Prefix = args.uri.parse()?;
+    let key = if args.key_prefix {
+        KeyRule::Prefix(target.prefix.clone())
+    } else if target.prefix.is_empty() {
+        return Err(NameError::EmptyKey(args.uri.clone()).into());
+    } else {
+        KeyRule::Exact(ObjectKey::new(target.prefix.clone())?)
+    };
+    let expiry = args.expiry.expiry()?;
+    expiry.resolve(SystemTime::now())?;
+    let content_length = match (args.min_size, args.max_size) {
+        (None, None) => None,
+        (min, max) => Some((min.unwrap_or(0), max.unwrap_or(MAX_SINGLE_UPLOAD))),
+    };
+    let content_type =
+        args.content_type
+            .as_deref()
+            .map(|ct| match ct.strip_suffix('*').unwrap_or(ct) {
+                prefix if prefix.ends_with('/') => ContentTypeRule::Prefix(prefix.to_owned()),
+                _ => ContentTypeRule::Exact(ct.to_owned()),
+            });
+    let request = PostRequest {
+        content_length,
+        content_type,
+        // 201 makes S3 answer with a short XML document naming the object, so whoever
+        // uploads sees that it worked (the default, 204, answers with nothing).
+        success_action_status: Some(201),
+        expiry,
+        scheme: scheme(args.http),
+        ..PostRequest::new(target.bucket.clone(), key)
+    };
+
+    let connection = Connection::from_aws_config(args.connection.options()?).await?;
+    let bucket_signer = connection.signer_for(&target.bucket).await?;
+    if let Some(warning) = &bucket_signer.warning {
+        warn(warning);
+    }
+    let form = bucket_signer
+        .signer
+        .presign_post(&request, SystemTime::now())
+        .await?;
+    let text = match args.format {
+        FormatArg::Json => format!("{}\n", form_output::json(&form)),
+        FormatArg::Curl => form_output::curl_command(&form),
+        FormatArg::Html => {
+            let mut description = match &request.key {
+                KeyRule::Exact(key) => format!("Uploads to s3://{}/{key}", target.bucket),
+                KeyRule::Prefix(prefix) => format!("Uploads into s3://{}/{prefix}", target.bucket),
+            };
+            if let Some((min, max)) = request.content_length {
+                description.push_str(&format!(
+                    " · files of {} to {}",
+                    human_size(min),
+                    human_size(max)
+                ));
+            }
+            description.push_str(&format!(
+                " · until {}",
+                local_time(form.effective_expiry.at)
+            ));
+            let title = format!("Upload to {}", target.bucket);
+            form_output::html_page(&form, &title, &description)
+        }
+    };
+    print_stdout(&text);
+    warn_if_credentials_end_first(&form.effective_expiry);
+    Ok(())
+}
+
+/// Writes to stdout without panicking when the reader has gone (`pail … | head`).
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

@@ -1,0 +1,10 @@
+//! Pail: an S3 explorer built around sharing. This library holds everything the `pail` binary
+//! does, so tests and other programs can use it: validated S3 names ([`model`]), connections
+//! from the AWS configuration ([`connection`]), pre-signed links and upload forms ([`share`]),
+//! and the command line ([`cli`]).
+
+pub mod cli;
+pub mod connection;
+pub mod model;
+pub mod share;
+pub mod units;

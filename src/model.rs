@@ -1,0 +1,250 @@
+//! Validated names: bucket names, object keys and `s3://` URIs.
+//!
+//! Raw strings from the command line or the window are parsed here once; the rest of Pail works
+//! with these types and never re-checks them.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a bucket name, key or `s3://` URI was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("`{0}` is not an S3 URI: expected s3://BUCKET/KEY")]
+    NotS3Uri(String),
+    #[error("`{0}` names no object: the key after the bucket is empty")]
+    EmptyKey(String),
+    #[error("bucket name `{name}` is invalid: {reason}")]
+    InvalidBucket { name: String, reason: &'static str },
+    #[error("object key is invalid: {0}")]
+    InvalidKey(&'static str),
+}
+
+/// A bucket name as S3 accepts it: 3–63 characters of letters, digits, `.`, `-` and `_`.
+///
+/// Upper case and `_` are allowed because legacy us-east-1 buckets and some S3-compatible
+/// servers use them; S3 itself answers for anything stricter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BucketName(String);
+
+impl BucketName {
+    pub fn new(name: impl Into<String>) -> Result<Self, NameError> {
+        let name = name.into();
+        let reason = if name.len() < 3 || name.len() > 63 {
+            Some("it must be 3 to 63 characters long")
+        } else if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        {
+            Some("only letters, digits, '.', '-' and '_' are allowed")
+        } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            Some("it must begin and end with a letter or digit")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(NameError::InvalidBucket { name, reason }),
+            None => Ok(Self(name)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the name can be the first label of an HTTPS host name (`BUCKET.s3.amazonaws.com`)
+    /// under S3's wildcard certificate: dots would create extra labels the certificate does not
+    /// cover, so such buckets are addressed path-style over HTTPS.
+    pub fn is_tls_host_label(&self) -> bool {
+        !self.0.contains('.') && !self.0.contains('_') && self.0 == self.0.to_ascii_lowercase()
+    }
+}
+
+impl fmt::Display for BucketName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An object key: any non-empty UTF-8 string of at most 1024 bytes.
+///
+/// Spaces, `+`, `%`, `?`, `#`, unicode and `/` are ordinary characters in a key; they are
+/// encoded only when a URL is built.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey(String);
+
+impl ObjectKey {
+    pub const MAX_LEN: usize = 1024;
+
+    pub fn new(key: impl Into<String>) -> Result<Self, NameError> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(NameError::InvalidKey("it is empty"));
+        }
+        if key.len() > Self::MAX_LEN {
+            return Err(NameError::InvalidKey("it is longer than 1024 bytes"));
+        }
+        Ok(Self(key))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last path segment: what a person calls the file's name.
+    pub fn file_name(&self) -> &str {
+        let trimmed = self.0.trim_end_matches('/');
+        match trimmed.rsplit_once('/') {
+            Some((_, name)) if !name.is_empty() => name,
+            _ if trimmed.is_empty() => &self.0,
+            _ => trimmed,
+        }
+    }
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `s3://BUCKET/KEY`: one object (or, for upload forms, a key prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Uri {
+    pub bucket: BucketName,
+    pub key: ObjectKey,
+}
+
+impl FromStr for S3Uri {
+    type Err = NameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let S3Prefix { bucket, prefix } = s.parse()?;
+        if prefix.is_empty() {
+            return Err(NameError::EmptyKey(s.to_owned()));
+        }
+        Ok(Self {
+            bucket,
+            key: ObjectKey::new(prefix)?,
+        })
+    }
+}
+
+/// `s3://BUCKET/PREFIX`, where the prefix may be empty (the whole bucket): a folder, or the
+/// keys an upload form accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Prefix {
+    pub bucket: BucketName,
+    pub prefix: String,
+}
+
+impl FromStr for S3Prefix {
+    type Err = NameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let rest = s
+            .strip_prefix("s3://")
+            .ok_or_else(|| NameError::NotS3Uri(s.to_owned()))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(NameError::NotS3Uri(s.to_owned()));
+        }
+        if prefix.len() > ObjectKey::MAX_LEN {
+            return Err(NameError::InvalidKey("it is longer than 1024 bytes"));
+        }
+        Ok(Self {
+            bucket: BucketName::new(bucket)?,
+            prefix: prefix.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for S3Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_uri_and_keeps_key_verbatim() {
+        let uri: S3Uri = "s3://my-bucket/a b/c+d/%20/?#&=/ünï 🎉.txt"
+            .parse()
+            .unwrap();
+        assert_eq!(uri.bucket.as_str(), "my-bucket");
+        assert_eq!(uri.key.as_str(), "a b/c+d/%20/?#&=/ünï 🎉.txt");
+        assert_eq!(uri.key.file_name(), "ünï 🎉.txt");
+        assert_eq!(
+            uri.to_string(),
+            "s3://my-bucket/a b/c+d/%20/?#&=/ünï 🎉.txt"
+        );
+    }
+
+    #[test]
+    fn keeps_leading_and_doubled_slashes_in_key() {
+        let uri: S3Uri = "s3://bucket//a//b".parse().unwrap();
+        assert_eq!(uri.key.as_str(), "/a//b");
+    }
+
+    #[test]
+    fn refuses_non_s3_uris() {
+        for bad in [
+            "https://bucket/key",
+            "bucket/key",
+            "s3:/bucket/key",
+            "s3:///key",
+            "",
+        ] {
+            let err = bad.parse::<S3Uri>().unwrap_err();
+            assert!(matches!(err, NameError::NotS3Uri(_)), "{bad}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_empty_keys() {
+        for bad in ["s3://bucket", "s3://bucket/"] {
+            let err = bad.parse::<S3Uri>().unwrap_err();
+            assert!(matches!(err, NameError::EmptyKey(_)), "{bad}: {err:?}");
+            assert!(err.to_string().contains("key"), "{err}");
+        }
+    }
+
+    #[test]
+    fn prefixes_may_be_empty() {
+        let p: S3Prefix = "s3://bucket".parse().unwrap();
+        assert_eq!((p.bucket.as_str(), p.prefix.as_str()), ("bucket", ""));
+        let p: S3Prefix = "s3://bucket/incoming/".parse().unwrap();
+        assert_eq!(p.prefix, "incoming/");
+        assert!("bucket/x".parse::<S3Prefix>().is_err());
+    }
+
+    #[test]
+    fn validates_bucket_names() {
+        assert!(BucketName::new("ab").is_err());
+        assert!(BucketName::new("a".repeat(64)).is_err());
+        assert!(BucketName::new("-abc").is_err());
+        assert!(BucketName::new("abc-").is_err());
+        assert!(BucketName::new("a b c").is_err());
+        assert!(BucketName::new("my.bucket.example").is_ok());
+        assert!(BucketName::new("Legacy_Bucket").is_ok());
+    }
+
+    #[test]
+    fn dotted_buckets_are_not_tls_host_labels() {
+        assert!(BucketName::new("plain-bucket").unwrap().is_tls_host_label());
+        assert!(!BucketName::new("my.bucket").unwrap().is_tls_host_label());
+        assert!(!BucketName::new("Upper").unwrap().is_tls_host_label());
+    }
+
+    #[test]
+    fn key_length_is_limited() {
+        assert!(ObjectKey::new("k".repeat(1024)).is_ok());
+        assert!(ObjectKey::new("k".repeat(1025)).is_err());
+        assert_eq!(ObjectKey::new("dir/").unwrap().file_name(), "dir");
+        assert_eq!(ObjectKey::new("/").unwrap().file_name(), "/");
+    }
+}

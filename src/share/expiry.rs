@@ -1,0 +1,315 @@
+//! How long a link lives: the 1 s … 7 days rule of SigV4, absolute or relative expiries, and
+//! the earlier end imposed by temporary credentials.
+
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+/// SigV4 pre-signed requests are refused by S3 when `X-Amz-Expires` exceeds one week.
+pub const MAX_LINK_LIFETIME: Duration = Duration::from_secs(604_800);
+
+/// What the person asked for: a lifetime, or a moment at which the link should stop working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    In(Duration),
+    At(DateTime<Utc>),
+}
+
+impl Default for Expiry {
+    /// One hour, as the AWS CLI does.
+    fn default() -> Self {
+        Expiry::In(Duration::from_secs(3600))
+    }
+}
+
+/// Why an expiry was refused. The messages are meant to be shown to a person as they are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExpiryError {
+    #[error("the expiry must be at least 1 second")]
+    TooShort,
+    #[error(
+        "an expiry of {} is too long: SigV4 pre-signed links cannot live longer than 7 days (604800 seconds)",
+        describe_secs(*requested_secs)
+    )]
+    TooLong { requested_secs: u64 },
+    #[error("the expiry {at} is in the past")]
+    InPast { at: String },
+    #[error(
+        "`{input}` is not a date and time: use RFC 3339 (2026-12-05T17:00:00+01:00) or local `YYYY-MM-DD HH:MM`"
+    )]
+    Unparsable { input: String },
+    #[error(
+        "`{input}` does not exist or is ambiguous in the local time zone (a daylight-saving change)"
+    )]
+    NotALocalTime { input: String },
+    #[error("the credentials that would sign this link expired at {at}")]
+    CredentialsExpired { at: String },
+}
+
+/// A validated lifetime, fixed relative to the signing time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime {
+    /// The value of `X-Amz-Expires` (or the policy's expiration, for POST forms).
+    pub expires_in: Duration,
+    /// When the link stops working if the credentials outlive it.
+    pub expires_at: SystemTime,
+}
+
+impl Expiry {
+    /// Checks the expiry against SigV4's limits at `now` and fixes it in time.
+    ///
+    /// SigV4 counts the lifetime from the signing time in whole seconds (`X-Amz-Date`), so
+    /// `now` is truncated to the second; an absolute expiry is then rounded down, so a link
+    /// never outlives what the person picked.
+    pub fn resolve(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
+        let now = whole_seconds(now);
+        let expires_in = match *self {
+            Expiry::In(d) => d,
+            Expiry::At(at) => {
+                let at_system = SystemTime::from(at);
+                match at_system.duration_since(now) {
+                    Ok(d) if d >= Duration::from_secs(1) => d,
+                    Ok(_) => return Err(ExpiryError::TooShort),
+                    Err(_) => {
+                        return Err(ExpiryError::InPast {
+                            at: format_utc(at_system),
+                        });
+                    }
+                }
+            }
+        };
+        let whole = Duration::from_secs(expires_in.as_secs());
+        if whole < Duration::from_secs(1) {
+            return Err(ExpiryError::TooShort);
+        }
+        if whole > MAX_LINK_LIFETIME {
+            return Err(ExpiryError::TooLong {
+                requested_secs: whole.as_secs(),
+            });
+        }
+        Ok(Lifetime {
+            expires_in: whole,
+            expires_at: now + whole,
+        })
+    }
+}
+
+/// `t` without its fraction of a second.
+pub fn whole_seconds(t: SystemTime) -> SystemTime {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => SystemTime::UNIX_EPOCH + Duration::from_secs(d.as_secs()),
+        Err(_) => t,
+    }
+}
+
+/// When a link really stops working: S3 refuses a pre-signed request once the credentials
+/// that signed it have expired, whatever the link's own expiry says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EffectiveExpiry {
+    /// The earlier of the link's expiry and the credentials' expiry.
+    pub at: SystemTime,
+    /// True when the credentials end before the link would.
+    pub limited_by_credentials: bool,
+}
+
+impl Lifetime {
+    /// Combines the link's lifetime with the expiry of the signing credentials, if any.
+    pub fn effective(&self, credentials_expiry: Option<SystemTime>) -> EffectiveExpiry {
+        match credentials_expiry {
+            Some(creds) if creds < self.expires_at => EffectiveExpiry {
+                at: creds,
+                limited_by_credentials: true,
+            },
+            _ => EffectiveExpiry {
+                at: self.expires_at,
+                limited_by_credentials: false,
+            },
+        }
+    }
+}
+
+/// Parses an expiry moment: RFC 3339 with its own offset, or `YYYY-MM-DD HH:MM` (optionally
+/// `:SS`, or a `T` instead of the space) in the time zone `local`.
+pub fn parse_datetime<Tz: TimeZone>(input: &str, local: &Tz) -> Result<DateTime<Utc>, ExpiryError> {
+    let input = input.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(input) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(input, format).ok())
+    .ok_or_else(|| ExpiryError::Unparsable {
+        input: input.to_owned(),
+    })?;
+    local
+        .from_local_datetime(&naive)
+        .single()
+        .map(|dt| dt.with_timezone(&Utc))
+        .ok_or_else(|| ExpiryError::NotALocalTime {
+            input: input.to_owned(),
+        })
+}
+
+/// `2026-12-05 16:00:00 UTC`: for messages.
+pub fn format_utc(t: SystemTime) -> String {
+    DateTime::<Utc>::from(t)
+        .format("%Y-%m-%d %H:%M:%S UTC")
+        .to_string()
+}
+
+/// `7 days 1 h 0 min 5 s`-style text for a number of seconds, for messages.
+fn describe_secs(secs: u64) -> String {
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (hours, rest) = (rest / 3600, rest % 3600);
+    let (minutes, seconds) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} days"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if minutes > 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if seconds > 0 || parts.is_empty() {
+        parts.push(format!("{seconds} s"));
+    }
+    format!("{} ({secs} seconds)", parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    fn t0() -> SystemTime {
+        SystemTime::from(Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap())
+    }
+
+    #[test]
+    fn relative_expiry_within_limits() {
+        let one = Expiry::In(Duration::from_secs(1)).resolve(t0()).unwrap();
+        assert_eq!(one.expires_in, Duration::from_secs(1));
+        let week = Expiry::In(MAX_LINK_LIFETIME).resolve(t0()).unwrap();
+        assert_eq!(week.expires_at, t0() + MAX_LINK_LIFETIME);
+    }
+
+    #[test]
+    fn refuses_zero_and_more_than_a_week() {
+        assert_eq!(
+            Expiry::In(Duration::ZERO).resolve(t0()),
+            Err(ExpiryError::TooShort)
+        );
+        assert_eq!(
+            Expiry::In(Duration::from_millis(999)).resolve(t0()),
+            Err(ExpiryError::TooShort)
+        );
+        let err = Expiry::In(Duration::from_secs(604_801))
+            .resolve(t0())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ExpiryError::TooLong {
+                requested_secs: 604_801
+            }
+        );
+        let message = err.to_string();
+        assert!(message.contains("7 days"), "{message}");
+        assert!(message.contains("604801"), "{message}");
+    }
+
+    #[test]
+    fn absolute_expiry_is_measured_from_now() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap();
+        let lifetime = Expiry::At(at).resolve(t0()).unwrap();
+        assert_eq!(lifetime.expires_in, Duration::from_secs(7 * 86_400));
+        assert_eq!(lifetime.expires_at, SystemTime::from(at));
+
+        let too_far = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 1).unwrap();
+        assert!(matches!(
+            Expiry::At(too_far).resolve(t0()),
+            Err(ExpiryError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn absolute_expiry_rounds_down_to_whole_seconds() {
+        let at = DateTime::<Utc>::from(t0() + Duration::from_millis(90_500));
+        let lifetime = Expiry::At(at).resolve(t0()).unwrap();
+        assert_eq!(lifetime.expires_in, Duration::from_secs(90));
+        assert_eq!(lifetime.expires_at, t0() + Duration::from_secs(90));
+    }
+
+    #[test]
+    fn lifetime_counts_from_the_whole_second_of_signing() {
+        let now = t0() + Duration::from_millis(700);
+        let lifetime = Expiry::In(Duration::from_secs(60)).resolve(now).unwrap();
+        assert_eq!(lifetime.expires_at, t0() + Duration::from_secs(60));
+        let at = DateTime::<Utc>::from(t0() + Duration::from_secs(10));
+        let lifetime = Expiry::At(at).resolve(now).unwrap();
+        assert_eq!(lifetime.expires_in, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn refuses_past_and_present() {
+        let past = Utc.with_ymd_and_hms(2026, 11, 29, 11, 59, 0).unwrap();
+        let err = Expiry::At(past).resolve(t0()).unwrap_err();
+        assert!(matches!(err, ExpiryError::InPast { .. }));
+        assert!(err.to_string().contains("in the past"));
+        let now = DateTime::<Utc>::from(t0());
+        assert_eq!(Expiry::At(now).resolve(t0()), Err(ExpiryError::TooShort));
+    }
+
+    #[test]
+    fn credentials_can_end_a_link_early() {
+        let lifetime = Expiry::In(Duration::from_secs(86_400))
+            .resolve(t0())
+            .unwrap();
+        let creds_end = t0() + Duration::from_secs(3600);
+        assert_eq!(
+            lifetime.effective(Some(creds_end)),
+            EffectiveExpiry {
+                at: creds_end,
+                limited_by_credentials: true
+            }
+        );
+        let later = t0() + Duration::from_secs(2 * 86_400);
+        assert!(!lifetime.effective(Some(later)).limited_by_credentials);
+        assert_eq!(lifetime.effective(None).at, lifetime.expires_at);
+    }
+
+    #[test]
+    fn parses_rfc3339_with_offset() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let dt = parse_datetime("2026-12-05T17:00:00+01:00", &utc).unwrap();
+        assert_eq!(dt, Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn parses_plain_local_time_in_given_zone() {
+        let paris_winter = FixedOffset::east_opt(3600).unwrap();
+        let dt = parse_datetime("2026-12-05 17:00", &paris_winter).unwrap();
+        assert_eq!(dt, Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap());
+        let with_seconds = parse_datetime("2026-12-05T17:00:30", &paris_winter).unwrap();
+        assert_eq!(
+            with_seconds,
+            Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 30).unwrap()
+        );
+    }
+
+    #[test]
+    fn refuses_garbage_dates() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        for bad in ["tomorrow", "2026-13-01 10:00", "2026-12-05", "17:00"] {
+            let err = parse_datetime(bad, &utc).unwrap_err();
+            assert!(matches!(err, ExpiryError::Unparsable { .. }), "{bad}");
+            assert!(err.to_string().contains("RFC 3339"));
+        }
+    }
+}

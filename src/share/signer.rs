@@ -1,0 +1,343 @@
+//! Pre-signed GET and PUT links through aws-sdk-s3's `.presigned()`, and the addressing rules
+//! (endpoint, region, path style, scheme) that every link Pail makes shares with POST forms.
+//!
+//! A [`Signer`] holds credentials that are already resolved, so signing does no I/O: the time
+//! is an argument and the same inputs give the same URL.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::endpoint::{Params, ResolveEndpoint};
+use aws_sdk_s3::config::{BehaviorVersion, Region, RequestChecksumCalculation};
+use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
+use url::Url;
+
+use super::ShareError;
+use super::expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, format_utc};
+use crate::model::{BucketName, ObjectKey};
+
+/// The scheme of a link. The signature does not cover it, so an HTTPS link and its HTTP twin
+/// carry the same signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    #[default]
+    Https,
+    Http,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Https => "https",
+            Scheme::Http => "http",
+        }
+    }
+}
+
+/// Where requests go: AWS itself (endpoints derived from the region), or an S3-compatible
+/// server at a fixed URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Aws,
+    Custom(Url),
+}
+
+impl Endpoint {
+    /// Parses an `--endpoint-url`: an `http` or `https` URL with a host and nothing after the
+    /// path.
+    pub fn custom(input: &str) -> Result<Self, ShareError> {
+        let malformed = |reason: &str| ShareError::MalformedEndpoint {
+            url: input.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(malformed("the scheme must be http or https"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(malformed("it has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(malformed("it must not have a query or fragment"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(malformed("it must not carry a user name or password"));
+        }
+        Ok(Endpoint::Custom(url))
+    }
+
+    /// The scheme links get when the person does not choose one: HTTPS for AWS, the
+    /// endpoint's own scheme for a custom server (an `http://` server speaks no TLS).
+    pub fn default_scheme(&self) -> Scheme {
+        match self {
+            Endpoint::Custom(url) if url.scheme() == "http" => Scheme::Http,
+            _ => Scheme::Https,
+        }
+    }
+
+    fn url_string(&self) -> Option<String> {
+        match self {
+            Endpoint::Aws => None,
+            Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
+        }
+    }
+}
+
+/// Everything that decides what a link looks like apart from the object and its options.
+#[derive(Debug, Clone)]
+pub struct SignerConfig {
+    pub credentials: Credentials,
+    /// The bucket's own region: a link signed for another region is refused by AWS.
+    pub region: String,
+    pub endpoint: Endpoint,
+    /// Path-style addressing (`host/bucket/key`) instead of virtual-hosted (`bucket.host/key`).
+    pub path_style: bool,
+}
+
+/// The HTTP method of a pre-signed link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkMethod {
+    Get,
+    Put,
+}
+
+impl LinkMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkMethod::Get => "GET",
+            LinkMethod::Put => "PUT",
+        }
+    }
+}
+
+/// Options of a download link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GetOptions {
+    /// `response-content-disposition`: see [`super::content_disposition`].
+    pub content_disposition: Option<String>,
+    /// `response-content-type`.
+    pub content_type: Option<String>,
+    /// `None`: the endpoint's default ([`Endpoint::default_scheme`]).
+    pub scheme: Option<Scheme>,
+}
+
+/// Options of an upload link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PutOptions {
+    /// When set, the uploader must send exactly this `Content-Type` header.
+    pub content_type: Option<String>,
+    pub scheme: Option<Scheme>,
+}
+
+/// A pre-signed link and what its user needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignedLink {
+    pub method: LinkMethod,
+    pub url: String,
+    /// Headers the request must carry because the signature covers them (besides `host`).
+    pub headers: Vec<(String, String)>,
+    pub lifetime: Lifetime,
+    /// When the link really stops working, given the credentials' own expiry.
+    pub effective_expiry: EffectiveExpiry,
+}
+
+/// Signs links for one set of credentials, one region and one endpoint.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    config: SignerConfig,
+    client: aws_sdk_s3::Client,
+}
+
+impl Signer {
+    /// Builds the SDK client the links are made with. No network traffic: the credentials are
+    /// static and the endpoint is computed locally.
+    pub fn new(config: SignerConfig) -> Self {
+        let mut builder = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(config.region.clone()))
+            .credentials_provider(config.credentials.clone())
+            .force_path_style(config.path_style)
+            // The SDK would otherwise put a checksum of the empty body into PUT links, which
+            // makes every real upload through them fail.
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired);
+        if let Some(url) = config.endpoint.url_string() {
+            builder = builder.endpoint_url(url);
+        }
+        let client = aws_sdk_s3::Client::from_conf(builder.build());
+        Self { config, client }
+    }
+
+    pub fn config(&self) -> &SignerConfig {
+        &self.config
+    }
+
+    /// A link that downloads `key` until the expiry.
+    pub async fn presign_get(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        options: &GetOptions,
+        expiry: Expiry,
+        now: SystemTime,
+    ) -> Result<PresignedLink, ShareError> {
+        let (lifetime, presigning) = self.presigning(expiry, now)?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .set_response_content_disposition(options.content_disposition.clone())
+            .set_response_content_type(options.content_type.clone())
+            .customize()
+            .config_override(self.addressing_override(bucket))
+            .presigned(presigning)
+            .await
+            .map_err(|e| ShareError::Presign(error_text(&e)))?;
+        self.link(LinkMethod::Get, request, options.scheme, lifetime)
+    }
+
+    /// A link that uploads to `key` (replacing any object there) until the expiry.
+    pub async fn presign_put(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        options: &PutOptions,
+        expiry: Expiry,
+        now: SystemTime,
+    ) -> Result<PresignedLink, ShareError> {
+        let (lifetime, presigning) = self.presigning(expiry, now)?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .set_content_type(options.content_type.clone())
+            .customize()
+            .config_override(self.addressing_override(bucket))
+            .presigned(presigning)
+            .await
+            .map_err(|e| ShareError::Presign(error_text(&e)))?;
+        self.link(LinkMethod::Put, request, options.scheme, lifetime)
+    }
+
+    /// The URL of the bucket itself, where POST forms are sent, with the same addressing
+    /// rules as links.
+    pub async fn bucket_url(
+        &self,
+        bucket: &BucketName,
+        scheme: Option<Scheme>,
+    ) -> Result<String, ShareError> {
+        let params = Params::builder()
+            .bucket(bucket.as_str())
+            .region(self.config.region.clone())
+            .force_path_style(self.path_style_for(bucket))
+            .set_endpoint(self.config.endpoint.url_string())
+            .use_fips(false)
+            .use_dual_stack(false)
+            .accelerate(false)
+            .build()
+            .map_err(|e| ShareError::Endpoint {
+                bucket: bucket.to_string(),
+                reason: e.to_string(),
+            })?;
+        let endpoint = aws_sdk_s3::config::endpoint::DefaultResolver::new()
+            .resolve_endpoint(&params)
+            .await
+            .map_err(|e| ShareError::Endpoint {
+                bucket: bucket.to_string(),
+                reason: e.to_string(),
+            })?;
+        let mut url = endpoint.url().trim_end_matches('/').to_owned();
+        url.push('/');
+        Ok(self.with_scheme(url, scheme))
+    }
+
+    /// Whether `bucket` is addressed path-style: on request, or when its name cannot be the
+    /// first label of a TLS host name (dots, upper case).
+    pub fn path_style_for(&self, bucket: &BucketName) -> bool {
+        self.config.path_style || !bucket.is_tls_host_label()
+    }
+
+    /// Checks the expiry and the credentials at `now`.
+    pub(crate) fn lifetime(&self, expiry: Expiry, now: SystemTime) -> Result<Lifetime, ShareError> {
+        if let Some(end) = self.config.credentials.expiry()
+            && end <= now
+        {
+            return Err(ExpiryError::CredentialsExpired {
+                at: format_utc(end),
+            }
+            .into());
+        }
+        Ok(expiry.resolve(now)?)
+    }
+
+    pub(crate) fn effective_expiry(&self, lifetime: &Lifetime) -> EffectiveExpiry {
+        lifetime.effective(self.config.credentials.expiry())
+    }
+
+    fn presigning(
+        &self,
+        expiry: Expiry,
+        now: SystemTime,
+    ) -> Result<(Lifetime, PresigningConfig), ShareError> {
+        let lifetime = self.lifetime(expiry, now)?;
+        let presigning = PresigningConfig::builder()
+            .start_time(now)
+            .expires_in(lifetime.expires_in)
+            .build()
+            .map_err(|e| ShareError::Presign(e.to_string()))?;
+        Ok((lifetime, presigning))
+    }
+
+    fn addressing_override(&self, bucket: &BucketName) -> aws_sdk_s3::config::Builder {
+        aws_sdk_s3::config::Builder::default().force_path_style(self.path_style_for(bucket))
+    }
+
+    fn link(
+        &self,
+        method: LinkMethod,
+        request: PresignedRequest,
+        scheme: Option<Scheme>,
+        lifetime: Lifetime,
+    ) -> Result<PresignedLink, ShareError> {
+        let headers = request
+            .headers()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        Ok(PresignedLink {
+            method,
+            url: self.with_scheme(request.uri().to_owned(), scheme),
+            headers,
+            effective_expiry: self.effective_expiry(&lifetime),
+            lifetime,
+        })
+    }
+
+    /// Rewrites the scheme of a URL the SDK built for the endpoint's own scheme.
+    fn with_scheme(&self, url: String, scheme: Option<Scheme>) -> String {
+        let wanted = scheme.unwrap_or_else(|| self.config.endpoint.default_scheme());
+        match url.split_once("://") {
+            Some((current, rest)) if current != wanted.as_str() => {
+                format!("{}://{rest}", wanted.as_str())
+            }
+            _ => url,
+        }
+    }
+}
+
+/// The whole chain of an SDK error as one line: the top level alone is often just
+/// "dispatch failure".
+pub(crate) fn error_text(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
