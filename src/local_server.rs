@@ -1,0 +1,194 @@
+//! A real, signature-checking S3 server on loopback (s3s + s3s-fs over a folder), running on
+//! its own thread: the server behind `pail --demo`, and the one the tests talk to.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use aws_credential_types::Credentials;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use tokio::sync::oneshot;
+
+use crate::connection::{Connection, DEFAULT_REGION};
+use crate::share::Endpoint;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalServerError {
+    #[error("could not prepare the data folder {path}: {source}")]
+    DataFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not listen on 127.0.0.1: {0}")]
+    Listen(std::io::Error),
+    #[error("could not start the server thread: {0}")]
+    Thread(std::io::Error),
+    #[error("the S3 file store refused the folder: {0}")]
+    Store(String),
+}
+
+/// A running server. Dropping it stops the server (and removes a temporary data folder).
+pub struct LocalServer {
+    addr: SocketAddr,
+    access_key: String,
+    secret_key: String,
+    root: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+    // Declared last: the folder goes only after the server has stopped.
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl LocalServer {
+    /// Serves the buckets in `root` (one folder per bucket) on a free loopback port.
+    pub fn start(
+        root: &Path,
+        access_key: &str,
+        secret_key: &str,
+    ) -> Result<Self, LocalServerError> {
+        Self::start_inner(root.to_owned(), None, access_key, secret_key)
+    }
+
+    /// Serves an empty, temporary data folder, removed when the server is dropped.
+    pub fn start_temporary(access_key: &str, secret_key: &str) -> Result<Self, LocalServerError> {
+        let temp = tempfile::Builder::new()
+            .prefix("pail-s3-")
+            .tempdir()
+            .map_err(|source| LocalServerError::DataFolder {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+        let root = temp.path().to_owned();
+        Self::start_inner(root, Some(temp), access_key, secret_key)
+    }
+
+    fn start_inner(
+        root: PathBuf,
+        temp: Option<tempfile::TempDir>,
+        access_key: &str,
+        secret_key: &str,
+    ) -> Result<Self, LocalServerError> {
+        std::fs::create_dir_all(&root).map_err(|source| LocalServerError::DataFolder {
+            path: root.clone(),
+            source,
+        })?;
+        let store = s3s_fs::FileSystem::new(&root)
+            .map_err(|e| LocalServerError::Store(format!("{e:?}")))?;
+        let mut builder = s3s::service::S3ServiceBuilder::new(store);
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
+        let service = builder.build();
+
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(LocalServerError::Listen)?;
+        let addr = listener.local_addr().map_err(LocalServerError::Listen)?;
+        let (shutdown, mut stop) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("pail-local-s3".into())
+            .spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    loop {
+                        let socket = tokio::select! {
+                            _ = &mut stop => break,
+                            accepted = listener.accept() => match accepted {
+                                Ok((socket, _)) => socket,
+                                Err(_) => continue,
+                            },
+                        };
+                        let service = service.clone();
+                        tokio::spawn(async move {
+                            let _ = ConnectionBuilder::new(TokioExecutor::new())
+                                .serve_connection(TokioIo::new(socket), service)
+                                .await;
+                        });
+                    }
+                });
+                // Dropping the runtime here cancels every open connection.
+            })
+            .map_err(LocalServerError::Thread)?;
+        Ok(Self {
+            addr,
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            root,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+            _temp: temp,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(
+            self.access_key.clone(),
+            self.secret_key.clone(),
+            None,
+            None,
+            "pail-local-server",
+        )
+    }
+
+    /// A connection to this server: its keys, path style, us-east-1.
+    pub fn connection(&self) -> Connection {
+        let endpoint = match Endpoint::custom(&self.endpoint_url()) {
+            Ok(endpoint) => endpoint,
+            // A loopback socket address always makes a valid URL.
+            Err(_) => Endpoint::Aws,
+        };
+        Connection::with_static_credentials(self.credentials(), DEFAULT_REGION, endpoint, true)
+    }
+
+    /// The data folder: one sub-folder per bucket.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Makes an empty bucket (a folder in the data folder).
+    pub fn create_bucket(&self, name: &str) -> std::io::Result<()> {
+        std::fs::create_dir_all(self.root.join(name))
+    }
+
+    /// Stops serving; new connections are refused and open ones are cut.
+    pub fn stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

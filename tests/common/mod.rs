@@ -1,0 +1,64 @@
+//! Shared by the integration tests: an S3 server on loopback with a bucket, and helpers to
+//! put and read objects through the SDK.
+#![allow(dead_code)] // each test crate uses a different part
+
+use pail::local_server::LocalServer;
+
+pub const ACCESS_KEY: &str = "PAILTESTACCESSKEY";
+pub const SECRET_KEY: &str = "pail-test-secret-key/with+odd=chars";
+
+/// Keys people really use: spaces, `+`, `~`, `%`, `?`, `#`, `&`, `=`, unicode, emoji, nesting.
+pub const AWKWARD_KEYS: &[&str] = &[
+    "plain.txt",
+    "with space.txt",
+    "plus+sign.txt",
+    "tilde~name.txt",
+    "100% real.txt",
+    "what?.txt",
+    "hash#tag.txt",
+    "a&b=c.txt",
+    "ünïcødé/日本語.txt",
+    "emoji 🎉/party 🥳.txt",
+    "nested/deeper/and deeper/file.txt",
+];
+
+/// A fresh server with one empty bucket.
+pub fn server_with_bucket(bucket: &str) -> LocalServer {
+    let server = LocalServer::start_temporary(ACCESS_KEY, SECRET_KEY).expect("server starts");
+    server.create_bucket(bucket).expect("bucket folder");
+    server
+}
+
+pub async fn put_object(server: &LocalServer, bucket: &str, key: &str, body: &[u8]) {
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(body.to_vec().into())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
+}
+
+pub async fn get_object(server: &LocalServer, bucket: &str, key: &str) -> Option<Vec<u8>> {
+    let output = server
+        .connection()
+        .client()
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .ok()?;
+    Some(output.body.collect().await.ok()?.into_bytes().to_vec())
+}
+
+/// An HTTP client that follows no redirects, so answers are S3's own.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
