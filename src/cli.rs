@@ -62,7 +62,12 @@ pub struct ConnectionArgs {
 #[derive(Debug, Args)]
 pub struct ExpiryArgs {
     /// Lifetime in seconds, 1 to 604800 (7 days) [default: 3600].
-    #[arg(long, value_name = "SECONDS", conflicts_with = "expires_at")]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        conflicts_with = "expires_at",
+        allow_negative_numbers = true
+    )]
     pub expires_in: Option<u64>,
     /// Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM".
     #[arg(long, value_name = "DATETIME")]

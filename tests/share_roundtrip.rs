@@ -360,7 +360,10 @@ async fn post_form_with_prefix_accepts_keys_under_it_only() {
     let outside = post_form(&form, Some("elsewhere/notes.txt"), b"notes".to_vec()).await;
     assert!(outside.status().is_client_error(), "{}", outside.status());
     assert!(outside.text().await.unwrap().contains("starts-with"));
-    assert_eq!(get_object(&server, BUCKET, "elsewhere/notes.txt").await, None);
+    assert_eq!(
+        get_object(&server, BUCKET, "elsewhere/notes.txt").await,
+        None
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,546 @@
+//! The `pail` binary run as a process: `presign` and `presign-post` against the local S3
+//! server, and every kind of bad input ending in one line on stderr.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{ACCESS_KEY, SECRET_KEY, get_object, http, put_object, server_with_bucket};
+use pail::local_server::LocalServer;
+
+const BUCKET: &str = "cli-test";
+
+/// A `pail` command with a clean environment: no AWS variables from the machine, AWS config
+/// files pointing into `home`, and the instance metadata service switched off so nothing
+/// leaves loopback.
+fn pail(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pail"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("TZ", "UTC")
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    command
+}
+
+/// `pail` with the local server's keys in the environment and its endpoint on the command line.
+fn pail_for(server: &LocalServer, home: &Path, args: &[&str]) -> Output {
+    let endpoint = server.endpoint_url();
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--endpoint-url", &endpoint, "--path-style"]);
+    pail(home)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args(&full)
+        .output()
+        .expect("pail runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status,
+        stderr(output)
+    );
+}
+
+/// A failure: non-zero exit, nothing on stdout, one line on stderr that contains `needle`,
+/// and no panic.
+fn assert_one_line_error(output: &Output, needle: &str) {
+    let err = stderr(output);
+    assert!(!output.status.success(), "should fail; stderr: {err}");
+    assert!(stdout(output).is_empty(), "stdout: {}", stdout(output));
+    assert_eq!(err.lines().count(), 1, "one line expected: {err:?}");
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    url.split_once('?')?
+        .1
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+#[tokio::test]
+async fn presign_prints_only_a_working_url() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "docs/hello world+ü.txt", b"hello").await;
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["presign", "s3://cli-test/docs/hello world+ü.txt"],
+    );
+    assert_success(&output);
+    let out = stdout(&output);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let url = out.trim_end();
+    assert_eq!(
+        query_param(url, "X-Amz-Expires"),
+        Some("3600"),
+        "default expiry"
+    );
+    assert!(url.starts_with(&format!("{}/cli-test/docs/", server.endpoint_url())));
+    let response = http().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"hello");
+}
+
+#[tokio::test]
+async fn presign_put_uploads_and_names_the_required_header() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign",
+            "s3://cli-test/up/new file.json",
+            "--method",
+            "put",
+            "--content-type",
+            "application/json",
+            "--expires-in",
+            "600",
+        ],
+    );
+    assert_success(&output);
+    assert!(stderr(&output).contains("content-type: application/json"));
+    let url = stdout(&output).trim_end().to_owned();
+    assert_eq!(query_param(&url, "X-Amz-Expires"), Some("600"));
+    let response = http()
+        .put(&url)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        get_object(&server, BUCKET, "up/new file.json")
+            .await
+            .as_deref(),
+        Some(&b"{}"[..])
+    );
+}
+
+#[tokio::test]
+async fn presign_with_content_disposition() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "a.bin", b"abc").await;
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign",
+            "s3://cli-test/a.bin",
+            "--content-disposition",
+            "attachment; filename=\"b.bin\"",
+        ],
+    );
+    assert_success(&output);
+    let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"b.bin\""
+    );
+}
+
+#[test]
+fn expires_at_accepts_rfc3339_and_local_time() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let in_two_days = chrono::Utc::now() + chrono::Duration::days(2);
+    let rfc3339 = in_two_days.to_rfc3339();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["presign", "s3://cli-test/k", "--expires-at", &rfc3339],
+    );
+    assert_success(&output);
+    let secs: u64 = query_param(&stdout(&output), "X-Amz-Expires")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((172_790..=172_800).contains(&secs), "{secs}");
+
+    // TZ=UTC in the child, so the plain local form is UTC here.
+    let local = in_two_days.format("%Y-%m-%d %H:%M").to_string();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["presign", "s3://cli-test/k", "--expires-at", &local],
+    );
+    assert_success(&output);
+    let secs: u64 = query_param(&stdout(&output), "X-Amz-Expires")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((172_700..=172_800).contains(&secs), "{secs}");
+}
+
+#[test]
+fn aws_links_are_virtual_hosted_and_http_on_request() {
+    // No endpoint: an AWS link, made offline because the region is given.
+    let home = home();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args([
+            "presign",
+            "s3://examplebucket/a b.txt",
+            "--region",
+            "eu-west-1",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(
+        stdout(&output).starts_with(
+            "https://examplebucket.s3.eu-west-1.amazonaws.com/a%20b.txt?x-id=GetObject&"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args([
+            "presign",
+            "s3://examplebucket/a",
+            "--region",
+            "eu-west-1",
+            "--http",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(stdout(&output).starts_with("http://examplebucket.s3.eu-west-1.amazonaws.com/a?"));
+}
+
+#[tokio::test]
+async fn profile_from_the_shared_credentials_file() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "p.txt", b"profile").await;
+    let home = home();
+    std::fs::write(
+        home.path().join("aws-credentials"),
+        format!(
+            "[local]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n"
+        ),
+    )
+    .unwrap();
+    let output = pail(home.path())
+        .args([
+            "presign",
+            "s3://cli-test/p.txt",
+            "--profile",
+            "local",
+            "--endpoint-url",
+            &server.endpoint_url(),
+            "--path-style",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"profile");
+}
+
+#[tokio::test]
+async fn presign_post_json_uploads_like_boto3s() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign-post",
+            "s3://cli-test/forms/data.csv",
+            "--max-size",
+            "1000",
+            "--content-type",
+            "text/csv",
+        ],
+    );
+    assert_success(&output);
+    let document: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let url = document["url"].as_str().unwrap();
+    let fields = document["fields"].as_object().unwrap();
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "key",
+            "Content-Type",
+            "success_action_status",
+            "x-amz-algorithm",
+            "x-amz-credential",
+            "x-amz-date",
+            "policy",
+            "x-amz-signature"
+        ]
+    );
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        form = form.text(name.clone(), value.as_str().unwrap().to_owned());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(b"a,b\n1,2\n".to_vec()),
+    );
+    let response = http().post(url).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        get_object(&server, BUCKET, "forms/data.csv")
+            .await
+            .as_deref(),
+        Some(&b"a,b\n1,2\n"[..])
+    );
+}
+
+/// Runs the printed curl command with `file` in place of the placeholder.
+fn run_curl(command: &str, file: &Path) -> Output {
+    let script = command.replace("<FILE>", &file.display().to_string());
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("sh and curl are installed (.ci/run installs curl)")
+}
+
+#[tokio::test]
+async fn presign_post_curl_command_uploads_and_enforces_max_size() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign-post",
+            "s3://cli-test/drop/",
+            "--key-prefix",
+            "--max-size",
+            "64",
+            "--format",
+            "curl",
+        ],
+    );
+    assert_success(&output);
+    let command = stdout(&output);
+    assert!(command.contains("<FILE>"));
+    assert!(command.contains("key=drop/${filename}"));
+
+    // s3s-fs does not substitute ${filename} (S3 does), so point the key at a name here.
+    let command = command.replace("drop/${filename}", "drop/small.txt");
+    let small = home.path().join("small.txt");
+    std::fs::write(&small, b"fits in 64 bytes").unwrap();
+    let uploaded = run_curl(&command, &small);
+    assert!(uploaded.status.success(), "{}", stderr(&uploaded));
+    assert!(
+        stdout(&uploaded).contains("<Key>drop/small.txt</Key>"),
+        "{}",
+        stdout(&uploaded)
+    );
+    assert_eq!(
+        get_object(&server, BUCKET, "drop/small.txt")
+            .await
+            .as_deref(),
+        Some(&b"fits in 64 bytes"[..])
+    );
+
+    let command = command.replace("drop/small.txt", "drop/big.txt");
+    let big = home.path().join("big.txt");
+    std::fs::write(&big, vec![b'x'; 65]).unwrap();
+    let refused = run_curl(&command, &big);
+    assert!(
+        !refused.status.success(),
+        "curl should fail on an error answer"
+    );
+    assert!(
+        stdout(&refused).contains("EntityTooLarge"),
+        "{}",
+        stdout(&refused)
+    );
+    assert_eq!(get_object(&server, BUCKET, "drop/big.txt").await, None);
+}
+
+#[test]
+fn presign_post_html_is_a_standalone_form() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign-post",
+            "s3://cli-test/in/",
+            "--key-prefix",
+            "--max-size",
+            "100000000",
+            "--content-type",
+            "image/*",
+            "--format",
+            "html",
+        ],
+    );
+    assert_success(&output);
+    let page = stdout(&output);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains(&format!("action=\"{}/cli-test/\"", server.endpoint_url())));
+    assert!(page.contains("name=\"key\" value=\"in/${filename}\""));
+    assert!(page.contains("name=\"Content-Type\" value=\"image/\""));
+    assert!(page.contains("100 MB"));
+    assert!(page.contains("type=\"file\" name=\"file\""));
+}
+
+#[test]
+fn bad_inputs_fail_with_one_line() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let cases: &[(&[&str], &str)] = &[
+        (&["presign", "https://cli-test/key"], "not an S3 URI"),
+        (&["presign", "cli-test/key"], "not an S3 URI"),
+        (&["presign", "s3://cli-test/"], "key"),
+        (&["presign", "s3://cli-test"], "key"),
+        (&["presign", "s3://x/key"], "bucket name"),
+        (
+            &["presign", "s3://cli-test/k", "--expires-in", "0"],
+            "at least 1 second",
+        ),
+        (
+            &["presign", "s3://cli-test/k", "--expires-in", "604801"],
+            "7 days",
+        ),
+        (
+            &["presign", "s3://cli-test/k", "--expires-in", "-5"],
+            "--expires-in",
+        ),
+        (
+            &[
+                "presign",
+                "s3://cli-test/k",
+                "--expires-at",
+                "2020-01-01T00:00:00Z",
+            ],
+            "in the past",
+        ),
+        (
+            &["presign", "s3://cli-test/k", "--expires-at", "next friday"],
+            "not a date",
+        ),
+        (
+            &[
+                "presign",
+                "s3://cli-test/k",
+                "--expires-in",
+                "60",
+                "--expires-at",
+                "2030-01-01 10:00",
+            ],
+            "cannot be used with",
+        ),
+        (
+            &["presign", "s3://cli-test/k", "--method", "DELETE"],
+            "DELETE",
+        ),
+        (
+            &["presign", "s3://cli-test/k", "--region", "Mars 1"],
+            "invalid region",
+        ),
+        (&["presign-post", "s3://cli-test/"], "key"),
+        (
+            &[
+                "presign-post",
+                "s3://cli-test/k",
+                "--min-size",
+                "10",
+                "--max-size",
+                "5",
+            ],
+            "minimum size",
+        ),
+        (
+            &["presign-post", "s3://cli-test/k", "--format", "xml"],
+            "xml",
+        ),
+    ];
+    for (args, needle) in cases {
+        let output = pail_for(&server, home.path(), args);
+        assert_one_line_error(&output, needle);
+    }
+}
+
+#[test]
+fn unknown_profile_fails_with_one_line() {
+    let home = home();
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile work]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let output = pail(home.path())
+        .args(["presign", "s3://bucket/key", "--profile", "nope"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, "profile `nope` is not defined");
+}
+
+#[test]
+fn malformed_endpoint_fails_with_one_line() {
+    let home = home();
+    for endpoint in [
+        "not a url",
+        "ftp://example.com",
+        "http://",
+        "http://h:9000/?x=1",
+    ] {
+        let output = pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .args(["presign", "s3://bucket/key", "--endpoint-url", endpoint])
+            .output()
+            .unwrap();
+        assert_one_line_error(&output, "malformed endpoint URL");
+    }
+}
+
+#[test]
+fn missing_credentials_fail_with_one_line() {
+    let home = home();
+    let output = pail(home.path())
+        .args([
+            "presign",
+            "s3://bucket/key",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, "no AWS credentials found");
+}
