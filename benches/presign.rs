@@ -1,1 +1,225 @@
-fn main() {}
+//! How fast Pail signs: pre-signed GET URLs per second on one core, POST forms per second, and
+//! the wall time of one `pail presign` process. Prints figures; asserts nothing.
+//!
+//! `cargo bench --bench presign`. When python3 with boto3 is installed, the same figures for
+//! boto3 are printed beside Pail's for comparison.
+
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_credential_types::Credentials;
+use pail::model::{BucketName, ObjectKey};
+use pail::share::{Endpoint, Expiry, GetOptions, KeyRule, PostRequest, Signer, SignerConfig};
+
+const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+fn signer() -> Signer {
+    Signer::new(SignerConfig {
+        credentials: Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "bench"),
+        region: "eu-west-1".into(),
+        endpoint: Endpoint::Aws,
+        path_style: false,
+    })
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// CPU time of this process so far (user + system), from /proc; None elsewhere.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Linux reports in USER_HZ, 100 on every mainstream configuration.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn bench_get_urls(runtime: &tokio::runtime::Runtime) -> f64 {
+    let signer = signer();
+    let bucket = BucketName::new("bench-bucket").unwrap();
+    let keys: Vec<ObjectKey> = (0..1000)
+        .map(|i| ObjectKey::new(format!("reports/2026/inv {i:04} ü+~.pdf")).unwrap())
+        .collect();
+    let options = GetOptions::default();
+    let expiry = Expiry::In(Duration::from_secs(86_400));
+    let now = SystemTime::now();
+    runtime.block_on(async {
+        // Warm up.
+        for key in keys.iter().take(200) {
+            signer
+                .presign_get(&bucket, key, &options, expiry, now)
+                .await
+                .unwrap();
+        }
+        let rounds = 20;
+        let cpu_start = process_cpu_time();
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for key in &keys {
+                let link = signer
+                    .presign_get(&bucket, key, &options, expiry, now)
+                    .await
+                    .unwrap();
+                std::hint::black_box(link);
+            }
+        }
+        let elapsed = start.elapsed();
+        let count = (rounds * keys.len()) as f64;
+        let rate = count / elapsed.as_secs_f64();
+        let cpu = match (cpu_start, process_cpu_time()) {
+            (Some(a), Some(b)) => format!("{:.1} µs CPU each", (b - a).as_secs_f64() * 1e6 / count),
+            _ => String::new(),
+        };
+        println!(
+            "pail   GET URLs, one core     {rate:>10.0} /s   ({:.1} µs each; {cpu})",
+            elapsed.as_secs_f64() * 1e6 / count
+        );
+        rate
+    })
+}
+
+fn bench_post_forms(runtime: &tokio::runtime::Runtime) {
+    let signer = signer();
+    let request = PostRequest {
+        content_length: Some((0, 100_000_000)),
+        ..PostRequest::new(
+            BucketName::new("bench-bucket").unwrap(),
+            KeyRule::Prefix("incoming/".into()),
+        )
+    };
+    let now = SystemTime::now();
+    runtime.block_on(async {
+        let count = 20_000;
+        let start = Instant::now();
+        for _ in 0..count {
+            std::hint::black_box(signer.presign_post(&request, now).await.unwrap());
+        }
+        let elapsed = start.elapsed();
+        println!(
+            "pail   POST forms, one core   {:>10.0} /s   ({:.1} µs each)",
+            count as f64 / elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / count as f64
+        );
+    });
+}
+
+fn time_process(mut make: impl FnMut() -> Command, runs: usize) -> Option<Duration> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let output = make().output().ok()?;
+        if !output.status.success() {
+            eprintln!(
+                "  (command failed: {})",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+            return None;
+        }
+        samples.push(start.elapsed());
+    }
+    Some(median(samples))
+}
+
+fn pail_process() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pail"));
+    command
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "presign",
+            "s3://bench-bucket/reports/q3.pdf",
+            "--region",
+            "eu-west-1",
+        ]);
+    command
+}
+
+const BOTO3_RATE: &str = r#"
+import time, boto3
+from botocore.config import Config
+s3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                  aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                  config=Config(signature_version="s3v4"))
+keys = [f"reports/2026/inv {i:04} ü+~.pdf" for i in range(1000)]
+for k in keys[:200]:
+    s3.generate_presigned_url("get_object", Params={"Bucket": "bench-bucket", "Key": k}, ExpiresIn=86400)
+start = time.perf_counter()
+for _ in range(3):
+    for k in keys:
+        s3.generate_presigned_url("get_object", Params={"Bucket": "bench-bucket", "Key": k}, ExpiresIn=86400)
+print(3000 / (time.perf_counter() - start))
+"#;
+
+const BOTO3_ONE: &str = r#"
+import boto3
+s3 = boto3.client("s3", region_name="eu-west-1")
+print(s3.generate_presigned_url("get_object", Params={"Bucket": "bench-bucket", "Key": "reports/q3.pdf"}, ExpiresIn=3600))
+"#;
+
+fn python_has_boto3() -> bool {
+    Command::new("python3")
+        .args(["-c", "import boto3"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn main() {
+    // One core: signing runs on a current-thread runtime.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("== presign benchmark ==");
+    let pail_rate = bench_get_urls(&runtime);
+    bench_post_forms(&runtime);
+
+    let runs = 20;
+    match time_process(pail_process, runs) {
+        Some(t) => println!(
+            "pail   `pail presign` process {:>10.1} ms wall (median of {runs})",
+            t.as_secs_f64() * 1e3
+        ),
+        None => println!("pail   `pail presign` process: could not run"),
+    }
+
+    if !python_has_boto3() {
+        println!("(boto3 not installed: `pip install boto3` to compare)");
+        return;
+    }
+    let boto_rate = Command::new("python3")
+        .args(["-c", BOTO3_RATE])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<f64>().ok());
+    if let Some(rate) = boto_rate {
+        println!(
+            "boto3  GET URLs, one core     {rate:>10.0} /s   ({:.1} µs each)   pail/boto3 = {:.1}×",
+            1e6 / rate,
+            pail_rate / rate
+        );
+    }
+    let boto_process = time_process(
+        || {
+            let mut command = Command::new("python3");
+            command
+                .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+                .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+                .args(["-c", BOTO3_ONE]);
+            command
+        },
+        runs / 2,
+    );
+    if let Some(t) = boto_process {
+        println!(
+            "boto3  one-URL python process {:>10.1} ms wall (median of {})",
+            t.as_secs_f64() * 1e3,
+            runs / 2
+        );
+    }
+}

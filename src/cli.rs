@@ -39,6 +39,8 @@ pub enum Command {
     Presign(PresignArgs),
     /// Print a pre-signed POST form that lets a browser or curl upload files.
     PresignPost(PresignPostArgs),
+    /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
+    DemoServer,
 }
 
 /// Where and as whom to connect.
@@ -157,6 +159,8 @@ pub enum CliError {
     Usage(String),
     #[error("could not start: {0}")]
     Runtime(String),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
 }
 
 /// Parses the process's arguments and runs the command.
@@ -194,6 +198,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
+        Some(Command::DemoServer) => runtime.block_on(demo_server()),
         None => Err(CliError::Usage(
             "the window is not available yet; use `pail presign` or `pail presign-post` (see pail --help)"
                 .into(),
@@ -365,6 +370,41 @@ async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
     print_stdout(&text);
     warn_if_credentials_end_first(&form.effective_expiry);
     Ok(())
+}
+
+async fn demo_server() -> Result<(), CliError> {
+    use crate::demo::{DEMO_ACCESS_KEY, DEMO_BUCKET, DEMO_SECRET_KEY, start_demo_server};
+    let server = start_demo_server()?;
+    let endpoint = server.endpoint_url();
+    // The demo keys are fixed and public: they only open this temporary local folder.
+    print_stdout(&format!(
+        "Pail demo S3 server (sample data in a temporary folder, removed on exit)\n\
+         \n  endpoint     {endpoint}\n  access key   {DEMO_ACCESS_KEY}\n  secret key   {DEMO_SECRET_KEY}\n  \
+         region       us-east-1, path-style\n  buckets      pail-demo, backups, website-assets\n  data folder  {}\n\nTry:\n  \
+         export AWS_ACCESS_KEY_ID={DEMO_ACCESS_KEY} AWS_SECRET_ACCESS_KEY={DEMO_SECRET_KEY}\n  \
+         pail presign s3://{DEMO_BUCKET}/README.txt --endpoint-url {endpoint} --path-style\n\n\
+         Press Ctrl+C to stop.\n",
+        server.root().display()
+    ));
+    wait_for_shutdown_signal().await;
+    drop(server);
+    Ok(())
+}
+
+/// Ctrl+C, or SIGTERM on Unix: both end the demo cleanly so its folder is removed.
+async fn wait_for_shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Writes to stdout without panicking when the reader has gone (`pail … | head`).

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod connection;
+pub mod demo;
 pub mod local_server;
 pub mod model;
 pub mod share;

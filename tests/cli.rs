@@ -544,3 +544,49 @@ fn missing_credentials_fail_with_one_line() {
         .unwrap();
     assert_one_line_error(&output, "no AWS credentials found");
 }
+
+#[tokio::test]
+async fn demo_server_serves_sample_data_and_cleans_up() {
+    use std::io::{BufRead, BufReader};
+    let home = home();
+    let mut child = pail(home.path())
+        .arg("demo-server")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut field = |name: &str| {
+        lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| line.trim().strip_prefix(name).map(|v| v.trim().to_owned()))
+            .unwrap_or_else(|| panic!("{name} printed"))
+    };
+    let endpoint = field("endpoint");
+    let data_folder = std::path::PathBuf::from(field("data folder"));
+    assert!(data_folder.join("pail-demo/README.txt").is_file());
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", pail::demo::DEMO_ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", pail::demo::DEMO_SECRET_KEY)
+        .args([
+            "presign",
+            "s3://pail-demo/awkward names/ünïcødé 日本語.txt",
+            "--endpoint-url",
+            &endpoint,
+            "--path-style",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("ünïcødé"));
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!data_folder.exists(), "the demo's data folder is removed");
+}

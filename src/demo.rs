@@ -1,0 +1,257 @@
+//! Sample data for `pail --demo` and `pail demo-server`: a few buckets with nested folders,
+//! files of several types and sizes, awkward names, and one folder of 10,000 small objects,
+//! written straight into the local server's data folder.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::local_server::{LocalServer, LocalServerError};
+
+/// The demo's fixed, public credentials: nothing to keep secret, they open a local folder.
+pub const DEMO_ACCESS_KEY: &str = "pail-demo";
+pub const DEMO_SECRET_KEY: &str = "pail-demo-secret";
+
+/// The bucket most of the sample data lives in.
+pub const DEMO_BUCKET: &str = "pail-demo";
+
+/// How many objects the big folder holds. s3s-fs walks the whole folder for every listing
+/// page, so this stays near 10,000.
+pub const MANY_OBJECTS: usize = 10_000;
+
+/// Deterministic filler bytes (a tiny LCG), so sample files differ without a random crate.
+struct Filler(u64);
+
+impl Filler {
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            out.extend_from_slice(&self.0.to_le_bytes());
+        }
+        out.truncate(len);
+        out
+    }
+}
+
+/// Writes one object file and dates it `age` before `now`.
+fn put(
+    root: &Path,
+    bucket: &str,
+    key: &str,
+    body: &[u8],
+    now: SystemTime,
+    age: Duration,
+) -> io::Result<()> {
+    let path = root.join(bucket).join(key);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut file = File::create(&path)?;
+    file.write_all(body)?;
+    file.set_modified(now.checked_sub(age).unwrap_or(now))?;
+    Ok(())
+}
+
+const DAY: u64 = 86_400;
+
+/// Fills `root` (the server's data folder) with the sample buckets.
+pub fn seed(root: &Path) -> io::Result<()> {
+    let now = SystemTime::now();
+    let mut filler = Filler(0x5EED);
+    let days = |d: u64| Duration::from_secs(d * DAY);
+
+    let readme =
+        "Welcome to Pail's demo bucket.\n\nSelect an object and press Web URL to share it.\n";
+    put(
+        root,
+        DEMO_BUCKET,
+        "README.txt",
+        readme.as_bytes(),
+        now,
+        days(1),
+    )?;
+
+    for year in [2024u64, 2025, 2026] {
+        for quarter in 1..=4u64 {
+            let key = format!("reports/{year}/q{quarter} results.pdf");
+            let mut body = b"%PDF-1.7\n".to_vec();
+            body.extend(filler.bytes(40_000 + (quarter as usize) * 17_000));
+            put(
+                root,
+                DEMO_BUCKET,
+                &key,
+                &body,
+                now,
+                days((2026 - year) * 365 + (4 - quarter) * 90),
+            )?;
+        }
+        for month in 1..=12u64 {
+            let key = format!("reports/{year}/invoices/invoice-{year}-{month:02}.csv");
+            let body = format!("id,amount\n{month},{}\n", 100 * month + year);
+            put(
+                root,
+                DEMO_BUCKET,
+                &key,
+                body.as_bytes(),
+                now,
+                days((2026 - year) * 365 + (12 - month) * 30),
+            )?;
+        }
+    }
+
+    for (album, count) in [
+        ("holidays 2026", 24usize),
+        ("team offsite", 18),
+        ("product shots", 30),
+    ] {
+        for i in 0..count {
+            let key = format!("photos/{album}/IMG_{:04}.jpg", 1000 + i);
+            let mut body = vec![0xFF, 0xD8, 0xFF, 0xE0];
+            body.extend(filler.bytes(150_000 + (i * 37_111) % 900_000));
+            put(root, DEMO_BUCKET, &key, &body, now, days(i as u64 % 60))?;
+        }
+    }
+
+    for (name, size) in [
+        ("intro.mp4", 4_800_000usize),
+        ("walkthrough.mp4", 2_300_000),
+        ("teaser.webm", 900_000),
+    ] {
+        put(
+            root,
+            DEMO_BUCKET,
+            &format!("media/video/{name}"),
+            &filler.bytes(size),
+            now,
+            days(12),
+        )?;
+    }
+    for i in 0..40usize {
+        let key = format!("media/audio/episode {i:02}.mp3");
+        put(
+            root,
+            DEMO_BUCKET,
+            &key,
+            &filler.bytes(20_000 + i * 3_000),
+            now,
+            days(40 - i as u64),
+        )?;
+    }
+
+    for name in [
+        "space in name.txt",
+        "plus+sign.txt",
+        "tilde~file.txt",
+        "100% real.txt",
+        "question?.txt",
+        "hash#tag.txt",
+        "a&b=c.txt",
+        "ünïcødé 日本語.txt",
+        "emoji 🎉 party.txt",
+        "nested/deeper/still deeper/file.txt",
+    ] {
+        let body = format!("This object's key is \"awkward names/{name}\".\n");
+        put(
+            root,
+            DEMO_BUCKET,
+            &format!("awkward names/{name}"),
+            body.as_bytes(),
+            now,
+            days(3),
+        )?;
+    }
+
+    for i in 0..MANY_OBJECTS {
+        let key = format!("many-objects/object-{i:05}.txt");
+        let body = format!("object {i}\n");
+        put(
+            root,
+            DEMO_BUCKET,
+            &key,
+            body.as_bytes(),
+            now,
+            Duration::from_secs(i as u64 * 60),
+        )?;
+    }
+
+    for day in 1..=28u64 {
+        let key = format!("db/2026-11-{day:02}.sql.gz");
+        put(
+            root,
+            "backups",
+            &key,
+            &filler.bytes(300_000 + day as usize * 10_000),
+            now,
+            days(29 - day),
+        )?;
+    }
+    put(
+        root,
+        "backups",
+        "configs/nginx.conf",
+        b"server { listen 80; }\n",
+        now,
+        days(100),
+    )?;
+
+    let site = [
+        (
+            "index.html",
+            "<!DOCTYPE html><title>Demo</title><h1>Hello</h1>\n",
+        ),
+        ("about/index.html", "<!DOCTYPE html><title>About</title>\n"),
+        ("css/site.css", "body { font-family: sans-serif; }\n"),
+        ("js/app.js", "console.log('hello');\n"),
+    ];
+    for (key, body) in site {
+        put(root, "website-assets", key, body.as_bytes(), now, days(7))?;
+    }
+    for i in 0..25usize {
+        let key = format!("img/icon-{i:02}.png");
+        let mut body = b"\x89PNG\r\n\x1a\n".to_vec();
+        body.extend(filler.bytes(2_000 + i * 500));
+        put(root, "website-assets", &key, &body, now, days(7))?;
+    }
+    Ok(())
+}
+
+/// Why the demo could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Server(#[from] LocalServerError),
+    #[error("could not write the sample data: {0}")]
+    Seed(#[from] io::Error),
+}
+
+/// Starts a local S3 server over a temporary folder filled with the sample data.
+pub fn start_demo_server() -> Result<LocalServer, DemoError> {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)?;
+    seed(server.root())?;
+    Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_buckets_with_awkward_names_and_many_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        seed(dir.path()).unwrap();
+        let bucket = dir.path().join(DEMO_BUCKET);
+        assert!(bucket.join("awkward names/ünïcødé 日本語.txt").is_file());
+        assert!(bucket.join("awkward names/plus+sign.txt").is_file());
+        assert_eq!(
+            fs::read_dir(bucket.join("many-objects")).unwrap().count(),
+            MANY_OBJECTS
+        );
+        assert!(dir.path().join("backups/db/2026-11-01.sql.gz").is_file());
+        assert!(dir.path().join("website-assets/index.html").is_file());
+    }
+}
