@@ -67,6 +67,84 @@ async fn get_links_download_exact_bytes_for_awkward_keys() {
     }
 }
 
+/// The whole cycle for every awkward key: download, tampered and expired links refused,
+/// upload by PUT link, upload by POST form within and beyond its size range.
+#[tokio::test]
+async fn every_awkward_key_survives_every_kind_of_link() {
+    let server = server_with_bucket(BUCKET);
+    let signer = signer(&server).await;
+    let now = SystemTime::now();
+    for k in AWKWARD_KEYS {
+        let original = format!("original {k}").into_bytes();
+        put_object(&server, BUCKET, k, &original).await;
+        let get = signer
+            .presign_get(&bucket(), &key(k), &GetOptions::default(), hour(), now)
+            .await
+            .unwrap();
+        let response = http().get(&get.url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {k:?}");
+        assert_eq!(response.bytes().await.unwrap().as_ref(), original, "{k:?}");
+
+        let tampered = get.url.replace("X-Amz-Signature=", "X-Amz-Signature=0");
+        let tampered = &tampered[..tampered.len() - 1];
+        let response = http().get(tampered).send().await.unwrap();
+        assert_eq!(response.status(), 403, "tampered {k:?}");
+
+        let expired = signer
+            .presign_get(
+                &bucket(),
+                &key(k),
+                &GetOptions::default(),
+                Expiry::In(Duration::from_secs(60)),
+                now - Duration::from_secs(120),
+            )
+            .await
+            .unwrap();
+        let response = http().get(&expired.url).send().await.unwrap();
+        assert_eq!(response.status(), 403, "expired {k:?}");
+
+        let put = signer
+            .presign_put(&bucket(), &key(k), &PutOptions::default(), hour(), now)
+            .await
+            .unwrap();
+        let replaced = format!("replaced by PUT {k}").into_bytes();
+        let response = http()
+            .put(&put.url)
+            .body(replaced.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "PUT {k:?}");
+        assert_eq!(
+            get_object(&server, BUCKET, k).await.as_deref(),
+            Some(&replaced[..])
+        );
+
+        let request = PostRequest {
+            content_length: Some((1, 64)),
+            ..PostRequest::new(bucket(), KeyRule::Exact(key(k)))
+        };
+        let form = signer.presign_post(&request, now).await.unwrap();
+        let posted = format!("POST {k}").into_bytes();
+        let response = post_form(&form, None, posted.clone()).await;
+        assert!(
+            response.status().is_success(),
+            "POST {k:?}: {}",
+            response.status()
+        );
+        assert_eq!(
+            get_object(&server, BUCKET, k).await.as_deref(),
+            Some(&posted[..])
+        );
+        let response = post_form(&form, None, vec![b'x'; 65]).await;
+        assert!(response.status().is_client_error(), "oversized POST {k:?}");
+        assert_eq!(
+            get_object(&server, BUCKET, k).await.as_deref(),
+            Some(&posted[..])
+        );
+    }
+}
+
 #[tokio::test]
 async fn tampered_signature_is_refused() {
     let server = server_with_bucket(BUCKET);
