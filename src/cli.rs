@@ -29,6 +29,9 @@ const MAX_SINGLE_UPLOAD: u64 = 5_000_000_000;
     long_about = None
 )]
 pub struct Cli {
+    /// Open the window on an embedded S3 server with sample data (no AWS account needed).
+    #[arg(long)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -161,6 +164,8 @@ pub enum CliError {
     Runtime(String),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+    #[error(transparent)]
+    App(crate::app::AppError),
 }
 
 /// Parses the process's arguments and runs the command.
@@ -199,10 +204,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
-        None => Err(CliError::Usage(
-            "the window is not available yet; use `pail presign` or `pail presign-post` (see pail --help)"
-                .into(),
-        )),
+        None => {
+            // The window owns the main thread; its worker has its own runtime.
+            drop(runtime);
+            crate::app::run(cli.demo).map_err(CliError::App)
+        }
     }
 }
 
@@ -386,25 +392,9 @@ async fn demo_server() -> Result<(), CliError> {
          Press Ctrl+C to stop.\n",
         server.root().display()
     ));
-    wait_for_shutdown_signal().await;
+    crate::demo::shutdown_signal().await;
     drop(server);
     Ok(())
-}
-
-/// Ctrl+C, or SIGTERM on Unix: both end the demo cleanly so its folder is removed.
-async fn wait_for_shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Writes to stdout without panicking when the reader has gone (`pail … | head`).

@@ -225,6 +225,18 @@ impl Connection {
         }
     }
 
+    /// The same connection with another time budget per request.
+    pub fn with_request_timeout(mut self, total: Duration) -> Self {
+        let config = self
+            .client
+            .config()
+            .to_builder()
+            .timeout_config(request_timeouts(total))
+            .build();
+        self.client = aws_sdk_s3::Client::from_conf(config);
+        self
+    }
+
     pub fn client(&self) -> &aws_sdk_s3::Client {
         &self.client
     }
@@ -294,6 +306,18 @@ impl Connection {
     }
 }
 
+/// How long one request may take, retries included, before the person is told.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Timeouts for a total budget per request: a third of it to connect, half for each attempt.
+fn request_timeouts(total: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(total / 3)
+        .operation_attempt_timeout(total / 2)
+        .operation_timeout(total)
+        .build()
+}
+
 fn build_client(
     sdk_config: &aws_types::SdkConfig,
     endpoint: &Endpoint,
@@ -301,10 +325,7 @@ fn build_client(
     path_style: bool,
     credentials: SharedCredentialsProvider,
 ) -> aws_sdk_s3::Client {
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_secs(60))
-        .build();
+    let timeouts = request_timeouts(REQUEST_TIMEOUT);
     let mut builder = aws_sdk_s3::config::Builder::from(sdk_config)
         .region(Region::new(region.to_owned()))
         .credentials_provider(credentials)

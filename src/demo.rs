@@ -7,7 +7,10 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use crate::connection::DEFAULT_REGION;
 use crate::local_server::{LocalServer, LocalServerError};
+use crate::profiles::{Profile, ProfileSource};
+use crate::share::Endpoint;
 
 /// The demo's fixed, public credentials: nothing to keep secret, they open a local folder.
 pub const DEMO_ACCESS_KEY: &str = "pail-demo";
@@ -227,6 +230,52 @@ pub enum DemoError {
     Server(#[from] LocalServerError),
     #[error("could not write the sample data: {0}")]
     Seed(#[from] io::Error),
+}
+
+/// The "Demo" profile: the demo server's endpoint and keys.
+pub fn demo_profile(server: &LocalServer) -> Profile {
+    let endpoint = Endpoint::custom(&server.endpoint_url()).unwrap_or(Endpoint::Aws);
+    Profile::fixed(
+        "Demo",
+        ProfileSource::Demo,
+        server.credentials(),
+        endpoint,
+        DEFAULT_REGION,
+    )
+}
+
+/// Resolves on Ctrl+C, or SIGTERM on Unix.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// When the process is interrupted while the window is open (Ctrl+C in the terminal, a
+/// SIGTERM), removes the demo's data folder before exiting, as closing the window would.
+pub fn remove_on_interrupt(data_folder: std::path::PathBuf) {
+    let _ = std::thread::Builder::new()
+        .name("pail-demo-signals".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(shutdown_signal());
+            let _ = fs::remove_dir_all(&data_folder);
+            std::process::exit(130);
+        });
 }
 
 /// Starts a local S3 server over a temporary folder filled with the sample data.

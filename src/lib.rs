@@ -1,12 +1,17 @@
 //! Pail: an S3 explorer built around sharing. This library holds everything the `pail` binary
 //! does, so tests and other programs can use it: validated S3 names ([`model`]), connections
 //! from the AWS configuration ([`connection`]), pre-signed links and upload forms ([`share`]),
-//! and the command line ([`cli`]).
+//! browsing ([`browse`]), the window ([`app`]) and its background [`worker`], and the command
+//! line ([`cli`]).
 
+pub mod app;
+pub mod browse;
 pub mod cli;
 pub mod connection;
 pub mod demo;
 pub mod local_server;
 pub mod model;
+pub mod profiles;
 pub mod share;
 pub mod units;
+pub mod worker;

@@ -19,6 +19,28 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// `1,204,000`: digits grouped by thousands.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 folder`, `3 objects`: a count with its noun, plural when needed.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { singular } else { plural }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +55,15 @@ mod tests {
         assert_eq!(human_size(999_999), "1.0 MB");
         assert_eq!(human_size(1_500_000_000), "1.5 GB");
         assert_eq!(human_size(u64::MAX), "18 EB");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_204_000), "1,204,000");
+        assert_eq!(count(1, "folder", "folders"), "1 folder");
+        assert_eq!(count(12000, "object", "objects"), "12,000 objects");
     }
 }

@@ -1,0 +1,62 @@
+//! The left pane: the buckets of the selected profile, with their region when known.
+
+use egui::Ui;
+
+use super::state::{AppState, Loadable};
+use crate::model::BucketName;
+use crate::worker::Command;
+
+pub(super) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    egui::Panel::left("buckets")
+        .resizable(true)
+        .default_size(220.0)
+        .min_size(140.0)
+        .show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.heading("Buckets");
+            ui.separator();
+            let current = state
+                .location
+                .as_ref()
+                .map(|l| l.bucket.as_str().to_owned());
+            let mut open = None;
+            match &state.buckets {
+                Loadable::Idle => {
+                    ui.weak("Choose a profile to see its buckets.");
+                }
+                Loadable::Loading(_) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Loading buckets…");
+                    });
+                }
+                Loadable::Failed(error) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+                }
+                Loadable::Ready(buckets) if buckets.is_empty() => {
+                    ui.weak("No buckets.");
+                }
+                Loadable::Ready(buckets) => {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        for bucket in buckets {
+                            ui.horizontal(|ui| {
+                                let selected = current.as_deref() == Some(bucket.name.as_str());
+                                if ui.selectable_label(selected, &bucket.name).clicked() {
+                                    open = Some(bucket.name.clone());
+                                }
+                                if let Some(region) = &bucket.region {
+                                    ui.weak(region);
+                                }
+                            });
+                        }
+                    });
+                }
+            }
+            if let Some(name) = open {
+                match BucketName::new(name) {
+                    Ok(bucket) => out.extend(state.open_bucket(bucket)),
+                    Err(e) => state.last_error = Some(e.to_string()),
+                }
+            }
+        });
+}

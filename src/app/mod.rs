@@ -1,0 +1,227 @@
+//! The explorer window (eframe): [`PailApp`] owns the [`AppState`], talks to the
+//! [`Worker`] through commands and events, and lays out the views. Each view lives in its own
+//! module and only reads the state and queues commands.
+
+mod bucket_list;
+pub mod listing;
+mod object_table;
+pub mod state;
+mod status_bar;
+mod toolbar;
+
+use std::sync::mpsc::Receiver;
+
+use egui::{Key, Modifiers};
+
+use crate::local_server::LocalServer;
+use crate::profiles::Profile;
+use crate::worker::{Command, Event, Worker, WorkerError};
+use state::AppState;
+
+pub use state::{ListingState, Loadable, Location};
+
+/// The window's title, also what tests and scripts find it by.
+pub const WINDOW_TITLE: &str = "Pail";
+
+/// Per-frame UI requests that are not part of the app's state.
+#[derive(Debug, Default)]
+pub(crate) struct UiFlags {
+    /// Ctrl+F was pressed: give the filter box the focus.
+    pub focus_filter: bool,
+    /// A row to bring into view (after keyboard navigation).
+    pub scroll_to_row: Option<usize>,
+}
+
+pub struct PailApp {
+    state: AppState,
+    worker: Worker,
+    events: Receiver<Event>,
+    outbox: Vec<Command>,
+    flags: UiFlags,
+    /// The demo server lives as long as the window.
+    _demo_server: Option<LocalServer>,
+}
+
+impl PailApp {
+    /// Starts the worker and the first requests. `profiles` are known up front (the demo
+    /// profile); the others are discovered by the worker.
+    pub fn new(
+        ctx: &egui::Context,
+        profiles: Vec<Profile>,
+        demo_server: Option<LocalServer>,
+    ) -> Result<Self, WorkerError> {
+        let wake_ctx = ctx.clone();
+        let (worker, events) = Worker::start(move || wake_ctx.request_repaint())?;
+        let mut state = AppState::new(profiles);
+        let outbox = state.start();
+        let mut app = Self {
+            state,
+            worker,
+            events,
+            outbox,
+            flags: UiFlags::default(),
+            _demo_server: demo_server,
+        };
+        app.send_queued();
+        Ok(app)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn state_mut(&mut self) -> &mut AppState {
+        &mut self.state
+    }
+
+    fn send_queued(&mut self) {
+        for command in self.outbox.drain(..) {
+            if !self.worker.send(command) {
+                self.state.last_error = Some("the background worker has stopped".into());
+            }
+        }
+    }
+
+    /// Applies every event that has arrived.
+    fn drain_events(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.state.apply(event);
+        }
+    }
+
+    /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
+    /// the filter box has the focus.
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
+            (false, false, false, false, false, false, false);
+        let (mut down, mut up_arrow) = (false, false);
+        ctx.input_mut(|input| {
+            refresh = input.consume_key(Modifiers::NONE, Key::F5);
+            focus = input.consume_key(Modifiers::COMMAND, Key::F);
+            back = input.consume_key(Modifiers::ALT, Key::ArrowLeft);
+            forward = input.consume_key(Modifiers::ALT, Key::ArrowRight);
+            if !typing {
+                up = input.consume_key(Modifiers::NONE, Key::Backspace);
+                select_all = input.consume_key(Modifiers::COMMAND, Key::A);
+                enter = input.consume_key(Modifiers::NONE, Key::Enter);
+                down = input.consume_key(Modifiers::NONE, Key::ArrowDown);
+                up_arrow = input.consume_key(Modifiers::NONE, Key::ArrowUp);
+            }
+        });
+        if refresh {
+            self.outbox.extend(self.state.refresh());
+        }
+        if back {
+            self.outbox.extend(self.state.go_back());
+        }
+        if forward {
+            self.outbox.extend(self.state.go_forward());
+        }
+        if up {
+            self.outbox.extend(self.state.go_up());
+        }
+        if select_all {
+            self.state.listing.select_all();
+        }
+        if focus {
+            self.flags.focus_filter = true;
+        }
+        if enter {
+            self.open_selected_folder();
+        }
+        if down || up_arrow {
+            self.move_cursor(if down { 1 } else { -1 });
+        }
+    }
+
+    /// Enter: opens the selected row when it is a single folder.
+    fn open_selected_folder(&mut self) {
+        let selected = self.state.listing.selected_rows();
+        if let [row] = selected[..]
+            && row.is_folder
+        {
+            let name = row.name.to_string();
+            self.outbox.extend(self.state.open_folder(&name));
+        }
+    }
+
+    /// Arrow keys: select the next or previous row.
+    fn move_cursor(&mut self, step: isize) {
+        let listing = &mut self.state.listing;
+        let len = listing.view_len();
+        if len == 0 {
+            return;
+        }
+        let current = (0..len).find(|&p| listing.is_selected_at(p));
+        let next = match current {
+            Some(p) => p.saturating_add_signed(step).min(len - 1),
+            None => 0,
+        };
+        listing.click(next, false, false);
+        self.flags.scroll_to_row = Some(next);
+    }
+}
+
+impl eframe::App for PailApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.handle_keys(&ctx);
+        toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
+        bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
+        object_table::object_table_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        self.send_queued();
+    }
+}
+
+/// Why the window could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Worker(#[from] WorkerError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+    #[error("could not open the window: {0}")]
+    Window(String),
+}
+
+/// Opens the window and runs until it is closed. With `demo`, an embedded S3 server with
+/// sample data is started first and a "Demo" profile points at it.
+pub fn run(demo: bool) -> Result<(), AppError> {
+    let (profiles, server) = if demo {
+        let server = crate::demo::start_demo_server()?;
+        (vec![crate::demo::demo_profile(&server)], Some(server))
+    } else {
+        (Vec::new(), None)
+    };
+    if let Some(server) = &server {
+        crate::demo::remove_on_interrupt(server.root().to_owned());
+    }
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(WINDOW_TITLE)
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    // The app (and with it the demo server) is created inside the closure, on the UI thread.
+    let mut server = server;
+    eframe::run_native(
+        WINDOW_TITLE,
+        options,
+        Box::new(move |cc| {
+            let app = PailApp::new(&cc.egui_ctx, profiles, server.take())?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| AppError::Window(e.to_string()))
+}

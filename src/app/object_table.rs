@@ -1,0 +1,217 @@
+//! The main pane: the current folder as a table (folders first, then objects) that draws only
+//! the rows in view, with sortable headers, multi-selection, a context menu, and an error
+//! banner with Retry.
+
+use chrono::{DateTime, Local};
+use egui::{Align, Button, Layout, RichText, Sense, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::UiFlags;
+use super::listing::{Row, SortColumn};
+use super::state::{AppState, ListingState};
+use crate::units::{human_size, thousands};
+use crate::worker::Command;
+
+/// What happened to a row this frame; applied after the table is drawn, since the table
+/// borrows the listing while drawing.
+enum RowAction {
+    Click {
+        position: usize,
+        ctrl: bool,
+        shift: bool,
+    },
+    Open(String),
+    CopyText(String),
+}
+
+pub(super) fn object_table_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    flags: &mut UiFlags,
+    out: &mut Vec<Command>,
+) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(error) = state.banner_error().cloned() {
+            let mut retry = false;
+            egui::Frame::new()
+                .fill(ui.visuals().extreme_bg_color)
+                .stroke(egui::Stroke::new(1.0, ui.visuals().error_fg_color))
+                .inner_margin(8.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+                        retry = ui.button("Retry").clicked();
+                    });
+                });
+            if retry {
+                out.extend(state.retry());
+            }
+            ui.add_space(4.0);
+        }
+        let Some(location) = state.location.clone() else {
+            ui.centered_and_justified(|ui| {
+                ui.weak("Pick a bucket on the left to see what it holds.");
+            });
+            return;
+        };
+        if state.listing.view_len() == 0 {
+            let text = match state.listing_state {
+                ListingState::Loading { .. } => None,
+                _ if state.listing.is_filtered() => Some("Nothing here matches the filter."),
+                ListingState::Done => Some("This folder is empty."),
+                _ => None,
+            };
+            if let Some(text) = text {
+                ui.centered_and_justified(|ui| {
+                    ui.weak(text);
+                });
+                return;
+            }
+        }
+        let actions = table_ui(ui, state, flags, &location.uri());
+        for action in actions {
+            match action {
+                RowAction::Click {
+                    position,
+                    ctrl,
+                    shift,
+                } => state.listing.click(position, ctrl, shift),
+                RowAction::Open(name) => out.extend(state.open_folder(&name)),
+                RowAction::CopyText(text) => ui.ctx().copy_text(text),
+            }
+        }
+    });
+}
+
+fn sort_arrow(state: &AppState, column: SortColumn) -> &'static str {
+    let sort = state.listing.sort();
+    match (sort.column == column, sort.ascending) {
+        (true, true) => " ⏶",
+        (true, false) => " ⏷",
+        (false, _) => "",
+    }
+}
+
+fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -> Vec<RowAction> {
+    // Labels must not take clicks for text selection: a click anywhere selects the row.
+    ui.style_mut().interaction.selectable_labels = false;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    let modifiers = ui.input(|i| i.modifiers);
+    let mut table = TableBuilder::new(ui)
+        .id_salt("object-table")
+        .striped(true)
+        .resizable(true)
+        .sense(Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .column(Column::remainder().at_least(220.0).clip(true))
+        .column(Column::initial(100.0).at_least(60.0))
+        .column(Column::initial(150.0).at_least(80.0))
+        .column(Column::initial(150.0).at_least(80.0));
+    if let Some(row) = flags.scroll_to_row.take() {
+        table = table.scroll_to_row(row, None);
+    }
+    let mut new_sort = None;
+    let mut actions = Vec::new();
+    let columns = [
+        (SortColumn::Name, "Name"),
+        (SortColumn::Size, "Size"),
+        (SortColumn::Modified, "Last modified"),
+        (SortColumn::Class, "Storage class"),
+    ];
+    table
+        .header(row_height, |mut header| {
+            for (column, title) in columns {
+                header.col(|ui| {
+                    let text =
+                        RichText::new(format!("{title}{}", sort_arrow(state, column))).strong();
+                    if ui.add(Button::new(text).frame(false)).clicked() {
+                        new_sort = Some(state.listing.sort().clicked(column));
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            let listing = &state.listing;
+            body.rows(row_height, listing.view_len(), |mut table_row| {
+                let position = table_row.index();
+                let Some(row) = listing.row_at(position) else {
+                    return;
+                };
+                table_row.set_selected(listing.is_selected_at(position));
+                table_row.col(|ui| name_cell(ui, row));
+                table_row.col(|ui| size_cell(ui, row));
+                table_row.col(|ui| {
+                    if !row.is_folder {
+                        ui.label(local_time(row.modified));
+                    }
+                });
+                table_row.col(|ui| {
+                    if !row.is_folder {
+                        ui.label(row.class.as_str());
+                    }
+                });
+                let response = table_row.response();
+                if response.double_clicked() && row.is_folder {
+                    actions.push(RowAction::Open(row.name.to_string()));
+                } else if response.clicked() {
+                    actions.push(RowAction::Click {
+                        position,
+                        ctrl: modifiers.command,
+                        shift: modifiers.shift,
+                    });
+                }
+                if response.secondary_clicked() && !listing.is_selected_at(position) {
+                    actions.push(RowAction::Click {
+                        position,
+                        ctrl: false,
+                        shift: false,
+                    });
+                }
+                response.context_menu(|ui| {
+                    if row.is_folder && ui.button("Open").clicked() {
+                        actions.push(RowAction::Open(row.name.to_string()));
+                        ui.close();
+                    }
+                    if ui.button("Copy S3 URI").clicked() {
+                        actions.push(RowAction::CopyText(format!("{uri}{}", row.name)));
+                        ui.close();
+                    }
+                    if ui.button("Copy name").clicked() {
+                        actions.push(RowAction::CopyText(row.name.to_string()));
+                        ui.close();
+                    }
+                });
+            });
+        });
+    if let Some(sort) = new_sort {
+        state.listing.set_sort(sort);
+    }
+    actions
+}
+
+fn name_cell(ui: &mut Ui, row: &Row) {
+    if row.is_folder {
+        ui.label(RichText::new("📁").color(egui::Color32::from_rgb(0xE8, 0xA8, 0x3A)));
+    } else {
+        ui.weak("📄");
+    }
+    ui.add(egui::Label::new(&*row.name).truncate());
+}
+
+fn size_cell(ui: &mut Ui, row: &Row) {
+    if row.is_folder {
+        return;
+    }
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.label(human_size(row.size))
+            .on_hover_text(format!("{} bytes", thousands(row.size)));
+    });
+}
+
+/// `2026-07-31 18:02` in the local time zone.
+fn local_time(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}

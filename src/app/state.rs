@@ -1,0 +1,622 @@
+//! The window's state and every change to it: navigation and history, what is loading, and
+//! [`AppState::apply`], which folds the worker's answers in. Nothing here draws or does I/O;
+//! methods return the [`Command`]s to send, so all of it is tested without S3 or a screen.
+
+use crate::browse::{BrowseError, BucketEntry};
+use crate::model::BucketName;
+use crate::profiles::{Profile, ProfileSource};
+use crate::worker::{Command, Event, RequestId};
+
+use super::listing::Listing;
+
+/// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub bucket: BucketName,
+    pub prefix: String,
+}
+
+impl Location {
+    pub fn bucket_top(bucket: BucketName) -> Self {
+        Self {
+            bucket,
+            prefix: String::new(),
+        }
+    }
+
+    /// The folder above, or `None` at the bucket's top.
+    pub fn parent(&self) -> Option<Self> {
+        if self.prefix.is_empty() {
+            return None;
+        }
+        let trimmed = &self.prefix[..self.prefix.len() - 1];
+        let parent = match trimmed.rfind('/') {
+            Some(i) => &trimmed[..=i],
+            None => "",
+        };
+        Some(Self {
+            bucket: self.bucket.clone(),
+            prefix: parent.to_owned(),
+        })
+    }
+
+    /// `s3://bucket/prefix`
+    pub fn uri(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    /// The breadcrumb trail: (label, location) from the bucket down to this folder.
+    pub fn breadcrumbs(&self) -> Vec<(String, Location)> {
+        let mut crumbs = vec![(
+            format!("s3://{}", self.bucket),
+            Location::bucket_top(self.bucket.clone()),
+        )];
+        let mut end = 0;
+        for segment in self.prefix.split_inclusive('/') {
+            end += segment.len();
+            crumbs.push((
+                segment.trim_end_matches('/').to_owned(),
+                Location {
+                    bucket: self.bucket.clone(),
+                    prefix: self.prefix[..end].to_owned(),
+                },
+            ));
+        }
+        crumbs
+    }
+}
+
+/// Something loaded on request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Idle,
+    Loading(RequestId),
+    Ready(T),
+    Failed(BrowseError),
+}
+
+/// Where the current folder's listing stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListingState {
+    Idle,
+    Loading {
+        id: RequestId,
+        pages: usize,
+    },
+    Done,
+    /// The person pressed Stop: the rows so far stay.
+    Stopped,
+    Failed(BrowseError),
+}
+
+/// All of the window's state that outlives a frame.
+#[derive(Debug)]
+pub struct AppState {
+    next_id: u64,
+    pub profiles: Vec<Profile>,
+    profiles_request: Option<RequestId>,
+    /// A problem reading the profile files, shown in the status bar.
+    pub profiles_error: Option<String>,
+    pub current_profile: Option<usize>,
+    pub buckets: Loadable<Vec<BucketEntry>>,
+    pub location: Option<Location>,
+    back: Vec<Location>,
+    forward: Vec<Location>,
+    pub listing: Listing,
+    pub listing_state: ListingState,
+    /// The most recent failure, kept for the status bar until the next success.
+    pub last_error: Option<String>,
+    /// The filter box's text; the listing shows only names containing it.
+    pub filter_text: String,
+}
+
+impl AppState {
+    /// `initial` profiles are known before the window opens (the demo); the first is selected.
+    pub fn new(initial: Vec<Profile>) -> Self {
+        let current_profile = (!initial.is_empty()).then_some(0);
+        Self {
+            next_id: 0,
+            profiles: initial,
+            profiles_request: None,
+            profiles_error: None,
+            current_profile,
+            buckets: Loadable::Idle,
+            location: None,
+            back: Vec::new(),
+            forward: Vec::new(),
+            listing: Listing::default(),
+            listing_state: ListingState::Idle,
+            last_error: None,
+            filter_text: String::new(),
+        }
+    }
+
+    /// Filters the rows shown by a case-insensitive part of their name.
+    pub fn set_filter(&mut self, text: &str) {
+        if self.filter_text != text {
+            self.filter_text = text.to_owned();
+        }
+        self.listing.set_filter(text);
+    }
+
+    fn next_id(&mut self) -> RequestId {
+        self.next_id += 1;
+        RequestId(self.next_id)
+    }
+
+    /// The first commands: find the profiles, and list the buckets of a preselected one.
+    pub fn start(&mut self) -> Vec<Command> {
+        let id = self.next_id();
+        self.profiles_request = Some(id);
+        let mut commands = vec![Command::LoadProfiles { id }];
+        commands.extend(self.load_buckets());
+        commands
+    }
+
+    pub fn profile(&self) -> Option<&Profile> {
+        self.current_profile.and_then(|i| self.profiles.get(i))
+    }
+
+    /// Switches profile: forgets the folder and lists the new profile's buckets.
+    pub fn select_profile(&mut self, index: usize) -> Vec<Command> {
+        if index >= self.profiles.len() || self.current_profile == Some(index) {
+            return Vec::new();
+        }
+        let mut commands = self.cancel_listing();
+        self.current_profile = Some(index);
+        self.location = None;
+        self.back.clear();
+        self.forward.clear();
+        self.listing.clear();
+        self.listing_state = ListingState::Idle;
+        self.last_error = None;
+        commands.extend(self.load_buckets());
+        commands
+    }
+
+    fn load_buckets(&mut self) -> Vec<Command> {
+        let Some(profile) = self.profile().cloned() else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.buckets = Loadable::Loading(id);
+        vec![Command::ListBuckets { id, profile }]
+    }
+
+    /// Stops the listing in progress, if any.
+    fn cancel_listing(&mut self) -> Vec<Command> {
+        match self.listing_state {
+            ListingState::Loading { id, .. } => vec![Command::Cancel { id }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Shows `location`, starting its listing.
+    fn show(&mut self, location: Location) -> Vec<Command> {
+        let mut commands = self.cancel_listing();
+        if self.location.as_ref() != Some(&location) {
+            // A filter typed for one folder would hide the next one's rows.
+            self.set_filter("");
+        }
+        self.listing.clear();
+        self.location = Some(location.clone());
+        let Some(profile) = self.profile().cloned() else {
+            self.listing_state = ListingState::Idle;
+            return commands;
+        };
+        let id = self.next_id();
+        self.listing_state = ListingState::Loading { id, pages: 0 };
+        commands.push(Command::ListFolder {
+            id,
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+        });
+        commands
+    }
+
+    /// Goes to `location`, remembering where we were for Back.
+    pub fn open(&mut self, location: Location) -> Vec<Command> {
+        if let Some(current) = self.location.take() {
+            if current == location {
+                self.location = Some(current);
+                return self.refresh();
+            }
+            self.back.push(current);
+        }
+        self.forward.clear();
+        self.show(location)
+    }
+
+    pub fn open_bucket(&mut self, bucket: BucketName) -> Vec<Command> {
+        self.open(Location::bucket_top(bucket))
+    }
+
+    /// Opens the sub-folder `name` (ending in `/`) of the current folder.
+    pub fn open_folder(&mut self, name: &str) -> Vec<Command> {
+        let Some(current) = &self.location else {
+            return Vec::new();
+        };
+        let location = Location {
+            bucket: current.bucket.clone(),
+            prefix: format!("{}{name}", current.prefix),
+        };
+        self.open(location)
+    }
+
+    pub fn can_go_up(&self) -> bool {
+        self.location.as_ref().is_some_and(|l| l.parent().is_some())
+    }
+
+    pub fn go_up(&mut self) -> Vec<Command> {
+        match self.location.as_ref().and_then(Location::parent) {
+            Some(parent) => self.open(parent),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn can_go_back(&self) -> bool {
+        !self.back.is_empty()
+    }
+
+    pub fn can_go_forward(&self) -> bool {
+        !self.forward.is_empty()
+    }
+
+    pub fn go_back(&mut self) -> Vec<Command> {
+        let Some(previous) = self.back.pop() else {
+            return Vec::new();
+        };
+        if let Some(current) = self.location.take() {
+            self.forward.push(current);
+        }
+        self.show(previous)
+    }
+
+    pub fn go_forward(&mut self) -> Vec<Command> {
+        let Some(next) = self.forward.pop() else {
+            return Vec::new();
+        };
+        if let Some(current) = self.location.take() {
+            self.back.push(current);
+        }
+        self.show(next)
+    }
+
+    /// F5: lists the current folder again, or the buckets when no folder is open.
+    pub fn refresh(&mut self) -> Vec<Command> {
+        match self.location.clone() {
+            Some(location) => self.show(location),
+            None => self.load_buckets(),
+        }
+    }
+
+    /// Retry after an error: whatever failed is asked again.
+    pub fn retry(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if matches!(self.buckets, Loadable::Failed(_)) {
+            commands.extend(self.load_buckets());
+        }
+        if matches!(self.listing_state, ListingState::Failed(_)) {
+            commands.extend(self.refresh());
+        }
+        commands
+    }
+
+    /// Stop: keeps the rows loaded so far.
+    pub fn stop(&mut self) -> Vec<Command> {
+        let commands = self.cancel_listing();
+        if !commands.is_empty() {
+            self.listing_state = ListingState::Stopped;
+        }
+        commands
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self.listing_state, ListingState::Loading { .. })
+            || matches!(self.buckets, Loadable::Loading(_))
+    }
+
+    /// Folds one answer from the worker into the state. Answers to requests that are no
+    /// longer current (a folder left, a listing stopped) are dropped.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Profiles {
+                id,
+                profiles,
+                error,
+            } => {
+                if self.profiles_request != Some(id) {
+                    return;
+                }
+                self.profiles_request = None;
+                self.profiles_error = error;
+                // Profiles known at start (the demo) stay first and keep their selection.
+                let known: Vec<Profile> = self
+                    .profiles
+                    .iter()
+                    .filter(|p| p.source == ProfileSource::Demo)
+                    .cloned()
+                    .collect();
+                let selected_name = self.profile().map(|p| p.name.clone());
+                self.profiles = known;
+                self.profiles.extend(profiles);
+                self.current_profile = selected_name
+                    .and_then(|name| self.profiles.iter().position(|p| p.name == name));
+            }
+            Event::Buckets { id, result } => {
+                if self.buckets != Loadable::Loading(id) {
+                    return;
+                }
+                self.buckets = match result {
+                    Ok(buckets) => Loadable::Ready(buckets),
+                    Err(error) => {
+                        self.last_error = Some(error.to_string());
+                        Loadable::Failed(error)
+                    }
+                };
+            }
+            Event::FolderPage { id, page, done } => {
+                let ListingState::Loading { id: current, pages } = self.listing_state else {
+                    return;
+                };
+                if current != id {
+                    return;
+                }
+                self.listing.append(page);
+                self.listing_state = if done {
+                    ListingState::Done
+                } else {
+                    ListingState::Loading {
+                        id,
+                        pages: pages + 1,
+                    }
+                };
+            }
+            Event::FolderFailed { id, error } => {
+                if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
+                {
+                    return;
+                }
+                self.last_error = Some(error.to_string());
+                self.listing_state = ListingState::Failed(error);
+            }
+        }
+    }
+
+    /// The error to show over the table, with a Retry button.
+    pub fn banner_error(&self) -> Option<&BrowseError> {
+        match (&self.listing_state, &self.buckets) {
+            (ListingState::Failed(error), _) => Some(error),
+            (_, Loadable::Failed(error)) if self.location.is_none() => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browse::{FolderPage, ObjectEntry, StorageClass};
+    use crate::share::Endpoint;
+    use aws_credential_types::Credentials;
+
+    fn profile(name: &str) -> Profile {
+        Profile::fixed(
+            name,
+            ProfileSource::Demo,
+            Credentials::new("a", "b", None, None, "test"),
+            Endpoint::custom("http://127.0.0.1:1").unwrap(),
+            "us-east-1",
+        )
+    }
+
+    fn bucket(name: &str) -> BucketName {
+        BucketName::new(name).unwrap()
+    }
+
+    fn page(names: &[&str]) -> FolderPage {
+        FolderPage {
+            folders: Vec::new(),
+            objects: names
+                .iter()
+                .map(|n| ObjectEntry {
+                    name: (*n).into(),
+                    size: 1,
+                    last_modified: 0,
+                    storage_class: StorageClass::Standard,
+                })
+                .collect(),
+            next_token: None,
+        }
+    }
+
+    fn listing_id(commands: &[Command]) -> RequestId {
+        commands
+            .iter()
+            .find_map(|c| match c {
+                Command::ListFolder { id, .. } => Some(*id),
+                _ => None,
+            })
+            .expect("a ListFolder command")
+    }
+
+    #[test]
+    fn start_lists_buckets_of_the_preselected_profile() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let commands = state.start();
+        assert!(matches!(commands[0], Command::LoadProfiles { .. }));
+        assert!(matches!(commands[1], Command::ListBuckets { .. }));
+        assert!(state.is_loading());
+    }
+
+    #[test]
+    fn pages_append_until_done() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let id = listing_id(&state.open_bucket(bucket("bucket")));
+        state.apply(Event::FolderPage {
+            id,
+            page: page(&["a", "b"]),
+            done: false,
+        });
+        assert_eq!(state.listing_state, ListingState::Loading { id, pages: 1 });
+        state.apply(Event::FolderPage {
+            id,
+            page: page(&["c"]),
+            done: true,
+        });
+        assert_eq!(state.listing.view_len(), 3);
+        assert_eq!(state.listing_state, ListingState::Done);
+    }
+
+    #[test]
+    fn answers_for_a_folder_left_are_dropped() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let first = listing_id(&state.open_bucket(bucket("bucket")));
+        let commands = state.open_folder("sub/");
+        assert!(
+            commands
+                .iter()
+                .any(|c| matches!(c, Command::Cancel { id } if *id == first)),
+            "leaving cancels the old listing"
+        );
+        let second = listing_id(&commands);
+        state.apply(Event::FolderPage {
+            id: first,
+            page: page(&["stale"]),
+            done: true,
+        });
+        state.apply(Event::FolderFailed {
+            id: first,
+            error: BrowseError::Other("late".into()),
+        });
+        assert_eq!(state.listing.view_len(), 0);
+        assert_eq!(
+            state.listing_state,
+            ListingState::Loading {
+                id: second,
+                pages: 0
+            }
+        );
+        assert_eq!(state.last_error, None);
+    }
+
+    #[test]
+    fn stop_keeps_rows_and_ignores_later_pages() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let id = listing_id(&state.open_bucket(bucket("bucket")));
+        state.apply(Event::FolderPage {
+            id,
+            page: page(&["a"]),
+            done: false,
+        });
+        let commands = state.stop();
+        assert!(matches!(commands[..], [Command::Cancel { id: cancelled }] if cancelled == id));
+        state.apply(Event::FolderPage {
+            id,
+            page: page(&["b"]),
+            done: true,
+        });
+        assert_eq!(state.listing_state, ListingState::Stopped);
+        assert_eq!(state.listing.view_len(), 1);
+    }
+
+    #[test]
+    fn back_forward_and_up() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        state.open_bucket(bucket("bucket"));
+        state.open_folder("a/");
+        state.open_folder("b/");
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+        state.go_up();
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+        state.go_back();
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+        state.go_back();
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+        assert!(state.can_go_forward());
+        state.go_forward();
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+        state.go_forward();
+        assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+        assert!(!state.can_go_forward());
+        // A new place clears Forward.
+        state.go_back();
+        state.open_folder("c/");
+        assert!(!state.can_go_forward());
+    }
+
+    #[test]
+    fn failure_sets_banner_and_retry_lists_again() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let id = listing_id(&state.open_bucket(bucket("bucket")));
+        state.apply(Event::FolderFailed {
+            id,
+            error: BrowseError::NoSuchBucket("bucket".into()),
+        });
+        assert!(state.banner_error().is_some());
+        assert_eq!(
+            state.last_error.as_deref(),
+            Some("bucket `bucket` does not exist")
+        );
+        let retried = listing_id(&state.retry());
+        assert_ne!(retried, id);
+        assert!(state.banner_error().is_none());
+    }
+
+    #[test]
+    fn switching_profile_forgets_the_folder() {
+        let mut state = AppState::new(vec![profile("one"), profile("two")]);
+        state.open_bucket(bucket("bucket"));
+        let commands = state.select_profile(1);
+        assert!(
+            commands.iter().any(
+                |c| matches!(c, Command::ListBuckets { profile, .. } if profile.name == "two")
+            )
+        );
+        assert!(state.location.is_none());
+        assert!(!state.can_go_back());
+    }
+
+    #[test]
+    fn discovered_profiles_keep_the_demo_selected() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let Command::LoadProfiles { id } = state.start()[0].clone() else {
+            panic!("LoadProfiles first");
+        };
+        let mut work = profile("work");
+        work.source = ProfileSource::AwsConfig;
+        state.apply(Event::Profiles {
+            id,
+            profiles: vec![work],
+            error: None,
+        });
+        assert_eq!(state.profiles.len(), 2);
+        assert_eq!(state.profile().unwrap().name, "Demo");
+    }
+
+    #[test]
+    fn filter_is_cleared_when_leaving_but_kept_on_refresh() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        state.open_bucket(bucket("bucket"));
+        state.set_filter("report");
+        state.refresh();
+        assert_eq!(state.filter_text, "report");
+        state.open_folder("sub/");
+        assert_eq!(state.filter_text, "");
+        assert_eq!(state.listing.filter_text(), "");
+    }
+
+    #[test]
+    fn breadcrumbs_and_parent() {
+        let location = Location {
+            bucket: bucket("reports-2026"),
+            prefix: "invoices/july/".into(),
+        };
+        let crumbs: Vec<String> = location.breadcrumbs().into_iter().map(|c| c.0).collect();
+        assert_eq!(crumbs, ["s3://reports-2026", "invoices", "july"]);
+        assert_eq!(location.parent().unwrap().prefix, "invoices/");
+        assert_eq!(location.parent().unwrap().parent().unwrap().prefix, "");
+        assert!(Location::bucket_top(bucket("abc")).parent().is_none());
+    }
+}

@@ -1,0 +1,63 @@
+//! The status bar: what the folder holds, loading progress with Stop, and the last error.
+
+use egui::Ui;
+
+use super::state::{AppState, ListingState};
+use crate::units::{count, human_size, thousands};
+use crate::worker::Command;
+
+/// "2 folders, 1,204 objects, 211 MB"
+pub(super) fn summary(state: &AppState) -> String {
+    let listing = &state.listing;
+    let mut text = format!(
+        "{}, {}, {}",
+        count(listing.folder_count(), "folder", "folders"),
+        count(listing.object_count(), "object", "objects"),
+        human_size(listing.total_size())
+    );
+    if listing.is_filtered() {
+        text.push_str(&format!(
+            " ({} shown)",
+            thousands(listing.view_len() as u64)
+        ));
+    }
+    if listing.selected_count() > 0 {
+        text.push_str(&format!(
+            " · {} selected",
+            thousands(listing.selected_count() as u64)
+        ));
+    }
+    text
+}
+
+pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    egui::Panel::bottom("status-bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if state.location.is_some() {
+                ui.label(summary(state));
+            }
+            match state.listing_state {
+                ListingState::Loading { .. } => {
+                    ui.separator();
+                    ui.spinner();
+                    ui.label(format!(
+                        "loading… {} so far",
+                        count(state.listing.object_count(), "object", "objects")
+                    ));
+                    if ui.button("Stop").clicked() {
+                        out.extend(state.stop());
+                    }
+                }
+                ListingState::Stopped => {
+                    ui.separator();
+                    ui.label("stopped: the list is incomplete");
+                }
+                _ => {}
+            }
+            if let Some(error) = state.last_error.clone().or(state.profiles_error.clone()) {
+                ui.separator();
+                ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {error}"));
+            }
+        });
+    });
+}

@@ -1,0 +1,156 @@
+//! The toolbar: profile picker, Back / Forward / Up / Refresh, breadcrumbs and the filter box.
+
+use egui::{Button, Response, RichText, Role, Ui, WidgetInfo};
+
+use super::UiFlags;
+use super::state::AppState;
+use crate::worker::Command;
+
+/// An icon button whose accessible name (what screen readers and tests see) is `name`.
+pub(super) fn icon_button(
+    ui: &mut Ui,
+    icon: &str,
+    name: &'static str,
+    hint: &str,
+    enabled: bool,
+) -> Response {
+    let response = ui
+        .add_enabled(enabled, Button::new(RichText::new(icon).size(16.0)))
+        .on_hover_text(hint)
+        .on_disabled_hover_text(hint);
+    response.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, name));
+    response
+}
+
+pub(super) fn toolbar_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    flags: &mut UiFlags,
+    out: &mut Vec<Command>,
+) {
+    egui::Panel::top("toolbar").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            profile_picker_ui(ui, state, out);
+            ui.separator();
+            if icon_button(ui, "⏴", "Back", "Back (Alt+←)", state.can_go_back()).clicked() {
+                out.extend(state.go_back());
+            }
+            if icon_button(
+                ui,
+                "⏵",
+                "Forward",
+                "Forward (Alt+→)",
+                state.can_go_forward(),
+            )
+            .clicked()
+            {
+                out.extend(state.go_forward());
+            }
+            if icon_button(
+                ui,
+                "⏶",
+                "Up",
+                "Up one folder (Backspace)",
+                state.can_go_up(),
+            )
+            .clicked()
+            {
+                out.extend(state.go_up());
+            }
+            if icon_button(
+                ui,
+                "🔄",
+                "Refresh",
+                "Refresh (F5)",
+                state.profile().is_some(),
+            )
+            .clicked()
+            {
+                out.extend(state.refresh());
+            }
+            ui.separator();
+            breadcrumbs_ui(ui, state, out);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                filter_ui(ui, state, flags);
+            });
+        });
+        ui.add_space(4.0);
+    });
+}
+
+fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let selected = match state.profile() {
+        Some(profile) => format!("Profile: {}", profile.name),
+        None => "Profile: none".to_owned(),
+    };
+    let mut chosen = None;
+    let picker = egui::ComboBox::from_id_salt("profile-picker")
+        .selected_text(selected)
+        .width(180.0)
+        .show_ui(ui, |ui| {
+            if state.profiles.is_empty() {
+                ui.weak("No profiles found: set AWS credentials or run with --demo");
+            }
+            for (i, profile) in state.profiles.iter().enumerate() {
+                let text = format!("{}  ·  {}", profile.name, profile.source.label());
+                if ui
+                    .selectable_label(state.current_profile == Some(i), text)
+                    .clicked()
+                {
+                    chosen = Some(i);
+                }
+            }
+        });
+    picker
+        .response
+        .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, "Profile"));
+    if let Some(i) = chosen {
+        out.extend(state.select_profile(i));
+    }
+}
+
+fn breadcrumbs_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some(location) = &state.location else {
+        ui.weak("Pick a bucket");
+        return;
+    };
+    let mut target = None;
+    ui.spacing_mut().item_spacing.x = 2.0;
+    for (i, (label, crumb)) in location.breadcrumbs().into_iter().enumerate() {
+        if i > 0 {
+            ui.weak("/");
+        }
+        if ui.link(label).clicked() {
+            target = Some(crumb);
+        }
+    }
+    if !location.prefix.is_empty() {
+        ui.weak("/");
+    }
+    if let Some(crumb) = target {
+        out.extend(state.open(crumb));
+    }
+}
+
+fn filter_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags) {
+    // Laid out right to left: the box first, so its label lands on its left.
+    let mut text = state.filter_text.clone();
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .hint_text("🔍 part of a name (Ctrl+F)")
+            .desired_width(220.0),
+    );
+    let label = ui.label("Filter");
+    let response = response.labelled_by(label.id);
+    if flags.focus_filter {
+        response.request_focus();
+        flags.focus_filter = false;
+    }
+    if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        text.clear();
+    }
+    if text != state.filter_text {
+        state.set_filter(&text);
+    }
+}

@@ -1,0 +1,162 @@
+//! The profiles a person can pick: the demo server, the environment's credentials, and every
+//! profile in the shared AWS config and credentials files, each able to open a [`Connection`].
+
+use aws_credential_types::Credentials;
+
+use crate::connection::{ConnectError, ConnectOptions, Connection};
+use crate::share::{Endpoint, error_text};
+
+/// Where a profile comes from, shown as a badge next to its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSource {
+    Demo,
+    Environment,
+    AwsConfig,
+}
+
+impl ProfileSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            ProfileSource::Demo => "Demo",
+            ProfileSource::Environment => "Env",
+            ProfileSource::AwsConfig => "AWS",
+        }
+    }
+}
+
+/// How a profile connects.
+#[derive(Debug, Clone)]
+pub enum ProfileAccess {
+    /// The standard AWS chain, with this named profile (`None`: environment and default).
+    AwsChain { profile: Option<String> },
+    /// Fixed keys for a given endpoint. `Credentials` never prints its secret.
+    Static {
+        credentials: Credentials,
+        region: String,
+        endpoint: Endpoint,
+        path_style: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub source: ProfileSource,
+    /// The configured region, if any (for display).
+    pub region: Option<String>,
+    /// A custom endpoint, if any (for display).
+    pub endpoint: Option<String>,
+    pub access: ProfileAccess,
+}
+
+impl Profile {
+    /// A profile with fixed keys for an S3-compatible endpoint (the demo server, tests).
+    pub fn fixed(
+        name: &str,
+        source: ProfileSource,
+        credentials: Credentials,
+        endpoint: Endpoint,
+        region: &str,
+    ) -> Self {
+        let endpoint_text = match &endpoint {
+            Endpoint::Aws => None,
+            Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
+        };
+        Self {
+            name: name.to_owned(),
+            source,
+            region: Some(region.to_owned()),
+            endpoint: endpoint_text,
+            access: ProfileAccess::Static {
+                credentials,
+                region: region.to_owned(),
+                endpoint,
+                path_style: true,
+            },
+        }
+    }
+
+    /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
+    pub async fn connect(&self) -> Result<Connection, ConnectError> {
+        match &self.access {
+            ProfileAccess::AwsChain { profile } => {
+                let endpoint = match &self.endpoint {
+                    Some(url) => Some(Endpoint::custom(url).map_err(|e| {
+                        ConnectError::ConfigFiles(format!("profile `{}`: {e}", self.name))
+                    })?),
+                    None => None,
+                };
+                Connection::from_aws_config(ConnectOptions {
+                    profile: profile.clone(),
+                    region: None,
+                    path_style: endpoint.is_some(),
+                    endpoint,
+                })
+                .await
+            }
+            ProfileAccess::Static {
+                credentials,
+                region,
+                endpoint,
+                path_style,
+            } => Ok(Connection::with_static_credentials(
+                credentials.clone(),
+                region,
+                endpoint.clone(),
+                *path_style,
+            )),
+        }
+    }
+}
+
+/// The profiles found in the environment and the shared AWS files. A file that cannot be
+/// read yields an error message beside whatever could be found.
+pub async fn discover() -> (Vec<Profile>, Option<String>) {
+    let mut profiles = Vec::new();
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+        profiles.push(Profile {
+            name: "Environment".to_owned(),
+            source: ProfileSource::Environment,
+            region: std::env::var("AWS_REGION")
+                .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+                .ok(),
+            endpoint: std::env::var("AWS_ENDPOINT_URL_S3")
+                .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+                .ok(),
+            access: ProfileAccess::AwsChain { profile: None },
+        });
+    }
+    let loaded = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        None,
+    )
+    .await;
+    let error = match loaded {
+        Ok(set) => {
+            let mut names: Vec<&str> = set.profiles().collect();
+            names.sort_unstable();
+            for name in names {
+                let Some(profile) = set.get_profile(name) else {
+                    continue;
+                };
+                profiles.push(Profile {
+                    name: name.to_owned(),
+                    source: ProfileSource::AwsConfig,
+                    region: profile.get("region").map(str::to_owned),
+                    endpoint: profile.get("endpoint_url").map(str::to_owned),
+                    access: ProfileAccess::AwsChain {
+                        profile: Some(name.to_owned()),
+                    },
+                });
+            }
+            None
+        }
+        Err(e) => Some(format!(
+            "could not read the AWS config files: {}",
+            error_text(&e)
+        )),
+    };
+    (profiles, error)
+}

@@ -1,0 +1,239 @@
+//! The background side of the window: a tokio runtime that receives typed [`Command`]s, does
+//! the S3 work, and answers with [`Event`]s, waking the UI after each one.
+//!
+//! Every command carries a [`RequestId`]; answers repeat it, so the UI can drop answers to
+//! requests it no longer cares about (a folder the person has left).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use tokio::sync::{Mutex, mpsc as tokio_mpsc};
+use tokio::task::AbortHandle;
+
+use crate::browse::{self, BrowseError, BucketEntry, FolderPage};
+use crate::connection::Connection;
+use crate::model::BucketName;
+use crate::profiles::{self, Profile};
+
+/// Identifies one request and every answer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Find the profiles in the environment and the AWS config files.
+    LoadProfiles {
+        id: RequestId,
+    },
+    ListBuckets {
+        id: RequestId,
+        profile: Profile,
+    },
+    /// List a folder page by page until its end (or until cancelled).
+    ListFolder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+    },
+    /// Stop the request `id` (a listing the person stopped or left).
+    Cancel {
+        id: RequestId,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Profiles {
+        id: RequestId,
+        profiles: Vec<Profile>,
+        error: Option<String>,
+    },
+    Buckets {
+        id: RequestId,
+        result: Result<Vec<BucketEntry>, BrowseError>,
+    },
+    /// One page of a folder; `done` on the last one.
+    FolderPage {
+        id: RequestId,
+        page: FolderPage,
+        done: bool,
+    },
+    FolderFailed {
+        id: RequestId,
+        error: BrowseError,
+    },
+}
+
+/// Delivers events to the UI and wakes it.
+#[derive(Clone)]
+struct EventSink {
+    events: mpsc::Sender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl EventSink {
+    /// False once the UI has gone away.
+    fn send(&self, event: Event) -> bool {
+        let delivered = self.events.send(event).is_ok();
+        (self.wake)();
+        delivered
+    }
+}
+
+/// The UI's handle on the worker. Dropping it stops the worker.
+pub struct Worker {
+    commands: tokio_mpsc::UnboundedSender<Command>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+/// Why the worker could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("could not start the background worker: {0}")]
+pub struct WorkerError(#[from] std::io::Error);
+
+impl Worker {
+    /// Starts the worker; `wake` is called after every event (`ctx.request_repaint()`).
+    pub fn start(
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> Result<(Self, mpsc::Receiver<Event>), WorkerError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("pail-worker")
+            .enable_all()
+            .build()?;
+        let (commands, receiver) = tokio_mpsc::unbounded_channel();
+        let (events, event_receiver) = mpsc::channel();
+        let sink = EventSink {
+            events,
+            wake: Arc::new(wake),
+        };
+        runtime.spawn(dispatch(receiver, sink));
+        Ok((
+            Self {
+                commands,
+                runtime: Some(runtime),
+            },
+            event_receiver,
+        ))
+    }
+
+    /// Queues a command; never blocks. False if the worker has stopped.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            // Do not wait for requests in flight: the window is closing.
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Connections by profile name, opened once: AWS profiles may run SSO or STS to get
+/// credentials, which the connection then caches.
+type Connections = Arc<Mutex<HashMap<String, Connection>>>;
+
+async fn connection_for(
+    connections: &Connections,
+    profile: &Profile,
+) -> Result<Connection, BrowseError> {
+    let mut map = connections.lock().await;
+    if let Some(connection) = map.get(&profile.name) {
+        return Ok(connection.clone());
+    }
+    let connection = profile.connect().await?;
+    map.insert(profile.name.clone(), connection.clone());
+    Ok(connection)
+}
+
+async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: EventSink) {
+    let connections: Connections = Arc::default();
+    let mut running: HashMap<RequestId, AbortHandle> = HashMap::new();
+    while let Some(command) = commands.recv().await {
+        running.retain(|_, task| !task.is_finished());
+        match command {
+            Command::Cancel { id } => {
+                if let Some(task) = running.remove(&id) {
+                    task.abort();
+                }
+            }
+            Command::LoadProfiles { id } => {
+                let sink = sink.clone();
+                tokio::spawn(async move {
+                    let (profiles, error) = profiles::discover().await;
+                    sink.send(Event::Profiles {
+                        id,
+                        profiles,
+                        error,
+                    });
+                });
+            }
+            Command::ListBuckets { id, profile } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                let task = tokio::spawn(async move {
+                    let result = match connection_for(&connections, &profile).await {
+                        Ok(connection) => browse::list_buckets(&connection).await,
+                        Err(e) => Err(e),
+                    };
+                    sink.send(Event::Buckets { id, result });
+                });
+                running.insert(id, task.abort_handle());
+            }
+            Command::ListFolder {
+                id,
+                profile,
+                bucket,
+                prefix,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                let task = tokio::spawn(async move {
+                    list_folder(id, &connections, &profile, &bucket, &prefix, &sink).await;
+                });
+                running.insert(id, task.abort_handle());
+            }
+        }
+    }
+}
+
+/// Lists every page of a folder, sending each as it arrives.
+async fn list_folder(
+    id: RequestId,
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+    prefix: &str,
+    sink: &EventSink,
+) {
+    let connection = match connection_for(connections, profile).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            sink.send(Event::FolderFailed { id, error });
+            return;
+        }
+    };
+    let mut token = None;
+    loop {
+        match browse::list_folder_page(&connection, bucket, prefix, token.take()).await {
+            Ok(mut page) => {
+                token = page.next_token.take();
+                let done = token.is_none();
+                if !sink.send(Event::FolderPage { id, page, done }) || done {
+                    return;
+                }
+            }
+            Err(error) => {
+                sink.send(Event::FolderFailed { id, error });
+                return;
+            }
+        }
+    }
+}

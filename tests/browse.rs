@@ -1,0 +1,162 @@
+//! Listing buckets and folders against the local S3 server, and the readable errors for the
+//! ways a listing fails: wrong secret, missing bucket, nobody listening, a server that hangs.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use aws_credential_types::Credentials;
+use common::{ACCESS_KEY, SECRET_KEY, put_object, server_with_bucket};
+use pail::browse::{BrowseError, list_buckets, list_folder_page};
+use pail::connection::Connection;
+use pail::model::BucketName;
+use pail::share::Endpoint;
+
+fn bucket(name: &str) -> BucketName {
+    BucketName::new(name).unwrap()
+}
+
+fn connection_to(endpoint: &str, secret: &str) -> Connection {
+    Connection::with_static_credentials(
+        Credentials::new(ACCESS_KEY, secret, None, None, "test"),
+        "us-east-1",
+        Endpoint::custom(endpoint).unwrap(),
+        true,
+    )
+}
+
+#[tokio::test]
+async fn lists_buckets_and_a_folder_with_awkward_names() {
+    let server = server_with_bucket("browse-a");
+    server.create_bucket("browse-b").unwrap();
+    for key in [
+        "top.txt",
+        "dir one/inner.txt",
+        "dir one/deeper/x.txt",
+        "ünï/a+b.txt",
+        "dir one/100% real.txt",
+    ] {
+        put_object(&server, "browse-a", key, b"12345").await;
+    }
+    let connection = server.connection();
+    let buckets = list_buckets(&connection).await.unwrap();
+    let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["browse-a", "browse-b"]);
+
+    let top = list_folder_page(&connection, &bucket("browse-a"), "", None)
+        .await
+        .unwrap();
+    let folders: Vec<&str> = top.folders.iter().map(|f| &**f).collect();
+    assert_eq!(folders, ["dir one/", "ünï/"]);
+    assert_eq!(top.objects.len(), 1);
+    assert_eq!(&*top.objects[0].name, "top.txt");
+    assert_eq!(top.objects[0].size, 5);
+    assert!(top.objects[0].last_modified > 1_700_000_000);
+    assert_eq!(top.next_token, None);
+
+    let inner = list_folder_page(&connection, &bucket("browse-a"), "dir one/", None)
+        .await
+        .unwrap();
+    let folders: Vec<&str> = inner.folders.iter().map(|f| &**f).collect();
+    assert_eq!(folders, ["deeper/"]);
+    let objects: Vec<&str> = inner.objects.iter().map(|o| &*o.name).collect();
+    assert_eq!(objects, ["100% real.txt", "inner.txt"]);
+}
+
+#[tokio::test]
+async fn pages_of_a_thousand_with_continuation() {
+    let server = server_with_bucket("paged");
+    let folder = server.root().join("paged/many");
+    std::fs::create_dir_all(&folder).unwrap();
+    for i in 0..2500 {
+        std::fs::write(folder.join(format!("k{i:04}")), b"x").unwrap();
+    }
+    let connection = server.connection();
+    let mut token = None;
+    let mut sizes = Vec::new();
+    loop {
+        let page = list_folder_page(&connection, &bucket("paged"), "many/", token)
+            .await
+            .unwrap();
+        sizes.push(page.objects.len());
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(sizes, [1000, 1000, 500]);
+}
+
+#[tokio::test]
+async fn wrong_secret_is_a_credentials_error() {
+    let server = server_with_bucket("secured");
+    let connection = connection_to(&server.endpoint_url(), "wrong-secret");
+    let error = list_buckets(&connection).await.unwrap_err();
+    assert!(
+        matches!(&error, BrowseError::BadCredentials { code, .. } if code == "SignatureDoesNotMatch"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("SignatureDoesNotMatch"));
+}
+
+#[tokio::test]
+async fn missing_bucket_is_named() {
+    let server = server_with_bucket("exists");
+    let error = list_folder_page(&server.connection(), &bucket("does-not-exist"), "", None)
+        .await
+        .unwrap_err();
+    assert_eq!(error, BrowseError::NoSuchBucket("does-not-exist".into()));
+    assert_eq!(error.to_string(), "bucket `does-not-exist` does not exist");
+}
+
+#[tokio::test]
+async fn nobody_listening_is_unreachable() {
+    // Bind, learn a free port, and close it again: connections there are refused.
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let connection =
+        connection_to(&endpoint, SECRET_KEY).with_request_timeout(Duration::from_secs(5));
+    let error = list_buckets(&connection).await.unwrap_err();
+    let BrowseError::Unreachable {
+        endpoint: named,
+        reason,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(named, &endpoint);
+    assert!(reason.to_lowercase().contains("refused"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_hanging_server_times_out() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            sockets.push(socket);
+        }
+    });
+    let connection =
+        connection_to(&endpoint, SECRET_KEY).with_request_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let error = list_folder_page(&connection, &bucket("hangs"), "", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, BrowseError::TimedOut(_)), "{error:?}");
+    assert!(error.to_string().contains("did not answer in time"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    held.abort();
+}
