@@ -31,7 +31,9 @@ pub(super) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                     });
                 }
                 Loadable::Failed(error) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+                    // The banner over the table says why, with Retry.
+                    ui.colored_label(ui.visuals().error_fg_color, "⚠ Could not list buckets")
+                        .on_hover_text(error.to_string());
                 }
                 Loadable::Ready(buckets) if buckets.is_empty() => {
                     ui.weak("No buckets.");

@@ -85,8 +85,10 @@ impl PailApp {
     /// Applies every event that has arrived.
     fn drain_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
-            self.state.apply(event);
+            let follow_up = self.state.apply(event);
+            self.outbox.extend(follow_up);
         }
+        self.send_queued();
     }
 
     /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while

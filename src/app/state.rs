@@ -317,9 +317,10 @@ impl AppState {
             || matches!(self.buckets, Loadable::Loading(_))
     }
 
-    /// Folds one answer from the worker into the state. Answers to requests that are no
-    /// longer current (a folder left, a listing stopped) are dropped.
-    pub fn apply(&mut self, event: Event) {
+    /// Folds one answer from the worker into the state, returning any follow-up commands.
+    /// Answers to requests that are no longer current (a folder left, a listing stopped) are
+    /// dropped.
+    pub fn apply(&mut self, event: Event) -> Vec<Command> {
         match event {
             Event::Profiles {
                 id,
@@ -327,7 +328,7 @@ impl AppState {
                 error,
             } => {
                 if self.profiles_request != Some(id) {
-                    return;
+                    return Vec::new();
                 }
                 self.profiles_request = None;
                 self.profiles_error = error;
@@ -343,10 +344,27 @@ impl AppState {
                 self.profiles.extend(profiles);
                 self.current_profile = selected_name
                     .and_then(|name| self.profiles.iter().position(|p| p.name == name));
+                if self.current_profile.is_none() {
+                    // Nothing chosen yet: the environment's credentials, else the default
+                    // profile, else the first one.
+                    let preferred = self
+                        .profiles
+                        .iter()
+                        .position(|p| p.source == ProfileSource::Environment)
+                        .or_else(|| self.profiles.iter().position(|p| p.name == "default"))
+                        .or(if self.profiles.is_empty() {
+                            None
+                        } else {
+                            Some(0)
+                        });
+                    if let Some(index) = preferred {
+                        return self.select_profile(index);
+                    }
+                }
             }
             Event::Buckets { id, result } => {
                 if self.buckets != Loadable::Loading(id) {
-                    return;
+                    return Vec::new();
                 }
                 self.buckets = match result {
                     Ok(buckets) => Loadable::Ready(buckets),
@@ -358,10 +376,10 @@ impl AppState {
             }
             Event::FolderPage { id, page, done } => {
                 let ListingState::Loading { id: current, pages } = self.listing_state else {
-                    return;
+                    return Vec::new();
                 };
                 if current != id {
-                    return;
+                    return Vec::new();
                 }
                 self.listing.append(page);
                 self.listing_state = if done {
@@ -376,12 +394,13 @@ impl AppState {
             Event::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {
-                    return;
+                    return Vec::new();
                 }
                 self.last_error = Some(error.to_string());
                 self.listing_state = ListingState::Failed(error);
             }
         }
+        Vec::new()
     }
 
     /// The error to show over the table, with a Retry button.
@@ -593,6 +612,28 @@ mod tests {
         });
         assert_eq!(state.profiles.len(), 2);
         assert_eq!(state.profile().unwrap().name, "Demo");
+    }
+
+    #[test]
+    fn without_a_demo_the_default_profile_is_chosen() {
+        let mut state = AppState::new(Vec::new());
+        let Command::LoadProfiles { id } = state.start()[0].clone() else {
+            panic!("LoadProfiles first");
+        };
+        let aws = |name: &str| {
+            let mut p = profile(name);
+            p.source = ProfileSource::AwsConfig;
+            p
+        };
+        let commands = state.apply(Event::Profiles {
+            id,
+            profiles: vec![aws("client"), aws("default"), aws("personal")],
+            error: None,
+        });
+        assert_eq!(state.profile().unwrap().name, "default");
+        assert!(
+            matches!(&commands[..], [Command::ListBuckets { profile, .. }] if profile.name == "default")
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub(super) fn summary(state: &AppState) -> String {
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
-            if state.location.is_some() {
+            let has_summary = state.location.is_some();
+            if has_summary {
                 ui.label(summary(state));
             }
             match state.listing_state {
@@ -55,7 +56,9 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 _ => {}
             }
             if let Some(error) = state.last_error.clone().or(state.profiles_error.clone()) {
-                ui.separator();
+                if has_summary {
+                    ui.separator();
+                }
                 ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {error}"));
             }
         });
