@@ -1,0 +1,396 @@
+//! The explorer's figures: client CPU per listed object (against boto3's paginator, same server),
+//! a million synthetic rows (frame time, filter, sort, memory per row), time to first rows, and
+//! the idle CPU of the real window under Xvfb. Prints figures; asserts nothing.
+//!
+//! `cargo bench --bench explorer`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use pail::app::PailApp;
+use pail::browse::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
+use pail::connection::Connection;
+use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::model::BucketName;
+use pail::share::Endpoint;
+use pail::worker::{Command as WorkerCommand, Event};
+
+/// Counts live heap bytes, to measure memory per row.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// CPU time (user + system) of a process from /proc, in seconds.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// `pail demo-server` in its own process, so its CPU is not counted as the client's.
+struct DemoServerProcess {
+    child: Child,
+    endpoint: String,
+}
+
+impl DemoServerProcess {
+    fn start() -> Option<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pail"))
+            .arg("demo-server")
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        let endpoint = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("endpoint")
+                    .map(|e| e.trim().to_owned())
+            })?;
+        Some(Self { child, endpoint })
+    }
+}
+
+impl Drop for DemoServerProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+const BOTO3_LIST: &str = r#"
+import sys, time, boto3
+from botocore.config import Config
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="pail-demo", aws_secret_access_key="pail-demo-secret",
+                  config=Config(s3={"addressing_style": "path"}))
+best = None
+for _ in range(3):
+    start = time.process_time()
+    n = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(
+            Bucket="pail-demo", Prefix="many-objects/", Delimiter="/"):
+        n += len(page.get("Contents", []))
+    cpu = time.process_time() - start
+    best = cpu if best is None else min(best, cpu)
+print(n, best)
+"#;
+
+fn bench_listing_cpu() {
+    println!(
+        "-- listing the demo's many-objects/ (10,000 objects, 10 pages) from `pail demo-server`"
+    );
+    let Some(server) = DemoServerProcess::start() else {
+        println!("   could not start `pail demo-server`");
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let credentials =
+        aws_credential_types::Credentials::new(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, None, None, "b");
+    let connection = Connection::with_static_credentials(
+        credentials,
+        "us-east-1",
+        Endpoint::custom(&server.endpoint).unwrap(),
+        true,
+    );
+    let bucket = BucketName::new("pail-demo").unwrap();
+    // Five rounds summed: /proc counts CPU in 10 ms steps.
+    let rounds = 5;
+    let mut cpu_total = 0.0;
+    let mut best_wall = Duration::MAX;
+    let mut count = 0;
+    for _ in 0..rounds {
+        let cpu_start = cpu_seconds("self").unwrap_or(0.0);
+        let wall = Instant::now();
+        count = runtime.block_on(async {
+            let mut token = None;
+            let mut n = 0;
+            loop {
+                let page = list_folder_page(&connection, &bucket, "many-objects/", token)
+                    .await
+                    .unwrap();
+                n += page.objects.len();
+                token = page.next_token;
+                if token.is_none() {
+                    break n;
+                }
+            }
+        });
+        cpu_total += cpu_seconds("self").unwrap_or(0.0) - cpu_start;
+        best_wall = best_wall.min(wall.elapsed());
+    }
+    let best = cpu_total / rounds as f64;
+    let pail_us = best * 1e6 / count as f64;
+    println!(
+        "   pail   {count} objects: client CPU {:.0} ms = {pail_us:.2} µs/object (mean of {rounds}; wall {:.0} ms, server-bound)",
+        best * 1e3,
+        best_wall.as_secs_f64() * 1e3
+    );
+    let boto = Command::new("python3")
+        .args(["-c", BOTO3_LIST, &server.endpoint])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok());
+    match boto
+        .as_deref()
+        .map(str::split_whitespace)
+        .map(|mut w| (w.next(), w.next()))
+    {
+        Some((Some(n), Some(cpu))) => {
+            let n: f64 = n.parse().unwrap_or(1.0);
+            let cpu: f64 = cpu.parse().unwrap_or(0.0);
+            let boto_us = cpu * 1e6 / n;
+            println!(
+                "   boto3  {n} objects: client CPU {:.0} ms = {boto_us:.2} µs/object   pail uses 1/{:.0} of boto3's CPU",
+                cpu * 1e3,
+                boto_us / pail_us
+            );
+        }
+        _ => println!("   (boto3 not available: `pip install boto3` to compare)"),
+    }
+    println!("   (CPU is the listing process's own user+system time; boto3: best of 3)");
+}
+
+fn synthetic_page(page: usize) -> FolderPage {
+    FolderPage {
+        folders: Vec::new(),
+        objects: (0..1000)
+            .map(|i| {
+                let n = page * 1000 + i;
+                ObjectEntry {
+                    name: format!("part-{n:07}.parquet").into(),
+                    size: (n as u64 * 7919) % 50_000_000,
+                    last_modified: 1_760_000_000 + (n as i64 * 37) % 10_000_000,
+                    storage_class: StorageClass::Standard,
+                }
+            })
+            .collect(),
+        next_token: None,
+    }
+}
+
+fn bench_million_rows() {
+    println!("-- 1,000,000 synthetic rows fed through the app's own events (no server)");
+    // A profile to an address nothing listens on: commands are never sent here.
+    let profile = pail::profiles::Profile::fixed(
+        "Synthetic",
+        pail::profiles::ProfileSource::Demo,
+        aws_credential_types::Credentials::new("a", "b", None, None, "b"),
+        Endpoint::custom("http://127.0.0.1:9").unwrap(),
+        "us-east-1",
+    );
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_accessibility_check(false)
+        .build_eframe(move |cc| PailApp::new(&cc.egui_ctx, vec![profile], None).unwrap());
+    harness.run_steps(3);
+    let commands = harness
+        .state_mut()
+        .state_mut()
+        .open_bucket(BucketName::new("synthetic").unwrap());
+    let id = commands
+        .iter()
+        .find_map(|c| match c {
+            WorkerCommand::ListFolder { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+
+    // First page: from its arrival to the frame that shows it.
+    let first = synthetic_page(0);
+    let started = Instant::now();
+    harness.state_mut().state_mut().apply(Event::FolderPage {
+        id,
+        page: first,
+        done: false,
+    });
+    harness.step();
+    println!(
+        "   first 1,000 rows: page applied and frame laid out in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+
+    let pages: Vec<FolderPage> = (1..1000).map(synthetic_page).collect();
+    // The names are allocated here already and move into the rows; the pages' own buffers
+    // of entries are freed as they are consumed.
+    let page_buffers: usize = pages
+        .iter()
+        .map(|p| p.objects.capacity() * std::mem::size_of::<ObjectEntry>())
+        .sum();
+    let rows_added: usize = pages.iter().map(|p| p.objects.len()).sum();
+    let before = LIVE.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    for (i, page) in pages.into_iter().enumerate() {
+        let t = Instant::now();
+        harness.state_mut().state_mut().apply(Event::FolderPage {
+            id,
+            page,
+            done: i == 998,
+        });
+        slowest = slowest.max(t.elapsed());
+    }
+    let apply_total = started.elapsed();
+    let after = LIVE.load(Ordering::Relaxed);
+    harness.step();
+    let rows = harness.state().state().listing.object_count();
+    let per_row = (after + page_buffers).saturating_sub(before) as f64 / rows_added as f64;
+    println!(
+        "   appending 999 more pages: {:.0} ms in all, slowest page {:.2} ms",
+        apply_total.as_secs_f64() * 1e3,
+        slowest.as_secs_f64() * 1e3
+    );
+    println!(
+        "   memory: {per_row:.0} bytes per row beyond its key (heap bytes requested; the key's own allocation excluded)"
+    );
+
+    let frame = |harness: &mut Harness<'_, PailApp>| {
+        let mut times: Vec<Duration> = (0..30)
+            .map(|_| {
+                let t = Instant::now();
+                harness.step();
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[times.len() / 2]
+    };
+    println!(
+        "   frame with {} rows: median {:.2} ms (egui pass, CPU; no GPU here)",
+        rows,
+        frame(&mut harness).as_secs_f64() * 1e3
+    );
+
+    let t = Instant::now();
+    harness.state_mut().state_mut().set_filter("part-00042");
+    let filter_time = t.elapsed();
+    let shown = harness.state().state().listing.view_len();
+    harness.step();
+    println!(
+        "   filter \"part-00042\" over {rows} rows: {:.1} ms ({shown} shown)",
+        filter_time.as_secs_f64() * 1e3
+    );
+    let t = Instant::now();
+    harness.state_mut().state_mut().set_filter("PARQUET");
+    println!(
+        "   filter \"PARQUET\" (every row matches): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    harness.state_mut().state_mut().set_filter("");
+    let t = Instant::now();
+    harness
+        .state_mut()
+        .state_mut()
+        .listing
+        .set_sort(pail::app::listing::Sort {
+            column: pail::app::listing::SortColumn::Size,
+            ascending: false,
+        });
+    println!(
+        "   sort {rows} rows by size: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    println!(
+        "   frame after sorting: median {:.2} ms",
+        frame(&mut harness).as_secs_f64() * 1e3
+    );
+}
+
+/// Runs the real window on a private Xvfb display and measures its CPU while idle.
+fn bench_idle_cpu() {
+    println!("-- idle CPU of the real window (`pail --demo` under Xvfb, after it settles)");
+    let Ok(mut xvfb) = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        println!("   Xvfb not installed: skipped");
+        return;
+    };
+    let mut display = String::new();
+    if let Some(out) = xvfb.stdout.as_mut() {
+        let mut byte = [0u8; 1];
+        while out.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+            display.push(byte[0] as char);
+        }
+    }
+    let runtime_dir = tempfile::tempdir().unwrap();
+    let app = Command::new(env!("CARGO_BIN_EXE_pail"))
+        .arg("--demo")
+        .env("DISPLAY", format!(":{}", display.trim()))
+        .env("XDG_RUNTIME_DIR", runtime_dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut app) = app else {
+        println!("   could not start the window");
+        let _ = xvfb.kill();
+        return;
+    };
+    std::thread::sleep(Duration::from_secs(6));
+    let pid = app.id().to_string();
+    let window = 10.0;
+    let start = cpu_seconds(&pid);
+    std::thread::sleep(Duration::from_secs_f64(window));
+    let end = cpu_seconds(&pid);
+    match (start, end) {
+        (Some(a), Some(b)) => println!(
+            "   {:.2}% of one core over {window:.0} s ({:.0} ms of CPU)",
+            (b - a) / window * 100.0,
+            (b - a) * 1e3
+        ),
+        _ => println!("   the window exited early"),
+    }
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let _ = app.wait();
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+}
+
+fn main() {
+    println!("== explorer benchmark ==");
+    bench_listing_cpu();
+    bench_million_rows();
+    bench_idle_cpu();
+}
