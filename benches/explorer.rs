@@ -214,7 +214,13 @@ fn bench_million_rows() {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .with_accessibility_check(false)
-        .build_eframe(move |cc| PailApp::new(&cc.egui_ctx, vec![profile], None).unwrap());
+        .build_eframe(move |cc| {
+            let options = pail::app::AppOptions {
+                clipboard: Box::new(pail::clipboard::MemoryClipboard::default()),
+                history_path: None,
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
     harness.run_steps(3);
     let commands = harness
         .state_mut()

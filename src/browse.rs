@@ -279,6 +279,38 @@ pub async fn list_folder_page(
     })
 }
 
+/// Every object under `prefix`, at any depth: (key, size). For links to a whole folder.
+pub async fn list_keys_under(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, BrowseError> {
+    let endpoint = endpoint_label(connection);
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let output = connection
+            .client()
+            .list_objects_v2()
+            .bucket(bucket.as_str())
+            .prefix(prefix)
+            .max_keys(1000)
+            .set_continuation_token(token.take())
+            .send()
+            .await
+            .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
+        keys.extend(output.contents().iter().filter_map(|o| {
+            let key = o.key()?;
+            // Folder markers (`name/`, zero bytes) are not files to share.
+            (!key.ends_with('/')).then(|| (key.to_owned(), o.size().unwrap_or(0).max(0) as u64))
+        }));
+        match (output.is_truncated(), output.next_continuation_token()) {
+            (Some(true), Some(next)) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => return Ok(keys),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

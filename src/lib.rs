@@ -7,10 +7,13 @@
 pub mod app;
 pub mod browse;
 pub mod cli;
+pub mod clipboard;
 pub mod connection;
 pub mod demo;
+pub mod history;
 pub mod local_server;
 pub mod model;
+pub mod private_file;
 pub mod profiles;
 pub mod share;
 pub mod units;

@@ -11,10 +11,17 @@ use std::sync::mpsc;
 use tokio::sync::{Mutex, mpsc as tokio_mpsc};
 use tokio::task::AbortHandle;
 
+use std::path::PathBuf;
+use std::time::SystemTime;
+
 use crate::browse::{self, BrowseError, BucketEntry, FolderPage};
 use crate::connection::Connection;
-use crate::model::BucketName;
+use crate::history::{self, SharedLink};
+use crate::model::{BucketName, ObjectKey};
 use crate::profiles::{self, Profile};
+use crate::share::{
+    Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, link_test,
+};
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +49,48 @@ pub enum Command {
     Cancel {
         id: RequestId,
     },
+    /// Sign one link per item, all with the same expiry, at the current time.
+    PresignLinks {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        items: Vec<LinkItem>,
+        expiry: Expiry,
+    },
+    /// Sign a browser upload form.
+    PresignPost {
+        id: RequestId,
+        profile: Profile,
+        request: PostRequest,
+    },
+    /// Fetch one byte through a GET link.
+    TestLink {
+        id: RequestId,
+        url: String,
+    },
+    /// Every object under a prefix, at any depth (for links to a whole folder).
+    ListKeysUnder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+    },
+    LoadSharedLinks {
+        id: RequestId,
+        path: PathBuf,
+    },
+    /// Replace the saved history with `links`.
+    SaveSharedLinks {
+        path: PathBuf,
+        links: Vec<SharedLink>,
+    },
+}
+
+/// One link to sign: a download or an upload link for one key.
+#[derive(Debug, Clone)]
+pub enum LinkItem {
+    Get { key: ObjectKey, options: GetOptions },
+    Put { key: ObjectKey, options: PutOptions },
 }
 
 /// What the worker answers.
@@ -65,6 +114,32 @@ pub enum Event {
     FolderFailed {
         id: RequestId,
         error: BrowseError,
+    },
+    /// Links in the order of the items asked for.
+    LinksReady {
+        id: RequestId,
+        result: Result<Vec<PresignedLink>, String>,
+    },
+    PostFormReady {
+        id: RequestId,
+        result: Result<PostForm, String>,
+    },
+    LinkTested {
+        id: RequestId,
+        result: Result<String, String>,
+    },
+    KeysUnder {
+        id: RequestId,
+        result: Result<Vec<(String, u64)>, BrowseError>,
+    },
+    SharedLinks {
+        id: RequestId,
+        links: Vec<SharedLink>,
+        warning: Option<String>,
+    },
+    /// Saving the history failed; nothing else reports it.
+    SaveFailed {
+        error: String,
     },
 }
 
@@ -187,6 +262,88 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 });
                 running.insert(id, task.abort_handle());
             }
+            Command::PresignLinks {
+                id,
+                profile,
+                bucket,
+                items,
+                expiry,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result =
+                        presign_links(&connections, &profile, &bucket, &items, expiry).await;
+                    sink.send(Event::LinksReady { id, result });
+                });
+            }
+            Command::PresignPost {
+                id,
+                profile,
+                request,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let signer = connection
+                            .signer_for(&request.bucket)
+                            .await
+                            .map_err(|e| e.to_string())?
+                            .signer;
+                        signer
+                            .presign_post(&request, SystemTime::now())
+                            .await
+                            .map_err(|e| e.to_string())
+                    }
+                    .await;
+                    sink.send(Event::PostFormReady { id, result });
+                });
+            }
+            Command::TestLink { id, url } => {
+                let sink = sink.clone();
+                tokio::spawn(async move {
+                    let result = link_test::test_get_link(&url).await;
+                    sink.send(Event::LinkTested { id, result });
+                });
+            }
+            Command::ListKeysUnder {
+                id,
+                profile,
+                bucket,
+                prefix,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                let task = tokio::spawn(async move {
+                    let result = match connection_for(&connections, &profile).await {
+                        Ok(connection) => {
+                            browse::list_keys_under(&connection, &bucket, &prefix).await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    sink.send(Event::KeysUnder { id, result });
+                });
+                running.insert(id, task.abort_handle());
+            }
+            Command::LoadSharedLinks { id, path } => {
+                let sink = sink.clone();
+                tokio::task::spawn_blocking(move || {
+                    let (links, warning) = history::load(&path);
+                    sink.send(Event::SharedLinks { id, links, warning });
+                });
+            }
+            Command::SaveSharedLinks { path, links } => {
+                let sink = sink.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(error) = history::save(&path, &links) {
+                        sink.send(Event::SaveFailed { error });
+                    }
+                });
+            }
             Command::ListFolder {
                 id,
                 profile,
@@ -202,6 +359,38 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
             }
         }
     }
+}
+
+/// Signs every item with one signer (one credentials lookup, one region lookup).
+async fn presign_links(
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+    items: &[LinkItem],
+    expiry: Expiry,
+) -> Result<Vec<PresignedLink>, String> {
+    let connection = connection_for(connections, profile)
+        .await
+        .map_err(|e| e.to_string())?;
+    let signer = connection
+        .signer_for(bucket)
+        .await
+        .map_err(|e| e.to_string())?
+        .signer;
+    let now = SystemTime::now();
+    let mut links = Vec::with_capacity(items.len());
+    for item in items {
+        let link = match item {
+            LinkItem::Get { key, options } => {
+                signer.presign_get(bucket, key, options, expiry, now).await
+            }
+            LinkItem::Put { key, options } => {
+                signer.presign_put(bucket, key, options, expiry, now).await
+            }
+        };
+        links.push(link.map_err(|e| e.to_string())?);
+    }
+    Ok(links)
 }
 
 /// Lists every page of a folder, sending each as it arrives.

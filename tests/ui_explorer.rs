@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::{ListingState, Loadable, PailApp};
+use pail::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::clipboard::MemoryClipboard;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
 use pail::local_server::LocalServer;
 
@@ -26,9 +27,13 @@ fn harness_with(
     builder: egui_kittest::HarnessBuilder<PailApp>,
 ) -> Harness<'static, PailApp> {
     let profile = demo_profile(server);
-    builder
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| PailApp::new(&cc.egui_ctx, vec![profile], None).unwrap())
+    builder.with_size([1280.0, 800.0]).build_eframe(move |cc| {
+        let options = AppOptions {
+            clipboard: Box::new(MemoryClipboard::default()),
+            history_path: None,
+        };
+        PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+    })
 }
 
 /// Steps frames until `done` holds, failing after 30 s. The worker answers on its own

@@ -5,14 +5,18 @@
 mod bucket_list;
 pub mod listing;
 mod object_table;
+mod shared_links;
 pub mod state;
 mod status_bar;
 mod toolbar;
+mod web_url;
+pub mod web_url_state;
 
 use std::sync::mpsc::Receiver;
 
 use egui::{Key, Modifiers};
 
+use crate::clipboard::{Clipboard, SystemClipboard};
 use crate::local_server::LocalServer;
 use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
@@ -32,12 +36,30 @@ pub(crate) struct UiFlags {
     pub scroll_to_row: Option<usize>,
 }
 
+/// What [`PailApp::with_options`] can vary.
+pub struct AppOptions {
+    pub clipboard: Box<dyn Clipboard>,
+    /// Where the shared-links history is kept; `None` keeps it in memory only.
+    pub history_path: Option<std::path::PathBuf>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            clipboard: Box::new(SystemClipboard::default()),
+            history_path: crate::history::default_path(),
+        }
+    }
+}
+
 pub struct PailApp {
     state: AppState,
     worker: Worker,
     events: Receiver<Event>,
     outbox: Vec<Command>,
     flags: UiFlags,
+    /// One clipboard for the app's whole life (see [`crate::clipboard`]).
+    clipboard: Box<dyn Clipboard>,
     /// The demo server lives as long as the window.
     _demo_server: Option<LocalServer>,
 }
@@ -50,16 +72,28 @@ impl PailApp {
         profiles: Vec<Profile>,
         demo_server: Option<LocalServer>,
     ) -> Result<Self, WorkerError> {
+        Self::with_options(ctx, profiles, demo_server, AppOptions::default())
+    }
+
+    /// Like [`Self::new`], with the clipboard and the history file chosen by the caller (tests
+    /// use an in-memory clipboard and a temporary folder).
+    pub fn with_options(
+        ctx: &egui::Context,
+        profiles: Vec<Profile>,
+        demo_server: Option<LocalServer>,
+        options: AppOptions,
+    ) -> Result<Self, WorkerError> {
         let wake_ctx = ctx.clone();
         let (worker, events) = Worker::start(move || wake_ctx.request_repaint())?;
         let mut state = AppState::new(profiles);
-        let outbox = state.start();
+        let outbox = state.start(options.history_path);
         let mut app = Self {
             state,
             worker,
             events,
             outbox,
             flags: UiFlags::default(),
+            clipboard: options.clipboard,
             _demo_server: demo_server,
         };
         app.send_queued();
@@ -94,13 +128,18 @@ impl PailApp {
     /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
     /// the filter box has the focus.
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        if self.state.web_url.is_some() {
+            // The dialog is modal: the explorer's keys wait until it closes.
+            return;
+        }
         let typing = ctx.egui_wants_keyboard_input();
         let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
             (false, false, false, false, false, false, false);
-        let (mut down, mut up_arrow) = (false, false);
+        let (mut down, mut up_arrow, mut web_url) = (false, false, false);
         ctx.input_mut(|input| {
             refresh = input.consume_key(Modifiers::NONE, Key::F5);
             focus = input.consume_key(Modifiers::COMMAND, Key::F);
+            web_url = input.consume_key(Modifiers::COMMAND, Key::L);
             back = input.consume_key(Modifiers::ALT, Key::ArrowLeft);
             forward = input.consume_key(Modifiers::ALT, Key::ArrowRight);
             if !typing {
@@ -134,6 +173,10 @@ impl PailApp {
         }
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
+        }
+        if web_url {
+            self.outbox
+                .extend(self.state.open_web_url(std::time::SystemTime::now()));
         }
     }
 
@@ -177,6 +220,18 @@ impl eframe::App for PailApp {
         status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
         bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
         object_table::object_table_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        web_url::web_url_ui(
+            &ctx,
+            &mut self.state,
+            self.clipboard.as_mut(),
+            &mut self.outbox,
+        );
+        shared_links::shared_links_ui(
+            &ctx,
+            &mut self.state,
+            self.clipboard.as_mut(),
+            &mut self.outbox,
+        );
         self.send_queued();
     }
 }

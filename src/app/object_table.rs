@@ -22,6 +22,7 @@ enum RowAction {
     },
     Open(String),
     CopyText(String),
+    WebUrl,
 }
 
 pub(super) fn object_table_ui(
@@ -79,6 +80,9 @@ pub(super) fn object_table_ui(
                 } => state.listing.click(position, ctrl, shift),
                 RowAction::Open(name) => out.extend(state.open_folder(&name)),
                 RowAction::CopyText(text) => ui.ctx().copy_text(text),
+                RowAction::WebUrl => {
+                    out.extend(state.open_web_url(std::time::SystemTime::now()));
+                }
             }
         }
     });
@@ -169,6 +173,10 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                     });
                 }
                 response.context_menu(|ui| {
+                    if ui.button("Web URL…").clicked() {
+                        actions.push(RowAction::WebUrl);
+                        ui.close();
+                    }
                     if row.is_folder && ui.button("Open").clicked() {
                         actions.push(RowAction::Open(row.name.to_string()));
                         ui.close();

@@ -2,12 +2,17 @@
 //! [`AppState::apply`], which folds the worker's answers in. Nothing here draws or does I/O;
 //! methods return the [`Command`]s to send, so all of it is tested without S3 or a screen.
 
+use std::path::PathBuf;
+use std::time::SystemTime;
+
 use crate::browse::{BrowseError, BucketEntry};
-use crate::model::BucketName;
+use crate::history::SharedLink;
+use crate::model::{BucketName, ObjectKey};
 use crate::profiles::{Profile, ProfileSource};
 use crate::worker::{Command, Event, RequestId};
 
 use super::listing::Listing;
+use super::web_url_state::{CONFIRM_ABOVE, DialogTab, FolderExpansion, Target, WebUrlDialog};
 
 /// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +113,13 @@ pub struct AppState {
     pub last_error: Option<String>,
     /// The filter box's text; the listing shows only names containing it.
     pub filter_text: String,
+    /// The Web URL dialog, while open.
+    pub web_url: Option<WebUrlDialog>,
+    /// Every link generated, newest last, and where they are saved.
+    pub shared_links: Vec<SharedLink>,
+    pub history_path: Option<PathBuf>,
+    history_request: Option<RequestId>,
+    pub shared_links_open: bool,
 }
 
 impl AppState {
@@ -128,6 +140,11 @@ impl AppState {
             listing_state: ListingState::Idle,
             last_error: None,
             filter_text: String::new(),
+            web_url: None,
+            shared_links: Vec::new(),
+            history_path: None,
+            history_request: None,
+            shared_links_open: false,
         }
     }
 
@@ -144,13 +161,173 @@ impl AppState {
         RequestId(self.next_id)
     }
 
-    /// The first commands: find the profiles, and list the buckets of a preselected one.
-    pub fn start(&mut self) -> Vec<Command> {
+    /// The first commands: find the profiles, list the buckets of a preselected one, and
+    /// read the shared-links history from `history_path`.
+    pub fn start(&mut self, history_path: Option<PathBuf>) -> Vec<Command> {
         let id = self.next_id();
         self.profiles_request = Some(id);
         let mut commands = vec![Command::LoadProfiles { id }];
         commands.extend(self.load_buckets());
+        if let Some(path) = history_path {
+            let id = self.next_id();
+            self.history_request = Some(id);
+            self.history_path = Some(path.clone());
+            commands.push(Command::LoadSharedLinks { id, path });
+        }
         commands
+    }
+
+    /// Web URL (toolbar, context menu, Ctrl+L): a dialog for the selected objects. A selected
+    /// folder stands for every object under it, which are counted first.
+    pub fn open_web_url(&mut self, now: SystemTime) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
+            return Vec::new();
+        };
+        let selected = self.listing.selected_rows();
+        let folder = selected
+            .iter()
+            .find(|r| r.is_folder)
+            .map(|r| format!("{}{}", location.prefix, r.name));
+        let targets: Vec<Target> = selected
+            .iter()
+            .filter(|r| !r.is_folder)
+            .filter_map(|r| {
+                Some(Target {
+                    key: ObjectKey::new(format!("{}{}", location.prefix, r.name)).ok()?,
+                    size: r.size,
+                })
+            })
+            .collect();
+        let mut dialog = WebUrlDialog::new(
+            profile.clone(),
+            location.bucket.clone(),
+            location.prefix.clone(),
+            targets,
+            now,
+        );
+        let mut commands = Vec::new();
+        if let Some(prefix) = folder {
+            let id = self.next_id();
+            dialog.targets.clear();
+            dialog.expansion = Some(FolderExpansion::Counting {
+                id,
+                prefix: prefix.clone(),
+            });
+            commands.push(Command::ListKeysUnder {
+                id,
+                profile,
+                bucket: location.bucket,
+                prefix,
+            });
+        } else if dialog.targets.is_empty() {
+            // Nothing to share: offer an upload link into this folder instead.
+            dialog.tab = DialogTab::UploadLink;
+        }
+        self.web_url = Some(dialog);
+        commands
+    }
+
+    /// Generate in the Web URL dialog.
+    pub fn generate_links(&mut self, now: SystemTime) -> Vec<Command> {
+        let id = self.next_id();
+        match &mut self.web_url {
+            Some(dialog) => dialog.generate(id, now),
+            None => Vec::new(),
+        }
+    }
+
+    /// Test link in the Web URL dialog.
+    pub fn test_link(&mut self) -> Vec<Command> {
+        let id = self.next_id();
+        match &mut self.web_url {
+            Some(dialog) => dialog.test(id),
+            None => Vec::new(),
+        }
+    }
+
+    /// Yes to "make links for all N objects?".
+    pub fn confirm_folder_links(&mut self) {
+        if let Some(dialog) = &mut self.web_url
+            && let Some(FolderExpansion::Confirm { targets, .. }) = dialog.expansion.take()
+        {
+            dialog.targets = targets;
+        }
+    }
+
+    pub fn close_web_url(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if let Some(dialog) = self.web_url.take()
+            && let Some(FolderExpansion::Counting { id, .. }) = dialog.expansion
+        {
+            commands.push(Command::Cancel { id });
+        }
+        commands
+    }
+
+    /// Adds generated links to the history and saves it.
+    fn record_links(&mut self, now: SystemTime) -> Vec<Command> {
+        let Some(dialog) = &self.web_url else {
+            return Vec::new();
+        };
+        let created = unix_secs(now);
+        let scheme = if dialog.https { "HTTPS" } else { "HTTP" };
+        let mut new_links = Vec::new();
+        for (target, link) in dialog.targets.iter().zip(&dialog.links) {
+            new_links.push(SharedLink {
+                uri: format!("s3://{}/{}", dialog.bucket, target.key),
+                url: link.url.clone(),
+                method: "GET".into(),
+                profile: dialog.profile.name.clone(),
+                created,
+                expires: unix_secs(link.expires),
+                options: format!(
+                    "{scheme} · {} as {}",
+                    if dialog.inline { "open" } else { "download" },
+                    link.name
+                ),
+            });
+        }
+        if let Some(super::web_url_state::UploadResult::Put(link, _)) = &dialog.upload_result {
+            new_links.push(SharedLink {
+                uri: format!("s3://{}/{}", dialog.bucket, link.name),
+                url: link.url.clone(),
+                method: "PUT".into(),
+                profile: dialog.profile.name.clone(),
+                created,
+                expires: unix_secs(link.expires),
+                options: format!("{scheme} · upload"),
+            });
+        }
+        if let Some(super::web_url_state::UploadResult::Post(form)) = &dialog.upload_result {
+            new_links.push(SharedLink {
+                uri: format!("s3://{}/{}", dialog.bucket, dialog.upload_key.trim()),
+                url: form.url.clone(),
+                method: "POST".into(),
+                profile: dialog.profile.name.clone(),
+                created,
+                expires: unix_secs(form.effective_expiry.at),
+                options: format!("{scheme} · upload form"),
+            });
+        }
+        self.shared_links.extend(new_links);
+        self.save_history()
+    }
+
+    fn save_history(&self) -> Vec<Command> {
+        match &self.history_path {
+            Some(path) => vec![Command::SaveSharedLinks {
+                path: path.clone(),
+                links: self.shared_links.clone(),
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    /// Clear in the Shared links panel.
+    pub fn clear_shared_links(&mut self) -> Vec<Command> {
+        self.shared_links.clear();
+        self.save_history()
     }
 
     pub fn profile(&self) -> Option<&Profile> {
@@ -391,6 +568,80 @@ impl AppState {
                     }
                 };
             }
+            Event::LinksReady { id, result } => {
+                let ok = result.is_ok();
+                let ours = match &mut self.web_url {
+                    Some(dialog) => dialog.links_ready(id, result),
+                    None => false,
+                };
+                if ours && ok {
+                    return self.record_links(SystemTime::now());
+                }
+            }
+            Event::PostFormReady { id, result } => {
+                let ok = result.is_ok();
+                let ours = match &mut self.web_url {
+                    Some(dialog) => dialog.post_form_ready(id, result),
+                    None => false,
+                };
+                if ours && ok {
+                    return self.record_links(SystemTime::now());
+                }
+            }
+            Event::LinkTested { id, result } => {
+                if let Some(dialog) = &mut self.web_url {
+                    dialog.tested(id, result);
+                }
+            }
+            Event::KeysUnder { id, result } => {
+                let Some(dialog) = &mut self.web_url else {
+                    return Vec::new();
+                };
+                let Some(FolderExpansion::Counting {
+                    id: counting,
+                    prefix,
+                }) = dialog.expansion.clone()
+                else {
+                    return Vec::new();
+                };
+                if counting != id {
+                    return Vec::new();
+                }
+                dialog.expansion = match result {
+                    Ok(keys) => {
+                        let targets: Vec<Target> = keys
+                            .into_iter()
+                            .filter_map(|(key, size)| {
+                                Some(Target {
+                                    key: ObjectKey::new(key).ok()?,
+                                    size,
+                                })
+                            })
+                            .collect();
+                        if targets.len() > CONFIRM_ABOVE {
+                            Some(FolderExpansion::Confirm { prefix, targets })
+                        } else {
+                            dialog.targets = targets;
+                            None
+                        }
+                    }
+                    Err(e) => Some(FolderExpansion::Failed(e.to_string())),
+                };
+            }
+            Event::SharedLinks { id, links, warning } => {
+                if self.history_request == Some(id) {
+                    self.history_request = None;
+                    // Links made before the file was read come after the saved ones.
+                    let made_meanwhile = std::mem::replace(&mut self.shared_links, links);
+                    self.shared_links.extend(made_meanwhile);
+                    if warning.is_some() {
+                        self.last_error = warning;
+                    }
+                }
+            }
+            Event::SaveFailed { error } => {
+                self.last_error = Some(error);
+            }
             Event::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {
@@ -411,6 +662,12 @@ impl AppState {
             _ => None,
         }
     }
+}
+
+fn unix_secs(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -463,7 +720,7 @@ mod tests {
     #[test]
     fn start_lists_buckets_of_the_preselected_profile() {
         let mut state = AppState::new(vec![profile("Demo")]);
-        let commands = state.start();
+        let commands = state.start(None);
         assert!(matches!(commands[0], Command::LoadProfiles { .. }));
         assert!(matches!(commands[1], Command::ListBuckets { .. }));
         assert!(state.is_loading());
@@ -600,7 +857,7 @@ mod tests {
     #[test]
     fn discovered_profiles_keep_the_demo_selected() {
         let mut state = AppState::new(vec![profile("Demo")]);
-        let Command::LoadProfiles { id } = state.start()[0].clone() else {
+        let Command::LoadProfiles { id } = state.start(None)[0].clone() else {
             panic!("LoadProfiles first");
         };
         let mut work = profile("work");
@@ -617,7 +874,7 @@ mod tests {
     #[test]
     fn without_a_demo_the_default_profile_is_chosen() {
         let mut state = AppState::new(Vec::new());
-        let Command::LoadProfiles { id } = state.start()[0].clone() else {
+        let Command::LoadProfiles { id } = state.start(None)[0].clone() else {
             panic!("LoadProfiles first");
         };
         let aws = |name: &str| {

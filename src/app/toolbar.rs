@@ -75,6 +75,33 @@ pub(super) fn toolbar_ui(
                 filter_ui(ui, state, flags);
             });
         });
+        ui.add_space(2.0);
+        ui.horizontal(|ui| {
+            let has_folder = state.location.is_some();
+            let has_selection = state.listing.selected_count() > 0;
+            if ui
+                .add_enabled(has_folder && has_selection, Button::new("🔗 Web URL"))
+                .on_hover_text("Share the selected objects as links (Ctrl+L)")
+                .on_disabled_hover_text("Select objects to share")
+                .clicked()
+            {
+                out.extend(state.open_web_url(std::time::SystemTime::now()));
+            }
+            if ui
+                .add_enabled(has_folder, Button::new("⇪ Upload link"))
+                .on_hover_text("Let someone upload into this folder")
+                .clicked()
+            {
+                state.listing.clear_selection();
+                out.extend(state.open_web_url(std::time::SystemTime::now()));
+            }
+            if ui
+                .selectable_label(state.shared_links_open, "📋 Shared links")
+                .clicked()
+            {
+                state.shared_links_open = !state.shared_links_open;
+            }
+        });
         ui.add_space(4.0);
     });
 }

@@ -4,6 +4,8 @@
 mod disposition;
 pub mod expiry;
 pub mod form_output;
+pub mod link_test;
+pub mod link_text;
 pub mod post;
 mod signer;
 

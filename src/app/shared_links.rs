@@ -1,0 +1,84 @@
+//! The Shared links window: every generated link with a live countdown, expired ones marked,
+//! Copy again, and Clear.
+
+use std::time::{Duration, SystemTime};
+
+use egui::RichText;
+
+use super::state::AppState;
+use super::web_url_state::describe_duration;
+use crate::clipboard::Clipboard;
+use crate::share::link_text::expiry_text;
+use crate::worker::Command;
+
+pub(super) fn shared_links_ui(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    clipboard: &mut dyn Clipboard,
+    out: &mut Vec<Command>,
+) {
+    if !state.shared_links_open {
+        return;
+    }
+    let mut open = true;
+    let mut clear = false;
+    let mut copied: Option<Result<(), String>> = None;
+    let now = SystemTime::now();
+    egui::Window::new("Shared links")
+        .open(&mut open)
+        .default_size([760.0, 360.0])
+        .show(ctx, |ui| {
+            if state.shared_links.is_empty() {
+                ui.weak("No links yet: links you generate with Web URL are listed here.");
+            }
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    for link in state.shared_links.iter().rev() {
+                        let expires = SystemTime::UNIX_EPOCH
+                            + Duration::from_secs(link.expires.max(0) as u64);
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(&link.method).monospace());
+                            ui.label(&link.uri);
+                            match expires.duration_since(now) {
+                                Ok(left) => {
+                                    ui.weak(format!(
+                                        "expires in {} — {}",
+                                        describe_duration(left),
+                                        expiry_text(expires)
+                                    ));
+                                }
+                                Err(_) => {
+                                    ui.colored_label(
+                                        ui.visuals().error_fg_color,
+                                        format!("expired {}", expiry_text(expires)),
+                                    );
+                                }
+                            }
+                            ui.weak(&link.options);
+                            if ui.small_button("Copy").clicked() {
+                                copied = Some(clipboard.set_text(&link.url));
+                            }
+                        });
+                    }
+                });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!state.shared_links.is_empty(), egui::Button::new("Clear"))
+                    .clicked()
+                {
+                    clear = true;
+                }
+                if let Some(Err(e)) = &copied {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+            });
+        });
+    // The countdowns move once a second while the window is open.
+    ctx.request_repaint_after(Duration::from_secs(1));
+    if clear {
+        out.extend(state.clear_shared_links());
+    }
+    state.shared_links_open = open;
+}

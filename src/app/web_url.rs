@@ -1,0 +1,468 @@
+//! The Web URL dialog (an egui Modal): share objects as pre-signed links, or hand out an
+//! upload link. The state and its rules live in [`super::web_url_state`]; this draws them.
+
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+use egui::{Color32, RichText, TextStyle, Ui};
+
+use super::state::AppState;
+use super::web_url_state::{
+    DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
+};
+use crate::clipboard::Clipboard;
+use crate::share::form_output;
+use crate::share::link_text::{email_html, email_plain, expiry_text, plain_text};
+use crate::units::{count, human_size};
+use crate::worker::Command;
+
+/// What the person pressed; handled once the dialog is drawn.
+#[derive(Default)]
+struct Pressed {
+    generate: bool,
+    test: bool,
+    close: bool,
+    confirm: bool,
+}
+
+pub(super) fn web_url_ui(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    clipboard: &mut dyn Clipboard,
+    out: &mut Vec<Command>,
+) {
+    let Some(dialog) = state.web_url.as_mut() else {
+        return;
+    };
+    let now = SystemTime::now();
+    let mut pressed = Pressed::default();
+    let modal = egui::Modal::new(egui::Id::unique("web-url-dialog")).show(ctx, |ui| {
+        ui.set_width(640.0);
+        dialog_ui(ui, dialog, clipboard, now, &mut pressed);
+    });
+    if modal.should_close() {
+        pressed.close = true;
+    }
+    if dialog.generating.is_some() || dialog.testing.is_some() {
+        // The countdown and spinners move; otherwise the dialog is repainted on input only.
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    } else {
+        ctx.request_repaint_after(std::time::Duration::from_secs(1));
+    }
+    if pressed.confirm {
+        state.confirm_folder_links();
+    }
+    if pressed.generate {
+        out.extend(state.generate_links(now));
+    }
+    if pressed.test {
+        out.extend(state.test_link());
+    }
+    if pressed.close {
+        out.extend(state.close_web_url());
+    }
+}
+
+fn dialog_ui(
+    ui: &mut Ui,
+    dialog: &mut WebUrlDialog,
+    clipboard: &mut dyn Clipboard,
+    now: SystemTime,
+    pressed: &mut Pressed,
+) {
+    ui.horizontal(|ui| {
+        ui.heading("Web URL");
+        ui.add_space(16.0);
+        ui.selectable_value(&mut dialog.tab, DialogTab::WebUrl, "Web URL");
+        ui.selectable_value(&mut dialog.tab, DialogTab::UploadLink, "Upload link");
+    });
+    ui.separator();
+    match dialog.tab {
+        DialogTab::WebUrl => {
+            if !targets_ui(ui, dialog, pressed) {
+                close_row(ui, pressed);
+                return;
+            }
+        }
+        DialogTab::UploadLink => upload_fields_ui(ui, dialog),
+    }
+    ui.add_space(6.0);
+    protocol_ui(ui, dialog);
+    expiry_ui(ui, dialog, now);
+    if dialog.tab == DialogTab::WebUrl {
+        download_options_ui(ui, dialog);
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let valid = dialog.lifetime(now).is_ok();
+        if ui
+            .add_enabled(
+                valid && dialog.generating.is_none(),
+                egui::Button::new("Generate"),
+            )
+            .clicked()
+        {
+            pressed.generate = true;
+        }
+        if dialog.generating.is_some() {
+            ui.spinner();
+        }
+    });
+    if let Some(error) = &dialog.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    if let Some(warning) = dialog.credentials_warning() {
+        ui.colored_label(ui.visuals().warn_fg_color, warning);
+    }
+    match dialog.tab {
+        DialogTab::WebUrl => links_ui(ui, dialog, clipboard, pressed),
+        DialogTab::UploadLink => upload_result_ui(ui, dialog, clipboard),
+    }
+    close_row(ui, pressed);
+}
+
+fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
+    ui.separator();
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui.button("Close").clicked() {
+            pressed.close = true;
+        }
+    });
+}
+
+/// What is being shared. False while there is nothing to share yet (counting a folder).
+fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool {
+    let folder_uri = format!("s3://{}/{}", dialog.bucket, dialog.folder);
+    match &dialog.expansion {
+        Some(FolderExpansion::Counting { prefix, .. }) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!(
+                    "Counting the objects under s3://{}/{prefix}…",
+                    dialog.bucket
+                ));
+            });
+            return false;
+        }
+        Some(FolderExpansion::Confirm { prefix, targets }) => {
+            ui.label(format!(
+                "s3://{}/{prefix} holds {}. Make a link for each?",
+                dialog.bucket,
+                count(targets.len(), "object", "objects")
+            ));
+            if ui.button(format!("Make {} links", targets.len())).clicked() {
+                pressed.confirm = true;
+            }
+            return false;
+        }
+        Some(FolderExpansion::Failed(error)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+            return false;
+        }
+        None => {}
+    }
+    match &dialog.targets[..] {
+        [] => {
+            ui.label("No objects selected: select objects in the list, or make an Upload link.");
+            return false;
+        }
+        [one] => {
+            ui.label(
+                RichText::new(format!(
+                    "{} · {} · {folder_uri}",
+                    one.name(),
+                    human_size(one.size)
+                ))
+                .strong(),
+            );
+        }
+        many => {
+            let total: u64 = many.iter().map(|t| t.size).sum();
+            ui.label(
+                RichText::new(format!(
+                    "{} · {} · {folder_uri}",
+                    count(many.len(), "object", "objects"),
+                    human_size(total)
+                ))
+                .strong(),
+            );
+        }
+    }
+    ui.weak(format!("Profile: {}", dialog.profile.name));
+    true
+}
+
+fn protocol_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
+    ui.horizontal(|ui| {
+        ui.label("Protocol");
+        ui.radio_value(&mut dialog.https, true, "HTTPS");
+        ui.radio_value(&mut dialog.https, false, "HTTP");
+        if !dialog.https {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "⚠ HTTP sends the link in clear text: anyone on the way can read and use it",
+            );
+        }
+    });
+}
+
+fn to_jiff(date: NaiveDate) -> Option<jiff::civil::Date> {
+    use chrono::Datelike;
+    jiff::civil::Date::new(
+        i16::try_from(date.year()).ok()?,
+        i8::try_from(date.month()).ok()?,
+        i8::try_from(date.day()).ok()?,
+    )
+    .ok()
+}
+
+fn from_jiff(date: jiff::civil::Date) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(
+        i32::from(date.year()),
+        u32::try_from(date.month()).ok()?,
+        u32::try_from(date.day()).ok()?,
+    )
+}
+
+fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
+    ui.horizontal(|ui| {
+        ui.label("Expire URL at");
+        if let Some(mut date) = to_jiff(dialog.date) {
+            ui.add(egui_extras::DatePickerButton::new(&mut date).id_salt("expiry-date"));
+            if let Some(picked) = from_jiff(date)
+                && picked != dialog.date
+            {
+                dialog.date = picked;
+                dialog.links.clear();
+            }
+        }
+        let hour_label = ui.label("at");
+        ui.add(
+            egui::DragValue::new(&mut dialog.hour)
+                .range(0..=23)
+                .speed(0.1),
+        )
+        .labelled_by(hour_label.id)
+        .on_hover_text("Hour");
+        let minute_label = ui.label(":");
+        ui.add(
+            egui::DragValue::new(&mut dialog.minute)
+                .range(0..=59)
+                .speed(0.2),
+        )
+        .labelled_by(minute_label.id)
+        .on_hover_text("Minute");
+        ui.add_space(8.0);
+        for preset in Preset::ALL {
+            if ui.button(preset.label()).clicked() {
+                dialog.apply_preset(preset, now);
+            }
+        }
+    });
+    match dialog.expiry_summary(now) {
+        Ok(summary) => {
+            ui.label(summary);
+        }
+        Err(refusal) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {refusal}"));
+        }
+    }
+}
+
+fn download_options_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
+    if dialog.targets.len() == 1 {
+        ui.horizontal(|ui| {
+            let label = ui.label("Download name");
+            let hint = dialog.targets[0].name().to_owned();
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.download_name)
+                    .hint_text(hint)
+                    .desired_width(280.0),
+            )
+            .labelled_by(label.id);
+            ui.checkbox(&mut dialog.inline, "Open in browser instead of download");
+        });
+    } else {
+        ui.checkbox(&mut dialog.inline, "Open in browser instead of download");
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Content type");
+        ui.add(
+            egui::TextEdit::singleline(&mut dialog.content_type)
+                .hint_text("as stored (optional override)")
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
+    });
+}
+
+/// A read-only, selectable monospace box.
+fn text_box(ui: &mut Ui, id: &str, text: &str, rows: usize) {
+    let mut shown = text;
+    egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(160.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut shown)
+                    .font(TextStyle::Monospace)
+                    .desired_rows(rows)
+                    .desired_width(f32::INFINITY),
+            );
+        });
+}
+
+fn copy_feedback(dialog: &mut WebUrlDialog, result: Result<(), String>, what: &str) {
+    dialog.notice = Some(match result {
+        Ok(()) => format!("✔ Copied {what}"),
+        Err(e) => format!("⚠ {e}. Select the text above and copy it by hand."),
+    });
+}
+
+fn links_ui(
+    ui: &mut Ui,
+    dialog: &mut WebUrlDialog,
+    clipboard: &mut dyn Clipboard,
+    pressed: &mut Pressed,
+) {
+    if dialog.links.is_empty() {
+        return;
+    }
+    let text = plain_text(&dialog.links);
+    text_box(ui, "links", text.trim_end(), dialog.links.len().min(6));
+    ui.horizontal(|ui| {
+        if ui.button("Copy").clicked() {
+            let result = clipboard.set_text(&text);
+            copy_feedback(dialog, result, "the link");
+        }
+        if ui.button("Copy for email").clicked() {
+            let result =
+                clipboard.set_html(&email_html(&dialog.links), &email_plain(&dialog.links));
+            copy_feedback(dialog, result, "for email");
+        }
+        if ui.button("Open in browser").clicked()
+            && let Some(link) = dialog.links.first()
+        {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(&link.url));
+        }
+        if ui
+            .add_enabled(dialog.testing.is_none(), egui::Button::new("Test link"))
+            .clicked()
+        {
+            pressed.test = true;
+        }
+        if dialog.testing.is_some() {
+            ui.spinner();
+        }
+        match &dialog.test_result {
+            Some(Ok(ok)) => {
+                ui.colored_label(Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("✖ {e}"));
+            }
+            None => {}
+        }
+    });
+    if let Some(notice) = &dialog.notice {
+        ui.label(notice);
+    }
+}
+
+fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
+    ui.label(RichText::new(format!("Upload into s3://{}/", dialog.bucket)).strong());
+    ui.horizontal(|ui| {
+        ui.radio_value(
+            &mut dialog.upload_kind,
+            UploadKind::Post,
+            "Browser form (POST)",
+        );
+        ui.radio_value(&mut dialog.upload_kind, UploadKind::Put, "Upload URL (PUT)");
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(match dialog.upload_kind {
+            UploadKind::Post if dialog.upload_is_prefix => "Key prefix",
+            _ => "Key",
+        });
+        ui.add(egui::TextEdit::singleline(&mut dialog.upload_key).desired_width(320.0))
+            .labelled_by(label.id);
+        if dialog.upload_kind == UploadKind::Post {
+            ui.checkbox(&mut dialog.upload_is_prefix, "any name under this prefix");
+        }
+    });
+    ui.horizontal(|ui| {
+        if dialog.upload_kind == UploadKind::Post {
+            let label = ui.label("Max size (MB)");
+            ui.add(egui::TextEdit::singleline(&mut dialog.upload_max_mb).desired_width(70.0))
+                .labelled_by(label.id);
+        }
+        let label = ui.label("Upload content type");
+        ui.add(
+            egui::TextEdit::singleline(&mut dialog.upload_content_type)
+                .hint_text("any (or image/ for any image)")
+                .desired_width(200.0),
+        )
+        .labelled_by(label.id);
+    });
+}
+
+fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn Clipboard) {
+    let Some(result) = dialog.upload_result.clone() else {
+        return;
+    };
+    match result {
+        UploadResult::Put(link, headers) => {
+            text_box(ui, "put-url", &link.url, 3);
+            for (name, value) in &headers {
+                ui.weak(format!("The upload must send the header {name}: {value}"));
+            }
+            let curl = {
+                let header_args: String = headers
+                    .iter()
+                    .map(|(n, v)| format!(" -H '{n}: {v}'"))
+                    .collect();
+                format!(
+                    "curl --fail-with-body -T <FILE>{header_args} '{}'",
+                    link.url
+                )
+            };
+            ui.horizontal(|ui| {
+                if ui.button("Copy").clicked() {
+                    let result = clipboard.set_text(&link.url);
+                    copy_feedback(dialog, result, "the upload URL");
+                }
+                if ui.button("Copy curl command").clicked() {
+                    let result = clipboard.set_text(&curl);
+                    copy_feedback(dialog, result, "the curl command");
+                }
+            });
+        }
+        UploadResult::Post(form) => {
+            let curl = form_output::curl_command(&form);
+            text_box(ui, "post-curl", &curl, 8);
+            let until = expiry_text(form.effective_expiry.at);
+            let page = form_output::html_page(
+                &form,
+                &format!("Upload to {}", dialog.bucket),
+                &format!(
+                    "Uploads into s3://{}/{} · until {until}",
+                    dialog.bucket,
+                    dialog.upload_key.trim()
+                ),
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Copy curl command").clicked() {
+                    let result = clipboard.set_text(&curl);
+                    copy_feedback(dialog, result, "the curl command");
+                }
+                if ui.button("Copy HTML upload page").clicked() {
+                    let result = clipboard.set_text(&page);
+                    copy_feedback(dialog, result, "the HTML page");
+                }
+            });
+        }
+    }
+    if let Some(notice) = &dialog.notice {
+        ui.label(notice);
+    }
+}

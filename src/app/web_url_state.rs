@@ -1,0 +1,678 @@
+//! The Web URL dialog's state: what is being shared, the chosen protocol, expiry and options,
+//! and the links once generated. Pure: the time is passed in, and the methods return the
+//! [`Command`]s to send.
+
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Datelike, Local, NaiveDate, TimeZone, Timelike, Utc};
+
+use crate::model::{BucketName, ObjectKey};
+use crate::profiles::Profile;
+use crate::share::link_text::{NamedLink, expiry_text};
+use crate::share::{
+    ContentTypeRule, DispositionKind, EffectiveExpiry, Expiry, ExpiryError, GetOptions, KeyRule,
+    Lifetime, MAX_LINK_LIFETIME, PostForm, PostRequest, PutOptions, Scheme, content_disposition,
+};
+use crate::worker::{Command, LinkItem, RequestId};
+
+/// Above this many objects, links for a folder need a confirmation.
+pub const CONFIRM_ABOVE: usize = 1000;
+
+/// One object to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub key: ObjectKey,
+    pub size: u64,
+}
+
+impl Target {
+    pub fn name(&self) -> &str {
+        self.key.file_name()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogTab {
+    WebUrl,
+    UploadLink,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadKind {
+    /// A pre-signed PUT URL for one key.
+    Put,
+    /// A browser form (POST) with a size limit, content type and key prefix.
+    Post,
+}
+
+/// Expiry presets offered next to the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    OneHour,
+    OneDay,
+    SevenDays,
+    EndOfToday,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 4] = [
+        Preset::OneHour,
+        Preset::OneDay,
+        Preset::SevenDays,
+        Preset::EndOfToday,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::OneHour => "1 hour",
+            Preset::OneDay => "1 day",
+            Preset::SevenDays => "7 days",
+            Preset::EndOfToday => "End of today",
+        }
+    }
+}
+
+/// A folder whose objects are being counted before links are made for them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderExpansion {
+    Counting {
+        id: RequestId,
+        prefix: String,
+    },
+    /// More than [`CONFIRM_ABOVE`] objects: waiting for the person to confirm.
+    Confirm {
+        prefix: String,
+        targets: Vec<Target>,
+    },
+    Failed(String),
+}
+
+/// The results of the upload tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadResult {
+    Put(NamedLink, Vec<(String, String)>),
+    Post(PostForm),
+}
+
+#[derive(Debug)]
+pub struct WebUrlDialog {
+    pub profile: Profile,
+    pub bucket: BucketName,
+    /// The folder the dialog was opened in (uploads go there by default).
+    pub folder: String,
+    pub targets: Vec<Target>,
+    pub expansion: Option<FolderExpansion>,
+    pub tab: DialogTab,
+    pub https: bool,
+    /// The expiry, as picked: a local date, hour and minute.
+    pub date: NaiveDate,
+    pub hour: u32,
+    pub minute: u32,
+    /// Download name for a single object (empty: the object's name).
+    pub download_name: String,
+    pub inline: bool,
+    pub content_type: String,
+    pub generating: Option<RequestId>,
+    pub links: Vec<NamedLink>,
+    pub effective: Option<EffectiveExpiry>,
+    pub error: Option<String>,
+    /// Feedback after Copy ("Copied").
+    pub notice: Option<String>,
+    pub testing: Option<RequestId>,
+    pub test_result: Option<Result<String, String>>,
+    pub upload_kind: UploadKind,
+    pub upload_key: String,
+    pub upload_is_prefix: bool,
+    /// In MB; empty for no limit.
+    pub upload_max_mb: String,
+    pub upload_content_type: String,
+    pub upload_result: Option<UploadResult>,
+}
+
+/// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
+pub fn describe_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
+}
+
+impl WebUrlDialog {
+    /// A dialog for `targets` in the folder `folder`, expiring one day from `now`.
+    pub fn new(
+        profile: Profile,
+        bucket: BucketName,
+        folder: String,
+        targets: Vec<Target>,
+        now: SystemTime,
+    ) -> Self {
+        let endpoint_is_http = profile
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
+        let mut dialog = Self {
+            profile,
+            bucket,
+            upload_key: folder.clone(),
+            folder,
+            targets,
+            expansion: None,
+            tab: DialogTab::WebUrl,
+            // An http:// server (the demo, a local MinIO) speaks no TLS.
+            https: !endpoint_is_http,
+            date: NaiveDate::default(),
+            hour: 0,
+            minute: 0,
+            download_name: String::new(),
+            inline: false,
+            content_type: String::new(),
+            generating: None,
+            links: Vec::new(),
+            effective: None,
+            error: None,
+            notice: None,
+            testing: None,
+            test_result: None,
+            upload_kind: UploadKind::Post,
+            upload_is_prefix: true,
+            upload_max_mb: "100".to_owned(),
+            upload_content_type: String::new(),
+            upload_result: None,
+        };
+        dialog.apply_preset(Preset::OneDay, now);
+        dialog
+    }
+
+    /// Sets the picked expiry to `at` (local time), to the minute, rounded down.
+    pub fn set_expiry(&mut self, at: DateTime<Local>) {
+        self.date = at.date_naive();
+        self.hour = at.hour();
+        self.minute = at.minute();
+        self.clear_results();
+    }
+
+    pub fn apply_preset(&mut self, preset: Preset, now: SystemTime) {
+        let now = DateTime::<Local>::from(now);
+        let at = match preset {
+            Preset::OneHour => now + chrono::Duration::hours(1),
+            Preset::OneDay => now + chrono::Duration::days(1),
+            Preset::SevenDays => now + chrono::Duration::days(7),
+            Preset::EndOfToday => now
+                .with_hour(23)
+                .and_then(|t| t.with_minute(59))
+                .unwrap_or(now),
+        };
+        self.set_expiry(at);
+    }
+
+    /// The picked moment in UTC, or why it does not exist (a daylight-saving gap).
+    pub fn expiry_at(&self) -> Result<DateTime<Utc>, ExpiryError> {
+        let naive = self
+            .date
+            .and_hms_opt(self.hour.min(23), self.minute.min(59), 0)
+            .ok_or_else(|| ExpiryError::Unparsable {
+                input: format!("{} {}:{}", self.date, self.hour, self.minute),
+            })?;
+        Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| ExpiryError::NotALocalTime {
+                input: naive.to_string(),
+            })
+    }
+
+    /// The picked expiry checked against SigV4's rules at `now`.
+    pub fn lifetime(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
+        Expiry::At(self.expiry_at()?).resolve(now)
+    }
+
+    /// "expires in 6 days 23 h — Mon 7 Dec 2026, 14:05", or why the date is refused.
+    pub fn expiry_summary(&self, now: SystemTime) -> Result<String, String> {
+        match self.lifetime(now) {
+            Ok(lifetime) => Ok(format!(
+                "expires in {} — {}",
+                describe_duration(lifetime.expires_in),
+                expiry_text(lifetime.expires_at)
+            )),
+            Err(ExpiryError::TooLong { .. }) => Err(format!(
+                "Too far: pre-signed links live at most 7 days, until {}",
+                expiry_text(now + MAX_LINK_LIFETIME)
+            )),
+            Err(e) => Err(capitalise(&e.to_string())),
+        }
+    }
+
+    fn clear_results(&mut self) {
+        self.links.clear();
+        self.effective = None;
+        self.error = None;
+        self.notice = None;
+        self.test_result = None;
+        self.upload_result = None;
+    }
+
+    fn scheme(&self) -> Scheme {
+        if self.https {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        }
+    }
+
+    /// What the links of the Web URL tab ask S3 to answer with.
+    fn get_options(&self, target: &Target) -> GetOptions {
+        let kind = if self.inline {
+            DispositionKind::Inline
+        } else {
+            DispositionKind::Attachment
+        };
+        let name = match (self.targets.len(), self.download_name.trim()) {
+            (1, custom) if !custom.is_empty() => custom.to_owned(),
+            _ => target.name().to_owned(),
+        };
+        let content_type = self.content_type.trim();
+        GetOptions {
+            content_disposition: Some(content_disposition(&name, kind)),
+            content_type: (!content_type.is_empty()).then(|| content_type.to_owned()),
+            scheme: Some(self.scheme()),
+        }
+    }
+
+    /// The name each link is shown under in messages.
+    fn link_name(&self, target: &Target) -> String {
+        match (self.targets.len(), self.download_name.trim()) {
+            (1, custom) if !custom.is_empty() => custom.to_owned(),
+            _ => target.name().to_owned(),
+        }
+    }
+
+    /// Generate: asks the worker for one link per object, or explains why not.
+    pub fn generate(&mut self, id: RequestId, now: SystemTime) -> Vec<Command> {
+        self.clear_results();
+        let lifetime = match self.lifetime(now) {
+            Ok(lifetime) => lifetime,
+            Err(e) => {
+                self.error = Some(capitalise(&e.to_string()));
+                return Vec::new();
+            }
+        };
+        match self.tab {
+            DialogTab::WebUrl => {
+                if self.targets.is_empty() {
+                    self.error = Some("Select one or more objects first.".into());
+                    return Vec::new();
+                }
+                let items = self
+                    .targets
+                    .iter()
+                    .map(|t| LinkItem::Get {
+                        key: t.key.clone(),
+                        options: self.get_options(t),
+                    })
+                    .collect();
+                self.generating = Some(id);
+                vec![Command::PresignLinks {
+                    id,
+                    profile: self.profile.clone(),
+                    bucket: self.bucket.clone(),
+                    items,
+                    expiry: Expiry::In(lifetime.expires_in),
+                }]
+            }
+            DialogTab::UploadLink => self.generate_upload(id, lifetime),
+        }
+    }
+
+    fn generate_upload(&mut self, id: RequestId, lifetime: Lifetime) -> Vec<Command> {
+        let content_type = self.upload_content_type.trim().to_owned();
+        let expiry = Expiry::In(lifetime.expires_in);
+        match self.upload_kind {
+            UploadKind::Put => {
+                let key = match ObjectKey::new(self.upload_key.trim()) {
+                    Ok(key) if !key.as_str().ends_with('/') => key,
+                    _ => {
+                        self.error =
+                            Some("An upload URL needs a full key (a name, not a folder).".into());
+                        return Vec::new();
+                    }
+                };
+                self.generating = Some(id);
+                vec![Command::PresignLinks {
+                    id,
+                    profile: self.profile.clone(),
+                    bucket: self.bucket.clone(),
+                    items: vec![LinkItem::Put {
+                        key,
+                        options: PutOptions {
+                            content_type: (!content_type.is_empty()).then_some(content_type),
+                            scheme: Some(self.scheme()),
+                        },
+                    }],
+                    expiry,
+                }]
+            }
+            UploadKind::Post => {
+                let key = if self.upload_is_prefix {
+                    KeyRule::Prefix(self.upload_key.trim().to_owned())
+                } else {
+                    match ObjectKey::new(self.upload_key.trim()) {
+                        Ok(key) => KeyRule::Exact(key),
+                        Err(e) => {
+                            self.error = Some(capitalise(&e.to_string()));
+                            return Vec::new();
+                        }
+                    }
+                };
+                let max = self.upload_max_mb.trim();
+                let content_length = if max.is_empty() {
+                    None
+                } else {
+                    match max.parse::<f64>() {
+                        Ok(mb) if mb > 0.0 && mb.is_finite() => {
+                            Some((0, (mb * 1_000_000.0).round() as u64))
+                        }
+                        _ => {
+                            self.error = Some(format!(
+                                "The maximum size must be a number of MB, not `{max}`."
+                            ));
+                            return Vec::new();
+                        }
+                    }
+                };
+                let content_type = (!content_type.is_empty()).then(|| {
+                    match content_type.strip_suffix('*').unwrap_or(&content_type) {
+                        prefix if prefix.ends_with('/') => {
+                            ContentTypeRule::Prefix(prefix.to_owned())
+                        }
+                        _ => ContentTypeRule::Exact(content_type.clone()),
+                    }
+                });
+                let request = PostRequest {
+                    content_length,
+                    content_type,
+                    success_action_status: Some(201),
+                    expiry,
+                    scheme: Some(self.scheme()),
+                    ..PostRequest::new(self.bucket.clone(), key)
+                };
+                self.generating = Some(id);
+                vec![Command::PresignPost {
+                    id,
+                    profile: self.profile.clone(),
+                    request,
+                }]
+            }
+        }
+    }
+
+    /// Folds in the worker's answer to Generate.
+    pub fn links_ready(
+        &mut self,
+        id: RequestId,
+        result: Result<Vec<crate::share::PresignedLink>, String>,
+    ) -> bool {
+        if self.generating != Some(id) {
+            return false;
+        }
+        self.generating = None;
+        match result {
+            Ok(links) => {
+                self.effective = links.first().map(|l| l.effective_expiry);
+                match self.tab {
+                    DialogTab::WebUrl => {
+                        self.links = self
+                            .targets
+                            .iter()
+                            .zip(&links)
+                            .map(|(t, l)| NamedLink {
+                                name: self.link_name(t),
+                                url: l.url.clone(),
+                                expires: l.effective_expiry.at,
+                            })
+                            .collect();
+                    }
+                    DialogTab::UploadLink => {
+                        if let Some(link) = links.into_iter().next() {
+                            let name = self.upload_key.trim().to_owned();
+                            self.upload_result = Some(UploadResult::Put(
+                                NamedLink {
+                                    name,
+                                    url: link.url,
+                                    expires: link.effective_expiry.at,
+                                },
+                                link.headers,
+                            ));
+                        }
+                    }
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        true
+    }
+
+    pub fn post_form_ready(&mut self, id: RequestId, result: Result<PostForm, String>) -> bool {
+        if self.generating != Some(id) {
+            return false;
+        }
+        self.generating = None;
+        match result {
+            Ok(form) => {
+                self.effective = Some(form.effective_expiry);
+                self.upload_result = Some(UploadResult::Post(form));
+            }
+            Err(e) => self.error = Some(e),
+        }
+        true
+    }
+
+    /// The warning when temporary credentials end the links before the picked expiry.
+    pub fn credentials_warning(&self) -> Option<String> {
+        let effective = self.effective?;
+        effective.limited_by_credentials.then(|| {
+            format!(
+                "⚠ this profile's session ends {}: the link stops working then",
+                expiry_text(effective.at)
+            )
+        })
+    }
+
+    pub fn test(&mut self, id: RequestId) -> Vec<Command> {
+        let Some(link) = self.links.first() else {
+            return Vec::new();
+        };
+        self.testing = Some(id);
+        self.test_result = None;
+        vec![Command::TestLink {
+            id,
+            url: link.url.clone(),
+        }]
+    }
+
+    pub fn tested(&mut self, id: RequestId, result: Result<String, String>) -> bool {
+        if self.testing != Some(id) {
+            return false;
+        }
+        self.testing = None;
+        self.test_result = Some(result);
+        true
+    }
+
+    /// The local date/time for display, e.g. in the date picker.
+    pub fn picked_local(&self) -> Option<DateTime<Local>> {
+        self.expiry_at().ok().map(|t| t.with_timezone(&Local))
+    }
+
+    /// Day, month, year of the picked date (for the calendar widget).
+    pub fn ymd(&self) -> (i32, u32, u32) {
+        (self.date.year(), self.date.month(), self.date.day())
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::ProfileSource;
+    use crate::share::Endpoint;
+    use aws_credential_types::Credentials;
+
+    fn now() -> SystemTime {
+        SystemTime::from(Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 30).unwrap())
+    }
+
+    fn dialog(keys: &[&str]) -> WebUrlDialog {
+        let profile = Profile::fixed(
+            "Demo",
+            ProfileSource::Demo,
+            Credentials::new("a", "b", None, None, "t"),
+            Endpoint::custom("https://s3.example.com").unwrap(),
+            "us-east-1",
+        );
+        let targets = keys
+            .iter()
+            .map(|k| Target {
+                key: ObjectKey::new(*k).unwrap(),
+                size: 1,
+            })
+            .collect();
+        WebUrlDialog::new(
+            profile,
+            BucketName::new("bucket").unwrap(),
+            "docs/".into(),
+            targets,
+            now(),
+        )
+    }
+
+    #[test]
+    fn presets_set_the_picked_time() {
+        let mut d = dialog(&["docs/a.pdf"]);
+        let day = d.lifetime(now()).unwrap();
+        // One day, to the minute, rounded down: up to 59 s less.
+        assert!(day.expires_in <= Duration::from_secs(86_400));
+        assert!(day.expires_in > Duration::from_secs(86_400 - 60));
+        d.apply_preset(Preset::SevenDays, now());
+        assert!(d.lifetime(now()).is_ok(), "7 days rounded down is allowed");
+        d.apply_preset(Preset::OneHour, now());
+        assert!(
+            d.expiry_summary(now())
+                .unwrap()
+                .starts_with("expires in 59 min")
+        );
+    }
+
+    #[test]
+    fn beyond_seven_days_and_the_past_are_refused_in_place() {
+        let mut d = dialog(&["docs/a.pdf"]);
+        d.set_expiry(DateTime::<Local>::from(now()) + chrono::Duration::days(8));
+        let refusal = d.expiry_summary(now()).unwrap_err();
+        assert!(refusal.contains("7 days"), "{refusal}");
+        assert!(d.generate(RequestId(1), now()).is_empty());
+        assert!(d.error.as_deref().unwrap().contains("7 days"));
+
+        d.set_expiry(DateTime::<Local>::from(now()) - chrono::Duration::hours(1));
+        assert!(d.expiry_summary(now()).unwrap_err().contains("in the past"));
+    }
+
+    #[test]
+    fn generate_asks_for_one_link_per_object_with_download_names() {
+        let mut d = dialog(&["docs/a b.pdf", "docs/ü.txt"]);
+        d.https = false;
+        let commands = d.generate(RequestId(7), now());
+        let [Command::PresignLinks { items, .. }] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(items.len(), 2);
+        let LinkItem::Get { options, .. } = &items[1] else {
+            panic!("GET expected");
+        };
+        assert_eq!(options.scheme, Some(Scheme::Http));
+        assert!(
+            options
+                .content_disposition
+                .as_deref()
+                .unwrap()
+                .contains("filename*=UTF-8''%C3%BC.txt")
+        );
+    }
+
+    #[test]
+    fn a_single_object_can_be_renamed_and_opened_inline() {
+        let mut d = dialog(&["docs/scan-0001.pdf"]);
+        d.download_name = "Contract.pdf".into();
+        d.inline = true;
+        let commands = d.generate(RequestId(1), now());
+        let [Command::PresignLinks { items, .. }] = &commands[..] else {
+            panic!();
+        };
+        let LinkItem::Get { options, .. } = &items[0] else {
+            panic!();
+        };
+        assert_eq!(
+            options.content_disposition.as_deref(),
+            Some("inline; filename=\"Contract.pdf\"")
+        );
+    }
+
+    #[test]
+    fn stale_answers_are_ignored() {
+        let mut d = dialog(&["docs/a.pdf"]);
+        d.generate(RequestId(2), now());
+        assert!(!d.links_ready(RequestId(1), Ok(Vec::new())));
+        assert_eq!(d.generating, Some(RequestId(2)));
+    }
+
+    #[test]
+    fn post_upload_form_request() {
+        let mut d = dialog(&[]);
+        d.tab = DialogTab::UploadLink;
+        d.upload_key = "incoming/".into();
+        d.upload_max_mb = "100".into();
+        d.upload_content_type = "image/*".into();
+        let commands = d.generate(RequestId(3), now());
+        let [Command::PresignPost { request, .. }] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(request.key, KeyRule::Prefix("incoming/".into()));
+        assert_eq!(request.content_length, Some((0, 100_000_000)));
+        assert_eq!(
+            request.content_type,
+            Some(ContentTypeRule::Prefix("image/".into()))
+        );
+        d.upload_max_mb = "lots".into();
+        assert!(d.generate(RequestId(4), now()).is_empty());
+        assert!(d.error.as_deref().unwrap().contains("MB"));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(describe_duration(Duration::from_secs(45)), "45 s");
+        assert_eq!(describe_duration(Duration::from_secs(3599)), "59 min");
+        assert_eq!(
+            describe_duration(Duration::from_secs(3 * 3600 + 300)),
+            "3 h 5 min"
+        );
+        assert_eq!(
+            describe_duration(Duration::from_secs(86_400 + 7200)),
+            "1 day 2 h"
+        );
+        assert_eq!(
+            describe_duration(Duration::from_secs(604_799)),
+            "6 days 23 h"
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! The shared-links history: every link Pail generated, kept in the platform data folder
+//! (`shared-links.json`, mode 0600 since a live link grants access to the object).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::private_file::write_private;
+
+/// One generated link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedLink {
+    /// `s3://bucket/key`
+    pub uri: String,
+    pub url: String,
+    /// GET, PUT or POST.
+    pub method: String,
+    pub profile: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// When the link really stops working (unix seconds).
+    pub expires: i64,
+    /// What else the link does ("HTTPS · download as report.pdf").
+    pub options: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct HistoryFile {
+    links: Vec<SharedLink>,
+}
+
+/// Where the history lives: the platform data folder (`~/.local/share/pail` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "pail").map(|d| d.data_dir().join("shared-links.json"))
+}
+
+/// Reads the history. A missing file is an empty history; a damaged one is renamed aside
+/// (never overwritten) and reported.
+pub fn load(path: &Path) -> (Vec<SharedLink>, Option<String>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!("could not read {}: {e}", path.display())),
+            );
+        }
+    };
+    match serde_json::from_str::<HistoryFile>(&text) {
+        Ok(file) => (file.links, None),
+        Err(e) => {
+            let aside = path.with_extension(format!(
+                "json.damaged-{}",
+                chrono::Utc::now().format("%Y%m%d%H%M%S")
+            ));
+            let kept = std::fs::rename(path, &aside).is_ok();
+            let where_kept = if kept {
+                format!("; kept as {}", aside.display())
+            } else {
+                String::new()
+            };
+            (
+                Vec::new(),
+                Some(format!(
+                    "{} is damaged (line {}, column {}: {e}){where_kept}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                )),
+            )
+        }
+    }
+}
+
+/// Writes the whole history.
+pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), String> {
+    let file = HistoryFile {
+        links: links.to_vec(),
+    };
+    let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
+    write_private(path, &json).map_err(|e| format!("could not save {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(n: i64) -> SharedLink {
+        SharedLink {
+            uri: format!("s3://b/k{n}"),
+            url: format!("https://b.s3.amazonaws.com/k{n}?X-Amz-Signature=abc"),
+            method: "GET".into(),
+            profile: "Demo".into(),
+            created: n,
+            expires: n + 3600,
+            options: "HTTPS".into(),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        assert_eq!(load(&path), (Vec::new(), None));
+        save(&path, &[link(1), link(2)]).unwrap();
+        assert_eq!(load(&path), (vec![link(1), link(2)], None));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn damaged_file_is_kept_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        std::fs::write(&path, "{\n  \"links\": [ oops").unwrap();
+        let (links, warning) = load(&path);
+        assert!(links.is_empty());
+        let warning = warning.unwrap();
+        assert!(warning.contains("line 2"), "{warning}");
+        assert!(!path.exists());
+        let kept: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(kept.len(), 1);
+    }
+}

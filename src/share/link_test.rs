@@ -1,0 +1,80 @@
+//! Test link: fetch one byte through a pre-signed GET link, as the recipient's browser would,
+//! and report what S3 says before the link is sent to anyone.
+
+use std::sync::Once;
+use std::time::Duration;
+
+/// Makes rustls use the same cryptography as the AWS SDK (aws-lc), once per process.
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Fails only if another provider is already installed, which is as good.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}
+
+/// `Code` and `Message` of an S3 XML error document.
+fn s3_error(body: &str) -> Option<String> {
+    let element = |name: &str| -> Option<&str> {
+        let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+        let end = body[start..].find(&format!("</{name}>"))? + start;
+        Some(&body[start..end])
+    };
+    match (element("Code"), element("Message")) {
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (Some(code), None) => Some(code.to_owned()),
+        _ => None,
+    }
+}
+
+/// Requests the first byte through `url`. `Ok` carries a short success text; `Err` the
+/// server's refusal (`403 SignatureDoesNotMatch: …`) or why it could not be reached.
+pub async fn test_get_link(url: &str) -> Result<String, String> {
+    install_crypto_provider();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("could not start an HTTP client: {e}"))?;
+    let response = client
+        .get(url)
+        .header("Range", "bytes=0-0")
+        .send()
+        .await
+        .map_err(|e| {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                text = cause.to_string();
+                source = cause.source();
+            }
+            format!("could not reach the server: {text}")
+        })?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(format!("OK (HTTP {})", status.as_u16()));
+    }
+    let body = response.text().await.unwrap_or_default();
+    let detail = s3_error(&body)
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused").to_owned());
+    Err(format!("{} {detail}", status.as_u16()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_s3_error_documents() {
+        let body = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>";
+        assert_eq!(
+            s3_error(body).unwrap(),
+            "SignatureDoesNotMatch: The request signature we calculated does not match"
+        );
+        assert_eq!(
+            s3_error("<Error><Code>AccessDenied</Code></Error>").unwrap(),
+            "AccessDenied"
+        );
+        assert_eq!(s3_error("not xml"), None);
+    }
+}
