@@ -88,7 +88,7 @@ pub(super) fn toolbar_ui(
                 out.extend(state.open_web_url(std::time::SystemTime::now()));
             }
             if ui
-                .add_enabled(has_folder, Button::new("⇪ Upload link"))
+                .add_enabled(has_folder, Button::new("⬆ Upload link"))
                 .on_hover_text("Let someone upload into this folder")
                 .clicked()
             {

@@ -4,8 +4,9 @@
 use std::sync::Once;
 use std::time::Duration;
 
-/// Makes rustls use the same cryptography as the AWS SDK (aws-lc), once per process.
-fn install_crypto_provider() {
+/// Makes rustls use the same cryptography as the AWS SDK (aws-lc), once per process. Any
+/// `reqwest` client in the process needs this first.
+pub fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Fails only if another provider is already installed, which is as good.

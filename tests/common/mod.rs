@@ -57,6 +57,7 @@ pub async fn get_object(server: &LocalServer, bucket: &str, key: &str) -> Option
 
 /// An HTTP client that follows no redirects, so answers are S3's own.
 pub fn http() -> reqwest::Client {
+    pail::share::link_test::install_crypto_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
