@@ -906,6 +906,39 @@ mod tests {
     }
 
     #[test]
+    fn a_big_folder_asks_before_making_links() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let id = listing_id(&state.open_bucket(bucket("bucket")));
+        state.apply(Event::FolderPage {
+            id,
+            page: FolderPage {
+                folders: vec!["big/".into()],
+                objects: Vec::new(),
+                next_token: None,
+            },
+            done: true,
+        });
+        state.listing.click(0, false, false);
+        let commands = state.open_web_url(SystemTime::now());
+        let [Command::ListKeysUnder { id, prefix, .. }] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(prefix, "big/");
+        let keys: Vec<(String, u64)> = (0..1500).map(|i| (format!("big/{i}"), 1)).collect();
+        state.apply(Event::KeysUnder {
+            id: *id,
+            result: Ok(keys),
+        });
+        let dialog = state.web_url.as_ref().unwrap();
+        assert!(
+            matches!(&dialog.expansion, Some(FolderExpansion::Confirm { targets, .. }) if targets.len() == 1500)
+        );
+        assert!(dialog.targets.is_empty());
+        state.confirm_folder_links();
+        assert_eq!(state.web_url.as_ref().unwrap().targets.len(), 1500);
+    }
+
+    #[test]
     fn breadcrumbs_and_parent() {
         let location = Location {
             bucket: bucket("reports-2026"),

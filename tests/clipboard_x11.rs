@@ -1,0 +1,93 @@
+//! The real system clipboard (arboard) on X11: what Pail copies is what another program pastes,
+//! read back with `xclip`. Uses $DISPLAY, or starts its own Xvfb; skips (saying so) when there
+//! is neither, or no xclip. `.ci/run` installs Xvfb and xclip.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+
+use pail::clipboard::{Clipboard, SystemClipboard};
+
+struct Xvfb(Child);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts Xvfb on a free display and returns its name (`:N`).
+fn start_xvfb() -> Option<(String, Xvfb)> {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "640x480x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut number = String::new();
+    let mut stdout = child.stdout.take()?;
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).ok()? == 1 && byte[0] != b'\n' {
+        number.push(byte[0] as char);
+    }
+    Some((format!(":{}", number.trim()), Xvfb(child)))
+}
+
+fn xclip(display: &str, target: Option<&str>) -> String {
+    let mut command = Command::new("xclip");
+    command
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", display);
+    if let Some(target) = target {
+        command.args(["-t", target]);
+    }
+    let output = command.output().expect("xclip runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn copied_text_and_html_can_be_pasted_elsewhere() {
+    if Command::new("xclip").arg("-version").output().is_err() {
+        eprintln!("skipped: xclip is not installed");
+        return;
+    }
+    let (display, _xvfb) = match std::env::var("DISPLAY") {
+        Ok(display) if !display.is_empty() => (display, None),
+        _ => match start_xvfb() {
+            Some((display, xvfb)) => (display, Some(xvfb)),
+            None => {
+                eprintln!("skipped: no $DISPLAY and no Xvfb");
+                return;
+            }
+        },
+    };
+    // SAFETY: this binary's only test sets DISPLAY before anything else reads the
+    // environment, and before the clipboard starts its thread.
+    unsafe { std::env::set_var("DISPLAY", &display) };
+
+    let url = "http://127.0.0.1:9000/bucket/a%20b.pdf?x-id=GetObject&X-Amz-Signature=abc";
+    let mut clipboard = SystemClipboard::default();
+    clipboard.set_text(url).unwrap();
+    assert_eq!(xclip(&display, None), url);
+    // Still there for a later paste: the clipboard lives as long as the app.
+    assert_eq!(xclip(&display, None), url);
+
+    let html = "<a href=\"http://x/a\">a.pdf</a> (link expires on Mon 7 Dec 2026, 14:05)";
+    let plain = "a.pdf: http://x/a (link expires on Mon 7 Dec 2026, 14:05)";
+    clipboard.set_html(html, plain).unwrap();
+    assert_eq!(xclip(&display, Some("text/html")), html);
+    assert_eq!(xclip(&display, None), plain);
+}
