@@ -79,6 +79,11 @@ pub enum Command {
         id: RequestId,
         path: PathBuf,
     },
+    /// When the profile's credentials expire (temporary ones: session, SSO, role).
+    CredentialsExpiry {
+        id: RequestId,
+        profile: Profile,
+    },
     /// Replace the saved history with `links`.
     SaveSharedLinks {
         path: PathBuf,
@@ -140,6 +145,11 @@ pub enum Event {
     /// Saving the history failed; nothing else reports it.
     SaveFailed {
         error: String,
+    },
+    /// `None` for credentials that do not expire; an error text when they cannot be had.
+    CredentialsExpiry {
+        id: RequestId,
+        result: Result<Option<SystemTime>, String>,
     },
 }
 
@@ -328,6 +338,22 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     sink.send(Event::KeysUnder { id, result });
                 });
                 running.insert(id, task.abort_handle());
+            }
+            Command::CredentialsExpiry { id, profile } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let credentials =
+                            connection.credentials().await.map_err(|e| e.to_string())?;
+                        Ok(credentials.expiry())
+                    }
+                    .await;
+                    sink.send(Event::CredentialsExpiry { id, result });
+                });
             }
             Command::LoadSharedLinks { id, path } => {
                 let sink = sink.clone();

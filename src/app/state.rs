@@ -216,7 +216,7 @@ impl AppState {
             });
             commands.push(Command::ListKeysUnder {
                 id,
-                profile,
+                profile: profile.clone(),
                 bucket: location.bucket,
                 prefix,
             });
@@ -224,6 +224,9 @@ impl AppState {
             // Nothing to share: offer an upload link into this folder instead.
             dialog.tab = DialogTab::UploadLink;
         }
+        let id = self.next_id();
+        dialog.credentials_request = Some(id);
+        commands.push(Command::CredentialsExpiry { id, profile });
         self.web_url = Some(dialog);
         commands
     }
@@ -639,6 +642,17 @@ impl AppState {
                     }
                 }
             }
+            Event::CredentialsExpiry { id, result } => {
+                if let Some(dialog) = &mut self.web_url
+                    && dialog.credentials_request == Some(id)
+                {
+                    dialog.credentials_request = None;
+                    match result {
+                        Ok(expiry) => dialog.credentials_expiry = Some(expiry),
+                        Err(e) => dialog.error = Some(e),
+                    }
+                }
+            }
             Event::SaveFailed { error } => {
                 self.last_error = Some(error);
             }
@@ -920,7 +934,11 @@ mod tests {
         });
         state.listing.click(0, false, false);
         let commands = state.open_web_url(SystemTime::now());
-        let [Command::ListKeysUnder { id, prefix, .. }] = &commands[..] else {
+        let [
+            Command::ListKeysUnder { id, prefix, .. },
+            Command::CredentialsExpiry { .. },
+        ] = &commands[..]
+        else {
             panic!("{commands:?}");
         };
         assert_eq!(prefix, "big/");

@@ -111,7 +111,7 @@ fn dialog_ui(
     if let Some(error) = &dialog.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
-    if let Some(warning) = dialog.credentials_warning() {
+    if let Some(warning) = dialog.credentials_warning(now) {
         ui.colored_label(ui.visuals().warn_fg_color, warning);
     }
     match dialog.tab {

@@ -127,6 +127,10 @@ pub struct WebUrlDialog {
     pub upload_max_mb: String,
     pub upload_content_type: String,
     pub upload_result: Option<UploadResult>,
+    /// When the profile's credentials expire, once the worker has said (`None` inside: they
+    /// do not).
+    pub credentials_expiry: Option<Option<SystemTime>>,
+    pub credentials_request: Option<RequestId>,
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
@@ -183,6 +187,8 @@ impl WebUrlDialog {
             upload_max_mb: "100".to_owned(),
             upload_content_type: String::new(),
             upload_result: None,
+            credentials_expiry: None,
+            credentials_request: None,
         };
         dialog.apply_preset(Preset::OneDay, now);
         dialog
@@ -472,15 +478,21 @@ impl WebUrlDialog {
         true
     }
 
-    /// The warning when temporary credentials end the links before the picked expiry.
-    pub fn credentials_warning(&self) -> Option<String> {
-        let effective = self.effective?;
-        effective.limited_by_credentials.then(|| {
-            format!(
-                "⚠ this profile's session ends {}: the link stops working then",
-                expiry_text(effective.at)
-            )
-        })
+    /// The warning when temporary credentials end the links before the picked expiry: known
+    /// from the profile before Generate, and from the signed links after.
+    pub fn credentials_warning(&self, now: SystemTime) -> Option<String> {
+        let ends = match self.effective {
+            Some(effective) => effective.limited_by_credentials.then_some(effective.at),
+            None => {
+                let creds_end = self.credentials_expiry.flatten()?;
+                let lifetime = self.lifetime(now).ok()?;
+                (creds_end < lifetime.expires_at).then_some(creds_end)
+            }
+        }?;
+        Some(format!(
+            "⚠ this profile's session ends {}: the link stops working then",
+            expiry_text(ends)
+        ))
     }
 
     pub fn test(&mut self, id: RequestId) -> Vec<Command> {
@@ -656,6 +668,20 @@ mod tests {
         d.upload_max_mb = "lots".into();
         assert!(d.generate(RequestId(4), now()).is_empty());
         assert!(d.error.as_deref().unwrap().contains("MB"));
+    }
+
+    #[test]
+    fn temporary_credentials_are_announced_before_generate() {
+        let mut d = dialog(&["docs/a.pdf"]);
+        assert_eq!(d.credentials_warning(now()), None);
+        d.credentials_expiry = Some(Some(now() + Duration::from_secs(3600)));
+        let warning = d.credentials_warning(now()).unwrap();
+        assert!(warning.contains("session ends"), "{warning}");
+        d.apply_preset(Preset::OneHour, now());
+        assert_eq!(d.credentials_warning(now()), None, "the link ends first");
+        d.credentials_expiry = Some(None);
+        d.apply_preset(Preset::SevenDays, now());
+        assert_eq!(d.credentials_warning(now()), None);
     }
 
     #[test]
