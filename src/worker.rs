@@ -295,21 +295,13 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 let sink = sink.clone();
                 let connections = connections.clone();
                 tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        let signer = connection
-                            .signer_for(&request.bucket)
-                            .await
-                            .map_err(|e| e.to_string())?
-                            .signer;
-                        signer
+                    let result = match signer_for(&connections, &profile, &request.bucket).await {
+                        Ok(signer) => signer
                             .presign_post(&request, SystemTime::now())
                             .await
-                            .map_err(|e| e.to_string())
-                    }
-                    .await;
+                            .map_err(|e| e.to_string()),
+                        Err(e) => Err(e),
+                    };
                     sink.send(Event::PostFormReady { id, result });
                 });
             }
@@ -387,6 +379,22 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
     }
 }
 
+/// A signer for `bucket` through the profile's (cached) connection, errors as text.
+async fn signer_for(
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+) -> Result<crate::share::Signer, String> {
+    let connection = connection_for(connections, profile)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bucket_signer = connection
+        .signer_for(bucket)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(bucket_signer.signer)
+}
+
 /// Signs every item with one signer (one credentials lookup, one region lookup).
 async fn presign_links(
     connections: &Connections,
@@ -395,14 +403,7 @@ async fn presign_links(
     items: &[LinkItem],
     expiry: Expiry,
 ) -> Result<Vec<PresignedLink>, String> {
-    let connection = connection_for(connections, profile)
-        .await
-        .map_err(|e| e.to_string())?;
-    let signer = connection
-        .signer_for(bucket)
-        .await
-        .map_err(|e| e.to_string())?
-        .signer;
+    let signer = signer_for(connections, profile, bucket).await?;
     let now = SystemTime::now();
     let mut links = Vec::with_capacity(items.len());
     for item in items {

@@ -2,7 +2,11 @@
 //! server: profile → buckets → folders → objects, history, a 10,000-object folder across
 //! pages, and a server that goes away.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+
+use common::ui::wait_for;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -34,26 +38,6 @@ fn harness_with(
         };
         PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
     })
-}
-
-/// Steps frames until `done` holds, failing after 30 s. The worker answers on its own
-/// threads, so this waits in real time.
-#[track_caller]
-fn wait_for(
-    harness: &mut Harness<'_, PailApp>,
-    what: &str,
-    mut done: impl FnMut(&PailApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        harness.step();
-        if done(harness.state()) {
-            harness.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn listing_done(app: &PailApp) -> bool {

@@ -3,6 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::ui::{click, wait_for};
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -53,24 +57,6 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
     )
 }
 
-#[track_caller]
-fn wait_for(
-    harness: &mut Harness<'_, PailApp>,
-    what: &str,
-    mut done: impl FnMut(&PailApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        harness.step();
-        if done(harness.state()) {
-            harness.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 /// Opens s3://share-me/docs/.
 fn open_docs(harness: &mut Harness<'_, PailApp>) {
     wait_for(harness, "buckets", |app| {
@@ -102,15 +88,6 @@ fn generated(app: &PailApp) -> bool {
 async fn fetch(url: &str) -> reqwest::Response {
     pail::share::link_test::install_crypto_provider();
     reqwest::Client::new().get(url).send().await.unwrap()
-}
-
-/// Moves the pointer onto the widget first, as a person does: a press that arrives with a
-/// jump of the pointer is not taken as a click on a freshly laid out widget.
-fn click(harness: &mut Harness<'_, PailApp>, label: &str) {
-    harness.get_by_label(label).hover();
-    harness.run_steps(2);
-    harness.get_by_label(label).click();
-    harness.run_steps(3);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,6 +2,8 @@
 //! put and read objects through the SDK.
 #![allow(dead_code)] // each test crate uses a different part
 
+pub mod ui;
+
 use pail::local_server::LocalServer;
 
 pub const ACCESS_KEY: &str = "PAILTESTACCESSKEY";

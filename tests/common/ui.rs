@@ -1,0 +1,36 @@
+//! Helpers for driving the window with egui_kittest.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::app::PailApp;
+
+/// Steps frames until `done` holds, failing after 30 s. The worker answers on its own
+/// threads, so this waits in real time.
+#[track_caller]
+pub fn wait_for(
+    harness: &mut Harness<'_, PailApp>,
+    what: &str,
+    mut done: impl FnMut(&PailApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            harness.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Moves the pointer onto the widget first, as a person does: a press that arrives with a
+/// jump of the pointer is not taken as a click on a freshly laid out widget.
+pub fn click(harness: &mut Harness<'_, PailApp>, label: &str) {
+    harness.get_by_label(label).hover();
+    harness.run_steps(2);
+    harness.get_by_label(label).click();
+    harness.run_steps(3);
+}
