@@ -1,5 +1,8 @@
-//! The profiles a person can pick: the demo server, the environment's credentials, and every
-//! profile in the shared AWS config and credentials files, each able to open a [`Connection`].
+//! The profiles a person can pick: Pail's saved profiles ([`store`]), the demo server, the
+//! environment's credentials, and every profile in the shared AWS config and credentials files,
+//! each able to open a [`Connection`].
+
+pub mod store;
 
 use aws_credential_types::Credentials;
 
