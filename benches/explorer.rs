@@ -218,6 +218,7 @@ fn bench_million_rows() {
             let options = pail::app::AppOptions {
                 clipboard: Box::new(pail::clipboard::MemoryClipboard::default()),
                 history_path: None,
+                config_dir: None,
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

@@ -97,6 +97,8 @@ pub struct Connection {
     region_is_explicit: bool,
     path_style: bool,
     regions: RegionCache,
+    /// The AWS profile name, for hints such as `aws sso login --profile NAME`.
+    aws_profile: Option<String>,
 }
 
 /// A region name as AWS and S3-compatible servers spell them: lower-case letters, digits, `-`.
@@ -193,10 +195,12 @@ impl Connection {
             region_is_explicit: options.region.is_some(),
             path_style: options.path_style,
             regions: RegionCache::default(),
+            aws_profile: options.profile.clone(),
         })
     }
 
-    /// A connection with fixed keys, for S3-compatible servers and tests.
+    /// A connection with fixed keys (saved profiles, the demo, tests). On AWS, buckets'
+    /// regions are still discovered; `region` is where discovery starts.
     pub fn with_static_credentials(
         credentials: Credentials,
         region: &str,
@@ -219,9 +223,10 @@ impl Connection {
             credentials,
             endpoint,
             region: region.to_owned(),
-            region_is_explicit: true,
+            region_is_explicit: false,
             path_style,
             regions: RegionCache::default(),
+            aws_profile: None,
         }
     }
 
@@ -257,7 +262,16 @@ impl Connection {
             .await
             .map_err(|e| match e {
                 CredentialsError::CredentialsNotLoaded(_) => ConnectError::NoCredentials,
-                other => ConnectError::Credentials(error_text(&other)),
+                other => {
+                    let mut text = error_text(&other);
+                    if text.to_ascii_lowercase().contains("sso") {
+                        let profile = self.aws_profile.as_deref().unwrap_or("default");
+                        text.push_str(&format!(
+                            " — the SSO session is missing or expired: run `aws sso login --profile {profile}`"
+                        ));
+                    }
+                    ConnectError::Credentials(text)
+                }
             })
     }
 

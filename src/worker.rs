@@ -18,6 +18,7 @@ use crate::browse::{self, BrowseError, BucketEntry, FolderPage};
 use crate::connection::Connection;
 use crate::history::{self, SharedLink};
 use crate::model::{BucketName, ObjectKey};
+use crate::profiles::store::ProfileStore;
 use crate::profiles::{self, Profile};
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, link_test,
@@ -33,6 +34,16 @@ pub enum Command {
     /// Find the profiles in the environment and the AWS config files.
     LoadProfiles {
         id: RequestId,
+        config_dir: Option<PathBuf>,
+    },
+    /// Write Pail's saved profiles.
+    SaveProfiles {
+        store: ProfileStore,
+    },
+    /// List buckets (or head the default bucket) to check a profile works.
+    TestConnection {
+        id: RequestId,
+        profile: Profile,
     },
     ListBuckets {
         id: RequestId,
@@ -103,8 +114,14 @@ pub enum LinkItem {
 pub enum Event {
     Profiles {
         id: RequestId,
-        profiles: Vec<Profile>,
-        error: Option<String>,
+        found: profiles::Discovered,
+    },
+    ProfilesSaved {
+        result: Result<(), String>,
+    },
+    ConnectionTested {
+        id: RequestId,
+        result: Result<String, String>,
     },
     Buckets {
         id: RequestId,
@@ -249,15 +266,28 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     task.abort();
                 }
             }
-            Command::LoadProfiles { id } => {
+            Command::LoadProfiles { id, config_dir } => {
                 let sink = sink.clone();
                 tokio::spawn(async move {
-                    let (profiles, error) = profiles::discover().await;
-                    sink.send(Event::Profiles {
-                        id,
-                        profiles,
-                        error,
+                    let found = profiles::discover(config_dir.as_deref()).await;
+                    sink.send(Event::Profiles { id, found });
+                });
+            }
+            Command::SaveProfiles { store } => {
+                let sink = sink.clone();
+                // Saved profiles may have changed keys: reconnect on next use.
+                connections.lock().await.clear();
+                tokio::task::spawn_blocking(move || {
+                    sink.send(Event::ProfilesSaved {
+                        result: store.save(),
                     });
+                });
+            }
+            Command::TestConnection { id, profile } => {
+                let sink = sink.clone();
+                tokio::spawn(async move {
+                    let result = test_connection(&profile).await;
+                    sink.send(Event::ConnectionTested { id, result });
                 });
             }
             Command::ListBuckets { id, profile } => {
@@ -375,6 +405,30 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 });
                 running.insert(id, task.abort_handle());
             }
+        }
+    }
+}
+
+/// Test connection: a fresh connection (no cache), then the default bucket's HEAD when the
+/// profile names one, else ListBuckets.
+async fn test_connection(profile: &Profile) -> Result<String, String> {
+    let connection = profile.connect().await.map_err(|e| e.to_string())?;
+    match &profile.default_bucket {
+        Some(bucket) => {
+            let bucket = BucketName::new(bucket.trim()).map_err(|e| e.to_string())?;
+            browse::list_folder_page(&connection, &bucket, "", None)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("Connected: bucket {bucket} can be listed"))
+        }
+        None => {
+            let buckets = browse::list_buckets(&connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Connected: {}",
+                crate::units::count(buckets.len(), "bucket", "buckets")
+            ))
         }
     }
 }

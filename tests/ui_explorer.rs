@@ -35,6 +35,7 @@ fn harness_with(
         let options = AppOptions {
             clipboard: Box::new(MemoryClipboard::default()),
             history_path: None,
+            config_dir: None,
         };
         PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
     })

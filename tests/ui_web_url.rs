@@ -43,6 +43,7 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
             let options = AppOptions {
                 clipboard: Box::new(options_clipboard),
                 history_path: Some(path),
+                config_dir: None,
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

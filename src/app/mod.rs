@@ -5,6 +5,8 @@
 mod bucket_list;
 pub mod listing;
 mod object_table;
+pub mod profiles_state;
+mod profiles_window;
 mod shared_links;
 pub mod state;
 mod status_bar;
@@ -41,6 +43,8 @@ pub struct AppOptions {
     pub clipboard: Box<dyn Clipboard>,
     /// Where the shared-links history is kept; `None` keeps it in memory only.
     pub history_path: Option<std::path::PathBuf>,
+    /// Where Pail's saved profiles live; `None`: no saved profiles.
+    pub config_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -48,6 +52,7 @@ impl Default for AppOptions {
         Self {
             clipboard: Box::new(SystemClipboard::default()),
             history_path: crate::history::default_path(),
+            config_dir: crate::profiles::store::default_dir(),
         }
     }
 }
@@ -86,7 +91,7 @@ impl PailApp {
         let wake_ctx = ctx.clone();
         let (worker, events) = Worker::start(move || wake_ctx.request_repaint())?;
         let mut state = AppState::new(profiles);
-        let outbox = state.start(options.history_path);
+        let outbox = state.start(options.history_path, options.config_dir);
         let mut app = Self {
             state,
             worker,
@@ -128,8 +133,8 @@ impl PailApp {
     /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
     /// the filter box has the focus.
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.state.web_url.is_some() {
-            // The dialog is modal: the explorer's keys wait until it closes.
+        if self.state.web_url.is_some() || self.state.profiles_window.is_some() {
+            // The dialogs are modal: the explorer's keys wait until they close.
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();
@@ -232,6 +237,7 @@ impl eframe::App for PailApp {
             self.clipboard.as_mut(),
             &mut self.outbox,
         );
+        profiles_window::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         self.send_queued();
     }
 }

@@ -12,7 +12,9 @@ use crate::profiles::{Profile, ProfileSource};
 use crate::worker::{Command, Event, RequestId};
 
 use super::listing::Listing;
+use super::profiles_state::{ProfileForm, ProfilesWindow};
 use super::web_url_state::{CONFIRM_ABOVE, DialogTab, FolderExpansion, Target, WebUrlDialog};
+use crate::profiles::store::ProfileStore;
 
 /// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +122,11 @@ pub struct AppState {
     pub history_path: Option<PathBuf>,
     history_request: Option<RequestId>,
     pub shared_links_open: bool,
+    /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
+    pub saved: Option<ProfileStore>,
+    config_dir: Option<PathBuf>,
+    /// The Profiles window, while open.
+    pub profiles_window: Option<ProfilesWindow>,
 }
 
 impl AppState {
@@ -145,6 +152,9 @@ impl AppState {
             history_path: None,
             history_request: None,
             shared_links_open: false,
+            saved: None,
+            config_dir: None,
+            profiles_window: None,
         }
     }
 
@@ -163,10 +173,18 @@ impl AppState {
 
     /// The first commands: find the profiles, list the buckets of a preselected one, and
     /// read the shared-links history from `history_path`.
-    pub fn start(&mut self, history_path: Option<PathBuf>) -> Vec<Command> {
+    pub fn start(
+        &mut self,
+        history_path: Option<PathBuf>,
+        config_dir: Option<PathBuf>,
+    ) -> Vec<Command> {
         let id = self.next_id();
         self.profiles_request = Some(id);
-        let mut commands = vec![Command::LoadProfiles { id }];
+        self.config_dir = config_dir.clone();
+        if let Some(dir) = &config_dir {
+            self.saved = Some(ProfileStore::in_dir(dir));
+        }
+        let mut commands = vec![Command::LoadProfiles { id, config_dir }];
         commands.extend(self.load_buckets());
         if let Some(path) = history_path {
             let id = self.next_id();
@@ -344,6 +362,7 @@ impl AppState {
         }
         let mut commands = self.cancel_listing();
         self.current_profile = Some(index);
+        commands.extend(self.remember_last_used());
         self.location = None;
         self.back.clear();
         self.forward.clear();
@@ -352,6 +371,164 @@ impl AppState {
         self.last_error = None;
         commands.extend(self.load_buckets());
         commands
+    }
+
+    /// Keeps the chosen profile's name for next time.
+    fn remember_last_used(&mut self) -> Vec<Command> {
+        let name = self.profile().map(|p| p.name.clone());
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        if name.is_none() || store.last_used_profile == name {
+            return Vec::new();
+        }
+        store.last_used_profile = name;
+        vec![Command::SaveProfiles {
+            store: store.clone(),
+        }]
+    }
+
+    /// Puts `discovered` (saved, environment and AWS profiles) after the demo.
+    fn replace_discovered(&mut self, discovered: Vec<Profile>) {
+        self.profiles.retain(|p| p.source == ProfileSource::Demo);
+        self.profiles.extend(discovered);
+    }
+
+    /// After the saved profiles changed: rebuilds the list, keeps the selection by name, and
+    /// writes the store.
+    fn saved_profiles_changed(&mut self, keep: Option<String>) -> Vec<Command> {
+        let Some(store) = &self.saved else {
+            return Vec::new();
+        };
+        let saved: Vec<Profile> = store.profiles.iter().map(Profile::from_saved).collect();
+        let others: Vec<Profile> = self
+            .profiles
+            .iter()
+            .filter(|p| p.source != ProfileSource::Pail)
+            .cloned()
+            .collect();
+        let (demo, rest): (Vec<Profile>, Vec<Profile>) = others
+            .into_iter()
+            .partition(|p| p.source == ProfileSource::Demo);
+        self.profiles = demo;
+        self.profiles.extend(saved);
+        self.profiles.extend(rest);
+        let mut commands = vec![Command::SaveProfiles {
+            store: store.clone(),
+        }];
+        let current = keep.or_else(|| self.profile().map(|p| p.name.clone()));
+        let index = current.and_then(|n| self.profiles.iter().position(|p| p.name == n));
+        match index {
+            Some(i) => {
+                // Its keys or endpoint may have changed: list again with the new settings.
+                self.current_profile = Some(i);
+                if self.location.is_some() {
+                    commands.extend(self.refresh());
+                }
+                commands.extend(self.load_buckets());
+            }
+            None => {
+                self.current_profile = None;
+                self.location = None;
+                self.listing.clear();
+                self.buckets = Loadable::Idle;
+            }
+        }
+        commands
+    }
+
+    /// Save in the profile form: validates, then adds or replaces the saved profile.
+    pub fn save_profile_form(&mut self) -> Vec<Command> {
+        let (Some(store), Some(window)) = (&mut self.saved, &mut self.profiles_window) else {
+            return Vec::new();
+        };
+        let Some(form) = &mut window.form else {
+            return Vec::new();
+        };
+        let names: Vec<&str> = store.profiles.iter().map(|p| p.name.as_str()).collect();
+        if !form.check(&names) {
+            return Vec::new();
+        }
+        let saved = form.to_saved();
+        let current = self
+            .current_profile
+            .and_then(|i| self.profiles.get(i))
+            .map(|p| p.name.clone());
+        let keep = match (&form.original_name, current) {
+            (Some(old), Some(current)) if *old == current => Some(saved.name.clone()),
+            (_, current) => current,
+        };
+        store.upsert(form.original_name.as_deref(), saved.clone());
+        window.selected = Some(saved.name.clone());
+        window.form = None;
+        window.notice = Some(format!("Saved {}", saved.name));
+        self.saved_profiles_changed(keep)
+    }
+
+    /// Delete, after confirmation.
+    pub fn delete_profile(&mut self, name: &str) -> Vec<Command> {
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        store.delete(name);
+        if let Some(window) = &mut self.profiles_window {
+            window.confirm_delete = None;
+            window.selected = None;
+            window.form = None;
+            window.notice = Some(format!("Deleted {name}"));
+        }
+        let keep = self
+            .profile()
+            .map(|p| p.name.clone())
+            .filter(|current| current != name);
+        self.saved_profiles_changed(keep)
+    }
+
+    pub fn set_default_profile(&mut self, name: &str) -> Vec<Command> {
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        store.default_profile = Some(name.to_owned());
+        if let Some(window) = &mut self.profiles_window {
+            window.notice = Some(format!("{name} is the default profile"));
+        }
+        vec![Command::SaveProfiles {
+            store: store.clone(),
+        }]
+    }
+
+    /// Test connection for the form being edited, or the profile picked in the list.
+    pub fn test_connection(&mut self) -> Vec<Command> {
+        let id = self.next_id();
+        let Some(window) = &mut self.profiles_window else {
+            return Vec::new();
+        };
+        let profile = match (&window.form, &window.selected) {
+            (Some(form), _) => form.to_profile(),
+            (None, Some(name)) => match self.profiles.iter().find(|p| &p.name == name) {
+                Some(profile) => profile.clone(),
+                None => return Vec::new(),
+            },
+            (None, None) => return Vec::new(),
+        };
+        window.testing = Some(id);
+        window.test_result = None;
+        vec![Command::TestConnection { id, profile }]
+    }
+
+    /// Opens the form for a new profile, or for editing / duplicating a saved one.
+    pub fn open_profile_form(&mut self, name: Option<&str>, duplicate: bool) {
+        let saved = name.and_then(|n| self.saved.as_ref()?.get(n).cloned());
+        let window = self
+            .profiles_window
+            .get_or_insert_with(ProfilesWindow::default);
+        window.test_result = None;
+        window.notice = None;
+        window.form = Some(match (saved, duplicate) {
+            (Some(saved), true) => ProfileForm::duplicate(&saved),
+            (Some(saved), false) => ProfileForm::edit(&saved),
+            (None, _) => ProfileForm::default(),
+        });
     }
 
     fn load_buckets(&mut self) -> Vec<Command> {
@@ -502,36 +679,35 @@ impl AppState {
     /// dropped.
     pub fn apply(&mut self, event: Event) -> Vec<Command> {
         match event {
-            Event::Profiles {
-                id,
-                profiles,
-                error,
-            } => {
+            Event::Profiles { id, found } => {
                 if self.profiles_request != Some(id) {
                     return Vec::new();
                 }
                 self.profiles_request = None;
-                self.profiles_error = error;
-                // Profiles known at start (the demo) stay first and keep their selection.
-                let known: Vec<Profile> = self
-                    .profiles
-                    .iter()
-                    .filter(|p| p.source == ProfileSource::Demo)
-                    .cloned()
-                    .collect();
+                self.profiles_error =
+                    (!found.warnings.is_empty()).then(|| found.warnings.join("; "));
+                if found.store.is_some() {
+                    self.saved = found.store;
+                }
                 let selected_name = self.profile().map(|p| p.name.clone());
-                self.profiles = known;
-                self.profiles.extend(profiles);
+                self.replace_discovered(found.profiles);
                 self.current_profile = selected_name
                     .and_then(|name| self.profiles.iter().position(|p| p.name == name));
                 if self.current_profile.is_none() {
-                    // Nothing chosen yet: the environment's credentials, else the default
-                    // profile, else the first one.
-                    let preferred = self
-                        .profiles
-                        .iter()
-                        .position(|p| p.source == ProfileSource::Environment)
-                        .or_else(|| self.profiles.iter().position(|p| p.name == "default"))
+                    // Nothing chosen yet: the last one used, the default, the environment's
+                    // credentials, AWS's default profile, else the first one.
+                    let saved = self.saved.as_ref();
+                    let by_name = |name: Option<&str>| {
+                        name.and_then(|n| self.profiles.iter().position(|p| p.name == n))
+                    };
+                    let preferred = by_name(saved.and_then(|s| s.last_used_profile.as_deref()))
+                        .or_else(|| by_name(saved.and_then(|s| s.default_profile.as_deref())))
+                        .or_else(|| {
+                            self.profiles
+                                .iter()
+                                .position(|p| p.source == ProfileSource::Environment)
+                        })
+                        .or_else(|| by_name(Some("default")))
                         .or(if self.profiles.is_empty() {
                             None
                         } else {
@@ -540,6 +716,24 @@ impl AppState {
                     if let Some(index) = preferred {
                         return self.select_profile(index);
                     }
+                }
+            }
+            Event::ProfilesSaved { result } => match result {
+                Ok(()) => {
+                    if let Some(window) = &mut self.profiles_window
+                        && window.notice.is_none()
+                    {
+                        window.notice = Some("Saved".into());
+                    }
+                }
+                Err(e) => self.last_error = Some(e),
+            },
+            Event::ConnectionTested { id, result } => {
+                if let Some(window) = &mut self.profiles_window
+                    && window.testing == Some(id)
+                {
+                    window.testing = None;
+                    window.test_result = Some(result);
                 }
             }
             Event::Buckets { id, result } => {
@@ -734,7 +928,7 @@ mod tests {
     #[test]
     fn start_lists_buckets_of_the_preselected_profile() {
         let mut state = AppState::new(vec![profile("Demo")]);
-        let commands = state.start(None);
+        let commands = state.start(None, None);
         assert!(matches!(commands[0], Command::LoadProfiles { .. }));
         assert!(matches!(commands[1], Command::ListBuckets { .. }));
         assert!(state.is_loading());
@@ -871,15 +1065,17 @@ mod tests {
     #[test]
     fn discovered_profiles_keep_the_demo_selected() {
         let mut state = AppState::new(vec![profile("Demo")]);
-        let Command::LoadProfiles { id } = state.start(None)[0].clone() else {
+        let Command::LoadProfiles { id, .. } = state.start(None, None)[0].clone() else {
             panic!("LoadProfiles first");
         };
         let mut work = profile("work");
         work.source = ProfileSource::AwsConfig;
         state.apply(Event::Profiles {
             id,
-            profiles: vec![work],
-            error: None,
+            found: crate::profiles::Discovered {
+                profiles: vec![work],
+                ..Default::default()
+            },
         });
         assert_eq!(state.profiles.len(), 2);
         assert_eq!(state.profile().unwrap().name, "Demo");
@@ -888,7 +1084,7 @@ mod tests {
     #[test]
     fn without_a_demo_the_default_profile_is_chosen() {
         let mut state = AppState::new(Vec::new());
-        let Command::LoadProfiles { id } = state.start(None)[0].clone() else {
+        let Command::LoadProfiles { id, .. } = state.start(None, None)[0].clone() else {
             panic!("LoadProfiles first");
         };
         let aws = |name: &str| {
@@ -898,8 +1094,10 @@ mod tests {
         };
         let commands = state.apply(Event::Profiles {
             id,
-            profiles: vec![aws("client"), aws("default"), aws("personal")],
-            error: None,
+            found: crate::profiles::Discovered {
+                profiles: vec![aws("client"), aws("default"), aws("personal")],
+                ..Default::default()
+            },
         });
         assert_eq!(state.profile().unwrap().name, "default");
         assert!(

@@ -101,6 +101,13 @@ pub(super) fn toolbar_ui(
             {
                 state.shared_links_open = !state.shared_links_open;
             }
+            if ui.button("👤 Profiles").clicked() {
+                let selected = state.profile().map(|p| p.name.clone());
+                state.profiles_window = Some(super::profiles_state::ProfilesWindow {
+                    selected,
+                    ..Default::default()
+                });
+            }
         });
         ui.add_space(4.0);
     });

@@ -12,6 +12,8 @@ use crate::share::{Endpoint, error_text};
 /// Where a profile comes from, shown as a badge next to its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileSource {
+    /// Saved by Pail (the Profiles window).
+    Pail,
     Demo,
     Environment,
     AwsConfig,
@@ -20,6 +22,7 @@ pub enum ProfileSource {
 impl ProfileSource {
     pub fn label(self) -> &'static str {
         match self {
+            ProfileSource::Pail => "Pail",
             ProfileSource::Demo => "Demo",
             ProfileSource::Environment => "Env",
             ProfileSource::AwsConfig => "AWS",
@@ -50,9 +53,44 @@ pub struct Profile {
     /// A custom endpoint, if any (for display).
     pub endpoint: Option<String>,
     pub access: ProfileAccess,
+    /// A bucket to show and test when the keys may not list buckets.
+    pub default_bucket: Option<String>,
 }
 
 impl Profile {
+    /// A saved Pail profile, ready to connect.
+    pub fn from_saved(saved: &store::SavedProfile) -> Self {
+        let endpoint = saved
+            .endpoint
+            .as_deref()
+            .and_then(|url| Endpoint::custom(url).ok())
+            .unwrap_or(Endpoint::Aws);
+        let credentials = Credentials::new(
+            saved.access_key_id.trim(),
+            saved.secret_access_key.expose(),
+            saved
+                .session_token
+                .as_ref()
+                .filter(|t| !t.is_empty())
+                .map(|t| t.expose().to_owned()),
+            None,
+            "pail-profile",
+        );
+        Self {
+            name: saved.name.clone(),
+            source: ProfileSource::Pail,
+            region: Some(saved.region.clone()),
+            endpoint: saved.endpoint.clone(),
+            access: ProfileAccess::Static {
+                credentials,
+                region: saved.region.clone(),
+                endpoint,
+                path_style: saved.path_style,
+            },
+            default_bucket: saved.default_bucket.clone(),
+        }
+    }
+
     /// A profile with fixed keys for an S3-compatible endpoint (the demo server, tests).
     pub fn fixed(
         name: &str,
@@ -76,6 +114,7 @@ impl Profile {
                 endpoint,
                 path_style: true,
             },
+            default_bucket: None,
         }
     }
 
@@ -112,9 +151,39 @@ impl Profile {
     }
 }
 
-/// The profiles found in the environment and the shared AWS files. A file that cannot be
-/// read yields an error message beside whatever could be found.
-pub async fn discover() -> (Vec<Profile>, Option<String>) {
+/// Every profile: Pail's saved ones (from `config_dir`), the environment's, and the shared AWS
+/// files'. Files that cannot be read yield messages beside whatever could be found.
+pub async fn discover(config_dir: Option<&std::path::Path>) -> Discovered {
+    let mut profiles = Vec::new();
+    let mut warnings = Vec::new();
+    let mut saved = None;
+    if let Some(dir) = config_dir {
+        let (store, store_warnings) = store::ProfileStore::load(dir);
+        warnings.extend(store_warnings);
+        profiles.extend(store.profiles.iter().map(Profile::from_saved));
+        saved = Some(store);
+    }
+    let (aws, aws_warning) = discover_aws().await;
+    profiles.extend(aws);
+    warnings.extend(aws_warning);
+    Discovered {
+        profiles,
+        warnings,
+        store: saved,
+    }
+}
+
+/// What [`discover`] found.
+#[derive(Debug, Clone, Default)]
+pub struct Discovered {
+    pub profiles: Vec<Profile>,
+    pub warnings: Vec<String>,
+    /// Pail's own store, when a config folder was given.
+    pub store: Option<store::ProfileStore>,
+}
+
+/// The environment's and the shared AWS files' profiles.
+pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
     let mut profiles = Vec::new();
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
         profiles.push(Profile {
@@ -127,6 +196,7 @@ pub async fn discover() -> (Vec<Profile>, Option<String>) {
                 .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
                 .ok(),
             access: ProfileAccess::AwsChain { profile: None },
+            default_bucket: None,
         });
     }
     let loaded = aws_config::profile::load(
@@ -152,6 +222,7 @@ pub async fn discover() -> (Vec<Profile>, Option<String>) {
                     access: ProfileAccess::AwsChain {
                         profile: Some(name.to_owned()),
                     },
+                    default_bucket: None,
                 });
             }
             None

@@ -1,0 +1,202 @@
+//! The Profiles window's state: the profile form (add, edit, duplicate), its validation, and
+//! the connection test. Pure; the app state applies the results to the store.
+
+use crate::profiles::store::{Provider, SavedProfile, Secret, validate};
+use crate::profiles::{Profile, ProfileSource};
+use crate::worker::RequestId;
+
+/// The form for one Pail profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileForm {
+    /// The saved profile being edited (`None`: a new one).
+    pub original_name: Option<String>,
+    pub name: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub show_secret: bool,
+    pub session_token: String,
+    pub region: String,
+    pub provider: Provider,
+    pub account_id: String,
+    /// The URL typed for MinIO or a custom endpoint.
+    pub endpoint_url: String,
+    pub path_style: bool,
+    pub default_bucket: String,
+    pub problems: Vec<String>,
+}
+
+impl Default for ProfileForm {
+    fn default() -> Self {
+        Self {
+            original_name: None,
+            name: String::new(),
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            show_secret: false,
+            session_token: String::new(),
+            region: "us-east-1".to_owned(),
+            provider: Provider::Aws,
+            account_id: String::new(),
+            endpoint_url: String::new(),
+            path_style: false,
+            default_bucket: String::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl ProfileForm {
+    pub fn edit(saved: &SavedProfile) -> Self {
+        Self {
+            original_name: Some(saved.name.clone()),
+            name: saved.name.clone(),
+            access_key_id: saved.access_key_id.clone(),
+            secret_access_key: saved.secret_access_key.expose().to_owned(),
+            show_secret: false,
+            session_token: saved
+                .session_token
+                .as_ref()
+                .map(|t| t.expose().to_owned())
+                .unwrap_or_default(),
+            region: saved.region.clone(),
+            provider: saved.provider,
+            account_id: saved.account_id.clone(),
+            endpoint_url: match saved.provider {
+                Provider::Minio | Provider::Custom => saved.endpoint.clone().unwrap_or_default(),
+                _ => String::new(),
+            },
+            path_style: saved.path_style,
+            default_bucket: saved.default_bucket.clone().unwrap_or_default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// A copy to save under a new name.
+    pub fn duplicate(saved: &SavedProfile) -> Self {
+        Self {
+            original_name: None,
+            name: format!("{} copy", saved.name),
+            ..Self::edit(saved)
+        }
+    }
+
+    /// Picks a provider; custom endpoints are path-style by default, and R2 signs for "auto".
+    pub fn set_provider(&mut self, provider: Provider) {
+        if provider == self.provider {
+            return;
+        }
+        self.provider = provider;
+        self.path_style = matches!(provider, Provider::Minio | Provider::Custom);
+        if provider == Provider::CloudflareR2 {
+            self.region = "auto".to_owned();
+        }
+        if provider == Provider::Minio && self.endpoint_url.is_empty() {
+            self.endpoint_url = "http://localhost:9000".to_owned();
+        }
+    }
+
+    /// The profile as it would be saved.
+    pub fn to_saved(&self) -> SavedProfile {
+        let trimmed = |s: &str| s.trim().to_owned();
+        let token = self.session_token.trim();
+        let bucket = self.default_bucket.trim();
+        SavedProfile {
+            name: trimmed(&self.name),
+            access_key_id: trimmed(&self.access_key_id),
+            secret_access_key: Secret::new(self.secret_access_key.trim()),
+            session_token: (!token.is_empty()).then(|| Secret::new(token)),
+            region: trimmed(&self.region),
+            provider: self.provider,
+            account_id: trimmed(&self.account_id),
+            endpoint: self.provider.endpoint(
+                self.region.trim(),
+                &self.account_id,
+                &self.endpoint_url,
+            ),
+            path_style: self.path_style,
+            default_bucket: (!bucket.is_empty()).then(|| bucket.to_owned()),
+        }
+    }
+
+    /// Validates against the other saved names; true when it can be saved.
+    pub fn check(&mut self, saved_names: &[&str]) -> bool {
+        let others: Vec<&str> = saved_names
+            .iter()
+            .copied()
+            .filter(|n| Some(*n) != self.original_name.as_deref())
+            .collect();
+        self.problems = validate(&self.to_saved(), &others);
+        self.problems.is_empty()
+    }
+
+    /// The form's profile, for Test connection before saving.
+    pub fn to_profile(&self) -> Profile {
+        let mut profile = Profile::from_saved(&self.to_saved());
+        profile.source = ProfileSource::Pail;
+        profile
+    }
+}
+
+/// The Profiles window.
+#[derive(Debug, Default)]
+pub struct ProfilesWindow {
+    /// The profile picked in the list (by name).
+    pub selected: Option<String>,
+    pub form: Option<ProfileForm>,
+    /// Waiting for "Delete `name`?" to be confirmed.
+    pub confirm_delete: Option<String>,
+    pub testing: Option<RequestId>,
+    pub test_result: Option<Result<String, String>>,
+    /// What the last save did ("Saved").
+    pub notice: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_endpoints_default_to_path_style() {
+        let mut form = ProfileForm::default();
+        form.set_provider(Provider::Minio);
+        assert!(form.path_style);
+        assert_eq!(
+            form.to_saved().endpoint.as_deref(),
+            Some("http://localhost:9000")
+        );
+        form.set_provider(Provider::CloudflareR2);
+        assert!(!form.path_style);
+        assert_eq!(form.region, "auto");
+    }
+
+    #[test]
+    fn check_lists_problems_and_allows_keeping_the_own_name() {
+        let mut form = ProfileForm::default();
+        assert!(!form.check(&[]));
+        assert!(form.problems.iter().any(|p| p.contains("Name")));
+        form.name = "work".into();
+        form.access_key_id = "AK".into();
+        form.secret_access_key = "SK".into();
+        assert!(
+            !form.check(&["work"]),
+            "a new profile may not take an existing name"
+        );
+        form.original_name = Some("work".into());
+        assert!(form.check(&["work"]), "{:?}", form.problems);
+    }
+
+    #[test]
+    fn duplicate_gets_a_new_name() {
+        let mut form = ProfileForm {
+            name: "work".into(),
+            access_key_id: "AK".into(),
+            secret_access_key: "SK".into(),
+            ..ProfileForm::default()
+        };
+        let copy = ProfileForm::duplicate(&form.to_saved());
+        assert_eq!(copy.name, "work copy");
+        assert_eq!(copy.original_name, None);
+        assert_eq!(copy.secret_access_key, "SK");
+        form.name.clear();
+    }
+}

@@ -1,0 +1,327 @@
+//! The Profiles window (a Modal): every profile with its source, region and endpoint on the
+//! left; the form for Pail's own profiles on the right; Test connection, Save, Delete.
+
+use egui::{RichText, Ui};
+
+use super::profiles_state::ProfileForm;
+use super::state::AppState;
+use crate::profiles::ProfileSource;
+use crate::profiles::store::Provider;
+use crate::worker::Command;
+
+#[derive(Default)]
+struct Pressed {
+    close: bool,
+    add: bool,
+    edit: Option<String>,
+    duplicate: Option<String>,
+    ask_delete: Option<String>,
+    delete: Option<String>,
+    set_default: Option<String>,
+    test: bool,
+    save: bool,
+    cancel_form: bool,
+}
+
+pub(super) fn profiles_window_ui(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    out: &mut Vec<Command>,
+) {
+    if state.profiles_window.is_none() {
+        return;
+    }
+    let mut pressed = Pressed::default();
+    let modal = egui::Modal::new(egui::Id::unique("profiles-window")).show(ctx, |ui| {
+        ui.set_width(900.0);
+        ui.heading("Profiles");
+        ui.separator();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(330.0);
+                list_ui(ui, state, &mut pressed);
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                detail_ui(ui, state, &mut pressed);
+            });
+        });
+        ui.separator();
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Close").clicked() {
+                pressed.close = true;
+            }
+        });
+    });
+    if modal.should_close() {
+        pressed.close = true;
+    }
+    apply(state, pressed, out);
+}
+
+fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
+    if pressed.add {
+        state.open_profile_form(None, false);
+    }
+    if let Some(name) = pressed.edit {
+        state.open_profile_form(Some(&name), false);
+    }
+    if let Some(name) = pressed.duplicate {
+        state.open_profile_form(Some(&name), true);
+    }
+    if let Some(name) = pressed.ask_delete
+        && let Some(window) = &mut state.profiles_window
+    {
+        window.confirm_delete = Some(name);
+    }
+    if let Some(name) = pressed.delete {
+        out.extend(state.delete_profile(&name));
+    }
+    if let Some(name) = pressed.set_default {
+        out.extend(state.set_default_profile(&name));
+    }
+    if pressed.test {
+        out.extend(state.test_connection());
+    }
+    if pressed.save {
+        out.extend(state.save_profile_form());
+    }
+    if pressed.cancel_form
+        && let Some(window) = &mut state.profiles_window
+    {
+        window.form = None;
+    }
+    if pressed.close {
+        state.profiles_window = None;
+    }
+}
+
+fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
+    let default = state.saved.as_ref().and_then(|s| s.default_profile.clone());
+    let Some(window) = &mut state.profiles_window else {
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .max_height(420.0)
+        .show(ui, |ui| {
+            for profile in &state.profiles {
+                let selected = window.selected.as_deref() == Some(profile.name.as_str());
+                ui.horizontal(|ui| {
+                    if ui.selectable_label(selected, &profile.name).clicked() {
+                        window.selected = Some(profile.name.clone());
+                        window.test_result = None;
+                        window.form = None;
+                        window.confirm_delete = None;
+                    }
+                    ui.label(RichText::new(profile.source.label()).small().strong());
+                    if default.as_deref() == Some(profile.name.as_str()) {
+                        ui.label(RichText::new("default").small());
+                    }
+                });
+                let detail = match (&profile.region, &profile.endpoint) {
+                    (Some(region), Some(endpoint)) => format!("{region} · {endpoint}"),
+                    (Some(region), None) => format!("{region} · AWS"),
+                    (None, Some(endpoint)) => endpoint.clone(),
+                    (None, None) => "AWS".to_owned(),
+                };
+                ui.weak(detail);
+                ui.add_space(2.0);
+            }
+        });
+    ui.add_space(6.0);
+    let can_save = state.saved.is_some();
+    if ui
+        .add_enabled(can_save, egui::Button::new("Add"))
+        .on_disabled_hover_text("No config folder: profiles cannot be saved here")
+        .clicked()
+    {
+        pressed.add = true;
+    }
+}
+
+fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
+    let profiles = &state.profiles;
+    let Some(window) = &mut state.profiles_window else {
+        return;
+    };
+    if let Some(form) = &mut window.form {
+        form_ui(ui, form, pressed);
+    } else if let Some(name) = window.selected.clone() {
+        let Some(profile) = profiles.iter().find(|p| p.name == name) else {
+            return;
+        };
+        ui.label(RichText::new(&profile.name).strong());
+        match profile.source {
+            ProfileSource::Pail => {
+                ui.horizontal(|ui| {
+                    if ui.button("Edit").clicked() {
+                        pressed.edit = Some(name.clone());
+                    }
+                    if ui.button("Duplicate").clicked() {
+                        pressed.duplicate = Some(name.clone());
+                    }
+                    if ui.button("Set as default").clicked() {
+                        pressed.set_default = Some(name.clone());
+                    }
+                    if ui.button("Delete").clicked() {
+                        pressed.ask_delete = Some(name.clone());
+                    }
+                });
+                if window.confirm_delete.as_deref() == Some(name.as_str()) {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            format!("Delete the profile {name} and its keys?"),
+                        );
+                        if ui.button("Yes, delete").clicked() {
+                            pressed.delete = Some(name.clone());
+                        }
+                    });
+                }
+            }
+            ProfileSource::AwsConfig => {
+                ui.weak(
+                    "From the AWS config files: Pail uses it as it is and does not change them.",
+                );
+            }
+            ProfileSource::Environment => {
+                ui.weak("From the environment (AWS_ACCESS_KEY_ID …).");
+            }
+            ProfileSource::Demo => {
+                ui.weak("The embedded demo server.");
+            }
+        }
+    } else {
+        ui.weak("Pick a profile on the left, or Add one.");
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        let can_test = window.form.is_some() || window.selected.is_some();
+        if ui
+            .add_enabled(
+                can_test && window.testing.is_none(),
+                egui::Button::new("Test connection"),
+            )
+            .clicked()
+        {
+            pressed.test = true;
+        }
+        if window.testing.is_some() {
+            ui.spinner();
+        }
+    });
+    match &window.test_result {
+        Some(Ok(ok)) => {
+            ui.colored_label(egui::Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("✖ {e}"));
+        }
+        None => {}
+    }
+    if let Some(notice) = &window.notice {
+        ui.label(notice);
+    }
+}
+
+/// A labelled single-line field.
+fn field(ui: &mut Ui, label: &str, value: &mut String, password: bool, hint: &str) {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([150.0, 18.0], egui::Label::new(label));
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .password(password)
+                .hint_text(hint)
+                .desired_width(300.0),
+        )
+        .labelled_by(label.id);
+    });
+}
+
+fn form_ui(ui: &mut Ui, form: &mut ProfileForm, pressed: &mut Pressed) {
+    ui.label(
+        RichText::new(match &form.original_name {
+            Some(name) => format!("Edit {name}"),
+            None => "New profile".to_owned(),
+        })
+        .strong(),
+    );
+    field(ui, "Name", &mut form.name, false, "work");
+    field(ui, "Access key ID", &mut form.access_key_id, false, "AKIA…");
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([150.0, 18.0], egui::Label::new("Secret access key"));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.secret_access_key)
+                .password(!form.show_secret)
+                .desired_width(300.0),
+        )
+        .labelled_by(label.id);
+        ui.checkbox(&mut form.show_secret, "Show");
+    });
+    field(
+        ui,
+        "Session token",
+        &mut form.session_token,
+        true,
+        "optional",
+    );
+    ui.horizontal(|ui| {
+        ui.add_sized([150.0, 18.0], egui::Label::new("Endpoint"));
+        let mut provider = form.provider;
+        egui::ComboBox::from_id_salt("provider")
+            .selected_text(provider.label())
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for option in Provider::ALL {
+                    ui.selectable_value(&mut provider, option, option.label());
+                }
+            })
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Endpoint"));
+        form.set_provider(provider);
+    });
+    match form.provider {
+        Provider::Minio | Provider::Custom => {
+            field(
+                ui,
+                "Endpoint URL",
+                &mut form.endpoint_url,
+                false,
+                "https://s3.example.com",
+            );
+        }
+        Provider::CloudflareR2 => {
+            field(
+                ui,
+                "Account ID",
+                &mut form.account_id,
+                false,
+                "R2 account id",
+            );
+        }
+        _ => {}
+    }
+    field(ui, "Region", &mut form.region, false, "us-east-1");
+    ui.horizontal(|ui| {
+        ui.add_space(154.0);
+        ui.checkbox(&mut form.path_style, "Path-style addressing");
+    });
+    field(
+        ui,
+        "Default bucket",
+        &mut form.default_bucket,
+        false,
+        "optional",
+    );
+    for problem in &form.problems {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Save").clicked() {
+            pressed.save = true;
+        }
+        if ui.button("Cancel").clicked() {
+            pressed.cancel_form = true;
+        }
+    });
+}
