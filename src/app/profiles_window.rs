@@ -36,13 +36,17 @@ pub(super) fn profiles_window_ui(
         ui.set_width(900.0);
         ui.heading("Profiles");
         ui.separator();
+        // Fixed-size columns: the window must not change size as the form opens and closes.
+        let height = 470.0;
         ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(330.0);
+            let layout = egui::Layout::top_down(egui::Align::Min);
+            ui.allocate_ui_with_layout(egui::vec2(340.0, height), layout, |ui| {
+                ui.set_min_size(egui::vec2(340.0, height));
                 list_ui(ui, state, &mut pressed);
             });
-            ui.separator();
-            ui.vertical(|ui| {
+            ui.add_space(12.0);
+            ui.allocate_ui_with_layout(egui::vec2(540.0, height), layout, |ui| {
+                ui.set_min_size(egui::vec2(540.0, height));
                 detail_ui(ui, state, &mut pressed);
             });
         });
