@@ -281,7 +281,9 @@ fn form_ui(ui: &mut Ui, form: &mut ProfileForm, pressed: &mut Pressed) {
                 }
             })
             .response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Endpoint"));
+            .widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Endpoint provider")
+            });
         form.set_provider(provider);
     });
     match form.provider {
