@@ -44,6 +44,15 @@ pub enum Command {
     PresignPost(PresignPostArgs),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
     DemoServer,
+    /// Saved and discovered profiles.
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Print every profile: name, source, region and endpoint (never a secret).
+    List,
 }
 
 /// Where and as whom to connect.
@@ -204,6 +213,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
+        Some(Command::Profiles(ProfilesCommand::List)) => runtime.block_on(list_profiles()),
         None => {
             // The window owns the main thread; its worker has its own runtime.
             drop(runtime);
@@ -223,6 +233,35 @@ impl ExpiryArgs {
 }
 
 impl ConnectionArgs {
+    /// Opens the connection: a Pail profile of that name first, then the AWS chain (with an
+    /// AWS profile of that name, if any). Command-line options override the profile's.
+    async fn connect(&self) -> Result<Connection, CliError> {
+        if let Some(name) = &self.profile
+            && let Some(dir) = crate::profiles::store::default_dir()
+        {
+            let (store, warnings) = crate::profiles::store::ProfileStore::load(&dir);
+            for warning in &warnings {
+                warn(warning);
+            }
+            if let Some(saved) = store.get(name) {
+                let mut saved = saved.clone();
+                if let Some(region) = &self.region {
+                    crate::connection::validate_region(region)?;
+                    saved.region = region.clone();
+                }
+                if let Some(url) = &self.endpoint_url {
+                    Endpoint::custom(url)?;
+                    saved.endpoint = Some(url.clone());
+                }
+                saved.path_style |= self.path_style;
+                return Ok(crate::profiles::Profile::from_saved(&saved)
+                    .connect()
+                    .await?);
+            }
+        }
+        Ok(Connection::from_aws_config(self.options()?).await?)
+    }
+
     fn options(&self) -> Result<ConnectOptions, CliError> {
         let endpoint = self
             .endpoint_url
@@ -272,7 +311,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "--content-disposition applies to GET links only".into(),
         ));
     }
-    let connection = Connection::from_aws_config(args.connection.options()?).await?;
+    let connection = args.connection.connect().await?;
     let bucket_signer = connection.signer_for(&uri.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
         warn(warning);
@@ -341,7 +380,7 @@ async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
         ..PostRequest::new(target.bucket.clone(), key)
     };
 
-    let connection = Connection::from_aws_config(args.connection.options()?).await?;
+    let connection = args.connection.connect().await?;
     let bucket_signer = connection.signer_for(&target.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
         warn(warning);
@@ -375,6 +414,54 @@ async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
     };
     print_stdout(&text);
     warn_if_credentials_end_first(&form.effective_expiry);
+    Ok(())
+}
+
+/// `pail profiles list`: one line per profile, secrets never shown.
+async fn list_profiles() -> Result<(), CliError> {
+    let dir = crate::profiles::store::default_dir();
+    let found = crate::profiles::discover(dir.as_deref()).await;
+    for warning in &found.warnings {
+        warn(warning);
+    }
+    let default = found.store.as_ref().and_then(|s| s.default_profile.clone());
+    let rows: Vec<[String; 4]> = found
+        .profiles
+        .iter()
+        .map(|p| {
+            let mut name = p.name.clone();
+            if default.as_deref() == Some(p.name.as_str()) {
+                name.push_str(" (default)");
+            }
+            [
+                name,
+                p.source.label().to_owned(),
+                p.region.clone().unwrap_or_else(|| "-".into()),
+                p.endpoint.clone().unwrap_or_else(|| "AWS".into()),
+            ]
+        })
+        .collect();
+    let header = ["NAME", "SOURCE", "REGION", "ENDPOINT"].map(str::to_owned);
+    let mut widths = [0usize; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        text.push_str(line.join("  ").trim_end());
+        text.push('\n');
+    }
+    if rows.is_empty() {
+        text.push_str("(no profiles: add one in the window's Profiles, or in ~/.aws/config)\n");
+    }
+    print_stdout(&text);
     Ok(())
 }
 

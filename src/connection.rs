@@ -37,7 +37,9 @@ pub struct ConnectOptions {
 /// Why a connection could not be set up. Messages never include secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectError {
-    #[error("profile `{0}` is not defined in the AWS config or credentials files")]
+    #[error(
+        "profile `{0}` is not defined (neither a Pail profile nor in the AWS config or credentials files)"
+    )]
     UnknownProfile(String),
     #[error("could not read the AWS config files: {0}")]
     ConfigFiles(String),

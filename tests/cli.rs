@@ -23,7 +23,8 @@ fn pail(home: &Path) -> Command {
         .env("TZ", "UTC")
         .env("AWS_CONFIG_FILE", home.join("aws-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PAIL_CONFIG_DIR", home.join("pail-config"));
     command
 }
 
@@ -589,4 +590,134 @@ async fn demo_server_serves_sample_data_and_cleans_up() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     assert!(!data_folder.exists(), "the demo's data folder is removed");
+}
+
+/// A home with one Pail profile and AWS profiles of three kinds (static keys, assume-role,
+/// credential_process), all pointing at `endpoint`.
+fn home_with_profiles(endpoint: &str) -> tempfile::TempDir {
+    use pail::profiles::store::{ProfileStore, Provider, SavedProfile, Secret};
+    let home = home();
+    let mut store = ProfileStore::in_dir(&home.path().join("pail-config"));
+    store.upsert(
+        None,
+        SavedProfile {
+            name: "pail-local".into(),
+            access_key_id: ACCESS_KEY.into(),
+            secret_access_key: Secret::new(SECRET_KEY),
+            session_token: None,
+            region: "us-east-1".into(),
+            provider: Provider::Custom,
+            account_id: String::new(),
+            endpoint: Some(endpoint.into()),
+            path_style: true,
+            default_bucket: None,
+        },
+    );
+    store.default_profile = Some("pail-local".into());
+    store.save().unwrap();
+    let script = home.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS_KEY}\", \"SecretAccessKey\": \"{SECRET_KEY}\"}}'\n"
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(
+        home.path().join("aws-config"),
+        format!(
+            "[profile static]\nregion = eu-west-1\nendpoint_url = {endpoint}\n\n\
+             [profile assumer]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsource_profile = static\n\n\
+             [profile process]\nregion = us-east-1\ncredential_process = {}\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("aws-credentials"),
+        format!(
+            "[static]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n"
+        ),
+    )
+    .unwrap();
+    home
+}
+
+#[test]
+fn profiles_list_names_every_source_and_no_secret() {
+    let home = home_with_profiles("http://127.0.0.1:9000");
+    let output = pail(home.path())
+        .args(["profiles", "list"])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let out = stdout(&output);
+    assert!(out.starts_with("NAME"), "{out}");
+    for (name, source) in [
+        ("pail-local (default)", "Pail"),
+        ("static", "AWS"),
+        ("assumer", "AWS"),
+        ("process", "AWS"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} missing in {out}"));
+        assert!(line.contains(source), "{line}");
+    }
+    assert!(out.contains("http://127.0.0.1:9000"));
+    assert!(!out.contains(SECRET_KEY) && !stderr(&output).contains(SECRET_KEY));
+
+    // Credentials in the environment appear as their own entry.
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args(["profiles", "list"])
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    let line = out.lines().find(|l| l.starts_with("Environment")).unwrap();
+    assert!(line.contains("Env"), "{line}");
+    assert!(!out.contains(SECRET_KEY));
+}
+
+#[tokio::test]
+async fn profile_names_resolve_pail_first_then_aws() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "p.txt", b"through a profile").await;
+    let home = home_with_profiles(&server.endpoint_url());
+    // A Pail profile carries its own endpoint and keys.
+    let output = pail(home.path())
+        .args(["presign", "s3://cli-test/p.txt", "--profile", "pail-local"])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    // An AWS profile whose keys come from credential_process.
+    let output = pail(home.path())
+        .args([
+            "presign",
+            "s3://cli-test/p.txt",
+            "--profile",
+            "process",
+            "--endpoint-url",
+            &server.endpoint_url(),
+            "--path-style",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"through a profile"
+    );
 }
