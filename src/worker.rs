@@ -298,6 +298,16 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                         Ok(connection) => browse::list_buckets(&connection).await,
                         Err(e) => Err(e),
                     };
+                    // Keys that may not list buckets still open the profile's default bucket.
+                    let result = match (result, &profile.default_bucket) {
+                        (Err(BrowseError::AccessDenied { .. }), Some(bucket)) => {
+                            Ok(vec![BucketEntry {
+                                name: bucket.clone(),
+                                region: None,
+                            }])
+                        }
+                        (result, _) => result,
+                    };
                     sink.send(Event::Buckets { id, result });
                 });
                 running.insert(id, task.abort_handle());

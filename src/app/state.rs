@@ -1155,6 +1155,45 @@ mod tests {
     }
 
     #[test]
+    fn the_last_used_profile_is_remembered_and_chosen_next_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = AppState::new(Vec::new());
+        let Command::LoadProfiles { id, .. } =
+            state.start(None, Some(dir.path().into()))[0].clone()
+        else {
+            panic!("LoadProfiles first");
+        };
+        let aws = |name: &str| {
+            let mut p = profile(name);
+            p.source = ProfileSource::AwsConfig;
+            p
+        };
+        let mut store = ProfileStore::in_dir(dir.path());
+        store.last_used_profile = Some("personal".into());
+        let commands = state.apply(Event::Profiles {
+            id,
+            found: crate::profiles::Discovered {
+                profiles: vec![aws("default"), aws("personal")],
+                warnings: Vec::new(),
+                store: Some(store),
+            },
+        });
+        assert_eq!(state.profile().unwrap().name, "personal");
+        assert!(
+            !commands
+                .iter()
+                .any(|c| matches!(c, Command::SaveProfiles { .. })),
+            "nothing changed, nothing saved"
+        );
+        let commands = state.select_profile(0);
+        let saved = commands.iter().find_map(|c| match c {
+            Command::SaveProfiles { store } => Some(store.last_used_profile.clone()),
+            _ => None,
+        });
+        assert_eq!(saved, Some(Some("default".into())));
+    }
+
+    #[test]
     fn breadcrumbs_and_parent() {
         let location = Location {
             bucket: bucket("reports-2026"),
