@@ -16,5 +16,6 @@ pub mod model;
 pub mod private_file;
 pub mod profiles;
 pub mod share;
+pub mod transfer;
 pub mod units;
 pub mod worker;

@@ -1,0 +1,437 @@
+//! Moving files: uploads (multipart above 16 MiB, parts in parallel, aborted on failure or
+//! cancel so no parts stay behind to be billed), downloads (into a temporary file beside the
+//! target, renamed into place only when complete and of the right size), deleting everything
+//! under a prefix in batches of 1000, and new folders.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
+use tokio::io::AsyncWriteExt;
+
+use crate::connection::Connection;
+use crate::model::{BucketName, ObjectKey};
+use crate::share::error_text;
+
+/// Files larger than this go as multipart uploads.
+pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// The size of each part (S3's minimum is 5 MiB for all but the last).
+pub const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Parts sent at once.
+pub const PARALLEL_PARTS: usize = 4;
+
+/// Why a transfer stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransferError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("{path}: {reason}")]
+    Local { path: String, reason: String },
+    #[error("S3 refused: {0}")]
+    Remote(String),
+    #[error("the download is incomplete: {got} of {expected} bytes arrived")]
+    Incomplete { got: u64, expected: u64 },
+}
+
+/// Shared between a transfer and whoever may cancel it or watch its progress.
+#[derive(Debug, Clone, Default)]
+pub struct TransferControl {
+    cancelled: Arc<AtomicBool>,
+    done_bytes: Arc<AtomicU64>,
+}
+
+impl TransferControl {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Bytes moved so far.
+    pub fn done_bytes(&self) -> u64 {
+        self.done_bytes.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, bytes: u64) {
+        self.done_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    fn check(&self) -> Result<(), TransferError> {
+        if self.is_cancelled() {
+            Err(TransferError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn local(path: &Path, e: impl std::fmt::Display) -> TransferError {
+    TransferError::Local {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn remote(e: &(dyn std::error::Error + 'static)) -> TransferError {
+    TransferError::Remote(error_text(e))
+}
+
+/// Uploads the file at `path` to `key`.
+pub async fn upload_file(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    control: &TransferControl,
+) -> Result<(), TransferError> {
+    control.check()?;
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| local(path, e))?
+        .len();
+    if size <= MULTIPART_THRESHOLD {
+        let body = ByteStream::from_path(path)
+            .await
+            .map_err(|e| local(path, e))?;
+        connection
+            .client()
+            .put_object()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        control.add(size);
+        return Ok(());
+    }
+    upload_multipart(connection, bucket, key, path, size, control).await
+}
+
+async fn upload_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    size: u64,
+    control: &TransferControl,
+) -> Result<(), TransferError> {
+    let client = connection.client();
+    let created = client
+        .create_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    let upload_id = created
+        .upload_id()
+        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))?
+        .to_owned();
+    let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
+    let completed = match result {
+        Ok(parts) => client
+            .complete_multipart_upload()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .upload_id(&upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| remote(&e)),
+        Err(e) => Err(e),
+    };
+    if let Err(error) = completed {
+        // Parts left behind are billed: abort, whatever went wrong.
+        let _ = client
+            .abort_multipart_upload()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .upload_id(&upload_id)
+            .send()
+            .await;
+        return Err(error);
+    }
+    Ok(())
+}
+
+async fn send_parts(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    size: u64,
+    upload_id: &str,
+    control: &TransferControl,
+) -> Result<Vec<CompletedPart>, TransferError> {
+    let count = size.div_ceil(PART_SIZE);
+    let mut parts = Vec::with_capacity(count as usize);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next = 0u64;
+    loop {
+        while tasks.len() < PARALLEL_PARTS && next < count {
+            let offset = next * PART_SIZE;
+            let length = PART_SIZE.min(size - offset);
+            let number = (next + 1) as i32;
+            let client = connection.client().clone();
+            let (bucket, key, path, upload_id, control) = (
+                bucket.to_string(),
+                key.to_string(),
+                path.to_owned(),
+                upload_id.to_owned(),
+                control.clone(),
+            );
+            tasks.spawn(async move {
+                control.check()?;
+                let body = ByteStream::read_from()
+                    .path(&path)
+                    .offset(offset)
+                    .length(Length::Exact(length))
+                    .build()
+                    .await
+                    .map_err(|e| local(&path, e))?;
+                let output = client
+                    .upload_part()
+                    .bucket(bucket)
+                    .key(key)
+                    .upload_id(upload_id)
+                    .part_number(number)
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| remote(&e))?;
+                control.add(length);
+                Ok::<_, TransferError>(
+                    CompletedPart::builder()
+                        .part_number(number)
+                        .set_e_tag(output.e_tag().map(str::to_owned))
+                        .build(),
+                )
+            });
+            next += 1;
+        }
+        match tasks.join_next().await {
+            Some(Ok(Ok(part))) => parts.push(part),
+            Some(Ok(Err(e))) => {
+                tasks.abort_all();
+                return Err(e);
+            }
+            Some(Err(e)) => {
+                tasks.abort_all();
+                return Err(TransferError::Remote(e.to_string()));
+            }
+            None => break,
+        }
+    }
+    parts.sort_by_key(|p| p.part_number());
+    Ok(parts)
+}
+
+/// Where a download is written while it is in progress: hidden, beside the target.
+fn partial_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".into());
+    target.with_file_name(format!(".{name}.pail-partial"))
+}
+
+/// Downloads `key` to `target`. Nothing appears at `target` unless the whole object arrived.
+pub async fn download_object(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    target: &Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    control.check()?;
+    let partial = partial_path(target);
+    let result = download_into(connection, bucket, key, &partial, control).await;
+    match result {
+        Ok(size) => {
+            tokio::fs::rename(&partial, target)
+                .await
+                .map_err(|e| local(target, e))?;
+            Ok(size)
+        }
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&partial).await;
+            Err(e)
+        }
+    }
+}
+
+async fn download_into(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    partial: &Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    let output = connection
+        .client()
+        .get_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    let expected = output.content_length().unwrap_or(0).max(0) as u64;
+    if let Some(parent) = partial.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| local(parent, e))?;
+    }
+    let mut file = tokio::fs::File::create(partial)
+        .await
+        .map_err(|e| local(partial, e))?;
+    let mut body = output.body;
+    let mut got = 0u64;
+    while let Some(chunk) = body.try_next().await.map_err(|e| remote(&e))? {
+        control.check()?;
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| local(partial, e))?;
+        got += chunk.len() as u64;
+        control.add(chunk.len() as u64);
+    }
+    file.flush().await.map_err(|e| local(partial, e))?;
+    file.sync_all().await.map_err(|e| local(partial, e))?;
+    if got != expected {
+        return Err(TransferError::Incomplete { got, expected });
+    }
+    Ok(got)
+}
+
+/// What deleting a prefix did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteReport {
+    pub deleted: usize,
+    /// Keys S3 would not delete, with its reason.
+    pub failures: Vec<(String, String)>,
+}
+
+/// Deletes every object under `prefix` (folder markers included), 1000 keys per request.
+pub async fn delete_prefix(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<DeleteReport, TransferError> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let output = connection
+            .client()
+            .list_objects_v2()
+            .bucket(bucket.as_str())
+            .prefix(prefix)
+            .set_continuation_token(token.take())
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        keys.extend(
+            output
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned)),
+        );
+        match (output.is_truncated(), output.next_continuation_token()) {
+            (Some(true), Some(next)) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => break,
+        }
+    }
+    delete_keys(connection, bucket, &keys).await
+}
+
+/// Deletes `keys` with DeleteObjects, in batches of 1000.
+pub async fn delete_keys(
+    connection: &Connection,
+    bucket: &BucketName,
+    keys: &[String],
+) -> Result<DeleteReport, TransferError> {
+    let mut report = DeleteReport::default();
+    for batch in keys.chunks(1000) {
+        let objects = batch
+            .iter()
+            .map(|k| ObjectIdentifier::builder().key(k).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TransferError::Remote(e.to_string()))?;
+        let delete = Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .map_err(|e| TransferError::Remote(e.to_string()))?;
+        let output = connection
+            .client()
+            .delete_objects()
+            .bucket(bucket.as_str())
+            .delete(delete)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        let failures: Vec<(String, String)> = output
+            .errors()
+            .iter()
+            .map(|e| {
+                (
+                    e.key().unwrap_or_default().to_owned(),
+                    format!(
+                        "{}: {}",
+                        e.code().unwrap_or("Error"),
+                        e.message().unwrap_or_default()
+                    ),
+                )
+            })
+            .collect();
+        report.deleted += batch.len() - failures.len();
+        report.failures.extend(failures);
+    }
+    Ok(report)
+}
+
+/// New folder: a zero-byte object named `prefix` + `name` + `/`.
+pub async fn create_folder(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    name: &str,
+) -> Result<ObjectKey, TransferError> {
+    let name = name.trim().trim_matches('/');
+    if name.is_empty() {
+        return Err(TransferError::Remote("a folder needs a name".into()));
+    }
+    let key = ObjectKey::new(format!("{prefix}{name}/"))
+        .map_err(|e| TransferError::Remote(e.to_string()))?;
+    connection
+        .client()
+        .put_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .body(ByteStream::from_static(b""))
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_files_sit_beside_the_target() {
+        assert_eq!(
+            partial_path(Path::new("/tmp/x/report.pdf")),
+            PathBuf::from("/tmp/x/.report.pdf.pail-partial")
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! Uploads, downloads, folder deletes and new folders against the local S3 server.
+
+mod common;
+
+use std::time::Duration;
+
+use common::server_with_bucket;
+use pail::local_server::LocalServer;
+use pail::model::{BucketName, ObjectKey};
+use pail::transfer::{
+    MULTIPART_THRESHOLD, TransferControl, TransferError, create_folder, delete_prefix,
+    download_object, upload_file,
+};
+
+const BUCKET: &str = "transfers";
+
+fn bucket() -> BucketName {
+    BucketName::new(BUCKET).unwrap()
+}
+
+/// Deterministic bytes that differ from part to part.
+fn bytes(len: usize) -> Vec<u8> {
+    let mut state = 0x1234_5678_u32;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+/// Multipart uploads s3s-fs still holds: it keeps each as `.upload-ID.json` plus its parts in
+/// the data folder (it does not implement ListMultipartUploads; on S3 this is that list).
+fn pending_multipart_uploads(server: &LocalServer) -> Vec<String> {
+    std::fs::read_dir(server.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".upload"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn round_trips_of_0_1_and_20_mib_bytes() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    let dir = tempfile::tempdir().unwrap();
+    for (len, key) in [
+        (0usize, "empty file.bin"),
+        (1, "ünï/one byte+.bin"),
+        (20 * 1024 * 1024, "big/twenty MiB 🎉.bin"),
+    ] {
+        let data = bytes(len);
+        let source = dir.path().join(format!("source-{len}"));
+        std::fs::write(&source, &data).unwrap();
+        let key = ObjectKey::new(key).unwrap();
+        let control = TransferControl::default();
+        upload_file(&connection, &bucket(), &key, &source, &control)
+            .await
+            .unwrap();
+        assert_eq!(control.done_bytes(), len as u64);
+
+        let target = dir.path().join(format!("downloaded-{len}"));
+        let control = TransferControl::default();
+        let size = download_object(&connection, &bucket(), &key, &target, &control)
+            .await
+            .unwrap();
+        assert_eq!(size, len as u64);
+        assert!(std::fs::read(&target).unwrap() == data, "{key} differs");
+    }
+    // The 20 MiB file is above the threshold, so it went multipart.
+    const { assert!(20 * 1024 * 1024 > MULTIPART_THRESHOLD) };
+    assert!(pending_multipart_uploads(&server).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_download_leaves_nothing_at_the_target() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    std::fs::write(&source, bytes(12 * 1024 * 1024)).unwrap();
+    let key = ObjectKey::new("cancel me.bin").unwrap();
+    upload_file(
+        &connection,
+        &bucket(),
+        &key,
+        &source,
+        &TransferControl::default(),
+    )
+    .await
+    .unwrap();
+
+    let target = dir.path().join("target.bin");
+    let control = TransferControl::default();
+    let watcher = {
+        let control = control.clone();
+        tokio::spawn(async move {
+            while control.done_bytes() == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            control.cancel();
+        })
+    };
+    let result = download_object(&connection, &bucket(), &key, &target, &control).await;
+    watcher.await.unwrap();
+    assert_eq!(result, Err(TransferError::Cancelled));
+    assert!(!target.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["source"], "no partial file left behind");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_multipart_upload_is_aborted() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big");
+    std::fs::write(&source, bytes(40 * 1024 * 1024)).unwrap();
+    let key = ObjectKey::new("never finished.bin").unwrap();
+    let control = TransferControl::default();
+    let watcher = {
+        let control = control.clone();
+        tokio::spawn(async move {
+            while control.done_bytes() == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            control.cancel();
+        })
+    };
+    let result = upload_file(&connection, &bucket(), &key, &source, &control).await;
+    watcher.await.unwrap();
+    assert_eq!(result, Err(TransferError::Cancelled));
+    assert!(
+        pending_multipart_uploads(&server).is_empty(),
+        "aborted: no parts billed"
+    );
+    assert!(
+        !server
+            .root()
+            .join(BUCKET)
+            .join("never finished.bin")
+            .exists()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_folder_of_2500_objects_removes_them_all() {
+    let server = server_with_bucket(BUCKET);
+    let folder = server.root().join(BUCKET).join("old logs");
+    std::fs::create_dir_all(folder.join("nested")).unwrap();
+    for i in 0..2500 {
+        let sub = if i % 2 == 0 { "" } else { "nested/" };
+        std::fs::write(folder.join(format!("{sub}log-{i:04}.txt")), b"x").unwrap();
+    }
+    std::fs::write(server.root().join(BUCKET).join("keep.txt"), b"keep").unwrap();
+    let connection = server.connection();
+    let report = delete_prefix(&connection, &bucket(), "old logs/")
+        .await
+        .unwrap();
+    assert_eq!(report.deleted, 2500);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let left = pail::browse::list_keys_under(&connection, &bucket(), "")
+        .await
+        .unwrap();
+    let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["keep.txt"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_folder_is_a_zero_byte_marker() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    let key = create_folder(&connection, &bucket(), "reports/", " Q4 drafts ")
+        .await
+        .unwrap();
+    assert_eq!(key.as_str(), "reports/Q4 drafts/");
+    // s3s-fs keeps a folder marker as a directory (and lists no empty ones, where S3 would
+    // list the marker as a common prefix): check that the marker landed.
+    assert!(
+        server
+            .root()
+            .join(BUCKET)
+            .join("reports/Q4 drafts")
+            .is_dir()
+    );
+    assert!(
+        create_folder(&connection, &bucket(), "", " / ")
+            .await
+            .is_err()
+    );
+}
