@@ -23,10 +23,18 @@ use crate::profiles::{self, Profile};
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, link_test,
 };
+use crate::transfer::{self, DeleteReport, TransferControl, TransferError};
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
+
+/// Identifies one transfer in the Transfers panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransferId(pub u64);
+
+/// How many transfers run at once.
+pub const TRANSFER_CONCURRENCY: usize = 4;
 
 /// What the UI asks of the worker.
 #[derive(Debug, Clone)]
@@ -94,6 +102,28 @@ pub enum Command {
     CredentialsExpiry {
         id: RequestId,
         profile: Profile,
+    },
+    /// Upload files and folders (walked, keeping relative paths) into `prefix`.
+    Upload {
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+        paths: Vec<PathBuf>,
+    },
+    /// Delete objects, and everything under the given folder prefixes.
+    Delete {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        keys: Vec<String>,
+        prefixes: Vec<String>,
+    },
+    CreateFolder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+        name: String,
     },
     /// Replace the saved history with `links`.
     SaveSharedLinks {
@@ -167,6 +197,34 @@ pub enum Event {
     CredentialsExpiry {
         id: RequestId,
         result: Result<Option<SystemTime>, String>,
+    },
+    /// A transfer was queued; its progress is read from `control`.
+    TransferQueued {
+        transfer: TransferId,
+        name: String,
+        bucket: BucketName,
+        key: String,
+        size: u64,
+        control: TransferControl,
+    },
+    TransferStarted {
+        transfer: TransferId,
+    },
+    TransferFinished {
+        transfer: TransferId,
+        result: Result<(), TransferError>,
+    },
+    /// Files that could not be read for an upload.
+    UploadProblem {
+        error: String,
+    },
+    Deleted {
+        id: RequestId,
+        result: Result<DeleteReport, String>,
+    },
+    FolderCreated {
+        id: RequestId,
+        result: Result<String, String>,
     },
 }
 
@@ -258,6 +316,8 @@ async fn connection_for(
 async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: EventSink) {
     let connections: Connections = Arc::default();
     let mut running: HashMap<RequestId, AbortHandle> = HashMap::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(TRANSFER_CONCURRENCY));
+    let next_transfer = Arc::new(std::sync::atomic::AtomicU64::new(1));
     while let Some(command) = commands.recv().await {
         running.retain(|_, task| !task.is_finished());
         match command {
@@ -387,6 +447,133 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     sink.send(Event::CredentialsExpiry { id, result });
                 });
             }
+            Command::Upload {
+                profile,
+                bucket,
+                prefix,
+                paths,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                let slots = slots.clone();
+                let next_transfer = next_transfer.clone();
+                tokio::spawn(async move {
+                    let files =
+                        match tokio::task::spawn_blocking(move || files_to_upload(&paths)).await {
+                            Ok((files, problems)) => {
+                                for error in problems {
+                                    sink.send(Event::UploadProblem { error });
+                                }
+                                files
+                            }
+                            Err(e) => {
+                                sink.send(Event::UploadProblem {
+                                    error: e.to_string(),
+                                });
+                                return;
+                            }
+                        };
+                    for (path, relative, size) in files {
+                        let transfer = TransferId(
+                            next_transfer.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                        );
+                        let key = format!("{prefix}{relative}");
+                        let control = TransferControl::default();
+                        sink.send(Event::TransferQueued {
+                            transfer,
+                            name: relative.clone(),
+                            bucket: bucket.clone(),
+                            key: key.clone(),
+                            size,
+                            control: control.clone(),
+                        });
+                        let (sink, connections, slots, profile, bucket) = (
+                            sink.clone(),
+                            connections.clone(),
+                            slots.clone(),
+                            profile.clone(),
+                            bucket.clone(),
+                        );
+                        tokio::spawn(async move {
+                            let Ok(_slot) = slots.acquire_owned().await else {
+                                return;
+                            };
+                            if control.is_cancelled() {
+                                sink.send(Event::TransferFinished {
+                                    transfer,
+                                    result: Err(TransferError::Cancelled),
+                                });
+                                return;
+                            }
+                            sink.send(Event::TransferStarted { transfer });
+                            let result = async {
+                                let connection = connection_for(&connections, &profile)
+                                    .await
+                                    .map_err(|e| TransferError::Remote(e.to_string()))?;
+                                let key = ObjectKey::new(key)
+                                    .map_err(|e| TransferError::Remote(e.to_string()))?;
+                                transfer::upload_file(&connection, &bucket, &key, &path, &control)
+                                    .await
+                            }
+                            .await;
+                            sink.send(Event::TransferFinished { transfer, result });
+                        });
+                    }
+                });
+            }
+            Command::Delete {
+                id,
+                profile,
+                bucket,
+                keys,
+                prefixes,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let mut report = transfer::delete_keys(&connection, &bucket, &keys)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        for prefix in &prefixes {
+                            let more = transfer::delete_prefix(&connection, &bucket, prefix)
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            report.deleted += more.deleted;
+                            report.failures.extend(more.failures);
+                        }
+                        Ok(report)
+                    }
+                    .await;
+                    sink.send(Event::Deleted { id, result });
+                });
+            }
+            Command::CreateFolder {
+                id,
+                profile,
+                bucket,
+                prefix,
+                name,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        transfer::create_folder(&connection, &bucket, &prefix, &name)
+                            .await
+                            .map(|key| key.to_string())
+                            .map_err(|e| e.to_string())
+                    }
+                    .await;
+                    sink.send(Event::FolderCreated { id, result });
+                });
+            }
             Command::LoadSharedLinks { id, path } => {
                 let sink = sink.clone();
                 tokio::task::spawn_blocking(move || {
@@ -417,6 +604,40 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
             }
         }
     }
+}
+
+/// The files under `paths` (folders walked), each with its key relative to the drop:
+/// a dropped `photos/` folder uploads as `photos/...`. Unreadable entries are reported.
+fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = paths
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (p.clone(), name)
+        })
+        .collect();
+    while let Some((path, relative)) = stack.pop() {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        stack.push((entry.path(), format!("{relative}/{name}")));
+                    }
+                }
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            },
+            Ok(meta) => files.push((path, relative, meta.len())),
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    (files, problems)
 }
 
 /// Test connection: a fresh connection (no cache), then the default bucket's HEAD when the

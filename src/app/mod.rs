@@ -3,6 +3,7 @@
 //! module and only reads the state and queues commands.
 
 mod bucket_list;
+mod file_dialogs;
 pub mod listing;
 mod object_table;
 pub mod profiles_state;
@@ -11,6 +12,7 @@ mod shared_links;
 pub mod state;
 mod status_bar;
 mod toolbar;
+mod transfers_panel;
 mod web_url;
 pub mod web_url_state;
 
@@ -133,14 +135,18 @@ impl PailApp {
     /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
     /// the filter box has the focus.
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.state.web_url.is_some() || self.state.profiles_window.is_some() {
+        if self.state.web_url.is_some()
+            || self.state.profiles_window.is_some()
+            || self.state.pending_delete.is_some()
+            || self.state.new_folder.is_some()
+        {
             // The dialogs are modal: the explorer's keys wait until they close.
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();
         let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
             (false, false, false, false, false, false, false);
-        let (mut down, mut up_arrow, mut web_url) = (false, false, false);
+        let (mut down, mut up_arrow, mut web_url, mut delete) = (false, false, false, false);
         ctx.input_mut(|input| {
             refresh = input.consume_key(Modifiers::NONE, Key::F5);
             focus = input.consume_key(Modifiers::COMMAND, Key::F);
@@ -153,6 +159,7 @@ impl PailApp {
                 enter = input.consume_key(Modifiers::NONE, Key::Enter);
                 down = input.consume_key(Modifiers::NONE, Key::ArrowDown);
                 up_arrow = input.consume_key(Modifiers::NONE, Key::ArrowUp);
+                delete = input.consume_key(Modifiers::NONE, Key::Delete);
             }
         });
         if refresh {
@@ -179,9 +186,26 @@ impl PailApp {
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
         }
+        if delete {
+            self.state.request_delete();
+        }
         if web_url {
             self.outbox
                 .extend(self.state.open_web_url(std::time::SystemTime::now()));
+        }
+    }
+
+    /// Files and folders dropped from the desktop upload into the current folder.
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.outbox.extend(self.state.upload_paths(dropped));
         }
     }
 
@@ -221,8 +245,10 @@ impl eframe::App for PailApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.handle_keys(&ctx);
+        self.take_dropped_files(&ctx);
         toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
         status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
+        transfers_panel::transfers_panel_ui(ui, &mut self.state);
         bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
         object_table::object_table_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
         web_url::web_url_ui(
@@ -238,6 +264,7 @@ impl eframe::App for PailApp {
             &mut self.outbox,
         );
         profiles_window::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
+        file_dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.send_queued();
     }
 }

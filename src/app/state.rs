@@ -3,13 +3,14 @@
 //! methods return the [`Command`]s to send, so all of it is tested without S3 or a screen.
 
 use std::path::PathBuf;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use crate::browse::{BrowseError, BucketEntry};
 use crate::history::SharedLink;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::{Profile, ProfileSource};
-use crate::worker::{Command, Event, RequestId};
+use crate::transfer::TransferControl;
+use crate::worker::{Command, Event, RequestId, TransferId};
 
 use super::listing::Listing;
 use super::profiles_state::{ProfileForm, ProfilesWindow};
@@ -127,6 +128,63 @@ pub struct AppState {
     config_dir: Option<PathBuf>,
     /// The Profiles window, while open.
     pub profiles_window: Option<ProfilesWindow>,
+    /// Uploads and downloads, oldest first.
+    pub transfers: Vec<Transfer>,
+    /// Waiting for the Delete confirmation.
+    pub pending_delete: Option<PendingDelete>,
+    /// The New folder dialog's name field, while open.
+    pub new_folder: Option<String>,
+    /// What the last operation did ("Deleted 3 objects"), for the status bar.
+    pub notice: Option<String>,
+}
+
+/// One upload or download in the Transfers panel.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub id: TransferId,
+    pub name: String,
+    pub bucket: BucketName,
+    pub key: String,
+    pub size: u64,
+    pub control: TransferControl,
+    pub state: TransferState,
+    pub started: Option<Instant>,
+    pub finished: Option<Instant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    Queued,
+    Running,
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+impl Transfer {
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, TransferState::Queued | TransferState::Running)
+    }
+
+    /// Bytes per second since it started.
+    pub fn speed(&self, now: Instant) -> Option<f64> {
+        let started = self.started?;
+        let elapsed = self
+            .finished
+            .unwrap_or(now)
+            .duration_since(started)
+            .as_secs_f64();
+        (elapsed > 0.2).then(|| self.control.done_bytes() as f64 / elapsed)
+    }
+}
+
+/// What Delete will remove, shown for confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDelete {
+    pub bucket: BucketName,
+    pub keys: Vec<String>,
+    /// Folders: everything under each goes.
+    pub prefixes: Vec<String>,
 }
 
 impl AppState {
@@ -155,6 +213,108 @@ impl AppState {
             saved: None,
             config_dir: None,
             profiles_window: None,
+            transfers: Vec::new(),
+            pending_delete: None,
+            new_folder: None,
+            notice: None,
+        }
+    }
+
+    /// Files and folders dropped on the window (or picked): uploaded into the current folder.
+    pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
+            self.notice = Some("Open a bucket or folder to upload into.".into());
+            return Vec::new();
+        };
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        vec![Command::Upload {
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+            paths,
+        }]
+    }
+
+    pub fn cancel_transfer(&mut self, id: TransferId) {
+        if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
+            transfer.control.cancel();
+        }
+    }
+
+    pub fn active_transfers(&self) -> usize {
+        self.transfers.iter().filter(|t| t.is_active()).count()
+    }
+
+    /// Delete (toolbar, Delete key): asks first, listing what goes.
+    pub fn request_delete(&mut self) {
+        let Some(location) = &self.location else {
+            return;
+        };
+        let mut keys = Vec::new();
+        let mut prefixes = Vec::new();
+        for row in self.listing.selected_rows() {
+            let full = format!("{}{}", location.prefix, row.name);
+            if row.is_folder {
+                prefixes.push(full);
+            } else {
+                keys.push(full);
+            }
+        }
+        if keys.is_empty() && prefixes.is_empty() {
+            return;
+        }
+        self.pending_delete = Some(PendingDelete {
+            bucket: location.bucket.clone(),
+            keys,
+            prefixes,
+        });
+    }
+
+    pub fn confirm_delete(&mut self) -> Vec<Command> {
+        let (Some(pending), Some(profile)) = (self.pending_delete.take(), self.profile().cloned())
+        else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.notice = Some("Deleting…".into());
+        vec![Command::Delete {
+            id,
+            profile,
+            bucket: pending.bucket,
+            keys: pending.keys,
+            prefixes: pending.prefixes,
+        }]
+    }
+
+    /// Create in the New folder dialog.
+    pub fn create_folder(&mut self) -> Vec<Command> {
+        let (Some(name), Some(location), Some(profile)) = (
+            self.new_folder.take(),
+            self.location.clone(),
+            self.profile().cloned(),
+        ) else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        vec![Command::CreateFolder {
+            id,
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+            name,
+        }]
+    }
+
+    /// Lists the current folder again if `bucket`/`key` is inside it.
+    fn refresh_if_shown(&mut self, bucket: &BucketName, key: &str) -> Vec<Command> {
+        match &self.location {
+            Some(location) if &location.bucket == bucket && key.starts_with(&location.prefix) => {
+                self.refresh()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -846,6 +1006,88 @@ impl AppState {
                         Err(e) => dialog.error = Some(e),
                     }
                 }
+            }
+            Event::TransferQueued {
+                transfer,
+                name,
+                bucket,
+                key,
+                size,
+                control,
+            } => {
+                self.transfers.push(Transfer {
+                    id: transfer,
+                    name,
+                    bucket,
+                    key,
+                    size,
+                    control,
+                    state: TransferState::Queued,
+                    started: None,
+                    finished: None,
+                });
+            }
+            Event::TransferStarted { transfer } => {
+                if let Some(t) = self.transfers.iter_mut().find(|t| t.id == transfer) {
+                    t.state = TransferState::Running;
+                    t.started = Some(Instant::now());
+                }
+            }
+            Event::TransferFinished { transfer, result } => {
+                let Some(t) = self.transfers.iter_mut().find(|t| t.id == transfer) else {
+                    return Vec::new();
+                };
+                t.finished = Some(Instant::now());
+                t.state = match result {
+                    Ok(()) => TransferState::Done,
+                    Err(crate::transfer::TransferError::Cancelled) => TransferState::Cancelled,
+                    Err(e) => {
+                        self.last_error = Some(format!("{}: {e}", t.name));
+                        TransferState::Failed(e.to_string())
+                    }
+                };
+                let (bucket, key) = (t.bucket.clone(), t.key.clone());
+                // One listing once the batch is over, not one per file.
+                let batch_over = !self
+                    .transfers
+                    .iter()
+                    .any(|t| t.is_active() && t.bucket == bucket);
+                if batch_over {
+                    return self.refresh_if_shown(&bucket, &key);
+                }
+            }
+            Event::UploadProblem { error } => {
+                self.last_error = Some(error);
+            }
+            Event::Deleted { id: _, result } => {
+                match result {
+                    Ok(report) => {
+                        let mut text = format!(
+                            "Deleted {}",
+                            crate::units::count(report.deleted, "object", "objects")
+                        );
+                        if let Some((key, why)) = report.failures.first() {
+                            text.push_str(&format!(
+                                "; {} could not be deleted (first: {key}: {why})",
+                                report.failures.len()
+                            ));
+                            self.last_error = Some(text.clone());
+                        }
+                        self.notice = Some(text);
+                    }
+                    Err(e) => {
+                        self.notice = None;
+                        self.last_error = Some(format!("Delete failed: {e}"));
+                    }
+                }
+                return self.refresh();
+            }
+            Event::FolderCreated { id: _, result } => {
+                match result {
+                    Ok(key) => self.notice = Some(format!("Created folder {key}")),
+                    Err(e) => self.last_error = Some(format!("New folder failed: {e}")),
+                }
+                return self.refresh();
             }
             Event::SaveFailed { error } => {
                 self.last_error = Some(error);

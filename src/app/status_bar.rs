@@ -55,6 +55,33 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 }
                 _ => {}
             }
+            if let Some(notice) = &state.notice {
+                if has_summary {
+                    ui.separator();
+                }
+                ui.label(notice);
+            }
+            let active = state.active_transfers();
+            if active > 0 {
+                let (size, done) = state
+                    .transfers
+                    .iter()
+                    .filter(|t| t.is_active())
+                    .fold((0u64, 0u64), |(s, d), t| {
+                        (s + t.size, d + t.control.done_bytes())
+                    });
+                ui.separator();
+                let fraction = if size == 0 {
+                    0.0
+                } else {
+                    done as f32 / size as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
+                        .desired_width(160.0)
+                        .text(format!("{active} transfers")),
+                );
+            }
             if let Some(error) = state.last_error.clone().or(state.profiles_error.clone()) {
                 if has_summary {
                     ui.separator();

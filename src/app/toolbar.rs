@@ -96,6 +96,20 @@ pub(super) fn toolbar_ui(
                 out.extend(state.open_web_url(std::time::SystemTime::now()));
             }
             if ui
+                .add_enabled(has_folder, Button::new("📁 New folder"))
+                .clicked()
+            {
+                state.new_folder = Some(String::new());
+            }
+            if ui
+                .add_enabled(has_folder && has_selection, Button::new("🗑 Delete"))
+                .on_hover_text("Delete the selected objects and folders (Delete)")
+                .clicked()
+            {
+                state.request_delete();
+            }
+            ui.separator();
+            if ui
                 .selectable_label(state.shared_links_open, "📋 Shared links")
                 .clicked()
             {

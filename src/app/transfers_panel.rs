@@ -1,0 +1,95 @@
+//! The Transfers panel: each upload with its size, progress bar, speed, time left, state and
+//! Cancel; repainted while anything moves.
+
+use std::time::{Duration, Instant};
+
+use egui::Ui;
+
+use super::state::{AppState, TransferState};
+use crate::units::human_size;
+
+pub(super) fn transfers_panel_ui(ui: &mut Ui, state: &mut AppState) {
+    if state.transfers.is_empty() {
+        return;
+    }
+    let now = Instant::now();
+    let active = state.active_transfers();
+    let mut cancel = None;
+    let mut clear = false;
+    egui::Panel::bottom("transfers")
+        .resizable(true)
+        .default_size(140.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong(format!("Transfers ({active} running)"));
+                if ui
+                    .add_enabled(
+                        active < state.transfers.len(),
+                        egui::Button::new("Clear finished"),
+                    )
+                    .clicked()
+                {
+                    clear = true;
+                }
+            });
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for transfer in state.transfers.iter().rev() {
+                    ui.horizontal(|ui| {
+                        ui.add_sized([260.0, 18.0], egui::Label::new(&transfer.name).truncate());
+                        ui.add_sized([70.0, 18.0], egui::Label::new(human_size(transfer.size)));
+                        let done = transfer.control.done_bytes();
+                        let fraction = if transfer.size == 0 {
+                            if transfer.state == TransferState::Done {
+                                1.0
+                            } else {
+                                0.0
+                            }
+                        } else {
+                            done as f32 / transfer.size as f32
+                        };
+                        ui.add(
+                            egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
+                                .desired_width(220.0)
+                                .show_percentage(),
+                        );
+                        let speed = transfer.speed(now);
+                        match speed {
+                            Some(bytes_per_sec) if transfer.is_active() => {
+                                ui.label(format!("{}/s", human_size(bytes_per_sec as u64)));
+                                let left = transfer.size.saturating_sub(done) as f64;
+                                if bytes_per_sec > 0.0 {
+                                    let eta = Duration::from_secs_f64(left / bytes_per_sec);
+                                    ui.label(format!(
+                                        "{}:{:02} left",
+                                        eta.as_secs() / 60,
+                                        eta.as_secs() % 60
+                                    ));
+                                }
+                            }
+                            _ => {}
+                        }
+                        match &transfer.state {
+                            TransferState::Queued => ui.weak("queued"),
+                            TransferState::Running => ui.label("uploading"),
+                            TransferState::Done => ui.label("done"),
+                            TransferState::Cancelled => ui.weak("cancelled"),
+                            TransferState::Failed(e) => ui
+                                .colored_label(ui.visuals().error_fg_color, format!("failed: {e}")),
+                        };
+                        if transfer.is_active() && ui.small_button("Cancel").clicked() {
+                            cancel = Some(transfer.id);
+                        }
+                    });
+                }
+            });
+        });
+    if let Some(id) = cancel {
+        state.cancel_transfer(id);
+    }
+    if clear {
+        state.transfers.retain(|t| t.is_active());
+    }
+    if active > 0 {
+        ui.ctx().request_repaint_after(Duration::from_millis(200));
+    }
+}

@@ -1,0 +1,134 @@
+//! File operations in the window through egui_kittest against the local S3 server: files and a
+//! folder dropped on the window upload into the current folder and appear in the listing; a
+//! new folder; Delete asks, then removes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+mod common;
+
+use common::ui::{click, wait_for};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::clipboard::MemoryClipboard;
+use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+use pail::local_server::LocalServer;
+
+/// A file dropped from the desktop.
+#[derive(Debug)]
+struct DesktopFile(PathBuf);
+
+impl egui::DroppedFile for DesktopFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn names(app: &PailApp) -> Vec<String> {
+    let listing = &app.state().listing;
+    (0..listing.view_len())
+        .filter_map(|p| listing.row_at(p).map(|r| r.name.to_string()))
+        .collect()
+}
+
+fn listed(app: &PailApp) -> bool {
+    app.state().listing_state == ListingState::Done
+}
+
+#[test]
+fn drop_files_then_delete_them() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("drop-zone").unwrap();
+    std::fs::create_dir_all(server.root().join("drop-zone/inbox")).unwrap();
+    std::fs::write(server.root().join("drop-zone/inbox/existing.txt"), b"x").unwrap();
+    let profile = demo_profile(&server);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().buckets, Loadable::Ready(_))
+    });
+    harness.get_by_label("drop-zone").click();
+    wait_for(&mut harness, "the bucket", listed);
+    harness.get_by_label("inbox/").click();
+    harness.step();
+    harness.key_press(Key::Enter);
+    wait_for(&mut harness, "inbox/", |app| {
+        listed(app)
+            && app
+                .state()
+                .location
+                .as_ref()
+                .is_some_and(|l| l.prefix == "inbox/")
+    });
+
+    // Drop a file and a folder from the desktop.
+    let desktop = tempfile::tempdir().unwrap();
+    let file = desktop.path().join("hello drop ü.txt");
+    std::fs::write(&file, b"dropped bytes").unwrap();
+    let folder = desktop.path().join("pics");
+    std::fs::create_dir_all(folder.join("2026")).unwrap();
+    std::fs::write(folder.join("a.png"), b"png").unwrap();
+    std::fs::write(folder.join("2026/b.png"), b"png too").unwrap();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DesktopFile(file)));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DesktopFile(folder)));
+    wait_for(&mut harness, "the uploads and the new listing", |app| {
+        app.state().active_transfers() == 0
+            && app.state().transfers.len() == 3
+            && names(app).contains(&"hello drop ü.txt".to_owned())
+            && listed(app)
+    });
+    assert_eq!(
+        names(&harness.state()),
+        ["pics/", "existing.txt", "hello drop ü.txt"]
+    );
+    harness.get_by_label_contains("Transfers (0 running)");
+    let stored = server.root().join("drop-zone/inbox");
+    assert_eq!(
+        std::fs::read(stored.join("hello drop ü.txt")).unwrap(),
+        b"dropped bytes"
+    );
+    assert_eq!(
+        std::fs::read(stored.join("pics/2026/b.png")).unwrap(),
+        b"png too"
+    );
+
+    // Delete the dropped file and folder: asked first, then gone.
+    click(&mut harness, "Clear finished");
+    assert!(harness.state().state().transfers.is_empty());
+    harness.get_by_label("hello drop ü.txt").click();
+    harness.step();
+    harness
+        .get_by_label("pics/")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    harness.step();
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    harness.get_by_label_contains("everything under it");
+    click(&mut harness, "Delete");
+    wait_for(&mut harness, "the deletion", |app| {
+        listed(app) && names(app) == ["existing.txt"]
+    });
+    harness.get_by_label_contains("Deleted 3 objects");
+    assert!(!stored.join("hello drop ü.txt").exists());
+    assert!(!stored.join("pics/2026/b.png").exists());
+}
