@@ -98,7 +98,7 @@ fn drop_files_then_delete_them() {
             && listed(app)
     });
     assert_eq!(
-        names(&harness.state()),
+        names(harness.state()),
         ["pics/", "existing.txt", "hello drop ü.txt"]
     );
     harness.get_by_label_contains("Transfers (0 running)");
