@@ -219,6 +219,7 @@ fn bench_million_rows() {
                 clipboard: Box::new(pail::clipboard::MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
+                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

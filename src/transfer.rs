@@ -312,6 +312,45 @@ async fn download_into(
     Ok(got)
 }
 
+/// What to do when a download's target already exists (asked once per batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Overwrite,
+    Skip,
+    /// Download as `name (1).ext`, `name (2).ext`, …
+    KeepBoth,
+}
+
+/// `report (1).pdf` for `report.pdf`: the first name not taken.
+pub fn free_name(target: &Path) -> PathBuf {
+    let stem = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let extension = target
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (1..)
+        .map(|n| target.with_file_name(format!("{stem} ({n}){extension}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| target.to_owned())
+}
+
+/// The local path for `key` downloaded into `folder`, where `base` is the prefix that maps to
+/// the folder itself. Keys that would climb out of the folder (`..`) are refused.
+pub fn local_target(folder: &Path, base: &str, key: &str) -> Option<PathBuf> {
+    let relative = key.strip_prefix(base).unwrap_or(key);
+    let mut path = folder.to_owned();
+    for part in relative.split('/').filter(|p| !p.is_empty()) {
+        if part == ".." || part == "." {
+            return None;
+        }
+        path.push(part);
+    }
+    (path != folder).then_some(path)
+}
+
 /// What deleting a prefix did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeleteReport {
@@ -426,6 +465,27 @@ pub async fn create_folder(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keep_both_finds_a_free_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.pdf");
+        std::fs::write(&target, b"").unwrap();
+        assert_eq!(free_name(&target), dir.path().join("report (1).pdf"));
+        std::fs::write(dir.path().join("report (1).pdf"), b"").unwrap();
+        assert_eq!(free_name(&target), dir.path().join("report (2).pdf"));
+    }
+
+    #[test]
+    fn targets_stay_inside_the_folder() {
+        let folder = Path::new("/home/me/Downloads");
+        assert_eq!(
+            local_target(folder, "photos/", "photos/2026/a b.jpg"),
+            Some(folder.join("2026").join("a b.jpg"))
+        );
+        assert_eq!(local_target(folder, "", "../../etc/passwd"), None);
+        assert_eq!(local_target(folder, "x/", "x/"), None);
+    }
 
     #[test]
     fn partial_files_sit_beside_the_target() {

@@ -23,7 +23,7 @@ use crate::profiles::{self, Profile};
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, link_test,
 };
-use crate::transfer::{self, DeleteReport, TransferControl, TransferError};
+use crate::transfer::{self, Conflict, DeleteReport, TransferControl, TransferError};
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,6 +32,13 @@ pub struct RequestId(pub u64);
 /// Identifies one transfer in the Transfers panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TransferId(pub u64);
+
+/// Which way a transfer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Upload,
+    Download,
+}
 
 /// How many transfers run at once.
 pub const TRANSFER_CONCURRENCY: usize = 4;
@@ -125,6 +132,22 @@ pub enum Command {
         prefix: String,
         name: String,
     },
+    /// Download objects (and folders, recursively) from the folder `base` into `target`.
+    /// If files would be replaced, the worker asks with [`Event::DownloadConflicts`] first.
+    Download {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        base: String,
+        keys: Vec<(String, u64)>,
+        prefixes: Vec<String>,
+        target: PathBuf,
+    },
+    /// The answer to [`Event::DownloadConflicts`] for the whole batch.
+    ResolveDownload {
+        id: RequestId,
+        conflict: Conflict,
+    },
     /// Replace the saved history with `links`.
     SaveSharedLinks {
         path: PathBuf,
@@ -206,6 +229,7 @@ pub enum Event {
         key: String,
         size: u64,
         control: TransferControl,
+        direction: Direction,
     },
     TransferStarted {
         transfer: TransferId,
@@ -225,6 +249,12 @@ pub enum Event {
     FolderCreated {
         id: RequestId,
         result: Result<String, String>,
+    },
+    /// `count` files of download `id` already exist: overwrite, skip or keep both?
+    DownloadConflicts {
+        id: RequestId,
+        count: usize,
+        first: String,
     },
 }
 
@@ -317,6 +347,8 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
     let connections: Connections = Arc::default();
     let mut running: HashMap<RequestId, AbortHandle> = HashMap::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(TRANSFER_CONCURRENCY));
+    // Downloads waiting for the person to say what to do with existing files.
+    let pending_downloads: Arc<Mutex<HashMap<RequestId, DownloadPlan>>> = Arc::default();
     let next_transfer = Arc::new(std::sync::atomic::AtomicU64::new(1));
     while let Some(command) = commands.recv().await {
         running.retain(|_, task| !task.is_finished());
@@ -486,6 +518,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                             key: key.clone(),
                             size,
                             control: control.clone(),
+                            direction: Direction::Upload,
                         });
                         let (sink, connections, slots, profile, bucket) = (
                             sink.clone(),
@@ -574,6 +607,67 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     sink.send(Event::FolderCreated { id, result });
                 });
             }
+            Command::Download {
+                id,
+                profile,
+                bucket,
+                base,
+                keys,
+                prefixes,
+                target,
+            } => {
+                let ctx = TransferContext {
+                    sink: sink.clone(),
+                    connections: connections.clone(),
+                    slots: slots.clone(),
+                    next_transfer: next_transfer.clone(),
+                };
+                let pending = pending_downloads.clone();
+                tokio::spawn(async move {
+                    let plan = match plan_download(
+                        &ctx, &profile, &bucket, &base, keys, prefixes, &target,
+                    )
+                    .await
+                    {
+                        Ok(plan) => plan,
+                        Err(error) => {
+                            ctx.sink.send(Event::UploadProblem { error });
+                            return;
+                        }
+                    };
+                    let conflicts: Vec<&PathBuf> = plan
+                        .files
+                        .iter()
+                        .map(|(_, p, _)| p)
+                        .filter(|p| p.exists())
+                        .collect();
+                    if let Some(first) = conflicts.first() {
+                        let event = Event::DownloadConflicts {
+                            id,
+                            count: conflicts.len(),
+                            first: first.display().to_string(),
+                        };
+                        pending.lock().await.insert(id, plan);
+                        ctx.sink.send(event);
+                    } else {
+                        start_download(&ctx, plan, Conflict::Overwrite);
+                    }
+                });
+            }
+            Command::ResolveDownload { id, conflict } => {
+                let ctx = TransferContext {
+                    sink: sink.clone(),
+                    connections: connections.clone(),
+                    slots: slots.clone(),
+                    next_transfer: next_transfer.clone(),
+                };
+                let pending = pending_downloads.clone();
+                tokio::spawn(async move {
+                    if let Some(plan) = pending.lock().await.remove(&id) {
+                        start_download(&ctx, plan, conflict);
+                    }
+                });
+            }
             Command::LoadSharedLinks { id, path } => {
                 let sink = sink.clone();
                 tokio::task::spawn_blocking(move || {
@@ -603,6 +697,116 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 running.insert(id, task.abort_handle());
             }
         }
+    }
+}
+
+/// What a transfer task needs from the dispatcher.
+#[derive(Clone)]
+struct TransferContext {
+    sink: EventSink,
+    connections: Connections,
+    slots: Arc<tokio::sync::Semaphore>,
+    next_transfer: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A download batch: each object with its local path and size.
+#[derive(Debug)]
+struct DownloadPlan {
+    profile: Profile,
+    bucket: BucketName,
+    files: Vec<(String, PathBuf, u64)>,
+}
+
+async fn plan_download(
+    ctx: &TransferContext,
+    profile: &Profile,
+    bucket: &BucketName,
+    base: &str,
+    keys: Vec<(String, u64)>,
+    prefixes: Vec<String>,
+    target: &std::path::Path,
+) -> Result<DownloadPlan, String> {
+    let mut all = keys;
+    if !prefixes.is_empty() {
+        let connection = connection_for(&ctx.connections, profile)
+            .await
+            .map_err(|e| e.to_string())?;
+        for prefix in &prefixes {
+            all.extend(
+                browse::list_keys_under(&connection, bucket, prefix)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+    }
+    let mut files = Vec::with_capacity(all.len());
+    for (key, size) in all {
+        match transfer::local_target(target, base, &key) {
+            Some(path) => files.push((key, path, size)),
+            None => {
+                ctx.sink.send(Event::UploadProblem {
+                    error: format!("skipped `{key}`: its name would leave the download folder"),
+                });
+            }
+        }
+    }
+    Ok(DownloadPlan {
+        profile: profile.clone(),
+        bucket: bucket.clone(),
+        files,
+    })
+}
+
+/// Queues every file of `plan`, applying `conflict` to files that exist.
+fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
+    for (key, path, size) in plan.files {
+        let path = match (path.exists(), conflict) {
+            (true, Conflict::Skip) => continue,
+            (true, Conflict::KeepBoth) => transfer::free_name(&path),
+            _ => path,
+        };
+        let transfer = TransferId(
+            ctx.next_transfer
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        );
+        let control = TransferControl::default();
+        ctx.sink.send(Event::TransferQueued {
+            transfer,
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| key.clone()),
+            bucket: plan.bucket.clone(),
+            key: key.clone(),
+            size,
+            control: control.clone(),
+            direction: Direction::Download,
+        });
+        let (ctx, profile, bucket) = (ctx.clone(), plan.profile.clone(), plan.bucket.clone());
+        tokio::spawn(async move {
+            let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
+                return;
+            };
+            if control.is_cancelled() {
+                ctx.sink.send(Event::TransferFinished {
+                    transfer,
+                    result: Err(TransferError::Cancelled),
+                });
+                return;
+            }
+            ctx.sink.send(Event::TransferStarted { transfer });
+            let result = async {
+                let connection = connection_for(&ctx.connections, &profile)
+                    .await
+                    .map_err(|e| TransferError::Remote(e.to_string()))?;
+                let key = ObjectKey::new(key).map_err(|e| TransferError::Remote(e.to_string()))?;
+                transfer::download_object(&connection, &bucket, &key, &path, &control)
+                    .await
+                    .map(|_| ())
+            }
+            .await;
+            ctx.sink.send(Event::TransferFinished { transfer, result });
+        });
     }
 }
 

@@ -36,6 +36,7 @@ fn harness_with(
             clipboard: Box::new(MemoryClipboard::default()),
             history_path: None,
             config_dir: None,
+            picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
         };
         PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
     })

@@ -48,6 +48,11 @@ fn drop_files_then_delete_them() {
     std::fs::create_dir_all(server.root().join("drop-zone/inbox")).unwrap();
     std::fs::write(server.root().join("drop-zone/inbox/existing.txt"), b"x").unwrap();
     let profile = demo_profile(&server);
+    let downloads = tempfile::tempdir().unwrap();
+    let picker = pail::app::picker::FixedPicker {
+        files: None,
+        folder: Some(downloads.path().to_owned()),
+    };
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
@@ -55,6 +60,7 @@ fn drop_files_then_delete_them() {
                 clipboard: Box::new(MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
+                picker: std::sync::Arc::new(picker),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
@@ -111,6 +117,42 @@ fn drop_files_then_delete_them() {
         std::fs::read(stored.join("pics/2026/b.png")).unwrap(),
         b"png too"
     );
+
+    // Download the dropped file and folder into the folder the dialog answers with.
+    click(&mut harness, "Clear finished");
+    harness.get_by_label("hello drop ü.txt").click();
+    harness.step();
+    harness
+        .get_by_label("pics/")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    harness.step();
+    click(&mut harness, "⬇ Download");
+    wait_for(&mut harness, "the downloads", |app| {
+        app.state().transfers.len() == 3 && app.state().active_transfers() == 0
+    });
+    assert_eq!(
+        std::fs::read(downloads.path().join("hello drop ü.txt")).unwrap(),
+        b"dropped bytes"
+    );
+    assert_eq!(
+        std::fs::read(downloads.path().join("pics/2026/b.png")).unwrap(),
+        b"png too"
+    );
+    // Again: the files exist, so the batch asks once; Keep both.
+    click(&mut harness, "⬇ Download");
+    wait_for(&mut harness, "the question", |app| {
+        app.state().download_conflict.is_some()
+    });
+    harness.get_by_label_contains("3 files in the download folder already exist");
+    click(&mut harness, "Keep both");
+    wait_for(&mut harness, "the second downloads", |app| {
+        app.state().transfers.len() == 6 && app.state().active_transfers() == 0
+    });
+    assert_eq!(
+        std::fs::read(downloads.path().join("hello drop ü (1).txt")).unwrap(),
+        b"dropped bytes"
+    );
+    assert!(downloads.path().join("pics/a (1).png").exists());
 
     // Delete the dropped file and folder: asked first, then gone.
     click(&mut harness, "Clear finished");

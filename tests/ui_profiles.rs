@@ -24,6 +24,7 @@ fn harness(config_dir: &std::path::Path) -> Harness<'static, PailApp> {
                 clipboard: Box::new(MemoryClipboard::default()),
                 history_path: None,
                 config_dir: Some(dir),
+                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, Vec::new(), None, options).unwrap()
         })

@@ -44,6 +44,7 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
                 clipboard: Box::new(options_clipboard),
                 history_path: Some(path),
                 config_dir: None,
+                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

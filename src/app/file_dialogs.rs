@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use super::state::AppState;
+use crate::transfer::Conflict;
 use crate::worker::Command;
 
 /// How many names the Delete confirmation lists before "and N more".
@@ -48,6 +49,33 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
             out.extend(state.confirm_delete());
         } else if cancel || modal.should_close() {
             state.pending_delete = None;
+        }
+    }
+    if let Some((_, count, first)) = &state.download_conflict {
+        let mut answer = None;
+        let modal = egui::Modal::new(egui::Id::unique("download-conflict")).show(ctx, |ui| {
+            ui.set_width(480.0);
+            ui.heading("Files exist already");
+            ui.label(format!(
+                "{} in the download folder already exist (the first: {first}).",
+                crate::units::count(*count, "file", "files")
+            ));
+            ui.label("For this download:");
+            ui.horizontal(|ui| {
+                if ui.button("Overwrite").clicked() {
+                    answer = Some(Conflict::Overwrite);
+                }
+                if ui.button("Skip").clicked() {
+                    answer = Some(Conflict::Skip);
+                }
+                if ui.button("Keep both").clicked() {
+                    answer = Some(Conflict::KeepBoth);
+                }
+            });
+        });
+        let answer = answer.or(modal.should_close().then_some(Conflict::Skip));
+        if let Some(conflict) = answer {
+            out.extend(state.resolve_download(conflict));
         }
     }
     if let Some(name) = &mut state.new_folder {

@@ -6,6 +6,7 @@ mod bucket_list;
 mod file_dialogs;
 pub mod listing;
 mod object_table;
+pub mod picker;
 pub mod profiles_state;
 mod profiles_window;
 mod shared_links;
@@ -38,6 +39,8 @@ pub(crate) struct UiFlags {
     pub focus_filter: bool,
     /// A row to bring into view (after keyboard navigation).
     pub scroll_to_row: Option<usize>,
+    /// A file dialog the toolbar asked for.
+    pub pick: Option<picker::PickKind>,
 }
 
 /// What [`PailApp::with_options`] can vary.
@@ -47,6 +50,7 @@ pub struct AppOptions {
     pub history_path: Option<std::path::PathBuf>,
     /// Where Pail's saved profiles live; `None`: no saved profiles.
     pub config_dir: Option<std::path::PathBuf>,
+    pub picker: std::sync::Arc<dyn picker::FilePicker>,
 }
 
 impl Default for AppOptions {
@@ -55,6 +59,7 @@ impl Default for AppOptions {
             clipboard: Box::new(SystemClipboard::default()),
             history_path: crate::history::default_path(),
             config_dir: crate::profiles::store::default_dir(),
+            picker: std::sync::Arc::new(picker::NativePicker),
         }
     }
 }
@@ -67,6 +72,12 @@ pub struct PailApp {
     flags: UiFlags,
     /// One clipboard for the app's whole life (see [`crate::clipboard`]).
     clipboard: Box<dyn Clipboard>,
+    picker: std::sync::Arc<dyn picker::FilePicker>,
+    /// Answers of file dialogs running on helper threads.
+    picked: (
+        std::sync::mpsc::Sender<picker::Picked>,
+        Receiver<picker::Picked>,
+    ),
     /// The demo server lives as long as the window.
     _demo_server: Option<LocalServer>,
 }
@@ -101,6 +112,8 @@ impl PailApp {
             outbox,
             flags: UiFlags::default(),
             clipboard: options.clipboard,
+            picker: options.picker,
+            picked: std::sync::mpsc::channel(),
             _demo_server: demo_server,
         };
         app.send_queued();
@@ -120,6 +133,37 @@ impl PailApp {
             if !self.worker.send(command) {
                 self.state.last_error = Some("the background worker has stopped".into());
             }
+        }
+    }
+
+    /// Opens the file dialog the toolbar asked for, on a helper thread.
+    fn open_picker(&mut self, ctx: &egui::Context) {
+        let Some(kind) = self.flags.pick.take() else {
+            return;
+        };
+        let picker = self.picker.clone();
+        let answer = self.picked.0.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("pail-file-dialog".into())
+            .spawn(move || {
+                let _ = answer.send(picker::run(picker.as_ref(), kind));
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            self.state.last_error = Some(format!("could not open the file dialog: {e}"));
+        }
+    }
+
+    /// Acts on file dialogs that have answered.
+    fn take_picked(&mut self) {
+        while let Ok(picked) = self.picked.1.try_recv() {
+            let commands = match picked {
+                picker::Picked::Upload(paths) => self.state.upload_paths(paths),
+                picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
+                picker::Picked::Nothing => Vec::new(),
+            };
+            self.outbox.extend(commands);
         }
     }
 
@@ -240,6 +284,7 @@ impl PailApp {
 impl eframe::App for PailApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.take_picked();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -265,6 +310,7 @@ impl eframe::App for PailApp {
         );
         profiles_window::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         file_dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        self.open_picker(&ctx);
         self.send_queued();
     }
 }

@@ -10,7 +10,7 @@ use crate::history::SharedLink;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::{Profile, ProfileSource};
 use crate::transfer::TransferControl;
-use crate::worker::{Command, Event, RequestId, TransferId};
+use crate::worker::{Command, Direction, Event, RequestId, TransferId};
 
 use super::listing::Listing;
 use super::profiles_state::{ProfileForm, ProfilesWindow};
@@ -136,12 +136,15 @@ pub struct AppState {
     pub new_folder: Option<String>,
     /// What the last operation did ("Deleted 3 objects"), for the status bar.
     pub notice: Option<String>,
+    /// A download whose files exist already: (download, how many, the first one).
+    pub download_conflict: Option<(RequestId, usize, String)>,
 }
 
 /// One upload or download in the Transfers panel.
 #[derive(Debug, Clone)]
 pub struct Transfer {
     pub id: TransferId,
+    pub direction: Direction,
     pub name: String,
     pub bucket: BucketName,
     pub key: String,
@@ -217,6 +220,46 @@ impl AppState {
             pending_delete: None,
             new_folder: None,
             notice: None,
+            download_conflict: None,
+        }
+    }
+
+    /// Download (toolbar): the selected objects, and folders recursively, into `target`.
+    pub fn download_to(&mut self, target: PathBuf) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
+            return Vec::new();
+        };
+        let mut keys = Vec::new();
+        let mut prefixes = Vec::new();
+        for row in self.listing.selected_rows() {
+            let full = format!("{}{}", location.prefix, row.name);
+            if row.is_folder {
+                prefixes.push(full);
+            } else {
+                keys.push((full, row.size));
+            }
+        }
+        if keys.is_empty() && prefixes.is_empty() {
+            return Vec::new();
+        }
+        let id = self.next_id();
+        vec![Command::Download {
+            id,
+            profile,
+            bucket: location.bucket,
+            base: location.prefix,
+            keys,
+            prefixes,
+            target,
+        }]
+    }
+
+    /// The answer to "N files exist already" (for the whole batch).
+    pub fn resolve_download(&mut self, conflict: crate::transfer::Conflict) -> Vec<Command> {
+        match self.download_conflict.take() {
+            Some((id, _, _)) => vec![Command::ResolveDownload { id, conflict }],
+            None => Vec::new(),
         }
     }
 
@@ -1014,9 +1057,11 @@ impl AppState {
                 key,
                 size,
                 control,
+                direction,
             } => {
                 self.transfers.push(Transfer {
                     id: transfer,
+                    direction,
                     name,
                     bucket,
                     key,
@@ -1046,6 +1091,9 @@ impl AppState {
                         TransferState::Failed(e.to_string())
                     }
                 };
+                if t.direction == Direction::Download {
+                    return Vec::new();
+                }
                 let (bucket, key) = (t.bucket.clone(), t.key.clone());
                 // One listing once the batch is over, not one per file.
                 let batch_over = !self
@@ -1055,6 +1103,9 @@ impl AppState {
                 if batch_over {
                     return self.refresh_if_shown(&bucket, &key);
                 }
+            }
+            Event::DownloadConflicts { id, count, first } => {
+                self.download_conflict = Some((id, count, first));
             }
             Event::UploadProblem { error } => {
                 self.last_error = Some(error);

@@ -95,6 +95,27 @@ pub(super) fn toolbar_ui(
                 state.listing.clear_selection();
                 out.extend(state.open_web_url(std::time::SystemTime::now()));
             }
+            ui.add_enabled_ui(has_folder, |ui| {
+                ui.menu_button("⬆ Upload", |ui| {
+                    if ui.button("Files…").clicked() {
+                        flags.pick = Some(super::picker::PickKind::UploadFiles);
+                        ui.close();
+                    }
+                    if ui.button("Folder…").clicked() {
+                        flags.pick = Some(super::picker::PickKind::UploadFolder);
+                        ui.close();
+                    }
+                })
+                .response
+                .on_hover_text("Upload into this folder (or drop files on the window)");
+            });
+            if ui
+                .add_enabled(has_folder && has_selection, Button::new("⬇ Download"))
+                .on_hover_text("Download the selected objects and folders")
+                .clicked()
+            {
+                flags.pick = Some(super::picker::PickKind::DownloadTo);
+            }
             if ui
                 .add_enabled(has_folder, Button::new("📁 New folder"))
                 .clicked()

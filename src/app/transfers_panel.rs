@@ -70,7 +70,10 @@ pub(super) fn transfers_panel_ui(ui: &mut Ui, state: &mut AppState) {
                         }
                         match &transfer.state {
                             TransferState::Queued => ui.weak("queued"),
-                            TransferState::Running => ui.label("uploading"),
+                            TransferState::Running => ui.label(match transfer.direction {
+                                crate::worker::Direction::Upload => "uploading",
+                                crate::worker::Direction::Download => "downloading",
+                            }),
                             TransferState::Done => ui.label("done"),
                             TransferState::Cancelled => ui.weak("cancelled"),
                             TransferState::Failed(e) => ui
