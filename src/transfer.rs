@@ -437,6 +437,193 @@ pub async fn delete_keys(
     Ok(report)
 }
 
+/// S3's limit for a single CopyObject; larger objects are copied part by part.
+pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
+/// Part size of a multipart copy.
+const COPY_PART_SIZE: u64 = 512 * 1024 * 1024;
+
+/// `bucket/key` for `x-amz-copy-source`, the key percent-encoded (except `/`).
+fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    format!(
+        "{bucket}/{}",
+        percent_encoding::utf8_percent_encode(key.as_str(), KEEP)
+    )
+}
+
+/// Rename or move: copies `from` to `to` (part by part above 5 GiB), then deletes `from`.
+/// If the copy fails, nothing is deleted.
+pub async fn rename_object(
+    connection: &Connection,
+    bucket: &BucketName,
+    from: &ObjectKey,
+    to: &ObjectKey,
+) -> Result<(), TransferError> {
+    let client = connection.client();
+    let size = client
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(from.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .content_length()
+        .unwrap_or(0)
+        .max(0) as u64;
+    let source = copy_source(bucket, from);
+    if size <= MAX_SINGLE_COPY {
+        client
+            .copy_object()
+            .bucket(bucket.as_str())
+            .key(to.as_str())
+            .copy_source(&source)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+    } else {
+        copy_multipart(connection, bucket, &source, to, size).await?;
+    }
+    client
+        .delete_object()
+        .bucket(bucket.as_str())
+        .key(from.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok(())
+}
+
+async fn copy_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    source: &str,
+    to: &ObjectKey,
+    size: u64,
+) -> Result<(), TransferError> {
+    let client = connection.client();
+    let upload_id = client
+        .create_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(to.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .upload_id()
+        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))?
+        .to_owned();
+    let copy = async {
+        let mut parts = Vec::new();
+        let mut offset = 0u64;
+        let mut number = 1;
+        while offset < size {
+            let end = (offset + COPY_PART_SIZE).min(size) - 1;
+            let output = client
+                .upload_part_copy()
+                .bucket(bucket.as_str())
+                .key(to.as_str())
+                .upload_id(&upload_id)
+                .part_number(number)
+                .copy_source(source)
+                .copy_source_range(format!("bytes={offset}-{end}"))
+                .send()
+                .await
+                .map_err(|e| remote(&e))?;
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(
+                        output
+                            .copy_part_result()
+                            .and_then(|r| r.e_tag())
+                            .map(str::to_owned),
+                    )
+                    .build(),
+            );
+            offset = end + 1;
+            number += 1;
+        }
+        client
+            .complete_multipart_upload()
+            .bucket(bucket.as_str())
+            .key(to.as_str())
+            .upload_id(&upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        Ok::<(), TransferError>(())
+    }
+    .await;
+    if copy.is_err() {
+        let _ = client
+            .abort_multipart_upload()
+            .bucket(bucket.as_str())
+            .key(to.as_str())
+            .upload_id(&upload_id)
+            .send()
+            .await;
+    }
+    copy
+}
+
+/// What Properties shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectProperties {
+    pub key: String,
+    pub size: u64,
+    pub etag: Option<String>,
+    pub content_type: Option<String>,
+    pub storage_class: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub last_modified: Option<i64>,
+    pub version_id: Option<String>,
+    pub metadata: Vec<(String, String)>,
+}
+
+/// HeadObject, as Pail's own type.
+pub async fn object_properties(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<ObjectProperties, TransferError> {
+    let head = connection
+        .client()
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    let mut metadata: Vec<(String, String)> = head
+        .metadata()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    metadata.sort();
+    Ok(ObjectProperties {
+        key: key.to_string(),
+        size: head.content_length().unwrap_or(0).max(0) as u64,
+        etag: head.e_tag().map(str::to_owned),
+        content_type: head.content_type().map(str::to_owned),
+        storage_class: Some(
+            head.storage_class()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_else(|| "STANDARD".into()),
+        ),
+        last_modified: head.last_modified().map(|t| t.secs()),
+        version_id: head.version_id().map(str::to_owned),
+        metadata,
+    })
+}
+
 /// New folder: a zero-byte object named `prefix` + `name` + `/`.
 pub async fn create_folder(
     connection: &Connection,

@@ -195,3 +195,70 @@ async fn new_folder_is_a_zero_byte_marker() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rename_moves_an_object_with_an_awkward_name() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    let from = ObjectKey::new("drafts/q3 ü+report.txt").unwrap();
+    common::put_object(&server, BUCKET, from.as_str(), b"the report").await;
+    let to = ObjectKey::new("final/Q3 report 🎉.txt").unwrap();
+    pail::transfer::rename_object(&connection, &bucket(), &from, &to)
+        .await
+        .unwrap();
+    assert_eq!(
+        common::get_object(&server, BUCKET, to.as_str())
+            .await
+            .as_deref(),
+        Some(&b"the report"[..])
+    );
+    assert_eq!(
+        common::get_object(&server, BUCKET, from.as_str()).await,
+        None
+    );
+
+    // A missing source: nothing happens, and the reason is given.
+    let missing = ObjectKey::new("nope.txt").unwrap();
+    assert!(
+        pail::transfer::rename_object(&connection, &bucket(), &missing, &to)
+            .await
+            .is_err()
+    );
+    assert!(
+        common::get_object(&server, BUCKET, to.as_str())
+            .await
+            .is_some()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn properties_of_an_object() {
+    let server = server_with_bucket(BUCKET);
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket(BUCKET)
+        .key("docs/spec.pdf")
+        .content_type("application/pdf")
+        .metadata("owner", "pail")
+        .body(b"%PDF".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    let properties = pail::transfer::object_properties(
+        &server.connection(),
+        &bucket(),
+        &ObjectKey::new("docs/spec.pdf").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(properties.size, 4);
+    assert_eq!(properties.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        properties.metadata,
+        [("owner".to_owned(), "pail".to_owned())]
+    );
+    assert!(properties.etag.is_some());
+    assert!(properties.last_modified.is_some());
+}
