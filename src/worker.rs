@@ -148,6 +148,19 @@ pub enum Command {
         id: RequestId,
         conflict: Conflict,
     },
+    Rename {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        from: ObjectKey,
+        to: ObjectKey,
+    },
+    Properties {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        key: ObjectKey,
+    },
     /// Replace the saved history with `links`.
     SaveSharedLinks {
         path: PathBuf,
@@ -249,6 +262,14 @@ pub enum Event {
     FolderCreated {
         id: RequestId,
         result: Result<String, String>,
+    },
+    Renamed {
+        id: RequestId,
+        result: Result<String, String>,
+    },
+    PropertiesReady {
+        id: RequestId,
+        result: Result<transfer::ObjectProperties, String>,
     },
     /// `count` files of download `id` already exist: overwrite, skip or keep both?
     DownloadConflicts {
@@ -666,6 +687,50 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     if let Some(plan) = pending.lock().await.remove(&id) {
                         start_download(&ctx, plan, conflict);
                     }
+                });
+            }
+            Command::Rename {
+                id,
+                profile,
+                bucket,
+                from,
+                to,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        transfer::rename_object(&connection, &bucket, &from, &to)
+                            .await
+                            .map(|()| to.to_string())
+                            .map_err(|e| e.to_string())
+                    }
+                    .await;
+                    sink.send(Event::Renamed { id, result });
+                });
+            }
+            Command::Properties {
+                id,
+                profile,
+                bucket,
+                key,
+            } => {
+                let sink = sink.clone();
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let result = async {
+                        let connection = connection_for(&connections, &profile)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        transfer::object_properties(&connection, &bucket, &key)
+                            .await
+                            .map_err(|e| e.to_string())
+                    }
+                    .await;
+                    sink.send(Event::PropertiesReady { id, result });
                 });
             }
             Command::LoadSharedLinks { id, path } => {

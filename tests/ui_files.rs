@@ -173,4 +173,32 @@ fn drop_files_then_delete_them() {
     harness.get_by_label_contains("Deleted 3 objects");
     assert!(!stored.join("hello drop ü.txt").exists());
     assert!(!stored.join("pics/2026/b.png").exists());
+
+    // Rename through the context menu, then Properties.
+    harness.get_by_label("existing.txt").click();
+    harness.step();
+    harness.get_by_label("existing.txt").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Rename…");
+    let field = harness.state().state().rename.clone().unwrap();
+    assert_eq!(field.0, "inbox/existing.txt");
+    click(&mut harness, "New key");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("New key")
+        .type_text("inbox/renamed é.txt");
+    harness.run_steps(2);
+    click(&mut harness, "Rename");
+    wait_for(&mut harness, "the rename", |app| {
+        listed(app) && names(app) == ["renamed é.txt"]
+    });
+    assert!(stored.join("renamed é.txt").exists() && !stored.join("existing.txt").exists());
+    harness.get_by_label("renamed é.txt").click();
+    harness.step();
+    click(&mut harness, "ℹ Properties");
+    wait_for(&mut harness, "the properties", |app| {
+        matches!(app.state().properties, Some(Loadable::Ready(_)))
+    });
+    harness.get_by_label("1 B (1 bytes)");
+    harness.get_by_label("inbox/renamed é.txt");
 }

@@ -78,6 +78,9 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
             out.extend(state.resolve_download(conflict));
         }
     }
+    rename_ui(ctx, state, out);
+    properties_ui(ctx, state);
+    quit_ui(ctx, state);
     if let Some(name) = &mut state.new_folder {
         let mut create = false;
         let mut cancel = false;
@@ -110,5 +113,136 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
         } else if cancel || modal.should_close() {
             state.new_folder = None;
         }
+    }
+}
+
+fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some((from, to)) = &mut state.rename else {
+        return;
+    };
+    let mut rename = false;
+    let mut cancel = false;
+    let modal = egui::Modal::new(egui::Id::unique("rename")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading("Rename or move");
+        ui.weak(format!("From {from}"));
+        ui.horizontal(|ui| {
+            let label = ui.label("New key");
+            ui.add(egui::TextEdit::singleline(to).desired_width(400.0))
+                .labelled_by(label.id);
+        });
+        ui.weak("A key in another folder moves the object there.");
+        ui.horizontal(|ui| {
+            if ui.button("Rename").clicked() {
+                rename = true;
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+        });
+    });
+    if rename {
+        out.extend(state.confirm_rename());
+    } else if cancel || modal.should_close() {
+        state.rename = None;
+    }
+}
+
+fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
+    use super::state::Loadable;
+    let Some(properties) = &state.properties else {
+        return;
+    };
+    let mut close = false;
+    let modal = egui::Modal::new(egui::Id::unique("properties")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading("Properties");
+        match properties {
+            Loadable::Loading(_) | Loadable::Idle => {
+                ui.spinner();
+            }
+            Loadable::Failed(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
+            }
+            Loadable::Ready(p) => {
+                egui::Grid::new("properties-grid")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let mut row = |name: &str, value: String| {
+                            ui.label(name);
+                            ui.label(value);
+                            ui.end_row();
+                        };
+                        row("Key", p.key.clone());
+                        row(
+                            "Size",
+                            format!(
+                                "{} ({} bytes)",
+                                crate::units::human_size(p.size),
+                                crate::units::thousands(p.size)
+                            ),
+                        );
+                        row("ETag", p.etag.clone().unwrap_or_default());
+                        row("Content type", p.content_type.clone().unwrap_or_default());
+                        row("Storage class", p.storage_class.clone().unwrap_or_default());
+                        let modified = p
+                            .last_modified
+                            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                            .map(|t| {
+                                t.with_timezone(&chrono::Local)
+                                    .format("%Y-%m-%d %H:%M:%S")
+                                    .to_string()
+                            })
+                            .unwrap_or_default();
+                        row("Last modified", modified);
+                        row(
+                            "Version",
+                            p.version_id.clone().unwrap_or_else(|| "—".into()),
+                        );
+                        for (name, value) in &p.metadata {
+                            row(&format!("x-amz-meta-{name}"), value.clone());
+                        }
+                    });
+            }
+        }
+        if ui.button("Close").clicked() {
+            close = true;
+        }
+    });
+    if close || modal.should_close() {
+        state.properties = None;
+    }
+}
+
+fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
+    if !state.confirm_quit {
+        return;
+    }
+    let active = state.active_transfers();
+    let mut quit = false;
+    let mut stay = false;
+    let modal = egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading("Transfers are running");
+        ui.label(format!(
+            "{} will be cancelled if Pail quits now (partial downloads are removed, unfinished uploads aborted).",
+            crate::units::count(active, "transfer", "transfers")
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Quit anyway").clicked() {
+                quit = true;
+            }
+            if ui.button("Keep running").clicked() {
+                stay = true;
+            }
+        });
+    });
+    if quit {
+        state.cancel_all_transfers();
+        state.confirm_quit = false;
+        state.quit_confirmed = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    } else if stay || modal.should_close() {
+        state.confirm_quit = false;
     }
 }

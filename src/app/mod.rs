@@ -183,6 +183,9 @@ impl PailApp {
             || self.state.profiles_window.is_some()
             || self.state.pending_delete.is_some()
             || self.state.new_folder.is_some()
+            || self.state.rename.is_some()
+            || self.state.properties.is_some()
+            || self.state.confirm_quit
         {
             // The dialogs are modal: the explorer's keys wait until they close.
             return;
@@ -289,6 +292,14 @@ impl eframe::App for PailApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.state.active_transfers() > 0
+            && !self.state.quit_confirmed
+        {
+            // Quitting would cut transfers short: ask first.
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.state.confirm_quit = true;
+        }
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
         toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);

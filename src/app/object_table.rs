@@ -23,6 +23,10 @@ enum RowAction {
     Open(String),
     CopyText(String),
     WebUrl,
+    Download,
+    Rename,
+    Properties,
+    Delete,
 }
 
 pub(super) fn object_table_ui(
@@ -83,6 +87,10 @@ pub(super) fn object_table_ui(
                 RowAction::WebUrl => {
                     out.extend(state.open_web_url(std::time::SystemTime::now()));
                 }
+                RowAction::Download => flags.pick = Some(super::picker::PickKind::DownloadTo),
+                RowAction::Rename => state.request_rename(),
+                RowAction::Properties => out.extend(state.request_properties()),
+                RowAction::Delete => state.request_delete(),
             }
         }
     });
@@ -187,6 +195,23 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                     }
                     if ui.button("Copy name").clicked() {
                         actions.push(RowAction::CopyText(row.name.to_string()));
+                        ui.close();
+                    }
+                    ui.separator();
+                    if ui.button("Download…").clicked() {
+                        actions.push(RowAction::Download);
+                        ui.close();
+                    }
+                    if !row.is_folder && ui.button("Rename…").clicked() {
+                        actions.push(RowAction::Rename);
+                        ui.close();
+                    }
+                    if ui.button("Delete…").clicked() {
+                        actions.push(RowAction::Delete);
+                        ui.close();
+                    }
+                    if !row.is_folder && ui.button("Properties").clicked() {
+                        actions.push(RowAction::Properties);
                         ui.close();
                     }
                 });

@@ -138,6 +138,14 @@ pub struct AppState {
     pub notice: Option<String>,
     /// A download whose files exist already: (download, how many, the first one).
     pub download_conflict: Option<(RequestId, usize, String)>,
+    /// The Rename dialog: (the object's key, the new key being typed).
+    pub rename: Option<(String, String)>,
+    /// The Properties window: loading, or the answer.
+    pub properties: Option<Loadable<crate::transfer::ObjectProperties>>,
+    /// Closing was asked while transfers run: waiting for "Quit anyway".
+    pub confirm_quit: bool,
+    /// "Quit anyway" was pressed: the next close goes through.
+    pub quit_confirmed: bool,
 }
 
 /// One upload or download in the Transfers panel.
@@ -221,6 +229,82 @@ impl AppState {
             new_folder: None,
             notice: None,
             download_conflict: None,
+            rename: None,
+            properties: None,
+            confirm_quit: false,
+            quit_confirmed: false,
+        }
+    }
+
+    /// The single selected object, if exactly one object is selected.
+    fn single_selected_key(&self) -> Option<String> {
+        let location = self.location.as_ref()?;
+        match self.listing.selected_rows()[..] {
+            [row] if !row.is_folder => Some(format!("{}{}", location.prefix, row.name)),
+            _ => None,
+        }
+    }
+
+    /// Rename… (context menu): opens the dialog with the current key.
+    pub fn request_rename(&mut self) {
+        if let Some(key) = self.single_selected_key() {
+            self.rename = Some((key.clone(), key));
+        }
+    }
+
+    /// Rename in the dialog: copy to the new key, then delete the old one.
+    pub fn confirm_rename(&mut self) -> Vec<Command> {
+        let (Some((from, to)), Some(location), Some(profile)) = (
+            self.rename.take(),
+            self.location.clone(),
+            self.profile().cloned(),
+        ) else {
+            return Vec::new();
+        };
+        let to = to.trim().to_owned();
+        if to == from {
+            return Vec::new();
+        }
+        let (Ok(from), Ok(to)) = (ObjectKey::new(from), ObjectKey::new(to)) else {
+            self.last_error = Some("Rename: the new name is not a valid key".into());
+            return Vec::new();
+        };
+        let id = self.next_id();
+        vec![Command::Rename {
+            id,
+            profile,
+            bucket: location.bucket,
+            from,
+            to,
+        }]
+    }
+
+    /// Properties (context menu, toolbar): HeadObject of the selected object.
+    pub fn request_properties(&mut self) -> Vec<Command> {
+        let (Some(key), Some(location), Some(profile)) = (
+            self.single_selected_key(),
+            self.location.clone(),
+            self.profile().cloned(),
+        ) else {
+            return Vec::new();
+        };
+        let Ok(key) = ObjectKey::new(key) else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.properties = Some(Loadable::Loading(id));
+        vec![Command::Properties {
+            id,
+            profile,
+            bucket: location.bucket,
+            key,
+        }]
+    }
+
+    /// "Quit anyway": cancels every transfer.
+    pub fn cancel_all_transfers(&mut self) {
+        for transfer in &self.transfers {
+            transfer.control.cancel();
         }
     }
 
@@ -1102,6 +1186,21 @@ impl AppState {
                     .any(|t| t.is_active() && t.bucket == bucket);
                 if batch_over {
                     return self.refresh_if_shown(&bucket, &key);
+                }
+            }
+            Event::Renamed { id: _, result } => {
+                match result {
+                    Ok(to) => self.notice = Some(format!("Renamed to {to}")),
+                    Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
+                }
+                return self.refresh();
+            }
+            Event::PropertiesReady { id, result } => {
+                if self.properties == Some(Loadable::Loading(id)) {
+                    self.properties = Some(match result {
+                        Ok(properties) => Loadable::Ready(properties),
+                        Err(e) => Loadable::Failed(BrowseError::Other(e)),
+                    });
                 }
             }
             Event::DownloadConflicts { id, count, first } => {

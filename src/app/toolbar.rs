@@ -129,6 +129,13 @@ pub(super) fn toolbar_ui(
             {
                 state.request_delete();
             }
+            if ui
+                .add_enabled(has_folder && has_selection, Button::new("ℹ Properties"))
+                .on_hover_text("Size, ETag, content type, metadata of the selected object")
+                .clicked()
+            {
+                out.extend(state.request_properties());
+            }
             ui.separator();
             if ui
                 .selectable_label(state.shared_links_open, "📋 Shared links")
