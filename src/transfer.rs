@@ -80,6 +80,86 @@ fn remote(e: &(dyn std::error::Error + 'static)) -> TransferError {
     TransferError::Remote(error_text(e))
 }
 
+/// A multipart upload that was started and not yet completed or aborted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingUpload {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+}
+
+/// Multipart uploads in flight, kept in a file so that one whose abort failed (the server went
+/// away mid-upload) is aborted the next time the server answers: parts left behind are billed.
+#[derive(Debug, Clone)]
+pub struct UploadJournal {
+    path: PathBuf,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl UploadJournal {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            lock: Arc::default(),
+        }
+    }
+
+    /// The uploads still pending.
+    pub fn pending(&self) -> Vec<PendingUpload> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    async fn update(&self, change: impl FnOnce(&mut Vec<PendingUpload>)) {
+        let _guard = self.lock.lock().await;
+        let mut pending = self.pending();
+        change(&mut pending);
+        if let Ok(json) = serde_json::to_vec_pretty(&pending) {
+            // Losing the journal only loses the cleanup; the upload itself goes on.
+            let _ = crate::private_file::write_private(&self.path, &json);
+        }
+    }
+
+    async fn add(&self, upload: PendingUpload) {
+        self.update(|p| p.push(upload)).await;
+    }
+
+    async fn remove(&self, upload_id: &str) {
+        self.update(|p| p.retain(|u| u.upload_id != upload_id))
+            .await;
+    }
+
+    /// Aborts every pending upload the server accepts to abort (or no longer knows); returns
+    /// how many were cleared.
+    pub async fn abort_leftovers(&self, connection: &Connection) -> usize {
+        let mut cleared = 0;
+        for upload in self.pending() {
+            let answer = connection
+                .client()
+                .abort_multipart_upload()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .upload_id(&upload.upload_id)
+                .send()
+                .await;
+            let gone = match &answer {
+                Ok(_) => true,
+                Err(aws_sdk_s3::error::SdkError::ServiceError(e)) => {
+                    e.raw().status().as_u16() == 404
+                }
+                Err(_) => false,
+            };
+            if gone {
+                self.remove(&upload.upload_id).await;
+                cleared += 1;
+            }
+        }
+        cleared
+    }
+}
+
 /// Uploads the file at `path` to `key`.
 pub async fn upload_file(
     connection: &Connection,
@@ -87,6 +167,18 @@ pub async fn upload_file(
     key: &ObjectKey,
     path: &Path,
     control: &TransferControl,
+) -> Result<(), TransferError> {
+    upload_file_with_journal(connection, bucket, key, path, control, None).await
+}
+
+/// [`upload_file`], recording multipart uploads in `journal` until they end.
+pub async fn upload_file_with_journal(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    control: &TransferControl,
+    journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
     control.check()?;
     let size = tokio::fs::metadata(path)
@@ -109,7 +201,7 @@ pub async fn upload_file(
         control.add(size);
         return Ok(());
     }
-    upload_multipart(connection, bucket, key, path, size, control).await
+    upload_multipart(connection, bucket, key, path, size, control, journal).await
 }
 
 async fn upload_multipart(
@@ -119,6 +211,7 @@ async fn upload_multipart(
     path: &Path,
     size: u64,
     control: &TransferControl,
+    journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
     let client = connection.client();
     let created = client
@@ -132,6 +225,15 @@ async fn upload_multipart(
         .upload_id()
         .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))?
         .to_owned();
+    if let Some(journal) = journal {
+        journal
+            .add(PendingUpload {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                upload_id: upload_id.clone(),
+            })
+            .await;
+    }
     let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
     let completed = match result {
         Ok(parts) => client
@@ -151,15 +253,24 @@ async fn upload_multipart(
         Err(e) => Err(e),
     };
     if let Err(error) = completed {
-        // Parts left behind are billed: abort, whatever went wrong.
-        let _ = client
+        // Parts left behind are billed: abort, whatever went wrong. If the server cannot be
+        // reached now, the journal keeps the upload for a later abort.
+        let aborted = client
             .abort_multipart_upload()
             .bucket(bucket.as_str())
             .key(key.as_str())
             .upload_id(&upload_id)
             .send()
             .await;
+        if aborted.is_ok()
+            && let Some(journal) = journal
+        {
+            journal.remove(&upload_id).await;
+        }
         return Err(error);
+    }
+    if let Some(journal) = journal {
+        journal.remove(&upload_id).await;
     }
     Ok(())
 }

@@ -116,6 +116,8 @@ pub enum Command {
         bucket: BucketName,
         prefix: String,
         paths: Vec<PathBuf>,
+        /// Where unfinished multipart uploads are recorded until they are aborted.
+        journal: Option<PathBuf>,
     },
     /// Delete objects, and everything under the given folder prefixes.
     Delete {
@@ -505,7 +507,9 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 bucket,
                 prefix,
                 paths,
+                journal,
             } => {
+                let journal = journal.map(transfer::UploadJournal::new);
                 let sink = sink.clone();
                 let connections = connections.clone();
                 let slots = slots.clone();
@@ -526,6 +530,12 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                                 return;
                             }
                         };
+                    // Uploads an earlier failure left on the server are aborted first.
+                    if let Some(journal) = &journal
+                        && let Ok(connection) = connection_for(&connections, &profile).await
+                    {
+                        journal.abort_leftovers(&connection).await;
+                    }
                     for (path, relative, size) in files {
                         let transfer = TransferId(
                             next_transfer.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -541,12 +551,13 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                             control: control.clone(),
                             direction: Direction::Upload,
                         });
-                        let (sink, connections, slots, profile, bucket) = (
+                        let (sink, connections, slots, profile, bucket, journal) = (
                             sink.clone(),
                             connections.clone(),
                             slots.clone(),
                             profile.clone(),
                             bucket.clone(),
+                            journal.clone(),
                         );
                         tokio::spawn(async move {
                             let Ok(_slot) = slots.acquire_owned().await else {
@@ -566,8 +577,15 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                                     .map_err(|e| TransferError::Remote(e.to_string()))?;
                                 let key = ObjectKey::new(key)
                                     .map_err(|e| TransferError::Remote(e.to_string()))?;
-                                transfer::upload_file(&connection, &bucket, &key, &path, &control)
-                                    .await
+                                transfer::upload_file_with_journal(
+                                    &connection,
+                                    &bucket,
+                                    &key,
+                                    &path,
+                                    &control,
+                                    journal.as_ref(),
+                                )
+                                .await
                             }
                             .await;
                             sink.send(Event::TransferFinished { transfer, result });

@@ -262,3 +262,61 @@ async fn properties_of_an_object() {
     assert!(properties.etag.is_some());
     assert!(properties.last_modified.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_cut_off_by_a_stopped_server_is_aborted_when_it_returns() {
+    let data = tempfile::tempdir().unwrap();
+    let server = LocalServer::start(data.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
+    server.create_bucket(BUCKET).unwrap();
+    let connection = server.connection();
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = pail::transfer::UploadJournal::new(journal_dir.path().join("pending.json"));
+    let source_dir = tempfile::tempdir().unwrap();
+    let source = source_dir.path().join("big");
+    std::fs::write(&source, bytes(48 * 1024 * 1024)).unwrap();
+    let key = ObjectKey::new("cut off.bin").unwrap();
+
+    // Stop the server as soon as the first part has gone.
+    let control = TransferControl::default();
+    let stopper = {
+        let control = control.clone();
+        tokio::spawn(async move {
+            while control.done_bytes() == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let mut server = server;
+            tokio::task::spawn_blocking(move || server.stop())
+                .await
+                .unwrap();
+        })
+    };
+    let result = pail::transfer::upload_file_with_journal(
+        &connection,
+        &bucket(),
+        &key,
+        &source,
+        &control,
+        Some(&journal),
+    )
+    .await;
+    stopper.await.unwrap();
+    assert!(
+        result.is_err(),
+        "the upload cannot finish without the server"
+    );
+    assert_eq!(journal.pending().len(), 1, "kept for a later abort");
+
+    // The server comes back (same data, another port): the leftover upload is aborted.
+    let server = LocalServer::start(data.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
+    assert!(
+        !pending_multipart_uploads(&server).is_empty(),
+        "parts were left"
+    );
+    let cleared = journal.abort_leftovers(&server.connection()).await;
+    assert_eq!(cleared, 1);
+    assert!(journal.pending().is_empty());
+    assert!(
+        pending_multipart_uploads(&server).is_empty(),
+        "no parts left to bill"
+    );
+}

@@ -362,6 +362,10 @@ impl AppState {
             bucket: location.bucket,
             prefix: location.prefix,
             paths,
+            journal: self
+                .history_path
+                .as_ref()
+                .map(|p| p.with_file_name("pending-uploads.json")),
         }]
     }
 
