@@ -388,23 +388,124 @@ async fn download_into(
     partial: &Path,
     control: &TransferControl,
 ) -> Result<u64, TransferError> {
-    let output = connection
-        .client()
-        .get_object()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
-        .await
-        .map_err(|e| remote(&e))?;
-    let expected = output.content_length().unwrap_or(0).max(0) as u64;
     if let Some(parent) = partial.parent() {
         tokio::fs::create_dir_all(parent)
             .await
             .map_err(|e| local(parent, e))?;
     }
-    let mut file = tokio::fs::File::create(partial)
+    let size = connection
+        .client()
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .content_length()
+        .unwrap_or(0)
+        .max(0) as u64;
+    let file = tokio::fs::File::create(partial)
         .await
         .map_err(|e| local(partial, e))?;
+    if size <= MULTIPART_THRESHOLD {
+        let got = download_range(connection, bucket, key, None, file, partial, control).await?;
+        if got != size {
+            return Err(TransferError::Incomplete {
+                got,
+                expected: size,
+            });
+        }
+        return Ok(got);
+    }
+    // Large objects come as ranges fetched in parallel, each written at its offset.
+    file.set_len(size).await.map_err(|e| local(partial, e))?;
+    drop(file);
+    let mut tasks = tokio::task::JoinSet::new();
+    let ranges: Vec<(u64, u64)> = (0..size.div_ceil(PART_SIZE))
+        .map(|i| (i * PART_SIZE, ((i + 1) * PART_SIZE).min(size) - 1))
+        .collect();
+    let mut next = 0;
+    let mut got = 0u64;
+    loop {
+        while tasks.len() < PARALLEL_PARTS && next < ranges.len() {
+            let (start, end) = ranges[next];
+            let (connection, bucket, key, partial, control) = (
+                connection.clone(),
+                bucket.clone(),
+                key.clone(),
+                partial.to_owned(),
+                control.clone(),
+            );
+            tasks.spawn(async move {
+                let mut file = tokio::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&partial)
+                    .await
+                    .map_err(|e| local(&partial, e))?;
+                tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(start))
+                    .await
+                    .map_err(|e| local(&partial, e))?;
+                let got = download_range(
+                    &connection,
+                    &bucket,
+                    &key,
+                    Some((start, end)),
+                    file,
+                    &partial,
+                    &control,
+                )
+                .await?;
+                if got != end - start + 1 {
+                    return Err(TransferError::Incomplete {
+                        got,
+                        expected: end - start + 1,
+                    });
+                }
+                Ok(got)
+            });
+            next += 1;
+        }
+        match tasks.join_next().await {
+            Some(Ok(Ok(bytes))) => got += bytes,
+            Some(Ok(Err(e))) => {
+                tasks.abort_all();
+                return Err(e);
+            }
+            Some(Err(e)) => {
+                tasks.abort_all();
+                return Err(TransferError::Remote(e.to_string()));
+            }
+            None => break,
+        }
+    }
+    if got != size {
+        return Err(TransferError::Incomplete {
+            got,
+            expected: size,
+        });
+    }
+    Ok(got)
+}
+
+/// Streams the object (or one inclusive byte range of it) into `file` at its position.
+async fn download_range(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    range: Option<(u64, u64)>,
+    mut file: tokio::fs::File,
+    partial: &Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    let output = connection
+        .client()
+        .get_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .set_range(range.map(|(start, end)| format!("bytes={start}-{end}")))
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
     let mut body = output.body;
     let mut got = 0u64;
     while let Some(chunk) = body.try_next().await.map_err(|e| remote(&e))? {
@@ -417,9 +518,6 @@ async fn download_into(
     }
     file.flush().await.map_err(|e| local(partial, e))?;
     file.sync_all().await.map_err(|e| local(partial, e))?;
-    if got != expected {
-        return Err(TransferError::Incomplete { got, expected });
-    }
     Ok(got)
 }
 

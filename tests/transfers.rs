@@ -81,7 +81,8 @@ async fn a_cancelled_download_leaves_nothing_at_the_target() {
     let connection = server.connection();
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("source");
-    std::fs::write(&source, bytes(12 * 1024 * 1024)).unwrap();
+    // Above the multipart threshold: fetched as parallel ranges.
+    std::fs::write(&source, bytes(24 * 1024 * 1024)).unwrap();
     let key = ObjectKey::new("cancel me.bin").unwrap();
     upload_file(
         &connection,
