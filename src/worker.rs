@@ -145,6 +145,10 @@ pub enum Command {
         prefixes: Vec<String>,
         target: PathBuf,
     },
+    /// How many transfers may run at once (1 to 16).
+    SetConcurrency {
+        transfers: usize,
+    },
     /// The answer to [`Event::DownloadConflicts`] for the whole batch.
     ResolveDownload {
         id: RequestId,
@@ -245,6 +249,9 @@ pub enum Event {
         size: u64,
         control: TransferControl,
         direction: Direction,
+        /// The file uploaded, or the file downloaded to (for Retry).
+        local_path: PathBuf,
+        profile: Box<Profile>,
     },
     TransferStarted {
         transfer: TransferId,
@@ -372,6 +379,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
     let slots = Arc::new(tokio::sync::Semaphore::new(TRANSFER_CONCURRENCY));
     // Downloads waiting for the person to say what to do with existing files.
     let pending_downloads: Arc<Mutex<HashMap<RequestId, DownloadPlan>>> = Arc::default();
+    let mut concurrency = TRANSFER_CONCURRENCY;
     let next_transfer = Arc::new(std::sync::atomic::AtomicU64::new(1));
     while let Some(command) = commands.recv().await {
         running.retain(|_, task| !task.is_finished());
@@ -550,6 +558,8 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                             size,
                             control: control.clone(),
                             direction: Direction::Upload,
+                            local_path: path.clone(),
+                            profile: Box::new(profile.clone()),
                         });
                         let (sink, connections, slots, profile, bucket, journal) = (
                             sink.clone(),
@@ -692,6 +702,16 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                         start_download(&ctx, plan, Conflict::Overwrite);
                     }
                 });
+            }
+            Command::SetConcurrency { transfers } => {
+                let wanted = transfers.clamp(1, 16);
+                if wanted > concurrency {
+                    slots.add_permits(wanted - concurrency);
+                } else {
+                    // Running transfers finish; fewer start from now on.
+                    slots.forget_permits(concurrency - wanted);
+                }
+                concurrency = wanted;
             }
             Command::ResolveDownload { id, conflict } => {
                 let ctx = TransferContext {
@@ -864,6 +884,8 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
             size,
             control: control.clone(),
             direction: Direction::Download,
+            local_path: path.clone(),
+            profile: Box::new(plan.profile.clone()),
         });
         let (ctx, profile, bucket) = (ctx.clone(), plan.profile.clone(), plan.bucket.clone());
         tokio::spawn(async move {

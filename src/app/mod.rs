@@ -304,7 +304,7 @@ impl eframe::App for PailApp {
         self.take_dropped_files(&ctx);
         toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
         status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
-        transfers_panel::transfers_panel_ui(ui, &mut self.state);
+        transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
         bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
         object_table::object_table_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
         web_url::web_url_ui(

@@ -146,6 +146,8 @@ pub struct AppState {
     pub confirm_quit: bool,
     /// "Quit anyway" was pressed: the next close goes through.
     pub quit_confirmed: bool,
+    /// How many transfers run at once.
+    pub concurrency: usize,
 }
 
 /// One upload or download in the Transfers panel.
@@ -153,6 +155,8 @@ pub struct AppState {
 pub struct Transfer {
     pub id: TransferId,
     pub direction: Direction,
+    pub local_path: PathBuf,
+    pub profile: Profile,
     pub name: String,
     pub bucket: BucketName,
     pub key: String,
@@ -233,6 +237,7 @@ impl AppState {
             properties: None,
             confirm_quit: false,
             quit_confirmed: false,
+            concurrency: crate::worker::TRANSFER_CONCURRENCY,
         }
     }
 
@@ -372,6 +377,45 @@ impl AppState {
     pub fn cancel_transfer(&mut self, id: TransferId) {
         if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
             transfer.control.cancel();
+        }
+    }
+
+    /// Retry a failed or cancelled transfer: the same file, the same key.
+    pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
+        let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
+            return Vec::new();
+        };
+        let transfer = self.transfers.remove(index);
+        let folder = |key: &str| match key.rfind('/') {
+            Some(i) => key[..=i].to_owned(),
+            None => String::new(),
+        };
+        match transfer.direction {
+            Direction::Upload => vec![Command::Upload {
+                profile: transfer.profile,
+                bucket: transfer.bucket,
+                prefix: folder(&transfer.key),
+                paths: vec![transfer.local_path],
+                journal: self
+                    .history_path
+                    .as_ref()
+                    .map(|p| p.with_file_name("pending-uploads.json")),
+            }],
+            Direction::Download => {
+                let Some(target) = transfer.local_path.parent() else {
+                    return Vec::new();
+                };
+                let id = self.next_id();
+                vec![Command::Download {
+                    id,
+                    profile: transfer.profile,
+                    bucket: transfer.bucket,
+                    base: folder(&transfer.key),
+                    keys: vec![(transfer.key, transfer.size)],
+                    prefixes: Vec::new(),
+                    target: target.to_owned(),
+                }]
+            }
         }
     }
 
@@ -1146,10 +1190,14 @@ impl AppState {
                 size,
                 control,
                 direction,
+                local_path,
+                profile,
             } => {
                 self.transfers.push(Transfer {
                     id: transfer,
                     direction,
+                    local_path,
+                    profile: *profile,
                     name,
                     bucket,
                     key,
@@ -1587,6 +1635,41 @@ mod tests {
             _ => None,
         });
         assert_eq!(saved, Some(Some("default".into())));
+    }
+
+    #[test]
+    fn a_failed_upload_can_be_retried() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        state.apply(Event::TransferQueued {
+            transfer: TransferId(7),
+            name: "pics/a.png".into(),
+            bucket: bucket("bucket"),
+            key: "inbox/pics/a.png".into(),
+            size: 3,
+            control: TransferControl::default(),
+            direction: Direction::Upload,
+            local_path: PathBuf::from("/home/me/pics/a.png"),
+            profile: Box::new(profile("Demo")),
+        });
+        state.apply(Event::TransferFinished {
+            transfer: TransferId(7),
+            result: Err(crate::transfer::TransferError::Remote("boom".into())),
+        });
+        assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
+        assert_eq!(
+            state.last_error.as_deref(),
+            Some("pics/a.png: S3 refused: boom")
+        );
+        let commands = state.retry_transfer(TransferId(7));
+        let [Command::Upload { prefix, paths, .. }] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(prefix, "inbox/pics/");
+        assert_eq!(paths, &[PathBuf::from("/home/me/pics/a.png")]);
+        assert!(
+            state.transfers.is_empty(),
+            "the retry replaces the failed row"
+        );
     }
 
     #[test]

@@ -8,14 +8,20 @@ use egui::Ui;
 use super::state::{AppState, TransferState};
 use crate::units::human_size;
 
-pub(super) fn transfers_panel_ui(ui: &mut Ui, state: &mut AppState) {
+pub(super) fn transfers_panel_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    out: &mut Vec<crate::worker::Command>,
+) {
     if state.transfers.is_empty() {
         return;
     }
     let now = Instant::now();
     let active = state.active_transfers();
     let mut cancel = None;
+    let mut retry = None;
     let mut clear = false;
+    let mut concurrency = state.concurrency;
     egui::Panel::bottom("transfers")
         .resizable(true)
         .default_size(140.0)
@@ -31,6 +37,9 @@ pub(super) fn transfers_panel_ui(ui: &mut Ui, state: &mut AppState) {
                 {
                     clear = true;
                 }
+                let label = ui.label("At once");
+                ui.add(egui::DragValue::new(&mut concurrency).range(1..=16))
+                    .labelled_by(label.id);
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for transfer in state.transfers.iter().rev() {
@@ -82,12 +91,28 @@ pub(super) fn transfers_panel_ui(ui: &mut Ui, state: &mut AppState) {
                         if transfer.is_active() && ui.small_button("Cancel").clicked() {
                             cancel = Some(transfer.id);
                         }
+                        let retryable = matches!(
+                            transfer.state,
+                            TransferState::Failed(_) | TransferState::Cancelled
+                        );
+                        if retryable && ui.small_button("Retry").clicked() {
+                            retry = Some(transfer.id);
+                        }
                     });
                 }
             });
         });
     if let Some(id) = cancel {
         state.cancel_transfer(id);
+    }
+    if let Some(id) = retry {
+        out.extend(state.retry_transfer(id));
+    }
+    if concurrency != state.concurrency {
+        state.concurrency = concurrency;
+        out.push(crate::worker::Command::SetConcurrency {
+            transfers: concurrency,
+        });
     }
     if clear {
         state.transfers.retain(|t| t.is_active());
