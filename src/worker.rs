@@ -494,22 +494,16 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 });
                 running.insert(id, task.abort_handle());
             }
-            Command::CredentialsExpiry { id, profile } => {
-                let sink = sink.clone();
-                let connections = connections.clone();
-                tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        let credentials =
-                            connection.credentials().await.map_err(|e| e.to_string())?;
-                        Ok(credentials.expiry())
-                    }
-                    .await;
-                    sink.send(Event::CredentialsExpiry { id, result });
-                });
-            }
+            Command::CredentialsExpiry { id, profile } => spawn_with_connection(
+                &sink,
+                &connections,
+                profile,
+                |connection| async move {
+                    let credentials = connection.credentials().await.map_err(|e| e.to_string())?;
+                    Ok(credentials.expiry())
+                },
+                move |result| Event::CredentialsExpiry { id, result },
+            ),
             Command::Upload {
                 profile,
                 bucket,
@@ -609,53 +603,43 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 bucket,
                 keys,
                 prefixes,
-            } => {
-                let sink = sink.clone();
-                let connections = connections.clone();
-                tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
+            } => spawn_with_connection(
+                &sink,
+                &connections,
+                profile,
+                move |connection| async move {
+                    let mut report = transfer::delete_keys(&connection, &bucket, &keys)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    for prefix in &prefixes {
+                        let more = transfer::delete_prefix(&connection, &bucket, prefix)
                             .await
                             .map_err(|e| e.to_string())?;
-                        let mut report = transfer::delete_keys(&connection, &bucket, &keys)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        for prefix in &prefixes {
-                            let more = transfer::delete_prefix(&connection, &bucket, prefix)
-                                .await
-                                .map_err(|e| e.to_string())?;
-                            report.deleted += more.deleted;
-                            report.failures.extend(more.failures);
-                        }
-                        Ok(report)
+                        report.deleted += more.deleted;
+                        report.failures.extend(more.failures);
                     }
-                    .await;
-                    sink.send(Event::Deleted { id, result });
-                });
-            }
+                    Ok(report)
+                },
+                move |result| Event::Deleted { id, result },
+            ),
             Command::CreateFolder {
                 id,
                 profile,
                 bucket,
                 prefix,
                 name,
-            } => {
-                let sink = sink.clone();
-                let connections = connections.clone();
-                tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        transfer::create_folder(&connection, &bucket, &prefix, &name)
-                            .await
-                            .map(|key| key.to_string())
-                            .map_err(|e| e.to_string())
-                    }
-                    .await;
-                    sink.send(Event::FolderCreated { id, result });
-                });
-            }
+            } => spawn_with_connection(
+                &sink,
+                &connections,
+                profile,
+                move |connection| async move {
+                    transfer::create_folder(&connection, &bucket, &prefix, &name)
+                        .await
+                        .map(|key| key.to_string())
+                        .map_err(|e| e.to_string())
+                },
+                move |result| Event::FolderCreated { id, result },
+            ),
             Command::Download {
                 id,
                 profile,
@@ -733,44 +717,34 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 bucket,
                 from,
                 to,
-            } => {
-                let sink = sink.clone();
-                let connections = connections.clone();
-                tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        transfer::rename_object(&connection, &bucket, &from, &to)
-                            .await
-                            .map(|()| to.to_string())
-                            .map_err(|e| e.to_string())
-                    }
-                    .await;
-                    sink.send(Event::Renamed { id, result });
-                });
-            }
+            } => spawn_with_connection(
+                &sink,
+                &connections,
+                profile,
+                move |connection| async move {
+                    transfer::rename_object(&connection, &bucket, &from, &to)
+                        .await
+                        .map(|()| to.to_string())
+                        .map_err(|e| e.to_string())
+                },
+                move |result| Event::Renamed { id, result },
+            ),
             Command::Properties {
                 id,
                 profile,
                 bucket,
                 key,
-            } => {
-                let sink = sink.clone();
-                let connections = connections.clone();
-                tokio::spawn(async move {
-                    let result = async {
-                        let connection = connection_for(&connections, &profile)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        transfer::object_properties(&connection, &bucket, &key)
-                            .await
-                            .map_err(|e| e.to_string())
-                    }
-                    .await;
-                    sink.send(Event::PropertiesReady { id, result });
-                });
-            }
+            } => spawn_with_connection(
+                &sink,
+                &connections,
+                profile,
+                move |connection| async move {
+                    transfer::object_properties(&connection, &bucket, &key)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                move |result| Event::PropertiesReady { id, result },
+            ),
             Command::LoadSharedLinks { id, path } => {
                 let sink = sink.clone();
                 tokio::task::spawn_blocking(move || {
@@ -801,6 +775,28 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
             }
         }
     }
+}
+
+/// Runs `work` on its own task with the profile's connection, then sends `event(result)`.
+fn spawn_with_connection<T, Work, Fut>(
+    sink: &EventSink,
+    connections: &Connections,
+    profile: Profile,
+    work: Work,
+    event: impl FnOnce(Result<T, String>) -> Event + Send + 'static,
+) where
+    T: Send + 'static,
+    Work: FnOnce(Connection) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, String>> + Send + 'static,
+{
+    let (sink, connections) = (sink.clone(), connections.clone());
+    tokio::spawn(async move {
+        let result = match connection_for(&connections, &profile).await {
+            Ok(connection) => work(connection).await,
+            Err(e) => Err(e.to_string()),
+        };
+        sink.send(event(result));
+    });
 }
 
 /// What a transfer task needs from the dispatcher.
