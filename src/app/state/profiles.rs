@@ -1,0 +1,167 @@
+//! Profiles in the window's state: the last one used, and the Profiles window's add, edit,
+//! delete, default and Test connection.
+
+use super::super::profiles_state::{ProfileForm, ProfilesWindow};
+use super::{AppState, Loadable};
+use crate::profiles::{Profile, ProfileSource};
+use crate::worker::Command;
+
+impl AppState {
+    /// Keeps the chosen profile's name for next time.
+    pub(super) fn remember_last_used(&mut self) -> Vec<Command> {
+        let name = self.profile().map(|p| p.name.clone());
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        if name.is_none() || store.last_used_profile == name {
+            return Vec::new();
+        }
+        store.last_used_profile = name;
+        vec![Command::SaveProfiles {
+            store: store.clone(),
+        }]
+    }
+
+    /// Puts `discovered` (saved, environment and AWS profiles) after the demo.
+    pub(super) fn replace_discovered(&mut self, discovered: Vec<Profile>) {
+        self.profiles.retain(|p| p.source == ProfileSource::Demo);
+        self.profiles.extend(discovered);
+    }
+
+    /// After the saved profiles changed: rebuilds the list, keeps the selection by name, and
+    /// writes the store.
+    fn saved_profiles_changed(&mut self, keep: Option<String>) -> Vec<Command> {
+        let Some(store) = &self.saved else {
+            return Vec::new();
+        };
+        let saved: Vec<Profile> = store.profiles.iter().map(Profile::from_saved).collect();
+        let others: Vec<Profile> = self
+            .profiles
+            .iter()
+            .filter(|p| p.source != ProfileSource::Pail)
+            .cloned()
+            .collect();
+        let (demo, rest): (Vec<Profile>, Vec<Profile>) = others
+            .into_iter()
+            .partition(|p| p.source == ProfileSource::Demo);
+        self.profiles = demo;
+        self.profiles.extend(saved);
+        self.profiles.extend(rest);
+        let mut commands = vec![Command::SaveProfiles {
+            store: store.clone(),
+        }];
+        let current = keep.or_else(|| self.profile().map(|p| p.name.clone()));
+        let index = current.and_then(|n| self.profiles.iter().position(|p| p.name == n));
+        match index {
+            Some(i) => {
+                // Its keys or endpoint may have changed: list again with the new settings.
+                self.current_profile = Some(i);
+                if self.location.is_some() {
+                    commands.extend(self.refresh());
+                }
+                commands.extend(self.load_buckets());
+            }
+            None => {
+                self.current_profile = None;
+                self.location = None;
+                self.listing.clear();
+                self.buckets = Loadable::Idle;
+            }
+        }
+        commands
+    }
+
+    /// Save in the profile form: validates, then adds or replaces the saved profile.
+    pub fn save_profile_form(&mut self) -> Vec<Command> {
+        let (Some(store), Some(window)) = (&mut self.saved, &mut self.profiles_window) else {
+            return Vec::new();
+        };
+        let Some(form) = &mut window.form else {
+            return Vec::new();
+        };
+        let names: Vec<&str> = store.profiles.iter().map(|p| p.name.as_str()).collect();
+        if !form.check(&names) {
+            return Vec::new();
+        }
+        let saved = form.to_saved();
+        let current = self
+            .current_profile
+            .and_then(|i| self.profiles.get(i))
+            .map(|p| p.name.clone());
+        let keep = match (&form.original_name, current) {
+            (Some(old), Some(current)) if *old == current => Some(saved.name.clone()),
+            (_, current) => current,
+        };
+        store.upsert(form.original_name.as_deref(), saved.clone());
+        window.selected = Some(saved.name.clone());
+        window.form = None;
+        window.notice = Some(format!("Saved {}", saved.name));
+        self.saved_profiles_changed(keep)
+    }
+
+    /// Delete, after confirmation.
+    pub fn delete_profile(&mut self, name: &str) -> Vec<Command> {
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        store.delete(name);
+        if let Some(window) = &mut self.profiles_window {
+            window.confirm_delete = None;
+            window.selected = None;
+            window.form = None;
+            window.notice = Some(format!("Deleted {name}"));
+        }
+        let keep = self
+            .profile()
+            .map(|p| p.name.clone())
+            .filter(|current| current != name);
+        self.saved_profiles_changed(keep)
+    }
+
+    pub fn set_default_profile(&mut self, name: &str) -> Vec<Command> {
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        store.default_profile = Some(name.to_owned());
+        if let Some(window) = &mut self.profiles_window {
+            window.notice = Some(format!("{name} is the default profile"));
+        }
+        vec![Command::SaveProfiles {
+            store: store.clone(),
+        }]
+    }
+
+    /// Test connection for the form being edited, or the profile picked in the list.
+    pub fn test_connection(&mut self) -> Vec<Command> {
+        let id = self.next_id();
+        let Some(window) = &mut self.profiles_window else {
+            return Vec::new();
+        };
+        let profile = match (&window.form, &window.selected) {
+            (Some(form), _) => form.to_profile(),
+            (None, Some(name)) => match self.profiles.iter().find(|p| &p.name == name) {
+                Some(profile) => profile.clone(),
+                None => return Vec::new(),
+            },
+            (None, None) => return Vec::new(),
+        };
+        window.testing = Some(id);
+        window.test_result = None;
+        vec![Command::TestConnection { id, profile }]
+    }
+
+    /// Opens the form for a new profile, or for editing / duplicating a saved one.
+    pub fn open_profile_form(&mut self, name: Option<&str>, duplicate: bool) {
+        let saved = name.and_then(|n| self.saved.as_ref()?.get(n).cloned());
+        let window = self
+            .profiles_window
+            .get_or_insert_with(ProfilesWindow::default);
+        window.test_result = None;
+        window.notice = None;
+        window.form = Some(match (saved, duplicate) {
+            (Some(saved), true) => ProfileForm::duplicate(&saved),
+            (Some(saved), false) => ProfileForm::edit(&saved),
+            (None, _) => ProfileForm::default(),
+        });
+    }
+}
