@@ -314,6 +314,11 @@ async fn upload_link_curl_command_uploads_and_enforces_the_limit() {
     click(&mut harness, "Copy curl command");
     let command = setup.clipboard.contents().text.unwrap();
     assert!(command.contains("key=docs/${filename}"), "{command}");
+    harness.get_by_label("HTML upload page");
+    click(&mut harness, "Copy HTML upload page");
+    let page = setup.clipboard.contents().text.unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("name=\"file\""));
 
     // s3s-fs does not replace ${filename} (S3 does): name the key for this server.
     let run = |key: &str, body: &[u8]| {

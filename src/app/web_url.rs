@@ -450,6 +450,9 @@ fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn 
                     dialog.upload_key.trim()
                 ),
             );
+            egui::CollapsingHeader::new("HTML upload page")
+                .id_salt("html-page")
+                .show(ui, |ui| text_box(ui, "post-html", &page, 8));
             ui.horizontal(|ui| {
                 if ui.button("Copy curl command").clicked() {
                     let result = clipboard.set_text(&curl);
