@@ -181,7 +181,15 @@ impl Connection {
         let credentials = sdk_config
             .credentials_provider()
             .ok_or(ConnectError::NoCredentials)?;
-        let endpoint = options.endpoint.clone().unwrap_or(Endpoint::Aws);
+        // An `endpoint_url` in the profile (or AWS_ENDPOINT_URL) counts as if it had been given:
+        // links must name the host requests go to.
+        let endpoint = match (&options.endpoint, sdk_config.endpoint_url()) {
+            (Some(endpoint), _) => endpoint.clone(),
+            (None, Some(url)) => Endpoint::custom(url).map_err(|e| {
+                ConnectError::ConfigFiles(format!("the configured endpoint_url: {e}"))
+            })?,
+            (None, None) => Endpoint::Aws,
+        };
         let client = build_client(
             &sdk_config,
             &endpoint,

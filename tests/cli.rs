@@ -700,6 +700,22 @@ async fn profile_names_resolve_pail_first_then_aws() {
     let response = http().get(stdout(&output).trim_end()).send().await.unwrap();
     assert_eq!(response.status(), 200);
 
+    // An AWS profile with keys and an endpoint_url in the config files: links name that host.
+    let output = pail(home.path())
+        .args([
+            "presign",
+            "s3://cli-test/p.txt",
+            "--profile",
+            "static",
+            "--path-style",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let url = stdout(&output).trim_end().to_owned();
+    assert!(url.starts_with(&server.endpoint_url()), "{url}");
+    assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
+
     // An AWS profile whose keys come from credential_process.
     let output = pail(home.path())
         .args([
