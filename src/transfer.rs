@@ -235,6 +235,8 @@ async fn upload_multipart(
             .await;
     }
     let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
+    // A cancel that arrives while the last parts are in flight still stops the upload.
+    let result = result.and_then(|parts| control.check().map(|()| parts));
     let completed = match result {
         Ok(parts) => client
             .complete_multipart_upload()

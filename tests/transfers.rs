@@ -122,7 +122,7 @@ async fn a_cancelled_multipart_upload_is_aborted() {
     let connection = server.connection();
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("big");
-    std::fs::write(&source, bytes(40 * 1024 * 1024)).unwrap();
+    std::fs::write(&source, bytes(64 * 1024 * 1024)).unwrap();
     let key = ObjectKey::new("never finished.bin").unwrap();
     let control = TransferControl::default();
     let watcher = {
