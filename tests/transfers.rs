@@ -274,7 +274,7 @@ async fn an_upload_cut_off_by_a_stopped_server_is_aborted_when_it_returns() {
     let journal = pail::transfer::UploadJournal::new(journal_dir.path().join("pending.json"));
     let source_dir = tempfile::tempdir().unwrap();
     let source = source_dir.path().join("big");
-    std::fs::write(&source, bytes(48 * 1024 * 1024)).unwrap();
+    std::fs::write(&source, bytes(96 * 1024 * 1024)).unwrap();
     let key = ObjectKey::new("cut off.bin").unwrap();
 
     // Stop the server as soon as the first part has gone.
