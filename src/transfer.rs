@@ -204,6 +204,67 @@ pub async fn upload_file_with_journal(
     upload_multipart(connection, bucket, key, path, size, control, journal).await
 }
 
+/// Starts a multipart upload to `key`; its id.
+async fn start_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<String, TransferError> {
+    connection
+        .client()
+        .create_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .upload_id()
+        .map(str::to_owned)
+        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))
+}
+
+async fn complete_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    upload_id: &str,
+    parts: Vec<CompletedPart>,
+) -> Result<(), TransferError> {
+    connection
+        .client()
+        .complete_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .upload_id(upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| remote(&e))
+}
+
+/// Aborts a multipart upload, so its parts are not kept (and billed); true when S3 agreed.
+async fn abort_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    upload_id: &str,
+) -> bool {
+    connection
+        .client()
+        .abort_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .upload_id(upload_id)
+        .send()
+        .await
+        .is_ok()
+}
+
 async fn upload_multipart(
     connection: &Connection,
     bucket: &BucketName,
@@ -213,18 +274,7 @@ async fn upload_multipart(
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
-    let client = connection.client();
-    let created = client
-        .create_multipart_upload()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
-        .await
-        .map_err(|e| remote(&e))?;
-    let upload_id = created
-        .upload_id()
-        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))?
-        .to_owned();
+    let upload_id = start_multipart(connection, bucket, key).await?;
     if let Some(journal) = journal {
         journal
             .add(PendingUpload {
@@ -238,35 +288,14 @@ async fn upload_multipart(
     // A cancel that arrives while the last parts are in flight still stops the upload.
     let result = result.and_then(|parts| control.check().map(|()| parts));
     let completed = match result {
-        Ok(parts) => client
-            .complete_multipart_upload()
-            .bucket(bucket.as_str())
-            .key(key.as_str())
-            .upload_id(&upload_id)
-            .multipart_upload(
-                CompletedMultipartUpload::builder()
-                    .set_parts(Some(parts))
-                    .build(),
-            )
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| remote(&e)),
+        Ok(parts) => complete_multipart(connection, bucket, key, &upload_id, parts).await,
         Err(e) => Err(e),
     };
     if let Err(error) = completed {
         // Parts left behind are billed: abort, whatever went wrong. If the server cannot be
         // reached now, the journal keeps the upload for a later abort.
-        let aborted = client
-            .abort_multipart_upload()
-            .bucket(bucket.as_str())
-            .key(key.as_str())
-            .upload_id(&upload_id)
-            .send()
-            .await;
-        if aborted.is_ok()
-            && let Some(journal) = journal
-        {
+        let aborted = abort_multipart(connection, bucket, key, &upload_id).await;
+        if aborted && let Some(journal) = journal {
             journal.remove(&upload_id).await;
         }
         return Err(error);
@@ -716,24 +745,15 @@ async fn copy_multipart(
     to: &ObjectKey,
     size: u64,
 ) -> Result<(), TransferError> {
-    let client = connection.client();
-    let upload_id = client
-        .create_multipart_upload()
-        .bucket(bucket.as_str())
-        .key(to.as_str())
-        .send()
-        .await
-        .map_err(|e| remote(&e))?
-        .upload_id()
-        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))?
-        .to_owned();
+    let upload_id = start_multipart(connection, bucket, to).await?;
     let copy = async {
         let mut parts = Vec::new();
         let mut offset = 0u64;
         let mut number = 1;
         while offset < size {
             let end = (offset + COPY_PART_SIZE).min(size) - 1;
-            let output = client
+            let output = connection
+                .client()
                 .upload_part_copy()
                 .bucket(bucket.as_str())
                 .key(to.as_str())
@@ -758,30 +778,11 @@ async fn copy_multipart(
             offset = end + 1;
             number += 1;
         }
-        client
-            .complete_multipart_upload()
-            .bucket(bucket.as_str())
-            .key(to.as_str())
-            .upload_id(&upload_id)
-            .multipart_upload(
-                CompletedMultipartUpload::builder()
-                    .set_parts(Some(parts))
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
-        Ok::<(), TransferError>(())
+        complete_multipart(connection, bucket, to, &upload_id, parts).await
     }
     .await;
     if copy.is_err() {
-        let _ = client
-            .abort_multipart_upload()
-            .bucket(bucket.as_str())
-            .key(to.as_str())
-            .upload_id(&upload_id)
-            .send()
-            .await;
+        abort_multipart(connection, bucket, to, &upload_id).await;
     }
     copy
 }
