@@ -4,9 +4,13 @@
 //!
 //! `cargo bench --bench explorer`
 
+mod common;
+
+use common::DemoServerProcess;
+
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -49,41 +53,6 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
-}
-
-/// `pail demo-server` in its own process, so its CPU is not counted as the client's.
-struct DemoServerProcess {
-    child: Child,
-    endpoint: String,
-}
-
-impl DemoServerProcess {
-    fn start() -> Option<Self> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pail"))
-            .arg("demo-server")
-            .stdout(Stdio::piped())
-            .spawn()
-            .ok()?;
-        let stdout = child.stdout.take()?;
-        let endpoint = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("endpoint")
-                    .map(|e| e.trim().to_owned())
-            })?;
-        Some(Self { child, endpoint })
-    }
-}
-
-impl Drop for DemoServerProcess {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
 }
 
 const BOTO3_LIST: &str = r#"

@@ -4,8 +4,12 @@
 //!
 //! `cargo bench --bench transfers` (needs about 3 GiB of free disk in the temp folder).
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::DemoServerProcess;
+
+use std::io::Write;
+use std::process::Command;
 use std::time::Instant;
 
 use pail::connection::Connection;
@@ -15,38 +19,6 @@ use pail::share::Endpoint;
 use pail::transfer::{TransferControl, download_object, upload_file};
 
 const SIZE: u64 = 1024 * 1024 * 1024;
-
-struct DemoServerProcess {
-    child: Child,
-    endpoint: String,
-}
-
-impl Drop for DemoServerProcess {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> Option<DemoServerProcess> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pail"))
-        .arg("demo-server")
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let stdout = child.stdout.take()?;
-    let endpoint = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("endpoint")
-                .map(|e| e.trim().to_owned())
-        })?;
-    Some(DemoServerProcess { child, endpoint })
-}
 
 /// Peak resident memory of this process (VmHWM), in MB.
 fn peak_memory_mb() -> Option<f64> {
@@ -62,7 +34,7 @@ fn rate(seconds: f64) -> String {
 
 fn main() {
     println!("== transfer benchmark: 1 GiB over loopback to `pail demo-server` ==");
-    let Some(server) = start_server() else {
+    let Some(server) = DemoServerProcess::start() else {
         println!("could not start `pail demo-server`");
         return;
     };

@@ -1,0 +1,39 @@
+//! Shared by the benchmarks: `pail demo-server` in its own process, so the server's CPU and
+//! memory are not counted as the client's.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub struct DemoServerProcess {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl DemoServerProcess {
+    pub fn start() -> Option<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pail"))
+            .arg("demo-server")
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        let endpoint = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("endpoint")
+                    .map(|e| e.trim().to_owned())
+            })?;
+        Some(Self { child, endpoint })
+    }
+}
+
+impl Drop for DemoServerProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
