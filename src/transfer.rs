@@ -21,6 +21,8 @@ pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
 pub const PART_SIZE: u64 = 8 * 1024 * 1024;
 /// Parts sent at once.
 pub const PARALLEL_PARTS: usize = 4;
+/// Ranges fetched at once by a large download.
+pub const PARALLEL_RANGES: usize = 8;
 
 /// Why a transfer stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -458,7 +460,7 @@ async fn download_into(
     let mut next = 0;
     let mut got = 0u64;
     loop {
-        while tasks.len() < PARALLEL_PARTS && next < ranges.len() {
+        while tasks.len() < PARALLEL_RANGES && next < ranges.len() {
             let (start, end) = ranges[next];
             let (connection, bucket, key, partial, control) = (
                 connection.clone(),
