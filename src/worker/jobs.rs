@@ -1,0 +1,109 @@
+//! One-shot jobs of the worker: Test connection, signing links, and listing a folder page by
+//! page.
+
+use std::time::SystemTime;
+
+use super::{Connections, Event, EventSink, LinkItem, RequestId, connection_for};
+use crate::browse;
+use crate::model::BucketName;
+use crate::profiles::Profile;
+use crate::share::{Expiry, PresignedLink};
+
+/// Test connection: a fresh connection (no cache), then the default bucket's HEAD when the
+/// profile names one, else ListBuckets.
+pub(super) async fn test_connection(profile: &Profile) -> Result<String, String> {
+    let connection = profile.connect().await.map_err(|e| e.to_string())?;
+    match &profile.default_bucket {
+        Some(bucket) => {
+            let bucket = BucketName::new(bucket.trim()).map_err(|e| e.to_string())?;
+            browse::list_folder_page(&connection, &bucket, "", None)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("Connected: bucket {bucket} can be listed"))
+        }
+        None => {
+            let buckets = browse::list_buckets(&connection)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Connected: {}",
+                crate::units::count(buckets.len(), "bucket", "buckets")
+            ))
+        }
+    }
+}
+
+/// A signer for `bucket` through the profile's (cached) connection, errors as text.
+pub(super) async fn signer_for(
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+) -> Result<crate::share::Signer, String> {
+    let connection = connection_for(connections, profile)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bucket_signer = connection
+        .signer_for(bucket)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(bucket_signer.signer)
+}
+
+/// Signs every item with one signer (one credentials lookup, one region lookup).
+pub(super) async fn presign_links(
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+    items: &[LinkItem],
+    expiry: Expiry,
+) -> Result<Vec<PresignedLink>, String> {
+    let signer = signer_for(connections, profile, bucket).await?;
+    let now = SystemTime::now();
+    let mut links = Vec::with_capacity(items.len());
+    for item in items {
+        let link = match item {
+            LinkItem::Get { key, options } => {
+                signer.presign_get(bucket, key, options, expiry, now).await
+            }
+            LinkItem::Put { key, options } => {
+                signer.presign_put(bucket, key, options, expiry, now).await
+            }
+        };
+        links.push(link.map_err(|e| e.to_string())?);
+    }
+    Ok(links)
+}
+
+/// Lists every page of a folder, sending each as it arrives.
+pub(super) async fn list_folder(
+    id: RequestId,
+    connections: &Connections,
+    profile: &Profile,
+    bucket: &BucketName,
+    prefix: &str,
+    sink: &EventSink,
+) {
+    let connection = match connection_for(connections, profile).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            sink.send(Event::FolderFailed { id, error });
+            return;
+        }
+    };
+    let mut token = None;
+    loop {
+        match browse::list_folder_page(&connection, bucket, prefix, token.take()).await {
+            Ok(mut page) => {
+                token = page.next_token.take();
+                let done = token.is_none();
+                if !sink.send(Event::FolderPage { id, page, done }) || done {
+                    return;
+                }
+            }
+            Err(error) => {
+                sink.send(Event::FolderFailed { id, error });
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Transfer jobs of the worker: planning a download batch (folders expanded, targets kept
+//! inside the chosen folder), queueing each file under the concurrency limit, and walking the
+//! files and folders of an upload.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{Connections, Direction, Event, EventSink, TransferId, connection_for};
+use crate::browse;
+use crate::model::{BucketName, ObjectKey};
+use crate::profiles::Profile;
+use crate::transfer::{self, Conflict, TransferControl, TransferError};
+
+/// What a transfer task needs from the dispatcher.
+#[derive(Clone)]
+pub(super) struct TransferContext {
+    pub(super) sink: EventSink,
+    pub(super) connections: Connections,
+    pub(super) slots: Arc<tokio::sync::Semaphore>,
+    pub(super) next_transfer: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A download batch: each object with its local path and size.
+#[derive(Debug)]
+pub(super) struct DownloadPlan {
+    profile: Profile,
+    bucket: BucketName,
+    pub(super) files: Vec<(String, PathBuf, u64)>,
+}
+
+pub(super) async fn plan_download(
+    ctx: &TransferContext,
+    profile: &Profile,
+    bucket: &BucketName,
+    base: &str,
+    keys: Vec<(String, u64)>,
+    prefixes: Vec<String>,
+    target: &std::path::Path,
+) -> Result<DownloadPlan, String> {
+    let mut all = keys;
+    if !prefixes.is_empty() {
+        let connection = connection_for(&ctx.connections, profile)
+            .await
+            .map_err(|e| e.to_string())?;
+        for prefix in &prefixes {
+            all.extend(
+                browse::list_keys_under(&connection, bucket, prefix)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+    }
+    let mut files = Vec::with_capacity(all.len());
+    for (key, size) in all {
+        match transfer::local_target(target, base, &key) {
+            Some(path) => files.push((key, path, size)),
+            None => {
+                ctx.sink.send(Event::UploadProblem {
+                    error: format!("skipped `{key}`: its name would leave the download folder"),
+                });
+            }
+        }
+    }
+    Ok(DownloadPlan {
+        profile: profile.clone(),
+        bucket: bucket.clone(),
+        files,
+    })
+}
+
+/// Queues every file of `plan`, applying `conflict` to files that exist.
+pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
+    for (key, path, size) in plan.files {
+        let path = match (path.exists(), conflict) {
+            (true, Conflict::Skip) => continue,
+            (true, Conflict::KeepBoth) => transfer::free_name(&path),
+            _ => path,
+        };
+        let transfer = TransferId(
+            ctx.next_transfer
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        );
+        let control = TransferControl::default();
+        ctx.sink.send(Event::TransferQueued {
+            transfer,
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| key.clone()),
+            bucket: plan.bucket.clone(),
+            key: key.clone(),
+            size,
+            control: control.clone(),
+            direction: Direction::Download,
+            local_path: path.clone(),
+            profile: Box::new(plan.profile.clone()),
+        });
+        let (ctx, profile, bucket) = (ctx.clone(), plan.profile.clone(), plan.bucket.clone());
+        tokio::spawn(async move {
+            let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
+                return;
+            };
+            if control.is_cancelled() {
+                ctx.sink.send(Event::TransferFinished {
+                    transfer,
+                    result: Err(TransferError::Cancelled),
+                });
+                return;
+            }
+            ctx.sink.send(Event::TransferStarted { transfer });
+            let result = async {
+                let connection = connection_for(&ctx.connections, &profile)
+                    .await
+                    .map_err(|e| TransferError::Remote(e.to_string()))?;
+                let key = ObjectKey::new(key).map_err(|e| TransferError::Remote(e.to_string()))?;
+                transfer::download_object(&connection, &bucket, &key, &path, &control)
+                    .await
+                    .map(|_| ())
+            }
+            .await;
+            ctx.sink.send(Event::TransferFinished { transfer, result });
+        });
+    }
+}
+
+/// The files under `paths` (folders walked), each with its key relative to the drop:
+/// a dropped `photos/` folder uploads as `photos/...`. Unreadable entries are reported.
+pub(super) fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = paths
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (p.clone(), name)
+        })
+        .collect();
+    while let Some((path, relative)) = stack.pop() {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        stack.push((entry.path(), format!("{relative}/{name}")));
+                    }
+                }
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            },
+            Ok(meta) => files.push((path, relative, meta.len())),
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    (files, problems)
+}
+
+/// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit.
+/// Uploads an earlier failure left on the server are aborted first.
+pub(super) async fn upload(
+    ctx: TransferContext,
+    profile: Profile,
+    bucket: BucketName,
+    prefix: String,
+    paths: Vec<PathBuf>,
+    journal: Option<transfer::UploadJournal>,
+) {
+    let TransferContext {
+        sink,
+        connections,
+        slots,
+        next_transfer,
+    } = ctx;
+
+    let files = match tokio::task::spawn_blocking(move || files_to_upload(&paths)).await {
+        Ok((files, problems)) => {
+            for error in problems {
+                sink.send(Event::UploadProblem { error });
+            }
+            files
+        }
+        Err(e) => {
+            sink.send(Event::UploadProblem {
+                error: e.to_string(),
+            });
+            return;
+        }
+    };
+    // Uploads an earlier failure left on the server are aborted first.
+    if let Some(journal) = &journal
+        && let Ok(connection) = connection_for(&connections, &profile).await
+    {
+        journal.abort_leftovers(&connection).await;
+    }
+    for (path, relative, size) in files {
+        let transfer = TransferId(next_transfer.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let key = format!("{prefix}{relative}");
+        let control = TransferControl::default();
+        sink.send(Event::TransferQueued {
+            transfer,
+            name: relative.clone(),
+            bucket: bucket.clone(),
+            key: key.clone(),
+            size,
+            control: control.clone(),
+            direction: Direction::Upload,
+            local_path: path.clone(),
+            profile: Box::new(profile.clone()),
+        });
+        let (sink, connections, slots, profile, bucket, journal) = (
+            sink.clone(),
+            connections.clone(),
+            slots.clone(),
+            profile.clone(),
+            bucket.clone(),
+            journal.clone(),
+        );
+        tokio::spawn(async move {
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return;
+            };
+            if control.is_cancelled() {
+                sink.send(Event::TransferFinished {
+                    transfer,
+                    result: Err(TransferError::Cancelled),
+                });
+                return;
+            }
+            sink.send(Event::TransferStarted { transfer });
+            let result = async {
+                let connection = connection_for(&connections, &profile)
+                    .await
+                    .map_err(|e| TransferError::Remote(e.to_string()))?;
+                let key = ObjectKey::new(key).map_err(|e| TransferError::Remote(e.to_string()))?;
+                transfer::upload_file_with_journal(
+                    &connection,
+                    &bucket,
+                    &key,
+                    &path,
+                    &control,
+                    journal.as_ref(),
+                )
+                .await
+            }
+            .await;
+            sink.send(Event::TransferFinished { transfer, result });
+        });
+    }
+}
