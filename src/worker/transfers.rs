@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::{Connections, Direction, Event, EventSink, TransferId, connection_for};
 use crate::browse;
+use crate::connection::Connection;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::transfer::{self, Conflict, TransferControl, TransferError};
@@ -68,6 +69,66 @@ pub(super) async fn plan_download(
     })
 }
 
+/// One file to move, as the Transfers panel shows it.
+struct Queued {
+    name: String,
+    bucket: BucketName,
+    key: String,
+    size: u64,
+    direction: Direction,
+    local_path: PathBuf,
+    profile: Profile,
+}
+
+/// Shows `queued` in the Transfers panel, then runs `job` once a slot is free (unless it was
+/// cancelled while it waited), reporting start and end.
+fn queue_transfer<Job, Fut>(ctx: &TransferContext, queued: Queued, job: Job)
+where
+    Job: FnOnce(Connection, BucketName, ObjectKey, TransferControl) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), TransferError>> + Send + 'static,
+{
+    let transfer = TransferId(
+        ctx.next_transfer
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+    );
+    let control = TransferControl::default();
+    ctx.sink.send(Event::TransferQueued {
+        transfer,
+        name: queued.name,
+        bucket: queued.bucket.clone(),
+        key: queued.key.clone(),
+        size: queued.size,
+        control: control.clone(),
+        direction: queued.direction,
+        local_path: queued.local_path,
+        profile: Box::new(queued.profile.clone()),
+    });
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
+            return;
+        };
+        if control.is_cancelled() {
+            ctx.sink.send(Event::TransferFinished {
+                transfer,
+                result: Err(TransferError::Cancelled),
+            });
+            return;
+        }
+        ctx.sink.send(Event::TransferStarted { transfer });
+        let result = async {
+            let connection = connection_for(&ctx.connections, &queued.profile)
+                .await
+                .map_err(|e| TransferError::Remote(e.to_string()))?;
+            let key =
+                ObjectKey::new(queued.key).map_err(|e| TransferError::Remote(e.to_string()))?;
+            job(connection, queued.bucket, key, control).await
+        }
+        .await;
+        ctx.sink.send(Event::TransferFinished { transfer, result });
+    });
+}
+
 /// Queues every file of `plan`, applying `conflict` to files that exist.
 pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
     for (key, path, size) in plan.files {
@@ -76,50 +137,27 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
             (true, Conflict::KeepBoth) => transfer::free_name(&path),
             _ => path,
         };
-        let transfer = TransferId(
-            ctx.next_transfer
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        );
-        let control = TransferControl::default();
-        ctx.sink.send(Event::TransferQueued {
-            transfer,
+        let queued = Queued {
             name: path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| key.clone()),
             bucket: plan.bucket.clone(),
-            key: key.clone(),
+            key,
             size,
-            control: control.clone(),
             direction: Direction::Download,
             local_path: path.clone(),
-            profile: Box::new(plan.profile.clone()),
-        });
-        let (ctx, profile, bucket) = (ctx.clone(), plan.profile.clone(), plan.bucket.clone());
-        tokio::spawn(async move {
-            let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
-                return;
-            };
-            if control.is_cancelled() {
-                ctx.sink.send(Event::TransferFinished {
-                    transfer,
-                    result: Err(TransferError::Cancelled),
-                });
-                return;
-            }
-            ctx.sink.send(Event::TransferStarted { transfer });
-            let result = async {
-                let connection = connection_for(&ctx.connections, &profile)
-                    .await
-                    .map_err(|e| TransferError::Remote(e.to_string()))?;
-                let key = ObjectKey::new(key).map_err(|e| TransferError::Remote(e.to_string()))?;
+            profile: plan.profile.clone(),
+        };
+        queue_transfer(
+            ctx,
+            queued,
+            move |connection, bucket, key, control| async move {
                 transfer::download_object(&connection, &bucket, &key, &path, &control)
                     .await
                     .map(|_| ())
-            }
-            .await;
-            ctx.sink.send(Event::TransferFinished { transfer, result });
-        });
+            },
+        );
     }
 }
 
@@ -167,12 +205,7 @@ pub(super) async fn upload(
     paths: Vec<PathBuf>,
     journal: Option<transfer::UploadJournal>,
 ) {
-    let TransferContext {
-        sink,
-        connections,
-        slots,
-        next_transfer,
-    } = ctx;
+    let (sink, connections) = (&ctx.sink, &ctx.connections);
 
     let files = match tokio::task::spawn_blocking(move || files_to_upload(&paths)).await {
         Ok((files, problems)) => {
@@ -190,50 +223,25 @@ pub(super) async fn upload(
     };
     // Uploads an earlier failure left on the server are aborted first.
     if let Some(journal) = &journal
-        && let Ok(connection) = connection_for(&connections, &profile).await
+        && let Ok(connection) = connection_for(connections, &profile).await
     {
         journal.abort_leftovers(&connection).await;
     }
     for (path, relative, size) in files {
-        let transfer = TransferId(next_transfer.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        let key = format!("{prefix}{relative}");
-        let control = TransferControl::default();
-        sink.send(Event::TransferQueued {
-            transfer,
+        let queued = Queued {
             name: relative.clone(),
             bucket: bucket.clone(),
-            key: key.clone(),
+            key: format!("{prefix}{relative}"),
             size,
-            control: control.clone(),
             direction: Direction::Upload,
             local_path: path.clone(),
-            profile: Box::new(profile.clone()),
-        });
-        let (sink, connections, slots, profile, bucket, journal) = (
-            sink.clone(),
-            connections.clone(),
-            slots.clone(),
-            profile.clone(),
-            bucket.clone(),
-            journal.clone(),
-        );
-        tokio::spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else {
-                return;
-            };
-            if control.is_cancelled() {
-                sink.send(Event::TransferFinished {
-                    transfer,
-                    result: Err(TransferError::Cancelled),
-                });
-                return;
-            }
-            sink.send(Event::TransferStarted { transfer });
-            let result = async {
-                let connection = connection_for(&connections, &profile)
-                    .await
-                    .map_err(|e| TransferError::Remote(e.to_string()))?;
-                let key = ObjectKey::new(key).map_err(|e| TransferError::Remote(e.to_string()))?;
+            profile: profile.clone(),
+        };
+        let journal = journal.clone();
+        queue_transfer(
+            &ctx,
+            queued,
+            move |connection, bucket, key, control| async move {
                 transfer::upload_file_with_journal(
                     &connection,
                     &bucket,
@@ -243,9 +251,7 @@ pub(super) async fn upload(
                     journal.as_ref(),
                 )
                 .await
-            }
-            .await;
-            sink.send(Event::TransferFinished { transfer, result });
-        });
+            },
+        );
     }
 }
