@@ -321,8 +321,11 @@ async fn send_parts(
     let mut parts = Vec::with_capacity(count as usize);
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0u64;
+    // The first failure stops new parts; parts already on their way are let finish, so that
+    // none lands after the abort that follows (it would stay behind, billed).
+    let mut failure: Option<TransferError> = None;
     loop {
-        while tasks.len() < PARALLEL_PARTS && next < count {
+        while failure.is_none() && tasks.len() < PARALLEL_PARTS && next < count {
             let offset = next * PART_SIZE;
             let length = PART_SIZE.min(size - offset);
             let number = (next + 1) as i32;
@@ -366,15 +369,16 @@ async fn send_parts(
         match tasks.join_next().await {
             Some(Ok(Ok(part))) => parts.push(part),
             Some(Ok(Err(e))) => {
-                tasks.abort_all();
-                return Err(e);
+                failure.get_or_insert(e);
             }
             Some(Err(e)) => {
-                tasks.abort_all();
-                return Err(TransferError::Remote(e.to_string()));
+                failure.get_or_insert(TransferError::Remote(e.to_string()));
             }
             None => break,
         }
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
     }
     parts.sort_by_key(|p| p.part_number());
     Ok(parts)
