@@ -384,6 +384,23 @@ async fn send_parts(
     Ok(parts)
 }
 
+/// The object's size, from HeadObject.
+async fn object_size(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<u64, TransferError> {
+    let head = connection
+        .client()
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok(head.content_length().unwrap_or(0).max(0) as u64)
+}
+
 /// Where a download is written while it is in progress: hidden, beside the target.
 fn partial_path(target: &Path) -> PathBuf {
     let name = target
@@ -430,17 +447,7 @@ async fn download_into(
             .await
             .map_err(|e| local(parent, e))?;
     }
-    let size = connection
-        .client()
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
-        .await
-        .map_err(|e| remote(&e))?
-        .content_length()
-        .unwrap_or(0)
-        .max(0) as u64;
+    let size = object_size(connection, bucket, key).await?;
     let file = tokio::fs::File::create(partial)
         .await
         .map_err(|e| local(partial, e))?;
@@ -711,16 +718,7 @@ pub async fn rename_object(
     to: &ObjectKey,
 ) -> Result<(), TransferError> {
     let client = connection.client();
-    let size = client
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(from.as_str())
-        .send()
-        .await
-        .map_err(|e| remote(&e))?
-        .content_length()
-        .unwrap_or(0)
-        .max(0) as u64;
+    let size = object_size(connection, bucket, from).await?;
     let source = copy_source(bucket, from);
     if size <= MAX_SINGLE_COPY {
         client

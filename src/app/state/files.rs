@@ -63,6 +63,24 @@ pub struct PendingDelete {
 }
 
 impl AppState {
+    /// The selection as full keys: objects with their sizes, and folder prefixes.
+    fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
+        let mut keys = Vec::new();
+        let mut prefixes = Vec::new();
+        let Some(location) = &self.location else {
+            return (keys, prefixes);
+        };
+        for row in self.listing.selected_rows() {
+            let full = format!("{}{}", location.prefix, row.name);
+            if row.is_folder {
+                prefixes.push(full);
+            } else {
+                keys.push((full, row.size));
+            }
+        }
+        (keys, prefixes)
+    }
+
     /// The single selected object, if exactly one object is selected.
     fn single_selected_key(&self) -> Option<String> {
         let location = self.location.as_ref()?;
@@ -141,16 +159,7 @@ impl AppState {
         else {
             return Vec::new();
         };
-        let mut keys = Vec::new();
-        let mut prefixes = Vec::new();
-        for row in self.listing.selected_rows() {
-            let full = format!("{}{}", location.prefix, row.name);
-            if row.is_folder {
-                prefixes.push(full);
-            } else {
-                keys.push((full, row.size));
-            }
-        }
+        let (keys, prefixes) = self.selected_keys_and_folders();
         if keys.is_empty() && prefixes.is_empty() {
             return Vec::new();
         }
@@ -250,22 +259,13 @@ impl AppState {
         let Some(location) = &self.location else {
             return;
         };
-        let mut keys = Vec::new();
-        let mut prefixes = Vec::new();
-        for row in self.listing.selected_rows() {
-            let full = format!("{}{}", location.prefix, row.name);
-            if row.is_folder {
-                prefixes.push(full);
-            } else {
-                keys.push(full);
-            }
-        }
+        let (keys, prefixes) = self.selected_keys_and_folders();
         if keys.is_empty() && prefixes.is_empty() {
             return;
         }
         self.pending_delete = Some(PendingDelete {
             bucket: location.bucket.clone(),
-            keys,
+            keys: keys.into_iter().map(|(key, _)| key).collect(),
             prefixes,
         });
     }
