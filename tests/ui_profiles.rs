@@ -159,3 +159,30 @@ fn create_test_use_and_delete_a_profile() {
             .contains(SECRET_KEY)
     );
 }
+
+#[test]
+fn a_settings_file_set_aside_stays_in_a_banner_until_dismissed() {
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.toml"),
+        "[[profile]]\nname = \"work\"\nregion = 7\n",
+    )
+    .unwrap();
+    let mut harness = harness(config.path());
+    wait_for(&mut harness, "the profiles to load", |app| {
+        !app.state().file_problems.is_empty()
+    });
+    let banner = "config.toml line 3 could not be read";
+    assert!(harness.query_by_label_contains(banner).is_some());
+    // A later error goes to the status bar; the banner stays.
+    harness.state_mut().state_mut().last_error = Some("the network is down".into());
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains(banner).is_some());
+    assert!(
+        harness
+            .query_by_label_contains("the network is down")
+            .is_some()
+    );
+    click(&mut harness, "Dismiss");
+    assert!(harness.query_by_label_contains(banner).is_none());
+}

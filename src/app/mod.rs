@@ -303,6 +303,7 @@ impl eframe::App for PailApp {
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
         toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        status_bar::file_problems_ui(ui, &mut self.state);
         status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
         transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
         bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);

@@ -30,6 +30,29 @@ pub(super) fn summary(state: &AppState) -> String {
     text
 }
 
+/// Settings files that could not be read: a banner above everything, until dismissed.
+pub(super) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
+    if state.file_problems.is_empty() {
+        return;
+    }
+    egui::Panel::top("file-problems").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                for problem in &state.file_problems {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {problem}"));
+                }
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Dismiss").clicked() {
+                    state.file_problems.clear();
+                }
+            });
+        });
+        ui.add_space(4.0);
+    });
+}
+
 pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -82,7 +105,7 @@ pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                         .text(format!("{active} transfers")),
                 );
             }
-            if let Some(error) = state.last_error.clone().or(state.profiles_error.clone()) {
+            if let Some(error) = state.last_error.clone() {
                 if has_summary {
                     ui.separator();
                 }

@@ -2,19 +2,22 @@
 //! `credentials.toml` beside it (mode 0600, written atomically), both in the platform config
 //! folder (`~/.config/pail` on Linux, or `$PAIL_CONFIG_DIR`).
 //!
-//! A file that cannot be read is renamed aside — never overwritten — and reported with its
-//! path and line; Pail then starts without it.
+//! A file that cannot be read (not there is fine; unreadable, not UTF-8, not valid TOML, a
+//! wrong type) is renamed aside — never overwritten — and reported with its path and line; Pail
+//! then starts without it, and writes neither file until the person saves on purpose. What this
+//! Pail does not know (fields and providers of a newer one, keys no profile claims) is kept as
+//! read and written back.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::private_file::write_private;
 
 /// A secret string: never printed by `Debug`, and with no `Display`.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -44,8 +47,7 @@ impl fmt::Debug for Secret {
 }
 
 /// The S3-compatible services the form knows, and how their endpoints are spelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Provider {
     #[default]
     Aws,
@@ -117,46 +119,91 @@ pub struct SavedProfile {
     pub default_bucket: Option<String>,
 }
 
-/// `config.toml`: everything but the keys.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// `config.toml`: everything but the keys. Only used to check the file's types (with the
+/// line of a mistake); what is kept and written back is the raw table, so fields a newer Pail
+/// added survive.
+#[derive(Debug, Default, Deserialize)]
 struct ConfigFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[allow(dead_code)] // read from the raw table; declared so a wrong type is reported
     default_profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
+    #[allow(dead_code)]
     last_used_profile: Option<String>,
     #[serde(default, rename = "profile")]
     profiles: Vec<ProfileSettings>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct ProfileSettings {
     name: String,
     region: String,
+    /// Kept as text: a provider this Pail does not know (from a newer one) is not an error.
     #[serde(default)]
-    provider: Provider,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    provider: Option<String>,
+    #[serde(default)]
     account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     endpoint: Option<String>,
     #[serde(default)]
     path_style: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     default_bucket: Option<String>,
 }
 
 /// `credentials.toml`: the keys, by profile name.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct CredentialsFile {
     #[serde(flatten)]
     profiles: BTreeMap<String, Keys>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct Keys {
     access_key_id: String,
     secret_access_key: Secret,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     session_token: Option<Secret>,
+}
+
+/// A file of the store that could not be used as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub path: PathBuf,
+    /// The line of the mistake, when known.
+    pub line: Option<usize>,
+    pub reason: String,
+    /// Where the file was moved to, if it was.
+    pub kept_as: Option<PathBuf>,
+}
+
+impl fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        write!(f, " could not be read ({})", self.reason)?;
+        match &self.kept_as {
+            Some(aside) => write!(f, "; it was kept as {}", aside.display())?,
+            None => f.write_str("; it was left in place")?,
+        }
+        f.write_str(" and Pail started without it")
+    }
+}
+
+/// Why the store was not written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// A file could not be read at start: nothing is written until the person saves on purpose.
+    #[error(
+        "the profiles were not saved: a settings file could not be read when Pail started; save a profile in the Profiles window to write them anew"
+    )]
+    Held,
+    #[error("could not save {path}: {reason}")]
+    Write { path: String, reason: String },
+    #[error("could not write the settings: {0}")]
+    Format(String),
 }
 
 /// The saved profiles and where they live.
@@ -167,6 +214,17 @@ pub struct ProfileStore {
     pub profiles: Vec<SavedProfile>,
     pub default_profile: Option<String>,
     pub last_used_profile: Option<String>,
+    /// What went wrong reading the files; while it is not empty and not released, `save`
+    /// refuses, so an automatic save cannot replace a file Pail did not understand.
+    pub problems: Vec<LoadProblem>,
+    held: bool,
+    /// `config.toml` as read, for the fields this Pail does not know.
+    raw_config: toml::Table,
+    /// Each profile's `[[profile]]` table as read, by its current name.
+    raw_profiles: BTreeMap<String, toml::Table>,
+    /// `credentials.toml`'s tables as read, by name: also the keys no profile claimed, which
+    /// are written back untouched.
+    raw_keys: BTreeMap<String, toml::Table>,
 }
 
 /// The folder Pail's settings live in: `$PAIL_CONFIG_DIR`, else the platform's.
@@ -177,44 +235,116 @@ pub fn default_dir() -> Option<PathBuf> {
     }
 }
 
-/// Reads a TOML file; a broken one is renamed aside and described.
-fn read_toml<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> (T, Option<String>) {
-    let text = match std::fs::read_to_string(path) {
+/// Moves a file Pail cannot use out of the way, so nothing later overwrites it.
+fn set_aside(path: &Path, line: Option<usize>, reason: String) -> LoadProblem {
+    let aside = PathBuf::from(format!(
+        "{}.broken-{}",
+        path.display(),
+        chrono::Utc::now().format("%Y%m%d%H%M%S")
+    ));
+    let kept_as = std::fs::rename(path, &aside).ok().map(|()| aside);
+    LoadProblem {
+        path: path.to_owned(),
+        line,
+        reason,
+        kept_as,
+    }
+}
+
+/// The line (from 1) that byte `offset` of `bytes` is on.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Reads a TOML file as its typed form `T` (to check it) and as a raw table (to keep it). A file
+/// that cannot be read, is not UTF-8, or is not valid is set aside and described.
+fn read_toml<T: for<'de> Deserialize<'de> + Default>(
+    path: &Path,
+) -> Result<(T, toml::Table), LoadProblem> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((T::default(), toml::Table::new()));
+        }
+        Err(e) => return Err(set_aside(path, None, e.to_string())),
+    };
+    let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (T::default(), None),
         Err(e) => {
-            return (
-                T::default(),
-                Some(format!("could not read {}: {e}", path.display())),
-            );
+            let offset = e.utf8_error().valid_up_to();
+            let line = line_of(e.as_bytes(), offset);
+            return Err(set_aside(
+                path,
+                Some(line),
+                format!("byte {offset} is not UTF-8 text"),
+            ));
         }
     };
-    match toml::from_str::<T>(&text) {
-        Ok(value) => (value, None),
-        Err(e) => {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1))
-                .unwrap_or(1);
-            let aside = PathBuf::from(format!(
-                "{}.broken-{}",
-                path.display(),
-                chrono::Utc::now().format("%Y%m%d%H%M%S")
-            ));
-            let kept = match std::fs::rename(path, &aside) {
-                Ok(()) => format!("it was kept as {}", aside.display()),
-                Err(_) => "it was left in place".to_owned(),
-            };
-            let reason = e.message().trim().to_owned();
-            (
-                T::default(),
-                Some(format!(
-                    "{} line {line} is not valid ({reason}); {kept} and Pail started without it",
-                    path.display()
-                )),
-            )
+    let parsed = toml::from_str::<T>(&text)
+        .and_then(|typed| Ok((typed, toml::from_str::<toml::Table>(&text)?)));
+    parsed.map_err(|e| {
+        let line = e
+            .span()
+            .map(|span| line_of(text.as_bytes(), span.start))
+            .unwrap_or(1);
+        set_aside(path, Some(line), e.message().trim().to_owned())
+    })
+}
+
+/// A provider by the name `config.toml` spells it.
+fn provider_from_config(text: &str) -> Option<Provider> {
+    Provider::ALL
+        .into_iter()
+        .find(|p| provider_config_name(*p) == text)
+}
+
+fn provider_config_name(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Aws => "aws",
+        Provider::Minio => "minio",
+        Provider::CloudflareR2 => "cloudflare-r2",
+        Provider::BackblazeB2 => "backblaze-b2",
+        Provider::Wasabi => "wasabi",
+        Provider::DigitaloceanSpaces => "digitalocean-spaces",
+        Provider::Custom => "custom",
+    }
+}
+
+/// Sets `key` to `value` in `table`, or removes it for `None`.
+fn set_or_remove(table: &mut toml::Table, key: &str, value: Option<toml::Value>) {
+    match value {
+        Some(value) => {
+            table.insert(key.to_owned(), value);
+        }
+        None => {
+            table.remove(key);
         }
     }
+}
+
+fn text_value(text: &str) -> Option<toml::Value> {
+    (!text.is_empty()).then(|| toml::Value::String(text.to_owned()))
+}
+
+/// Writes `table` to `path` unless the file already says the same: choosing another profile
+/// must not rewrite the keys file.
+fn write_if_changed(path: &Path, table: &toml::Table) -> Result<(), StoreError> {
+    let same = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+        .is_some_and(|current| current == *table);
+    if same {
+        return Ok(());
+    }
+    let text = toml::to_string_pretty(table).map_err(|e| StoreError::Format(e.to_string()))?;
+    write_private(path, text.as_bytes()).map_err(|e| StoreError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 impl ProfileStore {
@@ -227,83 +357,194 @@ impl ProfileStore {
         }
     }
 
-    /// Loads the store in `dir`, with a message for each file that could not be read.
+    /// A stand-in for the store in `dir` until it has been read: held, so it is never written
+    /// over the real files.
+    pub fn unread(dir: &Path) -> Self {
+        Self {
+            held: true,
+            ..Self::in_dir(dir)
+        }
+    }
+
+    /// Loads the store in `dir`, with a message for each file that could not be read. After
+    /// a problem the store is held: [`Self::save`] refuses until [`Self::release`].
     pub fn load(dir: &Path) -> (Self, Vec<String>) {
         let mut store = Self::in_dir(dir);
-        let mut warnings = Vec::new();
-        let (config, warning) = read_toml::<ConfigFile>(&store.config_path);
-        warnings.extend(warning);
-        let (mut credentials, warning) = read_toml::<CredentialsFile>(&store.credentials_path);
-        warnings.extend(warning);
-        store.default_profile = config.default_profile;
-        store.last_used_profile = config.last_used_profile;
-        store.profiles = config
-            .profiles
-            .into_iter()
-            .map(|settings| {
-                let keys = credentials
-                    .profiles
-                    .remove(&settings.name)
-                    .unwrap_or_default();
-                SavedProfile {
-                    access_key_id: keys.access_key_id,
-                    secret_access_key: keys.secret_access_key,
-                    session_token: keys.session_token,
-                    name: settings.name,
-                    region: settings.region,
-                    provider: settings.provider,
-                    account_id: settings.account_id,
-                    endpoint: settings.endpoint,
-                    path_style: settings.path_style,
-                    default_bucket: settings.default_bucket,
+        let (config, raw_config) = match read_toml::<ConfigFile>(&store.config_path) {
+            Ok(read) => read,
+            Err(problem) => {
+                store.problems.push(problem);
+                Default::default()
+            }
+        };
+        let (mut credentials, raw_credentials) =
+            match read_toml::<CredentialsFile>(&store.credentials_path) {
+                Ok(read) => read,
+                Err(problem) => {
+                    store.problems.push(problem);
+                    Default::default()
                 }
+            };
+        store.held = !store.problems.is_empty();
+        let text = |key: &str| {
+            raw_config
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        store.default_profile = text("default_profile");
+        store.last_used_profile = text("last_used_profile");
+        let raw_entries: Vec<toml::Table> = raw_config
+            .get("profile")
+            .and_then(|v| v.as_array())
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e.as_table().cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        store.raw_keys = raw_credentials
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                toml::Value::Table(table) => Some((name, table)),
+                _ => None,
             })
             .collect();
+        for (settings, raw) in config.profiles.into_iter().zip(raw_entries) {
+            let keys = credentials
+                .profiles
+                .remove(&settings.name)
+                .unwrap_or_default();
+            // An unknown provider (from a newer Pail) is used as a custom endpoint; the raw
+            // table keeps its name for the next save.
+            let provider = settings
+                .provider
+                .as_deref()
+                .map(|p| provider_from_config(p).unwrap_or(Provider::Custom))
+                .unwrap_or_default();
+            store.raw_profiles.insert(settings.name.clone(), raw);
+            store.profiles.push(SavedProfile {
+                access_key_id: keys.access_key_id,
+                secret_access_key: keys.secret_access_key,
+                session_token: keys.session_token,
+                name: settings.name,
+                region: settings.region,
+                provider,
+                account_id: settings.account_id,
+                endpoint: settings.endpoint,
+                path_style: settings.path_style,
+                default_bucket: settings.default_bucket,
+            });
+        }
+        store.raw_config = raw_config;
+        let warnings = store.problems.iter().map(ToString::to_string).collect();
         (store, warnings)
     }
 
+    /// True while a load problem keeps the store from being written.
+    pub fn is_held(&self) -> bool {
+        self.held
+    }
+
+    /// The person saves on purpose, having seen the problem: writing is allowed again. Keys no
+    /// profile claims are still kept.
+    pub fn release(&mut self) {
+        self.held = false;
+    }
+
+    /// `config.toml` as it will be written: the table as read, with Pail's fields set.
+    fn config_table(&self) -> toml::Table {
+        let mut table = self.raw_config.clone();
+        set_or_remove(
+            &mut table,
+            "default_profile",
+            self.default_profile.as_deref().and_then(text_value),
+        );
+        set_or_remove(
+            &mut table,
+            "last_used_profile",
+            self.last_used_profile.as_deref().and_then(text_value),
+        );
+        let entries: Vec<toml::Value> = self
+            .profiles
+            .iter()
+            .map(|p| {
+                let mut entry = self.raw_profiles.get(&p.name).cloned().unwrap_or_default();
+                let kept_unknown = entry
+                    .get("provider")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|raw| provider_from_config(raw).is_none());
+                entry.insert("name".into(), p.name.clone().into());
+                entry.insert("region".into(), p.region.clone().into());
+                if !(p.provider == Provider::Custom && kept_unknown) {
+                    entry.insert("provider".into(), provider_config_name(p.provider).into());
+                }
+                set_or_remove(&mut entry, "account_id", text_value(&p.account_id));
+                set_or_remove(
+                    &mut entry,
+                    "endpoint",
+                    p.endpoint.as_deref().map(|e| e.into()),
+                );
+                entry.insert("path_style".into(), p.path_style.into());
+                set_or_remove(
+                    &mut entry,
+                    "default_bucket",
+                    p.default_bucket.as_deref().map(|b| b.into()),
+                );
+                toml::Value::Table(entry)
+            })
+            .collect();
+        if entries.is_empty() {
+            table.remove("profile");
+        } else {
+            table.insert("profile".into(), toml::Value::Array(entries));
+        }
+        table
+    }
+
+    /// `credentials.toml` as it will be written: every table as read (keys no profile
+    /// claimed included), with each profile's keys set.
+    fn credentials_table(&self) -> toml::Table {
+        let mut table: toml::Table = self
+            .raw_keys
+            .iter()
+            .map(|(name, keys)| (name.clone(), toml::Value::Table(keys.clone())))
+            .collect();
+        for p in &self.profiles {
+            if p.access_key_id.is_empty() && p.secret_access_key.is_empty() {
+                // Keys that were never read (their file was set aside) are not blanked.
+                continue;
+            }
+            let mut entry = self.raw_keys.get(&p.name).cloned().unwrap_or_default();
+            entry.insert("access_key_id".into(), p.access_key_id.clone().into());
+            entry.insert(
+                "secret_access_key".into(),
+                p.secret_access_key.expose().into(),
+            );
+            set_or_remove(
+                &mut entry,
+                "session_token",
+                p.session_token
+                    .as_ref()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.expose().into()),
+            );
+            table.insert(p.name.clone(), toml::Value::Table(entry));
+        }
+        table
+    }
+
     /// Writes both files; the keys with mode 0600. Each file is replaced atomically, so a
-    /// failure leaves the previous one intact.
-    pub fn save(&self) -> Result<(), String> {
-        let config = ConfigFile {
-            default_profile: self.default_profile.clone(),
-            last_used_profile: self.last_used_profile.clone(),
-            profiles: self
-                .profiles
-                .iter()
-                .map(|p| ProfileSettings {
-                    name: p.name.clone(),
-                    region: p.region.clone(),
-                    provider: p.provider,
-                    account_id: p.account_id.clone(),
-                    endpoint: p.endpoint.clone(),
-                    path_style: p.path_style,
-                    default_bucket: p.default_bucket.clone(),
-                })
-                .collect(),
-        };
-        let credentials = CredentialsFile {
-            profiles: self
-                .profiles
-                .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        Keys {
-                            access_key_id: p.access_key_id.clone(),
-                            secret_access_key: p.secret_access_key.clone(),
-                            session_token: p.session_token.clone(),
-                        },
-                    )
-                })
-                .collect(),
-        };
-        let config_text = toml::to_string_pretty(&config).map_err(|e| e.to_string())?;
-        let credentials_text = toml::to_string_pretty(&credentials).map_err(|e| e.to_string())?;
-        write_private(&self.credentials_path, credentials_text.as_bytes())
-            .map_err(|e| format!("could not save {}: {e}", self.credentials_path.display()))?;
-        write_private(&self.config_path, config_text.as_bytes())
-            .map_err(|e| format!("could not save {}: {e}", self.config_path.display()))
+    /// failure leaves the previous one intact. Refused while the store is held.
+    pub fn save(&self) -> Result<(), StoreError> {
+        if self.held {
+            return Err(StoreError::Held);
+        }
+        let credentials = self.credentials_table();
+        let config = self.config_table();
+        write_if_changed(&self.credentials_path, &credentials)?;
+        write_if_changed(&self.config_path, &config)
     }
 
     pub fn get(&self, name: &str) -> Option<&SavedProfile> {
@@ -327,6 +568,16 @@ impl ProfileStore {
                 }
             }
         }
+        if let Some(old) = previous_name
+            && old != profile.name
+        {
+            // What this Pail does not know about the profile goes with it to its new name.
+            for raw in [&mut self.raw_profiles, &mut self.raw_keys] {
+                if let Some(table) = raw.remove(old) {
+                    raw.insert(profile.name.clone(), table);
+                }
+            }
+        }
         match place {
             Some(i) => self.profiles[i] = profile,
             None => self.profiles.push(profile),
@@ -335,6 +586,8 @@ impl ProfileStore {
 
     pub fn delete(&mut self, name: &str) {
         self.profiles.retain(|p| p.name != name);
+        self.raw_profiles.remove(name);
+        self.raw_keys.remove(name);
         if self.default_profile.as_deref() == Some(name) {
             self.default_profile = None;
         }
@@ -460,6 +713,88 @@ mod tests {
             kept.iter().any(|n| n.starts_with("config.toml.broken-")),
             "{kept:?}"
         );
+    }
+
+    #[test]
+    fn a_newer_files_unknown_provider_and_fields_survive_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "theme = \"dark\"\n[[profile]]\nname = \"h\"\nregion = \"fsn1\"\n\
+             provider = \"hetzner\"\nendpoint = \"https://fsn1.example.com\"\n\
+             colour = \"teal\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("credentials.toml"),
+            "[h]\naccess_key_id = \"AK\"\nsecret_access_key = \"SK\"\nmfa_serial = \"x\"\n",
+        )
+        .unwrap();
+        let (mut store, warnings) = ProfileStore::load(dir.path());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(store.profiles[0].provider, Provider::Custom);
+        assert_eq!(
+            store.profiles[0].endpoint.as_deref(),
+            Some("https://fsn1.example.com")
+        );
+        store.last_used_profile = Some("h".into());
+        store.save().unwrap();
+        let config: toml::Table =
+            toml::from_str(&std::fs::read_to_string(dir.path().join("config.toml")).unwrap())
+                .unwrap();
+        assert_eq!(config["theme"].as_str(), Some("dark"));
+        let entry = config["profile"].as_array().unwrap()[0].as_table().unwrap();
+        assert_eq!(entry["provider"].as_str(), Some("hetzner"));
+        assert_eq!(entry["colour"].as_str(), Some("teal"));
+        let keys = std::fs::read_to_string(dir.path().join("credentials.toml")).unwrap();
+        assert!(keys.contains("mfa_serial"), "{keys}");
+    }
+
+    #[test]
+    fn unreadable_files_are_set_aside_and_hold_every_save() {
+        let cases: [(&str, &[u8]); 4] = [
+            (
+                "config.toml",
+                b"[[profile]]\nname = \"w\"\nregion = \"x\"\npath_style = \"yes\"\n",
+            ),
+            ("config.toml", b"# ok\n[[profile]]\nname = \"w\xff\"\n"),
+            (
+                "credentials.toml",
+                b"[w]\naccess_key_id = \"AK\"\nsecret_access_key = 5\n",
+            ),
+            ("credentials.toml", b"[w]\n\xc3\x28 = 1\n"),
+        ];
+        for (file, bytes) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let mut good = ProfileStore::in_dir(dir.path());
+            good.upsert(None, profile("w"));
+            good.save().unwrap();
+            std::fs::write(dir.path().join(file), bytes).unwrap();
+            let (mut store, warnings) = ProfileStore::load(dir.path());
+            assert_eq!(warnings.len(), 1, "{file}: {warnings:?}");
+            assert!(
+                warnings[0].contains(&format!("{file} line ")),
+                "{}",
+                warnings[0]
+            );
+            assert!(store.is_held());
+            assert_eq!(store.save(), Err(StoreError::Held));
+            let aside = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains(".broken-"))
+                .unwrap_or_else(|| panic!("{file} set aside"));
+            assert_eq!(std::fs::read(&aside).unwrap(), bytes, "kept byte for byte");
+            // A deliberate save writes again, and keys no profile claimed are kept.
+            store.release();
+            store.upsert(None, profile("other"));
+            store.save().unwrap();
+            let keys = std::fs::read_to_string(dir.path().join("credentials.toml")).unwrap();
+            if file == "config.toml" {
+                assert!(keys.contains("[w]"), "{keys}");
+            }
+            assert!(keys.contains("[other]"), "{keys}");
+        }
     }
 
     #[test]

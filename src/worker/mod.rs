@@ -195,7 +195,7 @@ pub enum Event {
         found: profiles::Discovered,
     },
     ProfilesSaved {
-        result: Result<(), String>,
+        result: Result<(), crate::profiles::store::StoreError>,
     },
     ConnectionTested {
         id: RequestId,

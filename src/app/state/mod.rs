@@ -108,8 +108,9 @@ pub struct AppState {
     next_id: u64,
     pub profiles: Vec<Profile>,
     profiles_request: Option<RequestId>,
-    /// A problem reading the profile files, shown in the status bar.
-    pub profiles_error: Option<String>,
+    /// Problems reading the settings files (a file set aside, with its line), shown in a
+    /// banner until dismissed: a later error must not hide them.
+    pub file_problems: Vec<String>,
     pub current_profile: Option<usize>,
     pub buckets: Loadable<Vec<BucketEntry>>,
     pub location: Option<Location>,
@@ -163,7 +164,7 @@ impl AppState {
             next_id: 0,
             profiles: initial,
             profiles_request: None,
-            profiles_error: None,
+            file_problems: Vec::new(),
             current_profile,
             buckets: Loadable::Idle,
             location: None,
@@ -218,7 +219,7 @@ impl AppState {
         self.profiles_request = Some(id);
         self.config_dir = config_dir.clone();
         if let Some(dir) = &config_dir {
-            self.saved = Some(ProfileStore::in_dir(dir));
+            self.saved = Some(ProfileStore::unread(dir));
         }
         let mut commands = vec![Command::LoadProfiles { id, config_dir }];
         commands.extend(self.load_buckets());
@@ -406,8 +407,7 @@ impl AppState {
                     return Vec::new();
                 }
                 self.profiles_request = None;
-                self.profiles_error =
-                    (!found.warnings.is_empty()).then(|| found.warnings.join("; "));
+                self.file_problems = found.warnings;
                 if found.store.is_some() {
                     self.saved = found.store;
                 }
@@ -442,13 +442,17 @@ impl AppState {
             }
             Event::ProfilesSaved { result } => match result {
                 Ok(()) => {
+                    // The files were written anew: the problems they had are behind us.
+                    if let Some(store) = &mut self.saved {
+                        store.problems.clear();
+                    }
                     if let Some(window) = &mut self.profiles_window
                         && window.notice.is_none()
                     {
                         window.notice = Some("Saved".into());
                     }
                 }
-                Err(e) => self.last_error = Some(e),
+                Err(e) => self.last_error = Some(e.to_string()),
             },
             Event::ConnectionTested { id, result } => {
                 if let Some(window) = &mut self.profiles_window

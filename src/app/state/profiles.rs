@@ -17,6 +17,11 @@ impl AppState {
             return Vec::new();
         }
         store.last_used_profile = name;
+        if store.is_held() {
+            // A settings file could not be read: an automatic save must not replace it. The
+            // choice is written with the next deliberate save.
+            return Vec::new();
+        }
         vec![Command::SaveProfiles {
             store: store.clone(),
         }]
@@ -31,9 +36,14 @@ impl AppState {
     /// After the saved profiles changed: rebuilds the list, keeps the selection by name, and
     /// writes the store.
     fn saved_profiles_changed(&mut self, keep: Option<String>) -> Vec<Command> {
-        let Some(store) = &self.saved else {
+        let Some(store) = &mut self.saved else {
             return Vec::new();
         };
+        // Every caller is a deliberate change in the Profiles window, where the person has
+        // seen any problem with the files. Before the files were read, nothing is written.
+        if self.profiles_request.is_none() {
+            store.release();
+        }
         let saved: Vec<Profile> = store.profiles.iter().map(Profile::from_saved).collect();
         let others: Vec<Profile> = self
             .profiles
@@ -123,6 +133,9 @@ impl AppState {
             return Vec::new();
         };
         store.default_profile = Some(name.to_owned());
+        if self.profiles_request.is_none() {
+            store.release();
+        }
         if let Some(window) = &mut self.profiles_window {
             window.notice = Some(format!("{name} is the default profile"));
         }
