@@ -101,6 +101,10 @@ pub struct Connection {
     regions: RegionCache,
     /// The AWS profile name, for hints such as `aws sso login --profile NAME`.
     aws_profile: Option<String>,
+    /// Which profile this is (`AWS/default`, `Pail/work`): what the upload journal records.
+    identity: String,
+    /// How long a data-carrying request may go without moving a byte.
+    stall_timeout: Duration,
 }
 
 /// A region name as AWS and S3-compatible servers spell them: lower-case letters, digits, `-`.
@@ -205,6 +209,8 @@ impl Connection {
             region_is_explicit: options.region.is_some(),
             path_style: options.path_style,
             regions: RegionCache::default(),
+            identity: format!("AWS/{}", options.profile.as_deref().unwrap_or("default")),
+            stall_timeout: crate::stall::STALL_TIMEOUT,
             aws_profile: options.profile.clone(),
         })
     }
@@ -237,7 +243,31 @@ impl Connection {
             path_style,
             regions: RegionCache::default(),
             aws_profile: None,
+            identity: "static".to_owned(),
+            stall_timeout: crate::stall::STALL_TIMEOUT,
         }
+    }
+
+    /// The same connection with another stall limit for uploads and downloads.
+    pub fn with_stall_timeout(mut self, limit: Duration) -> Self {
+        self.stall_timeout = limit;
+        self
+    }
+
+    /// How long an upload or download may go without moving a byte before it fails.
+    pub fn stall_timeout(&self) -> Duration {
+        self.stall_timeout
+    }
+
+    /// The same connection, named as `identity` (see [`Self::identity`]).
+    pub fn with_identity(mut self, identity: String) -> Self {
+        self.identity = identity;
+        self
+    }
+
+    /// Which profile this connection belongs to, as the upload journal records it.
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
     /// The same connection with another time budget per request.
@@ -339,6 +369,17 @@ fn request_timeouts(total: Duration) -> TimeoutConfig {
         .connect_timeout(total / 3)
         .operation_attempt_timeout(total / 2)
         .operation_timeout(total)
+        .build()
+}
+
+/// Timeouts for requests that carry object data (PutObject, UploadPart): connecting is
+/// bounded as for any request, but there is no total budget — a part on a slow uplink takes as
+/// long as it takes. Such requests are watched for stalls instead ([`crate::stall`]).
+pub fn data_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(REQUEST_TIMEOUT / 3)
+        .disable_operation_timeout()
+        .disable_operation_attempt_timeout()
         .build()
 }
 

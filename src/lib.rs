@@ -16,6 +16,8 @@ pub mod model;
 pub mod private_file;
 pub mod profiles;
 pub mod share;
+pub mod stall;
 pub mod transfer;
 pub mod units;
+pub mod upload_journal;
 pub mod worker;

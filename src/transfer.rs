@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 use tokio::io::AsyncWriteExt;
 
 use crate::connection::Connection;
 use crate::model::{BucketName, ObjectKey};
 use crate::share::error_text;
+use crate::upload_journal::UploadJournal;
 
 /// Files larger than this go as multipart uploads.
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
@@ -24,6 +25,11 @@ pub const PARALLEL_PARTS: usize = 4;
 /// Ranges fetched at once by a large download.
 pub const PARALLEL_RANGES: usize = 8;
 
+/// Attempts per part (or per single-request upload) before the upload fails.
+const PART_ATTEMPTS: u32 = 3;
+/// S3 allows at most this many parts in one upload.
+const MAX_PARTS: u64 = 10_000;
+
 /// Why a transfer stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransferError {
@@ -31,8 +37,18 @@ pub enum TransferError {
     Cancelled,
     #[error("{path}: {reason}")]
     Local { path: String, reason: String },
+    /// The server answered, and said no.
     #[error("S3 refused: {0}")]
     Remote(String),
+    /// No answer in time (client side).
+    #[error("the server did not answer in time: {0}")]
+    Timeout(String),
+    /// Bytes stopped moving mid-transfer.
+    #[error("no data moved for {seconds} s: the connection stalled")]
+    Stalled { seconds: u64 },
+    /// The connection could not be made or broke.
+    #[error("could not reach the server: {0}")]
+    Network(String),
     #[error("the download is incomplete: {got} of {expected} bytes arrived")]
     Incomplete { got: u64, expected: u64 },
 }
@@ -78,88 +94,65 @@ fn local(path: &Path, e: impl std::fmt::Display) -> TransferError {
     }
 }
 
-fn remote(e: &(dyn std::error::Error + 'static)) -> TransferError {
-    TransferError::Remote(error_text(e))
+/// What an SDK error means for the person: a refusal by the server, or a network trouble on
+/// this side (which a retry may cure).
+fn remote<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> TransferError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_s3::error::SdkError;
+    let text = error_text(e);
+    match e {
+        SdkError::TimeoutError(_) => TransferError::Timeout(text),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => TransferError::Timeout(text),
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => TransferError::Network(text),
+        _ => TransferError::Remote(text),
+    }
 }
 
-/// A multipart upload that was started and not yet completed or aborted.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PendingUpload {
-    pub bucket: String,
-    pub key: String,
-    pub upload_id: String,
+fn stalled(stall: crate::stall::Stalled) -> TransferError {
+    TransferError::Stalled {
+        seconds: stall.0.as_secs().max(1),
+    }
 }
 
-/// Multipart uploads in flight, kept in a file so that one whose abort failed (the server went
-/// away mid-upload) is aborted the next time the server answers: parts left behind are billed.
-#[derive(Debug, Clone)]
-pub struct UploadJournal {
-    path: PathBuf,
-    lock: Arc<tokio::sync::Mutex<()>>,
+impl TransferError {
+    /// Network troubles are worth another attempt; refusals and local errors are not.
+    fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            TransferError::Timeout(_) | TransferError::Stalled { .. } | TransferError::Network(_)
+        )
+    }
 }
 
-impl UploadJournal {
-    pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            lock: Arc::default(),
-        }
-    }
+/// The part size for a file of `size` bytes: [`PART_SIZE`], or larger so that the file fits
+/// in S3's 10,000 parts (rounded up to whole MiB).
+pub fn part_size_for(size: u64) -> u64 {
+    const MIB: u64 = 1024 * 1024;
+    PART_SIZE.max(size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB)
+}
 
-    /// The uploads still pending.
-    pub fn pending(&self) -> Vec<PendingUpload> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+/// Reads `length` bytes at `offset` of `path`.
+async fn read_chunk(path: &Path, offset: u64, length: u64) -> Result<bytes::Bytes, TransferError> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| local(path, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| local(path, e))?;
+    let mut buffer = Vec::with_capacity(length as usize);
+    (&mut file)
+        .take(length)
+        .read_to_end(&mut buffer)
+        .await
+        .map_err(|e| local(path, e))?;
+    if buffer.len() as u64 != length {
+        return Err(local(path, "the file changed while it was being uploaded"));
     }
-
-    async fn update(&self, change: impl FnOnce(&mut Vec<PendingUpload>)) {
-        let _guard = self.lock.lock().await;
-        let mut pending = self.pending();
-        change(&mut pending);
-        if let Ok(json) = serde_json::to_vec_pretty(&pending) {
-            // Losing the journal only loses the cleanup; the upload itself goes on.
-            let _ = crate::private_file::write_private(&self.path, &json);
-        }
-    }
-
-    async fn add(&self, upload: PendingUpload) {
-        self.update(|p| p.push(upload)).await;
-    }
-
-    async fn remove(&self, upload_id: &str) {
-        self.update(|p| p.retain(|u| u.upload_id != upload_id))
-            .await;
-    }
-
-    /// Aborts every pending upload the server accepts to abort (or no longer knows); returns
-    /// how many were cleared.
-    pub async fn abort_leftovers(&self, connection: &Connection) -> usize {
-        let mut cleared = 0;
-        for upload in self.pending() {
-            let answer = connection
-                .client()
-                .abort_multipart_upload()
-                .bucket(&upload.bucket)
-                .key(&upload.key)
-                .upload_id(&upload.upload_id)
-                .send()
-                .await;
-            let gone = match &answer {
-                Ok(_) => true,
-                Err(aws_sdk_s3::error::SdkError::ServiceError(e)) => {
-                    e.raw().status().as_u16() == 404
-                }
-                Err(_) => false,
-            };
-            if gone {
-                self.remove(&upload.upload_id).await;
-                cleared += 1;
-            }
-        }
-        cleared
-    }
+    Ok(bytes::Bytes::from(buffer))
 }
 
 /// Uploads the file at `path` to `key`.
@@ -188,18 +181,36 @@ pub async fn upload_file_with_journal(
         .map_err(|e| local(path, e))?
         .len();
     if size <= MULTIPART_THRESHOLD {
-        let body = ByteStream::from_path(path)
-            .await
-            .map_err(|e| local(path, e))?;
-        connection
-            .client()
-            .put_object()
-            .bucket(bucket.as_str())
-            .key(key.as_str())
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
+        let data = read_chunk(path, 0, size).await?;
+        let mut attempt = 1;
+        loop {
+            control.check()?;
+            let activity = crate::stall::Activity::default();
+            let request = connection
+                .client()
+                .put_object()
+                .bucket(bucket.as_str())
+                .key(key.as_str())
+                .body(ByteStream::new(crate::stall::ProgressBody::sdk_body(
+                    data.clone(),
+                    activity.clone(),
+                )))
+                .customize()
+                .config_override(
+                    aws_sdk_s3::config::Builder::new()
+                        .timeout_config(crate::connection::data_timeouts()),
+                )
+                .send();
+            let result = crate::stall::guard(&activity, connection.stall_timeout(), request)
+                .await
+                .map_err(stalled)
+                .and_then(|sent| sent.map_err(|e| remote(&e)));
+            match result {
+                Ok(_) => break,
+                Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e),
+            }
+        }
         control.add(size);
         return Ok(());
     }
@@ -279,11 +290,7 @@ async fn upload_multipart(
     let upload_id = start_multipart(connection, bucket, key).await?;
     if let Some(journal) = journal {
         journal
-            .add(PendingUpload {
-                bucket: bucket.to_string(),
-                key: key.to_string(),
-                upload_id: upload_id.clone(),
-            })
+            .add(connection, bucket.as_str(), key.as_str(), &upload_id)
             .await;
     }
     let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
@@ -297,8 +304,12 @@ async fn upload_multipart(
         // Parts left behind are billed: abort, whatever went wrong. If the server cannot be
         // reached now, the journal keeps the upload for a later abort.
         let aborted = abort_multipart(connection, bucket, key, &upload_id).await;
-        if aborted && let Some(journal) = journal {
-            journal.remove(&upload_id).await;
+        if let Some(journal) = journal {
+            if aborted {
+                journal.remove(&upload_id).await;
+            } else {
+                journal.mark_abandoned(&upload_id).await;
+            }
         }
         return Err(error);
     }
@@ -306,6 +317,58 @@ async fn upload_multipart(
         journal.remove(&upload_id).await;
     }
     Ok(())
+}
+
+/// One part of a multipart upload: its number and where it sits in the file.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    number: i32,
+    offset: u64,
+    length: u64,
+    /// Attempts made so far.
+    attempts: u32,
+}
+
+/// Sends one part, once.
+async fn send_part(
+    client: aws_sdk_s3::Client,
+    stall_limit: std::time::Duration,
+    (bucket, key, upload_id): (String, String, String),
+    path: PathBuf,
+    part: Part,
+    control: TransferControl,
+) -> Result<CompletedPart, (TransferError, Part)> {
+    let failed = |e| (e, part);
+    control.check().map_err(failed)?;
+    let data = read_chunk(&path, part.offset, part.length)
+        .await
+        .map_err(failed)?;
+    let activity = crate::stall::Activity::default();
+    let request = client
+        .upload_part()
+        .bucket(&bucket)
+        .key(&key)
+        .upload_id(&upload_id)
+        .part_number(part.number)
+        .body(ByteStream::new(crate::stall::ProgressBody::sdk_body(
+            data,
+            activity.clone(),
+        )))
+        .customize()
+        .config_override(
+            aws_sdk_s3::config::Builder::new().timeout_config(crate::connection::data_timeouts()),
+        )
+        .send();
+    let output = crate::stall::guard(&activity, stall_limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| remote(&e)))
+        .map_err(failed)?;
+    control.add(part.length);
+    Ok(CompletedPart::builder()
+        .part_number(part.number)
+        .set_e_tag(output.e_tag().map(str::to_owned))
+        .build())
 }
 
 async fn send_parts(
@@ -317,62 +380,59 @@ async fn send_parts(
     upload_id: &str,
     control: &TransferControl,
 ) -> Result<Vec<CompletedPart>, TransferError> {
-    let count = size.div_ceil(PART_SIZE);
+    let part_size = part_size_for(size);
+    let count = size.div_ceil(part_size);
     let mut parts = Vec::with_capacity(count as usize);
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0u64;
-    // The first failure stops new parts; parts already on their way are let finish, so that
-    // none lands after the abort that follows (it would stay behind, billed).
+    // Parts share the uplink: when one stalls or breaks, fewer go at once from then on, so
+    // each gets enough of it. A failed part is sent again, alone; the others stand.
+    let mut parallel = PARALLEL_PARTS;
+    let mut again: Vec<Part> = Vec::new();
+    // The first final failure stops new parts; parts already on their way are let finish, so
+    // that none lands after the abort that follows (it would stay behind, billed).
     let mut failure: Option<TransferError> = None;
     loop {
-        while failure.is_none() && tasks.len() < PARALLEL_PARTS && next < count {
-            let offset = next * PART_SIZE;
-            let length = PART_SIZE.min(size - offset);
-            let number = (next + 1) as i32;
-            let client = connection.client().clone();
-            let (bucket, key, path, upload_id, control) = (
-                bucket.to_string(),
-                key.to_string(),
+        while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
+            let part = match again.pop() {
+                Some(part) => part,
+                None => {
+                    let offset = next * part_size;
+                    next += 1;
+                    Part {
+                        number: next as i32,
+                        offset,
+                        length: part_size.min(size - offset),
+                        attempts: 0,
+                    }
+                }
+            };
+            let part = Part {
+                attempts: part.attempts + 1,
+                ..part
+            };
+            let ids = (bucket.to_string(), key.to_string(), upload_id.to_owned());
+            tasks.spawn(send_part(
+                connection.client().clone(),
+                connection.stall_timeout(),
+                ids,
                 path.to_owned(),
-                upload_id.to_owned(),
+                part,
                 control.clone(),
-            );
-            tasks.spawn(async move {
-                control.check()?;
-                let body = ByteStream::read_from()
-                    .path(&path)
-                    .offset(offset)
-                    .length(Length::Exact(length))
-                    .build()
-                    .await
-                    .map_err(|e| local(&path, e))?;
-                let output = client
-                    .upload_part()
-                    .bucket(bucket)
-                    .key(key)
-                    .upload_id(upload_id)
-                    .part_number(number)
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| remote(&e))?;
-                control.add(length);
-                Ok::<_, TransferError>(
-                    CompletedPart::builder()
-                        .part_number(number)
-                        .set_e_tag(output.e_tag().map(str::to_owned))
-                        .build(),
-                )
-            });
-            next += 1;
+            ));
         }
         match tasks.join_next().await {
             Some(Ok(Ok(part))) => parts.push(part),
-            Some(Ok(Err(e))) => {
-                failure.get_or_insert(e);
+            Some(Ok(Err((e, part)))) => {
+                if e.is_transient() && part.attempts < PART_ATTEMPTS && failure.is_none() {
+                    parallel = (parallel / 2).max(1);
+                    again.push(part);
+                } else {
+                    failure.get_or_insert(e);
+                }
             }
             Some(Err(e)) => {
-                failure.get_or_insert(TransferError::Remote(e.to_string()));
+                failure.get_or_insert(TransferError::Network(e.to_string()));
             }
             None => break,
         }
@@ -552,7 +612,14 @@ async fn download_range(
         .map_err(|e| remote(&e))?;
     let mut body = output.body;
     let mut got = 0u64;
-    while let Some(chunk) = body.try_next().await.map_err(|e| remote(&e))? {
+    let limit = connection.stall_timeout();
+    loop {
+        let next = tokio::time::timeout(limit, body.try_next())
+            .await
+            .map_err(|_| stalled(crate::stall::Stalled(limit)))?;
+        let Some(chunk) = next.map_err(|e| TransferError::Network(error_text(&e)))? else {
+            break;
+        };
         control.check()?;
         file.write_all(&chunk)
             .await

@@ -11,6 +11,7 @@ use pail::transfer::{
     MULTIPART_THRESHOLD, TransferControl, TransferError, create_folder, delete_prefix,
     download_object, upload_file,
 };
+use pail::upload_journal::{Owner, PendingUpload, UploadJournal};
 
 const BUCKET: &str = "transfers";
 
@@ -264,60 +265,132 @@ async fn properties_of_an_object() {
     assert!(properties.last_modified.is_some());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_upload_cut_off_by_a_stopped_server_is_aborted_when_it_returns() {
-    let data = tempfile::tempdir().unwrap();
-    let server = LocalServer::start(data.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
-    server.create_bucket(BUCKET).unwrap();
-    let connection = server.connection();
-    let journal_dir = tempfile::tempdir().unwrap();
-    let journal = pail::transfer::UploadJournal::new(journal_dir.path().join("pending.json"));
-    let source_dir = tempfile::tempdir().unwrap();
-    let source = source_dir.path().join("big");
-    std::fs::write(&source, bytes(96 * 1024 * 1024)).unwrap();
-    let key = ObjectKey::new("cut off.bin").unwrap();
+/// Starts a multipart upload straight through the SDK, as a crashed process would have.
+async fn start_upload_by_hand(server: &LocalServer, key: &str) -> String {
+    server
+        .connection()
+        .client()
+        .create_multipart_upload()
+        .bucket(BUCKET)
+        .key(key)
+        .send()
+        .await
+        .unwrap()
+        .upload_id()
+        .unwrap()
+        .to_owned()
+}
 
-    // Stop the server as soon as the first part has gone.
-    let control = TransferControl::default();
-    let stopper = {
-        let control = control.clone();
+/// A journal entry as another process writes it.
+fn entry(server: &LocalServer, key: &str, upload_id: &str, owner: Owner) -> PendingUpload {
+    PendingUpload {
+        bucket: BUCKET.into(),
+        key: key.into(),
+        upload_id: upload_id.into(),
+        profile: server.connection().identity().to_owned(),
+        endpoint: pail::upload_journal::endpoint_name(&server.connection()),
+        owner,
+        abandoned: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
+    let server = common::server_with_bucket(BUCKET);
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal_path = journal_dir.path().join("pending-uploads.json");
+
+    // A leftover of a previous run (its process has exited), and an upload of another Pail
+    // process that is running right now (it holds its lock file).
+    let leftover_id = start_upload_by_hand(&server, "old.bin").await;
+    let running_id = start_upload_by_hand(&server, "theirs.bin").await;
+    let exited = Owner {
+        pid: 999_999,
+        started_ms: 1,
+    };
+    let running = Owner {
+        pid: 999_998,
+        started_ms: 2,
+    };
+    let owners = journal_dir.path().join("owners");
+    std::fs::create_dir_all(&owners).unwrap();
+    let held = std::fs::File::create(owners.join("999998-2.lock")).unwrap();
+    held.lock().unwrap();
+    let entries = vec![
+        entry(&server, "old.bin", &leftover_id, exited),
+        entry(&server, "theirs.bin", &running_id, running),
+    ];
+    std::fs::write(&journal_path, serde_json::to_vec(&entries).unwrap()).unwrap();
+
+    // Two multipart uploads overlap; a sweep runs while both are in flight, as the window
+    // does before every upload batch.
+    let source_dir = tempfile::tempdir().unwrap();
+    let (a, b) = (source_dir.path().join("a"), source_dir.path().join("b"));
+    std::fs::write(&a, bytes(40 * 1024 * 1024)).unwrap();
+    std::fs::write(&b, bytes(24 * 1024 * 1024)).unwrap();
+    let connection = server.connection();
+    let journal = UploadJournal::open(journal_path.clone());
+    let upload = |path: std::path::PathBuf, key: &'static str| {
+        let (connection, journal) = (connection.clone(), journal.clone());
         tokio::spawn(async move {
-            while control.done_bytes() == 0 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            let mut server = server;
-            tokio::task::spawn_blocking(move || server.stop())
-                .await
-                .unwrap();
+            pail::transfer::upload_file_with_journal(
+                &connection,
+                &bucket(),
+                &ObjectKey::new(key).unwrap(),
+                &path,
+                &TransferControl::default(),
+                Some(&journal),
+            )
+            .await
         })
     };
-    let result = pail::transfer::upload_file_with_journal(
-        &connection,
-        &bucket(),
-        &key,
-        &source,
-        &control,
-        Some(&journal),
-    )
-    .await;
-    stopper.await.unwrap();
-    assert!(
-        result.is_err(),
-        "the upload cannot finish without the server"
+    let first = upload(a, "first.bin");
+    // Wait until the first one is in the journal, then start the second and sweep.
+    while journal.pending().len() < 3 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let second = upload(b, "second.bin");
+    let swept = UploadJournal::open(journal_path.clone())
+        .abort_leftovers(&connection)
+        .await;
+    assert_eq!(swept, 1, "only the previous run's leftover");
+    first.await.unwrap().expect("the first upload completes");
+    second.await.unwrap().expect("the second upload completes");
+    assert_eq!(
+        common::get_object(&server, BUCKET, "first.bin")
+            .await
+            .map(|b| b.len()),
+        Some(40 * 1024 * 1024)
     );
-    assert_eq!(journal.pending().len(), 1, "kept for a later abort");
-
-    // The server comes back (same data, another port): the leftover upload is aborted.
-    let server = LocalServer::start(data.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
-    assert!(
-        !pending_multipart_uploads(&server).is_empty(),
-        "parts were left"
+    let left: Vec<String> = journal.pending().into_iter().map(|u| u.upload_id).collect();
+    assert_eq!(
+        left,
+        vec![running_id],
+        "the running process's upload is untouched"
     );
-    let cleared = journal.abort_leftovers(&server.connection()).await;
-    assert_eq!(cleared, 1);
+    // Once that process has exited, its upload is a leftover too.
+    drop(held);
+    assert_eq!(journal.abort_leftovers(&connection).await, 1);
     assert!(journal.pending().is_empty());
-    assert!(
-        pending_multipart_uploads(&server).is_empty(),
-        "no parts left to bill"
-    );
+    assert!(pending_multipart_uploads(&server).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_from_another_server_does_not_clear_an_entry() {
+    let server = common::server_with_bucket(BUCKET);
+    let other = common::server_with_bucket(BUCKET);
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal_path = journal_dir.path().join("pending-uploads.json");
+    let id = start_upload_by_hand(&server, "mine.bin").await;
+    let gone = Owner {
+        pid: 999_997,
+        started_ms: 3,
+    };
+    let entries = vec![entry(&server, "mine.bin", &id, gone)];
+    std::fs::write(&journal_path, serde_json::to_vec(&entries).unwrap()).unwrap();
+    let journal = UploadJournal::open(journal_path);
+    assert_eq!(journal.abort_leftovers(&other.connection()).await, 0);
+    assert_eq!(journal.pending().len(), 1);
+    assert_eq!(journal.abort_leftovers(&server.connection()).await, 1);
+    assert!(pending_multipart_uploads(&server).is_empty());
 }

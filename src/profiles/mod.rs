@@ -118,8 +118,20 @@ impl Profile {
         }
     }
 
+    /// Names the profile apart from any other: its source and its name, so a Pail profile
+    /// `default` and the AWS profile `default` are not mistaken for each other.
+    pub fn identity(&self) -> String {
+        format!("{}/{}", self.source.label(), self.name)
+    }
+
     /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
     pub async fn connect(&self) -> Result<Connection, ConnectError> {
+        self.connect_inner()
+            .await
+            .map(|connection| connection.with_identity(self.identity()))
+    }
+
+    async fn connect_inner(&self) -> Result<Connection, ConnectError> {
         match &self.access {
             ProfileAccess::AwsChain { profile } => {
                 let endpoint = match &self.endpoint {

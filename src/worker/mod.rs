@@ -151,6 +151,12 @@ pub enum Command {
         prefixes: Vec<String>,
         target: PathBuf,
     },
+    /// Abort the profile's multipart uploads that an earlier run (or a failed abort) left
+    /// behind, as recorded in `journal`. Uploads running now are not touched.
+    SweepUploads {
+        profile: Profile,
+        journal: PathBuf,
+    },
     /// How many transfers may run at once (1 to 16).
     SetConcurrency {
         transfers: usize,
@@ -362,8 +368,8 @@ impl Drop for Worker {
     }
 }
 
-/// Connections by profile name, opened once: AWS profiles may run SSO or STS to get
-/// credentials, which the connection then caches.
+/// Connections by profile identity (source and name), opened once: AWS profiles may run SSO or
+/// STS to get credentials, which the connection then caches.
 type Connections = Arc<Mutex<HashMap<String, Connection>>>;
 
 async fn connection_for(
@@ -371,11 +377,12 @@ async fn connection_for(
     profile: &Profile,
 ) -> Result<Connection, BrowseError> {
     let mut map = connections.lock().await;
-    if let Some(connection) = map.get(&profile.name) {
+    let identity = profile.identity();
+    if let Some(connection) = map.get(&identity) {
         return Ok(connection.clone());
     }
     let connection = profile.connect().await?;
-    map.insert(profile.name.clone(), connection.clone());
+    map.insert(identity, connection.clone());
     Ok(connection)
 }
 
@@ -523,7 +530,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     slots: slots.clone(),
                     next_transfer: next_transfer.clone(),
                 };
-                let journal = journal.map(transfer::UploadJournal::new);
+                let journal = journal.map(crate::upload_journal::UploadJournal::open);
                 tokio::spawn(upload(ctx, profile, bucket, prefix, paths, journal));
             }
             Command::Delete {
@@ -613,6 +620,15 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                         ctx.sink.send(event);
                     } else {
                         start_download(&ctx, plan, Conflict::Overwrite);
+                    }
+                });
+            }
+            Command::SweepUploads { profile, journal } => {
+                let connections = connections.clone();
+                tokio::spawn(async move {
+                    let journal = crate::upload_journal::UploadJournal::open(journal);
+                    if let Ok(connection) = connection_for(&connections, &profile).await {
+                        journal.abort_leftovers(&connection).await;
                     }
                 });
             }

@@ -203,7 +203,7 @@ pub(super) async fn upload(
     bucket: BucketName,
     prefix: String,
     paths: Vec<PathBuf>,
-    journal: Option<transfer::UploadJournal>,
+    journal: Option<crate::upload_journal::UploadJournal>,
 ) {
     let (sink, connections) = (&ctx.sink, &ctx.connections);
 

@@ -198,10 +198,7 @@ impl AppState {
             bucket: location.bucket,
             prefix: location.prefix,
             paths,
-            journal: self
-                .history_path
-                .as_ref()
-                .map(|p| p.with_file_name("pending-uploads.json")),
+            journal: self.journal_path(),
         }]
     }
 
@@ -227,10 +224,7 @@ impl AppState {
                 bucket: transfer.bucket,
                 prefix: folder(&transfer.key),
                 paths: vec![transfer.local_path],
-                journal: self
-                    .history_path
-                    .as_ref()
-                    .map(|p| p.with_file_name("pending-uploads.json")),
+                journal: self.journal_path(),
             }],
             Direction::Download => {
                 let Some(target) = transfer.local_path.parent() else {

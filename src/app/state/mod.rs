@@ -222,13 +222,13 @@ impl AppState {
             self.saved = Some(ProfileStore::unread(dir));
         }
         let mut commands = vec![Command::LoadProfiles { id, config_dir }];
-        commands.extend(self.load_buckets());
         if let Some(path) = history_path {
             let id = self.next_id();
             self.history_request = Some(id);
             self.history_path = Some(path.clone());
             commands.push(Command::LoadSharedLinks { id, path });
         }
+        commands.extend(self.load_buckets());
         commands
     }
 
@@ -254,13 +254,29 @@ impl AppState {
         commands
     }
 
+    /// Where unfinished multipart uploads are recorded: beside the shared-links history.
+    pub(crate) fn journal_path(&self) -> Option<PathBuf> {
+        self.history_path
+            .as_ref()
+            .map(|p| p.with_file_name("pending-uploads.json"))
+    }
+
+    /// Lists the profile's buckets; once its server answers, uploads an earlier run left
+    /// behind there are aborted too.
     fn load_buckets(&mut self) -> Vec<Command> {
         let Some(profile) = self.profile().cloned() else {
             return Vec::new();
         };
         let id = self.next_id();
         self.buckets = Loadable::Loading(id);
-        vec![Command::ListBuckets { id, profile }]
+        let mut commands = vec![Command::ListBuckets {
+            id,
+            profile: profile.clone(),
+        }];
+        if let Some(journal) = self.journal_path() {
+            commands.push(Command::SweepUploads { profile, journal });
+        }
+        commands
     }
 
     /// Stops the listing in progress, if any.

@@ -1,0 +1,307 @@
+//! The upload journal: multipart uploads that were started and not yet completed or aborted,
+//! kept in a file so that one whose abort failed (the server went away, the process was
+//! killed) is aborted later: parts left behind are billed.
+//!
+//! Several Pail processes may share the file (the window and `pail cp`), so every change is a
+//! read-modify-write under an exclusive file lock, and every entry names its owner process.
+//! An entry is a *leftover* — to be aborted — only when its owner has exited or its own abort
+//! failed; an upload that is running right now, in this process or another, is never touched.
+//! Whether an owner still runs is asked of the operating system through a lock file the owner
+//! holds for its whole life (`owners/PID-START.lock` beside the journal), which also works where
+//! process ids are reused.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::connection::Connection;
+use crate::share::Endpoint;
+
+/// The process that started an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Owner {
+    pub pid: u32,
+    /// When the process started, in milliseconds since the Unix epoch.
+    pub started_ms: u64,
+}
+
+impl Owner {
+    /// This process.
+    pub fn this_process() -> Owner {
+        static THIS: OnceLock<Owner> = OnceLock::new();
+        *THIS.get_or_init(|| Owner {
+            pid: std::process::id(),
+            started_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0),
+        })
+    }
+
+    fn lock_file_name(&self) -> String {
+        format!("{}-{}.lock", self.pid, self.started_ms)
+    }
+}
+
+/// A multipart upload that was started and not yet completed or aborted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpload {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+    /// Which profile started it ([`Connection::identity`]); empty in journals of older Pails.
+    #[serde(default)]
+    pub profile: String,
+    /// The server it was started on: `aws` or the endpoint URL.
+    #[serde(default)]
+    pub endpoint: String,
+    #[serde(default)]
+    pub owner: Owner,
+    /// Its abort failed: a leftover even while its owner runs.
+    #[serde(default)]
+    pub abandoned: bool,
+}
+
+/// The journal beside the shared-links history, where the window and the CLI both keep it.
+pub fn default_path() -> Option<PathBuf> {
+    crate::history::default_path().map(|p| p.with_file_name("pending-uploads.json"))
+}
+
+/// How a connection's server is named in the journal.
+pub fn endpoint_name(connection: &Connection) -> String {
+    match connection.endpoint() {
+        Endpoint::Aws => "aws".to_owned(),
+        Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
+    }
+}
+
+/// The journal at one path; [`UploadJournal::open`] hands every caller in a process the same one.
+#[derive(Debug, Clone)]
+pub struct UploadJournal {
+    path: PathBuf,
+    /// Serialises this process's changes; the file lock serialises processes.
+    lock: Arc<Mutex<()>>,
+}
+
+/// This process's lock files, held open (and locked) until it exits.
+fn held_owner_locks() -> &'static Mutex<HashMap<PathBuf, File>> {
+    static HELD: OnceLock<Mutex<HashMap<PathBuf, File>>> = OnceLock::new();
+    HELD.get_or_init(Mutex::default)
+}
+
+impl UploadJournal {
+    /// The journal kept in `path`, shared by everyone in this process who opens it.
+    pub fn open(path: PathBuf) -> Self {
+        static OPEN: OnceLock<Mutex<HashMap<PathBuf, UploadJournal>>> = OnceLock::new();
+        let mut open = match OPEN.get_or_init(Mutex::default).lock() {
+            Ok(open) => open,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        open.entry(path.clone())
+            .or_insert_with(|| Self {
+                path,
+                lock: Arc::default(),
+            })
+            .clone()
+    }
+
+    fn owners_dir(&self) -> PathBuf {
+        self.path.parent().unwrap_or(Path::new(".")).join("owners")
+    }
+
+    /// Takes this process's lock file, so other processes see it running.
+    fn claim_owner_lock(&self) {
+        let dir = self.owners_dir();
+        let mut held = match held_owner_locks().lock() {
+            Ok(held) => held,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if held.contains_key(&dir) {
+            return;
+        }
+        let path = dir.join(Owner::this_process().lock_file_name());
+        let file = std::fs::create_dir_all(&dir).and_then(|()| File::create(&path));
+        if let Ok(file) = file
+            && file.try_lock().is_ok()
+        {
+            held.insert(dir, file);
+        }
+    }
+
+    /// True while `owner` runs. This process always runs; a process without a lock file, or
+    /// whose lock file nobody holds, has exited.
+    fn owner_runs(&self, owner: &Owner) -> bool {
+        if *owner == Owner::this_process() {
+            return true;
+        }
+        let path = self.owners_dir().join(owner.lock_file_name());
+        let Ok(file) = File::open(&path) else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                let _ = std::fs::remove_file(&path);
+                false
+            }
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            // Cannot tell: assume it runs, so its upload is not aborted under it.
+            Err(std::fs::TryLockError::Error(_)) => true,
+        }
+    }
+
+    /// Every upload in the journal.
+    pub fn pending(&self) -> Vec<PendingUpload> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Changes the journal under both locks. Losing the journal only loses the cleanup; the
+    /// upload itself goes on, so failures here are not reported.
+    fn update_now(&self, change: impl FnOnce(&mut Vec<PendingUpload>)) {
+        let _guard = match self.lock.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let lock_path = self.path.with_extension("lock");
+        if let Some(folder) = lock_path.parent() {
+            let _ = std::fs::create_dir_all(folder);
+        }
+        let file_lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .ok()
+            .filter(|f| f.lock().is_ok());
+        let mut pending = self.pending();
+        change(&mut pending);
+        if let Ok(json) = serde_json::to_vec_pretty(&pending) {
+            let _ = crate::private_file::write_private(&self.path, &json);
+        }
+        if let Some(file) = file_lock {
+            let _ = file.unlock();
+        }
+    }
+
+    async fn update(&self, change: impl FnOnce(&mut Vec<PendingUpload>) + Send + 'static) {
+        let journal = self.clone();
+        let _ = tokio::task::spawn_blocking(move || journal.update_now(change)).await;
+    }
+
+    /// Records an upload this process has just started.
+    pub async fn add(&self, connection: &Connection, bucket: &str, key: &str, upload_id: &str) {
+        self.claim_owner_lock();
+        let upload = PendingUpload {
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            upload_id: upload_id.to_owned(),
+            profile: connection.identity().to_owned(),
+            endpoint: endpoint_name(connection),
+            owner: Owner::this_process(),
+            abandoned: false,
+        };
+        self.update(move |p| p.push(upload)).await;
+    }
+
+    /// The upload ended (completed or aborted).
+    pub async fn remove(&self, upload_id: &str) {
+        let id = upload_id.to_owned();
+        self.update(move |p| p.retain(|u| u.upload_id != id)).await;
+    }
+
+    /// Its abort failed: the next sweep takes it, even while this process runs.
+    pub async fn mark_abandoned(&self, upload_id: &str) {
+        let id = upload_id.to_owned();
+        self.update(move |p| {
+            for upload in p.iter_mut().filter(|u| u.upload_id == id) {
+                upload.abandoned = true;
+            }
+        })
+        .await;
+    }
+
+    /// The leftovers that `connection` can abort: its own profile and server, whose owner
+    /// has exited or whose abort failed. Entries of older journals (no profile recorded) are
+    /// tried by every connection.
+    pub fn leftovers_for(&self, connection: &Connection) -> Vec<PendingUpload> {
+        let (profile, endpoint) = (connection.identity(), endpoint_name(connection));
+        self.pending()
+            .into_iter()
+            .filter(|u| u.profile.is_empty() || (u.profile == profile && u.endpoint == endpoint))
+            .filter(|u| u.abandoned || !self.owner_runs(&u.owner))
+            .collect()
+    }
+
+    /// Aborts the leftovers of `connection`'s profile and server; returns how many were
+    /// cleared. An entry is dropped when the server aborted it, or (for an entry recorded
+    /// against this very server) answered that it no longer knows it.
+    pub async fn abort_leftovers(&self, connection: &Connection) -> usize {
+        let mut cleared = 0;
+        for upload in self.leftovers_for(connection) {
+            let answer = connection
+                .client()
+                .abort_multipart_upload()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .upload_id(&upload.upload_id)
+                .send()
+                .await;
+            let gone = match &answer {
+                Ok(_) => true,
+                Err(aws_sdk_s3::error::SdkError::ServiceError(e)) => {
+                    !upload.profile.is_empty() && e.raw().status().as_u16() == 404
+                }
+                Err(_) => false,
+            };
+            if gone {
+                self.remove(&upload.upload_id).await;
+                cleared += 1;
+            }
+        }
+        cleared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_journal_per_path_in_a_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = UploadJournal::open(dir.path().join("j.json"));
+        let b = UploadJournal::open(dir.path().join("j.json"));
+        assert!(Arc::ptr_eq(&a.lock, &b.lock));
+    }
+
+    #[test]
+    fn an_owner_without_a_held_lock_has_exited() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = UploadJournal::open(dir.path().join("j.json"));
+        journal.claim_owner_lock();
+        assert!(journal.owner_runs(&Owner::this_process()));
+        let gone = Owner {
+            pid: 1,
+            started_ms: 5,
+        };
+        assert!(!journal.owner_runs(&gone));
+        // A lock file left by a killed process: nobody holds it.
+        std::fs::write(journal.owners_dir().join(gone.lock_file_name()), b"").unwrap();
+        assert!(!journal.owner_runs(&gone));
+        assert!(!journal.owners_dir().join(gone.lock_file_name()).exists());
+    }
+
+    #[test]
+    fn old_journal_entries_still_read() {
+        let old = r#"[{"bucket":"b","key":"k","upload_id":"u"}]"#;
+        let entries: Vec<PendingUpload> = serde_json::from_str(old).unwrap();
+        assert_eq!(entries[0].owner, Owner::default());
+        assert!(entries[0].profile.is_empty());
+    }
+}

@@ -1,0 +1,235 @@
+//! Transfers over a real network's troubles, through the loopback proxy in `tests/common`: a
+//! slow uplink, a slow downlink, a connection that stalls, a server that vanishes mid-upload
+//! and comes back, and a listing page that never arrives. Each test stays under ~30 s.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::proxy::Proxy;
+use pail::connection::Connection;
+use pail::local_server::LocalServer;
+use pail::model::{BucketName, ObjectKey};
+use pail::share::Endpoint;
+use pail::transfer::{TransferControl, TransferError};
+use pail::upload_journal::UploadJournal;
+
+const BUCKET: &str = "slow-lane";
+const MIB: usize = 1024 * 1024;
+
+fn bucket() -> BucketName {
+    BucketName::new(BUCKET).unwrap()
+}
+
+fn bytes(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i % 251) as u8 ^ (i / 7919) as u8)
+        .collect()
+}
+
+/// A connection to the server behind `proxy`, with the test's keys.
+fn through(proxy: &Proxy) -> Connection {
+    Connection::with_static_credentials(
+        aws_credential_types::Credentials::new(
+            common::ACCESS_KEY,
+            common::SECRET_KEY,
+            None,
+            None,
+            "test",
+        ),
+        "us-east-1",
+        Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    )
+}
+
+fn pending_multipart_uploads(root: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".upload"))
+        .collect()
+}
+
+fn addr(server: &LocalServer) -> SocketAddr {
+    server.addr()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_24_mib_upload_over_a_home_uplink_completes() {
+    // 1.5 MB/s shared by three 8 MiB parts: each needs ~17 s, longer than any per-request
+    // budget a metadata call would get.
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(1_500_000, 0);
+    let source_dir = tempfile::tempdir().unwrap();
+    let source = source_dir.path().join("holiday.mov");
+    let data = bytes(24 * MIB);
+    std::fs::write(&source, &data).unwrap();
+    let key = ObjectKey::new("videos/holiday.mov").unwrap();
+    let started = Instant::now();
+    pail::transfer::upload_file(
+        &through(&proxy),
+        &bucket(),
+        &key,
+        &source,
+        &TransferControl::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("upload failed after {:?}: {e}", started.elapsed()));
+    assert!(
+        started.elapsed() > Duration::from_secs(10),
+        "the uplink limit was in force"
+    );
+    assert_eq!(
+        common::get_object(&server, BUCKET, key.as_str()).await,
+        Some(data)
+    );
+    assert!(pending_multipart_uploads(server.root()).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_24_mib_download_over_a_slow_link_with_latency_completes() {
+    let server = common::server_with_bucket(BUCKET);
+    let data = bytes(24 * MIB);
+    common::put_object(&server, BUCKET, "big.bin", &data).await;
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(0, 2_000_000);
+    proxy.set_latency(Duration::from_millis(20));
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("big.bin");
+    let size = pail::transfer::download_object(
+        &through(&proxy),
+        &bucket(),
+        &ObjectKey::new("big.bin").unwrap(),
+        &target,
+        &TransferControl::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(size, data.len() as u64);
+    assert!(std::fs::read(&target).unwrap() == data);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_download_fails_instead_of_hanging() {
+    let server = common::server_with_bucket(BUCKET);
+    common::put_object(&server, BUCKET, "stuck.bin", &bytes(4 * MIB)).await;
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(0, 256 * 1024);
+    let connection = through(&proxy).with_stall_timeout(Duration::from_secs(2));
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("stuck.bin");
+    let control = TransferControl::default();
+    let freezer = {
+        let control = control.clone();
+        async move {
+            while control.done_bytes() == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    };
+    let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
+    let download = pail::transfer::download_object(&connection, &bucket, &key, &target, &control);
+    tokio::pin!(download);
+    tokio::select! {
+        () = freezer => proxy.freeze(true),
+        result = &mut download => panic!("finished before the stall: {result:?}"),
+    }
+    let result = tokio::time::timeout(Duration::from_secs(20), download)
+        .await
+        .expect("a stalled download must end, not hang");
+    let error = result.unwrap_err();
+    assert!(matches!(error, TransferError::Stalled { .. }), "{error:?}");
+    assert!(error.to_string().contains("stalled"), "{error}");
+    assert!(!error.to_string().contains("S3 refused"), "{error}");
+    assert_eq!(
+        std::fs::read_dir(target_dir.path()).unwrap().count(),
+        0,
+        "no partial file left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut server =
+        LocalServer::start(data_dir.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
+    server.create_bucket(BUCKET).unwrap();
+    let proxy = Proxy::start(addr(&server)).await;
+    let connection = through(&proxy).with_stall_timeout(Duration::from_secs(2));
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = UploadJournal::open(journal_dir.path().join("pending-uploads.json"));
+    let source_dir = tempfile::tempdir().unwrap();
+    let source = source_dir.path().join("big");
+    std::fs::write(&source, bytes(40 * MIB)).unwrap();
+    let key = ObjectKey::new("cut off.bin").unwrap();
+
+    // The server vanishes once 12 MiB have gone up, and stays away.
+    proxy.cut_after_upload_bytes(12 * MIB as u64);
+    let result = pail::transfer::upload_file_with_journal(
+        &connection,
+        &bucket(),
+        &key,
+        &source,
+        &TransferControl::default(),
+        Some(&journal),
+    )
+    .await;
+    let error = result.unwrap_err();
+    assert!(proxy.is_down());
+    assert!(
+        matches!(
+            error,
+            TransferError::Network(_) | TransferError::Timeout(_) | TransferError::Stalled { .. }
+        ),
+        "a network failure, said as one: {error:?}"
+    );
+    assert_eq!(journal.pending().len(), 1, "kept for a later abort");
+    assert!(journal.pending()[0].abandoned);
+
+    // It comes back (restarted, same data, same address): the sweep aborts the leftover.
+    server.stop();
+    let server =
+        LocalServer::start(data_dir.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
+    proxy.come_back(addr(&server));
+    assert!(
+        !pending_multipart_uploads(server.root()).is_empty(),
+        "parts were left"
+    );
+    assert_eq!(journal.abort_leftovers(&connection).await, 1);
+    assert!(journal.pending().is_empty());
+    assert!(
+        pending_multipart_uploads(server.root()).is_empty(),
+        "no parts left to bill"
+    );
+    assert!(
+        common::get_object(&server, BUCKET, key.as_str())
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_page_that_stalls_fails_with_a_timeout() {
+    let server = common::server_with_bucket(BUCKET);
+    common::put_object(&server, BUCKET, "a.txt", b"a").await;
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.freeze(true);
+    let connection = through(&proxy).with_request_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(20),
+        pail::browse::list_folder_page(&connection, &bucket(), "", None),
+    )
+    .await
+    .expect("a stalled listing must end");
+    let error = result.unwrap_err();
+    assert!(
+        error.to_string().contains("did not answer in time"),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
