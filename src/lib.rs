@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod connection;
 pub mod demo;
 pub mod history;
+pub mod local_path;
 pub mod local_server;
 pub mod model;
 pub mod private_file;

@@ -205,7 +205,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     let from = ObjectKey::new("drafts/q3 ü+report.txt").unwrap();
     common::put_object(&server, BUCKET, from.as_str(), b"the report").await;
     let to = ObjectKey::new("final/Q3 report 🎉.txt").unwrap();
-    pail::transfer::rename_object(&connection, &bucket(), &from, &to)
+    pail::transfer::rename_object(&connection, &bucket(), &from, &to, false)
         .await
         .unwrap();
     assert_eq!(
@@ -222,7 +222,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     // A missing source: nothing happens, and the reason is given.
     let missing = ObjectKey::new("nope.txt").unwrap();
     assert!(
-        pail::transfer::rename_object(&connection, &bucket(), &missing, &to)
+        pail::transfer::rename_object(&connection, &bucket(), &missing, &to, false)
             .await
             .is_err()
     );
@@ -393,4 +393,165 @@ async fn a_404_from_another_server_does_not_clear_an_entry() {
     assert_eq!(journal.pending().len(), 1);
     assert_eq!(journal.abort_leftovers(&server.connection()).await, 1);
     assert!(pending_multipart_uploads(&server).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rename_asks_before_replacing_and_refuses_a_folder_name() {
+    let server = server_with_bucket(BUCKET);
+    let connection = server.connection();
+    common::put_object(&server, BUCKET, "a.txt", b"new text").await;
+    common::put_object(&server, BUCKET, "b.txt", b"precious").await;
+    let (a, b) = (
+        ObjectKey::new("a.txt").unwrap(),
+        ObjectKey::new("b.txt").unwrap(),
+    );
+    let result = pail::transfer::rename_object(&connection, &bucket(), &a, &b, false).await;
+    assert_eq!(result, Err(TransferError::Exists("b.txt".into())));
+    assert_eq!(
+        common::get_object(&server, BUCKET, "b.txt")
+            .await
+            .as_deref(),
+        Some(&b"precious"[..]),
+        "nothing replaced without asking"
+    );
+    assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
+
+    let folder = ObjectKey::new("b.txt/").unwrap();
+    let result = pail::transfer::rename_object(&connection, &bucket(), &a, &folder, true).await;
+    assert!(
+        matches!(result, Err(TransferError::InvalidName(_))),
+        "{result:?}"
+    );
+    assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
+
+    pail::transfer::rename_object(&connection, &bucket(), &a, &b, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        common::get_object(&server, BUCKET, "b.txt")
+            .await
+            .as_deref(),
+        Some(&b"new text"[..])
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_never_writes_through_a_planted_link_and_takes_long_names() {
+    let server = server_with_bucket(BUCKET);
+    // A file name so long that `.NAME.pail-partial` would not fit in 255 bytes.
+    let long = format!("{}.txt", "n".repeat(240));
+    common::put_object(&server, BUCKET, "plain.txt", b"object body").await;
+    common::put_object(&server, BUCKET, "short.txt", b"long body").await;
+    let folder = tempfile::tempdir().unwrap();
+    let victim = folder.path().join("victim");
+    std::fs::write(&victim, b"do not touch").unwrap();
+    std::os::unix::fs::symlink(&victim, folder.path().join(".plain.txt.pail-partial")).unwrap();
+    let connection = server.connection();
+    for (key, name) in [("plain.txt", "plain.txt"), ("short.txt", long.as_str())] {
+        download_object(
+            &connection,
+            &bucket(),
+            &ObjectKey::new(key).unwrap(),
+            &folder.path().join(name),
+            &TransferControl::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    assert_eq!(std::fs::read(&victim).unwrap(), b"do not touch");
+    assert_eq!(
+        std::fs::read(folder.path().join("plain.txt")).unwrap(),
+        b"object body"
+    );
+    assert_eq!(
+        std::fs::read(folder.path().join(&long)).unwrap(),
+        b"long body"
+    );
+    let names: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".pail-partial")),
+        "{names:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_of_an_object_replaced_midway_fails_cleanly() {
+    let server = server_with_bucket(BUCKET);
+    let size = 96 * 1024 * 1024;
+    common::put_object(&server, BUCKET, "moving.bin", &bytes(size)).await;
+    // A slow downlink, so the object is replaced while ranges are still to be fetched.
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_rates(0, 8_000_000);
+    let connection = pail::connection::Connection::with_static_credentials(
+        server.credentials(),
+        "us-east-1",
+        pail::share::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    );
+    let folder = tempfile::tempdir().unwrap();
+    let target = folder.path().join("moving.bin");
+    let control = TransferControl::default();
+    let download = {
+        let (connection, target, control) = (connection.clone(), target.clone(), control.clone());
+        tokio::spawn(async move {
+            download_object(
+                &connection,
+                &bucket(),
+                &ObjectKey::new("moving.bin").unwrap(),
+                &target,
+                &control,
+            )
+            .await
+        })
+    };
+    while control.done_bytes() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut replaced = bytes(size);
+    replaced[0] ^= 0xff;
+    common::put_object(&server, BUCKET, "moving.bin", &replaced).await;
+    let result = download.await.unwrap();
+    assert_eq!(result, Err(TransferError::Changed));
+    assert_eq!(
+        std::fs::read_dir(folder.path()).unwrap().count(),
+        0,
+        "nothing saved, no partial left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_carry_a_checksum_the_server_checks() {
+    let server = server_with_bucket(BUCKET);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.bin");
+    std::fs::write(&path, bytes(1024 * 1024)).unwrap();
+    upload_file(
+        &server.connection(),
+        &bucket(),
+        &ObjectKey::new("small.bin").unwrap(),
+        &path,
+        &TransferControl::default(),
+    )
+    .await
+    .unwrap();
+    let head = server
+        .connection()
+        .client()
+        .head_object()
+        .bucket(BUCKET)
+        .key("small.bin")
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let expected = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .encode(crc32fast::hash(&bytes(1024 * 1024)).to_be_bytes())
+    };
+    assert_eq!(head.checksum_crc32(), Some(expected.as_str()));
 }

@@ -79,6 +79,7 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
         }
     }
     rename_ui(ctx, state, out);
+    rename_conflict_ui(ctx, state, out);
     properties_ui(ctx, state);
     quit_ui(ctx, state);
     if let Some(name) = &mut state.new_folder {
@@ -145,6 +146,35 @@ fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
         out.extend(state.confirm_rename());
     } else if cancel || modal.should_close() {
         state.rename = None;
+    }
+}
+
+/// The new key of a rename is taken: replace that object, or leave both as they are.
+fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+    let Some((_, to)) = &state.rename_conflict else {
+        return;
+    };
+    let mut replace = false;
+    let mut cancel = false;
+    let modal = egui::Modal::new(egui::Id::unique("rename-conflict")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading("Replace the existing object?");
+        ui.label(format!(
+            "{to} exists already. Replacing it deletes its current content."
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Replace").clicked() {
+                replace = true;
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+        });
+    });
+    if replace {
+        out.extend(state.confirm_rename_overwrite());
+    } else if cancel || modal.should_close() {
+        state.rename_conflict = None;
     }
 }
 

@@ -184,6 +184,7 @@ impl PailApp {
             || self.state.pending_delete.is_some()
             || self.state.new_folder.is_some()
             || self.state.rename.is_some()
+            || self.state.rename_conflict.is_some()
             || self.state.properties.is_some()
             || self.state.confirm_quit
         {

@@ -172,6 +172,8 @@ pub enum Command {
         bucket: BucketName,
         from: ObjectKey,
         to: ObjectKey,
+        /// Replace an object already at `to` (the person said so).
+        overwrite: bool,
     },
     Properties {
         id: RequestId,
@@ -286,7 +288,9 @@ pub enum Event {
     },
     Renamed {
         id: RequestId,
-        result: Result<String, String>,
+        from: ObjectKey,
+        to: ObjectKey,
+        result: Result<(), TransferError>,
     },
     PropertiesReady {
         id: RequestId,
@@ -662,18 +666,25 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 bucket,
                 from,
                 to,
-            } => spawn_with_connection(
-                &sink,
-                &connections,
-                profile,
-                move |connection| async move {
-                    transfer::rename_object(&connection, &bucket, &from, &to)
-                        .await
-                        .map(|()| to.to_string())
-                        .map_err(|e| e.to_string())
-                },
-                move |result| Event::Renamed { id, result },
-            ),
+                overwrite,
+            } => {
+                let (sink, connections) = (sink.clone(), connections.clone());
+                tokio::spawn(async move {
+                    let result = match connection_for(&connections, &profile).await {
+                        Ok(connection) => {
+                            transfer::rename_object(&connection, &bucket, &from, &to, overwrite)
+                                .await
+                        }
+                        Err(e) => Err(TransferError::Network(e.to_string())),
+                    };
+                    sink.send(Event::Renamed {
+                        id,
+                        from,
+                        to,
+                        result,
+                    });
+                });
+            }
             Command::Properties {
                 id,
                 profile,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::{Connections, Direction, Event, EventSink, TransferId, connection_for};
 use crate::browse;
 use crate::connection::Connection;
+use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::transfer::{self, Conflict, TransferControl, TransferError};
@@ -51,22 +52,46 @@ pub(super) async fn plan_download(
             );
         }
     }
-    let mut files = Vec::with_capacity(all.len());
-    for (key, size) in all {
-        match transfer::local_target(target, base, &key) {
-            Some(path) => files.push((key, path, size)),
-            None => {
-                ctx.sink.send(Event::UploadProblem {
-                    error: format!("skipped `{key}`: its name would leave the download folder"),
-                });
-            }
-        }
+    let (files, problems) = download_targets(target, base, all, local_path::CASE_INSENSITIVE);
+    for error in problems {
+        ctx.sink.send(Event::UploadProblem { error });
     }
     Ok(DownloadPlan {
         profile: profile.clone(),
         bucket: bucket.clone(),
         files,
     })
+}
+
+/// Each key's local path in `target`. Keys that cannot be saved, and keys that would meet
+/// another on one file (`d/a.txt` and `d//a.txt`; `R.pdf` and `r.pdf` where case is ignored),
+/// are skipped with a message naming them: two downloads never share a file.
+pub(super) fn download_targets(
+    target: &std::path::Path,
+    base: &str,
+    keys: Vec<(String, u64)>,
+    case_insensitive: bool,
+) -> (Vec<(String, PathBuf, u64)>, Vec<String>) {
+    let mut files = Vec::with_capacity(keys.len());
+    let mut problems = Vec::new();
+    let mut taken: std::collections::HashMap<String, String> = Default::default();
+    for (key, size) in keys {
+        match local_path::local_target(target, base, &key) {
+            Ok(path) => {
+                let seen = local_path::collision_key(&path, case_insensitive);
+                if let Some(first) = taken.get(&seen) {
+                    problems.push(format!(
+                        "skipped `{key}`: it would be saved to the same file as `{first}`"
+                    ));
+                    continue;
+                }
+                taken.insert(seen, key.clone());
+                files.push((key, path, size));
+            }
+            Err(reason) => problems.push(format!("skipped `{key}`: {reason}")),
+        }
+    }
+    (files, problems)
 }
 
 /// One file to move, as the Transfers panel shows it.
@@ -253,5 +278,32 @@ pub(super) async fn upload(
                 .await
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_that_meet_on_one_file_are_not_both_downloaded() {
+        let folder = std::path::Path::new("/home/me/Downloads");
+        let keys = vec![
+            ("d/a.txt".to_owned(), 1),
+            ("d//a.txt".to_owned(), 2),
+            ("R.pdf".to_owned(), 3),
+            ("r.pdf".to_owned(), 4),
+            ("../x".to_owned(), 5),
+        ];
+        let (files, problems) = download_targets(folder, "", keys.clone(), true);
+        let kept: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(kept, ["d/a.txt", "R.pdf"]);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("`d//a.txt`") && problems[0].contains("`d/a.txt`"));
+        assert!(problems[1].contains("`r.pdf`"));
+        assert!(problems[2].contains("`../x`"));
+        // Where case matters, R.pdf and r.pdf are two files.
+        let (files, _) = download_targets(folder, "", keys, false);
+        assert_eq!(files.len(), 3);
     }
 }

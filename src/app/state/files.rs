@@ -110,6 +110,13 @@ impl AppState {
         if to == from {
             return Vec::new();
         }
+        if to.ends_with('/') {
+            self.last_error = Some(
+                "Rename: a key ending in / names a folder; the object would disappear from view"
+                    .into(),
+            );
+            return Vec::new();
+        }
         let (Ok(from), Ok(to)) = (ObjectKey::new(from), ObjectKey::new(to)) else {
             self.last_error = Some("Rename: the new name is not a valid key".into());
             return Vec::new();
@@ -121,6 +128,27 @@ impl AppState {
             bucket: location.bucket,
             from,
             to,
+            overwrite: false,
+        }]
+    }
+
+    /// "Replace" after a rename found an object at the new key.
+    pub fn confirm_rename_overwrite(&mut self) -> Vec<Command> {
+        let (Some((from, to)), Some(location), Some(profile)) = (
+            self.rename_conflict.take(),
+            self.location.clone(),
+            self.profile().cloned(),
+        ) else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        vec![Command::Rename {
+            id,
+            profile,
+            bucket: location.bucket,
+            from,
+            to,
+            overwrite: true,
         }]
     }
 

@@ -146,6 +146,8 @@ pub struct AppState {
     pub download_conflict: Option<(RequestId, usize, String)>,
     /// The Rename dialog: (the object's key, the new key being typed).
     pub rename: Option<(String, String)>,
+    /// A rename found an object at the new key: (from, to), waiting for Replace or Cancel.
+    pub rename_conflict: Option<(ObjectKey, ObjectKey)>,
     /// The Properties window: loading, or the answer.
     pub properties: Option<Loadable<crate::transfer::ObjectProperties>>,
     /// Closing was asked while transfers run: waiting for "Quit anyway".
@@ -188,6 +190,7 @@ impl AppState {
             notice: None,
             download_conflict: None,
             rename: None,
+            rename_conflict: None,
             properties: None,
             confirm_quit: false,
             quit_confirmed: false,
@@ -647,9 +650,19 @@ impl AppState {
                     return self.refresh_if_shown(&bucket, &key);
                 }
             }
-            Event::Renamed { id: _, result } => {
+            Event::Renamed {
+                id: _,
+                from,
+                to,
+                result,
+            } => {
                 match result {
-                    Ok(to) => self.notice = Some(format!("Renamed to {to}")),
+                    Ok(()) => self.notice = Some(format!("Renamed to {to}")),
+                    Err(crate::transfer::TransferError::Exists(_)) => {
+                        // Ask before replacing; nothing changed yet.
+                        self.rename_conflict = Some((from, to));
+                        return Vec::new();
+                    }
                     Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
                 }
                 return self.refresh();

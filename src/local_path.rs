@@ -1,0 +1,260 @@
+//! Where an object lands on disk: a key (after the prefix that maps to the chosen folder) turned
+//! into path components that are safe on the file system at hand, so that nothing is ever
+//! written outside the chosen folder and no name means something else to the OS.
+//!
+//! Windows gives meaning to much that S3 keys may hold: `\` and `:` (drives, alternate data
+//! streams), `<>"|?*`, reserved device names (`CON`, `NUL`, `COM1`…, with any extension), and
+//! trailing dots and spaces (silently dropped, so `a.` would become `a`). Such characters are
+//! replaced by `_`; reserved names get a leading `_`. Control characters are replaced on every
+//! OS (a newline in a file name breaks scripts). `.` and `..` segments and segments too long for
+//! any file system are refused, with the key named by the caller.
+
+use std::path::{Path, PathBuf};
+
+/// The file-system rules to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathFlavor {
+    Unix,
+    Windows,
+}
+
+impl PathFlavor {
+    /// The rules of the OS Pail runs on.
+    pub const NATIVE: PathFlavor = if cfg!(windows) {
+        PathFlavor::Windows
+    } else {
+        PathFlavor::Unix
+    };
+}
+
+/// The longest file name (in bytes) common file systems take.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Why a key cannot be saved as a file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("its name would leave the download folder (`.` or `..`)")]
+    LeavesFolder,
+    #[error("it names the folder itself, not a file")]
+    NoName,
+    #[error("a part of its name is longer than {MAX_NAME_BYTES} bytes")]
+    TooLong,
+}
+
+const WINDOWS_RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// One segment of a key as a file name on `flavor`.
+fn segment_name(segment: &str, flavor: PathFlavor) -> Result<String, Refusal> {
+    if segment == "." || segment == ".." {
+        return Err(Refusal::LeavesFolder);
+    }
+    let mut name: String = segment
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() => '_',
+            '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*' if flavor == PathFlavor::Windows => '_',
+            c => c,
+        })
+        .collect();
+    if flavor == PathFlavor::Windows {
+        // Windows drops trailing dots and spaces: `a.` and `a` would be one file.
+        let kept = name.trim_end_matches(['.', ' ']).len();
+        if kept < name.len() {
+            let dropped = name.len() - kept;
+            name.truncate(kept);
+            name.push_str(&"_".repeat(dropped));
+        }
+        let stem = name.split('.').next().unwrap_or("").trim_end();
+        if WINDOWS_RESERVED
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(stem))
+        {
+            name.insert(0, '_');
+        }
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Refusal::TooLong);
+    }
+    Ok(name)
+}
+
+/// The path components for `relative` (a key with the folder's prefix removed) on `flavor`.
+/// Empty segments (`a//b`) are skipped, so callers must check for keys that meet on one path.
+pub fn components(relative: &str, flavor: PathFlavor) -> Result<Vec<String>, Refusal> {
+    let parts = relative
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| segment_name(s, flavor))
+        .collect::<Result<Vec<_>, _>>()?;
+    if parts.is_empty() {
+        return Err(Refusal::NoName);
+    }
+    Ok(parts)
+}
+
+/// The local path for `key` downloaded into `folder`, where `base` is the prefix that maps to
+/// the folder itself.
+pub fn local_target(folder: &Path, base: &str, key: &str) -> Result<PathBuf, Refusal> {
+    let relative = key.strip_prefix(base).unwrap_or(key);
+    let mut path = folder.to_owned();
+    path.extend(components(relative, PathFlavor::NATIVE)?);
+    Ok(path)
+}
+
+/// Whether the file system is taken to ignore case (`R.pdf` and `r.pdf` are one file): on
+/// Windows and macOS, as their default file systems do.
+pub const CASE_INSENSITIVE: bool = cfg!(any(windows, target_os = "macos"));
+
+/// The form under which two paths are the same file.
+pub fn collision_key(path: &Path, case_insensitive: bool) -> String {
+    let text = path.to_string_lossy();
+    if case_insensitive {
+        text.to_lowercase()
+    } else {
+        text.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(flavor: PathFlavor, key: &str) -> Result<String, Refusal> {
+        components(key, flavor).map(|c| c.join("/"))
+    }
+
+    #[test]
+    fn windows_names_are_made_safe() {
+        let w = |k| on(PathFlavor::Windows, k);
+        assert_eq!(
+            w("C:\\Windows\\system.ini").unwrap(),
+            "C__Windows_system.ini"
+        );
+        assert_eq!(w("c:x").unwrap(), "c_x");
+        assert_eq!(w("file.txt:secret").unwrap(), "file.txt_secret");
+        assert_eq!(w("docs/CON").unwrap(), "docs/_CON");
+        assert_eq!(w("nul.txt").unwrap(), "_nul.txt");
+        assert_eq!(w("COM1.tar.gz").unwrap(), "_COM1.tar.gz");
+        assert_eq!(w("CONSOLE.txt").unwrap(), "CONSOLE.txt");
+        assert_eq!(w("report. ").unwrap(), "report__");
+        assert_eq!(w("a<b>c|d?e*f\"g").unwrap(), "a_b_c_d_e_f_g");
+        assert_eq!(w("line\nbreak\t.txt").unwrap(), "line_break_.txt");
+    }
+
+    #[test]
+    fn unix_keeps_what_it_can_hold() {
+        let u = |k| on(PathFlavor::Unix, k);
+        assert_eq!(u("C:\\x").unwrap(), "C:\\x");
+        assert_eq!(u("CON").unwrap(), "CON");
+        assert_eq!(u("trailing. ").unwrap(), "trailing. ");
+        assert_eq!(u("nul\0byte").unwrap(), "nul_byte");
+        assert_eq!(u("d//a.txt").unwrap(), "d/a.txt");
+    }
+
+    #[test]
+    fn nothing_leaves_the_folder() {
+        for flavor in [PathFlavor::Unix, PathFlavor::Windows] {
+            assert_eq!(on(flavor, "../../etc/passwd"), Err(Refusal::LeavesFolder));
+            assert_eq!(on(flavor, "a/./b"), Err(Refusal::LeavesFolder));
+            assert_eq!(on(flavor, "//"), Err(Refusal::NoName));
+            assert_eq!(on(flavor, &"x".repeat(256)), Err(Refusal::TooLong));
+        }
+        // On Windows `\` is a separator: `..\x` must not climb either.
+        assert_eq!(on(PathFlavor::Windows, "..\\..\\x").unwrap(), ".._.._x");
+    }
+
+    /// Every generated key maps to components that are plain names on both flavours: no
+    /// separator, no `.`/`..`, nothing the OS reinterprets, no longer than a name may be.
+    #[test]
+    fn generated_keys_map_to_plain_names() {
+        let pieces = [
+            "",
+            "a",
+            ".",
+            "..",
+            "...",
+            "/",
+            "//",
+            "\\",
+            ":",
+            "C:",
+            "c:",
+            "CON",
+            "nul",
+            "com9",
+            "lpt1.txt",
+            " ",
+            ".",
+            "\n",
+            "\r",
+            "\0",
+            "\u{7f}",
+            "\"",
+            "'",
+            "$(rm -rf ~)",
+            "`id`",
+            "<",
+            ">",
+            "|",
+            "?",
+            "*",
+            "R.pdf",
+            "r.pdf",
+            "日本語",
+            "🎉",
+            "%2e%2e",
+            "~",
+            "+",
+        ];
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let count = 1 + next() % 6;
+            let key: String = (0..count)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for flavor in [PathFlavor::Unix, PathFlavor::Windows] {
+                let Ok(parts) = components(&key, flavor) else {
+                    continue;
+                };
+                for part in &parts {
+                    assert!(!part.is_empty() && part != "." && part != "..", "{key:?}");
+                    assert!(!part.contains('/') && !part.contains('\0'), "{key:?}");
+                    assert!(!part.chars().any(char::is_control), "{key:?}");
+                    assert!(part.len() <= MAX_NAME_BYTES);
+                    if flavor == PathFlavor::Windows {
+                        assert!(!part.contains(['\\', ':', '<', '>', '"', '|', '?', '*']));
+                        assert!(!part.ends_with(['.', ' ']), "{key:?} → {part:?}");
+                        let stem = part.split('.').next().unwrap().trim_end();
+                        assert!(
+                            !WINDOWS_RESERVED
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(stem)),
+                            "{key:?} → {part:?}"
+                        );
+                    }
+                }
+                let folder = Path::new("/home/me/Downloads");
+                let mut path = folder.to_owned();
+                path.extend(&parts);
+                assert!(path.starts_with(folder) && path != folder, "{key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn collisions_follow_the_file_systems_case_rule() {
+        let a = Path::new("/d/R.pdf");
+        let b = Path::new("/d/r.pdf");
+        assert_ne!(collision_key(a, false), collision_key(b, false));
+        assert_eq!(collision_key(a, true), collision_key(b, true));
+    }
+}
