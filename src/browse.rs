@@ -185,11 +185,39 @@ fn endpoint_label(connection: &Connection) -> String {
     }
 }
 
+/// Guards a paged listing against a server that hands out a token it handed out before:
+/// the listing would go round for ever.
+#[derive(Debug, Default)]
+pub struct TokenGuard {
+    seen: std::collections::HashSet<String>,
+}
+
+impl TokenGuard {
+    /// The token for the next page (`None`: the listing is complete), or an error if the
+    /// server is going round in circles.
+    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, BrowseError> {
+        match token {
+            Some(token) if !token.is_empty() => {
+                if self.seen.insert(token.to_owned()) {
+                    Ok(Some(token.to_owned()))
+                } else {
+                    Err(BrowseError::Other(
+                        "the server sent the same continuation token twice; the listing was stopped so it would not go round for ever"
+                            .into(),
+                    ))
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Every bucket the credentials can list.
 pub async fn list_buckets(connection: &Connection) -> Result<Vec<BucketEntry>, BrowseError> {
     let endpoint = endpoint_label(connection);
     let mut buckets = Vec::new();
     let mut token: Option<String> = None;
+    let mut guard = TokenGuard::default();
     loop {
         let output = connection
             .client()
@@ -204,9 +232,9 @@ pub async fn list_buckets(connection: &Connection) -> Result<Vec<BucketEntry>, B
                 region: b.bucket_region().map(str::to_owned),
             })
         }));
-        match output.continuation_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => break,
+        token = guard.next(output.continuation_token())?;
+        if token.is_none() {
+            break;
         }
     }
     buckets.sort_by(|a, b| a.name.cmp(&b.name));
@@ -288,6 +316,7 @@ pub async fn list_keys_under(
     let endpoint = endpoint_label(connection);
     let mut keys = Vec::new();
     let mut token = None;
+    let mut guard = TokenGuard::default();
     loop {
         let output = connection
             .client()
@@ -304,9 +333,12 @@ pub async fn list_keys_under(
             // Folder markers (`name/`, zero bytes) are not files to share.
             (!key.ends_with('/')).then(|| (key.to_owned(), o.size().unwrap_or(0).max(0) as u64))
         }));
-        match (output.is_truncated(), output.next_continuation_token()) {
-            (Some(true), Some(next)) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(keys),
+        if output.is_truncated() != Some(true) {
+            return Ok(keys);
+        }
+        token = guard.next(output.next_continuation_token())?;
+        if token.is_none() {
+            return Ok(keys);
         }
     }
 }

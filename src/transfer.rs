@@ -675,21 +675,27 @@ async fn download_into(
     }
     let (size, etag) = object_head(connection, bucket, key).await?;
     let file = Arc::new(create_partial(partial).await?);
-    let ranges: Vec<(u64, u64)> = if size <= MULTIPART_THRESHOLD {
-        vec![(0, size)]
-    } else {
-        // Large objects come as ranges fetched in parallel, each written at its offset.
-        (0..size.div_ceil(PART_SIZE))
-            .map(|i| (i * PART_SIZE, ((i + 1) * PART_SIZE).min(size)))
-            .collect()
+    // Large objects come as ranges fetched in parallel, each written at its offset. The
+    // ranges are worked out as they are needed: a size claimed by a broken server costs no
+    // memory up front.
+    let whole = size <= MULTIPART_THRESHOLD;
+    let range_count = if whole { 1 } else { size.div_ceil(PART_SIZE) };
+    let range = |i: u64| {
+        if whole {
+            (0, size)
+        } else {
+            (
+                i * PART_SIZE,
+                i.saturating_add(1).saturating_mul(PART_SIZE).min(size),
+            )
+        }
     };
-    let whole = ranges.len() == 1;
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0;
     let mut got = 0u64;
     loop {
-        while tasks.len() < PARALLEL_RANGES && next < ranges.len() {
-            let (start, end) = ranges[next];
+        while tasks.len() < PARALLEL_RANGES && next < range_count {
+            let (start, end) = range(next);
             let fetch = RangeFetch {
                 connection: connection.clone(),
                 bucket: bucket.clone(),
@@ -713,7 +719,7 @@ async fn download_into(
             next += 1;
         }
         match tasks.join_next().await {
-            Some(Ok(Ok(bytes))) => got += bytes,
+            Some(Ok(Ok(bytes))) => got = got.saturating_add(bytes),
             Some(Ok(Err(e))) => {
                 tasks.abort_all();
                 return Err(e);
@@ -853,6 +859,7 @@ pub async fn delete_prefix(
 ) -> Result<DeleteReport, TransferError> {
     let mut keys = Vec::new();
     let mut token = None;
+    let mut guard = crate::browse::TokenGuard::default();
     loop {
         let output = connection
             .client()
@@ -869,9 +876,14 @@ pub async fn delete_prefix(
                 .iter()
                 .filter_map(|o| o.key().map(str::to_owned)),
         );
-        match (output.is_truncated(), output.next_continuation_token()) {
-            (Some(true), Some(next)) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => break,
+        if output.is_truncated() != Some(true) {
+            break;
+        }
+        token = guard
+            .next(output.next_continuation_token())
+            .map_err(|e| TransferError::Remote(e.to_string()))?;
+        if token.is_none() {
+            break;
         }
     }
     delete_keys(connection, bucket, &keys).await

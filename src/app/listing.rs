@@ -156,7 +156,7 @@ impl Listing {
         }
         self.folder_count += self.rows.len() - first_new;
         for object in page.objects {
-            self.total_size += object.size;
+            self.total_size = self.total_size.saturating_add(object.size);
             self.object_count += 1;
             self.rows.push(Row {
                 name: object.name,

@@ -114,6 +114,9 @@ fn dialog_ui(
     if let Some(warning) = dialog.credentials_warning(now) {
         ui.colored_label(ui.visuals().warn_fg_color, warning);
     }
+    if let Some(warning) = &dialog.signing_warning {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+    }
     match dialog.tab {
         DialogTab::WebUrl => links_ui(ui, dialog, clipboard, pressed),
         DialogTab::UploadLink => upload_result_ui(ui, dialog, clipboard),
@@ -177,7 +180,7 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool
             );
         }
         many => {
-            let total: u64 = many.iter().map(|t| t.size).sum();
+            let total = many.iter().fold(0u64, |sum, t| sum.saturating_add(t.size));
             ui.label(
                 RichText::new(format!(
                     "{} · {} · {folder_uri}",

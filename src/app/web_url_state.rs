@@ -131,6 +131,9 @@ pub struct WebUrlDialog {
     /// do not).
     pub credentials_expiry: Option<Option<SystemTime>>,
     pub credentials_request: Option<RequestId>,
+    /// The bucket's region could not be found, so the profile's was used: the link may be
+    /// refused. Shown in the dialog, as the CLI prints it.
+    pub signing_warning: Option<String>,
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
@@ -189,6 +192,7 @@ impl WebUrlDialog {
             upload_result: None,
             credentials_expiry: None,
             credentials_request: None,
+            signing_warning: None,
         };
         dialog.apply_preset(Preset::OneDay, now);
         dialog

@@ -28,6 +28,9 @@ fn s3_error(body: &str) -> Option<String> {
     }
 }
 
+/// The most of an error answer that is read.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
 /// Requests the first byte through `url`. `Ok` carries a short success text; `Err` the
 /// server's refusal (`403 SignatureDoesNotMatch: …`) or why it could not be reached.
 pub async fn test_get_link(url: &str) -> Result<String, String> {
@@ -55,7 +58,18 @@ pub async fn test_get_link(url: &str) -> Result<String, String> {
     if status.is_success() {
         return Ok(format!("OK (HTTP {})", status.as_u16()));
     }
-    let body = response.text().await.unwrap_or_default();
+    // An error document is a few hundred bytes; a broken or hostile server may send an
+    // endless one. Read no more than enough.
+    let mut response = response;
+    let mut bytes = Vec::new();
+    while bytes.len() < MAX_ERROR_BODY {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    bytes.truncate(MAX_ERROR_BODY);
+    let body = String::from_utf8_lossy(&bytes);
     let detail = s3_error(&body)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused").to_owned());
     Err(format!("{} {detail}", status.as_u16()))

@@ -33,20 +33,20 @@ pub(super) async fn test_connection(profile: &Profile) -> Result<String, String>
     }
 }
 
-/// A signer for `bucket` through the profile's (cached) connection, errors as text.
+/// A signer for `bucket` through the profile's (cached) connection, with the warning to show
+/// when the bucket's region could not be found; errors as text.
 pub(super) async fn signer_for(
     connections: &Connections,
     profile: &Profile,
     bucket: &BucketName,
-) -> Result<crate::share::Signer, String> {
+) -> Result<crate::connection::BucketSigner, String> {
     let connection = connection_for(connections, profile)
         .await
         .map_err(|e| e.to_string())?;
-    let bucket_signer = connection
+    connection
         .signer_for(bucket)
         .await
-        .map_err(|e| e.to_string())?;
-    Ok(bucket_signer.signer)
+        .map_err(|e| e.to_string())
 }
 
 /// Signs every item with one signer (one credentials lookup, one region lookup).
@@ -56,8 +56,9 @@ pub(super) async fn presign_links(
     bucket: &BucketName,
     items: &[LinkItem],
     expiry: Expiry,
-) -> Result<Vec<PresignedLink>, String> {
-    let signer = signer_for(connections, profile, bucket).await?;
+) -> Result<(Vec<PresignedLink>, Option<String>), String> {
+    let crate::connection::BucketSigner { signer, warning } =
+        signer_for(connections, profile, bucket).await?;
     let now = SystemTime::now();
     let mut links = Vec::with_capacity(items.len());
     for item in items {
@@ -71,7 +72,7 @@ pub(super) async fn presign_links(
         };
         links.push(link.map_err(|e| e.to_string())?);
     }
-    Ok(links)
+    Ok((links, warning))
 }
 
 /// Lists every page of a folder, sending each as it arrives.
@@ -91,10 +92,17 @@ pub(super) async fn list_folder(
         }
     };
     let mut token = None;
+    let mut guard = browse::TokenGuard::default();
     loop {
         match browse::list_folder_page(&connection, bucket, prefix, token.take()).await {
             Ok(mut page) => {
-                token = page.next_token.take();
+                token = match guard.next(page.next_token.take().as_deref()) {
+                    Ok(token) => token,
+                    Err(error) => {
+                        sink.send(Event::FolderFailed { id, error });
+                        return;
+                    }
+                };
                 let done = token.is_none();
                 if !sink.send(Event::FolderPage { id, page, done }) || done {
                     return;

@@ -227,10 +227,13 @@ pub enum Event {
     LinksReady {
         id: RequestId,
         result: Result<Vec<PresignedLink>, String>,
+        /// Set when the bucket's region could not be found and the profile's was used.
+        warning: Option<String>,
     },
     PostFormReady {
         id: RequestId,
         result: Result<PostForm, String>,
+        warning: Option<String>,
     },
     LinkTested {
         id: RequestId,
@@ -462,9 +465,23 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 let sink = sink.clone();
                 let connections = connections.clone();
                 tokio::spawn(async move {
-                    let result =
-                        presign_links(&connections, &profile, &bucket, &items, expiry).await;
-                    sink.send(Event::LinksReady { id, result });
+                    let (result, warning) = match presign_links(
+                        &connections,
+                        &profile,
+                        &bucket,
+                        &items,
+                        expiry,
+                    )
+                    .await
+                    {
+                        Ok((links, warning)) => (Ok(links), warning),
+                        Err(e) => (Err(e), None),
+                    };
+                    sink.send(Event::LinksReady {
+                        id,
+                        result,
+                        warning,
+                    });
                 });
             }
             Command::PresignPost {
@@ -475,14 +492,23 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 let sink = sink.clone();
                 let connections = connections.clone();
                 tokio::spawn(async move {
-                    let result = match signer_for(&connections, &profile, &request.bucket).await {
-                        Ok(signer) => signer
-                            .presign_post(&request, SystemTime::now())
-                            .await
-                            .map_err(|e| e.to_string()),
-                        Err(e) => Err(e),
-                    };
-                    sink.send(Event::PostFormReady { id, result });
+                    let (result, warning) =
+                        match signer_for(&connections, &profile, &request.bucket).await {
+                            Ok(signed) => (
+                                signed
+                                    .signer
+                                    .presign_post(&request, SystemTime::now())
+                                    .await
+                                    .map_err(|e| e.to_string()),
+                                signed.warning,
+                            ),
+                            Err(e) => (Err(e), None),
+                        };
+                    sink.send(Event::PostFormReady {
+                        id,
+                        result,
+                        warning,
+                    });
                 });
             }
             Command::TestLink { id, url } => {
@@ -753,4 +779,34 @@ fn spawn_with_connection<T, Work, Fut>(
         };
         sink.send(event(result));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::ProfileSource;
+    use crate::share::Endpoint;
+
+    #[tokio::test]
+    async fn a_pail_and_an_aws_profile_of_one_name_get_their_own_connections() {
+        let connections: Connections = Arc::default();
+        let keys = aws_credential_types::Credentials::new("a", "b", None, None, "test");
+        let profile = |source, port: u16| {
+            Profile::fixed(
+                "default",
+                source,
+                keys.clone(),
+                Endpoint::custom(&format!("http://127.0.0.1:{port}")).unwrap(),
+                "us-east-1",
+            )
+        };
+        let pail = connection_for(&connections, &profile(ProfileSource::Pail, 1))
+            .await
+            .unwrap();
+        let aws = connection_for(&connections, &profile(ProfileSource::AwsConfig, 2))
+            .await
+            .unwrap();
+        assert_ne!(pail.endpoint(), aws.endpoint());
+        assert_eq!(connections.lock().await.len(), 2);
+    }
 }

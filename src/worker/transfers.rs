@@ -187,32 +187,54 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
 }
 
 /// The files under `paths` (folders walked), each with its key relative to the drop:
-/// a dropped `photos/` folder uploads as `photos/...`. Unreadable entries are reported.
+/// a dropped `photos/` folder uploads as `photos/...`. Links inside a walked folder are not
+/// followed (a link back into the tree would nest copies without end; one out of it would
+/// upload what was not chosen), and names that are not UTF-8 cannot be keys: both are
+/// reported, as are unreadable entries.
 pub(super) fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<String>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut stack: Vec<(PathBuf, String)> = paths
-        .iter()
-        .map(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            (p.clone(), name)
-        })
-        .collect();
+    let mut stack: Vec<(PathBuf, String)> = Vec::new();
+    for path in paths {
+        match path.file_name().map(|n| n.to_str()) {
+            Some(Some(name)) => stack.push((path.clone(), name.to_owned())),
+            _ => problems.push(format!(
+                "{}: the name is not valid UTF-8, so it cannot be a key; skipped",
+                path.display()
+            )),
+        }
+    }
+    // What was dropped is followed if it is a link; what is found inside is not.
+    let top: std::collections::HashSet<PathBuf> = stack.iter().map(|(p, _)| p.clone()).collect();
     while let Some((path, relative)) = stack.pop() {
-        match std::fs::metadata(&path) {
+        let meta = if top.contains(&path) {
+            std::fs::metadata(&path)
+        } else {
+            std::fs::symlink_metadata(&path)
+        };
+        match meta {
+            Ok(meta) if meta.file_type().is_symlink() => problems.push(format!(
+                "{}: a link inside the folder; skipped (links are not followed)",
+                path.display()
+            )),
             Ok(meta) if meta.is_dir() => match std::fs::read_dir(&path) {
                 Ok(entries) => {
                     for entry in entries.flatten() {
-                        let name = entry.file_name().to_string_lossy().into_owned();
-                        stack.push((entry.path(), format!("{relative}/{name}")));
+                        match entry.file_name().to_str() {
+                            Some(name) => {
+                                stack.push((entry.path(), format!("{relative}/{name}")));
+                            }
+                            None => problems.push(format!(
+                                "{}: the name is not valid UTF-8, so it cannot be a key; skipped",
+                                entry.path().display()
+                            )),
+                        }
                     }
                 }
                 Err(e) => problems.push(format!("{}: {e}", path.display())),
             },
-            Ok(meta) => files.push((path, relative, meta.len())),
+            Ok(meta) if meta.is_file() => files.push((path, relative, meta.len())),
+            Ok(_) => problems.push(format!("{}: not a regular file; skipped", path.display())),
             Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
     }
@@ -284,6 +306,30 @@ pub(super) async fn upload(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn folder_uploads_follow_no_links_and_report_odd_names() {
+        use std::os::unix::ffi::OsStrExt;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), b"not chosen").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let photos = root.path().join("photos");
+        std::fs::create_dir_all(photos.join("2026")).unwrap();
+        std::fs::write(photos.join("2026/a.jpg"), b"a").unwrap();
+        std::os::unix::fs::symlink(".", photos.join("loop")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), photos.join("out")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), photos.join("s")).unwrap();
+        let odd = std::ffi::OsStr::from_bytes(b"bad\xffname.jpg");
+        std::fs::write(photos.join(odd), b"b").unwrap();
+
+        let (files, problems) = files_to_upload(std::slice::from_ref(&photos));
+        let keys: Vec<&str> = files.iter().map(|f| f.1.as_str()).collect();
+        assert_eq!(keys, ["photos/2026/a.jpg"]);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.iter().filter(|p| p.contains("link")).count(), 3);
+        assert!(problems.iter().any(|p| p.contains("not valid UTF-8")));
+    }
 
     #[test]
     fn keys_that_meet_on_one_file_are_not_both_downloaded() {

@@ -42,7 +42,8 @@ impl Location {
         if self.prefix.is_empty() {
             return None;
         }
-        let trimmed = &self.prefix[..self.prefix.len() - 1];
+        // A hostile server may send a folder name without its `/`; never cut a character.
+        let trimmed = self.prefix.strip_suffix('/').unwrap_or(&self.prefix);
         let parent = match trimmed.rfind('/') {
             Some(i) => &trimmed[..=i],
             None => "",
@@ -510,20 +511,40 @@ impl AppState {
                     }
                 };
             }
-            Event::LinksReady { id, result } => {
+            Event::LinksReady {
+                id,
+                result,
+                warning,
+            } => {
                 let ok = result.is_ok();
                 let ours = match &mut self.web_url {
-                    Some(dialog) => dialog.links_ready(id, result),
+                    Some(dialog) => {
+                        let ours = dialog.links_ready(id, result);
+                        if ours {
+                            dialog.signing_warning = warning;
+                        }
+                        ours
+                    }
                     None => false,
                 };
                 if ours && ok {
                     return self.record_links(SystemTime::now());
                 }
             }
-            Event::PostFormReady { id, result } => {
+            Event::PostFormReady {
+                id,
+                result,
+                warning,
+            } => {
                 let ok = result.is_ok();
                 let ours = match &mut self.web_url {
-                    Some(dialog) => dialog.post_form_ready(id, result),
+                    Some(dialog) => {
+                        let ours = dialog.post_form_ready(id, result);
+                        if ours {
+                            dialog.signing_warning = warning;
+                        }
+                        ours
+                    }
                     None => false,
                 };
                 if ours && ok {
@@ -975,6 +996,38 @@ mod tests {
         state.open_folder("sub/");
         assert_eq!(state.filter_text, "");
         assert_eq!(state.listing.filter_text(), "");
+    }
+
+    #[test]
+    fn a_region_lookup_failure_is_said_in_the_dialog() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let id = listing_id(&state.open_bucket(bucket("bucket")));
+        state.apply(Event::FolderPage {
+            id,
+            page: page(&["README.txt"]),
+            done: true,
+        });
+        state.listing.click(0, false, false);
+        state.open_web_url(SystemTime::now());
+        let commands = state.generate_links(SystemTime::now());
+        let Some(id) = commands.iter().find_map(|c| match c {
+            Command::PresignLinks { id, .. } => Some(*id),
+            _ => None,
+        }) else {
+            panic!("{commands:?}");
+        };
+        state.apply(Event::LinksReady {
+            id,
+            result: Ok(Vec::new()),
+            warning: Some("could not find the region of bucket `bucket`".into()),
+        });
+        let dialog = state.web_url.as_ref().unwrap();
+        assert!(
+            dialog
+                .signing_warning
+                .as_deref()
+                .is_some_and(|w| w.contains("region of bucket"))
+        );
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! A server that misbehaves — a continuation token handed out twice, sizes near the top of
+//! the range, a folder name without its `/`, an endless error document — must not make Pail
+//! loop, panic, or read without end.
+
+mod common;
+
+use std::time::Duration;
+
+use common::hostile::{Answer, HostileServer};
+use pail::connection::Connection;
+use pail::model::BucketName;
+use pail::share::Endpoint;
+
+const LOOPING_PAGE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult><Name>bucket</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys>
+<IsTruncated>true</IsTruncated><NextContinuationToken>same-token</NextContinuationToken>
+<Contents><Key>huge.bin</Key><Size>9223372036854775807</Size><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"e"</ETag></Contents>
+<CommonPrefixes><Prefix>日本</Prefix></CommonPrefixes>
+</ListBucketResult>"#;
+
+async fn looping_server() -> HostileServer {
+    HostileServer::start(|line| {
+        if line.contains("link-test") {
+            Answer::Endless(403)
+        } else {
+            Answer::Xml(200, LOOPING_PAGE.to_owned())
+        }
+    })
+    .await
+}
+
+fn connection(server: &HostileServer) -> Connection {
+    Connection::with_static_credentials(
+        aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+        "us-east-1",
+        Endpoint::custom(&server.endpoint_url()).unwrap(),
+        true,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeated_continuation_token_stops_the_listing() {
+    let server = looping_server().await;
+    let connection = connection(&server);
+    let bucket = BucketName::new("bucket").unwrap();
+    let listed = tokio::time::timeout(
+        Duration::from_secs(20),
+        pail::browse::list_keys_under(&connection, &bucket, ""),
+    )
+    .await
+    .expect("the listing must end");
+    let error = listed.unwrap_err().to_string();
+    assert!(error.contains("same continuation token"), "{error}");
+
+    let deleted = tokio::time::timeout(
+        Duration::from_secs(20),
+        pail::transfer::delete_prefix(&connection, &bucket, "x/"),
+    )
+    .await
+    .expect("a folder delete must end");
+    assert!(deleted.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_with_odd_folders_and_huge_sizes_is_shown_without_panic() {
+    let server = looping_server().await;
+    let connection = connection(&server);
+    let bucket = BucketName::new("bucket").unwrap();
+    let page = pail::browse::list_folder_page(&connection, &bucket, "", None)
+        .await
+        .unwrap();
+    let mut state = pail::app::state::AppState::new(vec![pail::profiles::Profile::fixed(
+        "hostile",
+        pail::profiles::ProfileSource::Demo,
+        aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+        Endpoint::custom(&server.endpoint_url()).unwrap(),
+        "us-east-1",
+    )]);
+    let commands = state.open_bucket(bucket.clone());
+    let Some(pail::worker::Command::ListFolder { id, .. }) = commands.last().cloned() else {
+        panic!("{commands:?}");
+    };
+    for _ in 0..3 {
+        state.apply(pail::worker::Event::FolderPage {
+            id,
+            page: page.clone(),
+            done: false,
+        });
+    }
+    assert_eq!(
+        state.listing.total_size(),
+        u64::MAX,
+        "saturates, no overflow"
+    );
+    // Into the folder whose name lacks its `/`, and back up.
+    let folder = state
+        .listing
+        .rows()
+        .iter()
+        .find(|r| r.is_folder)
+        .map(|r| r.name.to_string())
+        .expect("the odd folder is listed");
+    state.open_folder(&folder);
+    state.go_up();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_link_reads_a_bounded_part_of_an_endless_error() {
+    let server = looping_server().await;
+    let url = format!("{}/bucket/link-test", server.endpoint_url());
+    let result = tokio::time::timeout(
+        Duration::from_secs(15),
+        pail::share::link_test::test_get_link(&url),
+    )
+    .await
+    .expect("Test link must not read for ever");
+    let error = result.unwrap_err();
+    assert!(error.starts_with("403"), "{error}");
+}
