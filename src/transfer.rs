@@ -13,7 +13,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectI
 use crate::connection::Connection;
 use crate::model::{BucketName, ObjectKey};
 use crate::share::error_text;
-use crate::upload_journal::UploadJournal;
+use crate::upload_journal::{PartialJournal, UploadJournal};
 
 /// Files larger than this go as multipart uploads.
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
@@ -591,19 +591,49 @@ pub async fn download_object(
     target: &Path,
     control: &TransferControl,
 ) -> Result<u64, TransferError> {
+    download_object_with_journal(connection, bucket, key, target, control, None).await
+}
+
+/// [`download_object`], recording the partial file in `journal` while it exists, so that a
+/// process that is killed or quits mid-way leaves it to be removed at the next start.
+pub async fn download_object_with_journal(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    target: &Path,
+    control: &TransferControl,
+    journal: Option<&PartialJournal>,
+) -> Result<u64, TransferError> {
     control.check()?;
     let partial = partial_path(target);
     let _claim = PartialClaim::take(&partial)?;
+    if let Some(journal) = journal {
+        journal.add(&partial).await;
+    }
     let result = download_into(connection, bucket, key, &partial, control).await;
+    let result = finish_download(result, &partial, target).await;
+    if let Some(journal) = journal {
+        journal.remove(&partial).await;
+    }
+    result
+}
+
+/// Puts a complete download in place, or removes what a failed one left.
+async fn finish_download(
+    result: Result<u64, TransferError>,
+    partial: &Path,
+    target: &Path,
+) -> Result<u64, TransferError> {
     match result {
-        Ok(size) => {
-            tokio::fs::rename(&partial, target)
-                .await
-                .map_err(|e| local(target, e))?;
-            Ok(size)
-        }
+        Ok(size) => match tokio::fs::rename(partial, target).await {
+            Ok(()) => Ok(size),
+            Err(e) => {
+                let _ = tokio::fs::remove_file(partial).await;
+                Err(local(target, e))
+            }
+        },
         Err(e) => {
-            let _ = tokio::fs::remove_file(&partial).await;
+            let _ = tokio::fs::remove_file(partial).await;
             Err(e)
         }
     }

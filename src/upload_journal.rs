@@ -78,9 +78,10 @@ pub fn endpoint_name(connection: &Connection) -> String {
     }
 }
 
-/// The journal at one path; [`UploadJournal::open`] hands every caller in a process the same one.
+/// A journal file shared by the processes of one user: entries read and changed under a
+/// file lock, and the owners' lock files beside it.
 #[derive(Debug, Clone)]
-pub struct UploadJournal {
+struct SharedFile {
     path: PathBuf,
     /// Serialises this process's changes; the file lock serialises processes.
     lock: Arc<Mutex<()>>,
@@ -92,10 +93,10 @@ fn held_owner_locks() -> &'static Mutex<HashMap<PathBuf, File>> {
     HELD.get_or_init(Mutex::default)
 }
 
-impl UploadJournal {
-    /// The journal kept in `path`, shared by everyone in this process who opens it.
-    pub fn open(path: PathBuf) -> Self {
-        static OPEN: OnceLock<Mutex<HashMap<PathBuf, UploadJournal>>> = OnceLock::new();
+impl SharedFile {
+    /// The file at `path`, shared by everyone in this process who opens it.
+    fn open(path: PathBuf) -> Self {
+        static OPEN: OnceLock<Mutex<HashMap<PathBuf, SharedFile>>> = OnceLock::new();
         let mut open = match OPEN.get_or_init(Mutex::default).lock() {
             Ok(open) => open,
             Err(poisoned) => poisoned.into_inner(),
@@ -148,22 +149,24 @@ impl UploadJournal {
                 false
             }
             Err(std::fs::TryLockError::WouldBlock) => true,
-            // Cannot tell: assume it runs, so its upload is not aborted under it.
+            // Cannot tell: assume it runs, so its work is not undone under it.
             Err(std::fs::TryLockError::Error(_)) => true,
         }
     }
 
-    /// Every upload in the journal.
-    pub fn pending(&self) -> Vec<PendingUpload> {
+    fn entries<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
         std::fs::read(&self.path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default()
     }
 
-    /// Changes the journal under both locks. Losing the journal only loses the cleanup; the
-    /// upload itself goes on, so failures here are not reported.
-    fn update_now(&self, change: impl FnOnce(&mut Vec<PendingUpload>)) {
+    /// Changes the entries under both locks. Losing the journal only loses the cleanup; the
+    /// transfer itself goes on, so failures here are not reported.
+    fn update_now<T: Serialize + serde::de::DeserializeOwned>(
+        &self,
+        change: impl FnOnce(&mut Vec<T>),
+    ) {
         let _guard = match self.lock.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -179,9 +182,9 @@ impl UploadJournal {
             .open(&lock_path)
             .ok()
             .filter(|f| f.lock().is_ok());
-        let mut pending = self.pending();
-        change(&mut pending);
-        if let Ok(json) = serde_json::to_vec_pretty(&pending) {
+        let mut entries = self.entries();
+        change(&mut entries);
+        if let Ok(json) = serde_json::to_vec_pretty(&entries) {
             let _ = crate::private_file::write_private(&self.path, &json);
         }
         if let Some(file) = file_lock {
@@ -189,14 +192,42 @@ impl UploadJournal {
         }
     }
 
+    async fn update<T: Serialize + serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut Vec<T>) + Send + 'static,
+    ) {
+        let file = self.clone();
+        let _ = tokio::task::spawn_blocking(move || file.update_now(change)).await;
+    }
+}
+
+/// The multipart uploads journal; [`UploadJournal::open`] hands every caller in a process the
+/// same one.
+#[derive(Debug, Clone)]
+pub struct UploadJournal {
+    file: SharedFile,
+}
+
+impl UploadJournal {
+    /// The journal kept in `path`, shared by everyone in this process who opens it.
+    pub fn open(path: PathBuf) -> Self {
+        Self {
+            file: SharedFile::open(path),
+        }
+    }
+
+    /// Every upload in the journal.
+    pub fn pending(&self) -> Vec<PendingUpload> {
+        self.file.entries()
+    }
+
     async fn update(&self, change: impl FnOnce(&mut Vec<PendingUpload>) + Send + 'static) {
-        let journal = self.clone();
-        let _ = tokio::task::spawn_blocking(move || journal.update_now(change)).await;
+        self.file.update(change).await;
     }
 
     /// Records an upload this process has just started.
     pub async fn add(&self, connection: &Connection, bucket: &str, key: &str, upload_id: &str) {
-        self.claim_owner_lock();
+        self.file.claim_owner_lock();
         let upload = PendingUpload {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
@@ -234,7 +265,7 @@ impl UploadJournal {
         self.pending()
             .into_iter()
             .filter(|u| u.profile.is_empty() || (u.profile == profile && u.endpoint == endpoint))
-            .filter(|u| u.abandoned || !self.owner_runs(&u.owner))
+            .filter(|u| u.abandoned || !self.file.owner_runs(&u.owner))
             .collect()
     }
 
@@ -268,6 +299,84 @@ impl UploadJournal {
     }
 }
 
+/// A download's partial file, recorded while it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialDownload {
+    pub path: PathBuf,
+    pub owner: Owner,
+}
+
+/// The partial files of downloads in progress, so that the ones a killed or quit process left
+/// behind are removed at the next start.
+#[derive(Debug, Clone)]
+pub struct PartialJournal {
+    file: SharedFile,
+}
+
+/// The partial-downloads journal beside the upload journal.
+pub fn default_partials_path() -> Option<PathBuf> {
+    crate::history::default_path().map(|p| p.with_file_name("partial-downloads.json"))
+}
+
+impl PartialJournal {
+    pub fn open(path: PathBuf) -> Self {
+        Self {
+            file: SharedFile::open(path),
+        }
+    }
+
+    pub fn entries(&self) -> Vec<PartialDownload> {
+        self.file.entries()
+    }
+
+    pub async fn add(&self, path: &Path) {
+        self.file.claim_owner_lock();
+        let entry = PartialDownload {
+            path: path.to_owned(),
+            owner: Owner::this_process(),
+        };
+        self.file
+            .update(move |e: &mut Vec<PartialDownload>| e.push(entry))
+            .await;
+    }
+
+    pub async fn remove(&self, path: &Path) {
+        let path = path.to_owned();
+        self.file
+            .update(move |e: &mut Vec<PartialDownload>| e.retain(|p| p.path != path))
+            .await;
+    }
+
+    /// Removes the partial files whose process has exited; returns how many. Only a regular
+    /// file with Pail's partial suffix is removed: never a link, never anything else.
+    pub async fn sweep(&self) -> usize {
+        let file = self.file.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut removed = 0;
+            file.update_now(|entries: &mut Vec<PartialDownload>| {
+                entries.retain(|entry| {
+                    if file.owner_runs(&entry.owner) {
+                        return true;
+                    }
+                    let is_partial = entry
+                        .path
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().ends_with(".pail-partial"));
+                    let is_file = std::fs::symlink_metadata(&entry.path)
+                        .is_ok_and(|m| m.file_type().is_file());
+                    if is_partial && is_file && std::fs::remove_file(&entry.path).is_ok() {
+                        removed += 1;
+                    }
+                    false
+                });
+            });
+            removed
+        })
+        .await
+        .unwrap_or(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,13 +386,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = UploadJournal::open(dir.path().join("j.json"));
         let b = UploadJournal::open(dir.path().join("j.json"));
-        assert!(Arc::ptr_eq(&a.lock, &b.lock));
+        assert!(Arc::ptr_eq(&a.file.lock, &b.file.lock));
     }
 
     #[test]
     fn an_owner_without_a_held_lock_has_exited() {
         let dir = tempfile::tempdir().unwrap();
-        let journal = UploadJournal::open(dir.path().join("j.json"));
+        let journal = SharedFile::open(dir.path().join("j.json"));
         journal.claim_owner_lock();
         assert!(journal.owner_runs(&Owner::this_process()));
         let gone = Owner {
@@ -295,6 +404,43 @@ mod tests {
         std::fs::write(journal.owners_dir().join(gone.lock_file_name()), b"").unwrap();
         assert!(!journal.owner_runs(&gone));
         assert!(!journal.owners_dir().join(gone.lock_file_name()).exists());
+    }
+
+    #[tokio::test]
+    async fn partial_files_of_an_exited_process_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = PartialJournal::open(dir.path().join("partials.json"));
+        let left = dir.path().join(".movie.mkv.pail-partial");
+        let mine = dir.path().join(".mine.pail-partial");
+        let not_ours = dir.path().join("notes.txt");
+        for path in [&left, &mine, &not_ours] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        let gone = Owner {
+            pid: 1,
+            started_ms: 7,
+        };
+        let entries = vec![
+            PartialDownload {
+                path: left.clone(),
+                owner: gone,
+            },
+            PartialDownload {
+                path: not_ours.clone(),
+                owner: gone,
+            },
+        ];
+        std::fs::write(
+            dir.path().join("partials.json"),
+            serde_json::to_vec(&entries).unwrap(),
+        )
+        .unwrap();
+        journal.add(&mine).await;
+        assert_eq!(journal.sweep().await, 1);
+        assert!(!left.exists());
+        assert!(mine.exists(), "this process's download goes on");
+        assert!(not_ours.exists(), "only Pail's partial files are removed");
+        assert_eq!(journal.entries().len(), 1);
     }
 
     #[test]

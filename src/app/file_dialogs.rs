@@ -80,6 +80,7 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
     }
     rename_ui(ctx, state, out);
     rename_conflict_ui(ctx, state, out);
+    quitting_ui(ctx, state);
     properties_ui(ctx, state);
     quit_ui(ctx, state);
     if let Some(name) = &mut state.new_folder {
@@ -268,11 +269,35 @@ fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
         });
     });
     if quit {
-        state.cancel_all_transfers();
         state.confirm_quit = false;
-        state.quit_confirmed = true;
-        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        state.begin_quit(std::time::Instant::now());
     } else if stay || modal.should_close() {
         state.confirm_quit = false;
     }
+}
+
+/// After "Quit anyway": the transfers stop and clean up, then the window closes.
+fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
+    if state.quitting_since.is_none() || state.quit_confirmed {
+        return;
+    }
+    let now = std::time::Instant::now();
+    if state.may_close(now) {
+        state.quit_confirmed = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        return;
+    }
+    egui::Modal::new(egui::Id::unique("quitting")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading("Quitting");
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Stopping {}: aborting unfinished uploads, removing partial downloads…",
+                crate::units::count(state.active_transfers(), "transfer", "transfers")
+            ));
+        });
+    });
+    // The worker's answers wake the window; this bounds the wait if none comes.
+    ctx.request_repaint_after(std::time::Duration::from_millis(200));
 }

@@ -150,6 +150,12 @@ pub enum Command {
         keys: Vec<(String, u64)>,
         prefixes: Vec<String>,
         target: PathBuf,
+        /// Where partial files are recorded while they exist.
+        partials: Option<PathBuf>,
+    },
+    /// Remove the partial downloads that processes which have exited left behind.
+    SweepPartials {
+        journal: PathBuf,
     },
     /// Abort the profile's multipart uploads that an earlier run (or a failed abort) left
     /// behind, as recorded in `journal`. Uploads running now are not touched.
@@ -614,6 +620,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 keys,
                 prefixes,
                 target,
+                partials,
             } => {
                 let ctx = TransferContext {
                     sink: sink.clone(),
@@ -628,7 +635,11 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     )
                     .await
                     {
-                        Ok(plan) => plan,
+                        Ok(mut plan) => {
+                            plan.partials =
+                                partials.map(crate::upload_journal::PartialJournal::open);
+                            plan
+                        }
                         Err(error) => {
                             ctx.sink.send(Event::UploadProblem { error });
                             return;
@@ -651,6 +662,13 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     } else {
                         start_download(&ctx, plan, Conflict::Overwrite);
                     }
+                });
+            }
+            Command::SweepPartials { journal } => {
+                tokio::spawn(async move {
+                    crate::upload_journal::PartialJournal::open(journal)
+                        .sweep()
+                        .await;
                 });
             }
             Command::SweepUploads { profile, journal } => {

@@ -28,6 +28,8 @@ pub(super) struct DownloadPlan {
     profile: Profile,
     bucket: BucketName,
     pub(super) files: Vec<(String, PathBuf, u64)>,
+    /// Where each file's partial download is recorded while it exists.
+    pub(super) partials: Option<crate::upload_journal::PartialJournal>,
 }
 
 pub(super) async fn plan_download(
@@ -60,6 +62,7 @@ pub(super) async fn plan_download(
         profile: profile.clone(),
         bucket: bucket.clone(),
         files,
+        partials: None,
     })
 }
 
@@ -174,13 +177,21 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
             local_path: path.clone(),
             profile: plan.profile.clone(),
         };
+        let partials = plan.partials.clone();
         queue_transfer(
             ctx,
             queued,
             move |connection, bucket, key, control| async move {
-                transfer::download_object(&connection, &bucket, &key, &path, &control)
-                    .await
-                    .map(|_| ())
+                transfer::download_object_with_journal(
+                    &connection,
+                    &bucket,
+                    &key,
+                    &path,
+                    &control,
+                    partials.as_ref(),
+                )
+                .await
+                .map(|_| ())
             },
         );
     }

@@ -2,13 +2,17 @@
 //! Delete, New folder, Rename and Properties.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{AppState, Loadable};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::transfer::TransferControl;
 use crate::worker::{Command, Direction, TransferId};
+
+/// How long quitting waits for cancelled transfers to abort their uploads and remove their
+/// partial files.
+pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
 
 /// One upload or download in the Transfers panel.
 #[derive(Debug, Clone)]
@@ -181,6 +185,21 @@ impl AppState {
         }
     }
 
+    /// "Quit anyway": cancels every transfer and starts waiting for them to clean up (abort
+    /// their uploads, remove their partial files) before the window closes.
+    pub fn begin_quit(&mut self, now: Instant) {
+        self.cancel_all_transfers();
+        self.quitting_since = Some(now);
+    }
+
+    /// The window may close: every cancelled transfer has cleaned up, or the wait is over
+    /// (what is left then is swept at the next start).
+    pub fn may_close(&self, now: Instant) -> bool {
+        self.quitting_since.is_some_and(|since| {
+            self.active_transfers() == 0 || now.duration_since(since) >= QUIT_CLEANUP_WAIT
+        })
+    }
+
     /// Download (toolbar): the selected objects, and folders recursively, into `target`.
     pub fn download_to(&mut self, target: PathBuf) -> Vec<Command> {
         let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
@@ -200,6 +219,7 @@ impl AppState {
             keys,
             prefixes,
             target,
+            partials: self.partials_path(),
         }]
     }
 
@@ -267,6 +287,7 @@ impl AppState {
                     keys: vec![(transfer.key, transfer.size)],
                     prefixes: Vec::new(),
                     target: target.to_owned(),
+                    partials: self.partials_path(),
                 }]
             }
         }

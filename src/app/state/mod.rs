@@ -155,6 +155,8 @@ pub struct AppState {
     pub confirm_quit: bool,
     /// "Quit anyway" was pressed: the next close goes through.
     pub quit_confirmed: bool,
+    /// "Quit anyway" was pressed at this time: waiting for transfers to clean up.
+    pub quitting_since: Option<Instant>,
     /// How many transfers run at once.
     pub concurrency: usize,
 }
@@ -195,6 +197,7 @@ impl AppState {
             properties: None,
             confirm_quit: false,
             quit_confirmed: false,
+            quitting_since: None,
             concurrency: crate::worker::TRANSFER_CONCURRENCY,
         }
     }
@@ -232,6 +235,10 @@ impl AppState {
             self.history_path = Some(path.clone());
             commands.push(Command::LoadSharedLinks { id, path });
         }
+        if let Some(journal) = self.partials_path() {
+            // Partial downloads a quit or killed run left behind.
+            commands.push(Command::SweepPartials { journal });
+        }
         commands.extend(self.load_buckets());
         commands
     }
@@ -263,6 +270,13 @@ impl AppState {
         self.history_path
             .as_ref()
             .map(|p| p.with_file_name("pending-uploads.json"))
+    }
+
+    /// Where partial downloads are recorded while they exist.
+    pub(crate) fn partials_path(&self) -> Option<PathBuf> {
+        self.history_path
+            .as_ref()
+            .map(|p| p.with_file_name("partial-downloads.json"))
     }
 
     /// Lists the profile's buckets; once its server answers, uploads an earlier run left
@@ -1104,6 +1118,37 @@ mod tests {
             _ => None,
         });
         assert_eq!(saved, Some(Some("default".into())));
+    }
+
+    #[test]
+    fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let control = TransferControl::default();
+        state.apply(Event::TransferQueued {
+            transfer: TransferId(1),
+            name: "big.iso".into(),
+            bucket: bucket("bucket"),
+            key: "big.iso".into(),
+            size: 1 << 30,
+            control: control.clone(),
+            direction: Direction::Upload,
+            local_path: PathBuf::from("/home/me/big.iso"),
+            profile: Box::new(profile("Demo")),
+        });
+        let start = Instant::now();
+        assert!(!state.may_close(start), "not quitting yet");
+        state.begin_quit(start);
+        assert!(control.is_cancelled());
+        assert!(!state.may_close(start), "the upload is still aborting");
+        assert!(
+            state.may_close(start + files::QUIT_CLEANUP_WAIT),
+            "the wait is bounded"
+        );
+        state.apply(Event::TransferFinished {
+            transfer: TransferId(1),
+            result: Err(crate::transfer::TransferError::Cancelled),
+        });
+        assert!(state.may_close(start), "cleaned up: close now");
     }
 
     #[test]
