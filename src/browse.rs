@@ -248,6 +248,27 @@ pub async fn list_folder_page(
     prefix: &str,
     token: Option<String>,
 ) -> Result<FolderPage, BrowseError> {
+    list_page(connection, bucket, prefix, token, false).await
+}
+
+/// One page of everything under `prefix` at any depth (no sub-folders; names are the keys
+/// without the prefix).
+pub async fn list_recursive_page(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    token: Option<String>,
+) -> Result<FolderPage, BrowseError> {
+    list_page(connection, bucket, prefix, token, true).await
+}
+
+async fn list_page(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    token: Option<String>,
+    recursive: bool,
+) -> Result<FolderPage, BrowseError> {
     let endpoint = endpoint_label(connection);
     let region = connection
         .bucket_region(bucket)
@@ -258,7 +279,7 @@ pub async fn list_folder_page(
         .list_objects_v2()
         .bucket(bucket.as_str())
         .prefix(prefix)
-        .delimiter("/")
+        .set_delimiter((!recursive).then(|| "/".to_owned()))
         .max_keys(1000)
         .set_continuation_token(token)
         .customize()

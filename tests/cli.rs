@@ -737,3 +737,108 @@ async fn profile_names_resolve_pail_first_then_aws() {
         b"through a profile"
     );
 }
+
+#[test]
+fn cp_and_ls_carry_a_folder_up_and_back_byte_for_byte() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let source = home.path().join("photos");
+    std::fs::create_dir_all(source.join("2026 ü")).unwrap();
+    std::fs::write(source.join("a+b c.txt"), b"small").unwrap();
+    let big: Vec<u8> = (0..20 * 1024 * 1024).map(|i| (i % 253) as u8).collect();
+    std::fs::write(source.join("2026 ü/big.bin"), &big).unwrap();
+    let source_arg = source.display().to_string();
+
+    let up = pail_for(
+        &server,
+        home.path(),
+        &["cp", &source_arg, "s3://cli-test/in/", "--recursive"],
+    );
+    assert_success(&up);
+    assert!(stdout(&up).contains("upload: "), "{}", stdout(&up));
+
+    let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/in/"]);
+    assert_success(&listed);
+    let text = stdout(&listed);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].trim_start().starts_with("PRE 2026 ü/"),
+        "folders first: {text}"
+    );
+    assert!(lines[1].ends_with("5 a+b c.txt"), "{text}");
+    let deep = pail_for(
+        &server,
+        home.path(),
+        &["ls", "s3://cli-test/in/", "--recursive"],
+    );
+    assert_success(&deep);
+    assert!(
+        stdout(&deep).contains("20971520 in/2026 ü/big.bin"),
+        "{}",
+        stdout(&deep)
+    );
+
+    let back = home.path().join("back");
+    let back_arg = back.display().to_string();
+    let down = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/in/", &back_arg, "--recursive"],
+    );
+    assert_success(&down);
+    assert_eq!(std::fs::read(back.join("a+b c.txt")).unwrap(), b"small");
+    assert!(std::fs::read(back.join("2026 ü/big.bin")).unwrap() == big);
+
+    // One file into an existing folder keeps its name.
+    let one = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/in/a+b c.txt", &format!("{back_arg}/")],
+    );
+    assert_success(&one);
+    let leftovers: Vec<_> = std::fs::read_dir(&back)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pail-partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn cp_refuses_what_it_cannot_do_in_one_line() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let folder = home.path().join("folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    let folder_arg = folder.display().to_string();
+    assert_one_line_error(
+        &pail_for(
+            &server,
+            home.path(),
+            &["cp", &folder_arg, "s3://cli-test/x/"],
+        ),
+        "add --recursive",
+    );
+    assert_one_line_error(
+        &pail_for(&server, home.path(), &["cp", "a.txt", "b.txt"]),
+        "one side must be s3://",
+    );
+    assert_one_line_error(
+        &pail_for(
+            &server,
+            home.path(),
+            &["cp", "/no/such/file", "s3://cli-test/x"],
+        ),
+        "/no/such/file",
+    );
+    let missing = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/missing.txt", &folder_arg],
+    );
+    assert!(!missing.status.success());
+    assert!(
+        std::fs::read_dir(&folder).unwrap().next().is_none(),
+        "nothing written"
+    );
+}

@@ -1,5 +1,5 @@
 //! The command line: `pail presign` and `pail presign-post`, in the style of
-//! `aws s3 presign`. Raw arguments are parsed into the library's validated types here; errors
+//! `aws s3 presign`; `pail ls` and `pail cp` ([`ls`], [`cp`]), in the style of `aws s3`. Raw arguments are parsed into the library's validated types here; errors
 //! end the process with one line on stderr.
 
 use std::io::Write as _;
@@ -16,6 +16,9 @@ use crate::share::{
     Scheme, ShareError, expiry::parse_datetime, form_output,
 };
 use crate::units::human_size;
+
+pub mod cp;
+pub mod ls;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -42,6 +45,10 @@ pub enum Command {
     Presign(PresignArgs),
     /// Print a pre-signed POST form that lets a browser or curl upload files.
     PresignPost(PresignPostArgs),
+    /// List buckets, a folder, or (--recursive) everything under a prefix.
+    Ls(ls::LsArgs),
+    /// Copy files and folders between disk and S3 (one side s3://, the other local).
+    Cp(cp::CpArgs),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
     DemoServer,
     /// Saved and discovered profiles.
@@ -175,6 +182,13 @@ pub enum CliError {
     Demo(#[from] crate::demo::DemoError),
     #[error(transparent)]
     App(crate::app::AppError),
+    #[error(transparent)]
+    Browse(#[from] crate::browse::BrowseError),
+    #[error(transparent)]
+    Transfer(#[from] crate::transfer::TransferError),
+    /// Some files of a copy failed; each was reported on its own line.
+    #[error("{0}")]
+    Transfers(String),
 }
 
 /// Parses the process's arguments and runs the command.
@@ -205,11 +219,17 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    // Copies move parts and ranges in parallel: they get every core.
+    let runtime = match cli.command {
+        Some(Command::Cp(_)) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()
+    .map_err(|e| CliError::Runtime(e.to_string()))?;
     match cli.command {
+        Some(Command::Ls(args)) => runtime.block_on(ls::ls(args)),
+        Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),

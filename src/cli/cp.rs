@@ -1,0 +1,398 @@
+//! `pail cp`: files and (with `--recursive`) folders from disk to S3 and back, in the manner of
+//! `aws s3 cp`, through the same transfer engine as the window: multipart uploads recorded in
+//! the upload journal, downloads into partial files renamed into place, stall timeouts, keys
+//! mapped safely to local names. A progress bar goes to stderr when it is a terminal; Ctrl+C
+//! cancels, and waits (a little) for the cleanup.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use super::{CliError, ConnectionArgs, print_stdout, warn};
+use crate::connection::Connection;
+use crate::local_path;
+use crate::model::{BucketName, ObjectKey, S3Prefix};
+use crate::transfer::{self, TransferControl, TransferError};
+use crate::units::human_size;
+use crate::upload_journal::{PartialJournal, UploadJournal};
+
+/// Files moved at once.
+const FILES_AT_ONCE: usize = 4;
+/// How long Ctrl+C waits for cancelled transfers to clean up.
+const CANCEL_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// What to copy: a local path, or s3://BUCKET/KEY (a prefix with --recursive).
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Where to: s3://BUCKET/KEY (ending in / for a folder) or a local path.
+    #[arg(value_name = "DESTINATION")]
+    pub destination: String,
+    /// Copy a folder and everything in it.
+    #[arg(long)]
+    pub recursive: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// One side of a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Local(PathBuf),
+    S3(S3Prefix),
+}
+
+impl Place {
+    pub fn parse(text: &str) -> Result<Place, CliError> {
+        if text.starts_with("s3://") {
+            Ok(Place::S3(text.parse()?))
+        } else {
+            Ok(Place::Local(PathBuf::from(text)))
+        }
+    }
+}
+
+/// One file to move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Upload {
+        path: PathBuf,
+        key: ObjectKey,
+        size: u64,
+    },
+    Download {
+        key: ObjectKey,
+        path: PathBuf,
+        size: u64,
+    },
+}
+
+impl Job {
+    fn size(&self) -> u64 {
+        match self {
+            Job::Upload { size, .. } | Job::Download { size, .. } => *size,
+        }
+    }
+
+    /// `upload: ./a.txt to s3://bucket/a.txt`, as `aws s3 cp` says it.
+    fn describe(&self, bucket: &BucketName) -> String {
+        match self {
+            Job::Upload { path, key, .. } => {
+                format!("upload: {} to s3://{bucket}/{key}", path.display())
+            }
+            Job::Download { key, path, .. } => {
+                format!("download: s3://{bucket}/{key} to {}", path.display())
+            }
+        }
+    }
+}
+
+/// `prefix` as a folder: empty, or ending in `/`.
+fn as_folder(prefix: &str) -> String {
+    if prefix.is_empty() || prefix.ends_with('/') {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}/")
+    }
+}
+
+/// The files to upload from `source` to `target`, with the problems met on the way.
+pub fn plan_upload(
+    source: &Path,
+    target: &S3Prefix,
+    recursive: bool,
+) -> Result<(Vec<Job>, Vec<String>), CliError> {
+    let meta = std::fs::metadata(source)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", source.display())))?;
+    if meta.is_dir() {
+        if !recursive {
+            return Err(CliError::Usage(format!(
+                "{} is a folder: add --recursive to copy it",
+                source.display()
+            )));
+        }
+        let folder = as_folder(&target.prefix);
+        let (files, problems) = local_path::files_to_upload(&[source.to_owned()]);
+        let mut jobs = Vec::with_capacity(files.len());
+        let mut problems = problems;
+        for (path, relative, size) in files {
+            // `files_to_upload` names files from the dropped folder on; `cp` copies what is
+            // inside the folder, as `aws s3 cp --recursive` does.
+            let inside = relative
+                .split_once('/')
+                .map_or(relative.as_str(), |(_, r)| r);
+            match ObjectKey::new(format!("{folder}{inside}")) {
+                Ok(key) => jobs.push(Job::Upload { path, key, size }),
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            }
+        }
+        return Ok((jobs, problems));
+    }
+    let name = source
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| CliError::Usage(format!("{}: not a file name", source.display())))?;
+    let key = if target.prefix.is_empty() || target.prefix.ends_with('/') {
+        format!("{}{name}", target.prefix)
+    } else {
+        target.prefix.clone()
+    };
+    Ok((
+        vec![Job::Upload {
+            path: source.to_owned(),
+            key: ObjectKey::new(key)?,
+            size: meta.len(),
+        }],
+        Vec::new(),
+    ))
+}
+
+/// The objects to download from `source` into `target`, with the keys that were skipped.
+async fn plan_download(
+    connection: &Connection,
+    source: &S3Prefix,
+    target: &Path,
+    recursive: bool,
+) -> Result<(Vec<Job>, Vec<String>), CliError> {
+    if recursive {
+        let keys =
+            crate::browse::list_keys_under(connection, &source.bucket, &source.prefix).await?;
+        let base = as_folder(&source.prefix);
+        let (files, problems) = local_path::download_targets(
+            target,
+            &base,
+            keys.into_iter()
+                .filter(|(k, _)| k.starts_with(&base))
+                .collect(),
+            local_path::CASE_INSENSITIVE,
+        );
+        let jobs = files
+            .into_iter()
+            .filter_map(|(key, path, size)| {
+                Some(Job::Download {
+                    key: ObjectKey::new(key).ok()?,
+                    path,
+                    size,
+                })
+            })
+            .collect();
+        return Ok((jobs, problems));
+    }
+    let key = ObjectKey::new(source.prefix.clone())?;
+    let into_folder = target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/');
+    let path = if into_folder {
+        let name = source.prefix.rsplit('/').next().unwrap_or_default();
+        local_path::local_target(target, "", name)
+            .map_err(|reason| CliError::Usage(format!("`{key}` cannot be saved: {reason}")))?
+    } else {
+        target.to_owned()
+    };
+    let size = crate::transfer::object_properties(connection, &source.bucket, &key)
+        .await?
+        .size;
+    Ok((vec![Job::Download { key, path, size }], Vec::new()))
+}
+
+pub async fn cp(args: CpArgs) -> Result<(), CliError> {
+    let source = Place::parse(&args.source)?;
+    let destination = Place::parse(&args.destination)?;
+    let connection = args.connection.connect().await?;
+    let (bucket, (jobs, problems)) = match (&source, &destination) {
+        (Place::Local(path), Place::S3(target)) => (
+            target.bucket.clone(),
+            plan_upload(path, target, args.recursive)?,
+        ),
+        (Place::S3(from), Place::Local(path)) => (
+            from.bucket.clone(),
+            plan_download(&connection, from, path, args.recursive).await?,
+        ),
+        _ => {
+            return Err(CliError::Usage(
+                "one side must be s3://BUCKET/KEY and the other a local path".into(),
+            ));
+        }
+    };
+    for problem in &problems {
+        warn(&format!("skipped {problem}"));
+    }
+    let uploads = crate::upload_journal::default_path().map(UploadJournal::open);
+    let partials = crate::upload_journal::default_partials_path().map(PartialJournal::open);
+    // What an earlier run left behind here is cleaned up first.
+    if let Some(journal) = &uploads {
+        journal.abort_leftovers(&connection).await;
+    }
+    if let Some(journal) = &partials {
+        journal.sweep().await;
+    }
+    let failed = run_jobs(&connection, &bucket, jobs, uploads, partials).await?;
+    if failed > 0 || !problems.is_empty() {
+        return Err(CliError::Transfers(format!(
+            "{} failed, {} skipped",
+            crate::units::count(failed, "file", "files"),
+            problems.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs the jobs, a few at a time, with a progress bar; returns how many failed.
+async fn run_jobs(
+    connection: &Connection,
+    bucket: &BucketName,
+    jobs: Vec<Job>,
+    uploads: Option<UploadJournal>,
+    partials: Option<PartialJournal>,
+) -> Result<usize, CliError> {
+    let total: u64 = jobs
+        .iter()
+        .fold(0u64, |sum, j| sum.saturating_add(j.size()));
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let slots = Arc::new(tokio::sync::Semaphore::new(FILES_AT_ONCE));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut controls = Vec::with_capacity(jobs.len());
+    let started = Instant::now();
+    for job in jobs {
+        let control = TransferControl::default();
+        controls.push(control.clone());
+        let (connection, bucket, slots) = (connection.clone(), bucket.clone(), slots.clone());
+        let (uploads, partials) = (uploads.clone(), partials.clone());
+        tasks.spawn(async move {
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return (job, Err(TransferError::Cancelled));
+            };
+            let result = match &job {
+                Job::Upload { path, key, .. } => {
+                    transfer::upload_file_with_journal(
+                        &connection,
+                        &bucket,
+                        key,
+                        path,
+                        &control,
+                        uploads.as_ref(),
+                    )
+                    .await
+                }
+                Job::Download { key, path, .. } => {
+                    if let Some(parent) = path.parent() {
+                        let _ = tokio::fs::create_dir_all(parent).await;
+                    }
+                    transfer::download_object_with_journal(
+                        &connection,
+                        &bucket,
+                        key,
+                        path,
+                        &control,
+                        partials.as_ref(),
+                    )
+                    .await
+                    .map(|_| ())
+                }
+            };
+            (job, result)
+        });
+    }
+    let mut failed = 0;
+    let mut moved = 0u64;
+    let mut cancelled_at: Option<Instant> = None;
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            done = tasks.join_next() => match done {
+                None => break,
+                Some(Ok((job, Ok(())))) => {
+                    moved = moved.saturating_add(job.size());
+                    bar.suspend(|| print_stdout(&format!("{}\n", job.describe(bucket))));
+                }
+                Some(Ok((job, Err(e)))) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("pail: {}: {e}", job.describe(bucket)));
+                }
+                Some(Err(e)) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("pail: a transfer stopped: {e}"));
+                }
+            },
+            _ = &mut ctrl_c, if cancelled_at.is_none() => {
+                bar.suspend(|| eprintln!("pail: cancelling: aborting uploads, removing partial files…"));
+                for control in &controls {
+                    control.cancel();
+                }
+                cancelled_at = Some(Instant::now());
+            }
+            _ = ticker.tick() => {
+                bar.set_position(controls.iter().map(TransferControl::done_bytes).fold(0u64, u64::saturating_add));
+                if cancelled_at.is_some_and(|t| t.elapsed() > CANCEL_WAIT) {
+                    // What is left is swept at the next start.
+                    break;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    if cancelled_at.is_some() {
+        return Err(CliError::Transfers("cancelled".into()));
+    }
+    let seconds = started.elapsed().as_secs_f64().max(0.001);
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!(
+            "pail: {} in {seconds:.1} s ({}/s)",
+            human_size(moved),
+            human_size((moved as f64 / seconds) as u64)
+        );
+    }
+    Ok(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_and_upload_keys() {
+        assert_eq!(
+            Place::parse("./a b.txt").unwrap(),
+            Place::Local(PathBuf::from("./a b.txt"))
+        );
+        assert!(matches!(
+            Place::parse("s3://bucket/x/").unwrap(),
+            Place::S3(_)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a b.txt");
+        std::fs::write(&file, b"abc").unwrap();
+        let folder: S3Prefix = "s3://bucket/in/".parse().unwrap();
+        let (jobs, _) = plan_upload(&file, &folder, false).unwrap();
+        assert!(
+            matches!(&jobs[0], Job::Upload { key, size: 3, .. } if key.as_str() == "in/a b.txt")
+        );
+        let exact: S3Prefix = "s3://bucket/renamed.txt".parse().unwrap();
+        let (jobs, _) = plan_upload(&file, &exact, false).unwrap();
+        assert!(matches!(&jobs[0], Job::Upload { key, .. } if key.as_str() == "renamed.txt"));
+        assert!(
+            plan_upload(dir.path(), &folder, false).is_err(),
+            "a folder needs --recursive"
+        );
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/c.txt"), b"c").unwrap();
+        let (jobs, _) = plan_upload(dir.path(), &folder, true).unwrap();
+        let keys: Vec<&str> = jobs
+            .iter()
+            .map(|j| match j {
+                Job::Upload { key, .. } => key.as_str(),
+                Job::Download { key, .. } => key.as_str(),
+            })
+            .collect();
+        assert_eq!(keys, ["in/a b.txt", "in/sub/c.txt"]);
+    }
+}

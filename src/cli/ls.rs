@@ -1,0 +1,110 @@
+//! `pail ls`: buckets, or a folder (folders first, then objects with size and date), or with
+//! `--recursive` every object under a prefix — in the manner of `aws s3 ls`, page by page as
+//! the server answers.
+
+use clap::Args;
+
+use super::{CliError, ConnectionArgs, print_stdout};
+use crate::browse::{self, FolderPage, TokenGuard};
+use crate::model::S3Prefix;
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// A bucket or folder, as s3://BUCKET/PREFIX/ (nothing: the buckets).
+    #[arg(value_name = "S3_URI")]
+    pub uri: Option<String>,
+    /// Every object under the prefix, at any depth, with its full key.
+    #[arg(long)]
+    pub recursive: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `2026-11-29 20:08:00` in UTC, as S3 reports times.
+fn date(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| "-".repeat(19))
+}
+
+/// The lines of one page: folders, then objects; `prefix` is put before names when
+/// `full_keys`.
+pub fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
+    let mut text = String::new();
+    for folder in &page.folders {
+        text.push_str(&format!("{:>19} {:>12} {folder}\n", "", "PRE"));
+    }
+    for object in &page.objects {
+        let name = if full_keys {
+            format!("{prefix}{}", object.name)
+        } else {
+            object.name.to_string()
+        };
+        text.push_str(&format!(
+            "{} {:>12} {}\n",
+            date(object.last_modified),
+            object.size,
+            name.escape_debug()
+        ));
+    }
+    text
+}
+
+pub async fn ls(args: LsArgs) -> Result<(), CliError> {
+    let connection = args.connection.connect().await?;
+    let target = match args.uri.as_deref() {
+        None | Some("s3://") => None,
+        Some(uri) => Some(uri.parse::<S3Prefix>()?),
+    };
+    let Some(target) = target else {
+        let buckets = browse::list_buckets(&connection).await?;
+        let mut text = String::new();
+        for bucket in buckets {
+            text.push_str(&format!("{}\n", bucket.name));
+        }
+        print_stdout(&text);
+        return Ok(());
+    };
+    let mut token = None;
+    let mut guard = TokenGuard::default();
+    loop {
+        let page = if args.recursive {
+            browse::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?
+        } else {
+            browse::list_folder_page(&connection, &target.bucket, &target.prefix, token).await?
+        };
+        print_stdout(&page_lines(&page, &target.prefix, args.recursive));
+        token = guard.next(page.next_token.as_deref())?;
+        if token.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browse::{ObjectEntry, StorageClass};
+
+    #[test]
+    fn folders_first_then_objects_with_size_and_date() {
+        let page = FolderPage {
+            folders: vec!["photos/".into()],
+            objects: vec![ObjectEntry {
+                name: "a\nb.txt".into(),
+                size: 1234,
+                last_modified: 1_764_446_880,
+                storage_class: StorageClass::Standard,
+            }],
+            next_token: None,
+        };
+        let text = page_lines(&page, "docs/", true);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0].trim(), "PRE photos/");
+        assert!(lines[1].starts_with("2025-11-29 20:08:00"), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with("1234 docs/a\\nb.txt"),
+            "a newline is shown, not printed"
+        );
+    }
+}
