@@ -1,10 +1,15 @@
-//! Upload and download of a 1 GiB file through Pail's transfer core, against the demo server
-//! in its own process: throughput, and the peak memory of this (client) process; `aws s3 cp`
-//! against the same server when the AWS CLI is installed. Prints figures; asserts nothing.
+//! Upload and download of a 1 GiB file against the demo server in its own process: through
+//! Pail's transfer core (throughput, and the peak memory of this client process), then as
+//! processes — `pail cp` beside `aws s3 cp` (when the AWS CLI is installed) — straight over
+//! loopback and through the test proxy with 20 ms of latency each way. Prints figures; asserts
+//! nothing.
 //!
 //! `cargo bench --bench transfers` (needs about 3 GiB of free disk in the temp folder).
 
 mod common;
+#[allow(dead_code)] // the benchmark uses only the latency
+#[path = "../tests/common/proxy.rs"]
+mod proxy;
 
 use common::DemoServerProcess;
 
@@ -92,31 +97,79 @@ fn main() {
     );
     let _ = std::fs::remove_file(&target);
 
-    let aws = |args: &[&str]| {
-        Command::new("aws")
+    // The same copies as processes, as a person runs them.
+    let cli = |program: &str, args: &[&str], endpoint: &str| {
+        let mut command = Command::new(program);
+        command
             .args(args)
-            .args([
-                "--endpoint-url",
-                &server.endpoint,
-                "--region",
-                "us-east-1",
-                "--only-show-errors",
-            ])
             .env("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
             .env("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .status()
-    };
-    let uri = "s3://backups/bench/aws-one-gib.bin";
-    let start = Instant::now();
-    match aws(&["s3", "cp", &source.display().to_string(), uri]) {
-        Ok(status) if status.success() => {
-            println!("aws cli upload   {}", rate(start.elapsed().as_secs_f64()));
-            let start = Instant::now();
-            if aws(&["s3", "cp", uri, &target.display().to_string()]).is_ok_and(|s| s.success()) {
-                println!("aws cli download {}", rate(start.elapsed().as_secs_f64()));
-            }
+            .env("HOME", dir.path())
+            .stdout(std::process::Stdio::null());
+        if program == "aws" {
+            command.args([
+                "--endpoint-url",
+                endpoint,
+                "--region",
+                "us-east-1",
+                "--only-show-errors",
+            ]);
+        } else {
+            command.args(["--endpoint-url", endpoint, "--path-style"]);
         }
-        _ => println!("(the AWS CLI is not installed: `pip install awscli` to compare)"),
+        let start = Instant::now();
+        match command.status() {
+            Ok(status) if status.success() => Some(start.elapsed().as_secs_f64()),
+            _ => None,
+        }
+    };
+    let upstream: std::net::SocketAddr = server
+        .endpoint
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let proxy = runtime.block_on(proxy::Proxy::start(upstream));
+    let pail = env!("CARGO_BIN_EXE_pail");
+    let source_arg = source.display().to_string();
+    let target_arg = target.display().to_string();
+    println!();
+    println!(
+        "{:<24} {:>24} {:>24}",
+        "1 GiB as a process", "upload", "download"
+    );
+    for (path, latency) in [("loopback", 0u64), ("20 ms each way", 20)] {
+        proxy.set_latency(std::time::Duration::from_millis(latency));
+        let endpoint = if latency == 0 {
+            server.endpoint.clone()
+        } else {
+            proxy.endpoint_url()
+        };
+        for (tool, program) in [("pail cp", pail), ("aws s3 cp", "aws")] {
+            let uri = format!("s3://backups/bench/{}-one-gib.bin", tool.replace(' ', "-"));
+            let up = cli(
+                program,
+                &["s3", "cp", &source_arg, &uri][usize::from(program == pail)..],
+                &endpoint,
+            );
+            let down = up.and_then(|_| {
+                cli(
+                    program,
+                    &["s3", "cp", &uri, &target_arg][usize::from(program == pail)..],
+                    &endpoint,
+                )
+            });
+            let _ = std::fs::remove_file(&target);
+            let show = |t: Option<f64>| t.map(rate).unwrap_or_else(|| "(not run)".into());
+            println!(
+                "{:<24} {:>24} {:>24}",
+                format!("{tool}, {path}"),
+                show(up),
+                show(down)
+            );
+        }
+    }
+    if Command::new("aws").arg("--version").output().is_err() {
+        println!("(the AWS CLI is not installed: `pip install awscli` to compare)");
     }
 }

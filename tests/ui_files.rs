@@ -41,18 +41,13 @@ fn listed(app: &PailApp) -> bool {
     app.state().listing_state == ListingState::Done
 }
 
-#[test]
-fn drop_files_then_delete_them() {
-    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
-    server.create_bucket("drop-zone").unwrap();
-    std::fs::create_dir_all(server.root().join("drop-zone/inbox")).unwrap();
-    std::fs::write(server.root().join("drop-zone/inbox/existing.txt"), b"x").unwrap();
-    let profile = demo_profile(&server);
-    let downloads = tempfile::tempdir().unwrap();
-    let picker = pail::app::picker::FixedPicker {
-        files: None,
-        folder: Some(downloads.path().to_owned()),
-    };
+/// The window on `server`'s demo profile, showing `bucket`.
+fn open_bucket(
+    server: &LocalServer,
+    picker: pail::app::picker::FixedPicker,
+    bucket: &str,
+) -> Harness<'static, PailApp> {
+    let profile = demo_profile(server);
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
@@ -67,8 +62,23 @@ fn drop_files_then_delete_them() {
     wait_for(&mut harness, "buckets", |app| {
         matches!(app.state().buckets, Loadable::Ready(_))
     });
-    harness.get_by_label("drop-zone").click();
+    harness.get_by_label(bucket).click();
     wait_for(&mut harness, "the bucket", listed);
+    harness
+}
+
+#[test]
+fn drop_files_then_delete_them() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("drop-zone").unwrap();
+    std::fs::create_dir_all(server.root().join("drop-zone/inbox")).unwrap();
+    std::fs::write(server.root().join("drop-zone/inbox/existing.txt"), b"x").unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let picker = pail::app::picker::FixedPicker {
+        files: None,
+        folder: Some(downloads.path().to_owned()),
+    };
+    let mut harness = open_bucket(&server, picker, "drop-zone");
     harness.get_by_label("inbox/").click();
     harness.step();
     harness.key_press(Key::Enter);
@@ -201,4 +211,49 @@ fn drop_files_then_delete_them() {
     });
     harness.get_by_label("1 B (1 bytes)");
     harness.get_by_label("inbox/renamed é.txt");
+}
+
+#[test]
+fn renaming_onto_an_existing_object_asks_before_replacing_it() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("names").unwrap();
+    let stored = server.root().join("names");
+    std::fs::write(stored.join("draft.txt"), b"new words").unwrap();
+    std::fs::write(stored.join("final.txt"), b"the signed version").unwrap();
+    let mut harness = open_bucket(&server, Default::default(), "names");
+    let rename_onto_final = |harness: &mut Harness<'static, PailApp>| {
+        harness.get_by_label("draft.txt").click();
+        harness.step();
+        harness.get_by_label("draft.txt").click_secondary();
+        harness.run_steps(2);
+        click(harness, "Rename…");
+        click(harness, "New key");
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+        harness.get_by_label("New key").type_text("final.txt");
+        harness.run_steps(2);
+        click(harness, "Rename");
+        wait_for(harness, "the question", |app| {
+            app.state().rename_conflict.is_some()
+        });
+    };
+
+    rename_onto_final(&mut harness);
+    harness.get_by_label_contains("final.txt exists already");
+    click(&mut harness, "Cancel");
+    assert!(harness.state().state().rename_conflict.is_none());
+    assert_eq!(
+        std::fs::read(stored.join("final.txt")).unwrap(),
+        b"the signed version"
+    );
+    assert!(stored.join("draft.txt").exists());
+
+    rename_onto_final(&mut harness);
+    click(&mut harness, "Replace");
+    wait_for(&mut harness, "the rename", |app| {
+        listed(app) && names(app) == ["final.txt"]
+    });
+    assert_eq!(
+        std::fs::read(stored.join("final.txt")).unwrap(),
+        b"new words"
+    );
 }
