@@ -48,6 +48,12 @@ pub enum TransferError {
     /// The connection could not be made or broke.
     #[error("could not reach the server: {0}")]
     Network(String),
+    /// The profile's connection could not be set up (credentials, configuration).
+    #[error("{0}")]
+    Connect(String),
+    /// The server's answer made no sense (a listing going round in circles).
+    #[error("the server's answer is broken: {0}")]
+    BadAnswer(String),
     #[error("the download is incomplete: {got} of {expected} bytes arrived")]
     Incomplete { got: u64, expected: u64 },
     /// A rename or move would replace this object.
@@ -911,7 +917,7 @@ pub async fn delete_prefix(
         }
         token = guard
             .next(output.next_continuation_token())
-            .map_err(|e| TransferError::Remote(e.to_string()))?;
+            .map_err(|e| TransferError::BadAnswer(e.to_string()))?;
         if token.is_none() {
             break;
         }
@@ -1146,7 +1152,7 @@ pub async fn create_folder(
 ) -> Result<ObjectKey, TransferError> {
     let name = name.trim().trim_matches('/');
     if name.is_empty() {
-        return Err(TransferError::Remote("a folder needs a name".into()));
+        return Err(TransferError::InvalidName("a folder needs a name".into()));
     }
     let key = ObjectKey::new(format!("{prefix}{name}/"))
         .map_err(|e| TransferError::Remote(e.to_string()))?;

@@ -719,7 +719,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                             transfer::rename_object(&connection, &bucket, &from, &to, overwrite)
                                 .await
                         }
-                        Err(e) => Err(TransferError::Network(e.to_string())),
+                        Err(e) => Err(TransferError::Connect(e.to_string())),
                     };
                     sink.send(Event::Renamed {
                         id,

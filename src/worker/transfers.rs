@@ -117,9 +117,9 @@ where
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
-                .map_err(|e| TransferError::Remote(e.to_string()))?;
-            let key =
-                ObjectKey::new(queued.key).map_err(|e| TransferError::Remote(e.to_string()))?;
+                .map_err(|e| TransferError::Connect(e.to_string()))?;
+            let key = ObjectKey::new(queued.key)
+                .map_err(|e| TransferError::InvalidName(e.to_string()))?;
             job(connection, queued.bucket, key, control).await
         }
         .await;

@@ -279,22 +279,15 @@ impl AppState {
             .map(|p| p.with_file_name("partial-downloads.json"))
     }
 
-    /// Lists the profile's buckets; once its server answers, uploads an earlier run left
-    /// behind there are aborted too.
+    /// Lists the profile's buckets (once its server answers, [`Event::Buckets`] sweeps the
+    /// uploads an earlier run left behind there).
     fn load_buckets(&mut self) -> Vec<Command> {
         let Some(profile) = self.profile().cloned() else {
             return Vec::new();
         };
         let id = self.next_id();
         self.buckets = Loadable::Loading(id);
-        let mut commands = vec![Command::ListBuckets {
-            id,
-            profile: profile.clone(),
-        }];
-        if let Some(journal) = self.journal_path() {
-            commands.push(Command::SweepUploads { profile, journal });
-        }
-        commands
+        vec![Command::ListBuckets { id, profile }]
     }
 
     /// Stops the listing in progress, if any.
@@ -507,6 +500,14 @@ impl AppState {
                         Loadable::Failed(error)
                     }
                 };
+                // The server answers: uploads an earlier run (or a failed abort) left there
+                // can be aborted now.
+                if matches!(self.buckets, Loadable::Ready(_))
+                    && let (Some(profile), Some(journal)) =
+                        (self.profile().cloned(), self.journal_path())
+                {
+                    return vec![Command::SweepUploads { profile, journal }];
+                }
             }
             Event::FolderPage { id, page, done } => {
                 let ListingState::Loading { id: current, pages } = self.listing_state else {
@@ -1010,6 +1011,36 @@ mod tests {
         state.open_folder("sub/");
         assert_eq!(state.filter_text, "");
         assert_eq!(state.listing.filter_text(), "");
+    }
+
+    #[test]
+    fn leftover_uploads_are_swept_once_the_server_answers() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let commands = state.start(Some(PathBuf::from("/tmp/pail/shared-links.json")), None);
+        let Some(id) = commands.iter().find_map(|c| match c {
+            Command::ListBuckets { id, .. } => Some(*id),
+            _ => None,
+        }) else {
+            panic!("{commands:?}");
+        };
+        assert!(
+            commands
+                .iter()
+                .any(|c| matches!(c, Command::SweepPartials { .. }))
+        );
+        assert!(
+            !commands
+                .iter()
+                .any(|c| matches!(c, Command::SweepUploads { .. }))
+        );
+        let commands = state.apply(Event::Buckets {
+            id,
+            result: Ok(Vec::new()),
+        });
+        let [Command::SweepUploads { journal, .. }] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(journal, &PathBuf::from("/tmp/pail/pending-uploads.json"));
     }
 
     #[test]
