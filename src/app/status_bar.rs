@@ -37,15 +37,17 @@ pub(super) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
     }
     egui::Panel::top("file-problems").show(ui, |ui| {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.vertical(|ui| {
+        // The button first, from the right, so a long path wraps beside it instead of
+        // pushing it out of the window.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+            if ui.button("Dismiss").clicked() {
+                state.file_problems.clear();
+            }
+            ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
+                let color = ui.visuals().warn_fg_color;
                 for problem in &state.file_problems {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {problem}"));
-                }
-            });
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Dismiss").clicked() {
-                    state.file_problems.clear();
+                    let text = egui::RichText::new(format!("⚠ {problem}")).color(color);
+                    ui.add(egui::Label::new(text).wrap());
                 }
             });
         });
