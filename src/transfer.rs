@@ -490,20 +490,31 @@ async fn send_parts(
     Ok(parts)
 }
 
+/// HeadObject of `key`, as the SDK answers it.
+async fn head(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<
+    aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    aws_sdk_s3::error::SdkError<aws_sdk_s3::operation::head_object::HeadObjectError>,
+> {
+    connection
+        .client()
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+}
+
 /// Whether `key` exists (HeadObject answers, or says 404).
 async fn object_exists(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
 ) -> Result<bool, TransferError> {
-    let answer = connection
-        .client()
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
-        .await;
-    match answer {
+    match head(connection, bucket, key).await {
         Ok(_) => Ok(true),
         Err(aws_sdk_s3::error::SdkError::ServiceError(e)) if e.raw().status().as_u16() == 404 => {
             Ok(false)
@@ -518,12 +529,7 @@ async fn object_head(
     bucket: &BucketName,
     key: &ObjectKey,
 ) -> Result<(u64, Option<String>), TransferError> {
-    let head = connection
-        .client()
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
+    let head = head(connection, bucket, key)
         .await
         .map_err(|e| remote(&e))?;
     Ok((
@@ -1013,11 +1019,7 @@ pub async fn rename_object(
     if !overwrite && object_exists(connection, bucket, to).await? {
         return Err(TransferError::Exists(to.to_string()));
     }
-    let head = client
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(from.as_str())
-        .send()
+    let head = head(connection, bucket, from)
         .await
         .map_err(|e| remote(&e))?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
@@ -1114,12 +1116,7 @@ pub async fn object_properties(
     bucket: &BucketName,
     key: &ObjectKey,
 ) -> Result<ObjectProperties, TransferError> {
-    let head = connection
-        .client()
-        .head_object()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .send()
+    let head = head(connection, bucket, key)
         .await
         .map_err(|e| remote(&e))?;
     let mut metadata: Vec<(String, String)> = head

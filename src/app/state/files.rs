@@ -103,11 +103,7 @@ impl AppState {
 
     /// Rename in the dialog: copy to the new key, then delete the old one.
     pub fn confirm_rename(&mut self) -> Vec<Command> {
-        let (Some((from, to)), Some(location), Some(profile)) = (
-            self.rename.take(),
-            self.location.clone(),
-            self.profile().cloned(),
-        ) else {
+        let Some((from, to)) = self.rename.take() else {
             return Vec::new();
         };
         let to = to.trim().to_owned();
@@ -125,24 +121,21 @@ impl AppState {
             self.last_error = Some("Rename: the new name is not a valid key".into());
             return Vec::new();
         };
-        let id = self.next_id();
-        vec![Command::Rename {
-            id,
-            profile,
-            bucket: location.bucket,
-            from,
-            to,
-            overwrite: false,
-        }]
+        self.rename_command(from, to, false)
     }
 
     /// "Replace" after a rename found an object at the new key.
     pub fn confirm_rename_overwrite(&mut self) -> Vec<Command> {
-        let (Some((from, to)), Some(location), Some(profile)) = (
-            self.rename_conflict.take(),
-            self.location.clone(),
-            self.profile().cloned(),
-        ) else {
+        match self.rename_conflict.take() {
+            Some((from, to)) => self.rename_command(from, to, true),
+            None => Vec::new(),
+        }
+    }
+
+    /// Renames `from` to `to` in the current bucket.
+    fn rename_command(&mut self, from: ObjectKey, to: ObjectKey, overwrite: bool) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
             return Vec::new();
         };
         let id = self.next_id();
@@ -152,7 +145,7 @@ impl AppState {
             bucket: location.bucket,
             from,
             to,
-            overwrite: true,
+            overwrite,
         }]
     }
 
