@@ -44,15 +44,6 @@ fn through(proxy: &Proxy) -> Connection {
     )
 }
 
-fn pending_multipart_uploads(root: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(root)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".upload"))
-        .collect()
-}
-
 fn addr(server: &LocalServer) -> SocketAddr {
     server.addr()
 }
@@ -87,7 +78,7 @@ async fn a_24_mib_upload_over_a_home_uplink_completes() {
         common::get_object(&server, BUCKET, key.as_str()).await,
         Some(data)
     );
-    assert!(pending_multipart_uploads(server.root()).is_empty());
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -196,13 +187,13 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
         LocalServer::start(data_dir.path(), common::ACCESS_KEY, common::SECRET_KEY).unwrap();
     proxy.come_back(addr(&server));
     assert!(
-        !pending_multipart_uploads(server.root()).is_empty(),
+        !common::pending_multipart_uploads(server.root()).is_empty(),
         "parts were left"
     );
     assert_eq!(journal.abort_leftovers(&connection).await, 1);
     assert!(journal.pending().is_empty());
     assert!(
-        pending_multipart_uploads(server.root()).is_empty(),
+        common::pending_multipart_uploads(server.root()).is_empty(),
         "no parts left to bill"
     );
     assert!(

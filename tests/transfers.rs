@@ -32,17 +32,6 @@ fn bytes(len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Multipart uploads s3s-fs still holds: it keeps each as `.upload-ID.json` plus its parts in
-/// the data folder (it does not implement ListMultipartUploads; on S3 this is that list).
-fn pending_multipart_uploads(server: &LocalServer) -> Vec<String> {
-    std::fs::read_dir(server.root())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".upload"))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn round_trips_of_0_1_and_20_mib_bytes() {
     let server = server_with_bucket(BUCKET);
@@ -73,7 +62,7 @@ async fn round_trips_of_0_1_and_20_mib_bytes() {
     }
     // The 20 MiB file is above the threshold, so it went multipart.
     const { assert!(20 * 1024 * 1024 > MULTIPART_THRESHOLD) };
-    assert!(pending_multipart_uploads(&server).is_empty());
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -139,7 +128,7 @@ async fn a_cancelled_multipart_upload_is_aborted() {
     watcher.await.unwrap();
     assert_eq!(result, Err(TransferError::Cancelled));
     assert!(
-        pending_multipart_uploads(&server).is_empty(),
+        common::pending_multipart_uploads(server.root()).is_empty(),
         "aborted: no parts billed"
     );
     assert!(
@@ -372,7 +361,7 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
     drop(held);
     assert_eq!(journal.abort_leftovers(&connection).await, 1);
     assert!(journal.pending().is_empty());
-    assert!(pending_multipart_uploads(&server).is_empty());
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -392,7 +381,7 @@ async fn a_404_from_another_server_does_not_clear_an_entry() {
     assert_eq!(journal.abort_leftovers(&other.connection()).await, 0);
     assert_eq!(journal.pending().len(), 1);
     assert_eq!(journal.abort_leftovers(&server.connection()).await, 1);
-    assert!(pending_multipart_uploads(&server).is_empty());
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -67,3 +67,15 @@ pub fn http() -> reqwest::Client {
         .build()
         .expect("http client")
 }
+
+/// Multipart uploads s3s-fs still holds in its data folder `root`: it keeps each as
+/// `.upload-ID.json` plus its parts (it does not implement ListMultipartUploads; on S3 this is
+/// that list).
+pub fn pending_multipart_uploads(root: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".upload"))
+        .collect()
+}
