@@ -1007,6 +1007,18 @@ pub async fn rename_object(
     to: &ObjectKey,
     overwrite: bool,
 ) -> Result<(), TransferError> {
+    rename_with_copy_limit(connection, bucket, from, to, overwrite, MAX_SINGLE_COPY).await
+}
+
+/// [`rename_object`], copying part by part above `single_copy_limit` bytes.
+async fn rename_with_copy_limit(
+    connection: &Connection,
+    bucket: &BucketName,
+    from: &ObjectKey,
+    to: &ObjectKey,
+    overwrite: bool,
+    single_copy_limit: u64,
+) -> Result<(), TransferError> {
     if to.as_str().ends_with('/') {
         return Err(TransferError::InvalidName(format!(
             "`{to}` ends in `/`, which names a folder; the object would disappear from view"
@@ -1024,7 +1036,7 @@ pub async fn rename_object(
         .map_err(|e| remote(&e))?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
     let source = copy_source(bucket, from);
-    if size <= MAX_SINGLE_COPY {
+    if size <= single_copy_limit {
         client
             .copy_object()
             .bucket(bucket.as_str())
@@ -1168,6 +1180,40 @@ pub async fn create_folder(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_copy_part_by_part_keeps_content_type_and_metadata() {
+        let server =
+            crate::local_server::LocalServer::start_temporary("AKTEST", "secret-test").unwrap();
+        server.create_bucket("copies").unwrap();
+        let connection = server.connection();
+        let bucket = BucketName::new("copies").unwrap();
+        connection
+            .client()
+            .put_object()
+            .bucket("copies")
+            .key("big.pdf")
+            .content_type("application/pdf")
+            .metadata("owner", "pail")
+            .body(ByteStream::from_static(
+                b"%PDF- pretend this is above 5 GiB",
+            ))
+            .send()
+            .await
+            .unwrap();
+        let (from, to) = (
+            ObjectKey::new("big.pdf").unwrap(),
+            ObjectKey::new("moved/big.pdf").unwrap(),
+        );
+        // A limit of 0 bytes takes the multipart path that objects above 5 GiB take.
+        rename_with_copy_limit(&connection, &bucket, &from, &to, false, 0)
+            .await
+            .unwrap();
+        let moved = object_properties(&connection, &bucket, &to).await.unwrap();
+        assert_eq!(moved.content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(moved.metadata, [("owner".to_owned(), "pail".to_owned())]);
+        assert!(!object_exists(&connection, &bucket, &from).await.unwrap());
+    }
 
     #[test]
     fn keep_both_finds_a_free_name() {

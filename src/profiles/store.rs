@@ -798,6 +798,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_read_at_all_is_set_aside_too() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be: reading it fails with an I/O error.
+        std::fs::create_dir(dir.path().join("credentials.toml")).unwrap();
+        let (store, warnings) = ProfileStore::load(dir.path());
+        assert!(store.is_held());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("credentials.toml"), "{}", warnings[0]);
+        assert!(warnings[0].contains("kept as"), "{}", warnings[0]);
+        assert!(!dir.path().join("credentials.toml").exists());
+    }
+
+    #[test]
     fn a_failed_save_keeps_the_old_files() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = ProfileStore::in_dir(dir.path());
