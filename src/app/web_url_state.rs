@@ -426,11 +426,13 @@ impl WebUrlDialog {
         &mut self,
         id: RequestId,
         result: Result<Vec<crate::share::PresignedLink>, String>,
+        warning: Option<String>,
     ) -> bool {
         if self.generating != Some(id) {
             return false;
         }
         self.generating = None;
+        self.signing_warning = warning;
         match result {
             Ok(links) => {
                 self.effective = links.first().map(|l| l.effective_expiry);
@@ -467,11 +469,17 @@ impl WebUrlDialog {
         true
     }
 
-    pub fn post_form_ready(&mut self, id: RequestId, result: Result<PostForm, String>) -> bool {
+    pub fn post_form_ready(
+        &mut self,
+        id: RequestId,
+        result: Result<PostForm, String>,
+        warning: Option<String>,
+    ) -> bool {
         if self.generating != Some(id) {
             return false;
         }
         self.generating = None;
+        self.signing_warning = warning;
         match result {
             Ok(form) => {
                 self.effective = Some(form.effective_expiry);
@@ -648,7 +656,7 @@ mod tests {
     fn stale_answers_are_ignored() {
         let mut d = dialog(&["docs/a.pdf"]);
         d.generate(RequestId(2), now());
-        assert!(!d.links_ready(RequestId(1), Ok(Vec::new())));
+        assert!(!d.links_ready(RequestId(1), Ok(Vec::new()), None));
         assert_eq!(d.generating, Some(RequestId(2)));
     }
 

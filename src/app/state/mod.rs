@@ -533,13 +533,7 @@ impl AppState {
             } => {
                 let ok = result.is_ok();
                 let ours = match &mut self.web_url {
-                    Some(dialog) => {
-                        let ours = dialog.links_ready(id, result);
-                        if ours {
-                            dialog.signing_warning = warning;
-                        }
-                        ours
-                    }
+                    Some(dialog) => dialog.links_ready(id, result, warning),
                     None => false,
                 };
                 if ours && ok {
@@ -553,13 +547,7 @@ impl AppState {
             } => {
                 let ok = result.is_ok();
                 let ours = match &mut self.web_url {
-                    Some(dialog) => {
-                        let ours = dialog.post_form_ready(id, result);
-                        if ours {
-                            dialog.signing_warning = warning;
-                        }
-                        ours
-                    }
+                    Some(dialog) => dialog.post_form_ready(id, result, warning),
                     None => false,
                 };
                 if ours && ok {
