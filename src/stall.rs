@@ -3,6 +3,7 @@
 //! What counts is whether bytes still move: [`Activity`] is touched each time a body hands
 //! out or receives a chunk, and [`guard`] gives up once it has not been touched for the limit.
 
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,6 +11,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use tokio::io::AsyncRead;
 
 /// How long a data-carrying request may go without moving a byte.
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -67,66 +69,126 @@ pub async fn guard<T>(
     }
 }
 
-/// A request body held in memory and handed out in small frames, touching `activity` for
-/// each: on a slow uplink the transport asks for the next frame only as the last one drains.
-pub struct ProgressBody {
-    data: Bytes,
-    offset: usize,
+/// A request body read from a range of a file in small frames, touching `activity` for each:
+/// on a slow uplink the transport asks for the next frame only as the last one drains, so a
+/// stall shows as no touch. Only one frame is in memory at a time.
+pub struct FileRangeBody {
+    file: Option<tokio::fs::File>,
+    remaining: u64,
+    buffer: Vec<u8>,
     activity: Activity,
+    /// The file could not be opened: reported on the first poll.
+    error: Option<std::io::Error>,
 }
 
 const FRAME: usize = 64 * 1024;
 
-impl ProgressBody {
-    pub fn new(data: Bytes, activity: Activity) -> Self {
+impl FileRangeBody {
+    /// `length` bytes of `path` from `offset`. Opening is a quick system call, done here so the
+    /// SDK can build the body again for a retry.
+    pub fn new(path: &Path, offset: u64, length: u64, activity: Activity) -> Self {
+        let opened = std::fs::File::open(path).and_then(|mut file| {
+            use std::io::Seek;
+            file.seek(std::io::SeekFrom::Start(offset))?;
+            Ok(tokio::fs::File::from_std(file))
+        });
+        let (file, error) = match opened {
+            Ok(file) => (Some(file), None),
+            Err(e) => (None, Some(e)),
+        };
         Self {
-            data,
-            offset: 0,
+            file,
+            remaining: length,
+            buffer: Vec::new(),
             activity,
+            error,
         }
     }
 
     /// A body the SDK can send again on retry.
-    pub fn sdk_body(data: Bytes, activity: Activity) -> aws_smithy_types::body::SdkBody {
+    pub fn sdk_body(
+        path: PathBuf,
+        offset: u64,
+        length: u64,
+        activity: Activity,
+    ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
-            aws_smithy_types::body::SdkBody::from_body_1_x(ProgressBody::new(
-                data.clone(),
+            aws_smithy_types::body::SdkBody::from_body_1_x(FileRangeBody::new(
+                &path,
+                offset,
+                length,
                 activity.clone(),
             ))
         })
     }
 }
 
-impl http_body::Body for ProgressBody {
+impl http_body::Body for FileRangeBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = std::io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
-        if self.offset >= self.data.len() {
+        if let Some(error) = self.error.take() {
+            return Poll::Ready(Some(Err(error)));
+        }
+        if self.remaining == 0 {
             return Poll::Ready(None);
         }
-        let end = (self.offset + FRAME).min(self.data.len());
-        let frame = self.data.slice(self.offset..end);
-        self.offset = end;
-        self.activity.touch();
-        Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
+        let want = FRAME.min(self.remaining as usize);
+        let this = &mut *self;
+        this.buffer.resize(want, 0);
+        let Some(file) = this.file.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let mut read = tokio::io::ReadBuf::new(&mut this.buffer);
+        match Pin::new(file).poll_read(cx, &mut read) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(Ok(())) => {
+                let filled = read.filled();
+                if filled.is_empty() {
+                    return Poll::Ready(Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the file became shorter while it was being uploaded",
+                    ))));
+                }
+                let frame = Bytes::copy_from_slice(filled);
+                this.remaining -= frame.len() as u64;
+                this.activity.touch();
+                Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
+            }
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.offset >= self.data.len()
+        self.remaining == 0 && self.error.is_none()
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact((self.data.len() - self.offset) as u64)
+        http_body::SizeHint::with_exact(self.remaining)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_file_range_body_hands_out_exactly_its_range() {
+        use http_body_util::BodyExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let body = FileRangeBody::new(&path, 1000, 150_000, Activity::default());
+        let got = body.collect().await.unwrap().to_bytes();
+        assert_eq!(&got[..], &data[1000..151_000]);
+        let missing = FileRangeBody::new(&dir.path().join("gone"), 0, 10, Activity::default());
+        assert!(missing.collect().await.is_err());
+    }
 
     #[tokio::test]
     async fn gives_up_only_when_nothing_moves() {

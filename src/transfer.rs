@@ -147,15 +147,11 @@ pub fn part_size_for(size: u64) -> u64 {
     PART_SIZE.max(size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB)
 }
 
-/// The CRC32 of `data` as S3's `x-amz-checksum-crc32` spells it: the server checks the bytes
-/// it stores against it.
-fn crc32_base64(data: &[u8]) -> String {
+/// The CRC32 of `length` bytes of `path` from `offset`, as S3's `x-amz-checksum-crc32` spells
+/// it: the server checks the bytes it stores against it. Read in small pieces (the file is in
+/// the page cache by the time the part goes), so a part never sits in memory whole.
+async fn crc32_of(path: &Path, offset: u64, length: u64) -> Result<String, TransferError> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(data).to_be_bytes())
-}
-
-/// Reads `length` bytes at `offset` of `path`.
-async fn read_chunk(path: &Path, offset: u64, length: u64) -> Result<bytes::Bytes, TransferError> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let mut file = tokio::fs::File::open(path)
         .await
@@ -163,16 +159,25 @@ async fn read_chunk(path: &Path, offset: u64, length: u64) -> Result<bytes::Byte
     file.seek(std::io::SeekFrom::Start(offset))
         .await
         .map_err(|e| local(path, e))?;
-    let mut buffer = Vec::with_capacity(length as usize);
-    (&mut file)
-        .take(length)
-        .read_to_end(&mut buffer)
-        .await
-        .map_err(|e| local(path, e))?;
-    if buffer.len() as u64 != length {
-        return Err(local(path, "the file changed while it was being uploaded"));
+    let mut hasher = crc32fast::Hasher::new();
+    let mut left = length;
+    let mut buffer = vec![0u8; 256 * 1024];
+    while left > 0 {
+        let want = buffer.len().min(left as usize);
+        let n = file
+            .read(&mut buffer[..want])
+            .await
+            .map_err(|e| local(path, e))?;
+        if n == 0 {
+            return Err(local(
+                path,
+                "the file became shorter while it was being uploaded",
+            ));
+        }
+        hasher.update(&buffer[..n]);
+        left -= n as u64;
     }
-    Ok(bytes::Bytes::from(buffer))
+    Ok(base64::engine::general_purpose::STANDARD.encode(hasher.finalize().to_be_bytes()))
 }
 
 /// Uploads the file at `path` to `key`.
@@ -201,7 +206,7 @@ pub async fn upload_file_with_journal(
         .map_err(|e| local(path, e))?
         .len();
     if size <= MULTIPART_THRESHOLD {
-        let data = read_chunk(path, 0, size).await?;
+        let checksum = crc32_of(path, 0, size).await?;
         let mut attempt = 1;
         loop {
             control.check()?;
@@ -211,9 +216,11 @@ pub async fn upload_file_with_journal(
                 .put_object()
                 .bucket(bucket.as_str())
                 .key(key.as_str())
-                .checksum_crc32(crc32_base64(&data))
-                .body(ByteStream::new(crate::stall::ProgressBody::sdk_body(
-                    data.clone(),
+                .checksum_crc32(&checksum)
+                .body(ByteStream::new(crate::stall::FileRangeBody::sdk_body(
+                    path.to_owned(),
+                    0,
+                    size,
                     activity.clone(),
                 )))
                 .customize()
@@ -383,10 +390,9 @@ async fn send_part(
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
     control.check().map_err(failed)?;
-    let data = read_chunk(&path, part.offset, part.length)
+    let checksum = crc32_of(&path, part.offset, part.length)
         .await
         .map_err(failed)?;
-    let checksum = crc32_base64(&data);
     let activity = crate::stall::Activity::default();
     let request = client
         .upload_part()
@@ -395,8 +401,10 @@ async fn send_part(
         .upload_id(&upload_id)
         .part_number(part.number)
         .checksum_crc32(&checksum)
-        .body(ByteStream::new(crate::stall::ProgressBody::sdk_body(
-            data,
+        .body(ByteStream::new(crate::stall::FileRangeBody::sdk_body(
+            path,
+            part.offset,
+            part.length,
             activity.clone(),
         )))
         .customize()

@@ -224,3 +224,29 @@ async fn a_listing_page_that_stalls_fails_with_a_timeout() {
     );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_upload_fails_instead_of_hanging() {
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(2_000_000, 0);
+    let connection = through(&proxy)
+        .with_stall_timeout(Duration::from_secs(1))
+        .with_request_timeout(Duration::from_secs(2));
+    let source_dir = tempfile::tempdir().unwrap();
+    let source = source_dir.path().join("stuck.bin");
+    std::fs::write(&source, bytes(20 * MIB)).unwrap();
+    let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
+    let control = TransferControl::default();
+    let upload = pail::transfer::upload_file(&connection, &bucket, &key, &source, &control);
+    tokio::pin!(upload);
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(500)) => proxy.freeze(true),
+        result = &mut upload => panic!("finished before the stall: {result:?}"),
+    }
+    let result = tokio::time::timeout(Duration::from_secs(25), upload)
+        .await
+        .expect("a stalled upload must end, not hang");
+    let error = result.unwrap_err();
+    assert!(matches!(error, TransferError::Stalled { .. }), "{error:?}");
+}
