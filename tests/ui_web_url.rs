@@ -353,3 +353,95 @@ async fn upload_link_curl_command_uploads_and_enforces_the_limit() {
             .exists()
     );
 }
+
+/// Opens the Web URL dialog on `report 2026.pdf` and generates a link.
+fn dialog_with_a_link(harness: &mut Harness<'_, PailApp>) {
+    harness.get_by_label("report 2026.pdf").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(2);
+    regenerate(harness);
+}
+
+fn regenerate(harness: &mut Harness<'_, PailApp>) {
+    click(harness, "Generate");
+    wait_for(harness, "the link", |app| {
+        app.state()
+            .web_url
+            .as_ref()
+            .is_some_and(|d| d.generating.is_none() && !d.links.is_empty())
+    });
+}
+
+fn shown_links(harness: &Harness<'_, PailApp>) -> usize {
+    harness
+        .state()
+        .state()
+        .web_url
+        .as_ref()
+        .unwrap()
+        .links
+        .len()
+}
+
+#[test]
+fn a_changed_input_never_leaves_a_stale_link_shown() {
+    let (_setup, mut harness) = setup();
+    open_docs(&mut harness);
+    dialog_with_a_link(&mut harness);
+    let before = harness.state().state().web_url.as_ref().unwrap().links[0]
+        .url
+        .clone();
+
+    // The reported case: the hour changed through its field after Generate.
+    let hour = harness.state().state().web_url.as_ref().unwrap().hour;
+    harness
+        .get_by_label("Expiry hour")
+        .set_value_accesskit(f64::from((hour + 1) % 24));
+    harness.run_steps(3);
+    assert_eq!(
+        shown_links(&harness),
+        0,
+        "the link for the old hour is gone"
+    );
+    assert!(harness.query_by_label("Copy").is_none());
+    regenerate(&mut harness);
+    let after = harness.state().state().web_url.as_ref().unwrap().links[0]
+        .url
+        .clone();
+    assert_ne!(before, after, "the new link is for the new hour");
+
+    // Every other input, whichever way it changes, does the same.
+    type Change = fn(&mut pail::app::web_url_state::WebUrlDialog);
+    let changes: [(&str, Change); 9] = [
+        ("minute", |d| d.minute = (d.minute + 1) % 60),
+        ("date", |d| d.date = d.date.pred_opt().unwrap()),
+        ("protocol", |d| d.https = !d.https),
+        ("download name", |d| d.download_name.push('x')),
+        ("inline", |d| d.inline = !d.inline),
+        ("content type", |d| d.content_type = "text/plain".into()),
+        ("upload key", |d| d.upload_key.push('x')),
+        ("upload size", |d| d.upload_max_mb = "5".into()),
+        ("upload kind", |d| {
+            d.upload_kind = pail::app::web_url_state::UploadKind::Put
+        }),
+    ];
+    for (what, change) in changes {
+        change(harness.state_mut().state_mut().web_url.as_mut().unwrap());
+        harness.run_steps(2);
+        assert_eq!(shown_links(&harness), 0, "{what}: the stale link is gone");
+        let dialog = harness.state_mut().state_mut().web_url.as_mut().unwrap();
+        // Back to a valid expiry and the first tab, then a fresh link for the next round.
+        dialog.apply_preset(
+            pail::app::web_url_state::Preset::OneDay,
+            std::time::SystemTime::now(),
+        );
+        harness.run_steps(1);
+        regenerate(&mut harness);
+    }
+    // A preset also drops the link; Test link then has nothing stale to test.
+    click(&mut harness, "1 hour");
+    assert_eq!(shown_links(&harness), 0);
+    let commands = harness.state_mut().state_mut().test_link();
+    assert!(commands.is_empty(), "nothing to test: {commands:?}");
+}

@@ -92,6 +92,9 @@ fn dialog_ui(
     if dialog.tab == DialogTab::WebUrl {
         download_options_ui(ui, dialog);
     }
+    // Whatever input changed above, results made for other settings go now, before they are
+    // shown, copied or tested.
+    dialog.sync();
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         let valid = dialog.lifetime(now).is_ok();
@@ -209,6 +212,13 @@ fn protocol_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
     });
 }
 
+/// Gives `response` the accessible name `name` (what screen readers and tests find it by).
+fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Response {
+    let enabled = response.enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(role, enabled, name));
+    response
+}
+
 fn to_jiff(date: NaiveDate) -> Option<jiff::civil::Date> {
     use chrono::Datelike;
     jiff::civil::Date::new(
@@ -236,24 +246,29 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
                 && picked != dialog.date
             {
                 dialog.date = picked;
-                dialog.links.clear();
             }
         }
-        let hour_label = ui.label("at");
-        ui.add(
-            egui::DragValue::new(&mut dialog.hour)
-                .range(0..=23)
-                .speed(0.1),
+        ui.label("at");
+        named(
+            ui.add(
+                egui::DragValue::new(&mut dialog.hour)
+                    .range(0..=23)
+                    .speed(0.1),
+            ),
+            egui::Role::SpinButton,
+            "Expiry hour",
         )
-        .labelled_by(hour_label.id)
         .on_hover_text("Hour");
-        let minute_label = ui.label(":");
-        ui.add(
-            egui::DragValue::new(&mut dialog.minute)
-                .range(0..=59)
-                .speed(0.2),
+        ui.label(":");
+        named(
+            ui.add(
+                egui::DragValue::new(&mut dialog.minute)
+                    .range(0..=59)
+                    .speed(0.2),
+            ),
+            egui::Role::SpinButton,
+            "Expiry minute",
         )
-        .labelled_by(minute_label.id)
         .on_hover_text("Minute");
         ui.add_space(8.0);
         for preset in Preset::ALL {

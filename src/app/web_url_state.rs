@@ -94,6 +94,27 @@ pub enum UploadResult {
     Post(PostForm),
 }
 
+/// Everything a generated link depends on. The shown link was made for one of these; when the
+/// inputs no longer give the same, the link is dropped ([`WebUrlDialog::sync`]), whichever
+/// widget changed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkSettings {
+    tab: DialogTab,
+    https: bool,
+    date: NaiveDate,
+    hour: u32,
+    minute: u32,
+    targets: Vec<ObjectKey>,
+    download_name: String,
+    inline: bool,
+    content_type: String,
+    upload_kind: UploadKind,
+    upload_key: String,
+    upload_is_prefix: bool,
+    upload_max_mb: String,
+    upload_content_type: String,
+}
+
 #[derive(Debug)]
 pub struct WebUrlDialog {
     pub profile: Profile,
@@ -134,6 +155,8 @@ pub struct WebUrlDialog {
     /// The bucket's region could not be found, so the profile's was used: the link may be
     /// refused. Shown in the dialog, as the CLI prints it.
     pub signing_warning: Option<String>,
+    /// The settings the shown results (or the request in flight) were made for.
+    made_for: Option<LinkSettings>,
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
@@ -193,6 +216,7 @@ impl WebUrlDialog {
             credentials_expiry: None,
             credentials_request: None,
             signing_warning: None,
+            made_for: None,
         };
         dialog.apply_preset(Preset::OneDay, now);
         dialog
@@ -265,6 +289,50 @@ impl WebUrlDialog {
         self.notice = None;
         self.test_result = None;
         self.upload_result = None;
+        self.signing_warning = None;
+    }
+
+    /// What the inputs say now.
+    pub fn settings(&self) -> LinkSettings {
+        LinkSettings {
+            tab: self.tab,
+            https: self.https,
+            date: self.date,
+            hour: self.hour,
+            minute: self.minute,
+            targets: self.targets.iter().map(|t| t.key.clone()).collect(),
+            download_name: self.download_name.clone(),
+            inline: self.inline,
+            content_type: self.content_type.clone(),
+            upload_kind: self.upload_kind,
+            upload_key: self.upload_key.clone(),
+            upload_is_prefix: self.upload_is_prefix,
+            upload_max_mb: self.upload_max_mb.clone(),
+            upload_content_type: self.upload_content_type.clone(),
+        }
+    }
+
+    /// Drops the results (and forgets a request in flight) when any input has changed since
+    /// they were asked for: a shown link is always the link described. Called after the inputs
+    /// are drawn and before anything acts on the results.
+    pub fn sync(&mut self) {
+        if self
+            .made_for
+            .as_ref()
+            .is_some_and(|made| *made != self.settings())
+        {
+            self.clear_results();
+            self.generating = None;
+            self.testing = None;
+            self.made_for = None;
+        }
+    }
+
+    /// True when there are results and they match the inputs.
+    pub fn results_are_current(&self) -> bool {
+        self.made_for
+            .as_ref()
+            .is_some_and(|made| *made == self.settings())
     }
 
     fn scheme(&self) -> Scheme {
@@ -305,6 +373,7 @@ impl WebUrlDialog {
     /// Generate: asks the worker for one link per object, or explains why not.
     pub fn generate(&mut self, id: RequestId, now: SystemTime) -> Vec<Command> {
         self.clear_results();
+        self.made_for = Some(self.settings());
         let lifetime = match self.lifetime(now) {
             Ok(lifetime) => lifetime,
             Err(e) => {
@@ -508,6 +577,7 @@ impl WebUrlDialog {
     }
 
     pub fn test(&mut self, id: RequestId) -> Vec<Command> {
+        self.sync();
         let Some(link) = self.links.first() else {
             return Vec::new();
         };
