@@ -445,3 +445,76 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     let commands = harness.state_mut().state_mut().test_link();
     assert!(commands.is_empty(), "nothing to test: {commands:?}");
 }
+
+#[test]
+fn the_calendar_works_every_time_it_opens() {
+    let (_setup, mut harness) = setup();
+    open_docs(&mut harness);
+    harness.get_by_label("report 2026.pdf").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(2);
+    let today = chrono::Local::now().date_naive();
+    let name = |day: chrono::NaiveDate| day.format("%a %-d %b %Y").to_string();
+
+    // Open, dismiss, open again: the days answer every time.
+    click(&mut harness, "Expiry date");
+    assert!(harness.query_by_label(&name(today)).is_some());
+    click(&mut harness, "Expiry date");
+    assert!(harness.query_by_label(&name(today)).is_none(), "dismissed");
+    click(&mut harness, "Expiry date");
+    // The month shown is the picked date's (tomorrow's): a day of it that may be picked.
+    let dialog_date = harness.state().state().web_url.as_ref().unwrap().date;
+    let target = if dialog_date > today {
+        today
+    } else {
+        dialog_date
+    };
+    assert_ne!(target, dialog_date, "a different day than the one picked");
+    click(&mut harness, &name(target));
+    let dialog = harness.state().state().web_url.as_ref().unwrap();
+    assert_eq!(dialog.date, target, "the clicked day is the expiry date");
+    assert!(!dialog.calendar.open, "the calendar closes on a pick");
+
+    // A day past the 7-day limit cannot be picked.
+    click(&mut harness, "Expiry date");
+    let too_far = today + chrono::Duration::days(8);
+    if harness.query_by_label(&name(too_far)).is_none() {
+        click(&mut harness, "Next month");
+    }
+    harness.get_by_label(&name(too_far)).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().state().web_url.as_ref().unwrap().date,
+        target,
+        "a disabled day changes nothing"
+    );
+}
+
+#[test]
+fn the_dialog_sizes_to_its_content_each_time_it_opens() {
+    let (_setup, mut harness) = setup();
+    open_docs(&mut harness);
+    let open_on = |harness: &mut Harness<'_, PailApp>, name: &str| {
+        harness.get_by_label(name).click();
+        harness.step();
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+        harness.run_steps(3);
+        // The dialog is centred: a frame kept at an older, taller size moves its top rows up.
+        harness.get_by_label("Generate").rect()
+    };
+    let fresh = open_on(&mut harness, "report 2026.pdf");
+    regenerate(&mut harness);
+    harness.run_steps(2);
+    let with_link = harness.get_by_label("Generate").rect();
+    assert!(
+        with_link.top() < fresh.top() - 20.0,
+        "the links made it taller"
+    );
+    click(&mut harness, "Close");
+    let again = open_on(&mut harness, "ünï+code.txt");
+    assert!(
+        (again.top() - fresh.top()).abs() < 2.0,
+        "sized to its content again: {again:?} against {fresh:?}"
+    );
+}

@@ -3,6 +3,7 @@
 //! module and only reads the state and queues commands.
 
 mod bucket_list;
+mod calendar;
 mod file_dialogs;
 pub mod listing;
 mod object_table;

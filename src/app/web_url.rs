@@ -3,9 +3,9 @@
 
 use std::time::SystemTime;
 
-use chrono::NaiveDate;
 use egui::{Color32, RichText, TextStyle, Ui};
 
+use super::calendar;
 use super::state::AppState;
 use super::web_url_state::{
     DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
@@ -36,10 +36,11 @@ pub(super) fn web_url_ui(
     };
     let now = SystemTime::now();
     let mut pressed = Pressed::default();
-    let modal = egui::Modal::new(egui::Id::unique("web-url-dialog")).show(ctx, |ui| {
-        ui.set_width(640.0);
-        dialog_ui(ui, dialog, clipboard, now, &mut pressed);
-    });
+    let modal =
+        egui::Modal::new(egui::Id::unique(("web-url-dialog", dialog.serial))).show(ctx, |ui| {
+            ui.set_width(640.0);
+            dialog_ui(ui, dialog, clipboard, now, &mut pressed);
+        });
     if modal.should_close() {
         pressed.close = true;
     }
@@ -219,35 +220,10 @@ fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Respon
     response
 }
 
-fn to_jiff(date: NaiveDate) -> Option<jiff::civil::Date> {
-    use chrono::Datelike;
-    jiff::civil::Date::new(
-        i16::try_from(date.year()).ok()?,
-        i8::try_from(date.month()).ok()?,
-        i8::try_from(date.day()).ok()?,
-    )
-    .ok()
-}
-
-fn from_jiff(date: jiff::civil::Date) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year()),
-        u32::try_from(date.month()).ok()?,
-        u32::try_from(date.day()).ok()?,
-    )
-}
-
 fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
     ui.horizontal(|ui| {
         ui.label("Expire URL at");
-        if let Some(mut date) = to_jiff(dialog.date) {
-            ui.add(egui_extras::DatePickerButton::new(&mut date).id_salt("expiry-date"));
-            if let Some(picked) = from_jiff(date)
-                && picked != dialog.date
-            {
-                dialog.date = picked;
-            }
-        }
+        calendar::date_button_ui(ui, &mut dialog.calendar, dialog.date);
         ui.label("at");
         named(
             ui.add(
@@ -277,6 +253,14 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
             }
         }
     });
+    let today = chrono::DateTime::<chrono::Local>::from(now);
+    let allowed = calendar::AllowedDays {
+        first: today.date_naive(),
+        last: (today
+            + chrono::Duration::from_std(crate::share::MAX_LINK_LIFETIME).unwrap_or_default())
+        .date_naive(),
+    };
+    calendar::calendar_ui(ui, &mut dialog.calendar, &mut dialog.date, allowed);
     match dialog.expiry_summary(now) {
         Ok(summary) => {
             ui.label(summary);

@@ -157,6 +157,11 @@ pub struct WebUrlDialog {
     pub signing_warning: Option<String>,
     /// The settings the shown results (or the request in flight) were made for.
     made_for: Option<LinkSettings>,
+    /// The expiry calendar, drawn inside the dialog.
+    pub calendar: super::calendar::CalendarState,
+    /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
+    /// content instead of keeping the last one's size.
+    pub serial: u64,
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
@@ -217,6 +222,8 @@ impl WebUrlDialog {
             credentials_request: None,
             signing_warning: None,
             made_for: None,
+            calendar: Default::default(),
+            serial: 0,
         };
         dialog.apply_preset(Preset::OneDay, now);
         dialog

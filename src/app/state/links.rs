@@ -57,6 +57,7 @@ impl AppState {
             dialog.tab = DialogTab::UploadLink;
         }
         let id = self.next_id();
+        dialog.serial = id.0;
         dialog.credentials_request = Some(id);
         commands.push(Command::CredentialsExpiry { id, profile });
         self.web_url = Some(dialog);
