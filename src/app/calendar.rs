@@ -103,11 +103,11 @@ pub fn calendar_ui(
                 let next_month = shift_month(month, 1);
                 let mut week_start = start;
                 while week_start < next_month {
+                    // Whole weeks, the neighbouring months' days included: the 7-day limit
+                    // shows even when it falls early next month.
                     for column in 0..7 {
                         let day = week_start + Duration::days(column);
-                        if day.month() != month.month() {
-                            ui.label("");
-                        } else if day_ui(ui, day, *date, allowed) {
+                        if day_ui(ui, day, *date, allowed) {
                             *date = day;
                             picked = true;
                         }
