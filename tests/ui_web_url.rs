@@ -199,7 +199,7 @@ async fn more_than_seven_days_is_refused_in_place() {
         eprintln!("skipping: too close to midnight for this check");
         return;
     }
-    for (field, value) in [("at", "23"), (":", "59")] {
+    for (field, value) in [("Expiry hour", "23"), ("Expiry minute", "59")] {
         click(&mut harness, field);
         harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
         harness.get_by_label(field).type_text(value);
