@@ -316,6 +316,7 @@ async fn put_link_bound_to_a_content_type_needs_that_header() {
     let options = PutOptions {
         content_type: Some("image/png".into()),
         scheme: None,
+        no_overwrite: false,
     };
     let link = signer(&server)
         .await
@@ -486,4 +487,53 @@ async fn tampered_post_policy_is_refused() {
     let response = post_form(&form, None, vec![b'x'; 500]).await;
     assert_eq!(response.status(), 403);
     assert_eq!(get_object(&server, BUCKET, "t.txt").await, None);
+}
+
+#[tokio::test]
+async fn a_never_overwrite_put_link_cannot_replace_an_object() {
+    let server = server_with_bucket(BUCKET);
+    let options = PutOptions {
+        no_overwrite: true,
+        ..PutOptions::default()
+    };
+    let link = signer(&server)
+        .await
+        .presign_put(
+            &bucket(),
+            &key("inbox/contract.pdf"),
+            &options,
+            hour(),
+            SystemTime::now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        link.headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("if-none-match") && v == "*"),
+        "{:?}",
+        link.headers
+    );
+    let send = |body: &'static str| {
+        let mut request = http().put(&link.url).body(body);
+        for (name, value) in &link.headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    assert_eq!(send("first").await.unwrap().status(), 200);
+    assert_eq!(
+        send("second").await.unwrap().status(),
+        412,
+        "exists: refused"
+    );
+    assert_eq!(
+        get_object(&server, BUCKET, "inbox/contract.pdf")
+            .await
+            .as_deref(),
+        Some(&b"first"[..])
+    );
+    // Without the header the signature does not match.
+    let bare = http().put(&link.url).body("third").send().await.unwrap();
+    assert_eq!(bare.status(), 403);
 }

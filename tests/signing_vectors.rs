@@ -187,6 +187,7 @@ async fn put_bound_to_a_content_type_signs_that_header() {
     let options = PutOptions {
         content_type: Some("text/plain".into()),
         scheme: None,
+        no_overwrite: false,
     };
     let link = signer("us-east-1", false)
         .presign_put(

@@ -303,7 +303,10 @@ async fn upload_link_curl_command_uploads_and_enforces_the_limit() {
     open_docs(&mut harness);
     click(&mut harness, "⬆ Upload link");
     let dialog = harness.state_mut().state_mut().web_url.as_mut().unwrap();
-    assert_eq!(dialog.upload_key, "docs/");
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert_eq!(dialog.upload_key, format!("docs/uploads/{today}/"));
+    // This test shares the folder itself: a folder prefix needs no confirmation.
+    dialog.upload_key = "docs/".into();
     harness.get_by_label("Max size (MB)").click();
     harness.step();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -516,5 +519,64 @@ fn the_dialog_sizes_to_its_content_each_time_it_opens() {
     assert!(
         (again.top() - fresh.top()).abs() < 2.0,
         "sized to its content again: {again:?} against {fresh:?}"
+    );
+}
+
+#[test]
+fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
+    let (_setup, mut harness) = setup();
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().buckets, Loadable::Ready(_))
+    });
+    harness.get_by_label("share-me").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        app.state().listing_state == ListingState::Done
+    });
+    click(&mut harness, "⬆ Upload link");
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let dialog = harness.state().state().web_url.as_ref().unwrap();
+    assert_eq!(
+        dialog.upload_key,
+        format!("uploads/{today}/"),
+        "a fresh folder"
+    );
+    harness.get_by_label_contains("replace objects already there");
+
+    // The whole bucket needs a worded confirmation.
+    harness
+        .state_mut()
+        .state_mut()
+        .web_url
+        .as_mut()
+        .unwrap()
+        .upload_key = String::new();
+    harness.run_steps(2);
+    harness.get_by_label("⚠ This form would allow any key in the whole bucket s3://share-me/.");
+    click(&mut harness, "Generate");
+    let dialog = harness.state().state().web_url.as_ref().unwrap();
+    assert!(dialog.upload_result.is_none() && dialog.generating.is_none());
+    assert!(
+        dialog
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("Confirm that below")
+    );
+    click(
+        &mut harness,
+        "I want to let anyone with this form write any key in the whole bucket s3://share-me/",
+    );
+    click(&mut harness, "Generate");
+    wait_for(&mut harness, "the form", generated);
+    assert!(
+        harness
+            .state()
+            .state()
+            .web_url
+            .as_ref()
+            .unwrap()
+            .upload_result
+            .is_some(),
+        "confirmed: made"
     );
 }

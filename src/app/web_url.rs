@@ -373,6 +373,10 @@ fn links_ui(
 
 fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
     ui.label(RichText::new(format!("Upload into s3://{}/", dialog.bucket)).strong());
+    ui.weak(
+        "Anyone who has an upload link can upload to the keys it allows, and so replace \
+         objects already there.",
+    );
     ui.horizontal(|ui| {
         ui.radio_value(
             &mut dialog.upload_kind,
@@ -392,6 +396,26 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
             ui.checkbox(&mut dialog.upload_is_prefix, "any name under this prefix");
         }
     });
+    match dialog.upload_kind {
+        UploadKind::Put => {
+            ui.checkbox(
+                &mut dialog.upload_no_overwrite,
+                "Never overwrite: refuse the upload if the object exists (If-None-Match: *)",
+            );
+        }
+        UploadKind::Post => {
+            if let Some(broad) = dialog.broad_upload() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("⚠ This form would allow {broad}."),
+                );
+                ui.checkbox(
+                    &mut dialog.upload_broad_confirmed,
+                    format!("I want to let anyone with this form write {broad}"),
+                );
+            }
+        }
+    }
     ui.horizontal(|ui| {
         if dialog.upload_kind == UploadKind::Post {
             let label = ui.label("Max size (MB)");

@@ -113,6 +113,8 @@ pub struct LinkSettings {
     upload_is_prefix: bool,
     upload_max_mb: String,
     upload_content_type: String,
+    upload_no_overwrite: bool,
+    upload_broad_confirmed: bool,
 }
 
 #[derive(Debug)]
@@ -147,6 +149,11 @@ pub struct WebUrlDialog {
     /// In MB; empty for no limit.
     pub upload_max_mb: String,
     pub upload_content_type: String,
+    /// PUT: the link refuses to replace an existing object (`If-None-Match: *`).
+    pub upload_no_overwrite: bool,
+    /// The person confirmed, in words, a form for the whole bucket or a prefix that is not a
+    /// folder.
+    pub upload_broad_confirmed: bool,
     pub upload_result: Option<UploadResult>,
     /// When the profile's credentials expire, once the worker has said (`None` inside: they
     /// do not).
@@ -190,10 +197,16 @@ impl WebUrlDialog {
             .endpoint
             .as_deref()
             .is_some_and(|e| e.starts_with("http://"));
+        // Uploads go to a fresh folder of their own by default: a form for the folder itself
+        // (or the whole bucket) would let anyone holding it overwrite what is there.
+        let upload_key = format!(
+            "{folder}uploads/{}/",
+            DateTime::<Local>::from(now).format("%Y-%m-%d")
+        );
         let mut dialog = Self {
             profile,
             bucket,
-            upload_key: folder.clone(),
+            upload_key,
             folder,
             targets,
             expansion: None,
@@ -217,6 +230,8 @@ impl WebUrlDialog {
             upload_is_prefix: true,
             upload_max_mb: "100".to_owned(),
             upload_content_type: String::new(),
+            upload_no_overwrite: true,
+            upload_broad_confirmed: false,
             upload_result: None,
             credentials_expiry: None,
             credentials_request: None,
@@ -316,6 +331,28 @@ impl WebUrlDialog {
             upload_is_prefix: self.upload_is_prefix,
             upload_max_mb: self.upload_max_mb.clone(),
             upload_content_type: self.upload_content_type.clone(),
+            upload_no_overwrite: self.upload_no_overwrite,
+            upload_broad_confirmed: self.upload_broad_confirmed,
+        }
+    }
+
+    /// What a browser form would open up beyond one folder, if it would: the whole bucket (an
+    /// empty prefix), or every key starting with a prefix that is not a folder (`in` also
+    /// allows `index.html`). Such a form needs the person's explicit confirmation.
+    pub fn broad_upload(&self) -> Option<String> {
+        if self.upload_kind != UploadKind::Post || !self.upload_is_prefix {
+            return None;
+        }
+        let prefix = self.upload_key.trim();
+        if prefix.is_empty() {
+            Some(format!("any key in the whole bucket s3://{}/", self.bucket))
+        } else if !prefix.ends_with('/') {
+            Some(format!(
+                "any key starting with `{prefix}` in s3://{}/, not only inside a folder",
+                self.bucket
+            ))
+        } else {
+            None
         }
     }
 
@@ -438,12 +475,22 @@ impl WebUrlDialog {
                         options: PutOptions {
                             content_type: (!content_type.is_empty()).then_some(content_type),
                             scheme: Some(self.scheme()),
+                            no_overwrite: self.upload_no_overwrite,
                         },
                     }],
                     expiry,
                 }]
             }
             UploadKind::Post => {
+                if let Some(broad) = self.broad_upload()
+                    && !self.upload_broad_confirmed
+                {
+                    self.error = Some(format!(
+                        "This form would let anyone who has it write, and overwrite, {broad}. \
+                         Confirm that below, or choose a folder (a prefix ending in /)."
+                    ));
+                    return Vec::new();
+                }
                 let key = if self.upload_is_prefix {
                     KeyRule::Prefix(self.upload_key.trim().to_owned())
                 } else {

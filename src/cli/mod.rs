@@ -121,6 +121,9 @@ pub struct PresignArgs {
     /// GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send.
     #[arg(long, value_name = "VALUE")]
     pub content_type: Option<String>,
+    /// PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link).
+    #[arg(long)]
+    pub no_overwrite: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -326,6 +329,11 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
     let expiry = args.expiry.expiry()?;
     // Check the expiry before any network traffic, so a typo fails at once.
     expiry.resolve(SystemTime::now())?;
+    if args.method == MethodArg::Get && args.no_overwrite {
+        return Err(CliError::Usage(
+            "--no-overwrite applies to PUT links only".into(),
+        ));
+    }
     if args.method == MethodArg::Put && args.content_disposition.is_some() {
         return Err(CliError::Usage(
             "--content-disposition applies to GET links only".into(),
@@ -353,6 +361,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
             let options = PutOptions {
                 content_type: args.content_type,
                 scheme: scheme(args.http),
+                no_overwrite: args.no_overwrite,
             };
             signer
                 .presign_put(&uri.bucket, &uri.key, &options, expiry, now)

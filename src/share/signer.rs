@@ -127,6 +127,9 @@ pub struct PutOptions {
     /// When set, the uploader must send exactly this `Content-Type` header.
     pub content_type: Option<String>,
     pub scheme: Option<Scheme>,
+    /// Sign `If-None-Match: *` into the link: the upload is refused if the key exists (on
+    /// servers with conditional writes, as AWS S3 has), so the link cannot overwrite.
+    pub no_overwrite: bool,
 }
 
 /// A pre-signed link and what its user needs to know about it.
@@ -212,6 +215,7 @@ impl Signer {
             .bucket(bucket.as_str())
             .key(key.as_str())
             .set_content_type(options.content_type.clone())
+            .set_if_none_match(options.no_overwrite.then(|| "*".to_owned()))
             .customize()
             .config_override(self.addressing_override(bucket))
             .presigned(presigning)
