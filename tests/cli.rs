@@ -842,3 +842,23 @@ fn cp_refuses_what_it_cannot_do_in_one_line() {
         "nothing written"
     );
 }
+
+#[test]
+fn a_content_type_with_a_line_break_is_refused_not_printed() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign-post",
+            "s3://cli-test/in/",
+            "--key-prefix",
+            "--content-type",
+            "x\ntouch /tmp/p\n/",
+            "--format",
+            "curl",
+        ],
+    );
+    assert_one_line_error(&output, "has a control character");
+}

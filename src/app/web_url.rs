@@ -442,16 +442,7 @@ fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn 
             for (name, value) in &headers {
                 ui.weak(format!("The upload must send the header {name}: {value}"));
             }
-            let curl = {
-                let header_args: String = headers
-                    .iter()
-                    .map(|(n, v)| format!(" -H '{n}: {v}'"))
-                    .collect();
-                format!(
-                    "curl --fail-with-body -T <FILE>{header_args} '{}'",
-                    link.url
-                )
-            };
+            let curl = form_output::put_curl_command(&link.url, &headers);
             ui.horizontal(|ui| {
                 if ui.button("Copy").clicked() {
                     let result = clipboard.set_text(&link.url);

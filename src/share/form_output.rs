@@ -22,10 +22,7 @@ pub fn json(form: &PostForm) -> String {
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| document.to_string())
 }
 
-/// Quotes `s` for a POSIX shell.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
+use super::shell::{comment, quote as shell_quote};
 
 /// A curl command that uploads a file through the form once [`FILE_PLACEHOLDER`] is replaced
 /// with its path. Fields go through `--form-string`, so values are sent as they are (curl would
@@ -54,7 +51,8 @@ pub fn curl_command(form: &PostForm) -> String {
     ));
     if let Some(prefix) = &form.content_type_prefix {
         text.push_str(&format!(
-            ", and {CONTENT_TYPE_PLACEHOLDER} with its type (it must start with {prefix})"
+            ", and {CONTENT_TYPE_PLACEHOLDER} with its type (it must start with {})",
+            comment(prefix)
         ));
     }
     text.push_str(".\n");
@@ -76,6 +74,18 @@ fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A curl command that uploads a file through a pre-signed PUT `url` once
+/// [`FILE_PLACEHOLDER`] is replaced with its path, sending the `headers` the link was signed
+/// with.
+pub fn put_curl_command(url: &str, headers: &[(String, String)]) -> String {
+    let mut command = format!("curl --fail-with-body -T {FILE_PLACEHOLDER}");
+    for (name, value) in headers {
+        command.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
+    }
+    command.push_str(&format!(" {}", shell_quote(url)));
+    command
 }
 
 /// A self-contained upload page: open it in a browser, pick a file, press Upload.

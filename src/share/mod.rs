@@ -7,6 +7,7 @@ pub mod form_output;
 pub mod link_test;
 pub mod link_text;
 pub mod post;
+pub mod shell;
 mod signer;
 
 pub use disposition::{DispositionKind, content_disposition};
@@ -31,4 +32,8 @@ pub enum ShareError {
     InvalidPostForm(String),
     #[error("could not sign the request: {0}")]
     Presign(String),
+    #[error(
+        "{field} `{value}` has a control character (a line break?), which a header may not hold"
+    )]
+    HeaderValue { field: String, value: String },
 }

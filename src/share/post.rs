@@ -272,6 +272,14 @@ pub fn build_form(
     now: SystemTime,
 ) -> Result<PostForm, ShareError> {
     let lifetime = signer.lifetime(request.expiry, now)?;
+    if let Some(ContentTypeRule::Exact(value) | ContentTypeRule::Prefix(value)) =
+        &request.content_type
+    {
+        super::shell::check_header_value("Content-Type", value)?;
+    }
+    for (name, value) in &request.metadata {
+        super::shell::check_header_value(&format!("x-amz-meta-{name}"), value)?;
+    }
     let (conditions, mut fields) = conditions_and_fields(request)?;
     let config = signer.config();
     let signed = sign_policy(

@@ -183,6 +183,12 @@ impl Signer {
         expiry: Expiry,
         now: SystemTime,
     ) -> Result<PresignedLink, ShareError> {
+        if let Some(value) = &options.content_type {
+            super::shell::check_header_value("Content-Type", value)?;
+        }
+        if let Some(value) = &options.content_disposition {
+            super::shell::check_header_value("Content-Disposition", value)?;
+        }
         let (lifetime, presigning) = self.presigning(expiry, now)?;
         let request = self
             .client
@@ -208,6 +214,9 @@ impl Signer {
         expiry: Expiry,
         now: SystemTime,
     ) -> Result<PresignedLink, ShareError> {
+        if let Some(value) = &options.content_type {
+            super::shell::check_header_value("Content-Type", value)?;
+        }
         let (lifetime, presigning) = self.presigning(expiry, now)?;
         let request = self
             .client
