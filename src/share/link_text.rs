@@ -15,11 +15,30 @@ pub struct NamedLink {
     pub expires: SystemTime,
 }
 
-/// `Mon 7 Dec 2026, 14:05` in the local time zone.
+/// `Mon 7 Dec 2026, 14:05 CET (UTC+01:00)` in the local time zone: a recipient elsewhere
+/// must be able to tell when that is.
 pub fn expiry_text(t: SystemTime) -> String {
-    DateTime::<Local>::from(t)
-        .format("%a %-d %b %Y, %H:%M")
-        .to_string()
+    expiry_text_in(t, &jiff::tz::TimeZone::system())
+}
+
+/// [`expiry_text`] in the time zone `zone`.
+pub fn expiry_text_in(t: SystemTime, zone: &jiff::tz::TimeZone) -> String {
+    let Ok(timestamp) = jiff::Timestamp::try_from(t) else {
+        // Out of jiff's range: the plain local time is still better than nothing.
+        return DateTime::<Local>::from(t)
+            .format("%a %-d %b %Y, %H:%M")
+            .to_string();
+    };
+    let zoned = timestamp.to_zoned(zone.clone());
+    let when = zoned.strftime("%a %-d %b %Y, %H:%M").to_string();
+    let offset = zoned.strftime("UTC%:z").to_string();
+    let name = zoned.strftime("%Z").to_string();
+    // Zones without a name (fixed offsets) give the offset itself: say it once.
+    if name.is_empty() || name.starts_with(['+', '-']) {
+        format!("{when} ({offset})")
+    } else {
+        format!("{when} {name} ({offset})")
+    }
 }
 
 /// One URL per line.
@@ -92,6 +111,29 @@ mod tests {
             url: url.into(),
             expires: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
         }
+    }
+
+    #[test]
+    fn expiry_text_names_the_time_zone() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_036_280); // 2026-11-30 10:58 UTC
+        let fixed = jiff::tz::TimeZone::fixed(jiff::tz::offset(1));
+        assert_eq!(
+            expiry_text_in(t, &fixed),
+            "Mon 30 Nov 2026, 11:58 (UTC+01:00)"
+        );
+        assert_eq!(
+            expiry_text_in(t, &jiff::tz::TimeZone::UTC),
+            "Mon 30 Nov 2026, 10:58 UTC (UTC+00:00)"
+        );
+        if let Ok(berlin) = jiff::tz::TimeZone::get("Europe/Berlin") {
+            assert_eq!(
+                expiry_text_in(t, &berlin),
+                "Mon 30 Nov 2026, 11:58 CET (UTC+01:00)"
+            );
+        }
+        let html = email_html(&[link("a.pdf", "https://x/a")]);
+        assert!(html.contains("(UTC"), "{html}");
+        assert!(email_plain(&[link("a.pdf", "https://x/a")]).contains("(UTC"));
     }
 
     #[test]
