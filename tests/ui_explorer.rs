@@ -10,7 +10,7 @@ use common::ui::wait_for;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::clipboard::MemoryClipboard;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
@@ -267,4 +267,38 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
             .as_str(),
         "pail-demo"
     );
+}
+
+#[test]
+fn rows_are_found_selected_and_opened_by_their_accessible_name() {
+    let server = demo_server();
+    let mut harness = harness(&server);
+    wait_for(&mut harness, "buckets", buckets_ready);
+    harness.get_by_label("pail-demo").click();
+    wait_for(&mut harness, "the bucket", listing_done);
+
+    // A screen reader (or automation) selects a row by its name through AccessKit.
+    let row = harness.get_by_role_and_label(egui::accesskit::Role::Row, "README.txt");
+    row.click_accesskit();
+    harness.run_steps(3);
+    let listing = &harness.state().state().listing;
+    assert_eq!(listing.selected_count(), 1);
+    let selected = listing.selected_rows();
+    assert_eq!(&*selected[0].name, "README.txt");
+    let node = harness.get_by_role_and_label(egui::accesskit::Role::Row, "README.txt");
+    assert_eq!(node.accesskit_node().is_selected(), Some(true));
+
+    // A folder row is opened from the keyboard once selected.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Row, "photos/")
+        .click_accesskit();
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    wait_for(&mut harness, "photos/", |app| {
+        listing_done(app) && prefix(app) == "photos/"
+    });
+
+    // Toolbar buttons are named in words, without their emoji.
+    assert!(harness.query_by_label("Web URL").is_some());
+    assert!(harness.query_by_label("🔗 Web URL").is_none());
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 mod common;
 
-use common::ui::{click, wait_for};
+use common::ui::{click, click_in_dialog, wait_for};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -136,7 +136,7 @@ fn drop_files_then_delete_them() {
         .get_by_label("pics/")
         .click_modifiers(egui::Modifiers::COMMAND);
     harness.step();
-    click(&mut harness, "⬇ Download");
+    click(&mut harness, "Download");
     wait_for(&mut harness, "the downloads", |app| {
         app.state().transfers.len() == 3 && app.state().active_transfers() == 0
     });
@@ -149,7 +149,7 @@ fn drop_files_then_delete_them() {
         b"png too"
     );
     // Again: the files exist, so the batch asks once; Keep both.
-    click(&mut harness, "⬇ Download");
+    click(&mut harness, "Download");
     wait_for(&mut harness, "the question", |app| {
         app.state().download_conflict.is_some()
     });
@@ -176,7 +176,7 @@ fn drop_files_then_delete_them() {
     harness.key_press(Key::Delete);
     harness.run_steps(2);
     harness.get_by_label_contains("everything under it");
-    click(&mut harness, "Delete");
+    click_in_dialog(&mut harness, "Delete");
     wait_for(&mut harness, "the deletion", |app| {
         listed(app) && names(app) == ["existing.txt"]
     });
@@ -205,7 +205,7 @@ fn drop_files_then_delete_them() {
     assert!(stored.join("renamed é.txt").exists() && !stored.join("existing.txt").exists());
     harness.get_by_label("renamed é.txt").click();
     harness.step();
-    click(&mut harness, "ℹ Properties");
+    click(&mut harness, "Properties");
     wait_for(&mut harness, "the properties", |app| {
         matches!(app.state().properties, Some(Loadable::Ready(_)))
     });

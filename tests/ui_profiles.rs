@@ -6,7 +6,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::ui::{click, wait_for};
+use common::ui::{click, click_in_dialog, wait_for};
 use common::{ACCESS_KEY, SECRET_KEY, server_with_bucket};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -54,7 +54,7 @@ fn create_test_use_and_delete_a_profile() {
         app.state().saved.is_some()
     });
 
-    click(&mut harness, "👤 Profiles");
+    click(&mut harness, "Profiles");
     click(&mut harness, "Add");
     fill(&mut harness, "Name", "client-minio");
     fill(&mut harness, "Access key ID", ACCESS_KEY);
@@ -120,7 +120,7 @@ fn create_test_use_and_delete_a_profile() {
     harness.get_by_label("client-files");
 
     // A wrong secret: Test connection names the refusal.
-    click(&mut harness, "👤 Profiles");
+    click(&mut harness, "Profiles");
     click(&mut harness, "Edit");
     fill(&mut harness, "Secret access key", "not-the-secret");
     click(&mut harness, "Test connection");
@@ -141,7 +141,7 @@ fn create_test_use_and_delete_a_profile() {
     click(&mut harness, "Cancel");
 
     // Delete, with confirmation.
-    click(&mut harness, "Delete");
+    click_in_dialog(&mut harness, "Delete");
     harness.get_by_label_contains("Delete the profile client-minio");
     click(&mut harness, "Yes, delete");
     wait_for(&mut harness, "the deletion", |app| {

@@ -164,6 +164,15 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                     }
                 });
                 let response = table_row.response();
+                // The row is what a screen reader (and a test) selects and activates: it
+                // carries the name; the name cell itself is painted without a node of its own.
+                let selected = listing.is_selected_at(position);
+                response
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Row, true, &*row.name));
+                // A row is selected, not toggled: say so the way list readers expect.
+                response.ctx.accesskit_node_builder(response.id, |node| {
+                    node.set_selected(selected);
+                });
                 if response.double_clicked() && row.is_folder {
                     actions.push(RowAction::Open(row.name.to_string()));
                 } else if response.clicked() {
@@ -229,7 +238,17 @@ fn name_cell(ui: &mut Ui, row: &Row) {
     } else {
         ui.weak("📄");
     }
-    ui.add(egui::Label::new(&*row.name).truncate());
+    // Painted, not a Label: the row already carries the name for the accessibility tree, and
+    // two nodes of one name would make it ambiguous.
+    let galley = egui::WidgetText::from(&*row.name).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Truncate),
+        ui.available_width(),
+        egui::TextStyle::Body,
+    );
+    let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
+    ui.painter()
+        .galley(rect.min, galley, ui.visuals().text_color());
 }
 
 fn size_cell(ui: &mut Ui, row: &Row) {

@@ -22,6 +22,14 @@ pub(super) fn icon_button(
     response
 }
 
+/// A button showing `icon` and `name`, whose accessible name is `name` alone: screen readers
+/// should not read the emoji aloud.
+fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response {
+    let response = ui.add_enabled(enabled, Button::new(format!("{icon} {name}")));
+    response.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, name));
+    response
+}
+
 pub(super) fn toolbar_ui(
     ui: &mut Ui,
     state: &mut AppState,
@@ -79,16 +87,14 @@ pub(super) fn toolbar_ui(
         ui.horizontal(|ui| {
             let has_folder = state.location.is_some();
             let has_selection = state.listing.selected_count() > 0;
-            if ui
-                .add_enabled(has_folder && has_selection, Button::new("🔗 Web URL"))
+            if action_button(ui, has_folder && has_selection, "🔗", "Web URL")
                 .on_hover_text("Share the selected objects as links (Ctrl+L)")
                 .on_disabled_hover_text("Select objects to share")
                 .clicked()
             {
                 out.extend(state.open_web_url(std::time::SystemTime::now()));
             }
-            if ui
-                .add_enabled(has_folder, Button::new("⬆ Upload link"))
+            if action_button(ui, has_folder, "⬆", "Upload link")
                 .on_hover_text("Let someone upload into this folder")
                 .clicked()
             {
@@ -107,43 +113,39 @@ pub(super) fn toolbar_ui(
                     }
                 })
                 .response
-                .on_hover_text("Upload into this folder (or drop files on the window)");
+                .on_hover_text("Upload into this folder (or drop files on the window)")
+                .widget_info(|| WidgetInfo::labeled(Role::Button, has_folder, "Upload"));
             });
-            if ui
-                .add_enabled(has_folder && has_selection, Button::new("⬇ Download"))
+            if action_button(ui, has_folder && has_selection, "⬇", "Download")
                 .on_hover_text("Download the selected objects and folders")
                 .clicked()
             {
                 flags.pick = Some(super::picker::PickKind::DownloadTo);
             }
-            if ui
-                .add_enabled(has_folder, Button::new("📁 New folder"))
-                .clicked()
-            {
+            if action_button(ui, has_folder, "📁", "New folder").clicked() {
                 state.new_folder = Some(String::new());
             }
-            if ui
-                .add_enabled(has_folder && has_selection, Button::new("🗑 Delete"))
+            if action_button(ui, has_folder && has_selection, "🗑", "Delete")
                 .on_hover_text("Delete the selected objects and folders (Delete)")
                 .clicked()
             {
                 state.request_delete();
             }
-            if ui
-                .add_enabled(has_folder && has_selection, Button::new("ℹ Properties"))
+            if action_button(ui, has_folder && has_selection, "ℹ", "Properties")
                 .on_hover_text("Size, ETag, content type, metadata of the selected object")
                 .clicked()
             {
                 out.extend(state.request_properties());
             }
             ui.separator();
-            if ui
-                .selectable_label(state.shared_links_open, "📋 Shared links")
-                .clicked()
-            {
+            let shared = ui.selectable_label(state.shared_links_open, "📋 Shared links");
+            shared.widget_info(|| {
+                WidgetInfo::selected(Role::Button, true, state.shared_links_open, "Shared links")
+            });
+            if shared.clicked() {
                 state.shared_links_open = !state.shared_links_open;
             }
-            if ui.button("👤 Profiles").clicked() {
+            if action_button(ui, true, "👤", "Profiles").clicked() {
                 let selected = state.profile().map(|p| p.name.clone());
                 state.profiles_window = Some(super::profiles_state::ProfilesWindow {
                     selected,

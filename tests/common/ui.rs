@@ -34,3 +34,20 @@ pub fn click(harness: &mut Harness<'_, PailApp>, label: &str) {
     harness.get_by_label(label).click();
     harness.run_steps(3);
 }
+
+/// Like [`click`], for a button of a dialog whose name the window's toolbar also has
+/// ("Delete"): dialogs are drawn last, so theirs is the last node of that name.
+pub fn click_in_dialog(harness: &mut Harness<'_, PailApp>, label: &str) {
+    harness
+        .get_all_by_label(label)
+        .last()
+        .expect("a node with that name")
+        .hover();
+    harness.run_steps(2);
+    harness
+        .get_all_by_label(label)
+        .last()
+        .expect("a node with that name")
+        .click();
+    harness.run_steps(3);
+}
