@@ -580,3 +580,42 @@ fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
         "confirmed: made"
     );
 }
+
+#[test]
+fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
+    use egui_kittest::kittest::NodeT;
+    let (_setup, mut harness) = setup();
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().buckets, Loadable::Ready(_))
+    });
+    for (name, endpoint) in [
+        ("r2", "https://0123abcd.r2.cloudflarestorage.com"),
+        ("b2", "https://s3.eu-central-003.backblazeb2.com"),
+    ] {
+        let state = harness.state_mut().state_mut();
+        state.profiles.push(pail::profiles::Profile::fixed(
+            name,
+            pail::profiles::ProfileSource::Pail,
+            aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+            pail::share::Endpoint::custom(endpoint).unwrap(),
+            "auto",
+        ));
+        state.current_profile = Some(state.profiles.len() - 1);
+        state.location = Some(pail::app::Location::bucket_top(
+            pail::model::BucketName::new("media").unwrap(),
+        ));
+        state.listing.clear();
+        state.open_web_url(std::time::SystemTime::now());
+        harness.run_steps(2);
+        let dialog = harness.state().state().web_url.as_ref().unwrap();
+        assert_eq!(
+            dialog.upload_kind,
+            pail::app::web_url_state::UploadKind::Put
+        );
+        let post = harness.get_by_label("Browser form (POST)");
+        assert!(post.accesskit_node().is_disabled(), "{name}: POST offered");
+        harness.get_by_label_contains("does not accept browser upload forms");
+        let state = harness.state_mut().state_mut();
+        state.close_web_url();
+    }
+}

@@ -377,14 +377,26 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
         "Anyone who has an upload link can upload to the keys it allows, and so replace \
          objects already there.",
     );
+    let post_refusal = dialog.profile.post_forms_unsupported();
     ui.horizontal(|ui| {
-        ui.radio_value(
-            &mut dialog.upload_kind,
-            UploadKind::Post,
-            "Browser form (POST)",
+        let post = ui.add_enabled(
+            post_refusal.is_none(),
+            egui::RadioButton::new(
+                dialog.upload_kind == UploadKind::Post,
+                "Browser form (POST)",
+            ),
         );
+        if post.clicked() {
+            dialog.upload_kind = UploadKind::Post;
+        }
+        if let Some(reason) = post_refusal {
+            post.on_disabled_hover_text(reason);
+        }
         ui.radio_value(&mut dialog.upload_kind, UploadKind::Put, "Upload URL (PUT)");
     });
+    if let Some(reason) = post_refusal {
+        ui.weak(reason);
+    }
     ui.horizontal(|ui| {
         let label = ui.label(match dialog.upload_kind {
             UploadKind::Post if dialog.upload_is_prefix => "Key prefix",

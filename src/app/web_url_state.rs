@@ -240,6 +240,9 @@ impl WebUrlDialog {
             calendar: Default::default(),
             serial: 0,
         };
+        if dialog.profile.post_forms_unsupported().is_some() {
+            dialog.upload_kind = UploadKind::Put;
+        }
         dialog.apply_preset(Preset::OneDay, now);
         dialog
     }
@@ -482,6 +485,10 @@ impl WebUrlDialog {
                 }]
             }
             UploadKind::Post => {
+                if let Some(reason) = self.profile.post_forms_unsupported() {
+                    self.error = Some(format!("{reason}."));
+                    return Vec::new();
+                }
                 if let Some(broad) = self.broad_upload()
                     && !self.upload_broad_confirmed
                 {

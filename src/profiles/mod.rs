@@ -118,6 +118,28 @@ impl Profile {
         }
     }
 
+    /// Why browser upload forms (POST policies) will not work with this profile's server, if
+    /// they will not: Cloudflare R2 and Backblaze B2 do not accept them (their users report
+    /// so), whether the profile names the provider or only its endpoint.
+    pub fn post_forms_unsupported(&self) -> Option<&'static str> {
+        let host = self
+            .endpoint
+            .as_deref()
+            .and_then(|e| url::Url::parse(e).ok())
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))?;
+        if host.ends_with(".r2.cloudflarestorage.com") {
+            Some(
+                "Cloudflare R2 does not accept browser upload forms (POST): use an upload URL (PUT)",
+            )
+        } else if host.ends_with(".backblazeb2.com") {
+            Some(
+                "Backblaze B2 does not accept browser upload forms (POST): use an upload URL (PUT)",
+            )
+        } else {
+            None
+        }
+    }
+
     /// Names the profile apart from any other: its source and its name, so a Pail profile
     /// `default` and the AWS profile `default` are not mistaken for each other.
     pub fn identity(&self) -> String {
