@@ -77,6 +77,7 @@ fn drop_files_then_delete_them() {
     let picker = pail::app::picker::FixedPicker {
         files: None,
         folder: Some(downloads.path().to_owned()),
+        unavailable: false,
     };
     let mut harness = open_bucket(&server, picker, "drop-zone");
     harness.get_by_label("inbox/").click();
@@ -256,4 +257,22 @@ fn renaming_onto_an_existing_object_asks_before_replacing_it() {
         std::fs::read(stored.join("final.txt")).unwrap(),
         b"new words"
     );
+}
+
+#[test]
+fn upload_without_any_file_chooser_says_what_to_do() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("no-chooser").unwrap();
+    let picker = pail::app::picker::FixedPicker {
+        unavailable: true,
+        ..Default::default()
+    };
+    let mut harness = open_bucket(&server, picker, "no-chooser");
+    click(&mut harness, "Upload");
+    click(&mut harness, "Files…");
+    wait_for(&mut harness, "the answer", |app| {
+        app.state().last_error.is_some()
+    });
+    harness.get_by_label_contains("No file chooser is available");
+    harness.get_by_label_contains("drop files onto the window");
 }

@@ -163,6 +163,10 @@ impl PailApp {
                 picker::Picked::Upload(paths) => self.state.upload_paths(paths),
                 picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
                 picker::Picked::Nothing => Vec::new(),
+                picker::Picked::Unavailable(reason) => {
+                    self.state.last_error = Some(reason);
+                    Vec::new()
+                }
             };
             self.outbox.extend(commands);
         }

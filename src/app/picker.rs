@@ -1,7 +1,19 @@
 //! Native file dialogs (rfd), behind a trait so tests can answer them. Dialogs block, so the
 //! app runs them on a helper thread and reads the answer on a later frame.
+//!
+//! On Linux rfd asks the desktop portal, then zenity; with neither it returns at once with no
+//! answer, which looks like a button that does nothing. So Pail checks first, and says what
+//! to install (or to drop files onto the window) instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to do when no file chooser can be shown.
+pub const NO_CHOOSER: &str = "No file chooser is available on this desktop: install \
+    xdg-desktop-portal with a GTK or KDE backend (or zenity), or drop files onto the window";
+
+/// A dialog that answers "nothing" faster than this was not shown to anyone.
+const TOO_FAST: Duration = Duration::from_millis(150);
 
 /// What the person picks.
 pub trait FilePicker: Send + Sync {
@@ -9,6 +21,40 @@ pub trait FilePicker: Send + Sync {
     fn pick_files(&self) -> Option<Vec<PathBuf>>;
     /// A folder (to upload, or to download into).
     fn pick_folder(&self, title: &str) -> Option<PathBuf>;
+    /// Whether a dialog can be shown at all; the reason when not.
+    fn available(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// Whether an empty answer that came back at once means no dialog was shown.
+    fn instant_none_means_unavailable(&self) -> bool {
+        false
+    }
+}
+
+/// Whether a Linux desktop can show a file chooser: zenity on `path_var`, or a desktop portal
+/// (a session bus, and a portal backend that offers the FileChooser in one of `data_dirs`).
+pub fn linux_chooser_available(
+    path_var: Option<&str>,
+    data_dirs: &[PathBuf],
+    session_bus: bool,
+) -> bool {
+    let zenity = path_var
+        .unwrap_or("")
+        .split(':')
+        .filter(|dir| !dir.is_empty())
+        .any(|dir| Path::new(dir).join("zenity").is_file());
+    let portal = session_bus
+        && data_dirs.iter().any(|dir| {
+            std::fs::read_dir(dir.join("xdg-desktop-portal/portals"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|entry| {
+                    std::fs::read_to_string(entry.path())
+                        .is_ok_and(|text| text.contains("org.freedesktop.impl.portal.FileChooser"))
+                })
+        });
+    zenity || portal
 }
 
 /// The platform's dialogs (the desktop portal on Linux, falling back to zenity; nothing
@@ -17,6 +63,29 @@ pub trait FilePicker: Send + Sync {
 pub struct NativePicker;
 
 impl FilePicker for NativePicker {
+    fn available(&self) -> Result<(), String> {
+        if !cfg!(target_os = "linux") {
+            return Ok(());
+        }
+        let path = std::env::var("PATH").ok();
+        let data_dirs: Vec<PathBuf> = std::env::var("XDG_DATA_DIRS")
+            .unwrap_or_else(|_| "/usr/local/share:/usr/share".into())
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+        if linux_chooser_available(path.as_deref(), &data_dirs, bus) {
+            Ok(())
+        } else {
+            Err(NO_CHOOSER.to_owned())
+        }
+    }
+
+    fn instant_none_means_unavailable(&self) -> bool {
+        cfg!(target_os = "linux")
+    }
+
     fn pick_files(&self) -> Option<Vec<PathBuf>> {
         rfd::FileDialog::new()
             .set_title("Upload files")
@@ -33,9 +102,19 @@ impl FilePicker for NativePicker {
 pub struct FixedPicker {
     pub files: Option<Vec<PathBuf>>,
     pub folder: Option<PathBuf>,
+    /// Behave like a desktop without any file chooser.
+    pub unavailable: bool,
 }
 
 impl FilePicker for FixedPicker {
+    fn available(&self) -> Result<(), String> {
+        if self.unavailable {
+            Err(NO_CHOOSER.to_owned())
+        } else {
+            Ok(())
+        }
+    }
+
     fn pick_files(&self) -> Option<Vec<PathBuf>> {
         self.files.clone()
     }
@@ -59,16 +138,69 @@ pub enum Picked {
     Upload(Vec<PathBuf>),
     DownloadTo(PathBuf),
     Nothing,
+    /// No dialog could be shown; what to do instead.
+    Unavailable(String),
 }
 
 /// Runs the dialog for `kind` (on the calling thread: call it from a helper thread).
 pub fn run(picker: &dyn FilePicker, kind: PickKind) -> Picked {
-    match kind {
+    if let Err(reason) = picker.available() {
+        return Picked::Unavailable(reason);
+    }
+    let asked = Instant::now();
+    let picked = match kind {
         PickKind::UploadFiles => picker.pick_files().map(Picked::Upload),
         PickKind::UploadFolder => picker
             .pick_folder("Upload a folder")
             .map(|folder| Picked::Upload(vec![folder])),
         PickKind::DownloadTo => picker.pick_folder("Download into").map(Picked::DownloadTo),
+    };
+    match picked {
+        Some(picked) => picked,
+        None if picker.instant_none_means_unavailable() && asked.elapsed() < TOO_FAST => {
+            Picked::Unavailable(NO_CHOOSER.to_owned())
+        }
+        None => Picked::Nothing,
     }
-    .unwrap_or(Picked::Nothing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chooser_is_found_through_zenity_or_a_portal_backend() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        let share = dir.path().join("share");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::create_dir_all(share.join("xdg-desktop-portal/portals")).unwrap();
+        let bin_path = bin.display().to_string();
+        let dirs = [share.clone()];
+        assert!(!linux_chooser_available(Some(&bin_path), &dirs, true));
+        std::fs::write(
+            share.join("xdg-desktop-portal/portals/gtk.portal"),
+            "[portal]\nInterfaces=org.freedesktop.impl.portal.FileChooser;\n",
+        )
+        .unwrap();
+        assert!(linux_chooser_available(Some(&bin_path), &dirs, true));
+        assert!(
+            !linux_chooser_available(Some(&bin_path), &dirs, false),
+            "no bus"
+        );
+        std::fs::write(bin.join("zenity"), "").unwrap();
+        assert!(linux_chooser_available(Some(&bin_path), &[], false));
+    }
+
+    #[test]
+    fn an_unavailable_chooser_says_what_to_do() {
+        let picker = FixedPicker {
+            unavailable: true,
+            ..FixedPicker::default()
+        };
+        assert_eq!(
+            run(&picker, PickKind::UploadFiles),
+            Picked::Unavailable(NO_CHOOSER.to_owned())
+        );
+    }
 }
