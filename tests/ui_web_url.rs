@@ -619,3 +619,23 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         state.close_web_url();
     }
 }
+
+#[test]
+fn the_dialog_shrinks_when_its_results_go() {
+    let (_setup, mut harness) = setup();
+    open_docs(&mut harness);
+    harness.get_by_label("report 2026.pdf").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(3);
+    let fresh = harness.get_by_label("Generate").rect();
+    regenerate(&mut harness);
+    // A preset drops the link: the dialog goes back to its size without it.
+    click(&mut harness, "1 day");
+    harness.run_steps(3);
+    let after = harness.get_by_label("Generate").rect();
+    assert!(
+        (after.top() - fresh.top()).abs() < 2.0,
+        "{after:?} against {fresh:?}"
+    );
+}

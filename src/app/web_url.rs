@@ -130,11 +130,18 @@ fn dialog_ui(
 
 fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
     ui.separator();
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        if ui.button("Close").clicked() {
-            pressed.close = true;
-        }
-    });
+    // One row high: a layout that takes all the height left would keep the dialog at whatever
+    // size it once had, with an empty band at the bottom.
+    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(
+        row,
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| {
+            if ui.button("Close").clicked() {
+                pressed.close = true;
+            }
+        },
+    );
 }
 
 /// What is being shared. False while there is nothing to share yet (counting a folder).
