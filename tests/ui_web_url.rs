@@ -148,7 +148,11 @@ async fn generate_copy_and_fetch_a_link() {
         html.contains(">report 2026.pdf</a> (link expires on "),
         "{html}"
     );
-    assert!(email.text.unwrap().starts_with("report 2026.pdf: http://"));
+    // The expiry names its time zone, for a recipient elsewhere.
+    assert!(html.contains("(UTC+") || html.contains("(UTC-"), "{html}");
+    let plain = email.text.unwrap();
+    assert!(plain.starts_with("report 2026.pdf: http://"));
+    assert!(plain.contains("(UTC"), "{plain}");
 
     // Test link asks the server through the link.
     click(&mut harness, "Test link");
