@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use pail::app::PailApp;
-use pail::browse::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
-use pail::connection::Connection;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::model::BucketName;
+use pail::s3::connection::Connection;
+use pail::s3::list::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
 use pail::share::Endpoint;
 use pail::worker::{Command as WorkerCommand, Event};
 

@@ -17,11 +17,13 @@ use std::io::Write;
 use std::process::Command;
 use std::time::Instant;
 
-use pail::connection::Connection;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::model::{BucketName, ObjectKey};
+use pail::s3::connection::Connection;
+use pail::s3::download::download_object;
+use pail::s3::transfer::TransferControl;
+use pail::s3::upload::upload_file;
 use pail::share::Endpoint;
-use pail::transfer::{TransferControl, download_object, upload_file};
 
 const SIZE: u64 = 1024 * 1024 * 1024;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{ACCESS_KEY, SECRET_KEY, get_object, http, put_object, server_with_bucket};
-use pail::local_server::LocalServer;
+use pail::demo::server::LocalServer;
 
 const BUCKET: &str = "cli-test";
 

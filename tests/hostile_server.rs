@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::hostile::{Answer, HostileServer};
-use pail::connection::Connection;
 use pail::model::BucketName;
+use pail::s3::connection::Connection;
 use pail::share::Endpoint;
 
 const LOOPING_PAGE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -45,7 +45,7 @@ async fn a_repeated_continuation_token_stops_the_listing() {
     let bucket = BucketName::new("bucket").unwrap();
     let listed = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::browse::list_keys_under(&connection, &bucket, ""),
+        pail::s3::list::list_keys_under(&connection, &bucket, ""),
     )
     .await
     .expect("the listing must end");
@@ -54,7 +54,7 @@ async fn a_repeated_continuation_token_stops_the_listing() {
 
     let deleted = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::transfer::delete_prefix(&connection, &bucket, "x/"),
+        pail::s3::objects::delete_prefix(&connection, &bucket, "x/"),
     )
     .await
     .expect("a folder delete must end");
@@ -66,7 +66,7 @@ async fn a_page_with_odd_folders_and_huge_sizes_is_shown_without_panic() {
     let server = looping_server().await;
     let connection = connection(&server);
     let bucket = BucketName::new("bucket").unwrap();
-    let page = pail::browse::list_folder_page(&connection, &bucket, "", None)
+    let page = pail::s3::list::list_folder_page(&connection, &bucket, "", None)
         .await
         .unwrap();
     let mut state = pail::app::state::AppState::new(vec![pail::profiles::Profile::fixed(

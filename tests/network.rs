@@ -8,12 +8,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::proxy::Proxy;
-use pail::connection::Connection;
-use pail::local_server::LocalServer;
+use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
+use pail::s3::connection::Connection;
+use pail::s3::transfer::{TransferControl, TransferError};
 use pail::share::Endpoint;
-use pail::transfer::{TransferControl, TransferError};
-use pail::upload_journal::UploadJournal;
+use pail::storage::journal::UploadJournal;
 
 const BUCKET: &str = "slow-lane";
 const MIB: usize = 1024 * 1024;
@@ -61,7 +61,7 @@ async fn a_24_mib_upload_over_a_home_uplink_completes() {
     std::fs::write(&source, &data).unwrap();
     let key = ObjectKey::new("videos/holiday.mov").unwrap();
     let started = Instant::now();
-    pail::transfer::upload_file(
+    pail::s3::upload::upload_file(
         &through(&proxy),
         &bucket(),
         &key,
@@ -91,7 +91,7 @@ async fn a_24_mib_download_over_a_slow_link_with_latency_completes() {
     proxy.set_latency(Duration::from_millis(20));
     let target_dir = tempfile::tempdir().unwrap();
     let target = target_dir.path().join("big.bin");
-    let size = pail::transfer::download_object(
+    let size = pail::s3::download::download_object(
         &through(&proxy),
         &bucket(),
         &ObjectKey::new("big.bin").unwrap(),
@@ -123,7 +123,8 @@ async fn a_stalled_download_fails_instead_of_hanging() {
         }
     };
     let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
-    let download = pail::transfer::download_object(&connection, &bucket, &key, &target, &control);
+    let download =
+        pail::s3::download::download_object(&connection, &bucket, &key, &target, &control);
     tokio::pin!(download);
     tokio::select! {
         () = freezer => proxy.freeze(true),
@@ -160,7 +161,7 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
 
     // The server vanishes once 12 MiB have gone up, and stays away.
     proxy.cut_after_upload_bytes(12 * MIB as u64);
-    let result = pail::transfer::upload_file_with_journal(
+    let result = pail::s3::upload::upload_file_with_journal(
         &connection,
         &bucket(),
         &key,
@@ -213,7 +214,7 @@ async fn a_listing_page_that_stalls_fails_with_a_timeout() {
     let started = Instant::now();
     let result = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::browse::list_folder_page(&connection, &bucket(), "", None),
+        pail::s3::list::list_folder_page(&connection, &bucket(), "", None),
     )
     .await
     .expect("a stalled listing must end");
@@ -238,7 +239,7 @@ async fn a_stalled_upload_fails_instead_of_hanging() {
     std::fs::write(&source, bytes(20 * MIB)).unwrap();
     let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
     let control = TransferControl::default();
-    let upload = pail::transfer::upload_file(&connection, &bucket, &key, &source, &control);
+    let upload = pail::s3::upload::upload_file(&connection, &bucket, &key, &source, &control);
     tokio::pin!(upload);
     tokio::select! {
         () = tokio::time::sleep(Duration::from_millis(500)) => proxy.freeze(true),

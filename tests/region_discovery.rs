@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use pail::connection::{Connection, discover_bucket_region};
 use pail::model::BucketName;
+use pail::s3::connection::{Connection, discover_bucket_region};
 use pail::share::Endpoint;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -5,13 +5,13 @@ mod common;
 use std::time::Duration;
 
 use common::server_with_bucket;
-use pail::local_server::LocalServer;
+use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
-use pail::transfer::{
-    MULTIPART_THRESHOLD, TransferControl, TransferError, create_folder, delete_prefix,
-    download_object, upload_file,
-};
-use pail::upload_journal::{Owner, PendingUpload, UploadJournal};
+use pail::s3::download::download_object;
+use pail::s3::objects::{create_folder, delete_prefix};
+use pail::s3::transfer::{MULTIPART_THRESHOLD, TransferControl, TransferError};
+use pail::s3::upload::upload_file;
+use pail::storage::journal::{Owner, PendingUpload, UploadJournal};
 
 const BUCKET: &str = "transfers";
 
@@ -156,7 +156,7 @@ async fn deleting_a_folder_of_2500_objects_removes_them_all() {
         .unwrap();
     assert_eq!(report.deleted, 2500);
     assert!(report.failures.is_empty(), "{:?}", report.failures);
-    let left = pail::browse::list_keys_under(&connection, &bucket(), "")
+    let left = pail::s3::list::list_keys_under(&connection, &bucket(), "")
         .await
         .unwrap();
     let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
@@ -194,7 +194,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     let from = ObjectKey::new("drafts/q3 ü+report.txt").unwrap();
     common::put_object(&server, BUCKET, from.as_str(), b"the report").await;
     let to = ObjectKey::new("final/Q3 report 🎉.txt").unwrap();
-    pail::transfer::rename_object(&connection, &bucket(), &from, &to, false)
+    pail::s3::objects::rename_object(&connection, &bucket(), &from, &to, false)
         .await
         .unwrap();
     assert_eq!(
@@ -211,7 +211,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     // A missing source: nothing happens, and the reason is given.
     let missing = ObjectKey::new("nope.txt").unwrap();
     assert!(
-        pail::transfer::rename_object(&connection, &bucket(), &missing, &to, false)
+        pail::s3::objects::rename_object(&connection, &bucket(), &missing, &to, false)
             .await
             .is_err()
     );
@@ -237,7 +237,7 @@ async fn properties_of_an_object() {
         .send()
         .await
         .unwrap();
-    let properties = pail::transfer::object_properties(
+    let properties = pail::s3::objects::object_properties(
         &server.connection(),
         &bucket(),
         &ObjectKey::new("docs/spec.pdf").unwrap(),
@@ -277,7 +277,7 @@ fn entry(server: &LocalServer, key: &str, upload_id: &str, owner: Owner) -> Pend
         key: key.into(),
         upload_id: upload_id.into(),
         profile: server.connection().identity().to_owned(),
-        endpoint: pail::upload_journal::endpoint_name(&server.connection()),
+        endpoint: pail::storage::journal::endpoint_name(&server.connection()),
         owner,
         abandoned: false,
     }
@@ -322,7 +322,7 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
     let upload = |path: std::path::PathBuf, key: &'static str| {
         let (connection, journal) = (connection.clone(), journal.clone());
         tokio::spawn(async move {
-            pail::transfer::upload_file_with_journal(
+            pail::s3::upload::upload_file_with_journal(
                 &connection,
                 &bucket(),
                 &ObjectKey::new(key).unwrap(),
@@ -394,7 +394,7 @@ async fn rename_asks_before_replacing_and_refuses_a_folder_name() {
         ObjectKey::new("a.txt").unwrap(),
         ObjectKey::new("b.txt").unwrap(),
     );
-    let result = pail::transfer::rename_object(&connection, &bucket(), &a, &b, false).await;
+    let result = pail::s3::objects::rename_object(&connection, &bucket(), &a, &b, false).await;
     assert_eq!(result, Err(TransferError::Exists("b.txt".into())));
     assert_eq!(
         common::get_object(&server, BUCKET, "b.txt")
@@ -406,14 +406,14 @@ async fn rename_asks_before_replacing_and_refuses_a_folder_name() {
     assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
 
     let folder = ObjectKey::new("b.txt/").unwrap();
-    let result = pail::transfer::rename_object(&connection, &bucket(), &a, &folder, true).await;
+    let result = pail::s3::objects::rename_object(&connection, &bucket(), &a, &folder, true).await;
     assert!(
         matches!(result, Err(TransferError::InvalidName(_))),
         "{result:?}"
     );
     assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
 
-    pail::transfer::rename_object(&connection, &bucket(), &a, &b, true)
+    pail::s3::objects::rename_object(&connection, &bucket(), &a, &b, true)
         .await
         .unwrap();
     assert_eq!(
@@ -475,7 +475,7 @@ async fn a_download_of_an_object_replaced_midway_fails_cleanly() {
     // A slow downlink, so the object is replaced while ranges are still to be fetched.
     let proxy = common::proxy::Proxy::start(server.addr()).await;
     proxy.set_rates(0, 8_000_000);
-    let connection = pail::connection::Connection::with_static_credentials(
+    let connection = pail::s3::connection::Connection::with_static_credentials(
         server.credentials(),
         "us-east-1",
         pail::share::Endpoint::custom(&proxy.endpoint_url()).unwrap(),

@@ -13,8 +13,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::clipboard::MemoryClipboard;
+use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
-use pail::local_server::LocalServer;
 
 fn demo_server() -> LocalServer {
     let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();

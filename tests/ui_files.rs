@@ -13,8 +13,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::clipboard::MemoryClipboard;
+use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
-use pail::local_server::LocalServer;
 
 /// A file dropped from the desktop.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 use egui::RichText;
 
 use super::state::AppState;
-use crate::transfer::Conflict;
+use crate::s3::download::Conflict;
 use crate::worker::Command;
 
 /// How many names the Delete confirmation lists before "and N more".
@@ -58,7 +58,7 @@ pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
             ui.heading("Files exist already");
             ui.label(format!(
                 "{} in the download folder already exist (the first: {first}).",
-                crate::units::count(*count, "file", "files")
+                crate::fmt::count(*count, "file", "files")
             ));
             ui.label("For this download:");
             ui.horizontal(|ui| {
@@ -209,8 +209,8 @@ fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
                             "Size",
                             format!(
                                 "{} ({} bytes)",
-                                crate::units::human_size(p.size),
-                                crate::units::thousands(p.size)
+                                crate::fmt::human_size(p.size),
+                                crate::fmt::thousands(p.size)
                             ),
                         );
                         row("ETag", p.etag.clone().unwrap_or_default());
@@ -257,7 +257,7 @@ fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
         ui.heading("Transfers are running");
         ui.label(format!(
             "{} will be cancelled if Pail quits now (partial downloads are removed, unfinished uploads aborted).",
-            crate::units::count(active, "transfer", "transfers")
+            crate::fmt::count(active, "transfer", "transfers")
         ));
         ui.horizontal(|ui| {
             if ui.button("Quit anyway").clicked() {
@@ -294,7 +294,7 @@ fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
             ui.spinner();
             ui.label(format!(
                 "Stopping {}: aborting unfinished uploads, removing partial downloads…",
-                crate::units::count(state.active_transfers(), "transfer", "transfers")
+                crate::fmt::count(state.active_transfers(), "transfer", "transfers")
             ));
         });
     });

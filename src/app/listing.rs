@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use crate::browse::{FolderPage, StorageClass};
+use crate::s3::list::{FolderPage, StorageClass};
 
 /// One row: a folder (common prefix) or an object. 40 bytes plus the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,7 +435,7 @@ fn merge_sorted(view: &mut Vec<u32>, mut new: Vec<u32>, rows: &[Row], sort: Sort
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::browse::ObjectEntry;
+    use crate::s3::list::ObjectEntry;
 
     fn object(name: &str, size: u64, modified: i64) -> ObjectEntry {
         ObjectEntry {

@@ -23,7 +23,7 @@ use std::sync::mpsc::Receiver;
 use egui::{Key, Modifiers};
 
 use crate::clipboard::{Clipboard, SystemClipboard};
-use crate::local_server::LocalServer;
+use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
 use state::AppState;
@@ -58,7 +58,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         Self {
             clipboard: Box::new(SystemClipboard::default()),
-            history_path: crate::history::default_path(),
+            history_path: crate::storage::history::default_path(),
             config_dir: crate::profiles::store::default_dir(),
             picker: std::sync::Arc::new(picker::NativePicker),
         }

@@ -9,7 +9,7 @@ use egui_extras::{Column, TableBuilder};
 use super::UiFlags;
 use super::listing::{Row, SortColumn};
 use super::state::{AppState, ListingState};
-use crate::units::{human_size, thousands};
+use crate::fmt::{human_size, thousands};
 use crate::worker::Command;
 
 /// What happened to a row this frame; applied after the table is drawn, since the table

@@ -3,7 +3,7 @@
 use egui::Ui;
 
 use super::state::{AppState, ListingState};
-use crate::units::{count, human_size, thousands};
+use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
 
 /// "2 folders, 1,204 objects, 211 MB"

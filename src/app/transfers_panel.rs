@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use egui::Ui;
 
 use super::state::{AppState, TransferState};
-use crate::units::human_size;
+use crate::fmt::human_size;
 
 pub(super) fn transfers_panel_ui(
     ui: &mut Ui,

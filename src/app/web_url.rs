@@ -11,9 +11,9 @@ use super::web_url_state::{
     DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
 };
 use crate::clipboard::Clipboard;
+use crate::fmt::{count, human_size};
 use crate::share::form_output;
 use crate::share::link_text::{email_html, email_plain, expiry_text, plain_text};
-use crate::units::{count, human_size};
 use crate::worker::Command;
 
 /// What the person pressed; handled once the dialog is drawn.

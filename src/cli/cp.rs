@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::{CliError, ConnectionArgs, print_stdout, warn};
-use crate::connection::Connection;
+use crate::fmt::human_size;
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey, S3Prefix};
-use crate::transfer::{self, TransferControl, TransferError};
-use crate::units::human_size;
-use crate::upload_journal::{PartialJournal, UploadJournal};
+use crate::s3::connection::Connection;
+use crate::s3::transfer::{TransferControl, TransferError};
+use crate::storage::journal::{PartialJournal, UploadJournal};
 
 /// Files moved at once.
 const FILES_AT_ONCE: usize = 4;
@@ -159,7 +159,7 @@ async fn plan_download(
 ) -> Result<(Vec<Job>, Vec<String>), CliError> {
     if recursive {
         let keys =
-            crate::browse::list_keys_under(connection, &source.bucket, &source.prefix).await?;
+            crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
         let base = as_folder(&source.prefix);
         let (files, problems) = local_path::download_targets(
             target,
@@ -190,7 +190,7 @@ async fn plan_download(
     } else {
         target.to_owned()
     };
-    let size = crate::transfer::object_properties(connection, &source.bucket, &key)
+    let size = crate::s3::objects::object_properties(connection, &source.bucket, &key)
         .await?
         .size;
     Ok((vec![Job::Download { key, path, size }], Vec::new()))
@@ -218,8 +218,8 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     for problem in &problems {
         warn(&format!("skipped {problem}"));
     }
-    let uploads = crate::upload_journal::default_path().map(UploadJournal::open);
-    let partials = crate::upload_journal::default_partials_path().map(PartialJournal::open);
+    let uploads = crate::storage::journal::default_path().map(UploadJournal::open);
+    let partials = crate::storage::journal::default_partials_path().map(PartialJournal::open);
     // What an earlier run left behind here is cleaned up first.
     if let Some(journal) = &uploads {
         journal.abort_leftovers(&connection).await;
@@ -231,7 +231,7 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     if failed > 0 || !problems.is_empty() {
         return Err(CliError::Transfers(format!(
             "{} failed, {} skipped",
-            crate::units::count(failed, "file", "files"),
+            crate::fmt::count(failed, "file", "files"),
             problems.len()
         )));
     }
@@ -271,7 +271,7 @@ async fn run_jobs(
             };
             let result = match &job {
                 Job::Upload { path, key, .. } => {
-                    transfer::upload_file_with_journal(
+                    crate::s3::upload::upload_file_with_journal(
                         &connection,
                         &bucket,
                         key,
@@ -285,7 +285,7 @@ async fn run_jobs(
                     if let Some(parent) = path.parent() {
                         let _ = tokio::fs::create_dir_all(parent).await;
                     }
-                    transfer::download_object_with_journal(
+                    crate::s3::download::download_object_with_journal(
                         &connection,
                         &bucket,
                         key,

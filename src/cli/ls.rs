@@ -5,8 +5,8 @@
 use clap::Args;
 
 use super::{CliError, ConnectionArgs, print_stdout};
-use crate::browse::{self, FolderPage, TokenGuard};
 use crate::model::S3Prefix;
+use crate::s3::list::{self, FolderPage, TokenGuard};
 
 #[derive(Debug, Args)]
 pub struct LsArgs {
@@ -57,7 +57,7 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
         Some(uri) => Some(uri.parse::<S3Prefix>()?),
     };
     let Some(target) = target else {
-        let buckets = browse::list_buckets(&connection).await?;
+        let buckets = list::list_buckets(&connection).await?;
         let mut text = String::new();
         for bucket in buckets {
             text.push_str(&format!("{}\n", bucket.name));
@@ -69,9 +69,9 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
     let mut guard = TokenGuard::default();
     loop {
         let page = if args.recursive {
-            browse::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?
+            list::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?
         } else {
-            browse::list_folder_page(&connection, &target.bucket, &target.prefix, token).await?
+            list::list_folder_page(&connection, &target.bucket, &target.prefix, token).await?
         };
         print_stdout(&page_lines(&page, &target.prefix, args.recursive));
         token = guard.next(page.next_token.as_deref())?;
@@ -84,7 +84,7 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::browse::{ObjectEntry, StorageClass};
+    use crate::s3::list::{ObjectEntry, StorageClass};
 
     #[test]
     fn folders_first_then_objects_with_size_and_date() {

@@ -9,13 +9,13 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Local};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::connection::{ConnectError, ConnectOptions, Connection};
+use crate::fmt::human_size;
 use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
+use crate::s3::connection::{ConnectError, ConnectOptions, Connection};
 use crate::share::{
     ContentTypeRule, Endpoint, Expiry, ExpiryError, GetOptions, KeyRule, PostRequest, PutOptions,
     Scheme, ShareError, expiry::parse_datetime, form_output,
 };
-use crate::units::human_size;
 
 pub mod cp;
 pub mod ls;
@@ -186,9 +186,9 @@ pub enum CliError {
     #[error(transparent)]
     App(crate::app::AppError),
     #[error(transparent)]
-    Browse(#[from] crate::browse::BrowseError),
+    Browse(#[from] crate::s3::list::BrowseError),
     #[error(transparent)]
-    Transfer(#[from] crate::transfer::TransferError),
+    Transfer(#[from] crate::s3::transfer::TransferError),
     /// Some files of a copy failed; each was reported on its own line.
     #[error("{0}")]
     Transfers(String),
@@ -269,7 +269,7 @@ impl ConnectionArgs {
             if let Some(saved) = store.get(name) {
                 let mut saved = saved.clone();
                 if let Some(region) = &self.region {
-                    crate::connection::validate_region(region)?;
+                    crate::s3::connection::validate_region(region)?;
                     saved.region = region.clone();
                 }
                 if let Some(url) = &self.endpoint_url {

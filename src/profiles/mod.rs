@@ -6,7 +6,7 @@ pub mod store;
 
 use aws_credential_types::Credentials;
 
-use crate::connection::{ConnectError, ConnectOptions, Connection};
+use crate::s3::connection::{ConnectError, ConnectOptions, Connection};
 use crate::share::{Endpoint, error_text};
 
 /// Where a profile comes from, shown as a badge next to its name.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::private_file::write_private;
+use crate::storage::private_file::write_private;
 
 /// A secret string: never printed by `Debug`, and with no `Display`.
 #[derive(Clone, PartialEq, Eq, Default, Deserialize)]
@@ -612,7 +612,7 @@ pub fn validate(profile: &SavedProfile, other_names: &[&str]) -> Vec<String> {
     if profile.secret_access_key.is_empty() {
         problems.push("Secret access key is required.".to_owned());
     }
-    if crate::connection::validate_region(profile.region.trim()).is_err() {
+    if crate::s3::connection::validate_region(profile.region.trim()).is_err() {
         problems.push(format!(
             "Region `{}` is not a region name (such as eu-west-1).",
             profile.region.trim()

@@ -4,9 +4,9 @@
 use std::time::SystemTime;
 
 use super::{Connections, Event, EventSink, LinkItem, RequestId, connection_for};
-use crate::browse;
 use crate::model::BucketName;
 use crate::profiles::Profile;
+use crate::s3::list;
 use crate::share::{Expiry, PresignedLink};
 
 /// Test connection: a fresh connection (no cache), then the default bucket's HEAD when the
@@ -16,18 +16,18 @@ pub(super) async fn test_connection(profile: &Profile) -> Result<String, String>
     match &profile.default_bucket {
         Some(bucket) => {
             let bucket = BucketName::new(bucket.trim()).map_err(|e| e.to_string())?;
-            browse::list_folder_page(&connection, &bucket, "", None)
+            list::list_folder_page(&connection, &bucket, "", None)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(format!("Connected: bucket {bucket} can be listed"))
         }
         None => {
-            let buckets = browse::list_buckets(&connection)
+            let buckets = list::list_buckets(&connection)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(format!(
                 "Connected: {}",
-                crate::units::count(buckets.len(), "bucket", "buckets")
+                crate::fmt::count(buckets.len(), "bucket", "buckets")
             ))
         }
     }
@@ -39,7 +39,7 @@ pub(super) async fn signer_for(
     connections: &Connections,
     profile: &Profile,
     bucket: &BucketName,
-) -> Result<crate::connection::BucketSigner, String> {
+) -> Result<crate::s3::connection::BucketSigner, String> {
     let connection = connection_for(connections, profile)
         .await
         .map_err(|e| e.to_string())?;
@@ -57,7 +57,7 @@ pub(super) async fn presign_links(
     items: &[LinkItem],
     expiry: Expiry,
 ) -> Result<(Vec<PresignedLink>, Option<String>), String> {
-    let crate::connection::BucketSigner { signer, warning } =
+    let crate::s3::connection::BucketSigner { signer, warning } =
         signer_for(connections, profile, bucket).await?;
     let now = SystemTime::now();
     let mut links = Vec::with_capacity(items.len());
@@ -92,9 +92,9 @@ pub(super) async fn list_folder(
         }
     };
     let mut token = None;
-    let mut guard = browse::TokenGuard::default();
+    let mut guard = list::TokenGuard::default();
     loop {
-        match browse::list_folder_page(&connection, bucket, prefix, token.take()).await {
+        match list::list_folder_page(&connection, bucket, prefix, token.take()).await {
             Ok(mut page) => {
                 token = match guard.next(page.next_token.take().as_deref()) {
                     Ok(token) => token,

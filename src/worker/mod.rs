@@ -20,16 +20,18 @@ use transfers::{DownloadPlan, TransferContext, plan_download, start_download, up
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::browse::{self, BrowseError, BucketEntry, FolderPage};
-use crate::connection::Connection;
-use crate::history::{self, SharedLink};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::store::ProfileStore;
 use crate::profiles::{self, Profile};
+use crate::s3::connection::Connection;
+use crate::s3::download::Conflict;
+use crate::s3::list::{self, BrowseError, BucketEntry, FolderPage};
+use crate::s3::objects::DeleteReport;
+use crate::s3::transfer::{TransferControl, TransferError};
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, link_test,
 };
-use crate::transfer::{self, Conflict, DeleteReport, TransferControl, TransferError};
+use crate::storage::history::{self, SharedLink};
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -303,7 +305,7 @@ pub enum Event {
     },
     PropertiesReady {
         id: RequestId,
-        result: Result<transfer::ObjectProperties, String>,
+        result: Result<crate::s3::objects::ObjectProperties, String>,
     },
     /// `count` files of download `id` already exist: overwrite, skip or keep both?
     DownloadConflicts {
@@ -444,7 +446,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 let connections = connections.clone();
                 let task = tokio::spawn(async move {
                     let result = match connection_for(&connections, &profile).await {
-                        Ok(connection) => browse::list_buckets(&connection).await,
+                        Ok(connection) => list::list_buckets(&connection).await,
                         Err(e) => Err(e),
                     };
                     // Keys that may not list buckets still open the profile's default bucket.
@@ -535,7 +537,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 let task = tokio::spawn(async move {
                     let result = match connection_for(&connections, &profile).await {
                         Ok(connection) => {
-                            browse::list_keys_under(&connection, &bucket, &prefix).await
+                            list::list_keys_under(&connection, &bucket, &prefix).await
                         }
                         Err(e) => Err(e),
                     };
@@ -566,7 +568,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     slots: slots.clone(),
                     next_transfer: next_transfer.clone(),
                 };
-                let journal = journal.map(crate::upload_journal::UploadJournal::open);
+                let journal = journal.map(crate::storage::journal::UploadJournal::open);
                 tokio::spawn(upload(ctx, profile, bucket, prefix, paths, journal));
             }
             Command::Delete {
@@ -580,11 +582,11 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 &connections,
                 profile,
                 move |connection| async move {
-                    let mut report = transfer::delete_keys(&connection, &bucket, &keys)
+                    let mut report = crate::s3::objects::delete_keys(&connection, &bucket, &keys)
                         .await
                         .map_err(|e| e.to_string())?;
                     for prefix in &prefixes {
-                        let more = transfer::delete_prefix(&connection, &bucket, prefix)
+                        let more = crate::s3::objects::delete_prefix(&connection, &bucket, prefix)
                             .await
                             .map_err(|e| e.to_string())?;
                         report.deleted += more.deleted;
@@ -605,7 +607,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 &connections,
                 profile,
                 move |connection| async move {
-                    transfer::create_folder(&connection, &bucket, &prefix, &name)
+                    crate::s3::objects::create_folder(&connection, &bucket, &prefix, &name)
                         .await
                         .map(|key| key.to_string())
                         .map_err(|e| e.to_string())
@@ -637,7 +639,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                     {
                         Ok(mut plan) => {
                             plan.partials =
-                                partials.map(crate::upload_journal::PartialJournal::open);
+                                partials.map(crate::storage::journal::PartialJournal::open);
                             plan
                         }
                         Err(error) => {
@@ -666,7 +668,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
             }
             Command::SweepPartials { journal } => {
                 tokio::spawn(async move {
-                    crate::upload_journal::PartialJournal::open(journal)
+                    crate::storage::journal::PartialJournal::open(journal)
                         .sweep()
                         .await;
                 });
@@ -674,7 +676,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
             Command::SweepUploads { profile, journal } => {
                 let connections = connections.clone();
                 tokio::spawn(async move {
-                    let journal = crate::upload_journal::UploadJournal::open(journal);
+                    let journal = crate::storage::journal::UploadJournal::open(journal);
                     if let Ok(connection) = connection_for(&connections, &profile).await {
                         journal.abort_leftovers(&connection).await;
                     }
@@ -716,8 +718,14 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 tokio::spawn(async move {
                     let result = match connection_for(&connections, &profile).await {
                         Ok(connection) => {
-                            transfer::rename_object(&connection, &bucket, &from, &to, overwrite)
-                                .await
+                            crate::s3::objects::rename_object(
+                                &connection,
+                                &bucket,
+                                &from,
+                                &to,
+                                overwrite,
+                            )
+                            .await
                         }
                         Err(e) => Err(TransferError::Connect(e.to_string())),
                     };
@@ -739,7 +747,7 @@ async fn dispatch(mut commands: tokio_mpsc::UnboundedReceiver<Command>, sink: Ev
                 &connections,
                 profile,
                 move |connection| async move {
-                    transfer::object_properties(&connection, &bucket, &key)
+                    crate::s3::objects::object_properties(&connection, &bucket, &key)
                         .await
                         .map_err(|e| e.to_string())
                 },

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Connections, Direction, Event, EventSink, TransferId, connection_for};
-use crate::browse;
-use crate::connection::Connection;
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
-use crate::transfer::{self, Conflict, TransferControl, TransferError};
+use crate::s3::connection::Connection;
+use crate::s3::download::Conflict;
+use crate::s3::list;
+use crate::s3::transfer::{TransferControl, TransferError};
 
 /// What a transfer task needs from the dispatcher.
 #[derive(Clone)]
@@ -29,7 +30,7 @@ pub(super) struct DownloadPlan {
     bucket: BucketName,
     pub(super) files: Vec<(String, PathBuf, u64)>,
     /// Where each file's partial download is recorded while it exists.
-    pub(super) partials: Option<crate::upload_journal::PartialJournal>,
+    pub(super) partials: Option<crate::storage::journal::PartialJournal>,
 }
 
 pub(super) async fn plan_download(
@@ -48,7 +49,7 @@ pub(super) async fn plan_download(
             .map_err(|e| e.to_string())?;
         for prefix in &prefixes {
             all.extend(
-                browse::list_keys_under(&connection, bucket, prefix)
+                list::list_keys_under(&connection, bucket, prefix)
                     .await
                     .map_err(|e| e.to_string())?,
             );
@@ -132,7 +133,7 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
     for (key, path, size) in plan.files {
         let path = match (path.exists(), conflict) {
             (true, Conflict::Skip) => continue,
-            (true, Conflict::KeepBoth) => transfer::free_name(&path),
+            (true, Conflict::KeepBoth) => crate::s3::download::free_name(&path),
             _ => path,
         };
         let queued = Queued {
@@ -152,7 +153,7 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
             ctx,
             queued,
             move |connection, bucket, key, control| async move {
-                transfer::download_object_with_journal(
+                crate::s3::download::download_object_with_journal(
                     &connection,
                     &bucket,
                     &key,
@@ -175,7 +176,7 @@ pub(super) async fn upload(
     bucket: BucketName,
     prefix: String,
     paths: Vec<PathBuf>,
-    journal: Option<crate::upload_journal::UploadJournal>,
+    journal: Option<crate::storage::journal::UploadJournal>,
 ) {
     let (sink, connections) = (&ctx.sink, &ctx.connections);
 
@@ -215,7 +216,7 @@ pub(super) async fn upload(
             &ctx,
             queued,
             move |connection, bucket, key, control| async move {
-                transfer::upload_file_with_journal(
+                crate::s3::upload::upload_file_with_journal(
                     &connection,
                     &bucket,
                     &key,

@@ -6,7 +6,7 @@ pub mod hostile;
 pub mod proxy;
 pub mod ui;
 
-use pail::local_server::LocalServer;
+use pail::demo::server::LocalServer;
 
 pub const ACCESS_KEY: &str = "PAILTESTACCESSKEY";
 pub const SECRET_KEY: &str = "pail-test-secret-key/with+odd=chars";

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::{AppState, Loadable};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
-use crate::transfer::TransferControl;
+use crate::s3::transfer::TransferControl;
 use crate::worker::{Command, Direction, TransferId};
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
@@ -217,7 +217,7 @@ impl AppState {
     }
 
     /// The answer to "N files exist already" (for the whole batch).
-    pub fn resolve_download(&mut self, conflict: crate::transfer::Conflict) -> Vec<Command> {
+    pub fn resolve_download(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
         match self.download_conflict.take() {
             Some((id, _, _)) => vec![Command::ResolveDownload { id, conflict }],
             None => Vec::new(),

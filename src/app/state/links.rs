@@ -4,8 +4,8 @@ use std::time::SystemTime;
 
 use super::super::web_url_state::{DialogTab, FolderExpansion, Target, UploadResult, WebUrlDialog};
 use super::AppState;
-use crate::history::SharedLink;
 use crate::model::ObjectKey;
+use crate::storage::history::SharedLink;
 use crate::worker::Command;
 
 impl AppState {

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-use crate::browse::{BrowseError, BucketEntry};
-use crate::history::SharedLink;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::{Profile, ProfileSource};
+use crate::s3::list::{BrowseError, BucketEntry};
+use crate::storage::history::SharedLink;
 use crate::worker::{Command, Direction, Event, RequestId};
 
 mod files;
@@ -150,7 +150,7 @@ pub struct AppState {
     /// A rename found an object at the new key: (from, to), waiting for Replace or Cancel.
     pub rename_conflict: Option<(ObjectKey, ObjectKey)>,
     /// The Properties window: loading, or the answer.
-    pub properties: Option<Loadable<crate::transfer::ObjectProperties>>,
+    pub properties: Option<Loadable<crate::s3::objects::ObjectProperties>>,
     /// Closing was asked while transfers run: waiting for "Quit anyway".
     pub confirm_quit: bool,
     /// "Quit anyway" was pressed: the next close goes through.
@@ -655,7 +655,7 @@ impl AppState {
                 t.finished = Some(Instant::now());
                 t.state = match result {
                     Ok(()) => TransferState::Done,
-                    Err(crate::transfer::TransferError::Cancelled) => TransferState::Cancelled,
+                    Err(crate::s3::transfer::TransferError::Cancelled) => TransferState::Cancelled,
                     Err(e) => {
                         self.last_error = Some(format!("{}: {e}", t.name));
                         TransferState::Failed(e.to_string())
@@ -682,7 +682,7 @@ impl AppState {
             } => {
                 match result {
                     Ok(()) => self.notice = Some(format!("Renamed to {to}")),
-                    Err(crate::transfer::TransferError::Exists(_)) => {
+                    Err(crate::s3::transfer::TransferError::Exists(_)) => {
                         // Ask before replacing; nothing changed yet.
                         self.rename_conflict = Some((from, to));
                         return Vec::new();
@@ -710,7 +710,7 @@ impl AppState {
                     Ok(report) => {
                         let mut text = format!(
                             "Deleted {}",
-                            crate::units::count(report.deleted, "object", "objects")
+                            crate::fmt::count(report.deleted, "object", "objects")
                         );
                         if let Some((key, why)) = report.failures.first() {
                             text.push_str(&format!(
@@ -763,9 +763,9 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::browse::{FolderPage, ObjectEntry, StorageClass};
+    use crate::s3::list::{FolderPage, ObjectEntry, StorageClass};
+    use crate::s3::transfer::TransferControl;
     use crate::share::Endpoint;
-    use crate::transfer::TransferControl;
     use crate::worker::TransferId;
     use aws_credential_types::Credentials;
 
@@ -1165,7 +1165,7 @@ mod tests {
         );
         state.apply(Event::TransferFinished {
             transfer: TransferId(1),
-            result: Err(crate::transfer::TransferError::Cancelled),
+            result: Err(crate::s3::transfer::TransferError::Cancelled),
         });
         assert!(state.may_close(start), "cleaned up: close now");
     }
@@ -1186,7 +1186,7 @@ mod tests {
         });
         state.apply(Event::TransferFinished {
             transfer: TransferId(7),
-            result: Err(crate::transfer::TransferError::Remote("boom".into())),
+            result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
         });
         assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
         assert_eq!(

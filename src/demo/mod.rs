@@ -2,14 +2,16 @@
 //! files of several types and sizes, awkward names, and one folder of 10,000 small objects,
 //! written straight into the local server's data folder.
 
+pub mod server;
+
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::connection::DEFAULT_REGION;
-use crate::local_server::{LocalServer, LocalServerError};
+use crate::demo::server::{LocalServer, LocalServerError};
 use crate::profiles::{Profile, ProfileSource};
+use crate::s3::connection::DEFAULT_REGION;
 use crate::share::Endpoint;
 
 /// The demo's fixed, public credentials: nothing to keep secret, they open a local folder.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::private_file::write_private;
+use crate::storage::private_file::write_private;
 
 /// One generated link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -210,7 +210,7 @@ impl Connection {
             path_style: options.path_style,
             regions: RegionCache::default(),
             identity: format!("AWS/{}", options.profile.as_deref().unwrap_or("default")),
-            stall_timeout: crate::stall::STALL_TIMEOUT,
+            stall_timeout: crate::s3::stall::STALL_TIMEOUT,
             aws_profile: options.profile.clone(),
         })
     }
@@ -244,7 +244,7 @@ impl Connection {
             regions: RegionCache::default(),
             aws_profile: None,
             identity: "static".to_owned(),
-            stall_timeout: crate::stall::STALL_TIMEOUT,
+            stall_timeout: crate::s3::stall::STALL_TIMEOUT,
         }
     }
 
@@ -374,7 +374,7 @@ fn request_timeouts(total: Duration) -> TimeoutConfig {
 
 /// Timeouts for requests that carry object data (PutObject, UploadPart): connecting is
 /// bounded as for any request, but there is no total budget — a part on a slow uplink takes as
-/// long as it takes. Such requests are watched for stalls instead ([`crate::stall`]).
+/// long as it takes. Such requests are watched for stalls instead ([`crate::s3::stall`]).
 pub fn data_timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(REQUEST_TIMEOUT / 3)

@@ -10,7 +10,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
 use tokio::sync::oneshot;
 
-use crate::connection::{Connection, DEFAULT_REGION};
+use crate::s3::connection::{Connection, DEFAULT_REGION};
 use crate::share::Endpoint;
 
 /// Why the server could not start.

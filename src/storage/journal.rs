@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use crate::connection::Connection;
+use crate::s3::connection::Connection;
 use crate::share::Endpoint;
 
 /// The process that started an upload.
@@ -67,7 +67,7 @@ pub struct PendingUpload {
 
 /// The journal beside the shared-links history, where the window and the CLI both keep it.
 pub fn default_path() -> Option<PathBuf> {
-    crate::history::default_path().map(|p| p.with_file_name("pending-uploads.json"))
+    crate::storage::history::default_path().map(|p| p.with_file_name("pending-uploads.json"))
 }
 
 /// How a connection's server is named in the journal.
@@ -185,7 +185,7 @@ impl SharedFile {
         let mut entries = self.entries();
         change(&mut entries);
         if let Ok(json) = serde_json::to_vec_pretty(&entries) {
-            let _ = crate::private_file::write_private(&self.path, &json);
+            let _ = crate::storage::private_file::write_private(&self.path, &json);
         }
         if let Some(file) = file_lock {
             let _ = file.unlock();
@@ -315,7 +315,7 @@ pub struct PartialJournal {
 
 /// The partial-downloads journal beside the upload journal.
 pub fn default_partials_path() -> Option<PathBuf> {
-    crate::history::default_path().map(|p| p.with_file_name("partial-downloads.json"))
+    crate::storage::history::default_path().map(|p| p.with_file_name("partial-downloads.json"))
 }
 
 impl PartialJournal {

@@ -3,8 +3,8 @@
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
-use crate::connection::{ConnectError, Connection};
 use crate::model::BucketName;
+use crate::s3::connection::{ConnectError, Connection};
 use crate::share::error_text;
 
 /// One bucket in the bucket list.

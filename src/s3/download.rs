@@ -1,0 +1,381 @@
+//! Downloads: into a hidden partial file beside the target (created new, never through a link
+//! planted there), large objects as parallel ranges pinned to the first answer's ETag, each
+//! chunk under a stall timeout; renamed into place only when complete and of the right size.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::connection::Connection;
+use super::transfer::*;
+use crate::model::{BucketName, ObjectKey};
+use crate::share::error_text;
+use crate::storage::journal::PartialJournal;
+
+/// Where a download is written while it is in progress: hidden, beside the target. A name
+/// too long for the suffix is shortened (with a hash, so two long names stay apart).
+fn partial_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".into());
+    let partial = format!(".{name}.pail-partial");
+    if partial.len() <= crate::local_path::MAX_NAME_BYTES {
+        return target.with_file_name(partial);
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut hasher);
+    let mut cut = 160;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    target.with_file_name(format!(
+        ".{}-{:016x}.pail-partial",
+        &name[..cut],
+        hasher.finish()
+    ))
+}
+
+/// Partial files this process is writing now: a second download to the same file waits for
+/// nobody and overwrites nobody — it is refused.
+fn active_partials() -> &'static std::sync::Mutex<std::collections::HashSet<PathBuf>> {
+    static ACTIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::OnceLock::new();
+    ACTIVE.get_or_init(Default::default)
+}
+
+/// This process's claim on a partial file, given up on drop.
+struct PartialClaim(PathBuf);
+
+impl PartialClaim {
+    fn take(partial: &Path) -> Result<Self, TransferError> {
+        let mut active = match active_partials().lock() {
+            Ok(active) => active,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if !active.insert(partial.to_owned()) {
+            return Err(local(partial, "this file is being downloaded already"));
+        }
+        Ok(Self(partial.to_owned()))
+    }
+}
+
+impl Drop for PartialClaim {
+    fn drop(&mut self) {
+        if let Ok(mut active) = active_partials().lock() {
+            active.remove(&self.0);
+        }
+    }
+}
+
+/// Downloads `key` to `target`. Nothing appears at `target` unless the whole object arrived.
+pub async fn download_object(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    target: &Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    download_object_with_journal(connection, bucket, key, target, control, None).await
+}
+
+/// [`download_object`], recording the partial file in `journal` while it exists, so that a
+/// process that is killed or quits mid-way leaves it to be removed at the next start.
+pub async fn download_object_with_journal(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    target: &Path,
+    control: &TransferControl,
+    journal: Option<&PartialJournal>,
+) -> Result<u64, TransferError> {
+    control.check()?;
+    let partial = partial_path(target);
+    let _claim = PartialClaim::take(&partial)?;
+    if let Some(journal) = journal {
+        journal.add(&partial).await;
+    }
+    let result = download_into(connection, bucket, key, &partial, control).await;
+    let result = finish_download(result, &partial, target).await;
+    if let Some(journal) = journal {
+        journal.remove(&partial).await;
+    }
+    result
+}
+
+/// Puts a complete download in place, or removes what a failed one left.
+async fn finish_download(
+    result: Result<u64, TransferError>,
+    partial: &Path,
+    target: &Path,
+) -> Result<u64, TransferError> {
+    match result {
+        Ok(size) => match tokio::fs::rename(partial, target).await {
+            Ok(()) => Ok(size),
+            Err(e) => {
+                let _ = tokio::fs::remove_file(partial).await;
+                Err(local(target, e))
+            }
+        },
+        Err(e) => {
+            let _ = tokio::fs::remove_file(partial).await;
+            Err(e)
+        }
+    }
+}
+
+/// Creates the partial file anew. One left by an earlier run is removed first — as a name:
+/// a symbolic link put in its place is removed, never written through.
+async fn create_partial(partial: &Path) -> Result<std::fs::File, TransferError> {
+    if tokio::fs::symlink_metadata(partial).await.is_ok() {
+        tokio::fs::remove_file(partial)
+            .await
+            .map_err(|e| local(partial, e))?;
+    }
+    let file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(partial)
+        .await
+        .map_err(|e| local(partial, e))?;
+    Ok(file.into_std().await)
+}
+
+/// Writes all of `data` at `offset` of `file`, on a blocking thread.
+async fn write_at(
+    file: &Arc<std::fs::File>,
+    data: Vec<u8>,
+    offset: u64,
+    partial: &Path,
+) -> Result<(), TransferError> {
+    let file = file.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::write_all_at(file.as_ref(), &data, offset)
+        }
+        #[cfg(windows)]
+        {
+            let mut done = 0;
+            while done < data.len() {
+                let n = std::os::windows::fs::FileExt::seek_write(
+                    file.as_ref(),
+                    &data[done..],
+                    offset + done as u64,
+                )?;
+                if n == 0 {
+                    return Err(std::io::ErrorKind::WriteZero.into());
+                }
+                done += n;
+            }
+            Ok(())
+        }
+    })
+    .await
+    .map_err(|e| local(partial, e))?;
+    written.map_err(|e| local(partial, e))
+}
+
+async fn download_into(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    partial: &Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    if let Some(parent) = partial.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| local(parent, e))?;
+    }
+    let (size, etag) = object_head(connection, bucket, key).await?;
+    let file = Arc::new(create_partial(partial).await?);
+    // Large objects come as ranges fetched in parallel, each written at its offset. The
+    // ranges are worked out as they are needed: a size claimed by a broken server costs no
+    // memory up front.
+    let whole = size <= MULTIPART_THRESHOLD;
+    let range_count = if whole { 1 } else { size.div_ceil(PART_SIZE) };
+    let range = |i: u64| {
+        if whole {
+            (0, size)
+        } else {
+            (
+                i * PART_SIZE,
+                i.saturating_add(1).saturating_mul(PART_SIZE).min(size),
+            )
+        }
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next = 0;
+    let mut got = 0u64;
+    loop {
+        while tasks.len() < PARALLEL_RANGES && next < range_count {
+            let (start, end) = range(next);
+            let fetch = RangeFetch {
+                connection: connection.clone(),
+                bucket: bucket.clone(),
+                key: key.clone(),
+                range: (!whole).then_some((start, end)),
+                etag: etag.clone(),
+                file: file.clone(),
+                partial: partial.to_owned(),
+                control: control.clone(),
+            };
+            tasks.spawn(async move {
+                let got = fetch.run(start).await?;
+                if !whole && got != end - start {
+                    return Err(TransferError::Incomplete {
+                        got,
+                        expected: end - start,
+                    });
+                }
+                Ok(got)
+            });
+            next += 1;
+        }
+        match tasks.join_next().await {
+            Some(Ok(Ok(bytes))) => got = got.saturating_add(bytes),
+            Some(Ok(Err(e))) => {
+                tasks.abort_all();
+                return Err(e);
+            }
+            Some(Err(e)) => {
+                tasks.abort_all();
+                return Err(TransferError::Network(e.to_string()));
+            }
+            None => break,
+        }
+    }
+    if got != size {
+        return Err(TransferError::Incomplete {
+            got,
+            expected: size,
+        });
+    }
+    let file = file.clone();
+    tokio::task::spawn_blocking(move || file.sync_all())
+        .await
+        .map_err(|e| local(partial, e))?
+        .map_err(|e| local(partial, e))?;
+    Ok(got)
+}
+
+/// One GET (of the whole object, or of the range `[start, end)`), written into the partial
+/// file at its offset. It asks for the version the download started with (`If-Match`), and
+/// checks the answer's ETag too, for servers that ignore the condition.
+struct RangeFetch {
+    connection: Connection,
+    bucket: BucketName,
+    key: ObjectKey,
+    range: Option<(u64, u64)>,
+    etag: Option<String>,
+    file: Arc<std::fs::File>,
+    partial: PathBuf,
+    control: TransferControl,
+}
+
+/// Bytes gathered before each write to the partial file.
+const WRITE_BUFFER: usize = 1024 * 1024;
+
+impl RangeFetch {
+    async fn run(self, start: u64) -> Result<u64, TransferError> {
+        let output = self
+            .connection
+            .client()
+            .get_object()
+            .bucket(self.bucket.as_str())
+            .key(self.key.as_str())
+            .set_range(
+                self.range
+                    .map(|(start, end)| format!("bytes={start}-{}", end - 1)),
+            )
+            .set_if_match(self.etag.clone())
+            .send()
+            .await
+            .map_err(|e| match &e {
+                aws_sdk_s3::error::SdkError::ServiceError(s)
+                    if s.raw().status().as_u16() == 412 =>
+                {
+                    TransferError::Changed
+                }
+                _ => remote(&e),
+            })?;
+        if self.etag.is_some() && output.e_tag() != self.etag.as_deref() {
+            return Err(TransferError::Changed);
+        }
+        let mut body = output.body;
+        let mut got = 0u64;
+        let mut buffer = Vec::with_capacity(WRITE_BUFFER);
+        let limit = self.connection.stall_timeout();
+        loop {
+            let next = tokio::time::timeout(limit, body.try_next())
+                .await
+                .map_err(|_| stalled(crate::s3::stall::Stalled(limit)))?;
+            let Some(chunk) = next.map_err(|e| TransferError::Network(error_text(&e)))? else {
+                break;
+            };
+            self.control.check()?;
+            buffer.extend_from_slice(&chunk);
+            self.control.add(chunk.len() as u64);
+            if buffer.len() >= WRITE_BUFFER {
+                let full = std::mem::replace(&mut buffer, Vec::with_capacity(WRITE_BUFFER));
+                let length = full.len() as u64;
+                write_at(&self.file, full, start + got, &self.partial).await?;
+                got += length;
+            }
+        }
+        if !buffer.is_empty() {
+            let length = buffer.len() as u64;
+            write_at(&self.file, buffer, start + got, &self.partial).await?;
+            got += length;
+        }
+        Ok(got)
+    }
+}
+
+/// What to do when a download's target already exists (asked once per batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Overwrite,
+    Skip,
+    /// Download as `name (1).ext`, `name (2).ext`, …
+    KeepBoth,
+}
+
+/// `report (1).pdf` for `report.pdf`: the first name not taken.
+pub fn free_name(target: &Path) -> PathBuf {
+    let stem = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let extension = target
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (1..)
+        .map(|n| target.with_file_name(format!("{stem} ({n}){extension}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| target.to_owned())
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_both_finds_a_free_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.pdf");
+        std::fs::write(&target, b"").unwrap();
+        assert_eq!(free_name(&target), dir.path().join("report (1).pdf"));
+        std::fs::write(dir.path().join("report (1).pdf"), b"").unwrap();
+        assert_eq!(free_name(&target), dir.path().join("report (2).pdf"));
+    }
+
+    #[test]
+    fn partial_files_sit_beside_the_target() {
+        assert_eq!(
+            partial_path(Path::new("/tmp/x/report.pdf")),
+            PathBuf::from("/tmp/x/.report.pdf.pail-partial")
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Everything that talks to S3: the connection (client, credentials, bucket regions),
+//! listings, and moving objects (uploads, downloads, deletes, renames, properties), with the
+//! stall detection that data-carrying requests use.
+
+pub mod connection;
+pub mod download;
+pub mod list;
+pub mod objects;
+pub mod stall;
+pub mod transfer;
+pub mod upload;

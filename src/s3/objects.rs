@@ -1,0 +1,341 @@
+//! Operations on objects that move no file: deleting keys and whole prefixes (1,000 keys a
+//! request), rename or move (a copy, part by part above 5 GiB, then a delete), Properties, and
+//! new folders.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CompletedPart, Delete, ObjectIdentifier};
+
+use super::connection::Connection;
+use super::transfer::*;
+use crate::model::{BucketName, ObjectKey};
+
+/// What deleting a prefix did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteReport {
+    pub deleted: usize,
+    /// Keys S3 would not delete, with its reason.
+    pub failures: Vec<(String, String)>,
+}
+
+/// Deletes every object under `prefix` (folder markers included), 1000 keys per request.
+pub async fn delete_prefix(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<DeleteReport, TransferError> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    let mut guard = crate::s3::list::TokenGuard::default();
+    loop {
+        let output = connection
+            .client()
+            .list_objects_v2()
+            .bucket(bucket.as_str())
+            .prefix(prefix)
+            .set_continuation_token(token.take())
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        keys.extend(
+            output
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned)),
+        );
+        if output.is_truncated() != Some(true) {
+            break;
+        }
+        token = guard
+            .next(output.next_continuation_token())
+            .map_err(|e| TransferError::BadAnswer(e.to_string()))?;
+        if token.is_none() {
+            break;
+        }
+    }
+    delete_keys(connection, bucket, &keys).await
+}
+
+/// Deletes `keys` with DeleteObjects, in batches of 1000.
+pub async fn delete_keys(
+    connection: &Connection,
+    bucket: &BucketName,
+    keys: &[String],
+) -> Result<DeleteReport, TransferError> {
+    let mut report = DeleteReport::default();
+    for batch in keys.chunks(1000) {
+        let objects = batch
+            .iter()
+            .map(|k| ObjectIdentifier::builder().key(k).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TransferError::Remote(e.to_string()))?;
+        let delete = Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .map_err(|e| TransferError::Remote(e.to_string()))?;
+        let output = connection
+            .client()
+            .delete_objects()
+            .bucket(bucket.as_str())
+            .delete(delete)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        let failures: Vec<(String, String)> = output
+            .errors()
+            .iter()
+            .map(|e| {
+                (
+                    e.key().unwrap_or_default().to_owned(),
+                    format!(
+                        "{}: {}",
+                        e.code().unwrap_or("Error"),
+                        e.message().unwrap_or_default()
+                    ),
+                )
+            })
+            .collect();
+        report.deleted += batch.len() - failures.len();
+        report.failures.extend(failures);
+    }
+    Ok(report)
+}
+
+/// S3's limit for a single CopyObject; larger objects are copied part by part.
+pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
+/// Part size of a multipart copy.
+const COPY_PART_SIZE: u64 = 512 * 1024 * 1024;
+
+/// `bucket/key` for `x-amz-copy-source`, the key percent-encoded (except `/`).
+fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    format!(
+        "{bucket}/{}",
+        percent_encoding::utf8_percent_encode(key.as_str(), KEEP)
+    )
+}
+
+/// Rename or move: copies `from` to `to` (part by part above 5 GiB, keeping its content type
+/// and metadata), then deletes `from`. If the copy fails, nothing is deleted. An existing
+/// object at `to` is replaced only with `overwrite`; a `to` ending in `/` is refused (it would
+/// be a folder marker, and the object would vanish from view).
+pub async fn rename_object(
+    connection: &Connection,
+    bucket: &BucketName,
+    from: &ObjectKey,
+    to: &ObjectKey,
+    overwrite: bool,
+) -> Result<(), TransferError> {
+    rename_with_copy_limit(connection, bucket, from, to, overwrite, MAX_SINGLE_COPY).await
+}
+
+/// [`rename_object`], copying part by part above `single_copy_limit` bytes.
+async fn rename_with_copy_limit(
+    connection: &Connection,
+    bucket: &BucketName,
+    from: &ObjectKey,
+    to: &ObjectKey,
+    overwrite: bool,
+    single_copy_limit: u64,
+) -> Result<(), TransferError> {
+    if to.as_str().ends_with('/') {
+        return Err(TransferError::InvalidName(format!(
+            "`{to}` ends in `/`, which names a folder; the object would disappear from view"
+        )));
+    }
+    if from == to {
+        return Ok(());
+    }
+    let client = connection.client();
+    if !overwrite && object_exists(connection, bucket, to).await? {
+        return Err(TransferError::Exists(to.to_string()));
+    }
+    let head = head(connection, bucket, from)
+        .await
+        .map_err(|e| remote(&e))?;
+    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let source = copy_source(bucket, from);
+    if size <= single_copy_limit {
+        client
+            .copy_object()
+            .bucket(bucket.as_str())
+            .key(to.as_str())
+            .copy_source(&source)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+    } else {
+        copy_multipart(connection, bucket, &source, to, size, &head).await?;
+    }
+    client
+        .delete_object()
+        .bucket(bucket.as_str())
+        .key(from.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok(())
+}
+
+async fn copy_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    source: &str,
+    to: &ObjectKey,
+    size: u64,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+) -> Result<(), TransferError> {
+    let upload_id = start_multipart(connection, bucket, to, NewUpload::CopyOf(head)).await?;
+    let copy = async {
+        let mut parts = Vec::new();
+        let mut offset = 0u64;
+        let mut number = 1;
+        while offset < size {
+            let end = (offset + COPY_PART_SIZE).min(size) - 1;
+            let output = connection
+                .client()
+                .upload_part_copy()
+                .bucket(bucket.as_str())
+                .key(to.as_str())
+                .upload_id(&upload_id)
+                .part_number(number)
+                .copy_source(source)
+                .copy_source_range(format!("bytes={offset}-{end}"))
+                .send()
+                .await
+                .map_err(|e| remote(&e))?;
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(
+                        output
+                            .copy_part_result()
+                            .and_then(|r| r.e_tag())
+                            .map(str::to_owned),
+                    )
+                    .build(),
+            );
+            offset = end + 1;
+            number += 1;
+        }
+        complete_multipart(connection, bucket, to, &upload_id, parts).await
+    }
+    .await;
+    if copy.is_err() {
+        abort_multipart(connection, bucket, to, &upload_id).await;
+    }
+    copy
+}
+
+/// What Properties shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectProperties {
+    pub key: String,
+    pub size: u64,
+    pub etag: Option<String>,
+    pub content_type: Option<String>,
+    pub storage_class: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub last_modified: Option<i64>,
+    pub version_id: Option<String>,
+    pub metadata: Vec<(String, String)>,
+}
+
+/// HeadObject, as Pail's own type.
+pub async fn object_properties(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<ObjectProperties, TransferError> {
+    let head = head(connection, bucket, key)
+        .await
+        .map_err(|e| remote(&e))?;
+    let mut metadata: Vec<(String, String)> = head
+        .metadata()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    metadata.sort();
+    Ok(ObjectProperties {
+        key: key.to_string(),
+        size: head.content_length().unwrap_or(0).max(0) as u64,
+        etag: head.e_tag().map(str::to_owned),
+        content_type: head.content_type().map(str::to_owned),
+        storage_class: Some(
+            head.storage_class()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_else(|| "STANDARD".into()),
+        ),
+        last_modified: head.last_modified().map(|t| t.secs()),
+        version_id: head.version_id().map(str::to_owned),
+        metadata,
+    })
+}
+
+/// New folder: a zero-byte object named `prefix` + `name` + `/`.
+pub async fn create_folder(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    name: &str,
+) -> Result<ObjectKey, TransferError> {
+    let name = name.trim().trim_matches('/');
+    if name.is_empty() {
+        return Err(TransferError::InvalidName("a folder needs a name".into()));
+    }
+    let key = ObjectKey::new(format!("{prefix}{name}/"))
+        .map_err(|e| TransferError::Remote(e.to_string()))?;
+    connection
+        .client()
+        .put_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .body(ByteStream::from_static(b""))
+        .send()
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_copy_part_by_part_keeps_content_type_and_metadata() {
+        let server =
+            crate::demo::server::LocalServer::start_temporary("AKTEST", "secret-test").unwrap();
+        server.create_bucket("copies").unwrap();
+        let connection = server.connection();
+        let bucket = BucketName::new("copies").unwrap();
+        connection
+            .client()
+            .put_object()
+            .bucket("copies")
+            .key("big.pdf")
+            .content_type("application/pdf")
+            .metadata("owner", "pail")
+            .body(ByteStream::from_static(
+                b"%PDF- pretend this is above 5 GiB",
+            ))
+            .send()
+            .await
+            .unwrap();
+        let (from, to) = (
+            ObjectKey::new("big.pdf").unwrap(),
+            ObjectKey::new("moved/big.pdf").unwrap(),
+        );
+        // A limit of 0 bytes takes the multipart path that objects above 5 GiB take.
+        rename_with_copy_limit(&connection, &bucket, &from, &to, false, 0)
+            .await
+            .unwrap();
+        let moved = object_properties(&connection, &bucket, &to).await.unwrap();
+        assert_eq!(moved.content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(moved.metadata, [("owner".to_owned(), "pail".to_owned())]);
+        assert!(!object_exists(&connection, &bucket, &from).await.unwrap());
+    }
+}

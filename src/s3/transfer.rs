@@ -1,0 +1,277 @@
+//! What every transfer shares: the sizes and limits, [`TransferError`] and how SDK errors map
+//! to it, [`TransferControl`] (cancel and progress), HeadObject, and starting, completing and
+//! aborting a multipart upload (used by uploads and by copies). The transfers themselves are in
+//! [`super::upload`], [`super::download`] and [`super::objects`].
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+
+use crate::model::{BucketName, ObjectKey};
+use crate::s3::connection::Connection;
+use crate::share::error_text;
+
+/// Files larger than this go as multipart uploads.
+pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// The size of each part (S3's minimum is 5 MiB for all but the last).
+pub const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Parts sent at once.
+pub const PARALLEL_PARTS: usize = 4;
+/// Ranges fetched at once by a large download.
+pub const PARALLEL_RANGES: usize = 8;
+
+/// Attempts per part (or per single-request upload) before the upload fails.
+pub(super) const PART_ATTEMPTS: u32 = 3;
+/// S3 allows at most this many parts in one upload.
+pub(super) const MAX_PARTS: u64 = 10_000;
+
+/// Why a transfer stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransferError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("{path}: {reason}")]
+    Local { path: String, reason: String },
+    /// The server answered, and said no.
+    #[error("S3 refused: {0}")]
+    Remote(String),
+    /// No answer in time (client side).
+    #[error("the server did not answer in time: {0}")]
+    Timeout(String),
+    /// Bytes stopped moving mid-transfer.
+    #[error("no data moved for {seconds} s: the connection stalled")]
+    Stalled { seconds: u64 },
+    /// The connection could not be made or broke.
+    #[error("could not reach the server: {0}")]
+    Network(String),
+    /// The profile's connection could not be set up (credentials, configuration).
+    #[error("{0}")]
+    Connect(String),
+    /// The server's answer made no sense (a listing going round in circles).
+    #[error("the server's answer is broken: {0}")]
+    BadAnswer(String),
+    #[error("the download is incomplete: {got} of {expected} bytes arrived")]
+    Incomplete { got: u64, expected: u64 },
+    /// A rename or move would replace this object.
+    #[error("`{0}` exists already")]
+    Exists(String),
+    #[error("{0}")]
+    InvalidName(String),
+    /// The object was replaced while it was being downloaded.
+    #[error("the object was replaced during the download; nothing was saved — try again")]
+    Changed,
+}
+
+/// Shared between a transfer and whoever may cancel it or watch its progress.
+#[derive(Debug, Clone, Default)]
+pub struct TransferControl {
+    cancelled: Arc<AtomicBool>,
+    done_bytes: Arc<AtomicU64>,
+}
+
+impl TransferControl {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Bytes moved so far.
+    pub fn done_bytes(&self) -> u64 {
+        self.done_bytes.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn add(&self, bytes: u64) {
+        self.done_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    pub(super) fn check(&self) -> Result<(), TransferError> {
+        if self.is_cancelled() {
+            Err(TransferError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+pub(super) fn local(path: &Path, e: impl std::fmt::Display) -> TransferError {
+    TransferError::Local {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// What an SDK error means for the person: a refusal by the server, or a network trouble on
+/// this side (which a retry may cure).
+pub(super) fn remote<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> TransferError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_s3::error::SdkError;
+    let text = error_text(e);
+    match e {
+        SdkError::TimeoutError(_) => TransferError::Timeout(text),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => TransferError::Timeout(text),
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => TransferError::Network(text),
+        _ => TransferError::Remote(text),
+    }
+}
+
+pub(super) fn stalled(stall: crate::s3::stall::Stalled) -> TransferError {
+    TransferError::Stalled {
+        seconds: stall.0.as_secs().max(1),
+    }
+}
+
+impl TransferError {
+    /// Network troubles are worth another attempt; refusals and local errors are not.
+    pub(super) fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            TransferError::Timeout(_) | TransferError::Stalled { .. } | TransferError::Network(_)
+        )
+    }
+}
+
+/// The part size for a file of `size` bytes: [`PART_SIZE`], or larger so that the file fits
+/// in S3's 10,000 parts (rounded up to whole MiB).
+pub fn part_size_for(size: u64) -> u64 {
+    const MIB: u64 = 1024 * 1024;
+    PART_SIZE.max(size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB)
+}
+
+/// HeadObject of `key`, as the SDK answers it.
+pub(super) async fn head(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<
+    aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    aws_sdk_s3::error::SdkError<aws_sdk_s3::operation::head_object::HeadObjectError>,
+> {
+    connection
+        .client()
+        .head_object()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .send()
+        .await
+}
+
+/// Whether `key` exists (HeadObject answers, or says 404).
+pub(super) async fn object_exists(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<bool, TransferError> {
+    match head(connection, bucket, key).await {
+        Ok(_) => Ok(true),
+        Err(aws_sdk_s3::error::SdkError::ServiceError(e)) if e.raw().status().as_u16() == 404 => {
+            Ok(false)
+        }
+        Err(e) => Err(remote(&e)),
+    }
+}
+
+/// The object's size and ETag, from HeadObject.
+pub(super) async fn object_head(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<(u64, Option<String>), TransferError> {
+    let head = head(connection, bucket, key)
+        .await
+        .map_err(|e| remote(&e))?;
+    Ok((
+        head.content_length().unwrap_or(0).max(0) as u64,
+        head.e_tag().map(str::to_owned),
+    ))
+}
+
+/// What a new multipart upload carries.
+pub(super) enum NewUpload<'a> {
+    /// A file from disk: each part with its CRC32, for the server to check.
+    File,
+    /// A server-side copy: the source's content type, metadata and headers, which CopyObject
+    /// would have kept by itself.
+    CopyOf(&'a aws_sdk_s3::operation::head_object::HeadObjectOutput),
+}
+
+/// Starts a multipart upload to `key`; its id.
+pub(super) async fn start_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    kind: NewUpload<'_>,
+) -> Result<String, TransferError> {
+    let request = connection
+        .client()
+        .create_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str());
+    let request = match kind {
+        NewUpload::File => request.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32),
+        NewUpload::CopyOf(head) => request
+            .set_content_type(head.content_type().map(str::to_owned))
+            .set_content_disposition(head.content_disposition().map(str::to_owned))
+            .set_content_encoding(head.content_encoding().map(str::to_owned))
+            .set_content_language(head.content_language().map(str::to_owned))
+            .set_cache_control(head.cache_control().map(str::to_owned))
+            .set_metadata(head.metadata().cloned())
+            .set_storage_class(head.storage_class().cloned()),
+    };
+    request
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .upload_id()
+        .map(str::to_owned)
+        .ok_or_else(|| TransferError::Remote("S3 gave no upload id".into()))
+}
+
+pub(super) async fn complete_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    upload_id: &str,
+    parts: Vec<CompletedPart>,
+) -> Result<(), TransferError> {
+    connection
+        .client()
+        .complete_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .upload_id(upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| remote(&e))
+}
+
+/// Aborts a multipart upload, so its parts are not kept (and billed); true when S3 agreed.
+pub(super) async fn abort_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    upload_id: &str,
+) -> bool {
+    connection
+        .client()
+        .abort_multipart_upload()
+        .bucket(bucket.as_str())
+        .key(key.as_str())
+        .upload_id(upload_id)
+        .send()
+        .await
+        .is_ok()
+}

@@ -1,0 +1,283 @@
+//! Uploads: a small file in one PutObject, a large one as a multipart upload whose parts go in
+//! parallel, each read from the file as it is sent, with its CRC32 and a stall timeout; a part
+//! that breaks is sent again alone. A failed or cancelled upload is aborted so no parts stay
+//! behind to be billed, and recorded in the journal while an abort is still owed.
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::CompletedPart;
+
+use super::connection::Connection;
+use super::transfer::*;
+use crate::model::{BucketName, ObjectKey};
+use crate::storage::journal::UploadJournal;
+
+/// The CRC32 of `length` bytes of `path` from `offset`, as S3's `x-amz-checksum-crc32` spells
+/// it: the server checks the bytes it stores against it. Read in small pieces (the file is in
+/// the page cache by the time the part goes), so a part never sits in memory whole.
+async fn crc32_of(path: &Path, offset: u64, length: u64) -> Result<String, TransferError> {
+    use base64::Engine;
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| local(path, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| local(path, e))?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut left = length;
+    let mut buffer = vec![0u8; 256 * 1024];
+    while left > 0 {
+        let want = buffer.len().min(left as usize);
+        let n = file
+            .read(&mut buffer[..want])
+            .await
+            .map_err(|e| local(path, e))?;
+        if n == 0 {
+            return Err(local(
+                path,
+                "the file became shorter while it was being uploaded",
+            ));
+        }
+        hasher.update(&buffer[..n]);
+        left -= n as u64;
+    }
+    Ok(base64::engine::general_purpose::STANDARD.encode(hasher.finalize().to_be_bytes()))
+}
+
+/// Uploads the file at `path` to `key`.
+pub async fn upload_file(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    control: &TransferControl,
+) -> Result<(), TransferError> {
+    upload_file_with_journal(connection, bucket, key, path, control, None).await
+}
+
+/// [`upload_file`], recording multipart uploads in `journal` until they end.
+pub async fn upload_file_with_journal(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    control: &TransferControl,
+    journal: Option<&UploadJournal>,
+) -> Result<(), TransferError> {
+    control.check()?;
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| local(path, e))?
+        .len();
+    if size <= MULTIPART_THRESHOLD {
+        let checksum = crc32_of(path, 0, size).await?;
+        let mut attempt = 1;
+        loop {
+            control.check()?;
+            let activity = crate::s3::stall::Activity::default();
+            let request = connection
+                .client()
+                .put_object()
+                .bucket(bucket.as_str())
+                .key(key.as_str())
+                .checksum_crc32(&checksum)
+                .body(ByteStream::new(crate::s3::stall::FileRangeBody::sdk_body(
+                    path.to_owned(),
+                    0,
+                    size,
+                    activity.clone(),
+                )))
+                .customize()
+                .config_override(
+                    aws_sdk_s3::config::Builder::new()
+                        .timeout_config(crate::s3::connection::data_timeouts()),
+                )
+                .send();
+            let result = crate::s3::stall::guard(&activity, connection.stall_timeout(), request)
+                .await
+                .map_err(stalled)
+                .and_then(|sent| sent.map_err(|e| remote(&e)));
+            match result {
+                Ok(_) => break,
+                Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        control.add(size);
+        return Ok(());
+    }
+    upload_multipart(connection, bucket, key, path, size, control, journal).await
+}
+
+async fn upload_multipart(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    size: u64,
+    control: &TransferControl,
+    journal: Option<&UploadJournal>,
+) -> Result<(), TransferError> {
+    let upload_id = start_multipart(connection, bucket, key, NewUpload::File).await?;
+    if let Some(journal) = journal {
+        journal
+            .add(connection, bucket.as_str(), key.as_str(), &upload_id)
+            .await;
+    }
+    let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
+    // A cancel that arrives while the last parts are in flight still stops the upload.
+    let result = result.and_then(|parts| control.check().map(|()| parts));
+    let completed = match result {
+        Ok(parts) => complete_multipart(connection, bucket, key, &upload_id, parts).await,
+        Err(e) => Err(e),
+    };
+    if let Err(error) = completed {
+        // Parts left behind are billed: abort, whatever went wrong. If the server cannot be
+        // reached now, the journal keeps the upload for a later abort.
+        let aborted = abort_multipart(connection, bucket, key, &upload_id).await;
+        if let Some(journal) = journal {
+            if aborted {
+                journal.remove(&upload_id).await;
+            } else {
+                journal.mark_abandoned(&upload_id).await;
+            }
+        }
+        return Err(error);
+    }
+    if let Some(journal) = journal {
+        journal.remove(&upload_id).await;
+    }
+    Ok(())
+}
+
+/// One part of a multipart upload: its number and where it sits in the file.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    number: i32,
+    offset: u64,
+    length: u64,
+    /// Attempts made so far.
+    attempts: u32,
+}
+
+/// Sends one part, once.
+async fn send_part(
+    client: aws_sdk_s3::Client,
+    stall_limit: std::time::Duration,
+    (bucket, key, upload_id): (String, String, String),
+    path: PathBuf,
+    part: Part,
+    control: TransferControl,
+) -> Result<CompletedPart, (TransferError, Part)> {
+    let failed = |e| (e, part);
+    control.check().map_err(failed)?;
+    let checksum = crc32_of(&path, part.offset, part.length)
+        .await
+        .map_err(failed)?;
+    let activity = crate::s3::stall::Activity::default();
+    let request = client
+        .upload_part()
+        .bucket(&bucket)
+        .key(&key)
+        .upload_id(&upload_id)
+        .part_number(part.number)
+        .checksum_crc32(&checksum)
+        .body(ByteStream::new(crate::s3::stall::FileRangeBody::sdk_body(
+            path,
+            part.offset,
+            part.length,
+            activity.clone(),
+        )))
+        .customize()
+        .config_override(
+            aws_sdk_s3::config::Builder::new()
+                .timeout_config(crate::s3::connection::data_timeouts()),
+        )
+        .send();
+    let output = crate::s3::stall::guard(&activity, stall_limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| remote(&e)))
+        .map_err(failed)?;
+    control.add(part.length);
+    Ok(CompletedPart::builder()
+        .part_number(part.number)
+        .set_e_tag(output.e_tag().map(str::to_owned))
+        .checksum_crc32(checksum)
+        .build())
+}
+
+async fn send_parts(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    path: &Path,
+    size: u64,
+    upload_id: &str,
+    control: &TransferControl,
+) -> Result<Vec<CompletedPart>, TransferError> {
+    let part_size = part_size_for(size);
+    let count = size.div_ceil(part_size);
+    let mut parts = Vec::with_capacity(count as usize);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next = 0u64;
+    // Parts share the uplink: when one stalls or breaks, fewer go at once from then on, so
+    // each gets enough of it. A failed part is sent again, alone; the others stand.
+    let mut parallel = PARALLEL_PARTS;
+    let mut again: Vec<Part> = Vec::new();
+    // The first final failure stops new parts; parts already on their way are let finish, so
+    // that none lands after the abort that follows (it would stay behind, billed).
+    let mut failure: Option<TransferError> = None;
+    loop {
+        while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
+            let part = match again.pop() {
+                Some(part) => part,
+                None => {
+                    let offset = next * part_size;
+                    next += 1;
+                    Part {
+                        number: next as i32,
+                        offset,
+                        length: part_size.min(size - offset),
+                        attempts: 0,
+                    }
+                }
+            };
+            let part = Part {
+                attempts: part.attempts + 1,
+                ..part
+            };
+            let ids = (bucket.to_string(), key.to_string(), upload_id.to_owned());
+            tasks.spawn(send_part(
+                connection.client().clone(),
+                connection.stall_timeout(),
+                ids,
+                path.to_owned(),
+                part,
+                control.clone(),
+            ));
+        }
+        match tasks.join_next().await {
+            Some(Ok(Ok(part))) => parts.push(part),
+            Some(Ok(Err((e, part)))) => {
+                if e.is_transient() && part.attempts < PART_ATTEMPTS && failure.is_none() {
+                    parallel = (parallel / 2).max(1);
+                    again.push(part);
+                } else {
+                    failure.get_or_insert(e);
+                }
+            }
+            Some(Err(e)) => {
+                failure.get_or_insert(TransferError::Network(e.to_string()));
+            }
+            None => break,
+        }
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    parts.sort_by_key(|p| p.part_number());
+    Ok(parts)
+}
