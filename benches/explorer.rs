@@ -185,7 +185,7 @@ fn bench_million_rows() {
         .with_accessibility_check(false)
         .build_eframe(move |cc| {
             let options = pail::app::AppOptions {
-                clipboard: Box::new(pail::clipboard::MemoryClipboard::default()),
+                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
                 picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
@@ -291,8 +291,8 @@ fn bench_million_rows() {
         .state_mut()
         .state_mut()
         .listing
-        .set_sort(pail::app::listing::Sort {
-            column: pail::app::listing::SortColumn::Size,
+        .set_sort(pail::app::explorer::listing::Sort {
+            column: pail::app::explorer::listing::SortColumn::Size,
             ascending: false,
         });
     println!(

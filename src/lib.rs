@@ -3,12 +3,11 @@
 //! links and upload forms ([`share`], pure), everything that talks to S3 ([`s3`]), profiles
 //! ([`profiles`]), Pail's own files ([`storage`]), where objects land on disk
 //! ([`local_path`]), the demo server ([`demo`]), the window ([`app`]) and its background
-//! [`worker`], the clipboard ([`clipboard`]), text formats ([`fmt`]) and the command line
+//! [`worker`], text formats ([`fmt`]) and the command line
 //! ([`cli`]).
 
 pub mod app;
 pub mod cli;
-pub mod clipboard;
 pub mod demo;
 pub mod fmt;
 pub mod local_path;

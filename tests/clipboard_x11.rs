@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 
-use pail::clipboard::{Clipboard, SystemClipboard};
+use pail::app::clipboard::{Clipboard, SystemClipboard};
 
 struct Xvfb(Child);
 

@@ -11,8 +11,8 @@ use common::ui::wait_for;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use pail::app::clipboard::MemoryClipboard;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::clipboard::MemoryClipboard;
 use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
 

@@ -11,8 +11,8 @@ use common::ui::{click, click_in_dialog, wait_for};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use pail::app::clipboard::MemoryClipboard;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::clipboard::MemoryClipboard;
 use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
 

@@ -11,8 +11,8 @@ use common::{ACCESS_KEY, SECRET_KEY, server_with_bucket};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use pail::app::clipboard::MemoryClipboard;
 use pail::app::{AppOptions, Loadable, PailApp};
-use pail::clipboard::MemoryClipboard;
 use pail::profiles::store::ProfileStore;
 
 fn harness(config_dir: &std::path::Path) -> Harness<'static, PailApp> {

@@ -10,8 +10,8 @@ use common::ui::{click, wait_for};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use pail::app::clipboard::MemoryClipboard;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::clipboard::MemoryClipboard;
 use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
 
@@ -419,7 +419,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     assert_ne!(before, after, "the new link is for the new hour");
 
     // Every other input, whichever way it changes, does the same.
-    type Change = fn(&mut pail::app::web_url_state::WebUrlDialog);
+    type Change = fn(&mut pail::app::web_url::state::WebUrlDialog);
     let changes: [(&str, Change); 9] = [
         ("minute", |d| d.minute = (d.minute + 1) % 60),
         ("date", |d| d.date = d.date.pred_opt().unwrap()),
@@ -430,7 +430,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
         ("upload key", |d| d.upload_key.push('x')),
         ("upload size", |d| d.upload_max_mb = "5".into()),
         ("upload kind", |d| {
-            d.upload_kind = pail::app::web_url_state::UploadKind::Put
+            d.upload_kind = pail::app::web_url::state::UploadKind::Put
         }),
     ];
     for (what, change) in changes {
@@ -440,7 +440,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
         let dialog = harness.state_mut().state_mut().web_url.as_mut().unwrap();
         // Back to a valid expiry and the first tab, then a fresh link for the next round.
         dialog.apply_preset(
-            pail::app::web_url_state::Preset::OneDay,
+            pail::app::web_url::state::Preset::OneDay,
             std::time::SystemTime::now(),
         );
         harness.run_steps(1);
@@ -614,7 +614,7 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         let dialog = harness.state().state().web_url.as_ref().unwrap();
         assert_eq!(
             dialog.upload_kind,
-            pail::app::web_url_state::UploadKind::Put
+            pail::app::web_url::state::UploadKind::Put
         );
         let post = harness.get_by_label("Browser form (POST)");
         assert!(post.accesskit_node().is_disabled(), "{name}: POST offered");

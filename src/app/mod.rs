@@ -1,28 +1,22 @@
-//! The explorer window (eframe): [`PailApp`] owns the [`AppState`], talks to the
-//! [`Worker`] through commands and events, and lays out the views. Each view lives in its own
-//! module and only reads the state and queues commands.
+//! The explorer window (eframe): [`PailApp`] owns the [`AppState`], talks to the [`Worker`]
+//! through commands and events, and lays out the views. Each feature has a folder — the
+//! [`explorer`], the [`web_url`] dialog, [`shared_links`], [`profiles`], [`files`] — holding its
+//! state and its drawing; [`state`] holds what the window knows as a whole and routes events.
 
-mod bucket_list;
-mod calendar;
-mod file_dialogs;
-pub mod listing;
-mod object_table;
+pub mod clipboard;
+pub mod explorer;
+pub mod files;
 pub mod picker;
-pub mod profiles_state;
-mod profiles_window;
-mod shared_links;
+pub mod profiles;
+pub mod shared_links;
 pub mod state;
-mod status_bar;
-mod toolbar;
-mod transfers_panel;
-mod web_url;
-pub mod web_url_state;
+pub mod web_url;
 
 use std::sync::mpsc::Receiver;
 
 use egui::{Key, Modifiers};
 
-use crate::clipboard::{Clipboard, SystemClipboard};
+use crate::app::clipboard::{Clipboard, SystemClipboard};
 use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
@@ -71,7 +65,7 @@ pub struct PailApp {
     events: Receiver<Event>,
     outbox: Vec<Command>,
     flags: UiFlags,
-    /// One clipboard for the app's whole life (see [`crate::clipboard`]).
+    /// One clipboard for the app's whole life (see [`crate::app::clipboard`]).
     clipboard: Box<dyn Clipboard>,
     picker: std::sync::Arc<dyn picker::FilePicker>,
     /// Answers of file dialogs running on helper threads.
@@ -308,26 +302,31 @@ impl eframe::App for PailApp {
         }
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
-        toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
-        status_bar::file_problems_ui(ui, &mut self.state);
-        status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
-        transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
-        bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
-        object_table::object_table_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
-        web_url::web_url_ui(
+        explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        explorer::status_bar::file_problems_ui(ui, &mut self.state);
+        explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
+        files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
+        explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
+        explorer::object_table::object_table_ui(
+            ui,
+            &mut self.state,
+            &mut self.flags,
+            &mut self.outbox,
+        );
+        web_url::ui::web_url_ui(
             &ctx,
             &mut self.state,
             self.clipboard.as_mut(),
             &mut self.outbox,
         );
-        shared_links::shared_links_ui(
+        shared_links::ui::shared_links_ui(
             &ctx,
             &mut self.state,
             self.clipboard.as_mut(),
             &mut self.outbox,
         );
-        profiles_window::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
-        file_dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
+        files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);
         self.send_queued();
     }

@@ -2,8 +2,8 @@
 
 use std::time::SystemTime;
 
-use super::super::web_url_state::{DialogTab, FolderExpansion, Target, UploadResult, WebUrlDialog};
 use super::AppState;
+use crate::app::web_url::state::{DialogTab, FolderExpansion, Target, UploadResult, WebUrlDialog};
 use crate::model::ObjectKey;
 use crate::storage::history::SharedLink;
 use crate::worker::Command;

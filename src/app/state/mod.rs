@@ -17,9 +17,9 @@ mod profiles;
 
 pub use files::{PendingDelete, Transfer, TransferState};
 
-use super::listing::Listing;
-use super::profiles_state::ProfilesWindow;
-use super::web_url_state::{CONFIRM_ABOVE, FolderExpansion, Target, WebUrlDialog};
+use crate::app::explorer::listing::Listing;
+use crate::app::profiles::state::ProfilesWindow;
+use crate::app::web_url::state::{CONFIRM_ABOVE, FolderExpansion, Target, WebUrlDialog};
 use crate::profiles::store::ProfileStore;
 
 /// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).

@@ -1,8 +1,8 @@
 //! Profiles in the window's state: the last one used, and the Profiles window's add, edit,
 //! delete, default and Test connection.
 
-use super::super::profiles_state::{ProfileForm, ProfilesWindow};
 use super::{AppState, Loadable};
+use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
 use crate::profiles::{Profile, ProfileSource};
 use crate::worker::Command;
 

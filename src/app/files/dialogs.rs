@@ -2,14 +2,14 @@
 
 use egui::RichText;
 
-use super::state::AppState;
+use crate::app::state::AppState;
 use crate::s3::download::Conflict;
 use crate::worker::Command;
 
 /// How many names the Delete confirmation lists before "and N more".
 const LISTED: usize = 12;
 
-pub(super) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
     if let Some(pending) = &state.pending_delete {
         let mut confirm = false;
         let mut cancel = false;
@@ -180,7 +180,7 @@ fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<C
 }
 
 fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
-    use super::state::Loadable;
+    use crate::app::state::Loadable;
     let Some(properties) = &state.properties else {
         return;
     };

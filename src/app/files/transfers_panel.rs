@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use egui::Ui;
 
-use super::state::{AppState, TransferState};
+use crate::app::state::{AppState, TransferState};
 use crate::fmt::human_size;
 
-pub(super) fn transfers_panel_ui(
+pub(crate) fn transfers_panel_ui(
     ui: &mut Ui,
     state: &mut AppState,
     out: &mut Vec<crate::worker::Command>,

@@ -2,12 +2,12 @@
 
 use egui::Ui;
 
-use super::state::{AppState, ListingState};
+use crate::app::state::{AppState, ListingState};
 use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
 
 /// "2 folders, 1,204 objects, 211 MB"
-pub(super) fn summary(state: &AppState) -> String {
+pub(crate) fn summary(state: &AppState) -> String {
     let listing = &state.listing;
     let mut text = format!(
         "{}, {}, {}",
@@ -31,7 +31,7 @@ pub(super) fn summary(state: &AppState) -> String {
 }
 
 /// Settings files that could not be read: a banner above everything, until dismissed.
-pub(super) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
+pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
     if state.file_problems.is_empty() {
         return;
     }
@@ -55,7 +55,7 @@ pub(super) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
     });
 }
 
-pub(super) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             let has_summary = state.location.is_some();

@@ -6,9 +6,9 @@ use chrono::{DateTime, Local};
 use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::UiFlags;
-use super::listing::{Row, SortColumn};
-use super::state::{AppState, ListingState};
+use crate::app::UiFlags;
+use crate::app::explorer::listing::{Row, SortColumn};
+use crate::app::state::{AppState, ListingState};
 use crate::fmt::{human_size, thousands};
 use crate::worker::Command;
 
@@ -29,7 +29,7 @@ enum RowAction {
     Delete,
 }
 
-pub(super) fn object_table_ui(
+pub(crate) fn object_table_ui(
     ui: &mut Ui,
     state: &mut AppState,
     flags: &mut UiFlags,
@@ -87,7 +87,7 @@ pub(super) fn object_table_ui(
                 RowAction::WebUrl => {
                     out.extend(state.open_web_url(std::time::SystemTime::now()));
                 }
-                RowAction::Download => flags.pick = Some(super::picker::PickKind::DownloadTo),
+                RowAction::Download => flags.pick = Some(crate::app::picker::PickKind::DownloadTo),
                 RowAction::Rename => state.request_rename(),
                 RowAction::Properties => out.extend(state.request_properties()),
                 RowAction::Delete => state.request_delete(),

@@ -5,13 +5,13 @@ use std::time::{Duration, SystemTime};
 
 use egui::RichText;
 
-use super::state::AppState;
-use super::web_url_state::describe_duration;
-use crate::clipboard::Clipboard;
+use crate::app::clipboard::Clipboard;
+use crate::app::state::AppState;
+use crate::app::web_url::state::describe_duration;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
 
-pub(super) fn shared_links_ui(
+pub(crate) fn shared_links_ui(
     ctx: &egui::Context,
     state: &mut AppState,
     clipboard: &mut dyn Clipboard,

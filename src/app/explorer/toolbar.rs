@@ -2,12 +2,12 @@
 
 use egui::{Button, Response, RichText, Role, Ui, WidgetInfo};
 
-use super::UiFlags;
-use super::state::AppState;
+use crate::app::UiFlags;
+use crate::app::state::AppState;
 use crate::worker::Command;
 
 /// An icon button whose accessible name (what screen readers and tests see) is `name`.
-pub(super) fn icon_button(
+pub(crate) fn icon_button(
     ui: &mut Ui,
     icon: &str,
     name: &'static str,
@@ -30,7 +30,7 @@ fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response
     response
 }
 
-pub(super) fn toolbar_ui(
+pub(crate) fn toolbar_ui(
     ui: &mut Ui,
     state: &mut AppState,
     flags: &mut UiFlags,
@@ -104,11 +104,11 @@ pub(super) fn toolbar_ui(
             ui.add_enabled_ui(has_folder, |ui| {
                 ui.menu_button("⬆ Upload", |ui| {
                     if ui.button("Files…").clicked() {
-                        flags.pick = Some(super::picker::PickKind::UploadFiles);
+                        flags.pick = Some(crate::app::picker::PickKind::UploadFiles);
                         ui.close();
                     }
                     if ui.button("Folder…").clicked() {
-                        flags.pick = Some(super::picker::PickKind::UploadFolder);
+                        flags.pick = Some(crate::app::picker::PickKind::UploadFolder);
                         ui.close();
                     }
                 })
@@ -120,7 +120,7 @@ pub(super) fn toolbar_ui(
                 .on_hover_text("Download the selected objects and folders")
                 .clicked()
             {
-                flags.pick = Some(super::picker::PickKind::DownloadTo);
+                flags.pick = Some(crate::app::picker::PickKind::DownloadTo);
             }
             if action_button(ui, has_folder, "📁", "New folder").clicked() {
                 state.new_folder = Some(String::new());
@@ -147,7 +147,7 @@ pub(super) fn toolbar_ui(
             }
             if action_button(ui, true, "👤", "Profiles").clicked() {
                 let selected = state.profile().map(|p| p.name.clone());
-                state.profiles_window = Some(super::profiles_state::ProfilesWindow {
+                state.profiles_window = Some(crate::app::profiles::state::ProfilesWindow {
                     selected,
                     ..Default::default()
                 });

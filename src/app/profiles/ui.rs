@@ -3,8 +3,8 @@
 
 use egui::{RichText, Ui};
 
-use super::profiles_state::ProfileForm;
-use super::state::AppState;
+use crate::app::profiles::state::ProfileForm;
+use crate::app::state::AppState;
 use crate::profiles::ProfileSource;
 use crate::profiles::store::Provider;
 use crate::worker::Command;
@@ -23,7 +23,7 @@ struct Pressed {
     cancel_form: bool,
 }
 
-pub(super) fn profiles_window_ui(
+pub(crate) fn profiles_window_ui(
     ctx: &egui::Context,
     state: &mut AppState,
     out: &mut Vec<Command>,

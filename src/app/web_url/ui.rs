@@ -1,16 +1,16 @@
 //! The Web URL dialog (an egui Modal): share objects as pre-signed links, or hand out an
-//! upload link. The state and its rules live in [`super::web_url_state`]; this draws them.
+//! upload link. The state and its rules live in [`crate::app::web_url::state`]; this draws them.
 
 use std::time::SystemTime;
 
 use egui::{Color32, RichText, TextStyle, Ui};
 
-use super::calendar;
-use super::state::AppState;
-use super::web_url_state::{
+use crate::app::clipboard::Clipboard;
+use crate::app::state::AppState;
+use crate::app::web_url::calendar;
+use crate::app::web_url::state::{
     DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
 };
-use crate::clipboard::Clipboard;
 use crate::fmt::{count, human_size};
 use crate::share::form_output;
 use crate::share::link_text::{email_html, email_plain, expiry_text, plain_text};
@@ -25,7 +25,7 @@ struct Pressed {
     confirm: bool,
 }
 
-pub(super) fn web_url_ui(
+pub(crate) fn web_url_ui(
     ctx: &egui::Context,
     state: &mut AppState,
     clipboard: &mut dyn Clipboard,

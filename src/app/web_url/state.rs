@@ -165,7 +165,7 @@ pub struct WebUrlDialog {
     /// The settings the shown results (or the request in flight) were made for.
     made_for: Option<LinkSettings>,
     /// The expiry calendar, drawn inside the dialog.
-    pub calendar: super::calendar::CalendarState,
+    pub calendar: crate::app::web_url::calendar::CalendarState,
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
     /// content instead of keeping the last one's size.
     pub serial: u64,

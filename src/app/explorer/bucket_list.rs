@@ -2,11 +2,11 @@
 
 use egui::Ui;
 
-use super::state::{AppState, Loadable};
+use crate::app::state::{AppState, Loadable};
 use crate::model::BucketName;
 use crate::worker::Command;
 
-pub(super) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     egui::Panel::left("buckets")
         .resizable(true)
         .default_size(220.0)

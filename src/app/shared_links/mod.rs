@@ -1,0 +1,3 @@
+//! The Shared links window: every link generated, with its countdown.
+
+pub(crate) mod ui;

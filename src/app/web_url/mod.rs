@@ -1,0 +1,6 @@
+//! The Web URL dialog: its state and rules ([`state`]), its drawing ([`ui`]) and the expiry
+//! calendar drawn inside it ([`calendar`]).
+
+pub(crate) mod calendar;
+pub mod state;
+pub(crate) mod ui;
