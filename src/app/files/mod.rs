@@ -1,5 +1,5 @@
 //! File operations in the window: the Delete, New folder, Rename, Properties, download
-//! conflict and quit dialogs ([`dialogs`]) and the Transfers panel.
+//! conflict and quit dialogs (`dialogs`) and the Transfers panel.
 
 pub(crate) mod dialogs;
 pub(crate) mod transfers_panel;

@@ -1,4 +1,4 @@
-//! The Profiles window: the profile form and its checks ([`state`]) and its drawing ([`ui`]).
+//! The Profiles window: the profile form and its checks ([`state`]) and its drawing (`ui`).
 
 pub mod state;
 pub(crate) mod ui;

@@ -1,5 +1,5 @@
-//! The Web URL dialog: its state and rules ([`state`]), its drawing ([`ui`]) and the expiry
-//! calendar drawn inside it ([`calendar`]).
+//! The Web URL dialog: its state and rules ([`state`]), its drawing (`ui`) and the expiry
+//! calendar drawn inside it (`calendar`).
 
 pub(crate) mod calendar;
 pub mod state;
