@@ -1,0 +1,298 @@
+//! The worker's protocol: what the window asks ([`Command`]) and what the worker answers
+//! ([`Event`]), as plain owned data. Every request carries a [`RequestId`] that its answers
+//! repeat, so the window can drop answers to requests it no longer cares about.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use crate::model::{BucketName, ObjectKey};
+use crate::profiles::store::ProfileStore;
+use crate::profiles::{self, Profile};
+use crate::s3::download::Conflict;
+use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
+use crate::s3::objects::DeleteReport;
+use crate::s3::transfer::{TransferControl, TransferError};
+use crate::share::{Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions};
+use crate::storage::history::SharedLink;
+
+/// Identifies one request and every answer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Identifies one transfer in the Transfers panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransferId(pub u64);
+
+/// Which way a transfer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Upload,
+    Download,
+}
+
+/// How many transfers run at once.
+pub const TRANSFER_CONCURRENCY: usize = 4;
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Find the profiles in the environment and the AWS config files.
+    LoadProfiles {
+        id: RequestId,
+        config_dir: Option<PathBuf>,
+    },
+    /// Write Pail's saved profiles.
+    SaveProfiles {
+        store: ProfileStore,
+    },
+    /// List buckets (or head the default bucket) to check a profile works.
+    TestConnection {
+        id: RequestId,
+        profile: Profile,
+    },
+    ListBuckets {
+        id: RequestId,
+        profile: Profile,
+    },
+    /// List a folder page by page until its end (or until cancelled).
+    ListFolder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+    },
+    /// Stop the request `id` (a listing the person stopped or left).
+    Cancel {
+        id: RequestId,
+    },
+    /// Sign one link per item, all with the same expiry, at the current time.
+    PresignLinks {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        items: Vec<LinkItem>,
+        expiry: Expiry,
+    },
+    /// Sign a browser upload form.
+    PresignPost {
+        id: RequestId,
+        profile: Profile,
+        request: PostRequest,
+    },
+    /// Fetch one byte through a GET link.
+    TestLink {
+        id: RequestId,
+        url: String,
+    },
+    /// Every object under a prefix, at any depth (for links to a whole folder).
+    ListKeysUnder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+    },
+    LoadSharedLinks {
+        id: RequestId,
+        path: PathBuf,
+    },
+    /// When the profile's credentials expire (temporary ones: session, SSO, role).
+    CredentialsExpiry {
+        id: RequestId,
+        profile: Profile,
+    },
+    /// Upload files and folders (walked, keeping relative paths) into `prefix`.
+    Upload {
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+        paths: Vec<PathBuf>,
+        /// Where unfinished multipart uploads are recorded until they are aborted.
+        journal: Option<PathBuf>,
+    },
+    /// Delete objects, and everything under the given folder prefixes.
+    Delete {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        keys: Vec<String>,
+        prefixes: Vec<String>,
+    },
+    CreateFolder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+        name: String,
+    },
+    /// Download objects (and folders, recursively) from the folder `base` into `target`.
+    /// If files would be replaced, the worker asks with [`Event::DownloadConflicts`] first.
+    Download {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        base: String,
+        keys: Vec<(String, u64)>,
+        prefixes: Vec<String>,
+        target: PathBuf,
+        /// Where partial files are recorded while they exist.
+        partials: Option<PathBuf>,
+    },
+    /// Remove the partial downloads that processes which have exited left behind.
+    SweepPartials {
+        journal: PathBuf,
+    },
+    /// Abort the profile's multipart uploads that an earlier run (or a failed abort) left
+    /// behind, as recorded in `journal`. Uploads running now are not touched.
+    SweepUploads {
+        profile: Profile,
+        journal: PathBuf,
+    },
+    /// How many transfers may run at once (1 to 16).
+    SetConcurrency {
+        transfers: usize,
+    },
+    /// The answer to [`Event::DownloadConflicts`] for the whole batch.
+    ResolveDownload {
+        id: RequestId,
+        conflict: Conflict,
+    },
+    Rename {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        from: ObjectKey,
+        to: ObjectKey,
+        /// Replace an object already at `to` (the person said so).
+        overwrite: bool,
+    },
+    Properties {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        key: ObjectKey,
+    },
+    /// Replace the saved history with `links`.
+    SaveSharedLinks {
+        path: PathBuf,
+        links: Vec<SharedLink>,
+    },
+}
+
+/// One link to sign: a download or an upload link for one key.
+#[derive(Debug, Clone)]
+pub enum LinkItem {
+    Get { key: ObjectKey, options: GetOptions },
+    Put { key: ObjectKey, options: PutOptions },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Profiles {
+        id: RequestId,
+        found: profiles::Discovered,
+    },
+    ProfilesSaved {
+        result: Result<(), crate::profiles::store::StoreError>,
+    },
+    ConnectionTested {
+        id: RequestId,
+        result: Result<String, String>,
+    },
+    Buckets {
+        id: RequestId,
+        result: Result<Vec<BucketEntry>, BrowseError>,
+    },
+    /// One page of a folder; `done` on the last one.
+    FolderPage {
+        id: RequestId,
+        page: FolderPage,
+        done: bool,
+    },
+    FolderFailed {
+        id: RequestId,
+        error: BrowseError,
+    },
+    /// Links in the order of the items asked for.
+    LinksReady {
+        id: RequestId,
+        result: Result<Vec<PresignedLink>, String>,
+        /// Set when the bucket's region could not be found and the profile's was used.
+        warning: Option<String>,
+    },
+    PostFormReady {
+        id: RequestId,
+        result: Result<PostForm, String>,
+        warning: Option<String>,
+    },
+    LinkTested {
+        id: RequestId,
+        result: Result<String, String>,
+    },
+    KeysUnder {
+        id: RequestId,
+        result: Result<Vec<(String, u64)>, BrowseError>,
+    },
+    SharedLinks {
+        id: RequestId,
+        links: Vec<SharedLink>,
+        warning: Option<String>,
+    },
+    /// Saving the history failed; nothing else reports it.
+    SaveFailed {
+        error: String,
+    },
+    /// `None` for credentials that do not expire; an error text when they cannot be had.
+    CredentialsExpiry {
+        id: RequestId,
+        result: Result<Option<SystemTime>, String>,
+    },
+    /// A transfer was queued; its progress is read from `control`.
+    TransferQueued {
+        transfer: TransferId,
+        name: String,
+        bucket: BucketName,
+        key: String,
+        size: u64,
+        control: TransferControl,
+        direction: Direction,
+        /// The file uploaded, or the file downloaded to (for Retry).
+        local_path: PathBuf,
+        profile: Box<Profile>,
+    },
+    TransferStarted {
+        transfer: TransferId,
+    },
+    TransferFinished {
+        transfer: TransferId,
+        result: Result<(), TransferError>,
+    },
+    /// Files that could not be read for an upload.
+    UploadProblem {
+        error: String,
+    },
+    Deleted {
+        id: RequestId,
+        result: Result<DeleteReport, String>,
+    },
+    FolderCreated {
+        id: RequestId,
+        result: Result<String, String>,
+    },
+    Renamed {
+        id: RequestId,
+        from: ObjectKey,
+        to: ObjectKey,
+        result: Result<(), TransferError>,
+    },
+    PropertiesReady {
+        id: RequestId,
+        result: Result<crate::s3::objects::ObjectProperties, String>,
+    },
+    /// `count` files of download `id` already exist: overwrite, skip or keep both?
+    DownloadConflicts {
+        id: RequestId,
+        count: usize,
+        first: String,
+    },
+}
