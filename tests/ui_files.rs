@@ -276,3 +276,20 @@ fn upload_without_any_file_chooser_says_what_to_do() {
     harness.get_by_label_contains("No file chooser is available");
     harness.get_by_label_contains("drop files onto the window");
 }
+
+#[test]
+fn keys_wait_while_the_download_question_is_open() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("keys").unwrap();
+    std::fs::write(server.root().join("keys/a.txt"), b"a").unwrap();
+    let mut harness = open_bucket(&server, Default::default(), "keys");
+    harness.get_by_label("a.txt").click();
+    harness.run_steps(2);
+    // Overwrite, skip or keep both? While that is asked, Delete must not start a deletion.
+    harness.state_mut().state_mut().download_conflict =
+        Some((pail::worker::RequestId(99), 1, "/tmp/a.txt".into()));
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert!(harness.state().state().pending_delete.is_none());
+}

@@ -178,15 +178,7 @@ impl PailApp {
     /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
     /// the filter box has the focus.
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.state.web_url.is_some()
-            || self.state.profiles_window.is_some()
-            || self.state.pending_delete.is_some()
-            || self.state.new_folder.is_some()
-            || self.state.rename.is_some()
-            || self.state.rename_conflict.is_some()
-            || self.state.properties.is_some()
-            || self.state.confirm_quit
-        {
+        if self.state.modal_open() {
             // The dialogs are modal: the explorer's keys wait until they close.
             return;
         }

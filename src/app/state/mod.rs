@@ -202,6 +202,20 @@ impl AppState {
         }
     }
 
+    /// True while a dialog is open: the dialogs are modal, so the explorer's keys wait.
+    pub fn modal_open(&self) -> bool {
+        self.web_url.is_some()
+            || self.profiles_window.is_some()
+            || self.pending_delete.is_some()
+            || self.new_folder.is_some()
+            || self.rename.is_some()
+            || self.rename_conflict.is_some()
+            || self.properties.is_some()
+            || self.download_conflict.is_some()
+            || self.confirm_quit
+            || self.quitting_since.is_some()
+    }
+
     /// Filters the rows shown by a case-insensitive part of their name.
     pub fn set_filter(&mut self, text: &str) {
         if self.filter_text != text {
