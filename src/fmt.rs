@@ -1,4 +1,21 @@
-//! Human-readable sizes and durations, as Pail shows them (1000-based units, like S3 consoles).
+//! Text as Pail shows it: sizes (1000-based units, like S3 consoles), counts, and HTML
+//! escaping for the pages and email text Pail makes.
+
+/// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// `182 KB`, `1.5 GB`, `999 B`.
 pub fn human_size(bytes: u64) -> String {

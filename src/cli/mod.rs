@@ -391,13 +391,7 @@ async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
         (None, None) => None,
         (min, max) => Some((min.unwrap_or(0), max.unwrap_or(MAX_SINGLE_UPLOAD))),
     };
-    let content_type =
-        args.content_type
-            .as_deref()
-            .map(|ct| match ct.strip_suffix('*').unwrap_or(ct) {
-                prefix if prefix.ends_with('/') => ContentTypeRule::Prefix(prefix.to_owned()),
-                _ => ContentTypeRule::Exact(ct.to_owned()),
-            });
+    let content_type = args.content_type.as_deref().map(ContentTypeRule::parse);
     let request = PostRequest {
         content_length,
         content_type,

@@ -23,6 +23,7 @@ pub fn json(form: &PostForm) -> String {
 }
 
 use super::shell::{comment, quote as shell_quote};
+use crate::fmt::html_escape;
 
 /// A curl command that uploads a file through the form once [`FILE_PLACEHOLDER`] is replaced
 /// with its path. Fields go through `--form-string`, so values are sent as they are (curl would
@@ -59,21 +60,6 @@ pub fn curl_command(form: &PostForm) -> String {
     text.push_str(&lines.join(" \\\n"));
     text.push('\n');
     text
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A curl command that uploads a file through a pre-signed PUT `url` once

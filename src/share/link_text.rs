@@ -5,6 +5,8 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Local};
 
+use crate::fmt::html_escape;
+
 /// A link and what to call it in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedLink {
@@ -54,22 +56,15 @@ pub fn plain_text(links: &[NamedLink]) -> String {
     text
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// HTML for email: `<a href=…>file name</a> (link expires on …)`, one per line, or a list
 /// for several links.
 pub fn email_html(links: &[NamedLink]) -> String {
     let item = |l: &NamedLink| {
         format!(
             "<a href=\"{}\">{}</a> (link expires on {})",
-            escape(&l.url),
-            escape(&l.name),
-            escape(&expiry_text(l.expires))
+            html_escape(&l.url),
+            html_escape(&l.name),
+            html_escape(&expiry_text(l.expires))
         )
     };
     match links {

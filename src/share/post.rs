@@ -76,6 +76,17 @@ pub enum ContentTypeRule {
     Prefix(String),
 }
 
+impl ContentTypeRule {
+    /// A rule as people type it: `image/`, `image/*` or `image` + `/` for any image, anything
+    /// else for exactly that type.
+    pub fn parse(text: &str) -> Self {
+        match text.strip_suffix('*').unwrap_or(text) {
+            prefix if prefix.ends_with('/') => ContentTypeRule::Prefix(prefix.to_owned()),
+            _ => ContentTypeRule::Exact(text.to_owned()),
+        }
+    }
+}
+
 /// What a POST form allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostRequest {

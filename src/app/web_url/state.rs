@@ -525,14 +525,8 @@ impl WebUrlDialog {
                         }
                     }
                 };
-                let content_type = (!content_type.is_empty()).then(|| {
-                    match content_type.strip_suffix('*').unwrap_or(&content_type) {
-                        prefix if prefix.ends_with('/') => {
-                            ContentTypeRule::Prefix(prefix.to_owned())
-                        }
-                        _ => ContentTypeRule::Exact(content_type.clone()),
-                    }
-                });
+                let content_type =
+                    (!content_type.is_empty()).then(|| ContentTypeRule::parse(&content_type));
                 let request = PostRequest {
                     content_length,
                     content_type,
