@@ -2,4 +2,5 @@
 //! conflict and quit dialogs (`dialogs`) and the Transfers panel.
 
 pub(crate) mod dialogs;
+pub mod state;
 pub(crate) mod transfers_panel;

@@ -1,3 +1,4 @@
 //! The Shared links window: every link generated, with its countdown.
 
+pub(crate) mod state;
 pub(crate) mod ui;

@@ -11,11 +11,7 @@ use crate::s3::list::{BrowseError, BucketEntry};
 use crate::storage::history::SharedLink;
 use crate::worker::{Command, Direction, Event, RequestId};
 
-mod files;
-mod links;
-mod profiles;
-
-pub use files::{PendingDelete, Transfer, TransferState};
+pub use crate::app::files::state::{PendingDelete, Transfer, TransferState};
 
 use crate::app::explorer::listing::Listing;
 use crate::app::profiles::state::ProfilesWindow;
@@ -108,7 +104,7 @@ pub enum ListingState {
 pub struct AppState {
     next_id: u64,
     pub profiles: Vec<Profile>,
-    profiles_request: Option<RequestId>,
+    pub(crate) profiles_request: Option<RequestId>,
     /// Problems reading the settings files (a file set aside, with its line), shown in a
     /// banner until dismissed: a later error must not hide them.
     pub file_problems: Vec<String>,
@@ -224,7 +220,7 @@ impl AppState {
         self.listing.set_filter(text);
     }
 
-    fn next_id(&mut self) -> RequestId {
+    pub(crate) fn next_id(&mut self) -> RequestId {
         self.next_id += 1;
         RequestId(self.next_id)
     }
@@ -295,7 +291,7 @@ impl AppState {
 
     /// Lists the profile's buckets (once its server answers, [`Event::Buckets`] sweeps the
     /// uploads an earlier run left behind there).
-    fn load_buckets(&mut self) -> Vec<Command> {
+    pub(crate) fn load_buckets(&mut self) -> Vec<Command> {
         let Some(profile) = self.profile().cloned() else {
             return Vec::new();
         };
@@ -1174,7 +1170,7 @@ mod tests {
         assert!(control.is_cancelled());
         assert!(!state.may_close(start), "the upload is still aborting");
         assert!(
-            state.may_close(start + files::QUIT_CLEANUP_WAIT),
+            state.may_close(start + crate::app::files::state::QUIT_CLEANUP_WAIT),
             "the wait is bounded"
         );
         state.apply(Event::TransferFinished {

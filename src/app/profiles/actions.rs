@@ -1,14 +1,14 @@
 //! Profiles in the window's state: the last one used, and the Profiles window's add, edit,
 //! delete, default and Test connection.
 
-use super::{AppState, Loadable};
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
+use crate::app::state::{AppState, Loadable};
 use crate::profiles::{Profile, ProfileSource};
 use crate::worker::Command;
 
 impl AppState {
     /// Keeps the chosen profile's name for next time.
-    pub(super) fn remember_last_used(&mut self) -> Vec<Command> {
+    pub(crate) fn remember_last_used(&mut self) -> Vec<Command> {
         let name = self.profile().map(|p| p.name.clone());
         let Some(store) = &mut self.saved else {
             return Vec::new();
@@ -28,7 +28,7 @@ impl AppState {
     }
 
     /// Puts `discovered` (saved, environment and AWS profiles) after the demo.
-    pub(super) fn replace_discovered(&mut self, discovered: Vec<Profile>) {
+    pub(crate) fn replace_discovered(&mut self, discovered: Vec<Profile>) {
         self.profiles.retain(|p| p.source == ProfileSource::Demo);
         self.profiles.extend(discovered);
     }

@@ -1,11 +1,11 @@
-//! The Web URL dialog and the Shared links history, as seen from the window's state.
+//! The Web URL dialog as the window opens, drives and closes it: the selection becomes its
+//! targets (a folder is counted first), Generate and Test link go to the worker.
 
 use std::time::SystemTime;
 
-use super::AppState;
-use crate::app::web_url::state::{DialogTab, FolderExpansion, Target, UploadResult, WebUrlDialog};
+use crate::app::state::AppState;
+use crate::app::web_url::state::{DialogTab, FolderExpansion, Target, WebUrlDialog};
 use crate::model::ObjectKey;
-use crate::storage::history::SharedLink;
 use crate::worker::Command;
 
 impl AppState {
@@ -100,75 +100,4 @@ impl AppState {
         }
         commands
     }
-
-    /// Adds generated links to the history and saves it.
-    pub(super) fn record_links(&mut self, now: SystemTime) -> Vec<Command> {
-        let Some(dialog) = &self.web_url else {
-            return Vec::new();
-        };
-        let created = unix_secs(now);
-        let scheme = if dialog.https { "HTTPS" } else { "HTTP" };
-        let mut new_links = Vec::new();
-        for (target, link) in dialog.targets.iter().zip(&dialog.links) {
-            new_links.push(SharedLink {
-                uri: format!("s3://{}/{}", dialog.bucket, target.key),
-                url: link.url.clone(),
-                method: "GET".into(),
-                profile: dialog.profile.name.clone(),
-                created,
-                expires: unix_secs(link.expires),
-                options: format!(
-                    "{scheme} · {} as {}",
-                    if dialog.inline { "open" } else { "download" },
-                    link.name
-                ),
-            });
-        }
-        if let Some(UploadResult::Put(link, _)) = &dialog.upload_result {
-            new_links.push(SharedLink {
-                uri: format!("s3://{}/{}", dialog.bucket, link.name),
-                url: link.url.clone(),
-                method: "PUT".into(),
-                profile: dialog.profile.name.clone(),
-                created,
-                expires: unix_secs(link.expires),
-                options: format!("{scheme} · upload"),
-            });
-        }
-        if let Some(UploadResult::Post(form)) = &dialog.upload_result {
-            new_links.push(SharedLink {
-                uri: format!("s3://{}/{}", dialog.bucket, dialog.upload_key.trim()),
-                url: form.url.clone(),
-                method: "POST".into(),
-                profile: dialog.profile.name.clone(),
-                created,
-                expires: unix_secs(form.effective_expiry.at),
-                options: format!("{scheme} · upload form"),
-            });
-        }
-        self.shared_links.extend(new_links);
-        self.save_history()
-    }
-
-    fn save_history(&self) -> Vec<Command> {
-        match &self.history_path {
-            Some(path) => vec![Command::SaveSharedLinks {
-                path: path.clone(),
-                links: self.shared_links.clone(),
-            }],
-            None => Vec::new(),
-        }
-    }
-
-    /// Clear in the Shared links panel.
-    pub fn clear_shared_links(&mut self) -> Vec<Command> {
-        self.shared_links.clear();
-        self.save_history()
-    }
-}
-
-fn unix_secs(t: SystemTime) -> i64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

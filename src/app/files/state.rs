@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{AppState, Loadable};
+use crate::app::state::{AppState, Loadable};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::transfer::TransferControl;
@@ -342,7 +342,7 @@ impl AppState {
     }
 
     /// Lists the current folder again if `bucket`/`key` is inside it.
-    pub(super) fn refresh_if_shown(&mut self, bucket: &BucketName, key: &str) -> Vec<Command> {
+    pub(crate) fn refresh_if_shown(&mut self, bucket: &BucketName, key: &str) -> Vec<Command> {
         match &self.location {
             Some(location) if &location.bucket == bucket && key.starts_with(&location.prefix) => {
                 self.refresh()
