@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::storage::private_file::write_private;
+use crate::storage::unreadable::{line_of, read_text, set_aside};
 
 /// A secret string: never printed by `Debug`, and with no `Display`.
 #[derive(Clone, PartialEq, Eq, Default, Deserialize)]
@@ -167,30 +168,7 @@ struct Keys {
 }
 
 /// A file of the store that could not be used as it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadProblem {
-    pub path: PathBuf,
-    /// The line of the mistake, when known.
-    pub line: Option<usize>,
-    pub reason: String,
-    /// Where the file was moved to, if it was.
-    pub kept_as: Option<PathBuf>,
-}
-
-impl fmt::Display for LoadProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, " line {line}")?;
-        }
-        write!(f, " could not be read ({})", self.reason)?;
-        match &self.kept_as {
-            Some(aside) => write!(f, "; it was kept as {}", aside.display())?,
-            None => f.write_str("; it was left in place")?,
-        }
-        f.write_str(" and Pail started without it")
-    }
-}
+pub type LoadProblem = crate::storage::unreadable::UnreadableFile;
 
 /// Why the store was not written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -235,54 +213,13 @@ pub fn default_dir() -> Option<PathBuf> {
     }
 }
 
-/// Moves a file Pail cannot use out of the way, so nothing later overwrites it.
-fn set_aside(path: &Path, line: Option<usize>, reason: String) -> LoadProblem {
-    let aside = PathBuf::from(format!(
-        "{}.broken-{}",
-        path.display(),
-        chrono::Utc::now().format("%Y%m%d%H%M%S")
-    ));
-    let kept_as = std::fs::rename(path, &aside).ok().map(|()| aside);
-    LoadProblem {
-        path: path.to_owned(),
-        line,
-        reason,
-        kept_as,
-    }
-}
-
-/// The line (from 1) that byte `offset` of `bytes` is on.
-fn line_of(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
 /// Reads a TOML file as its typed form `T` (to check it) and as a raw table (to keep it). A file
 /// that cannot be read, is not UTF-8, or is not valid is set aside and described.
 fn read_toml<T: for<'de> Deserialize<'de> + Default>(
     path: &Path,
 ) -> Result<(T, toml::Table), LoadProblem> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((T::default(), toml::Table::new()));
-        }
-        Err(e) => return Err(set_aside(path, None, e.to_string())),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let line = line_of(e.as_bytes(), offset);
-            return Err(set_aside(
-                path,
-                Some(line),
-                format!("byte {offset} is not UTF-8 text"),
-            ));
-        }
+    let Some(text) = read_text(path)? else {
+        return Ok((T::default(), toml::Table::new()));
     };
     let parsed = toml::from_str::<T>(&text)
         .and_then(|typed| Ok((typed, toml::from_str::<toml::Table>(&text)?)));

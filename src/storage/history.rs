@@ -34,41 +34,23 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "pail").map(|d| d.data_dir().join("shared-links.json"))
 }
 
-/// Reads the history. A missing file is an empty history; a damaged one is renamed aside
-/// (never overwritten) and reported.
+/// Reads the history. A missing file is an empty history; one that cannot be read, is not
+/// UTF-8 or is not valid is renamed aside (never overwritten by the next save) and reported.
 pub fn load(path: &Path) -> (Vec<SharedLink>, Option<String>) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
-        Err(e) => {
-            return (
-                Vec::new(),
-                Some(format!("could not read {}: {e}", path.display())),
-            );
-        }
+    let text = match super::unreadable::read_text(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => return (Vec::new(), None),
+        Err(unreadable) => return (Vec::new(), Some(unreadable.to_string())),
     };
     match serde_json::from_str::<HistoryFile>(&text) {
         Ok(file) => (file.links, None),
         Err(e) => {
-            let aside = path.with_extension(format!(
-                "json.damaged-{}",
-                chrono::Utc::now().format("%Y%m%d%H%M%S")
-            ));
-            let kept = std::fs::rename(path, &aside).is_ok();
-            let where_kept = if kept {
-                format!("; kept as {}", aside.display())
-            } else {
-                String::new()
-            };
-            (
-                Vec::new(),
-                Some(format!(
-                    "{} is damaged (line {}, column {}: {e}){where_kept}",
-                    path.display(),
-                    e.line(),
-                    e.column()
-                )),
-            )
+            let unreadable = super::unreadable::set_aside(
+                path,
+                Some(e.line()),
+                format!("column {}: {e}", e.column()),
+            );
+            (Vec::new(), Some(unreadable.to_string()))
         }
     }
 }
@@ -125,5 +107,24 @@ mod tests {
         assert!(!path.exists());
         let kept: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(kept.len(), 1);
+    }
+
+    #[test]
+    fn a_history_that_is_not_utf8_is_kept_aside_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        let bytes = b"{\"links\": [\"\xff\"]}".to_vec();
+        std::fs::write(&path, &bytes).unwrap();
+        let (links, warning) = load(&path);
+        assert!(links.is_empty());
+        assert!(warning.unwrap().contains("not UTF-8"));
+        // The next save writes a new file; the old one stays as it was.
+        save(&path, &[]).unwrap();
+        let aside = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(".broken-"))
+            .expect("set aside");
+        assert_eq!(std::fs::read(aside).unwrap(), bytes);
     }
 }

@@ -154,11 +154,19 @@ impl SharedFile {
         }
     }
 
+    /// The entries. A journal that cannot be read is set aside — kept for a person to look at,
+    /// never overwritten by the next change — and read as empty.
     fn entries<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        let Ok(Some(text)) = super::unreadable::read_text(&self.path) else {
+            return Vec::new();
+        };
+        match serde_json::from_str(&text) {
+            Ok(entries) => entries,
+            Err(e) => {
+                super::unreadable::set_aside(&self.path, Some(e.line()), e.to_string());
+                Vec::new()
+            }
+        }
     }
 
     /// Changes the entries under both locks. Losing the journal only loses the cleanup; the
@@ -441,6 +449,22 @@ mod tests {
         assert!(mine.exists(), "this process's download goes on");
         assert!(not_ours.exists(), "only Pail's partial files are removed");
         assert_eq!(journal.entries().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_journal_pail_cannot_read_is_set_aside_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken-journal.json");
+        std::fs::write(&path, b"[{\"bucket\": ").unwrap();
+        let journal = PartialJournal::open(path.clone());
+        journal.add(&dir.path().join(".x.pail-partial")).await;
+        assert_eq!(journal.entries().len(), 1);
+        let aside = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(".broken-"))
+            .expect("set aside");
+        assert_eq!(std::fs::read(aside).unwrap(), b"[{\"bucket\": ");
     }
 
     #[test]
