@@ -1,5 +1,6 @@
-//! Text as Pail shows it: sizes (1000-based units, like S3 consoles), counts, and HTML
-//! escaping for the pages and email text Pail makes.
+//! Text as Pail shows it: sizes (1000-based units, like S3 consoles), counts, durations (as
+//! the window shows them, and exact for messages), and HTML escaping for the pages and email
+//! text Pail makes.
 
 /// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
 pub fn html_escape(s: &str) -> String {
@@ -15,6 +16,40 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
+pub fn duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
+}
+
+/// `7 days 1 h 0 min 5 s`-style text for a number of seconds, for messages.
+pub fn exact_duration(secs: u64) -> String {
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (hours, rest) = (rest / 3600, rest % 3600);
+    let (minutes, seconds) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} days"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if minutes > 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if seconds > 0 || parts.is_empty() {
+        parts.push(format!("{seconds} s"));
+    }
+    format!("{} ({secs} seconds)", parts.join(" "))
 }
 
 /// `182 KB`, `1.5 GB`, `999 B`.
@@ -61,6 +96,24 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(std::time::Duration::from_secs(45)), "45 s");
+        assert_eq!(duration(std::time::Duration::from_secs(3599)), "59 min");
+        assert_eq!(
+            duration(std::time::Duration::from_secs(3 * 3600 + 300)),
+            "3 h 5 min"
+        );
+        assert_eq!(
+            duration(std::time::Duration::from_secs(86_400 + 7200)),
+            "1 day 2 h"
+        );
+        assert_eq!(
+            duration(std::time::Duration::from_secs(604_799)),
+            "6 days 23 h"
+        );
+    }
 
     #[test]
     fn sizes_use_decimal_units() {

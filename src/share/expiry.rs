@@ -29,7 +29,7 @@ pub enum ExpiryError {
     TooShort,
     #[error(
         "an expiry of {} is too long: SigV4 pre-signed links cannot live longer than 7 days (604800 seconds)",
-        describe_secs(*requested_secs)
+        crate::fmt::exact_duration(*requested_secs)
     )]
     TooLong { requested_secs: u64 },
     #[error("the expiry {at} is in the past")]
@@ -160,27 +160,6 @@ pub fn format_utc(t: SystemTime) -> String {
     DateTime::<Utc>::from(t)
         .format("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
-}
-
-/// `7 days 1 h 0 min 5 s`-style text for a number of seconds, for messages.
-fn describe_secs(secs: u64) -> String {
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (hours, rest) = (rest / 3600, rest % 3600);
-    let (minutes, seconds) = (rest / 60, rest % 60);
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days} days"));
-    }
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if minutes > 0 {
-        parts.push(format!("{minutes} min"));
-    }
-    if seconds > 0 || parts.is_empty() {
-        parts.push(format!("{seconds} s"));
-    }
-    format!("{} ({secs} seconds)", parts.join(" "))
 }
 
 #[cfg(test)]

@@ -68,11 +68,7 @@ pub(crate) fn transfers_panel_ui(
                                 let left = transfer.size.saturating_sub(done) as f64;
                                 if bytes_per_sec > 0.0 {
                                     let eta = Duration::from_secs_f64(left / bytes_per_sec);
-                                    ui.label(format!(
-                                        "{}:{:02} left",
-                                        eta.as_secs() / 60,
-                                        eta.as_secs() % 60
-                                    ));
+                                    ui.label(format!("{} left", crate::fmt::duration(eta)));
                                 }
                             }
                             _ => {}

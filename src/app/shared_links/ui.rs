@@ -7,7 +7,6 @@ use egui::RichText;
 
 use crate::app::clipboard::Clipboard;
 use crate::app::state::AppState;
-use crate::app::web_url::state::describe_duration;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
 
@@ -44,7 +43,7 @@ pub(crate) fn shared_links_ui(
                                 Ok(left) => {
                                     ui.weak(format!(
                                         "expires in {} — {}",
-                                        describe_duration(left),
+                                        crate::fmt::duration(left),
                                         expiry_text(expires)
                                     ));
                                 }

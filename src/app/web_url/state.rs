@@ -2,7 +2,7 @@
 //! and the links once generated. Pure: the time is passed in, and the methods return the
 //! [`Command`]s to send.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use chrono::{DateTime, Datelike, Local, NaiveDate, TimeZone, Timelike, Utc};
 
@@ -171,19 +171,6 @@ pub struct WebUrlDialog {
     pub serial: u64,
 }
 
-/// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
-pub fn describe_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{secs} s"),
-        (0, 0, m) => format!("{m} min"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (1, h, _) => format!("1 day {h} h"),
-        (d, h, _) => format!("{d} days {h} h"),
-    }
-}
-
 impl WebUrlDialog {
     /// A dialog for `targets` in the folder `folder`, expiring one day from `now`.
     pub fn new(
@@ -296,7 +283,7 @@ impl WebUrlDialog {
         match self.lifetime(now) {
             Ok(lifetime) => Ok(format!(
                 "expires in {} — {}",
-                describe_duration(lifetime.expires_in),
+                crate::fmt::duration(lifetime.expires_in),
                 expiry_text(lifetime.expires_at)
             )),
             Err(ExpiryError::TooLong { .. }) => Err(format!(
@@ -678,6 +665,7 @@ mod tests {
     use crate::profiles::ProfileSource;
     use crate::share::Endpoint;
     use aws_credential_types::Credentials;
+    use std::time::Duration;
 
     fn now() -> SystemTime {
         SystemTime::from(Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 30).unwrap())
@@ -819,23 +807,5 @@ mod tests {
         d.credentials_expiry = Some(None);
         d.apply_preset(Preset::SevenDays, now());
         assert_eq!(d.credentials_warning(now()), None);
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(describe_duration(Duration::from_secs(45)), "45 s");
-        assert_eq!(describe_duration(Duration::from_secs(3599)), "59 min");
-        assert_eq!(
-            describe_duration(Duration::from_secs(3 * 3600 + 300)),
-            "3 h 5 min"
-        );
-        assert_eq!(
-            describe_duration(Duration::from_secs(86_400 + 7200)),
-            "1 day 2 h"
-        );
-        assert_eq!(
-            describe_duration(Duration::from_secs(604_799)),
-            "6 days 23 h"
-        );
     }
 }
