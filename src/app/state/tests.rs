@@ -1,0 +1,456 @@
+//! The window's state, tested without S3 or a screen: events folded in, commands returned.
+
+use super::*;
+use crate::s3::list::{FolderPage, ObjectEntry, StorageClass};
+use crate::s3::transfer::TransferControl;
+use crate::share::Endpoint;
+use crate::worker::TransferId;
+use aws_credential_types::Credentials;
+
+fn profile(name: &str) -> Profile {
+    Profile::fixed(
+        name,
+        ProfileSource::Demo,
+        Credentials::new("a", "b", None, None, "test"),
+        Endpoint::custom("http://127.0.0.1:1").unwrap(),
+        "us-east-1",
+    )
+}
+
+fn bucket(name: &str) -> BucketName {
+    BucketName::new(name).unwrap()
+}
+
+fn page(names: &[&str]) -> FolderPage {
+    FolderPage {
+        folders: Vec::new(),
+        objects: names
+            .iter()
+            .map(|n| ObjectEntry {
+                name: (*n).into(),
+                size: 1,
+                last_modified: 0,
+                storage_class: StorageClass::Standard,
+            })
+            .collect(),
+        next_token: None,
+    }
+}
+
+fn listing_id(commands: &[Command]) -> RequestId {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::ListFolder { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a ListFolder command")
+}
+
+#[test]
+fn start_lists_buckets_of_the_preselected_profile() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let commands = state.start(None, None);
+    assert!(matches!(commands[0], Command::LoadProfiles { .. }));
+    assert!(matches!(commands[1], Command::ListBuckets { .. }));
+    assert!(state.is_loading());
+}
+
+#[test]
+fn pages_append_until_done() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::FolderPage {
+        id,
+        page: page(&["a", "b"]),
+        done: false,
+    });
+    assert_eq!(state.listing_state, ListingState::Loading { id, pages: 1 });
+    state.apply(Event::FolderPage {
+        id,
+        page: page(&["c"]),
+        done: true,
+    });
+    assert_eq!(state.listing.view_len(), 3);
+    assert_eq!(state.listing_state, ListingState::Done);
+}
+
+#[test]
+fn answers_for_a_folder_left_are_dropped() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let first = listing_id(&state.open_bucket(bucket("bucket")));
+    let commands = state.open_folder("sub/");
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Cancel { id } if *id == first)),
+        "leaving cancels the old listing"
+    );
+    let second = listing_id(&commands);
+    state.apply(Event::FolderPage {
+        id: first,
+        page: page(&["stale"]),
+        done: true,
+    });
+    state.apply(Event::FolderFailed {
+        id: first,
+        error: BrowseError::Other("late".into()),
+    });
+    assert_eq!(state.listing.view_len(), 0);
+    assert_eq!(
+        state.listing_state,
+        ListingState::Loading {
+            id: second,
+            pages: 0
+        }
+    );
+    assert_eq!(state.last_error, None);
+}
+
+#[test]
+fn stop_keeps_rows_and_ignores_later_pages() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::FolderPage {
+        id,
+        page: page(&["a"]),
+        done: false,
+    });
+    let commands = state.stop();
+    assert!(matches!(commands[..], [Command::Cancel { id: cancelled }] if cancelled == id));
+    state.apply(Event::FolderPage {
+        id,
+        page: page(&["b"]),
+        done: true,
+    });
+    assert_eq!(state.listing_state, ListingState::Stopped);
+    assert_eq!(state.listing.view_len(), 1);
+}
+
+#[test]
+fn back_forward_and_up() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    state.open_bucket(bucket("bucket"));
+    state.open_folder("a/");
+    state.open_folder("b/");
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    state.go_up();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+    state.go_back();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    state.go_back();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+    assert!(state.can_go_forward());
+    state.go_forward();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    state.go_forward();
+    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+    assert!(!state.can_go_forward());
+    // A new place clears Forward.
+    state.go_back();
+    state.open_folder("c/");
+    assert!(!state.can_go_forward());
+}
+
+#[test]
+fn failure_sets_banner_and_retry_lists_again() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::FolderFailed {
+        id,
+        error: BrowseError::NoSuchBucket("bucket".into()),
+    });
+    assert!(state.banner_error().is_some());
+    assert_eq!(
+        state.last_error.as_deref(),
+        Some("bucket `bucket` does not exist")
+    );
+    let retried = listing_id(&state.retry());
+    assert_ne!(retried, id);
+    assert!(state.banner_error().is_none());
+}
+
+#[test]
+fn switching_profile_forgets_the_folder() {
+    let mut state = AppState::new(vec![profile("one"), profile("two")]);
+    state.open_bucket(bucket("bucket"));
+    let commands = state.select_profile(1);
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::ListBuckets { profile, .. } if profile.name == "two"))
+    );
+    assert!(state.location.is_none());
+    assert!(!state.can_go_back());
+}
+
+#[test]
+fn discovered_profiles_keep_the_demo_selected() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let Command::LoadProfiles { id, .. } = state.start(None, None)[0].clone() else {
+        panic!("LoadProfiles first");
+    };
+    let mut work = profile("work");
+    work.source = ProfileSource::AwsConfig;
+    state.apply(Event::Profiles {
+        id,
+        found: crate::profiles::Discovered {
+            profiles: vec![work],
+            ..Default::default()
+        },
+    });
+    assert_eq!(state.profiles.len(), 2);
+    assert_eq!(state.profile().unwrap().name, "Demo");
+}
+
+#[test]
+fn without_a_demo_the_default_profile_is_chosen() {
+    let mut state = AppState::new(Vec::new());
+    let Command::LoadProfiles { id, .. } = state.start(None, None)[0].clone() else {
+        panic!("LoadProfiles first");
+    };
+    let aws = |name: &str| {
+        let mut p = profile(name);
+        p.source = ProfileSource::AwsConfig;
+        p
+    };
+    let commands = state.apply(Event::Profiles {
+        id,
+        found: crate::profiles::Discovered {
+            profiles: vec![aws("client"), aws("default"), aws("personal")],
+            ..Default::default()
+        },
+    });
+    assert_eq!(state.profile().unwrap().name, "default");
+    assert!(
+        matches!(&commands[..], [Command::ListBuckets { profile, .. }] if profile.name == "default")
+    );
+}
+
+#[test]
+fn filter_is_cleared_when_leaving_but_kept_on_refresh() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    state.open_bucket(bucket("bucket"));
+    state.set_filter("report");
+    state.refresh();
+    assert_eq!(state.filter_text, "report");
+    state.open_folder("sub/");
+    assert_eq!(state.filter_text, "");
+    assert_eq!(state.listing.filter_text(), "");
+}
+
+#[test]
+fn leftover_uploads_are_swept_once_the_server_answers() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let commands = state.start(Some(PathBuf::from("/tmp/pail/shared-links.json")), None);
+    let Some(id) = commands.iter().find_map(|c| match c {
+        Command::ListBuckets { id, .. } => Some(*id),
+        _ => None,
+    }) else {
+        panic!("{commands:?}");
+    };
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::SweepPartials { .. }))
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::SweepUploads { .. }))
+    );
+    let commands = state.apply(Event::Buckets {
+        id,
+        result: Ok(Vec::new()),
+    });
+    let [Command::SweepUploads { journal, .. }] = &commands[..] else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(journal, &PathBuf::from("/tmp/pail/pending-uploads.json"));
+}
+
+#[test]
+fn a_region_lookup_failure_is_said_in_the_dialog() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::FolderPage {
+        id,
+        page: page(&["README.txt"]),
+        done: true,
+    });
+    state.listing.click(0, false, false);
+    state.open_web_url(SystemTime::now());
+    let commands = state.generate_links(SystemTime::now());
+    let Some(id) = commands.iter().find_map(|c| match c {
+        Command::PresignLinks { id, .. } => Some(*id),
+        _ => None,
+    }) else {
+        panic!("{commands:?}");
+    };
+    state.apply(Event::LinksReady {
+        id,
+        result: Ok(Vec::new()),
+        warning: Some("could not find the region of bucket `bucket`".into()),
+    });
+    let dialog = state.web_url.as_ref().unwrap();
+    assert!(
+        dialog
+            .signing_warning
+            .as_deref()
+            .is_some_and(|w| w.contains("region of bucket"))
+    );
+}
+
+#[test]
+fn a_big_folder_asks_before_making_links() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::FolderPage {
+        id,
+        page: FolderPage {
+            folders: vec!["big/".into()],
+            objects: Vec::new(),
+            next_token: None,
+        },
+        done: true,
+    });
+    state.listing.click(0, false, false);
+    let commands = state.open_web_url(SystemTime::now());
+    let [
+        Command::ListKeysUnder { id, prefix, .. },
+        Command::CredentialsExpiry { .. },
+    ] = &commands[..]
+    else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(prefix, "big/");
+    let keys: Vec<(String, u64)> = (0..1500).map(|i| (format!("big/{i}"), 1)).collect();
+    state.apply(Event::KeysUnder {
+        id: *id,
+        result: Ok(keys),
+    });
+    let dialog = state.web_url.as_ref().unwrap();
+    assert!(
+        matches!(&dialog.expansion, Some(FolderExpansion::Confirm { targets, .. }) if targets.len() == 1500)
+    );
+    assert!(dialog.targets.is_empty());
+    state.confirm_folder_links();
+    assert_eq!(state.web_url.as_ref().unwrap().targets.len(), 1500);
+}
+
+#[test]
+fn the_last_used_profile_is_remembered_and_chosen_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::new(Vec::new());
+    let Command::LoadProfiles { id, .. } = state.start(None, Some(dir.path().into()))[0].clone()
+    else {
+        panic!("LoadProfiles first");
+    };
+    let aws = |name: &str| {
+        let mut p = profile(name);
+        p.source = ProfileSource::AwsConfig;
+        p
+    };
+    let mut store = ProfileStore::in_dir(dir.path());
+    store.last_used_profile = Some("personal".into());
+    let commands = state.apply(Event::Profiles {
+        id,
+        found: crate::profiles::Discovered {
+            profiles: vec![aws("default"), aws("personal")],
+            warnings: Vec::new(),
+            store: Some(store),
+        },
+    });
+    assert_eq!(state.profile().unwrap().name, "personal");
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::SaveProfiles { .. })),
+        "nothing changed, nothing saved"
+    );
+    let commands = state.select_profile(0);
+    let saved = commands.iter().find_map(|c| match c {
+        Command::SaveProfiles { store } => Some(store.last_used_profile.clone()),
+        _ => None,
+    });
+    assert_eq!(saved, Some(Some("default".into())));
+}
+
+#[test]
+fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let control = TransferControl::default();
+    state.apply(Event::TransferQueued {
+        transfer: TransferId(1),
+        name: "big.iso".into(),
+        bucket: bucket("bucket"),
+        key: "big.iso".into(),
+        size: 1 << 30,
+        control: control.clone(),
+        direction: Direction::Upload,
+        local_path: PathBuf::from("/home/me/big.iso"),
+        profile: Box::new(profile("Demo")),
+    });
+    let start = Instant::now();
+    assert!(!state.may_close(start), "not quitting yet");
+    state.begin_quit(start);
+    assert!(control.is_cancelled());
+    assert!(!state.may_close(start), "the upload is still aborting");
+    assert!(
+        state.may_close(start + crate::app::files::state::QUIT_CLEANUP_WAIT),
+        "the wait is bounded"
+    );
+    state.apply(Event::TransferFinished {
+        transfer: TransferId(1),
+        result: Err(crate::s3::transfer::TransferError::Cancelled),
+    });
+    assert!(state.may_close(start), "cleaned up: close now");
+}
+
+#[test]
+fn a_failed_upload_can_be_retried() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    state.apply(Event::TransferQueued {
+        transfer: TransferId(7),
+        name: "pics/a.png".into(),
+        bucket: bucket("bucket"),
+        key: "inbox/pics/a.png".into(),
+        size: 3,
+        control: TransferControl::default(),
+        direction: Direction::Upload,
+        local_path: PathBuf::from("/home/me/pics/a.png"),
+        profile: Box::new(profile("Demo")),
+    });
+    state.apply(Event::TransferFinished {
+        transfer: TransferId(7),
+        result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
+    });
+    assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
+    assert_eq!(
+        state.last_error.as_deref(),
+        Some("pics/a.png: S3 refused: boom")
+    );
+    let commands = state.retry_transfer(TransferId(7));
+    let [Command::Upload { prefix, paths, .. }] = &commands[..] else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(prefix, "inbox/pics/");
+    assert_eq!(paths, &[PathBuf::from("/home/me/pics/a.png")]);
+    assert!(
+        state.transfers.is_empty(),
+        "the retry replaces the failed row"
+    );
+}
+
+#[test]
+fn breadcrumbs_and_parent() {
+    let location = Location {
+        bucket: bucket("reports-2026"),
+        prefix: "invoices/july/".into(),
+    };
+    let crumbs: Vec<String> = location.breadcrumbs().into_iter().map(|c| c.0).collect();
+    assert_eq!(crumbs, ["s3://reports-2026", "invoices", "july"]);
+    assert_eq!(location.parent().unwrap().prefix, "invoices/");
+    assert_eq!(location.parent().unwrap().parent().unwrap().prefix, "");
+    assert!(Location::bucket_top(bucket("abc")).parent().is_none());
+}
