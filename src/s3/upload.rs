@@ -9,6 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
+use super::stall::{Activity, FileRangeBody, guard};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -76,29 +77,18 @@ pub async fn upload_file_with_journal(
         let mut attempt = 1;
         loop {
             control.check()?;
-            let activity = crate::s3::stall::Activity::default();
+            let activity = Activity::default();
             let request = connection
                 .client()
                 .put_object()
                 .bucket(bucket.as_str())
                 .key(key.as_str())
                 .checksum_crc32(&checksum)
-                .body(ByteStream::new(crate::s3::stall::FileRangeBody::sdk_body(
-                    path.to_owned(),
-                    0,
-                    size,
-                    activity.clone(),
-                )))
+                .body(file_body(path.to_owned(), 0, size, &activity))
                 .customize()
-                .config_override(
-                    aws_sdk_s3::config::Builder::new()
-                        .timeout_config(crate::s3::connection::data_timeouts()),
-                )
+                .config_override(data_config())
                 .send();
-            let result = crate::s3::stall::guard(&activity, connection.stall_timeout(), request)
-                .await
-                .map_err(stalled)
-                .and_then(|sent| sent.map_err(|e| remote(&e)));
+            let result = send_watched(&activity, connection.stall_timeout(), request).await;
             match result {
                 Ok(_) => break,
                 Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
@@ -109,6 +99,38 @@ pub async fn upload_file_with_journal(
         return Ok(());
     }
     upload_multipart(connection, bucket, key, path, size, control, journal).await
+}
+
+/// `length` bytes of `path` from `offset` as a request body that touches `activity` as it goes.
+fn file_body(path: PathBuf, offset: u64, length: u64, activity: &Activity) -> ByteStream {
+    ByteStream::new(FileRangeBody::sdk_body(
+        path,
+        offset,
+        length,
+        activity.clone(),
+    ))
+}
+
+/// The configuration of a request that carries data: no total time budget (see
+/// [`crate::s3::connection::data_timeouts`]).
+fn data_config() -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::new().timeout_config(crate::s3::connection::data_timeouts())
+}
+
+/// Sends a data-carrying request, failing it once no byte has moved for `limit`.
+async fn send_watched<T, E, R>(
+    activity: &Activity,
+    limit: std::time::Duration,
+    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
+) -> Result<T, TransferError>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    guard(activity, limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| remote(&e)))
 }
 
 async fn upload_multipart(
@@ -176,7 +198,7 @@ async fn send_part(
     let checksum = crc32_of(&path, part.offset, part.length)
         .await
         .map_err(failed)?;
-    let activity = crate::s3::stall::Activity::default();
+    let activity = Activity::default();
     let request = client
         .upload_part()
         .bucket(&bucket)
@@ -184,22 +206,12 @@ async fn send_part(
         .upload_id(&upload_id)
         .part_number(part.number)
         .checksum_crc32(&checksum)
-        .body(ByteStream::new(crate::s3::stall::FileRangeBody::sdk_body(
-            path,
-            part.offset,
-            part.length,
-            activity.clone(),
-        )))
+        .body(file_body(path, part.offset, part.length, &activity))
         .customize()
-        .config_override(
-            aws_sdk_s3::config::Builder::new()
-                .timeout_config(crate::s3::connection::data_timeouts()),
-        )
+        .config_override(data_config())
         .send();
-    let output = crate::s3::stall::guard(&activity, stall_limit, request)
+    let output = send_watched(&activity, stall_limit, request)
         .await
-        .map_err(stalled)
-        .and_then(|sent| sent.map_err(|e| remote(&e)))
         .map_err(failed)?;
     control.add(part.length);
     Ok(CompletedPart::builder()
