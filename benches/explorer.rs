@@ -18,9 +18,9 @@ use egui_kittest::Harness;
 use pail::app::PailApp;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::model::BucketName;
+use pail::model::Endpoint;
 use pail::s3::connection::Connection;
 use pail::s3::list::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
-use pail::share::Endpoint;
 use pail::worker::{Command as WorkerCommand, Event};
 
 /// Counts live heap bytes, to measure memory per row.

@@ -8,8 +8,9 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_credential_types::Credentials;
+use pail::model::Endpoint;
 use pail::model::{BucketName, ObjectKey};
-use pail::share::{Endpoint, Expiry, GetOptions, KeyRule, PostRequest, Signer, SignerConfig};
+use pail::share::{Expiry, GetOptions, KeyRule, PostRequest, Signer, SignerConfig};
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

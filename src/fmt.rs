@@ -52,6 +52,22 @@ pub fn exact_duration(secs: u64) -> String {
     format!("{} ({secs} seconds)", parts.join(" "))
 }
 
+/// The whole chain of an SDK error as one line: the top level alone is often just
+/// "dispatch failure".
+pub fn error_text(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// `182 KB`, `1.5 GB`, `999 B`.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KB", "MB", "GB", "TB", "PB", "EB"];

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use url::Url;
 
 /// Why a bucket name, key or `s3://` URI was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +18,8 @@ pub enum NameError {
     InvalidBucket { name: String, reason: &'static str },
     #[error("object key is invalid: {0}")]
     InvalidKey(&'static str),
+    #[error("malformed endpoint URL `{url}`: {reason}")]
+    MalformedEndpoint { url: String, reason: String },
 }
 
 /// A bucket name as S3 accepts it: 3–63 characters of letters, digits, `.`, `-` and `_`.
@@ -163,6 +166,73 @@ impl FromStr for S3Prefix {
 impl fmt::Display for S3Uri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// The scheme of a link. The signature does not cover it, so an HTTPS link and its HTTP twin
+/// carry the same signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    #[default]
+    Https,
+    Http,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Https => "https",
+            Scheme::Http => "http",
+        }
+    }
+}
+
+/// Where requests go: AWS itself (endpoints derived from the region), or an S3-compatible
+/// server at a fixed URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Aws,
+    Custom(Url),
+}
+
+impl Endpoint {
+    /// Parses an `--endpoint-url`: an `http` or `https` URL with a host and nothing after the
+    /// path.
+    pub fn custom(input: &str) -> Result<Self, NameError> {
+        let malformed = |reason: &str| NameError::MalformedEndpoint {
+            url: input.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(malformed("the scheme must be http or https"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(malformed("it has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(malformed("it must not have a query or fragment"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(malformed("it must not carry a user name or password"));
+        }
+        Ok(Endpoint::Custom(url))
+    }
+
+    /// The scheme links get when the person does not choose one: HTTPS for AWS, the
+    /// endpoint's own scheme for a custom server (an `http://` server speaks no TLS).
+    pub fn default_scheme(&self) -> Scheme {
+        match self {
+            Endpoint::Custom(url) if url.scheme() == "http" => Scheme::Http,
+            _ => Scheme::Https,
+        }
+    }
+
+    pub(crate) fn url_string(&self) -> Option<String> {
+        match self {
+            Endpoint::Aws => None,
+            Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
+        }
     }
 }
 

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use aws_credential_types::Credentials;
 use common::{ACCESS_KEY, SECRET_KEY, put_object, server_with_bucket};
 use pail::model::BucketName;
+use pail::model::Endpoint;
 use pail::s3::connection::Connection;
 use pail::s3::list::{BrowseError, list_buckets, list_folder_page};
-use pail::share::Endpoint;
 
 fn bucket(name: &str) -> BucketName {
     BucketName::new(name).unwrap()

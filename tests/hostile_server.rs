@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use common::hostile::{Answer, HostileServer};
 use pail::model::BucketName;
+use pail::model::Endpoint;
 use pail::s3::connection::Connection;
-use pail::share::Endpoint;
 
 const LOOPING_PAGE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <ListBucketResult><Name>bucket</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys>

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use common::proxy::Proxy;
 use pail::demo::server::LocalServer;
+use pail::model::Endpoint;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::connection::Connection;
 use pail::s3::transfer::{TransferControl, TransferError};
-use pail::share::Endpoint;
 use pail::storage::journal::UploadJournal;
 
 const BUCKET: &str = "slow-lane";

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use pail::model::BucketName;
+use pail::model::Endpoint;
 use pail::s3::connection::{Connection, discover_bucket_region};
-use pail::share::Endpoint;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Canned answers by "METHOD /path?query"; every request is recorded.

@@ -6,10 +6,11 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::{AWKWARD_KEYS, get_object, http, put_object, server_with_bucket};
+use pail::model::Scheme;
 use pail::model::{BucketName, ObjectKey};
 use pail::share::{
     ContentTypeRule, DispositionKind, Expiry, GetOptions, KeyRule, PostForm, PostRequest,
-    PutOptions, Scheme, Signer, SignerConfig, content_disposition,
+    PutOptions, Signer, SignerConfig, content_disposition,
 };
 
 const BUCKET: &str = "share-test";

@@ -9,9 +9,10 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use pail::model::BucketName;
+use pail::model::Endpoint;
 use pail::share::form_output::{curl_command, put_curl_command};
 use pail::share::{
-    ContentTypeRule, Endpoint, Expiry, KeyRule, PostRequest, ShareError, Signer, SignerConfig,
+    ContentTypeRule, Expiry, KeyRule, PostRequest, ShareError, Signer, SignerConfig,
 };
 
 const PIECES: &[&str] = &[

@@ -12,10 +12,11 @@
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
+use pail::model::Endpoint;
+use pail::model::Scheme;
 use pail::model::{BucketName, ObjectKey};
 use pail::share::{
-    DispositionKind, Endpoint, Expiry, GetOptions, PutOptions, Scheme, Signer, SignerConfig,
-    content_disposition,
+    DispositionKind, Expiry, GetOptions, PutOptions, Signer, SignerConfig, content_disposition,
 };
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";

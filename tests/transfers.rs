@@ -478,7 +478,7 @@ async fn a_download_of_an_object_replaced_midway_fails_cleanly() {
     let connection = pail::s3::connection::Connection::with_static_credentials(
         server.credentials(),
         "us-east-1",
-        pail::share::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
         true,
     );
     let folder = tempfile::tempdir().unwrap();

@@ -601,7 +601,7 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
             name,
             pail::profiles::ProfileSource::Pail,
             aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
-            pail::share::Endpoint::custom(endpoint).unwrap(),
+            pail::model::Endpoint::custom(endpoint).unwrap(),
             "auto",
         ));
         state.current_profile = Some(state.profiles.len() - 1);

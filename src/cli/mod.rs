@@ -10,11 +10,13 @@ use chrono::{DateTime, Local};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::fmt::human_size;
+use crate::model::Endpoint;
+use crate::model::Scheme;
 use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
 use crate::s3::connection::{ConnectError, ConnectOptions, Connection};
 use crate::share::{
-    ContentTypeRule, Endpoint, Expiry, ExpiryError, GetOptions, KeyRule, PostRequest, PutOptions,
-    Scheme, ShareError, expiry::parse_datetime, form_output,
+    ContentTypeRule, Expiry, ExpiryError, GetOptions, KeyRule, PostRequest, PutOptions, ShareError,
+    expiry::parse_datetime, form_output,
 };
 
 pub mod cp;

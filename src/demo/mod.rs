@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use crate::demo::server::{LocalServer, LocalServerError};
+use crate::model::Endpoint;
 use crate::profiles::{Profile, ProfileSource};
 use crate::s3::connection::DEFAULT_REGION;
-use crate::share::Endpoint;
 
 /// The demo's fixed, public credentials: nothing to keep secret, they open a local folder.
 pub const DEMO_ACCESS_KEY: &str = "pail-demo";

@@ -10,8 +10,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
 use tokio::sync::oneshot;
 
+use crate::model::Endpoint;
 use crate::s3::connection::{Connection, DEFAULT_REGION};
-use crate::share::Endpoint;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,9 @@ pub mod store;
 
 use aws_credential_types::Credentials;
 
+use crate::fmt::error_text;
+use crate::model::Endpoint;
 use crate::s3::connection::{ConnectError, ConnectOptions, Connection};
-use crate::share::{Endpoint, error_text};
 
 /// Where a profile comes from, shown as a badge next to its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

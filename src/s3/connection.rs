@@ -15,8 +15,10 @@ use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{Region, RequestChecksumCalculation};
 use aws_sdk_s3::error::SdkError;
 
+use crate::fmt::error_text;
 use crate::model::BucketName;
-use crate::share::{Endpoint, Signer, SignerConfig, error_text};
+use crate::model::Endpoint;
+use crate::share::{Signer, SignerConfig};
 
 /// The region used when none is configured: S3's global endpoint answers there, and
 /// S3-compatible servers generally ignore the region.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use super::connection::Connection;
 use super::transfer::*;
+use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
-use crate::share::error_text;
 use crate::storage::journal::PartialJournal;
 
 /// Where a download is written while it is in progress: hidden, beside the target. A name

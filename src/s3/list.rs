@@ -3,9 +3,9 @@
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
+use crate::fmt::error_text;
 use crate::model::BucketName;
 use crate::s3::connection::{ConnectError, Connection};
-use crate::share::error_text;
 
 /// One bucket in the bucket list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,8 +180,8 @@ fn dispatch_reason(error: &(dyn std::error::Error + 'static)) -> String {
 
 fn endpoint_label(connection: &Connection) -> String {
     match connection.endpoint() {
-        crate::share::Endpoint::Aws => format!("S3 in {}", connection.region()),
-        crate::share::Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
+        crate::model::Endpoint::Aws => format!("S3 in {}", connection.region()),
+        crate::model::Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
     }
 }
 

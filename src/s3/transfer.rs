@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
+use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
-use crate::share::error_text;
 
 /// Files larger than this go as multipart uploads.
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;

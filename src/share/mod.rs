@@ -13,19 +13,13 @@ mod signer;
 pub use disposition::{DispositionKind, content_disposition};
 pub use expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFETIME};
 pub use post::{Condition, ContentTypeRule, KeyRule, PostForm, PostRequest};
-pub use signer::{
-    Endpoint, GetOptions, LinkMethod, PresignedLink, PutOptions, Scheme, Signer, SignerConfig,
-};
-
-pub(crate) use signer::error_text;
+pub use signer::{GetOptions, LinkMethod, PresignedLink, PutOptions, Signer, SignerConfig};
 
 /// Why a link or form could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShareError {
     #[error(transparent)]
     Expiry(#[from] ExpiryError),
-    #[error("malformed endpoint URL `{url}`: {reason}")]
-    MalformedEndpoint { url: String, reason: String },
     #[error("no S3 endpoint for bucket `{bucket}`: {reason}")]
     Endpoint { bucket: String, reason: String },
     #[error("invalid upload form: {0}")]

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use super::ShareError;
 use super::expiry::{EffectiveExpiry, Expiry, Lifetime};
-use super::signer::{Scheme, Signer};
+use super::signer::Signer;
+use crate::model::Scheme;
 use crate::model::{BucketName, ObjectKey};
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

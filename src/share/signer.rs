@@ -10,78 +10,11 @@ use aws_credential_types::Credentials;
 use aws_sdk_s3::config::endpoint::{Params, ResolveEndpoint};
 use aws_sdk_s3::config::{BehaviorVersion, Region, RequestChecksumCalculation};
 use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
-use url::Url;
 
 use super::ShareError;
 use super::expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, format_utc};
-use crate::model::{BucketName, ObjectKey};
-
-/// The scheme of a link. The signature does not cover it, so an HTTPS link and its HTTP twin
-/// carry the same signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scheme {
-    #[default]
-    Https,
-    Http,
-}
-
-impl Scheme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Https => "https",
-            Scheme::Http => "http",
-        }
-    }
-}
-
-/// Where requests go: AWS itself (endpoints derived from the region), or an S3-compatible
-/// server at a fixed URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Endpoint {
-    Aws,
-    Custom(Url),
-}
-
-impl Endpoint {
-    /// Parses an `--endpoint-url`: an `http` or `https` URL with a host and nothing after the
-    /// path.
-    pub fn custom(input: &str) -> Result<Self, ShareError> {
-        let malformed = |reason: &str| ShareError::MalformedEndpoint {
-            url: input.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(malformed("the scheme must be http or https"));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(malformed("it has no host"));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(malformed("it must not have a query or fragment"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(malformed("it must not carry a user name or password"));
-        }
-        Ok(Endpoint::Custom(url))
-    }
-
-    /// The scheme links get when the person does not choose one: HTTPS for AWS, the
-    /// endpoint's own scheme for a custom server (an `http://` server speaks no TLS).
-    pub fn default_scheme(&self) -> Scheme {
-        match self {
-            Endpoint::Custom(url) if url.scheme() == "http" => Scheme::Http,
-            _ => Scheme::Https,
-        }
-    }
-
-    fn url_string(&self) -> Option<String> {
-        match self {
-            Endpoint::Aws => None,
-            Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
-        }
-    }
-}
+use crate::fmt::error_text;
+use crate::model::{BucketName, Endpoint, ObjectKey, Scheme};
 
 /// Everything that decides what a link looks like apart from the object and its options.
 #[derive(Debug, Clone)]
@@ -337,20 +270,4 @@ impl Signer {
             _ => url,
         }
     }
-}
-
-/// The whole chain of an SDK error as one line: the top level alone is often just
-/// "dispatch failure".
-pub(crate) fn error_text(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

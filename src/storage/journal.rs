@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Endpoint;
 use crate::s3::connection::Connection;
-use crate::share::Endpoint;
 
 /// The process that started an upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -528,8 +528,8 @@ fn spawn_with_connection<T, Work, Fut>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Endpoint;
     use crate::profiles::ProfileSource;
-    use crate::share::Endpoint;
 
     #[tokio::test]
     async fn a_pail_and_an_aws_profile_of_one_name_get_their_own_connections() {

@@ -1,9 +1,9 @@
 //! The window's state, tested without S3 or a screen: events folded in, commands returned.
 
 use super::*;
+use crate::model::Endpoint;
 use crate::s3::list::{FolderPage, ObjectEntry, StorageClass};
 use crate::s3::transfer::TransferControl;
-use crate::share::Endpoint;
 use crate::worker::TransferId;
 use aws_credential_types::Credentials;
 

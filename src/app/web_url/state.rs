@@ -6,12 +6,13 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Datelike, Local, NaiveDate, TimeZone, Timelike, Utc};
 
+use crate::model::Scheme;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::share::link_text::{NamedLink, expiry_text};
 use crate::share::{
     ContentTypeRule, DispositionKind, EffectiveExpiry, Expiry, ExpiryError, GetOptions, KeyRule,
-    Lifetime, MAX_LINK_LIFETIME, PostForm, PostRequest, PutOptions, Scheme, content_disposition,
+    Lifetime, MAX_LINK_LIFETIME, PostForm, PostRequest, PutOptions, content_disposition,
 };
 use crate::worker::{Command, LinkItem, RequestId};
 
@@ -662,8 +663,8 @@ fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Endpoint;
     use crate::profiles::ProfileSource;
-    use crate::share::Endpoint;
     use aws_credential_types::Credentials;
     use std::time::Duration;
 

@@ -559,7 +559,7 @@ pub fn validate(profile: &SavedProfile, other_names: &[&str]) -> Vec<String> {
         problems.push("Cloudflare R2 needs the account id.".to_owned());
     }
     if let Some(endpoint) = &profile.endpoint
-        && let Err(e) = crate::share::Endpoint::custom(endpoint)
+        && let Err(e) = crate::model::Endpoint::custom(endpoint)
     {
         problems.push(format!("Endpoint: {e}."));
     }
