@@ -533,6 +533,17 @@ impl WebUrlDialog {
         }
     }
 
+    /// Takes the answer to the Generate request `id`, with its signing warning; false for an
+    /// answer nobody waits for any more (the inputs changed, or a newer Generate).
+    fn take_answer(&mut self, id: RequestId, warning: Option<String>) -> bool {
+        if self.generating != Some(id) {
+            return false;
+        }
+        self.generating = None;
+        self.signing_warning = warning;
+        true
+    }
+
     /// Folds in the worker's answer to Generate.
     pub fn links_ready(
         &mut self,
@@ -540,11 +551,9 @@ impl WebUrlDialog {
         result: Result<Vec<crate::share::PresignedLink>, String>,
         warning: Option<String>,
     ) -> bool {
-        if self.generating != Some(id) {
+        if !self.take_answer(id, warning) {
             return false;
         }
-        self.generating = None;
-        self.signing_warning = warning;
         match result {
             Ok(links) => {
                 self.effective = links.first().map(|l| l.effective_expiry);
@@ -587,11 +596,9 @@ impl WebUrlDialog {
         result: Result<PostForm, String>,
         warning: Option<String>,
     ) -> bool {
-        if self.generating != Some(id) {
+        if !self.take_answer(id, warning) {
             return false;
         }
-        self.generating = None;
-        self.signing_warning = warning;
         match result {
             Ok(form) => {
                 self.effective = Some(form.effective_expiry);
