@@ -328,8 +328,20 @@ async fn list_page(
     })
 }
 
-/// Every object under `prefix`, at any depth: (key, size). For links to a whole folder.
+/// Every object under `prefix`, at any depth: (key, size). For links to a whole folder, so
+/// folder markers (`name/`, zero bytes), which are not files to share, are left out.
 pub async fn list_keys_under(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, BrowseError> {
+    let mut keys = list_all_keys(connection, bucket, prefix).await?;
+    keys.retain(|(key, _)| !key.ends_with('/'));
+    Ok(keys)
+}
+
+/// Every key under `prefix`, at any depth, folder markers included: (key, size).
+pub async fn list_all_keys(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
@@ -351,8 +363,7 @@ pub async fn list_keys_under(
             .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
         keys.extend(output.contents().iter().filter_map(|o| {
             let key = o.key()?;
-            // Folder markers (`name/`, zero bytes) are not files to share.
-            (!key.ends_with('/')).then(|| (key.to_owned(), o.size().unwrap_or(0).max(0) as u64))
+            Some((key.to_owned(), o.size().unwrap_or(0).max(0) as u64))
         }));
         if output.is_truncated() != Some(true) {
             return Ok(keys);

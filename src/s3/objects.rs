@@ -23,35 +23,11 @@ pub async fn delete_prefix(
     bucket: &BucketName,
     prefix: &str,
 ) -> Result<DeleteReport, TransferError> {
-    let mut keys = Vec::new();
-    let mut token = None;
-    let mut guard = crate::s3::list::TokenGuard::default();
-    loop {
-        let output = connection
-            .client()
-            .list_objects_v2()
-            .bucket(bucket.as_str())
-            .prefix(prefix)
-            .set_continuation_token(token.take())
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
-        keys.extend(
-            output
-                .contents()
-                .iter()
-                .filter_map(|o| o.key().map(str::to_owned)),
-        );
-        if output.is_truncated() != Some(true) {
-            break;
-        }
-        token = guard
-            .next(output.next_continuation_token())
-            .map_err(|e| TransferError::BadAnswer(e.to_string()))?;
-        if token.is_none() {
-            break;
-        }
-    }
+    let keys: Vec<String> = crate::s3::list::list_all_keys(connection, bucket, prefix)
+        .await?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
     delete_keys(connection, bucket, &keys).await
 }
 

@@ -128,6 +128,20 @@ pub(super) fn stalled(stall: crate::s3::stall::Stalled) -> TransferError {
     }
 }
 
+impl From<crate::s3::list::BrowseError> for TransferError {
+    /// A listing that failed on the way to a transfer: said as the listing said it, with the
+    /// same distinction between the network and a refusal.
+    fn from(error: crate::s3::list::BrowseError) -> Self {
+        use crate::s3::list::BrowseError;
+        match error {
+            BrowseError::TimedOut(text) => TransferError::Timeout(text),
+            BrowseError::Unreachable { .. } => TransferError::Network(error.to_string()),
+            BrowseError::Other(text) => TransferError::BadAnswer(text),
+            other => TransferError::Remote(other.to_string()),
+        }
+    }
+}
+
 impl TransferError {
     /// Network troubles are worth another attempt; refusals and local errors are not.
     pub(super) fn is_transient(&self) -> bool {
