@@ -59,15 +59,32 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
     )
 }
 
-/// Opens s3://share-me/docs/.
-fn open_docs(harness: &mut Harness<'_, PailApp>) {
+fn buckets_ready(harness: &mut Harness<'_, PailApp>) {
     wait_for(harness, "buckets", |app| {
         matches!(app.state().buckets, Loadable::Ready(_))
     });
+}
+
+/// Opens s3://share-me/.
+fn open_bucket(harness: &mut Harness<'_, PailApp>) {
+    buckets_ready(harness);
     harness.get_by_label("share-me").click();
     wait_for(harness, "the bucket", |app| {
         app.state().listing_state == ListingState::Done
     });
+}
+
+/// Selects `name` and opens the Web URL dialog on it (Ctrl+L), as a person does.
+fn open_dialog_on(harness: &mut Harness<'_, PailApp>, name: &str) {
+    harness.get_by_label(name).click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(3);
+}
+
+/// Opens s3://share-me/docs/.
+fn open_docs(harness: &mut Harness<'_, PailApp>) {
+    open_bucket(harness);
     harness.get_by_label("docs/").click();
     harness.step();
     harness.key_press(Key::Enter);
@@ -96,10 +113,7 @@ async fn fetch(url: &str) -> reqwest::Response {
 async fn generate_copy_and_fetch_a_link() {
     let (setup, mut harness) = setup();
     open_docs(&mut harness);
-    harness.get_by_label("report 2026.pdf").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(2);
+    open_dialog_on(&mut harness, "report 2026.pdf");
     harness.get_by_label_contains("report 2026.pdf · 17 B");
 
     // The demo server speaks plain HTTP, so HTTP is preselected; HTTPS can be chosen and
@@ -190,10 +204,7 @@ async fn generate_copy_and_fetch_a_link() {
 async fn more_than_seven_days_is_refused_in_place() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
-    harness.get_by_label("report 2026.pdf").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(2);
+    open_dialog_on(&mut harness, "report 2026.pdf");
     click(&mut harness, "7 days");
     harness.get_by_label_contains("expires in 6 days 23 h");
     // Later the same day, through the hour and minute fields: past the 7-day limit (unless
@@ -222,10 +233,7 @@ async fn more_than_seven_days_is_refused_in_place() {
 async fn download_name_sets_content_disposition() {
     let (setup, mut harness) = setup();
     open_docs(&mut harness);
-    harness.get_by_label("ünï+code.txt").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(2);
+    open_dialog_on(&mut harness, "ünï+code.txt");
     harness.get_by_label("Download name").click();
     harness.step();
     harness
@@ -363,10 +371,7 @@ async fn upload_link_curl_command_uploads_and_enforces_the_limit() {
 
 /// Opens the Web URL dialog on `report 2026.pdf` and generates a link.
 fn dialog_with_a_link(harness: &mut Harness<'_, PailApp>) {
-    harness.get_by_label("report 2026.pdf").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(2);
+    open_dialog_on(harness, "report 2026.pdf");
     regenerate(harness);
 }
 
@@ -457,10 +462,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
 fn the_calendar_works_every_time_it_opens() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
-    harness.get_by_label("report 2026.pdf").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(2);
+    open_dialog_on(&mut harness, "report 2026.pdf");
     let today = chrono::Local::now().date_naive();
     let name = |day: chrono::NaiveDate| day.format("%a %-d %b %Y").to_string();
 
@@ -503,10 +505,7 @@ fn the_dialog_sizes_to_its_content_each_time_it_opens() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
     let open_on = |harness: &mut Harness<'_, PailApp>, name: &str| {
-        harness.get_by_label(name).click();
-        harness.step();
-        harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-        harness.run_steps(3);
+        open_dialog_on(harness, name);
         // The dialog is centred: a frame kept at an older, taller size moves its top rows up.
         harness.get_by_label("Generate").rect()
     };
@@ -529,13 +528,7 @@ fn the_dialog_sizes_to_its_content_each_time_it_opens() {
 #[test]
 fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
     let (_setup, mut harness) = setup();
-    wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
-    });
-    harness.get_by_label("share-me").click();
-    wait_for(&mut harness, "the bucket", |app| {
-        app.state().listing_state == ListingState::Done
-    });
+    open_bucket(&mut harness);
     click(&mut harness, "Upload link");
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let dialog = harness.state().state().web_url.as_ref().unwrap();
@@ -589,9 +582,7 @@ fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
 fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
     use egui_kittest::kittest::NodeT;
     let (_setup, mut harness) = setup();
-    wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
-    });
+    buckets_ready(&mut harness);
     for (name, endpoint) in [
         ("r2", "https://0123abcd.r2.cloudflarestorage.com"),
         ("b2", "https://s3.eu-central-003.backblazeb2.com"),
@@ -628,10 +619,7 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
 fn the_dialog_shrinks_when_its_results_go() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
-    harness.get_by_label("report 2026.pdf").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(3);
+    open_dialog_on(&mut harness, "report 2026.pdf");
     let fresh = harness.get_by_label("Generate").rect();
     regenerate(&mut harness);
     // A preset drops the link: the dialog goes back to its size without it.
