@@ -21,7 +21,7 @@ use pail::model::BucketName;
 use pail::model::Endpoint;
 use pail::s3::connection::Connection;
 use pail::s3::list::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
-use pail::worker::{Command as WorkerCommand, Event};
+use pail::worker::{BrowseEvent, Command as WorkerCommand, Event};
 
 /// Counts live heap bytes, to measure memory per row.
 struct Counting;
@@ -208,11 +208,14 @@ fn bench_million_rows() {
     // First page: from its arrival to the frame that shows it.
     let first = synthetic_page(0);
     let started = Instant::now();
-    harness.state_mut().state_mut().apply(Event::FolderPage {
-        id,
-        page: first,
-        done: false,
-    });
+    harness
+        .state_mut()
+        .state_mut()
+        .apply(Event::Browse(BrowseEvent::FolderPage {
+            id,
+            page: first,
+            done: false,
+        }));
     harness.step();
     println!(
         "   first 1,000 rows: page applied and frame laid out in {:.1} ms",
@@ -232,11 +235,14 @@ fn bench_million_rows() {
     let mut slowest = Duration::ZERO;
     for (i, page) in pages.into_iter().enumerate() {
         let t = Instant::now();
-        harness.state_mut().state_mut().apply(Event::FolderPage {
-            id,
-            page,
-            done: i == 998,
-        });
+        harness
+            .state_mut()
+            .state_mut()
+            .apply(Event::Browse(BrowseEvent::FolderPage {
+                id,
+                page,
+                done: i == 998,
+            }));
         slowest = slowest.max(t.elapsed());
     }
     let apply_total = started.elapsed();

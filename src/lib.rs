@@ -11,6 +11,7 @@ pub mod cli;
 pub mod demo;
 pub mod fmt;
 pub mod local_path;
+pub mod local_time;
 pub mod model;
 pub mod profiles;
 pub mod s3;

@@ -173,8 +173,10 @@ async fn presign_with_content_disposition() {
 fn expires_at_accepts_rfc3339_and_local_time() {
     let server = server_with_bucket(BUCKET);
     let home = home();
-    let in_two_days = chrono::Utc::now() + chrono::Duration::days(2);
-    let rfc3339 = in_two_days.to_rfc3339();
+    let in_two_days = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .unwrap();
+    let rfc3339 = in_two_days.to_string();
     let output = pail_for(
         &server,
         home.path(),
@@ -189,7 +191,7 @@ fn expires_at_accepts_rfc3339_and_local_time() {
     assert!((172_790..=172_800).contains(&secs), "{secs}");
 
     // TZ=UTC in the child, so the plain local form is UTC here.
-    let local = in_two_days.format("%Y-%m-%d %H:%M").to_string();
+    let local = in_two_days.strftime("%Y-%m-%d %H:%M").to_string();
     let output = pail_for(
         &server,
         home.path(),

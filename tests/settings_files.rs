@@ -6,7 +6,7 @@ use std::path::Path;
 
 use pail::app::state::AppState;
 use pail::profiles::{Profile, ProfileAccess, ProfileSource, discover};
-use pail::worker::{Command, Event};
+use pail::worker::{Command, Event, ProfilesEvent};
 
 const CONFIG: &str = "config.toml";
 const CREDENTIALS: &str = "credentials.toml";
@@ -51,7 +51,10 @@ fn start_and_switch(dir: &Path) -> AppState {
     let mut found = runtime.block_on(discover(Some(dir)));
     found.profiles.push(aws_profile("default"));
     found.profiles.push(aws_profile("personal"));
-    run_saves(state.apply(Event::Profiles { id, found }));
+    run_saves(state.apply(Event::Profiles(ProfilesEvent::Found {
+        id,
+        found: Box::new(found),
+    })));
     let other = (0..state.profiles.len())
         .find(|&i| Some(i) != state.current_profile)
         .unwrap();
@@ -65,8 +68,7 @@ fn start_and_switch(dir: &Path) -> AppState {
 fn add_profile_on_purpose(state: &mut AppState, name: &str) {
     state.open_profile_form(None, false);
     let form = state
-        .profiles_window
-        .as_mut()
+        .profiles_window_mut()
         .and_then(|w| w.form.as_mut())
         .unwrap();
     form.name = name.into();

@@ -12,6 +12,7 @@ use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pail::app::clipboard::MemoryClipboard;
+use pail::app::state::Modal;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::demo::server::LocalServer;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
@@ -152,7 +153,10 @@ fn drop_files_then_delete_them() {
     // Again: the files exist, so the batch asks once; Keep both.
     click(&mut harness, "Download");
     wait_for(&mut harness, "the question", |app| {
-        app.state().download_conflict.is_some()
+        matches!(
+            app.state().modals.get(),
+            Some(Modal::DownloadConflict { .. })
+        )
     });
     harness.get_by_label_contains("3 files in the download folder already exist");
     click(&mut harness, "Keep both");
@@ -191,8 +195,10 @@ fn drop_files_then_delete_them() {
     harness.get_by_label("existing.txt").click_secondary();
     harness.run_steps(2);
     click(&mut harness, "Rename…");
-    let field = harness.state().state().rename.clone().unwrap();
-    assert_eq!(field.0, "inbox/existing.txt");
+    let Some(Modal::Rename { from, .. }) = harness.state().state().modals.get() else {
+        panic!("the Rename dialog is open");
+    };
+    assert_eq!(from, "inbox/existing.txt");
     click(&mut harness, "New key");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
     harness
@@ -208,7 +214,10 @@ fn drop_files_then_delete_them() {
     harness.step();
     click(&mut harness, "Properties");
     wait_for(&mut harness, "the properties", |app| {
-        matches!(app.state().properties, Some(Loadable::Ready(_)))
+        matches!(
+            app.state().modals.get(),
+            Some(Modal::Properties(Loadable::Ready(_)))
+        )
     });
     harness.get_by_label("1 B (1 bytes)");
     harness.get_by_label("inbox/renamed é.txt");
@@ -234,14 +243,14 @@ fn renaming_onto_an_existing_object_asks_before_replacing_it() {
         harness.run_steps(2);
         click(harness, "Rename");
         wait_for(harness, "the question", |app| {
-            app.state().rename_conflict.is_some()
+            matches!(app.state().modals.get(), Some(Modal::RenameConflict { .. }))
         });
     };
 
     rename_onto_final(&mut harness);
     harness.get_by_label_contains("final.txt exists already");
     click(&mut harness, "Cancel");
-    assert!(harness.state().state().rename_conflict.is_none());
+    assert!(!harness.state().state().modal_open());
     assert_eq!(
         std::fs::read(stored.join("final.txt")).unwrap(),
         b"the signed version"
@@ -286,10 +295,20 @@ fn keys_wait_while_the_download_question_is_open() {
     harness.get_by_label("a.txt").click();
     harness.run_steps(2);
     // Overwrite, skip or keep both? While that is asked, Delete must not start a deletion.
-    harness.state_mut().state_mut().download_conflict =
-        Some((pail::worker::RequestId(99), 1, "/tmp/a.txt".into()));
+    harness
+        .state_mut()
+        .state_mut()
+        .modals
+        .open(Modal::DownloadConflict {
+            id: pail::worker::RequestId(99),
+            count: 1,
+            first: "/tmp/a.txt".into(),
+        });
     harness.run_steps(2);
     harness.key_press(Key::Delete);
     harness.run_steps(2);
-    assert!(harness.state().state().pending_delete.is_none());
+    assert!(matches!(
+        harness.state().state().modals.get(),
+        Some(Modal::DownloadConflict { .. })
+    ));
 }

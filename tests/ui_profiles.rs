@@ -40,8 +40,7 @@ fn fill(harness: &mut Harness<'_, PailApp>, label: &str, text: &str) {
 
 fn tested(app: &PailApp) -> bool {
     app.state()
-        .profiles_window
-        .as_ref()
+        .profiles_window()
         .is_some_and(|w| w.testing.is_none() && w.test_result.is_some())
 }
 
@@ -67,8 +66,7 @@ fn create_test_use_and_delete_a_profile() {
     let form = harness
         .state()
         .state()
-        .profiles_window
-        .as_ref()
+        .profiles_window()
         .and_then(|w| w.form.clone())
         .unwrap();
     assert!(
@@ -128,11 +126,10 @@ fn create_test_use_and_delete_a_profile() {
     let result = harness
         .state()
         .state()
-        .profiles_window
-        .as_ref()
+        .profiles_window()
         .and_then(|w| w.test_result.clone())
         .unwrap();
-    let error = result.unwrap_err();
+    let error = result.unwrap_err().to_string();
     assert!(error.contains("SignatureDoesNotMatch"), "{error}");
     assert!(
         !error.contains("not-the-secret"),

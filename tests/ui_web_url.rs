@@ -98,9 +98,9 @@ fn open_docs(harness: &mut Harness<'_, PailApp>) {
 }
 
 fn generated(app: &PailApp) -> bool {
-    app.state().web_url.as_ref().is_some_and(|d| {
-        d.generating.is_none()
-            && (!d.links.is_empty() || d.upload_result.is_some() || d.error.is_some())
+    app.state().web_url().is_some_and(|d| {
+        d.generating().is_none()
+            && (!d.links().is_empty() || d.upload_result().is_some() || d.error().is_some())
     })
 }
 
@@ -172,15 +172,14 @@ async fn generate_copy_and_fetch_a_link() {
     click(&mut harness, "Test link");
     wait_for(&mut harness, "the test", |app| {
         app.state()
-            .web_url
-            .as_ref()
-            .is_some_and(|d| d.test_result.is_some())
+            .web_url()
+            .is_some_and(|d| d.test_result().is_some())
     });
     harness.get_by_label_contains("OK (HTTP 206)");
 
     // The link is in the history, saved with mode 0600.
     click(&mut harness, "Close");
-    assert!(harness.state().state().web_url.is_none());
+    assert!(harness.state().state().web_url().is_none());
     assert_eq!(harness.state().state().shared_links.len(), 1);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !setup.history_file.exists() {
@@ -209,8 +208,8 @@ async fn more_than_seven_days_is_refused_in_place() {
     harness.get_by_label_contains("expires in 6 days 23 h");
     // Later the same day, through the hour and minute fields: past the 7-day limit (unless
     // the test runs in the last minutes of a day, when 23:59 is no later than the preset).
-    let local_now = chrono::Local::now();
-    if local_now.format("%H:%M").to_string().as_str() >= "23:58" {
+    let local_now = jiff::Zoned::now();
+    if local_now.strftime("%H:%M").to_string().as_str() >= "23:58" {
         eprintln!("skipping: too close to midnight for this check");
         return;
     }
@@ -221,12 +220,12 @@ async fn more_than_seven_days_is_refused_in_place() {
         harness.key_press(Key::Enter);
         harness.run_steps(3);
     }
-    let dialog = harness.state().state().web_url.as_ref().unwrap();
-    assert_eq!((dialog.hour, dialog.minute), (23, 59));
+    let dialog = harness.state().state().web_url().unwrap();
+    assert_eq!((dialog.inputs.hour, dialog.inputs.minute), (23, 59));
     harness.get_by_label_contains("Too far: pre-signed links live at most 7 days");
     click(&mut harness, "Generate");
-    let dialog = harness.state().state().web_url.as_ref().unwrap();
-    assert!(dialog.links.is_empty() && dialog.generating.is_none());
+    let dialog = harness.state().state().web_url().unwrap();
+    assert!(dialog.links().is_empty() && dialog.generating().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -293,9 +292,8 @@ async fn a_folder_gives_links_for_everything_under_it() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
     wait_for(&mut harness, "the count", |app| {
         app.state()
-            .web_url
-            .as_ref()
-            .is_some_and(|d| d.expansion.is_none())
+            .web_url()
+            .is_some_and(|d| d.expansion().is_none())
     });
     harness.get_by_label_contains("inner.txt");
     click(&mut harness, "Generate");
@@ -314,11 +312,11 @@ async fn upload_link_curl_command_uploads_and_enforces_the_limit() {
     let (setup, mut harness) = setup();
     open_docs(&mut harness);
     click(&mut harness, "Upload link");
-    let dialog = harness.state_mut().state_mut().web_url.as_mut().unwrap();
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    assert_eq!(dialog.upload_key, format!("docs/uploads/{today}/"));
+    let dialog = harness.state_mut().state_mut().web_url_mut().unwrap();
+    let today = jiff::Zoned::now().strftime("%Y-%m-%d").to_string();
+    assert_eq!(dialog.inputs.upload_key, format!("docs/uploads/{today}/"));
     // This test shares the folder itself: a folder prefix needs no confirmation.
-    dialog.upload_key = "docs/".into();
+    dialog.inputs.upload_key = "docs/".into();
     harness.get_by_label("Max size (MB)").click();
     harness.step();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -379,21 +377,13 @@ fn regenerate(harness: &mut Harness<'_, PailApp>) {
     click(harness, "Generate");
     wait_for(harness, "the link", |app| {
         app.state()
-            .web_url
-            .as_ref()
-            .is_some_and(|d| d.generating.is_none() && !d.links.is_empty())
+            .web_url()
+            .is_some_and(|d| d.generating().is_none() && !d.links().is_empty())
     });
 }
 
 fn shown_links(harness: &Harness<'_, PailApp>) -> usize {
-    harness
-        .state()
-        .state()
-        .web_url
-        .as_ref()
-        .unwrap()
-        .links
-        .len()
+    harness.state().state().web_url().unwrap().links().len()
 }
 
 #[test]
@@ -401,12 +391,12 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
     dialog_with_a_link(&mut harness);
-    let before = harness.state().state().web_url.as_ref().unwrap().links[0]
+    let before = harness.state().state().web_url().unwrap().links()[0]
         .url
         .clone();
 
     // The reported case: the hour changed through its field after Generate.
-    let hour = harness.state().state().web_url.as_ref().unwrap().hour;
+    let hour = harness.state().state().web_url().unwrap().inputs.hour;
     harness
         .get_by_label("Expiry hour")
         .set_value_accesskit(f64::from((hour + 1) % 24));
@@ -418,7 +408,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     );
     assert!(harness.query_by_label("Copy").is_none());
     regenerate(&mut harness);
-    let after = harness.state().state().web_url.as_ref().unwrap().links[0]
+    let after = harness.state().state().web_url().unwrap().links()[0]
         .url
         .clone();
     assert_ne!(before, after, "the new link is for the new hour");
@@ -426,23 +416,27 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     // Every other input, whichever way it changes, does the same.
     type Change = fn(&mut pail::app::web_url::state::WebUrlDialog);
     let changes: [(&str, Change); 9] = [
-        ("minute", |d| d.minute = (d.minute + 1) % 60),
-        ("date", |d| d.date = d.date.pred_opt().unwrap()),
-        ("protocol", |d| d.https = !d.https),
-        ("download name", |d| d.download_name.push('x')),
-        ("inline", |d| d.inline = !d.inline),
-        ("content type", |d| d.content_type = "text/plain".into()),
-        ("upload key", |d| d.upload_key.push('x')),
-        ("upload size", |d| d.upload_max_mb = "5".into()),
+        ("minute", |d| d.inputs.minute = (d.inputs.minute + 1) % 60),
+        ("date", |d| {
+            d.inputs.date = d.inputs.date.yesterday().unwrap()
+        }),
+        ("protocol", |d| d.inputs.https = !d.inputs.https),
+        ("download name", |d| d.inputs.download_name.push('x')),
+        ("inline", |d| d.inputs.inline = !d.inputs.inline),
+        ("content type", |d| {
+            d.inputs.content_type = "text/plain".into()
+        }),
+        ("upload key", |d| d.inputs.upload_key.push('x')),
+        ("upload size", |d| d.inputs.upload_max_mb = "5".into()),
         ("upload kind", |d| {
-            d.upload_kind = pail::app::web_url::state::UploadKind::Put
+            d.inputs.upload_kind = pail::app::web_url::state::UploadKind::Put
         }),
     ];
     for (what, change) in changes {
-        change(harness.state_mut().state_mut().web_url.as_mut().unwrap());
+        change(harness.state_mut().state_mut().web_url_mut().unwrap());
         harness.run_steps(2);
         assert_eq!(shown_links(&harness), 0, "{what}: the stale link is gone");
-        let dialog = harness.state_mut().state_mut().web_url.as_mut().unwrap();
+        let dialog = harness.state_mut().state_mut().web_url_mut().unwrap();
         // Back to a valid expiry and the first tab, then a fresh link for the next round.
         dialog.apply_preset(
             pail::app::web_url::state::Preset::OneDay,
@@ -463,8 +457,8 @@ fn the_calendar_works_every_time_it_opens() {
     let (_setup, mut harness) = setup();
     open_docs(&mut harness);
     open_dialog_on(&mut harness, "report 2026.pdf");
-    let today = chrono::Local::now().date_naive();
-    let name = |day: chrono::NaiveDate| day.format("%a %-d %b %Y").to_string();
+    let today = jiff::Zoned::now().date();
+    let name = |day: jiff::civil::Date| day.strftime("%a %-d %b %Y").to_string();
 
     // Open, dismiss, open again: the days answer every time.
     click(&mut harness, "Expiry date");
@@ -473,7 +467,7 @@ fn the_calendar_works_every_time_it_opens() {
     assert!(harness.query_by_label(&name(today)).is_none(), "dismissed");
     click(&mut harness, "Expiry date");
     // The month shown is the picked date's (tomorrow's): a day of it that may be picked.
-    let dialog_date = harness.state().state().web_url.as_ref().unwrap().date;
+    let dialog_date = harness.state().state().web_url().unwrap().inputs.date;
     let target = if dialog_date > today {
         today
     } else {
@@ -481,20 +475,23 @@ fn the_calendar_works_every_time_it_opens() {
     };
     assert_ne!(target, dialog_date, "a different day than the one picked");
     click(&mut harness, &name(target));
-    let dialog = harness.state().state().web_url.as_ref().unwrap();
-    assert_eq!(dialog.date, target, "the clicked day is the expiry date");
+    let dialog = harness.state().state().web_url().unwrap();
+    assert_eq!(
+        dialog.inputs.date, target,
+        "the clicked day is the expiry date"
+    );
     assert!(!dialog.calendar.open, "the calendar closes on a pick");
 
     // A day past the 7-day limit cannot be picked.
     click(&mut harness, "Expiry date");
-    let too_far = today + chrono::Duration::days(8);
+    let too_far = today.checked_add(jiff::Span::new().days(8)).unwrap();
     if harness.query_by_label(&name(too_far)).is_none() {
         click(&mut harness, "Next month");
     }
     harness.get_by_label(&name(too_far)).click();
     harness.run_steps(2);
     assert_eq!(
-        harness.state().state().web_url.as_ref().unwrap().date,
+        harness.state().state().web_url().unwrap().inputs.date,
         target,
         "a disabled day changes nothing"
     );
@@ -530,10 +527,10 @@ fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
     let (_setup, mut harness) = setup();
     open_bucket(&mut harness);
     click(&mut harness, "Upload link");
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let dialog = harness.state().state().web_url.as_ref().unwrap();
+    let today = jiff::Zoned::now().strftime("%Y-%m-%d").to_string();
+    let dialog = harness.state().state().web_url().unwrap();
     assert_eq!(
-        dialog.upload_key,
+        dialog.inputs.upload_key,
         format!("uploads/{today}/"),
         "a fresh folder"
     );
@@ -543,22 +540,16 @@ fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
     harness
         .state_mut()
         .state_mut()
-        .web_url
-        .as_mut()
+        .web_url_mut()
         .unwrap()
+        .inputs
         .upload_key = String::new();
     harness.run_steps(2);
     harness.get_by_label("⚠ This form would allow any key in the whole bucket s3://share-me/.");
     click(&mut harness, "Generate");
-    let dialog = harness.state().state().web_url.as_ref().unwrap();
-    assert!(dialog.upload_result.is_none() && dialog.generating.is_none());
-    assert!(
-        dialog
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("Confirm that below")
-    );
+    let dialog = harness.state().state().web_url().unwrap();
+    assert!(dialog.upload_result().is_none() && dialog.generating().is_none());
+    assert!(dialog.error().unwrap().contains("Confirm that below"));
     click(
         &mut harness,
         "I want to let anyone with this form write any key in the whole bucket s3://share-me/",
@@ -569,10 +560,9 @@ fn the_upload_form_does_not_hand_out_the_whole_bucket_by_default() {
         harness
             .state()
             .state()
-            .web_url
-            .as_ref()
+            .web_url()
             .unwrap()
-            .upload_result
+            .upload_result()
             .is_some(),
         "confirmed: made"
     );
@@ -602,9 +592,9 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         state.listing.clear();
         state.open_web_url(std::time::SystemTime::now());
         harness.run_steps(2);
-        let dialog = harness.state().state().web_url.as_ref().unwrap();
+        let dialog = harness.state().state().web_url().unwrap();
         assert_eq!(
-            dialog.upload_kind,
+            dialog.inputs.upload_kind,
             pail::app::web_url::state::UploadKind::Put
         );
         let post = harness.get_by_label("Browser form (POST)");

@@ -6,6 +6,7 @@
 pub mod clipboard;
 pub mod explorer;
 pub mod files;
+pub mod modal;
 pub mod picker;
 pub mod profiles;
 pub mod shared_links;
@@ -290,7 +291,7 @@ impl eframe::App for PailApp {
         {
             // Quitting would cut transfers short: ask first.
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.state.confirm_quit = true;
+            self.state.ask_quit();
         }
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);

@@ -22,9 +22,10 @@ pub struct LsArgs {
 
 /// `2026-11-29 20:08:00` in UTC, as S3 reports times.
 fn date(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|| "-".repeat(19))
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        Err(_) => "-".repeat(19),
+    }
 }
 
 /// The lines of one page: folders, then objects; `prefix` is put before names when

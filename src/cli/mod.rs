@@ -6,7 +6,6 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, Local};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::fmt::human_size;
@@ -250,7 +249,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 impl ExpiryArgs {
     fn expiry(&self) -> Result<Expiry, CliError> {
         Ok(match (&self.expires_in, &self.expires_at) {
-            (_, Some(at)) => Expiry::At(parse_datetime(at, &Local)?),
+            (_, Some(at)) => Expiry::At(parse_datetime(at, &crate::local_time::system_zone())?),
             (Some(secs), None) => Expiry::In(Duration::from_secs(*secs)),
             (None, None) => Expiry::default(),
         })
@@ -311,9 +310,7 @@ fn warn(message: &str) {
 }
 
 fn local_time(t: SystemTime) -> String {
-    DateTime::<Local>::from(t)
-        .format("%Y-%m-%d %H:%M:%S %Z")
-        .to_string()
+    crate::local_time::format(t, &crate::local_time::system_zone(), "%Y-%m-%d %H:%M:%S %Z")
 }
 
 /// Tells the person when temporary credentials end a link early.

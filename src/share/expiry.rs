@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use crate::local_time::{self, DateTime, LocalTimeError, TimeZone};
 
 /// SigV4 pre-signed requests are refused by S3 when `X-Amz-Expires` exceeds one week.
 pub const MAX_LINK_LIFETIME: Duration = Duration::from_secs(604_800);
@@ -12,7 +12,7 @@ pub const MAX_LINK_LIFETIME: Duration = Duration::from_secs(604_800);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expiry {
     In(Duration),
-    At(DateTime<Utc>),
+    At(SystemTime),
 }
 
 impl Default for Expiry {
@@ -39,7 +39,7 @@ pub enum ExpiryError {
     )]
     Unparsable { input: String },
     #[error(
-        "`{input}` does not exist or is ambiguous in the local time zone (a daylight-saving change)"
+        "`{input}` does not exist in the local time zone: the clock skips it (a daylight-saving change)"
     )]
     NotALocalTime { input: String },
     #[error("the credentials that would sign this link expired at {at}")]
@@ -65,18 +65,15 @@ impl Expiry {
         let now = whole_seconds(now);
         let expires_in = match *self {
             Expiry::In(d) => d,
-            Expiry::At(at) => {
-                let at_system = SystemTime::from(at);
-                match at_system.duration_since(now) {
-                    Ok(d) if d >= Duration::from_secs(1) => d,
-                    Ok(_) => return Err(ExpiryError::TooShort),
-                    Err(_) => {
-                        return Err(ExpiryError::InPast {
-                            at: format_utc(at_system),
-                        });
-                    }
+            Expiry::At(at_system) => match at_system.duration_since(now) {
+                Ok(d) if d >= Duration::from_secs(1) => d,
+                Ok(_) => return Err(ExpiryError::TooShort),
+                Err(_) => {
+                    return Err(ExpiryError::InPast {
+                        at: local_time::utc_text(at_system),
+                    });
                 }
-            }
+            },
         };
         let whole = Duration::from_secs(expires_in.as_secs());
         if whole < Duration::from_secs(1) {
@@ -129,46 +126,45 @@ impl Lifetime {
 }
 
 /// Parses an expiry moment: RFC 3339 with its own offset, or `YYYY-MM-DD HH:MM` (optionally
-/// `:SS`, or a `T` instead of the space) in the time zone `local`.
-pub fn parse_datetime<Tz: TimeZone>(input: &str, local: &Tz) -> Result<DateTime<Utc>, ExpiryError> {
+/// `:SS`, or a `T` instead of the space) on a clock in `zone`, by the daylight-saving rule of
+/// [`local_time`].
+pub fn parse_datetime(input: &str, zone: &TimeZone) -> Result<SystemTime, ExpiryError> {
     let input = input.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(input) {
-        return Ok(dt.with_timezone(&Utc));
+    if let Ok(timestamp) = input.parse::<jiff::Timestamp>() {
+        return Ok(SystemTime::from(timestamp));
     }
-    let naive = [
+    let civil = [
         "%Y-%m-%d %H:%M",
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%dT%H:%M:%S",
     ]
     .iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(input, format).ok())
+    .find_map(|format| DateTime::strptime(format, input).ok())
     .ok_or_else(|| ExpiryError::Unparsable {
         input: input.to_owned(),
     })?;
-    local
-        .from_local_datetime(&naive)
-        .single()
-        .map(|dt| dt.with_timezone(&Utc))
-        .ok_or_else(|| ExpiryError::NotALocalTime {
+    local_time::instant_of(civil, zone).map_err(|e| match e {
+        LocalTimeError::Skipped(_) | LocalTimeError::OutOfRange(_) => ExpiryError::NotALocalTime {
             input: input.to_owned(),
-        })
-}
-
-/// `2026-12-05 16:00:00 UTC`: for messages.
-pub fn format_utc(t: SystemTime) -> String {
-    DateTime::<Utc>::from(t)
-        .format("%Y-%m-%d %H:%M:%S UTC")
-        .to_string()
+        },
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
+
+    fn utc(text: &str) -> SystemTime {
+        SystemTime::from(text.parse::<jiff::Timestamp>().unwrap())
+    }
 
     fn t0() -> SystemTime {
-        SystemTime::from(Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap())
+        utc("2026-11-29T12:00:00Z")
+    }
+
+    fn fixed(hours: i8) -> TimeZone {
+        TimeZone::fixed(jiff::tz::offset(hours))
     }
 
     #[test]
@@ -205,12 +201,12 @@ mod tests {
 
     #[test]
     fn absolute_expiry_is_measured_from_now() {
-        let at = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap();
+        let at = utc("2026-12-06T12:00:00Z");
         let lifetime = Expiry::At(at).resolve(t0()).unwrap();
         assert_eq!(lifetime.expires_in, Duration::from_secs(7 * 86_400));
-        assert_eq!(lifetime.expires_at, SystemTime::from(at));
+        assert_eq!(lifetime.expires_at, at);
 
-        let too_far = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 1).unwrap();
+        let too_far = utc("2026-12-06T12:00:01Z");
         assert!(matches!(
             Expiry::At(too_far).resolve(t0()),
             Err(ExpiryError::TooLong { .. })
@@ -219,7 +215,7 @@ mod tests {
 
     #[test]
     fn absolute_expiry_rounds_down_to_whole_seconds() {
-        let at = DateTime::<Utc>::from(t0() + Duration::from_millis(90_500));
+        let at = t0() + Duration::from_millis(90_500);
         let lifetime = Expiry::At(at).resolve(t0()).unwrap();
         assert_eq!(lifetime.expires_in, Duration::from_secs(90));
         assert_eq!(lifetime.expires_at, t0() + Duration::from_secs(90));
@@ -230,18 +226,18 @@ mod tests {
         let now = t0() + Duration::from_millis(700);
         let lifetime = Expiry::In(Duration::from_secs(60)).resolve(now).unwrap();
         assert_eq!(lifetime.expires_at, t0() + Duration::from_secs(60));
-        let at = DateTime::<Utc>::from(t0() + Duration::from_secs(10));
+        let at = t0() + Duration::from_secs(10);
         let lifetime = Expiry::At(at).resolve(now).unwrap();
         assert_eq!(lifetime.expires_in, Duration::from_secs(10));
     }
 
     #[test]
     fn refuses_past_and_present() {
-        let past = Utc.with_ymd_and_hms(2026, 11, 29, 11, 59, 0).unwrap();
+        let past = utc("2026-11-29T11:59:00Z");
         let err = Expiry::At(past).resolve(t0()).unwrap_err();
         assert!(matches!(err, ExpiryError::InPast { .. }));
         assert!(err.to_string().contains("in the past"));
-        let now = DateTime::<Utc>::from(t0());
+        let now = t0();
         assert_eq!(Expiry::At(now).resolve(t0()), Err(ExpiryError::TooShort));
     }
 
@@ -265,30 +261,40 @@ mod tests {
 
     #[test]
     fn parses_rfc3339_with_offset() {
-        let utc = FixedOffset::east_opt(0).unwrap();
-        let dt = parse_datetime("2026-12-05T17:00:00+01:00", &utc).unwrap();
-        assert_eq!(dt, Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap());
+        let dt = parse_datetime("2026-12-05T17:00:00+01:00", &fixed(0)).unwrap();
+        assert_eq!(dt, utc("2026-12-05T16:00:00Z"));
     }
 
     #[test]
     fn parses_plain_local_time_in_given_zone() {
-        let paris_winter = FixedOffset::east_opt(3600).unwrap();
+        let paris_winter = fixed(1);
         let dt = parse_datetime("2026-12-05 17:00", &paris_winter).unwrap();
-        assert_eq!(dt, Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap());
+        assert_eq!(dt, utc("2026-12-05T16:00:00Z"));
         let with_seconds = parse_datetime("2026-12-05T17:00:30", &paris_winter).unwrap();
-        assert_eq!(
-            with_seconds,
-            Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 30).unwrap()
-        );
+        assert_eq!(with_seconds, utc("2026-12-05T16:00:30Z"));
     }
 
     #[test]
     fn refuses_garbage_dates() {
-        let utc = FixedOffset::east_opt(0).unwrap();
         for bad in ["tomorrow", "2026-13-01 10:00", "2026-12-05", "17:00"] {
-            let err = parse_datetime(bad, &utc).unwrap_err();
+            let err = parse_datetime(bad, &fixed(0)).unwrap_err();
             assert!(matches!(err, ExpiryError::Unparsable { .. }), "{bad}");
             assert!(err.to_string().contains("RFC 3339"));
         }
+    }
+
+    #[test]
+    fn the_cli_and_the_calendar_read_a_daylight_saving_change_alike() {
+        let berlin = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        // The repeated hour: its first instant, as the Web URL dialog's calendar takes it.
+        assert_eq!(
+            parse_datetime("2026-10-25 02:30", &berlin),
+            Ok(utc("2026-10-25T00:30:00Z"))
+        );
+        // The skipped hour: refused.
+        assert!(matches!(
+            parse_datetime("2026-03-29 02:30", &berlin),
+            Err(ExpiryError::NotALocalTime { .. })
+        ));
     }
 }

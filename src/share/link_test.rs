@@ -31,15 +31,39 @@ fn s3_error(body: &str) -> Option<String> {
 /// The most of an error answer that is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// Requests the first byte through `url`. `Ok` carries a short success text; `Err` the
-/// server's refusal (`403 SignatureDoesNotMatch: …`) or why it could not be reached.
-pub async fn test_get_link(url: &str) -> Result<String, String> {
+/// What a link answered when it worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkAnswer {
+    pub status: u16,
+}
+
+impl std::fmt::Display for LinkAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OK (HTTP {})", self.status)
+    }
+}
+
+/// Why a link did not work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkTestError {
+    #[error("could not start an HTTP client: {0}")]
+    Client(String),
+    #[error("could not reach the server: {0}")]
+    Unreachable(String),
+    /// The server answered with an error status; `detail` is its `Code: Message`.
+    #[error("{status} {detail}")]
+    Refused { status: u16, detail: String },
+}
+
+/// Requests the first byte through `url`, as the recipient's browser would: the server's
+/// refusal (`403 SignatureDoesNotMatch: …`) or why it could not be reached comes back typed.
+pub async fn test_get_link(url: &str) -> Result<LinkAnswer, LinkTestError> {
     install_crypto_provider();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| format!("could not start an HTTP client: {e}"))?;
+        .map_err(|e| LinkTestError::Client(e.to_string()))?;
     let response = client
         .get(url)
         .header("Range", "bytes=0-0")
@@ -52,11 +76,13 @@ pub async fn test_get_link(url: &str) -> Result<String, String> {
                 text = cause.to_string();
                 source = cause.source();
             }
-            format!("could not reach the server: {text}")
+            LinkTestError::Unreachable(text)
         })?;
     let status = response.status();
     if status.is_success() {
-        return Ok(format!("OK (HTTP {})", status.as_u16()));
+        return Ok(LinkAnswer {
+            status: status.as_u16(),
+        });
     }
     // An error document is a few hundred bytes; a broken or hostile server may send an
     // endless one. Read no more than enough.
@@ -72,7 +98,10 @@ pub async fn test_get_link(url: &str) -> Result<String, String> {
     let body = String::from_utf8_lossy(&bytes);
     let detail = s3_error(&body)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused").to_owned());
-    Err(format!("{} {detail}", status.as_u16()))
+    Err(LinkTestError::Refused {
+        status: status.as_u16(),
+        detail,
+    })
 }
 
 #[cfg(test)]

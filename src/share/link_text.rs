@@ -3,8 +3,6 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, Local};
-
 use crate::fmt::html_escape;
 
 /// A link and what to call it in a message.
@@ -20,18 +18,15 @@ pub struct NamedLink {
 /// `Mon 7 Dec 2026, 14:05 CET (UTC+01:00)` in the local time zone: a recipient elsewhere
 /// must be able to tell when that is.
 pub fn expiry_text(t: SystemTime) -> String {
-    expiry_text_in(t, &jiff::tz::TimeZone::system())
+    expiry_text_in(t, &crate::local_time::system_zone())
 }
 
 /// [`expiry_text`] in the time zone `zone`.
 pub fn expiry_text_in(t: SystemTime, zone: &jiff::tz::TimeZone) -> String {
-    let Ok(timestamp) = jiff::Timestamp::try_from(t) else {
-        // Out of jiff's range: the plain local time is still better than nothing.
-        return DateTime::<Local>::from(t)
-            .format("%a %-d %b %Y, %H:%M")
-            .to_string();
+    let Some(zoned) = crate::local_time::zoned(t, zone) else {
+        // Past the year 9999: no link lives that long, but say something true.
+        return "in the far future".to_owned();
     };
-    let zoned = timestamp.to_zoned(zone.clone());
     let when = zoned.strftime("%a %-d %b %Y, %H:%M").to_string();
     let offset = zoned.strftime("UTC%:z").to_string();
     let name = zoned.strftime("%Z").to_string();

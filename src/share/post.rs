@@ -5,10 +5,10 @@
 
 use std::time::SystemTime;
 
+use crate::local_time::{self, TimeZone};
 use aws_credential_types::Credentials;
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use base64::Engine as _;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::ShareError;
@@ -166,9 +166,7 @@ pub fn sign_policy_base64(
 
 /// `20151229T000000Z`
 fn amz_date(t: SystemTime) -> String {
-    DateTime::<Utc>::from(t)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string()
+    local_time::format(t, &TimeZone::UTC, "%Y%m%dT%H%M%SZ")
 }
 
 /// Builds the policy document for `conditions`, adds the authentication conditions, and signs
@@ -193,9 +191,7 @@ pub fn sign_policy(
     if let Some(token) = credentials.session_token() {
         all.push(json!({ "x-amz-security-token": token }));
     }
-    let expiration = DateTime::<Utc>::from(expiration)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string();
+    let expiration = local_time::format(expiration, &TimeZone::UTC, "%Y-%m-%dT%H:%M:%S%.3fZ");
     let policy = json!({ "expiration": expiration, "conditions": all }).to_string();
     let policy_base64 = base64::engine::general_purpose::STANDARD.encode(policy);
     let signature =
@@ -337,7 +333,10 @@ impl Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+
+    fn utc(text: &str) -> SystemTime {
+        SystemTime::from(text.parse::<jiff::Timestamp>().unwrap())
+    }
 
     const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
     const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -374,7 +373,7 @@ mod tests {
         "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e";
 
     fn example_date() -> SystemTime {
-        SystemTime::from(Utc.with_ymd_and_hms(2015, 12, 29, 0, 0, 0).unwrap())
+        utc("2015-12-29T00:00:00Z")
     }
 
     #[test]
@@ -403,7 +402,7 @@ mod tests {
             Condition::equals("x-amz-server-side-encryption", "AES256"),
             Condition::starts_with("x-amz-meta-tag", ""),
         ];
-        let expiration = SystemTime::from(Utc.with_ymd_and_hms(2015, 12, 30, 12, 0, 0).unwrap());
+        let expiration = utc("2015-12-30T12:00:00Z");
         let signed = sign_policy(
             &credentials,
             "us-east-1",

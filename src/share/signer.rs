@@ -12,7 +12,7 @@ use aws_sdk_s3::config::{BehaviorVersion, Region, RequestChecksumCalculation};
 use aws_sdk_s3::presigning::{PresignedRequest, PresigningConfig};
 
 use super::ShareError;
-use super::expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, format_utc};
+use super::expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime};
 use crate::fmt::error_text;
 use crate::model::{BucketName, Endpoint, ObjectKey, Scheme};
 
@@ -210,7 +210,7 @@ impl Signer {
             && end <= now
         {
             return Err(ExpiryError::CredentialsExpired {
-                at: format_utc(end),
+                at: crate::local_time::utc_text(end),
             }
             .into());
         }

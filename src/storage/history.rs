@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::storage::private_file::write_private;
+use crate::storage::unreadable::UnreadableFile;
 
 /// One generated link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,11 +37,11 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Reads the history. A missing file is an empty history; one that cannot be read, is not
 /// UTF-8 or is not valid is renamed aside (never overwritten by the next save) and reported.
-pub fn load(path: &Path) -> (Vec<SharedLink>, Option<String>) {
+pub fn load(path: &Path) -> (Vec<SharedLink>, Option<UnreadableFile>) {
     let text = match super::unreadable::read_text(path) {
         Ok(Some(text)) => text,
         Ok(None) => return (Vec::new(), None),
-        Err(unreadable) => return (Vec::new(), Some(unreadable.to_string())),
+        Err(unreadable) => return (Vec::new(), Some(unreadable)),
     };
     match serde_json::from_str::<HistoryFile>(&text) {
         Ok(file) => (file.links, None),
@@ -50,18 +51,30 @@ pub fn load(path: &Path) -> (Vec<SharedLink>, Option<String>) {
                 Some(e.line()),
                 format!("column {}: {e}", e.column()),
             );
-            (Vec::new(), Some(unreadable.to_string()))
+            (Vec::new(), Some(unreadable))
         }
     }
 }
 
+/// Why the history could not be saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not save {}: {reason}", path.display())]
+pub struct SaveError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
 /// Writes the whole history.
-pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), String> {
+pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), SaveError> {
     let file = HistoryFile {
         links: links.to_vec(),
     };
-    let json = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
-    write_private(path, &json).map_err(|e| format!("could not save {}: {e}", path.display()))
+    let failed = |reason: String| SaveError {
+        path: path.to_owned(),
+        reason,
+    };
+    let json = serde_json::to_vec_pretty(&file).map_err(|e| failed(e.to_string()))?;
+    write_private(path, &json).map_err(|e| failed(e.to_string()))
 }
 
 #[cfg(test)]
@@ -102,7 +115,7 @@ mod tests {
         std::fs::write(&path, "{\n  \"links\": [ oops").unwrap();
         let (links, warning) = load(&path);
         assert!(links.is_empty());
-        let warning = warning.unwrap();
+        let warning = warning.unwrap().to_string();
         assert!(warning.contains("line 2"), "{warning}");
         assert!(!path.exists());
         let kept: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -117,7 +130,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let (links, warning) = load(&path);
         assert!(links.is_empty());
-        assert!(warning.unwrap().contains("not UTF-8"));
+        assert!(warning.unwrap().to_string().contains("not UTF-8"));
         // The next save writes a new file; the old one stays as it was.
         save(&path, &[]).unwrap();
         let aside = std::fs::read_dir(dir.path())

@@ -36,7 +36,7 @@ pub fn set_aside(path: &Path, line: Option<usize>, reason: String) -> Unreadable
     let aside = PathBuf::from(format!(
         "{}.broken-{}",
         path.display(),
-        chrono::Utc::now().format("%Y%m%d%H%M%S")
+        jiff::Timestamp::now().strftime("%Y%m%d%H%M%S")
     ));
     let kept_as = std::fs::rename(path, &aside).ok().map(|()| aside);
     UnreadableFile {

@@ -5,15 +5,20 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::model::{BucketName, ObjectKey};
-use crate::profiles::store::ProfileStore;
+use crate::model::{BucketName, NameError, ObjectKey};
+use crate::profiles::store::{ProfileStore, StoreError};
 use crate::profiles::{self, Profile};
+use crate::s3::connection::ConnectError;
 use crate::s3::download::Conflict;
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
-use crate::s3::objects::DeleteReport;
+use crate::s3::objects::{DeleteReport, ObjectProperties};
 use crate::s3::transfer::{TransferControl, TransferError};
-use crate::share::{Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions};
-use crate::storage::history::SharedLink;
+use crate::share::link_test::{LinkAnswer, LinkTestError};
+use crate::share::{
+    Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, ShareError,
+};
+use crate::storage::history::{SaveError, SharedLink};
+use crate::storage::unreadable::UnreadableFile;
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,6 +37,22 @@ pub enum Direction {
 
 /// How many transfers run at once.
 pub const TRANSFER_CONCURRENCY: usize = 4;
+
+/// Why a job failed, as it crosses to the window: typed, so the window can act on the kind
+/// (a rename that would replace an object asks first); shown to the person through `Display`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Browse(#[from] BrowseError),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
+}
 
 /// What the UI asks of the worker.
 #[derive(Debug, Clone)]
@@ -185,20 +206,42 @@ pub enum LinkItem {
     Put { key: ObjectKey, options: PutOptions },
 }
 
-/// What the worker answers.
+/// What the worker answers, by the feature of the window that takes it
+/// ([`AppState::apply`](crate::app::state::AppState::apply) hands each to that feature).
 #[derive(Debug, Clone)]
 pub enum Event {
-    Profiles {
+    Profiles(ProfilesEvent),
+    Browse(BrowseEvent),
+    Links(LinksEvent),
+    History(HistoryEvent),
+    Files(FilesEvent),
+}
+
+/// Answers about profiles: found, saved, tested.
+#[derive(Debug, Clone)]
+pub enum ProfilesEvent {
+    Found {
         id: RequestId,
-        found: profiles::Discovered,
+        found: Box<profiles::Discovered>,
     },
-    ProfilesSaved {
-        result: Result<(), crate::profiles::store::StoreError>,
+    Saved {
+        result: Result<(), StoreError>,
     },
     ConnectionTested {
         id: RequestId,
-        result: Result<String, String>,
+        result: Result<String, JobError>,
     },
+}
+
+impl From<ProfilesEvent> for Event {
+    fn from(event: ProfilesEvent) -> Self {
+        Event::Profiles(event)
+    }
+}
+
+/// The bucket list and folder listings.
+#[derive(Debug, Clone)]
+pub enum BrowseEvent {
     Buckets {
         id: RequestId,
         result: Result<Vec<BucketEntry>, BrowseError>,
@@ -213,40 +256,72 @@ pub enum Event {
         id: RequestId,
         error: BrowseError,
     },
+}
+
+impl From<BrowseEvent> for Event {
+    fn from(event: BrowseEvent) -> Self {
+        Event::Browse(event)
+    }
+}
+
+/// Answers to the Web URL dialog.
+#[derive(Debug, Clone)]
+pub enum LinksEvent {
     /// Links in the order of the items asked for.
     LinksReady {
         id: RequestId,
-        result: Result<Vec<PresignedLink>, String>,
+        result: Result<Vec<PresignedLink>, JobError>,
         /// Set when the bucket's region could not be found and the profile's was used.
         warning: Option<String>,
     },
     PostFormReady {
         id: RequestId,
-        result: Result<PostForm, String>,
+        result: Result<PostForm, JobError>,
         warning: Option<String>,
     },
     LinkTested {
         id: RequestId,
-        result: Result<String, String>,
+        result: Result<LinkAnswer, LinkTestError>,
     },
     KeysUnder {
         id: RequestId,
         result: Result<Vec<(String, u64)>, BrowseError>,
     },
-    SharedLinks {
-        id: RequestId,
-        links: Vec<SharedLink>,
-        warning: Option<String>,
-    },
-    /// Saving the history failed; nothing else reports it.
-    SaveFailed {
-        error: String,
-    },
     /// `None` for credentials that do not expire; an error text when they cannot be had.
     CredentialsExpiry {
         id: RequestId,
-        result: Result<Option<SystemTime>, String>,
+        result: Result<Option<SystemTime>, JobError>,
     },
+}
+
+impl From<LinksEvent> for Event {
+    fn from(event: LinksEvent) -> Self {
+        Event::Links(event)
+    }
+}
+
+/// The shared-links history.
+#[derive(Debug, Clone)]
+pub enum HistoryEvent {
+    Loaded {
+        id: RequestId,
+        links: Vec<SharedLink>,
+        /// The history file could not be read and was set aside.
+        warning: Option<UnreadableFile>,
+    },
+    /// Saving the history failed; nothing else reports it.
+    SaveFailed { error: SaveError },
+}
+
+impl From<HistoryEvent> for Event {
+    fn from(event: HistoryEvent) -> Self {
+        Event::History(event)
+    }
+}
+
+/// Transfers and file operations.
+#[derive(Debug, Clone)]
+pub enum FilesEvent {
     /// A transfer was queued; its progress is read from `control`.
     TransferQueued {
         transfer: TransferId,
@@ -273,21 +348,21 @@ pub enum Event {
     },
     Deleted {
         id: RequestId,
-        result: Result<DeleteReport, String>,
+        result: Result<DeleteReport, JobError>,
     },
     FolderCreated {
         id: RequestId,
-        result: Result<String, String>,
+        result: Result<ObjectKey, JobError>,
     },
     Renamed {
         id: RequestId,
         from: ObjectKey,
         to: ObjectKey,
-        result: Result<(), TransferError>,
+        result: Result<(), JobError>,
     },
     PropertiesReady {
         id: RequestId,
-        result: Result<crate::s3::objects::ObjectProperties, String>,
+        result: Result<ObjectProperties, JobError>,
     },
     /// `count` files of download `id` already exist: overwrite, skip or keep both?
     DownloadConflicts {
@@ -295,4 +370,10 @@ pub enum Event {
         count: usize,
         first: String,
     },
+}
+
+impl From<FilesEvent> for Event {
+    fn from(event: FilesEvent) -> Self {
+        Event::Files(event)
+    }
 }

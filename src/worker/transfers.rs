@@ -1,11 +1,15 @@
 //! Transfer jobs of the worker: planning a download batch (folders expanded, targets kept
-//! inside the chosen folder), queueing each file under the concurrency limit, and walking the
-//! files and folders of an upload.
+//! inside the chosen folder), asking about files that exist, queueing each file under the
+//! concurrency limit, walking the files and folders of an upload, and sweeping what earlier
+//! runs left behind.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Connections, Direction, Event, EventSink, TransferId, connection_for};
+use super::{
+    Connections, Direction, EventSink, FilesEvent, JobError, Jobs, RequestId, TransferId,
+    connection_for,
+};
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
@@ -14,7 +18,7 @@ use crate::s3::download::Conflict;
 use crate::s3::list;
 use crate::s3::transfer::{TransferControl, TransferError};
 
-/// What a transfer task needs from the dispatcher.
+/// What a transfer task needs from the dispatcher; built once, in [`Jobs::new`].
 #[derive(Clone)]
 pub(super) struct TransferContext {
     pub(super) sink: EventSink,
@@ -33,7 +37,7 @@ pub(super) struct DownloadPlan {
     pub(super) partials: Option<crate::storage::journal::PartialJournal>,
 }
 
-pub(super) async fn plan_download(
+async fn plan_download(
     ctx: &TransferContext,
     profile: &Profile,
     bucket: &BucketName,
@@ -41,24 +45,18 @@ pub(super) async fn plan_download(
     keys: Vec<(String, u64)>,
     prefixes: Vec<String>,
     target: &std::path::Path,
-) -> Result<DownloadPlan, String> {
+) -> Result<DownloadPlan, JobError> {
     let mut all = keys;
     if !prefixes.is_empty() {
-        let connection = connection_for(&ctx.connections, profile)
-            .await
-            .map_err(|e| e.to_string())?;
+        let connection = connection_for(&ctx.connections, profile).await?;
         for prefix in &prefixes {
-            all.extend(
-                list::list_keys_under(&connection, bucket, prefix)
-                    .await
-                    .map_err(|e| e.to_string())?,
-            );
+            all.extend(list::list_keys_under(&connection, bucket, prefix).await?);
         }
     }
     let (files, problems) =
         local_path::download_targets(target, base, all, local_path::CASE_INSENSITIVE);
     for error in problems {
-        ctx.sink.send(Event::UploadProblem { error });
+        ctx.sink.send(FilesEvent::UploadProblem { error });
     }
     Ok(DownloadPlan {
         profile: profile.clone(),
@@ -91,7 +89,7 @@ where
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     );
     let control = TransferControl::default();
-    ctx.sink.send(Event::TransferQueued {
+    ctx.sink.send(FilesEvent::TransferQueued {
         transfer,
         name: queued.name,
         bucket: queued.bucket.clone(),
@@ -108,13 +106,13 @@ where
             return;
         };
         if control.is_cancelled() {
-            ctx.sink.send(Event::TransferFinished {
+            ctx.sink.send(FilesEvent::TransferFinished {
                 transfer,
                 result: Err(TransferError::Cancelled),
             });
             return;
         }
-        ctx.sink.send(Event::TransferStarted { transfer });
+        ctx.sink.send(FilesEvent::TransferStarted { transfer });
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
@@ -124,12 +122,106 @@ where
             job(connection, queued.bucket, key, control).await
         }
         .await;
-        ctx.sink.send(Event::TransferFinished { transfer, result });
+        ctx.sink
+            .send(FilesEvent::TransferFinished { transfer, result });
     });
 }
 
+/// Plans a download batch; when files would be replaced, asks first with
+/// [`FilesEvent::DownloadConflicts`] and keeps the plan until [`resolve_download`].
+#[allow(clippy::too_many_arguments)]
+pub(super) fn download(
+    jobs: &Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    base: String,
+    keys: Vec<(String, u64)>,
+    prefixes: Vec<String>,
+    target: PathBuf,
+    partials: Option<PathBuf>,
+) {
+    let ctx = jobs.transfers.clone();
+    let pending = jobs.pending_downloads.clone();
+    tokio::spawn(async move {
+        let mut plan =
+            match plan_download(&ctx, &profile, &bucket, &base, keys, prefixes, &target).await {
+                Ok(plan) => plan,
+                Err(error) => {
+                    ctx.sink.send(FilesEvent::UploadProblem {
+                        error: error.to_string(),
+                    });
+                    return;
+                }
+            };
+        plan.partials = partials.map(crate::storage::journal::PartialJournal::open);
+        let conflicts: Vec<&PathBuf> = plan
+            .files
+            .iter()
+            .map(|(_, p, _)| p)
+            .filter(|p| p.exists())
+            .collect();
+        if let Some(first) = conflicts.first() {
+            let event = FilesEvent::DownloadConflicts {
+                id,
+                count: conflicts.len(),
+                first: first.display().to_string(),
+            };
+            pending.lock().await.insert(id, plan);
+            ctx.sink.send(event);
+        } else {
+            start_download(&ctx, plan, Conflict::Overwrite);
+        }
+    });
+}
+
+/// The person's answer about existing files: the waiting batch starts.
+pub(super) fn resolve_download(jobs: &Jobs, id: RequestId, conflict: Conflict) {
+    let ctx = jobs.transfers.clone();
+    let pending = jobs.pending_downloads.clone();
+    tokio::spawn(async move {
+        if let Some(plan) = pending.lock().await.remove(&id) {
+            start_download(&ctx, plan, conflict);
+        }
+    });
+}
+
+/// Removes the partial downloads that processes which have exited left behind.
+pub(super) fn sweep_partials(journal: PathBuf) {
+    tokio::spawn(async move {
+        crate::storage::journal::PartialJournal::open(journal)
+            .sweep()
+            .await;
+    });
+}
+
+/// Aborts the profile's multipart uploads that an earlier run (or a failed abort) left
+/// behind; uploads running now are not touched.
+pub(super) fn sweep_uploads(jobs: &Jobs, profile: Profile, journal: PathBuf) {
+    let connections = jobs.connections().clone();
+    tokio::spawn(async move {
+        let journal = crate::storage::journal::UploadJournal::open(journal);
+        if let Ok(connection) = connection_for(&connections, &profile).await {
+            journal.abort_leftovers(&connection).await;
+        }
+    });
+}
+
+/// How many transfers run at once (1 to 16). Running transfers finish; the new limit holds
+/// for the next ones.
+pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
+    let wanted = transfers.clamp(1, 16);
+    let slots = &jobs.transfers.slots;
+    if wanted > jobs.concurrency {
+        slots.add_permits(wanted - jobs.concurrency);
+    } else {
+        slots.forget_permits(jobs.concurrency - wanted);
+    }
+    jobs.concurrency = wanted;
+}
+
 /// Queues every file of `plan`, applying `conflict` to files that exist.
-pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
+fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
     for (key, path, size) in plan.files {
         let path = match (path.exists(), conflict) {
             (true, Conflict::Skip) => continue,
@@ -169,8 +261,27 @@ pub(super) fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict
 }
 
 /// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit.
+pub(super) fn upload(
+    jobs: &Jobs,
+    profile: Profile,
+    bucket: BucketName,
+    prefix: String,
+    paths: Vec<PathBuf>,
+    journal: Option<PathBuf>,
+) {
+    let journal = journal.map(crate::storage::journal::UploadJournal::open);
+    tokio::spawn(upload_files(
+        jobs.transfers.clone(),
+        profile,
+        bucket,
+        prefix,
+        paths,
+        journal,
+    ));
+}
+
 /// Uploads an earlier failure left on the server are aborted first.
-pub(super) async fn upload(
+async fn upload_files(
     ctx: TransferContext,
     profile: Profile,
     bucket: BucketName,
@@ -184,12 +295,12 @@ pub(super) async fn upload(
     {
         Ok((files, problems)) => {
             for error in problems {
-                sink.send(Event::UploadProblem { error });
+                sink.send(FilesEvent::UploadProblem { error });
             }
             files
         }
         Err(e) => {
-            sink.send(Event::UploadProblem {
+            sink.send(FilesEvent::UploadProblem {
                 error: e.to_string(),
             });
             return;

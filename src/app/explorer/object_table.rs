@@ -2,7 +2,6 @@
 //! the rows in view, with sortable headers, multi-selection, a context menu, and an error
 //! banner with Retry.
 
-use chrono::{DateTime, Local};
 use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -263,7 +262,5 @@ fn size_cell(ui: &mut Ui, row: &Row) {
 
 /// `2026-07-31 18:02` in the local time zone.
 fn local_time(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    crate::local_time::format_unix_local(secs, "%Y-%m-%d %H:%M")
 }

@@ -123,7 +123,7 @@ pub(crate) fn toolbar_ui(
                 flags.pick = Some(crate::app::picker::PickKind::DownloadTo);
             }
             if action_button(ui, has_folder, "📁", "New folder").clicked() {
-                state.new_folder = Some(String::new());
+                state.open_new_folder();
             }
             if action_button(ui, has_folder && has_selection, "🗑", "Delete")
                 .on_hover_text("Delete the selected objects and folders (Delete)")
@@ -146,11 +146,7 @@ pub(crate) fn toolbar_ui(
                 state.shared_links_open = !state.shared_links_open;
             }
             if action_button(ui, true, "👤", "Profiles").clicked() {
-                let selected = state.profile().map(|p| p.name.clone());
-                state.profiles_window = Some(crate::app::profiles::state::ProfilesWindow {
-                    selected,
-                    ..Default::default()
-                });
+                state.open_profiles_window();
             }
         });
         ui.add_space(4.0);

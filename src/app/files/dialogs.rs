@@ -1,8 +1,10 @@
-//! The small dialogs of file operations: Delete's confirmation and New folder.
+//! The dialogs of file operations, drawn when theirs is the open [`Modal`]: Delete's
+//! confirmation, New folder, Rename and its conflict, Properties, "Files exist already", and
+//! the quit confirmation and wait.
 
 use egui::RichText;
 
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Loadable, Modal};
 use crate::s3::download::Conflict;
 use crate::worker::Command;
 
@@ -10,7 +12,18 @@ use crate::worker::Command;
 const LISTED: usize = 12;
 
 pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    if let Some(pending) = &state.pending_delete {
+    delete_ui(ctx, state, out);
+    download_conflict_ui(ctx, state, out);
+    rename_ui(ctx, state, out);
+    rename_conflict_ui(ctx, state, out);
+    quitting_ui(ctx, state);
+    properties_ui(ctx, state);
+    quit_ui(ctx, state);
+    new_folder_ui(ctx, state, out);
+}
+
+fn delete_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+    if let Some(Modal::Delete(pending)) = state.modals.get() {
         let mut confirm = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("delete-confirmation")).show(ctx, |ui| {
@@ -48,10 +61,13 @@ pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
         if confirm {
             out.extend(state.confirm_delete());
         } else if cancel || modal.should_close() {
-            state.pending_delete = None;
+            state.modals.close();
         }
     }
-    if let Some((_, count, first)) = &state.download_conflict {
+}
+
+fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+    if let Some(Modal::DownloadConflict { count, first, .. }) = state.modals.get() {
         let mut answer = None;
         let modal = egui::Modal::new(egui::Id::unique("download-conflict")).show(ctx, |ui| {
             ui.set_width(480.0);
@@ -78,12 +94,10 @@ pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
             out.extend(state.resolve_download(conflict));
         }
     }
-    rename_ui(ctx, state, out);
-    rename_conflict_ui(ctx, state, out);
-    quitting_ui(ctx, state);
-    properties_ui(ctx, state);
-    quit_ui(ctx, state);
-    if let Some(name) = &mut state.new_folder {
+}
+
+fn new_folder_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+    if let Some(Modal::NewFolder { name }) = state.modals.get_mut() {
         let mut create = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("new-folder")).show(ctx, |ui| {
@@ -113,13 +127,13 @@ pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &m
         if create && !name.trim().is_empty() {
             out.extend(state.create_folder());
         } else if cancel || modal.should_close() {
-            state.new_folder = None;
+            state.modals.close();
         }
     }
 }
 
 fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some((from, to)) = &mut state.rename else {
+    let Some(Modal::Rename { from, to }) = state.modals.get_mut() else {
         return;
     };
     let mut rename = false;
@@ -146,13 +160,13 @@ fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
     if rename {
         out.extend(state.confirm_rename());
     } else if cancel || modal.should_close() {
-        state.rename = None;
+        state.modals.close();
     }
 }
 
 /// The new key of a rename is taken: replace that object, or leave both as they are.
 fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some((_, to)) = &state.rename_conflict else {
+    let Some(Modal::RenameConflict { to, .. }) = state.modals.get() else {
         return;
     };
     let mut replace = false;
@@ -175,13 +189,12 @@ fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<C
     if replace {
         out.extend(state.confirm_rename_overwrite());
     } else if cancel || modal.should_close() {
-        state.rename_conflict = None;
+        state.modals.close();
     }
 }
 
 fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
-    use crate::app::state::Loadable;
-    let Some(properties) = &state.properties else {
+    let Some(Modal::Properties(properties)) = state.modals.get() else {
         return;
     };
     let mut close = false;
@@ -218,12 +231,7 @@ fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
                         row("Storage class", p.storage_class.clone().unwrap_or_default());
                         let modified = p
                             .last_modified
-                            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-                            .map(|t| {
-                                t.with_timezone(&chrono::Local)
-                                    .format("%Y-%m-%d %H:%M:%S")
-                                    .to_string()
-                            })
+                            .map(|s| crate::local_time::format_unix_local(s, "%Y-%m-%d %H:%M:%S"))
                             .unwrap_or_default();
                         row("Last modified", modified);
                         row(
@@ -241,12 +249,12 @@ fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
         }
     });
     if close || modal.should_close() {
-        state.properties = None;
+        state.modals.close();
     }
 }
 
 fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
-    if !state.confirm_quit {
+    if !matches!(state.modals.get(), Some(Modal::ConfirmQuit)) {
         return;
     }
     let active = state.active_transfers();
@@ -269,16 +277,15 @@ fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
         });
     });
     if quit {
-        state.confirm_quit = false;
         state.begin_quit(std::time::Instant::now());
     } else if stay || modal.should_close() {
-        state.confirm_quit = false;
+        state.modals.close();
     }
 }
 
 /// After "Quit anyway": the transfers stop and clean up, then the window closes.
 fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
-    if state.quitting_since.is_none() || state.quit_confirmed {
+    if state.modals.quitting_since().is_none() || state.quit_confirmed {
         return;
     }
     let now = std::time::Instant::now();

@@ -3,4 +3,5 @@
 
 pub(crate) mod dialogs;
 pub mod state;
+pub mod transfers;
 pub(crate) mod transfers_panel;

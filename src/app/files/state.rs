@@ -1,61 +1,11 @@
-//! File operations in the window's state: uploads and downloads (the Transfers panel),
-//! Delete, New folder, Rename and Properties.
+//! File operations in the window's state: Delete, New folder, Rename and Properties, and the
+//! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use crate::app::state::{AppState, Loadable};
+use crate::app::files::transfers::{Transfer, TransferState};
+use crate::app::state::{AppState, Loadable, Modal};
 use crate::model::{BucketName, ObjectKey};
-use crate::profiles::Profile;
-use crate::s3::transfer::TransferControl;
-use crate::worker::{Command, Direction, TransferId};
-
-/// How long quitting waits for cancelled transfers to abort their uploads and remove their
-/// partial files.
-pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
-
-/// One upload or download in the Transfers panel.
-#[derive(Debug, Clone)]
-pub struct Transfer {
-    pub id: TransferId,
-    pub direction: Direction,
-    pub local_path: PathBuf,
-    pub profile: Profile,
-    pub name: String,
-    pub bucket: BucketName,
-    pub key: String,
-    pub size: u64,
-    pub control: TransferControl,
-    pub state: TransferState,
-    pub started: Option<Instant>,
-    pub finished: Option<Instant>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransferState {
-    Queued,
-    Running,
-    Done,
-    Failed(String),
-    Cancelled,
-}
-
-impl Transfer {
-    pub fn is_active(&self) -> bool {
-        matches!(self.state, TransferState::Queued | TransferState::Running)
-    }
-
-    /// Bytes per second since it started.
-    pub fn speed(&self, now: Instant) -> Option<f64> {
-        let started = self.started?;
-        let elapsed = self
-            .finished
-            .unwrap_or(now)
-            .duration_since(started)
-            .as_secs_f64();
-        (elapsed > 0.2).then(|| self.control.done_bytes() as f64 / elapsed)
-    }
-}
+use crate::s3::transfer::TransferError;
+use crate::worker::{Command, FilesEvent, JobError};
 
 /// What Delete will remove, shown for confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +18,7 @@ pub struct PendingDelete {
 
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
-    fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
+    pub(crate) fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
         let mut keys = Vec::new();
         let mut prefixes = Vec::new();
         let Some(location) = &self.location else {
@@ -97,13 +47,18 @@ impl AppState {
     /// Rename… (context menu): opens the dialog with the current key.
     pub fn request_rename(&mut self) {
         if let Some(key) = self.single_selected_key() {
-            self.rename = Some((key.clone(), key));
+            self.modals.open(Modal::Rename {
+                from: key.clone(),
+                to: key,
+            });
         }
     }
 
     /// Rename in the dialog: copy to the new key, then delete the old one.
     pub fn confirm_rename(&mut self) -> Vec<Command> {
-        let Some((from, to)) = self.rename.take() else {
+        let Some(Modal::Rename { from, to }) =
+            self.modals.close_if(|m| matches!(m, Modal::Rename { .. }))
+        else {
             return Vec::new();
         };
         let to = to.trim().to_owned();
@@ -126,9 +81,12 @@ impl AppState {
 
     /// "Replace" after a rename found an object at the new key.
     pub fn confirm_rename_overwrite(&mut self) -> Vec<Command> {
-        match self.rename_conflict.take() {
-            Some((from, to)) => self.rename_command(from, to, true),
-            None => Vec::new(),
+        match self
+            .modals
+            .close_if(|m| matches!(m, Modal::RenameConflict { .. }))
+        {
+            Some(Modal::RenameConflict { from, to }) => self.rename_command(from, to, true),
+            _ => Vec::new(),
         }
     }
 
@@ -162,132 +120,13 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.properties = Some(Loadable::Loading(id));
+        self.modals.open(Modal::Properties(Loadable::Loading(id)));
         vec![Command::Properties {
             id,
             profile,
             bucket: location.bucket,
             key,
         }]
-    }
-
-    /// "Quit anyway": cancels every transfer.
-    pub fn cancel_all_transfers(&mut self) {
-        for transfer in &self.transfers {
-            transfer.control.cancel();
-        }
-    }
-
-    /// "Quit anyway": cancels every transfer and starts waiting for them to clean up (abort
-    /// their uploads, remove their partial files) before the window closes.
-    pub fn begin_quit(&mut self, now: Instant) {
-        self.cancel_all_transfers();
-        self.quitting_since = Some(now);
-    }
-
-    /// The window may close: every cancelled transfer has cleaned up, or the wait is over
-    /// (what is left then is swept at the next start).
-    pub fn may_close(&self, now: Instant) -> bool {
-        self.quitting_since.is_some_and(|since| {
-            self.active_transfers() == 0 || now.duration_since(since) >= QUIT_CLEANUP_WAIT
-        })
-    }
-
-    /// Download (toolbar): the selected objects, and folders recursively, into `target`.
-    pub fn download_to(&mut self, target: PathBuf) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
-        else {
-            return Vec::new();
-        };
-        let (keys, prefixes) = self.selected_keys_and_folders();
-        if keys.is_empty() && prefixes.is_empty() {
-            return Vec::new();
-        }
-        let id = self.next_id();
-        vec![Command::Download {
-            id,
-            profile,
-            bucket: location.bucket,
-            base: location.prefix,
-            keys,
-            prefixes,
-            target,
-            partials: self.partials_path(),
-        }]
-    }
-
-    /// The answer to "N files exist already" (for the whole batch).
-    pub fn resolve_download(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
-        match self.download_conflict.take() {
-            Some((id, _, _)) => vec![Command::ResolveDownload { id, conflict }],
-            None => Vec::new(),
-        }
-    }
-
-    /// Files and folders dropped on the window (or picked): uploaded into the current folder.
-    pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
-        else {
-            self.notice = Some("Open a bucket or folder to upload into.".into());
-            return Vec::new();
-        };
-        if paths.is_empty() {
-            return Vec::new();
-        }
-        vec![Command::Upload {
-            profile,
-            bucket: location.bucket,
-            prefix: location.prefix,
-            paths,
-            journal: self.journal_path(),
-        }]
-    }
-
-    pub fn cancel_transfer(&mut self, id: TransferId) {
-        if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
-            transfer.control.cancel();
-        }
-    }
-
-    /// Retry a failed or cancelled transfer: the same file, the same key.
-    pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
-        let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
-            return Vec::new();
-        };
-        let transfer = self.transfers.remove(index);
-        let folder = |key: &str| match key.rfind('/') {
-            Some(i) => key[..=i].to_owned(),
-            None => String::new(),
-        };
-        match transfer.direction {
-            Direction::Upload => vec![Command::Upload {
-                profile: transfer.profile,
-                bucket: transfer.bucket,
-                prefix: folder(&transfer.key),
-                paths: vec![transfer.local_path],
-                journal: self.journal_path(),
-            }],
-            Direction::Download => {
-                let Some(target) = transfer.local_path.parent() else {
-                    return Vec::new();
-                };
-                let id = self.next_id();
-                vec![Command::Download {
-                    id,
-                    profile: transfer.profile,
-                    bucket: transfer.bucket,
-                    base: folder(&transfer.key),
-                    keys: vec![(transfer.key, transfer.size)],
-                    prefixes: Vec::new(),
-                    target: target.to_owned(),
-                    partials: self.partials_path(),
-                }]
-            }
-        }
-    }
-
-    pub fn active_transfers(&self) -> usize {
-        self.transfers.iter().filter(|t| t.is_active()).count()
     }
 
     /// Delete (toolbar, Delete key): asks first, listing what goes.
@@ -299,16 +138,20 @@ impl AppState {
         if keys.is_empty() && prefixes.is_empty() {
             return;
         }
-        self.pending_delete = Some(PendingDelete {
+        let pending = PendingDelete {
             bucket: location.bucket.clone(),
             keys: keys.into_iter().map(|(key, _)| key).collect(),
             prefixes,
-        });
+        };
+        self.modals.open(Modal::Delete(pending));
     }
 
     pub fn confirm_delete(&mut self) -> Vec<Command> {
-        let (Some(pending), Some(profile)) = (self.pending_delete.take(), self.profile().cloned())
+        let Some(Modal::Delete(pending)) = self.modals.close_if(|m| matches!(m, Modal::Delete(_)))
         else {
+            return Vec::new();
+        };
+        let Some(profile) = self.profile().cloned() else {
             return Vec::new();
         };
         let id = self.next_id();
@@ -322,13 +165,23 @@ impl AppState {
         }]
     }
 
+    /// New folder (toolbar): the dialog, with an empty name.
+    pub fn open_new_folder(&mut self) {
+        self.modals.open(Modal::NewFolder {
+            name: String::new(),
+        });
+    }
+
     /// Create in the New folder dialog.
     pub fn create_folder(&mut self) -> Vec<Command> {
-        let (Some(name), Some(location), Some(profile)) = (
-            self.new_folder.take(),
-            self.location.clone(),
-            self.profile().cloned(),
-        ) else {
+        let Some(Modal::NewFolder { name }) = self
+            .modals
+            .close_if(|m| matches!(m, Modal::NewFolder { .. }))
+        else {
+            return Vec::new();
+        };
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
             return Vec::new();
         };
         let id = self.next_id();
@@ -349,5 +202,107 @@ impl AppState {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Transfers and file operations, as the worker answers.
+    pub(crate) fn apply_files(&mut self, event: FilesEvent) -> Vec<Command> {
+        match event {
+            FilesEvent::TransferQueued {
+                transfer,
+                name,
+                bucket,
+                key,
+                size,
+                control,
+                direction,
+                local_path,
+                profile,
+            } => self.transfer_queued(Transfer {
+                id: transfer,
+                direction,
+                local_path,
+                profile: *profile,
+                name,
+                bucket,
+                key,
+                size,
+                control,
+                state: TransferState::Queued,
+                started: None,
+                finished: None,
+            }),
+            FilesEvent::TransferStarted { transfer } => self.transfer_started(transfer),
+            FilesEvent::TransferFinished { transfer, result } => {
+                return self.transfer_finished(transfer, result);
+            }
+            FilesEvent::UploadProblem { error } => self.last_error = Some(error),
+            FilesEvent::DownloadConflicts { id, count, first } => {
+                // Behind any dialog open now: answered in turn, none lost.
+                self.modals
+                    .open(Modal::DownloadConflict { id, count, first });
+            }
+            FilesEvent::Renamed {
+                id: _,
+                from,
+                to,
+                result,
+            } => {
+                match result {
+                    Ok(()) => self.notice = Some(format!("Renamed to {to}")),
+                    Err(JobError::Transfer(TransferError::Exists(_))) => {
+                        // Ask before replacing; nothing changed yet.
+                        self.modals.open(Modal::RenameConflict { from, to });
+                        return Vec::new();
+                    }
+                    Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
+                }
+                return self.refresh();
+            }
+            FilesEvent::PropertiesReady { id, result } => {
+                // Wherever its dialog is (open, or waiting behind a question).
+                for modal in self.modals.all_mut() {
+                    if let Modal::Properties(properties) = modal
+                        && matches!(properties, Loadable::Loading(current) if *current == id)
+                    {
+                        *properties = match result {
+                            Ok(answer) => Loadable::Ready(answer),
+                            Err(e) => Loadable::Failed(e),
+                        };
+                        break;
+                    }
+                }
+            }
+            FilesEvent::Deleted { id: _, result } => {
+                match result {
+                    Ok(report) => {
+                        let mut text = format!(
+                            "Deleted {}",
+                            crate::fmt::count(report.deleted, "object", "objects")
+                        );
+                        if let Some((key, why)) = report.failures.first() {
+                            text.push_str(&format!(
+                                "; {} could not be deleted (first: {key}: {why})",
+                                report.failures.len()
+                            ));
+                            self.last_error = Some(text.clone());
+                        }
+                        self.notice = Some(text);
+                    }
+                    Err(e) => {
+                        self.notice = None;
+                        self.last_error = Some(format!("Delete failed: {e}"));
+                    }
+                }
+                return self.refresh();
+            }
+            FilesEvent::FolderCreated { id: _, result } => {
+                match result {
+                    Ok(key) => self.notice = Some(format!("Created folder {key}")),
+                    Err(e) => self.last_error = Some(format!("New folder failed: {e}")),
+                }
+                return self.refresh();
+            }
+        }
+        Vec::new()
     }
 }

@@ -2,11 +2,29 @@
 //! delete, default and Test connection.
 
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
-use crate::app::state::{AppState, Loadable};
+use crate::app::state::{AppState, ListingState, Loadable, Modal};
 use crate::profiles::{Profile, ProfileSource};
-use crate::worker::Command;
+use crate::worker::{Command, ProfilesEvent};
 
 impl AppState {
+    /// Switches profile: forgets the folder and lists the new profile's buckets.
+    pub fn select_profile(&mut self, index: usize) -> Vec<Command> {
+        if index >= self.profiles.len() || self.current_profile == Some(index) {
+            return Vec::new();
+        }
+        let mut commands = self.cancel_listing();
+        self.current_profile = Some(index);
+        commands.extend(self.remember_last_used());
+        self.location = None;
+        self.back.clear();
+        self.forward.clear();
+        self.listing.clear();
+        self.listing_state = ListingState::Idle;
+        self.last_error = None;
+        commands.extend(self.load_buckets());
+        commands
+    }
+
     /// Keeps the chosen profile's name for next time.
     pub(crate) fn remember_last_used(&mut self) -> Vec<Command> {
         let name = self.profile().map(|p| p.name.clone());
@@ -83,7 +101,8 @@ impl AppState {
 
     /// Save in the profile form: validates, then adds or replaces the saved profile.
     pub fn save_profile_form(&mut self) -> Vec<Command> {
-        let (Some(store), Some(window)) = (&mut self.saved, &mut self.profiles_window) else {
+        let (Some(store), Some(window)) = (&mut self.saved, self.modals.profiles_window_mut())
+        else {
             return Vec::new();
         };
         let Some(form) = &mut window.form else {
@@ -115,7 +134,7 @@ impl AppState {
             return Vec::new();
         };
         store.delete(name);
-        if let Some(window) = &mut self.profiles_window {
+        if let Some(window) = self.modals.profiles_window_mut() {
             window.confirm_delete = None;
             window.selected = None;
             window.form = None;
@@ -136,7 +155,7 @@ impl AppState {
         if self.profiles_request.is_none() {
             store.release();
         }
-        if let Some(window) = &mut self.profiles_window {
+        if let Some(window) = self.modals.profiles_window_mut() {
             window.notice = Some(format!("{name} is the default profile"));
         }
         vec![Command::SaveProfiles {
@@ -147,7 +166,7 @@ impl AppState {
     /// Test connection for the form being edited, or the profile picked in the list.
     pub fn test_connection(&mut self) -> Vec<Command> {
         let id = self.next_id();
-        let Some(window) = &mut self.profiles_window else {
+        let Some(window) = self.modals.profiles_window_mut() else {
             return Vec::new();
         };
         let profile = match (&window.form, &window.selected) {
@@ -163,12 +182,29 @@ impl AppState {
         vec![Command::TestConnection { id, profile }]
     }
 
+    /// Profiles (toolbar): the window, with the current profile picked in the list.
+    pub fn open_profiles_window(&mut self) {
+        let selected = self.profile().map(|p| p.name.clone());
+        self.modals.open(Modal::Profiles(Box::new(ProfilesWindow {
+            selected,
+            ..Default::default()
+        })));
+    }
+
+    /// Closes the Profiles window.
+    pub fn close_profiles_window(&mut self) {
+        self.modals.close_if(|m| matches!(m, Modal::Profiles(_)));
+    }
+
     /// Opens the form for a new profile, or for editing / duplicating a saved one.
     pub fn open_profile_form(&mut self, name: Option<&str>, duplicate: bool) {
         let saved = name.and_then(|n| self.saved.as_ref()?.get(n).cloned());
-        let window = self
-            .profiles_window
-            .get_or_insert_with(ProfilesWindow::default);
+        if self.modals.profiles_window().is_none() {
+            self.open_profiles_window();
+        }
+        let Some(window) = self.modals.profiles_window_mut() else {
+            return;
+        };
         window.test_result = None;
         window.notice = None;
         window.form = Some(match (saved, duplicate) {
@@ -176,5 +212,75 @@ impl AppState {
             (Some(saved), false) => ProfileForm::edit(&saved),
             (None, _) => ProfileForm::default(),
         });
+    }
+
+    /// Profiles found, saved or tested, as the worker answers.
+    pub(crate) fn apply_profiles(&mut self, event: ProfilesEvent) -> Vec<Command> {
+        match event {
+            ProfilesEvent::Found { id, found } => {
+                if self.profiles_request != Some(id) {
+                    return Vec::new();
+                }
+                self.profiles_request = None;
+                let found = *found;
+                self.file_problems = found.warnings;
+                if found.store.is_some() {
+                    self.saved = found.store;
+                }
+                let selected_name = self.profile().map(|p| p.name.clone());
+                self.replace_discovered(found.profiles);
+                self.current_profile = selected_name
+                    .and_then(|name| self.profiles.iter().position(|p| p.name == name));
+                if self.current_profile.is_none()
+                    && let Some(index) = self.preferred_profile()
+                {
+                    return self.select_profile(index);
+                }
+            }
+            ProfilesEvent::Saved { result } => match result {
+                Ok(()) => {
+                    // The files were written anew: the problems they had are behind us.
+                    if let Some(store) = &mut self.saved {
+                        store.problems.clear();
+                    }
+                    if let Some(window) = self.modals.profiles_window_mut()
+                        && window.notice.is_none()
+                    {
+                        window.notice = Some("Saved".into());
+                    }
+                }
+                Err(e) => self.last_error = Some(e.to_string()),
+            },
+            ProfilesEvent::ConnectionTested { id, result } => {
+                if let Some(window) = self.modals.profiles_window_mut()
+                    && window.testing == Some(id)
+                {
+                    window.testing = None;
+                    window.test_result = Some(result);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// With nothing chosen yet: the last one used, the default, the environment's
+    /// credentials, AWS's default profile, else the first one.
+    fn preferred_profile(&self) -> Option<usize> {
+        let saved = self.saved.as_ref();
+        let by_name =
+            |name: Option<&str>| name.and_then(|n| self.profiles.iter().position(|p| p.name == n));
+        by_name(saved.and_then(|s| s.last_used_profile.as_deref()))
+            .or_else(|| by_name(saved.and_then(|s| s.default_profile.as_deref())))
+            .or_else(|| {
+                self.profiles
+                    .iter()
+                    .position(|p| p.source == ProfileSource::Environment)
+            })
+            .or_else(|| by_name(Some("default")))
+            .or(if self.profiles.is_empty() {
+                None
+            } else {
+                Some(0)
+            })
     }
 }

@@ -146,7 +146,7 @@ pub struct ProfilesWindow {
     /// Waiting for "Delete `name`?" to be confirmed.
     pub confirm_delete: Option<String>,
     pub testing: Option<RequestId>,
-    pub test_result: Option<Result<String, String>>,
+    pub test_result: Option<Result<String, crate::worker::JobError>>,
     /// What the last save did ("Saved").
     pub notice: Option<String>,
 }

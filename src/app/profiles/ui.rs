@@ -28,7 +28,7 @@ pub(crate) fn profiles_window_ui(
     state: &mut AppState,
     out: &mut Vec<Command>,
 ) {
-    if state.profiles_window.is_none() {
+    if state.profiles_window().is_none() {
         return;
     }
     let mut pressed = Pressed::default();
@@ -74,7 +74,7 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
         state.open_profile_form(Some(&name), true);
     }
     if let Some(name) = pressed.ask_delete
-        && let Some(window) = &mut state.profiles_window
+        && let Some(window) = state.profiles_window_mut()
     {
         window.confirm_delete = Some(name);
     }
@@ -91,18 +91,18 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
         out.extend(state.save_profile_form());
     }
     if pressed.cancel_form
-        && let Some(window) = &mut state.profiles_window
+        && let Some(window) = state.profiles_window_mut()
     {
         window.form = None;
     }
     if pressed.close {
-        state.profiles_window = None;
+        state.close_profiles_window();
     }
 }
 
 fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
     let default = state.saved.as_ref().and_then(|s| s.default_profile.clone());
-    let Some(window) = &mut state.profiles_window else {
+    let Some(window) = state.modals.profiles_window_mut() else {
         return;
     };
     egui::ScrollArea::vertical()
@@ -145,7 +145,7 @@ fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
 
 fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
     let profiles = &state.profiles;
-    let Some(window) = &mut state.profiles_window else {
+    let Some(window) = state.modals.profiles_window_mut() else {
         return;
     };
     if let Some(form) = &mut window.form {

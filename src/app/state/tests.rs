@@ -1,10 +1,15 @@
 //! The window's state, tested without S3 or a screen: events folded in, commands returned.
 
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
 use super::*;
-use crate::model::Endpoint;
-use crate::s3::list::{FolderPage, ObjectEntry, StorageClass};
+use crate::app::web_url::state::FolderExpansion;
+use crate::model::{BucketName, Endpoint};
+use crate::profiles::ProfileSource;
+use crate::s3::list::{BrowseError, FolderPage, ObjectEntry, StorageClass};
 use crate::s3::transfer::TransferControl;
-use crate::worker::TransferId;
+use crate::worker::{BrowseEvent, Direction, FilesEvent, LinksEvent, ProfilesEvent, TransferId};
 use aws_credential_types::Credentials;
 
 fn profile(name: &str) -> Profile {
@@ -60,17 +65,17 @@ fn start_lists_buckets_of_the_preselected_profile() {
 fn pages_append_until_done() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let id = listing_id(&state.open_bucket(bucket("bucket")));
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["a", "b"]),
         done: false,
-    });
+    }));
     assert_eq!(state.listing_state, ListingState::Loading { id, pages: 1 });
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["c"]),
         done: true,
-    });
+    }));
     assert_eq!(state.listing.view_len(), 3);
     assert_eq!(state.listing_state, ListingState::Done);
 }
@@ -87,15 +92,15 @@ fn answers_for_a_folder_left_are_dropped() {
         "leaving cancels the old listing"
     );
     let second = listing_id(&commands);
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id: first,
         page: page(&["stale"]),
         done: true,
-    });
-    state.apply(Event::FolderFailed {
+    }));
+    state.apply(Event::from(BrowseEvent::FolderFailed {
         id: first,
         error: BrowseError::Other("late".into()),
-    });
+    }));
     assert_eq!(state.listing.view_len(), 0);
     assert_eq!(
         state.listing_state,
@@ -111,18 +116,18 @@ fn answers_for_a_folder_left_are_dropped() {
 fn stop_keeps_rows_and_ignores_later_pages() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let id = listing_id(&state.open_bucket(bucket("bucket")));
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["a"]),
         done: false,
-    });
+    }));
     let commands = state.stop();
     assert!(matches!(commands[..], [Command::Cancel { id: cancelled }] if cancelled == id));
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["b"]),
         done: true,
-    });
+    }));
     assert_eq!(state.listing_state, ListingState::Stopped);
     assert_eq!(state.listing.view_len(), 1);
 }
@@ -156,10 +161,10 @@ fn back_forward_and_up() {
 fn failure_sets_banner_and_retry_lists_again() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let id = listing_id(&state.open_bucket(bucket("bucket")));
-    state.apply(Event::FolderFailed {
+    state.apply(Event::from(BrowseEvent::FolderFailed {
         id,
         error: BrowseError::NoSuchBucket("bucket".into()),
-    });
+    }));
     assert!(state.banner_error().is_some());
     assert_eq!(
         state.last_error.as_deref(),
@@ -192,13 +197,13 @@ fn discovered_profiles_keep_the_demo_selected() {
     };
     let mut work = profile("work");
     work.source = ProfileSource::AwsConfig;
-    state.apply(Event::Profiles {
+    state.apply(Event::from(ProfilesEvent::Found {
         id,
-        found: crate::profiles::Discovered {
+        found: Box::new(crate::profiles::Discovered {
             profiles: vec![work],
             ..Default::default()
-        },
-    });
+        }),
+    }));
     assert_eq!(state.profiles.len(), 2);
     assert_eq!(state.profile().unwrap().name, "Demo");
 }
@@ -214,13 +219,13 @@ fn without_a_demo_the_default_profile_is_chosen() {
         p.source = ProfileSource::AwsConfig;
         p
     };
-    let commands = state.apply(Event::Profiles {
+    let commands = state.apply(Event::from(ProfilesEvent::Found {
         id,
-        found: crate::profiles::Discovered {
+        found: Box::new(crate::profiles::Discovered {
             profiles: vec![aws("client"), aws("default"), aws("personal")],
             ..Default::default()
-        },
-    });
+        }),
+    }));
     assert_eq!(state.profile().unwrap().name, "default");
     assert!(
         matches!(&commands[..], [Command::ListBuckets { profile, .. }] if profile.name == "default")
@@ -259,10 +264,10 @@ fn leftover_uploads_are_swept_once_the_server_answers() {
             .iter()
             .any(|c| matches!(c, Command::SweepUploads { .. }))
     );
-    let commands = state.apply(Event::Buckets {
+    let commands = state.apply(Event::from(BrowseEvent::Buckets {
         id,
         result: Ok(Vec::new()),
-    });
+    }));
     let [Command::SweepUploads { journal, .. }] = &commands[..] else {
         panic!("{commands:?}");
     };
@@ -273,11 +278,11 @@ fn leftover_uploads_are_swept_once_the_server_answers() {
 fn a_region_lookup_failure_is_said_in_the_dialog() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let id = listing_id(&state.open_bucket(bucket("bucket")));
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["README.txt"]),
         done: true,
-    });
+    }));
     state.listing.click(0, false, false);
     state.open_web_url(SystemTime::now());
     let commands = state.generate_links(SystemTime::now());
@@ -287,16 +292,15 @@ fn a_region_lookup_failure_is_said_in_the_dialog() {
     }) else {
         panic!("{commands:?}");
     };
-    state.apply(Event::LinksReady {
+    state.apply(Event::from(LinksEvent::LinksReady {
         id,
         result: Ok(Vec::new()),
         warning: Some("could not find the region of bucket `bucket`".into()),
-    });
-    let dialog = state.web_url.as_ref().unwrap();
+    }));
+    let dialog = state.web_url().unwrap();
     assert!(
         dialog
-            .signing_warning
-            .as_deref()
+            .signing_warning()
             .is_some_and(|w| w.contains("region of bucket"))
     );
 }
@@ -305,7 +309,7 @@ fn a_region_lookup_failure_is_said_in_the_dialog() {
 fn a_big_folder_asks_before_making_links() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let id = listing_id(&state.open_bucket(bucket("bucket")));
-    state.apply(Event::FolderPage {
+    state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: FolderPage {
             folders: vec!["big/".into()],
@@ -313,7 +317,7 @@ fn a_big_folder_asks_before_making_links() {
             next_token: None,
         },
         done: true,
-    });
+    }));
     state.listing.click(0, false, false);
     let commands = state.open_web_url(SystemTime::now());
     let [
@@ -325,17 +329,17 @@ fn a_big_folder_asks_before_making_links() {
     };
     assert_eq!(prefix, "big/");
     let keys: Vec<(String, u64)> = (0..1500).map(|i| (format!("big/{i}"), 1)).collect();
-    state.apply(Event::KeysUnder {
+    state.apply(Event::from(LinksEvent::KeysUnder {
         id: *id,
         result: Ok(keys),
-    });
-    let dialog = state.web_url.as_ref().unwrap();
+    }));
+    let dialog = state.web_url().unwrap();
     assert!(
-        matches!(&dialog.expansion, Some(FolderExpansion::Confirm { targets, .. }) if targets.len() == 1500)
+        matches!(dialog.expansion(), Some(FolderExpansion::Confirm { targets, .. }) if targets.len() == 1500)
     );
-    assert!(dialog.targets.is_empty());
+    assert!(dialog.targets().is_empty());
     state.confirm_folder_links();
-    assert_eq!(state.web_url.as_ref().unwrap().targets.len(), 1500);
+    assert_eq!(state.web_url().unwrap().targets().len(), 1500);
 }
 
 #[test]
@@ -353,14 +357,14 @@ fn the_last_used_profile_is_remembered_and_chosen_next_time() {
     };
     let mut store = ProfileStore::in_dir(dir.path());
     store.last_used_profile = Some("personal".into());
-    let commands = state.apply(Event::Profiles {
+    let commands = state.apply(Event::from(ProfilesEvent::Found {
         id,
-        found: crate::profiles::Discovered {
+        found: Box::new(crate::profiles::Discovered {
             profiles: vec![aws("default"), aws("personal")],
             warnings: Vec::new(),
             store: Some(store),
-        },
-    });
+        }),
+    }));
     assert_eq!(state.profile().unwrap().name, "personal");
     assert!(
         !commands
@@ -380,7 +384,7 @@ fn the_last_used_profile_is_remembered_and_chosen_next_time() {
 fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let control = TransferControl::default();
-    state.apply(Event::TransferQueued {
+    state.apply(Event::from(FilesEvent::TransferQueued {
         transfer: TransferId(1),
         name: "big.iso".into(),
         bucket: bucket("bucket"),
@@ -390,27 +394,27 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
         direction: Direction::Upload,
         local_path: PathBuf::from("/home/me/big.iso"),
         profile: Box::new(profile("Demo")),
-    });
+    }));
     let start = Instant::now();
     assert!(!state.may_close(start), "not quitting yet");
     state.begin_quit(start);
     assert!(control.is_cancelled());
     assert!(!state.may_close(start), "the upload is still aborting");
     assert!(
-        state.may_close(start + crate::app::files::state::QUIT_CLEANUP_WAIT),
+        state.may_close(start + crate::app::files::transfers::QUIT_CLEANUP_WAIT),
         "the wait is bounded"
     );
-    state.apply(Event::TransferFinished {
+    state.apply(Event::from(FilesEvent::TransferFinished {
         transfer: TransferId(1),
         result: Err(crate::s3::transfer::TransferError::Cancelled),
-    });
+    }));
     assert!(state.may_close(start), "cleaned up: close now");
 }
 
 #[test]
 fn a_failed_upload_can_be_retried() {
     let mut state = AppState::new(vec![profile("Demo")]);
-    state.apply(Event::TransferQueued {
+    state.apply(Event::from(FilesEvent::TransferQueued {
         transfer: TransferId(7),
         name: "pics/a.png".into(),
         bucket: bucket("bucket"),
@@ -420,11 +424,11 @@ fn a_failed_upload_can_be_retried() {
         direction: Direction::Upload,
         local_path: PathBuf::from("/home/me/pics/a.png"),
         profile: Box::new(profile("Demo")),
-    });
-    state.apply(Event::TransferFinished {
+    }));
+    state.apply(Event::from(FilesEvent::TransferFinished {
         transfer: TransferId(7),
         result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
-    });
+    }));
     assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
     assert_eq!(
         state.last_error.as_deref(),

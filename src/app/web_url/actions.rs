@@ -4,9 +4,10 @@
 use std::time::SystemTime;
 
 use crate::app::state::AppState;
-use crate::app::web_url::state::{DialogTab, FolderExpansion, Target, WebUrlDialog};
+use crate::app::state::Modal;
+use crate::app::web_url::state::{DialogTab, Target, WebUrlDialog};
 use crate::model::ObjectKey;
-use crate::worker::Command;
+use crate::worker::{Command, LinksEvent};
 
 impl AppState {
     /// Web URL (toolbar, context menu, Ctrl+L): a dialog for the selected objects. A selected
@@ -41,33 +42,27 @@ impl AppState {
         let mut commands = Vec::new();
         if let Some(prefix) = folder {
             let id = self.next_id();
-            dialog.targets.clear();
-            dialog.expansion = Some(FolderExpansion::Counting {
-                id,
-                prefix: prefix.clone(),
-            });
+            dialog.count_folder(id, prefix.clone());
             commands.push(Command::ListKeysUnder {
                 id,
-                profile: profile.clone(),
+                profile,
                 bucket: location.bucket,
                 prefix,
             });
-        } else if dialog.targets.is_empty() {
+        } else if dialog.targets().is_empty() {
             // Nothing to share: offer an upload link into this folder instead.
-            dialog.tab = DialogTab::UploadLink;
+            dialog.inputs.tab = DialogTab::UploadLink;
         }
         let id = self.next_id();
-        dialog.serial = id.0;
-        dialog.credentials_request = Some(id);
-        commands.push(Command::CredentialsExpiry { id, profile });
-        self.web_url = Some(dialog);
+        commands.push(dialog.ask_credentials(id));
+        self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
 
     /// Generate in the Web URL dialog.
     pub fn generate_links(&mut self, now: SystemTime) -> Vec<Command> {
         let id = self.next_id();
-        match &mut self.web_url {
+        match self.modals.web_url_mut() {
             Some(dialog) => dialog.generate(id, now),
             None => Vec::new(),
         }
@@ -76,7 +71,7 @@ impl AppState {
     /// Test link in the Web URL dialog.
     pub fn test_link(&mut self) -> Vec<Command> {
         let id = self.next_id();
-        match &mut self.web_url {
+        match self.modals.web_url_mut() {
             Some(dialog) => dialog.test(id),
             None => Vec::new(),
         }
@@ -84,20 +79,60 @@ impl AppState {
 
     /// Yes to "make links for all N objects?".
     pub fn confirm_folder_links(&mut self) {
-        if let Some(dialog) = &mut self.web_url
-            && let Some(FolderExpansion::Confirm { targets, .. }) = dialog.expansion.take()
-        {
-            dialog.targets = targets;
+        if let Some(dialog) = self.modals.web_url_mut() {
+            dialog.confirm_folder();
         }
     }
 
     pub fn close_web_url(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
-        if let Some(dialog) = self.web_url.take()
-            && let Some(FolderExpansion::Counting { id, .. }) = dialog.expansion
+        if let Some(Modal::WebUrl(dialog)) = self.modals.close_if(|m| matches!(m, Modal::WebUrl(_)))
+            && let Some(id) = dialog.counting()
         {
             commands.push(Command::Cancel { id });
         }
         commands
+    }
+
+    /// The worker's answers to the Web URL dialog; an answer for a dialog since closed (or a
+    /// request since replaced) is dropped.
+    pub(crate) fn apply_links(&mut self, event: LinksEvent) -> Vec<Command> {
+        let Some(dialog) = self.modals.web_url_mut() else {
+            return Vec::new();
+        };
+        let recorded = match event {
+            LinksEvent::LinksReady {
+                id,
+                result,
+                warning,
+            } => {
+                let ok = result.is_ok();
+                dialog.links_ready(id, result, warning) && ok
+            }
+            LinksEvent::PostFormReady {
+                id,
+                result,
+                warning,
+            } => {
+                let ok = result.is_ok();
+                dialog.post_form_ready(id, result, warning) && ok
+            }
+            LinksEvent::LinkTested { id, result } => {
+                dialog.tested(id, result);
+                false
+            }
+            LinksEvent::KeysUnder { id, result } => {
+                dialog.keys_counted(id, result);
+                false
+            }
+            LinksEvent::CredentialsExpiry { id, result } => {
+                dialog.credentials_known(id, result);
+                false
+            }
+        };
+        if recorded {
+            return self.record_links(SystemTime::now());
+        }
+        Vec::new()
     }
 }

@@ -3,7 +3,7 @@
 //! of the dialog's own layout. Days a link cannot end on — in the past, or past the longest
 //! lifetime — are shown disabled with the reason on hover, and the last allowed day is marked.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use crate::local_time::Date;
 use egui::{Response, RichText, Role, Ui, WidgetInfo};
 
 /// Whether the calendar is open, and which month it shows.
@@ -11,19 +11,19 @@ use egui::{Response, RichText, Role, Ui, WidgetInfo};
 pub struct CalendarState {
     pub open: bool,
     /// The first day of the month shown.
-    pub month: Option<NaiveDate>,
+    pub month: Option<Date>,
 }
 
 /// The days a link may end on: from `first` to `last`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllowedDays {
-    pub first: NaiveDate,
-    pub last: NaiveDate,
+    pub first: Date,
+    pub last: Date,
 }
 
 impl AllowedDays {
     /// Why `day` cannot be picked, if it cannot.
-    pub fn refusal(&self, day: NaiveDate) -> Option<&'static str> {
+    pub fn refusal(&self, day: Date) -> Option<&'static str> {
         if day < self.first {
             Some("In the past")
         } else if day > self.last {
@@ -35,18 +35,23 @@ impl AllowedDays {
 }
 
 /// `Mon 30 Nov 2026`: a day as its button is named.
-pub fn day_name(day: NaiveDate) -> String {
-    day.format("%a %-d %b %Y").to_string()
+pub fn day_name(day: Date) -> String {
+    day.strftime("%a %-d %b %Y").to_string()
 }
 
-fn first_of_month(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
+fn first_of_month(day: Date) -> Date {
+    day.first_of_month()
 }
 
-fn shift_month(first: NaiveDate, months: i32) -> NaiveDate {
-    let index = first.year() * 12 + first.month0() as i32 + months;
-    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+fn shift_month(first: Date, months: i32) -> Date {
+    first
+        .checked_add(jiff::Span::new().months(months))
         .unwrap_or(first)
+}
+
+/// `day` moved by `days` (negative: back); `day` itself at the ends of the calendar.
+fn add_days(day: Date, days: i64) -> Date {
+    day.checked_add(jiff::Span::new().days(days)).unwrap_or(day)
 }
 
 fn named(response: Response, role: Role, name: &str) -> Response {
@@ -56,7 +61,7 @@ fn named(response: Response, role: Role, name: &str) -> Response {
 }
 
 /// The button that shows the picked date and opens or closes the calendar.
-pub fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: NaiveDate) -> Response {
+pub fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: Date) -> Response {
     let response = named(
         ui.selectable_label(state.open, format!("📆 {}", day_name(date))),
         Role::Button,
@@ -73,7 +78,7 @@ pub fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: NaiveDate) -
 pub fn calendar_ui(
     ui: &mut Ui,
     state: &mut CalendarState,
-    date: &mut NaiveDate,
+    date: &mut Date,
     allowed: AllowedDays,
 ) -> bool {
     if !state.open {
@@ -86,7 +91,7 @@ pub fn calendar_ui(
             if named(ui.small_button("⏴"), Role::Button, "Previous month").clicked() {
                 state.month = Some(shift_month(month, -1));
             }
-            ui.label(RichText::new(month.format("%B %Y").to_string()).strong());
+            ui.label(RichText::new(month.strftime("%B %Y").to_string()).strong());
             if named(ui.small_button("⏵"), Role::Button, "Next month").clicked() {
                 state.month = Some(shift_month(month, 1));
             }
@@ -98,22 +103,24 @@ pub fn calendar_ui(
                     ui.weak(weekday);
                 }
                 ui.end_row();
-                let lead = month.weekday().num_days_from_monday();
-                let start = month - Duration::days(i64::from(lead));
+                let lead = month.weekday().to_monday_zero_offset();
+                let start = add_days(month, -i64::from(lead));
                 let next_month = shift_month(month, 1);
-                let mut week_start = start;
-                while week_start < next_month {
-                    // Whole weeks, the neighbouring months' days included: the 7-day limit
-                    // shows even when it falls early next month.
+                // Whole weeks (at most six), the neighbouring months' days included: the
+                // 7-day limit shows even when it falls early next month.
+                for week in 0..6 {
+                    let week_start = add_days(start, 7 * week);
+                    if week_start >= next_month {
+                        break;
+                    }
                     for column in 0..7 {
-                        let day = week_start + Duration::days(column);
+                        let day = add_days(week_start, column);
                         if day_ui(ui, day, *date, allowed) {
                             *date = day;
                             picked = true;
                         }
                     }
                     ui.end_row();
-                    week_start += Duration::days(7);
                 }
             });
         ui.weak(format!(
@@ -128,7 +135,7 @@ pub fn calendar_ui(
 }
 
 /// One day's button; true when it was clicked.
-fn day_ui(ui: &mut Ui, day: NaiveDate, picked: NaiveDate, allowed: AllowedDays) -> bool {
+fn day_ui(ui: &mut Ui, day: Date, picked: Date, allowed: AllowedDays) -> bool {
     let mut text = RichText::new(format!("{:>2}", day.day())).monospace();
     if day == allowed.last {
         text = text.underline();
@@ -163,20 +170,14 @@ mod tests {
 
     #[test]
     fn months_shift_across_years() {
-        let nov = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        assert_eq!(
-            shift_month(nov, 2),
-            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
-        );
-        assert_eq!(
-            shift_month(nov, -11),
-            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()
-        );
+        let nov = jiff::civil::date(2026, 11, 1);
+        assert_eq!(shift_month(nov, 2), jiff::civil::date(2027, 1, 1));
+        assert_eq!(shift_month(nov, -11), jiff::civil::date(2025, 12, 1));
     }
 
     #[test]
     fn days_outside_the_range_say_why() {
-        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let day = |d| jiff::civil::date(2026, 11, d);
         let allowed = AllowedDays {
             first: day(29),
             last: day(30),
@@ -186,7 +187,7 @@ mod tests {
         assert!(allowed.refusal(day(30)).is_none());
         assert!(
             allowed
-                .refusal(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+                .refusal(jiff::civil::date(2026, 12, 1))
                 .unwrap()
                 .contains("7-day")
         );

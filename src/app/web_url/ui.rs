@@ -31,20 +31,20 @@ pub(crate) fn web_url_ui(
     clipboard: &mut dyn Clipboard,
     out: &mut Vec<Command>,
 ) {
-    let Some(dialog) = state.web_url.as_mut() else {
+    let Some(dialog) = state.modals.web_url_mut() else {
         return;
     };
     let now = SystemTime::now();
     let mut pressed = Pressed::default();
     let modal =
-        egui::Modal::new(egui::Id::unique(("web-url-dialog", dialog.serial))).show(ctx, |ui| {
+        egui::Modal::new(egui::Id::unique(("web-url-dialog", dialog.serial()))).show(ctx, |ui| {
             ui.set_width(640.0);
             dialog_ui(ui, dialog, clipboard, now, &mut pressed);
         });
     if modal.should_close() {
         pressed.close = true;
     }
-    if dialog.generating.is_some() || dialog.testing.is_some() {
+    if dialog.generating().is_some() || dialog.testing() {
         // The countdown and spinners move; otherwise the dialog is repainted on input only.
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     } else {
@@ -74,11 +74,11 @@ fn dialog_ui(
     ui.horizontal(|ui| {
         ui.heading("Web URL");
         ui.add_space(16.0);
-        ui.selectable_value(&mut dialog.tab, DialogTab::WebUrl, "Web URL");
-        ui.selectable_value(&mut dialog.tab, DialogTab::UploadLink, "Upload link");
+        ui.selectable_value(&mut dialog.inputs.tab, DialogTab::WebUrl, "Web URL");
+        ui.selectable_value(&mut dialog.inputs.tab, DialogTab::UploadLink, "Upload link");
     });
     ui.separator();
-    match dialog.tab {
+    match dialog.inputs.tab {
         DialogTab::WebUrl => {
             if !targets_ui(ui, dialog, pressed) {
                 close_row(ui, pressed);
@@ -90,7 +90,7 @@ fn dialog_ui(
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
     expiry_ui(ui, dialog, now);
-    if dialog.tab == DialogTab::WebUrl {
+    if dialog.inputs.tab == DialogTab::WebUrl {
         download_options_ui(ui, dialog);
     }
     // Whatever input changed above, results made for other settings go now, before they are
@@ -101,27 +101,27 @@ fn dialog_ui(
         let valid = dialog.lifetime(now).is_ok();
         if ui
             .add_enabled(
-                valid && dialog.generating.is_none(),
+                valid && dialog.generating().is_none(),
                 egui::Button::new("Generate"),
             )
             .clicked()
         {
             pressed.generate = true;
         }
-        if dialog.generating.is_some() {
+        if dialog.generating().is_some() {
             ui.spinner();
         }
     });
-    if let Some(error) = &dialog.error {
+    if let Some(error) = dialog.error() {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
     if let Some(warning) = dialog.credentials_warning(now) {
         ui.colored_label(ui.visuals().warn_fg_color, warning);
     }
-    if let Some(warning) = &dialog.signing_warning {
+    if let Some(warning) = dialog.signing_warning() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
     }
-    match dialog.tab {
+    match dialog.inputs.tab {
         DialogTab::WebUrl => links_ui(ui, dialog, clipboard, pressed),
         DialogTab::UploadLink => upload_result_ui(ui, dialog, clipboard),
     }
@@ -146,14 +146,14 @@ fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
 
 /// What is being shared. False while there is nothing to share yet (counting a folder).
 fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool {
-    let folder_uri = format!("s3://{}/{}", dialog.bucket, dialog.folder);
-    match &dialog.expansion {
+    let folder_uri = format!("s3://{}/{}", dialog.bucket(), dialog.folder());
+    match dialog.expansion() {
         Some(FolderExpansion::Counting { prefix, .. }) => {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(format!(
                     "Counting the objects under s3://{}/{prefix}…",
-                    dialog.bucket
+                    dialog.bucket()
                 ));
             });
             return false;
@@ -161,7 +161,7 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool
         Some(FolderExpansion::Confirm { prefix, targets }) => {
             ui.label(format!(
                 "s3://{}/{prefix} holds {}. Make a link for each?",
-                dialog.bucket,
+                dialog.bucket(),
                 count(targets.len(), "object", "objects")
             ));
             if ui.button(format!("Make {} links", targets.len())).clicked() {
@@ -175,7 +175,7 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool
         }
         None => {}
     }
-    match &dialog.targets[..] {
+    match dialog.targets() {
         [] => {
             ui.label("No objects selected: select objects in the list, or make an Upload link.");
             return false;
@@ -202,16 +202,16 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool
             );
         }
     }
-    ui.weak(format!("Profile: {}", dialog.profile.name));
+    ui.weak(format!("Profile: {}", dialog.profile().name));
     true
 }
 
 fn protocol_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
     ui.horizontal(|ui| {
         ui.label("Protocol");
-        ui.radio_value(&mut dialog.https, true, "HTTPS");
-        ui.radio_value(&mut dialog.https, false, "HTTP");
-        if !dialog.https {
+        ui.radio_value(&mut dialog.inputs.https, true, "HTTPS");
+        ui.radio_value(&mut dialog.inputs.https, false, "HTTP");
+        if !dialog.inputs.https {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
                 "⚠ HTTP sends the link in clear text: anyone on the way can read and use it",
@@ -230,11 +230,11 @@ fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Respon
 fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
     ui.horizontal(|ui| {
         ui.label("Expire URL at");
-        calendar::date_button_ui(ui, &mut dialog.calendar, dialog.date);
+        calendar::date_button_ui(ui, &mut dialog.calendar, dialog.inputs.date);
         ui.label("at");
         named(
             ui.add(
-                egui::DragValue::new(&mut dialog.hour)
+                egui::DragValue::new(&mut dialog.inputs.hour)
                     .range(0..=23)
                     .speed(0.1),
             ),
@@ -245,7 +245,7 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
         ui.label(":");
         named(
             ui.add(
-                egui::DragValue::new(&mut dialog.minute)
+                egui::DragValue::new(&mut dialog.inputs.minute)
                     .range(0..=59)
                     .speed(0.2),
             ),
@@ -260,14 +260,10 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
             }
         }
     });
-    let today = chrono::DateTime::<chrono::Local>::from(now);
-    let allowed = calendar::AllowedDays {
-        first: today.date_naive(),
-        last: (today
-            + chrono::Duration::from_std(crate::share::MAX_LINK_LIFETIME).unwrap_or_default())
-        .date_naive(),
-    };
-    calendar::calendar_ui(ui, &mut dialog.calendar, &mut dialog.date, allowed);
+    if let Some((first, last)) = dialog.allowed_days(now) {
+        let allowed = calendar::AllowedDays { first, last };
+        calendar::calendar_ui(ui, &mut dialog.calendar, &mut dialog.inputs.date, allowed);
+    }
     match dialog.expiry_summary(now) {
         Ok(summary) => {
             ui.label(summary);
@@ -279,25 +275,31 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
 }
 
 fn download_options_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
-    if dialog.targets.len() == 1 {
+    if dialog.targets().len() == 1 {
         ui.horizontal(|ui| {
             let label = ui.label("Download name");
-            let hint = dialog.targets[0].name().to_owned();
+            let hint = dialog.targets()[0].name().to_owned();
             ui.add(
-                egui::TextEdit::singleline(&mut dialog.download_name)
+                egui::TextEdit::singleline(&mut dialog.inputs.download_name)
                     .hint_text(hint)
                     .desired_width(280.0),
             )
             .labelled_by(label.id);
-            ui.checkbox(&mut dialog.inline, "Open in browser instead of download");
+            ui.checkbox(
+                &mut dialog.inputs.inline,
+                "Open in browser instead of download",
+            );
         });
     } else {
-        ui.checkbox(&mut dialog.inline, "Open in browser instead of download");
+        ui.checkbox(
+            &mut dialog.inputs.inline,
+            "Open in browser instead of download",
+        );
     }
     ui.horizontal(|ui| {
         let label = ui.label("Content type");
         ui.add(
-            egui::TextEdit::singleline(&mut dialog.content_type)
+            egui::TextEdit::singleline(&mut dialog.inputs.content_type)
                 .hint_text("as stored (optional override)")
                 .desired_width(280.0),
         )
@@ -322,7 +324,7 @@ fn text_box(ui: &mut Ui, id: &str, text: &str, rows: usize) {
 }
 
 fn copy_feedback(dialog: &mut WebUrlDialog, result: Result<(), String>, what: &str) {
-    dialog.notice = Some(match result {
+    dialog.set_notice(match result {
         Ok(()) => format!("✔ Copied {what}"),
         Err(e) => format!("⚠ {e}. Select the text above and copy it by hand."),
     });
@@ -334,11 +336,11 @@ fn links_ui(
     clipboard: &mut dyn Clipboard,
     pressed: &mut Pressed,
 ) {
-    if dialog.links.is_empty() {
+    if dialog.links().is_empty() {
         return;
     }
-    let text = plain_text(&dialog.links);
-    text_box(ui, "links", text.trim_end(), dialog.links.len().min(6));
+    let text = plain_text(dialog.links());
+    text_box(ui, "links", text.trim_end(), dialog.links().len().min(6));
     ui.horizontal(|ui| {
         if ui.button("Copy").clicked() {
             let result = clipboard.set_text(&text);
@@ -346,24 +348,24 @@ fn links_ui(
         }
         if ui.button("Copy for email").clicked() {
             let result =
-                clipboard.set_html(&email_html(&dialog.links), &email_plain(&dialog.links));
+                clipboard.set_html(&email_html(dialog.links()), &email_plain(dialog.links()));
             copy_feedback(dialog, result, "for email");
         }
         if ui.button("Open in browser").clicked()
-            && let Some(link) = dialog.links.first()
+            && let Some(link) = dialog.links().first()
         {
             ui.ctx().open_url(egui::OpenUrl::new_tab(&link.url));
         }
         if ui
-            .add_enabled(dialog.testing.is_none(), egui::Button::new("Test link"))
+            .add_enabled(!dialog.testing(), egui::Button::new("Test link"))
             .clicked()
         {
             pressed.test = true;
         }
-        if dialog.testing.is_some() {
+        if dialog.testing() {
             ui.spinner();
         }
-        match &dialog.test_result {
+        match dialog.test_result() {
             Some(Ok(ok)) => {
                 ui.colored_label(Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
             }
@@ -373,52 +375,59 @@ fn links_ui(
             None => {}
         }
     });
-    if let Some(notice) = &dialog.notice {
+    if let Some(notice) = dialog.notice() {
         ui.label(notice);
     }
 }
 
 fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
-    ui.label(RichText::new(format!("Upload into s3://{}/", dialog.bucket)).strong());
+    ui.label(RichText::new(format!("Upload into s3://{}/", dialog.bucket())).strong());
     ui.weak(
         "Anyone who has an upload link can upload to the keys it allows, and so replace \
          objects already there.",
     );
-    let post_refusal = dialog.profile.post_forms_unsupported();
+    let post_refusal = dialog.profile().post_forms_unsupported();
     ui.horizontal(|ui| {
         let post = ui.add_enabled(
             post_refusal.is_none(),
             egui::RadioButton::new(
-                dialog.upload_kind == UploadKind::Post,
+                dialog.inputs.upload_kind == UploadKind::Post,
                 "Browser form (POST)",
             ),
         );
         if post.clicked() {
-            dialog.upload_kind = UploadKind::Post;
+            dialog.inputs.upload_kind = UploadKind::Post;
         }
         if let Some(reason) = post_refusal {
             post.on_disabled_hover_text(reason);
         }
-        ui.radio_value(&mut dialog.upload_kind, UploadKind::Put, "Upload URL (PUT)");
+        ui.radio_value(
+            &mut dialog.inputs.upload_kind,
+            UploadKind::Put,
+            "Upload URL (PUT)",
+        );
     });
     if let Some(reason) = post_refusal {
         ui.weak(reason);
     }
     ui.horizontal(|ui| {
-        let label = ui.label(match dialog.upload_kind {
-            UploadKind::Post if dialog.upload_is_prefix => "Key prefix",
+        let label = ui.label(match dialog.inputs.upload_kind {
+            UploadKind::Post if dialog.inputs.upload_is_prefix => "Key prefix",
             _ => "Key",
         });
-        ui.add(egui::TextEdit::singleline(&mut dialog.upload_key).desired_width(320.0))
+        ui.add(egui::TextEdit::singleline(&mut dialog.inputs.upload_key).desired_width(320.0))
             .labelled_by(label.id);
-        if dialog.upload_kind == UploadKind::Post {
-            ui.checkbox(&mut dialog.upload_is_prefix, "any name under this prefix");
+        if dialog.inputs.upload_kind == UploadKind::Post {
+            ui.checkbox(
+                &mut dialog.inputs.upload_is_prefix,
+                "any name under this prefix",
+            );
         }
     });
-    match dialog.upload_kind {
+    match dialog.inputs.upload_kind {
         UploadKind::Put => {
             ui.checkbox(
-                &mut dialog.upload_no_overwrite,
+                &mut dialog.inputs.upload_no_overwrite,
                 "Never overwrite: refuse the upload if the object exists (If-None-Match: *)",
             );
         }
@@ -429,21 +438,23 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
                     format!("⚠ This form would allow {broad}."),
                 );
                 ui.checkbox(
-                    &mut dialog.upload_broad_confirmed,
+                    &mut dialog.inputs.upload_broad_confirmed,
                     format!("I want to let anyone with this form write {broad}"),
                 );
             }
         }
     }
     ui.horizontal(|ui| {
-        if dialog.upload_kind == UploadKind::Post {
+        if dialog.inputs.upload_kind == UploadKind::Post {
             let label = ui.label("Max size (MB)");
-            ui.add(egui::TextEdit::singleline(&mut dialog.upload_max_mb).desired_width(70.0))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.inputs.upload_max_mb).desired_width(70.0),
+            )
+            .labelled_by(label.id);
         }
         let label = ui.label("Upload content type");
         ui.add(
-            egui::TextEdit::singleline(&mut dialog.upload_content_type)
+            egui::TextEdit::singleline(&mut dialog.inputs.upload_content_type)
                 .hint_text("any (or image/ for any image)")
                 .desired_width(200.0),
         )
@@ -452,7 +463,7 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
 }
 
 fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn Clipboard) {
-    let Some(result) = dialog.upload_result.clone() else {
+    let Some(result) = dialog.upload_result().cloned() else {
         return;
     };
     match result {
@@ -479,11 +490,11 @@ fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn 
             let until = expiry_text(form.effective_expiry.at);
             let page = form_output::html_page(
                 &form,
-                &format!("Upload to {}", dialog.bucket),
+                &format!("Upload to {}", dialog.bucket()),
                 &format!(
                     "Uploads into s3://{}/{} · until {until}",
-                    dialog.bucket,
-                    dialog.upload_key.trim()
+                    dialog.bucket(),
+                    dialog.inputs.upload_key.trim()
                 ),
             );
             egui::CollapsingHeader::new("HTML upload page")
@@ -501,7 +512,7 @@ fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn 
             });
         }
     }
-    if let Some(notice) = &dialog.notice {
+    if let Some(notice) = dialog.notice() {
         ui.label(notice);
     }
 }

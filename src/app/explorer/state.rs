@@ -1,0 +1,304 @@
+//! The explorer's state: which folder is shown (and Back, Forward, Up), its listing as it
+//! loads, the bucket list, the filter, and the answers of the worker about them.
+
+use crate::app::state::AppState;
+use crate::model::BucketName;
+use crate::s3::list::BrowseError;
+use crate::worker::{BrowseEvent, Command, RequestId};
+
+/// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub bucket: BucketName,
+    pub prefix: String,
+}
+
+impl Location {
+    pub fn bucket_top(bucket: BucketName) -> Self {
+        Self {
+            bucket,
+            prefix: String::new(),
+        }
+    }
+
+    /// The folder above, or `None` at the bucket's top.
+    pub fn parent(&self) -> Option<Self> {
+        if self.prefix.is_empty() {
+            return None;
+        }
+        // A hostile server may send a folder name without its `/`; never cut a character.
+        let trimmed = self.prefix.strip_suffix('/').unwrap_or(&self.prefix);
+        let parent = match trimmed.rfind('/') {
+            Some(i) => &trimmed[..=i],
+            None => "",
+        };
+        Some(Self {
+            bucket: self.bucket.clone(),
+            prefix: parent.to_owned(),
+        })
+    }
+
+    /// `s3://bucket/prefix`
+    pub fn uri(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    /// The breadcrumb trail: (label, location) from the bucket down to this folder.
+    pub fn breadcrumbs(&self) -> Vec<(String, Location)> {
+        let mut crumbs = vec![(
+            format!("s3://{}", self.bucket),
+            Location::bucket_top(self.bucket.clone()),
+        )];
+        let mut end = 0;
+        for segment in self.prefix.split_inclusive('/') {
+            end += segment.len();
+            crumbs.push((
+                segment.trim_end_matches('/').to_owned(),
+                Location {
+                    bucket: self.bucket.clone(),
+                    prefix: self.prefix[..end].to_owned(),
+                },
+            ));
+        }
+        crumbs
+    }
+}
+
+/// Something loaded on request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T, E = BrowseError> {
+    Idle,
+    Loading(RequestId),
+    Ready(T),
+    Failed(E),
+}
+
+/// Where the current folder's listing stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListingState {
+    Idle,
+    Loading {
+        id: RequestId,
+        pages: usize,
+    },
+    Done,
+    /// The person pressed Stop: the rows so far stay.
+    Stopped,
+    Failed(BrowseError),
+}
+
+impl AppState {
+    /// Filters the rows shown by a case-insensitive part of their name.
+    pub fn set_filter(&mut self, text: &str) {
+        if self.filter_text != text {
+            self.filter_text = text.to_owned();
+        }
+        self.listing.set_filter(text);
+    }
+
+    /// Lists the profile's buckets (once its server answers, [`BrowseEvent::Buckets`] sweeps the
+    /// uploads an earlier run left behind there).
+    pub(crate) fn load_buckets(&mut self) -> Vec<Command> {
+        let Some(profile) = self.profile().cloned() else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.buckets = Loadable::Loading(id);
+        vec![Command::ListBuckets { id, profile }]
+    }
+
+    /// Stops the listing in progress, if any.
+    pub(crate) fn cancel_listing(&mut self) -> Vec<Command> {
+        match self.listing_state {
+            ListingState::Loading { id, .. } => vec![Command::Cancel { id }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Shows `location`, starting its listing.
+    fn show(&mut self, location: Location) -> Vec<Command> {
+        let mut commands = self.cancel_listing();
+        if self.location.as_ref() != Some(&location) {
+            // A filter typed for one folder would hide the next one's rows.
+            self.set_filter("");
+        }
+        self.listing.clear();
+        self.location = Some(location.clone());
+        let Some(profile) = self.profile().cloned() else {
+            self.listing_state = ListingState::Idle;
+            return commands;
+        };
+        let id = self.next_id();
+        self.listing_state = ListingState::Loading { id, pages: 0 };
+        commands.push(Command::ListFolder {
+            id,
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+        });
+        commands
+    }
+
+    /// Goes to `location`, remembering where we were for Back.
+    pub fn open(&mut self, location: Location) -> Vec<Command> {
+        if let Some(current) = self.location.take() {
+            if current == location {
+                self.location = Some(current);
+                return self.refresh();
+            }
+            self.back.push(current);
+        }
+        self.forward.clear();
+        self.show(location)
+    }
+
+    pub fn open_bucket(&mut self, bucket: BucketName) -> Vec<Command> {
+        self.open(Location::bucket_top(bucket))
+    }
+
+    /// Opens the sub-folder `name` (ending in `/`) of the current folder.
+    pub fn open_folder(&mut self, name: &str) -> Vec<Command> {
+        let Some(current) = &self.location else {
+            return Vec::new();
+        };
+        let location = Location {
+            bucket: current.bucket.clone(),
+            prefix: format!("{}{name}", current.prefix),
+        };
+        self.open(location)
+    }
+
+    pub fn can_go_up(&self) -> bool {
+        self.location.as_ref().is_some_and(|l| l.parent().is_some())
+    }
+
+    pub fn go_up(&mut self) -> Vec<Command> {
+        match self.location.as_ref().and_then(Location::parent) {
+            Some(parent) => self.open(parent),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn can_go_back(&self) -> bool {
+        !self.back.is_empty()
+    }
+
+    pub fn can_go_forward(&self) -> bool {
+        !self.forward.is_empty()
+    }
+
+    pub fn go_back(&mut self) -> Vec<Command> {
+        let Some(previous) = self.back.pop() else {
+            return Vec::new();
+        };
+        if let Some(current) = self.location.take() {
+            self.forward.push(current);
+        }
+        self.show(previous)
+    }
+
+    pub fn go_forward(&mut self) -> Vec<Command> {
+        let Some(next) = self.forward.pop() else {
+            return Vec::new();
+        };
+        if let Some(current) = self.location.take() {
+            self.back.push(current);
+        }
+        self.show(next)
+    }
+
+    /// F5: lists the current folder again, or the buckets when no folder is open.
+    pub fn refresh(&mut self) -> Vec<Command> {
+        match self.location.clone() {
+            Some(location) => self.show(location),
+            None => self.load_buckets(),
+        }
+    }
+
+    /// Retry after an error: whatever failed is asked again.
+    pub fn retry(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if matches!(self.buckets, Loadable::Failed(_)) {
+            commands.extend(self.load_buckets());
+        }
+        if matches!(self.listing_state, ListingState::Failed(_)) {
+            commands.extend(self.refresh());
+        }
+        commands
+    }
+
+    /// Stop: keeps the rows loaded so far.
+    pub fn stop(&mut self) -> Vec<Command> {
+        let commands = self.cancel_listing();
+        if !commands.is_empty() {
+            self.listing_state = ListingState::Stopped;
+        }
+        commands
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self.listing_state, ListingState::Loading { .. })
+            || matches!(self.buckets, Loadable::Loading(_))
+    }
+
+    /// The error to show over the table, with a Retry button.
+    pub fn banner_error(&self) -> Option<&BrowseError> {
+        match (&self.listing_state, &self.buckets) {
+            (ListingState::Failed(error), _) => Some(error),
+            (_, Loadable::Failed(error)) if self.location.is_none() => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The bucket list and folder listings, as the worker sends them.
+    pub(crate) fn apply_browse(&mut self, event: BrowseEvent) -> Vec<Command> {
+        match event {
+            BrowseEvent::Buckets { id, result } => {
+                if self.buckets != Loadable::Loading(id) {
+                    return Vec::new();
+                }
+                self.buckets = match result {
+                    Ok(buckets) => Loadable::Ready(buckets),
+                    Err(error) => {
+                        self.last_error = Some(error.to_string());
+                        Loadable::Failed(error)
+                    }
+                };
+                // The server answers: uploads an earlier run (or a failed abort) left there
+                // can be aborted now.
+                if matches!(self.buckets, Loadable::Ready(_))
+                    && let (Some(profile), Some(journal)) =
+                        (self.profile().cloned(), self.journal_path())
+                {
+                    return vec![Command::SweepUploads { profile, journal }];
+                }
+            }
+            BrowseEvent::FolderPage { id, page, done } => {
+                let ListingState::Loading { id: current, pages } = self.listing_state else {
+                    return Vec::new();
+                };
+                if current != id {
+                    return Vec::new();
+                }
+                self.listing.append(page);
+                self.listing_state = if done {
+                    ListingState::Done
+                } else {
+                    ListingState::Loading {
+                        id,
+                        pages: pages + 1,
+                    }
+                };
+            }
+            BrowseEvent::FolderFailed { id, error } => {
+                if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
+                {
+                    return Vec::new();
+                }
+                self.last_error = Some(error.to_string());
+                self.listing_state = ListingState::Failed(error);
+            }
+        }
+        Vec::new()
+    }
+}

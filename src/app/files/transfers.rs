@@ -1,0 +1,256 @@
+//! Uploads and downloads in the window's state: the Transfers panel's rows, starting,
+//! cancelling and retrying them, the answer to "files exist already", and quitting while they
+//! run.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::app::state::{AppState, Modal};
+use crate::model::BucketName;
+use crate::profiles::Profile;
+use crate::s3::transfer::{TransferControl, TransferError};
+use crate::worker::{Command, Direction, TransferId};
+
+/// How long quitting waits for cancelled transfers to abort their uploads and remove their
+/// partial files.
+pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
+
+/// One upload or download in the Transfers panel.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub id: TransferId,
+    pub direction: Direction,
+    pub local_path: PathBuf,
+    pub profile: Profile,
+    pub name: String,
+    pub bucket: BucketName,
+    pub key: String,
+    pub size: u64,
+    pub control: TransferControl,
+    pub state: TransferState,
+    pub started: Option<Instant>,
+    pub finished: Option<Instant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    Queued,
+    Running,
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+impl Transfer {
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, TransferState::Queued | TransferState::Running)
+    }
+
+    /// Bytes per second since it started.
+    pub fn speed(&self, now: Instant) -> Option<f64> {
+        let started = self.started?;
+        let elapsed = self
+            .finished
+            .unwrap_or(now)
+            .duration_since(started)
+            .as_secs_f64();
+        (elapsed > 0.2).then(|| self.control.done_bytes() as f64 / elapsed)
+    }
+}
+
+impl AppState {
+    /// Where unfinished multipart uploads are recorded: beside the shared-links history.
+    pub(crate) fn journal_path(&self) -> Option<PathBuf> {
+        self.history_path
+            .as_ref()
+            .map(|p| p.with_file_name("pending-uploads.json"))
+    }
+
+    /// Where partial downloads are recorded while they exist.
+    pub(crate) fn partials_path(&self) -> Option<PathBuf> {
+        self.history_path
+            .as_ref()
+            .map(|p| p.with_file_name("partial-downloads.json"))
+    }
+
+    /// "Quit anyway": cancels every transfer.
+    pub fn cancel_all_transfers(&mut self) {
+        for transfer in &self.transfers {
+            transfer.control.cancel();
+        }
+    }
+
+    /// "Quit anyway": cancels every transfer and starts waiting for them to clean up (abort
+    /// their uploads, remove their partial files) before the window closes.
+    pub fn begin_quit(&mut self, now: Instant) {
+        self.cancel_all_transfers();
+        self.modals.close_if(|m| matches!(m, Modal::ConfirmQuit));
+        self.modals.interrupt(Modal::Quitting { since: now });
+    }
+
+    /// The window was asked to close while transfers run: "Quit anyway" or "Keep running",
+    /// in front of whatever dialog is open (which comes back on "Keep running").
+    pub fn ask_quit(&mut self) {
+        if !matches!(
+            self.modals.get(),
+            Some(Modal::ConfirmQuit | Modal::Quitting { .. })
+        ) {
+            self.modals.interrupt(Modal::ConfirmQuit);
+        }
+    }
+
+    /// The window may close: every cancelled transfer has cleaned up, or the wait is over
+    /// (what is left then is swept at the next start).
+    pub fn may_close(&self, now: Instant) -> bool {
+        self.modals.quitting_since().is_some_and(|since| {
+            self.active_transfers() == 0 || now.duration_since(since) >= QUIT_CLEANUP_WAIT
+        })
+    }
+
+    /// Download (toolbar): the selected objects, and folders recursively, into `target`.
+    pub fn download_to(&mut self, target: PathBuf) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
+            return Vec::new();
+        };
+        let (keys, prefixes) = self.selected_keys_and_folders();
+        if keys.is_empty() && prefixes.is_empty() {
+            return Vec::new();
+        }
+        let id = self.next_id();
+        vec![Command::Download {
+            id,
+            profile,
+            bucket: location.bucket,
+            base: location.prefix,
+            keys,
+            prefixes,
+            target,
+            partials: self.partials_path(),
+        }]
+    }
+
+    /// The answer to "N files exist already" (for the whole batch).
+    pub fn resolve_download(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
+        match self
+            .modals
+            .close_if(|m| matches!(m, Modal::DownloadConflict { .. }))
+        {
+            Some(Modal::DownloadConflict { id, .. }) => {
+                vec![Command::ResolveDownload { id, conflict }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Files and folders dropped on the window (or picked): uploaded into the current folder.
+    pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
+        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        else {
+            self.notice = Some("Open a bucket or folder to upload into.".into());
+            return Vec::new();
+        };
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        vec![Command::Upload {
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+            paths,
+            journal: self.journal_path(),
+        }]
+    }
+
+    pub fn cancel_transfer(&mut self, id: TransferId) {
+        if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
+            transfer.control.cancel();
+        }
+    }
+
+    /// Retry a failed or cancelled transfer: the same file, the same key.
+    pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
+        let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
+            return Vec::new();
+        };
+        let transfer = self.transfers.remove(index);
+        let folder = |key: &str| match key.rfind('/') {
+            Some(i) => key[..=i].to_owned(),
+            None => String::new(),
+        };
+        match transfer.direction {
+            Direction::Upload => vec![Command::Upload {
+                profile: transfer.profile,
+                bucket: transfer.bucket,
+                prefix: folder(&transfer.key),
+                paths: vec![transfer.local_path],
+                journal: self.journal_path(),
+            }],
+            Direction::Download => {
+                let Some(target) = transfer.local_path.parent() else {
+                    return Vec::new();
+                };
+                let id = self.next_id();
+                vec![Command::Download {
+                    id,
+                    profile: transfer.profile,
+                    bucket: transfer.bucket,
+                    base: folder(&transfer.key),
+                    keys: vec![(transfer.key, transfer.size)],
+                    prefixes: Vec::new(),
+                    target: target.to_owned(),
+                    partials: self.partials_path(),
+                }]
+            }
+        }
+    }
+
+    pub fn active_transfers(&self) -> usize {
+        self.transfers.iter().filter(|t| t.is_active()).count()
+    }
+
+    /// A row for a transfer the worker queued.
+    pub(crate) fn transfer_queued(&mut self, transfer: Transfer) {
+        self.transfers.push(transfer);
+    }
+
+    pub(crate) fn transfer_started(&mut self, id: TransferId) {
+        if let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) {
+            t.state = TransferState::Running;
+            t.started = Some(Instant::now());
+        }
+    }
+
+    /// A transfer ended; once an upload batch into the folder shown is over, the folder is
+    /// listed again (once, not once per file).
+    pub(crate) fn transfer_finished(
+        &mut self,
+        id: TransferId,
+        result: Result<(), TransferError>,
+    ) -> Vec<Command> {
+        let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) else {
+            return Vec::new();
+        };
+        t.finished = Some(Instant::now());
+        t.state = match result {
+            Ok(()) => TransferState::Done,
+            Err(TransferError::Cancelled) => TransferState::Cancelled,
+            Err(e) => {
+                self.last_error = Some(format!("{}: {e}", t.name));
+                TransferState::Failed(e.to_string())
+            }
+        };
+        if t.direction == Direction::Download {
+            return Vec::new();
+        }
+        let (bucket, key) = (t.bucket.clone(), t.key.clone());
+        let batch_over = !self
+            .transfers
+            .iter()
+            .any(|t| t.is_active() && t.bucket == bucket);
+        if batch_over {
+            return self.refresh_if_shown(&bucket, &key);
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,648 @@
+//! The Web URL dialog's state: what is being shared, the chosen protocol, expiry and options,
+//! and the links once generated. Pure: the time is passed in, and the methods return the
+//! [`Command`]s to send.
+
+use std::time::{Duration, SystemTime};
+
+use crate::local_time::{self, Date, TimeZone};
+use crate::model::{BucketName, ObjectKey};
+use crate::profiles::Profile;
+use crate::s3::list::BrowseError;
+use crate::share::link_test::{LinkAnswer, LinkTestError};
+use crate::share::link_text::{NamedLink, expiry_text};
+use crate::share::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFETIME, PostForm};
+use crate::worker::{Command, JobError, RequestId};
+
+mod generate;
+
+/// Above this many objects, links for a folder need a confirmation.
+pub const CONFIRM_ABOVE: usize = 1000;
+
+/// One object to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub key: ObjectKey,
+    pub size: u64,
+}
+
+impl Target {
+    pub fn name(&self) -> &str {
+        self.key.file_name()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogTab {
+    WebUrl,
+    UploadLink,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadKind {
+    /// A pre-signed PUT URL for one key.
+    Put,
+    /// A browser form (POST) with a size limit, content type and key prefix.
+    Post,
+}
+
+/// Expiry presets offered next to the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    OneHour,
+    OneDay,
+    SevenDays,
+    EndOfToday,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 4] = [
+        Preset::OneHour,
+        Preset::OneDay,
+        Preset::SevenDays,
+        Preset::EndOfToday,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::OneHour => "1 hour",
+            Preset::OneDay => "1 day",
+            Preset::SevenDays => "7 days",
+            Preset::EndOfToday => "End of today",
+        }
+    }
+}
+
+/// A folder whose objects are being counted before links are made for them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderExpansion {
+    Counting {
+        id: RequestId,
+        prefix: String,
+    },
+    /// More than [`CONFIRM_ABOVE`] objects: waiting for the person to confirm.
+    Confirm {
+        prefix: String,
+        targets: Vec<Target>,
+    },
+    Failed(String),
+}
+
+/// The results of the upload tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadResult {
+    Put(NamedLink, Vec<(String, String)>),
+    Post(PostForm),
+}
+
+/// What the person sets in the dialog: the form its widgets edit directly. A link is made for
+/// one set of inputs (and targets); when they no longer match, [`WebUrlDialog::sync`] drops
+/// it, whichever widget changed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkInputs {
+    pub tab: DialogTab,
+    pub https: bool,
+    /// The expiry, as picked: a local date, hour and minute.
+    pub date: Date,
+    pub hour: i8,
+    pub minute: i8,
+    /// Download name for a single object (empty: the object's name).
+    pub download_name: String,
+    pub inline: bool,
+    pub content_type: String,
+    pub upload_kind: UploadKind,
+    pub upload_key: String,
+    pub upload_is_prefix: bool,
+    /// In MB; empty for no limit.
+    pub upload_max_mb: String,
+    pub upload_content_type: String,
+    /// PUT: the link refuses to replace an existing object (`If-None-Match: *`).
+    pub upload_no_overwrite: bool,
+    /// The person confirmed, in words, a form for the whole bucket or a prefix that is not a
+    /// folder.
+    pub upload_broad_confirmed: bool,
+}
+
+/// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
+/// what is shared, requests in flight, links, errors — changes only through its methods, so a
+/// shown link is always the one the inputs describe.
+#[derive(Debug)]
+pub struct WebUrlDialog {
+    pub inputs: LinkInputs,
+    profile: Profile,
+    bucket: BucketName,
+    /// The folder the dialog was opened in (uploads go there by default).
+    folder: String,
+    targets: Vec<Target>,
+    expansion: Option<FolderExpansion>,
+    /// The person's time zone, in which the expiry is picked.
+    zone: TimeZone,
+    generating: Option<RequestId>,
+    links: Vec<NamedLink>,
+    effective: Option<EffectiveExpiry>,
+    error: Option<String>,
+    /// Feedback after Copy ("Copied").
+    notice: Option<String>,
+    testing: Option<RequestId>,
+    test_result: Option<Result<LinkAnswer, LinkTestError>>,
+    upload_result: Option<UploadResult>,
+    /// When the profile's credentials expire, once the worker has said (`None` inside: they
+    /// do not).
+    credentials_expiry: Option<Option<SystemTime>>,
+    credentials_request: Option<RequestId>,
+    /// The bucket's region could not be found, so the profile's was used: the link may be
+    /// refused. Shown in the dialog, as the CLI prints it.
+    signing_warning: Option<String>,
+    /// The inputs and targets the shown results (or the request in flight) were made for.
+    made_for: Option<(LinkInputs, Vec<ObjectKey>)>,
+    /// The expiry calendar, drawn inside the dialog.
+    pub calendar: crate::app::web_url::calendar::CalendarState,
+    /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
+    /// content instead of keeping the last one's size.
+    serial: u64,
+}
+
+impl WebUrlDialog {
+    /// A dialog for `targets` in the folder `folder`, expiring one day from `now`.
+    pub fn new(
+        profile: Profile,
+        bucket: BucketName,
+        folder: String,
+        targets: Vec<Target>,
+        now: SystemTime,
+    ) -> Self {
+        Self::in_zone(
+            profile,
+            bucket,
+            folder,
+            targets,
+            now,
+            local_time::system_zone(),
+        )
+    }
+
+    /// [`Self::new`] with the expiry picked on a clock in `zone`.
+    pub fn in_zone(
+        profile: Profile,
+        bucket: BucketName,
+        folder: String,
+        targets: Vec<Target>,
+        now: SystemTime,
+        zone: TimeZone,
+    ) -> Self {
+        let endpoint_is_http = profile
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
+        // Uploads go to a fresh folder of their own by default: a form for the folder itself
+        // (or the whole bucket) would let anyone holding it overwrite what is there.
+        let upload_key = format!(
+            "{folder}uploads/{}/",
+            local_time::format(now, &zone, "%Y-%m-%d")
+        );
+        let mut dialog = Self {
+            inputs: LinkInputs {
+                tab: DialogTab::WebUrl,
+                // An http:// server (the demo, a local MinIO) speaks no TLS.
+                https: !endpoint_is_http,
+                date: Date::default(),
+                hour: 0,
+                minute: 0,
+                download_name: String::new(),
+                inline: false,
+                content_type: String::new(),
+                upload_kind: UploadKind::Post,
+                upload_key,
+                upload_is_prefix: true,
+                upload_max_mb: "100".to_owned(),
+                upload_content_type: String::new(),
+                upload_no_overwrite: true,
+                upload_broad_confirmed: false,
+            },
+            profile,
+            bucket,
+            folder,
+            targets,
+            expansion: None,
+            zone,
+            generating: None,
+            links: Vec::new(),
+            effective: None,
+            error: None,
+            notice: None,
+            testing: None,
+            test_result: None,
+            upload_result: None,
+            credentials_expiry: None,
+            credentials_request: None,
+            signing_warning: None,
+            made_for: None,
+            calendar: Default::default(),
+            serial: 0,
+        };
+        if dialog.profile.post_forms_unsupported().is_some() {
+            dialog.inputs.upload_kind = UploadKind::Put;
+        }
+        dialog.apply_preset(Preset::OneDay, now);
+        dialog
+    }
+
+    /// Sets the picked expiry to `at`, on the dialog's clock, to the minute, rounded down.
+    pub fn set_expiry(&mut self, at: SystemTime) {
+        if let Some(local) = local_time::zoned(at, &self.zone) {
+            self.inputs.date = local.date();
+            self.inputs.hour = local.hour();
+            self.inputs.minute = local.minute();
+        }
+        self.clear_results();
+    }
+
+    /// Counted in exact seconds from `now`, not calendar days: "7 days" across a
+    /// daylight-saving change is still 604,800 s, which SigV4 allows.
+    pub fn apply_preset(&mut self, preset: Preset, now: SystemTime) {
+        const HOUR: u64 = 3600;
+        let at = match preset {
+            Preset::OneHour => now + Duration::from_secs(HOUR),
+            Preset::OneDay => now + Duration::from_secs(24 * HOUR),
+            Preset::SevenDays => now + MAX_LINK_LIFETIME,
+            Preset::EndOfToday => {
+                self.set_expiry(now);
+                self.inputs.hour = 23;
+                self.inputs.minute = 59;
+                return;
+            }
+        };
+        self.set_expiry(at);
+    }
+
+    /// The picked moment, or why it does not exist (a daylight-saving gap), by the one rule of
+    /// [`local_time`].
+    pub fn expiry_at(&self) -> Result<SystemTime, ExpiryError> {
+        let inputs = &self.inputs;
+        let civil = inputs
+            .date
+            .at(inputs.hour.clamp(0, 23), inputs.minute.clamp(0, 59), 0, 0);
+        local_time::instant_of(civil, &self.zone).map_err(|_| ExpiryError::NotALocalTime {
+            input: civil.strftime("%Y-%m-%d %H:%M").to_string(),
+        })
+    }
+
+    /// The first and last days a link may end on, on the dialog's clock (for the calendar).
+    pub fn allowed_days(&self, now: SystemTime) -> Option<(Date, Date)> {
+        let first = local_time::zoned(now, &self.zone)?.date();
+        let last = local_time::zoned(now + MAX_LINK_LIFETIME, &self.zone)?.date();
+        Some((first, last))
+    }
+
+    /// The picked expiry checked against SigV4's rules at `now`.
+    pub fn lifetime(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
+        Expiry::At(self.expiry_at()?).resolve(now)
+    }
+
+    /// "expires in 6 days 23 h — Mon 7 Dec 2026, 14:05", or why the date is refused.
+    pub fn expiry_summary(&self, now: SystemTime) -> Result<String, String> {
+        match self.lifetime(now) {
+            Ok(lifetime) => Ok(format!(
+                "expires in {} — {}",
+                crate::fmt::duration(lifetime.expires_in),
+                expiry_text(lifetime.expires_at)
+            )),
+            Err(ExpiryError::TooLong { .. }) => Err(format!(
+                "Too far: pre-signed links live at most 7 days, until {}",
+                expiry_text(now + MAX_LINK_LIFETIME)
+            )),
+            Err(e) => Err(capitalise(&e.to_string())),
+        }
+    }
+
+    fn clear_results(&mut self) {
+        self.links.clear();
+        self.effective = None;
+        self.error = None;
+        self.notice = None;
+        self.test_result = None;
+        self.upload_result = None;
+        self.signing_warning = None;
+    }
+
+    /// What the inputs and targets say now.
+    fn settings(&self) -> (LinkInputs, Vec<ObjectKey>) {
+        (
+            self.inputs.clone(),
+            self.targets.iter().map(|t| t.key.clone()).collect(),
+        )
+    }
+
+    /// What a browser form would open up beyond one folder, if it would: the whole bucket (an
+    /// empty prefix), or every key starting with a prefix that is not a folder (`in` also
+    /// allows `index.html`). Such a form needs the person's explicit confirmation.
+    pub fn broad_upload(&self) -> Option<String> {
+        if self.inputs.upload_kind != UploadKind::Post || !self.inputs.upload_is_prefix {
+            return None;
+        }
+        let prefix = self.inputs.upload_key.trim();
+        if prefix.is_empty() {
+            Some(format!("any key in the whole bucket s3://{}/", self.bucket))
+        } else if !prefix.ends_with('/') {
+            Some(format!(
+                "any key starting with `{prefix}` in s3://{}/, not only inside a folder",
+                self.bucket
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Drops the results (and forgets a request in flight) when any input has changed since
+    /// they were asked for: a shown link is always the link described. Called after the inputs
+    /// are drawn and before anything acts on the results.
+    pub fn sync(&mut self) {
+        if self
+            .made_for
+            .as_ref()
+            .is_some_and(|made| *made != self.settings())
+        {
+            self.clear_results();
+            self.generating = None;
+            self.testing = None;
+            self.made_for = None;
+        }
+    }
+
+    /// True when there are results and they match the inputs.
+    pub fn results_are_current(&self) -> bool {
+        self.made_for
+            .as_ref()
+            .is_some_and(|made| *made == self.settings())
+    }
+
+    /// Takes the answer to the Generate request `id`, with its signing warning; false for an
+    /// answer nobody waits for any more (the inputs changed, or a newer Generate).
+    fn take_answer(&mut self, id: RequestId, warning: Option<String>) -> bool {
+        if self.generating != Some(id) {
+            return false;
+        }
+        self.generating = None;
+        self.signing_warning = warning;
+        true
+    }
+
+    /// Folds in the worker's answer to Generate.
+    pub fn links_ready(
+        &mut self,
+        id: RequestId,
+        result: Result<Vec<crate::share::PresignedLink>, JobError>,
+        warning: Option<String>,
+    ) -> bool {
+        if !self.take_answer(id, warning) {
+            return false;
+        }
+        match result {
+            Ok(links) => {
+                self.effective = links.first().map(|l| l.effective_expiry);
+                match self.inputs.tab {
+                    DialogTab::WebUrl => {
+                        self.links = self
+                            .targets
+                            .iter()
+                            .zip(&links)
+                            .map(|(t, l)| NamedLink {
+                                name: self.link_name(t),
+                                url: l.url.clone(),
+                                expires: l.effective_expiry.at,
+                            })
+                            .collect();
+                    }
+                    DialogTab::UploadLink => {
+                        if let Some(link) = links.into_iter().next() {
+                            let name = self.inputs.upload_key.trim().to_owned();
+                            self.upload_result = Some(UploadResult::Put(
+                                NamedLink {
+                                    name,
+                                    url: link.url,
+                                    expires: link.effective_expiry.at,
+                                },
+                                link.headers,
+                            ));
+                        }
+                    }
+                }
+            }
+            Err(e) => self.error = Some(capitalise(&e.to_string())),
+        }
+        true
+    }
+
+    pub fn post_form_ready(
+        &mut self,
+        id: RequestId,
+        result: Result<PostForm, JobError>,
+        warning: Option<String>,
+    ) -> bool {
+        if !self.take_answer(id, warning) {
+            return false;
+        }
+        match result {
+            Ok(form) => {
+                self.effective = Some(form.effective_expiry);
+                self.upload_result = Some(UploadResult::Post(form));
+            }
+            Err(e) => self.error = Some(capitalise(&e.to_string())),
+        }
+        true
+    }
+
+    /// The warning when temporary credentials end the links before the picked expiry: known
+    /// from the profile before Generate, and from the signed links after.
+    pub fn credentials_warning(&self, now: SystemTime) -> Option<String> {
+        let ends = match self.effective {
+            Some(effective) => effective.limited_by_credentials.then_some(effective.at),
+            None => {
+                let creds_end = self.credentials_expiry.flatten()?;
+                let lifetime = self.lifetime(now).ok()?;
+                (creds_end < lifetime.expires_at).then_some(creds_end)
+            }
+        }?;
+        Some(format!(
+            "⚠ this profile's session ends {}: the link stops working then",
+            expiry_text(ends)
+        ))
+    }
+
+    pub fn test(&mut self, id: RequestId) -> Vec<Command> {
+        self.sync();
+        let Some(link) = self.links.first() else {
+            return Vec::new();
+        };
+        self.testing = Some(id);
+        self.test_result = None;
+        vec![Command::TestLink {
+            id,
+            url: link.url.clone(),
+        }]
+    }
+
+    pub fn tested(&mut self, id: RequestId, result: Result<LinkAnswer, LinkTestError>) {
+        if self.testing == Some(id) {
+            self.testing = None;
+            self.test_result = Some(result);
+        }
+    }
+
+    /// Starts counting the objects under a selected folder (request `id`): the links are for
+    /// all of them once counted.
+    pub fn count_folder(&mut self, id: RequestId, prefix: String) {
+        self.targets.clear();
+        self.expansion = Some(FolderExpansion::Counting { id, prefix });
+    }
+
+    /// The objects under the folder being counted, or why they could not be listed.
+    pub fn keys_counted(&mut self, id: RequestId, result: Result<Vec<(String, u64)>, BrowseError>) {
+        let Some(FolderExpansion::Counting {
+            id: counting,
+            prefix,
+        }) = &self.expansion
+        else {
+            return;
+        };
+        if *counting != id {
+            return;
+        }
+        let prefix = prefix.clone();
+        self.expansion = match result {
+            Ok(keys) => {
+                let targets: Vec<Target> = keys
+                    .into_iter()
+                    .filter_map(|(key, size)| {
+                        Some(Target {
+                            key: ObjectKey::new(key).ok()?,
+                            size,
+                        })
+                    })
+                    .collect();
+                if targets.len() > CONFIRM_ABOVE {
+                    Some(FolderExpansion::Confirm { prefix, targets })
+                } else {
+                    self.targets = targets;
+                    None
+                }
+            }
+            Err(e) => Some(FolderExpansion::Failed(e.to_string())),
+        };
+    }
+
+    /// Yes to "make links for all N objects?".
+    pub fn confirm_folder(&mut self) {
+        if let Some(FolderExpansion::Confirm { targets, .. }) = self.expansion.take() {
+            self.targets = targets;
+        }
+    }
+
+    /// The count in progress, to cancel when the dialog closes.
+    pub fn counting(&self) -> Option<RequestId> {
+        match self.expansion {
+            Some(FolderExpansion::Counting { id, .. }) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Asks when the profile's credentials expire (request `id`); this is the dialog's
+    /// `serial` too, as each opening asks once.
+    pub fn ask_credentials(&mut self, id: RequestId) -> Command {
+        self.serial = id.0;
+        self.credentials_request = Some(id);
+        Command::CredentialsExpiry {
+            id,
+            profile: self.profile.clone(),
+        }
+    }
+
+    /// When the credentials expire, or why that could not be found.
+    pub fn credentials_known(
+        &mut self,
+        id: RequestId,
+        result: Result<Option<SystemTime>, JobError>,
+    ) {
+        if self.credentials_request != Some(id) {
+            return;
+        }
+        self.credentials_request = None;
+        match result {
+            Ok(expiry) => self.credentials_expiry = Some(expiry),
+            Err(e) => self.error = Some(capitalise(&e.to_string())),
+        }
+    }
+
+    /// Feedback after a Copy button.
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn bucket(&self) -> &BucketName {
+        &self.bucket
+    }
+
+    pub fn folder(&self) -> &str {
+        &self.folder
+    }
+
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    pub fn expansion(&self) -> Option<&FolderExpansion> {
+        self.expansion.as_ref()
+    }
+
+    /// The Generate request in flight.
+    pub fn generating(&self) -> Option<RequestId> {
+        self.generating
+    }
+
+    /// The links of the Web URL tab, one per target.
+    pub fn links(&self) -> &[NamedLink] {
+        &self.links
+    }
+
+    pub fn upload_result(&self) -> Option<&UploadResult> {
+        self.upload_result.as_ref()
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn testing(&self) -> bool {
+        self.testing.is_some()
+    }
+
+    pub fn test_result(&self) -> Option<&Result<LinkAnswer, LinkTestError>> {
+        self.test_result.as_ref()
+    }
+
+    pub fn signing_warning(&self) -> Option<&str> {
+        self.signing_warning.as_deref()
+    }
+
+    pub fn serial(&self) -> u64 {
+        self.serial
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

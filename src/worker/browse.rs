@@ -1,0 +1,122 @@
+//! Browsing jobs: Test connection, the bucket list, a folder page by page, and every key under
+//! a prefix.
+
+use super::{
+    BrowseEvent, EventSink, JobError, Jobs, LinksEvent, ProfilesEvent, RequestId, connection_for,
+};
+use crate::model::BucketName;
+use crate::profiles::Profile;
+use crate::s3::connection::Connection;
+use crate::s3::list::{self, BrowseError, BucketEntry};
+
+/// Test connection: a fresh connection (no cache, so changed keys are tried as they are), then
+/// the default bucket's listing when the profile names one, else ListBuckets.
+pub(super) fn test_connection(jobs: &Jobs, id: RequestId, profile: Profile) {
+    jobs.answer_without_connection(async move {
+        let result: Result<String, JobError> = async {
+            let connection = profile.connect().await?;
+            match &profile.default_bucket {
+                Some(bucket) => {
+                    let bucket = BucketName::new(bucket.trim())?;
+                    list::list_folder_page(&connection, &bucket, "", None).await?;
+                    Ok(format!("Connected: bucket {bucket} can be listed"))
+                }
+                None => {
+                    let buckets = list::list_buckets(&connection).await?;
+                    Ok(format!(
+                        "Connected: {}",
+                        crate::fmt::count(buckets.len(), "bucket", "buckets")
+                    ))
+                }
+            }
+        }
+        .await;
+        ProfilesEvent::ConnectionTested { id, result }
+    });
+}
+
+pub(super) fn list_buckets(jobs: &mut Jobs, id: RequestId, profile: Profile) {
+    let default_bucket = profile.default_bucket.clone();
+    jobs.answer(
+        Some(id),
+        profile,
+        |connection: Connection| async move {
+            match (list::list_buckets(&connection).await, default_bucket) {
+                // Keys that may not list buckets still open the profile's default bucket.
+                (Err(BrowseError::AccessDenied { .. }), Some(name)) => {
+                    Ok(vec![BucketEntry { name, region: None }])
+                }
+                (result, _) => result,
+            }
+        },
+        move |result| BrowseEvent::Buckets { id, result },
+    );
+}
+
+/// Lists every page of a folder, sending each as it arrives, until its end or Cancel.
+pub(super) fn list_folder(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    prefix: String,
+) {
+    let (sink, connections) = (jobs.sink().clone(), jobs.connections().clone());
+    let task = tokio::spawn(async move {
+        let failed = |error: BrowseError| BrowseEvent::FolderFailed { id, error };
+        match connection_for(&connections, &profile).await {
+            Ok(connection) => send_pages(id, &connection, &bucket, &prefix, &sink).await,
+            Err(error) => {
+                sink.send(failed(error.into()));
+            }
+        }
+    });
+    jobs.running.insert(id, task.abort_handle());
+}
+
+async fn send_pages(
+    id: RequestId,
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    sink: &EventSink,
+) {
+    let mut token = None;
+    let mut guard = list::TokenGuard::default();
+    loop {
+        let page = list::list_folder_page(connection, bucket, prefix, token.take())
+            .await
+            .and_then(|mut page| {
+                token = guard.next(page.next_token.take().as_deref())?;
+                Ok(page)
+            });
+        match page {
+            Ok(page) => {
+                let done = token.is_none();
+                if !sink.send(BrowseEvent::FolderPage { id, page, done }) || done {
+                    return;
+                }
+            }
+            Err(error) => {
+                sink.send(BrowseEvent::FolderFailed { id, error });
+                return;
+            }
+        }
+    }
+}
+
+/// Every object under `prefix`, at any depth (a folder's links).
+pub(super) fn keys_under(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    prefix: String,
+) {
+    jobs.answer(
+        Some(id),
+        profile,
+        |connection| async move { list::list_keys_under(&connection, &bucket, &prefix).await },
+        move |result| LinksEvent::KeysUnder { id, result },
+    );
+}
