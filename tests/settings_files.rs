@@ -69,7 +69,7 @@ fn add_profile_on_purpose(state: &mut AppState, name: &str) {
     state.open_profile_form(None, false);
     let form = state
         .profiles_window_mut()
-        .and_then(|w| w.form.as_mut())
+        .and_then(|w| w.form_mut())
         .unwrap();
     form.name = name.into();
     form.access_key_id = "AKIANEW".into();

@@ -41,7 +41,7 @@ fn fill(harness: &mut Harness<'_, PailApp>, label: &str, text: &str) {
 fn tested(app: &PailApp) -> bool {
     app.state()
         .profiles_window()
-        .is_some_and(|w| w.testing.is_none() && w.test_result.is_some())
+        .is_some_and(|w| !w.testing() && w.test_result().is_some())
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn create_test_use_and_delete_a_profile() {
         .state()
         .state()
         .profiles_window()
-        .and_then(|w| w.form.clone())
+        .and_then(|w| w.form().cloned())
         .unwrap();
     assert!(
         form.path_style,
@@ -127,7 +127,7 @@ fn create_test_use_and_delete_a_profile() {
         .state()
         .state()
         .profiles_window()
-        .and_then(|w| w.test_result.clone())
+        .and_then(|w| w.test_result().cloned())
         .unwrap();
     let error = result.unwrap_err().to_string();
     assert!(error.contains("SignatureDoesNotMatch"), "{error}");

@@ -105,7 +105,7 @@ impl AppState {
         else {
             return Vec::new();
         };
-        let Some(form) = &mut window.form else {
+        let Some(form) = window.form_mut() else {
             return Vec::new();
         };
         let names: Vec<&str> = store.profiles.iter().map(|p| p.name.as_str()).collect();
@@ -122,9 +122,7 @@ impl AppState {
             (_, current) => current,
         };
         store.upsert(form.original_name.as_deref(), saved.clone());
-        window.selected = Some(saved.name.clone());
-        window.form = None;
-        window.notice = Some(format!("Saved {}", saved.name));
+        window.saved(&saved.name);
         self.saved_profiles_changed(keep)
     }
 
@@ -135,10 +133,7 @@ impl AppState {
         };
         store.delete(name);
         if let Some(window) = self.modals.profiles_window_mut() {
-            window.confirm_delete = None;
-            window.selected = None;
-            window.form = None;
-            window.notice = Some(format!("Deleted {name}"));
+            window.deleted(name);
         }
         let keep = self
             .profile()
@@ -156,7 +151,7 @@ impl AppState {
             store.release();
         }
         if let Some(window) = self.modals.profiles_window_mut() {
-            window.notice = Some(format!("{name} is the default profile"));
+            window.set_notice(format!("{name} is the default profile"));
         }
         vec![Command::SaveProfiles {
             store: store.clone(),
@@ -169,26 +164,23 @@ impl AppState {
         let Some(window) = self.modals.profiles_window_mut() else {
             return Vec::new();
         };
-        let profile = match (&window.form, &window.selected) {
+        let profile = match (window.form(), window.selected()) {
             (Some(form), _) => form.to_profile(),
-            (None, Some(name)) => match self.profiles.iter().find(|p| &p.name == name) {
+            (None, Some(name)) => match self.profiles.iter().find(|p| p.name == name) {
                 Some(profile) => profile.clone(),
                 None => return Vec::new(),
             },
             (None, None) => return Vec::new(),
         };
-        window.testing = Some(id);
-        window.test_result = None;
+        window.start_test(id);
         vec![Command::TestConnection { id, profile }]
     }
 
     /// Profiles (toolbar): the window, with the current profile picked in the list.
     pub fn open_profiles_window(&mut self) {
         let selected = self.profile().map(|p| p.name.clone());
-        self.modals.open(Modal::Profiles(Box::new(ProfilesWindow {
-            selected,
-            ..Default::default()
-        })));
+        self.modals
+            .open(Modal::Profiles(Box::new(ProfilesWindow::new(selected))));
     }
 
     /// Closes the Profiles window.
@@ -205,9 +197,7 @@ impl AppState {
         let Some(window) = self.modals.profiles_window_mut() else {
             return;
         };
-        window.test_result = None;
-        window.notice = None;
-        window.form = Some(match (saved, duplicate) {
+        window.open_form(match (saved, duplicate) {
             (Some(saved), true) => ProfileForm::duplicate(&saved),
             (Some(saved), false) => ProfileForm::edit(&saved),
             (None, _) => ProfileForm::default(),
@@ -244,19 +234,16 @@ impl AppState {
                         store.problems.clear();
                     }
                     if let Some(window) = self.modals.profiles_window_mut()
-                        && window.notice.is_none()
+                        && window.notice().is_none()
                     {
-                        window.notice = Some("Saved".into());
+                        window.set_notice("Saved".into());
                     }
                 }
                 Err(e) => self.last_error = Some(e.to_string()),
             },
             ProfilesEvent::ConnectionTested { id, result } => {
-                if let Some(window) = self.modals.profiles_window_mut()
-                    && window.testing == Some(id)
-                {
-                    window.testing = None;
-                    window.test_result = Some(result);
+                if let Some(window) = self.modals.profiles_window_mut() {
+                    window.tested(id, result);
                 }
             }
         }

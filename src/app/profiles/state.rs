@@ -3,7 +3,7 @@
 
 use crate::profiles::store::{Provider, SavedProfile, Secret, validate};
 use crate::profiles::{Profile, ProfileSource};
-use crate::worker::RequestId;
+use crate::worker::{JobError, RequestId};
 
 /// The form for one Pail profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,18 +137,125 @@ impl ProfileForm {
     }
 }
 
-/// The Profiles window.
+/// The Profiles window: the profile picked in the list, the form being edited (its fields
+/// are edited directly), and what Test connection, Save and Delete said. Everything but the
+/// form changes through methods, so a test result never outlives the profile it was for.
 #[derive(Debug, Default)]
 pub struct ProfilesWindow {
     /// The profile picked in the list (by name).
-    pub selected: Option<String>,
-    pub form: Option<ProfileForm>,
+    selected: Option<String>,
+    form: Option<ProfileForm>,
     /// Waiting for "Delete `name`?" to be confirmed.
-    pub confirm_delete: Option<String>,
-    pub testing: Option<RequestId>,
-    pub test_result: Option<Result<String, crate::worker::JobError>>,
+    confirm_delete: Option<String>,
+    testing: Option<RequestId>,
+    test_result: Option<Result<String, JobError>>,
     /// What the last save did ("Saved").
-    pub notice: Option<String>,
+    notice: Option<String>,
+}
+
+impl ProfilesWindow {
+    /// The window with `selected` picked in the list.
+    pub fn new(selected: Option<String>) -> Self {
+        Self {
+            selected,
+            ..Self::default()
+        }
+    }
+
+    pub fn selected(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// Picks `name` in the list: the form, a pending delete and the last test go.
+    pub fn pick(&mut self, name: String) {
+        self.selected = Some(name);
+        self.form = None;
+        self.confirm_delete = None;
+        self.forget_test();
+    }
+
+    pub fn form(&self) -> Option<&ProfileForm> {
+        self.form.as_ref()
+    }
+
+    /// The form, to edit its fields.
+    pub fn form_mut(&mut self) -> Option<&mut ProfileForm> {
+        self.form.as_mut()
+    }
+
+    /// Opens `form` in place of what was shown.
+    pub fn open_form(&mut self, form: ProfileForm) {
+        self.form = Some(form);
+        self.notice = None;
+        self.forget_test();
+    }
+
+    /// Cancel in the form.
+    pub fn close_form(&mut self) {
+        self.form = None;
+        self.forget_test();
+    }
+
+    /// The form was saved as `name`, which is now picked.
+    pub fn saved(&mut self, name: &str) {
+        self.selected = Some(name.to_owned());
+        self.form = None;
+        self.notice = Some(format!("Saved {name}"));
+    }
+
+    /// Delete was pressed: "Delete `name`?" waits for Yes.
+    pub fn ask_delete(&mut self, name: String) {
+        self.confirm_delete = Some(name);
+    }
+
+    pub fn asking_to_delete(&self) -> Option<&str> {
+        self.confirm_delete.as_deref()
+    }
+
+    /// `name` was deleted: nothing is picked any more.
+    pub fn deleted(&mut self, name: &str) {
+        self.confirm_delete = None;
+        self.selected = None;
+        self.form = None;
+        self.forget_test();
+        self.notice = Some(format!("Deleted {name}"));
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
+    }
+
+    /// Test connection was sent as request `id`.
+    pub fn start_test(&mut self, id: RequestId) {
+        self.testing = Some(id);
+        self.test_result = None;
+    }
+
+    /// The answer to Test connection, unless the window has moved on since it was asked.
+    pub fn tested(&mut self, id: RequestId, result: Result<String, JobError>) {
+        if self.testing == Some(id) {
+            self.testing = None;
+            self.test_result = Some(result);
+        }
+    }
+
+    pub fn testing(&self) -> bool {
+        self.testing.is_some()
+    }
+
+    pub fn test_result(&self) -> Option<&Result<String, JobError>> {
+        self.test_result.as_ref()
+    }
+
+    /// A test in flight or shown was for what was picked before: it goes.
+    fn forget_test(&mut self) {
+        self.testing = None;
+        self.test_result = None;
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +305,15 @@ mod tests {
         assert_eq!(copy.original_name, None);
         assert_eq!(copy.secret_access_key, "SK");
         form.name.clear();
+    }
+
+    #[test]
+    fn a_test_answer_for_the_profile_picked_before_is_not_shown_under_the_next() {
+        let mut window = ProfilesWindow::new(Some("work".into()));
+        window.start_test(RequestId(1));
+        window.pick("personal".into());
+        window.tested(RequestId(1), Ok("Connected: 3 buckets".into()));
+        assert!(window.test_result().is_none(), "it was work's answer");
+        assert!(!window.testing());
     }
 }

@@ -76,7 +76,7 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     if let Some(name) = pressed.ask_delete
         && let Some(window) = state.profiles_window_mut()
     {
-        window.confirm_delete = Some(name);
+        window.ask_delete(name);
     }
     if let Some(name) = pressed.delete {
         out.extend(state.delete_profile(&name));
@@ -93,7 +93,7 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     if pressed.cancel_form
         && let Some(window) = state.profiles_window_mut()
     {
-        window.form = None;
+        window.close_form();
     }
     if pressed.close {
         state.close_profiles_window();
@@ -109,13 +109,10 @@ fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
         .max_height(420.0)
         .show(ui, |ui| {
             for profile in &state.profiles {
-                let selected = window.selected.as_deref() == Some(profile.name.as_str());
+                let selected = window.selected() == Some(profile.name.as_str());
                 ui.horizontal(|ui| {
                     if ui.selectable_label(selected, &profile.name).clicked() {
-                        window.selected = Some(profile.name.clone());
-                        window.test_result = None;
-                        window.form = None;
-                        window.confirm_delete = None;
+                        window.pick(profile.name.clone());
                     }
                     ui.label(RichText::new(profile.source.label()).small().strong());
                     if default.as_deref() == Some(profile.name.as_str()) {
@@ -148,9 +145,9 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
     let Some(window) = state.modals.profiles_window_mut() else {
         return;
     };
-    if let Some(form) = &mut window.form {
+    if let Some(form) = window.form_mut() {
         form_ui(ui, form, pressed);
-    } else if let Some(name) = window.selected.clone() {
+    } else if let Some(name) = window.selected().map(str::to_owned) {
         let Some(profile) = profiles.iter().find(|p| p.name == name) else {
             return;
         };
@@ -171,7 +168,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
                         pressed.ask_delete = Some(name.clone());
                     }
                 });
-                if window.confirm_delete.as_deref() == Some(name.as_str()) {
+                if window.asking_to_delete() == Some(name.as_str()) {
                     ui.horizontal(|ui| {
                         ui.colored_label(
                             ui.visuals().warn_fg_color,
@@ -200,21 +197,21 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        let can_test = window.form.is_some() || window.selected.is_some();
+        let can_test = window.form().is_some() || window.selected().is_some();
         if ui
             .add_enabled(
-                can_test && window.testing.is_none(),
+                can_test && !window.testing(),
                 egui::Button::new("Test connection"),
             )
             .clicked()
         {
             pressed.test = true;
         }
-        if window.testing.is_some() {
+        if window.testing() {
             ui.spinner();
         }
     });
-    match &window.test_result {
+    match window.test_result() {
         Some(Ok(ok)) => {
             ui.colored_label(egui::Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
         }
@@ -223,7 +220,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
         }
         None => {}
     }
-    if let Some(notice) = &window.notice {
+    if let Some(notice) = window.notice() {
         ui.label(notice);
     }
 }

@@ -458,3 +458,48 @@ fn breadcrumbs_and_parent() {
     assert_eq!(location.parent().unwrap().parent().unwrap().prefix, "");
     assert!(Location::bucket_top(bucket("abc")).parent().is_none());
 }
+
+#[test]
+fn a_second_download_question_waits_for_the_first_and_both_are_answered() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    for (id, first) in [(41, "/tmp/a.txt"), (42, "/tmp/b.txt")] {
+        state.apply(Event::from(FilesEvent::DownloadConflicts {
+            id: RequestId(id),
+            count: 1,
+            first: first.into(),
+        }));
+    }
+    let mut answered = Vec::new();
+    while state.modal_open() {
+        for command in state.resolve_download(crate::s3::download::Conflict::Skip) {
+            let Command::ResolveDownload { id, .. } = command else {
+                panic!("{command:?}");
+            };
+            answered.push(id.0);
+        }
+    }
+    assert_eq!(answered, [41, 42], "each batch gets its answer, in order");
+}
+
+#[test]
+fn keep_running_gives_back_the_dialog_the_quit_question_covered() {
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::from(BrowseEvent::FolderPage {
+        id,
+        page: page(&["a.txt"]),
+        done: true,
+    }));
+    state.open_new_folder();
+    if let Some(Modal::NewFolder { name }) = state.modals.get_mut() {
+        name.push_str("half-typed");
+    }
+    state.ask_quit();
+    assert!(matches!(state.modals.get(), Some(Modal::ConfirmQuit)));
+    state.modals.close(); // Keep running
+    assert!(
+        matches!(state.modals.get(), Some(Modal::NewFolder { name }) if name == "half-typed"),
+        "{:?}",
+        state.modals.get()
+    );
+}

@@ -5,7 +5,7 @@ use crate::model::Endpoint;
 use crate::model::Scheme;
 use crate::profiles::ProfileSource;
 use crate::share::{ContentTypeRule, KeyRule};
-use crate::worker::LinkItem;
+use crate::worker::{Command, LinkItem};
 use aws_credential_types::Credentials;
 use std::time::Duration;
 
