@@ -1,6 +1,7 @@
 //! Text as Pail shows it: sizes (1000-based units, like S3 consoles), counts, durations (as
-//! the window shows them, and exact for messages), and HTML escaping for the pages and email
-//! text Pail makes.
+//! the window shows them, and exact for messages), HTML escaping for the pages and email text
+//! Pail makes, and an error with its causes as one line. Dates and times are
+//! [`crate::local_time`]'s.
 
 /// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
 pub fn html_escape(s: &str) -> String {

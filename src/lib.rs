@@ -2,9 +2,9 @@
 //! does, so tests and other programs can use it: validated S3 names ([`model`]), pre-signed
 //! links and upload forms ([`share`], pure), everything that talks to S3 ([`s3`]), profiles
 //! ([`profiles`]), Pail's own files ([`storage`]), where objects land on disk
-//! ([`local_path`]), the demo server ([`demo`]), the window ([`app`]) and its background
-//! [`worker`], text formats ([`fmt`]) and the command line
-//! ([`cli`]).
+//! ([`local_path`]), the person's clock ([`local_time`]), the demo server ([`demo`]), the
+//! window ([`app`]) and its background [`worker`], text formats ([`fmt`]) and the command
+//! line ([`cli`]). `ARCHITECTURE.md` draws the map.
 
 pub mod app;
 pub mod cli;

@@ -1,7 +1,8 @@
 //! The explorer window (eframe): [`PailApp`] owns the [`AppState`], talks to the [`Worker`]
 //! through commands and events, and lays out the views. Each feature has a folder — the
 //! [`explorer`], the [`web_url`] dialog, [`shared_links`], [`profiles`], [`files`] — holding its
-//! state and its drawing; [`state`] holds what the window knows as a whole and routes events.
+//! state and its drawing; [`state`] holds what the window knows as a whole and hands each
+//! event to its feature, and [`modal`] the one dialog open over the explorer.
 
 pub mod clipboard;
 pub mod explorer;

@@ -133,7 +133,7 @@ pub struct PresignArgs {
 pub enum FormatArg {
     /// {"url": …, "fields": {…}} as boto3 returns it.
     Json,
-    /// A curl command with a <FILE> placeholder.
+    /// A curl command, with a placeholder for the file to upload.
     Curl,
     /// A standalone HTML upload page.
     Html,

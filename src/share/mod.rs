@@ -1,5 +1,6 @@
 //! The sharing core: pre-signed GET and PUT links, pre-signed POST forms, expiry rules and the
-//! text formats links and forms are handed out in.
+//! text formats links and forms are handed out in — pure, the time passed in. The one part
+//! that does I/O is [`link_test`], which fetches a byte through a finished link.
 
 mod disposition;
 pub mod expiry;

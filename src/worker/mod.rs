@@ -1,7 +1,7 @@
 //! The background side of the window: a tokio runtime that receives typed [`Command`]s, does
 //! the S3 work, and answers with [`Event`]s, waking the UI after each one.
 //!
-//! [`Jobs::run`] is the dispatch table: one line per command, into the file of its feature
+//! `Jobs::run` is the dispatch table: one line per command, into the file of its feature
 //! (`browse`, `links`, `files`, `transfers`, `settings`). Every command carries a
 //! [`RequestId`]; answers repeat it, so the UI can drop answers to requests it no longer cares
 //! about (a folder the person has left).

@@ -146,7 +146,7 @@ pub enum Command {
         name: String,
     },
     /// Download objects (and folders, recursively) from the folder `base` into `target`.
-    /// If files would be replaced, the worker asks with [`Event::DownloadConflicts`] first.
+    /// If files would be replaced, the worker asks with [`FilesEvent::DownloadConflicts`] first.
     Download {
         id: RequestId,
         profile: Profile,
@@ -172,7 +172,7 @@ pub enum Command {
     SetConcurrency {
         transfers: usize,
     },
-    /// The answer to [`Event::DownloadConflicts`] for the whole batch.
+    /// The answer to [`FilesEvent::DownloadConflicts`] for the whole batch.
     ResolveDownload {
         id: RequestId,
         conflict: Conflict,

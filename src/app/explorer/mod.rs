@@ -1,5 +1,6 @@
-//! The explorer: the toolbar, the bucket list, the folder as a table (and its listing model),
-//! and the status bar with its banners.
+//! The explorer: which folder is shown and its history ([`state`]), the folder as a table
+//! (its rows in [`listing`]), the toolbar, the bucket list, and the status bar with its
+//! banners.
 
 pub(crate) mod bucket_list;
 pub mod listing;

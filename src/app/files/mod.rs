@@ -1,5 +1,6 @@
-//! File operations in the window: the Delete, New folder, Rename, Properties, download
-//! conflict and quit dialogs (`dialogs`) and the Transfers panel.
+//! File operations in the window: Delete, New folder, Rename and Properties ([`state`]),
+//! uploads, downloads and quitting while they run ([`transfers`]), their dialogs (`dialogs`)
+//! and the Transfers panel.
 
 pub(crate) mod dialogs;
 pub mod state;
