@@ -1,7 +1,7 @@
 //! File operations on the server: delete (objects and whole folders), new folder, rename and
 //! properties.
 
-use super::{FilesEvent, JobError, Jobs, RequestId};
+use super::{FilesEvent, JobError, Jobs, RenameRequest, RequestId};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
@@ -50,15 +50,15 @@ pub(super) fn create_folder(
     );
 }
 
-pub(super) fn rename(
-    jobs: &mut Jobs,
-    id: RequestId,
-    profile: Profile,
-    bucket: BucketName,
-    from: ObjectKey,
-    to: ObjectKey,
-    overwrite: bool,
-) {
+pub(super) fn rename(jobs: &mut Jobs, request: RenameRequest) {
+    let RenameRequest {
+        id,
+        profile,
+        bucket,
+        from,
+        to,
+        overwrite,
+    } = request;
     let (answer_from, answer_to) = (from.clone(), to.clone());
     jobs.answer(
         None,

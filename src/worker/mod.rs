@@ -23,8 +23,9 @@ mod settings;
 mod transfers;
 
 pub use protocol::{
-    BrowseEvent, Command, Direction, Event, FilesEvent, HistoryEvent, JobError, LinkItem,
-    LinksEvent, ProfilesEvent, RequestId, TRANSFER_CONCURRENCY, TransferId,
+    BrowseEvent, Command, Direction, DownloadRequest, Event, FilesEvent, HistoryEvent, JobError,
+    LinkItem, LinksEvent, ProfilesEvent, RenameRequest, RequestId, TRANSFER_CONCURRENCY,
+    TransferId,
 };
 
 use connections::{Connections, connection_for};
@@ -163,10 +164,10 @@ impl Jobs {
             Command::CredentialsExpiry { id, profile } => links::credentials_expiry(self, id, profile),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),
-            Command::Rename { id, profile, bucket, from, to, overwrite } => files::rename(self, id, profile, bucket, from, to, overwrite),
+            Command::Rename(request) => files::rename(self, request),
             Command::Properties { id, profile, bucket, key } => files::properties(self, id, profile, bucket, key),
             Command::Upload { profile, bucket, prefix, paths, journal } => transfers::upload(self, profile, bucket, prefix, paths, journal),
-            Command::Download { id, profile, bucket, base, keys, prefixes, target, partials } => transfers::download(self, id, profile, bucket, base, keys, prefixes, target, partials),
+            Command::Download(request) => transfers::download(self, request),
             Command::ResolveDownload { id, conflict } => transfers::resolve_download(self, id, conflict),
             Command::SweepPartials { journal } => transfers::sweep_partials(journal),
             Command::SweepUploads { profile, journal } => transfers::sweep_uploads(self, profile, journal),

@@ -145,19 +145,8 @@ pub enum Command {
         prefix: String,
         name: String,
     },
-    /// Download objects (and folders, recursively) from the folder `base` into `target`.
-    /// If files would be replaced, the worker asks with [`FilesEvent::DownloadConflicts`] first.
-    Download {
-        id: RequestId,
-        profile: Profile,
-        bucket: BucketName,
-        base: String,
-        keys: Vec<(String, u64)>,
-        prefixes: Vec<String>,
-        target: PathBuf,
-        /// Where partial files are recorded while they exist.
-        partials: Option<PathBuf>,
-    },
+    /// Download objects (and folders, recursively); see [`DownloadRequest`].
+    Download(DownloadRequest),
     /// Remove the partial downloads that processes which have exited left behind.
     SweepPartials {
         journal: PathBuf,
@@ -177,15 +166,7 @@ pub enum Command {
         id: RequestId,
         conflict: Conflict,
     },
-    Rename {
-        id: RequestId,
-        profile: Profile,
-        bucket: BucketName,
-        from: ObjectKey,
-        to: ObjectKey,
-        /// Replace an object already at `to` (the person said so).
-        overwrite: bool,
-    },
+    Rename(RenameRequest),
     Properties {
         id: RequestId,
         profile: Profile,
@@ -197,6 +178,33 @@ pub enum Command {
         path: PathBuf,
         links: Vec<SharedLink>,
     },
+}
+
+/// Download objects (and folders, recursively) from the folder `base` into `target`. If files
+/// would be replaced, the worker asks with [`FilesEvent::DownloadConflicts`] first.
+#[derive(Debug, Clone)]
+pub struct DownloadRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub base: String,
+    pub keys: Vec<(String, u64)>,
+    pub prefixes: Vec<String>,
+    pub target: PathBuf,
+    /// Where partial files are recorded while they exist.
+    pub partials: Option<PathBuf>,
+}
+
+/// Rename (copy, then delete) `from` to `to` in `bucket`.
+#[derive(Debug, Clone)]
+pub struct RenameRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub from: ObjectKey,
+    pub to: ObjectKey,
+    /// Replace an object already at `to` (the person said so).
+    pub overwrite: bool,
 }
 
 /// One link to sign: a download or an upload link for one key.

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{
-    Connections, Direction, EventSink, FilesEvent, JobError, Jobs, RequestId, TransferId,
-    connection_for,
+    Connections, Direction, DownloadRequest, EventSink, FilesEvent, JobError, Jobs, RequestId,
+    TransferId, connection_for,
 };
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
@@ -129,18 +129,17 @@ where
 
 /// Plans a download batch; when files would be replaced, asks first with
 /// [`FilesEvent::DownloadConflicts`] and keeps the plan until [`resolve_download`].
-#[allow(clippy::too_many_arguments)]
-pub(super) fn download(
-    jobs: &Jobs,
-    id: RequestId,
-    profile: Profile,
-    bucket: BucketName,
-    base: String,
-    keys: Vec<(String, u64)>,
-    prefixes: Vec<String>,
-    target: PathBuf,
-    partials: Option<PathBuf>,
-) {
+pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
+    let DownloadRequest {
+        id,
+        profile,
+        bucket,
+        base,
+        keys,
+        prefixes,
+        target,
+        partials,
+    } = request;
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_downloads.clone();
     tokio::spawn(async move {

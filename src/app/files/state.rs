@@ -5,7 +5,7 @@ use crate::app::files::transfers::{Transfer, TransferState};
 use crate::app::state::{AppState, Loadable, Modal};
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::transfer::TransferError;
-use crate::worker::{Command, FilesEvent, JobError};
+use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
 
 /// What Delete will remove, shown for confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,14 +97,14 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        vec![Command::Rename {
+        vec![Command::Rename(RenameRequest {
             id,
             profile,
             bucket: location.bucket,
             from,
             to,
             overwrite,
-        }]
+        })]
     }
 
     /// Properties (context menu, toolbar): HeadObject of the selected object.

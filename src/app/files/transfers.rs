@@ -9,7 +9,7 @@ use crate::app::state::{AppState, Modal};
 use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::transfer::{TransferControl, TransferError};
-use crate::worker::{Command, Direction, TransferId};
+use crate::worker::{Command, Direction, DownloadRequest, TransferId};
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
 /// partial files.
@@ -118,7 +118,7 @@ impl AppState {
             return Vec::new();
         }
         let id = self.next_id();
-        vec![Command::Download {
+        vec![Command::Download(DownloadRequest {
             id,
             profile,
             bucket: location.bucket,
@@ -127,7 +127,7 @@ impl AppState {
             prefixes,
             target,
             partials: self.partials_path(),
-        }]
+        })]
     }
 
     /// The answer to "N files exist already" (for the whole batch).
@@ -191,7 +191,7 @@ impl AppState {
                     return Vec::new();
                 };
                 let id = self.next_id();
-                vec![Command::Download {
+                vec![Command::Download(DownloadRequest {
                     id,
                     profile: transfer.profile,
                     bucket: transfer.bucket,
@@ -200,7 +200,7 @@ impl AppState {
                     prefixes: Vec::new(),
                     target: target.to_owned(),
                     partials: self.partials_path(),
-                }]
+                })]
             }
         }
     }
