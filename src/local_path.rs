@@ -118,6 +118,29 @@ pub fn collision_key(path: &Path, case_insensitive: bool) -> String {
     }
 }
 
+/// A file or key left out of a transfer batch, and why: each is reported, none dropped
+/// silently.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Skipped {
+    #[error("skipped `{key}`: {reason}")]
+    Unsavable { key: String, reason: Refusal },
+    #[error("skipped `{key}`: it would be saved to the same file as `{first}`")]
+    SameFile { key: String, first: String },
+    #[error("{}: the name is not valid UTF-8, so it cannot be a key; skipped", .path.display())]
+    NotUtf8 { path: PathBuf },
+    #[error("{}: a link inside the folder; skipped (links are not followed)", .path.display())]
+    Link { path: PathBuf },
+    #[error("{}: not a regular file; skipped", .path.display())]
+    NotAFile { path: PathBuf },
+    #[error("{}: {reason}", .path.display())]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{}: {reason}", .path.display())]
+    NotAKey {
+        path: PathBuf,
+        reason: crate::model::NameError,
+    },
+}
+
 /// A file to download: its key, where it lands, its size.
 pub type DownloadTarget = (String, PathBuf, u64);
 
@@ -129,7 +152,7 @@ pub fn download_targets(
     base: &str,
     keys: Vec<(String, u64)>,
     case_insensitive: bool,
-) -> (Vec<DownloadTarget>, Vec<String>) {
+) -> (Vec<DownloadTarget>, Vec<Skipped>) {
     let mut files = Vec::with_capacity(keys.len());
     let mut problems = Vec::new();
     let mut taken: std::collections::HashMap<String, String> = Default::default();
@@ -138,15 +161,16 @@ pub fn download_targets(
             Ok(path) => {
                 let seen = collision_key(&path, case_insensitive);
                 if let Some(first) = taken.get(&seen) {
-                    problems.push(format!(
-                        "skipped `{key}`: it would be saved to the same file as `{first}`"
-                    ));
+                    problems.push(Skipped::SameFile {
+                        key,
+                        first: first.clone(),
+                    });
                     continue;
                 }
                 taken.insert(seen, key.clone());
                 files.push((key, path, size));
             }
-            Err(reason) => problems.push(format!("skipped `{key}`: {reason}")),
+            Err(reason) => problems.push(Skipped::Unsavable { key, reason }),
         }
     }
     (files, problems)
@@ -157,17 +181,14 @@ pub fn download_targets(
 /// followed (a link back into the tree would nest copies without end; one out of it would
 /// upload what was not chosen), and names that are not UTF-8 cannot be keys: both are
 /// reported, as are unreadable entries.
-pub fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<String>) {
+pub fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<Skipped>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut stack: Vec<(PathBuf, String)> = Vec::new();
     for path in paths {
         match path.file_name().map(|n| n.to_str()) {
             Some(Some(name)) => stack.push((path.clone(), name.to_owned())),
-            _ => problems.push(format!(
-                "{}: the name is not valid UTF-8, so it cannot be a key; skipped",
-                path.display()
-            )),
+            _ => problems.push(Skipped::NotUtf8 { path: path.clone() }),
         }
     }
     // What was dropped is followed if it is a link; what is found inside is not.
@@ -179,10 +200,7 @@ pub fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<S
             std::fs::symlink_metadata(&path)
         };
         match meta {
-            Ok(meta) if meta.file_type().is_symlink() => problems.push(format!(
-                "{}: a link inside the folder; skipped (links are not followed)",
-                path.display()
-            )),
+            Ok(meta) if meta.file_type().is_symlink() => problems.push(Skipped::Link { path }),
             Ok(meta) if meta.is_dir() => match std::fs::read_dir(&path) {
                 Ok(entries) => {
                     for entry in entries.flatten() {
@@ -190,18 +208,21 @@ pub fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<S
                             Some(name) => {
                                 stack.push((entry.path(), format!("{relative}/{name}")));
                             }
-                            None => problems.push(format!(
-                                "{}: the name is not valid UTF-8, so it cannot be a key; skipped",
-                                entry.path().display()
-                            )),
+                            None => problems.push(Skipped::NotUtf8 { path: entry.path() }),
                         }
                     }
                 }
-                Err(e) => problems.push(format!("{}: {e}", path.display())),
+                Err(e) => problems.push(Skipped::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                }),
             },
             Ok(meta) if meta.is_file() => files.push((path, relative, meta.len())),
-            Ok(_) => problems.push(format!("{}: not a regular file; skipped", path.display())),
-            Err(e) => problems.push(format!("{}: {e}", path.display())),
+            Ok(_) => problems.push(Skipped::NotAFile { path }),
+            Err(e) => problems.push(Skipped::Unreadable {
+                path,
+                reason: e.to_string(),
+            }),
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
@@ -229,6 +250,7 @@ mod tests {
         std::fs::write(photos.join(odd), b"b").unwrap();
 
         let (files, problems) = files_to_upload(std::slice::from_ref(&photos));
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         let keys: Vec<&str> = files.iter().map(|f| f.1.as_str()).collect();
         assert_eq!(keys, ["photos/2026/a.jpg"]);
         assert_eq!(problems.len(), 4, "{problems:?}");
@@ -247,6 +269,7 @@ mod tests {
             ("../x".to_owned(), 5),
         ];
         let (files, problems) = download_targets(folder, "", keys.clone(), true);
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         let kept: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(kept, ["d/a.txt", "R.pdf"]);
         assert_eq!(problems.len(), 3, "{problems:?}");

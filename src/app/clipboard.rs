@@ -3,11 +3,20 @@
 //! On Linux, copied text is served by the process that owns it: the clipboard must live as long
 //! as the app, never one per copy, or the text vanishes when the value is dropped.
 
+/// Why a copy did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClipboardError {
+    #[error("no clipboard is available: {0}")]
+    Unavailable(String),
+    #[error("could not copy: {0}")]
+    Refused(String),
+}
+
 /// Somewhere text can be copied to.
 pub trait Clipboard {
-    fn set_text(&mut self, text: &str) -> Result<(), String>;
+    fn set_text(&mut self, text: &str) -> Result<(), ClipboardError>;
     /// HTML with a plain-text alternative, for pasting into email.
-    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), String>;
+    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), ClipboardError>;
 }
 
 /// The system clipboard through arboard, opened on first use and kept for the app's life.
@@ -17,29 +26,29 @@ pub struct SystemClipboard {
 }
 
 impl SystemClipboard {
-    fn get(&mut self) -> Result<&mut arboard::Clipboard, String> {
+    fn get(&mut self) -> Result<&mut arboard::Clipboard, ClipboardError> {
         if self.inner.is_none() {
-            let clipboard =
-                arboard::Clipboard::new().map_err(|e| format!("no clipboard is available: {e}"))?;
+            let clipboard = arboard::Clipboard::new()
+                .map_err(|e| ClipboardError::Unavailable(e.to_string()))?;
             self.inner = Some(clipboard);
         }
         self.inner
             .as_mut()
-            .ok_or_else(|| "no clipboard is available".to_owned())
+            .ok_or_else(|| ClipboardError::Unavailable("it could not be opened".into()))
     }
 }
 
 impl Clipboard for SystemClipboard {
-    fn set_text(&mut self, text: &str) -> Result<(), String> {
+    fn set_text(&mut self, text: &str) -> Result<(), ClipboardError> {
         self.get()?
             .set_text(text)
-            .map_err(|e| format!("could not copy: {e}"))
+            .map_err(|e| ClipboardError::Refused(e.to_string()))
     }
 
-    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), String> {
+    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), ClipboardError> {
         self.get()?
             .set_html(html, Some(plain))
-            .map_err(|e| format!("could not copy: {e}"))
+            .map_err(|e| ClipboardError::Refused(e.to_string()))
     }
 }
 
@@ -61,8 +70,8 @@ impl MemoryClipboard {
 }
 
 impl Clipboard for MemoryClipboard {
-    fn set_text(&mut self, text: &str) -> Result<(), String> {
-        let mut copied = self.0.lock().map_err(|_| "clipboard poisoned".to_owned())?;
+    fn set_text(&mut self, text: &str) -> Result<(), ClipboardError> {
+        let mut copied = self.0.lock().map_err(|_| poisoned())?;
         *copied = Copied {
             text: Some(text.to_owned()),
             html: None,
@@ -70,12 +79,17 @@ impl Clipboard for MemoryClipboard {
         Ok(())
     }
 
-    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), String> {
-        let mut copied = self.0.lock().map_err(|_| "clipboard poisoned".to_owned())?;
+    fn set_html(&mut self, html: &str, plain: &str) -> Result<(), ClipboardError> {
+        let mut copied = self.0.lock().map_err(|_| poisoned())?;
         *copied = Copied {
             text: Some(plain.to_owned()),
             html: Some(html.to_owned()),
         };
         Ok(())
     }
+}
+
+/// A test's clipboard whose lock a panicking test left behind.
+fn poisoned() -> ClipboardError {
+    ClipboardError::Unavailable("a test panicked while holding it".into())
 }

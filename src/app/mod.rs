@@ -160,7 +160,7 @@ impl PailApp {
                 picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
-                    self.state.last_error = Some(reason);
+                    self.state.last_error = Some(reason.to_string());
                     Vec::new()
                 }
             };

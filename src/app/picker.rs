@@ -8,9 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// What to do when no file chooser can be shown.
-pub const NO_CHOOSER: &str = "No file chooser is available on this desktop: install \
-    xdg-desktop-portal with a GTK or KDE backend (or zenity), or drop files onto the window";
+/// No file chooser can be shown on this desktop; the message says what to do instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "No file chooser is available on this desktop: install xdg-desktop-portal with a GTK or KDE \
+     backend (or zenity), or drop files onto the window"
+)]
+pub struct NoChooser;
 
 /// A dialog that answers "nothing" faster than this was not shown to anyone.
 const TOO_FAST: Duration = Duration::from_millis(150);
@@ -22,7 +26,7 @@ pub trait FilePicker: Send + Sync {
     /// A folder (to upload, or to download into).
     fn pick_folder(&self, title: &str) -> Option<PathBuf>;
     /// Whether a dialog can be shown at all; the reason when not.
-    fn available(&self) -> Result<(), String> {
+    fn available(&self) -> Result<(), NoChooser> {
         Ok(())
     }
     /// Whether an empty answer that came back at once means no dialog was shown.
@@ -63,7 +67,7 @@ pub fn linux_chooser_available(
 pub struct NativePicker;
 
 impl FilePicker for NativePicker {
-    fn available(&self) -> Result<(), String> {
+    fn available(&self) -> Result<(), NoChooser> {
         if !cfg!(target_os = "linux") {
             return Ok(());
         }
@@ -78,7 +82,7 @@ impl FilePicker for NativePicker {
         if linux_chooser_available(path.as_deref(), &data_dirs, bus) {
             Ok(())
         } else {
-            Err(NO_CHOOSER.to_owned())
+            Err(NoChooser)
         }
     }
 
@@ -107,9 +111,9 @@ pub struct FixedPicker {
 }
 
 impl FilePicker for FixedPicker {
-    fn available(&self) -> Result<(), String> {
+    fn available(&self) -> Result<(), NoChooser> {
         if self.unavailable {
-            Err(NO_CHOOSER.to_owned())
+            Err(NoChooser)
         } else {
             Ok(())
         }
@@ -139,7 +143,7 @@ pub enum Picked {
     DownloadTo(PathBuf),
     Nothing,
     /// No dialog could be shown; what to do instead.
-    Unavailable(String),
+    Unavailable(NoChooser),
 }
 
 /// Runs the dialog for `kind` (on the calling thread: call it from a helper thread).
@@ -158,7 +162,7 @@ pub fn run(picker: &dyn FilePicker, kind: PickKind) -> Picked {
     match picked {
         Some(picked) => picked,
         None if picker.instant_none_means_unavailable() && asked.elapsed() < TOO_FAST => {
-            Picked::Unavailable(NO_CHOOSER.to_owned())
+            Picked::Unavailable(NoChooser)
         }
         None => Picked::Nothing,
     }
@@ -200,7 +204,7 @@ mod tests {
         };
         assert_eq!(
             run(&picker, PickKind::UploadFiles),
-            Picked::Unavailable(NO_CHOOSER.to_owned())
+            Picked::Unavailable(NoChooser)
         );
     }
 }

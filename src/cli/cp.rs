@@ -104,7 +104,7 @@ pub fn plan_upload(
     source: &Path,
     target: &S3Prefix,
     recursive: bool,
-) -> Result<(Vec<Job>, Vec<String>), CliError> {
+) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     let meta = std::fs::metadata(source)
         .map_err(|e| CliError::Usage(format!("{}: {e}", source.display())))?;
     if meta.is_dir() {
@@ -126,7 +126,7 @@ pub fn plan_upload(
                 .map_or(relative.as_str(), |(_, r)| r);
             match ObjectKey::new(format!("{folder}{inside}")) {
                 Ok(key) => jobs.push(Job::Upload { path, key, size }),
-                Err(e) => problems.push(format!("{}: {e}", path.display())),
+                Err(reason) => problems.push(local_path::Skipped::NotAKey { path, reason }),
             }
         }
         return Ok((jobs, problems));
@@ -156,7 +156,7 @@ async fn plan_download(
     source: &S3Prefix,
     target: &Path,
     recursive: bool,
-) -> Result<(Vec<Job>, Vec<String>), CliError> {
+) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     if recursive {
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;

@@ -341,7 +341,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
     let connection = args.connection.connect().await?;
     let bucket_signer = connection.signer_for(&uri.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
-        warn(warning);
+        warn(&warning.to_string());
     }
     let signer = bucket_signer.signer;
     let now = SystemTime::now();
@@ -405,7 +405,7 @@ async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
     let connection = args.connection.connect().await?;
     let bucket_signer = connection.signer_for(&target.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
-        warn(warning);
+        warn(&warning.to_string());
     }
     let form = bucket_signer
         .signer

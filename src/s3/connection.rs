@@ -87,7 +87,17 @@ impl RegionCache {
 pub struct BucketSigner {
     pub signer: Signer,
     /// Set when the bucket's region could not be discovered and the configured one is used.
-    pub warning: Option<String>,
+    pub warning: Option<RegionGuess>,
+}
+
+/// The bucket's region could not be found, so links are signed for the profile's region and
+/// may be refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{lookup}; signing for {used}")]
+pub struct RegionGuess {
+    pub lookup: RegionLookupError,
+    /// The region signed for instead.
+    pub used: String,
 }
 
 /// A configured S3 client and the credentials behind it.
@@ -347,9 +357,12 @@ impl Connection {
         let credentials = self.credentials().await?;
         let (region, warning) = match self.bucket_region(bucket).await {
             Ok(region) => (region, None),
-            Err(e) => (
+            Err(lookup) => (
                 self.region.clone(),
-                Some(format!("{e}; signing for {}", self.region)),
+                Some(RegionGuess {
+                    lookup,
+                    used: self.region.clone(),
+                }),
             ),
         };
         let signer = Signer::new(SignerConfig {

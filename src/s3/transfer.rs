@@ -47,8 +47,8 @@ pub enum TransferError {
     #[error("could not reach the server: {0}")]
     Network(String),
     /// The profile's connection could not be set up (credentials, configuration).
-    #[error("{0}")]
-    Connect(String),
+    #[error(transparent)]
+    Connect(#[from] crate::s3::connection::ConnectError),
     /// The server's answer made no sense (a listing going round in circles).
     #[error("the server's answer is broken: {0}")]
     BadAnswer(String),
@@ -134,6 +134,7 @@ impl From<crate::s3::list::BrowseError> for TransferError {
     fn from(error: crate::s3::list::BrowseError) -> Self {
         use crate::s3::list::BrowseError;
         match error {
+            BrowseError::Connect(error) => TransferError::Connect(error),
             BrowseError::TimedOut(text) => TransferError::Timeout(text),
             BrowseError::Unreachable { .. } => TransferError::Network(error.to_string()),
             BrowseError::Other(text) => TransferError::BadAnswer(text),
@@ -288,4 +289,19 @@ pub(super) async fn abort_multipart(
         .send()
         .await
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::s3::connection::ConnectError;
+    use crate::s3::list::BrowseError;
+
+    #[test]
+    fn a_listing_that_could_not_connect_is_not_called_a_refusal_by_s3() {
+        let error = TransferError::from(BrowseError::Connect(ConnectError::NoCredentials));
+        assert_eq!(error, TransferError::Connect(ConnectError::NoCredentials));
+        assert!(!error.to_string().contains("S3 refused"), "{error}");
+        assert!(!error.is_transient(), "no retry fixes missing credentials");
+    }
 }

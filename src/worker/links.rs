@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use super::{JobError, Jobs, LinkItem, LinksEvent, RequestId};
 use crate::model::BucketName;
 use crate::profiles::Profile;
-use crate::s3::connection::{BucketSigner, Connection};
+use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
 use crate::share::{Expiry, PostRequest, PresignedLink};
 
 /// Signs every item with one signer (one credentials lookup, one region lookup), all at the
@@ -73,8 +73,8 @@ pub(super) fn presign_post(jobs: &mut Jobs, id: RequestId, profile: Profile, req
 
 /// The answer and, apart, the warning that the bucket's region was guessed.
 fn split_warning<T>(
-    result: Result<(T, Option<String>), JobError>,
-) -> (Result<T, JobError>, Option<String>) {
+    result: Result<(T, Option<RegionGuess>), JobError>,
+) -> (Result<T, JobError>, Option<RegionGuess>) {
     match result {
         Ok((answer, warning)) => (Ok(answer), warning),
         Err(e) => (Err(e), None),

@@ -5,10 +5,11 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use crate::local_path::Skipped;
 use crate::model::{BucketName, NameError, ObjectKey};
 use crate::profiles::store::{ProfileStore, StoreError};
 use crate::profiles::{self, Profile};
-use crate::s3::connection::ConnectError;
+use crate::s3::connection::{ConnectError, RegionGuess};
 use crate::s3::download::Conflict;
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::s3::objects::{DeleteReport, ObjectProperties};
@@ -280,12 +281,12 @@ pub enum LinksEvent {
         id: RequestId,
         result: Result<Vec<PresignedLink>, JobError>,
         /// Set when the bucket's region could not be found and the profile's was used.
-        warning: Option<String>,
+        warning: Option<RegionGuess>,
     },
     PostFormReady {
         id: RequestId,
         result: Result<PostForm, JobError>,
-        warning: Option<String>,
+        warning: Option<RegionGuess>,
     },
     LinkTested {
         id: RequestId,
@@ -350,9 +351,13 @@ pub enum FilesEvent {
         transfer: TransferId,
         result: Result<(), TransferError>,
     },
-    /// Files that could not be read for an upload.
-    UploadProblem {
-        error: String,
+    /// A file or key left out of a batch (the rest goes on).
+    Skipped {
+        skipped: Skipped,
+    },
+    /// A batch could not start at all (its folders could not be listed).
+    BatchFailed {
+        error: JobError,
     },
     Deleted {
         id: RequestId,

@@ -55,8 +55,8 @@ async fn plan_download(
     }
     let (files, problems) =
         local_path::download_targets(target, base, all, local_path::CASE_INSENSITIVE);
-    for error in problems {
-        ctx.sink.send(FilesEvent::UploadProblem { error });
+    for skipped in problems {
+        ctx.sink.send(FilesEvent::Skipped { skipped });
     }
     Ok(DownloadPlan {
         profile: profile.clone(),
@@ -116,7 +116,7 @@ where
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
-                .map_err(|e| TransferError::Connect(e.to_string()))?;
+                .map_err(TransferError::Connect)?;
             let key = ObjectKey::new(queued.key)
                 .map_err(|e| TransferError::InvalidName(e.to_string()))?;
             job(connection, queued.bucket, key, control).await
@@ -147,9 +147,7 @@ pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
             match plan_download(&ctx, &profile, &bucket, &base, keys, prefixes, &target).await {
                 Ok(plan) => plan,
                 Err(error) => {
-                    ctx.sink.send(FilesEvent::UploadProblem {
-                        error: error.to_string(),
-                    });
+                    ctx.sink.send(FilesEvent::BatchFailed { error });
                     return;
                 }
             };
@@ -293,14 +291,19 @@ async fn upload_files(
     let files = match tokio::task::spawn_blocking(move || local_path::files_to_upload(&paths)).await
     {
         Ok((files, problems)) => {
-            for error in problems {
-                sink.send(FilesEvent::UploadProblem { error });
+            for skipped in problems {
+                sink.send(FilesEvent::Skipped { skipped });
             }
             files
         }
         Err(e) => {
-            sink.send(FilesEvent::UploadProblem {
-                error: e.to_string(),
+            // The walk itself failed (it panicked): nothing is uploaded.
+            let error = TransferError::Local {
+                path: "the files to upload".into(),
+                reason: e.to_string(),
+            };
+            sink.send(FilesEvent::BatchFailed {
+                error: error.into(),
             });
             return;
         }

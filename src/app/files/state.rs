@@ -235,7 +235,8 @@ impl AppState {
             FilesEvent::TransferFinished { transfer, result } => {
                 return self.transfer_finished(transfer, result);
             }
-            FilesEvent::UploadProblem { error } => self.last_error = Some(error),
+            FilesEvent::Skipped { skipped } => self.last_error = Some(skipped.to_string()),
+            FilesEvent::BatchFailed { error } => self.last_error = Some(error.to_string()),
             FilesEvent::DownloadConflicts { id, count, first } => {
                 // Behind any dialog open now: answered in turn, none lost.
                 self.modals

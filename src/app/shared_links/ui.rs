@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use egui::RichText;
 
-use crate::app::clipboard::Clipboard;
+use crate::app::clipboard::{Clipboard, ClipboardError};
 use crate::app::state::AppState;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
@@ -21,7 +21,7 @@ pub(crate) fn shared_links_ui(
     }
     let mut open = true;
     let mut clear = false;
-    let mut copied: Option<Result<(), String>> = None;
+    let mut copied: Option<Result<(), ClipboardError>> = None;
     let now = SystemTime::now();
     egui::Window::new("Shared links")
         .open(&mut open)
@@ -70,7 +70,7 @@ pub(crate) fn shared_links_ui(
                     clear = true;
                 }
                 if let Some(Err(e)) = &copied {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    ui.colored_label(ui.visuals().error_fg_color, e.to_string());
                 }
             });
         });

@@ -295,7 +295,13 @@ fn a_region_lookup_failure_is_said_in_the_dialog() {
     state.apply(Event::from(LinksEvent::LinksReady {
         id,
         result: Ok(Vec::new()),
-        warning: Some("could not find the region of bucket `bucket`".into()),
+        warning: Some(crate::s3::connection::RegionGuess {
+            lookup: crate::s3::connection::RegionLookupError {
+                bucket: "bucket".into(),
+                reason: "HeadBucket refused".into(),
+            },
+            used: "us-east-1".into(),
+        }),
     }));
     let dialog = state.web_url().unwrap();
     assert!(

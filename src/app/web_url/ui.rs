@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use egui::{Color32, RichText, TextStyle, Ui};
 
-use crate::app::clipboard::Clipboard;
+use crate::app::clipboard::{Clipboard, ClipboardError};
 use crate::app::state::AppState;
 use crate::app::web_url::calendar;
 use crate::app::web_url::state::{
@@ -323,7 +323,7 @@ fn text_box(ui: &mut Ui, id: &str, text: &str, rows: usize) {
         });
 }
 
-fn copy_feedback(dialog: &mut WebUrlDialog, result: Result<(), String>, what: &str) {
+fn copy_feedback(dialog: &mut WebUrlDialog, result: Result<(), ClipboardError>, what: &str) {
     dialog.set_notice(match result {
         Ok(()) => format!("✔ Copied {what}"),
         Err(e) => format!("⚠ {e}. Select the text above and copy it by hand."),

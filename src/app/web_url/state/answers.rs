@@ -9,6 +9,7 @@ use super::{
     capitalise,
 };
 use crate::model::ObjectKey;
+use crate::s3::connection::RegionGuess;
 use crate::s3::list::BrowseError;
 use crate::share::PostForm;
 use crate::share::link_test::{LinkAnswer, LinkTestError};
@@ -18,12 +19,12 @@ use crate::worker::{Command, JobError, RequestId};
 impl WebUrlDialog {
     /// Takes the answer to the Generate request `id`, with its signing warning; false for an
     /// answer nobody waits for any more (the inputs changed, or a newer Generate).
-    fn take_answer(&mut self, id: RequestId, warning: Option<String>) -> bool {
+    fn take_answer(&mut self, id: RequestId, warning: Option<RegionGuess>) -> bool {
         if self.generating != Some(id) {
             return false;
         }
         self.generating = None;
-        self.signing_warning = warning;
+        self.signing_warning = warning.map(|w| w.to_string());
         true
     }
 
@@ -32,7 +33,7 @@ impl WebUrlDialog {
         &mut self,
         id: RequestId,
         result: Result<Vec<crate::share::PresignedLink>, JobError>,
-        warning: Option<String>,
+        warning: Option<RegionGuess>,
     ) -> bool {
         if !self.take_answer(id, warning) {
             return false;
@@ -77,7 +78,7 @@ impl WebUrlDialog {
         &mut self,
         id: RequestId,
         result: Result<PostForm, JobError>,
-        warning: Option<String>,
+        warning: Option<RegionGuess>,
     ) -> bool {
         if !self.take_answer(id, warning) {
             return false;
