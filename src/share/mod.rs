@@ -2,6 +2,7 @@
 //! text formats links and forms are handed out in — pure, the time passed in. The one part
 //! that does I/O is [`link_test`], which fetches a byte through a finished link.
 
+pub mod cloudfront;
 mod disposition;
 pub mod expiry;
 pub mod form_output;
