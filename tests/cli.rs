@@ -864,3 +864,70 @@ fn a_content_type_with_a_line_break_is_refused_not_printed() {
     );
     assert_one_line_error(&output, "has a control character");
 }
+
+#[test]
+fn presign_cloudfront_prints_botocores_url_and_never_the_key() {
+    let home = home();
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/vectors/cloudfront.json").unwrap())
+            .unwrap();
+    let key_file = std::fs::canonicalize("tests/vectors/cloudfront_test_key.pem").unwrap();
+    let pem = std::fs::read_to_string(&key_file).unwrap();
+    let secret_line = pem.lines().nth(1).unwrap();
+    // The custom vector with a start and an IP range: botocore's URL, byte for byte.
+    let vector = &vectors[4];
+    let output = pail(home.path())
+        .args([
+            "presign-cloudfront",
+            vector["url"].as_str().unwrap(),
+            "--key-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            key_file.to_str().unwrap(),
+            "--expires-at",
+            "2027-06-01T12:00:00Z",
+            "--not-before",
+            "2026-12-01T08:30:00Z",
+            "--ip-range",
+            "198.51.100.7",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert_eq!(stdout(&output).trim(), vector["signed"].as_str().unwrap());
+    assert!(!stdout(&output).contains(secret_line) && !stderr(&output).contains(secret_line));
+    // Past 7 days is what CloudFront is for.
+    let output = pail(home.path())
+        .args([
+            "presign-cloudfront",
+            "https://d111111abcdef8.cloudfront.net/a.pdf",
+            "--key-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            key_file.to_str().unwrap(),
+            "--expires-in",
+            "7776000",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(stdout(&output).contains("?Expires="), "{}", stdout(&output));
+    // A key file that is not a key: one line, nothing of the file.
+    let not_a_key = home.path().join("not-a-key.pem");
+    std::fs::write(&not_a_key, "TOPSECRET").unwrap();
+    let output = pail(home.path())
+        .args([
+            "presign-cloudfront",
+            "https://d111111abcdef8.cloudfront.net/a.pdf",
+            "--key-id",
+            "K2JCJMDEHXQW5F",
+            "--private-key",
+            not_a_key.to_str().unwrap(),
+            "--expires-in",
+            "60",
+        ])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, "not an RSA key");
+    assert!(!stderr(&output).contains("TOPSECRET"));
+}

@@ -1,6 +1,7 @@
 //! The command line: `pail presign` and `pail presign-post`, in the style of
-//! `aws s3 presign`; `pail ls` and `pail cp` ([`ls`], [`cp`]), in the style of `aws s3`. Raw arguments are parsed into the library's validated types here; errors
-//! end the process with one line on stderr.
+//! `aws s3 presign`; `pail presign-cloudfront` ([`cloudfront`]); `pail ls` and `pail cp`
+//! ([`ls`], [`cp`]), in the style of `aws s3`. Raw arguments are parsed into the library's
+//! validated types here; errors end the process with one line on stderr.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ use crate::share::{
     expiry::parse_datetime, form_output,
 };
 
+pub mod cloudfront;
 pub mod cp;
 pub mod ls;
 
@@ -46,6 +48,8 @@ pub enum Command {
     Presign(PresignArgs),
     /// Print a pre-signed POST form that lets a browser or curl upload files.
     PresignPost(PresignPostArgs),
+    /// Print a CloudFront signed URL (links that last past 7 days).
+    PresignCloudfront(cloudfront::PresignCloudFrontArgs),
     /// List buckets, a folder, or (--recursive) everything under a prefix.
     Ls(ls::LsArgs),
     /// Copy files and folders between disk and S3 (one side s3://, the other local).
@@ -178,6 +182,8 @@ pub enum CliError {
     Share(#[from] ShareError),
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    #[error(transparent)]
+    CloudFront(#[from] crate::share::cloudfront::CloudFrontError),
     #[error("{0}")]
     Usage(String),
     #[error("could not start: {0}")]
@@ -236,6 +242,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
+        Some(Command::PresignCloudfront(args)) => cloudfront::presign_cloudfront(args),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
         Some(Command::Profiles(ProfilesCommand::List)) => runtime.block_on(list_profiles()),
         None => {
