@@ -222,7 +222,7 @@ async fn more_than_seven_days_is_refused_in_place() {
     }
     let dialog = harness.state().state().web_url().unwrap();
     assert_eq!((dialog.inputs.hour, dialog.inputs.minute), (23, 59));
-    harness.get_by_label_contains("Too far: pre-signed links live at most 7 days");
+    harness.get_by_label_contains("Too far: pre-signed S3 links live at most 7 days");
     click(&mut harness, "Generate");
     let dialog = harness.state().state().web_url().unwrap();
     assert!(dialog.links().is_empty() && dialog.generating().is_none());

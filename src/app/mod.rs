@@ -158,6 +158,7 @@ impl PailApp {
             let commands = match picked {
                 picker::Picked::Upload(paths) => self.state.upload_paths(paths),
                 picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
+                picker::Picked::CloudFrontKey(file) => self.state.import_cloudfront_key(file),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
                     self.state.last_error = Some(reason.to_string());
@@ -311,6 +312,7 @@ impl eframe::App for PailApp {
             &ctx,
             &mut self.state,
             self.clipboard.as_mut(),
+            &mut self.flags.pick,
             &mut self.outbox,
         );
         shared_links::ui::shared_links_ui(

@@ -25,6 +25,8 @@ pub trait FilePicker: Send + Sync {
     fn pick_files(&self) -> Option<Vec<PathBuf>>;
     /// A folder (to upload, or to download into).
     fn pick_folder(&self, title: &str) -> Option<PathBuf>;
+    /// One file (a CloudFront private key).
+    fn pick_file(&self, title: &str) -> Option<PathBuf>;
     /// Whether a dialog can be shown at all; the reason when not.
     fn available(&self) -> Result<(), NoChooser> {
         Ok(())
@@ -99,6 +101,10 @@ impl FilePicker for NativePicker {
     fn pick_folder(&self, title: &str) -> Option<PathBuf> {
         rfd::FileDialog::new().set_title(title).pick_folder()
     }
+
+    fn pick_file(&self, title: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title).pick_file()
+    }
 }
 
 /// Answers every dialog with fixed paths: for tests.
@@ -123,6 +129,10 @@ impl FilePicker for FixedPicker {
         self.files.clone()
     }
 
+    fn pick_file(&self, _title: &str) -> Option<PathBuf> {
+        self.files.as_ref()?.first().cloned()
+    }
+
     fn pick_folder(&self, _title: &str) -> Option<PathBuf> {
         self.folder.clone()
     }
@@ -134,6 +144,8 @@ pub enum PickKind {
     UploadFiles,
     UploadFolder,
     DownloadTo,
+    /// The PEM file of a CloudFront key pair.
+    CloudFrontKey,
 }
 
 /// A dialog's answer.
@@ -141,6 +153,7 @@ pub enum PickKind {
 pub enum Picked {
     Upload(Vec<PathBuf>),
     DownloadTo(PathBuf),
+    CloudFrontKey(PathBuf),
     Nothing,
     /// No dialog could be shown; what to do instead.
     Unavailable(NoChooser),
@@ -158,6 +171,9 @@ pub fn run(picker: &dyn FilePicker, kind: PickKind) -> Picked {
             .pick_folder("Upload a folder")
             .map(|folder| Picked::Upload(vec![folder])),
         PickKind::DownloadTo => picker.pick_folder("Download into").map(Picked::DownloadTo),
+        PickKind::CloudFrontKey => picker
+            .pick_file("The CloudFront key pair's private key (PEM)")
+            .map(Picked::CloudFrontKey),
     };
     match picked {
         Some(picked) => picked,

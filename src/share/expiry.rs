@@ -62,6 +62,19 @@ impl Expiry {
     /// `now` is truncated to the second; an absolute expiry is then rounded down, so a link
     /// never outlives what the person picked.
     pub fn resolve(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
+        self.resolve_within(now, Some(MAX_LINK_LIFETIME))
+    }
+
+    /// [`Self::resolve`] without SigV4's 7 days: for CloudFront, whose links may last months.
+    pub fn resolve_unbounded(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
+        self.resolve_within(now, None)
+    }
+
+    fn resolve_within(
+        &self,
+        now: SystemTime,
+        longest: Option<Duration>,
+    ) -> Result<Lifetime, ExpiryError> {
         let now = whole_seconds(now);
         let expires_in = match *self {
             Expiry::In(d) => d,
@@ -79,7 +92,7 @@ impl Expiry {
         if whole < Duration::from_secs(1) {
             return Err(ExpiryError::TooShort);
         }
-        if whole > MAX_LINK_LIFETIME {
+        if longest.is_some_and(|longest| whole > longest) {
             return Err(ExpiryError::TooLong {
                 requested_secs: whole.as_secs(),
             });

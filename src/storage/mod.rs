@@ -2,6 +2,7 @@
 //! history, the journals of unfinished uploads and partial downloads, and how a file Pail
 //! cannot read is set aside.
 
+pub mod cloudfront;
 pub mod history;
 pub mod journal;
 pub mod private_file;

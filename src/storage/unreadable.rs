@@ -31,6 +31,8 @@ impl fmt::Display for UnreadableFile {
     }
 }
 
+impl std::error::Error for UnreadableFile {}
+
 /// Moves `path` out of the way (`NAME.broken-DATE`), so nothing later overwrites it.
 pub fn set_aside(path: &Path, line: Option<usize>, reason: String) -> UnreadableFile {
     let aside = PathBuf::from(format!(

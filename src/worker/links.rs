@@ -1,13 +1,17 @@
-//! Link jobs: signing download and upload links and browser forms, Test link, and when the
-//! signing credentials expire.
+//! Link jobs: signing download and upload links and browser forms, CloudFront URLs (and the
+//! settings and keys they need), Test link, and when the signing credentials expire.
 
 use std::time::SystemTime;
 
-use super::{JobError, Jobs, LinkItem, LinksEvent, RequestId};
+use std::path::PathBuf;
+
+use super::{CloudFrontKnown, CloudFrontRequest, JobError, Jobs, LinkItem, LinksEvent, RequestId};
 use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
-use crate::share::{Expiry, PostRequest, PresignedLink};
+use crate::share::cloudfront;
+use crate::share::{EffectiveExpiry, Expiry, Lifetime, LinkMethod, PostRequest, PresignedLink};
+use crate::storage::cloudfront::{CloudFrontSettings, CloudFrontStoreError, Distribution};
 
 /// Signs every item with one signer (one credentials lookup, one region lookup), all at the
 /// same time and with the same expiry.
@@ -100,4 +104,95 @@ pub(super) fn credentials_expiry(jobs: &mut Jobs, id: RequestId, profile: Profil
         },
         move |result| LinksEvent::CredentialsExpiry { id, result },
     );
+}
+
+/// The distribution `bucket`'s links went through last, and whether its key is stored.
+pub(super) fn load_cloudfront(jobs: &Jobs, id: RequestId, config_dir: PathBuf, bucket: BucketName) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let result = CloudFrontSettings::load(&config_dir)
+            .map(|settings| {
+                let distribution = settings.distribution(bucket.as_str()).cloned();
+                let key_stored = distribution
+                    .as_ref()
+                    .is_some_and(|d| settings.has_key(&d.key_id));
+                CloudFrontKnown {
+                    distribution,
+                    key_stored,
+                }
+            })
+            .map_err(JobError::from);
+        sink.send(LinksEvent::CloudFrontLoaded { id, result });
+    });
+}
+
+/// Reads, checks and stores (0600) the private key of `key_id`.
+pub(super) fn import_cloudfront_key(
+    jobs: &Jobs,
+    id: RequestId,
+    config_dir: PathBuf,
+    key_id: String,
+    pem_file: PathBuf,
+) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let result = CloudFrontSettings::load(&config_dir)
+            .and_then(|mut settings| {
+                settings.import_key(&key_id, &pem_file)?;
+                settings.save()
+            })
+            .map_err(JobError::from);
+        sink.send(LinksEvent::CloudFrontKeyImported { id, result });
+    });
+}
+
+/// Signs CloudFront URLs with the stored key, then remembers the distribution for the bucket.
+pub(super) fn sign_cloudfront(jobs: &Jobs, request: CloudFrontRequest) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let id = request.id;
+        let result = cloudfront_links(&request).map_err(JobError::from);
+        sink.send(LinksEvent::LinksReady {
+            id,
+            result,
+            warning: None,
+        });
+    });
+}
+
+fn cloudfront_links(
+    request: &CloudFrontRequest,
+) -> Result<Vec<PresignedLink>, CloudFrontStoreError> {
+    let mut settings = CloudFrontSettings::load(&request.config_dir)?;
+    let key = settings.key(&request.key_id)?;
+    let now = SystemTime::now();
+    let expires = request.policy.expires();
+    let lifetime = Lifetime {
+        expires_in: expires.duration_since(now).unwrap_or_default(),
+        expires_at: expires,
+    };
+    let mut links = Vec::with_capacity(request.keys.len());
+    for object in &request.keys {
+        let url = cloudfront::object_url(&request.domain, object, request.scheme)?;
+        links.push(PresignedLink {
+            method: LinkMethod::Get,
+            url: cloudfront::sign_url(&url, &key, &request.policy, now)?,
+            headers: Vec::new(),
+            lifetime,
+            // CloudFront keys do not expire with a session: the policy's end is the end.
+            effective_expiry: EffectiveExpiry {
+                at: expires,
+                limited_by_credentials: false,
+            },
+        });
+    }
+    settings.remember(
+        request.bucket.as_str(),
+        Distribution {
+            domain: cloudfront::domain_host(&request.domain)?,
+            key_id: request.key_id.trim().to_owned(),
+        },
+    );
+    settings.save()?;
+    Ok(links)
 }

@@ -23,9 +23,9 @@ mod settings;
 mod transfers;
 
 pub use protocol::{
-    BrowseEvent, Command, Direction, DownloadRequest, Event, FilesEvent, HistoryEvent, JobError,
-    LinkItem, LinksEvent, ProfilesEvent, RenameRequest, RequestId, TRANSFER_CONCURRENCY,
-    TransferId,
+    BrowseEvent, CloudFrontKnown, CloudFrontRequest, Command, Direction, DownloadRequest, Event,
+    FilesEvent, HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest,
+    RequestId, TRANSFER_CONCURRENCY, TransferId,
 };
 
 use connections::{Connections, connection_for};
@@ -162,6 +162,9 @@ impl Jobs {
             Command::PresignPost { id, profile, request } => links::presign_post(self, id, profile, request),
             Command::TestLink { id, url } => links::test_link(self, id, url),
             Command::CredentialsExpiry { id, profile } => links::credentials_expiry(self, id, profile),
+            Command::LoadCloudFront { id, config_dir, bucket } => links::load_cloudfront(self, id, config_dir, bucket),
+            Command::ImportCloudFrontKey { id, config_dir, key_id, pem_file } => links::import_cloudfront_key(self, id, config_dir, key_id, pem_file),
+            Command::SignCloudFront(request) => links::sign_cloudfront(self, request),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),
             Command::Rename(request) => files::rename(self, request),

@@ -14,10 +14,12 @@ use crate::s3::download::Conflict;
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::s3::objects::{DeleteReport, ObjectProperties};
 use crate::s3::transfer::{TransferControl, TransferError};
+use crate::share::cloudfront::CloudFrontPolicy;
 use crate::share::link_test::{LinkAnswer, LinkTestError};
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, ShareError,
 };
+use crate::storage::cloudfront::{CloudFrontStoreError, Distribution};
 use crate::storage::history::{SaveError, SharedLink};
 use crate::storage::unreadable::UnreadableFile;
 
@@ -53,6 +55,8 @@ pub enum JobError {
     Share(#[from] ShareError),
     #[error(transparent)]
     Transfer(#[from] TransferError),
+    #[error(transparent)]
+    CloudFront(#[from] CloudFrontStoreError),
 }
 
 /// What the UI asks of the worker.
@@ -122,6 +126,21 @@ pub enum Command {
         id: RequestId,
         profile: Profile,
     },
+    /// The distribution `bucket`'s links went through last, and whether its key is stored.
+    LoadCloudFront {
+        id: RequestId,
+        config_dir: PathBuf,
+        bucket: BucketName,
+    },
+    /// Read a PEM file, check it, and keep it (0600) as the private key of `key_id`.
+    ImportCloudFrontKey {
+        id: RequestId,
+        config_dir: PathBuf,
+        key_id: String,
+        pem_file: PathBuf,
+    },
+    /// Sign CloudFront URLs; answered with [`LinksEvent::LinksReady`].
+    SignCloudFront(CloudFrontRequest),
     /// Upload files and folders (walked, keeping relative paths) into `prefix`.
     Upload {
         profile: Profile,
@@ -206,6 +225,28 @@ pub struct RenameRequest {
     pub to: ObjectKey,
     /// Replace an object already at `to` (the person said so).
     pub overwrite: bool,
+}
+
+/// CloudFront URLs for `keys` on the distribution `domain`, signed with the stored key
+/// `key_id`; the distribution is remembered for `bucket` once they are made.
+#[derive(Debug, Clone)]
+pub struct CloudFrontRequest {
+    pub id: RequestId,
+    pub config_dir: PathBuf,
+    pub bucket: BucketName,
+    pub domain: String,
+    pub key_id: String,
+    pub keys: Vec<ObjectKey>,
+    pub scheme: crate::model::Scheme,
+    pub policy: CloudFrontPolicy,
+}
+
+/// What is known of a bucket's CloudFront distribution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CloudFrontKnown {
+    pub distribution: Option<Distribution>,
+    /// The remembered key pair's private key is stored.
+    pub key_stored: bool,
 }
 
 /// One link to sign: a download or an upload link for one key.
@@ -300,6 +341,15 @@ pub enum LinksEvent {
     CredentialsExpiry {
         id: RequestId,
         result: Result<Option<SystemTime>, JobError>,
+    },
+    CloudFrontLoaded {
+        id: RequestId,
+        result: Result<CloudFrontKnown, JobError>,
+    },
+    /// The key was stored under the key pair ID given.
+    CloudFrontKeyImported {
+        id: RequestId,
+        result: Result<(), JobError>,
     },
 }
 

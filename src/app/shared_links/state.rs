@@ -25,15 +25,19 @@ impl AppState {
                 profile: dialog.profile().name.clone(),
                 created,
                 expires: unix_secs(link.expires),
-                options: format!(
-                    "{scheme} · {} as {}",
-                    if dialog.inputs.inline {
-                        "open"
-                    } else {
-                        "download"
-                    },
-                    link.name
-                ),
+                options: if dialog.through_cloudfront() {
+                    format!("CloudFront · {scheme} · {}", link.name)
+                } else {
+                    format!(
+                        "{scheme} · {} as {}",
+                        if dialog.inputs.inline {
+                            "open"
+                        } else {
+                            "download"
+                        },
+                        link.name
+                    )
+                },
             });
         }
         if let Some(UploadResult::Put(link, _)) = dialog.upload_result() {

@@ -55,6 +55,8 @@ impl AppState {
         }
         let id = self.next_id();
         commands.push(dialog.ask_credentials(id));
+        let id = self.next_id();
+        commands.extend(dialog.ask_cloudfront(id, self.config_dir.clone()));
         self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
@@ -64,6 +66,15 @@ impl AppState {
         let id = self.next_id();
         match self.modals.web_url_mut() {
             Some(dialog) => dialog.generate(id, now),
+            None => Vec::new(),
+        }
+    }
+
+    /// The CloudFront key's PEM file, picked: the worker checks and keeps it.
+    pub fn import_cloudfront_key(&mut self, pem_file: std::path::PathBuf) -> Vec<Command> {
+        let id = self.next_id();
+        match self.modals.web_url_mut() {
+            Some(dialog) => dialog.import_key(id, pem_file).into_iter().collect(),
             None => Vec::new(),
         }
     }
@@ -127,6 +138,14 @@ impl AppState {
             }
             LinksEvent::CredentialsExpiry { id, result } => {
                 dialog.credentials_known(id, result);
+                false
+            }
+            LinksEvent::CloudFrontLoaded { id, result } => {
+                dialog.cloudfront_loaded(id, result);
+                false
+            }
+            LinksEvent::CloudFrontKeyImported { id, result } => {
+                dialog.key_imported(id, result);
                 false
             }
         };

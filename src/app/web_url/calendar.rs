@@ -14,11 +14,12 @@ pub struct CalendarState {
     pub month: Option<Date>,
 }
 
-/// The days a link may end on: from `first` to `last`, both included.
+/// The days a link may end on: from `first` to `last`, both included (no `last`: any day
+/// from `first` on, as through CloudFront).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllowedDays {
     pub first: Date,
-    pub last: Date,
+    pub last: Option<Date>,
 }
 
 impl AllowedDays {
@@ -26,7 +27,7 @@ impl AllowedDays {
     pub fn refusal(&self, day: Date) -> Option<&'static str> {
         if day < self.first {
             Some("In the past")
-        } else if day > self.last {
+        } else if self.last.is_some_and(|last| day > last) {
             Some("Past the 7-day limit: pre-signed links live at most 7 days")
         } else {
             None
@@ -123,10 +124,12 @@ pub fn calendar_ui(
                     ui.end_row();
                 }
             });
-        ui.weak(format!(
-            "Links can last until {} (underlined, with a bar after it): 7 days from now",
-            day_name(allowed.last)
-        ));
+        if let Some(last) = allowed.last {
+            ui.weak(format!(
+                "Links can last until {} (underlined, with a bar after it): 7 days from now",
+                day_name(last)
+            ));
+        }
     });
     if picked {
         state.open = false;
@@ -137,7 +140,8 @@ pub fn calendar_ui(
 /// One day's button; true when it was clicked.
 fn day_ui(ui: &mut Ui, day: Date, picked: Date, allowed: AllowedDays) -> bool {
     let mut text = RichText::new(format!("{:>2}", day.day())).monospace();
-    if day == allowed.last {
+    let is_last = allowed.last == Some(day);
+    if is_last {
         text = text.underline();
     }
     let refusal = allowed.refusal(day);
@@ -149,10 +153,10 @@ fn day_ui(ui: &mut Ui, day: Date, picked: Date, allowed: AllowedDays) -> bool {
     );
     if let Some(reason) = refusal {
         response = response.on_disabled_hover_text(reason);
-    } else if day == allowed.last {
+    } else if is_last {
         response = response.on_hover_text("The last day a link can last (7 days from now)");
     }
-    if day == allowed.last {
+    if is_last {
         // The 7-day boundary, visible at a glance: a bar after the last allowed day.
         let rect = response.rect;
         ui.painter().vline(
@@ -180,7 +184,7 @@ mod tests {
         let day = |d| jiff::civil::date(2026, 11, d);
         let allowed = AllowedDays {
             first: day(29),
-            last: day(30),
+            last: Some(day(30)),
         };
         assert_eq!(allowed.refusal(day(28)), Some("In the past"));
         assert!(allowed.refusal(day(29)).is_none());
@@ -191,5 +195,15 @@ mod tests {
                 .unwrap()
                 .contains("7-day")
         );
+    }
+
+    #[test]
+    fn without_a_last_day_every_later_day_is_allowed() {
+        let allowed = AllowedDays {
+            first: jiff::civil::date(2026, 11, 29),
+            last: None,
+        };
+        assert!(allowed.refusal(jiff::civil::date(2027, 6, 1)).is_none());
+        assert!(allowed.refusal(jiff::civil::date(2026, 11, 28)).is_some());
     }
 }

@@ -6,10 +6,11 @@ use std::time::SystemTime;
 use egui::{Color32, RichText, TextStyle, Ui};
 
 use crate::app::clipboard::{Clipboard, ClipboardError};
+use crate::app::picker::PickKind;
 use crate::app::state::AppState;
 use crate::app::web_url::calendar;
 use crate::app::web_url::state::{
-    DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
+    DialogTab, FolderExpansion, Preset, TRUST_HINT, UploadKind, UploadResult, Via, WebUrlDialog,
 };
 use crate::fmt::{count, human_size};
 use crate::share::form_output;
@@ -23,12 +24,14 @@ struct Pressed {
     test: bool,
     close: bool,
     confirm: bool,
+    choose_key: bool,
 }
 
 pub(crate) fn web_url_ui(
     ctx: &egui::Context,
     state: &mut AppState,
     clipboard: &mut dyn Clipboard,
+    pick: &mut Option<PickKind>,
     out: &mut Vec<Command>,
 ) {
     let Some(dialog) = state.modals.web_url_mut() else {
@@ -58,6 +61,9 @@ pub(crate) fn web_url_ui(
     }
     if pressed.test {
         out.extend(state.test_link());
+    }
+    if pressed.choose_key {
+        *pick = Some(PickKind::CloudFrontKey);
     }
     if pressed.close {
         out.extend(state.close_web_url());
@@ -89,8 +95,11 @@ fn dialog_ui(
     }
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
-    expiry_ui(ui, dialog, now);
     if dialog.inputs.tab == DialogTab::WebUrl {
+        via_ui(ui, dialog, pressed);
+    }
+    expiry_ui(ui, dialog, now);
+    if dialog.inputs.tab == DialogTab::WebUrl && !dialog.through_cloudfront() {
         download_options_ui(ui, dialog);
     }
     // Whatever input changed above, results made for other settings go now, before they are
@@ -272,6 +281,90 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {refusal}"));
         }
     }
+}
+
+/// S3 or CloudFront, and CloudFront's distribution, key and policy.
+fn via_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, pressed: &mut Pressed) {
+    ui.horizontal(|ui| {
+        ui.label("Link through");
+        ui.radio_value(&mut dialog.inputs.via, Via::S3, "S3 (up to 7 days)");
+        ui.radio_value(
+            &mut dialog.inputs.via,
+            Via::CloudFront,
+            "CloudFront (any expiry)",
+        );
+    });
+    if dialog.inputs.via != Via::CloudFront {
+        return;
+    }
+    egui::Grid::new("cloudfront-fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label("Distribution domain");
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.inputs.cf_domain)
+                    .hint_text("d111111abcdef8.cloudfront.net")
+                    .desired_width(300.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Key pair ID");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut dialog.inputs.cf_key_id)
+                        .hint_text("K2JCJMDEHXQW5F")
+                        .desired_width(160.0),
+                )
+                .labelled_by(label.id);
+                if ui
+                    .add_enabled(!dialog.importing_key(), egui::Button::new("Private key…"))
+                    .on_hover_text(
+                        "Choose the key pair's PEM file once; Pail keeps it, readable by you only",
+                    )
+                    .clicked()
+                {
+                    pressed.choose_key = true;
+                }
+                if dialog.importing_key() {
+                    ui.spinner();
+                } else if dialog.key_stored() {
+                    ui.weak("key kept ✔");
+                }
+            });
+            ui.end_row();
+        });
+    match dialog.key_notice() {
+        Some(Ok(text)) => {
+            ui.label(text.as_str());
+        }
+        Some(Err(text)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {text}"));
+        }
+        None => {}
+    }
+    ui.checkbox(
+        &mut dialog.inputs.cf_custom,
+        "Custom policy: a start time and an IP range",
+    );
+    if dialog.inputs.cf_custom {
+        ui.horizontal(|ui| {
+            let label = ui.label("Not before");
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.inputs.cf_not_before)
+                    .hint_text("YYYY-MM-DD HH:MM (empty: now)")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("IP range");
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.inputs.cf_ip_range)
+                    .hint_text("192.0.2.0/24 (empty: anywhere)")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id);
+        });
+    }
+    ui.weak(TRUST_HINT);
 }
 
 fn download_options_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {

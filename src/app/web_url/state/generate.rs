@@ -64,6 +64,9 @@ impl WebUrlDialog {
                     self.error = Some("Select one or more objects first.".into());
                     return Vec::new();
                 }
+                if self.through_cloudfront() {
+                    return self.generate_cloudfront(id, lifetime);
+                }
                 let items = self
                     .targets
                     .iter()

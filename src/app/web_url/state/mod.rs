@@ -14,7 +14,10 @@ use crate::share::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFE
 use crate::worker::RequestId;
 
 mod answers;
+mod cloudfront;
 mod generate;
+
+pub use cloudfront::{CloudFrontState, TRUST_HINT};
 
 /// Above this many objects, links for a folder need a confirmation.
 pub const CONFIRM_ABOVE: usize = 1000;
@@ -36,6 +39,15 @@ impl Target {
 pub enum DialogTab {
     WebUrl,
     UploadLink,
+}
+
+/// What a download link goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A SigV4 pre-signed S3 URL: at most 7 days.
+    S3,
+    /// A CloudFront signed URL: any expiry, through a distribution that trusts the key.
+    CloudFront,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +133,17 @@ pub struct LinkInputs {
     /// The person confirmed, in words, a form for the whole bucket or a prefix that is not a
     /// folder.
     pub upload_broad_confirmed: bool,
+    pub via: Via,
+    /// The distribution's domain (d111111abcdef8.cloudfront.net), remembered per bucket.
+    pub cf_domain: String,
+    /// The ID of the public key the distribution trusts.
+    pub cf_key_id: String,
+    /// A custom policy: "not before" and an IP range.
+    pub cf_custom: bool,
+    /// Local `YYYY-MM-DD HH:MM`; empty: from now.
+    pub cf_not_before: String,
+    /// An address or CIDR range; empty: from anywhere.
+    pub cf_ip_range: String,
 }
 
 /// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
@@ -155,6 +178,8 @@ pub struct WebUrlDialog {
     signing_warning: Option<String>,
     /// The inputs and targets the shown results (or the request in flight) were made for.
     made_for: Option<(LinkInputs, Vec<ObjectKey>)>,
+    /// CloudFront: the settings folder keys are kept in, and what is known there.
+    cloudfront: CloudFrontState,
     /// The expiry calendar, drawn inside the dialog.
     pub calendar: crate::app::web_url::calendar::CalendarState,
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
@@ -218,6 +243,12 @@ impl WebUrlDialog {
                 upload_content_type: String::new(),
                 upload_no_overwrite: true,
                 upload_broad_confirmed: false,
+                via: Via::S3,
+                cf_domain: String::new(),
+                cf_key_id: String::new(),
+                cf_custom: false,
+                cf_not_before: String::new(),
+                cf_ip_range: String::new(),
             },
             profile,
             bucket,
@@ -237,6 +268,7 @@ impl WebUrlDialog {
             credentials_request: None,
             signing_warning: None,
             made_for: None,
+            cloudfront: CloudFrontState::default(),
             calendar: Default::default(),
             serial: 0,
         };
@@ -287,16 +319,31 @@ impl WebUrlDialog {
         })
     }
 
-    /// The first and last days a link may end on, on the dialog's clock (for the calendar).
-    pub fn allowed_days(&self, now: SystemTime) -> Option<(Date, Date)> {
+    /// The first and last days a link may end on, on the dialog's clock (for the calendar);
+    /// no last day through CloudFront.
+    pub fn allowed_days(&self, now: SystemTime) -> Option<(Date, Option<Date>)> {
         let first = local_time::zoned(now, &self.zone)?.date();
+        if self.through_cloudfront() {
+            return Some((first, None));
+        }
         let last = local_time::zoned(now + MAX_LINK_LIFETIME, &self.zone)?.date();
-        Some((first, last))
+        Some((first, Some(last)))
     }
 
-    /// The picked expiry checked against SigV4's rules at `now`.
+    /// The picked expiry checked at `now`: against SigV4's 7 days, or, through CloudFront,
+    /// only against the past.
     pub fn lifetime(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
-        Expiry::At(self.expiry_at()?).resolve(now)
+        let at = Expiry::At(self.expiry_at()?);
+        if self.through_cloudfront() {
+            at.resolve_unbounded(now)
+        } else {
+            at.resolve(now)
+        }
+    }
+
+    /// True when the links of the Web URL tab go through CloudFront.
+    pub fn through_cloudfront(&self) -> bool {
+        self.inputs.tab == DialogTab::WebUrl && self.inputs.via == Via::CloudFront
     }
 
     /// "expires in 6 days 23 h — Mon 7 Dec 2026, 14:05", or why the date is refused.
@@ -308,7 +355,7 @@ impl WebUrlDialog {
                 expiry_text(lifetime.expires_at)
             )),
             Err(ExpiryError::TooLong { .. }) => Err(format!(
-                "Too far: pre-signed links live at most 7 days, until {}",
+                "Too far: pre-signed S3 links live at most 7 days, until {} (links through CloudFront can last longer)",
                 expiry_text(now + MAX_LINK_LIFETIME)
             )),
             Err(e) => Err(capitalise(&e.to_string())),

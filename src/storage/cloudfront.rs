@@ -1,0 +1,212 @@
+//! Pail's CloudFront settings (`cloudfront.toml` in the config folder, mode 0600 since it
+//! holds private keys): each bucket's distribution domain and key pair ID, remembered from the
+//! last link made, and the private keys by ID, stored once when the person picks the PEM file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::share::cloudfront::{CloudFrontError, CloudFrontKey};
+use crate::storage::private_file::write_private;
+use crate::storage::unreadable::{UnreadableFile, read_text, set_aside};
+
+/// What a bucket's links went through last time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub domain: String,
+    pub key_id: String,
+}
+
+/// A private key as stored: PEM text, never shown.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+struct Pem(String);
+
+impl fmt::Debug for Pem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct SettingsFile {
+    #[serde(default)]
+    buckets: BTreeMap<String, Distribution>,
+    #[serde(default)]
+    keys: BTreeMap<String, Pem>,
+}
+
+/// Why the settings could not be used or kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudFrontStoreError {
+    #[error(transparent)]
+    Unreadable(#[from] UnreadableFile),
+    #[error("could not save {}: {reason}", path.display())]
+    Write { path: PathBuf, reason: String },
+    #[error("could not read the key file {}: {reason}", path.display())]
+    KeyFile { path: PathBuf, reason: String },
+    #[error(
+        "no private key is stored for key pair {0}: choose its PEM file once with \"Private key…\""
+    )]
+    NoKey(String),
+    #[error(transparent)]
+    Key(#[from] CloudFrontError),
+}
+
+/// The settings file of the config folder `dir`.
+#[derive(Debug, Clone)]
+pub struct CloudFrontSettings {
+    path: PathBuf,
+    file: SettingsFile,
+}
+
+impl CloudFrontSettings {
+    /// Reads `dir/cloudfront.toml`; a missing file is empty, a broken one is set aside and
+    /// reported (and never overwritten).
+    pub fn load(dir: &Path) -> Result<Self, CloudFrontStoreError> {
+        let path = dir.join("cloudfront.toml");
+        let file = match read_text(&path)? {
+            None => SettingsFile::default(),
+            Some(text) => match toml::from_str(&text) {
+                Ok(file) => file,
+                Err(e) => {
+                    let line = e.span().map(|span| {
+                        crate::storage::unreadable::line_of(text.as_bytes(), span.start)
+                    });
+                    return Err(set_aside(&path, line, e.message().to_owned()).into());
+                }
+            },
+        };
+        Ok(Self { path, file })
+    }
+
+    /// The distribution `bucket`'s links went through last.
+    pub fn distribution(&self, bucket: &str) -> Option<&Distribution> {
+        self.file.buckets.get(bucket)
+    }
+
+    pub fn has_key(&self, key_id: &str) -> bool {
+        self.file.keys.contains_key(key_id.trim())
+    }
+
+    /// The stored key `key_id`, ready to sign.
+    pub fn key(&self, key_id: &str) -> Result<CloudFrontKey, CloudFrontStoreError> {
+        let key_id = key_id.trim();
+        let pem = self
+            .file
+            .keys
+            .get(key_id)
+            .ok_or_else(|| CloudFrontStoreError::NoKey(key_id.to_owned()))?;
+        Ok(CloudFrontKey::from_pem(key_id, &pem.0)?)
+    }
+
+    /// Reads the PEM file at `pem_file`, checks it is an RSA private key, and keeps it as
+    /// `key_id` (saved by [`Self::save`]).
+    pub fn import_key(
+        &mut self,
+        key_id: &str,
+        pem_file: &Path,
+    ) -> Result<(), CloudFrontStoreError> {
+        let pem = std::fs::read_to_string(pem_file).map_err(|e| CloudFrontStoreError::KeyFile {
+            path: pem_file.to_owned(),
+            reason: e.to_string(),
+        })?;
+        CloudFrontKey::from_pem(key_id, &pem)?;
+        self.file
+            .keys
+            .insert(key_id.trim().to_owned(), Pem(pem.trim().to_owned()));
+        Ok(())
+    }
+
+    /// Remembers `distribution` for `bucket`.
+    pub fn remember(&mut self, bucket: &str, distribution: Distribution) {
+        self.file.buckets.insert(bucket.to_owned(), distribution);
+    }
+
+    /// Writes the file atomically, mode 0600.
+    pub fn save(&self) -> Result<(), CloudFrontStoreError> {
+        let text = toml::to_string(&self.file).map_err(|e| CloudFrontStoreError::Write {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        write_private(&self.path, text.as_bytes()).map_err(|e| CloudFrontStoreError::Write {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = include_str!("../../tests/vectors/cloudfront_test_key.pem");
+
+    #[test]
+    fn a_key_is_stored_private_and_a_distribution_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("key.pem");
+        std::fs::write(&pem, KEY).unwrap();
+        let mut settings = CloudFrontSettings::load(dir.path()).unwrap();
+        settings.import_key("K1", &pem).unwrap();
+        settings.remember(
+            "photos",
+            Distribution {
+                domain: "d1.cloudfront.net".into(),
+                key_id: "K1".into(),
+            },
+        );
+        settings.save().unwrap();
+        let path = dir.path().join("cloudfront.toml");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = CloudFrontSettings::load(dir.path()).unwrap();
+        assert_eq!(
+            again.distribution("photos").unwrap().domain,
+            "d1.cloudfront.net"
+        );
+        assert_eq!(again.key("K1").unwrap().key_id(), "K1");
+        assert!(matches!(
+            again.key("K2"),
+            Err(CloudFrontStoreError::NoKey(_))
+        ));
+        assert!(
+            !format!("{again:?}").contains("BEGIN"),
+            "Debug hides the key"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_key_is_refused_and_nothing_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("notes.txt");
+        std::fs::write(&pem, "shopping list").unwrap();
+        let mut settings = CloudFrontSettings::load(dir.path()).unwrap();
+        assert!(matches!(
+            settings.import_key("K1", &pem),
+            Err(CloudFrontStoreError::Key(CloudFrontError::BadKey(_)))
+        ));
+        assert!(!settings.has_key("K1"));
+    }
+
+    #[test]
+    fn a_broken_file_is_set_aside_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloudfront.toml");
+        std::fs::write(&path, "[buckets\nbroken").unwrap();
+        let error = CloudFrontSettings::load(dir.path()).unwrap_err();
+        assert!(
+            matches!(error, CloudFrontStoreError::Unreadable(_)),
+            "{error}"
+        );
+        assert!(!path.exists(), "moved aside");
+        let aside = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(aside, 1);
+    }
+}
