@@ -931,3 +931,23 @@ fn presign_cloudfront_prints_botocores_url_and_never_the_key() {
     assert_one_line_error(&output, "not an RSA key");
     assert!(!stderr(&output).contains("TOPSECRET"));
 }
+
+#[test]
+fn presign_qr_draws_the_link_on_stderr_and_keeps_stdout_the_url() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["presign", "s3://cli-test/a b+c.txt", "--qr"],
+    );
+    assert_success(&output);
+    let url = stdout(&output);
+    assert_eq!(url.lines().count(), 1, "stdout is the URL alone");
+    let drawn: String = stderr(&output)
+        .lines()
+        .filter(|l| l.contains('█'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(common::qr::decode_terminal(&drawn), url.trim());
+}

@@ -7,14 +7,14 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::ui::{click, wait_for};
+use common::ui::{click, wait_for, web_url_on};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use pail::app::PailApp;
 use pail::app::web_url::state::Via;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::share::cloudfront::{CloudFrontKey, verify_url};
 
 const KEY_ID: &str = "K2JCJMDEHXQW5F";
@@ -24,34 +24,17 @@ fn key_file() -> PathBuf {
 }
 
 fn window(server: &LocalServer, config: &std::path::Path) -> Harness<'static, PailApp> {
-    let profile = demo_profile(server);
-    let config = config.to_owned();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_eframe(move |cc| {
-            let options = AppOptions {
-                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
-                history_path: None,
-                config_dir: Some(config),
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker {
-                    files: Some(vec![key_file()]),
-                    ..Default::default()
-                }),
-            };
-            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
-        });
-    wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
-    });
-    harness.get_by_label("photos").click();
-    wait_for(&mut harness, "the bucket", |app| {
-        app.state().listing_state == ListingState::Done
-    });
-    harness.get_by_label("summer é.jpg").click();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
-    harness.run_steps(4);
-    harness
+    let picker = pail::app::picker::FixedPicker {
+        files: Some(vec![key_file()]),
+        ..Default::default()
+    };
+    web_url_on(
+        server,
+        Some(config.to_owned()),
+        picker,
+        "photos",
+        "summer é.jpg",
+    )
 }
 
 fn type_into(harness: &mut Harness<'static, PailApp>, field: &str, text: &str) {

@@ -159,6 +159,7 @@ impl PailApp {
                 picker::Picked::Upload(paths) => self.state.upload_paths(paths),
                 picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
                 picker::Picked::CloudFrontKey(file) => self.state.import_cloudfront_key(file),
+                picker::Picked::SaveQr(file) => self.state.save_qr(file),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
                     self.state.last_error = Some(reason.to_string());

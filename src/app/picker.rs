@@ -27,6 +27,8 @@ pub trait FilePicker: Send + Sync {
     fn pick_folder(&self, title: &str) -> Option<PathBuf>;
     /// One file (a CloudFront private key).
     fn pick_file(&self, title: &str) -> Option<PathBuf>;
+    /// Where to save a new file, `name` offered.
+    fn save_file(&self, title: &str, name: &str) -> Option<PathBuf>;
     /// Whether a dialog can be shown at all; the reason when not.
     fn available(&self) -> Result<(), NoChooser> {
         Ok(())
@@ -105,6 +107,13 @@ impl FilePicker for NativePicker {
     fn pick_file(&self, title: &str) -> Option<PathBuf> {
         rfd::FileDialog::new().set_title(title).pick_file()
     }
+
+    fn save_file(&self, title: &str, name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .set_file_name(name)
+            .save_file()
+    }
 }
 
 /// Answers every dialog with fixed paths: for tests.
@@ -133,6 +142,10 @@ impl FilePicker for FixedPicker {
         self.files.as_ref()?.first().cloned()
     }
 
+    fn save_file(&self, _title: &str, name: &str) -> Option<PathBuf> {
+        Some(self.folder.as_ref()?.join(name))
+    }
+
     fn pick_folder(&self, _title: &str) -> Option<PathBuf> {
         self.folder.clone()
     }
@@ -146,6 +159,8 @@ pub enum PickKind {
     DownloadTo,
     /// The PEM file of a CloudFront key pair.
     CloudFrontKey,
+    /// Where to save the shown link's QR code.
+    SaveQr,
 }
 
 /// A dialog's answer.
@@ -154,6 +169,7 @@ pub enum Picked {
     Upload(Vec<PathBuf>),
     DownloadTo(PathBuf),
     CloudFrontKey(PathBuf),
+    SaveQr(PathBuf),
     Nothing,
     /// No dialog could be shown; what to do instead.
     Unavailable(NoChooser),
@@ -174,6 +190,9 @@ pub fn run(picker: &dyn FilePicker, kind: PickKind) -> Picked {
         PickKind::CloudFrontKey => picker
             .pick_file("The CloudFront key pair's private key (PEM)")
             .map(Picked::CloudFrontKey),
+        PickKind::SaveQr => picker
+            .save_file("Save the QR code", "link-qr.png")
+            .map(Picked::SaveQr),
     };
     match picked {
         Some(picked) => picked,

@@ -33,6 +33,9 @@ pub struct PresignCloudFrontArgs {
     /// Only requests from this address or CIDR range (makes a custom policy).
     #[arg(long, value_name = "CIDR")]
     pub ip_range: Option<String>,
+    /// Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL).
+    #[arg(long)]
+    pub qr: bool,
 }
 
 /// Prints the signed URL on stdout, and when it expires on stderr.
@@ -59,6 +62,9 @@ pub fn presign_cloudfront(args: PresignCloudFrontArgs) -> Result<(), CliError> {
     let policy = CloudFrontPolicy::new(expires, not_before, args.ip_range.clone());
     let url = sign_url(&args.url, &key, &policy, now)?;
     println!("{url}");
+    if args.qr {
+        super::print_qr(&url);
+    }
     eprintln!("pail: expires {}", local_time(expires));
     Ok(())
 }

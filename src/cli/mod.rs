@@ -129,6 +129,9 @@ pub struct PresignArgs {
     /// PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link).
     #[arg(long)]
     pub no_overwrite: bool,
+    /// Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL).
+    #[arg(long)]
+    pub qr: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -312,6 +315,14 @@ fn scheme(http: bool) -> Option<Scheme> {
     http.then_some(Scheme::Http)
 }
 
+/// The link as a QR code on stderr, light on dark as terminals draw text.
+fn print_qr(url: &str) {
+    match crate::share::qr::QrMatrix::new(url) {
+        Ok(qr) => eprint!("{}", qr.to_terminal()),
+        Err(e) => warn(&e.to_string()),
+    }
+}
+
 fn warn(message: &str) {
     eprintln!("pail: warning: {message}");
 }
@@ -375,6 +386,9 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
         }
     };
     print_stdout(&format!("{}\n", link.url));
+    if args.qr {
+        print_qr(&link.url);
+    }
     for (name, value) in &link.headers {
         eprintln!("pail: note: the request must send the header `{name}: {value}`");
     }

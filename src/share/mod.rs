@@ -9,6 +9,7 @@ pub mod form_output;
 pub mod link_test;
 pub mod link_text;
 pub mod post;
+pub mod qr;
 pub mod shell;
 mod signer;
 

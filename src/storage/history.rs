@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::storage::private_file::write_private;
+pub use crate::storage::private_file::SaveError;
 use crate::storage::unreadable::UnreadableFile;
 
 /// One generated link.
@@ -56,14 +56,6 @@ pub fn load(path: &Path) -> (Vec<SharedLink>, Option<UnreadableFile>) {
     }
 }
 
-/// Why the history could not be saved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("could not save {}: {reason}", path.display())]
-pub struct SaveError {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
 /// Writes the whole history.
 pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), SaveError> {
     let file = HistoryFile {
@@ -74,7 +66,7 @@ pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), SaveError> {
         reason,
     };
     let json = serde_json::to_vec_pretty(&file).map_err(|e| failed(e.to_string()))?;
-    write_private(path, &json).map_err(|e| failed(e.to_string()))
+    crate::storage::private_file::save_private(path, &json)
 }
 
 #[cfg(test)]

@@ -3,7 +3,23 @@
 //! the owner only (mode 0600 on Unix).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be saved, for a person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not save {}: {reason}", path.display())]
+pub struct SaveError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// [`write_private`], its failure said with the file's name.
+pub fn save_private(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
+    write_private(path, contents).map_err(|e| SaveError {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
 
 /// Replaces `path` with `contents`. If anything fails, the old file is left as it was.
 pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {

@@ -10,6 +10,7 @@ use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
 use crate::share::cloudfront;
+use crate::share::qr::QrMatrix;
 use crate::share::{EffectiveExpiry, Expiry, Lifetime, LinkMethod, PostRequest, PresignedLink};
 use crate::storage::cloudfront::{CloudFrontSettings, CloudFrontStoreError, Distribution};
 
@@ -195,4 +196,20 @@ fn cloudfront_links(
     );
     settings.save()?;
     Ok(links)
+}
+
+/// Draws `url` as a QR code and saves it as a PNG at `path`.
+pub(super) fn save_qr(jobs: &Jobs, id: RequestId, url: String, path: PathBuf) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let result = QrMatrix::new(&url)
+            .map_err(JobError::from)
+            .and_then(|qr| {
+                // A phone scans 8 pixels a module from a printout or a screen alike.
+                crate::storage::private_file::save_private(&path, &qr.to_png(8))
+                    .map_err(JobError::from)
+            })
+            .map(|()| path);
+        sink.send(LinksEvent::QrSaved { id, result });
+    });
 }

@@ -165,6 +165,7 @@ impl Jobs {
             Command::LoadCloudFront { id, config_dir, bucket } => links::load_cloudfront(self, id, config_dir, bucket),
             Command::ImportCloudFrontKey { id, config_dir, key_id, pem_file } => links::import_cloudfront_key(self, id, config_dir, key_id, pem_file),
             Command::SignCloudFront(request) => links::sign_cloudfront(self, request),
+            Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),
             Command::Rename(request) => files::rename(self, request),

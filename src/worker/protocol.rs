@@ -16,6 +16,7 @@ use crate::s3::objects::{DeleteReport, ObjectProperties};
 use crate::s3::transfer::{TransferControl, TransferError};
 use crate::share::cloudfront::CloudFrontPolicy;
 use crate::share::link_test::{LinkAnswer, LinkTestError};
+use crate::share::qr::QrError;
 use crate::share::{
     Expiry, GetOptions, PostForm, PostRequest, PresignedLink, PutOptions, ShareError,
 };
@@ -57,6 +58,10 @@ pub enum JobError {
     Transfer(#[from] TransferError),
     #[error(transparent)]
     CloudFront(#[from] CloudFrontStoreError),
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
 }
 
 /// What the UI asks of the worker.
@@ -141,6 +146,12 @@ pub enum Command {
     },
     /// Sign CloudFront URLs; answered with [`LinksEvent::LinksReady`].
     SignCloudFront(CloudFrontRequest),
+    /// Save `url` as a QR code, a PNG at `path`.
+    SaveQr {
+        id: RequestId,
+        url: String,
+        path: PathBuf,
+    },
     /// Upload files and folders (walked, keeping relative paths) into `prefix`.
     Upload {
         profile: Profile,
@@ -350,6 +361,10 @@ pub enum LinksEvent {
     CloudFrontKeyImported {
         id: RequestId,
         result: Result<(), JobError>,
+    },
+    QrSaved {
+        id: RequestId,
+        result: Result<PathBuf, JobError>,
     },
 }
 

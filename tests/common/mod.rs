@@ -4,6 +4,7 @@
 
 pub mod hostile;
 pub mod proxy;
+pub mod qr;
 pub mod ui;
 
 use pail::demo::server::LocalServer;

@@ -2,9 +2,13 @@
 
 use std::time::{Duration, Instant};
 
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::PailApp;
+use pail::app::picker::FixedPicker;
+use pail::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::demo::demo_profile;
+use pail::demo::server::LocalServer;
 
 /// Steps frames until `done` holds, failing after 30 s. The worker answers on its own
 /// threads, so this waits in real time.
@@ -50,4 +54,39 @@ pub fn click_in_dialog(harness: &mut Harness<'_, PailApp>, label: &str) {
         .expect("a node with that name")
         .click();
     harness.run_steps(3);
+}
+
+/// A window on `server` (the demo keys) with the Web URL dialog open on `object` at the top
+/// of `bucket`, as a person gets there: the bucket clicked, the row clicked, Ctrl+L.
+pub fn web_url_on(
+    server: &LocalServer,
+    config_dir: Option<std::path::PathBuf>,
+    picker: FixedPicker,
+    bucket: &str,
+    object: &str,
+) -> Harness<'static, PailApp> {
+    let profile = demo_profile(server);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir,
+                picker: std::sync::Arc::new(picker),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().buckets, Loadable::Ready(_))
+    });
+    harness.get_by_label(bucket).click();
+    wait_for(&mut harness, "the bucket", |app| {
+        app.state().listing_state == ListingState::Done
+    });
+    harness.get_by_label(object).click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(4);
+    harness
 }

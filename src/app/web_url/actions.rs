@@ -79,6 +79,15 @@ impl AppState {
         }
     }
 
+    /// Save PNG… under the QR code: the place picked.
+    pub fn save_qr(&mut self, path: std::path::PathBuf) -> Vec<Command> {
+        let id = self.next_id();
+        match self.modals.web_url_mut() {
+            Some(dialog) => dialog.save_qr(id, path).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// Test link in the Web URL dialog.
     pub fn test_link(&mut self) -> Vec<Command> {
         let id = self.next_id();
@@ -146,6 +155,10 @@ impl AppState {
             }
             LinksEvent::CloudFrontKeyImported { id, result } => {
                 dialog.key_imported(id, result);
+                false
+            }
+            LinksEvent::QrSaved { id, result } => {
+                dialog.qr_saved(id, result);
                 false
             }
         };

@@ -25,6 +25,7 @@ struct Pressed {
     close: bool,
     confirm: bool,
     choose_key: bool,
+    save_qr: bool,
 }
 
 pub(crate) fn web_url_ui(
@@ -64,6 +65,9 @@ pub(crate) fn web_url_ui(
     }
     if pressed.choose_key {
         *pick = Some(PickKind::CloudFrontKey);
+    }
+    if pressed.save_qr {
+        *pick = Some(PickKind::SaveQr);
     }
     if pressed.close {
         out.extend(state.close_web_url());
@@ -444,6 +448,17 @@ fn links_ui(
                 clipboard.set_html(&email_html(dialog.links()), &email_plain(dialog.links()));
             copy_feedback(dialog, result, "for email");
         }
+        let one_link = dialog.links().len() == 1;
+        let qr = ui
+            .add_enabled(
+                one_link,
+                egui::Button::selectable(dialog.qr_link().is_some(), "QR"),
+            )
+            .on_hover_text("Show the link as a QR code, to scan with a phone")
+            .on_disabled_hover_text("A QR code holds one link: generate one link to see it");
+        if qr.clicked() {
+            dialog.toggle_qr();
+        }
         if ui.button("Open in browser").clicked()
             && let Some(link) = dialog.links().first()
         {
@@ -468,9 +483,50 @@ fn links_ui(
             None => {}
         }
     });
+    if let Some(url) = dialog.qr_link() {
+        qr_ui(ui, url, pressed);
+    }
     if let Some(notice) = dialog.notice() {
         ui.label(notice);
     }
+}
+
+/// The link's QR code, big enough to scan from the screen, and Save PNG….
+fn qr_ui(ui: &mut Ui, url: &str, pressed: &mut Pressed) {
+    let id = egui::Id::unique("web-url-qr");
+    let cached = ui.data(|d| d.get_temp::<(String, Option<egui::TextureHandle>)>(id));
+    let texture = match cached {
+        Some((for_url, texture)) if for_url == url => texture,
+        _ => {
+            let texture = crate::share::qr::QrMatrix::new(url).ok().map(|qr| {
+                let (side, pixels) = qr.pixels(1);
+                let image = egui::ColorImage::from_gray([side, side], &pixels);
+                ui.ctx()
+                    .load_texture("web-url-qr", image, egui::TextureOptions::NEAREST)
+            });
+            ui.data_mut(|d| d.insert_temp(id, (url.to_owned(), texture.clone())));
+            texture
+        }
+    };
+    ui.horizontal(|ui| match texture {
+        Some(texture) => {
+            let response = ui.add(
+                egui::Image::from_texture(&texture).fit_to_exact_size(egui::vec2(300.0, 300.0)),
+            );
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Image, true, "QR code of the link")
+            });
+            if ui.button("Save PNG…").clicked() {
+                pressed.save_qr = true;
+            }
+        }
+        None => {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("⚠ {}", crate::share::qr::QrError::TooLong(url.len())),
+            );
+        }
+    });
 }
 
 fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {

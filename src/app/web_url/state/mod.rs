@@ -16,6 +16,7 @@ use crate::worker::RequestId;
 mod answers;
 mod cloudfront;
 mod generate;
+mod qr;
 
 pub use cloudfront::{CloudFrontState, TRUST_HINT};
 
@@ -180,6 +181,9 @@ pub struct WebUrlDialog {
     made_for: Option<(LinkInputs, Vec<ObjectKey>)>,
     /// CloudFront: the settings folder keys are kept in, and what is known there.
     cloudfront: CloudFrontState,
+    /// The QR code is shown under the link.
+    qr_shown: bool,
+    qr_saving: Option<RequestId>,
     /// The expiry calendar, drawn inside the dialog.
     pub calendar: crate::app::web_url::calendar::CalendarState,
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
@@ -269,6 +273,8 @@ impl WebUrlDialog {
             signing_warning: None,
             made_for: None,
             cloudfront: CloudFrontState::default(),
+            qr_shown: false,
+            qr_saving: None,
             calendar: Default::default(),
             serial: 0,
         };
