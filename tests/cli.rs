@@ -951,3 +951,82 @@ fn presign_qr_draws_the_link_on_stderr_and_keeps_stdout_the_url() {
         .collect();
     assert_eq!(common::qr::decode_terminal(&drawn), url.trim());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn share_prints_one_page_link_or_a_link_per_object() {
+    let server = server_with_bucket(BUCKET);
+    for name in ["a b.txt", "sub/c+d.txt"] {
+        put_object(&server, BUCKET, &format!("docs/{name}"), name.as_bytes()).await;
+    }
+    let home = home();
+    let output = pail_for(&server, home.path(), &["share", "s3://cli-test/docs/"]);
+    assert_success(&output);
+    let page_url = stdout(&output).trim().to_owned();
+    assert!(page_url.contains("/.pail-shares/"), "{page_url}");
+    assert!(
+        stderr(&output).contains("2 objects on one page"),
+        "{}",
+        stderr(&output)
+    );
+    let html = http()
+        .get(&page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("a b.txt") && html.contains("sub/c+d.txt"),
+        "{html}"
+    );
+
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "share",
+            "s3://cli-test/docs/",
+            "--format",
+            "csv",
+            "--expires-in",
+            "600",
+        ],
+    );
+    assert_success(&output);
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "key,size,url,expires");
+    assert_eq!(lines.len(), 3, "{csv}");
+    let url = lines[1].split(',').nth(2).unwrap();
+    assert_eq!(
+        http().get(url).send().await.unwrap().bytes().await.unwrap(),
+        b"a b.txt".as_slice()
+    );
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/docs/", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn sharing_more_than_a_thousand_objects_asks_for_yes() {
+    let server = server_with_bucket(BUCKET);
+    let many = server.root().join(BUCKET).join("many");
+    std::fs::create_dir_all(&many).unwrap();
+    for i in 0..1001 {
+        std::fs::write(many.join(format!("{i:04}.txt")), b"x").unwrap();
+    }
+    let home = home();
+    let output = pail_for(&server, home.path(), &["share", "s3://cli-test/many/"]);
+    assert_one_line_error(&output, "holds 1,001 objects: add --yes");
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/many/", "--yes"],
+    );
+    assert_success(&output);
+}

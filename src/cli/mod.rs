@@ -1,5 +1,6 @@
 //! The command line: `pail presign` and `pail presign-post`, in the style of
-//! `aws s3 presign`; `pail presign-cloudfront` ([`cloudfront`]); `pail ls` and `pail cp`
+//! `aws s3 presign`; `pail presign-cloudfront` ([`cloudfront`]); `pail share` ([`share`]);
+//! `pail ls` and `pail cp`
 //! ([`ls`], [`cp`]), in the style of `aws s3`. Raw arguments are parsed into the library's
 //! validated types here; errors end the process with one line on stderr.
 
@@ -22,6 +23,7 @@ use crate::share::{
 pub mod cloudfront;
 pub mod cp;
 pub mod ls;
+pub mod share;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -50,6 +52,8 @@ pub enum Command {
     PresignPost(PresignPostArgs),
     /// Print a CloudFront signed URL (links that last past 7 days).
     PresignCloudfront(cloudfront::PresignCloudFrontArgs),
+    /// Share a folder as one link (an index page), or print a link per object as CSV/JSON.
+    Share(share::ShareArgs),
     /// List buckets, a folder, or (--recursive) everything under a prefix.
     Ls(ls::LsArgs),
     /// Copy files and folders between disk and S3 (one side s3://, the other local).
@@ -246,6 +250,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
         Some(Command::PresignCloudfront(args)) => cloudfront::presign_cloudfront(args),
+        Some(Command::Share(args)) => runtime.block_on(share::share(args)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
         Some(Command::Profiles(ProfilesCommand::List)) => runtime.block_on(list_profiles()),
         None => {

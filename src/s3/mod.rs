@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod download;
+pub mod folder_share;
 pub mod list;
 pub mod objects;
 pub mod stall;

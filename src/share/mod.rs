@@ -6,6 +6,7 @@ pub mod cloudfront;
 mod disposition;
 pub mod expiry;
 pub mod form_output;
+pub mod index_page;
 pub mod link_test;
 pub mod link_text;
 pub mod post;

@@ -1,0 +1,130 @@
+//! `pail share s3://BUCKET/FOLDER/`: a folder as one link (an index page uploaded to
+//! `.pail-shares/<id>/`), or a link per object as CSV or JSON.
+
+use std::time::SystemTime;
+
+use clap::{Args, ValueEnum};
+
+use super::{CliError, ConnectionArgs, ExpiryArgs, local_time, print_qr, print_stdout, warn};
+use crate::model::{BucketName, S3Prefix};
+use crate::s3::folder_share::{FolderShareError, folder_objects, share_folder, sign_objects};
+use crate::share::index_page::{links_csv, links_json};
+
+/// Above this many objects, `--yes` says the person meant it.
+pub const CONFIRM_ABOVE: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShareFormat {
+    /// One link to an index page of every object (uploaded to .pail-shares/ in the bucket).
+    Url,
+    /// A link per object: key,size,url,expires (no page).
+    Csv,
+    /// A link per object as a JSON array (no page).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// The folder, as s3://BUCKET/PREFIX/ (s3://BUCKET/ for the whole bucket).
+    #[arg(value_name = "S3_URI")]
+    pub uri: String,
+    #[command(flatten)]
+    pub expiry: ExpiryArgs,
+    #[arg(long, value_enum, default_value = "url")]
+    pub format: ShareFormat,
+    /// Put the index page in this bucket instead of the folder's own.
+    #[arg(long, value_name = "BUCKET")]
+    pub page_bucket: Option<String>,
+    /// Share more than 1,000 objects without being asked to confirm.
+    #[arg(long)]
+    pub yes: bool,
+    /// Also draw the page's link as a QR code on stderr (--format url).
+    #[arg(long)]
+    pub qr: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+pub async fn share(args: ShareArgs) -> Result<(), CliError> {
+    let folder: S3Prefix = args.uri.parse()?;
+    let expiry = args.expiry.expiry()?;
+    // A typo in the expiry fails before any traffic.
+    expiry.resolve(SystemTime::now())?;
+    let page_bucket = match &args.page_bucket {
+        Some(name) => BucketName::new(name)?,
+        None => folder.bucket.clone(),
+    };
+    let connection = args.connection.connect().await?;
+    let objects = folder_objects(&connection, &folder.bucket, &folder.prefix).await?;
+    if objects.len() > CONFIRM_ABOVE && !args.yes {
+        return Err(CliError::Usage(format!(
+            "s3://{}/{} holds {} objects: add --yes to share them all",
+            folder.bucket,
+            folder.prefix,
+            crate::fmt::thousands(objects.len() as u64)
+        )));
+    }
+    let now = SystemTime::now();
+    match args.format {
+        ShareFormat::Url => {
+            let zone = crate::local_time::system_zone();
+            let share = share_folder(
+                &connection,
+                &folder.bucket,
+                &folder.prefix,
+                &objects,
+                &page_bucket,
+                expiry,
+                now,
+                &zone,
+            )
+            .await
+            .map_err(folder_error)?;
+            if let Some(warning) = &share.warning {
+                warn(&warning.to_string());
+            }
+            print_stdout(&format!("{}\n", share.page_url));
+            if args.qr {
+                print_qr(&share.page_url);
+            }
+            eprintln!(
+                "pail: {} on one page (s3://{}/{}); every link expires {}",
+                crate::fmt::count(share.entries.len(), "object", "objects"),
+                share.page_bucket,
+                share.page_key,
+                local_time(share.expires)
+            );
+        }
+        ShareFormat::Csv | ShareFormat::Json => {
+            let (entries, warning) = sign_objects(
+                &connection,
+                &folder.bucket,
+                &folder.prefix,
+                &objects,
+                expiry,
+                now,
+            )
+            .await
+            .map_err(folder_error)?;
+            if let Some(warning) = &warning {
+                warn(&warning.to_string());
+            }
+            print_stdout(&if args.format == ShareFormat::Csv {
+                links_csv(&entries)
+            } else {
+                links_json(&entries)
+            });
+        }
+    }
+    Ok(())
+}
+
+fn folder_error(error: FolderShareError) -> CliError {
+    match error {
+        FolderShareError::Connect(e) => CliError::Connect(e),
+        FolderShareError::Browse(e) => CliError::Browse(e),
+        FolderShareError::Share(e) => CliError::Share(e),
+        FolderShareError::Transfer(e) => CliError::Transfer(e),
+        empty @ FolderShareError::Empty { .. } => CliError::Usage(empty.to_string()),
+    }
+}
