@@ -23,6 +23,21 @@ pub struct SharedLink {
     pub expires: i64,
     /// What else the link does ("HTTPS · download as report.pdf").
     pub options: String,
+    /// A folder shared as one page: where the page is, so Revoke can delete it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<SharedPage>,
+    /// The page was deleted (Revoke).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revoked: bool,
+}
+
+/// Where a shared folder's index page is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPage {
+    pub bucket: String,
+    pub key: String,
+    /// How many objects it links to.
+    pub objects: usize,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -82,6 +97,8 @@ mod tests {
             created: n,
             expires: n + 3600,
             options: "HTTPS".into(),
+            page: None,
+            revoked: false,
         }
     }
 

@@ -1,7 +1,7 @@
 //! File operations on the server: delete (objects and whole folders), new folder, rename and
 //! properties.
 
-use super::{FilesEvent, JobError, Jobs, RenameRequest, RequestId};
+use super::{FilesEvent, HistoryEvent, JobError, Jobs, RenameRequest, RequestId};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
@@ -93,5 +93,25 @@ pub(super) fn properties(
                 .map_err(JobError::from)
         },
         move |result| FilesEvent::PropertiesReady { id, result },
+    );
+}
+
+/// Revoke: deletes a shared folder's page.
+pub(super) fn revoke_page(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    key: ObjectKey,
+) {
+    jobs.answer(
+        None,
+        profile,
+        move |connection: Connection| async move {
+            crate::s3::folder_share::revoke_page(&connection, &bucket, &key)
+                .await
+                .map_err(JobError::from)
+        },
+        move |result| HistoryEvent::PageRevoked { id, result },
     );
 }

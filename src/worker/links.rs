@@ -9,6 +9,7 @@ use super::{CloudFrontKnown, CloudFrontRequest, JobError, Jobs, LinkItem, LinksE
 use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
+use crate::s3::folder_share::{self, FolderShareError};
 use crate::share::cloudfront;
 use crate::share::qr::QrMatrix;
 use crate::share::{EffectiveExpiry, Expiry, Lifetime, LinkMethod, PostRequest, PresignedLink};
@@ -212,4 +213,38 @@ pub(super) fn save_qr(jobs: &Jobs, id: RequestId, url: String, path: PathBuf) {
             .map(|()| path);
         sink.send(LinksEvent::QrSaved { id, result });
     });
+}
+
+/// Shares every object under `prefix` as one index page in the same bucket.
+pub(super) fn share_folder(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    prefix: String,
+    expiry: Expiry,
+) {
+    jobs.answer(
+        None,
+        profile,
+        move |connection: Connection| async move {
+            let objects = folder_share::folder_objects(&connection, &bucket, &prefix)
+                .await
+                .map_err(FolderShareError::from)?;
+            let zone = crate::local_time::system_zone();
+            let share = folder_share::share_folder(
+                &connection,
+                &bucket,
+                &prefix,
+                &objects,
+                &bucket,
+                expiry,
+                SystemTime::now(),
+                &zone,
+            )
+            .await?;
+            Ok::<_, JobError>(Box::new(share))
+        },
+        move |result| LinksEvent::FolderShared { id, result },
+    );
 }

@@ -11,6 +11,7 @@ use crate::profiles::store::{ProfileStore, StoreError};
 use crate::profiles::{self, Profile};
 use crate::s3::connection::{ConnectError, RegionGuess};
 use crate::s3::download::Conflict;
+use crate::s3::folder_share::{FolderShare, FolderShareError};
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::s3::objects::{DeleteReport, ObjectProperties};
 use crate::s3::transfer::{TransferControl, TransferError};
@@ -60,6 +61,8 @@ pub enum JobError {
     CloudFront(#[from] CloudFrontStoreError),
     #[error(transparent)]
     Qr(#[from] QrError),
+    #[error(transparent)]
+    FolderShare(#[from] FolderShareError),
     #[error(transparent)]
     Save(#[from] SaveError),
 }
@@ -146,6 +149,21 @@ pub enum Command {
     },
     /// Sign CloudFront URLs; answered with [`LinksEvent::LinksReady`].
     SignCloudFront(CloudFrontRequest),
+    /// Share every object under `prefix` as one index page (see [`crate::s3::folder_share`]).
+    ShareFolder {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        prefix: String,
+        expiry: Expiry,
+    },
+    /// Revoke: delete a shared folder's page.
+    RevokePage {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        key: ObjectKey,
+    },
     /// Save `url` as a QR code, a PNG at `path`.
     SaveQr {
         id: RequestId,
@@ -366,6 +384,10 @@ pub enum LinksEvent {
         id: RequestId,
         result: Result<PathBuf, JobError>,
     },
+    FolderShared {
+        id: RequestId,
+        result: Result<Box<FolderShare>, JobError>,
+    },
 }
 
 impl From<LinksEvent> for Event {
@@ -385,6 +407,11 @@ pub enum HistoryEvent {
     },
     /// Saving the history failed; nothing else reports it.
     SaveFailed { error: SaveError },
+    /// A shared folder's page was deleted (or not).
+    PageRevoked {
+        id: RequestId,
+        result: Result<(), JobError>,
+    },
 }
 
 impl From<HistoryEvent> for Event {

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crate::app::state::AppState;
 use crate::app::web_url::state::UploadResult;
-use crate::storage::history::SharedLink;
+use crate::storage::history::{SharedLink, SharedPage};
 use crate::worker::{Command, HistoryEvent};
 
 impl AppState {
@@ -17,6 +17,29 @@ impl AppState {
         let created = unix_secs(now);
         let scheme = if dialog.inputs.https { "HTTPS" } else { "HTTP" };
         let mut new_links = Vec::new();
+        if let Some(share) = dialog.folder_share() {
+            self.shared_links.push(SharedLink {
+                uri: format!("s3://{}/{}", share.page_bucket, share.page_key),
+                url: share.page_url.clone(),
+                method: "GET".into(),
+                profile: dialog.profile().name.clone(),
+                created,
+                expires: unix_secs(share.expires),
+                options: format!(
+                    "{scheme} · page for s3://{}/{} · {}",
+                    dialog.bucket(),
+                    dialog.shared_folder().unwrap_or_default(),
+                    crate::fmt::count(share.entries.len(), "object", "objects")
+                ),
+                page: Some(SharedPage {
+                    bucket: share.page_bucket.to_string(),
+                    key: share.page_key.to_string(),
+                    objects: share.entries.len(),
+                }),
+                revoked: false,
+            });
+            return self.save_history();
+        }
         for (target, link) in dialog.targets().iter().zip(dialog.links()) {
             new_links.push(SharedLink {
                 uri: format!("s3://{}/{}", dialog.bucket(), target.key),
@@ -38,6 +61,8 @@ impl AppState {
                         link.name
                     )
                 },
+                page: None,
+                revoked: false,
             });
         }
         if let Some(UploadResult::Put(link, _)) = dialog.upload_result() {
@@ -49,6 +74,8 @@ impl AppState {
                 created,
                 expires: unix_secs(link.expires),
                 options: format!("{scheme} · upload"),
+                page: None,
+                revoked: false,
             });
         }
         if let Some(UploadResult::Post(form)) = dialog.upload_result() {
@@ -64,6 +91,8 @@ impl AppState {
                 created,
                 expires: unix_secs(form.effective_expiry.at),
                 options: format!("{scheme} · upload form"),
+                page: None,
+                revoked: false,
             });
         }
         self.shared_links.extend(new_links);
@@ -78,6 +107,42 @@ impl AppState {
             }],
             None => Vec::new(),
         }
+    }
+
+    /// Revoke on a shared folder's page: deletes the page, with the profile that made it.
+    pub fn revoke_page(&mut self, url: &str) -> Vec<Command> {
+        let Some(link) = self.shared_links.iter().find(|l| l.url == url) else {
+            return Vec::new();
+        };
+        let Some(page) = &link.page else {
+            return Vec::new();
+        };
+        let Some(profile) = self
+            .profiles
+            .iter()
+            .find(|p| p.name == link.profile)
+            .cloned()
+        else {
+            self.shared_links_notice = Some(format!(
+                "Revoke needs the profile {} that made the page, and it is not there any more.",
+                link.profile
+            ));
+            return Vec::new();
+        };
+        let (Ok(bucket), Ok(key)) = (
+            crate::model::BucketName::new(&page.bucket),
+            crate::model::ObjectKey::new(page.key.clone()),
+        ) else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.revoking = Some((id, url.to_owned()));
+        vec![Command::RevokePage {
+            id,
+            profile,
+            bucket,
+            key,
+        }]
     }
 
     /// Clear in the Shared links panel.
@@ -101,6 +166,30 @@ impl AppState {
                 }
             }
             HistoryEvent::SaveFailed { error } => self.last_error = Some(error.to_string()),
+            HistoryEvent::PageRevoked { id, result } => {
+                let Some((_, url)) = self.revoking.take_if(|(r, _)| *r == id) else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok(()) => {
+                        let Some(link) = self.shared_links.iter_mut().find(|l| l.url == url) else {
+                            return Vec::new();
+                        };
+                        link.revoked = true;
+                        let until = SystemTime::UNIX_EPOCH
+                            + std::time::Duration::from_secs(link.expires.max(0) as u64);
+                        self.shared_links_notice = Some(format!(
+                            "The page is deleted. Links already opened or copied from it keep \
+                             working until they expire ({}).",
+                            crate::share::link_text::expiry_text(until)
+                        ));
+                        return self.save_history();
+                    }
+                    Err(e) => {
+                        self.shared_links_notice = Some(format!("Revoke failed: {e}"));
+                    }
+                }
+            }
         }
         Vec::new()
     }

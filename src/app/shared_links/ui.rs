@@ -21,6 +21,7 @@ pub(crate) fn shared_links_ui(
     }
     let mut open = true;
     let mut clear = false;
+    let mut revoke: Option<String> = None;
     let mut copied: Option<Result<(), ClipboardError>> = None;
     let now = SystemTime::now();
     egui::Window::new("Shared links")
@@ -58,6 +59,18 @@ pub(crate) fn shared_links_ui(
                             if ui.small_button("Copy").clicked() {
                                 copied = Some(clipboard.set_text(&link.url));
                             }
+                            if link.revoked {
+                                ui.weak("page revoked");
+                            } else if link.page.is_some()
+                                && ui
+                                    .small_button("Revoke")
+                                    .on_hover_text(
+                                        "Delete the page: nobody can open it any more (links already copied from it live until they expire)",
+                                    )
+                                    .clicked()
+                            {
+                                revoke = Some(link.url.clone());
+                            }
                         });
                     }
                 });
@@ -72,12 +85,18 @@ pub(crate) fn shared_links_ui(
                 if let Some(Err(e)) = &copied {
                     ui.colored_label(ui.visuals().error_fg_color, e.to_string());
                 }
+                if let Some(notice) = &state.shared_links_notice {
+                    ui.label(notice);
+                }
             });
         });
     // The countdowns move once a second while the window is open.
     ctx.request_repaint_after(Duration::from_secs(1));
     if clear {
         out.extend(state.clear_shared_links());
+    }
+    if let Some(url) = revoke {
+        out.extend(state.revoke_page(&url));
     }
     state.shared_links_open = open;
 }

@@ -50,6 +50,10 @@ pub struct AppState {
     pub history_path: Option<PathBuf>,
     pub(crate) history_request: Option<RequestId>,
     pub shared_links_open: bool,
+    /// A Revoke in flight: the request and the link's URL.
+    pub(crate) revoking: Option<(RequestId, String)>,
+    /// What the last Revoke did, shown in the Shared links window.
+    pub shared_links_notice: Option<String>,
     /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
     pub saved: Option<ProfileStore>,
     pub(crate) config_dir: Option<PathBuf>,
@@ -86,6 +90,8 @@ impl AppState {
             history_path: None,
             history_request: None,
             shared_links_open: false,
+            revoking: None,
+            shared_links_notice: None,
             saved: None,
             config_dir: None,
             transfers: Vec::new(),

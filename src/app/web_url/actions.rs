@@ -157,6 +157,10 @@ impl AppState {
                 dialog.key_imported(id, result);
                 false
             }
+            LinksEvent::FolderShared { id, result } => {
+                let ok = result.is_ok();
+                dialog.folder_shared(id, result) && ok
+            }
             LinksEvent::QrSaved { id, result } => {
                 dialog.qr_saved(id, result);
                 false

@@ -94,6 +94,20 @@ fn dialog_ui(
                 close_row(ui, pressed);
                 return;
             }
+            if dialog.shared_folder().is_some() && !dialog.through_cloudfront() {
+                ui.horizontal(|ui| {
+                    ui.radio_value(
+                        &mut dialog.inputs.folder_page,
+                        false,
+                        "A link for each object",
+                    );
+                    ui.radio_value(
+                        &mut dialog.inputs.folder_page,
+                        true,
+                        "One link: an index page of them all",
+                    );
+                });
+            }
         }
         DialogTab::UploadLink => upload_fields_ui(ui, dialog),
     }
@@ -448,6 +462,15 @@ fn links_ui(
                 clipboard.set_html(&email_html(dialog.links()), &email_plain(dialog.links()));
             copy_feedback(dialog, result, "for email");
         }
+        if let Some(csv) = dialog.links_csv()
+            && ui
+                .button("Copy as CSV")
+                .on_hover_text("Every object's link: key, size, url, expires")
+                .clicked()
+        {
+            let result = clipboard.set_text(&csv);
+            copy_feedback(dialog, result, "as CSV");
+        }
         let one_link = dialog.links().len() == 1;
         let qr = ui
             .add_enabled(
@@ -483,6 +506,12 @@ fn links_ui(
             None => {}
         }
     });
+    if let Some(share) = dialog.folder_share() {
+        ui.weak(format!(
+            "The page is s3://{}/{}; Shared links can revoke it (delete the page).",
+            share.page_bucket, share.page_key
+        ));
+    }
     if let Some(url) = dialog.qr_link() {
         qr_ui(ui, url, pressed);
     }

@@ -19,7 +19,7 @@ use crate::worker::{Command, JobError, RequestId};
 impl WebUrlDialog {
     /// Takes the answer to the Generate request `id`, with its signing warning; false for an
     /// answer nobody waits for any more (the inputs changed, or a newer Generate).
-    fn take_answer(&mut self, id: RequestId, warning: Option<RegionGuess>) -> bool {
+    pub(super) fn take_answer(&mut self, id: RequestId, warning: Option<RegionGuess>) -> bool {
         if self.generating != Some(id) {
             return false;
         }
@@ -134,6 +134,7 @@ impl WebUrlDialog {
     /// all of them once counted.
     pub fn count_folder(&mut self, id: RequestId, prefix: String) {
         self.targets.clear();
+        self.shared_folder = Some(prefix.clone());
         self.expansion = Some(FolderExpansion::Counting { id, prefix });
     }
 

@@ -67,6 +67,9 @@ impl WebUrlDialog {
                 if self.through_cloudfront() {
                     return self.generate_cloudfront(id, lifetime);
                 }
+                if self.makes_folder_page() {
+                    return self.generate_folder_page(id, lifetime);
+                }
                 let items = self
                     .targets
                     .iter()

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use crate::local_time::{self, Date, TimeZone};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
+use crate::s3::folder_share::FolderShare;
 use crate::share::link_test::{LinkAnswer, LinkTestError};
 use crate::share::link_text::{NamedLink, expiry_text};
 use crate::share::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFETIME, PostForm};
@@ -15,6 +16,7 @@ use crate::worker::RequestId;
 
 mod answers;
 mod cloudfront;
+mod folder;
 mod generate;
 mod qr;
 
@@ -145,6 +147,8 @@ pub struct LinkInputs {
     pub cf_not_before: String,
     /// An address or CIDR range; empty: from anywhere.
     pub cf_ip_range: String,
+    /// A folder: one link to an index page of its objects, instead of a link each.
+    pub folder_page: bool,
 }
 
 /// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
@@ -181,6 +185,10 @@ pub struct WebUrlDialog {
     made_for: Option<(LinkInputs, Vec<ObjectKey>)>,
     /// CloudFront: the settings folder keys are kept in, and what is known there.
     cloudfront: CloudFrontState,
+    /// The folder the dialog was opened on (a selected folder), when it was.
+    shared_folder: Option<String>,
+    /// The folder shared as one page, once made.
+    folder_share: Option<Box<FolderShare>>,
     /// The QR code is shown under the link.
     qr_shown: bool,
     qr_saving: Option<RequestId>,
@@ -253,6 +261,7 @@ impl WebUrlDialog {
                 cf_custom: false,
                 cf_not_before: String::new(),
                 cf_ip_range: String::new(),
+                folder_page: false,
             },
             profile,
             bucket,
@@ -273,6 +282,8 @@ impl WebUrlDialog {
             signing_warning: None,
             made_for: None,
             cloudfront: CloudFrontState::default(),
+            shared_folder: None,
+            folder_share: None,
             qr_shown: false,
             qr_saving: None,
             calendar: Default::default(),
@@ -369,6 +380,7 @@ impl WebUrlDialog {
     }
 
     fn clear_results(&mut self) {
+        self.folder_share = None;
         self.links.clear();
         self.effective = None;
         self.error = None;
