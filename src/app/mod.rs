@@ -176,6 +176,12 @@ impl PailApp {
             let follow_up = self.state.apply(event);
             self.outbox.extend(follow_up);
         }
+        if let Some((html, plain)) = self.state.take_clipboard_request()
+            && let Err(e) = self.clipboard.set_html(&html, &plain)
+        {
+            self.state.shared_links_notice =
+                Some(format!("⚠ {e}. Copy the new link with its Copy button."));
+        }
         self.send_queued();
     }
 

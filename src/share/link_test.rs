@@ -14,14 +14,16 @@ pub fn install_crypto_provider() {
     });
 }
 
+/// An element's text in an S3 (or CloudFront) XML error document.
+fn xml_element<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    Some(&body[start..end])
+}
+
 /// `Code` and `Message` of an S3 XML error document.
 fn s3_error(body: &str) -> Option<String> {
-    let element = |name: &str| -> Option<&str> {
-        let start = body.find(&format!("<{name}>"))? + name.len() + 2;
-        let end = body[start..].find(&format!("</{name}>"))? + start;
-        Some(&body[start..end])
-    };
-    match (element("Code"), element("Message")) {
+    match (xml_element(body, "Code"), xml_element(body, "Message")) {
         (Some(code), Some(message)) => Some(format!("{code}: {message}")),
         (Some(code), None) => Some(code.to_owned()),
         _ => None,
@@ -32,9 +34,11 @@ fn s3_error(body: &str) -> Option<String> {
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// What a link answered when it worked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkAnswer {
     pub status: u16,
+    /// The object's ETag as the answer gave it (to tell whether it changed since sharing).
+    pub etag: Option<String>,
 }
 
 impl std::fmt::Display for LinkAnswer {
@@ -52,7 +56,12 @@ pub enum LinkTestError {
     Unreachable(String),
     /// The server answered with an error status; `detail` is its `Code: Message`.
     #[error("{status} {detail}")]
-    Refused { status: u16, detail: String },
+    Refused {
+        status: u16,
+        detail: String,
+        /// The error document's `Code` (`ExpiredToken`, `NoSuchKey`, …), when it had one.
+        code: Option<String>,
+    },
 }
 
 /// Requests the first byte through `url`, as the recipient's browser would: the server's
@@ -80,8 +89,14 @@ pub async fn test_get_link(url: &str) -> Result<LinkAnswer, LinkTestError> {
         })?;
     let status = response.status();
     if status.is_success() {
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim_matches('"').to_owned());
         return Ok(LinkAnswer {
             status: status.as_u16(),
+            etag,
         });
     }
     // An error document is a few hundred bytes; a broken or hostile server may send an
@@ -101,6 +116,7 @@ pub async fn test_get_link(url: &str) -> Result<LinkAnswer, LinkTestError> {
     Err(LinkTestError::Refused {
         status: status.as_u16(),
         detail,
+        code: xml_element(&body, "Code").map(str::to_owned),
     })
 }
 

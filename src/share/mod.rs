@@ -7,6 +7,7 @@ mod disposition;
 pub mod expiry;
 pub mod form_output;
 pub mod index_page;
+pub mod link_doctor;
 pub mod link_test;
 pub mod link_text;
 pub mod post;

@@ -75,6 +75,9 @@ pub struct PresignedLink {
     pub lifetime: Lifetime,
     /// When the link really stops working, given the credentials' own expiry.
     pub effective_expiry: EffectiveExpiry,
+    /// The object's ETag when the link was made, where it was read (signing does no I/O: the
+    /// worker fills it in), so the link doctor can tell a changed object.
+    pub etag: Option<String>,
 }
 
 /// Signs links for one set of credentials, one region and one endpoint.
@@ -257,6 +260,7 @@ impl Signer {
             headers,
             effective_expiry: self.effective_expiry(&lifetime),
             lifetime,
+            etag: None,
         })
     }
 

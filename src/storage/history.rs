@@ -29,6 +29,9 @@ pub struct SharedLink {
     /// The page was deleted (Revoke).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revoked: bool,
+    /// The object's ETag when the link was made: the link doctor tells a changed object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// Where a shared folder's index page is.
@@ -99,6 +102,7 @@ mod tests {
             options: "HTTPS".into(),
             page: None,
             revoked: false,
+            etag: None,
         }
     }
 

@@ -1,16 +1,21 @@
 //! Link jobs: signing download and upload links and browser forms, CloudFront URLs (and the
-//! settings and keys they need), Test link, and when the signing credentials expire.
-
-use std::time::SystemTime;
+//! settings and keys they need), a folder as one page, QR codes, Test link and the link
+//! doctor, Renew, and when the signing credentials expire.
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
-use super::{CloudFrontKnown, CloudFrontRequest, JobError, Jobs, LinkItem, LinksEvent, RequestId};
-use crate::model::BucketName;
+use super::{
+    CloudFrontKnown, CloudFrontRequest, HistoryEvent, JobError, Jobs, LinkItem, LinksEvent,
+    RequestId,
+};
+use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
 use crate::s3::folder_share::{self, FolderShareError};
+use crate::share::GetOptions;
 use crate::share::cloudfront;
+use crate::share::link_doctor::{SharedAs, diagnose};
 use crate::share::qr::QrMatrix;
 use crate::share::{EffectiveExpiry, Expiry, Lifetime, LinkMethod, PostRequest, PresignedLink};
 use crate::storage::cloudfront::{CloudFrontSettings, CloudFrontStoreError, Distribution};
@@ -43,6 +48,7 @@ pub(super) fn presign_links(
                 };
                 links.push(link?);
             }
+            record_etags(&connection, &bucket, &items, &mut links).await;
             Ok::<_, JobError>((links, warning))
         },
         move |result| {
@@ -54,6 +60,28 @@ pub(super) fn presign_links(
             }
         },
     );
+}
+
+/// Links to a few objects note each object's ETag now, so the link doctor can later tell the
+/// object changed; for many, the HEAD requests would cost more than they tell.
+async fn record_etags(
+    connection: &Connection,
+    bucket: &BucketName,
+    items: &[LinkItem],
+    links: &mut [PresignedLink],
+) {
+    const AT_MOST: usize = 50;
+    if items.len() > AT_MOST {
+        return;
+    }
+    for (item, link) in items.iter().zip(links.iter_mut()) {
+        if let LinkItem::Get { key, .. } = item
+            && let Ok(properties) =
+                crate::s3::objects::object_properties(connection, bucket, key).await
+        {
+            link.etag = properties.etag.map(|e| e.trim_matches('"').to_owned());
+        }
+    }
 }
 
 /// Signs a browser upload form.
@@ -186,6 +214,7 @@ fn cloudfront_links(
                 at: expires,
                 limited_by_credentials: false,
             },
+            etag: None,
         });
     }
     settings.remember(
@@ -246,5 +275,67 @@ pub(super) fn share_folder(
             Ok::<_, JobError>(Box::new(share))
         },
         move |result| LinksEvent::FolderShared { id, result },
+    );
+}
+
+/// How many links the doctor tries at once: enough to be quick, few enough to be polite.
+const CHECKS_AT_ONCE: usize = 3;
+
+/// The link doctor: each link tried and its answer explained, a few at a time, each result
+/// sent as it comes.
+pub(super) fn check_links(jobs: &mut Jobs, id: RequestId, links: Vec<(String, SharedAs)>) {
+    let sink = jobs.sink().clone();
+    let task = tokio::spawn(async move {
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(CHECKS_AT_ONCE));
+        let mut checks = tokio::task::JoinSet::new();
+        for (url, shared) in links {
+            let (sink, slots) = (sink.clone(), slots.clone());
+            checks.spawn(async move {
+                let Ok(_slot) = slots.acquire_owned().await else {
+                    return;
+                };
+                let answer = crate::share::link_test::test_get_link(&url).await;
+                let diagnosis = diagnose(&url, &shared, &answer, SystemTime::now());
+                sink.send(HistoryEvent::LinkChecked { id, url, diagnosis });
+            });
+        }
+        while checks.join_next().await.is_some() {}
+        sink.send(HistoryEvent::ChecksDone { id });
+    });
+    jobs.running.insert(id, task.abort_handle());
+}
+
+/// Renew: a fresh link to the same object with the same options and a new expiry.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn renew_link(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    key: ObjectKey,
+    options: GetOptions,
+    expiry: Expiry,
+    previous: String,
+) {
+    jobs.answer(
+        None,
+        profile,
+        move |connection: Connection| async move {
+            let BucketSigner { signer, .. } = connection.signer_for(&bucket).await?;
+            let mut link = signer
+                .presign_get(&bucket, &key, &options, expiry, SystemTime::now())
+                .await?;
+            if let Ok(properties) =
+                crate::s3::objects::object_properties(&connection, &bucket, &key).await
+            {
+                link.etag = properties.etag.map(|e| e.trim_matches('"').to_owned());
+            }
+            Ok::<_, JobError>(link)
+        },
+        move |result| HistoryEvent::Renewed {
+            id,
+            previous,
+            result,
+        },
     );
 }

@@ -166,6 +166,8 @@ impl Jobs {
             Command::ImportCloudFrontKey { id, config_dir, key_id, pem_file } => links::import_cloudfront_key(self, id, config_dir, key_id, pem_file),
             Command::SignCloudFront(request) => links::sign_cloudfront(self, request),
             Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),
+            Command::CheckLinks { id, links } => links::check_links(self, id, links),
+            Command::RenewLink { id, profile, bucket, key, options, expiry, previous } => links::renew_link(self, id, profile, bucket, key, options, expiry, previous),
             Command::ShareFolder { id, profile, bucket, prefix, expiry } => links::share_folder(self, id, profile, bucket, prefix, expiry),
             Command::RevokePage { id, profile, bucket, key } => files::revoke_page(self, id, profile, bucket, key),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),

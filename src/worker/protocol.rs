@@ -16,6 +16,7 @@ use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::s3::objects::{DeleteReport, ObjectProperties};
 use crate::s3::transfer::{TransferControl, TransferError};
 use crate::share::cloudfront::CloudFrontPolicy;
+use crate::share::link_doctor::{Diagnosis, SharedAs};
 use crate::share::link_test::{LinkAnswer, LinkTestError};
 use crate::share::qr::QrError;
 use crate::share::{
@@ -163,6 +164,21 @@ pub enum Command {
         profile: Profile,
         bucket: BucketName,
         key: ObjectKey,
+    },
+    /// The link doctor: try each link (1-byte GET, no redirects, bounded), a few at a time.
+    CheckLinks {
+        id: RequestId,
+        links: Vec<(String, SharedAs)>,
+    },
+    /// Renew: the same object and options, a new expiry; `previous` is the link renewed.
+    RenewLink {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        key: ObjectKey,
+        options: GetOptions,
+        expiry: Expiry,
+        previous: String,
     },
     /// Save `url` as a QR code, a PNG at `path`.
     SaveQr {
@@ -411,6 +427,19 @@ pub enum HistoryEvent {
     PageRevoked {
         id: RequestId,
         result: Result<(), JobError>,
+    },
+    /// What the link doctor found for `url`.
+    LinkChecked {
+        id: RequestId,
+        url: String,
+        diagnosis: Diagnosis,
+    },
+    /// Every link of check `id` has been tried.
+    ChecksDone { id: RequestId },
+    Renewed {
+        id: RequestId,
+        previous: String,
+        result: Result<PresignedLink, JobError>,
     },
 }
 

@@ -80,3 +80,15 @@ pub fn pending_multipart_uploads(root: &std::path::Path) -> Vec<String> {
         .filter(|name| name.starts_with(".upload"))
         .collect()
 }
+
+pub async fn delete_object(server: &LocalServer, bucket: &str, key: &str) {
+    server
+        .connection()
+        .client()
+        .delete_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("delete {key}: {e:?}"));
+}

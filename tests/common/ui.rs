@@ -65,12 +65,25 @@ pub fn web_url_on(
     bucket: &str,
     object: &str,
 ) -> Harness<'static, PailApp> {
+    let clipboard = pail::app::clipboard::MemoryClipboard::default();
+    web_url_on_with(server, config_dir, picker, clipboard, bucket, object)
+}
+
+/// [`web_url_on`] with the clipboard given, to read what was copied.
+pub fn web_url_on_with(
+    server: &LocalServer,
+    config_dir: Option<std::path::PathBuf>,
+    picker: FixedPicker,
+    clipboard: pail::app::clipboard::MemoryClipboard,
+    bucket: &str,
+    object: &str,
+) -> Harness<'static, PailApp> {
     let profile = demo_profile(server);
     let mut harness = Harness::builder()
         .with_size([1280.0, 900.0])
         .build_eframe(move |cc| {
             let options = AppOptions {
-                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                clipboard: Box::new(clipboard),
                 history_path: None,
                 config_dir,
                 picker: std::sync::Arc::new(picker),

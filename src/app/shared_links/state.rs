@@ -37,10 +37,11 @@ impl AppState {
                     objects: share.entries.len(),
                 }),
                 revoked: false,
+                etag: None,
             });
             return self.save_history();
         }
-        for (target, link) in dialog.targets().iter().zip(dialog.links()) {
+        for (i, (target, link)) in dialog.targets().iter().zip(dialog.links()).enumerate() {
             new_links.push(SharedLink {
                 uri: format!("s3://{}/{}", dialog.bucket(), target.key),
                 url: link.url.clone(),
@@ -63,6 +64,7 @@ impl AppState {
                 },
                 page: None,
                 revoked: false,
+                etag: dialog.etag_of(i).map(str::to_owned),
             });
         }
         if let Some(UploadResult::Put(link, _)) = dialog.upload_result() {
@@ -76,6 +78,7 @@ impl AppState {
                 options: format!("{scheme} · upload"),
                 page: None,
                 revoked: false,
+                etag: None,
             });
         }
         if let Some(UploadResult::Post(form)) = dialog.upload_result() {
@@ -93,13 +96,14 @@ impl AppState {
                 options: format!("{scheme} · upload form"),
                 page: None,
                 revoked: false,
+                etag: None,
             });
         }
         self.shared_links.extend(new_links);
         self.save_history()
     }
 
-    fn save_history(&self) -> Vec<Command> {
+    pub(crate) fn save_history(&self) -> Vec<Command> {
         match &self.history_path {
             Some(path) => vec![Command::SaveSharedLinks {
                 path: path.clone(),
@@ -166,6 +170,9 @@ impl AppState {
                 }
             }
             HistoryEvent::SaveFailed { error } => self.last_error = Some(error.to_string()),
+            event @ (HistoryEvent::LinkChecked { .. }
+            | HistoryEvent::ChecksDone { .. }
+            | HistoryEvent::Renewed { .. }) => return self.apply_doctor(event),
             HistoryEvent::PageRevoked { id, result } => {
                 let Some((_, url)) = self.revoking.take_if(|(r, _)| *r == id) else {
                     return Vec::new();
@@ -195,7 +202,7 @@ impl AppState {
     }
 }
 
-fn unix_secs(t: SystemTime) -> i64 {
+pub(crate) fn unix_secs(t: SystemTime) -> i64 {
     t.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)

@@ -22,6 +22,8 @@ pub(crate) fn shared_links_ui(
     let mut open = true;
     let mut clear = false;
     let mut revoke: Option<String> = None;
+    let mut check: Option<Vec<String>> = None;
+    let mut renew: Option<String> = None;
     let mut copied: Option<Result<(), ClipboardError>> = None;
     let now = SystemTime::now();
     egui::Window::new("Shared links")
@@ -59,6 +61,28 @@ pub(crate) fn shared_links_ui(
                             if ui.small_button("Copy").clicked() {
                                 copied = Some(clipboard.set_text(&link.url));
                             }
+                            if link.method == "GET"
+                                && !link.revoked
+                                && ui
+                                    .add_enabled(
+                                        state.checking.is_none(),
+                                        egui::Button::new("Check").small(),
+                                    )
+                                    .on_hover_text("Try the link now and say why it works or not")
+                                    .clicked()
+                            {
+                                check = Some(vec![link.url.clone()]);
+                            }
+                            if AppState::can_renew(link)
+                                && ui
+                                    .small_button("Renew")
+                                    .on_hover_text(
+                                        "A fresh link with the same settings and a new expiry; the \"updated link\" message is copied",
+                                    )
+                                    .clicked()
+                            {
+                                renew = Some(link.url.clone());
+                            }
                             if link.revoked {
                                 ui.weak("page revoked");
                             } else if link.page.is_some()
@@ -72,6 +96,15 @@ pub(crate) fn shared_links_ui(
                                 revoke = Some(link.url.clone());
                             }
                         });
+                        if let Some(diagnosis) = state.link_checks.get(&link.url) {
+                            let color = if diagnosis.is_working() {
+                                egui::Color32::from_rgb(0x3C, 0xB3, 0x71)
+                            } else {
+                                ui.visuals().error_fg_color
+                            };
+                            let mark = if diagnosis.is_working() { "✔" } else { "✖" };
+                            ui.colored_label(color, format!("    {mark} {diagnosis}"));
+                        }
                     }
                 });
             ui.separator();
@@ -81,6 +114,24 @@ pub(crate) fn shared_links_ui(
                     .clicked()
                 {
                     clear = true;
+                }
+                let checkable = state.checkable_links();
+                if ui
+                    .add_enabled(
+                        !checkable.is_empty() && state.checking.is_none(),
+                        egui::Button::new("Check all"),
+                    )
+                    .on_hover_text("Try every live link, a few at a time, in the background")
+                    .clicked()
+                {
+                    check = Some(checkable);
+                }
+                if let Some((_, done, total)) = state.checking {
+                    ui.add(
+                        egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                            .desired_width(160.0)
+                            .text(format!("checked {done} of {total}")),
+                    );
                 }
                 if let Some(Err(e)) = &copied {
                     ui.colored_label(ui.visuals().error_fg_color, e.to_string());
@@ -97,6 +148,12 @@ pub(crate) fn shared_links_ui(
     }
     if let Some(url) = revoke {
         out.extend(state.revoke_page(&url));
+    }
+    if let Some(urls) = check {
+        out.extend(state.check_links(&urls));
+    }
+    if let Some(url) = renew {
+        out.extend(state.renew_link(&url));
     }
     state.shared_links_open = open;
 }

@@ -52,8 +52,15 @@ pub struct AppState {
     pub shared_links_open: bool,
     /// A Revoke in flight: the request and the link's URL.
     pub(crate) revoking: Option<(RequestId, String)>,
-    /// What the last Revoke did, shown in the Shared links window.
+    /// What the last Revoke or Renew did, shown in the Shared links window.
     pub shared_links_notice: Option<String>,
+    /// The link doctor's findings, by URL.
+    pub link_checks: std::collections::HashMap<String, crate::share::link_doctor::Diagnosis>,
+    /// A Check all in progress: the request, links tried, links in all.
+    pub checking: Option<(RequestId, usize, usize)>,
+    pub(crate) renewing: Option<RequestId>,
+    /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
+    pub(crate) clipboard_request: Option<(String, String)>,
     /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
     pub saved: Option<ProfileStore>,
     pub(crate) config_dir: Option<PathBuf>,
@@ -92,6 +99,10 @@ impl AppState {
             shared_links_open: false,
             revoking: None,
             shared_links_notice: None,
+            link_checks: Default::default(),
+            checking: None,
+            renewing: None,
+            clipboard_request: None,
             saved: None,
             config_dir: None,
             transfers: Vec::new(),

@@ -41,6 +41,7 @@ impl WebUrlDialog {
         match result {
             Ok(links) => {
                 self.effective = links.first().map(|l| l.effective_expiry);
+                self.etags = links.iter().map(|l| l.etag.clone()).collect();
                 match self.inputs.tab {
                     DialogTab::WebUrl => {
                         self.links = self

@@ -185,6 +185,8 @@ pub struct WebUrlDialog {
     made_for: Option<(LinkInputs, Vec<ObjectKey>)>,
     /// CloudFront: the settings folder keys are kept in, and what is known there.
     cloudfront: CloudFrontState,
+    /// Each link's object's ETag when the link was made (for the link doctor).
+    etags: Vec<Option<String>>,
     /// The folder the dialog was opened on (a selected folder), when it was.
     shared_folder: Option<String>,
     /// The folder shared as one page, once made.
@@ -282,6 +284,7 @@ impl WebUrlDialog {
             signing_warning: None,
             made_for: None,
             cloudfront: CloudFrontState::default(),
+            etags: Vec::new(),
             shared_folder: None,
             folder_share: None,
             qr_shown: false,
@@ -381,6 +384,7 @@ impl WebUrlDialog {
 
     fn clear_results(&mut self) {
         self.folder_share = None;
+        self.etags.clear();
         self.links.clear();
         self.effective = None;
         self.error = None;
@@ -474,6 +478,11 @@ impl WebUrlDialog {
     /// The links of the Web URL tab, one per target.
     pub fn links(&self) -> &[NamedLink] {
         &self.links
+    }
+
+    /// The ETag of each link's object when the link was made, where it was read.
+    pub fn etag_of(&self, link: usize) -> Option<&str> {
+        self.etags.get(link)?.as_deref()
     }
 
     pub fn upload_result(&self) -> Option<&UploadResult> {
