@@ -21,7 +21,11 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
             .web_url()
             .is_some_and(|d| d.expansion().is_none() && d.targets().len() == 3)
     });
+    server.create_bucket("handouts").unwrap();
     click(&mut harness, "One link: an index page of them all");
+    click(&mut harness, "Page in bucket");
+    harness.get_by_label("Page in bucket").type_text("handouts");
+    harness.run_steps(2);
     click(&mut harness, "Generate");
     wait_for(&mut harness, "the page", |app| {
         app.state()
@@ -31,6 +35,15 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
     let dialog = harness.state().state().web_url().unwrap();
     assert_eq!(dialog.links().len(), 1, "one link for the folder");
     let page_url = dialog.links()[0].url.clone();
+    let share = dialog.folder_share().unwrap();
+    assert_eq!(share.page_bucket.as_str(), "handouts", "the bucket picked");
+    assert!(
+        server
+            .root()
+            .join("handouts")
+            .join(share.page_key.as_str())
+            .exists()
+    );
     let csv = dialog.links_csv().unwrap();
     assert_eq!(
         csv.lines().count(),

@@ -244,13 +244,14 @@ pub(super) fn save_qr(jobs: &Jobs, id: RequestId, url: String, path: PathBuf) {
     });
 }
 
-/// Shares every object under `prefix` as one index page in the same bucket.
+/// Shares every object under `prefix` as one index page in `page_bucket`.
 pub(super) fn share_folder(
     jobs: &mut Jobs,
     id: RequestId,
     profile: Profile,
     bucket: BucketName,
     prefix: String,
+    page_bucket: BucketName,
     expiry: Expiry,
 ) {
     jobs.answer(
@@ -266,7 +267,7 @@ pub(super) fn share_folder(
                 &bucket,
                 &prefix,
                 &objects,
-                &bucket,
+                &page_bucket,
                 expiry,
                 SystemTime::now(),
                 &zone,

@@ -168,7 +168,7 @@ impl Jobs {
             Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),
             Command::CheckLinks { id, links } => links::check_links(self, id, links),
             Command::RenewLink { id, profile, bucket, key, options, expiry, previous } => links::renew_link(self, id, profile, bucket, key, options, expiry, previous),
-            Command::ShareFolder { id, profile, bucket, prefix, expiry } => links::share_folder(self, id, profile, bucket, prefix, expiry),
+            Command::ShareFolder { id, profile, bucket, prefix, page_bucket, expiry } => links::share_folder(self, id, profile, bucket, prefix, page_bucket, expiry),
             Command::RevokePage { id, profile, bucket, key } => files::revoke_page(self, id, profile, bucket, key),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),

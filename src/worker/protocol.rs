@@ -156,6 +156,8 @@ pub enum Command {
         profile: Profile,
         bucket: BucketName,
         prefix: String,
+        /// Where the page goes (the folder's own bucket, or one the person picked).
+        page_bucket: BucketName,
         expiry: Expiry,
     },
     /// Revoke: delete a shared folder's page.

@@ -1,5 +1,6 @@
 //! The Shared links window: every generated link with a live countdown, expired ones marked,
-//! Copy again, and Clear.
+//! Copy again, Check and Check all (the link doctor), Renew, Revoke (a folder's page), and
+//! Clear.
 
 use std::time::{Duration, SystemTime};
 
@@ -39,25 +40,9 @@ pub(crate) fn shared_links_ui(
                     for link in state.shared_links.iter().rev() {
                         let expires = SystemTime::UNIX_EPOCH
                             + Duration::from_secs(link.expires.max(0) as u64);
+                        // The buttons first: a long key must not push them out of the
+                        // window.
                         ui.horizontal(|ui| {
-                            ui.label(RichText::new(&link.method).monospace());
-                            ui.label(&link.uri);
-                            match expires.duration_since(now) {
-                                Ok(left) => {
-                                    ui.weak(format!(
-                                        "expires in {} — {}",
-                                        crate::fmt::duration(left),
-                                        expiry_text(expires)
-                                    ));
-                                }
-                                Err(_) => {
-                                    ui.colored_label(
-                                        ui.visuals().error_fg_color,
-                                        format!("expired {}", expiry_text(expires)),
-                                    );
-                                }
-                            }
-                            ui.weak(&link.options);
                             if ui.small_button("Copy").clicked() {
                                 copied = Some(clipboard.set_text(&link.url));
                             }
@@ -95,6 +80,27 @@ pub(crate) fn shared_links_ui(
                             {
                                 revoke = Some(link.url.clone());
                             }
+                            ui.label(RichText::new(&link.method).monospace());
+                            ui.label(&link.uri);
+                        });
+                        ui.horizontal(|ui| {
+                            ui.add_space(12.0);
+                            match expires.duration_since(now) {
+                                Ok(left) => {
+                                    ui.weak(format!(
+                                        "expires in {} — {}",
+                                        crate::fmt::duration(left),
+                                        expiry_text(expires)
+                                    ));
+                                }
+                                Err(_) => {
+                                    ui.colored_label(
+                                        ui.visuals().error_fg_color,
+                                        format!("expired {}", expiry_text(expires)),
+                                    );
+                                }
+                            }
+                            ui.weak(&link.options);
                         });
                         if let Some(diagnosis) = state.link_checks.get(&link.url) {
                             let color = if diagnosis.is_working() {

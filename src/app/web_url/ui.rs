@@ -107,6 +107,19 @@ fn dialog_ui(
                         "One link: an index page of them all",
                     );
                 });
+                if dialog.inputs.folder_page {
+                    let own_bucket = dialog.bucket().to_string();
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Page in bucket");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut dialog.inputs.page_bucket)
+                                .hint_text(own_bucket)
+                                .desired_width(200.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.weak("(in .pail-shares/; its links live as long as the page's)");
+                    });
+                }
             }
         }
         DialogTab::UploadLink => upload_fields_ui(ui, dialog),

@@ -2,6 +2,7 @@
 //! uploaded by the worker), and every link as CSV.
 
 use super::{DialogTab, NamedLink, WebUrlDialog, capitalise};
+use crate::model::BucketName;
 use crate::s3::folder_share::FolderShare;
 use crate::share::index_page::{ShareEntry, links_csv};
 use crate::share::{Expiry, Lifetime};
@@ -30,12 +31,23 @@ impl WebUrlDialog {
         let Some(prefix) = self.shared_folder.clone() else {
             return Vec::new();
         };
+        let page_bucket = match self.inputs.page_bucket.trim() {
+            "" => self.bucket.clone(),
+            name => match BucketName::new(name) {
+                Ok(bucket) => bucket,
+                Err(e) => {
+                    self.error = Some(format!("Page bucket: {e}"));
+                    return Vec::new();
+                }
+            },
+        };
         self.generating = Some(id);
         vec![Command::ShareFolder {
             id,
             profile: self.profile.clone(),
             bucket: self.bucket.clone(),
             prefix,
+            page_bucket,
             expiry: Expiry::In(lifetime.expires_in),
         }]
     }

@@ -149,6 +149,8 @@ pub struct LinkInputs {
     pub cf_ip_range: String,
     /// A folder: one link to an index page of its objects, instead of a link each.
     pub folder_page: bool,
+    /// The bucket the page goes to; empty: the folder's own.
+    pub page_bucket: String,
 }
 
 /// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
@@ -264,6 +266,7 @@ impl WebUrlDialog {
                 cf_not_before: String::new(),
                 cf_ip_range: String::new(),
                 folder_page: false,
+                page_bucket: String::new(),
             },
             profile,
             bucket,
