@@ -130,7 +130,11 @@ fn dialog_ui(
         via_ui(ui, dialog, pressed);
     }
     expiry_ui(ui, dialog, now);
-    if dialog.inputs.tab == DialogTab::WebUrl && !dialog.through_cloudfront() {
+    // A folder's page and CloudFront links carry no download options.
+    if dialog.inputs.tab == DialogTab::WebUrl
+        && !dialog.through_cloudfront()
+        && !dialog.makes_folder_page()
+    {
         download_options_ui(ui, dialog);
     }
     // Whatever input changed above, results made for other settings go now, before they are
@@ -186,7 +190,12 @@ fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
 
 /// What is being shared. False while there is nothing to share yet (counting a folder).
 fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool {
-    let folder_uri = format!("s3://{}/{}", dialog.bucket(), dialog.folder());
+    // A selected folder is what is shared; otherwise the objects of the folder open.
+    let folder_uri = format!(
+        "s3://{}/{}",
+        dialog.bucket(),
+        dialog.shared_folder().unwrap_or(dialog.folder())
+    );
     match dialog.expansion() {
         Some(FolderExpansion::Counting { prefix, .. }) => {
             ui.horizontal(|ui| {
@@ -488,7 +497,7 @@ fn links_ui(
         let qr = ui
             .add_enabled(
                 one_link,
-                egui::Button::selectable(dialog.qr_link().is_some(), "QR"),
+                egui::Button::new("QR").selected(dialog.qr_link().is_some()),
             )
             .on_hover_text("Show the link as a QR code, to scan with a phone")
             .on_disabled_hover_text("A QR code holds one link: generate one link to see it");
