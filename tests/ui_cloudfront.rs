@@ -110,8 +110,32 @@ fn a_cloudfront_link_lasts_past_seven_days_and_its_distribution_is_remembered() 
     let state = format!("{:?}", harness.state().state());
     assert!(!state.contains(pem.lines().nth(1).unwrap()));
 
-    // The next time: the distribution and key are there already.
+    // Renew in Shared links: the same object and lifetime, signed again with the kept key.
     click(&mut harness, "Close");
+    click(&mut harness, "Shared links");
+    click(&mut harness, "Renew");
+    wait_for(&mut harness, "the renewed link", |app| {
+        app.state().shared_links.len() == 2
+    });
+    let renewed = harness.state().state().shared_links[1].url.clone();
+    assert!(
+        renewed.starts_with("http://d111111abcdef8.cloudfront.net/summer%20%C3%A9.jpg?Expires=")
+    );
+    assert!(verify_url(&renewed, &public), "the renewed link verifies");
+    // As long a lifetime as before, from now: the same second gives the same link.
+    let renewed_expires: u64 = renewed.split("Expires=").nth(1).unwrap()[..10]
+        .parse()
+        .unwrap();
+    assert!(renewed_expires >= expires);
+    assert!(
+        harness.state().state().shared_links[1]
+            .options
+            .ends_with("renewed")
+    );
+    harness.state_mut().state_mut().shared_links_open = false;
+    harness.run_steps(2);
+
+    // The next time: the distribution and key are there already.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
     harness.run_steps(4);
     wait_for(&mut harness, "the remembered distribution", |app| {

@@ -306,6 +306,38 @@ fn matches_resource(resource: &str, url: &str) -> bool {
     rest.ends_with(last)
 }
 
+/// What Renew needs of a signed URL: the URL as it was before signing, the key pair, and a
+/// custom policy's IP range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedParts {
+    pub url: String,
+    pub key_pair_id: String,
+    pub ip_range: Option<String>,
+}
+
+/// Reads a CloudFront signed URL back into its parts; `None` for anything else.
+pub fn signed_parts(signed: &str) -> Option<SignedParts> {
+    let (base, query) = split_signed(signed)?;
+    let value = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+    };
+    let ip_range = value("Policy")
+        .and_then(url_base64_decode)
+        .and_then(|document| serde_json::from_slice::<serde_json::Value>(&document).ok())
+        .and_then(|policy| {
+            policy["Statement"][0]["Condition"]["IpAddress"]["AWS:SourceIp"]
+                .as_str()
+                .map(str::to_owned)
+        });
+    Some(SignedParts {
+        url: base.to_owned(),
+        key_pair_id: value("Key-Pair-Id")?.to_owned(),
+        ip_range,
+    })
+}
+
 /// The URL as signed, and the query CloudFront's parameters were added to.
 fn split_signed(signed: &str) -> Option<(&str, &str)> {
     let at = ["?Expires=", "&Expires=", "?Policy=", "&Policy="]
@@ -401,6 +433,31 @@ fn json_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_url_reads_back_into_its_parts() {
+        let pem = include_str!("../../tests/vectors/cloudfront_test_key.pem");
+        let key = CloudFrontKey::from_pem("K1", pem).unwrap();
+        let now = UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+        let expires = now + std::time::Duration::from_secs(3600);
+        let url = "https://d1.cloudfront.net/a%20b.pdf";
+        let custom = CloudFrontPolicy::new(expires, None, Some("192.0.2.0/24".into()));
+        let signed = sign_url(url, &key, &custom, now).unwrap();
+        assert_eq!(
+            signed_parts(&signed),
+            Some(SignedParts {
+                url: url.to_owned(),
+                key_pair_id: "K1".into(),
+                ip_range: Some("192.0.2.0/24".into()),
+            })
+        );
+        let canned = sign_url(url, &key, &CloudFrontPolicy::new(expires, None, None), now).unwrap();
+        assert_eq!(signed_parts(&canned).unwrap().ip_range, None);
+        assert_eq!(
+            signed_parts("https://b.s3.amazonaws.com/k?X-Amz-Signature=x"),
+            None
+        );
+    }
 
     #[test]
     fn resources_match_exactly_or_by_wildcard() {

@@ -340,3 +340,23 @@ pub(super) fn renew_link(
         },
     );
 }
+
+/// Renew through CloudFront: the same object, signed again with the stored key.
+pub(super) fn renew_cloudfront(jobs: &Jobs, request: CloudFrontRequest, previous: String) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let id = request.id;
+        let result = cloudfront_links(&request)
+            .map_err(JobError::from)
+            .and_then(|links| {
+                links.into_iter().next().ok_or_else(|| {
+                    JobError::from(CloudFrontStoreError::NoKey(request.key_id.clone()))
+                })
+            });
+        sink.send(HistoryEvent::Renewed {
+            id,
+            previous,
+            result,
+        });
+    });
+}

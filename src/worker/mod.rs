@@ -167,6 +167,7 @@ impl Jobs {
             Command::SignCloudFront(request) => links::sign_cloudfront(self, request),
             Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),
             Command::CheckLinks { id, links } => links::check_links(self, id, links),
+            Command::RenewCloudFront { request, previous } => links::renew_cloudfront(self, request, previous),
             Command::RenewLink { id, profile, bucket, key, options, expiry, previous } => links::renew_link(self, id, profile, bucket, key, options, expiry, previous),
             Command::ShareFolder { id, profile, bucket, prefix, page_bucket, expiry } => links::share_folder(self, id, profile, bucket, prefix, page_bucket, expiry),
             Command::RevokePage { id, profile, bucket, key } => files::revoke_page(self, id, profile, bucket, key),

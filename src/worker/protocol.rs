@@ -182,6 +182,12 @@ pub enum Command {
         expiry: Expiry,
         previous: String,
     },
+    /// Renew a CloudFront link: signed again with the stored key; answered with
+    /// [`HistoryEvent::Renewed`].
+    RenewCloudFront {
+        request: CloudFrontRequest,
+        previous: String,
+    },
     /// Save `url` as a QR code, a PNG at `path`.
     SaveQr {
         id: RequestId,

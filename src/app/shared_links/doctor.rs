@@ -7,11 +7,12 @@ use std::time::{Duration, SystemTime};
 use crate::app::shared_links::state::unix_secs;
 use crate::app::state::AppState;
 use crate::model::{BucketName, ObjectKey, Scheme};
+use crate::share::cloudfront::{CloudFrontPolicy, SignedParts, signed_parts};
 use crate::share::link_doctor::SharedAs;
 use crate::share::link_text::{NamedLink, email_html, email_plain};
 use crate::share::{Expiry, GetOptions, MAX_LINK_LIFETIME};
 use crate::storage::history::SharedLink;
-use crate::worker::{Command, HistoryEvent};
+use crate::worker::{CloudFrontRequest, Command, HistoryEvent};
 
 impl AppState {
     /// Check (one link) or Check all (`urls` every live link): tried in the background.
@@ -47,13 +48,13 @@ impl AppState {
             .collect()
     }
 
-    /// Whether Renew can sign `link` again: an S3 download link (not a folder's page, not
-    /// CloudFront's, not an upload link).
+    /// Whether Renew can sign `link` again: a download link, through S3 or CloudFront (not a
+    /// folder's page, not an upload link).
     pub fn can_renew(link: &SharedLink) -> bool {
         link.method == "GET"
             && link.page.is_none()
-            && link.url.contains("X-Amz-Signature=")
             && link.uri.starts_with("s3://")
+            && (link.url.contains("X-Amz-Signature=") || signed_parts(&link.url).is_some())
     }
 
     /// Renew: the same object and download options, as long a lifetime as before (at most
@@ -85,9 +86,12 @@ impl AppState {
         else {
             return Vec::new();
         };
-        let lifetime = Duration::from_secs((link.expires - link.created).max(60) as u64)
-            .min(MAX_LINK_LIFETIME);
+        let lifetime = Duration::from_secs((link.expires - link.created).max(60) as u64);
         let id = self.next_id();
+        if let Some(parts) = signed_parts(&link.url) {
+            return self.renew_cloudfront(id, &link, bucket, key, parts, lifetime);
+        }
+        let lifetime = lifetime.min(MAX_LINK_LIFETIME);
         self.renewing = Some(id);
         vec![Command::RenewLink {
             id,
@@ -97,6 +101,51 @@ impl AppState {
             options: options_of(&link.url),
             expiry: Expiry::In(lifetime),
             previous: link.url,
+        }]
+    }
+
+    /// Renew through CloudFront: the same lifetime (no 7-day limit), the same IP range, with
+    /// the key Pail keeps for the key pair.
+    fn renew_cloudfront(
+        &mut self,
+        id: crate::worker::RequestId,
+        link: &SharedLink,
+        bucket: BucketName,
+        key: ObjectKey,
+        parts: SignedParts,
+        lifetime: Duration,
+    ) -> Vec<Command> {
+        let Some(config_dir) = self.config_dir.clone() else {
+            self.shared_links_notice =
+                Some("Pail has no settings folder here, so it has no CloudFront key.".into());
+            return Vec::new();
+        };
+        let Some(domain) = url::Url::parse(&parts.url).ok().and_then(|url| {
+            let host = url.host_str()?.to_owned();
+            Some(match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        }) else {
+            return Vec::new();
+        };
+        self.renewing = Some(id);
+        vec![Command::RenewCloudFront {
+            request: CloudFrontRequest {
+                id,
+                config_dir,
+                bucket,
+                domain,
+                key_id: parts.key_pair_id,
+                keys: vec![key],
+                scheme: if parts.url.starts_with("http://") {
+                    Scheme::Http
+                } else {
+                    Scheme::Https
+                },
+                policy: CloudFrontPolicy::new(SystemTime::now() + lifetime, None, parts.ip_range),
+            },
+            previous: link.url.clone(),
         }]
     }
 
