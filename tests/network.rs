@@ -251,3 +251,60 @@ async fn a_stalled_upload_fails_instead_of_hanging() {
     let error = result.unwrap_err();
     assert!(matches!(error, TransferError::Stalled { .. }), "{error:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_is_shared_over_a_slow_far_link_and_a_cut_leaves_no_page() {
+    let server = common::server_with_bucket(BUCKET);
+    for i in 0..40 {
+        common::put_object(&server, BUCKET, &format!("share/file {i}.txt"), b"x").await;
+    }
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(1_000_000, 1_000_000);
+    proxy.set_latency(Duration::from_millis(40));
+    let connection = through(&proxy);
+    let objects = pail::s3::folder_share::folder_objects(&connection, &bucket(), "share/")
+        .await
+        .unwrap();
+    assert_eq!(objects.len(), 40);
+    let share = |connection: Connection, objects: Vec<pail::s3::folder_share::FolderObject>| async move {
+        pail::s3::folder_share::share_folder(
+            &connection,
+            &bucket(),
+            "share/",
+            &objects,
+            &bucket(),
+            pail::share::Expiry::In(Duration::from_secs(600)),
+            std::time::SystemTime::now(),
+            &pail::local_time::TimeZone::UTC,
+        )
+        .await
+    };
+    let made = share(connection.clone(), objects.clone()).await.unwrap();
+    assert!(
+        server
+            .root()
+            .join(BUCKET)
+            .join(made.page_key.as_str())
+            .exists()
+    );
+
+    // The connection is cut while the page goes up: an error, and no page half-written.
+    let pages = |root: &std::path::Path| {
+        std::fs::read_dir(root.join(BUCKET).join(".pail-shares"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let before = pages(server.root());
+    proxy.cut_after_upload_bytes(2_000);
+    let cut = share(connection, objects).await;
+    assert!(cut.is_err(), "a cut upload is an error: {cut:?}");
+    let after = pages(server.root());
+    let complete = std::fs::read_dir(server.root().join(BUCKET).join(".pail-shares"))
+        .unwrap()
+        .filter_map(|d| d.ok())
+        .all(|d| {
+            std::fs::read_to_string(d.path().join("index.html"))
+                .is_ok_and(|html| html.trim_end().ends_with("</html>"))
+        });
+    assert!(after == before || complete, "no page half-written");
+}
