@@ -7,13 +7,12 @@ use std::time::SystemTime;
 
 use super::{
     CloudFrontKnown, CloudFrontRequest, HistoryEvent, JobError, Jobs, LinkItem, LinksEvent,
-    RequestId,
+    RenewRequest, RequestId,
 };
-use crate::model::{BucketName, ObjectKey};
+use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::{BucketSigner, Connection, RegionGuess};
 use crate::s3::folder_share::{self, FolderShareError};
-use crate::share::GetOptions;
 use crate::share::cloudfront;
 use crate::share::link_doctor::{SharedAs, diagnose};
 use crate::share::qr::QrMatrix;
@@ -307,17 +306,16 @@ pub(super) fn check_links(jobs: &mut Jobs, id: RequestId, links: Vec<(String, Sh
 }
 
 /// Renew: a fresh link to the same object with the same options and a new expiry.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn renew_link(
-    jobs: &mut Jobs,
-    id: RequestId,
-    profile: Profile,
-    bucket: BucketName,
-    key: ObjectKey,
-    options: GetOptions,
-    expiry: Expiry,
-    previous: String,
-) {
+pub(super) fn renew_link(jobs: &mut Jobs, request: RenewRequest) {
+    let RenewRequest {
+        id,
+        profile,
+        bucket,
+        key,
+        options,
+        expiry,
+        previous,
+    } = request;
     jobs.answer(
         None,
         profile,

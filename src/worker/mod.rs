@@ -25,7 +25,7 @@ mod transfers;
 pub use protocol::{
     BrowseEvent, CloudFrontKnown, CloudFrontRequest, Command, Direction, DownloadRequest, Event,
     FilesEvent, HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest,
-    RequestId, TRANSFER_CONCURRENCY, TransferId,
+    RenewRequest, RequestId, TRANSFER_CONCURRENCY, TransferId,
 };
 
 use connections::{Connections, connection_for};
@@ -168,7 +168,7 @@ impl Jobs {
             Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),
             Command::CheckLinks { id, links } => links::check_links(self, id, links),
             Command::RenewCloudFront { request, previous } => links::renew_cloudfront(self, request, previous),
-            Command::RenewLink { id, profile, bucket, key, options, expiry, previous } => links::renew_link(self, id, profile, bucket, key, options, expiry, previous),
+            Command::RenewLink(request) => links::renew_link(self, request),
             Command::ShareFolder { id, profile, bucket, prefix, page_bucket, expiry } => links::share_folder(self, id, profile, bucket, prefix, page_bucket, expiry),
             Command::RevokePage { id, profile, bucket, key } => files::revoke_page(self, id, profile, bucket, key),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),

@@ -172,16 +172,8 @@ pub enum Command {
         id: RequestId,
         links: Vec<(String, SharedAs)>,
     },
-    /// Renew: the same object and options, a new expiry; `previous` is the link renewed.
-    RenewLink {
-        id: RequestId,
-        profile: Profile,
-        bucket: BucketName,
-        key: ObjectKey,
-        options: GetOptions,
-        expiry: Expiry,
-        previous: String,
-    },
+    /// Renew: the same object and options, a new expiry.
+    RenewLink(RenewRequest),
     /// Renew a CloudFront link: signed again with the stored key; answered with
     /// [`HistoryEvent::Renewed`].
     RenewCloudFront {
@@ -292,6 +284,19 @@ pub struct CloudFrontRequest {
     pub keys: Vec<ObjectKey>,
     pub scheme: crate::model::Scheme,
     pub policy: CloudFrontPolicy,
+}
+
+/// Renew an S3 download link: the same object and options, a new expiry.
+#[derive(Debug, Clone)]
+pub struct RenewRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub key: ObjectKey,
+    pub options: GetOptions,
+    pub expiry: Expiry,
+    /// The link renewed.
+    pub previous: String,
 }
 
 /// What is known of a bucket's CloudFront distribution.

@@ -12,7 +12,7 @@ use crate::share::link_doctor::SharedAs;
 use crate::share::link_text::{NamedLink, email_html, email_plain};
 use crate::share::{Expiry, GetOptions, MAX_LINK_LIFETIME};
 use crate::storage::history::SharedLink;
-use crate::worker::{CloudFrontRequest, Command, HistoryEvent};
+use crate::worker::{CloudFrontRequest, Command, HistoryEvent, RenewRequest};
 
 impl AppState {
     /// Check (one link) or Check all (`urls` every live link): tried in the background.
@@ -66,16 +66,7 @@ impl AppState {
         if !Self::can_renew(&link) {
             return Vec::new();
         }
-        let Some(profile) = self
-            .profiles
-            .iter()
-            .find(|p| p.name == link.profile)
-            .cloned()
-        else {
-            self.shared_links_notice = Some(format!(
-                "Renew needs the profile {} that made the link, and it is not there any more.",
-                link.profile
-            ));
+        let Some(profile) = self.profile_that_made(&link, "Renew") else {
             return Vec::new();
         };
         let Some((bucket, key)) = link
@@ -93,7 +84,7 @@ impl AppState {
         }
         let lifetime = lifetime.min(MAX_LINK_LIFETIME);
         self.renewing = Some(id);
-        vec![Command::RenewLink {
+        vec![Command::RenewLink(RenewRequest {
             id,
             profile,
             bucket,
@@ -101,7 +92,7 @@ impl AppState {
             options: options_of(&link.url),
             expiry: Expiry::In(lifetime),
             previous: link.url,
-        }]
+        })]
     }
 
     /// Renew through CloudFront: the same lifetime (no 7-day limit), the same IP range, with

@@ -113,24 +113,36 @@ impl AppState {
         }
     }
 
+    /// The profile that made `link`, or a notice that `action` needs it and it is gone.
+    pub(crate) fn profile_that_made(
+        &mut self,
+        link: &SharedLink,
+        action: &str,
+    ) -> Option<crate::profiles::Profile> {
+        let profile = self
+            .profiles
+            .iter()
+            .find(|p| p.name == link.profile)
+            .cloned();
+        if profile.is_none() {
+            self.shared_links_notice = Some(format!(
+                "{action} needs the profile {} that made the link, and it is not there any more.",
+                link.profile
+            ));
+        }
+        profile
+    }
+
     /// Revoke on a shared folder's page: deletes the page, with the profile that made it.
     pub fn revoke_page(&mut self, url: &str) -> Vec<Command> {
         let Some(link) = self.shared_links.iter().find(|l| l.url == url) else {
             return Vec::new();
         };
-        let Some(page) = &link.page else {
+        let Some(page) = link.page.clone() else {
             return Vec::new();
         };
-        let Some(profile) = self
-            .profiles
-            .iter()
-            .find(|p| p.name == link.profile)
-            .cloned()
-        else {
-            self.shared_links_notice = Some(format!(
-                "Revoke needs the profile {} that made the page, and it is not there any more.",
-                link.profile
-            ));
+        let link = link.clone();
+        let Some(profile) = self.profile_that_made(&link, "Revoke") else {
             return Vec::new();
         };
         let (Ok(bucket), Ok(key)) = (

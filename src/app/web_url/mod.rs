@@ -1,8 +1,10 @@
 //! The Web URL dialog: its state and rules ([`state`]), opening it and its requests from the
-//! window (`actions`), its drawing (`ui`) and the expiry calendar drawn inside it
-//! (`calendar`).
+//! window (`actions`), its drawing (`ui`, with `cloudfront_fields` and `qr_view`) and the
+//! expiry calendar drawn inside it (`calendar`).
 
 pub(crate) mod actions;
 pub(crate) mod calendar;
+mod cloudfront_fields;
+mod qr_view;
 pub mod state;
 pub(crate) mod ui;

@@ -10,7 +10,7 @@ use crate::app::picker::PickKind;
 use crate::app::state::AppState;
 use crate::app::web_url::calendar;
 use crate::app::web_url::state::{
-    DialogTab, FolderExpansion, Preset, TRUST_HINT, UploadKind, UploadResult, Via, WebUrlDialog,
+    DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
 };
 use crate::fmt::{count, human_size};
 use crate::share::form_output;
@@ -127,7 +127,7 @@ fn dialog_ui(
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
     if dialog.inputs.tab == DialogTab::WebUrl {
-        via_ui(ui, dialog, pressed);
+        pressed.choose_key |= super::cloudfront_fields::via_ui(ui, dialog);
     }
     expiry_ui(ui, dialog, now);
     // A folder's page and CloudFront links carry no download options.
@@ -323,90 +323,6 @@ fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
     }
 }
 
-/// S3 or CloudFront, and CloudFront's distribution, key and policy.
-fn via_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, pressed: &mut Pressed) {
-    ui.horizontal(|ui| {
-        ui.label("Link through");
-        ui.radio_value(&mut dialog.inputs.via, Via::S3, "S3 (up to 7 days)");
-        ui.radio_value(
-            &mut dialog.inputs.via,
-            Via::CloudFront,
-            "CloudFront (any expiry)",
-        );
-    });
-    if dialog.inputs.via != Via::CloudFront {
-        return;
-    }
-    egui::Grid::new("cloudfront-fields")
-        .num_columns(2)
-        .show(ui, |ui| {
-            let label = ui.label("Distribution domain");
-            ui.add(
-                egui::TextEdit::singleline(&mut dialog.inputs.cf_domain)
-                    .hint_text("d111111abcdef8.cloudfront.net")
-                    .desired_width(300.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Key pair ID");
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::TextEdit::singleline(&mut dialog.inputs.cf_key_id)
-                        .hint_text("K2JCJMDEHXQW5F")
-                        .desired_width(160.0),
-                )
-                .labelled_by(label.id);
-                if ui
-                    .add_enabled(!dialog.importing_key(), egui::Button::new("Private key…"))
-                    .on_hover_text(
-                        "Choose the key pair's PEM file once; Pail keeps it, readable by you only",
-                    )
-                    .clicked()
-                {
-                    pressed.choose_key = true;
-                }
-                if dialog.importing_key() {
-                    ui.spinner();
-                } else if dialog.key_stored() {
-                    ui.weak("key kept ✔");
-                }
-            });
-            ui.end_row();
-        });
-    match dialog.key_notice() {
-        Some(Ok(text)) => {
-            ui.label(text.as_str());
-        }
-        Some(Err(text)) => {
-            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {text}"));
-        }
-        None => {}
-    }
-    ui.checkbox(
-        &mut dialog.inputs.cf_custom,
-        "Custom policy: a start time and an IP range",
-    );
-    if dialog.inputs.cf_custom {
-        ui.horizontal(|ui| {
-            let label = ui.label("Not before");
-            ui.add(
-                egui::TextEdit::singleline(&mut dialog.inputs.cf_not_before)
-                    .hint_text("YYYY-MM-DD HH:MM (empty: now)")
-                    .desired_width(180.0),
-            )
-            .labelled_by(label.id);
-            let label = ui.label("IP range");
-            ui.add(
-                egui::TextEdit::singleline(&mut dialog.inputs.cf_ip_range)
-                    .hint_text("192.0.2.0/24 (empty: anywhere)")
-                    .desired_width(180.0),
-            )
-            .labelled_by(label.id);
-        });
-    }
-    ui.weak(TRUST_HINT);
-}
-
 fn download_options_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
     if dialog.targets().len() == 1 {
         ui.horizontal(|ui| {
@@ -535,49 +451,11 @@ fn links_ui(
         ));
     }
     if let Some(url) = dialog.qr_link() {
-        qr_ui(ui, url, pressed);
+        pressed.save_qr |= super::qr_view::qr_ui(ui, url);
     }
     if let Some(notice) = dialog.notice() {
         ui.label(notice);
     }
-}
-
-/// The link's QR code, big enough to scan from the screen, and Save PNG….
-fn qr_ui(ui: &mut Ui, url: &str, pressed: &mut Pressed) {
-    let id = egui::Id::unique("web-url-qr");
-    let cached = ui.data(|d| d.get_temp::<(String, Option<egui::TextureHandle>)>(id));
-    let texture = match cached {
-        Some((for_url, texture)) if for_url == url => texture,
-        _ => {
-            let texture = crate::share::qr::QrMatrix::new(url).ok().map(|qr| {
-                let (side, pixels) = qr.pixels(1);
-                let image = egui::ColorImage::from_gray([side, side], &pixels);
-                ui.ctx()
-                    .load_texture("web-url-qr", image, egui::TextureOptions::NEAREST)
-            });
-            ui.data_mut(|d| d.insert_temp(id, (url.to_owned(), texture.clone())));
-            texture
-        }
-    };
-    ui.horizontal(|ui| match texture {
-        Some(texture) => {
-            let response = ui.add(
-                egui::Image::from_texture(&texture).fit_to_exact_size(egui::vec2(300.0, 300.0)),
-            );
-            response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Image, true, "QR code of the link")
-            });
-            if ui.button("Save PNG…").clicked() {
-                pressed.save_qr = true;
-            }
-        }
-        None => {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!("⚠ {}", crate::share::qr::QrError::TooLong(url.len())),
-            );
-        }
-    });
 }
 
 fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
