@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use super::{
     CloudFrontKnown, CloudFrontRequest, HistoryEvent, JobError, Jobs, LinkItem, LinksEvent,
-    RenewRequest, RequestId,
+    RenewRequest, RequestId, ShareFolderRequest,
 };
 use crate::model::BucketName;
 use crate::profiles::Profile;
@@ -244,15 +244,15 @@ pub(super) fn save_qr(jobs: &Jobs, id: RequestId, url: String, path: PathBuf) {
 }
 
 /// Shares every object under `prefix` as one index page in `page_bucket`.
-pub(super) fn share_folder(
-    jobs: &mut Jobs,
-    id: RequestId,
-    profile: Profile,
-    bucket: BucketName,
-    prefix: String,
-    page_bucket: BucketName,
-    expiry: Expiry,
-) {
+pub(super) fn share_folder(jobs: &mut Jobs, request: ShareFolderRequest) {
+    let ShareFolderRequest {
+        id,
+        profile,
+        bucket,
+        prefix,
+        page_bucket,
+        expiry,
+    } = request;
     jobs.answer(
         None,
         profile,

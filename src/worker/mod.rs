@@ -25,7 +25,7 @@ mod transfers;
 pub use protocol::{
     BrowseEvent, CloudFrontKnown, CloudFrontRequest, Command, Direction, DownloadRequest, Event,
     FilesEvent, HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest,
-    RenewRequest, RequestId, TRANSFER_CONCURRENCY, TransferId,
+    RenewRequest, RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId,
 };
 
 use connections::{Connections, connection_for};
@@ -169,7 +169,7 @@ impl Jobs {
             Command::CheckLinks { id, links } => links::check_links(self, id, links),
             Command::RenewCloudFront { request, previous } => links::renew_cloudfront(self, request, previous),
             Command::RenewLink(request) => links::renew_link(self, request),
-            Command::ShareFolder { id, profile, bucket, prefix, page_bucket, expiry } => links::share_folder(self, id, profile, bucket, prefix, page_bucket, expiry),
+            Command::ShareFolder(request) => links::share_folder(self, request),
             Command::RevokePage { id, profile, bucket, key } => files::revoke_page(self, id, profile, bucket, key),
             Command::Delete { id, profile, bucket, keys, prefixes } => files::delete(self, id, profile, bucket, keys, prefixes),
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),

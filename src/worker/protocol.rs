@@ -150,16 +150,8 @@ pub enum Command {
     },
     /// Sign CloudFront URLs; answered with [`LinksEvent::LinksReady`].
     SignCloudFront(CloudFrontRequest),
-    /// Share every object under `prefix` as one index page (see [`crate::s3::folder_share`]).
-    ShareFolder {
-        id: RequestId,
-        profile: Profile,
-        bucket: BucketName,
-        prefix: String,
-        /// Where the page goes (the folder's own bucket, or one the person picked).
-        page_bucket: BucketName,
-        expiry: Expiry,
-    },
+    /// Share every object under a prefix as one index page.
+    ShareFolder(ShareFolderRequest),
     /// Revoke: delete a shared folder's page.
     RevokePage {
         id: RequestId,
@@ -284,6 +276,18 @@ pub struct CloudFrontRequest {
     pub keys: Vec<ObjectKey>,
     pub scheme: crate::model::Scheme,
     pub policy: CloudFrontPolicy,
+}
+
+/// Share every object under `prefix` as one index page (see [`crate::s3::folder_share`]).
+#[derive(Debug, Clone)]
+pub struct ShareFolderRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub prefix: String,
+    /// Where the page goes (the folder's own bucket, or one the person picked).
+    pub page_bucket: BucketName,
+    pub expiry: Expiry,
 }
 
 /// Renew an S3 download link: the same object and options, a new expiry.

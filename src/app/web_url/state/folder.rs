@@ -6,7 +6,7 @@ use crate::model::BucketName;
 use crate::s3::folder_share::FolderShare;
 use crate::share::index_page::{ShareEntry, links_csv};
 use crate::share::{Expiry, Lifetime};
-use crate::worker::{Command, JobError, RequestId};
+use crate::worker::{Command, JobError, RequestId, ShareFolderRequest};
 
 impl WebUrlDialog {
     /// The folder the dialog was opened on, if it was.
@@ -42,14 +42,14 @@ impl WebUrlDialog {
             },
         };
         self.generating = Some(id);
-        vec![Command::ShareFolder {
+        vec![Command::ShareFolder(ShareFolderRequest {
             id,
             profile: self.profile.clone(),
             bucket: self.bucket.clone(),
             prefix,
             page_bucket,
             expiry: Expiry::In(lifetime.expires_in),
-        }]
+        })]
     }
 
     /// The page is up: its link is the one link shown.
