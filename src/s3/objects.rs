@@ -110,6 +110,68 @@ pub async fn rename_object(
     rename_with_copy_limit(connection, bucket, from, to, overwrite, MAX_SINGLE_COPY).await
 }
 
+/// Server-side copy of `from` in `from_bucket` to `to` in `to_bucket`, on one connection (one
+/// account and endpoint): CopyObject, or part by part above 5 GiB, keeping the content type
+/// and metadata; nothing passes through Pail. An existing object at `to` is replaced only with
+/// `overwrite`.
+pub async fn copy_object(
+    connection: &Connection,
+    from_bucket: &BucketName,
+    from: &ObjectKey,
+    to_bucket: &BucketName,
+    to: &ObjectKey,
+    overwrite: bool,
+) -> Result<(), TransferError> {
+    copy_with_limit(
+        connection,
+        (from_bucket, from),
+        (to_bucket, to),
+        overwrite,
+        MAX_SINGLE_COPY,
+    )
+    .await
+}
+
+/// [`copy_object`], part by part above `single_copy_limit` bytes.
+async fn copy_with_limit(
+    connection: &Connection,
+    (from_bucket, from): (&BucketName, &ObjectKey),
+    (to_bucket, to): (&BucketName, &ObjectKey),
+    overwrite: bool,
+    single_copy_limit: u64,
+) -> Result<(), TransferError> {
+    if to.as_str().ends_with('/') {
+        return Err(TransferError::InvalidName(format!(
+            "`{to}` ends in `/`, which names a folder; the object would disappear from view"
+        )));
+    }
+    if from_bucket == to_bucket && from == to {
+        return Ok(());
+    }
+    if !overwrite && object_exists(connection, to_bucket, to).await? {
+        return Err(TransferError::Exists(to.to_string()));
+    }
+    let head = head(connection, from_bucket, from)
+        .await
+        .map_err(|e| remote(&e))?;
+    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let source = copy_source(from_bucket, from);
+    if size <= single_copy_limit {
+        connection
+            .client()
+            .copy_object()
+            .bucket(to_bucket.as_str())
+            .key(to.as_str())
+            .copy_source(&source)
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        Ok(())
+    } else {
+        copy_multipart(connection, to_bucket, &source, to, size, &head).await
+    }
+}
+
 /// [`rename_object`], copying part by part above `single_copy_limit` bytes.
 async fn rename_with_copy_limit(
     connection: &Connection,
@@ -119,36 +181,19 @@ async fn rename_with_copy_limit(
     overwrite: bool,
     single_copy_limit: u64,
 ) -> Result<(), TransferError> {
-    if to.as_str().ends_with('/') {
-        return Err(TransferError::InvalidName(format!(
-            "`{to}` ends in `/`, which names a folder; the object would disappear from view"
-        )));
-    }
-    if from == to {
+    if from == to && !to.as_str().ends_with('/') {
         return Ok(());
     }
-    let client = connection.client();
-    if !overwrite && object_exists(connection, bucket, to).await? {
-        return Err(TransferError::Exists(to.to_string()));
-    }
-    let head = head(connection, bucket, from)
-        .await
-        .map_err(|e| remote(&e))?;
-    let size = head.content_length().unwrap_or(0).max(0) as u64;
-    let source = copy_source(bucket, from);
-    if size <= single_copy_limit {
-        client
-            .copy_object()
-            .bucket(bucket.as_str())
-            .key(to.as_str())
-            .copy_source(&source)
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
-    } else {
-        copy_multipart(connection, bucket, &source, to, size, &head).await?;
-    }
-    client
+    copy_with_limit(
+        connection,
+        (bucket, from),
+        (bucket, to),
+        overwrite,
+        single_copy_limit,
+    )
+    .await?;
+    connection
+        .client()
         .delete_object()
         .bucket(bucket.as_str())
         .key(from.as_str())
@@ -280,6 +325,60 @@ pub async fn create_folder(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_copy_to_another_bucket_stays_on_the_server_and_keeps_what_it_carries() {
+        let server =
+            crate::demo::server::LocalServer::start_temporary("AKTEST", "secret-test").unwrap();
+        server.create_bucket("originals").unwrap();
+        server.create_bucket("copies").unwrap();
+        let connection = server.connection();
+        connection
+            .client()
+            .put_object()
+            .bucket("originals")
+            .key("a b/ü+.pdf")
+            .content_type("application/pdf")
+            .metadata("owner", "pail")
+            .body(ByteStream::from_static(b"%PDF- the bytes"))
+            .send()
+            .await
+            .unwrap();
+        let (from_bucket, to_bucket) = (
+            BucketName::new("originals").unwrap(),
+            BucketName::new("copies").unwrap(),
+        );
+        let (from, to) = (
+            ObjectKey::new("a b/ü+.pdf").unwrap(),
+            ObjectKey::new("copies/ü+.pdf").unwrap(),
+        );
+        for limit in [MAX_SINGLE_COPY, 0] {
+            // One CopyObject, then the part-by-part path objects above 5 GiB take.
+            copy_with_limit(
+                &connection,
+                (&from_bucket, &from),
+                (&to_bucket, &to),
+                true,
+                limit,
+            )
+            .await
+            .unwrap();
+            let copied = object_properties(&connection, &to_bucket, &to)
+                .await
+                .unwrap();
+            assert_eq!(copied.size, 15);
+            assert_eq!(copied.content_type.as_deref(), Some("application/pdf"));
+            assert_eq!(copied.metadata, [("owner".to_owned(), "pail".to_owned())]);
+            assert!(
+                object_exists(&connection, &from_bucket, &from)
+                    .await
+                    .unwrap(),
+                "a copy"
+            );
+        }
+        let again = copy_object(&connection, &from_bucket, &from, &to_bucket, &to, false).await;
+        assert_eq!(again, Err(TransferError::Exists("copies/ü+.pdf".into())));
+    }
 
     #[tokio::test(flavor = "multi_thread")]
     async fn a_copy_part_by_part_keeps_content_type_and_metadata() {
