@@ -1030,3 +1030,70 @@ fn sharing_more_than_a_thousand_objects_asks_for_yes() {
     );
     assert_success(&output);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cp_copies_between_buckets_on_the_server_keeping_the_content_type() {
+    let server = server_with_bucket(BUCKET);
+    server.create_bucket("cli-copies").unwrap();
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket(BUCKET)
+        .key("docs/a b.pdf")
+        .content_type("application/pdf")
+        .body(b"%PDF-1".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    put_object(&server, BUCKET, "docs/sub/ü+.txt", b"unicode").await;
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            "s3://cli-test/docs/",
+            "s3://cli-copies/backup/",
+            "--recursive",
+        ],
+    );
+    assert_success(&output);
+    assert!(
+        stdout(&output)
+            .contains("copy: s3://cli-test/docs/a b.pdf to s3://cli-copies/backup/a b.pdf")
+    );
+    assert_eq!(
+        get_object(&server, "cli-copies", "backup/sub/ü+.txt").await,
+        Some(b"unicode".to_vec())
+    );
+    let head = server
+        .connection()
+        .client()
+        .head_object()
+        .bucket("cli-copies")
+        .key("backup/a b.pdf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type(), Some("application/pdf"));
+    // One object, into a folder: its name is kept.
+    let output = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            "s3://cli-test/docs/a b.pdf",
+            "s3://cli-copies/single/",
+        ],
+    );
+    assert_success(&output);
+    assert_eq!(
+        get_object(&server, "cli-copies", "single/a b.pdf").await,
+        Some(b"%PDF-1".to_vec())
+    );
+    assert!(
+        get_object(&server, BUCKET, "docs/a b.pdf").await.is_some(),
+        "a copy, not a move"
+    );
+}

@@ -1,5 +1,6 @@
-//! `pail cp`: files and (with `--recursive`) folders from disk to S3 and back, in the manner of
-//! `aws s3 cp`, through the same transfer engine as the window: multipart uploads recorded in
+//! `pail cp`: files and (with `--recursive`) folders from disk to S3 and back, or from bucket
+//! to bucket on the server itself, in the manner of `aws s3 cp`, through the same transfer
+//! engine as the window: multipart uploads recorded in
 //! the upload journal, downloads into partial files renamed into place, stall timeouts, keys
 //! mapped safely to local names. A progress bar goes to stderr when it is a terminal; Ctrl+C
 //! cancels, and waits (a little) for the cleanup.
@@ -68,12 +69,19 @@ pub enum Job {
         path: PathBuf,
         size: u64,
     },
+    /// A server-side copy, from the source bucket to `to` in `to_bucket`.
+    Copy {
+        key: ObjectKey,
+        to_bucket: BucketName,
+        to: ObjectKey,
+        size: u64,
+    },
 }
 
 impl Job {
     fn size(&self) -> u64 {
         match self {
-            Job::Upload { size, .. } | Job::Download { size, .. } => *size,
+            Job::Upload { size, .. } | Job::Download { size, .. } | Job::Copy { size, .. } => *size,
         }
     }
 
@@ -86,6 +94,9 @@ impl Job {
             Job::Download { key, path, .. } => {
                 format!("download: s3://{bucket}/{key} to {}", path.display())
             }
+            Job::Copy {
+                key, to_bucket, to, ..
+            } => format!("copy: s3://{bucket}/{key} to s3://{to_bucket}/{to}"),
         }
     }
 }
@@ -196,6 +207,50 @@ async fn plan_download(
     Ok((vec![Job::Download { key, path, size }], Vec::new()))
 }
 
+/// Server-side copies from `source` to `target` (both `s3://`, one connection): an object, or
+/// with `recursive` everything under a prefix, keeping the paths below it.
+async fn plan_copy(
+    connection: &Connection,
+    source: &S3Prefix,
+    target: &S3Prefix,
+    recursive: bool,
+) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
+    let mut jobs = Vec::new();
+    if recursive {
+        let base = as_folder(&source.prefix);
+        let into = as_folder(&target.prefix);
+        let keys =
+            crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
+        for (key, size) in keys.into_iter().filter(|(k, _)| k.starts_with(&base)) {
+            let to = ObjectKey::new(format!("{into}{}", &key[base.len()..]))?;
+            jobs.push(Job::Copy {
+                key: ObjectKey::new(key)?,
+                to_bucket: target.bucket.clone(),
+                to,
+                size,
+            });
+        }
+        return Ok((jobs, Vec::new()));
+    }
+    let key = ObjectKey::new(source.prefix.clone())?;
+    let name = source.prefix.rsplit('/').next().unwrap_or_default();
+    let to = if target.prefix.is_empty() || target.prefix.ends_with('/') {
+        format!("{}{name}", target.prefix)
+    } else {
+        target.prefix.clone()
+    };
+    let size = crate::s3::objects::object_properties(connection, &source.bucket, &key)
+        .await?
+        .size;
+    jobs.push(Job::Copy {
+        key,
+        to_bucket: target.bucket.clone(),
+        to: ObjectKey::new(to)?,
+        size,
+    });
+    Ok((jobs, Vec::new()))
+}
+
 pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     let source = Place::parse(&args.source)?;
     let destination = Place::parse(&args.destination)?;
@@ -209,9 +264,13 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
             from.bucket.clone(),
             plan_download(&connection, from, path, args.recursive).await?,
         ),
-        _ => {
+        (Place::S3(from), Place::S3(to)) => (
+            from.bucket.clone(),
+            plan_copy(&connection, from, to, args.recursive).await?,
+        ),
+        (Place::Local(_), Place::Local(_)) => {
             return Err(CliError::Usage(
-                "one side must be s3://BUCKET/KEY and the other a local path".into(),
+                "one side must be s3://BUCKET/KEY: for local files, use cp".into(),
             ));
         }
     };
@@ -280,6 +339,12 @@ async fn run_jobs(
                         uploads.as_ref(),
                     )
                     .await
+                }
+                Job::Copy {
+                    key, to_bucket, to, ..
+                } => {
+                    crate::s3::objects::copy_object(&connection, &bucket, key, to_bucket, to, true)
+                        .await
                 }
                 Job::Download { key, path, .. } => {
                     if let Some(parent) = path.parent() {
@@ -389,8 +454,9 @@ mod tests {
         let keys: Vec<&str> = jobs
             .iter()
             .map(|j| match j {
-                Job::Upload { key, .. } => key.as_str(),
-                Job::Download { key, .. } => key.as_str(),
+                Job::Upload { key, .. } | Job::Download { key, .. } | Job::Copy { key, .. } => {
+                    key.as_str()
+                }
             })
             .collect();
         assert_eq!(keys, ["in/a b.txt", "in/sub/c.txt"]);

@@ -56,7 +56,7 @@ pub enum Command {
     Share(share::ShareArgs),
     /// List buckets, a folder, or (--recursive) everything under a prefix.
     Ls(ls::LsArgs),
-    /// Copy files and folders between disk and S3 (one side s3://, the other local).
+    /// Copy files and folders between disk and S3, or between buckets on the server.
     Cp(cp::CpArgs),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
     DemoServer,
