@@ -3,6 +3,7 @@
 //! stall detection that data-carrying requests use.
 
 pub mod connection;
+pub mod copy_across;
 pub mod download;
 pub mod folder_share;
 pub mod list;

@@ -1,0 +1,144 @@
+//! S3 → S3 across profiles or endpoints, where the servers cannot copy for us: the object is
+//! read from one connection and written to the other as it arrives, one part in memory at a
+//! time (never a temporary copy of the whole file), keeping its content type and metadata. A
+//! failed or cancelled copy aborts its multipart upload.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::CompletedPart;
+
+use crate::model::{BucketName, ObjectKey};
+use crate::s3::connection::Connection;
+use crate::s3::transfer::{
+    MULTIPART_THRESHOLD, NewUpload, TransferControl, TransferError, abort_multipart,
+    complete_multipart, head, part_size_for, remote, start_multipart,
+};
+
+/// One end of a copy: a connection, a bucket and a key.
+pub type End<'a> = (&'a Connection, &'a BucketName, &'a ObjectKey);
+
+/// Streams `from` into `to`; the bytes copied. Memory holds at most one part (8 MiB, more
+/// above 80 GB) or, for objects under 16 MiB, the object.
+pub async fn copy_between(
+    from: End<'_>,
+    to: End<'_>,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    let (from_connection, from_bucket, from_key) = from;
+    let (to_connection, to_bucket, to_key) = to;
+    let head = head(from_connection, from_bucket, from_key)
+        .await
+        .map_err(|e| remote(&e))?;
+    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let mut body = from_connection
+        .client()
+        .get_object()
+        .bucket(from_bucket.as_str())
+        .key(from_key.as_str())
+        .send()
+        .await
+        .map_err(|e| remote(&e))?
+        .body;
+    let stall = from_connection.stall_timeout();
+    // The next chunk of the source, or why none came.
+    let mut next = async move || -> Result<Option<bytes::Bytes>, TransferError> {
+        match tokio::time::timeout(stall, body.next()).await {
+            Err(_) => Err(TransferError::Stalled {
+                seconds: stall.as_secs().max(1),
+            }),
+            Ok(None) => Ok(None),
+            Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
+            Ok(Some(Err(e))) => Err(TransferError::Network(crate::fmt::error_text(&e))),
+        }
+    };
+
+    if size < MULTIPART_THRESHOLD {
+        let mut object = Vec::with_capacity(size as usize);
+        while let Some(chunk) = next().await? {
+            control.check()?;
+            object.extend_from_slice(&chunk);
+        }
+        if object.len() as u64 != size {
+            return Err(TransferError::Incomplete {
+                got: object.len() as u64,
+                expected: size,
+            });
+        }
+        to_connection
+            .client()
+            .put_object()
+            .bucket(to_bucket.as_str())
+            .key(to_key.as_str())
+            .set_content_type(head.content_type().map(str::to_owned))
+            .set_content_disposition(head.content_disposition().map(str::to_owned))
+            .set_content_encoding(head.content_encoding().map(str::to_owned))
+            .set_cache_control(head.cache_control().map(str::to_owned))
+            .set_metadata(head.metadata().cloned())
+            .body(ByteStream::from(object))
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        control.add(size);
+        return Ok(size);
+    }
+
+    let upload_id =
+        start_multipart(to_connection, to_bucket, to_key, NewUpload::CopyOf(&head)).await?;
+    let part_size = part_size_for(size) as usize;
+    let copied = async {
+        let mut parts = Vec::new();
+        let mut part = Vec::with_capacity(part_size);
+        let mut total = 0u64;
+        let mut number = 1;
+        loop {
+            let chunk = next().await?;
+            control.check()?;
+            if let Some(chunk) = &chunk {
+                part.extend_from_slice(chunk);
+            }
+            let last = chunk.is_none();
+            // A full part goes now; what remains goes as the last part.
+            while part.len() >= part_size || (last && !part.is_empty()) {
+                let take = part.len().min(part_size);
+                let rest = part.split_off(take);
+                let body = std::mem::replace(&mut part, rest);
+                let sent = body.len() as u64;
+                let output = to_connection
+                    .client()
+                    .upload_part()
+                    .bucket(to_bucket.as_str())
+                    .key(to_key.as_str())
+                    .upload_id(&upload_id)
+                    .part_number(number)
+                    .body(ByteStream::from(body))
+                    .send()
+                    .await
+                    .map_err(|e| remote(&e))?;
+                parts.push(
+                    CompletedPart::builder()
+                        .part_number(number)
+                        .set_e_tag(output.e_tag().map(str::to_owned))
+                        .build(),
+                );
+                total += sent;
+                control.add(sent);
+                number += 1;
+            }
+            if last {
+                break;
+            }
+        }
+        if total != size {
+            return Err(TransferError::Incomplete {
+                got: total,
+                expected: size,
+            });
+        }
+        complete_multipart(to_connection, to_bucket, to_key, &upload_id, parts).await?;
+        Ok(total)
+    }
+    .await;
+    if copied.is_err() {
+        abort_multipart(to_connection, to_bucket, to_key, &upload_id).await;
+    }
+    copied
+}
