@@ -2,14 +2,17 @@
 //! does, so tests and other programs can use it: validated S3 names ([`model`]), pre-signed
 //! links and upload forms ([`share`], pure), everything that talks to S3 ([`s3`]), profiles
 //! ([`profiles`]), Pail's own files ([`storage`]), where objects land on disk
-//! ([`local_path`]), the person's clock ([`local_time`]), the demo server ([`demo`]), the
+//! ([`local_path`]), folders on this computer ([`local_folder`]), two folders compared
+//! ([`compare`]), the person's clock ([`local_time`]), the demo server ([`demo`]), the
 //! window ([`app`]) and its background [`worker`], text formats ([`fmt`]) and the command
 //! line ([`cli`]). `ARCHITECTURE.md` draws the map.
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod demo;
 pub mod fmt;
+pub mod local_folder;
 pub mod local_path;
 pub mod local_time;
 pub mod model;
