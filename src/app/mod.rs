@@ -7,6 +7,7 @@
 pub mod clipboard;
 pub mod explorer;
 pub mod files;
+pub mod local_pane;
 pub mod modal;
 pub mod picker;
 pub mod profiles;
@@ -196,8 +197,20 @@ impl PailApp {
         let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
             (false, false, false, false, false, false, false);
         let (mut down, mut up_arrow, mut web_url, mut delete) = (false, false, false, false);
+        let (mut switch, mut copy) = (false, false);
+        let two_panes = self.state.local_pane.is_some();
         ctx.input_mut(|input| {
-            refresh = input.consume_key(Modifiers::NONE, Key::F5);
+            // With two panes, F5 copies (as in two-pane file managers) and Ctrl+R refreshes.
+            if two_panes {
+                copy = input.consume_key(Modifiers::NONE, Key::F5);
+                refresh = input.consume_key(Modifiers::COMMAND, Key::R);
+                if !typing {
+                    switch = input.consume_key(Modifiers::NONE, Key::Tab);
+                }
+            } else {
+                refresh = input.consume_key(Modifiers::NONE, Key::F5)
+                    || input.consume_key(Modifiers::COMMAND, Key::R);
+            }
             focus = input.consume_key(Modifiers::COMMAND, Key::F);
             web_url = input.consume_key(Modifiers::COMMAND, Key::L);
             back = input.consume_key(Modifiers::ALT, Key::ArrowLeft);
@@ -213,6 +226,13 @@ impl PailApp {
         });
         if refresh {
             self.outbox.extend(self.state.refresh());
+            self.outbox.extend(self.state.refresh_local());
+        }
+        if switch {
+            self.state.switch_pane();
+        }
+        if copy {
+            self.outbox.extend(self.state.copy_to_other_pane());
         }
         if back {
             self.outbox.extend(self.state.go_back());
@@ -220,7 +240,11 @@ impl PailApp {
         if forward {
             self.outbox.extend(self.state.go_forward());
         }
-        if up {
+        let local_active =
+            two_panes && self.state.active_pane == local_pane::state::ActivePane::Local;
+        if up && local_active {
+            self.outbox.extend(self.state.local_up());
+        } else if up {
             self.outbox.extend(self.state.go_up());
         }
         if select_all {
@@ -229,13 +253,15 @@ impl PailApp {
         if focus {
             self.flags.focus_filter = true;
         }
-        if enter {
+        if enter && local_active {
+            self.outbox.extend(self.state.open_selected_local_folder());
+        } else if enter {
             self.open_selected_folder();
         }
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
         }
-        if delete {
+        if delete && !local_active {
             self.state.request_delete();
         }
         if web_url {
@@ -309,6 +335,7 @@ impl eframe::App for PailApp {
         explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
         files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
+        local_pane::ui::local_pane_ui(ui, &mut self.state, &mut self.outbox);
         explorer::object_table::object_table_ui(
             ui,
             &mut self.state,

@@ -1,5 +1,5 @@
-//! Browsing jobs: Test connection, the bucket list, a folder page by page, and every key under
-//! a prefix.
+//! Browsing jobs: Test connection, the bucket list, a folder page by page, every key under a
+//! prefix, and a folder on this computer.
 
 use super::{
     BrowseEvent, EventSink, JobError, Jobs, LinksEvent, ProfilesEvent, RequestId, connection_for,
@@ -119,4 +119,13 @@ pub(super) fn keys_under(
         |connection| async move { list::list_keys_under(&connection, &bucket, &prefix).await },
         move |result| LinksEvent::KeysUnder { id, result },
     );
+}
+
+/// A folder on this computer, listed on the blocking pool.
+pub(super) fn list_local(jobs: &Jobs, id: RequestId, path: std::path::PathBuf, show_hidden: bool) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let result = crate::local_folder::list(&path, show_hidden);
+        sink.send(BrowseEvent::LocalListed { id, result });
+    });
 }

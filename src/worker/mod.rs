@@ -158,6 +158,7 @@ impl Jobs {
             Command::ListBuckets { id, profile } => browse::list_buckets(self, id, profile),
             Command::ListFolder { id, profile, bucket, prefix } => browse::list_folder(self, id, profile, bucket, prefix),
             Command::ListKeysUnder { id, profile, bucket, prefix } => browse::keys_under(self, id, profile, bucket, prefix),
+            Command::ListLocal { id, path, show_hidden } => browse::list_local(self, id, path, show_hidden),
             Command::PresignLinks { id, profile, bucket, items, expiry } => links::presign_links(self, id, profile, bucket, items, expiry),
             Command::PresignPost { id, profile, request } => links::presign_post(self, id, profile, request),
             Command::TestLink { id, url } => links::test_link(self, id, url),

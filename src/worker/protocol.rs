@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use crate::local_folder::{LocalEntry, LocalFolderError};
 use crate::local_path::Skipped;
 use crate::model::{BucketName, NameError, ObjectKey};
 use crate::profiles::store::{ProfileStore, StoreError};
@@ -95,6 +96,12 @@ pub enum Command {
         profile: Profile,
         bucket: BucketName,
         prefix: String,
+    },
+    /// List a folder on this computer (the local pane).
+    ListLocal {
+        id: RequestId,
+        path: PathBuf,
+        show_hidden: bool,
     },
     /// Stop the request `id` (a listing the person stopped or left).
     Cancel {
@@ -367,6 +374,11 @@ pub enum BrowseEvent {
     FolderFailed {
         id: RequestId,
         error: BrowseError,
+    },
+    /// A folder on this computer, listed.
+    LocalListed {
+        id: RequestId,
+        result: Result<Vec<LocalEntry>, LocalFolderError>,
     },
 }
 

@@ -80,7 +80,10 @@ pub(crate) fn object_table_ui(
                     position,
                     ctrl,
                     shift,
-                } => state.listing.click(position, ctrl, shift),
+                } => {
+                    state.active_pane = crate::app::local_pane::state::ActivePane::S3;
+                    state.listing.click(position, ctrl, shift);
+                }
                 RowAction::Open(name) => out.extend(state.open_folder(&name)),
                 RowAction::CopyText(text) => ui.ctx().copy_text(text),
                 RowAction::WebUrl => {
@@ -144,13 +147,17 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
         })
         .body(|body| {
             let listing = &state.listing;
+            let marks = state.compare_marks.as_ref();
             body.rows(row_height, listing.view_len(), |mut table_row| {
                 let position = table_row.index();
                 let Some(row) = listing.row_at(position) else {
                     return;
                 };
                 table_row.set_selected(listing.is_selected_at(position));
-                table_row.col(|ui| name_cell(ui, row));
+                let mark = marks
+                    .and_then(|m| m.get(&*row.name))
+                    .map(|mark| crate::app::local_pane::state::mark_text(*mark, false));
+                table_row.col(|ui| name_cell(ui, row, mark));
                 table_row.col(|ui| size_cell(ui, row));
                 table_row.col(|ui| {
                     if !row.is_folder {
@@ -231,7 +238,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
     actions
 }
 
-fn name_cell(ui: &mut Ui, row: &Row) {
+fn name_cell(ui: &mut Ui, row: &Row, mark: Option<&str>) {
     if row.is_folder {
         ui.label(RichText::new("📁").color(egui::Color32::from_rgb(0xE8, 0xA8, 0x3A)));
     } else {
@@ -248,6 +255,10 @@ fn name_cell(ui: &mut Ui, row: &Row) {
     let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
     ui.painter()
         .galley(rect.min, galley, ui.visuals().text_color());
+    // Compare's mark, beside the name while the two panes are compared.
+    if let Some(mark) = mark.filter(|m| !m.is_empty()) {
+        ui.colored_label(ui.visuals().warn_fg_color, mark);
+    }
 }
 
 fn size_cell(ui: &mut Ui, row: &Row) {

@@ -123,6 +123,8 @@ impl AppState {
             self.set_filter("");
         }
         self.listing.clear();
+        // Compare's marks were for the folder left.
+        self.compare_marks = None;
         self.location = Some(location.clone());
         let Some(profile) = self.profile().cloned() else {
             self.listing_state = ListingState::Idle;
@@ -290,6 +292,7 @@ impl AppState {
                     }
                 };
             }
+            BrowseEvent::LocalListed { id, result } => self.local_listed(id, result),
             BrowseEvent::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {

@@ -138,6 +138,12 @@ pub(crate) fn toolbar_ui(
                 out.extend(state.request_properties());
             }
             ui.separator();
+            let two = state.local_pane.is_some();
+            let panes = ui.selectable_label(two, "🗐 Two panes");
+            panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two, "Two panes"));
+            if panes.clicked() {
+                out.extend(state.toggle_two_panes());
+            }
             let shared = ui.selectable_label(state.shared_links_open, "📋 Shared links");
             shared.widget_info(|| {
                 WidgetInfo::selected(Role::Button, true, state.shared_links_open, "Shared links")

@@ -241,6 +241,19 @@ impl AppState {
             }
         };
         if t.direction == Direction::Download {
+            // The local pane shows what arrived once the batch into its folder is over.
+            let into = t.local_path.clone();
+            let shown = self
+                .local_pane
+                .as_ref()
+                .is_some_and(|pane| into.starts_with(pane.path()));
+            let batch_over = !self
+                .transfers
+                .iter()
+                .any(|t| t.is_active() && t.direction == Direction::Download);
+            if shown && batch_over {
+                return self.refresh_local();
+            }
             return Vec::new();
         }
         let (bucket, key) = (t.bucket.clone(), t.key.clone());

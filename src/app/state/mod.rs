@@ -71,6 +71,11 @@ pub struct AppState {
     pub quit_confirmed: bool,
     /// How many transfers run at once.
     pub concurrency: usize,
+    /// The second pane, a folder on this computer, while two panes are shown.
+    pub local_pane: Option<crate::app::local_pane::state::LocalPane>,
+    pub active_pane: crate::app::local_pane::state::ActivePane,
+    /// Compare's marks for the two folders shown, until either changes.
+    pub compare_marks: Option<crate::app::local_pane::state::CompareMarks>,
 }
 
 impl AppState {
@@ -108,6 +113,9 @@ impl AppState {
             transfers: Vec::new(),
             quit_confirmed: false,
             concurrency: crate::worker::TRANSFER_CONCURRENCY,
+            local_pane: None,
+            active_pane: Default::default(),
+            compare_marks: None,
         }
     }
 

@@ -1,0 +1,136 @@
+//! Two panes, driven with egui_kittest against the local S3 server: a folder on this computer
+//! beside the bucket, F5 copying the active pane's selection across both ways (bytes
+//! compared), Tab switching panes, and Compare's marks.
+
+mod common;
+
+use common::ui::{click, wait_for};
+use common::{get_object, put_object, server_with_bucket};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::app::local_pane::state::ActivePane;
+use pail::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::compare::Mark;
+use pail::demo::demo_profile;
+
+fn listed(app: &PailApp, name: &str) -> bool {
+    app.state().listing_state == ListingState::Done
+        && app.state().listing.rows().iter().any(|r| &*r.name == name)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences() {
+    let server = server_with_bucket("team");
+    put_object(&server, "team", "report ü.pdf", b"%PDF from the bucket").await;
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(
+        local.path().join("notes+1.txt"),
+        b"notes from this computer",
+    )
+    .unwrap();
+    let profile = demo_profile(&server);
+    let mut harness = tokio::task::block_in_place(|| {
+        let mut harness = Harness::builder()
+            .with_size([1400.0, 800.0])
+            .build_eframe(move |cc| {
+                let options = AppOptions {
+                    clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                    history_path: None,
+                    config_dir: None,
+                    picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                };
+                PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+            });
+        wait_for(&mut harness, "buckets", |app| {
+            matches!(app.state().buckets, Loadable::Ready(_))
+        });
+        harness
+    });
+    harness.get_by_label("team").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        listed(app, "report ü.pdf")
+    });
+
+    click(&mut harness, "Two panes");
+    harness.get_by_label_contains("This computer");
+    click(&mut harness, "Local folder");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Local folder")
+        .type_text(&local.path().display().to_string());
+    harness.key_press(Key::Enter);
+    wait_for(&mut harness, "the local folder", |app| {
+        app.state()
+            .local_pane
+            .as_ref()
+            .is_some_and(|p| p.entries().iter().any(|e| e.name == "notes+1.txt"))
+    });
+
+    // This computer → the bucket: select, F5.
+    harness.get_by_label("notes+1.txt").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Local);
+    harness.key_press(Key::F5);
+    wait_for(&mut harness, "the upload", |app| listed(app, "notes+1.txt"));
+    assert_eq!(
+        get_object(&server, "team", "notes+1.txt").await,
+        Some(b"notes from this computer".to_vec())
+    );
+
+    // Tab: the bucket is active again; its selection goes to this computer.
+    harness.key_press(Key::Tab);
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::S3);
+    let position = harness
+        .state()
+        .state()
+        .listing
+        .position_of("report ü.pdf")
+        .unwrap();
+    harness
+        .state_mut()
+        .state_mut()
+        .listing
+        .click(position, false, false);
+    harness.key_press(Key::F5);
+    let arrived = local.path().join("report ü.pdf");
+    wait_for(&mut harness, "the download", |app| {
+        app.state().active_transfers() == 0
+            && app
+                .state()
+                .local_pane
+                .as_ref()
+                .is_some_and(|p| p.entries().iter().any(|e| e.name == "report ü.pdf"))
+    });
+    assert_eq!(std::fs::read(&arrived).unwrap(), b"%PDF from the bucket");
+
+    // Compare after changing one file here and adding another.
+    std::fs::write(local.path().join("notes+1.txt"), b"notes, longer now").unwrap();
+    std::fs::write(local.path().join("only here.txt"), b"x").unwrap();
+    click(&mut harness, "🔄");
+    wait_for(&mut harness, "the local refresh", |app| {
+        app.state()
+            .local_pane
+            .as_ref()
+            .is_some_and(|p| p.entries().iter().any(|e| e.name == "only here.txt"))
+    });
+    click(&mut harness, "Compare");
+    let marks = harness.state().state().compare_marks.clone().unwrap();
+    assert_eq!(marks["notes+1.txt"], Mark::Differs);
+    assert_eq!(
+        marks["only here.txt"],
+        Mark::OnlyRight,
+        "on this computer only"
+    );
+    assert!(matches!(
+        marks["report ü.pdf"],
+        Mark::Same | Mark::NewerRight | Mark::NewerLeft
+    ));
+    harness.get_by_label("only here");
+    assert_eq!(
+        harness.query_all_by_label("differs").count(),
+        2,
+        "marked in both panes"
+    );
+}
