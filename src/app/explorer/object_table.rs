@@ -112,16 +112,23 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
     ui.style_mut().interaction.selectable_labels = false;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let modifiers = ui.input(|i| i.modifiers);
+    // Beside the local pane the table is narrower: its own remembered widths, smaller ones.
+    let narrow = state.local_pane.is_some();
+    let (salt, name_min, size, date, class) = if narrow {
+        ("object-table-two-panes", 140.0, 70.0, 125.0, 90.0)
+    } else {
+        ("object-table", 220.0, 100.0, 150.0, 150.0)
+    };
     let mut table = TableBuilder::new(ui)
-        .id_salt("object-table")
+        .id_salt(salt)
         .striped(true)
         .resizable(true)
         .sense(Sense::click())
         .cell_layout(Layout::left_to_right(Align::Center))
-        .column(Column::remainder().at_least(220.0).clip(true))
-        .column(Column::initial(100.0).at_least(60.0))
-        .column(Column::initial(150.0).at_least(80.0))
-        .column(Column::initial(150.0).at_least(80.0));
+        .column(Column::remainder().at_least(name_min).clip(true))
+        .column(Column::initial(size).at_least(60.0))
+        .column(Column::initial(date).at_least(80.0))
+        .column(Column::initial(class).at_least(70.0));
     if let Some(row) = flags.scroll_to_row.take() {
         table = table.scroll_to_row(row, None);
     }
