@@ -93,6 +93,65 @@ fn hidden_attribute(_meta: &std::fs::Metadata) -> bool {
     false
 }
 
+/// A change to a folder on this computer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalChange {
+    /// New folder `name` in `folder`.
+    NewFolder { folder: PathBuf, name: String },
+    /// `from` renamed to `name` in the same folder; an existing name is not replaced.
+    Rename { from: PathBuf, name: String },
+    /// The items, moved to the system's trash (never deleted outright).
+    Trash { paths: Vec<PathBuf> },
+}
+
+impl LocalChange {
+    /// Makes the change; what it did, in words.
+    pub fn apply(&self) -> Result<String, LocalFolderError> {
+        let failed = |path: &Path, reason: String| LocalFolderError {
+            path: path.to_owned(),
+            reason,
+        };
+        match self {
+            LocalChange::NewFolder { folder, name } => {
+                let path = folder.join(plain_name(name).map_err(|r| failed(folder, r))?);
+                std::fs::create_dir(&path).map_err(|e| failed(&path, e.to_string()))?;
+                Ok(format!("Created folder {}", path.display()))
+            }
+            LocalChange::Rename { from, name } => {
+                let folder = from.parent().unwrap_or(Path::new("."));
+                let to = folder.join(plain_name(name).map_err(|r| failed(from, r))?);
+                if to.exists() {
+                    return Err(failed(&to, "a file or folder of that name exists".into()));
+                }
+                std::fs::rename(from, &to).map_err(|e| failed(from, e.to_string()))?;
+                Ok(format!("Renamed to {}", to.display()))
+            }
+            LocalChange::Trash { paths } => {
+                trash::delete_all(paths).map_err(|e| {
+                    failed(
+                        paths.first().map_or(Path::new("."), PathBuf::as_path),
+                        format!("could not move to the trash: {e}"),
+                    )
+                })?;
+                Ok(format!(
+                    "Moved {} to the trash",
+                    crate::fmt::count(paths.len(), "item", "items")
+                ))
+            }
+        }
+    }
+}
+
+/// A name for a new or renamed entry: one path segment, not `.` or `..`.
+fn plain_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        Err(format!("`{name}` is not a name (no slashes, not . or ..)"))
+    } else {
+        Ok(name)
+    }
+}
+
 /// Where a local pane starts and what it offers at the top: the home folder first, then the
 /// drives (Windows) or the mounted volumes (macOS), or the file system's root.
 pub fn starting_places() -> Vec<PathBuf> {
@@ -158,6 +217,47 @@ mod tests {
             .expect("the odd name is listed");
         assert!(odd.name.contains('\u{fffd}'));
         assert!(entries.iter().any(|e| e.name == "dangling" && !e.is_dir));
+    }
+
+    #[test]
+    fn new_folders_and_renames_take_plain_names_and_never_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = LocalChange::NewFolder {
+            folder: dir.path().to_owned(),
+            name: "reports 2026".into(),
+        }
+        .apply()
+        .unwrap();
+        assert!(made.starts_with("Created folder"));
+        assert!(dir.path().join("reports 2026").is_dir());
+        for bad in ["../escape", "a/b", "..", " "] {
+            let refused = LocalChange::NewFolder {
+                folder: dir.path().to_owned(),
+                name: bad.into(),
+            }
+            .apply();
+            assert!(refused.is_err(), "{bad}");
+        }
+        std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+        std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
+        let onto_b = LocalChange::Rename {
+            from: dir.path().join("a.txt"),
+            name: "b.txt".into(),
+        }
+        .apply();
+        assert!(onto_b.is_err());
+        assert_eq!(
+            std::fs::read(dir.path().join("b.txt")).unwrap(),
+            b"b",
+            "not replaced"
+        );
+        LocalChange::Rename {
+            from: dir.path().join("a.txt"),
+            name: "c.txt".into(),
+        }
+        .apply()
+        .unwrap();
+        assert_eq!(std::fs::read(dir.path().join("c.txt")).unwrap(), b"a");
     }
 
     #[test]

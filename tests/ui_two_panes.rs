@@ -134,3 +134,94 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
         "marked in both panes"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
+    let server = server_with_bucket("team");
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("draft.txt"), b"draft").unwrap();
+    let profile = demo_profile(&server);
+    let mut harness = tokio::task::block_in_place(|| {
+        Harness::builder()
+            .with_size([1400.0, 800.0])
+            .build_eframe(move |cc| {
+                let options = AppOptions {
+                    clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                    history_path: None,
+                    config_dir: None,
+                    picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                };
+                PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+            })
+    });
+    click(&mut harness, "Two panes");
+    click(&mut harness, "Local folder");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Local folder")
+        .type_text(&local.path().display().to_string());
+    harness.key_press(Key::Enter);
+    let has = |name: &'static str| {
+        move |app: &PailApp| {
+            app.state()
+                .local_pane
+                .as_ref()
+                .is_some_and(|p| p.entries().iter().any(|e| e.name == name))
+        }
+    };
+    wait_for(&mut harness, "the local folder", has("draft.txt"));
+
+    // F7: a new folder.
+    harness.get_by_label("draft.txt").click();
+    harness.run_steps(2);
+    harness.key_press(Key::F7);
+    harness.run_steps(2);
+    click(&mut harness, "Folder name");
+    harness
+        .get_by_label("Folder name")
+        .type_text("archive 2026");
+    harness.run_steps(1);
+    click(&mut harness, "Create");
+    wait_for(&mut harness, "the new folder", has("archive 2026"));
+    assert!(local.path().join("archive 2026").is_dir());
+
+    // F2: rename the file.
+    harness.get_by_label("draft.txt").click();
+    harness.run_steps(2);
+    harness.key_press(Key::F2);
+    harness.run_steps(2);
+    click(&mut harness, "New name");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label("New name").type_text("final.txt");
+    harness.run_steps(1);
+    click(&mut harness, "Rename");
+    wait_for(&mut harness, "the rename", has("final.txt"));
+    assert_eq!(
+        std::fs::read(local.path().join("final.txt")).unwrap(),
+        b"draft"
+    );
+
+    // F8: to the trash, after asking.
+    harness.get_by_label("final.txt").click();
+    harness.run_steps(2);
+    harness.key_press(Key::F8);
+    harness.run_steps(2);
+    harness.get_by_label_contains("go to the system's trash");
+    click(&mut harness, "Move to trash");
+    wait_for(&mut harness, "the trash", |app| {
+        app.state()
+            .local_pane
+            .as_ref()
+            .is_some_and(|p| p.entries().iter().all(|e| e.name != "final.txt"))
+            && (app.state().notice.is_some() || app.state().last_error.is_some())
+    });
+    let said = harness
+        .state()
+        .state()
+        .notice
+        .clone()
+        .or(harness.state().state().last_error.clone())
+        .unwrap();
+    assert!(said.contains("Moved 1 item to the trash"), "{said}");
+    assert!(!local.path().join("final.txt").exists());
+}

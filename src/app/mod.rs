@@ -198,6 +198,7 @@ impl PailApp {
             (false, false, false, false, false, false, false);
         let (mut down, mut up_arrow, mut web_url, mut delete) = (false, false, false, false);
         let (mut switch, mut copy) = (false, false);
+        let (mut new_folder, mut rename) = (false, false);
         let two_panes = self.state.local_pane.is_some();
         ctx.input_mut(|input| {
             // With two panes, F5 copies (as in two-pane file managers) and Ctrl+R refreshes.
@@ -221,7 +222,10 @@ impl PailApp {
                 enter = input.consume_key(Modifiers::NONE, Key::Enter);
                 down = input.consume_key(Modifiers::NONE, Key::ArrowDown);
                 up_arrow = input.consume_key(Modifiers::NONE, Key::ArrowUp);
-                delete = input.consume_key(Modifiers::NONE, Key::Delete);
+                delete = input.consume_key(Modifiers::NONE, Key::Delete)
+                    || input.consume_key(Modifiers::NONE, Key::F8);
+                new_folder = input.consume_key(Modifiers::NONE, Key::F7);
+                rename = input.consume_key(Modifiers::NONE, Key::F2);
             }
         });
         if refresh {
@@ -261,8 +265,14 @@ impl PailApp {
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
         }
-        if delete && !local_active {
-            self.state.request_delete();
+        match (local_active, delete, new_folder, rename) {
+            (true, true, _, _) => self.state.request_local_trash(),
+            (false, true, _, _) => self.state.request_delete(),
+            (true, _, true, _) => self.state.open_local_new_folder(),
+            (false, _, true, _) => self.state.open_new_folder(),
+            (true, _, _, true) => self.state.request_local_rename(),
+            (false, _, _, true) => self.state.request_rename(),
+            _ => {}
         }
         if web_url {
             self.outbox
@@ -357,6 +367,7 @@ impl eframe::App for PailApp {
         );
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        local_pane::dialogs::local_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);
         self.send_queued();
     }

@@ -42,6 +42,19 @@ pub enum Modal {
         count: usize,
         first: String,
     },
+    /// New folder on this computer: the name being typed.
+    LocalNewFolder {
+        name: String,
+    },
+    /// Rename on this computer: the entry and the new name being typed.
+    LocalRename {
+        from: std::path::PathBuf,
+        to: String,
+    },
+    /// Delete on this computer: the items, to the trash once confirmed.
+    LocalTrash {
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Closing was asked while transfers run: "Quit anyway" or "Keep running".
     ConfirmQuit,
     /// "Quit anyway" was pressed at `since`: waiting for transfers to clean up.

@@ -129,3 +129,12 @@ pub(super) fn list_local(jobs: &Jobs, id: RequestId, path: std::path::PathBuf, s
         sink.send(BrowseEvent::LocalListed { id, result });
     });
 }
+
+/// A new folder, a rename or items to the trash on this computer, on the blocking pool.
+pub(super) fn change_local(jobs: &Jobs, id: RequestId, change: crate::local_folder::LocalChange) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        let result = change.apply();
+        sink.send(BrowseEvent::LocalChanged { id, result });
+    });
+}

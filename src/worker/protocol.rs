@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::local_folder::{LocalEntry, LocalFolderError};
+use crate::local_folder::{LocalChange, LocalEntry, LocalFolderError};
 use crate::local_path::Skipped;
 use crate::model::{BucketName, NameError, ObjectKey};
 use crate::profiles::store::{ProfileStore, StoreError};
@@ -102,6 +102,11 @@ pub enum Command {
         id: RequestId,
         path: PathBuf,
         show_hidden: bool,
+    },
+    /// Change the folder on this computer: a new folder, a rename, or items to the trash.
+    LocalChange {
+        id: RequestId,
+        change: LocalChange,
     },
     /// Stop the request `id` (a listing the person stopped or left).
     Cancel {
@@ -379,6 +384,11 @@ pub enum BrowseEvent {
     LocalListed {
         id: RequestId,
         result: Result<Vec<LocalEntry>, LocalFolderError>,
+    },
+    /// A change on this computer was made (what it did), or why not.
+    LocalChanged {
+        id: RequestId,
+        result: Result<String, LocalFolderError>,
     },
 }
 

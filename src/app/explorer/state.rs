@@ -293,6 +293,7 @@ impl AppState {
                 };
             }
             BrowseEvent::LocalListed { id, result } => self.local_listed(id, result),
+            BrowseEvent::LocalChanged { id, result } => return self.local_changed(id, result),
             BrowseEvent::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {

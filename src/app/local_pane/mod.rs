@@ -2,5 +2,6 @@
 //! bucket ([`state`]: where it is, its entries, what is selected, copying between the panes,
 //! Compare) and its drawing (`ui`).
 
+pub(crate) mod dialogs;
 pub mod state;
 pub(crate) mod ui;

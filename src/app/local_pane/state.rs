@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Modal};
 use crate::compare::{Mark, Side, compare};
-use crate::local_folder::{LocalEntry, LocalFolderError};
+use crate::local_folder::{LocalChange, LocalEntry, LocalFolderError};
 use crate::worker::{Command, RequestId};
 
 /// Which pane keys and F5 act on.
@@ -33,6 +33,8 @@ pub struct LocalPane {
     selected: BTreeSet<String>,
     /// The folder field as typed (Enter goes there).
     pub typed_path: String,
+    /// A change (new folder, rename, trash) in flight.
+    changing: Option<RequestId>,
 }
 
 impl LocalPane {
@@ -162,6 +164,92 @@ impl AppState {
             Some(path) => self.open_local(path, true),
             None => Vec::new(),
         }
+    }
+
+    /// New folder (F7) on this computer: the dialog.
+    pub fn open_local_new_folder(&mut self) {
+        if self.local_pane.is_some() {
+            self.modals.open(Modal::LocalNewFolder {
+                name: String::new(),
+            });
+        }
+    }
+
+    /// Rename (F2) on this computer: the one selected entry.
+    pub fn request_local_rename(&mut self) {
+        let Some(pane) = &self.local_pane else {
+            return;
+        };
+        if let [path] = &pane.selected_paths()[..] {
+            let to = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            self.modals.open(Modal::LocalRename {
+                from: path.clone(),
+                to,
+            });
+        }
+    }
+
+    /// Delete (F8) on this computer: asks, then moves the selection to the trash.
+    pub fn request_local_trash(&mut self) {
+        let paths = self
+            .local_pane
+            .as_ref()
+            .map(LocalPane::selected_paths)
+            .unwrap_or_default();
+        if !paths.is_empty() {
+            self.modals.open(Modal::LocalTrash { paths });
+        }
+    }
+
+    /// Create, Rename or Move to trash in the local dialogs.
+    pub fn confirm_local_change(&mut self) -> Vec<Command> {
+        let is_local = |m: &Modal| {
+            matches!(
+                m,
+                Modal::LocalNewFolder { .. } | Modal::LocalRename { .. } | Modal::LocalTrash { .. }
+            )
+        };
+        let (Some(modal), Some(pane)) = (self.modals.close_if(is_local), &self.local_pane) else {
+            return Vec::new();
+        };
+        let change = match modal {
+            Modal::LocalNewFolder { name } => LocalChange::NewFolder {
+                folder: pane.path.clone(),
+                name,
+            },
+            Modal::LocalRename { from, to } => LocalChange::Rename { from, name: to },
+            Modal::LocalTrash { paths } => LocalChange::Trash { paths },
+            _ => return Vec::new(),
+        };
+        let id = self.next_id();
+        if let Some(pane) = &mut self.local_pane {
+            pane.changing = Some(id);
+        }
+        vec![Command::LocalChange { id, change }]
+    }
+
+    /// A change on this computer was made (or not): said in the status bar, and the folder
+    /// listed again.
+    pub(crate) fn local_changed(
+        &mut self,
+        id: RequestId,
+        result: Result<String, LocalFolderError>,
+    ) -> Vec<Command> {
+        let Some(pane) = &mut self.local_pane else {
+            return Vec::new();
+        };
+        if pane.changing != Some(id) {
+            return Vec::new();
+        }
+        pane.changing = None;
+        match result {
+            Ok(done) => self.notice = Some(done),
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+        self.refresh_local()
     }
 
     /// The hidden-files toggle.

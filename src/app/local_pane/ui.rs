@@ -18,6 +18,9 @@ struct Pressed {
     hidden: Option<bool>,
     copy: bool,
     compare: bool,
+    new_folder: bool,
+    rename: bool,
+    trash: bool,
     open: Option<std::path::PathBuf>,
     go_typed: bool,
     click: Option<(String, bool)>,
@@ -73,6 +76,17 @@ pub(crate) fn local_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 pressed.compare = ui
                     .add_enabled(can_copy, egui::Button::new("Compare"))
                     .on_hover_text("Mark what is on one side only, differs, or is newer")
+                    .clicked();
+            });
+            ui.horizontal(|ui| {
+                let selected = pane.selected_paths().len();
+                pressed.new_folder = ui.button("New folder (F7)").clicked();
+                pressed.rename = ui
+                    .add_enabled(selected == 1, egui::Button::new("Rename (F2)"))
+                    .clicked();
+                pressed.trash = ui
+                    .add_enabled(selected > 0, egui::Button::new("Delete (F8)"))
+                    .on_hover_text("Move to the system's trash")
                     .clicked();
             });
             ui.separator();
@@ -176,5 +190,17 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     }
     if pressed.compare {
         state.compare_panes();
+    }
+    if pressed.new_folder || pressed.rename || pressed.trash {
+        state.active_pane = ActivePane::Local;
+    }
+    if pressed.new_folder {
+        state.open_local_new_folder();
+    }
+    if pressed.rename {
+        state.request_local_rename();
+    }
+    if pressed.trash {
+        state.request_local_trash();
     }
 }
