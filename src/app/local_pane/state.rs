@@ -87,11 +87,23 @@ impl LocalPane {
 }
 
 impl AppState {
-    /// View → Two panes: the local pane opens on the home folder, or closes.
+    /// View → Two panes: the local pane opens on the home folder, or closes; the choice is
+    /// remembered for next time.
     pub fn toggle_two_panes(&mut self) -> Vec<Command> {
-        if self.local_pane.take().is_some() {
+        let mut commands = self.show_two_panes(self.local_pane.is_none());
+        commands.extend(self.remember_two_panes());
+        commands
+    }
+
+    /// Shows or hides the local pane.
+    pub(crate) fn show_two_panes(&mut self, show: bool) -> Vec<Command> {
+        if !show {
+            self.local_pane = None;
             self.active_pane = ActivePane::S3;
             self.compare_marks = None;
+            return Vec::new();
+        }
+        if self.local_pane.is_some() {
             return Vec::new();
         }
         let start = crate::local_folder::starting_places()
@@ -100,6 +112,24 @@ impl AppState {
             .unwrap_or_else(|| PathBuf::from("."));
         self.local_pane = Some(LocalPane::default());
         self.open_local(start, false)
+    }
+
+    /// Keeps the two-pane choice in Pail's settings (not while a settings file is held).
+    fn remember_two_panes(&mut self) -> Vec<Command> {
+        let two = self.local_pane.is_some();
+        let Some(store) = &mut self.saved else {
+            return Vec::new();
+        };
+        if store.two_panes == two {
+            return Vec::new();
+        }
+        store.two_panes = two;
+        if store.is_held() {
+            return Vec::new();
+        }
+        vec![Command::SaveProfiles {
+            store: store.clone(),
+        }]
     }
 
     /// Shows `path` in the local pane (remembering where it was for Back).

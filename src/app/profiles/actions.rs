@@ -217,6 +217,9 @@ impl AppState {
                 if found.store.is_some() {
                     self.saved = found.store;
                 }
+                // The window as it was left: two panes if they were shown.
+                let two_panes = self.saved.as_ref().is_some_and(|s| s.two_panes);
+                let mut commands = self.show_two_panes(two_panes || self.local_pane.is_some());
                 let selected_name = self.profile().map(|p| p.name.clone());
                 self.replace_discovered(found.profiles);
                 self.current_profile = selected_name
@@ -224,8 +227,9 @@ impl AppState {
                 if self.current_profile.is_none()
                     && let Some(index) = self.preferred_profile()
                 {
-                    return self.select_profile(index);
+                    commands.extend(self.select_profile(index));
                 }
+                return commands;
             }
             ProfilesEvent::Saved { result } => match result {
                 Ok(()) => {

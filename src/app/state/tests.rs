@@ -509,3 +509,42 @@ fn keep_running_gives_back_the_dialog_the_quit_question_covered() {
         state.modals.get()
     );
 }
+
+#[test]
+fn two_panes_are_remembered_and_come_back_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = ProfileStore::in_dir(dir.path());
+    store.two_panes = true;
+    store.save().unwrap();
+    let (store, problems) = ProfileStore::load(dir.path());
+    assert!(
+        problems.is_empty() && store.two_panes,
+        "kept in config.toml"
+    );
+
+    let mut state = AppState::new(Vec::new());
+    let Command::LoadProfiles { id, .. } = state.start(None, Some(dir.path().into()))[0].clone()
+    else {
+        panic!("LoadProfiles first");
+    };
+    let commands = state.apply(Event::from(ProfilesEvent::Found {
+        id,
+        found: Box::new(crate::profiles::Discovered {
+            store: Some(store),
+            ..Default::default()
+        }),
+    }));
+    assert!(state.local_pane.is_some(), "two panes again");
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::ListLocal { .. }))
+    );
+    let commands = state.toggle_two_panes();
+    assert!(state.local_pane.is_none());
+    let saved = commands.iter().find_map(|c| match c {
+        Command::SaveProfiles { store } => Some(store.two_panes),
+        _ => None,
+    });
+    assert_eq!(saved, Some(false), "the choice is saved");
+}

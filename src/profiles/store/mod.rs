@@ -192,6 +192,8 @@ pub struct ProfileStore {
     pub profiles: Vec<SavedProfile>,
     pub default_profile: Option<String>,
     pub last_used_profile: Option<String>,
+    /// The window showed two panes when it was last used.
+    pub two_panes: bool,
     /// What went wrong reading the files; while it is not empty and not released, `save`
     /// refuses, so an automatic save cannot replace a file Pail did not understand.
     pub problems: Vec<LoadProblem>,
@@ -331,6 +333,10 @@ impl ProfileStore {
         };
         store.default_profile = text("default_profile");
         store.last_used_profile = text("last_used_profile");
+        store.two_panes = raw_config
+            .get("two_panes")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let raw_entries: Vec<toml::Table> = raw_config
             .get("profile")
             .and_then(|v| v.as_array())
@@ -402,6 +408,11 @@ impl ProfileStore {
             &mut table,
             "last_used_profile",
             self.last_used_profile.as_deref().and_then(text_value),
+        );
+        set_or_remove(
+            &mut table,
+            "two_panes",
+            self.two_panes.then_some(toml::Value::Boolean(true)),
         );
         let entries: Vec<toml::Value> = self
             .profiles
