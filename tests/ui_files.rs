@@ -312,3 +312,66 @@ fn keys_wait_while_the_download_question_is_open() {
         Some(Modal::DownloadConflict { .. })
     ));
 }
+
+#[test]
+fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("newer").unwrap();
+    std::fs::write(server.root().join("newer/old-here.txt"), b"server a").unwrap();
+    std::fs::write(server.root().join("newer/new-here.txt"), b"server b").unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    // One file here from long ago, one edited after the objects were made.
+    std::fs::write(downloads.path().join("old-here.txt"), b"old a").unwrap();
+    std::fs::write(downloads.path().join("new-here.txt"), b"mine b").unwrap();
+    let set_time = |name: &str, t: std::time::SystemTime| {
+        std::fs::File::options()
+            .write(true)
+            .open(downloads.path().join(name))
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    };
+    set_time(
+        "old-here.txt",
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800),
+    );
+    set_time(
+        "new-here.txt",
+        std::time::SystemTime::now() + std::time::Duration::from_secs(3600),
+    );
+    let picker = pail::app::picker::FixedPicker {
+        folder: Some(downloads.path().to_owned()),
+        ..Default::default()
+    };
+    let mut harness = open_bucket(&server, picker, "newer");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.run_steps(2);
+    click(&mut harness, "Download");
+    wait_for(&mut harness, "the question", |app| {
+        matches!(
+            app.state().modals.get(),
+            Some(Modal::DownloadConflict { .. })
+        )
+    });
+    click(&mut harness, "Only if newer");
+    wait_for(&mut harness, "the download", |app| {
+        app.state().transfers.len() == 1 && app.state().active_transfers() == 0
+    });
+    assert_eq!(
+        std::fs::read(downloads.path().join("old-here.txt")).unwrap(),
+        b"server a",
+        "the older file is replaced"
+    );
+    assert_eq!(
+        std::fs::read(downloads.path().join("new-here.txt")).unwrap(),
+        b"mine b",
+        "the newer file is left as it is"
+    );
+    let said = harness
+        .state()
+        .state()
+        .last_error
+        .clone()
+        .unwrap_or_default();
+    assert!(said.contains("left as it is"), "{said}");
+}

@@ -340,6 +340,20 @@ pub enum Conflict {
     Skip,
     /// Download as `name (1).ext`, `name (2).ext`, …
     KeepBoth,
+    /// Replace a file only when the object is newer than it (by modification time).
+    IfNewer,
+}
+
+/// Whether an object modified at `object_secs` (Unix seconds) is newer than the file at
+/// `path`: by more than 2 s, the coarsest clock file systems keep. A file whose time cannot be
+/// read counts as older.
+pub fn object_is_newer(object_secs: i64, path: &Path) -> bool {
+    let file_secs = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(i64::MIN, |d| d.as_secs() as i64);
+    object_secs.saturating_sub(file_secs) > crate::compare::DATE_TOLERANCE_SECS
 }
 
 /// `report (1).pdf` for `report.pdf`: the first name not taken.

@@ -177,10 +177,49 @@ pub(super) fn resolve_download(jobs: &Jobs, id: RequestId, conflict: Conflict) {
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_downloads.clone();
     tokio::spawn(async move {
-        if let Some(plan) = pending.lock().await.remove(&id) {
-            start_download(&ctx, plan, conflict);
+        let Some(mut plan) = pending.lock().await.remove(&id) else {
+            return;
+        };
+        if conflict == Conflict::IfNewer {
+            let files = std::mem::take(&mut plan.files);
+            plan.files = keep_newer(&ctx, &plan, files).await;
         }
+        start_download(&ctx, plan, conflict);
     });
+}
+
+/// "Only if newer": of the files that exist, those whose object is newer; the others are left
+/// as they are (and said so). Files that do not exist all stay.
+async fn keep_newer(
+    ctx: &TransferContext,
+    plan: &DownloadPlan,
+    files: Vec<(String, PathBuf, u64)>,
+) -> Vec<(String, PathBuf, u64)> {
+    let Ok(connection) = connection_for(&ctx.connections, &plan.profile).await else {
+        return files;
+    };
+    let mut kept = Vec::with_capacity(files.len());
+    for (key, path, size) in files {
+        if !path.exists() {
+            kept.push((key, path, size));
+            continue;
+        }
+        let newer = match ObjectKey::new(key.clone()) {
+            Ok(object) => crate::s3::objects::object_properties(&connection, &plan.bucket, &object)
+                .await
+                .ok()
+                .and_then(|p| p.last_modified)
+                .is_some_and(|secs| crate::s3::download::object_is_newer(secs, &path)),
+            Err(_) => false,
+        };
+        if newer {
+            kept.push((key, path, size));
+        } else {
+            let skipped = crate::local_path::Skipped::NotNewer { path };
+            ctx.sink.send(FilesEvent::Skipped { skipped });
+        }
+    }
+    kept
 }
 
 /// Removes the partial downloads that processes which have exited left behind.
@@ -223,6 +262,7 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
         let path = match (path.exists(), conflict) {
             (true, Conflict::Skip) => continue,
             (true, Conflict::KeepBoth) => crate::s3::download::free_name(&path),
+            // Only newer objects are left in the plan by now: they replace their files.
             _ => path,
         };
         let queued = Queued {

@@ -87,6 +87,13 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
                 if ui.button("Keep both").clicked() {
                     answer = Some(Conflict::KeepBoth);
                 }
+                if ui
+                    .button("Only if newer")
+                    .on_hover_text("Replace a file only when the object is newer than it")
+                    .clicked()
+                {
+                    answer = Some(Conflict::IfNewer);
+                }
             });
         });
         let answer = answer.or(modal.should_close().then_some(Conflict::Skip));
