@@ -14,6 +14,26 @@ use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::compare::Mark;
 use pail::demo::demo_profile;
 
+/// A wide window on `server`'s buckets, once they are listed.
+fn window(server: &pail::demo::server::LocalServer) -> Harness<'static, PailApp> {
+    let profile = demo_profile(server);
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().buckets, Loadable::Ready(_))
+    });
+    harness
+}
+
 fn listed(app: &PailApp, name: &str) -> bool {
     app.state().listing_state == ListingState::Done
         && app.state().listing.rows().iter().any(|r| &*r.name == name)
@@ -29,24 +49,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
         b"notes from this computer",
     )
     .unwrap();
-    let profile = demo_profile(&server);
-    let mut harness = tokio::task::block_in_place(|| {
-        let mut harness = Harness::builder()
-            .with_size([1400.0, 800.0])
-            .build_eframe(move |cc| {
-                let options = AppOptions {
-                    clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
-                    history_path: None,
-                    config_dir: None,
-                    picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
-                };
-                PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
-            });
-        wait_for(&mut harness, "buckets", |app| {
-            matches!(app.state().buckets, Loadable::Ready(_))
-        });
-        harness
-    });
+    let mut harness = tokio::task::block_in_place(|| window(&server));
     harness.get_by_label("team").click();
     wait_for(&mut harness, "the bucket", |app| {
         listed(app, "report ü.pdf")
@@ -140,20 +143,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     let server = server_with_bucket("team");
     let local = tempfile::tempdir().unwrap();
     std::fs::write(local.path().join("draft.txt"), b"draft").unwrap();
-    let profile = demo_profile(&server);
-    let mut harness = tokio::task::block_in_place(|| {
-        Harness::builder()
-            .with_size([1400.0, 800.0])
-            .build_eframe(move |cc| {
-                let options = AppOptions {
-                    clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
-                    history_path: None,
-                    config_dir: None,
-                    picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
-                };
-                PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
-            })
-    });
+    let mut harness = tokio::task::block_in_place(|| window(&server));
     click(&mut harness, "Two panes");
     click(&mut harness, "Local folder");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
