@@ -152,6 +152,42 @@ fn plain_name(name: &str) -> Result<&str, String> {
     }
 }
 
+/// How this system opens a file with its default app: the program and its arguments.
+pub fn open_command(path: &Path) -> (&'static str, Vec<std::ffi::OsString>) {
+    if cfg!(windows) {
+        // `start` takes a window title first; an empty one keeps a quoted path a path.
+        (
+            "cmd",
+            vec![
+                "/C".into(),
+                "start".into(),
+                "".into(),
+                path.as_os_str().to_owned(),
+            ],
+        )
+    } else if cfg!(target_os = "macos") {
+        ("open", vec![path.as_os_str().to_owned()])
+    } else {
+        ("xdg-open", vec![path.as_os_str().to_owned()])
+    }
+}
+
+/// Opens `path` with the system's default app, without waiting for it.
+pub fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
+    let (program, args) = open_command(path);
+    std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| LocalFolderError {
+            path: path.to_owned(),
+            reason: format!("could not open it with {program}: {e}"),
+        })
+}
+
 /// Where a local pane starts and what it offers at the top: the home folder first, then the
 /// drives (Windows) or the mounted volumes (macOS), or the file system's root.
 pub fn starting_places() -> Vec<PathBuf> {
@@ -266,6 +302,18 @@ mod tests {
         assert!(
             error.to_string().contains("/no/such/folder/here"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_file_opens_with_the_systems_opener_and_an_odd_name_stays_one_argument() {
+        let path = Path::new("/tmp/a b; rm -rf $HOME.txt");
+        let (program, args) = open_command(path);
+        assert!(["xdg-open", "open", "cmd"].contains(&program));
+        assert_eq!(
+            args.last().unwrap(),
+            path.as_os_str(),
+            "passed as one argument, no shell"
         );
     }
 

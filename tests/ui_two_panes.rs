@@ -214,4 +214,23 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
         .unwrap();
     assert!(said.contains("Moved 1 item to the trash"), "{said}");
     assert!(!local.path().join("final.txt").exists());
+
+    // Places: the home folder (then drives or volumes, or the root) is a click away.
+    let places = harness
+        .state()
+        .state()
+        .local_pane
+        .as_ref()
+        .unwrap()
+        .places()
+        .to_vec();
+    let home = places.first().expect("the home folder is a place").clone();
+    click(&mut harness, "Places");
+    click(&mut harness, &home.display().to_string());
+    wait_for(&mut harness, "the home folder", move |app| {
+        app.state()
+            .local_pane
+            .as_ref()
+            .is_some_and(|p| p.path() == home && !p.is_loading())
+    });
 }

@@ -126,7 +126,8 @@ pub(super) fn list_local(jobs: &Jobs, id: RequestId, path: std::path::PathBuf, s
     let sink = jobs.sink().clone();
     tokio::task::spawn_blocking(move || {
         let result = crate::local_folder::list(&path, show_hidden);
-        sink.send(BrowseEvent::LocalListed { id, result });
+        let places = crate::local_folder::starting_places();
+        sink.send(BrowseEvent::LocalListed { id, result, places });
     });
 }
 
@@ -136,5 +137,15 @@ pub(super) fn change_local(jobs: &Jobs, id: RequestId, change: crate::local_fold
     tokio::task::spawn_blocking(move || {
         let result = change.apply();
         sink.send(BrowseEvent::LocalChanged { id, result });
+    });
+}
+
+/// Opens a file on this computer with its default app; only a failure is answered.
+pub(super) fn open_local(jobs: &Jobs, path: std::path::PathBuf) {
+    let sink = jobs.sink().clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(error) = crate::local_folder::open_with_default_app(&path) {
+            sink.send(BrowseEvent::LocalOpenFailed { error });
+        }
     });
 }

@@ -160,6 +160,7 @@ impl Jobs {
             Command::ListKeysUnder { id, profile, bucket, prefix } => browse::keys_under(self, id, profile, bucket, prefix),
             Command::ListLocal { id, path, show_hidden } => browse::list_local(self, id, path, show_hidden),
             Command::LocalChange { id, change } => browse::change_local(self, id, change),
+            Command::OpenLocal { path } => browse::open_local(self, path),
             Command::PresignLinks { id, profile, bucket, items, expiry } => links::presign_links(self, id, profile, bucket, items, expiry),
             Command::PresignPost { id, profile, request } => links::presign_post(self, id, profile, request),
             Command::TestLink { id, url } => links::test_link(self, id, url),

@@ -108,6 +108,10 @@ pub enum Command {
         id: RequestId,
         change: LocalChange,
     },
+    /// Open a file on this computer with its default app.
+    OpenLocal {
+        path: PathBuf,
+    },
     /// Stop the request `id` (a listing the person stopped or left).
     Cancel {
         id: RequestId,
@@ -380,10 +384,16 @@ pub enum BrowseEvent {
         id: RequestId,
         error: BrowseError,
     },
-    /// A folder on this computer, listed.
+    /// A folder on this computer, listed, with the places a pane offers (home, drives,
+    /// volumes).
     LocalListed {
         id: RequestId,
         result: Result<Vec<LocalEntry>, LocalFolderError>,
+        places: Vec<PathBuf>,
+    },
+    /// A file on this computer could not be opened.
+    LocalOpenFailed {
+        error: LocalFolderError,
     },
     /// A change on this computer was made (what it did), or why not.
     LocalChanged {

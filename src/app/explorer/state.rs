@@ -292,7 +292,10 @@ impl AppState {
                     }
                 };
             }
-            BrowseEvent::LocalListed { id, result } => self.local_listed(id, result),
+            BrowseEvent::LocalListed { id, result, places } => {
+                self.local_listed(id, result, places)
+            }
+            BrowseEvent::LocalOpenFailed { error } => self.last_error = Some(error.to_string()),
             BrowseEvent::LocalChanged { id, result } => return self.local_changed(id, result),
             BrowseEvent::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)

@@ -35,6 +35,8 @@ pub struct LocalPane {
     pub typed_path: String,
     /// A change (new folder, rename, trash) in flight.
     changing: Option<RequestId>,
+    /// The home folder, the drives or volumes: where the pane can jump to.
+    places: Vec<PathBuf>,
 }
 
 impl LocalPane {
@@ -83,6 +85,11 @@ impl LocalPane {
 
     pub fn can_go_back(&self) -> bool {
         !self.back.is_empty()
+    }
+
+    /// The home folder, then the drives (Windows) or volumes (macOS), or `/`.
+    pub fn places(&self) -> &[PathBuf] {
+        &self.places
     }
 }
 
@@ -178,6 +185,11 @@ impl AppState {
             Some(parent) => self.open_local(parent, true),
             None => Vec::new(),
         }
+    }
+
+    /// Double-click or Enter on a file in the local pane: it opens with the default app.
+    pub fn open_local_file(&mut self, path: PathBuf) -> Vec<Command> {
+        vec![Command::OpenLocal { path }]
     }
 
     /// Enter in the local pane: the one selected folder opens.
@@ -324,6 +336,7 @@ impl AppState {
         &mut self,
         id: RequestId,
         result: Result<Vec<LocalEntry>, LocalFolderError>,
+        places: Vec<PathBuf>,
     ) {
         let Some(pane) = &mut self.local_pane else {
             return;
@@ -332,6 +345,7 @@ impl AppState {
             return;
         }
         pane.loading = None;
+        pane.places = places;
         match result {
             Ok(entries) => {
                 pane.entries = entries;

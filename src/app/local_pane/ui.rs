@@ -22,6 +22,7 @@ struct Pressed {
     rename: bool,
     trash: bool,
     open: Option<std::path::PathBuf>,
+    open_file: Option<std::path::PathBuf>,
     go_typed: bool,
     click: Option<(String, bool)>,
 }
@@ -65,6 +66,18 @@ pub(crate) fn local_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                     field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             });
             ui.horizontal(|ui| {
+                egui::ComboBox::from_label("Places")
+                    .selected_text("Go to…")
+                    .show_ui(ui, |ui| {
+                        for place in pane.places() {
+                            if ui
+                                .selectable_label(false, place.display().to_string())
+                                .clicked()
+                            {
+                                pressed.open = Some(place.clone());
+                            }
+                        }
+                    });
                 let mut hidden = pane.show_hidden();
                 if ui.checkbox(&mut hidden, "Hidden files").changed() {
                     pressed.hidden = Some(hidden);
@@ -117,6 +130,8 @@ pub(crate) fn local_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                             });
                             if row.double_clicked() && entry.is_dir {
                                 pressed.open = Some(entry.path.clone());
+                            } else if row.double_clicked() {
+                                pressed.open_file = Some(entry.path.clone());
                             } else if row.clicked() {
                                 let add = ui.input(|i| i.modifiers.command);
                                 pressed.click = Some((entry.name.clone(), add));
@@ -166,6 +181,9 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     }
     if let Some(path) = pressed.open {
         out.extend(state.open_local(path, true));
+    }
+    if let Some(path) = pressed.open_file {
+        out.extend(state.open_local_file(path));
     }
     if pressed.go_typed
         && let Some(pane) = &state.local_pane
