@@ -134,7 +134,7 @@ pub enum Skipped {
     NotAFile { path: PathBuf },
     #[error("{}: {reason}", .path.display())]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{}: left as it is: the file here is as new as the object, or newer", .path.display())]
+    #[error("{}: not copied: the copy already there is as new or newer", .path.display())]
     NotNewer { path: PathBuf },
     #[error("{}: {reason}", .path.display())]
     NotAKey {

@@ -373,5 +373,71 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
         .last_error
         .clone()
         .unwrap_or_default();
-    assert!(said.contains("left as it is"), "{said}");
+    assert!(
+        said.contains("not copied: the copy already there is as new or newer"),
+        "{said}"
+    );
+}
+
+#[test]
+fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("uploads").unwrap();
+    let stored = server.root().join("uploads");
+    std::fs::write(stored.join("plan.txt"), b"the server's plan").unwrap();
+    let here = tempfile::tempdir().unwrap();
+    let file = here.path().join("plan.txt");
+    std::fs::write(&file, b"my plan").unwrap();
+    let picker = pail::app::picker::FixedPicker {
+        files: Some(vec![file.clone()]),
+        ..Default::default()
+    };
+    let mut harness = open_bucket(&server, picker, "uploads");
+    let upload_and_answer = |harness: &mut Harness<'static, PailApp>, answer: &str| {
+        click(harness, "Upload");
+        click(harness, "Files…");
+        wait_for(harness, "the question", |app| {
+            matches!(app.state().modals.get(), Some(Modal::UploadConflict { .. }))
+        });
+        harness.get_by_label_contains("in the bucket already exist");
+        click(harness, answer);
+        harness.run_steps(2);
+        wait_for(harness, "the batch", |app| {
+            !app.state().modal_open() && app.state().active_transfers() == 0 && listed(app)
+        });
+    };
+
+    upload_and_answer(&mut harness, "Skip");
+    assert_eq!(
+        std::fs::read(stored.join("plan.txt")).unwrap(),
+        b"the server's plan"
+    );
+
+    // The file here is older than the object: Only if newer leaves the object.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800))
+        .unwrap();
+    upload_and_answer(&mut harness, "Only if newer");
+    assert_eq!(
+        std::fs::read(stored.join("plan.txt")).unwrap(),
+        b"the server's plan"
+    );
+
+    upload_and_answer(&mut harness, "Keep both");
+    assert_eq!(
+        std::fs::read(stored.join("plan (1).txt")).unwrap(),
+        b"my plan"
+    );
+    assert_eq!(
+        std::fs::read(stored.join("plan.txt")).unwrap(),
+        b"the server's plan"
+    );
+
+    upload_and_answer(&mut harness, "Overwrite");
+    wait_for(&mut harness, "the overwrite", |_| {
+        std::fs::read(server.root().join("uploads/plan.txt")).is_ok_and(|b| b == b"my plan")
+    });
 }

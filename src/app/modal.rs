@@ -36,6 +36,12 @@ pub enum Modal {
         to: ObjectKey,
     },
     Properties(Loadable<ObjectProperties, JobError>),
+    /// `count` objects of upload `id` exist already (the first is `first`).
+    UploadConflict {
+        id: RequestId,
+        count: usize,
+        first: String,
+    },
     /// `count` files of download `id` exist already (the first is `first`).
     DownloadConflict {
         id: RequestId,

@@ -25,7 +25,7 @@ mod transfers;
 pub use protocol::{
     BrowseEvent, CloudFrontKnown, CloudFrontRequest, Command, Direction, DownloadRequest, Event,
     FilesEvent, HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest,
-    RenewRequest, RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId,
+    RenewRequest, RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
 
 use connections::{Connections, connection_for};
@@ -116,6 +116,8 @@ struct Jobs {
     running: HashMap<RequestId, AbortHandle>,
     /// Downloads waiting for the person to say what to do with existing files.
     pending_downloads: Arc<Mutex<HashMap<RequestId, DownloadPlan>>>,
+    /// Uploads waiting for the person to say what to do with existing objects.
+    pending_uploads: Arc<Mutex<HashMap<RequestId, transfers::UploadPlan>>>,
     /// How many transfers may run at once now.
     concurrency: usize,
 }
@@ -131,6 +133,7 @@ impl Jobs {
             },
             running: HashMap::new(),
             pending_downloads: Arc::default(),
+            pending_uploads: Arc::default(),
             concurrency: TRANSFER_CONCURRENCY,
         }
     }
@@ -178,7 +181,8 @@ impl Jobs {
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),
             Command::Rename(request) => files::rename(self, request),
             Command::Properties { id, profile, bucket, key } => files::properties(self, id, profile, bucket, key),
-            Command::Upload { profile, bucket, prefix, paths, journal } => transfers::upload(self, profile, bucket, prefix, paths, journal),
+            Command::Upload(request) => transfers::upload(self, request),
+            Command::ResolveUpload { id, conflict } => transfers::resolve_upload(self, id, conflict),
             Command::Download(request) => transfers::download(self, request),
             Command::ResolveDownload { id, conflict } => transfers::resolve_download(self, id, conflict),
             Command::SweepPartials { journal } => transfers::sweep_partials(journal),

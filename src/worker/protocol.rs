@@ -194,14 +194,13 @@ pub enum Command {
         url: String,
         path: PathBuf,
     },
-    /// Upload files and folders (walked, keeping relative paths) into `prefix`.
-    Upload {
-        profile: Profile,
-        bucket: BucketName,
-        prefix: String,
-        paths: Vec<PathBuf>,
-        /// Where unfinished multipart uploads are recorded until they are aborted.
-        journal: Option<PathBuf>,
+    /// Upload files and folders (walked, keeping relative paths) into a prefix. If objects
+    /// would be replaced, the worker asks with [`FilesEvent::UploadConflicts`] first.
+    Upload(UploadRequest),
+    /// The answer to [`FilesEvent::UploadConflicts`] for the whole batch.
+    ResolveUpload {
+        id: RequestId,
+        conflict: Conflict,
     },
     /// Delete objects, and everything under the given folder prefixes.
     Delete {
@@ -292,6 +291,18 @@ pub struct CloudFrontRequest {
     pub keys: Vec<ObjectKey>,
     pub scheme: crate::model::Scheme,
     pub policy: CloudFrontPolicy,
+}
+
+/// Upload files and folders (walked, keeping relative paths) into `prefix`.
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub prefix: String,
+    pub paths: Vec<PathBuf>,
+    /// Where unfinished multipart uploads are recorded until they are aborted.
+    pub journal: Option<PathBuf>,
 }
 
 /// Share every object under `prefix` as one index page (see [`crate::s3::folder_share`]).
@@ -546,6 +557,12 @@ pub enum FilesEvent {
     PropertiesReady {
         id: RequestId,
         result: Result<ObjectProperties, JobError>,
+    },
+    /// `count` objects of upload `id` exist already (the first is `first`).
+    UploadConflicts {
+        id: RequestId,
+        count: usize,
+        first: String,
     },
     /// `count` files of download `id` already exist: overwrite, skip or keep both?
     DownloadConflicts {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::{
     Connections, Direction, DownloadRequest, EventSink, FilesEvent, JobError, Jobs, RequestId,
-    TransferId, connection_for,
+    TransferId, UploadRequest, connection_for,
 };
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
@@ -297,37 +297,76 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
     }
 }
 
-/// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit.
-pub(super) fn upload(
-    jobs: &Jobs,
+/// An upload batch: the files, with their keys, and the objects already at some of them.
+#[derive(Debug)]
+pub(super) struct UploadPlan {
     profile: Profile,
     bucket: BucketName,
-    prefix: String,
-    paths: Vec<PathBuf>,
-    journal: Option<PathBuf>,
-) {
-    let journal = journal.map(crate::storage::journal::UploadJournal::open);
-    tokio::spawn(upload_files(
-        jobs.transfers.clone(),
+    /// (local file, key, size).
+    files: Vec<(PathBuf, String, u64)>,
+    journal: Option<crate::storage::journal::UploadJournal>,
+    /// Keys that exist already, with their objects' modification times.
+    existing: std::collections::HashMap<String, i64>,
+}
+
+/// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit. When
+/// objects would be replaced, asks first with [`FilesEvent::UploadConflicts`].
+pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
+    let UploadRequest {
+        id,
         profile,
         bucket,
         prefix,
         paths,
         journal,
-    ));
+    } = request;
+    let journal = journal.map(crate::storage::journal::UploadJournal::open);
+    let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
+    tokio::spawn(async move {
+        let Some(plan) = plan_upload(&ctx, profile, bucket, prefix, paths, journal).await else {
+            return;
+        };
+        let conflicts: Vec<&String> = plan
+            .files
+            .iter()
+            .map(|(_, key, _)| key)
+            .filter(|key| plan.existing.contains_key(*key))
+            .collect();
+        if let Some(first) = conflicts.first() {
+            let event = FilesEvent::UploadConflicts {
+                id,
+                count: conflicts.len(),
+                first: format!("s3://{}/{first}", plan.bucket),
+            };
+            pending.lock().await.insert(id, plan);
+            ctx.sink.send(event);
+        } else {
+            start_upload(&ctx, plan, Conflict::Overwrite);
+        }
+    });
 }
 
-/// Uploads an earlier failure left on the server are aborted first.
-async fn upload_files(
-    ctx: TransferContext,
+/// The person's answer about existing objects: the waiting batch starts.
+pub(super) fn resolve_upload(jobs: &Jobs, id: RequestId, conflict: Conflict) {
+    let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
+    tokio::spawn(async move {
+        if let Some(plan) = pending.lock().await.remove(&id) {
+            start_upload(&ctx, plan, conflict);
+        }
+    });
+}
+
+/// Walks the files, aborts what an earlier failure left on the server, and finds which keys
+/// are taken; `None` when nothing can be uploaded (said already).
+async fn plan_upload(
+    ctx: &TransferContext,
     profile: Profile,
     bucket: BucketName,
     prefix: String,
     paths: Vec<PathBuf>,
     journal: Option<crate::storage::journal::UploadJournal>,
-) {
-    let (sink, connections) = (&ctx.sink, &ctx.connections);
-
+) -> Option<UploadPlan> {
+    let sink = &ctx.sink;
     let files = match tokio::task::spawn_blocking(move || local_path::files_to_upload(&paths)).await
     {
         Ok((files, problems)) => {
@@ -345,28 +384,108 @@ async fn upload_files(
             sink.send(FilesEvent::BatchFailed {
                 error: error.into(),
             });
-            return;
+            return None;
         }
     };
-    // Uploads an earlier failure left on the server are aborted first.
-    if let Some(journal) = &journal
-        && let Ok(connection) = connection_for(connections, &profile).await
-    {
-        journal.abort_leftovers(&connection).await;
+    let files: Vec<(PathBuf, String, u64)> = files
+        .into_iter()
+        .map(|(path, relative, size)| (path, format!("{prefix}{relative}"), size))
+        .collect();
+    let mut existing = std::collections::HashMap::new();
+    if let Ok(connection) = connection_for(&ctx.connections, &profile).await {
+        // Uploads an earlier failure left on the server are aborted first.
+        if let Some(journal) = &journal {
+            journal.abort_leftovers(&connection).await;
+        }
+        existing = existing_keys(&connection, &bucket, &prefix, &files).await;
     }
-    for (path, relative, size) in files {
+    Some(UploadPlan {
+        profile,
+        bucket,
+        files,
+        journal,
+        existing,
+    })
+}
+
+/// Which of the batch's keys exist, with their modification times: a HEAD each for a few
+/// files, one listing of the prefix for many.
+async fn existing_keys(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    files: &[(PathBuf, String, u64)],
+) -> std::collections::HashMap<String, i64> {
+    const HEADS_AT_MOST: usize = 20;
+    let mut existing = std::collections::HashMap::new();
+    if files.len() <= HEADS_AT_MOST {
+        for (_, key, _) in files {
+            if let Ok(object) = ObjectKey::new(key.clone())
+                && let Ok(properties) =
+                    crate::s3::objects::object_properties(connection, bucket, &object).await
+            {
+                existing.insert(key.clone(), properties.last_modified.unwrap_or(0));
+            }
+        }
+        return existing;
+    }
+    let wanted: std::collections::HashSet<&str> =
+        files.iter().map(|(_, k, _)| k.as_str()).collect();
+    let mut token = None;
+    let mut guard = list::TokenGuard::default();
+    loop {
+        let Ok(mut page) =
+            list::list_recursive_page(connection, bucket, prefix, token.take()).await
+        else {
+            return existing;
+        };
+        for object in &page.objects {
+            let key = format!("{prefix}{}", object.name);
+            if wanted.contains(key.as_str()) {
+                existing.insert(key, object.last_modified);
+            }
+        }
+        match guard.next(page.next_token.take().as_deref()) {
+            Ok(Some(next)) => token = Some(next),
+            _ => return existing,
+        }
+    }
+}
+
+/// Queues every file of `plan`, applying `conflict` to keys that are taken.
+fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
+    let mut taken: std::collections::HashSet<String> = plan.existing.keys().cloned().collect();
+    for (path, key, size) in plan.files {
+        let key = match (plan.existing.get(&key), conflict) {
+            (None, _) | (Some(_), Conflict::Overwrite) => key,
+            (Some(_), Conflict::Skip) => continue,
+            (Some(_), Conflict::KeepBoth) => {
+                let free = free_key(&key, &taken);
+                taken.insert(free.clone());
+                free
+            }
+            (Some(&object_secs), Conflict::IfNewer) => {
+                if file_is_newer(&path, object_secs) {
+                    key
+                } else {
+                    let skipped = local_path::Skipped::NotNewer { path };
+                    ctx.sink.send(FilesEvent::Skipped { skipped });
+                    continue;
+                }
+            }
+        };
         let queued = Queued {
-            name: relative.clone(),
-            bucket: bucket.clone(),
-            key: format!("{prefix}{relative}"),
+            name: key.rsplit('/').next().unwrap_or(&key).to_owned(),
+            bucket: plan.bucket.clone(),
+            key,
             size,
             direction: Direction::Upload,
             local_path: path.clone(),
-            profile: profile.clone(),
+            profile: plan.profile.clone(),
         };
-        let journal = journal.clone();
+        let journal = plan.journal.clone();
         queue_transfer(
-            &ctx,
+            ctx,
             queued,
             move |connection, bucket, key, control| async move {
                 crate::s3::upload::upload_file_with_journal(
@@ -380,5 +499,45 @@ async fn upload_files(
                 .await
             },
         );
+    }
+}
+
+/// Whether the file at `path` is newer than an object modified at `object_secs`, by more than
+/// the clocks' tolerance.
+fn file_is_newer(path: &std::path::Path, object_secs: i64) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| d.as_secs() as i64 - object_secs > crate::compare::DATE_TOLERANCE_SECS)
+}
+
+/// `dir/name (1).ext` for `dir/name.ext`: the first key not in `taken`.
+fn free_key(key: &str, taken: &std::collections::HashSet<String>) -> String {
+    let (folder, name) = match key.rfind('/') {
+        Some(i) => (&key[..=i], &key[i + 1..]),
+        None => ("", key),
+    };
+    let (stem, extension) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (1..)
+        .map(|n| format!("{folder}{stem} ({n}){extension}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_free_key_keeps_the_folder_and_the_extension() {
+        let taken: std::collections::HashSet<String> =
+            ["in/a.txt".to_owned(), "in/a (1).txt".to_owned()].into();
+        assert_eq!(free_key("in/a.txt", &taken), "in/a (2).txt");
+        assert_eq!(free_key("README", &taken), "README (1)");
+        assert_eq!(free_key("in/.env", &taken), "in/.env (1)");
     }
 }

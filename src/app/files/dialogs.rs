@@ -1,5 +1,6 @@
 //! The dialogs of file operations, drawn when theirs is the open [`Modal`]: Delete's
-//! confirmation, New folder, Rename and its conflict, Properties, "Files exist already", and
+//! confirmation, New folder, Rename and its conflict, Properties, "Files exist already" (and
+//! "Objects exist already" for uploads), and
 //! the quit confirmation and wait.
 
 use egui::RichText;
@@ -67,39 +68,62 @@ fn delete_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
 }
 
 fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    if let Some(Modal::DownloadConflict { count, first, .. }) = state.modals.get() {
-        let mut answer = None;
-        let modal = egui::Modal::new(egui::Id::unique("download-conflict")).show(ctx, |ui| {
-            ui.set_width(480.0);
-            ui.heading("Files exist already");
-            ui.label(format!(
+    let (upload, count, first) = match state.modals.get() {
+        Some(Modal::DownloadConflict { count, first, .. }) => (false, *count, first.clone()),
+        Some(Modal::UploadConflict { count, first, .. }) => (true, *count, first.clone()),
+        _ => return,
+    };
+    let (heading, what, newer) = if upload {
+        (
+            "Objects exist already",
+            format!(
+                "{} in the bucket already exist (the first: {first}).",
+                crate::fmt::count(count, "object", "objects")
+            ),
+            "Replace an object only when the file here is newer than it",
+        )
+    } else {
+        (
+            "Files exist already",
+            format!(
                 "{} in the download folder already exist (the first: {first}).",
-                crate::fmt::count(*count, "file", "files")
-            ));
-            ui.label("For this download:");
-            ui.horizontal(|ui| {
-                if ui.button("Overwrite").clicked() {
-                    answer = Some(Conflict::Overwrite);
-                }
-                if ui.button("Skip").clicked() {
-                    answer = Some(Conflict::Skip);
-                }
-                if ui.button("Keep both").clicked() {
-                    answer = Some(Conflict::KeepBoth);
-                }
-                if ui
-                    .button("Only if newer")
-                    .on_hover_text("Replace a file only when the object is newer than it")
-                    .clicked()
-                {
-                    answer = Some(Conflict::IfNewer);
-                }
-            });
+                crate::fmt::count(count, "file", "files")
+            ),
+            "Replace a file only when the object is newer than it",
+        )
+    };
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique("transfer-conflict")).show(ctx, |ui| {
+        ui.set_width(480.0);
+        ui.heading(heading);
+        ui.label(what);
+        ui.label(if upload {
+            "For this upload:"
+        } else {
+            "For this download:"
         });
-        let answer = answer.or(modal.should_close().then_some(Conflict::Skip));
-        if let Some(conflict) = answer {
-            out.extend(state.resolve_download(conflict));
-        }
+        ui.horizontal(|ui| {
+            if ui.button("Overwrite").clicked() {
+                answer = Some(Conflict::Overwrite);
+            }
+            if ui.button("Skip").clicked() {
+                answer = Some(Conflict::Skip);
+            }
+            if ui.button("Keep both").clicked() {
+                answer = Some(Conflict::KeepBoth);
+            }
+            if ui.button("Only if newer").on_hover_text(newer).clicked() {
+                answer = Some(Conflict::IfNewer);
+            }
+        });
+    });
+    let answer = answer.or(modal.should_close().then_some(Conflict::Skip));
+    if let Some(conflict) = answer {
+        out.extend(if upload {
+            state.resolve_upload(conflict)
+        } else {
+            state.resolve_download(conflict)
+        });
     }
 }
 

@@ -237,6 +237,9 @@ impl AppState {
             }
             FilesEvent::Skipped { skipped } => self.last_error = Some(skipped.to_string()),
             FilesEvent::BatchFailed { error } => self.last_error = Some(error.to_string()),
+            FilesEvent::UploadConflicts { id, count, first } => {
+                self.modals.open(Modal::UploadConflict { id, count, first });
+            }
             FilesEvent::DownloadConflicts { id, count, first } => {
                 // Behind any dialog open now: answered in turn, none lost.
                 self.modals

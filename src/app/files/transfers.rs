@@ -9,7 +9,7 @@ use crate::app::state::{AppState, Modal};
 use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::transfer::{TransferControl, TransferError};
-use crate::worker::{Command, Direction, DownloadRequest, TransferId};
+use crate::worker::{Command, Direction, DownloadRequest, TransferId, UploadRequest};
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
 /// partial files.
@@ -153,13 +153,28 @@ impl AppState {
         if paths.is_empty() {
             return Vec::new();
         }
-        vec![Command::Upload {
+        let id = self.next_id();
+        vec![Command::Upload(UploadRequest {
+            id,
             profile,
             bucket: location.bucket,
             prefix: location.prefix,
             paths,
             journal: self.journal_path(),
-        }]
+        })]
+    }
+
+    /// The answer to "N objects exist already" (for the whole batch).
+    pub fn resolve_upload(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
+        match self
+            .modals
+            .close_if(|m| matches!(m, Modal::UploadConflict { .. }))
+        {
+            Some(Modal::UploadConflict { id, .. }) => {
+                vec![Command::ResolveUpload { id, conflict }]
+            }
+            _ => Vec::new(),
+        }
     }
 
     pub fn cancel_transfer(&mut self, id: TransferId) {
@@ -179,13 +194,17 @@ impl AppState {
             None => String::new(),
         };
         match transfer.direction {
-            Direction::Upload => vec![Command::Upload {
-                profile: transfer.profile,
-                bucket: transfer.bucket,
-                prefix: folder(&transfer.key),
-                paths: vec![transfer.local_path],
-                journal: self.journal_path(),
-            }],
+            Direction::Upload => {
+                let id = self.next_id();
+                vec![Command::Upload(UploadRequest {
+                    id,
+                    profile: transfer.profile,
+                    bucket: transfer.bucket,
+                    prefix: folder(&transfer.key),
+                    paths: vec![transfer.local_path],
+                    journal: self.journal_path(),
+                })]
+            }
             Direction::Download => {
                 let Some(target) = transfer.local_path.parent() else {
                     return Vec::new();

@@ -441,7 +441,8 @@ fn a_failed_upload_can_be_retried() {
         Some("pics/a.png: S3 refused: boom")
     );
     let commands = state.retry_transfer(TransferId(7));
-    let [Command::Upload { prefix, paths, .. }] = &commands[..] else {
+    let [Command::Upload(crate::worker::UploadRequest { prefix, paths, .. })] = &commands[..]
+    else {
         panic!("{commands:?}");
     };
     assert_eq!(prefix, "inbox/pics/");
