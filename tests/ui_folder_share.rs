@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::ui::{click, wait_for, web_url_on};
+use common::ui::{click, wait_for, web_url_on_with};
 use common::{http, put_object, server_with_bucket};
 use egui_kittest::kittest::Queryable;
 
@@ -14,8 +14,10 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
         put_object(&server, "team", &format!("reports/{name}"), name.as_bytes()).await;
     }
     let picker = pail::app::picker::FixedPicker::default();
-    let mut harness =
-        tokio::task::block_in_place(|| web_url_on(&server, None, picker, "team", "reports/"));
+    let clipboard = pail::app::clipboard::MemoryClipboard::default();
+    let mut harness = tokio::task::block_in_place(|| {
+        web_url_on_with(&server, None, picker, clipboard.clone(), "team", "reports/")
+    });
     wait_for(&mut harness, "the folder counted", |app| {
         app.state()
             .web_url()
@@ -50,7 +52,8 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
         4,
         "a header and a line per object: {csv}"
     );
-    harness.get_by_label("Copy as CSV");
+    click(&mut harness, "Copy as CSV");
+    assert_eq!(clipboard.contents().text.as_deref(), Some(csv.as_str()));
     let html = http()
         .get(&page_url)
         .send()

@@ -74,6 +74,14 @@ impl LocalPane {
         }
     }
 
+    /// How many entries are selected.
+    pub fn selected_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| self.selected.contains(&e.name))
+            .count()
+    }
+
     /// The selected entries' paths.
     pub fn selected_paths(&self) -> Vec<PathBuf> {
         self.entries

@@ -92,7 +92,7 @@ pub(crate) fn local_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                     .clicked();
             });
             ui.horizontal(|ui| {
-                let selected = pane.selected_paths().len();
+                let selected = pane.selected_count();
                 pressed.new_folder = ui.button("New folder (F7)").clicked();
                 pressed.rename = ui
                     .add_enabled(selected == 1, egui::Button::new("Rename (F2)"))

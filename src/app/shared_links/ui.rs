@@ -121,16 +121,19 @@ pub(crate) fn shared_links_ui(
                 {
                     clear = true;
                 }
-                let checkable = state.checkable_links();
+                let any_checkable = state
+                    .shared_links
+                    .iter()
+                    .any(|l| l.method == "GET" && !l.revoked);
                 if ui
                     .add_enabled(
-                        !checkable.is_empty() && state.checking.is_none(),
+                        any_checkable && state.checking.is_none(),
                         egui::Button::new("Check all"),
                     )
                     .on_hover_text("Try every live link, a few at a time, in the background")
                     .clicked()
                 {
-                    check = Some(checkable);
+                    check = Some(state.checkable_links());
                 }
                 if let Some((_, done, total)) = state.checking {
                     ui.add(

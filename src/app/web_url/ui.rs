@@ -400,11 +400,13 @@ fn links_ui(
                 clipboard.set_html(&email_html(dialog.links()), &email_plain(dialog.links()));
             copy_feedback(dialog, result, "for email");
         }
-        if let Some(csv) = dialog.links_csv()
+        // The CSV of a big folder is megabytes: made on the click, not every frame.
+        if dialog.has_links_csv()
             && ui
                 .button("Copy as CSV")
                 .on_hover_text("Every object's link: key, size, url, expires")
                 .clicked()
+            && let Some(csv) = dialog.links_csv()
         {
             let result = clipboard.set_text(&csv);
             copy_feedback(dialog, result, "as CSV");

@@ -87,6 +87,11 @@ impl WebUrlDialog {
         self.folder_share.as_deref()
     }
 
+    /// Whether Copy as CSV has something to copy (cheap, for drawing the button).
+    pub fn has_links_csv(&self) -> bool {
+        self.folder_share.is_some() || self.links.len() >= 2
+    }
+
     /// Copy as CSV: every object's link (key, size, url, expires), for a folder page or for
     /// links to several objects.
     pub fn links_csv(&self) -> Option<String> {
