@@ -136,6 +136,8 @@ pub enum Skipped {
     Unreadable { path: PathBuf, reason: String },
     #[error("{}: not copied: the copy already there is as new or newer", .path.display())]
     NotNewer { path: PathBuf },
+    #[error("`{key}`: not copied: the object already there is as new or newer")]
+    NotNewerObject { key: String },
     #[error("{}: {reason}", .path.display())]
     NotAKey {
         path: PathBuf,

@@ -9,7 +9,7 @@ use common::{get_object, put_object, server_with_bucket};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::local_pane::state::ActivePane;
+use pail::app::second_pane::state::ActivePane;
 use pail::app::{AppOptions, ListingState, Loadable, PailApp};
 use pail::compare::Mark;
 use pail::demo::demo_profile;
@@ -56,7 +56,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     });
 
     click(&mut harness, "Two panes");
-    harness.get_by_label_contains("This computer");
+    harness.get_by_label("Source");
     click(&mut harness, "Local folder");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
     harness
@@ -65,7 +65,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     harness.key_press(Key::Enter);
     wait_for(&mut harness, "the local folder", |app| {
         app.state()
-            .local_pane
+            .second_pane
             .as_ref()
             .is_some_and(|p| p.entries().iter().any(|e| e.name == "notes+1.txt"))
     });
@@ -73,7 +73,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     // This computer → the bucket: select, F5.
     harness.get_by_label("notes+1.txt").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().state().active_pane, ActivePane::Local);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Right);
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the upload", |app| listed(app, "notes+1.txt"));
     assert_eq!(
@@ -84,7 +84,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     // Tab: the bucket is active again; its selection goes to this computer.
     harness.key_press(Key::Tab);
     harness.run_steps(2);
-    assert_eq!(harness.state().state().active_pane, ActivePane::S3);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Left);
     let position = harness
         .state()
         .state()
@@ -102,7 +102,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
         app.state().active_transfers() == 0
             && app
                 .state()
-                .local_pane
+                .second_pane
                 .as_ref()
                 .is_some_and(|p| p.entries().iter().any(|e| e.name == "report ü.pdf"))
     });
@@ -114,7 +114,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     click(&mut harness, "🔄");
     wait_for(&mut harness, "the local refresh", |app| {
         app.state()
-            .local_pane
+            .second_pane
             .as_ref()
             .is_some_and(|p| p.entries().iter().any(|e| e.name == "only here.txt"))
     });
@@ -154,7 +154,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     let has = |name: &'static str| {
         move |app: &PailApp| {
             app.state()
-                .local_pane
+                .second_pane
                 .as_ref()
                 .is_some_and(|p| p.entries().iter().any(|e| e.name == name))
         }
@@ -200,7 +200,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     click(&mut harness, "Move to trash");
     wait_for(&mut harness, "the trash", |app| {
         app.state()
-            .local_pane
+            .second_pane
             .as_ref()
             .is_some_and(|p| p.entries().iter().all(|e| e.name != "final.txt"))
             && (app.state().notice.is_some() || app.state().last_error.is_some())
@@ -219,7 +219,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     let places = harness
         .state()
         .state()
-        .local_pane
+        .second_pane
         .as_ref()
         .unwrap()
         .places()
@@ -229,7 +229,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     click(&mut harness, &home.display().to_string());
     wait_for(&mut harness, "the home folder", move |app| {
         app.state()
-            .local_pane
+            .second_pane
             .as_ref()
             .is_some_and(|p| p.path() == home && !p.is_loading())
     });

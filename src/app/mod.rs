@@ -7,10 +7,10 @@
 pub mod clipboard;
 pub mod explorer;
 pub mod files;
-pub mod local_pane;
 pub mod modal;
 pub mod picker;
 pub mod profiles;
+pub mod second_pane;
 pub mod shared_links;
 pub mod state;
 pub mod web_url;
@@ -197,13 +197,14 @@ impl PailApp {
         let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
             (false, false, false, false, false, false, false);
         let (mut down, mut up_arrow, mut web_url, mut delete) = (false, false, false, false);
-        let (mut switch, mut copy) = (false, false);
+        let (mut switch, mut copy, mut move_across) = (false, false, false);
         let (mut new_folder, mut rename) = (false, false);
-        let two_panes = self.state.local_pane.is_some();
+        let two_panes = self.state.second_pane.is_some();
         ctx.input_mut(|input| {
             // With two panes, F5 copies (as in two-pane file managers) and Ctrl+R refreshes.
             if two_panes {
                 copy = input.consume_key(Modifiers::NONE, Key::F5);
+                move_across = input.consume_key(Modifiers::NONE, Key::F6);
                 refresh = input.consume_key(Modifiers::COMMAND, Key::R);
                 if !typing {
                     switch = input.consume_key(Modifiers::NONE, Key::Tab);
@@ -230,7 +231,7 @@ impl PailApp {
         });
         if refresh {
             self.outbox.extend(self.state.refresh());
-            self.outbox.extend(self.state.refresh_local());
+            self.outbox.extend(self.state.refresh_second());
         }
         if switch {
             self.state.switch_pane();
@@ -238,40 +239,43 @@ impl PailApp {
         if copy {
             self.outbox.extend(self.state.copy_to_other_pane());
         }
+        if move_across {
+            self.state.move_to_other_pane();
+        }
         if back {
             self.outbox.extend(self.state.go_back());
         }
         if forward {
             self.outbox.extend(self.state.go_forward());
         }
-        let local_active =
-            two_panes && self.state.active_pane == local_pane::state::ActivePane::Local;
-        if up && local_active {
-            self.outbox.extend(self.state.local_up());
+        let right_active =
+            two_panes && self.state.active_pane == second_pane::state::ActivePane::Right;
+        if up && right_active {
+            self.outbox.extend(self.state.second_up());
         } else if up {
             self.outbox.extend(self.state.go_up());
         }
-        if select_all {
-            self.state.listing.select_all();
+        match (select_all, &mut self.state.second_pane) {
+            (true, Some(pane)) if right_active => pane.listing_mut().select_all(),
+            (true, _) => self.state.listing.select_all(),
+            _ => {}
         }
         if focus {
             self.flags.focus_filter = true;
         }
-        if enter && local_active {
-            self.outbox.extend(self.state.open_selected_local_folder());
+        if enter && right_active {
+            self.outbox.extend(self.state.second_open_selected());
         } else if enter {
             self.open_selected_folder();
         }
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
         }
-        match (local_active, delete, new_folder, rename) {
-            (true, true, _, _) => self.state.request_local_trash(),
-            (false, true, _, _) => self.state.request_delete(),
-            (true, _, true, _) => self.state.open_local_new_folder(),
-            (false, _, true, _) => self.state.open_new_folder(),
-            (true, _, _, true) => self.state.request_local_rename(),
-            (false, _, _, true) => self.state.request_rename(),
+        use second_pane::state::FileOperation;
+        match (delete, new_folder, rename) {
+            (true, _, _) => self.state.file_operation(FileOperation::Delete),
+            (_, true, _) => self.state.file_operation(FileOperation::NewFolder),
+            (_, _, true) => self.state.file_operation(FileOperation::Rename),
             _ => {}
         }
         if web_url {
@@ -345,7 +349,7 @@ impl eframe::App for PailApp {
         explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
         files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
-        local_pane::ui::local_pane_ui(ui, &mut self.state, &mut self.outbox);
+        second_pane::ui::second_pane_ui(ui, &mut self.state, &mut self.outbox);
         explorer::object_table::object_table_ui(
             ui,
             &mut self.state,
@@ -367,7 +371,7 @@ impl eframe::App for PailApp {
         );
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
-        local_pane::dialogs::local_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);
         self.send_queued();
     }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::app::files::state::PendingDelete;
 use crate::app::profiles::state::ProfilesWindow;
+use crate::app::second_pane::state::ActivePane;
 use crate::app::state::Loadable;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::model::ObjectKey;
@@ -21,19 +22,22 @@ pub enum Modal {
     Profiles(Box<ProfilesWindow>),
     /// Delete's confirmation, listing what goes.
     Delete(PendingDelete),
-    /// New folder: the name being typed.
+    /// New folder: the name being typed, in the bucket of `pane`.
     NewFolder {
         name: String,
+        pane: ActivePane,
     },
     /// Rename: the object's key and the new key being typed.
     Rename {
         from: String,
         to: String,
+        pane: ActivePane,
     },
     /// A rename found an object at the new key: Replace or Cancel.
     RenameConflict {
         from: ObjectKey,
         to: ObjectKey,
+        pane: ActivePane,
     },
     Properties(Loadable<ObjectProperties, JobError>),
     /// `count` objects of upload `id` exist already (the first is `first`).
@@ -47,6 +51,11 @@ pub enum Modal {
         id: RequestId,
         count: usize,
         first: String,
+    },
+    /// Move (F6): what goes where, and the batch that starts on "Move".
+    ConfirmMove {
+        summary: String,
+        commands: Vec<crate::worker::Command>,
     },
     /// New folder on this computer: the name being typed.
     LocalNewFolder {
@@ -198,13 +207,14 @@ mod tests {
     fn the_quit_question_steps_in_front_and_gives_the_dialog_back() {
         let mut modals = Modals::default();
         modals.open(Modal::NewFolder {
+            pane: ActivePane::Left,
             name: "half-typed".into(),
         });
         modals.interrupt(Modal::ConfirmQuit);
         assert!(matches!(modals.get(), Some(Modal::ConfirmQuit)));
         modals.close();
         assert!(
-            matches!(modals.get(), Some(Modal::NewFolder { name }) if name == "half-typed"),
+            matches!(modals.get(), Some(Modal::NewFolder { name, .. }) if name == "half-typed"),
             "{:?}",
             modals.get()
         );

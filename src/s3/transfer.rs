@@ -59,6 +59,9 @@ pub enum TransferError {
     Exists(String),
     #[error("{0}")]
     InvalidName(String),
+    /// A move's file arrived, but its original could not be removed.
+    #[error("arrived, but the original could not be removed, so it is in both places: {0}")]
+    SourceKept(String),
     /// The object was replaced while it was being downloaded.
     #[error("the object was replaced during the download; nothing was saved — try again")]
     Changed,
@@ -85,7 +88,7 @@ impl TransferControl {
         self.done_bytes.load(Ordering::Relaxed)
     }
 
-    pub(super) fn add(&self, bytes: u64) {
+    pub(crate) fn add(&self, bytes: u64) {
         self.done_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 

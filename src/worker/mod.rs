@@ -16,16 +16,19 @@ use tokio::task::AbortHandle;
 
 mod browse;
 mod connections;
+mod copies;
 mod files;
 mod links;
+mod moves;
 mod protocol;
 mod settings;
 mod transfers;
 
 pub use protocol::{
-    BrowseEvent, CloudFrontKnown, CloudFrontRequest, Command, Direction, DownloadRequest, Event,
-    FilesEvent, HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest,
-    RenewRequest, RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
+    BrowseEvent, BucketFolder, CloudFrontKnown, CloudFrontRequest, Command, CopyRequest,
+    CopySource, Direction, DownloadRequest, Event, FilesEvent, HistoryEvent, JobError, LinkItem,
+    LinksEvent, ProfilesEvent, RenameRequest, RenewRequest, RequestId, ShareFolderRequest,
+    TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
 
 use connections::{Connections, connection_for};
@@ -118,6 +121,8 @@ struct Jobs {
     pending_downloads: Arc<Mutex<HashMap<RequestId, DownloadPlan>>>,
     /// Uploads waiting for the person to say what to do with existing objects.
     pending_uploads: Arc<Mutex<HashMap<RequestId, transfers::UploadPlan>>>,
+    /// Copy batches waiting for the answer about objects that exist.
+    pending_copies: Arc<Mutex<HashMap<RequestId, copies::CopyPlan>>>,
     /// How many transfers may run at once now.
     concurrency: usize,
 }
@@ -134,6 +139,7 @@ impl Jobs {
             running: HashMap::new(),
             pending_downloads: Arc::default(),
             pending_uploads: Arc::default(),
+            pending_copies: Arc::default(),
             concurrency: TRANSFER_CONCURRENCY,
         }
     }
@@ -182,6 +188,7 @@ impl Jobs {
             Command::Rename(request) => files::rename(self, request),
             Command::Properties { id, profile, bucket, key } => files::properties(self, id, profile, bucket, key),
             Command::Upload(request) => transfers::upload(self, request),
+            Command::Copy(request) => copies::copy(self, request),
             Command::ResolveUpload { id, conflict } => transfers::resolve_upload(self, id, conflict),
             Command::Download(request) => transfers::download(self, request),
             Command::ResolveDownload { id, conflict } => transfers::resolve_download(self, id, conflict),

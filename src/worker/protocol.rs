@@ -40,6 +40,8 @@ pub struct TransferId(pub u64);
 pub enum Direction {
     Upload,
     Download,
+    /// S3 to S3: on the server within one profile, streamed through Pail across two.
+    Copy,
 }
 
 /// How many transfers run at once.
@@ -197,7 +199,10 @@ pub enum Command {
     /// Upload files and folders (walked, keeping relative paths) into a prefix. If objects
     /// would be replaced, the worker asks with [`FilesEvent::UploadConflicts`] first.
     Upload(UploadRequest),
-    /// The answer to [`FilesEvent::UploadConflicts`] for the whole batch.
+    /// Copy (or move) objects and folders from one bucket folder into another.
+    Copy(Box<CopyRequest>),
+    /// The answer to [`FilesEvent::UploadConflicts`] for the whole batch (an upload's or a
+    /// copy's: both put objects where some exist already).
     ResolveUpload {
         id: RequestId,
         conflict: Conflict,
@@ -265,6 +270,8 @@ pub struct DownloadRequest {
     pub target: PathBuf,
     /// Where partial files are recorded while they exist.
     pub partials: Option<PathBuf>,
+    /// A move: each object is deleted once its file is complete.
+    pub remove_source: bool,
 }
 
 /// Rename (copy, then delete) `from` to `to` in `bucket`.
@@ -303,6 +310,39 @@ pub struct UploadRequest {
     pub paths: Vec<PathBuf>,
     /// Where unfinished multipart uploads are recorded until they are aborted.
     pub journal: Option<PathBuf>,
+    /// A move: each file is removed once its object is complete.
+    pub remove_source: bool,
+}
+
+/// A folder in a bucket, as one profile sees it.
+#[derive(Debug, Clone)]
+pub struct BucketFolder {
+    pub profile: Profile,
+    pub bucket: BucketName,
+    /// Empty at the top of the bucket; otherwise ends in `/`.
+    pub prefix: String,
+}
+
+/// Copy `keys` and everything under `prefixes` (all in `from`) into `to`, keeping their paths
+/// relative to `from`. If objects would be replaced, the worker asks with
+/// [`FilesEvent::UploadConflicts`] first.
+#[derive(Debug, Clone)]
+pub struct CopyRequest {
+    pub id: RequestId,
+    pub from: BucketFolder,
+    pub keys: Vec<(String, u64)>,
+    pub prefixes: Vec<String>,
+    pub to: BucketFolder,
+    /// A move: each source object is deleted once its copy is complete.
+    pub remove_source: bool,
+}
+
+/// Where a copy's object comes from (for Retry).
+#[derive(Debug, Clone)]
+pub struct CopySource {
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub key: String,
 }
 
 /// Share every object under `prefix` as one index page (see [`crate::s3::folder_share`]).
@@ -521,9 +561,13 @@ pub enum FilesEvent {
         size: u64,
         control: TransferControl,
         direction: Direction,
-        /// The file uploaded, or the file downloaded to (for Retry).
+        /// The file uploaded, or the file downloaded to (for Retry); empty for a copy.
         local_path: PathBuf,
         profile: Box<Profile>,
+        /// A copy's source object.
+        copy_from: Option<Box<CopySource>>,
+        /// The source goes once the transfer is complete (a move).
+        moves: bool,
     },
     TransferStarted {
         transfer: TransferId,

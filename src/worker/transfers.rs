@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::moves::{self, Emptied, MoveBatch, MovedSource};
 use super::{
-    Connections, Direction, DownloadRequest, EventSink, FilesEvent, JobError, Jobs, RequestId,
-    TransferId, UploadRequest, connection_for,
+    Connections, CopySource, Direction, DownloadRequest, EventSink, FilesEvent, JobError, Jobs,
+    RequestId, TransferId, UploadRequest, connection_for,
 };
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
@@ -35,51 +36,71 @@ pub(super) struct DownloadPlan {
     pub(super) files: Vec<(String, PathBuf, u64)>,
     /// Where each file's partial download is recorded while it exists.
     pub(super) partials: Option<crate::storage::journal::PartialJournal>,
+    /// A move: the folder markers under the folders moved (see [`moves::markers_emptied`]).
+    moving: Option<Vec<String>>,
 }
 
+/// Expands the request's folders and maps each object to its file in the target folder.
 async fn plan_download(
     ctx: &TransferContext,
-    profile: &Profile,
-    bucket: &BucketName,
-    base: &str,
-    keys: Vec<(String, u64)>,
-    prefixes: Vec<String>,
-    target: &std::path::Path,
+    request: DownloadRequest,
 ) -> Result<DownloadPlan, JobError> {
+    let DownloadRequest {
+        profile,
+        bucket,
+        base,
+        keys,
+        prefixes,
+        target,
+        partials,
+        remove_source,
+        ..
+    } = request;
     let mut all = keys;
+    let mut markers = Vec::new();
     if !prefixes.is_empty() {
-        let connection = connection_for(&ctx.connections, profile).await?;
+        let connection = connection_for(&ctx.connections, &profile).await?;
         for prefix in &prefixes {
-            all.extend(list::list_keys_under(&connection, bucket, prefix).await?);
+            let (folders, objects): (Vec<_>, Vec<_>) =
+                list::list_all_keys(&connection, &bucket, prefix)
+                    .await?
+                    .into_iter()
+                    .partition(|(key, _)| key.ends_with('/'));
+            all.extend(objects);
+            markers.extend(folders.into_iter().map(|(key, _)| key));
         }
     }
     let (files, problems) =
-        local_path::download_targets(target, base, all, local_path::CASE_INSENSITIVE);
+        local_path::download_targets(&target, &base, all, local_path::CASE_INSENSITIVE);
     for skipped in problems {
         ctx.sink.send(FilesEvent::Skipped { skipped });
     }
     Ok(DownloadPlan {
-        profile: profile.clone(),
-        bucket: bucket.clone(),
+        profile,
+        bucket,
         files,
-        partials: None,
+        partials: partials.map(crate::storage::journal::PartialJournal::open),
+        moving: remove_source.then_some(markers),
     })
 }
 
-/// One file to move, as the Transfers panel shows it.
-struct Queued {
-    name: String,
-    bucket: BucketName,
-    key: String,
-    size: u64,
-    direction: Direction,
-    local_path: PathBuf,
-    profile: Profile,
+/// One file to transfer, as the Transfers panel shows it.
+pub(super) struct Queued {
+    pub(super) name: String,
+    pub(super) bucket: BucketName,
+    pub(super) key: String,
+    pub(super) size: u64,
+    pub(super) direction: Direction,
+    pub(super) local_path: PathBuf,
+    pub(super) profile: Profile,
+    pub(super) copy_from: Option<CopySource>,
+    /// Part of a move: the source, which goes once this file has arrived.
+    pub(super) moves: Option<(Arc<MoveBatch>, MovedSource)>,
 }
 
 /// Shows `queued` in the Transfers panel, then runs `job` once a slot is free (unless it was
 /// cancelled while it waited), reporting start and end.
-fn queue_transfer<Job, Fut>(ctx: &TransferContext, queued: Queued, job: Job)
+pub(super) fn queue_transfer<Job, Fut>(ctx: &TransferContext, queued: Queued, job: Job)
 where
     Job: FnOnce(Connection, BucketName, ObjectKey, TransferControl) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Result<(), TransferError>> + Send + 'static,
@@ -91,21 +112,27 @@ where
     let control = TransferControl::default();
     ctx.sink.send(FilesEvent::TransferQueued {
         transfer,
-        name: queued.name,
+        name: queued.name.clone(),
         bucket: queued.bucket.clone(),
         key: queued.key.clone(),
         size: queued.size,
         control: control.clone(),
         direction: queued.direction,
-        local_path: queued.local_path,
+        local_path: queued.local_path.clone(),
         profile: Box::new(queued.profile.clone()),
+        copy_from: queued.copy_from.clone().map(Box::new),
+        moves: queued.moves.is_some(),
     });
     let ctx = ctx.clone();
+    let mut queued = queued;
     tokio::spawn(async move {
         let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
             return;
         };
         if control.is_cancelled() {
+            if let Some((batch, _)) = &queued.moves {
+                batch.file_done(false).await;
+            }
             ctx.sink.send(FilesEvent::TransferFinished {
                 transfer,
                 result: Err(TransferError::Cancelled),
@@ -113,6 +140,7 @@ where
             return;
         }
         ctx.sink.send(FilesEvent::TransferStarted { transfer });
+        let moves = queued.moves.take();
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
@@ -122,6 +150,10 @@ where
             job(connection, queued.bucket, key, control).await
         }
         .await;
+        let result = match moves {
+            Some((batch, source)) => batch.finish(&source, result).await,
+            None => result,
+        };
         ctx.sink
             .send(FilesEvent::TransferFinished { transfer, result });
     });
@@ -130,28 +162,17 @@ where
 /// Plans a download batch; when files would be replaced, asks first with
 /// [`FilesEvent::DownloadConflicts`] and keeps the plan until [`resolve_download`].
 pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
-    let DownloadRequest {
-        id,
-        profile,
-        bucket,
-        base,
-        keys,
-        prefixes,
-        target,
-        partials,
-    } = request;
+    let id = request.id;
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_downloads.clone();
     tokio::spawn(async move {
-        let mut plan =
-            match plan_download(&ctx, &profile, &bucket, &base, keys, prefixes, &target).await {
-                Ok(plan) => plan,
-                Err(error) => {
-                    ctx.sink.send(FilesEvent::BatchFailed { error });
-                    return;
-                }
-            };
-        plan.partials = partials.map(crate::storage::journal::PartialJournal::open);
+        let plan = match plan_download(&ctx, request).await {
+            Ok(plan) => plan,
+            Err(error) => {
+                ctx.sink.send(FilesEvent::BatchFailed { error });
+                return;
+            }
+        };
         let conflicts: Vec<&PathBuf> = plan
             .files
             .iter()
@@ -258,6 +279,7 @@ pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
 
 /// Queues every file of `plan`, applying `conflict` to files that exist.
 fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
+    let mut files = Vec::with_capacity(plan.files.len());
     for (key, path, size) in plan.files {
         let path = match (path.exists(), conflict) {
             (true, Conflict::Skip) => continue,
@@ -265,6 +287,26 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
             // Only newer objects are left in the plan by now: they replace their files.
             _ => path,
         };
+        files.push((key, path, size));
+    }
+    let batch = plan.moving.map(|markers| {
+        let moved: Vec<String> = files.iter().map(|(key, _, _)| key.clone()).collect();
+        let emptied = Emptied::Markers {
+            profile: Box::new(plan.profile.clone()),
+            bucket: plan.bucket.clone(),
+            keys: moves::markers_emptied(&markers, &moved),
+        };
+        MoveBatch::new(files.len(), emptied, ctx.connections.clone())
+    });
+    for (key, path, size) in files {
+        let moves = batch.as_ref().map(|batch| {
+            let source = MovedSource::Object {
+                profile: Box::new(plan.profile.clone()),
+                bucket: plan.bucket.clone(),
+                key: key.clone(),
+            };
+            (batch.clone(), source)
+        });
         let queued = Queued {
             name: path
                 .file_name()
@@ -276,6 +318,8 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
             direction: Direction::Download,
             local_path: path.clone(),
             profile: plan.profile.clone(),
+            copy_from: None,
+            moves,
         };
         let partials = plan.partials.clone();
         queue_transfer(
@@ -307,6 +351,8 @@ pub(super) struct UploadPlan {
     journal: Option<crate::storage::journal::UploadJournal>,
     /// Keys that exist already, with their objects' modification times.
     existing: std::collections::HashMap<String, i64>,
+    /// A move: the files and folders picked (folders are removed once emptied).
+    moving: Option<Vec<PathBuf>>,
 }
 
 /// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit. When
@@ -319,13 +365,17 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
         prefix,
         paths,
         journal,
+        remove_source,
     } = request;
     let journal = journal.map(crate::storage::journal::UploadJournal::open);
     let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
     tokio::spawn(async move {
-        let Some(plan) = plan_upload(&ctx, profile, bucket, prefix, paths, journal).await else {
+        let moving = remove_source.then(|| paths.clone());
+        let Some(mut plan) = plan_upload(&ctx, profile, bucket, prefix, paths, journal).await
+        else {
             return;
         };
+        plan.moving = moving;
         let conflicts: Vec<&String> = plan
             .files
             .iter()
@@ -347,11 +397,15 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
 }
 
 /// The person's answer about existing objects: the waiting batch starts.
+/// A copy batch asks the same question, so its answer comes here too.
 pub(super) fn resolve_upload(jobs: &Jobs, id: RequestId, conflict: Conflict) {
     let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
+    let copies = jobs.pending_copies.clone();
     tokio::spawn(async move {
         if let Some(plan) = pending.lock().await.remove(&id) {
             start_upload(&ctx, plan, conflict);
+        } else if let Some(plan) = copies.lock().await.remove(&id) {
+            super::copies::start_copy(&ctx, plan, conflict).await;
         }
     });
 }
@@ -405,12 +459,13 @@ async fn plan_upload(
         files,
         journal,
         existing,
+        moving: None,
     })
 }
 
 /// Which of the batch's keys exist, with their modification times: a HEAD each for a few
 /// files, one listing of the prefix for many.
-async fn existing_keys(
+pub(super) async fn existing_keys(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
@@ -455,6 +510,7 @@ async fn existing_keys(
 /// Queues every file of `plan`, applying `conflict` to keys that are taken.
 fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
     let mut taken: std::collections::HashSet<String> = plan.existing.keys().cloned().collect();
+    let mut files = Vec::with_capacity(plan.files.len());
     for (path, key, size) in plan.files {
         let key = match (plan.existing.get(&key), conflict) {
             (None, _) | (Some(_), Conflict::Overwrite) => key,
@@ -474,6 +530,17 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
                 }
             }
         };
+        files.push((path, key, size));
+    }
+    let batch = plan.moving.map(|roots| {
+        let paths: Vec<PathBuf> = files.iter().map(|(path, _, _)| path.clone()).collect();
+        let emptied = Emptied::LocalFolders(moves::folders_emptied(&roots, &paths));
+        MoveBatch::new(files.len(), emptied, ctx.connections.clone())
+    });
+    for (path, key, size) in files {
+        let moves = batch
+            .as_ref()
+            .map(|batch| (batch.clone(), MovedSource::LocalFile(path.clone())));
         let queued = Queued {
             name: key.rsplit('/').next().unwrap_or(&key).to_owned(),
             bucket: plan.bucket.clone(),
@@ -482,6 +549,8 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
             direction: Direction::Upload,
             local_path: path.clone(),
             profile: plan.profile.clone(),
+            copy_from: None,
+            moves,
         };
         let journal = plan.journal.clone();
         queue_transfer(
@@ -513,7 +582,7 @@ fn file_is_newer(path: &std::path::Path, object_secs: i64) -> bool {
 }
 
 /// `dir/name (1).ext` for `dir/name.ext`: the first key not in `taken`.
-fn free_key(key: &str, taken: &std::collections::HashSet<String>) -> String {
+pub(super) fn free_key(key: &str, taken: &std::collections::HashSet<String>) -> String {
     let (folder, name) = match key.rfind('/') {
         Some(i) => (&key[..=i], &key[i + 1..]),
         None => ("", key),

@@ -7,6 +7,8 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::app::UiFlags;
 use crate::app::explorer::listing::{Row, SortColumn};
+use crate::app::second_pane::state::ActivePane;
+use crate::app::second_pane::table::PaneDrag;
 use crate::app::state::{AppState, ListingState};
 use crate::fmt::{human_size, thousands};
 use crate::worker::Command;
@@ -34,7 +36,7 @@ pub(crate) fn object_table_ui(
     flags: &mut UiFlags,
     out: &mut Vec<Command>,
 ) {
-    egui::CentralPanel::default().show(ui, |ui| {
+    let panel = egui::CentralPanel::default().show(ui, |ui| {
         if let Some(error) = state.banner_error().cloned() {
             let mut retry = false;
             egui::Frame::new()
@@ -81,7 +83,7 @@ pub(crate) fn object_table_ui(
                     ctrl,
                     shift,
                 } => {
-                    state.active_pane = crate::app::local_pane::state::ActivePane::S3;
+                    state.active_pane = ActivePane::Left;
                     state.listing.click(position, ctrl, shift);
                 }
                 RowAction::Open(name) => out.extend(state.open_folder(&name)),
@@ -96,6 +98,26 @@ pub(crate) fn object_table_ui(
             }
         }
     });
+    // Rows dragged from the second pane and dropped here are copied here.
+    let response = &panel.response;
+    let from_right = |drag: &PaneDrag| drag.0 == ActivePane::Right;
+    if response
+        .dnd_hover_payload::<PaneDrag>()
+        .is_some_and(|d| from_right(&d))
+    {
+        ui.painter().rect_stroke(
+            response.rect.shrink(2.0),
+            4.0,
+            egui::Stroke::new(2.0, ui.visuals().selection.bg_fill),
+            egui::StrokeKind::Inside,
+        );
+    }
+    if response
+        .dnd_release_payload::<PaneDrag>()
+        .is_some_and(|d| from_right(&d))
+    {
+        out.extend(state.drop_across(ActivePane::Right));
+    }
 }
 
 fn sort_arrow(state: &AppState, column: SortColumn) -> &'static str {
@@ -113,7 +135,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let modifiers = ui.input(|i| i.modifiers);
     // Beside the local pane the table is narrower: its own remembered widths, smaller ones.
-    let narrow = state.local_pane.is_some();
+    let narrow = state.second_pane.is_some();
     let (salt, name_min, size, date, class) = if narrow {
         ("object-table-two-panes", 140.0, 70.0, 125.0, 90.0)
     } else {
@@ -123,7 +145,12 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
         .id_salt(salt)
         .striped(true)
         .resizable(true)
-        .sense(Sense::click())
+        // Beside the second pane, rows can be dragged onto it.
+        .sense(if narrow {
+            Sense::click_and_drag()
+        } else {
+            Sense::click()
+        })
         .cell_layout(Layout::left_to_right(Align::Center))
         .column(Column::remainder().at_least(name_min).clip(true))
         .column(Column::initial(size).at_least(60.0))
@@ -163,7 +190,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                 table_row.set_selected(listing.is_selected_at(position));
                 let mark = marks
                     .and_then(|m| m.get(&*row.name))
-                    .map(|mark| crate::app::local_pane::state::mark_text(*mark, false));
+                    .map(|mark| crate::app::second_pane::across::mark_text(*mark, false));
                 table_row.col(|ui| name_cell(ui, row, mark));
                 table_row.col(|ui| size_cell(ui, row));
                 table_row.col(|ui| {
@@ -186,6 +213,17 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                 response.ctx.accesskit_node_builder(response.id, |node| {
                     node.set_selected(selected);
                 });
+                if narrow && response.drag_started() {
+                    // Dragging a row that is not selected drags it alone.
+                    if !selected {
+                        actions.push(RowAction::Click {
+                            position,
+                            ctrl: false,
+                            shift: false,
+                        });
+                    }
+                    response.dnd_set_drag_payload(PaneDrag(ActivePane::Left));
+                }
                 if response.double_clicked() && row.is_folder {
                     actions.push(RowAction::Open(row.name.to_string()));
                 } else if response.clicked() {
@@ -245,7 +283,9 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
     actions
 }
 
-fn name_cell(ui: &mut Ui, row: &Row, mark: Option<&str>) {
+/// A row's icon and name, and Compare's mark beside it (the explorer's and the second
+/// pane's tables).
+pub(crate) fn name_cell(ui: &mut Ui, row: &Row, mark: Option<&str>) {
     if row.is_folder {
         ui.label(RichText::new("📁").color(egui::Color32::from_rgb(0xE8, 0xA8, 0x3A)));
     } else {

@@ -254,6 +254,10 @@ impl AppState {
 
     /// The bucket list and folder listings, as the worker sends them.
     pub(crate) fn apply_browse(&mut self, event: BrowseEvent) -> Vec<Command> {
+        let event = match self.second_pane_takes(event) {
+            Ok(commands) => return commands,
+            Err(event) => event,
+        };
         match event {
             BrowseEvent::Buckets { id, result } => {
                 if self.buckets != Loadable::Loading(id) {
@@ -292,11 +296,9 @@ impl AppState {
                     }
                 };
             }
-            BrowseEvent::LocalListed { id, result, places } => {
-                self.local_listed(id, result, places)
-            }
+            // The second pane's, for a pane closed since.
+            BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}
             BrowseEvent::LocalOpenFailed { error } => self.last_error = Some(error.to_string()),
-            BrowseEvent::LocalChanged { id, result } => return self.local_changed(id, result),
             BrowseEvent::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {

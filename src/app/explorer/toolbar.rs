@@ -138,7 +138,7 @@ pub(crate) fn toolbar_ui(
                 out.extend(state.request_properties());
             }
             ui.separator();
-            let two = state.local_pane.is_some();
+            let two = state.second_pane.is_some();
             let panes = ui.selectable_label(two, "🗐 Two panes");
             panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two, "Two panes"));
             if panes.clicked() {

@@ -128,7 +128,7 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
 }
 
 fn new_folder_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    if let Some(Modal::NewFolder { name }) = state.modals.get_mut() {
+    if let Some(Modal::NewFolder { name, .. }) = state.modals.get_mut() {
         let mut create = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("new-folder")).show(ctx, |ui| {
@@ -164,7 +164,7 @@ fn new_folder_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Comman
 }
 
 fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some(Modal::Rename { from, to }) = state.modals.get_mut() else {
+    let Some(Modal::Rename { from, to, .. }) = state.modals.get_mut() else {
         return;
     };
     let mut rename = false;

@@ -1,15 +1,20 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
+use crate::app::explorer::listing::Listing;
 use crate::app::files::transfers::{Transfer, TransferState};
-use crate::app::state::{AppState, Loadable, Modal};
+use crate::app::second_pane::state::ActivePane;
+use crate::app::state::{AppState, Loadable, Location, Modal};
 use crate::model::{BucketName, ObjectKey};
+use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;
 use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
 
 /// What Delete will remove, shown for confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingDelete {
+    /// The pane whose bucket it is in.
+    pub pane: ActivePane,
     pub bucket: BucketName,
     pub keys: Vec<String>,
     /// Folders: everything under each goes.
@@ -35,28 +40,61 @@ impl AppState {
         (keys, prefixes)
     }
 
-    /// The single selected object, if exactly one object is selected.
-    fn single_selected_key(&self) -> Option<String> {
-        let location = self.location.as_ref()?;
-        match self.listing.selected_rows()[..] {
+    /// The pane Rename, New folder and Delete act on: the second pane while it is active and
+    /// shows a bucket; otherwise the explorer's.
+    pub(crate) fn bucket_pane(&self) -> ActivePane {
+        let right = self.active_pane == ActivePane::Right
+            && self
+                .second_pane
+                .as_ref()
+                .is_some_and(|p| p.bucket().is_some());
+        if right {
+            ActivePane::Right
+        } else {
+            ActivePane::Left
+        }
+    }
+
+    /// The profile, folder and rows of `pane`, while it shows a bucket folder.
+    pub(crate) fn folder_of(&self, pane: ActivePane) -> Option<(Profile, Location, &Listing)> {
+        match pane {
+            ActivePane::Left => {
+                let location = self.location.clone()?;
+                Some((self.profile()?.clone(), location, &self.listing))
+            }
+            ActivePane::Right => {
+                let second = self.second_pane.as_ref()?;
+                let bucket = second.bucket()?;
+                let location = bucket.location()?.clone();
+                Some((bucket.profile().clone(), location, second.listing()))
+            }
+        }
+    }
+
+    /// The single selected object of `pane`, if exactly one object is selected.
+    fn single_selected_key(&self, pane: ActivePane) -> Option<String> {
+        let (_, location, listing) = self.folder_of(pane)?;
+        match listing.selected_rows()[..] {
             [row] if !row.is_folder => Some(format!("{}{}", location.prefix, row.name)),
             _ => None,
         }
     }
 
-    /// Rename… (context menu): opens the dialog with the current key.
+    /// Rename… (context menu, F2): opens the dialog with the current key.
     pub fn request_rename(&mut self) {
-        if let Some(key) = self.single_selected_key() {
+        let pane = self.bucket_pane();
+        if let Some(key) = self.single_selected_key(pane) {
             self.modals.open(Modal::Rename {
                 from: key.clone(),
                 to: key,
+                pane,
             });
         }
     }
 
     /// Rename in the dialog: copy to the new key, then delete the old one.
     pub fn confirm_rename(&mut self) -> Vec<Command> {
-        let Some(Modal::Rename { from, to }) =
+        let Some(Modal::Rename { from, to, pane }) =
             self.modals.close_if(|m| matches!(m, Modal::Rename { .. }))
         else {
             return Vec::new();
@@ -76,7 +114,7 @@ impl AppState {
             self.last_error = Some("Rename: the new name is not a valid key".into());
             return Vec::new();
         };
-        self.rename_command(from, to, false)
+        self.rename_command(from, to, false, pane)
     }
 
     /// "Replace" after a rename found an object at the new key.
@@ -85,18 +123,26 @@ impl AppState {
             .modals
             .close_if(|m| matches!(m, Modal::RenameConflict { .. }))
         {
-            Some(Modal::RenameConflict { from, to }) => self.rename_command(from, to, true),
+            Some(Modal::RenameConflict { from, to, pane }) => {
+                self.rename_command(from, to, true, pane)
+            }
             _ => Vec::new(),
         }
     }
 
-    /// Renames `from` to `to` in the current bucket.
-    fn rename_command(&mut self, from: ObjectKey, to: ObjectKey, overwrite: bool) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
-        else {
+    /// Renames `from` to `to` in `pane`'s bucket.
+    fn rename_command(
+        &mut self,
+        from: ObjectKey,
+        to: ObjectKey,
+        overwrite: bool,
+        pane: ActivePane,
+    ) -> Vec<Command> {
+        let Some((profile, location, _)) = self.folder_of(pane) else {
             return Vec::new();
         };
         let id = self.next_id();
+        self.renaming_in = Some((id, pane));
         vec![Command::Rename(RenameRequest {
             id,
             profile,
@@ -110,7 +156,7 @@ impl AppState {
     /// Properties (context menu, toolbar): HeadObject of the selected object.
     pub fn request_properties(&mut self) -> Vec<Command> {
         let (Some(key), Some(location), Some(profile)) = (
-            self.single_selected_key(),
+            self.single_selected_key(ActivePane::Left),
             self.location.clone(),
             self.profile().cloned(),
         ) else {
@@ -131,14 +177,19 @@ impl AppState {
 
     /// Delete (toolbar, Delete key): asks first, listing what goes.
     pub fn request_delete(&mut self) {
-        let Some(location) = &self.location else {
+        let pane = self.bucket_pane();
+        let Some((_, location, _)) = self.folder_of(pane) else {
             return;
         };
-        let (keys, prefixes) = self.selected_keys_and_folders();
+        let (keys, prefixes) = match (pane, &self.second_pane) {
+            (ActivePane::Right, Some(second)) => second.selected_keys_and_folders(),
+            _ => self.selected_keys_and_folders(),
+        };
         if keys.is_empty() && prefixes.is_empty() {
             return;
         }
         let pending = PendingDelete {
+            pane,
             bucket: location.bucket.clone(),
             keys: keys.into_iter().map(|(key, _)| key).collect(),
             prefixes,
@@ -151,7 +202,7 @@ impl AppState {
         else {
             return Vec::new();
         };
-        let Some(profile) = self.profile().cloned() else {
+        let Some((profile, _, _)) = self.folder_of(pending.pane) else {
             return Vec::new();
         };
         let id = self.next_id();
@@ -165,23 +216,24 @@ impl AppState {
         }]
     }
 
-    /// New folder (toolbar): the dialog, with an empty name.
+    /// New folder (toolbar, F7): the dialog, with an empty name.
     pub fn open_new_folder(&mut self) {
+        let pane = self.bucket_pane();
         self.modals.open(Modal::NewFolder {
             name: String::new(),
+            pane,
         });
     }
 
     /// Create in the New folder dialog.
     pub fn create_folder(&mut self) -> Vec<Command> {
-        let Some(Modal::NewFolder { name }) = self
+        let Some(Modal::NewFolder { name, pane }) = self
             .modals
             .close_if(|m| matches!(m, Modal::NewFolder { .. }))
         else {
             return Vec::new();
         };
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
-        else {
+        let Some((profile, location, _)) = self.folder_of(pane) else {
             return Vec::new();
         };
         let id = self.next_id();
@@ -192,6 +244,19 @@ impl AppState {
             prefix: location.prefix,
             name,
         }]
+    }
+
+    /// After a change in a bucket: both panes list again where they show a bucket.
+    fn refresh_bucket_panes(&mut self) -> Vec<Command> {
+        let mut commands = self.refresh();
+        if self
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| p.bucket().is_some())
+        {
+            commands.extend(self.refresh_second());
+        }
+        commands
     }
 
     /// Lists the current folder again if `bucket`/`key` is inside it.
@@ -217,6 +282,8 @@ impl AppState {
                 direction,
                 local_path,
                 profile,
+                copy_from,
+                moves,
             } => self.transfer_queued(Transfer {
                 id: transfer,
                 direction,
@@ -230,6 +297,8 @@ impl AppState {
                 state: TransferState::Queued,
                 started: None,
                 finished: None,
+                copy_from: copy_from.map(|c| *c),
+                moves,
             }),
             FilesEvent::TransferStarted { transfer } => self.transfer_started(transfer),
             FilesEvent::TransferFinished { transfer, result } => {
@@ -246,21 +315,25 @@ impl AppState {
                     .open(Modal::DownloadConflict { id, count, first });
             }
             FilesEvent::Renamed {
-                id: _,
+                id,
                 from,
                 to,
                 result,
             } => {
+                let pane = match self.renaming_in.take() {
+                    Some((renaming, pane)) if renaming == id => pane,
+                    _ => ActivePane::Left,
+                };
                 match result {
                     Ok(()) => self.notice = Some(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {
                         // Ask before replacing; nothing changed yet.
-                        self.modals.open(Modal::RenameConflict { from, to });
+                        self.modals.open(Modal::RenameConflict { from, to, pane });
                         return Vec::new();
                     }
                     Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
                 }
-                return self.refresh();
+                return self.refresh_bucket_panes();
             }
             FilesEvent::PropertiesReady { id, result } => {
                 // Wherever its dialog is (open, or waiting behind a question).
@@ -297,14 +370,14 @@ impl AppState {
                         self.last_error = Some(format!("Delete failed: {e}"));
                     }
                 }
-                return self.refresh();
+                return self.refresh_bucket_panes();
             }
             FilesEvent::FolderCreated { id: _, result } => {
                 match result {
                     Ok(key) => self.notice = Some(format!("Created folder {key}")),
                     Err(e) => self.last_error = Some(format!("New folder failed: {e}")),
                 }
-                return self.refresh();
+                return self.refresh_bucket_panes();
             }
         }
         Vec::new()

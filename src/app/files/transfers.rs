@@ -9,7 +9,10 @@ use crate::app::state::{AppState, Modal};
 use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::transfer::{TransferControl, TransferError};
-use crate::worker::{Command, Direction, DownloadRequest, TransferId, UploadRequest};
+use crate::worker::{
+    BucketFolder, Command, CopyRequest, CopySource, Direction, DownloadRequest, TransferId,
+    UploadRequest,
+};
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
 /// partial files.
@@ -30,6 +33,10 @@ pub struct Transfer {
     pub state: TransferState,
     pub started: Option<Instant>,
     pub finished: Option<Instant>,
+    /// A copy's source object.
+    pub copy_from: Option<CopySource>,
+    /// Part of a move: the source goes once this transfer is complete.
+    pub moves: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +116,12 @@ impl AppState {
 
     /// Download (toolbar): the selected objects, and folders recursively, into `target`.
     pub fn download_to(&mut self, target: PathBuf) -> Vec<Command> {
+        self.download_into(target, false)
+    }
+
+    /// [`Self::download_to`]; with `remove_source`, a move: each object is deleted once its
+    /// file is complete.
+    pub(crate) fn download_into(&mut self, target: PathBuf, remove_source: bool) -> Vec<Command> {
         let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
         else {
             return Vec::new();
@@ -127,6 +140,7 @@ impl AppState {
             prefixes,
             target,
             partials: self.partials_path(),
+            remove_source,
         })]
     }
 
@@ -145,6 +159,12 @@ impl AppState {
 
     /// Files and folders dropped on the window (or picked): uploaded into the current folder.
     pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
+        self.upload_into(paths, false)
+    }
+
+    /// [`Self::upload_paths`]; with `remove_source`, a move: each file is removed once its
+    /// object is complete.
+    pub(crate) fn upload_into(&mut self, paths: Vec<PathBuf>, remove_source: bool) -> Vec<Command> {
         let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
         else {
             self.notice = Some("Open a bucket or folder to upload into.".into());
@@ -161,6 +181,7 @@ impl AppState {
             prefix: location.prefix,
             paths,
             journal: self.journal_path(),
+            remove_source,
         })]
     }
 
@@ -183,7 +204,7 @@ impl AppState {
         }
     }
 
-    /// Retry a failed or cancelled transfer: the same file, the same key.
+    /// Retry a failed or cancelled transfer: the same file, the same key (a move stays a move).
     pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
         let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
             return Vec::new();
@@ -193,23 +214,22 @@ impl AppState {
             Some(i) => key[..=i].to_owned(),
             None => String::new(),
         };
+        let id = self.next_id();
+        let remove_source = transfer.moves;
         match transfer.direction {
-            Direction::Upload => {
-                let id = self.next_id();
-                vec![Command::Upload(UploadRequest {
-                    id,
-                    profile: transfer.profile,
-                    bucket: transfer.bucket,
-                    prefix: folder(&transfer.key),
-                    paths: vec![transfer.local_path],
-                    journal: self.journal_path(),
-                })]
-            }
+            Direction::Upload => vec![Command::Upload(UploadRequest {
+                id,
+                profile: transfer.profile,
+                bucket: transfer.bucket,
+                prefix: folder(&transfer.key),
+                paths: vec![transfer.local_path],
+                journal: self.journal_path(),
+                remove_source,
+            })],
             Direction::Download => {
                 let Some(target) = transfer.local_path.parent() else {
                     return Vec::new();
                 };
-                let id = self.next_id();
                 vec![Command::Download(DownloadRequest {
                     id,
                     profile: transfer.profile,
@@ -219,7 +239,29 @@ impl AppState {
                     prefixes: Vec::new(),
                     target: target.to_owned(),
                     partials: self.partials_path(),
+                    remove_source,
                 })]
+            }
+            Direction::Copy => {
+                let Some(source) = transfer.copy_from else {
+                    return Vec::new();
+                };
+                vec![Command::Copy(Box::new(CopyRequest {
+                    id,
+                    from: BucketFolder {
+                        profile: source.profile,
+                        bucket: source.bucket,
+                        prefix: folder(&source.key),
+                    },
+                    keys: vec![(source.key, transfer.size)],
+                    prefixes: Vec::new(),
+                    to: BucketFolder {
+                        profile: transfer.profile,
+                        bucket: transfer.bucket,
+                        prefix: folder(&transfer.key),
+                    },
+                    remove_source,
+                }))]
             }
         }
     }
@@ -259,30 +301,34 @@ impl AppState {
                 TransferState::Failed(e.to_string())
             }
         };
-        if t.direction == Direction::Download {
-            // The local pane shows what arrived once the batch into its folder is over.
-            let into = t.local_path.clone();
-            let shown = self
-                .local_pane
-                .as_ref()
-                .is_some_and(|pane| into.starts_with(pane.path()));
-            let batch_over = !self
-                .transfers
-                .iter()
-                .any(|t| t.is_active() && t.direction == Direction::Download);
-            if shown && batch_over {
-                return self.refresh_local();
-            }
+        let finished = t.clone();
+        // Each folder shown lists again once the transfers touching it are over (once, not
+        // once per file): where files arrived, and where a move took them from.
+        let batch_over = !self.transfers.iter().any(Transfer::is_active);
+        if !batch_over {
             return Vec::new();
         }
-        let (bucket, key) = (t.bucket.clone(), t.key.clone());
-        let batch_over = !self
-            .transfers
-            .iter()
-            .any(|t| t.is_active() && t.bucket == bucket);
-        if batch_over {
-            return self.refresh_if_shown(&bucket, &key);
+        let mut commands = Vec::new();
+        match finished.direction {
+            Direction::Download => {
+                commands.extend(self.refresh_local_if_shown(&finished.local_path));
+                if finished.moves {
+                    commands.extend(self.refresh_if_shown(&finished.bucket, &finished.key));
+                    commands.extend(self.refresh_second_if_shown(&finished.bucket, &finished.key));
+                }
+            }
+            Direction::Upload | Direction::Copy => {
+                commands.extend(self.refresh_if_shown(&finished.bucket, &finished.key));
+                commands.extend(self.refresh_second_if_shown(&finished.bucket, &finished.key));
+                if finished.moves && finished.direction == Direction::Upload {
+                    commands.extend(self.refresh_local_if_shown(&finished.local_path));
+                }
+                if let Some(source) = finished.copy_from.filter(|_| finished.moves) {
+                    commands.extend(self.refresh_if_shown(&source.bucket, &source.key));
+                    commands.extend(self.refresh_second_if_shown(&source.bucket, &source.key));
+                }
+            }
         }
-        Vec::new()
+        commands
     }
 }

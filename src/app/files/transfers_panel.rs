@@ -78,6 +78,7 @@ pub(crate) fn transfers_panel_ui(
                             TransferState::Running => ui.label(match transfer.direction {
                                 crate::worker::Direction::Upload => "uploading",
                                 crate::worker::Direction::Download => "downloading",
+                                crate::worker::Direction::Copy => "copying",
                             }),
                             TransferState::Done => ui.label("done"),
                             TransferState::Cancelled => ui.weak("cancelled"),

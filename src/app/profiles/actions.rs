@@ -219,7 +219,7 @@ impl AppState {
                 }
                 // The window as it was left: two panes if they were shown.
                 let two_panes = self.saved.as_ref().is_some_and(|s| s.two_panes);
-                let mut commands = self.show_two_panes(two_panes || self.local_pane.is_some());
+                let mut commands = self.show_two_panes(two_panes || self.second_pane.is_some());
                 let selected_name = self.profile().map(|p| p.name.clone());
                 self.replace_discovered(found.profiles);
                 self.current_profile = selected_name

@@ -72,10 +72,12 @@ pub struct AppState {
     /// How many transfers run at once.
     pub concurrency: usize,
     /// The second pane, a folder on this computer, while two panes are shown.
-    pub local_pane: Option<crate::app::local_pane::state::LocalPane>,
-    pub active_pane: crate::app::local_pane::state::ActivePane,
+    pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
+    pub active_pane: crate::app::second_pane::state::ActivePane,
     /// Compare's marks for the two folders shown, until either changes.
-    pub compare_marks: Option<crate::app::local_pane::state::CompareMarks>,
+    pub compare_marks: Option<crate::app::second_pane::across::CompareMarks>,
+    /// A rename in flight and the pane it is in (to ask there if it would replace).
+    pub(crate) renaming_in: Option<(RequestId, crate::app::second_pane::state::ActivePane)>,
 }
 
 impl AppState {
@@ -113,9 +115,10 @@ impl AppState {
             transfers: Vec::new(),
             quit_confirmed: false,
             concurrency: crate::worker::TRANSFER_CONCURRENCY,
-            local_pane: None,
+            second_pane: None,
             active_pane: Default::default(),
             compare_marks: None,
+            renaming_in: None,
         }
     }
 

@@ -391,6 +391,8 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let control = TransferControl::default();
     state.apply(Event::from(FilesEvent::TransferQueued {
+        copy_from: None,
+        moves: false,
         transfer: TransferId(1),
         name: "big.iso".into(),
         bucket: bucket("bucket"),
@@ -421,6 +423,8 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
 fn a_failed_upload_can_be_retried() {
     let mut state = AppState::new(vec![profile("Demo")]);
     state.apply(Event::from(FilesEvent::TransferQueued {
+        copy_from: None,
+        moves: false,
         transfer: TransferId(7),
         name: "pics/a.png".into(),
         bucket: bucket("bucket"),
@@ -498,14 +502,14 @@ fn keep_running_gives_back_the_dialog_the_quit_question_covered() {
         done: true,
     }));
     state.open_new_folder();
-    if let Some(Modal::NewFolder { name }) = state.modals.get_mut() {
+    if let Some(Modal::NewFolder { name, .. }) = state.modals.get_mut() {
         name.push_str("half-typed");
     }
     state.ask_quit();
     assert!(matches!(state.modals.get(), Some(Modal::ConfirmQuit)));
     state.modals.close(); // Keep running
     assert!(
-        matches!(state.modals.get(), Some(Modal::NewFolder { name }) if name == "half-typed"),
+        matches!(state.modals.get(), Some(Modal::NewFolder { name, .. }) if name == "half-typed"),
         "{:?}",
         state.modals.get()
     );
@@ -535,14 +539,14 @@ fn two_panes_are_remembered_and_come_back_at_the_next_start() {
             ..Default::default()
         }),
     }));
-    assert!(state.local_pane.is_some(), "two panes again");
+    assert!(state.second_pane.is_some(), "two panes again");
     assert!(
         commands
             .iter()
             .any(|c| matches!(c, Command::ListLocal { .. }))
     );
     let commands = state.toggle_two_panes();
-    assert!(state.local_pane.is_none());
+    assert!(state.second_pane.is_none());
     let saved = commands.iter().find_map(|c| match c {
         Command::SaveProfiles { store } => Some(store.two_panes),
         _ => None,

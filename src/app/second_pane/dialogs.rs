@@ -1,11 +1,32 @@
-//! The local pane's dialogs, drawn when theirs is the open [`Modal`]: New folder, Rename, and
-//! Delete (to the system's trash) on this computer.
+//! The second pane's dialogs, drawn when theirs is the open [`Modal`]: New folder, Rename,
+//! and Delete (to the system's trash) on this computer, and the question before a Move.
 
 use crate::app::state::{AppState, Modal};
 use crate::worker::Command;
 
-pub(crate) fn local_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
+pub(crate) fn second_pane_dialogs_ui(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    out: &mut Vec<Command>,
+) {
     let (mut confirm, mut cancel) = (false, false);
+    if let Some(Modal::ConfirmMove { summary, .. }) = state.modals.get() {
+        let modal = egui::Modal::new(egui::Id::unique("confirm-move")).show(ctx, |ui| {
+            ui.set_width(480.0);
+            ui.heading("Move");
+            ui.label(summary.as_str());
+            ui.horizontal(|ui| {
+                confirm = ui.button("Move").clicked();
+                cancel = ui.button("Cancel").clicked();
+            });
+        });
+        if confirm {
+            out.extend(state.confirm_move());
+        } else if cancel || modal.should_close() {
+            state.modals.close();
+        }
+        return;
+    }
     let shown = match state.modals.get_mut() {
         Some(Modal::LocalNewFolder { name }) => {
             let modal = egui::Modal::new(egui::Id::unique("local-new-folder")).show(ctx, |ui| {

@@ -1,0 +1,172 @@
+//! Between the two panes: F5 copies and F6 moves the active pane's selection into the other
+//! pane's folder (an upload, a download, or an S3 to S3 copy, whichever the two panes make
+//! it), a drag of rows onto the other pane does the same as F5, and Compare marks both panes.
+
+use crate::app::explorer::listing::Listing;
+use crate::app::state::{AppState, Modal};
+use crate::compare::{Mark, Side, compare};
+use crate::worker::{BucketFolder, Command, CopyRequest};
+
+use super::state::ActivePane;
+
+/// Compare's marks, by row name.
+pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
+
+impl AppState {
+    /// F5 with two panes: the active pane's selection into the other pane's folder, through
+    /// the Transfers panel.
+    pub fn copy_to_other_pane(&mut self) -> Vec<Command> {
+        self.across(false)
+    }
+
+    /// F6: like F5, and each original is removed once its copy has arrived. Asks first,
+    /// saying what goes where.
+    pub fn move_to_other_pane(&mut self) {
+        let commands = self.across(true);
+        if commands.is_empty() {
+            return;
+        }
+        let (from, to) = self.pane_places();
+        let count = self.active_selection_count();
+        self.modals.open(Modal::ConfirmMove {
+            summary: format!(
+                "Move {} from {from} to {to}? Each original is removed once its copy has arrived.",
+                crate::fmt::count(count, "item", "items"),
+            ),
+            commands,
+        });
+    }
+
+    /// "Move" in the confirmation: the prepared batch starts.
+    pub fn confirm_move(&mut self) -> Vec<Command> {
+        match self
+            .modals
+            .close_if(|m| matches!(m, Modal::ConfirmMove { .. }))
+        {
+            Some(Modal::ConfirmMove { commands, .. }) => commands,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Rows of pane `from` were dropped on the other pane: its selection is copied there.
+    pub fn drop_across(&mut self, from: ActivePane) -> Vec<Command> {
+        if self.second_pane.is_none() {
+            return Vec::new();
+        }
+        self.active_pane = from;
+        self.copy_to_other_pane()
+    }
+
+    /// Where the active pane is and where the other one is, in words.
+    fn pane_places(&self) -> (String, String) {
+        let left = self.location.as_ref().map(|l| l.uri()).unwrap_or_default();
+        let right = self
+            .second_pane
+            .as_ref()
+            .map(|p| p.where_text())
+            .unwrap_or_default();
+        match self.active_pane {
+            ActivePane::Left => (left, right),
+            ActivePane::Right => (right, left),
+        }
+    }
+
+    fn active_selection_count(&self) -> usize {
+        match (self.active_pane, &self.second_pane) {
+            (ActivePane::Right, Some(pane)) => pane.listing().selected_count(),
+            _ => self.listing.selected_count(),
+        }
+    }
+
+    /// The commands that copy (or move) the active pane's selection across.
+    fn across(&mut self, remove_source: bool) -> Vec<Command> {
+        let Some(pane) = &self.second_pane else {
+            return Vec::new();
+        };
+        let right_bucket = pane
+            .bucket()
+            .map(|b| (b.profile().clone(), b.location().cloned()));
+        let left = self.profile().cloned().zip(self.location.clone());
+        match (self.active_pane, right_bucket) {
+            (ActivePane::Left, None) => {
+                let target = pane.path().to_owned();
+                self.download_into(target, remove_source)
+            }
+            (ActivePane::Right, None) => {
+                let paths = pane.selected_paths();
+                self.upload_into(paths, remove_source)
+            }
+            (active, Some((profile, Some(location)))) => {
+                let Some((left_profile, left_location)) = left else {
+                    self.notice = Some("Open a bucket or folder on the left first.".into());
+                    return Vec::new();
+                };
+                let right = BucketFolder {
+                    profile,
+                    bucket: location.bucket,
+                    prefix: location.prefix,
+                };
+                let left = BucketFolder {
+                    profile: left_profile,
+                    bucket: left_location.bucket,
+                    prefix: left_location.prefix,
+                };
+                let ((keys, prefixes), from, to) = match active {
+                    ActivePane::Left => (self.selected_keys_and_folders(), left, right),
+                    ActivePane::Right => (pane.selected_keys_and_folders(), right, left),
+                };
+                if keys.is_empty() && prefixes.is_empty() {
+                    return Vec::new();
+                }
+                let id = self.next_id();
+                vec![Command::Copy(Box::new(CopyRequest {
+                    id,
+                    from,
+                    keys,
+                    prefixes,
+                    to,
+                    remove_source,
+                }))]
+            }
+            (_, Some((_, None))) => {
+                self.notice = Some("Pick a bucket in the right pane first.".into());
+                Vec::new()
+            }
+        }
+    }
+
+    /// Compare: marks what exists on one side only, differs in size, or is newer on one
+    /// side, in both panes (by name within the two folders shown).
+    pub fn compare_panes(&mut self) {
+        let Some(pane) = &self.second_pane else {
+            return;
+        };
+        let left = sides(&self.listing);
+        let right = sides(pane.listing());
+        self.compare_marks = Some(compare(&left, &right));
+    }
+}
+
+fn sides(listing: &Listing) -> Vec<Side<'_>> {
+    listing
+        .rows()
+        .iter()
+        .map(|r| Side {
+            name: &r.name,
+            size: r.size,
+            modified: r.modified,
+        })
+        .collect()
+}
+
+/// A mark as a pane shows it, from the side of the pane showing it.
+pub fn mark_text(mark: Mark, in_right_pane: bool) -> &'static str {
+    match (mark, in_right_pane) {
+        (Mark::OnlyLeft, false) | (Mark::OnlyRight, true) => "only here",
+        (Mark::OnlyLeft, true) | (Mark::OnlyRight, false) => "",
+        (Mark::Differs, _) => "differs",
+        (Mark::NewerLeft, false) | (Mark::NewerRight, true) => "newer here",
+        (Mark::NewerLeft, true) | (Mark::NewerRight, false) => "older here",
+        (Mark::Same, _) => "same",
+    }
+}

@@ -1,0 +1,75 @@
+//! The second pane on a bucket of any profile: its bucket list, going into a folder (with
+//! Back), and listing it page by page like the explorer does.
+
+use crate::app::explorer::state::{Loadable, Location};
+use crate::app::state::AppState;
+use crate::model::BucketName;
+use crate::s3::list::{BrowseError, BucketEntry};
+use crate::worker::Command;
+
+impl AppState {
+    /// Goes to `location` in the second pane, remembering where it was for Back.
+    pub fn second_open(&mut self, location: Location) -> Vec<Command> {
+        if let Some(bucket) = self.second_pane.as_mut().and_then(|p| p.bucket.as_mut())
+            && let Some(current) = bucket.location.take()
+        {
+            if current != location {
+                bucket.back.push(current);
+            } else {
+                bucket.location = Some(current);
+            }
+        }
+        self.second_show(location)
+    }
+
+    /// Opens the top of `bucket` in the second pane.
+    pub fn second_open_bucket(&mut self, bucket: BucketName) -> Vec<Command> {
+        self.second_open(Location::bucket_top(bucket))
+    }
+
+    /// Shows `location` in the second pane, starting its listing.
+    pub(super) fn second_show(&mut self, location: Location) -> Vec<Command> {
+        let id = self.next_id();
+        let Some(pane) = &mut self.second_pane else {
+            return Vec::new();
+        };
+        let mut commands: Vec<Command> = pane
+            .loading
+            .take()
+            .map(|id| Command::Cancel { id })
+            .into_iter()
+            .collect();
+        let Some(bucket) = &mut pane.bucket else {
+            return commands;
+        };
+        let moved = bucket.location.as_ref() != Some(&location);
+        bucket.location = Some(location.clone());
+        let profile = bucket.profile.clone();
+        pane.start_loading(id, moved);
+        self.compare_marks = None;
+        commands.push(Command::ListFolder {
+            id,
+            profile,
+            bucket: location.bucket,
+            prefix: location.prefix,
+        });
+        commands
+    }
+
+    /// The second pane's profile answered with its buckets (or why not).
+    pub(super) fn second_buckets(&mut self, result: Result<Vec<BucketEntry>, BrowseError>) {
+        let Some(pane) = &mut self.second_pane else {
+            return;
+        };
+        let Some(bucket) = &mut pane.bucket else {
+            return;
+        };
+        bucket.buckets = match result {
+            Ok(buckets) => Loadable::Ready(buckets),
+            Err(error) => {
+                pane.error = Some(error.to_string());
+                Loadable::Failed(error)
+            }
+        };
+    }
+}

@@ -1,0 +1,296 @@
+//! S3 to S3 copy and move batches, from one bucket folder into another: folders expanded,
+//! each object's place in the destination kept relative to the source folder, empty folders
+//! carried over, the question asked once when objects exist already, and each object queued
+//! as one transfer. Within one profile the server copies (CopyObject, part by part above
+//! 5 GiB); across profiles or endpoints the bytes stream through Pail, one part in memory.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::moves::{Emptied, MoveBatch, MovedSource};
+use super::transfers::{Queued, TransferContext, queue_transfer};
+use super::{BucketFolder, CopyRequest, CopySource, Direction, FilesEvent, Jobs};
+use super::{JobError, connection_for};
+use crate::model::ObjectKey;
+use crate::s3::download::Conflict;
+use crate::s3::list;
+use crate::s3::transfer::TransferError;
+
+/// A copy batch waiting to start (or for the answer about objects that exist).
+pub(super) struct CopyPlan {
+    from: BucketFolder,
+    to: BucketFolder,
+    /// (source key, destination key, size).
+    files: Vec<(String, String, u64)>,
+    /// Destination keys that exist already, with their modification times.
+    existing: HashMap<String, i64>,
+    /// A move: the source's folder markers, removed once every object has arrived.
+    moving: Option<Vec<String>>,
+}
+
+/// Plans the batch; when objects would be replaced, asks first with
+/// [`FilesEvent::UploadConflicts`] and keeps the plan until the answer
+/// ([`super::transfers::resolve_upload`]).
+pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
+    let ctx = jobs.transfers.clone();
+    let pending = jobs.pending_copies.clone();
+    let id = request.id;
+    tokio::spawn(async move {
+        let plan = match plan_copy(&ctx, *request).await {
+            Ok(plan) => plan,
+            Err(error) => {
+                ctx.sink.send(FilesEvent::BatchFailed { error });
+                return;
+            }
+        };
+        let conflicts: Vec<&String> = plan
+            .files
+            .iter()
+            .map(|(_, to, _)| to)
+            .filter(|to| plan.existing.contains_key(*to))
+            .collect();
+        if let Some(first) = conflicts.first() {
+            let event = FilesEvent::UploadConflicts {
+                id,
+                count: conflicts.len(),
+                first: format!("s3://{}/{first}", plan.to.bucket),
+            };
+            pending.lock().await.insert(id, plan);
+            ctx.sink.send(event);
+        } else {
+            start_copy(&ctx, plan, Conflict::Overwrite).await;
+        }
+    });
+}
+
+/// Where `key` (under `from`) goes under `to`.
+fn destination(from: &str, to: &str, key: &str) -> String {
+    let relative = key
+        .strip_prefix(from)
+        .unwrap_or_else(|| key.rsplit('/').next().unwrap_or(key));
+    format!("{to}{relative}")
+}
+
+/// Refuses a copy onto itself (the same folder of the same bucket on one connection) and a
+/// folder into itself.
+fn check_target(request: &CopyRequest) -> Result<(), TransferError> {
+    let (from, to) = (&request.from, &request.to);
+    let one_place = from.profile.identity() == to.profile.identity() && from.bucket == to.bucket;
+    if !one_place {
+        return Ok(());
+    }
+    if from.prefix == to.prefix {
+        return Err(TransferError::InvalidName(
+            "the two panes show the same folder: pick another one to copy into".into(),
+        ));
+    }
+    if let Some(inside) = request
+        .prefixes
+        .iter()
+        .find(|prefix| to.prefix.starts_with(prefix.as_str()))
+    {
+        return Err(TransferError::InvalidName(format!(
+            "`{inside}` cannot be copied into itself"
+        )));
+    }
+    Ok(())
+}
+
+async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPlan, JobError> {
+    check_target(&request)?;
+    let CopyRequest {
+        from,
+        keys,
+        prefixes,
+        to,
+        remove_source,
+        ..
+    } = request;
+    let source = connection_for(&ctx.connections, &from.profile).await?;
+    let mut all = keys;
+    let mut markers = Vec::new();
+    for prefix in &prefixes {
+        let (folders, objects): (Vec<_>, Vec<_>) =
+            list::list_all_keys(&source, &from.bucket, prefix)
+                .await?
+                .into_iter()
+                .partition(|(key, _)| key.ends_with('/'));
+        all.extend(objects);
+        markers.extend(folders.into_iter().map(|(key, _)| key));
+    }
+    let target = connection_for(&ctx.connections, &to.profile).await?;
+    // Empty folders come along: their markers are made in the destination first.
+    for marker in &markers {
+        let name = destination(&from.prefix, &to.prefix, marker);
+        let (folder, leaf) = split_marker(&name);
+        crate::s3::objects::create_folder(&target, &to.bucket, folder, leaf).await?;
+    }
+    let files: Vec<(String, String, u64)> = all
+        .into_iter()
+        .map(|(key, size)| {
+            let to_key = destination(&from.prefix, &to.prefix, &key);
+            (key, to_key, size)
+        })
+        .collect();
+    let wanted: Vec<(PathBuf, String, u64)> = files
+        .iter()
+        .map(|(_, to_key, size)| (PathBuf::new(), to_key.clone(), *size))
+        .collect();
+    let existing = super::transfers::existing_keys(&target, &to.bucket, &to.prefix, &wanted).await;
+    Ok(CopyPlan {
+        from,
+        to,
+        files,
+        existing,
+        moving: remove_source.then_some(markers),
+    })
+}
+
+/// `a/b/c/` → (`a/b/`, `c`): the folder a marker sits in, and its name.
+fn split_marker(marker: &str) -> (&str, &str) {
+    let trimmed = marker.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(i) => (&trimmed[..=i], &trimmed[i + 1..]),
+        None => ("", trimmed),
+    }
+}
+
+/// Queues every object of `plan`, applying `conflict` to keys that are taken.
+pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: Conflict) {
+    let CopyPlan {
+        from,
+        to,
+        files,
+        existing,
+        moving,
+    } = plan;
+    let mut taken: std::collections::HashSet<String> = existing.keys().cloned().collect();
+    let mut queued_files = Vec::with_capacity(files.len());
+    for (from_key, to_key, size) in files {
+        let to_key = match (existing.get(&to_key), conflict) {
+            (None, _) | (Some(_), Conflict::Overwrite) => to_key,
+            (Some(_), Conflict::Skip) => continue,
+            (Some(_), Conflict::KeepBoth) => {
+                let free = super::transfers::free_key(&to_key, &taken);
+                taken.insert(free.clone());
+                free
+            }
+            (Some(&target_secs), Conflict::IfNewer) => {
+                if source_is_newer(ctx, &from, &from_key, target_secs).await {
+                    to_key
+                } else {
+                    let skipped = crate::local_path::Skipped::NotNewerObject { key: to_key };
+                    ctx.sink.send(FilesEvent::Skipped { skipped });
+                    continue;
+                }
+            }
+        };
+        queued_files.push((from_key, to_key, size));
+    }
+    let batch = moving.map(|markers| {
+        let emptied = Emptied::Markers {
+            profile: Box::new(from.profile.clone()),
+            bucket: from.bucket.clone(),
+            keys: markers,
+        };
+        MoveBatch::new(queued_files.len(), emptied, ctx.connections.clone())
+    });
+    let server_side = from.profile.identity() == to.profile.identity();
+    for (from_key, to_key, size) in queued_files {
+        let moves = batch.as_ref().map(|batch| {
+            let source = MovedSource::Object {
+                profile: Box::new(from.profile.clone()),
+                bucket: from.bucket.clone(),
+                key: from_key.clone(),
+            };
+            (batch.clone(), source)
+        });
+        let queued = Queued {
+            name: to_key.rsplit('/').next().unwrap_or(&to_key).to_owned(),
+            bucket: to.bucket.clone(),
+            key: to_key,
+            size,
+            direction: Direction::Copy,
+            local_path: PathBuf::new(),
+            profile: to.profile.clone(),
+            copy_from: Some(CopySource {
+                profile: from.profile.clone(),
+                bucket: from.bucket.clone(),
+                key: from_key.clone(),
+            }),
+            moves,
+        };
+        let (from_profile, from_bucket) = (from.profile.clone(), from.bucket.clone());
+        let connections = ctx.connections.clone();
+        queue_transfer(
+            ctx,
+            queued,
+            move |target, bucket, key, control| async move {
+                let from_key = ObjectKey::new(from_key)
+                    .map_err(|e| TransferError::InvalidName(e.to_string()))?;
+                if server_side {
+                    crate::s3::objects::copy_object(
+                        &target,
+                        &from_bucket,
+                        &from_key,
+                        &bucket,
+                        &key,
+                        true,
+                    )
+                    .await?;
+                    control.add(size);
+                    return Ok(());
+                }
+                let source = connection_for(&connections, &from_profile)
+                    .await
+                    .map_err(TransferError::Connect)?;
+                crate::s3::copy_across::copy_between(
+                    (&source, &from_bucket, &from_key),
+                    (&target, &bucket, &key),
+                    &control,
+                )
+                .await
+                .map(|_| ())
+            },
+        );
+    }
+}
+
+/// "Only if newer": whether the source object is newer than the one it would replace.
+async fn source_is_newer(
+    ctx: &TransferContext,
+    from: &BucketFolder,
+    key: &str,
+    target_secs: i64,
+) -> bool {
+    let Ok(connection) = connection_for(&ctx.connections, &from.profile).await else {
+        return false;
+    };
+    let Ok(object) = ObjectKey::new(key.to_owned()) else {
+        return false;
+    };
+    crate::s3::objects::object_properties(&connection, &from.bucket, &object)
+        .await
+        .ok()
+        .and_then(|p| p.last_modified)
+        .is_some_and(|secs| secs - target_secs > crate::compare::DATE_TOLERANCE_SECS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_keep_their_place_under_the_source_folder() {
+        assert_eq!(destination("in/", "out/", "in/a/b.txt"), "out/a/b.txt");
+        assert_eq!(destination("", "out/", "x.txt"), "out/x.txt");
+        assert_eq!(destination("in/", "", "in/x.txt"), "x.txt");
+        assert_eq!(destination("in/", "out/", "elsewhere/y.txt"), "out/y.txt");
+    }
+
+    #[test]
+    fn a_marker_splits_into_its_folder_and_name() {
+        assert_eq!(split_marker("a/b/c/"), ("a/b/", "c"));
+        assert_eq!(split_marker("top/"), ("", "top"));
+    }
+}

@@ -1,0 +1,218 @@
+//! What a move leaves behind. Each file's source goes as soon as that file has arrived whole
+//! (so a cut halfway through loses nothing: the rest is still where it was); the folders the
+//! batch emptied go once every file of the batch has arrived, and only then.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::model::BucketName;
+use crate::profiles::Profile;
+use crate::s3::transfer::TransferError;
+
+use super::{Connections, connection_for};
+
+/// The folders a move empties, removed at its end.
+#[derive(Debug, Default)]
+pub(super) enum Emptied {
+    /// Nothing beyond the files.
+    #[default]
+    Nothing,
+    /// Folders on this computer, removed deepest first and only if empty.
+    LocalFolders(Vec<PathBuf>),
+    /// Folder markers (`name/`, zero bytes) in a bucket.
+    Markers {
+        profile: Box<Profile>,
+        bucket: BucketName,
+        keys: Vec<String>,
+    },
+}
+
+/// One move batch: how many files are still to arrive, whether any failed, and the folders
+/// to remove once all have arrived.
+pub(super) struct MoveBatch {
+    remaining: AtomicUsize,
+    failed: AtomicBool,
+    emptied: std::sync::Mutex<Emptied>,
+    connections: Connections,
+}
+
+impl MoveBatch {
+    pub(super) fn new(files: usize, emptied: Emptied, connections: Connections) -> Arc<Self> {
+        Arc::new(Self {
+            remaining: AtomicUsize::new(files),
+            failed: AtomicBool::new(false),
+            emptied: std::sync::Mutex::new(emptied),
+            connections,
+        })
+    }
+
+    /// One file of the batch is over (`arrived`: complete, its source removed). The last one
+    /// removes the emptied folders, unless a file failed or was cancelled: then they stay
+    /// with what is still in them.
+    pub(super) async fn file_done(&self, arrived: bool) {
+        if !arrived {
+            self.failed.store(true, Ordering::SeqCst);
+        }
+        if self.remaining.fetch_sub(1, Ordering::SeqCst) != 1 || self.failed.load(Ordering::SeqCst)
+        {
+            return;
+        }
+        let emptied = match self.emptied.lock() {
+            Ok(mut emptied) => std::mem::take(&mut *emptied),
+            Err(_) => return,
+        };
+        match emptied {
+            Emptied::Nothing => {}
+            Emptied::LocalFolders(mut folders) => {
+                // Deepest first; a folder that still holds anything (a skipped file) stays.
+                folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+                for folder in folders {
+                    let _ = tokio::fs::remove_dir(&folder).await;
+                }
+            }
+            Emptied::Markers {
+                profile,
+                bucket,
+                keys,
+            } => {
+                if let Ok(connection) = connection_for(&self.connections, &profile).await {
+                    let _ = crate::s3::objects::delete_keys(&connection, &bucket, &keys).await;
+                }
+            }
+        }
+    }
+}
+
+/// What a move removes once a file has arrived.
+#[derive(Debug, Clone)]
+pub(super) enum MovedSource {
+    LocalFile(PathBuf),
+    Object {
+        profile: Box<Profile>,
+        bucket: BucketName,
+        key: String,
+    },
+}
+
+impl MoveBatch {
+    /// Ends one file of the batch: removes its source when it arrived. A source that cannot
+    /// be removed makes the transfer fail with the reason, so the person knows the file is
+    /// now in both places.
+    pub(super) async fn finish(
+        &self,
+        source: &MovedSource,
+        result: Result<(), TransferError>,
+    ) -> Result<(), TransferError> {
+        let result = match result {
+            Ok(()) => self.remove(source).await,
+            Err(e) => Err(e),
+        };
+        self.file_done(result.is_ok()).await;
+        result
+    }
+
+    async fn remove(&self, source: &MovedSource) -> Result<(), TransferError> {
+        match source {
+            MovedSource::LocalFile(path) => tokio::fs::remove_file(path)
+                .await
+                .map_err(|e| TransferError::SourceKept(format!("{}: {e}", path.display()))),
+            MovedSource::Object {
+                profile,
+                bucket,
+                key,
+            } => {
+                let kept = |reason: String| TransferError::SourceKept(format!("{key}: {reason}"));
+                let connection = connection_for(&self.connections, profile)
+                    .await
+                    .map_err(|e| kept(e.to_string()))?;
+                let report =
+                    crate::s3::objects::delete_keys(&connection, bucket, std::slice::from_ref(key))
+                        .await
+                        .map_err(|e| kept(e.to_string()))?;
+                match report.failures.first() {
+                    None => Ok(()),
+                    Some((_, reason)) => Err(kept(reason.clone())),
+                }
+            }
+        }
+    }
+}
+
+/// The folders under `roots` that hold `files`: what an upload move empties.
+pub(super) fn folders_emptied(roots: &[PathBuf], files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut folders = std::collections::BTreeSet::new();
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        for file in files.iter().filter(|f| f.starts_with(root)) {
+            let mut folder = file.parent();
+            while let Some(f) = folder {
+                if !f.starts_with(root) {
+                    break;
+                }
+                folders.insert(f.to_owned());
+                folder = f.parent();
+            }
+        }
+    }
+    folders.into_iter().collect()
+}
+
+/// The folder markers under `prefixes` that are the folder of a moved key or one of its
+/// parents: folders the move empties. Markers of folders with nothing moved stay.
+pub(super) fn markers_emptied(markers: &[String], moved: &[String]) -> Vec<String> {
+    markers
+        .iter()
+        .filter(|marker| moved.iter().any(|key| key.starts_with(marker.as_str())))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_move_empties_the_folders_of_its_files_and_nothing_above_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("photos");
+        std::fs::create_dir_all(root.join("2026/june")).unwrap();
+        let files = vec![
+            root.join("2026/june/a.jpg"),
+            root.join("b.jpg"),
+            dir.path().join("loose.txt"),
+        ];
+        let folders = folders_emptied(&[root.clone(), dir.path().join("loose.txt")], &files);
+        assert_eq!(
+            folders,
+            vec![root.clone(), root.join("2026"), root.join("2026/june")]
+        );
+    }
+
+    #[test]
+    fn only_markers_above_moved_keys_go() {
+        let markers = vec!["in/".to_owned(), "in/empty/".to_owned(), "in/a/".to_owned()];
+        let moved = vec!["in/a/x.txt".to_owned()];
+        assert_eq!(markers_emptied(&markers, &moved), vec!["in/", "in/a/"]);
+    }
+
+    #[tokio::test]
+    async fn folders_go_only_when_every_file_arrived() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("moved");
+        std::fs::create_dir(&folder).unwrap();
+        let connections = Connections::default();
+        let batch = MoveBatch::new(
+            2,
+            Emptied::LocalFolders(vec![folder.clone()]),
+            connections.clone(),
+        );
+        batch.file_done(true).await;
+        assert!(folder.exists(), "one file is still on its way");
+        batch.file_done(false).await;
+        assert!(folder.exists(), "a file failed: its folder stays");
+
+        let batch = MoveBatch::new(1, Emptied::LocalFolders(vec![folder.clone()]), connections);
+        batch.file_done(true).await;
+        assert!(!folder.exists());
+    }
+}
