@@ -73,18 +73,8 @@ pub(crate) fn transfers_panel_ui(
                             }
                             _ => {}
                         }
-                        match &transfer.state {
-                            TransferState::Queued => ui.weak("queued"),
-                            TransferState::Running => ui.label(match transfer.direction {
-                                crate::worker::Direction::Upload => "uploading",
-                                crate::worker::Direction::Download => "downloading",
-                                crate::worker::Direction::Copy => "copying",
-                            }),
-                            TransferState::Done => ui.label("done"),
-                            TransferState::Cancelled => ui.weak("cancelled"),
-                            TransferState::Failed(e) => ui
-                                .colored_label(ui.visuals().error_fg_color, format!("failed: {e}")),
-                        };
+                        // The buttons come before the state: a long failure would push
+                        // them out of the window.
                         if transfer.is_active() && ui.small_button("Cancel").clicked() {
                             cancel = Some(transfer.id);
                         }
@@ -95,6 +85,22 @@ pub(crate) fn transfers_panel_ui(
                         if retryable && ui.small_button("Retry").clicked() {
                             retry = Some(transfer.id);
                         }
+                        match &transfer.state {
+                            TransferState::Queued => ui.weak("queued"),
+                            TransferState::Running => ui.label(match transfer.direction {
+                                crate::worker::Direction::Upload => "uploading",
+                                crate::worker::Direction::Download => "downloading",
+                                crate::worker::Direction::Copy => "copying",
+                            }),
+                            TransferState::Done => ui.label("done"),
+                            TransferState::Cancelled => ui.weak("cancelled"),
+                            TransferState::Failed(e) => {
+                                let text = egui::RichText::new(format!("failed: {e}"))
+                                    .color(ui.visuals().error_fg_color);
+                                ui.add(egui::Label::new(text).truncate())
+                                    .on_hover_text(e.as_str())
+                            }
+                        };
                     });
                 }
             });
