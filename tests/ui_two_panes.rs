@@ -79,7 +79,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     // This computer → the bucket: select, F5.
     harness.get_by_label("notes+1.txt").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().state().active_pane, ActivePane::Right);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the upload", |app| listed(app, "notes+1.txt"));
     assert_eq!(
@@ -90,7 +90,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     // Tab: the bucket is active again; its selection goes to this computer.
     harness.key_press(Key::Tab);
     harness.run_steps(2);
-    assert_eq!(harness.state().state().active_pane, ActivePane::Left);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Explorer);
     let position = harness
         .state()
         .state()
@@ -327,7 +327,7 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
         .state_mut()
         .listing
         .click(position, false, false);
-    harness.state_mut().state_mut().active_pane = ActivePane::Left;
+    harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
     harness.run_steps(2);
     harness.get_by_label_contains("Move 1 item from s3://incoming/ to s3://archive/");
@@ -389,7 +389,7 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     right_pane_on(&mut harness, "Other server", "there");
 
     harness.state_mut().state_mut().listing.select_all();
-    harness.state_mut().state_mut().active_pane = ActivePane::Left;
+    harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the copy", |app| {
         app.state().transfers.len() == 2
@@ -410,7 +410,7 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     put_object(&here, "here", "sheet.csv", b"newer here").await;
     harness.key_press(Key::Tab);
     harness.run_steps(2);
-    assert_eq!(harness.state().state().active_pane, ActivePane::Right);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
     harness
         .state_mut()
         .state_mut()
@@ -487,6 +487,35 @@ async fn a_row_dragged_onto_the_other_pane_is_copied_there() {
         !local.path().join("left alone.txt").exists(),
         "only the dragged row"
     );
+
+    // Swap sides: this computer on the left, as in the design; a file dragged from it onto
+    // the bucket is uploaded there.
+    std::fs::write(local.path().join("from here.txt"), b"up it goes").unwrap();
+    click(&mut harness, "Swap sides");
+    assert!(harness.state().state().second_on_left);
+    click(&mut harness, "🔄");
+    wait_for(&mut harness, "the local refresh", |app| {
+        right_listed(app, "from here.txt")
+    });
+    let from = harness.get_by_label("from here.txt").rect().center();
+    let to = harness.get_by_label("left alone.txt").rect().center();
+    assert!(from.x < to.x, "this computer is drawn on the left now");
+    harness.hover_at(from);
+    harness.run_steps(2);
+    harness.drag_at(from);
+    harness.run_steps(2);
+    for step in 1..=10 {
+        harness.hover_at(from + (to - from) * (step as f32 / 10.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(to);
+    wait_for(&mut harness, "the upload", |app| {
+        listed(app, "from here.txt") && app.state().active_transfers() == 0
+    });
+    assert_eq!(
+        get_object(&server, "team", "from here.txt").await,
+        Some(b"up it goes".to_vec())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -548,7 +577,7 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
         .state_mut()
         .listing
         .click(position, false, false);
-    harness.state_mut().state_mut().active_pane = ActivePane::Left;
+    harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
     harness.run_steps(2);
     click_in_dialog(&mut harness, "Move");
@@ -596,7 +625,7 @@ async fn new_folder_rename_and_delete_work_in_a_bucket_in_the_second_pane_and_co
     assert_eq!(marks["same.txt"], Mark::Same);
 
     // F7 in the second pane: a folder in its bucket, not the explorer's.
-    harness.state_mut().state_mut().active_pane = ActivePane::Right;
+    harness.state_mut().state_mut().active_pane = ActivePane::Second;
     harness.key_press(Key::F7);
     harness.run_steps(2);
     click(&mut harness, "Folder name");
@@ -699,7 +728,7 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     // The far server vanishes once 6 MiB have gone up.
     proxy.cut_after_upload_bytes(6 * 1024 * 1024);
     harness.state_mut().state_mut().listing.select_all();
-    harness.state_mut().state_mut().active_pane = ActivePane::Left;
+    harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
     harness.run_steps(2);
     click_in_dialog(&mut harness, "Move");

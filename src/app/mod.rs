@@ -249,7 +249,7 @@ impl PailApp {
             self.outbox.extend(self.state.go_forward());
         }
         let right_active =
-            two_panes && self.state.active_pane == second_pane::state::ActivePane::Right;
+            two_panes && self.state.active_pane == second_pane::state::ActivePane::Second;
         if up && right_active {
             self.outbox.extend(self.state.second_up());
         } else if up {

@@ -207,7 +207,7 @@ mod tests {
     fn the_quit_question_steps_in_front_and_gives_the_dialog_back() {
         let mut modals = Modals::default();
         modals.open(Modal::NewFolder {
-            pane: ActivePane::Left,
+            pane: ActivePane::Explorer,
             name: "half-typed".into(),
         });
         modals.interrupt(Modal::ConfirmQuit);

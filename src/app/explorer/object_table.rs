@@ -77,15 +77,14 @@ pub(crate) fn object_table_ui(
         }
         let actions = table_ui(ui, state, flags, &location.uri());
         for action in actions {
+            // Whatever is done to its rows makes this pane the active one.
+            state.active_pane = ActivePane::Explorer;
             match action {
                 RowAction::Click {
                     position,
                     ctrl,
                     shift,
-                } => {
-                    state.active_pane = ActivePane::Left;
-                    state.listing.click(position, ctrl, shift);
-                }
+                } => state.listing.click(position, ctrl, shift),
                 RowAction::Open(name) => out.extend(state.open_folder(&name)),
                 RowAction::CopyText(text) => ui.ctx().copy_text(text),
                 RowAction::WebUrl => {
@@ -100,7 +99,7 @@ pub(crate) fn object_table_ui(
     });
     // Rows dragged from the second pane and dropped here are copied here.
     let response = &panel.response;
-    let from_right = |drag: &PaneDrag| drag.0 == ActivePane::Right;
+    let from_right = |drag: &PaneDrag| drag.0 == ActivePane::Second;
     if response
         .dnd_hover_payload::<PaneDrag>()
         .is_some_and(|d| from_right(&d))
@@ -116,7 +115,7 @@ pub(crate) fn object_table_ui(
         .dnd_release_payload::<PaneDrag>()
         .is_some_and(|d| from_right(&d))
     {
-        out.extend(state.drop_across(ActivePane::Right));
+        out.extend(state.drop_across(ActivePane::Second));
     }
 }
 
@@ -222,7 +221,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                             shift: false,
                         });
                     }
-                    response.dnd_set_drag_payload(PaneDrag(ActivePane::Left));
+                    response.dnd_set_drag_payload(PaneDrag(ActivePane::Explorer));
                 }
                 if response.double_clicked() && row.is_folder {
                     actions.push(RowAction::Open(row.name.to_string()));

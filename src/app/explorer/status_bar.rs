@@ -2,6 +2,7 @@
 
 use egui::Ui;
 
+use crate::app::second_pane::state::ActivePane;
 use crate::app::state::{AppState, ListingState};
 use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
@@ -58,6 +59,21 @@ pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
 pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if let Some(pane) = &state.second_pane {
+                // Which pane F5, F6 and the keys act on, and what it has selected.
+                let (name, selected) = match state.active_pane {
+                    ActivePane::Explorer => (
+                        state.location.as_ref().map(|l| l.uri()).unwrap_or_default(),
+                        state.listing.selected_count(),
+                    ),
+                    ActivePane::Second => (pane.where_text(), pane.listing().selected_count()),
+                };
+                ui.label(format!(
+                    "Active: {name} · {} selected · Tab switches",
+                    thousands(selected as u64)
+                ));
+                ui.separator();
+            }
             let has_summary = state.location.is_some();
             if has_summary {
                 ui.label(summary(state));

@@ -3,6 +3,7 @@
 use egui::{Button, Response, RichText, Role, Ui, WidgetInfo};
 
 use crate::app::UiFlags;
+use crate::app::second_pane::state::ActivePane;
 use crate::app::state::AppState;
 use crate::worker::Command;
 
@@ -28,6 +29,32 @@ fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response
     let response = ui.add_enabled(enabled, Button::new(format!("{icon} {name}")));
     response.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, name));
     response
+}
+
+/// Copy, Move and Compare while two panes are shown: from the active pane to the other.
+fn two_pane_buttons(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+    let hint = "the active pane's selection into the other pane's folder";
+    let can = state.location.is_some();
+    if action_button(ui, can, "📄", "Copy (F5)")
+        .on_hover_text(format!("Copy {hint}"))
+        .clicked()
+    {
+        out.extend(state.copy_to_other_pane());
+    }
+    if action_button(ui, can, "➡", "Move (F6)")
+        .on_hover_text(format!(
+            "Move {hint}; each original goes once its copy has arrived"
+        ))
+        .clicked()
+    {
+        state.move_to_other_pane();
+    }
+    if action_button(ui, can, "⚖", "Compare")
+        .on_hover_text("Mark what is on one side only, differs, or is newer")
+        .clicked()
+    {
+        state.compare_panes();
+    }
 }
 
 pub(crate) fn toolbar_ui(
@@ -122,13 +149,16 @@ pub(crate) fn toolbar_ui(
             {
                 flags.pick = Some(crate::app::picker::PickKind::DownloadTo);
             }
+            // The toolbar is the explorer's: its buttons act there, whichever pane is active.
             if action_button(ui, has_folder, "📁", "New folder").clicked() {
+                state.active_pane = ActivePane::Explorer;
                 state.open_new_folder();
             }
             if action_button(ui, has_folder && has_selection, "🗑", "Delete")
                 .on_hover_text("Delete the selected objects and folders (Delete)")
                 .clicked()
             {
+                state.active_pane = ActivePane::Explorer;
                 state.request_delete();
             }
             if action_button(ui, has_folder && has_selection, "ℹ", "Properties")
@@ -143,6 +173,9 @@ pub(crate) fn toolbar_ui(
             panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two, "Two panes"));
             if panes.clicked() {
                 out.extend(state.toggle_two_panes());
+            }
+            if two {
+                two_pane_buttons(ui, state, out);
             }
             let shared = ui.selectable_label(state.shared_links_open, "📋 Shared links");
             shared.widget_info(|| {

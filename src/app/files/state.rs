@@ -43,26 +43,26 @@ impl AppState {
     /// The pane Rename, New folder and Delete act on: the second pane while it is active and
     /// shows a bucket; otherwise the explorer's.
     pub(crate) fn bucket_pane(&self) -> ActivePane {
-        let right = self.active_pane == ActivePane::Right
+        let right = self.active_pane == ActivePane::Second
             && self
                 .second_pane
                 .as_ref()
                 .is_some_and(|p| p.bucket().is_some());
         if right {
-            ActivePane::Right
+            ActivePane::Second
         } else {
-            ActivePane::Left
+            ActivePane::Explorer
         }
     }
 
     /// The profile, folder and rows of `pane`, while it shows a bucket folder.
     pub(crate) fn folder_of(&self, pane: ActivePane) -> Option<(Profile, Location, &Listing)> {
         match pane {
-            ActivePane::Left => {
+            ActivePane::Explorer => {
                 let location = self.location.clone()?;
                 Some((self.profile()?.clone(), location, &self.listing))
             }
-            ActivePane::Right => {
+            ActivePane::Second => {
                 let second = self.second_pane.as_ref()?;
                 let bucket = second.bucket()?;
                 let location = bucket.location()?.clone();
@@ -156,7 +156,7 @@ impl AppState {
     /// Properties (context menu, toolbar): HeadObject of the selected object.
     pub fn request_properties(&mut self) -> Vec<Command> {
         let (Some(key), Some(location), Some(profile)) = (
-            self.single_selected_key(ActivePane::Left),
+            self.single_selected_key(ActivePane::Explorer),
             self.location.clone(),
             self.profile().cloned(),
         ) else {
@@ -182,7 +182,7 @@ impl AppState {
             return;
         };
         let (keys, prefixes) = match (pane, &self.second_pane) {
-            (ActivePane::Right, Some(second)) => second.selected_keys_and_folders(),
+            (ActivePane::Second, Some(second)) => second.selected_keys_and_folders(),
             _ => self.selected_keys_and_folders(),
         };
         if keys.is_empty() && prefixes.is_empty() {
@@ -322,7 +322,7 @@ impl AppState {
             } => {
                 let pane = match self.renaming_in.take() {
                     Some((renaming, pane)) if renaming == id => pane,
-                    _ => ActivePane::Left,
+                    _ => ActivePane::Explorer,
                 };
                 match result {
                     Ok(()) => self.notice = Some(format!("Renamed to {to}")),

@@ -59,21 +59,21 @@ impl AppState {
 
     /// Where the active pane is and where the other one is, in words.
     fn pane_places(&self) -> (String, String) {
-        let left = self.location.as_ref().map(|l| l.uri()).unwrap_or_default();
-        let right = self
+        let explorer = self.location.as_ref().map(|l| l.uri()).unwrap_or_default();
+        let second = self
             .second_pane
             .as_ref()
             .map(|p| p.where_text())
             .unwrap_or_default();
         match self.active_pane {
-            ActivePane::Left => (left, right),
-            ActivePane::Right => (right, left),
+            ActivePane::Explorer => (explorer, second),
+            ActivePane::Second => (second, explorer),
         }
     }
 
     fn active_selection_count(&self) -> usize {
         match (self.active_pane, &self.second_pane) {
-            (ActivePane::Right, Some(pane)) => pane.listing().selected_count(),
+            (ActivePane::Second, Some(pane)) => pane.listing().selected_count(),
             _ => self.listing.selected_count(),
         }
     }
@@ -83,37 +83,37 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        let right_bucket = pane
+        let second_bucket = pane
             .bucket()
             .map(|b| (b.profile().clone(), b.location().cloned()));
-        let left = self.profile().cloned().zip(self.location.clone());
-        match (self.active_pane, right_bucket) {
-            (ActivePane::Left, None) => {
+        let explorer = self.profile().cloned().zip(self.location.clone());
+        match (self.active_pane, second_bucket) {
+            (ActivePane::Explorer, None) => {
                 let target = pane.path().to_owned();
                 self.download_into(target, remove_source)
             }
-            (ActivePane::Right, None) => {
+            (ActivePane::Second, None) => {
                 let paths = pane.selected_paths();
                 self.upload_into(paths, remove_source)
             }
             (active, Some((profile, Some(location)))) => {
-                let Some((left_profile, left_location)) = left else {
-                    self.notice = Some("Open a bucket or folder on the left first.".into());
+                let Some((explorer_profile, explorer_location)) = explorer else {
+                    self.notice = Some("Pick a bucket in the sidebar first: it is what the other pane copies to and from.".into());
                     return Vec::new();
                 };
-                let right = BucketFolder {
+                let second = BucketFolder {
                     profile,
                     bucket: location.bucket,
                     prefix: location.prefix,
                 };
-                let left = BucketFolder {
-                    profile: left_profile,
-                    bucket: left_location.bucket,
-                    prefix: left_location.prefix,
+                let explorer = BucketFolder {
+                    profile: explorer_profile,
+                    bucket: explorer_location.bucket,
+                    prefix: explorer_location.prefix,
                 };
                 let ((keys, prefixes), from, to) = match active {
-                    ActivePane::Left => (self.selected_keys_and_folders(), left, right),
-                    ActivePane::Right => (pane.selected_keys_and_folders(), right, left),
+                    ActivePane::Explorer => (self.selected_keys_and_folders(), explorer, second),
+                    ActivePane::Second => (pane.selected_keys_and_folders(), second, explorer),
                 };
                 if keys.is_empty() && prefixes.is_empty() {
                     return Vec::new();
@@ -129,7 +129,7 @@ impl AppState {
                 }))]
             }
             (_, Some((_, None))) => {
-                self.notice = Some("Pick a bucket in the right pane first.".into());
+                self.notice = Some("Pick a bucket in the second pane first.".into());
                 Vec::new()
             }
         }
@@ -141,9 +141,9 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return;
         };
-        let left = sides(&self.listing);
-        let right = sides(pane.listing());
-        self.compare_marks = Some(compare(&left, &right));
+        let explorer = sides(&self.listing);
+        let second = sides(pane.listing());
+        self.compare_marks = Some(compare(&explorer, &second));
     }
 }
 
@@ -160,8 +160,8 @@ fn sides(listing: &Listing) -> Vec<Side<'_>> {
 }
 
 /// A mark as a pane shows it, from the side of the pane showing it.
-pub fn mark_text(mark: Mark, in_right_pane: bool) -> &'static str {
-    match (mark, in_right_pane) {
+pub fn mark_text(mark: Mark, in_second_pane: bool) -> &'static str {
+    match (mark, in_second_pane) {
         (Mark::OnlyLeft, false) | (Mark::OnlyRight, true) => "only here",
         (Mark::OnlyLeft, true) | (Mark::OnlyRight, false) => "",
         (Mark::Differs, _) => "differs",

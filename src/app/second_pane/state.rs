@@ -16,18 +16,18 @@ use crate::worker::{BrowseEvent, Command, RequestId};
 /// Which pane keys, F5 and F6 act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ActivePane {
-    /// The explorer's table.
+    /// The explorer's table (the bucket picked in the sidebar).
     #[default]
-    Left,
+    Explorer,
     /// The second pane.
-    Right,
+    Second,
 }
 
 impl ActivePane {
     pub fn other(self) -> Self {
         match self {
-            ActivePane::Left => ActivePane::Right,
-            ActivePane::Right => ActivePane::Left,
+            ActivePane::Explorer => ActivePane::Second,
+            ActivePane::Second => ActivePane::Explorer,
         }
     }
 }
@@ -242,7 +242,7 @@ impl AppState {
     pub(crate) fn show_two_panes(&mut self, show: bool) -> Vec<Command> {
         if !show {
             self.second_pane = None;
-            self.active_pane = ActivePane::Left;
+            self.active_pane = ActivePane::Explorer;
             self.compare_marks = None;
             return Vec::new();
         }
@@ -323,7 +323,7 @@ impl AppState {
     /// F7, F2 or F8 on the active pane: on this computer, New folder, Rename or Delete to the
     /// trash; in a bucket (either pane), the bucket's own dialogs.
     pub fn file_operation(&mut self, operation: FileOperation) {
-        let local = self.active_pane == ActivePane::Right
+        let local = self.active_pane == ActivePane::Second
             && self
                 .second_pane
                 .as_ref()
@@ -441,7 +441,7 @@ impl AppState {
     /// A double-click on a row of the second pane: a folder opens; a file on this computer
     /// opens with its default app.
     pub fn second_activate(&mut self, row_name: &str) -> Vec<Command> {
-        self.active_pane = ActivePane::Right;
+        self.active_pane = ActivePane::Second;
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };

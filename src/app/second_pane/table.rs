@@ -81,7 +81,7 @@ pub(crate) fn pane_table(
                 table_row.set_selected(selected);
                 let mark = marks
                     .and_then(|m| m.get(&*row.name))
-                    .map(|mark| mark_text(*mark, from == ActivePane::Right));
+                    .map(|mark| mark_text(*mark, from == ActivePane::Second));
                 table_row.col(|ui| name_cell(ui, row, mark));
                 table_row.col(|ui| {
                     if !row.is_folder {

@@ -21,14 +21,13 @@ struct Pressed {
     up: bool,
     refresh: bool,
     hidden: Option<bool>,
-    copy: bool,
-    move_: bool,
-    compare: bool,
+    swap: bool,
     new_folder: bool,
     rename: bool,
     delete: bool,
     place: Option<std::path::PathBuf>,
     bucket: Option<BucketName>,
+    crumb: Option<crate::app::state::Location>,
     go_typed: bool,
     filter: Option<String>,
     actions: Vec<TableAction>,
@@ -39,15 +38,20 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
     if state.second_pane.is_none() {
         return;
     }
-    let active = state.active_pane == ActivePane::Right;
+    let active = state.active_pane == ActivePane::Second;
     let profile_names: Vec<String> = state.profiles.iter().map(|p| p.name.clone()).collect();
-    let can_copy = state.location.is_some();
+    let on_left = state.second_on_left;
     let mut pressed = Pressed::default();
     let marks = state.compare_marks.clone();
     let Some(pane) = &mut state.second_pane else {
         return;
     };
-    let panel = egui::Panel::right("second-pane")
+    let side = if on_left {
+        egui::Panel::left("second-pane-left")
+    } else {
+        egui::Panel::right("second-pane-right")
+    };
+    let panel = side
         .resizable(true)
         .default_size(ui.available_width() * 0.45)
         .min_size(280.0)
@@ -59,7 +63,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                     PaneSource::Profile(i) => profile_names.get(i).cloned().unwrap_or_default(),
                 };
                 let title = RichText::new(&current).heading();
-                let title = if active { title.strong() } else { title.weak() };
+                let title = if active { title.strong() } else { title };
                 egui::ComboBox::from_label("Source")
                     .selected_text(title)
                     .show_ui(ui, |ui| {
@@ -81,6 +85,13 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                 if active {
                     ui.weak("(active: Tab switches)");
                 }
+                let swap = ui
+                    .button("🔀")
+                    .on_hover_text("Swap sides: this pane to the other side of the window");
+                swap.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, "Swap sides")
+                });
+                pressed.swap = swap.clicked();
             });
             ui.horizontal(|ui| {
                 pressed.back = ui
@@ -123,7 +134,12 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                                 }
                             });
                         if let Some(location) = place.location() {
-                            ui.weak(location.uri());
+                            // Breadcrumbs: a click goes to that folder.
+                            for (label, crumb) in location.breadcrumbs() {
+                                if ui.small_button(label).clicked() {
+                                    pressed.crumb = Some(crumb);
+                                }
+                            }
                         }
                     }
                 }
@@ -155,25 +171,11 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                 }
             });
             ui.horizontal(|ui| {
-                let hint = "the active pane's selection into the other pane's folder";
-                pressed.copy = ui
-                    .add_enabled(can_copy, egui::Button::new("Copy (F5)"))
-                    .on_hover_text(format!("Copy {hint}"))
-                    .clicked();
-                pressed.move_ = ui
-                    .add_enabled(can_copy, egui::Button::new("Move (F6)"))
-                    .on_hover_text(format!(
-                        "Move {hint}; each original goes once it has arrived"
-                    ))
-                    .clicked();
-                pressed.compare = ui
-                    .add_enabled(can_copy, egui::Button::new("Compare"))
-                    .on_hover_text("Mark what is on one side only, differs, or is newer")
-                    .clicked();
-            });
-            ui.horizontal(|ui| {
                 let selected = pane.listing().selected_count();
-                pressed.new_folder = ui.button("New folder (F7)").clicked();
+                let has_folder = pane.bucket().is_none_or(|b| b.location().is_some());
+                pressed.new_folder = ui
+                    .add_enabled(has_folder, egui::Button::new("New folder (F7)"))
+                    .clicked();
                 pressed.rename = ui
                     .add_enabled(selected == 1, egui::Button::new("Rename (F2)"))
                     .clicked();
@@ -197,13 +199,14 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             if pane.bucket().is_some_and(|b| b.location().is_none()) {
                 ui.weak("Pick a bucket above to see what it holds.");
             } else {
-                pressed.actions = pane_table(ui, pane.listing(), marks.as_ref(), ActivePane::Right);
+                pressed.actions =
+                    pane_table(ui, pane.listing(), marks.as_ref(), ActivePane::Second);
             }
         });
     let response = &panel.response;
     if response
         .dnd_hover_payload::<PaneDrag>()
-        .is_some_and(|d| d.0 == ActivePane::Left)
+        .is_some_and(|d| d.0 == ActivePane::Explorer)
     {
         ui.painter().rect_stroke(
             response.rect.shrink(2.0),
@@ -213,7 +216,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
         );
     }
     if let Some(drag) = response.dnd_release_payload::<PaneDrag>() {
-        pressed.dropped = Some(drag.0).filter(|from| *from == ActivePane::Left);
+        pressed.dropped = Some(drag.0).filter(|from| *from == ActivePane::Explorer);
     }
     apply(state, pressed, out);
 }
@@ -227,7 +230,7 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
         out.extend(state.set_second_source(source));
     }
     for action in pressed.actions {
-        state.active_pane = ActivePane::Right;
+        state.active_pane = ActivePane::Second;
         match action {
             TableAction::Click {
                 position,
@@ -248,6 +251,9 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     if let Some(bucket) = pressed.bucket {
         out.extend(state.second_open_bucket(bucket));
     }
+    if let Some(location) = pressed.crumb {
+        out.extend(state.second_open(location));
+    }
     if pressed.go_typed {
         out.extend(state.open_typed_local());
     }
@@ -266,14 +272,8 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     if let Some(show) = pressed.hidden {
         out.extend(state.set_show_hidden(show));
     }
-    if pressed.copy {
-        out.extend(state.copy_to_other_pane());
-    }
-    if pressed.move_ {
-        state.move_to_other_pane();
-    }
-    if pressed.compare {
-        state.compare_panes();
+    if pressed.swap {
+        state.second_on_left = !state.second_on_left;
     }
     let operation = [
         (pressed.new_folder, FileOperation::NewFolder),
@@ -283,7 +283,7 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     .into_iter()
     .find_map(|(pressed, operation)| pressed.then_some(operation));
     if let Some(operation) = operation {
-        state.active_pane = ActivePane::Right;
+        state.active_pane = ActivePane::Second;
         state.file_operation(operation);
     }
 }

@@ -74,6 +74,9 @@ pub struct AppState {
     /// The second pane, a folder on this computer, while two panes are shown.
     pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
     pub active_pane: crate::app::second_pane::state::ActivePane,
+    /// The second pane is drawn left of the explorer's table (Swap sides), so this computer
+    /// can be on either side.
+    pub second_on_left: bool,
     /// Compare's marks for the two folders shown, until either changes.
     pub compare_marks: Option<crate::app::second_pane::across::CompareMarks>,
     /// A rename in flight and the pane it is in (to ask there if it would replace).
@@ -117,6 +120,7 @@ impl AppState {
             concurrency: crate::worker::TRANSFER_CONCURRENCY,
             second_pane: None,
             active_pane: Default::default(),
+            second_on_left: false,
             compare_marks: None,
             renaming_in: None,
         }
