@@ -56,6 +56,7 @@ async fn an_object_goes_from_one_server_to_another_with_its_metadata() {
             (&from_connection, &from_bucket, &from),
             (&to_connection, &to_bucket, &to),
             &control,
+            None,
         )
         .await
         .unwrap();
@@ -106,10 +107,64 @@ async fn a_cancelled_copy_leaves_no_upload_behind() {
             &key,
         ),
         &control,
+        None,
     )
     .await;
     assert_eq!(result, Err(TransferError::Cancelled));
     assert!(common::pending_multipart_uploads(target.root()).is_empty());
+    assert!(
+        common::get_object(&target, "backups", "big.mp4")
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_cut_off_mid_way_is_journaled_and_swept_once_the_far_server_is_back() {
+    let source = LocalServer::start_temporary("SOURCEKEY", "source-secret").unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut target = LocalServer::start(data_dir.path(), "TARGETKEY", "target-secret").unwrap();
+    source.create_bucket("originals").unwrap();
+    target.create_bucket("backups").unwrap();
+    put(&source, "originals", "big.mp4", pattern(24 * 1024 * 1024)).await;
+    let proxy = common::proxy::Proxy::start(target.addr()).await;
+    proxy.set_rates(2_000_000, 0);
+    let far = pail::s3::connection::Connection::with_static_credentials(
+        target.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    )
+    .with_stall_timeout(std::time::Duration::from_secs(2));
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = pail::storage::journal::UploadJournal::open(journal_dir.path().join("j.json"));
+    let key = ObjectKey::new("big.mp4").unwrap();
+
+    // The far server vanishes once 10 MiB have gone up, and stays away.
+    proxy.cut_after_upload_bytes(10 * 1024 * 1024);
+    let result = copy_between(
+        (
+            &source.connection(),
+            &BucketName::new("originals").unwrap(),
+            &key,
+        ),
+        (&far, &BucketName::new("backups").unwrap(), &key),
+        &TransferControl::default(),
+        Some(&journal),
+    )
+    .await;
+    assert!(result.is_err());
+    assert!(proxy.is_down());
+    assert_eq!(journal.pending().len(), 1, "the abort is owed: kept");
+
+    // Back (restarted on the same data): the sweep aborts what was left.
+    target.stop();
+    let target = LocalServer::start(data_dir.path(), "TARGETKEY", "target-secret").unwrap();
+    proxy.come_back(target.addr());
+    assert!(!common::pending_multipart_uploads(target.root()).is_empty());
+    assert_eq!(journal.abort_leftovers(&far).await, 1);
+    assert!(common::pending_multipart_uploads(target.root()).is_empty());
+    assert!(journal.pending().is_empty());
     assert!(
         common::get_object(&target, "backups", "big.mp4")
             .await

@@ -9,19 +9,24 @@ use aws_sdk_s3::types::CompletedPart;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
 use crate::s3::transfer::{
-    MULTIPART_THRESHOLD, NewUpload, TransferControl, TransferError, abort_multipart,
-    complete_multipart, head, part_size_for, remote, start_multipart,
+    MULTIPART_THRESHOLD, NewUpload, TransferControl, TransferError, finish_multipart, head,
+    part_size_for, remote, start_multipart,
 };
+use crate::storage::journal::UploadJournal;
 
 /// One end of a copy: a connection, a bucket and a key.
 pub type End<'a> = (&'a Connection, &'a BucketName, &'a ObjectKey);
 
 /// Streams `from` into `to`; the bytes copied. Memory holds at most one part (8 MiB, more
 /// above 80 GB) or, for objects under 16 MiB, the object.
+///
+/// A multipart upload is recorded in `journal` while an abort may still be owed, as uploads
+/// are.
 pub async fn copy_between(
     from: End<'_>,
     to: End<'_>,
     control: &TransferControl,
+    journal: Option<&UploadJournal>,
 ) -> Result<u64, TransferError> {
     let (from_connection, from_bucket, from_key) = from;
     let (to_connection, to_bucket, to_key) = to;
@@ -84,7 +89,7 @@ pub async fn copy_between(
     let upload_id =
         start_multipart(to_connection, to_bucket, to_key, NewUpload::CopyOf(&head)).await?;
     let part_size = part_size_for(size) as usize;
-    let copied = async {
+    let parts = async {
         let mut parts = Vec::new();
         let mut part = Vec::with_capacity(part_size);
         let mut total = 0u64;
@@ -133,12 +138,9 @@ pub async fn copy_between(
                 expected: size,
             });
         }
-        complete_multipart(to_connection, to_bucket, to_key, &upload_id, parts).await?;
-        Ok(total)
-    }
-    .await;
-    if copied.is_err() {
-        abort_multipart(to_connection, to_bucket, to_key, &upload_id).await;
-    }
-    copied
+        Ok(parts)
+    };
+    let to = (to_bucket, to_key);
+    finish_multipart(to_connection, to, &upload_id, journal, parts).await?;
+    Ok(size)
 }

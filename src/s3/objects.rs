@@ -122,24 +122,48 @@ pub async fn copy_object(
     to: &ObjectKey,
     overwrite: bool,
 ) -> Result<(), TransferError> {
-    copy_with_limit(
-        connection,
-        (from_bucket, from),
-        (to_bucket, to),
+    let copy = Copy {
+        from: (from_bucket, from),
+        to: (to_bucket, to),
         overwrite,
-        MAX_SINGLE_COPY,
-    )
-    .await
+        control: &TransferControl::default(),
+        journal: None,
+    };
+    copy_with_limit(connection, copy, MAX_SINGLE_COPY).await
+}
+
+/// One server-side copy, watched: progress and cancel through `control`, and a multipart
+/// copy recorded in `journal` while an abort may be owed.
+pub struct Copy<'a> {
+    pub from: (&'a BucketName, &'a ObjectKey),
+    pub to: (&'a BucketName, &'a ObjectKey),
+    /// Replace an object already at `to`.
+    pub overwrite: bool,
+    pub control: &'a TransferControl,
+    pub journal: Option<&'a crate::storage::journal::UploadJournal>,
+}
+
+/// [`copy_object`], with its progress, cancel and journal (the Transfers panel's copies).
+pub async fn copy_object_tracked(
+    connection: &Connection,
+    copy: Copy<'_>,
+) -> Result<(), TransferError> {
+    copy_with_limit(connection, copy, MAX_SINGLE_COPY).await
 }
 
 /// [`copy_object`], part by part above `single_copy_limit` bytes.
 async fn copy_with_limit(
     connection: &Connection,
-    (from_bucket, from): (&BucketName, &ObjectKey),
-    (to_bucket, to): (&BucketName, &ObjectKey),
-    overwrite: bool,
+    copy: Copy<'_>,
     single_copy_limit: u64,
 ) -> Result<(), TransferError> {
+    let Copy {
+        from: (from_bucket, from),
+        to: (to_bucket, to),
+        overwrite,
+        control,
+        journal,
+    } = copy;
     if to.as_str().ends_with('/') {
         return Err(TransferError::InvalidName(format!(
             "`{to}` ends in `/`, which names a folder; the object would disappear from view"
@@ -156,6 +180,7 @@ async fn copy_with_limit(
         .map_err(|e| remote(&e))?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
     let source = copy_source(from_bucket, from);
+    control.check()?;
     if size <= single_copy_limit {
         connection
             .client()
@@ -166,9 +191,20 @@ async fn copy_with_limit(
             .send()
             .await
             .map_err(|e| remote(&e))?;
+        control.add(size);
         Ok(())
     } else {
-        copy_multipart(connection, to_bucket, &source, to, size, &head).await
+        let upload_id =
+            start_multipart(connection, to_bucket, to, NewUpload::CopyOf(&head)).await?;
+        let parts = copy_parts(
+            connection,
+            (to_bucket, to),
+            &source,
+            size,
+            &upload_id,
+            control,
+        );
+        finish_multipart(connection, (to_bucket, to), &upload_id, journal, parts).await
     }
 }
 
@@ -184,14 +220,14 @@ async fn rename_with_copy_limit(
     if from == to && !to.as_str().ends_with('/') {
         return Ok(());
     }
-    copy_with_limit(
-        connection,
-        (bucket, from),
-        (bucket, to),
+    let copy = Copy {
+        from: (bucket, from),
+        to: (bucket, to),
         overwrite,
-        single_copy_limit,
-    )
-    .await?;
+        control: &TransferControl::default(),
+        journal: None,
+    };
+    copy_with_limit(connection, copy, single_copy_limit).await?;
     connection
         .client()
         .delete_object()
@@ -203,54 +239,49 @@ async fn rename_with_copy_limit(
     Ok(())
 }
 
-async fn copy_multipart(
+/// The parts of a multipart copy, each copied by the server from a range of `source`.
+async fn copy_parts(
     connection: &Connection,
-    bucket: &BucketName,
+    (bucket, to): (&BucketName, &ObjectKey),
     source: &str,
-    to: &ObjectKey,
     size: u64,
-    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
-) -> Result<(), TransferError> {
-    let upload_id = start_multipart(connection, bucket, to, NewUpload::CopyOf(head)).await?;
-    let copy = async {
-        let mut parts = Vec::new();
-        let mut offset = 0u64;
-        let mut number = 1;
-        while offset < size {
-            let end = (offset + COPY_PART_SIZE).min(size) - 1;
-            let output = connection
-                .client()
-                .upload_part_copy()
-                .bucket(bucket.as_str())
-                .key(to.as_str())
-                .upload_id(&upload_id)
+    upload_id: &str,
+    control: &TransferControl,
+) -> Result<Vec<CompletedPart>, TransferError> {
+    let mut parts = Vec::new();
+    let mut offset = 0u64;
+    let mut number = 1;
+    while offset < size {
+        control.check()?;
+        let end = (offset + COPY_PART_SIZE).min(size) - 1;
+        let output = connection
+            .client()
+            .upload_part_copy()
+            .bucket(bucket.as_str())
+            .key(to.as_str())
+            .upload_id(upload_id)
+            .part_number(number)
+            .copy_source(source)
+            .copy_source_range(format!("bytes={offset}-{end}"))
+            .send()
+            .await
+            .map_err(|e| remote(&e))?;
+        parts.push(
+            CompletedPart::builder()
                 .part_number(number)
-                .copy_source(source)
-                .copy_source_range(format!("bytes={offset}-{end}"))
-                .send()
-                .await
-                .map_err(|e| remote(&e))?;
-            parts.push(
-                CompletedPart::builder()
-                    .part_number(number)
-                    .set_e_tag(
-                        output
-                            .copy_part_result()
-                            .and_then(|r| r.e_tag())
-                            .map(str::to_owned),
-                    )
-                    .build(),
-            );
-            offset = end + 1;
-            number += 1;
-        }
-        complete_multipart(connection, bucket, to, &upload_id, parts).await
+                .set_e_tag(
+                    output
+                        .copy_part_result()
+                        .and_then(|r| r.e_tag())
+                        .map(str::to_owned),
+                )
+                .build(),
+        );
+        control.add(end + 1 - offset);
+        offset = end + 1;
+        number += 1;
     }
-    .await;
-    if copy.is_err() {
-        abort_multipart(connection, bucket, to, &upload_id).await;
-    }
-    copy
+    Ok(parts)
 }
 
 /// What Properties shows.
@@ -354,15 +385,14 @@ mod tests {
         );
         for limit in [MAX_SINGLE_COPY, 0] {
             // One CopyObject, then the part-by-part path objects above 5 GiB take.
-            copy_with_limit(
-                &connection,
-                (&from_bucket, &from),
-                (&to_bucket, &to),
-                true,
-                limit,
-            )
-            .await
-            .unwrap();
+            let copy = Copy {
+                from: (&from_bucket, &from),
+                to: (&to_bucket, &to),
+                overwrite: true,
+                control: &TransferControl::default(),
+                journal: None,
+            };
+            copy_with_limit(&connection, copy, limit).await.unwrap();
             let copied = object_properties(&connection, &to_bucket, &to)
                 .await
                 .unwrap();

@@ -276,6 +276,39 @@ pub(super) async fn complete_multipart(
         .map_err(|e| remote(&e))
 }
 
+/// Sends a multipart upload's parts (`parts`) and completes it. On any failure the upload is
+/// aborted, so no parts are left to bill; while an abort is still owed (the server could not
+/// be reached), `journal` keeps the upload for a later sweep.
+pub(super) async fn finish_multipart(
+    connection: &Connection,
+    (bucket, key): (&BucketName, &ObjectKey),
+    upload_id: &str,
+    journal: Option<&crate::storage::journal::UploadJournal>,
+    parts: impl std::future::Future<Output = Result<Vec<CompletedPart>, TransferError>>,
+) -> Result<(), TransferError> {
+    if let Some(journal) = journal {
+        journal
+            .add(connection, bucket.as_str(), key.as_str(), upload_id)
+            .await;
+    }
+    let completed = match parts.await {
+        Ok(parts) => complete_multipart(connection, bucket, key, upload_id, parts).await,
+        Err(e) => Err(e),
+    };
+    let settled = match &completed {
+        Ok(()) => true,
+        Err(_) => abort_multipart(connection, bucket, key, upload_id).await,
+    };
+    if let Some(journal) = journal {
+        if settled {
+            journal.remove(upload_id).await;
+        } else {
+            journal.mark_abandoned(upload_id).await;
+        }
+    }
+    completed
+}
+
 /// Aborts a multipart upload, so its parts are not kept (and billed); true when S3 agreed.
 pub(super) async fn abort_multipart(
     connection: &Connection,

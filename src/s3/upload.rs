@@ -143,35 +143,13 @@ async fn upload_multipart(
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
     let upload_id = start_multipart(connection, bucket, key, NewUpload::File).await?;
-    if let Some(journal) = journal {
-        journal
-            .add(connection, bucket.as_str(), key.as_str(), &upload_id)
-            .await;
-    }
-    let result = send_parts(connection, bucket, key, path, size, &upload_id, control).await;
-    // A cancel that arrives while the last parts are in flight still stops the upload.
-    let result = result.and_then(|parts| control.check().map(|()| parts));
-    let completed = match result {
-        Ok(parts) => complete_multipart(connection, bucket, key, &upload_id, parts).await,
-        Err(e) => Err(e),
+    let parts = async {
+        let parts = send_parts(connection, bucket, key, path, size, &upload_id, control).await?;
+        // A cancel that arrives while the last parts are in flight still stops the upload.
+        control.check()?;
+        Ok(parts)
     };
-    if let Err(error) = completed {
-        // Parts left behind are billed: abort, whatever went wrong. If the server cannot be
-        // reached now, the journal keeps the upload for a later abort.
-        let aborted = abort_multipart(connection, bucket, key, &upload_id).await;
-        if let Some(journal) = journal {
-            if aborted {
-                journal.remove(&upload_id).await;
-            } else {
-                journal.mark_abandoned(&upload_id).await;
-            }
-        }
-        return Err(error);
-    }
-    if let Some(journal) = journal {
-        journal.remove(&upload_id).await;
-    }
-    Ok(())
+    finish_multipart(connection, (bucket, key), &upload_id, journal, parts).await
 }
 
 /// One part of a multipart upload: its number and where it sits in the file.

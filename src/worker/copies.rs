@@ -26,6 +26,7 @@ pub(super) struct CopyPlan {
     existing: HashMap<String, i64>,
     /// A move: the source's folder markers, removed once every object has arrived.
     moving: Option<Vec<String>>,
+    journal: Option<crate::storage::journal::UploadJournal>,
 }
 
 /// Plans the batch; when objects would be replaced, asks first with
@@ -104,6 +105,7 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         prefixes,
         to,
         remove_source,
+        journal,
         ..
     } = request;
     let source = connection_for(&ctx.connections, &from.profile).await?;
@@ -143,6 +145,7 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         files,
         existing,
         moving: remove_source.then_some(markers),
+        journal: journal.map(crate::storage::journal::UploadJournal::open),
     })
 }
 
@@ -163,6 +166,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
         files,
         existing,
         moving,
+        journal,
     } = plan;
     let mut taken: std::collections::HashSet<String> = existing.keys().cloned().collect();
     let mut queued_files = Vec::with_capacity(files.len());
@@ -222,6 +226,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
         };
         let (from_profile, from_bucket) = (from.profile.clone(), from.bucket.clone());
         let connections = ctx.connections.clone();
+        let journal = journal.clone();
         queue_transfer(
             ctx,
             queued,
@@ -229,17 +234,14 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
                 let from_key = ObjectKey::new(from_key)
                     .map_err(|e| TransferError::InvalidName(e.to_string()))?;
                 if server_side {
-                    crate::s3::objects::copy_object(
-                        &target,
-                        &from_bucket,
-                        &from_key,
-                        &bucket,
-                        &key,
-                        true,
-                    )
-                    .await?;
-                    control.add(size);
-                    return Ok(());
+                    let copy = crate::s3::objects::Copy {
+                        from: (&from_bucket, &from_key),
+                        to: (&bucket, &key),
+                        overwrite: true,
+                        control: &control,
+                        journal: journal.as_ref(),
+                    };
+                    return crate::s3::objects::copy_object_tracked(&target, copy).await;
                 }
                 let source = connection_for(&connections, &from_profile)
                     .await
@@ -248,6 +250,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
                     (&source, &from_bucket, &from_key),
                     (&target, &bucket, &key),
                     &control,
+                    journal.as_ref(),
                 )
                 .await
                 .map(|_| ())

@@ -335,6 +335,8 @@ pub struct CopyRequest {
     pub to: BucketFolder,
     /// A move: each source object is deleted once its copy is complete.
     pub remove_source: bool,
+    /// Where multipart copies are recorded until they end (as uploads are).
+    pub journal: Option<PathBuf>,
 }
 
 /// Where a copy's object comes from (for Retry).

@@ -261,6 +261,7 @@ impl AppState {
                         prefix: folder(&transfer.key),
                     },
                     remove_source,
+                    journal: self.journal_path(),
                 }))]
             }
         }

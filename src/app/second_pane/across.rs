@@ -126,6 +126,7 @@ impl AppState {
                     prefixes,
                     to,
                     remove_source,
+                    journal: self.journal_path(),
                 }))]
             }
             (_, Some((_, None))) => {

@@ -56,20 +56,33 @@ impl AppState {
         commands
     }
 
-    /// The second pane's profile answered with its buckets (or why not).
-    pub(super) fn second_buckets(&mut self, result: Result<Vec<BucketEntry>, BrowseError>) {
+    /// The second pane's profile answered with its buckets (or why not). Its server answers,
+    /// so uploads and copies an earlier run left there unfinished can be aborted now.
+    pub(super) fn second_buckets(
+        &mut self,
+        result: Result<Vec<BucketEntry>, BrowseError>,
+    ) -> Vec<Command> {
+        let journal = self.journal_path();
         let Some(pane) = &mut self.second_pane else {
-            return;
+            return Vec::new();
         };
         let Some(bucket) = &mut pane.bucket else {
-            return;
+            return Vec::new();
         };
-        bucket.buckets = match result {
-            Ok(buckets) => Loadable::Ready(buckets),
+        match result {
+            Ok(buckets) => {
+                bucket.buckets = Loadable::Ready(buckets);
+                let profile = bucket.profile.clone();
+                journal
+                    .map(|journal| Command::SweepUploads { profile, journal })
+                    .into_iter()
+                    .collect()
+            }
             Err(error) => {
                 pane.error = Some(error.to_string());
-                Loadable::Failed(error)
+                bucket.buckets = Loadable::Failed(error);
+                Vec::new()
             }
-        };
+        }
     }
 }

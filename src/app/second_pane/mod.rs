@@ -10,3 +10,6 @@ pub mod local;
 pub mod state;
 pub(crate) mod table;
 pub(crate) mod ui;
+
+#[cfg(test)]
+mod tests;

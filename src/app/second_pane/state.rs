@@ -502,8 +502,7 @@ impl AppState {
         });
         match event {
             BrowseEvent::Buckets { id, result } if Some(id) == buckets_id => {
-                self.second_buckets(result);
-                Ok(Vec::new())
+                Ok(self.second_buckets(result))
             }
             BrowseEvent::FolderPage { id, page, done } if pane.loading == Some(id) => {
                 if let Some(pane) = &mut self.second_pane {

@@ -12,7 +12,7 @@ use crate::s3::transfer::TransferControl;
 use crate::worker::{BrowseEvent, Direction, FilesEvent, LinksEvent, ProfilesEvent, TransferId};
 use aws_credential_types::Credentials;
 
-fn profile(name: &str) -> Profile {
+pub(crate) fn profile(name: &str) -> Profile {
     Profile::fixed(
         name,
         ProfileSource::Demo,
@@ -26,7 +26,7 @@ fn bucket(name: &str) -> BucketName {
     BucketName::new(name).unwrap()
 }
 
-fn page(names: &[&str]) -> FolderPage {
+pub(crate) fn page(names: &[&str]) -> FolderPage {
     FolderPage {
         folders: Vec::new(),
         objects: names
@@ -42,7 +42,7 @@ fn page(names: &[&str]) -> FolderPage {
     }
 }
 
-fn listing_id(commands: &[Command]) -> RequestId {
+pub(crate) fn listing_id(commands: &[Command]) -> RequestId {
     commands
         .iter()
         .find_map(|c| match c {
