@@ -291,6 +291,62 @@ mod tests {
         assert_eq!(destination("in/", "out/", "elsewhere/y.txt"), "out/y.txt");
     }
 
+    fn folder(profile: &str, bucket: &str, prefix: &str) -> BucketFolder {
+        BucketFolder {
+            profile: crate::profiles::Profile::fixed(
+                profile,
+                crate::profiles::ProfileSource::Demo,
+                aws_credential_types::Credentials::new("a", "b", None, None, "test"),
+                crate::model::Endpoint::custom("http://127.0.0.1:1").unwrap(),
+                "us-east-1",
+            ),
+            bucket: crate::model::BucketName::new(bucket).unwrap(),
+            prefix: prefix.into(),
+        }
+    }
+
+    fn request(from: BucketFolder, prefixes: &[&str], to: BucketFolder) -> CopyRequest {
+        CopyRequest {
+            id: super::super::RequestId(1),
+            from,
+            keys: Vec::new(),
+            prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+            to,
+            remove_source: true,
+            journal: None,
+        }
+    }
+
+    #[test]
+    fn a_copy_onto_itself_or_a_folder_into_itself_is_refused() {
+        let same = request(folder("A", "bkt", "in/"), &[], folder("A", "bkt", "in/"));
+        assert!(check_target(&same).is_err());
+        let inside = request(
+            folder("A", "bkt", ""),
+            &["in/"],
+            folder("A", "bkt", "in/deeper/"),
+        );
+        assert!(
+            check_target(&inside)
+                .unwrap_err()
+                .to_string()
+                .contains("into itself")
+        );
+        // The same names on another profile (another account or server) are another place.
+        let elsewhere = request(
+            folder("A", "bkt", "in/"),
+            &["in/x/"],
+            folder("B", "bkt", "in/"),
+        );
+        assert!(check_target(&elsewhere).is_ok());
+        let sibling = request(
+            folder("A", "bkt", ""),
+            &["in/"],
+            folder("A", "bkt", "inbox/"),
+        );
+        assert!(check_target(&sibling).is_ok());
+    }
+
     #[test]
     fn a_marker_splits_into_its_folder_and_name() {
         assert_eq!(split_marker("a/b/c/"), ("a/b/", "c"));
