@@ -117,7 +117,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     // Compare after changing one file here and adding another.
     std::fs::write(local.path().join("notes+1.txt"), b"notes, longer now").unwrap();
     std::fs::write(local.path().join("only here.txt"), b"x").unwrap();
-    click(&mut harness, "🔄");
+    click(&mut harness, "Pane refresh");
     wait_for(&mut harness, "the local refresh", |app| {
         app.state()
             .second_pane
@@ -493,7 +493,7 @@ async fn a_row_dragged_onto_the_other_pane_is_copied_there() {
     std::fs::write(local.path().join("from here.txt"), b"up it goes").unwrap();
     click(&mut harness, "Swap sides");
     assert!(harness.state().state().second_on_left);
-    click(&mut harness, "🔄");
+    click(&mut harness, "Pane refresh");
     wait_for(&mut harness, "the local refresh", |app| {
         right_listed(app, "from here.txt")
     });

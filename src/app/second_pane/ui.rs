@@ -6,6 +6,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::explorer::listing::Sort;
+use crate::app::explorer::toolbar::icon_button;
 use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::worker::Command;
@@ -94,12 +95,12 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                 pressed.swap = swap.clicked();
             });
             ui.horizontal(|ui| {
-                pressed.back = ui
-                    .add_enabled(pane.can_go_back(), egui::Button::new("⏴"))
-                    .on_hover_text("Back")
-                    .clicked();
-                pressed.up = ui.button("⏶").on_hover_text("Up").clicked();
-                pressed.refresh = ui.button("🔄").on_hover_text("Refresh").clicked();
+                // Named for screen readers apart from the explorer's Back, Up and Refresh.
+                pressed.back =
+                    icon_button(ui, "⏴", "Pane back", "Back", pane.can_go_back()).clicked();
+                pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", true).clicked();
+                pressed.refresh =
+                    icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
                 match pane.bucket() {
                     None => {
                         let label = ui.label("Local folder");
