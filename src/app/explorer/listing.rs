@@ -298,6 +298,22 @@ impl Listing {
         }
     }
 
+    /// The selection as full keys under `prefix` (the folder shown): objects with their
+    /// sizes, and folders as prefixes.
+    pub fn selected_keys(&self, prefix: &str) -> (Vec<(String, u64)>, Vec<String>) {
+        let mut keys = Vec::new();
+        let mut prefixes = Vec::new();
+        for row in self.selected_rows() {
+            let full = format!("{prefix}{}", row.name);
+            if row.is_folder {
+                prefixes.push(full);
+            } else {
+                keys.push((full, row.size));
+            }
+        }
+        (keys, prefixes)
+    }
+
     pub fn clear_selection(&mut self) {
         self.selected.iter_mut().for_each(|s| *s = false);
         self.selected_count = 0;

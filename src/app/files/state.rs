@@ -24,20 +24,10 @@ pub struct PendingDelete {
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
     pub(crate) fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        let mut keys = Vec::new();
-        let mut prefixes = Vec::new();
-        let Some(location) = &self.location else {
-            return (keys, prefixes);
-        };
-        for row in self.listing.selected_rows() {
-            let full = format!("{}{}", location.prefix, row.name);
-            if row.is_folder {
-                prefixes.push(full);
-            } else {
-                keys.push((full, row.size));
-            }
+        match &self.location {
+            Some(location) => self.listing.selected_keys(&location.prefix),
+            None => (Vec::new(), Vec::new()),
         }
-        (keys, prefixes)
     }
 
     /// The pane Rename, New folder and Delete act on: the second pane while it is active and

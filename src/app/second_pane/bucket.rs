@@ -33,12 +33,7 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        let mut commands: Vec<Command> = pane
-            .loading
-            .take()
-            .map(|id| Command::Cancel { id })
-            .into_iter()
-            .collect();
+        let mut commands = pane.stop_loading();
         let Some(bucket) = &mut pane.bucket else {
             return commands;
         };

@@ -190,20 +190,10 @@ impl SecondPane {
 
     /// The selected objects (key and size) and folders (prefixes) of the bucket shown.
     pub fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        let mut keys = Vec::new();
-        let mut prefixes = Vec::new();
-        let Some(location) = self.bucket.as_ref().and_then(|b| b.location.as_ref()) else {
-            return (keys, prefixes);
-        };
-        for row in self.listing.selected_rows() {
-            let full = format!("{}{}", location.prefix, row.name);
-            if row.is_folder {
-                prefixes.push(full);
-            } else {
-                keys.push((full, row.size));
-            }
+        match self.bucket.as_ref().and_then(|b| b.location.as_ref()) {
+            Some(location) => self.listing.selected_keys(&location.prefix),
+            None => (Vec::new(), Vec::new()),
         }
-        (keys, prefixes)
     }
 
     /// Where the pane is, in words: a path or an `s3://` URI.
@@ -215,6 +205,15 @@ impl SecondPane {
             },
             None => self.local.path.display().to_string(),
         }
+    }
+
+    /// Stops the listing in progress, if any: the Cancel to send.
+    pub(super) fn stop_loading(&mut self) -> Vec<Command> {
+        self.loading
+            .take()
+            .map(|id| Command::Cancel { id })
+            .into_iter()
+            .collect()
     }
 
     /// Starts a listing: the rows go, the selection with them.
@@ -284,12 +283,7 @@ impl AppState {
         if pane.source == source {
             return Vec::new();
         }
-        let mut commands: Vec<Command> = pane
-            .loading
-            .take()
-            .map(|id| Command::Cancel { id })
-            .into_iter()
-            .collect();
+        let mut commands = pane.stop_loading();
         self.compare_marks = None;
         match source {
             PaneSource::ThisComputer => {
