@@ -63,12 +63,7 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
 
     click(&mut harness, "Two panes");
     harness.get_by_label("Source");
-    click(&mut harness, "Local folder");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness
-        .get_by_label("Local folder")
-        .type_text(&local.path().display().to_string());
-    harness.key_press(Key::Enter);
+    type_local_folder(&mut harness, local.path());
     wait_for(&mut harness, "the local folder", |app| {
         app.state()
             .second_pane
@@ -151,12 +146,7 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
     std::fs::write(local.path().join("draft.txt"), b"draft").unwrap();
     let mut harness = tokio::task::block_in_place(|| window(&server));
     click(&mut harness, "Two panes");
-    click(&mut harness, "Local folder");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness
-        .get_by_label("Local folder")
-        .type_text(&local.path().display().to_string());
-    harness.key_press(Key::Enter);
+    type_local_folder(&mut harness, local.path());
     let has = |name: &'static str| {
         move |app: &PailApp| {
             app.state()
@@ -239,6 +229,16 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
             .as_ref()
             .is_some_and(|p| p.path() == home && !p.is_loading())
     });
+}
+
+/// The folder field of the second pane, typed into as a person does, and Enter.
+fn type_local_folder(harness: &mut Harness<'static, PailApp>, path: &std::path::Path) {
+    click(harness, "Local folder");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Local folder")
+        .type_text(&path.display().to_string());
+    harness.key_press(Key::Enter);
 }
 
 /// The second pane's rows are listed, and `name` is among them.
@@ -450,12 +450,7 @@ async fn a_row_dragged_onto_the_other_pane_is_copied_there() {
     harness.get_by_label("team").click();
     wait_for(&mut harness, "the bucket", |app| listed(app, "dragged.txt"));
     click(&mut harness, "Two panes");
-    click(&mut harness, "Local folder");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness
-        .get_by_label("Local folder")
-        .type_text(&local.path().display().to_string());
-    harness.key_press(Key::Enter);
+    type_local_folder(&mut harness, local.path());
     wait_for(&mut harness, "the empty local folder", |app| {
         app.state()
             .second_pane
@@ -532,12 +527,7 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
         listed(app, "from the bucket.txt")
     });
     click(&mut harness, "Two panes");
-    click(&mut harness, "Local folder");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    harness
-        .get_by_label("Local folder")
-        .type_text(&local.path().display().to_string());
-    harness.key_press(Key::Enter);
+    type_local_folder(&mut harness, local.path());
     wait_for(&mut harness, "the local folder", |app| {
         right_listed(app, "photos/")
     });
