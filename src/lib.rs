@@ -11,6 +11,7 @@ pub mod app;
 pub mod cli;
 pub mod compare;
 pub mod demo;
+pub mod desktop;
 pub mod fmt;
 pub mod local_folder;
 pub mod local_path;

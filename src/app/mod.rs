@@ -402,6 +402,8 @@ pub fn run(demo: bool) -> Result<(), AppError> {
     }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(WINDOW_TITLE)
+        // The desktop entry's id, so the dock pairs the window with Pail's icon.
+        .with_app_id(crate::desktop::APP_ID)
         .with_inner_size([1280.0, 800.0])
         .with_min_inner_size([640.0, 400.0]);
     if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {

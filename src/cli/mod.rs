@@ -24,6 +24,7 @@ pub mod cloudfront;
 pub mod cp;
 pub mod ls;
 pub mod share;
+pub mod system;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -63,6 +64,14 @@ pub enum Command {
     /// Saved and discovered profiles.
     #[command(subcommand)]
     Profiles(ProfilesCommand),
+    /// Add Pail to this person's applications menu, with its icons (Linux; no root needed).
+    InstallDesktop,
+    /// Remove what install-desktop added.
+    UninstallDesktop,
+    /// Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`.
+    Completions(system::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir).
+    Man(system::ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +204,10 @@ pub enum CliError {
     Usage(String),
     #[error("could not start: {0}")]
     Runtime(String),
+    #[error("could not write the output: {0}")]
+    Output(String),
+    #[error(transparent)]
+    Desktop(#[from] crate::desktop::DesktopError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
     #[error(transparent)]
@@ -253,6 +266,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Share(args)) => runtime.block_on(share::share(args)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
         Some(Command::Profiles(ProfilesCommand::List)) => runtime.block_on(list_profiles()),
+        Some(Command::InstallDesktop) => system::install_desktop(),
+        Some(Command::UninstallDesktop) => system::uninstall_desktop(),
+        Some(Command::Completions(args)) => system::print(&system::completions(args.shell)),
+        Some(Command::Man(args)) => system::man(args),
         None => {
             // The window owns the main thread; its worker has its own runtime.
             drop(runtime);

@@ -23,6 +23,13 @@ pub fn save_private(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
 
 /// Replaces `path` with `contents`. If anything fails, the old file is left as it was.
 pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, contents, 0o600)
+}
+
+/// Replaces `path` with `contents`, with permissions `mode` on Unix (from the start: the file
+/// is never readable by more people than `mode` lets). If anything fails, the old file is left
+/// as it was.
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let mut temp = tempfile::Builder::new()
@@ -33,8 +40,10 @@ pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;

@@ -1,0 +1,237 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'pail'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'pail' {
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Open the window on an embedded S3 server with sample data (no AWS account needed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('presign', 'presign', [CompletionResultType]::ParameterValue, 'Print a pre-signed URL that downloads (GET) or uploads (PUT) one object')
+            [CompletionResult]::new('presign-post', 'presign-post', [CompletionResultType]::ParameterValue, 'Print a pre-signed POST form that lets a browser or curl upload files')
+            [CompletionResult]::new('presign-cloudfront', 'presign-cloudfront', [CompletionResultType]::ParameterValue, 'Print a CloudFront signed URL (links that last past 7 days)')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
+            [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
+            [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
+            [CompletionResult]::new('install-desktop', 'install-desktop', [CompletionResultType]::ParameterValue, 'Add Pail to this person''s applications menu, with its icons (Linux; no root needed)')
+            [CompletionResult]::new('uninstall-desktop', 'uninstall-desktop', [CompletionResultType]::ParameterValue, 'Remove what install-desktop added')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;presign' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'GET downloads the object; PUT uploads to its key')
+            [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'GET: the Content-Disposition S3 answers with, e.g. ''attachment; filename="a.pdf"''')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make an http:// link (the link then travels in clear text)')
+            [CompletionResult]::new('--no-overwrite', '--no-overwrite', [CompletionResultType]::ParameterName, 'PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link)')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;presign-post' {
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest accepted file, in bytes')
+            [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Smallest accepted file, in bytes')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Required content type; a value ending in ''/'' or ''/*'' (image/) accepts any subtype')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Accept any key starting with KEY; the uploaded file''s name completes it')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make the form post to an http:// URL')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pail;presign-cloudfront' {
+            [CompletionResult]::new('--key-id', '--key-id', [CompletionResultType]::ParameterName, 'The ID of the public key the distribution trusts (CloudFront console → Public keys)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'The matching RSA private key, a PEM file (never printed)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds (no 7-day limit: CloudFront links may last months)')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2027-06-01T12:00:00+02:00) or local "YYYY-MM-DD HH:MM"')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'The link works from this moment on (makes a custom policy)')
+            [CompletionResult]::new('--ip-range', '--ip-range', [CompletionResultType]::ParameterName, 'Only requests from this address or CIDR range (makes a custom policy)')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;share' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--page-bucket', '--page-bucket', [CompletionResultType]::ParameterName, 'Put the index page in this bucket instead of the folder''s own')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Share more than 1,000 objects without being asked to confirm')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also draw the page''s link as a QR code on stderr (--format url)')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pail;ls' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Every object under the prefix, at any depth, with its full key')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;cp' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Copy a folder and everything in it')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;demo-server' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;profiles' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every profile: name, source, region and endpoint (never a secret)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;profiles;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;profiles;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every profile: name, source, region and endpoint (never a secret)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;profiles;help;list' {
+            break
+        }
+        'pail;profiles;help;help' {
+            break
+        }
+        'pail;install-desktop' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;uninstall-desktop' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;man' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page (pail.1, pail-presign.1, …) into this folder instead of printing pail.1')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;help' {
+            [CompletionResult]::new('presign', 'presign', [CompletionResultType]::ParameterValue, 'Print a pre-signed URL that downloads (GET) or uploads (PUT) one object')
+            [CompletionResult]::new('presign-post', 'presign-post', [CompletionResultType]::ParameterValue, 'Print a pre-signed POST form that lets a browser or curl upload files')
+            [CompletionResult]::new('presign-cloudfront', 'presign-cloudfront', [CompletionResultType]::ParameterValue, 'Print a CloudFront signed URL (links that last past 7 days)')
+            [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
+            [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
+            [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
+            [CompletionResult]::new('install-desktop', 'install-desktop', [CompletionResultType]::ParameterValue, 'Add Pail to this person''s applications menu, with its icons (Linux; no root needed)')
+            [CompletionResult]::new('uninstall-desktop', 'uninstall-desktop', [CompletionResultType]::ParameterValue, 'Remove what install-desktop added')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;help;presign' {
+            break
+        }
+        'pail;help;presign-post' {
+            break
+        }
+        'pail;help;presign-cloudfront' {
+            break
+        }
+        'pail;help;share' {
+            break
+        }
+        'pail;help;ls' {
+            break
+        }
+        'pail;help;cp' {
+            break
+        }
+        'pail;help;demo-server' {
+            break
+        }
+        'pail;help;profiles' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every profile: name, source, region and endpoint (never a secret)')
+            break
+        }
+        'pail;help;profiles;list' {
+            break
+        }
+        'pail;help;install-desktop' {
+            break
+        }
+        'pail;help;uninstall-desktop' {
+            break
+        }
+        'pail;help;completions' {
+            break
+        }
+        'pail;help;man' {
+            break
+        }
+        'pail;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

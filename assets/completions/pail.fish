@@ -1,0 +1,130 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pail_global_optspecs
+    string join \n demo h/help V/version
+end
+
+function __fish_pail_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pail_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pail_using_subcommand
+    set -l cmd (__fish_pail_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pail -n "__fish_pail_needs_command" -l demo -d 'Open the window on an embedded S3 server with sample data (no AWS account needed)'
+complete -c pail -n "__fish_pail_needs_command" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_needs_command" -s V -l version -d 'Print version'
+complete -c pail -n "__fish_pail_needs_command" -f -a "presign" -d 'Print a pre-signed URL that downloads (GET) or uploads (PUT) one object'
+complete -c pail -n "__fish_pail_needs_command" -f -a "presign-post" -d 'Print a pre-signed POST form that lets a browser or curl upload files'
+complete -c pail -n "__fish_pail_needs_command" -f -a "presign-cloudfront" -d 'Print a CloudFront signed URL (links that last past 7 days)'
+complete -c pail -n "__fish_pail_needs_command" -f -a "share" -d 'Share a folder as one link (an index page), or print a link per object as CSV/JSON'
+complete -c pail -n "__fish_pail_needs_command" -f -a "ls" -d 'List buckets, a folder, or (--recursive) everything under a prefix'
+complete -c pail -n "__fish_pail_needs_command" -f -a "cp" -d 'Copy files and folders between disk and S3, or between buckets on the server'
+complete -c pail -n "__fish_pail_needs_command" -f -a "demo-server" -d 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI'
+complete -c pail -n "__fish_pail_needs_command" -f -a "profiles" -d 'Saved and discovered profiles'
+complete -c pail -n "__fish_pail_needs_command" -f -a "install-desktop" -d 'Add Pail to this person\'s applications menu, with its icons (Linux; no root needed)'
+complete -c pail -n "__fish_pail_needs_command" -f -a "uninstall-desktop" -d 'Remove what install-desktop added'
+complete -c pail -n "__fish_pail_needs_command" -f -a "completions" -d 'Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`'
+complete -c pail -n "__fish_pail_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir)'
+complete -c pail -n "__fish_pail_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l method -d 'GET downloads the object; PUT uploads to its key' -r -f -a "GET\t''
+PUT\t''"
+complete -c pail -n "__fish_pail_using_subcommand presign" -l content-disposition -d 'GET: the Content-Disposition S3 answers with, e.g. \'attachment; filename="a.pdf"\'' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l content-type -d 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l http -d 'Make an http:// link (the link then travels in clear text)'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l no-overwrite -d 'PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link)'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l qr -d 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
+complete -c pail -n "__fish_pail_using_subcommand presign" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l max-size -d 'Largest accepted file, in bytes' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l min-size -d 'Smallest accepted file, in bytes' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l content-type -d 'Required content type; a value ending in \'/\' or \'/*\' (image/) accepts any subtype' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l format -r -f -a "json\t'{"url": …, "fields": {…}} as boto3 returns it'
+curl\t'A curl command, with a placeholder for the file to upload'
+html\t'A standalone HTML upload page'"
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l key-prefix -d 'Accept any key starting with KEY; the uploaded file\'s name completes it'
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l http -d 'Make the form post to an http:// URL'
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l key-id -d 'The ID of the public key the distribution trusts (CloudFront console → Public keys)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l private-key -d 'The matching RSA private key, a PEM file (never printed)' -r -F
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l expires-in -d 'Lifetime in seconds (no 7-day limit: CloudFront links may last months)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l expires-at -d 'Moment of expiry: RFC 3339 (2027-06-01T12:00:00+02:00) or local "YYYY-MM-DD HH:MM"' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l not-before -d 'The link works from this moment on (makes a custom policy)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l ip-range -d 'Only requests from this address or CIDR range (makes a custom policy)' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l qr -d 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)'
+complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand share" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l format -r -f -a "url\t'One link to an index page of every object (uploaded to .pail-shares/ in the bucket)'
+csv\t'A link per object: key,size,url,expires (no page)'
+json\t'A link per object as a JSON array (no page)'"
+complete -c pail -n "__fish_pail_using_subcommand share" -l page-bucket -d 'Put the index page in this bucket instead of the folder\'s own' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l yes -d 'Share more than 1,000 objects without being asked to confirm'
+complete -c pail -n "__fish_pail_using_subcommand share" -l qr -d 'Also draw the page\'s link as a QR code on stderr (--format url)'
+complete -c pail -n "__fish_pail_using_subcommand share" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
+complete -c pail -n "__fish_pail_using_subcommand share" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pail -n "__fish_pail_using_subcommand ls" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
+complete -c pail -n "__fish_pail_using_subcommand ls" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
+complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand ls" -l recursive -d 'Every object under the prefix, at any depth, with its full key'
+complete -c pail -n "__fish_pail_using_subcommand ls" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
+complete -c pail -n "__fish_pail_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand cp" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
+complete -c pail -n "__fish_pail_using_subcommand cp" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
+complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand cp" -l recursive -d 'Copy a folder and everything in it'
+complete -c pail -n "__fish_pail_using_subcommand cp" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
+complete -c pail -n "__fish_pail_using_subcommand cp" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand demo-server" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'Print every profile: name, source, region and endpoint (never a secret)'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every profile: name, source, region and endpoint (never a secret)'
+complete -c pail -n "__fish_pail_using_subcommand profiles; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pail -n "__fish_pail_using_subcommand install-desktop" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand uninstall-desktop" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand man" -l out-dir -d 'Write every page (pail.1, pail-presign.1, …) into this folder instead of printing pail.1' -r -F
+complete -c pail -n "__fish_pail_using_subcommand man" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "presign" -d 'Print a pre-signed URL that downloads (GET) or uploads (PUT) one object'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "presign-post" -d 'Print a pre-signed POST form that lets a browser or curl upload files'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "presign-cloudfront" -d 'Print a CloudFront signed URL (links that last past 7 days)'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "share" -d 'Share a folder as one link (an index page), or print a link per object as CSV/JSON'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "ls" -d 'List buckets, a folder, or (--recursive) everything under a prefix'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "cp" -d 'Copy files and folders between disk and S3, or between buckets on the server'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "demo-server" -d 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "profiles" -d 'Saved and discovered profiles'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "install-desktop" -d 'Add Pail to this person\'s applications menu, with its icons (Linux; no root needed)'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "uninstall-desktop" -d 'Remove what install-desktop added'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "completions" -d 'Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "man" -d 'Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir)'
+complete -c pail -n "__fish_pail_using_subcommand help; and not __fish_seen_subcommand_from presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pail -n "__fish_pail_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "list" -d 'Print every profile: name, source, region and endpoint (never a secret)'
