@@ -89,6 +89,13 @@ pub fn uninstall(data: &Path) -> Result<Vec<PathBuf>, DesktopError> {
     Ok(removed)
 }
 
+/// The entry the release archives carry (`assets/pail.desktop`), for packagers and for copying
+/// by hand: it starts `pail` from the `PATH`, where the installers put it.
+pub fn packaged_entry() -> String {
+    // "pail" is plain UTF-8 without reserved characters: this cannot fail.
+    desktop_entry(Path::new("pail")).unwrap_or_default()
+}
+
 /// The `.desktop` entry for the program at `exe`.
 pub fn desktop_entry(exe: &Path) -> Result<String, DesktopError> {
     let exec = exec_argument(exe)?;
@@ -211,6 +218,12 @@ mod tests {
             uninstall(data.path()).unwrap().is_empty(),
             "nothing left to remove"
         );
+    }
+
+    #[test]
+    fn the_shipped_entry_is_the_one_pail_writes_for_a_pail_on_the_path() {
+        let shipped = include_str!("../assets/pail.desktop");
+        assert_eq!(shipped, packaged_entry());
     }
 
     #[test]
