@@ -78,7 +78,7 @@ fn drop_files_then_delete_them() {
     let picker = pail::app::picker::FixedPicker {
         files: None,
         folder: Some(downloads.path().to_owned()),
-        unavailable: false,
+        ..Default::default()
     };
     let mut harness = open_bucket(&server, picker, "drop-zone");
     harness.get_by_label("inbox/").click();
@@ -284,6 +284,32 @@ fn upload_without_any_file_chooser_says_what_to_do() {
     });
     harness.get_by_label_contains("No file chooser is available");
     harness.get_by_label_contains("drop files onto the window");
+}
+
+#[test]
+fn file_dialogs_run_on_a_helper_thread_or_on_the_ui_thread_where_the_platform_needs_it() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("dialogs").unwrap();
+    let ui_thread = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_owned();
+    // Linux and Windows: a helper thread, so the window keeps drawing. macOS (AppKit): the
+    // main thread, which the window runs on.
+    for (main_thread, expected) in [(false, "pail-file-dialog"), (true, ui_thread.as_str())] {
+        let picker = pail::app::picker::FixedPicker {
+            main_thread,
+            ..Default::default()
+        };
+        let asked_on = picker.asked_on.clone();
+        let mut harness = open_bucket(&server, picker, "dialogs");
+        click(&mut harness, "Upload");
+        click(&mut harness, "Files…");
+        wait_for(&mut harness, "the dialog", |_| {
+            !asked_on.lock().unwrap().is_empty()
+        });
+        assert_eq!(*asked_on.lock().unwrap(), vec![expected.to_owned()]);
+    }
 }
 
 #[test]

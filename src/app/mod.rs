@@ -134,13 +134,18 @@ impl PailApp {
         }
     }
 
-    /// Opens the file dialog the toolbar asked for, on a helper thread.
+    /// Opens the file dialog the toolbar asked for, on a helper thread (on the UI thread where
+    /// the platform requires it: macOS).
     fn open_picker(&mut self, ctx: &egui::Context) {
         let Some(kind) = self.flags.pick.take() else {
             return;
         };
         let picker = self.picker.clone();
         let answer = self.picked.0.clone();
+        if picker.needs_main_thread() {
+            let _ = answer.send(picker::run(picker.as_ref(), kind));
+            return;
+        }
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("pail-file-dialog".into())

@@ -1,5 +1,7 @@
 //! Native file dialogs (rfd), behind a trait so tests can answer them. Dialogs block, so the
-//! app runs them on a helper thread and reads the answer on a later frame.
+//! app runs them on a helper thread and reads the answer on a later frame — except on macOS,
+//! where AppKit allows windows only on the main thread: there the dialog runs on the UI thread
+//! as a modal session (the window waits behind it, as macOS apps do).
 //!
 //! On Linux rfd asks the desktop portal, then zenity; with neither it returns at once with no
 //! answer, which looks like a button that does nothing. So Pail checks first, and says what
@@ -35,6 +37,10 @@ pub trait FilePicker: Send + Sync {
     }
     /// Whether an empty answer that came back at once means no dialog was shown.
     fn instant_none_means_unavailable(&self) -> bool {
+        false
+    }
+    /// Whether the dialogs must be run on the main (UI) thread.
+    fn needs_main_thread(&self) -> bool {
         false
     }
 }
@@ -94,6 +100,11 @@ impl FilePicker for NativePicker {
         cfg!(target_os = "linux")
     }
 
+    fn needs_main_thread(&self) -> bool {
+        // rfd's dialogs are AppKit panels, which must be made on the main thread.
+        cfg!(target_os = "macos")
+    }
+
     fn pick_files(&self) -> Option<Vec<PathBuf>> {
         rfd::FileDialog::new()
             .set_title("Upload files")
@@ -123,6 +134,22 @@ pub struct FixedPicker {
     pub folder: Option<PathBuf>,
     /// Behave like a desktop without any file chooser.
     pub unavailable: bool,
+    /// Behave like macOS: dialogs on the main thread.
+    pub main_thread: bool,
+    /// The names of the threads the dialogs ran on, in order.
+    pub asked_on: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FixedPicker {
+    fn asked(&self) {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_owned();
+        if let Ok(mut asked) = self.asked_on.lock() {
+            asked.push(name);
+        }
+    }
 }
 
 impl FilePicker for FixedPicker {
@@ -134,19 +161,27 @@ impl FilePicker for FixedPicker {
         }
     }
 
+    fn needs_main_thread(&self) -> bool {
+        self.main_thread
+    }
+
     fn pick_files(&self) -> Option<Vec<PathBuf>> {
+        self.asked();
         self.files.clone()
     }
 
     fn pick_file(&self, _title: &str) -> Option<PathBuf> {
+        self.asked();
         self.files.as_ref()?.first().cloned()
     }
 
     fn save_file(&self, _title: &str, name: &str) -> Option<PathBuf> {
+        self.asked();
         Some(self.folder.as_ref()?.join(name))
     }
 
     fn pick_folder(&self, _title: &str) -> Option<PathBuf> {
+        self.asked();
         self.folder.clone()
     }
 }
