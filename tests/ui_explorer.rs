@@ -149,6 +149,51 @@ fn awkward_names_are_listed_as_they_are() {
     }
 }
 
+/// Names in the scripts people use, drawn with the system's fonts as the window finds them
+/// (eframe's system font provider). No tofu is allowed: the harness fails on a missing
+/// glyph. Arabic and Hebrew need a font such as DejaVu Sans (fonts-dejavu-core), Chinese,
+/// Japanese and Korean one such as WenQuanYi Micro Hei (fonts-wqy-microhei) or Noto Sans CJK
+/// (fonts-noto-cjk); .ci/run installs the small ones.
+#[test]
+fn names_in_chinese_japanese_korean_arabic_and_hebrew_render_with_the_systems_fonts() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("scripts").unwrap();
+    let names = [
+        "报告 2026.pdf",
+        "レポート.txt",
+        "보고서.txt",
+        "تقرير.txt",
+        "דוח שנתי.txt",
+    ];
+    for name in names {
+        std::fs::write(server.root().join("scripts").join(name), b"x").unwrap();
+    }
+    let profile = demo_profile(&server);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            // What eframe installs in the real window (its `system_fonts` feature).
+            cc.egui_ctx.add_font_provider(std::sync::Arc::new(
+                egui_system_font_provider::SystemFontProvider::new(),
+            ));
+            let options = AppOptions {
+                clipboard: Box::new(MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", buckets_ready);
+    harness.get_by_label("scripts").click();
+    wait_for(&mut harness, "the names", listing_done);
+    for name in names {
+        harness.get_by_label(name);
+    }
+    // Drawn, glyph by glyph: a missing one would have failed the frame above.
+    harness.run_steps(2);
+}
+
 #[test]
 fn ten_thousand_objects_arrive_across_pages_and_filter() {
     let server = demo_server();

@@ -124,3 +124,18 @@ pub fn uninstall_desktop() -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// On Windows, where `pail.exe` is a GUI program and so starts without a console: attaches to
+/// the console of the terminal it was started from, if any, so what the commands print shows
+/// there. Output already redirected to a file or pipe keeps going there. Elsewhere, nothing.
+pub fn attach_to_terminal() {
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+        // SAFETY: AttachConsole takes a process id and touches no memory of ours; it fails
+        // harmlessly when there is no parent console (started from Explorer).
+        unsafe {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
