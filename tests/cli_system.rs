@@ -149,6 +149,7 @@ fn install_desktop_adds_a_valid_entry_and_uninstall_desktop_takes_it_out() {
 }
 
 /// Every file under `dir`.
+#[cfg(target_os = "linux")]
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

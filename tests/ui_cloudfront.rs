@@ -109,6 +109,7 @@ fn a_cloudfront_link_lasts_past_seven_days_and_its_distribution_is_remembered() 
 
     // Kept readable by the person only, and nothing of the key in the window's state.
     let settings = config.path().join("cloudfront.toml");
+    assert!(settings.is_file());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -164,11 +164,11 @@ async fn write_at(
                     offset + done as u64,
                 )?;
                 if n == 0 {
-                    return Err(std::io::ErrorKind::WriteZero.into());
+                    return Err(std::io::Error::from(std::io::ErrorKind::WriteZero));
                 }
                 done += n;
             }
-            Ok(())
+            Ok::<(), std::io::Error>(())
         }
     })
     .await

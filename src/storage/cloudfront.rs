@@ -159,10 +159,10 @@ mod tests {
             },
         );
         settings.save().unwrap();
-        let path = dir.path().join("cloudfront.toml");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
+            let path = dir.path().join("cloudfront.toml");
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
