@@ -9,7 +9,6 @@ mod common;
 use common::DemoServerProcess;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -314,41 +313,20 @@ fn bench_million_rows() {
 /// Runs the real window on a private Xvfb display and measures its CPU while idle.
 fn bench_idle_cpu() {
     println!("-- idle CPU of the real window (`pail --demo` under Xvfb, after it settles)");
-    let Ok(mut xvfb) = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
+    let Some(xvfb) = common::Xvfb::start() else {
         println!("   Xvfb not installed: skipped");
         return;
     };
-    let mut display = String::new();
-    if let Some(out) = xvfb.stdout.as_mut() {
-        let mut byte = [0u8; 1];
-        while out.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
-            display.push(byte[0] as char);
-        }
-    }
     let runtime_dir = tempfile::tempdir().unwrap();
     let app = Command::new(env!("CARGO_BIN_EXE_pail"))
         .arg("--demo")
-        .env("DISPLAY", format!(":{}", display.trim()))
+        .env("DISPLAY", &xvfb.display)
         .env("XDG_RUNTIME_DIR", runtime_dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
     let Ok(mut app) = app else {
         println!("   could not start the window");
-        let _ = xvfb.kill();
         return;
     };
     std::thread::sleep(Duration::from_secs(6));
@@ -367,8 +345,6 @@ fn bench_idle_cpu() {
     }
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
     let _ = app.wait();
-    let _ = xvfb.kill();
-    let _ = xvfb.wait();
 }
 
 fn main() {

@@ -1,5 +1,6 @@
 //! Shared by the benchmarks: `pail demo-server` in its own process, so the server's CPU and
-//! memory are not counted as the client's.
+//! memory are not counted as the client's, and a private Xvfb display for the real window.
+#![allow(dead_code)] // each bench uses a different part
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -36,4 +37,52 @@ impl Drop for DemoServerProcess {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// A private X display (Xvfb), gone when dropped.
+pub struct Xvfb {
+    child: Child,
+    /// `:N`, for `DISPLAY`.
+    pub display: String,
+}
+
+impl Xvfb {
+    /// `None` when Xvfb is not installed or does not start.
+    pub fn start() -> Option<Self> {
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        let number = BufReader::new(stdout).lines().next()?.ok()?;
+        Some(Self {
+            child,
+            display: format!(":{}", number.trim()),
+        })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The resident memory of process `pid` from /proc, in bytes.
+pub fn rss_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

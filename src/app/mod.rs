@@ -78,6 +78,30 @@ pub struct PailApp {
     ),
     /// The demo server lives as long as the window.
     _demo_server: Option<LocalServer>,
+    /// Whether the first frame has been laid out (see [`report_startup`]).
+    first_frame_done: bool,
+}
+
+/// When the process started, as `pail`'s `main` first saw it.
+static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes the moment the process started; the first call wins.
+pub fn mark_process_start() {
+    PROCESS_START.get_or_init(std::time::Instant::now);
+}
+
+/// With `PAIL_REPORT_STARTUP` set, says on stderr how long after the start `what` happened
+/// ("first frame" is what `cargo bench --bench start` reads).
+fn report_startup(what: &str) {
+    if std::env::var_os("PAIL_REPORT_STARTUP").is_none() {
+        return;
+    }
+    if let Some(start) = PROCESS_START.get() {
+        eprintln!(
+            "pail: {what} {:.1} ms after start",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
 impl PailApp {
@@ -113,6 +137,7 @@ impl PailApp {
             picker: options.picker,
             picked: std::sync::mpsc::channel(),
             _demo_server: demo_server,
+            first_frame_done: false,
         };
         app.send_queued();
         Ok(app)
@@ -379,6 +404,10 @@ impl eframe::App for PailApp {
         second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);
         self.send_queued();
+        if !self.first_frame_done {
+            self.first_frame_done = true;
+            report_startup("first frame");
+        }
     }
 }
 
@@ -398,6 +427,7 @@ pub enum AppError {
 pub fn run(demo: bool) -> Result<(), AppError> {
     let (profiles, server) = if demo {
         let server = crate::demo::start_demo_server()?;
+        report_startup("demo data ready");
         (vec![crate::demo::demo_profile(&server)], Some(server))
     } else {
         (Vec::new(), None)
@@ -424,6 +454,7 @@ pub fn run(demo: bool) -> Result<(), AppError> {
         WINDOW_TITLE,
         options,
         Box::new(move |cc| {
+            report_startup("window created");
             let app = PailApp::new(&cc.egui_ctx, profiles, server.take())?;
             Ok(Box::new(app))
         }),

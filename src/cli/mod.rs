@@ -223,6 +223,7 @@ pub enum CliError {
 
 /// Parses the process's arguments and runs the command.
 pub fn main() -> ExitCode {
+    crate::app::mark_process_start();
     system::attach_to_terminal();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
