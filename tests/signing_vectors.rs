@@ -1,5 +1,6 @@
 //! Pre-signed URLs compared, byte for byte, with the URLs botocore computes for the same
-//! request at the same time.
+//! request at the same time — from both of Pail's paths: one link through aws-sdk-s3
+//! (`Signer`), and many at once (`BulkSigner`).
 //!
 //! How the expected values were obtained: `python3 tests/vectors/botocore_presign.py`
 //! (botocore 1.43) signs, with the AWS documentation's example keys, at 2013-05-24T00:00:00Z and
@@ -16,7 +17,8 @@ use pail::model::Endpoint;
 use pail::model::Scheme;
 use pail::model::{BucketName, ObjectKey};
 use pail::share::{
-    DispositionKind, Expiry, GetOptions, PutOptions, Signer, SignerConfig, content_disposition,
+    BulkSigner, DispositionKind, Expiry, GetOptions, PutOptions, Signer, SignerConfig,
+    content_disposition,
 };
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -68,23 +70,34 @@ const GET_VECTORS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The batch signer for `examplebucket` in us-east-1, pinned like the vectors.
+async fn bulk() -> BulkSigner {
+    BulkSigner::new(
+        &signer("us-east-1", false),
+        &BucketName::new("examplebucket").unwrap(),
+        None,
+        day(),
+        pinned(),
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn get_links_match_botocore_for_awkward_keys() {
     let signer = signer("us-east-1", false);
+    let bulk = bulk().await;
     let bucket = BucketName::new("examplebucket").unwrap();
     for (key, expected) in GET_VECTORS {
+        let key = ObjectKey::new(*key).unwrap();
         let link = signer
-            .presign_get(
-                &bucket,
-                &ObjectKey::new(*key).unwrap(),
-                &GetOptions::default(),
-                day(),
-                pinned(),
-            )
+            .presign_get(&bucket, &key, &GetOptions::default(), day(), pinned())
             .await
             .unwrap();
         assert_eq!(&link.url, expected, "key {key:?}");
         assert!(link.headers.is_empty());
+        let many = bulk.get(&key, &GetOptions::default()).unwrap();
+        assert_eq!(&many.url, expected, "key {key:?}, many at once");
     }
 }
 
@@ -106,10 +119,13 @@ async fn get_link_with_response_overrides_matches_botocore() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        link.url,
-        "https://examplebucket.s3.us-east-1.amazonaws.com/test.txt?x-id=GetObject&response-content-disposition=attachment%3B%20filename%3D%22r_sum_.pdf%22%3B%20filename%2A%3DUTF-8%27%27r%25C3%25A9sum%25C3%25A9.pdf&response-content-type=application%2Fpdf&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=cbecb7d962ec00e6e52c727f86c59d457cc3c073a092116ea1bd8389c292da86"
-    );
+    let expected = "https://examplebucket.s3.us-east-1.amazonaws.com/test.txt?x-id=GetObject&response-content-disposition=attachment%3B%20filename%3D%22r_sum_.pdf%22%3B%20filename%2A%3DUTF-8%27%27r%25C3%25A9sum%25C3%25A9.pdf&response-content-type=application%2Fpdf&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=cbecb7d962ec00e6e52c727f86c59d457cc3c073a092116ea1bd8389c292da86";
+    assert_eq!(link.url, expected);
+    let many = bulk()
+        .await
+        .get(&ObjectKey::new("test.txt").unwrap(), &options)
+        .unwrap();
+    assert_eq!(many.url, expected, "many at once");
 }
 
 #[tokio::test]
@@ -124,10 +140,16 @@ async fn put_link_matches_botocore() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        link.url,
-        "https://examplebucket.s3.us-east-1.amazonaws.com/up%20load/%C3%BC.txt?x-id=PutObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=28060bd53ab23e4ac457858b8ef3e5475bd1ba723717dd76527b1f830450f701"
-    );
+    let expected = "https://examplebucket.s3.us-east-1.amazonaws.com/up%20load/%C3%BC.txt?x-id=PutObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=28060bd53ab23e4ac457858b8ef3e5475bd1ba723717dd76527b1f830450f701";
+    assert_eq!(link.url, expected);
+    let many = bulk()
+        .await
+        .put(
+            &ObjectKey::new("up load/ü.txt").unwrap(),
+            &PutOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(many.url, expected, "many at once");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! text formats links and forms are handed out in — pure, the time passed in. The one part
 //! that does I/O is [`link_test`], which fetches a byte through a finished link.
 
+pub mod bulk;
 pub mod cloudfront;
 mod disposition;
 pub mod expiry;
@@ -15,6 +16,7 @@ pub mod qr;
 pub mod shell;
 mod signer;
 
+pub use bulk::BulkSigner;
 pub use disposition::{DispositionKind, content_disposition};
 pub use expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFETIME};
 pub use post::{Condition, ContentTypeRule, KeyRule, PostForm, PostRequest};
