@@ -147,8 +147,8 @@ impl BulkSigner {
             method,
             url,
             headers,
-            lifetime: self.lifetime.clone(),
-            effective_expiry: self.effective_expiry.clone(),
+            lifetime: self.lifetime,
+            effective_expiry: self.effective_expiry,
             etag: None,
         }
     }
