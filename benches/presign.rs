@@ -1,5 +1,7 @@
-//! How fast Pail signs: pre-signed GET URLs per second on one core, POST forms per second, and
-//! the wall time of one `pail presign` process. Prints figures; asserts nothing.
+//! How fast Pail signs: pre-signed GET URLs per second on one core — one at a time through
+//! aws-sdk-s3, and many at once through `BulkSigner` (with the share of that time spent on the
+//! SigV4 arithmetic itself) — POST forms per second, and the wall time of one `pail presign`
+//! process. Prints figures; asserts nothing.
 //!
 //! `cargo bench --bench presign`. When python3 with boto3 is installed, the same figures for
 //! boto3 are printed beside Pail's for comparison.
@@ -10,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use aws_credential_types::Credentials;
 use pail::model::Endpoint;
 use pail::model::{BucketName, ObjectKey};
-use pail::share::{Expiry, GetOptions, KeyRule, PostRequest, Signer, SignerConfig};
+use pail::share::{BulkSigner, Expiry, GetOptions, KeyRule, PostRequest, Signer, SignerConfig};
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -76,11 +78,77 @@ fn bench_get_urls(runtime: &tokio::runtime::Runtime) -> f64 {
             _ => String::new(),
         };
         println!(
-            "pail   GET URLs, one core     {rate:>10.0} /s   ({:.1} µs each; {cpu})",
+            "pail   GET URLs one by one    {rate:>10.0} /s   ({:.2} µs each; {cpu}) through aws-sdk-s3",
             elapsed.as_secs_f64() * 1e6 / count
         );
         rate
     })
+}
+
+/// The batch path: one `BulkSigner` for the bucket, then a link per key; and, beside it, the
+/// SigV4 arithmetic alone (a SHA-256 of a canonical request of the same size and one HMAC),
+/// to say how much of each link is signing and how much is building the URL.
+fn bench_bulk_get_urls(runtime: &tokio::runtime::Runtime) -> f64 {
+    let signer = signer();
+    let bucket = BucketName::new("bench-bucket").unwrap();
+    let keys: Vec<ObjectKey> = (0..1000)
+        .map(|i| ObjectKey::new(format!("reports/2026/inv {i:04} ü+~.pdf")).unwrap())
+        .collect();
+    let options = GetOptions::default();
+    let expiry = Expiry::In(Duration::from_secs(86_400));
+    let now = SystemTime::now();
+    let bulk = runtime
+        .block_on(BulkSigner::new(&signer, &bucket, None, expiry, now))
+        .unwrap();
+    for key in keys.iter().take(200) {
+        std::hint::black_box(bulk.get(key, &options).unwrap());
+    }
+    let rounds = 500;
+    let cpu_start = process_cpu_time();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for key in &keys {
+            std::hint::black_box(bulk.get(key, &options).unwrap());
+        }
+    }
+    let elapsed = start.elapsed();
+    let count = (rounds * keys.len()) as f64;
+    let rate = count / elapsed.as_secs_f64();
+    let per_link = elapsed.as_secs_f64() * 1e6 / count;
+    let cpu = match (cpu_start, process_cpu_time()) {
+        (Some(a), Some(b)) => format!("{:.2} µs CPU each", (b - a).as_secs_f64() * 1e6 / count),
+        _ => String::new(),
+    };
+    println!(
+        "pail   GET URLs many at once  {rate:>10.0} /s   ({per_link:.2} µs each; {cpu}) BulkSigner"
+    );
+
+    // The arithmetic alone: SHA-256 of a canonical request as long as these links', then the
+    // HMAC of a string to sign with a derived key.
+    use sha2::Digest as _;
+    let canonical = "GET\n/reports/2026/inv%200001%20%C3%BC%2B~.pdf\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261130%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20261130T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&x-id=GetObject\nhost:bench-bucket.s3.eu-west-1.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD";
+    let key = aws_sigv4::sign::v4::generate_signing_key(SECRET_KEY, now, "eu-west-1", "s3");
+    let n = 200_000;
+    let start = Instant::now();
+    for _ in 0..n {
+        let hash = sha2::Sha256::digest(std::hint::black_box(canonical).as_bytes());
+        let sts = format!(
+            "AWS4-HMAC-SHA256\n20261130T000000Z\n20261130/eu-west-1/s3/aws4_request\n{}",
+            hex(&hash)
+        );
+        std::hint::black_box(aws_sigv4::sign::v4::calculate_signature(
+            &key,
+            sts.as_bytes(),
+        ));
+    }
+    let signing = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "       of which SigV4 arithmetic {signing:.2} µs ({:.0}%), building the URL {:.2} µs ({:.0}%)",
+        signing / per_link * 100.0,
+        (per_link - signing).max(0.0),
+        (per_link - signing).max(0.0) / per_link * 100.0
+    );
+    rate
 }
 
 fn bench_post_forms(runtime: &tokio::runtime::Runtime) {
@@ -162,6 +230,17 @@ s3 = boto3.client("s3", region_name="eu-west-1")
 print(s3.generate_presigned_url("get_object", Params={"Bucket": "bench-bucket", "Key": "reports/q3.pdf"}, ExpiresIn=3600))
 "#;
 
+/// Lower-case hex, as the signer writes the canonical request's hash.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 15)] as char);
+    }
+    out
+}
+
 fn python_has_boto3() -> bool {
     Command::new("python3")
         .args(["-c", "import boto3"])
@@ -176,7 +255,12 @@ fn main() {
         .build()
         .unwrap();
     println!("== presign benchmark ==");
-    let pail_rate = bench_get_urls(&runtime);
+    let one_by_one = bench_get_urls(&runtime);
+    let pail_rate = bench_bulk_get_urls(&runtime);
+    println!(
+        "       many at once / one by one = {:.1}×",
+        pail_rate / one_by_one
+    );
     bench_post_forms(&runtime);
 
     let runs = 20;
@@ -200,9 +284,10 @@ fn main() {
         .and_then(|s| s.trim().parse::<f64>().ok());
     if let Some(rate) = boto_rate {
         println!(
-            "boto3  GET URLs, one core     {rate:>10.0} /s   ({:.1} µs each)   pail/boto3 = {:.1}×",
+            "boto3  GET URLs, one core     {rate:>10.0} /s   ({:.1} µs each)   pail (many at once)/boto3 = {:.0}×, one by one {:.1}×",
             1e6 / rate,
-            pail_rate / rate
+            pail_rate / rate,
+            one_by_one / rate
         );
     }
     let boto_process = time_process(

@@ -99,12 +99,10 @@ pub async fn sign_objects(
     now: SystemTime,
 ) -> Result<(Vec<ShareEntry>, Option<RegionGuess>), FolderShareError> {
     let signer = connection.signer_for(bucket).await?;
+    let bulk = crate::share::BulkSigner::new(&signer.signer, bucket, None, expiry, now).await?;
     let mut entries = Vec::with_capacity(objects.len());
     for object in objects {
-        let link = signer
-            .signer
-            .presign_get(bucket, &object.key, &GetOptions::default(), expiry, now)
-            .await?;
+        let link = bulk.get(&object.key, &GetOptions::default())?;
         let key = object.key.as_str();
         entries.push(ShareEntry {
             key: key.to_owned(),

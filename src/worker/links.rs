@@ -34,16 +34,15 @@ pub(super) fn presign_links(
         profile,
         move |connection: Connection| async move {
             let BucketSigner { signer, warning } = connection.signer_for(&bucket).await?;
-            let now = SystemTime::now();
+            // One batch: the signing key derived once, then one hash and one HMAC a link.
+            let bulk =
+                crate::share::BulkSigner::new(&signer, &bucket, None, expiry, SystemTime::now())
+                    .await?;
             let mut links: Vec<PresignedLink> = Vec::with_capacity(items.len());
             for item in &items {
                 let link = match item {
-                    LinkItem::Get { key, options } => {
-                        signer.presign_get(&bucket, key, options, expiry, now).await
-                    }
-                    LinkItem::Put { key, options } => {
-                        signer.presign_put(&bucket, key, options, expiry, now).await
-                    }
+                    LinkItem::Get { key, options } => bulk.get(key, options),
+                    LinkItem::Put { key, options } => bulk.put(key, options),
                 };
                 links.push(link?);
             }
