@@ -5,6 +5,7 @@
 
 use std::cmp::Ordering;
 
+use super::order::{merge_sorted, stable_sort_by_column};
 use crate::s3::list::{FolderPage, StorageClass};
 
 /// One row: a folder (common prefix) or an object. 40 bytes plus the name.
@@ -60,7 +61,7 @@ impl Sort {
     }
 
     /// Order within one kind (folders or objects); ties fall back to the name.
-    fn compare(self, a: &Row, b: &Row) -> Ordering {
+    pub(super) fn compare(self, a: &Row, b: &Row) -> Ordering {
         let by_column = match self.column {
             SortColumn::Name => Ordering::Equal,
             SortColumn::Size => a.size.cmp(&b.size),
@@ -99,11 +100,16 @@ impl Filter {
         }
         if self.needle.is_ascii() {
             // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so a byte search is
-            // exact here and needs no allocation.
+            // exact here and needs no allocation. The needle's first byte, either case, is
+            // found with memchr's vector search; only there is the rest compared.
             let needle = self.needle.as_bytes();
-            name.as_bytes()
-                .windows(needle.len())
-                .any(|window| window.eq_ignore_ascii_case(needle))
+            let hay = name.as_bytes();
+            let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+                return false;
+            };
+            let (first, rest) = (needle[0], &needle[1..]);
+            memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last_start])
+                .any(|at| hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest))
         } else {
             name.to_lowercase().contains(&self.needle)
         }
@@ -122,6 +128,10 @@ pub struct Listing {
     total_size: u64,
     sort: Sort,
     filter: Filter,
+    /// Every folder and every object in name order, shown or not: what a sort by another
+    /// column starts from (its ties stay in name order) and what the filter scans.
+    folders_by_name: Vec<u32>,
+    objects_by_name: Vec<u32>,
     selected: Vec<bool>,
     selected_count: usize,
     /// Where a Shift-click range starts (a view position).
@@ -154,7 +164,8 @@ impl Listing {
                 is_folder: true,
             });
         }
-        self.folder_count += self.rows.len() - first_new;
+        let folders_end = self.rows.len();
+        self.folder_count += folders_end - first_new;
         for object in page.objects {
             self.total_size = self.total_size.saturating_add(object.size);
             self.object_count += 1;
@@ -167,6 +178,12 @@ impl Listing {
             });
         }
         self.selected.resize(self.rows.len(), false);
+        let by_name = Sort::default();
+        // Rows are counted in u32: four billion rows would not fit in memory anyway.
+        let all_folders = (first_new as u32..folders_end as u32).collect();
+        let all_objects = (folders_end as u32..self.rows.len() as u32).collect();
+        merge_sorted(&mut self.folders_by_name, all_folders, &self.rows, by_name);
+        merge_sorted(&mut self.objects_by_name, all_objects, &self.rows, by_name);
         let (new_folders, new_objects) = self.visible_indices(first_new..self.rows.len());
         merge_sorted(&mut self.folder_view, new_folders, &self.rows, self.sort);
         merge_sorted(&mut self.object_view, new_objects, &self.rows, self.sort);
@@ -191,12 +208,28 @@ impl Listing {
         (folders, objects)
     }
 
+    /// The view again, after the sort or the filter changed, in time linear in the rows: the
+    /// name order filtered, then (for another column) a stable radix sort by that column, so
+    /// ties stay in name order; descending is the ascending order reversed.
     fn rebuild_view(&mut self) {
-        self.folder_view.clear();
-        self.object_view.clear();
-        let (folders, objects) = self.visible_indices(0..self.rows.len());
-        merge_sorted(&mut self.folder_view, folders, &self.rows, self.sort);
-        merge_sorted(&mut self.object_view, objects, &self.rows, self.sort);
+        let view = |by_name: &[u32], rows: &[Row], filter: &Filter, sort: Sort| {
+            let mut shown: Vec<u32> = if filter.is_empty() {
+                by_name.to_vec()
+            } else {
+                by_name
+                    .iter()
+                    .copied()
+                    .filter(|&i| filter.matches(&rows[i as usize].name))
+                    .collect()
+            };
+            stable_sort_by_column(&mut shown, rows, sort.column);
+            if !sort.ascending {
+                shown.reverse();
+            }
+            shown
+        };
+        self.folder_view = view(&self.folders_by_name, &self.rows, &self.filter, self.sort);
+        self.object_view = view(&self.objects_by_name, &self.rows, &self.filter, self.sort);
         self.anchor = None;
     }
 
@@ -372,80 +405,9 @@ impl Listing {
     pub fn overhead_bytes(&self) -> usize {
         self.rows.capacity() * std::mem::size_of::<Row>()
             + (self.folder_view.capacity() + self.object_view.capacity()) * 4
+            + (self.folders_by_name.capacity() + self.objects_by_name.capacity()) * 4
             + self.selected.capacity()
     }
-}
-
-/// Sorts row indices. For the numeric columns the key is copied next to each index first, so
-/// a million rows sort without chasing every comparison into the rows; the name is read only
-/// to break ties.
-fn sort_indices(indices: &mut Vec<u32>, rows: &[Row], sort: Sort) {
-    let key = |row: &Row| -> u64 {
-        match sort.column {
-            SortColumn::Name => 0,
-            SortColumn::Size => row.size,
-            // Flipping the sign bit keeps the order of negative times.
-            SortColumn::Modified => (row.modified as u64) ^ (1 << 63),
-            SortColumn::Class => row.class as u64,
-        }
-    };
-    if sort.column == SortColumn::Name {
-        indices.sort_unstable_by(|a, b| sort.compare(&rows[*a as usize], &rows[*b as usize]));
-        return;
-    }
-    let mut keyed: Vec<(u64, u32)> = indices
-        .iter()
-        .map(|&i| (key(&rows[i as usize]), i))
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
-        let ordering =
-            a.0.cmp(&b.0)
-                .then_with(|| rows[a.1 as usize].name.cmp(&rows[b.1 as usize].name));
-        if sort.ascending {
-            ordering
-        } else {
-            ordering.reverse()
-        }
-    });
-    indices.clear();
-    indices.extend(keyed.into_iter().map(|(_, i)| i));
-}
-
-/// Merges `new` (indices not yet in `view`) into the sorted `view`. Pages arrive in key order,
-/// so with the default sort the new indices simply go at the end.
-fn merge_sorted(view: &mut Vec<u32>, mut new: Vec<u32>, rows: &[Row], sort: Sort) {
-    if new.is_empty() {
-        return;
-    }
-    let cmp = |a: &u32, b: &u32| sort.compare(&rows[*a as usize], &rows[*b as usize]);
-    if !new.is_sorted_by(|a, b| cmp(a, b) != Ordering::Greater) {
-        sort_indices(&mut new, rows, sort);
-    }
-    match (view.last(), new.first()) {
-        (None, _) => {
-            *view = new;
-            return;
-        }
-        (Some(last), Some(first)) if cmp(last, first) != Ordering::Greater => {
-            view.extend_from_slice(&new);
-            return;
-        }
-        _ => {}
-    }
-    let old = std::mem::take(view);
-    view.reserve(old.len() + new.len());
-    let (mut i, mut j) = (0, 0);
-    while i < old.len() && j < new.len() {
-        if cmp(&new[j], &old[i]) == Ordering::Less {
-            view.push(new[j]);
-            j += 1;
-        } else {
-            view.push(old[i]);
-            i += 1;
-        }
-    }
-    view.extend_from_slice(&old[i..]);
-    view.extend_from_slice(&new[j..]);
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub(crate) mod bucket_list;
 pub mod listing;
+mod order;
 pub(crate) mod object_table;
 pub mod state;
 pub(crate) mod status_bar;
