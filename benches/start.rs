@@ -1,7 +1,8 @@
-//! Start and idle: `pail --demo` on a private Xvfb display, five times from a cold process.
-//! For each run, the time from the process's start to its first frame laid out (the window
-//! reports it with `PAIL_REPORT_STARTUP`), and its resident memory once it has settled.
-//! Prints the median and the spread; asserts nothing.
+//! Start and idle: `pail --demo` on a private Xvfb display, five times from a cold process,
+//! beside the anchor, a plain eframe window with Pail's eframe features
+//! (`examples/plain_window.rs`, built here first). For each run, the time from the process's
+//! start to its first frame laid out (both report it with `PAIL_REPORT_STARTUP`), and the
+//! resident memory once settled. Prints medians, spreads and the ratios; asserts nothing.
 //!
 //! `cargo bench --bench start`
 
@@ -15,12 +16,13 @@ const RUNS: usize = 5;
 /// How long the window is left alone before its memory is read.
 const SETTLE: Duration = Duration::from_secs(5);
 
-/// One run: milliseconds to the first frame, and bytes resident once idle.
-fn one_run(display: &str) -> Option<(f64, u64)> {
+/// One run of `program` with `args`: milliseconds to the first frame, and bytes resident once
+/// idle.
+fn one_run(display: &str, program: &std::path::Path, args: &[&str]) -> Option<(f64, u64)> {
     let home = tempfile::tempdir().ok()?;
     let runtime = tempfile::tempdir().ok()?;
-    let mut app = Command::new(env!("CARGO_BIN_EXE_pail"))
-        .arg("--demo")
+    let mut app = Command::new(program)
+        .args(args)
         .env("DISPLAY", display)
         .env("HOME", home.path())
         .env("PAIL_CONFIG_DIR", home.path().join("config"))
@@ -57,29 +59,30 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-fn main() {
-    println!("== start benchmark ==");
-    let Some(xvfb) = common::Xvfb::start() else {
-        println!("   Xvfb not installed: skipped");
-        return;
-    };
+/// Five runs: (median ms to first frame, median MB resident), with the spreads printed.
+fn measure(
+    display: &str,
+    what: &str,
+    program: &std::path::Path,
+    args: &[&str],
+) -> Option<(f64, f64)> {
     let mut frames = Vec::new();
     let mut memory = Vec::new();
     for run in 1..=RUNS {
-        match one_run(&xvfb.display) {
+        match one_run(display, program, args) {
             Some((ms, rss)) => {
                 println!(
-                    "   run {run}: first frame {ms:.0} ms, idle RSS {:.1} MB",
+                    "   {what}, run {run}: first frame {ms:.0} ms, idle RSS {:.1} MB",
                     rss as f64 / 1e6
                 );
                 frames.push(ms);
                 memory.push(rss as f64 / 1e6);
             }
-            None => println!("   run {run}: the window did not report its first frame"),
+            None => println!("   {what}, run {run}: no first frame reported"),
         }
     }
     if frames.is_empty() {
-        return;
+        return None;
     }
     let spread = |v: &[f64]| {
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
@@ -88,13 +91,42 @@ fn main() {
     };
     let (flo, fhi) = spread(&frames);
     let (mlo, mhi) = spread(&memory);
+    let (frame, rss) = (median(&mut frames), median(&mut memory));
     println!(
-        "-- `pail --demo`, cold process to first frame: median {:.0} ms ({flo:.0}–{fhi:.0})",
-        median(&mut frames)
+        "-- {what}: first frame median {frame:.0} ms ({flo:.0}–{fhi:.0}), idle RSS median {rss:.1} MB ({mlo:.1}–{mhi:.1})"
     );
-    println!(
-        "-- idle RSS after {} s: median {:.1} MB ({mlo:.1}–{mhi:.1})",
-        SETTLE.as_secs(),
-        median(&mut memory)
-    );
+    Some((frame, rss))
+}
+
+/// Builds the plain window (release) and gives its path.
+fn plain_window() -> Option<std::path::PathBuf> {
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--example", "plain_window"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release/examples/plain_window");
+    (built.success() && path.is_file()).then_some(path)
+}
+
+fn main() {
+    println!("== start benchmark ==");
+    let Some(xvfb) = common::Xvfb::start() else {
+        println!("   Xvfb not installed: skipped");
+        return;
+    };
+    let plain =
+        plain_window().and_then(|path| measure(&xvfb.display, "plain eframe window", &path, &[]));
+    let pail = std::path::Path::new(env!("CARGO_BIN_EXE_pail"));
+    let demo = measure(&xvfb.display, "`pail --demo`", pail, &["--demo"]);
+    if let (Some((plain_ms, plain_mb)), Some((pail_ms, pail_mb))) = (plain, demo) {
+        println!(
+            "-- pail / plain window: first frame {:.1}×, idle RSS {:.2}×",
+            pail_ms / plain_ms,
+            pail_mb / plain_mb
+        );
+    }
 }

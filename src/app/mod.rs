@@ -426,7 +426,7 @@ pub enum AppError {
 /// sample data is started first and a "Demo" profile points at it.
 pub fn run(demo: bool) -> Result<(), AppError> {
     let (profiles, server) = if demo {
-        let server = crate::demo::start_demo_server()?;
+        let server = crate::demo::start_demo_server_for_window()?;
         report_startup("demo data ready");
         (vec![crate::demo::demo_profile(&server)], Some(server))
     } else {

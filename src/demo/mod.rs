@@ -67,6 +67,44 @@ const DAY: u64 = 86_400;
 /// Fills `root` (the server's data folder) with the sample buckets.
 pub fn seed(root: &Path) -> io::Result<()> {
     let now = SystemTime::now();
+    seed_small(root, now)?;
+    seed_bulk(root, now)
+}
+
+/// The 10,000 objects of `many-objects/` and the 12 MB of database dumps in `backups`: most of
+/// the sample data's writing.
+fn seed_bulk(root: &Path, now: SystemTime) -> io::Result<()> {
+    let mut filler = Filler(0xB0C5);
+    let days = |d: u64| Duration::from_secs(d * DAY);
+    for i in 0..MANY_OBJECTS {
+        let key = format!("many-objects/object-{i:05}.txt");
+        let body = format!("object {i}\n");
+        put(
+            root,
+            DEMO_BUCKET,
+            &key,
+            body.as_bytes(),
+            now,
+            Duration::from_secs(i as u64 * 60),
+        )?;
+    }
+
+    for day in 1..=28u64 {
+        let key = format!("db/2026-11-{day:02}.sql.gz");
+        put(
+            root,
+            "backups",
+            &key,
+            &filler.bytes(300_000 + day as usize * 10_000),
+            now,
+            days(29 - day),
+        )?;
+    }
+    Ok(())
+}
+
+/// Everything else: the folders a person opens first.
+fn seed_small(root: &Path, now: SystemTime) -> io::Result<()> {
     let mut filler = Filler(0x5EED);
     let days = |d: u64| Duration::from_secs(d * DAY);
 
@@ -171,30 +209,6 @@ pub fn seed(root: &Path) -> io::Result<()> {
         )?;
     }
 
-    for i in 0..MANY_OBJECTS {
-        let key = format!("many-objects/object-{i:05}.txt");
-        let body = format!("object {i}\n");
-        put(
-            root,
-            DEMO_BUCKET,
-            &key,
-            body.as_bytes(),
-            now,
-            Duration::from_secs(i as u64 * 60),
-        )?;
-    }
-
-    for day in 1..=28u64 {
-        let key = format!("db/2026-11-{day:02}.sql.gz");
-        put(
-            root,
-            "backups",
-            &key,
-            &filler.bytes(300_000 + day as usize * 10_000),
-            now,
-            days(29 - day),
-        )?;
-    }
     put(
         root,
         "backups",
@@ -280,10 +294,30 @@ pub fn remove_on_interrupt(data_folder: std::path::PathBuf) {
         });
 }
 
-/// Starts a local S3 server over a temporary folder filled with the sample data.
+/// Starts a local S3 server over a temporary folder filled with the sample data, all of it
+/// written before this returns (`pail demo-server`, whose listings the benchmarks time).
 pub fn start_demo_server() -> Result<LocalServer, DemoError> {
     let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)?;
     seed(server.root())?;
+    Ok(server)
+}
+
+/// The window's demo server: the small folders are written before it answers; the bulk
+/// (`many-objects/`, the dumps in `backups`) on a helper thread, so the window opens without
+/// waiting for 10,000 files. A folder opened in its first few hundred milliseconds may list
+/// part of them; Refresh shows the rest.
+pub fn start_demo_server_for_window() -> Result<LocalServer, DemoError> {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)?;
+    let now = SystemTime::now();
+    seed_small(server.root(), now)?;
+    let root = server.root().to_owned();
+    std::thread::Builder::new()
+        .name("pail-demo-data".into())
+        .spawn(move || {
+            // The window may close first and take the folder with it: nothing to report then.
+            let _ = seed_bulk(&root, now);
+        })
+        .map_err(DemoError::Seed)?;
     Ok(server)
 }
 

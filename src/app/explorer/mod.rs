@@ -4,8 +4,8 @@
 
 pub(crate) mod bucket_list;
 pub mod listing;
-mod order;
 pub(crate) mod object_table;
+mod order;
 pub mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;
