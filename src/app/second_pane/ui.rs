@@ -43,7 +43,8 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
     let profile_names: Vec<String> = state.profiles.iter().map(|p| p.name.clone()).collect();
     let on_left = state.second_on_left;
     let mut pressed = Pressed::default();
-    let marks = state.compare_marks.clone();
+    // Borrowed, not cloned: Compare's marks may name every row.
+    let marks = state.compare_marks.as_ref();
     let Some(pane) = &mut state.second_pane else {
         return;
     };
@@ -118,19 +119,17 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                             .location()
                             .map(|l| l.bucket.to_string())
                             .unwrap_or_else(|| "Pick a bucket…".into());
-                        let buckets: Vec<BucketName> = match place.buckets() {
-                            crate::app::state::Loadable::Ready(list) => list
-                                .iter()
-                                .filter_map(|b| BucketName::new(b.name.clone()).ok())
-                                .collect(),
-                            _ => Vec::new(),
-                        };
                         egui::ComboBox::from_label("Bucket")
                             .selected_text(shown)
                             .show_ui(ui, |ui| {
-                                for bucket in buckets {
-                                    if ui.selectable_label(false, bucket.as_str()).clicked() {
-                                        pressed.bucket = Some(bucket);
+                                // Only while the list is open.
+                                let crate::app::state::Loadable::Ready(list) = place.buckets()
+                                else {
+                                    return;
+                                };
+                                for bucket in list {
+                                    if ui.selectable_label(false, &bucket.name).clicked() {
+                                        pressed.bucket = BucketName::new(bucket.name.clone()).ok();
                                     }
                                 }
                             });
@@ -200,8 +199,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             if pane.bucket().is_some_and(|b| b.location().is_none()) {
                 ui.weak("Pick a bucket above to see what it holds.");
             } else {
-                pressed.actions =
-                    pane_table(ui, pane.listing(), marks.as_ref(), ActivePane::Second);
+                pressed.actions = pane_table(ui, pane.listing(), marks, ActivePane::Second);
             }
         });
     let response = &panel.response;
