@@ -1,0 +1,211 @@
+//! Listing bound by the server, not by Pail: a flat folder of 100,000 and 1,000,000 objects
+//! listed from a server that answers ListObjectsV2 pages straight from memory (this same
+//! program, started again as the server, so its CPU is not counted as the client's). For each
+//! size: wall time to the last row, the client's CPU per object, the heap bytes a row holds in
+//! the explorer's listing, and the time to the first 1,000 rows. Prints figures; asserts
+//! nothing.
+//!
+//! `cargo bench --bench listing`
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use pail::app::explorer::listing::Listing;
+use pail::model::{BucketName, Endpoint};
+use pail::s3::connection::Connection;
+use pail::s3::list::list_folder_page;
+
+const SERVER_ENV: &str = "PAIL_BENCH_CANNED_SERVER";
+const PAGE: usize = 1000;
+
+/// The server: answers every request on loopback with the page its continuation token asks
+/// for, out of `total` objects under `big/`.
+fn serve(total: usize) {
+    let Ok(listener) = TcpListener::bind("127.0.0.1:0") else {
+        return;
+    };
+    let Ok(address) = listener.local_addr() else {
+        return;
+    };
+    println!("{}", address.port());
+    let _ = std::io::stdout().flush();
+    for stream in listener.incoming().flatten() {
+        std::thread::spawn(move || answer(stream, total));
+    }
+}
+
+/// Keep-alive HTTP/1.1: one ListObjectsV2 page per request.
+fn answer(stream: TcpStream, total: usize) {
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut head = String::new();
+        let mut content_length = 0usize;
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                content_length = value.trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut body = vec![0; content_length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let start = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|target| target.split_once('?'))
+            .and_then(|(_, query)| {
+                query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("continuation-token="))
+            })
+            .and_then(|token| token.parse::<usize>().ok())
+            .unwrap_or(0);
+        let page = page_xml(start, total);
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+            page.len()
+        );
+        if writer.write_all(response.as_bytes()).is_err()
+            || writer.write_all(page.as_bytes()).is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn page_xml(start: usize, total: usize) -> String {
+    let end = (start + PAGE).min(total);
+    let mut xml = String::with_capacity(PAGE * 260);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bench</Name><Prefix>big/</Prefix><Delimiter>/</Delimiter><MaxKeys>1000</MaxKeys>");
+    xml.push_str(&format!("<KeyCount>{}</KeyCount>", end - start));
+    if end < total {
+        xml.push_str(&format!(
+            "<IsTruncated>true</IsTruncated><NextContinuationToken>{end}</NextContinuationToken>"
+        ));
+    } else {
+        xml.push_str("<IsTruncated>false</IsTruncated>");
+    }
+    for i in start..end {
+        xml.push_str(&format!(
+            "<Contents><Key>big/part-{i:07}.parquet</Key><LastModified>2026-11-{:02}T10:{:02}:00.000Z</LastModified><ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Contents>",
+            1 + i % 28,
+            i % 60,
+            (i * 7919) % 50_000_000
+        ));
+    }
+    xml.push_str("</ListBucketResult>");
+    xml
+}
+
+/// CPU time (user + system) of this process so far, in seconds.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn bench(total: usize) {
+    let Ok(mut server) = Command::new(std::env::current_exe().unwrap_or_default())
+        .env(SERVER_ENV, total.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        println!("   could not start the canned server");
+        return;
+    };
+    let port = server
+        .stdout
+        .take()
+        .and_then(|out| BufReader::new(out).lines().next())
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let connection = Connection::with_static_credentials(
+        aws_credential_types::Credentials::new("BENCH", "bench-secret", None, None, "bench"),
+        "us-east-1",
+        Endpoint::custom(&format!("http://127.0.0.1:{}", port.trim())).unwrap(),
+        true,
+    );
+    let bucket = BucketName::new("bench").unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut listing = Listing::default();
+    let cpu_start = cpu_seconds();
+    let started = Instant::now();
+    let mut first_rows = None;
+    let listed = runtime.block_on(async {
+        let mut token = None;
+        loop {
+            let page = match list_folder_page(&connection, &bucket, "big/", token).await {
+                Ok(page) => page,
+                Err(e) => {
+                    println!("   listing failed: {e}");
+                    return false;
+                }
+            };
+            token = page.next_token.clone();
+            listing.append(page);
+            first_rows.get_or_insert_with(|| started.elapsed());
+            if token.is_none() {
+                return true;
+            }
+        }
+    });
+    let wall = started.elapsed();
+    let cpu = cpu_seconds() - cpu_start;
+    let _ = server.kill();
+    let _ = server.wait();
+    if !listed {
+        return;
+    }
+    let rows = listing.object_count();
+    let names: usize = listing.rows().iter().map(|r| r.name.len()).sum();
+    println!(
+        "   {rows:>9} objects: last row after {:.2} s ({:.0} objects/s); first 1,000 rows after {:.1} ms",
+        wall.as_secs_f64(),
+        rows as f64 / wall.as_secs_f64(),
+        first_rows.unwrap_or_default().as_secs_f64() * 1e3
+    );
+    println!(
+        "             client CPU {:.2} µs/object (the listing process, parsing and rows; 10 ms steps)",
+        cpu * 1e6 / rows as f64
+    );
+    println!(
+        "             memory: {:.0} bytes a row beyond its key (rows, name order, view, selection), keys {:.0} bytes on average",
+        listing.overhead_bytes() as f64 / rows as f64,
+        names as f64 / rows as f64
+    );
+}
+
+fn main() {
+    if let Some(total) = std::env::var(SERVER_ENV).ok().and_then(|v| v.parse().ok()) {
+        serve(total);
+        return;
+    }
+    println!("== listing benchmark (a server answering pages from memory, in its own process) ==");
+    for total in [100_000, 1_000_000] {
+        bench(total);
+    }
+}
