@@ -423,18 +423,19 @@ pub enum AppError {
 }
 
 /// Opens the window and runs until it is closed. With `demo`, an embedded S3 server with
-/// sample data is started first and a "Demo" profile points at it.
+/// sample data is started — on a helper thread while the window is being created, so neither
+/// waits for the other — and a "Demo" profile points at it.
 pub fn run(demo: bool) -> Result<(), AppError> {
-    let (profiles, server) = if demo {
-        let server = crate::demo::start_demo_server_for_window()?;
-        report_startup("demo data ready");
-        (vec![crate::demo::demo_profile(&server)], Some(server))
-    } else {
-        (Vec::new(), None)
-    };
-    if let Some(server) = &server {
-        crate::demo::remove_on_interrupt(server.root().to_owned());
-    }
+    let demo_server = demo.then(|| {
+        std::thread::spawn(|| {
+            let server = crate::demo::start_demo_server_for_window();
+            report_startup("demo data ready");
+            if let Ok(server) = &server {
+                crate::demo::remove_on_interrupt(server.root().to_owned());
+            }
+            server
+        })
+    });
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(WINDOW_TITLE)
         // The desktop entry's id, so the dock pairs the window with Pail's icon.
@@ -449,13 +450,21 @@ pub fn run(demo: bool) -> Result<(), AppError> {
         ..Default::default()
     };
     // The app (and with it the demo server) is created inside the closure, on the UI thread.
-    let mut server = server;
     eframe::run_native(
         WINDOW_TITLE,
         options,
         Box::new(move |cc| {
             report_startup("window created");
-            let app = PailApp::new(&cc.egui_ctx, profiles, server.take())?;
+            let (profiles, server) = match demo_server {
+                Some(starting) => {
+                    let server = starting
+                        .join()
+                        .map_err(|_| AppError::Window("the demo server did not start".into()))??;
+                    (vec![crate::demo::demo_profile(&server)], Some(server))
+                }
+                None => (Vec::new(), None),
+            };
+            let app = PailApp::new(&cc.egui_ctx, profiles, server)?;
             Ok(Box::new(app))
         }),
     )
