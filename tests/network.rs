@@ -308,3 +308,49 @@ async fn a_folder_is_shared_over_a_slow_far_link_and_a_cut_leaves_no_page() {
         });
     assert!(after == before || complete, "no page half-written");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_way_times_out() {
+    // 1,000 keys of 120 bytes: a page of ~300 KB, ~5 s at 64 KB/s, while one attempt may take
+    // 1 s. Bytes keep moving, so the page is waited for.
+    let server = common::server_with_bucket(BUCKET);
+    let folder = server.root().join(BUCKET).join("many");
+    std::fs::create_dir_all(&folder).unwrap();
+    for i in 0..1000 {
+        std::fs::write(folder.join(format!("{i:04}-{}", "n".repeat(115))), b"x").unwrap();
+    }
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(0, 64_000);
+    proxy.set_latency(Duration::from_millis(20));
+    let connection = through(&proxy).with_request_timeout(Duration::from_secs(2));
+    let started = Instant::now();
+    let page = pail::s3::list::list_folder_page(&connection, &bucket(), "many/", None)
+        .await
+        .unwrap();
+    assert_eq!(page.objects.len(), 1000);
+    assert!(page.objects[999].name.starts_with("0999-"));
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "the link was slow"
+    );
+
+    // The same page, frozen once its first bytes are in: it ends within the quiet limit.
+    let listing = tokio::spawn({
+        let connection = connection.clone();
+        async move {
+            let started = Instant::now();
+            let result =
+                pail::s3::list::list_folder_page(&connection, &bucket(), "many/", None).await;
+            (result, started.elapsed())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    proxy.freeze(true);
+    let (result, took) = tokio::time::timeout(Duration::from_secs(20), listing)
+        .await
+        .expect("a listing stalled mid-page must end")
+        .unwrap();
+    let error = result.unwrap_err();
+    assert!(error.to_string().contains("stopped arriving"), "{error}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

@@ -1,11 +1,21 @@
 //! Browsing S3: listing buckets and one folder (common prefix) page by page, converted from SDK
 //! types into Pail's own small types, with failures turned into messages a person can act on.
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
 
 use crate::fmt::error_text;
 use crate::model::BucketName;
 use crate::s3::connection::{ConnectError, Connection};
+use crate::s3::list_xml::{ListXmlError, PageShape, parse_list_page};
 
 /// One bucket in the bucket list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,63 +279,149 @@ async fn list_page(
     token: Option<String>,
     recursive: bool,
 ) -> Result<FolderPage, BrowseError> {
+    let shape = PageShape {
+        prefix,
+        keep_marker: false,
+    };
+    fetch_page(connection, bucket, prefix, token, recursive, shape).await
+}
+
+/// How often a page whose body broke off mid-way is asked for again.
+const BODY_ATTEMPTS: usize = 3;
+
+/// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
+/// successful answer is read by [`parse_list_page`], which is several times cheaper per object
+/// than the SDK's general XML decoder.
+async fn fetch_page(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    token: Option<String>,
+    recursive: bool,
+    shape: PageShape<'_>,
+) -> Result<FolderPage, BrowseError> {
     let endpoint = endpoint_label(connection);
     let region = connection
         .bucket_region(bucket)
         .await
         .unwrap_or_else(|_| connection.region().to_owned());
-    let output = connection
-        .client()
-        .list_objects_v2()
-        .bucket(bucket.as_str())
-        .prefix(prefix)
-        .set_delimiter((!recursive).then(|| "/".to_owned()))
-        .max_keys(1000)
-        .set_continuation_token(token)
-        .customize()
-        .config_override(
-            aws_sdk_s3::config::Builder::default().region(aws_sdk_s3::config::Region::new(region)),
-        )
-        .send()
-        .await
-        .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
-
-    let relative = |key: &str| -> Box<str> { key.strip_prefix(prefix).unwrap_or(key).into() };
-    let folders = output
-        .common_prefixes()
-        .iter()
-        .filter_map(|p| p.prefix())
-        .map(relative)
-        .collect();
-    let objects = output
-        .contents()
-        .iter()
-        .filter_map(|object| {
-            let key = object.key()?;
-            // The folder's own marker object (`prefix/` itself) is not a row.
-            if key == prefix {
-                return None;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let body = TakeListingBody::default();
+        connection
+            .client()
+            .list_objects_v2()
+            .bucket(bucket.as_str())
+            .prefix(prefix)
+            .set_delimiter((!recursive).then(|| "/".to_owned()))
+            .max_keys(1000)
+            .set_continuation_token(token.clone())
+            .customize()
+            .config_override(
+                aws_sdk_s3::config::Builder::default()
+                    .region(aws_sdk_s3::config::Region::new(region.clone())),
+            )
+            .interceptor(body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
+        let Some(stream) = body.take() else {
+            return Err(BrowseError::Other(
+                "the listing's answer was lost before it could be read".into(),
+            ));
+        };
+        let bytes = match read_body(stream, quiet_limit(connection)).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::Broken(_)) if attempt < BODY_ATTEMPTS => continue,
+            Err(BodyError::Broken(reason)) => {
+                return Err(BrowseError::Unreachable {
+                    endpoint,
+                    reason: format!("the listing broke off: {reason}"),
+                });
             }
-            Some(ObjectEntry {
-                name: relative(key),
-                size: object.size().unwrap_or(0).max(0) as u64,
-                last_modified: object.last_modified().map(|t| t.secs()).unwrap_or(0),
-                storage_class: object
-                    .storage_class()
-                    .map(|c| StorageClass::parse(c.as_str()))
-                    .unwrap_or_default(),
-            })
-        })
-        .collect();
-    let next_token = match (output.is_truncated(), output.next_continuation_token()) {
-        (Some(true), Some(token)) if !token.is_empty() => Some(token.to_owned()),
-        _ => None,
-    };
-    Ok(FolderPage {
-        folders,
-        objects,
-        next_token,
-    })
+            Err(BodyError::Quiet(limit)) => {
+                return Err(BrowseError::TimedOut(format!(
+                    "the listing stopped arriving for {} s",
+                    limit.as_secs_f64()
+                )));
+            }
+        };
+        return parse_list_page(&bytes, shape).map_err(|e| match e {
+            ListXmlError::Service { code, message } => BrowseError::Service { code, message },
+            ListXmlError::Malformed(_) => BrowseError::Other(e.to_string()),
+        });
+    }
+}
+
+/// How long a listing's body may go without a byte arriving: the connection's time for one
+/// attempt. Bytes that keep moving, however slowly, are waited for, as a page on a slow link
+/// takes as long as it takes.
+fn quiet_limit(connection: &Connection) -> Duration {
+    connection
+        .client()
+        .config()
+        .timeout_config()
+        .and_then(|t| t.operation_attempt_timeout())
+        .unwrap_or(crate::s3::connection::REQUEST_TIMEOUT / 2)
+}
+
+enum BodyError {
+    Broken(String),
+    Quiet(Duration),
+}
+
+/// The whole body, failing once no byte has arrived for `limit`.
+async fn read_body(body: SdkBody, limit: Duration) -> Result<Vec<u8>, BodyError> {
+    let mut stream = aws_sdk_s3::primitives::ByteStream::new(body);
+    let mut bytes = Vec::new();
+    loop {
+        match tokio::time::timeout(limit, stream.next()).await {
+            Err(_) => return Err(BodyError::Quiet(limit)),
+            Ok(None) => return Ok(bytes),
+            Ok(Some(Ok(chunk))) => bytes.extend_from_slice(&chunk),
+            Ok(Some(Err(e))) => return Err(BodyError::Broken(error_text(&e))),
+        }
+    }
+}
+
+/// What a successful listing's body is replaced with before the SDK decodes it.
+const EMPTY_LISTING: &str = "<ListBucketResult></ListBucketResult>";
+
+/// Takes the body of a successful ListObjectsV2 answer away from the SDK's decoder, which then
+/// decodes an empty listing, and keeps it for [`parse_list_page`]. Error answers are left to
+/// the SDK, so they are classified as for every other request.
+#[derive(Debug, Clone, Default)]
+struct TakeListingBody(Arc<Mutex<Option<SdkBody>>>);
+
+impl TakeListingBody {
+    fn take(&self) -> Option<SdkBody> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl Intercept for TakeListingBody {
+    fn name(&self) -> &'static str {
+        "TakeListingBody"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response_mut();
+        if response.status().is_success() {
+            let body = std::mem::replace(response.body_mut(), SdkBody::from(EMPTY_LISTING));
+            let mut slot = self
+                .0
+                .lock()
+                .map_err(|_| BoxError::from("the listing's body slot was poisoned"))?;
+            *slot = Some(body);
+        }
+        Ok(())
+    }
 }
 
 /// Every object under `prefix`, at any depth: (key, size). For links to a whole folder, so
@@ -346,29 +442,21 @@ pub async fn list_all_keys(
     bucket: &BucketName,
     prefix: &str,
 ) -> Result<Vec<(String, u64)>, BrowseError> {
-    let endpoint = endpoint_label(connection);
+    let shape = PageShape {
+        prefix: "",
+        keep_marker: true,
+    };
     let mut keys = Vec::new();
     let mut token = None;
     let mut guard = TokenGuard::default();
     loop {
-        let output = connection
-            .client()
-            .list_objects_v2()
-            .bucket(bucket.as_str())
-            .prefix(prefix)
-            .max_keys(1000)
-            .set_continuation_token(token.take())
-            .send()
-            .await
-            .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
-        keys.extend(output.contents().iter().filter_map(|o| {
-            let key = o.key()?;
-            Some((key.to_owned(), o.size().unwrap_or(0).max(0) as u64))
-        }));
-        if output.is_truncated() != Some(true) {
-            return Ok(keys);
-        }
-        token = guard.next(output.next_continuation_token())?;
+        let page = fetch_page(connection, bucket, prefix, token.take(), true, shape).await?;
+        keys.extend(
+            page.objects
+                .into_iter()
+                .map(|o| (String::from(o.name), o.size)),
+        );
+        token = guard.next(page.next_token.as_deref())?;
         if token.is_none() {
             return Ok(keys);
         }
