@@ -357,9 +357,18 @@ impl PailApp {
 }
 
 impl eframe::App for PailApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.take_picked();
+        // A new sort or filter of a big folder is built a slice a frame.
+        let slice = explorer::listing::VIEW_SLICE;
+        let mut rebuilding = self.state.listing.continue_rebuild(slice);
+        if let Some(pane) = self.state.second_pane.as_mut() {
+            rebuilding |= pane.listing_mut().continue_rebuild(slice);
+        }
+        if rebuilding {
+            ctx.request_repaint();
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

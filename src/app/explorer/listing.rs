@@ -1,12 +1,18 @@
 //! The rows of the folder on screen: what has been loaded, the sorted and filtered view of it
 //! the table draws, and the selection. Built for a million rows: rows are small, the view is a
-//! list of `u32` indices, and each arriving page is merged into the view rather than re-sorting
-//! everything.
+//! list of `u32` indices, each arriving page is merged into the view rather than re-sorting
+//! everything, and a new sort or filter is built a slice a frame ([`super::rebuild`]).
 
 use std::cmp::Ordering;
+use std::time::Duration;
 
-use super::order::{merge_sorted, stable_sort_by_column};
+use super::order::merge_sorted;
+use super::rebuild::Rebuild;
 use crate::s3::list::{FolderPage, StorageClass};
+
+/// How long one frame may spend building a new view: half a 60 Hz frame, the rest left for
+/// drawing.
+pub const VIEW_SLICE: Duration = Duration::from_millis(8);
 
 /// One row: a folder (common prefix) or an object. 40 bytes plus the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +85,7 @@ impl Sort {
 
 /// A case-insensitive substring filter on names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Filter {
+pub(super) struct Filter {
     needle: String,
 }
 
@@ -90,11 +96,20 @@ impl Filter {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.needle.is_empty()
     }
 
-    fn matches(&self, name: &str) -> bool {
+    /// Every name this filter lets through, `wider` lets through too (typing on in the
+    /// filter box), so this filter may scan what `wider` shows instead of every row. The
+    /// ASCII and the Unicode ways of matching differ at the edges, so both must take the same.
+    fn narrows(&self, wider: &Filter) -> bool {
+        wider.is_empty()
+            || (self.needle.is_ascii() == wider.needle.is_ascii()
+                && self.needle.contains(&wider.needle))
+    }
+
+    pub(super) fn matches(&self, name: &str) -> bool {
         if self.needle.is_empty() {
             return true;
         }
@@ -117,7 +132,7 @@ impl Filter {
 }
 
 /// The loaded rows of one folder and how they are shown.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Listing {
     rows: Vec<Row>,
     /// Visible folders, then visible objects: indices into `rows`, in display order.
@@ -137,15 +152,53 @@ pub struct Listing {
     /// Where a Shift-click range starts (a view position).
     anchor: Option<usize>,
     pages: usize,
+    /// The view for a new sort or filter, while it is being built; `sort` and `filter` above
+    /// stay those of the view on screen until it is done.
+    pending: Option<Rebuild>,
+    /// The share of the frame that changed the sort or filter spent building its view.
+    slice: Duration,
+}
+
+impl Default for Listing {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            folder_view: Vec::new(),
+            object_view: Vec::new(),
+            folder_count: 0,
+            object_count: 0,
+            total_size: 0,
+            sort: Sort::default(),
+            filter: Filter::default(),
+            folders_by_name: Vec::new(),
+            objects_by_name: Vec::new(),
+            selected: Vec::new(),
+            selected_count: 0,
+            anchor: None,
+            pages: 0,
+            pending: None,
+            slice: VIEW_SLICE,
+        }
+    }
+}
+
+impl std::fmt::Debug for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rebuild")
+            .field("sort", &self.sort)
+            .field("filter", &self.filter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Listing {
     pub fn clear(&mut self) {
-        let sort = self.sort;
-        let filter = std::mem::take(&mut self.filter);
+        let sort = self.sort();
+        let filter = self.wanted_filter().clone();
         *self = Self {
             sort,
             filter,
+            slice: self.slice,
             ..Self::default()
         };
     }
@@ -184,75 +237,104 @@ impl Listing {
         let all_objects = (folders_end as u32..self.rows.len() as u32).collect();
         merge_sorted(&mut self.folders_by_name, all_folders, &self.rows, by_name);
         merge_sorted(&mut self.objects_by_name, all_objects, &self.rows, by_name);
-        let (new_folders, new_objects) = self.visible_indices(first_new..self.rows.len());
+        let (new_folders, new_objects) =
+            visible_indices(&self.rows, &self.filter, first_new..self.rows.len());
         merge_sorted(&mut self.folder_view, new_folders, &self.rows, self.sort);
         merge_sorted(&mut self.object_view, new_objects, &self.rows, self.sort);
     }
 
-    /// Indices in `range` that pass the filter, split into folders and objects.
-    fn visible_indices(&self, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
-        let mut folders = Vec::new();
-        let mut objects = Vec::new();
-        for i in range {
-            let row = &self.rows[i];
-            if self.filter.matches(&row.name) {
-                // Rows are counted in u32: four billion rows would not fit in memory anyway.
-                let index = i as u32;
-                if row.is_folder {
-                    folders.push(index);
-                } else {
-                    objects.push(index);
-                }
-            }
-        }
-        (folders, objects)
+    /// The filter the view is heading for (the one being built, or the one on screen).
+    fn wanted_filter(&self) -> &Filter {
+        self.pending.as_ref().map_or(&self.filter, |p| &p.filter)
     }
 
-    /// The view again, after the sort or the filter changed, in time linear in the rows: the
-    /// name order filtered, then (for another column) a stable radix sort by that column, so
-    /// ties stay in name order; descending is the ascending order reversed.
-    fn rebuild_view(&mut self) {
-        let view = |by_name: &[u32], rows: &[Row], filter: &Filter, sort: Sort| {
-            let mut shown: Vec<u32> = if filter.is_empty() {
-                by_name.to_vec()
-            } else {
-                by_name
-                    .iter()
-                    .copied()
-                    .filter(|&i| filter.matches(&rows[i as usize].name))
-                    .collect()
-            };
-            stable_sort_by_column(&mut shown, rows, sort.column);
-            if !sort.ascending {
-                shown.reverse();
-            }
-            shown
-        };
-        self.folder_view = view(&self.folders_by_name, &self.rows, &self.filter, self.sort);
-        self.object_view = view(&self.objects_by_name, &self.rows, &self.filter, self.sort);
-        self.anchor = None;
-    }
-
+    /// The sort chosen last (its view may still be being built).
     pub fn sort(&self) -> Sort {
-        self.sort
+        self.pending.as_ref().map_or(self.sort, |p| p.sort)
     }
 
     pub fn set_sort(&mut self, sort: Sort) {
-        if sort != self.sort {
-            self.sort = sort;
-            self.rebuild_view();
+        if sort == self.sort() {
+            return;
         }
+        let filter = self.wanted_filter().clone();
+        if self.pending.is_none() && sort.column == self.sort.column && filter == self.filter {
+            // The other direction of the same column is the view reversed: descending is
+            // defined as the ascending order backwards, ties included.
+            self.folder_view.reverse();
+            self.object_view.reverse();
+            self.sort = sort;
+            self.anchor = None;
+            return;
+        }
+        self.start_rebuild(sort, filter);
     }
 
+    /// Starts building the view for `sort` and `filter`, and does a frame's share of it.
+    fn start_rebuild(&mut self, sort: Sort, filter: Filter) {
+        self.pending = None;
+        if sort == self.sort && filter == self.filter {
+            return;
+        }
+        // Typing on in the filter box only narrows what is shown, already in order.
+        let narrowing = sort == self.sort && filter.narrows(&self.filter);
+        let (folders, objects) = if narrowing {
+            (self.folder_view.clone(), self.object_view.clone())
+        } else {
+            (self.folders_by_name.clone(), self.objects_by_name.clone())
+        };
+        self.pending = Some(Rebuild::new(
+            sort,
+            filter,
+            folders,
+            objects,
+            narrowing,
+            self.rows.len(),
+        ));
+        self.continue_rebuild(self.slice);
+    }
+
+    /// Goes on building a new view for up to `budget`; `true` while it is not done (call
+    /// again next frame). The view on screen changes only once the new one is complete.
+    pub fn continue_rebuild(&mut self, budget: Duration) -> bool {
+        let Some(job) = self.pending.as_mut() else {
+            return false;
+        };
+        if !job.run(&self.rows, budget) {
+            return true;
+        }
+        let Some(job) = self.pending.take() else {
+            return false;
+        };
+        let (sort, filter, rows_seen) = (job.sort, job.filter.clone(), job.rows_seen);
+        let (mut folders, mut objects) = job.into_views();
+        // Rows that arrived while it was being built.
+        let (new_folders, new_objects) =
+            visible_indices(&self.rows, &filter, rows_seen..self.rows.len());
+        merge_sorted(&mut folders, new_folders, &self.rows, sort);
+        merge_sorted(&mut objects, new_objects, &self.rows, sort);
+        self.folder_view = folders;
+        self.object_view = objects;
+        self.sort = sort;
+        self.filter = filter;
+        self.anchor = None;
+        false
+    }
+
+    /// A new sort or filter is still being built.
+    pub fn is_rebuilding(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The filter chosen last, as the listing matches it (its view may still be being built).
     pub fn filter_text(&self) -> &str {
-        &self.filter.needle
+        &self.wanted_filter().needle
     }
 
     pub fn set_filter(&mut self, text: &str) {
         let filter = Filter::new(text);
-        if filter != self.filter {
-            self.filter = filter;
-            self.rebuild_view();
+        if &filter != self.wanted_filter() {
+            self.start_rebuild(self.sort(), filter);
         }
     }
 
@@ -410,6 +492,29 @@ impl Listing {
     }
 }
 
+/// Indices in `range` that pass `filter`, split into folders and objects.
+fn visible_indices(
+    rows: &[Row],
+    filter: &Filter,
+    range: std::ops::Range<usize>,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut folders = Vec::new();
+    let mut objects = Vec::new();
+    for i in range {
+        let row = &rows[i];
+        if filter.matches(&row.name) {
+            // Rows are counted in u32: four billion rows would not fit in memory anyway.
+            let index = i as u32;
+            if row.is_folder {
+                folders.push(index);
+            } else {
+                objects.push(index);
+            }
+        }
+    }
+    (folders, objects)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,6 +648,137 @@ mod tests {
         listing.set_filter("keep");
         listing.select_all();
         assert_eq!(listing.selected_count(), 2);
+    }
+
+    /// The view a listing should show, computed the slow, obvious way.
+    fn expected(listing: &Listing, sort: Sort, needle: &str) -> Vec<Box<str>> {
+        let filter = Filter::new(needle);
+        let mut shown: Vec<&Row> = listing
+            .rows()
+            .iter()
+            .filter(|r| filter.matches(&r.name))
+            .collect();
+        shown.sort_by(|a, b| {
+            b.is_folder
+                .cmp(&a.is_folder)
+                .then_with(|| sort.compare(a, b))
+        });
+        shown.into_iter().map(|r| r.name.clone()).collect()
+    }
+
+    fn shown(listing: &Listing) -> Vec<Box<str>> {
+        names(listing).into_iter().map(Box::from).collect()
+    }
+
+    /// Rows with sizes and dates all over the place, ties included.
+    fn big_page(from: u64, count: u64) -> FolderPage {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ from;
+        let objects = (from..from + count)
+            .map(|i| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let size = match i % 5 {
+                    0 => seed % 100,
+                    1 => seed % 6_000_000_000,
+                    _ => seed % 70_000_000,
+                };
+                object(
+                    &format!("obj-{i:07}"),
+                    size,
+                    1_700_000_000 + (seed % 5_000) as i64,
+                )
+            })
+            .collect();
+        FolderPage {
+            folders: vec![format!("dir-{from:07}/").into()],
+            objects,
+            next_token: None,
+        }
+    }
+
+    #[test]
+    fn a_big_sort_is_built_a_slice_at_a_time_and_shown_only_when_complete() {
+        let mut listing = Listing {
+            slice: Duration::ZERO,
+            ..Listing::default()
+        };
+        for page in 0..4 {
+            listing.append(big_page(page * 50_000, 50_000));
+        }
+        let before = shown(&listing);
+        let by_size = Sort {
+            column: SortColumn::Size,
+            ascending: false,
+        };
+        listing.set_sort(by_size);
+        assert!(listing.is_rebuilding());
+        assert_eq!(
+            listing.sort(),
+            by_size,
+            "the header shows the choice at once"
+        );
+        assert_eq!(
+            shown(&listing),
+            before,
+            "the old view stays until the new is done"
+        );
+        // A page arriving meanwhile lands in the view on screen and in the new one.
+        listing.append(big_page(200_000, 1_000));
+        let mut slices = 1;
+        while listing.continue_rebuild(Duration::ZERO) {
+            slices += 1;
+        }
+        assert!(slices > 5, "{slices}");
+        assert_eq!(shown(&listing), expected(&listing, by_size, ""));
+
+        // The other direction is the same view reversed, at once.
+        let ascending = by_size.clicked(SortColumn::Size);
+        listing.set_sort(ascending);
+        assert!(!listing.is_rebuilding());
+        assert_eq!(shown(&listing), expected(&listing, ascending, ""));
+    }
+
+    #[test]
+    fn typing_on_in_the_filter_narrows_the_view_and_a_change_of_mind_midway_wins() {
+        let mut listing = Listing {
+            slice: Duration::ZERO,
+            ..Listing::default()
+        };
+        for page in 0..3 {
+            listing.append(big_page(page * 50_000, 50_000));
+        }
+        let by_modified = Sort {
+            column: SortColumn::Modified,
+            ascending: true,
+        };
+        listing.set_sort(by_modified);
+        while listing.continue_rebuild(Duration::ZERO) {}
+        for needle in ["7", "77", "077", "0-0", "OBJ-01", "dir"] {
+            listing.set_filter(needle);
+            assert_eq!(listing.filter_text(), needle.to_lowercase());
+            while listing.continue_rebuild(Duration::ZERO) {}
+            assert_eq!(
+                shown(&listing),
+                expected(&listing, by_modified, needle),
+                "{needle}"
+            );
+        }
+        // Sort and filter changed again before the first change is shown.
+        let by_name_down = Sort {
+            column: SortColumn::Name,
+            ascending: false,
+        };
+        listing.set_filter("1");
+        listing.continue_rebuild(Duration::ZERO);
+        listing.set_sort(by_name_down);
+        listing.set_filter("12");
+        while listing.continue_rebuild(Duration::ZERO) {}
+        assert_eq!(shown(&listing), expected(&listing, by_name_down, "12"));
+        // Back to what is on screen: nothing to build.
+        listing.set_filter("1");
+        listing.set_filter("12");
+        assert!(!listing.is_rebuilding());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub(crate) mod bucket_list;
 pub mod listing;
 pub(crate) mod object_table;
 mod order;
+mod rebuild;
 pub mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;

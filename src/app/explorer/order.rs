@@ -55,65 +55,299 @@ fn key(row: &Row, column: SortColumn) -> u64 {
 }
 
 /// Re-orders `indices` (in name order) by `column`, ascending, keeping name order among equal
-/// values: a least-significant-digit radix sort. When the values span less than 2³² (sizes
-/// under 4 GB, dates within a century, classes), each value, less the smallest, is packed
-/// with its index into one `u64` and sorted on 13-bit digits (the counts stay in cache),
-/// skipping the digits every value shares: two passes for values spanning under 2²⁶ (sizes
-/// under 64 MB apart, dates within two years), three at most, over 8 bytes a row.
-/// Wider spans take the same way on 16-byte items and 8-bit digits.
+/// values, all at once. See [`ColumnSort`] for the same a step at a time.
+#[cfg(test)]
 pub(super) fn stable_sort_by_column(indices: &mut Vec<u32>, rows: &[Row], column: SortColumn) {
-    if column == SortColumn::Name || indices.len() < 2 {
-        return;
-    }
-    let keys: Vec<u64> = indices
-        .iter()
-        .map(|&i| key(&rows[i as usize], column))
-        .collect();
-    let (min, max) = keys
-        .iter()
-        .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-    if max - min < 1 << 32 {
-        let mut packed: Vec<u64> = keys
-            .iter()
-            .zip(indices.iter())
-            .map(|(&k, &i)| ((k - min) << 32) | u64::from(i))
-            .collect();
-        radix_sort(&mut packed, 32..64, 13, |item| item);
-        indices.clear();
-        // The low 32 bits are the index.
-        indices.extend(packed.into_iter().map(|item| item as u32));
-    } else {
-        let mut items: Vec<(u64, u32)> = keys.into_iter().zip(indices.iter().copied()).collect();
-        radix_sort(&mut items, 0..64, 8, |item| item.0);
-        indices.clear();
-        indices.extend(items.into_iter().map(|(_, i)| i));
+    let mut sort = ColumnSort::new(std::mem::take(indices), column);
+    while !sort.step(rows) {}
+    *indices = sort.into_order();
+}
+
+/// Items a linear step handles before the caller may look at the clock again (about a
+/// millisecond's work).
+const STEP_ITEMS: usize = 1 << 16;
+
+/// A stable sort of row indices (given in name order) by a column, ascending, done a bounded
+/// step at a time so a frame can stop between steps: a least-significant-digit radix sort.
+///
+/// Each value, less the smallest, is packed with its position in the input into one `u64`
+/// (positions take the low bits: 20 for a million rows, leaving 44 for the value, enough for
+/// any object size or date) and sorted on 13-bit digits, whose counts stay in cache, skipping
+/// digits every value shares: two passes for values spanning under 2²⁶ (sizes under 64 MB
+/// apart, dates within two years), three for sizes under 512 GB apart. Values too far apart
+/// for that (only a hostile server's) take 16-byte items in one step.
+pub(super) struct ColumnSort {
+    column: SortColumn,
+    input: Vec<u32>,
+    stage: Stage,
+}
+
+enum Stage {
+    /// Reading the column's values, `next` onwards still to read.
+    Gather {
+        next: usize,
+        keys: Vec<u64>,
+        min: u64,
+        max: u64,
+    },
+    /// Packing values with positions and counting every pass's digits.
+    Pack {
+        next: usize,
+        keys: Vec<u64>,
+        min: u64,
+        packed: Vec<u64>,
+        digits: Digits,
+        counts: Vec<Vec<usize>>,
+    },
+    /// One pass of the radix sort a step.
+    Scatter {
+        pass: usize,
+        packed: Vec<u64>,
+        spare: Vec<u64>,
+        digits: Digits,
+        counts: Vec<Vec<usize>>,
+    },
+    /// Turning positions back into row indices.
+    Unpack {
+        next: usize,
+        packed: Vec<u64>,
+        position_bits: u32,
+        out: Vec<u32>,
+    },
+    Done(Vec<u32>),
+}
+
+/// Where the digits of a packed item are.
+#[derive(Clone, Copy)]
+struct Digits {
+    /// The lowest bit of the value (the positions' width).
+    from: u32,
+    passes: usize,
+}
+
+const DIGIT_BITS: u32 = 13;
+const DIGIT_MASK: u64 = (1 << DIGIT_BITS) - 1;
+
+impl Digits {
+    fn shift(self, pass: usize) -> u32 {
+        self.from + pass as u32 * DIGIT_BITS
     }
 }
 
-/// A stable LSD radix sort of `items` on the bits `bits` of `key(item)`, `width` bits a pass;
-/// a pass whose digit every item shares is skipped.
-fn radix_sort<T: Copy>(
-    items: &mut Vec<T>,
-    bits: std::ops::Range<u32>,
-    width: u32,
-    key: impl Fn(T) -> u64,
-) {
-    let buckets = 1usize << width;
-    let mask = (buckets - 1) as u64;
-    let shifts: Vec<u32> = bits.step_by(width as usize).collect();
-    // Every pass's counts in one read of the items.
-    let mut counts = vec![vec![0usize; buckets]; shifts.len()];
-    for &item in items.iter() {
-        let k = key(item);
-        for (count, shift) in counts.iter_mut().zip(&shifts) {
-            count[((k >> shift) & mask) as usize] += 1;
+impl ColumnSort {
+    pub(super) fn new(input: Vec<u32>, column: SortColumn) -> Self {
+        let stage = if column == SortColumn::Name || input.len() < 2 {
+            Stage::Done(Vec::new())
+        } else {
+            Stage::Gather {
+                next: 0,
+                keys: Vec::with_capacity(input.len()),
+                min: u64::MAX,
+                max: 0,
+            }
+        };
+        let mut sort = Self {
+            column,
+            input,
+            stage,
+        };
+        if let Stage::Done(out) = &mut sort.stage {
+            *out = std::mem::take(&mut sort.input);
+        }
+        sort
+    }
+
+    pub(super) fn is_done(&self) -> bool {
+        matches!(self.stage, Stage::Done(_))
+    }
+
+    /// The sorted indices; the input as given if the sort is not done.
+    pub(super) fn into_order(self) -> Vec<u32> {
+        match self.stage {
+            Stage::Done(out) => out,
+            _ => self.input,
         }
     }
+
+    /// Does a bounded piece of the work; `true` once the order is ready.
+    pub(super) fn step(&mut self, rows: &[Row]) -> bool {
+        let n = self.input.len();
+        let stage = std::mem::replace(&mut self.stage, Stage::Done(Vec::new()));
+        self.stage = match stage {
+            Stage::Gather {
+                next,
+                mut keys,
+                mut min,
+                mut max,
+            } => {
+                let end = (next + STEP_ITEMS).min(n);
+                for &i in &self.input[next..end] {
+                    let k = key(&rows[i as usize], self.column);
+                    min = min.min(k);
+                    max = max.max(k);
+                    keys.push(k);
+                }
+                if end < n {
+                    Stage::Gather {
+                        next: end,
+                        keys,
+                        min,
+                        max,
+                    }
+                } else {
+                    let position_bits = bits_for(n as u64 - 1).max(1);
+                    let span_bits = bits_for(max - min);
+                    if position_bits + span_bits > 64 {
+                        Stage::Done(wide_sort(&self.input, keys))
+                    } else {
+                        let passes = span_bits.div_ceil(DIGIT_BITS) as usize;
+                        Stage::Pack {
+                            next: 0,
+                            keys,
+                            min,
+                            packed: Vec::with_capacity(n),
+                            digits: Digits {
+                                from: position_bits,
+                                passes,
+                            },
+                            counts: vec![vec![0; 1 << DIGIT_BITS]; passes],
+                        }
+                    }
+                }
+            }
+            Stage::Pack {
+                next,
+                keys,
+                min,
+                mut packed,
+                digits,
+                mut counts,
+            } => {
+                let end = (next + STEP_ITEMS).min(n);
+                for (position, &k) in keys.iter().enumerate().take(end).skip(next) {
+                    let item = ((k - min) << digits.from) | position as u64;
+                    for (pass, count) in counts.iter_mut().enumerate() {
+                        count[((item >> digits.shift(pass)) & DIGIT_MASK) as usize] += 1;
+                    }
+                    packed.push(item);
+                }
+                if end < n {
+                    Stage::Pack {
+                        next: end,
+                        keys,
+                        min,
+                        packed,
+                        digits,
+                        counts,
+                    }
+                } else {
+                    drop(keys);
+                    Stage::Scatter {
+                        pass: 0,
+                        spare: vec![0; n],
+                        packed,
+                        digits,
+                        counts,
+                    }
+                }
+            }
+            Stage::Scatter {
+                pass,
+                mut packed,
+                mut spare,
+                digits,
+                mut counts,
+            } => {
+                if pass < digits.passes {
+                    scatter(
+                        &mut packed,
+                        &mut spare,
+                        &mut counts[pass],
+                        digits.shift(pass),
+                    );
+                    Stage::Scatter {
+                        pass: pass + 1,
+                        packed,
+                        spare,
+                        digits,
+                        counts,
+                    }
+                } else {
+                    Stage::Unpack {
+                        next: 0,
+                        packed,
+                        position_bits: digits.from,
+                        out: Vec::with_capacity(n),
+                    }
+                }
+            }
+            Stage::Unpack {
+                next,
+                packed,
+                position_bits,
+                mut out,
+            } => {
+                let end = (next + STEP_ITEMS).min(n);
+                let mask = (1u64 << position_bits) - 1;
+                out.extend(
+                    packed[next..end]
+                        .iter()
+                        .map(|&item| self.input[(item & mask) as usize]),
+                );
+                if end < n {
+                    Stage::Unpack {
+                        next: end,
+                        packed,
+                        position_bits,
+                        out,
+                    }
+                } else {
+                    Stage::Done(out)
+                }
+            }
+            done @ Stage::Done(_) => done,
+        };
+        self.is_done()
+    }
+}
+
+/// Bits needed to write `value` (0 for 0).
+fn bits_for(value: u64) -> u32 {
+    64 - value.leading_zeros()
+}
+
+/// One stable counting pass on the digit at `shift`; a digit every item shares leaves the
+/// order as it is.
+fn scatter(items: &mut Vec<u64>, spare: &mut Vec<u64>, count: &mut [usize], shift: u32) {
+    let digit = |item: u64| ((item >> shift) & DIGIT_MASK) as usize;
+    if items.is_empty() || count[digit(items[0])] == items.len() {
+        return;
+    }
+    let mut next = 0;
+    for slot in count.iter_mut() {
+        let here = *slot;
+        *slot = next;
+        next += here;
+    }
+    for &item in items.iter() {
+        let slot = &mut count[digit(item)];
+        spare[*slot] = item;
+        *slot += 1;
+    }
+    std::mem::swap(items, spare);
+}
+
+/// The order for values too far apart to pack: 16-byte items on 8-bit digits, in one go.
+fn wide_sort(input: &[u32], keys: Vec<u64>) -> Vec<u32> {
+    let mut items: Vec<(u64, u32)> = keys.into_iter().zip(input.iter().copied()).collect();
     let mut spare = items.clone();
-    for (count, &shift) in counts.iter_mut().zip(&shifts) {
-        let digit = |item: T| ((key(item) >> shift) & mask) as usize;
+    for shift in (0..64).step_by(8) {
+        let digit = |item: (u64, u32)| ((item.0 >> shift) & 0xff) as usize;
+        let mut count = [0usize; 256];
+        for &item in &items {
+            count[digit(item)] += 1;
+        }
         if count[digit(items[0])] == items.len() {
-            // Every item has this digit: the order stands.
             continue;
         }
         let mut next = 0;
@@ -122,13 +356,14 @@ fn radix_sort<T: Copy>(
             *slot = next;
             next += here;
         }
-        for &item in items.iter() {
+        for &item in &items {
             let slot = &mut count[digit(item)];
             spare[*slot] = item;
             *slot += 1;
         }
-        std::mem::swap(items, &mut spare);
+        std::mem::swap(&mut items, &mut spare);
     }
+    items.into_iter().map(|(_, i)| i).collect()
 }
 
 #[cfg(test)]
