@@ -161,7 +161,8 @@ fn synthetic_page(page: usize) -> FolderPage {
                 ObjectEntry {
                     name: format!("part-{n:07}.parquet").into(),
                     // Mostly under 50 MB, one in 997 up to 6 GB: sizes spanning 33 bits.
-                    size: (n as u64 * 7919) % 50_000_000 * if n % 997 == 0 { 120 } else { 1 },
+                    size: (n as u64 * 7919) % 50_000_000
+                        * if n.is_multiple_of(997) { 120 } else { 1 },
                     last_modified: 1_760_000_000 + (n as i64 * 37) % 10_000_000,
                     storage_class: StorageClass::Standard,
                 }
