@@ -2,7 +2,8 @@
 //! beside the anchor, a plain eframe window with Pail's eframe features
 //! (`examples/plain_window.rs`, built here first). For each run, the time from the process's
 //! start to its first frame laid out (both report it with `PAIL_REPORT_STARTUP`), and the
-//! resident memory once settled. Prints medians, spreads and the ratios; asserts nothing.
+//! resident memory once settled; then `pail` without the demo (no embedded server). Prints
+//! medians, spreads and the ratios; asserts nothing.
 //!
 //! `cargo bench --bench start`
 
@@ -34,17 +35,27 @@ fn one_run(display: &str, program: &std::path::Path, args: &[&str]) -> Option<(f
         .ok()?;
     let stderr = app.stderr.take()?;
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut created = None;
     let first_frame = BufReader::new(stderr)
         .lines()
         .map_while(Result::ok)
         .take_while(|_| Instant::now() < deadline)
         .find_map(|line| {
-            line.strip_prefix("pail: first frame ")?
-                .split_whitespace()
-                .next()?
-                .parse::<f64>()
-                .ok()
+            let at = |what: &str| {
+                line.strip_prefix(what)?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+            };
+            if let Some(ms) = at("pail: window created ") {
+                created = Some(ms);
+            }
+            at("pail: first frame ")
         });
+    if let Some(ms) = created {
+        print!("   (window created after {ms:.0} ms)");
+    }
     std::thread::sleep(SETTLE);
     let rss = common::rss_bytes(app.id());
     let _ = Command::new("kill")
@@ -122,11 +133,15 @@ fn main() {
         plain_window().and_then(|path| measure(&xvfb.display, "plain eframe window", &path, &[]));
     let pail = std::path::Path::new(env!("CARGO_BIN_EXE_pail"));
     let demo = measure(&xvfb.display, "`pail --demo`", pail, &["--demo"]);
-    if let (Some((plain_ms, plain_mb)), Some((pail_ms, pail_mb))) = (plain, demo) {
-        println!(
-            "-- pail / plain window: first frame {:.1}×, idle RSS {:.2}×",
-            pail_ms / plain_ms,
-            pail_mb / plain_mb
-        );
+    // Without the demo's embedded S3 server and its data: the window and its worker alone.
+    let bare = measure(&xvfb.display, "`pail` (no demo)", pail, &[]);
+    for (what, run) in [("pail --demo", demo), ("pail (no demo)", bare)] {
+        if let (Some((plain_ms, plain_mb)), Some((pail_ms, pail_mb))) = (plain, run) {
+            println!(
+                "-- {what} / plain window: first frame {:.2}×, idle RSS {:.2}×",
+                pail_ms / plain_ms,
+                pail_mb / plain_mb
+            );
+        }
     }
 }

@@ -36,6 +36,12 @@ fn main() -> eframe::Result {
         "Plain",
         options,
         Box::new(move |_cc| {
+            if std::env::var_os("PAIL_REPORT_STARTUP").is_some() {
+                eprintln!(
+                    "pail: window created {:.1} ms after start",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             Ok(Box::new(Plain {
                 started,
                 reported: false,

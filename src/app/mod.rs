@@ -80,6 +80,8 @@ pub struct PailApp {
     _demo_server: Option<LocalServer>,
     /// Whether the first frame has been laid out (see [`report_startup`]).
     first_frame_done: bool,
+    /// Told once the first frame is laid out (the demo server then writes its sample data).
+    first_frame_signal: Option<std::sync::mpsc::Sender<()>>,
 }
 
 /// When the process started, as `pail`'s `main` first saw it.
@@ -92,7 +94,7 @@ pub fn mark_process_start() {
 
 /// With `PAIL_REPORT_STARTUP` set, says on stderr how long after the start `what` happened
 /// ("first frame" is what `cargo bench --bench start` reads).
-fn report_startup(what: &str) {
+pub(crate) fn report_startup(what: &str) {
     if std::env::var_os("PAIL_REPORT_STARTUP").is_none() {
         return;
     }
@@ -127,7 +129,7 @@ impl PailApp {
         let (worker, events) = Worker::start(move || wake_ctx.request_repaint())?;
         let mut state = AppState::new(profiles);
         let outbox = state.start(options.history_path, options.config_dir);
-        let mut app = Self {
+        let app = Self {
             state,
             worker,
             events,
@@ -138,8 +140,10 @@ impl PailApp {
             picked: std::sync::mpsc::channel(),
             _demo_server: demo_server,
             first_frame_done: false,
+            first_frame_signal: None,
         };
-        app.send_queued();
+        // The first requests go out at the end of the first frame, so the worker's start does
+        // not compete with it.
         Ok(app)
     }
 
@@ -416,6 +420,9 @@ impl eframe::App for PailApp {
         if !self.first_frame_done {
             self.first_frame_done = true;
             report_startup("first frame");
+            if let Some(signal) = self.first_frame_signal.take() {
+                let _ = signal.send(());
+            }
         }
     }
 }
@@ -435,16 +442,15 @@ pub enum AppError {
 /// sample data is started — on a helper thread while the window is being created, so neither
 /// waits for the other — and a "Demo" profile points at it.
 pub fn run(demo: bool) -> Result<(), AppError> {
-    let demo_server = demo.then(|| {
-        std::thread::spawn(|| {
-            let server = crate::demo::start_demo_server_for_window();
-            report_startup("demo data ready");
-            if let Ok(server) = &server {
-                crate::demo::remove_on_interrupt(server.root().to_owned());
-            }
-            server
-        })
-    });
+    // The demo server is bound at once and fills its folder on its own thread once the first
+    // frame is up (on two cores, writing files while the window is created delays it).
+    let (first_frame, demo_gate) = std::sync::mpsc::channel();
+    let demo_server = demo
+        .then(|| crate::demo::start_demo_server_for_window(demo_gate))
+        .transpose()?;
+    if let Some(server) = &demo_server {
+        crate::demo::remove_on_interrupt(server.root().to_owned());
+    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(WINDOW_TITLE)
         // The desktop entry's id, so the dock pairs the window with Pail's icon.
@@ -464,16 +470,13 @@ pub fn run(demo: bool) -> Result<(), AppError> {
         options,
         Box::new(move |cc| {
             report_startup("window created");
-            let (profiles, server) = match demo_server {
-                Some(starting) => {
-                    let server = starting
-                        .join()
-                        .map_err(|_| AppError::Window("the demo server did not start".into()))??;
-                    (vec![crate::demo::demo_profile(&server)], Some(server))
-                }
-                None => (Vec::new(), None),
+            let profiles = match &demo_server {
+                Some(server) => vec![crate::demo::demo_profile(server)],
+                None => Vec::new(),
             };
-            let app = PailApp::new(&cc.egui_ctx, profiles, server)?;
+            let server = demo_server;
+            let mut app = PailApp::new(&cc.egui_ctx, profiles, server)?;
+            app.first_frame_signal = Some(first_frame);
             Ok(Box::new(app))
         }),
     )

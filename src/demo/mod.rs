@@ -302,23 +302,39 @@ pub fn start_demo_server() -> Result<LocalServer, DemoError> {
     Ok(server)
 }
 
-/// The window's demo server: the small folders are written before it answers; the bulk
-/// (`many-objects/`, the dumps in `backups`) on a helper thread, so the window opens without
-/// waiting for 10,000 files. A folder opened in its first few hundred milliseconds may list
-/// part of them; Refresh shows the rest.
-pub fn start_demo_server_for_window() -> Result<LocalServer, DemoError> {
-    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)?;
+/// The window's demo server, returned as soon as its address is bound so the window need not
+/// wait for it. The small folders are written on the server's thread once `first_frame` says
+/// the window is up (or after half a second, or once the window is gone), before the server
+/// answers its first request: the window's first listing waits for them, not its first frame.
+/// The bulk
+/// (`many-objects/`, the dumps in `backups`) on a helper thread after that, so a folder opened
+/// in the first few hundred milliseconds may list part of them; Refresh shows the rest. If
+/// writing the sample data fails, it is said on stderr and the server does not answer.
+pub fn start_demo_server_for_window(
+    first_frame: std::sync::mpsc::Receiver<()>,
+) -> Result<LocalServer, DemoError> {
     let now = SystemTime::now();
-    seed_small(server.root(), now)?;
-    let root = server.root().to_owned();
-    std::thread::Builder::new()
-        .name("pail-demo-data".into())
-        .spawn(move || {
-            // The window may close first and take the folder with it: nothing to report then.
-            let _ = seed_bulk(&root, now);
-        })
-        .map_err(DemoError::Seed)?;
-    Ok(server)
+    let prepare: crate::demo::server::Prepare = Box::new(move |root: &Path| {
+        let _ = first_frame.recv_timeout(Duration::from_millis(500));
+        if let Err(e) = seed_small(root, now) {
+            eprintln!("pail: could not write the demo's sample data: {e}");
+            return Err(e);
+        }
+        crate::app::report_startup("demo data ready");
+        let root = root.to_owned();
+        // The window may close first and take the folder with it: nothing to report then.
+        let bulk = std::thread::Builder::new()
+            .name("pail-demo-data".into())
+            .spawn(move || {
+                let _ = seed_bulk(&root, now);
+            });
+        bulk.map(|_| ())
+    });
+    Ok(LocalServer::start_temporary_prepared(
+        DEMO_ACCESS_KEY,
+        DEMO_SECRET_KEY,
+        prepare,
+    )?)
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub enum LocalServerError {
     Store(String),
 }
 
+/// Work done on the server's thread before it answers: filling its folder.
+pub type Prepare = Box<dyn FnOnce(&Path) -> std::io::Result<()> + Send>;
+
 /// A running server. Dropping it stops the server (and removes a temporary data folder).
 pub struct LocalServer {
     addr: SocketAddr,
@@ -48,7 +51,7 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
     ) -> Result<Self, LocalServerError> {
-        Self::start_inner(root.to_owned(), None, access_key, secret_key)
+        Self::start_inner(root.to_owned(), None, access_key, secret_key, None)
     }
 
     /// Serves an empty, temporary data folder, removed when the server is dropped.
@@ -61,7 +64,27 @@ impl LocalServer {
                 source,
             })?;
         let root = temp.path().to_owned();
-        Self::start_inner(root, Some(temp), access_key, secret_key)
+        Self::start_inner(root, Some(temp), access_key, secret_key, None)
+    }
+
+    /// Like [`Self::start_temporary`], returning as soon as the address is bound; `prepare`
+    /// fills the folder on the server's thread before the first request is answered (requests
+    /// made meanwhile wait in the listen queue). If `prepare` fails, the server closes instead
+    /// of answering, so requests fail as to a server that is not there.
+    pub fn start_temporary_prepared(
+        access_key: &str,
+        secret_key: &str,
+        prepare: Prepare,
+    ) -> Result<Self, LocalServerError> {
+        let temp = tempfile::Builder::new()
+            .prefix("pail-s3-")
+            .tempdir()
+            .map_err(|source| LocalServerError::DataFolder {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+        let root = temp.path().to_owned();
+        Self::start_inner(root, Some(temp), access_key, secret_key, Some(prepare))
     }
 
     fn start_inner(
@@ -69,6 +92,7 @@ impl LocalServer {
         temp: Option<tempfile::TempDir>,
         access_key: &str,
         secret_key: &str,
+        prepare: Option<Prepare>,
     ) -> Result<Self, LocalServerError> {
         std::fs::create_dir_all(&root).map_err(|source| LocalServerError::DataFolder {
             path: root.clone(),
@@ -85,9 +109,15 @@ impl LocalServer {
             .map_err(LocalServerError::Listen)?;
         let addr = listener.local_addr().map_err(LocalServerError::Listen)?;
         let (shutdown, mut stop) = oneshot::channel::<()>();
+        let folder = root.clone();
         let thread = std::thread::Builder::new()
             .name("pail-local-s3".into())
             .spawn(move || {
+                if let Some(prepare) = prepare
+                    && prepare(&folder).is_err()
+                {
+                    return;
+                }
                 let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .enable_all()
