@@ -18,6 +18,9 @@ use pail::s3::connection::Connection;
 use pail::s3::list::list_folder_page;
 
 const SERVER_ENV: &str = "PAIL_BENCH_CANNED_SERVER";
+/// The server's time to answer a page, as a far server's round trip and work would take.
+const LATENCY_ENV: &str = "PAIL_BENCH_CANNED_LATENCY_MS";
+static LATENCY_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 const PAGE: usize = 1000;
 
 /// The server: answers every request on loopback with the page its continuation token asks
@@ -63,18 +66,38 @@ fn answer(stream: TcpStream, total: usize) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let start = head
+        let query = head
             .split_whitespace()
             .nth(1)
             .and_then(|target| target.split_once('?'))
-            .and_then(|(_, query)| {
-                query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("continuation-token="))
-            })
-            .and_then(|token| token.parse::<usize>().ok())
-            .unwrap_or(0);
-        let page = page_xml(start, total);
+            .map(|(_, query)| query.to_owned())
+            .unwrap_or_default();
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                .map(|v| {
+                    percent_encoding::percent_decode_str(v)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
+        };
+        let start = match (param("continuation-token"), param("start-after")) {
+            (Some(token), _) => token.parse::<usize>().unwrap_or(0),
+            // The first index whose key sorts after it: keys sort as their indices do.
+            (None, Some(after)) => first_index_after(&after, total),
+            (None, None) => 0,
+        };
+        let max_keys = param("max-keys")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(PAGE)
+            .min(PAGE);
+        if LATENCY_MS.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(
+                LATENCY_MS.load(std::sync::atomic::Ordering::Relaxed),
+            ));
+        }
+        let page = page_xml(start, total, max_keys);
         let response = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
             page.len()
@@ -87,8 +110,25 @@ fn answer(stream: TcpStream, total: usize) {
     }
 }
 
-fn page_xml(start: usize, total: usize) -> String {
-    let end = (start + PAGE).min(total);
+fn key(i: usize) -> String {
+    format!("big/part-{i:07}.parquet")
+}
+
+fn first_index_after(after: &str, total: usize) -> usize {
+    let (mut lo, mut hi) = (0, total);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if key(mid).as_str() <= after {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+fn page_xml(start: usize, total: usize, max_keys: usize) -> String {
+    let end = (start + max_keys).min(total);
     let mut xml = String::with_capacity(PAGE * 260);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bench</Name><Prefix>big/</Prefix><Delimiter>/</Delimiter><MaxKeys>1000</MaxKeys>");
     xml.push_str(&format!("<KeyCount>{}</KeyCount>", end - start));
@@ -125,15 +165,14 @@ fn cpu_seconds() -> f64 {
     ticks / 100.0
 }
 
-fn bench(total: usize) {
-    let Ok(mut server) = Command::new(std::env::current_exe().unwrap_or_default())
+/// Starts the canned server for `total` objects, answering each page after `latency_ms`.
+fn start_server(total: usize, latency_ms: u64) -> Option<(std::process::Child, Connection)> {
+    let mut server = Command::new(std::env::current_exe().unwrap_or_default())
         .env(SERVER_ENV, total.to_string())
+        .env(LATENCY_ENV, latency_ms.to_string())
         .stdout(Stdio::piped())
         .spawn()
-    else {
-        println!("   could not start the canned server");
-        return;
-    };
+        .ok()?;
     let port = server
         .stdout
         .take()
@@ -143,9 +182,75 @@ fn bench(total: usize) {
     let connection = Connection::with_static_credentials(
         aws_credential_types::Credentials::new("BENCH", "bench-secret", None, None, "bench"),
         "us-east-1",
-        Endpoint::custom(&format!("http://127.0.0.1:{}", port.trim())).unwrap(),
+        Endpoint::custom(&format!("http://127.0.0.1:{}", port.trim())).ok()?,
         true,
     );
+    Some((server, connection))
+}
+
+/// The same folder listed page after page and with Pail's ranges side by side.
+fn bench_fanned(total: usize, latency_ms: u64) {
+    let Some((mut server, connection)) = start_server(total, latency_ms) else {
+        println!("   could not start the canned server");
+        return;
+    };
+    let bucket = BucketName::new("bench").unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let sequential = runtime.block_on(async {
+        let mut rows = 0;
+        let mut token = None;
+        loop {
+            let Ok(page) = list_folder_page(&connection, &bucket, "big/", token).await else {
+                return 0;
+            };
+            rows += page.objects.len();
+            token = page.next_token;
+            if token.is_none() {
+                return rows;
+            }
+        }
+    });
+    let one_by_one = started.elapsed();
+    let started = Instant::now();
+    let mut names = Vec::new();
+    let mut pages = 0;
+    let fanned = runtime.block_on(pail::s3::list_fanout::list_folder_fanned(
+        &connection,
+        &bucket,
+        "big/",
+        |page, _| {
+            pages += 1;
+            names.extend(page.objects.into_iter().map(|o| o.name));
+            true
+        },
+    ));
+    let side_by_side = started.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    let in_order = names.windows(2).all(|w| w[0] < w[1]);
+    println!(
+        "   {total:>9} objects, {latency_ms} ms a page: page after page {:.2} s; in ranges {:.2} s ({:.1}× faster; {} rows in key order: {}, {pages} pages){}",
+        one_by_one.as_secs_f64(),
+        side_by_side.as_secs_f64(),
+        one_by_one.as_secs_f64() / side_by_side.as_secs_f64(),
+        names.len(),
+        in_order && names.len() == sequential,
+        fanned
+            .err()
+            .map(|e| format!(" failed: {e}"))
+            .unwrap_or_default(),
+    );
+}
+
+fn bench(total: usize) {
+    let Some((mut server, connection)) = start_server(total, 0) else {
+        println!("   could not start the canned server");
+        return;
+    };
     let bucket = BucketName::new("bench").unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -243,11 +348,17 @@ fn bench(total: usize) {
 
 fn main() {
     if let Some(total) = std::env::var(SERVER_ENV).ok().and_then(|v| v.parse().ok()) {
+        let latency = std::env::var(LATENCY_ENV).ok().and_then(|v| v.parse().ok());
+        LATENCY_MS.store(latency.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
         serve(total);
         return;
     }
     println!("== listing benchmark (a server answering pages from memory, in its own process) ==");
     for total in [100_000, 1_000_000] {
         bench(total);
+    }
+    println!("-- one page after another, and in key ranges side by side (`start-after`)");
+    for (total, latency_ms) in [(1_000_000, 0), (100_000, 20)] {
+        bench_fanned(total, latency_ms);
     }
 }

@@ -264,3 +264,85 @@ async fn pails_listing_reader_agrees_with_the_sdks_decoder_on_hostile_keys() {
     expected.sort();
     assert_eq!(all, expected);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_page() {
+    let server = server_with_bucket("fanned");
+    let root = server.root().join("fanned/big");
+    std::fs::create_dir_all(&root).unwrap();
+    let mut names: Vec<String> = (0..3100).map(|i| format!("part-{i:05}.bin")).collect();
+    names.extend((0..120).map(|i| format!("x{i}")));
+    names.extend((0..40).map(|i| format!("é{i} ünï")));
+    names.extend(
+        [
+            "part-010",
+            "part-0100",
+            "a!",
+            "a~",
+            "A b",
+            "part-00999.bin~",
+        ]
+        .map(String::from),
+    );
+    for name in &names {
+        std::fs::write(root.join(name), b"x").unwrap();
+    }
+    // Sub-folders between and around the cuts, each listed once as a folder.
+    for folder in ["part-01/", "part-005/", "x5-dir/", "zz/", "é1/"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(root.join(folder).join("inside"), b"y").unwrap();
+    }
+    let connection = server.connection();
+    let bucket = bucket("fanned");
+
+    let mut sequential = (Vec::new(), Vec::new());
+    let mut token = None;
+    loop {
+        let page = list_folder_page(&connection, &bucket, "big/", token)
+            .await
+            .unwrap();
+        sequential
+            .0
+            .extend(page.folders.iter().map(|f| f.to_string()));
+        sequential
+            .1
+            .extend(page.objects.iter().map(|o| o.name.to_string()));
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(sequential.1.len(), names.len());
+    assert_eq!(sequential.0.len(), 5);
+
+    let mut fanned = (Vec::new(), Vec::new());
+    let mut dones = Vec::new();
+    pail::s3::list_fanout::list_folder_fanned(&connection, &bucket, "big/", |page, done| {
+        fanned.0.extend(page.folders.iter().map(|f| f.to_string()));
+        fanned
+            .1
+            .extend(page.objects.iter().map(|o| o.name.to_string()));
+        dones.push(done);
+        true
+    })
+    .await
+    .unwrap();
+    assert_eq!(fanned, sequential);
+    assert_eq!(dones.iter().filter(|d| **d).count(), 1);
+    assert_eq!(dones.last(), Some(&true));
+    assert!(
+        dones.len() > 6,
+        "more pages than one after another: {}",
+        dones.len()
+    );
+
+    // Stopping early stops it.
+    let mut pages = 0;
+    pail::s3::list_fanout::list_folder_fanned(&connection, &bucket, "big/", |_, _| {
+        pages += 1;
+        pages < 4
+    })
+    .await
+    .unwrap();
+    assert_eq!(pages, 4);
+}

@@ -300,6 +300,47 @@ async fn fetch_page(
     recursive: bool,
     shape: PageShape<'_>,
 ) -> Result<FolderPage, BrowseError> {
+    let request = PageRequest {
+        token,
+        start_after: None,
+        max_keys: 1000,
+    };
+    fetch_page_from(connection, bucket, prefix, request, recursive, shape).await
+}
+
+/// Where a page starts and how long it may be.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    /// The previous page's continuation token.
+    pub token: Option<String>,
+    /// A full key: the page starts after it (ignored by S3 when `token` is set).
+    pub start_after: Option<String>,
+    pub max_keys: i32,
+}
+
+/// One page of the folder `prefix` (its sub-folders and objects), starting where `request`
+/// says: how a listing is split into key ranges listed side by side.
+pub async fn list_folder_page_from(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    request: PageRequest,
+) -> Result<FolderPage, BrowseError> {
+    let shape = PageShape {
+        prefix,
+        keep_marker: false,
+    };
+    fetch_page_from(connection, bucket, prefix, request, false, shape).await
+}
+
+async fn fetch_page_from(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    request: PageRequest,
+    recursive: bool,
+    shape: PageShape<'_>,
+) -> Result<FolderPage, BrowseError> {
     let endpoint = endpoint_label(connection);
     let region = connection
         .bucket_region(bucket)
@@ -315,8 +356,9 @@ async fn fetch_page(
             .bucket(bucket.as_str())
             .prefix(prefix)
             .set_delimiter((!recursive).then(|| "/".to_owned()))
-            .max_keys(1000)
-            .set_continuation_token(token.clone())
+            .max_keys(request.max_keys)
+            .set_continuation_token(request.token.clone())
+            .set_start_after(request.start_after.clone())
             .customize()
             .config_override(
                 aws_sdk_s3::config::Builder::default()

@@ -8,6 +8,7 @@ use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
 use crate::s3::list::{self, BrowseError, BucketEntry};
+use crate::s3::list_fanout;
 
 /// Test connection: a fresh connection (no cache, so changed keys are tried as they are), then
 /// the default bucket's listing when the profile names one, else ListBuckets.
@@ -74,6 +75,8 @@ pub(super) fn list_folder(
     jobs.running.insert(id, task.abort_handle());
 }
 
+/// The folder's pages as they come, in key order; a big folder is listed in key ranges side
+/// by side ([`list_fanout`]).
 async fn send_pages(
     id: RequestId,
     connection: &Connection,
@@ -81,27 +84,9 @@ async fn send_pages(
     prefix: &str,
     sink: &EventSink,
 ) {
-    let mut token = None;
-    let mut guard = list::TokenGuard::default();
-    loop {
-        let page = list::list_folder_page(connection, bucket, prefix, token.take())
-            .await
-            .and_then(|mut page| {
-                token = guard.next(page.next_token.take().as_deref())?;
-                Ok(page)
-            });
-        match page {
-            Ok(page) => {
-                let done = token.is_none();
-                if !sink.send(BrowseEvent::FolderPage { id, page, done }) || done {
-                    return;
-                }
-            }
-            Err(error) => {
-                sink.send(BrowseEvent::FolderFailed { id, error });
-                return;
-            }
-        }
+    let emit = |page, done| sink.send(BrowseEvent::FolderPage { id, page, done });
+    if let Err(error) = list_fanout::list_folder_fanned(connection, bucket, prefix, emit).await {
+        sink.send(BrowseEvent::FolderFailed { id, error });
     }
 }
 

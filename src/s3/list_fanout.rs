@@ -1,0 +1,438 @@
+//! Listing a huge flat folder faster than one page after another. S3 answers a listing a
+//! page at a time, each asking for the last one's token, so a million keys are a thousand
+//! round trips in a row. Once a folder proves big, its remaining key space is cut into ranges
+//! at points guessed from the names seen so far (the same name with a later character at
+//! some position, checked with one-key probes), and the ranges are listed side by side with
+//! `start-after`. Pages still come out in key order, a range's pages held back until the
+//! ranges before it are done.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use crate::model::BucketName;
+use crate::s3::connection::Connection;
+use crate::s3::list::{BrowseError, FolderPage, PageRequest, TokenGuard, list_folder_page_from};
+
+/// Pages listed one after another before a folder counts as big.
+pub const SEQUENTIAL_PAGES: usize = 3;
+/// Ranges listed at once.
+pub const PARALLEL_RANGES: usize = 8;
+/// One-key probes in flight at once, and at most this many cut points are tried.
+const PROBES_AT_ONCE: usize = 16;
+const MAX_CUTS: usize = 200;
+/// Cut points tried at one position, spread over the characters that could follow there.
+const CUTS_PER_DEPTH: usize = 9;
+
+/// Lists the folder `prefix` of `bucket` (its sub-folders and objects), handing `emit` each
+/// page in key order, the last one with `done` set; `emit` returning `false` stops the listing.
+/// A folder of more than [`SEQUENTIAL_PAGES`] pages is listed in ranges side by side.
+pub async fn list_folder_fanned(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    mut emit: impl FnMut(FolderPage, bool) -> bool,
+) -> Result<(), BrowseError> {
+    let mut token = None;
+    let mut guard = TokenGuard::default();
+    let mut seen_bytes = [false; 128];
+    let mut last = String::new();
+    let mut first: Option<String> = None;
+    for page_number in 0.. {
+        let request = PageRequest {
+            token: token.take(),
+            start_after: None,
+            max_keys: 1000,
+        };
+        let mut page = list_folder_page_from(connection, bucket, prefix, request).await?;
+        token = guard.next(page.next_token.take().as_deref())?;
+        note_names(&page, &mut seen_bytes, &mut last);
+        if first.is_none() {
+            first = [
+                page.folders.first().map(|f| &**f),
+                page.objects.first().map(|o| &*o.name),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(str::to_owned);
+        }
+        let done = token.is_none();
+        if !emit(page, done) || done {
+            return Ok(());
+        }
+        if page_number + 1 >= SEQUENTIAL_PAGES {
+            break;
+        }
+    }
+    let Some(token) = token else {
+        return Ok(());
+    };
+    // Where the rest may be cut: names like the last one, with a later character somewhere.
+    let last_key = format!("{prefix}{last}");
+    let first = first.unwrap_or_default();
+    let candidates = cut_candidates(prefix, &first, &last_key, &seen_bytes);
+    // `None`: the server ignores start-after, so page after page, as its tokens allow.
+    let cuts = probe_cuts(connection, bucket, prefix, candidates)
+        .await?
+        .unwrap_or_default();
+    list_ranges(connection, bucket, prefix, token, cuts, guard, &mut emit).await
+}
+
+/// Remembers the ASCII bytes names use and the last name (keys and folders come in key
+/// order, so the greater of the page's last object and last folder).
+fn note_names(page: &FolderPage, seen: &mut [bool; 128], last: &mut String) {
+    for name in page
+        .folders
+        .iter()
+        .chain(page.objects.iter().map(|o| &o.name))
+    {
+        for &b in name.as_bytes() {
+            if b.is_ascii() {
+                seen[b as usize] = true;
+            }
+        }
+    }
+    let page_last = [
+        page.folders.last().map(|f| &**f),
+        page.objects.last().map(|o| &*o.name),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(page_last) = page_last
+        && page_last > last.as_str()
+    {
+        *last = page_last.to_owned();
+    }
+}
+
+/// Keys after `last_key` where a range could start: `last_key` cut after each of its first
+/// characters (up to where it first differs from `first_name`, the folder's first name: the
+/// positions names vary at; never past a `/`), followed by a byte names use
+/// that sorts after the one there (a few of them, spread out), shallow cuts first, at most
+/// [`MAX_CUTS`]. Sorted and above `last_key`.
+pub fn cut_candidates(
+    prefix: &str,
+    first_name: &str,
+    last_key: &str,
+    seen: &[bool; 128],
+) -> Vec<String> {
+    let name = &last_key.as_bytes()[prefix.len().min(last_key.len())..];
+    // Never past the first `/`: a cut inside a sub-folder's keys would list it twice.
+    let slash = name.iter().position(|&b| b == b'/').unwrap_or(name.len());
+    let differs = name
+        .iter()
+        .zip(first_name.as_bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(name.len());
+    let depth_limit = slash.min(differs + 1).min(name.len());
+    let mut cuts = Vec::new();
+    for depth in 0..depth_limit {
+        if !last_key.is_char_boundary(prefix.len() + depth) {
+            continue;
+        }
+        let here = name[depth];
+        let stem = &last_key[..prefix.len() + depth];
+        for b in later_bytes(here, seen) {
+            cuts.push(format!("{stem}{}", b as char));
+        }
+        if cuts.len() >= MAX_CUTS {
+            break;
+        }
+    }
+    cuts.truncate(MAX_CUTS);
+    cuts.sort();
+    cuts.dedup();
+    cuts
+}
+
+/// Characters that could follow `here` at a position: every later one of its own kind
+/// (digits, lower-case or upper-case letters: a name's number runs through all ten digits even
+/// if the pages so far showed a few), a few spread out when there are many, and the first
+/// later character of each other kind names use, as a coarse cut.
+fn later_bytes(here: u8, seen: &[bool; 128]) -> Vec<u8> {
+    let kind = |b: u8| match b {
+        b'0'..=b'9' => 0,
+        b'a'..=b'z' => 1,
+        b'A'..=b'Z' => 2,
+        _ => 3 + b as u32,
+    };
+    let kind_seen = |k: u32| (0u8..128).any(|b| seen[b as usize] && kind(b) == k);
+    let (own, others): (Vec<u8>, Vec<u8>) = (here.saturating_add(1)..128)
+        .filter(|&b| b != b'/' && (seen[b as usize] || (kind(b) < 3 && kind_seen(kind(b)))))
+        .partition(|&b| kind(b) == kind(here));
+    let step = own.len().div_ceil(CUTS_PER_DEPTH).max(1);
+    let mut bytes: Vec<u8> = own.into_iter().step_by(step).collect();
+    let mut kinds_taken = Vec::new();
+    for b in others {
+        if !kinds_taken.contains(&kind(b)) {
+            kinds_taken.push(kind(b));
+            bytes.push(b);
+        }
+    }
+    bytes
+}
+
+/// Keeps the cuts with names after them, each before the next one (empty ranges cost one
+/// request each for nothing). `None` if the server answers a start-after with names before
+/// it: it ignores start-after, and ranges cannot be listed.
+async fn probe_cuts(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    candidates: Vec<String>,
+) -> Result<Option<Vec<String>>, BrowseError> {
+    let mut firsts: Vec<Option<String>> = vec![None; candidates.len()];
+    let mut probes = JoinSet::new();
+    let mut next = 0;
+    let mut in_flight = 0;
+    loop {
+        while in_flight < PROBES_AT_ONCE && next < candidates.len() {
+            let (connection, bucket, prefix) =
+                (connection.clone(), bucket.clone(), prefix.to_owned());
+            let cut = candidates[next].clone();
+            let index = next;
+            probes.spawn(async move {
+                let request = PageRequest {
+                    token: None,
+                    start_after: Some(cut),
+                    max_keys: 1,
+                };
+                let page = list_folder_page_from(&connection, &bucket, &prefix, request).await?;
+                let first = [
+                    page.folders.first().map(|f| &**f),
+                    page.objects.first().map(|o| &*o.name),
+                ]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|name| format!("{prefix}{name}"));
+                Ok::<_, BrowseError>((index, first))
+            });
+            next += 1;
+            in_flight += 1;
+        }
+        let Some(joined) = probes.join_next().await else {
+            break;
+        };
+        in_flight -= 1;
+        let (index, first) =
+            joined.map_err(|e| BrowseError::Other(format!("a listing probe failed: {e}")))??;
+        if first
+            .as_deref()
+            .is_some_and(|f| f <= candidates[index].as_str())
+        {
+            return Ok(None);
+        }
+        firsts[index] = first;
+    }
+    Ok(Some(keep_cuts(&candidates, &firsts)))
+}
+
+/// The cuts whose range (up to the next cut kept, or the end) holds a name: `firsts[i]` is
+/// the first name after `candidates[i]`.
+pub fn keep_cuts(candidates: &[String], firsts: &[Option<String>]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    // From the end: a cut is kept if its first name comes before the next kept cut.
+    let mut upper: Option<&str> = None;
+    for (cut, first) in candidates.iter().zip(firsts).rev() {
+        let Some(first) = first else {
+            continue;
+        };
+        if upper.is_none_or(|upper| first.as_str() <= upper) {
+            kept.push(cut.clone());
+            upper = Some(cut.as_str());
+        }
+    }
+    kept.reverse();
+    kept
+}
+
+/// Lists the rest: the first range goes on from `token`, each other starts after its cut;
+/// each ends at the next cut. Pages are handed on in order.
+async fn list_ranges(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    token: String,
+    cuts: Vec<String>,
+    guard: TokenGuard,
+    emit: &mut impl FnMut(FolderPage, bool) -> bool,
+) -> Result<(), BrowseError> {
+    let permits = Arc::new(Semaphore::new(PARALLEL_RANGES));
+    let mut ranges = JoinSet::new();
+    let mut outputs = VecDeque::new();
+    let starts = std::iter::once(RangeStart::Token(token, guard))
+        .chain(cuts.iter().cloned().map(RangeStart::After));
+    let ends = cuts.iter().cloned().map(Some).chain(std::iter::once(None));
+    for (start, end) in starts.zip(ends) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        outputs.push_back(receiver);
+        let (connection, bucket, prefix, permits) = (
+            connection.clone(),
+            bucket.clone(),
+            prefix.to_owned(),
+            permits.clone(),
+        );
+        ranges.spawn(async move {
+            // Ranges start in order, so the earliest are listed first.
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return;
+            };
+            list_range(&connection, &bucket, &prefix, start, end, &sender).await;
+        });
+    }
+    let total = outputs.len();
+    let mut finished = 0;
+    while let Some(mut receiver) = outputs.pop_front() {
+        finished += 1;
+        let last_range = finished == total;
+        let mut pending: Option<FolderPage> = None;
+        while let Some(result) = receiver.recv().await {
+            let page = result?;
+            if let Some(previous) = pending.replace(page)
+                && !emit(previous, false)
+            {
+                return Ok(());
+            }
+        }
+        // The last range always ends with a page saying the listing is done.
+        let last_page = match pending {
+            Some(page) => Some(page),
+            None if last_range => Some(FolderPage::default()),
+            None => None,
+        };
+        if let Some(page) = last_page
+            && !emit(page, last_range)
+        {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+enum RangeStart {
+    Token(String, TokenGuard),
+    After(String),
+}
+
+/// One range's pages, each trimmed to names up to `end` (a full key; `None`: to the end).
+async fn list_range(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    start: RangeStart,
+    end: Option<String>,
+    pages: &mpsc::UnboundedSender<Result<FolderPage, BrowseError>>,
+) {
+    let (mut request, mut guard) = match start {
+        RangeStart::Token(token, guard) => (
+            PageRequest {
+                token: Some(token),
+                start_after: None,
+                max_keys: 1000,
+            },
+            guard,
+        ),
+        RangeStart::After(cut) => (
+            PageRequest {
+                token: None,
+                start_after: Some(cut),
+                max_keys: 1000,
+            },
+            TokenGuard::default(),
+        ),
+    };
+    loop {
+        let mut page = match list_folder_page_from(connection, bucket, prefix, request).await {
+            Ok(page) => page,
+            Err(error) => {
+                let _ = pages.send(Err(error));
+                return;
+            }
+        };
+        let next = match guard.next(page.next_token.take().as_deref()) {
+            Ok(next) => next,
+            Err(error) => {
+                let _ = pages.send(Err(error));
+                return;
+            }
+        };
+        let mut past_end = false;
+        if let Some(end) = end.as_deref() {
+            let end_name = &end[prefix.len().min(end.len())..];
+            let before = page.folders.len() + page.objects.len();
+            page.folders.retain(|f| &**f <= end_name);
+            page.objects.retain(|o| &*o.name <= end_name);
+            past_end = page.folders.len() + page.objects.len() < before;
+        }
+        if pages.send(Ok(page)).is_err() {
+            return;
+        }
+        match next {
+            Some(token) if !past_end => {
+                request = PageRequest {
+                    token: Some(token),
+                    start_after: None,
+                    max_keys: 1000,
+                };
+            }
+            _ => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen(names: &[&str]) -> [bool; 128] {
+        let mut seen = [false; 128];
+        for name in names {
+            for b in name.bytes() {
+                seen[b as usize] = true;
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn cuts_are_later_names_at_each_depth_within_the_folder_level() {
+        let seen = seen(&["part-0000000.parquet", "part-0002999.parquet"]);
+        let cuts = cut_candidates(
+            "big/",
+            "part-0000000.parquet",
+            "big/part-0002999.parquet",
+            &seen,
+        );
+        assert!(cuts.contains(&"big/part-01".to_owned()), "{cuts:?}");
+        assert!(cuts.contains(&"big/part-003".to_owned()));
+        assert!(cuts.contains(&"big/q".to_owned()));
+        assert!(cuts.len() <= MAX_CUTS);
+        // Not past where the names vary.
+        assert!(
+            !cuts.iter().any(|c| c.starts_with("big/part-00029")),
+            "{cuts:?}"
+        );
+        assert!(cuts.iter().all(|c| c.as_str() > "big/part-0002999.parquet"));
+        assert!(cuts.is_sorted());
+        // Never inside a sub-folder, never on a multi-byte character's inside.
+        let cuts = cut_candidates("", "a", "sub/x", &seen);
+        assert!(cuts.iter().all(|c| !c.contains('/')), "{cuts:?}");
+        let cuts = cut_candidates("", "a", "é9", &seen);
+        assert!(cuts.iter().all(|c| c.is_char_boundary(c.len())));
+    }
+
+    #[test]
+    fn only_cuts_with_names_before_the_next_cut_are_kept() {
+        let candidates: Vec<String> = ["b", "c", "d", "e"].map(String::from).to_vec();
+        // After "b": "b1" (before "c": kept). After "c": "d5" (past "d": empty, dropped).
+        // After "d": "d5" (kept). After "e": nothing (dropped).
+        let firsts = [Some("b1"), Some("d5"), Some("d5"), None].map(|f| f.map(String::from));
+        assert_eq!(keep_cuts(&candidates, &firsts), ["b", "d"]);
+        assert!(keep_cuts(&candidates, &[None, None, None, None]).is_empty());
+    }
+}
