@@ -365,10 +365,17 @@ impl eframe::App for PailApp {
         self.drain_events();
         self.take_picked();
         // A new sort or filter of a big folder is built a slice a frame.
+        // Once a big folder has loaded, its orders by size and date are prepared the same way.
         let slice = explorer::listing::VIEW_SLICE;
-        let mut rebuilding = self.state.listing.continue_rebuild(slice);
+        let loading = matches!(self.state.listing_state, ListingState::Loading { .. });
+        let listing = &mut self.state.listing;
+        let mut rebuilding =
+            listing.continue_rebuild(slice) || (!loading && listing.prepare_column_orders(slice));
         if let Some(pane) = self.state.second_pane.as_mut() {
-            rebuilding |= pane.listing_mut().continue_rebuild(slice);
+            let loading = pane.is_loading();
+            let listing = pane.listing_mut();
+            rebuilding |= listing.continue_rebuild(slice)
+                || (!loading && listing.prepare_column_orders(slice));
         }
         if rebuilding {
             ctx.request_repaint();

@@ -6,8 +6,8 @@
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use super::order::merge_sorted;
-use super::rebuild::Rebuild;
+use super::order::{ColumnSort, merge_sorted};
+use super::rebuild::{Rebuild, SourceOrder};
 use crate::s3::list::{FolderPage, StorageClass};
 
 /// How long one frame may spend building a new view: half a 60 Hz frame, the rest left for
@@ -160,7 +160,16 @@ pub struct Listing {
     pending: Option<Rebuild>,
     /// The share of the frame that changed the sort or filter spent building its view.
     slice: Duration,
+    /// Every object by size and by date, ascending, kept once the folder has loaded so a sort
+    /// by them needs no sorting ([`Self::prepare_column_orders`]); dropped when rows arrive.
+    objects_by_size: Option<Vec<u32>>,
+    objects_by_modified: Option<Vec<u32>>,
+    /// The column order being prepared, a slice a frame.
+    preparing: Option<(SortColumn, ColumnSort)>,
 }
+
+/// Folders of fewer objects sort in well under a frame: no column orders are kept for them.
+pub const KEEP_ORDERS_FROM: usize = 50_000;
 
 impl Default for Listing {
     fn default() -> Self {
@@ -181,6 +190,9 @@ impl Default for Listing {
             pages: 0,
             pending: None,
             slice: VIEW_SLICE,
+            objects_by_size: None,
+            objects_by_modified: None,
+            preparing: None,
         }
     }
 }
@@ -209,6 +221,10 @@ impl Listing {
     /// Adds a page of results, keeping the view sorted and filtered.
     pub fn append(&mut self, page: FolderPage) {
         self.pages += 1;
+        // Kept column orders do not know the new rows.
+        self.objects_by_size = None;
+        self.objects_by_modified = None;
+        self.preparing = None;
         let first_new = self.rows.len();
         self.rows.reserve(page.folders.len() + page.objects.len());
         for name in page.folders {
@@ -279,19 +295,44 @@ impl Listing {
         if sort == self.sort && filter == self.filter {
             return;
         }
-        // Typing on in the filter box only narrows what is shown, already in order.
-        let narrowing = sort == self.sort && filter.narrows(&self.filter);
-        let (folders, objects) = if narrowing {
-            (self.folder_view.clone(), self.object_view.clone())
+        // Typing on in the filter box only narrows what is shown, already in order; but rows
+        // shown in another column's order are scattered in memory, so where many are shown
+        // the rows are read in name order instead.
+        let scattered = sort.column != SortColumn::Name && self.view_len() > self.rows.len() / 16;
+        let narrowing = sort == self.sort && filter.narrows(&self.filter) && !scattered;
+        let kept = self.kept_order(sort.column).cloned();
+        let (folders, objects, by_column) = if narrowing {
+            (
+                (self.folder_view.clone(), SourceOrder::Final),
+                (self.object_view.clone(), SourceOrder::Final),
+                None,
+            )
         } else {
-            (self.folders_by_name.clone(), self.objects_by_name.clone())
+            // Folders have no size, date or class: by any column they stay in name order.
+            let folders = if sort.column == SortColumn::Name {
+                SourceOrder::ByName
+            } else {
+                SourceOrder::ColumnAscending
+            };
+            match kept {
+                Some(order) if filter.is_empty() => (
+                    (self.folders_by_name.clone(), folders),
+                    (order, SourceOrder::ColumnAscending),
+                    None,
+                ),
+                kept => (
+                    (self.folders_by_name.clone(), folders),
+                    (self.objects_by_name.clone(), SourceOrder::ByName),
+                    kept,
+                ),
+            }
         };
         self.pending = Some(Rebuild::new(
             sort,
             filter,
             folders,
             objects,
-            narrowing,
+            by_column,
             self.rows.len(),
         ));
         self.continue_rebuild(self.slice);
@@ -327,6 +368,59 @@ impl Listing {
     /// A new sort or filter is still being built.
     pub fn is_rebuilding(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// The orders by size and by date are ready (see [`Self::prepare_column_orders`]).
+    pub fn column_orders_kept(&self) -> bool {
+        self.objects_by_size.is_some() && self.objects_by_modified.is_some()
+    }
+
+    /// Every object in `column`'s ascending order, if kept.
+    fn kept_order(&self, column: SortColumn) -> Option<&Vec<u32>> {
+        match column {
+            SortColumn::Size => self.objects_by_size.as_ref(),
+            SortColumn::Modified => self.objects_by_modified.as_ref(),
+            SortColumn::Name | SortColumn::Class => None,
+        }
+    }
+
+    /// Once a big folder has loaded: works for up to `budget` on the orders by size and by
+    /// date (8 bytes a row), so that sorting by either later is a copy, not a sort. `true`
+    /// while there is more to do (call again next frame).
+    pub fn prepare_column_orders(&mut self, budget: Duration) -> bool {
+        if self.object_count < KEEP_ORDERS_FROM || self.pending.is_some() {
+            return false;
+        }
+        let started = std::time::Instant::now();
+        loop {
+            if self.preparing.is_none() {
+                let column = if self.objects_by_size.is_none() {
+                    SortColumn::Size
+                } else if self.objects_by_modified.is_none() {
+                    SortColumn::Modified
+                } else {
+                    return false;
+                };
+                let sort = ColumnSort::new(self.objects_by_name.clone(), column);
+                self.preparing = Some((column, sort));
+            }
+            let Some((column, sort)) = self.preparing.as_mut() else {
+                return false;
+            };
+            if sort.step(&self.rows) {
+                let column = *column;
+                if let Some((_, sort)) = self.preparing.take() {
+                    let order = Some(sort.into_order());
+                    match column {
+                        SortColumn::Size => self.objects_by_size = order,
+                        _ => self.objects_by_modified = order,
+                    }
+                }
+            }
+            if started.elapsed() >= budget {
+                return true;
+            }
+        }
     }
 
     /// The filter chosen last, as the listing matches it (its view may still be being built).
@@ -492,6 +586,11 @@ impl Listing {
             + (self.folder_view.capacity() + self.object_view.capacity()) * 4
             + (self.folders_by_name.capacity() + self.objects_by_name.capacity()) * 4
             + self.selected.capacity()
+            + [&self.objects_by_size, &self.objects_by_modified]
+                .into_iter()
+                .flatten()
+                .map(|order| order.capacity() * 4)
+                .sum::<usize>()
     }
 }
 
@@ -782,6 +881,61 @@ mod tests {
         listing.set_filter("1");
         listing.set_filter("12");
         assert!(!listing.is_rebuilding());
+    }
+
+    #[test]
+    fn orders_kept_after_loading_give_the_same_views_at_once_until_rows_arrive() {
+        let mut listing = Listing {
+            slice: Duration::ZERO,
+            ..Listing::default()
+        };
+        for page in 0..2 {
+            listing.append(big_page(page * 40_000, 40_000));
+        }
+        let mut slices = 0;
+        while listing.prepare_column_orders(Duration::ZERO) {
+            slices += 1;
+        }
+        assert!(slices > 4, "{slices}");
+        assert!(listing.objects_by_size.is_some() && listing.objects_by_modified.is_some());
+        for (column, ascending, needle) in [
+            (SortColumn::Size, false, ""),
+            (SortColumn::Modified, true, ""),
+            (SortColumn::Size, true, "7"),
+            (SortColumn::Modified, false, "obj-001"),
+        ] {
+            let sort = Sort { column, ascending };
+            listing.set_filter("");
+            while listing.continue_rebuild(Duration::ZERO) {}
+            listing.set_sort(sort);
+            if needle.is_empty() {
+                assert!(!listing.is_rebuilding(), "a kept order needs no sorting");
+            }
+            listing.set_filter(needle);
+            while listing.continue_rebuild(Duration::ZERO) {}
+            assert_eq!(
+                shown(&listing),
+                expected(&listing, sort, needle),
+                "{sort:?} {needle}"
+            );
+        }
+        // New rows: the kept orders go, and sorting is right without them.
+        listing.append(big_page(80_000, 500));
+        assert!(listing.objects_by_size.is_none());
+        listing.set_filter("");
+        let by_size = Sort {
+            column: SortColumn::Size,
+            ascending: true,
+        };
+        listing.set_sort(Sort::default());
+        listing.set_sort(by_size);
+        while listing.continue_rebuild(Duration::ZERO) {}
+        assert_eq!(shown(&listing), expected(&listing, by_size, ""));
+        // Small folders keep nothing.
+        let mut small = Listing::default();
+        small.append(big_page(0, 1_000));
+        assert!(!small.prepare_column_orders(VIEW_SLICE));
+        assert!(small.objects_by_size.is_none());
     }
 
     #[test]

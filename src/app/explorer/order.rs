@@ -82,6 +82,16 @@ pub(super) struct ColumnSort {
     stage: Stage,
 }
 
+impl std::fmt::Debug for ColumnSort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ColumnSort")
+            .field("column", &self.column)
+            .field("rows", &self.input.len())
+            .field("done", &self.is_done())
+            .finish()
+    }
+}
+
 enum Stage {
     /// Reading the column's values, `next` onwards still to read.
     Gather {

@@ -19,45 +19,94 @@ pub(super) struct Rebuild {
     parts: [Part; 2],
 }
 
+/// The order a part's source list is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SourceOrder {
+    /// By name: the column sort is still to do.
+    ByName,
+    /// Already the new view's order (the view on screen, which the filter only narrows).
+    Final,
+    /// By the sort's column, ascending (a kept column order): only the direction is left.
+    ColumnAscending,
+}
+
+/// After filtering rows in name order: the kept order of every object by the sort's column,
+/// through which the rows that passed are put in order without sorting them.
+type KeptOrder = Option<Vec<u32>>;
+
 /// How one half (folders or objects) goes from its source to its new order.
 enum Part {
     Filter {
         source: Vec<u32>,
         next: usize,
         kept: Vec<u32>,
-        /// The source is already in the new order (the view on screen, narrowed).
-        in_order: bool,
+        order: SourceOrder,
+        by_column: KeptOrder,
     },
     Sort(ColumnSort),
     Done(Vec<u32>),
 }
 
 impl Part {
-    fn new(source: Vec<u32>, filter: &Filter, in_order: bool, sort: Sort) -> Self {
+    fn new(
+        source: Vec<u32>,
+        filter: &Filter,
+        order: SourceOrder,
+        by_column: KeptOrder,
+        sort: Sort,
+    ) -> Self {
         if filter.is_empty() {
-            Self::sorted(source, in_order, sort)
+            Self::sorted(source, order, by_column, sort)
         } else {
             Self::Filter {
                 kept: Vec::new(),
                 source,
                 next: 0,
-                in_order,
+                order,
+                by_column,
             }
         }
     }
 
-    /// After filtering: `rows` in name order (or already in the new order) put in order.
-    fn sorted(mut rows: Vec<u32>, in_order: bool, sort: Sort) -> Self {
-        if in_order {
-            return Self::Done(rows);
-        }
-        if sort.column == SortColumn::Name {
-            if !sort.ascending {
-                rows.reverse();
+    /// After filtering: `rows`, in the source's order, put in the new order.
+    fn sorted(mut rows: Vec<u32>, order: SourceOrder, by_column: KeptOrder, sort: Sort) -> Self {
+        if let (SourceOrder::ByName, Some(by_column)) = (order, by_column)
+            && sort.column != SortColumn::Name
+        {
+            // Walking the column's order and keeping the rows that passed reads memory in
+            // order twice, where sorting them would scatter it.
+            let Some(&largest) = rows.iter().max() else {
+                return Self::Done(rows);
+            };
+            let mut passed = vec![false; largest as usize + 1];
+            for &i in &rows {
+                passed[i as usize] = true;
             }
-            return Self::Done(rows);
+            let mut ordered: Vec<u32> = by_column
+                .into_iter()
+                .filter(|&i| passed.get(i as usize).copied().unwrap_or(false))
+                .collect();
+            if !sort.ascending {
+                ordered.reverse();
+            }
+            return Self::Done(ordered);
         }
-        Self::Sort(ColumnSort::new(rows, sort.column))
+        match order {
+            SourceOrder::Final => Self::Done(rows),
+            SourceOrder::ColumnAscending => {
+                if !sort.ascending {
+                    rows.reverse();
+                }
+                Self::Done(rows)
+            }
+            SourceOrder::ByName if sort.column == SortColumn::Name => {
+                if !sort.ascending {
+                    rows.reverse();
+                }
+                Self::Done(rows)
+            }
+            SourceOrder::ByName => Self::Sort(ColumnSort::new(rows, sort.column)),
+        }
     }
 
     /// One bounded piece of work; `true` once done.
@@ -68,7 +117,8 @@ impl Part {
                 source,
                 next,
                 mut kept,
-                in_order,
+                order,
+                by_column,
             } => {
                 let end = (next + FILTER_STEP).min(source.len());
                 kept.extend(
@@ -82,10 +132,11 @@ impl Part {
                         source,
                         next: end,
                         kept,
-                        in_order,
+                        order,
+                        by_column,
                     }
                 } else {
-                    Self::sorted(kept, in_order, sort)
+                    Self::sorted(kept, order, by_column, sort)
                 }
             }
             Self::Sort(mut column_sort) => {
@@ -106,19 +157,19 @@ impl Part {
 }
 
 impl Rebuild {
-    /// A view of `folders` and `objects` (row indices in name order; or, with `in_order`, the
-    /// view on screen, which `filter` only narrows).
+    /// A view of `folders` and `objects`, row indices each in the order given; `by_column`,
+    /// every object in the sort column's order if kept, orders objects that pass the filter.
     pub(super) fn new(
         sort: Sort,
         filter: Filter,
-        folders: Vec<u32>,
-        objects: Vec<u32>,
-        in_order: bool,
+        folders: (Vec<u32>, SourceOrder),
+        objects: (Vec<u32>, SourceOrder),
+        by_column: KeptOrder,
         rows_seen: usize,
     ) -> Self {
         let parts = [
-            Part::new(folders, &filter, in_order, sort),
-            Part::new(objects, &filter, in_order, sort),
+            Part::new(folders.0, &filter, folders.1, None, sort),
+            Part::new(objects.0, &filter, objects.1, by_column, sort),
         ];
         Self {
             sort,
