@@ -87,13 +87,19 @@ impl Sort {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Filter {
     needle: String,
+    /// Where in the needle the byte least likely in a name is: candidates are found by it.
+    anchor_at: usize,
 }
 
 impl Filter {
     fn new(text: &str) -> Self {
-        Self {
-            needle: text.trim().to_lowercase(),
-        }
+        let needle = text.trim().to_lowercase();
+        let anchor_at = needle
+            .bytes()
+            .enumerate()
+            .min_by_key(|&(_, b)| commonness(b))
+            .map_or(0, |(at, _)| at);
+        Self { needle, anchor_at }
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -123,14 +129,30 @@ impl Filter {
             let Some(last_start) = hay.len().checked_sub(needle.len()) else {
                 return false;
             };
-            let (first, rest) = (needle[0], &needle[1..]);
-            hay[..=last_start].iter().enumerate().any(|(at, &b)| {
-                b.to_ascii_lowercase() == first
-                    && hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest)
-            })
+            let (at, anchor) = (self.anchor_at, needle[self.anchor_at]);
+            hay[at..=last_start + at]
+                .iter()
+                .enumerate()
+                .any(|(start, &b)| {
+                    b.to_ascii_lowercase() == anchor
+                        && hay[start..start + needle.len()].eq_ignore_ascii_case(needle)
+                })
         } else {
             name.to_lowercase().contains(&self.needle)
         }
+    }
+}
+
+/// How often a byte turns up in names, roughly: vowels, common consonants, `0`, `1`, `.`, `-`,
+/// `_` and the space often; `q`, `z`, `x`, `j` and most punctuation rarely.
+fn commonness(b: u8) -> u8 {
+    match b {
+        b'e' | b'a' | b'o' | b'i' | b't' | b'n' | b's' | b'r' | b'0' | b'.' => 9,
+        b'l' | b'c' | b'd' | b'u' | b'm' | b'p' | b'h' | b'1' | b'-' | b'_' | b' ' | b'2' => 7,
+        b'g' | b'f' | b'y' | b'b' | b'w' | b'v' | b'3' | b'4' | b'5' | b'6' | b'7' | b'8'
+        | b'9' | b'/' => 5,
+        b'k' => 3,
+        _ => 1,
     }
 }
 
@@ -716,6 +738,30 @@ mod tests {
         assert_eq!(names(&listing), ["über.txt"]);
         listing.set_filter("");
         assert_eq!(listing.view_len(), 6);
+    }
+
+    #[test]
+    fn the_filter_finds_a_needle_wherever_its_rarest_byte_is() {
+        let names = [
+            "part-0000042.parquet",
+            "Q3 Report.PDF",
+            "x",
+            "qq",
+            "aq",
+            "zzz-quiz.txt",
+            "über-quartal.csv",
+            "",
+            "PARQUET",
+        ];
+        for needle in [
+            "q", "parquet", "quiz", "Q3 r", "t-q", "zz", "aq", "arq", "über", "-0000", "x",
+        ] {
+            let filter = Filter::new(needle);
+            for name in names {
+                let naive = name.to_lowercase().contains(&needle.to_lowercase());
+                assert_eq!(filter.matches(name), naive, "{needle:?} in {name:?}");
+            }
+        }
     }
 
     #[test]
