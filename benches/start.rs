@@ -1,4 +1,4 @@
-//! Start and idle: `pail --demo` on a private Xvfb display, five times from a cold process,
+//! Start and idle: `pail --demo` on a private Xvfb display, nine times from a cold process,
 //! beside the anchor, a plain eframe window with Pail's eframe features
 //! (`examples/plain_window.rs`, built here first). For each run, the time from the process's
 //! start to its first frame laid out (both report it with `PAIL_REPORT_STARTUP`), and the
@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 /// How long the window is left alone before its memory is read.
 const SETTLE: Duration = Duration::from_secs(5);
 
@@ -70,7 +70,7 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Five runs: (median ms to first frame, median MB resident), with the spreads printed.
+/// Nine runs: (median ms to first frame, median MB resident), with the spreads printed.
 fn measure(
     display: &str,
     what: &str,
