@@ -1097,3 +1097,37 @@ async fn cp_copies_between_buckets_on_the_server_keeping_the_content_type() {
         "a copy, not a move"
     );
 }
+
+#[test]
+fn ls_of_a_big_folder_prints_every_name_once_in_key_order() {
+    // Past three pages `pail ls` lists key ranges side by side.
+    let server = server_with_bucket(BUCKET);
+    let folder = server.root().join(BUCKET).join("many");
+    std::fs::create_dir_all(folder.join("sub-folder")).unwrap();
+    std::fs::write(folder.join("sub-folder/inside"), b"x").unwrap();
+    let mut names: Vec<String> = (0..3400).map(|i| format!("log-{i:05}.txt")).collect();
+    names.extend((0..60).map(|i| format!("z{i}")));
+    for name in &names {
+        std::fs::write(folder.join(name), b"x").unwrap();
+    }
+    let home = home();
+    let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/many/"]);
+    assert_success(&listed);
+    let text = stdout(&listed);
+    let printed: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_whitespace().last())
+        .collect();
+    let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+    expected.push("sub-folder/");
+    expected.sort();
+    let mut sorted = printed.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected, "each name once");
+    let objects: Vec<&str> = printed
+        .iter()
+        .copied()
+        .filter(|n| !n.ends_with('/'))
+        .collect();
+    assert!(objects.is_sorted(), "objects in key order");
+}

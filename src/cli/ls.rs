@@ -66,14 +66,25 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
         print_stdout(&text);
         return Ok(());
     };
+    if !args.recursive {
+        // A big folder is listed in key ranges side by side; lines still come in key order.
+        let print = |page: crate::s3::list::FolderPage, _done| {
+            print_stdout(&page_lines(&page, &target.prefix, false));
+            true
+        };
+        return Ok(crate::s3::list_fanout::list_folder_fanned(
+            &connection,
+            &target.bucket,
+            &target.prefix,
+            print,
+        )
+        .await?);
+    }
     let mut token = None;
     let mut guard = TokenGuard::default();
     loop {
-        let page = if args.recursive {
-            list::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?
-        } else {
-            list::list_folder_page(&connection, &target.bucket, &target.prefix, token).await?
-        };
+        let page =
+            list::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?;
         print_stdout(&page_lines(&page, &target.prefix, args.recursive));
         token = guard.next(page.next_token.as_deref())?;
         if token.is_none() {
