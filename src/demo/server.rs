@@ -29,6 +29,17 @@ pub enum LocalServerError {
     Store(String),
 }
 
+/// A new, empty folder under the system's temporary folder, removed when dropped.
+fn temporary_folder() -> Result<tempfile::TempDir, LocalServerError> {
+    tempfile::Builder::new()
+        .prefix("pail-s3-")
+        .tempdir()
+        .map_err(|source| LocalServerError::DataFolder {
+            path: std::env::temp_dir(),
+            source,
+        })
+}
+
 /// Work done on the server's thread before it answers: filling its folder.
 pub type Prepare = Box<dyn FnOnce(&Path) -> std::io::Result<()> + Send>;
 
@@ -56,13 +67,7 @@ impl LocalServer {
 
     /// Serves an empty, temporary data folder, removed when the server is dropped.
     pub fn start_temporary(access_key: &str, secret_key: &str) -> Result<Self, LocalServerError> {
-        let temp = tempfile::Builder::new()
-            .prefix("pail-s3-")
-            .tempdir()
-            .map_err(|source| LocalServerError::DataFolder {
-                path: std::env::temp_dir(),
-                source,
-            })?;
+        let temp = temporary_folder()?;
         let root = temp.path().to_owned();
         Self::start_inner(root, Some(temp), access_key, secret_key, None)
     }
@@ -76,13 +81,7 @@ impl LocalServer {
         secret_key: &str,
         prepare: Prepare,
     ) -> Result<Self, LocalServerError> {
-        let temp = tempfile::Builder::new()
-            .prefix("pail-s3-")
-            .tempdir()
-            .map_err(|source| LocalServerError::DataFolder {
-                path: std::env::temp_dir(),
-                source,
-            })?;
+        let temp = temporary_folder()?;
         let root = temp.path().to_owned();
         Self::start_inner(root, Some(temp), access_key, secret_key, Some(prepare))
     }
