@@ -1100,7 +1100,8 @@ async fn cp_copies_between_buckets_on_the_server_keeping_the_content_type() {
 
 #[test]
 fn ls_of_a_big_folder_prints_every_name_once_in_key_order() {
-    // Past three pages `pail ls` lists key ranges side by side.
+    // A folder of several pages, through `pail ls`'s own listing (key ranges side by side
+    // past ten pages: `browse.rs` checks those on a smaller folder).
     let server = server_with_bucket(BUCKET);
     let folder = server.root().join(BUCKET).join("many");
     std::fs::create_dir_all(folder.join("sub-folder")).unwrap();

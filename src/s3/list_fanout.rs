@@ -16,13 +16,15 @@ use crate::model::BucketName;
 use crate::s3::connection::Connection;
 use crate::s3::list::{BrowseError, FolderPage, PageRequest, TokenGuard, list_folder_page_from};
 
-/// Pages listed one after another before a folder counts as big.
-pub const SEQUENTIAL_PAGES: usize = 3;
+/// Pages listed one after another before a folder counts as big. Some servers (s3s-fs, the
+/// demo's) read the whole folder for every request, probes included: a folder of a few pages
+/// is listed faster one page after another there.
+pub const SEQUENTIAL_PAGES: usize = 10;
 /// Ranges listed at once.
 pub const PARALLEL_RANGES: usize = 8;
 /// One-key probes in flight at once, and at most this many cut points are tried.
 const PROBES_AT_ONCE: usize = 16;
-const MAX_CUTS: usize = 200;
+const MAX_CUTS: usize = 48;
 /// Cut points tried at one position, spread over the characters that could follow there.
 const CUTS_PER_DEPTH: usize = 9;
 
@@ -33,6 +35,17 @@ pub async fn list_folder_fanned(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
+    emit: impl FnMut(FolderPage, bool) -> bool,
+) -> Result<(), BrowseError> {
+    list_folder_fanned_after(connection, bucket, prefix, SEQUENTIAL_PAGES, emit).await
+}
+
+/// [`list_folder_fanned`], going side by side after `sequential_pages` pages.
+pub async fn list_folder_fanned_after(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    sequential_pages: usize,
     mut emit: impl FnMut(FolderPage, bool) -> bool,
 ) -> Result<(), BrowseError> {
     let mut token = None;
@@ -63,7 +76,7 @@ pub async fn list_folder_fanned(
         if !emit(page, done) || done {
             return Ok(());
         }
-        if page_number + 1 >= SEQUENTIAL_PAGES {
+        if page_number + 1 >= sequential_pages {
             break;
         }
     }
@@ -112,8 +125,8 @@ fn note_names(page: &FolderPage, seen: &mut [bool; 128], last: &mut String) {
 /// Keys after `last_key` where a range could start: `last_key` cut after each of its first
 /// characters (up to where it first differs from `first_name`, the folder's first name: the
 /// positions names vary at; never past a `/`), followed by a byte names use
-/// that sorts after the one there (a few of them, spread out), shallow cuts first, at most
-/// [`MAX_CUTS`]. Sorted and above `last_key`.
+/// that sorts after the one there (a few of them, spread out), at most
+/// [`MAX_CUTS`], deepest positions first. Sorted and above `last_key`.
 pub fn cut_candidates(
     prefix: &str,
     first_name: &str,
@@ -130,7 +143,9 @@ pub fn cut_candidates(
         .unwrap_or(name.len());
     let depth_limit = slash.min(differs + 1).min(name.len());
     let mut cuts = Vec::new();
-    for depth in 0..depth_limit {
+    // Deepest first: the positions next to where the names so far vary cut the keys just
+    // ahead into ranges of a few pages, shallower ones into ever larger ones.
+    for depth in (0..depth_limit).rev() {
         if !last_key.is_char_boundary(prefix.len() + depth) {
             continue;
         }
@@ -410,7 +425,8 @@ mod tests {
         );
         assert!(cuts.contains(&"big/part-01".to_owned()), "{cuts:?}");
         assert!(cuts.contains(&"big/part-003".to_owned()));
-        assert!(cuts.contains(&"big/q".to_owned()));
+        // Deepest first: past the limit, the shallowest positions are the ones left out.
+        assert!(!cuts.contains(&"big/q".to_owned()));
         assert!(cuts.len() <= MAX_CUTS);
         // Not past where the names vary.
         assert!(
