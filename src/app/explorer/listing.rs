@@ -322,7 +322,6 @@ impl Listing {
         // the rows are read in name order instead.
         let scattered = sort.column != SortColumn::Name && self.view_len() > self.rows.len() / 16;
         let narrowing = sort == self.sort && filter.narrows(&self.filter) && !scattered;
-        let kept = self.kept_order(sort.column).cloned();
         let (folders, objects, by_column) = if narrowing {
             (
                 (self.folder_view.clone(), SourceOrder::Final),
@@ -336,7 +335,8 @@ impl Listing {
             } else {
                 SourceOrder::ColumnAscending
             };
-            match kept {
+            // Copied only here: typing on in the filter box needs no column order.
+            match self.kept_order(sort.column).cloned() {
                 Some(order) if filter.is_empty() => (
                     (self.folders_by_name.clone(), folders),
                     (order, SourceOrder::ColumnAscending),
