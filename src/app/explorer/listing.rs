@@ -92,7 +92,7 @@ pub(super) struct Filter {
 }
 
 impl Filter {
-    fn new(text: &str) -> Self {
+    pub(super) fn new(text: &str) -> Self {
         let needle = text.trim().to_lowercase();
         let anchor_at = needle
             .bytes()

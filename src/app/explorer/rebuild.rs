@@ -8,7 +8,13 @@ use super::listing::{Filter, Row, Sort, SortColumn};
 use super::order::ColumnSort;
 
 /// Rows the filter checks before the caller may look at the clock again.
-const FILTER_STEP: usize = 1 << 15;
+const FILTER_STEP: usize = 1 << 16;
+
+/// Below this many rows a step is checked on one thread: starting another costs more.
+const SPLIT_FROM: usize = 1 << 13;
+
+/// At most this many threads check one step's rows.
+const MAX_THREADS: usize = 4;
 
 /// The new view being built: its folders and its objects, each from a list of row indices.
 pub(super) struct Rebuild {
@@ -121,12 +127,7 @@ impl Part {
                 by_column,
             } => {
                 let end = (next + FILTER_STEP).min(source.len());
-                kept.extend(
-                    source[next..end]
-                        .iter()
-                        .copied()
-                        .filter(|&i| filter.matches(&rows[i as usize].name)),
-                );
+                keep_passing(&mut kept, &source[next..end], rows, filter);
                 if end < source.len() {
                     Self::Filter {
                         source,
@@ -154,6 +155,66 @@ impl Part {
         };
         matches!(self, Self::Done(_))
     }
+}
+
+/// Appends the rows of `chunk` whose names pass `filter` to `kept`, in order. A big chunk is
+/// cut in parts checked side by side, one on this thread and each other on a thread of its
+/// own: the check waits on memory (a name per row, each in its own allocation), so a million
+/// rows take half the time on two cores. Where no thread can be started, this thread checks
+/// that part itself.
+fn keep_passing(kept: &mut Vec<u32>, chunk: &[u32], rows: &[Row], filter: &Filter) {
+    let threads = threads_for_filtering().min(chunk.len() / SPLIT_FROM);
+    keep_passing_on(threads, kept, chunk, rows, filter);
+}
+
+/// [`keep_passing`] on up to `threads` threads.
+fn keep_passing_on(
+    threads: usize,
+    kept: &mut Vec<u32>,
+    chunk: &[u32],
+    rows: &[Row],
+    filter: &Filter,
+) {
+    let passes = |i: &u32| filter.matches(&rows[*i as usize].name);
+    let threads = threads.clamp(1, chunk.len().max(1));
+    if threads == 1 {
+        kept.extend(chunk.iter().filter(|i| passes(i)));
+        return;
+    }
+    let part_len = chunk.len().div_ceil(threads);
+    let mut parts = chunk.chunks(part_len);
+    let Some(first) = parts.next() else {
+        return;
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|part| {
+                let checked = std::thread::Builder::new()
+                    .name("pail-filter".into())
+                    .spawn_scoped(scope, move || {
+                        part.iter().copied().filter(passes).collect::<Vec<u32>>()
+                    });
+                (part, checked.ok())
+            })
+            .collect();
+        kept.extend(first.iter().filter(|i| passes(i)));
+        for (part, checked) in others {
+            match checked.map(|handle| handle.join()) {
+                Some(Ok(passed)) => kept.extend(passed),
+                _ => kept.extend(part.iter().filter(|i| passes(i))),
+            }
+        }
+    });
+}
+
+/// The cores the filter may use, asked once (the answer reads files under /sys).
+fn threads_for_filtering() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(MAX_THREADS)
+    })
 }
 
 impl Rebuild {
@@ -205,5 +266,48 @@ impl Rebuild {
             _ => Vec::new(),
         };
         (done(folders), done(objects))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::s3::list::StorageClass;
+
+    #[test]
+    fn rows_checked_side_by_side_pass_in_their_own_order() {
+        let rows: Vec<Row> = (0..50_003u32)
+            .map(|i| Row {
+                name: format!(
+                    "part-{:05}.{}",
+                    i * 7 % 50_003,
+                    ["csv", "PARQUET"][i as usize % 2]
+                )
+                .into(),
+                size: 0,
+                modified: 0,
+                class: StorageClass::Standard,
+                is_folder: false,
+            })
+            .collect();
+        // Not in row order, as a view sorted by a column is not.
+        let chunk: Vec<u32> = (0..rows.len() as u32).rev().collect();
+        for needle in ["parquet", "7", "part-0001", "nowhere", "PART"] {
+            let filter = Filter::new(needle);
+            let expected: Vec<u32> = chunk
+                .iter()
+                .copied()
+                .filter(|&i| filter.matches(&rows[i as usize].name))
+                .collect();
+            for threads in [0, 1, 2, 3, 4, 7] {
+                let mut kept = vec![u32::MAX];
+                keep_passing_on(threads, &mut kept, &chunk, &rows, &filter);
+                assert_eq!(kept[0], u32::MAX, "what was kept before stays first");
+                assert_eq!(kept[1..], expected[..], "{needle:?} on {threads} threads");
+            }
+            let mut kept = Vec::new();
+            keep_passing_on(3, &mut kept, &[], &rows, &filter);
+            assert!(kept.is_empty());
+        }
     }
 }
