@@ -261,6 +261,26 @@ fn bench_million_rows() {
         "   memory: {per_row:.0} bytes per row beyond its key (heap bytes requested; the key's own allocation excluded)"
     );
 
+    // A sort in the first moments after loading, before those orders are kept: sorted from
+    // scratch, a slice a frame.
+    {
+        use pail::app::explorer::listing::{Sort, SortColumn};
+        let by = |column| {
+            move |state: &mut AppState| {
+                state.listing.set_sort(Sort {
+                    column,
+                    ascending: true,
+                })
+            }
+        };
+        change(
+            &mut harness,
+            "sort by size before the orders are kept",
+            by(SortColumn::Size),
+        );
+        change(&mut harness, "sort by name", by(SortColumn::Name));
+    }
+
     // Once loaded, the window prepares the orders by size and by date a slice a frame.
     let started = Instant::now();
     let mut frames = 0;
@@ -335,6 +355,11 @@ fn bench_million_rows() {
         sort(SortColumn::Modified, true),
     );
     change(&mut harness, "sort by name", sort(SortColumn::Name, true));
+    change(
+        &mut harness,
+        "sort by storage class (no kept order)",
+        sort(SortColumn::Class, true),
+    );
     change(
         &mut harness,
         "sort by size again",

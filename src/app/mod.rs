@@ -364,20 +364,18 @@ impl eframe::App for PailApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.take_picked();
-        // A new sort or filter of a big folder is built a slice a frame.
-        // Once a big folder has loaded, its orders by size and date are prepared the same way.
-        let slice = explorer::listing::VIEW_SLICE;
+        // A new sort or filter of a big folder is built a slice a frame; once a big folder
+        // has loaded, its orders by size and date are prepared the same way. Both panes share
+        // one slice, so a frame never does more than one slice's work.
+        let frame_started = std::time::Instant::now();
+        let left = || explorer::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
         let loading = matches!(self.state.listing_state, ListingState::Loading { .. });
-        let listing = &mut self.state.listing;
-        let mut rebuilding =
-            listing.continue_rebuild(slice) || (!loading && listing.prepare_column_orders(slice));
+        let mut more = self.state.listing.work_on_views(loading, left());
         if let Some(pane) = self.state.second_pane.as_mut() {
             let loading = pane.is_loading();
-            let listing = pane.listing_mut();
-            rebuilding |= listing.continue_rebuild(slice)
-                || (!loading && listing.prepare_column_orders(slice));
+            more |= pane.listing_mut().work_on_views(loading, left());
         }
-        if rebuilding {
+        if more {
             ctx.request_repaint();
         }
     }

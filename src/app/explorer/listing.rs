@@ -397,6 +397,26 @@ impl Listing {
         self.objects_by_size.is_some() && self.objects_by_modified.is_some()
     }
 
+    /// A frame's work on this listing's views: for up to `budget`, the new view if one is
+    /// being built, or else (once loaded) the kept column orders, never both, so a frame
+    /// does at most one slice. `true` while there may be more for a later frame.
+    pub fn work_on_views(&mut self, loading: bool, budget: Duration) -> bool {
+        if self.pending.is_some() {
+            if !budget.is_zero() {
+                self.continue_rebuild(budget);
+            }
+            // Finished or not, the column orders may be next: they wait for a frame of their own.
+            return true;
+        }
+        if loading {
+            return false;
+        }
+        if budget.is_zero() {
+            return self.object_count >= KEEP_ORDERS_FROM && !self.column_orders_kept();
+        }
+        self.prepare_column_orders(budget)
+    }
+
     /// Every object in `column`'s ascending order, if kept.
     fn kept_order(&self, column: SortColumn) -> Option<&Vec<u32>> {
         match column {
@@ -927,6 +947,39 @@ mod tests {
         listing.set_filter("1");
         listing.set_filter("12");
         assert!(!listing.is_rebuilding());
+    }
+
+    #[test]
+    fn a_frame_that_finishes_a_sort_leaves_the_kept_orders_to_the_next_one() {
+        let mut listing = Listing {
+            slice: Duration::ZERO,
+            ..Listing::default()
+        };
+        listing.append(big_page(0, 60_000));
+        let by_size = Sort {
+            column: SortColumn::Size,
+            ascending: true,
+        };
+        listing.set_sort(by_size);
+        assert!(listing.is_rebuilding());
+        // No time left in this frame: nothing is done, and another frame is asked for.
+        assert!(listing.work_on_views(false, Duration::ZERO));
+        assert!(listing.is_rebuilding());
+        // A frame with time enough finishes the sort and stops there.
+        assert!(listing.work_on_views(false, Duration::from_secs(60)));
+        assert!(!listing.is_rebuilding());
+        assert!(listing.preparing.is_none() && listing.objects_by_size.is_none());
+        assert_eq!(shown(&listing), expected(&listing, by_size, ""));
+        // The next frames prepare the orders; with no time left, they are still asked for.
+        assert!(listing.work_on_views(false, Duration::ZERO));
+        assert!(listing.preparing.is_none());
+        while listing.work_on_views(false, Duration::from_millis(1)) {}
+        assert!(listing.column_orders_kept());
+        assert!(!listing.work_on_views(false, Duration::ZERO));
+        // While loading, the orders wait.
+        listing.append(big_page(60_000, 10));
+        assert!(!listing.work_on_views(true, Duration::from_secs(60)));
+        assert!(!listing.column_orders_kept());
     }
 
     #[test]
