@@ -15,7 +15,10 @@ use std::time::Instant;
 use pail::app::explorer::listing::Listing;
 use pail::model::{BucketName, Endpoint};
 use pail::s3::connection::Connection;
-use pail::s3::list::list_folder_page;
+use pail::s3::list::{
+    PageRequest, list_all_keys_page_from, list_folder_page, list_folder_page_from,
+};
+use pail::s3::list_fanout::Depth;
 
 const SERVER_ENV: &str = "PAIL_BENCH_CANNED_SERVER";
 /// The server's time to answer a page, as a far server's round trip and work would take.
@@ -188,8 +191,10 @@ fn start_server(total: usize, latency_ms: u64) -> Option<(std::process::Child, C
     Some((server, connection))
 }
 
-/// The same folder listed page after page and with Pail's ranges side by side.
-fn bench_fanned(total: usize, latency_ms: u64) {
+/// The same folder listed page after page and with Pail's ranges side by side: one level (the
+/// window, `pail ls`), or every key under it (folder links, copies, downloads, deletes; the
+/// canned server has no sub-folders, so the keys are the same).
+fn bench_fanned(total: usize, latency_ms: u64, depth: Depth) {
     let Some((mut server, connection)) = start_server(total, latency_ms) else {
         println!("   could not start the canned server");
         return;
@@ -204,7 +209,20 @@ fn bench_fanned(total: usize, latency_ms: u64) {
         let mut rows = 0;
         let mut token = None;
         loop {
-            let Ok(page) = list_folder_page(&connection, &bucket, "big/", token).await else {
+            let request = PageRequest {
+                token,
+                start_after: None,
+                max_keys: 1000,
+            };
+            let page = match depth {
+                Depth::OneLevel => {
+                    list_folder_page_from(&connection, &bucket, "big/", request).await
+                }
+                Depth::Everything => {
+                    list_all_keys_page_from(&connection, &bucket, "big/", request).await
+                }
+            };
+            let Ok(page) = page else {
                 return 0;
             };
             rows += page.objects.len();
@@ -218,10 +236,12 @@ fn bench_fanned(total: usize, latency_ms: u64) {
     let started = Instant::now();
     let mut names = Vec::new();
     let mut pages = 0;
-    let fanned = runtime.block_on(pail::s3::list_fanout::list_folder_fanned(
+    let fanned = runtime.block_on(pail::s3::list_fanout::list_fanned_after(
         &connection,
         &bucket,
         "big/",
+        depth,
+        pail::s3::list_fanout::SEQUENTIAL_PAGES,
         |page, _| {
             pages += 1;
             names.extend(page.objects.into_iter().map(|o| o.name));
@@ -233,7 +253,11 @@ fn bench_fanned(total: usize, latency_ms: u64) {
     let _ = server.wait();
     let in_order = names.windows(2).all(|w| w[0] < w[1]);
     println!(
-        "   {total:>9} objects, {latency_ms} ms a page: page after page {:.2} s; in ranges {:.2} s ({:.1}× faster; {} rows in key order: {}, {pages} pages){}",
+        "   {total:>9} objects, {latency_ms} ms a page, {}: page after page {:.2} s; in ranges {:.2} s ({:.1}× faster; {} rows in key order: {}, {pages} pages){}",
+        match depth {
+            Depth::OneLevel => "one folder level",
+            Depth::Everything => "every key under it",
+        },
         one_by_one.as_secs_f64(),
         side_by_side.as_secs_f64(),
         one_by_one.as_secs_f64() / side_by_side.as_secs_f64(),
@@ -359,6 +383,7 @@ fn main() {
     }
     println!("-- one page after another, and in key ranges side by side (`start-after`)");
     for (total, latency_ms) in [(1_000_000, 0), (100_000, 20)] {
-        bench_fanned(total, latency_ms);
+        bench_fanned(total, latency_ms, Depth::OneLevel);
     }
+    bench_fanned(100_000, 20, Depth::Everything);
 }

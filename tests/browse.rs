@@ -352,3 +352,87 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
     .unwrap();
     assert_eq!(pages, 4);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_big_tree_listed_in_ranges_side_by_side_is_every_key_once_in_key_order() {
+    use pail::s3::list::{PageRequest, list_all_keys, list_all_keys_page_from};
+    use pail::s3::list_fanout::{Depth, list_fanned_after};
+
+    let server = server_with_bucket("tree");
+    let root = server.root().join("tree/data");
+    let mut keys = Vec::new();
+    // Sub-folders at several depths, big ones and small ones, names cut points land inside.
+    for (folder, count) in [
+        ("", 40),
+        ("2024/", 900),
+        ("2024/q1 raw/", 700),
+        ("2025/", 1300),
+        ("2025/x/y/z/", 30),
+        ("é/", 25),
+        ("zz~/", 10),
+    ] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        for i in 0..count {
+            let name = format!("{folder}part-{i:05}.bin");
+            std::fs::write(root.join(&name), b"xy").unwrap();
+            keys.push(format!("data/{name}"));
+        }
+    }
+    std::fs::write(root.parent().unwrap().join("data-other"), b"not under").unwrap();
+    keys.sort();
+    let connection = server.connection();
+    let bucket = bucket("tree");
+
+    let mut sequential = Vec::new();
+    let mut sequential_pages = 0;
+    let mut token = None;
+    loop {
+        sequential_pages += 1;
+        let request = PageRequest {
+            token,
+            start_after: None,
+            max_keys: 1000,
+        };
+        let page = list_all_keys_page_from(&connection, &bucket, "data/", request)
+            .await
+            .unwrap();
+        sequential.extend(page.objects.iter().map(|o| o.name.to_string()));
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(sequential, keys);
+
+    let mut fanned = Vec::new();
+    let mut dones = Vec::new();
+    list_fanned_after(
+        &connection,
+        &bucket,
+        "data/",
+        Depth::Everything,
+        1,
+        |page, done| {
+            assert!(page.folders.is_empty());
+            fanned.extend(page.objects.iter().map(|o| o.name.to_string()));
+            dones.push(done);
+            true
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(fanned, keys);
+    assert_eq!(dones.iter().filter(|d| **d).count(), 1);
+    assert_eq!(dones.last(), Some(&true));
+    // Ranges end at cuts, so their pages are more than one after another's.
+    assert!(
+        dones.len() > sequential_pages,
+        "ranges side by side: {} pages against {sequential_pages}",
+        dones.len()
+    );
+
+    // What copies, downloads, deletes and folder links list: the same, with sizes.
+    let all = list_all_keys(&connection, &bucket, "data/").await.unwrap();
+    assert_eq!(all.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(), keys);
+    assert!(all.iter().all(|(_, size)| *size == 2));
+}

@@ -333,6 +333,21 @@ pub async fn list_folder_page_from(
     fetch_page_from(connection, bucket, prefix, request, false, shape).await
 }
 
+/// One page of every key under `prefix`, at any depth, folder markers included, starting
+/// where `request` says; names are the full keys.
+pub async fn list_all_keys_page_from(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    request: PageRequest,
+) -> Result<FolderPage, BrowseError> {
+    let shape = PageShape {
+        prefix: "",
+        keep_marker: true,
+    };
+    fetch_page_from(connection, bucket, prefix, request, true, shape).await
+}
+
 async fn fetch_page_from(
     connection: &Connection,
     bucket: &BucketName,
@@ -478,31 +493,24 @@ pub async fn list_keys_under(
     Ok(keys)
 }
 
-/// Every key under `prefix`, at any depth, folder markers included: (key, size).
+/// Every key under `prefix`, at any depth, folder markers included: (key, size), in key
+/// order. A big tree is listed in key ranges side by side (see [`crate::s3::list_fanout`]).
 pub async fn list_all_keys(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
 ) -> Result<Vec<(String, u64)>, BrowseError> {
-    let shape = PageShape {
-        prefix: "",
-        keep_marker: true,
-    };
     let mut keys = Vec::new();
-    let mut token = None;
-    let mut guard = TokenGuard::default();
-    loop {
-        let page = fetch_page(connection, bucket, prefix, token.take(), true, shape).await?;
+    crate::s3::list_fanout::list_all_keys_fanned(connection, bucket, prefix, |page, _| {
         keys.extend(
             page.objects
                 .into_iter()
                 .map(|o| (String::from(o.name), o.size)),
         );
-        token = guard.next(page.next_token.as_deref())?;
-        if token.is_none() {
-            return Ok(keys);
-        }
-    }
+        true
+    })
+    .await?;
+    Ok(keys)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! at points guessed from the names seen so far (the same name with a later character at
 //! some position, checked with one-key probes), and the ranges are listed side by side with
 //! `start-after`. Pages still come out in key order, a range's pages held back until the
-//! ranges before it are done.
+//! ranges before it are done. The same for every key under a prefix at any depth (a whole
+//! tree: folder links, copies, downloads, deletes).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -14,7 +15,10 @@ use tokio::task::JoinSet;
 
 use crate::model::BucketName;
 use crate::s3::connection::Connection;
-use crate::s3::list::{BrowseError, FolderPage, PageRequest, TokenGuard, list_folder_page_from};
+use crate::s3::list::{
+    BrowseError, FolderPage, PageRequest, TokenGuard, list_all_keys_page_from,
+    list_folder_page_from,
+};
 
 /// Pages listed one after another before a folder counts as big. Some servers (s3s-fs, the
 /// demo's) read the whole folder for every request, probes included: a folder of a few pages
@@ -27,6 +31,58 @@ const PROBES_AT_ONCE: usize = 16;
 const MAX_CUTS: usize = 48;
 /// Cut points tried at one position, spread over the characters that could follow there.
 const CUTS_PER_DEPTH: usize = 9;
+
+/// What a listing holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// One folder level: its sub-folders and objects, names relative to the prefix.
+    OneLevel,
+    /// Every key under the prefix at any depth, folder markers included; names are full keys.
+    Everything,
+}
+
+impl Depth {
+    /// What a page's names leave off of their keys.
+    fn name_prefix(self, prefix: &str) -> &str {
+        match self {
+            Self::OneLevel => prefix,
+            Self::Everything => "",
+        }
+    }
+}
+
+/// One page of the listing `depth` says, starting where `request` says.
+async fn page_from(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    depth: Depth,
+    request: PageRequest,
+) -> Result<FolderPage, BrowseError> {
+    match depth {
+        Depth::OneLevel => list_folder_page_from(connection, bucket, prefix, request).await,
+        Depth::Everything => list_all_keys_page_from(connection, bucket, prefix, request).await,
+    }
+}
+
+/// Lists every key under `prefix` at any depth (full keys as names, folder markers included),
+/// handing `emit` each page in key order as [`list_folder_fanned`] does.
+pub async fn list_all_keys_fanned(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    emit: impl FnMut(FolderPage, bool) -> bool,
+) -> Result<(), BrowseError> {
+    list_fanned_after(
+        connection,
+        bucket,
+        prefix,
+        Depth::Everything,
+        SEQUENTIAL_PAGES,
+        emit,
+    )
+    .await
+}
 
 /// Lists the folder `prefix` of `bucket` (its sub-folders and objects), handing `emit` each
 /// page in key order, the last one with `done` set; `emit` returning `false` stops the listing.
@@ -46,6 +102,19 @@ pub async fn list_folder_fanned_after(
     bucket: &BucketName,
     prefix: &str,
     sequential_pages: usize,
+    emit: impl FnMut(FolderPage, bool) -> bool,
+) -> Result<(), BrowseError> {
+    let depth = Depth::OneLevel;
+    list_fanned_after(connection, bucket, prefix, depth, sequential_pages, emit).await
+}
+
+/// The listing `depth` says of `prefix`, going side by side after `sequential_pages` pages.
+pub async fn list_fanned_after(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    depth: Depth,
+    sequential_pages: usize,
     mut emit: impl FnMut(FolderPage, bool) -> bool,
 ) -> Result<(), BrowseError> {
     let mut token = None;
@@ -59,7 +128,7 @@ pub async fn list_folder_fanned_after(
             start_after: None,
             max_keys: 1000,
         };
-        let mut page = list_folder_page_from(connection, bucket, prefix, request).await?;
+        let mut page = page_from(connection, bucket, prefix, depth, request).await?;
         token = guard.next(page.next_token.take().as_deref())?;
         note_names(&page, &mut seen_bytes, &mut last);
         if first.is_none() {
@@ -84,14 +153,23 @@ pub async fn list_folder_fanned_after(
         return Ok(());
     };
     // Where the rest may be cut: names like the last one, with a later character somewhere.
-    let last_key = format!("{prefix}{last}");
-    let first = first.unwrap_or_default();
-    let candidates = cut_candidates(prefix, &first, &last_key, &seen_bytes);
+    let name_prefix = depth.name_prefix(prefix);
+    let last_key = format!("{name_prefix}{last}");
+    let first_key = format!("{name_prefix}{}", first.unwrap_or_default());
+    let first = first_key.strip_prefix(prefix).unwrap_or_default();
+    let within_level = depth == Depth::OneLevel;
+    let candidates = cut_candidates(prefix, first, &last_key, &seen_bytes, within_level);
     // `None`: the server ignores start-after, so page after page, as its tokens allow.
-    let cuts = probe_cuts(connection, bucket, prefix, candidates)
+    let cuts = probe_cuts(connection, bucket, prefix, depth, candidates)
         .await?
         .unwrap_or_default();
-    list_ranges(connection, bucket, prefix, token, cuts, guard, &mut emit).await
+    let range = Ranges {
+        connection,
+        bucket,
+        prefix,
+        depth,
+    };
+    range.list(token, cuts, guard, &mut emit).await
 }
 
 /// Remembers the ASCII bytes names use and the last name (keys and folders come in key
@@ -123,19 +201,24 @@ fn note_names(page: &FolderPage, seen: &mut [bool; 128], last: &mut String) {
 }
 
 /// Keys after `last_key` where a range could start: `last_key` cut after each of its first
-/// characters (up to where it first differs from `first_name`, the folder's first name: the
-/// positions names vary at; never past a `/`), followed by a byte names use
-/// that sorts after the one there (a few of them, spread out), at most
+/// characters past `prefix` (up to where it first differs from `first_name`, the first name
+/// after the prefix: the positions names vary at; `within_level`, never past a `/`), followed
+/// by a byte names use that sorts after the one there (a few of them, spread out), at most
 /// [`MAX_CUTS`], deepest positions first. Sorted and above `last_key`.
 pub fn cut_candidates(
     prefix: &str,
     first_name: &str,
     last_key: &str,
     seen: &[bool; 128],
+    within_level: bool,
 ) -> Vec<String> {
     let name = &last_key.as_bytes()[prefix.len().min(last_key.len())..];
-    // Never past the first `/`: a cut inside a sub-folder's keys would list it twice.
-    let slash = name.iter().position(|&b| b == b'/').unwrap_or(name.len());
+    // One level: never past the first `/`, as a cut inside a sub-folder's keys would list the
+    // sub-folder twice. A whole tree has no sub-folders to list, so its keys cut anywhere.
+    let slash = match within_level {
+        true => name.iter().position(|&b| b == b'/').unwrap_or(name.len()),
+        false => name.len(),
+    };
     let differs = name
         .iter()
         .zip(first_name.as_bytes())
@@ -198,6 +281,7 @@ async fn probe_cuts(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
+    depth: Depth,
     candidates: Vec<String>,
 ) -> Result<Option<Vec<String>>, BrowseError> {
     let mut firsts: Vec<Option<String>> = vec![None; candidates.len()];
@@ -216,7 +300,7 @@ async fn probe_cuts(
                     start_after: Some(cut),
                     max_keys: 1,
                 };
-                let page = list_folder_page_from(&connection, &bucket, &prefix, request).await?;
+                let page = page_from(&connection, &bucket, &prefix, depth, request).await?;
                 let first = [
                     page.folders.first().map(|f| &**f),
                     page.objects.first().map(|o| &*o.name),
@@ -224,7 +308,7 @@ async fn probe_cuts(
                 .into_iter()
                 .flatten()
                 .min()
-                .map(|name| format!("{prefix}{name}"));
+                .map(|name| format!("{}{name}", depth.name_prefix(&prefix)));
                 Ok::<_, BrowseError>((index, first))
             });
             next += 1;
@@ -266,67 +350,81 @@ pub fn keep_cuts(candidates: &[String], firsts: &[Option<String>]) -> Vec<String
     kept
 }
 
-/// Lists the rest: the first range goes on from `token`, each other starts after its cut;
-/// each ends at the next cut. Pages are handed on in order.
-async fn list_ranges(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    token: String,
-    cuts: Vec<String>,
-    guard: TokenGuard,
-    emit: &mut impl FnMut(FolderPage, bool) -> bool,
-) -> Result<(), BrowseError> {
-    let permits = Arc::new(Semaphore::new(PARALLEL_RANGES));
-    let mut ranges = JoinSet::new();
-    let mut outputs = VecDeque::new();
-    let starts = std::iter::once(RangeStart::Token(token, guard))
-        .chain(cuts.iter().cloned().map(RangeStart::After));
-    let ends = cuts.iter().cloned().map(Some).chain(std::iter::once(None));
-    for (start, end) in starts.zip(ends) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        outputs.push_back(receiver);
-        let (connection, bucket, prefix, permits) = (
-            connection.clone(),
-            bucket.clone(),
-            prefix.to_owned(),
-            permits.clone(),
-        );
-        ranges.spawn(async move {
-            // Ranges start in order, so the earliest are listed first.
-            let Ok(_permit) = permits.acquire_owned().await else {
-                return;
+/// The listing whose rest is listed in ranges.
+struct Ranges<'a> {
+    connection: &'a Connection,
+    bucket: &'a BucketName,
+    prefix: &'a str,
+    depth: Depth,
+}
+
+impl Ranges<'_> {
+    /// Lists the rest: the first range goes on from `token`, each other starts after its cut;
+    /// each ends at the next cut. Pages are handed on in order.
+    async fn list(
+        self,
+        token: String,
+        cuts: Vec<String>,
+        guard: TokenGuard,
+        emit: &mut impl FnMut(FolderPage, bool) -> bool,
+    ) -> Result<(), BrowseError> {
+        let Self {
+            connection,
+            bucket,
+            prefix,
+            depth,
+        } = self;
+        let permits = Arc::new(Semaphore::new(PARALLEL_RANGES));
+        let mut ranges = JoinSet::new();
+        let mut outputs = VecDeque::new();
+        let starts = std::iter::once(RangeStart::Token(token, guard))
+            .chain(cuts.iter().cloned().map(RangeStart::After));
+        let ends = cuts.iter().cloned().map(Some).chain(std::iter::once(None));
+        for (start, end) in starts.zip(ends) {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            outputs.push_back(receiver);
+            let (connection, bucket, prefix, permits) = (
+                connection.clone(),
+                bucket.clone(),
+                prefix.to_owned(),
+                permits.clone(),
+            );
+            ranges.spawn(async move {
+                // Ranges start in order, so the earliest are listed first.
+                let Ok(_permit) = permits.acquire_owned().await else {
+                    return;
+                };
+                list_range(&connection, &bucket, &prefix, depth, start, end, &sender).await;
+            });
+        }
+        let total = outputs.len();
+        let mut finished = 0;
+        while let Some(mut receiver) = outputs.pop_front() {
+            finished += 1;
+            let last_range = finished == total;
+            let mut pending: Option<FolderPage> = None;
+            while let Some(result) = receiver.recv().await {
+                let page = result?;
+                if let Some(previous) = pending.replace(page)
+                    && !emit(previous, false)
+                {
+                    return Ok(());
+                }
+            }
+            // The last range always ends with a page saying the listing is done.
+            let last_page = match pending {
+                Some(page) => Some(page),
+                None if last_range => Some(FolderPage::default()),
+                None => None,
             };
-            list_range(&connection, &bucket, &prefix, start, end, &sender).await;
-        });
-    }
-    let total = outputs.len();
-    let mut finished = 0;
-    while let Some(mut receiver) = outputs.pop_front() {
-        finished += 1;
-        let last_range = finished == total;
-        let mut pending: Option<FolderPage> = None;
-        while let Some(result) = receiver.recv().await {
-            let page = result?;
-            if let Some(previous) = pending.replace(page)
-                && !emit(previous, false)
+            if let Some(page) = last_page
+                && !emit(page, last_range)
             {
                 return Ok(());
             }
         }
-        // The last range always ends with a page saying the listing is done.
-        let last_page = match pending {
-            Some(page) => Some(page),
-            None if last_range => Some(FolderPage::default()),
-            None => None,
-        };
-        if let Some(page) = last_page
-            && !emit(page, last_range)
-        {
-            return Ok(());
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 enum RangeStart {
@@ -339,6 +437,7 @@ async fn list_range(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
+    depth: Depth,
     start: RangeStart,
     end: Option<String>,
     pages: &mpsc::UnboundedSender<Result<FolderPage, BrowseError>>,
@@ -362,7 +461,7 @@ async fn list_range(
         ),
     };
     loop {
-        let mut page = match list_folder_page_from(connection, bucket, prefix, request).await {
+        let mut page = match page_from(connection, bucket, prefix, depth, request).await {
             Ok(page) => page,
             Err(error) => {
                 let _ = pages.send(Err(error));
@@ -378,7 +477,8 @@ async fn list_range(
         };
         let mut past_end = false;
         if let Some(end) = end.as_deref() {
-            let end_name = &end[prefix.len().min(end.len())..];
+            let name_prefix = depth.name_prefix(prefix);
+            let end_name = &end[name_prefix.len().min(end.len())..];
             let before = page.folders.len() + page.objects.len();
             page.folders.retain(|f| &**f <= end_name);
             page.objects.retain(|o| &*o.name <= end_name);
@@ -422,6 +522,7 @@ mod tests {
             "part-0000000.parquet",
             "big/part-0002999.parquet",
             &seen,
+            true,
         );
         assert!(cuts.contains(&"big/part-01".to_owned()), "{cuts:?}");
         assert!(cuts.contains(&"big/part-003".to_owned()));
@@ -436,9 +537,12 @@ mod tests {
         assert!(cuts.iter().all(|c| c.as_str() > "big/part-0002999.parquet"));
         assert!(cuts.is_sorted());
         // Never inside a sub-folder, never on a multi-byte character's inside.
-        let cuts = cut_candidates("", "a", "sub/x", &seen);
+        let cuts = cut_candidates("", "a", "sub/x", &seen, true);
         assert!(cuts.iter().all(|c| !c.contains('/')), "{cuts:?}");
-        let cuts = cut_candidates("", "a", "é9", &seen);
+        // A whole tree cuts inside sub-folders too.
+        let cuts = cut_candidates("", "sub/a", "sub/x", &seen, false);
+        assert!(cuts.iter().any(|c| c.starts_with("sub/")), "{cuts:?}");
+        let cuts = cut_candidates("", "a", "é9", &seen, true);
         assert!(cuts.iter().all(|c| c.is_char_boundary(c.len())));
     }
 
