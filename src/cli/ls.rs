@@ -6,7 +6,8 @@ use clap::Args;
 
 use super::{CliError, ConnectionArgs, print_stdout};
 use crate::model::S3Prefix;
-use crate::s3::list::{self, FolderPage, TokenGuard};
+use crate::s3::list::{self, FolderPage};
+use crate::s3::list_fanout::{Depth, list_folder_fanned, list_tree_fanned};
 
 #[derive(Debug, Args)]
 pub struct LsArgs {
@@ -72,25 +73,20 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
             print_stdout(&page_lines(&page, &target.prefix, false));
             true
         };
-        return Ok(crate::s3::list_fanout::list_folder_fanned(
-            &connection,
-            &target.bucket,
-            &target.prefix,
-            print,
-        )
-        .await?);
+        return Ok(list_folder_fanned(&connection, &target.bucket, &target.prefix, print).await?);
     }
-    let mut token = None;
-    let mut guard = TokenGuard::default();
-    loop {
-        let page =
-            list::list_recursive_page(&connection, &target.bucket, &target.prefix, token).await?;
-        print_stdout(&page_lines(&page, &target.prefix, args.recursive));
-        token = guard.next(page.next_token.as_deref())?;
-        if token.is_none() {
-            return Ok(());
-        }
-    }
+    let print = |page: FolderPage, _done| {
+        print_stdout(&page_lines(&page, &target.prefix, true));
+        true
+    };
+    Ok(list_tree_fanned(
+        &connection,
+        &target.bucket,
+        &target.prefix,
+        Depth::Tree,
+        print,
+    )
+    .await?)
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use crate::local_time::TimeZone;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::{ConnectError, Connection, RegionGuess};
-use crate::s3::list::{self, BrowseError, TokenGuard};
+use crate::s3::list::{self, BrowseError};
+use crate::s3::list_fanout::{Depth, list_tree_fanned};
 use crate::s3::transfer::TransferError;
 use crate::share::index_page::{SHARES_FOLDER, ShareEntry, index_html, page_key};
 use crate::share::{Expiry, GetOptions, ShareError};
@@ -64,11 +65,9 @@ pub async fn folder_objects(
     prefix: &str,
 ) -> Result<Vec<FolderObject>, BrowseError> {
     let mut objects = Vec::new();
-    let mut token = None;
-    let mut guard = TokenGuard::default();
-    loop {
-        let mut page = list::list_recursive_page(connection, bucket, prefix, token.take()).await?;
-        for entry in page.objects.drain(..) {
+    // A big tree is listed in key ranges side by side; pages still come in key order.
+    let keep = |page: list::FolderPage, _done| {
+        for entry in page.objects {
             let key = format!("{prefix}{}", entry.name);
             if key.ends_with('/') || key.starts_with(SHARES_FOLDER) {
                 continue;
@@ -81,11 +80,10 @@ pub async fn folder_objects(
                 });
             }
         }
-        token = guard.next(page.next_token.take().as_deref())?;
-        if token.is_none() {
-            return Ok(objects);
-        }
-    }
+        true
+    };
+    list_tree_fanned(connection, bucket, prefix, Depth::Tree, keep).await?;
+    Ok(objects)
 }
 
 /// Signs a link for each of `objects` (all expiring together), as the CSV and JSON forms

@@ -258,55 +258,16 @@ pub async fn list_folder_page(
     prefix: &str,
     token: Option<String>,
 ) -> Result<FolderPage, BrowseError> {
-    list_page(connection, bucket, prefix, token, false).await
-}
-
-/// One page of everything under `prefix` at any depth (no sub-folders; names are the keys
-/// without the prefix).
-pub async fn list_recursive_page(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    token: Option<String>,
-) -> Result<FolderPage, BrowseError> {
-    list_page(connection, bucket, prefix, token, true).await
-}
-
-async fn list_page(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    token: Option<String>,
-    recursive: bool,
-) -> Result<FolderPage, BrowseError> {
-    let shape = PageShape {
-        prefix,
-        keep_marker: false,
-    };
-    fetch_page(connection, bucket, prefix, token, recursive, shape).await
-}
-
-/// How often a page whose body broke off mid-way is asked for again.
-const BODY_ATTEMPTS: usize = 3;
-
-/// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
-/// successful answer is read by [`parse_list_page`], which is several times cheaper per object
-/// than the SDK's general XML decoder.
-async fn fetch_page(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    token: Option<String>,
-    recursive: bool,
-    shape: PageShape<'_>,
-) -> Result<FolderPage, BrowseError> {
     let request = PageRequest {
         token,
         start_after: None,
         max_keys: 1000,
     };
-    fetch_page_from(connection, bucket, prefix, request, recursive, shape).await
+    list_folder_page_from(connection, bucket, prefix, request).await
 }
+
+/// How often a page whose body broke off mid-way is asked for again.
+const BODY_ATTEMPTS: usize = 3;
 
 /// Where a page starts and how long it may be.
 #[derive(Debug, Clone, Default)]
@@ -333,6 +294,21 @@ pub async fn list_folder_page_from(
     fetch_page_from(connection, bucket, prefix, request, false, shape).await
 }
 
+/// One page of every object under `prefix`, at any depth, starting where `request` says;
+/// names are relative to the prefix, and the folder's own marker is left out.
+pub async fn list_tree_page_from(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    request: PageRequest,
+) -> Result<FolderPage, BrowseError> {
+    let shape = PageShape {
+        prefix,
+        keep_marker: false,
+    };
+    fetch_page_from(connection, bucket, prefix, request, true, shape).await
+}
+
 /// One page of every key under `prefix`, at any depth, folder markers included, starting
 /// where `request` says; names are the full keys.
 pub async fn list_all_keys_page_from(
@@ -348,6 +324,9 @@ pub async fn list_all_keys_page_from(
     fetch_page_from(connection, bucket, prefix, request, true, shape).await
 }
 
+/// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
+/// successful answer is read by [`parse_list_page`], which is several times cheaper per object
+/// than the SDK's general XML decoder.
 async fn fetch_page_from(
     connection: &Connection,
     bucket: &BucketName,
@@ -501,7 +480,8 @@ pub async fn list_all_keys(
     prefix: &str,
 ) -> Result<Vec<(String, u64)>, BrowseError> {
     let mut keys = Vec::new();
-    crate::s3::list_fanout::list_all_keys_fanned(connection, bucket, prefix, |page, _| {
+    let depth = crate::s3::list_fanout::Depth::TreeKeys;
+    crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, depth, |page, _| {
         keys.extend(
             page.objects
                 .into_iter()

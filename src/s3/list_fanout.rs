@@ -17,7 +17,7 @@ use crate::model::BucketName;
 use crate::s3::connection::Connection;
 use crate::s3::list::{
     BrowseError, FolderPage, PageRequest, TokenGuard, list_all_keys_page_from,
-    list_folder_page_from,
+    list_folder_page_from, list_tree_page_from,
 };
 
 /// Pages listed one after another before a folder counts as big. Some servers (s3s-fs, the
@@ -37,16 +37,20 @@ const CUTS_PER_DEPTH: usize = 9;
 pub enum Depth {
     /// One folder level: its sub-folders and objects, names relative to the prefix.
     OneLevel,
-    /// Every key under the prefix at any depth, folder markers included; names are full keys.
-    Everything,
+    /// Every object under the prefix at any depth, names relative to the prefix, the folder's
+    /// own marker left out (`pail ls -r`, folder shares).
+    Tree,
+    /// Every key under the prefix at any depth, folder markers included; names are full keys
+    /// (copies, downloads, deletes).
+    TreeKeys,
 }
 
 impl Depth {
     /// What a page's names leave off of their keys.
     fn name_prefix(self, prefix: &str) -> &str {
         match self {
-            Self::OneLevel => prefix,
-            Self::Everything => "",
+            Self::OneLevel | Self::Tree => prefix,
+            Self::TreeKeys => "",
         }
     }
 }
@@ -61,27 +65,21 @@ async fn page_from(
 ) -> Result<FolderPage, BrowseError> {
     match depth {
         Depth::OneLevel => list_folder_page_from(connection, bucket, prefix, request).await,
-        Depth::Everything => list_all_keys_page_from(connection, bucket, prefix, request).await,
+        Depth::Tree => list_tree_page_from(connection, bucket, prefix, request).await,
+        Depth::TreeKeys => list_all_keys_page_from(connection, bucket, prefix, request).await,
     }
 }
 
-/// Lists every key under `prefix` at any depth (full keys as names, folder markers included),
-/// handing `emit` each page in key order as [`list_folder_fanned`] does.
-pub async fn list_all_keys_fanned(
+/// Lists what `depth` says under `prefix` at any depth ([`Depth::Tree`] or
+/// [`Depth::TreeKeys`]), handing `emit` each page in key order as [`list_folder_fanned`] does.
+pub async fn list_tree_fanned(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
+    depth: Depth,
     emit: impl FnMut(FolderPage, bool) -> bool,
 ) -> Result<(), BrowseError> {
-    list_fanned_after(
-        connection,
-        bucket,
-        prefix,
-        Depth::Everything,
-        SEQUENTIAL_PAGES,
-        emit,
-    )
-    .await
+    list_fanned_after(connection, bucket, prefix, depth, SEQUENTIAL_PAGES, emit).await
 }
 
 /// Lists the folder `prefix` of `bucket` (its sub-folders and objects), handing `emit` each

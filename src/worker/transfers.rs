@@ -486,25 +486,19 @@ pub(super) async fn existing_keys(
     }
     let wanted: std::collections::HashSet<&str> =
         files.iter().map(|(_, k, _)| k.as_str()).collect();
-    let mut token = None;
-    let mut guard = list::TokenGuard::default();
-    loop {
-        let Ok(mut page) =
-            list::list_recursive_page(connection, bucket, prefix, token.take()).await
-        else {
-            return existing;
-        };
+    let note = |page: list::FolderPage, _done| {
         for object in &page.objects {
             let key = format!("{prefix}{}", object.name);
             if wanted.contains(key.as_str()) {
                 existing.insert(key, object.last_modified);
             }
         }
-        match guard.next(page.next_token.take().as_deref()) {
-            Ok(Some(next)) => token = Some(next),
-            _ => return existing,
-        }
-    }
+        true
+    };
+    // A listing that fails part-way leaves what it saw: the rest go without a conflict check.
+    let depth = crate::s3::list_fanout::Depth::Tree;
+    let _ = crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, depth, note).await;
+    existing
 }
 
 /// Queues every file of `plan`, applying `conflict` to keys that are taken.
