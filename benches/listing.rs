@@ -15,10 +15,7 @@ use std::time::Instant;
 use pail::app::explorer::listing::Listing;
 use pail::model::{BucketName, Endpoint};
 use pail::s3::connection::Connection;
-use pail::s3::list::{
-    PageRequest, list_all_keys_page_from, list_folder_page, list_folder_page_from,
-    list_tree_page_from,
-};
+use pail::s3::list::{PageRequest, list_folder_page, list_page_from};
 use pail::s3::list_fanout::Depth;
 
 const SERVER_ENV: &str = "PAIL_BENCH_CANNED_SERVER";
@@ -215,15 +212,7 @@ fn bench_fanned(total: usize, latency_ms: u64, depth: Depth) {
                 start_after: None,
                 max_keys: 1000,
             };
-            let page = match depth {
-                Depth::OneLevel => {
-                    list_folder_page_from(&connection, &bucket, "big/", request).await
-                }
-                Depth::Tree => list_tree_page_from(&connection, &bucket, "big/", request).await,
-                Depth::TreeKeys => {
-                    list_all_keys_page_from(&connection, &bucket, "big/", request).await
-                }
-            };
+            let page = list_page_from(&connection, &bucket, "big/", depth, request).await;
             let Ok(page) = page else {
                 return 0;
             };

@@ -355,7 +355,7 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_big_tree_listed_in_ranges_side_by_side_is_every_key_once_in_key_order() {
-    use pail::s3::list::{PageRequest, list_all_keys, list_all_keys_page_from};
+    use pail::s3::list::{PageRequest, list_all_keys, list_page_from};
     use pail::s3::list_fanout::{Depth, list_fanned_after};
 
     let server = server_with_bucket("tree");
@@ -393,7 +393,7 @@ async fn a_big_tree_listed_in_ranges_side_by_side_is_every_key_once_in_key_order
             start_after: None,
             max_keys: 1000,
         };
-        let page = list_all_keys_page_from(&connection, &bucket, "data/", request)
+        let page = list_page_from(&connection, &bucket, "data/", Depth::TreeKeys, request)
             .await
             .unwrap();
         sequential.extend(page.objects.iter().map(|o| o.name.to_string()));

@@ -263,7 +263,7 @@ pub async fn list_folder_page(
         start_after: None,
         max_keys: 1000,
     };
-    list_folder_page_from(connection, bucket, prefix, request).await
+    list_page_from(connection, bucket, prefix, Depth::OneLevel, request).await
 }
 
 /// How often a page whose body broke off mid-way is asked for again.
@@ -279,49 +279,44 @@ pub struct PageRequest {
     pub max_keys: i32,
 }
 
-/// One page of the folder `prefix` (its sub-folders and objects), starting where `request`
-/// says: how a listing is split into key ranges listed side by side.
-pub async fn list_folder_page_from(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    request: PageRequest,
-) -> Result<FolderPage, BrowseError> {
-    let shape = PageShape {
-        prefix,
-        keep_marker: false,
-    };
-    fetch_page_from(connection, bucket, prefix, request, false, shape).await
+/// What a listing holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// One folder level: its sub-folders and objects, names relative to the prefix.
+    OneLevel,
+    /// Every object under the prefix at any depth, names relative to the prefix, the folder's
+    /// own marker left out (`pail ls -r`, folder shares).
+    Tree,
+    /// Every key under the prefix at any depth, folder markers included; names are full keys
+    /// (copies, downloads, deletes).
+    TreeKeys,
 }
 
-/// One page of every object under `prefix`, at any depth, starting where `request` says;
-/// names are relative to the prefix, and the folder's own marker is left out.
-pub async fn list_tree_page_from(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    request: PageRequest,
-) -> Result<FolderPage, BrowseError> {
-    let shape = PageShape {
-        prefix,
-        keep_marker: false,
-    };
-    fetch_page_from(connection, bucket, prefix, request, true, shape).await
+impl Depth {
+    /// What a page's names leave off of their keys.
+    pub fn name_prefix(self, prefix: &str) -> &str {
+        match self {
+            Self::OneLevel | Self::Tree => prefix,
+            Self::TreeKeys => "",
+        }
+    }
 }
 
-/// One page of every key under `prefix`, at any depth, folder markers included, starting
-/// where `request` says; names are the full keys.
-pub async fn list_all_keys_page_from(
+/// One page of what `depth` says under `prefix`, starting where `request` says: how a listing
+/// is split into key ranges listed side by side.
+pub async fn list_page_from(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
+    depth: Depth,
     request: PageRequest,
 ) -> Result<FolderPage, BrowseError> {
     let shape = PageShape {
-        prefix: "",
-        keep_marker: true,
+        prefix: depth.name_prefix(prefix),
+        keep_marker: depth == Depth::TreeKeys,
     };
-    fetch_page_from(connection, bucket, prefix, request, true, shape).await
+    let recursive = depth != Depth::OneLevel;
+    fetch_page_from(connection, bucket, prefix, request, recursive, shape).await
 }
 
 /// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
@@ -480,7 +475,7 @@ pub async fn list_all_keys(
     prefix: &str,
 ) -> Result<Vec<(String, u64)>, BrowseError> {
     let mut keys = Vec::new();
-    let depth = crate::s3::list_fanout::Depth::TreeKeys;
+    let depth = Depth::TreeKeys;
     crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, depth, |page, _| {
         keys.extend(
             page.objects

@@ -15,10 +15,8 @@ use tokio::task::JoinSet;
 
 use crate::model::BucketName;
 use crate::s3::connection::Connection;
-use crate::s3::list::{
-    BrowseError, FolderPage, PageRequest, TokenGuard, list_all_keys_page_from,
-    list_folder_page_from, list_tree_page_from,
-};
+pub use crate::s3::list::Depth;
+use crate::s3::list::{BrowseError, FolderPage, PageRequest, TokenGuard, list_page_from};
 
 /// Pages listed one after another before a folder counts as big. Some servers (s3s-fs, the
 /// demo's) read the whole folder for every request, probes included: a folder of a few pages
@@ -31,44 +29,6 @@ const PROBES_AT_ONCE: usize = 16;
 const MAX_CUTS: usize = 48;
 /// Cut points tried at one position, spread over the characters that could follow there.
 const CUTS_PER_DEPTH: usize = 9;
-
-/// What a listing holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Depth {
-    /// One folder level: its sub-folders and objects, names relative to the prefix.
-    OneLevel,
-    /// Every object under the prefix at any depth, names relative to the prefix, the folder's
-    /// own marker left out (`pail ls -r`, folder shares).
-    Tree,
-    /// Every key under the prefix at any depth, folder markers included; names are full keys
-    /// (copies, downloads, deletes).
-    TreeKeys,
-}
-
-impl Depth {
-    /// What a page's names leave off of their keys.
-    fn name_prefix(self, prefix: &str) -> &str {
-        match self {
-            Self::OneLevel | Self::Tree => prefix,
-            Self::TreeKeys => "",
-        }
-    }
-}
-
-/// One page of the listing `depth` says, starting where `request` says.
-async fn page_from(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    depth: Depth,
-    request: PageRequest,
-) -> Result<FolderPage, BrowseError> {
-    match depth {
-        Depth::OneLevel => list_folder_page_from(connection, bucket, prefix, request).await,
-        Depth::Tree => list_tree_page_from(connection, bucket, prefix, request).await,
-        Depth::TreeKeys => list_all_keys_page_from(connection, bucket, prefix, request).await,
-    }
-}
 
 /// Lists what `depth` says under `prefix` at any depth ([`Depth::Tree`] or
 /// [`Depth::TreeKeys`]), handing `emit` each page in key order as [`list_folder_fanned`] does.
@@ -126,7 +86,7 @@ pub async fn list_fanned_after(
             start_after: None,
             max_keys: 1000,
         };
-        let mut page = page_from(connection, bucket, prefix, depth, request).await?;
+        let mut page = list_page_from(connection, bucket, prefix, depth, request).await?;
         token = guard.next(page.next_token.take().as_deref())?;
         note_names(&page, &mut seen_bytes, &mut last);
         if first.is_none() {
@@ -298,7 +258,7 @@ async fn probe_cuts(
                     start_after: Some(cut),
                     max_keys: 1,
                 };
-                let page = page_from(&connection, &bucket, &prefix, depth, request).await?;
+                let page = list_page_from(&connection, &bucket, &prefix, depth, request).await?;
                 let first = [
                     page.folders.first().map(|f| &**f),
                     page.objects.first().map(|o| &*o.name),
@@ -459,7 +419,7 @@ async fn list_range(
         ),
     };
     loop {
-        let mut page = match page_from(connection, bucket, prefix, depth, request).await {
+        let mut page = match list_page_from(connection, bucket, prefix, depth, request).await {
             Ok(page) => page,
             Err(error) => {
                 let _ = pages.send(Err(error));
