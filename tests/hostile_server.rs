@@ -1,6 +1,6 @@
 //! A server that misbehaves — a continuation token handed out twice, sizes near the top of
-//! the range, a folder name without its `/`, an endless error document — must not make Pail
-//! loop, panic, or read without end.
+//! the range, a folder name without its `/`, an endless error document, `start-after`
+//! ignored — must not make Pail loop, panic, read without end, or list a key twice.
 
 mod common;
 
@@ -125,4 +125,67 @@ async fn test_link_reads_a_bounded_part_of_an_endless_error() {
         ),
         "{error}"
     );
+}
+
+/// A page of `k00000`… keys: the page a continuation token `p<n>` names, or the first page for
+/// any request without one — a server that ignores `start-after` (and `max-keys`).
+fn page_ignoring_start_after(line: &str, pages: usize) -> String {
+    let page: usize = line
+        .split(['?', '&', ' '])
+        .find_map(|param| param.strip_prefix("continuation-token=p"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>bucket</Name><Prefix>big/</Prefix><Delimiter>/</Delimiter><MaxKeys>1000</MaxKeys>"#,
+    );
+    let more = page + 1 < pages;
+    xml.push_str(&format!("<IsTruncated>{more}</IsTruncated>"));
+    if more {
+        xml.push_str(&format!(
+            "<NextContinuationToken>p{}</NextContinuationToken>",
+            page + 1
+        ));
+    }
+    for i in page * 1000..(page + 1) * 1000 {
+        xml.push_str(&format!(
+            "<Contents><Key>big/k{i:05}</Key><Size>1</Size><LastModified>2026-01-01T00:00:00.000Z</LastModified></Contents>"
+        ));
+    }
+    xml.push_str("</ListBucketResult>");
+    xml
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_ignoring_start_after_is_listed_page_after_page_every_key_once() {
+    const PAGES: usize = 7;
+    let server =
+        HostileServer::start(|line| Answer::Xml(200, page_ignoring_start_after(line, PAGES))).await;
+    let connection = connection(&server);
+    let bucket = BucketName::new("bucket").unwrap();
+    for depth in [pail::s3::list::Depth::OneLevel, pail::s3::list::Depth::Tree] {
+        let mut names = Vec::new();
+        let mut dones = Vec::new();
+        let listed = tokio::time::timeout(
+            Duration::from_secs(30),
+            pail::s3::list_fanout::list_fanned_after(
+                &connection,
+                &bucket,
+                "big/",
+                depth,
+                2,
+                |page, done| {
+                    names.extend(page.objects.into_iter().map(|o| o.name.to_string()));
+                    dones.push(done);
+                    true
+                },
+            ),
+        )
+        .await
+        .expect("the listing must end");
+        listed.unwrap();
+        let expected: Vec<String> = (0..PAGES * 1000).map(|i| format!("k{i:05}")).collect();
+        assert_eq!(names, expected, "{depth:?}");
+        assert_eq!(dones.iter().filter(|d| **d).count(), 1);
+        assert_eq!(dones.last(), Some(&true));
+    }
 }
