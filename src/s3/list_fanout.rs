@@ -121,13 +121,13 @@ pub async fn list_fanned_after(
     let cuts = probe_cuts(connection, bucket, prefix, depth, candidates)
         .await?
         .unwrap_or_default();
-    let range = Ranges {
+    let ranges = Ranges {
         connection,
         bucket,
         prefix,
         depth,
     };
-    range.list(token, cuts, guard, &mut emit).await
+    ranges.list(token, cuts, guard, &mut emit).await
 }
 
 /// Remembers the ASCII bytes names use and the last name (keys and folders come in key
@@ -173,9 +173,10 @@ pub fn cut_candidates(
     let name = &last_key.as_bytes()[prefix.len().min(last_key.len())..];
     // One level: never past the first `/`, as a cut inside a sub-folder's keys would list the
     // sub-folder twice. A whole tree has no sub-folders to list, so its keys cut anywhere.
-    let slash = match within_level {
-        true => name.iter().position(|&b| b == b'/').unwrap_or(name.len()),
-        false => name.len(),
+    let slash = if within_level {
+        name.iter().position(|&b| b == b'/').unwrap_or(name.len())
+    } else {
+        name.len()
     };
     let differs = name
         .iter()
