@@ -354,3 +354,74 @@ async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_w
     assert!(error.to_string().contains("stopped arriving"), "{error}");
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tree_listed_in_ranges_over_a_slow_link_arrives_whole_and_a_cut_ends_it_with_an_error() {
+    use pail::s3::list_fanout::{Depth, list_fanned_after};
+    let server = common::server_with_bucket(BUCKET);
+    let root = server.root().join(BUCKET).join("tree");
+    let mut keys = Vec::new();
+    for (folder, count) in [("a/", 1200), ("b/c/", 1300), ("d/", 900)] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        for i in 0..count {
+            let name = format!("{folder}{i:04}.bin");
+            std::fs::write(root.join(&name), b"x").unwrap();
+            keys.push(format!("tree/{name}"));
+        }
+    }
+    keys.sort();
+    let proxy = Proxy::start(addr(&server)).await;
+    proxy.set_rates(0, 1_000_000);
+    proxy.set_latency(Duration::from_millis(20));
+    let connection = through(&proxy);
+
+    // A home link: ranges side by side share it, and every key arrives once, in key order.
+    let mut listed = Vec::new();
+    list_fanned_after(
+        &connection,
+        &bucket(),
+        "tree/",
+        Depth::TreeKeys,
+        1,
+        |page, _| {
+            listed.extend(page.objects.into_iter().map(|o| o.name.to_string()));
+            true
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed, keys);
+
+    // The server vanishes once ranges are under way: the listing ends, with an error, not
+    // with part of the tree passed off as all of it. A slower link keeps most of the tree in
+    // flight when the second page is handed on.
+    proxy.set_rates(0, 200_000);
+    let mut pages = 0;
+    let mut seen = Vec::new();
+    let result = tokio::time::timeout(
+        Duration::from_secs(60),
+        list_fanned_after(
+            &connection,
+            &bucket(),
+            "tree/",
+            Depth::TreeKeys,
+            1,
+            |page, _| {
+                pages += 1;
+                seen.extend(page.objects.into_iter().map(|o| o.name.to_string()));
+                if pages == 2 {
+                    proxy.cut();
+                }
+                true
+            },
+        ),
+    )
+    .await
+    .expect("a listing whose server vanished must end");
+    assert!(result.is_err(), "{pages} pages and no error");
+    assert!(seen.len() < keys.len());
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "what arrived is in key order"
+    );
+}
