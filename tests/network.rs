@@ -355,9 +355,26 @@ async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_w
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
+/// Every key of `tree/` in ranges side by side from the second page on: the outcome, the
+/// names that arrived and how many pages; `after_page` hears each page's number.
+async fn list_tree_keys(
+    connection: &Connection,
+    mut after_page: impl FnMut(usize),
+) -> (Result<(), pail::s3::list::BrowseError>, Vec<String>, usize) {
+    use pail::s3::list_fanout::{Depth, list_fanned_after};
+    let (mut names, mut pages) = (Vec::new(), 0);
+    let emit = |page: pail::s3::list::FolderPage, _| {
+        pages += 1;
+        names.extend(page.objects.into_iter().map(|o| o.name.to_string()));
+        after_page(pages);
+        true
+    };
+    let result = list_fanned_after(connection, &bucket(), "tree/", Depth::TreeKeys, 1, emit).await;
+    (result, names, pages)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tree_listed_in_ranges_over_a_slow_link_arrives_whole_and_a_cut_ends_it_with_an_error() {
-    use pail::s3::list_fanout::{Depth, list_fanned_after};
     let server = common::server_with_bucket(BUCKET);
     let root = server.root().join(BUCKET).join("tree");
     let mut keys = Vec::new();
@@ -376,48 +393,23 @@ async fn a_tree_listed_in_ranges_over_a_slow_link_arrives_whole_and_a_cut_ends_i
     let connection = through(&proxy);
 
     // A home link: ranges side by side share it, and every key arrives once, in key order.
-    let mut listed = Vec::new();
-    list_fanned_after(
-        &connection,
-        &bucket(),
-        "tree/",
-        Depth::TreeKeys,
-        1,
-        |page, _| {
-            listed.extend(page.objects.into_iter().map(|o| o.name.to_string()));
-            true
-        },
-    )
-    .await
-    .unwrap();
+    let (result, listed, _) = list_tree_keys(&connection, |_| {}).await;
+    result.unwrap();
     assert_eq!(listed, keys);
 
     // The server vanishes once ranges are under way: the listing ends, with an error, not
     // with part of the tree passed off as all of it. A slower link keeps most of the tree in
     // flight when the second page is handed on.
     proxy.set_rates(0, 200_000);
-    let mut pages = 0;
-    let mut seen = Vec::new();
-    let result = tokio::time::timeout(
-        Duration::from_secs(60),
-        list_fanned_after(
-            &connection,
-            &bucket(),
-            "tree/",
-            Depth::TreeKeys,
-            1,
-            |page, _| {
-                pages += 1;
-                seen.extend(page.objects.into_iter().map(|o| o.name.to_string()));
-                if pages == 2 {
-                    proxy.cut();
-                }
-                true
-            },
-        ),
-    )
-    .await
-    .expect("a listing whose server vanished must end");
+    let cut_after_two = |pages| {
+        if pages == 2 {
+            proxy.cut();
+        }
+    };
+    let listing = list_tree_keys(&connection, cut_after_two);
+    let (result, seen, pages) = tokio::time::timeout(Duration::from_secs(60), listing)
+        .await
+        .expect("a listing whose server vanished must end");
     assert!(result.is_err(), "{pages} pages and no error");
     assert!(seen.len() < keys.len());
     assert!(
