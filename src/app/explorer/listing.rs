@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use super::order::{ColumnSort, merge_sorted};
+use super::order::{ColumnRanges, ColumnSort, merge_sorted};
 use super::rebuild::{Rebuild, SourceOrder};
 use crate::s3::list::{FolderPage, StorageClass};
 
@@ -188,6 +188,8 @@ pub struct Listing {
     objects_by_modified: Option<Vec<u32>>,
     /// The column order being prepared, a slice a frame.
     preparing: Option<(SortColumn, ColumnSort)>,
+    /// The range of each column's values among the objects, for the column sort.
+    ranges: ColumnRanges,
 }
 
 /// Folders of fewer objects sort in well under a frame: no column orders are kept for them.
@@ -215,6 +217,7 @@ impl Default for Listing {
             objects_by_size: None,
             objects_by_modified: None,
             preparing: None,
+            ranges: ColumnRanges::default(),
         }
     }
 }
@@ -263,13 +266,15 @@ impl Listing {
         for object in page.objects {
             self.total_size = self.total_size.saturating_add(object.size);
             self.object_count += 1;
-            self.rows.push(Row {
+            let row = Row {
                 name: object.name,
                 size: object.size,
                 modified: object.last_modified,
                 class: object.storage_class,
                 is_folder: false,
-            });
+            };
+            self.ranges.include(&row);
+            self.rows.push(row);
         }
         self.selected.resize(self.rows.len(), false);
         let by_name = Sort::default();
@@ -356,6 +361,7 @@ impl Listing {
             objects,
             by_column,
             self.rows.len(),
+            self.ranges,
         ));
         self.continue_rebuild(self.slice);
     }
@@ -443,7 +449,8 @@ impl Listing {
                 } else {
                     return false;
                 };
-                let sort = ColumnSort::new(self.objects_by_name.clone(), column);
+                let range = self.ranges.of(column);
+                let sort = ColumnSort::new(self.objects_by_name.clone(), column, range);
                 self.preparing = Some((column, sort));
             }
             let Some((column, sort)) = self.preparing.as_mut() else {

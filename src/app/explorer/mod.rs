@@ -7,6 +7,7 @@ pub mod listing;
 pub(crate) mod object_table;
 mod order;
 mod rebuild;
+mod side_by_side;
 pub mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;

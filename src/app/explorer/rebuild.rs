@@ -5,16 +5,14 @@
 use std::time::{Duration, Instant};
 
 use super::listing::{Filter, Row, Sort, SortColumn};
-use super::order::ColumnSort;
+use super::order::{ColumnRanges, ColumnSort};
+use super::side_by_side::{cores, side_by_side};
 
 /// Rows the filter checks before the caller may look at the clock again.
 const FILTER_STEP: usize = 1 << 16;
 
 /// Below this many rows a step is checked on one thread: starting another costs more.
 const SPLIT_FROM: usize = 1 << 13;
-
-/// At most this many threads check one step's rows.
-const MAX_THREADS: usize = 4;
 
 /// The new view being built: its folders and its objects, each from a list of row indices.
 pub(super) struct Rebuild {
@@ -23,6 +21,8 @@ pub(super) struct Rebuild {
     /// Rows that existed when it started; rows added since are merged in when it finishes.
     pub(super) rows_seen: usize,
     parts: [Part; 2],
+    /// The range of each column's values among the rows, for the column sort.
+    ranges: ColumnRanges,
 }
 
 /// The order a part's source list is in.
@@ -49,7 +49,7 @@ enum Part {
         order: SourceOrder,
         by_column: KeptOrder,
     },
-    Sort(ColumnSort),
+    Sort(Box<ColumnSort>),
     Done(Vec<u32>),
 }
 
@@ -60,9 +60,10 @@ impl Part {
         order: SourceOrder,
         by_column: KeptOrder,
         sort: Sort,
+        ranges: &ColumnRanges,
     ) -> Self {
         if filter.is_empty() {
-            Self::sorted(source, order, by_column, sort)
+            Self::sorted(source, order, by_column, sort, ranges)
         } else {
             Self::Filter {
                 kept: Vec::new(),
@@ -75,7 +76,13 @@ impl Part {
     }
 
     /// After filtering: `rows`, in the source's order, put in the new order.
-    fn sorted(mut rows: Vec<u32>, order: SourceOrder, by_column: KeptOrder, sort: Sort) -> Self {
+    fn sorted(
+        mut rows: Vec<u32>,
+        order: SourceOrder,
+        by_column: KeptOrder,
+        sort: Sort,
+        ranges: &ColumnRanges,
+    ) -> Self {
         if let (SourceOrder::ByName, Some(by_column)) = (order, by_column)
             && sort.column != SortColumn::Name
         {
@@ -111,12 +118,16 @@ impl Part {
                 }
                 Self::Done(rows)
             }
-            SourceOrder::ByName => Self::Sort(ColumnSort::new(rows, sort.column)),
+            SourceOrder::ByName => Self::Sort(Box::new(ColumnSort::new(
+                rows,
+                sort.column,
+                ranges.of(sort.column),
+            ))),
         }
     }
 
     /// One bounded piece of work; `true` once done.
-    fn step(&mut self, rows: &[Row], filter: &Filter, sort: Sort) -> bool {
+    fn step(&mut self, rows: &[Row], filter: &Filter, sort: Sort, ranges: &ColumnRanges) -> bool {
         let part = std::mem::replace(self, Self::Done(Vec::new()));
         *self = match part {
             Self::Filter {
@@ -137,7 +148,7 @@ impl Part {
                         by_column,
                     }
                 } else {
-                    Self::sorted(kept, order, by_column, sort)
+                    Self::sorted(kept, order, by_column, sort, ranges)
                 }
             }
             Self::Sort(mut column_sort) => {
@@ -158,12 +169,10 @@ impl Part {
 }
 
 /// Appends the rows of `chunk` whose names pass `filter` to `kept`, in order. A big chunk is
-/// cut in parts checked side by side, one on this thread and each other on a thread of its
-/// own: the check waits on memory (a name per row, each in its own allocation), so a million
-/// rows take half the time on two cores. Where no thread can be started, this thread checks
-/// that part itself.
+/// cut in parts checked side by side ([`side_by_side`]): the check waits on memory (a name per
+/// row, each in its own allocation), so a million rows take half the time on two cores.
 fn keep_passing(kept: &mut Vec<u32>, chunk: &[u32], rows: &[Row], filter: &Filter) {
-    let threads = threads_for_filtering().min(chunk.len() / SPLIT_FROM);
+    let threads = cores().min(chunk.len() / SPLIT_FROM);
     keep_passing_on(threads, kept, chunk, rows, filter);
 }
 
@@ -181,40 +190,12 @@ fn keep_passing_on(
         kept.extend(chunk.iter().filter(|i| passes(i)));
         return;
     }
-    let part_len = chunk.len().div_ceil(threads);
-    let mut parts = chunk.chunks(part_len);
-    let Some(first) = parts.next() else {
-        return;
-    };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = parts
-            .map(|part| {
-                let checked = std::thread::Builder::new()
-                    .name("pail-filter".into())
-                    .spawn_scoped(scope, move || {
-                        part.iter().copied().filter(passes).collect::<Vec<u32>>()
-                    });
-                (part, checked.ok())
-            })
-            .collect();
-        kept.extend(first.iter().filter(|i| passes(i)));
-        for (part, checked) in others {
-            match checked.map(|handle| handle.join()) {
-                Some(Ok(passed)) => kept.extend(passed),
-                _ => kept.extend(part.iter().filter(|i| passes(i))),
-            }
-        }
-    });
-}
-
-/// The cores the filter may use, asked once (the answer reads files under /sys).
-fn threads_for_filtering() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(MAX_THREADS)
-    })
+    let parts = chunk.chunks(chunk.len().div_ceil(threads)).collect();
+    for passed in side_by_side(parts, |part| {
+        part.iter().copied().filter(passes).collect::<Vec<u32>>()
+    }) {
+        kept.extend(passed);
+    }
 }
 
 impl Rebuild {
@@ -227,16 +208,18 @@ impl Rebuild {
         objects: (Vec<u32>, SourceOrder),
         by_column: KeptOrder,
         rows_seen: usize,
+        ranges: ColumnRanges,
     ) -> Self {
         let parts = [
-            Part::new(folders.0, &filter, folders.1, None, sort),
-            Part::new(objects.0, &filter, objects.1, by_column, sort),
+            Part::new(folders.0, &filter, folders.1, None, sort, &ranges),
+            Part::new(objects.0, &filter, objects.1, by_column, sort, &ranges),
         ];
         Self {
             sort,
             filter,
             rows_seen,
             parts,
+            ranges,
         }
     }
 
@@ -247,7 +230,7 @@ impl Rebuild {
             let Some(part) = self.parts.iter_mut().find(|p| !matches!(p, Part::Done(_))) else {
                 return true;
             };
-            part.step(rows, &self.filter, self.sort);
+            part.step(rows, &self.filter, self.sort, &self.ranges);
             if started.elapsed() >= budget {
                 return self.is_done();
             }
