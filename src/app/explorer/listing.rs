@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use super::order::{ColumnRanges, ColumnSort, merge_sorted};
+use super::order::{ColumnRanges, ColumnSort, SortBuffers, merge_sorted};
 use super::rebuild::{Rebuild, SourceOrder};
 use crate::s3::list::{FolderPage, StorageClass};
 
@@ -190,6 +190,11 @@ pub struct Listing {
     preparing: Option<(SortColumn, ColumnSort)>,
     /// The range of each column's values among the objects, for the column sort.
     ranges: ColumnRanges,
+    /// The view changed in this frame: the next frame draws it before any other work.
+    view_is_new: bool,
+    /// Warm buffers for the column sort while a big folder loads and until its column orders
+    /// are kept ([`SortBuffers`]); empty while a sort has them, and after.
+    sort_buffers: SortBuffers,
 }
 
 /// Folders of fewer objects sort in well under a frame: no column orders are kept for them.
@@ -218,6 +223,8 @@ impl Default for Listing {
             objects_by_modified: None,
             preparing: None,
             ranges: ColumnRanges::default(),
+            sort_buffers: SortBuffers::default(),
+            view_is_new: false,
         }
     }
 }
@@ -249,7 +256,9 @@ impl Listing {
         // Kept column orders do not know the new rows.
         self.objects_by_size = None;
         self.objects_by_modified = None;
-        self.preparing = None;
+        if let Some((_, sort)) = self.preparing.take() {
+            self.give_back(sort.abandon());
+        }
         let first_new = self.rows.len();
         self.rows.reserve(page.folders.len() + page.objects.len());
         for name in page.folders {
@@ -287,6 +296,25 @@ impl Listing {
             visible_indices(&self.rows, &self.filter, first_new..self.rows.len());
         merge_sorted(&mut self.folder_view, new_folders, &self.rows, self.sort);
         merge_sorted(&mut self.object_view, new_objects, &self.rows, self.sort);
+        // Touched a page at a time now, so the first sort of the whole folder finds them warm;
+        // not while a sort has them (they come back when it is done).
+        let sort_has_them = self.pending.is_some();
+        if self.wants_sort_buffers() && !sort_has_them {
+            self.sort_buffers.grow_to(self.object_count);
+        }
+    }
+
+    /// A big folder keeps warm buffers for the column sort until its column orders are kept.
+    fn wants_sort_buffers(&self) -> bool {
+        self.object_count >= KEEP_ORDERS_FROM && !self.column_orders_kept()
+    }
+
+    /// Takes back buffers a column sort is done with, if still wanted and bigger than those
+    /// kept meanwhile.
+    fn give_back(&mut self, buffers: SortBuffers) {
+        if self.wants_sort_buffers() {
+            self.sort_buffers.keep_larger(buffers);
+        }
     }
 
     /// The filter the view is heading for (the one being built, or the one on screen).
@@ -311,6 +339,7 @@ impl Listing {
             self.object_view.reverse();
             self.sort = sort;
             self.anchor = None;
+            self.view_is_new = true;
             return;
         }
         self.start_rebuild(sort, filter);
@@ -318,7 +347,10 @@ impl Listing {
 
     /// Starts building the view for `sort` and `filter`, and does a frame's share of it.
     fn start_rebuild(&mut self, sort: Sort, filter: Filter) {
-        self.pending = None;
+        let started = std::time::Instant::now();
+        if let Some(mut replaced) = self.pending.take() {
+            self.give_back(replaced.take_buffers());
+        }
         if sort == self.sort && filter == self.filter {
             return;
         }
@@ -327,6 +359,14 @@ impl Listing {
         // the rows are read in name order instead.
         let scattered = sort.column != SortColumn::Name && self.view_len() > self.rows.len() / 16;
         let narrowing = sort == self.sort && filter.narrows(&self.filter) && !scattered;
+        // A sort of every object by the column whose order is being prepared goes on with that
+        // work instead of starting over.
+        let under_way = match &self.preparing {
+            Some((column, _)) if !narrowing && filter.is_empty() && *column == sort.column => {
+                self.preparing.take().map(|(_, under_way)| under_way)
+            }
+            _ => None,
+        };
         let (folders, objects, by_column) = if narrowing {
             (
                 (self.folder_view.clone(), SourceOrder::Final),
@@ -347,14 +387,29 @@ impl Listing {
                     (order, SourceOrder::ColumnAscending),
                     None,
                 ),
+                _ if under_way.is_some() => (
+                    (self.folders_by_name.clone(), folders),
+                    (Vec::new(), SourceOrder::Final),
+                    None,
+                ),
                 kept => (
                     (self.folders_by_name.clone(), folders),
-                    (self.objects_by_name.clone(), SourceOrder::ByName),
+                    (
+                        self.sort_buffers.copy_of(&self.objects_by_name),
+                        SourceOrder::ByName,
+                    ),
                     kept,
                 ),
             }
         };
-        self.pending = Some(Rebuild::new(
+        if !narrowing && sort.column != SortColumn::Name && self.kept_order(sort.column).is_none() {
+            // A column sort from scratch comes first: the column orders being prepared start
+            // over after it, and it works in their buffers.
+            if let Some((_, preparing)) = self.preparing.take() {
+                self.give_back(preparing.abandon());
+            }
+        }
+        let mut rebuild = Rebuild::new(
             sort,
             filter,
             folders,
@@ -362,8 +417,13 @@ impl Listing {
             by_column,
             self.rows.len(),
             self.ranges,
-        ));
-        self.continue_rebuild(self.slice);
+        );
+        if let Some(under_way) = under_way {
+            rebuild = rebuild.with_objects_sorted_by(under_way);
+        }
+        self.pending = Some(rebuild.with_buffers(std::mem::take(&mut self.sort_buffers)));
+        // Setting out (copying a million indices) is part of the frame's share.
+        self.continue_rebuild(self.slice.saturating_sub(started.elapsed()));
     }
 
     /// Goes on building a new view for up to `budget`; `true` while it is not done (call
@@ -375,9 +435,10 @@ impl Listing {
         if !job.run(&self.rows, budget) {
             return true;
         }
-        let Some(job) = self.pending.take() else {
+        let Some(mut job) = self.pending.take() else {
             return false;
         };
+        self.give_back(job.take_buffers());
         let (sort, filter, rows_seen) = (job.sort, job.filter.clone(), job.rows_seen);
         let (mut folders, mut objects) = job.into_views();
         // Rows that arrived while it was being built.
@@ -386,10 +447,14 @@ impl Listing {
         merge_sorted(&mut folders, new_folders, &self.rows, sort);
         merge_sorted(&mut objects, new_objects, &self.rows, sort);
         self.folder_view = folders;
-        self.object_view = objects;
+        let replaced = std::mem::replace(&mut self.object_view, objects);
+        if self.wants_sort_buffers() {
+            self.sort_buffers.keep_rows(replaced);
+        }
         self.sort = sort;
         self.filter = filter;
         self.anchor = None;
+        self.view_is_new = true;
         false
     }
 
@@ -414,10 +479,12 @@ impl Listing {
             // Finished or not, the column orders may be next: they wait for a frame of their own.
             return true;
         }
+        // The frame after a new view draws it at once; the orders wait for the next.
+        let view_is_new = std::mem::take(&mut self.view_is_new);
         if loading {
             return false;
         }
-        if budget.is_zero() {
+        if budget.is_zero() || view_is_new {
             return self.object_count >= KEEP_ORDERS_FROM && !self.column_orders_kept();
         }
         self.prepare_column_orders(budget)
@@ -450,7 +517,9 @@ impl Listing {
                     return false;
                 };
                 let range = self.ranges.of(column);
-                let sort = ColumnSort::new(self.objects_by_name.clone(), column, range);
+                let rows = self.sort_buffers.copy_of(&self.objects_by_name);
+                let mut sort = ColumnSort::new(rows, column, range);
+                sort.lend(std::mem::take(&mut self.sort_buffers));
                 self.preparing = Some((column, sort));
             }
             let Some((column, sort)) = self.preparing.as_mut() else {
@@ -458,11 +527,17 @@ impl Listing {
             };
             if sort.step(&self.rows) {
                 let column = *column;
-                if let Some((_, sort)) = self.preparing.take() {
+                if let Some((_, mut sort)) = self.preparing.take() {
+                    let buffers = sort.take_buffers();
                     let order = Some(sort.into_order());
                     match column {
                         SortColumn::Size => self.objects_by_size = order,
                         _ => self.objects_by_modified = order,
+                    }
+                    // Dropped once both orders are kept.
+                    self.give_back(buffers);
+                    if !self.wants_sort_buffers() {
+                        self.sort_buffers = SortBuffers::default();
                     }
                 }
             }
@@ -640,6 +715,7 @@ impl Listing {
                 .flatten()
                 .map(|order| order.capacity() * 4)
                 .sum::<usize>()
+            + self.sort_buffers.bytes()
     }
 }
 
@@ -977,7 +1053,10 @@ mod tests {
         assert!(!listing.is_rebuilding());
         assert!(listing.preparing.is_none() && listing.objects_by_size.is_none());
         assert_eq!(shown(&listing), expected(&listing, by_size, ""));
-        // The next frames prepare the orders; with no time left, they are still asked for.
+        // The next frame draws the new view with no other work first.
+        assert!(listing.work_on_views(false, Duration::from_secs(60)));
+        assert!(listing.preparing.is_none() && listing.objects_by_size.is_none());
+        // The frames after prepare the orders; with no time left, they are still asked for.
         assert!(listing.work_on_views(false, Duration::ZERO));
         assert!(listing.preparing.is_none());
         while listing.work_on_views(false, Duration::from_millis(1)) {}
@@ -1042,6 +1121,97 @@ mod tests {
         small.append(big_page(0, 1_000));
         assert!(!small.prepare_column_orders(VIEW_SLICE));
         assert!(small.objects_by_size.is_none());
+    }
+
+    #[test]
+    fn a_big_folder_sorts_in_buffers_touched_as_it_loaded_and_goes_on_with_an_order_under_way() {
+        let mut listing = Listing {
+            slice: Duration::ZERO,
+            ..Listing::default()
+        };
+        listing.append(big_page(0, 30_000));
+        assert_eq!(
+            listing.sort_buffers.len(),
+            0,
+            "a folder this small needs none"
+        );
+        listing.append(big_page(30_000, 30_000));
+        assert!(
+            listing.sort_buffers.len() >= 60_000,
+            "touched as rows arrive"
+        );
+
+        // A sort while loading works in them, rows arriving meanwhile, and gives them back.
+        let largest_first = Sort {
+            column: SortColumn::Size,
+            ascending: false,
+        };
+        listing.set_sort(largest_first);
+        assert!(listing.is_rebuilding());
+        assert_eq!(listing.sort_buffers.len(), 0, "lent to the sort");
+        listing.append(big_page(60_000, 5_000));
+        assert_eq!(listing.sort_buffers.len(), 0, "none touched while lent");
+        while listing.continue_rebuild(Duration::ZERO) {}
+        assert_eq!(shown(&listing), expected(&listing, largest_first, ""));
+        assert!(listing.sort_buffers.len() >= 60_000, "given back");
+
+        // Loaded: the order by size is being prepared when a sort by size comes, which goes
+        // on with that work, in fewer steps than from scratch.
+        let steps_to = |listing: &mut Listing, sort: Sort| {
+            listing.set_sort(Sort::default());
+            while listing.continue_rebuild(Duration::ZERO) {}
+            listing.set_sort(sort);
+            let mut steps = 1;
+            while listing.continue_rebuild(Duration::ZERO) {
+                steps += 1;
+            }
+            assert_eq!(shown(listing), expected(listing, sort, ""));
+            steps
+        };
+        let smallest_first = Sort {
+            column: SortColumn::Size,
+            ascending: true,
+        };
+        let from_scratch = steps_to(&mut listing, smallest_first);
+        listing.set_sort(Sort::default());
+        assert!(listing.prepare_column_orders(Duration::ZERO));
+        assert!(matches!(listing.preparing, Some((SortColumn::Size, _))));
+        let taken_over = steps_to(&mut listing, smallest_first);
+        assert!(listing.preparing.is_none());
+        assert!(
+            taken_over < from_scratch,
+            "{taken_over} against {from_scratch}"
+        );
+
+        // A sort by another column gives up the order being prepared for its buffers; the
+        // orders are prepared after it all the same.
+        assert!(listing.prepare_column_orders(Duration::ZERO));
+        assert!(listing.preparing.is_some());
+        let by_date = Sort {
+            column: SortColumn::Modified,
+            ascending: false,
+        };
+        listing.set_sort(by_date);
+        assert!(listing.is_rebuilding());
+        assert!(listing.preparing.is_none() && listing.sort_buffers.len() == 0);
+        while listing.continue_rebuild(Duration::ZERO) {}
+        assert_eq!(shown(&listing), expected(&listing, by_date, ""));
+        while listing.prepare_column_orders(Duration::ZERO) {}
+        assert!(listing.column_orders_kept());
+        assert_eq!(
+            listing.sort_buffers.bytes(),
+            0,
+            "let go once the orders are kept"
+        );
+        for column in [SortColumn::Size, SortColumn::Modified] {
+            let sort = Sort {
+                column,
+                ascending: true,
+            };
+            listing.set_sort(sort);
+            assert!(!listing.is_rebuilding());
+            assert_eq!(shown(&listing), expected(&listing, sort, ""));
+        }
     }
 
     #[test]

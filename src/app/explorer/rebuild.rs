@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::listing::{Filter, Row, Sort, SortColumn};
-use super::order::{ColumnRanges, ColumnSort};
+use super::order::{ColumnRanges, ColumnSort, SortBuffers};
 use super::side_by_side::{cores, side_by_side};
 
 /// Rows the filter checks before the caller may look at the clock again.
@@ -23,6 +23,8 @@ pub(super) struct Rebuild {
     parts: [Part; 2],
     /// The range of each column's values among the rows, for the column sort.
     ranges: ColumnRanges,
+    /// Buffers for the column sort to work in, while no sort has them.
+    buffers: SortBuffers,
 }
 
 /// The order a part's source list is in.
@@ -61,9 +63,10 @@ impl Part {
         by_column: KeptOrder,
         sort: Sort,
         ranges: &ColumnRanges,
+        buffers: &mut SortBuffers,
     ) -> Self {
         if filter.is_empty() {
-            Self::sorted(source, order, by_column, sort, ranges)
+            Self::sorted(source, order, by_column, sort, ranges, buffers)
         } else {
             Self::Filter {
                 kept: Vec::new(),
@@ -82,6 +85,7 @@ impl Part {
         by_column: KeptOrder,
         sort: Sort,
         ranges: &ColumnRanges,
+        buffers: &mut SortBuffers,
     ) -> Self {
         if let (SourceOrder::ByName, Some(by_column)) = (order, by_column)
             && sort.column != SortColumn::Name
@@ -118,16 +122,23 @@ impl Part {
                 }
                 Self::Done(rows)
             }
-            SourceOrder::ByName => Self::Sort(Box::new(ColumnSort::new(
-                rows,
-                sort.column,
-                ranges.of(sort.column),
-            ))),
+            SourceOrder::ByName => {
+                let mut column_sort = ColumnSort::new(rows, sort.column, ranges.of(sort.column));
+                column_sort.lend(std::mem::take(buffers));
+                Self::Sort(Box::new(column_sort))
+            }
         }
     }
 
     /// One bounded piece of work; `true` once done.
-    fn step(&mut self, rows: &[Row], filter: &Filter, sort: Sort, ranges: &ColumnRanges) -> bool {
+    fn step(
+        &mut self,
+        rows: &[Row],
+        filter: &Filter,
+        sort: Sort,
+        ranges: &ColumnRanges,
+        buffers: &mut SortBuffers,
+    ) -> bool {
         let part = std::mem::replace(self, Self::Done(Vec::new()));
         *self = match part {
             Self::Filter {
@@ -148,11 +159,12 @@ impl Part {
                         by_column,
                     }
                 } else {
-                    Self::sorted(kept, order, by_column, sort, ranges)
+                    Self::sorted(kept, order, by_column, sort, ranges, buffers)
                 }
             }
             Self::Sort(mut column_sort) => {
                 if column_sort.step(rows) {
+                    *buffers = column_sort.take_buffers();
                     let mut order = column_sort.into_order();
                     if !sort.ascending {
                         order.reverse();
@@ -210,9 +222,26 @@ impl Rebuild {
         rows_seen: usize,
         ranges: ColumnRanges,
     ) -> Self {
+        let mut buffers = SortBuffers::default();
         let parts = [
-            Part::new(folders.0, &filter, folders.1, None, sort, &ranges),
-            Part::new(objects.0, &filter, objects.1, by_column, sort, &ranges),
+            Part::new(
+                folders.0,
+                &filter,
+                folders.1,
+                None,
+                sort,
+                &ranges,
+                &mut buffers,
+            ),
+            Part::new(
+                objects.0,
+                &filter,
+                objects.1,
+                by_column,
+                sort,
+                &ranges,
+                &mut buffers,
+            ),
         ];
         Self {
             sort,
@@ -220,7 +249,32 @@ impl Rebuild {
             rows_seen,
             parts,
             ranges,
+            buffers,
         }
+    }
+
+    /// The objects' order is that of `sort`, a sort of every object by the new sort's column
+    /// already under way (the column order being prepared), instead of the source given.
+    pub(super) fn with_objects_sorted_by(mut self, sort: ColumnSort) -> Self {
+        self.parts[1] = Part::Sort(Box::new(sort));
+        self
+    }
+
+    /// Lends buffers for a column sort to work in; given back by [`Self::take_buffers`].
+    pub(super) fn with_buffers(mut self, buffers: SortBuffers) -> Self {
+        match self.parts.iter_mut().find_map(|part| match part {
+            Part::Sort(column_sort) => Some(column_sort),
+            _ => None,
+        }) {
+            Some(column_sort) => column_sort.lend(buffers),
+            None => self.buffers = buffers,
+        }
+        self
+    }
+
+    /// The buffers lent, unless a column sort is still working in them.
+    pub(super) fn take_buffers(&mut self) -> SortBuffers {
+        std::mem::take(&mut self.buffers)
     }
 
     /// Works until done or until `budget` has passed (at least one step); `true` once done.
@@ -230,7 +284,13 @@ impl Rebuild {
             let Some(part) = self.parts.iter_mut().find(|p| !matches!(p, Part::Done(_))) else {
                 return true;
             };
-            part.step(rows, &self.filter, self.sort, &self.ranges);
+            part.step(
+                rows,
+                &self.filter,
+                self.sort,
+                &self.ranges,
+                &mut self.buffers,
+            );
             if started.elapsed() >= budget {
                 return self.is_done();
             }
