@@ -164,7 +164,12 @@ fn synthetic_page(page: usize) -> FolderPage {
                     size: (n as u64 * 7919) % 50_000_000
                         * if n.is_multiple_of(997) { 120 } else { 1 },
                     last_modified: 1_760_000_000 + (n as i64 * 37) % 10_000_000,
-                    storage_class: StorageClass::Standard,
+                    // Mostly Standard, some infrequent access, a few archived.
+                    storage_class: match n % 10 {
+                        0..=6 => StorageClass::Standard,
+                        7 | 8 => StorageClass::StandardIa,
+                        _ => StorageClass::Glacier,
+                    },
                 }
             })
             .collect(),
