@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use pail::app::PailApp;
+use pail::app::explorer::listing::{Sort, SortColumn};
 use pail::app::state::AppState;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::model::BucketName;
@@ -256,15 +257,7 @@ fn bench_million_rows() {
             // A sort while the folder loads: from scratch, no order prepared yet. Left out
             // of the appending time.
             let t = Instant::now();
-            use pail::app::explorer::listing::{Sort, SortColumn};
-            let by = |column| {
-                move |state: &mut AppState| {
-                    state.listing.set_sort(Sort {
-                        column,
-                        ascending: true,
-                    })
-                }
-            };
+            let by = |column| sort_by(column, true);
             change(
                 &mut harness,
                 "sort by size while loading, the last page still to come (from scratch)",
@@ -291,15 +284,7 @@ fn bench_million_rows() {
     // A sort in the first moments after loading, before those orders are kept: the window
     // has begun preparing the order by size, and the sort goes on with that work.
     {
-        use pail::app::explorer::listing::{Sort, SortColumn};
-        let by = |column| {
-            move |state: &mut AppState| {
-                state.listing.set_sort(Sort {
-                    column,
-                    ascending: true,
-                })
-            }
-        };
+        let by = |column| sort_by(column, true);
         change(
             &mut harness,
             "sort by size just after loading (its order half prepared)",
@@ -372,12 +357,7 @@ fn bench_million_rows() {
         );
     }
 
-    use pail::app::explorer::listing::{Sort, SortColumn};
-    let sort = |column, ascending| {
-        move |state: &mut AppState| {
-            state.listing.set_sort(Sort { column, ascending });
-        }
-    };
+    let sort = sort_by;
     let filter = |text: &'static str| move |state: &mut AppState| state.set_filter(text);
     change(&mut harness, "filter \"part-00042\"", filter("part-00042"));
     change(
@@ -437,6 +417,11 @@ fn bench_million_rows() {
         "   frame after sorting: median {:.2} ms",
         frame(&mut harness).as_secs_f64() * 1e3
     );
+}
+
+/// A change to the sort, for [`change`].
+fn sort_by(column: SortColumn, ascending: bool) -> impl FnOnce(&mut AppState) {
+    move |state: &mut AppState| state.listing.set_sort(Sort { column, ascending })
 }
 
 /// Makes one change to the sort or filter and runs frames until its view is on screen: the

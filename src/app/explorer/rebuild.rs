@@ -6,6 +6,14 @@ use std::time::{Duration, Instant};
 
 use super::listing::{Filter, Row, Sort, SortColumn};
 use super::order::{ColumnRanges, ColumnSort, SortBuffers};
+
+/// What a column sort is given besides its rows: the range of each column's values, and
+/// buffers to work in, lent back and forth between the sort and the view being built.
+#[derive(Debug, Default)]
+struct SortInputs {
+    ranges: ColumnRanges,
+    buffers: SortBuffers,
+}
 use super::side_by_side::{cores, side_by_side};
 
 /// Rows the filter checks before the caller may look at the clock again.
@@ -21,10 +29,8 @@ pub(super) struct Rebuild {
     /// Rows that existed when it started; rows added since are merged in when it finishes.
     pub(super) rows_seen: usize,
     parts: [Part; 2],
-    /// The range of each column's values among the rows, for the column sort.
-    ranges: ColumnRanges,
-    /// Buffers for the column sort to work in, while no sort has them.
-    buffers: SortBuffers,
+    /// For the column sort; its buffers here while no sort has them.
+    inputs: SortInputs,
 }
 
 /// The order a part's source list is in.
@@ -62,11 +68,10 @@ impl Part {
         order: SourceOrder,
         by_column: KeptOrder,
         sort: Sort,
-        ranges: &ColumnRanges,
-        buffers: &mut SortBuffers,
+        inputs: &mut SortInputs,
     ) -> Self {
         if filter.is_empty() {
-            Self::sorted(source, order, by_column, sort, ranges, buffers)
+            Self::sorted(source, order, by_column, sort, inputs)
         } else {
             Self::Filter {
                 kept: Vec::new(),
@@ -84,8 +89,7 @@ impl Part {
         order: SourceOrder,
         by_column: KeptOrder,
         sort: Sort,
-        ranges: &ColumnRanges,
-        buffers: &mut SortBuffers,
+        inputs: &mut SortInputs,
     ) -> Self {
         if let (SourceOrder::ByName, Some(by_column)) = (order, by_column)
             && sort.column != SortColumn::Name
@@ -123,22 +127,16 @@ impl Part {
                 Self::Done(rows)
             }
             SourceOrder::ByName => {
-                let mut column_sort = ColumnSort::new(rows, sort.column, ranges.of(sort.column));
-                column_sort.lend(std::mem::take(buffers));
+                let range = inputs.ranges.of(sort.column);
+                let mut column_sort = ColumnSort::new(rows, sort.column, range);
+                column_sort.lend(std::mem::take(&mut inputs.buffers));
                 Self::Sort(Box::new(column_sort))
             }
         }
     }
 
     /// One bounded piece of work; `true` once done.
-    fn step(
-        &mut self,
-        rows: &[Row],
-        filter: &Filter,
-        sort: Sort,
-        ranges: &ColumnRanges,
-        buffers: &mut SortBuffers,
-    ) -> bool {
+    fn step(&mut self, rows: &[Row], filter: &Filter, sort: Sort, inputs: &mut SortInputs) -> bool {
         let part = std::mem::replace(self, Self::Done(Vec::new()));
         *self = match part {
             Self::Filter {
@@ -159,12 +157,12 @@ impl Part {
                         by_column,
                     }
                 } else {
-                    Self::sorted(kept, order, by_column, sort, ranges, buffers)
+                    Self::sorted(kept, order, by_column, sort, inputs)
                 }
             }
             Self::Sort(mut column_sort) => {
                 if column_sort.step(rows) {
-                    *buffers = column_sort.take_buffers();
+                    inputs.buffers = column_sort.take_buffers();
                     let mut order = column_sort.into_order();
                     if !sort.ascending {
                         order.reverse();
@@ -222,34 +220,20 @@ impl Rebuild {
         rows_seen: usize,
         ranges: ColumnRanges,
     ) -> Self {
-        let mut buffers = SortBuffers::default();
+        let mut inputs = SortInputs {
+            ranges,
+            buffers: SortBuffers::default(),
+        };
         let parts = [
-            Part::new(
-                folders.0,
-                &filter,
-                folders.1,
-                None,
-                sort,
-                &ranges,
-                &mut buffers,
-            ),
-            Part::new(
-                objects.0,
-                &filter,
-                objects.1,
-                by_column,
-                sort,
-                &ranges,
-                &mut buffers,
-            ),
+            Part::new(folders.0, &filter, folders.1, None, sort, &mut inputs),
+            Part::new(objects.0, &filter, objects.1, by_column, sort, &mut inputs),
         ];
         Self {
             sort,
             filter,
             rows_seen,
             parts,
-            ranges,
-            buffers,
+            inputs,
         }
     }
 
@@ -267,14 +251,14 @@ impl Rebuild {
             _ => None,
         }) {
             Some(column_sort) => column_sort.lend(buffers),
-            None => self.buffers = buffers,
+            None => self.inputs.buffers = buffers,
         }
         self
     }
 
     /// The buffers lent, unless a column sort is still working in them.
     pub(super) fn take_buffers(&mut self) -> SortBuffers {
-        std::mem::take(&mut self.buffers)
+        std::mem::take(&mut self.inputs.buffers)
     }
 
     /// Works until done or until `budget` has passed (at least one step); `true` once done.
@@ -284,13 +268,7 @@ impl Rebuild {
             let Some(part) = self.parts.iter_mut().find(|p| !matches!(p, Part::Done(_))) else {
                 return true;
             };
-            part.step(
-                rows,
-                &self.filter,
-                self.sort,
-                &self.ranges,
-                &mut self.buffers,
-            );
+            part.step(rows, &self.filter, self.sort, &mut self.inputs);
             if started.elapsed() >= budget {
                 return self.is_done();
             }
