@@ -1,9 +1,9 @@
 //! Start and idle: `pail --demo` on a private Xvfb display, nine times from a cold process,
 //! beside the anchor, a plain eframe window with Pail's eframe features
-//! (`examples/plain_window.rs`, built here first). For each run, the time from the process's
-//! start to its first frame laid out (both report it with `PAIL_REPORT_STARTUP`), and the
-//! resident memory once settled; then `pail` without the demo (no embedded server). Prints
-//! medians, spreads and the ratios; asserts nothing.
+//! (`examples/plain_window.rs`, built here first), and `pail` without the demo (no embedded
+//! server), taking turns. For each run, the time from the process's start to its first frame
+//! laid out (each reports it with `PAIL_REPORT_STARTUP`), and the resident memory once
+//! settled. Prints medians, spreads and the ratios; asserts nothing.
 //!
 //! `cargo bench --bench start`
 
@@ -70,43 +70,46 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Nine runs: (median ms to first frame, median MB resident), with the spreads printed.
-fn measure(
-    display: &str,
-    what: &str,
-    program: &std::path::Path,
-    args: &[&str],
-) -> Option<(f64, f64)> {
-    let mut frames = Vec::new();
-    let mut memory = Vec::new();
-    for run in 1..=RUNS {
-        match one_run(display, program, args) {
+/// What one program's runs gave.
+#[derive(Default)]
+struct Runs {
+    frames: Vec<f64>,
+    memory: Vec<f64>,
+}
+
+impl Runs {
+    fn record(&mut self, what: &str, run: usize, result: Option<(f64, u64)>) {
+        match result {
             Some((ms, rss)) => {
                 println!(
                     "   {what}, run {run}: first frame {ms:.0} ms, idle RSS {:.1} MB",
                     rss as f64 / 1e6
                 );
-                frames.push(ms);
-                memory.push(rss as f64 / 1e6);
+                self.frames.push(ms);
+                self.memory.push(rss as f64 / 1e6);
             }
             None => println!("   {what}, run {run}: no first frame reported"),
         }
     }
-    if frames.is_empty() {
-        return None;
+
+    /// (median ms to first frame, median MB resident), with the spreads printed.
+    fn summary(mut self, what: &str) -> Option<(f64, f64)> {
+        if self.frames.is_empty() {
+            return None;
+        }
+        let spread = |v: &[f64]| {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lo, hi)
+        };
+        let (flo, fhi) = spread(&self.frames);
+        let (mlo, mhi) = spread(&self.memory);
+        let (frame, rss) = (median(&mut self.frames), median(&mut self.memory));
+        println!(
+            "-- {what}: first frame median {frame:.0} ms ({flo:.0}–{fhi:.0}), idle RSS median {rss:.1} MB ({mlo:.1}–{mhi:.1})"
+        );
+        Some((frame, rss))
     }
-    let spread = |v: &[f64]| {
-        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (lo, hi)
-    };
-    let (flo, fhi) = spread(&frames);
-    let (mlo, mhi) = spread(&memory);
-    let (frame, rss) = (median(&mut frames), median(&mut memory));
-    println!(
-        "-- {what}: first frame median {frame:.0} ms ({flo:.0}–{fhi:.0}), idle RSS median {rss:.1} MB ({mlo:.1}–{mhi:.1})"
-    );
-    Some((frame, rss))
 }
 
 /// Builds the plain window (release) and gives its path.
@@ -129,12 +132,34 @@ fn main() {
         println!("   Xvfb not installed: skipped");
         return;
     };
-    let plain =
-        plain_window().and_then(|path| measure(&xvfb.display, "plain eframe window", &path, &[]));
+    let Some(plain) = plain_window() else {
+        println!("   the plain window could not be built: skipped");
+        return;
+    };
     let pail = std::path::Path::new(env!("CARGO_BIN_EXE_pail"));
-    let demo = measure(&xvfb.display, "`pail --demo`", pail, &["--demo"]);
     // Without the demo's embedded S3 server and its data: the window and its worker alone.
-    let bare = measure(&xvfb.display, "`pail` (no demo)", pail, &[]);
+    let programs: [(&str, &std::path::Path, &[&str]); 3] = [
+        ("plain eframe window", &plain, &[]),
+        ("`pail --demo`", pail, &["--demo"]),
+        ("`pail` (no demo)", pail, &[]),
+    ];
+    // The programs take turns, run after run, so a machine busier for a while weighs on
+    // each alike rather than on one program's block of runs.
+    let mut runs: Vec<Runs> = programs.iter().map(|_| Runs::default()).collect();
+    for run in 1..=RUNS {
+        for ((what, program, args), runs) in programs.iter().zip(&mut runs) {
+            runs.record(what, run, one_run(&xvfb.display, program, args));
+        }
+    }
+    let mut summaries = programs
+        .iter()
+        .zip(runs)
+        .map(|((what, _, _), runs)| runs.summary(what));
+    let (plain, demo, bare) = (
+        summaries.next().flatten(),
+        summaries.next().flatten(),
+        summaries.next().flatten(),
+    );
     for (what, run) in [("pail --demo", demo), ("pail (no demo)", bare)] {
         if let (Some((plain_ms, plain_mb)), Some((pail_ms, pail_mb))) = (plain, run) {
             println!(
