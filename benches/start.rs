@@ -3,7 +3,9 @@
 //! (`examples/plain_window.rs`, built here first), and `pail` without the demo (no embedded
 //! server), taking turns. For each run, the time from the process's start to its first frame
 //! laid out (each reports it with `PAIL_REPORT_STARTUP`), and the resident memory once
-//! settled. Prints medians, spreads and the ratios; asserts nothing.
+//! settled, with the share that is the program's own file (its code, mapped by the kernel 64
+//! KB around each page run). Prints medians, spreads and the ratios, and how many of the
+//! functions `link/startup-order.txt` lays out first this `pail` has; asserts nothing.
 //!
 //! `cargo bench --bench start`
 
@@ -17,9 +19,18 @@ const RUNS: usize = 9;
 /// How long the window is left alone before its memory is read.
 const SETTLE: Duration = Duration::from_secs(5);
 
-/// One run of `program` with `args`: milliseconds to the first frame, and bytes resident once
-/// idle.
-fn one_run(display: &str, program: &std::path::Path, args: &[&str]) -> Option<(f64, u64)> {
+/// What one run measured.
+struct Measured {
+    /// Milliseconds from the start to the first frame.
+    first_frame: f64,
+    /// Bytes resident once idle.
+    rss: u64,
+    /// Of them, pages of the program's own file.
+    own_file: u64,
+}
+
+/// One run of `program` with `args`.
+fn one_run(display: &str, program: &std::path::Path, args: &[&str]) -> Option<Measured> {
     let home = tempfile::tempdir().ok()?;
     let runtime = tempfile::tempdir().ok()?;
     let mut app = Command::new(program)
@@ -58,11 +69,60 @@ fn one_run(display: &str, program: &std::path::Path, args: &[&str]) -> Option<(f
     }
     std::thread::sleep(SETTLE);
     let rss = common::rss_bytes(app.id());
+    let own_file = resident_in_file(app.id(), program);
     let _ = Command::new("kill")
         .args(["-TERM", &app.id().to_string()])
         .status();
     let _ = app.wait();
-    Some((first_frame?, rss?))
+    Some(Measured {
+        first_frame: first_frame?,
+        rss: rss?,
+        own_file: own_file?,
+    })
+}
+
+/// Bytes of `file` resident in process `pid` (its mappings' `Rss` in /proc/PID/smaps).
+fn resident_in_file(pid: u32, file: &std::path::Path) -> Option<u64> {
+    let file = file.canonicalize().ok()?;
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok()?;
+    let mut in_file = false;
+    let mut kib = 0;
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            Some("Rss:") if in_file => kib += fields.next()?.parse::<u64>().ok()?,
+            // A mapping's first line: address range, permissions, offset, device, inode, path.
+            Some(first) if first.contains('-') && !first.ends_with(':') => {
+                in_file = fields.nth(4).map(std::path::Path::new) == Some(file.as_path());
+            }
+            _ => {}
+        }
+    }
+    Some(kib * 1024)
+}
+
+/// How many of the functions `link/startup-order.txt` lists `binary` defines (`nm`), and how
+/// many it lists: names carry hashes of the toolchain and the dependencies.
+fn startup_order_found(binary: &std::path::Path) -> Option<(usize, usize)> {
+    let order = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("link/startup-order.txt");
+    let order = std::fs::read_to_string(order).ok()?;
+    let output = Command::new("nm")
+        .arg("--defined-only")
+        .arg(binary)
+        .output()
+        .ok()?;
+    let defined: std::collections::HashSet<&str> = std::str::from_utf8(&output.stdout)
+        .ok()?
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(2))
+        .collect();
+    let listed: Vec<&str> = order
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    let found = listed.iter().filter(|name| defined.contains(*name)).count();
+    Some((found, listed.len()))
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -75,18 +135,26 @@ fn median(values: &mut [f64]) -> f64 {
 struct Runs {
     frames: Vec<f64>,
     memory: Vec<f64>,
+    own_file: Vec<f64>,
 }
 
 impl Runs {
-    fn record(&mut self, what: &str, run: usize, result: Option<(f64, u64)>) {
+    fn record(&mut self, what: &str, run: usize, result: Option<Measured>) {
         match result {
-            Some((ms, rss)) => {
+            Some(Measured {
+                first_frame,
+                rss,
+                own_file,
+            }) => {
                 println!(
-                    "   {what}, run {run}: first frame {ms:.0} ms, idle RSS {:.1} MB",
-                    rss as f64 / 1e6
+                    "   {what}, run {run}: first frame {first_frame:.0} ms, idle RSS {:.1} MB \
+                     (its own file {:.1} MB)",
+                    rss as f64 / 1e6,
+                    own_file as f64 / 1e6
                 );
-                self.frames.push(ms);
+                self.frames.push(first_frame);
                 self.memory.push(rss as f64 / 1e6);
+                self.own_file.push(own_file as f64 / 1e6);
             }
             None => println!("   {what}, run {run}: no first frame reported"),
         }
@@ -105,8 +173,9 @@ impl Runs {
         let (flo, fhi) = spread(&self.frames);
         let (mlo, mhi) = spread(&self.memory);
         let (frame, rss) = (median(&mut self.frames), median(&mut self.memory));
+        let own_file = median(&mut self.own_file);
         println!(
-            "-- {what}: first frame median {frame:.0} ms ({flo:.0}–{fhi:.0}), idle RSS median {rss:.1} MB ({mlo:.1}–{mhi:.1})"
+            "-- {what}: first frame median {frame:.0} ms ({flo:.0}–{fhi:.0}), idle RSS median {rss:.1} MB ({mlo:.1}–{mhi:.1}), its own file {own_file:.1} MB"
         );
         Some((frame, rss))
     }
@@ -137,6 +206,12 @@ fn main() {
         return;
     };
     let pail = std::path::Path::new(env!("CARGO_BIN_EXE_pail"));
+    match startup_order_found(pail) {
+        Some((found, listed)) => println!(
+            "   link/startup-order.txt: {found} of its {listed} functions are in this `pail` (laid out first)"
+        ),
+        None => println!("   link/startup-order.txt: not read (or nm missing)"),
+    }
     // Without the demo's embedded S3 server and its data: the window and its worker alone.
     let programs: [(&str, &std::path::Path, &[&str]); 3] = [
         ("plain eframe window", &plain, &[]),
