@@ -2,44 +2,12 @@
 //! read back with `xclip`. Uses $DISPLAY, or starts its own Xvfb; skips (saying so) when there
 //! is neither, or no xclip. `.ci/run` installs Xvfb and xclip.
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use std::process::Command;
+
+use common::xvfb::start_xvfb;
 use pail::app::clipboard::{Clipboard, SystemClipboard};
-
-struct Xvfb(Child);
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts Xvfb on a free display and returns its name (`:N`).
-fn start_xvfb() -> Option<(String, Xvfb)> {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "640x480x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut number = String::new();
-    let mut stdout = child.stdout.take()?;
-    let mut byte = [0u8; 1];
-    while stdout.read(&mut byte).ok()? == 1 && byte[0] != b'\n' {
-        number.push(byte[0] as char);
-    }
-    Some((format!(":{}", number.trim()), Xvfb(child)))
-}
 
 fn xclip(display: &str, target: Option<&str>) -> String {
     let mut command = Command::new("xclip");

@@ -106,6 +106,13 @@ pub(crate) fn report_startup(what: &str) {
     }
 }
 
+/// How many threads this process runs (Linux, from /proc).
+fn threads_in_process() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("Threads:"))?;
+    line.trim().parse().ok()
+}
+
 impl PailApp {
     /// Starts the worker and the first requests. `profiles` are known up front (the demo
     /// profile); the others are discovered by the worker.
@@ -444,18 +451,8 @@ pub enum AppError {
 }
 
 /// Opens the window and runs until it is closed. With `demo`, an embedded S3 server with
-/// sample data is started — on a helper thread while the window is being created, so neither
-/// waits for the other — and a "Demo" profile points at it.
+/// sample data is started once the window exists, and a "Demo" profile points at it.
 pub fn run(demo: bool) -> Result<(), AppError> {
-    // The demo server is bound at once and fills its folder on its own thread once the first
-    // frame is up (on two cores, writing files while the window is created delays it).
-    let (first_frame, demo_gate) = std::sync::mpsc::channel();
-    let demo_server = demo
-        .then(|| crate::demo::start_demo_server_for_window(demo_gate))
-        .transpose()?;
-    if let Some(server) = &demo_server {
-        crate::demo::remove_on_interrupt(server.root().to_owned());
-    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(WINDOW_TITLE)
         // The desktop entry's id, so the dock pairs the window with Pail's icon.
@@ -469,21 +466,53 @@ pub fn run(demo: bool) -> Result<(), AppError> {
         viewport,
         ..Default::default()
     };
-    // The app (and with it the demo server) is created inside the closure, on the UI thread.
-    eframe::run_native(
+    if std::env::var_os("PAIL_REPORT_STARTUP").is_some() {
+        // tests/window_start.rs holds this at one: see below why.
+        let threads = threads_in_process().map_or(String::new(), |n| {
+            format!(" ({n} thread{})", if n == 1 { "" } else { "s" })
+        });
+        report_startup(&format!("opening the window{threads}"));
+    }
+    // Why the demo could not start, for the error this returns.
+    let demo_failed = std::rc::Rc::new(std::cell::Cell::new(None));
+    let demo_failure = demo_failed.clone();
+    // The app is created inside the closure, on the UI thread, once the window exists. So is the
+    // demo server, because it starts threads: in a process with more than one thread glibc locks
+    // every character read, and on X11 winit reads the Compose table (600,000 characters, one at
+    // a time) before the window is made, which then took 5 ms longer.
+    let opened = eframe::run_native(
         WINDOW_TITLE,
         options,
         Box::new(move |cc| {
             report_startup("window created");
-            let profiles = match &demo_server {
-                Some(server) => vec![crate::demo::demo_profile(server)],
+            // Its sample data is written once the first frame is up (on two cores, writing files
+            // meanwhile delays it).
+            let (first_frame, demo_gate) = std::sync::mpsc::channel();
+            let server = match demo
+                .then(|| crate::demo::start_demo_server_for_window(demo_gate))
+                .transpose()
+            {
+                Ok(server) => server,
+                Err(e) => {
+                    let text = e.to_string();
+                    demo_failure.set(Some(e));
+                    return Err(text.into());
+                }
+            };
+            let profiles = match &server {
+                Some(server) => {
+                    crate::demo::remove_on_interrupt(server.root().to_owned());
+                    vec![crate::demo::demo_profile(server)]
+                }
                 None => Vec::new(),
             };
-            let server = demo_server;
             let mut app = PailApp::new(&cc.egui_ctx, profiles, server)?;
             app.first_frame_signal = Some(first_frame);
             Ok(Box::new(app))
         }),
-    )
-    .map_err(|e| AppError::Window(e.to_string()))
+    );
+    if let Some(e) = demo_failed.take() {
+        return Err(AppError::Demo(e));
+    }
+    opened.map_err(|e| AppError::Window(e.to_string()))
 }

@@ -6,6 +6,7 @@ pub mod hostile;
 pub mod proxy;
 pub mod qr;
 pub mod ui;
+pub mod xvfb;
 
 use pail::demo::server::LocalServer;
 
