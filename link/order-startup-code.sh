@@ -98,9 +98,10 @@ for kind in release bench; do
   done
   cat "$work/defined.$kind" >>"$work/defined"
 done
-# The listed names either build has, in the order found.
+# The listed names either build has, sorted: the block's order within matters little, and a
+# sorted list changes only where functions do.
 sort -u -o "$work/defined" "$work/defined"
-awk '!seen[$0]++' "$work/names" | grep -xF -f "$work/defined" >"$work/kept" || true
+sort -u "$work/names" | grep -xF -f "$work/defined" >"$work/kept" || true
 mv "$work/kept" "$work/names"
 write_order
 echo "wrote $order: $(grep -cv '^#' "$order") functions" >&2
