@@ -478,8 +478,8 @@ pub fn run(demo: bool) -> Result<(), AppError> {
     let demo_failure = demo_failed.clone();
     // The app is created inside the closure, on the UI thread, once the window exists. So is the
     // demo server, because it starts threads: in a process with more than one thread glibc locks
-    // every character read, and on X11 winit reads the Compose table (600,000 characters, one at
-    // a time) before the window is made, which then took 5 ms longer.
+    // every character read, and on X11 winit reads the Compose table (half a megabyte, twice, a
+    // character at a time) before the window is made, which then took 5 ms longer.
     let opened = eframe::run_native(
         WINDOW_TITLE,
         options,
