@@ -456,14 +456,14 @@ fn change(harness: &mut Harness<'_, PailApp>, label: &str, make: impl FnOnce(&mu
 /// Runs the real window on a private Xvfb display and measures its CPU while idle.
 fn bench_idle_cpu() {
     println!("-- idle CPU of the real window (`pail --demo` under Xvfb, after it settles)");
-    let Some(xvfb) = common::Xvfb::start() else {
+    let Some((display, _xvfb)) = common::xvfb::start_xvfb() else {
         println!("   Xvfb not installed: skipped");
         return;
     };
     let runtime_dir = tempfile::tempdir().unwrap();
     let app = Command::new(env!("CARGO_BIN_EXE_pail"))
         .arg("--demo")
-        .env("DISPLAY", &xvfb.display)
+        .env("DISPLAY", &display)
         .env("XDG_RUNTIME_DIR", runtime_dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

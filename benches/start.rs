@@ -197,7 +197,7 @@ fn plain_window() -> Option<std::path::PathBuf> {
 
 fn main() {
     println!("== start benchmark ==");
-    let Some(xvfb) = common::Xvfb::start() else {
+    let Some((display, _xvfb)) = common::xvfb::start_xvfb() else {
         println!("   Xvfb not installed: skipped");
         return;
     };
@@ -223,7 +223,7 @@ fn main() {
     let mut runs: Vec<Runs> = programs.iter().map(|_| Runs::default()).collect();
     for run in 1..=RUNS {
         for ((what, program, args), runs) in programs.iter().zip(&mut runs) {
-            runs.record(what, run, one_run(&xvfb.display, program, args));
+            runs.record(what, run, one_run(&display, program, args));
         }
     }
     let mut summaries = programs

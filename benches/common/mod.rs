@@ -2,6 +2,10 @@
 //! memory are not counted as the client's, and a private Xvfb display for the real window.
 #![allow(dead_code)] // each bench uses a different part
 
+/// The tests' private X display, shared rather than written twice.
+#[path = "../../tests/common/xvfb.rs"]
+pub mod xvfb;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -35,46 +39,6 @@ impl Drop for DemoServerProcess {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// A private X display (Xvfb), gone when dropped.
-pub struct Xvfb {
-    child: Child,
-    /// `:N`, for `DISPLAY`.
-    pub display: String,
-}
-
-impl Xvfb {
-    /// `None` when Xvfb is not installed or does not start.
-    pub fn start() -> Option<Self> {
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let stdout = child.stdout.take()?;
-        let number = BufReader::new(stdout).lines().next()?.ok()?;
-        Some(Self {
-            child,
-            display: format!(":{}", number.trim()),
-        })
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
