@@ -17,6 +17,7 @@ pub mod local_folder;
 pub mod local_path;
 pub mod local_time;
 pub mod model;
+pub mod plan;
 pub mod profiles;
 pub mod s3;
 pub mod share;

@@ -118,8 +118,8 @@ pub fn collision_key(path: &Path, case_insensitive: bool) -> String {
     }
 }
 
-/// A file or key left out of a transfer batch, and why: each is reported, none dropped
-/// silently.
+/// A file or key left out of a transfer batch (or put under another name), and why: each is
+/// reported, none dropped silently.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Skipped {
     #[error("skipped `{key}`: {reason}")]
@@ -134,10 +134,14 @@ pub enum Skipped {
     NotAFile { path: PathBuf },
     #[error("{}: {reason}", .path.display())]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{}: not copied: the copy already there is as new or newer", .path.display())]
-    NotNewer { path: PathBuf },
-    #[error("`{key}`: not copied: the object already there is as new or newer")]
-    NotNewerObject { key: String },
+    #[error("skipped `{name}`: {reason}")]
+    Planned { name: String, reason: String },
+    #[error("`{name}` is saved as `{to}`: {reason}")]
+    Renamed {
+        name: String,
+        to: String,
+        reason: String,
+    },
     #[error("{}: {reason}", .path.display())]
     NotAKey {
         path: PathBuf,

@@ -329,6 +329,7 @@ fn keys_wait_while_the_download_question_is_open() {
             id: pail::worker::RequestId(99),
             count: 1,
             first: "/tmp/a.txt".into(),
+            outlook: Box::default(),
         });
     harness.run_steps(2);
     harness.key_press(Key::Delete);
@@ -400,7 +401,7 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
         .clone()
         .unwrap_or_default();
     assert!(
-        said.contains("not copied: the copy already there is as new or newer"),
+        said.contains("the copy already there is as new or newer"),
         "{said}"
     );
 }

@@ -40,17 +40,20 @@ pub enum Modal {
         pane: ActivePane,
     },
     Properties(Loadable<ObjectProperties, JobError>),
-    /// `count` objects of upload `id` exist already (the first is `first`).
+    /// Upload (or copy) `id` would replace, rename or skip objects: `count` keys are taken
+    /// (the first is `first`); `outlook` says what each answer does.
     UploadConflict {
         id: RequestId,
         count: usize,
         first: String,
+        outlook: Box<crate::plan::Outlook>,
     },
-    /// `count` files of download `id` exist already (the first is `first`).
+    /// The same for download `id` and the files in its folder.
     DownloadConflict {
         id: RequestId,
         count: usize,
         first: String,
+        outlook: Box<crate::plan::Outlook>,
     },
     /// Move (F6): what goes where, and the batch that starts on "Move".
     ConfirmMove {
@@ -181,6 +184,7 @@ mod tests {
             id: RequestId(n),
             count: 1,
             first: format!("f{n}"),
+            outlook: Box::default(),
         }
     }
 

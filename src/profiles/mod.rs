@@ -141,6 +141,27 @@ impl Profile {
         }
     }
 
+    /// Where `bucket` is as this profile reaches it, whatever the profile is called: its server
+    /// and the bucket. Two profiles on one server and bucket give one place. AWS's buckets
+    /// share one namespace, whatever the region or the endpoint's spelling.
+    pub fn bucket_place(&self, bucket: &str) -> String {
+        let server = match self.endpoint.as_deref().map(url::Url::parse) {
+            None => "aws".to_owned(),
+            Some(Ok(url)) => {
+                let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+                if host == "amazonaws.com" || host.ends_with(".amazonaws.com") {
+                    "aws".to_owned()
+                } else {
+                    let port = url.port_or_known_default().unwrap_or(0);
+                    format!("{host}:{port}{}", url.path().trim_end_matches('/'))
+                }
+            }
+            // Not a URL: compared as written.
+            Some(Err(_)) => self.endpoint.clone().unwrap_or_default(),
+        };
+        format!("s3://{server}|{bucket}|")
+    }
+
     /// Names the profile apart from any other: its source and its name, so a Pail profile
     /// `default` and the AWS profile `default` are not mistaken for each other.
     pub fn identity(&self) -> String {

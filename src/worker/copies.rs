@@ -4,34 +4,35 @@
 //! as one transfer. Within one profile the server copies (CopyObject, part by part above
 //! 5 GiB); across profiles or endpoints the bytes stream through Pail, one part in memory.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::moves::{Emptied, MoveBatch, MovedSource};
+use super::planning;
 use super::transfers::{Queued, TransferContext, queue_transfer};
 use super::{BucketFolder, CopyRequest, CopySource, Direction, FilesEvent, Jobs};
 use super::{JobError, connection_for};
 use crate::model::ObjectKey;
 use crate::s3::download::Conflict;
-use crate::s3::list;
+use crate::plan::{self, Item, Seen, Space};
 use crate::s3::transfer::TransferError;
 
 /// A copy batch waiting to start (or for the answer about objects that exist).
 pub(super) struct CopyPlan {
     from: BucketFolder,
     to: BucketFolder,
-    /// (source key, destination key, size).
-    files: Vec<(String, String, u64)>,
-    /// Destination keys that exist already, with their modification times.
-    existing: HashMap<String, i64>,
+    space: Space,
+    items: Vec<Item>,
+    /// The source key of each item.
+    keys: Vec<String>,
+    seen: planning::BucketSeen,
     /// A move: the source's folder markers, removed once every object has arrived.
     moving: Option<Vec<String>>,
     journal: Option<crate::storage::journal::UploadJournal>,
 }
 
-/// Plans the batch; when objects would be replaced, asks first with
-/// [`FilesEvent::UploadConflicts`] and keeps the plan until the answer
-/// ([`super::transfers::resolve_upload`]).
+/// Plans the batch; when objects would be replaced, renamed or skipped (or Pail cannot see
+/// what is there), asks first with [`FilesEvent::UploadConflicts`] and keeps the plan until
+/// the answer ([`super::transfers::resolve_upload`]).
 pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_copies.clone();
@@ -44,22 +45,21 @@ pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
                 return;
             }
         };
-        let conflicts: Vec<&String> = plan
-            .files
-            .iter()
-            .map(|(_, to, _)| to)
-            .filter(|to| plan.existing.contains_key(*to))
-            .collect();
-        if let Some(first) = conflicts.first() {
-            let event = FilesEvent::UploadConflicts {
-                id,
-                count: conflicts.len(),
-                first: format!("s3://{}/{first}", plan.to.bucket),
-            };
-            pending.lock().await.insert(id, plan);
-            ctx.sink.send(event);
-        } else {
-            start_copy(&ctx, plan, Conflict::Overwrite).await;
+        let bucket = plan.to.bucket.clone();
+        let seen = |key: &str| plan.seen.seen(key);
+        let show = |key: &str| format!("s3://{bucket}/{key}");
+        match plan::outlook(&plan.space, &plan.items, &seen, plan.seen.failed.clone(), &show) {
+            Some(outlook) => {
+                let event = FilesEvent::UploadConflicts {
+                    id,
+                    count: outlook.taken,
+                    first: outlook.first.clone(),
+                    outlook: Box::new(outlook),
+                };
+                pending.lock().await.insert(id, plan);
+                ctx.sink.send(event);
+            }
+            None => start_copy(&ctx, plan, Conflict::Overwrite).await,
         }
     });
 }
@@ -72,11 +72,12 @@ fn destination(from: &str, to: &str, key: &str) -> String {
     format!("{to}{relative}")
 }
 
-/// Refuses a copy onto itself (the same folder of the same bucket on one connection) and a
-/// folder into itself.
+/// Refuses a copy onto itself (the same folder of the same bucket, through any two profiles
+/// that reach one server) and a folder into itself.
 fn check_target(request: &CopyRequest) -> Result<(), TransferError> {
     let (from, to) = (&request.from, &request.to);
-    let one_place = from.profile.identity() == to.profile.identity() && from.bucket == to.bucket;
+    let one_place = from.profile.bucket_place(from.bucket.as_str())
+        == to.profile.bucket_place(to.bucket.as_str());
     if !one_place {
         return Ok(());
     }
@@ -109,16 +110,17 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         ..
     } = request;
     let source = connection_for(&ctx.connections, &from.profile).await?;
-    let mut all = keys;
+    let mut all: Vec<(String, u64, Option<i64>)> =
+        keys.into_iter().map(|(key, size)| (key, size, None)).collect();
     let mut markers = Vec::new();
     for prefix in &prefixes {
-        let (folders, objects): (Vec<_>, Vec<_>) =
-            list::list_all_keys(&source, &from.bucket, prefix)
-                .await?
-                .into_iter()
-                .partition(|(key, _)| key.ends_with('/'));
-        all.extend(objects);
-        markers.extend(folders.into_iter().map(|(key, _)| key));
+        for row in planning::list_tree(&source, &from.bucket, prefix).await? {
+            if row.key.ends_with('/') {
+                markers.push(row.key);
+            } else {
+                all.push((row.key, row.size, Some(row.modified)));
+            }
+        }
     }
     let target = connection_for(&ctx.connections, &to.profile).await?;
     // Empty folders come along: their markers are made in the destination first.
@@ -127,23 +129,40 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         let (folder, leaf) = split_marker(&name);
         crate::s3::objects::create_folder(&target, &to.bucket, folder, leaf).await?;
     }
-    let files: Vec<(String, String, u64)> = all
-        .into_iter()
-        .map(|(key, size)| {
-            let to_key = destination(&from.prefix, &to.prefix, &key);
-            (key, to_key, size)
-        })
-        .collect();
-    let wanted: Vec<(PathBuf, String, u64)> = files
-        .iter()
-        .map(|(_, to_key, size)| (PathBuf::new(), to_key.clone(), *size))
-        .collect();
-    let existing = super::transfers::existing_keys(&target, &to.bucket, &to.prefix, &wanted).await;
+    let from_space = planning::bucket_space(&from.profile, &from.bucket);
+    let mut items = Vec::with_capacity(all.len());
+    let mut source_keys = Vec::with_capacity(all.len());
+    for (key, size, modified) in all {
+        items.push(Item {
+            name: destination(&from.prefix, &to.prefix, &key),
+            size,
+            source_mtime: modified,
+            source_place: Some(from_space.place_of(&key)),
+        });
+        source_keys.push(key);
+    }
+    let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+    let seen = planning::look_in_bucket(&target, &to.bucket, &to.prefix, &names).await;
+    // "Only if newer" needs the date of each object picked one by one whose key is taken.
+    for (item, key) in items.iter_mut().zip(&source_keys) {
+        if item.source_mtime.is_none()
+            && matches!(seen.seen(&item.name), Seen::Present(_))
+            && let Ok(object) = ObjectKey::new(key.clone())
+        {
+            item.source_mtime =
+                crate::s3::objects::object_properties(&source, &from.bucket, &object)
+                    .await
+                    .ok()
+                    .and_then(|p| p.last_modified);
+        }
+    }
     Ok(CopyPlan {
+        space: planning::bucket_space(&to.profile, &to.bucket),
         from,
         to,
-        files,
-        existing,
+        items,
+        keys: source_keys,
+        seen,
         moving: remove_source.then_some(markers),
         journal: journal.map(crate::storage::journal::UploadJournal::open),
     })
@@ -158,39 +177,28 @@ fn split_marker(marker: &str) -> (&str, &str) {
     }
 }
 
-/// Queues every object of `plan`, applying `conflict` to keys that are taken.
+/// Plans the batch under `conflict` and queues every object it writes.
 pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: Conflict) {
+    let seen = |key: &str| plan.seen.seen(key);
+    let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
+    planning::report(&planned, &plan.items, &ctx.sink);
+    let queued_files: Vec<(String, String, u64)> = planned
+        .writes()
+        .map(|step| {
+            (
+                plan.keys[step.index].clone(),
+                step.name.clone(),
+                plan.items[step.index].size,
+            )
+        })
+        .collect();
     let CopyPlan {
         from,
         to,
-        files,
-        existing,
         moving,
         journal,
+        ..
     } = plan;
-    let mut taken: std::collections::HashSet<String> = existing.keys().cloned().collect();
-    let mut queued_files = Vec::with_capacity(files.len());
-    for (from_key, to_key, size) in files {
-        let to_key = match (existing.get(&to_key), conflict) {
-            (None, _) | (Some(_), Conflict::Overwrite) => to_key,
-            (Some(_), Conflict::Skip) => continue,
-            (Some(_), Conflict::KeepBoth) => {
-                let free = super::transfers::free_key(&to_key, &taken);
-                taken.insert(free.clone());
-                free
-            }
-            (Some(&target_secs), Conflict::IfNewer) => {
-                if source_is_newer(ctx, &from, &from_key, target_secs).await {
-                    to_key
-                } else {
-                    let skipped = crate::local_path::Skipped::NotNewerObject { key: to_key };
-                    ctx.sink.send(FilesEvent::Skipped { skipped });
-                    continue;
-                }
-            }
-        };
-        queued_files.push((from_key, to_key, size));
-    }
     let batch = moving.map(|markers| {
         let emptied = Emptied::Markers {
             profile: Box::new(from.profile.clone()),
@@ -257,26 +265,6 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
             },
         );
     }
-}
-
-/// "Only if newer": whether the source object is newer than the one it would replace.
-async fn source_is_newer(
-    ctx: &TransferContext,
-    from: &BucketFolder,
-    key: &str,
-    target_secs: i64,
-) -> bool {
-    let Ok(connection) = connection_for(&ctx.connections, &from.profile).await else {
-        return false;
-    };
-    let Ok(object) = ObjectKey::new(key.to_owned()) else {
-        return false;
-    };
-    crate::s3::objects::object_properties(&connection, &from.bucket, &object)
-        .await
-        .ok()
-        .and_then(|p| p.last_modified)
-        .is_some_and(|secs| secs - target_secs > crate::compare::DATE_TOLERANCE_SECS)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod copies;
 mod files;
 mod links;
 mod moves;
+mod planning;
 mod protocol;
 mod settings;
 mod transfers;

@@ -202,10 +202,10 @@ pub enum Command {
     /// Copy (or move) objects and folders from one bucket folder into another.
     Copy(Box<CopyRequest>),
     /// The answer to [`FilesEvent::UploadConflicts`] for the whole batch (an upload's or a
-    /// copy's: both put objects where some exist already).
+    /// copy's: both put objects where some exist already); `None` cancels the batch.
     ResolveUpload {
         id: RequestId,
-        conflict: Conflict,
+        conflict: Option<Conflict>,
     },
     /// Delete objects, and everything under the given folder prefixes.
     Delete {
@@ -238,10 +238,10 @@ pub enum Command {
     SetConcurrency {
         transfers: usize,
     },
-    /// The answer to [`FilesEvent::DownloadConflicts`] for the whole batch.
+    /// The answer to [`FilesEvent::DownloadConflicts`] for the whole batch; `None` cancels it.
     ResolveDownload {
         id: RequestId,
-        conflict: Conflict,
+        conflict: Option<Conflict>,
     },
     Rename(RenameRequest),
     Properties {
@@ -604,17 +604,22 @@ pub enum FilesEvent {
         id: RequestId,
         result: Result<ObjectProperties, JobError>,
     },
-    /// `count` objects of upload `id` exist already (the first is `first`).
+    /// Upload (or copy) `id` would replace, rename or skip objects, or Pail cannot see what
+    /// is there: `count` keys are taken (the first is `first`); `outlook` says what each
+    /// answer would do. The batch waits for [`Command::ResolveUpload`].
     UploadConflicts {
         id: RequestId,
         count: usize,
         first: String,
+        outlook: Box<crate::plan::Outlook>,
     },
-    /// `count` files of download `id` already exist: overwrite, skip or keep both?
+    /// The same for download `id` and the files in its folder
+    /// ([`Command::ResolveDownload`]).
     DownloadConflicts {
         id: RequestId,
         count: usize,
         first: String,
+        outlook: Box<crate::plan::Outlook>,
     },
 }
 

@@ -1,22 +1,23 @@
-//! Transfer jobs of the worker: planning a download batch (folders expanded, targets kept
-//! inside the chosen folder), asking about files that exist, queueing each file under the
-//! concurrency limit, walking the files and folders of an upload, and sweeping what earlier
-//! runs left behind.
+//! Transfer jobs of the worker: download and upload batches (folders expanded or walked, each
+//! file placed by the batch planner, the person asked before anything is replaced, renamed or
+//! skipped), queueing each file under the concurrency limit, and sweeping what earlier runs
+//! left behind.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::moves::{self, Emptied, MoveBatch, MovedSource};
+use super::planning;
 use super::{
     Connections, CopySource, Direction, DownloadRequest, EventSink, FilesEvent, JobError, Jobs,
     RequestId, TransferId, UploadRequest, connection_for,
 };
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
+use crate::plan::{self, Item, Seen, Space};
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
 use crate::s3::download::Conflict;
-use crate::s3::list;
 use crate::s3::transfer::{TransferControl, TransferError};
 
 /// What a transfer task needs from the dispatcher; built once, in [`Jobs::new`].
@@ -28,19 +29,25 @@ pub(super) struct TransferContext {
     pub(super) next_transfer: Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// A download batch: each object with its local path and size.
+/// A download batch, planned but not started: each object with the name it wants in the
+/// target folder, and what the planner needs to place it.
 #[derive(Debug)]
 pub(super) struct DownloadPlan {
     profile: Profile,
     bucket: BucketName,
-    pub(super) files: Vec<(String, PathBuf, u64)>,
+    target: PathBuf,
+    space: Space,
+    items: Vec<Item>,
+    /// The key of each item.
+    keys: Vec<String>,
     /// Where each file's partial download is recorded while it exists.
     pub(super) partials: Option<crate::storage::journal::PartialJournal>,
     /// A move: the folder markers under the folders moved (see [`moves::markers_emptied`]).
     moving: Option<Vec<String>>,
 }
 
-/// Expands the request's folders and maps each object to its file in the target folder.
+/// Expands the request's folders and names each object's file in the target folder; keys
+/// that cannot be a file are reported.
 async fn plan_download(
     ctx: &TransferContext,
     request: DownloadRequest,
@@ -56,32 +63,77 @@ async fn plan_download(
         remove_source,
         ..
     } = request;
-    let mut all = keys;
+    let mut all: Vec<(String, u64, Option<i64>)> =
+        keys.into_iter().map(|(key, size)| (key, size, None)).collect();
     let mut markers = Vec::new();
-    if !prefixes.is_empty() {
-        let connection = connection_for(&ctx.connections, &profile).await?;
-        for prefix in &prefixes {
-            let (folders, objects): (Vec<_>, Vec<_>) =
-                list::list_all_keys(&connection, &bucket, prefix)
-                    .await?
-                    .into_iter()
-                    .partition(|(key, _)| key.ends_with('/'));
-            all.extend(objects);
-            markers.extend(folders.into_iter().map(|(key, _)| key));
+    let connection = connection_for(&ctx.connections, &profile).await?;
+    for prefix in &prefixes {
+        for row in planning::list_tree(&connection, &bucket, prefix).await? {
+            if row.key.ends_with('/') {
+                markers.push(row.key);
+            } else {
+                all.push((row.key, row.size, Some(row.modified)));
+            }
         }
     }
-    let (files, problems) =
-        local_path::download_targets(&target, &base, all, local_path::CASE_INSENSITIVE);
-    for skipped in problems {
-        ctx.sink.send(FilesEvent::Skipped { skipped });
+    let mut items = Vec::with_capacity(all.len());
+    let mut object_keys = Vec::with_capacity(all.len());
+    for (key, size, modified) in all {
+        let relative = key.strip_prefix(base.as_str()).unwrap_or(&key);
+        match local_path::components(relative, local_path::PathFlavor::NATIVE) {
+            Ok(parts) => {
+                items.push(Item {
+                    name: parts.join("/"),
+                    size,
+                    source_mtime: modified,
+                    source_place: None,
+                });
+                object_keys.push(key);
+            }
+            Err(reason) => {
+                let skipped = local_path::Skipped::Unsavable { key, reason };
+                ctx.sink.send(FilesEvent::Skipped { skipped });
+            }
+        }
     }
-    Ok(DownloadPlan {
+    let root = target.clone();
+    let space = tokio::task::spawn_blocking(move || planning::folder_space(&root))
+        .await
+        .map_err(|e| JobError::from(TransferError::Local {
+            path: target.display().to_string(),
+            reason: e.to_string(),
+        }))?;
+    let mut plan = DownloadPlan {
         profile,
         bucket,
-        files,
+        target,
+        space,
+        items,
+        keys: object_keys,
         partials: partials.map(crate::storage::journal::PartialJournal::open),
         moving: remove_source.then_some(markers),
-    })
+    };
+    object_dates(&connection, &mut plan).await;
+    Ok(plan)
+}
+
+/// "Only if newer" needs each object's date where a file is in its way: the objects picked one
+/// by one (not listed) are asked for theirs.
+async fn object_dates(connection: &Connection, plan: &mut DownloadPlan) {
+    for (item, key) in plan.items.iter_mut().zip(&plan.keys) {
+        if item.source_mtime.is_some()
+            || planning::seen_in_folder(&plan.target, &item.name) == Seen::Absent
+        {
+            continue;
+        }
+        if let Ok(object) = ObjectKey::new(key.clone()) {
+            item.source_mtime =
+                crate::s3::objects::object_properties(connection, &plan.bucket, &object)
+                    .await
+                    .ok()
+                    .and_then(|p| p.last_modified);
+        }
+    }
 }
 
 /// One file to transfer, as the Transfers panel shows it.
@@ -159,7 +211,7 @@ where
     });
 }
 
-/// Plans a download batch; when files would be replaced, asks first with
+/// Plans a download batch; when files would be replaced, renamed or skipped, asks first with
 /// [`FilesEvent::DownloadConflicts`] and keeps the plan until [`resolve_download`].
 pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
     let id = request.id;
@@ -173,74 +225,62 @@ pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
                 return;
             }
         };
-        let conflicts: Vec<&PathBuf> = plan
-            .files
-            .iter()
-            .map(|(_, p, _)| p)
-            .filter(|p| p.exists())
-            .collect();
-        if let Some(first) = conflicts.first() {
-            let event = FilesEvent::DownloadConflicts {
-                id,
-                count: conflicts.len(),
-                first: first.display().to_string(),
-            };
-            pending.lock().await.insert(id, plan);
-            ctx.sink.send(event);
-        } else {
-            start_download(&ctx, plan, Conflict::Overwrite);
+        let (plan, outlook) = match tokio::task::spawn_blocking(move || {
+            let outlook = download_outlook(&plan);
+            (plan, outlook)
+        })
+        .await
+        {
+            Ok(both) => both,
+            Err(e) => {
+                let error = TransferError::Local {
+                    path: "the download folder".into(),
+                    reason: e.to_string(),
+                };
+                ctx.sink.send(FilesEvent::BatchFailed {
+                    error: error.into(),
+                });
+                return;
+            }
+        };
+        match outlook {
+            Some(outlook) => {
+                let event = FilesEvent::DownloadConflicts {
+                    id,
+                    count: outlook.taken,
+                    first: outlook.first.clone(),
+                    outlook: Box::new(outlook),
+                };
+                pending.lock().await.insert(id, plan);
+                ctx.sink.send(event);
+            }
+            None => start_download(&ctx, plan, Conflict::Overwrite).await,
         }
     });
 }
 
-/// The person's answer about existing files: the waiting batch starts.
-pub(super) fn resolve_download(jobs: &Jobs, id: RequestId, conflict: Conflict) {
+/// What each answer would do to a download batch; looks at the folder (blocking).
+fn download_outlook(plan: &DownloadPlan) -> Option<plan::Outlook> {
+    let target = &plan.target;
+    let seen = |name: &str| planning::seen_in_folder(target, name);
+    let show = |name: &str| planning::local_path(target, name).display().to_string();
+    let unseen = Some("a file or folder on the way could not be looked at".to_owned());
+    plan::outlook(&plan.space, &plan.items, &seen, unseen, &show)
+}
+
+/// The person's answer about existing files: the waiting batch starts (`None`: it is
+/// cancelled).
+pub(super) fn resolve_download(jobs: &Jobs, id: RequestId, conflict: Option<Conflict>) {
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_downloads.clone();
     tokio::spawn(async move {
-        let Some(mut plan) = pending.lock().await.remove(&id) else {
+        let Some(plan) = pending.lock().await.remove(&id) else {
             return;
         };
-        if conflict == Conflict::IfNewer {
-            let files = std::mem::take(&mut plan.files);
-            plan.files = keep_newer(&ctx, &plan, files).await;
+        if let Some(conflict) = conflict {
+            start_download(&ctx, plan, conflict).await;
         }
-        start_download(&ctx, plan, conflict);
     });
-}
-
-/// "Only if newer": of the files that exist, those whose object is newer; the others are left
-/// as they are (and said so). Files that do not exist all stay.
-async fn keep_newer(
-    ctx: &TransferContext,
-    plan: &DownloadPlan,
-    files: Vec<(String, PathBuf, u64)>,
-) -> Vec<(String, PathBuf, u64)> {
-    let Ok(connection) = connection_for(&ctx.connections, &plan.profile).await else {
-        return files;
-    };
-    let mut kept = Vec::with_capacity(files.len());
-    for (key, path, size) in files {
-        if !path.exists() {
-            kept.push((key, path, size));
-            continue;
-        }
-        let newer = match ObjectKey::new(key.clone()) {
-            Ok(object) => crate::s3::objects::object_properties(&connection, &plan.bucket, &object)
-                .await
-                .ok()
-                .and_then(|p| p.last_modified)
-                .is_some_and(|secs| crate::s3::download::object_is_newer(secs, &path)),
-            Err(_) => false,
-        };
-        if newer {
-            kept.push((key, path, size));
-        } else {
-            let skipped = crate::local_path::Skipped::NotNewer { path };
-            ctx.sink.send(FilesEvent::Skipped { skipped });
-        }
-    }
-    kept
 }
 
 /// Removes the partial downloads that processes which have exited left behind.
@@ -277,18 +317,30 @@ pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
     jobs.concurrency = wanted;
 }
 
-/// Queues every file of `plan`, applying `conflict` to files that exist.
-fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
-    let mut files = Vec::with_capacity(plan.files.len());
-    for (key, path, size) in plan.files {
-        let path = match (path.exists(), conflict) {
-            (true, Conflict::Skip) => continue,
-            (true, Conflict::KeepBoth) => crate::s3::download::free_name(&path),
-            // Only newer objects are left in the plan by now: they replace their files.
-            _ => path,
-        };
-        files.push((key, path, size));
-    }
+/// Plans the batch under `conflict` (looking at the folder again: it may have changed while
+/// the person thought) and queues every file it writes.
+async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
+    let planned = tokio::task::spawn_blocking(move || {
+        let target = &plan.target;
+        let seen = |name: &str| planning::seen_in_folder(target, name);
+        let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
+        (plan, planned)
+    })
+    .await;
+    let Ok((plan, planned)) = planned else {
+        return;
+    };
+    planning::report(&planned, &plan.items, &ctx.sink);
+    let files: Vec<(String, PathBuf, u64)> = planned
+        .writes()
+        .map(|step| {
+            (
+                plan.keys[step.index].clone(),
+                planning::local_path(&plan.target, &step.name),
+                plan.items[step.index].size,
+            )
+        })
+        .collect();
     let batch = plan.moving.map(|markers| {
         let moved: Vec<String> = files.iter().map(|(key, _, _)| key.clone()).collect();
         let emptied = Emptied::Markers {
@@ -341,22 +393,25 @@ fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict)
     }
 }
 
-/// An upload batch: the files, with their keys, and the objects already at some of them.
+/// An upload batch, planned but not started: the files, the keys they want, and what Pail saw
+/// at those keys.
 #[derive(Debug)]
 pub(super) struct UploadPlan {
     profile: Profile,
     bucket: BucketName,
-    /// (local file, key, size).
-    files: Vec<(PathBuf, String, u64)>,
+    space: Space,
+    items: Vec<Item>,
+    /// The file of each item.
+    paths: Vec<PathBuf>,
+    seen: planning::BucketSeen,
     journal: Option<crate::storage::journal::UploadJournal>,
-    /// Keys that exist already, with their objects' modification times.
-    existing: std::collections::HashMap<String, i64>,
     /// A move: the files and folders picked (folders are removed once emptied).
     moving: Option<Vec<PathBuf>>,
 }
 
 /// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit. When
-/// objects would be replaced, asks first with [`FilesEvent::UploadConflicts`].
+/// objects would be replaced, renamed or skipped (or Pail cannot see what is there), asks
+/// first with [`FilesEvent::UploadConflicts`].
 pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
     let UploadRequest {
         id,
@@ -376,42 +431,45 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
             return;
         };
         plan.moving = moving;
-        let conflicts: Vec<&String> = plan
-            .files
-            .iter()
-            .map(|(_, key, _)| key)
-            .filter(|key| plan.existing.contains_key(*key))
-            .collect();
-        if let Some(first) = conflicts.first() {
-            let event = FilesEvent::UploadConflicts {
-                id,
-                count: conflicts.len(),
-                first: format!("s3://{}/{first}", plan.bucket),
-            };
-            pending.lock().await.insert(id, plan);
-            ctx.sink.send(event);
-        } else {
-            start_upload(&ctx, plan, Conflict::Overwrite);
+        let bucket = plan.bucket.clone();
+        let seen = |key: &str| plan.seen.seen(key);
+        let show = |key: &str| format!("s3://{bucket}/{key}");
+        match plan::outlook(&plan.space, &plan.items, &seen, plan.seen.failed.clone(), &show) {
+            Some(outlook) => {
+                let event = FilesEvent::UploadConflicts {
+                    id,
+                    count: outlook.taken,
+                    first: outlook.first.clone(),
+                    outlook: Box::new(outlook),
+                };
+                pending.lock().await.insert(id, plan);
+                ctx.sink.send(event);
+            }
+            None => start_upload(&ctx, plan, Conflict::Overwrite),
         }
     });
 }
 
-/// The person's answer about existing objects: the waiting batch starts.
-/// A copy batch asks the same question, so its answer comes here too.
-pub(super) fn resolve_upload(jobs: &Jobs, id: RequestId, conflict: Conflict) {
+/// The person's answer about existing objects: the waiting batch starts (`None`: it is
+/// cancelled). A copy batch asks the same question, so its answer comes here too.
+pub(super) fn resolve_upload(jobs: &Jobs, id: RequestId, conflict: Option<Conflict>) {
     let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
     let copies = jobs.pending_copies.clone();
     tokio::spawn(async move {
         if let Some(plan) = pending.lock().await.remove(&id) {
-            start_upload(&ctx, plan, conflict);
-        } else if let Some(plan) = copies.lock().await.remove(&id) {
+            if let Some(conflict) = conflict {
+                start_upload(&ctx, plan, conflict);
+            }
+        } else if let Some(plan) = copies.lock().await.remove(&id)
+            && let Some(conflict) = conflict
+        {
             super::copies::start_copy(&ctx, plan, conflict).await;
         }
     });
 }
 
-/// Walks the files, aborts what an earlier failure left on the server, and finds which keys
-/// are taken; `None` when nothing can be uploaded (said already).
+/// Walks the files, aborts what an earlier failure left on the server, and looks at what is at
+/// the keys they want; `None` when nothing can be uploaded (said already).
 async fn plan_upload(
     ctx: &TransferContext,
     profile: Profile,
@@ -421,8 +479,19 @@ async fn plan_upload(
     journal: Option<crate::storage::journal::UploadJournal>,
 ) -> Option<UploadPlan> {
     let sink = &ctx.sink;
-    let files = match tokio::task::spawn_blocking(move || local_path::files_to_upload(&paths)).await
-    {
+    let walked = tokio::task::spawn_blocking(move || {
+        let (files, problems) = local_path::files_to_upload(&paths);
+        let dated: Vec<(PathBuf, String, u64, Option<i64>)> = files
+            .into_iter()
+            .map(|(path, relative, size)| {
+                let modified = file_mtime(&path);
+                (path, relative, size, modified)
+            })
+            .collect();
+        (dated, problems)
+    })
+    .await;
+    let files = match walked {
         Ok((files, problems)) => {
             for skipped in problems {
                 sink.send(FilesEvent::Skipped { skipped });
@@ -441,91 +510,55 @@ async fn plan_upload(
             return None;
         }
     };
-    let files: Vec<(PathBuf, String, u64)> = files
-        .into_iter()
-        .map(|(path, relative, size)| (path, format!("{prefix}{relative}"), size))
-        .collect();
-    let mut existing = std::collections::HashMap::new();
-    if let Ok(connection) = connection_for(&ctx.connections, &profile).await {
-        // Uploads an earlier failure left on the server are aborted first.
-        if let Some(journal) = &journal {
-            journal.abort_leftovers(&connection).await;
-        }
-        existing = existing_keys(&connection, &bucket, &prefix, &files).await;
+    let mut items = Vec::with_capacity(files.len());
+    let mut file_paths = Vec::with_capacity(files.len());
+    for (path, relative, size, modified) in files {
+        items.push(Item {
+            name: format!("{prefix}{relative}"),
+            size,
+            source_mtime: modified,
+            source_place: None,
+        });
+        file_paths.push(path);
     }
+    let seen = match connection_for(&ctx.connections, &profile).await {
+        Ok(connection) => {
+            // Uploads an earlier failure left on the server are aborted first.
+            if let Some(journal) = &journal {
+                journal.abort_leftovers(&connection).await;
+            }
+            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+            planning::look_in_bucket(&connection, &bucket, &prefix, &names).await
+        }
+        Err(e) => planning::BucketSeen::failed(e.to_string()),
+    };
     Some(UploadPlan {
+        space: planning::bucket_space(&profile, &bucket),
         profile,
         bucket,
-        files,
+        items,
+        paths: file_paths,
+        seen,
         journal,
-        existing,
         moving: None,
     })
 }
 
-/// Which of the batch's keys exist, with their modification times: a HEAD each for a few
-/// files, one listing of the prefix for many.
-pub(super) async fn existing_keys(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-    files: &[(PathBuf, String, u64)],
-) -> std::collections::HashMap<String, i64> {
-    const HEADS_AT_MOST: usize = 20;
-    let mut existing = std::collections::HashMap::new();
-    if files.len() <= HEADS_AT_MOST {
-        for (_, key, _) in files {
-            if let Ok(object) = ObjectKey::new(key.clone())
-                && let Ok(properties) =
-                    crate::s3::objects::object_properties(connection, bucket, &object).await
-            {
-                existing.insert(key.clone(), properties.last_modified.unwrap_or(0));
-            }
-        }
-        return existing;
-    }
-    let wanted: std::collections::HashSet<&str> =
-        files.iter().map(|(_, k, _)| k.as_str()).collect();
-    let note = |page: list::FolderPage, _done| {
-        for object in &page.objects {
-            let key = format!("{prefix}{}", object.name);
-            if wanted.contains(key.as_str()) {
-                existing.insert(key, object.last_modified);
-            }
-        }
-        true
-    };
-    // A listing that fails part-way leaves what it saw: the rest go without a conflict check.
-    let depth = crate::s3::list_fanout::Depth::Tree;
-    let _ = crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, depth, note).await;
-    existing
-}
-
-/// Queues every file of `plan`, applying `conflict` to keys that are taken.
+/// Plans the batch under `conflict` and queues every file it writes.
 fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
-    let mut taken: std::collections::HashSet<String> = plan.existing.keys().cloned().collect();
-    let mut files = Vec::with_capacity(plan.files.len());
-    for (path, key, size) in plan.files {
-        let key = match (plan.existing.get(&key), conflict) {
-            (None, _) | (Some(_), Conflict::Overwrite) => key,
-            (Some(_), Conflict::Skip) => continue,
-            (Some(_), Conflict::KeepBoth) => {
-                let free = free_key(&key, &taken);
-                taken.insert(free.clone());
-                free
-            }
-            (Some(&object_secs), Conflict::IfNewer) => {
-                if file_is_newer(&path, object_secs) {
-                    key
-                } else {
-                    let skipped = local_path::Skipped::NotNewer { path };
-                    ctx.sink.send(FilesEvent::Skipped { skipped });
-                    continue;
-                }
-            }
-        };
-        files.push((path, key, size));
-    }
+    let seen = |key: &str| plan.seen.seen(key);
+    let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
+    planning::report(&planned, &plan.items, &ctx.sink);
+    let files: Vec<(PathBuf, String, u64)> = planned
+        .writes()
+        .map(|step| {
+            (
+                plan.paths[step.index].clone(),
+                step.name.clone(),
+                plan.items[step.index].size,
+            )
+        })
+        .collect();
     let batch = plan.moving.map(|roots| {
         let paths: Vec<PathBuf> = files.iter().map(|(path, _, _)| path.clone()).collect();
         let emptied = Emptied::LocalFolders(moves::folders_emptied(&roots, &paths));
@@ -565,42 +598,11 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
     }
 }
 
-/// Whether the file at `path` is newer than an object modified at `object_secs`, by more than
-/// the clocks' tolerance.
-fn file_is_newer(path: &std::path::Path, object_secs: i64) -> bool {
+/// The file's modification time (Unix seconds), if it can be read.
+fn file_mtime(path: &std::path::Path) -> Option<i64> {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .is_some_and(|d| d.as_secs() as i64 - object_secs > crate::compare::DATE_TOLERANCE_SECS)
-}
-
-/// `dir/name (1).ext` for `dir/name.ext`: the first key not in `taken`.
-pub(super) fn free_key(key: &str, taken: &std::collections::HashSet<String>) -> String {
-    let (folder, name) = match key.rfind('/') {
-        Some(i) => (&key[..=i], &key[i + 1..]),
-        None => ("", key),
-    };
-    let (stem, extension) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
-        _ => (name, ""),
-    };
-    (1..)
-        .map(|n| format!("{folder}{stem} ({n}){extension}"))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_else(|| key.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_free_key_keeps_the_folder_and_the_extension() {
-        let taken: std::collections::HashSet<String> =
-            ["in/a.txt".to_owned(), "in/a (1).txt".to_owned()].into();
-        assert_eq!(free_key("in/a.txt", &taken), "in/a (2).txt");
-        assert_eq!(free_key("README", &taken), "README (1)");
-        assert_eq!(free_key("in/.env", &taken), "in/.env (1)");
-    }
+        .map(|d| d.as_secs() as i64)
 }

@@ -67,57 +67,92 @@ fn delete_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
     }
 }
 
+/// Before a batch that replaces, renames or skips anything: what each answer would do, and
+/// Cancel. Where Pail could not see what is there, only Overwrite or Cancel.
 fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let (upload, count, first) = match state.modals.get() {
-        Some(Modal::DownloadConflict { count, first, .. }) => (false, *count, first.clone()),
-        Some(Modal::UploadConflict { count, first, .. }) => (true, *count, first.clone()),
+    let (upload, count, first, outlook) = match state.modals.get() {
+        Some(Modal::DownloadConflict {
+            count,
+            first,
+            outlook,
+            ..
+        }) => (false, *count, first.clone(), outlook.clone()),
+        Some(Modal::UploadConflict {
+            count,
+            first,
+            outlook,
+            ..
+        }) => (true, *count, first.clone(), outlook.clone()),
         _ => return,
     };
-    let (heading, what, newer) = if upload {
+    let (things, place) = if upload {
         (
-            "Objects exist already",
-            format!(
-                "{} in the bucket already exist (the first: {first}).",
-                crate::fmt::count(count, "object", "objects")
-            ),
-            "Replace an object only when the file here is newer than it",
+            crate::fmt::count(count, "object", "objects"),
+            "in the bucket",
         )
     } else {
         (
-            "Files exist already",
-            format!(
-                "{} in the download folder already exist (the first: {first}).",
-                crate::fmt::count(count, "file", "files")
-            ),
-            "Replace a file only when the object is newer than it",
+            crate::fmt::count(count, "file", "files"),
+            "in the download folder",
         )
     };
+    let heading = if outlook.unseen.is_some() {
+        "Pail cannot see what is there"
+    } else if count == 0 {
+        "Some names change"
+    } else if upload {
+        "Objects exist already"
+    } else {
+        "Files exist already"
+    };
+    let newer = if upload {
+        "Replace an object only when the file here is newer than it"
+    } else {
+        "Replace a file only when the object is newer than it"
+    };
+    let choices: Vec<(&str, Conflict, &str)> = if outlook.unseen.is_some() {
+        vec![("Overwrite", Conflict::Overwrite, "Write every file, replacing whatever is there")]
+    } else if count == 0 {
+        vec![("Start", Conflict::Overwrite, "Start as planned")]
+    } else {
+        vec![
+            ("Overwrite", Conflict::Overwrite, "Replace what is there"),
+            ("Skip", Conflict::Skip, "Leave what is there; skip those"),
+            ("Keep both", Conflict::KeepBoth, "Write under a free name: name (1).ext"),
+            ("Only if newer", Conflict::IfNewer, newer),
+        ]
+    };
     let mut answer = None;
+    let mut cancel = false;
     let modal = egui::Modal::new(egui::Id::unique("transfer-conflict")).show(ctx, |ui| {
-        ui.set_width(480.0);
+        ui.set_width(520.0);
         ui.heading(heading);
-        ui.label(what);
-        ui.label(if upload {
-            "For this upload:"
-        } else {
-            "For this download:"
-        });
-        ui.horizontal(|ui| {
-            if ui.button("Overwrite").clicked() {
-                answer = Some(Conflict::Overwrite);
-            }
-            if ui.button("Skip").clicked() {
-                answer = Some(Conflict::Skip);
-            }
-            if ui.button("Keep both").clicked() {
-                answer = Some(Conflict::KeepBoth);
-            }
-            if ui.button("Only if newer").on_hover_text(newer).clicked() {
-                answer = Some(Conflict::IfNewer);
+        if count > 0 {
+            ui.label(format!("{things} {place} already exist (the first: {first})."));
+        }
+        if let Some(why) = &outlook.unseen {
+            ui.label(format!(
+                "Pail cannot see what is at some of the names ({why}). Overwrite whatever exists?"
+            ));
+        }
+        egui::Grid::new("transfer-plan").num_columns(2).show(ui, |ui| {
+            for (label, choice, hover) in &choices {
+                if ui.button(*label).on_hover_text(*hover).clicked() {
+                    answer = Some(*choice);
+                }
+                ui.label(outlook.of(*choice).to_string());
+                ui.end_row();
             }
         });
+        if ui.button("Cancel").clicked() {
+            cancel = true;
+        }
     });
-    let answer = answer.or(modal.should_close().then_some(Conflict::Skip));
+    let answer = match (answer, cancel || modal.should_close()) {
+        (Some(choice), _) => Some(Some(choice)),
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
     if let Some(conflict) = answer {
         out.extend(if upload {
             state.resolve_upload(conflict)

@@ -296,13 +296,32 @@ impl AppState {
             }
             FilesEvent::Skipped { skipped } => self.last_error = Some(skipped.to_string()),
             FilesEvent::BatchFailed { error } => self.last_error = Some(error.to_string()),
-            FilesEvent::UploadConflicts { id, count, first } => {
-                self.modals.open(Modal::UploadConflict { id, count, first });
+            FilesEvent::UploadConflicts {
+                id,
+                count,
+                first,
+                outlook,
+            } => {
+                self.modals.open(Modal::UploadConflict {
+                    id,
+                    count,
+                    first,
+                    outlook,
+                });
             }
-            FilesEvent::DownloadConflicts { id, count, first } => {
+            FilesEvent::DownloadConflicts {
+                id,
+                count,
+                first,
+                outlook,
+            } => {
                 // Behind any dialog open now: answered in turn, none lost.
-                self.modals
-                    .open(Modal::DownloadConflict { id, count, first });
+                self.modals.open(Modal::DownloadConflict {
+                    id,
+                    count,
+                    first,
+                    outlook,
+                });
             }
             FilesEvent::Renamed {
                 id,

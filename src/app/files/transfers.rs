@@ -144,8 +144,11 @@ impl AppState {
         })]
     }
 
-    /// The answer to "N files exist already" (for the whole batch).
-    pub fn resolve_download(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
+    /// The answer to "N files exist already" (for the whole batch); `None` cancels it.
+    pub fn resolve_download(
+        &mut self,
+        conflict: Option<crate::s3::download::Conflict>,
+    ) -> Vec<Command> {
         match self
             .modals
             .close_if(|m| matches!(m, Modal::DownloadConflict { .. }))
@@ -185,8 +188,11 @@ impl AppState {
         })]
     }
 
-    /// The answer to "N objects exist already" (for the whole batch).
-    pub fn resolve_upload(&mut self, conflict: crate::s3::download::Conflict) -> Vec<Command> {
+    /// The answer to "N objects exist already" (for the whole batch); `None` cancels it.
+    pub fn resolve_upload(
+        &mut self,
+        conflict: Option<crate::s3::download::Conflict>,
+    ) -> Vec<Command> {
         match self
             .modals
             .close_if(|m| matches!(m, Modal::UploadConflict { .. }))

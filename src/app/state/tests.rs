@@ -478,11 +478,12 @@ fn a_second_download_question_waits_for_the_first_and_both_are_answered() {
             id: RequestId(id),
             count: 1,
             first: first.into(),
+            outlook: Box::default(),
         }));
     }
     let mut answered = Vec::new();
     while state.modal_open() {
-        for command in state.resolve_download(crate::s3::download::Conflict::Skip) {
+        for command in state.resolve_download(Some(crate::s3::download::Conflict::Skip)) {
             let Command::ResolveDownload { id, .. } = command else {
                 panic!("{command:?}");
             };

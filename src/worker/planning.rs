@@ -1,0 +1,182 @@
+//! What the batch planner ([`crate::plan`]) needs from the world: what exists at each name a
+//! batch wants, seen through listings of a bucket or looks at a folder on this computer, and
+//! the question put to the person before a batch that would replace, rename or skip anything.
+//! A lookup that fails is never read as "nothing there".
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::BucketName;
+use crate::plan::{self, Item, Plan, Seen, Space, SpaceKind};
+use crate::s3::connection::Connection;
+use crate::s3::list::{self, Depth};
+
+/// At most this many names are looked up one listing each; a bigger batch lists its whole
+/// destination folder once.
+const LOOKUPS_AT_MOST: usize = 20;
+
+/// What Pail saw in a bucket: the keys under the prefixes it listed completely.
+#[derive(Debug, Default)]
+pub(super) struct BucketSeen {
+    keys: HashMap<String, Option<i64>>,
+    /// (prefix, whole tree): a key is known when a complete listing covered it.
+    covered: Vec<(String, bool)>,
+    /// Why some listing failed, if one did.
+    pub(super) failed: Option<String>,
+}
+
+impl BucketSeen {
+    /// Nothing seen: the lookup could not even start.
+    pub(super) fn failed(reason: String) -> Self {
+        Self {
+            failed: Some(reason),
+            ..Self::default()
+        }
+    }
+
+    pub(super) fn seen(&self, key: &str) -> Seen {
+        let covered = self.covered.iter().any(|(prefix, tree)| {
+            key.strip_prefix(prefix.as_str())
+                .is_some_and(|rest| *tree || !rest.contains('/'))
+        });
+        match (covered, self.keys.get(key)) {
+            (false, _) => Seen::Unknown,
+            (true, Some(modified)) => Seen::Present(*modified),
+            (true, None) => Seen::Absent,
+        }
+    }
+}
+
+/// Looks at what exists at `names` in `bucket` (each under `folder`, which ends in `/` or is
+/// empty): for a few names, one listing of each name's stem (`report` finds `report.pdf` and
+/// every `report (n).pdf` at once); for many, one listing of the whole folder tree.
+pub(super) async fn look_in_bucket(
+    connection: &Connection,
+    bucket: &BucketName,
+    folder: &str,
+    names: &[&str],
+) -> BucketSeen {
+    let mut seen = BucketSeen::default();
+    if names.len() > LOOKUPS_AT_MOST {
+        match list_tree(connection, bucket, folder).await {
+            Ok(rows) => {
+                seen.keys = rows.into_iter().map(|r| (r.key, Some(r.modified))).collect();
+                seen.covered.push((folder.to_owned(), true));
+            }
+            Err(e) => seen.failed = Some(e.to_string()),
+        }
+        return seen;
+    }
+    let mut stems: Vec<&str> = names.iter().map(|n| plan::stem_prefix(n)).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    for stem in stems {
+        let mut keys = Vec::new();
+        let listed = crate::s3::list_fanout::list_folder_fanned(connection, bucket, stem, |page, _| {
+            for object in page.objects {
+                keys.push((format!("{stem}{}", object.name), object.last_modified));
+            }
+            true
+        })
+        .await;
+        match listed {
+            Ok(()) => {
+                seen.keys
+                    .extend(keys.into_iter().map(|(key, modified)| (key, Some(modified))));
+                seen.covered.push((stem.to_owned(), false));
+            }
+            Err(e) => seen.failed = Some(e.to_string()),
+        }
+    }
+    seen
+}
+
+/// One object of a tree listing.
+#[derive(Debug, Clone)]
+pub(super) struct Listed {
+    pub(super) key: String,
+    pub(super) size: u64,
+    pub(super) modified: i64,
+}
+
+/// Every key under `prefix` at any depth, folder markers included, with sizes and dates.
+pub(super) async fn list_tree(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<Vec<Listed>, list::BrowseError> {
+    let mut rows = Vec::new();
+    crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, Depth::TreeKeys, |page, _| {
+        rows.extend(page.objects.into_iter().map(|o| Listed {
+            key: String::from(o.name),
+            size: o.size,
+            modified: o.last_modified,
+        }));
+        true
+    })
+    .await?;
+    Ok(rows)
+}
+
+/// What is at `name` (a path relative to `root`, `/`-separated) on this computer. Links are
+/// looked at, not followed: a link is something there.
+pub(super) fn seen_in_folder(root: &Path, name: &str) -> Seen {
+    let path = local_path(root, name);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) => Seen::Present(
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs() as i64),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Seen::Absent,
+        // A folder on the way that is a file, or no permission: nothing is known.
+        Err(_) => Seen::Unknown,
+    }
+}
+
+/// `root` joined with the `/`-separated `name`.
+pub(super) fn local_path(root: &Path, name: &str) -> PathBuf {
+    let mut path = root.to_owned();
+    path.extend(name.split('/').filter(|s| !s.is_empty()));
+    path
+}
+
+/// The space of a folder on this computer, its place the folder's canonical path.
+pub(super) fn folder_space(root: &Path) -> Space {
+    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    Space {
+        root: format!("file:{}/", canonical.display()),
+        kind: SpaceKind::NATIVE_FOLDER,
+    }
+}
+
+/// The space of a bucket as `profile` reaches it.
+pub(super) fn bucket_space(profile: &crate::profiles::Profile, bucket: &BucketName) -> Space {
+    Space {
+        root: profile.bucket_place(bucket.as_str()),
+        kind: SpaceKind::Bucket,
+    }
+}
+
+/// Each skipped or renamed step, said to the person (a renamed one says where it went).
+pub(super) fn report(plan: &Plan, items: &[Item], sink: &super::EventSink) {
+    for step in &plan.steps {
+        let name = items.get(step.index).map_or("", |i| i.name.as_str());
+        let skipped = match &step.action {
+            plan::Action::Skip(reason) => crate::local_path::Skipped::Planned {
+                name: name.to_owned(),
+                reason: reason.to_string(),
+            },
+            plan::Action::Renamed(reason) if *reason != plan::RenameReason::KeptBoth => {
+                crate::local_path::Skipped::Renamed {
+                    name: name.to_owned(),
+                    to: step.name.clone(),
+                    reason: reason.to_string(),
+                }
+            }
+            _ => continue,
+        };
+        sink.send(super::FilesEvent::Skipped { skipped });
+    }
+}
