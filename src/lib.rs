@@ -13,6 +13,7 @@ pub mod compare;
 pub mod demo;
 pub mod desktop;
 pub mod fmt;
+pub mod local_dir;
 pub mod local_folder;
 pub mod local_path;
 pub mod local_time;

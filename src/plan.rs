@@ -253,7 +253,10 @@ pub fn plan_batch(
             action,
         };
         if item.source_place.as_deref() == Some(space.place_of(&item.name).as_str()) {
-            steps.push(step(item.name.clone(), Action::Skip(SkipReason::OntoItself)));
+            steps.push(step(
+                item.name.clone(),
+                Action::Skip(SkipReason::OntoItself),
+            ));
             continue;
         }
         let folded = space.fold(&item.name);

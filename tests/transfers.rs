@@ -457,13 +457,21 @@ async fn a_download_never_writes_through_a_planted_link_and_takes_long_names() {
         std::fs::read(folder.path().join(&long)).unwrap(),
         b"long body"
     );
+    // The planted link is not Pail's: it stays, untouched; no partial file of Pail's is left.
     let names: Vec<String> = std::fs::read_dir(folder.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".plain.txt.pail-partial")
         .collect();
     assert!(
         !names.iter().any(|n| n.ends_with(".pail-partial")),
         "{names:?}"
+    );
+    assert!(
+        std::fs::symlink_metadata(folder.path().join(".plain.txt.pail-partial"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
     );
 }
 

@@ -91,7 +91,12 @@ fn a_name_pail_could_not_see_is_never_taken_as_free() {
 #[test]
 fn names_one_file_system_treats_as_one_file_are_kept_apart() {
     let seen = there(&[]);
-    let items = [item("R.pdf"), item("r.pdf"), item("d//a.txt"), item("d/a.txt")];
+    let items = [
+        item("R.pdf"),
+        item("r.pdf"),
+        item("d//a.txt"),
+        item("d/a.txt"),
+    ];
     let plan = plan_batch(&folder(true, false), &items, Conflict::Overwrite, &seen);
     assert_eq!(
         names(&plan),
@@ -109,7 +114,12 @@ fn names_one_file_system_treats_as_one_file_are_kept_apart() {
         ]
     );
     // Where case counts, R.pdf and r.pdf are two files.
-    let plan = plan_batch(&folder(false, false), &items[..2], Conflict::Overwrite, &seen);
+    let plan = plan_batch(
+        &folder(false, false),
+        &items[..2],
+        Conflict::Overwrite,
+        &seen,
+    );
     assert_eq!(plan.summary().new, 2);
     // In a bucket, `d//a.txt` and `d/a.txt` are two keys.
     let plan = plan_batch(&bucket(), &items[2..], Conflict::Overwrite, &seen);
@@ -121,16 +131,34 @@ fn unicode_forms_meet_where_the_file_system_folds_them() {
     let composed = "caf\u{e9}.txt";
     let decomposed = "cafe\u{301}.txt";
     let items = [item(composed), item(decomposed)];
-    let plan = plan_batch(&folder(false, true), &items, Conflict::Overwrite, &there(&[]));
+    let plan = plan_batch(
+        &folder(false, true),
+        &items,
+        Conflict::Overwrite,
+        &there(&[]),
+    );
     assert_eq!(plan.summary().renamed, 1);
-    let plan = plan_batch(&folder(false, false), &items, Conflict::Overwrite, &there(&[]));
+    let plan = plan_batch(
+        &folder(false, false),
+        &items,
+        Conflict::Overwrite,
+        &there(&[]),
+    );
     assert_eq!(plan.summary().new, 2);
 }
 
 #[test]
 fn pails_own_partial_names_are_never_written() {
-    let items = [item("coll/report.pdf"), item("coll/.report.pdf.pail-partial")];
-    let plan = plan_batch(&folder(false, false), &items, Conflict::Overwrite, &there(&[]));
+    let items = [
+        item("coll/report.pdf"),
+        item("coll/.report.pdf.pail-partial"),
+    ];
+    let plan = plan_batch(
+        &folder(false, false),
+        &items,
+        Conflict::Overwrite,
+        &there(&[]),
+    );
     assert_eq!(
         names(&plan),
         vec![
@@ -166,7 +194,12 @@ fn only_if_newer_compares_modification_times() {
     let mut older = item("b");
     older.source_mtime = Some(50);
     let unknown = item("c");
-    let plan = plan_batch(&bucket(), &[newer, older, unknown], Conflict::IfNewer, &seen);
+    let plan = plan_batch(
+        &bucket(),
+        &[newer, older, unknown],
+        Conflict::IfNewer,
+        &seen,
+    );
     let actions: Vec<Action> = plan.steps.into_iter().map(|s| s.action).collect();
     assert_eq!(
         actions,

@@ -11,58 +11,64 @@ use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::PartialJournal;
 
-/// Where a download is written while it is in progress: hidden, beside the target. A name
-/// too long for the suffix is shortened (with a hash, so two long names stay apart).
-fn partial_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "download".into());
-    let partial = format!(".{name}.pail-partial");
+/// The name a download is written under while it is in progress: hidden, beside the target,
+/// with a token of its own (`.report.pdf.1f2e3d4c.pail-partial`), created new — so it never
+/// meets a file that is there, a key's own file, or another download's partial file. A name
+/// too long for the additions is shortened (with a hash, so two long names stay apart).
+fn partial_name(name: &str) -> String {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut token = std::collections::hash_map::RandomState::new().build_hasher();
+    COUNTER
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .hash(&mut token);
+    std::process::id().hash(&mut token);
+    let token = token.finish() as u32;
+    let suffix = crate::plan::PARTIAL_SUFFIX;
+    let partial = format!(".{name}.{token:08x}{suffix}");
     if partial.len() <= crate::local_path::MAX_NAME_BYTES {
-        return target.with_file_name(partial);
+        return partial;
     }
-    use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     name.hash(&mut hasher);
     let mut cut = 160;
     while !name.is_char_boundary(cut) {
         cut -= 1;
     }
-    target.with_file_name(format!(
-        ".{}-{:016x}.pail-partial",
+    format!(
+        ".{}-{:016x}.{token:08x}{suffix}",
         &name[..cut],
         hasher.finish()
-    ))
+    )
 }
 
-/// Partial files this process is writing now: a second download to the same file waits for
+/// Targets this process is downloading to now: a second download to the same file waits for
 /// nobody and overwrites nobody — it is refused.
-fn active_partials() -> &'static std::sync::Mutex<std::collections::HashSet<PathBuf>> {
+fn active_targets() -> &'static std::sync::Mutex<std::collections::HashSet<PathBuf>> {
     static ACTIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
         std::sync::OnceLock::new();
     ACTIVE.get_or_init(Default::default)
 }
 
-/// This process's claim on a partial file, given up on drop.
-struct PartialClaim(PathBuf);
+/// This process's claim on a target, given up on drop.
+struct TargetClaim(PathBuf);
 
-impl PartialClaim {
-    fn take(partial: &Path) -> Result<Self, TransferError> {
-        let mut active = match active_partials().lock() {
+impl TargetClaim {
+    fn take(target: &Path) -> Result<Self, TransferError> {
+        let mut active = match active_targets().lock() {
             Ok(active) => active,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if !active.insert(partial.to_owned()) {
-            return Err(local(partial, "this file is being downloaded already"));
+        if !active.insert(target.to_owned()) {
+            return Err(local(target, "this file is being downloaded already"));
         }
-        Ok(Self(partial.to_owned()))
+        Ok(Self(target.to_owned()))
     }
 }
 
-impl Drop for PartialClaim {
+impl Drop for TargetClaim {
     fn drop(&mut self) {
-        if let Ok(mut active) = active_partials().lock() {
+        if let Ok(mut active) = active_targets().lock() {
             active.remove(&self.0);
         }
     }
@@ -89,56 +95,88 @@ pub async fn download_object_with_journal(
     control: &TransferControl,
     journal: Option<&PartialJournal>,
 ) -> Result<u64, TransferError> {
+    let (Some(folder), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(local(target, "not a file name"));
+    };
+    let name = name.to_string_lossy().into_owned();
+    let landing = Landing {
+        root: folder,
+        relative: &name,
+    };
+    download_object_below(connection, bucket, key, landing, control, journal).await
+}
+
+/// Where a download lands: `relative` (`/`-separated, each part a safe file name) below the
+/// folder the person chose. Nothing below `root` is reached through a link.
+#[derive(Debug, Clone, Copy)]
+pub struct Landing<'a> {
+    pub root: &'a Path,
+    pub relative: &'a str,
+}
+
+/// Downloads `key` to `landing`: into a partial file of its own in the target's folder
+/// (opened without following links), renamed into place only when whole.
+pub async fn download_object_below(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    landing: Landing<'_>,
+    control: &TransferControl,
+    journal: Option<&PartialJournal>,
+) -> Result<u64, TransferError> {
     control.check()?;
-    let partial = partial_path(target);
-    let _claim = PartialClaim::take(&partial)?;
+    let parts: Vec<&str> = landing
+        .relative
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some((name, folders)) = parts.split_last() else {
+        return Err(local(landing.root, "not a file name"));
+    };
+    let mut target = landing.root.to_owned();
+    target.extend(&parts);
+    let _claim = TargetClaim::take(&target)?;
+    let dir =
+        crate::local_dir::LandingDir::open(landing.root, folders).map_err(|e| local(&target, e))?;
+    let (partial, file) = create_partial(&dir, name)?;
+    let partial_path = dir.path().join(&partial);
     if let Some(journal) = journal {
-        journal.add(&partial).await;
+        journal.add(&partial_path).await;
     }
-    let result = download_into(connection, bucket, key, &partial, control).await;
-    let result = finish_download(result, &partial, target).await;
+    let result = download_into(connection, bucket, key, file, &partial_path, control).await;
+    let result = match result {
+        Ok(size) => dir
+            .rename(&partial, name)
+            .map(|()| size)
+            .map_err(|e| local(&target, e)),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
+        let _ = dir.remove(&partial);
+    }
     if let Some(journal) = journal {
-        journal.remove(&partial).await;
+        journal.remove(&partial_path).await;
     }
     result
 }
 
-/// Puts a complete download in place, or removes what a failed one left.
-async fn finish_download(
-    result: Result<u64, TransferError>,
-    partial: &Path,
-    target: &Path,
-) -> Result<u64, TransferError> {
-    match result {
-        Ok(size) => match tokio::fs::rename(partial, target).await {
-            Ok(()) => Ok(size),
-            Err(e) => {
-                let _ = tokio::fs::remove_file(partial).await;
-                Err(local(target, e))
-            }
-        },
-        Err(e) => {
-            let _ = tokio::fs::remove_file(partial).await;
-            Err(e)
+/// Creates a partial file of this download's own beside `name`: new, under a fresh token if
+/// one is taken. Nothing that is there is removed or written through.
+fn create_partial(
+    dir: &crate::local_dir::LandingDir,
+    name: &str,
+) -> Result<(String, std::fs::File), TransferError> {
+    let mut last = None;
+    for _ in 0..8 {
+        let partial = partial_name(name);
+        match dir.create_new(&partial) {
+            Ok(file) => return Ok((partial, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(local(&dir.path().join(&partial), e)),
         }
     }
-}
-
-/// Creates the partial file anew. One left by an earlier run is removed first — as a name:
-/// a symbolic link put in its place is removed, never written through.
-async fn create_partial(partial: &Path) -> Result<std::fs::File, TransferError> {
-    if tokio::fs::symlink_metadata(partial).await.is_ok() {
-        tokio::fs::remove_file(partial)
-            .await
-            .map_err(|e| local(partial, e))?;
-    }
-    let file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(partial)
-        .await
-        .map_err(|e| local(partial, e))?;
-    Ok(file.into_std().await)
+    let e = last.unwrap_or_else(|| std::io::Error::other("no free name"));
+    Err(local(&dir.path().join(name), e))
 }
 
 /// Writes all of `data` at `offset` of `file`, on a blocking thread.
@@ -180,16 +218,12 @@ async fn download_into(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
+    file: std::fs::File,
     partial: &Path,
     control: &TransferControl,
 ) -> Result<u64, TransferError> {
-    if let Some(parent) = partial.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| local(parent, e))?;
-    }
     let (size, etag) = object_head(connection, bucket, key).await?;
-    let file = Arc::new(create_partial(partial).await?);
+    let file = Arc::new(file);
     // Large objects come as ranges fetched in parallel, each written at its offset. The
     // ranges are worked out as they are needed: a size claimed by a broken server costs no
     // memory up front.
@@ -386,10 +420,14 @@ mod tests {
     }
 
     #[test]
-    fn partial_files_sit_beside_the_target() {
-        assert_eq!(
-            partial_path(Path::new("/tmp/x/report.pdf")),
-            PathBuf::from("/tmp/x/.report.pdf.pail-partial")
+    fn partial_names_are_hidden_and_each_download_has_its_own() {
+        let (a, b) = (partial_name("report.pdf"), partial_name("report.pdf"));
+        assert!(
+            a.starts_with(".report.pdf.") && a.ends_with(".pail-partial"),
+            "{a}"
         );
+        assert_ne!(a, b);
+        let long = partial_name(&"n".repeat(250));
+        assert!(long.len() <= crate::local_path::MAX_NAME_BYTES, "{long}");
     }
 }

@@ -12,8 +12,8 @@ use super::transfers::{Queued, TransferContext, queue_transfer};
 use super::{BucketFolder, CopyRequest, CopySource, Direction, FilesEvent, Jobs};
 use super::{JobError, connection_for};
 use crate::model::ObjectKey;
-use crate::s3::download::Conflict;
 use crate::plan::{self, Item, Seen, Space};
+use crate::s3::download::Conflict;
 use crate::s3::transfer::TransferError;
 
 /// A copy batch waiting to start (or for the answer about objects that exist).
@@ -48,7 +48,13 @@ pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
         let bucket = plan.to.bucket.clone();
         let seen = |key: &str| plan.seen.seen(key);
         let show = |key: &str| format!("s3://{bucket}/{key}");
-        match plan::outlook(&plan.space, &plan.items, &seen, plan.seen.failed.clone(), &show) {
+        match plan::outlook(
+            &plan.space,
+            &plan.items,
+            &seen,
+            plan.seen.failed.clone(),
+            &show,
+        ) {
             Some(outlook) => {
                 let event = FilesEvent::UploadConflicts {
                     id,
@@ -110,8 +116,10 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         ..
     } = request;
     let source = connection_for(&ctx.connections, &from.profile).await?;
-    let mut all: Vec<(String, u64, Option<i64>)> =
-        keys.into_iter().map(|(key, size)| (key, size, None)).collect();
+    let mut all: Vec<(String, u64, Option<i64>)> = keys
+        .into_iter()
+        .map(|(key, size)| (key, size, None))
+        .collect();
     let mut markers = Vec::new();
     for prefix in &prefixes {
         for row in planning::list_tree(&source, &from.bucket, prefix).await? {
@@ -279,13 +287,19 @@ mod tests {
         assert_eq!(destination("in/", "out/", "elsewhere/y.txt"), "out/y.txt");
     }
 
+    /// Profile `A` and `A too` reach one server; `B` another.
     fn folder(profile: &str, bucket: &str, prefix: &str) -> BucketFolder {
+        let server = if profile == "B" {
+            "http://127.0.0.1:2"
+        } else {
+            "http://127.0.0.1:1"
+        };
         BucketFolder {
             profile: crate::profiles::Profile::fixed(
                 profile,
                 crate::profiles::ProfileSource::Demo,
                 aws_credential_types::Credentials::new("a", "b", None, None, "test"),
-                crate::model::Endpoint::custom("http://127.0.0.1:1").unwrap(),
+                crate::model::Endpoint::custom(server).unwrap(),
                 "us-east-1",
             ),
             bucket: crate::model::BucketName::new(bucket).unwrap(),
@@ -320,7 +334,14 @@ mod tests {
                 .to_string()
                 .contains("into itself")
         );
-        // The same names on another profile (another account or server) are another place.
+        // Another profile on the same server and bucket is the same place.
+        let same_place = request(
+            folder("A", "bkt", "in/"),
+            &[],
+            folder("A too", "bkt", "in/"),
+        );
+        assert!(check_target(&same_place).is_err());
+        // The same names on another server are another place.
         let elsewhere = request(
             folder("A", "bkt", "in/"),
             &["in/x/"],

@@ -60,7 +60,10 @@ pub(super) async fn look_in_bucket(
     if names.len() > LOOKUPS_AT_MOST {
         match list_tree(connection, bucket, folder).await {
             Ok(rows) => {
-                seen.keys = rows.into_iter().map(|r| (r.key, Some(r.modified))).collect();
+                seen.keys = rows
+                    .into_iter()
+                    .map(|r| (r.key, Some(r.modified)))
+                    .collect();
                 seen.covered.push((folder.to_owned(), true));
             }
             Err(e) => seen.failed = Some(e.to_string()),
@@ -72,17 +75,20 @@ pub(super) async fn look_in_bucket(
     stems.dedup();
     for stem in stems {
         let mut keys = Vec::new();
-        let listed = crate::s3::list_fanout::list_folder_fanned(connection, bucket, stem, |page, _| {
-            for object in page.objects {
-                keys.push((format!("{stem}{}", object.name), object.last_modified));
-            }
-            true
-        })
-        .await;
+        let listed =
+            crate::s3::list_fanout::list_folder_fanned(connection, bucket, stem, |page, _| {
+                for object in page.objects {
+                    keys.push((format!("{stem}{}", object.name), object.last_modified));
+                }
+                true
+            })
+            .await;
         match listed {
             Ok(()) => {
-                seen.keys
-                    .extend(keys.into_iter().map(|(key, modified)| (key, Some(modified))));
+                seen.keys.extend(
+                    keys.into_iter()
+                        .map(|(key, modified)| (key, Some(modified))),
+                );
                 seen.covered.push((stem.to_owned(), false));
             }
             Err(e) => seen.failed = Some(e.to_string()),
@@ -106,14 +112,20 @@ pub(super) async fn list_tree(
     prefix: &str,
 ) -> Result<Vec<Listed>, list::BrowseError> {
     let mut rows = Vec::new();
-    crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, Depth::TreeKeys, |page, _| {
-        rows.extend(page.objects.into_iter().map(|o| Listed {
-            key: String::from(o.name),
-            size: o.size,
-            modified: o.last_modified,
-        }));
-        true
-    })
+    crate::s3::list_fanout::list_tree_fanned(
+        connection,
+        bucket,
+        prefix,
+        Depth::TreeKeys,
+        |page, _| {
+            rows.extend(page.objects.into_iter().map(|o| Listed {
+                key: String::from(o.name),
+                size: o.size,
+                modified: o.last_modified,
+            }));
+            true
+        },
+    )
     .await?;
     Ok(rows)
 }

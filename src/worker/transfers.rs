@@ -63,8 +63,10 @@ async fn plan_download(
         remove_source,
         ..
     } = request;
-    let mut all: Vec<(String, u64, Option<i64>)> =
-        keys.into_iter().map(|(key, size)| (key, size, None)).collect();
+    let mut all: Vec<(String, u64, Option<i64>)> = keys
+        .into_iter()
+        .map(|(key, size)| (key, size, None))
+        .collect();
     let mut markers = Vec::new();
     let connection = connection_for(&ctx.connections, &profile).await?;
     for prefix in &prefixes {
@@ -99,10 +101,12 @@ async fn plan_download(
     let root = target.clone();
     let space = tokio::task::spawn_blocking(move || planning::folder_space(&root))
         .await
-        .map_err(|e| JobError::from(TransferError::Local {
-            path: target.display().to_string(),
-            reason: e.to_string(),
-        }))?;
+        .map_err(|e| {
+            JobError::from(TransferError::Local {
+                path: target.display().to_string(),
+                reason: e.to_string(),
+            })
+        })?;
     let mut plan = DownloadPlan {
         profile,
         bucket,
@@ -331,12 +335,13 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
         return;
     };
     planning::report(&planned, &plan.items, &ctx.sink);
-    let files: Vec<(String, PathBuf, u64)> = planned
+    // (key, name below the target folder, size)
+    let files: Vec<(String, String, u64)> = planned
         .writes()
         .map(|step| {
             (
                 plan.keys[step.index].clone(),
-                planning::local_path(&plan.target, &step.name),
+                step.name.clone(),
                 plan.items[step.index].size,
             )
         })
@@ -350,7 +355,8 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
         };
         MoveBatch::new(files.len(), emptied, ctx.connections.clone())
     });
-    for (key, path, size) in files {
+    for (key, relative, size) in files {
+        let path = planning::local_path(&plan.target, &relative);
         let moves = batch.as_ref().map(|batch| {
             let source = MovedSource::Object {
                 profile: Box::new(plan.profile.clone()),
@@ -374,15 +380,20 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
             moves,
         };
         let partials = plan.partials.clone();
+        let root = plan.target.clone();
         queue_transfer(
             ctx,
             queued,
             move |connection, bucket, key, control| async move {
-                crate::s3::download::download_object_with_journal(
+                let landing = crate::s3::download::Landing {
+                    root: &root,
+                    relative: &relative,
+                };
+                crate::s3::download::download_object_below(
                     &connection,
                     &bucket,
                     &key,
-                    &path,
+                    landing,
                     &control,
                     partials.as_ref(),
                 )
@@ -434,7 +445,13 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
         let bucket = plan.bucket.clone();
         let seen = |key: &str| plan.seen.seen(key);
         let show = |key: &str| format!("s3://{bucket}/{key}");
-        match plan::outlook(&plan.space, &plan.items, &seen, plan.seen.failed.clone(), &show) {
+        match plan::outlook(
+            &plan.space,
+            &plan.items,
+            &seen,
+            plan.seen.failed.clone(),
+            &show,
+        ) {
             Some(outlook) => {
                 let event = FilesEvent::UploadConflicts {
                     id,

@@ -5,6 +5,7 @@
 pub mod hostile;
 pub mod proxy;
 pub mod qr;
+pub mod refusing;
 pub mod ui;
 pub mod xvfb;
 

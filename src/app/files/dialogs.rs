@@ -111,14 +111,22 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
         "Replace a file only when the object is newer than it"
     };
     let choices: Vec<(&str, Conflict, &str)> = if outlook.unseen.is_some() {
-        vec![("Overwrite", Conflict::Overwrite, "Write every file, replacing whatever is there")]
+        vec![(
+            "Overwrite",
+            Conflict::Overwrite,
+            "Write every file, replacing whatever is there",
+        )]
     } else if count == 0 {
         vec![("Start", Conflict::Overwrite, "Start as planned")]
     } else {
         vec![
             ("Overwrite", Conflict::Overwrite, "Replace what is there"),
             ("Skip", Conflict::Skip, "Leave what is there; skip those"),
-            ("Keep both", Conflict::KeepBoth, "Write under a free name: name (1).ext"),
+            (
+                "Keep both",
+                Conflict::KeepBoth,
+                "Write under a free name: name (1).ext",
+            ),
             ("Only if newer", Conflict::IfNewer, newer),
         ]
     };
@@ -128,22 +136,26 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
         ui.set_width(520.0);
         ui.heading(heading);
         if count > 0 {
-            ui.label(format!("{things} {place} already exist (the first: {first})."));
+            ui.label(format!(
+                "{things} {place} already exist (the first: {first})."
+            ));
         }
         if let Some(why) = &outlook.unseen {
             ui.label(format!(
                 "Pail cannot see what is at some of the names ({why}). Overwrite whatever exists?"
             ));
         }
-        egui::Grid::new("transfer-plan").num_columns(2).show(ui, |ui| {
-            for (label, choice, hover) in &choices {
-                if ui.button(*label).on_hover_text(*hover).clicked() {
-                    answer = Some(*choice);
+        egui::Grid::new("transfer-plan")
+            .num_columns(2)
+            .show(ui, |ui| {
+                for (label, choice, hover) in &choices {
+                    if ui.button(*label).on_hover_text(*hover).clicked() {
+                        answer = Some(*choice);
+                    }
+                    ui.label(outlook.of(*choice).to_string());
+                    ui.end_row();
                 }
-                ui.label(outlook.of(*choice).to_string());
-                ui.end_row();
-            }
-        });
+            });
         if ui.button("Cancel").clicked() {
             cancel = true;
         }

@@ -1,0 +1,228 @@
+//! A folder below the one the person chose, reached without following links: where a download
+//! is written. A link planted inside the chosen folder (`photos -> /etc`) must not carry a
+//! download outside it, so every folder below the chosen one is created and opened one
+//! component at a time, never through a link (on Unix `openat` with `O_NOFOLLOW`, so no check
+//! can be raced), and files are created, renamed and removed relative to that open folder.
+//! The chosen folder itself is the person's: a link there is followed.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// An open folder below the chosen one.
+#[derive(Debug)]
+pub struct LandingDir {
+    /// Its path, for messages and for the journal of partial files.
+    path: PathBuf,
+    #[cfg(unix)]
+    fd: std::os::fd::OwnedFd,
+}
+
+impl LandingDir {
+    /// Opens `root` (following a link there), then each of `parts` below it, creating the
+    /// missing ones. A part that is a link, or not a folder, is refused.
+    pub fn open(root: &Path, parts: &[&str]) -> io::Result<Self> {
+        let mut path = root.to_owned();
+        #[cfg(unix)]
+        {
+            let mut fd = open_root(root)?;
+            for part in parts {
+                path.push(part);
+                fd = open_below(&fd, part).map_err(|e| refused_link(e, &path))?;
+            }
+            Ok(Self { path, fd })
+        }
+        #[cfg(not(unix))]
+        {
+            // Without `openat`, each part is looked at before use. Creating links on Windows
+            // takes a privilege most accounts lack, which narrows what this cannot rule out.
+            for part in parts {
+                path.push(part);
+                match std::fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.file_type().is_symlink() => {
+                        return Err(refused_link(io::Error::other("a link"), &path));
+                    }
+                    Ok(meta) if meta.is_dir() => {}
+                    Ok(_) => {
+                        return Err(io::Error::other(format!(
+                            "{} is not a folder",
+                            path.display()
+                        )));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir(&path)?,
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(Self { path })
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates `name` in this folder, new: it fails if anything (a link too) is there.
+    pub fn create_new(&self, name: &str) -> io::Result<File> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::{AsRawFd, FromRawFd};
+            let name = c_name(name)?;
+            let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW;
+            // SAFETY: a valid open folder and a NUL-terminated name; the result is checked.
+            let fd = unsafe {
+                libc::openat(
+                    self.fd.as_raw_fd(),
+                    name.as_ptr(),
+                    flags | libc::O_CLOEXEC,
+                    0o666,
+                )
+            };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // SAFETY: `fd` was just opened and is owned by nobody else.
+            Ok(unsafe { File::from_raw_fd(fd) })
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(self.path.join(name))
+        }
+    }
+
+    /// Renames `from` to `to`, both in this folder; what is at `to` (a link too) is replaced,
+    /// never written through.
+    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let (from, to) = (c_name(from)?, c_name(to)?);
+            let dir = self.fd.as_raw_fd();
+            // SAFETY: a valid open folder and NUL-terminated names; the result is checked.
+            let done = unsafe { libc::renameat(dir, from.as_ptr(), dir, to.as_ptr()) };
+            if done != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::rename(self.path.join(from), self.path.join(to))
+        }
+    }
+
+    /// Removes the file `name` in this folder (a link is removed as a name).
+    pub fn remove(&self, name: &str) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let name = c_name(name)?;
+            // SAFETY: a valid open folder and a NUL-terminated name; the result is checked.
+            let done = unsafe { libc::unlinkat(self.fd.as_raw_fd(), name.as_ptr(), 0) };
+            if done != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::remove_file(self.path.join(name))
+        }
+    }
+}
+
+/// A link (or a file) where a folder was expected, said in words.
+fn refused_link(e: io::Error, path: &Path) -> io::Error {
+    #[cfg(unix)]
+    let is_link = matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR));
+    #[cfg(not(unix))]
+    let is_link = true;
+    if is_link {
+        io::Error::other(format!(
+            "{} is a link or a file, not a folder: links are not followed",
+            path.display()
+        ))
+    } else {
+        e
+    }
+}
+
+#[cfg(unix)]
+fn c_name(name: &str) -> io::Result<std::ffi::CString> {
+    if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+        return Err(io::Error::other(format!("`{name}` is not a file name")));
+    }
+    std::ffi::CString::new(name).map_err(|_| io::Error::other("a file name holds a NUL byte"))
+}
+
+#[cfg(unix)]
+fn open_root(root: &Path) -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(root)?;
+    Ok(dir.into())
+}
+
+/// Opens (creating it if missing) the folder `name` in `dir`, refusing a link.
+#[cfg(unix)]
+fn open_below(dir: &std::os::fd::OwnedFd, name: &str) -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let name = c_name(name)?;
+    // SAFETY: a valid open folder and a NUL-terminated name; the result is checked.
+    let made = unsafe { libc::mkdirat(dir.as_raw_fd(), name.as_ptr(), 0o777) };
+    if made != 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return Err(e);
+        }
+    }
+    let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    // SAFETY: as above.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is owned by nobody else.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_below_the_chosen_folder_is_never_followed() {
+        let chosen = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), chosen.path().join("photos")).unwrap();
+        let e = LandingDir::open(chosen.path(), &["photos", "2026"]).unwrap_err();
+        assert!(e.to_string().contains("links are not followed"), "{e}");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn folders_are_made_and_files_created_new_renamed_and_removed_inside() {
+        let chosen = tempfile::tempdir().unwrap();
+        let dir = LandingDir::open(chosen.path(), &["a", "b"]).unwrap();
+        assert_eq!(dir.path(), chosen.path().join("a/b"));
+        std::io::Write::write_all(&mut dir.create_new("x.part").unwrap(), b"hi").unwrap();
+        assert!(
+            dir.create_new("x.part").is_err(),
+            "never over what is there"
+        );
+        dir.rename("x.part", "x").unwrap();
+        assert_eq!(std::fs::read(chosen.path().join("a/b/x")).unwrap(), b"hi");
+        dir.remove("x").unwrap();
+        assert!(!chosen.path().join("a/b/x").exists());
+        // A link planted as the file name is refused by create_new, not written through.
+        let victim = chosen.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        std::os::unix::fs::symlink(&victim, chosen.path().join("a/b/y")).unwrap();
+        assert!(dir.create_new("y").is_err());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+    }
+}

@@ -1,0 +1,367 @@
+//! Batches placed by the planner, through the real worker against a real S3 server: nothing a
+//! batch writes lands on another file of the batch, on a name that exists (unless the person
+//! said so), on Pail's own partial files, or onto its own source; a lookup that fails is a
+//! question, not "nothing there".
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use common::{ACCESS_KEY, SECRET_KEY, get_object, put_object, server_with_bucket};
+use pail::model::{BucketName, Endpoint};
+use pail::plan::Outlook;
+use pail::profiles::{Profile, ProfileSource};
+use pail::s3::download::Conflict;
+use pail::worker::{
+    BucketFolder, Command, CopyRequest, DownloadRequest, Event, FilesEvent, RequestId,
+    UploadRequest, Worker,
+};
+
+const BUCKET: &str = "plan";
+
+fn profile(name: &str, endpoint_url: &str) -> Profile {
+    Profile::fixed(
+        name,
+        ProfileSource::Demo,
+        aws_credential_types::Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"),
+        Endpoint::custom(endpoint_url).unwrap(),
+        "us-east-1",
+    )
+}
+
+fn bucket() -> BucketName {
+    BucketName::new(BUCKET).unwrap()
+}
+
+/// What a batch did, as the worker told it.
+#[derive(Debug, Default)]
+struct Outcome {
+    asked: Option<Outlook>,
+    failed: Vec<String>,
+    said: Vec<String>,
+}
+
+/// Sends `command`, answers the question (if one comes) with `answer`, and waits until every
+/// queued transfer has finished and the worker has been quiet for a moment.
+fn run(
+    worker: &Worker,
+    events: &Receiver<Event>,
+    command: Command,
+    answer: Option<Conflict>,
+) -> Outcome {
+    assert!(worker.send(command));
+    let mut outcome = Outcome::default();
+    let (mut queued, mut finished) = (0, 0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        let event = match events.recv_timeout(Duration::from_millis(1500)) {
+            Ok(event) => event,
+            Err(_) if queued == finished => break,
+            Err(_) => continue,
+        };
+        let Event::Files(event) = event else {
+            continue;
+        };
+        match event {
+            FilesEvent::UploadConflicts { id, outlook, .. } => {
+                outcome.asked = Some(*outlook);
+                worker.send(Command::ResolveUpload {
+                    id,
+                    conflict: answer,
+                });
+            }
+            FilesEvent::DownloadConflicts { id, outlook, .. } => {
+                outcome.asked = Some(*outlook);
+                worker.send(Command::ResolveDownload {
+                    id,
+                    conflict: answer,
+                });
+            }
+            FilesEvent::TransferQueued { .. } => queued += 1,
+            FilesEvent::TransferFinished { result, .. } => {
+                finished += 1;
+                if let Err(e) = result {
+                    outcome.failed.push(e.to_string());
+                }
+            }
+            FilesEvent::Skipped { skipped } => outcome.said.push(skipped.to_string()),
+            FilesEvent::BatchFailed { error } => {
+                outcome.failed.push(error.to_string());
+                break;
+            }
+            _ => {}
+        }
+    }
+    outcome
+}
+
+fn download(profile: &Profile, prefixes: &[&str], target: &Path) -> Command {
+    Command::Download(DownloadRequest {
+        id: RequestId(1),
+        profile: profile.clone(),
+        bucket: bucket(),
+        base: String::new(),
+        keys: Vec::new(),
+        prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+        target: target.to_owned(),
+        partials: None,
+        remove_source: false,
+    })
+}
+
+fn upload(profile: &Profile, prefix: &str, paths: Vec<PathBuf>) -> Command {
+    Command::Upload(UploadRequest {
+        id: RequestId(2),
+        profile: profile.clone(),
+        bucket: bucket(),
+        prefix: prefix.into(),
+        paths,
+        journal: None,
+        remove_source: false,
+    })
+}
+
+fn start_worker() -> (Worker, Receiver<Event>) {
+    Worker::start(|| {}).unwrap()
+}
+
+fn read(path: impl AsRef<Path>) -> Vec<u8> {
+    std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_named_like_a_partial_file_never_replaces_another_download() {
+    let server = server_with_bucket(BUCKET);
+    let report: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    put_object(&server, BUCKET, "coll/report.pdf", &report).await;
+    put_object(
+        &server,
+        BUCKET,
+        "coll/.report.pdf.pail-partial",
+        b"not the report",
+    )
+    .await;
+    let folder = tempfile::tempdir().unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            download(&profile, &["coll/"], folder.path()),
+            Some(Conflict::Overwrite),
+        )
+    });
+    assert!(outcome.failed.is_empty(), "{outcome:?}");
+    assert!(read(folder.path().join("coll/report.pdf")) == report);
+    assert_eq!(
+        read(folder.path().join("coll/.report.pdf.pail-partial (1)")),
+        b"not the report"
+    );
+    let asked = outcome
+        .asked
+        .expect("the renamed key is shown before the batch runs");
+    assert_eq!(asked.overwrite.renamed, 1, "{asked:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_the_persons_named_like_a_partial_file_is_left_alone() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "report.pdf", b"the report").await;
+    let folder = tempfile::tempdir().unwrap();
+    let mine = folder.path().join(".report.pdf.pail-partial");
+    std::fs::write(&mine, b"my own notes").unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let command = Command::Download(DownloadRequest {
+        keys: vec![("report.pdf".into(), 10)],
+        ..match download(&profile, &[], folder.path()) {
+            Command::Download(request) => request,
+            _ => unreachable!(),
+        }
+    });
+    let outcome = tokio::task::block_in_place(|| run(&worker, &events, command, None));
+    assert!(outcome.failed.is_empty(), "{outcome:?}");
+    assert_eq!(read(folder.path().join("report.pdf")), b"the report");
+    assert_eq!(read(&mine), b"my own notes");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_between_two_profiles_on_one_bucket_is_refused_and_deletes_nothing() {
+    let server = server_with_bucket(BUCKET);
+    for key in ["in/a.txt", "in/b.txt"] {
+        put_object(&server, BUCKET, key, key.as_bytes()).await;
+    }
+    // Two profiles, two spellings of one endpoint (a trailing slash): one place.
+    let port = server.addr().port();
+    let one = profile("Work", &server.endpoint_url());
+    let other = profile("Work (copy)", &format!("http://127.0.0.1:{port}/"));
+    let (worker, events) = start_worker();
+    let command = Command::Copy(Box::new(CopyRequest {
+        id: RequestId(3),
+        from: BucketFolder {
+            profile: one,
+            bucket: bucket(),
+            prefix: String::new(),
+        },
+        keys: Vec::new(),
+        prefixes: vec!["in/".into()],
+        to: BucketFolder {
+            profile: other,
+            bucket: bucket(),
+            prefix: String::new(),
+        },
+        remove_source: true,
+        journal: None,
+    }));
+    let outcome =
+        tokio::task::block_in_place(|| run(&worker, &events, command, Some(Conflict::Overwrite)));
+    assert!(
+        outcome.failed.iter().any(|e| e.contains("same folder")),
+        "{outcome:?}"
+    );
+    for key in ["in/a.txt", "in/b.txt"] {
+        assert_eq!(
+            get_object(&server, BUCKET, key).await.as_deref(),
+            Some(key.as_bytes())
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keep_both_on_upload_passes_over_a_name_n_that_exists() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "in/report.pdf", b"first").await;
+    put_object(&server, BUCKET, "in/report (1).pdf", b"second").await;
+    let here = tempfile::tempdir().unwrap();
+    let file = here.path().join("report.pdf");
+    std::fs::write(&file, b"third").unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            upload(&profile, "in/", vec![file]),
+            Some(Conflict::KeepBoth),
+        )
+    });
+    assert!(outcome.failed.is_empty(), "{outcome:?}");
+    let get = |key: &'static str| get_object(&server, BUCKET, key);
+    assert_eq!(get("in/report.pdf").await.as_deref(), Some(&b"first"[..]));
+    assert_eq!(
+        get("in/report (1).pdf").await.as_deref(),
+        Some(&b"second"[..])
+    );
+    assert_eq!(
+        get("in/report (2).pdf").await.as_deref(),
+        Some(&b"third"[..])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keep_both_on_download_never_renames_onto_another_file_of_the_batch() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "d/report.pdf", b"object report").await;
+    put_object(&server, BUCKET, "d/report (1).pdf", b"object report one").await;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("d")).unwrap();
+    std::fs::write(folder.path().join("d/report.pdf"), b"mine").unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            download(&profile, &["d/"], folder.path()),
+            Some(Conflict::KeepBoth),
+        )
+    });
+    assert!(outcome.failed.is_empty(), "{outcome:?}");
+    let d = folder.path().join("d");
+    assert_eq!(read(d.join("report.pdf")), b"mine");
+    assert_eq!(read(d.join("report (1).pdf")), b"object report one");
+    assert_eq!(read(d.join("report (2).pdf")), b"object report");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_where_pail_cannot_look_asks_before_overwriting() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "a.txt", b"precious").await;
+    // Keys that may write but neither look at nor list objects.
+    let refused = vec!["HeadObject", "ListObjectsV2", "ListObjects", "GetObject"];
+    let blind =
+        common::refusing::RefusingServer::start(server.root(), ACCESS_KEY, SECRET_KEY, refused)
+            .await;
+    let here = tempfile::tempdir().unwrap();
+    let file = here.path().join("a.txt");
+    std::fs::write(&file, b"replacement").unwrap();
+    let profile = profile("Write only", &blind.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            upload(&profile, "", vec![file.clone()]),
+            None,
+        )
+    });
+    let asked = outcome.asked.expect("asked before writing blind");
+    assert!(asked.unseen.is_some(), "{asked:?}");
+    assert_eq!(
+        get_object(&server, BUCKET, "a.txt").await.as_deref(),
+        Some(&b"precious"[..]),
+        "Cancel leaves what is there"
+    );
+    // Told to overwrite whatever is there, it does.
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            upload(&profile, "", vec![file]),
+            Some(Conflict::Overwrite),
+        )
+    });
+    assert!(outcome.failed.is_empty(), "{outcome:?}");
+    assert_eq!(
+        get_object(&server, BUCKET, "a.txt").await.as_deref(),
+        Some(&b"replacement"[..])
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_never_follows_a_link_planted_in_the_folder() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "photos/cat.jpg", b"cat").await;
+    put_object(&server, BUCKET, "top.txt", b"top").await;
+    let folder = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), folder.path().join("photos")).unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let command = Command::Download(DownloadRequest {
+        keys: vec![("photos/cat.jpg".into(), 3), ("top.txt".into(), 3)],
+        ..match download(&profile, &[], folder.path()) {
+            Command::Download(request) => request,
+            _ => unreachable!(),
+        }
+    });
+    let outcome =
+        tokio::task::block_in_place(|| run(&worker, &events, command, Some(Conflict::Overwrite)));
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside the folder"
+    );
+    assert!(
+        outcome
+            .failed
+            .iter()
+            .any(|e| e.contains("links are not followed")),
+        "{outcome:?}"
+    );
+    assert_eq!(read(folder.path().join("top.txt")), b"top");
+}
