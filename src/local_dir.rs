@@ -3,11 +3,14 @@
 //! download outside it, so every folder below the chosen one is created and opened one
 //! component at a time, never through a link (on Unix `openat` with `O_NOFOLLOW`, so no check
 //! can be raced), and files are created, renamed and removed relative to that open folder.
-//! The chosen folder itself is the person's: a link there is followed.
+//! The chosen folder itself is the person's: a link there is followed. Also what the batch
+//! planner needs to know of a folder: its place, and what is at a name in it.
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::plan::{Seen, Space, SpaceKind};
 
 /// An open folder below the chosen one.
 #[derive(Debug)]
@@ -19,9 +22,11 @@ pub struct LandingDir {
 }
 
 impl LandingDir {
-    /// Opens `root` (following a link there), then each of `parts` below it, creating the
-    /// missing ones. A part that is a link, or not a folder, is refused.
+    /// Opens `root` (following a link there; made if missing, as the person named it), then
+    /// each of `parts` below it, creating the missing ones. A part that is a link, or not a
+    /// folder, is refused.
     pub fn open(root: &Path, parts: &[&str]) -> io::Result<Self> {
+        std::fs::create_dir_all(root)?;
         let mut path = root.to_owned();
         #[cfg(unix)]
         {
@@ -130,6 +135,39 @@ impl LandingDir {
         {
             std::fs::remove_file(self.path.join(name))
         }
+    }
+}
+
+/// What is at `name` (a path relative to `root`, `/`-separated) on this computer. Links are
+/// looked at, not followed: a link is something there.
+pub fn seen_in_folder(root: &Path, name: &str) -> Seen {
+    let path = local_path(root, name);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) => Seen::Present(
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs() as i64),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Seen::Absent,
+        // A folder on the way that is a file, or no permission: nothing is known.
+        Err(_) => Seen::Unknown,
+    }
+}
+
+/// `root` joined with the `/`-separated `name`.
+pub fn local_path(root: &Path, name: &str) -> PathBuf {
+    let mut path = root.to_owned();
+    path.extend(name.split('/').filter(|s| !s.is_empty()));
+    path
+}
+
+/// The space of a folder on this computer, its place the folder's canonical path.
+pub fn folder_space(root: &Path) -> Space {
+    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    Space {
+        root: format!("file:{}/", canonical.display()),
+        kind: SpaceKind::NATIVE_FOLDER,
     }
 }
 

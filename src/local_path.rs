@@ -104,20 +104,6 @@ pub fn local_target(folder: &Path, base: &str, key: &str) -> Result<PathBuf, Ref
     Ok(path)
 }
 
-/// Whether the file system is taken to ignore case (`R.pdf` and `r.pdf` are one file): on
-/// Windows and macOS, as their default file systems do.
-pub const CASE_INSENSITIVE: bool = cfg!(any(windows, target_os = "macos"));
-
-/// The form under which two paths are the same file.
-pub fn collision_key(path: &Path, case_insensitive: bool) -> String {
-    let text = path.to_string_lossy();
-    if case_insensitive {
-        text.to_lowercase()
-    } else {
-        text.into_owned()
-    }
-}
-
 /// A file or key left out of a transfer batch (or put under another name), and why: each is
 /// reported, none dropped silently.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -147,41 +133,6 @@ pub enum Skipped {
         path: PathBuf,
         reason: crate::model::NameError,
     },
-}
-
-/// A file to download: its key, where it lands, its size.
-pub type DownloadTarget = (String, PathBuf, u64);
-
-/// Each key's local path in `target`. Keys that cannot be saved, and keys that would meet
-/// another on one file (`d/a.txt` and `d//a.txt`; `R.pdf` and `r.pdf` where case is ignored),
-/// are skipped with a message naming them: two downloads never share a file.
-pub fn download_targets(
-    target: &Path,
-    base: &str,
-    keys: Vec<(String, u64)>,
-    case_insensitive: bool,
-) -> (Vec<DownloadTarget>, Vec<Skipped>) {
-    let mut files = Vec::with_capacity(keys.len());
-    let mut problems = Vec::new();
-    let mut taken: std::collections::HashMap<String, String> = Default::default();
-    for (key, size) in keys {
-        match local_target(target, base, &key) {
-            Ok(path) => {
-                let seen = collision_key(&path, case_insensitive);
-                if let Some(first) = taken.get(&seen) {
-                    problems.push(Skipped::SameFile {
-                        key,
-                        first: first.clone(),
-                    });
-                    continue;
-                }
-                taken.insert(seen, key.clone());
-                files.push((key, path, size));
-            }
-            Err(reason) => problems.push(Skipped::Unsavable { key, reason }),
-        }
-    }
-    (files, problems)
 }
 
 /// The files under `paths` (folders walked), each with its key relative to the drop:
@@ -264,29 +215,6 @@ mod tests {
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert_eq!(problems.iter().filter(|p| p.contains("link")).count(), 3);
         assert!(problems.iter().any(|p| p.contains("not valid UTF-8")));
-    }
-
-    #[test]
-    fn keys_that_meet_on_one_file_are_not_both_downloaded() {
-        let folder = Path::new("/home/me/Downloads");
-        let keys = vec![
-            ("d/a.txt".to_owned(), 1),
-            ("d//a.txt".to_owned(), 2),
-            ("R.pdf".to_owned(), 3),
-            ("r.pdf".to_owned(), 4),
-            ("../x".to_owned(), 5),
-        ];
-        let (files, problems) = download_targets(folder, "", keys.clone(), true);
-        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        let kept: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(kept, ["d/a.txt", "R.pdf"]);
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].contains("`d//a.txt`") && problems[0].contains("`d/a.txt`"));
-        assert!(problems[1].contains("`r.pdf`"));
-        assert!(problems[2].contains("`../x`"));
-        // Where case matters, R.pdf and r.pdf are two files.
-        let (files, _) = download_targets(folder, "", keys, false);
-        assert_eq!(files.len(), 3);
     }
 
     fn on(flavor: PathFlavor, key: &str) -> Result<String, Refusal> {
@@ -415,13 +343,5 @@ mod tests {
                 assert!(path.starts_with(folder) && path != folder, "{key:?}");
             }
         }
-    }
-
-    #[test]
-    fn collisions_follow_the_file_systems_case_rule() {
-        let a = Path::new("/d/R.pdf");
-        let b = Path::new("/d/r.pdf");
-        assert_ne!(collision_key(a, false), collision_key(b, false));
-        assert_eq!(collision_key(a, true), collision_key(b, true));
     }
 }

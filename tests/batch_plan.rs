@@ -365,3 +365,49 @@ async fn a_download_never_follows_a_link_planted_in_the_folder() {
     );
     assert_eq!(read(folder.path().join("top.txt")), b"top");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cp_places_files_through_the_planner_and_dryrun_writes_nothing() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "d/a.txt", b"a").await;
+    put_object(
+        &server,
+        BUCKET,
+        "d/.a.txt.pail-partial",
+        b"a key, not a partial file",
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let into = tempfile::tempdir().unwrap();
+    let into_arg = into.path().display().to_string();
+    let args = ["cp", "s3://plan/d/", &into_arg, "--recursive"];
+    let dry: Vec<&str> = args.iter().copied().chain(["--dryrun"]).collect();
+    let output = common::cli::pail_for(&server, home.path(), &dry);
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{err}");
+    assert!(
+        out.contains("(dryrun) download: s3://plan/d/a.txt to ")
+            && out.contains(".a.txt.pail-partial (1)"),
+        "{out}"
+    );
+    assert!(err.contains("renamed"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(into.path()).unwrap().count(),
+        0,
+        "a dry run writes nothing"
+    );
+    let output = common::cli::pail_for(&server, home.path(), &args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(read(into.path().join("a.txt")), b"a");
+    assert_eq!(
+        read(into.path().join(".a.txt.pail-partial (1)")),
+        b"a key, not a partial file"
+    );
+}

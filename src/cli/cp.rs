@@ -35,6 +35,9 @@ pub struct CpArgs {
     /// Copy a folder and everything in it.
     #[arg(long)]
     pub recursive: bool,
+    /// Show what would be copied, and under which names, without copying anything.
+    #[arg(long)]
+    pub dryrun: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -64,9 +67,12 @@ pub enum Job {
         key: ObjectKey,
         size: u64,
     },
+    /// `key` to `relative` below the folder `root` (nothing below `root` is reached
+    /// through a link).
     Download {
         key: ObjectKey,
-        path: PathBuf,
+        root: PathBuf,
+        relative: String,
         size: u64,
     },
     /// A server-side copy, from the source bucket to `to` in `to_bucket`.
@@ -91,9 +97,15 @@ impl Job {
             Job::Upload { path, key, .. } => {
                 format!("upload: {} to s3://{bucket}/{key}", path.display())
             }
-            Job::Download { key, path, .. } => {
-                format!("download: s3://{bucket}/{key} to {}", path.display())
-            }
+            Job::Download {
+                key,
+                root,
+                relative,
+                ..
+            } => format!(
+                "download: s3://{bucket}/{key} to {}",
+                crate::local_dir::local_path(root, relative).display()
+            ),
             Job::Copy {
                 key, to_bucket, to, ..
             } => format!("copy: s3://{bucket}/{key} to s3://{to_bucket}/{to}"),
@@ -172,39 +184,51 @@ async fn plan_download(
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
         let base = as_folder(&source.prefix);
-        let (files, problems) = local_path::download_targets(
-            target,
-            &base,
-            keys.into_iter()
-                .filter(|(k, _)| k.starts_with(&base))
-                .collect(),
-            local_path::CASE_INSENSITIVE,
-        );
-        let jobs = files
-            .into_iter()
-            .filter_map(|(key, path, size)| {
-                Some(Job::Download {
-                    key: ObjectKey::new(key).ok()?,
-                    path,
+        let mut jobs = Vec::with_capacity(keys.len());
+        let mut problems = Vec::new();
+        for (key, size) in keys.into_iter().filter(|(k, _)| k.starts_with(&base)) {
+            let relative = &key[base.len()..];
+            match local_path::components(relative, local_path::PathFlavor::NATIVE) {
+                Ok(parts) => jobs.push(Job::Download {
+                    key: ObjectKey::new(key)?,
+                    root: target.to_owned(),
+                    relative: parts.join("/"),
                     size,
-                })
-            })
-            .collect();
+                }),
+                Err(reason) => problems.push(local_path::Skipped::Unsavable { key, reason }),
+            }
+        }
         return Ok((jobs, problems));
     }
     let key = ObjectKey::new(source.prefix.clone())?;
     let into_folder = target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/');
-    let path = if into_folder {
+    let (root, relative) = if into_folder {
         let name = source.prefix.rsplit('/').next().unwrap_or_default();
-        local_path::local_target(target, "", name)
-            .map_err(|reason| CliError::Usage(format!("`{key}` cannot be saved: {reason}")))?
+        let parts = local_path::components(name, local_path::PathFlavor::NATIVE)
+            .map_err(|reason| CliError::Usage(format!("`{key}` cannot be saved: {reason}")))?;
+        (target.to_owned(), parts.join("/"))
     } else {
-        target.to_owned()
+        // A file named by the person: written in its folder under that name.
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| CliError::Usage(format!("{}: not a file name", target.display())))?;
+        let folder = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        (folder, name.to_owned())
     };
     let size = crate::s3::objects::object_properties(connection, &source.bucket, &key)
         .await?
         .size;
-    Ok((vec![Job::Download { key, path, size }], Vec::new()))
+    let job = Job::Download {
+        key,
+        root,
+        relative,
+        size,
+    };
+    Ok((vec![job], Vec::new()))
 }
 
 /// Server-side copies from `source` to `target` (both `s3://`, one connection): an object, or
@@ -277,6 +301,14 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     for problem in &problems {
         warn(&format!("skipped {problem}"));
     }
+    let (jobs, set_aside) = place_jobs(jobs, &bucket, &destination);
+    if args.dryrun {
+        for job in &jobs {
+            print_stdout(&format!("(dryrun) {}\n", job.describe(&bucket)));
+        }
+        return Ok(());
+    }
+    let problems = problems.len() + set_aside;
     let uploads = crate::storage::journal::default_path().map(UploadJournal::open);
     let partials = crate::storage::journal::default_partials_path().map(PartialJournal::open);
     // What an earlier run left behind here is cleaned up first.
@@ -287,14 +319,106 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
         journal.sweep().await;
     }
     let failed = run_jobs(&connection, &bucket, jobs, uploads, partials).await?;
-    if failed > 0 || !problems.is_empty() {
+    if failed > 0 || problems > 0 {
         return Err(CliError::Transfers(format!(
-            "{} failed, {} skipped",
+            "{} failed, {problems} skipped",
             crate::fmt::count(failed, "file", "files"),
-            problems.len()
         )));
     }
     Ok(())
+}
+
+/// The jobs as the batch planner places them, replacing what is there as `aws s3 cp` does:
+/// two sources never land on one name (on this file system's rules), no file lands on a name
+/// Pail keeps for partial downloads, and nothing is copied onto itself. Each name changed or
+/// job left out is said on stderr; also returns how many were left out.
+fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<Job>, usize) {
+    let (space, folder) = match destination {
+        Place::Local(_) => {
+            let root = jobs.iter().find_map(|j| match j {
+                Job::Download { root, .. } => Some(root.clone()),
+                _ => None,
+            });
+            let Some(root) = root else {
+                return (jobs, 0);
+            };
+            (crate::local_dir::folder_space(&root), Some(root))
+        }
+        Place::S3(target) => {
+            let space = crate::plan::Space {
+                root: format!("s3|{}|", target.bucket),
+                kind: crate::plan::SpaceKind::Bucket,
+            };
+            (space, None)
+        }
+    };
+    let items: Vec<crate::plan::Item> = jobs
+        .iter()
+        .map(|job| {
+            let (name, source_place) = match job {
+                Job::Upload { key, .. } => (key.as_str().to_owned(), None),
+                Job::Download { relative, .. } => (relative.clone(), None),
+                Job::Copy { key, to, .. } => {
+                    (to.as_str().to_owned(), Some(format!("s3|{bucket}|{key}")))
+                }
+            };
+            crate::plan::Item {
+                name,
+                size: job.size(),
+                source_mtime: None,
+                source_place,
+            }
+        })
+        .collect();
+    let seen = |name: &str| match &folder {
+        Some(root) => crate::local_dir::seen_in_folder(root, name),
+        // `cp` replaces what is in a bucket without looking, as `aws s3 cp` does.
+        None => crate::plan::Seen::Absent,
+    };
+    let planned = crate::plan::plan_batch(
+        &space,
+        &items,
+        crate::s3::download::Conflict::Overwrite,
+        &seen,
+    );
+    let mut placed = Vec::with_capacity(jobs.len());
+    let mut left_out = 0;
+    let mut jobs: Vec<Option<Job>> = jobs.into_iter().map(Some).collect();
+    for step in planned.steps {
+        let Some(mut job) = jobs.get_mut(step.index).and_then(Option::take) else {
+            continue;
+        };
+        match step.action {
+            crate::plan::Action::Skip(reason) => {
+                warn(&format!("skipped {}: {reason}", job.describe(bucket)));
+                left_out += 1;
+                continue;
+            }
+            crate::plan::Action::Renamed(reason) => {
+                let described = job.describe(bucket);
+                match &mut job {
+                    Job::Download { relative, .. } => *relative = step.name,
+                    Job::Upload { key, .. } | Job::Copy { to: key, .. } => {
+                        match ObjectKey::new(step.name) {
+                            Ok(renamed) => *key = renamed,
+                            Err(e) => {
+                                warn(&format!("skipped {described}: {e}"));
+                                left_out += 1;
+                                continue;
+                            }
+                        }
+                    }
+                }
+                warn(&format!(
+                    "renamed {described}: {reason}; now {}",
+                    job.describe(bucket)
+                ));
+            }
+            crate::plan::Action::New | crate::plan::Action::Replace => {}
+        }
+        placed.push(job);
+    }
+    (placed, left_out)
 }
 
 /// Runs the jobs, a few at a time, with a progress bar; returns how many failed.
@@ -346,15 +470,18 @@ async fn run_jobs(
                     crate::s3::objects::copy_object(&connection, &bucket, key, to_bucket, to, true)
                         .await
                 }
-                Job::Download { key, path, .. } => {
-                    if let Some(parent) = path.parent() {
-                        let _ = tokio::fs::create_dir_all(parent).await;
-                    }
-                    crate::s3::download::download_object_with_journal(
+                Job::Download {
+                    key,
+                    root,
+                    relative,
+                    ..
+                } => {
+                    let landing = crate::s3::download::Landing { root, relative };
+                    crate::s3::download::download_object_below(
                         &connection,
                         &bucket,
                         key,
-                        path,
+                        landing,
                         &control,
                         partials.as_ref(),
                     )

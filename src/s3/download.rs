@@ -378,46 +378,9 @@ pub enum Conflict {
     IfNewer,
 }
 
-/// Whether an object modified at `object_secs` (Unix seconds) is newer than the file at
-/// `path`: by more than 2 s, the coarsest clock file systems keep. A file whose time cannot be
-/// read counts as older.
-pub fn object_is_newer(object_secs: i64, path: &Path) -> bool {
-    let file_secs = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(i64::MIN, |d| d.as_secs() as i64);
-    object_secs.saturating_sub(file_secs) > crate::compare::DATE_TOLERANCE_SECS
-}
-
-/// `report (1).pdf` for `report.pdf`: the first name not taken.
-pub fn free_name(target: &Path) -> PathBuf {
-    let stem = target
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let extension = target
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    (1..)
-        .map(|n| target.with_file_name(format!("{stem} ({n}){extension}")))
-        .find(|candidate| !candidate.exists())
-        .unwrap_or_else(|| target.to_owned())
-}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keep_both_finds_a_free_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("report.pdf");
-        std::fs::write(&target, b"").unwrap();
-        assert_eq!(free_name(&target), dir.path().join("report (1).pdf"));
-        std::fs::write(dir.path().join("report (1).pdf"), b"").unwrap();
-        assert_eq!(free_name(&target), dir.path().join("report (2).pdf"));
-    }
 
     #[test]
     fn partial_names_are_hidden_and_each_download_has_its_own() {

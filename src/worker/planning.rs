@@ -4,7 +4,6 @@
 //! A lookup that fails is never read as "nothing there".
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use crate::model::BucketName;
 use crate::plan::{self, Item, Plan, Seen, Space, SpaceKind};
@@ -128,39 +127,6 @@ pub(super) async fn list_tree(
     )
     .await?;
     Ok(rows)
-}
-
-/// What is at `name` (a path relative to `root`, `/`-separated) on this computer. Links are
-/// looked at, not followed: a link is something there.
-pub(super) fn seen_in_folder(root: &Path, name: &str) -> Seen {
-    let path = local_path(root, name);
-    match std::fs::symlink_metadata(&path) {
-        Ok(meta) => Seen::Present(
-            meta.modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_secs() as i64),
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Seen::Absent,
-        // A folder on the way that is a file, or no permission: nothing is known.
-        Err(_) => Seen::Unknown,
-    }
-}
-
-/// `root` joined with the `/`-separated `name`.
-pub(super) fn local_path(root: &Path, name: &str) -> PathBuf {
-    let mut path = root.to_owned();
-    path.extend(name.split('/').filter(|s| !s.is_empty()));
-    path
-}
-
-/// The space of a folder on this computer, its place the folder's canonical path.
-pub(super) fn folder_space(root: &Path) -> Space {
-    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
-    Space {
-        root: format!("file:{}/", canonical.display()),
-        kind: SpaceKind::NATIVE_FOLDER,
-    }
 }
 
 /// The space of a bucket as `profile` reaches it.

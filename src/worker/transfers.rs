@@ -99,7 +99,7 @@ async fn plan_download(
         }
     }
     let root = target.clone();
-    let space = tokio::task::spawn_blocking(move || planning::folder_space(&root))
+    let space = tokio::task::spawn_blocking(move || crate::local_dir::folder_space(&root))
         .await
         .map_err(|e| {
             JobError::from(TransferError::Local {
@@ -126,7 +126,7 @@ async fn plan_download(
 async fn object_dates(connection: &Connection, plan: &mut DownloadPlan) {
     for (item, key) in plan.items.iter_mut().zip(&plan.keys) {
         if item.source_mtime.is_some()
-            || planning::seen_in_folder(&plan.target, &item.name) == Seen::Absent
+            || crate::local_dir::seen_in_folder(&plan.target, &item.name) == Seen::Absent
         {
             continue;
         }
@@ -266,8 +266,12 @@ pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
 /// What each answer would do to a download batch; looks at the folder (blocking).
 fn download_outlook(plan: &DownloadPlan) -> Option<plan::Outlook> {
     let target = &plan.target;
-    let seen = |name: &str| planning::seen_in_folder(target, name);
-    let show = |name: &str| planning::local_path(target, name).display().to_string();
+    let seen = |name: &str| crate::local_dir::seen_in_folder(target, name);
+    let show = |name: &str| {
+        crate::local_dir::local_path(target, name)
+            .display()
+            .to_string()
+    };
     let unseen = Some("a file or folder on the way could not be looked at".to_owned());
     plan::outlook(&plan.space, &plan.items, &seen, unseen, &show)
 }
@@ -326,7 +330,7 @@ pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
 async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Conflict) {
     let planned = tokio::task::spawn_blocking(move || {
         let target = &plan.target;
-        let seen = |name: &str| planning::seen_in_folder(target, name);
+        let seen = |name: &str| crate::local_dir::seen_in_folder(target, name);
         let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
         (plan, planned)
     })
@@ -356,7 +360,7 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
         MoveBatch::new(files.len(), emptied, ctx.connections.clone())
     });
     for (key, relative, size) in files {
-        let path = planning::local_path(&plan.target, &relative);
+        let path = crate::local_dir::local_path(&plan.target, &relative);
         let moves = batch.as_ref().map(|batch| {
             let source = MovedSource::Object {
                 profile: Box::new(plan.profile.clone()),
