@@ -434,6 +434,22 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
         });
     };
 
+    // Before anything is written, each answer says what it would do; Cancel writes nothing.
+    click(&mut harness, "Upload");
+    click(&mut harness, "Files…");
+    wait_for(&mut harness, "the question", |app| {
+        matches!(app.state().modals.get(), Some(Modal::UploadConflict { .. }))
+    });
+    harness.get_by_label("0 new, 1 replace, 0 renamed, 0 skipped");
+    harness.get_by_label("0 new, 0 replace, 1 renamed, 0 skipped");
+    click(&mut harness, "Cancel");
+    harness.run_steps(4);
+    assert!(!harness.state().state().modal_open());
+    assert!(
+        harness.state().state().transfers.is_empty(),
+        "nothing queued"
+    );
+
     upload_and_answer(&mut harness, "Skip");
     assert_eq!(
         std::fs::read(stored.join("plan.txt")).unwrap(),

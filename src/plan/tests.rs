@@ -230,3 +230,21 @@ fn the_stem_prefix_finds_every_keep_both_candidate() {
     assert_eq!(stem_prefix("README"), "README");
     assert_eq!(stem_prefix("a.b/c"), "a.b/c");
 }
+
+#[test]
+fn keys_that_pails_name_mapping_makes_equal_are_kept_apart() {
+    use crate::local_path::{PathFlavor, components};
+    // On Windows `a:b` is saved as `a_b`; control characters become `_` everywhere.
+    let windows: Vec<Item> = ["a:b.txt", "a_b.txt", "x\u{7}.txt", "x_.txt"]
+        .iter()
+        .map(|key| item(&components(key, PathFlavor::Windows).unwrap().join("/")))
+        .collect();
+    let plan = plan_batch(
+        &folder(true, false),
+        &windows,
+        Conflict::Overwrite,
+        &there(&[]),
+    );
+    let names: Vec<&str> = plan.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["a_b.txt", "a_b (1).txt", "x_.txt", "x_ (1).txt"]);
+}
