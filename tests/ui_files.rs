@@ -426,7 +426,7 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
         wait_for(harness, "the question", |app| {
             matches!(app.state().modals.get(), Some(Modal::UploadConflict { .. }))
         });
-        harness.get_by_label_contains("in the bucket already exist");
+        harness.get_by_label_contains("in the bucket already exists");
         click(harness, answer);
         harness.run_steps(2);
         wait_for(harness, "the batch", |app| {

@@ -136,8 +136,9 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
         ui.set_width(520.0);
         ui.heading(heading);
         if count > 0 {
+            let verb = if count == 1 { "exists" } else { "exist" };
             ui.label(format!(
-                "{things} {place} already exist (the first: {first})."
+                "{things} {place} already {verb} (the first: {first})."
             ));
         }
         if let Some(why) = &outlook.unseen {
