@@ -391,15 +391,24 @@ pub fn outlook(
     unseen: Option<String>,
     show: &dyn Fn(&str) -> String,
 ) -> Option<Outlook> {
-    let plan_for = |choice| plan_batch(space, items, choice, seen);
+    // Each name is looked at once, however many answers are planned.
+    let known: std::collections::HashMap<&str, Seen> = items
+        .iter()
+        .map(|i| (i.name.as_str(), seen(&i.name)))
+        .collect();
+    let cached = |name: &str| known.get(name).cloned().unwrap_or_else(|| seen(name));
+    let plan_for = |choice| plan_batch(space, items, choice, &cached);
     let overwrite = plan_for(Conflict::Overwrite);
     let taken: Vec<&str> = items
         .iter()
         .map(|i| i.name.as_str())
-        .filter(|name| matches!(seen(name), Seen::Present(_)))
+        .filter(|name| matches!(known.get(name), Some(Seen::Present(_))))
         .collect();
     let summary = overwrite.summary();
-    let unseen = unseen.filter(|_| items.iter().any(|i| seen(&i.name) == Seen::Unknown));
+    let unseen = known
+        .values()
+        .any(|s| *s == Seen::Unknown)
+        .then(|| unseen.unwrap_or_else(|| "a lookup failed".to_owned()));
     if summary.new == items.len() && unseen.is_none() {
         return None;
     }
