@@ -1132,3 +1132,132 @@ fn ls_of_a_big_folder_prints_every_name_once_in_key_order() {
         .collect();
     assert!(objects.is_sorted(), "objects in key order");
 }
+
+/// True when `text` holds nothing a terminal would act on instead of showing.
+fn shows_as_text(text: &str) -> bool {
+    !text.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_with_escapes_and_line_breaks_are_printed_escaped() {
+    let server = server_with_bucket(BUCKET);
+    // s3s-fs keeps a key as a file: Linux file names hold these. A listing carries what XML
+    // 1.0 may hold (line breaks, DEL, C1 controls such as CSI, bidi overrides); ESC, which it
+    // may not, is tried where no listing is read (`cp` of one object, and uploads).
+    let forged = "a\n2026-01-01 00:00:00          999 forged.txt";
+    let csi = "clear\u{9b}2K\u{7f}.txt";
+    let bidi = "photo\u{202e}gpj.exe";
+    let folder = "sub\u{9b}2K\rdir";
+    let root = server.root().join(BUCKET);
+    std::fs::create_dir_all(root.join("odd").join(folder)).unwrap();
+    for name in [forged, csi, bidi] {
+        std::fs::write(root.join("odd").join(name), b"x").unwrap();
+    }
+    std::fs::write(root.join("odd").join(folder).join("in.txt"), b"x").unwrap();
+    let osc52 = "clip\x1b]52;c;ZWNobw==\x07\x1b[2K.txt";
+    std::fs::create_dir_all(root.join("esc")).unwrap();
+    std::fs::write(root.join("esc").join(osc52), b"x").unwrap();
+    let home = home();
+
+    let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/odd/"]);
+    assert_success(&listed);
+    let text = stdout(&listed);
+    assert!(shows_as_text(&text), "{text:?}");
+    assert_eq!(text.lines().count(), 4, "one line a name: {text}");
+    assert!(text.contains("PRE sub\\u{9b}2K\\rdir/"), "{text}");
+    assert!(text.contains("clear\\u{9b}2K\\x7f.txt"), "{text}");
+    assert!(text.contains(" a\\n2026-01-01"), "{text}");
+    assert!(text.contains("photo\\u{202e}gpj.exe"), "{text}");
+    let deep = pail_for(
+        &server,
+        home.path(),
+        &["ls", "s3://cli-test/odd/", "--recursive"],
+    );
+    assert_success(&deep);
+    assert!(shows_as_text(&stdout(&deep)), "{:?}", stdout(&deep));
+    assert_eq!(stdout(&deep).lines().count(), 4, "{}", stdout(&deep));
+
+    for format in ["csv", "json", "url"] {
+        let shared = pail_for(
+            &server,
+            home.path(),
+            &["share", "s3://cli-test/odd/", "--format", format],
+        );
+        assert_success(&shared);
+        assert!(
+            shows_as_text(&stdout(&shared)),
+            "{format}: {:?}",
+            stdout(&shared)
+        );
+        assert!(
+            shows_as_text(&stderr(&shared)),
+            "{format}: {:?}",
+            stderr(&shared)
+        );
+    }
+    let csv = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/odd/", "--format", "csv"],
+    );
+    assert_eq!(
+        stdout(&csv).lines().count(),
+        5,
+        "a row a key: {}",
+        stdout(&csv)
+    );
+    let json = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/odd/", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"] == format!("odd/{bidi}")),
+        "JSON keeps each key exactly: {json}"
+    );
+
+    // Down and up again: each line `cp` prints names the key and the file.
+    let back = home.path().join("back");
+    std::fs::create_dir_all(&back).unwrap();
+    let back_arg = format!("{}/", back.display());
+    let down = pail_for(
+        &server,
+        home.path(),
+        &["cp", &format!("s3://cli-test/esc/{osc52}"), &back_arg],
+    );
+    assert_success(&down);
+    assert!(shows_as_text(&stdout(&down)), "{:?}", stdout(&down));
+    assert!(
+        stdout(&down).contains("esc/clip\\x1b]52;c;ZWNobw==\\x07\\x1b[2K.txt to "),
+        "{}",
+        stdout(&down)
+    );
+    let local = home.path().join(format!("{osc52}\n{forged}"));
+    std::fs::write(&local, b"up").unwrap();
+    let up = pail_for(
+        &server,
+        home.path(),
+        &["cp", &local.display().to_string(), "s3://cli-test/up/"],
+    );
+    assert_success(&up);
+    assert_eq!(stdout(&up).lines().count(), 1, "{}", stdout(&up));
+    assert!(shows_as_text(&stdout(&up)), "{:?}", stdout(&up));
+
+    // An error naming the key prints it escaped too, on one line.
+    let missing = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/esc/no\x1b[2Jsuch\nkey", &back_arg],
+    );
+    assert!(!missing.status.success());
+    assert!(shows_as_text(&stderr(&missing)), "{:?}", stderr(&missing));
+    assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
+}
+

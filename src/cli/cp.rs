@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{CliError, ConnectionArgs, print_stdout, warn};
+use super::{CliError, ConnectionArgs, note, print_line, warn};
 use crate::fmt::human_size;
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey, S3Prefix};
@@ -85,7 +85,8 @@ impl Job {
         }
     }
 
-    /// `upload: ./a.txt to s3://bucket/a.txt`, as `aws s3 cp` says it.
+    /// `upload: ./a.txt to s3://bucket/a.txt`, as `aws s3 cp` says it (raw: printed through
+    /// [`print_line`], which shows what a terminal would obey).
     fn describe(&self, bucket: &BucketName) -> String {
         match self {
             Job::Upload { path, key, .. } => {
@@ -377,15 +378,15 @@ async fn run_jobs(
                 None => break,
                 Some(Ok((job, Ok(())))) => {
                     moved = moved.saturating_add(job.size());
-                    bar.suspend(|| print_stdout(&format!("{}\n", job.describe(bucket))));
+                    bar.suspend(|| print_line(&job.describe(bucket)));
                 }
                 Some(Ok((job, Err(e)))) => {
                     failed += 1;
-                    bar.suspend(|| eprintln!("pail: {}: {e}", job.describe(bucket)));
+                    bar.suspend(|| note(&format!("{}: {e}", job.describe(bucket))));
                 }
                 Some(Err(e)) => {
                     failed += 1;
-                    bar.suspend(|| eprintln!("pail: a transfer stopped: {e}"));
+                    bar.suspend(|| note(&format!("a transfer stopped: {e}")));
                 }
             },
             _ = &mut ctrl_c, if cancelled_at.is_none() => {
