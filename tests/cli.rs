@@ -1133,6 +1133,60 @@ fn ls_of_a_big_folder_prints_every_name_once_in_key_order() {
     assert!(objects.is_sorted(), "objects in key order");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn share_of_a_folder_without_its_slash_shares_that_folder_only() {
+    let server = server_with_bucket(BUCKET);
+    for key in [
+        "photos/a.jpg",
+        "photos/2026/b.jpg",
+        "photos-private/secret.txt",
+        "photos.zip",
+    ] {
+        put_object(&server, BUCKET, key, key.as_bytes()).await;
+    }
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/photos", "--format", "csv"],
+    );
+    assert_success(&output);
+    let csv = stdout(&output);
+    let keys: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(keys, ["photos/2026/b.jpg", "photos/a.jpg"], "{csv}");
+
+    let output = pail_for(&server, home.path(), &["share", "s3://cli-test/photos"]);
+    assert_success(&output);
+    let html = http()
+        .get(stdout(&output).trim())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("a.jpg") && html.contains("2026/b.jpg"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("secret") && !html.contains("photos.zip"),
+        "{html}"
+    );
+
+    // The window hands the library a folder the same way: a folder, whatever its spelling.
+    let bucket = pail::model::BucketName::new(BUCKET).unwrap();
+    let objects = pail::s3::folder_share::folder_objects(&server.connection(), &bucket, "photos")
+        .await
+        .unwrap();
+    let keys: Vec<&str> = objects.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, ["photos/2026/b.jpg", "photos/a.jpg"]);
+}
+
 /// True when `text` holds nothing a terminal would act on instead of showing.
 fn shows_as_text(text: &str) -> bool {
     !text.chars().any(|c| {

@@ -14,7 +14,7 @@ use clap::Args;
 use super::{CliError, ConnectionArgs, note, print_line, warn};
 use crate::fmt::human_size;
 use crate::local_path;
-use crate::model::{BucketName, ObjectKey, S3Prefix};
+use crate::model::{BucketName, ObjectKey, S3Prefix, folder_prefix};
 use crate::s3::connection::Connection;
 use crate::s3::transfer::{TransferControl, TransferError};
 use crate::storage::journal::{PartialJournal, UploadJournal};
@@ -102,15 +102,6 @@ impl Job {
     }
 }
 
-/// `prefix` as a folder: empty, or ending in `/`.
-fn as_folder(prefix: &str) -> String {
-    if prefix.is_empty() || prefix.ends_with('/') {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}/")
-    }
-}
-
 /// The files to upload from `source` to `target`, with the problems met on the way.
 pub fn plan_upload(
     source: &Path,
@@ -126,7 +117,7 @@ pub fn plan_upload(
                 source.display()
             )));
         }
-        let folder = as_folder(&target.prefix);
+        let folder = folder_prefix(&target.prefix);
         let (files, problems) = local_path::files_to_upload(&[source.to_owned()]);
         let mut jobs = Vec::with_capacity(files.len());
         let mut problems = problems;
@@ -172,7 +163,7 @@ async fn plan_download(
     if recursive {
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
-        let base = as_folder(&source.prefix);
+        let base = folder_prefix(&source.prefix);
         let (files, problems) = local_path::download_targets(
             target,
             &base,
@@ -218,8 +209,8 @@ async fn plan_copy(
 ) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     let mut jobs = Vec::new();
     if recursive {
-        let base = as_folder(&source.prefix);
-        let into = as_folder(&target.prefix);
+        let base = folder_prefix(&source.prefix);
+        let into = folder_prefix(&target.prefix);
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
         for (key, size) in keys.into_iter().filter(|(k, _)| k.starts_with(&base)) {

@@ -10,7 +10,7 @@ use super::{
     warn,
 };
 use crate::fmt::{json_terminal_safe, terminal_safe};
-use crate::model::{BucketName, S3Prefix};
+use crate::model::{BucketName, S3Prefix, folder_prefix};
 use crate::s3::folder_share::{FolderShareError, folder_objects, share_folder, sign_objects};
 use crate::share::index_page::{links_csv, links_json};
 
@@ -51,7 +51,9 @@ pub struct ShareArgs {
 }
 
 pub async fn share(args: ShareArgs) -> Result<(), CliError> {
-    let folder: S3Prefix = args.uri.parse()?;
+    let mut folder: S3Prefix = args.uri.parse()?;
+    // `s3://B/photos` is the folder `photos/`: never `photos-private/…` nor `photos.zip`.
+    folder.prefix = folder_prefix(&folder.prefix);
     let expiry = args.expiry.expiry()?;
     // A typo in the expiry fails before any traffic.
     expiry.resolve(SystemTime::now())?;
