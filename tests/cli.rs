@@ -1315,3 +1315,91 @@ async fn names_with_escapes_and_line_breaks_are_printed_escaped() {
     assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_carry_the_content_type_of_the_files_extension() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let folder = home.path().join("docs");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("x.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(folder.join("photo.JPG"), b"jpeg").unwrap();
+    std::fs::write(folder.join("no-extension"), b"?").unwrap();
+    // Above the multipart threshold: the type is set when the upload is created.
+    let big: Vec<u8> = vec![7; 20 * 1024 * 1024];
+    std::fs::write(folder.join("page.html"), &big).unwrap();
+    let up = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            &folder.display().to_string(),
+            "s3://cli-test/in/",
+            "--recursive",
+        ],
+    );
+    assert_success(&up);
+    let up = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            &folder.join("x.pdf").display().to_string(),
+            "s3://cli-test/one/",
+        ],
+    );
+    assert_success(&up);
+    let content_type = |key: &'static str| {
+        let connection = server.connection();
+        async move {
+            connection
+                .client()
+                .head_object()
+                .bucket(BUCKET)
+                .key(key)
+                .send()
+                .await
+                .unwrap()
+                .content_type()
+                .map(str::to_owned)
+        }
+    };
+    assert_eq!(
+        content_type("one/x.pdf").await.as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        content_type("in/x.pdf").await.as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        content_type("in/photo.JPG").await.as_deref(),
+        Some("image/jpeg")
+    );
+    assert_eq!(
+        content_type("in/page.html").await.as_deref(),
+        Some("text/html")
+    );
+    assert_ne!(
+        content_type("in/no-extension").await.as_deref(),
+        Some("application/pdf")
+    );
+    // A copy between buckets keeps the type the upload set.
+    server.create_bucket("cli-typed").unwrap();
+    let copied = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/in/", "s3://cli-typed/", "--recursive"],
+    );
+    assert_success(&copied);
+    let head = server
+        .connection()
+        .client()
+        .head_object()
+        .bucket("cli-typed")
+        .key("page.html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type(), Some("text/html"));
+}
+
