@@ -1403,3 +1403,18 @@ async fn uploads_carry_the_content_type_of_the_files_extension() {
     assert_eq!(head.content_type(), Some("text/html"));
 }
 
+#[test]
+fn ls_r_lists_the_whole_tree_as_the_readme_says() {
+    let server = server_with_bucket(BUCKET);
+    let folder = server.root().join(BUCKET).join("tree/deep/er");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("leaf.txt"), b"leaf").unwrap();
+    let home = home();
+    let listed = pail_for(&server, home.path(), &["ls", "-r", "s3://cli-test/tree/"]);
+    assert_success(&listed);
+    assert!(
+        stdout(&listed).contains(" 4 tree/deep/er/leaf.txt"),
+        "{}",
+        stdout(&listed)
+    );
+}

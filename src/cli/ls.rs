@@ -16,7 +16,7 @@ pub struct LsArgs {
     #[arg(value_name = "S3_URI")]
     pub uri: Option<String>,
     /// Every object under the prefix, at any depth, with its full key.
-    #[arg(long)]
+    #[arg(long, short = 'r')]
     pub recursive: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
