@@ -82,7 +82,8 @@ pub fn index_html(
 }
 
 /// `key,size,url,expires` with a header row; fields quoted where they need it (RFC 4180), and
-/// a leading `=`, `+`, `-` or `@` defused so a spreadsheet never runs a key as a formula.
+/// a leading `=`, `+`, `-`, `@`, TAB or CR defused so a spreadsheet never runs a key as a
+/// formula (spreadsheets skip a leading TAB or CR, then read what follows).
 pub fn links_csv(entries: &[ShareEntry]) -> String {
     let mut csv = String::from("key,size,url,expires\n");
     for entry in entries {
@@ -114,7 +115,7 @@ pub fn links_json(entries: &[ShareEntry]) -> String {
 }
 
 fn csv_field(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@']) {
+    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -177,6 +178,17 @@ mod tests {
         assert_eq!(csv_field("=cmd()"), "\"'=cmd()\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("a\"b,c"), "\"a\"\"b,c\"");
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_defused_too() {
+        // Spreadsheets skip a leading TAB or CR and then read the formula.
+        assert_eq!(
+            csv_field("\t=HYPERLINK(\"x\")"),
+            "\"'\t=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_field("\r+1"), "\"'\r+1\"");
+        assert_eq!(csv_field("\tplain"), "\"'\tplain\"");
     }
 
     #[test]
