@@ -1,7 +1,44 @@
 //! Text as Pail shows it: sizes (1000-based units, like S3 consoles), counts, durations (as
 //! the window shows them, and exact for messages), HTML escaping for the pages and email text
-//! Pail makes, and an error with its causes as one line. Dates and times are
-//! [`crate::local_time`]'s.
+//! Pail makes, names made safe for a terminal, and an error with its causes as one line. Dates
+//! and times are [`crate::local_time`]'s.
+
+use std::borrow::Cow;
+
+/// Whether `c` changes what a terminal or a text view shows instead of being shown: C0
+/// controls (line breaks, ESC), DEL, C1 controls (a terminal may read U+009B as CSI), the
+/// Unicode line and paragraph separators, and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which make `photo\u{202e}gpj.exe` read as `photoexe.jpg`.
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` as one line a terminal shows as it is: every [`is_hidden_control`] character
+/// written as an escape — `\n`, `\r`, `\t`, `\x1b` (C0 and DEL), `\u{85}`, `\u{202e}` — and a
+/// backslash doubled, so the escapes are unambiguous (`\\x1b` is a backslash, then `x1b`).
+/// A name from a server can then neither forge a line (a line break, a line clear), nor
+/// reach the terminal as a command (an OSC 52 clipboard write), nor reverse what it shows.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c == '\\' || is_hidden_control(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && is_hidden_control(c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_hidden_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
 pub fn html_escape(s: &str) -> String {
@@ -17,6 +54,26 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// A JSON document with the [`is_hidden_control`] characters JSON lets through raw (DEL, C1,
+/// the separators and the bidi overrides) written as `\u` escapes: the same values, safe on a
+/// terminal. They can stand only inside strings, where an escape means the same character;
+/// the layout's line breaks and indents stay.
+pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+    let escaped = |c: char| is_hidden_control(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
@@ -113,6 +170,52 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_reach_a_terminal_as_text_never_as_controls() {
+        assert_eq!(
+            terminal_safe("plain name ü 日本.txt"),
+            "plain name ü 日本.txt"
+        );
+        // An OSC 52 clipboard write, a line clear and a forged row.
+        assert_eq!(
+            terminal_safe("a\x1b]52;c;ZWNobw==\x07b\x1b[2K\r\nforged\trow\x7f"),
+            "a\\x1b]52;c;ZWNobw==\\x07b\\x1b[2K\\r\\nforged\\trow\\x7f"
+        );
+        assert_eq!(terminal_safe("c1\u{9b}31m"), "c1\\u{9b}31m");
+        assert_eq!(
+            terminal_safe("photo\u{202e}gpj.exe \u{2066}x\u{2069}"),
+            "photo\\u{202e}gpj.exe \\u{2066}x\\u{2069}"
+        );
+        assert_eq!(terminal_safe("line\u{2028}sep"), "line\\u{2028}sep");
+        // A literal backslash is doubled: `\x1b` typed into a name is not an escape.
+        assert_eq!(terminal_safe("a\\x1b"), "a\\\\x1b");
+        assert_ne!(terminal_safe("a\\x1b"), terminal_safe("a\x1b"));
+        assert!(
+            terminal_safe("\u{0}\u{1f}\u{80}\u{9f}\u{202a}\u{2069}")
+                .chars()
+                .all(|c| c.is_ascii_graphic())
+        );
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_shows_no_controls() {
+        let value = serde_json::json!({"key": "a\u{1b}b\u{7f}\u{9b}\u{202e}\\"});
+        let text = serde_json::to_string(&value).unwrap();
+        let safe = json_terminal_safe(&text);
+        assert!(!safe.chars().any(is_hidden_control), "{safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_terminal_safe(&pretty);
+        assert_eq!(safe.lines().count(), 3, "the layout stays: {safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -1,6 +1,7 @@
 //! A folder on this computer as a pane lists it: names, sizes and dates like the S3 pane's
 //! rows, folders first, hidden entries left out unless asked for; where listing starts (the
-//! home folder, then the drives on Windows or the volumes on macOS).
+//! home folder, then the drives on Windows or the volumes on macOS); a file opened with its
+//! default app, its name handed over as a name and never read by a shell.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -152,40 +153,147 @@ fn plain_name(name: &str) -> Result<&str, String> {
     }
 }
 
-/// How this system opens a file with its default app: the program and its arguments.
-pub fn open_command(path: &Path) -> (&'static str, Vec<std::ffi::OsString>) {
-    if cfg!(windows) {
-        // `start` takes a window title first; an empty one keeps a quoted path a path.
-        (
-            "cmd",
-            vec![
-                "/C".into(),
-                "start".into(),
-                "".into(),
-                path.as_os_str().to_owned(),
-            ],
-        )
+/// The desktops Pail opens files on, each in its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desktop {
+    Windows,
+    MacOs,
+    /// Linux and the BSDs: `xdg-open`.
+    FreeDesktop,
+}
+
+impl Desktop {
+    /// The desktop Pail runs on.
+    pub const NATIVE: Desktop = if cfg!(windows) {
+        Desktop::Windows
     } else if cfg!(target_os = "macos") {
-        ("open", vec![path.as_os_str().to_owned()])
+        Desktop::MacOs
     } else {
-        ("xdg-open", vec![path.as_os_str().to_owned()])
+        Desktop::FreeDesktop
+    };
+}
+
+/// What opening a file with its default app hands the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenRequest {
+    /// Windows: `ShellExecuteExW` with the verb `open` on this file, UTF-16 ending in NUL. No
+    /// command line is made, so no shell reads `&`, `^` or `%` in the name.
+    ShellExecute { file: Vec<u16> },
+    /// A program started with the path as its one argument.
+    Program {
+        program: &'static str,
+        args: Vec<std::ffi::OsString>,
+    },
+}
+
+/// How `desktop` is asked to open `path` with its default app.
+pub fn open_request(path: &Path, desktop: Desktop) -> OpenRequest {
+    let program = match desktop {
+        // Not `cmd /C start`: cmd reads `&`, `^` and `%VAR%` in a downloaded file's name as
+        // commands, quoted or not. The shell API takes the name as a name.
+        Desktop::Windows => {
+            return OpenRequest::ShellExecute {
+                file: wide_with_nul(path),
+            };
+        }
+        Desktop::MacOs => "open",
+        Desktop::FreeDesktop => "xdg-open",
+    };
+    OpenRequest::Program {
+        program,
+        args: vec![path.as_os_str().to_owned()],
     }
+}
+
+/// `path` as UTF-16 ending in NUL, as the Windows API takes it.
+fn wide_with_nul(path: &Path) -> Vec<u16> {
+    #[cfg(windows)]
+    let units: Vec<u16> = {
+        use std::os::windows::ffi::OsStrExt;
+        path.as_os_str().encode_wide().collect()
+    };
+    // Elsewhere only tests ask, with names that are Unicode.
+    #[cfg(not(windows))]
+    let units: Vec<u16> = path.to_string_lossy().encode_utf16().collect();
+    units.into_iter().chain(std::iter::once(0)).collect()
 }
 
 /// Opens `path` with the system's default app, without waiting for it.
 pub fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
-    let (program, args) = open_command(path);
-    std::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| LocalFolderError {
-            path: path.to_owned(),
-            reason: format!("could not open it with {program}: {e}"),
-        })
+    match open_request(path, Desktop::NATIVE) {
+        OpenRequest::ShellExecute { file } => shell_open(path, &file),
+        OpenRequest::Program { program, args } => std::process::Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| LocalFolderError {
+                path: path.to_owned(),
+                reason: format!("could not open it with {program}: {e}"),
+            }),
+    }
+}
+
+/// Windows: `file` opened by the shell's own "open", as a double click in Explorer does.
+#[cfg(windows)]
+fn shell_open(path: &Path, file: &[u16]) -> Result<(), LocalFolderError> {
+    use windows_sys::Win32::System::Com::{
+        COINIT_APARTMENTTHREADED, COINIT_DISABLE_OLE1DDE, CoInitializeEx, CoUninitialize,
+    };
+    use windows_sys::Win32::UI::Shell::{
+        SEE_MASK_FLAG_NO_UI, SEE_MASK_NOASYNC, SHELLEXECUTEINFOW, ShellExecuteExW,
+    };
+    use windows_sys::Win32::UI::WindowsAndMessaging::SW_SHOWNORMAL;
+    let failed = |reason: String| LocalFolderError {
+        path: path.to_owned(),
+        reason,
+    };
+    if file
+        .split_last()
+        .is_none_or(|(last, name)| *last != 0 || name.contains(&0))
+    {
+        return Err(failed("its name holds a NUL character".into()));
+    }
+    let verb: Vec<u16> = "open\0".encode_utf16().collect();
+    let mut info = SHELLEXECUTEINFOW {
+        cbSize: std::mem::size_of::<SHELLEXECUTEINFOW>() as u32,
+        // No SEE_MASK_DOENVSUBST: `%PATH%` in a name stays text. NOASYNC: the app is started
+        // before the call returns, as this (blocking-pool) thread may end right after.
+        fMask: SEE_MASK_NOASYNC | SEE_MASK_FLAG_NO_UI,
+        lpVerb: verb.as_ptr(),
+        lpFile: file.as_ptr(),
+        nShow: SW_SHOWNORMAL,
+        ..Default::default()
+    };
+    // SAFETY: both strings are NUL-terminated and outlive the calls; `info` is a properly
+    // sized SHELLEXECUTEINFOW. COM is set up on this thread as the shell's handlers expect,
+    // and released only when this call set it up (S_OK or S_FALSE, both >= 0).
+    unsafe {
+        let com = CoInitializeEx(
+            std::ptr::null(),
+            (COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE) as u32,
+        );
+        let opened = ShellExecuteExW(&mut info) != 0;
+        let error = std::io::Error::last_os_error();
+        if com >= 0 {
+            CoUninitialize();
+        }
+        if opened {
+            Ok(())
+        } else {
+            Err(failed(format!("Windows could not open it: {error}")))
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn shell_open(path: &Path, _file: &[u16]) -> Result<(), LocalFolderError> {
+    Err(LocalFolderError {
+        path: path.to_owned(),
+        reason: "the Windows shell opens files on Windows only".into(),
+    })
 }
 
 /// Where a local pane starts and what it offers at the top: the home folder first, then the
@@ -308,13 +416,34 @@ mod tests {
     #[test]
     fn a_file_opens_with_the_systems_opener_and_an_odd_name_stays_one_argument() {
         let path = Path::new("/tmp/a b; rm -rf $HOME.txt");
-        let (program, args) = open_command(path);
-        assert!(["xdg-open", "open", "cmd"].contains(&program));
-        assert_eq!(
-            args.last().unwrap(),
-            path.as_os_str(),
-            "passed as one argument, no shell"
-        );
+        for (desktop, opener) in [(Desktop::MacOs, "open"), (Desktop::FreeDesktop, "xdg-open")] {
+            assert_eq!(
+                open_request(path, desktop),
+                OpenRequest::Program {
+                    program: opener,
+                    args: vec![path.as_os_str().to_owned()]
+                },
+                "passed as one argument, no shell"
+            );
+        }
+    }
+
+    #[test]
+    fn on_windows_a_file_goes_to_the_shell_api_never_through_cmd() {
+        // `cmd /C start` reads `&`, `|`, `^` and `%VAR%` in its command line, quoted or not.
+        for name in [
+            r"C:\Users\me\Downloads\a&calc.pdf",
+            r"C:\x\b^&^|c.txt",
+            r"C:\x\100%PATH%done & start calc.txt",
+            "C:\\x\\\"q\" ü 🎉.txt",
+        ] {
+            let request = open_request(Path::new(name), Desktop::Windows);
+            let OpenRequest::ShellExecute { file } = request else {
+                panic!("{name}: {request:?}");
+            };
+            assert_eq!(file.last(), Some(&0), "NUL-terminated");
+            assert_eq!(String::from_utf16(&file[..file.len() - 1]).unwrap(), name);
+        }
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! written outside the chosen folder and no name means something else to the OS.
 //!
 //! Windows gives meaning to much that S3 keys may hold: `\` and `:` (drives, alternate data
-//! streams), `<>"|?*`, reserved device names (`CON`, `NUL`, `COM1`…, with any extension), and
-//! trailing dots and spaces (silently dropped, so `a.` would become `a`). Such characters are
-//! replaced by `_`; reserved names get a leading `_`. Control characters are replaced on every
-//! OS (a newline in a file name breaks scripts). `.` and `..` segments and segments too long for
-//! any file system are refused, with the key named by the caller.
+//! streams), `<>"|?*`, reserved device names (`CON`, `NUL`, `CONIN$`, `COM1`…, `COM¹`…, with
+//! any extension), and trailing dots and spaces (silently dropped, so `a.` would become `a`).
+//! Such characters are replaced by `_`; reserved names get a leading `_`. Control characters
+//! are replaced on every OS (a newline in a file name breaks scripts). `.` and `..` segments
+//! and segments too long for any file system are refused, with the key named by the caller.
 
 use std::path::{Path, PathBuf};
 
@@ -41,9 +41,12 @@ pub enum Refusal {
     TooLong,
 }
 
-const WINDOWS_RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+/// Device names Windows opens instead of a file of that name. Windows counts Latin-1's
+/// superscript digits (`¹²³`) as digits here, and the console has its own two names.
+const WINDOWS_RESERVED: [&str; 32] = [
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "COM1", "COM2", "COM3", "COM4",
+    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3",
+    "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// One segment of a key as a file name on `flavor`.
@@ -237,6 +240,32 @@ mod tests {
         assert_eq!(w("report. ").unwrap(), "report__");
         assert_eq!(w("a<b>c|d?e*f\"g").unwrap(), "a_b_c_d_e_f_g");
         assert_eq!(w("line\nbreak\t.txt").unwrap(), "line_break_.txt");
+    }
+
+    #[test]
+    fn console_and_superscript_device_names_are_reserved_too() {
+        let w = |k| on(PathFlavor::Windows, k);
+        assert_eq!(w("CONIN$").unwrap(), "_CONIN$");
+        assert_eq!(w("docs/conout$.txt").unwrap(), "docs/_conout$.txt");
+        for name in [
+            "COM¹",
+            "COM²",
+            "COM³",
+            "LPT¹",
+            "lpt²",
+            "LPT³.log",
+            "COM0",
+            "LPT0.txt",
+        ] {
+            assert_eq!(w(name).unwrap(), format!("_{name}"), "{name}");
+        }
+        assert_eq!(
+            w("COM⁴").unwrap(),
+            "COM⁴",
+            "only Latin-1's superscripts count"
+        );
+        assert_eq!(w("CONIN$x").unwrap(), "CONIN$x");
+        assert_eq!(on(PathFlavor::Unix, "CONIN$").unwrap(), "CONIN$");
     }
 
     #[test]

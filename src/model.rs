@@ -163,6 +163,16 @@ impl FromStr for S3Prefix {
     }
 }
 
+/// `prefix` as a folder: empty (the whole bucket) or ending in `/`. Listing `photos` would
+/// also find `photos-private/…` and `photos.zip`; a folder is listed as `photos/`.
+pub fn folder_prefix(prefix: &str) -> String {
+    if prefix.is_empty() || prefix.ends_with('/') {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}/")
+    }
+}
+
 impl fmt::Display for S3Uri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s3://{}/{}", self.bucket, self.key)

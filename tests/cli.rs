@@ -6,40 +6,10 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::cli::{pail, pail_for};
 use common::{ACCESS_KEY, SECRET_KEY, get_object, http, put_object, server_with_bucket};
-use pail::demo::server::LocalServer;
 
 const BUCKET: &str = "cli-test";
-
-/// A `pail` command with a clean environment: no AWS variables from the machine, AWS config
-/// files pointing into `home`, and the instance metadata service switched off so nothing
-/// leaves loopback.
-fn pail(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pail"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("TZ", "UTC")
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("PAIL_CONFIG_DIR", home.join("pail-config"));
-    command
-}
-
-/// `pail` with the local server's keys in the environment and its endpoint on the command line.
-fn pail_for(server: &LocalServer, home: &Path, args: &[&str]) -> Output {
-    let endpoint = server.endpoint_url();
-    let mut full: Vec<&str> = args.to_vec();
-    full.extend(["--endpoint-url", &endpoint, "--path-style"]);
-    pail(home)
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .args(&full)
-        .output()
-        .expect("pail runs")
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -1131,4 +1101,290 @@ fn ls_of_a_big_folder_prints_every_name_once_in_key_order() {
         .filter(|n| !n.ends_with('/'))
         .collect();
     assert!(objects.is_sorted(), "objects in key order");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn share_of_a_folder_without_its_slash_shares_that_folder_only() {
+    let server = server_with_bucket(BUCKET);
+    for key in [
+        "photos/a.jpg",
+        "photos/2026/b.jpg",
+        "photos-private/secret.txt",
+        "photos.zip",
+    ] {
+        put_object(&server, BUCKET, key, key.as_bytes()).await;
+    }
+    let home = home();
+    let output = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/photos", "--format", "csv"],
+    );
+    assert_success(&output);
+    let csv = stdout(&output);
+    let keys: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(keys, ["photos/2026/b.jpg", "photos/a.jpg"], "{csv}");
+
+    let output = pail_for(&server, home.path(), &["share", "s3://cli-test/photos"]);
+    assert_success(&output);
+    let html = http()
+        .get(stdout(&output).trim())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("a.jpg") && html.contains("2026/b.jpg"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("secret") && !html.contains("photos.zip"),
+        "{html}"
+    );
+
+    // The window hands the library a folder the same way: a folder, whatever its spelling.
+    let bucket = pail::model::BucketName::new(BUCKET).unwrap();
+    let objects = pail::s3::folder_share::folder_objects(&server.connection(), &bucket, "photos")
+        .await
+        .unwrap();
+    let keys: Vec<&str> = objects.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, ["photos/2026/b.jpg", "photos/a.jpg"]);
+}
+
+/// True when `text` holds nothing a terminal would act on instead of showing.
+fn shows_as_text(text: &str) -> bool {
+    !text.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_with_escapes_and_line_breaks_are_printed_escaped() {
+    let server = server_with_bucket(BUCKET);
+    // s3s-fs keeps a key as a file: Linux file names hold these. A listing carries what XML
+    // 1.0 may hold (line breaks, DEL, C1 controls such as CSI, bidi overrides); ESC, which it
+    // may not, is tried where no listing is read (`cp` of one object, and uploads).
+    let forged = "a\n2026-01-01 00:00:00          999 forged.txt";
+    let csi = "clear\u{9b}2K\u{7f}.txt";
+    let bidi = "photo\u{202e}gpj.exe";
+    let folder = "sub\u{9b}2K\rdir";
+    let root = server.root().join(BUCKET);
+    std::fs::create_dir_all(root.join("odd").join(folder)).unwrap();
+    for name in [forged, csi, bidi] {
+        std::fs::write(root.join("odd").join(name), b"x").unwrap();
+    }
+    std::fs::write(root.join("odd").join(folder).join("in.txt"), b"x").unwrap();
+    let osc52 = "clip\x1b]52;c;ZWNobw==\x07\x1b[2K.txt";
+    std::fs::create_dir_all(root.join("esc")).unwrap();
+    std::fs::write(root.join("esc").join(osc52), b"x").unwrap();
+    let home = home();
+
+    let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/odd/"]);
+    assert_success(&listed);
+    let text = stdout(&listed);
+    assert!(shows_as_text(&text), "{text:?}");
+    assert_eq!(text.lines().count(), 4, "one line a name: {text}");
+    assert!(text.contains("PRE sub\\u{9b}2K\\rdir/"), "{text}");
+    assert!(text.contains("clear\\u{9b}2K\\x7f.txt"), "{text}");
+    assert!(text.contains(" a\\n2026-01-01"), "{text}");
+    assert!(text.contains("photo\\u{202e}gpj.exe"), "{text}");
+    let deep = pail_for(
+        &server,
+        home.path(),
+        &["ls", "s3://cli-test/odd/", "--recursive"],
+    );
+    assert_success(&deep);
+    assert!(shows_as_text(&stdout(&deep)), "{:?}", stdout(&deep));
+    assert_eq!(stdout(&deep).lines().count(), 4, "{}", stdout(&deep));
+
+    for format in ["csv", "json", "url"] {
+        let shared = pail_for(
+            &server,
+            home.path(),
+            &["share", "s3://cli-test/odd/", "--format", format],
+        );
+        assert_success(&shared);
+        assert!(
+            shows_as_text(&stdout(&shared)),
+            "{format}: {:?}",
+            stdout(&shared)
+        );
+        assert!(
+            shows_as_text(&stderr(&shared)),
+            "{format}: {:?}",
+            stderr(&shared)
+        );
+    }
+    let csv = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/odd/", "--format", "csv"],
+    );
+    assert_eq!(
+        stdout(&csv).lines().count(),
+        5,
+        "a row a key: {}",
+        stdout(&csv)
+    );
+    let json = pail_for(
+        &server,
+        home.path(),
+        &["share", "s3://cli-test/odd/", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"] == format!("odd/{bidi}")),
+        "JSON keeps each key exactly: {json}"
+    );
+
+    // Down and up again: each line `cp` prints names the key and the file.
+    let back = home.path().join("back");
+    std::fs::create_dir_all(&back).unwrap();
+    let back_arg = format!("{}/", back.display());
+    let down = pail_for(
+        &server,
+        home.path(),
+        &["cp", &format!("s3://cli-test/esc/{osc52}"), &back_arg],
+    );
+    assert_success(&down);
+    assert!(shows_as_text(&stdout(&down)), "{:?}", stdout(&down));
+    assert!(
+        stdout(&down).contains("esc/clip\\x1b]52;c;ZWNobw==\\x07\\x1b[2K.txt to "),
+        "{}",
+        stdout(&down)
+    );
+    let local = home.path().join(format!("{osc52}\n{forged}"));
+    std::fs::write(&local, b"up").unwrap();
+    let up = pail_for(
+        &server,
+        home.path(),
+        &["cp", &local.display().to_string(), "s3://cli-test/up/"],
+    );
+    assert_success(&up);
+    assert_eq!(stdout(&up).lines().count(), 1, "{}", stdout(&up));
+    assert!(shows_as_text(&stdout(&up)), "{:?}", stdout(&up));
+
+    // An error naming the key prints it escaped too, on one line.
+    let missing = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/esc/no\x1b[2Jsuch\nkey", &back_arg],
+    );
+    assert!(!missing.status.success());
+    assert!(shows_as_text(&stderr(&missing)), "{:?}", stderr(&missing));
+    assert_eq!(stderr(&missing).lines().count(), 1, "{}", stderr(&missing));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_carry_the_content_type_of_the_files_extension() {
+    let server = server_with_bucket(BUCKET);
+    let home = home();
+    let folder = home.path().join("docs");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("x.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(folder.join("photo.JPG"), b"jpeg").unwrap();
+    std::fs::write(folder.join("no-extension"), b"?").unwrap();
+    // Above the multipart threshold: the type is set when the upload is created.
+    let big: Vec<u8> = vec![7; 20 * 1024 * 1024];
+    std::fs::write(folder.join("page.html"), &big).unwrap();
+    let up = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            &folder.display().to_string(),
+            "s3://cli-test/in/",
+            "--recursive",
+        ],
+    );
+    assert_success(&up);
+    let up = pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            &folder.join("x.pdf").display().to_string(),
+            "s3://cli-test/one/",
+        ],
+    );
+    assert_success(&up);
+    let content_type = |key: &'static str| {
+        let connection = server.connection();
+        async move {
+            connection
+                .client()
+                .head_object()
+                .bucket(BUCKET)
+                .key(key)
+                .send()
+                .await
+                .unwrap()
+                .content_type()
+                .map(str::to_owned)
+        }
+    };
+    assert_eq!(
+        content_type("one/x.pdf").await.as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        content_type("in/x.pdf").await.as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        content_type("in/photo.JPG").await.as_deref(),
+        Some("image/jpeg")
+    );
+    assert_eq!(
+        content_type("in/page.html").await.as_deref(),
+        Some("text/html")
+    );
+    assert_ne!(
+        content_type("in/no-extension").await.as_deref(),
+        Some("application/pdf")
+    );
+    // A copy between buckets keeps the type the upload set.
+    server.create_bucket("cli-typed").unwrap();
+    let copied = pail_for(
+        &server,
+        home.path(),
+        &["cp", "s3://cli-test/in/", "s3://cli-typed/", "--recursive"],
+    );
+    assert_success(&copied);
+    let head = server
+        .connection()
+        .client()
+        .head_object()
+        .bucket("cli-typed")
+        .key("page.html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type(), Some("text/html"));
+}
+
+#[test]
+fn ls_r_lists_the_whole_tree_as_the_readme_says() {
+    let server = server_with_bucket(BUCKET);
+    let folder = server.root().join(BUCKET).join("tree/deep/er");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("leaf.txt"), b"leaf").unwrap();
+    let home = home();
+    let listed = pail_for(&server, home.path(), &["ls", "-r", "s3://cli-test/tree/"]);
+    assert_success(&listed);
+    assert!(
+        stdout(&listed).contains(" 4 tree/deep/er/leaf.txt"),
+        "{}",
+        stdout(&listed)
+    );
 }

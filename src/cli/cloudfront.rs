@@ -61,10 +61,10 @@ pub fn presign_cloudfront(args: PresignCloudFrontArgs) -> Result<(), CliError> {
     let key = CloudFrontKey::from_pem(&args.key_id, &pem)?;
     let policy = CloudFrontPolicy::new(expires, not_before, args.ip_range.clone());
     let url = sign_url(&args.url, &key, &policy, now)?;
-    println!("{url}");
+    super::print_line(&url);
     if args.qr {
         super::print_qr(&url);
     }
-    eprintln!("pail: expires {}", local_time(expires));
+    super::note(&format!("expires {}", local_time(expires)));
     Ok(())
 }

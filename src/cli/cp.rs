@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{CliError, ConnectionArgs, print_stdout, warn};
+use super::{CliError, ConnectionArgs, note, print_line, warn};
 use crate::fmt::human_size;
 use crate::local_path;
-use crate::model::{BucketName, ObjectKey, S3Prefix};
+use crate::model::{BucketName, ObjectKey, S3Prefix, folder_prefix};
 use crate::s3::connection::Connection;
 use crate::s3::transfer::{TransferControl, TransferError};
 use crate::storage::journal::{PartialJournal, UploadJournal};
@@ -91,7 +91,8 @@ impl Job {
         }
     }
 
-    /// `upload: ./a.txt to s3://bucket/a.txt`, as `aws s3 cp` says it.
+    /// `upload: ./a.txt to s3://bucket/a.txt`, as `aws s3 cp` says it (raw: printed through
+    /// [`print_line`], which shows what a terminal would obey).
     fn describe(&self, bucket: &BucketName) -> String {
         match self {
             Job::Upload { path, key, .. } => {
@@ -113,15 +114,6 @@ impl Job {
     }
 }
 
-/// `prefix` as a folder: empty, or ending in `/`.
-fn as_folder(prefix: &str) -> String {
-    if prefix.is_empty() || prefix.ends_with('/') {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}/")
-    }
-}
-
 /// The files to upload from `source` to `target`, with the problems met on the way.
 pub fn plan_upload(
     source: &Path,
@@ -137,7 +129,7 @@ pub fn plan_upload(
                 source.display()
             )));
         }
-        let folder = as_folder(&target.prefix);
+        let folder = folder_prefix(&target.prefix);
         let (files, problems) = local_path::files_to_upload(&[source.to_owned()]);
         let mut jobs = Vec::with_capacity(files.len());
         let mut problems = problems;
@@ -183,7 +175,7 @@ async fn plan_download(
     if recursive {
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
-        let base = as_folder(&source.prefix);
+        let base = folder_prefix(&source.prefix);
         let mut jobs = Vec::with_capacity(keys.len());
         let mut problems = Vec::new();
         for (key, size) in keys.into_iter().filter(|(k, _)| k.starts_with(&base)) {
@@ -241,8 +233,8 @@ async fn plan_copy(
 ) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     let mut jobs = Vec::new();
     if recursive {
-        let base = as_folder(&source.prefix);
-        let into = as_folder(&target.prefix);
+        let base = folder_prefix(&source.prefix);
+        let into = folder_prefix(&target.prefix);
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
         for (key, size) in keys.into_iter().filter(|(k, _)| k.starts_with(&base)) {
@@ -304,7 +296,7 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     let (jobs, set_aside) = place_jobs(jobs, &bucket, &destination);
     if args.dryrun {
         for job in &jobs {
-            print_stdout(&format!("(dryrun) {}\n", job.describe(&bucket)));
+            print_line(&format!("(dryrun) {}", job.describe(&bucket)));
         }
         return Ok(());
     }
@@ -504,15 +496,15 @@ async fn run_jobs(
                 None => break,
                 Some(Ok((job, Ok(())))) => {
                     moved = moved.saturating_add(job.size());
-                    bar.suspend(|| print_stdout(&format!("{}\n", job.describe(bucket))));
+                    bar.suspend(|| print_line(&job.describe(bucket)));
                 }
                 Some(Ok((job, Err(e)))) => {
                     failed += 1;
-                    bar.suspend(|| eprintln!("pail: {}: {e}", job.describe(bucket)));
+                    bar.suspend(|| note(&format!("{}: {e}", job.describe(bucket))));
                 }
                 Some(Err(e)) => {
                     failed += 1;
-                    bar.suspend(|| eprintln!("pail: a transfer stopped: {e}"));
+                    bar.suspend(|| note(&format!("a transfer stopped: {e}")));
                 }
             },
             _ = &mut ctrl_c, if cancelled_at.is_none() => {

@@ -5,6 +5,7 @@
 use clap::Args;
 
 use super::{CliError, ConnectionArgs, print_stdout};
+use crate::fmt::terminal_safe;
 use crate::model::S3Prefix;
 use crate::s3::list::{self, FolderPage};
 use crate::s3::list_fanout::{Depth, list_folder_fanned, list_tree_fanned};
@@ -15,7 +16,7 @@ pub struct LsArgs {
     #[arg(value_name = "S3_URI")]
     pub uri: Option<String>,
     /// Every object under the prefix, at any depth, with its full key.
-    #[arg(long)]
+    #[arg(long, short = 'r')]
     pub recursive: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -30,11 +31,17 @@ fn date(seconds: i64) -> String {
 }
 
 /// The lines of one page: folders, then objects; `prefix` is put before names when
-/// `full_keys`.
+/// `full_keys`. Names are shown as [`terminal_safe`] writes them: a key cannot forge a row or
+/// send the terminal a command.
 pub fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
     let mut text = String::new();
     for folder in &page.folders {
-        text.push_str(&format!("{:>19} {:>12} {folder}\n", "", "PRE"));
+        text.push_str(&format!(
+            "{:>19} {:>12} {}\n",
+            "",
+            "PRE",
+            terminal_safe(folder)
+        ));
     }
     for object in &page.objects {
         let name = if full_keys {
@@ -46,7 +53,7 @@ pub fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
             "{} {:>12} {}\n",
             date(object.last_modified),
             object.size,
-            name.escape_debug()
+            terminal_safe(&name)
         ));
     }
     text
@@ -62,7 +69,7 @@ pub async fn ls(args: LsArgs) -> Result<(), CliError> {
         let buckets = list::list_buckets(&connection).await?;
         let mut text = String::new();
         for bucket in buckets {
-            text.push_str(&format!("{}\n", bucket.name));
+            text.push_str(&format!("{}\n", terminal_safe(&bucket.name)));
         }
         print_stdout(&text);
         return Ok(());
@@ -97,7 +104,7 @@ mod tests {
     #[test]
     fn folders_first_then_objects_with_size_and_date() {
         let page = FolderPage {
-            folders: vec!["photos/".into()],
+            folders: vec!["pho\ntos/".into()],
             objects: vec![ObjectEntry {
                 name: "a\nb.txt".into(),
                 size: 1234,
@@ -108,7 +115,7 @@ mod tests {
         };
         let text = page_lines(&page, "docs/", true);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0].trim(), "PRE photos/");
+        assert_eq!(lines[0].trim(), "PRE pho\\ntos/");
         assert!(lines[1].starts_with("2025-11-29 20:08:00"), "{}", lines[1]);
         assert!(
             lines[1].ends_with("1234 docs/a\\nb.txt"),

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::fmt::human_size;
+use crate::fmt::{human_size, terminal_safe};
 use crate::model::Endpoint;
 use crate::model::Scheme;
 use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
@@ -231,7 +231,10 @@ pub fn main() -> ExitCode {
             // clap's own report is several lines; the first names the problem.
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");
-            eprintln!("pail: {}", first.trim_start_matches("error: "));
+            eprintln!(
+                "pail: {}",
+                terminal_safe(first.trim_start_matches("error: "))
+            );
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -243,7 +246,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("pail: {e}");
+            // An error may name a key or quote a server: one line, shown, never obeyed.
+            eprintln!("pail: {}", terminal_safe(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -348,7 +352,17 @@ fn print_qr(url: &str) {
 }
 
 fn warn(message: &str) {
-    eprintln!("pail: warning: {message}");
+    note(&format!("warning: {message}"));
+}
+
+/// `pail: MESSAGE` on stderr, as one line a terminal shows and does not obey.
+fn note(message: &str) {
+    eprintln!("pail: {}", terminal_safe(message));
+}
+
+/// `line` and a line break on stdout, with names in it shown and not obeyed by a terminal.
+fn print_line(line: &str) {
+    print_stdout(&format!("{}\n", terminal_safe(line)));
 }
 
 fn local_time(t: SystemTime) -> String {
@@ -414,7 +428,9 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
         print_qr(&link.url);
     }
     for (name, value) in &link.headers {
-        eprintln!("pail: note: the request must send the header `{name}: {value}`");
+        note(&format!(
+            "note: the request must send the header `{name}: {value}`"
+        ));
     }
     warn_if_credentials_end_first(&link.effective_expiry);
     Ok(())
@@ -500,12 +516,14 @@ async fn list_profiles() -> Result<(), CliError> {
             if default.as_deref() == Some(p.name.as_str()) {
                 name.push_str(" (default)");
             }
+            // Names come from files anyone may have written: shown, never obeyed.
             [
                 name,
                 p.source.label().to_owned(),
                 p.region.clone().unwrap_or_else(|| "-".into()),
                 p.endpoint.clone().unwrap_or_else(|| "AWS".into()),
             ]
+            .map(|cell| terminal_safe(&cell).into_owned())
         })
         .collect();
     let header = ["NAME", "SOURCE", "REGION", "ENDPOINT"].map(str::to_owned);

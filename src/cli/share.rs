@@ -5,8 +5,12 @@ use std::time::SystemTime;
 
 use clap::{Args, ValueEnum};
 
-use super::{CliError, ConnectionArgs, ExpiryArgs, local_time, print_qr, print_stdout, warn};
-use crate::model::{BucketName, S3Prefix};
+use super::{
+    CliError, ConnectionArgs, ExpiryArgs, local_time, note, print_line, print_qr, print_stdout,
+    warn,
+};
+use crate::fmt::{json_terminal_safe, terminal_safe};
+use crate::model::{BucketName, S3Prefix, folder_prefix};
 use crate::s3::folder_share::{FolderShareError, folder_objects, share_folder, sign_objects};
 use crate::share::index_page::{links_csv, links_json};
 
@@ -17,7 +21,8 @@ pub const CONFIRM_ABOVE: usize = 1000;
 pub enum ShareFormat {
     /// One link to an index page of every object (uploaded to .pail-shares/ in the bucket).
     Url,
-    /// A link per object: key,size,url,expires (no page).
+    /// A link per object: key,size,url,expires (no page); control characters in a key are
+    /// shown as escapes (`\x1b`, `\n`, a backslash as `\\`), the link stays exact.
     Csv,
     /// A link per object as a JSON array (no page).
     Json,
@@ -46,7 +51,9 @@ pub struct ShareArgs {
 }
 
 pub async fn share(args: ShareArgs) -> Result<(), CliError> {
-    let folder: S3Prefix = args.uri.parse()?;
+    let mut folder: S3Prefix = args.uri.parse()?;
+    // `s3://B/photos` is the folder `photos/`: never `photos-private/…` nor `photos.zip`.
+    folder.prefix = folder_prefix(&folder.prefix);
     let expiry = args.expiry.expiry()?;
     // A typo in the expiry fails before any traffic.
     expiry.resolve(SystemTime::now())?;
@@ -83,17 +90,17 @@ pub async fn share(args: ShareArgs) -> Result<(), CliError> {
             if let Some(warning) = &share.warning {
                 warn(&warning.to_string());
             }
-            print_stdout(&format!("{}\n", share.page_url));
+            print_line(&share.page_url);
             if args.qr {
                 print_qr(&share.page_url);
             }
-            eprintln!(
-                "pail: {} on one page (s3://{}/{}); every link expires {}",
+            note(&format!(
+                "{} on one page (s3://{}/{}); every link expires {}",
                 crate::fmt::count(share.entries.len(), "object", "objects"),
                 share.page_bucket,
                 share.page_key,
                 local_time(share.expires)
-            );
+            ));
         }
         ShareFormat::Csv | ShareFormat::Json => {
             let (entries, warning) = sign_objects(
@@ -110,9 +117,17 @@ pub async fn share(args: ShareArgs) -> Result<(), CliError> {
                 warn(&warning.to_string());
             }
             print_stdout(&if args.format == ShareFormat::Csv {
-                links_csv(&entries)
+                // A key's cell shows what a terminal would obey as escapes; its link is exact.
+                let shown: Vec<_> = entries
+                    .into_iter()
+                    .map(|mut entry| {
+                        entry.key = terminal_safe(&entry.key).into_owned();
+                        entry
+                    })
+                    .collect();
+                links_csv(&shown)
             } else {
-                links_json(&entries)
+                json_terminal_safe(&links_json(&entries)).into_owned()
             });
         }
     }

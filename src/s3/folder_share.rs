@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use aws_sdk_s3::primitives::ByteStream;
 
 use crate::local_time::TimeZone;
-use crate::model::{BucketName, ObjectKey};
+use crate::model::{BucketName, ObjectKey, folder_prefix};
 use crate::s3::connection::{ConnectError, Connection, RegionGuess};
 use crate::s3::list::{self, BrowseError};
 use crate::s3::list_fanout::{Depth, list_tree_fanned};
@@ -57,13 +57,14 @@ pub struct FolderShare {
     pub warning: Option<RegionGuess>,
 }
 
-/// Every object under `prefix` at any depth, with its size and date; folder markers and
-/// Pail's own shared pages are left out.
+/// Every object in the folder `prefix` (a `/` is added where it lacks one) at any depth, with
+/// its size and date; folder markers and Pail's own shared pages are left out.
 pub async fn folder_objects(
     connection: &Connection,
     bucket: &BucketName,
     prefix: &str,
 ) -> Result<Vec<FolderObject>, BrowseError> {
+    let prefix = &folder_prefix(prefix);
     let mut objects = Vec::new();
     // A big tree is listed in key ranges side by side; pages still come in key order.
     let keep = |page: list::FolderPage, _done| {
@@ -96,6 +97,7 @@ pub async fn sign_objects(
     expiry: Expiry,
     now: SystemTime,
 ) -> Result<(Vec<ShareEntry>, Option<RegionGuess>), FolderShareError> {
+    let prefix = &folder_prefix(prefix);
     let signer = connection.signer_for(bucket).await?;
     let bulk = crate::share::BulkSigner::new(&signer.signer, bucket, None, expiry, now).await?;
     let mut entries = Vec::with_capacity(objects.len());
@@ -127,6 +129,7 @@ pub async fn share_folder(
     now: SystemTime,
     zone: &TimeZone,
 ) -> Result<FolderShare, FolderShareError> {
+    let prefix = &folder_prefix(prefix);
     if objects.is_empty() {
         return Err(FolderShareError::Empty {
             bucket: bucket.to_string(),

@@ -213,8 +213,9 @@ pub(super) async fn object_head(
 
 /// What a new multipart upload carries.
 pub(super) enum NewUpload<'a> {
-    /// A file from disk: each part with its CRC32, for the server to check.
-    File,
+    /// A file from disk: each part with its CRC32, for the server to check, and the type its
+    /// extension names.
+    File { content_type: Option<&'a str> },
     /// A server-side copy: the source's content type, metadata and headers, which CopyObject
     /// would have kept by itself.
     CopyOf(&'a aws_sdk_s3::operation::head_object::HeadObjectOutput),
@@ -233,7 +234,9 @@ pub(super) async fn start_multipart(
         .bucket(bucket.as_str())
         .key(key.as_str());
     let request = match kind {
-        NewUpload::File => request.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32),
+        NewUpload::File { content_type } => request
+            .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32)
+            .set_content_type(content_type.map(str::to_owned)),
         NewUpload::CopyOf(head) => request
             .set_content_type(head.content_type().map(str::to_owned))
             .set_content_disposition(head.content_disposition().map(str::to_owned))

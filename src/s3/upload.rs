@@ -47,6 +47,13 @@ async fn crc32_of(path: &Path, offset: u64, length: u64) -> Result<String, Trans
     Ok(base64::engine::general_purpose::STANDARD.encode(hasher.finalize().to_be_bytes()))
 }
 
+/// The Content-Type for the file at `path`, from its extension, as the AWS CLI guesses it;
+/// none (S3 then stores `application/octet-stream`) when the extension says nothing. Without
+/// it a shared PDF or photo downloads instead of opening.
+pub fn content_type_for(path: &Path) -> Option<&'static str> {
+    mime_guess::from_path(path).first_raw()
+}
+
 /// Uploads the file at `path` to `key`.
 pub async fn upload_file(
     connection: &Connection,
@@ -83,6 +90,7 @@ pub async fn upload_file_with_journal(
                 .put_object()
                 .bucket(bucket.as_str())
                 .key(key.as_str())
+                .set_content_type(content_type_for(path).map(str::to_owned))
                 .checksum_crc32(&checksum)
                 .body(file_body(path.to_owned(), 0, size, &activity))
                 .customize()
@@ -142,7 +150,10 @@ async fn upload_multipart(
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
-    let upload_id = start_multipart(connection, bucket, key, NewUpload::File).await?;
+    let kind = NewUpload::File {
+        content_type: content_type_for(path),
+    };
+    let upload_id = start_multipart(connection, bucket, key, kind).await?;
     let parts = async {
         let parts = send_parts(connection, bucket, key, path, size, &upload_id, control).await?;
         // A cancel that arrives while the last parts are in flight still stops the upload.

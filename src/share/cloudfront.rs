@@ -202,13 +202,19 @@ pub fn domain_host(domain: &str) -> Result<String, CloudFrontError> {
     }
 }
 
-/// Signs `url` (a distribution URL, query allowed) for `policy` at `now`.
+/// Signs `url` (a distribution URL, query allowed) for `policy` at `now`. A `#fragment` is
+/// not signed — a browser never sends it, so CloudFront checks the URL without it — and stays
+/// last, after the signature's query.
 pub fn sign_url(
     url: &str,
     key: &CloudFrontKey,
     policy: &CloudFrontPolicy,
     now: SystemTime,
 ) -> Result<String, CloudFrontError> {
+    let (url, fragment) = match url.find('#') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
     let parsed = url::Url::parse(url).map_err(|_| CloudFrontError::BadUrl(url.to_owned()))?;
     if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
         return Err(CloudFrontError::BadUrl(url.to_owned()));
@@ -233,7 +239,7 @@ pub fn sign_url(
     };
     let separator = if url.contains('?') { '&' } else { '?' };
     Ok(format!(
-        "{url}{separator}{first}&Signature={}&Key-Pair-Id={}",
+        "{url}{separator}{first}&Signature={}&Key-Pair-Id={}{fragment}",
         url_base64(&signature),
         key.key_id
     ))
@@ -331,8 +337,9 @@ pub fn signed_parts(signed: &str) -> Option<SignedParts> {
                 .as_str()
                 .map(str::to_owned)
         });
+    let fragment = signed.find('#').map_or("", |at| &signed[at..]);
     Some(SignedParts {
-        url: base.to_owned(),
+        url: format!("{base}{fragment}"),
         key_pair_id: value("Key-Pair-Id")?.to_owned(),
         ip_range,
     })
@@ -340,6 +347,8 @@ pub fn signed_parts(signed: &str) -> Option<SignedParts> {
 
 /// The URL as signed, and the query CloudFront's parameters were added to.
 fn split_signed(signed: &str) -> Option<(&str, &str)> {
+    // The fragment was never signed, and is not part of the last parameter.
+    let signed = signed.split_once('#').map_or(signed, |(before, _)| before);
     let at = ["?Expires=", "&Expires=", "?Policy=", "&Policy="]
         .iter()
         .filter_map(|marker| signed.find(marker))
@@ -457,6 +466,39 @@ mod tests {
             signed_parts("https://b.s3.amazonaws.com/k?X-Amz-Signature=x"),
             None
         );
+    }
+
+    #[test]
+    fn a_fragment_stays_last_and_is_not_signed() {
+        let pem = include_str!("../../tests/vectors/cloudfront_test_key.pem");
+        let key = CloudFrontKey::from_pem("K1", pem).unwrap();
+        let public = key.public_key();
+        let now = UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+        let expires = now + std::time::Duration::from_secs(3600);
+        for policy in [
+            CloudFrontPolicy::new(expires, None, None),
+            CloudFrontPolicy::new(expires, None, Some("192.0.2.0/24".into())),
+        ] {
+            for (url, fragment) in [
+                ("https://d1.cloudfront.net/doc.pdf", "#page=3"),
+                ("https://d1.cloudfront.net/doc.pdf?v=2", "#page=3"),
+                ("https://d1.cloudfront.net/doc.pdf", "#a?b=c"),
+            ] {
+                let signed = sign_url(&format!("{url}{fragment}"), &key, &policy, now).unwrap();
+                // The browser never sends the fragment: CloudFront checks the URL without it.
+                let without = sign_url(url, &key, &policy, now).unwrap();
+                assert_eq!(signed, format!("{without}{fragment}"));
+                assert!(verify_url(&signed, &public), "{signed}");
+                assert!(verify_url(&without, &public), "{without}");
+                let parts = signed_parts(&signed).unwrap();
+                assert_eq!(parts.key_pair_id, "K1");
+                assert_eq!(
+                    parts.url,
+                    format!("{url}{fragment}"),
+                    "Renew signs it again"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use crate::fmt::{html_escape, human_size, thousands};
+use crate::fmt::{html_escape, human_size, is_hidden_control, terminal_safe, thousands};
 use crate::local_time::TimeZone;
 use crate::share::link_text::expiry_text_in;
 
@@ -40,13 +40,14 @@ pub fn index_html(
     zone: &TimeZone,
 ) -> String {
     let total: u64 = entries.iter().map(|e| e.size).fold(0, u64::saturating_add);
-    let title = html_escape(
-        folder
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or(folder),
-    );
+    let folder_name = folder
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(folder);
+    // A title holds text only: the escapes are shown without their colour there.
+    let title = shown_name(folder_name, false);
+    let heading = shown_name(folder_name, true);
     let mut rows = String::new();
     for entry in entries {
         let modified = crate::local_time::format(
@@ -58,7 +59,7 @@ pub fn index_html(
         rows.push_str(&format!(
             "<tr><td><a href=\"{}\">{}</a></td><td class=\"n\" title=\"{} bytes\">{}</td><td>{}</td></tr>\n",
             html_escape(&entry.url),
-            html_escape(&entry.name),
+            shown_name(&entry.name, true),
             thousands(entry.size),
             human_size(entry.size),
             html_escape(&modified),
@@ -70,8 +71,8 @@ pub fn index_html(
          <meta name=\"robots\" content=\"noindex\"><title>{title}</title><style>\
          body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}}\
          table{{border-collapse:collapse;width:100%}}td,th{{padding:.35em .6em;border-bottom:1px solid #ddd;text-align:left}}\
-         .n{{text-align:right;white-space:nowrap}}p.e{{color:#a40}}</style></head><body>\n\
-         <h1>{title}</h1>\n<p>{count} · {total_size} in all</p>\n\
+         .n{{text-align:right;white-space:nowrap}}p.e,.c{{color:#a40}}</style></head><body>\n\
+         <h1>{heading}</h1>\n<p>{count} · {total_size} in all</p>\n\
          <p class=\"e\">These links expire on {expiry}.</p>\n\
          <table><thead><tr><th>Name</th><th class=\"n\">Size</th><th>Modified</th></tr></thead><tbody>\n\
          {rows}</tbody></table>\n<p><small>Shared with Pail.</small></p>\n</body></html>\n",
@@ -81,8 +82,29 @@ pub fn index_html(
     )
 }
 
+/// `name` as HTML text, each character that would be obeyed rather than shown — a bidi
+/// override that makes `photo\u{202e}gpj.exe` read as `photoexe.jpg`, a control character —
+/// written as its escape (`\u{202e}`), in colour when `marked`.
+fn shown_name(name: &str, marked: bool) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if is_hidden_control(c) {
+            let escape = terminal_safe(c.encode_utf8(&mut [0; 4])).into_owned();
+            if marked {
+                out.push_str(&format!("<span class=\"c\">{escape}</span>"));
+            } else {
+                out.push_str(&escape);
+            }
+        } else {
+            out.push_str(&html_escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    out
+}
+
 /// `key,size,url,expires` with a header row; fields quoted where they need it (RFC 4180), and
-/// a leading `=`, `+`, `-` or `@` defused so a spreadsheet never runs a key as a formula.
+/// a leading `=`, `+`, `-`, `@`, TAB or CR defused so a spreadsheet never runs a key as a
+/// formula (spreadsheets skip a leading TAB or CR, then read what follows).
 pub fn links_csv(entries: &[ShareEntry]) -> String {
     let mut csv = String::from("key,size,url,expires\n");
     for entry in entries {
@@ -114,7 +136,7 @@ pub fn links_json(entries: &[ShareEntry]) -> String {
 }
 
 fn csv_field(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@']) {
+    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -177,6 +199,45 @@ mod tests {
         assert_eq!(csv_field("=cmd()"), "\"'=cmd()\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("a\"b,c"), "\"a\"\"b,c\"");
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_defused_too() {
+        // Spreadsheets skip a leading TAB or CR and then read the formula.
+        assert_eq!(
+            csv_field("\t=HYPERLINK(\"x\")"),
+            "\"'\t=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_field("\r+1"), "\"'\r+1\"");
+        assert_eq!(csv_field("\tplain"), "\"'\tplain\"");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_shown_not_obeyed() {
+        let mut entries = [
+            entry("photo\u{202e}gpj.exe", 1),
+            entry("a\u{2066}b\u{2069}\u{1b}", 2),
+        ];
+        for e in &mut entries {
+            e.url = "https://b.s3.amazonaws.com/reports/x%E2%80%AE?X-Amz-Signature=abc".into();
+        }
+        let html = index_html(
+            "s3://b/re\u{202d}ports/",
+            &entries,
+            entries[0].expires,
+            &TimeZone::UTC,
+        );
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{1b}',
+        ] {
+            assert!(!html.contains(c), "{c:?} reaches the page");
+        }
+        assert!(
+            html.contains("photo<span class=\"c\">\\u{202e}</span>gpj.exe"),
+            "{html}"
+        );
+        assert!(html.contains("<title>re\\u{202d}ports</title>"), "{html}");
     }
 
     #[test]

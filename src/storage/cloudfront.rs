@@ -60,6 +60,18 @@ pub enum CloudFrontStoreError {
 pub struct CloudFrontSettings {
     path: PathBuf,
     file: SettingsFile,
+    /// The file as read, so a save keeps the tables and keys a newer Pail wrote.
+    read: ReadTable,
+}
+
+/// The file as it was read; never shown (it holds the private keys).
+#[derive(Clone, Default)]
+struct ReadTable(toml::Table);
+
+impl fmt::Debug for ReadTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
 }
 
 impl CloudFrontSettings {
@@ -67,19 +79,21 @@ impl CloudFrontSettings {
     /// reported (and never overwritten).
     pub fn load(dir: &Path) -> Result<Self, CloudFrontStoreError> {
         let path = dir.join("cloudfront.toml");
-        let file = match read_text(&path)? {
-            None => SettingsFile::default(),
-            Some(text) => match toml::from_str(&text) {
-                Ok(file) => file,
-                Err(e) => {
-                    let line = e.span().map(|span| {
-                        crate::storage::unreadable::line_of(text.as_bytes(), span.start)
-                    });
-                    return Err(set_aside(&path, line, e.message().to_owned()).into());
+        let (file, read) = match read_text(&path)? {
+            None => (SettingsFile::default(), ReadTable::default()),
+            Some(text) => {
+                match toml::from_str(&text).and_then(|file| Ok((file, ReadTable(text.parse()?)))) {
+                    Ok(both) => both,
+                    Err(e) => {
+                        let line = e.span().map(|span| {
+                            crate::storage::unreadable::line_of(text.as_bytes(), span.start)
+                        });
+                        return Err(set_aside(&path, line, e.message().to_owned()).into());
+                    }
                 }
-            },
+            }
         };
-        Ok(Self { path, file })
+        Ok(Self { path, file, read })
     }
 
     /// The distribution `bucket`'s links went through last.
@@ -125,16 +139,40 @@ impl CloudFrontSettings {
         self.file.buckets.insert(bucket.to_owned(), distribution);
     }
 
-    /// Writes the file atomically, mode 0600.
+    /// Writes the file atomically, mode 0600, with what a newer Pail wrote in it kept.
     pub fn save(&self) -> Result<(), CloudFrontStoreError> {
-        let text = toml::to_string(&self.file).map_err(|e| CloudFrontStoreError::Write {
+        let failed = |e: toml::ser::Error| CloudFrontStoreError::Write {
             path: self.path.clone(),
             reason: e.to_string(),
-        })?;
+        };
+        let mut table = toml::Table::try_from(&self.file).map_err(failed)?;
+        // A bucket's fields this Pail does not know stay with that bucket.
+        if let (Some(toml::Value::Table(buckets)), Some(toml::Value::Table(read))) =
+            (table.get_mut("buckets"), self.read.0.get("buckets"))
+        {
+            for (name, bucket) in buckets.iter_mut() {
+                if let (toml::Value::Table(bucket), Some(toml::Value::Table(old))) =
+                    (bucket, read.get(name))
+                {
+                    keep_unknown(bucket, old);
+                }
+            }
+        }
+        keep_unknown(&mut table, &self.read.0);
+        let text = toml::to_string(&table).map_err(failed)?;
         write_private(&self.path, text.as_bytes()).map_err(|e| CloudFrontStoreError::Write {
             path: self.path.clone(),
             reason: e.to_string(),
         })
+    }
+}
+
+/// Adds to `table` the keys only `read` has: a record's fields this Pail does not know.
+fn keep_unknown(table: &mut toml::Table, read: &toml::Table) {
+    for (name, value) in read {
+        if !table.contains_key(name) {
+            table.insert(name.clone(), value.clone());
+        }
     }
 }
 
@@ -180,6 +218,50 @@ mod tests {
             !format!("{again:?}").contains("BEGIN"),
             "Debug hides the key"
         );
+    }
+
+    #[test]
+    fn a_save_keeps_what_a_newer_pail_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloudfront.toml");
+        std::fs::write(
+            &path,
+            "version = 3\n\n[future]\nmode = \"fast\"\nlimits = [1, 2]\n\n\
+             [buckets.photos]\ndomain = \"d1.cloudfront.net\"\nkey_id = \"K1\"\nprice_class = \"All\"\n\n\
+             [keys]\n",
+        )
+        .unwrap();
+        let mut settings = CloudFrontSettings::load(dir.path()).unwrap();
+        settings.remember(
+            "photos",
+            Distribution {
+                domain: "d2.cloudfront.net".into(),
+                key_id: "K2".into(),
+            },
+        );
+        settings.remember(
+            "docs",
+            Distribution {
+                domain: "d3.cloudfront.net".into(),
+                key_id: "K3".into(),
+            },
+        );
+        settings.save().unwrap();
+        let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(saved["version"].as_integer(), Some(3));
+        assert_eq!(saved["future"]["mode"].as_str(), Some("fast"));
+        assert_eq!(saved["future"]["limits"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            saved["buckets"]["photos"]["price_class"].as_str(),
+            Some("All")
+        );
+        assert_eq!(
+            saved["buckets"]["photos"]["domain"].as_str(),
+            Some("d2.cloudfront.net")
+        );
+        assert_eq!(saved["buckets"]["docs"]["key_id"].as_str(), Some("K3"));
+        let again = CloudFrontSettings::load(dir.path()).unwrap();
+        assert_eq!(again.distribution("photos").unwrap().key_id, "K2");
     }
 
     #[test]

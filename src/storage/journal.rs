@@ -8,7 +8,7 @@
 //! failed; an upload that is running right now, in this process or another, is never touched.
 //! Whether an owner still runs is asked of the operating system through a lock file the owner
 //! holds for its whole life (`owners/PID-START.lock` beside the journal), which also works where
-//! process ids are reused.
+//! process ids are reused; the lock files of exited processes are removed.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -87,6 +87,30 @@ struct SharedFile {
     lock: Arc<Mutex<()>>,
 }
 
+/// How often a process tries to take its lock file.
+const CLAIM_ATTEMPTS: usize = 20;
+
+/// Whether `name` is an owner's lock file: `PID-START.lock`.
+fn is_owner_lock_name(name: &str) -> bool {
+    name.strip_suffix(".lock")
+        .and_then(|stem| stem.split_once('-'))
+        .is_some_and(|(pid, started)| {
+            !pid.is_empty()
+                && !started.is_empty()
+                && pid
+                    .bytes()
+                    .chain(started.bytes())
+                    .all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Whether the file at `path` is locked by someone (this process included): a second handle
+/// cannot take the lock then (file locks belong to the open file, not to the process).
+fn holds_lock_at(path: &Path) -> bool {
+    File::open(path)
+        .is_ok_and(|other| matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+}
+
 /// This process's lock files, held open (and locked) until it exits.
 fn held_owner_locks() -> &'static Mutex<HashMap<PathBuf, File>> {
     static HELD: OnceLock<Mutex<HashMap<PathBuf, File>>> = OnceLock::new();
@@ -113,7 +137,8 @@ impl SharedFile {
         self.path.parent().unwrap_or(Path::new(".")).join("owners")
     }
 
-    /// Takes this process's lock file, so other processes see it running.
+    /// Takes this process's lock file, so other processes see it running, and removes the
+    /// lock files of processes that have exited (else one is left per process, forever).
     fn claim_owner_lock(&self) {
         let dir = self.owners_dir();
         let mut held = match held_owner_locks().lock() {
@@ -124,11 +149,46 @@ impl SharedFile {
             return;
         }
         let path = dir.join(Owner::this_process().lock_file_name());
-        let file = std::fs::create_dir_all(&dir).and_then(|()| File::create(&path));
-        if let Ok(file) = file
-            && file.try_lock().is_ok()
-        {
-            held.insert(dir, file);
+        if std::fs::create_dir_all(&dir).is_err() {
+            return;
+        }
+        // Another process may remove the file between its creation and its lock (it then
+        // looks like an exited owner's): the lock counts only once the name is seen to lead
+        // to the locked file.
+        for _ in 0..CLAIM_ATTEMPTS {
+            if let Ok(file) = File::create(&path)
+                && file.try_lock().is_ok()
+                && holds_lock_at(&path)
+            {
+                held.insert(dir.clone(), file);
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(held);
+        self.remove_exited_owners_locks();
+    }
+
+    /// Removes the lock files nobody holds: their processes have exited. Each is removed
+    /// while locked by this process, so its owner cannot take it in between.
+    fn remove_exited_owners_locks(&self) {
+        let Ok(entries) = std::fs::read_dir(self.owners_dir()) else {
+            return;
+        };
+        let mine = Owner::this_process().lock_file_name();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name == mine || !is_owner_lock_name(name) {
+                continue;
+            }
+            let path = entry.path();
+            if let Ok(file) = File::open(&path)
+                && file.try_lock().is_ok()
+            {
+                let _ = std::fs::remove_file(&path);
+                let _ = file.unlock();
+            }
         }
     }
 
@@ -144,8 +204,9 @@ impl SharedFile {
         };
         match file.try_lock() {
             Ok(()) => {
-                let _ = file.unlock();
+                // Removed while locked, so no process takes it in between.
                 let _ = std::fs::remove_file(&path);
+                let _ = file.unlock();
                 false
             }
             Err(std::fs::TryLockError::WouldBlock) => true,
@@ -412,6 +473,40 @@ mod tests {
         std::fs::write(journal.owners_dir().join(gone.lock_file_name()), b"").unwrap();
         assert!(!journal.owner_runs(&gone));
         assert!(!journal.owners_dir().join(gone.lock_file_name()).exists());
+    }
+
+    #[test]
+    fn lock_files_of_exited_owners_are_removed_running_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = SharedFile::open(dir.path().join("j.json"));
+        let owners = journal.owners_dir();
+        std::fs::create_dir_all(&owners).unwrap();
+        for gone in ["1-5.lock", "2-6.lock"] {
+            std::fs::write(owners.join(gone), b"").unwrap();
+        }
+        std::fs::write(owners.join("notes.txt"), b"not Pail's").unwrap();
+        // Another process's lock file, held: that process runs.
+        let running = owners.join("3-7.lock");
+        let held = File::create(&running).unwrap();
+        held.try_lock().unwrap();
+        journal.claim_owner_lock();
+        let mut left: Vec<String> = std::fs::read_dir(&owners)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            "3-7.lock".to_owned(),
+            "notes.txt".to_owned(),
+            Owner::this_process().lock_file_name(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+        assert!(journal.owner_runs(&Owner::this_process()));
+        assert!(journal.owner_runs(&Owner {
+            pid: 3,
+            started_ms: 7
+        }));
     }
 
     #[tokio::test]

@@ -33,20 +33,60 @@ impl fmt::Display for UnreadableFile {
 
 impl std::error::Error for UnreadableFile {}
 
-/// Moves `path` out of the way (`NAME.broken-DATE`), so nothing later overwrites it.
+/// How many names `set_aside` tries in one second before it leaves the file in place.
+const ASIDE_NAMES: u32 = 1000;
+
+/// Moves `path` out of the way (`NAME.broken-DATE`, then `NAME.broken-DATE-2`… when files were
+/// set aside in the same second), so nothing later overwrites it — and it overwrites nothing.
 pub fn set_aside(path: &Path, line: Option<usize>, reason: String) -> UnreadableFile {
-    let aside = PathBuf::from(format!(
-        "{}.broken-{}",
-        path.display(),
-        jiff::Timestamp::now().strftime("%Y%m%d%H%M%S")
-    ));
-    let kept_as = std::fs::rename(path, &aside).ok().map(|()| aside);
     UnreadableFile {
         path: path.to_owned(),
         line,
         reason,
-        kept_as,
+        kept_as: move_aside(path),
     }
+}
+
+/// Moves `path` to the first free `NAME.broken-DATE[-N]`; `None` when it could not be moved.
+/// For a file, each name is first taken by creating an empty file exclusively, so the rename
+/// (which replaces a file it lands on) replaces only that placeholder. A folder is renamed
+/// onto a free name: a rename never replaces a file or a folder with something in it by a
+/// folder.
+fn move_aside(path: &Path) -> Option<PathBuf> {
+    let is_folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string();
+    for n in 1..=ASIDE_NAMES {
+        let mut aside = path.as_os_str().to_owned();
+        if n == 1 {
+            aside.push(format!(".broken-{stamp}"));
+        } else {
+            aside.push(format!(".broken-{stamp}-{n}"));
+        }
+        let aside = PathBuf::from(aside);
+        if is_folder {
+            if std::fs::symlink_metadata(&aside).is_ok() {
+                continue;
+            }
+            return std::fs::rename(path, &aside).ok().map(|()| aside);
+        }
+        let placeholder = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&aside);
+        match placeholder {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => return None,
+        }
+        return match std::fs::rename(path, &aside) {
+            Ok(()) => Some(aside),
+            Err(_) => {
+                let _ = std::fs::remove_file(&aside);
+                None
+            }
+        };
+    }
+    None
 }
 
 /// The line (from 1) that byte `offset` of `bytes` is on.
@@ -77,5 +117,28 @@ pub fn read_text(path: &Path) -> Result<Option<String>, UnreadableFile> {
                 format!("byte {offset} is not UTF-8 text"),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_set_aside_in_one_second_are_all_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.toml");
+        for body in ["first", "second", "third"] {
+            std::fs::write(&path, body).unwrap();
+            let aside = set_aside(&path, None, "broken".into());
+            assert!(aside.kept_as.is_some(), "{aside}");
+            assert!(!path.exists());
+        }
+        let mut kept: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["first", "second", "third"]);
     }
 }
