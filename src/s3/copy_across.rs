@@ -1,7 +1,8 @@
 //! S3 → S3 across profiles or endpoints, where the servers cannot copy for us: the object is
 //! read from one connection and written to the other as it arrives, one part in memory at a
 //! time (never a temporary copy of the whole file), keeping its content type and metadata. A
-//! failed or cancelled copy aborts its multipart upload.
+//! failed or cancelled copy aborts its multipart upload. Nothing is reserved from the size the
+//! source claims.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
@@ -9,8 +10,8 @@ use aws_sdk_s3::types::CompletedPart;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
 use crate::s3::transfer::{
-    MULTIPART_THRESHOLD, NewUpload, TransferControl, TransferError, finish_multipart, head,
-    part_size_for, remote, start_multipart,
+    MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, claimed_size,
+    finish_multipart, head, part_size_for, remote, start_multipart,
 };
 use crate::storage::journal::UploadJournal;
 
@@ -33,7 +34,7 @@ pub async fn copy_between(
     let head = head(from_connection, from_bucket, from_key)
         .await
         .map_err(|e| remote(&e))?;
-    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let size = claimed_size(from_key, &head)?;
     let mut body = from_connection
         .client()
         .get_object()
@@ -57,9 +58,12 @@ pub async fn copy_between(
     };
 
     if size < MULTIPART_THRESHOLD {
+        // Below the multipart threshold, so the claim bounds what is reserved; bytes beyond it
+        // are refused as they come, not gathered.
         let mut object = Vec::with_capacity(size as usize);
         while let Some(chunk) = next().await? {
             control.check()?;
+            too_long(from_key, object.len() as u64 + chunk.len() as u64, size)?;
             object.extend_from_slice(&chunk);
         }
         if object.len() as u64 != size {
@@ -91,13 +95,17 @@ pub async fn copy_between(
     let part_size = part_size_for(size) as usize;
     let parts = async {
         let mut parts = Vec::new();
-        let mut part = Vec::with_capacity(part_size);
+        // Parts above 8 MiB (objects above 80 GB) grow as bytes arrive: nothing is reserved
+        // from a size only the server's word stands for.
+        let mut part = Vec::with_capacity(part_size.min(PART_SIZE as usize));
         let mut total = 0u64;
         let mut number = 1;
         loop {
             let chunk = next().await?;
             control.check()?;
             if let Some(chunk) = &chunk {
+                let arrived = total + part.len() as u64 + chunk.len() as u64;
+                too_long(from_key, arrived, size)?;
                 part.extend_from_slice(chunk);
             }
             let last = chunk.is_none();
@@ -143,4 +151,14 @@ pub async fn copy_between(
     let to = (to_bucket, to_key);
     finish_multipart(to_connection, to, &upload_id, journal, parts).await?;
     Ok(size)
+}
+
+/// Refuses a body that has brought more than the `size` its HEAD claimed.
+fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferError> {
+    if arrived > size {
+        return Err(TransferError::BadAnswer(format!(
+            "`{key}` sent more than the {size} bytes the server said it holds"
+        )));
+    }
+    Ok(())
 }

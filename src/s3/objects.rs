@@ -178,7 +178,7 @@ async fn copy_with_limit(
     let head = head(connection, from_bucket, from)
         .await
         .map_err(|e| remote(&e))?;
-    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let size = claimed_size(from, &head)?;
     let source = copy_source(from_bucket, from);
     control.check()?;
     if size <= single_copy_limit {
@@ -251,9 +251,11 @@ async fn copy_parts(
     let mut parts = Vec::new();
     let mut offset = 0u64;
     let mut number = 1;
+    // Larger parts for objects above 5 TiB, so that every copy fits in S3's 10,000 parts.
+    let part_size = COPY_PART_SIZE.max(part_size_for(size));
     while offset < size {
         control.check()?;
-        let end = (offset + COPY_PART_SIZE).min(size) - 1;
+        let end = (offset + part_size).min(size) - 1;
         let output = connection
             .client()
             .upload_part_copy()

@@ -26,6 +26,11 @@ pub const PARALLEL_RANGES: usize = 8;
 pub(super) const PART_ATTEMPTS: u32 = 3;
 /// S3 allows at most this many parts in one upload.
 pub(super) const MAX_PARTS: u64 = 10_000;
+/// S3's largest part.
+pub(super) const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// The most one object can hold: 10,000 parts of 5 GiB (S3's own limit, 50 TB, fits). A size
+/// a server claims above it is a lie, and nothing is planned or reserved from it.
+pub const MAX_OBJECT_SIZE: u64 = MAX_PARTS * MAX_PART_SIZE;
 
 /// Why a transfer stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -181,6 +186,21 @@ pub(super) async fn head(
         .await
 }
 
+/// The size a HEAD answer claims for `key`, refused when no object can be that large (or it
+/// is negative): what is sized from it (parts, buffers, ranges) stays within what S3 allows.
+pub(super) fn claimed_size(
+    key: &ObjectKey,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+) -> Result<u64, TransferError> {
+    let claimed = head.content_length().unwrap_or(0);
+    match u64::try_from(claimed) {
+        Ok(size) if size <= MAX_OBJECT_SIZE => Ok(size),
+        _ => Err(TransferError::BadAnswer(format!(
+            "the server says `{key}` holds {claimed} bytes, which no object can"
+        ))),
+    }
+}
+
 /// Whether `key` exists (HeadObject answers, or says 404).
 pub(super) async fn object_exists(
     connection: &Connection,
@@ -205,10 +225,7 @@ pub(super) async fn object_head(
     let head = head(connection, bucket, key)
         .await
         .map_err(|e| remote(&e))?;
-    Ok((
-        head.content_length().unwrap_or(0).max(0) as u64,
-        head.e_tag().map(str::to_owned),
-    ))
+    Ok((claimed_size(key, &head)?, head.e_tag().map(str::to_owned)))
 }
 
 /// What a new multipart upload carries.

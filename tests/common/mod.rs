@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 pub mod hostile;
+pub mod lying_data;
 pub mod proxy;
 pub mod qr;
 pub mod ui;
