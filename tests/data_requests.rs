@@ -88,3 +88,220 @@ async fn a_get_longer_than_its_head_is_refused_before_it_fills_memory() {
             .is_none()
     );
 }
+
+/// What S3 answers to a CopyObject that went well.
+const COPY_RESULT: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult><ETag>\"liar\"</ETag><LastModified>2025-01-01T00:00:00.000Z</LastModified></CopyObjectResult>";
+
+/// A server whose objects claim 10 bytes and whose CopyObject answers as `copy` says.
+async fn slow_copier(copy: impl Fn() -> Reply + Send + Sync + 'static) -> LyingServer {
+    LyingServer::start(move |request| {
+        if request.method == "PUT" && request.header("x-amz-copy-source").is_some() {
+            copy()
+        } else {
+            Reply::Object {
+                length: 10,
+                body: b"ten bytes!".to_vec(),
+            }
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_side_copy_is_waited_for_past_the_budget_of_requests_without_data() {
+    // The server takes 3 s to copy; requests without data get 1 s here (30 s in the app).
+    let server = slow_copier(|| Reply::Xml {
+        status: 200,
+        body: COPY_RESULT.to_owned(),
+        delay: Duration::from_secs(3),
+    })
+    .await;
+    let connection = server
+        .connection()
+        .with_request_timeout(Duration::from_secs(1))
+        .with_stall_timeout(Duration::from_millis(500));
+    let bucket = BucketName::new("photos").unwrap();
+    let started = std::time::Instant::now();
+    let copied = pail::s3::objects::copy_object(
+        &connection,
+        &bucket,
+        &ObjectKey::new("big.mov").unwrap(),
+        &bucket,
+        &ObjectKey::new("copy of big.mov").unwrap(),
+        true,
+    )
+    .await;
+    assert_eq!(copied, Ok(()));
+    assert!(started.elapsed() >= Duration::from_secs(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_side_copy_that_never_answers_still_fails() {
+    let server = slow_copier(|| Reply::Silence).await;
+    // A 50 ms stall limit: the answer is awaited 20 times as long, 1 s (10 minutes in the
+    // app), in each of the SDK's three attempts.
+    let connection = server
+        .connection()
+        .with_stall_timeout(Duration::from_millis(50));
+    let bucket = BucketName::new("photos").unwrap();
+    let started = std::time::Instant::now();
+    let copied = pail::s3::objects::copy_object(
+        &connection,
+        &bucket,
+        &ObjectKey::new("big.mov").unwrap(),
+        &bucket,
+        &ObjectKey::new("copy of big.mov").unwrap(),
+        true,
+    )
+    .await;
+    assert!(copied.is_err(), "{copied:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_side_copy_whose_answer_never_ends_fails_once_it_is_too_long() {
+    let server = slow_copier(|| Reply::EndlessSpaces).await;
+    let bucket = BucketName::new("photos").unwrap();
+    let started = std::time::Instant::now();
+    let copied = pail::s3::objects::copy_object(
+        &server.connection(),
+        &bucket,
+        &ObjectKey::new("big.mov").unwrap(),
+        &bucket,
+        &ObjectKey::new("copy of big.mov").unwrap(),
+        true,
+    )
+    .await;
+    assert!(copied.is_err(), "{copied:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// `len` bytes that are not all alike.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 31 % 251) as u8).collect()
+}
+
+/// A connection to `server` through `proxy`, with 1 s for requests without data and `stall`
+/// for those with data. (A body is counted as moving while it is handed to the socket; the
+/// last few MB then drain from the system's buffers unwatched, so `stall` must outlast that.)
+fn through(
+    server: &pail::demo::server::LocalServer,
+    proxy: &common::proxy::Proxy,
+    stall: Duration,
+) -> pail::s3::connection::Connection {
+    pail::s3::connection::Connection::with_static_credentials(
+        server.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    )
+    .with_request_timeout(Duration::from_secs(1))
+    .with_stall_timeout(stall)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_across_on_a_slow_uplink_takes_the_time_it_needs() {
+    let source = common::server_with_bucket("originals");
+    let target = common::server_with_bucket("backups");
+    let data = pattern(3 * 1024 * 1024);
+    common::put_object(&source, "originals", "clip.mp4", &data).await;
+    // 3 MiB at 1.5 MB/s: about 2 s, twice the budget of a request without data.
+    let proxy = common::proxy::Proxy::start(target.addr()).await;
+    proxy.set_rates(1_500_000, 0);
+    let far = through(&target, &proxy, Duration::from_secs(5));
+    let key = ObjectKey::new("clip.mp4").unwrap();
+    let copied = copy_between(
+        (
+            &source.connection(),
+            &BucketName::new("originals").unwrap(),
+            &key,
+        ),
+        (&far, &BucketName::new("backups").unwrap(), &key),
+        &TransferControl::default(),
+        None,
+    )
+    .await;
+    assert_eq!(copied, Ok(data.len() as u64));
+    assert!(common::get_object(&target, "backups", "clip.mp4").await == Some(data));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_across_to_a_server_that_stops_taking_bytes_fails_after_its_stall_limit() {
+    let source = common::server_with_bucket("originals");
+    let target = common::server_with_bucket("backups");
+    common::put_object(&source, "originals", "clip.mp4", &pattern(3 * 1024 * 1024)).await;
+    let proxy = common::proxy::Proxy::start(target.addr()).await;
+    let far = pail::s3::connection::Connection::with_static_credentials(
+        target.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    )
+    .with_stall_timeout(Duration::from_secs(1));
+    proxy.freeze(true);
+    let key = ObjectKey::new("clip.mp4").unwrap();
+    let started = std::time::Instant::now();
+    let copied = copy_between(
+        (
+            &source.connection(),
+            &BucketName::new("originals").unwrap(),
+            &key,
+        ),
+        (&far, &BucketName::new("backups").unwrap(), &key),
+        &TransferControl::default(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        copied,
+        Err(pail::s3::transfer::TransferError::Stalled { seconds: 1 })
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_page_on_a_slow_uplink_takes_the_time_it_needs() {
+    use pail::s3::folder_share::{FolderObject, share_folder};
+    let server = common::server_with_bucket("team");
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_rates(1_500_000, 0);
+    let connection = through(&server, &proxy, Duration::from_secs(5));
+    // Links need no object behind them to be signed: 4,000 make a page of a few MB.
+    let objects: Vec<FolderObject> = (0..4000)
+        .map(|i| FolderObject {
+            key: ObjectKey::new(format!("photos/holiday picture number {i:05}.jpg")).unwrap(),
+            size: 1000,
+            last_modified: 1_700_000_000,
+        })
+        .collect();
+    let bucket = BucketName::new("team").unwrap();
+    let started = std::time::Instant::now();
+    let share = share_folder(
+        &connection,
+        &bucket,
+        "photos/",
+        &objects,
+        &bucket,
+        pail::share::Expiry::In(Duration::from_secs(3600)),
+        std::time::SystemTime::now(),
+        &pail::local_time::TimeZone::UTC,
+    )
+    .await;
+    let share = share.unwrap();
+    assert!(
+        started.elapsed() > Duration::from_secs(1),
+        "the page must outlast the 1 s budget for the test to mean anything"
+    );
+    let page = common::get_object(&server, "team", share.page_key.as_str())
+        .await
+        .unwrap();
+    assert!(page.len() > 2_000_000, "{}", page.len());
+}

@@ -1,17 +1,18 @@
 //! S3 → S3 across profiles or endpoints, where the servers cannot copy for us: the object is
 //! read from one connection and written to the other as it arrives, one part in memory at a
 //! time (never a temporary copy of the whole file), keeping its content type and metadata. A
-//! failed or cancelled copy aborts its multipart upload. Nothing is reserved from the size the
-//! source claims.
+//! failed or cancelled copy aborts its multipart upload. Reading and writing are each held to
+//! the stall rule, not to a total deadline; nothing is reserved from the size the source claims.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
+use crate::s3::stall::{Activity, MemoryBody};
 use crate::s3::transfer::{
     MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, claimed_size,
-    finish_multipart, head, part_size_for, remote, start_multipart,
+    data_config, finish_multipart, head, part_size_for, remote, send_watched, start_multipart,
 };
 use crate::storage::journal::UploadJournal;
 
@@ -72,7 +73,8 @@ pub async fn copy_between(
                 expected: size,
             });
         }
-        to_connection
+        let activity = Activity::default();
+        let request = to_connection
             .client()
             .put_object()
             .bucket(to_bucket.as_str())
@@ -82,10 +84,11 @@ pub async fn copy_between(
             .set_content_encoding(head.content_encoding().map(str::to_owned))
             .set_cache_control(head.cache_control().map(str::to_owned))
             .set_metadata(head.metadata().cloned())
-            .body(ByteStream::from(object))
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
+            .body(memory_body(object, &activity))
+            .customize()
+            .config_override(data_config())
+            .send();
+        send_watched(&activity, to_connection.stall_timeout(), request).await?;
         control.add(size);
         return Ok(size);
     }
@@ -115,17 +118,20 @@ pub async fn copy_between(
                 let rest = part.split_off(take);
                 let body = std::mem::replace(&mut part, rest);
                 let sent = body.len() as u64;
-                let output = to_connection
+                let activity = Activity::default();
+                let request = to_connection
                     .client()
                     .upload_part()
                     .bucket(to_bucket.as_str())
                     .key(to_key.as_str())
                     .upload_id(&upload_id)
                     .part_number(number)
-                    .body(ByteStream::from(body))
-                    .send()
-                    .await
-                    .map_err(|e| remote(&e))?;
+                    .body(memory_body(body, &activity))
+                    .customize()
+                    .config_override(data_config())
+                    .send();
+                let output =
+                    send_watched(&activity, to_connection.stall_timeout(), request).await?;
                 parts.push(
                     CompletedPart::builder()
                         .part_number(number)
@@ -161,4 +167,10 @@ fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferErro
         )));
     }
     Ok(())
+}
+
+/// `data` as a request body that touches `activity` as it goes: a part on a slow uplink is
+/// failed when it stalls, never for taking its time.
+fn memory_body(data: Vec<u8>, activity: &Activity) -> ByteStream {
+    ByteStream::new(MemoryBody::sdk_body(data.into(), activity.clone()))
 }

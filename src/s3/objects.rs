@@ -188,6 +188,8 @@ async fn copy_with_limit(
             .bucket(to_bucket.as_str())
             .key(to.as_str())
             .copy_source(&source)
+            .customize()
+            .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
             .map_err(|e| remote(&e))?;
@@ -265,6 +267,8 @@ async fn copy_parts(
             .part_number(number)
             .copy_source(source)
             .copy_source_range(format!("bytes={offset}-{end}"))
+            .customize()
+            .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
             .map_err(|e| remote(&e))?;

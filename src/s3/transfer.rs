@@ -136,6 +136,51 @@ pub(super) fn stalled(stall: crate::s3::stall::Stalled) -> TransferError {
     }
 }
 
+/// The configuration of a request that carries data: no total time budget (see
+/// [`crate::s3::connection::data_timeouts`]); it is watched for stalls instead.
+pub(super) fn data_config() -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::new().timeout_config(crate::s3::connection::data_timeouts())
+}
+
+/// Sends a data-carrying request, failing it once no byte has moved for `limit`.
+pub(super) async fn send_watched<T, E, R>(
+    activity: &crate::s3::stall::Activity,
+    limit: std::time::Duration,
+    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
+) -> Result<T, TransferError>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    crate::s3::stall::guard(activity, limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| remote(&e)))
+}
+
+/// The configuration of a copy the server makes itself (CopyObject, UploadPartCopy, and the
+/// joining of parts that completes a multipart upload), on a connection whose stall limit is
+/// `stall`: no total budget, the answer's headers awaited for
+/// [`SERVER_COPY_WAIT_FACTOR`](crate::s3::stall::SERVER_COPY_WAIT_FACTOR) times the stall
+/// limit, and its body held to the stall rule and a size limit.
+pub(super) fn server_copy_config(stall: std::time::Duration) -> aws_sdk_s3::config::Builder {
+    use crate::s3::stall::{AnswerWatch, SERVER_COPY_ANSWER_LIMIT, SERVER_COPY_WAIT_FACTOR};
+    use aws_sdk_s3::config::timeout::TimeoutConfig;
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(crate::s3::connection::REQUEST_TIMEOUT / 3)
+        // The time until the answer's headers arrive (the request carries no body).
+        .read_timeout(stall * SERVER_COPY_WAIT_FACTOR)
+        .disable_operation_timeout()
+        .disable_operation_attempt_timeout()
+        .build();
+    aws_sdk_s3::config::Builder::new()
+        .timeout_config(timeouts)
+        .interceptor(AnswerWatch {
+            stall,
+            limit: SERVER_COPY_ANSWER_LIMIT,
+        })
+}
+
 impl From<crate::s3::list::BrowseError> for TransferError {
     /// A listing that failed on the way to a transfer: said as the listing said it, with the
     /// same distinction between the network and a refusal.
@@ -287,6 +332,9 @@ pub(super) async fn complete_multipart(
                 .set_parts(Some(parts))
                 .build(),
         )
+        // The server joins the parts before it answers: minutes for a large object on S3.
+        .customize()
+        .config_override(server_copy_config(connection.stall_timeout()))
         .send()
         .await
         .map(|_| ())

@@ -9,7 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
-use super::stall::{Activity, FileRangeBody, guard};
+use super::stall::{Activity, FileRangeBody};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -109,28 +109,6 @@ fn file_body(path: PathBuf, offset: u64, length: u64, activity: &Activity) -> By
         length,
         activity.clone(),
     ))
-}
-
-/// The configuration of a request that carries data: no total time budget (see
-/// [`crate::s3::connection::data_timeouts`]).
-fn data_config() -> aws_sdk_s3::config::Builder {
-    aws_sdk_s3::config::Builder::new().timeout_config(crate::s3::connection::data_timeouts())
-}
-
-/// Sends a data-carrying request, failing it once no byte has moved for `limit`.
-async fn send_watched<T, E, R>(
-    activity: &Activity,
-    limit: std::time::Duration,
-    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
-) -> Result<T, TransferError>
-where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    guard(activity, limit, request)
-        .await
-        .map_err(stalled)
-        .and_then(|sent| sent.map_err(|e| remote(&e)))
 }
 
 async fn upload_multipart(

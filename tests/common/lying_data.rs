@@ -1,6 +1,6 @@
 //! A loopback "S3" server (127.0.0.1 only) that lies about data: an object whose HEAD and GET
 //! claim an enormous Content-Length and then send a few bytes, and answers held back for a
-//! while (a CopyObject the server takes its time over) or for ever. Each connection gets one
+//! while (a CopyObject the server takes its time over), for ever, or that never end. Each connection gets one
 //! answer, chosen by a function of the request.
 
 use std::net::SocketAddr;
@@ -40,6 +40,8 @@ pub enum Reply {
     },
     /// Nothing at all, for a minute: the connection stays open and silent.
     Silence,
+    /// Status 200, then spaces for ever (chunked), until the client goes or 30 s pass.
+    EndlessSpaces,
 }
 
 pub struct LyingServer {
@@ -85,6 +87,19 @@ impl LyingServer {
                         }
                         Reply::Silence => {
                             tokio::time::sleep(Duration::from_secs(60)).await;
+                        }
+                        Reply::EndlessSpaces => {
+                            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let chunk = format!("{:x}\r\n{}\r\n", 8192, " ".repeat(8192));
+                            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+                            while tokio::time::Instant::now() < deadline {
+                                if socket.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
                         }
                     }
                     let _ = socket.shutdown().await;
