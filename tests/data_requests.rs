@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::lying_data::{LyingServer, Reply};
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::copy_across::copy_between;
-use pail::s3::transfer::TransferControl;
+use pail::s3::transfer::{TransferControl, TransferError};
 
 /// 2^62: a Content-Length no object has; reserving it aborts the process.
 const ENORMOUS: u64 = 1 << 62;
@@ -260,10 +260,7 @@ async fn a_copy_across_to_a_server_that_stops_taking_bytes_fails_after_its_stall
         None,
     )
     .await;
-    assert_eq!(
-        copied,
-        Err(pail::s3::transfer::TransferError::Stalled { seconds: 1 })
-    );
+    assert_eq!(copied, Err(TransferError::Stalled { seconds: 1 }));
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -304,4 +301,65 @@ async fn a_shared_page_on_a_slow_uplink_takes_the_time_it_needs() {
         .await
         .unwrap();
     assert!(page.len() > 2_000_000, "{}", page.len());
+}
+
+/// Uploads `len` bytes through a 4 MB/s uplink while another task appends to the file once
+/// the upload has begun: what the upload said, the file, and what the server holds.
+async fn upload_a_growing_file(len: usize) -> (Result<(), TransferError>, Vec<u8>, Vec<u8>) {
+    let server = common::server_with_bucket("inbox");
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_rates(4_000_000, 0);
+    let connection = pail::s3::connection::Connection::with_static_credentials(
+        server.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    )
+    .with_stall_timeout(Duration::from_secs(10));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recording.wav");
+    std::fs::write(&path, pattern(len)).unwrap();
+    let grower = {
+        let path = path.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
+            file.write_all(b"the recording went on").unwrap();
+        }
+    };
+    let key = ObjectKey::new("recording.wav").unwrap();
+    let bucket = BucketName::new("inbox").unwrap();
+    let control = TransferControl::default();
+    let upload = pail::s3::upload::upload_file(&connection, &bucket, &key, &path, &control);
+    let (result, ()) = tokio::join!(upload, grower);
+    let stored = common::get_object(&server, "inbox", "recording.wav")
+        .await
+        .unwrap_or_default();
+    (result, std::fs::read(&path).unwrap(), stored)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_grows_while_it_is_uploaded_fails_the_upload_and_stays() {
+    // One request (15 MiB), then a multipart upload (18 MiB).
+    for len in [15 * 1024 * 1024, 18 * 1024 * 1024] {
+        let (result, file, stored) = upload_a_growing_file(len).await;
+        let error = result.expect_err("a file that changed must not pass for uploaded");
+        assert!(
+            matches!(error, TransferError::Local { .. }),
+            "{len}: said as a change of the file, not a network trouble: {error:?}"
+        );
+        assert!(error.to_string().contains("changed"), "{error}");
+        assert_eq!(file.len(), len + 21, "the file is still there, grown");
+        // Nothing stored, or (one request whose body had all been read when the file grew)
+        // the file as it was; never a mix.
+        assert!(
+            stored.is_empty() || (len < 16 * 1024 * 1024 && stored == pattern(len)),
+            "{len}: {} bytes stored",
+            stored.len()
+        );
+    }
 }

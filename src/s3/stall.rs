@@ -71,11 +71,43 @@ pub async fn guard<T>(
     }
 }
 
+/// A file's size and modification time: when either differs after the file was read from
+/// what it was before, the file changed while it was read, and what was read is no copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileState {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// What an upload says of a file that changed while it was read.
+pub const FILE_CHANGED: &str = "the file changed while it was being uploaded (its size or \
+    modification time is not what it was when the upload began), so the upload does not count: \
+    upload it again once the file is finished";
+
+impl FileState {
+    pub fn of(path: &Path) -> std::io::Result<Self> {
+        let metadata = std::fs::metadata(path)?;
+        Ok(Self {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+
+    /// Whether the file at `path` is still as it was (a file that cannot be read is not).
+    pub fn still_at(&self, path: &Path) -> bool {
+        Self::of(path).is_ok_and(|now| now == *self)
+    }
+}
+
 /// A request body read from a range of a file in small frames, touching `activity` for each:
 /// on a slow uplink the transport asks for the next frame only as the last one drains, so a
-/// stall shows as no touch. Only one frame is in memory at a time.
+/// stall shows as no touch. Only one frame is in memory at a time. Before the last frame goes,
+/// the file is checked against its state when the upload began: a file that changed fails the
+/// body, so the server never sees a complete request made of two versions of it.
 pub struct FileRangeBody {
     file: Option<tokio::fs::File>,
+    path: PathBuf,
+    expected: FileState,
     remaining: u64,
     buffer: Vec<u8>,
     activity: Activity,
@@ -86,9 +118,15 @@ pub struct FileRangeBody {
 const FRAME: usize = 64 * 1024;
 
 impl FileRangeBody {
-    /// `length` bytes of `path` from `offset`. Opening is a quick system call, done here so the
-    /// SDK can build the body again for a retry.
-    pub fn new(path: &Path, offset: u64, length: u64, activity: Activity) -> Self {
+    /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`.
+    /// Opening is a quick system call, done here so the SDK can build the body again for a
+    /// retry.
+    pub fn new(
+        path: &Path,
+        (offset, length): (u64, u64),
+        expected: FileState,
+        activity: Activity,
+    ) -> Self {
         let opened = std::fs::File::open(path).and_then(|mut file| {
             use std::io::Seek;
             file.seek(std::io::SeekFrom::Start(offset))?;
@@ -100,6 +138,8 @@ impl FileRangeBody {
         };
         Self {
             file,
+            path: path.to_owned(),
+            expected,
             remaining: length,
             buffer: Vec::new(),
             activity,
@@ -110,15 +150,15 @@ impl FileRangeBody {
     /// A body the SDK can send again on retry.
     pub fn sdk_body(
         path: PathBuf,
-        offset: u64,
-        length: u64,
+        range: (u64, u64),
+        expected: FileState,
         activity: Activity,
     ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(FileRangeBody::new(
                 &path,
-                offset,
-                length,
+                range,
+                expected,
                 activity.clone(),
             ))
         })
@@ -159,6 +199,11 @@ impl http_body::Body for FileRangeBody {
                 }
                 let frame = Bytes::copy_from_slice(filled);
                 this.remaining -= frame.len() as u64;
+                // Everything has been read: the file must still be what it was. (A quick
+                // system call, as opening the file is.)
+                if this.remaining == 0 && !this.expected.still_at(&this.path) {
+                    return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
+                }
                 this.activity.touch();
                 Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
@@ -322,11 +367,21 @@ mod tests {
         let path = dir.path().join("data");
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let body = FileRangeBody::new(&path, 1000, 150_000, Activity::default());
+        let state = FileState::of(&path).unwrap();
+        let body = FileRangeBody::new(&path, (1000, 150_000), state, Activity::default());
         let got = body.collect().await.unwrap().to_bytes();
         assert_eq!(&got[..], &data[1000..151_000]);
-        let missing = FileRangeBody::new(&dir.path().join("gone"), 0, 10, Activity::default());
+        let gone = dir.path().join("gone");
+        let missing = FileRangeBody::new(&gone, (0, 10), state, Activity::default());
         assert!(missing.collect().await.is_err());
+        // The file grew after the body began: its last frame is an error, not data.
+        let body = FileRangeBody::new(&path, (0, 200_000), state, Activity::default());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"more"))
+            .unwrap();
+        assert!(body.collect().await.is_err());
     }
 
     #[tokio::test]
