@@ -363,3 +363,71 @@ async fn a_file_that_grows_while_it_is_uploaded_fails_the_upload_and_stays() {
         );
     }
 }
+
+/// Runs `command` on a new worker until its first transfer ends; that transfer's result.
+fn run_one_transfer(command: pail::worker::Command) -> Result<(), TransferError> {
+    use pail::worker::{Event, FilesEvent};
+    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
+    worker.send(command);
+    loop {
+        match events.recv_timeout(Duration::from_secs(20)) {
+            Ok(Event::Files(FilesEvent::TransferFinished { result, .. })) => return result,
+            Ok(Event::Files(FilesEvent::BatchFailed { error })) => panic!("{error}"),
+            Ok(_) => {}
+            Err(e) => panic!("no transfer ended: {e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
+    use base64::Engine;
+    let server = common::server_with_bucket("archive");
+    // Above 16 MiB: fetched in ranges, which carry no checksum to check on the way.
+    let data = pattern(17 * 1024 * 1024);
+    let crc =
+        base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(&data).to_be_bytes());
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket("archive")
+        .key("scan.tif")
+        .checksum_crc32(&crc)
+        .body(data.clone().into())
+        .send()
+        .await
+        .unwrap();
+    // The bytes the server serves are no longer those it checked in (its disk, or anything on
+    // the way, flipped one): same size, same ETag.
+    let stored = server.root().join("archive").join("scan.tif");
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes[5_000_000] ^= 0xff;
+    std::fs::write(&stored, &bytes).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
+        id: pail::worker::RequestId(1),
+        profile: pail::demo::demo_profile(&server),
+        bucket: BucketName::new("archive").unwrap(),
+        base: String::new(),
+        keys: vec![("scan.tif".into(), data.len() as u64)],
+        prefixes: Vec::new(),
+        target: target.path().to_owned(),
+        partials: None,
+        remove_source: true,
+    });
+    let result = tokio::task::block_in_place(|| run_one_transfer(command));
+    assert!(
+        result.is_err(),
+        "a copy that differs is no move: {result:?}"
+    );
+    assert!(
+        matches!(&result, Err(e) if e.to_string().contains("original was kept")),
+        "{result:?}"
+    );
+    assert!(
+        std::fs::read(&stored).unwrap() == bytes,
+        "the original stays (a GET of it fails the SDK's own CRC32 check now)"
+    );
+}

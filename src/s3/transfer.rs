@@ -67,6 +67,9 @@ pub enum TransferError {
     /// A move's file arrived, but its original could not be removed.
     #[error("arrived, but the original could not be removed, so it is in both places: {0}")]
     SourceKept(String),
+    /// A move's file arrived, but does not pass for its original, which was kept.
+    #[error("arrived, but the copy does not match the original, so the original was kept: {0}")]
+    NotVerified(String),
     /// The object was replaced while it was being downloaded.
     #[error("the object was replaced during the download; nothing was saved — try again")]
     Changed,
@@ -227,6 +230,8 @@ pub(super) async fn head(
         .head_object()
         .bucket(bucket.as_str())
         .key(key.as_str())
+        // The checksums the server keeps, for a move's verification (s3::verify).
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
         .send()
         .await
 }

@@ -141,6 +141,7 @@ where
         }
         ctx.sink.send(FilesEvent::TransferStarted { transfer });
         let moves = queued.moves.take();
+        let arrival = moves::Arrival::of(&queued);
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
@@ -151,7 +152,7 @@ where
         }
         .await;
         let result = match moves {
-            Some((batch, source)) => batch.finish(&source, result).await,
+            Some((batch, source)) => batch.finish(&source, &arrival, result).await,
             None => result,
         };
         ctx.sink
