@@ -431,3 +431,195 @@ async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
         "the original stays (a GET of it fails the SDK's own CRC32 check now)"
     );
 }
+
+/// moto's S3 server on a free loopback port, for keys s3s-fs cannot store (it keeps a key
+/// ending in `/` as a directory and refuses bytes in one). Found as `PAIL_MOTO_SERVER` or
+/// `moto_server` on the PATH (`pip install 'moto[server]'`); `None` when it is not installed.
+struct Moto {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Moto {
+    fn start() -> Option<Moto> {
+        let program = std::env::var("PAIL_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    fn profile(&self) -> pail::profiles::Profile {
+        pail::profiles::Profile::fixed(
+            "Moto",
+            pail::profiles::ProfileSource::Demo,
+            aws_credential_types::Credentials::new("MOTOKEY", "moto-secret", None, None, "test"),
+            pail::model::Endpoint::custom(&self.url).unwrap(),
+            "us-east-1",
+        )
+    }
+
+    fn connection(&self) -> pail::s3::connection::Connection {
+        pail::s3::connection::Connection::with_static_credentials(
+            aws_credential_types::Credentials::new("MOTOKEY", "moto-secret", None, None, "test"),
+            "us-east-1",
+            pail::model::Endpoint::custom(&self.url).unwrap(),
+            true,
+        )
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `command` on a new worker until every transfer it queued has ended and nothing more
+/// happened for a second; their results.
+fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError>> {
+    use pail::worker::{Event, FilesEvent};
+    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
+    worker.send(command);
+    let (mut queued, mut results) = (0, Vec::new());
+    loop {
+        let settled = queued > 0 && results.len() == queued;
+        let wait = Duration::from_secs(if settled { 1 } else { 20 });
+        match events.recv_timeout(wait) {
+            Ok(Event::Files(FilesEvent::TransferQueued { .. })) => queued += 1,
+            Ok(Event::Files(FilesEvent::TransferFinished { result, .. })) => results.push(result),
+            Ok(Event::Files(FilesEvent::BatchFailed { error })) => panic!("{error}"),
+            Ok(_) => {}
+            Err(_) if settled => return results,
+            Err(e) => panic!("{queued} queued, {} ended: {e}", results.len()),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("shelf").send().await.unwrap();
+    for (key, body) in [
+        ("in/a.txt", &b"plain file"[..]),
+        ("in/notes/", b"not empty"),
+    ] {
+        client
+            .put_object()
+            .bucket("shelf")
+            .key(key)
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let folder = |prefix: &str| pail::worker::BucketFolder {
+        profile: moto.profile(),
+        bucket: BucketName::new("shelf").unwrap(),
+        prefix: prefix.into(),
+    };
+    let command = pail::worker::Command::Copy(Box::new(pail::worker::CopyRequest {
+        id: pail::worker::RequestId(1),
+        from: folder(""),
+        keys: Vec::new(),
+        prefixes: vec!["in/".into()],
+        to: folder("out/"),
+        remove_source: true,
+        journal: None,
+    }));
+    let results = tokio::task::block_in_place(|| run_transfers(command));
+    let read = async |key: &str| -> Option<Vec<u8>> {
+        let output = client
+            .get_object()
+            .bucket("shelf")
+            .key(key)
+            .send()
+            .await
+            .ok()?;
+        Some(output.body.collect().await.ok()?.to_vec())
+    };
+    let kept = read("out/in/notes/").await;
+    let original = read("in/notes/").await;
+    assert!(
+        kept.as_deref() == Some(&b"not empty"[..])
+            || original.as_deref() == Some(&b"not empty"[..]),
+        "the bytes are somewhere: moved {kept:?}, original {original:?}"
+    );
+    assert_eq!(kept.as_deref(), Some(&b"not empty"[..]), "{results:?}");
+    assert_eq!(original, None, "moved, not copied");
+    assert_eq!(
+        read("out/in/a.txt").await.as_deref(),
+        Some(&b"plain file"[..])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("shelf").send().await.unwrap();
+    // `in/notes/` holds bytes, and a file sits under it: a file on disk cannot be both.
+    for (key, body) in [("in/notes/", &b"not empty"[..]), ("in/notes/x.txt", b"x")] {
+        client
+            .put_object()
+            .bucket("shelf")
+            .key(key)
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let target = tempfile::tempdir().unwrap();
+    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
+        id: pail::worker::RequestId(1),
+        profile: moto.profile(),
+        bucket: BucketName::new("shelf").unwrap(),
+        base: String::new(),
+        keys: Vec::new(),
+        prefixes: vec!["in/".into()],
+        target: target.path().to_owned(),
+        partials: None,
+        remove_source: true,
+    });
+    let results = tokio::task::block_in_place(|| run_transfers(command));
+    assert_eq!(results, [Ok(())]);
+    assert_eq!(
+        std::fs::read(target.path().join("in/notes/x.txt")).unwrap(),
+        b"x"
+    );
+    let marker = client
+        .get_object()
+        .bucket("shelf")
+        .key("in/notes/")
+        .send()
+        .await
+        .expect("the folder name that holds bytes stays");
+    assert_eq!(marker.body.collect().await.unwrap().to_vec(), b"not empty");
+}

@@ -164,10 +164,10 @@ async fn copy_with_limit(
         control,
         journal,
     } = copy;
-    if to.as_str().ends_with('/') {
-        return Err(TransferError::InvalidName(format!(
-            "`{to}` ends in `/`, which names a folder; the object would disappear from view"
-        )));
+    // An object copied to a name ending in `/` would vanish from view behind a folder; one
+    // that already has such a name (a "folder" holding bytes) keeps its kind of name.
+    if to.as_str().ends_with('/') && !from.as_str().ends_with('/') {
+        return Err(folder_name(to));
     }
     if from_bucket == to_bucket && from == to {
         return Ok(());
@@ -210,6 +210,13 @@ async fn copy_with_limit(
     }
 }
 
+/// The refusal of `to` as a new name: it ends in `/`.
+fn folder_name(to: &ObjectKey) -> TransferError {
+    TransferError::InvalidName(format!(
+        "`{to}` ends in `/`, which names a folder; the object would disappear from view"
+    ))
+}
+
 /// [`rename_object`], copying part by part above `single_copy_limit` bytes.
 async fn rename_with_copy_limit(
     connection: &Connection,
@@ -219,7 +226,12 @@ async fn rename_with_copy_limit(
     overwrite: bool,
     single_copy_limit: u64,
 ) -> Result<(), TransferError> {
-    if from == to && !to.as_str().ends_with('/') {
+    // A rename never makes a folder's name, not even for a key that has one already: only a
+    // whole folder can be renamed as one.
+    if to.as_str().ends_with('/') {
+        return Err(folder_name(to));
+    }
+    if from == to {
         return Ok(());
     }
     let copy = Copy {

@@ -112,11 +112,12 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
     let mut all = keys;
     let mut markers = Vec::new();
     for prefix in &prefixes {
+        // A key ending in `/` that holds bytes is an object like any other, copied as one.
         let (folders, objects): (Vec<_>, Vec<_>) =
             list::list_all_keys(&source, &from.bucket, prefix)
                 .await?
                 .into_iter()
-                .partition(|(key, _)| key.ends_with('/'));
+                .partition(|(key, size)| key.ends_with('/') && *size == 0);
         all.extend(objects);
         markers.extend(folders.into_iter().map(|(key, _)| key));
     }

@@ -78,7 +78,8 @@ impl MoveBatch {
                 keys,
             } => {
                 if let Ok(connection) = connection_for(&self.connections, &profile).await {
-                    let _ = crate::s3::objects::delete_keys(&connection, &bucket, &keys).await;
+                    let empty = still_empty(&connection, &bucket, keys).await;
+                    let _ = crate::s3::objects::delete_keys(&connection, &bucket, &empty).await;
                 }
             }
         }
@@ -223,6 +224,30 @@ impl MoveBatch {
             }
         }
     }
+}
+
+/// Of the folder markers `keys`, those that still hold no bytes. A key ending in `/` may hold
+/// data (other tools write such objects); a move never recreates or removes one of those as
+/// if it were an empty folder — it stays, with its bytes. One that cannot be asked about stays
+/// too.
+async fn still_empty(
+    connection: &crate::s3::connection::Connection,
+    bucket: &BucketName,
+    keys: Vec<String>,
+) -> Vec<String> {
+    let mut empty = Vec::with_capacity(keys.len());
+    for key in keys {
+        let Ok(object) = crate::model::ObjectKey::new(key.clone()) else {
+            continue;
+        };
+        let size = crate::s3::objects::object_properties(connection, bucket, &object)
+            .await
+            .map(|p| p.size);
+        if size == Ok(0) {
+            empty.push(key);
+        }
+    }
+    empty
 }
 
 /// The folders under `roots` that hold `files`: what an upload move empties.
