@@ -432,67 +432,6 @@ async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
     );
 }
 
-/// moto's S3 server on a free loopback port, for keys s3s-fs cannot store (it keeps a key
-/// ending in `/` as a directory and refuses bytes in one). Found as `PAIL_MOTO_SERVER` or
-/// `moto_server` on the PATH (`pip install 'moto[server]'`); `None` when it is not installed.
-struct Moto {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Moto {
-    fn start() -> Option<Moto> {
-        let program = std::env::var("PAIL_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new(program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        let moto = Moto {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "moto did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(moto)
-    }
-
-    fn profile(&self) -> pail::profiles::Profile {
-        pail::profiles::Profile::fixed(
-            "Moto",
-            pail::profiles::ProfileSource::Demo,
-            aws_credential_types::Credentials::new("MOTOKEY", "moto-secret", None, None, "test"),
-            pail::model::Endpoint::custom(&self.url).unwrap(),
-            "us-east-1",
-        )
-    }
-
-    fn connection(&self) -> pail::s3::connection::Connection {
-        pail::s3::connection::Connection::with_static_credentials(
-            aws_credential_types::Credentials::new("MOTOKEY", "moto-secret", None, None, "test"),
-            "us-east-1",
-            pail::model::Endpoint::custom(&self.url).unwrap(),
-            true,
-        )
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Runs `command` on a new worker until every transfer it queued has ended and nothing more
 /// happened for a second; their results.
 fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError>> {
@@ -516,7 +455,7 @@ fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
-    let Some(moto) = Moto::start() else {
+    let Some(moto) = common::moto::Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
         return;
     };
@@ -578,7 +517,7 @@ async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
-    let Some(moto) = Moto::start() else {
+    let Some(moto) = common::moto::Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
         return;
     };

@@ -4,6 +4,7 @@
 
 pub mod hostile;
 pub mod lying_data;
+pub mod moto;
 pub mod proxy;
 pub mod qr;
 pub mod ui;
