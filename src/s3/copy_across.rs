@@ -1,16 +1,18 @@
 //! S3 → S3 across profiles or endpoints, where the servers cannot copy for us: the object is
 //! read from one connection and written to the other as it arrives, one part in memory at a
 //! time (never a temporary copy of the whole file), keeping its content type and metadata. A
-//! failed or cancelled copy aborts its multipart upload.
+//! failed or cancelled copy aborts its multipart upload. Reading and writing are each held to
+//! the stall rule, not to a total deadline; nothing is reserved from the size the source claims.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
+use crate::s3::stall::{Activity, MemoryBody};
 use crate::s3::transfer::{
-    MULTIPART_THRESHOLD, NewUpload, TransferControl, TransferError, finish_multipart, head,
-    part_size_for, remote, start_multipart,
+    MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, claimed_size,
+    data_config, finish_multipart, head, part_size_for, remote, send_watched, start_multipart,
 };
 use crate::storage::journal::UploadJournal;
 
@@ -33,7 +35,7 @@ pub async fn copy_between(
     let head = head(from_connection, from_bucket, from_key)
         .await
         .map_err(|e| remote(&e))?;
-    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let size = claimed_size(from_key, &head)?;
     let mut body = from_connection
         .client()
         .get_object()
@@ -57,9 +59,12 @@ pub async fn copy_between(
     };
 
     if size < MULTIPART_THRESHOLD {
+        // Below the multipart threshold, so the claim bounds what is reserved; bytes beyond it
+        // are refused as they come, not gathered.
         let mut object = Vec::with_capacity(size as usize);
         while let Some(chunk) = next().await? {
             control.check()?;
+            too_long(from_key, object.len() as u64 + chunk.len() as u64, size)?;
             object.extend_from_slice(&chunk);
         }
         if object.len() as u64 != size {
@@ -68,7 +73,8 @@ pub async fn copy_between(
                 expected: size,
             });
         }
-        to_connection
+        let activity = Activity::default();
+        let request = to_connection
             .client()
             .put_object()
             .bucket(to_bucket.as_str())
@@ -78,10 +84,11 @@ pub async fn copy_between(
             .set_content_encoding(head.content_encoding().map(str::to_owned))
             .set_cache_control(head.cache_control().map(str::to_owned))
             .set_metadata(head.metadata().cloned())
-            .body(ByteStream::from(object))
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
+            .body(memory_body(object, &activity))
+            .customize()
+            .config_override(data_config())
+            .send();
+        send_watched(&activity, to_connection.stall_timeout(), request).await?;
         control.add(size);
         return Ok(size);
     }
@@ -91,13 +98,17 @@ pub async fn copy_between(
     let part_size = part_size_for(size) as usize;
     let parts = async {
         let mut parts = Vec::new();
-        let mut part = Vec::with_capacity(part_size);
+        // Parts above 8 MiB (objects above 80 GB) grow as bytes arrive: nothing is reserved
+        // from a size only the server's word stands for.
+        let mut part = Vec::with_capacity(part_size.min(PART_SIZE as usize));
         let mut total = 0u64;
         let mut number = 1;
         loop {
             let chunk = next().await?;
             control.check()?;
             if let Some(chunk) = &chunk {
+                let arrived = total + part.len() as u64 + chunk.len() as u64;
+                too_long(from_key, arrived, size)?;
                 part.extend_from_slice(chunk);
             }
             let last = chunk.is_none();
@@ -107,17 +118,20 @@ pub async fn copy_between(
                 let rest = part.split_off(take);
                 let body = std::mem::replace(&mut part, rest);
                 let sent = body.len() as u64;
-                let output = to_connection
+                let activity = Activity::default();
+                let request = to_connection
                     .client()
                     .upload_part()
                     .bucket(to_bucket.as_str())
                     .key(to_key.as_str())
                     .upload_id(&upload_id)
                     .part_number(number)
-                    .body(ByteStream::from(body))
-                    .send()
-                    .await
-                    .map_err(|e| remote(&e))?;
+                    .body(memory_body(body, &activity))
+                    .customize()
+                    .config_override(data_config())
+                    .send();
+                let output =
+                    send_watched(&activity, to_connection.stall_timeout(), request).await?;
                 parts.push(
                     CompletedPart::builder()
                         .part_number(number)
@@ -143,4 +157,20 @@ pub async fn copy_between(
     let to = (to_bucket, to_key);
     finish_multipart(to_connection, to, &upload_id, journal, parts).await?;
     Ok(size)
+}
+
+/// Refuses a body that has brought more than the `size` its HEAD claimed.
+fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferError> {
+    if arrived > size {
+        return Err(TransferError::BadAnswer(format!(
+            "`{key}` sent more than the {size} bytes the server said it holds"
+        )));
+    }
+    Ok(())
+}
+
+/// `data` as a request body that touches `activity` as it goes: a part on a slow uplink is
+/// failed when it stalls, never for taking its time.
+fn memory_body(data: Vec<u8>, activity: &Activity) -> ByteStream {
+    ByteStream::new(MemoryBody::sdk_body(data.into(), activity.clone()))
 }

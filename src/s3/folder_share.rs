@@ -13,7 +13,8 @@ use crate::model::{BucketName, ObjectKey, folder_prefix};
 use crate::s3::connection::{ConnectError, Connection, RegionGuess};
 use crate::s3::list::{self, BrowseError};
 use crate::s3::list_fanout::{Depth, list_tree_fanned};
-use crate::s3::transfer::TransferError;
+use crate::s3::stall::{Activity, MemoryBody};
+use crate::s3::transfer::{TransferError, data_config, send_watched};
 use crate::share::index_page::{SHARES_FOLDER, ShareEntry, index_html, page_key};
 use crate::share::{Expiry, GetOptions, ShareError};
 
@@ -190,7 +191,10 @@ async fn put_page(
     key: &ObjectKey,
     html: String,
 ) -> Result<(), TransferError> {
-    connection
+    // A page of many links is megabytes: on a slow uplink it is held to the stall rule, as
+    // uploads are, not to the 30 s budget of requests that carry no data.
+    let activity = Activity::default();
+    let request = connection
         .client()
         .put_object()
         .bucket(bucket.as_str())
@@ -198,10 +202,14 @@ async fn put_page(
         .content_type("text/html; charset=utf-8")
         // The page lists live links: nobody on the way should keep a copy.
         .cache_control("private, no-store")
-        .body(ByteStream::from(html.into_bytes()))
-        .send()
-        .await
-        .map_err(|e| TransferError::Remote(crate::fmt::error_text(&e)))?;
+        .body(ByteStream::new(MemoryBody::sdk_body(
+            html.into_bytes().into(),
+            activity.clone(),
+        )))
+        .customize()
+        .config_override(data_config())
+        .send();
+    send_watched(&activity, connection.stall_timeout(), request).await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Everything that talks to S3: the connection (client, credentials, bucket regions),
 //! listings, and moving objects (uploads, downloads, deletes, renames, properties), with the
-//! stall detection that data-carrying requests use.
+//! stall detection that data-carrying requests use and the checks a move makes before it
+//! removes an original.
 
 pub mod connection;
 pub mod copy_across;
@@ -13,3 +14,4 @@ pub mod objects;
 pub mod stall;
 pub mod transfer;
 pub mod upload;
+pub mod verify;

@@ -164,10 +164,10 @@ async fn copy_with_limit(
         control,
         journal,
     } = copy;
-    if to.as_str().ends_with('/') {
-        return Err(TransferError::InvalidName(format!(
-            "`{to}` ends in `/`, which names a folder; the object would disappear from view"
-        )));
+    // An object copied to a name ending in `/` would vanish from view behind a folder; one
+    // that already has such a name (a "folder" holding bytes) keeps its kind of name.
+    if to.as_str().ends_with('/') && !from.as_str().ends_with('/') {
+        return Err(folder_name(to));
     }
     if from_bucket == to_bucket && from == to {
         return Ok(());
@@ -178,7 +178,7 @@ async fn copy_with_limit(
     let head = head(connection, from_bucket, from)
         .await
         .map_err(|e| remote(&e))?;
-    let size = head.content_length().unwrap_or(0).max(0) as u64;
+    let size = claimed_size(from, &head)?;
     let source = copy_source(from_bucket, from);
     control.check()?;
     if size <= single_copy_limit {
@@ -188,6 +188,8 @@ async fn copy_with_limit(
             .bucket(to_bucket.as_str())
             .key(to.as_str())
             .copy_source(&source)
+            .customize()
+            .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
             .map_err(|e| remote(&e))?;
@@ -208,6 +210,13 @@ async fn copy_with_limit(
     }
 }
 
+/// The refusal of `to` as a new name: it ends in `/`.
+fn folder_name(to: &ObjectKey) -> TransferError {
+    TransferError::InvalidName(format!(
+        "`{to}` ends in `/`, which names a folder; the object would disappear from view"
+    ))
+}
+
 /// [`rename_object`], copying part by part above `single_copy_limit` bytes.
 async fn rename_with_copy_limit(
     connection: &Connection,
@@ -217,7 +226,12 @@ async fn rename_with_copy_limit(
     overwrite: bool,
     single_copy_limit: u64,
 ) -> Result<(), TransferError> {
-    if from == to && !to.as_str().ends_with('/') {
+    // A rename never makes a folder's name, not even for a key that has one already: only a
+    // whole folder can be renamed as one.
+    if to.as_str().ends_with('/') {
+        return Err(folder_name(to));
+    }
+    if from == to {
         return Ok(());
     }
     let copy = Copy {
@@ -251,9 +265,11 @@ async fn copy_parts(
     let mut parts = Vec::new();
     let mut offset = 0u64;
     let mut number = 1;
+    // Larger parts for objects above 5 TiB, so that every copy fits in S3's 10,000 parts.
+    let part_size = COPY_PART_SIZE.max(part_size_for(size));
     while offset < size {
         control.check()?;
-        let end = (offset + COPY_PART_SIZE).min(size) - 1;
+        let end = (offset + part_size).min(size) - 1;
         let output = connection
             .client()
             .upload_part_copy()
@@ -263,6 +279,8 @@ async fn copy_parts(
             .part_number(number)
             .copy_source(source)
             .copy_source_range(format!("bytes={offset}-{end}"))
+            .customize()
+            .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
             .map_err(|e| remote(&e))?;

@@ -2,6 +2,8 @@
 //! 1 MB/s uplink shared by four parts; no budget at all lets a dead connection hang forever.
 //! What counts is whether bytes still move: [`Activity`] is touched each time a body hands
 //! out or receives a chunk, and [`guard`] gives up once it has not been touched for the limit.
+//! A copy the server makes itself moves no byte until it answers: [`AnswerWatch`] gives it a
+//! long wait for the answer instead, then holds the answer to the stall rule and a size limit.
 
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -69,11 +71,43 @@ pub async fn guard<T>(
     }
 }
 
+/// A file's size and modification time: when either differs after the file was read from
+/// what it was before, the file changed while it was read, and what was read is no copy of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileState {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+/// What an upload says of a file that changed while it was read.
+pub const FILE_CHANGED: &str = "the file changed while it was being uploaded (its size or \
+    modification time is not what it was when the upload began), so the upload does not count: \
+    upload it again once the file is finished";
+
+impl FileState {
+    pub fn of(path: &Path) -> std::io::Result<Self> {
+        let metadata = std::fs::metadata(path)?;
+        Ok(Self {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+
+    /// Whether the file at `path` is still as it was (a file that cannot be read is not).
+    pub fn still_at(&self, path: &Path) -> bool {
+        Self::of(path).is_ok_and(|now| now == *self)
+    }
+}
+
 /// A request body read from a range of a file in small frames, touching `activity` for each:
 /// on a slow uplink the transport asks for the next frame only as the last one drains, so a
-/// stall shows as no touch. Only one frame is in memory at a time.
+/// stall shows as no touch. Only one frame is in memory at a time. Before the last frame goes,
+/// the file is checked against its state when the upload began: a file that changed fails the
+/// body, so the server never sees a complete request made of two versions of it.
 pub struct FileRangeBody {
     file: Option<tokio::fs::File>,
+    path: PathBuf,
+    expected: FileState,
     remaining: u64,
     buffer: Vec<u8>,
     activity: Activity,
@@ -84,9 +118,15 @@ pub struct FileRangeBody {
 const FRAME: usize = 64 * 1024;
 
 impl FileRangeBody {
-    /// `length` bytes of `path` from `offset`. Opening is a quick system call, done here so the
-    /// SDK can build the body again for a retry.
-    pub fn new(path: &Path, offset: u64, length: u64, activity: Activity) -> Self {
+    /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`.
+    /// Opening is a quick system call, done here so the SDK can build the body again for a
+    /// retry.
+    pub fn new(
+        path: &Path,
+        (offset, length): (u64, u64),
+        expected: FileState,
+        activity: Activity,
+    ) -> Self {
         let opened = std::fs::File::open(path).and_then(|mut file| {
             use std::io::Seek;
             file.seek(std::io::SeekFrom::Start(offset))?;
@@ -98,6 +138,8 @@ impl FileRangeBody {
         };
         Self {
             file,
+            path: path.to_owned(),
+            expected,
             remaining: length,
             buffer: Vec::new(),
             activity,
@@ -108,15 +150,15 @@ impl FileRangeBody {
     /// A body the SDK can send again on retry.
     pub fn sdk_body(
         path: PathBuf,
-        offset: u64,
-        length: u64,
+        range: (u64, u64),
+        expected: FileState,
         activity: Activity,
     ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(FileRangeBody::new(
                 &path,
-                offset,
-                length,
+                range,
+                expected,
                 activity.clone(),
             ))
         })
@@ -157,6 +199,11 @@ impl http_body::Body for FileRangeBody {
                 }
                 let frame = Bytes::copy_from_slice(filled);
                 this.remaining -= frame.len() as u64;
+                // Everything has been read: the file must still be what it was. (A quick
+                // system call, as opening the file is.)
+                if this.remaining == 0 && !this.expected.still_at(&this.path) {
+                    return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
+                }
                 this.activity.touch();
                 Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
@@ -172,6 +219,143 @@ impl http_body::Body for FileRangeBody {
     }
 }
 
+/// A request body held in memory (a part of a copy across servers, a shared page), handed out
+/// in small frames that touch `activity`, as [`FileRangeBody`] does for a file.
+pub struct MemoryBody {
+    data: Bytes,
+    activity: Activity,
+}
+
+impl MemoryBody {
+    /// A body the SDK can send again on retry (`data` is shared, not copied).
+    pub fn sdk_body(data: Bytes, activity: Activity) -> aws_smithy_types::body::SdkBody {
+        aws_smithy_types::body::SdkBody::retryable(move || {
+            aws_smithy_types::body::SdkBody::from_body_1_x(MemoryBody {
+                data: data.clone(),
+                activity: activity.clone(),
+            })
+        })
+    }
+}
+
+impl http_body::Body for MemoryBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if self.data.is_empty() {
+            return Poll::Ready(None);
+        }
+        let take = FRAME.min(self.data.len());
+        let frame = self.data.split_to(take);
+        self.activity.touch();
+        Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.data.len() as u64)
+    }
+}
+
+/// How much longer than the stall limit a server may take to answer a copy it makes itself
+/// (CopyObject, UploadPartCopy). No byte moves between Pail and the server while it copies,
+/// so the stall rule cannot watch it; a total budget would fail a multi-GB copy that is doing
+/// fine. Twenty times the 30 s stall limit is 10 minutes: a 5 GiB CopyObject (S3's largest)
+/// at under 10 MB/s.
+pub const SERVER_COPY_WAIT_FACTOR: u32 = 20;
+
+/// The largest answer a server-side copy may send: its result is a few hundred bytes of XML
+/// (AWS may pad it with spaces while it copies).
+pub const SERVER_COPY_ANSWER_LIMIT: u64 = 1024 * 1024;
+
+/// Holds the answer body of a server-side copy to the stall rule and a size limit: once the
+/// headers are in, bytes must keep coming (AWS sends spaces while a long copy runs), and no
+/// more than `limit` of them.
+#[derive(Debug)]
+pub struct AnswerWatch {
+    pub stall: Duration,
+    pub limit: u64,
+}
+
+impl aws_sdk_s3::config::Intercept for AnswerWatch {
+    fn name(&self) -> &'static str {
+        "AnswerWatch"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _config: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let response = context.response_mut();
+        let body = response.take_body();
+        *response.body_mut() = aws_smithy_types::body::SdkBody::from_body_1_x(WatchedAnswer {
+            body: Box::pin(body),
+            stall: self.stall,
+            timer: Box::pin(tokio::time::sleep(self.stall)),
+            left: self.limit,
+        });
+        Ok(())
+    }
+}
+
+/// An answer body that fails once it stalls or grows past its limit.
+struct WatchedAnswer {
+    body: Pin<Box<aws_smithy_types::body::SdkBody>>,
+    stall: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
+    left: u64,
+}
+
+impl http_body::Body for WatchedAnswer {
+    type Data = Bytes;
+    type Error = aws_smithy_types::body::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        match this.body.as_mut().poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let length = frame.data_ref().map_or(0, |d| d.len() as u64);
+                if length > this.left {
+                    return Poll::Ready(Some(Err("the server's answer is far larger than an \
+                        answer to a copy can be"
+                        .into())));
+                }
+                this.left -= length;
+                let deadline = tokio::time::Instant::now() + this.stall;
+                this.timer.as_mut().reset(deadline);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(other) => Poll::Ready(other),
+            Poll::Pending => match this.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(format!(
+                    "the server's answer stopped for {} s",
+                    this.stall.as_secs().max(1)
+                )
+                .into()))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,11 +367,21 @@ mod tests {
         let path = dir.path().join("data");
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let body = FileRangeBody::new(&path, 1000, 150_000, Activity::default());
+        let state = FileState::of(&path).unwrap();
+        let body = FileRangeBody::new(&path, (1000, 150_000), state, Activity::default());
         let got = body.collect().await.unwrap().to_bytes();
         assert_eq!(&got[..], &data[1000..151_000]);
-        let missing = FileRangeBody::new(&dir.path().join("gone"), 0, 10, Activity::default());
+        let gone = dir.path().join("gone");
+        let missing = FileRangeBody::new(&gone, (0, 10), state, Activity::default());
         assert!(missing.collect().await.is_err());
+        // The file grew after the body began: its last frame is an error, not data.
+        let body = FileRangeBody::new(&path, (0, 200_000), state, Activity::default());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"more"))
+            .unwrap();
+        assert!(body.collect().await.is_err());
     }
 
     #[tokio::test]

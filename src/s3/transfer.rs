@@ -26,6 +26,11 @@ pub const PARALLEL_RANGES: usize = 8;
 pub(super) const PART_ATTEMPTS: u32 = 3;
 /// S3 allows at most this many parts in one upload.
 pub(super) const MAX_PARTS: u64 = 10_000;
+/// S3's largest part.
+pub(super) const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// The most one object can hold: 10,000 parts of 5 GiB (S3's own limit, 50 TB, fits). A size
+/// a server claims above it is a lie, and nothing is planned or reserved from it.
+pub const MAX_OBJECT_SIZE: u64 = MAX_PARTS * MAX_PART_SIZE;
 
 /// Why a transfer stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,6 +67,9 @@ pub enum TransferError {
     /// A move's file arrived, but its original could not be removed.
     #[error("arrived, but the original could not be removed, so it is in both places: {0}")]
     SourceKept(String),
+    /// A move's file arrived, but does not pass for its original, which was kept.
+    #[error("arrived, but the copy does not match the original, so the original was kept: {0}")]
+    NotVerified(String),
     /// The object was replaced while it was being downloaded.
     #[error("the object was replaced during the download; nothing was saved — try again")]
     Changed,
@@ -131,6 +139,51 @@ pub(super) fn stalled(stall: crate::s3::stall::Stalled) -> TransferError {
     }
 }
 
+/// The configuration of a request that carries data: no total time budget (see
+/// [`crate::s3::connection::data_timeouts`]); it is watched for stalls instead.
+pub(super) fn data_config() -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::new().timeout_config(crate::s3::connection::data_timeouts())
+}
+
+/// Sends a data-carrying request, failing it once no byte has moved for `limit`.
+pub(super) async fn send_watched<T, E, R>(
+    activity: &crate::s3::stall::Activity,
+    limit: std::time::Duration,
+    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
+) -> Result<T, TransferError>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    crate::s3::stall::guard(activity, limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| remote(&e)))
+}
+
+/// The configuration of a copy the server makes itself (CopyObject, UploadPartCopy, and the
+/// joining of parts that completes a multipart upload), on a connection whose stall limit is
+/// `stall`: no total budget, the answer's headers awaited for
+/// [`SERVER_COPY_WAIT_FACTOR`](crate::s3::stall::SERVER_COPY_WAIT_FACTOR) times the stall
+/// limit, and its body held to the stall rule and a size limit.
+pub(super) fn server_copy_config(stall: std::time::Duration) -> aws_sdk_s3::config::Builder {
+    use crate::s3::stall::{AnswerWatch, SERVER_COPY_ANSWER_LIMIT, SERVER_COPY_WAIT_FACTOR};
+    use aws_sdk_s3::config::timeout::TimeoutConfig;
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(crate::s3::connection::REQUEST_TIMEOUT / 3)
+        // The time until the answer's headers arrive (the request carries no body).
+        .read_timeout(stall * SERVER_COPY_WAIT_FACTOR)
+        .disable_operation_timeout()
+        .disable_operation_attempt_timeout()
+        .build();
+    aws_sdk_s3::config::Builder::new()
+        .timeout_config(timeouts)
+        .interceptor(AnswerWatch {
+            stall,
+            limit: SERVER_COPY_ANSWER_LIMIT,
+        })
+}
+
 impl From<crate::s3::list::BrowseError> for TransferError {
     /// A listing that failed on the way to a transfer: said as the listing said it, with the
     /// same distinction between the network and a refusal.
@@ -177,8 +230,25 @@ pub(super) async fn head(
         .head_object()
         .bucket(bucket.as_str())
         .key(key.as_str())
+        // The checksums the server keeps, for a move's verification (s3::verify).
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
         .send()
         .await
+}
+
+/// The size a HEAD answer claims for `key`, refused when no object can be that large (or it
+/// is negative): what is sized from it (parts, buffers, ranges) stays within what S3 allows.
+pub(super) fn claimed_size(
+    key: &ObjectKey,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+) -> Result<u64, TransferError> {
+    let claimed = head.content_length().unwrap_or(0);
+    match u64::try_from(claimed) {
+        Ok(size) if size <= MAX_OBJECT_SIZE => Ok(size),
+        _ => Err(TransferError::BadAnswer(format!(
+            "the server says `{key}` holds {claimed} bytes, which no object can"
+        ))),
+    }
 }
 
 /// Whether `key` exists (HeadObject answers, or says 404).
@@ -205,10 +275,7 @@ pub(super) async fn object_head(
     let head = head(connection, bucket, key)
         .await
         .map_err(|e| remote(&e))?;
-    Ok((
-        head.content_length().unwrap_or(0).max(0) as u64,
-        head.e_tag().map(str::to_owned),
-    ))
+    Ok((claimed_size(key, &head)?, head.e_tag().map(str::to_owned)))
 }
 
 /// What a new multipart upload carries.
@@ -273,6 +340,9 @@ pub(super) async fn complete_multipart(
                 .set_parts(Some(parts))
                 .build(),
         )
+        // The server joins the parts before it answers: minutes for a large object on S3.
+        .customize()
+        .config_override(server_copy_config(connection.stall_timeout()))
         .send()
         .await
         .map(|_| ())

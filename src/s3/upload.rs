@@ -9,7 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
-use super::stall::{Activity, FileRangeBody, guard};
+use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -75,10 +75,9 @@ pub async fn upload_file_with_journal(
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
     control.check()?;
-    let size = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| local(path, e))?
-        .len();
+    // What the file is now: a file that is no longer so once read was not uploaded whole.
+    let file = FileState::of(path).map_err(|e| local(path, e))?;
+    let size = file.len;
     if size <= MULTIPART_THRESHOLD {
         let checksum = crc32_of(path, 0, size).await?;
         let mut attempt = 1;
@@ -92,11 +91,14 @@ pub async fn upload_file_with_journal(
                 .key(key.as_str())
                 .set_content_type(content_type_for(path).map(str::to_owned))
                 .checksum_crc32(&checksum)
-                .body(file_body(path.to_owned(), 0, size, &activity))
+                .body(file_body(path.to_owned(), (0, size), file, &activity))
                 .customize()
                 .config_override(data_config())
                 .send();
             let result = send_watched(&activity, connection.stall_timeout(), request).await;
+            // Read to its end and still the same, or the upload fails (the body failed
+            // already if the change came before its last bytes were read).
+            unchanged(path, &file)?;
             match result {
                 Ok(_) => break,
                 Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
@@ -106,39 +108,22 @@ pub async fn upload_file_with_journal(
         control.add(size);
         return Ok(());
     }
-    upload_multipart(connection, bucket, key, path, size, control, journal).await
+    upload_multipart(connection, bucket, key, path, file, control, journal).await
 }
 
-/// `length` bytes of `path` from `offset` as a request body that touches `activity` as it goes.
-fn file_body(path: PathBuf, offset: u64, length: u64, activity: &Activity) -> ByteStream {
-    ByteStream::new(FileRangeBody::sdk_body(
-        path,
-        offset,
-        length,
-        activity.clone(),
-    ))
+/// Fails when the file at `path` is no longer as `file` says.
+fn unchanged(path: &Path, file: &FileState) -> Result<(), TransferError> {
+    if file.still_at(path) {
+        Ok(())
+    } else {
+        Err(local(path, FILE_CHANGED))
+    }
 }
 
-/// The configuration of a request that carries data: no total time budget (see
-/// [`crate::s3::connection::data_timeouts`]).
-fn data_config() -> aws_sdk_s3::config::Builder {
-    aws_sdk_s3::config::Builder::new().timeout_config(crate::s3::connection::data_timeouts())
-}
-
-/// Sends a data-carrying request, failing it once no byte has moved for `limit`.
-async fn send_watched<T, E, R>(
-    activity: &Activity,
-    limit: std::time::Duration,
-    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
-) -> Result<T, TransferError>
-where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    guard(activity, limit, request)
-        .await
-        .map_err(stalled)
-        .and_then(|sent| sent.map_err(|e| remote(&e)))
+/// `range` (offset, length) of `path` as a request body that touches `activity` as it goes
+/// and fails if the file is no longer as `file` says once read.
+fn file_body(path: PathBuf, range: (u64, u64), file: FileState, activity: &Activity) -> ByteStream {
+    ByteStream::new(FileRangeBody::sdk_body(path, range, file, activity.clone()))
 }
 
 async fn upload_multipart(
@@ -146,7 +131,7 @@ async fn upload_multipart(
     bucket: &BucketName,
     key: &ObjectKey,
     path: &Path,
-    size: u64,
+    file: FileState,
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
@@ -155,9 +140,11 @@ async fn upload_multipart(
     };
     let upload_id = start_multipart(connection, bucket, key, kind).await?;
     let parts = async {
-        let parts = send_parts(connection, bucket, key, path, size, &upload_id, control).await?;
-        // A cancel that arrives while the last parts are in flight still stops the upload.
+        let parts = send_parts(connection, bucket, key, path, file, &upload_id, control).await?;
+        // A cancel that arrives while the last parts are in flight still stops the upload;
+        // so does a file that changed once its parts were read (the upload is aborted).
         control.check()?;
+        unchanged(path, &file)?;
         Ok(parts)
     };
     finish_multipart(connection, (bucket, key), &upload_id, journal, parts).await
@@ -178,7 +165,7 @@ async fn send_part(
     client: aws_sdk_s3::Client,
     stall_limit: std::time::Duration,
     (bucket, key, upload_id): (String, String, String),
-    path: PathBuf,
+    (path, file): (PathBuf, FileState),
     part: Part,
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
@@ -187,6 +174,7 @@ async fn send_part(
     let checksum = crc32_of(&path, part.offset, part.length)
         .await
         .map_err(failed)?;
+    let range = (part.offset, part.length);
     let activity = Activity::default();
     let request = client
         .upload_part()
@@ -195,13 +183,14 @@ async fn send_part(
         .upload_id(&upload_id)
         .part_number(part.number)
         .checksum_crc32(&checksum)
-        .body(file_body(path, part.offset, part.length, &activity))
+        .body(file_body(path.clone(), range, file, &activity))
         .customize()
         .config_override(data_config())
         .send();
-    let output = send_watched(&activity, stall_limit, request)
-        .await
-        .map_err(failed)?;
+    let sent = send_watched(&activity, stall_limit, request).await;
+    // A file that changed is no network trouble: said as what it is, and not sent again.
+    unchanged(&path, &file).map_err(failed)?;
+    let output = sent.map_err(failed)?;
     control.add(part.length);
     Ok(CompletedPart::builder()
         .part_number(part.number)
@@ -215,10 +204,11 @@ async fn send_parts(
     bucket: &BucketName,
     key: &ObjectKey,
     path: &Path,
-    size: u64,
+    file: FileState,
     upload_id: &str,
     control: &TransferControl,
 ) -> Result<Vec<CompletedPart>, TransferError> {
+    let size = file.len;
     let part_size = part_size_for(size);
     let count = size.div_ceil(part_size);
     let mut parts = Vec::with_capacity(count as usize);
@@ -255,7 +245,7 @@ async fn send_parts(
                 connection.client().clone(),
                 connection.stall_timeout(),
                 ids,
-                path.to_owned(),
+                (path.to_owned(), file),
                 part,
                 control.clone(),
             ));

@@ -123,7 +123,8 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
     let mut markers = Vec::new();
     for prefix in &prefixes {
         for row in planning::list_tree(&source, &from.bucket, prefix).await? {
-            if row.key.ends_with('/') {
+            // A key ending in `/` that holds bytes is an object like any other, copied as one.
+            if row.key.ends_with('/') && row.size == 0 {
                 markers.push(row.key);
             } else {
                 all.push((row.key, row.size, Some(row.modified)));

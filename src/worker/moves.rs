@@ -1,6 +1,7 @@
 //! What a move leaves behind. Each file's source goes as soon as that file has arrived whole
-//! (so a cut halfway through loses nothing: the rest is still where it was); the folders the
-//! batch emptied go once every file of the batch has arrived, and only then.
+//! and its copy is verified against it (so a cut halfway through loses nothing: the rest is
+//! still where it was); the folders the batch emptied go once every file of the batch has
+//! arrived, and only then.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -77,7 +78,8 @@ impl MoveBatch {
                 keys,
             } => {
                 if let Ok(connection) = connection_for(&self.connections, &profile).await {
-                    let _ = crate::s3::objects::delete_keys(&connection, &bucket, &keys).await;
+                    let empty = still_empty(&connection, &bucket, keys).await;
+                    let _ = crate::s3::objects::delete_keys(&connection, &bucket, &empty).await;
                 }
             }
         }
@@ -95,21 +97,106 @@ pub(super) enum MovedSource {
     },
 }
 
+/// Where a moved file arrived: what its source is checked against before it goes. The same
+/// two kinds of place as a source.
+pub(super) type Arrival = MovedSource;
+
+impl Arrival {
+    /// Where the transfer `queued` puts its file.
+    pub(super) fn of(queued: &super::transfers::Queued) -> Self {
+        match queued.direction {
+            super::Direction::Download => MovedSource::LocalFile(queued.local_path.clone()),
+            _ => MovedSource::Object {
+                profile: Box::new(queued.profile.clone()),
+                bucket: queued.bucket.clone(),
+                key: queued.key.clone(),
+            },
+        }
+    }
+}
+
 impl MoveBatch {
-    /// Ends one file of the batch: removes its source when it arrived. A source that cannot
-    /// be removed makes the transfer fail with the reason, so the person knows the file is
-    /// now in both places.
+    /// Ends one file of the batch: removes its source once it arrived at `arrival` and the
+    /// copy there is verified against it (sizes and CRC32, see [`crate::s3::verify`]). A copy
+    /// that does not pass keeps its source; a source that cannot be removed makes the transfer
+    /// fail with the reason, so the person knows the file is now in both places.
     pub(super) async fn finish(
         &self,
         source: &MovedSource,
+        arrival: &Arrival,
         result: Result<(), TransferError>,
     ) -> Result<(), TransferError> {
         let result = match result {
-            Ok(()) => self.remove(source).await,
+            Ok(()) => match self.verify(source, arrival).await {
+                Ok(()) => self.remove(source).await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         self.file_done(result.is_ok()).await;
         result
+    }
+
+    /// Whether the copy at `arrival` is the same bytes as `source`.
+    async fn verify(&self, source: &MovedSource, arrival: &Arrival) -> Result<(), TransferError> {
+        use crate::s3::verify;
+        let not_verified = |e: TransferError| match e {
+            TransferError::NotVerified(_) => e,
+            other => TransferError::NotVerified(format!("it could not be checked: {other}")),
+        };
+        let object = async |profile: &Profile, bucket: &BucketName, key: &str| {
+            let connection = connection_for(&self.connections, profile)
+                .await
+                .map_err(TransferError::Connect)?;
+            let key = crate::model::ObjectKey::new(key.to_owned())
+                .map_err(|e| TransferError::InvalidName(e.to_string()))?;
+            Ok::<_, TransferError>((connection, bucket.clone(), key))
+        };
+        let checked = async {
+            match (source, arrival) {
+                (
+                    MovedSource::LocalFile(path),
+                    MovedSource::Object {
+                        profile,
+                        bucket,
+                        key,
+                    },
+                ) => {
+                    let (connection, bucket, key) = object(profile, bucket, key).await?;
+                    verify::verify_upload(path, (&connection, &bucket, &key)).await
+                }
+                (
+                    MovedSource::Object {
+                        profile,
+                        bucket,
+                        key,
+                    },
+                    MovedSource::LocalFile(path),
+                ) => {
+                    let (connection, bucket, key) = object(profile, bucket, key).await?;
+                    verify::verify_download((&connection, &bucket, &key), path).await
+                }
+                (
+                    MovedSource::Object {
+                        profile,
+                        bucket,
+                        key,
+                    },
+                    MovedSource::Object {
+                        profile: to_profile,
+                        bucket: to_bucket,
+                        key: to_key,
+                    },
+                ) => {
+                    let from = object(profile, bucket, key).await?;
+                    let to = object(to_profile, to_bucket, to_key).await?;
+                    verify::verify_copy((&from.0, &from.1, &from.2), (&to.0, &to.1, &to.2)).await
+                }
+                // A move from this computer to this computer is no transfer of Pail's.
+                (MovedSource::LocalFile(_), MovedSource::LocalFile(_)) => Ok(()),
+            }
+        };
+        checked.await.map_err(not_verified)
     }
 
     async fn remove(&self, source: &MovedSource) -> Result<(), TransferError> {
@@ -137,6 +224,30 @@ impl MoveBatch {
             }
         }
     }
+}
+
+/// Of the folder markers `keys`, those that still hold no bytes. A key ending in `/` may hold
+/// data (other tools write such objects); a move never recreates or removes one of those as
+/// if it were an empty folder — it stays, with its bytes. One that cannot be asked about stays
+/// too.
+async fn still_empty(
+    connection: &crate::s3::connection::Connection,
+    bucket: &BucketName,
+    keys: Vec<String>,
+) -> Vec<String> {
+    let mut empty = Vec::with_capacity(keys.len());
+    for key in keys {
+        let Ok(object) = crate::model::ObjectKey::new(key.clone()) else {
+            continue;
+        };
+        let size = crate::s3::objects::object_properties(connection, bucket, &object)
+            .await
+            .map(|p| p.size);
+        if size == Ok(0) {
+            empty.push(key);
+        }
+    }
+    empty
 }
 
 /// The folders under `roots` that hold `files`: what an upload move empties.
@@ -193,6 +304,87 @@ mod tests {
         let markers = vec!["in/".to_owned(), "in/empty/".to_owned(), "in/a/".to_owned()];
         let moved = vec!["in/a/x.txt".to_owned()];
         assert_eq!(markers_emptied(&markers, &moved), vec!["in/", "in/a/"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_original_goes_only_when_its_copy_matches_it() {
+        use crate::s3::transfer::TransferControl;
+        use crate::s3::upload::upload_file;
+        let server =
+            crate::demo::server::LocalServer::start_temporary("AKTEST", "secret-test").unwrap();
+        server.create_bucket("moves").unwrap();
+        let (connection, profile) = (server.connection(), crate::demo::demo_profile(&server));
+        let bucket = BucketName::new("moves").unwrap();
+        let object = |key: &str| MovedSource::Object {
+            profile: Box::new(profile.clone()),
+            bucket: bucket.clone(),
+            key: key.to_owned(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let put = async |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let key = crate::model::ObjectKey::new(name).unwrap();
+            let control = TransferControl::default();
+            upload_file(&connection, &bucket, &key, &path, &control)
+                .await
+                .unwrap();
+            path
+        };
+        let batch = MoveBatch::new(4, Emptied::Nothing, Connections::default());
+
+        // Up: the file as it went up goes; one that is not what the server holds stays.
+        let same = put("same.txt", b"same bytes").await;
+        let source = MovedSource::LocalFile(same.clone());
+        assert_eq!(
+            batch.finish(&source, &object("same.txt"), Ok(())).await,
+            Ok(())
+        );
+        assert!(!same.exists());
+        let other = put("other.txt", b"old bytes!").await;
+        std::fs::write(&other, b"new bytes!").unwrap();
+        let source = MovedSource::LocalFile(other.clone());
+        let kept = batch.finish(&source, &object("other.txt"), Ok(())).await;
+        assert!(
+            matches!(kept, Err(TransferError::NotVerified(_))),
+            "{kept:?}"
+        );
+        assert!(other.exists());
+
+        // Across: an object whose copy holds other bytes stays; a true copy's original goes.
+        put("a.txt", b"aaaa").await;
+        put("b.txt", b"bbbb").await;
+        let kept = batch
+            .finish(&object("a.txt"), &object("b.txt"), Ok(()))
+            .await;
+        assert!(
+            matches!(kept, Err(TransferError::NotVerified(_))),
+            "{kept:?}"
+        );
+        let key = |k: &str| crate::model::ObjectKey::new(k).unwrap();
+        let exists = async |k: &str| {
+            crate::s3::objects::object_properties(&connection, &bucket, &key(k))
+                .await
+                .is_ok()
+        };
+        assert!(exists("a.txt").await);
+        crate::s3::objects::copy_object(
+            &connection,
+            &bucket,
+            &key("a.txt"),
+            &bucket,
+            &key("c.txt"),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            batch
+                .finish(&object("a.txt"), &object("c.txt"), Ok(()))
+                .await,
+            Ok(())
+        );
+        assert!(!exists("a.txt").await);
     }
 
     #[tokio::test]

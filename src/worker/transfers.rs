@@ -71,8 +71,16 @@ async fn plan_download(
     let connection = connection_for(&ctx.connections, &profile).await?;
     for prefix in &prefixes {
         for row in planning::list_tree(&connection, &bucket, prefix).await? {
-            if row.key.ends_with('/') {
+            if row.key.ends_with('/') && row.size == 0 {
                 markers.push(row.key);
+            } else if row.key.ends_with('/') {
+                // Bytes under a folder's name: no file can have that name. Said, and left.
+                let skipped = local_path::Skipped::Planned {
+                    name: row.key,
+                    reason: "its name ends in `/`, so it cannot be a file; it stays in the bucket"
+                        .into(),
+                };
+                ctx.sink.send(FilesEvent::Skipped { skipped });
             } else {
                 all.push((row.key, row.size, Some(row.modified)));
             }
@@ -197,6 +205,7 @@ where
         }
         ctx.sink.send(FilesEvent::TransferStarted { transfer });
         let moves = queued.moves.take();
+        let arrival = moves::Arrival::of(&queued);
         let result = async {
             let connection = connection_for(&ctx.connections, &queued.profile)
                 .await
@@ -207,7 +216,7 @@ where
         }
         .await;
         let result = match moves {
-            Some((batch, source)) => batch.finish(&source, result).await,
+            Some((batch, source)) => batch.finish(&source, &arrival, result).await,
             None => result,
         };
         ctx.sink

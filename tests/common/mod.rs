@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod hostile;
+pub mod lying_data;
+pub mod moto;
 pub mod proxy;
 pub mod qr;
 pub mod refusing;
