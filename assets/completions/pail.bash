@@ -144,7 +144,7 @@ _pail() {
             return 0
             ;;
         pail__subcmd__cp)
-            opts="-h --recursive --profile --region --endpoint-url --path-style --help"
+            opts="-h --recursive --dryrun --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,7 +408,7 @@ _pail() {
             return 0
             ;;
         pail__subcmd__ls)
-            opts="-h --recursive --profile --region --endpoint-url --path-style --help"
+            opts="-r -h --recursive --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

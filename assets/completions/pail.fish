@@ -80,7 +80,7 @@ complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -s h -l he
 complete -c pail -n "__fish_pail_using_subcommand share" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l format -r -f -a "url\t'One link to an index page of every object (uploaded to .pail-shares/ in the bucket)'
-csv\t'A link per object: key,size,url,expires (no page)'
+csv\t'A link per object: key,size,url,expires (no page); control characters in a key are shown as escapes (`\\x1b`, `\\n`, a backslash as `\\\\`), the link stays exact'
 json\t'A link per object as a JSON array (no page)'"
 complete -c pail -n "__fish_pail_using_subcommand share" -l page-bucket -d 'Put the index page in this bucket instead of the folder\'s own' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
@@ -93,13 +93,14 @@ complete -c pail -n "__fish_pail_using_subcommand share" -s h -l help -d 'Print 
 complete -c pail -n "__fish_pail_using_subcommand ls" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
-complete -c pail -n "__fish_pail_using_subcommand ls" -l recursive -d 'Every object under the prefix, at any depth, with its full key'
+complete -c pail -n "__fish_pail_using_subcommand ls" -s r -l recursive -d 'Every object under the prefix, at any depth, with its full key'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand cp" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l recursive -d 'Copy a folder and everything in it'
+complete -c pail -n "__fish_pail_using_subcommand cp" -l dryrun -d 'Show what would be copied, and under which names, without copying anything'
 complete -c pail -n "__fish_pail_using_subcommand cp" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand demo-server" -s h -l help -d 'Print help'
