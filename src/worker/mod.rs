@@ -17,6 +17,7 @@ use tokio::task::AbortHandle;
 mod browse;
 mod connections;
 mod copies;
+mod downloads;
 mod files;
 mod links;
 mod moves;
@@ -33,7 +34,8 @@ pub use protocol::{
 };
 
 use connections::{Connections, connection_for};
-use transfers::{DownloadPlan, TransferContext};
+use downloads::DownloadPlan;
+use transfers::TransferContext;
 
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
@@ -191,8 +193,8 @@ impl Jobs {
             Command::Upload(request) => transfers::upload(self, request),
             Command::Copy(request) => copies::copy(self, request),
             Command::ResolveUpload { id, conflict } => transfers::resolve_upload(self, id, conflict),
-            Command::Download(request) => transfers::download(self, request),
-            Command::ResolveDownload { id, conflict } => transfers::resolve_download(self, id, conflict),
+            Command::Download(request) => downloads::download(self, request),
+            Command::ResolveDownload { id, conflict } => downloads::resolve_download(self, id, conflict),
             Command::SweepPartials { journal } => transfers::sweep_partials(journal),
             Command::SweepUploads { profile, journal } => transfers::sweep_uploads(self, profile, journal),
             Command::SetConcurrency { transfers } => transfers::set_concurrency(self, transfers),
