@@ -480,3 +480,83 @@ async fn held_links_in_the_destination_are_never_written_through() {
         b"new report"
     );
 }
+
+/// BUG (wrong result, moto). Moving a folder that holds only an empty subfolder: the
+/// markers are made in the destination, but the batch has no file, so
+/// `MoveBatch::file_done` is never called and the source's markers are never removed —
+/// the "move" is a copy, with no word said.
+#[tokio::test(flavor = "multi_thread")]
+async fn bug_moving_only_empty_folders_leaves_the_source() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket(BUCKET).send().await.unwrap();
+    for key in ["in/", "in/empty/"] {
+        client
+            .put_object()
+            .bucket(BUCKET)
+            .key(key)
+            .body(Vec::new().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let profile = moto.profile();
+    let (worker, events) = start_worker();
+    let command = copy(
+        9,
+        folder(&profile, ""),
+        &["in/"],
+        folder(&profile, "out/"),
+        true,
+    );
+    let outcome =
+        tokio::task::block_in_place(|| run(&worker, &events, command, Some(Conflict::Overwrite)));
+    let exists = async |key: &str| {
+        client
+            .head_object()
+            .bucket(BUCKET)
+            .key(key)
+            .send()
+            .await
+            .is_ok()
+    };
+    assert!(exists("out/in/empty/").await, "{outcome:?}");
+    assert!(
+        !exists("in/empty/").await,
+        "moved, yet still in the source: {outcome:?}"
+    );
+}
+
+/// BUG (wrong result / confusing message). `pail cp --recursive s3://B/p/ FILE` where FILE is
+/// an existing file: `--dryrun` prints a plan and exits 0 (a failed look, `Seen::Unknown`,
+/// becomes Replace under cp's Overwrite), while the real run fails every file with
+/// "File exists (os error 17)" — the two disagree, and neither says FILE is not a folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn bug_cp_into_a_file_dryrun_and_real_run_disagree() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "p/r.pdf", b"r").await;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("afile");
+    std::fs::write(&file, b"mine").unwrap();
+    let into = file.display().to_string();
+    let args = ["cp", "s3://attack/p/", &into, "--recursive"];
+    let dry: Vec<&str> = args.iter().copied().chain(["--dryrun"]).collect();
+    let dry = common::cli::pail_for(&server, home.path(), &dry);
+    let real = common::cli::pail_for(&server, home.path(), &args);
+    let real_err = String::from_utf8_lossy(&real.stderr);
+    assert_eq!(std::fs::read(&file).unwrap(), b"mine");
+    assert!(!real.status.success());
+    assert!(
+        real_err.contains("not a folder"),
+        "the real run's message: {real_err}"
+    );
+    assert!(
+        !dry.status.success(),
+        "--dryrun promised: {}",
+        String::from_utf8_lossy(&dry.stdout)
+    );
+}
