@@ -177,13 +177,17 @@ fn refused_link(e: io::Error, path: &Path) -> io::Error {
     let is_link = matches!(e.raw_os_error(), Some(libc::ELOOP) | Some(libc::ENOTDIR));
     #[cfg(not(unix))]
     let is_link = true;
-    if is_link {
+    if !is_link {
+        return e;
+    }
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link {
         io::Error::other(format!(
-            "{} is a link or a file, not a folder: links are not followed",
+            "{} is a link: links below the chosen folder are not followed",
             path.display()
         ))
     } else {
-        e
+        io::Error::other(format!("{} is a file, not a folder", path.display()))
     }
 }
 
@@ -238,7 +242,11 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), chosen.path().join("photos")).unwrap();
         let e = LandingDir::open(chosen.path(), &["photos", "2026"]).unwrap_err();
-        assert!(e.to_string().contains("links are not followed"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("links below the chosen folder are not followed"),
+            "{e}"
+        );
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 

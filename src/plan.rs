@@ -135,6 +135,8 @@ pub enum RenameReason {
     SameAsAnother,
     /// Its name is one Pail uses for downloads in progress.
     PailsOwnName,
+    /// Another file of the batch goes in a folder of this name (`d/a` beside `d/a/b`).
+    NamesAFolder,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +173,7 @@ impl std::fmt::Display for RenameReason {
                 "another file of the batch has the same name on this file system"
             }
             RenameReason::PailsOwnName => "its name is one Pail uses for downloads in progress",
+            RenameReason::NamesAFolder => "another file of the batch goes in a folder of that name",
         })
     }
 }
@@ -244,6 +247,19 @@ pub fn plan_batch(
 ) -> Plan {
     // Every name the batch wants is spoken for: a renamed item never takes another's name.
     let mut claimed: HashSet<String> = items.iter().map(|i| space.fold(&i.name)).collect();
+    // On a file system a name is a file or a folder, not both: the folders the batch's files
+    // go in are spoken for too.
+    let folders: HashSet<String> = match space.kind {
+        SpaceKind::Bucket => HashSet::new(),
+        SpaceKind::Folder { .. } => claimed
+            .iter()
+            .flat_map(|name| {
+                name.match_indices('/')
+                    .map(move |(i, _)| name[..i].to_owned())
+            })
+            .collect(),
+    };
+    claimed.extend(folders.iter().cloned());
     let mut written: HashSet<String> = HashSet::new();
     let mut steps = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -262,6 +278,8 @@ pub fn plan_batch(
         let folded = space.fold(&item.name);
         let forced = if space.is_reserved(&item.name) {
             Some(RenameReason::PailsOwnName)
+        } else if folders.contains(&folded) {
+            Some(RenameReason::NamesAFolder)
         } else if written.contains(&folded) {
             Some(RenameReason::SameAsAnother)
         } else {

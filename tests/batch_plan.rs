@@ -360,7 +360,7 @@ async fn a_download_never_follows_a_link_planted_in_the_folder() {
         outcome
             .failed
             .iter()
-            .any(|e| e.contains("links are not followed")),
+            .any(|e| e.contains("are not followed")),
         "{outcome:?}"
     );
     assert_eq!(read(folder.path().join("top.txt")), b"top");

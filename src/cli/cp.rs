@@ -173,6 +173,12 @@ async fn plan_download(
     recursive: bool,
 ) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     if recursive {
+        if target.exists() && !target.is_dir() {
+            return Err(CliError::Usage(format!(
+                "{} is a file, not a folder: name a folder to download into",
+                target.display()
+            )));
+        }
         let keys =
             crate::s3::list::list_keys_under(connection, &source.bucket, &source.prefix).await?;
         let base = folder_prefix(&source.prefix);
@@ -211,9 +217,7 @@ async fn plan_download(
         };
         (folder, name.to_owned())
     };
-    let size = crate::s3::objects::object_properties(connection, &source.bucket, &key)
-        .await?
-        .size;
+    let size = object_size(connection, &source.bucket, &key).await?;
     let job = Job::Download {
         key,
         root,
@@ -221,6 +225,18 @@ async fn plan_download(
         size,
     };
     Ok((vec![job], Vec::new()))
+}
+
+/// The size of `key`, or an error naming it (S3's own words alone do not say which key).
+async fn object_size(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+) -> Result<u64, CliError> {
+    crate::s3::objects::object_properties(connection, bucket, key)
+        .await
+        .map(|p| p.size)
+        .map_err(|e| CliError::Usage(format!("s3://{bucket}/{key}: {e}")))
 }
 
 /// Server-side copies from `source` to `target` (both `s3://`, one connection): an object, or
@@ -255,9 +271,7 @@ async fn plan_copy(
     } else {
         target.prefix.clone()
     };
-    let size = crate::s3::objects::object_properties(connection, &source.bucket, &key)
-        .await?
-        .size;
+    let size = object_size(connection, &source.bucket, &key).await?;
     jobs.push(Job::Copy {
         key,
         to_bucket: target.bucket.clone(),
@@ -291,7 +305,7 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
         }
     };
     for problem in &problems {
-        warn(&format!("skipped {problem}"));
+        warn(&problem.to_string());
     }
     let (jobs, set_aside) = place_jobs(jobs, &bucket, &destination);
     if args.dryrun {

@@ -248,3 +248,28 @@ fn keys_that_pails_name_mapping_makes_equal_are_kept_apart() {
     let names: Vec<&str> = plan.steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["a_b.txt", "a_b (1).txt", "x_.txt", "x_ (1).txt"]);
 }
+
+#[test]
+fn a_file_named_like_a_folder_of_another_file_is_renamed() {
+    let items = [item("d/a"), item("d/a/b"), item("d/a (1)/c")];
+    let plan = plan_batch(
+        &folder(false, false),
+        &items,
+        Conflict::Overwrite,
+        &there(&[]),
+    );
+    assert_eq!(
+        names(&plan),
+        vec![
+            (
+                "d/a (2)".into(),
+                Action::Renamed(RenameReason::NamesAFolder)
+            ),
+            ("d/a/b".into(), Action::New),
+            ("d/a (1)/c".into(), Action::New),
+        ]
+    );
+    // In a bucket `d/a` and `d/a/b` are two keys.
+    let plan = plan_batch(&bucket(), &items, Conflict::Overwrite, &there(&[]));
+    assert_eq!(plan.summary().new, 3);
+}

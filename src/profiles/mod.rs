@@ -149,6 +149,17 @@ impl Profile {
             None => "aws".to_owned(),
             Some(Ok(url)) => {
                 let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+                let loopback = host == "localhost"
+                    || host
+                        .trim_matches(['[', ']'])
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback());
+                // This computer, however it is named: one server per port.
+                let host = if loopback {
+                    "loopback".to_owned()
+                } else {
+                    host
+                };
                 if host == "amazonaws.com" || host.ends_with(".amazonaws.com") {
                     "aws".to_owned()
                 } else {

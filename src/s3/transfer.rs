@@ -252,7 +252,7 @@ pub(super) fn claimed_size(
 }
 
 /// Whether `key` exists (HeadObject answers, or says 404).
-pub(super) async fn object_exists(
+pub(crate) async fn object_exists(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,

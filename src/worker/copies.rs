@@ -25,8 +25,11 @@ pub(super) struct CopyPlan {
     /// The source key of each item.
     keys: Vec<String>,
     seen: planning::BucketSeen,
-    /// A move: the source's folder markers, removed once every object has arrived.
-    moving: Option<Vec<String>>,
+    /// The source's folder markers: made in the destination (where nothing is) once the
+    /// batch starts.
+    markers: Vec<String>,
+    /// A move: the markers of the folders it empties go once every object has arrived.
+    moving: bool,
     journal: Option<crate::storage::journal::UploadJournal>,
 }
 
@@ -132,12 +135,6 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         }
     }
     let target = connection_for(&ctx.connections, &to.profile).await?;
-    // Empty folders come along: their markers are made in the destination first.
-    for marker in &markers {
-        let name = destination(&from.prefix, &to.prefix, marker);
-        let (folder, leaf) = split_marker(&name);
-        crate::s3::objects::create_folder(&target, &to.bucket, folder, leaf).await?;
-    }
     let from_space = planning::bucket_space(&from.profile, &from.bucket);
     let mut items = Vec::with_capacity(all.len());
     let mut source_keys = Vec::with_capacity(all.len());
@@ -150,7 +147,33 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         });
         source_keys.push(key);
     }
-    let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+    // Two endpoints can be one server under two names: a copy of keys onto their own names
+    // in a bucket of the same name is first checked against that.
+    if from.bucket == to.bucket {
+        let onto_own: Vec<&str> = items
+            .iter()
+            .zip(&source_keys)
+            .filter(|(item, key)| item.name == **key)
+            .map(|(_, key)| key.as_str())
+            .collect();
+        if planning::one_bucket_in_fact(&source, &target, &from.bucket, &onto_own).await {
+            return Err(TransferError::InvalidName(format!(
+                "the two panes reach one bucket (s3://{}) under two names: pick another folder \
+                 to copy into",
+                from.bucket
+            ))
+            .into());
+        }
+    }
+    let marker_names: Vec<String> = markers
+        .iter()
+        .map(|m| destination(&from.prefix, &to.prefix, m))
+        .collect();
+    let names: Vec<&str> = items
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(marker_names.iter().map(String::as_str))
+        .collect();
     let seen = planning::look_in_bucket(&target, &to.bucket, &to.prefix, &names).await;
     // "Only if newer" needs the date of each object picked one by one whose key is taken.
     for (item, key) in items.iter_mut().zip(&source_keys) {
@@ -172,7 +195,8 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
         items,
         keys: source_keys,
         seen,
-        moving: remove_source.then_some(markers),
+        markers,
+        moving: remove_source,
         journal: journal.map(crate::storage::journal::UploadJournal::open),
     })
 }
@@ -187,10 +211,42 @@ fn split_marker(marker: &str) -> (&str, &str) {
 }
 
 /// Plans the batch under `conflict` and queues every object it writes.
-pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: Conflict) {
+pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, conflict: Conflict) {
+    // Looked at again: the bucket may have changed while the person thought (another batch's
+    // Keep both, say).
+    let marker_names: Vec<String> = plan
+        .markers
+        .iter()
+        .map(|m| destination(&plan.from.prefix, &plan.to.prefix, m))
+        .collect();
+    let target = connection_for(&ctx.connections, &plan.to.profile).await;
+    if let Ok(target) = &target {
+        let names: Vec<&str> = plan
+            .items
+            .iter()
+            .map(|i| i.name.as_str())
+            .chain(marker_names.iter().map(String::as_str))
+            .collect();
+        plan.seen =
+            planning::look_in_bucket(target, &plan.to.bucket, &plan.to.prefix, &names).await;
+    }
     let seen = |key: &str| plan.seen.seen(key);
     let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
     planning::report(&planned, &plan.items, &ctx.sink);
+    // Empty folders come along, made only where nothing is: an object of that name (bytes
+    // under a name ending in `/`) stays as it is.
+    if let Ok(target) = &target {
+        for name in marker_names.iter().filter(|n| seen(n) == Seen::Absent) {
+            let (folder, leaf) = split_marker(name);
+            if let Err(error) =
+                crate::s3::objects::create_folder(target, &plan.to.bucket, folder, leaf).await
+            {
+                ctx.sink.send(FilesEvent::BatchFailed {
+                    error: error.into(),
+                });
+            }
+        }
+    }
     let queued_files: Vec<(String, String, u64)> = planned
         .writes()
         .map(|step| {
@@ -204,18 +260,29 @@ pub(super) async fn start_copy(ctx: &TransferContext, plan: CopyPlan, conflict: 
     let CopyPlan {
         from,
         to,
+        keys,
+        markers,
         moving,
         journal,
         ..
     } = plan;
-    let batch = moving.map(|markers| {
+    let batch = moving.then(|| {
+        let kept: Vec<String> = planned
+            .steps
+            .iter()
+            .filter(|step| matches!(step.action, plan::Action::Skip(_)))
+            .filter_map(|step| keys.get(step.index).cloned())
+            .collect();
         let emptied = Emptied::Markers {
             profile: Box::new(from.profile.clone()),
             bucket: from.bucket.clone(),
-            keys: markers,
+            keys: super::moves::markers_carried(&markers, &kept),
         };
         MoveBatch::new(queued_files.len(), emptied, ctx.connections.clone())
     });
+    if let Some(batch) = &batch {
+        batch.settle_if_empty().await;
+    }
     let server_side = from.profile.identity() == to.profile.identity();
     for (from_key, to_key, size) in queued_files {
         let moves = batch.as_ref().map(|batch| {

@@ -59,6 +59,18 @@ impl MoveBatch {
         {
             return;
         }
+        self.remove_emptied().await;
+    }
+
+    /// A batch with no file to wait for (only empty folders were picked, or every file was
+    /// skipped): what it emptied goes now.
+    pub(super) async fn settle_if_empty(&self) {
+        if self.remaining.load(Ordering::SeqCst) == 0 && !self.failed.load(Ordering::SeqCst) {
+            self.remove_emptied().await;
+        }
+    }
+
+    async fn remove_emptied(&self) {
         let emptied = match self.emptied.lock() {
             Ok(mut emptied) => std::mem::take(&mut *emptied),
             Err(_) => return,
@@ -278,9 +290,28 @@ pub(super) fn markers_emptied(markers: &[String], moved: &[String]) -> Vec<Strin
         .collect()
 }
 
+/// The folder markers a copy-move carries over whole: those with no key left behind under
+/// them (`kept`: skipped or refused). Empty folders are made in the destination, so their
+/// markers go too.
+pub(super) fn markers_carried(markers: &[String], kept: &[String]) -> Vec<String> {
+    markers
+        .iter()
+        .filter(|marker| !kept.iter().any(|key| key.starts_with(marker.as_str())))
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_move_carries_every_marker_but_those_above_what_stays() {
+        let markers = vec!["in/".to_owned(), "in/empty/".to_owned(), "in/a/".to_owned()];
+        let kept = vec!["in/a/skipped.txt".to_owned()];
+        assert_eq!(markers_carried(&markers, &kept), vec!["in/empty/"]);
+        assert_eq!(markers_carried(&markers, &[]), markers);
+    }
 
     #[test]
     fn an_upload_move_empties_the_folders_of_its_files_and_nothing_above_them() {

@@ -20,6 +20,8 @@ pub(super) struct BucketSeen {
     keys: HashMap<String, Option<i64>>,
     /// (prefix, whole tree): a key is known when a complete listing covered it.
     covered: Vec<(String, bool)>,
+    /// Names looked at one by one (folder markers: a listing of a folder leaves out its own).
+    exact: HashMap<String, Seen>,
     /// Why some listing failed, if one did.
     pub(super) failed: Option<String>,
 }
@@ -34,6 +36,9 @@ impl BucketSeen {
     }
 
     pub(super) fn seen(&self, key: &str) -> Seen {
+        if let Some(seen) = self.exact.get(key) {
+            return seen.clone();
+        }
         let covered = self.covered.iter().any(|(prefix, tree)| {
             key.strip_prefix(prefix.as_str())
                 .is_some_and(|rest| *tree || !rest.contains('/'))
@@ -68,6 +73,22 @@ pub(super) async fn look_in_bucket(
             Err(e) => seen.failed = Some(e.to_string()),
         }
         return seen;
+    }
+    let (markers, names): (Vec<&str>, Vec<&str>) = names.iter().partition(|n| n.ends_with('/'));
+    for marker in markers {
+        let looked = match crate::model::ObjectKey::new(marker.to_owned()) {
+            Ok(key) => crate::s3::transfer::object_exists(connection, bucket, &key).await,
+            Err(_) => continue,
+        };
+        let found = match looked {
+            Ok(true) => Seen::Present(None),
+            Ok(false) => Seen::Absent,
+            Err(e) => {
+                seen.failed = Some(e.to_string());
+                Seen::Unknown
+            }
+        };
+        seen.exact.insert(marker.to_owned(), found);
     }
     let mut stems: Vec<&str> = names.iter().map(|n| plan::stem_prefix(n)).collect();
     stems.sort_unstable();
@@ -157,4 +178,38 @@ pub(super) fn report(plan: &Plan, items: &[Item], sink: &super::EventSink) {
         };
         sink.send(super::FilesEvent::Skipped { skipped });
     }
+}
+
+/// Whether two connections reach one bucket, whatever their endpoints are called (a name that
+/// resolves to the same server, a proxy): a key read through both is then one object — the
+/// same size, ETag and modification time. Asked for a few keys a copy would write onto their
+/// own names; `false` when any read fails or differs.
+pub(super) async fn one_bucket_in_fact(
+    source: &Connection,
+    target: &Connection,
+    bucket: &BucketName,
+    keys: &[&str],
+) -> bool {
+    use crate::s3::objects::object_properties;
+    for key in keys.iter().take(3) {
+        let Ok(key) = crate::model::ObjectKey::new((*key).to_owned()) else {
+            continue;
+        };
+        let (Ok(here), Ok(there)) = (
+            object_properties(source, bucket, &key).await,
+            object_properties(target, bucket, &key).await,
+        ) else {
+            return false;
+        };
+        let same = here.size == there.size
+            && here.etag.is_some()
+            && here.etag == there.etag
+            && here.last_modified.is_some()
+            && here.last_modified == there.last_modified
+            && here.version_id == there.version_id;
+        if !same {
+            return false;
+        }
+    }
+    !keys.is_empty()
 }

@@ -145,6 +145,8 @@ pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
 pub(super) struct UploadPlan {
     profile: Profile,
     bucket: BucketName,
+    /// The folder uploaded into.
+    prefix: String,
     space: Space,
     items: Vec<Item>,
     /// The file of each item.
@@ -208,8 +210,16 @@ pub(super) fn resolve_upload(jobs: &Jobs, id: RequestId, conflict: Option<Confli
     let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
     let copies = jobs.pending_copies.clone();
     tokio::spawn(async move {
-        if let Some(plan) = pending.lock().await.remove(&id) {
+        if let Some(mut plan) = pending.lock().await.remove(&id) {
             if let Some(conflict) = conflict {
+                // Looked at again: the bucket may have changed while the person thought
+                // (another batch's Keep both, say).
+                if let Ok(connection) = connection_for(&ctx.connections, &plan.profile).await {
+                    let names: Vec<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
+                    plan.seen =
+                        planning::look_in_bucket(&connection, &plan.bucket, &plan.prefix, &names)
+                            .await;
+                }
                 start_upload(&ctx, plan, conflict);
             }
         } else if let Some(plan) = copies.lock().await.remove(&id)
@@ -286,6 +296,7 @@ async fn plan_upload(
     };
     Some(UploadPlan {
         space: planning::bucket_space(&profile, &bucket),
+        prefix,
         profile,
         bucket,
         items,

@@ -1,8 +1,8 @@
 //! Hostile tests of issue 23's batch planner, moves and downloads, through the real worker
 //! against a real S3 server (s3s-fs in process, or moto for keys s3s-fs cannot store).
 //!
-//! Tests named `bug_*` demonstrate a defect and FAIL on the code they were written against;
-//! tests named `held_*` tried an attack that the code withstood.
+//! Each was written as an attack: those marked "Found" failed on the code they were written
+//! against and hold the fix since; those marked "Held" tried what the code withstood.
 
 mod common;
 
@@ -171,13 +171,13 @@ fn start_worker() -> (Worker, Receiver<Event>) {
     Worker::start(|| {}).unwrap()
 }
 
-/// BUG (data loss). Two profiles on one s3s-fs server, one spelled `http://127.0.0.1:PORT`,
+/// Found (data loss). Two profiles on one s3s-fs server, one spelled `http://127.0.0.1:PORT`,
 /// the other `http://localhost:PORT` (the same resolved endpoint). A move of `in/` from
 /// one to the same folder of the other must be refused as a copy onto itself; instead
 /// `Profile::bucket_place` compares host names as written, each object is streamed onto
 /// itself, verified against itself, and deleted: the folder ends empty.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_move_between_127_0_0_1_and_localhost_profiles_deletes_the_folder() {
+async fn a_move_between_127_0_0_1_and_localhost_profiles_is_refused() {
     let server = server_with_bucket(BUCKET);
     for key in ["in/a.txt", "in/b.txt"] {
         put_object(&server, BUCKET, key, key.as_bytes()).await;
@@ -201,14 +201,14 @@ async fn bug_move_between_127_0_0_1_and_localhost_profiles_deletes_the_folder() 
     );
 }
 
-/// BUG (data loss). Two upload moves of a `report.pdf` each into `in/`, where
+/// Found (data loss). Two upload moves of a `report.pdf` each into `in/`, where
 /// `in/report.pdf` exists. Both are asked; both answered Keep both (the first answered, run
 /// and finished before the second is answered). The second still plans from what it saw
 /// before the question (`start_upload` reuses `plan.seen`; nothing is checked at write time,
 /// no `If-None-Match`), so it also takes `in/report (1).pdf` and overwrites the first's
 /// copy, whose original the move has already deleted: the first file's bytes are nowhere.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_keep_both_from_a_stale_question_overwrites_a_moved_file() {
+async fn keep_both_answered_late_looks_again_and_overwrites_nothing() {
     let server = server_with_bucket(BUCKET);
     put_object(&server, BUCKET, "in/report.pdf", b"already there").await;
     let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -252,12 +252,12 @@ async fn bug_keep_both_from_a_stale_question_overwrites_a_moved_file() {
     );
 }
 
-/// BUG (wrong result: Cancel writes, moto). A copy of a folder holding an empty subfolder,
+/// Found (wrong result: Cancel writes, moto). A copy of a folder holding an empty subfolder,
 /// into a folder where one of its objects exists: the person is asked, and cancels. Cancel
 /// should write nothing, but `plan_copy` made the destination's folder markers before asking.
 /// (s3s-fs does not list folder markers, so this needs moto.)
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_cancelled_copy_has_already_created_folder_markers() {
+async fn a_cancelled_copy_makes_no_folder_markers() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
         return;
@@ -300,12 +300,12 @@ async fn bug_cancelled_copy_has_already_created_folder_markers() {
     assert!(!made, "Cancel left `out/in/empty/` behind");
 }
 
-/// BUG (data loss, moto). The destination holds `out/in/sub/` with bytes (other tools write
+/// Found (data loss, moto). The destination holds `out/in/sub/` with bytes (other tools write
 /// such objects; issue 23 item 14 says they are objects). Copying a folder whose `in/sub/` is
 /// an empty folder marker recreates `out/in/sub/` empty, without a question and even when the
 /// person answers Skip: `create_folder` PUTs over it unconditionally.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_copying_an_empty_folder_empties_a_data_object_of_that_name() {
+async fn copying_an_empty_folder_leaves_an_object_of_that_name_alone() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
         return;
@@ -358,13 +358,13 @@ async fn bug_copying_an_empty_folder_empties_a_data_object_of_that_name() {
     );
 }
 
-/// BUG (wrong result, moto). Keys `d/a` and `d/a/b` are both files in a bucket; on disk `a`
+/// Found (wrong result, moto). Keys `d/a` and `d/a/b` are both files in a bucket; on disk `a`
 /// cannot be a file and a folder. The planner compares whole names only, so neither is
 /// renamed and one download fails (`Is a directory`, or a misleading "is a link or a file,
 /// not a folder: links are not followed"), although the plan promised both. The same
 /// happens with `pail cp --recursive`, whose `--dryrun` shows both landing.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_a_key_that_is_also_a_folder_of_another_key_is_not_planned_apart() {
+async fn a_key_that_is_also_a_folder_of_another_key_is_renamed() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
         return;
@@ -399,11 +399,11 @@ async fn bug_a_key_that_is_also_a_folder_of_another_key_is_not_planned_apart() {
     );
 }
 
-/// HELD. Keep both chains and every collision kind the planner claims, on a download: keys
+/// Held. Keep both chains and every collision kind the planner claims, on a download: keys
 /// differing by a control character vs `_`, by `//`, named like a partial file, and an
 /// existing `x (1).txt`; every object lands byte for byte, nothing of the person's moves.
 #[tokio::test(flavor = "multi_thread")]
-async fn held_download_collisions_keep_every_byte() {
+async fn download_collisions_keep_every_byte() {
     let server = server_with_bucket(BUCKET);
     let keys: [(&str, &[u8]); 5] = [
         ("k/x.txt", b"object x"),
@@ -445,12 +445,12 @@ async fn held_download_collisions_keep_every_byte() {
     assert_eq!(std::fs::read(k.join("x (2).txt")).unwrap(), b"mine too");
 }
 
-/// HELD. A link at a FILE name and a link at a nested FOLDER name in the destination: the
+/// Held. A link at a FILE name and a link at a nested FOLDER name in the destination: the
 /// file link is replaced as a name (Overwrite), never written through; the folder link is
 /// refused; the files they point to keep their bytes.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
-async fn held_links_in_the_destination_are_never_written_through() {
+async fn links_in_the_destination_are_never_written_through() {
     let server = server_with_bucket(BUCKET);
     put_object(&server, BUCKET, "p/r.pdf", b"new report").await;
     put_object(&server, BUCKET, "p/sub/deep/f.txt", b"new f").await;
@@ -481,12 +481,12 @@ async fn held_links_in_the_destination_are_never_written_through() {
     );
 }
 
-/// BUG (wrong result, moto). Moving a folder that holds only an empty subfolder: the
+/// Found (wrong result, moto). Moving a folder that holds only an empty subfolder: the
 /// markers are made in the destination, but the batch has no file, so
 /// `MoveBatch::file_done` is never called and the source's markers are never removed —
 /// the "move" is a copy, with no word said.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_moving_only_empty_folders_leaves_the_source() {
+async fn moving_only_empty_folders_removes_the_source() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
         return;
@@ -531,12 +531,12 @@ async fn bug_moving_only_empty_folders_leaves_the_source() {
     );
 }
 
-/// BUG (wrong result / confusing message). `pail cp --recursive s3://B/p/ FILE` where FILE is
+/// Found (wrong result / confusing message). `pail cp --recursive s3://B/p/ FILE` where FILE is
 /// an existing file: `--dryrun` prints a plan and exits 0 (a failed look, `Seen::Unknown`,
 /// becomes Replace under cp's Overwrite), while the real run fails every file with
 /// "File exists (os error 17)" — the two disagree, and neither says FILE is not a folder.
 #[tokio::test(flavor = "multi_thread")]
-async fn bug_cp_into_a_file_dryrun_and_real_run_disagree() {
+async fn cp_into_a_file_is_refused_in_one_line() {
     let server = server_with_bucket(BUCKET);
     put_object(&server, BUCKET, "p/r.pdf", b"r").await;
     let home = tempfile::tempdir().unwrap();
