@@ -117,6 +117,16 @@ pub enum BrowseError {
     TimedOut(String),
     #[error("S3 answered with an error{}: {message}", code_suffix(code))]
     Service { code: String, message: String },
+    /// A listing page that cannot be believed: not a listing, contradicting itself, too big,
+    /// or holding keys outside the prefix asked for. Nothing on it is used.
+    #[error("the listing of {place} cannot be trusted ({page}): {problem}")]
+    Untrusted {
+        /// `s3://bucket/prefix`
+        place: String,
+        /// Which page: `page 2`, `the page after "key"`.
+        page: String,
+        problem: String,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -312,6 +322,7 @@ pub async fn list_page_from(
     request: PageRequest,
 ) -> Result<FolderPage, BrowseError> {
     let shape = PageShape {
+        within: prefix,
         prefix: depth.name_prefix(prefix),
         keep_marker: depth == Depth::TreeKeys,
     };
@@ -321,7 +332,8 @@ pub async fn list_page_from(
 
 /// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
 /// successful answer is read by [`parse_list_page`], which is several times cheaper per object
-/// than the SDK's general XML decoder.
+/// than the SDK's general XML decoder. Names are asked for url-encoded, as botocore asks: a
+/// key with a control character cannot be carried in XML otherwise.
 async fn fetch_page_from(
     connection: &Connection,
     bucket: &BucketName,
@@ -335,6 +347,11 @@ async fn fetch_page_from(
         .bucket_region(bucket)
         .await
         .unwrap_or_else(|_| connection.region().to_owned());
+    let untrusted = |problem: String| BrowseError::Untrusted {
+        place: format!("s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+        page: page_label(&request),
+        problem,
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -345,6 +362,7 @@ async fn fetch_page_from(
             .bucket(bucket.as_str())
             .prefix(prefix)
             .set_delimiter((!recursive).then(|| "/".to_owned()))
+            .encoding_type(aws_sdk_s3::types::EncodingType::Url)
             .max_keys(request.max_keys)
             .set_continuation_token(request.token.clone())
             .set_start_after(request.start_after.clone())
@@ -357,12 +375,15 @@ async fn fetch_page_from(
             .send()
             .await
             .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
-        let Some(stream) = body.take() else {
+        let Some(taken) = body.take() else {
             return Err(BrowseError::Other(
                 "the listing's answer was lost before it could be read".into(),
             ));
         };
-        let bytes = match read_body(stream, quiet_limit(connection)).await {
+        if taken.length.is_some_and(|length| length > MAX_PAGE_BYTES) {
+            return Err(untrusted(too_big(taken.length)));
+        }
+        let bytes = match read_body(taken.body, quiet_limit(connection), MAX_PAGE_BYTES).await {
             Ok(bytes) => bytes,
             Err(BodyError::Broken(_)) if attempt < BODY_ATTEMPTS => continue,
             Err(BodyError::Broken(reason)) => {
@@ -377,11 +398,43 @@ async fn fetch_page_from(
                     limit.as_secs_f64()
                 )));
             }
+            Err(BodyError::TooBig) => return Err(untrusted(too_big(None))),
         };
         return parse_list_page(&bytes, shape).map_err(|e| match e {
             ListXmlError::Service { code, message } => BrowseError::Service { code, message },
-            ListXmlError::Malformed(_) => BrowseError::Other(e.to_string()),
+            other => untrusted(other.to_string()),
         });
+    }
+}
+
+/// The most a listing page may weigh. A page of 1,000 keys of 1,024 bytes each, url-encoded
+/// (three bytes a byte) with every field S3 sends beside it, is under 4 MiB.
+pub const MAX_PAGE_BYTES: u64 = 32 << 20;
+
+fn too_big(claimed: Option<u64>) -> String {
+    let limit = MAX_PAGE_BYTES >> 20;
+    match claimed {
+        Some(length) => format!(
+            "the server announced a page of {length} bytes, more than the {limit} MiB a page of 1,000 keys can take; nothing was read"
+        ),
+        None => format!(
+            "the page went on past {limit} MiB, more than a page of 1,000 keys can take; the rest was not read"
+        ),
+    }
+}
+
+/// Which page a request asks for, in words: the first, or the one after a token or a key.
+/// A listing that counts its pages says `page N` instead.
+fn page_label(request: &PageRequest) -> String {
+    let short = |text: &str| {
+        let cut: String = text.chars().take(60).collect();
+        let more = if cut.len() < text.len() { "…" } else { "" };
+        format!("\"{}{more}\"", cut.escape_debug())
+    };
+    match (&request.token, &request.start_after) {
+        (Some(token), _) => format!("the page after continuation token {}", short(token)),
+        (None, Some(after)) => format!("the page after {}", short(after)),
+        (None, None) => "page 1".to_owned(),
     }
 }
 
@@ -400,17 +453,23 @@ fn quiet_limit(connection: &Connection) -> Duration {
 enum BodyError {
     Broken(String),
     Quiet(Duration),
+    TooBig,
 }
 
-/// The whole body, failing once no byte has arrived for `limit`.
-async fn read_body(body: SdkBody, limit: Duration) -> Result<Vec<u8>, BodyError> {
+/// The whole body, failing once no byte has arrived for `limit`, or past `max` bytes.
+async fn read_body(body: SdkBody, limit: Duration, max: u64) -> Result<Vec<u8>, BodyError> {
     let mut stream = aws_sdk_s3::primitives::ByteStream::new(body);
     let mut bytes = Vec::new();
     loop {
         match tokio::time::timeout(limit, stream.next()).await {
             Err(_) => return Err(BodyError::Quiet(limit)),
             Ok(None) => return Ok(bytes),
-            Ok(Some(Ok(chunk))) => bytes.extend_from_slice(&chunk),
+            Ok(Some(Ok(chunk))) => {
+                if (bytes.len() + chunk.len()) as u64 > max {
+                    return Err(BodyError::TooBig);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
             Ok(Some(Err(e))) => return Err(BodyError::Broken(error_text(&e))),
         }
     }
@@ -423,10 +482,17 @@ const EMPTY_LISTING: &str = "<ListBucketResult></ListBucketResult>";
 /// decodes an empty listing, and keeps it for [`parse_list_page`]. Error answers are left to
 /// the SDK, so they are classified as for every other request.
 #[derive(Debug, Clone, Default)]
-struct TakeListingBody(Arc<Mutex<Option<SdkBody>>>);
+struct TakeListingBody(Arc<Mutex<Option<TakenBody>>>);
+
+/// A successful answer's body, and the length its Content-Length header announced.
+#[derive(Debug)]
+struct TakenBody {
+    body: SdkBody,
+    length: Option<u64>,
+}
 
 impl TakeListingBody {
-    fn take(&self) -> Option<SdkBody> {
+    fn take(&self) -> Option<TakenBody> {
         self.0.lock().ok()?.take()
     }
 }
@@ -444,12 +510,17 @@ impl Intercept for TakeListingBody {
     ) -> Result<(), BoxError> {
         let response = context.response_mut();
         if response.status().is_success() {
+            // A length that is not a number is left to the reader's own bound.
+            let length = response
+                .headers()
+                .get("content-length")
+                .and_then(|value| value.trim().parse::<u64>().ok());
             let body = std::mem::replace(response.body_mut(), SdkBody::from(EMPTY_LISTING));
             let mut slot = self
                 .0
                 .lock()
                 .map_err(|_| BoxError::from("the listing's body slot was poisoned"))?;
-            *slot = Some(body);
+            *slot = Some(TakenBody { body, length });
         }
         Ok(())
     }
