@@ -197,6 +197,7 @@ fn read_page(text: &str) -> Result<RawPage, ListXmlError> {
     let mut seen: Vec<Vec<&str>> = Vec::with_capacity(8);
     let mut root_seen = false;
     let mut value = String::new();
+    let mut scratch = String::new();
     let mut object = PendingObject::default();
     let mut common_prefix: Option<String> = None;
 
@@ -296,6 +297,11 @@ fn read_page(text: &str) -> Result<RawPage, ListXmlError> {
                 if let Some((_, _, Place::Leaf(_))) = open.last() {
                     unescape_into(text.as_str(), &mut value)?;
                 }
+            }
+            // The SDK reads attributes' values: an entity it cannot read fails the page there.
+            Token::Attribute { value, .. } => {
+                scratch.clear();
+                unescape_into(value.as_str(), &mut scratch)?;
             }
             Token::Cdata { text, .. } => {
                 if let Some((_, _, Place::Leaf(_))) = open.last() {
@@ -804,6 +810,7 @@ mod tests {
             b"<ListBucketResult><Contents><Key>\xff</Key></Contents></ListBucketResult>",
             b"<ListBucketResult><Contents><Key>a & b</Key></Contents></ListBucketResult>",
             b"<ListBucketResult><Contents><Key>a\x01b</Key></Contents></ListBucketResult>",
+            b"<ListBucketResult xmlns=\"a&b\"><IsTruncated>false</IsTruncated></ListBucketResult>",
         ] {
             assert!(
                 matches!(
