@@ -42,8 +42,8 @@ impl Rng {
         self.next() % 100 < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -78,7 +78,7 @@ const CLASSES: &[&str] = &[
 
 fn name_part(rng: &mut Rng) -> String {
     let length = 1 + rng.below(12);
-    (0..length).map(|_| *rng.pick(KEY_CHARS)).collect()
+    (0..length).map(|_| rng.pick(KEY_CHARS)).collect()
 }
 
 fn random_page(rng: &mut Rng) -> Page {
@@ -93,7 +93,7 @@ fn random_page(rng: &mut Rng) -> Page {
             _ => rng.next() % 10_000_000_000,
         };
         let modified = (rng.next() % 4_000_000_000) as i64;
-        let class = StorageClass::parse(*rng.pick(CLASSES)).as_str();
+        let class = StorageClass::parse(rng.pick(CLASSES)).as_str();
         objects.push((format!("{prefix}{}", name_part(rng)), size, modified, class));
     }
     let folders = (0..rng.below(3))
@@ -177,7 +177,7 @@ fn xml_text(rng: &mut Rng, text: &str, cdata: &mut bool) -> String {
 
 /// Between elements: nothing, indentation, or a comment.
 fn gap(rng: &mut Rng) -> &'static str {
-    *rng.pick(&["", "", "\n  ", " ", "<!-- a comment & <stuff> -->", "\r\n"])
+    rng.pick(&["", "", "\n  ", " ", "<!-- a comment & <stuff> -->", "\r\n"])
 }
 
 /// The faults Pail refuses by rule (item 12), whatever the SDK does with them.
@@ -518,7 +518,7 @@ fn mutate(rng: &mut Rng, xml: &str) -> Vec<u8> {
             bytes.remove(at);
         }
         1 => {
-            let b = *rng.pick(b"<>&/;\"=]!?x\x01 ");
+            let b = rng.pick(b"<>&/;\"=]!?x\x01 ");
             bytes.insert(at.min(bytes.len()), b);
         }
         _ => {
@@ -569,7 +569,7 @@ async fn pails_listing_parser_agrees_with_the_sdks_and_refuses_at_least_what_it_
     for case in first..first + FAULT_CASES {
         let mut rng = Rng(case ^ 0xFA17);
         let mut page = random_page(&mut rng);
-        let fault = *rng.pick(FAULTS);
+        let fault = rng.pick(FAULTS);
         if fault == Fault::KeyOutsidePrefix && page.prefix.is_empty() {
             page.prefix = "photos/".into();
             for row in &mut page.objects {

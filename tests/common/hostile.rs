@@ -323,7 +323,7 @@ fn send<'a>(
                         return;
                     }
                     sent += 1;
-                    if sent % 8 == 0 {
+                    if sent.is_multiple_of(8) {
                         tokio::time::sleep(Duration::from_millis(1)).await;
                     }
                 }
