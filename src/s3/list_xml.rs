@@ -269,8 +269,13 @@ fn read_page(text: &str) -> Result<RawPage, ListXmlError> {
                 };
                 match place {
                     Place::Leaf(field) => {
-                        let text = std::mem::take(&mut value);
-                        take_field(field, text, &mut object, &mut common_prefix, &mut page)?;
+                        take_field(
+                            field,
+                            &mut value,
+                            &mut object,
+                            &mut common_prefix,
+                            &mut page,
+                        )?;
                     }
                     Place::Contents => {
                         let done = std::mem::take(&mut object);
@@ -352,10 +357,11 @@ fn root_place(name: &str) -> Result<Place, ListXmlError> {
 }
 
 /// Stores a finished text field where it belongs, refusing text that is not what S3 sends.
-/// Numbers, flags and dates are read as strictly as the SDK reads them.
+/// Numbers, flags and dates are read as strictly as the SDK reads them. Only the texts kept
+/// are taken; the others leave `text` to be reused.
 fn take_field(
     field: Field,
-    text: String,
+    text: &mut String,
     object: &mut PendingObject,
     common_prefix: &mut Option<String>,
     page: &mut RawPage,
@@ -365,7 +371,7 @@ fn take_field(
             if text.is_empty() {
                 return Err(malformed("an object with an empty `<Key>`"));
             }
-            object.key = Some(text);
+            object.key = Some(std::mem::take(text));
         }
         Field::Size => match text.parse::<i64>() {
             Ok(size) if size >= 0 => object.size = Some(size as u64),
@@ -377,22 +383,24 @@ fn take_field(
             }
         },
         Field::LastModified => {
-            object.last_modified = DateTime::from_str(&text, Format::DateTime)
+            object.last_modified = DateTime::from_str(text, Format::DateTime)
                 .map_err(|_| malformed(format!("the date {} is not a date", text.escape_debug())))?
                 .secs();
         }
         Field::Date => {
-            DateTime::from_str(&text, Format::DateTime).map_err(|_| {
+            DateTime::from_str(text, Format::DateTime).map_err(|_| {
                 malformed(format!("the date {} is not a date", text.escape_debug()))
             })?;
         }
         Field::StorageClass => object.storage_class = StorageClass::parse(&text),
-        Field::CommonPrefix => *common_prefix = Some(text),
-        Field::IsTruncated => page.truncated = Some(flag(&text)?),
+        Field::CommonPrefix => *common_prefix = Some(std::mem::take(text)),
+        Field::IsTruncated => page.truncated = Some(flag(text)?),
         Field::Flag => {
-            flag(&text)?;
+            flag(text)?;
         }
-        Field::NextToken => page.next_token = (!text.is_empty()).then_some(text),
+        Field::NextToken => {
+            page.next_token = (!text.is_empty()).then(|| std::mem::take(text));
+        }
         Field::EncodingType => match text.as_str() {
             "url" => page.url_encoded = true,
             _ => {
@@ -412,8 +420,8 @@ fn take_field(
             }
         },
         Field::Text => {}
-        Field::ErrorCode => page.error.get_or_insert_default().0 = text,
-        Field::ErrorMessage => page.error.get_or_insert_default().1 = text,
+        Field::ErrorCode => page.error.get_or_insert_default().0 = std::mem::take(text),
+        Field::ErrorMessage => page.error.get_or_insert_default().1 = std::mem::take(text),
     }
     Ok(())
 }
