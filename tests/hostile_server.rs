@@ -422,3 +422,25 @@ async fn pail_ls_lists_a_name_with_control_characters_without_sending_them_to_th
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_but_moving_listing_page_is_waited_for_and_read_whole() {
+    let server = HostileServer::start(|_| Answer::Slow {
+        head_after: Duration::from_millis(1500),
+        pieces: 4,
+        between: Duration::from_millis(400),
+        answer: Box::new(Answer::Xml(
+            200,
+            common::hostile::listing_page("photos/", &["photos/a", "photos/b"], false, None),
+        )),
+    })
+    .await;
+    let bucket = BucketName::new("bucket").unwrap();
+    let started = std::time::Instant::now();
+    let page = pail::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None)
+        .await
+        .unwrap();
+    let names: Vec<&str> = page.objects.iter().map(|o| &*o.name).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(started.elapsed() >= Duration::from_millis(2500));
+}
