@@ -444,3 +444,19 @@ async fn a_slow_but_moving_listing_page_is_waited_for_and_read_whole() {
     assert_eq!(names, ["a", "b"]);
     assert!(started.elapsed() >= Duration::from_millis(2500));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_error_answer_to_a_listing_is_cut_at_a_bound() {
+    let server = HostileServer::start(|_| Answer::Endless(403)).await;
+    let bucket = BucketName::new("bucket").unwrap();
+    let started = std::time::Instant::now();
+    let listed = tokio::time::timeout(
+        Duration::from_secs(10),
+        pail::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None),
+    )
+    .await
+    .expect("an endless error must be refused, not read for ever");
+    let error = listed.unwrap_err().to_string();
+    assert!(error.contains("MiB"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

@@ -509,6 +509,14 @@ impl Intercept for TakeListingBody {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let response = context.response_mut();
+        if !response.status().is_success() {
+            // The SDK reads an error answer whole; an error document is a few hundred bytes.
+            let body = std::mem::replace(response.body_mut(), SdkBody::taken());
+            *response.body_mut() = SdkBody::from_body_1_x(BoundedBody {
+                inner: body,
+                left: MAX_ERROR_BYTES,
+            });
+        }
         if response.status().is_success() {
             // A length that is not a number is left to the reader's own bound.
             let length = response
@@ -523,6 +531,45 @@ impl Intercept for TakeListingBody {
             *slot = Some(TakenBody { body, length });
         }
         Ok(())
+    }
+}
+
+/// The most of an error answer to a listing that is read.
+const MAX_ERROR_BYTES: u64 = 1 << 20;
+
+/// A body that fails once it has gone past `left` bytes.
+struct BoundedBody {
+    inner: SdkBody,
+    left: u64,
+}
+
+impl http_body::Body for BoundedBody {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let polled = std::pin::Pin::new(&mut this.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled
+            && let Some(data) = frame.data_ref()
+        {
+            let length = data.len() as u64;
+            if length > this.left {
+                let limit = MAX_ERROR_BYTES >> 20;
+                return std::task::Poll::Ready(Some(Err(BoxError::from(format!(
+                    "the server's error answer went on past {limit} MiB; the rest was not read"
+                )))));
+            }
+            this.left -= length;
+        }
+        polled
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }
 
