@@ -392,7 +392,7 @@ fn take_field(
                 malformed(format!("the date {} is not a date", text.escape_debug()))
             })?;
         }
-        Field::StorageClass => object.storage_class = StorageClass::parse(&text),
+        Field::StorageClass => object.storage_class = StorageClass::parse(text),
         Field::CommonPrefix => *common_prefix = Some(std::mem::take(text)),
         Field::IsTruncated => page.truncated = Some(flag(text)?),
         Field::Flag => {
