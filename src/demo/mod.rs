@@ -3,6 +3,7 @@
 //! written straight into the local server's data folder.
 
 pub mod server;
+mod store;
 
 use std::fs::{self, File};
 use std::io::{self, Write};

@@ -1,5 +1,6 @@
-//! A real, signature-checking S3 server on loopback (s3s + s3s-fs over a folder), running on
-//! its own thread: the server behind `pail --demo`, and the one the tests talk to.
+//! A real, signature-checking S3 server on loopback (s3s + s3s-fs over a folder, through
+//! [`super::store`]), running on its own thread: the server behind `pail --demo`, and the one
+//! the tests talk to.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -97,9 +98,10 @@ impl LocalServer {
             path: root.clone(),
             source,
         })?;
-        let store = s3s_fs::FileSystem::new(&root)
+        let files = s3s_fs::FileSystem::new(&root)
             .map_err(|e| LocalServerError::Store(format!("{e:?}")))?;
-        let mut builder = s3s::service::S3ServiceBuilder::new(store);
+        // Between s3s-fs and the service: listings answered as S3 answers them.
+        let mut builder = s3s::service::S3ServiceBuilder::new(super::store::Store::new(files));
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         let service = builder.build();
 

@@ -1,20 +1,14 @@
 //! Browsing S3: listing buckets and one folder (common prefix) page by page, converted from SDK
 //! types into Pail's own small types, with failures turned into messages a person can act on.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
 
 use crate::fmt::error_text;
 use crate::model::BucketName;
 use crate::s3::connection::{ConnectError, Connection};
+use crate::s3::list_body::{BodyError, TakeListingBody, read_body};
 use crate::s3::list_xml::{ListXmlError, PageShape, parse_list_page};
 
 /// One bucket in the bucket list.
@@ -117,6 +111,16 @@ pub enum BrowseError {
     TimedOut(String),
     #[error("S3 answered with an error{}: {message}", code_suffix(code))]
     Service { code: String, message: String },
+    /// A listing page that cannot be believed: not a listing, contradicting itself, too big,
+    /// or holding keys outside the prefix asked for. Nothing on it is used.
+    #[error("the listing of {place} cannot be trusted ({page}): {problem}")]
+    Untrusted {
+        /// `s3://bucket/prefix`
+        place: String,
+        /// Which page: `page 2`, `the page after "key"`.
+        page: String,
+        problem: String,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -312,6 +316,7 @@ pub async fn list_page_from(
     request: PageRequest,
 ) -> Result<FolderPage, BrowseError> {
     let shape = PageShape {
+        within: prefix,
         prefix: depth.name_prefix(prefix),
         keep_marker: depth == Depth::TreeKeys,
     };
@@ -321,7 +326,8 @@ pub async fn list_page_from(
 
 /// One ListObjectsV2 request. The SDK signs, sends, retries and decodes errors; the body of a
 /// successful answer is read by [`parse_list_page`], which is several times cheaper per object
-/// than the SDK's general XML decoder.
+/// than the SDK's general XML decoder. Names are asked for url-encoded, as botocore asks: a
+/// key with a control character cannot be carried in XML otherwise.
 async fn fetch_page_from(
     connection: &Connection,
     bucket: &BucketName,
@@ -335,6 +341,11 @@ async fn fetch_page_from(
         .bucket_region(bucket)
         .await
         .unwrap_or_else(|_| connection.region().to_owned());
+    let untrusted = |problem: String| BrowseError::Untrusted {
+        place: format!("s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+        page: page_label(&request),
+        problem,
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -345,6 +356,7 @@ async fn fetch_page_from(
             .bucket(bucket.as_str())
             .prefix(prefix)
             .set_delimiter((!recursive).then(|| "/".to_owned()))
+            .encoding_type(aws_sdk_s3::types::EncodingType::Url)
             .max_keys(request.max_keys)
             .set_continuation_token(request.token.clone())
             .set_start_after(request.start_after.clone())
@@ -357,12 +369,15 @@ async fn fetch_page_from(
             .send()
             .await
             .map_err(|e| classify(e, &endpoint, Some(bucket.as_str())))?;
-        let Some(stream) = body.take() else {
+        let Some(taken) = body.take() else {
             return Err(BrowseError::Other(
                 "the listing's answer was lost before it could be read".into(),
             ));
         };
-        let bytes = match read_body(stream, quiet_limit(connection)).await {
+        if taken.length.is_some_and(|length| length > MAX_PAGE_BYTES) {
+            return Err(untrusted(too_big(taken.length)));
+        }
+        let bytes = match read_body(taken.body, quiet_limit(connection), MAX_PAGE_BYTES).await {
             Ok(bytes) => bytes,
             Err(BodyError::Broken(_)) if attempt < BODY_ATTEMPTS => continue,
             Err(BodyError::Broken(reason)) => {
@@ -377,11 +392,43 @@ async fn fetch_page_from(
                     limit.as_secs_f64()
                 )));
             }
+            Err(BodyError::TooBig) => return Err(untrusted(too_big(None))),
         };
         return parse_list_page(&bytes, shape).map_err(|e| match e {
             ListXmlError::Service { code, message } => BrowseError::Service { code, message },
-            ListXmlError::Malformed(_) => BrowseError::Other(e.to_string()),
+            other => untrusted(other.to_string()),
         });
+    }
+}
+
+/// The most a listing page may weigh. A page of 1,000 keys of 1,024 bytes each, url-encoded
+/// (three bytes a byte) with every field S3 sends beside it, is under 4 MiB.
+pub const MAX_PAGE_BYTES: u64 = 32 << 20;
+
+fn too_big(claimed: Option<u64>) -> String {
+    let limit = MAX_PAGE_BYTES >> 20;
+    match claimed {
+        Some(length) => format!(
+            "the server announced a page of {length} bytes, more than the {limit} MiB a page of 1,000 keys can take; nothing was read"
+        ),
+        None => format!(
+            "the page went on past {limit} MiB, more than a page of 1,000 keys can take; the rest was not read"
+        ),
+    }
+}
+
+/// Which page a request asks for, in words: the first, or the one after a token or a key.
+/// A listing that counts its pages says `page N` instead.
+fn page_label(request: &PageRequest) -> String {
+    let short = |text: &str| {
+        let cut: String = text.chars().take(60).collect();
+        let more = if cut.len() < text.len() { "…" } else { "" };
+        format!("\"{}{more}\"", cut.escape_debug())
+    };
+    match (&request.token, &request.start_after) {
+        (Some(token), _) => format!("the page after continuation token {}", short(token)),
+        (None, Some(after)) => format!("the page after {}", short(after)),
+        (None, None) => "page 1".to_owned(),
     }
 }
 
@@ -395,64 +442,6 @@ fn quiet_limit(connection: &Connection) -> Duration {
         .timeout_config()
         .and_then(|t| t.operation_attempt_timeout())
         .unwrap_or(crate::s3::connection::REQUEST_TIMEOUT / 2)
-}
-
-enum BodyError {
-    Broken(String),
-    Quiet(Duration),
-}
-
-/// The whole body, failing once no byte has arrived for `limit`.
-async fn read_body(body: SdkBody, limit: Duration) -> Result<Vec<u8>, BodyError> {
-    let mut stream = aws_sdk_s3::primitives::ByteStream::new(body);
-    let mut bytes = Vec::new();
-    loop {
-        match tokio::time::timeout(limit, stream.next()).await {
-            Err(_) => return Err(BodyError::Quiet(limit)),
-            Ok(None) => return Ok(bytes),
-            Ok(Some(Ok(chunk))) => bytes.extend_from_slice(&chunk),
-            Ok(Some(Err(e))) => return Err(BodyError::Broken(error_text(&e))),
-        }
-    }
-}
-
-/// What a successful listing's body is replaced with before the SDK decodes it.
-const EMPTY_LISTING: &str = "<ListBucketResult></ListBucketResult>";
-
-/// Takes the body of a successful ListObjectsV2 answer away from the SDK's decoder, which then
-/// decodes an empty listing, and keeps it for [`parse_list_page`]. Error answers are left to
-/// the SDK, so they are classified as for every other request.
-#[derive(Debug, Clone, Default)]
-struct TakeListingBody(Arc<Mutex<Option<SdkBody>>>);
-
-impl TakeListingBody {
-    fn take(&self) -> Option<SdkBody> {
-        self.0.lock().ok()?.take()
-    }
-}
-
-impl Intercept for TakeListingBody {
-    fn name(&self) -> &'static str {
-        "TakeListingBody"
-    }
-
-    fn modify_before_deserialization(
-        &self,
-        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let response = context.response_mut();
-        if response.status().is_success() {
-            let body = std::mem::replace(response.body_mut(), SdkBody::from(EMPTY_LISTING));
-            let mut slot = self
-                .0
-                .lock()
-                .map_err(|_| BoxError::from("the listing's body slot was poisoned"))?;
-            *slot = Some(body);
-        }
-        Ok(())
-    }
 }
 
 /// Every object under `prefix`, at any depth: (key, size). For links to a whole folder, so

@@ -86,7 +86,9 @@ pub async fn list_fanned_after(
             start_after: None,
             max_keys: 1000,
         };
-        let mut page = list_page_from(connection, bucket, prefix, depth, request).await?;
+        let mut page = list_page_from(connection, bucket, prefix, depth, request)
+            .await
+            .map_err(|error| numbered(error, page_number + 1))?;
         token = guard.next(page.next_token.take().as_deref())?;
         note_names(&page, &mut seen_bytes, &mut last);
         if first.is_none() {
@@ -128,6 +130,18 @@ pub async fn list_fanned_after(
         depth,
     };
     ranges.list(token, cuts, guard, &mut emit).await
+}
+
+/// Names a page that cannot be trusted by its number, where the listing counts its pages.
+fn numbered(error: BrowseError, number: usize) -> BrowseError {
+    match error {
+        BrowseError::Untrusted { place, problem, .. } => BrowseError::Untrusted {
+            place,
+            page: format!("page {number}"),
+            problem,
+        },
+        other => other,
+    }
 }
 
 /// Remembers the ASCII bytes names use and the last name (keys and folders come in key

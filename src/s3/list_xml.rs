@@ -1,7 +1,16 @@
-//! Reading a ListObjectsV2 answer straight into Pail's rows. The SDK's general XML decoder
-//! spent about 2.5 µs an object (names matched at every depth, every field kept as a String);
-//! this reads the same document with the same tokenizer in one pass, keeping only what a row
-//! holds. Pure: bytes in, a page out.
+//! Reading a ListObjectsV2 answer straight into Pail's rows, and refusing one that cannot be
+//! believed. The SDK's general XML decoder spent about 2.5 µs an object (names matched at every
+//! depth, every field kept as a String); this reads the same document with the same tokenizer
+//! in one pass, keeping only what a row holds. Pure: bytes in, a page out.
+//!
+//! A page is believed only if it is what S3 sends: a well-formed `ListBucketResult` (an
+//! `<Error>` is S3's refusal) in which every field S3 defines as text holds only text, once;
+//! sizes and numbers that parse; a token on a truncated page; and keys, url-decoded when the
+//! page says `EncodingType: url`, inside the prefix asked for. Anything else — an HTML login
+//! page, an empty body, a proxy's error, a page cut short — is an error, never a short or
+//! empty page: a folder delete or a recursive copy acts on what a listing says is all there is.
+
+use std::borrow::Cow;
 
 use aws_smithy_types::date_time::{DateTime, Format};
 use xmlparser::{ElementEnd, Token, Tokenizer};
@@ -14,23 +23,55 @@ pub enum ListXmlError {
     /// The server answered 200 with an `<Error>` document (S3 may do so).
     #[error("S3 answered with an error ({code}): {message}")]
     Service { code: String, message: String },
-    #[error("the server's listing is not readable XML: {0}")]
+    /// Not XML, not a listing, or a listing that contradicts itself.
+    #[error("{0}")]
     Malformed(String),
+    /// Keys or folders outside the prefix asked for: the server did not keep to `prefix=`, so
+    /// nothing on the page is used (a folder delete must never reach past its folder).
+    #[error(
+        "it holds {count} name(s) outside `{}` (the first: {}): the server did not keep to the prefix asked for",
+        prefix.escape_debug(),
+        example.escape_debug()
+    )]
+    OutsidePrefix {
+        prefix: String,
+        count: usize,
+        example: String,
+    },
 }
 
-/// How names are made from keys.
+fn malformed(text: impl Into<String>) -> ListXmlError {
+    ListXmlError::Malformed(text.into())
+}
+
+/// Which keys a page may hold, and how names are made from them.
 #[derive(Debug, Clone, Copy)]
 pub struct PageShape<'a> {
+    /// The prefix the listing asked for: every key and common prefix must start with it.
+    pub within: &'a str,
     /// Cut from the front of every key and common prefix.
     pub prefix: &'a str,
-    /// Keep the object whose key is the prefix itself (the folder's own marker).
+    /// Keep the object whose key is `within` itself (the folder's own marker).
     pub keep_marker: bool,
 }
 
-/// The element a text belongs to, among those a row needs.
+/// The element being read, decided by its name and its parent's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    ListRoot,
+    ErrorRoot,
+    Contents,
+    CommonPrefixes,
+    /// `Owner` or `RestoreStatus` inside `Contents`.
+    ObjectPart,
+    /// An element Pail does not know (a newer S3 may add some), with all it holds.
+    Skipped,
+    Leaf(Field),
+}
+
+/// An element S3 defines as text, and what its text must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
-    None,
     Key,
     Size,
     LastModified,
@@ -38,188 +79,472 @@ enum Field {
     CommonPrefix,
     IsTruncated,
     NextToken,
+    EncodingType,
+    /// `KeyCount`, `MaxKeys`: a 32-bit count.
+    Count,
+    /// `IsRestoreInProgress`.
+    Flag,
+    /// `RestoreExpiryDate`.
+    Date,
+    /// Read only to check it is text: `Name`, `ETag`, `Owner/ID` and the like.
+    Text,
     ErrorCode,
     ErrorMessage,
 }
 
+impl Place {
+    /// The place of an element named `name` inside `self`; `None` where no element may be.
+    fn child(self, name: &str) -> Option<Place> {
+        let leaf = |field| Some(Place::Leaf(field));
+        match self {
+            Place::ListRoot => match name {
+                "Contents" => Some(Place::Contents),
+                "CommonPrefixes" => Some(Place::CommonPrefixes),
+                "IsTruncated" => leaf(Field::IsTruncated),
+                "NextContinuationToken" => leaf(Field::NextToken),
+                "EncodingType" => leaf(Field::EncodingType),
+                "KeyCount" | "MaxKeys" => leaf(Field::Count),
+                "Name" | "Prefix" | "Delimiter" | "StartAfter" | "ContinuationToken" => {
+                    leaf(Field::Text)
+                }
+                _ => Some(Place::Skipped),
+            },
+            Place::ErrorRoot => match name {
+                "Code" => leaf(Field::ErrorCode),
+                "Message" => leaf(Field::ErrorMessage),
+                _ => Some(Place::Skipped),
+            },
+            Place::Contents => match name {
+                "Key" => leaf(Field::Key),
+                "Size" => leaf(Field::Size),
+                "LastModified" => leaf(Field::LastModified),
+                "StorageClass" => leaf(Field::StorageClass),
+                "ETag" | "ChecksumAlgorithm" | "ChecksumType" => leaf(Field::Text),
+                "Owner" | "RestoreStatus" => Some(Place::ObjectPart),
+                _ => Some(Place::Skipped),
+            },
+            Place::ObjectPart => match name {
+                "ID" | "DisplayName" => leaf(Field::Text),
+                "IsRestoreInProgress" => leaf(Field::Flag),
+                "RestoreExpiryDate" => leaf(Field::Date),
+                _ => Some(Place::Skipped),
+            },
+            Place::CommonPrefixes => match name {
+                "Prefix" => leaf(Field::CommonPrefix),
+                _ => Some(Place::Skipped),
+            },
+            Place::Skipped => Some(Place::Skipped),
+            Place::Leaf(_) => None,
+        }
+    }
+}
+
 /// The object being read, between `<Contents>` and `</Contents>`.
 #[derive(Default)]
-struct Pending {
-    /// `None` until a `<Key>` is read: an object without one is not a row.
+struct PendingObject {
     key: Option<String>,
-    size: u64,
+    size: Option<u64>,
     last_modified: i64,
     storage_class: StorageClass,
 }
 
+/// What the page says, before keys are decoded and checked against the prefix.
+#[derive(Default)]
+struct RawPage {
+    objects: Vec<(String, u64, i64, StorageClass)>,
+    prefixes: Vec<String>,
+    truncated: Option<bool>,
+    next_token: Option<String>,
+    url_encoded: bool,
+    error: Option<(String, String)>,
+}
+
 /// Reads one ListObjectsV2 page. Elements Pail does not show (ETag, Owner, checksums) are
-/// passed over; unknown elements anywhere are ignored, as a newer S3 may add some.
+/// checked to be text and passed over; unknown elements anywhere are ignored, as a newer S3 may
+/// add some.
 pub fn parse_list_page(body: &[u8], shape: PageShape<'_>) -> Result<FolderPage, ListXmlError> {
     let text = std::str::from_utf8(body)
-        .map_err(|e| ListXmlError::Malformed(format!("not UTF-8 ({e})")))?;
-    let mut page = FolderPage::default();
-    let mut truncated = false;
-    let mut next_token = String::new();
-    let mut error: Option<(String, String)> = None;
+        .map_err(|e| malformed(format!("the answer is not UTF-8 text ({e})")))?;
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if start.is_empty() {
+        return Err(malformed("the answer is empty"));
+    }
+    if !start.starts_with('<') {
+        return Err(malformed(format!(
+            "the answer is not XML; it begins {}",
+            beginning(start)
+        )));
+    }
+    let raw = read_page(text)?;
+    if let Some((code, message)) = raw.error {
+        return Err(ListXmlError::Service { code, message });
+    }
+    finish(raw, shape)
+}
 
-    // Depth 1 is the root; only elements at depth 2 and 3 carry what a row needs.
-    let mut depth = 0usize;
-    let mut root_is_error = false;
-    // The depth-2 element we are inside: `Contents`, `CommonPrefixes`, or another.
-    let mut in_contents = false;
-    let mut in_prefixes = false;
-    let mut field = Field::None;
-    let mut field_depth = 0usize;
+/// The first few characters of a text, quoted and escaped, for an error message.
+fn beginning(text: &str) -> String {
+    let cut: String = text.chars().take(40).collect();
+    format!("{:?}", cut)
+}
+
+/// Walks the document once, checking it is well-formed and shaped like a listing.
+fn read_page(text: &str) -> Result<RawPage, ListXmlError> {
+    let mut page = RawPage::default();
+    // The open elements: (prefix, local name, place).
+    let mut open: Vec<(&str, &str, Place)> = Vec::with_capacity(8);
+    // The text fields already read in each open element, to refuse one given twice.
+    let mut seen: Vec<Vec<&str>> = Vec::with_capacity(8);
+    let mut root_seen = false;
     let mut value = String::new();
-    let mut pending = Pending::default();
+    let mut scratch = String::new();
+    let mut object = PendingObject::default();
+    let mut common_prefix: Option<String> = None;
 
     for token in Tokenizer::from(text) {
-        let token = token.map_err(|e| ListXmlError::Malformed(e.to_string()))?;
+        let token = token.map_err(|e| malformed(format!("it is not well-formed XML ({e})")))?;
         match token {
-            Token::ElementStart { local, .. } => {
-                depth += 1;
+            Token::ElementStart { prefix, local, .. } => {
                 let name = local.as_str();
-                match depth {
-                    1 => root_is_error = name == "Error",
-                    2 if root_is_error => {
-                        field = match name {
-                            "Code" => Field::ErrorCode,
-                            "Message" => Field::ErrorMessage,
-                            _ => Field::None,
-                        };
-                        field_depth = depth;
+                let place = match open.last() {
+                    None if root_seen => {
+                        return Err(malformed(format!(
+                            "a second root element `<{name}>` follows the first"
+                        )));
                     }
-                    2 => {
-                        in_contents = name == "Contents";
-                        in_prefixes = name == "CommonPrefixes";
-                        field = match name {
-                            "IsTruncated" => Field::IsTruncated,
-                            "NextContinuationToken" => Field::NextToken,
-                            _ => Field::None,
-                        };
-                        field_depth = depth;
-                        if in_contents {
-                            pending = Pending::default();
+                    None => {
+                        root_seen = true;
+                        root_place(name)?
+                    }
+                    Some(&(_, parent, parent_place)) => {
+                        parent_place.child(name).ok_or_else(|| {
+                            malformed(format!("an element `<{name}>` inside `<{parent}>`"))
+                        })?
+                    }
+                };
+                match place {
+                    Place::Leaf(_) => {
+                        // ChecksumAlgorithm is a list S3 writes as repeated elements.
+                        let parent = open.len().wrapping_sub(1);
+                        if let Some(siblings) = seen.get_mut(parent)
+                            && name != "ChecksumAlgorithm"
+                        {
+                            if siblings.contains(&name) {
+                                let parent = open.last().map(|o| o.1).unwrap_or_default();
+                                return Err(malformed(format!(
+                                    "`<{parent}>` holds `<{name}>` twice"
+                                )));
+                            }
+                            siblings.push(name);
                         }
+                        value.clear();
                     }
-                    3 if in_contents => {
-                        field = match name {
-                            "Key" => Field::Key,
-                            "Size" => Field::Size,
-                            "LastModified" => Field::LastModified,
-                            "StorageClass" => Field::StorageClass,
-                            _ => Field::None,
-                        };
-                        field_depth = depth;
-                    }
-                    3 if in_prefixes => {
-                        field = if name == "Prefix" {
-                            Field::CommonPrefix
-                        } else {
-                            Field::None
-                        };
-                        field_depth = depth;
-                    }
+                    Place::Contents => object = PendingObject::default(),
+                    Place::CommonPrefixes => common_prefix = None,
                     _ => {}
                 }
-                if depth == field_depth {
-                    value.clear();
+                open.push((prefix.as_str(), name, place));
+                match seen.get_mut(open.len() - 1) {
+                    Some(siblings) => siblings.clear(),
+                    None => seen.push(Vec::new()),
                 }
             }
             Token::ElementEnd { end, .. } => {
-                let closes = match end {
-                    ElementEnd::Open => false,
-                    ElementEnd::Close(..) | ElementEnd::Empty => true,
+                match end {
+                    ElementEnd::Open => continue,
+                    ElementEnd::Close(prefix, local) => match open.last() {
+                        Some(&(p, l, _)) if p == prefix.as_str() && l == local.as_str() => {}
+                        Some(&(_, l, _)) => {
+                            return Err(malformed(format!(
+                                "`<{l}>` is closed by `</{}>`",
+                                local.as_str()
+                            )));
+                        }
+                        None => return Err(malformed("a closing tag without an opening one")),
+                    },
+                    ElementEnd::Empty => {}
+                }
+                let Some((_, _, place)) = open.pop() else {
+                    return Err(malformed("a closing tag without an opening one"));
                 };
-                if !closes {
-                    continue;
-                }
-                if depth == field_depth && field != Field::None {
-                    take_field(
-                        field,
-                        &mut value,
-                        &mut pending,
-                        &mut page,
-                        &mut truncated,
-                        &mut next_token,
-                        &mut error,
-                        shape,
-                    )?;
-                    field = Field::None;
-                }
-                if depth == 2 && in_contents {
-                    in_contents = false;
-                    if let Some(key) = pending.key.take()
-                        && (shape.keep_marker || key != shape.prefix)
-                    {
-                        page.objects.push(ObjectEntry {
-                            name: relative(key, shape.prefix),
-                            size: pending.size,
-                            last_modified: pending.last_modified,
-                            storage_class: pending.storage_class,
-                        });
+                match place {
+                    Place::Leaf(field) => {
+                        take_field(
+                            field,
+                            &mut value,
+                            &mut object,
+                            &mut common_prefix,
+                            &mut page,
+                        )?;
                     }
+                    Place::Contents => {
+                        let done = std::mem::take(&mut object);
+                        let Some(key) = done.key else {
+                            return Err(malformed("an object without a `<Key>`"));
+                        };
+                        let Some(size) = done.size else {
+                            return Err(malformed(format!(
+                                "the object {} has no `<Size>`",
+                                key.escape_debug()
+                            )));
+                        };
+                        page.objects
+                            .push((key, size, done.last_modified, done.storage_class));
+                    }
+                    Place::CommonPrefixes => match common_prefix.take() {
+                        Some(prefix) => page.prefixes.push(prefix),
+                        None => return Err(malformed("a `<CommonPrefixes>` without a `<Prefix>`")),
+                    },
+                    _ => {}
                 }
-                if depth == 2 {
-                    in_prefixes = false;
+            }
+            Token::Text { text } => {
+                if let Some((_, _, Place::Leaf(_))) = open.last() {
+                    unescape_into(text.as_str(), &mut value)?;
                 }
-                depth = depth.saturating_sub(1);
             }
-            Token::Text { text } if field != Field::None && depth == field_depth => {
-                unescape_into(text.as_str(), &mut value)?;
+            // The SDK reads attributes' values: an entity it cannot read fails the page there.
+            Token::Attribute { value, .. } => {
+                scratch.clear();
+                unescape_into(value.as_str(), &mut scratch)?;
             }
-            Token::Cdata { text, .. } if field != Field::None && depth == field_depth => {
-                value.push_str(text.as_str());
+            Token::Cdata { text, .. } => {
+                if let Some((_, _, Place::Leaf(_))) = open.last() {
+                    value.push_str(text.as_str());
+                }
             }
             _ => {}
         }
     }
-    if root_is_error {
-        let (code, message) = error.unwrap_or_default();
-        return Err(ListXmlError::Service { code, message });
+    if let Some((_, name, _)) = open.last() {
+        return Err(malformed(format!(
+            "the document ends early, inside `<{name}>` (the answer was cut short?)"
+        )));
     }
-    if depth != 0 {
-        return Err(ListXmlError::Malformed("the document ends early".into()));
+    if !root_seen {
+        return Err(malformed("the answer holds no XML element"));
     }
-    page.next_token = (truncated && !next_token.is_empty()).then_some(next_token);
+    if page.error.is_none() {
+        match (page.truncated, &page.next_token) {
+            (None, _) => {
+                return Err(malformed(
+                    "it does not say whether more keys follow (no `<IsTruncated>`)",
+                ));
+            }
+            (Some(true), None) => {
+                return Err(malformed(
+                    "it says more keys follow but gives no continuation token to ask for them",
+                ));
+            }
+            _ => {}
+        }
+    }
     Ok(page)
 }
 
-/// Stores a finished element's text where it belongs.
-#[allow(clippy::too_many_arguments)]
+/// The root element's place: a listing, S3's error, or something else entirely.
+fn root_place(name: &str) -> Result<Place, ListXmlError> {
+    match name {
+        "ListBucketResult" => Ok(Place::ListRoot),
+        "Error" => Ok(Place::ErrorRoot),
+        _ if name.eq_ignore_ascii_case("html") => Err(malformed(
+            "it is an HTML page, not a listing (a login page or a proxy's error?)",
+        )),
+        _ => Err(malformed(format!(
+            "it is a `<{name}>` document, not a listing (`<ListBucketResult>`)"
+        ))),
+    }
+}
+
+/// Stores a finished text field where it belongs, refusing text that is not what S3 sends.
+/// Numbers, flags and dates are read as strictly as the SDK reads them. Only the texts kept
+/// are taken; the others leave `text` to be reused.
 fn take_field(
     field: Field,
-    value: &mut String,
-    pending: &mut Pending,
-    page: &mut FolderPage,
-    truncated: &mut bool,
-    next_token: &mut String,
-    error: &mut Option<(String, String)>,
-    shape: PageShape<'_>,
+    text: &mut String,
+    object: &mut PendingObject,
+    common_prefix: &mut Option<String>,
+    page: &mut RawPage,
 ) -> Result<(), ListXmlError> {
     match field {
-        Field::None => {}
-        Field::Key => pending.key = Some(std::mem::take(value)),
-        Field::Size => {
-            // A negative or absurd size is shown as 0 rather than failing the folder.
-            pending.size = value.trim().parse().unwrap_or(0);
+        Field::Key => {
+            if text.is_empty() {
+                return Err(malformed("an object with an empty `<Key>`"));
+            }
+            object.key = Some(std::mem::take(text));
         }
+        Field::Size => match text.parse::<i64>() {
+            Ok(size) if size >= 0 => object.size = Some(size as u64),
+            _ => {
+                return Err(malformed(format!(
+                    "the size {} is not a size",
+                    text.escape_debug()
+                )));
+            }
+        },
         Field::LastModified => {
-            pending.last_modified = DateTime::from_str(value.trim(), Format::DateTime)
-                .map(|t| t.secs())
-                .unwrap_or(0);
+            object.last_modified = DateTime::from_str(text, Format::DateTime)
+                .map_err(|_| malformed(format!("the date {} is not a date", text.escape_debug())))?
+                .secs();
         }
-        Field::StorageClass => pending.storage_class = StorageClass::parse(value.trim()),
-        Field::CommonPrefix => {
-            page.folders
-                .push(relative(std::mem::take(value), shape.prefix));
+        Field::Date => {
+            DateTime::from_str(text, Format::DateTime).map_err(|_| {
+                malformed(format!("the date {} is not a date", text.escape_debug()))
+            })?;
         }
-        Field::IsTruncated => *truncated = value.trim() == "true",
-        Field::NextToken => *next_token = std::mem::take(value),
-        Field::ErrorCode => error.get_or_insert_default().0 = std::mem::take(value),
-        Field::ErrorMessage => error.get_or_insert_default().1 = std::mem::take(value),
+        Field::StorageClass => object.storage_class = StorageClass::parse(text),
+        Field::CommonPrefix => *common_prefix = Some(std::mem::take(text)),
+        Field::IsTruncated => page.truncated = Some(flag(text)?),
+        Field::Flag => {
+            flag(text)?;
+        }
+        Field::NextToken => {
+            page.next_token = (!text.is_empty()).then(|| std::mem::take(text));
+        }
+        Field::EncodingType => match text.as_str() {
+            "url" => page.url_encoded = true,
+            _ => {
+                return Err(malformed(format!(
+                    "its names are encoded as {}, which Pail cannot read",
+                    text.escape_debug()
+                )));
+            }
+        },
+        Field::Count => match text.parse::<i32>() {
+            Ok(count) if count >= 0 => {}
+            _ => {
+                return Err(malformed(format!(
+                    "the count {} is not a count",
+                    text.escape_debug()
+                )));
+            }
+        },
+        Field::Text => {}
+        Field::ErrorCode => page.error.get_or_insert_default().0 = std::mem::take(text),
+        Field::ErrorMessage => page.error.get_or_insert_default().1 = std::mem::take(text),
     }
     Ok(())
+}
+
+fn flag(text: &str) -> Result<bool, ListXmlError> {
+    match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(malformed(format!(
+            "{} is neither true nor false",
+            text.escape_debug()
+        ))),
+    }
+}
+
+/// Decodes the names, checks each is inside the prefix asked for, and makes the rows.
+fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError> {
+    let mut page = FolderPage {
+        folders: Vec::with_capacity(raw.prefixes.len()),
+        objects: Vec::with_capacity(raw.objects.len()),
+        next_token: None,
+    };
+    let mut outside = Outside::default();
+    for (key, size, last_modified, storage_class) in raw.objects {
+        let key = decoded(key, raw.url_encoded)?;
+        if !key.starts_with(shape.within) {
+            outside.note(key);
+            continue;
+        }
+        if !shape.keep_marker && key == shape.within {
+            continue;
+        }
+        page.objects.push(ObjectEntry {
+            name: relative(key, shape.prefix),
+            size,
+            last_modified,
+            storage_class,
+        });
+    }
+    for prefix in raw.prefixes {
+        let prefix = decoded(prefix, raw.url_encoded)?;
+        if !prefix.starts_with(shape.within) || prefix.is_empty() {
+            outside.note(prefix);
+            continue;
+        }
+        page.folders.push(relative(prefix, shape.prefix));
+    }
+    if let Some(example) = outside.example {
+        return Err(ListXmlError::OutsidePrefix {
+            prefix: shape.within.to_owned(),
+            count: outside.count,
+            example,
+        });
+    }
+    page.next_token = match raw.truncated {
+        Some(true) => raw.next_token,
+        _ => None,
+    };
+    Ok(page)
+}
+
+/// Names found outside the prefix: how many, and the first.
+#[derive(Default)]
+struct Outside {
+    count: usize,
+    example: Option<String>,
+}
+
+impl Outside {
+    fn note(&mut self, name: String) {
+        self.count += 1;
+        self.example.get_or_insert(name);
+    }
+}
+
+/// A name as the page gives it, url-decoded if the page says its names are.
+fn decoded(name: String, url_encoded: bool) -> Result<String, ListXmlError> {
+    if !url_encoded {
+        return Ok(name);
+    }
+    match url_decode(&name)? {
+        Cow::Borrowed(_) => Ok(name),
+        Cow::Owned(text) => Ok(text),
+    }
+}
+
+/// Decodes S3's `encoding-type=url` (form encoding: `+` is a space, `%XX` a byte), as botocore
+/// does; a `%` not followed by two hex digits, or bytes that are not UTF-8, are refused.
+pub fn url_decode(text: &str) -> Result<Cow<'_, str>, ListXmlError> {
+    if !text.bytes().any(|b| b == b'%' || b == b'+') {
+        return Ok(Cow::Borrowed(text));
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let byte = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                    .ok_or_else(|| {
+                        malformed(format!(
+                            "the url-encoded name {} holds a `%` that encodes nothing",
+                            text.escape_debug()
+                        ))
+                    })?;
+                out.push(byte);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map(Cow::Owned).map_err(|_| {
+        malformed(format!(
+            "the url-encoded name {} is not UTF-8 once decoded",
+            text.escape_debug()
+        ))
+    })
 }
 
 /// The key without the folder's prefix, reusing the key's own allocation when nothing is cut.
@@ -237,8 +562,9 @@ fn unescape_into(raw: &str, out: &mut String) -> Result<(), ListXmlError> {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
         let Some(semi) = memchr::memchr(b';', after.as_bytes()) else {
-            return Err(ListXmlError::Malformed(format!(
-                "an unterminated `&` in {raw:?}"
+            return Err(malformed(format!(
+                "an unterminated `&` in {}",
+                raw.escape_debug()
             )));
         };
         let entity = &after[..semi];
@@ -257,7 +583,7 @@ fn unescape_into(raw: &str, out: &mut String) -> Result<(), ListXmlError> {
                     None
                 };
                 code.and_then(char::from_u32).ok_or_else(|| {
-                    ListXmlError::Malformed(format!("an unknown entity `&{entity};`"))
+                    malformed(format!("an unknown entity `&{}`;", entity.escape_debug()))
                 })?
             }
         };
@@ -273,12 +599,29 @@ mod tests {
     use super::*;
 
     const FOLDER: PageShape<'static> = PageShape {
+        within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
 
+    fn parse(xml: &str) -> Result<FolderPage, ListXmlError> {
+        parse_list_page(xml.as_bytes(), FOLDER)
+    }
+
     fn page(xml: &str) -> FolderPage {
-        parse_list_page(xml.as_bytes(), FOLDER).unwrap()
+        parse(xml).unwrap()
+    }
+
+    /// `rows` in a listing root, the last page.
+    fn listing(rows: &str) -> String {
+        format!("<ListBucketResult><IsTruncated>false</IsTruncated>{rows}</ListBucketResult>")
+    }
+
+    fn refused(xml: &str) -> String {
+        match parse(xml) {
+            Err(ListXmlError::Malformed(why)) => why,
+            other => panic!("{xml}: {other:?}"),
+        }
     }
 
     #[test]
@@ -295,7 +638,7 @@ mod tests {
     <Key>photos/a &amp; b &lt;1&gt; &#233;&#x1F600;.jpg</Key>
     <LastModified>2026-11-30T10:20:30.000Z</LastModified>
     <ETag>&quot;abc&quot;</ETag>
-    <ChecksumAlgorithm>CRC32</ChecksumAlgorithm>
+    <ChecksumAlgorithm>CRC32</ChecksumAlgorithm><ChecksumAlgorithm>SHA1</ChecksumAlgorithm>
     <Size>12345</Size>
     <Owner><ID>x</ID><DisplayName>Key</DisplayName></Owner>
     <StorageClass>GLACIER</StorageClass>
@@ -323,58 +666,159 @@ mod tests {
             "<ListBucketResult><IsTruncated>false</IsTruncated><NextContinuationToken>t</NextContinuationToken></ListBucketResult>",
         );
         assert_eq!(got, FolderPage::default());
-        let got = page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>");
-        assert_eq!(got.next_token, None);
     }
 
     #[test]
-    fn cdata_comments_empty_elements_and_unknown_elements_are_read_as_xml() {
-        let got = page(
-            "<ListBucketResult><!-- c --><Future><Key>photos/not-a-row</Key></Future>\
-             <Contents><Key><![CDATA[photos/<raw>&]]></Key><Size/><StorageClass></StorageClass>\
-             <Key2>x</Key2></Contents><Contents/><Contents><Size>1</Size></Contents>\
-             <Contents><Key>photos/n<b>ested</b>ok</Key></Contents></ListBucketResult>",
+    fn a_truncated_page_without_a_token_is_refused_not_taken_for_the_last() {
+        for xml in [
+            "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>",
+            "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken/></ListBucketResult>",
+        ] {
+            assert!(refused(xml).contains("no continuation token"), "{xml}");
+        }
+        // A page that does not say whether more follow cannot be the last one either.
+        let why = refused(
+            "<ListBucketResult><Contents><Key>photos/a</Key><Size>1</Size></Contents></ListBucketResult>",
         );
-        assert_eq!(got.objects.len(), 2);
-        assert_eq!(&*got.objects[0].name, "<raw>&");
-        assert_eq!(&*got.objects[1].name, "nok");
-        assert_eq!(got.objects[0].size, 0);
-        assert_eq!(got.objects[0].storage_class, StorageClass::Standard);
+        assert!(why.contains("IsTruncated"), "{why}");
     }
 
     #[test]
-    fn keys_outside_the_prefix_and_the_marker_when_kept() {
-        let whole = PageShape {
-            prefix: "",
-            keep_marker: true,
-        };
-        let got = parse_list_page(
-            b"<ListBucketResult><Contents><Key>photos/</Key></Contents><Contents><Key>x//y</Key></Contents></ListBucketResult>",
-            whole,
-        )
-        .unwrap();
+    fn an_html_page_an_empty_body_and_other_documents_are_not_empty_folders() {
+        for (body, why) in [
+            ("", "empty"),
+            (" \r\n\t", "empty"),
+            (
+                "<!DOCTYPE html><html><body><p>Sign in</p></body></html>",
+                "HTML page",
+            ),
+            (
+                "<?xml version=\"1.0\"?><ListAllMyBucketsResult/>",
+                "`<ListAllMyBucketsResult>`",
+            ),
+            ("Bad Gateway", "not XML"),
+            ("<?xml version=\"1.0\"?><!-- nothing -->", "no XML element"),
+        ] {
+            let got = refused(body);
+            assert!(got.contains(why), "{body:?}: {got}");
+        }
+    }
+
+    #[test]
+    fn cdata_comments_and_unknown_elements_are_read_as_xml() {
+        let got = page(&listing(
+            "<!-- c --><Future><Key>photos/not-a-row</Key><Deep><Er/></Deep></Future>\
+             <Contents><Key><![CDATA[photos/<raw>&]]></Key><Size>0</Size><StorageClass></StorageClass>\
+             <Key2>x<y/></Key2></Contents>\
+             <Contents><Key>photos/a<!-- between -->b</Key><Size>+7</Size></Contents>",
+        ));
         let names: Vec<&str> = got.objects.iter().map(|o| &*o.name).collect();
-        assert_eq!(names, ["photos/", "x//y"]);
+        assert_eq!(names, ["<raw>&", "ab"]);
+        assert_eq!(got.objects[0].storage_class, StorageClass::Standard);
+        assert_eq!(got.objects[1].size, 7);
     }
 
     #[test]
-    fn an_error_document_and_broken_xml_are_errors() {
-        let error = parse_list_page(
-            b"<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please &amp; slow</Message></Error>",
-            FOLDER,
-        );
-        assert_eq!(
-            error,
-            Err(ListXmlError::Service {
-                code: "SlowDown".into(),
-                message: "Please & slow".into()
-            })
-        );
+    fn elements_inside_text_fields_are_refused() {
+        for (rows, inside) in [
+            (
+                "<Contents><Key>photos/n<b>ested</b>ok</Key><Size>1</Size></Contents>",
+                "`<Key>`",
+            ),
+            (
+                "<Contents><Key>photos/a</Key><Size><i>1</i></Size></Contents>",
+                "`<Size>`",
+            ),
+            (
+                "<CommonPrefixes><Prefix>photos/<x/></Prefix></CommonPrefixes>",
+                "`<Prefix>`",
+            ),
+            (
+                "<Contents><Key>photos/a</Key><Size>1</Size><Owner><ID><x/></ID></Owner></Contents>",
+                "`<ID>`",
+            ),
+            ("<Name><b/></Name>", "`<Name>`"),
+        ] {
+            let why = refused(&listing(rows));
+            assert!(why.contains(inside), "{rows}: {why}");
+        }
+    }
+
+    #[test]
+    fn fields_given_twice_are_refused() {
+        for rows in [
+            "<Contents><Key>photos/a</Key><Key>photos/b</Key><Size>1</Size></Contents>",
+            "<Contents><Key>photos/a</Key><Size>1</Size><Size>2</Size></Contents>",
+            "<CommonPrefixes><Prefix>photos/a/</Prefix><Prefix>photos/b/</Prefix></CommonPrefixes>",
+            "<IsTruncated>true</IsTruncated><NextContinuationToken>a</NextContinuationToken>",
+            "<NextContinuationToken>a</NextContinuationToken><NextContinuationToken>b</NextContinuationToken>",
+        ] {
+            let why = refused(&listing(rows));
+            assert!(why.contains("twice"), "{rows}: {why}");
+        }
+    }
+
+    #[test]
+    fn sizes_counts_flags_and_dates_must_be_what_they_say() {
+        for (rows, why) in [
+            (
+                "<Contents><Key>photos/a</Key><Size>-1</Size></Contents>",
+                "size",
+            ),
+            (
+                "<Contents><Key>photos/a</Key><Size>9223372036854775808</Size></Contents>",
+                "size",
+            ),
+            (
+                "<Contents><Key>photos/a</Key><Size>18446744073709551616</Size></Contents>",
+                "size",
+            ),
+            ("<Contents><Key>photos/a</Key><Size/></Contents>", "size"),
+            (
+                "<Contents><Key>photos/a</Key><Size> 1</Size></Contents>",
+                "size",
+            ),
+            ("<Contents><Key>photos/a</Key></Contents>", "no `<Size>`"),
+            ("<Contents><Size>1</Size></Contents>", "without a `<Key>`"),
+            ("<Contents/>", "without a `<Key>`"),
+            (
+                "<Contents><Key></Key><Size>1</Size></Contents>",
+                "empty `<Key>`",
+            ),
+            ("<CommonPrefixes/>", "without a `<Prefix>`"),
+            (
+                "<Contents><Key>photos/a</Key><Size>1</Size><LastModified>yesterday</LastModified></Contents>",
+                "date",
+            ),
+            ("<KeyCount>-3</KeyCount>", "count"),
+            ("<MaxKeys>2147483648</MaxKeys>", "count"),
+            ("<EncodingType>base64</EncodingType>", "base64"),
+        ] {
+            let got = refused(&listing(rows));
+            assert!(got.contains(why), "{rows}: {got}");
+        }
+        let why = refused("<ListBucketResult><IsTruncated>yes</IsTruncated></ListBucketResult>");
+        assert!(why.contains("neither true nor false"), "{why}");
+        // The largest size S3's schema allows is read.
+        let got = page(&listing(
+            "<Contents><Key>photos/a</Key><Size>9223372036854775807</Size></Contents>",
+        ));
+        assert_eq!(got.objects[0].size, i64::MAX as u64);
+    }
+
+    #[test]
+    fn documents_that_are_not_well_formed_are_refused() {
         for broken in [
             &b"<ListBucketResult><Contents><Key>a"[..],
+            b"<ListBucketResult><IsTruncated>false</IsTruncated>",
+            b"<ListBucketResult><IsTruncated>false</IsTruncated></Contents></ListBucketResult>",
+            b"<ListBucketResult><IsTruncated>false</Size></ListBucketResult>",
+            b"<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult><ListBucketResult/>",
             b"<ListBucketResult><Contents><Key>a &bogus; b</Key></Contents></ListBucketResult>",
             b"<ListBucketResult><Contents><Key>\xff</Key></Contents></ListBucketResult>",
             b"<ListBucketResult><Contents><Key>a & b</Key></Contents></ListBucketResult>",
+            b"<ListBucketResult><Contents><Key>a\x01b</Key></Contents></ListBucketResult>",
+            b"<ListBucketResult xmlns=\"a&b\"><IsTruncated>false</IsTruncated></ListBucketResult>",
         ] {
             assert!(
                 matches!(
@@ -384,6 +828,92 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(broken)
             );
+        }
+    }
+
+    #[test]
+    fn an_error_document_is_s3s_refusal() {
+        let error = parse(
+            "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please &amp; slow</Message></Error>",
+        );
+        assert_eq!(
+            error,
+            Err(ListXmlError::Service {
+                code: "SlowDown".into(),
+                message: "Please & slow".into()
+            })
+        );
+    }
+
+    #[test]
+    fn keys_and_folders_outside_the_prefix_asked_for_fail_the_page() {
+        for rows in [
+            "<Contents><Key>photos/a</Key><Size>1</Size></Contents><Contents><Key>secret/x</Key><Size>1</Size></Contents>",
+            "<CommonPrefixes><Prefix>photo/</Prefix></CommonPrefixes>",
+            "<Contents><Key>Photos/a</Key><Size>1</Size></Contents>",
+        ] {
+            let got = parse(&listing(rows));
+            assert!(
+                matches!(&got, Err(ListXmlError::OutsidePrefix { count: 1, prefix, .. }) if prefix == "photos/"),
+                "{rows}: {got:?}"
+            );
+        }
+        // Whole-tree listings name rows by full key, and still only take keys inside.
+        let tree = PageShape {
+            within: "photos/",
+            prefix: "",
+            keep_marker: true,
+        };
+        let got = parse_list_page(
+            listing("<Contents><Key>photos/</Key><Size>0</Size></Contents><Contents><Key>photos/x//y</Key><Size>1</Size></Contents>").as_bytes(),
+            tree,
+        )
+        .unwrap();
+        let names: Vec<&str> = got.objects.iter().map(|o| &*o.name).collect();
+        assert_eq!(names, ["photos/", "photos/x//y"]);
+        let got = parse_list_page(
+            listing("<Contents><Key>elsewhere</Key><Size>0</Size></Contents>").as_bytes(),
+            tree,
+        );
+        assert!(
+            matches!(got, Err(ListXmlError::OutsidePrefix { .. })),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn url_encoded_names_are_decoded_as_botocore_does() {
+        let got = page(&listing(
+            "<EncodingType>url</EncodingType>\
+             <Contents><Key>photos%2Fa+b%2Bc%25%01%0A%E6%97%A5</Key><Size>1</Size></Contents>\
+             <CommonPrefixes><Prefix>photos/sub%1B/</Prefix></CommonPrefixes>",
+        ));
+        assert_eq!(&*got.objects[0].name, "a b+c%\u{1}\n日");
+        assert_eq!(&*got.folders[0], "sub\u{1b}/");
+        // The encoding may be said after the names (S3 puts it there).
+        let got = page(
+            "<ListBucketResult><Contents><Key>photos/a+b</Key><Size>1</Size></Contents>\
+             <IsTruncated>false</IsTruncated><EncodingType>url</EncodingType></ListBucketResult>",
+        );
+        assert_eq!(&*got.objects[0].name, "a b");
+        // Not said: names are as given.
+        let got = page(&listing(
+            "<Contents><Key>photos/a+b%41</Key><Size>1</Size></Contents>",
+        ));
+        assert_eq!(&*got.objects[0].name, "a+b%41");
+        // Decoded before the prefix is checked: an encoded name outside it is outside.
+        let got = parse(&listing(
+            "<EncodingType>url</EncodingType><Contents><Key>photos%2E%2E/x</Key><Size>1</Size></Contents>",
+        ));
+        assert!(
+            matches!(got, Err(ListXmlError::OutsidePrefix { .. })),
+            "{got:?}"
+        );
+        for bad in ["photos/%", "photos/%4", "photos/%zz", "photos/%FF"] {
+            let rows = format!(
+                "<EncodingType>url</EncodingType><Contents><Key>{bad}</Key><Size>1</Size></Contents>"
+            );
+            refused(&listing(&rows));
         }
     }
 }

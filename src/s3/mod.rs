@@ -8,6 +8,7 @@ pub mod copy_across;
 pub mod download;
 pub mod folder_share;
 pub mod list;
+mod list_body;
 pub mod list_fanout;
 pub mod list_xml;
 pub mod objects;

@@ -1,0 +1,286 @@
+//! The local server's S3 operations: s3s-fs over a folder, with listings answered as S3 answers
+//! them. s3s-fs 0.14.1 says `EncodingType: url` when asked but encodes nothing, and hands out
+//! the last key of a page, raw, as the continuation token: a key with a control character then
+//! makes every listing of its folder unreadable XML. This wrapper encodes the listed names when
+//! the request asks for it, makes the tokens opaque text, as S3's are, and answers a quiet
+//! delete with its failures only, as S3 does. Every other operation s3s-fs implements is passed
+//! on unchanged; the demo and the tests both run on it.
+
+use s3s::dto::*;
+use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
+
+/// s3s-fs with listings as S3 answers them.
+pub(crate) struct Store {
+    files: s3s_fs::FileSystem,
+}
+
+impl Store {
+    pub(crate) fn new(files: s3s_fs::FileSystem) -> Self {
+        Self { files }
+    }
+}
+
+/// Bytes kept as they are in an encoded name: S3 leaves unreserved characters and `/`.
+fn kept(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/')
+}
+
+/// A name as S3 encodes it for `encoding-type=url`: form encoding, a space as `+`.
+pub(crate) fn url_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            _ if kept(b) => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// s3s-fs's token (the last key of a page) as opaque text XML can carry: `t` and its bytes
+/// in hex.
+fn token_out(key: &str) -> String {
+    let mut token = String::with_capacity(1 + key.len() * 2);
+    token.push('t');
+    for b in key.as_bytes() {
+        token.push_str(&format!("{b:02x}"));
+    }
+    token
+}
+
+/// The key a token made by [`token_out`] stands for; `None` for a token this server did not
+/// hand out.
+fn token_in(token: &str) -> Option<String> {
+    let hex = token.strip_prefix('t')?;
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+fn asks_for_url(encoding: Option<&EncodingType>) -> bool {
+    encoding.is_some_and(|e| e.as_str() == EncodingType::URL)
+}
+
+/// Encodes `name` in place when `encode`.
+fn encode_in_place(name: &mut Option<String>, encode: bool) {
+    if encode && let Some(text) = name.as_mut() {
+        *text = url_encode(text);
+    }
+}
+
+/// The listed keys and common prefixes of a page, encoded when `encode`.
+fn encode_rows(
+    contents: &mut Option<Vec<Object>>,
+    prefixes: &mut Option<Vec<CommonPrefix>>,
+    encode: bool,
+) {
+    for object in contents.iter_mut().flatten() {
+        encode_in_place(&mut object.key, encode);
+    }
+    for prefix in prefixes.iter_mut().flatten() {
+        encode_in_place(&mut prefix.prefix, encode);
+    }
+}
+
+fn bad_token() -> s3s::S3Error {
+    s3_error!(
+        InvalidArgument,
+        "The continuation token provided is incorrect"
+    )
+}
+
+#[async_trait::async_trait]
+impl S3 for Store {
+    async fn list_objects_v2(
+        &self,
+        mut req: S3Request<ListObjectsV2Input>,
+    ) -> S3Result<S3Response<ListObjectsV2Output>> {
+        let encode = asks_for_url(req.input.encoding_type.as_ref());
+        let token = req.input.continuation_token.take();
+        if let Some(token) = &token {
+            req.input.continuation_token = Some(token_in(token).ok_or_else(bad_token)?);
+        }
+        let mut response = self.files.list_objects_v2(req).await?;
+        let output = &mut response.output;
+        output.continuation_token = token;
+        output.next_continuation_token = output.next_continuation_token.as_deref().map(token_out);
+        encode_rows(&mut output.contents, &mut output.common_prefixes, encode);
+        encode_in_place(&mut output.prefix, encode);
+        encode_in_place(&mut output.delimiter, encode);
+        encode_in_place(&mut output.start_after, encode);
+        output.encoding_type = encode.then(|| EncodingType::from_static(EncodingType::URL));
+        Ok(response)
+    }
+
+    async fn list_objects(
+        &self,
+        req: S3Request<ListObjectsInput>,
+    ) -> S3Result<S3Response<ListObjectsOutput>> {
+        let encode = asks_for_url(req.input.encoding_type.as_ref());
+        let mut response = self.files.list_objects(req).await?;
+        let output = &mut response.output;
+        encode_rows(&mut output.contents, &mut output.common_prefixes, encode);
+        encode_in_place(&mut output.prefix, encode);
+        encode_in_place(&mut output.delimiter, encode);
+        encode_in_place(&mut output.marker, encode);
+        encode_in_place(&mut output.next_marker, encode);
+        output.encoding_type = encode.then(|| EncodingType::from_static(EncodingType::URL));
+        Ok(response)
+    }
+
+    async fn create_bucket(
+        &self,
+        req: S3Request<CreateBucketInput>,
+    ) -> S3Result<S3Response<CreateBucketOutput>> {
+        self.files.create_bucket(req).await
+    }
+
+    async fn delete_bucket(
+        &self,
+        req: S3Request<DeleteBucketInput>,
+    ) -> S3Result<S3Response<DeleteBucketOutput>> {
+        self.files.delete_bucket(req).await
+    }
+
+    async fn head_bucket(
+        &self,
+        req: S3Request<HeadBucketInput>,
+    ) -> S3Result<S3Response<HeadBucketOutput>> {
+        self.files.head_bucket(req).await
+    }
+
+    async fn get_bucket_location(
+        &self,
+        req: S3Request<GetBucketLocationInput>,
+    ) -> S3Result<S3Response<GetBucketLocationOutput>> {
+        self.files.get_bucket_location(req).await
+    }
+
+    async fn list_buckets(
+        &self,
+        req: S3Request<ListBucketsInput>,
+    ) -> S3Result<S3Response<ListBucketsOutput>> {
+        self.files.list_buckets(req).await
+    }
+
+    async fn get_object(
+        &self,
+        req: S3Request<GetObjectInput>,
+    ) -> S3Result<S3Response<GetObjectOutput>> {
+        self.files.get_object(req).await
+    }
+
+    async fn head_object(
+        &self,
+        req: S3Request<HeadObjectInput>,
+    ) -> S3Result<S3Response<HeadObjectOutput>> {
+        self.files.head_object(req).await
+    }
+
+    async fn put_object(
+        &self,
+        req: S3Request<PutObjectInput>,
+    ) -> S3Result<S3Response<PutObjectOutput>> {
+        self.files.put_object(req).await
+    }
+
+    async fn copy_object(
+        &self,
+        req: S3Request<CopyObjectInput>,
+    ) -> S3Result<S3Response<CopyObjectOutput>> {
+        self.files.copy_object(req).await
+    }
+
+    async fn delete_object(
+        &self,
+        req: S3Request<DeleteObjectInput>,
+    ) -> S3Result<S3Response<DeleteObjectOutput>> {
+        self.files.delete_object(req).await
+    }
+
+    /// S3 answers a quiet delete with its failures only; s3s-fs names every key, raw, which is
+    /// XML no reader accepts once a key holds a control character.
+    async fn delete_objects(
+        &self,
+        req: S3Request<DeleteObjectsInput>,
+    ) -> S3Result<S3Response<DeleteObjectsOutput>> {
+        let quiet = req.input.delete.quiet == Some(true);
+        let mut response = self.files.delete_objects(req).await?;
+        if quiet {
+            response.output.deleted = None;
+        }
+        Ok(response)
+    }
+
+    async fn create_multipart_upload(
+        &self,
+        req: S3Request<CreateMultipartUploadInput>,
+    ) -> S3Result<S3Response<CreateMultipartUploadOutput>> {
+        self.files.create_multipart_upload(req).await
+    }
+
+    async fn upload_part(
+        &self,
+        req: S3Request<UploadPartInput>,
+    ) -> S3Result<S3Response<UploadPartOutput>> {
+        self.files.upload_part(req).await
+    }
+
+    async fn upload_part_copy(
+        &self,
+        req: S3Request<UploadPartCopyInput>,
+    ) -> S3Result<S3Response<UploadPartCopyOutput>> {
+        self.files.upload_part_copy(req).await
+    }
+
+    async fn list_parts(
+        &self,
+        req: S3Request<ListPartsInput>,
+    ) -> S3Result<S3Response<ListPartsOutput>> {
+        self.files.list_parts(req).await
+    }
+
+    async fn complete_multipart_upload(
+        &self,
+        req: S3Request<CompleteMultipartUploadInput>,
+    ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
+        self.files.complete_multipart_upload(req).await
+    }
+
+    async fn abort_multipart_upload(
+        &self,
+        req: S3Request<AbortMultipartUploadInput>,
+    ) -> S3Result<S3Response<AbortMultipartUploadOutput>> {
+        self.files.abort_multipart_upload(req).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_encoded_as_s3_encodes_them() {
+        assert_eq!(
+            url_encode("a b+c/d%e\u{1}\n日~_.-"),
+            "a+b%2Bc/d%25e%01%0A%E6%97%A5~_.-"
+        );
+    }
+
+    #[test]
+    fn tokens_are_opaque_text_and_come_back_as_keys() {
+        let key = "dir/k\u{1}<&>\n 日";
+        let token = token_out(key);
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()), "{token}");
+        assert_eq!(token_in(&token).as_deref(), Some(key));
+        assert_eq!(token_in("dir/raw-key"), None);
+        assert_eq!(token_in("t4"), None);
+        assert_eq!(token_in("tzz"), None);
+    }
+}
