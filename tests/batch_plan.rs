@@ -5,127 +5,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
-use std::time::Duration;
+use std::path::Path;
 
+use common::batch::{copy, download, folder, profile, run, start_worker, upload};
 use common::{ACCESS_KEY, SECRET_KEY, get_object, put_object, server_with_bucket};
-use pail::model::{BucketName, Endpoint};
-use pail::plan::Outlook;
-use pail::profiles::{Profile, ProfileSource};
 use pail::s3::download::Conflict;
-use pail::worker::{
-    BucketFolder, Command, CopyRequest, DownloadRequest, Event, FilesEvent, RequestId,
-    UploadRequest, Worker,
-};
+use pail::worker::{Command, DownloadRequest};
 
 const BUCKET: &str = "plan";
-
-fn profile(name: &str, endpoint_url: &str) -> Profile {
-    Profile::fixed(
-        name,
-        ProfileSource::Demo,
-        aws_credential_types::Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"),
-        Endpoint::custom(endpoint_url).unwrap(),
-        "us-east-1",
-    )
-}
-
-fn bucket() -> BucketName {
-    BucketName::new(BUCKET).unwrap()
-}
-
-/// What a batch did, as the worker told it.
-#[derive(Debug, Default)]
-struct Outcome {
-    asked: Option<Outlook>,
-    failed: Vec<String>,
-    said: Vec<String>,
-}
-
-/// Sends `command`, answers the question (if one comes) with `answer`, and waits until every
-/// queued transfer has finished and the worker has been quiet for a moment.
-fn run(
-    worker: &Worker,
-    events: &Receiver<Event>,
-    command: Command,
-    answer: Option<Conflict>,
-) -> Outcome {
-    assert!(worker.send(command));
-    let mut outcome = Outcome::default();
-    let (mut queued, mut finished) = (0, 0);
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::time::Instant::now() < deadline {
-        let event = match events.recv_timeout(Duration::from_millis(1500)) {
-            Ok(event) => event,
-            Err(_) if queued == finished => break,
-            Err(_) => continue,
-        };
-        let Event::Files(event) = event else {
-            continue;
-        };
-        match event {
-            FilesEvent::UploadConflicts { id, outlook, .. } => {
-                outcome.asked = Some(*outlook);
-                worker.send(Command::ResolveUpload {
-                    id,
-                    conflict: answer,
-                });
-            }
-            FilesEvent::DownloadConflicts { id, outlook, .. } => {
-                outcome.asked = Some(*outlook);
-                worker.send(Command::ResolveDownload {
-                    id,
-                    conflict: answer,
-                });
-            }
-            FilesEvent::TransferQueued { .. } => queued += 1,
-            FilesEvent::TransferFinished { result, .. } => {
-                finished += 1;
-                if let Err(e) = result {
-                    outcome.failed.push(e.to_string());
-                }
-            }
-            FilesEvent::Skipped { skipped } => outcome.said.push(skipped.to_string()),
-            FilesEvent::BatchFailed { error } => {
-                outcome.failed.push(error.to_string());
-                break;
-            }
-            _ => {}
-        }
-    }
-    outcome
-}
-
-fn download(profile: &Profile, prefixes: &[&str], target: &Path) -> Command {
-    Command::Download(DownloadRequest {
-        id: RequestId(1),
-        profile: profile.clone(),
-        bucket: bucket(),
-        base: String::new(),
-        keys: Vec::new(),
-        prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
-        target: target.to_owned(),
-        partials: None,
-        remove_source: false,
-    })
-}
-
-fn upload(profile: &Profile, prefix: &str, paths: Vec<PathBuf>) -> Command {
-    Command::Upload(UploadRequest {
-        id: RequestId(2),
-        profile: profile.clone(),
-        bucket: bucket(),
-        prefix: prefix.into(),
-        paths,
-        journal: None,
-        remove_source: false,
-    })
-}
-
-fn start_worker() -> (Worker, Receiver<Event>) {
-    Worker::start(|| {}).unwrap()
-}
 
 fn read(path: impl AsRef<Path>) -> Vec<u8> {
     std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
@@ -150,7 +37,7 @@ async fn a_key_named_like_a_partial_file_never_replaces_another_download() {
         run(
             &worker,
             &events,
-            download(&profile, &["coll/"], folder.path()),
+            download(1, &profile, BUCKET, &["coll/"], folder.path()),
             Some(Conflict::Overwrite),
         )
     });
@@ -177,7 +64,7 @@ async fn a_file_of_the_persons_named_like_a_partial_file_is_left_alone() {
     let (worker, events) = start_worker();
     let command = Command::Download(DownloadRequest {
         keys: vec![("report.pdf".into(), 10)],
-        ..match download(&profile, &[], folder.path()) {
+        ..match download(1, &profile, BUCKET, &[], folder.path()) {
             Command::Download(request) => request,
             _ => unreachable!(),
         }
@@ -199,23 +86,13 @@ async fn a_move_between_two_profiles_on_one_bucket_is_refused_and_deletes_nothin
     let one = profile("Work", &server.endpoint_url());
     let other = profile("Work (copy)", &format!("http://127.0.0.1:{port}/"));
     let (worker, events) = start_worker();
-    let command = Command::Copy(Box::new(CopyRequest {
-        id: RequestId(3),
-        from: BucketFolder {
-            profile: one,
-            bucket: bucket(),
-            prefix: String::new(),
-        },
-        keys: Vec::new(),
-        prefixes: vec!["in/".into()],
-        to: BucketFolder {
-            profile: other,
-            bucket: bucket(),
-            prefix: String::new(),
-        },
-        remove_source: true,
-        journal: None,
-    }));
+    let command = copy(
+        3,
+        folder(&one, BUCKET, ""),
+        &["in/"],
+        folder(&other, BUCKET, ""),
+        true,
+    );
     let outcome =
         tokio::task::block_in_place(|| run(&worker, &events, command, Some(Conflict::Overwrite)));
     assert!(
@@ -244,7 +121,7 @@ async fn keep_both_on_upload_passes_over_a_name_n_that_exists() {
         run(
             &worker,
             &events,
-            upload(&profile, "in/", vec![file]),
+            upload(2, &profile, BUCKET, "in/", vec![file], false),
             Some(Conflict::KeepBoth),
         )
     });
@@ -275,7 +152,7 @@ async fn keep_both_on_download_never_renames_onto_another_file_of_the_batch() {
         run(
             &worker,
             &events,
-            download(&profile, &["d/"], folder.path()),
+            download(1, &profile, BUCKET, &["d/"], folder.path()),
             Some(Conflict::KeepBoth),
         )
     });
@@ -304,7 +181,7 @@ async fn an_upload_where_pail_cannot_look_asks_before_overwriting() {
         run(
             &worker,
             &events,
-            upload(&profile, "", vec![file.clone()]),
+            upload(2, &profile, BUCKET, "", vec![file.clone()], false),
             None,
         )
     });
@@ -320,7 +197,7 @@ async fn an_upload_where_pail_cannot_look_asks_before_overwriting() {
         run(
             &worker,
             &events,
-            upload(&profile, "", vec![file]),
+            upload(2, &profile, BUCKET, "", vec![file], false),
             Some(Conflict::Overwrite),
         )
     });
@@ -344,7 +221,7 @@ async fn a_download_never_follows_a_link_planted_in_the_folder() {
     let (worker, events) = start_worker();
     let command = Command::Download(DownloadRequest {
         keys: vec![("photos/cat.jpg".into(), 3), ("top.txt".into(), 3)],
-        ..match download(&profile, &[], folder.path()) {
+        ..match download(1, &profile, BUCKET, &[], folder.path()) {
             Command::Download(request) => request,
             _ => unreachable!(),
         }

@@ -2,6 +2,7 @@
 //! put and read objects through the SDK.
 #![allow(dead_code)] // each test crate uses a different part
 
+pub mod batch;
 pub mod cli;
 pub mod hostile;
 pub mod lying_data;
