@@ -169,12 +169,7 @@ pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
         };
         match outlook {
             Some(outlook) => {
-                let event = FilesEvent::DownloadConflicts {
-                    id,
-                    count: outlook.taken,
-                    first: outlook.first.clone(),
-                    outlook: Box::new(outlook),
-                };
+                let event = planning::question(id, outlook, false);
                 pending.lock().await.insert(id, plan);
                 ctx.sink.send(event);
             }

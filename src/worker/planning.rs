@@ -158,6 +158,50 @@ pub(super) fn bucket_space(profile: &crate::profiles::Profile, bucket: &BucketNa
     }
 }
 
+/// What each answer would do to a batch into `bucket`, from what was seen there; `None` when
+/// it writes every object under its own name with nothing there.
+pub(super) fn bucket_outlook(
+    space: &Space,
+    items: &[Item],
+    seen: &BucketSeen,
+    bucket: &BucketName,
+) -> Option<plan::Outlook> {
+    let show = |key: &str| format!("s3://{bucket}/{key}");
+    plan::outlook(
+        space,
+        items,
+        &|key| seen.seen(key),
+        seen.failed.clone(),
+        &show,
+    )
+}
+
+/// The question about batch `id`, for the window: into a bucket (`upload`: uploads and
+/// copies) or into a folder on this computer.
+pub(super) fn question(
+    id: super::RequestId,
+    outlook: plan::Outlook,
+    upload: bool,
+) -> super::FilesEvent {
+    let (count, first) = (outlook.taken, outlook.first.clone());
+    let outlook = Box::new(outlook);
+    if upload {
+        super::FilesEvent::UploadConflicts {
+            id,
+            count,
+            first,
+            outlook,
+        }
+    } else {
+        super::FilesEvent::DownloadConflicts {
+            id,
+            count,
+            first,
+            outlook,
+        }
+    }
+}
+
 /// Each skipped or renamed step, said to the person (a renamed one says where it went).
 pub(super) fn report(plan: &Plan, items: &[Item], sink: &super::EventSink) {
     for step in &plan.steps {

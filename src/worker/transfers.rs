@@ -179,23 +179,9 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
             return;
         };
         plan.moving = moving;
-        let bucket = plan.bucket.clone();
-        let seen = |key: &str| plan.seen.seen(key);
-        let show = |key: &str| format!("s3://{bucket}/{key}");
-        match plan::outlook(
-            &plan.space,
-            &plan.items,
-            &seen,
-            plan.seen.failed.clone(),
-            &show,
-        ) {
+        match planning::bucket_outlook(&plan.space, &plan.items, &plan.seen, &plan.bucket) {
             Some(outlook) => {
-                let event = FilesEvent::UploadConflicts {
-                    id,
-                    count: outlook.taken,
-                    first: outlook.first.clone(),
-                    outlook: Box::new(outlook),
-                };
+                let event = planning::question(id, outlook, true);
                 pending.lock().await.insert(id, plan);
                 ctx.sink.send(event);
             }
