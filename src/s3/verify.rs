@@ -22,6 +22,8 @@ pub type Place<'a> = (&'a Connection, &'a BucketName, &'a ObjectKey);
 struct Stored {
     size: u64,
     crc32: Option<String>,
+    /// The full-object CRC64NVME AWS keeps by default for objects sent without a checksum.
+    crc64nvme: Option<String>,
 }
 
 async fn stored((connection, bucket, key): Place<'_>) -> Result<Stored, TransferError> {
@@ -31,6 +33,7 @@ async fn stored((connection, bucket, key): Place<'_>) -> Result<Stored, Transfer
     Ok(Stored {
         size: claimed_size(key, &head)?,
         crc32: head.checksum_crc32().map(str::to_owned),
+        crc64nvme: head.checksum_crc64_nvme().map(str::to_owned),
     })
 }
 
@@ -39,6 +42,8 @@ async fn stored((connection, bucket, key): Place<'_>) -> Result<Stored, Transfer
 struct FileCrc {
     size: u64,
     whole: String,
+    /// The whole file's CRC64NVME (always of the whole object on S3, never composite).
+    crc64nvme: String,
     /// The composite form, for a file large enough to go in parts.
     composite: Option<String>,
 }
@@ -56,6 +61,7 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
         let size = file.metadata()?.len();
         let part_size = part_size_for(size);
         let mut whole = crc32fast::Hasher::new();
+        let mut whole64 = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Nvme);
         let mut part = crc32fast::Hasher::new();
         let mut in_part = 0u64;
         let mut parts = crc32fast::Hasher::new();
@@ -70,6 +76,7 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
                 break;
             }
             whole.update(&buffer[..n]);
+            whole64.update(&buffer[..n]);
             part.update(&buffer[..n]);
             in_part += n as u64;
             read += n as u64;
@@ -92,6 +99,8 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
         Ok(FileCrc {
             size,
             whole: encode(whole.finalize()),
+            crc64nvme: base64::engine::general_purpose::STANDARD
+                .encode(whole64.finalize().to_be_bytes()),
             composite: (size > MULTIPART_THRESHOLD)
                 .then(|| format!("{}-{count}", encode(parts.finalize()))),
         })
@@ -114,9 +123,15 @@ fn compare(file: &FileCrc, stored: &Stored, layout_is_ours: bool) -> Result<(), 
             file.size, stored.size
         )));
     }
+    if let Some(crc64) = &stored.crc64nvme
+        && *crc64 != file.crc64nvme
+    {
+        return Err(differs("the object's CRC64NVME is not the file's"));
+    }
     match &stored.crc32 {
-        // A server that keeps no checksum: the size is what can be compared (with what the
-        // transfer checked on the way: each upload's CRC32, a download's size and ETag).
+        // No CRC32: the CRC64NVME above where the server keeps one; with neither, the size is
+        // what can be compared (with what the transfer checked on the way: each upload's
+        // CRC32, a download's size and ETag).
         None => Ok(()),
         Some(crc) if crc.contains('-') => match &file.composite {
             Some(ours) if ours == crc => Ok(()),
@@ -154,6 +169,11 @@ pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<(), Tra
             original.size, copy.size
         )));
     }
+    if let (Some(a), Some(b)) = (&original.crc64nvme, &copy.crc64nvme)
+        && a != b
+    {
+        return Err(differs("the copy's CRC64NVME is not the original's"));
+    }
     let parts = |crc: &str| crc.rsplit_once('-').map(|(_, n)| n.to_owned());
     match (&original.crc32, &copy.crc32) {
         (Some(a), Some(b)) if parts(a) == parts(b) && a != b => {
@@ -171,6 +191,7 @@ mod tests {
         Stored {
             size,
             crc32: crc32.map(str::to_owned),
+            crc64nvme: None,
         }
     }
 
@@ -181,6 +202,11 @@ mod tests {
         std::fs::write(&small, b"hello").unwrap();
         let crc = file_crc(&small).await.unwrap();
         assert_eq!(crc.whole, encode(crc32fast::hash(b"hello")));
+        let crc64 = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Nvme, b"hello");
+        assert_eq!(
+            crc.crc64nvme,
+            base64::engine::general_purpose::STANDARD.encode(crc64.to_be_bytes())
+        );
         assert_eq!(crc.composite, None);
 
         let data: Vec<u8> = (0..17 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
@@ -203,8 +229,15 @@ mod tests {
         let file = FileCrc {
             size: 5,
             whole: "AAAA".into(),
+            crc64nvme: "EEEEEEEEEEE=".into(),
             composite: Some("BBBB-2".into()),
         };
+        let with_crc64 = |crc64: &str| Stored {
+            crc64nvme: Some(crc64.into()),
+            ..stored(5, None)
+        };
+        assert!(compare(&file, &with_crc64("EEEEEEEEEEE="), false).is_ok());
+        assert!(compare(&file, &with_crc64("FFFFFFFFFFF="), false).is_err());
         assert!(compare(&file, &stored(5, Some("AAAA")), true).is_ok());
         assert!(compare(&file, &stored(5, None), true).is_ok());
         assert!(compare(&file, &stored(6, None), true).is_err());
