@@ -58,6 +58,8 @@ fn segment_name(segment: &str, flavor: PathFlavor) -> Result<String, Refusal> {
         .chars()
         .map(|c| match c {
             c if c.is_control() => '_',
+            // Bidirectional overrides make `gpj.exe` read as `exe.jpg` in a file manager.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '_',
             '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*' if flavor == PathFlavor::Windows => '_',
             c => c,
         })

@@ -26,8 +26,17 @@ async fn looping_server() -> HostileServer {
     HostileServer::start(|line| {
         if line.contains("link-test") {
             Answer::Endless(403)
-        } else {
+        } else if line.contains("delimiter=") {
             Answer::Xml(200, LOOPING_PAGE.to_owned())
+        } else {
+            // A listing of every key names no folders (S3 sends none without a delimiter).
+            let page = LOOPING_PAGE
+                .replace(
+                    "<CommonPrefixes><Prefix>日本</Prefix></CommonPrefixes>\n",
+                    "",
+                )
+                .replace("<KeyCount>2</KeyCount>", "<KeyCount>1</KeyCount>");
+            Answer::Xml(200, page)
         }
     })
     .await

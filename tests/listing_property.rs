@@ -96,9 +96,14 @@ fn random_page(rng: &mut Rng) -> Page {
         let class = StorageClass::parse(rng.pick(CLASSES)).as_str();
         objects.push((format!("{prefix}{}", name_part(rng)), size, modified, class));
     }
-    let folders = (0..rng.below(3))
+    // S3 lists each name once, in byte order.
+    objects.sort_by(|a, b| a.0.cmp(&b.0));
+    objects.dedup_by(|a, b| a.0 == b.0);
+    let mut folders: Vec<String> = (0..rng.below(3))
         .map(|_| format!("{prefix}{}/", name_part(rng)))
         .collect();
+    folders.sort();
+    folders.dedup();
     let token = rng.chance(40).then(|| name_part(rng));
     Page {
         prefix,

@@ -67,6 +67,9 @@ pub async fn folder_objects(
 ) -> Result<Vec<FolderObject>, BrowseError> {
     let prefix = &folder_prefix(prefix);
     let mut objects = Vec::new();
+    // A key no request can name (over S3's 1,024 bytes): the share is refused rather than
+    // made without it.
+    let mut unnamable: Option<(String, String)> = None;
     // A big tree is listed in key ranges side by side; pages still come in key order.
     let keep = |page: list::FolderPage, _done| {
         for entry in page.objects {
@@ -74,17 +77,30 @@ pub async fn folder_objects(
             if key.ends_with('/') || key.starts_with(SHARES_FOLDER) {
                 continue;
             }
-            if let Ok(key) = ObjectKey::new(key) {
-                objects.push(FolderObject {
+            match ObjectKey::new(key.clone()) {
+                Ok(key) => objects.push(FolderObject {
                     key,
                     size: entry.size,
                     last_modified: entry.last_modified,
-                });
+                }),
+                Err(e) => {
+                    unnamable.get_or_insert((key, e.to_string()));
+                }
             }
         }
         true
     };
     list_tree_fanned(connection, bucket, prefix, Depth::Tree, keep).await?;
+    if let Some((key, reason)) = unnamable {
+        return Err(BrowseError::Untrusted {
+            place: format!("s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+            page: "a page of it".into(),
+            problem: format!(
+                "it lists `{}`, which is no key: {reason}",
+                key.escape_debug()
+            ),
+        });
+    }
     Ok(objects)
 }
 

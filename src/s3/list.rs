@@ -394,11 +394,27 @@ async fn fetch_page_from(
             }
             Err(BodyError::TooBig) => return Err(untrusted(too_big(None))),
         };
-        return parse_list_page(&bytes, shape).map_err(|e| match e {
+        let page = parse_list_page(&bytes, shape).map_err(|e| match e {
             ListXmlError::Service { code, message } => BrowseError::Service { code, message },
             other => untrusted(other.to_string()),
-        });
+        })?;
+        return shaped_as_asked(page, recursive).map_err(untrusted);
     }
+}
+
+/// A page as S3 answers what was asked: with a delimiter, no object name holds it past the
+/// prefix (the server did not ignore it); without one, no folders.
+fn shaped_as_asked(page: FolderPage, recursive: bool) -> Result<FolderPage, String> {
+    if recursive && !page.folders.is_empty() {
+        return Err("it names folders in a listing of every key (no delimiter was asked)".into());
+    }
+    if !recursive && let Some(object) = page.objects.iter().find(|o| o.name.contains('/')) {
+        return Err(format!(
+            "`{}` is listed as an object of the folder: the server ignored the delimiter",
+            object.name.escape_debug()
+        ));
+    }
+    Ok(page)
 }
 
 /// The most a listing page may weigh. A page of 1,000 keys of 1,024 bytes each, url-encoded

@@ -77,6 +77,7 @@ pub async fn list_fanned_after(
 ) -> Result<(), BrowseError> {
     let mut token = None;
     let mut guard = TokenGuard::default();
+    let mut order = InOrder::default();
     let mut seen_bytes = [false; 128];
     let mut last = String::new();
     let mut first: Option<String> = None;
@@ -90,6 +91,9 @@ pub async fn list_fanned_after(
             .await
             .map_err(|error| numbered(error, page_number + 1))?;
         token = guard.next(page.next_token.take().as_deref())?;
+        order
+            .check(&page, token.is_some())
+            .map_err(|problem| untrusted(bucket, prefix, problem, page_number + 1))?;
         note_names(&page, &mut seen_bytes, &mut last);
         if first.is_none() {
             first = [
@@ -129,7 +133,72 @@ pub async fn list_fanned_after(
         prefix,
         depth,
     };
-    ranges.list(token, cuts, guard, &mut emit).await
+    ranges.list(token, cuts, guard, order, &mut emit).await
+}
+
+/// A page whose names break S3's order, as a listing error naming the page.
+fn untrusted(bucket: &BucketName, prefix: &str, problem: String, number: usize) -> BrowseError {
+    BrowseError::Untrusted {
+        place: format!("s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+        page: format!("page {number}"),
+        problem,
+    }
+}
+
+/// A listing's names in S3's order: each after every one before it, on its page, across pages
+/// and across ranges. A key repeated or going back is refused, never listed twice — a server
+/// that starts over with fresh tokens would otherwise be listed for ever.
+#[derive(Debug, Default)]
+struct InOrder {
+    /// The greatest name so far (relative to the listing's name prefix).
+    last: Option<Box<str>>,
+    pages: usize,
+    /// Truncated pages with no name, in a row.
+    empty_in_a_row: usize,
+}
+
+/// Truncated pages with nothing on them that are believed in a row.
+const EMPTY_PAGES_AT_MOST: usize = 100;
+
+impl InOrder {
+    fn check(&mut self, page: &FolderPage, more: bool) -> Result<(), String> {
+        self.pages += 1;
+        let mut greatest = self.last.clone();
+        for names in [
+            page.folders.iter().map(|f| &**f).collect::<Vec<_>>(),
+            page.objects.iter().map(|o| &*o.name).collect(),
+        ] {
+            let mut previous = self.last.as_deref();
+            for name in names {
+                if previous.is_some_and(|p| name <= p) {
+                    return Err(format!(
+                        "`{}` comes after `{}`: keys repeated or out of order",
+                        name.escape_debug(),
+                        previous.unwrap_or_default().escape_debug()
+                    ));
+                }
+                previous = Some(name);
+            }
+            if let Some(name) = previous
+                && greatest.as_deref().is_none_or(|g| name > g)
+            {
+                greatest = Some(name.into());
+            }
+        }
+        self.last = greatest;
+        let empty = page.folders.is_empty() && page.objects.is_empty();
+        self.empty_in_a_row = if empty && more {
+            self.empty_in_a_row + 1
+        } else {
+            0
+        };
+        if self.empty_in_a_row > EMPTY_PAGES_AT_MOST {
+            return Err(format!(
+                "{EMPTY_PAGES_AT_MOST} pages in a row with nothing on them, each saying more follows"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Names a page that cannot be trusted by its number, where the listing counts its pages.
@@ -339,6 +408,7 @@ impl Ranges<'_> {
         token: String,
         cuts: Vec<String>,
         guard: TokenGuard,
+        mut order: InOrder,
         emit: &mut impl FnMut(FolderPage, bool) -> bool,
     ) -> Result<(), BrowseError> {
         let Self {
@@ -378,6 +448,10 @@ impl Ranges<'_> {
             let mut pending: Option<FolderPage> = None;
             while let Some(result) = receiver.recv().await {
                 let page = result?;
+                let number = order.pages + 1;
+                order
+                    .check(&page, true)
+                    .map_err(|problem| untrusted(bucket, prefix, problem, number))?;
                 if let Some(previous) = pending.replace(page)
                     && !emit(previous, false)
                 {
@@ -415,6 +489,13 @@ async fn list_range(
     end: Option<String>,
     pages: &mpsc::UnboundedSender<Result<FolderPage, BrowseError>>,
 ) {
+    // A range's names come after its cut: a server starting a range early must not hand on
+    // names another range lists.
+    let name_prefix = depth.name_prefix(prefix);
+    let after = match &start {
+        RangeStart::After(cut) => Some(cut[name_prefix.len().min(cut.len())..].to_owned()),
+        RangeStart::Token(..) => None,
+    };
     let (mut request, mut guard) = match start {
         RangeStart::Token(token, guard) => (
             PageRequest {
@@ -448,6 +529,10 @@ async fn list_range(
                 return;
             }
         };
+        if let Some(after) = after.as_deref() {
+            page.folders.retain(|f| &**f > after);
+            page.objects.retain(|o| &*o.name > after);
+        }
         let mut past_end = false;
         if let Some(end) = end.as_deref() {
             let name_prefix = depth.name_prefix(prefix);

@@ -38,6 +38,12 @@ pub enum ListXmlError {
         count: usize,
         example: String,
     },
+    #[error(
+        "`{}` is listed after `{}`: keys repeated or out of order",
+        .name.escape_debug(),
+        .before.escape_debug()
+    )]
+    OutOfOrder { name: String, before: String },
 }
 
 fn malformed(text: impl Into<String>) -> ListXmlError {
@@ -80,8 +86,10 @@ enum Field {
     IsTruncated,
     NextToken,
     EncodingType,
-    /// `KeyCount`, `MaxKeys`: a 32-bit count.
+    /// `MaxKeys`: a 32-bit count.
     Count,
+    /// `KeyCount`: how many keys and folders the page holds.
+    KeyCount,
     /// `IsRestoreInProgress`.
     Flag,
     /// `RestoreExpiryDate`.
@@ -103,7 +111,8 @@ impl Place {
                 "IsTruncated" => leaf(Field::IsTruncated),
                 "NextContinuationToken" => leaf(Field::NextToken),
                 "EncodingType" => leaf(Field::EncodingType),
-                "KeyCount" | "MaxKeys" => leaf(Field::Count),
+                "KeyCount" => leaf(Field::KeyCount),
+                "MaxKeys" => leaf(Field::Count),
                 "Name" | "Prefix" | "Delimiter" | "StartAfter" | "ContinuationToken" => {
                     leaf(Field::Text)
                 }
@@ -153,6 +162,7 @@ struct PendingObject {
 struct RawPage {
     objects: Vec<(String, u64, i64, StorageClass)>,
     prefixes: Vec<String>,
+    key_count: Option<usize>,
     truncated: Option<bool>,
     next_token: Option<String>,
     url_encoded: bool,
@@ -410,6 +420,15 @@ fn take_field(
                 )));
             }
         },
+        Field::KeyCount => match text.parse::<i32>() {
+            Ok(count) if count >= 0 => page.key_count = Some(count as usize),
+            _ => {
+                return Err(malformed(format!(
+                    "the count {} is not a count",
+                    text.escape_debug()
+                )));
+            }
+        },
         Field::Count => match text.parse::<i32>() {
             Ok(count) if count >= 0 => {}
             _ => {
@@ -439,14 +458,26 @@ fn flag(text: &str) -> Result<bool, ListXmlError> {
 
 /// Decodes the names, checks each is inside the prefix asked for, and makes the rows.
 fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError> {
+    // S3 counts keys and folders; a server counting its keys alone is believed too.
+    let held = raw.objects.len() + raw.prefixes.len();
+    if let Some(count) = raw.key_count
+        && count != held
+        && count != raw.objects.len()
+    {
+        return Err(malformed(format!(
+            "it says it holds {count} keys and folders, and holds {held}"
+        )));
+    }
     let mut page = FolderPage {
         folders: Vec::with_capacity(raw.prefixes.len()),
         objects: Vec::with_capacity(raw.objects.len()),
         next_token: None,
     };
     let mut outside = Outside::default();
+    let mut previous: Option<String> = None;
     for (key, size, last_modified, storage_class) in raw.objects {
         let key = decoded(key, raw.url_encoded)?;
+        in_order(&mut previous, &key)?;
         if !key.starts_with(shape.within) {
             outside.note(key);
             continue;
@@ -461,8 +492,10 @@ fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError
             storage_class,
         });
     }
+    let mut previous: Option<String> = None;
     for prefix in raw.prefixes {
         let prefix = decoded(prefix, raw.url_encoded)?;
+        in_order(&mut previous, &prefix)?;
         if !prefix.starts_with(shape.within) || prefix.is_empty() {
             outside.note(prefix);
             continue;
@@ -481,6 +514,27 @@ fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError
         _ => None,
     };
     Ok(page)
+}
+
+/// S3 lists names in byte order, each once: one at or before the name before it is a page
+/// that cannot be believed (a key listed twice would be downloaded or deleted twice).
+fn in_order(previous: &mut Option<String>, name: &str) -> Result<(), ListXmlError> {
+    match previous {
+        Some(before) if name <= before.as_str() => Err(ListXmlError::OutOfOrder {
+            name: name.to_owned(),
+            before: before.clone(),
+        }),
+        // The buffer is reused: no allocation a key.
+        Some(before) => {
+            before.clear();
+            before.push_str(name);
+            Ok(())
+        }
+        None => {
+            *previous = Some(name.to_owned());
+            Ok(())
+        }
+    }
 }
 
 /// Names found outside the prefix: how many, and the first.

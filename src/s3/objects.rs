@@ -31,13 +31,32 @@ pub async fn delete_prefix(
     delete_keys(connection, bucket, &keys).await
 }
 
-/// Deletes `keys` with DeleteObjects, in batches of 1000.
+/// Deletes `keys` with DeleteObjects, in batches of 1000. A key with a control character goes
+/// alone (DeleteObject, the key in the URL): XML cannot carry most of them, and a parser turns
+/// a carriage return into a line feed — another key.
 pub async fn delete_keys(
     connection: &Connection,
     bucket: &BucketName,
     keys: &[String],
 ) -> Result<DeleteReport, TransferError> {
     let mut report = DeleteReport::default();
+    let (keys, alone): (Vec<String>, Vec<String>) = keys.iter().cloned().partition(|k| {
+        !k.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+    });
+    for key in alone {
+        let deleted = connection
+            .client()
+            .delete_object()
+            .bucket(bucket.as_str())
+            .key(&key)
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => report.deleted += 1,
+            Err(e) => report.failures.push((key, crate::fmt::error_text(&e))),
+        }
+    }
     for batch in keys.chunks(1000) {
         let objects = batch
             .iter()
