@@ -474,10 +474,8 @@ fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError
         next_token: None,
     };
     let mut outside = Outside::default();
-    let mut previous: Option<String> = None;
     for (key, size, last_modified, storage_class) in raw.objects {
         let key = decoded(key, raw.url_encoded)?;
-        in_order(&mut previous, &key)?;
         if !key.starts_with(shape.within) {
             outside.note(key);
             continue;
@@ -485,22 +483,25 @@ fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError
         if !shape.keep_marker && key == shape.within {
             continue;
         }
+        // Names share the prefix taken off, so they keep the keys' order.
+        let name = relative(key, shape.prefix);
+        in_order(page.objects.last().map(|o| &*o.name), &name)?;
         page.objects.push(ObjectEntry {
-            name: relative(key, shape.prefix),
+            name,
             size,
             last_modified,
             storage_class,
         });
     }
-    let mut previous: Option<String> = None;
     for prefix in raw.prefixes {
         let prefix = decoded(prefix, raw.url_encoded)?;
-        in_order(&mut previous, &prefix)?;
         if !prefix.starts_with(shape.within) || prefix.is_empty() {
             outside.note(prefix);
             continue;
         }
-        page.folders.push(relative(prefix, shape.prefix));
+        let name = relative(prefix, shape.prefix);
+        in_order(page.folders.last().map(|f| &**f), &name)?;
+        page.folders.push(name);
     }
     if let Some(example) = outside.example {
         return Err(ListXmlError::OutsidePrefix {
@@ -518,22 +519,13 @@ fn finish(raw: RawPage, shape: PageShape<'_>) -> Result<FolderPage, ListXmlError
 
 /// S3 lists names in byte order, each once: one at or before the name before it is a page
 /// that cannot be believed (a key listed twice would be downloaded or deleted twice).
-fn in_order(previous: &mut Option<String>, name: &str) -> Result<(), ListXmlError> {
+fn in_order(previous: Option<&str>, name: &str) -> Result<(), ListXmlError> {
     match previous {
-        Some(before) if name <= before.as_str() => Err(ListXmlError::OutOfOrder {
+        Some(before) if name <= before => Err(ListXmlError::OutOfOrder {
             name: name.to_owned(),
-            before: before.clone(),
+            before: before.to_owned(),
         }),
-        // The buffer is reused: no allocation a key.
-        Some(before) => {
-            before.clear();
-            before.push_str(name);
-            Ok(())
-        }
-        None => {
-            *previous = Some(name.to_owned());
-            Ok(())
-        }
+        _ => Ok(()),
     }
 }
 
