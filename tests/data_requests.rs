@@ -432,6 +432,65 @@ async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
     );
 }
 
+/// An object sent without a checksum (older tools, other clients) has none to compare: a
+/// download-move then checks the file's MD5 against the object's ETag, which is its MD5 for an
+/// object sent whole and not encrypted with KMS.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_move_without_a_stored_checksum_is_checked_against_the_etag() {
+    let server = common::server_with_bucket("archive");
+    // A client that sends no checksum: the server keeps the ETag (MD5) alone.
+    let base = server.connection().client().clone();
+    let config = base
+        .config()
+        .to_builder()
+        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
+        .build();
+    let plain = aws_sdk_s3::Client::from_conf(config);
+    let data = pattern(1024 * 1024);
+    plain
+        .put_object()
+        .bucket("archive")
+        .key("note.txt")
+        .body(data.clone().into())
+        .send()
+        .await
+        .unwrap();
+    let head = base
+        .head_object()
+        .bucket("archive")
+        .key("note.txt")
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap();
+    assert!(head.checksum_crc32().is_none(), "kept with no checksum");
+    let stored = server.root().join("archive").join("note.txt");
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes[500_000] ^= 0xff;
+    std::fs::write(&stored, &bytes).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
+        id: pail::worker::RequestId(1),
+        profile: pail::demo::demo_profile(&server),
+        bucket: BucketName::new("archive").unwrap(),
+        base: String::new(),
+        keys: vec![("note.txt".into(), data.len() as u64)],
+        prefixes: Vec::new(),
+        target: target.path().to_owned(),
+        partials: None,
+        remove_source: true,
+    });
+    let result = tokio::task::block_in_place(|| run_one_transfer(command));
+    assert!(
+        matches!(&result, Err(e) if e.to_string().contains("MD5")),
+        "{result:?}"
+    );
+    assert!(
+        std::fs::read(&stored).unwrap() == bytes,
+        "the original stays"
+    );
+}
+
 /// Runs `command` on a new worker until every transfer it queued has ended and nothing more
 /// happened for a second; their results.
 fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError>> {

@@ -17,13 +17,16 @@ use crate::model::{BucketName, ObjectKey};
 /// One end of a comparison in a bucket.
 pub type Place<'a> = (&'a Connection, &'a BucketName, &'a ObjectKey);
 
-/// What the server says it holds: the size, and the CRC32 it keeps, if any.
+/// What the server says it holds: the size, and the checksums it keeps, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Stored {
     size: u64,
     crc32: Option<String>,
     /// The full-object CRC64NVME AWS keeps by default for objects sent without a checksum.
     crc64nvme: Option<String>,
+    /// The ETag where it is the object's MD5: one part, not encrypted with KMS or a key of the
+    /// person's (an ETag is no MD5 then).
+    md5: Option<String>,
 }
 
 async fn stored((connection, bucket, key): Place<'_>) -> Result<Stored, TransferError> {
@@ -34,7 +37,22 @@ async fn stored((connection, bucket, key): Place<'_>) -> Result<Stored, Transfer
         size: claimed_size(key, &head)?,
         crc32: head.checksum_crc32().map(str::to_owned),
         crc64nvme: head.checksum_crc64_nvme().map(str::to_owned),
+        md5: etag_md5(&head),
     })
+}
+
+/// The ETag of `head` as an MD5 (lowercase hex), where it is one.
+fn etag_md5(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Option<String> {
+    use aws_sdk_s3::types::ServerSideEncryption;
+    let kms = matches!(
+        head.server_side_encryption(),
+        Some(ServerSideEncryption::AwsKms | ServerSideEncryption::AwsKmsDsse)
+    );
+    if kms || head.sse_customer_algorithm().is_some() {
+        return None;
+    }
+    let etag = head.e_tag()?.trim_matches('"').to_ascii_lowercase();
+    (etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())).then_some(etag)
 }
 
 /// A local file's CRC32: whole, and composite as Pail's uploads split a file of its size.
@@ -44,6 +62,8 @@ struct FileCrc {
     whole: String,
     /// The whole file's CRC64NVME (always of the whole object on S3, never composite).
     crc64nvme: String,
+    /// The whole file's MD5 (lowercase hex), where it was asked for.
+    md5: Option<String>,
     /// The composite form, for a file large enough to go in parts.
     composite: Option<String>,
 }
@@ -53,7 +73,7 @@ fn encode(crc: u32) -> String {
 }
 
 /// Reads the file once, on a blocking thread (a large file takes a while).
-async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
+async fn file_crc(path: &Path, with_md5: bool) -> Result<FileCrc, TransferError> {
     let owned = path.to_owned();
     let read = tokio::task::spawn_blocking(move || -> std::io::Result<FileCrc> {
         use std::io::Read;
@@ -62,6 +82,7 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
         let part_size = part_size_for(size);
         let mut whole = crc32fast::Hasher::new();
         let mut whole64 = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Nvme);
+        let mut md5 = with_md5.then(<md5::Md5 as md5::Digest>::new);
         let mut part = crc32fast::Hasher::new();
         let mut in_part = 0u64;
         let mut parts = crc32fast::Hasher::new();
@@ -77,6 +98,9 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
             }
             whole.update(&buffer[..n]);
             whole64.update(&buffer[..n]);
+            if let Some(md5) = &mut md5 {
+                md5::Digest::update(md5, &buffer[..n]);
+            }
             part.update(&buffer[..n]);
             in_part += n as u64;
             read += n as u64;
@@ -101,6 +125,12 @@ async fn file_crc(path: &Path) -> Result<FileCrc, TransferError> {
             whole: encode(whole.finalize()),
             crc64nvme: base64::engine::general_purpose::STANDARD
                 .encode(whole64.finalize().to_be_bytes()),
+            md5: md5.map(|md5| {
+                md5::Digest::finalize(md5)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            }),
             composite: (size > MULTIPART_THRESHOLD)
                 .then(|| format!("{}-{count}", encode(parts.finalize()))),
         })
@@ -129,9 +159,16 @@ fn compare(file: &FileCrc, stored: &Stored, layout_is_ours: bool) -> Result<(), 
         return Err(differs("the object's CRC64NVME is not the file's"));
     }
     match &stored.crc32 {
-        // No CRC32: the CRC64NVME above where the server keeps one; with neither, the size is
+        // No CRC32: the CRC64NVME above where the server keeps one, else the ETag where it is
+        // an MD5; with none of them (an object sent in parts without a checksum), the size is
         // what can be compared (with what the transfer checked on the way: each upload's
         // CRC32, a download's size and ETag).
+        None if stored.crc64nvme.is_none() => match (&stored.md5, &file.md5) {
+            (Some(theirs), Some(ours)) if theirs != ours => {
+                Err(differs("the object's MD5 (its ETag) is not the file's"))
+            }
+            _ => Ok(()),
+        },
         None => Ok(()),
         Some(crc) if crc.contains('-') => match &file.composite {
             Some(ours) if ours == crc => Ok(()),
@@ -148,7 +185,7 @@ fn compare(file: &FileCrc, stored: &Stored, layout_is_ours: bool) -> Result<(), 
 /// composite checksum must match too.
 pub async fn verify_upload(path: &Path, object: Place<'_>) -> Result<(), TransferError> {
     let stored = stored(object).await?;
-    compare(&file_crc(path).await?, &stored, true)
+    compare(&file_crc(path, false).await?, &stored, true)
 }
 
 /// A download's file against its object. An object uploaded in parts of another size has a
@@ -156,7 +193,8 @@ pub async fn verify_upload(path: &Path, object: Place<'_>) -> Result<(), Transfe
 /// keeps none, the size (and the download's own checks of size and ETag) is what there is.
 pub async fn verify_download(object: Place<'_>, path: &Path) -> Result<(), TransferError> {
     let stored = stored(object).await?;
-    compare(&file_crc(path).await?, &stored, false)
+    let with_md5 = stored.crc32.is_none() && stored.crc64nvme.is_none() && stored.md5.is_some();
+    compare(&file_crc(path, with_md5).await?, &stored, false)
 }
 
 /// A copy in a bucket against its original: the sizes, and the CRC32s where both have one
@@ -192,6 +230,7 @@ mod tests {
             size,
             crc32: crc32.map(str::to_owned),
             crc64nvme: None,
+            md5: None,
         }
     }
 
@@ -200,8 +239,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small");
         std::fs::write(&small, b"hello").unwrap();
-        let crc = file_crc(&small).await.unwrap();
+        let crc = file_crc(&small, true).await.unwrap();
         assert_eq!(crc.whole, encode(crc32fast::hash(b"hello")));
+        assert_eq!(crc.md5.as_deref(), Some("5d41402abc4b2a76b9719d911017c592"));
         let crc64 = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Nvme, b"hello");
         assert_eq!(
             crc.crc64nvme,
@@ -212,7 +252,7 @@ mod tests {
         let data: Vec<u8> = (0..17 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
         let big = dir.path().join("big");
         std::fs::write(&big, &data).unwrap();
-        let crc = file_crc(&big).await.unwrap();
+        let crc = file_crc(&big, false).await.unwrap();
         let mut parts = crc32fast::Hasher::new();
         for part in data.chunks(part_size_for(data.len() as u64) as usize) {
             parts.update(&crc32fast::hash(part).to_be_bytes());
@@ -230,8 +270,15 @@ mod tests {
             size: 5,
             whole: "AAAA".into(),
             crc64nvme: "EEEEEEEEEEE=".into(),
+            md5: Some("5d41402abc4b2a76b9719d911017c592".into()),
             composite: Some("BBBB-2".into()),
         };
+        let with_md5 = |md5: &str| Stored {
+            md5: Some(md5.into()),
+            ..stored(5, None)
+        };
+        assert!(compare(&file, &with_md5("5d41402abc4b2a76b9719d911017c592"), false).is_ok());
+        assert!(compare(&file, &with_md5("00000000000000000000000000000000"), false).is_err());
         let with_crc64 = |crc64: &str| Stored {
             crc64nvme: Some(crc64.into()),
             ..stored(5, None)
