@@ -68,7 +68,8 @@ impl Space {
                     joined
                 };
                 if case_insensitive {
-                    composed.to_lowercase()
+                    // Upper then lower: `ς` and `σ` (and the like) meet, as on NTFS and APFS.
+                    composed.to_uppercase().to_lowercase()
                 } else {
                     composed
                 }
@@ -137,6 +138,9 @@ pub enum RenameReason {
     PailsOwnName,
     /// Another file of the batch goes in a folder of this name (`d/a` beside `d/a/b`).
     NamesAFolder,
+    /// Another file of the batch is read from this name: written there, it could be read
+    /// after it was replaced, and a move would then delete what was written.
+    AnotherSource,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +178,7 @@ impl std::fmt::Display for RenameReason {
             }
             RenameReason::PailsOwnName => "its name is one Pail uses for downloads in progress",
             RenameReason::NamesAFolder => "another file of the batch goes in a folder of that name",
+            RenameReason::AnotherSource => "another file of the batch is read from that name",
         })
     }
 }
@@ -260,6 +265,11 @@ pub fn plan_batch(
             .collect(),
     };
     claimed.extend(folders.iter().cloned());
+    // The places the batch reads from, where they lie in this space.
+    let sources: HashSet<&str> = items
+        .iter()
+        .filter_map(|i| i.source_place.as_deref())
+        .collect();
     let mut written: HashSet<String> = HashSet::new();
     let mut steps = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -280,6 +290,8 @@ pub fn plan_batch(
             Some(RenameReason::PailsOwnName)
         } else if folders.contains(&folded) {
             Some(RenameReason::NamesAFolder)
+        } else if sources.contains(space.place_of(&item.name).as_str()) {
+            Some(RenameReason::AnotherSource)
         } else if written.contains(&folded) {
             Some(RenameReason::SameAsAnother)
         } else {

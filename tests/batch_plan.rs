@@ -288,3 +288,39 @@ async fn cp_places_files_through_the_planner_and_dryrun_writes_nothing() {
         b"a key, not a partial file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_without_an_extension_that_exist_are_asked_about() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "in/Makefile", b"theirs").await;
+    put_object(&server, BUCKET, "in/.env", b"their secrets").await;
+    let here = tempfile::tempdir().unwrap();
+    let files: Vec<std::path::PathBuf> = ["Makefile", ".env"]
+        .iter()
+        .map(|name| {
+            let path = here.path().join(name);
+            std::fs::write(&path, b"mine").unwrap();
+            path
+        })
+        .collect();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            upload(2, &profile, BUCKET, "in/", files, false),
+            Some(Conflict::Skip),
+        )
+    });
+    let asked = outcome.asked.expect("asked before replacing");
+    assert_eq!(asked.taken, 2, "{asked:?}");
+    assert_eq!(
+        get_object(&server, BUCKET, "in/Makefile").await.as_deref(),
+        Some(&b"theirs"[..])
+    );
+    assert_eq!(
+        get_object(&server, BUCKET, "in/.env").await.as_deref(),
+        Some(&b"their secrets"[..])
+    );
+}

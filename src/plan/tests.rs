@@ -273,3 +273,26 @@ fn a_file_named_like_a_folder_of_another_file_is_renamed() {
     let plan = plan_batch(&bucket(), &items, Conflict::Overwrite, &there(&[]));
     assert_eq!(plan.summary().new, 3);
 }
+
+#[test]
+fn a_name_another_file_of_the_batch_is_read_from_is_not_written() {
+    // Moving `a/x` and `a/a/x` into the bucket's top: `a/a/x` would land on `a/x`, which the
+    // batch still has to read (and a move to delete).
+    let space = bucket();
+    let mut first = item("x");
+    first.source_place = Some(space.place_of("a/x"));
+    let mut second = item("a/x");
+    second.source_place = Some(space.place_of("a/a/x"));
+    let seen = there(&["a/x", "a/a/x"]);
+    let plan = plan_batch(&space, &[first, second], Conflict::Overwrite, &seen);
+    assert_eq!(
+        names(&plan),
+        vec![
+            ("x".into(), Action::New),
+            (
+                "a/x (1)".into(),
+                Action::Renamed(RenameReason::AnotherSource)
+            ),
+        ]
+    );
+}

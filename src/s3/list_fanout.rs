@@ -157,8 +157,9 @@ struct InOrder {
     empty_in_a_row: usize,
 }
 
-/// Truncated pages with nothing on them that are believed in a row.
-const EMPTY_PAGES_AT_MOST: usize = 100;
+/// Truncated pages with nothing on them that are believed in a row (S3 sends such pages
+/// over long runs of delete markers; ten million in a row is past any real bucket).
+const EMPTY_PAGES_AT_MOST: usize = 10_000;
 
 impl InOrder {
     fn check(&mut self, page: &FolderPage, more: bool) -> Result<(), String> {

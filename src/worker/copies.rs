@@ -54,7 +54,8 @@ pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
                 pending.lock().await.insert(id, plan);
                 ctx.sink.send(event);
             }
-            None => start_copy(&ctx, plan, Conflict::Overwrite).await,
+            // Nothing was there: should something appear before the start, it stays.
+            None => start_copy(&ctx, plan, Conflict::Skip).await,
         }
     });
 }
@@ -142,13 +143,26 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
             .filter(|(item, key)| item.name == **key)
             .map(|(_, key)| key.as_str())
             .collect();
-        if planning::one_bucket_in_fact(&source, &target, &from.bucket, &onto_own).await {
-            return Err(TransferError::InvalidName(format!(
-                "the two panes reach one bucket (s3://{}) under two names: pick another folder \
-                 to copy into",
-                from.bucket
-            ))
-            .into());
+        let verdict = planning::one_bucket_in_fact(&source, &target, &from.bucket, &onto_own);
+        match verdict.await {
+            planning::OneBucket::Same => {
+                return Err(TransferError::InvalidName(format!(
+                    "the two panes reach one bucket (s3://{}) under two names: pick another \
+                     folder to copy into",
+                    from.bucket
+                ))
+                .into());
+            }
+            // A move onto what may be its own source would delete what it wrote.
+            planning::OneBucket::CannotTell if remove_source && !onto_own.is_empty() => {
+                return Err(TransferError::InvalidName(format!(
+                    "Pail cannot tell whether the two panes reach one bucket (s3://{}): a move \
+                     onto the same names is refused; copy instead, or pick another folder",
+                    from.bucket
+                ))
+                .into());
+            }
+            _ => {}
         }
     }
     let marker_names: Vec<String> = markers
@@ -221,15 +235,27 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
     planning::report(&planned, &plan.items, &ctx.sink);
     // Empty folders come along, made only where nothing is: an object of that name (bytes
     // under a name ending in `/`) stays as it is.
+    // Which of the source's markers have a folder in the destination now (made, or there
+    // already): only those may go with a move.
+    let mut arrived = vec![false; marker_names.len()];
     if let Ok(target) = &target {
-        for name in marker_names.iter().filter(|n| seen(n) == Seen::Absent) {
-            let (folder, leaf) = split_marker(name);
-            if let Err(error) =
-                crate::s3::objects::create_folder(target, &plan.to.bucket, folder, leaf).await
-            {
-                ctx.sink.send(FilesEvent::BatchFailed {
-                    error: error.into(),
-                });
+        for (name, arrived) in marker_names.iter().zip(arrived.iter_mut()) {
+            match seen(name) {
+                Seen::Present(_) => *arrived = true,
+                Seen::Unknown => {}
+                Seen::Absent => {
+                    let (folder, leaf) = split_marker(name);
+                    match crate::s3::objects::create_folder(target, &plan.to.bucket, folder, leaf)
+                        .await
+                    {
+                        Ok(_) => *arrived = true,
+                        Err(error) => {
+                            ctx.sink.send(FilesEvent::BatchFailed {
+                                error: error.into(),
+                            });
+                        }
+                    }
+                }
             }
         }
     }
@@ -259,10 +285,16 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
             .filter(|step| matches!(step.action, plan::Action::Skip(_)))
             .filter_map(|step| keys.get(step.index).cloned())
             .collect();
+        let carried: Vec<String> = markers
+            .iter()
+            .zip(&arrived)
+            .filter(|(_, arrived)| **arrived)
+            .map(|(marker, _)| marker.clone())
+            .collect();
         let emptied = Emptied::Markers {
             profile: Box::new(from.profile.clone()),
             bucket: from.bucket.clone(),
-            keys: super::moves::markers_carried(&markers, &kept),
+            keys: super::moves::markers_carried(&carried, &kept),
         };
         MoveBatch::new(queued_files.len(), emptied, ctx.connections.clone())
     });

@@ -173,7 +173,8 @@ pub(super) fn download(jobs: &Jobs, request: DownloadRequest) {
                 pending.lock().await.insert(id, plan);
                 ctx.sink.send(event);
             }
-            None => start_download(&ctx, plan, Conflict::Overwrite).await,
+            // Nothing was there: should something appear before the start, it stays.
+            None => start_download(&ctx, plan, Conflict::Skip).await,
         }
     });
 }

@@ -74,8 +74,12 @@ pub(super) async fn look_in_bucket(
         }
         return seen;
     }
-    let (markers, names): (Vec<&str>, Vec<&str>) = names.iter().partition(|n| n.ends_with('/'));
-    for marker in markers {
+    // A folder marker, and a name that is its own stem (`README`, `.env`), are looked at one
+    // by one: a listing with the name as its prefix leaves out the key equal to it.
+    let (alone, names): (Vec<&str>, Vec<&str>) = names
+        .iter()
+        .partition(|n| n.ends_with('/') || plan::stem_prefix(n) == **n);
+    for marker in alone {
         let looked = match crate::model::ObjectKey::new(marker.to_owned()) {
             Ok(key) => crate::s3::transfer::object_exists(connection, bucket, &key).await,
             Err(_) => continue,
@@ -224,36 +228,55 @@ pub(super) fn report(plan: &Plan, items: &[Item], sink: &super::EventSink) {
     }
 }
 
+/// What reading the same keys through two connections says of their buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OneBucket {
+    /// The same objects: one bucket under two names.
+    Same,
+    /// A key missing or different on one side: two buckets.
+    Different,
+    /// A read failed or told too little.
+    CannotTell,
+}
+
 /// Whether two connections reach one bucket, whatever their endpoints are called (a name that
 /// resolves to the same server, a proxy): a key read through both is then one object — the
 /// same size, ETag and modification time. Asked for a few keys a copy would write onto their
-/// own names; `false` when any read fails or differs.
+/// own names.
 pub(super) async fn one_bucket_in_fact(
     source: &Connection,
     target: &Connection,
     bucket: &BucketName,
     keys: &[&str],
-) -> bool {
+) -> OneBucket {
     use crate::s3::objects::object_properties;
+    let mut verdict = OneBucket::CannotTell;
     for key in keys.iter().take(3) {
         let Ok(key) = crate::model::ObjectKey::new((*key).to_owned()) else {
             continue;
         };
-        let (Ok(here), Ok(there)) = (
-            object_properties(source, bucket, &key).await,
-            object_properties(target, bucket, &key).await,
-        ) else {
-            return false;
+        let Ok(here) = object_properties(source, bucket, &key).await else {
+            return OneBucket::CannotTell;
         };
+        let there = match crate::s3::transfer::object_exists(target, bucket, &key).await {
+            Ok(false) => return OneBucket::Different,
+            Ok(true) => object_properties(target, bucket, &key).await,
+            Err(_) => return OneBucket::CannotTell,
+        };
+        let Ok(there) = there else {
+            return OneBucket::CannotTell;
+        };
+        if here.etag.is_none() || here.last_modified.is_none() {
+            return OneBucket::CannotTell;
+        }
         let same = here.size == there.size
-            && here.etag.is_some()
             && here.etag == there.etag
-            && here.last_modified.is_some()
             && here.last_modified == there.last_modified
             && here.version_id == there.version_id;
         if !same {
-            return false;
+            return OneBucket::Different;
         }
+        verdict = OneBucket::Same;
     }
-    !keys.is_empty()
+    verdict
 }

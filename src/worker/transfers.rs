@@ -185,7 +185,8 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
                 pending.lock().await.insert(id, plan);
                 ctx.sink.send(event);
             }
-            None => start_upload(&ctx, plan, Conflict::Overwrite),
+            // Nothing was there: should something appear before the start, it stays.
+            None => start_upload(&ctx, plan, Conflict::Skip),
         }
     });
 }
