@@ -118,6 +118,49 @@ impl LandingDir {
         }
     }
 
+    /// Renames `from` to `to`, both in this folder, only if nothing is at `to`: it fails with
+    /// `AlreadyExists` otherwise, whatever appeared there since it was looked at.
+    pub fn rename_new(&self, from: &str, to: &str) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let (from, to) = (c_name(from)?, c_name(to)?);
+            let dir = self.fd.as_raw_fd();
+            // SAFETY: a valid open folder and NUL-terminated names; the result is checked.
+            let done = unsafe {
+                libc::renameat2(dir, from.as_ptr(), dir, to.as_ptr(), libc::RENAME_NOREPLACE)
+            };
+            if done == 0 {
+                return Ok(());
+            }
+            let e = io::Error::last_os_error();
+            // File systems without it (some network ones) fall back to a link, which also
+            // fails where a name is taken.
+            if !matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+                return Err(e);
+            }
+        }
+        self.link_then_remove(from, to)
+    }
+
+    /// `to` made a second name of `from` (refused where `to` exists), then `from` removed.
+    fn link_then_remove(&self, from: &str, to: &str) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let (from_c, to_c) = (c_name(from)?, c_name(to)?);
+            let dir = self.fd.as_raw_fd();
+            // SAFETY: a valid open folder and NUL-terminated names; the result is checked.
+            let done = unsafe { libc::linkat(dir, from_c.as_ptr(), dir, to_c.as_ptr(), 0) };
+            if done != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        #[cfg(not(unix))]
+        std::fs::hard_link(self.path.join(from), self.path.join(to))?;
+        self.remove(from)
+    }
+
     /// Removes the file `name` in this folder (a link is removed as a name).
     pub fn remove(&self, name: &str) -> io::Result<()> {
         #[cfg(unix)]
@@ -261,6 +304,12 @@ mod tests {
             "never over what is there"
         );
         dir.rename("x.part", "x").unwrap();
+        std::io::Write::write_all(&mut dir.create_new("z.part").unwrap(), b"new").unwrap();
+        let e = dir.rename_new("z.part", "x").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(chosen.path().join("a/b/x")).unwrap(), b"hi");
+        dir.rename_new("z.part", "z").unwrap();
+        assert_eq!(std::fs::read(chosen.path().join("a/b/z")).unwrap(), b"new");
         assert_eq!(std::fs::read(chosen.path().join("a/b/x")).unwrap(), b"hi");
         dir.remove("x").unwrap();
         assert!(!chosen.path().join("a/b/x").exists());

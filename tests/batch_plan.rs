@@ -6,6 +6,7 @@
 mod common;
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::batch::{copy, download, folder, profile, run, start_worker, upload};
 use common::{ACCESS_KEY, SECRET_KEY, get_object, put_object, server_with_bucket};
@@ -323,4 +324,54 @@ async fn names_without_an_extension_that_exist_are_asked_about() {
         get_object(&server, BUCKET, "in/.env").await.as_deref(),
         Some(&b"their secrets"[..])
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_appears_while_its_download_runs_is_left_as_it_is() {
+    use pail::s3::transfer::TransferControl;
+    let server = server_with_bucket(BUCKET);
+    let body: Vec<u8> = (0..6 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    put_object(&server, BUCKET, "slow.bin", &body).await;
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_rates(0, 2_000_000);
+    let connection = pail::s3::connection::Connection::with_static_credentials(
+        server.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    );
+    let folder = tempfile::tempdir().unwrap();
+    let control = TransferControl::default();
+    let download = {
+        let (connection, root, control) = (connection, folder.path().to_owned(), control.clone());
+        tokio::spawn(async move {
+            let landing = pail::s3::download::Landing {
+                root: &root,
+                relative: "slow.bin",
+                replace: false,
+            };
+            pail::s3::download::download_object_below(
+                &connection,
+                &pail::model::BucketName::new(BUCKET).unwrap(),
+                &pail::model::ObjectKey::new("slow.bin").unwrap(),
+                landing,
+                &control,
+                None,
+            )
+            .await
+        })
+    };
+    while control.done_bytes() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Planned as new; the person saves a file of that name meanwhile.
+    std::fs::write(folder.path().join("slow.bin"), b"mine").unwrap();
+    let result = download.await.unwrap();
+    assert!(
+        matches!(&result, Err(e) if e.to_string().contains("appeared")),
+        "{result:?}"
+    );
+    assert_eq!(read(folder.path().join("slow.bin")), b"mine");
+    let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no partial file left");
 }

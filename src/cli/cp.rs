@@ -482,7 +482,12 @@ async fn run_jobs(
                     relative,
                     ..
                 } => {
-                    let landing = crate::s3::download::Landing { root, relative };
+                    // `cp` replaces what is there, as `aws s3 cp` does.
+                    let landing = crate::s3::download::Landing {
+                        root,
+                        relative,
+                        replace: true,
+                    };
                     crate::s3::download::download_object_below(
                         &connection,
                         &bucket,

@@ -102,6 +102,7 @@ pub async fn download_object_with_journal(
     let landing = Landing {
         root: folder,
         relative: &name,
+        replace: true,
     };
     download_object_below(connection, bucket, key, landing, control, journal).await
 }
@@ -112,6 +113,9 @@ pub async fn download_object_with_journal(
 pub struct Landing<'a> {
     pub root: &'a Path,
     pub relative: &'a str,
+    /// The person agreed to replace a file there. Otherwise a file that appeared since the
+    /// batch was planned stays, and the download fails saying so.
+    pub replace: bool,
 }
 
 /// Downloads `key` to `landing`: into a partial file of its own in the target's folder
@@ -145,10 +149,23 @@ pub async fn download_object_below(
     }
     let result = download_into(connection, bucket, key, file, &partial_path, control).await;
     let result = match result {
-        Ok(size) => dir
-            .rename(&partial, name)
-            .map(|()| size)
-            .map_err(|e| local(&target, e)),
+        Ok(size) => {
+            let placed = if landing.replace {
+                dir.rename(&partial, name)
+            } else {
+                dir.rename_new(&partial, name)
+            };
+            placed.map(|()| size).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    local(
+                        &target,
+                        "a file of that name appeared while it was downloading; it was left as it is",
+                    )
+                } else {
+                    local(&target, e)
+                }
+            })
+        }
         Err(e) => Err(e),
     };
     if result.is_err() {

@@ -221,19 +221,20 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
         return;
     };
     planning::report(&planned, &plan.items, &ctx.sink);
-    // (key, name below the target folder, size)
-    let files: Vec<(String, String, u64)> = planned
+    // (key, name below the target folder, size, whether it replaces what is there)
+    let files: Vec<(String, String, u64, bool)> = planned
         .writes()
         .map(|step| {
             (
                 plan.keys[step.index].clone(),
                 step.name.clone(),
                 plan.items[step.index].size,
+                step.action == plan::Action::Replace,
             )
         })
         .collect();
     let batch = plan.moving.map(|markers| {
-        let moved: Vec<String> = files.iter().map(|(key, _, _)| key.clone()).collect();
+        let moved: Vec<String> = files.iter().map(|(key, ..)| key.clone()).collect();
         let emptied = Emptied::Markers {
             profile: Box::new(plan.profile.clone()),
             bucket: plan.bucket.clone(),
@@ -241,7 +242,7 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
         };
         MoveBatch::new(files.len(), emptied, ctx.connections.clone())
     });
-    for (key, relative, size) in files {
+    for (key, relative, size, replace) in files {
         let path = crate::local_dir::local_path(&plan.target, &relative);
         let moves = batch.as_ref().map(|batch| {
             let source = MovedSource::Object {
@@ -271,9 +272,12 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
             ctx,
             queued,
             move |connection, bucket, key, control| async move {
+                // Only a file the person agreed to replace is replaced; one that appeared
+                // since the plan was made stays.
                 let landing = crate::s3::download::Landing {
                     root: &root,
                     relative: &relative,
+                    replace,
                 };
                 crate::s3::download::download_object_below(
                     &connection,
