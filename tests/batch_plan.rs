@@ -375,3 +375,50 @@ async fn a_file_that_appears_while_its_download_runs_is_left_as_it_is() {
     let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "no partial file left");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_big_upload_looks_at_each_folder_it_writes_in_and_keeps_both() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "in/batch/sub/report.txt", b"theirs").await;
+    put_object(
+        &server,
+        BUCKET,
+        "in/batch/sub/report (1).txt",
+        b"theirs too",
+    )
+    .await;
+    put_object(&server, BUCKET, "elsewhere/untouched.txt", b"x").await;
+    let here = tempfile::tempdir().unwrap();
+    let batch = here.path().join("batch");
+    std::fs::create_dir_all(batch.join("sub")).unwrap();
+    for i in 0..24 {
+        std::fs::write(batch.join(format!("f{i:02}.txt")), b"n").unwrap();
+    }
+    std::fs::write(batch.join("sub/report.txt"), b"mine").unwrap();
+    let profile = profile("Demo", &server.endpoint_url());
+    let (worker, events) = start_worker();
+    let outcome = tokio::task::block_in_place(|| {
+        run(
+            &worker,
+            &events,
+            upload(2, &profile, BUCKET, "in/", vec![batch], false),
+            Some(Conflict::KeepBoth),
+        )
+    });
+    let asked = outcome.asked.expect("asked: one name is taken");
+    assert_eq!((asked.taken, asked.keep_both.renamed), (1, 1), "{asked:?}");
+    let get = |key: &'static str| get_object(&server, BUCKET, key);
+    assert_eq!(
+        get("in/batch/sub/report.txt").await.as_deref(),
+        Some(&b"theirs"[..])
+    );
+    assert_eq!(
+        get("in/batch/sub/report (1).txt").await.as_deref(),
+        Some(&b"theirs too"[..])
+    );
+    assert_eq!(
+        get("in/batch/sub/report (2).txt").await.as_deref(),
+        Some(&b"mine"[..])
+    );
+    assert_eq!(get("in/batch/f23.txt").await.as_deref(), Some(&b"n"[..]));
+}

@@ -39,9 +39,10 @@ impl BucketSeen {
         if let Some(seen) = self.exact.get(key) {
             return seen.clone();
         }
+        // One level covers its objects and its folders (`sub/`), nothing deeper.
         let covered = self.covered.iter().any(|(prefix, tree)| {
             key.strip_prefix(prefix.as_str())
-                .is_some_and(|rest| *tree || !rest.contains('/'))
+                .is_some_and(|rest| *tree || !rest.trim_end_matches('/').contains('/'))
         });
         match (covered, self.keys.get(key)) {
             (false, _) => Seen::Unknown,
@@ -52,8 +53,10 @@ impl BucketSeen {
 }
 
 /// Looks at what exists at `names` in `bucket` (each under `folder`, which ends in `/` or is
-/// empty): for a few names, one listing of each name's stem (`report` finds `report.pdf` and
-/// every `report (n).pdf` at once); for many, one listing of the whole folder tree.
+/// empty). A few names: one listing of each name's stem (`report` finds `report.pdf` and every
+/// `report (n).pdf` at once), a HEAD for a name that is its own stem or a folder marker. More:
+/// one listing of each folder they go in, one level deep; past [`FOLDERS_AT_MOST`] such
+/// folders, one listing of the whole tree.
 pub(super) async fn look_in_bucket(
     connection: &Connection,
     bucket: &BucketName,
@@ -62,15 +65,24 @@ pub(super) async fn look_in_bucket(
 ) -> BucketSeen {
     let mut seen = BucketSeen::default();
     if names.len() > LOOKUPS_AT_MOST {
-        match list_tree(connection, bucket, folder).await {
-            Ok(rows) => {
-                seen.keys = rows
-                    .into_iter()
-                    .map(|r| (r.key, Some(r.modified)))
-                    .collect();
-                seen.covered.push((folder.to_owned(), true));
+        let mut parents: Vec<&str> = names.iter().map(|n| parent_of(n)).collect();
+        parents.sort_unstable();
+        parents.dedup();
+        if parents.len() > FOLDERS_AT_MOST {
+            match list_tree(connection, bucket, folder).await {
+                Ok(rows) => {
+                    seen.keys = rows
+                        .into_iter()
+                        .map(|r| (r.key, Some(r.modified)))
+                        .collect();
+                    seen.covered.push((folder.to_owned(), true));
+                }
+                Err(e) => seen.failed = Some(e.to_string()),
             }
-            Err(e) => seen.failed = Some(e.to_string()),
+            return seen;
+        }
+        for parent in parents {
+            list_level(connection, bucket, parent, &mut seen).await;
         }
         return seen;
     }
@@ -98,27 +110,50 @@ pub(super) async fn look_in_bucket(
     stems.sort_unstable();
     stems.dedup();
     for stem in stems {
-        let mut keys = Vec::new();
-        let listed =
-            crate::s3::list_fanout::list_folder_fanned(connection, bucket, stem, |page, _| {
-                for object in page.objects {
-                    keys.push((format!("{stem}{}", object.name), object.last_modified));
-                }
-                true
-            })
-            .await;
-        match listed {
-            Ok(()) => {
-                seen.keys.extend(
-                    keys.into_iter()
-                        .map(|(key, modified)| (key, Some(modified))),
-                );
-                seen.covered.push((stem.to_owned(), false));
-            }
-            Err(e) => seen.failed = Some(e.to_string()),
-        }
+        list_level(connection, bucket, stem, &mut seen).await;
     }
     seen
+}
+
+/// Folders listed one level each before a batch lists its whole tree instead.
+const FOLDERS_AT_MOST: usize = 200;
+
+/// The folder `name` goes in (`a/b/` for `a/b/c.txt` and for the marker `a/b/c/`).
+fn parent_of(name: &str) -> &str {
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    trimmed.rfind('/').map_or("", |i| &name[..=i])
+}
+
+/// One level under `prefix`: its objects, and its folders as names that are taken (a folder
+/// there means a marker need not be made, and an object of that name is not written over).
+async fn list_level(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    seen: &mut BucketSeen,
+) {
+    let mut keys = Vec::new();
+    let listed =
+        crate::s3::list_fanout::list_folder_fanned(connection, bucket, prefix, |page, _| {
+            for object in page.objects {
+                keys.push((
+                    format!("{prefix}{}", object.name),
+                    Some(object.last_modified),
+                ));
+            }
+            for folder in page.folders {
+                keys.push((format!("{prefix}{folder}"), None));
+            }
+            true
+        })
+        .await;
+    match listed {
+        Ok(()) => {
+            seen.keys.extend(keys);
+            seen.covered.push((prefix.to_owned(), false));
+        }
+        Err(e) => seen.failed = Some(e.to_string()),
+    }
 }
 
 /// One object of a tree listing.
