@@ -400,23 +400,9 @@ async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
         .unwrap();
     // The bytes the server serves are no longer those it checked in (its disk, or anything on
     // the way, flipped one): same size, same ETag.
-    let stored = server.root().join("archive").join("scan.tif");
-    let mut bytes = std::fs::read(&stored).unwrap();
-    bytes[5_000_000] ^= 0xff;
-    std::fs::write(&stored, &bytes).unwrap();
-
+    let (stored, bytes) = flip_a_stored_byte(&server, "scan.tif", 5_000_000);
     let target = tempfile::tempdir().unwrap();
-    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: pail::demo::demo_profile(&server),
-        bucket: BucketName::new("archive").unwrap(),
-        base: String::new(),
-        keys: vec![("scan.tif".into(), data.len() as u64)],
-        prefixes: Vec::new(),
-        target: target.path().to_owned(),
-        partials: None,
-        remove_source: true,
-    });
+    let command = download_move(&server, "scan.tif", data.len(), target.path());
     let result = tokio::task::block_in_place(|| run_one_transfer(command));
     assert!(
         result.is_err(),
@@ -464,22 +450,9 @@ async fn a_download_move_without_a_stored_checksum_is_checked_against_the_etag()
         .await
         .unwrap();
     assert!(head.checksum_crc32().is_none(), "kept with no checksum");
-    let stored = server.root().join("archive").join("note.txt");
-    let mut bytes = std::fs::read(&stored).unwrap();
-    bytes[500_000] ^= 0xff;
-    std::fs::write(&stored, &bytes).unwrap();
+    let (stored, bytes) = flip_a_stored_byte(&server, "note.txt", 500_000);
     let target = tempfile::tempdir().unwrap();
-    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: pail::demo::demo_profile(&server),
-        bucket: BucketName::new("archive").unwrap(),
-        base: String::new(),
-        keys: vec![("note.txt".into(), data.len() as u64)],
-        prefixes: Vec::new(),
-        target: target.path().to_owned(),
-        partials: None,
-        remove_source: true,
-    });
+    let command = download_move(&server, "note.txt", data.len(), target.path());
     let result = tokio::task::block_in_place(|| run_one_transfer(command));
     assert!(
         matches!(&result, Err(e) if e.to_string().contains("MD5")),
@@ -489,6 +462,40 @@ async fn a_download_move_without_a_stored_checksum_is_checked_against_the_etag()
         std::fs::read(&stored).unwrap() == bytes,
         "the original stays"
     );
+}
+
+/// The bytes s3s-fs serves for `key` of `archive` made other than those it checked in (its
+/// disk, or anything on the way, flipped one): same size, same ETag. The file and its bytes.
+fn flip_a_stored_byte(
+    server: &pail::demo::server::LocalServer,
+    key: &str,
+    at: usize,
+) -> (std::path::PathBuf, Vec<u8>) {
+    let stored = server.root().join("archive").join(key);
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes[at] ^= 0xff;
+    std::fs::write(&stored, &bytes).unwrap();
+    (stored, bytes)
+}
+
+/// A move of `key` of `archive` into `target`.
+fn download_move(
+    server: &pail::demo::server::LocalServer,
+    key: &str,
+    size: usize,
+    target: &std::path::Path,
+) -> pail::worker::Command {
+    pail::worker::Command::Download(pail::worker::DownloadRequest {
+        id: pail::worker::RequestId(1),
+        profile: pail::demo::demo_profile(server),
+        bucket: BucketName::new("archive").unwrap(),
+        base: String::new(),
+        keys: vec![(key.into(), size as u64)],
+        prefixes: Vec::new(),
+        target: target.to_owned(),
+        partials: None,
+        remove_source: true,
+    })
 }
 
 /// Runs `command` on a new worker until every transfer it queued has ended and nothing more
