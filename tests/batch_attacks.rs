@@ -126,21 +126,15 @@ async fn a_cancelled_copy_makes_no_folder_markers() {
     };
     let connection = moto.connection();
     let client = connection.client();
-    client.create_bucket().bucket(BUCKET).send().await.unwrap();
-    for (key, body) in [
-        ("in/a.txt", &b"a"[..]),
-        ("in/empty/", b""),
-        ("out/in/a.txt", b"already"),
-    ] {
-        client
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body.to_vec().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(
+        BUCKET,
+        [
+            ("in/a.txt", &b"a"[..]),
+            ("in/empty/", b""),
+            ("out/in/a.txt", b"already"),
+        ],
+    )
+    .await;
     let profile = moto.profile();
     let (worker, events) = start_worker();
     let command = copy(
@@ -174,22 +168,16 @@ async fn copying_an_empty_folder_leaves_an_object_of_that_name_alone() {
     };
     let connection = moto.connection();
     let client = connection.client();
-    client.create_bucket().bucket(BUCKET).send().await.unwrap();
-    for (key, body) in [
-        ("in/sub/", &b""[..]),
-        ("in/x.txt", b"x"),
-        ("out/in/x.txt", b"there"),
-        ("out/in/sub/", b"precious bytes under a slash"),
-    ] {
-        client
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body.to_vec().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(
+        BUCKET,
+        [
+            ("in/sub/", &b""[..]),
+            ("in/x.txt", b"x"),
+            ("out/in/x.txt", b"there"),
+            ("out/in/sub/", b"precious bytes under a slash"),
+        ],
+    )
+    .await;
     let profile = moto.profile();
     let (worker, events) = start_worker();
     let command = copy(
@@ -231,19 +219,8 @@ async fn a_key_that_is_also_a_folder_of_another_key_is_renamed() {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
         return;
     };
-    let connection = moto.connection();
-    let client = connection.client();
-    client.create_bucket().bucket(BUCKET).send().await.unwrap();
-    for (key, body) in [("d/a", &b"file a"[..]), ("d/a/b", b"file a/b")] {
-        client
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body.to_vec().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(BUCKET, [("d/a", &b"file a"[..]), ("d/a/b", b"file a/b")])
+        .await;
     let target = tempfile::tempdir().unwrap();
     let profile = moto.profile();
     let (worker, events) = start_worker();
@@ -355,17 +332,8 @@ async fn moving_only_empty_folders_removes_the_source() {
     };
     let connection = moto.connection();
     let client = connection.client();
-    client.create_bucket().bucket(BUCKET).send().await.unwrap();
-    for key in ["in/", "in/empty/"] {
-        client
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(Vec::new().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(BUCKET, [("in/", &b""[..]), ("in/empty/", b"")])
+        .await;
     let profile = moto.profile();
     let (worker, events) = start_worker();
     let command = copy(

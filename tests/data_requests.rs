@@ -527,20 +527,14 @@ async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
     };
     let connection = moto.connection();
     let client = connection.client();
-    client.create_bucket().bucket("shelf").send().await.unwrap();
-    for (key, body) in [
-        ("in/a.txt", &b"plain file"[..]),
-        ("in/notes/", b"not empty"),
-    ] {
-        client
-            .put_object()
-            .bucket("shelf")
-            .key(key)
-            .body(body.to_vec().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(
+        "shelf",
+        [
+            ("in/a.txt", &b"plain file"[..]),
+            ("in/notes/", b"not empty"),
+        ],
+    )
+    .await;
     let folder = |prefix: &str| pail::worker::BucketFolder {
         profile: moto.profile(),
         bucket: BucketName::new("shelf").unwrap(),
@@ -589,18 +583,12 @@ async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
     };
     let connection = moto.connection();
     let client = connection.client();
-    client.create_bucket().bucket("shelf").send().await.unwrap();
     // `in/notes/` holds bytes, and a file sits under it: a file on disk cannot be both.
-    for (key, body) in [("in/notes/", &b"not empty"[..]), ("in/notes/x.txt", b"x")] {
-        client
-            .put_object()
-            .bucket("shelf")
-            .key(key)
-            .body(body.to_vec().into())
-            .send()
-            .await
-            .unwrap();
-    }
+    moto.bucket_with(
+        "shelf",
+        [("in/notes/", &b"not empty"[..]), ("in/notes/x.txt", b"x")],
+    )
+    .await;
     let target = tempfile::tempdir().unwrap();
     let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
         id: pail::worker::RequestId(1),

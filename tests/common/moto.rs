@@ -57,6 +57,29 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// Makes `bucket` and puts `objects` (key, body) in it.
+    pub async fn bucket_with<'a>(
+        &self,
+        bucket: &str,
+        objects: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    ) {
+        let connection = self.connection();
+        let client = connection.client();
+        client.create_bucket().bucket(bucket).send().await.unwrap();
+        for (key, body) in objects {
+            client
+                .put_object()
+                .bucket(bucket)
+                .key(key)
+                .body(body.to_vec().into())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
