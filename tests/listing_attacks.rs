@@ -3,8 +3,8 @@
 //! delimiter, fresh tokens for ever), fan-out ranges that lie, names that decode to odd
 //! things, and the same through the `pail` binary (`ls -r`, `cp -r`, `share`).
 //!
-//! Tests marked "Found" failed on the code they were written against and hold the fix since
-//! (one, ignored with its reason, is still open); the others held up and stay as guards.
+//! Tests marked "Found" failed on the code they were written against and hold the fix since;
+//! the others held up and stay as guards.
 
 mod common;
 
@@ -468,13 +468,11 @@ fn assert_every_key_once(listed: &[String], keys: &[String]) {
     );
 }
 
-/// Found (low): a server whose one-key probes find keys after each cut, but whose ranges then
-/// answer an empty last page: the listing ends "complete" with two thirds of the keys missing
-/// (a folder delete leaves them, a copy or download reports success). The probe's answer is
-/// evidence that the range is not empty; nothing compares them. (A server can also end a plain
-/// listing early; this lie is one only the fan-out believes.)
+/// A server whose one-key probes find keys after each cut, but whose ranges then answer an
+/// empty last page, would end the listing "complete" with two thirds of the keys missing (a
+/// folder delete leaving them, a copy or download reporting success). The probe's answer is
+/// evidence the range is not empty: a range that leaves out what its probe found is an error.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "known, not fixed yet: the fan-out does not compare a range's answer with its probe"]
 async fn a_range_answered_empty_after_its_probe_found_keys_is_not_believed() {
     let keys = big_keys(6000);
     let all = keys.clone();

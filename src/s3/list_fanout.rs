@@ -326,7 +326,7 @@ async fn probe_cuts(
     prefix: &str,
     depth: Depth,
     candidates: Vec<String>,
-) -> Result<Option<Vec<String>>, BrowseError> {
+) -> Result<Option<Vec<(String, String)>>, BrowseError> {
     let mut firsts: Vec<Option<String>> = vec![None; candidates.len()];
     let mut probes = JoinSet::new();
     let mut next = 0;
@@ -374,10 +374,10 @@ async fn probe_cuts(
     Ok(Some(keep_cuts(&candidates, &firsts)))
 }
 
-/// The cuts whose range (up to the next cut kept, or the end) holds a name: `firsts[i]` is
-/// the first name after `candidates[i]`.
-pub fn keep_cuts(candidates: &[String], firsts: &[Option<String>]) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::new();
+/// The cuts whose range (up to the next cut kept, or the end) holds a name, each with that
+/// name: `firsts[i]` is the first name after `candidates[i]`.
+pub fn keep_cuts(candidates: &[String], firsts: &[Option<String>]) -> Vec<(String, String)> {
+    let mut kept: Vec<(String, String)> = Vec::new();
     // From the end: a cut is kept if its first name comes before the next kept cut.
     let mut upper: Option<&str> = None;
     for (cut, first) in candidates.iter().zip(firsts).rev() {
@@ -385,7 +385,7 @@ pub fn keep_cuts(candidates: &[String], firsts: &[Option<String>]) -> Vec<String
             continue;
         };
         if upper.is_none_or(|upper| first.as_str() <= upper) {
-            kept.push(cut.clone());
+            kept.push((cut.clone(), first.clone()));
             upper = Some(cut.as_str());
         }
     }
@@ -407,7 +407,7 @@ impl Ranges<'_> {
     async fn list(
         self,
         token: String,
-        cuts: Vec<String>,
+        cuts: Vec<(String, String)>,
         guard: TokenGuard,
         mut order: InOrder,
         emit: &mut impl FnMut(FolderPage, bool) -> bool,
@@ -421,9 +421,15 @@ impl Ranges<'_> {
         let permits = Arc::new(Semaphore::new(PARALLEL_RANGES));
         let mut ranges = JoinSet::new();
         let mut outputs = VecDeque::new();
-        let starts = std::iter::once(RangeStart::Token(token, guard))
-            .chain(cuts.iter().cloned().map(RangeStart::After));
-        let ends = cuts.iter().cloned().map(Some).chain(std::iter::once(None));
+        let ends: Vec<Option<String>> = cuts
+            .iter()
+            .map(|(cut, _)| Some(cut.clone()))
+            .chain(std::iter::once(None))
+            .collect();
+        let starts = std::iter::once(RangeStart::Token(token, guard)).chain(
+            cuts.into_iter()
+                .map(|(cut, first)| RangeStart::After { cut, first }),
+        );
         for (start, end) in starts.zip(ends) {
             let (sender, receiver) = mpsc::unbounded_channel();
             outputs.push_back(receiver);
@@ -477,7 +483,11 @@ impl Ranges<'_> {
 
 enum RangeStart {
     Token(String, TokenGuard),
-    After(String),
+    /// After `cut`, where a probe found `first` (full keys).
+    After {
+        cut: String,
+        first: String,
+    },
 }
 
 /// One range's pages, each trimmed to names up to `end` (a full key; `None`: to the end).
@@ -493,9 +503,23 @@ async fn list_range(
     // A range's names come after its cut: a server starting a range early must not hand on
     // names another range lists.
     let name_prefix = depth.name_prefix(prefix);
-    let after = match &start {
-        RangeStart::After(cut) => Some(cut[name_prefix.len().min(cut.len())..].to_owned()),
-        RangeStart::Token(..) => None,
+    let relative = |key: &str| key[name_prefix.len().min(key.len())..].to_owned();
+    let (after, expected) = match &start {
+        RangeStart::After { cut, first } => (Some(relative(cut)), Some(relative(first))),
+        RangeStart::Token(..) => (None, None),
+    };
+    // The probe found `expected` first after the cut: the range must list it (or a name
+    // written before it since). A range without it is a listing the server cut short.
+    let mut vouched = expected.is_none();
+    let short = |expected: &str| {
+        Err(BrowseError::Untrusted {
+            place: format!("s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+            page: "a range of pages".to_owned(),
+            problem: format!(
+                "it left out `{}`, which the server had listed a moment before",
+                expected.escape_debug()
+            ),
+        })
     };
     let (mut request, mut guard) = match start {
         RangeStart::Token(token, guard) => (
@@ -506,7 +530,7 @@ async fn list_range(
             },
             guard,
         ),
-        RangeStart::After(cut) => (
+        RangeStart::After { cut, .. } => (
             PageRequest {
                 token: None,
                 start_after: Some(cut),
@@ -543,6 +567,25 @@ async fn list_range(
             page.objects.retain(|o| &*o.name <= end_name);
             past_end = page.folders.len() + page.objects.len() < before;
         }
+        if let Some(expected) = expected.as_deref()
+            && !vouched
+        {
+            let first = [
+                page.folders.first().map(|f| &**f),
+                page.objects.first().map(|o| &*o.name),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            match first {
+                Some(first) if first <= expected => vouched = true,
+                Some(_) => {
+                    let _ = pages.send(short(expected));
+                    return;
+                }
+                None => {}
+            }
+        }
         if pages.send(Ok(page)).is_err() {
             return;
         }
@@ -554,7 +597,14 @@ async fn list_range(
                     max_keys: 1000,
                 };
             }
-            _ => return,
+            _ => {
+                if let Some(expected) = expected.as_deref()
+                    && !vouched
+                {
+                    let _ = pages.send(short(expected));
+                }
+                return;
+            }
         }
     }
 }
@@ -611,7 +661,11 @@ mod tests {
         // After "b": "b1" (before "c": kept). After "c": "d5" (past "d": empty, dropped).
         // After "d": "d5" (kept). After "e": nothing (dropped).
         let firsts = [Some("b1"), Some("d5"), Some("d5"), None].map(|f| f.map(String::from));
-        assert_eq!(keep_cuts(&candidates, &firsts), ["b", "d"]);
+        let kept: Vec<String> = keep_cuts(&candidates, &firsts)
+            .into_iter()
+            .map(|(cut, _)| cut)
+            .collect();
+        assert_eq!(kept, ["b", "d"]);
         assert!(keep_cuts(&candidates, &[None, None, None, None]).is_empty());
     }
 }
