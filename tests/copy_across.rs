@@ -5,14 +5,11 @@
 mod common;
 
 use aws_sdk_s3::primitives::ByteStream;
+use common::pattern;
 use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::copy_across::copy_between;
 use pail::s3::transfer::{TransferControl, TransferError};
-
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 31 % 251) as u8).collect()
-}
 
 async fn put(server: &LocalServer, bucket: &str, key: &str, body: Vec<u8>) {
     server
@@ -55,6 +52,7 @@ async fn an_object_goes_from_one_server_to_another_with_its_metadata() {
         let copied = copy_between(
             (&from_connection, &from_bucket, &from),
             (&to_connection, &to_bucket, &to),
+            true,
             &control,
             None,
         )
@@ -106,6 +104,7 @@ async fn a_cancelled_copy_leaves_no_upload_behind() {
             &BucketName::new("backups").unwrap(),
             &key,
         ),
+        true,
         &control,
         None,
     )
@@ -152,6 +151,7 @@ async fn a_copy_cut_off_mid_way_is_journaled_and_swept_once_the_far_server_is_ba
             &key,
         ),
         (&far, &BucketName::new("backups").unwrap(), &key),
+        true,
         &TransferControl::default(),
         Some(&journal),
     )

@@ -1,12 +1,12 @@
 //! Requests that carry data, against servers that lie or take their time: no memory reserved
-//! from a size a server claims, no total deadline on a copy that is still moving, and a move
-//! that removes an original only once its copy is verified.
+//! from a size a server claims, and no total deadline on a copy that is still moving.
 
 mod common;
 
 use std::time::Duration;
 
 use common::lying_data::{LyingServer, Reply};
+use common::pattern;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::copy_across::copy_between;
 use pail::s3::transfer::{TransferControl, TransferError};
@@ -37,6 +37,7 @@ async fn a_copy_from_a_server_claiming_an_enormous_object_fails_and_the_process_
     let result = copy_between(
         (&liar.connection(), &from_bucket, &key),
         (&target.connection(), &to_bucket, &key),
+        true,
         &TransferControl::default(),
         None,
     )
@@ -77,6 +78,7 @@ async fn a_get_longer_than_its_head_is_refused_before_it_fills_memory() {
             &BucketName::new("backups").unwrap(),
             &key,
         ),
+        true,
         &TransferControl::default(),
         None,
     )
@@ -184,11 +186,6 @@ async fn a_server_side_copy_whose_answer_never_ends_fails_once_it_is_too_long() 
     );
 }
 
-/// `len` bytes that are not all alike.
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 31 % 251) as u8).collect()
-}
-
 /// A connection to `server` through `proxy`, with 1 s for requests without data and `stall`
 /// for those with data. (A body is counted as moving while it is handed to the socket; the
 /// last few MB then drain from the system's buffers unwatched, so `stall` must outlast that.)
@@ -225,6 +222,7 @@ async fn a_copy_across_on_a_slow_uplink_takes_the_time_it_needs() {
             &key,
         ),
         (&far, &BucketName::new("backups").unwrap(), &key),
+        true,
         &TransferControl::default(),
         None,
     )
@@ -256,6 +254,7 @@ async fn a_copy_across_to_a_server_that_stops_taking_bytes_fails_after_its_stall
             &key,
         ),
         (&far, &BucketName::new("backups").unwrap(), &key),
+        true,
         &TransferControl::default(),
         None,
     )
@@ -362,257 +361,4 @@ async fn a_file_that_grows_while_it_is_uploaded_fails_the_upload_and_stays() {
             stored.len()
         );
     }
-}
-
-/// Runs `command` on a new worker until its first transfer ends; that transfer's result.
-fn run_one_transfer(command: pail::worker::Command) -> Result<(), TransferError> {
-    use pail::worker::{Event, FilesEvent};
-    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
-    worker.send(command);
-    loop {
-        match events.recv_timeout(Duration::from_secs(20)) {
-            Ok(Event::Files(FilesEvent::TransferFinished { result, .. })) => return result,
-            Ok(Event::Files(FilesEvent::BatchFailed { error })) => panic!("{error}"),
-            Ok(_) => {}
-            Err(e) => panic!("no transfer ended: {e}"),
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_download_move_whose_file_is_not_the_object_keeps_the_object() {
-    use base64::Engine;
-    let server = common::server_with_bucket("archive");
-    // Above 16 MiB: fetched in ranges, which carry no checksum to check on the way.
-    let data = pattern(17 * 1024 * 1024);
-    let crc =
-        base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(&data).to_be_bytes());
-    server
-        .connection()
-        .client()
-        .put_object()
-        .bucket("archive")
-        .key("scan.tif")
-        .checksum_crc32(&crc)
-        .body(data.clone().into())
-        .send()
-        .await
-        .unwrap();
-    // The bytes the server serves are no longer those it checked in (its disk, or anything on
-    // the way, flipped one): same size, same ETag.
-    let (stored, bytes) = flip_a_stored_byte(&server, "scan.tif", 5_000_000);
-    let target = tempfile::tempdir().unwrap();
-    let command = download_move(&server, "scan.tif", data.len(), target.path());
-    let result = tokio::task::block_in_place(|| run_one_transfer(command));
-    assert!(
-        result.is_err(),
-        "a copy that differs is no move: {result:?}"
-    );
-    assert!(
-        matches!(&result, Err(e) if e.to_string().contains("original was kept")),
-        "{result:?}"
-    );
-    assert!(
-        std::fs::read(&stored).unwrap() == bytes,
-        "the original stays (a GET of it fails the SDK's own CRC32 check now)"
-    );
-}
-
-/// An object sent without a checksum (older tools, other clients) has none to compare: a
-/// download-move then checks the file's MD5 against the object's ETag, which is its MD5 for an
-/// object sent whole and not encrypted with KMS.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_download_move_without_a_stored_checksum_is_checked_against_the_etag() {
-    let server = common::server_with_bucket("archive");
-    // A client that sends no checksum: the server keeps the ETag (MD5) alone.
-    let base = server.connection().client().clone();
-    let config = base
-        .config()
-        .to_builder()
-        .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
-        .build();
-    let plain = aws_sdk_s3::Client::from_conf(config);
-    let data = pattern(1024 * 1024);
-    plain
-        .put_object()
-        .bucket("archive")
-        .key("note.txt")
-        .body(data.clone().into())
-        .send()
-        .await
-        .unwrap();
-    let head = base
-        .head_object()
-        .bucket("archive")
-        .key("note.txt")
-        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
-        .send()
-        .await
-        .unwrap();
-    assert!(head.checksum_crc32().is_none(), "kept with no checksum");
-    let (stored, bytes) = flip_a_stored_byte(&server, "note.txt", 500_000);
-    let target = tempfile::tempdir().unwrap();
-    let command = download_move(&server, "note.txt", data.len(), target.path());
-    let result = tokio::task::block_in_place(|| run_one_transfer(command));
-    assert!(
-        matches!(&result, Err(e) if e.to_string().contains("MD5")),
-        "{result:?}"
-    );
-    assert!(
-        std::fs::read(&stored).unwrap() == bytes,
-        "the original stays"
-    );
-}
-
-/// The bytes s3s-fs serves for `key` of `archive` made other than those it checked in (its
-/// disk, or anything on the way, flipped one): same size, same ETag. The file and its bytes.
-fn flip_a_stored_byte(
-    server: &pail::demo::server::LocalServer,
-    key: &str,
-    at: usize,
-) -> (std::path::PathBuf, Vec<u8>) {
-    let stored = server.root().join("archive").join(key);
-    let mut bytes = std::fs::read(&stored).unwrap();
-    bytes[at] ^= 0xff;
-    std::fs::write(&stored, &bytes).unwrap();
-    (stored, bytes)
-}
-
-/// A move of `key` of `archive` into `target`.
-fn download_move(
-    server: &pail::demo::server::LocalServer,
-    key: &str,
-    size: usize,
-    target: &std::path::Path,
-) -> pail::worker::Command {
-    pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: pail::demo::demo_profile(server),
-        bucket: BucketName::new("archive").unwrap(),
-        base: String::new(),
-        keys: vec![(key.into(), size as u64)],
-        prefixes: Vec::new(),
-        target: target.to_owned(),
-        partials: None,
-        remove_source: true,
-    })
-}
-
-/// Runs `command` on a new worker until every transfer it queued has ended and nothing more
-/// happened for a second; their results.
-fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError>> {
-    use pail::worker::{Event, FilesEvent};
-    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
-    worker.send(command);
-    let (mut queued, mut results) = (0, Vec::new());
-    loop {
-        let settled = queued > 0 && results.len() == queued;
-        let wait = Duration::from_secs(if settled { 1 } else { 20 });
-        match events.recv_timeout(wait) {
-            Ok(Event::Files(FilesEvent::TransferQueued { .. })) => queued += 1,
-            Ok(Event::Files(FilesEvent::TransferFinished { result, .. })) => results.push(result),
-            Ok(Event::Files(FilesEvent::BatchFailed { error })) => panic!("{error}"),
-            Ok(_) => {}
-            Err(_) if settled => return results,
-            Err(e) => panic!("{queued} queued, {} ended: {e}", results.len()),
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
-    let Some(moto) = common::moto::Moto::start() else {
-        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
-        return;
-    };
-    let connection = moto.connection();
-    let client = connection.client();
-    moto.bucket_with(
-        "shelf",
-        [
-            ("in/a.txt", &b"plain file"[..]),
-            ("in/notes/", b"not empty"),
-        ],
-    )
-    .await;
-    let folder = |prefix: &str| pail::worker::BucketFolder {
-        profile: moto.profile(),
-        bucket: BucketName::new("shelf").unwrap(),
-        prefix: prefix.into(),
-    };
-    let command = pail::worker::Command::Copy(Box::new(pail::worker::CopyRequest {
-        id: pail::worker::RequestId(1),
-        from: folder(""),
-        keys: Vec::new(),
-        prefixes: vec!["in/".into()],
-        to: folder("out/"),
-        remove_source: true,
-        journal: None,
-    }));
-    let results = tokio::task::block_in_place(|| run_transfers(command));
-    let read = async |key: &str| -> Option<Vec<u8>> {
-        let output = client
-            .get_object()
-            .bucket("shelf")
-            .key(key)
-            .send()
-            .await
-            .ok()?;
-        Some(output.body.collect().await.ok()?.to_vec())
-    };
-    let kept = read("out/in/notes/").await;
-    let original = read("in/notes/").await;
-    assert!(
-        kept.as_deref() == Some(&b"not empty"[..])
-            || original.as_deref() == Some(&b"not empty"[..]),
-        "the bytes are somewhere: moved {kept:?}, original {original:?}"
-    );
-    assert_eq!(kept.as_deref(), Some(&b"not empty"[..]), "{results:?}");
-    assert_eq!(original, None, "moved, not copied");
-    assert_eq!(
-        read("out/in/a.txt").await.as_deref(),
-        Some(&b"plain file"[..])
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
-    let Some(moto) = common::moto::Moto::start() else {
-        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
-        return;
-    };
-    let connection = moto.connection();
-    let client = connection.client();
-    // `in/notes/` holds bytes, and a file sits under it: a file on disk cannot be both.
-    moto.bucket_with(
-        "shelf",
-        [("in/notes/", &b"not empty"[..]), ("in/notes/x.txt", b"x")],
-    )
-    .await;
-    let target = tempfile::tempdir().unwrap();
-    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: moto.profile(),
-        bucket: BucketName::new("shelf").unwrap(),
-        base: String::new(),
-        keys: Vec::new(),
-        prefixes: vec!["in/".into()],
-        target: target.path().to_owned(),
-        partials: None,
-        remove_source: true,
-    });
-    let results = tokio::task::block_in_place(|| run_transfers(command));
-    assert_eq!(results, [Ok(())]);
-    assert_eq!(
-        std::fs::read(target.path().join("in/notes/x.txt")).unwrap(),
-        b"x"
-    );
-    let marker = client
-        .get_object()
-        .bucket("shelf")
-        .key("in/notes/")
-        .send()
-        .await
-        .expect("the folder name that holds bytes stays");
-    assert_eq!(marker.body.collect().await.unwrap().to_vec(), b"not empty");
 }

@@ -161,10 +161,15 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
 
     // The server vanishes once 12 MiB have gone up, and stays away.
     proxy.cut_after_upload_bytes(12 * MIB as u64);
+    let bucket = bucket();
+    let to = pail::s3::upload::Destination {
+        bucket: &bucket,
+        key: &key,
+        replace: true,
+    };
     let result = pail::s3::upload::upload_file_with_journal(
         &connection,
-        &bucket(),
-        &key,
+        to,
         &source,
         &TransferControl::default(),
         Some(&journal),

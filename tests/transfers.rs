@@ -322,10 +322,15 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
     let upload = |path: std::path::PathBuf, key: &'static str| {
         let (connection, journal) = (connection.clone(), journal.clone());
         tokio::spawn(async move {
+            let (bucket, key) = (bucket(), ObjectKey::new(key).unwrap());
+            let to = pail::s3::upload::Destination {
+                bucket: &bucket,
+                key: &key,
+                replace: true,
+            };
             pail::s3::upload::upload_file_with_journal(
                 &connection,
-                &bucket(),
-                &ObjectKey::new(key).unwrap(),
+                to,
                 &path,
                 &TransferControl::default(),
                 Some(&journal),

@@ -460,10 +460,15 @@ async fn run_jobs(
             };
             let result = match &job {
                 Job::Upload { path, key, .. } => {
+                    // `cp` replaces what is in a bucket, as `aws s3 cp` does.
+                    let to = crate::s3::upload::Destination {
+                        bucket: &bucket,
+                        key,
+                        replace: true,
+                    };
                     crate::s3::upload::upload_file_with_journal(
                         &connection,
-                        &bucket,
-                        key,
+                        to,
                         path,
                         &control,
                         uploads.as_ref(),

@@ -190,10 +190,37 @@ impl S3 for Store {
         self.files.put_object(req).await
     }
 
+    /// S3 refuses a copy sent with `If-None-Match: *` onto a key that is taken (412), as it
+    /// refuses such a put; s3s-fs 0.14.1 knows the header on puts only.
     async fn copy_object(
         &self,
         req: S3Request<CopyObjectInput>,
     ) -> S3Result<S3Response<CopyObjectOutput>> {
+        let only_if_absent = req
+            .headers
+            .get("if-none-match")
+            .is_some_and(|value| value.as_bytes() == b"*");
+        if only_if_absent {
+            let input = HeadObjectInput::builder()
+                .bucket(req.input.bucket.clone())
+                .key(req.input.key.clone())
+                .build()
+                .map_err(|_| s3_error!(InvalidRequest))?;
+            let probe = S3Request {
+                input,
+                method: req.method.clone(),
+                uri: req.uri.clone(),
+                headers: Default::default(),
+                extensions: Default::default(),
+                credentials: req.credentials.clone(),
+                region: req.region.clone(),
+                service: req.service.clone(),
+                trailing_headers: None,
+            };
+            if self.files.head_object(probe).await.is_ok() {
+                return Err(s3_error!(PreconditionFailed, "the key is taken"));
+            }
+        }
         self.files.copy_object(req).await
     }
 

@@ -12,7 +12,8 @@ use crate::s3::connection::Connection;
 use crate::s3::stall::{Activity, MemoryBody};
 use crate::s3::transfer::{
     MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, claimed_size,
-    data_config, finish_multipart, head, part_size_for, remote, send_watched, start_multipart,
+    data_config, finish_multipart, head, part_size_for, remote, send_watched, send_watched_write,
+    send_write, start_multipart,
 };
 use crate::storage::journal::UploadJournal;
 
@@ -22,11 +23,13 @@ pub type End<'a> = (&'a Connection, &'a BucketName, &'a ObjectKey);
 /// Streams `from` into `to`; the bytes copied. Memory holds at most one part (8 MiB, more
 /// above 80 GB) or, for objects under 16 MiB, the object.
 ///
-/// A multipart upload is recorded in `journal` while an abort may still be owed, as uploads
-/// are.
+/// What is at `to` is replaced only with `replace` (else the write is conditional: see
+/// [`crate::s3::transfer::TransferError::Appeared`]). A multipart upload is recorded in
+/// `journal` while an abort may still be owed, as uploads are.
 pub async fn copy_between(
     from: End<'_>,
     to: End<'_>,
+    replace: bool,
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<u64, TransferError> {
@@ -73,22 +76,29 @@ pub async fn copy_between(
                 expected: size,
             });
         }
-        let activity = Activity::default();
-        let request = to_connection
-            .client()
-            .put_object()
-            .bucket(to_bucket.as_str())
-            .key(to_key.as_str())
-            .set_content_type(head.content_type().map(str::to_owned))
-            .set_content_disposition(head.content_disposition().map(str::to_owned))
-            .set_content_encoding(head.content_encoding().map(str::to_owned))
-            .set_cache_control(head.cache_control().map(str::to_owned))
-            .set_metadata(head.metadata().cloned())
-            .body(memory_body(object, &activity))
-            .customize()
-            .config_override(data_config())
-            .send();
-        send_watched(&activity, to_connection.stall_timeout(), request).await?;
+        let object = bytes::Bytes::from(object);
+        send_write(replace, |condition| async {
+            let activity = Activity::default();
+            let conditional = condition.is_some();
+            let request = to_connection
+                .client()
+                .put_object()
+                .bucket(to_bucket.as_str())
+                .key(to_key.as_str())
+                .set_if_none_match(condition)
+                .set_content_type(head.content_type().map(str::to_owned))
+                .set_content_disposition(head.content_disposition().map(str::to_owned))
+                .set_content_encoding(head.content_encoding().map(str::to_owned))
+                .set_cache_control(head.cache_control().map(str::to_owned))
+                .set_metadata(head.metadata().cloned())
+                .body(memory_body(object.clone(), &activity))
+                .customize()
+                .config_override(data_config())
+                .send();
+            let limit = to_connection.stall_timeout();
+            send_watched_write(&activity, limit, (to_key, conditional), request).await
+        })
+        .await?;
         control.add(size);
         return Ok(size);
     }
@@ -126,7 +136,7 @@ pub async fn copy_between(
                     .key(to_key.as_str())
                     .upload_id(&upload_id)
                     .part_number(number)
-                    .body(memory_body(body, &activity))
+                    .body(memory_body(body.into(), &activity))
                     .customize()
                     .config_override(data_config())
                     .send();
@@ -154,7 +164,7 @@ pub async fn copy_between(
         }
         Ok(parts)
     };
-    let to = (to_bucket, to_key);
+    let to = (to_bucket, to_key, replace);
     finish_multipart(to_connection, to, &upload_id, journal, parts).await?;
     Ok(size)
 }
@@ -171,6 +181,6 @@ fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferErro
 
 /// `data` as a request body that touches `activity` as it goes: a part on a slow uplink is
 /// failed when it stalls, never for taking its time.
-fn memory_body(data: Vec<u8>, activity: &Activity) -> ByteStream {
-    ByteStream::new(MemoryBody::sdk_body(data.into(), activity.clone()))
+fn memory_body(data: bytes::Bytes, activity: &Activity) -> ByteStream {
+    ByteStream::new(MemoryBody::sdk_body(data, activity.clone()))
 }

@@ -201,17 +201,24 @@ async fn copy_with_limit(
     let source = copy_source(from_bucket, from);
     control.check()?;
     if size <= single_copy_limit {
-        connection
-            .client()
-            .copy_object()
-            .bucket(to_bucket.as_str())
-            .key(to.as_str())
-            .copy_source(&source)
-            .customize()
-            .config_override(server_copy_config(connection.stall_timeout()))
-            .send()
-            .await
-            .map_err(|e| remote(&e))?;
+        // Without `overwrite`, the look above and the copy are one step on a server that
+        // takes the condition: an object written between them is refused, not replaced.
+        send_write(overwrite, |condition| async {
+            let conditional = condition.is_some();
+            connection
+                .client()
+                .copy_object()
+                .bucket(to_bucket.as_str())
+                .key(to.as_str())
+                .copy_source(&source)
+                .set_if_none_match(condition)
+                .customize()
+                .config_override(server_copy_config(connection.stall_timeout()))
+                .send()
+                .await
+                .map_err(|e| written(&e, to, conditional))
+        })
+        .await?;
         control.add(size);
         Ok(())
     } else {
@@ -225,7 +232,14 @@ async fn copy_with_limit(
             &upload_id,
             control,
         );
-        finish_multipart(connection, (to_bucket, to), &upload_id, journal, parts).await
+        finish_multipart(
+            connection,
+            (to_bucket, to, overwrite),
+            &upload_id,
+            journal,
+            parts,
+        )
+        .await
     }
 }
 

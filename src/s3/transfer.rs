@@ -73,6 +73,14 @@ pub enum TransferError {
     /// The object was replaced while it was being downloaded.
     #[error("the object was replaced during the download; nothing was saved — try again")]
     Changed,
+    /// A write that was to replace nothing found its key taken when it landed (the server
+    /// refused it under `If-None-Match: *`): written by someone else after the batch looked.
+    #[error("`{0}` was written by someone else after Pail looked; it was left as it is")]
+    Appeared(String),
+    /// A write sent under `If-None-Match: *` to a server that does not know the header (501);
+    /// [`send_write`] sends it again without.
+    #[error("the server does not take conditional writes (If-None-Match)")]
+    NoConditionalWrites,
 }
 
 /// Shared between a transfer and whoever may cancel it or watch its progress.
@@ -159,6 +167,65 @@ where
         .await
         .map_err(stalled)
         .and_then(|sent| sent.map_err(|e| remote(&e)))
+}
+
+/// What a refused write means: with `If-None-Match: *` (`conditional`), 412 is a key taken
+/// since the batch looked and 501 a server that knows no such condition.
+pub(super) fn written<E>(
+    e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    key: &ObjectKey,
+    conditional: bool,
+) -> TransferError
+where
+    E: std::error::Error + 'static,
+{
+    let status = match e {
+        aws_sdk_s3::error::SdkError::ServiceError(s) => Some(s.raw().status().as_u16()),
+        _ => None,
+    };
+    match status {
+        Some(412) if conditional => TransferError::Appeared(key.to_string()),
+        Some(501) if conditional => TransferError::NoConditionalWrites,
+        _ => remote(e),
+    }
+}
+
+/// Sends a write: one that must replace nothing (`!replace`) under `If-None-Match: *`, so
+/// that a key taken between the batch's look and the write is refused by the server, not
+/// replaced; again without the header where the server does not know it (the batch's look
+/// then stands alone). `send` gets the header's value and maps its error with [`written`].
+pub(super) async fn send_write<T, F>(
+    replace: bool,
+    mut send: impl FnMut(Option<String>) -> F,
+) -> Result<T, TransferError>
+where
+    F: std::future::Future<Output = Result<T, TransferError>>,
+{
+    if replace {
+        return send(None).await;
+    }
+    match send(Some("*".to_owned())).await {
+        Err(TransferError::NoConditionalWrites) => send(None).await,
+        other => other,
+    }
+}
+
+/// [`send_watched`] for a write, its error mapped with [`written`].
+pub(super) async fn send_watched_write<T, E>(
+    activity: &crate::s3::stall::Activity,
+    limit: std::time::Duration,
+    (key, conditional): (&ObjectKey, bool),
+    request: impl std::future::Future<
+        Output = Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>,
+    >,
+) -> Result<T, TransferError>
+where
+    E: std::error::Error + 'static,
+{
+    crate::s3::stall::guard(activity, limit, request)
+        .await
+        .map_err(stalled)
+        .and_then(|sent| sent.map_err(|e| written(&e, key, conditional)))
 }
 
 /// The configuration of a copy the server makes itself (CopyObject, UploadPartCopy, and the
@@ -324,37 +391,45 @@ pub(super) async fn start_multipart(
 
 pub(super) async fn complete_multipart(
     connection: &Connection,
-    bucket: &BucketName,
-    key: &ObjectKey,
+    (bucket, key, replace): (&BucketName, &ObjectKey, bool),
     upload_id: &str,
     parts: Vec<CompletedPart>,
 ) -> Result<(), TransferError> {
-    connection
-        .client()
-        .complete_multipart_upload()
-        .bucket(bucket.as_str())
-        .key(key.as_str())
-        .upload_id(upload_id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(parts))
-                .build(),
-        )
-        // The server joins the parts before it answers: minutes for a large object on S3.
-        .customize()
-        .config_override(server_copy_config(connection.stall_timeout()))
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| remote(&e))
+    send_write(replace, |condition| {
+        let conditional = condition.is_some();
+        let parts = parts.clone();
+        async move {
+            connection
+                .client()
+                .complete_multipart_upload()
+                .bucket(bucket.as_str())
+                .key(key.as_str())
+                .upload_id(upload_id)
+                .set_if_none_match(condition)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(parts))
+                        .build(),
+                )
+                // The server joins the parts before it answers: minutes for a large object on S3.
+                .customize()
+                .config_override(server_copy_config(connection.stall_timeout()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| written(&e, key, conditional))
+        }
+    })
+    .await
 }
 
-/// Sends a multipart upload's parts (`parts`) and completes it. On any failure the upload is
+/// Sends a multipart upload's parts (`parts`) and completes it (replacing what is at the key
+/// only with `replace`). On any failure the upload is
 /// aborted, so no parts are left to bill; while an abort is still owed (the server could not
 /// be reached), `journal` keeps the upload for a later sweep.
 pub(super) async fn finish_multipart(
     connection: &Connection,
-    (bucket, key): (&BucketName, &ObjectKey),
+    (bucket, key, replace): (&BucketName, &ObjectKey, bool),
     upload_id: &str,
     journal: Option<&crate::storage::journal::UploadJournal>,
     parts: impl std::future::Future<Output = Result<Vec<CompletedPart>, TransferError>>,
@@ -365,7 +440,7 @@ pub(super) async fn finish_multipart(
             .await;
     }
     let completed = match parts.await {
-        Ok(parts) => complete_multipart(connection, bucket, key, upload_id, parts).await,
+        Ok(parts) => complete_multipart(connection, (bucket, key, replace), upload_id, parts).await,
         Err(e) => Err(e),
     };
     let settled = match &completed {

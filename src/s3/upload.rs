@@ -54,7 +54,7 @@ pub fn content_type_for(path: &Path) -> Option<&'static str> {
     mime_guess::from_path(path).first_raw()
 }
 
-/// Uploads the file at `path` to `key`.
+/// Uploads the file at `path` to `key`, replacing what is there.
 pub async fn upload_file(
     connection: &Connection,
     bucket: &BucketName,
@@ -62,18 +62,36 @@ pub async fn upload_file(
     path: &Path,
     control: &TransferControl,
 ) -> Result<(), TransferError> {
-    upload_file_with_journal(connection, bucket, key, path, control, None).await
+    let to = Destination {
+        bucket,
+        key,
+        replace: true,
+    };
+    upload_file_with_journal(connection, to, path, control, None).await
 }
 
-/// [`upload_file`], recording multipart uploads in `journal` until they end.
+/// Where an upload lands, and whether it may replace what is there: one that may not is
+/// refused by the server if the key is taken when it lands ([`TransferError::Appeared`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    pub bucket: &'a BucketName,
+    pub key: &'a ObjectKey,
+    pub replace: bool,
+}
+
+/// [`upload_file`] to `to`, recording multipart uploads in `journal` until they end.
 pub async fn upload_file_with_journal(
     connection: &Connection,
-    bucket: &BucketName,
-    key: &ObjectKey,
+    to: Destination<'_>,
     path: &Path,
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
+    let Destination {
+        bucket,
+        key,
+        replace,
+    } = to;
     control.check()?;
     // What the file is now: a file that is no longer so once read was not uploaded whole.
     let file = FileState::of(path).map_err(|e| local(path, e))?;
@@ -83,19 +101,25 @@ pub async fn upload_file_with_journal(
         let mut attempt = 1;
         loop {
             control.check()?;
-            let activity = Activity::default();
-            let request = connection
-                .client()
-                .put_object()
-                .bucket(bucket.as_str())
-                .key(key.as_str())
-                .set_content_type(content_type_for(path).map(str::to_owned))
-                .checksum_crc32(&checksum)
-                .body(file_body(path.to_owned(), (0, size), file, &activity))
-                .customize()
-                .config_override(data_config())
-                .send();
-            let result = send_watched(&activity, connection.stall_timeout(), request).await;
+            let result = send_write(replace, |condition| async {
+                let activity = Activity::default();
+                let conditional = condition.is_some();
+                let request = connection
+                    .client()
+                    .put_object()
+                    .bucket(bucket.as_str())
+                    .key(key.as_str())
+                    .set_if_none_match(condition)
+                    .set_content_type(content_type_for(path).map(str::to_owned))
+                    .checksum_crc32(&checksum)
+                    .body(file_body(path.to_owned(), (0, size), file, &activity))
+                    .customize()
+                    .config_override(data_config())
+                    .send();
+                let limit = connection.stall_timeout();
+                send_watched_write(&activity, limit, (key, conditional), request).await
+            })
+            .await;
             // Read to its end and still the same, or the upload fails (the body failed
             // already if the change came before its last bytes were read).
             unchanged(path, &file)?;
@@ -108,7 +132,7 @@ pub async fn upload_file_with_journal(
         control.add(size);
         return Ok(());
     }
-    upload_multipart(connection, bucket, key, path, file, control, journal).await
+    upload_multipart(connection, to, path, file, control, journal).await
 }
 
 /// Fails when the file at `path` is no longer as `file` says.
@@ -128,8 +152,11 @@ fn file_body(path: PathBuf, range: (u64, u64), file: FileState, activity: &Activ
 
 async fn upload_multipart(
     connection: &Connection,
-    bucket: &BucketName,
-    key: &ObjectKey,
+    Destination {
+        bucket,
+        key,
+        replace,
+    }: Destination<'_>,
     path: &Path,
     file: FileState,
     control: &TransferControl,
@@ -147,7 +174,14 @@ async fn upload_multipart(
         unchanged(path, &file)?;
         Ok(parts)
     };
-    finish_multipart(connection, (bucket, key), &upload_id, journal, parts).await
+    finish_multipart(
+        connection,
+        (bucket, key, replace),
+        &upload_id,
+        journal,
+        parts,
+    )
+    .await
 }
 
 /// One part of a multipart upload: its number and where it sits in the file.

@@ -259,13 +259,14 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
             }
         }
     }
-    let queued_files: Vec<(String, String, u64)> = planned
+    let queued_files: Vec<(String, String, u64, bool)> = planned
         .writes()
         .map(|step| {
             (
                 plan.keys[step.index].clone(),
                 step.name.clone(),
                 plan.items[step.index].size,
+                step.action == plan::Action::Replace,
             )
         })
         .collect();
@@ -302,7 +303,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
         batch.settle_if_empty().await;
     }
     let server_side = from.profile.identity() == to.profile.identity();
-    for (from_key, to_key, size) in queued_files {
+    for (from_key, to_key, size, replace) in queued_files {
         let moves = batch.as_ref().map(|batch| {
             let source = MovedSource::Object {
                 profile: Box::new(from.profile.clone()),
@@ -339,7 +340,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
                     let copy = crate::s3::objects::Copy {
                         from: (&from_bucket, &from_key),
                         to: (&bucket, &key),
-                        overwrite: true,
+                        overwrite: replace,
                         control: &control,
                         journal: journal.as_ref(),
                     };
@@ -351,6 +352,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
                 crate::s3::copy_across::copy_between(
                     (&source, &from_bucket, &from_key),
                     (&target, &bucket, &key),
+                    replace,
                     &control,
                     journal.as_ref(),
                 )

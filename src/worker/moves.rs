@@ -175,7 +175,7 @@ impl MoveBatch {
                     },
                 ) => {
                     let (connection, bucket, key) = object(profile, bucket, key).await?;
-                    verify::verify_upload(path, (&connection, &bucket, &key)).await
+                    verify::verify_file(path, (&connection, &bucket, &key)).await
                 }
                 (
                     MovedSource::Object {
@@ -186,7 +186,7 @@ impl MoveBatch {
                     MovedSource::LocalFile(path),
                 ) => {
                     let (connection, bucket, key) = object(profile, bucket, key).await?;
-                    verify::verify_download((&connection, &bucket, &key), path).await
+                    verify::verify_file(path, (&connection, &bucket, &key)).await
                 }
                 (
                     MovedSource::Object {

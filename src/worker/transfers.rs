@@ -299,22 +299,23 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
     let seen = |key: &str| plan.seen.seen(key);
     let planned = plan::plan_batch(&plan.space, &plan.items, conflict, &seen);
     planning::report(&planned, &plan.items, &ctx.sink);
-    let files: Vec<(PathBuf, String, u64)> = planned
+    let files: Vec<(PathBuf, String, u64, bool)> = planned
         .writes()
         .map(|step| {
             (
                 plan.paths[step.index].clone(),
                 step.name.clone(),
                 plan.items[step.index].size,
+                step.action == plan::Action::Replace,
             )
         })
         .collect();
     let batch = plan.moving.map(|roots| {
-        let paths: Vec<PathBuf> = files.iter().map(|(path, _, _)| path.clone()).collect();
+        let paths: Vec<PathBuf> = files.iter().map(|(path, ..)| path.clone()).collect();
         let emptied = Emptied::LocalFolders(moves::folders_emptied(&roots, &paths));
         MoveBatch::new(files.len(), emptied, ctx.connections.clone())
     });
-    for (path, key, size) in files {
+    for (path, key, size, replace) in files {
         let moves = batch
             .as_ref()
             .map(|batch| (batch.clone(), MovedSource::LocalFile(path.clone())));
@@ -334,10 +335,14 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
             ctx,
             queued,
             move |connection, bucket, key, control| async move {
+                let to = crate::s3::upload::Destination {
+                    bucket: &bucket,
+                    key: &key,
+                    replace,
+                };
                 crate::s3::upload::upload_file_with_journal(
                     &connection,
-                    &bucket,
-                    &key,
+                    to,
                     &path,
                     &control,
                     journal.as_ref(),

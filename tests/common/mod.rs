@@ -67,6 +67,11 @@ pub async fn get_object(server: &LocalServer, bucket: &str, key: &str) -> Option
 }
 
 /// An HTTP client that follows no redirects, so answers are S3's own.
+/// `len` bytes that are not all alike.
+pub fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 31 % 251) as u8).collect()
+}
+
 pub fn http() -> reqwest::Client {
     pail::share::link_test::install_crypto_provider();
     reqwest::Client::builder()
