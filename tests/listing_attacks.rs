@@ -860,3 +860,35 @@ async fn a_folder_page_ignoring_the_delimiter_is_refused() {
         );
     }
 }
+
+/// Found (wrong message): an honest server where a key is deleted between the probe that found
+/// it and the range that lists from there (someone tidying the folder, a lifecycle rule, a
+/// job taking its inbox) — the listing fails as a server that "left out" a name, though the
+/// server told the truth both times. Asked again, the server no longer has the name: the
+/// range is believed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_deleted_between_its_probe_and_its_range_is_not_a_lying_server() {
+    let keys = std::sync::Mutex::new((*big_keys(6000)).clone());
+    let deleted = std::sync::Mutex::new(Vec::<String>::new());
+    let server = HostileServer::start(move |line| {
+        let mut keys = keys.lock().unwrap();
+        if line.contains("start-after=") && line.contains("max-keys=1000") {
+            // Just before the range is listed, its first key goes.
+            let after = query_param(line, "start-after").unwrap_or_default();
+            let at = keys.partition_point(|k| k.as_str() <= after.as_str());
+            if at < keys.len() {
+                deleted.lock().unwrap().push(keys.remove(at));
+            }
+        }
+        simulated(line, &keys, &|_, s| s)
+    })
+    .await;
+    let listed = fanned_keys(&server).await;
+    let listed = listed.expect("keys deleted while listed are not a lying server");
+    assert!(listed.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        listed.len() < 6000 && listed.len() > 5900,
+        "{}",
+        listed.len()
+    );
+}

@@ -96,14 +96,7 @@ pub async fn list_fanned_after(
             .map_err(|problem| untrusted(bucket, prefix, problem, page_number + 1))?;
         note_names(&page, &mut seen_bytes, &mut last);
         if first.is_none() {
-            first = [
-                page.folders.first().map(|f| &**f),
-                page.objects.first().map(|o| &*o.name),
-            ]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(str::to_owned);
+            first = first_name(&page).map(str::to_owned);
         }
         let done = token.is_none();
         if !emit(page, done) || done {
@@ -344,14 +337,8 @@ async fn probe_cuts(
                     max_keys: 1,
                 };
                 let page = list_page_from(&connection, &bucket, &prefix, depth, request).await?;
-                let first = [
-                    page.folders.first().map(|f| &**f),
-                    page.objects.first().map(|o| &*o.name),
-                ]
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|name| format!("{}{name}", depth.name_prefix(&prefix)));
+                let first =
+                    first_name(&page).map(|name| format!("{}{name}", depth.name_prefix(&prefix)));
                 Ok::<_, BrowseError>((index, first))
             });
             next += 1;
@@ -521,6 +508,10 @@ async fn list_range(
             ),
         })
     };
+    let cut = match &start {
+        RangeStart::After { cut, .. } => Some(cut.clone()),
+        RangeStart::Token(..) => None,
+    };
     let (mut request, mut guard) = match start {
         RangeStart::Token(token, guard) => (
             PageRequest {
@@ -570,18 +561,21 @@ async fn list_range(
         if let Some(expected) = expected.as_deref()
             && !vouched
         {
-            let first = [
-                page.folders.first().map(|f| &**f),
-                page.objects.first().map(|o| &*o.name),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let first = first_name(&page);
             match first {
                 Some(first) if first <= expected => vouched = true,
                 Some(_) => {
-                    let _ = pages.send(short(expected));
-                    return;
+                    match gone_since(connection, bucket, prefix, depth, &cut, expected).await {
+                        Ok(true) => vouched = true,
+                        Ok(false) => {
+                            let _ = pages.send(short(expected));
+                            return;
+                        }
+                        Err(error) => {
+                            let _ = pages.send(Err(error));
+                            return;
+                        }
+                    }
                 }
                 None => {}
             }
@@ -601,12 +595,51 @@ async fn list_range(
                 if let Some(expected) = expected.as_deref()
                     && !vouched
                 {
-                    let _ = pages.send(short(expected));
+                    let _ =
+                        match gone_since(connection, bucket, prefix, depth, &cut, expected).await {
+                            Ok(true) => return,
+                            Ok(false) => pages.send(short(expected)),
+                            Err(error) => pages.send(Err(error)),
+                        };
                 }
                 return;
             }
         }
     }
+}
+
+/// The first name of `page`, folder or object.
+fn first_name(page: &FolderPage) -> Option<&str> {
+    let folder = page.folders.first().map(|f| &**f);
+    folder
+        .into_iter()
+        .chain(page.objects.first().map(|o| &*o.name))
+        .min()
+}
+
+/// Whether `expected` (a name relative to the listing), which a probe found first after
+/// `cut`, is no longer there: a range without it is then a key deleted since (someone
+/// tidying the folder while it is listed), not a server cutting the range short. The probe is
+/// asked again; a server that still lists it has left it out of the range.
+async fn gone_since(
+    connection: &Connection,
+    bucket: &BucketName,
+    prefix: &str,
+    depth: Depth,
+    cut: &Option<String>,
+    expected: &str,
+) -> Result<bool, BrowseError> {
+    let Some(cut) = cut else {
+        return Ok(false);
+    };
+    let request = PageRequest {
+        token: None,
+        start_after: Some(cut.clone()),
+        max_keys: 1,
+    };
+    let page = list_page_from(connection, bucket, prefix, depth, request).await?;
+    let first = first_name(&page);
+    Ok(first.is_none_or(|first| first > expected))
 }
 
 #[cfg(test)]
