@@ -20,52 +20,60 @@ fn xml(status: u16, code: &str) -> Reply {
     }
 }
 
-/// Found (wrong message): S3 may store a PUT and still answer 500 (or the answer may be lost);
-/// the SDK then sends the same PUT again, still under `If-None-Match: *`, and S3 refuses it
-/// with 412 — the key is taken, by the first attempt of this very upload. Pail reports that
-/// someone else wrote the key after it looked and left it as it was: the person is told
-/// their file was not uploaded and somebody else's object is there, though it is their own.
-/// (A move keeps its source, so nothing is lost; the message is wrong.)
+/// Found (wrong message, nothing lost): S3 can store a PUT and answer 500 (or the answer is
+/// lost); the retry, still under `If-None-Match: *`, then finds the first attempt's object and
+/// gets 412, and Pail said someone else's object was there. Now the object's digests are
+/// compared with the file's: the same bytes are this upload, done; other bytes stay refused.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "open: a 412 after a retried conditional write is taken for someone else's object; \
-            telling the two apart needs a HEAD whose CRC32 is compared with the file's"]
 async fn a_conditional_put_refused_on_its_retry_is_not_someone_elses_object() {
-    let puts = Arc::new(AtomicUsize::new(0));
-    let count = puts.clone();
-    let server = LyingServer::start(move |request| match request.method.as_str() {
-        "PUT" if count.fetch_add(1, Ordering::SeqCst) == 0 => xml(500, "InternalError"),
-        "PUT" => xml(412, "PreconditionFailed"),
-        _ => Reply::Object {
-            length: 4,
-            body: b"mine".to_vec(),
-        },
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("file");
-    std::fs::write(&path, b"mine").unwrap();
-    let (bucket, key) = (
-        BucketName::new("inbox").unwrap(),
-        ObjectKey::new("a.txt").unwrap(),
-    );
-    let to = Destination {
-        bucket: &bucket,
-        key: &key,
-        replace: false,
-    };
-    let result = upload_file_with_journal(
-        &server.connection(),
-        to,
-        &path,
-        &TransferControl::default(),
-        None,
-    )
-    .await;
-    assert!(puts.load(Ordering::SeqCst) >= 2, "the PUT was sent again");
-    assert!(
-        !matches!(result, Err(TransferError::Appeared(_))),
-        "the retry's 412 was read as someone else's object: {result:?}"
-    );
+    use base64::Engine;
+    for (held, ours) in [(&b"mine"[..], true), (&b"them"[..], false)] {
+        let crc =
+            base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(held).to_be_bytes());
+        let puts = Arc::new(AtomicUsize::new(0));
+        let count = puts.clone();
+        let server = LyingServer::start(move |request| match request.method.as_str() {
+            "PUT" if count.fetch_add(1, Ordering::SeqCst) == 0 => xml(500, "InternalError"),
+            "PUT" => xml(412, "PreconditionFailed"),
+            _ => Reply::Raw(format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: 4\r\netag: \"{}\"\r\nx-amz-checksum-crc32: {crc}\r\nlast-modified: Wed, 01 Jan 2025 00:00:00 GMT\r\nconnection: close\r\n\r\n",
+                "0".repeat(32)
+            )),
+        })
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        std::fs::write(&path, b"mine").unwrap();
+        let (bucket, key) = (
+            BucketName::new("inbox").unwrap(),
+            ObjectKey::new("a.txt").unwrap(),
+        );
+        let to = Destination {
+            bucket: &bucket,
+            key: &key,
+            replace: false,
+        };
+        let result = upload_file_with_journal(
+            &server.connection(),
+            to,
+            &path,
+            &TransferControl::default(),
+            None,
+        )
+        .await;
+        assert!(puts.load(Ordering::SeqCst) >= 2, "the PUT was sent again");
+        if ours {
+            assert!(
+                result.is_ok(),
+                "the retry found this upload's own bytes: {result:?}"
+            );
+        } else {
+            assert!(
+                matches!(result, Err(TransferError::Appeared(_))),
+                "other bytes are someone else's: {result:?}"
+            );
+        }
+    }
 }
 
 /// Held up: an empty file moved up is verified (its MD5 and CRC32 are those of no bytes).

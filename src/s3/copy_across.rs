@@ -33,6 +33,17 @@ pub async fn copy_between(
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<u64, TransferError> {
+    let sent = stream(from, to, replace, control, journal).await;
+    crate::s3::upload::ours_if_the_same(sent, crate::s3::verify::verify_copy(from, to)).await
+}
+
+async fn stream(
+    from: End<'_>,
+    to: End<'_>,
+    replace: bool,
+    control: &TransferControl,
+    journal: Option<&UploadJournal>,
+) -> Result<u64, TransferError> {
     let (from_connection, from_bucket, from_key) = from;
     let (to_connection, to_bucket, to_key) = to;
     let head = head(from_connection, from_bucket, from_key)

@@ -176,6 +176,23 @@ async fn copy_with_limit(
     copy: Copy<'_>,
     single_copy_limit: u64,
 ) -> Result<(), TransferError> {
+    let (original, to) = ((copy.from.0, copy.from.1), (copy.to.0, copy.to.1));
+    let sent = server_copy(connection, copy, single_copy_limit).await;
+    let same = async {
+        let (original, copy) = (
+            (connection, original.0, original.1),
+            (connection, to.0, to.1),
+        );
+        super::verify::verify_copy(original, copy).await.map(|_| ())
+    };
+    super::upload::ours_if_the_same(sent, same).await
+}
+
+async fn server_copy(
+    connection: &Connection,
+    copy: Copy<'_>,
+    single_copy_limit: u64,
+) -> Result<(), TransferError> {
     let Copy {
         from: (from_bucket, from),
         to: (to_bucket, to),

@@ -87,6 +87,33 @@ pub async fn upload_file_with_journal(
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
+    let sent = send_file(connection, to, path, control, journal).await;
+    let object = (connection, to.bucket, to.key);
+    ours_if_the_same(sent, super::verify::verify_file(path, object)).await
+}
+
+/// A write refused because its key was taken ([`TransferError::Appeared`]) — by someone else,
+/// or by this very write: a PUT the server stored but whose answer was lost is sent again (by
+/// the SDK's retry or Pail's), and the second finds the first. The bytes there decide: the same
+/// as those written (`same` says so, with what the write would have returned), the write is
+/// done; else the refusal stands.
+pub(super) async fn ours_if_the_same<T>(
+    sent: Result<T, TransferError>,
+    same: impl std::future::Future<Output = Result<T, TransferError>>,
+) -> Result<T, TransferError> {
+    match sent {
+        Err(TransferError::Appeared(key)) => same.await.map_err(|_| TransferError::Appeared(key)),
+        other => other,
+    }
+}
+
+async fn send_file(
+    connection: &Connection,
+    to: Destination<'_>,
+    path: &Path,
+    control: &TransferControl,
+    journal: Option<&UploadJournal>,
+) -> Result<(), TransferError> {
     let Destination {
         bucket,
         key,

@@ -388,10 +388,10 @@ pub async fn verify_file(path: &Path, object: Place<'_>) -> Result<(), TransferE
     )
 }
 
-/// A copy in a bucket against its original. Where the two keep digests of the same kind,
-/// those decide; otherwise the original is read and its bytes are matched with what the
-/// server keeps of the copy.
-pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<(), TransferError> {
+/// A copy in a bucket against its original; the size both hold. Where the two keep digests of
+/// the same kind, those decide; otherwise the original is read and its bytes are matched with
+/// what the server keeps of the copy.
+pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<u64, TransferError> {
     let (theirs, ours) = (stored(original).await?, stored(copy).await?);
     if theirs.size != ours.size {
         return Err(differs(&format!(
@@ -421,11 +421,11 @@ pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<(), Tra
         }
     }
     if agreed {
-        return Ok(());
+        return Ok(ours.size);
     }
     let sizes = part_sizes(copy, &ours).await;
     let sums = object_sums(original, &theirs, &sizes, needs_md5(&ours)).await?;
-    compare(&sums, &ours, "the original")
+    compare(&sums, &ours, "the original").map(|()| ours.size)
 }
 
 #[cfg(test)]

@@ -202,7 +202,9 @@ impl MoveBatch {
                 ) => {
                     let from = object(profile, bucket, key).await?;
                     let to = object(to_profile, to_bucket, to_key).await?;
-                    verify::verify_copy((&from.0, &from.1, &from.2), (&to.0, &to.1, &to.2)).await
+                    verify::verify_copy((&from.0, &from.1, &from.2), (&to.0, &to.1, &to.2))
+                        .await
+                        .map(|_| ())
                 }
                 // A move from this computer to this computer is no transfer of Pail's.
                 (MovedSource::LocalFile(_), MovedSource::LocalFile(_)) => Ok(()),

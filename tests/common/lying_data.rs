@@ -40,6 +40,8 @@ pub enum Reply {
     },
     /// Nothing at all, for a minute: the connection stays open and silent.
     Silence,
+    /// These bytes, as they are (a status line, headers and body of the test's making).
+    Raw(String),
     /// Status 200, then spaces for ever (chunked), until the client goes or 30 s pass.
     EndlessSpaces,
 }
@@ -87,6 +89,9 @@ impl LyingServer {
                         }
                         Reply::Silence => {
                             tokio::time::sleep(Duration::from_secs(60)).await;
+                        }
+                        Reply::Raw(answer) => {
+                            let _ = socket.write_all(answer.as_bytes()).await;
                         }
                         Reply::EndlessSpaces => {
                             let head = "HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
