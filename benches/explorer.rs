@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use pail::app::PailApp;
-use pail::app::explorer::listing::{Sort, SortColumn};
 use pail::app::state::AppState;
 use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::listing::{Sort, SortColumn};
 use pail::model::BucketName;
 use pail::model::Endpoint;
 use pail::s3::connection::Connection;

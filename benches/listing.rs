@@ -12,7 +12,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use pail::app::explorer::listing::Listing;
+use pail::listing::Listing;
 use pail::model::{BucketName, Endpoint};
 use pail::s3::connection::Connection;
 use pail::s3::list::{PageRequest, list_folder_page, list_page_from};

@@ -375,7 +375,7 @@ impl eframe::App for PailApp {
         // has loaded, its orders by size and date are prepared the same way. Both panes share
         // one slice, so a frame never does more than one slice's work.
         let frame_started = std::time::Instant::now();
-        let left = || explorer::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
+        let left = || crate::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
         let loading = matches!(self.state.listing_state, ListingState::Loading { .. });
         let mut more = self.state.listing.work_on_views(loading, left());
         if let Some(pane) = self.state.second_pane.as_mut() {

@@ -1,13 +1,9 @@
 //! The explorer: which folder is shown and its history ([`state`]), the folder as a table
-//! (its rows in [`listing`]), the toolbar, the bucket list, and the status bar with its
+//! (its rows in [`crate::listing`]), the toolbar, the bucket list, and the status bar with its
 //! banners.
 
 pub(crate) mod bucket_list;
-pub mod listing;
 pub(crate) mod object_table;
-mod order;
-mod rebuild;
-mod side_by_side;
 pub mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;

@@ -6,11 +6,11 @@ use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::UiFlags;
-use crate::app::explorer::listing::{Row, SortColumn};
 use crate::app::second_pane::state::ActivePane;
 use crate::app::second_pane::table::PaneDrag;
 use crate::app::state::{AppState, ListingState};
 use crate::fmt::{human_size, thousands};
+use crate::listing::{Row, SortColumn};
 use crate::worker::Command;
 
 /// What happened to a row this frame; applied after the table is drawn, since the table

@@ -1,10 +1,10 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
-use crate::app::explorer::listing::Listing;
 use crate::app::files::transfers::{Transfer, TransferState};
 use crate::app::second_pane::state::ActivePane;
 use crate::app::state::{AppState, Loadable, Location, Modal};
+use crate::listing::Listing;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;

@@ -2,9 +2,9 @@
 //! pane's folder (an upload, a download, or an S3 to S3 copy, whichever the two panes make
 //! it), a drag of rows onto the other pane does the same as F5, and Compare marks both panes.
 
-use crate::app::explorer::listing::Listing;
 use crate::app::state::{AppState, Modal};
 use crate::compare::{Mark, Side, compare};
+use crate::listing::Listing;
 use crate::worker::{BucketFolder, Command, CopyRequest};
 
 use super::state::ActivePane;

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::explorer::listing::Listing;
 use crate::app::explorer::state::{Loadable, Location};
 use crate::app::state::AppState;
+use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
 use crate::profiles::Profile;
 use crate::s3::list::BucketEntry;

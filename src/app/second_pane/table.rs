@@ -5,9 +5,9 @@
 use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::explorer::listing::{Listing, Sort, SortColumn};
 use crate::app::explorer::object_table::name_cell;
 use crate::fmt::{human_size, thousands};
+use crate::listing::{Listing, Sort, SortColumn};
 
 use super::across::{CompareMarks, mark_text};
 use super::state::ActivePane;

@@ -5,9 +5,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::explorer::listing::Sort;
 use crate::app::explorer::toolbar::icon_button;
 use crate::app::state::AppState;
+use crate::listing::Sort;
 use crate::model::BucketName;
 use crate::worker::Command;
 

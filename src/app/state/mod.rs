@@ -17,9 +17,9 @@ pub use crate::app::files::state::PendingDelete;
 pub use crate::app::files::transfers::{Transfer, TransferState};
 pub use crate::app::modal::{Modal, Modals};
 
-use crate::app::explorer::listing::Listing;
 use crate::app::profiles::state::ProfilesWindow;
 use crate::app::web_url::state::WebUrlDialog;
+use crate::listing::Listing;
 
 /// All of the window's state that outlives a frame.
 #[derive(Debug)]

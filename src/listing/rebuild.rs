@@ -4,8 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::listing::{Filter, Row, Sort, SortColumn};
-use super::order::{ColumnRanges, ColumnSort, SortBuffers};
+use super::filter::Filter;
+use super::order::{ColumnRanges, ColumnSort};
+use super::row::{Row, Sort, SortColumn};
+use super::side_by_side::{cores, side_by_side};
+use super::sort_buffers::SortBuffers;
 
 /// What a column sort is given besides its rows: the range of each column's values, and
 /// buffers to work in, lent back and forth between the sort and the view being built.
@@ -14,7 +17,6 @@ struct SortInputs {
     ranges: ColumnRanges,
     buffers: SortBuffers,
 }
-use super::side_by_side::{cores, side_by_side};
 
 /// Rows the filter checks before the caller may look at the clock again.
 const FILTER_STEP: usize = 1 << 16;
@@ -31,6 +33,15 @@ pub(super) struct Rebuild {
     parts: [Part; 2],
     /// For the column sort; its buffers here while no sort has them.
     inputs: SortInputs,
+}
+
+impl std::fmt::Debug for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rebuild")
+            .field("sort", &self.sort)
+            .field("filter", &self.filter)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The order a part's source list is in.

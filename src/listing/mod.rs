@@ -1,160 +1,27 @@
 //! The rows of the folder on screen: what has been loaded, the sorted and filtered view of it
 //! the table draws, and the selection. Built for a million rows: rows are small, the view is a
 //! list of `u32` indices, each arriving page is merged into the view rather than re-sorting
-//! everything, and a new sort or filter is built a slice a frame ([`super::rebuild`]).
+//! everything, and a new sort or filter is built a slice a frame ([`rebuild`]).
 
-use std::cmp::Ordering;
+mod filter;
+mod order;
+mod rebuild;
+mod row;
+mod side_by_side;
+mod sort_buffers;
+
 use std::time::Duration;
 
-use super::order::{ColumnRanges, ColumnSort, SortBuffers, merge_sorted};
-use super::rebuild::{Rebuild, SourceOrder};
 use crate::s3::list::{FolderPage, StorageClass};
+use filter::{Filter, visible_indices};
+use order::{ColumnRanges, ColumnSort, merge_sorted};
+use rebuild::{Rebuild, SourceOrder};
+pub use row::{Row, Sort, SortColumn};
+use sort_buffers::SortBuffers;
 
 /// How long one frame may spend building a new view: half a 60 Hz frame, the rest left for
 /// drawing.
-pub const VIEW_SLICE: Duration = Duration::from_millis(8);
-
-/// One row: a folder (common prefix) or an object. 40 bytes plus the name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// Relative to the folder; folders end in `/`.
-    pub name: Box<str>,
-    pub size: u64,
-    /// Seconds since the Unix epoch (0 for folders).
-    pub modified: i64,
-    pub class: StorageClass,
-    pub is_folder: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortColumn {
-    Name,
-    Size,
-    Modified,
-    Class,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub column: SortColumn,
-    pub ascending: bool,
-}
-
-impl Default for Sort {
-    fn default() -> Self {
-        Self {
-            column: SortColumn::Name,
-            ascending: true,
-        }
-    }
-}
-
-impl Sort {
-    /// Clicking a column header: that column ascending, or the other direction if it already
-    /// sorts by it.
-    pub fn clicked(self, column: SortColumn) -> Self {
-        if self.column == column {
-            Self {
-                column,
-                ascending: !self.ascending,
-            }
-        } else {
-            Self {
-                column,
-                ascending: true,
-            }
-        }
-    }
-
-    /// Order within one kind (folders or objects); ties fall back to the name.
-    pub(super) fn compare(self, a: &Row, b: &Row) -> Ordering {
-        let by_column = match self.column {
-            SortColumn::Name => Ordering::Equal,
-            SortColumn::Size => a.size.cmp(&b.size),
-            SortColumn::Modified => a.modified.cmp(&b.modified),
-            SortColumn::Class => a.class.cmp(&b.class),
-        };
-        let ordering = by_column.then_with(|| a.name.cmp(&b.name));
-        if self.ascending {
-            ordering
-        } else {
-            ordering.reverse()
-        }
-    }
-}
-
-/// A case-insensitive substring filter on names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Filter {
-    needle: String,
-    /// Where in the needle the byte least likely in a name is: candidates are found by it.
-    anchor_at: usize,
-}
-
-impl Filter {
-    pub(super) fn new(text: &str) -> Self {
-        let needle = text.trim().to_lowercase();
-        let anchor_at = needle
-            .bytes()
-            .enumerate()
-            .min_by_key(|&(_, b)| commonness(b))
-            .map_or(0, |(at, _)| at);
-        Self { needle, anchor_at }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.needle.is_empty()
-    }
-
-    /// Every name this filter lets through, `wider` lets through too (typing on in the
-    /// filter box), so this filter may scan what `wider` shows instead of every row. The
-    /// ASCII and the Unicode ways of matching differ at the edges, so both must take the same.
-    fn narrows(&self, wider: &Filter) -> bool {
-        wider.is_empty()
-            || (self.needle.is_ascii() == wider.needle.is_ascii()
-                && self.needle.contains(&wider.needle))
-    }
-
-    pub(super) fn matches(&self, name: &str) -> bool {
-        if self.needle.is_empty() {
-            return true;
-        }
-        if self.needle.is_ascii() {
-            // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so a byte search is
-            // exact here and needs no allocation. Names are short: a plain loop over their
-            // bytes beats setting up a vector search for each (16.8 against 17.5 ms for a
-            // million names), and only where the first byte matches is the rest compared.
-            let needle = self.needle.as_bytes();
-            let hay = name.as_bytes();
-            let Some(last_start) = hay.len().checked_sub(needle.len()) else {
-                return false;
-            };
-            let (at, anchor) = (self.anchor_at, needle[self.anchor_at]);
-            hay[at..=last_start + at]
-                .iter()
-                .enumerate()
-                .any(|(start, &b)| {
-                    b.to_ascii_lowercase() == anchor
-                        && hay[start..start + needle.len()].eq_ignore_ascii_case(needle)
-                })
-        } else {
-            name.to_lowercase().contains(&self.needle)
-        }
-    }
-}
-
-/// How often a byte turns up in names, roughly: vowels, common consonants, `0`, `1`, `.`, `-`,
-/// `_` and the space often; `q`, `z`, `x`, `j` and most punctuation rarely.
-fn commonness(b: u8) -> u8 {
-    match b {
-        b'e' | b'a' | b'o' | b'i' | b't' | b'n' | b's' | b'r' | b'0' | b'.' => 9,
-        b'l' | b'c' | b'd' | b'u' | b'm' | b'p' | b'h' | b'1' | b'-' | b'_' | b' ' | b'2' => 7,
-        b'g' | b'f' | b'y' | b'b' | b'w' | b'v' | b'3' | b'4' | b'5' | b'6' | b'7' | b'8'
-        | b'9' | b'/' => 5,
-        b'k' => 3,
-        _ => 1,
-    }
-}
+pub(crate) const VIEW_SLICE: Duration = Duration::from_millis(8);
 
 /// The loaded rows of one folder and how they are shown.
 #[derive(Debug)]
@@ -198,7 +65,7 @@ pub struct Listing {
 }
 
 /// Folders of fewer objects sort in well under a frame: no column orders are kept for them.
-pub const KEEP_ORDERS_FROM: usize = 50_000;
+pub(crate) const KEEP_ORDERS_FROM: usize = 50_000;
 
 impl Default for Listing {
     fn default() -> Self {
@@ -226,15 +93,6 @@ impl Default for Listing {
             sort_buffers: SortBuffers::default(),
             view_is_new: false,
         }
-    }
-}
-
-impl std::fmt::Debug for Rebuild {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rebuild")
-            .field("sort", &self.sort)
-            .field("filter", &self.filter)
-            .finish_non_exhaustive()
     }
 }
 
@@ -549,7 +407,7 @@ impl Listing {
 
     /// The filter chosen last, as the listing matches it (its view may still be being built).
     pub fn filter_text(&self) -> &str {
-        &self.wanted_filter().needle
+        self.wanted_filter().needle()
     }
 
     pub fn set_filter(&mut self, text: &str) {
@@ -717,29 +575,6 @@ impl Listing {
                 .sum::<usize>()
             + self.sort_buffers.bytes()
     }
-}
-
-/// Indices in `range` that pass `filter`, split into folders and objects.
-fn visible_indices(
-    rows: &[Row],
-    filter: &Filter,
-    range: std::ops::Range<usize>,
-) -> (Vec<u32>, Vec<u32>) {
-    let mut folders = Vec::new();
-    let mut objects = Vec::new();
-    for i in range {
-        let row = &rows[i];
-        if filter.matches(&row.name) {
-            // Rows are counted in u32: four billion rows would not fit in memory anyway.
-            let index = i as u32;
-            if row.is_folder {
-                folders.push(index);
-            } else {
-                objects.push(index);
-            }
-        }
-    }
-    (folders, objects)
 }
 
 #[cfg(test)]
