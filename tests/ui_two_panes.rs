@@ -10,8 +10,7 @@ use common::{get_object, put_object, server_with_bucket};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::second_pane::state::ActivePane;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::app::{ActivePane, AppOptions, ListingState, Loadable, PailApp};
 use pail::compare::Mark;
 use pail::demo::demo_profile;
 

@@ -11,6 +11,7 @@ pub mod modal;
 pub mod picker;
 pub mod profiles;
 pub mod second_pane;
+pub(crate) mod shared;
 pub mod shared_links;
 pub mod state;
 pub mod web_url;
@@ -25,7 +26,7 @@ use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
 use state::AppState;
 
-pub use state::{ListingState, Loadable, Location};
+pub use shared::{ActivePane, ListingState, Loadable, Location};
 
 /// The window's title, also what tests and scripts find it by.
 pub const WINDOW_TITLE: &str = "Pail";
@@ -290,7 +291,7 @@ impl PailApp {
             self.outbox.extend(self.state.go_forward());
         }
         let right_active =
-            two_panes && self.state.active_pane == second_pane::state::ActivePane::Second;
+            two_panes && self.state.active_pane == ActivePane::Second;
         if up && right_active {
             self.outbox.extend(self.state.second_up());
         } else if up {
@@ -312,7 +313,7 @@ impl PailApp {
         if down || up_arrow {
             self.move_cursor(if down { 1 } else { -1 });
         }
-        use second_pane::state::FileOperation;
+        use shared::FileOperation;
         match (delete, new_folder, rename) {
             (true, _, _) => self.state.file_operation(FileOperation::Delete),
             (_, true, _) => self.state.file_operation(FileOperation::NewFolder),

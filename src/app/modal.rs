@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use crate::app::files::state::PendingDelete;
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::second_pane::state::ActivePane;
-use crate::app::state::Loadable;
+use crate::app::shared::ActivePane;
+use crate::app::shared::Loadable;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::model::ObjectKey;
 use crate::s3::objects::ObjectProperties;

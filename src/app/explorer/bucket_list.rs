@@ -2,7 +2,8 @@
 
 use egui::Ui;
 
-use crate::app::state::{AppState, Loadable};
+use crate::app::shared::Loadable;
+use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::worker::Command;
 

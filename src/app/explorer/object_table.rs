@@ -6,9 +6,10 @@ use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::UiFlags;
-use crate::app::second_pane::state::ActivePane;
 use crate::app::second_pane::table::PaneDrag;
-use crate::app::state::{AppState, ListingState};
+use crate::app::shared::ActivePane;
+use crate::app::shared::ListingState;
+use crate::app::state::AppState;
 use crate::fmt::{human_size, thousands};
 use crate::listing::{Row, SortColumn};
 use crate::worker::Command;

@@ -1,91 +1,11 @@
 //! The explorer's state: which folder is shown (and Back, Forward, Up), its listing as it
 //! loads, the bucket list, the filter, and the answers of the worker about them.
 
+use crate::app::shared::{ListingState, Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::s3::list::BrowseError;
-use crate::worker::{BrowseEvent, Command, RequestId};
-
-/// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub bucket: BucketName,
-    pub prefix: String,
-}
-
-impl Location {
-    pub fn bucket_top(bucket: BucketName) -> Self {
-        Self {
-            bucket,
-            prefix: String::new(),
-        }
-    }
-
-    /// The folder above, or `None` at the bucket's top.
-    pub fn parent(&self) -> Option<Self> {
-        if self.prefix.is_empty() {
-            return None;
-        }
-        // A hostile server may send a folder name without its `/`; never cut a character.
-        let trimmed = self.prefix.strip_suffix('/').unwrap_or(&self.prefix);
-        let parent = match trimmed.rfind('/') {
-            Some(i) => &trimmed[..=i],
-            None => "",
-        };
-        Some(Self {
-            bucket: self.bucket.clone(),
-            prefix: parent.to_owned(),
-        })
-    }
-
-    /// `s3://bucket/prefix`
-    pub fn uri(&self) -> String {
-        format!("s3://{}/{}", self.bucket, self.prefix)
-    }
-
-    /// The breadcrumb trail: (label, location) from the bucket down to this folder.
-    pub fn breadcrumbs(&self) -> Vec<(String, Location)> {
-        let mut crumbs = vec![(
-            format!("s3://{}", self.bucket),
-            Location::bucket_top(self.bucket.clone()),
-        )];
-        let mut end = 0;
-        for segment in self.prefix.split_inclusive('/') {
-            end += segment.len();
-            crumbs.push((
-                segment.trim_end_matches('/').to_owned(),
-                Location {
-                    bucket: self.bucket.clone(),
-                    prefix: self.prefix[..end].to_owned(),
-                },
-            ));
-        }
-        crumbs
-    }
-}
-
-/// Something loaded on request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Loadable<T, E = BrowseError> {
-    Idle,
-    Loading(RequestId),
-    Ready(T),
-    Failed(E),
-}
-
-/// Where the current folder's listing stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListingState {
-    Idle,
-    Loading {
-        id: RequestId,
-        pages: usize,
-    },
-    Done,
-    /// The person pressed Stop: the rows so far stay.
-    Stopped,
-    Failed(BrowseError),
-}
+use crate::worker::{BrowseEvent, Command};
 
 impl AppState {
     /// Filters the rows shown by a case-insensitive part of their name.

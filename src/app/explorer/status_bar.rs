@@ -2,8 +2,9 @@
 
 use egui::Ui;
 
-use crate::app::second_pane::state::ActivePane;
-use crate::app::state::{AppState, ListingState};
+use crate::app::shared::ActivePane;
+use crate::app::shared::ListingState;
+use crate::app::state::AppState;
 use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
 

@@ -3,7 +3,7 @@
 use egui::{Button, Response, RichText, Role, Ui, WidgetInfo};
 
 use crate::app::UiFlags;
-use crate::app::second_pane::state::ActivePane;
+use crate::app::shared::ActivePane;
 use crate::app::state::AppState;
 use crate::worker::Command;
 

@@ -5,7 +5,8 @@
 
 use egui::RichText;
 
-use crate::app::state::{AppState, Loadable, Modal};
+use crate::app::shared::Loadable;
+use crate::app::state::{AppState, Modal};
 use crate::s3::download::Conflict;
 use crate::worker::Command;
 

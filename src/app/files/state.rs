@@ -2,8 +2,9 @@
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
 use crate::app::files::transfers::{Transfer, TransferState};
-use crate::app::second_pane::state::ActivePane;
-use crate::app::state::{AppState, Loadable, Location, Modal};
+use crate::app::shared::ActivePane;
+use crate::app::shared::{Loadable, Location};
+use crate::app::state::{AppState, Modal};
 use crate::listing::Listing;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;

@@ -2,7 +2,8 @@
 //! delete, default and Test connection.
 
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
-use crate::app::state::{AppState, ListingState, Loadable, Modal};
+use crate::app::shared::{ListingState, Loadable};
+use crate::app::state::{AppState, Modal};
 use crate::profiles::{Profile, ProfileSource};
 use crate::worker::{Command, ProfilesEvent};
 

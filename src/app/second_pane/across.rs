@@ -7,7 +7,7 @@ use crate::compare::{Mark, Side, compare};
 use crate::listing::Listing;
 use crate::worker::{BucketFolder, Command, CopyRequest};
 
-use super::state::ActivePane;
+use crate::app::shared::ActivePane;
 
 /// Compare's marks, by row name.
 pub type CompareMarks = std::collections::BTreeMap<String, Mark>;

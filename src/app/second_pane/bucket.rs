@@ -1,7 +1,7 @@
 //! The second pane on a bucket of any profile: its bucket list, going into a folder (with
 //! Back), and listing it page by page like the explorer does.
 
-use crate::app::explorer::state::{Loadable, Location};
+use crate::app::shared::{Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::s3::list::{BrowseError, BucketEntry};

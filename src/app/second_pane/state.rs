@@ -5,40 +5,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::explorer::state::{Loadable, Location};
+use crate::app::shared::{ActivePane, FileOperation, Loadable, Location};
 use crate::app::state::AppState;
 use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
 use crate::profiles::Profile;
 use crate::s3::list::BucketEntry;
 use crate::worker::{BrowseEvent, Command, RequestId};
-
-/// Which pane keys, F5 and F6 act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ActivePane {
-    /// The explorer's table (the bucket picked in the sidebar).
-    #[default]
-    Explorer,
-    /// The second pane.
-    Second,
-}
-
-impl ActivePane {
-    pub fn other(self) -> Self {
-        match self {
-            ActivePane::Explorer => ActivePane::Second,
-            ActivePane::Second => ActivePane::Explorer,
-        }
-    }
-}
-
-/// F7, F2 and F8 (or Delete), on whichever pane is active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileOperation {
-    NewFolder,
-    Rename,
-    Delete,
-}
 
 /// What the second pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

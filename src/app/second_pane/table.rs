@@ -10,7 +10,7 @@ use crate::fmt::{human_size, thousands};
 use crate::listing::{Listing, Sort, SortColumn};
 
 use super::across::{CompareMarks, mark_text};
-use super::state::ActivePane;
+use crate::app::shared::ActivePane;
 
 /// What is carried while rows are dragged: the pane they come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,9 @@ use crate::listing::Sort;
 use crate::model::BucketName;
 use crate::worker::Command;
 
-use super::state::{ActivePane, FileOperation, PaneSource};
+use super::state::PaneSource;
 use super::table::{PaneDrag, TableAction, pane_table};
+use crate::app::shared::{ActivePane, FileOperation};
 
 /// What the person did in the pane; handled once it is drawn.
 #[derive(Default)]
@@ -28,7 +29,7 @@ struct Pressed {
     delete: bool,
     place: Option<std::path::PathBuf>,
     bucket: Option<BucketName>,
-    crumb: Option<crate::app::state::Location>,
+    crumb: Option<crate::app::shared::Location>,
     go_typed: bool,
     filter: Option<String>,
     actions: Vec<TableAction>,
@@ -123,7 +124,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                             .selected_text(shown)
                             .show_ui(ui, |ui| {
                                 // Only while the list is open.
-                                let crate::app::state::Loadable::Ready(list) = place.buckets()
+                                let crate::app::shared::Loadable::Ready(list) = place.buckets()
                                 else {
                                     return;
                                 };

@@ -12,12 +12,12 @@ use crate::s3::list::BucketEntry;
 use crate::storage::history::SharedLink;
 use crate::worker::{Command, Event, RequestId};
 
-pub use crate::app::explorer::state::{ListingState, Loadable, Location};
 pub use crate::app::files::state::PendingDelete;
 pub use crate::app::files::transfers::{Transfer, TransferState};
 pub use crate::app::modal::{Modal, Modals};
 
 use crate::app::profiles::state::ProfilesWindow;
+use crate::app::shared::{ActivePane, ListingState, Loadable, Location};
 use crate::app::web_url::state::WebUrlDialog;
 use crate::listing::Listing;
 
@@ -73,14 +73,14 @@ pub struct AppState {
     pub concurrency: usize,
     /// The second pane, a folder on this computer, while two panes are shown.
     pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
-    pub active_pane: crate::app::second_pane::state::ActivePane,
+    pub active_pane: ActivePane,
     /// The second pane is drawn left of the explorer's table (Swap sides), so this computer
     /// can be on either side.
     pub second_on_left: bool,
     /// Compare's marks for the two folders shown, until either changes.
     pub compare_marks: Option<crate::app::second_pane::across::CompareMarks>,
     /// A rename in flight and the pane it is in (to ask there if it would replace).
-    pub(crate) renaming_in: Option<(RequestId, crate::app::second_pane::state::ActivePane)>,
+    pub(crate) renaming_in: Option<(RequestId, ActivePane)>,
 }
 
 impl AppState {

@@ -1,0 +1,116 @@
+//! What several of the window's features share: a folder in a bucket ([`Location`]),
+//! something loaded on request ([`Loadable`]), where the explorer's listing stands, which
+//! pane is active and the file operations either pane runs. A leaf: it uses no other module
+//! of the window, so every feature can use it without importing another.
+
+use crate::model::BucketName;
+use crate::s3::list::BrowseError;
+use crate::worker::RequestId;
+
+/// A folder: a bucket and a prefix (empty for the bucket's top, otherwise ending in `/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub bucket: BucketName,
+    pub prefix: String,
+}
+
+impl Location {
+    pub fn bucket_top(bucket: BucketName) -> Self {
+        Self {
+            bucket,
+            prefix: String::new(),
+        }
+    }
+
+    /// The folder above, or `None` at the bucket's top.
+    pub fn parent(&self) -> Option<Self> {
+        if self.prefix.is_empty() {
+            return None;
+        }
+        // A hostile server may send a folder name without its `/`; never cut a character.
+        let trimmed = self.prefix.strip_suffix('/').unwrap_or(&self.prefix);
+        let parent = match trimmed.rfind('/') {
+            Some(i) => &trimmed[..=i],
+            None => "",
+        };
+        Some(Self {
+            bucket: self.bucket.clone(),
+            prefix: parent.to_owned(),
+        })
+    }
+
+    /// `s3://bucket/prefix`
+    pub fn uri(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    /// The breadcrumb trail: (label, location) from the bucket down to this folder.
+    pub fn breadcrumbs(&self) -> Vec<(String, Location)> {
+        let mut crumbs = vec![(
+            format!("s3://{}", self.bucket),
+            Location::bucket_top(self.bucket.clone()),
+        )];
+        let mut end = 0;
+        for segment in self.prefix.split_inclusive('/') {
+            end += segment.len();
+            crumbs.push((
+                segment.trim_end_matches('/').to_owned(),
+                Location {
+                    bucket: self.bucket.clone(),
+                    prefix: self.prefix[..end].to_owned(),
+                },
+            ));
+        }
+        crumbs
+    }
+}
+
+/// Something loaded on request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T, E = BrowseError> {
+    Idle,
+    Loading(RequestId),
+    Ready(T),
+    Failed(E),
+}
+
+/// Where the current folder's listing stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListingState {
+    Idle,
+    Loading {
+        id: RequestId,
+        pages: usize,
+    },
+    Done,
+    /// The person pressed Stop: the rows so far stay.
+    Stopped,
+    Failed(BrowseError),
+}
+
+/// Which pane keys, F5 and F6 act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ActivePane {
+    /// The explorer's table (the bucket picked in the sidebar).
+    #[default]
+    Explorer,
+    /// The second pane.
+    Second,
+}
+
+impl ActivePane {
+    pub fn other(self) -> Self {
+        match self {
+            ActivePane::Explorer => ActivePane::Second,
+            ActivePane::Second => ActivePane::Explorer,
+        }
+    }
+}
+
+/// F7, F2 and F8 (or Delete), on whichever pane is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOperation {
+    NewFolder,
+    Rename,
+    Delete,
+}
