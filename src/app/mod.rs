@@ -290,8 +290,7 @@ impl PailApp {
         if forward {
             self.outbox.extend(self.state.go_forward());
         }
-        let right_active =
-            two_panes && self.state.active_pane == ActivePane::Second;
+        let right_active = two_panes && self.state.active_pane == ActivePane::Second;
         if up && right_active {
             self.outbox.extend(self.state.second_up());
         } else if up {

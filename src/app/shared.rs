@@ -114,3 +114,81 @@ pub enum FileOperation {
     Rename,
     Delete,
 }
+
+/// The request a feature waits for the answer to. Requests get a new id each time, so an
+/// answer with any other id is to a request sent before the person moved on (a folder left,
+/// a dialog closed, a newer Generate): stale, and dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Pending(Option<RequestId>);
+
+impl Pending {
+    /// Waits for `id`'s answer from now on, instead of any earlier request's.
+    pub(crate) fn start(&mut self, id: RequestId) {
+        self.0 = Some(id);
+    }
+
+    /// `id` is the request waited for.
+    pub(crate) fn is_answer(&self, id: RequestId) -> bool {
+        self.0 == Some(id)
+    }
+
+    /// Takes `id`'s answer: `true`, and no longer waiting, if it is the one waited for;
+    /// otherwise `false`, still waiting.
+    pub(crate) fn accept(&mut self, id: RequestId) -> bool {
+        let is_answer = self.is_answer(id);
+        if is_answer {
+            self.finish();
+        }
+        is_answer
+    }
+
+    /// Stops waiting: the answer came, or what asked is gone.
+    pub(crate) fn finish(&mut self) {
+        self.0 = None;
+    }
+
+    /// Stops waiting, giving the request waited for (to cancel it).
+    pub(crate) fn take(&mut self) -> Option<RequestId> {
+        self.0.take()
+    }
+
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The request waited for, if any.
+    pub(crate) fn id(&self) -> Option<RequestId> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_latest_request_is_answered_once() {
+        let mut pending = Pending::default();
+        assert!(!pending.is_waiting());
+        assert!(!pending.accept(RequestId(1)), "nothing asked yet");
+        pending.start(RequestId(1));
+        pending.start(RequestId(2));
+        assert_eq!(pending.id(), Some(RequestId(2)));
+        assert!(!pending.is_answer(RequestId(1)), "asked again since");
+        assert!(!pending.accept(RequestId(1)));
+        assert!(pending.is_waiting(), "a stale answer leaves it waiting");
+        assert!(pending.is_answer(RequestId(2)));
+        assert!(pending.accept(RequestId(2)));
+        assert!(!pending.is_waiting());
+        assert!(!pending.accept(RequestId(2)), "answered once");
+    }
+
+    #[test]
+    fn a_request_given_up_is_not_answered() {
+        let mut pending = Pending::default();
+        pending.start(RequestId(7));
+        pending.finish();
+        assert!(!pending.is_answer(RequestId(7)));
+        assert_eq!(pending.id(), None);
+    }
+}

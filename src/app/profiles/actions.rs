@@ -60,7 +60,7 @@ impl AppState {
         };
         // Every caller is a deliberate change in the Profiles window, where the person has
         // seen any problem with the files. Before the files were read, nothing is written.
-        if self.profiles_request.is_none() {
+        if !self.profiles_request.is_waiting() {
             store.release();
         }
         let saved: Vec<Profile> = store.profiles.iter().map(Profile::from_saved).collect();
@@ -148,7 +148,7 @@ impl AppState {
             return Vec::new();
         };
         store.default_profile = Some(name.to_owned());
-        if self.profiles_request.is_none() {
+        if !self.profiles_request.is_waiting() {
             store.release();
         }
         if let Some(window) = self.modals.profiles_window_mut() {
@@ -209,10 +209,9 @@ impl AppState {
     pub(crate) fn apply_profiles(&mut self, event: ProfilesEvent) -> Vec<Command> {
         match event {
             ProfilesEvent::Found { id, found } => {
-                if self.profiles_request != Some(id) {
+                if !self.profiles_request.accept(id) {
                     return Vec::new();
                 }
-                self.profiles_request = None;
                 let found = *found;
                 self.file_problems = found.warnings;
                 if found.store.is_some() {

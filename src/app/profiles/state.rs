@@ -1,6 +1,7 @@
 //! The Profiles window's state: the profile form (add, edit, duplicate), its validation, and
 //! the connection test. Pure; the app state applies the results to the store.
 
+use crate::app::shared::Pending;
 use crate::profiles::store::{Provider, SavedProfile, Secret, validate};
 use crate::profiles::{Profile, ProfileSource};
 use crate::worker::{JobError, RequestId};
@@ -147,7 +148,7 @@ pub struct ProfilesWindow {
     form: Option<ProfileForm>,
     /// Waiting for "Delete `name`?" to be confirmed.
     confirm_delete: Option<String>,
-    testing: Option<RequestId>,
+    testing: Pending,
     test_result: Option<Result<String, JobError>>,
     /// What the last save did ("Saved").
     notice: Option<String>,
@@ -231,20 +232,19 @@ impl ProfilesWindow {
 
     /// Test connection was sent as request `id`.
     pub fn start_test(&mut self, id: RequestId) {
-        self.testing = Some(id);
+        self.testing.start(id);
         self.test_result = None;
     }
 
     /// The answer to Test connection, unless the window has moved on since it was asked.
     pub fn tested(&mut self, id: RequestId, result: Result<String, JobError>) {
-        if self.testing == Some(id) {
-            self.testing = None;
+        if self.testing.accept(id) {
             self.test_result = Some(result);
         }
     }
 
     pub fn testing(&self) -> bool {
-        self.testing.is_some()
+        self.testing.is_waiting()
     }
 
     pub fn test_result(&self) -> Option<&Result<String, JobError>> {
@@ -253,7 +253,7 @@ impl ProfilesWindow {
 
     /// A test in flight or shown was for what was picked before: it goes.
     fn forget_test(&mut self) {
-        self.testing = None;
+        self.testing.finish();
         self.test_result = None;
     }
 }

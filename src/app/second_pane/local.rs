@@ -103,10 +103,10 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return;
         };
-        if pane.loading != Some(id) || pane.bucket.is_some() {
+        if !pane.loading.is_answer(id) || pane.bucket.is_some() {
             return;
         }
-        pane.loading = None;
+        pane.loading.finish();
         pane.local.places = places;
         match result {
             Ok(entries) => {
@@ -190,7 +190,7 @@ impl AppState {
         };
         let id = self.next_id();
         if let Some(pane) = &mut self.second_pane {
-            pane.local.changing = Some(id);
+            pane.local.changing.start(id);
         }
         vec![Command::LocalChange { id, change }]
     }
@@ -205,10 +205,9 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        if pane.local.changing != Some(id) {
+        if !pane.local.changing.accept(id) {
             return Vec::new();
         }
-        pane.local.changing = None;
         match result {
             Ok(done) => self.notice = Some(done),
             Err(e) => self.last_error = Some(e.to_string()),

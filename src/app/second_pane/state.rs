@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::shared::{ActivePane, FileOperation, Loadable, Location};
+use crate::app::shared::{ActivePane, FileOperation, Loadable, Location, Pending};
 use crate::app::state::AppState;
 use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
@@ -34,7 +34,7 @@ pub struct LocalPlace {
     /// The folder field as typed (Enter goes there).
     pub typed_path: String,
     /// A change (new folder, rename, trash) in flight.
-    pub(super) changing: Option<RequestId>,
+    pub(super) changing: Pending,
     /// The home folder, the drives or volumes: where the pane can jump to.
     pub(super) places: Vec<PathBuf>,
 }
@@ -69,7 +69,7 @@ pub struct SecondPane {
     pub(super) listing: Listing,
     /// The filter box's text.
     pub filter_text: String,
-    pub(super) loading: Option<RequestId>,
+    pub(super) loading: Pending,
     pub(super) error: Option<String>,
     pub(super) local: LocalPlace,
     /// Set while the source is a profile.
@@ -90,7 +90,7 @@ impl SecondPane {
     }
 
     pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+        self.loading.is_waiting()
             || self
                 .bucket
                 .as_ref()
@@ -196,7 +196,7 @@ impl SecondPane {
             self.listing.set_filter("");
         }
         self.listing.clear();
-        self.loading = Some(id);
+        self.loading.start(id);
         self.error = None;
     }
 }
@@ -471,18 +471,18 @@ impl AppState {
             BrowseEvent::Buckets { id, result } if Some(id) == buckets_id => {
                 Ok(self.second_buckets(result))
             }
-            BrowseEvent::FolderPage { id, page, done } if pane.loading == Some(id) => {
+            BrowseEvent::FolderPage { id, page, done } if pane.loading.is_answer(id) => {
                 if let Some(pane) = &mut self.second_pane {
                     pane.listing.append(page);
                     if done {
-                        pane.loading = None;
+                        pane.loading.finish();
                     }
                 }
                 Ok(Vec::new())
             }
-            BrowseEvent::FolderFailed { id, error } if pane.loading == Some(id) => {
+            BrowseEvent::FolderFailed { id, error } if pane.loading.is_answer(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.loading = None;
+                    pane.loading.finish();
                     pane.error = Some(error.to_string());
                 }
                 Ok(Vec::new())

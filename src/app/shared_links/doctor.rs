@@ -83,7 +83,7 @@ impl AppState {
             return self.renew_cloudfront(id, &link, bucket, key, parts, lifetime);
         }
         let lifetime = lifetime.min(MAX_LINK_LIFETIME);
-        self.renewing = Some(id);
+        self.renewing.start(id);
         vec![Command::RenewLink(RenewRequest {
             id,
             profile,
@@ -120,7 +120,7 @@ impl AppState {
         }) else {
             return Vec::new();
         };
-        self.renewing = Some(id);
+        self.renewing.start(id);
         vec![Command::RenewCloudFront {
             request: CloudFrontRequest {
                 id,
@@ -166,10 +166,9 @@ impl AppState {
                 previous,
                 result,
             } => {
-                if self.renewing != Some(id) {
+                if !self.renewing.accept(id) {
                     return Vec::new();
                 }
-                self.renewing = None;
                 match result {
                     Ok(renewed) => return self.renewed(&previous, renewed),
                     Err(e) => self.shared_links_notice = Some(format!("Renew failed: {e}")),

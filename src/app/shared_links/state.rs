@@ -171,8 +171,7 @@ impl AppState {
     pub(crate) fn apply_history(&mut self, event: HistoryEvent) -> Vec<Command> {
         match event {
             HistoryEvent::Loaded { id, links, warning } => {
-                if self.history_request == Some(id) {
-                    self.history_request = None;
+                if self.history_request.accept(id) {
                     // Links made before the file was read come after the saved ones.
                     let made_meanwhile = std::mem::replace(&mut self.shared_links, links);
                     self.shared_links.extend(made_meanwhile);

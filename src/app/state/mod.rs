@@ -17,7 +17,7 @@ pub use crate::app::files::transfers::{Transfer, TransferState};
 pub use crate::app::modal::{Modal, Modals};
 
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::shared::{ActivePane, ListingState, Loadable, Location};
+use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
 use crate::app::web_url::state::WebUrlDialog;
 use crate::listing::Listing;
 
@@ -26,7 +26,7 @@ use crate::listing::Listing;
 pub struct AppState {
     next_id: u64,
     pub profiles: Vec<Profile>,
-    pub(crate) profiles_request: Option<RequestId>,
+    pub(crate) profiles_request: Pending,
     /// Problems reading the settings files (a file set aside, with its line), shown in a
     /// banner until dismissed: a later error must not hide them.
     pub file_problems: Vec<String>,
@@ -48,7 +48,7 @@ pub struct AppState {
     /// Every link generated, newest last, and where they are saved.
     pub shared_links: Vec<SharedLink>,
     pub history_path: Option<PathBuf>,
-    pub(crate) history_request: Option<RequestId>,
+    pub(crate) history_request: Pending,
     pub shared_links_open: bool,
     /// A Revoke in flight: the request and the link's URL.
     pub(crate) revoking: Option<(RequestId, String)>,
@@ -58,7 +58,7 @@ pub struct AppState {
     pub link_checks: std::collections::HashMap<String, crate::share::link_doctor::Diagnosis>,
     /// A Check all in progress: the request, links tried, links in all.
     pub checking: Option<(RequestId, usize, usize)>,
-    pub(crate) renewing: Option<RequestId>,
+    pub(crate) renewing: Pending,
     /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
     pub(crate) clipboard_request: Option<(String, String)>,
     /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
@@ -90,7 +90,7 @@ impl AppState {
         Self {
             next_id: 0,
             profiles: initial,
-            profiles_request: None,
+            profiles_request: Pending::default(),
             file_problems: Vec::new(),
             current_profile,
             buckets: Loadable::Idle,
@@ -105,13 +105,13 @@ impl AppState {
             modals: Modals::default(),
             shared_links: Vec::new(),
             history_path: None,
-            history_request: None,
+            history_request: Pending::default(),
             shared_links_open: false,
             revoking: None,
             shared_links_notice: None,
             link_checks: Default::default(),
             checking: None,
-            renewing: None,
+            renewing: Pending::default(),
             clipboard_request: None,
             saved: None,
             config_dir: None,
@@ -162,7 +162,7 @@ impl AppState {
         config_dir: Option<PathBuf>,
     ) -> Vec<Command> {
         let id = self.next_id();
-        self.profiles_request = Some(id);
+        self.profiles_request.start(id);
         self.config_dir = config_dir.clone();
         if let Some(dir) = &config_dir {
             self.saved = Some(ProfileStore::unread(dir));
@@ -170,7 +170,7 @@ impl AppState {
         let mut commands = vec![Command::LoadProfiles { id, config_dir }];
         if let Some(path) = history_path {
             let id = self.next_id();
-            self.history_request = Some(id);
+            self.history_request.start(id);
             self.history_path = Some(path.clone());
             commands.push(Command::LoadSharedLinks { id, path });
         }

@@ -20,10 +20,9 @@ impl WebUrlDialog {
     /// Takes the answer to the Generate request `id`, with its signing warning; false for an
     /// answer nobody waits for any more (the inputs changed, or a newer Generate).
     pub(super) fn take_answer(&mut self, id: RequestId, warning: Option<RegionGuess>) -> bool {
-        if self.generating != Some(id) {
+        if !self.generating.accept(id) {
             return false;
         }
-        self.generating = None;
         self.signing_warning = warning.map(|w| w.to_string());
         true
     }
@@ -116,7 +115,7 @@ impl WebUrlDialog {
         let Some(link) = self.links.first() else {
             return Vec::new();
         };
-        self.testing = Some(id);
+        self.testing.start(id);
         self.test_result = None;
         vec![Command::TestLink {
             id,
@@ -125,8 +124,7 @@ impl WebUrlDialog {
     }
 
     pub fn tested(&mut self, id: RequestId, result: Result<LinkAnswer, LinkTestError>) {
-        if self.testing == Some(id) {
-            self.testing = None;
+        if self.testing.accept(id) {
             self.test_result = Some(result);
         }
     }
@@ -193,7 +191,7 @@ impl WebUrlDialog {
     /// `serial` too, as each opening asks once.
     pub fn ask_credentials(&mut self, id: RequestId) -> Command {
         self.serial = id.0;
-        self.credentials_request = Some(id);
+        self.credentials_request.start(id);
         Command::CredentialsExpiry {
             id,
             profile: self.profile.clone(),
@@ -206,10 +204,9 @@ impl WebUrlDialog {
         id: RequestId,
         result: Result<Option<SystemTime>, JobError>,
     ) {
-        if self.credentials_request != Some(id) {
+        if !self.credentials_request.accept(id) {
             return;
         }
-        self.credentials_request = None;
         match result {
             Ok(expiry) => self.credentials_expiry = Some(expiry),
             Err(e) => self.error = Some(capitalise(&e.to_string())),

@@ -1,6 +1,7 @@
 //! The Web URL dialog through CloudFront: the distribution and key remembered for the bucket,
 //! the private key chosen once (and kept by the worker, 0600), and Generate's request.
 
+use crate::app::shared::Pending;
 use std::path::PathBuf;
 
 use super::{Via, WebUrlDialog, capitalise};
@@ -15,8 +16,8 @@ use crate::worker::{CloudFrontKnown, CloudFrontRequest, Command, JobError, Reque
 pub struct CloudFrontState {
     /// Where the keys are kept; `None`: Pail has no settings folder here.
     config_dir: Option<PathBuf>,
-    loading: Option<RequestId>,
-    importing: Option<RequestId>,
+    loading: Pending,
+    importing: Pending,
     /// The private key of the key pair ID as last checked.
     key_stored_for: Option<String>,
     /// What the last key import said.
@@ -37,7 +38,7 @@ impl WebUrlDialog {
     ) -> Option<Command> {
         self.cloudfront.config_dir = config_dir.clone();
         let config_dir = config_dir?;
-        self.cloudfront.loading = Some(id);
+        self.cloudfront.loading.start(id);
         Some(Command::LoadCloudFront {
             id,
             config_dir,
@@ -47,10 +48,9 @@ impl WebUrlDialog {
 
     /// The remembered distribution fills the fields the person has not typed in.
     pub fn cloudfront_loaded(&mut self, id: RequestId, result: Result<CloudFrontKnown, JobError>) {
-        if self.cloudfront.loading != Some(id) {
+        if !self.cloudfront.loading.accept(id) {
             return;
         }
-        self.cloudfront.loading = None;
         match result {
             Ok(known) => {
                 if let Some(distribution) = known.distribution {
@@ -82,7 +82,7 @@ impl WebUrlDialog {
             ));
             return None;
         };
-        self.cloudfront.importing = Some(id);
+        self.cloudfront.importing.start(id);
         self.cloudfront.key_notice = None;
         Some(Command::ImportCloudFrontKey {
             id,
@@ -93,10 +93,9 @@ impl WebUrlDialog {
     }
 
     pub fn key_imported(&mut self, id: RequestId, result: Result<(), JobError>) {
-        if self.cloudfront.importing != Some(id) {
+        if !self.cloudfront.importing.accept(id) {
             return;
         }
-        self.cloudfront.importing = None;
         let key_id = self.inputs.cf_key_id.trim().to_owned();
         self.cloudfront.key_notice = Some(match result {
             Ok(()) => {
@@ -114,7 +113,7 @@ impl WebUrlDialog {
     }
 
     pub fn importing_key(&self) -> bool {
-        self.cloudfront.importing.is_some()
+        self.cloudfront.importing.is_waiting()
     }
 
     pub fn key_notice(&self) -> Option<&Result<String, String>> {
@@ -129,7 +128,7 @@ impl WebUrlDialog {
     ) -> Vec<Command> {
         match self.cloudfront_request(id, lifetime) {
             Ok(request) => {
-                self.generating = Some(id);
+                self.generating.start(id);
                 vec![Command::SignCloudFront(request)]
             }
             Err(reason) => {

@@ -41,7 +41,7 @@ impl WebUrlDialog {
                 }
             },
         };
-        self.generating = Some(id);
+        self.generating.start(id);
         vec![Command::ShareFolder(ShareFolderRequest {
             id,
             profile: self.profile.clone(),

@@ -78,7 +78,7 @@ impl WebUrlDialog {
                         options: self.get_options(t),
                     })
                     .collect();
-                self.generating = Some(id);
+                self.generating.start(id);
                 vec![Command::PresignLinks {
                     id,
                     profile: self.profile.clone(),
@@ -104,7 +104,7 @@ impl WebUrlDialog {
                         return Vec::new();
                     }
                 };
-                self.generating = Some(id);
+                self.generating.start(id);
                 vec![Command::PresignLinks {
                     id,
                     profile: self.profile.clone(),
@@ -171,7 +171,7 @@ impl WebUrlDialog {
                     scheme: Some(self.scheme()),
                     ..PostRequest::new(self.bucket.clone(), key)
                 };
-                self.generating = Some(id);
+                self.generating.start(id);
                 vec![Command::PresignPost {
                     id,
                     profile: self.profile.clone(),

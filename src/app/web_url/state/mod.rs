@@ -3,6 +3,7 @@
 //! worker's answers in `answers`. Pure: the time is passed in, and the methods return the
 //! [`Command`](crate::worker::Command)s to send.
 
+use crate::app::shared::Pending;
 use std::time::{Duration, SystemTime};
 
 use crate::local_time::{self, Date, TimeZone};
@@ -167,19 +168,19 @@ pub struct WebUrlDialog {
     expansion: Option<FolderExpansion>,
     /// The person's time zone, in which the expiry is picked.
     zone: TimeZone,
-    generating: Option<RequestId>,
+    generating: Pending,
     links: Vec<NamedLink>,
     effective: Option<EffectiveExpiry>,
     error: Option<String>,
     /// Feedback after Copy ("Copied").
     notice: Option<String>,
-    testing: Option<RequestId>,
+    testing: Pending,
     test_result: Option<Result<LinkAnswer, LinkTestError>>,
     upload_result: Option<UploadResult>,
     /// When the profile's credentials expire, once the worker has said (`None` inside: they
     /// do not).
     credentials_expiry: Option<Option<SystemTime>>,
-    credentials_request: Option<RequestId>,
+    credentials_request: Pending,
     /// The bucket's region could not be found, so the profile's was used: the link may be
     /// refused. Shown in the dialog, as the CLI prints it.
     signing_warning: Option<String>,
@@ -195,7 +196,7 @@ pub struct WebUrlDialog {
     folder_share: Option<Box<FolderShare>>,
     /// The QR code is shown under the link.
     qr_shown: bool,
-    qr_saving: Option<RequestId>,
+    qr_saving: Pending,
     /// The expiry calendar, drawn inside the dialog.
     pub calendar: crate::app::web_url::calendar::CalendarState,
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
@@ -274,16 +275,16 @@ impl WebUrlDialog {
             targets,
             expansion: None,
             zone,
-            generating: None,
+            generating: Pending::default(),
             links: Vec::new(),
             effective: None,
             error: None,
             notice: None,
-            testing: None,
+            testing: Pending::default(),
             test_result: None,
             upload_result: None,
             credentials_expiry: None,
-            credentials_request: None,
+            credentials_request: Pending::default(),
             signing_warning: None,
             made_for: None,
             cloudfront: CloudFrontState::default(),
@@ -291,7 +292,7 @@ impl WebUrlDialog {
             shared_folder: None,
             folder_share: None,
             qr_shown: false,
-            qr_saving: None,
+            qr_saving: Pending::default(),
             calendar: Default::default(),
             serial: 0,
         };
@@ -435,8 +436,8 @@ impl WebUrlDialog {
             .is_some_and(|made| *made != self.settings())
         {
             self.clear_results();
-            self.generating = None;
-            self.testing = None;
+            self.generating.finish();
+            self.testing.finish();
             self.made_for = None;
         }
     }
@@ -475,7 +476,7 @@ impl WebUrlDialog {
 
     /// The Generate request in flight.
     pub fn generating(&self) -> Option<RequestId> {
-        self.generating
+        self.generating.id()
     }
 
     /// The links of the Web URL tab, one per target.
@@ -501,7 +502,7 @@ impl WebUrlDialog {
     }
 
     pub fn testing(&self) -> bool {
-        self.testing.is_some()
+        self.testing.is_waiting()
     }
 
     pub fn test_result(&self) -> Option<&Result<LinkAnswer, LinkTestError>> {

@@ -24,15 +24,14 @@ impl WebUrlDialog {
     /// Save PNG… answered with `path` (request `id`).
     pub fn save_qr(&mut self, id: RequestId, path: PathBuf) -> Option<Command> {
         let url = self.qr_link()?.to_owned();
-        self.qr_saving = Some(id);
+        self.qr_saving.start(id);
         Some(Command::SaveQr { id, url, path })
     }
 
     pub fn qr_saved(&mut self, id: RequestId, result: Result<PathBuf, JobError>) {
-        if self.qr_saving != Some(id) {
+        if !self.qr_saving.accept(id) {
             return;
         }
-        self.qr_saving = None;
         self.notice = Some(match result {
             Ok(path) => format!("✔ QR code saved to {}", path.display()),
             Err(e) => format!("⚠ {}", capitalise(&e.to_string())),
