@@ -2,7 +2,7 @@
 //! (0600), links past 7 days that verify with the public key, and the distribution remembered
 //! for the bucket the next time the dialog opens.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

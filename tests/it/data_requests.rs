@@ -1,7 +1,7 @@
 //! Requests that carry data, against servers that lie or take their time: no memory reserved
 //! from a size a server claims, and no total deadline on a copy that is still moving.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
 use common::ui::{click, wait_for};
 

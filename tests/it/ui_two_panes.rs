@@ -3,7 +3,7 @@
 //! pane's selection across in every direction (bytes and metadata compared, sources checked),
 //! rows dragged across, the conflict question, Tab switching panes, and Compare's marks.
 
-mod common;
+use crate::common;
 
 use common::ui::{click, click_in_dialog, wait_for};
 use common::{get_object, put_object, server_with_bucket};

@@ -3,7 +3,7 @@
 //! write is refused by the server, not replaced. A server that does not know the header (501)
 //! gets the write again without it.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

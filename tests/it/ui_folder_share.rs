@@ -1,7 +1,7 @@
 //! A folder shared as one link from the window: the Web URL dialog on a folder makes one index
 //! page, its links work, Copy as CSV lists them all, and Shared links revokes the page.
 
-mod common;
+use crate::common;
 
 use common::ui::{click, wait_for, web_url_on_with};
 use common::{http, put_object, server_with_bucket};

@@ -6,7 +6,7 @@
 //! Tests marked "Found" failed on the code they were written against and hold the fix since;
 //! the others held up and stay as guards.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! Listing buckets and folders against the local S3 server, and the readable errors for the
 //! ways a listing fails: wrong secret, missing bucket, nobody listening, a server that hangs.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Links and forms made by the library, used against a real, signature-checking S3 server
 //! (s3s-fs on loopback): what S3 accepts and what it refuses.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -1,6 +1,6 @@
 //! Uploads, downloads, folder deletes and new folders against the local S3 server.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! bucket unlistable. Pail asks for `encoding-type=url` and decodes, as botocore does; the
 //! local server (s3s-fs behind Pail's own wrapper, `demo::store`) encodes as S3 does.
 
-mod common;
+use crate::common;
 
 use common::{AWKWARD_KEYS, put_object, server_with_bucket};
 use pail::model::BucketName;

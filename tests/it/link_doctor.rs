@@ -3,7 +3,7 @@
 //! rotated. (An ended session, `ExpiredToken`, needs STS, which the local server has not: its
 //! wording is covered by the unit tests of `share::link_doctor`.)
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

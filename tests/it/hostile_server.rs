@@ -6,7 +6,7 @@
 //! believed: the folder view, `pail ls` and a folder delete end in an error naming the page,
 //! never in a short or empty listing, and a delete sends nothing.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

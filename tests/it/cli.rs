@@ -1,7 +1,7 @@
 //! The `pail` binary run as a process: `presign` and `presign-post` against the local S3
 //! server, and every kind of bad input ending in one line on stderr.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-mod common;
+use crate::common;
 
 use common::ui::{click, click_in_dialog, wait_for};
 use common::{ACCESS_KEY, SECRET_KEY, server_with_bucket};

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-mod common;
+use crate::common;
 
 use common::ui::{click, click_in_dialog, wait_for};
 use egui::Key;

@@ -1,7 +1,7 @@
 //! QR in the Web URL dialog: the code shown under a single link reads back as that link, and
 //! Save PNG… writes a PNG that reads back too.
 
-mod common;
+use crate::common;
 
 use common::qr::decode_png;
 use common::ui::{click, wait_for, web_url_on};

@@ -2,7 +2,7 @@
 //! slow uplink, a slow downlink, a connection that stalls, a server that vanishes mid-upload
 //! and comes back, and a listing page that never arrives. Each test stays under ~30 s.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! QR codes of links, read back with a QR decoder (rqrr): the PNG the window saves and the
 //! text the CLI prints both give the link, byte for byte.
 
-mod common;
+use crate::common;
 
 use common::qr::{decode_png, decode_terminal};
 use pail::share::qr::QrMatrix;

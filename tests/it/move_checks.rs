@@ -1,7 +1,7 @@
 //! A move removes its original only once the copy is verified: the sizes and a checksum both
 //! sides keep must agree. Against s3s-fs (whose stored bytes a test can flip) and moto.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! Check all in the background, a deleted object said in words, and Renew copying an
 //! "updated link" message whose link works.
 
-mod common;
+use crate::common;
 
 use common::ui::{click, wait_for, web_url_on_with};
 use common::{http, put_object, server_with_bucket};

@@ -2,7 +2,7 @@
 //! page is fetched, every link on it followed, Revoke deletes the page, and the CLI does the
 //! same with `pail share`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

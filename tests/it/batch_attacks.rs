@@ -4,7 +4,7 @@
 //! Each was written as an attack: those marked "Found" failed on the code they were written
 //! against and hold the fix since; those marked "Held" tried what the code withstood.
 
-mod common;
+use crate::common;
 
 use common::batch::{copy, download, drain, folder, profile, run, start_worker, upload};
 use common::{get_object, put_object, server_with_bucket};

@@ -2,7 +2,7 @@
 //! Pail part by part, its content type and metadata kept; a cancelled copy leaves no upload
 //! behind.
 
-mod common;
+use crate::common;
 
 use aws_sdk_s3::primitives::ByteStream;
 use common::pattern;

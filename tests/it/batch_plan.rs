@@ -3,7 +3,7 @@
 //! said so), on Pail's own partial files, or onto its own source; a lookup that fails is a
 //! question, not "nothing there".
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

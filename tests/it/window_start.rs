@@ -1,7 +1,7 @@
 //! The real window, started as a person starts it (`pail --demo` on a private Xvfb display):
 //! what happens before the window exists. Skips (saying so) without Xvfb; `.ci/run` installs it.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
