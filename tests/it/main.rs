@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod attacks_23b;
 mod batch_attacks;
 mod batch_plan;
 mod browse;
@@ -18,6 +19,7 @@ mod cloudfront;
 mod conditional_writes;
 mod copy_across;
 mod data_requests;
+mod docs_commands;
 mod hostile_server;
 mod link_doctor;
 mod listing_attacks;

@@ -2,7 +2,7 @@
 //! writes (`If-None-Match: *`). Tests marked "Found" failed on the code they were written
 //! against; the ignored ones are still open (the reason says why); the others held up.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
