@@ -196,7 +196,10 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
         !common::pending_multipart_uploads(server.root()).is_empty(),
         "parts were left"
     );
-    assert_eq!(journal.abort_leftovers(&connection).await, 1);
+    assert_eq!(
+        pail::s3::transfer::abort_leftovers(&journal, &connection).await,
+        1
+    );
     assert!(journal.pending().is_empty());
     assert!(
         common::pending_multipart_uploads(server.root()).is_empty(),
