@@ -369,7 +369,7 @@ async fn list_tree_keys(
     connection: &Connection,
     mut after_page: impl FnMut(usize),
 ) -> (Result<(), pail::s3::list::BrowseError>, Vec<String>, usize) {
-    use pail::s3::list_fanout::{Depth, list_fanned_after};
+    use pail::s3::list::{Depth, list_fanned_after};
     let (mut names, mut pages) = (Vec::new(), 0);
     let emit = |page: pail::s3::list::FolderPage, _| {
         pages += 1;

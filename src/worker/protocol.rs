@@ -388,7 +388,7 @@ pub enum LinkItem {
 }
 
 /// What the worker answers, by the feature of the window that takes it
-/// ([`AppState::apply`](crate::app::state::AppState::apply) hands each to that feature).
+/// (`AppState::apply` in the window hands each to that feature).
 #[derive(Debug, Clone)]
 pub enum Event {
     Profiles(ProfilesEvent),
