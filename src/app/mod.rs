@@ -489,7 +489,11 @@ pub fn run(demo: bool) -> Result<(), AppError> {
             // meanwhile delays it).
             let (first_frame, demo_gate) = std::sync::mpsc::channel();
             let server = match demo
-                .then(|| crate::demo::start_demo_server_for_window(demo_gate))
+                .then(|| {
+                    crate::demo::start_demo_server_for_window(demo_gate, || {
+                        report_startup("demo data ready")
+                    })
+                })
                 .transpose()
             {
                 Ok(server) => server,

@@ -8,10 +8,10 @@ use std::time::SystemTime;
 use crate::local_folder::{LocalChange, LocalEntry, LocalFolderError};
 use crate::local_path::Skipped;
 use crate::model::{BucketName, NameError, ObjectKey};
+use crate::plan::Conflict;
 use crate::profiles::store::{ProfileStore, StoreError};
 use crate::profiles::{self, Profile};
 use crate::s3::connection::{ConnectError, RegionGuess};
-use crate::s3::download::Conflict;
 use crate::s3::folder_share::{FolderShare, FolderShareError};
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::s3::objects::{DeleteReport, ObjectProperties};
@@ -388,7 +388,7 @@ pub enum LinkItem {
 }
 
 /// What the worker answers, by the feature of the window that takes it
-/// ([`AppState::apply`](crate::app::state::AppState::apply) hands each to that feature).
+/// (`AppState::apply` in the window hands each to that feature).
 #[derive(Debug, Clone)]
 pub enum Event {
     Profiles(ProfilesEvent),

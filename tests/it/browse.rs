@@ -317,20 +317,14 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
     let mut fanned = (Vec::new(), Vec::new());
     let mut dones = Vec::new();
-    pail::s3::list_fanout::list_folder_fanned_after(
-        &connection,
-        &bucket,
-        "big/",
-        3,
-        |page, done| {
-            fanned.0.extend(page.folders.iter().map(|f| f.to_string()));
-            fanned
-                .1
-                .extend(page.objects.iter().map(|o| o.name.to_string()));
-            dones.push(done);
-            true
-        },
-    )
+    pail::s3::list::list_folder_fanned_after(&connection, &bucket, "big/", 3, |page, done| {
+        fanned.0.extend(page.folders.iter().map(|f| f.to_string()));
+        fanned
+            .1
+            .extend(page.objects.iter().map(|o| o.name.to_string()));
+        dones.push(done);
+        true
+    })
     .await
     .unwrap();
     assert_eq!(fanned, sequential);
@@ -344,7 +338,7 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
     // Stopping early stops it.
     let mut pages = 0;
-    pail::s3::list_fanout::list_folder_fanned_after(&connection, &bucket, "big/", 3, |_, _| {
+    pail::s3::list::list_folder_fanned_after(&connection, &bucket, "big/", 3, |_, _| {
         pages += 1;
         pages < 4
     })
@@ -355,8 +349,8 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_big_tree_listed_in_ranges_side_by_side_is_every_key_once_in_key_order() {
+    use pail::s3::list::{Depth, list_fanned_after};
     use pail::s3::list::{PageRequest, list_all_keys, list_page_from};
-    use pail::s3::list_fanout::{Depth, list_fanned_after};
 
     let server = server_with_bucket("tree");
     let root = server.root().join("tree/data");

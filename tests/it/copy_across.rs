@@ -165,7 +165,7 @@ async fn a_copy_cut_off_mid_way_is_journaled_and_swept_once_the_far_server_is_ba
     let target = LocalServer::start(data_dir.path(), "TARGETKEY", "target-secret").unwrap();
     proxy.come_back(target.addr());
     assert!(!common::pending_multipart_uploads(target.root()).is_empty());
-    assert_eq!(journal.abort_leftovers(&far).await, 1);
+    assert_eq!(pail::s3::transfer::abort_leftovers(&journal, &far).await, 1);
     assert!(common::pending_multipart_uploads(target.root()).is_empty());
     assert!(journal.pending().is_empty());
     assert!(

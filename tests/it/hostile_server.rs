@@ -180,7 +180,7 @@ async fn a_server_ignoring_start_after_is_listed_page_after_page_every_key_once(
         let mut dones = Vec::new();
         let listed = tokio::time::timeout(
             Duration::from_secs(30),
-            pail::s3::list_fanout::list_fanned_after(
+            pail::s3::list::list_fanned_after(
                 &connection,
                 &bucket,
                 "big/",
@@ -212,7 +212,7 @@ async fn browse_lie(lie: Lie) -> (Result<(), pail::s3::list::BrowseError>, bool)
     let mut completed = false;
     let listed = tokio::time::timeout(
         Duration::from_secs(15),
-        pail::s3::list_fanout::list_folder_fanned(&connection, &bucket, "photos/", |_, done| {
+        pail::s3::list::list_folder_fanned(&connection, &bucket, "photos/", |_, done| {
             completed |= done;
             true
         }),

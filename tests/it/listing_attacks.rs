@@ -119,12 +119,12 @@ fn keys_out_of_order_inside_a_page_are_refused() {
         false,
         None,
     );
-    let shape = pail::s3::list_xml::PageShape {
+    let shape = pail::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list_xml::parse_list_page(xml.as_bytes(), shape);
+    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape);
     assert!(page.is_err(), "a page repeating a key was read: {page:?}");
 }
 
@@ -251,12 +251,12 @@ async fn folders_in_a_whole_tree_listing_are_refused_not_dropped() {
 fn a_key_count_that_contradicts_the_page_is_refused() {
     let xml = listing_page("photos/", &["photos/a"], false, None)
         .replace("<KeyCount>1</KeyCount>", "<KeyCount>1000</KeyCount>");
-    let shape = pail::s3::list_xml::PageShape {
+    let shape = pail::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list_xml::parse_list_page(xml.as_bytes(), shape);
+    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape);
     assert!(
         page.is_err(),
         "KeyCount 1000 with one key was read: {page:?}"
@@ -268,12 +268,12 @@ fn a_key_count_that_contradicts_the_page_is_refused() {
 #[test]
 fn a_last_page_with_a_token_is_read_as_the_last() {
     let xml = listing_page("photos/", &["photos/a"], false, Some("more"));
-    let shape = pail::s3::list_xml::PageShape {
+    let shape = pail::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list_xml::parse_list_page(xml.as_bytes(), shape).unwrap();
+    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape).unwrap();
     assert_eq!(page.next_token, None);
 }
 
@@ -281,7 +281,7 @@ fn a_last_page_with_a_token_is_read_as_the_last() {
 /// slash, a NUL, a plus or a space are kept as S3 means them.
 #[test]
 fn url_encoded_names_decode_as_s3_means_them() {
-    let shape = pail::s3::list_xml::PageShape {
+    let shape = pail::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
@@ -293,7 +293,7 @@ fn url_encoded_names_decode_as_s3_means_them() {
             1,
         )
     };
-    let page = pail::s3::list_xml::parse_list_page(
+    let page = pail::s3::list::parse_list_page(
         encoded(&[
             "photos/a%2Fb",
             "photos/n%00ul",
@@ -313,18 +313,18 @@ fn url_encoded_names_decode_as_s3_means_them() {
         "photos/%G1",
         "photos/%4",
     ] {
-        let refused = pail::s3::list_xml::parse_list_page(encoded(&[bad]).as_bytes(), shape);
+        let refused = pail::s3::list::parse_list_page(encoded(&[bad]).as_bytes(), shape);
         assert!(refused.is_err(), "{bad}: {refused:?}");
     }
     // A prefix that only matches once decoded, and a key that only matches before it is.
-    let page = pail::s3::list_xml::parse_list_page(encoded(&["photos%2Fx"]).as_bytes(), shape);
+    let page = pail::s3::list::parse_list_page(encoded(&["photos%2Fx"]).as_bytes(), shape);
     assert!(page.is_ok(), "{page:?}");
-    let outside = pail::s3::list_xml::parse_list_page(encoded(&["photos/../x"]).as_bytes(), shape);
+    let outside = pail::s3::list::parse_list_page(encoded(&["photos/../x"]).as_bytes(), shape);
     assert!(
         outside.is_ok(),
         "`photos/../x` is a key inside `photos/`: {outside:?}"
     );
-    let outside = pail::s3::list_xml::parse_list_page(encoded(&["photo%73x/y"]).as_bytes(), shape);
+    let outside = pail::s3::list::parse_list_page(encoded(&["photo%73x/y"]).as_bytes(), shape);
     assert!(
         outside.is_err(),
         "`photosx/y` is outside `photos/`: {outside:?}"
@@ -376,7 +376,7 @@ async fn fanned_keys(server: &HostileServer) -> Result<Vec<String>, pail::s3::li
     let mut keys = Vec::new();
     let listed = tokio::time::timeout(
         Duration::from_secs(60),
-        pail::s3::list_fanout::list_fanned_after(
+        pail::s3::list::list_fanned_after(
             &connection(server),
             &bucket(),
             "big/",

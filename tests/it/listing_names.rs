@@ -48,7 +48,7 @@ async fn a_key_with_a_control_character_leaves_the_bucket_listable() {
     assert_eq!(names, expected);
     assert_eq!(page.folders, vec![Box::<str>::from("sub\u{1}dir/")]);
     let mut top = Vec::new();
-    pail::s3::list_fanout::list_folder_fanned(&connection, &bucket(), "", |page, _| {
+    pail::s3::list::list_folder_fanned(&connection, &bucket(), "", |page, _| {
         top.extend(page.folders);
         true
     })

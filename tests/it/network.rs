@@ -196,7 +196,10 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
         !common::pending_multipart_uploads(server.root()).is_empty(),
         "parts were left"
     );
-    assert_eq!(journal.abort_leftovers(&connection).await, 1);
+    assert_eq!(
+        pail::s3::transfer::abort_leftovers(&journal, &connection).await,
+        1
+    );
     assert!(journal.pending().is_empty());
     assert!(
         common::pending_multipart_uploads(server.root()).is_empty(),
@@ -366,7 +369,7 @@ async fn list_tree_keys(
     connection: &Connection,
     mut after_page: impl FnMut(usize),
 ) -> (Result<(), pail::s3::list::BrowseError>, Vec<String>, usize) {
-    use pail::s3::list_fanout::{Depth, list_fanned_after};
+    use pail::s3::list::{Depth, list_fanned_after};
     let (mut names, mut pages) = (Vec::new(), 0);
     let emit = |page: pail::s3::list::FolderPage, _| {
         pages += 1;

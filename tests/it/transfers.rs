@@ -9,7 +9,7 @@ use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::download::download_object;
 use pail::s3::objects::{create_folder, delete_prefix};
-use pail::s3::transfer::{MULTIPART_THRESHOLD, TransferControl, TransferError};
+use pail::s3::transfer::{MULTIPART_THRESHOLD, TransferControl, TransferError, abort_leftovers};
 use pail::s3::upload::upload_file;
 use pail::storage::journal::{Owner, PendingUpload, UploadJournal};
 
@@ -277,7 +277,7 @@ fn entry(server: &LocalServer, key: &str, upload_id: &str, owner: Owner) -> Pend
         key: key.into(),
         upload_id: upload_id.into(),
         profile: server.connection().identity().to_owned(),
-        endpoint: pail::storage::journal::endpoint_name(&server.connection()),
+        endpoint: pail::storage::journal::endpoint_name(server.connection().endpoint()),
         owner,
         abandoned: false,
     }
@@ -344,9 +344,7 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let second = upload(b, "second.bin");
-    let swept = UploadJournal::open(journal_path.clone())
-        .abort_leftovers(&connection)
-        .await;
+    let swept = abort_leftovers(&UploadJournal::open(journal_path.clone()), &connection).await;
     assert_eq!(swept, 1, "only the previous run's leftover");
     first.await.unwrap().expect("the first upload completes");
     second.await.unwrap().expect("the second upload completes");
@@ -364,7 +362,7 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
     );
     // Once that process has exited, its upload is a leftover too.
     drop(held);
-    assert_eq!(journal.abort_leftovers(&connection).await, 1);
+    assert_eq!(abort_leftovers(&journal, &connection).await, 1);
     assert!(journal.pending().is_empty());
     assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
@@ -383,9 +381,9 @@ async fn a_404_from_another_server_does_not_clear_an_entry() {
     let entries = vec![entry(&server, "mine.bin", &id, gone)];
     std::fs::write(&journal_path, serde_json::to_vec(&entries).unwrap()).unwrap();
     let journal = UploadJournal::open(journal_path);
-    assert_eq!(journal.abort_leftovers(&other.connection()).await, 0);
+    assert_eq!(abort_leftovers(&journal, &other.connection()).await, 0);
     assert_eq!(journal.pending().len(), 1);
-    assert_eq!(journal.abort_leftovers(&server.connection()).await, 1);
+    assert_eq!(abort_leftovers(&journal, &server.connection()).await, 1);
     assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
 

@@ -1,137 +1,16 @@
-//! Browsing S3: listing buckets and one folder (common prefix) page by page, converted from SDK
-//! types into Pail's own small types, with failures turned into messages a person can act on.
+//! One listing request: the bucket list, or one page of a folder or a tree (ListObjectsV2, its
+//! body read by `xml.rs`), with SDK failures turned into messages a person can act on.
 
 use std::time::Duration;
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
+use super::body::{BodyError, TakeListingBody, read_body};
+use super::types::{BrowseError, BucketEntry, Depth, FolderPage, PageRequest, TokenGuard};
+use super::xml::{ListXmlError, PageShape, parse_list_page};
 use crate::fmt::error_text;
 use crate::model::BucketName;
-use crate::s3::connection::{ConnectError, Connection};
-use crate::s3::list_body::{BodyError, TakeListingBody, read_body};
-use crate::s3::list_xml::{ListXmlError, PageShape, parse_list_page};
-
-/// One bucket in the bucket list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BucketEntry {
-    pub name: String,
-    /// Known when S3 reports it with the list (AWS does; many compatible servers do not).
-    pub region: Option<String>,
-}
-
-/// S3 storage classes, in one byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum StorageClass {
-    #[default]
-    Standard,
-    ReducedRedundancy,
-    StandardIa,
-    OnezoneIa,
-    IntelligentTiering,
-    Glacier,
-    GlacierIr,
-    DeepArchive,
-    Outposts,
-    ExpressOnezone,
-    Snow,
-    Other,
-}
-
-impl StorageClass {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "STANDARD" | "" => Self::Standard,
-            "REDUCED_REDUNDANCY" => Self::ReducedRedundancy,
-            "STANDARD_IA" => Self::StandardIa,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "GLACIER" => Self::Glacier,
-            "GLACIER_IR" => Self::GlacierIr,
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "OUTPOSTS" => Self::Outposts,
-            "EXPRESS_ONEZONE" => Self::ExpressOnezone,
-            "SNOW" => Self::Snow,
-            _ => Self::Other,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::ReducedRedundancy => "REDUCED_REDUNDANCY",
-            Self::StandardIa => "STANDARD_IA",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::Glacier => "GLACIER",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Outposts => "OUTPOSTS",
-            Self::ExpressOnezone => "EXPRESS_ONEZONE",
-            Self::Snow => "SNOW",
-            Self::Other => "OTHER",
-        }
-    }
-}
-
-/// One object of a folder listing. The name is the key without the folder's prefix, which
-/// keeps a million rows small.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectEntry {
-    pub name: Box<str>,
-    pub size: u64,
-    /// Seconds since the Unix epoch.
-    pub last_modified: i64,
-    pub storage_class: StorageClass,
-}
-
-/// One page of a folder listing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FolderPage {
-    /// Sub-folder names relative to the prefix, each ending in `/`.
-    pub folders: Vec<Box<str>>,
-    pub objects: Vec<ObjectEntry>,
-    /// Where the next page starts; `None` on the last page.
-    pub next_token: Option<String>,
-}
-
-/// What went wrong talking to S3, in words for the status bar and the error banner.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BrowseError {
-    #[error(transparent)]
-    Connect(#[from] ConnectError),
-    #[error("access denied{}: {message}", code_suffix(code))]
-    AccessDenied { code: String, message: String },
-    #[error("bucket `{0}` does not exist")]
-    NoSuchBucket(String),
-    #[error("the credentials were refused ({code}): {message}")]
-    BadCredentials { code: String, message: String },
-    #[error("cannot reach {endpoint}: {reason}")]
-    Unreachable { endpoint: String, reason: String },
-    #[error("S3 did not answer in time ({0})")]
-    TimedOut(String),
-    #[error("S3 answered with an error{}: {message}", code_suffix(code))]
-    Service { code: String, message: String },
-    /// A listing page that cannot be believed: not a listing, contradicting itself, too big,
-    /// or holding keys outside the prefix asked for. Nothing on it is used.
-    #[error("the listing of {place} cannot be trusted ({page}): {problem}")]
-    Untrusted {
-        /// `s3://bucket/prefix`
-        place: String,
-        /// Which page: `page 2`, `the page after "key"`.
-        page: String,
-        problem: String,
-    },
-    #[error("{0}")]
-    Other(String),
-}
-
-fn code_suffix(code: &str) -> String {
-    if code.is_empty() {
-        String::new()
-    } else {
-        format!(" ({code})")
-    }
-}
+use crate::s3::connection::Connection;
 
 /// Classifies an SDK failure.
 fn classify<E>(error: SdkError<E>, endpoint: &str, bucket: Option<&str>) -> BrowseError
@@ -199,33 +78,6 @@ fn endpoint_label(connection: &Connection) -> String {
     }
 }
 
-/// Guards a paged listing against a server that hands out a token it handed out before:
-/// the listing would go round for ever.
-#[derive(Debug, Default)]
-pub struct TokenGuard {
-    seen: std::collections::HashSet<String>,
-}
-
-impl TokenGuard {
-    /// The token for the next page (`None`: the listing is complete), or an error if the
-    /// server is going round in circles.
-    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, BrowseError> {
-        match token {
-            Some(token) if !token.is_empty() => {
-                if self.seen.insert(token.to_owned()) {
-                    Ok(Some(token.to_owned()))
-                } else {
-                    Err(BrowseError::Other(
-                        "the server sent the same continuation token twice; the listing was stopped so it would not go round for ever"
-                            .into(),
-                    ))
-                }
-            }
-            _ => Ok(None),
-        }
-    }
-}
-
 /// Every bucket the credentials can list.
 pub async fn list_buckets(connection: &Connection) -> Result<Vec<BucketEntry>, BrowseError> {
     let endpoint = endpoint_label(connection);
@@ -272,39 +124,6 @@ pub async fn list_folder_page(
 
 /// How often a page whose body broke off mid-way is asked for again.
 const BODY_ATTEMPTS: usize = 3;
-
-/// Where a page starts and how long it may be.
-#[derive(Debug, Clone, Default)]
-pub struct PageRequest {
-    /// The previous page's continuation token.
-    pub token: Option<String>,
-    /// A full key: the page starts after it (ignored by S3 when `token` is set).
-    pub start_after: Option<String>,
-    pub max_keys: i32,
-}
-
-/// What a listing holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Depth {
-    /// One folder level: its sub-folders and objects, names relative to the prefix.
-    OneLevel,
-    /// Every object under the prefix at any depth, names relative to the prefix, the folder's
-    /// own marker left out (`pail ls -r`, folder shares).
-    Tree,
-    /// Every key under the prefix at any depth, folder markers included; names are full keys
-    /// (copies, downloads, deletes).
-    TreeKeys,
-}
-
-impl Depth {
-    /// What a page's names leave off of their keys.
-    pub fn name_prefix(self, prefix: &str) -> &str {
-        match self {
-            Self::OneLevel | Self::Tree => prefix,
-            Self::TreeKeys => "",
-        }
-    }
-}
 
 /// One page of what `depth` says under `prefix`, starting where `request` says: how a listing
 /// is split into key ranges listed side by side.
@@ -419,7 +238,7 @@ fn shaped_as_asked(page: FolderPage, recursive: bool) -> Result<FolderPage, Stri
 
 /// The most a listing page may weigh. A page of 1,000 keys of 1,024 bytes each, url-encoded
 /// (three bytes a byte) with every field S3 sends beside it, is under 4 MiB.
-pub const MAX_PAGE_BYTES: u64 = 32 << 20;
+pub(super) const MAX_PAGE_BYTES: u64 = 32 << 20;
 
 fn too_big(claimed: Option<u64>) -> String {
     let limit = MAX_PAGE_BYTES >> 20;
@@ -458,57 +277,4 @@ fn quiet_limit(connection: &Connection) -> Duration {
         .timeout_config()
         .and_then(|t| t.operation_attempt_timeout())
         .unwrap_or(crate::s3::connection::REQUEST_TIMEOUT / 2)
-}
-
-/// Every object under `prefix`, at any depth: (key, size). For links to a whole folder, so
-/// folder markers (`name/`, zero bytes), which are not files to share, are left out.
-pub async fn list_keys_under(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-) -> Result<Vec<(String, u64)>, BrowseError> {
-    let mut keys = list_all_keys(connection, bucket, prefix).await?;
-    keys.retain(|(key, _)| !key.ends_with('/'));
-    Ok(keys)
-}
-
-/// Every key under `prefix`, at any depth, folder markers included: (key, size), in key
-/// order. A big tree is listed in key ranges side by side (see [`crate::s3::list_fanout`]).
-pub async fn list_all_keys(
-    connection: &Connection,
-    bucket: &BucketName,
-    prefix: &str,
-) -> Result<Vec<(String, u64)>, BrowseError> {
-    let mut keys = Vec::new();
-    let depth = Depth::TreeKeys;
-    crate::s3::list_fanout::list_tree_fanned(connection, bucket, prefix, depth, |page, _| {
-        keys.extend(
-            page.objects
-                .into_iter()
-                .map(|o| (String::from(o.name), o.size)),
-        );
-        true
-    })
-    .await?;
-    Ok(keys)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn storage_classes_round_trip() {
-        for name in ["STANDARD", "GLACIER", "DEEP_ARCHIVE", "INTELLIGENT_TIERING"] {
-            assert_eq!(StorageClass::parse(name).as_str(), name);
-        }
-        assert_eq!(StorageClass::parse(""), StorageClass::Standard);
-        assert_eq!(StorageClass::parse("NEW_CLASS"), StorageClass::Other);
-    }
-
-    #[test]
-    fn object_entry_is_small() {
-        // A million rows must stay well under 200 bytes each beyond the name.
-        assert!(std::mem::size_of::<ObjectEntry>() <= 40);
-    }
 }

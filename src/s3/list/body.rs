@@ -51,7 +51,7 @@ pub(crate) async fn read_body(
 const EMPTY_LISTING: &str = "<ListBucketResult></ListBucketResult>";
 
 /// Takes the body of a successful ListObjectsV2 answer away from the SDK's decoder, which then
-/// decodes an empty listing, and keeps it for [`crate::s3::list_xml::parse_list_page`]. Error answers are left to
+/// decodes an empty listing, and keeps it for `xml.rs`. Error answers are left to
 /// the SDK, so they are classified as for every other request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TakeListingBody(Arc<Mutex<Option<TakenBody>>>);
