@@ -34,6 +34,7 @@ mod share_folder;
 mod share_roundtrip;
 mod shell_safety;
 mod signing_vectors;
+mod tidy;
 mod transfers;
 mod ui_cloudfront;
 mod ui_explorer;
