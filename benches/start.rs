@@ -4,8 +4,7 @@
 //! server), taking turns. For each run, the time from the process's start to its first frame
 //! laid out (each reports it with `PAIL_REPORT_STARTUP`), and the resident memory once
 //! settled, with the share that is the program's own file (its code, mapped by the kernel 64
-//! KB around each page run). Prints medians, spreads and the ratios, and how many of the
-//! functions `link/startup-order.txt` lays out first this `pail` has; asserts nothing.
+//! KB around each page run). Prints medians, spreads and the ratios; asserts nothing.
 //!
 //! `cargo bench --bench start`
 
@@ -101,30 +100,6 @@ fn resident_in_file(pid: u32, file: &std::path::Path) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// How many of the functions `link/startup-order.txt` lists `binary` defines (`nm`), and how
-/// many it lists: names carry hashes of the toolchain and the dependencies.
-fn startup_order_found(binary: &std::path::Path) -> Option<(usize, usize)> {
-    let order = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("link/startup-order.txt");
-    let order = std::fs::read_to_string(order).ok()?;
-    let output = Command::new("nm")
-        .arg("--defined-only")
-        .arg(binary)
-        .output()
-        .ok()?;
-    let defined: std::collections::HashSet<&str> = std::str::from_utf8(&output.stdout)
-        .ok()?
-        .lines()
-        .filter_map(|line| line.split_whitespace().nth(2))
-        .collect();
-    let listed: Vec<&str> = order
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .collect();
-    let found = listed.iter().filter(|name| defined.contains(*name)).count();
-    Some((found, listed.len()))
-}
-
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values[values.len() / 2]
@@ -206,12 +181,6 @@ fn main() {
         return;
     };
     let pail = std::path::Path::new(env!("CARGO_BIN_EXE_pail"));
-    match startup_order_found(pail) {
-        Some((found, listed)) => println!(
-            "   link/startup-order.txt: {found} of its {listed} functions are in this `pail` (laid out first)"
-        ),
-        None => println!("   link/startup-order.txt: not read (or nm missing)"),
-    }
     // Without the demo's embedded S3 server and its data: the window and its worker alone.
     let programs: [(&str, &std::path::Path, &[&str]); 3] = [
         ("plain eframe window", &plain, &[]),

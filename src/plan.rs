@@ -11,7 +11,16 @@
 
 use std::collections::HashSet;
 
-use crate::s3::download::Conflict;
+/// What to do when a file's destination already exists (asked once per batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Overwrite,
+    Skip,
+    /// Download as `name (1).ext`, `name (2).ext`, …
+    KeepBoth,
+    /// Replace a file only when the object is newer than it (by modification time).
+    IfNewer,
+}
 
 /// The suffix of Pail's partial downloads (`.name.<token>.pail-partial`): no file a batch
 /// writes may end with it, so a finished download can never land on one in progress.

@@ -1,6 +1,9 @@
 //! The real system clipboard (arboard) on X11: what Pail copies is what another program pastes,
 //! read back with `xclip`. Uses $DISPLAY, or starts its own Xvfb; skips (saying so) when there
 //! is neither, or no xclip. `.ci/run` installs Xvfb and xclip.
+//!
+//! Its own test binary, not a module of `tests/it`: it sets `DISPLAY` for its whole process,
+//! which every test running beside it in the same process would see.
 
 mod common;
 

@@ -467,7 +467,7 @@ pub fn run(demo: bool) -> Result<(), AppError> {
         ..Default::default()
     };
     if std::env::var_os("PAIL_REPORT_STARTUP").is_some() {
-        // tests/window_start.rs holds this at one: see below why.
+        // tests/it/window_start.rs holds this at one: see below why.
         let threads = threads_in_process().map_or(String::new(), |n| {
             format!(" ({n} thread{})", if n == 1 { "" } else { "s" })
         });
@@ -489,7 +489,11 @@ pub fn run(demo: bool) -> Result<(), AppError> {
             // meanwhile delays it).
             let (first_frame, demo_gate) = std::sync::mpsc::channel();
             let server = match demo
-                .then(|| crate::demo::start_demo_server_for_window(demo_gate))
+                .then(|| {
+                    crate::demo::start_demo_server_for_window(demo_gate, || {
+                        report_startup("demo data ready")
+                    })
+                })
                 .transpose()
             {
                 Ok(server) => server,

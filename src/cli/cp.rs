@@ -319,7 +319,7 @@ pub async fn cp(args: CpArgs) -> Result<(), CliError> {
     let partials = crate::storage::journal::default_partials_path().map(PartialJournal::open);
     // What an earlier run left behind here is cleaned up first.
     if let Some(journal) = &uploads {
-        journal.abort_leftovers(&connection).await;
+        crate::s3::transfer::abort_leftovers(journal, &connection).await;
     }
     if let Some(journal) = &partials {
         journal.sweep().await;

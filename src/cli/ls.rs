@@ -8,7 +8,7 @@ use super::{CliError, ConnectionArgs, print_stdout};
 use crate::fmt::terminal_safe;
 use crate::model::S3Prefix;
 use crate::s3::list::{self, FolderPage};
-use crate::s3::list_fanout::{Depth, list_folder_fanned, list_tree_fanned};
+use crate::s3::list::{Depth, list_folder_fanned, list_tree_fanned};
 
 #[derive(Debug, Args)]
 pub struct LsArgs {

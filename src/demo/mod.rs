@@ -311,8 +311,11 @@ pub fn start_demo_server() -> Result<LocalServer, DemoError> {
 /// (`many-objects/`, the dumps in `backups`) on a helper thread after that, so a folder opened
 /// in the first few hundred milliseconds may list part of them; Refresh shows the rest. If
 /// writing the sample data fails, it is said on stderr and the server does not answer.
+/// `small_written` runs once the small folders are there (the window notes the moment; the
+/// demo knows nothing of the window).
 pub fn start_demo_server_for_window(
     first_frame: std::sync::mpsc::Receiver<()>,
+    small_written: impl FnOnce() + Send + 'static,
 ) -> Result<LocalServer, DemoError> {
     let now = SystemTime::now();
     let prepare: crate::demo::server::Prepare = Box::new(move |root: &Path| {
@@ -321,7 +324,7 @@ pub fn start_demo_server_for_window(
             eprintln!("pail: could not write the demo's sample data: {e}");
             return Err(e);
         }
-        crate::app::report_startup("demo data ready");
+        small_written();
         let root = root.to_owned();
         // The window may close first and take the folder with it: nothing to report then.
         let bulk = std::thread::Builder::new()

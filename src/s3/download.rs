@@ -11,6 +11,10 @@ use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::PartialJournal;
 
+/// Kept here for the window, the CLI and the tests; it lives with the batch planner, which
+/// decides by it (and which this module's landing folder uses).
+pub use crate::plan::Conflict;
+
 /// The name a download is written under while it is in progress: hidden, beside the target,
 /// with a token of its own (`.report.pdf.1f2e3d4c.pail-partial`), created new — so it never
 /// meets a file that is there, a key's own file, or another download's partial file. A name
@@ -382,17 +386,6 @@ impl RangeFetch {
         }
         Ok(got)
     }
-}
-
-/// What to do when a download's target already exists (asked once per batch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conflict {
-    Overwrite,
-    Skip,
-    /// Download as `name (1).ext`, `name (2).ext`, …
-    KeepBoth,
-    /// Replace a file only when the object is newer than it (by modification time).
-    IfNewer,
 }
 
 #[cfg(test)]

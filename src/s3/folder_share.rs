@@ -12,7 +12,7 @@ use crate::local_time::TimeZone;
 use crate::model::{BucketName, ObjectKey, folder_prefix};
 use crate::s3::connection::{ConnectError, Connection, RegionGuess};
 use crate::s3::list::{self, BrowseError};
-use crate::s3::list_fanout::{Depth, list_tree_fanned};
+use crate::s3::list::{Depth, list_tree_fanned};
 use crate::s3::stall::{Activity, MemoryBody};
 use crate::s3::transfer::{TransferError, data_config, send_watched};
 use crate::share::index_page::{SHARES_FOLDER, ShareEntry, index_html, page_key};

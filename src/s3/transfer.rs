@@ -1,7 +1,7 @@
 //! What every transfer shares: the sizes and limits, [`TransferError`] and how SDK errors map
 //! to it, [`TransferControl`] (cancel and progress), HeadObject, and starting, completing and
 //! aborting a multipart upload (used by uploads and by copies). The transfers themselves are in
-//! [`super::upload`], [`super::download`] and [`super::objects`].
+//! `upload.rs`, `download.rs` and `objects.rs`, which build on this file; it names none of them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
+use crate::storage::journal::{UploadJournal, Uploader};
 
 /// Files larger than this go as multipart uploads.
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
@@ -431,12 +432,17 @@ pub(super) async fn finish_multipart(
     connection: &Connection,
     (bucket, key, replace): (&BucketName, &ObjectKey, bool),
     upload_id: &str,
-    journal: Option<&crate::storage::journal::UploadJournal>,
+    journal: Option<&UploadJournal>,
     parts: impl std::future::Future<Output = Result<Vec<CompletedPart>, TransferError>>,
 ) -> Result<(), TransferError> {
     if let Some(journal) = journal {
         journal
-            .add(connection, bucket.as_str(), key.as_str(), upload_id)
+            .add(
+                &uploader(connection),
+                bucket.as_str(),
+                key.as_str(),
+                upload_id,
+            )
             .await;
     }
     let completed = match parts.await {
@@ -473,6 +479,40 @@ pub(super) async fn abort_multipart(
         .send()
         .await
         .is_ok()
+}
+
+/// How the journal files uploads started through `connection`.
+fn uploader(connection: &Connection) -> Uploader {
+    Uploader::new(connection.identity(), connection.endpoint())
+}
+
+/// Aborts the leftovers in `journal` of `connection`'s profile and server; returns how many
+/// were cleared. An entry is dropped when the server aborted it, or (for an entry recorded
+/// against this very server) answered that it no longer knows it.
+pub async fn abort_leftovers(journal: &UploadJournal, connection: &Connection) -> usize {
+    let mut cleared = 0;
+    for upload in journal.leftovers_for(&uploader(connection)) {
+        let answer = connection
+            .client()
+            .abort_multipart_upload()
+            .bucket(&upload.bucket)
+            .key(&upload.key)
+            .upload_id(&upload.upload_id)
+            .send()
+            .await;
+        let gone = match &answer {
+            Ok(_) => true,
+            Err(aws_sdk_s3::error::SdkError::ServiceError(e)) => {
+                !upload.profile.is_empty() && e.raw().status().as_u16() == 404
+            }
+            Err(_) => false,
+        };
+        if gone {
+            journal.remove(&upload.upload_id).await;
+            cleared += 1;
+        }
+    }
+    cleared
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! canonical request and one HMAC, built here by one small function instead of aws-sdk-s3's
 //! per-request orchestration. The links are the SDK's, byte for byte: the same host and path
 //! (from the SDK's endpoint rules), the same query order, the same encoding. botocore's vectors
-//! and the SDK itself check that (`tests/signing_vectors.rs`, `share::bulk::tests`).
+//! and the SDK itself check that (`tests/it/signing_vectors.rs`, `share::bulk::tests`).
 //!
 //! Signing is pure: the time is an argument, and nothing here does I/O once the batch is set
 //! up.

@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Endpoint;
-use crate::s3::connection::Connection;
 
 /// The process that started an upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -52,7 +51,7 @@ pub struct PendingUpload {
     pub bucket: String,
     pub key: String,
     pub upload_id: String,
-    /// Which profile started it ([`Connection::identity`]); empty in journals of older Pails.
+    /// Which profile started it (its connection's identity); empty in journals of older Pails.
     #[serde(default)]
     pub profile: String,
     /// The server it was started on: `aws` or the endpoint URL.
@@ -70,11 +69,30 @@ pub fn default_path() -> Option<PathBuf> {
     crate::storage::history::default_path().map(|p| p.with_file_name("pending-uploads.json"))
 }
 
-/// How a connection's server is named in the journal.
-pub fn endpoint_name(connection: &Connection) -> String {
-    match connection.endpoint() {
+/// How a server is named in the journal.
+pub fn endpoint_name(endpoint: &Endpoint) -> String {
+    match endpoint {
         Endpoint::Aws => "aws".to_owned(),
         Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
+    }
+}
+
+/// Who starts an upload, and so who may abort it later: a profile on a server, as plain
+/// strings (the journal only files them; talking to the server is `s3/`'s part).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploader {
+    /// The profile's identity, as its connection gives it.
+    pub profile: String,
+    /// The server, named by [`endpoint_name`].
+    pub endpoint: String,
+}
+
+impl Uploader {
+    pub fn new(profile: &str, endpoint: &Endpoint) -> Self {
+        Self {
+            profile: profile.to_owned(),
+            endpoint: endpoint_name(endpoint),
+        }
     }
 }
 
@@ -295,14 +313,14 @@ impl UploadJournal {
     }
 
     /// Records an upload this process has just started.
-    pub async fn add(&self, connection: &Connection, bucket: &str, key: &str, upload_id: &str) {
+    pub async fn add(&self, uploader: &Uploader, bucket: &str, key: &str, upload_id: &str) {
         self.file.claim_owner_lock();
         let upload = PendingUpload {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             upload_id: upload_id.to_owned(),
-            profile: connection.identity().to_owned(),
-            endpoint: endpoint_name(connection),
+            profile: uploader.profile.clone(),
+            endpoint: uploader.endpoint.clone(),
             owner: Owner::this_process(),
             abandoned: false,
         };
@@ -326,45 +344,16 @@ impl UploadJournal {
         .await;
     }
 
-    /// The leftovers that `connection` can abort: its own profile and server, whose owner
-    /// has exited or whose abort failed. Entries of older journals (no profile recorded) are
-    /// tried by every connection.
-    pub fn leftovers_for(&self, connection: &Connection) -> Vec<PendingUpload> {
-        let (profile, endpoint) = (connection.identity(), endpoint_name(connection));
+    /// The leftovers that `uploader` may abort: its own profile and server, whose owner has
+    /// exited or whose abort failed. Entries of older journals (no profile recorded) are tried
+    /// by every uploader.
+    pub fn leftovers_for(&self, uploader: &Uploader) -> Vec<PendingUpload> {
+        let (profile, endpoint) = (&uploader.profile, &uploader.endpoint);
         self.pending()
             .into_iter()
-            .filter(|u| u.profile.is_empty() || (u.profile == profile && u.endpoint == endpoint))
+            .filter(|u| u.profile.is_empty() || (&u.profile == profile && &u.endpoint == endpoint))
             .filter(|u| u.abandoned || !self.file.owner_runs(&u.owner))
             .collect()
-    }
-
-    /// Aborts the leftovers of `connection`'s profile and server; returns how many were
-    /// cleared. An entry is dropped when the server aborted it, or (for an entry recorded
-    /// against this very server) answered that it no longer knows it.
-    pub async fn abort_leftovers(&self, connection: &Connection) -> usize {
-        let mut cleared = 0;
-        for upload in self.leftovers_for(connection) {
-            let answer = connection
-                .client()
-                .abort_multipart_upload()
-                .bucket(&upload.bucket)
-                .key(&upload.key)
-                .upload_id(&upload.upload_id)
-                .send()
-                .await;
-            let gone = match &answer {
-                Ok(_) => true,
-                Err(aws_sdk_s3::error::SdkError::ServiceError(e)) => {
-                    !upload.profile.is_empty() && e.raw().status().as_u16() == 404
-                }
-                Err(_) => false,
-            };
-            if gone {
-                self.remove(&upload.upload_id).await;
-                cleared += 1;
-            }
-        }
-        cleared
     }
 }
 

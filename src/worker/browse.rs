@@ -8,7 +8,6 @@ use crate::model::BucketName;
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
 use crate::s3::list::{self, BrowseError, BucketEntry};
-use crate::s3::list_fanout;
 
 /// Test connection: a fresh connection (no cache, so changed keys are tried as they are), then
 /// the default bucket's listing when the profile names one, else ListBuckets.
@@ -76,7 +75,7 @@ pub(super) fn list_folder(
 }
 
 /// The folder's pages as they come, in key order; a big folder is listed in key ranges side
-/// by side ([`list_fanout`]).
+/// by side ([`list::list_folder_fanned`]).
 async fn send_pages(
     id: RequestId,
     connection: &Connection,
@@ -85,7 +84,7 @@ async fn send_pages(
     sink: &EventSink,
 ) {
     let emit = |page, done| sink.send(BrowseEvent::FolderPage { id, page, done });
-    if let Err(error) = list_fanout::list_folder_fanned(connection, bucket, prefix, emit).await {
+    if let Err(error) = list::list_folder_fanned(connection, bucket, prefix, emit).await {
         sink.send(BrowseEvent::FolderFailed { id, error });
     }
 }

@@ -8,12 +8,11 @@ use std::path::PathBuf;
 
 use super::moves::{Emptied, MoveBatch, MovedSource};
 use super::planning;
-use super::transfers::{Queued, TransferContext, queue_transfer};
+use super::queue::{Queued, TransferContext, queue_transfer};
 use super::{BucketFolder, CopyRequest, CopySource, Direction, FilesEvent, Jobs};
 use super::{JobError, connection_for};
 use crate::model::ObjectKey;
-use crate::plan::{self, Item, Seen, Space};
-use crate::s3::download::Conflict;
+use crate::plan::{self, Conflict, Item, Seen, Space};
 use crate::s3::transfer::TransferError;
 
 /// A copy batch waiting to start (or for the answer about objects that exist).
@@ -35,7 +34,7 @@ pub(super) struct CopyPlan {
 
 /// Plans the batch; when objects would be replaced, renamed or skipped (or Pail cannot see
 /// what is there), asks first with [`FilesEvent::UploadConflicts`] and keeps the plan until
-/// the answer ([`super::transfers::resolve_upload`]).
+/// the answer (which `resolve_upload` in `transfers.rs` hands to [`start_copy`]).
 pub(super) fn copy(jobs: &Jobs, request: Box<CopyRequest>) {
     let ctx = jobs.transfers.clone();
     let pending = jobs.pending_copies.clone();

@@ -6,14 +6,13 @@ use std::path::PathBuf;
 
 use super::moves::{self, Emptied, MoveBatch, MovedSource};
 use super::planning;
-use super::transfers::{Queued, TransferContext, queue_transfer};
+use super::queue::{Queued, TransferContext, queue_transfer};
 use super::{Direction, DownloadRequest, FilesEvent, JobError, Jobs, RequestId, connection_for};
 use crate::local_path;
 use crate::model::{BucketName, ObjectKey};
-use crate::plan::{self, Item, Seen, Space};
+use crate::plan::{self, Conflict, Item, Seen, Space};
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;
-use crate::s3::download::Conflict;
 use crate::s3::transfer::TransferError;
 
 /// A download batch, planned but not started: each object with the name it wants in the

@@ -23,6 +23,7 @@ mod links;
 mod moves;
 mod planning;
 mod protocol;
+mod queue;
 mod settings;
 mod transfers;
 
@@ -35,7 +36,7 @@ pub use protocol::{
 
 use connections::{Connections, connection_for};
 use downloads::DownloadPlan;
-use transfers::TransferContext;
+use queue::TransferContext;
 
 use crate::profiles::Profile;
 use crate::s3::connection::Connection;

@@ -113,20 +113,6 @@ pub(super) enum MovedSource {
 /// two kinds of place as a source.
 pub(super) type Arrival = MovedSource;
 
-impl Arrival {
-    /// Where the transfer `queued` puts its file.
-    pub(super) fn of(queued: &super::transfers::Queued) -> Self {
-        match queued.direction {
-            super::Direction::Download => MovedSource::LocalFile(queued.local_path.clone()),
-            _ => MovedSource::Object {
-                profile: Box::new(queued.profile.clone()),
-                bucket: queued.bucket.clone(),
-                key: queued.key.clone(),
-            },
-        }
-    }
-}
-
 impl MoveBatch {
     /// Ends one file of the batch: removes its source once it arrived at `arrival` and the
     /// copy there is verified against it (sizes and CRC32, see [`crate::s3::verify`]). A copy

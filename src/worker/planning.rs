@@ -133,20 +133,19 @@ async fn list_level(
     seen: &mut BucketSeen,
 ) {
     let mut keys = Vec::new();
-    let listed =
-        crate::s3::list_fanout::list_folder_fanned(connection, bucket, prefix, |page, _| {
-            for object in page.objects {
-                keys.push((
-                    format!("{prefix}{}", object.name),
-                    Some(object.last_modified),
-                ));
-            }
-            for folder in page.folders {
-                keys.push((format!("{prefix}{folder}"), None));
-            }
-            true
-        })
-        .await;
+    let listed = crate::s3::list::list_folder_fanned(connection, bucket, prefix, |page, _| {
+        for object in page.objects {
+            keys.push((
+                format!("{prefix}{}", object.name),
+                Some(object.last_modified),
+            ));
+        }
+        for folder in page.folders {
+            keys.push((format!("{prefix}{folder}"), None));
+        }
+        true
+    })
+    .await;
     match listed {
         Ok(()) => {
             seen.keys.extend(keys);
@@ -171,20 +170,14 @@ pub(super) async fn list_tree(
     prefix: &str,
 ) -> Result<Vec<Listed>, list::BrowseError> {
     let mut rows = Vec::new();
-    crate::s3::list_fanout::list_tree_fanned(
-        connection,
-        bucket,
-        prefix,
-        Depth::TreeKeys,
-        |page, _| {
-            rows.extend(page.objects.into_iter().map(|o| Listed {
-                key: String::from(o.name),
-                size: o.size,
-                modified: o.last_modified,
-            }));
-            true
-        },
-    )
+    crate::s3::list::list_tree_fanned(connection, bucket, prefix, Depth::TreeKeys, |page, _| {
+        rows.extend(page.objects.into_iter().map(|o| Listed {
+            key: String::from(o.name),
+            size: o.size,
+            modified: o.last_modified,
+        }));
+        true
+    })
     .await?;
     Ok(rows)
 }

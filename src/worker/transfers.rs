@@ -1,109 +1,19 @@
-//! Transfer jobs of the worker: each file queued under the concurrency limit, upload batches
-//! (folders walked, each file placed by the batch planner, the person asked before anything is
-//! replaced, renamed or skipped), and sweeping what earlier runs left behind. Downloads are in
-//! `downloads.rs`, copies in `copies.rs`.
+//! Transfer jobs of the worker: upload batches (folders walked, each file placed by the batch
+//! planner, the person asked before anything is replaced, renamed or skipped), the concurrency
+//! limit, and sweeping what earlier runs left behind. Each file waits its turn in `queue.rs`;
+//! downloads are in `downloads.rs`, copies in `copies.rs`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::moves::{self, Emptied, MoveBatch, MovedSource};
 use super::planning;
-use super::{
-    Connections, CopySource, Direction, EventSink, FilesEvent, Jobs, RequestId, TransferId,
-    UploadRequest, connection_for,
-};
+use super::queue::{Queued, TransferContext, queue_transfer};
+use super::{Direction, FilesEvent, Jobs, RequestId, UploadRequest, connection_for};
 use crate::local_path;
-use crate::model::{BucketName, ObjectKey};
-use crate::plan::{self, Item, Space};
+use crate::model::BucketName;
+use crate::plan::{self, Conflict, Item, Space};
 use crate::profiles::Profile;
-use crate::s3::connection::Connection;
-use crate::s3::download::Conflict;
-use crate::s3::transfer::{TransferControl, TransferError};
-
-/// What a transfer task needs from the dispatcher; built once, in [`Jobs::new`].
-#[derive(Clone)]
-pub(super) struct TransferContext {
-    pub(super) sink: EventSink,
-    pub(super) connections: Connections,
-    pub(super) slots: Arc<tokio::sync::Semaphore>,
-    pub(super) next_transfer: Arc<std::sync::atomic::AtomicU64>,
-}
-
-/// One file to transfer, as the Transfers panel shows it.
-pub(super) struct Queued {
-    pub(super) name: String,
-    pub(super) bucket: BucketName,
-    pub(super) key: String,
-    pub(super) size: u64,
-    pub(super) direction: Direction,
-    pub(super) local_path: PathBuf,
-    pub(super) profile: Profile,
-    pub(super) copy_from: Option<CopySource>,
-    /// Part of a move: the source, which goes once this file has arrived.
-    pub(super) moves: Option<(Arc<MoveBatch>, MovedSource)>,
-}
-
-/// Shows `queued` in the Transfers panel, then runs `job` once a slot is free (unless it was
-/// cancelled while it waited), reporting start and end.
-pub(super) fn queue_transfer<Job, Fut>(ctx: &TransferContext, queued: Queued, job: Job)
-where
-    Job: FnOnce(Connection, BucketName, ObjectKey, TransferControl) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), TransferError>> + Send + 'static,
-{
-    let transfer = TransferId(
-        ctx.next_transfer
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-    );
-    let control = TransferControl::default();
-    ctx.sink.send(FilesEvent::TransferQueued {
-        transfer,
-        name: queued.name.clone(),
-        bucket: queued.bucket.clone(),
-        key: queued.key.clone(),
-        size: queued.size,
-        control: control.clone(),
-        direction: queued.direction,
-        local_path: queued.local_path.clone(),
-        profile: Box::new(queued.profile.clone()),
-        copy_from: queued.copy_from.clone().map(Box::new),
-        moves: queued.moves.is_some(),
-    });
-    let ctx = ctx.clone();
-    let mut queued = queued;
-    tokio::spawn(async move {
-        let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
-            return;
-        };
-        if control.is_cancelled() {
-            if let Some((batch, _)) = &queued.moves {
-                batch.file_done(false).await;
-            }
-            ctx.sink.send(FilesEvent::TransferFinished {
-                transfer,
-                result: Err(TransferError::Cancelled),
-            });
-            return;
-        }
-        ctx.sink.send(FilesEvent::TransferStarted { transfer });
-        let moves = queued.moves.take();
-        let arrival = moves::Arrival::of(&queued);
-        let result = async {
-            let connection = connection_for(&ctx.connections, &queued.profile)
-                .await
-                .map_err(TransferError::Connect)?;
-            let key = ObjectKey::new(queued.key)
-                .map_err(|e| TransferError::InvalidName(e.to_string()))?;
-            job(connection, queued.bucket, key, control).await
-        }
-        .await;
-        let result = match moves {
-            Some((batch, source)) => batch.finish(&source, &arrival, result).await,
-            None => result,
-        };
-        ctx.sink
-            .send(FilesEvent::TransferFinished { transfer, result });
-    });
-}
+use crate::s3::transfer::TransferError;
 
 /// Removes the partial downloads that processes which have exited left behind.
 pub(super) fn sweep_partials(journal: PathBuf) {
@@ -121,7 +31,7 @@ pub(super) fn sweep_uploads(jobs: &Jobs, profile: Profile, journal: PathBuf) {
     tokio::spawn(async move {
         let journal = crate::storage::journal::UploadJournal::open(journal);
         if let Ok(connection) = connection_for(&connections, &profile).await {
-            journal.abort_leftovers(&connection).await;
+            crate::s3::transfer::abort_leftovers(&journal, &connection).await;
         }
     });
 }
@@ -274,7 +184,7 @@ async fn plan_upload(
         Ok(connection) => {
             // Uploads an earlier failure left on the server are aborted first.
             if let Some(journal) = &journal {
-                journal.abort_leftovers(&connection).await;
+                crate::s3::transfer::abort_leftovers(journal, &connection).await;
             }
             let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
             planning::look_in_bucket(&connection, &bucket, &prefix, &names).await

@@ -1,0 +1,48 @@
+//! The integration tests, as one test binary: each module was its own binary once, and each
+//! linked the whole stack (slow links, GBs of disk). They talk to real servers on loopback or
+//! run the `pail` binary, so nothing here sets process-wide state; a test that must (one that
+//! sets an environment variable for its whole process) keeps its own binary beside this one, as
+//! `tests/clipboard_x11.rs` does.
+
+// The helpers live beside this folder, not in it: `tests/clipboard_x11.rs` and the benches use
+// them too.
+#[path = "../common/mod.rs"]
+mod common;
+
+mod attacks_23b;
+mod batch_attacks;
+mod batch_plan;
+mod browse;
+mod cli;
+mod cli_system;
+mod cloudfront;
+mod conditional_writes;
+mod copy_across;
+mod data_requests;
+mod docs_commands;
+mod hostile_server;
+mod link_doctor;
+mod listing_attacks;
+mod listing_names;
+mod listing_property;
+mod move_checks;
+mod network;
+mod qr;
+mod region_discovery;
+mod settings_files;
+mod share_folder;
+mod share_roundtrip;
+mod shell_safety;
+mod signing_vectors;
+mod tidy;
+mod transfers;
+mod ui_cloudfront;
+mod ui_explorer;
+mod ui_files;
+mod ui_folder_share;
+mod ui_link_doctor;
+mod ui_profiles;
+mod ui_qr;
+mod ui_two_panes;
+mod ui_web_url;
+mod window_start;
