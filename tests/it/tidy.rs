@@ -354,7 +354,6 @@ fn layer_order() -> Vec<Vec<String>> {
 }
 
 #[test]
-#[ignore = "open: app/explorer/listing.rs is being split (issue 24)"]
 fn no_file_is_over_600_lines_before_its_tests() {
     let long: Vec<String> = sources()
         .iter()
@@ -365,7 +364,6 @@ fn no_file_is_over_600_lines_before_its_tests() {
 }
 
 #[test]
-#[ignore = "open: the listing collection is moving out of app/explorer (issue 24)"]
 fn every_module_is_in_the_architecture_tree() {
     let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
     let tree = text
