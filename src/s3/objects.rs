@@ -31,6 +31,38 @@ pub async fn delete_prefix(
     delete_keys(connection, bucket, &keys).await
 }
 
+/// Deletes `key` only if it is still the object whose ETag was `etag` (a conditional delete,
+/// `If-Match`): `Ok(false)` when it was replaced since, and stays. A move deletes its original
+/// this way, so a newer version written after the copy was checked is not lost. A server that
+/// does not know the condition (501) gets the delete without it; without an ETag there is none.
+pub async fn delete_if_unchanged(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    etag: Option<&str>,
+) -> Result<bool, TransferError> {
+    let send = |condition: Option<&str>| {
+        connection
+            .client()
+            .delete_object()
+            .bucket(bucket.as_str())
+            .key(key.as_str())
+            .set_if_match(condition.map(str::to_owned))
+            .send()
+    };
+    let status = |e: &aws_sdk_s3::error::SdkError<_, aws_sdk_s3::config::http::HttpResponse>| {
+        e.raw_response().map(|r| r.status().as_u16())
+    };
+    match send(etag).await {
+        Ok(_) => Ok(true),
+        Err(e) if etag.is_some() && status(&e) == Some(412) => Ok(false),
+        Err(e) if etag.is_some() && status(&e) == Some(501) => {
+            send(None).await.map(|_| true).map_err(|e| remote(&e))
+        }
+        Err(e) => Err(remote(&e)),
+    }
+}
+
 /// Deletes `keys` with DeleteObjects, in batches of 1000. A key with a control character goes
 /// alone (DeleteObject, the key in the URL): XML cannot carry most of them, and a parser turns
 /// a carriage return into a line feed — another key.

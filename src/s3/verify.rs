@@ -377,22 +377,33 @@ fn compare(sums: &Sums, stored: &Stored, mine: &str) -> Result<(), TransferError
     }
 }
 
-/// A file against the object it was uploaded to or downloaded from.
-pub async fn verify_file(path: &Path, object: Place<'_>) -> Result<(), TransferError> {
+/// A file against the object it was uploaded to or downloaded from; the object's ETag as it
+/// was checked (a move deletes that object only if it is still the one checked).
+pub async fn verify_file(path: &Path, object: Place<'_>) -> Result<Option<String>, TransferError> {
     let stored = stored(object).await?;
     let sizes = part_sizes(object, &stored).await;
     compare(
         &file_sums(path, sizes, needs_md5(&stored)).await?,
         &stored,
         "the file",
-    )
+    )?;
+    Ok(stored.etag)
 }
 
 /// A copy in a bucket against its original; the size both hold. Where the two keep digests of
 /// the same kind, those decide; otherwise the original is read and its bytes are matched with
 /// what the server keeps of the copy.
 pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<u64, TransferError> {
+    verify_copy_seen(original, copy).await.map(|(size, _)| size)
+}
+
+/// [`verify_copy`], with the original's ETag as it was checked.
+pub async fn verify_copy_seen(
+    original: Place<'_>,
+    copy: Place<'_>,
+) -> Result<(u64, Option<String>), TransferError> {
     let (theirs, ours) = (stored(original).await?, stored(copy).await?);
+    let seen = theirs.etag.clone();
     if theirs.size != ours.size {
         return Err(differs(&format!(
             "the original holds {} bytes, the copy {}",
@@ -421,11 +432,11 @@ pub async fn verify_copy(original: Place<'_>, copy: Place<'_>) -> Result<u64, Tr
         }
     }
     if agreed {
-        return Ok(ours.size);
+        return Ok((ours.size, seen));
     }
     let sizes = part_sizes(copy, &ours).await;
     let sums = object_sums(original, &theirs, &sizes, needs_md5(&ours)).await?;
-    compare(&sums, &ours, "the original").map(|()| ours.size)
+    compare(&sums, &ours, "the original").map(|()| (ours.size, seen))
 }
 
 #[cfg(test)]

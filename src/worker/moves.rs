@@ -113,6 +113,16 @@ pub(super) enum MovedSource {
 /// two kinds of place as a source.
 pub(super) type Arrival = MovedSource;
 
+/// What a source was when its copy was checked: it is removed only if it still is, so a file
+/// or object changed in between (a newer version nobody copied) stays.
+#[derive(Debug)]
+enum Checked {
+    File(crate::s3::stall::FileState),
+    /// The object's ETag (none: the server gave none to hold it to).
+    Object(Option<String>),
+    Unknown,
+}
+
 impl MoveBatch {
     /// Ends one file of the batch: removes its source once it arrived at `arrival` and the
     /// copy there is verified against it (sizes and CRC32, see [`crate::s3::verify`]). A copy
@@ -126,7 +136,7 @@ impl MoveBatch {
     ) -> Result<(), TransferError> {
         let result = match result {
             Ok(()) => match self.verify(source, arrival).await {
-                Ok(()) => self.remove(source).await,
+                Ok(checked) => self.remove(source, &checked).await,
                 Err(e) => Err(e),
             },
             Err(e) => Err(e),
@@ -135,8 +145,13 @@ impl MoveBatch {
         result
     }
 
-    /// Whether the copy at `arrival` is the same bytes as `source`.
-    async fn verify(&self, source: &MovedSource, arrival: &Arrival) -> Result<(), TransferError> {
+    /// Whether the copy at `arrival` is the same bytes as `source`; what the source was when
+    /// it was checked.
+    async fn verify(
+        &self,
+        source: &MovedSource,
+        arrival: &Arrival,
+    ) -> Result<Checked, TransferError> {
         use crate::s3::verify;
         let not_verified = |e: TransferError| match e {
             TransferError::NotVerified(_) => e,
@@ -161,7 +176,10 @@ impl MoveBatch {
                     },
                 ) => {
                     let (connection, bucket, key) = object(profile, bucket, key).await?;
-                    verify::verify_file(path, (&connection, &bucket, &key)).await
+                    let before = crate::s3::stall::FileState::of(path)
+                        .map_err(|e| TransferError::NotVerified(e.to_string()))?;
+                    verify::verify_file(path, (&connection, &bucket, &key)).await?;
+                    Ok(Checked::File(before))
                 }
                 (
                     MovedSource::Object {
@@ -172,7 +190,9 @@ impl MoveBatch {
                     MovedSource::LocalFile(path),
                 ) => {
                     let (connection, bucket, key) = object(profile, bucket, key).await?;
-                    verify::verify_file(path, (&connection, &bucket, &key)).await
+                    verify::verify_file(path, (&connection, &bucket, &key))
+                        .await
+                        .map(Checked::Object)
                 }
                 (
                     MovedSource::Object {
@@ -188,22 +208,31 @@ impl MoveBatch {
                 ) => {
                     let from = object(profile, bucket, key).await?;
                     let to = object(to_profile, to_bucket, to_key).await?;
-                    verify::verify_copy((&from.0, &from.1, &from.2), (&to.0, &to.1, &to.2))
+                    verify::verify_copy_seen((&from.0, &from.1, &from.2), (&to.0, &to.1, &to.2))
                         .await
-                        .map(|_| ())
+                        .map(|(_, etag)| Checked::Object(etag))
                 }
                 // A move from this computer to this computer is no transfer of Pail's.
-                (MovedSource::LocalFile(_), MovedSource::LocalFile(_)) => Ok(()),
+                (MovedSource::LocalFile(_), MovedSource::LocalFile(_)) => Ok(Checked::Unknown),
             }
         };
         checked.await.map_err(not_verified)
     }
 
-    async fn remove(&self, source: &MovedSource) -> Result<(), TransferError> {
+    async fn remove(&self, source: &MovedSource, checked: &Checked) -> Result<(), TransferError> {
+        const CHANGED: &str = "it changed after its copy was checked, so it stays";
         match source {
-            MovedSource::LocalFile(path) => tokio::fs::remove_file(path)
-                .await
-                .map_err(|e| TransferError::SourceKept(format!("{}: {e}", path.display()))),
+            MovedSource::LocalFile(path) => {
+                let kept = |reason: &dyn std::fmt::Display| {
+                    TransferError::SourceKept(format!("{}: {reason}", path.display()))
+                };
+                if let Checked::File(before) = checked
+                    && !before.still_at(path)
+                {
+                    return Err(kept(&CHANGED));
+                }
+                tokio::fs::remove_file(path).await.map_err(|e| kept(&e))
+            }
             MovedSource::Object {
                 profile,
                 bucket,
@@ -213,13 +242,20 @@ impl MoveBatch {
                 let connection = connection_for(&self.connections, profile)
                     .await
                     .map_err(|e| kept(e.to_string()))?;
-                let report =
-                    crate::s3::objects::delete_keys(&connection, bucket, std::slice::from_ref(key))
+                let etag = match checked {
+                    Checked::Object(etag) => etag.as_deref(),
+                    _ => None,
+                };
+                let name =
+                    crate::model::ObjectKey::new(key.clone()).map_err(|e| kept(e.to_string()))?;
+                let deleted =
+                    crate::s3::objects::delete_if_unchanged(&connection, bucket, &name, etag)
                         .await
                         .map_err(|e| kept(e.to_string()))?;
-                match report.failures.first() {
-                    None => Ok(()),
-                    Some((_, reason)) => Err(kept(reason.clone())),
+                if deleted {
+                    Ok(())
+                } else {
+                    Err(kept(CHANGED.to_owned()))
                 }
             }
         }
@@ -425,5 +461,67 @@ mod tests {
         let batch = MoveBatch::new(1, Emptied::LocalFolders(vec![folder.clone()]), connections);
         batch.file_done(true).await;
         assert!(!folder.exists());
+    }
+
+    /// A source changed after its copy was checked is a newer version nobody copied: it
+    /// stays, and the person is told; unchanged, it goes.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_source_changed_after_its_check_stays() {
+        let server =
+            crate::demo::server::LocalServer::start_temporary("AKTEST", "secret-test").unwrap();
+        server.create_bucket("moves").unwrap();
+        let (connection, profile) = (server.connection(), crate::demo::demo_profile(&server));
+        let batch = MoveBatch::new(3, Emptied::Nothing, Connections::default());
+        let put = async |bytes: &'static [u8]| {
+            let output = connection
+                .client()
+                .put_object()
+                .bucket("moves")
+                .key("a.txt")
+                .body(bytes.to_vec().into())
+                .send()
+                .await
+                .unwrap();
+            output.e_tag().map(str::to_owned)
+        };
+        let object = MovedSource::Object {
+            profile: Box::new(profile.clone()),
+            bucket: BucketName::new("moves").unwrap(),
+            key: "a.txt".to_owned(),
+        };
+        let checked = put(b"checked").await;
+        put(b"written since").await;
+        let kept = batch.remove(&object, &Checked::Object(checked)).await;
+        assert!(
+            matches!(&kept, Err(TransferError::SourceKept(why)) if why.contains("changed")),
+            "{kept:?}"
+        );
+        let held = connection
+            .client()
+            .get_object()
+            .bucket("moves")
+            .key("a.txt")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            &held.body.collect().await.unwrap().to_vec(),
+            b"written since"
+        );
+        let now = put(b"written since").await;
+        assert_eq!(batch.remove(&object, &Checked::Object(now)).await, Ok(()));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file.txt");
+        std::fs::write(&path, b"checked").unwrap();
+        let before = crate::s3::stall::FileState::of(&path).unwrap();
+        std::fs::write(&path, b"written since, longer").unwrap();
+        let source = MovedSource::LocalFile(path.clone());
+        let kept = batch.remove(&source, &Checked::File(before)).await;
+        assert!(
+            matches!(kept, Err(TransferError::SourceKept(_))),
+            "{kept:?}"
+        );
+        assert!(path.exists());
     }
 }
