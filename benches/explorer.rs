@@ -14,15 +14,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use pail::app::PailApp;
-use pail::app::state::AppState;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
-use pail::listing::{Sort, SortColumn};
 use pail::model::BucketName;
 use pail::model::Endpoint;
 use pail::s3::connection::Connection;
-use pail::s3::list::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
-use pail::worker::{BrowseEvent, Command as WorkerCommand, Event};
+use pail::testing::app::PailApp;
+use pail::testing::app::state::AppState;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::testing::listing::{Sort, SortColumn};
+use pail::testing::s3::list::{FolderPage, ObjectEntry, StorageClass, list_folder_page};
+use pail::testing::worker::{BrowseEvent, Command as WorkerCommand, Event};
 
 /// Counts live heap bytes, to measure memory per row.
 struct Counting;
@@ -181,9 +181,9 @@ fn synthetic_page(page: usize) -> FolderPage {
 fn bench_million_rows() {
     println!("-- 1,000,000 synthetic rows fed through the app's own events (no server)");
     // A profile to an address nothing listens on: commands are never sent here.
-    let profile = pail::profiles::Profile::fixed(
+    let profile = pail::testing::profiles::Profile::fixed(
         "Synthetic",
-        pail::profiles::ProfileSource::Demo,
+        pail::testing::profiles::ProfileSource::Demo,
         aws_credential_types::Credentials::new("a", "b", None, None, "b"),
         Endpoint::custom("http://127.0.0.1:9").unwrap(),
         "us-east-1",
@@ -192,11 +192,11 @@ fn bench_million_rows() {
         .with_size([1280.0, 800.0])
         .with_accessibility_check(false)
         .build_eframe(move |cc| {
-            let options = pail::app::AppOptions {
-                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+            let options = pail::testing::app::AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

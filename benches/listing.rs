@@ -12,11 +12,11 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use pail::listing::Listing;
 use pail::model::{BucketName, Endpoint};
 use pail::s3::connection::Connection;
-use pail::s3::list::Depth;
-use pail::s3::list::{PageRequest, list_folder_page, list_page_from};
+use pail::testing::listing::Listing;
+use pail::testing::s3::list::Depth;
+use pail::testing::s3::list::{PageRequest, list_folder_page, list_page_from};
 
 const SERVER_ENV: &str = "PAIL_BENCH_CANNED_SERVER";
 /// The server's time to answer a page, as a far server's round trip and work would take.
@@ -227,12 +227,12 @@ fn bench_fanned(total: usize, latency_ms: u64, depth: Depth) {
     let started = Instant::now();
     let mut names = Vec::new();
     let mut pages = 0;
-    let fanned = runtime.block_on(pail::s3::list::list_fanned_after(
+    let fanned = runtime.block_on(pail::testing::s3::list::list_fanned_after(
         &connection,
         &bucket,
         "big/",
         depth,
-        pail::s3::list::SEQUENTIAL_PAGES,
+        pail::testing::s3::list::SEQUENTIAL_PAGES,
         |page, _| {
             pages += 1;
             names.extend(page.objects.into_iter().map(|o| o.name));

@@ -6,11 +6,11 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use pail::demo::server::LocalServer;
-use pail::local_time::TimeZone;
 use pail::model::BucketName;
-use pail::s3::folder_share::{folder_objects, share_folder};
 use pail::share::Expiry;
+use pail::testing::demo::server::LocalServer;
+use pail::testing::local_time::TimeZone;
+use pail::testing::s3::folder_share::{folder_objects, share_folder};
 
 const OBJECTS: usize = 10_000;
 

@@ -17,13 +17,13 @@ use std::io::Write;
 use std::process::Command;
 use std::time::Instant;
 
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::model::Endpoint;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::connection::Connection;
-use pail::s3::download::download_object;
-use pail::s3::transfer::TransferControl;
-use pail::s3::upload::upload_file;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::testing::s3::download::download_object;
+use pail::testing::s3::transfer::TransferControl;
+use pail::testing::s3::upload::upload_file;
 
 const SIZE: u64 = 1024 * 1024 * 1024;
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 /// controls (line breaks, ESC), DEL, C1 controls (a terminal may read U+009B as CSI), the
 /// Unicode line and paragraph separators, and the bidirectional overrides and isolates
 /// (U+202A–U+202E, U+2066–U+2069), which make `photo\u{202e}gpj.exe` read as `photoexe.jpg`.
-pub fn is_hidden_control(c: char) -> bool {
+pub(crate) fn is_hidden_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
@@ -19,7 +19,7 @@ pub fn is_hidden_control(c: char) -> bool {
 /// backslash doubled, so the escapes are unambiguous (`\\x1b` is a backslash, then `x1b`).
 /// A name from a server can then neither forge a line (a line break, a line clear), nor
 /// reach the terminal as a command (an OSC 52 clipboard write), nor reverse what it shows.
-pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+pub(crate) fn terminal_safe(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c == '\\' || is_hidden_control(c)) {
         return Cow::Borrowed(text);
     }
@@ -41,7 +41,7 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
 }
 
 /// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -60,7 +60,7 @@ pub fn html_escape(s: &str) -> String {
 /// the separators and the bidi overrides) written as `\u` escapes: the same values, safe on a
 /// terminal. They can stand only inside strings, where an escape means the same character;
 /// the layout's line breaks and indents stay.
-pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+pub(crate) fn json_terminal_safe(json: &str) -> Cow<'_, str> {
     let escaped = |c: char| is_hidden_control(c) && !matches!(c, '\n' | '\r' | '\t');
     if !json.chars().any(escaped) {
         return Cow::Borrowed(json);
@@ -77,7 +77,7 @@ pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
 }
 
 /// `6 days 23 h`, `3 h 5 min`, `45 s`: a duration as the dialog shows it.
-pub fn duration(d: std::time::Duration) -> String {
+pub(crate) fn duration(d: std::time::Duration) -> String {
     let secs = d.as_secs();
     let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
     match (days, hours, minutes) {
@@ -90,7 +90,7 @@ pub fn duration(d: std::time::Duration) -> String {
 }
 
 /// `7 days 1 h 0 min 5 s`-style text for a number of seconds, for messages.
-pub fn exact_duration(secs: u64) -> String {
+pub(crate) fn exact_duration(secs: u64) -> String {
     let (days, rest) = (secs / 86_400, secs % 86_400);
     let (hours, rest) = (rest / 3600, rest % 3600);
     let (minutes, seconds) = (rest / 60, rest % 60);
@@ -112,7 +112,7 @@ pub fn exact_duration(secs: u64) -> String {
 
 /// The whole chain of an SDK error as one line: the top level alone is often just
 /// "dispatch failure".
-pub fn error_text(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_text(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -127,7 +127,7 @@ pub fn error_text(error: &dyn std::error::Error) -> String {
 }
 
 /// `182 KB`, `1.5 GB`, `999 B`.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KB", "MB", "GB", "TB", "PB", "EB"];
     if bytes < 1000 {
         return format!("{bytes} B");
@@ -146,7 +146,7 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// `1,204,000`: digits grouped by thousands.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -159,7 +159,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// `1 folder`, `3 objects`: a count with its noun, plural when needed.
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!(
         "{} {}",
         thousands(n as u64),

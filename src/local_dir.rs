@@ -14,7 +14,7 @@ use crate::plan::{Seen, Space, SpaceKind};
 
 /// An open folder below the chosen one.
 #[derive(Debug)]
-pub struct LandingDir {
+pub(crate) struct LandingDir {
     /// Its path, for messages and for the journal of partial files.
     path: PathBuf,
     #[cfg(unix)]
@@ -25,7 +25,7 @@ impl LandingDir {
     /// Opens `root` (following a link there; made if missing, as the person named it), then
     /// each of `parts` below it, creating the missing ones. A part that is a link, or not a
     /// folder, is refused.
-    pub fn open(root: &Path, parts: &[&str]) -> io::Result<Self> {
+    pub(crate) fn open(root: &Path, parts: &[&str]) -> io::Result<Self> {
         std::fs::create_dir_all(root)?;
         let mut path = root.to_owned();
         #[cfg(unix)]
@@ -62,12 +62,12 @@ impl LandingDir {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Creates `name` in this folder, new: it fails if anything (a link too) is there.
-    pub fn create_new(&self, name: &str) -> io::Result<File> {
+    pub(crate) fn create_new(&self, name: &str) -> io::Result<File> {
         #[cfg(unix)]
         {
             use std::os::fd::{AsRawFd, FromRawFd};
@@ -99,7 +99,7 @@ impl LandingDir {
 
     /// Renames `from` to `to`, both in this folder; what is at `to` (a link too) is replaced,
     /// never written through.
-    pub fn rename(&self, from: &str, to: &str) -> io::Result<()> {
+    pub(crate) fn rename(&self, from: &str, to: &str) -> io::Result<()> {
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
@@ -120,7 +120,7 @@ impl LandingDir {
 
     /// Renames `from` to `to`, both in this folder, only if nothing is at `to`: it fails with
     /// `AlreadyExists` otherwise, whatever appeared there since it was looked at.
-    pub fn rename_new(&self, from: &str, to: &str) -> io::Result<()> {
+    pub(crate) fn rename_new(&self, from: &str, to: &str) -> io::Result<()> {
         #[cfg(target_os = "linux")]
         {
             use std::os::fd::AsRawFd;
@@ -162,7 +162,7 @@ impl LandingDir {
     }
 
     /// Removes the file `name` in this folder (a link is removed as a name).
-    pub fn remove(&self, name: &str) -> io::Result<()> {
+    pub(crate) fn remove(&self, name: &str) -> io::Result<()> {
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
@@ -183,7 +183,7 @@ impl LandingDir {
 
 /// What is at `name` (a path relative to `root`, `/`-separated) on this computer. Links are
 /// looked at, not followed: a link is something there.
-pub fn seen_in_folder(root: &Path, name: &str) -> Seen {
+pub(crate) fn seen_in_folder(root: &Path, name: &str) -> Seen {
     let path = local_path(root, name);
     match std::fs::symlink_metadata(&path) {
         Ok(meta) => Seen::Present(
@@ -199,14 +199,14 @@ pub fn seen_in_folder(root: &Path, name: &str) -> Seen {
 }
 
 /// `root` joined with the `/`-separated `name`.
-pub fn local_path(root: &Path, name: &str) -> PathBuf {
+pub(crate) fn local_path(root: &Path, name: &str) -> PathBuf {
     let mut path = root.to_owned();
     path.extend(name.split('/').filter(|s| !s.is_empty()));
     path
 }
 
 /// The space of a folder on this computer, its place the folder's canonical path.
-pub fn folder_space(root: &Path) -> Space {
+pub(crate) fn folder_space(root: &Path) -> Space {
     let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
     Space {
         root: format!("file:{}/", canonical.display()),

@@ -31,7 +31,7 @@ pub struct LocalFolderError {
 
 /// The entries of `folder`, folders first, then by name (case-insensitively); hidden ones only
 /// with `show_hidden`. Links are listed as what they point to, not followed further.
-pub fn list(folder: &Path, show_hidden: bool) -> Result<Vec<LocalEntry>, LocalFolderError> {
+pub(crate) fn list(folder: &Path, show_hidden: bool) -> Result<Vec<LocalEntry>, LocalFolderError> {
     let failed = |e: std::io::Error| LocalFolderError {
         path: folder.to_owned(),
         reason: e.to_string(),
@@ -155,27 +155,27 @@ fn plain_name(name: &str) -> Result<&str, String> {
 
 /// The desktops Pail opens files on, each in its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Desktop {
+pub(crate) enum Desktop {
     Windows,
     MacOs,
     /// Linux and the BSDs: `xdg-open`.
-    FreeDesktop,
+    Xdg,
 }
 
 impl Desktop {
     /// The desktop Pail runs on.
-    pub const NATIVE: Desktop = if cfg!(windows) {
+    pub(crate) const NATIVE: Desktop = if cfg!(windows) {
         Desktop::Windows
     } else if cfg!(target_os = "macos") {
         Desktop::MacOs
     } else {
-        Desktop::FreeDesktop
+        Desktop::Xdg
     };
 }
 
 /// What opening a file with its default app hands the system.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OpenRequest {
+pub(crate) enum OpenRequest {
     /// Windows: `ShellExecuteExW` with the verb `open` on this file, UTF-16 ending in NUL. No
     /// command line is made, so no shell reads `&`, `^` or `%` in the name.
     ShellExecute { file: Vec<u16> },
@@ -187,7 +187,7 @@ pub enum OpenRequest {
 }
 
 /// How `desktop` is asked to open `path` with its default app.
-pub fn open_request(path: &Path, desktop: Desktop) -> OpenRequest {
+pub(crate) fn open_request(path: &Path, desktop: Desktop) -> OpenRequest {
     let program = match desktop {
         // Not `cmd /C start`: cmd reads `&`, `^` and `%VAR%` in a downloaded file's name as
         // commands, quoted or not. The shell API takes the name as a name.
@@ -197,7 +197,7 @@ pub fn open_request(path: &Path, desktop: Desktop) -> OpenRequest {
             };
         }
         Desktop::MacOs => "open",
-        Desktop::FreeDesktop => "xdg-open",
+        Desktop::Xdg => "xdg-open",
     };
     OpenRequest::Program {
         program,
@@ -219,7 +219,7 @@ fn wide_with_nul(path: &Path) -> Vec<u16> {
 }
 
 /// Opens `path` with the system's default app, without waiting for it.
-pub fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
+pub(crate) fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
     match open_request(path, Desktop::NATIVE) {
         OpenRequest::ShellExecute { file } => shell_open(path, &file),
         OpenRequest::Program { program, args } => std::process::Command::new(program)
@@ -298,7 +298,7 @@ fn shell_open(path: &Path, _file: &[u16]) -> Result<(), LocalFolderError> {
 
 /// Where a local pane starts and what it offers at the top: the home folder first, then the
 /// drives (Windows) or the mounted volumes (macOS), or the file system's root.
-pub fn starting_places() -> Vec<PathBuf> {
+pub(crate) fn starting_places() -> Vec<PathBuf> {
     let mut places: Vec<PathBuf> = directories::UserDirs::new()
         .map(|dirs| dirs.home_dir().to_owned())
         .into_iter()
@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn a_file_opens_with_the_systems_opener_and_an_odd_name_stays_one_argument() {
         let path = Path::new("/tmp/a b; rm -rf $HOME.txt");
-        for (desktop, opener) in [(Desktop::MacOs, "open"), (Desktop::FreeDesktop, "xdg-open")] {
+        for (desktop, opener) in [(Desktop::MacOs, "open"), (Desktop::Xdg, "xdg-open")] {
             assert_eq!(
                 open_request(path, desktop),
                 OpenRequest::Program {

@@ -9,18 +9,18 @@
 //! are replaced on every OS (a newline in a file name breaks scripts). `.` and `..` segments
 //! and segments too long for any file system are refused, with the key named by the caller.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The file-system rules to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathFlavor {
+pub(crate) enum PathFlavor {
     Unix,
     Windows,
 }
 
 impl PathFlavor {
     /// The rules of the OS Pail runs on.
-    pub const NATIVE: PathFlavor = if cfg!(windows) {
+    pub(crate) const NATIVE: PathFlavor = if cfg!(windows) {
         PathFlavor::Windows
     } else {
         PathFlavor::Unix
@@ -28,7 +28,7 @@ impl PathFlavor {
 }
 
 /// The longest file name (in bytes) common file systems take.
-pub const MAX_NAME_BYTES: usize = 255;
+pub(crate) const MAX_NAME_BYTES: usize = 255;
 
 /// Why a key cannot be saved as a file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -88,7 +88,7 @@ fn segment_name(segment: &str, flavor: PathFlavor) -> Result<String, Refusal> {
 
 /// The path components for `relative` (a key with the folder's prefix removed) on `flavor`.
 /// Empty segments (`a//b`) are skipped, so callers must check for keys that meet on one path.
-pub fn components(relative: &str, flavor: PathFlavor) -> Result<Vec<String>, Refusal> {
+pub(crate) fn components(relative: &str, flavor: PathFlavor) -> Result<Vec<String>, Refusal> {
     let parts = relative
         .split('/')
         .filter(|s| !s.is_empty())
@@ -98,15 +98,6 @@ pub fn components(relative: &str, flavor: PathFlavor) -> Result<Vec<String>, Ref
         return Err(Refusal::NoName);
     }
     Ok(parts)
-}
-
-/// The local path for `key` downloaded into `folder`, where `base` is the prefix that maps to
-/// the folder itself.
-pub fn local_target(folder: &Path, base: &str, key: &str) -> Result<PathBuf, Refusal> {
-    let relative = key.strip_prefix(base).unwrap_or(key);
-    let mut path = folder.to_owned();
-    path.extend(components(relative, PathFlavor::NATIVE)?);
-    Ok(path)
 }
 
 /// A file or key left out of a transfer batch (or put under another name), and why: each is
@@ -145,7 +136,7 @@ pub enum Skipped {
 /// followed (a link back into the tree would nest copies without end; one out of it would
 /// upload what was not chosen), and names that are not UTF-8 cannot be keys: both are
 /// reported, as are unreadable entries.
-pub fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<Skipped>) {
+pub(crate) fn files_to_upload(paths: &[PathBuf]) -> (Vec<(PathBuf, String, u64)>, Vec<Skipped>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut stack: Vec<(PathBuf, String)> = Vec::new();
@@ -368,7 +359,7 @@ mod tests {
                         );
                     }
                 }
-                let folder = Path::new("/home/me/Downloads");
+                let folder = std::path::Path::new("/home/me/Downloads");
                 let mut path = folder.to_owned();
                 path.extend(&parts);
                 assert!(path.starts_with(folder) && path != folder, "{key:?}");

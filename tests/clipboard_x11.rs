@@ -10,7 +10,7 @@ mod common;
 use std::process::Command;
 
 use common::xvfb::start_xvfb;
-use pail::app::clipboard::{Clipboard, SystemClipboard};
+use pail::testing::app::clipboard::{Clipboard, SystemClipboard};
 
 fn xclip(display: &str, target: Option<&str>) -> String {
     let mut command = Command::new("xclip");

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pail::s3::list::{PageShape, parse_list_page};
+use pail::testing::s3::list::{PageShape, parse_list_page};
 
 /// The ways Pail reads a page: one folder level, a whole tree by relative name, by full key.
 const SHAPES: [PageShape<'static>; 4] = [

@@ -11,7 +11,7 @@ use crate::share::expiry::parse_datetime;
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("expiry").required(true).args(["expires_in", "expires_at"])))]
-pub struct PresignCloudFrontArgs {
+pub(crate) struct PresignCloudFrontArgs {
     /// The object's URL on the distribution: https://DOMAIN/PATH.
     #[arg(value_name = "URL")]
     pub url: String,
@@ -39,7 +39,7 @@ pub struct PresignCloudFrontArgs {
 }
 
 /// Prints the signed URL on stdout, and when it expires on stderr.
-pub fn presign_cloudfront(args: PresignCloudFrontArgs) -> Result<(), CliError> {
+pub(crate) fn presign_cloudfront(args: PresignCloudFrontArgs) -> Result<(), CliError> {
     let now = SystemTime::now();
     let zone = crate::local_time::system_zone();
     let expires = match (args.expires_in, &args.expires_at) {

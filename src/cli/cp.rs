@@ -25,7 +25,7 @@ const FILES_AT_ONCE: usize = 4;
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Args)]
-pub struct CpArgs {
+pub(crate) struct CpArgs {
     /// What to copy: a local path, or s3://BUCKET/KEY (a prefix with --recursive).
     #[arg(value_name = "SOURCE")]
     pub source: String,
@@ -44,13 +44,13 @@ pub struct CpArgs {
 
 /// One side of a copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     Local(PathBuf),
     S3(S3Prefix),
 }
 
 impl Place {
-    pub fn parse(text: &str) -> Result<Place, CliError> {
+    pub(crate) fn parse(text: &str) -> Result<Place, CliError> {
         if text.starts_with("s3://") {
             Ok(Place::S3(text.parse()?))
         } else {
@@ -61,7 +61,7 @@ impl Place {
 
 /// One file to move.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Job {
+pub(crate) enum Job {
     Upload {
         path: PathBuf,
         key: ObjectKey,
@@ -115,7 +115,7 @@ impl Job {
 }
 
 /// The files to upload from `source` to `target`, with the problems met on the way.
-pub fn plan_upload(
+pub(crate) fn plan_upload(
     source: &Path,
     target: &S3Prefix,
     recursive: bool,
@@ -281,7 +281,7 @@ async fn plan_copy(
     Ok((jobs, Vec::new()))
 }
 
-pub async fn cp(args: CpArgs) -> Result<(), CliError> {
+pub(crate) async fn cp(args: CpArgs) -> Result<(), CliError> {
     let source = Place::parse(&args.source)?;
     let destination = Place::parse(&args.destination)?;
     let connection = args.connection.connect().await?;

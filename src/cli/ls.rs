@@ -11,7 +11,7 @@ use crate::s3::list::{self, FolderPage};
 use crate::s3::list::{Depth, list_folder_fanned, list_tree_fanned};
 
 #[derive(Debug, Args)]
-pub struct LsArgs {
+pub(crate) struct LsArgs {
     /// A bucket or folder, as s3://BUCKET/PREFIX/ (nothing: the buckets).
     #[arg(value_name = "S3_URI")]
     pub uri: Option<String>,
@@ -33,7 +33,7 @@ fn date(seconds: i64) -> String {
 /// The lines of one page: folders, then objects; `prefix` is put before names when
 /// `full_keys`. Names are shown as [`terminal_safe`] writes them: a key cannot forge a row or
 /// send the terminal a command.
-pub fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
+pub(crate) fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
     let mut text = String::new();
     for folder in &page.folders {
         text.push_str(&format!(
@@ -59,7 +59,7 @@ pub fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> String {
     text
 }
 
-pub async fn ls(args: LsArgs) -> Result<(), CliError> {
+pub(crate) async fn ls(args: LsArgs) -> Result<(), CliError> {
     let connection = args.connection.connect().await?;
     let target = match args.uri.as_deref() {
         None | Some("s3://") => None,

@@ -20,11 +20,11 @@ use crate::share::{
     expiry::parse_datetime, form_output,
 };
 
-pub mod cloudfront;
-pub mod cp;
-pub mod ls;
-pub mod share;
-pub mod system;
+pub(crate) mod cloudfront;
+pub(crate) mod cp;
+pub(crate) mod ls;
+pub(crate) mod share;
+pub(crate) mod system;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -37,7 +37,7 @@ const MAX_SINGLE_UPLOAD: u64 = 5_000_000_000;
     about = "An S3 explorer built around sharing: pre-signed links and upload forms",
     long_about = None
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Open the window on an embedded S3 server with sample data (no AWS account needed).
     #[arg(long)]
     pub demo: bool,
@@ -46,7 +46,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print a pre-signed URL that downloads (GET) or uploads (PUT) one object.
     Presign(PresignArgs),
     /// Print a pre-signed POST form that lets a browser or curl upload files.
@@ -75,14 +75,14 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ProfilesCommand {
+pub(crate) enum ProfilesCommand {
     /// Print every profile: name, source, region and endpoint (never a secret).
     List,
 }
 
 /// Where and as whom to connect.
 #[derive(Debug, Args)]
-pub struct ConnectionArgs {
+pub(crate) struct ConnectionArgs {
     /// A profile from ~/.aws/config or ~/.aws/credentials.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
@@ -99,7 +99,7 @@ pub struct ConnectionArgs {
 
 /// When the link stops working.
 #[derive(Debug, Args)]
-pub struct ExpiryArgs {
+pub(crate) struct ExpiryArgs {
     /// Lifetime in seconds, 1 to 604800 (7 days) [default: 3600].
     #[arg(
         long,
@@ -115,13 +115,13 @@ pub struct ExpiryArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "UPPER")]
-pub enum MethodArg {
+pub(crate) enum MethodArg {
     Get,
     Put,
 }
 
 #[derive(Debug, Args)]
-pub struct PresignArgs {
+pub(crate) struct PresignArgs {
     /// The object, as s3://BUCKET/KEY.
     #[arg(value_name = "S3_URI")]
     pub uri: String,
@@ -150,7 +150,7 @@ pub struct PresignArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// {"url": …, "fields": {…}} as boto3 returns it.
     Json,
     /// A curl command, with a placeholder for the file to upload.
@@ -160,7 +160,7 @@ pub enum FormatArg {
 }
 
 #[derive(Debug, Args)]
-pub struct PresignPostArgs {
+pub(crate) struct PresignPostArgs {
     /// The key uploads go to, as s3://BUCKET/KEY (a prefix with --key-prefix).
     #[arg(value_name = "S3_URI")]
     pub uri: String,
@@ -189,7 +189,7 @@ pub struct PresignPostArgs {
 
 /// Everything that can stop a command. Each message is one line and names the problem.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     #[error(transparent)]
     Name(#[from] NameError),
     #[error(transparent)]
@@ -254,7 +254,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<(), CliError> {
+pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     // Copies move parts and ranges in parallel: they get every core.
     let runtime = match cli.command {
         Some(Command::Cp(_)) => tokio::runtime::Builder::new_multi_thread(),

@@ -15,10 +15,10 @@ use crate::s3::folder_share::{FolderShareError, folder_objects, share_folder, si
 use crate::share::index_page::{links_csv, links_json};
 
 /// Above this many objects, `--yes` says the person meant it.
-pub const CONFIRM_ABOVE: usize = 1000;
+pub(crate) const CONFIRM_ABOVE: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShareFormat {
+pub(crate) enum ShareFormat {
     /// One link to an index page of every object (uploaded to .pail-shares/ in the bucket).
     Url,
     /// A link per object: key,size,url,expires (no page); control characters in a key are
@@ -29,7 +29,7 @@ pub enum ShareFormat {
 }
 
 #[derive(Debug, Args)]
-pub struct ShareArgs {
+pub(crate) struct ShareArgs {
     /// The folder, as s3://BUCKET/PREFIX/ (s3://BUCKET/ for the whole bucket).
     #[arg(value_name = "S3_URI")]
     pub uri: String,
@@ -50,7 +50,7 @@ pub struct ShareArgs {
     pub connection: ConnectionArgs,
 }
 
-pub async fn share(args: ShareArgs) -> Result<(), CliError> {
+pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
     let mut folder: S3Prefix = args.uri.parse()?;
     // `s3://B/photos` is the folder `photos/`: never `photos-private/…` nor `photos.zip`.
     folder.prefix = folder_prefix(&folder.prefix);

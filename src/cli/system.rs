@@ -11,14 +11,14 @@ use super::{Cli, CliError};
 use crate::desktop::DesktopError;
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// Write every page (pail.1, pail-presign.1, …) into this folder instead of printing
     /// pail.1.
     #[arg(long, value_name = "DIR")]
@@ -47,7 +47,7 @@ impl From<Shell> for clap_complete::Shell {
 }
 
 /// The completion script for `shell`.
-pub fn completions(shell: Shell) -> Vec<u8> {
+pub(crate) fn completions(shell: Shell) -> Vec<u8> {
     let mut script = Vec::new();
     clap_complete::generate(
         clap_complete::Shell::from(shell),
@@ -60,7 +60,7 @@ pub fn completions(shell: Shell) -> Vec<u8> {
 
 /// The manual page, `pail(1)`, in roff; the subcommands are listed with their summaries and
 /// have pages of their own (`pail-presign(1)`, …).
-pub fn man_page() -> Result<Vec<u8>, CliError> {
+pub(crate) fn man_page() -> Result<Vec<u8>, CliError> {
     let mut page = Vec::new();
     // As in the pages of `--out-dir`, which have no page for `help`.
     clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
@@ -70,7 +70,7 @@ pub fn man_page() -> Result<Vec<u8>, CliError> {
 }
 
 /// `pail man`: `pail.1` on stdout, or every page into `--out-dir`.
-pub fn man(args: ManArgs) -> Result<(), CliError> {
+pub(crate) fn man(args: ManArgs) -> Result<(), CliError> {
     match args.out_dir {
         None => print(&man_page()?),
         Some(dir) => std::fs::create_dir_all(&dir)
@@ -80,7 +80,7 @@ pub fn man(args: ManArgs) -> Result<(), CliError> {
 }
 
 /// Writes `bytes` to stdout.
-pub fn print(bytes: &[u8]) -> Result<(), CliError> {
+pub(crate) fn print(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())
@@ -88,7 +88,7 @@ pub fn print(bytes: &[u8]) -> Result<(), CliError> {
 }
 
 /// `pail install-desktop`: the menu entry and icons for this person, starting this program.
-pub fn install_desktop() -> Result<(), CliError> {
+pub(crate) fn install_desktop() -> Result<(), CliError> {
     if !cfg!(target_os = "linux") {
         return Err(CliError::Usage(
             "install-desktop is for Linux desktops; on macOS and Windows the installer adds Pail \
@@ -110,7 +110,7 @@ pub fn install_desktop() -> Result<(), CliError> {
 }
 
 /// `pail uninstall-desktop`: removes what `install-desktop` wrote, and nothing else.
-pub fn uninstall_desktop() -> Result<(), CliError> {
+pub(crate) fn uninstall_desktop() -> Result<(), CliError> {
     let data = crate::desktop::data_folder()?;
     let removed = crate::desktop::uninstall(&data)?;
     if removed.is_empty() {
@@ -128,7 +128,7 @@ pub fn uninstall_desktop() -> Result<(), CliError> {
 /// On Windows, where `pail.exe` is a GUI program and so starts without a console: attaches to
 /// the console of the terminal it was started from, if any, so what the commands print shows
 /// there. Output already redirected to a file or pipe keeps going there. Elsewhere, nothing.
-pub fn attach_to_terminal() {
+pub(crate) fn attach_to_terminal() {
     #[cfg(windows)]
     {
         use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};

@@ -2,7 +2,7 @@
 //! environment's credentials, and every profile in the shared AWS config and credentials files,
 //! each able to open a [`Connection`].
 
-pub mod store;
+pub(crate) mod store;
 
 use aws_credential_types::Credentials;
 

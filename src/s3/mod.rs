@@ -4,12 +4,12 @@
 //! removes an original.
 
 pub mod connection;
-pub mod copy_across;
-pub mod download;
-pub mod folder_share;
-pub mod list;
-pub mod objects;
-pub mod stall;
-pub mod transfer;
-pub mod upload;
-pub mod verify;
+pub(crate) mod copy_across;
+pub(crate) mod download;
+pub(crate) mod folder_share;
+pub(crate) mod list;
+pub(crate) mod objects;
+pub(crate) mod stall;
+pub(crate) mod transfer;
+pub(crate) mod upload;
+pub(crate) mod verify;

@@ -16,11 +16,11 @@ use bytes::Bytes;
 use tokio::io::AsyncRead;
 
 /// How long a data-carrying request may go without moving a byte.
-pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// When bytes last moved.
 #[derive(Debug, Clone)]
-pub struct Activity {
+pub(crate) struct Activity {
     start: Instant,
     /// Milliseconds after `start`.
     last: Arc<AtomicU64>,
@@ -36,7 +36,7 @@ impl Default for Activity {
 }
 
 impl Activity {
-    pub fn touch(&self) {
+    pub(crate) fn touch(&self) {
         let now = self.start.elapsed().as_millis() as u64;
         self.last.fetch_max(now, Ordering::Relaxed);
     }
@@ -49,10 +49,10 @@ impl Activity {
 
 /// No bytes moved for the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stalled(pub Duration);
+pub(crate) struct Stalled(pub Duration);
 
 /// Runs `work` until it ends or `activity` has been idle for `limit`.
-pub async fn guard<T>(
+pub(crate) async fn guard<T>(
     activity: &Activity,
     limit: Duration,
     work: impl std::future::Future<Output = T>,
@@ -74,18 +74,18 @@ pub async fn guard<T>(
 /// A file's size and modification time: when either differs after the file was read from
 /// what it was before, the file changed while it was read, and what was read is no copy of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileState {
+pub(crate) struct FileState {
     pub len: u64,
     pub modified: Option<std::time::SystemTime>,
 }
 
 /// What an upload says of a file that changed while it was read.
-pub const FILE_CHANGED: &str = "the file changed while it was being uploaded (its size or \
+pub(crate) const FILE_CHANGED: &str = "the file changed while it was being uploaded (its size or \
     modification time is not what it was when the upload began), so the upload does not count: \
     upload it again once the file is finished";
 
 impl FileState {
-    pub fn of(path: &Path) -> std::io::Result<Self> {
+    pub(crate) fn of(path: &Path) -> std::io::Result<Self> {
         let metadata = std::fs::metadata(path)?;
         Ok(Self {
             len: metadata.len(),
@@ -94,7 +94,7 @@ impl FileState {
     }
 
     /// Whether the file at `path` is still as it was (a file that cannot be read is not).
-    pub fn still_at(&self, path: &Path) -> bool {
+    pub(crate) fn still_at(&self, path: &Path) -> bool {
         Self::of(path).is_ok_and(|now| now == *self)
     }
 }
@@ -104,7 +104,7 @@ impl FileState {
 /// stall shows as no touch. Only one frame is in memory at a time. Before the last frame goes,
 /// the file is checked against its state when the upload began: a file that changed fails the
 /// body, so the server never sees a complete request made of two versions of it.
-pub struct FileRangeBody {
+pub(crate) struct FileRangeBody {
     file: Option<tokio::fs::File>,
     path: PathBuf,
     expected: FileState,
@@ -121,7 +121,7 @@ impl FileRangeBody {
     /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`.
     /// Opening is a quick system call, done here so the SDK can build the body again for a
     /// retry.
-    pub fn new(
+    pub(crate) fn new(
         path: &Path,
         (offset, length): (u64, u64),
         expected: FileState,
@@ -148,7 +148,7 @@ impl FileRangeBody {
     }
 
     /// A body the SDK can send again on retry.
-    pub fn sdk_body(
+    pub(crate) fn sdk_body(
         path: PathBuf,
         range: (u64, u64),
         expected: FileState,
@@ -221,14 +221,14 @@ impl http_body::Body for FileRangeBody {
 
 /// A request body held in memory (a part of a copy across servers, a shared page), handed out
 /// in small frames that touch `activity`, as [`FileRangeBody`] does for a file.
-pub struct MemoryBody {
+pub(crate) struct MemoryBody {
     data: Bytes,
     activity: Activity,
 }
 
 impl MemoryBody {
     /// A body the SDK can send again on retry (`data` is shared, not copied).
-    pub fn sdk_body(data: Bytes, activity: Activity) -> aws_smithy_types::body::SdkBody {
+    pub(crate) fn sdk_body(data: Bytes, activity: Activity) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(MemoryBody {
                 data: data.clone(),
@@ -269,17 +269,17 @@ impl http_body::Body for MemoryBody {
 /// so the stall rule cannot watch it; a total budget would fail a multi-GB copy that is doing
 /// fine. Twenty times the 30 s stall limit is 10 minutes: a 5 GiB CopyObject (S3's largest)
 /// at under 10 MB/s.
-pub const SERVER_COPY_WAIT_FACTOR: u32 = 20;
+pub(crate) const SERVER_COPY_WAIT_FACTOR: u32 = 20;
 
 /// The largest answer a server-side copy may send: its result is a few hundred bytes of XML
 /// (AWS may pad it with spaces while it copies).
-pub const SERVER_COPY_ANSWER_LIMIT: u64 = 1024 * 1024;
+pub(crate) const SERVER_COPY_ANSWER_LIMIT: u64 = 1024 * 1024;
 
 /// Holds the answer body of a server-side copy to the stall rule and a size limit: once the
 /// headers are in, bytes must keep coming (AWS sends spaces while a long copy runs), and no
 /// more than `limit` of them.
 #[derive(Debug)]
-pub struct AnswerWatch {
+pub(crate) struct AnswerWatch {
     pub stall: Duration,
     pub limit: u64,
 }

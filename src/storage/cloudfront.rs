@@ -57,7 +57,7 @@ pub enum CloudFrontStoreError {
 
 /// The settings file of the config folder `dir`.
 #[derive(Debug, Clone)]
-pub struct CloudFrontSettings {
+pub(crate) struct CloudFrontSettings {
     path: PathBuf,
     file: SettingsFile,
     /// The file as read, so a save keeps the tables and keys a newer Pail wrote.
@@ -77,7 +77,7 @@ impl fmt::Debug for ReadTable {
 impl CloudFrontSettings {
     /// Reads `dir/cloudfront.toml`; a missing file is empty, a broken one is set aside and
     /// reported (and never overwritten).
-    pub fn load(dir: &Path) -> Result<Self, CloudFrontStoreError> {
+    pub(crate) fn load(dir: &Path) -> Result<Self, CloudFrontStoreError> {
         let path = dir.join("cloudfront.toml");
         let (file, read) = match read_text(&path)? {
             None => (SettingsFile::default(), ReadTable::default()),
@@ -97,16 +97,16 @@ impl CloudFrontSettings {
     }
 
     /// The distribution `bucket`'s links went through last.
-    pub fn distribution(&self, bucket: &str) -> Option<&Distribution> {
+    pub(crate) fn distribution(&self, bucket: &str) -> Option<&Distribution> {
         self.file.buckets.get(bucket)
     }
 
-    pub fn has_key(&self, key_id: &str) -> bool {
+    pub(crate) fn has_key(&self, key_id: &str) -> bool {
         self.file.keys.contains_key(key_id.trim())
     }
 
     /// The stored key `key_id`, ready to sign.
-    pub fn key(&self, key_id: &str) -> Result<CloudFrontKey, CloudFrontStoreError> {
+    pub(crate) fn key(&self, key_id: &str) -> Result<CloudFrontKey, CloudFrontStoreError> {
         let key_id = key_id.trim();
         let pem = self
             .file
@@ -118,7 +118,7 @@ impl CloudFrontSettings {
 
     /// Reads the PEM file at `pem_file`, checks it is an RSA private key, and keeps it as
     /// `key_id` (saved by [`Self::save`]).
-    pub fn import_key(
+    pub(crate) fn import_key(
         &mut self,
         key_id: &str,
         pem_file: &Path,
@@ -135,12 +135,12 @@ impl CloudFrontSettings {
     }
 
     /// Remembers `distribution` for `bucket`.
-    pub fn remember(&mut self, bucket: &str, distribution: Distribution) {
+    pub(crate) fn remember(&mut self, bucket: &str, distribution: Distribution) {
         self.file.buckets.insert(bucket.to_owned(), distribution);
     }
 
     /// Writes the file atomically, mode 0600, with what a newer Pail wrote in it kept.
-    pub fn save(&self) -> Result<(), CloudFrontStoreError> {
+    pub(crate) fn save(&self) -> Result<(), CloudFrontStoreError> {
         let failed = |e: toml::ser::Error| CloudFrontStoreError::Write {
             path: self.path.clone(),
             reason: e.to_string(),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::storage::private_file::SaveError;
+pub(crate) use crate::storage::private_file::SaveError;
 use crate::storage::unreadable::UnreadableFile;
 
 /// One generated link.
@@ -49,13 +49,13 @@ struct HistoryFile {
 }
 
 /// Where the history lives: the platform data folder (`~/.local/share/pail` on Linux).
-pub fn default_path() -> Option<PathBuf> {
+pub(crate) fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "pail").map(|d| d.data_dir().join("shared-links.json"))
 }
 
 /// Reads the history. A missing file is an empty history; one that cannot be read, is not
 /// UTF-8 or is not valid is renamed aside (never overwritten by the next save) and reported.
-pub fn load(path: &Path) -> (Vec<SharedLink>, Option<UnreadableFile>) {
+pub(crate) fn load(path: &Path) -> (Vec<SharedLink>, Option<UnreadableFile>) {
     let text = match super::unreadable::read_text(path) {
         Ok(Some(text)) => text,
         Ok(None) => return (Vec::new(), None),
@@ -75,7 +75,7 @@ pub fn load(path: &Path) -> (Vec<SharedLink>, Option<UnreadableFile>) {
 }
 
 /// Writes the whole history.
-pub fn save(path: &Path, links: &[SharedLink]) -> Result<(), SaveError> {
+pub(crate) fn save(path: &Path, links: &[SharedLink]) -> Result<(), SaveError> {
     let file = HistoryFile {
         links: links.to_vec(),
     };

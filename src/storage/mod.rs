@@ -2,8 +2,8 @@
 //! history, the journals of unfinished uploads and partial downloads, and how a file Pail
 //! cannot read is set aside.
 
-pub mod cloudfront;
-pub mod history;
-pub mod journal;
-pub mod private_file;
-pub mod unreadable;
+pub(crate) mod cloudfront;
+pub(crate) mod history;
+pub(crate) mod journal;
+pub(crate) mod private_file;
+pub(crate) mod unreadable;

@@ -14,7 +14,7 @@ pub struct SaveError {
 }
 
 /// [`write_private`], its failure said with the file's name.
-pub fn save_private(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
+pub(crate) fn save_private(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
     write_private(path, contents).map_err(|e| SaveError {
         path: path.to_owned(),
         reason: e.to_string(),
@@ -22,14 +22,14 @@ pub fn save_private(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
 }
 
 /// Replaces `path` with `contents`. If anything fails, the old file is left as it was.
-pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     write_atomic(path, contents, 0o600)
 }
 
 /// Replaces `path` with `contents`, with permissions `mode` on Unix (from the start: the file
 /// is never readable by more people than `mode` lets). If anything fails, the old file is left
 /// as it was.
-pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let mut temp = tempfile::Builder::new()

@@ -38,7 +38,7 @@ const ASIDE_NAMES: u32 = 1000;
 
 /// Moves `path` out of the way (`NAME.broken-DATE`, then `NAME.broken-DATE-2`… when files were
 /// set aside in the same second), so nothing later overwrites it — and it overwrites nothing.
-pub fn set_aside(path: &Path, line: Option<usize>, reason: String) -> UnreadableFile {
+pub(crate) fn set_aside(path: &Path, line: Option<usize>, reason: String) -> UnreadableFile {
     UnreadableFile {
         path: path.to_owned(),
         line,
@@ -90,7 +90,7 @@ fn move_aside(path: &Path) -> Option<PathBuf> {
 }
 
 /// The line (from 1) that byte `offset` of `bytes` is on.
-pub fn line_of(bytes: &[u8], offset: usize) -> usize {
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -100,7 +100,7 @@ pub fn line_of(bytes: &[u8], offset: usize) -> usize {
 
 /// The file's text; `None` when there is no file. A file that cannot be read, or is not UTF-8,
 /// is set aside and described.
-pub fn read_text(path: &Path) -> Result<Option<String>, UnreadableFile> {
+pub(crate) fn read_text(path: &Path) -> Result<Option<String>, UnreadableFile> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -6,10 +6,10 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use pail::model::{BucketName, Endpoint};
-use pail::plan::Outlook;
-use pail::profiles::{Profile, ProfileSource};
-use pail::s3::download::Conflict;
-use pail::worker::{
+use pail::testing::plan::Outlook;
+use pail::testing::profiles::{Profile, ProfileSource};
+use pail::testing::s3::download::Conflict;
+use pail::testing::worker::{
     BucketFolder, Command, CopyRequest, DownloadRequest, Event, FilesEvent, RequestId,
     UploadRequest, Worker,
 };

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use pail::demo::server::LocalServer;
+use pail::testing::demo::server::LocalServer;
 
 use super::{ACCESS_KEY, SECRET_KEY};
 

@@ -13,7 +13,7 @@ pub mod refusing;
 pub mod ui;
 pub mod xvfb;
 
-use pail::demo::server::LocalServer;
+use pail::testing::demo::server::LocalServer;
 
 pub const ACCESS_KEY: &str = "PAILTESTACCESSKEY";
 pub const SECRET_KEY: &str = "pail-test-secret-key/with+odd=chars";

@@ -37,10 +37,10 @@ impl Moto {
         Some(moto)
     }
 
-    pub fn profile(&self) -> pail::profiles::Profile {
-        pail::profiles::Profile::fixed(
+    pub fn profile(&self) -> pail::testing::profiles::Profile {
+        pail::testing::profiles::Profile::fixed(
             "Moto",
-            pail::profiles::ProfileSource::Demo,
+            pail::testing::profiles::ProfileSource::Demo,
             aws_credential_types::Credentials::new("MOTOKEY", "moto-secret", None, None, "test"),
             pail::model::Endpoint::custom(&self.url).unwrap(),
             "us-east-1",

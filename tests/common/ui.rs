@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::picker::FixedPicker;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::demo::demo_profile;
-use pail::demo::server::LocalServer;
+use pail::testing::app::picker::FixedPicker;
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::demo_profile;
+use pail::testing::demo::server::LocalServer;
 
 /// Steps frames until `done` holds, failing after 30 s. The worker answers on its own
 /// threads, so this waits in real time.
@@ -65,7 +65,7 @@ pub fn web_url_on(
     bucket: &str,
     object: &str,
 ) -> Harness<'static, PailApp> {
-    let clipboard = pail::app::clipboard::MemoryClipboard::default();
+    let clipboard = pail::testing::app::clipboard::MemoryClipboard::default();
     web_url_on_with(server, config_dir, picker, clipboard, bucket, object)
 }
 
@@ -74,7 +74,7 @@ pub fn web_url_on_with(
     server: &LocalServer,
     config_dir: Option<std::path::PathBuf>,
     picker: FixedPicker,
-    clipboard: pail::app::clipboard::MemoryClipboard,
+    clipboard: pail::testing::app::clipboard::MemoryClipboard,
     bucket: &str,
     object: &str,
 ) -> Harness<'static, PailApp> {

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::lying_data::{LyingServer, Reply};
 use pail::model::{BucketName, ObjectKey};
-use pail::s3::transfer::{TransferControl, TransferError};
-use pail::s3::upload::{Destination, upload_file_with_journal};
+use pail::testing::s3::transfer::{TransferControl, TransferError};
+use pail::testing::s3::upload::{Destination, upload_file_with_journal};
 
 fn xml(status: u16, code: &str) -> Reply {
     Reply::Xml {
@@ -96,15 +96,18 @@ async fn an_empty_file_is_verified_against_its_upload() {
     upload_file_with_journal(&connection, to, &path, &TransferControl::default(), None)
         .await
         .unwrap();
-    let verified = pail::s3::verify::verify_file(&path, (&connection, &bucket, &key)).await;
+    let verified =
+        pail::testing::s3::verify::verify_file(&path, (&connection, &bucket, &key)).await;
     assert!(verified.is_ok(), "{verified:?}");
     // And a copy of it, within the bucket.
     let copy = ObjectKey::new("empty copy").unwrap();
-    pail::s3::objects::copy_object(&connection, &bucket, &key, &bucket, &copy, false)
+    pail::testing::s3::objects::copy_object(&connection, &bucket, &key, &bucket, &copy, false)
         .await
         .unwrap();
-    let verified =
-        pail::s3::verify::verify_copy((&connection, &bucket, &key), (&connection, &bucket, &copy))
-            .await;
+    let verified = pail::testing::s3::verify::verify_copy(
+        (&connection, &bucket, &key),
+        (&connection, &bucket, &copy),
+    )
+    .await;
     assert!(verified.is_ok(), "{verified:?}");
 }

@@ -8,8 +8,8 @@ use crate::common;
 
 use common::batch::{copy, download, drain, folder, profile, run, start_worker, upload};
 use common::{get_object, put_object, server_with_bucket};
-use pail::s3::download::Conflict;
-use pail::worker::{Command, RequestId};
+use pail::testing::s3::download::Conflict;
+use pail::testing::worker::{Command, RequestId};
 
 const BUCKET: &str = "attack";
 

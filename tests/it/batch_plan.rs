@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use common::batch::{copy, download, folder, profile, run, start_worker, upload};
 use common::{ACCESS_KEY, SECRET_KEY, get_object, put_object, server_with_bucket};
-use pail::s3::download::Conflict;
-use pail::worker::{Command, DownloadRequest};
+use pail::testing::s3::download::Conflict;
+use pail::testing::worker::{Command, DownloadRequest};
 
 const BUCKET: &str = "plan";
 
@@ -328,7 +328,7 @@ async fn names_without_an_extension_that_exist_are_asked_about() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_that_appears_while_its_download_runs_is_left_as_it_is() {
-    use pail::s3::transfer::TransferControl;
+    use pail::testing::s3::transfer::TransferControl;
     let server = server_with_bucket(BUCKET);
     let body: Vec<u8> = (0..6 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     put_object(&server, BUCKET, "slow.bin", &body).await;
@@ -345,12 +345,12 @@ async fn a_file_that_appears_while_its_download_runs_is_left_as_it_is() {
     let download = {
         let (connection, root, control) = (connection, folder.path().to_owned(), control.clone());
         tokio::spawn(async move {
-            let landing = pail::s3::download::Landing {
+            let landing = pail::testing::s3::download::Landing {
                 root: &root,
                 relative: "slow.bin",
                 replace: false,
             };
-            pail::s3::download::download_object_below(
+            pail::testing::s3::download::download_object_below(
                 &connection,
                 &pail::model::BucketName::new(BUCKET).unwrap(),
                 &pail::model::ObjectKey::new("slow.bin").unwrap(),

@@ -10,7 +10,7 @@ use common::{ACCESS_KEY, SECRET_KEY, put_object, server_with_bucket};
 use pail::model::BucketName;
 use pail::model::Endpoint;
 use pail::s3::connection::Connection;
-use pail::s3::list::{BrowseError, list_buckets, list_folder_page};
+use pail::testing::s3::list::{BrowseError, list_buckets, list_folder_page};
 
 fn bucket(name: &str) -> BucketName {
     BucketName::new(name).unwrap()
@@ -252,9 +252,10 @@ async fn pails_listing_reader_agrees_with_the_sdks_decoder_on_hostile_keys() {
     assert_eq!(folders, sdk_folders);
 
     // Every key, at any depth, as folder operations list them.
-    let mut all = pail::s3::list::list_all_keys(&connection, &bucket("hostile-list"), "in/")
-        .await
-        .unwrap();
+    let mut all =
+        pail::testing::s3::list::list_all_keys(&connection, &bucket("hostile-list"), "in/")
+            .await
+            .unwrap();
     all.sort();
     let mut expected: Vec<(String, u64)> = keys
         .iter()
@@ -317,14 +318,20 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
     let mut fanned = (Vec::new(), Vec::new());
     let mut dones = Vec::new();
-    pail::s3::list::list_folder_fanned_after(&connection, &bucket, "big/", 3, |page, done| {
-        fanned.0.extend(page.folders.iter().map(|f| f.to_string()));
-        fanned
-            .1
-            .extend(page.objects.iter().map(|o| o.name.to_string()));
-        dones.push(done);
-        true
-    })
+    pail::testing::s3::list::list_folder_fanned_after(
+        &connection,
+        &bucket,
+        "big/",
+        3,
+        |page, done| {
+            fanned.0.extend(page.folders.iter().map(|f| f.to_string()));
+            fanned
+                .1
+                .extend(page.objects.iter().map(|o| o.name.to_string()));
+            dones.push(done);
+            true
+        },
+    )
     .await
     .unwrap();
     assert_eq!(fanned, sequential);
@@ -338,7 +345,7 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
     // Stopping early stops it.
     let mut pages = 0;
-    pail::s3::list::list_folder_fanned_after(&connection, &bucket, "big/", 3, |_, _| {
+    pail::testing::s3::list::list_folder_fanned_after(&connection, &bucket, "big/", 3, |_, _| {
         pages += 1;
         pages < 4
     })
@@ -349,8 +356,8 @@ async fn a_big_folder_listed_in_ranges_side_by_side_is_the_same_as_page_after_pa
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_big_tree_listed_in_ranges_side_by_side_is_every_key_once_in_key_order() {
-    use pail::s3::list::{Depth, list_fanned_after};
-    use pail::s3::list::{PageRequest, list_all_keys, list_page_from};
+    use pail::testing::s3::list::{Depth, list_fanned_after};
+    use pail::testing::s3::list::{PageRequest, list_all_keys, list_page_from};
 
     let server = server_with_bucket("tree");
     let root = server.root().join("tree/data");

@@ -539,8 +539,11 @@ async fn demo_server_serves_sample_data_and_cleans_up() {
     let data_folder = std::path::PathBuf::from(field("data folder"));
     assert!(data_folder.join("pail-demo/README.txt").is_file());
     let output = pail(home.path())
-        .env("AWS_ACCESS_KEY_ID", pail::demo::DEMO_ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", pail::demo::DEMO_SECRET_KEY)
+        .env("AWS_ACCESS_KEY_ID", pail::testing::demo::DEMO_ACCESS_KEY)
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            pail::testing::demo::DEMO_SECRET_KEY,
+        )
         .args([
             "presign",
             "s3://pail-demo/awkward names/ünïcødé 日本語.txt",
@@ -567,7 +570,7 @@ async fn demo_server_serves_sample_data_and_cleans_up() {
 /// A home with one Pail profile and AWS profiles of three kinds (static keys, assume-role,
 /// credential_process), all pointing at `endpoint`.
 fn home_with_profiles(endpoint: &str) -> tempfile::TempDir {
-    use pail::profiles::store::{ProfileStore, Provider, SavedProfile, Secret};
+    use pail::testing::profiles::store::{ProfileStore, Provider, SavedProfile, Secret};
     let home = home();
     let mut store = ProfileStore::in_dir(&home.path().join("pail-config"));
     store.upsert(
@@ -1150,9 +1153,10 @@ async fn share_of_a_folder_without_its_slash_shares_that_folder_only() {
 
     // The window hands the library a folder the same way: a folder, whatever its spelling.
     let bucket = pail::model::BucketName::new(BUCKET).unwrap();
-    let objects = pail::s3::folder_share::folder_objects(&server.connection(), &bucket, "photos")
-        .await
-        .unwrap();
+    let objects =
+        pail::testing::s3::folder_share::folder_objects(&server.connection(), &bucket, "photos")
+            .await
+            .unwrap();
     let keys: Vec<&str> = objects.iter().map(|o| o.key.as_str()).collect();
     assert_eq!(keys, ["photos/2026/b.jpg", "photos/a.jpg"]);
 }

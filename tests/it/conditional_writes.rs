@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use common::lying_data::{LyingServer, Reply};
 use common::pattern;
 use pail::model::{BucketName, ObjectKey};
-use pail::s3::transfer::{TransferControl, TransferError};
-use pail::s3::upload::{Destination, upload_file_with_journal};
+use pail::testing::s3::transfer::{TransferControl, TransferError};
+use pail::testing::s3::upload::{Destination, upload_file_with_journal};
 
 /// Uploads `data` (as a file) to `key` of `bucket`, replacing what is there only with `replace`.
 async fn upload(
@@ -35,7 +35,11 @@ async fn upload(
     upload_file_with_journal(connection, to, &path, &TransferControl::default(), None).await
 }
 
-async fn read(server: &pail::demo::server::LocalServer, bucket: &str, key: &str) -> Vec<u8> {
+async fn read(
+    server: &pail::testing::demo::server::LocalServer,
+    bucket: &str,
+    key: &str,
+) -> Vec<u8> {
     let output = server
         .connection()
         .client()
@@ -82,7 +86,7 @@ async fn an_upload_planned_as_new_leaves_an_object_that_appeared_since() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_copy_planned_as_new_leaves_an_object_that_appeared_since() {
-    use pail::s3::copy_across::copy_between;
+    use pail::testing::s3::copy_across::copy_between;
     let server = common::server_with_bucket("inbox");
     let connection = server.connection();
     let (from_bucket, to_bucket) = (
@@ -115,7 +119,7 @@ async fn a_copy_planned_as_new_leaves_an_object_that_appeared_since() {
             "{result:?}"
         );
         // By the server, as within one profile.
-        let result = pail::s3::objects::copy_object(
+        let result = pail::testing::s3::objects::copy_object(
             &connection,
             &from_bucket,
             &from,

@@ -6,10 +6,10 @@ use crate::common;
 
 use aws_sdk_s3::primitives::ByteStream;
 use common::pattern;
-use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
-use pail::s3::copy_across::copy_between;
-use pail::s3::transfer::{TransferControl, TransferError};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::s3::copy_across::copy_between;
+use pail::testing::s3::transfer::{TransferControl, TransferError};
 
 async fn put(server: &LocalServer, bucket: &str, key: &str, body: Vec<u8>) {
     server
@@ -139,7 +139,8 @@ async fn a_copy_cut_off_mid_way_is_journaled_and_swept_once_the_far_server_is_ba
     // 2 MB/s for seconds. The cut, not a stall, is what this test is about.
     .with_stall_timeout(std::time::Duration::from_secs(10));
     let journal_dir = tempfile::tempdir().unwrap();
-    let journal = pail::storage::journal::UploadJournal::open(journal_dir.path().join("j.json"));
+    let journal =
+        pail::testing::storage::journal::UploadJournal::open(journal_dir.path().join("j.json"));
     let key = ObjectKey::new("big.mp4").unwrap();
 
     // The far server vanishes once 10 MiB have gone up, and stays away.
@@ -165,7 +166,10 @@ async fn a_copy_cut_off_mid_way_is_journaled_and_swept_once_the_far_server_is_ba
     let target = LocalServer::start(data_dir.path(), "TARGETKEY", "target-secret").unwrap();
     proxy.come_back(target.addr());
     assert!(!common::pending_multipart_uploads(target.root()).is_empty());
-    assert_eq!(pail::s3::transfer::abort_leftovers(&journal, &far).await, 1);
+    assert_eq!(
+        pail::testing::s3::transfer::abort_leftovers(&journal, &far).await,
+        1
+    );
     assert!(common::pending_multipart_uploads(target.root()).is_empty());
     assert!(journal.pending().is_empty());
     assert!(

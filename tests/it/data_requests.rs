@@ -8,8 +8,8 @@ use std::time::Duration;
 use common::lying_data::{LyingServer, Reply};
 use common::pattern;
 use pail::model::{BucketName, ObjectKey};
-use pail::s3::copy_across::copy_between;
-use pail::s3::transfer::{TransferControl, TransferError};
+use pail::testing::s3::copy_across::copy_between;
+use pail::testing::s3::transfer::{TransferControl, TransferError};
 
 /// 2^62: a Content-Length no object has; reserving it aborts the process.
 const ENORMOUS: u64 = 1 << 62;
@@ -124,7 +124,7 @@ async fn a_server_side_copy_is_waited_for_past_the_budget_of_requests_without_da
         .with_stall_timeout(Duration::from_millis(500));
     let bucket = BucketName::new("photos").unwrap();
     let started = std::time::Instant::now();
-    let copied = pail::s3::objects::copy_object(
+    let copied = pail::testing::s3::objects::copy_object(
         &connection,
         &bucket,
         &ObjectKey::new("big.mov").unwrap(),
@@ -147,7 +147,7 @@ async fn a_server_side_copy_that_never_answers_still_fails() {
         .with_stall_timeout(Duration::from_millis(50));
     let bucket = BucketName::new("photos").unwrap();
     let started = std::time::Instant::now();
-    let copied = pail::s3::objects::copy_object(
+    let copied = pail::testing::s3::objects::copy_object(
         &connection,
         &bucket,
         &ObjectKey::new("big.mov").unwrap(),
@@ -169,7 +169,7 @@ async fn a_server_side_copy_whose_answer_never_ends_fails_once_it_is_too_long() 
     let server = slow_copier(|| Reply::EndlessSpaces).await;
     let bucket = BucketName::new("photos").unwrap();
     let started = std::time::Instant::now();
-    let copied = pail::s3::objects::copy_object(
+    let copied = pail::testing::s3::objects::copy_object(
         &server.connection(),
         &bucket,
         &ObjectKey::new("big.mov").unwrap(),
@@ -190,7 +190,7 @@ async fn a_server_side_copy_whose_answer_never_ends_fails_once_it_is_too_long() 
 /// for those with data. (A body is counted as moving while it is handed to the socket; the
 /// last few MB then drain from the system's buffers unwatched, so `stall` must outlast that.)
 fn through(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     proxy: &common::proxy::Proxy,
     stall: Duration,
 ) -> pail::s3::connection::Connection {
@@ -265,7 +265,7 @@ async fn a_copy_across_to_a_server_that_stops_taking_bytes_fails_after_its_stall
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shared_page_on_a_slow_uplink_takes_the_time_it_needs() {
-    use pail::s3::folder_share::{FolderObject, share_folder};
+    use pail::testing::s3::folder_share::{FolderObject, share_folder};
     let server = common::server_with_bucket("team");
     let proxy = common::proxy::Proxy::start(server.addr()).await;
     proxy.set_rates(1_500_000, 0);
@@ -288,7 +288,7 @@ async fn a_shared_page_on_a_slow_uplink_takes_the_time_it_needs() {
         &bucket,
         pail::share::Expiry::In(Duration::from_secs(3600)),
         std::time::SystemTime::now(),
-        &pail::local_time::TimeZone::UTC,
+        &pail::testing::local_time::TimeZone::UTC,
     )
     .await;
     let share = share.unwrap();
@@ -333,7 +333,8 @@ async fn upload_a_growing_file(len: usize) -> (Result<(), TransferError>, Vec<u8
     let key = ObjectKey::new("recording.wav").unwrap();
     let bucket = BucketName::new("inbox").unwrap();
     let control = TransferControl::default();
-    let upload = pail::s3::upload::upload_file(&connection, &bucket, &key, &path, &control);
+    let upload =
+        pail::testing::s3::upload::upload_file(&connection, &bucket, &key, &path, &control);
     let (result, ()) = tokio::join!(upload, grower);
     let stored = common::get_object(&server, "inbox", "recording.wav")
         .await

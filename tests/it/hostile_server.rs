@@ -58,7 +58,7 @@ async fn a_repeated_continuation_token_stops_the_listing() {
     let bucket = BucketName::new("bucket").unwrap();
     let listed = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::s3::list::list_keys_under(&connection, &bucket, ""),
+        pail::testing::s3::list::list_keys_under(&connection, &bucket, ""),
     )
     .await
     .expect("the listing must end");
@@ -67,7 +67,7 @@ async fn a_repeated_continuation_token_stops_the_listing() {
 
     let deleted = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::s3::objects::delete_prefix(&connection, &bucket, "x/"),
+        pail::testing::s3::objects::delete_prefix(&connection, &bucket, "x/"),
     )
     .await
     .expect("a folder delete must end");
@@ -79,23 +79,25 @@ async fn a_page_with_odd_folders_and_huge_sizes_is_shown_without_panic() {
     let server = looping_server().await;
     let connection = connection(&server);
     let bucket = BucketName::new("bucket").unwrap();
-    let page = pail::s3::list::list_folder_page(&connection, &bucket, "", None)
+    let page = pail::testing::s3::list::list_folder_page(&connection, &bucket, "", None)
         .await
         .unwrap();
-    let mut state = pail::app::state::AppState::new(vec![pail::profiles::Profile::fixed(
-        "hostile",
-        pail::profiles::ProfileSource::Demo,
-        aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
-        Endpoint::custom(&server.endpoint_url()).unwrap(),
-        "us-east-1",
-    )]);
+    let mut state =
+        pail::testing::app::state::AppState::new(vec![pail::testing::profiles::Profile::fixed(
+            "hostile",
+            pail::testing::profiles::ProfileSource::Demo,
+            aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+            Endpoint::custom(&server.endpoint_url()).unwrap(),
+            "us-east-1",
+        )]);
     let commands = state.open_bucket(bucket.clone());
-    let Some(pail::worker::Command::ListFolder { id, .. }) = commands.last().cloned() else {
+    let Some(pail::testing::worker::Command::ListFolder { id, .. }) = commands.last().cloned()
+    else {
         panic!("{commands:?}");
     };
     for _ in 0..3 {
-        state.apply(pail::worker::Event::Browse(
-            pail::worker::BrowseEvent::FolderPage {
+        state.apply(pail::testing::worker::Event::Browse(
+            pail::testing::worker::BrowseEvent::FolderPage {
                 id,
                 page: page.clone(),
                 done: false,
@@ -175,12 +177,15 @@ async fn a_server_ignoring_start_after_is_listed_page_after_page_every_key_once(
         HostileServer::start(|line| Answer::Xml(200, page_ignoring_start_after(line, PAGES))).await;
     let connection = connection(&server);
     let bucket = BucketName::new("bucket").unwrap();
-    for depth in [pail::s3::list::Depth::OneLevel, pail::s3::list::Depth::Tree] {
+    for depth in [
+        pail::testing::s3::list::Depth::OneLevel,
+        pail::testing::s3::list::Depth::Tree,
+    ] {
         let mut names = Vec::new();
         let mut dones = Vec::new();
         let listed = tokio::time::timeout(
             Duration::from_secs(30),
-            pail::s3::list::list_fanned_after(
+            pail::testing::s3::list::list_fanned_after(
                 &connection,
                 &bucket,
                 "big/",
@@ -205,14 +210,14 @@ async fn a_server_ignoring_start_after_is_listed_page_after_page_every_key_once(
 
 /// What the window's folder view gets from `lie` for `photos/` (the worker's own listing
 /// call): the error, and whether any page was handed on as the last one.
-async fn browse_lie(lie: Lie) -> (Result<(), pail::s3::list::BrowseError>, bool) {
+async fn browse_lie(lie: Lie) -> (Result<(), pail::testing::s3::list::BrowseError>, bool) {
     let server = HostileServer::lying(lie).await;
     let connection = connection(&server);
     let bucket = BucketName::new("bucket").unwrap();
     let mut completed = false;
     let listed = tokio::time::timeout(
         Duration::from_secs(15),
-        pail::s3::list::list_folder_fanned(&connection, &bucket, "photos/", |_, done| {
+        pail::testing::s3::list::list_folder_fanned(&connection, &bucket, "photos/", |_, done| {
             completed |= done;
             true
         }),
@@ -258,7 +263,7 @@ async fn an_endless_listing_page_is_cut_at_a_bound_not_read_for_ever() {
     let bucket = BucketName::new("bucket").unwrap();
     let listed = tokio::time::timeout(
         Duration::from_secs(8),
-        pail::s3::list::list_folder_page(&connection, &bucket, "photos/", None),
+        pail::testing::s3::list::list_folder_page(&connection, &bucket, "photos/", None),
     )
     .await
     .expect("an endless page must be refused, not read for ever");
@@ -273,7 +278,7 @@ async fn names_with_control_characters_are_listed_exactly_when_url_encoded() {
     let server = HostileServer::lying(Lie::ControlCharacters).await;
     let connection = connection(&server);
     let bucket = BucketName::new("bucket").unwrap();
-    let page = pail::s3::list::list_folder_page(&connection, &bucket, "photos/", None)
+    let page = pail::testing::s3::list::list_folder_page(&connection, &bucket, "photos/", None)
         .await
         .unwrap();
     let names: Vec<&str> = page.objects.iter().map(|o| &*o.name).collect();
@@ -293,10 +298,11 @@ async fn names_with_control_characters_are_listed_exactly_when_url_encoded() {
     })
     .await;
     let raw_connection = self::connection(&raw);
-    let error = pail::s3::list::list_folder_page(&raw_connection, &bucket, "photos/", None)
-        .await
-        .unwrap_err()
-        .to_string();
+    let error =
+        pail::testing::s3::list::list_folder_page(&raw_connection, &bucket, "photos/", None)
+            .await
+            .unwrap_err()
+            .to_string();
     assert!(error.contains("not well-formed XML"), "{error}");
 }
 
@@ -325,7 +331,7 @@ async fn a_proxy_error_on_page_two_fails_a_whole_tree_listing_instead_of_ending_
         let server = HostileServer::start(second_page_lies(lie)).await;
         let connection = connection(&server);
         let bucket = BucketName::new("bucket").unwrap();
-        let listed = pail::s3::list::list_all_keys(&connection, &bucket, "photos/").await;
+        let listed = pail::testing::s3::list::list_all_keys(&connection, &bucket, "photos/").await;
         let error = listed
             .expect_err(&format!("{lie:?}: two keys are not the whole folder"))
             .to_string();
@@ -342,7 +348,8 @@ async fn a_folder_delete_sends_nothing_when_the_server_lists_keys_outside_the_fo
     ] {
         let connection = connection(&server);
         let bucket = BucketName::new("bucket").unwrap();
-        let deleted = pail::s3::objects::delete_prefix(&connection, &bucket, "photos/").await;
+        let deleted =
+            pail::testing::s3::objects::delete_prefix(&connection, &bucket, "photos/").await;
         assert!(deleted.is_err(), "{deleted:?}");
         let sent = server.requests();
         assert!(
@@ -446,9 +453,10 @@ async fn a_slow_but_moving_listing_page_is_waited_for_and_read_whole() {
     .await;
     let bucket = BucketName::new("bucket").unwrap();
     let started = std::time::Instant::now();
-    let page = pail::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None)
-        .await
-        .unwrap();
+    let page =
+        pail::testing::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None)
+            .await
+            .unwrap();
     let names: Vec<&str> = page.objects.iter().map(|o| &*o.name).collect();
     assert_eq!(names, ["a", "b"]);
     assert!(started.elapsed() >= Duration::from_millis(2500));
@@ -461,7 +469,7 @@ async fn an_endless_error_answer_to_a_listing_is_cut_at_a_bound() {
     let started = std::time::Instant::now();
     let listed = tokio::time::timeout(
         Duration::from_secs(10),
-        pail::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None),
+        pail::testing::s3::list::list_folder_page(&connection(&server), &bucket, "photos/", None),
     )
     .await
     .expect("an endless error must be refused, not read for ever");

@@ -39,7 +39,7 @@ async fn each_reason_is_found_by_really_breaking_the_link() {
         )
         .await
         .unwrap();
-    let etag = pail::s3::objects::object_properties(&connection, &bucket, &key)
+    let etag = pail::testing::s3::objects::object_properties(&connection, &bucket, &key)
         .await
         .unwrap()
         .etag

@@ -85,7 +85,8 @@ async fn a_key_repeated_on_the_next_page_is_not_listed_twice() {
         &["photos/b.jpg", "photos/c.jpg"],
     )
     .await;
-    let listed = pail::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
+    let listed =
+        pail::testing::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
     match listed {
         Err(error) => assert!(error.to_string().contains("page 2"), "{error}"),
         Ok(keys) => {
@@ -103,7 +104,8 @@ async fn a_key_repeated_on_the_next_page_is_not_listed_twice() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_page_going_back_before_the_last_one_is_refused() {
     let server = two_pages(&["photos/m.jpg", "photos/n.jpg"], &["photos/a.jpg"]).await;
-    let listed = pail::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
+    let listed =
+        pail::testing::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
     assert!(
         listed.is_err(),
         "keys out of S3's order were believed: {listed:?}"
@@ -119,12 +121,12 @@ fn keys_out_of_order_inside_a_page_are_refused() {
         false,
         None,
     );
-    let shape = pail::s3::list::PageShape {
+    let shape = pail::testing::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape);
+    let page = pail::testing::s3::list::parse_list_page(xml.as_bytes(), shape);
     assert!(page.is_err(), "a page repeating a key was read: {page:?}");
 }
 
@@ -150,7 +152,7 @@ async fn fresh_tokens_for_ever_with_the_same_keys_end_the_listing() {
     .await;
     let listed = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/"),
+        pail::testing::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/"),
     )
     .await;
     let pages = counter.load(Ordering::Relaxed);
@@ -239,7 +241,8 @@ async fn folders_in_a_whole_tree_listing_are_refused_not_dropped() {
         Answer::Xml(200, page)
     })
     .await;
-    let listed = pail::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
+    let listed =
+        pail::testing::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/").await;
     assert!(
         listed.is_err(),
         "a tree listing with folders in it was taken as complete: {listed:?}"
@@ -251,12 +254,12 @@ async fn folders_in_a_whole_tree_listing_are_refused_not_dropped() {
 fn a_key_count_that_contradicts_the_page_is_refused() {
     let xml = listing_page("photos/", &["photos/a"], false, None)
         .replace("<KeyCount>1</KeyCount>", "<KeyCount>1000</KeyCount>");
-    let shape = pail::s3::list::PageShape {
+    let shape = pail::testing::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape);
+    let page = pail::testing::s3::list::parse_list_page(xml.as_bytes(), shape);
     assert!(
         page.is_err(),
         "KeyCount 1000 with one key was read: {page:?}"
@@ -268,12 +271,12 @@ fn a_key_count_that_contradicts_the_page_is_refused() {
 #[test]
 fn a_last_page_with_a_token_is_read_as_the_last() {
     let xml = listing_page("photos/", &["photos/a"], false, Some("more"));
-    let shape = pail::s3::list::PageShape {
+    let shape = pail::testing::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
     };
-    let page = pail::s3::list::parse_list_page(xml.as_bytes(), shape).unwrap();
+    let page = pail::testing::s3::list::parse_list_page(xml.as_bytes(), shape).unwrap();
     assert_eq!(page.next_token, None);
 }
 
@@ -281,7 +284,7 @@ fn a_last_page_with_a_token_is_read_as_the_last() {
 /// slash, a NUL, a plus or a space are kept as S3 means them.
 #[test]
 fn url_encoded_names_decode_as_s3_means_them() {
-    let shape = pail::s3::list::PageShape {
+    let shape = pail::testing::s3::list::PageShape {
         within: "photos/",
         prefix: "photos/",
         keep_marker: false,
@@ -293,7 +296,7 @@ fn url_encoded_names_decode_as_s3_means_them() {
             1,
         )
     };
-    let page = pail::s3::list::parse_list_page(
+    let page = pail::testing::s3::list::parse_list_page(
         encoded(&[
             "photos/a%2Fb",
             "photos/n%00ul",
@@ -313,18 +316,20 @@ fn url_encoded_names_decode_as_s3_means_them() {
         "photos/%G1",
         "photos/%4",
     ] {
-        let refused = pail::s3::list::parse_list_page(encoded(&[bad]).as_bytes(), shape);
+        let refused = pail::testing::s3::list::parse_list_page(encoded(&[bad]).as_bytes(), shape);
         assert!(refused.is_err(), "{bad}: {refused:?}");
     }
     // A prefix that only matches once decoded, and a key that only matches before it is.
-    let page = pail::s3::list::parse_list_page(encoded(&["photos%2Fx"]).as_bytes(), shape);
+    let page = pail::testing::s3::list::parse_list_page(encoded(&["photos%2Fx"]).as_bytes(), shape);
     assert!(page.is_ok(), "{page:?}");
-    let outside = pail::s3::list::parse_list_page(encoded(&["photos/../x"]).as_bytes(), shape);
+    let outside =
+        pail::testing::s3::list::parse_list_page(encoded(&["photos/../x"]).as_bytes(), shape);
     assert!(
         outside.is_ok(),
         "`photos/../x` is a key inside `photos/`: {outside:?}"
     );
-    let outside = pail::s3::list::parse_list_page(encoded(&["photo%73x/y"]).as_bytes(), shape);
+    let outside =
+        pail::testing::s3::list::parse_list_page(encoded(&["photo%73x/y"]).as_bytes(), shape);
     assert!(
         outside.is_err(),
         "`photosx/y` is outside `photos/`: {outside:?}"
@@ -372,15 +377,17 @@ fn big_keys(count: usize) -> Arc<Vec<String>> {
 }
 
 /// The keys a fanned whole-tree listing of `big/` hands on, going side by side after 2 pages.
-async fn fanned_keys(server: &HostileServer) -> Result<Vec<String>, pail::s3::list::BrowseError> {
+async fn fanned_keys(
+    server: &HostileServer,
+) -> Result<Vec<String>, pail::testing::s3::list::BrowseError> {
     let mut keys = Vec::new();
     let listed = tokio::time::timeout(
         Duration::from_secs(60),
-        pail::s3::list::list_fanned_after(
+        pail::testing::s3::list::list_fanned_after(
             &connection(server),
             &bucket(),
             "big/",
-            pail::s3::list::Depth::TreeKeys,
+            pail::testing::s3::list::Depth::TreeKeys,
             2,
             |page, _| {
                 keys.extend(page.objects.into_iter().map(|o| o.name.to_string()));
@@ -597,7 +604,8 @@ async fn a_folder_delete_counts_each_object_once() {
         }
     })
     .await;
-    let report = pail::s3::objects::delete_prefix(&connection(&server), &bucket(), "photos/").await;
+    let report =
+        pail::testing::s3::objects::delete_prefix(&connection(&server), &bucket(), "photos/").await;
     match report {
         Err(_) => {}
         Ok(report) => assert_eq!(report.deleted, 3, "{report:?}"),
@@ -626,9 +634,13 @@ async fn a_redirect_to_another_host_is_not_followed() {
             body: Vec::new(),
         })
         .await;
-        let listed =
-            pail::s3::list::list_folder_page(&connection(&server), &bucket(), "photos/", None)
-                .await;
+        let listed = pail::testing::s3::list::list_folder_page(
+            &connection(&server),
+            &bucket(),
+            "photos/",
+            None,
+        )
+        .await;
         assert!(listed.is_err(), "{status}: {listed:?}");
     }
     assert!(
@@ -659,7 +671,7 @@ async fn a_token_with_special_characters_comes_back_exactly() {
         ),
     })
     .await;
-    let keys = pail::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/")
+    let keys = pail::testing::s3::list::list_all_keys(&connection(&server), &bucket(), "photos/")
         .await
         .unwrap();
     assert_eq!(keys.len(), 2, "{keys:?}");
@@ -756,7 +768,7 @@ async fn awkward_names_under_an_awkward_prefix_list_and_delete_exactly_on_moto()
             .await
             .unwrap_or_else(|e| panic!("put {key:?}: {e:?}"));
     }
-    let listed = pail::s3::list::list_all_keys(&connection, &bucket(), prefix)
+    let listed = pail::testing::s3::list::list_all_keys(&connection, &bucket(), prefix)
         .await
         .unwrap();
     let listed: Vec<&str> = listed.iter().map(|(k, _)| k.as_str()).collect();
@@ -764,18 +776,18 @@ async fn awkward_names_under_an_awkward_prefix_list_and_delete_exactly_on_moto()
     expected.sort();
     assert_eq!(listed, expected);
 
-    let page = pail::s3::list::list_folder_page(&connection, &bucket(), prefix, None)
+    let page = pail::testing::s3::list::list_folder_page(&connection, &bucket(), prefix, None)
         .await
         .unwrap();
     let folders: Vec<&str> = page.folders.iter().map(|f| &**f).collect();
     assert_eq!(folders, ["sub/", "日本/"]);
     assert_eq!(page.objects.len(), 4, "{:?}", page.objects);
 
-    let report = pail::s3::objects::delete_prefix(&connection, &bucket(), prefix)
+    let report = pail::testing::s3::objects::delete_prefix(&connection, &bucket(), prefix)
         .await
         .unwrap_or_else(|e| panic!("the folder delete failed whole: {e}"));
     assert_eq!(report.deleted, inside.len(), "{report:?}");
-    let left = pail::s3::list::list_all_keys(&connection, &bucket(), "")
+    let left = pail::testing::s3::list::list_all_keys(&connection, &bucket(), "")
         .await
         .unwrap();
     let left: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
@@ -819,11 +831,11 @@ async fn awkward_names_without_control_characters_delete_exactly_on_moto() {
             .await
             .unwrap();
     }
-    let report = pail::s3::objects::delete_prefix(&connection, &bucket(), prefix)
+    let report = pail::testing::s3::objects::delete_prefix(&connection, &bucket(), prefix)
         .await
         .unwrap();
     assert_eq!(report.deleted, inside.len(), "{report:?}");
-    let left = pail::s3::list::list_all_keys(&connection, &bucket(), "")
+    let left = pail::testing::s3::list::list_all_keys(&connection, &bucket(), "")
         .await
         .unwrap();
     let left: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
@@ -851,7 +863,8 @@ async fn a_folder_page_ignoring_the_delimiter_is_refused() {
     })
     .await;
     let page =
-        pail::s3::list::list_folder_page(&connection(&server), &bucket(), "photos/", None).await;
+        pail::testing::s3::list::list_folder_page(&connection(&server), &bucket(), "photos/", None)
+            .await;
     if let Ok(page) = page {
         let names: Vec<&str> = page.objects.iter().map(|o| &*o.name).collect();
         assert!(

@@ -35,7 +35,7 @@ async fn a_key_with_a_control_character_leaves_the_bucket_listable() {
     let connection = server.connection();
 
     // The window's folder view, at the top and inside the folder.
-    let page = pail::s3::list::list_folder_page(&connection, &bucket(), "ctl/", None)
+    let page = pail::testing::s3::list::list_folder_page(&connection, &bucket(), "ctl/", None)
         .await
         .unwrap();
     let names: Vec<&str> = page.objects.iter().map(|o| &*o.name).collect();
@@ -48,7 +48,7 @@ async fn a_key_with_a_control_character_leaves_the_bucket_listable() {
     assert_eq!(names, expected);
     assert_eq!(page.folders, vec![Box::<str>::from("sub\u{1}dir/")]);
     let mut top = Vec::new();
-    pail::s3::list::list_folder_fanned(&connection, &bucket(), "", |page, _| {
+    pail::testing::s3::list::list_folder_fanned(&connection, &bucket(), "", |page, _| {
         top.extend(page.folders);
         true
     })
@@ -57,7 +57,7 @@ async fn a_key_with_a_control_character_leaves_the_bucket_listable() {
     assert!(top.contains(&Box::<str>::from("ctl/")), "{top:?}");
 
     // Every key, as folder links, copies, downloads and `cp -r` list them.
-    let mut all: Vec<String> = pail::s3::list::list_all_keys(&connection, &bucket(), "")
+    let mut all: Vec<String> = pail::testing::s3::list::list_all_keys(&connection, &bucket(), "")
         .await
         .unwrap()
         .into_iter()
@@ -69,11 +69,11 @@ async fn a_key_with_a_control_character_leaves_the_bucket_listable() {
     assert_eq!(all, every);
 
     // A folder delete removes them all, the awkward ones included.
-    let report = pail::s3::objects::delete_prefix(&connection, &bucket(), "ctl/")
+    let report = pail::testing::s3::objects::delete_prefix(&connection, &bucket(), "ctl/")
         .await
         .unwrap();
     assert_eq!(report.deleted, CONTROL_KEYS.len(), "{report:?}");
-    let left = pail::s3::list::list_all_keys(&connection, &bucket(), "ctl/")
+    let left = pail::testing::s3::list::list_all_keys(&connection, &bucket(), "ctl/")
         .await
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
@@ -94,9 +94,10 @@ async fn a_control_character_in_the_token_of_a_long_folder_lists_every_page() {
     let mut listed = Vec::new();
     let mut token = None;
     loop {
-        let page = pail::s3::list::list_folder_page(&connection, &bucket(), "long/", token)
-            .await
-            .unwrap();
+        let page =
+            pail::testing::s3::list::list_folder_page(&connection, &bucket(), "long/", token)
+                .await
+                .unwrap();
         listed.extend(page.objects.into_iter().map(|o| o.name.to_string()));
         token = page.next_token;
         if token.is_none() {

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use pail::model::Endpoint;
 use pail::s3::connection::Connection;
-use pail::s3::list::{FolderPage, StorageClass};
-use pail::s3::list::{ListXmlError, PageShape, parse_list_page};
+use pail::testing::s3::list::{FolderPage, StorageClass};
+use pail::testing::s3::list::{ListXmlError, PageShape, parse_list_page};
 
 const VALID_CASES: u64 = 800;
 const FAULT_CASES: u64 = 500;

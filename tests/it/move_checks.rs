@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use common::pattern;
 use pail::model::BucketName;
-use pail::s3::transfer::TransferError;
+use pail::testing::s3::transfer::TransferError;
 
 /// Runs `command` on a new worker until its first transfer ends; that transfer's result.
-fn run_one_transfer(command: pail::worker::Command) -> Result<(), TransferError> {
-    use pail::worker::{Event, FilesEvent};
-    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
+fn run_one_transfer(command: pail::testing::worker::Command) -> Result<(), TransferError> {
+    use pail::testing::worker::{Event, FilesEvent};
+    let (worker, events) = pail::testing::worker::Worker::start(|| {}).unwrap();
     worker.send(command);
     loop {
         match events.recv_timeout(Duration::from_secs(20)) {
@@ -112,7 +112,7 @@ async fn a_download_move_without_a_stored_checksum_is_checked_against_the_etag()
 /// The bytes s3s-fs serves for `key` of `archive` made other than those it checked in (its
 /// disk, or anything on the way, flipped one): same size, same ETag. The file and its bytes.
 fn flip_a_stored_byte(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     key: &str,
     at: usize,
 ) -> (std::path::PathBuf, Vec<u8>) {
@@ -125,14 +125,14 @@ fn flip_a_stored_byte(
 
 /// A move of `key` of `archive` into `target`.
 fn download_move(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     key: &str,
     size: usize,
     target: &std::path::Path,
-) -> pail::worker::Command {
-    pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: pail::demo::demo_profile(server),
+) -> pail::testing::worker::Command {
+    pail::testing::worker::Command::Download(pail::testing::worker::DownloadRequest {
+        id: pail::testing::worker::RequestId(1),
+        profile: pail::testing::demo::demo_profile(server),
         bucket: BucketName::new("archive").unwrap(),
         base: String::new(),
         keys: vec![(key.into(), size as u64)],
@@ -145,9 +145,9 @@ fn download_move(
 
 /// Runs `command` on a new worker until every transfer it queued has ended and nothing more
 /// happened for a second; their results.
-fn run_transfers(command: pail::worker::Command) -> Vec<Result<(), TransferError>> {
-    use pail::worker::{Event, FilesEvent};
-    let (worker, events) = pail::worker::Worker::start(|| {}).unwrap();
+fn run_transfers(command: pail::testing::worker::Command) -> Vec<Result<(), TransferError>> {
+    use pail::testing::worker::{Event, FilesEvent};
+    let (worker, events) = pail::testing::worker::Worker::start(|| {}).unwrap();
     worker.send(command);
     let (mut queued, mut results) = (0, Vec::new());
     loop {
@@ -180,20 +180,21 @@ async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
         ],
     )
     .await;
-    let folder = |prefix: &str| pail::worker::BucketFolder {
+    let folder = |prefix: &str| pail::testing::worker::BucketFolder {
         profile: moto.profile(),
         bucket: BucketName::new("shelf").unwrap(),
         prefix: prefix.into(),
     };
-    let command = pail::worker::Command::Copy(Box::new(pail::worker::CopyRequest {
-        id: pail::worker::RequestId(1),
-        from: folder(""),
-        keys: Vec::new(),
-        prefixes: vec!["in/".into()],
-        to: folder("out/"),
-        remove_source: true,
-        journal: None,
-    }));
+    let command =
+        pail::testing::worker::Command::Copy(Box::new(pail::testing::worker::CopyRequest {
+            id: pail::testing::worker::RequestId(1),
+            from: folder(""),
+            keys: Vec::new(),
+            prefixes: vec!["in/".into()],
+            to: folder("out/"),
+            remove_source: true,
+            journal: None,
+        }));
     let results = tokio::task::block_in_place(|| run_transfers(command));
     let read = async |key: &str| -> Option<Vec<u8>> {
         let output = client
@@ -235,17 +236,18 @@ async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
     )
     .await;
     let target = tempfile::tempdir().unwrap();
-    let command = pail::worker::Command::Download(pail::worker::DownloadRequest {
-        id: pail::worker::RequestId(1),
-        profile: moto.profile(),
-        bucket: BucketName::new("shelf").unwrap(),
-        base: String::new(),
-        keys: Vec::new(),
-        prefixes: vec!["in/".into()],
-        target: target.path().to_owned(),
-        partials: None,
-        remove_source: true,
-    });
+    let command =
+        pail::testing::worker::Command::Download(pail::testing::worker::DownloadRequest {
+            id: pail::testing::worker::RequestId(1),
+            profile: moto.profile(),
+            bucket: BucketName::new("shelf").unwrap(),
+            base: String::new(),
+            keys: Vec::new(),
+            prefixes: vec!["in/".into()],
+            target: target.path().to_owned(),
+            partials: None,
+            remove_source: true,
+        });
     let results = tokio::task::block_in_place(|| run_transfers(command));
     assert_eq!(results, [Ok(())]);
     assert_eq!(
@@ -263,7 +265,7 @@ async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
 }
 
 /// A client that sends no checksum (older tools, other clients): the server keeps none.
-fn plain_client(server: &pail::demo::server::LocalServer) -> aws_sdk_s3::Client {
+fn plain_client(server: &pail::testing::demo::server::LocalServer) -> aws_sdk_s3::Client {
     let config = server
         .connection()
         .client()
@@ -276,7 +278,7 @@ fn plain_client(server: &pail::demo::server::LocalServer) -> aws_sdk_s3::Client 
 
 /// Puts `data` at `key` of `archive` in parts of `part_size`, with no checksum.
 async fn put_in_parts(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     key: &str,
     data: &[u8],
     part_size: usize,

@@ -8,12 +8,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use common::proxy::Proxy;
-use pail::demo::server::LocalServer;
 use pail::model::Endpoint;
 use pail::model::{BucketName, ObjectKey};
 use pail::s3::connection::Connection;
-use pail::s3::transfer::{TransferControl, TransferError};
-use pail::storage::journal::UploadJournal;
+use pail::testing::demo::server::LocalServer;
+use pail::testing::s3::transfer::{TransferControl, TransferError};
+use pail::testing::storage::journal::UploadJournal;
 
 const BUCKET: &str = "slow-lane";
 const MIB: usize = 1024 * 1024;
@@ -61,7 +61,7 @@ async fn a_24_mib_upload_over_a_home_uplink_completes() {
     std::fs::write(&source, &data).unwrap();
     let key = ObjectKey::new("videos/holiday.mov").unwrap();
     let started = Instant::now();
-    pail::s3::upload::upload_file(
+    pail::testing::s3::upload::upload_file(
         &through(&proxy),
         &bucket(),
         &key,
@@ -91,7 +91,7 @@ async fn a_24_mib_download_over_a_slow_link_with_latency_completes() {
     proxy.set_latency(Duration::from_millis(20));
     let target_dir = tempfile::tempdir().unwrap();
     let target = target_dir.path().join("big.bin");
-    let size = pail::s3::download::download_object(
+    let size = pail::testing::s3::download::download_object(
         &through(&proxy),
         &bucket(),
         &ObjectKey::new("big.bin").unwrap(),
@@ -124,7 +124,7 @@ async fn a_stalled_download_fails_instead_of_hanging() {
     };
     let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
     let download =
-        pail::s3::download::download_object(&connection, &bucket, &key, &target, &control);
+        pail::testing::s3::download::download_object(&connection, &bucket, &key, &target, &control);
     tokio::pin!(download);
     tokio::select! {
         () = freezer => proxy.freeze(true),
@@ -162,12 +162,12 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
     // The server vanishes once 12 MiB have gone up, and stays away.
     proxy.cut_after_upload_bytes(12 * MIB as u64);
     let bucket = bucket();
-    let to = pail::s3::upload::Destination {
+    let to = pail::testing::s3::upload::Destination {
         bucket: &bucket,
         key: &key,
         replace: true,
     };
-    let result = pail::s3::upload::upload_file_with_journal(
+    let result = pail::testing::s3::upload::upload_file_with_journal(
         &connection,
         to,
         &source,
@@ -197,7 +197,7 @@ async fn an_upload_cut_off_mid_way_leaves_nothing_behind_once_the_server_returns
         "parts were left"
     );
     assert_eq!(
-        pail::s3::transfer::abort_leftovers(&journal, &connection).await,
+        pail::testing::s3::transfer::abort_leftovers(&journal, &connection).await,
         1
     );
     assert!(journal.pending().is_empty());
@@ -222,7 +222,7 @@ async fn a_listing_page_that_stalls_fails_with_a_timeout() {
     let started = Instant::now();
     let result = tokio::time::timeout(
         Duration::from_secs(20),
-        pail::s3::list::list_folder_page(&connection, &bucket(), "", None),
+        pail::testing::s3::list::list_folder_page(&connection, &bucket(), "", None),
     )
     .await
     .expect("a stalled listing must end");
@@ -247,7 +247,8 @@ async fn a_stalled_upload_fails_instead_of_hanging() {
     std::fs::write(&source, bytes(20 * MIB)).unwrap();
     let (bucket, key) = (bucket(), ObjectKey::new("stuck.bin").unwrap());
     let control = TransferControl::default();
-    let upload = pail::s3::upload::upload_file(&connection, &bucket, &key, &source, &control);
+    let upload =
+        pail::testing::s3::upload::upload_file(&connection, &bucket, &key, &source, &control);
     tokio::pin!(upload);
     tokio::select! {
         () = tokio::time::sleep(Duration::from_millis(500)) => proxy.freeze(true),
@@ -270,12 +271,13 @@ async fn a_folder_is_shared_over_a_slow_far_link_and_a_cut_leaves_no_page() {
     proxy.set_rates(1_000_000, 1_000_000);
     proxy.set_latency(Duration::from_millis(40));
     let connection = through(&proxy);
-    let objects = pail::s3::folder_share::folder_objects(&connection, &bucket(), "share/")
+    let objects = pail::testing::s3::folder_share::folder_objects(&connection, &bucket(), "share/")
         .await
         .unwrap();
     assert_eq!(objects.len(), 40);
-    let share = |connection: Connection, objects: Vec<pail::s3::folder_share::FolderObject>| async move {
-        pail::s3::folder_share::share_folder(
+    let share = |connection: Connection,
+                 objects: Vec<pail::testing::s3::folder_share::FolderObject>| async move {
+        pail::testing::s3::folder_share::share_folder(
             &connection,
             &bucket(),
             "share/",
@@ -283,7 +285,7 @@ async fn a_folder_is_shared_over_a_slow_far_link_and_a_cut_leaves_no_page() {
             &bucket(),
             pail::share::Expiry::In(Duration::from_secs(600)),
             std::time::SystemTime::now(),
-            &pail::local_time::TimeZone::UTC,
+            &pail::testing::local_time::TimeZone::UTC,
         )
         .await
     };
@@ -332,7 +334,7 @@ async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_w
     proxy.set_latency(Duration::from_millis(20));
     let connection = through(&proxy).with_request_timeout(Duration::from_secs(2));
     let started = Instant::now();
-    let page = pail::s3::list::list_folder_page(&connection, &bucket(), "many/", None)
+    let page = pail::testing::s3::list::list_folder_page(&connection, &bucket(), "many/", None)
         .await
         .unwrap();
     assert_eq!(page.objects.len(), 1000);
@@ -348,7 +350,8 @@ async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_w
         async move {
             let started = Instant::now();
             let result =
-                pail::s3::list::list_folder_page(&connection, &bucket(), "many/", None).await;
+                pail::testing::s3::list::list_folder_page(&connection, &bucket(), "many/", None)
+                    .await;
             (result, started.elapsed())
         }
     });
@@ -368,10 +371,14 @@ async fn a_listing_page_slower_than_one_attempt_arrives_and_one_that_stops_mid_w
 async fn list_tree_keys(
     connection: &Connection,
     mut after_page: impl FnMut(usize),
-) -> (Result<(), pail::s3::list::BrowseError>, Vec<String>, usize) {
-    use pail::s3::list::{Depth, list_fanned_after};
+) -> (
+    Result<(), pail::testing::s3::list::BrowseError>,
+    Vec<String>,
+    usize,
+) {
+    use pail::testing::s3::list::{Depth, list_fanned_after};
     let (mut names, mut pages) = (Vec::new(), 0);
-    let emit = |page: pail::s3::list::FolderPage, _| {
+    let emit = |page: pail::testing::s3::list::FolderPage, _| {
         pages += 1;
         names.extend(page.objects.into_iter().map(|o| o.name.to_string()));
         after_page(pages);

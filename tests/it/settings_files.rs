@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use pail::app::state::AppState;
-use pail::profiles::{Profile, ProfileAccess, ProfileSource, discover};
-use pail::worker::{Command, Event, ProfilesEvent};
+use pail::testing::app::state::AppState;
+use pail::testing::profiles::{Profile, ProfileAccess, ProfileSource, discover};
+use pail::testing::worker::{Command, Event, ProfilesEvent};
 
 const CONFIG: &str = "config.toml";
 const CREDENTIALS: &str = "credentials.toml";

@@ -7,10 +7,10 @@ use crate::common;
 use std::time::{Duration, SystemTime};
 
 use common::{AWKWARD_KEYS, http, put_object, server_with_bucket};
-use pail::local_time::TimeZone;
 use pail::model::BucketName;
-use pail::s3::folder_share::{folder_objects, revoke_page, share_folder};
 use pail::share::Expiry;
+use pail::testing::local_time::TimeZone;
+use pail::testing::s3::folder_share::{folder_objects, revoke_page, share_folder};
 
 const BUCKET: &str = "team";
 

@@ -27,7 +27,7 @@ fn hour() -> Expiry {
     Expiry::In(Duration::from_secs(3600))
 }
 
-async fn signer(server: &pail::demo::server::LocalServer) -> Signer {
+async fn signer(server: &pail::testing::demo::server::LocalServer) -> Signer {
     let bucket_signer = server.connection().signer_for(&bucket()).await.unwrap();
     assert_eq!(bucket_signer.warning, None);
     bucket_signer.signer

@@ -5,13 +5,15 @@ use crate::common;
 use std::time::Duration;
 
 use common::server_with_bucket;
-use pail::demo::server::LocalServer;
 use pail::model::{BucketName, ObjectKey};
-use pail::s3::download::download_object;
-use pail::s3::objects::{create_folder, delete_prefix};
-use pail::s3::transfer::{MULTIPART_THRESHOLD, TransferControl, TransferError, abort_leftovers};
-use pail::s3::upload::upload_file;
-use pail::storage::journal::{Owner, PendingUpload, UploadJournal};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::s3::download::download_object;
+use pail::testing::s3::objects::{create_folder, delete_prefix};
+use pail::testing::s3::transfer::{
+    MULTIPART_THRESHOLD, TransferControl, TransferError, abort_leftovers,
+};
+use pail::testing::s3::upload::upload_file;
+use pail::testing::storage::journal::{Owner, PendingUpload, UploadJournal};
 
 const BUCKET: &str = "transfers";
 
@@ -156,7 +158,7 @@ async fn deleting_a_folder_of_2500_objects_removes_them_all() {
         .unwrap();
     assert_eq!(report.deleted, 2500);
     assert!(report.failures.is_empty(), "{:?}", report.failures);
-    let left = pail::s3::list::list_keys_under(&connection, &bucket(), "")
+    let left = pail::testing::s3::list::list_keys_under(&connection, &bucket(), "")
         .await
         .unwrap();
     let keys: Vec<&str> = left.iter().map(|(k, _)| k.as_str()).collect();
@@ -194,7 +196,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     let from = ObjectKey::new("drafts/q3 ü+report.txt").unwrap();
     common::put_object(&server, BUCKET, from.as_str(), b"the report").await;
     let to = ObjectKey::new("final/Q3 report 🎉.txt").unwrap();
-    pail::s3::objects::rename_object(&connection, &bucket(), &from, &to, false)
+    pail::testing::s3::objects::rename_object(&connection, &bucket(), &from, &to, false)
         .await
         .unwrap();
     assert_eq!(
@@ -211,7 +213,7 @@ async fn rename_moves_an_object_with_an_awkward_name() {
     // A missing source: nothing happens, and the reason is given.
     let missing = ObjectKey::new("nope.txt").unwrap();
     assert!(
-        pail::s3::objects::rename_object(&connection, &bucket(), &missing, &to, false)
+        pail::testing::s3::objects::rename_object(&connection, &bucket(), &missing, &to, false)
             .await
             .is_err()
     );
@@ -237,7 +239,7 @@ async fn properties_of_an_object() {
         .send()
         .await
         .unwrap();
-    let properties = pail::s3::objects::object_properties(
+    let properties = pail::testing::s3::objects::object_properties(
         &server.connection(),
         &bucket(),
         &ObjectKey::new("docs/spec.pdf").unwrap(),
@@ -277,7 +279,7 @@ fn entry(server: &LocalServer, key: &str, upload_id: &str, owner: Owner) -> Pend
         key: key.into(),
         upload_id: upload_id.into(),
         profile: server.connection().identity().to_owned(),
-        endpoint: pail::storage::journal::endpoint_name(server.connection().endpoint()),
+        endpoint: pail::testing::storage::journal::endpoint_name(server.connection().endpoint()),
         owner,
         abandoned: false,
     }
@@ -323,12 +325,12 @@ async fn a_second_upload_does_not_abort_the_first_and_leftovers_are_swept() {
         let (connection, journal) = (connection.clone(), journal.clone());
         tokio::spawn(async move {
             let (bucket, key) = (bucket(), ObjectKey::new(key).unwrap());
-            let to = pail::s3::upload::Destination {
+            let to = pail::testing::s3::upload::Destination {
                 bucket: &bucket,
                 key: &key,
                 replace: true,
             };
-            pail::s3::upload::upload_file_with_journal(
+            pail::testing::s3::upload::upload_file_with_journal(
                 &connection,
                 to,
                 &path,
@@ -397,7 +399,8 @@ async fn rename_asks_before_replacing_and_refuses_a_folder_name() {
         ObjectKey::new("a.txt").unwrap(),
         ObjectKey::new("b.txt").unwrap(),
     );
-    let result = pail::s3::objects::rename_object(&connection, &bucket(), &a, &b, false).await;
+    let result =
+        pail::testing::s3::objects::rename_object(&connection, &bucket(), &a, &b, false).await;
     assert_eq!(result, Err(TransferError::Exists("b.txt".into())));
     assert_eq!(
         common::get_object(&server, BUCKET, "b.txt")
@@ -409,14 +412,15 @@ async fn rename_asks_before_replacing_and_refuses_a_folder_name() {
     assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
 
     let folder = ObjectKey::new("b.txt/").unwrap();
-    let result = pail::s3::objects::rename_object(&connection, &bucket(), &a, &folder, true).await;
+    let result =
+        pail::testing::s3::objects::rename_object(&connection, &bucket(), &a, &folder, true).await;
     assert!(
         matches!(result, Err(TransferError::InvalidName(_))),
         "{result:?}"
     );
     assert!(common::get_object(&server, BUCKET, "a.txt").await.is_some());
 
-    pail::s3::objects::rename_object(&connection, &bucket(), &a, &b, true)
+    pail::testing::s3::objects::rename_object(&connection, &bucket(), &a, &b, true)
         .await
         .unwrap();
     assert_eq!(

@@ -11,11 +11,11 @@ use common::ui::{click, wait_for, web_url_on};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::PailApp;
-use pail::app::web_url::state::Via;
-use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::share::cloudfront::{CloudFrontKey, verify_url};
+use pail::testing::app::PailApp;
+use pail::testing::app::web_url::state::Via;
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 
 const KEY_ID: &str = "K2JCJMDEHXQW5F";
 
@@ -24,7 +24,7 @@ fn key_file() -> PathBuf {
 }
 
 fn window(server: &LocalServer, config: &std::path::Path) -> Harness<'static, PailApp> {
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         files: Some(vec![key_file()]),
         ..Default::default()
     };

@@ -11,10 +11,10 @@ use common::ui::wait_for;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use pail::app::clipboard::MemoryClipboard;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
+use pail::testing::app::clipboard::MemoryClipboard;
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, MANY_OBJECTS, demo_profile, seed};
 
 fn demo_server() -> LocalServer {
     let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
@@ -36,7 +36,7 @@ fn harness_with(
             clipboard: Box::new(MemoryClipboard::default()),
             history_path: None,
             config_dir: None,
-            picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+            picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
         };
         PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
     })
@@ -198,7 +198,7 @@ fn names_in_chinese_japanese_korean_arabic_and_hebrew_render_with_the_systems_fo
                 clipboard: Box::new(MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });

@@ -11,11 +11,11 @@ use common::ui::{click, click_in_dialog, wait_for};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::clipboard::MemoryClipboard;
-use pail::app::state::Modal;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+use pail::testing::app::clipboard::MemoryClipboard;
+use pail::testing::app::state::Modal;
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
 
 /// A file dropped from the desktop.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ fn listed(app: &PailApp) -> bool {
 /// The window on `server`'s demo profile, showing `bucket`.
 fn open_bucket(
     server: &LocalServer,
-    picker: pail::app::picker::FixedPicker,
+    picker: pail::testing::app::picker::FixedPicker,
     bucket: &str,
 ) -> Harness<'static, PailApp> {
     let profile = demo_profile(server);
@@ -75,7 +75,7 @@ fn drop_files_then_delete_them() {
     std::fs::create_dir_all(server.root().join("drop-zone/inbox")).unwrap();
     std::fs::write(server.root().join("drop-zone/inbox/existing.txt"), b"x").unwrap();
     let downloads = tempfile::tempdir().unwrap();
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         files: None,
         folder: Some(downloads.path().to_owned()),
         ..Default::default()
@@ -272,7 +272,7 @@ fn renaming_onto_an_existing_object_asks_before_replacing_it() {
 fn upload_without_any_file_chooser_says_what_to_do() {
     let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
     server.create_bucket("no-chooser").unwrap();
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         unavailable: true,
         ..Default::default()
     };
@@ -297,7 +297,7 @@ fn file_dialogs_run_on_a_helper_thread_or_on_the_ui_thread_where_the_platform_ne
     // Linux and Windows: a helper thread, so the window keeps drawing. macOS (AppKit): the
     // main thread, which the window runs on.
     for (main_thread, expected) in [(false, "pail-file-dialog"), (true, ui_thread.as_str())] {
-        let picker = pail::app::picker::FixedPicker {
+        let picker = pail::testing::app::picker::FixedPicker {
             main_thread,
             ..Default::default()
         };
@@ -326,7 +326,7 @@ fn keys_wait_while_the_download_question_is_open() {
         .state_mut()
         .modals
         .open(Modal::DownloadConflict {
-            id: pail::worker::RequestId(99),
+            id: pail::testing::worker::RequestId(99),
             count: 1,
             first: "/tmp/a.txt".into(),
             outlook: Box::default(),
@@ -366,7 +366,7 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
         "new-here.txt",
         std::time::SystemTime::now() + std::time::Duration::from_secs(3600),
     );
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         folder: Some(downloads.path().to_owned()),
         ..Default::default()
     };
@@ -415,7 +415,7 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
     let here = tempfile::tempdir().unwrap();
     let file = here.path().join("plan.txt");
     std::fs::write(&file, b"my plan").unwrap();
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         files: Some(vec![file.clone()]),
         ..Default::default()
     };

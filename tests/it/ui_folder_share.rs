@@ -13,8 +13,8 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
     for name in ["q1 results.pdf", "q2+q3.pdf", "notes/ünï.txt"] {
         put_object(&server, "team", &format!("reports/{name}"), name.as_bytes()).await;
     }
-    let picker = pail::app::picker::FixedPicker::default();
-    let clipboard = pail::app::clipboard::MemoryClipboard::default();
+    let picker = pail::testing::app::picker::FixedPicker::default();
+    let clipboard = pail::testing::app::clipboard::MemoryClipboard::default();
     let mut harness = tokio::task::block_in_place(|| {
         web_url_on_with(&server, None, picker, clipboard.clone(), "team", "reports/")
     });

@@ -7,7 +7,7 @@ use crate::common;
 use common::ui::{click, wait_for, web_url_on_with};
 use common::{http, put_object, server_with_bucket};
 use egui_kittest::kittest::Queryable;
-use pail::app::clipboard::MemoryClipboard;
+use pail::testing::app::clipboard::MemoryClipboard;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn check_says_why_a_link_stopped_and_renew_makes_a_working_one() {

@@ -11,9 +11,9 @@ use common::{ACCESS_KEY, SECRET_KEY, server_with_bucket};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::clipboard::MemoryClipboard;
-use pail::app::{AppOptions, Loadable, PailApp};
-use pail::profiles::store::ProfileStore;
+use pail::testing::app::clipboard::MemoryClipboard;
+use pail::testing::app::{AppOptions, Loadable, PailApp};
+use pail::testing::profiles::store::ProfileStore;
 
 fn harness(config_dir: &std::path::Path) -> Harness<'static, PailApp> {
     let dir = config_dir.to_owned();
@@ -24,7 +24,7 @@ fn harness(config_dir: &std::path::Path) -> Harness<'static, PailApp> {
                 clipboard: Box::new(MemoryClipboard::default()),
                 history_path: None,
                 config_dir: Some(dir),
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, Vec::new(), None, options).unwrap()
         })

@@ -6,8 +6,8 @@ use crate::common;
 use common::qr::decode_png;
 use common::ui::{click, wait_for, web_url_on};
 use egui_kittest::kittest::Queryable;
-use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 
 #[test]
 fn the_qr_code_of_a_link_is_shown_and_saved_as_a_png_that_reads_back() {
@@ -15,7 +15,7 @@ fn the_qr_code_of_a_link_is_shown_and_saved_as_a_png_that_reads_back() {
     server.create_bucket("photos").unwrap();
     std::fs::write(server.root().join("photos/summer é.jpg"), b"jpeg").unwrap();
     let saves = tempfile::tempdir().unwrap();
-    let picker = pail::app::picker::FixedPicker {
+    let picker = pail::testing::app::picker::FixedPicker {
         folder: Some(saves.path().to_owned()),
         ..Default::default()
     };

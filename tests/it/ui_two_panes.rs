@@ -10,26 +10,26 @@ use common::{get_object, put_object, server_with_bucket};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::{ActivePane, AppOptions, ListingState, Loadable, PailApp};
-use pail::compare::Mark;
-use pail::demo::demo_profile;
+use pail::testing::app::{ActivePane, AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::compare::Mark;
+use pail::testing::demo::demo_profile;
 
 /// A wide window on `server`'s buckets, once they are listed.
-fn window(server: &pail::demo::server::LocalServer) -> Harness<'static, PailApp> {
+fn window(server: &pail::testing::demo::server::LocalServer) -> Harness<'static, PailApp> {
     window_with(vec![demo_profile(server)])
 }
 
 /// A wide window with `profiles`, on the first one's buckets once they are listed.
-fn window_with(profiles: Vec<pail::profiles::Profile>) -> Harness<'static, PailApp> {
+fn window_with(profiles: Vec<pail::testing::profiles::Profile>) -> Harness<'static, PailApp> {
     let profile = profiles;
     let mut harness = Harness::builder()
         .with_size([1400.0, 800.0])
         .build_eframe(move |cc| {
             let options = AppOptions {
-                clipboard: Box::new(pail::app::clipboard::MemoryClipboard::default()),
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
                 history_path: None,
                 config_dir: None,
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, profile, None, options).unwrap()
         });
@@ -272,7 +272,7 @@ fn right_pane_on(harness: &mut Harness<'static, PailApp>, profile: &str, bucket:
 }
 
 async fn put_with_metadata(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     bucket: &str,
     key: &str,
     body: &[u8],
@@ -292,7 +292,7 @@ async fn put_with_metadata(
 }
 
 async fn head(
-    server: &pail::demo::server::LocalServer,
+    server: &pail::testing::demo::server::LocalServer,
     bucket: &str,
     key: &str,
 ) -> Option<aws_sdk_s3::operation::head_object::HeadObjectOutput> {
@@ -367,7 +367,7 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
             .state()
             .transfers
             .iter()
-            .all(|t| t.state == pail::app::state::TransferState::Done),
+            .all(|t| t.state == pail::testing::app::state::TransferState::Done),
         "each object is a transfer in the Transfers panel"
     );
 }
@@ -422,7 +422,7 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     wait_for(&mut harness, "the question", |app| {
         matches!(
             app.state().modals.get(),
-            Some(pail::app::state::Modal::UploadConflict { .. })
+            Some(pail::testing::app::state::Modal::UploadConflict { .. })
         )
     });
     assert!(
@@ -700,9 +700,9 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     proxy.set_latency(std::time::Duration::from_millis(20));
     let big: Vec<u8> = (0..17 * 1024 * 1024u32).map(|i| (i % 241) as u8).collect();
     put_object(&here, "here", "raw footage.mov", &big).await;
-    let far = pail::profiles::Profile::fixed(
+    let far = pail::testing::profiles::Profile::fixed(
         "Far server",
-        pail::profiles::ProfileSource::Demo,
+        pail::testing::profiles::ProfileSource::Demo,
         there.credentials(),
         pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
         "us-east-1",
@@ -726,7 +726,10 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     });
     let transfer = harness.state().state().transfers[0].clone();
     assert!(
-        matches!(transfer.state, pail::app::state::TransferState::Failed(_)),
+        matches!(
+            transfer.state,
+            pail::testing::app::state::TransferState::Failed(_)
+        ),
         "{:?}",
         transfer.state
     );
@@ -744,7 +747,7 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     click(&mut harness, "Retry");
     wait_for(&mut harness, "the retried move", |app| {
         app.state().transfers.len() == 1
-            && app.state().transfers[0].state == pail::app::state::TransferState::Done
+            && app.state().transfers[0].state == pail::testing::app::state::TransferState::Done
     });
     assert_eq!(
         get_object(&there, "there", "raw footage.mov").await,

@@ -10,10 +10,10 @@ use common::ui::{click, wait_for};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use pail::app::clipboard::MemoryClipboard;
-use pail::app::{AppOptions, ListingState, Loadable, PailApp};
-use pail::demo::server::LocalServer;
-use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+use pail::testing::app::clipboard::MemoryClipboard;
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
 
 struct Setup {
     server: LocalServer,
@@ -44,7 +44,7 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
                 clipboard: Box::new(options_clipboard),
                 history_path: Some(path),
                 config_dir: None,
-                picker: std::sync::Arc::new(pail::app::picker::FixedPicker::default()),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
@@ -430,7 +430,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
     assert_ne!(before, after, "the new link is for the new hour");
 
     // Every other input, whichever way it changes, does the same.
-    type Change = fn(&mut pail::app::web_url::state::WebUrlDialog);
+    type Change = fn(&mut pail::testing::app::web_url::state::WebUrlDialog);
     let changes: [(&str, Change); 9] = [
         ("minute", |d| d.inputs.minute = (d.inputs.minute + 1) % 60),
         ("date", |d| {
@@ -445,7 +445,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
         ("upload key", |d| d.inputs.upload_key.push('x')),
         ("upload size", |d| d.inputs.upload_max_mb = "5".into()),
         ("upload kind", |d| {
-            d.inputs.upload_kind = pail::app::web_url::state::UploadKind::Put
+            d.inputs.upload_kind = pail::testing::app::web_url::state::UploadKind::Put
         }),
     ];
     for (what, change) in changes {
@@ -455,7 +455,7 @@ fn a_changed_input_never_leaves_a_stale_link_shown() {
         let dialog = harness.state_mut().state_mut().web_url_mut().unwrap();
         // Back to a valid expiry and the first tab, then a fresh link for the next round.
         dialog.apply_preset(
-            pail::app::web_url::state::Preset::OneDay,
+            pail::testing::app::web_url::state::Preset::OneDay,
             std::time::SystemTime::now(),
         );
         harness.run_steps(1);
@@ -594,15 +594,15 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         ("b2", "https://s3.eu-central-003.backblazeb2.com"),
     ] {
         let state = harness.state_mut().state_mut();
-        state.profiles.push(pail::profiles::Profile::fixed(
+        state.profiles.push(pail::testing::profiles::Profile::fixed(
             name,
-            pail::profiles::ProfileSource::Pail,
+            pail::testing::profiles::ProfileSource::Pail,
             aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
             pail::model::Endpoint::custom(endpoint).unwrap(),
             "auto",
         ));
         state.current_profile = Some(state.profiles.len() - 1);
-        state.location = Some(pail::app::Location::bucket_top(
+        state.location = Some(pail::testing::app::Location::bucket_top(
             pail::model::BucketName::new("media").unwrap(),
         ));
         state.listing.clear();
@@ -611,7 +611,7 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         let dialog = harness.state().state().web_url().unwrap();
         assert_eq!(
             dialog.inputs.upload_kind,
-            pail::app::web_url::state::UploadKind::Put
+            pail::testing::app::web_url::state::UploadKind::Put
         );
         let post = harness.get_by_label("Browser form (POST)");
         assert!(post.accesskit_node().is_disabled(), "{name}: POST offered");

@@ -168,7 +168,7 @@ pub(super) struct TokenGuard {
 impl TokenGuard {
     /// The token for the next page (`None`: the listing is complete), or an error if the
     /// server is going round in circles.
-    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, BrowseError> {
+    pub(super) fn next(&mut self, token: Option<&str>) -> Result<Option<String>, BrowseError> {
         match token {
             Some(token) if !token.is_empty() => {
                 if self.seen.insert(token.to_owned()) {

@@ -1,0 +1,81 @@
+//! Not API: what the integration tests and benches reach inside Pail, re-exported at the
+//! paths they use (`pail::testing::worker::Worker`). The library's API is [`crate::model`],
+//! [`crate::share`] and [`crate::s3::connection`]; everything here may change without notice.
+
+#![allow(unreachable_pub)]
+
+pub mod app {
+    pub use crate::app::*;
+    pub mod clipboard {
+        pub use crate::app::clipboard::*;
+    }
+    pub mod picker {
+        pub use crate::app::picker::*;
+    }
+    pub mod state {
+        pub use crate::app::state::*;
+    }
+    pub mod web_url {
+        pub mod state {
+            pub use crate::app::web_url::state::*;
+        }
+    }
+}
+pub mod compare {
+    pub use crate::compare::*;
+}
+pub mod demo {
+    pub use crate::demo::*;
+    pub mod server {
+        pub use crate::demo::server::*;
+    }
+}
+pub mod listing {
+    pub use crate::listing::*;
+}
+pub mod local_time {
+    pub use crate::local_time::*;
+}
+pub mod plan {
+    pub use crate::plan::*;
+}
+pub mod profiles {
+    pub use crate::profiles::*;
+    pub mod store {
+        pub use crate::profiles::store::*;
+    }
+}
+pub mod s3 {
+    pub mod copy_across {
+        pub use crate::s3::copy_across::*;
+    }
+    pub mod download {
+        pub use crate::s3::download::*;
+    }
+    pub mod folder_share {
+        pub use crate::s3::folder_share::*;
+    }
+    pub mod list {
+        pub use crate::s3::list::*;
+    }
+    pub mod objects {
+        pub use crate::s3::objects::*;
+    }
+    pub mod transfer {
+        pub use crate::s3::transfer::*;
+    }
+    pub mod upload {
+        pub use crate::s3::upload::*;
+    }
+    pub mod verify {
+        pub use crate::s3::verify::*;
+    }
+}
+pub mod storage {
+    pub mod journal {
+        pub use crate::storage::journal::*;
+    }
+}
+pub mod worker {
+    pub use crate::worker::*;
+}
