@@ -380,3 +380,17 @@ fn the_readme_sends_readers_to_every_page_and_ci_runs_its_test_command() {
     );
     assert!(readme.contains("| run | `cargo run --release -- --demo` |"));
 }
+
+/// The library page's example is `examples/library.rs` (which `cargo test` builds against the
+/// public API), not a copy that could drift from it.
+#[test]
+fn the_library_example_is_the_one_that_is_built() {
+    let page = std::fs::read_to_string(repo().join("docs/library.md")).unwrap();
+    let example = std::fs::read_to_string(repo().join("examples/library.rs")).unwrap();
+    let start = page.find("```rust\n").expect("docs/library.md shows Rust") + "```rust\n".len();
+    let end = start + page[start..].find("```").expect("the block ends");
+    assert!(
+        example.contains(&page[start..end]),
+        "docs/library.md's example differs from examples/library.rs"
+    );
+}
