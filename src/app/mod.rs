@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod explorer;
 pub mod files;
 pub mod modal;
+pub(crate) mod pane_table;
 pub mod picker;
 pub mod profiles;
 pub mod second_pane;

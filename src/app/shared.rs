@@ -1,8 +1,9 @@
 //! What several of the window's features share: a folder in a bucket ([`Location`]),
 //! something loaded on request ([`Loadable`]), where the explorer's listing stands, which
-//! pane is active and the file operations either pane runs. A leaf: it uses no other module
+//! pane is active, the file operations either pane runs and Compare's marks. A leaf: it uses no other module
 //! of the window, so every feature can use it without importing another.
 
+use crate::compare::Mark;
 use crate::model::BucketName;
 use crate::s3::list::BrowseError;
 use crate::worker::RequestId;
@@ -114,6 +115,9 @@ pub enum FileOperation {
     Rename,
     Delete,
 }
+
+/// Compare's marks for the two folders shown, by row name.
+pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
 
 /// The request a feature waits for the answer to. Requests get a new id each time, so an
 /// answer with any other id is to a request sent before the person moved on (a folder left,

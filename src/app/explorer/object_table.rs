@@ -6,12 +6,11 @@ use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::UiFlags;
-use crate::app::second_pane::table::PaneDrag;
+use crate::app::pane_table::{PaneDrag, mark_text, name_cell, size_cell};
 use crate::app::shared::ActivePane;
 use crate::app::shared::ListingState;
 use crate::app::state::AppState;
-use crate::fmt::{human_size, thousands};
-use crate::listing::{Row, SortColumn};
+use crate::listing::SortColumn;
 use crate::worker::Command;
 
 /// What happened to a row this frame; applied after the table is drawn, since the table
@@ -190,7 +189,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
                 table_row.set_selected(listing.is_selected_at(position));
                 let mark = marks
                     .and_then(|m| m.get(&*row.name))
-                    .map(|mark| crate::app::second_pane::across::mark_text(*mark, false));
+                    .map(|mark| mark_text(*mark, false));
                 table_row.col(|ui| name_cell(ui, row, mark));
                 table_row.col(|ui| size_cell(ui, row));
                 table_row.col(|ui| {
@@ -281,41 +280,6 @@ fn table_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags, uri: &str) -
         state.listing.set_sort(sort);
     }
     actions
-}
-
-/// A row's icon and name, and Compare's mark beside it (the explorer's and the second
-/// pane's tables).
-pub(crate) fn name_cell(ui: &mut Ui, row: &Row, mark: Option<&str>) {
-    if row.is_folder {
-        ui.label(RichText::new("📁").color(egui::Color32::from_rgb(0xE8, 0xA8, 0x3A)));
-    } else {
-        ui.weak("📄");
-    }
-    // Painted, not a Label: the row already carries the name for the accessibility tree, and
-    // two nodes of one name would make it ambiguous.
-    let galley = egui::WidgetText::from(&*row.name).into_galley(
-        ui,
-        Some(egui::TextWrapMode::Truncate),
-        ui.available_width(),
-        egui::TextStyle::Body,
-    );
-    let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
-    ui.painter()
-        .galley(rect.min, galley, ui.visuals().text_color());
-    // Compare's mark, beside the name while the two panes are compared.
-    if let Some(mark) = mark.filter(|m| !m.is_empty()) {
-        ui.colored_label(ui.visuals().warn_fg_color, mark);
-    }
-}
-
-fn size_cell(ui: &mut Ui, row: &Row) {
-    if row.is_folder {
-        return;
-    }
-    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-        ui.label(human_size(row.size))
-            .on_hover_text(format!("{} bytes", thousands(row.size)));
-    });
 }
 
 /// `2026-07-31 18:02` in the local time zone.

@@ -1,7 +1,8 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
-use crate::app::files::transfers::{Transfer, TransferState};
+use crate::app::files::transfer_rows::{Transfer, TransferState};
+use crate::app::modal::PendingDelete;
 use crate::app::shared::ActivePane;
 use crate::app::shared::{Loadable, Location};
 use crate::app::state::{AppState, Modal};
@@ -10,17 +11,6 @@ use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;
 use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
-
-/// What Delete will remove, shown for confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingDelete {
-    /// The pane whose bucket it is in.
-    pub pane: ActivePane,
-    pub bucket: BucketName,
-    pub keys: Vec<String>,
-    /// Folders: everything under each goes.
-    pub prefixes: Vec<String>,
-}
 
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.

@@ -3,14 +3,11 @@
 //! it), a drag of rows onto the other pane does the same as F5, and Compare marks both panes.
 
 use crate::app::state::{AppState, Modal};
-use crate::compare::{Mark, Side, compare};
+use crate::compare::{Side, compare};
 use crate::listing::Listing;
 use crate::worker::{BucketFolder, Command, CopyRequest};
 
 use crate::app::shared::ActivePane;
-
-/// Compare's marks, by row name.
-pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
 
 impl AppState {
     /// F5 with two panes: the active pane's selection into the other pane's folder, through
@@ -158,16 +155,4 @@ fn sides(listing: &Listing) -> Vec<Side<'_>> {
             modified: r.modified,
         })
         .collect()
-}
-
-/// A mark as a pane shows it, from the side of the pane showing it.
-pub fn mark_text(mark: Mark, in_second_pane: bool) -> &'static str {
-    match (mark, in_second_pane) {
-        (Mark::OnlyLeft, false) | (Mark::OnlyRight, true) => "only here",
-        (Mark::OnlyLeft, true) | (Mark::OnlyRight, false) => "",
-        (Mark::Differs, _) => "differs",
-        (Mark::NewerLeft, false) | (Mark::NewerRight, true) => "newer here",
-        (Mark::NewerLeft, true) | (Mark::NewerRight, false) => "older here",
-        (Mark::Same, _) => "same",
-    }
 }

@@ -12,7 +12,7 @@ use crate::model::BucketName;
 use crate::worker::Command;
 
 use super::state::PaneSource;
-use super::table::{PaneDrag, TableAction, pane_table};
+use crate::app::pane_table::{PaneDrag, TableAction, pane_table};
 use crate::app::shared::{ActivePane, FileOperation};
 
 /// What the person did in the pane; handled once it is drawn.

@@ -12,9 +12,8 @@ use crate::s3::list::BucketEntry;
 use crate::storage::history::SharedLink;
 use crate::worker::{Command, Event, RequestId};
 
-pub use crate::app::files::state::PendingDelete;
-pub use crate::app::files::transfers::{Transfer, TransferState};
-pub use crate::app::modal::{Modal, Modals};
+pub use crate::app::files::transfer_rows::{Transfer, TransferState};
+pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
 use crate::app::profiles::state::ProfilesWindow;
 use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
@@ -78,7 +77,7 @@ pub struct AppState {
     /// can be on either side.
     pub second_on_left: bool,
     /// Compare's marks for the two folders shown, until either changes.
-    pub compare_marks: Option<crate::app::second_pane::across::CompareMarks>,
+    pub compare_marks: Option<crate::app::shared::CompareMarks>,
     /// A rename in flight and the pane it is in (to ask there if it would replace).
     pub(crate) renaming_in: Option<(RequestId, ActivePane)>,
 }

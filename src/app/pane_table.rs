@@ -1,16 +1,14 @@
-//! The second pane's rows as a table: sortable headers, selection (Ctrl and Shift), a
-//! double-click to open, Compare's marks, and rows that can be dragged onto the other pane.
-//! Only the rows in view are drawn, as in the explorer.
+//! A pane's rows as a table: sortable headers, selection (Ctrl and Shift), a double-click to
+//! open, Compare's marks, and rows that can be dragged onto the other pane. Only the rows in
+//! view are drawn. The cells are the explorer's table's too.
 
 use egui::{Align, Button, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::explorer::object_table::name_cell;
+use crate::app::shared::{ActivePane, CompareMarks};
+use crate::compare::Mark;
 use crate::fmt::{human_size, thousands};
-use crate::listing::{Listing, Sort, SortColumn};
-
-use super::across::{CompareMarks, mark_text};
-use crate::app::shared::ActivePane;
+use crate::listing::{Listing, Row, Sort, SortColumn};
 
 /// What is carried while rows are dragged: the pane they come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,4 +126,50 @@ pub(crate) fn pane_table(
             });
         });
     actions
+}
+
+/// A row's icon and name, and Compare's mark beside it.
+pub(crate) fn name_cell(ui: &mut Ui, row: &Row, mark: Option<&str>) {
+    if row.is_folder {
+        ui.label(RichText::new("📁").color(egui::Color32::from_rgb(0xE8, 0xA8, 0x3A)));
+    } else {
+        ui.weak("📄");
+    }
+    // Painted, not a Label: the row already carries the name for the accessibility tree, and
+    // two nodes of one name would make it ambiguous.
+    let galley = egui::WidgetText::from(&*row.name).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Truncate),
+        ui.available_width(),
+        egui::TextStyle::Body,
+    );
+    let (rect, _) = ui.allocate_exact_size(galley.size(), Sense::hover());
+    ui.painter()
+        .galley(rect.min, galley, ui.visuals().text_color());
+    // Compare's mark, beside the name while the two panes are compared.
+    if let Some(mark) = mark.filter(|m| !m.is_empty()) {
+        ui.colored_label(ui.visuals().warn_fg_color, mark);
+    }
+}
+
+pub(crate) fn size_cell(ui: &mut Ui, row: &Row) {
+    if row.is_folder {
+        return;
+    }
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.label(human_size(row.size))
+            .on_hover_text(format!("{} bytes", thousands(row.size)));
+    });
+}
+
+/// A mark as a pane shows it, from the side of the pane showing it.
+pub fn mark_text(mark: Mark, in_second_pane: bool) -> &'static str {
+    match (mark, in_second_pane) {
+        (Mark::OnlyLeft, false) | (Mark::OnlyRight, true) => "only here",
+        (Mark::OnlyLeft, true) | (Mark::OnlyRight, false) => "",
+        (Mark::Differs, _) => "differs",
+        (Mark::NewerLeft, false) | (Mark::NewerRight, true) => "newer here",
+        (Mark::NewerLeft, true) | (Mark::NewerRight, false) => "older here",
+        (Mark::Same, _) => "same",
+    }
 }
