@@ -15,6 +15,7 @@ pub mod second_pane;
 pub(crate) mod shared;
 pub mod shared_links;
 pub mod state;
+pub mod status;
 pub mod web_url;
 
 use std::sync::mpsc::Receiver;
@@ -167,7 +168,9 @@ impl PailApp {
     fn send_queued(&mut self) {
         for command in self.outbox.drain(..) {
             if !self.worker.send(command) {
-                self.state.last_error = Some("the background worker has stopped".into());
+                self.state
+                    .status
+                    .set_error("the background worker has stopped");
             }
         }
     }
@@ -192,7 +195,9 @@ impl PailApp {
                 ctx.request_repaint();
             });
         if let Err(e) = spawned {
-            self.state.last_error = Some(format!("could not open the file dialog: {e}"));
+            self.state
+                .status
+                .set_error(format!("could not open the file dialog: {e}"));
         }
     }
 
@@ -206,7 +211,7 @@ impl PailApp {
                 picker::Picked::SaveQr(file) => self.state.save_qr(file),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
-                    self.state.last_error = Some(reason.to_string());
+                    self.state.status.set_error(reason.to_string());
                     Vec::new()
                 }
             };
@@ -401,7 +406,7 @@ impl eframe::App for PailApp {
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
         explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
-        explorer::status_bar::file_problems_ui(ui, &mut self.state);
+        explorer::status_bar::file_problems_ui(ui, &mut self.state.status);
         explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
         files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);

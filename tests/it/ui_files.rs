@@ -280,7 +280,7 @@ fn upload_without_any_file_chooser_says_what_to_do() {
     click(&mut harness, "Upload");
     click(&mut harness, "Files…");
     wait_for(&mut harness, "the answer", |app| {
-        app.state().last_error.is_some()
+        app.state().status.error().is_some()
     });
     harness.get_by_label_contains("No file chooser is available");
     harness.get_by_label_contains("drop files onto the window");
@@ -397,9 +397,10 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
     let said = harness
         .state()
         .state()
-        .last_error
-        .clone()
-        .unwrap_or_default();
+        .status
+        .error()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         said.contains("the copy already there is as new or newer"),
         "{said}"

@@ -167,12 +167,16 @@ fn a_settings_file_set_aside_stays_in_a_banner_until_dismissed() {
     .unwrap();
     let mut harness = harness(config.path());
     wait_for(&mut harness, "the profiles to load", |app| {
-        !app.state().file_problems.is_empty()
+        !app.state().status.file_problems().is_empty()
     });
     let banner = "config.toml line 3 could not be read";
     assert!(harness.query_by_label_contains(banner).is_some());
     // A later error goes to the status bar; the banner stays.
-    harness.state_mut().state_mut().last_error = Some("the network is down".into());
+    harness
+        .state_mut()
+        .state_mut()
+        .status
+        .set_error("the network is down");
     harness.run_steps(2);
     assert!(harness.query_by_label_contains(banner).is_some());
     assert!(

@@ -198,15 +198,16 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
             .second_pane
             .as_ref()
             .is_some_and(|p| p.entries().iter().all(|e| e.name != "final.txt"))
-            && (app.state().notice.is_some() || app.state().last_error.is_some())
+            && (app.state().status.notice().is_some() || app.state().status.error().is_some())
     });
     let said = harness
         .state()
         .state()
-        .notice
-        .clone()
-        .or(harness.state().state().last_error.clone())
-        .unwrap();
+        .status
+        .notice()
+        .or(harness.state().state().status.error())
+        .unwrap()
+        .to_owned();
     assert!(said.contains("Moved 1 item to the trash"), "{said}");
     assert!(!local.path().join("final.txt").exists());
 
@@ -621,7 +622,7 @@ async fn new_folder_rename_and_delete_work_in_a_bucket_in_the_second_pane_and_co
     harness.get_by_label("Folder name").type_text("reports");
     click(&mut harness, "Create");
     wait_for(&mut harness, "the new folder", |app| {
-        app.state().notice.as_deref() == Some("Created folder reports/")
+        app.state().status.notice() == Some("Created folder reports/")
     });
     // s3s-fs keeps a folder marker as a directory and lists no empty folder (S3 would list
     // the marker): the marker is checked where it landed.

@@ -58,7 +58,7 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             if let Some(name) = open {
                 match BucketName::new(name) {
                     Ok(bucket) => out.extend(state.open_bucket(bucket)),
-                    Err(e) => state.last_error = Some(e.to_string()),
+                    Err(e) => state.status.set_error(e.to_string()),
                 }
             }
         });

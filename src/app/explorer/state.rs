@@ -186,7 +186,7 @@ impl AppState {
                 self.buckets = match result {
                     Ok(buckets) => Loadable::Ready(buckets),
                     Err(error) => {
-                        self.last_error = Some(error.to_string());
+                        self.status.set_error(error.to_string());
                         Loadable::Failed(error)
                     }
                 };
@@ -218,13 +218,13 @@ impl AppState {
             }
             // The second pane's, for a pane closed since.
             BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}
-            BrowseEvent::LocalOpenFailed { error } => self.last_error = Some(error.to_string()),
+            BrowseEvent::LocalOpenFailed { error } => self.status.set_error(error.to_string()),
             BrowseEvent::FolderFailed { id, error } => {
                 if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {
                     return Vec::new();
                 }
-                self.last_error = Some(error.to_string());
+                self.status.set_error(error.to_string());
                 self.listing_state = ListingState::Failed(error);
             }
         }

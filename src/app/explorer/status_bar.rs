@@ -5,6 +5,7 @@ use egui::Ui;
 use crate::app::shared::ActivePane;
 use crate::app::shared::ListingState;
 use crate::app::state::AppState;
+use crate::app::status::Status;
 use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
 
@@ -33,8 +34,8 @@ pub(crate) fn summary(state: &AppState) -> String {
 }
 
 /// Settings files that could not be read: a banner above everything, until dismissed.
-pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
-    if state.file_problems.is_empty() {
+pub(crate) fn file_problems_ui(ui: &mut Ui, status: &mut Status) {
+    if status.file_problems().is_empty() {
         return;
     }
     egui::Panel::top("file-problems").show(ui, |ui| {
@@ -43,11 +44,11 @@ pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
         // pushing it out of the window.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
             if ui.button("Dismiss").clicked() {
-                state.file_problems.clear();
+                status.dismiss_file_problems();
             }
             ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
                 let color = ui.visuals().warn_fg_color;
-                for problem in &state.file_problems {
+                for problem in status.file_problems() {
                     let text = egui::RichText::new(format!("⚠ {problem}")).color(color);
                     ui.add(egui::Label::new(text).wrap());
                 }
@@ -97,7 +98,7 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 }
                 _ => {}
             }
-            if let Some(notice) = &state.notice {
+            if let Some(notice) = state.status.notice() {
                 if has_summary {
                     ui.separator();
                 }
@@ -126,7 +127,7 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                         .text(format!("{active} transfers")),
                 );
             }
-            if let Some(error) = state.last_error.clone() {
+            if let Some(error) = state.status.error() {
                 if has_summary {
                     ui.separator();
                 }

@@ -85,14 +85,14 @@ impl AppState {
             return Vec::new();
         }
         if to.ends_with('/') {
-            self.last_error = Some(
-                "Rename: a key ending in / names a folder; the object would disappear from view"
-                    .into(),
+            self.status.set_error(
+                "Rename: a key ending in / names a folder; the object would disappear from view",
             );
             return Vec::new();
         }
         let (Ok(from), Ok(to)) = (ObjectKey::new(from), ObjectKey::new(to)) else {
-            self.last_error = Some("Rename: the new name is not a valid key".into());
+            self.status
+                .set_error("Rename: the new name is not a valid key");
             return Vec::new();
         };
         self.rename_command(from, to, false, pane)
@@ -187,7 +187,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.notice = Some("Deleting…".into());
+        self.status.set_notice("Deleting…");
         vec![Command::Delete {
             id,
             profile,
@@ -285,8 +285,8 @@ impl AppState {
             FilesEvent::TransferFinished { transfer, result } => {
                 return self.transfer_finished(transfer, result);
             }
-            FilesEvent::Skipped { skipped } => self.last_error = Some(skipped.to_string()),
-            FilesEvent::BatchFailed { error } => self.last_error = Some(error.to_string()),
+            FilesEvent::Skipped { skipped } => self.status.set_error(skipped.to_string()),
+            FilesEvent::BatchFailed { error } => self.status.set_error(error.to_string()),
             FilesEvent::UploadConflicts {
                 id,
                 count,
@@ -325,13 +325,13 @@ impl AppState {
                     _ => ActivePane::Explorer,
                 };
                 match result {
-                    Ok(()) => self.notice = Some(format!("Renamed to {to}")),
+                    Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {
                         // Ask before replacing; nothing changed yet.
                         self.modals.open(Modal::RenameConflict { from, to, pane });
                         return Vec::new();
                     }
-                    Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
+                    Err(e) => self.status.set_error(format!("Rename failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
             }
@@ -361,21 +361,21 @@ impl AppState {
                                 "; {} could not be deleted (first: {key}: {why})",
                                 report.failures.len()
                             ));
-                            self.last_error = Some(text.clone());
+                            self.status.set_error(text.clone());
                         }
-                        self.notice = Some(text);
+                        self.status.set_notice(text);
                     }
                     Err(e) => {
-                        self.notice = None;
-                        self.last_error = Some(format!("Delete failed: {e}"));
+                        self.status.clear_notice();
+                        self.status.set_error(format!("Delete failed: {e}"));
                     }
                 }
                 return self.refresh_bucket_panes();
             }
             FilesEvent::FolderCreated { id: _, result } => {
                 match result {
-                    Ok(key) => self.notice = Some(format!("Created folder {key}")),
-                    Err(e) => self.last_error = Some(format!("New folder failed: {e}")),
+                    Ok(key) => self.status.set_notice(format!("Created folder {key}")),
+                    Err(e) => self.status.set_error(format!("New folder failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
             }

@@ -121,7 +121,8 @@ impl AppState {
     pub(crate) fn upload_into(&mut self, paths: Vec<PathBuf>, remove_source: bool) -> Vec<Command> {
         let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
         else {
-            self.notice = Some("Open a bucket or folder to upload into.".into());
+            self.status
+                .set_notice("Open a bucket or folder to upload into.");
             return Vec::new();
         };
         if paths.is_empty() {
@@ -255,7 +256,7 @@ impl AppState {
             Ok(()) => TransferState::Done,
             Err(TransferError::Cancelled) => TransferState::Cancelled,
             Err(e) => {
-                self.last_error = Some(format!("{}: {e}", t.name));
+                self.status.set_error(format!("{}: {e}", t.name));
                 TransferState::Failed(e.to_string())
             }
         };

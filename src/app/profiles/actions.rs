@@ -21,7 +21,7 @@ impl AppState {
         self.forward.clear();
         self.listing.clear();
         self.listing_state = ListingState::Idle;
-        self.last_error = None;
+        self.status.clear_error();
         commands.extend(self.load_buckets());
         commands
     }
@@ -213,7 +213,7 @@ impl AppState {
                     return Vec::new();
                 }
                 let found = *found;
-                self.file_problems = found.warnings;
+                self.status.set_file_problems(found.warnings);
                 if found.store.is_some() {
                     self.saved = found.store;
                 }
@@ -243,7 +243,7 @@ impl AppState {
                         window.set_notice("Saved".into());
                     }
                 }
-                Err(e) => self.last_error = Some(e.to_string()),
+                Err(e) => self.status.set_error(e.to_string()),
             },
             ProfilesEvent::ConnectionTested { id, result } => {
                 if let Some(window) = self.modals.profiles_window_mut() {

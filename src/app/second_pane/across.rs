@@ -95,7 +95,7 @@ impl AppState {
             }
             (active, Some((profile, Some(location)))) => {
                 let Some((explorer_profile, explorer_location)) = explorer else {
-                    self.notice = Some("Pick a bucket in the sidebar first: it is what the other pane copies to and from.".into());
+                    self.status.set_notice("Pick a bucket in the sidebar first: it is what the other pane copies to and from.");
                     return Vec::new();
                 };
                 let second = BucketFolder {
@@ -127,7 +127,8 @@ impl AppState {
                 }))]
             }
             (_, Some((_, None))) => {
-                self.notice = Some("Pick a bucket in the second pane first.".into());
+                self.status
+                    .set_notice("Pick a bucket in the second pane first.");
                 Vec::new()
             }
         }

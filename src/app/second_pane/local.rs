@@ -209,8 +209,8 @@ impl AppState {
             return Vec::new();
         }
         match result {
-            Ok(done) => self.notice = Some(done),
-            Err(e) => self.last_error = Some(e.to_string()),
+            Ok(done) => self.status.set_notice(done),
+            Err(e) => self.status.set_error(e.to_string()),
         }
         self.refresh_local()
     }

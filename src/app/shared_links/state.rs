@@ -176,11 +176,11 @@ impl AppState {
                     let made_meanwhile = std::mem::replace(&mut self.shared_links, links);
                     self.shared_links.extend(made_meanwhile);
                     if let Some(warning) = warning {
-                        self.last_error = Some(warning.to_string());
+                        self.status.set_error(warning.to_string());
                     }
                 }
             }
-            HistoryEvent::SaveFailed { error } => self.last_error = Some(error.to_string()),
+            HistoryEvent::SaveFailed { error } => self.status.set_error(error.to_string()),
             event @ (HistoryEvent::LinkChecked { .. }
             | HistoryEvent::ChecksDone { .. }
             | HistoryEvent::Renewed { .. }) => return self.apply_doctor(event),

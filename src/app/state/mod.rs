@@ -17,6 +17,7 @@ pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
 use crate::app::profiles::state::ProfilesWindow;
 use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
+use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::listing::Listing;
 
@@ -26,9 +27,6 @@ pub struct AppState {
     next_id: u64,
     pub profiles: Vec<Profile>,
     pub(crate) profiles_request: Pending,
-    /// Problems reading the settings files (a file set aside, with its line), shown in a
-    /// banner until dismissed: a later error must not hide them.
-    pub file_problems: Vec<String>,
     pub current_profile: Option<usize>,
     pub buckets: Loadable<Vec<BucketEntry>>,
     pub location: Option<Location>,
@@ -36,10 +34,8 @@ pub struct AppState {
     pub(crate) forward: Vec<Location>,
     pub listing: Listing,
     pub listing_state: ListingState,
-    /// The most recent failure, kept for the status bar until the next success.
-    pub last_error: Option<String>,
-    /// What the last operation did ("Deleted 3 objects"), for the status bar.
-    pub notice: Option<String>,
+    /// The status bar's notice and error, and the settings files that could not be read.
+    pub status: Status,
     /// The filter box's text; the listing shows only names containing it.
     pub filter_text: String,
     /// The dialog open over the explorer, and those waiting their turn.
@@ -90,7 +86,6 @@ impl AppState {
             next_id: 0,
             profiles: initial,
             profiles_request: Pending::default(),
-            file_problems: Vec::new(),
             current_profile,
             buckets: Loadable::Idle,
             location: None,
@@ -98,8 +93,7 @@ impl AppState {
             forward: Vec::new(),
             listing: Listing::default(),
             listing_state: ListingState::Idle,
-            last_error: None,
-            notice: None,
+            status: Status::default(),
             filter_text: String::new(),
             modals: Modals::default(),
             shared_links: Vec::new(),

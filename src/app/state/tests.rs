@@ -109,7 +109,7 @@ fn answers_for_a_folder_left_are_dropped() {
             pages: 0
         }
     );
-    assert_eq!(state.last_error, None);
+    assert_eq!(state.status.error(), None);
 }
 
 #[test]
@@ -166,10 +166,7 @@ fn failure_sets_banner_and_retry_lists_again() {
         error: BrowseError::NoSuchBucket("bucket".into()),
     }));
     assert!(state.banner_error().is_some());
-    assert_eq!(
-        state.last_error.as_deref(),
-        Some("bucket `bucket` does not exist")
-    );
+    assert_eq!(state.status.error(), Some("bucket `bucket` does not exist"));
     let retried = listing_id(&state.retry());
     assert_ne!(retried, id);
     assert!(state.banner_error().is_none());
@@ -440,10 +437,7 @@ fn a_failed_upload_can_be_retried() {
         result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
     }));
     assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
-    assert_eq!(
-        state.last_error.as_deref(),
-        Some("pics/a.png: S3 refused: boom")
-    );
+    assert_eq!(state.status.error(), Some("pics/a.png: S3 refused: boom"));
     let commands = state.retry_transfer(TransferId(7));
     let [Command::Upload(crate::worker::UploadRequest { prefix, paths, .. })] = &commands[..]
     else {
