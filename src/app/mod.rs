@@ -397,7 +397,7 @@ impl eframe::App for PailApp {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested())
             && self.state.active_transfers() > 0
-            && !self.state.quit_confirmed
+            && !self.state.transfers.quit_confirmed()
         {
             // Quitting would cut transfers short: ask first.
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -408,7 +408,15 @@ impl eframe::App for PailApp {
         explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
         explorer::status_bar::file_problems_ui(ui, &mut self.state.status);
         explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
-        files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
+        let retry = files::transfers_panel::transfers_panel_ui(
+            ui,
+            &mut self.state.transfers,
+            &mut self.outbox,
+        );
+        if let Some(id) = retry {
+            let commands = self.state.retry_transfer(id);
+            self.outbox.extend(commands);
+        }
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
         second_pane::ui::second_pane_ui(ui, &mut self.state, &mut self.outbox);
         explorer::object_table::object_table_ui(

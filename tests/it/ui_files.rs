@@ -111,7 +111,7 @@ fn drop_files_then_delete_them() {
         .push(Arc::new(DesktopFile(folder)));
     wait_for(&mut harness, "the uploads and the new listing", |app| {
         app.state().active_transfers() == 0
-            && app.state().transfers.len() == 3
+            && app.state().transfers.rows().len() == 3
             && names(app).contains(&"hello drop ü.txt".to_owned())
             && listed(app)
     });
@@ -140,7 +140,7 @@ fn drop_files_then_delete_them() {
     harness.step();
     click(&mut harness, "Download");
     wait_for(&mut harness, "the downloads", |app| {
-        app.state().transfers.len() == 3 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 3 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("hello drop ü.txt")).unwrap(),
@@ -161,7 +161,7 @@ fn drop_files_then_delete_them() {
     harness.get_by_label_contains("3 files in the download folder already exist");
     click(&mut harness, "Keep both");
     wait_for(&mut harness, "the second downloads", |app| {
-        app.state().transfers.len() == 6 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 6 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("hello drop ü (1).txt")).unwrap(),
@@ -171,7 +171,7 @@ fn drop_files_then_delete_them() {
 
     // Delete the dropped file and folder: asked first, then gone.
     click(&mut harness, "Clear finished");
-    assert!(harness.state().state().transfers.is_empty());
+    assert!(harness.state().state().transfers.rows().is_empty());
     harness.get_by_label("hello drop ü.txt").click();
     harness.step();
     harness
@@ -382,7 +382,7 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
     });
     click(&mut harness, "Only if newer");
     wait_for(&mut harness, "the download", |app| {
-        app.state().transfers.len() == 1 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("old-here.txt")).unwrap(),
@@ -447,7 +447,7 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
     harness.run_steps(4);
     assert!(!harness.state().state().modal_open());
     assert!(
-        harness.state().state().transfers.is_empty(),
+        harness.state().state().transfers.rows().is_empty(),
         "nothing queued"
     );
 

@@ -334,7 +334,7 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the move", |app| {
         app.state().active_transfers() == 0
-            && !app.state().transfers.is_empty()
+            && !app.state().transfers.rows().is_empty()
             && right_listed(app, "q3/")
             && app.state().listing_state == ListingState::Done
             && app.state().listing.position_of("q3/").is_none()
@@ -367,6 +367,7 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
             .state()
             .state()
             .transfers
+            .rows()
             .iter()
             .all(|t| t.state == pail::app::state::TransferState::Done),
         "each object is a transfer in the Transfers panel"
@@ -392,7 +393,7 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the copy", |app| {
-        app.state().transfers.len() == 2
+        app.state().transfers.rows().len() == 2
             && app.state().active_transfers() == 0
             && right_listed(app, "video 1.mp4")
             && right_listed(app, "sheet.csv")
@@ -471,7 +472,7 @@ async fn a_row_dragged_onto_the_other_pane_is_copied_there() {
     harness.drop_at(to);
     wait_for(&mut harness, "the download", |app| {
         app.state().active_transfers() == 0
-            && !app.state().transfers.is_empty()
+            && !app.state().transfers.rows().is_empty()
             && right_listed(app, "dragged.txt")
     });
     assert_eq!(
@@ -540,7 +541,7 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the upload move", |app| {
         app.state().active_transfers() == 0
-            && app.state().transfers.len() == 2
+            && app.state().transfers.rows().len() == 2
             && listed(app, "photos/")
             && !right_listed(app, "photos/")
     });
@@ -723,9 +724,9 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     harness.run_steps(2);
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the cut", |app| {
-        app.state().transfers.len() == 1 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
     });
-    let transfer = harness.state().state().transfers[0].clone();
+    let transfer = harness.state().state().transfers.rows()[0].clone();
     assert!(
         matches!(transfer.state, pail::app::state::TransferState::Failed(_)),
         "{:?}",
@@ -744,8 +745,8 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     proxy.set_rates(0, 0);
     click(&mut harness, "Retry");
     wait_for(&mut harness, "the retried move", |app| {
-        app.state().transfers.len() == 1
-            && app.state().transfers[0].state == pail::app::state::TransferState::Done
+        app.state().transfers.rows().len() == 1
+            && app.state().transfers.rows()[0].state == pail::app::state::TransferState::Done
     });
     assert_eq!(
         get_object(&there, "there", "raw footage.mov").await,

@@ -106,15 +106,17 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
             }
             let active = state.active_transfers();
             if active > 0 {
-                let (size, done) = state.transfers.iter().filter(|t| t.is_active()).fold(
-                    (0u64, 0u64),
-                    |(s, d), t| {
+                let (size, done) = state
+                    .transfers
+                    .rows()
+                    .iter()
+                    .filter(|t| t.is_active())
+                    .fold((0u64, 0u64), |(s, d), t| {
                         (
                             s.saturating_add(t.size),
                             d.saturating_add(t.control.done_bytes()),
                         )
-                    },
-                );
+                    });
                 ui.separator();
                 let fraction = if size == 0 {
                     0.0

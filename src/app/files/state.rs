@@ -265,7 +265,7 @@ impl AppState {
                 profile,
                 copy_from,
                 moves,
-            } => self.transfer_queued(Transfer {
+            } => self.transfers.queued(Transfer {
                 id: transfer,
                 direction,
                 local_path,
@@ -281,7 +281,7 @@ impl AppState {
                 copy_from: copy_from.map(|c| *c),
                 moves,
             }),
-            FilesEvent::TransferStarted { transfer } => self.transfer_started(transfer),
+            FilesEvent::TransferStarted { transfer } => self.transfers.started(transfer),
             FilesEvent::TransferFinished { transfer, result } => {
                 return self.transfer_finished(transfer, result);
             }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::app::files::transfer_rows::{Transfer, TransferState};
+use crate::app::files::transfer_rows::TransferState;
 use crate::app::state::{AppState, Modal};
 use crate::s3::transfer::TransferError;
 use crate::worker::{
@@ -33,9 +33,7 @@ impl AppState {
 
     /// "Quit anyway": cancels every transfer.
     pub fn cancel_all_transfers(&mut self) {
-        for transfer in &self.transfers {
-            transfer.control.cancel();
-        }
+        self.transfers.cancel_all();
     }
 
     /// "Quit anyway": cancels every transfer and starts waiting for them to clean up (abort
@@ -157,17 +155,14 @@ impl AppState {
     }
 
     pub fn cancel_transfer(&mut self, id: TransferId) {
-        if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
-            transfer.control.cancel();
-        }
+        self.transfers.cancel(id);
     }
 
     /// Retry a failed or cancelled transfer: the same file, the same key (a move stays a move).
     pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
-        let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
+        let Some(transfer) = self.transfers.remove(id) else {
             return Vec::new();
         };
-        let transfer = self.transfers.remove(index);
         let folder = |key: &str| match key.rfind('/') {
             Some(i) => key[..=i].to_owned(),
             None => String::new(),
@@ -226,19 +221,7 @@ impl AppState {
     }
 
     pub fn active_transfers(&self) -> usize {
-        self.transfers.iter().filter(|t| t.is_active()).count()
-    }
-
-    /// A row for a transfer the worker queued.
-    pub(crate) fn transfer_queued(&mut self, transfer: Transfer) {
-        self.transfers.push(transfer);
-    }
-
-    pub(crate) fn transfer_started(&mut self, id: TransferId) {
-        if let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) {
-            t.state = TransferState::Running;
-            t.started = Some(Instant::now());
-        }
+        self.transfers.active()
     }
 
     /// A transfer ended; once an upload batch into the folder shown is over, the folder is
@@ -248,23 +231,15 @@ impl AppState {
         id: TransferId,
         result: Result<(), TransferError>,
     ) -> Vec<Command> {
-        let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) else {
+        let Some(finished) = self.transfers.finished(id, result) else {
             return Vec::new();
         };
-        t.finished = Some(Instant::now());
-        t.state = match result {
-            Ok(()) => TransferState::Done,
-            Err(TransferError::Cancelled) => TransferState::Cancelled,
-            Err(e) => {
-                self.status.set_error(format!("{}: {e}", t.name));
-                TransferState::Failed(e.to_string())
-            }
-        };
-        let finished = t.clone();
+        if let TransferState::Failed(e) = &finished.state {
+            self.status.set_error(format!("{}: {e}", finished.name));
+        }
         // Each folder shown lists again once the transfers touching it are over (once, not
         // once per file): where files arrived, and where a move took them from.
-        let batch_over = !self.transfers.iter().any(Transfer::is_active);
-        if !batch_over {
+        if self.transfers.active() > 0 {
             return Vec::new();
         }
         let mut commands = Vec::new();

@@ -12,7 +12,7 @@ use crate::s3::list::BucketEntry;
 use crate::storage::history::SharedLink;
 use crate::worker::{Command, Event, RequestId};
 
-pub use crate::app::files::transfer_rows::{Transfer, TransferState};
+pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
 use crate::app::profiles::state::ProfilesWindow;
@@ -59,13 +59,8 @@ pub struct AppState {
     /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
     pub saved: Option<ProfileStore>,
     pub(crate) config_dir: Option<PathBuf>,
-    /// Uploads and downloads, oldest first.
-    pub transfers: Vec<Transfer>,
-    /// "Quit anyway" was pressed and the transfers have cleaned up: the next close goes
-    /// through.
-    pub quit_confirmed: bool,
-    /// How many transfers run at once.
-    pub concurrency: usize,
+    /// Uploads, downloads and copies, and how many run at once.
+    pub transfers: Transfers,
     /// The second pane, a folder on this computer, while two panes are shown.
     pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
     pub active_pane: ActivePane,
@@ -108,9 +103,7 @@ impl AppState {
             clipboard_request: None,
             saved: None,
             config_dir: None,
-            transfers: Vec::new(),
-            quit_confirmed: false,
-            concurrency: crate::worker::TRANSFER_CONCURRENCY,
+            transfers: Transfers::default(),
             second_pane: None,
             active_pane: Default::default(),
             second_on_left: false,

@@ -436,7 +436,10 @@ fn a_failed_upload_can_be_retried() {
         transfer: TransferId(7),
         result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
     }));
-    assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
+    assert!(matches!(
+        state.transfers.rows()[0].state,
+        TransferState::Failed(_)
+    ));
     assert_eq!(state.status.error(), Some("pics/a.png: S3 refused: boom"));
     let commands = state.retry_transfer(TransferId(7));
     let [Command::Upload(crate::worker::UploadRequest { prefix, paths, .. })] = &commands[..]
@@ -446,7 +449,7 @@ fn a_failed_upload_can_be_retried() {
     assert_eq!(prefix, "inbox/pics/");
     assert_eq!(paths, &[PathBuf::from("/home/me/pics/a.png")]);
     assert!(
-        state.transfers.is_empty(),
+        state.transfers.rows().is_empty(),
         "the retry replaces the failed row"
     );
 }
