@@ -23,6 +23,7 @@ use std::sync::mpsc::Receiver;
 use egui::{Key, Modifiers};
 
 use crate::app::clipboard::{Clipboard, SystemClipboard};
+use crate::app::shared_links::ui::LinkRequest;
 use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
@@ -225,11 +226,12 @@ impl PailApp {
             let follow_up = self.state.apply(event);
             self.outbox.extend(follow_up);
         }
-        if let Some((html, plain)) = self.state.take_clipboard_request()
+        if let Some((html, plain)) = self.state.links.take_clipboard_request()
             && let Err(e) = self.clipboard.set_html(&html, &plain)
         {
-            self.state.shared_links_notice =
-                Some(format!("⚠ {e}. Copy the new link with its Copy button."));
+            self.state
+                .links
+                .set_notice(format!("⚠ {e}. Copy the new link with its Copy button."));
         }
         self.send_queued();
     }
@@ -432,12 +434,19 @@ impl eframe::App for PailApp {
             &mut self.flags.pick,
             &mut self.outbox,
         );
-        shared_links::ui::shared_links_ui(
+        let request = shared_links::ui::shared_links_ui(
             &ctx,
-            &mut self.state,
+            &mut self.state.links,
             self.clipboard.as_mut(),
             &mut self.outbox,
         );
+        let commands = match request {
+            Some(LinkRequest::Check(urls)) => self.state.check_links(&urls),
+            Some(LinkRequest::Renew(url)) => self.state.renew_link(&url),
+            Some(LinkRequest::Revoke(url)) => self.state.revoke_page(&url),
+            None => Vec::new(),
+        };
+        self.outbox.extend(commands);
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);

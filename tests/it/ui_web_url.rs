@@ -188,7 +188,7 @@ async fn generate_copy_and_fetch_a_link() {
     // The link is in the history, saved with mode 0600.
     click(&mut harness, "Close");
     assert!(harness.state().state().web_url().is_none());
-    assert_eq!(harness.state().state().shared_links.len(), 1);
+    assert_eq!(harness.state().state().links.links().len(), 1);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !setup.history_file.exists() {
         assert!(Instant::now() < deadline, "history saved");

@@ -177,12 +177,12 @@ pub(crate) fn toolbar_ui(
             if two {
                 two_pane_buttons(ui, state, out);
             }
-            let shared = ui.selectable_label(state.shared_links_open, "📋 Shared links");
+            let shared = ui.selectable_label(state.links.open, "📋 Shared links");
             shared.widget_info(|| {
-                WidgetInfo::selected(Role::Button, true, state.shared_links_open, "Shared links")
+                WidgetInfo::selected(Role::Button, true, state.links.open, "Shared links")
             });
             if shared.clicked() {
-                state.shared_links_open = !state.shared_links_open;
+                state.links.open = !state.links.open;
             }
             if action_button(ui, true, "👤", "Profiles").clicked() {
                 state.open_profiles_window();

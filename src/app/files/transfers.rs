@@ -19,15 +19,15 @@ pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
 impl AppState {
     /// Where unfinished multipart uploads are recorded: beside the shared-links history.
     pub(crate) fn journal_path(&self) -> Option<PathBuf> {
-        self.history_path
-            .as_ref()
+        self.links
+            .path()
             .map(|p| p.with_file_name("pending-uploads.json"))
     }
 
     /// Where partial downloads are recorded while they exist.
     pub(crate) fn partials_path(&self) -> Option<PathBuf> {
-        self.history_path
-            .as_ref()
+        self.links
+            .path()
             .map(|p| p.with_file_name("partial-downloads.json"))
     }
 

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use crate::profiles::Profile;
 use crate::profiles::store::ProfileStore;
 use crate::s3::list::BucketEntry;
-use crate::storage::history::SharedLink;
 use crate::worker::{Command, Event, RequestId};
 
 pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
@@ -17,6 +16,7 @@ pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
 use crate::app::profiles::state::ProfilesWindow;
 use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
+use crate::app::shared_links::state::Links;
 use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::listing::Listing;
@@ -40,22 +40,8 @@ pub struct AppState {
     pub filter_text: String,
     /// The dialog open over the explorer, and those waiting their turn.
     pub modals: Modals,
-    /// Every link generated, newest last, and where they are saved.
-    pub shared_links: Vec<SharedLink>,
-    pub history_path: Option<PathBuf>,
-    pub(crate) history_request: Pending,
-    pub shared_links_open: bool,
-    /// A Revoke in flight: the request and the link's URL.
-    pub(crate) revoking: Option<(RequestId, String)>,
-    /// What the last Revoke or Renew did, shown in the Shared links window.
-    pub shared_links_notice: Option<String>,
-    /// The link doctor's findings, by URL.
-    pub link_checks: std::collections::HashMap<String, crate::share::link_doctor::Diagnosis>,
-    /// A Check all in progress: the request, links tried, links in all.
-    pub checking: Option<(RequestId, usize, usize)>,
-    pub(crate) renewing: Pending,
-    /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
-    pub(crate) clipboard_request: Option<(String, String)>,
+    /// Every link generated, where they are saved, and the Shared links window.
+    pub links: Links,
     /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
     pub saved: Option<ProfileStore>,
     pub(crate) config_dir: Option<PathBuf>,
@@ -91,16 +77,7 @@ impl AppState {
             status: Status::default(),
             filter_text: String::new(),
             modals: Modals::default(),
-            shared_links: Vec::new(),
-            history_path: None,
-            history_request: Pending::default(),
-            shared_links_open: false,
-            revoking: None,
-            shared_links_notice: None,
-            link_checks: Default::default(),
-            checking: None,
-            renewing: Pending::default(),
-            clipboard_request: None,
+            links: Links::default(),
             saved: None,
             config_dir: None,
             transfers: Transfers::default(),
@@ -156,9 +133,7 @@ impl AppState {
         let mut commands = vec![Command::LoadProfiles { id, config_dir }];
         if let Some(path) = history_path {
             let id = self.next_id();
-            self.history_request.start(id);
-            self.history_path = Some(path.clone());
-            commands.push(Command::LoadSharedLinks { id, path });
+            commands.push(self.links.load(id, path));
         }
         if let Some(journal) = self.partials_path() {
             // Partial downloads a quit or killed run left behind.
@@ -180,7 +155,7 @@ impl AppState {
             Event::Profiles(event) => self.apply_profiles(event),
             Event::Browse(event) => self.apply_browse(event),
             Event::Links(event) => self.apply_links(event),
-            Event::History(event) => self.apply_history(event),
+            Event::History(event) => self.links.apply(event, &mut self.status),
             Event::Files(event) => self.apply_files(event),
         }
     }

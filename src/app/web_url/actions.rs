@@ -167,7 +167,9 @@ impl AppState {
             }
         };
         if recorded {
-            return self.record_links(SystemTime::now());
+            if let Some(dialog) = self.modals.web_url() {
+                return self.links.record(dialog, SystemTime::now());
+            }
         }
         Vec::new()
     }
