@@ -292,13 +292,15 @@ impl PailApp {
         if move_across {
             self.state.move_to_other_pane();
         }
-        if back {
-            self.outbox.extend(self.state.go_back());
-        }
-        if forward {
-            self.outbox.extend(self.state.go_forward());
-        }
         let right_active = two_panes && self.state.active_pane == ActivePane::Second;
+        // Back and Forward, like Up, act on the active pane.
+        match (back, forward, right_active) {
+            (true, _, true) => self.outbox.extend(self.state.second_back()),
+            (true, _, false) => self.outbox.extend(self.state.go_back()),
+            (_, true, true) => self.outbox.extend(self.state.second_forward()),
+            (_, true, false) => self.outbox.extend(self.state.go_forward()),
+            _ => {}
+        }
         if up && right_active {
             self.outbox.extend(self.state.second_up());
         } else if up {

@@ -754,3 +754,53 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     );
     assert_eq!(get_object(&here, "here", "raw footage.mov").await, None);
 }
+
+/// The second pane's path, once it is listed.
+fn right_path_is(app: &PailApp, path: &std::path::Path) -> bool {
+    app.state()
+        .second_pane
+        .as_ref()
+        .is_some_and(|p| p.path() == path && !p.is_loading())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forward_in_the_second_pane_goes_back_where_back_came_from() {
+    use egui_kittest::kittest::NodeT as _;
+
+    let server = server_with_bucket("team");
+    let local = tempfile::tempdir().unwrap();
+    let inner = local.path().join("inner");
+    std::fs::create_dir(&inner).unwrap();
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    click(&mut harness, "Two panes");
+    type_local_folder(&mut harness, &inner);
+    wait_for(&mut harness, "the inner folder", |app| {
+        right_path_is(app, &inner)
+    });
+    click(&mut harness, "Pane up");
+    let top = local.path().to_owned();
+    wait_for(&mut harness, "the folder above", |app| {
+        right_path_is(app, &top)
+    });
+    assert!(
+        harness
+            .get_by_label("Pane forward")
+            .accesskit_node()
+            .is_disabled(),
+        "nowhere to go forward before Back"
+    );
+
+    click(&mut harness, "Pane back");
+    wait_for(&mut harness, "Back", |app| right_path_is(app, &inner));
+    click(&mut harness, "Pane forward");
+    wait_for(&mut harness, "Forward", |app| right_path_is(app, &top));
+
+    // Alt+← and Alt+→ act on the active pane, as Backspace does.
+    harness.get_by_label("inner/").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowLeft);
+    wait_for(&mut harness, "Alt+←", |app| right_path_is(app, &inner));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowRight);
+    wait_for(&mut harness, "Alt+→", |app| right_path_is(app, &top));
+}

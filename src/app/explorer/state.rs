@@ -68,9 +68,8 @@ impl AppState {
                 self.location = Some(current);
                 return self.refresh();
             }
-            self.back.push(current);
+            self.history.left(current);
         }
-        self.forward.clear();
         self.show(location)
     }
 
@@ -102,31 +101,33 @@ impl AppState {
     }
 
     pub fn can_go_back(&self) -> bool {
-        !self.back.is_empty()
+        self.history.can_go_back()
     }
 
     pub fn can_go_forward(&self) -> bool {
-        !self.forward.is_empty()
+        self.history.can_go_forward()
     }
 
     pub fn go_back(&mut self) -> Vec<Command> {
-        let Some(previous) = self.back.pop() else {
+        if !self.history.can_go_back() {
             return Vec::new();
-        };
-        if let Some(current) = self.location.take() {
-            self.forward.push(current);
         }
-        self.show(previous)
+        let current = self.location.take();
+        match self.history.back(current) {
+            Some(previous) => self.show(previous),
+            None => Vec::new(),
+        }
     }
 
     pub fn go_forward(&mut self) -> Vec<Command> {
-        let Some(next) = self.forward.pop() else {
+        if !self.history.can_go_forward() {
             return Vec::new();
-        };
-        if let Some(current) = self.location.take() {
-            self.back.push(current);
         }
-        self.show(next)
+        let current = self.location.take();
+        match self.history.forward(current) {
+            Some(next) => self.show(next),
+            None => Vec::new(),
+        }
     }
 
     /// F5: lists the current folder again, or the buckets when no folder is open.

@@ -17,8 +17,7 @@ impl AppState {
         self.current_profile = Some(index);
         commands.extend(self.remember_last_used());
         self.location = None;
-        self.back.clear();
-        self.forward.clear();
+        self.history.clear();
         self.listing.clear();
         self.listing_state = ListingState::Idle;
         self.status.clear_error();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::state::{BucketPlace, PaneSource, SecondPane};
-use crate::app::shared::{ActivePane, FileOperation, Loadable, Location};
+use crate::app::shared::{ActivePane, FileOperation, History, Loadable, Location};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
@@ -85,7 +85,7 @@ impl AppState {
                         profile: profile.clone(),
                         buckets: Loadable::Loading(id),
                         location: None,
-                        back: Vec::new(),
+                        history: History::default(),
                     });
                 }
                 commands.push(Command::ListBuckets { id, profile });
@@ -184,12 +184,29 @@ impl AppState {
             return Vec::new();
         };
         match &mut pane.bucket {
-            Some(bucket) => match bucket.back.pop() {
+            Some(bucket) => match bucket.history.back(bucket.location.clone()) {
                 Some(previous) => self.second_show(previous),
                 None => Vec::new(),
             },
-            None => match pane.local.back.pop() {
+            None => match pane.local.history.back(Some(pane.local.path.clone())) {
                 Some(previous) => self.open_local(previous, false),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    /// Forward in the second pane: where Back came from.
+    pub fn second_forward(&mut self) -> Vec<Command> {
+        let Some(pane) = &mut self.second_pane else {
+            return Vec::new();
+        };
+        match &mut pane.bucket {
+            Some(bucket) => match bucket.history.forward(bucket.location.clone()) {
+                Some(next) => self.second_show(next),
+                None => Vec::new(),
+            },
+            None => match pane.local.history.forward(Some(pane.local.path.clone())) {
+                Some(next) => self.open_local(next, false),
                 None => Vec::new(),
             },
         }

@@ -47,7 +47,7 @@ impl AppState {
         let place = &mut pane.local;
         let moved = place.path != path;
         if remember && moved {
-            place.back.push(std::mem::replace(&mut place.path, path));
+            place.history.left(std::mem::replace(&mut place.path, path));
         } else {
             place.path = path;
         }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::shared::{Loadable, Location, Pending};
+use crate::app::shared::{History, Loadable, Location, Pending};
 use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
 use crate::profiles::Profile;
@@ -26,7 +26,7 @@ pub enum PaneSource {
 #[derive(Debug, Clone, Default)]
 pub struct LocalPlace {
     pub(super) path: PathBuf,
-    pub(super) back: Vec<PathBuf>,
+    pub(super) history: History<PathBuf>,
     pub(super) entries: Vec<LocalEntry>,
     /// Each row's entry, by the row's name (folders end in `/`).
     pub(super) by_row: HashMap<Box<str>, usize>,
@@ -45,7 +45,7 @@ pub struct BucketPlace {
     pub(super) profile: Profile,
     pub(super) buckets: Loadable<Vec<BucketEntry>>,
     pub(super) location: Option<Location>,
-    pub(super) back: Vec<Location>,
+    pub(super) history: History<Location>,
 }
 
 impl BucketPlace {
@@ -135,8 +135,15 @@ impl SecondPane {
 
     pub fn can_go_back(&self) -> bool {
         match &self.bucket {
-            Some(bucket) => !bucket.back.is_empty(),
-            None => !self.local.back.is_empty(),
+            Some(bucket) => bucket.history.can_go_back(),
+            None => self.local.history.can_go_back(),
+        }
+    }
+
+    pub fn can_go_forward(&self) -> bool {
+        match &self.bucket {
+            Some(bucket) => bucket.history.can_go_forward(),
+            None => self.local.history.can_go_forward(),
         }
     }
 

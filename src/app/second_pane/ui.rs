@@ -20,6 +20,7 @@ use crate::app::shared::{ActivePane, FileOperation};
 struct Pressed {
     source: Option<PaneSource>,
     back: bool,
+    forward: bool,
     up: bool,
     refresh: bool,
     hidden: Option<bool>,
@@ -99,7 +100,15 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.horizontal(|ui| {
                 // Named for screen readers apart from the explorer's Back, Up and Refresh.
                 pressed.back =
-                    icon_button(ui, "⏴", "Pane back", "Back", pane.can_go_back()).clicked();
+                    icon_button(ui, "⏴", "Pane back", "Back (Alt+←)", pane.can_go_back()).clicked();
+                pressed.forward = icon_button(
+                    ui,
+                    "⏵",
+                    "Pane forward",
+                    "Forward (Alt+→)",
+                    pane.can_go_forward(),
+                )
+                .clicked();
                 pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", true).clicked();
                 pressed.refresh =
                     icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
@@ -262,6 +271,9 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     }
     if pressed.back {
         out.extend(state.second_back());
+    }
+    if pressed.forward {
+        out.extend(state.second_forward());
     }
     if pressed.up {
         out.extend(state.second_up());

@@ -15,7 +15,7 @@ pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
+use crate::app::shared::{ActivePane, History, ListingState, Loadable, Location, Pending};
 use crate::app::shared_links::state::Links;
 use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
@@ -30,8 +30,8 @@ pub struct AppState {
     pub current_profile: Option<usize>,
     pub buckets: Loadable<Vec<BucketEntry>>,
     pub location: Option<Location>,
-    pub(crate) back: Vec<Location>,
-    pub(crate) forward: Vec<Location>,
+    /// The explorer's Back and Forward.
+    pub(crate) history: History<Location>,
     pub listing: Listing,
     pub listing_state: ListingState,
     /// The status bar's notice and error, and the settings files that could not be read.
@@ -70,8 +70,7 @@ impl AppState {
             current_profile,
             buckets: Loadable::Idle,
             location: None,
-            back: Vec::new(),
-            forward: Vec::new(),
+            history: History::default(),
             listing: Listing::default(),
             listing_state: ListingState::Idle,
             status: Status::default(),
