@@ -804,3 +804,31 @@ async fn forward_in_the_second_pane_goes_back_where_back_came_from() {
     harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowRight);
     wait_for(&mut harness, "Alt+→", |app| right_path_is(app, &top));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_second_panes_rows_have_a_context_menu() {
+    let server = server_with_bucket("team");
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("draft.txt"), b"draft").unwrap();
+    std::fs::write(local.path().join("other.txt"), b"other").unwrap();
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    click(&mut harness, "Two panes");
+    type_local_folder(&mut harness, local.path());
+    wait_for(&mut harness, "the local folder", |app| {
+        right_listed(app, "draft.txt")
+    });
+
+    // A right-click selects the row it is on, and its menu acts on it.
+    harness.get_by_label("other.txt").click();
+    harness.run_steps(2);
+    harness.get_by_label("draft.txt").click_secondary();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
+    click(&mut harness, "Rename…");
+    let Some(pail::app::modal::Modal::LocalRename { from, .. }) =
+        harness.state().state().modals.get()
+    else {
+        panic!("the Rename dialog is open");
+    };
+    assert_eq!(from.file_name().unwrap(), "draft.txt");
+}
