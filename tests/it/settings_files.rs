@@ -55,10 +55,10 @@ fn start_and_switch(dir: &Path) -> AppState {
         id,
         found: Box::new(found),
     })));
-    let other = (0..state.profiles.len())
-        .find(|&i| Some(i) != state.current_profile)
+    let other = (0..state.profiles.list().len())
+        .find(|&i| Some(i) != state.profiles.current_index())
         .unwrap();
-    let first = state.current_profile.unwrap_or(0);
+    let first = state.profiles.current_index().unwrap_or(0);
     run_saves(state.select_profile(other));
     run_saves(state.select_profile(first));
     state
@@ -102,7 +102,7 @@ fn a_provider_from_a_newer_pail_loses_no_keys() {
         "{:?}",
         state.status.file_problems()
     );
-    assert!(state.profiles.iter().any(|p| p.name == "work"));
+    assert!(state.profiles.list().iter().any(|p| p.name == "work"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(CREDENTIALS)).unwrap(),
         GOOD_KEYS,

@@ -50,7 +50,7 @@ fn create_test_use_and_delete_a_profile() {
     let config = tempfile::tempdir().unwrap();
     let mut harness = harness(config.path());
     wait_for(&mut harness, "the profiles to load", |app| {
-        app.state().saved.is_some()
+        app.state().profiles.store().is_some()
     });
 
     click(&mut harness, "Profiles");
@@ -81,8 +81,8 @@ fn create_test_use_and_delete_a_profile() {
     click(&mut harness, "Save");
     wait_for(&mut harness, "the saved profile", |app| {
         app.state()
-            .saved
-            .as_ref()
+            .profiles
+            .store()
             .is_some_and(|s| s.get("client-minio").is_some())
     });
     // Written to disk, keys apart and private.
@@ -143,8 +143,8 @@ fn create_test_use_and_delete_a_profile() {
     click(&mut harness, "Yes, delete");
     wait_for(&mut harness, "the deletion", |app| {
         app.state()
-            .saved
-            .as_ref()
+            .profiles
+            .store()
             .is_some_and(|s| s.profiles.is_empty())
     });
     std::thread::sleep(Duration::from_millis(300));

@@ -594,14 +594,14 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         ("b2", "https://s3.eu-central-003.backblazeb2.com"),
     ] {
         let state = harness.state_mut().state_mut();
-        state.profiles.push(pail::profiles::Profile::fixed(
+        let added = state.profiles.add(pail::profiles::Profile::fixed(
             name,
             pail::profiles::ProfileSource::Pail,
             aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
             pail::model::Endpoint::custom(endpoint).unwrap(),
             "auto",
         ));
-        state.current_profile = Some(state.profiles.len() - 1);
+        state.select_profile(added);
         state.location = Some(pail::app::Location::bucket_top(
             pail::model::BucketName::new("media").unwrap(),
         ));

@@ -202,13 +202,13 @@ fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) 
         .selected_text(selected)
         .width(180.0)
         .show_ui(ui, |ui| {
-            if state.profiles.is_empty() {
+            if state.profiles.list().is_empty() {
                 ui.weak("No profiles found: set AWS credentials or run with --demo");
             }
-            for (i, profile) in state.profiles.iter().enumerate() {
+            for (i, profile) in state.profiles.list().iter().enumerate() {
                 let text = format!("{}  ·  {}", profile.name, profile.source.label());
                 if ui
-                    .selectable_label(state.current_profile == Some(i), text)
+                    .selectable_label(state.profiles.current_index() == Some(i), text)
                     .clicked()
                 {
                     chosen = Some(i);

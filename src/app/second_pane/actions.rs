@@ -39,7 +39,7 @@ impl AppState {
     /// Keeps the two-pane choice in Pail's settings (not while a settings file is held).
     fn remember_two_panes(&mut self) -> Vec<Command> {
         let two = self.second_pane.is_some();
-        let Some(store) = &mut self.saved else {
+        let Some(store) = self.profiles.store_mut() else {
             return Vec::new();
         };
         if store.two_panes == two {
@@ -73,7 +73,7 @@ impl AppState {
                 commands.extend(self.open_local(path, false));
             }
             PaneSource::Profile(index) => {
-                let Some(profile) = self.profiles.get(index).cloned() else {
+                let Some(profile) = self.profiles.list().get(index).cloned() else {
                     return commands;
                 };
                 let id = self.next_id();

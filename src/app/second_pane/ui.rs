@@ -94,7 +94,12 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
         return;
     }
     let active = state.active_pane == ActivePane::Second;
-    let profile_names: Vec<String> = state.profiles.iter().map(|p| p.name.clone()).collect();
+    let profile_names: Vec<String> = state
+        .profiles
+        .list()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     let on_left = state.second_on_left;
     let mut pressed = Pressed::default();
     // Borrowed, not cloned: Compare's marks may name every row.

@@ -87,7 +87,7 @@ impl AppState {
         parts: SignedParts,
         lifetime: Duration,
     ) -> Vec<Command> {
-        let Some(config_dir) = self.config_dir.clone() else {
+        let Some(config_dir) = self.profiles.config_dir().cloned() else {
             self.links
                 .set_notice("Pail has no settings folder here, so it has no CloudFront key.");
             return Vec::new();
@@ -155,11 +155,7 @@ impl AppState {
         link: &SharedLink,
         action: &str,
     ) -> Option<crate::profiles::Profile> {
-        let profile = self
-            .profiles
-            .iter()
-            .find(|p| p.name == link.profile)
-            .cloned();
+        let profile = self.profiles.by_name(&link.profile).cloned();
         if profile.is_none() {
             self.links.set_notice(format!(
                 "{action} needs the profile {} that made the link, and it is not there any more.",

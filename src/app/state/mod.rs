@@ -7,15 +7,15 @@
 use std::path::PathBuf;
 
 use crate::profiles::Profile;
-use crate::profiles::store::ProfileStore;
 use crate::s3::list::BucketEntry;
 use crate::worker::{Command, Event, RequestId};
 
 pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
+use crate::app::profiles::known::Profiles;
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::shared::{ActivePane, History, ListingState, Loadable, Location, Pending};
+use crate::app::shared::{ActivePane, History, ListingState, Loadable, Location};
 use crate::app::shared_links::state::Links;
 use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
@@ -25,9 +25,8 @@ use crate::listing::Listing;
 #[derive(Debug)]
 pub struct AppState {
     next_id: u64,
-    pub profiles: Vec<Profile>,
-    pub(crate) profiles_request: Pending,
-    pub current_profile: Option<usize>,
+    /// The profiles found and the chosen one.
+    pub profiles: Profiles,
     pub buckets: Loadable<Vec<BucketEntry>>,
     pub location: Option<Location>,
     /// The explorer's Back and Forward.
@@ -42,9 +41,6 @@ pub struct AppState {
     pub modals: Modals,
     /// Every link generated, where they are saved, and the Shared links window.
     pub links: Links,
-    /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
-    pub saved: Option<ProfileStore>,
-    pub(crate) config_dir: Option<PathBuf>,
     /// Uploads, downloads and copies, and how many run at once.
     pub transfers: Transfers,
     /// The second pane, a folder on this computer, while two panes are shown.
@@ -62,12 +58,9 @@ pub struct AppState {
 impl AppState {
     /// `initial` profiles are known before the window opens (the demo); the first is selected.
     pub fn new(initial: Vec<Profile>) -> Self {
-        let current_profile = (!initial.is_empty()).then_some(0);
         Self {
             next_id: 0,
-            profiles: initial,
-            profiles_request: Pending::default(),
-            current_profile,
+            profiles: Profiles::new(initial),
             buckets: Loadable::Idle,
             location: None,
             history: History::default(),
@@ -77,8 +70,6 @@ impl AppState {
             filter_text: String::new(),
             modals: Modals::default(),
             links: Links::default(),
-            saved: None,
-            config_dir: None,
             transfers: Transfers::default(),
             second_pane: None,
             active_pane: Default::default(),
@@ -124,12 +115,7 @@ impl AppState {
         config_dir: Option<PathBuf>,
     ) -> Vec<Command> {
         let id = self.next_id();
-        self.profiles_request.start(id);
-        self.config_dir = config_dir.clone();
-        if let Some(dir) = &config_dir {
-            self.saved = Some(ProfileStore::unread(dir));
-        }
-        let mut commands = vec![Command::LoadProfiles { id, config_dir }];
+        let mut commands = vec![self.profiles.find(id, config_dir)];
         if let Some(path) = history_path {
             let id = self.next_id();
             commands.push(self.links.load(id, path));
@@ -143,7 +129,7 @@ impl AppState {
     }
 
     pub fn profile(&self) -> Option<&Profile> {
-        self.current_profile.and_then(|i| self.profiles.get(i))
+        self.profiles.current()
     }
 
     /// Folds one answer from the worker into the state, returning any follow-up commands.

@@ -7,6 +7,7 @@ use super::*;
 use crate::app::web_url::state::FolderExpansion;
 use crate::model::{BucketName, Endpoint};
 use crate::profiles::ProfileSource;
+use crate::profiles::store::ProfileStore;
 use crate::s3::list::{BrowseError, FolderPage, ObjectEntry, StorageClass};
 use crate::s3::transfer::TransferControl;
 use crate::worker::{BrowseEvent, Direction, FilesEvent, LinksEvent, ProfilesEvent, TransferId};
@@ -201,7 +202,7 @@ fn discovered_profiles_keep_the_demo_selected() {
             ..Default::default()
         }),
     }));
-    assert_eq!(state.profiles.len(), 2);
+    assert_eq!(state.profiles.list().len(), 2);
     assert_eq!(state.profile().unwrap().name, "Demo");
 }
 

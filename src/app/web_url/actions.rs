@@ -56,7 +56,7 @@ impl AppState {
         let id = self.next_id();
         commands.push(dialog.ask_credentials(id));
         let id = self.next_id();
-        commands.extend(dialog.ask_cloudfront(id, self.config_dir.clone()));
+        commands.extend(dialog.ask_cloudfront(id, self.profiles.config_dir().cloned()));
         self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
