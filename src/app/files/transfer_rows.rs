@@ -88,7 +88,7 @@ impl Transfers {
         self.rows.iter().filter(|t| t.is_active()).count()
     }
 
-    pub fn concurrency(&self) -> usize {
+    pub(crate) fn concurrency(&self) -> usize {
         self.concurrency
     }
 
@@ -96,7 +96,7 @@ impl Transfers {
         self.concurrency = concurrency;
     }
 
-    pub fn quit_confirmed(&self) -> bool {
+    pub(crate) fn quit_confirmed(&self) -> bool {
         self.quit_confirmed
     }
 
@@ -104,13 +104,13 @@ impl Transfers {
         self.quit_confirmed = true;
     }
 
-    pub fn cancel(&self, id: TransferId) {
+    pub(crate) fn cancel(&self, id: TransferId) {
         if let Some(transfer) = self.rows.iter().find(|t| t.id == id) {
             transfer.control.cancel();
         }
     }
 
-    pub fn cancel_all(&self) {
+    pub(crate) fn cancel_all(&self) {
         for transfer in &self.rows {
             transfer.control.cancel();
         }

@@ -24,7 +24,7 @@ pub struct Profiles {
 
 impl Profiles {
     /// `initial` profiles are known before the window opens (the demo); the first is chosen.
-    pub fn new(initial: Vec<Profile>) -> Self {
+    pub(crate) fn new(initial: Vec<Profile>) -> Self {
         let current = (!initial.is_empty()).then_some(0);
         Self {
             list: initial,
@@ -40,7 +40,7 @@ impl Profiles {
     }
 
     /// The chosen profile.
-    pub fn current(&self) -> Option<&Profile> {
+    pub(crate) fn current(&self) -> Option<&Profile> {
         self.current.and_then(|i| self.list.get(i))
     }
 
@@ -48,7 +48,7 @@ impl Profiles {
         self.current
     }
 
-    pub fn by_name(&self, name: &str) -> Option<&Profile> {
+    pub(crate) fn by_name(&self, name: &str) -> Option<&Profile> {
         self.list.iter().find(|p| p.name == name)
     }
 

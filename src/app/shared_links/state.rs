@@ -205,13 +205,13 @@ impl Links {
     }
 
     /// Clear in the Shared links panel.
-    pub fn clear(&mut self) -> Vec<Command> {
+    pub(crate) fn clear(&mut self) -> Vec<Command> {
         self.links.clear();
         self.save()
     }
 
     /// Every link Check all tries: the GET links not revoked.
-    pub fn checkable(&self) -> Vec<String> {
+    pub(crate) fn checkable(&self) -> Vec<String> {
         self.links
             .iter()
             .filter(|l| l.method == "GET" && !l.revoked)
@@ -221,7 +221,7 @@ impl Links {
 
     /// Whether Renew can sign `link` again: a download link, through S3 or CloudFront (not a
     /// folder's page, not an upload link).
-    pub fn can_renew(link: &SharedLink) -> bool {
+    pub(crate) fn can_renew(link: &SharedLink) -> bool {
         link.method == "GET"
             && link.page.is_none()
             && link.uri.starts_with("s3://")

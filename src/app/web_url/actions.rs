@@ -166,10 +166,8 @@ impl AppState {
                 false
             }
         };
-        if recorded {
-            if let Some(dialog) = self.modals.web_url() {
-                return self.links.record(dialog, SystemTime::now());
-            }
+        if recorded && let Some(dialog) = self.modals.web_url() {
+            return self.links.record(dialog, SystemTime::now());
         }
         Vec::new()
     }
