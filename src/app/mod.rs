@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod explorer;
 pub mod files;
 pub mod modal;
+pub mod pane;
 pub(crate) mod pane_table;
 pub mod picker;
 pub mod profiles;
@@ -308,7 +309,7 @@ impl PailApp {
         }
         match (select_all, &mut self.state.second_pane) {
             (true, Some(pane)) if right_active => pane.listing_mut().select_all(),
-            (true, _) => self.state.listing.select_all(),
+            (true, _) => self.state.explorer.listing.select_all(),
             _ => {}
         }
         if focus {
@@ -351,7 +352,7 @@ impl PailApp {
 
     /// Enter: opens the selected row when it is a single folder.
     fn open_selected_folder(&mut self) {
-        let selected = self.state.listing.selected_rows();
+        let selected = self.state.explorer.listing.selected_rows();
         if let [row] = selected[..]
             && row.is_folder
         {
@@ -362,7 +363,7 @@ impl PailApp {
 
     /// Arrow keys: select the next or previous row.
     fn move_cursor(&mut self, step: isize) {
-        let listing = &mut self.state.listing;
+        let listing = &mut self.state.explorer.listing;
         let len = listing.view_len();
         if len == 0 {
             return;
@@ -386,8 +387,11 @@ impl eframe::App for PailApp {
         // one slice, so a frame never does more than one slice's work.
         let frame_started = std::time::Instant::now();
         let left = || crate::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
-        let loading = matches!(self.state.listing_state, ListingState::Loading { .. });
-        let mut more = self.state.listing.work_on_views(loading, left());
+        let loading = matches!(
+            self.state.explorer.listing_state,
+            ListingState::Loading { .. }
+        );
+        let mut more = self.state.explorer.listing.work_on_views(loading, left());
         if let Some(pane) = self.state.second_pane.as_mut() {
             let loading = pane.is_loading();
             more |= pane.listing_mut().work_on_views(loading, left());

@@ -34,14 +34,20 @@ fn window_with(profiles: Vec<pail::profiles::Profile>) -> Harness<'static, PailA
             PailApp::with_options(&cc.egui_ctx, profile, None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets, Loadable::Ready(_))
     });
     harness
 }
 
 fn listed(app: &PailApp, name: &str) -> bool {
-    app.state().listing_state == ListingState::Done
-        && app.state().listing.rows().iter().any(|r| &*r.name == name)
+    app.state().explorer.listing_state == ListingState::Done
+        && app
+            .state()
+            .explorer
+            .listing
+            .rows()
+            .iter()
+            .any(|r| &*r.name == name)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -88,12 +94,14 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     let position = harness
         .state()
         .state()
+        .explorer
         .listing
         .position_of("report ü.pdf")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.key_press(Key::F5);
@@ -321,10 +329,17 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
     right_pane_on(&mut harness, "Demo", "archive");
 
     // The explorer's folder, F6, and the question says what goes where.
-    let position = harness.state().state().listing.position_of("q3/").unwrap();
+    let position = harness
+        .state()
+        .state()
+        .explorer
+        .listing
+        .position_of("q3/")
+        .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
@@ -336,8 +351,8 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
         app.state().active_transfers() == 0
             && !app.state().transfers.rows().is_empty()
             && right_listed(app, "q3/")
-            && app.state().listing_state == ListingState::Done
-            && app.state().listing.position_of("q3/").is_none()
+            && app.state().explorer.listing_state == ListingState::Done
+            && app.state().explorer.listing.position_of("q3/").is_none()
     });
 
     let moved = head(&server, "archive", "q3/ledger 1+1.csv").await.unwrap();
@@ -389,7 +404,12 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     wait_for(&mut harness, "the bucket", |app| listed(app, "video 1.mp4"));
     right_pane_on(&mut harness, "Other server", "there");
 
-    harness.state_mut().state_mut().listing.select_all();
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .listing
+        .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the copy", |app| {
@@ -560,12 +580,14 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     let position = harness
         .state()
         .state()
+        .explorer
         .listing
         .position_of("from the bucket.txt")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
@@ -575,9 +597,10 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     wait_for(&mut harness, "the download move", |app| {
         app.state().active_transfers() == 0
             && right_listed(app, "from the bucket.txt")
-            && app.state().listing_state == ListingState::Done
+            && app.state().explorer.listing_state == ListingState::Done
             && app
                 .state()
+                .explorer
                 .listing
                 .position_of("from the bucket.txt")
                 .is_none()
@@ -718,7 +741,12 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
 
     // The far server vanishes once 6 MiB have gone up.
     proxy.cut_after_upload_bytes(6 * 1024 * 1024);
-    harness.state_mut().state_mut().listing.select_all();
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .listing
+        .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
     harness.run_steps(2);

@@ -17,11 +17,12 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.heading("Buckets");
             ui.separator();
             let current = state
+                .explorer
                 .location
                 .as_ref()
                 .map(|l| l.bucket.as_str().to_owned());
             let mut open = None;
-            match &state.buckets {
+            match &state.explorer.buckets {
                 Loadable::Idle => {
                     ui.weak("Choose a profile to see its buckets.");
                 }

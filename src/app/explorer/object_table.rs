@@ -49,7 +49,7 @@ pub(crate) fn object_table_ui(
     out: &mut Vec<Command>,
 ) {
     let panel = egui::CentralPanel::default().show(ui, |ui| {
-        if let Some(error) = state.banner_error().cloned() {
+        if let Some(error) = state.explorer.banner_error().cloned() {
             let mut retry = false;
             egui::Frame::new()
                 .fill(ui.visuals().extreme_bg_color)
@@ -67,16 +67,18 @@ pub(crate) fn object_table_ui(
             }
             ui.add_space(4.0);
         }
-        let Some(location) = state.location.clone() else {
+        let Some(location) = state.explorer.location.clone() else {
             ui.centered_and_justified(|ui| {
                 ui.weak("Pick a bucket on the left to see what it holds.");
             });
             return;
         };
-        if state.listing.view_len() == 0 {
-            let text = match state.listing_state {
+        if state.explorer.listing.view_len() == 0 {
+            let text = match state.explorer.listing_state {
                 ListingState::Loading { .. } => None,
-                _ if state.listing.is_filtered() => Some("Nothing here matches the filter."),
+                _ if state.explorer.listing.is_filtered() => {
+                    Some("Nothing here matches the filter.")
+                }
                 ListingState::Done => Some("This folder is empty."),
                 _ => None,
             };
@@ -91,7 +93,7 @@ pub(crate) fn object_table_ui(
         let actions = pane_table_ui(
             ui,
             PaneTable {
-                listing: &state.listing,
+                listing: &state.explorer.listing,
                 columns: if beside { &COLUMNS_BESIDE } else { &COLUMNS },
                 menu: MENU,
                 marks: state.compare_marks.as_ref(),
@@ -109,11 +111,11 @@ pub(crate) fn object_table_ui(
                     position,
                     ctrl,
                     shift,
-                } => state.listing.click(position, ctrl, shift),
+                } => state.explorer.listing.click(position, ctrl, shift),
                 TableAction::Activate(name) | TableAction::Menu(RowCommand::Open, name) => {
                     out.extend(state.open_folder(&name));
                 }
-                TableAction::Sort(sort) => state.listing.set_sort(sort),
+                TableAction::Sort(sort) => state.explorer.listing.set_sort(sort),
                 TableAction::Menu(command, name) => match command {
                     RowCommand::CopyAddress => {
                         ui.ctx().copy_text(format!("{}{name}", location.uri()));

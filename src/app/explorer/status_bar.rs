@@ -11,7 +11,7 @@ use crate::worker::Command;
 
 /// "2 folders, 1,204 objects, 211 MB"
 pub(crate) fn summary(state: &AppState) -> String {
-    let listing = &state.listing;
+    let listing = &state.explorer.listing;
     let mut text = format!(
         "{}, {}, {}",
         count(listing.folder_count(), "folder", "folders"),
@@ -65,8 +65,13 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 // Which pane F5, F6 and the keys act on, and what it has selected.
                 let (name, selected) = match state.active_pane {
                     ActivePane::Explorer => (
-                        state.location.as_ref().map(|l| l.uri()).unwrap_or_default(),
-                        state.listing.selected_count(),
+                        state
+                            .explorer
+                            .location
+                            .as_ref()
+                            .map(|l| l.uri())
+                            .unwrap_or_default(),
+                        state.explorer.listing.selected_count(),
                     ),
                     ActivePane::Second => (pane.where_text(), pane.listing().selected_count()),
                 };
@@ -76,17 +81,17 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 ));
                 ui.separator();
             }
-            let has_summary = state.location.is_some();
+            let has_summary = state.explorer.location.is_some();
             if has_summary {
                 ui.label(summary(state));
             }
-            match state.listing_state {
+            match state.explorer.listing_state {
                 ListingState::Loading { .. } => {
                     ui.separator();
                     ui.spinner();
                     ui.label(format!(
                         "loading… {} so far",
-                        count(state.listing.object_count(), "object", "objects")
+                        count(state.explorer.listing.object_count(), "object", "objects")
                     ));
                     if ui.button("Stop").clicked() {
                         out.extend(state.stop());

@@ -71,7 +71,8 @@ impl AppState {
     /// [`Self::download_to`]; with `remove_source`, a move: each object is deleted once its
     /// file is complete.
     pub(crate) fn download_into(&mut self, target: PathBuf, remove_source: bool) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
             return Vec::new();
         };
@@ -117,7 +118,8 @@ impl AppState {
     /// [`Self::upload_paths`]; with `remove_source`, a move: each file is removed once its
     /// object is complete.
     pub(crate) fn upload_into(&mut self, paths: Vec<PathBuf>, remove_source: bool) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
             self.status
                 .set_notice("Open a bucket or folder to upload into.");

@@ -3,7 +3,7 @@
 //! found at start-up (the list itself is [`super::known::Profiles`]).
 
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
-use crate::app::shared::{ListingState, Loadable};
+use crate::app::shared::Loadable;
 use crate::app::state::{AppState, Modal};
 use crate::worker::{Command, ProfilesEvent};
 
@@ -16,10 +16,7 @@ impl AppState {
         let mut commands = self.cancel_listing();
         self.profiles.choose(index);
         commands.extend(self.profiles.remember_last_used());
-        self.location = None;
-        self.history.clear();
-        self.listing.clear();
-        self.listing_state = ListingState::Idle;
+        self.explorer.forget_folder();
         self.status.clear_error();
         commands.extend(self.load_buckets());
         commands
@@ -34,14 +31,14 @@ impl AppState {
         let mut commands = vec![save];
         if chosen {
             // Its keys or endpoint may have changed: list again with the new settings.
-            if self.location.is_some() {
+            if self.explorer.location.is_some() {
                 commands.extend(self.refresh());
             }
             commands.extend(self.load_buckets());
         } else {
-            self.location = None;
-            self.listing.clear();
-            self.buckets = Loadable::Idle;
+            self.explorer.location = None;
+            self.explorer.listing.clear();
+            self.explorer.buckets = Loadable::Idle;
         }
         commands
     }

@@ -56,7 +56,12 @@ impl AppState {
 
     /// Where the active pane is and where the other one is, in words.
     fn pane_places(&self) -> (String, String) {
-        let explorer = self.location.as_ref().map(|l| l.uri()).unwrap_or_default();
+        let explorer = self
+            .explorer
+            .location
+            .as_ref()
+            .map(|l| l.uri())
+            .unwrap_or_default();
         let second = self
             .second_pane
             .as_ref()
@@ -71,7 +76,7 @@ impl AppState {
     fn active_selection_count(&self) -> usize {
         match (self.active_pane, &self.second_pane) {
             (ActivePane::Second, Some(pane)) => pane.listing().selected_count(),
-            _ => self.listing.selected_count(),
+            _ => self.explorer.listing.selected_count(),
         }
     }
 
@@ -83,7 +88,7 @@ impl AppState {
         let second_bucket = pane
             .bucket()
             .map(|b| (b.profile().clone(), b.location().cloned()));
-        let explorer = self.profile().cloned().zip(self.location.clone());
+        let explorer = self.profile().cloned().zip(self.explorer.location.clone());
         match (self.active_pane, second_bucket) {
             (ActivePane::Explorer, None) => {
                 let target = pane.path().to_owned();
@@ -140,7 +145,7 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return;
         };
-        let explorer = sides(&self.listing);
+        let explorer = sides(&self.explorer.listing);
         let second = sides(pane.listing());
         self.compare_marks = Some(compare(&explorer, &second));
     }

@@ -7,19 +7,18 @@
 use std::path::PathBuf;
 
 use crate::profiles::Profile;
-use crate::s3::list::BucketEntry;
 use crate::worker::{Command, Event, RequestId};
 
 pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
+use crate::app::pane::Pane;
 use crate::app::profiles::known::Profiles;
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::shared::{ActivePane, History, ListingState, Loadable, Location};
+use crate::app::shared::ActivePane;
 use crate::app::shared_links::state::Links;
 use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
-use crate::listing::Listing;
 
 /// All of the window's state that outlives a frame.
 #[derive(Debug)]
@@ -27,16 +26,10 @@ pub struct AppState {
     next_id: u64,
     /// The profiles found and the chosen one.
     pub profiles: Profiles,
-    pub buckets: Loadable<Vec<BucketEntry>>,
-    pub location: Option<Location>,
-    /// The explorer's Back and Forward.
-    pub(crate) history: History<Location>,
-    pub listing: Listing,
-    pub listing_state: ListingState,
+    /// The explorer: the profile's buckets, the folder shown and its rows.
+    pub explorer: Pane,
     /// The status bar's notice and error, and the settings files that could not be read.
     pub status: Status,
-    /// The filter box's text; the listing shows only names containing it.
-    pub filter_text: String,
     /// The dialog open over the explorer, and those waiting their turn.
     pub modals: Modals,
     /// Every link generated, where they are saved, and the Shared links window.
@@ -61,13 +54,8 @@ impl AppState {
         Self {
             next_id: 0,
             profiles: Profiles::new(initial),
-            buckets: Loadable::Idle,
-            location: None,
-            history: History::default(),
-            listing: Listing::default(),
-            listing_state: ListingState::Idle,
+            explorer: Pane::default(),
             status: Status::default(),
-            filter_text: String::new(),
             modals: Modals::default(),
             links: Links::default(),
             transfers: Transfers::default(),

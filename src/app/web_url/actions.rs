@@ -13,11 +13,12 @@ impl AppState {
     /// Web URL (toolbar, context menu, Ctrl+L): a dialog for the selected objects. A selected
     /// folder stands for every object under it, which are counted first.
     pub fn open_web_url(&mut self, now: SystemTime) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
             return Vec::new();
         };
-        let selected = self.listing.selected_rows();
+        let selected = self.explorer.listing.selected_rows();
         let folder = selected
             .iter()
             .find(|r| r.is_folder)
