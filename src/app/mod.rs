@@ -8,12 +8,15 @@ pub mod clipboard;
 pub mod explorer;
 pub mod files;
 pub mod modal;
+pub mod pane;
+pub(crate) mod pane_table;
 pub mod picker;
 pub mod profiles;
 pub mod second_pane;
 pub(crate) mod shared;
 pub mod shared_links;
 pub mod state;
+pub mod status;
 pub mod web_url;
 
 use std::sync::mpsc::Receiver;
@@ -21,6 +24,7 @@ use std::sync::mpsc::Receiver;
 use egui::{Key, Modifiers};
 
 use crate::app::clipboard::{Clipboard, SystemClipboard};
+use crate::app::shared_links::ui::LinkRequest;
 use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
 use crate::worker::{Command, Event, Worker, WorkerError};
@@ -166,7 +170,9 @@ impl PailApp {
     fn send_queued(&mut self) {
         for command in self.outbox.drain(..) {
             if !self.worker.send(command) {
-                self.state.last_error = Some("the background worker has stopped".into());
+                self.state
+                    .status
+                    .set_error("the background worker has stopped");
             }
         }
     }
@@ -191,7 +197,9 @@ impl PailApp {
                 ctx.request_repaint();
             });
         if let Err(e) = spawned {
-            self.state.last_error = Some(format!("could not open the file dialog: {e}"));
+            self.state
+                .status
+                .set_error(format!("could not open the file dialog: {e}"));
         }
     }
 
@@ -205,7 +213,7 @@ impl PailApp {
                 picker::Picked::SaveQr(file) => self.state.save_qr(file),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
-                    self.state.last_error = Some(reason.to_string());
+                    self.state.status.set_error(reason.to_string());
                     Vec::new()
                 }
             };
@@ -219,11 +227,12 @@ impl PailApp {
             let follow_up = self.state.apply(event);
             self.outbox.extend(follow_up);
         }
-        if let Some((html, plain)) = self.state.take_clipboard_request()
+        if let Some((html, plain)) = self.state.links.take_clipboard_request()
             && let Err(e) = self.clipboard.set_html(&html, &plain)
         {
-            self.state.shared_links_notice =
-                Some(format!("⚠ {e}. Copy the new link with its Copy button."));
+            self.state
+                .links
+                .set_notice(format!("⚠ {e}. Copy the new link with its Copy button."));
         }
         self.send_queued();
     }
@@ -284,13 +293,15 @@ impl PailApp {
         if move_across {
             self.state.move_to_other_pane();
         }
-        if back {
-            self.outbox.extend(self.state.go_back());
-        }
-        if forward {
-            self.outbox.extend(self.state.go_forward());
-        }
         let right_active = two_panes && self.state.active_pane == ActivePane::Second;
+        // Back and Forward, like Up, act on the active pane.
+        match (back, forward, right_active) {
+            (true, _, true) => self.outbox.extend(self.state.second_back()),
+            (true, _, false) => self.outbox.extend(self.state.go_back()),
+            (_, true, true) => self.outbox.extend(self.state.second_forward()),
+            (_, true, false) => self.outbox.extend(self.state.go_forward()),
+            _ => {}
+        }
         if up && right_active {
             self.outbox.extend(self.state.second_up());
         } else if up {
@@ -298,7 +309,7 @@ impl PailApp {
         }
         match (select_all, &mut self.state.second_pane) {
             (true, Some(pane)) if right_active => pane.listing_mut().select_all(),
-            (true, _) => self.state.listing.select_all(),
+            (true, _) => self.state.explorer.listing.select_all(),
             _ => {}
         }
         if focus {
@@ -341,7 +352,7 @@ impl PailApp {
 
     /// Enter: opens the selected row when it is a single folder.
     fn open_selected_folder(&mut self) {
-        let selected = self.state.listing.selected_rows();
+        let selected = self.state.explorer.listing.selected_rows();
         if let [row] = selected[..]
             && row.is_folder
         {
@@ -352,7 +363,7 @@ impl PailApp {
 
     /// Arrow keys: select the next or previous row.
     fn move_cursor(&mut self, step: isize) {
-        let listing = &mut self.state.listing;
+        let listing = &mut self.state.explorer.listing;
         let len = listing.view_len();
         if len == 0 {
             return;
@@ -376,8 +387,11 @@ impl eframe::App for PailApp {
         // one slice, so a frame never does more than one slice's work.
         let frame_started = std::time::Instant::now();
         let left = || crate::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
-        let loading = matches!(self.state.listing_state, ListingState::Loading { .. });
-        let mut more = self.state.listing.work_on_views(loading, left());
+        let loading = matches!(
+            self.state.explorer.listing_state,
+            ListingState::Loading { .. }
+        );
+        let mut more = self.state.explorer.listing.work_on_views(loading, left());
         if let Some(pane) = self.state.second_pane.as_mut() {
             let loading = pane.is_loading();
             more |= pane.listing_mut().work_on_views(loading, left());
@@ -391,7 +405,7 @@ impl eframe::App for PailApp {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested())
             && self.state.active_transfers() > 0
-            && !self.state.quit_confirmed
+            && !self.state.transfers.quit_confirmed()
         {
             // Quitting would cut transfers short: ask first.
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -400,9 +414,17 @@ impl eframe::App for PailApp {
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
         explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
-        explorer::status_bar::file_problems_ui(ui, &mut self.state);
+        explorer::status_bar::file_problems_ui(ui, &mut self.state.status);
         explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
-        files::transfers_panel::transfers_panel_ui(ui, &mut self.state, &mut self.outbox);
+        let retry = files::transfers_panel::transfers_panel_ui(
+            ui,
+            &mut self.state.transfers,
+            &mut self.outbox,
+        );
+        if let Some(id) = retry {
+            let commands = self.state.retry_transfer(id);
+            self.outbox.extend(commands);
+        }
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
         second_pane::ui::second_pane_ui(ui, &mut self.state, &mut self.outbox);
         explorer::object_table::object_table_ui(
@@ -418,12 +440,19 @@ impl eframe::App for PailApp {
             &mut self.flags.pick,
             &mut self.outbox,
         );
-        shared_links::ui::shared_links_ui(
+        let request = shared_links::ui::shared_links_ui(
             &ctx,
-            &mut self.state,
+            &mut self.state.links,
             self.clipboard.as_mut(),
             &mut self.outbox,
         );
+        let commands = match request {
+            Some(LinkRequest::Check(urls)) => self.state.check_links(&urls),
+            Some(LinkRequest::Renew(url)) => self.state.renew_link(&url),
+            Some(LinkRequest::Revoke(url)) => self.state.revoke_page(&url),
+            None => Vec::new(),
+        };
+        self.outbox.extend(commands);
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);

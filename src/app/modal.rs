@@ -6,12 +6,11 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use crate::app::files::state::PendingDelete;
 use crate::app::profiles::state::ProfilesWindow;
 use crate::app::shared::ActivePane;
 use crate::app::shared::Loadable;
 use crate::app::web_url::state::WebUrlDialog;
-use crate::model::ObjectKey;
+use crate::model::{BucketName, ObjectKey};
 use crate::s3::objects::ObjectProperties;
 use crate::worker::{JobError, RequestId};
 
@@ -79,6 +78,17 @@ pub enum Modal {
     Quitting {
         since: Instant,
     },
+}
+
+/// What Delete will remove, shown for confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDelete {
+    /// The pane whose bucket it is in.
+    pub pane: ActivePane,
+    pub bucket: BucketName,
+    pub keys: Vec<String>,
+    /// Folders: everything under each goes.
+    pub prefixes: Vec<String>,
 }
 
 /// The open dialog and those waiting for it to close.

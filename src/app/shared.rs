@@ -1,8 +1,10 @@
 //! What several of the window's features share: a folder in a bucket ([`Location`]),
 //! something loaded on request ([`Loadable`]), where the explorer's listing stands, which
-//! pane is active and the file operations either pane runs. A leaf: it uses no other module
-//! of the window, so every feature can use it without importing another.
+//! pane is active, the file operations either pane runs, a pane's Back and Forward, and
+//! Compare's marks. A leaf: it uses no other module of the window, so every feature can use
+//! it without importing another.
 
+use crate::compare::Mark;
 use crate::model::BucketName;
 use crate::s3::list::BrowseError;
 use crate::worker::RequestId;
@@ -115,6 +117,62 @@ pub enum FileOperation {
     Delete,
 }
 
+/// Where a pane has been, for Back and Forward: the places before the current one (the
+/// last is Back's) and those Back left (the last is Forward's). Going somewhere new forgets
+/// Forward, as a browser does.
+#[derive(Debug, Clone)]
+pub struct History<T> {
+    back: Vec<T>,
+    forward: Vec<T>,
+}
+
+impl<T> Default for History<T> {
+    fn default() -> Self {
+        Self {
+            back: Vec::new(),
+            forward: Vec::new(),
+        }
+    }
+}
+
+impl<T> History<T> {
+    /// Left `from` for a new place.
+    pub fn left(&mut self, from: T) {
+        self.back.push(from);
+        self.forward.clear();
+    }
+
+    /// Back from `current` (if any): the place to show, or `None` with nowhere to go.
+    pub fn back(&mut self, current: Option<T>) -> Option<T> {
+        let previous = self.back.pop()?;
+        self.forward.extend(current);
+        Some(previous)
+    }
+
+    /// Forward from `current` (if any): the place Back left.
+    pub fn forward(&mut self, current: Option<T>) -> Option<T> {
+        let next = self.forward.pop()?;
+        self.back.extend(current);
+        Some(next)
+    }
+
+    pub fn can_go_back(&self) -> bool {
+        !self.back.is_empty()
+    }
+
+    pub fn can_go_forward(&self) -> bool {
+        !self.forward.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.back.clear();
+        self.forward.clear();
+    }
+}
+
+/// Compare's marks for the two folders shown, by row name.
+pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
+
 /// The request a feature waits for the answer to. Requests get a new id each time, so an
 /// answer with any other id is to a request sent before the person moved on (a folder left,
 /// a dialog closed, a newer Generate): stale, and dropped.
@@ -181,6 +239,23 @@ mod tests {
         assert!(pending.accept(RequestId(2)));
         assert!(!pending.is_waiting());
         assert!(!pending.accept(RequestId(2)), "answered once");
+    }
+
+    #[test]
+    fn back_and_forward_walk_the_places_and_a_new_place_forgets_forward() {
+        let mut history = History::default();
+        assert_eq!(history.back(Some(1)), None);
+        history.left(1);
+        history.left(2);
+        assert_eq!(history.back(Some(3)), Some(2));
+        assert_eq!(history.back(Some(2)), Some(1));
+        assert!(!history.can_go_back());
+        assert_eq!(history.forward(Some(1)), Some(2));
+        assert!(history.can_go_forward());
+        history.left(2);
+        assert!(!history.can_go_forward(), "a new place forgets Forward");
+        assert_eq!(history.back(Some(4)), Some(2));
+        assert_eq!(history.forward(Some(2)), Some(4));
     }
 
     #[test]

@@ -55,10 +55,10 @@ fn start_and_switch(dir: &Path) -> AppState {
         id,
         found: Box::new(found),
     })));
-    let other = (0..state.profiles.len())
-        .find(|&i| Some(i) != state.current_profile)
+    let other = (0..state.profiles.list().len())
+        .find(|&i| Some(i) != state.profiles.current_index())
         .unwrap();
-    let first = state.current_profile.unwrap_or(0);
+    let first = state.profiles.current_index().unwrap_or(0);
     run_saves(state.select_profile(other));
     run_saves(state.select_profile(first));
     state
@@ -97,8 +97,12 @@ fn a_provider_from_a_newer_pail_loses_no_keys() {
     std::fs::write(dir.path().join(CREDENTIALS), GOOD_KEYS).unwrap();
 
     let mut state = start_and_switch(dir.path());
-    assert!(state.file_problems.is_empty(), "{:?}", state.file_problems);
-    assert!(state.profiles.iter().any(|p| p.name == "work"));
+    assert!(
+        state.status.file_problems().is_empty(),
+        "{:?}",
+        state.status.file_problems()
+    );
+    assert!(state.profiles.list().iter().any(|p| p.name == "work"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(CREDENTIALS)).unwrap(),
         GOOD_KEYS,
@@ -131,11 +135,11 @@ fn a_config_file_pail_cannot_read_holds_every_automatic_save() {
         std::fs::write(dir.path().join(CREDENTIALS), GOOD_KEYS).unwrap();
 
         let mut state = start_and_switch(dir.path());
-        assert_eq!(state.file_problems.len(), 1, "{what}");
+        assert_eq!(state.status.file_problems().len(), 1, "{what}");
         assert!(
-            state.file_problems[0].contains("config.toml line "),
+            state.status.file_problems()[0].contains("config.toml line "),
             "{what}: {}",
-            state.file_problems[0]
+            state.status.file_problems()[0]
         );
         assert_eq!(
             std::fs::read_to_string(dir.path().join(CREDENTIALS)).unwrap(),
@@ -150,8 +154,8 @@ fn a_config_file_pail_cannot_read_holds_every_automatic_save() {
         assert!(!dir.path().join(CONFIG).exists(), "{what}: nothing written");
 
         // A later error does not hide the problem: only Dismiss does.
-        state.last_error = Some("network down".into());
-        assert_eq!(state.file_problems.len(), 1);
+        state.status.set_error("network down");
+        assert_eq!(state.status.file_problems().len(), 1);
 
         add_profile_on_purpose(&mut state, "client");
         let keys = std::fs::read_to_string(dir.path().join(CREDENTIALS)).unwrap();
@@ -178,11 +182,11 @@ fn a_keys_file_pail_cannot_read_is_kept_and_not_overwritten() {
         std::fs::write(dir.path().join(CREDENTIALS), bytes).unwrap();
 
         let mut state = start_and_switch(dir.path());
-        assert_eq!(state.file_problems.len(), 1, "{what}");
+        assert_eq!(state.status.file_problems().len(), 1, "{what}");
         assert!(
-            state.file_problems[0].contains("credentials.toml line "),
+            state.status.file_problems()[0].contains("credentials.toml line "),
             "{what}: {}",
-            state.file_problems[0]
+            state.status.file_problems()[0]
         );
         assert_eq!(
             set_aside(dir.path(), CREDENTIALS).as_deref(),

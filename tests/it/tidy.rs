@@ -394,7 +394,6 @@ fn every_module_is_in_the_architecture_tree() {
 }
 
 #[test]
-#[ignore = "open: the circles inside app/ (issue 24, one Pane)"]
 fn no_module_imports_in_a_circle() {
     let graph = edges(&sources());
     let found: Vec<String> = circles(&graph)

@@ -124,9 +124,9 @@ fn a_cloudfront_link_lasts_past_seven_days_and_its_distribution_is_remembered() 
     click(&mut harness, "Shared links");
     click(&mut harness, "Renew");
     wait_for(&mut harness, "the renewed link", |app| {
-        app.state().shared_links.len() == 2
+        app.state().links.links().len() == 2
     });
-    let renewed = harness.state().state().shared_links[1].url.clone();
+    let renewed = harness.state().state().links.links()[1].url.clone();
     assert!(
         renewed.starts_with("http://d111111abcdef8.cloudfront.net/summer%20%C3%A9.jpg?Expires=")
     );
@@ -137,11 +137,11 @@ fn a_cloudfront_link_lasts_past_seven_days_and_its_distribution_is_remembered() 
         .unwrap();
     assert!(renewed_expires >= expires);
     assert!(
-        harness.state().state().shared_links[1]
+        harness.state().state().links.links()[1]
             .options
             .ends_with("renewed")
     );
-    harness.state_mut().state_mut().shared_links_open = false;
+    harness.state_mut().state_mut().links.open = false;
     harness.run_steps(2);
 
     // The next time: the distribution and key are there already.

@@ -43,11 +43,12 @@ fn harness_with(
 }
 
 fn listing_done(app: &PailApp) -> bool {
-    app.state().listing_state == ListingState::Done
+    app.state().explorer.listing_state == ListingState::Done
 }
 
 fn prefix(app: &PailApp) -> String {
     app.state()
+        .explorer
         .location
         .as_ref()
         .map(|l| l.prefix.clone())
@@ -55,7 +56,7 @@ fn prefix(app: &PailApp) -> String {
 }
 
 fn buckets_ready(app: &PailApp) -> bool {
-    matches!(app.state().buckets, Loadable::Ready(_))
+    matches!(app.state().explorer.buckets, Loadable::Ready(_))
 }
 
 #[test]
@@ -88,7 +89,10 @@ fn browse_buckets_folders_and_history() {
     });
     harness.get_by_label("q3 results.pdf");
     harness.get_by_label("invoices/");
-    let summary = format!("{}", harness.state().state().listing.object_count());
+    let summary = format!(
+        "{}",
+        harness.state().state().explorer.listing.object_count()
+    );
     assert_eq!(summary, "4");
 
     // Up, then Back and Forward.
@@ -225,11 +229,11 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
 
     // Rows show while later pages still load.
     wait_for(&mut harness, "the first page", |app| {
-        prefix(app) == "many-objects/" && app.state().listing.object_count() > 0
+        prefix(app) == "many-objects/" && app.state().explorer.listing.object_count() > 0
     });
     harness.get_by_label("object-00000.txt");
     wait_for(&mut harness, "every page", listing_done);
-    let listing = &harness.state().state().listing;
+    let listing = &harness.state().state().explorer.listing;
     assert_eq!(listing.object_count(), MANY_OBJECTS);
     // Three pages one after another, then key ranges side by side: each row once.
     assert!(
@@ -246,7 +250,7 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.step();
     harness.get_by_label("Filter").type_text("object-0999");
     harness.run_steps(3);
-    assert_eq!(harness.state().state().listing.view_len(), 10);
+    assert_eq!(harness.state().state().explorer.listing.view_len(), 10);
     harness.get_by_label("object-09990.txt");
 
     // Sort by size descending by clicking the header twice.
@@ -255,7 +259,7 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.get_by_label("Size ⏶").click();
     harness.run_steps(2);
     harness.get_by_label("Size ⏷");
-    let sort = harness.state().state().listing.sort();
+    let sort = harness.state().state().explorer.listing.sort();
     assert!(!sort.ascending);
 
     // Ctrl+A outside the filter box selects every shown row.
@@ -263,7 +267,10 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.step();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.step();
-    assert_eq!(harness.state().state().listing.selected_count(), 10);
+    assert_eq!(
+        harness.state().state().explorer.listing.selected_count(),
+        10
+    );
 }
 
 #[test]
@@ -277,19 +284,25 @@ fn stop_keeps_what_was_loaded() {
     harness.step();
     harness.key_press(Key::Enter);
     wait_for(&mut harness, "the first page", |app| {
-        app.state().listing.object_count() > 0
+        app.state().explorer.listing.object_count() > 0
     });
     if matches!(
-        harness.state().state().listing_state,
+        harness.state().state().explorer.listing_state,
         ListingState::Loading { .. }
     ) {
         harness.get_by_label("Stop").click();
         harness.step();
-        assert_eq!(harness.state().state().listing_state, ListingState::Stopped);
-        let loaded = harness.state().state().listing.object_count();
+        assert_eq!(
+            harness.state().state().explorer.listing_state,
+            ListingState::Stopped
+        );
+        let loaded = harness.state().state().explorer.listing.object_count();
         std::thread::sleep(Duration::from_millis(500));
         harness.run_steps(5);
-        assert_eq!(harness.state().state().listing.object_count(), loaded);
+        assert_eq!(
+            harness.state().state().explorer.listing.object_count(),
+            loaded
+        );
     }
 }
 
@@ -304,9 +317,15 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
     server.stop();
     harness.get_by_label("Refresh").click();
     wait_for(&mut harness, "the error", |app| {
-        matches!(app.state().listing_state, ListingState::Failed(_))
+        matches!(app.state().explorer.listing_state, ListingState::Failed(_))
     });
-    let error = harness.state().state().banner_error().unwrap().to_string();
+    let error = harness
+        .state()
+        .state()
+        .explorer
+        .banner_error()
+        .unwrap()
+        .to_string();
     assert!(error.contains("cannot reach"), "{error}");
     harness.get_by_label("Retry");
 
@@ -317,6 +336,7 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
         harness
             .state()
             .state()
+            .explorer
             .location
             .as_ref()
             .unwrap()
@@ -330,6 +350,7 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
         harness
             .state()
             .state()
+            .explorer
             .location
             .as_ref()
             .unwrap()
@@ -351,7 +372,7 @@ fn rows_are_found_selected_and_opened_by_their_accessible_name() {
     let row = harness.get_by_role_and_label(egui::accesskit::Role::Row, "README.txt");
     row.click_accesskit();
     harness.run_steps(3);
-    let listing = &harness.state().state().listing;
+    let listing = &harness.state().state().explorer.listing;
     assert_eq!(listing.selected_count(), 1);
     let selected = listing.selected_rows();
     assert_eq!(&*selected[0].name, "README.txt");

@@ -32,14 +32,14 @@ impl egui::DroppedFile for DesktopFile {
 }
 
 fn names(app: &PailApp) -> Vec<String> {
-    let listing = &app.state().listing;
+    let listing = &app.state().explorer.listing;
     (0..listing.view_len())
         .filter_map(|p| listing.row_at(p).map(|r| r.name.to_string()))
         .collect()
 }
 
 fn listed(app: &PailApp) -> bool {
-    app.state().listing_state == ListingState::Done
+    app.state().explorer.listing_state == ListingState::Done
 }
 
 /// The window on `server`'s demo profile, showing `bucket`.
@@ -61,7 +61,7 @@ fn open_bucket(
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets, Loadable::Ready(_))
     });
     harness.get_by_label(bucket).click();
     wait_for(&mut harness, "the bucket", listed);
@@ -88,6 +88,7 @@ fn drop_files_then_delete_them() {
         listed(app)
             && app
                 .state()
+                .explorer
                 .location
                 .as_ref()
                 .is_some_and(|l| l.prefix == "inbox/")
@@ -111,7 +112,7 @@ fn drop_files_then_delete_them() {
         .push(Arc::new(DesktopFile(folder)));
     wait_for(&mut harness, "the uploads and the new listing", |app| {
         app.state().active_transfers() == 0
-            && app.state().transfers.len() == 3
+            && app.state().transfers.rows().len() == 3
             && names(app).contains(&"hello drop ü.txt".to_owned())
             && listed(app)
     });
@@ -140,7 +141,7 @@ fn drop_files_then_delete_them() {
     harness.step();
     click(&mut harness, "Download");
     wait_for(&mut harness, "the downloads", |app| {
-        app.state().transfers.len() == 3 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 3 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("hello drop ü.txt")).unwrap(),
@@ -161,7 +162,7 @@ fn drop_files_then_delete_them() {
     harness.get_by_label_contains("3 files in the download folder already exist");
     click(&mut harness, "Keep both");
     wait_for(&mut harness, "the second downloads", |app| {
-        app.state().transfers.len() == 6 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 6 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("hello drop ü (1).txt")).unwrap(),
@@ -171,7 +172,7 @@ fn drop_files_then_delete_them() {
 
     // Delete the dropped file and folder: asked first, then gone.
     click(&mut harness, "Clear finished");
-    assert!(harness.state().state().transfers.is_empty());
+    assert!(harness.state().state().transfers.rows().is_empty());
     harness.get_by_label("hello drop ü.txt").click();
     harness.step();
     harness
@@ -280,7 +281,7 @@ fn upload_without_any_file_chooser_says_what_to_do() {
     click(&mut harness, "Upload");
     click(&mut harness, "Files…");
     wait_for(&mut harness, "the answer", |app| {
-        app.state().last_error.is_some()
+        app.state().status.error().is_some()
     });
     harness.get_by_label_contains("No file chooser is available");
     harness.get_by_label_contains("drop files onto the window");
@@ -382,7 +383,7 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
     });
     click(&mut harness, "Only if newer");
     wait_for(&mut harness, "the download", |app| {
-        app.state().transfers.len() == 1 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
     });
     assert_eq!(
         std::fs::read(downloads.path().join("old-here.txt")).unwrap(),
@@ -397,9 +398,10 @@ fn only_if_newer_replaces_older_files_and_leaves_newer_ones() {
     let said = harness
         .state()
         .state()
-        .last_error
-        .clone()
-        .unwrap_or_default();
+        .status
+        .error()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         said.contains("the copy already there is as new or newer"),
         "{said}"
@@ -446,7 +448,7 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
     harness.run_steps(4);
     assert!(!harness.state().state().modal_open());
     assert!(
-        harness.state().state().transfers.is_empty(),
+        harness.state().state().transfers.rows().is_empty(),
         "nothing queued"
     );
 

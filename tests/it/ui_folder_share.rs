@@ -69,8 +69,8 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
     click(&mut harness, "Revoke");
     wait_for(&mut harness, "the page deleted", |app| {
         app.state()
-            .shared_links_notice
-            .as_deref()
+            .links
+            .notice()
             .is_some_and(|n| n.contains("The page is deleted"))
     });
     harness.get_by_label("page revoked");

@@ -32,33 +32,45 @@ async fn check_says_why_a_link_stopped_and_renew_makes_a_working_one() {
     });
     click(&mut harness, "Close");
     assert!(
-        harness.state().state().shared_links[0].etag.is_some(),
+        harness.state().state().links.links()[0].etag.is_some(),
         "the ETag is recorded when the link is made"
     );
     click(&mut harness, "Shared links");
     click(&mut harness, "Check all");
     wait_for(&mut harness, "the check", |app| {
-        app.state().checking.is_none() && !app.state().link_checks.is_empty()
+        app.state().links.checking().is_none()
+            && app
+                .state()
+                .links
+                .links()
+                .iter()
+                .any(|l| app.state().links.check_of(&l.url).is_some())
     });
     harness.get_by_label_contains("✔ Working");
 
     common::delete_object(&server, "doctor", "plan.pdf").await;
     click(&mut harness, "Check");
     wait_for(&mut harness, "the second check", |app| {
-        app.state().checking.is_none() && !app.state().link_checks.is_empty()
+        app.state().links.checking().is_none()
+            && app
+                .state()
+                .links
+                .links()
+                .iter()
+                .any(|l| app.state().links.check_of(&l.url).is_some())
     });
     harness.get_by_label_contains("The object was deleted (404)");
 
     put_object(&server, "doctor", "plan.pdf", b"the plan, again").await;
     click(&mut harness, "Renew");
     wait_for(&mut harness, "the renewed link", |app| {
-        app.state().shared_links.len() == 2
+        app.state().links.links().len() == 2
     });
     let copied = clipboard.contents();
     let plain = copied.text.unwrap();
     assert!(plain.starts_with("Here is an updated link:"), "{plain}");
     assert!(copied.html.unwrap().contains("updated link"));
-    let renewed = harness.state().state().shared_links[1].url.clone();
+    let renewed = harness.state().state().links.links()[1].url.clone();
     assert!(plain.contains(&renewed));
     let answer = http().get(&renewed).send().await.unwrap();
     assert_eq!(answer.status(), 200);

@@ -50,7 +50,7 @@ fn create_test_use_and_delete_a_profile() {
     let config = tempfile::tempdir().unwrap();
     let mut harness = harness(config.path());
     wait_for(&mut harness, "the profiles to load", |app| {
-        app.state().saved.is_some()
+        app.state().profiles.store().is_some()
     });
 
     click(&mut harness, "Profiles");
@@ -81,8 +81,8 @@ fn create_test_use_and_delete_a_profile() {
     click(&mut harness, "Save");
     wait_for(&mut harness, "the saved profile", |app| {
         app.state()
-            .saved
-            .as_ref()
+            .profiles
+            .store()
             .is_some_and(|s| s.get("client-minio").is_some())
     });
     // Written to disk, keys apart and private.
@@ -113,7 +113,7 @@ fn create_test_use_and_delete_a_profile() {
     wait_for(
         &mut harness,
         "the profile's buckets",
-        |app| matches!(&app.state().buckets, Loadable::Ready(b) if b.iter().any(|b| b.name == "client-files")),
+        |app| matches!(&app.state().explorer.buckets, Loadable::Ready(b) if b.iter().any(|b| b.name == "client-files")),
     );
     harness.get_by_label("client-files");
 
@@ -143,8 +143,8 @@ fn create_test_use_and_delete_a_profile() {
     click(&mut harness, "Yes, delete");
     wait_for(&mut harness, "the deletion", |app| {
         app.state()
-            .saved
-            .as_ref()
+            .profiles
+            .store()
             .is_some_and(|s| s.profiles.is_empty())
     });
     std::thread::sleep(Duration::from_millis(300));
@@ -167,12 +167,16 @@ fn a_settings_file_set_aside_stays_in_a_banner_until_dismissed() {
     .unwrap();
     let mut harness = harness(config.path());
     wait_for(&mut harness, "the profiles to load", |app| {
-        !app.state().file_problems.is_empty()
+        !app.state().status.file_problems().is_empty()
     });
     let banner = "config.toml line 3 could not be read";
     assert!(harness.query_by_label_contains(banner).is_some());
     // A later error goes to the status bar; the banner stays.
-    harness.state_mut().state_mut().last_error = Some("the network is down".into());
+    harness
+        .state_mut()
+        .state_mut()
+        .status
+        .set_error("the network is down");
     harness.run_steps(2);
     assert!(harness.query_by_label_contains(banner).is_some());
     assert!(

@@ -34,14 +34,20 @@ fn window_with(profiles: Vec<pail::testing::profiles::Profile>) -> Harness<'stat
             PailApp::with_options(&cc.egui_ctx, profile, None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets, Loadable::Ready(_))
     });
     harness
 }
 
 fn listed(app: &PailApp, name: &str) -> bool {
-    app.state().listing_state == ListingState::Done
-        && app.state().listing.rows().iter().any(|r| &*r.name == name)
+    app.state().explorer.listing_state == ListingState::Done
+        && app
+            .state()
+            .explorer
+            .listing
+            .rows()
+            .iter()
+            .any(|r| &*r.name == name)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -88,12 +94,14 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
     let position = harness
         .state()
         .state()
+        .explorer
         .listing
         .position_of("report ü.pdf")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.key_press(Key::F5);
@@ -198,15 +206,16 @@ async fn new_folder_rename_and_delete_to_the_trash_on_this_computer() {
             .second_pane
             .as_ref()
             .is_some_and(|p| p.entries().iter().all(|e| e.name != "final.txt"))
-            && (app.state().notice.is_some() || app.state().last_error.is_some())
+            && (app.state().status.notice().is_some() || app.state().status.error().is_some())
     });
     let said = harness
         .state()
         .state()
-        .notice
-        .clone()
-        .or(harness.state().state().last_error.clone())
-        .unwrap();
+        .status
+        .notice()
+        .or(harness.state().state().status.error())
+        .unwrap()
+        .to_owned();
     assert!(said.contains("Moved 1 item to the trash"), "{said}");
     assert!(!local.path().join("final.txt").exists());
 
@@ -320,10 +329,17 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
     right_pane_on(&mut harness, "Demo", "archive");
 
     // The explorer's folder, F6, and the question says what goes where.
-    let position = harness.state().state().listing.position_of("q3/").unwrap();
+    let position = harness
+        .state()
+        .state()
+        .explorer
+        .listing
+        .position_of("q3/")
+        .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
@@ -333,10 +349,10 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the move", |app| {
         app.state().active_transfers() == 0
-            && !app.state().transfers.is_empty()
+            && !app.state().transfers.rows().is_empty()
             && right_listed(app, "q3/")
-            && app.state().listing_state == ListingState::Done
-            && app.state().listing.position_of("q3/").is_none()
+            && app.state().explorer.listing_state == ListingState::Done
+            && app.state().explorer.listing.position_of("q3/").is_none()
     });
 
     let moved = head(&server, "archive", "q3/ledger 1+1.csv").await.unwrap();
@@ -366,6 +382,7 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
             .state()
             .state()
             .transfers
+            .rows()
             .iter()
             .all(|t| t.state == pail::testing::app::state::TransferState::Done),
         "each object is a transfer in the Transfers panel"
@@ -387,11 +404,16 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
     wait_for(&mut harness, "the bucket", |app| listed(app, "video 1.mp4"));
     right_pane_on(&mut harness, "Other server", "there");
 
-    harness.state_mut().state_mut().listing.select_all();
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .listing
+        .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F5);
     wait_for(&mut harness, "the copy", |app| {
-        app.state().transfers.len() == 2
+        app.state().transfers.rows().len() == 2
             && app.state().active_transfers() == 0
             && right_listed(app, "video 1.mp4")
             && right_listed(app, "sheet.csv")
@@ -470,7 +492,7 @@ async fn a_row_dragged_onto_the_other_pane_is_copied_there() {
     harness.drop_at(to);
     wait_for(&mut harness, "the download", |app| {
         app.state().active_transfers() == 0
-            && !app.state().transfers.is_empty()
+            && !app.state().transfers.rows().is_empty()
             && right_listed(app, "dragged.txt")
     });
     assert_eq!(
@@ -539,7 +561,7 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the upload move", |app| {
         app.state().active_transfers() == 0
-            && app.state().transfers.len() == 2
+            && app.state().transfers.rows().len() == 2
             && listed(app, "photos/")
             && !right_listed(app, "photos/")
     });
@@ -558,12 +580,14 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     let position = harness
         .state()
         .state()
+        .explorer
         .listing
         .position_of("from the bucket.txt")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
+        .explorer
         .listing
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
@@ -573,9 +597,10 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     wait_for(&mut harness, "the download move", |app| {
         app.state().active_transfers() == 0
             && right_listed(app, "from the bucket.txt")
-            && app.state().listing_state == ListingState::Done
+            && app.state().explorer.listing_state == ListingState::Done
             && app
                 .state()
+                .explorer
                 .listing
                 .position_of("from the bucket.txt")
                 .is_none()
@@ -621,7 +646,7 @@ async fn new_folder_rename_and_delete_work_in_a_bucket_in_the_second_pane_and_co
     harness.get_by_label("Folder name").type_text("reports");
     click(&mut harness, "Create");
     wait_for(&mut harness, "the new folder", |app| {
-        app.state().notice.as_deref() == Some("Created folder reports/")
+        app.state().status.notice() == Some("Created folder reports/")
     });
     // s3s-fs keeps a folder marker as a directory and lists no empty folder (S3 would list
     // the marker): the marker is checked where it landed.
@@ -716,20 +741,22 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
 
     // The far server vanishes once 6 MiB have gone up.
     proxy.cut_after_upload_bytes(6 * 1024 * 1024);
-    harness.state_mut().state_mut().listing.select_all();
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .listing
+        .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
     harness.run_steps(2);
     click_in_dialog(&mut harness, "Move");
     wait_for(&mut harness, "the cut", |app| {
-        app.state().transfers.len() == 1 && app.state().active_transfers() == 0
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
     });
-    let transfer = harness.state().state().transfers[0].clone();
+    let transfer = harness.state().state().transfers.rows()[0].clone();
     assert!(
-        matches!(
-            transfer.state,
-            pail::testing::app::state::TransferState::Failed(_)
-        ),
+        matches!(transfer.state, pail::testing::app::state::TransferState::Failed(_)),
         "{:?}",
         transfer.state
     );
@@ -746,12 +773,90 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     proxy.set_rates(0, 0);
     click(&mut harness, "Retry");
     wait_for(&mut harness, "the retried move", |app| {
-        app.state().transfers.len() == 1
-            && app.state().transfers[0].state == pail::testing::app::state::TransferState::Done
+        app.state().transfers.rows().len() == 1
+            && app.state().transfers.rows()[0].state == pail::testing::app::state::TransferState::Done
     });
     assert_eq!(
         get_object(&there, "there", "raw footage.mov").await,
         Some(big)
     );
     assert_eq!(get_object(&here, "here", "raw footage.mov").await, None);
+}
+
+/// The second pane's path, once it is listed.
+fn right_path_is(app: &PailApp, path: &std::path::Path) -> bool {
+    app.state()
+        .second_pane
+        .as_ref()
+        .is_some_and(|p| p.path() == path && !p.is_loading())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forward_in_the_second_pane_goes_back_where_back_came_from() {
+    use egui_kittest::kittest::NodeT as _;
+
+    let server = server_with_bucket("team");
+    let local = tempfile::tempdir().unwrap();
+    let inner = local.path().join("inner");
+    std::fs::create_dir(&inner).unwrap();
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    click(&mut harness, "Two panes");
+    type_local_folder(&mut harness, &inner);
+    wait_for(&mut harness, "the inner folder", |app| {
+        right_path_is(app, &inner)
+    });
+    click(&mut harness, "Pane up");
+    let top = local.path().to_owned();
+    wait_for(&mut harness, "the folder above", |app| {
+        right_path_is(app, &top)
+    });
+    assert!(
+        harness
+            .get_by_label("Pane forward")
+            .accesskit_node()
+            .is_disabled(),
+        "nowhere to go forward before Back"
+    );
+
+    click(&mut harness, "Pane back");
+    wait_for(&mut harness, "Back", |app| right_path_is(app, &inner));
+    click(&mut harness, "Pane forward");
+    wait_for(&mut harness, "Forward", |app| right_path_is(app, &top));
+
+    // Alt+← and Alt+→ act on the active pane, as Backspace does.
+    harness.get_by_label("inner/").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowLeft);
+    wait_for(&mut harness, "Alt+←", |app| right_path_is(app, &inner));
+    harness.key_press_modifiers(egui::Modifiers::ALT, Key::ArrowRight);
+    wait_for(&mut harness, "Alt+→", |app| right_path_is(app, &top));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_second_panes_rows_have_a_context_menu() {
+    let server = server_with_bucket("team");
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("draft.txt"), b"draft").unwrap();
+    std::fs::write(local.path().join("other.txt"), b"other").unwrap();
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    click(&mut harness, "Two panes");
+    type_local_folder(&mut harness, local.path());
+    wait_for(&mut harness, "the local folder", |app| {
+        right_listed(app, "draft.txt")
+    });
+
+    // A right-click selects the row it is on, and its menu acts on it.
+    harness.get_by_label("other.txt").click();
+    harness.run_steps(2);
+    harness.get_by_label("draft.txt").click_secondary();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
+    click(&mut harness, "Rename…");
+    let Some(pail::testing::app::modal::Modal::LocalRename { from, .. }) =
+        harness.state().state().modals.get()
+    else {
+        panic!("the Rename dialog is open");
+    };
+    assert_eq!(from.file_name().unwrap(), "draft.txt");
 }

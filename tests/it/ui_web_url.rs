@@ -61,7 +61,7 @@ fn setup() -> (Setup, Harness<'static, PailApp>) {
 
 fn buckets_ready(harness: &mut Harness<'_, PailApp>) {
     wait_for(harness, "buckets", |app| {
-        matches!(app.state().buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets, Loadable::Ready(_))
     });
 }
 
@@ -70,7 +70,7 @@ fn open_bucket(harness: &mut Harness<'_, PailApp>) {
     buckets_ready(harness);
     harness.get_by_label("share-me").click();
     wait_for(harness, "the bucket", |app| {
-        app.state().listing_state == ListingState::Done
+        app.state().explorer.listing_state == ListingState::Done
     });
 }
 
@@ -90,10 +90,11 @@ fn open_docs(harness: &mut Harness<'_, PailApp>) {
     harness.key_press(Key::Enter);
     wait_for(harness, "docs/", |app| {
         app.state()
+            .explorer
             .location
             .as_ref()
             .is_some_and(|l| l.prefix == "docs/")
-            && app.state().listing_state == ListingState::Done
+            && app.state().explorer.listing_state == ListingState::Done
     });
 }
 
@@ -188,7 +189,7 @@ async fn generate_copy_and_fetch_a_link() {
     // The link is in the history, saved with mode 0600.
     click(&mut harness, "Close");
     assert!(harness.state().state().web_url().is_none());
-    assert_eq!(harness.state().state().shared_links.len(), 1);
+    assert_eq!(harness.state().state().links.links().len(), 1);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !setup.history_file.exists() {
         assert!(Instant::now() < deadline, "history saved");
@@ -278,7 +279,7 @@ async fn several_objects_give_one_working_link_each() {
         .get_by_label("ünï+code.txt")
         .click_modifiers(Modifiers::COMMAND);
     harness.step();
-    assert_eq!(harness.state().state().listing.selected_count(), 2);
+    assert_eq!(harness.state().state().explorer.listing.selected_count(), 2);
     click(&mut harness, "Web URL");
     harness.get_by_label_contains("2 objects · 30 B · s3://share-me/docs/");
     click(&mut harness, "Generate");
@@ -594,18 +595,18 @@ fn r2_and_b2_profiles_offer_put_instead_of_a_post_form() {
         ("b2", "https://s3.eu-central-003.backblazeb2.com"),
     ] {
         let state = harness.state_mut().state_mut();
-        state.profiles.push(pail::testing::profiles::Profile::fixed(
+        let added = state.profiles.add(pail::testing::profiles::Profile::fixed(
             name,
             pail::testing::profiles::ProfileSource::Pail,
             aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
             pail::model::Endpoint::custom(endpoint).unwrap(),
             "auto",
         ));
-        state.current_profile = Some(state.profiles.len() - 1);
-        state.location = Some(pail::testing::app::Location::bucket_top(
+        state.select_profile(added);
+        state.explorer.location = Some(pail::testing::app::Location::bucket_top(
             pail::model::BucketName::new("media").unwrap(),
         ));
-        state.listing.clear();
+        state.explorer.listing.clear();
         state.open_web_url(std::time::SystemTime::now());
         harness.run_steps(2);
         let dialog = harness.state().state().web_url().unwrap();

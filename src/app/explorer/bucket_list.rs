@@ -17,11 +17,12 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.heading("Buckets");
             ui.separator();
             let current = state
+                .explorer
                 .location
                 .as_ref()
                 .map(|l| l.bucket.as_str().to_owned());
             let mut open = None;
-            match &state.buckets {
+            match &state.explorer.buckets {
                 Loadable::Idle => {
                     ui.weak("Choose a profile to see its buckets.");
                 }
@@ -58,7 +59,7 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             if let Some(name) = open {
                 match BucketName::new(name) {
                     Ok(bucket) => out.extend(state.open_bucket(bucket)),
-                    Err(e) => state.last_error = Some(e.to_string()),
+                    Err(e) => state.status.set_error(e.to_string()),
                 }
             }
         });

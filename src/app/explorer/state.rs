@@ -4,18 +4,9 @@
 use crate::app::shared::{ListingState, Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
-use crate::s3::list::BrowseError;
 use crate::worker::{BrowseEvent, Command};
 
 impl AppState {
-    /// Filters the rows shown by a case-insensitive part of their name.
-    pub fn set_filter(&mut self, text: &str) {
-        if self.filter_text != text {
-            self.filter_text = text.to_owned();
-        }
-        self.listing.set_filter(text);
-    }
-
     /// Lists the profile's buckets (once its server answers, [`BrowseEvent::Buckets`] sweeps the
     /// uploads an earlier run left behind there).
     pub(crate) fn load_buckets(&mut self) -> Vec<Command> {
@@ -23,35 +14,37 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.buckets = Loadable::Loading(id);
+        self.explorer.buckets = Loadable::Loading(id);
         vec![Command::ListBuckets { id, profile }]
     }
 
     /// Stops the listing in progress, if any.
     pub(crate) fn cancel_listing(&mut self) -> Vec<Command> {
-        match self.listing_state {
-            ListingState::Loading { id, .. } => vec![Command::Cancel { id }],
-            _ => Vec::new(),
-        }
+        self.explorer.cancel_listing()
+    }
+
+    /// Filters the explorer's rows by a case-insensitive part of their name.
+    pub fn set_filter(&mut self, text: &str) {
+        self.explorer.set_filter(text);
     }
 
     /// Shows `location`, starting its listing.
     fn show(&mut self, location: Location) -> Vec<Command> {
         let mut commands = self.cancel_listing();
-        if self.location.as_ref() != Some(&location) {
+        if self.explorer.location.as_ref() != Some(&location) {
             // A filter typed for one folder would hide the next one's rows.
             self.set_filter("");
         }
-        self.listing.clear();
+        self.explorer.listing.clear();
         // Compare's marks were for the folder left.
         self.compare_marks = None;
-        self.location = Some(location.clone());
+        self.explorer.location = Some(location.clone());
         let Some(profile) = self.profile().cloned() else {
-            self.listing_state = ListingState::Idle;
+            self.explorer.listing_state = ListingState::Idle;
             return commands;
         };
         let id = self.next_id();
-        self.listing_state = ListingState::Loading { id, pages: 0 };
+        self.explorer.listing_state = ListingState::Loading { id, pages: 0 };
         commands.push(Command::ListFolder {
             id,
             profile,
@@ -63,14 +56,13 @@ impl AppState {
 
     /// Goes to `location`, remembering where we were for Back.
     pub fn open(&mut self, location: Location) -> Vec<Command> {
-        if let Some(current) = self.location.take() {
+        if let Some(current) = self.explorer.location.take() {
             if current == location {
-                self.location = Some(current);
+                self.explorer.location = Some(current);
                 return self.refresh();
             }
-            self.back.push(current);
+            self.explorer.history.left(current);
         }
-        self.forward.clear();
         self.show(location)
     }
 
@@ -80,7 +72,7 @@ impl AppState {
 
     /// Opens the sub-folder `name` (ending in `/`) of the current folder.
     pub fn open_folder(&mut self, name: &str) -> Vec<Command> {
-        let Some(current) = &self.location else {
+        let Some(current) = &self.explorer.location else {
             return Vec::new();
         };
         let location = Location {
@@ -90,48 +82,38 @@ impl AppState {
         self.open(location)
     }
 
-    pub fn can_go_up(&self) -> bool {
-        self.location.as_ref().is_some_and(|l| l.parent().is_some())
-    }
-
     pub fn go_up(&mut self) -> Vec<Command> {
-        match self.location.as_ref().and_then(Location::parent) {
+        match self.explorer.location.as_ref().and_then(Location::parent) {
             Some(parent) => self.open(parent),
             None => Vec::new(),
         }
     }
 
-    pub fn can_go_back(&self) -> bool {
-        !self.back.is_empty()
-    }
-
-    pub fn can_go_forward(&self) -> bool {
-        !self.forward.is_empty()
-    }
-
     pub fn go_back(&mut self) -> Vec<Command> {
-        let Some(previous) = self.back.pop() else {
+        if !self.explorer.history.can_go_back() {
             return Vec::new();
-        };
-        if let Some(current) = self.location.take() {
-            self.forward.push(current);
         }
-        self.show(previous)
+        let current = self.explorer.location.take();
+        match self.explorer.history.back(current) {
+            Some(previous) => self.show(previous),
+            None => Vec::new(),
+        }
     }
 
     pub fn go_forward(&mut self) -> Vec<Command> {
-        let Some(next) = self.forward.pop() else {
+        if !self.explorer.history.can_go_forward() {
             return Vec::new();
-        };
-        if let Some(current) = self.location.take() {
-            self.back.push(current);
         }
-        self.show(next)
+        let current = self.explorer.location.take();
+        match self.explorer.history.forward(current) {
+            Some(next) => self.show(next),
+            None => Vec::new(),
+        }
     }
 
     /// F5: lists the current folder again, or the buckets when no folder is open.
     pub fn refresh(&mut self) -> Vec<Command> {
-        match self.location.clone() {
+        match self.explorer.location.clone() {
             Some(location) => self.show(location),
             None => self.load_buckets(),
         }
@@ -140,10 +122,10 @@ impl AppState {
     /// Retry after an error: whatever failed is asked again.
     pub fn retry(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
-        if matches!(self.buckets, Loadable::Failed(_)) {
+        if matches!(self.explorer.buckets, Loadable::Failed(_)) {
             commands.extend(self.load_buckets());
         }
-        if matches!(self.listing_state, ListingState::Failed(_)) {
+        if matches!(self.explorer.listing_state, ListingState::Failed(_)) {
             commands.extend(self.refresh());
         }
         commands
@@ -153,23 +135,9 @@ impl AppState {
     pub fn stop(&mut self) -> Vec<Command> {
         let commands = self.cancel_listing();
         if !commands.is_empty() {
-            self.listing_state = ListingState::Stopped;
+            self.explorer.listing_state = ListingState::Stopped;
         }
         commands
-    }
-
-    pub fn is_loading(&self) -> bool {
-        matches!(self.listing_state, ListingState::Loading { .. })
-            || matches!(self.buckets, Loadable::Loading(_))
-    }
-
-    /// The error to show over the table, with a Retry button.
-    pub fn banner_error(&self) -> Option<&BrowseError> {
-        match (&self.listing_state, &self.buckets) {
-            (ListingState::Failed(error), _) => Some(error),
-            (_, Loadable::Failed(error)) if self.location.is_none() => Some(error),
-            _ => None,
-        }
     }
 
     /// The bucket list and folder listings, as the worker sends them.
@@ -180,19 +148,19 @@ impl AppState {
         };
         match event {
             BrowseEvent::Buckets { id, result } => {
-                if self.buckets != Loadable::Loading(id) {
+                if self.explorer.buckets != Loadable::Loading(id) {
                     return Vec::new();
                 }
-                self.buckets = match result {
+                self.explorer.buckets = match result {
                     Ok(buckets) => Loadable::Ready(buckets),
                     Err(error) => {
-                        self.last_error = Some(error.to_string());
+                        self.status.set_error(error.to_string());
                         Loadable::Failed(error)
                     }
                 };
                 // The server answers: uploads an earlier run (or a failed abort) left there
                 // can be aborted now.
-                if matches!(self.buckets, Loadable::Ready(_))
+                if matches!(self.explorer.buckets, Loadable::Ready(_))
                     && let (Some(profile), Some(journal)) =
                         (self.profile().cloned(), self.journal_path())
                 {
@@ -200,14 +168,15 @@ impl AppState {
                 }
             }
             BrowseEvent::FolderPage { id, page, done } => {
-                let ListingState::Loading { id: current, pages } = self.listing_state else {
+                let ListingState::Loading { id: current, pages } = self.explorer.listing_state
+                else {
                     return Vec::new();
                 };
                 if current != id {
                     return Vec::new();
                 }
-                self.listing.append(page);
-                self.listing_state = if done {
+                self.explorer.listing.append(page);
+                self.explorer.listing_state = if done {
                     ListingState::Done
                 } else {
                     ListingState::Loading {
@@ -218,14 +187,14 @@ impl AppState {
             }
             // The second pane's, for a pane closed since.
             BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}
-            BrowseEvent::LocalOpenFailed { error } => self.last_error = Some(error.to_string()),
+            BrowseEvent::LocalOpenFailed { error } => self.status.set_error(error.to_string()),
             BrowseEvent::FolderFailed { id, error } => {
-                if !matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
+                if !matches!(self.explorer.listing_state, ListingState::Loading { id: current, .. } if current == id)
                 {
                     return Vec::new();
                 }
-                self.last_error = Some(error.to_string());
-                self.listing_state = ListingState::Failed(error);
+                self.status.set_error(error.to_string());
+                self.explorer.listing_state = ListingState::Failed(error);
             }
         }
         Vec::new()

@@ -5,12 +5,13 @@ use egui::Ui;
 use crate::app::shared::ActivePane;
 use crate::app::shared::ListingState;
 use crate::app::state::AppState;
+use crate::app::status::Status;
 use crate::fmt::{count, human_size, thousands};
 use crate::worker::Command;
 
 /// "2 folders, 1,204 objects, 211 MB"
 pub(crate) fn summary(state: &AppState) -> String {
-    let listing = &state.listing;
+    let listing = &state.explorer.listing;
     let mut text = format!(
         "{}, {}, {}",
         count(listing.folder_count(), "folder", "folders"),
@@ -33,8 +34,8 @@ pub(crate) fn summary(state: &AppState) -> String {
 }
 
 /// Settings files that could not be read: a banner above everything, until dismissed.
-pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
-    if state.file_problems.is_empty() {
+pub(crate) fn file_problems_ui(ui: &mut Ui, status: &mut Status) {
+    if status.file_problems().is_empty() {
         return;
     }
     egui::Panel::top("file-problems").show(ui, |ui| {
@@ -43,11 +44,11 @@ pub(crate) fn file_problems_ui(ui: &mut Ui, state: &mut AppState) {
         // pushing it out of the window.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
             if ui.button("Dismiss").clicked() {
-                state.file_problems.clear();
+                status.dismiss_file_problems();
             }
             ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
                 let color = ui.visuals().warn_fg_color;
-                for problem in &state.file_problems {
+                for problem in status.file_problems() {
                     let text = egui::RichText::new(format!("⚠ {problem}")).color(color);
                     ui.add(egui::Label::new(text).wrap());
                 }
@@ -64,8 +65,13 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 // Which pane F5, F6 and the keys act on, and what it has selected.
                 let (name, selected) = match state.active_pane {
                     ActivePane::Explorer => (
-                        state.location.as_ref().map(|l| l.uri()).unwrap_or_default(),
-                        state.listing.selected_count(),
+                        state
+                            .explorer
+                            .location
+                            .as_ref()
+                            .map(|l| l.uri())
+                            .unwrap_or_default(),
+                        state.explorer.listing.selected_count(),
                     ),
                     ActivePane::Second => (pane.where_text(), pane.listing().selected_count()),
                 };
@@ -75,17 +81,17 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 ));
                 ui.separator();
             }
-            let has_summary = state.location.is_some();
+            let has_summary = state.explorer.location.is_some();
             if has_summary {
                 ui.label(summary(state));
             }
-            match state.listing_state {
+            match state.explorer.listing_state {
                 ListingState::Loading { .. } => {
                     ui.separator();
                     ui.spinner();
                     ui.label(format!(
                         "loading… {} so far",
-                        count(state.listing.object_count(), "object", "objects")
+                        count(state.explorer.listing.object_count(), "object", "objects")
                     ));
                     if ui.button("Stop").clicked() {
                         out.extend(state.stop());
@@ -97,7 +103,7 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 }
                 _ => {}
             }
-            if let Some(notice) = &state.notice {
+            if let Some(notice) = state.status.notice() {
                 if has_summary {
                     ui.separator();
                 }
@@ -105,15 +111,17 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
             }
             let active = state.active_transfers();
             if active > 0 {
-                let (size, done) = state.transfers.iter().filter(|t| t.is_active()).fold(
-                    (0u64, 0u64),
-                    |(s, d), t| {
+                let (size, done) = state
+                    .transfers
+                    .rows()
+                    .iter()
+                    .filter(|t| t.is_active())
+                    .fold((0u64, 0u64), |(s, d), t| {
                         (
                             s.saturating_add(t.size),
                             d.saturating_add(t.control.done_bytes()),
                         )
-                    },
-                );
+                    });
                 ui.separator();
                 let fraction = if size == 0 {
                     0.0
@@ -126,7 +134,7 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                         .text(format!("{active} transfers")),
                 );
             }
-            if let Some(error) = state.last_error.clone() {
+            if let Some(error) = state.status.error() {
                 if has_summary {
                     ui.separator();
                 }

@@ -34,7 +34,7 @@ fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response
 /// Copy, Move and Compare while two panes are shown: from the active pane to the other.
 fn two_pane_buttons(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     let hint = "the active pane's selection into the other pane's folder";
-    let can = state.location.is_some();
+    let can = state.explorer.location.is_some();
     if action_button(ui, can, "📄", "Copy (F5)")
         .on_hover_text(format!("Copy {hint}"))
         .clicked()
@@ -68,7 +68,15 @@ pub(crate) fn toolbar_ui(
         ui.horizontal(|ui| {
             profile_picker_ui(ui, state, out);
             ui.separator();
-            if icon_button(ui, "⏴", "Back", "Back (Alt+←)", state.can_go_back()).clicked() {
+            if icon_button(
+                ui,
+                "⏴",
+                "Back",
+                "Back (Alt+←)",
+                state.explorer.can_go_back(),
+            )
+            .clicked()
+            {
                 out.extend(state.go_back());
             }
             if icon_button(
@@ -76,7 +84,7 @@ pub(crate) fn toolbar_ui(
                 "⏵",
                 "Forward",
                 "Forward (Alt+→)",
-                state.can_go_forward(),
+                state.explorer.can_go_forward(),
             )
             .clicked()
             {
@@ -87,7 +95,7 @@ pub(crate) fn toolbar_ui(
                 "⏶",
                 "Up",
                 "Up one folder (Backspace)",
-                state.can_go_up(),
+                state.explorer.can_go_up(),
             )
             .clicked()
             {
@@ -112,8 +120,8 @@ pub(crate) fn toolbar_ui(
         });
         ui.add_space(2.0);
         ui.horizontal(|ui| {
-            let has_folder = state.location.is_some();
-            let has_selection = state.listing.selected_count() > 0;
+            let has_folder = state.explorer.location.is_some();
+            let has_selection = state.explorer.listing.selected_count() > 0;
             if action_button(ui, has_folder && has_selection, "🔗", "Web URL")
                 .on_hover_text("Share the selected objects as links (Ctrl+L)")
                 .on_disabled_hover_text("Select objects to share")
@@ -125,7 +133,7 @@ pub(crate) fn toolbar_ui(
                 .on_hover_text("Let someone upload into this folder")
                 .clicked()
             {
-                state.listing.clear_selection();
+                state.explorer.listing.clear_selection();
                 out.extend(state.open_web_url(std::time::SystemTime::now()));
             }
             ui.add_enabled_ui(has_folder, |ui| {
@@ -177,12 +185,12 @@ pub(crate) fn toolbar_ui(
             if two {
                 two_pane_buttons(ui, state, out);
             }
-            let shared = ui.selectable_label(state.shared_links_open, "📋 Shared links");
+            let shared = ui.selectable_label(state.links.open, "📋 Shared links");
             shared.widget_info(|| {
-                WidgetInfo::selected(Role::Button, true, state.shared_links_open, "Shared links")
+                WidgetInfo::selected(Role::Button, true, state.links.open, "Shared links")
             });
             if shared.clicked() {
-                state.shared_links_open = !state.shared_links_open;
+                state.links.open = !state.links.open;
             }
             if action_button(ui, true, "👤", "Profiles").clicked() {
                 state.open_profiles_window();
@@ -202,13 +210,13 @@ fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) 
         .selected_text(selected)
         .width(180.0)
         .show_ui(ui, |ui| {
-            if state.profiles.is_empty() {
+            if state.profiles.list().is_empty() {
                 ui.weak("No profiles found: set AWS credentials or run with --demo");
             }
-            for (i, profile) in state.profiles.iter().enumerate() {
+            for (i, profile) in state.profiles.list().iter().enumerate() {
                 let text = format!("{}  ·  {}", profile.name, profile.source.label());
                 if ui
-                    .selectable_label(state.current_profile == Some(i), text)
+                    .selectable_label(state.profiles.current_index() == Some(i), text)
                     .clicked()
                 {
                     chosen = Some(i);
@@ -224,7 +232,7 @@ fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) 
 }
 
 fn breadcrumbs_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some(location) = &state.location else {
+    let Some(location) = &state.explorer.location else {
         ui.weak("Pick a bucket");
         return;
     };
@@ -248,7 +256,7 @@ fn breadcrumbs_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
 
 fn filter_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags) {
     // Laid out right to left: the box first, so its label lands on its left.
-    let mut text = state.filter_text.clone();
+    let mut text = state.explorer.filter_text.clone();
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
             .hint_text("🔍 part of a name (Ctrl+F)")
@@ -263,7 +271,7 @@ fn filter_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags) {
     if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
         text.clear();
     }
-    if text != state.filter_text {
+    if text != state.explorer.filter_text {
         state.set_filter(&text);
     }
 }

@@ -365,12 +365,12 @@ fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
 
 /// After "Quit anyway": the transfers stop and clean up, then the window closes.
 fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
-    if state.modals.quitting_since().is_none() || state.quit_confirmed {
+    if state.modals.quitting_since().is_none() || state.transfers.quit_confirmed() {
         return;
     }
     let now = std::time::Instant::now();
     if state.may_close(now) {
-        state.quit_confirmed = true;
+        state.transfers.confirm_quit();
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         return;
     }

@@ -1,8 +1,9 @@
 //! File operations in the window: Delete, New folder, Rename and Properties ([`state`]),
-//! uploads, downloads and quitting while they run ([`transfers`]), their dialogs (`dialogs`)
-//! and the Transfers panel.
+//! uploads, downloads and quitting while they run ([`transfers`]), the rows they make
+//! ([`transfer_rows`]), their dialogs (`dialogs`) and the Transfers panel.
 
 pub(crate) mod dialogs;
 pub mod state;
+pub mod transfer_rows;
 pub mod transfers;
 pub(crate) mod transfers_panel;

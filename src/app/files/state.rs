@@ -1,7 +1,8 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
-use crate::app::files::transfers::{Transfer, TransferState};
+use crate::app::files::transfer_rows::{Transfer, TransferState};
+use crate::app::modal::PendingDelete;
 use crate::app::shared::ActivePane;
 use crate::app::shared::{Loadable, Location};
 use crate::app::state::{AppState, Modal};
@@ -11,22 +12,11 @@ use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;
 use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
 
-/// What Delete will remove, shown for confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingDelete {
-    /// The pane whose bucket it is in.
-    pub pane: ActivePane,
-    pub bucket: BucketName,
-    pub keys: Vec<String>,
-    /// Folders: everything under each goes.
-    pub prefixes: Vec<String>,
-}
-
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
     pub(crate) fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        match &self.location {
-            Some(location) => self.listing.selected_keys(&location.prefix),
+        match &self.explorer.location {
+            Some(location) => self.explorer.listing.selected_keys(&location.prefix),
             None => (Vec::new(), Vec::new()),
         }
     }
@@ -50,8 +40,8 @@ impl AppState {
     pub(crate) fn folder_of(&self, pane: ActivePane) -> Option<(Profile, Location, &Listing)> {
         match pane {
             ActivePane::Explorer => {
-                let location = self.location.clone()?;
-                Some((self.profile()?.clone(), location, &self.listing))
+                let location = self.explorer.location.clone()?;
+                Some((self.profile()?.clone(), location, &self.explorer.listing))
             }
             ActivePane::Second => {
                 let second = self.second_pane.as_ref()?;
@@ -95,14 +85,14 @@ impl AppState {
             return Vec::new();
         }
         if to.ends_with('/') {
-            self.last_error = Some(
-                "Rename: a key ending in / names a folder; the object would disappear from view"
-                    .into(),
+            self.status.set_error(
+                "Rename: a key ending in / names a folder; the object would disappear from view",
             );
             return Vec::new();
         }
         let (Ok(from), Ok(to)) = (ObjectKey::new(from), ObjectKey::new(to)) else {
-            self.last_error = Some("Rename: the new name is not a valid key".into());
+            self.status
+                .set_error("Rename: the new name is not a valid key");
             return Vec::new();
         };
         self.rename_command(from, to, false, pane)
@@ -148,7 +138,7 @@ impl AppState {
     pub fn request_properties(&mut self) -> Vec<Command> {
         let (Some(key), Some(location), Some(profile)) = (
             self.single_selected_key(ActivePane::Explorer),
-            self.location.clone(),
+            self.explorer.location.clone(),
             self.profile().cloned(),
         ) else {
             return Vec::new();
@@ -197,7 +187,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.notice = Some("Deleting…".into());
+        self.status.set_notice("Deleting…");
         vec![Command::Delete {
             id,
             profile,
@@ -252,7 +242,7 @@ impl AppState {
 
     /// Lists the current folder again if `bucket`/`key` is inside it.
     pub(crate) fn refresh_if_shown(&mut self, bucket: &BucketName, key: &str) -> Vec<Command> {
-        match &self.location {
+        match &self.explorer.location {
             Some(location) if &location.bucket == bucket && key.starts_with(&location.prefix) => {
                 self.refresh()
             }
@@ -275,7 +265,7 @@ impl AppState {
                 profile,
                 copy_from,
                 moves,
-            } => self.transfer_queued(Transfer {
+            } => self.transfers.queued(Transfer {
                 id: transfer,
                 direction,
                 local_path,
@@ -291,12 +281,12 @@ impl AppState {
                 copy_from: copy_from.map(|c| *c),
                 moves,
             }),
-            FilesEvent::TransferStarted { transfer } => self.transfer_started(transfer),
+            FilesEvent::TransferStarted { transfer } => self.transfers.started(transfer),
             FilesEvent::TransferFinished { transfer, result } => {
                 return self.transfer_finished(transfer, result);
             }
-            FilesEvent::Skipped { skipped } => self.last_error = Some(skipped.to_string()),
-            FilesEvent::BatchFailed { error } => self.last_error = Some(error.to_string()),
+            FilesEvent::Skipped { skipped } => self.status.set_error(skipped.to_string()),
+            FilesEvent::BatchFailed { error } => self.status.set_error(error.to_string()),
             FilesEvent::UploadConflicts {
                 id,
                 count,
@@ -335,13 +325,13 @@ impl AppState {
                     _ => ActivePane::Explorer,
                 };
                 match result {
-                    Ok(()) => self.notice = Some(format!("Renamed to {to}")),
+                    Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {
                         // Ask before replacing; nothing changed yet.
                         self.modals.open(Modal::RenameConflict { from, to, pane });
                         return Vec::new();
                     }
-                    Err(e) => self.last_error = Some(format!("Rename failed: {e}")),
+                    Err(e) => self.status.set_error(format!("Rename failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
             }
@@ -371,21 +361,21 @@ impl AppState {
                                 "; {} could not be deleted (first: {key}: {why})",
                                 report.failures.len()
                             ));
-                            self.last_error = Some(text.clone());
+                            self.status.set_error(text.clone());
                         }
-                        self.notice = Some(text);
+                        self.status.set_notice(text);
                     }
                     Err(e) => {
-                        self.notice = None;
-                        self.last_error = Some(format!("Delete failed: {e}"));
+                        self.status.clear_notice();
+                        self.status.set_error(format!("Delete failed: {e}"));
                     }
                 }
                 return self.refresh_bucket_panes();
             }
             FilesEvent::FolderCreated { id: _, result } => {
                 match result {
-                    Ok(key) => self.notice = Some(format!("Created folder {key}")),
-                    Err(e) => self.last_error = Some(format!("New folder failed: {e}")),
+                    Ok(key) => self.status.set_notice(format!("Created folder {key}")),
+                    Err(e) => self.status.set_error(format!("New folder failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
             }

@@ -5,86 +5,35 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::app::files::transfer_rows::TransferState;
 use crate::app::state::{AppState, Modal};
-use crate::model::BucketName;
-use crate::profiles::Profile;
-use crate::s3::transfer::{TransferControl, TransferError};
+use crate::s3::transfer::TransferError;
 use crate::worker::{
-    BucketFolder, Command, CopyRequest, CopySource, Direction, DownloadRequest, TransferId,
-    UploadRequest,
+    BucketFolder, Command, CopyRequest, Direction, DownloadRequest, TransferId, UploadRequest,
 };
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
 /// partial files.
 pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
 
-/// One upload or download in the Transfers panel.
-#[derive(Debug, Clone)]
-pub struct Transfer {
-    pub id: TransferId,
-    pub direction: Direction,
-    pub local_path: PathBuf,
-    pub profile: Profile,
-    pub name: String,
-    pub bucket: BucketName,
-    pub key: String,
-    pub size: u64,
-    pub control: TransferControl,
-    pub state: TransferState,
-    pub started: Option<Instant>,
-    pub finished: Option<Instant>,
-    /// A copy's source object.
-    pub copy_from: Option<CopySource>,
-    /// Part of a move: the source goes once this transfer is complete.
-    pub moves: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransferState {
-    Queued,
-    Running,
-    Done,
-    Failed(String),
-    Cancelled,
-}
-
-impl Transfer {
-    pub fn is_active(&self) -> bool {
-        matches!(self.state, TransferState::Queued | TransferState::Running)
-    }
-
-    /// Bytes per second since it started.
-    pub fn speed(&self, now: Instant) -> Option<f64> {
-        let started = self.started?;
-        let elapsed = self
-            .finished
-            .unwrap_or(now)
-            .duration_since(started)
-            .as_secs_f64();
-        (elapsed > 0.2).then(|| self.control.done_bytes() as f64 / elapsed)
-    }
-}
-
 impl AppState {
     /// Where unfinished multipart uploads are recorded: beside the shared-links history.
     pub(crate) fn journal_path(&self) -> Option<PathBuf> {
-        self.history_path
-            .as_ref()
+        self.links
+            .path()
             .map(|p| p.with_file_name("pending-uploads.json"))
     }
 
     /// Where partial downloads are recorded while they exist.
     pub(crate) fn partials_path(&self) -> Option<PathBuf> {
-        self.history_path
-            .as_ref()
+        self.links
+            .path()
             .map(|p| p.with_file_name("partial-downloads.json"))
     }
 
     /// "Quit anyway": cancels every transfer.
     pub fn cancel_all_transfers(&mut self) {
-        for transfer in &self.transfers {
-            transfer.control.cancel();
-        }
+        self.transfers.cancel_all();
     }
 
     /// "Quit anyway": cancels every transfer and starts waiting for them to clean up (abort
@@ -122,7 +71,8 @@ impl AppState {
     /// [`Self::download_to`]; with `remove_source`, a move: each object is deleted once its
     /// file is complete.
     pub(crate) fn download_into(&mut self, target: PathBuf, remove_source: bool) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
             return Vec::new();
         };
@@ -168,9 +118,11 @@ impl AppState {
     /// [`Self::upload_paths`]; with `remove_source`, a move: each file is removed once its
     /// object is complete.
     pub(crate) fn upload_into(&mut self, paths: Vec<PathBuf>, remove_source: bool) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
-            self.notice = Some("Open a bucket or folder to upload into.".into());
+            self.status
+                .set_notice("Open a bucket or folder to upload into.");
             return Vec::new();
         };
         if paths.is_empty() {
@@ -205,17 +157,14 @@ impl AppState {
     }
 
     pub fn cancel_transfer(&mut self, id: TransferId) {
-        if let Some(transfer) = self.transfers.iter().find(|t| t.id == id) {
-            transfer.control.cancel();
-        }
+        self.transfers.cancel(id);
     }
 
     /// Retry a failed or cancelled transfer: the same file, the same key (a move stays a move).
     pub fn retry_transfer(&mut self, id: TransferId) -> Vec<Command> {
-        let Some(index) = self.transfers.iter().position(|t| t.id == id) else {
+        let Some(transfer) = self.transfers.remove(id) else {
             return Vec::new();
         };
-        let transfer = self.transfers.remove(index);
         let folder = |key: &str| match key.rfind('/') {
             Some(i) => key[..=i].to_owned(),
             None => String::new(),
@@ -274,19 +223,7 @@ impl AppState {
     }
 
     pub fn active_transfers(&self) -> usize {
-        self.transfers.iter().filter(|t| t.is_active()).count()
-    }
-
-    /// A row for a transfer the worker queued.
-    pub(crate) fn transfer_queued(&mut self, transfer: Transfer) {
-        self.transfers.push(transfer);
-    }
-
-    pub(crate) fn transfer_started(&mut self, id: TransferId) {
-        if let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) {
-            t.state = TransferState::Running;
-            t.started = Some(Instant::now());
-        }
+        self.transfers.active()
     }
 
     /// A transfer ended; once an upload batch into the folder shown is over, the folder is
@@ -296,23 +233,15 @@ impl AppState {
         id: TransferId,
         result: Result<(), TransferError>,
     ) -> Vec<Command> {
-        let Some(t) = self.transfers.iter_mut().find(|t| t.id == id) else {
+        let Some(finished) = self.transfers.finished(id, result) else {
             return Vec::new();
         };
-        t.finished = Some(Instant::now());
-        t.state = match result {
-            Ok(()) => TransferState::Done,
-            Err(TransferError::Cancelled) => TransferState::Cancelled,
-            Err(e) => {
-                self.last_error = Some(format!("{}: {e}", t.name));
-                TransferState::Failed(e.to_string())
-            }
-        };
-        let finished = t.clone();
+        if let TransferState::Failed(e) = &finished.state {
+            self.status.set_error(format!("{}: {e}", finished.name));
+        }
         // Each folder shown lists again once the transfers touching it are over (once, not
         // once per file): where files arrived, and where a move took them from.
-        let batch_over = !self.transfers.iter().any(Transfer::is_active);
-        if !batch_over {
+        if self.transfers.active() > 0 {
             return Vec::new();
         }
         let mut commands = Vec::new();

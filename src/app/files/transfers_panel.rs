@@ -5,23 +5,26 @@ use std::time::{Duration, Instant};
 
 use egui::Ui;
 
-use crate::app::state::{AppState, TransferState};
+use crate::app::files::transfer_rows::{TransferState, Transfers};
 use crate::fmt::human_size;
+use crate::worker::TransferId;
 
+/// Draws the panel; gives the transfer whose Retry was pressed, which the window starts
+/// again (a new request, in the pane's folder).
 pub(crate) fn transfers_panel_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    transfers: &mut Transfers,
     out: &mut Vec<crate::worker::Command>,
-) {
-    if state.transfers.is_empty() {
-        return;
+) -> Option<TransferId> {
+    if transfers.rows().is_empty() {
+        return None;
     }
     let now = Instant::now();
-    let active = state.active_transfers();
+    let active = transfers.active();
     let mut cancel = None;
     let mut retry = None;
     let mut clear = false;
-    let mut concurrency = state.concurrency;
+    let mut concurrency = transfers.concurrency();
     egui::Panel::bottom("transfers")
         .resizable(true)
         .default_size(140.0)
@@ -30,7 +33,7 @@ pub(crate) fn transfers_panel_ui(
                 ui.strong(format!("Transfers ({active} running)"));
                 if ui
                     .add_enabled(
-                        active < state.transfers.len(),
+                        active < transfers.rows().len(),
                         egui::Button::new("Clear finished"),
                     )
                     .clicked()
@@ -42,7 +45,7 @@ pub(crate) fn transfers_panel_ui(
                     .labelled_by(label.id);
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for transfer in state.transfers.iter().rev() {
+                for transfer in transfers.rows().iter().rev() {
                     ui.horizontal(|ui| {
                         ui.add_sized([260.0, 18.0], egui::Label::new(&transfer.name).truncate());
                         ui.add_sized([70.0, 18.0], egui::Label::new(human_size(transfer.size)));
@@ -106,21 +109,19 @@ pub(crate) fn transfers_panel_ui(
             });
         });
     if let Some(id) = cancel {
-        state.cancel_transfer(id);
+        transfers.cancel(id);
     }
-    if let Some(id) = retry {
-        out.extend(state.retry_transfer(id));
-    }
-    if concurrency != state.concurrency {
-        state.concurrency = concurrency;
+    if concurrency != transfers.concurrency() {
+        transfers.set_concurrency(concurrency);
         out.push(crate::worker::Command::SetConcurrency {
             transfers: concurrency,
         });
     }
     if clear {
-        state.transfers.retain(|t| t.is_active());
+        transfers.clear_finished();
     }
     if active > 0 {
         ui.ctx().request_repaint_after(Duration::from_millis(200));
     }
+    retry
 }

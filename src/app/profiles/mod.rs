@@ -1,6 +1,8 @@
-//! The Profiles window: the profile form, its checks and the window's state ([`state`]),
-//! saving, deleting, testing and choosing profiles (`actions`), and its drawing (`ui`).
+//! Profiles in the window: those known and the chosen one ([`known`]), the Profiles window's
+//! form, its checks and state ([`state`]), saving, deleting, testing and choosing profiles
+//! (`actions`), and its drawing (`ui`).
 
 pub(crate) mod actions;
+pub mod known;
 pub mod state;
 pub(crate) mod ui;

@@ -101,14 +101,17 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
 }
 
 fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
-    let default = state.saved.as_ref().and_then(|s| s.default_profile.clone());
+    let default = state
+        .profiles
+        .store()
+        .and_then(|s| s.default_profile.clone());
     let Some(window) = state.modals.profiles_window_mut() else {
         return;
     };
     egui::ScrollArea::vertical()
         .max_height(420.0)
         .show(ui, |ui| {
-            for profile in &state.profiles {
+            for profile in state.profiles.list() {
                 let selected = window.selected() == Some(profile.name.as_str());
                 ui.horizontal(|ui| {
                     if ui.selectable_label(selected, &profile.name).clicked() {
@@ -130,7 +133,7 @@ fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
             }
         });
     ui.add_space(6.0);
-    let can_save = state.saved.is_some();
+    let can_save = state.profiles.store().is_some();
     if ui
         .add_enabled(can_save, egui::Button::new("Add"))
         .on_disabled_hover_text("No config folder: profiles cannot be saved here")
@@ -141,7 +144,7 @@ fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
 }
 
 fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
-    let profiles = &state.profiles;
+    let profiles = state.profiles.list();
     let Some(window) = state.modals.profiles_window_mut() else {
         return;
     };

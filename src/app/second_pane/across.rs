@@ -3,14 +3,11 @@
 //! it), a drag of rows onto the other pane does the same as F5, and Compare marks both panes.
 
 use crate::app::state::{AppState, Modal};
-use crate::compare::{Mark, Side, compare};
+use crate::compare::{Side, compare};
 use crate::listing::Listing;
 use crate::worker::{BucketFolder, Command, CopyRequest};
 
 use crate::app::shared::ActivePane;
-
-/// Compare's marks, by row name.
-pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
 
 impl AppState {
     /// F5 with two panes: the active pane's selection into the other pane's folder, through
@@ -59,7 +56,12 @@ impl AppState {
 
     /// Where the active pane is and where the other one is, in words.
     fn pane_places(&self) -> (String, String) {
-        let explorer = self.location.as_ref().map(|l| l.uri()).unwrap_or_default();
+        let explorer = self
+            .explorer
+            .location
+            .as_ref()
+            .map(|l| l.uri())
+            .unwrap_or_default();
         let second = self
             .second_pane
             .as_ref()
@@ -74,7 +76,7 @@ impl AppState {
     fn active_selection_count(&self) -> usize {
         match (self.active_pane, &self.second_pane) {
             (ActivePane::Second, Some(pane)) => pane.listing().selected_count(),
-            _ => self.listing.selected_count(),
+            _ => self.explorer.listing.selected_count(),
         }
     }
 
@@ -86,7 +88,7 @@ impl AppState {
         let second_bucket = pane
             .bucket()
             .map(|b| (b.profile().clone(), b.location().cloned()));
-        let explorer = self.profile().cloned().zip(self.location.clone());
+        let explorer = self.profile().cloned().zip(self.explorer.location.clone());
         match (self.active_pane, second_bucket) {
             (ActivePane::Explorer, None) => {
                 let target = pane.path().to_owned();
@@ -98,7 +100,7 @@ impl AppState {
             }
             (active, Some((profile, Some(location)))) => {
                 let Some((explorer_profile, explorer_location)) = explorer else {
-                    self.notice = Some("Pick a bucket in the sidebar first: it is what the other pane copies to and from.".into());
+                    self.status.set_notice("Pick a bucket in the sidebar first: it is what the other pane copies to and from.");
                     return Vec::new();
                 };
                 let second = BucketFolder {
@@ -130,7 +132,8 @@ impl AppState {
                 }))]
             }
             (_, Some((_, None))) => {
-                self.notice = Some("Pick a bucket in the second pane first.".into());
+                self.status
+                    .set_notice("Pick a bucket in the second pane first.");
                 Vec::new()
             }
         }
@@ -142,7 +145,7 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return;
         };
-        let explorer = sides(&self.listing);
+        let explorer = sides(&self.explorer.listing);
         let second = sides(pane.listing());
         self.compare_marks = Some(compare(&explorer, &second));
     }
@@ -158,16 +161,4 @@ fn sides(listing: &Listing) -> Vec<Side<'_>> {
             modified: r.modified,
         })
         .collect()
-}
-
-/// A mark as a pane shows it, from the side of the pane showing it.
-pub fn mark_text(mark: Mark, in_second_pane: bool) -> &'static str {
-    match (mark, in_second_pane) {
-        (Mark::OnlyLeft, false) | (Mark::OnlyRight, true) => "only here",
-        (Mark::OnlyLeft, true) | (Mark::OnlyRight, false) => "",
-        (Mark::Differs, _) => "differs",
-        (Mark::NewerLeft, false) | (Mark::NewerRight, true) => "newer here",
-        (Mark::NewerLeft, true) | (Mark::NewerRight, false) => "older here",
-        (Mark::Same, _) => "same",
-    }
 }

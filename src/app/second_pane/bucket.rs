@@ -14,7 +14,7 @@ impl AppState {
             && let Some(current) = bucket.location.take()
         {
             if current != location {
-                bucket.back.push(current);
+                bucket.history.left(current);
             } else {
                 bucket.location = Some(current);
             }

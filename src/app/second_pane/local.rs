@@ -47,7 +47,7 @@ impl AppState {
         let place = &mut pane.local;
         let moved = place.path != path;
         if remember && moved {
-            place.back.push(std::mem::replace(&mut place.path, path));
+            place.history.left(std::mem::replace(&mut place.path, path));
         } else {
             place.path = path;
         }
@@ -209,8 +209,8 @@ impl AppState {
             return Vec::new();
         }
         match result {
-            Ok(done) => self.notice = Some(done),
-            Err(e) => self.last_error = Some(e.to_string()),
+            Ok(done) => self.status.set_notice(done),
+            Err(e) => self.status.set_error(e.to_string()),
         }
         self.refresh_local()
     }

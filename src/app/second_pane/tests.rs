@@ -47,8 +47,8 @@ fn two_buckets() -> AppState {
 }
 
 fn select_in_explorer(state: &mut AppState, name: &str) {
-    let position = state.listing.position_of(name).unwrap();
-    state.listing.click(position, true, false);
+    let position = state.explorer.listing.position_of(name).unwrap();
+    state.explorer.listing.click(position, true, false);
 }
 
 #[test]
@@ -56,7 +56,11 @@ fn the_second_pane_takes_only_its_own_answers() {
     let state = two_buckets();
     let pane = state.second_pane.as_ref().unwrap();
     assert_eq!(pane.listing().rows().len(), 1);
-    assert_eq!(state.listing.rows().len(), 2, "the explorer kept its rows");
+    assert_eq!(
+        state.explorer.listing.rows().len(),
+        2,
+        "the explorer kept its rows"
+    );
     assert_eq!(pane.where_text(), "s3://right/out/");
 }
 

@@ -1,7 +1,8 @@
 //! The second pane drawn beside the explorer: its source (This computer or a profile), where
 //! it is with Back / Up / Refresh, the folder field and Places or the bucket picker, Copy,
-//! Move and Compare, the file operations, a filter, and the rows. Rows dragged from the
-//! explorer and dropped here are copied here.
+//! Move and Compare, the file operations, a filter, and the rows (the one pane table, with
+//! this pane's columns and row menu). Rows dragged from the explorer and dropped here are
+//! copied here.
 
 use egui::{RichText, Ui};
 
@@ -12,14 +13,66 @@ use crate::model::BucketName;
 use crate::worker::Command;
 
 use super::state::PaneSource;
-use super::table::{PaneDrag, TableAction, pane_table};
+use crate::app::pane_table::{
+    Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
+};
 use crate::app::shared::{ActivePane, FileOperation};
+
+/// The second pane's columns: no storage class, on this computer or in a bucket.
+const COLUMNS: Columns = Columns {
+    id_salt: "second-pane-table",
+    name_min: 140.0,
+    size: 70.0,
+    modified: 125.0,
+    class: None,
+};
+
+/// The row menu on this computer: a file opens in its application.
+const LOCAL_MENU: &[MenuEntry] = &[
+    MenuEntry::new("Open", RowCommand::Open, Offered::All),
+    MenuEntry::new("Copy path", RowCommand::CopyAddress, Offered::All),
+    MenuEntry::new("Copy name", RowCommand::CopyName, Offered::All),
+    MenuEntry::new(
+        "Copy to the other pane",
+        RowCommand::CopyAcross,
+        Offered::All,
+    )
+    .grouped(),
+    MenuEntry::new(
+        "Move to the other pane…",
+        RowCommand::MoveAcross,
+        Offered::All,
+    ),
+    MenuEntry::new("Rename…", RowCommand::Rename, Offered::All),
+    MenuEntry::new("Delete…", RowCommand::Delete, Offered::All),
+];
+
+/// The row menu in a bucket.
+const BUCKET_MENU: &[MenuEntry] = &[
+    MenuEntry::new("Open", RowCommand::Open, Offered::Folders),
+    MenuEntry::new("Copy S3 URI", RowCommand::CopyAddress, Offered::All),
+    MenuEntry::new("Copy name", RowCommand::CopyName, Offered::All),
+    MenuEntry::new(
+        "Copy to the other pane",
+        RowCommand::CopyAcross,
+        Offered::All,
+    )
+    .grouped(),
+    MenuEntry::new(
+        "Move to the other pane…",
+        RowCommand::MoveAcross,
+        Offered::All,
+    ),
+    MenuEntry::new("Rename…", RowCommand::Rename, Offered::Files),
+    MenuEntry::new("Delete…", RowCommand::Delete, Offered::All),
+];
 
 /// What the person did in the pane; handled once it is drawn.
 #[derive(Default)]
 struct Pressed {
     source: Option<PaneSource>,
     back: bool,
+    forward: bool,
     up: bool,
     refresh: bool,
     hidden: Option<bool>,
@@ -41,7 +94,12 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
         return;
     }
     let active = state.active_pane == ActivePane::Second;
-    let profile_names: Vec<String> = state.profiles.iter().map(|p| p.name.clone()).collect();
+    let profile_names: Vec<String> = state
+        .profiles
+        .list()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     let on_left = state.second_on_left;
     let mut pressed = Pressed::default();
     // Borrowed, not cloned: Compare's marks may name every row.
@@ -99,7 +157,15 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.horizontal(|ui| {
                 // Named for screen readers apart from the explorer's Back, Up and Refresh.
                 pressed.back =
-                    icon_button(ui, "⏴", "Pane back", "Back", pane.can_go_back()).clicked();
+                    icon_button(ui, "⏴", "Pane back", "Back (Alt+←)", pane.can_go_back()).clicked();
+                pressed.forward = icon_button(
+                    ui,
+                    "⏵",
+                    "Pane forward",
+                    "Forward (Alt+→)",
+                    pane.can_go_forward(),
+                )
+                .clicked();
                 pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", true).clicked();
                 pressed.refresh =
                     icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
@@ -200,7 +266,24 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             if pane.bucket().is_some_and(|b| b.location().is_none()) {
                 ui.weak("Pick a bucket above to see what it holds.");
             } else {
-                pressed.actions = pane_table(ui, pane.listing(), marks, ActivePane::Second);
+                let menu = if pane.shows_this_computer() {
+                    LOCAL_MENU
+                } else {
+                    BUCKET_MENU
+                };
+                pressed.actions = pane_table_ui(
+                    ui,
+                    PaneTable {
+                        listing: pane.listing(),
+                        columns: &COLUMNS,
+                        menu,
+                        marks,
+                        pane: ActivePane::Second,
+                        draggable: true,
+                        open_files: pane.shows_this_computer(),
+                        scroll_to_row: None,
+                    },
+                );
             }
         });
     let response = &panel.response;
@@ -218,10 +301,24 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
     if let Some(drag) = response.dnd_release_payload::<PaneDrag>() {
         pressed.dropped = Some(drag.0).filter(|from| *from == ActivePane::Explorer);
     }
-    apply(state, pressed, out);
+    apply(ui.ctx(), state, pressed, out);
 }
 
-fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
+/// The row's S3 URI, or its path on this computer, for Copy.
+fn address_of(state: &AppState, name: &str) -> Option<String> {
+    let pane = state.second_pane.as_ref()?;
+    match pane.bucket() {
+        Some(place) => Some(format!("{}{name}", place.location()?.uri())),
+        None => Some(
+            pane.path()
+                .join(name.trim_end_matches('/'))
+                .display()
+                .to_string(),
+        ),
+    }
+}
+
+fn apply(ctx: &egui::Context, state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     if let Some(from) = pressed.dropped {
         out.extend(state.drop_across(from));
         return;
@@ -241,8 +338,27 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
                     pane.listing_mut().click(position, ctrl, shift);
                 }
             }
-            TableAction::Activate(name) => out.extend(state.second_activate(&name)),
+            TableAction::Activate(name) | TableAction::Menu(RowCommand::Open, name) => {
+                out.extend(state.second_activate(&name));
+            }
             TableAction::Sort(sort) => set_sort(state, sort),
+            TableAction::Menu(command, name) => match command {
+                RowCommand::CopyAddress => {
+                    if let Some(address) = address_of(state, &name) {
+                        ctx.copy_text(address);
+                    }
+                }
+                RowCommand::CopyName => ctx.copy_text(name),
+                RowCommand::CopyAcross => out.extend(state.copy_to_other_pane()),
+                RowCommand::MoveAcross => state.move_to_other_pane(),
+                RowCommand::Rename => state.file_operation(FileOperation::Rename),
+                RowCommand::Delete => state.file_operation(FileOperation::Delete),
+                // Not on this pane's menu.
+                RowCommand::Open
+                | RowCommand::WebUrl
+                | RowCommand::Download
+                | RowCommand::Properties => {}
+            },
         }
     }
     if let Some(place) = pressed.place {
@@ -262,6 +378,9 @@ fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
     }
     if pressed.back {
         out.extend(state.second_back());
+    }
+    if pressed.forward {
+        out.extend(state.second_forward());
     }
     if pressed.up {
         out.extend(state.second_up());

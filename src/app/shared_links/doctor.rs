@@ -1,24 +1,26 @@
-//! The link doctor in the window: Check (one link) and Check all (a few at a time, with
-//! progress, in the background), and Renew, which signs the same object again with a new
-//! expiry and copies an "updated link" message.
+//! What the Shared links window starts that needs a profile or a request id: the link
+//! doctor's Check (one link) and Check all (a few at a time, with progress, in the
+//! background), Renew, which signs the same object again with a new expiry (its answer, an
+//! "updated link" message to copy, is taken in [`super::state`]), and Revoke of a folder's
+//! page.
 
 use std::time::{Duration, SystemTime};
 
-use crate::app::shared_links::state::unix_secs;
+use crate::app::shared_links::state::Links;
 use crate::app::state::AppState;
 use crate::model::{BucketName, ObjectKey, Scheme};
 use crate::share::cloudfront::{CloudFrontPolicy, SignedParts, signed_parts};
 use crate::share::link_doctor::SharedAs;
-use crate::share::link_text::{NamedLink, email_html, email_plain};
 use crate::share::{Expiry, GetOptions, MAX_LINK_LIFETIME};
 use crate::storage::history::SharedLink;
-use crate::worker::{CloudFrontRequest, Command, HistoryEvent, RenewRequest};
+use crate::worker::{CloudFrontRequest, Command, RenewRequest};
 
 impl AppState {
     /// Check (one link) or Check all (`urls` every live link): tried in the background.
     pub fn check_links(&mut self, urls: &[String]) -> Vec<Command> {
         let links: Vec<(String, SharedAs)> = self
-            .shared_links
+            .links
+            .links()
             .iter()
             .filter(|l| urls.contains(&l.url) && l.method == "GET" && !l.revoked)
             .map(|l| (l.url.clone(), shared_as(l)))
@@ -27,43 +29,22 @@ impl AppState {
             return Vec::new();
         }
         let mut commands = Vec::new();
-        if let Some((previous, _, _)) = self.checking.take() {
+        let id = self.next_id();
+        let urls: Vec<String> = links.iter().map(|(url, _)| url.clone()).collect();
+        if let Some(previous) = self.links.start_check(id, &urls, links.len()) {
             commands.push(Command::Cancel { id: previous });
         }
-        for (url, _) in &links {
-            self.link_checks.remove(url);
-        }
-        let id = self.next_id();
-        self.checking = Some((id, 0, links.len()));
         commands.push(Command::CheckLinks { id, links });
         commands
-    }
-
-    /// Every link Check all tries: the GET links not revoked.
-    pub fn checkable_links(&self) -> Vec<String> {
-        self.shared_links
-            .iter()
-            .filter(|l| l.method == "GET" && !l.revoked)
-            .map(|l| l.url.clone())
-            .collect()
-    }
-
-    /// Whether Renew can sign `link` again: a download link, through S3 or CloudFront (not a
-    /// folder's page, not an upload link).
-    pub fn can_renew(link: &SharedLink) -> bool {
-        link.method == "GET"
-            && link.page.is_none()
-            && link.uri.starts_with("s3://")
-            && (link.url.contains("X-Amz-Signature=") || signed_parts(&link.url).is_some())
     }
 
     /// Renew: the same object and download options, as long a lifetime as before (at most
     /// 7 days) from now, signed with the profile that made it.
     pub fn renew_link(&mut self, url: &str) -> Vec<Command> {
-        let Some(link) = self.shared_links.iter().find(|l| l.url == url).cloned() else {
+        let Some(link) = self.links.get(url).cloned() else {
             return Vec::new();
         };
-        if !Self::can_renew(&link) {
+        if !Links::can_renew(&link) {
             return Vec::new();
         }
         let Some(profile) = self.profile_that_made(&link, "Renew") else {
@@ -83,7 +64,7 @@ impl AppState {
             return self.renew_cloudfront(id, &link, bucket, key, parts, lifetime);
         }
         let lifetime = lifetime.min(MAX_LINK_LIFETIME);
-        self.renewing.start(id);
+        self.links.start_renew(id);
         vec![Command::RenewLink(RenewRequest {
             id,
             profile,
@@ -106,9 +87,9 @@ impl AppState {
         parts: SignedParts,
         lifetime: Duration,
     ) -> Vec<Command> {
-        let Some(config_dir) = self.config_dir.clone() else {
-            self.shared_links_notice =
-                Some("Pail has no settings folder here, so it has no CloudFront key.".into());
+        let Some(config_dir) = self.profiles.config_dir().cloned() else {
+            self.links
+                .set_notice("Pail has no settings folder here, so it has no CloudFront key.");
             return Vec::new();
         };
         let Some(domain) = url::Url::parse(&parts.url).ok().and_then(|url| {
@@ -120,7 +101,7 @@ impl AppState {
         }) else {
             return Vec::new();
         };
-        self.renewing.start(id);
+        self.links.start_renew(id);
         vec![Command::RenewCloudFront {
             request: CloudFrontRequest {
                 id,
@@ -140,78 +121,48 @@ impl AppState {
         }]
     }
 
-    /// Text waiting to be copied (Renew's message), taken once.
-    pub(crate) fn take_clipboard_request(&mut self) -> Option<(String, String)> {
-        self.clipboard_request.take()
-    }
-
-    /// The doctor's findings and Renew's answers.
-    pub(crate) fn apply_doctor(&mut self, event: HistoryEvent) -> Vec<Command> {
-        match event {
-            HistoryEvent::LinkChecked { id, url, diagnosis } => {
-                if let Some((checking, done, _)) = &mut self.checking
-                    && *checking == id
-                {
-                    *done += 1;
-                    self.link_checks.insert(url, diagnosis);
-                }
-            }
-            HistoryEvent::ChecksDone { id }
-                if self.checking.is_some_and(|(checking, _, _)| checking == id) =>
-            {
-                self.checking = None;
-            }
-            HistoryEvent::Renewed {
-                id,
-                previous,
-                result,
-            } => {
-                if !self.renewing.accept(id) {
-                    return Vec::new();
-                }
-                match result {
-                    Ok(renewed) => return self.renewed(&previous, renewed),
-                    Err(e) => self.shared_links_notice = Some(format!("Renew failed: {e}")),
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    /// A renewed link joins the history, and the "updated link" message goes to the clipboard.
-    fn renewed(&mut self, previous: &str, renewed: crate::share::PresignedLink) -> Vec<Command> {
-        let Some(old) = self
-            .shared_links
-            .iter()
-            .find(|l| l.url == previous)
-            .cloned()
-        else {
+    /// Revoke on a shared folder's page: deletes the page, with the profile that made it.
+    pub fn revoke_page(&mut self, url: &str) -> Vec<Command> {
+        let Some(link) = self.links.get(url) else {
             return Vec::new();
         };
-        let expires = renewed.effective_expiry.at;
-        let name = old.uri.rsplit('/').next().unwrap_or(&old.uri).to_owned();
-        let named = [NamedLink {
-            name,
-            url: renewed.url.clone(),
-            expires,
-        }];
-        self.clipboard_request = Some((
-            format!("<p>Here is an updated link:</p>{}", email_html(&named)),
-            format!("Here is an updated link:\n{}", email_plain(&named)),
-        ));
-        self.shared_links_notice =
-            Some("Renewed: the \"updated link\" message is on the clipboard.".into());
-        self.link_checks.remove(previous);
-        self.shared_links.push(SharedLink {
-            url: renewed.url,
-            created: unix_secs(SystemTime::now()),
-            expires: unix_secs(expires),
-            options: format!("{} · renewed", old.options.trim_end_matches(" · renewed")),
-            etag: renewed.etag,
-            ..old
-        });
-        self.save_history()
+        let Some(page) = link.page.clone() else {
+            return Vec::new();
+        };
+        let link = link.clone();
+        let Some(profile) = self.profile_that_made(&link, "Revoke") else {
+            return Vec::new();
+        };
+        let (Ok(bucket), Ok(key)) = (
+            crate::model::BucketName::new(&page.bucket),
+            crate::model::ObjectKey::new(page.key.clone()),
+        ) else {
+            return Vec::new();
+        };
+        let id = self.next_id();
+        self.links.start_revoke(id, url);
+        vec![Command::RevokePage {
+            id,
+            profile,
+            bucket,
+            key,
+        }]
+    }
+
+    /// The profile that made `link`, or a notice that `action` needs it and it is gone.
+    pub(crate) fn profile_that_made(
+        &mut self,
+        link: &SharedLink,
+        action: &str,
+    ) -> Option<crate::profiles::Profile> {
+        let profile = self.profiles.by_name(&link.profile).cloned();
+        if profile.is_none() {
+            self.links.set_notice(format!(
+                "{action} needs the profile {} that made the link, and it is not there any more.",
+                link.profile
+            ));
+        }
+        profile
     }
 }
 

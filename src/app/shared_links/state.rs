@@ -1,24 +1,114 @@
-//! The Shared links history as the window keeps it: each generated link recorded and saved,
-//! and Clear.
+//! The Shared links history as the window keeps it ([`Links`]): each generated link recorded
+//! and saved, Clear, the answers about it (read at start-up, Revoke, the link doctor's
+//! findings, Renew), and the window's own notice. A leaf the window's state holds; what needs
+//! a profile or a request id is started from [`super::doctor`].
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::app::state::AppState;
-use crate::app::web_url::state::UploadResult;
+use crate::app::shared::Pending;
+use crate::app::status::Status;
+use crate::app::web_url::state::{UploadResult, WebUrlDialog};
+use crate::share::cloudfront::signed_parts;
+use crate::share::link_doctor::Diagnosis;
+use crate::share::link_text::{NamedLink, email_html, email_plain};
 use crate::storage::history::{SharedLink, SharedPage};
-use crate::worker::{Command, HistoryEvent};
+use crate::worker::{Command, HistoryEvent, RequestId};
 
-impl AppState {
+/// Every link generated, where they are saved, and the Shared links window's state.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// Newest last.
+    links: Vec<SharedLink>,
+    path: Option<PathBuf>,
+    loading: Pending,
+    /// The Shared links window is shown.
+    pub open: bool,
+    /// A Revoke in flight: the request and the link's URL.
+    revoking: Option<(RequestId, String)>,
+    /// What the last Revoke or Renew did, shown in the Shared links window.
+    notice: Option<String>,
+    /// The link doctor's findings, by URL.
+    checks: HashMap<String, Diagnosis>,
+    /// A Check all in progress: the request, links tried, links in all.
+    checking: Option<(RequestId, usize, usize)>,
+    renewing: Pending,
+    /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
+    clipboard_request: Option<(String, String)>,
+}
+
+impl Links {
+    /// Newest last.
+    pub fn links(&self) -> &[SharedLink] {
+        &self.links
+    }
+
+    pub(crate) fn get(&self, url: &str) -> Option<&SharedLink> {
+        self.links.iter().find(|l| l.url == url)
+    }
+
+    /// Where the history is saved (unfinished transfers are recorded beside it).
+    pub(crate) fn path(&self) -> Option<&PathBuf> {
+        self.path.as_ref()
+    }
+
+    /// Reads the history from `path` with request `id`.
+    pub(crate) fn load(&mut self, id: RequestId, path: PathBuf) -> Command {
+        self.loading.start(id);
+        self.path = Some(path.clone());
+        Command::LoadSharedLinks { id, path }
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub(crate) fn set_notice(&mut self, notice: impl Into<String>) {
+        self.notice = Some(notice.into());
+    }
+
+    /// The link doctor's finding for `url`, once checked.
+    pub fn check_of(&self, url: &str) -> Option<&Diagnosis> {
+        self.checks.get(url)
+    }
+
+    /// Whether a check runs, and how far: links tried, links in all.
+    pub fn checking(&self) -> Option<(usize, usize)> {
+        self.checking.map(|(_, done, total)| (done, total))
+    }
+
+    /// Check (one link) or Check all as request `id`: forgets what the links' last check
+    /// found; gives the request to cancel, a Check all still running.
+    pub(crate) fn start_check(
+        &mut self,
+        id: RequestId,
+        urls: &[String],
+        total: usize,
+    ) -> Option<RequestId> {
+        let previous = self.checking.take().map(|(previous, _, _)| previous);
+        for url in urls {
+            self.checks.remove(url);
+        }
+        self.checking = Some((id, 0, total));
+        previous
+    }
+
+    pub(crate) fn start_revoke(&mut self, id: RequestId, url: &str) {
+        self.revoking = Some((id, url.to_owned()));
+    }
+
+    pub(crate) fn start_renew(&mut self, id: RequestId) {
+        self.renewing.start(id);
+    }
+
     /// Adds generated links to the history and saves it.
-    pub(crate) fn record_links(&mut self, now: SystemTime) -> Vec<Command> {
-        let Some(dialog) = self.modals.web_url() else {
-            return Vec::new();
-        };
+    pub(crate) fn record(&mut self, dialog: &WebUrlDialog, now: SystemTime) -> Vec<Command> {
         let created = unix_secs(now);
         let scheme = if dialog.inputs.https { "HTTPS" } else { "HTTP" };
         let mut new_links = Vec::new();
         if let Some(share) = dialog.folder_share() {
-            self.shared_links.push(SharedLink {
+            self.links.push(SharedLink {
                 uri: format!("s3://{}/{}", share.page_bucket, share.page_key),
                 url: share.page_url.clone(),
                 method: "GET".into(),
@@ -39,7 +129,7 @@ impl AppState {
                 revoked: false,
                 etag: None,
             });
-            return self.save_history();
+            return self.save();
         }
         for (i, (target, link)) in dialog.targets().iter().zip(dialog.links()).enumerate() {
             new_links.push(SharedLink {
@@ -99,88 +189,65 @@ impl AppState {
                 etag: None,
             });
         }
-        self.shared_links.extend(new_links);
-        self.save_history()
+        self.links.extend(new_links);
+        self.save()
     }
 
-    pub(crate) fn save_history(&self) -> Vec<Command> {
-        match &self.history_path {
+    /// The command that writes the history where it is kept.
+    pub(crate) fn save(&self) -> Vec<Command> {
+        match &self.path {
             Some(path) => vec![Command::SaveSharedLinks {
                 path: path.clone(),
-                links: self.shared_links.clone(),
+                links: self.links.clone(),
             }],
             None => Vec::new(),
         }
     }
 
-    /// The profile that made `link`, or a notice that `action` needs it and it is gone.
-    pub(crate) fn profile_that_made(
-        &mut self,
-        link: &SharedLink,
-        action: &str,
-    ) -> Option<crate::profiles::Profile> {
-        let profile = self
-            .profiles
-            .iter()
-            .find(|p| p.name == link.profile)
-            .cloned();
-        if profile.is_none() {
-            self.shared_links_notice = Some(format!(
-                "{action} needs the profile {} that made the link, and it is not there any more.",
-                link.profile
-            ));
-        }
-        profile
-    }
-
-    /// Revoke on a shared folder's page: deletes the page, with the profile that made it.
-    pub fn revoke_page(&mut self, url: &str) -> Vec<Command> {
-        let Some(link) = self.shared_links.iter().find(|l| l.url == url) else {
-            return Vec::new();
-        };
-        let Some(page) = link.page.clone() else {
-            return Vec::new();
-        };
-        let link = link.clone();
-        let Some(profile) = self.profile_that_made(&link, "Revoke") else {
-            return Vec::new();
-        };
-        let (Ok(bucket), Ok(key)) = (
-            crate::model::BucketName::new(&page.bucket),
-            crate::model::ObjectKey::new(page.key.clone()),
-        ) else {
-            return Vec::new();
-        };
-        let id = self.next_id();
-        self.revoking = Some((id, url.to_owned()));
-        vec![Command::RevokePage {
-            id,
-            profile,
-            bucket,
-            key,
-        }]
-    }
-
     /// Clear in the Shared links panel.
-    pub fn clear_shared_links(&mut self) -> Vec<Command> {
-        self.shared_links.clear();
-        self.save_history()
+    pub(crate) fn clear(&mut self) -> Vec<Command> {
+        self.links.clear();
+        self.save()
     }
 
-    /// The history as read at start-up, or a failed save.
-    pub(crate) fn apply_history(&mut self, event: HistoryEvent) -> Vec<Command> {
+    /// Every link Check all tries: the GET links not revoked.
+    pub(crate) fn checkable(&self) -> Vec<String> {
+        self.links
+            .iter()
+            .filter(|l| l.method == "GET" && !l.revoked)
+            .map(|l| l.url.clone())
+            .collect()
+    }
+
+    /// Whether Renew can sign `link` again: a download link, through S3 or CloudFront (not a
+    /// folder's page, not an upload link).
+    pub(crate) fn can_renew(link: &SharedLink) -> bool {
+        link.method == "GET"
+            && link.page.is_none()
+            && link.uri.starts_with("s3://")
+            && (link.url.contains("X-Amz-Signature=") || signed_parts(&link.url).is_some())
+    }
+
+    /// Text waiting to be copied (Renew's message), taken once.
+    pub(crate) fn take_clipboard_request(&mut self) -> Option<(String, String)> {
+        self.clipboard_request.take()
+    }
+
+    /// The history as read at start-up, a failed save, a Revoke's answer, and the doctor's
+    /// findings; warnings go to the status bar.
+    pub(crate) fn apply(&mut self, event: HistoryEvent, status: &mut Status) -> Vec<Command> {
         match event {
             HistoryEvent::Loaded { id, links, warning } => {
-                if self.history_request.accept(id) {
+                if self.loading.accept(id) {
                     // Links made before the file was read come after the saved ones.
-                    let made_meanwhile = std::mem::replace(&mut self.shared_links, links);
-                    self.shared_links.extend(made_meanwhile);
+                    let made_meanwhile = std::mem::replace(&mut self.links, links);
+                    self.links.extend(made_meanwhile);
                     if let Some(warning) = warning {
-                        self.last_error = Some(warning.to_string());
+                        status.set_error(warning.to_string());
                     }
                 }
             }
-            HistoryEvent::SaveFailed { error } => self.last_error = Some(error.to_string()),
+            HistoryEvent::SaveFailed { error } => status.set_error(error.to_string()),
             event @ (HistoryEvent::LinkChecked { .. }
             | HistoryEvent::ChecksDone { .. }
             | HistoryEvent::Renewed { .. }) => return self.apply_doctor(event),
@@ -190,26 +257,89 @@ impl AppState {
                 };
                 match result {
                     Ok(()) => {
-                        let Some(link) = self.shared_links.iter_mut().find(|l| l.url == url) else {
+                        let Some(link) = self.links.iter_mut().find(|l| l.url == url) else {
                             return Vec::new();
                         };
                         link.revoked = true;
                         let until = SystemTime::UNIX_EPOCH
                             + std::time::Duration::from_secs(link.expires.max(0) as u64);
-                        self.shared_links_notice = Some(format!(
+                        self.notice = Some(format!(
                             "The page is deleted. Links already opened or copied from it keep \
                              working until they expire ({}).",
                             crate::share::link_text::expiry_text(until)
                         ));
-                        return self.save_history();
+                        return self.save();
                     }
                     Err(e) => {
-                        self.shared_links_notice = Some(format!("Revoke failed: {e}"));
+                        self.notice = Some(format!("Revoke failed: {e}"));
                     }
                 }
             }
         }
         Vec::new()
+    }
+
+    /// The doctor's findings and Renew's answers.
+    fn apply_doctor(&mut self, event: HistoryEvent) -> Vec<Command> {
+        match event {
+            HistoryEvent::LinkChecked { id, url, diagnosis } => {
+                if let Some((checking, done, _)) = &mut self.checking
+                    && *checking == id
+                {
+                    *done += 1;
+                    self.checks.insert(url, diagnosis);
+                }
+            }
+            HistoryEvent::ChecksDone { id }
+                if self.checking.is_some_and(|(checking, _, _)| checking == id) =>
+            {
+                self.checking = None;
+            }
+            HistoryEvent::Renewed {
+                id,
+                previous,
+                result,
+            } => {
+                if !self.renewing.accept(id) {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(renewed) => return self.renewed(&previous, renewed),
+                    Err(e) => self.notice = Some(format!("Renew failed: {e}")),
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A renewed link joins the history, and the "updated link" message goes to the clipboard.
+    fn renewed(&mut self, previous: &str, renewed: crate::share::PresignedLink) -> Vec<Command> {
+        let Some(old) = self.get(previous).cloned() else {
+            return Vec::new();
+        };
+        let expires = renewed.effective_expiry.at;
+        let name = old.uri.rsplit('/').next().unwrap_or(&old.uri).to_owned();
+        let named = [NamedLink {
+            name,
+            url: renewed.url.clone(),
+            expires,
+        }];
+        self.clipboard_request = Some((
+            format!("<p>Here is an updated link:</p>{}", email_html(&named)),
+            format!("Here is an updated link:\n{}", email_plain(&named)),
+        ));
+        self.notice = Some("Renewed: the \"updated link\" message is on the clipboard.".into());
+        self.checks.remove(previous);
+        self.links.push(SharedLink {
+            url: renewed.url,
+            created: unix_secs(SystemTime::now()),
+            expires: unix_secs(expires),
+            options: format!("{} · renewed", old.options.trim_end_matches(" · renewed")),
+            etag: renewed.etag,
+            ..old
+        });
+        self.save()
     }
 }
 

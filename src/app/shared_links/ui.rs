@@ -7,18 +7,26 @@ use std::time::{Duration, SystemTime};
 use egui::RichText;
 
 use crate::app::clipboard::{Clipboard, ClipboardError};
-use crate::app::state::AppState;
+use crate::app::shared_links::state::Links;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
 
+/// What the window starts for the Shared links window: each needs a request id, and Renew
+/// and Revoke the profile that made the link.
+pub(crate) enum LinkRequest {
+    Check(Vec<String>),
+    Renew(String),
+    Revoke(String),
+}
+
 pub(crate) fn shared_links_ui(
     ctx: &egui::Context,
-    state: &mut AppState,
+    links: &mut Links,
     clipboard: &mut dyn Clipboard,
     out: &mut Vec<Command>,
-) {
-    if !state.shared_links_open {
-        return;
+) -> Option<LinkRequest> {
+    if !links.open {
+        return None;
     }
     let mut open = true;
     let mut clear = false;
@@ -31,13 +39,13 @@ pub(crate) fn shared_links_ui(
         .open(&mut open)
         .default_size([760.0, 360.0])
         .show(ctx, |ui| {
-            if state.shared_links.is_empty() {
+            if links.links().is_empty() {
                 ui.weak("No links yet: links you generate with Web URL are listed here.");
             }
             egui::ScrollArea::vertical()
                 .max_height(300.0)
                 .show(ui, |ui| {
-                    for link in state.shared_links.iter().rev() {
+                    for link in links.links().iter().rev() {
                         let expires = SystemTime::UNIX_EPOCH
                             + Duration::from_secs(link.expires.max(0) as u64);
                         // The buttons first: a long key must not push them out of the
@@ -50,7 +58,7 @@ pub(crate) fn shared_links_ui(
                                 && !link.revoked
                                 && ui
                                     .add_enabled(
-                                        state.checking.is_none(),
+                                        links.checking().is_none(),
                                         egui::Button::new("Check").small(),
                                     )
                                     .on_hover_text("Try the link now and say why it works or not")
@@ -58,7 +66,7 @@ pub(crate) fn shared_links_ui(
                             {
                                 check = Some(vec![link.url.clone()]);
                             }
-                            if AppState::can_renew(link)
+                            if Links::can_renew(link)
                                 && ui
                                     .small_button("Renew")
                                     .on_hover_text(
@@ -102,7 +110,7 @@ pub(crate) fn shared_links_ui(
                             }
                             ui.weak(&link.options);
                         });
-                        if let Some(diagnosis) = state.link_checks.get(&link.url) {
+                        if let Some(diagnosis) = links.check_of(&link.url) {
                             let color = if diagnosis.is_working() {
                                 egui::Color32::from_rgb(0x3C, 0xB3, 0x71)
                             } else {
@@ -116,26 +124,26 @@ pub(crate) fn shared_links_ui(
             ui.separator();
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(!state.shared_links.is_empty(), egui::Button::new("Clear"))
+                    .add_enabled(!links.links().is_empty(), egui::Button::new("Clear"))
                     .clicked()
                 {
                     clear = true;
                 }
-                let any_checkable = state
-                    .shared_links
+                let any_checkable = links
+                    .links()
                     .iter()
                     .any(|l| l.method == "GET" && !l.revoked);
                 if ui
                     .add_enabled(
-                        any_checkable && state.checking.is_none(),
+                        any_checkable && links.checking().is_none(),
                         egui::Button::new("Check all"),
                     )
                     .on_hover_text("Try every live link, a few at a time, in the background")
                     .clicked()
                 {
-                    check = Some(state.checkable_links());
+                    check = Some(links.checkable());
                 }
-                if let Some((_, done, total)) = state.checking {
+                if let Some((done, total)) = links.checking() {
                     ui.add(
                         egui::ProgressBar::new(done as f32 / total.max(1) as f32)
                             .desired_width(160.0)
@@ -145,7 +153,7 @@ pub(crate) fn shared_links_ui(
                 if let Some(Err(e)) = &copied {
                     ui.colored_label(ui.visuals().error_fg_color, e.to_string());
                 }
-                if let Some(notice) = &state.shared_links_notice {
+                if let Some(notice) = links.notice() {
                     ui.label(notice);
                 }
             });
@@ -153,16 +161,11 @@ pub(crate) fn shared_links_ui(
     // The countdowns move once a second while the window is open.
     ctx.request_repaint_after(Duration::from_secs(1));
     if clear {
-        out.extend(state.clear_shared_links());
+        out.extend(links.clear());
     }
-    if let Some(url) = revoke {
-        out.extend(state.revoke_page(&url));
-    }
-    if let Some(urls) = check {
-        out.extend(state.check_links(&urls));
-    }
-    if let Some(url) = renew {
-        out.extend(state.renew_link(&url));
-    }
-    state.shared_links_open = open;
+    links.open = open;
+    revoke
+        .map(LinkRequest::Revoke)
+        .or(check.map(LinkRequest::Check))
+        .or(renew.map(LinkRequest::Renew))
 }

@@ -7,70 +7,35 @@
 use std::path::PathBuf;
 
 use crate::profiles::Profile;
-use crate::profiles::store::ProfileStore;
-use crate::s3::list::BucketEntry;
-use crate::storage::history::SharedLink;
 use crate::worker::{Command, Event, RequestId};
 
-pub use crate::app::files::state::PendingDelete;
-pub use crate::app::files::transfers::{Transfer, TransferState};
-pub use crate::app::modal::{Modal, Modals};
+pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
+pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
+use crate::app::pane::Pane;
+use crate::app::profiles::known::Profiles;
 use crate::app::profiles::state::ProfilesWindow;
-use crate::app::shared::{ActivePane, ListingState, Loadable, Location, Pending};
+use crate::app::shared::ActivePane;
+use crate::app::shared_links::state::Links;
+use crate::app::status::Status;
 use crate::app::web_url::state::WebUrlDialog;
-use crate::listing::Listing;
 
 /// All of the window's state that outlives a frame.
 #[derive(Debug)]
 pub struct AppState {
     next_id: u64,
-    pub profiles: Vec<Profile>,
-    pub(crate) profiles_request: Pending,
-    /// Problems reading the settings files (a file set aside, with its line), shown in a
-    /// banner until dismissed: a later error must not hide them.
-    pub file_problems: Vec<String>,
-    pub current_profile: Option<usize>,
-    pub buckets: Loadable<Vec<BucketEntry>>,
-    pub location: Option<Location>,
-    pub(crate) back: Vec<Location>,
-    pub(crate) forward: Vec<Location>,
-    pub listing: Listing,
-    pub listing_state: ListingState,
-    /// The most recent failure, kept for the status bar until the next success.
-    pub last_error: Option<String>,
-    /// What the last operation did ("Deleted 3 objects"), for the status bar.
-    pub notice: Option<String>,
-    /// The filter box's text; the listing shows only names containing it.
-    pub filter_text: String,
+    /// The profiles found and the chosen one.
+    pub profiles: Profiles,
+    /// The explorer: the profile's buckets, the folder shown and its rows.
+    pub explorer: Pane,
+    /// The status bar's notice and error, and the settings files that could not be read.
+    pub status: Status,
     /// The dialog open over the explorer, and those waiting their turn.
     pub modals: Modals,
-    /// Every link generated, newest last, and where they are saved.
-    pub shared_links: Vec<SharedLink>,
-    pub history_path: Option<PathBuf>,
-    pub(crate) history_request: Pending,
-    pub shared_links_open: bool,
-    /// A Revoke in flight: the request and the link's URL.
-    pub(crate) revoking: Option<(RequestId, String)>,
-    /// What the last Revoke or Renew did, shown in the Shared links window.
-    pub shared_links_notice: Option<String>,
-    /// The link doctor's findings, by URL.
-    pub link_checks: std::collections::HashMap<String, crate::share::link_doctor::Diagnosis>,
-    /// A Check all in progress: the request, links tried, links in all.
-    pub checking: Option<(RequestId, usize, usize)>,
-    pub(crate) renewing: Pending,
-    /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
-    pub(crate) clipboard_request: Option<(String, String)>,
-    /// Pail's saved profiles, once read; `None` when there is nowhere to keep them.
-    pub saved: Option<ProfileStore>,
-    pub(crate) config_dir: Option<PathBuf>,
-    /// Uploads and downloads, oldest first.
-    pub transfers: Vec<Transfer>,
-    /// "Quit anyway" was pressed and the transfers have cleaned up: the next close goes
-    /// through.
-    pub quit_confirmed: bool,
-    /// How many transfers run at once.
-    pub concurrency: usize,
+    /// Every link generated, where they are saved, and the Shared links window.
+    pub links: Links,
+    /// Uploads, downloads and copies, and how many run at once.
+    pub transfers: Transfers,
     /// The second pane, a folder on this computer, while two panes are shown.
     pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
     pub active_pane: ActivePane,
@@ -78,7 +43,7 @@ pub struct AppState {
     /// can be on either side.
     pub second_on_left: bool,
     /// Compare's marks for the two folders shown, until either changes.
-    pub compare_marks: Option<crate::app::second_pane::across::CompareMarks>,
+    pub compare_marks: Option<crate::app::shared::CompareMarks>,
     /// A rename in flight and the pane it is in (to ask there if it would replace).
     pub(crate) renaming_in: Option<(RequestId, ActivePane)>,
 }
@@ -86,38 +51,14 @@ pub struct AppState {
 impl AppState {
     /// `initial` profiles are known before the window opens (the demo); the first is selected.
     pub fn new(initial: Vec<Profile>) -> Self {
-        let current_profile = (!initial.is_empty()).then_some(0);
         Self {
             next_id: 0,
-            profiles: initial,
-            profiles_request: Pending::default(),
-            file_problems: Vec::new(),
-            current_profile,
-            buckets: Loadable::Idle,
-            location: None,
-            back: Vec::new(),
-            forward: Vec::new(),
-            listing: Listing::default(),
-            listing_state: ListingState::Idle,
-            last_error: None,
-            notice: None,
-            filter_text: String::new(),
+            profiles: Profiles::new(initial),
+            explorer: Pane::default(),
+            status: Status::default(),
             modals: Modals::default(),
-            shared_links: Vec::new(),
-            history_path: None,
-            history_request: Pending::default(),
-            shared_links_open: false,
-            revoking: None,
-            shared_links_notice: None,
-            link_checks: Default::default(),
-            checking: None,
-            renewing: Pending::default(),
-            clipboard_request: None,
-            saved: None,
-            config_dir: None,
-            transfers: Vec::new(),
-            quit_confirmed: false,
-            concurrency: crate::worker::TRANSFER_CONCURRENCY,
+            links: Links::default(),
+            transfers: Transfers::default(),
             second_pane: None,
             active_pane: Default::default(),
             second_on_left: false,
@@ -162,17 +103,10 @@ impl AppState {
         config_dir: Option<PathBuf>,
     ) -> Vec<Command> {
         let id = self.next_id();
-        self.profiles_request.start(id);
-        self.config_dir = config_dir.clone();
-        if let Some(dir) = &config_dir {
-            self.saved = Some(ProfileStore::unread(dir));
-        }
-        let mut commands = vec![Command::LoadProfiles { id, config_dir }];
+        let mut commands = vec![self.profiles.find(id, config_dir)];
         if let Some(path) = history_path {
             let id = self.next_id();
-            self.history_request.start(id);
-            self.history_path = Some(path.clone());
-            commands.push(Command::LoadSharedLinks { id, path });
+            commands.push(self.links.load(id, path));
         }
         if let Some(journal) = self.partials_path() {
             // Partial downloads a quit or killed run left behind.
@@ -183,7 +117,7 @@ impl AppState {
     }
 
     pub fn profile(&self) -> Option<&Profile> {
-        self.current_profile.and_then(|i| self.profiles.get(i))
+        self.profiles.current()
     }
 
     /// Folds one answer from the worker into the state, returning any follow-up commands.
@@ -194,7 +128,7 @@ impl AppState {
             Event::Profiles(event) => self.apply_profiles(event),
             Event::Browse(event) => self.apply_browse(event),
             Event::Links(event) => self.apply_links(event),
-            Event::History(event) => self.apply_history(event),
+            Event::History(event) => self.links.apply(event, &mut self.status),
             Event::Files(event) => self.apply_files(event),
         }
     }

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
 use super::*;
+use crate::app::shared::{ListingState, Location};
 use crate::app::web_url::state::FolderExpansion;
 use crate::model::{BucketName, Endpoint};
 use crate::profiles::ProfileSource;
+use crate::profiles::store::ProfileStore;
 use crate::s3::list::{BrowseError, FolderPage, ObjectEntry, StorageClass};
 use crate::s3::transfer::TransferControl;
 use crate::worker::{BrowseEvent, Direction, FilesEvent, LinksEvent, ProfilesEvent, TransferId};
@@ -58,7 +60,7 @@ fn start_lists_buckets_of_the_preselected_profile() {
     let commands = state.start(None, None);
     assert!(matches!(commands[0], Command::LoadProfiles { .. }));
     assert!(matches!(commands[1], Command::ListBuckets { .. }));
-    assert!(state.is_loading());
+    assert!(state.explorer.is_loading());
 }
 
 #[test]
@@ -70,14 +72,17 @@ fn pages_append_until_done() {
         page: page(&["a", "b"]),
         done: false,
     }));
-    assert_eq!(state.listing_state, ListingState::Loading { id, pages: 1 });
+    assert_eq!(
+        state.explorer.listing_state,
+        ListingState::Loading { id, pages: 1 }
+    );
     state.apply(Event::from(BrowseEvent::FolderPage {
         id,
         page: page(&["c"]),
         done: true,
     }));
-    assert_eq!(state.listing.view_len(), 3);
-    assert_eq!(state.listing_state, ListingState::Done);
+    assert_eq!(state.explorer.listing.view_len(), 3);
+    assert_eq!(state.explorer.listing_state, ListingState::Done);
 }
 
 #[test]
@@ -101,15 +106,15 @@ fn answers_for_a_folder_left_are_dropped() {
         id: first,
         error: BrowseError::Other("late".into()),
     }));
-    assert_eq!(state.listing.view_len(), 0);
+    assert_eq!(state.explorer.listing.view_len(), 0);
     assert_eq!(
-        state.listing_state,
+        state.explorer.listing_state,
         ListingState::Loading {
             id: second,
             pages: 0
         }
     );
-    assert_eq!(state.last_error, None);
+    assert_eq!(state.status.error(), None);
 }
 
 #[test]
@@ -128,8 +133,8 @@ fn stop_keeps_rows_and_ignores_later_pages() {
         page: page(&["b"]),
         done: true,
     }));
-    assert_eq!(state.listing_state, ListingState::Stopped);
-    assert_eq!(state.listing.view_len(), 1);
+    assert_eq!(state.explorer.listing_state, ListingState::Stopped);
+    assert_eq!(state.explorer.listing.view_len(), 1);
 }
 
 #[test]
@@ -138,23 +143,23 @@ fn back_forward_and_up() {
     state.open_bucket(bucket("bucket"));
     state.open_folder("a/");
     state.open_folder("b/");
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
     state.go_up();
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
     state.go_back();
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
     state.go_back();
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
-    assert!(state.can_go_forward());
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
+    assert!(state.explorer.can_go_forward());
     state.go_forward();
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
     state.go_forward();
-    assert_eq!(state.location.as_ref().unwrap().prefix, "a/");
-    assert!(!state.can_go_forward());
+    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
+    assert!(!state.explorer.can_go_forward());
     // A new place clears Forward.
     state.go_back();
     state.open_folder("c/");
-    assert!(!state.can_go_forward());
+    assert!(!state.explorer.can_go_forward());
 }
 
 #[test]
@@ -165,14 +170,11 @@ fn failure_sets_banner_and_retry_lists_again() {
         id,
         error: BrowseError::NoSuchBucket("bucket".into()),
     }));
-    assert!(state.banner_error().is_some());
-    assert_eq!(
-        state.last_error.as_deref(),
-        Some("bucket `bucket` does not exist")
-    );
+    assert!(state.explorer.banner_error().is_some());
+    assert_eq!(state.status.error(), Some("bucket `bucket` does not exist"));
     let retried = listing_id(&state.retry());
     assert_ne!(retried, id);
-    assert!(state.banner_error().is_none());
+    assert!(state.explorer.banner_error().is_none());
 }
 
 #[test]
@@ -185,8 +187,8 @@ fn switching_profile_forgets_the_folder() {
             .iter()
             .any(|c| matches!(c, Command::ListBuckets { profile, .. } if profile.name == "two"))
     );
-    assert!(state.location.is_none());
-    assert!(!state.can_go_back());
+    assert!(state.explorer.location.is_none());
+    assert!(!state.explorer.can_go_back());
 }
 
 #[test]
@@ -204,7 +206,7 @@ fn discovered_profiles_keep_the_demo_selected() {
             ..Default::default()
         }),
     }));
-    assert_eq!(state.profiles.len(), 2);
+    assert_eq!(state.profiles.list().len(), 2);
     assert_eq!(state.profile().unwrap().name, "Demo");
 }
 
@@ -238,10 +240,10 @@ fn filter_is_cleared_when_leaving_but_kept_on_refresh() {
     state.open_bucket(bucket("bucket"));
     state.set_filter("report");
     state.refresh();
-    assert_eq!(state.filter_text, "report");
+    assert_eq!(state.explorer.filter_text, "report");
     state.open_folder("sub/");
-    assert_eq!(state.filter_text, "");
-    assert_eq!(state.listing.filter_text(), "");
+    assert_eq!(state.explorer.filter_text, "");
+    assert_eq!(state.explorer.listing.filter_text(), "");
 }
 
 #[test]
@@ -283,7 +285,7 @@ fn a_region_lookup_failure_is_said_in_the_dialog() {
         page: page(&["README.txt"]),
         done: true,
     }));
-    state.listing.click(0, false, false);
+    state.explorer.listing.click(0, false, false);
     state.open_web_url(SystemTime::now());
     let commands = state.generate_links(SystemTime::now());
     let Some(id) = commands.iter().find_map(|c| match c {
@@ -324,7 +326,7 @@ fn a_big_folder_asks_before_making_links() {
         },
         done: true,
     }));
-    state.listing.click(0, false, false);
+    state.explorer.listing.click(0, false, false);
     let commands = state.open_web_url(SystemTime::now());
     let [
         Command::ListKeysUnder { id, prefix, .. },
@@ -439,11 +441,11 @@ fn a_failed_upload_can_be_retried() {
         transfer: TransferId(7),
         result: Err(crate::s3::transfer::TransferError::Remote("boom".into())),
     }));
-    assert!(matches!(state.transfers[0].state, TransferState::Failed(_)));
-    assert_eq!(
-        state.last_error.as_deref(),
-        Some("pics/a.png: S3 refused: boom")
-    );
+    assert!(matches!(
+        state.transfers.rows()[0].state,
+        TransferState::Failed(_)
+    ));
+    assert_eq!(state.status.error(), Some("pics/a.png: S3 refused: boom"));
     let commands = state.retry_transfer(TransferId(7));
     let [Command::Upload(crate::worker::UploadRequest { prefix, paths, .. })] = &commands[..]
     else {
@@ -452,7 +454,7 @@ fn a_failed_upload_can_be_retried() {
     assert_eq!(prefix, "inbox/pics/");
     assert_eq!(paths, &[PathBuf::from("/home/me/pics/a.png")]);
     assert!(
-        state.transfers.is_empty(),
+        state.transfers.rows().is_empty(),
         "the retry replaces the failed row"
     );
 }

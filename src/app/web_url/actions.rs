@@ -13,11 +13,12 @@ impl AppState {
     /// Web URL (toolbar, context menu, Ctrl+L): a dialog for the selected objects. A selected
     /// folder stands for every object under it, which are counted first.
     pub fn open_web_url(&mut self, now: SystemTime) -> Vec<Command> {
-        let (Some(location), Some(profile)) = (self.location.clone(), self.profile().cloned())
+        let (Some(location), Some(profile)) =
+            (self.explorer.location.clone(), self.profile().cloned())
         else {
             return Vec::new();
         };
-        let selected = self.listing.selected_rows();
+        let selected = self.explorer.listing.selected_rows();
         let folder = selected
             .iter()
             .find(|r| r.is_folder)
@@ -56,7 +57,7 @@ impl AppState {
         let id = self.next_id();
         commands.push(dialog.ask_credentials(id));
         let id = self.next_id();
-        commands.extend(dialog.ask_cloudfront(id, self.config_dir.clone()));
+        commands.extend(dialog.ask_cloudfront(id, self.profiles.config_dir().cloned()));
         self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
@@ -166,8 +167,8 @@ impl AppState {
                 false
             }
         };
-        if recorded {
-            return self.record_links(SystemTime::now());
+        if recorded && let Some(dialog) = self.modals.web_url() {
+            return self.links.record(dialog, SystemTime::now());
         }
         Vec::new()
     }
