@@ -9,6 +9,9 @@ pub mod app {
     pub mod clipboard {
         pub use crate::app::clipboard::*;
     }
+    pub mod modal {
+        pub use crate::app::modal::*;
+    }
     pub mod picker {
         pub use crate::app::picker::*;
     }

@@ -4,20 +4,20 @@
 //! state and its drawing; [`state`] holds what the window knows as a whole and hands each
 //! event to its feature, and [`modal`] the one dialog open over the explorer.
 
-pub mod clipboard;
-pub mod explorer;
-pub mod files;
-pub mod modal;
-pub mod pane;
+pub(crate) mod clipboard;
+pub(crate) mod explorer;
+pub(crate) mod files;
+pub(crate) mod modal;
+pub(crate) mod pane;
 pub(crate) mod pane_table;
-pub mod picker;
-pub mod profiles;
-pub mod second_pane;
+pub(crate) mod picker;
+pub(crate) mod profiles;
+pub(crate) mod second_pane;
 pub(crate) mod shared;
-pub mod shared_links;
-pub mod state;
-pub mod status;
-pub mod web_url;
+pub(crate) mod shared_links;
+pub(crate) mod state;
+pub(crate) mod status;
+pub(crate) mod web_url;
 
 use std::sync::mpsc::Receiver;
 

@@ -13,7 +13,7 @@ use crate::listing::{Listing, Row, Sort, SortColumn};
 
 /// What is carried while rows are dragged: the pane they come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PaneDrag(pub ActivePane);
+pub(crate) struct PaneDrag(pub ActivePane);
 
 /// The columns a pane shows and the widths they start at; a table's widths, once resized,
 /// are remembered under `id_salt`.

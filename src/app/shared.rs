@@ -121,7 +121,7 @@ pub enum FileOperation {
 /// last is Back's) and those Back left (the last is Forward's). Going somewhere new forgets
 /// Forward, as a browser does.
 #[derive(Debug, Clone)]
-pub struct History<T> {
+pub(crate) struct History<T> {
     back: Vec<T>,
     forward: Vec<T>,
 }
@@ -137,41 +137,41 @@ impl<T> Default for History<T> {
 
 impl<T> History<T> {
     /// Left `from` for a new place.
-    pub fn left(&mut self, from: T) {
+    pub(crate) fn left(&mut self, from: T) {
         self.back.push(from);
         self.forward.clear();
     }
 
     /// Back from `current` (if any): the place to show, or `None` with nowhere to go.
-    pub fn back(&mut self, current: Option<T>) -> Option<T> {
+    pub(crate) fn back(&mut self, current: Option<T>) -> Option<T> {
         let previous = self.back.pop()?;
         self.forward.extend(current);
         Some(previous)
     }
 
     /// Forward from `current` (if any): the place Back left.
-    pub fn forward(&mut self, current: Option<T>) -> Option<T> {
+    pub(crate) fn forward(&mut self, current: Option<T>) -> Option<T> {
         let next = self.forward.pop()?;
         self.back.extend(current);
         Some(next)
     }
 
-    pub fn can_go_back(&self) -> bool {
+    pub(crate) fn can_go_back(&self) -> bool {
         !self.back.is_empty()
     }
 
-    pub fn can_go_forward(&self) -> bool {
+    pub(crate) fn can_go_forward(&self) -> bool {
         !self.forward.is_empty()
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.back.clear();
         self.forward.clear();
     }
 }
 
 /// Compare's marks for the two folders shown, by row name.
-pub type CompareMarks = std::collections::BTreeMap<String, Mark>;
+pub(crate) type CompareMarks = std::collections::BTreeMap<String, Mark>;
 
 /// The request a feature waits for the answer to. Requests get a new id each time, so an
 /// answer with any other id is to a request sent before the person moved on (a folder left,

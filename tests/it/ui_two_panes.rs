@@ -756,7 +756,10 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     });
     let transfer = harness.state().state().transfers.rows()[0].clone();
     assert!(
-        matches!(transfer.state, pail::testing::app::state::TransferState::Failed(_)),
+        matches!(
+            transfer.state,
+            pail::testing::app::state::TransferState::Failed(_)
+        ),
         "{:?}",
         transfer.state
     );
@@ -774,7 +777,8 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
     click(&mut harness, "Retry");
     wait_for(&mut harness, "the retried move", |app| {
         app.state().transfers.rows().len() == 1
-            && app.state().transfers.rows()[0].state == pail::testing::app::state::TransferState::Done
+            && app.state().transfers.rows()[0].state
+                == pail::testing::app::state::TransferState::Done
     });
     assert_eq!(
         get_object(&there, "there", "raw footage.mov").await,

@@ -4,6 +4,6 @@
 
 pub(crate) mod bucket_list;
 pub(crate) mod object_table;
-pub mod state;
+pub(crate) mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;

@@ -3,7 +3,7 @@
 //! ([`transfer_rows`]), their dialogs (`dialogs`) and the Transfers panel.
 
 pub(crate) mod dialogs;
-pub mod state;
-pub mod transfer_rows;
-pub mod transfers;
+pub(crate) mod state;
+pub(crate) mod transfer_rows;
+pub(crate) mod transfers;
 pub(crate) mod transfers_panel;

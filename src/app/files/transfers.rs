@@ -14,7 +14,7 @@ use crate::worker::{
 
 /// How long quitting waits for cancelled transfers to abort their uploads and remove their
 /// partial files.
-pub const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
+pub(crate) const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
 
 impl AppState {
     /// Where unfinished multipart uploads are recorded: beside the shared-links history.

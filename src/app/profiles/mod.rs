@@ -3,6 +3,6 @@
 //! (`actions`), and its drawing (`ui`).
 
 pub(crate) mod actions;
-pub mod known;
-pub mod state;
+pub(crate) mod known;
+pub(crate) mod state;
 pub(crate) mod ui;

@@ -3,12 +3,12 @@
 //! [`bucket`]), copying and moving between the two ([`across`]), and its drawing (`ui`,
 //! `dialogs`; its table is [`crate::app::pane_table`]).
 
-pub mod across;
-pub mod actions;
-pub mod bucket;
+pub(crate) mod across;
+pub(crate) mod actions;
+pub(crate) mod bucket;
 pub(crate) mod dialogs;
-pub mod local;
-pub mod state;
+pub(crate) mod local;
+pub(crate) mod state;
 pub(crate) mod ui;
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub enum PaneSource {
 
 /// The folder on this computer the pane shows (and comes back to from a bucket).
 #[derive(Debug, Clone, Default)]
-pub struct LocalPlace {
+pub(crate) struct LocalPlace {
     pub(super) path: PathBuf,
     pub(super) history: History<PathBuf>,
     pub(super) entries: Vec<LocalEntry>,

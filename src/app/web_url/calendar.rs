@@ -17,14 +17,14 @@ pub struct CalendarState {
 /// The days a link may end on: from `first` to `last`, both included (no `last`: any day
 /// from `first` on, as through CloudFront).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AllowedDays {
+pub(crate) struct AllowedDays {
     pub first: Date,
     pub last: Option<Date>,
 }
 
 impl AllowedDays {
     /// Why `day` cannot be picked, if it cannot.
-    pub fn refusal(&self, day: Date) -> Option<&'static str> {
+    pub(crate) fn refusal(&self, day: Date) -> Option<&'static str> {
         if day < self.first {
             Some("In the past")
         } else if self.last.is_some_and(|last| day > last) {
@@ -36,7 +36,7 @@ impl AllowedDays {
 }
 
 /// `Mon 30 Nov 2026`: a day as its button is named.
-pub fn day_name(day: Date) -> String {
+pub(crate) fn day_name(day: Date) -> String {
     day.strftime("%a %-d %b %Y").to_string()
 }
 
@@ -62,7 +62,7 @@ fn named(response: Response, role: Role, name: &str) -> Response {
 }
 
 /// The button that shows the picked date and opens or closes the calendar.
-pub fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: Date) -> Response {
+pub(crate) fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: Date) -> Response {
     let response = named(
         ui.selectable_label(state.open, format!("📆 {}", day_name(date))),
         Role::Button,
@@ -76,7 +76,7 @@ pub fn date_button_ui(ui: &mut Ui, state: &mut CalendarState, date: Date) -> Res
 }
 
 /// The month grid; true when a day was picked (then `date` holds it and the calendar closes).
-pub fn calendar_ui(
+pub(crate) fn calendar_ui(
     ui: &mut Ui,
     state: &mut CalendarState,
     date: &mut Date,

@@ -6,5 +6,5 @@ pub(crate) mod actions;
 pub(crate) mod calendar;
 mod cloudfront_fields;
 mod qr_view;
-pub mod state;
+pub(crate) mod state;
 pub(crate) mod ui;
