@@ -40,7 +40,11 @@ pub fn server_with_bucket(bucket: &str) -> LocalServer {
     server
 }
 
+/// Puts `body` at `key`, with no total time budget: a test's 96 MiB object on a busy two-core
+/// machine can take longer than the budget of requests without data.
 pub async fn put_object(server: &LocalServer, bucket: &str, key: &str, body: &[u8]) {
+    let no_budget = aws_sdk_s3::config::Builder::new()
+        .timeout_config(aws_sdk_s3::config::timeout::TimeoutConfig::disabled());
     server
         .connection()
         .client()
@@ -48,6 +52,8 @@ pub async fn put_object(server: &LocalServer, bucket: &str, key: &str, body: &[u
         .bucket(bucket)
         .key(key)
         .body(body.to_vec().into())
+        .customize()
+        .config_override(no_budget)
         .send()
         .await
         .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
@@ -66,12 +72,12 @@ pub async fn get_object(server: &LocalServer, bucket: &str, key: &str) -> Option
     Some(output.body.collect().await.ok()?.into_bytes().to_vec())
 }
 
-/// An HTTP client that follows no redirects, so answers are S3's own.
 /// `len` bytes that are not all alike.
 pub fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()
 }
 
+/// An HTTP client that follows no redirects, so answers are S3's own.
 pub fn http() -> reqwest::Client {
     pail::share::link_test::install_crypto_provider();
     reqwest::Client::builder()
