@@ -1,12 +1,12 @@
-//! The explorer's pane ([`Pane`]): the bucket list, the folder shown with its Back and
-//! Forward, its rows as they load, and the filter. A leaf the window's state holds; going
-//! somewhere, which needs the profile and a request id, is in `explorer/state.rs`. The second
-//! pane (`second_pane/state.rs`) is to become a `Pane` too, on a bucket or this computer.
+//! A pane ([`Pane`]): the bucket list, the folder shown with its Back and Forward, its rows
+//! as they load, and the filter. The explorer is one; the second pane (`second_pane/state.rs`)
+//! holds one, with the folder on this computer beside it. Going somewhere, which needs the
+//! profile and a request id, is in `explorer/state.rs` and `second_pane/`.
 
 use crate::app::shared::{History, ListingState, Loadable, Location};
 use crate::listing::Listing;
-use crate::s3::list::{BrowseError, BucketEntry};
-use crate::worker::Command;
+use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
+use crate::worker::{Command, RequestId};
 
 /// A pane on a profile's buckets.
 #[derive(Debug)]
@@ -76,6 +76,25 @@ impl Pane {
 
     pub fn can_go_forward(&self) -> bool {
         self.history.can_go_forward()
+    }
+
+    /// A page of the listing `id` arrived: its rows join the others.
+    pub(crate) fn page_arrived(&mut self, id: RequestId, page: FolderPage, done: bool) {
+        let ListingState::Loading { id: current, pages } = self.listing_state else {
+            return;
+        };
+        if current != id {
+            return;
+        }
+        self.listing.append(page);
+        self.listing_state = if done {
+            ListingState::Done
+        } else {
+            ListingState::Loading {
+                id,
+                pages: pages + 1,
+            }
+        };
     }
 
     /// Leaves the folder for another profile: no folder, no history, no rows.

@@ -168,22 +168,7 @@ impl AppState {
                 }
             }
             BrowseEvent::FolderPage { id, page, done } => {
-                let ListingState::Loading { id: current, pages } = self.explorer.listing_state
-                else {
-                    return Vec::new();
-                };
-                if current != id {
-                    return Vec::new();
-                }
-                self.explorer.listing.append(page);
-                self.explorer.listing_state = if done {
-                    ListingState::Done
-                } else {
-                    ListingState::Loading {
-                        id,
-                        pages: pages + 1,
-                    }
-                };
+                self.explorer.page_arrived(id, page, done);
             }
             // The second pane's, for a pane closed since.
             BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}

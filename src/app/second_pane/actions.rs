@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::state::{BucketPlace, PaneSource, SecondPane};
-use crate::app::shared::{ActivePane, FileOperation, History, Loadable, Location};
+use super::state::{PaneSource, SecondPane};
+use crate::app::shared::{ActivePane, FileOperation, ListingState, Loadable, Location};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
@@ -68,7 +68,9 @@ impl AppState {
         match source {
             PaneSource::ThisComputer => {
                 pane.source = source;
-                pane.bucket = None;
+                pane.profile = None;
+                pane.pane.buckets = Loadable::Idle;
+                pane.pane.forget_folder();
                 let path = pane.local.path.clone();
                 commands.extend(self.open_local(path, false));
             }
@@ -79,14 +81,10 @@ impl AppState {
                 let id = self.next_id();
                 if let Some(pane) = &mut self.second_pane {
                     pane.source = source;
-                    pane.listing.clear();
                     pane.error = None;
-                    pane.bucket = Some(BucketPlace {
-                        profile: profile.clone(),
-                        buckets: Loadable::Loading(id),
-                        location: None,
-                        history: History::default(),
-                    });
+                    pane.pane.forget_folder();
+                    pane.pane.buckets = Loadable::Loading(id);
+                    pane.profile = Some(profile.clone());
                 }
                 commands.push(Command::ListBuckets { id, profile });
             }
@@ -128,8 +126,8 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.bucket {
-            Some(bucket) => match bucket.location.clone() {
+        match &pane.profile {
+            Some(_) => match pane.pane.location.clone() {
                 Some(location) => self.second_show(location),
                 None => {
                     let index = match pane.source {
@@ -155,8 +153,8 @@ impl AppState {
         let shown = self
             .second_pane
             .as_ref()
-            .and_then(|p| p.bucket.as_ref())
-            .and_then(|b| b.location.as_ref())
+            .and_then(|p| p.bucket())
+            .and_then(|b| b.location())
             .is_some_and(|l| &l.bucket == bucket && key.starts_with(&l.prefix));
         if shown {
             self.refresh_second()
@@ -183,8 +181,8 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &mut pane.bucket {
-            Some(bucket) => match bucket.history.back(bucket.location.clone()) {
+        match &pane.profile {
+            Some(_) => match pane.pane.history.back(pane.pane.location.clone()) {
                 Some(previous) => self.second_show(previous),
                 None => Vec::new(),
             },
@@ -200,8 +198,8 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &mut pane.bucket {
-            Some(bucket) => match bucket.history.forward(bucket.location.clone()) {
+        match &pane.profile {
+            Some(_) => match pane.pane.history.forward(pane.pane.location.clone()) {
                 Some(next) => self.second_show(next),
                 None => Vec::new(),
             },
@@ -217,8 +215,8 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.bucket {
-            Some(bucket) => match bucket.location.as_ref().and_then(Location::parent) {
+        match &pane.profile {
+            Some(_) => match pane.pane.location.as_ref().and_then(Location::parent) {
                 Some(parent) => self.second_open(parent),
                 None => Vec::new(),
             },
@@ -236,8 +234,8 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        if let Some(bucket) = &pane.bucket {
-            let Some(current) = &bucket.location else {
+        if pane.profile.is_some() {
+            let Some(current) = &pane.pane.location else {
                 return Vec::new();
             };
             if !row_name.ends_with('/') {
@@ -261,7 +259,7 @@ impl AppState {
         let folder =
             self.second_pane
                 .as_ref()
-                .and_then(|pane| match pane.listing.selected_rows()[..] {
+                .and_then(|pane| match pane.listing().selected_rows()[..] {
                     [row] if row.is_folder => Some(row.name.to_string()),
                     _ => None,
                 });
@@ -274,8 +272,7 @@ impl AppState {
     /// The second pane's filter box.
     pub fn set_second_filter(&mut self, text: &str) {
         if let Some(pane) = &mut self.second_pane {
-            pane.filter_text = text.to_owned();
-            pane.listing.set_filter(text);
+            pane.pane.set_filter(text);
         }
     }
 
@@ -287,27 +284,24 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Err(event);
         };
-        let buckets_id = pane.bucket.as_ref().and_then(|b| match b.buckets {
-            Loadable::Loading(id) => Some(id),
+        let buckets_id = match pane.pane.buckets {
+            Loadable::Loading(id) if pane.profile.is_some() => Some(id),
             _ => None,
-        });
+        };
         match event {
             BrowseEvent::Buckets { id, result } if Some(id) == buckets_id => {
                 Ok(self.second_buckets(result))
             }
-            BrowseEvent::FolderPage { id, page, done } if pane.loading.is_answer(id) => {
+            BrowseEvent::FolderPage { id, page, done } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.listing.append(page);
-                    if done {
-                        pane.loading.finish();
-                    }
+                    pane.pane.page_arrived(id, page, done);
                 }
                 Ok(Vec::new())
             }
-            BrowseEvent::FolderFailed { id, error } if pane.loading.is_answer(id) => {
+            BrowseEvent::FolderFailed { id, error } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.loading.finish();
                     pane.error = Some(error.to_string());
+                    pane.pane.listing_state = ListingState::Failed(error);
                 }
                 Ok(Vec::new())
             }

@@ -10,13 +10,13 @@ use crate::worker::Command;
 impl AppState {
     /// Goes to `location` in the second pane, remembering where it was for Back.
     pub fn second_open(&mut self, location: Location) -> Vec<Command> {
-        if let Some(bucket) = self.second_pane.as_mut().and_then(|p| p.bucket.as_mut())
-            && let Some(current) = bucket.location.take()
+        if let Some(second) = self.second_pane.as_mut().filter(|p| p.profile.is_some())
+            && let Some(current) = second.pane.location.take()
         {
             if current != location {
-                bucket.history.left(current);
+                second.pane.history.left(current);
             } else {
-                bucket.location = Some(current);
+                second.pane.location = Some(current);
             }
         }
         self.second_show(location)
@@ -34,12 +34,11 @@ impl AppState {
             return Vec::new();
         };
         let mut commands = pane.stop_loading();
-        let Some(bucket) = &mut pane.bucket else {
+        let Some(profile) = pane.profile.clone() else {
             return commands;
         };
-        let moved = bucket.location.as_ref() != Some(&location);
-        bucket.location = Some(location.clone());
-        let profile = bucket.profile.clone();
+        let moved = pane.pane.location.as_ref() != Some(&location);
+        pane.pane.location = Some(location.clone());
         pane.start_loading(id, moved);
         self.compare_marks = None;
         commands.push(Command::ListFolder {
@@ -61,13 +60,12 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        let Some(bucket) = &mut pane.bucket else {
+        let Some(profile) = pane.profile.clone() else {
             return Vec::new();
         };
         match result {
             Ok(buckets) => {
-                bucket.buckets = Loadable::Ready(buckets);
-                let profile = bucket.profile.clone();
+                pane.pane.buckets = Loadable::Ready(buckets);
                 journal
                     .map(|journal| Command::SweepUploads { profile, journal })
                     .into_iter()
@@ -75,7 +73,7 @@ impl AppState {
             }
             Err(error) => {
                 pane.error = Some(error.to_string());
-                bucket.buckets = Loadable::Failed(error);
+                pane.pane.buckets = Loadable::Failed(error);
                 Vec::new()
             }
         }

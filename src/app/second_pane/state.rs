@@ -1,12 +1,13 @@
 //! The second pane's state: what it shows (a folder on this computer, or a bucket of any
-//! profile), its rows (sorted, filtered and selected like the explorer's, in a [`Listing`]),
-//! and where it is loading. A leaf the window's state holds; the changes the window makes to
-//! it are in [`super::actions`].
+//! profile), its rows, loading and filter in a [`Pane`] like the explorer's, and the folder
+//! on this computer beside it. A leaf the window's state holds; the changes the window makes
+//! to it are in [`super::actions`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::shared::{History, Loadable, Location, Pending};
+use crate::app::pane::Pane;
+use crate::app::shared::{History, ListingState, Loadable, Location, Pending};
 use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
 use crate::profiles::Profile;
@@ -39,26 +40,25 @@ pub(crate) struct LocalPlace {
     pub(super) places: Vec<PathBuf>,
 }
 
-/// A bucket folder of some profile in the pane.
-#[derive(Debug, Clone)]
-pub struct BucketPlace {
-    pub(super) profile: Profile,
-    pub(super) buckets: Loadable<Vec<BucketEntry>>,
-    pub(super) location: Option<Location>,
-    pub(super) history: History<Location>,
+/// The bucket side of the pane, while the source is a profile: the profile, and its
+/// buckets and folder as the pane's [`Pane`] holds them.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketPlace<'a> {
+    profile: &'a Profile,
+    pane: &'a Pane,
 }
 
-impl BucketPlace {
-    pub fn profile(&self) -> &Profile {
-        &self.profile
+impl<'a> BucketPlace<'a> {
+    pub fn profile(&self) -> &'a Profile {
+        self.profile
     }
 
-    pub fn buckets(&self) -> &Loadable<Vec<BucketEntry>> {
-        &self.buckets
+    pub fn buckets(&self) -> &'a Loadable<Vec<BucketEntry>> {
+        &self.pane.buckets
     }
 
-    pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+    pub fn location(&self) -> Option<&'a Location> {
+        self.pane.location.as_ref()
     }
 }
 
@@ -66,14 +66,15 @@ impl BucketPlace {
 #[derive(Debug, Default)]
 pub struct SecondPane {
     pub(super) source: PaneSource,
-    pub(super) listing: Listing,
-    /// The filter box's text.
-    pub filter_text: String,
-    pub(super) loading: Pending,
+    /// The rows, their loading and filter; on a profile, its buckets and the folder shown
+    /// with Back and Forward too.
+    pub(super) pane: Pane,
+    /// The profile shown, while the source is one.
+    pub(super) profile: Option<Profile>,
+    /// A plain message, not the explorer's banner: a folder on this computer fails with no
+    /// S3 error to retry.
     pub(super) error: Option<String>,
     pub(super) local: LocalPlace,
-    /// Set while the source is a profile.
-    pub(super) bucket: Option<BucketPlace>,
 }
 
 impl SecondPane {
@@ -82,19 +83,20 @@ impl SecondPane {
     }
 
     pub fn listing(&self) -> &Listing {
-        &self.listing
+        &self.pane.listing
     }
 
     pub fn listing_mut(&mut self) -> &mut Listing {
-        &mut self.listing
+        &mut self.pane.listing
+    }
+
+    /// The filter box's text.
+    pub fn filter_text(&self) -> &str {
+        &self.pane.filter_text
     }
 
     pub fn is_loading(&self) -> bool {
-        self.loading.is_waiting()
-            || self
-                .bucket
-                .as_ref()
-                .is_some_and(|b| matches!(b.buckets, Loadable::Loading(_)))
+        self.pane.is_loading()
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -102,12 +104,15 @@ impl SecondPane {
     }
 
     /// The bucket shown, while the source is a profile.
-    pub fn bucket(&self) -> Option<&BucketPlace> {
-        self.bucket.as_ref()
+    pub fn bucket(&self) -> Option<BucketPlace<'_>> {
+        self.profile.as_ref().map(|profile| BucketPlace {
+            profile,
+            pane: &self.pane,
+        })
     }
 
     pub fn shows_this_computer(&self) -> bool {
-        self.bucket.is_none()
+        self.profile.is_none()
     }
 
     /// The folder on this computer (shown, or to come back to).
@@ -134,15 +139,15 @@ impl SecondPane {
     }
 
     pub fn can_go_back(&self) -> bool {
-        match &self.bucket {
-            Some(bucket) => bucket.history.can_go_back(),
+        match &self.profile {
+            Some(_) => self.pane.can_go_back(),
             None => self.local.history.can_go_back(),
         }
     }
 
     pub fn can_go_forward(&self) -> bool {
-        match &self.bucket {
-            Some(bucket) => bucket.history.can_go_forward(),
+        match &self.profile {
+            Some(_) => self.pane.can_go_forward(),
             None => self.local.history.can_go_forward(),
         }
     }
@@ -157,10 +162,11 @@ impl SecondPane {
 
     /// The selected entries on this computer.
     pub fn selected_paths(&self) -> Vec<PathBuf> {
-        if self.bucket.is_some() {
+        if self.profile.is_some() {
             return Vec::new();
         }
-        self.listing
+        self.pane
+            .listing
             .selected_rows()
             .into_iter()
             .filter_map(|row| self.entry_of(&row.name))
@@ -170,18 +176,18 @@ impl SecondPane {
 
     /// The selected objects (key and size) and folders (prefixes) of the bucket shown.
     pub fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        match self.bucket.as_ref().and_then(|b| b.location.as_ref()) {
-            Some(location) => self.listing.selected_keys(&location.prefix),
+        match self.bucket().and_then(|b| b.location()) {
+            Some(location) => self.pane.listing.selected_keys(&location.prefix),
             None => (Vec::new(), Vec::new()),
         }
     }
 
     /// Where the pane is, in words: a path or an `s3://` URI.
     pub fn where_text(&self) -> String {
-        match &self.bucket {
-            Some(bucket) => match &bucket.location {
+        match &self.profile {
+            Some(profile) => match &self.pane.location {
                 Some(location) => location.uri(),
-                None => format!("{}: pick a bucket", bucket.profile.name),
+                None => format!("{}: pick a bucket", profile.name),
             },
             None => self.local.path.display().to_string(),
         }
@@ -189,21 +195,25 @@ impl SecondPane {
 
     /// Stops the listing in progress, if any: the Cancel to send.
     pub(super) fn stop_loading(&mut self) -> Vec<Command> {
-        self.loading
-            .take()
-            .map(|id| Command::Cancel { id })
-            .into_iter()
-            .collect()
+        let commands = self.pane.cancel_listing();
+        if !commands.is_empty() {
+            self.pane.listing_state = ListingState::Idle;
+        }
+        commands
     }
 
     /// Starts a listing: the rows go, the selection with them.
     pub(super) fn start_loading(&mut self, id: RequestId, new_place: bool) {
         if new_place {
-            self.filter_text.clear();
-            self.listing.set_filter("");
+            self.pane.set_filter("");
         }
-        self.listing.clear();
-        self.loading.start(id);
+        self.pane.listing.clear();
+        self.pane.listing_state = ListingState::Loading { id, pages: 0 };
         self.error = None;
+    }
+
+    /// `id` is the listing the pane waits for.
+    pub(super) fn is_listing(&self, id: RequestId) -> bool {
+        matches!(self.pane.listing_state, ListingState::Loading { id: current, .. } if current == id)
     }
 }
