@@ -5,6 +5,7 @@
 
 use crate::app::shared::{History, ListingState, Loadable, Location};
 use crate::listing::Listing;
+use crate::profiles::Profile;
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::worker::{Command, RequestId};
 
@@ -76,6 +77,103 @@ impl Pane {
 
     pub fn can_go_forward(&self) -> bool {
         self.history.can_go_forward()
+    }
+
+    /// Shows `location`, listing it as `id` with `profile` (with none, the pane waits for
+    /// one): the commands are the Cancel of the listing left and the new listing.
+    pub(crate) fn show(
+        &mut self,
+        location: Location,
+        id: RequestId,
+        profile: Option<&Profile>,
+    ) -> Vec<Command> {
+        let mut commands = self.cancel_listing();
+        if self.location.as_ref() != Some(&location) {
+            // A filter typed for one folder would hide the next one's rows.
+            self.set_filter("");
+        }
+        self.listing.clear();
+        self.location = Some(location.clone());
+        let Some(profile) = profile else {
+            self.listing_state = ListingState::Idle;
+            return commands;
+        };
+        self.listing_state = ListingState::Loading { id, pages: 0 };
+        commands.push(Command::ListFolder {
+            id,
+            profile: profile.clone(),
+            bucket: location.bucket,
+            prefix: location.prefix,
+        });
+        commands
+    }
+
+    /// Goes to `location`, remembering where the pane was for Back (the same folder is
+    /// listed again).
+    pub(crate) fn open(
+        &mut self,
+        location: Location,
+        id: RequestId,
+        profile: Option<&Profile>,
+    ) -> Vec<Command> {
+        match self.location.take() {
+            Some(current) if current != location => self.history.left(current),
+            same => self.location = same,
+        }
+        self.show(location, id, profile)
+    }
+
+    pub(crate) fn back(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        if !self.history.can_go_back() {
+            return Vec::new();
+        }
+        let current = self.location.take();
+        match self.history.back(current) {
+            Some(previous) => self.show(previous, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    pub(crate) fn forward(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        if !self.history.can_go_forward() {
+            return Vec::new();
+        }
+        let current = self.location.take();
+        match self.history.forward(current) {
+            Some(next) => self.show(next, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    /// Up: the parent folder, if the pane is in one.
+    pub(crate) fn up(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        match self.location.as_ref().and_then(Location::parent) {
+            Some(parent) => self.open(parent, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    /// The sub-folder `name` (ending in `/`) of the folder shown.
+    pub(crate) fn subfolder(&self, name: &str) -> Option<Location> {
+        let current = self.location.as_ref()?;
+        Some(Location {
+            bucket: current.bucket.clone(),
+            prefix: format!("{}{name}", current.prefix),
+        })
+    }
+
+    /// The listing `id` failed: `true` if it was this pane's, which now shows why.
+    pub(crate) fn folder_failed(&mut self, id: RequestId, error: BrowseError) -> bool {
+        if !self.is_listing(id) {
+            return false;
+        }
+        self.listing_state = ListingState::Failed(error);
+        true
+    }
+
+    /// `id` is the listing the pane waits for.
+    pub(crate) fn is_listing(&self, id: RequestId) -> bool {
+        matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
     }
 
     /// A page of the listing `id` arrived: its rows join the others.

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::state::{PaneSource, SecondPane};
-use crate::app::shared::{ActivePane, FileOperation, ListingState, Loadable, Location};
+use crate::app::pane::Pane;
+use crate::app::shared::{ActivePane, FileOperation, Loadable};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
@@ -182,10 +183,8 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) => match pane.pane.history.back(pane.pane.location.clone()) {
-                Some(previous) => self.second_show(previous),
-                None => Vec::new(),
-            },
+            Some(_) if pane.pane.can_go_back() => self.second_go(Pane::back),
+            Some(_) => Vec::new(),
             None => match pane.local.history.back(Some(pane.local.path.clone())) {
                 Some(previous) => self.open_local(previous, false),
                 None => Vec::new(),
@@ -199,10 +198,8 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) => match pane.pane.history.forward(pane.pane.location.clone()) {
-                Some(next) => self.second_show(next),
-                None => Vec::new(),
-            },
+            Some(_) if pane.pane.can_go_forward() => self.second_go(Pane::forward),
+            Some(_) => Vec::new(),
             None => match pane.local.history.forward(Some(pane.local.path.clone())) {
                 Some(next) => self.open_local(next, false),
                 None => Vec::new(),
@@ -216,10 +213,8 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) => match pane.pane.location.as_ref().and_then(Location::parent) {
-                Some(parent) => self.second_open(parent),
-                None => Vec::new(),
-            },
+            Some(_) if pane.pane.can_go_up() => self.second_go(Pane::up),
+            Some(_) => Vec::new(),
             None => match pane.local.path.parent().map(Path::to_owned) {
                 Some(parent) => self.open_local(parent, true),
                 None => Vec::new(),
@@ -235,17 +230,10 @@ impl AppState {
             return Vec::new();
         };
         if pane.profile.is_some() {
-            let Some(current) = &pane.pane.location else {
-                return Vec::new();
+            return match pane.pane.subfolder(row_name) {
+                Some(location) if row_name.ends_with('/') => self.second_open(location),
+                _ => Vec::new(),
             };
-            if !row_name.ends_with('/') {
-                return Vec::new();
-            }
-            let location = Location {
-                bucket: current.bucket.clone(),
-                prefix: format!("{}{row_name}", current.prefix),
-            };
-            return self.second_open(location);
         }
         match pane.entry_of(row_name).map(|e| (e.is_dir, e.path.clone())) {
             Some((true, path)) => self.open_local(path, true),
@@ -301,7 +289,7 @@ impl AppState {
             BrowseEvent::FolderFailed { id, error } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
                     pane.error = Some(error.to_string());
-                    pane.pane.listing_state = ListingState::Failed(error);
+                    pane.pane.folder_failed(id, error);
                 }
                 Ok(Vec::new())
             }

@@ -1,25 +1,18 @@
 //! The second pane on a bucket of any profile: its bucket list, going into a folder (with
 //! Back), and listing it page by page like the explorer does.
 
+use crate::app::pane::Pane;
 use crate::app::shared::{Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
+use crate::profiles::Profile;
 use crate::s3::list::{BrowseError, BucketEntry};
-use crate::worker::Command;
+use crate::worker::{Command, RequestId};
 
 impl AppState {
     /// Goes to `location` in the second pane, remembering where it was for Back.
     pub fn second_open(&mut self, location: Location) -> Vec<Command> {
-        if let Some(second) = self.second_pane.as_mut().filter(|p| p.profile.is_some())
-            && let Some(current) = second.pane.location.take()
-        {
-            if current != location {
-                second.pane.history.left(current);
-            } else {
-                second.pane.location = Some(current);
-            }
-        }
-        self.second_show(location)
+        self.second_go(|pane, id, profile| pane.open(location, id, profile))
     }
 
     /// Opens the top of `bucket` in the second pane.
@@ -29,25 +22,26 @@ impl AppState {
 
     /// Shows `location` in the second pane, starting its listing.
     pub(super) fn second_show(&mut self, location: Location) -> Vec<Command> {
+        self.second_go(|pane, id, profile| pane.show(location, id, profile))
+    }
+
+    /// Moves the second pane's bucket side with `go`, given a new request id and the pane's
+    /// profile. Compare's marks and the error were for the folder left. Off a profile, only
+    /// the listing in progress stops.
+    pub(super) fn second_go(
+        &mut self,
+        go: impl FnOnce(&mut Pane, RequestId, Option<&Profile>) -> Vec<Command>,
+    ) -> Vec<Command> {
         let id = self.next_id();
-        let Some(pane) = &mut self.second_pane else {
+        let Some(second) = &mut self.second_pane else {
             return Vec::new();
         };
-        let mut commands = pane.stop_loading();
-        let Some(profile) = pane.profile.clone() else {
-            return commands;
+        let Some(profile) = second.profile.clone() else {
+            return second.stop_loading();
         };
-        let moved = pane.pane.location.as_ref() != Some(&location);
-        pane.pane.location = Some(location.clone());
-        pane.start_loading(id, moved);
+        second.error = None;
         self.compare_marks = None;
-        commands.push(Command::ListFolder {
-            id,
-            profile,
-            bucket: location.bucket,
-            prefix: location.prefix,
-        });
-        commands
+        go(&mut second.pane, id, Some(&profile))
     }
 
     /// The second pane's profile answered with its buckets (or why not). Its server answers,

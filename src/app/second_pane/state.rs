@@ -214,6 +214,6 @@ impl SecondPane {
 
     /// `id` is the listing the pane waits for.
     pub(super) fn is_listing(&self, id: RequestId) -> bool {
-        matches!(self.pane.listing_state, ListingState::Loading { id: current, .. } if current == id)
+        self.pane.is_listing(id)
     }
 }
