@@ -1,15 +1,16 @@
 //! A pane ([`Pane`]): the bucket list, the folder shown with its Back and Forward, its rows
-//! as they load, and the filter. The explorer is one; the second pane (`second_pane/state.rs`)
-//! holds one, with the folder on this computer beside it. Going somewhere, which needs the
-//! profile and a request id, is in `explorer/state.rs` and `second_pane/`.
+//! as they load, and the filter; for the second pane also its source and the folder on this
+//! computer. Both panes are one; going somewhere, given the profile and a request id, is here,
+//! and the second pane's own queries are in `second_pane/state.rs`.
 
+use crate::app::second_pane::place::{LocalPlace, PaneSource};
 use crate::app::shared::{History, ListingState, Loadable, Location};
 use crate::listing::Listing;
 use crate::profiles::Profile;
 use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
 use crate::worker::{Command, RequestId};
 
-/// A pane on a profile's buckets.
+/// A pane: the explorer, on the window's profile, or the second pane.
 #[derive(Debug)]
 pub struct Pane {
     pub buckets: Loadable<Vec<BucketEntry>>,
@@ -21,6 +22,15 @@ pub struct Pane {
     pub listing_state: ListingState,
     /// The filter box's text; the listing shows only names containing it.
     pub filter_text: String,
+    /// The second pane's source picker; `None` for the explorer, on the window's profile.
+    pub(crate) source: Option<PaneSource>,
+    /// The second pane's profile, while its source is one.
+    pub(crate) profile: Option<Profile>,
+    /// The second pane's error: a plain message, not the explorer's banner, since a folder
+    /// on this computer fails with no S3 error to retry.
+    pub(crate) error: Option<String>,
+    /// The second pane's folder on this computer (shown, or to come back to).
+    pub(crate) local: LocalPlace,
 }
 
 impl Default for Pane {
@@ -32,11 +42,23 @@ impl Default for Pane {
             listing: Listing::default(),
             listing_state: ListingState::Idle,
             filter_text: String::new(),
+            source: None,
+            profile: None,
+            error: None,
+            local: LocalPlace::default(),
         }
     }
 }
 
 impl Pane {
+    /// The second pane, on this computer.
+    pub(crate) fn second() -> Self {
+        Self {
+            source: Some(PaneSource::ThisComputer),
+            ..Self::default()
+        }
+    }
+
     /// Filters the rows shown by a case-insensitive part of their name.
     pub fn set_filter(&mut self, text: &str) {
         if self.filter_text != text {
@@ -72,11 +94,22 @@ impl Pane {
     }
 
     pub fn can_go_back(&self) -> bool {
-        self.history.can_go_back()
+        match self.on_this_computer() {
+            true => self.local.history.can_go_back(),
+            false => self.history.can_go_back(),
+        }
     }
 
     pub fn can_go_forward(&self) -> bool {
-        self.history.can_go_forward()
+        match self.on_this_computer() {
+            true => self.local.history.can_go_forward(),
+            false => self.history.can_go_forward(),
+        }
+    }
+
+    /// The second pane on this computer, whose Back and Forward are its folders'.
+    fn on_this_computer(&self) -> bool {
+        self.source.is_some() && self.profile.is_none()
     }
 
     /// Shows `location`, listing it as `id` with `profile` (with none, the pane waits for

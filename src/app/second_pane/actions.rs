@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::state::{PaneSource, SecondPane};
+use super::place::PaneSource;
 use crate::app::pane::Pane;
 use crate::app::shared::{ActivePane, FileOperation, Loadable};
 use crate::app::state::AppState;
@@ -33,7 +33,7 @@ impl AppState {
             .into_iter()
             .next()
             .unwrap_or_else(|| PathBuf::from("."));
-        self.second_pane = Some(SecondPane::default());
+        self.second_pane = Some(Pane::second());
         self.open_local(start, false)
     }
 
@@ -61,17 +61,17 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        if pane.source == source {
+        if pane.source == Some(source) {
             return Vec::new();
         }
         let mut commands = pane.stop_loading();
         self.compare_marks = None;
         match source {
             PaneSource::ThisComputer => {
-                pane.source = source;
+                pane.source = Some(source);
                 pane.profile = None;
-                pane.pane.buckets = Loadable::Idle;
-                pane.pane.forget_folder();
+                pane.buckets = Loadable::Idle;
+                pane.forget_folder();
                 let path = pane.local.path.clone();
                 commands.extend(self.open_local(path, false));
             }
@@ -81,10 +81,10 @@ impl AppState {
                 };
                 let id = self.next_id();
                 if let Some(pane) = &mut self.second_pane {
-                    pane.source = source;
+                    pane.source = Some(source);
                     pane.error = None;
-                    pane.pane.forget_folder();
-                    pane.pane.buckets = Loadable::Loading(id);
+                    pane.forget_folder();
+                    pane.buckets = Loadable::Loading(id);
                     pane.profile = Some(profile.clone());
                 }
                 commands.push(Command::ListBuckets { id, profile });
@@ -100,7 +100,7 @@ impl AppState {
             && self
                 .second_pane
                 .as_ref()
-                .is_some_and(SecondPane::shows_this_computer);
+                .is_some_and(Pane::shows_this_computer);
         match (local, operation) {
             (true, FileOperation::NewFolder) => self.open_local_new_folder(),
             (true, FileOperation::Rename) => self.request_local_rename(),
@@ -128,15 +128,14 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) => match pane.pane.location.clone() {
+            Some(_) => match pane.location.clone() {
                 Some(location) => self.second_show(location),
                 None => {
-                    let index = match pane.source {
-                        PaneSource::Profile(index) => index,
-                        PaneSource::ThisComputer => return Vec::new(),
+                    let Some(PaneSource::Profile(index)) = pane.source else {
+                        return Vec::new();
                     };
                     if let Some(pane) = &mut self.second_pane {
-                        pane.source = PaneSource::ThisComputer;
+                        pane.source = Some(PaneSource::ThisComputer);
                     }
                     self.set_second_source(PaneSource::Profile(index))
                 }
@@ -183,7 +182,7 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) if pane.pane.can_go_back() => self.second_go(Pane::back),
+            Some(_) if pane.can_go_back() => self.second_go(Pane::back),
             Some(_) => Vec::new(),
             None => match pane.local.history.back(Some(pane.local.path.clone())) {
                 Some(previous) => self.open_local(previous, false),
@@ -198,7 +197,7 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) if pane.pane.can_go_forward() => self.second_go(Pane::forward),
+            Some(_) if pane.can_go_forward() => self.second_go(Pane::forward),
             Some(_) => Vec::new(),
             None => match pane.local.history.forward(Some(pane.local.path.clone())) {
                 Some(next) => self.open_local(next, false),
@@ -213,7 +212,7 @@ impl AppState {
             return Vec::new();
         };
         match &pane.profile {
-            Some(_) if pane.pane.can_go_up() => self.second_go(Pane::up),
+            Some(_) if pane.can_go_up() => self.second_go(Pane::up),
             Some(_) => Vec::new(),
             None => match pane.local.path.parent().map(Path::to_owned) {
                 Some(parent) => self.open_local(parent, true),
@@ -230,7 +229,7 @@ impl AppState {
             return Vec::new();
         };
         if pane.profile.is_some() {
-            return match pane.pane.subfolder(row_name) {
+            return match pane.subfolder(row_name) {
                 Some(location) if row_name.ends_with('/') => self.second_open(location),
                 _ => Vec::new(),
             };
@@ -260,7 +259,7 @@ impl AppState {
     /// The second pane's filter box.
     pub fn set_second_filter(&mut self, text: &str) {
         if let Some(pane) = &mut self.second_pane {
-            pane.pane.set_filter(text);
+            pane.set_filter(text);
         }
     }
 
@@ -272,7 +271,7 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Err(event);
         };
-        let buckets_id = match pane.pane.buckets {
+        let buckets_id = match pane.buckets {
             Loadable::Loading(id) if pane.profile.is_some() => Some(id),
             _ => None,
         };
@@ -282,14 +281,14 @@ impl AppState {
             }
             BrowseEvent::FolderPage { id, page, done } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.pane.page_arrived(id, page, done);
+                    pane.page_arrived(id, page, done);
                 }
                 Ok(Vec::new())
             }
             BrowseEvent::FolderFailed { id, error } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
                     pane.error = Some(error.to_string());
-                    pane.pane.folder_failed(id, error);
+                    pane.folder_failed(id, error);
                 }
                 Ok(Vec::new())
             }

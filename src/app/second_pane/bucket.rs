@@ -41,7 +41,7 @@ impl AppState {
         };
         second.error = None;
         self.compare_marks = None;
-        go(&mut second.pane, id, Some(&profile))
+        go(second, id, Some(&profile))
     }
 
     /// The second pane's profile answered with its buckets (or why not). Its server answers,
@@ -59,7 +59,7 @@ impl AppState {
         };
         match result {
             Ok(buckets) => {
-                pane.pane.buckets = Loadable::Ready(buckets);
+                pane.buckets = Loadable::Ready(buckets);
                 journal
                     .map(|journal| Command::SweepUploads { profile, journal })
                     .into_iter()
@@ -67,7 +67,7 @@ impl AppState {
             }
             Err(error) => {
                 pane.error = Some(error.to_string());
-                pane.pane.buckets = Loadable::Failed(error);
+                pane.buckets = Loadable::Failed(error);
                 Vec::new()
             }
         }

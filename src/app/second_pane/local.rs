@@ -108,21 +108,21 @@ impl AppState {
             return;
         }
         pane.local.places = places;
-        pane.pane.listing.clear();
+        pane.listing.clear();
         match result {
             Ok(entries) => {
                 let (page, by_row) = rows_of(&entries);
                 pane.local.entries = entries;
                 pane.local.by_row = by_row;
-                pane.pane.listing.append(page);
-                pane.pane.listing_state = ListingState::Done;
+                pane.listing.append(page);
+                pane.listing_state = ListingState::Done;
                 pane.error = None;
             }
             Err(e) => {
                 pane.local.entries.clear();
                 pane.local.by_row.clear();
                 // No S3 error to keep: the plain message says it.
-                pane.pane.listing_state = ListingState::Idle;
+                pane.listing_state = ListingState::Idle;
                 pane.error = Some(e.to_string());
             }
         }

@@ -12,7 +12,7 @@ use crate::listing::Sort;
 use crate::model::BucketName;
 use crate::worker::Command;
 
-use super::state::PaneSource;
+use super::place::PaneSource;
 use crate::app::pane_table::{
     Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
 };
