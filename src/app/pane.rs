@@ -236,3 +236,89 @@ impl Pane {
         self.listing_state = ListingState::Idle;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::tests::profile;
+    use crate::model::BucketName;
+
+    fn at(prefix: &str) -> Location {
+        Location {
+            bucket: BucketName::new("bkt").unwrap(),
+            prefix: prefix.into(),
+        }
+    }
+
+    fn listed(commands: &[Command]) -> Option<(RequestId, &str)> {
+        match commands.last()? {
+            Command::ListFolder { id, prefix, .. } => Some((*id, prefix.as_str())),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn open_back_forward_and_up_list_each_folder_once_and_cancel_the_one_left() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        let first = pane.open(at("a/"), RequestId(1), Some(&p));
+        assert_eq!(listed(&first), Some((RequestId(1), "a/")));
+        let second = pane.open(at("a/b/"), RequestId(2), Some(&p));
+        assert!(matches!(second[0], Command::Cancel { id: RequestId(1) }));
+        assert_eq!(listed(&second), Some((RequestId(2), "a/b/")));
+        assert!(pane.can_go_back() && !pane.can_go_forward());
+        pane.back(RequestId(3), Some(&p));
+        assert_eq!(pane.location, Some(at("a/")));
+        assert!(pane.can_go_forward());
+        pane.forward(RequestId(4), Some(&p));
+        assert_eq!(pane.location, Some(at("a/b/")));
+        pane.up(RequestId(5), Some(&p));
+        assert_eq!(pane.location, Some(at("a/")));
+        assert!(!pane.can_go_forward(), "a new place forgets Forward");
+        assert!(pane.is_listing(RequestId(5)) && !pane.is_listing(RequestId(4)));
+    }
+
+    #[test]
+    fn the_same_folder_is_listed_again_keeping_its_filter_and_history() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        pane.open(at("a/"), RequestId(1), Some(&p));
+        pane.set_filter("x");
+        let again = pane.open(at("a/"), RequestId(2), Some(&p));
+        assert_eq!(listed(&again), Some((RequestId(2), "a/")));
+        assert_eq!(pane.filter_text, "x");
+        assert!(!pane.can_go_back());
+        pane.open(at("c/"), RequestId(3), Some(&p));
+        assert_eq!(
+            pane.filter_text, "",
+            "a filter for one folder would hide the next's rows"
+        );
+    }
+
+    #[test]
+    fn pages_and_failures_of_a_listing_left_are_dropped() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        pane.open(at("a/"), RequestId(1), Some(&p));
+        pane.open(at("c/"), RequestId(2), Some(&p));
+        assert!(!pane.folder_failed(RequestId(1), BrowseError::TimedOut("gone".into())));
+        pane.page_arrived(RequestId(2), FolderPage::default(), false);
+        assert_eq!(
+            pane.listing_state,
+            ListingState::Loading {
+                id: RequestId(2),
+                pages: 1
+            }
+        );
+        assert!(pane.folder_failed(RequestId(2), BrowseError::NoSuchBucket("b".into())));
+        assert!(pane.banner_error().is_some());
+    }
+
+    #[test]
+    fn without_a_profile_the_folder_is_kept_but_not_listed() {
+        let mut pane = Pane::default();
+        assert!(pane.open(at("a/"), RequestId(1), None).is_empty());
+        assert_eq!(pane.location, Some(at("a/")));
+        assert_eq!(pane.listing_state, ListingState::Idle);
+    }
+}
