@@ -1,14 +1,16 @@
-//! The explorer's pane ([`Pane`]): the bucket list, the folder shown with its Back and
-//! Forward, its rows as they load, and the filter. A leaf the window's state holds; going
-//! somewhere, which needs the profile and a request id, is in `explorer/state.rs`. The second
-//! pane (`second_pane/state.rs`) is to become a `Pane` too, on a bucket or this computer.
+//! A pane ([`Pane`]): the bucket list, the folder shown with its Back and Forward, its rows
+//! as they load, and the filter; for the second pane also its source and the folder on this
+//! computer. Both panes are one; going somewhere, given the profile and a request id, is here,
+//! and the second pane's own queries are in `second_pane/state.rs`.
 
+use crate::app::second_pane::place::{LocalPlace, PaneSource};
 use crate::app::shared::{History, ListingState, Loadable, Location};
 use crate::listing::Listing;
-use crate::s3::list::{BrowseError, BucketEntry};
-use crate::worker::Command;
+use crate::profiles::Profile;
+use crate::s3::list::{BrowseError, BucketEntry, FolderPage};
+use crate::worker::{Command, RequestId};
 
-/// A pane on a profile's buckets.
+/// A pane: the explorer, on the window's profile, or the second pane.
 #[derive(Debug)]
 pub struct Pane {
     pub buckets: Loadable<Vec<BucketEntry>>,
@@ -20,6 +22,15 @@ pub struct Pane {
     pub listing_state: ListingState,
     /// The filter box's text; the listing shows only names containing it.
     pub filter_text: String,
+    /// The second pane's source picker; `None` for the explorer, on the window's profile.
+    pub(crate) source: Option<PaneSource>,
+    /// The second pane's profile, while its source is one.
+    pub(crate) profile: Option<Profile>,
+    /// The second pane's error: a plain message, not the explorer's banner, since a folder
+    /// on this computer fails with no S3 error to retry.
+    pub(crate) error: Option<String>,
+    /// The second pane's folder on this computer (shown, or to come back to).
+    pub(crate) local: LocalPlace,
 }
 
 impl Default for Pane {
@@ -31,11 +42,23 @@ impl Default for Pane {
             listing: Listing::default(),
             listing_state: ListingState::Idle,
             filter_text: String::new(),
+            source: None,
+            profile: None,
+            error: None,
+            local: LocalPlace::default(),
         }
     }
 }
 
 impl Pane {
+    /// The second pane, on this computer.
+    pub(crate) fn second() -> Self {
+        Self {
+            source: Some(PaneSource::ThisComputer),
+            ..Self::default()
+        }
+    }
+
     /// Filters the rows shown by a case-insensitive part of their name.
     pub fn set_filter(&mut self, text: &str) {
         if self.filter_text != text {
@@ -71,11 +94,138 @@ impl Pane {
     }
 
     pub fn can_go_back(&self) -> bool {
-        self.history.can_go_back()
+        match self.on_this_computer() {
+            true => self.local.history.can_go_back(),
+            false => self.history.can_go_back(),
+        }
     }
 
     pub fn can_go_forward(&self) -> bool {
-        self.history.can_go_forward()
+        match self.on_this_computer() {
+            true => self.local.history.can_go_forward(),
+            false => self.history.can_go_forward(),
+        }
+    }
+
+    /// The second pane on this computer, whose Back and Forward are its folders'.
+    fn on_this_computer(&self) -> bool {
+        self.source.is_some() && self.profile.is_none()
+    }
+
+    /// Shows `location`, listing it as `id` with `profile` (with none, the pane waits for
+    /// one): the commands are the Cancel of the listing left and the new listing.
+    pub(crate) fn show(
+        &mut self,
+        location: Location,
+        id: RequestId,
+        profile: Option<&Profile>,
+    ) -> Vec<Command> {
+        let mut commands = self.cancel_listing();
+        if self.location.as_ref() != Some(&location) {
+            // A filter typed for one folder would hide the next one's rows.
+            self.set_filter("");
+        }
+        self.listing.clear();
+        self.location = Some(location.clone());
+        let Some(profile) = profile else {
+            self.listing_state = ListingState::Idle;
+            return commands;
+        };
+        self.listing_state = ListingState::Loading { id, pages: 0 };
+        commands.push(Command::ListFolder {
+            id,
+            profile: profile.clone(),
+            bucket: location.bucket,
+            prefix: location.prefix,
+        });
+        commands
+    }
+
+    /// Goes to `location`, remembering where the pane was for Back (the same folder is
+    /// listed again).
+    pub(crate) fn open(
+        &mut self,
+        location: Location,
+        id: RequestId,
+        profile: Option<&Profile>,
+    ) -> Vec<Command> {
+        match self.location.take() {
+            Some(current) if current != location => self.history.left(current),
+            same => self.location = same,
+        }
+        self.show(location, id, profile)
+    }
+
+    pub(crate) fn back(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        if !self.history.can_go_back() {
+            return Vec::new();
+        }
+        let current = self.location.take();
+        match self.history.back(current) {
+            Some(previous) => self.show(previous, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    pub(crate) fn forward(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        if !self.history.can_go_forward() {
+            return Vec::new();
+        }
+        let current = self.location.take();
+        match self.history.forward(current) {
+            Some(next) => self.show(next, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    /// Up: the parent folder, if the pane is in one.
+    pub(crate) fn up(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
+        match self.location.as_ref().and_then(Location::parent) {
+            Some(parent) => self.open(parent, id, profile),
+            None => Vec::new(),
+        }
+    }
+
+    /// The sub-folder `name` (ending in `/`) of the folder shown.
+    pub(crate) fn subfolder(&self, name: &str) -> Option<Location> {
+        let current = self.location.as_ref()?;
+        Some(Location {
+            bucket: current.bucket.clone(),
+            prefix: format!("{}{name}", current.prefix),
+        })
+    }
+
+    /// The listing `id` failed: `true` if it was this pane's, which now shows why.
+    pub(crate) fn folder_failed(&mut self, id: RequestId, error: BrowseError) -> bool {
+        if !self.is_listing(id) {
+            return false;
+        }
+        self.listing_state = ListingState::Failed(error);
+        true
+    }
+
+    /// `id` is the listing the pane waits for.
+    pub(crate) fn is_listing(&self, id: RequestId) -> bool {
+        matches!(self.listing_state, ListingState::Loading { id: current, .. } if current == id)
+    }
+
+    /// A page of the listing `id` arrived: its rows join the others.
+    pub(crate) fn page_arrived(&mut self, id: RequestId, page: FolderPage, done: bool) {
+        let ListingState::Loading { id: current, pages } = self.listing_state else {
+            return;
+        };
+        if current != id {
+            return;
+        }
+        self.listing.append(page);
+        self.listing_state = if done {
+            ListingState::Done
+        } else {
+            ListingState::Loading {
+                id,
+                pages: pages + 1,
+            }
+        };
     }
 
     /// Leaves the folder for another profile: no folder, no history, no rows.
@@ -84,5 +234,91 @@ impl Pane {
         self.history.clear();
         self.listing.clear();
         self.listing_state = ListingState::Idle;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::tests::profile;
+    use crate::model::BucketName;
+
+    fn at(prefix: &str) -> Location {
+        Location {
+            bucket: BucketName::new("bkt").unwrap(),
+            prefix: prefix.into(),
+        }
+    }
+
+    fn listed(commands: &[Command]) -> Option<(RequestId, &str)> {
+        match commands.last()? {
+            Command::ListFolder { id, prefix, .. } => Some((*id, prefix.as_str())),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn open_back_forward_and_up_list_each_folder_once_and_cancel_the_one_left() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        let first = pane.open(at("a/"), RequestId(1), Some(&p));
+        assert_eq!(listed(&first), Some((RequestId(1), "a/")));
+        let second = pane.open(at("a/b/"), RequestId(2), Some(&p));
+        assert!(matches!(second[0], Command::Cancel { id: RequestId(1) }));
+        assert_eq!(listed(&second), Some((RequestId(2), "a/b/")));
+        assert!(pane.can_go_back() && !pane.can_go_forward());
+        pane.back(RequestId(3), Some(&p));
+        assert_eq!(pane.location, Some(at("a/")));
+        assert!(pane.can_go_forward());
+        pane.forward(RequestId(4), Some(&p));
+        assert_eq!(pane.location, Some(at("a/b/")));
+        pane.up(RequestId(5), Some(&p));
+        assert_eq!(pane.location, Some(at("a/")));
+        assert!(!pane.can_go_forward(), "a new place forgets Forward");
+        assert!(pane.is_listing(RequestId(5)) && !pane.is_listing(RequestId(4)));
+    }
+
+    #[test]
+    fn the_same_folder_is_listed_again_keeping_its_filter_and_history() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        pane.open(at("a/"), RequestId(1), Some(&p));
+        pane.set_filter("x");
+        let again = pane.open(at("a/"), RequestId(2), Some(&p));
+        assert_eq!(listed(&again), Some((RequestId(2), "a/")));
+        assert_eq!(pane.filter_text, "x");
+        assert!(!pane.can_go_back());
+        pane.open(at("c/"), RequestId(3), Some(&p));
+        assert_eq!(
+            pane.filter_text, "",
+            "a filter for one folder would hide the next's rows"
+        );
+    }
+
+    #[test]
+    fn pages_and_failures_of_a_listing_left_are_dropped() {
+        let p = profile("p");
+        let mut pane = Pane::default();
+        pane.open(at("a/"), RequestId(1), Some(&p));
+        pane.open(at("c/"), RequestId(2), Some(&p));
+        assert!(!pane.folder_failed(RequestId(1), BrowseError::TimedOut("gone".into())));
+        pane.page_arrived(RequestId(2), FolderPage::default(), false);
+        assert_eq!(
+            pane.listing_state,
+            ListingState::Loading {
+                id: RequestId(2),
+                pages: 1
+            }
+        );
+        assert!(pane.folder_failed(RequestId(2), BrowseError::NoSuchBucket("b".into())));
+        assert!(pane.banner_error().is_some());
+    }
+
+    #[test]
+    fn without_a_profile_the_folder_is_kept_but_not_listed() {
+        let mut pane = Pane::default();
+        assert!(pane.open(at("a/"), RequestId(1), None).is_empty());
+        assert_eq!(pane.location, Some(at("a/")));
+        assert_eq!(pane.listing_state, ListingState::Idle);
     }
 }

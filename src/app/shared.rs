@@ -205,11 +205,6 @@ impl Pending {
         self.0 = None;
     }
 
-    /// Stops waiting, giving the request waited for (to cancel it).
-    pub(crate) fn take(&mut self) -> Option<RequestId> {
-        self.0.take()
-    }
-
     pub(crate) fn is_waiting(&self) -> bool {
         self.0.is_some()
     }

@@ -30,40 +30,17 @@ impl AppState {
 
     /// Shows `location`, starting its listing.
     fn show(&mut self, location: Location) -> Vec<Command> {
-        let mut commands = self.cancel_listing();
-        if self.explorer.location.as_ref() != Some(&location) {
-            // A filter typed for one folder would hide the next one's rows.
-            self.set_filter("");
-        }
-        self.explorer.listing.clear();
         // Compare's marks were for the folder left.
         self.compare_marks = None;
-        self.explorer.location = Some(location.clone());
-        let Some(profile) = self.profile().cloned() else {
-            self.explorer.listing_state = ListingState::Idle;
-            return commands;
-        };
         let id = self.next_id();
-        self.explorer.listing_state = ListingState::Loading { id, pages: 0 };
-        commands.push(Command::ListFolder {
-            id,
-            profile,
-            bucket: location.bucket,
-            prefix: location.prefix,
-        });
-        commands
+        self.explorer.show(location, id, self.profiles.current())
     }
 
     /// Goes to `location`, remembering where we were for Back.
     pub fn open(&mut self, location: Location) -> Vec<Command> {
-        if let Some(current) = self.explorer.location.take() {
-            if current == location {
-                self.explorer.location = Some(current);
-                return self.refresh();
-            }
-            self.explorer.history.left(current);
-        }
-        self.show(location)
+        self.compare_marks = None;
+        let id = self.next_id();
+        self.explorer.open(location, id, self.profiles.current())
     }
 
     pub fn open_bucket(&mut self, bucket: BucketName) -> Vec<Command> {
@@ -72,43 +49,37 @@ impl AppState {
 
     /// Opens the sub-folder `name` (ending in `/`) of the current folder.
     pub fn open_folder(&mut self, name: &str) -> Vec<Command> {
-        let Some(current) = &self.explorer.location else {
-            return Vec::new();
-        };
-        let location = Location {
-            bucket: current.bucket.clone(),
-            prefix: format!("{}{name}", current.prefix),
-        };
-        self.open(location)
+        match self.explorer.subfolder(name) {
+            Some(location) => self.open(location),
+            None => Vec::new(),
+        }
     }
 
     pub fn go_up(&mut self) -> Vec<Command> {
-        match self.explorer.location.as_ref().and_then(Location::parent) {
-            Some(parent) => self.open(parent),
-            None => Vec::new(),
+        if !self.explorer.can_go_up() {
+            return Vec::new();
         }
+        self.compare_marks = None;
+        let id = self.next_id();
+        self.explorer.up(id, self.profiles.current())
     }
 
     pub fn go_back(&mut self) -> Vec<Command> {
-        if !self.explorer.history.can_go_back() {
+        if !self.explorer.can_go_back() {
             return Vec::new();
         }
-        let current = self.explorer.location.take();
-        match self.explorer.history.back(current) {
-            Some(previous) => self.show(previous),
-            None => Vec::new(),
-        }
+        self.compare_marks = None;
+        let id = self.next_id();
+        self.explorer.back(id, self.profiles.current())
     }
 
     pub fn go_forward(&mut self) -> Vec<Command> {
-        if !self.explorer.history.can_go_forward() {
+        if !self.explorer.can_go_forward() {
             return Vec::new();
         }
-        let current = self.explorer.location.take();
-        match self.explorer.history.forward(current) {
-            Some(next) => self.show(next),
-            None => Vec::new(),
-        }
+        self.compare_marks = None;
+        let id = self.next_id();
+        self.explorer.forward(id, self.profiles.current())
     }
 
     /// F5: lists the current folder again, or the buckets when no folder is open.
@@ -168,33 +139,16 @@ impl AppState {
                 }
             }
             BrowseEvent::FolderPage { id, page, done } => {
-                let ListingState::Loading { id: current, pages } = self.explorer.listing_state
-                else {
-                    return Vec::new();
-                };
-                if current != id {
-                    return Vec::new();
-                }
-                self.explorer.listing.append(page);
-                self.explorer.listing_state = if done {
-                    ListingState::Done
-                } else {
-                    ListingState::Loading {
-                        id,
-                        pages: pages + 1,
-                    }
-                };
+                self.explorer.page_arrived(id, page, done);
             }
             // The second pane's, for a pane closed since.
             BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}
             BrowseEvent::LocalOpenFailed { error } => self.status.set_error(error.to_string()),
             BrowseEvent::FolderFailed { id, error } => {
-                if !matches!(self.explorer.listing_state, ListingState::Loading { id: current, .. } if current == id)
-                {
-                    return Vec::new();
+                let message = error.to_string();
+                if self.explorer.folder_failed(id, error) {
+                    self.status.set_error(message);
                 }
-                self.status.set_error(error.to_string());
-                self.explorer.listing_state = ListingState::Failed(error);
             }
         }
         Vec::new()

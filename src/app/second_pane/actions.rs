@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::state::{BucketPlace, PaneSource, SecondPane};
-use crate::app::shared::{ActivePane, FileOperation, History, Loadable, Location};
+use super::place::PaneSource;
+use crate::app::pane::Pane;
+use crate::app::shared::{ActivePane, FileOperation, Loadable};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
@@ -32,7 +33,7 @@ impl AppState {
             .into_iter()
             .next()
             .unwrap_or_else(|| PathBuf::from("."));
-        self.second_pane = Some(SecondPane::default());
+        self.second_pane = Some(Pane::second());
         self.open_local(start, false)
     }
 
@@ -60,15 +61,17 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        if pane.source == source {
+        if pane.source == Some(source) {
             return Vec::new();
         }
         let mut commands = pane.stop_loading();
         self.compare_marks = None;
         match source {
             PaneSource::ThisComputer => {
-                pane.source = source;
-                pane.bucket = None;
+                pane.source = Some(source);
+                pane.profile = None;
+                pane.buckets = Loadable::Idle;
+                pane.forget_folder();
                 let path = pane.local.path.clone();
                 commands.extend(self.open_local(path, false));
             }
@@ -78,15 +81,11 @@ impl AppState {
                 };
                 let id = self.next_id();
                 if let Some(pane) = &mut self.second_pane {
-                    pane.source = source;
-                    pane.listing.clear();
+                    pane.source = Some(source);
                     pane.error = None;
-                    pane.bucket = Some(BucketPlace {
-                        profile: profile.clone(),
-                        buckets: Loadable::Loading(id),
-                        location: None,
-                        history: History::default(),
-                    });
+                    pane.forget_folder();
+                    pane.buckets = Loadable::Loading(id);
+                    pane.profile = Some(profile.clone());
                 }
                 commands.push(Command::ListBuckets { id, profile });
             }
@@ -101,7 +100,7 @@ impl AppState {
             && self
                 .second_pane
                 .as_ref()
-                .is_some_and(SecondPane::shows_this_computer);
+                .is_some_and(Pane::shows_this_computer);
         match (local, operation) {
             (true, FileOperation::NewFolder) => self.open_local_new_folder(),
             (true, FileOperation::Rename) => self.request_local_rename(),
@@ -128,16 +127,15 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.bucket {
-            Some(bucket) => match bucket.location.clone() {
+        match &pane.profile {
+            Some(_) => match pane.location.clone() {
                 Some(location) => self.second_show(location),
                 None => {
-                    let index = match pane.source {
-                        PaneSource::Profile(index) => index,
-                        PaneSource::ThisComputer => return Vec::new(),
+                    let Some(PaneSource::Profile(index)) = pane.source else {
+                        return Vec::new();
                     };
                     if let Some(pane) = &mut self.second_pane {
-                        pane.source = PaneSource::ThisComputer;
+                        pane.source = Some(PaneSource::ThisComputer);
                     }
                     self.set_second_source(PaneSource::Profile(index))
                 }
@@ -155,8 +153,8 @@ impl AppState {
         let shown = self
             .second_pane
             .as_ref()
-            .and_then(|p| p.bucket.as_ref())
-            .and_then(|b| b.location.as_ref())
+            .and_then(|p| p.bucket())
+            .and_then(|b| b.location())
             .is_some_and(|l| &l.bucket == bucket && key.starts_with(&l.prefix));
         if shown {
             self.refresh_second()
@@ -183,11 +181,9 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &mut pane.bucket {
-            Some(bucket) => match bucket.history.back(bucket.location.clone()) {
-                Some(previous) => self.second_show(previous),
-                None => Vec::new(),
-            },
+        match &pane.profile {
+            Some(_) if pane.can_go_back() => self.second_go(Pane::back),
+            Some(_) => Vec::new(),
             None => match pane.local.history.back(Some(pane.local.path.clone())) {
                 Some(previous) => self.open_local(previous, false),
                 None => Vec::new(),
@@ -200,11 +196,9 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &mut pane.bucket {
-            Some(bucket) => match bucket.history.forward(bucket.location.clone()) {
-                Some(next) => self.second_show(next),
-                None => Vec::new(),
-            },
+        match &pane.profile {
+            Some(_) if pane.can_go_forward() => self.second_go(Pane::forward),
+            Some(_) => Vec::new(),
             None => match pane.local.history.forward(Some(pane.local.path.clone())) {
                 Some(next) => self.open_local(next, false),
                 None => Vec::new(),
@@ -217,11 +211,9 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.bucket {
-            Some(bucket) => match bucket.location.as_ref().and_then(Location::parent) {
-                Some(parent) => self.second_open(parent),
-                None => Vec::new(),
-            },
+        match &pane.profile {
+            Some(_) if pane.can_go_up() => self.second_go(Pane::up),
+            Some(_) => Vec::new(),
             None => match pane.local.path.parent().map(Path::to_owned) {
                 Some(parent) => self.open_local(parent, true),
                 None => Vec::new(),
@@ -236,18 +228,11 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        if let Some(bucket) = &pane.bucket {
-            let Some(current) = &bucket.location else {
-                return Vec::new();
+        if pane.profile.is_some() {
+            return match pane.subfolder(row_name) {
+                Some(location) if row_name.ends_with('/') => self.second_open(location),
+                _ => Vec::new(),
             };
-            if !row_name.ends_with('/') {
-                return Vec::new();
-            }
-            let location = Location {
-                bucket: current.bucket.clone(),
-                prefix: format!("{}{row_name}", current.prefix),
-            };
-            return self.second_open(location);
         }
         match pane.entry_of(row_name).map(|e| (e.is_dir, e.path.clone())) {
             Some((true, path)) => self.open_local(path, true),
@@ -261,7 +246,7 @@ impl AppState {
         let folder =
             self.second_pane
                 .as_ref()
-                .and_then(|pane| match pane.listing.selected_rows()[..] {
+                .and_then(|pane| match pane.listing().selected_rows()[..] {
                     [row] if row.is_folder => Some(row.name.to_string()),
                     _ => None,
                 });
@@ -274,8 +259,7 @@ impl AppState {
     /// The second pane's filter box.
     pub fn set_second_filter(&mut self, text: &str) {
         if let Some(pane) = &mut self.second_pane {
-            pane.filter_text = text.to_owned();
-            pane.listing.set_filter(text);
+            pane.set_filter(text);
         }
     }
 
@@ -287,27 +271,24 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Err(event);
         };
-        let buckets_id = pane.bucket.as_ref().and_then(|b| match b.buckets {
-            Loadable::Loading(id) => Some(id),
+        let buckets_id = match pane.buckets {
+            Loadable::Loading(id) if pane.profile.is_some() => Some(id),
             _ => None,
-        });
+        };
         match event {
             BrowseEvent::Buckets { id, result } if Some(id) == buckets_id => {
                 Ok(self.second_buckets(result))
             }
-            BrowseEvent::FolderPage { id, page, done } if pane.loading.is_answer(id) => {
+            BrowseEvent::FolderPage { id, page, done } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.listing.append(page);
-                    if done {
-                        pane.loading.finish();
-                    }
+                    pane.page_arrived(id, page, done);
                 }
                 Ok(Vec::new())
             }
-            BrowseEvent::FolderFailed { id, error } if pane.loading.is_answer(id) => {
+            BrowseEvent::FolderFailed { id, error } if pane.is_listing(id) => {
                 if let Some(pane) = &mut self.second_pane {
-                    pane.loading.finish();
                     pane.error = Some(error.to_string());
+                    pane.folder_failed(id, error);
                 }
                 Ok(Vec::new())
             }

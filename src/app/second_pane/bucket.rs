@@ -1,25 +1,18 @@
 //! The second pane on a bucket of any profile: its bucket list, going into a folder (with
 //! Back), and listing it page by page like the explorer does.
 
+use crate::app::pane::Pane;
 use crate::app::shared::{Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
+use crate::profiles::Profile;
 use crate::s3::list::{BrowseError, BucketEntry};
-use crate::worker::Command;
+use crate::worker::{Command, RequestId};
 
 impl AppState {
     /// Goes to `location` in the second pane, remembering where it was for Back.
     pub fn second_open(&mut self, location: Location) -> Vec<Command> {
-        if let Some(bucket) = self.second_pane.as_mut().and_then(|p| p.bucket.as_mut())
-            && let Some(current) = bucket.location.take()
-        {
-            if current != location {
-                bucket.history.left(current);
-            } else {
-                bucket.location = Some(current);
-            }
-        }
-        self.second_show(location)
+        self.second_go(|pane, id, profile| pane.open(location, id, profile))
     }
 
     /// Opens the top of `bucket` in the second pane.
@@ -29,26 +22,26 @@ impl AppState {
 
     /// Shows `location` in the second pane, starting its listing.
     pub(super) fn second_show(&mut self, location: Location) -> Vec<Command> {
+        self.second_go(|pane, id, profile| pane.show(location, id, profile))
+    }
+
+    /// Moves the second pane's bucket side with `go`, given a new request id and the pane's
+    /// profile. Compare's marks and the error were for the folder left. Off a profile, only
+    /// the listing in progress stops.
+    pub(super) fn second_go(
+        &mut self,
+        go: impl FnOnce(&mut Pane, RequestId, Option<&Profile>) -> Vec<Command>,
+    ) -> Vec<Command> {
         let id = self.next_id();
-        let Some(pane) = &mut self.second_pane else {
+        let Some(second) = &mut self.second_pane else {
             return Vec::new();
         };
-        let mut commands = pane.stop_loading();
-        let Some(bucket) = &mut pane.bucket else {
-            return commands;
+        let Some(profile) = second.profile.clone() else {
+            return second.stop_loading();
         };
-        let moved = bucket.location.as_ref() != Some(&location);
-        bucket.location = Some(location.clone());
-        let profile = bucket.profile.clone();
-        pane.start_loading(id, moved);
+        second.error = None;
         self.compare_marks = None;
-        commands.push(Command::ListFolder {
-            id,
-            profile,
-            bucket: location.bucket,
-            prefix: location.prefix,
-        });
-        commands
+        go(second, id, Some(&profile))
     }
 
     /// The second pane's profile answered with its buckets (or why not). Its server answers,
@@ -61,13 +54,12 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        let Some(bucket) = &mut pane.bucket else {
+        let Some(profile) = pane.profile.clone() else {
             return Vec::new();
         };
         match result {
             Ok(buckets) => {
-                bucket.buckets = Loadable::Ready(buckets);
-                let profile = bucket.profile.clone();
+                pane.buckets = Loadable::Ready(buckets);
                 journal
                     .map(|journal| Command::SweepUploads { profile, journal })
                     .into_iter()
@@ -75,7 +67,7 @@ impl AppState {
             }
             Err(error) => {
                 pane.error = Some(error.to_string());
-                bucket.buckets = Loadable::Failed(error);
+                pane.buckets = Loadable::Failed(error);
                 Vec::new()
             }
         }

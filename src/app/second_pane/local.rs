@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::app::shared::ListingState;
 use crate::app::state::{AppState, Modal};
 use crate::local_folder::{LocalChange, LocalEntry, LocalFolderError};
 use crate::s3::list::{FolderPage, ObjectEntry};
@@ -103,24 +104,25 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return;
         };
-        if !pane.loading.is_answer(id) || pane.bucket.is_some() {
+        if !pane.is_listing(id) || pane.profile.is_some() {
             return;
         }
-        pane.loading.finish();
         pane.local.places = places;
+        pane.listing.clear();
         match result {
             Ok(entries) => {
                 let (page, by_row) = rows_of(&entries);
                 pane.local.entries = entries;
                 pane.local.by_row = by_row;
-                pane.listing.clear();
                 pane.listing.append(page);
+                pane.listing_state = ListingState::Done;
                 pane.error = None;
             }
             Err(e) => {
                 pane.local.entries.clear();
                 pane.local.by_row.clear();
-                pane.listing.clear();
+                // No S3 error to keep: the plain message says it.
+                pane.listing_state = ListingState::Idle;
                 pane.error = Some(e.to_string());
             }
         }

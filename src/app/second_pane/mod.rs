@@ -1,6 +1,6 @@
-//! The second pane, in the manner of CloudBerry Explorer: a folder on this computer or a
-//! bucket of any profile beside the explorer's bucket ([`state`], [`actions`], [`local`],
-//! [`bucket`]), copying and moving between the two ([`across`]), and its drawing (`ui`,
+//! The second pane, in the manner of CloudBerry Explorer: a [`crate::app::pane::Pane`] on a
+//! folder on this computer or a bucket of any profile beside the explorer ([`state`],
+//! [`place`], [`actions`], [`local`], [`bucket`]), copying and moving between the two ([`across`]), and its drawing (`ui`,
 //! `dialogs`; its table is [`crate::app::pane_table`]).
 
 pub(crate) mod across;
@@ -8,6 +8,7 @@ pub(crate) mod actions;
 pub(crate) mod bucket;
 pub(crate) mod dialogs;
 pub(crate) mod local;
+pub(crate) mod place;
 pub(crate) mod state;
 pub(crate) mod ui;
 

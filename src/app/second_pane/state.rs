@@ -1,84 +1,45 @@
-//! The second pane's state: what it shows (a folder on this computer, or a bucket of any
-//! profile), its rows (sorted, filtered and selected like the explorer's, in a [`Listing`]),
-//! and where it is loading. A leaf the window's state holds; the changes the window makes to
-//! it are in [`super::actions`].
+//! The second pane's queries and changes on its [`Pane`]: what it shows (a folder on this
+//! computer, or a bucket of any profile), where it is, its selection as paths or keys. The
+//! changes the window makes to it are in [`super::actions`].
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::app::shared::{History, Loadable, Location, Pending};
+use super::place::PaneSource;
+use crate::app::pane::Pane;
+use crate::app::shared::{ListingState, Loadable, Location};
 use crate::listing::Listing;
 use crate::local_folder::LocalEntry;
 use crate::profiles::Profile;
 use crate::s3::list::BucketEntry;
 use crate::worker::{Command, RequestId};
 
-/// What the second pane shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PaneSource {
-    #[default]
-    ThisComputer,
-    /// A bucket of the profile at this index of the window's profiles.
-    Profile(usize),
+/// The bucket side of the pane, while the source is a profile: the profile, and its
+/// buckets and folder as the pane's [`Pane`] holds them.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketPlace<'a> {
+    profile: &'a Profile,
+    pane: &'a Pane,
 }
 
-/// The folder on this computer the pane shows (and comes back to from a bucket).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct LocalPlace {
-    pub(super) path: PathBuf,
-    pub(super) history: History<PathBuf>,
-    pub(super) entries: Vec<LocalEntry>,
-    /// Each row's entry, by the row's name (folders end in `/`).
-    pub(super) by_row: HashMap<Box<str>, usize>,
-    pub(super) show_hidden: bool,
-    /// The folder field as typed (Enter goes there).
-    pub typed_path: String,
-    /// A change (new folder, rename, trash) in flight.
-    pub(super) changing: Pending,
-    /// The home folder, the drives or volumes: where the pane can jump to.
-    pub(super) places: Vec<PathBuf>,
-}
-
-/// A bucket folder of some profile in the pane.
-#[derive(Debug, Clone)]
-pub struct BucketPlace {
-    pub(super) profile: Profile,
-    pub(super) buckets: Loadable<Vec<BucketEntry>>,
-    pub(super) location: Option<Location>,
-    pub(super) history: History<Location>,
-}
-
-impl BucketPlace {
-    pub fn profile(&self) -> &Profile {
-        &self.profile
+impl<'a> BucketPlace<'a> {
+    pub fn profile(&self) -> &'a Profile {
+        self.profile
     }
 
-    pub fn buckets(&self) -> &Loadable<Vec<BucketEntry>> {
-        &self.buckets
+    pub fn buckets(&self) -> &'a Loadable<Vec<BucketEntry>> {
+        &self.pane.buckets
     }
 
-    pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+    pub fn location(&self) -> Option<&'a Location> {
+        self.pane.location.as_ref()
     }
 }
 
-/// The second pane.
-#[derive(Debug, Default)]
-pub struct SecondPane {
-    pub(super) source: PaneSource,
-    pub(super) listing: Listing,
-    /// The filter box's text.
-    pub filter_text: String,
-    pub(super) loading: Pending,
-    pub(super) error: Option<String>,
-    pub(super) local: LocalPlace,
-    /// Set while the source is a profile.
-    pub(super) bucket: Option<BucketPlace>,
-}
-
-impl SecondPane {
+/// The second pane's queries: a [`Pane`] on this computer or on a bucket of any profile.
+impl Pane {
+    /// The second pane's source (the explorer's is the window's profile).
     pub fn source(&self) -> PaneSource {
-        self.source
+        self.source.unwrap_or_default()
     }
 
     pub fn listing(&self) -> &Listing {
@@ -89,12 +50,9 @@ impl SecondPane {
         &mut self.listing
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_waiting()
-            || self
-                .bucket
-                .as_ref()
-                .is_some_and(|b| matches!(b.buckets, Loadable::Loading(_)))
+    /// The filter box's text.
+    pub fn filter_text(&self) -> &str {
+        &self.filter_text
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -102,12 +60,16 @@ impl SecondPane {
     }
 
     /// The bucket shown, while the source is a profile.
-    pub fn bucket(&self) -> Option<&BucketPlace> {
-        self.bucket.as_ref()
+    pub fn bucket(&self) -> Option<BucketPlace<'_>> {
+        self.profile.as_ref().map(|profile| BucketPlace {
+            profile,
+            pane: self,
+        })
     }
 
+    /// The second pane on this computer (never the explorer).
     pub fn shows_this_computer(&self) -> bool {
-        self.bucket.is_none()
+        self.source.is_some() && self.profile.is_none()
     }
 
     /// The folder on this computer (shown, or to come back to).
@@ -133,20 +95,6 @@ impl SecondPane {
         &self.local.places
     }
 
-    pub fn can_go_back(&self) -> bool {
-        match &self.bucket {
-            Some(bucket) => bucket.history.can_go_back(),
-            None => self.local.history.can_go_back(),
-        }
-    }
-
-    pub fn can_go_forward(&self) -> bool {
-        match &self.bucket {
-            Some(bucket) => bucket.history.can_go_forward(),
-            None => self.local.history.can_go_forward(),
-        }
-    }
-
     /// The entry on this computer behind a row.
     pub fn entry_of(&self, row_name: &str) -> Option<&LocalEntry> {
         self.local
@@ -157,7 +105,7 @@ impl SecondPane {
 
     /// The selected entries on this computer.
     pub fn selected_paths(&self) -> Vec<PathBuf> {
-        if self.bucket.is_some() {
+        if self.profile.is_some() {
             return Vec::new();
         }
         self.listing
@@ -170,7 +118,7 @@ impl SecondPane {
 
     /// The selected objects (key and size) and folders (prefixes) of the bucket shown.
     pub fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        match self.bucket.as_ref().and_then(|b| b.location.as_ref()) {
+        match self.bucket().and_then(|b| b.location()) {
             Some(location) => self.listing.selected_keys(&location.prefix),
             None => (Vec::new(), Vec::new()),
         }
@@ -178,10 +126,10 @@ impl SecondPane {
 
     /// Where the pane is, in words: a path or an `s3://` URI.
     pub fn where_text(&self) -> String {
-        match &self.bucket {
-            Some(bucket) => match &bucket.location {
+        match &self.profile {
+            Some(profile) => match &self.location {
                 Some(location) => location.uri(),
-                None => format!("{}: pick a bucket", bucket.profile.name),
+                None => format!("{}: pick a bucket", profile.name),
             },
             None => self.local.path.display().to_string(),
         }
@@ -189,21 +137,20 @@ impl SecondPane {
 
     /// Stops the listing in progress, if any: the Cancel to send.
     pub(super) fn stop_loading(&mut self) -> Vec<Command> {
-        self.loading
-            .take()
-            .map(|id| Command::Cancel { id })
-            .into_iter()
-            .collect()
+        let commands = self.cancel_listing();
+        if !commands.is_empty() {
+            self.listing_state = ListingState::Idle;
+        }
+        commands
     }
 
     /// Starts a listing: the rows go, the selection with them.
     pub(super) fn start_loading(&mut self, id: RequestId, new_place: bool) {
         if new_place {
-            self.filter_text.clear();
-            self.listing.set_filter("");
+            self.set_filter("");
         }
         self.listing.clear();
-        self.loading.start(id);
+        self.listing_state = ListingState::Loading { id, pages: 0 };
         self.error = None;
     }
 }

@@ -1,7 +1,7 @@
 //! The second pane's state, tested without S3 or a screen: what F5, F6, a drop and the
 //! source picker ask of the worker, and which answers the pane takes.
 
-use crate::app::second_pane::state::PaneSource;
+use crate::app::second_pane::place::PaneSource;
 use crate::app::shared::{ActivePane, Location};
 use crate::app::state::tests::{listing_id, page, profile};
 use crate::app::state::{AppState, Modal};

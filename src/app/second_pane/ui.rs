@@ -12,7 +12,7 @@ use crate::listing::Sort;
 use crate::model::BucketName;
 use crate::worker::Command;
 
-use super::state::PaneSource;
+use super::place::PaneSource;
 use crate::app::pane_table::{
     Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
 };
@@ -228,7 +228,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                         pressed.hidden = Some(hidden);
                     }
                 }
-                let mut filter = pane.filter_text.clone();
+                let mut filter = pane.filter_text().to_owned();
                 let label = ui.label("Filter here");
                 let field = ui
                     .add(egui::TextEdit::singleline(&mut filter).desired_width(120.0))

@@ -36,8 +36,9 @@ pub struct AppState {
     pub links: Links,
     /// Uploads, downloads and copies, and how many run at once.
     pub transfers: Transfers,
-    /// The second pane, a folder on this computer, while two panes are shown.
-    pub second_pane: Option<crate::app::second_pane::state::SecondPane>,
+    /// The second pane, on this computer or a bucket of any profile, while two panes are
+    /// shown.
+    pub second_pane: Option<Pane>,
     pub active_pane: ActivePane,
     /// The second pane is drawn left of the explorer's table (Swap sides), so this computer
     /// can be on either side.
