@@ -1,59 +1,298 @@
-//! Upload and download of a 1 GiB file against the demo server in its own process: through
-//! Pail's transfer core (throughput, and the peak memory of this client process), then as
-//! processes — `pail cp` beside `aws s3 cp` (when the AWS CLI is installed) — straight over
-//! loopback and through the test proxy with 20 ms of latency each way. Prints figures; asserts
-//! nothing.
+//! Transfers as a person runs them — `pail cp` beside `aws s3 cp` and `rclone copy`, each a
+//! process with its default settings — against one `pail demo-server`, every tool through the
+//! same loopback proxy (the link model of `tests/common/proxy.rs`: latency per direction, a
+//! window per connection, optionally one cap shared by the whole link). Cases: one 1 GiB file
+//! at 0, 20 and 80 ms; one 256 MiB file under a 50 MB/s cap at 20 and 80 ms; 10,000 files of
+//! 10 KiB and 200 files of 5 MiB (`--recursive`) at 20 ms; each up and down. Each figure is the
+//! median of three runs, the tools taking turns; the peak memory is the process's own
+//! (`ru_maxrss` from `wait4`). Prints a table; asserts nothing.
 //!
-//! `cargo bench --bench transfers` (needs about 3 GiB of free disk in the temp folder).
+//! `cargo bench --bench transfers` (about 4 GiB free in the temp folder; 15–20 minutes).
+//! `PAIL_BENCH_CASES=big,cap,small,medium` runs some cases only; `PAIL_BENCH_RUNS` sets the
+//! runs per figure.
 
 mod common;
-#[allow(dead_code)] // the benchmark uses only the latency
+#[allow(dead_code)] // the benchmark shapes the link; the tests' faults are not used
 #[path = "../tests/common/proxy.rs"]
 mod proxy;
 
 use common::DemoServerProcess;
 
 use std::io::Write;
-use std::process::Command;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use pail::model::Endpoint;
-use pail::model::{BucketName, ObjectKey};
+use pail::model::{BucketName, Endpoint, ObjectKey};
 use pail::s3::connection::Connection;
 use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
-use pail::testing::s3::download::download_object;
+use pail::testing::s3::objects::delete_prefix;
 use pail::testing::s3::transfer::TransferControl;
 use pail::testing::s3::upload::upload_file;
 
-const SIZE: u64 = 1024 * 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
+/// The bytes one connection may have on the way per direction: about what TCP keeps in flight
+/// on an office link (a 2 MiB window per direction, so at most window / latency a connection).
+const WINDOW: u64 = 2 * MIB;
+/// The office uplink of the capped cases, bytes a second.
+const CAP: u64 = 50_000_000;
+const BUCKET: &str = "backups";
 
-/// Peak resident memory of this process (VmHWM), in MB.
-fn peak_memory_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+#[derive(Clone, Copy, PartialEq)]
+enum Tool {
+    Pail,
+    Aws,
+    Rclone,
 }
 
-fn rate(seconds: f64) -> String {
-    format!("{:.0} MB/s ({seconds:.1} s)", SIZE as f64 / 1e6 / seconds)
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Pail => "pail cp",
+            Tool::Aws => "aws s3 cp",
+            Tool::Rclone => "rclone copy",
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Tool::Pail => "pail",
+            Tool::Aws => "aws",
+            Tool::Rclone => "rclone",
+        }
+    }
+}
+
+/// What one case moves.
+struct Case {
+    name: &'static str,
+    /// A single file (copied to a key), or a folder (`--recursive`, to a prefix).
+    folder: bool,
+    files: usize,
+    file_size: u64,
+    latencies: &'static [u64],
+    cap: Option<u64>,
+}
+
+impl Case {
+    fn bytes(&self) -> u64 {
+        self.files as u64 * self.file_size
+    }
+}
+
+/// One timed run of one tool: its seconds and its peak resident memory.
+#[derive(Clone, Copy)]
+struct Run {
+    seconds: f64,
+    peak_mb: f64,
+}
+
+/// Runs `command` to its end: how long it took and its own peak memory (`ru_maxrss`), or the
+/// reason it failed.
+fn timed(mut command: Command) -> Result<Run, String> {
+    let start = Instant::now();
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr;
+    // Read stderr as it comes so a chatty tool never blocks on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(stderr) = stderr.as_mut() {
+            let _ = std::io::Read::read_to_string(stderr, &mut text);
+        }
+        text
+    });
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value to be filled in by wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; both pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = reader.join().unwrap_or_default();
+    if waited != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        let last = stderr.lines().last().unwrap_or("").to_owned();
+        return Err(format!("failed (status {status}): {last}"));
+    }
+    Ok(Run {
+        seconds,
+        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+    })
+}
+
+struct Bench {
+    home: PathBuf,
+    work: PathBuf,
+    pail: &'static str,
+}
+
+impl Bench {
+    /// The command that copies `from` to `to` with `tool` through `endpoint`.
+    fn command(&self, tool: Tool, endpoint: &str, folder: bool, from: &str, to: &str) -> Command {
+        let mut command = match tool {
+            Tool::Pail => {
+                let mut c = Command::new(self.pail);
+                c.args(["cp", from, to, "--endpoint-url", endpoint, "--path-style"]);
+                c
+            }
+            Tool::Aws => {
+                let mut c = Command::new("aws");
+                c.args(["s3", "cp", from, to, "--endpoint-url", endpoint]);
+                c.args(["--region", "us-east-1", "--only-show-errors"]);
+                c
+            }
+            Tool::Rclone => {
+                let mut c = Command::new("rclone");
+                let to_remote = |p: &str| match p.strip_prefix("s3://") {
+                    Some(rest) => format!("bench:{rest}"),
+                    None => p.to_owned(),
+                };
+                c.arg(if folder { "copy" } else { "copyto" });
+                c.args([to_remote(from), to_remote(to)]);
+                c.env("RCLONE_CONFIG_BENCH_TYPE", "s3")
+                    .env("RCLONE_CONFIG_BENCH_PROVIDER", "Other")
+                    .env("RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
+                    .env("RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
+                    .env("RCLONE_CONFIG_BENCH_ENDPOINT", endpoint)
+                    .env("RCLONE_CONFIG_BENCH_REGION", "us-east-1");
+                c
+            }
+        };
+        if folder && tool != Tool::Rclone {
+            command.arg("--recursive");
+        }
+        command
+            .env("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("HOME", &self.home)
+            .env("RCLONE_CONFIG", self.home.join("rclone.conf"));
+        command
+    }
+}
+
+/// Writes the case's files under `dir` (one file, or a folder of them): bytes that do not
+/// compress, so no tool gains by a trick.
+fn make_source(case: &Case, dir: &Path) -> PathBuf {
+    let block: Vec<u8> = (0..MIB as usize)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let write = |path: &Path, size: u64, seed: usize| {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        let mut left = size;
+        let mut offset = seed % block.len();
+        while left > 0 {
+            let n = left.min((block.len() - offset) as u64) as usize;
+            file.write_all(&block[offset..offset + n]).unwrap();
+            left -= n as u64;
+            offset = 0;
+        }
+        file.flush().unwrap();
+    };
+    if case.folder {
+        let root = dir.join(case.name);
+        std::fs::create_dir_all(&root).unwrap();
+        for i in 0..case.files {
+            // A few subfolders, as a real folder has.
+            let sub = root.join(format!("part-{}", i % 10));
+            std::fs::create_dir_all(&sub).unwrap();
+            write(
+                &sub.join(format!("file-{i:05}.bin")),
+                case.file_size,
+                i * 7919,
+            );
+        }
+        root
+    } else {
+        let path = dir.join(format!("{}.bin", case.name));
+        write(&path, case.file_size, 0);
+        path
+    }
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    Some(values[values.len() / 2])
+}
+
+fn version(program: &str, arg: &str) -> String {
+    Command::new(program)
+        .arg(arg)
+        .output()
+        .ok()
+        .map(|o| {
+            let text = if o.stdout.is_empty() {
+                o.stderr
+            } else {
+                o.stdout
+            };
+            String::from_utf8_lossy(&text)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_else(|| "not installed".into())
 }
 
 fn main() {
-    println!("== transfer benchmark: 1 GiB over loopback to `pail demo-server` ==");
+    let cases_wanted = std::env::var("PAIL_BENCH_CASES").unwrap_or_else(|_| "all".into());
+    let runs: usize = std::env::var("PAIL_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let all_cases = [
+        Case {
+            name: "big",
+            folder: false,
+            files: 1,
+            file_size: 1024 * MIB,
+            latencies: &[0, 20, 80],
+            cap: None,
+        },
+        Case {
+            name: "cap",
+            folder: false,
+            files: 1,
+            file_size: 256 * MIB,
+            latencies: &[20, 80],
+            cap: Some(CAP),
+        },
+        Case {
+            name: "small",
+            folder: true,
+            files: 10_000,
+            file_size: 10 * 1024,
+            latencies: &[20],
+            cap: None,
+        },
+        Case {
+            name: "medium",
+            folder: true,
+            files: 200,
+            file_size: 5 * MIB,
+            latencies: &[20],
+            cap: None,
+        },
+    ];
     let Some(server) = DemoServerProcess::start() else {
         println!("could not start `pail demo-server`");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("one-gib.bin");
-    {
-        let mut file = std::fs::File::create(&source).unwrap();
-        let block: Vec<u8> = (0..1024 * 1024).map(|i| (i * 31 % 251) as u8).collect();
-        for _ in 0..1024 {
-            file.write_all(&block).unwrap();
-        }
-    }
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let bench = Bench {
+        home,
+        work: scratch.path().to_owned(),
+        pail: env!("CARGO_BIN_EXE_pail"),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -66,112 +305,206 @@ fn main() {
         Endpoint::custom(&server.endpoint).unwrap(),
         true,
     );
-    let bucket = BucketName::new("backups").unwrap();
-    let key = ObjectKey::new("bench/one-gib.bin").unwrap();
-    let before = peak_memory_mb().unwrap_or(0.0);
-
-    let start = Instant::now();
-    runtime
-        .block_on(upload_file(
-            &connection,
-            &bucket,
-            &key,
-            &source,
-            &TransferControl::default(),
-        ))
-        .unwrap();
-    println!("pail    upload   {}", rate(start.elapsed().as_secs_f64()));
-    let target = dir.path().join("downloaded.bin");
-    let start = Instant::now();
-    runtime
-        .block_on(download_object(
-            &connection,
-            &bucket,
-            &key,
-            &target,
-            &TransferControl::default(),
-        ))
-        .unwrap();
-    println!("pail    download {}", rate(start.elapsed().as_secs_f64()));
-    println!(
-        "pail    peak memory of the process: {:.0} MB (before the transfers: {before:.0} MB)",
-        peak_memory_mb().unwrap_or(0.0)
-    );
-    let _ = std::fs::remove_file(&target);
-
-    // The same copies as processes, as a person runs them.
-    let cli = |program: &str, args: &[&str], endpoint: &str| {
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
-            .env("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("HOME", dir.path())
-            .stdout(std::process::Stdio::null());
-        if program == "aws" {
-            command.args([
-                "--endpoint-url",
-                endpoint,
-                "--region",
-                "us-east-1",
-                "--only-show-errors",
-            ]);
-        } else {
-            command.args(["--endpoint-url", endpoint, "--path-style"]);
-        }
-        let start = Instant::now();
-        match command.status() {
-            Ok(status) if status.success() => Some(start.elapsed().as_secs_f64()),
-            _ => None,
-        }
-    };
+    let bucket = BucketName::new(BUCKET).unwrap();
     let upstream: std::net::SocketAddr = server
         .endpoint
         .trim_start_matches("http://")
         .parse()
         .unwrap();
     let proxy = runtime.block_on(proxy::Proxy::start(upstream));
-    let pail = env!("CARGO_BIN_EXE_pail");
-    let source_arg = source.display().to_string();
-    let target_arg = target.display().to_string();
-    println!();
-    println!(
-        "{:<24} {:>24} {:>24}",
-        "1 GiB as a process", "upload", "download"
-    );
-    for (path, latency) in [("loopback", 0u64), ("20 ms each way", 20)] {
-        proxy.set_latency(std::time::Duration::from_millis(latency));
-        let endpoint = if latency == 0 {
-            server.endpoint.clone()
+    proxy.set_window(WINDOW);
+    let endpoint = proxy.endpoint_url();
+    let mut tools = vec![Tool::Pail];
+    for (tool, program, arg) in [
+        (Tool::Aws, "aws", "--version"),
+        (Tool::Rclone, "rclone", "version"),
+    ] {
+        let found = Command::new(program).arg(arg).output().is_ok();
+        if found {
+            tools.push(tool);
         } else {
-            proxy.endpoint_url()
-        };
-        for (tool, program) in [("pail cp", pail), ("aws s3 cp", "aws")] {
-            let uri = format!("s3://backups/bench/{}-one-gib.bin", tool.replace(' ', "-"));
-            let up = cli(
-                program,
-                &["s3", "cp", &source_arg, &uri][usize::from(program == pail)..],
-                &endpoint,
-            );
-            let down = up.and_then(|_| {
-                cli(
-                    program,
-                    &["s3", "cp", &uri, &target_arg][usize::from(program == pail)..],
-                    &endpoint,
-                )
-            });
-            let _ = std::fs::remove_file(&target);
-            let show = |t: Option<f64>| t.map(rate).unwrap_or_else(|| "(not run)".into());
-            println!(
-                "{:<24} {:>24} {:>24}",
-                format!("{tool}, {path}"),
-                show(up),
-                show(down)
-            );
+            println!("({program} is not installed: its rows are left out)");
         }
     }
-    if Command::new("aws").arg("--version").output().is_err() {
-        println!("(the AWS CLI is not installed: `pip install awscli` to compare)");
+
+    println!("== transfers through the loopback proxy to `pail demo-server` ==");
+    println!(
+        "link: latency per direction as given; window {} MiB per connection per direction \
+         (a connection moves at most window / latency); cap: none unless given, shared by \
+         every connection",
+        WINDOW / MIB
+    );
+    println!(
+        "tools: {} · {} · {}; {runs} runs each, taking turns; median shown",
+        version(bench.pail, "--version"),
+        version("aws", "--version"),
+        version("rclone", "version"),
+    );
+    println!(
+        "{:<34} {:<12} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
+        "case", "tool", "up MB/s", "×pail", "up MB", "down MB/s", "×pail", "down MB"
+    );
+    let started = Instant::now();
+    for case in &all_cases {
+        if cases_wanted != "all" && !cases_wanted.split(',').any(|c| c == case.name) {
+            continue;
+        }
+        let source = make_source(case, &bench.work);
+        // What every tool downloads: the case's files, uploaded once, outside the timing.
+        let stored = format!("bench/{}-source", case.name);
+        let stored_uri = format!(
+            "s3://{BUCKET}/{stored}{}",
+            if case.folder { "/" } else { "" }
+        );
+        let stored_ok = if case.folder {
+            proxy.set_latency(Duration::ZERO);
+            let source_arg = source.display().to_string();
+            timed(bench.command(Tool::Pail, &endpoint, true, &source_arg, &stored_uri)).is_ok()
+        } else {
+            runtime
+                .block_on(upload_file(
+                    &connection,
+                    &bucket,
+                    &ObjectKey::new(&stored).unwrap(),
+                    &source,
+                    &TransferControl::default(),
+                ))
+                .is_ok()
+        };
+        if !stored_ok {
+            println!("{}: could not store the source", case.name);
+            continue;
+        }
+        for &latency in case.latencies {
+            proxy.set_latency(Duration::from_millis(latency));
+            let cap = case.cap.unwrap_or(0);
+            proxy.set_rates(cap, cap);
+            // The anchors are not run at 0 ms: that row is Pail's own baseline.
+            let tools_here: Vec<Tool> = if latency == 0 {
+                vec![Tool::Pail]
+            } else {
+                tools.clone()
+            };
+            let mut up: Vec<Vec<Run>> = vec![Vec::new(); tools_here.len()];
+            let mut down: Vec<Vec<Run>> = vec![Vec::new(); tools_here.len()];
+            let mut failures: Vec<String> = Vec::new();
+            for run in 0..runs {
+                for turn in 0..tools_here.len() {
+                    // Tools take turns, starting one further each run.
+                    let index = (turn + run) % tools_here.len();
+                    let tool = tools_here[index];
+                    let target = format!("bench/{}-{}-{latency}-{run}", case.name, tool.slug());
+                    let target_uri = format!(
+                        "s3://{BUCKET}/{target}{}",
+                        if case.folder { "/" } else { "" }
+                    );
+                    let source_arg = source.display().to_string();
+                    match timed(bench.command(
+                        tool,
+                        &endpoint,
+                        case.folder,
+                        &source_arg,
+                        &target_uri,
+                    )) {
+                        Ok(r) => up[index].push(r),
+                        Err(e) => failures.push(format!("{} up: {e}", tool.name())),
+                    }
+                    let _ = runtime.block_on(delete_prefix(&connection, &bucket, &target));
+                    let local = bench
+                        .work
+                        .join(format!("down-{}-{}", case.name, tool.slug()));
+                    let local_arg = if case.folder {
+                        format!("{}/", local.display())
+                    } else {
+                        local.display().to_string()
+                    };
+                    match timed(bench.command(
+                        tool,
+                        &endpoint,
+                        case.folder,
+                        &stored_uri,
+                        &local_arg,
+                    )) {
+                        Ok(r) => down[index].push(r),
+                        Err(e) => failures.push(format!("{} down: {e}", tool.name())),
+                    }
+                    let _ = std::fs::remove_dir_all(&local);
+                    let _ = std::fs::remove_file(&local);
+                }
+            }
+            let rate = |runs: &[Run]| {
+                median(runs.iter().map(|r| r.seconds).collect())
+                    .map(|s| case.bytes() as f64 / 1e6 / s)
+            };
+            let peak = |runs: &[Run]| median(runs.iter().map(|r| r.peak_mb).collect());
+            let pail_up = rate(&up[0]);
+            let pail_down = rate(&down[0]);
+            let label = format!(
+                "{} {} {latency} ms{}",
+                if case.folder {
+                    format!("{}×{}", case.files, show_size(case.file_size))
+                } else {
+                    show_size(case.file_size)
+                },
+                if case.folder { "files," } else { "file," },
+                case.cap
+                    .map(|c| format!(", cap {} MB/s", c / 1_000_000))
+                    .unwrap_or_default()
+            );
+            for (i, tool) in tools_here.iter().enumerate() {
+                let cell = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or("-".into());
+                let versus = |pail: Option<f64>, other: Option<f64>| match (pail, other) {
+                    (Some(p), Some(o)) if i > 0 && o > 0.0 => format!("{:.2}", p / o),
+                    _ => String::new(),
+                };
+                println!(
+                    "{:<34} {:<12} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
+                    label,
+                    tool.name(),
+                    cell(rate(&up[i])),
+                    versus(pail_up, rate(&up[i])),
+                    cell(peak(&up[i])),
+                    cell(rate(&down[i])),
+                    versus(pail_down, rate(&down[i])),
+                    cell(peak(&down[i])),
+                );
+            }
+            if let Some(cap) = case.cap {
+                let share = |v: Option<f64>| {
+                    v.map(|v| format!("{:.0}%", v * 1e6 / cap as f64 * 100.0))
+                        .unwrap_or("-".into())
+                };
+                for (i, tool) in tools_here.iter().enumerate() {
+                    println!(
+                        "{:<34} {:<12} share of the cap: up {}, down {}",
+                        "",
+                        tool.name(),
+                        share(rate(&up[i])),
+                        share(rate(&down[i]))
+                    );
+                }
+            }
+            for failure in failures {
+                println!("    {failure}");
+            }
+        }
+        let _ = runtime.block_on(delete_prefix(&connection, &bucket, &stored));
+        let _ = std::fs::remove_dir_all(&source);
+        let _ = std::fs::remove_file(&source);
+    }
+    println!(
+        "(×pail: Pail's rate over the tool's; MB: the process's peak resident memory; \
+         whole bench {:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn show_size(bytes: u64) -> String {
+    if bytes >= 1024 * MIB {
+        format!("{} GiB", bytes / (1024 * MIB))
+    } else if bytes >= MIB {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{} KiB", bytes / 1024)
     }
 }

@@ -1,8 +1,14 @@
 //! A TCP proxy on loopback between Pail and the test S3 server, to give the tests a real
 //! network: a bandwidth limit per direction (shared by all connections, as one home uplink is),
-//! latency, a stall (connections open, no bytes moving), and a cut (every connection closed and
-//! new ones refused until the server "comes back", possibly as another server behind the same
-//! address). It lives as long as the [`Proxy`] value and only ever connects to 127.0.0.1.
+//! latency, a window per connection (the bytes one connection may have on the way, as TCP's
+//! window allows), a stall (connections open, no bytes moving), and a cut (every connection
+//! closed and new ones refused until the server "comes back", possibly as another server behind
+//! the same address). It lives as long as the [`Proxy`] value and only ever connects to
+//! 127.0.0.1.
+//!
+//! The link it models, per direction: a byte read from one side reaches the other `latency`
+//! later; at most `window` bytes of one connection are on the way at once (so one connection
+//! moves at most `window / latency`); all connections together move at most `rate`.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,6 +21,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 const CHUNK: usize = 16 * 1024;
+/// The window before [`Proxy::set_window`]: what the proxy held before it was a setting
+/// (64 reads of 16 KiB).
+pub const DEFAULT_WINDOW: u64 = 64 * CHUNK as u64;
 
 /// Paces one direction to `rate` bytes a second, across every connection.
 #[derive(Default)]
@@ -46,6 +55,8 @@ struct State {
     up: Pace,
     down: Pace,
     latency_ms: AtomicU64,
+    /// Bytes one connection may have on the way per direction (read, not yet written).
+    window: AtomicU64,
     down_now: AtomicBool,
     frozen: AtomicBool,
     /// Client-to-server bytes after which everything is cut (0: never).
@@ -71,6 +82,7 @@ impl Proxy {
         let state = Arc::new(State {
             upstream: Mutex::new(Some(upstream)),
             cut: Some(cut.clone()),
+            window: AtomicU64::new(DEFAULT_WINDOW),
             ..State::default()
         });
         let accept = tokio::spawn(accept_loop(listener, state.clone(), cut.clone()));
@@ -96,6 +108,12 @@ impl Proxy {
         self.state
             .latency_ms
             .store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// The bytes one connection may have on the way per direction, for connections opened
+    /// from now on.
+    pub fn set_window(&self, bytes: u64) {
+        self.state.window.store(bytes.max(1), Ordering::Relaxed);
     }
 
     /// Stops moving bytes without closing anything: a stalled connection.
@@ -172,11 +190,25 @@ async fn pump(
     uplink: bool,
     mut cut: watch::Receiver<u64>,
 ) {
-    let (chunks, mut queue) = tokio::sync::mpsc::channel::<(Instant, Vec<u8>)>(64);
+    let window = state.window.load(Ordering::Relaxed).min(u32::MAX as u64) as u32;
+    let on_the_way = Arc::new(tokio::sync::Semaphore::new(window as usize));
+    let (chunks, mut queue) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>, u32)>();
     let mut cut_reader = cut.clone();
+    let room = on_the_way.clone();
     let reader = async move {
-        let mut buffer = vec![0u8; CHUNK];
+        let read_size = CHUNK.min(window as usize);
+        let mut buffer = vec![0u8; read_size];
         loop {
+            // Read only what the window has room for: the rest waits in the sender's
+            // socket, as it would behind a full TCP window.
+            let permit = tokio::select! {
+                permit = room.acquire_many(read_size as u32) => match permit {
+                    Ok(permit) => permit,
+                    Err(_) => return,
+                },
+                _ = cut_reader.changed() => return,
+            };
+            permit.forget();
             let n = tokio::select! {
                 read = from.read(&mut buffer) => match read {
                     Ok(0) | Err(_) => return,
@@ -184,9 +216,9 @@ async fn pump(
                 },
                 _ = cut_reader.changed() => return,
             };
+            room.add_permits(read_size - n);
             if chunks
-                .send((Instant::now(), buffer[..n].to_vec()))
-                .await
+                .send((Instant::now(), buffer[..n].to_vec(), n as u32))
                 .is_err()
             {
                 return;
@@ -196,7 +228,7 @@ async fn pump(
     let writer = async move {
         let pace = if uplink { &state.up } else { &state.down };
         loop {
-            let (read_at, chunk) = tokio::select! {
+            let (read_at, chunk, held) = tokio::select! {
                 next = queue.recv() => match next {
                     Some(next) => next,
                     None => break,
@@ -233,6 +265,7 @@ async fn pump(
             if to.write_all(&chunk).await.is_err() {
                 return;
             }
+            on_the_way.add_permits(held as usize);
         }
         let _ = to.shutdown().await;
     };
