@@ -70,7 +70,7 @@ const BUCKET_MENU: &[MenuEntry] = &[
 ];
 
 /// What the person asked of the second pane that reaches beyond it (the window's state, the
-/// other pane, the dialogs, the worker): routed by `AppState::on_second_pane_request`.
+/// other pane, the dialogs, the worker): the window routes it (`on_second_pane_request`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SecondPaneRequest {
     /// Rows dragged from that pane were dropped here: copy them here.
@@ -428,4 +428,50 @@ fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPa
 
 fn set_sort(pane: &mut Pane, sort: Sort) {
     pane.listing_mut().set_sort(sort);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_is_the_only_request_of_its_frame() {
+        let mut pane = Pane::second();
+        let pressed = Pressed {
+            dropped: Some(ActivePane::Explorer),
+            swap: true,
+            back: true,
+            ..Pressed::default()
+        };
+        let requests = apply(&egui::Context::default(), &mut pane, pressed);
+        assert_eq!(
+            requests,
+            vec![SecondPaneRequest::Dropped(ActivePane::Explorer)]
+        );
+    }
+
+    #[test]
+    fn the_pane_filters_itself_and_asks_for_the_rest_in_order() {
+        let mut pane = Pane::second();
+        let pressed = Pressed {
+            source: Some(PaneSource::Profile(0)),
+            back: true,
+            swap: true,
+            delete: true,
+            filter: Some("txt".into()),
+            ..Pressed::default()
+        };
+        let requests = apply(&egui::Context::default(), &mut pane, pressed);
+        assert_eq!(pane.filter_text(), "txt");
+        assert_eq!(
+            requests,
+            vec![
+                SecondPaneRequest::Source(PaneSource::Profile(0)),
+                SecondPaneRequest::Back,
+                SecondPaneRequest::SwapSides,
+                SecondPaneRequest::BecomeActive,
+                SecondPaneRequest::FileOperation(FileOperation::Delete),
+            ]
+        );
+    }
 }
