@@ -426,7 +426,20 @@ impl eframe::App for PailApp {
             self.outbox.extend(commands);
         }
         explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
-        second_pane::ui::second_pane_ui(ui, &mut self.state, &mut self.outbox);
+        if let Some(pane) = &mut self.state.second_pane {
+            let requests = second_pane::ui::second_pane_ui(
+                ui,
+                pane,
+                self.state.profiles.list(),
+                self.state.compare_marks.as_ref(),
+                self.state.active_pane == ActivePane::Second,
+                self.state.second_on_left,
+            );
+            for request in requests {
+                let commands = self.state.on_second_pane_request(request);
+                self.outbox.extend(commands);
+            }
+        }
         explorer::object_table::object_table_ui(
             ui,
             &mut self.state,
@@ -455,7 +468,12 @@ impl eframe::App for PailApp {
         self.outbox.extend(commands);
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
-        second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        if let Some(request) =
+            second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state.modals)
+        {
+            let commands = self.state.on_second_pane_request(request);
+            self.outbox.extend(commands);
+        }
         self.open_picker(&ctx);
         self.send_queued();
         if !self.first_frame_done {

@@ -1,15 +1,54 @@
 //! The second pane in the window's state: showing and hiding it, which pane is active (Tab),
-//! its Back and Up, and the answers of the worker meant for it.
+//! its Back and Up, what its view and dialogs ask for, and the answers of the worker meant
+//! for it.
 
 use std::path::{Path, PathBuf};
 
 use super::place::PaneSource;
+use super::ui::SecondPaneRequest;
 use crate::app::pane::Pane;
 use crate::app::shared::{ActivePane, FileOperation, Loadable};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
 impl AppState {
+    /// Carries out what the second pane or its dialogs asked for.
+    pub(crate) fn on_second_pane_request(&mut self, request: SecondPaneRequest) -> Vec<Command> {
+        match request {
+            SecondPaneRequest::Dropped(from) => self.drop_across(from),
+            SecondPaneRequest::Source(source) => self.set_second_source(source),
+            SecondPaneRequest::BecomeActive => {
+                self.active_pane = ActivePane::Second;
+                Vec::new()
+            }
+            SecondPaneRequest::Open(name) => self.second_activate(&name),
+            SecondPaneRequest::CopyAcross => self.copy_to_other_pane(),
+            SecondPaneRequest::MoveAcross => {
+                self.move_to_other_pane();
+                Vec::new()
+            }
+            SecondPaneRequest::FileOperation(operation) => {
+                self.file_operation(operation);
+                Vec::new()
+            }
+            SecondPaneRequest::Place(path) => self.open_local(path, true),
+            SecondPaneRequest::Bucket(bucket) => self.second_open_bucket(bucket),
+            SecondPaneRequest::Crumb(location) => self.second_open(location),
+            SecondPaneRequest::GoTyped => self.open_typed_local(),
+            SecondPaneRequest::Back => self.second_back(),
+            SecondPaneRequest::Forward => self.second_forward(),
+            SecondPaneRequest::Up => self.second_up(),
+            SecondPaneRequest::Refresh => self.refresh_second(),
+            SecondPaneRequest::ShowHidden(show) => self.set_show_hidden(show),
+            SecondPaneRequest::SwapSides => {
+                self.second_on_left = !self.second_on_left;
+                Vec::new()
+            }
+            SecondPaneRequest::ConfirmMove => self.confirm_move(),
+            SecondPaneRequest::ConfirmLocalChange => self.confirm_local_change(),
+        }
+    }
+
     /// View → Two panes: the second pane opens on the home folder, or closes; the choice is
     /// remembered for next time.
     pub fn toggle_two_panes(&mut self) -> Vec<Command> {
@@ -253,13 +292,6 @@ impl AppState {
         match folder {
             Some(name) => self.second_activate(&name),
             None => Vec::new(),
-        }
-    }
-
-    /// The second pane's filter box.
-    pub fn set_second_filter(&mut self, text: &str) {
-        if let Some(pane) = &mut self.second_pane {
-            pane.set_filter(text);
         }
     }
 

@@ -1,16 +1,17 @@
 //! The second pane's dialogs, drawn when theirs is the open [`Modal`]: New folder, Rename,
 //! and Delete (to the system's trash) on this computer, and the question before a Move.
 
-use crate::app::state::{AppState, Modal};
-use crate::worker::Command;
+use super::ui::SecondPaneRequest;
+use crate::app::modal::{Modal, Modals};
 
+/// Draws the open dialog if it is one of the second pane's; typing and Cancel stay in
+/// `modals`, a confirmation is returned for the window to carry out.
 pub(crate) fn second_pane_dialogs_ui(
     ctx: &egui::Context,
-    state: &mut AppState,
-    out: &mut Vec<Command>,
-) {
+    modals: &mut Modals,
+) -> Option<SecondPaneRequest> {
     let (mut confirm, mut cancel) = (false, false);
-    if let Some(Modal::ConfirmMove { summary, .. }) = state.modals.get() {
+    if let Some(Modal::ConfirmMove { summary, .. }) = modals.get() {
         let modal = egui::Modal::new(egui::Id::unique("confirm-move")).show(ctx, |ui| {
             ui.set_width(480.0);
             ui.heading("Move");
@@ -21,13 +22,13 @@ pub(crate) fn second_pane_dialogs_ui(
             });
         });
         if confirm {
-            out.extend(state.confirm_move());
+            return Some(SecondPaneRequest::ConfirmMove);
         } else if cancel || modal.should_close() {
-            state.modals.close();
+            modals.close();
         }
-        return;
+        return None;
     }
-    let shown = match state.modals.get_mut() {
+    let shown = match modals.get_mut() {
         Some(Modal::LocalNewFolder { name }) => {
             let modal = egui::Modal::new(egui::Id::unique("local-new-folder")).show(ctx, |ui| {
                 ui.set_width(420.0);
@@ -78,12 +79,11 @@ pub(crate) fn second_pane_dialogs_ui(
         }
         _ => None,
     };
-    let Some(modal) = shown else {
-        return;
-    };
+    let modal = shown?;
     if confirm {
-        out.extend(state.confirm_local_change());
+        return Some(SecondPaneRequest::ConfirmLocalChange);
     } else if cancel || modal.should_close() {
-        state.modals.close();
+        modals.close();
     }
+    None
 }

@@ -2,6 +2,7 @@
 //! source picker ask of the worker, and which answers the pane takes.
 
 use crate::app::second_pane::place::PaneSource;
+use crate::app::second_pane::ui::SecondPaneRequest;
 use crate::app::shared::{ActivePane, Location};
 use crate::app::state::tests::{listing_id, page, profile};
 use crate::app::state::{AppState, Modal};
@@ -151,4 +152,41 @@ fn switching_back_to_this_computer_lists_it_and_drops_the_buckets_answers() {
             .rows()
             .is_empty()
     );
+}
+
+#[test]
+fn the_panes_requests_reach_the_window_state() {
+    let mut state = two_buckets();
+    assert!(
+        state
+            .on_second_pane_request(SecondPaneRequest::BecomeActive)
+            .is_empty()
+    );
+    assert_eq!(state.active_pane, ActivePane::Second);
+    state.on_second_pane_request(SecondPaneRequest::SwapSides);
+    assert!(state.second_on_left, "Swap sides moves the pane left");
+    let commands = state.on_second_pane_request(SecondPaneRequest::Crumb(Location {
+        bucket: BucketName::new("right").unwrap(),
+        prefix: String::new(),
+    }));
+    assert!(
+        matches!(&commands[..], [.., Command::ListFolder { .. }]),
+        "a breadcrumb lists its folder: {commands:?}"
+    );
+}
+
+#[test]
+fn the_move_question_answered_by_the_dialog_starts_the_move() {
+    let mut state = two_buckets();
+    state.on_second_pane_request(SecondPaneRequest::BecomeActive);
+    let pane = state.second_pane.as_mut().unwrap();
+    pane.listing_mut().click(0, false, false);
+    state.on_second_pane_request(SecondPaneRequest::MoveAcross);
+    assert!(matches!(
+        state.modals.get(),
+        Some(Modal::ConfirmMove { .. })
+    ));
+    let commands = state.on_second_pane_request(SecondPaneRequest::ConfirmMove);
+    assert!(matches!(&commands[..], [Command::Copy(c)] if c.remove_source));
+    assert!(state.modals.get().is_none());
 }

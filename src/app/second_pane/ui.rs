@@ -4,19 +4,21 @@
 //! this pane's columns and row menu). Rows dragged from the explorer and dropped here are
 //! copied here.
 
+use std::path::PathBuf;
+
 use egui::{RichText, Ui};
 
 use crate::app::explorer::toolbar::icon_button;
-use crate::app::state::AppState;
+use crate::app::pane::Pane;
 use crate::listing::Sort;
 use crate::model::BucketName;
-use crate::worker::Command;
+use crate::profiles::Profile;
 
 use super::place::PaneSource;
 use crate::app::pane_table::{
     Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
 };
-use crate::app::shared::{ActivePane, FileOperation};
+use crate::app::shared::{ActivePane, CompareMarks, FileOperation, Loadable, Location};
 
 /// The second pane's columns: no storage class, on this computer or in a bucket.
 const COLUMNS: Columns = Columns {
@@ -67,6 +69,40 @@ const BUCKET_MENU: &[MenuEntry] = &[
     MenuEntry::new("Delete…", RowCommand::Delete, Offered::All),
 ];
 
+/// What the person asked of the second pane that reaches beyond it (the window's state, the
+/// other pane, the dialogs, the worker): the window routes it (`on_second_pane_request`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SecondPaneRequest {
+    /// Rows dragged from that pane were dropped here: copy them here.
+    Dropped(ActivePane),
+    /// The source picker: this computer or a profile's buckets.
+    Source(PaneSource),
+    /// The table was used: this pane becomes the active one.
+    BecomeActive,
+    /// A double-click or Open on a row: a folder opens, a file on this computer opens in its
+    /// application.
+    Open(String),
+    CopyAcross,
+    MoveAcross,
+    /// New folder, Rename or Delete, by button or row menu.
+    FileOperation(FileOperation),
+    Place(PathBuf),
+    Bucket(BucketName),
+    Crumb(Location),
+    /// Enter in the folder field: go to the typed path.
+    GoTyped,
+    Back,
+    Forward,
+    Up,
+    Refresh,
+    ShowHidden(bool),
+    SwapSides,
+    /// The Move question was answered Move.
+    ConfirmMove,
+    /// New folder, Rename or trash on this computer was confirmed.
+    ConfirmLocalChange,
+}
+
 /// What the person did in the pane; handled once it is drawn.
 #[derive(Default)]
 struct Pressed {
@@ -80,33 +116,26 @@ struct Pressed {
     new_folder: bool,
     rename: bool,
     delete: bool,
-    place: Option<std::path::PathBuf>,
+    place: Option<PathBuf>,
     bucket: Option<BucketName>,
-    crumb: Option<crate::app::shared::Location>,
+    crumb: Option<Location>,
     go_typed: bool,
     filter: Option<String>,
     actions: Vec<TableAction>,
     dropped: Option<ActivePane>,
 }
 
-pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    if state.second_pane.is_none() {
-        return;
-    }
-    let active = state.active_pane == ActivePane::Second;
-    let profile_names: Vec<String> = state
-        .profiles
-        .list()
-        .iter()
-        .map(|p| p.name.clone())
-        .collect();
-    let on_left = state.second_on_left;
+/// Draws the second pane. `profiles` fill the source picker; `marks` are Compare's; `active`
+/// and `on_left` say whether this pane has Tab's focus and which side it is drawn on.
+pub(crate) fn second_pane_ui(
+    ui: &mut Ui,
+    pane: &mut Pane,
+    profiles: &[Profile],
+    marks: Option<&CompareMarks>,
+    active: bool,
+    on_left: bool,
+) -> Vec<SecondPaneRequest> {
     let mut pressed = Pressed::default();
-    // Borrowed, not cloned: Compare's marks may name every row.
-    let marks = state.compare_marks.as_ref();
-    let Some(pane) = &mut state.second_pane else {
-        return;
-    };
     let side = if on_left {
         egui::Panel::left("second-pane-left")
     } else {
@@ -121,7 +150,9 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.horizontal(|ui| {
                 let current = match pane.source() {
                     PaneSource::ThisComputer => "This computer".to_owned(),
-                    PaneSource::Profile(i) => profile_names.get(i).cloned().unwrap_or_default(),
+                    PaneSource::Profile(i) => {
+                        profiles.get(i).map(|p| p.name.clone()).unwrap_or_default()
+                    }
                 };
                 let title = RichText::new(&current).heading();
                 let title = if active { title.strong() } else { title };
@@ -134,9 +165,9 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                         {
                             pressed.source = Some(PaneSource::ThisComputer);
                         }
-                        for (i, name) in profile_names.iter().enumerate() {
+                        for (i, profile) in profiles.iter().enumerate() {
                             let chosen = pane.source() == PaneSource::Profile(i);
-                            if ui.selectable_label(chosen, name).clicked() {
+                            if ui.selectable_label(chosen, &profile.name).clicked() {
                                 pressed.source = Some(PaneSource::Profile(i));
                             }
                         }
@@ -190,8 +221,7 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                             .selected_text(shown)
                             .show_ui(ui, |ui| {
                                 // Only while the list is open.
-                                let crate::app::shared::Loadable::Ready(list) = place.buckets()
-                                else {
+                                let Loadable::Ready(list) = place.buckets() else {
                                     return;
                                 };
                                 for bucket in list {
@@ -301,12 +331,11 @@ pub(crate) fn second_pane_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
     if let Some(drag) = response.dnd_release_payload::<PaneDrag>() {
         pressed.dropped = Some(drag.0).filter(|from| *from == ActivePane::Explorer);
     }
-    apply(ui.ctx(), state, pressed, out);
+    apply(ui.ctx(), pane, pressed)
 }
 
 /// The row's S3 URI, or its path on this computer, for Copy.
-fn address_of(state: &AppState, name: &str) -> Option<String> {
-    let pane = state.second_pane.as_ref()?;
+fn address_of(pane: &Pane, name: &str) -> Option<String> {
     match pane.bucket() {
         Some(place) => Some(format!("{}{name}", place.location()?.uri())),
         None => Some(
@@ -318,41 +347,43 @@ fn address_of(state: &AppState, name: &str) -> Option<String> {
     }
 }
 
-fn apply(ctx: &egui::Context, state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
+/// Does what the pane does to itself (selection, sort, filter, Copy path or name) and turns
+/// the rest into requests, in the order they were always handled.
+fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPaneRequest> {
+    use SecondPaneRequest as Request;
     if let Some(from) = pressed.dropped {
-        out.extend(state.drop_across(from));
-        return;
+        return vec![Request::Dropped(from)];
     }
-    if let Some(source) = pressed.source {
-        out.extend(state.set_second_source(source));
+    let mut requests: Vec<Request> = pressed.source.map(Request::Source).into_iter().collect();
+    if !pressed.actions.is_empty() {
+        requests.push(Request::BecomeActive);
     }
     for action in pressed.actions {
-        state.active_pane = ActivePane::Second;
         match action {
             TableAction::Click {
                 position,
                 ctrl,
                 shift,
-            } => {
-                if let Some(pane) = &mut state.second_pane {
-                    pane.listing_mut().click(position, ctrl, shift);
-                }
-            }
+            } => pane.listing_mut().click(position, ctrl, shift),
             TableAction::Activate(name) | TableAction::Menu(RowCommand::Open, name) => {
-                out.extend(state.second_activate(&name));
+                requests.push(Request::Open(name));
             }
-            TableAction::Sort(sort) => set_sort(state, sort),
+            TableAction::Sort(sort) => set_sort(pane, sort),
             TableAction::Menu(command, name) => match command {
                 RowCommand::CopyAddress => {
-                    if let Some(address) = address_of(state, &name) {
+                    if let Some(address) = address_of(pane, &name) {
                         ctx.copy_text(address);
                     }
                 }
                 RowCommand::CopyName => ctx.copy_text(name),
-                RowCommand::CopyAcross => out.extend(state.copy_to_other_pane()),
-                RowCommand::MoveAcross => state.move_to_other_pane(),
-                RowCommand::Rename => state.file_operation(FileOperation::Rename),
-                RowCommand::Delete => state.file_operation(FileOperation::Delete),
+                RowCommand::CopyAcross => requests.push(Request::CopyAcross),
+                RowCommand::MoveAcross => requests.push(Request::MoveAcross),
+                RowCommand::Rename => {
+                    requests.push(Request::FileOperation(FileOperation::Rename));
+                }
+                RowCommand::Delete => {
+                    requests.push(Request::FileOperation(FileOperation::Delete));
+                }
                 // Not on this pane's menu.
                 RowCommand::Open
                 | RowCommand::WebUrl
@@ -361,38 +392,25 @@ fn apply(ctx: &egui::Context, state: &mut AppState, pressed: Pressed, out: &mut 
             },
         }
     }
-    if let Some(place) = pressed.place {
-        out.extend(state.open_local(place, true));
-    }
-    if let Some(bucket) = pressed.bucket {
-        out.extend(state.second_open_bucket(bucket));
-    }
-    if let Some(location) = pressed.crumb {
-        out.extend(state.second_open(location));
-    }
+    requests.extend(pressed.place.map(Request::Place));
+    requests.extend(pressed.bucket.map(Request::Bucket));
+    requests.extend(pressed.crumb.map(Request::Crumb));
     if pressed.go_typed {
-        out.extend(state.open_typed_local());
+        requests.push(Request::GoTyped);
     }
     if let Some(text) = pressed.filter {
-        state.set_second_filter(&text);
+        pane.set_filter(&text);
     }
-    if pressed.back {
-        out.extend(state.second_back());
-    }
-    if pressed.forward {
-        out.extend(state.second_forward());
-    }
-    if pressed.up {
-        out.extend(state.second_up());
-    }
-    if pressed.refresh {
-        out.extend(state.refresh_second());
-    }
-    if let Some(show) = pressed.hidden {
-        out.extend(state.set_show_hidden(show));
-    }
+    let flags = [
+        (pressed.back, Request::Back),
+        (pressed.forward, Request::Forward),
+        (pressed.up, Request::Up),
+        (pressed.refresh, Request::Refresh),
+    ];
+    requests.extend(flags.into_iter().filter_map(|(on, r)| on.then_some(r)));
+    requests.extend(pressed.hidden.map(Request::ShowHidden));
     if pressed.swap {
-        state.second_on_left = !state.second_on_left;
+        requests.push(Request::SwapSides);
     }
     let operation = [
         (pressed.new_folder, FileOperation::NewFolder),
@@ -402,13 +420,58 @@ fn apply(ctx: &egui::Context, state: &mut AppState, pressed: Pressed, out: &mut 
     .into_iter()
     .find_map(|(pressed, operation)| pressed.then_some(operation));
     if let Some(operation) = operation {
-        state.active_pane = ActivePane::Second;
-        state.file_operation(operation);
+        requests.push(Request::BecomeActive);
+        requests.push(Request::FileOperation(operation));
     }
+    requests
 }
 
-fn set_sort(state: &mut AppState, sort: Sort) {
-    if let Some(pane) = &mut state.second_pane {
-        pane.listing_mut().set_sort(sort);
+fn set_sort(pane: &mut Pane, sort: Sort) {
+    pane.listing_mut().set_sort(sort);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_is_the_only_request_of_its_frame() {
+        let mut pane = Pane::second();
+        let pressed = Pressed {
+            dropped: Some(ActivePane::Explorer),
+            swap: true,
+            back: true,
+            ..Pressed::default()
+        };
+        let requests = apply(&egui::Context::default(), &mut pane, pressed);
+        assert_eq!(
+            requests,
+            vec![SecondPaneRequest::Dropped(ActivePane::Explorer)]
+        );
+    }
+
+    #[test]
+    fn the_pane_filters_itself_and_asks_for_the_rest_in_order() {
+        let mut pane = Pane::second();
+        let pressed = Pressed {
+            source: Some(PaneSource::Profile(0)),
+            back: true,
+            swap: true,
+            delete: true,
+            filter: Some("txt".into()),
+            ..Pressed::default()
+        };
+        let requests = apply(&egui::Context::default(), &mut pane, pressed);
+        assert_eq!(pane.filter_text(), "txt");
+        assert_eq!(
+            requests,
+            vec![
+                SecondPaneRequest::Source(PaneSource::Profile(0)),
+                SecondPaneRequest::Back,
+                SecondPaneRequest::SwapSides,
+                SecondPaneRequest::BecomeActive,
+                SecondPaneRequest::FileOperation(FileOperation::Delete),
+            ]
+        );
     }
 }
