@@ -24,6 +24,7 @@ use std::sync::mpsc::Receiver;
 use egui::{Key, Modifiers};
 
 use crate::app::clipboard::{Clipboard, SystemClipboard};
+use crate::app::explorer::ExplorerRequest;
 use crate::app::shared_links::ui::LinkRequest;
 use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
@@ -336,6 +337,12 @@ impl PailApp {
         }
     }
 
+    /// Hands what the explorer's views or keys asked to the state, queueing its commands.
+    fn route(&mut self, request: ExplorerRequest) {
+        let commands = self.state.on_explorer_request(request);
+        self.outbox.extend(commands);
+    }
+
     /// Files and folders dropped from the desktop upload into the current folder.
     fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
@@ -413,9 +420,27 @@ impl eframe::App for PailApp {
         }
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
-        explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        let state = &mut self.state;
+        let requests = explorer::toolbar::toolbar_ui(
+            ui,
+            &mut state.explorer,
+            &state.profiles,
+            state.second_pane.is_some(),
+            state.links.open,
+            &mut self.flags,
+        );
+        requests.into_iter().for_each(|r| self.route(r));
         explorer::status_bar::file_problems_ui(ui, &mut self.state.status);
-        explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
+        let state = &self.state;
+        let stop = explorer::status_bar::status_bar_ui(
+            ui,
+            &state.explorer,
+            state.second_pane.as_ref(),
+            state.active_pane,
+            &state.status,
+            &state.transfers,
+        );
+        stop.into_iter().for_each(|r| self.route(r));
         let retry = files::transfers_panel::transfers_panel_ui(
             ui,
             &mut self.state.transfers,
@@ -425,14 +450,18 @@ impl eframe::App for PailApp {
             let commands = self.state.retry_transfer(id);
             self.outbox.extend(commands);
         }
-        explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
+        let open = explorer::bucket_list::bucket_list_ui(ui, &self.state.explorer);
+        open.into_iter().for_each(|r| self.route(r));
         second_pane::ui::second_pane_ui(ui, &mut self.state, &mut self.outbox);
-        explorer::object_table::object_table_ui(
+        let state = &mut self.state;
+        let requests = explorer::object_table::object_table_ui(
             ui,
-            &mut self.state,
+            &mut state.explorer,
+            state.second_pane.is_some(),
+            state.compare_marks.as_ref(),
             &mut self.flags,
-            &mut self.outbox,
         );
+        requests.into_iter().for_each(|r| self.route(r));
         web_url::ui::web_url_ui(
             &ctx,
             &mut self.state,

@@ -1,12 +1,96 @@
 //! The explorer's state: which folder is shown (and Back, Forward, Up), its listing as it
-//! loads, the bucket list, the filter, and the answers of the worker about them.
+//! loads, the bucket list, the filter, the answers of the worker about them, and what its
+//! views and the window's keys ask ([`AppState::on_explorer_request`]).
 
-use crate::app::shared::{ListingState, Loadable, Location};
+use crate::app::explorer::{ExplorerRequest, Target};
+use crate::app::shared::{ActivePane, ListingState, Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::worker::{BrowseEvent, Command};
 
 impl AppState {
+    /// Does what the explorer's views or the keys asked; Back, Forward, Up and Enter act on
+    /// the pane the request names, the file operations on the active one.
+    pub(crate) fn on_explorer_request(&mut self, request: ExplorerRequest) -> Vec<Command> {
+        use ExplorerRequest as R;
+        let second = |state: &Self, target: Target| {
+            target == Target::ActivePane
+                && state.second_pane.is_some()
+                && state.active_pane == ActivePane::Second
+        };
+        match request {
+            R::SelectProfile(index) => self.select_profile(index),
+            R::Back(target) if second(self, target) => self.second_back(),
+            R::Back(_) => self.go_back(),
+            R::Forward(target) if second(self, target) => self.second_forward(),
+            R::Forward(_) => self.go_forward(),
+            R::Up(target) if second(self, target) => self.second_up(),
+            R::Up(_) => self.go_up(),
+            R::Refresh { both_panes } => {
+                let mut commands = self.refresh();
+                if both_panes {
+                    commands.extend(self.refresh_second());
+                }
+                commands
+            }
+            R::Retry => self.retry(),
+            R::Stop => self.stop(),
+            R::OpenBucket(name) => match BucketName::new(name) {
+                Ok(bucket) => self.open_bucket(bucket),
+                Err(e) => {
+                    self.status.set_error(e.to_string());
+                    Vec::new()
+                }
+            },
+            R::Open(location) => self.open(location),
+            R::OpenFolder(name) => self.open_folder(&name),
+            R::OpenSelected if second(self, Target::ActivePane) => self.second_open_selected(),
+            R::OpenSelected => self.open_selected_folder(),
+            R::SelectAll => {
+                match &mut self.second_pane {
+                    Some(pane) if self.active_pane == ActivePane::Second => {
+                        pane.listing_mut().select_all()
+                    }
+                    _ => self.explorer.listing.select_all(),
+                }
+                Vec::new()
+            }
+            R::MakeActive => {
+                self.active_pane = ActivePane::Explorer;
+                Vec::new()
+            }
+            R::SwitchPane => {
+                self.switch_pane();
+                Vec::new()
+            }
+            R::FileOperation(operation) => {
+                self.file_operation(operation);
+                Vec::new()
+            }
+            R::WebUrl => self.open_web_url(std::time::SystemTime::now()),
+            R::Properties => self.request_properties(),
+            R::ToggleTwoPanes => self.toggle_two_panes(),
+            R::CopyAcross => self.copy_to_other_pane(),
+            R::MoveAcross => {
+                self.move_to_other_pane();
+                Vec::new()
+            }
+            R::Compare => {
+                self.compare_panes();
+                Vec::new()
+            }
+            R::DropFromSecond => self.drop_across(ActivePane::Second),
+            R::ToggleSharedLinks => {
+                self.links.open = !self.links.open;
+                Vec::new()
+            }
+            R::OpenProfiles => {
+                self.open_profiles_window();
+                Vec::new()
+            }
+        }
+    }
+
     /// Lists the profile's buckets (once its server answers, [`BrowseEvent::Buckets`] sweeps the
     /// uploads an earlier run left behind there).
     pub(crate) fn load_buckets(&mut self) -> Vec<Command> {
@@ -53,6 +137,15 @@ impl AppState {
             Some(location) => self.open(location),
             None => Vec::new(),
         }
+    }
+
+    /// Enter: opens the selected row when it is a single folder.
+    fn open_selected_folder(&mut self) -> Vec<Command> {
+        let name = match self.explorer.listing.selected_rows()[..] {
+            [row] if row.is_folder => row.name.to_string(),
+            _ => return Vec::new(),
+        };
+        self.open_folder(&name)
     }
 
     pub fn go_up(&mut self) -> Vec<Command> {
