@@ -30,7 +30,9 @@ pub(crate) enum ExplorerRequest {
     Forward(Target),
     Up(Target),
     /// The toolbar lists the explorer's folder again; F5 and Ctrl+R list both panes'.
-    Refresh { both_panes: bool },
+    Refresh {
+        both_panes: bool,
+    },
     /// Retry after the banner's error.
     Retry,
     /// Stop the listing, keeping the rows so far.

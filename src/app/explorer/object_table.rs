@@ -81,9 +81,7 @@ pub(crate) fn object_table_ui(
         if explorer.listing.view_len() == 0 {
             let text = match explorer.listing_state {
                 ListingState::Loading { .. } => None,
-                _ if explorer.listing.is_filtered() => {
-                    Some("Nothing here matches the filter.")
-                }
+                _ if explorer.listing.is_filtered() => Some("Nothing here matches the filter."),
                 ListingState::Done => Some("This folder is empty."),
                 _ => None,
             };

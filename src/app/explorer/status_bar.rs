@@ -119,16 +119,15 @@ pub(crate) fn status_bar_ui(
             }
             let running = transfers.active();
             if running > 0 {
-                let (size, done) = transfers
-                    .rows()
-                    .iter()
-                    .filter(|t| t.is_active())
-                    .fold((0u64, 0u64), |(s, d), t| {
+                let (size, done) = transfers.rows().iter().filter(|t| t.is_active()).fold(
+                    (0u64, 0u64),
+                    |(s, d), t| {
                         (
                             s.saturating_add(t.size),
                             d.saturating_add(t.control.done_bytes()),
                         )
-                    });
+                    },
+                );
                 ui.separator();
                 let fraction = if size == 0 {
                     0.0

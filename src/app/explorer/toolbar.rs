@@ -76,15 +76,7 @@ pub(crate) fn toolbar_ui(
         ui.horizontal(|ui| {
             requests.extend(profile_picker_ui(ui, profiles));
             ui.separator();
-            if icon_button(
-                ui,
-                "⏴",
-                "Back",
-                "Back (Alt+←)",
-                explorer.can_go_back(),
-            )
-            .clicked()
-            {
+            if icon_button(ui, "⏴", "Back", "Back (Alt+←)", explorer.can_go_back()).clicked() {
                 requests.push(ExplorerRequest::Back(Target::Explorer));
             }
             if icon_button(
