@@ -247,3 +247,116 @@ impl AppState {
         Vec::new()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::modal::Modal;
+    use crate::app::shared::FileOperation;
+    use crate::app::state::tests::{listing_id, page, profile};
+    use crate::worker::{BrowseEvent, Event};
+
+    /// The explorer on `bkt/a/b/` (come from `a/`), with `x/`, `y/` and `f.txt` listed.
+    fn in_a_folder() -> AppState {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let bucket = state.on_explorer_request(ExplorerRequest::OpenBucket("bkt".into()));
+        listing_id(&bucket);
+        state.on_explorer_request(ExplorerRequest::OpenFolder("a/".into()));
+        let commands = state.on_explorer_request(ExplorerRequest::OpenFolder("b/".into()));
+        let mut rows = page(&["f.txt"]);
+        rows.folders = vec!["x/".into(), "y/".into()];
+        state.apply(Event::Browse(BrowseEvent::FolderPage {
+            id: listing_id(&commands),
+            page: rows,
+            done: true,
+        }));
+        state
+    }
+
+    fn prefix(state: &AppState) -> &str {
+        &state.explorer.location.as_ref().unwrap().prefix
+    }
+
+    fn select(state: &mut AppState, name: &str) {
+        let position = state.explorer.listing.position_of(name).unwrap();
+        state.explorer.listing.click(position, true, false);
+    }
+
+    #[test]
+    fn the_toolbars_back_is_the_explorers_and_the_keys_follow_the_active_pane() {
+        let mut state = in_a_folder();
+        state.on_explorer_request(ExplorerRequest::ToggleTwoPanes);
+        state.on_explorer_request(ExplorerRequest::SwitchPane);
+        assert_eq!(state.active_pane, ActivePane::Second);
+        state.on_explorer_request(ExplorerRequest::Back(Target::ActivePane));
+        state.on_explorer_request(ExplorerRequest::Up(Target::ActivePane));
+        assert_eq!(prefix(&state), "a/b/", "the keys went to the second pane");
+        state.on_explorer_request(ExplorerRequest::Back(Target::Explorer));
+        assert_eq!(prefix(&state), "a/");
+        state.on_explorer_request(ExplorerRequest::Forward(Target::Explorer));
+        state.on_explorer_request(ExplorerRequest::Up(Target::Explorer));
+        assert_eq!(prefix(&state), "a/");
+        assert_eq!(state.active_pane, ActivePane::Second, "and it stays active");
+    }
+
+    #[test]
+    fn the_toolbars_refresh_lists_the_explorer_and_the_keys_both_panes() {
+        let mut state = in_a_folder();
+        state.on_explorer_request(ExplorerRequest::ToggleTwoPanes);
+        let local = |commands: &[Command]| {
+            commands
+                .iter()
+                .any(|c| matches!(c, Command::ListLocal { .. }))
+        };
+        let button = state.on_explorer_request(ExplorerRequest::Refresh { both_panes: false });
+        assert!(listing_id(&button).0 > 0 && !local(&button));
+        let key = state.on_explorer_request(ExplorerRequest::Refresh { both_panes: true });
+        assert!(listing_id(&key).0 > 0 && local(&key));
+    }
+
+    #[test]
+    fn enter_opens_one_selected_folder_and_nothing_else() {
+        let mut state = in_a_folder();
+        select(&mut state, "x/");
+        select(&mut state, "y/");
+        assert!(
+            state
+                .on_explorer_request(ExplorerRequest::OpenSelected)
+                .is_empty()
+        );
+        state.explorer.listing.clear_selection();
+        select(&mut state, "f.txt");
+        assert!(
+            state
+                .on_explorer_request(ExplorerRequest::OpenSelected)
+                .is_empty()
+        );
+        state.explorer.listing.clear_selection();
+        select(&mut state, "y/");
+        state.on_explorer_request(ExplorerRequest::OpenSelected);
+        assert_eq!(prefix(&state), "a/b/y/");
+    }
+
+    #[test]
+    fn the_toolbars_delete_makes_the_explorer_active_and_asks_there() {
+        let mut state = in_a_folder();
+        state.on_explorer_request(ExplorerRequest::ToggleTwoPanes);
+        state.on_explorer_request(ExplorerRequest::SwitchPane);
+        select(&mut state, "f.txt");
+        state.on_explorer_request(ExplorerRequest::MakeActive);
+        state.on_explorer_request(ExplorerRequest::FileOperation(FileOperation::Delete));
+        assert_eq!(state.active_pane, ActivePane::Explorer);
+        let Some(Modal::Delete(pending)) = state.modals.get() else {
+            panic!("the explorer's Delete question: {:?}", state.modals.get());
+        };
+        assert_eq!(pending.keys, vec!["a/b/f.txt".to_owned()]);
+    }
+
+    #[test]
+    fn a_bucket_name_the_server_sent_is_checked_before_it_is_opened() {
+        let mut state = AppState::new(vec![profile("Demo")]);
+        let commands = state.on_explorer_request(ExplorerRequest::OpenBucket("No Such".into()));
+        assert!(commands.is_empty() && state.explorer.location.is_none());
+        assert!(state.status.error().is_some());
+    }
+}
