@@ -7,6 +7,7 @@
 pub(crate) mod clipboard;
 pub(crate) mod explorer;
 pub(crate) mod files;
+mod keys;
 pub(crate) mod modal;
 pub(crate) mod pane;
 pub(crate) mod pane_table;
@@ -21,9 +22,8 @@ pub(crate) mod web_url;
 
 use std::sync::mpsc::Receiver;
 
-use egui::{Key, Modifiers};
-
 use crate::app::clipboard::{Clipboard, SystemClipboard};
+use crate::app::explorer::ExplorerRequest;
 use crate::app::shared_links::ui::LinkRequest;
 use crate::demo::server::LocalServer;
 use crate::profiles::Profile;
@@ -237,103 +237,10 @@ impl PailApp {
         self.send_queued();
     }
 
-    /// Shortcuts that work anywhere in the window. Keys that edit text are left alone while
-    /// the filter box has the focus.
-    fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.state.modal_open() {
-            // The dialogs are modal: the explorer's keys wait until they close.
-            return;
-        }
-        let typing = ctx.egui_wants_keyboard_input();
-        let (mut refresh, mut back, mut forward, mut up, mut select_all, mut enter, mut focus) =
-            (false, false, false, false, false, false, false);
-        let (mut down, mut up_arrow, mut web_url, mut delete) = (false, false, false, false);
-        let (mut switch, mut copy, mut move_across) = (false, false, false);
-        let (mut new_folder, mut rename) = (false, false);
-        let two_panes = self.state.second_pane.is_some();
-        ctx.input_mut(|input| {
-            // With two panes, F5 copies (as in two-pane file managers) and Ctrl+R refreshes.
-            if two_panes {
-                copy = input.consume_key(Modifiers::NONE, Key::F5);
-                move_across = input.consume_key(Modifiers::NONE, Key::F6);
-                refresh = input.consume_key(Modifiers::COMMAND, Key::R);
-                if !typing {
-                    switch = input.consume_key(Modifiers::NONE, Key::Tab);
-                }
-            } else {
-                refresh = input.consume_key(Modifiers::NONE, Key::F5)
-                    || input.consume_key(Modifiers::COMMAND, Key::R);
-            }
-            focus = input.consume_key(Modifiers::COMMAND, Key::F);
-            web_url = input.consume_key(Modifiers::COMMAND, Key::L);
-            back = input.consume_key(Modifiers::ALT, Key::ArrowLeft);
-            forward = input.consume_key(Modifiers::ALT, Key::ArrowRight);
-            if !typing {
-                up = input.consume_key(Modifiers::NONE, Key::Backspace);
-                select_all = input.consume_key(Modifiers::COMMAND, Key::A);
-                enter = input.consume_key(Modifiers::NONE, Key::Enter);
-                down = input.consume_key(Modifiers::NONE, Key::ArrowDown);
-                up_arrow = input.consume_key(Modifiers::NONE, Key::ArrowUp);
-                delete = input.consume_key(Modifiers::NONE, Key::Delete)
-                    || input.consume_key(Modifiers::NONE, Key::F8);
-                new_folder = input.consume_key(Modifiers::NONE, Key::F7);
-                rename = input.consume_key(Modifiers::NONE, Key::F2);
-            }
-        });
-        if refresh {
-            self.outbox.extend(self.state.refresh());
-            self.outbox.extend(self.state.refresh_second());
-        }
-        if switch {
-            self.state.switch_pane();
-        }
-        if copy {
-            self.outbox.extend(self.state.copy_to_other_pane());
-        }
-        if move_across {
-            self.state.move_to_other_pane();
-        }
-        let right_active = two_panes && self.state.active_pane == ActivePane::Second;
-        // Back and Forward, like Up, act on the active pane.
-        match (back, forward, right_active) {
-            (true, _, true) => self.outbox.extend(self.state.second_back()),
-            (true, _, false) => self.outbox.extend(self.state.go_back()),
-            (_, true, true) => self.outbox.extend(self.state.second_forward()),
-            (_, true, false) => self.outbox.extend(self.state.go_forward()),
-            _ => {}
-        }
-        if up && right_active {
-            self.outbox.extend(self.state.second_up());
-        } else if up {
-            self.outbox.extend(self.state.go_up());
-        }
-        match (select_all, &mut self.state.second_pane) {
-            (true, Some(pane)) if right_active => pane.listing_mut().select_all(),
-            (true, _) => self.state.explorer.listing.select_all(),
-            _ => {}
-        }
-        if focus {
-            self.flags.focus_filter = true;
-        }
-        if enter && right_active {
-            self.outbox.extend(self.state.second_open_selected());
-        } else if enter {
-            self.open_selected_folder();
-        }
-        if down || up_arrow {
-            self.move_cursor(if down { 1 } else { -1 });
-        }
-        use shared::FileOperation;
-        match (delete, new_folder, rename) {
-            (true, _, _) => self.state.file_operation(FileOperation::Delete),
-            (_, true, _) => self.state.file_operation(FileOperation::NewFolder),
-            (_, _, true) => self.state.file_operation(FileOperation::Rename),
-            _ => {}
-        }
-        if web_url {
-            self.outbox
-                .extend(self.state.open_web_url(std::time::SystemTime::now()));
-        }
+    /// Hands what the explorer's views or keys asked to the state, queueing its commands.
+    fn route(&mut self, request: ExplorerRequest) {
+        let commands = self.state.on_explorer_request(request);
+        self.outbox.extend(commands);
     }
 
     /// Files and folders dropped from the desktop upload into the current folder.
@@ -348,33 +255,6 @@ impl PailApp {
         if !dropped.is_empty() {
             self.outbox.extend(self.state.upload_paths(dropped));
         }
-    }
-
-    /// Enter: opens the selected row when it is a single folder.
-    fn open_selected_folder(&mut self) {
-        let selected = self.state.explorer.listing.selected_rows();
-        if let [row] = selected[..]
-            && row.is_folder
-        {
-            let name = row.name.to_string();
-            self.outbox.extend(self.state.open_folder(&name));
-        }
-    }
-
-    /// Arrow keys: select the next or previous row.
-    fn move_cursor(&mut self, step: isize) {
-        let listing = &mut self.state.explorer.listing;
-        let len = listing.view_len();
-        if len == 0 {
-            return;
-        }
-        let current = (0..len).find(|&p| listing.is_selected_at(p));
-        let next = match current {
-            Some(p) => p.saturating_add_signed(step).min(len - 1),
-            None => 0,
-        };
-        listing.click(next, false, false);
-        self.flags.scroll_to_row = Some(next);
     }
 }
 
@@ -413,9 +293,27 @@ impl eframe::App for PailApp {
         }
         self.handle_keys(&ctx);
         self.take_dropped_files(&ctx);
-        explorer::toolbar::toolbar_ui(ui, &mut self.state, &mut self.flags, &mut self.outbox);
+        let state = &mut self.state;
+        let requests = explorer::toolbar::toolbar_ui(
+            ui,
+            &mut state.explorer,
+            &state.profiles,
+            state.second_pane.is_some(),
+            state.links.open,
+            &mut self.flags,
+        );
+        requests.into_iter().for_each(|r| self.route(r));
         explorer::status_bar::file_problems_ui(ui, &mut self.state.status);
-        explorer::status_bar::status_bar_ui(ui, &mut self.state, &mut self.outbox);
+        let state = &self.state;
+        let stop = explorer::status_bar::status_bar_ui(
+            ui,
+            &state.explorer,
+            state.second_pane.as_ref(),
+            state.active_pane,
+            &state.status,
+            &state.transfers,
+        );
+        stop.into_iter().for_each(|r| self.route(r));
         let retry = files::transfers_panel::transfers_panel_ui(
             ui,
             &mut self.state.transfers,
@@ -425,7 +323,8 @@ impl eframe::App for PailApp {
             let commands = self.state.retry_transfer(id);
             self.outbox.extend(commands);
         }
-        explorer::bucket_list::bucket_list_ui(ui, &mut self.state, &mut self.outbox);
+        let open = explorer::bucket_list::bucket_list_ui(ui, &self.state.explorer);
+        open.into_iter().for_each(|r| self.route(r));
         if let Some(pane) = &mut self.state.second_pane {
             let requests = second_pane::ui::second_pane_ui(
                 ui,
@@ -440,12 +339,15 @@ impl eframe::App for PailApp {
                 self.outbox.extend(commands);
             }
         }
-        explorer::object_table::object_table_ui(
+        let state = &mut self.state;
+        let requests = explorer::object_table::object_table_ui(
             ui,
-            &mut self.state,
+            &mut state.explorer,
+            state.second_pane.is_some(),
+            state.compare_marks.as_ref(),
             &mut self.flags,
-            &mut self.outbox,
         );
+        requests.into_iter().for_each(|r| self.route(r));
         web_url::ui::web_url_ui(
             &ctx,
             &mut self.state,

@@ -2,12 +2,13 @@
 
 use egui::Ui;
 
+use crate::app::explorer::ExplorerRequest;
+use crate::app::pane::Pane;
 use crate::app::shared::Loadable;
-use crate::app::state::AppState;
-use crate::model::BucketName;
-use crate::worker::Command;
 
-pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+/// The explorer's buckets; a click asks to open one.
+pub(crate) fn bucket_list_ui(ui: &mut Ui, explorer: &Pane) -> Option<ExplorerRequest> {
+    let mut open = None;
     egui::Panel::left("buckets")
         .resizable(true)
         .default_size(220.0)
@@ -16,13 +17,11 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
             ui.add_space(6.0);
             ui.heading("Buckets");
             ui.separator();
-            let current = state
-                .explorer
+            let current = explorer
                 .location
                 .as_ref()
                 .map(|l| l.bucket.as_str().to_owned());
-            let mut open = None;
-            match &state.explorer.buckets {
+            match &explorer.buckets {
                 Loadable::Idle => {
                     ui.weak("Choose a profile to see its buckets.");
                 }
@@ -56,11 +55,6 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Co
                     });
                 }
             }
-            if let Some(name) = open {
-                match BucketName::new(name) {
-                    Ok(bucket) => out.extend(state.open_bucket(bucket)),
-                    Err(e) => state.status.set_error(e.to_string()),
-                }
-            }
         });
+    open.map(ExplorerRequest::OpenBucket)
 }

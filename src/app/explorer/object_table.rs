@@ -1,17 +1,18 @@
 //! The main pane: the current folder as a table (folders first, then objects; drawn by
 //! [`crate::app::pane_table`] with the explorer's columns and row menu), what shows while it
-//! is empty, and an error banner with Retry.
+//! is empty, and an error banner with Retry. Clicks and sorting change the explorer's pane;
+//! the rest is handed back as [`ExplorerRequest`]s.
 
 use egui::Ui;
 
 use crate::app::UiFlags;
+use crate::app::explorer::ExplorerRequest;
+use crate::app::pane::Pane;
 use crate::app::pane_table::{
     Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
 };
-use crate::app::shared::ActivePane;
 use crate::app::shared::ListingState;
-use crate::app::state::AppState;
-use crate::worker::Command;
+use crate::app::shared::{ActivePane, CompareMarks, FileOperation};
 
 /// The explorer's columns: wide alone, narrower beside the second pane (each with its own
 /// remembered widths).
@@ -42,14 +43,18 @@ const MENU: &[MenuEntry] = &[
     MenuEntry::new("Properties", RowCommand::Properties, Offered::Files),
 ];
 
+/// The explorer's table; `beside` the second pane it is narrower and its rows can be dragged
+/// there, and `marks` are Compare's.
 pub(crate) fn object_table_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    explorer: &mut Pane,
+    beside: bool,
+    marks: Option<&CompareMarks>,
     flags: &mut UiFlags,
-    out: &mut Vec<Command>,
-) {
+) -> Vec<ExplorerRequest> {
+    let mut requests = Vec::new();
     let panel = egui::CentralPanel::default().show(ui, |ui| {
-        if let Some(error) = state.explorer.banner_error().cloned() {
+        if let Some(error) = explorer.banner_error().cloned() {
             let mut retry = false;
             egui::Frame::new()
                 .fill(ui.visuals().extreme_bg_color)
@@ -63,22 +68,20 @@ pub(crate) fn object_table_ui(
                     });
                 });
             if retry {
-                out.extend(state.retry());
+                requests.push(ExplorerRequest::Retry);
             }
             ui.add_space(4.0);
         }
-        let Some(location) = state.explorer.location.clone() else {
+        let Some(location) = explorer.location.clone() else {
             ui.centered_and_justified(|ui| {
                 ui.weak("Pick a bucket on the left to see what it holds.");
             });
             return;
         };
-        if state.explorer.listing.view_len() == 0 {
-            let text = match state.explorer.listing_state {
+        if explorer.listing.view_len() == 0 {
+            let text = match explorer.listing_state {
                 ListingState::Loading { .. } => None,
-                _ if state.explorer.listing.is_filtered() => {
-                    Some("Nothing here matches the filter.")
-                }
+                _ if explorer.listing.is_filtered() => Some("Nothing here matches the filter."),
                 ListingState::Done => Some("This folder is empty."),
                 _ => None,
             };
@@ -89,49 +92,53 @@ pub(crate) fn object_table_ui(
                 return;
             }
         }
-        let beside = state.second_pane.is_some();
         let actions = pane_table_ui(
             ui,
             PaneTable {
-                listing: &state.explorer.listing,
+                listing: &explorer.listing,
                 columns: if beside { &COLUMNS_BESIDE } else { &COLUMNS },
                 menu: MENU,
-                marks: state.compare_marks.as_ref(),
+                marks,
                 pane: ActivePane::Explorer,
                 draggable: beside,
                 open_files: false,
                 scroll_to_row: flags.scroll_to_row.take(),
             },
         );
+        if !actions.is_empty() {
+            // Whatever is done to its rows makes this pane the active one (before the rows'
+            // requests, which act on the active pane).
+            requests.push(ExplorerRequest::MakeActive);
+        }
         for action in actions {
-            // Whatever is done to its rows makes this pane the active one.
-            state.active_pane = ActivePane::Explorer;
             match action {
                 TableAction::Click {
                     position,
                     ctrl,
                     shift,
-                } => state.explorer.listing.click(position, ctrl, shift),
+                } => explorer.listing.click(position, ctrl, shift),
                 TableAction::Activate(name) | TableAction::Menu(RowCommand::Open, name) => {
-                    out.extend(state.open_folder(&name));
+                    requests.push(ExplorerRequest::OpenFolder(name));
                 }
-                TableAction::Sort(sort) => state.explorer.listing.set_sort(sort),
+                TableAction::Sort(sort) => explorer.listing.set_sort(sort),
                 TableAction::Menu(command, name) => match command {
                     RowCommand::CopyAddress => {
                         ui.ctx().copy_text(format!("{}{name}", location.uri()));
                     }
                     RowCommand::CopyName => ui.ctx().copy_text(name),
-                    RowCommand::WebUrl => {
-                        out.extend(state.open_web_url(std::time::SystemTime::now()));
-                    }
+                    RowCommand::WebUrl => requests.push(ExplorerRequest::WebUrl),
                     RowCommand::Download => {
                         flags.pick = Some(crate::app::picker::PickKind::DownloadTo);
                     }
-                    RowCommand::Rename => state.request_rename(),
-                    RowCommand::Properties => out.extend(state.request_properties()),
-                    RowCommand::Delete => state.request_delete(),
-                    RowCommand::CopyAcross => out.extend(state.copy_to_other_pane()),
-                    RowCommand::MoveAcross => state.move_to_other_pane(),
+                    RowCommand::Rename => {
+                        requests.push(ExplorerRequest::FileOperation(FileOperation::Rename));
+                    }
+                    RowCommand::Properties => requests.push(ExplorerRequest::Properties),
+                    RowCommand::Delete => {
+                        requests.push(ExplorerRequest::FileOperation(FileOperation::Delete));
+                    }
+                    RowCommand::CopyAcross => requests.push(ExplorerRequest::CopyAcross),
+                    RowCommand::MoveAcross => requests.push(ExplorerRequest::MoveAcross),
                     RowCommand::Open => {}
                 },
             }
@@ -155,6 +162,7 @@ pub(crate) fn object_table_ui(
         .dnd_release_payload::<PaneDrag>()
         .is_some_and(|d| from_right(&d))
     {
-        out.extend(state.drop_across(ActivePane::Second));
+        requests.push(ExplorerRequest::DropFromSecond);
     }
+    requests
 }

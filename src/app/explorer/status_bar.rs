@@ -2,16 +2,17 @@
 
 use egui::Ui;
 
+use crate::app::explorer::ExplorerRequest;
+use crate::app::files::transfer_rows::Transfers;
+use crate::app::pane::Pane;
 use crate::app::shared::ActivePane;
 use crate::app::shared::ListingState;
-use crate::app::state::AppState;
 use crate::app::status::Status;
 use crate::fmt::{count, human_size, thousands};
-use crate::worker::Command;
+use crate::listing::Listing;
 
 /// "2 folders, 1,204 objects, 211 MB"
-pub(crate) fn summary(state: &AppState) -> String {
-    let listing = &state.explorer.listing;
+pub(crate) fn summary(listing: &Listing) -> String {
     let mut text = format!(
         "{}, {}, {}",
         count(listing.folder_count(), "folder", "folders"),
@@ -58,20 +59,29 @@ pub(crate) fn file_problems_ui(ui: &mut Ui, status: &mut Status) {
     });
 }
 
-pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+/// The status bar under the explorer; with two panes it names the `active` one (`second`).
+/// Stop is the one request it makes.
+pub(crate) fn status_bar_ui(
+    ui: &mut Ui,
+    explorer: &Pane,
+    second: Option<&Pane>,
+    active: ActivePane,
+    status: &Status,
+    transfers: &Transfers,
+) -> Option<ExplorerRequest> {
+    let mut stop = false;
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
-            if let Some(pane) = &state.second_pane {
+            if let Some(pane) = second {
                 // Which pane F5, F6 and the keys act on, and what it has selected.
-                let (name, selected) = match state.active_pane {
+                let (name, selected) = match active {
                     ActivePane::Explorer => (
-                        state
-                            .explorer
+                        explorer
                             .location
                             .as_ref()
                             .map(|l| l.uri())
                             .unwrap_or_default(),
-                        state.explorer.listing.selected_count(),
+                        explorer.listing.selected_count(),
                     ),
                     ActivePane::Second => (pane.where_text(), pane.listing().selected_count()),
                 };
@@ -81,21 +91,19 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 ));
                 ui.separator();
             }
-            let has_summary = state.explorer.location.is_some();
+            let has_summary = explorer.location.is_some();
             if has_summary {
-                ui.label(summary(state));
+                ui.label(summary(&explorer.listing));
             }
-            match state.explorer.listing_state {
+            match explorer.listing_state {
                 ListingState::Loading { .. } => {
                     ui.separator();
                     ui.spinner();
                     ui.label(format!(
                         "loading… {} so far",
-                        count(state.explorer.listing.object_count(), "object", "objects")
+                        count(explorer.listing.object_count(), "object", "objects")
                     ));
-                    if ui.button("Stop").clicked() {
-                        out.extend(state.stop());
-                    }
+                    stop = ui.button("Stop").clicked();
                 }
                 ListingState::Stopped => {
                     ui.separator();
@@ -103,25 +111,23 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 }
                 _ => {}
             }
-            if let Some(notice) = state.status.notice() {
+            if let Some(notice) = status.notice() {
                 if has_summary {
                     ui.separator();
                 }
                 ui.label(notice);
             }
-            let active = state.active_transfers();
-            if active > 0 {
-                let (size, done) = state
-                    .transfers
-                    .rows()
-                    .iter()
-                    .filter(|t| t.is_active())
-                    .fold((0u64, 0u64), |(s, d), t| {
+            let running = transfers.active();
+            if running > 0 {
+                let (size, done) = transfers.rows().iter().filter(|t| t.is_active()).fold(
+                    (0u64, 0u64),
+                    |(s, d), t| {
                         (
                             s.saturating_add(t.size),
                             d.saturating_add(t.control.done_bytes()),
                         )
-                    });
+                    },
+                );
                 ui.separator();
                 let fraction = if size == 0 {
                     0.0
@@ -131,10 +137,10 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
                 ui.add(
                     egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
                         .desired_width(160.0)
-                        .text(format!("{active} transfers")),
+                        .text(format!("{running} transfers")),
                 );
             }
-            if let Some(error) = state.status.error() {
+            if let Some(error) = status.error() {
                 if has_summary {
                     ui.separator();
                 }
@@ -142,4 +148,5 @@ pub(crate) fn status_bar_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Com
             }
         });
     });
+    stop.then_some(ExplorerRequest::Stop)
 }

@@ -1,11 +1,14 @@
-//! The toolbar: profile picker, Back / Forward / Up / Refresh, breadcrumbs and the filter box.
+//! The toolbar: profile picker, Back / Forward / Up / Refresh, breadcrumbs and the filter box,
+//! and the row of actions below. It changes the explorer's pane (filter, selection) and hands
+//! back the rest as [`ExplorerRequest`]s.
 
 use egui::{Button, Response, RichText, Role, Ui, WidgetInfo};
 
 use crate::app::UiFlags;
-use crate::app::shared::ActivePane;
-use crate::app::state::AppState;
-use crate::worker::Command;
+use crate::app::explorer::{ExplorerRequest, Target};
+use crate::app::pane::Pane;
+use crate::app::profiles::known::Profiles;
+use crate::app::shared::FileOperation;
 
 /// An icon button whose accessible name (what screen readers and tests see) is `name`.
 pub(crate) fn icon_button(
@@ -32,14 +35,14 @@ fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response
 }
 
 /// Copy, Move and Compare while two panes are shown: from the active pane to the other.
-fn two_pane_buttons(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
+fn two_pane_buttons(ui: &mut Ui, explorer: &Pane, requests: &mut Vec<ExplorerRequest>) {
     let hint = "the active pane's selection into the other pane's folder";
-    let can = state.explorer.location.is_some();
+    let can = explorer.location.is_some();
     if action_button(ui, can, "📄", "Copy (F5)")
         .on_hover_text(format!("Copy {hint}"))
         .clicked()
     {
-        out.extend(state.copy_to_other_pane());
+        requests.push(ExplorerRequest::CopyAcross);
     }
     if action_button(ui, can, "➡", "Move (F6)")
         .on_hover_text(format!(
@@ -47,94 +50,92 @@ fn two_pane_buttons(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
         ))
         .clicked()
     {
-        state.move_to_other_pane();
+        requests.push(ExplorerRequest::MoveAcross);
     }
     if action_button(ui, can, "⚖", "Compare")
         .on_hover_text("Mark what is on one side only, differs, or is newer")
         .clicked()
     {
-        state.compare_panes();
+        requests.push(ExplorerRequest::Compare);
     }
 }
 
+/// The toolbar over the explorer; `two_panes` and `shared_links_open` are what its toggles
+/// show.
 pub(crate) fn toolbar_ui(
     ui: &mut Ui,
-    state: &mut AppState,
+    explorer: &mut Pane,
+    profiles: &Profiles,
+    two_panes: bool,
+    shared_links_open: bool,
     flags: &mut UiFlags,
-    out: &mut Vec<Command>,
-) {
+) -> Vec<ExplorerRequest> {
+    let mut requests = Vec::new();
     egui::Panel::top("toolbar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            profile_picker_ui(ui, state, out);
+            requests.extend(profile_picker_ui(ui, profiles));
             ui.separator();
-            if icon_button(
-                ui,
-                "⏴",
-                "Back",
-                "Back (Alt+←)",
-                state.explorer.can_go_back(),
-            )
-            .clicked()
-            {
-                out.extend(state.go_back());
+            if icon_button(ui, "⏴", "Back", "Back (Alt+←)", explorer.can_go_back()).clicked() {
+                requests.push(ExplorerRequest::Back(Target::Explorer));
             }
             if icon_button(
                 ui,
                 "⏵",
                 "Forward",
                 "Forward (Alt+→)",
-                state.explorer.can_go_forward(),
+                explorer.can_go_forward(),
             )
             .clicked()
             {
-                out.extend(state.go_forward());
+                requests.push(ExplorerRequest::Forward(Target::Explorer));
             }
             if icon_button(
                 ui,
                 "⏶",
                 "Up",
                 "Up one folder (Backspace)",
-                state.explorer.can_go_up(),
+                explorer.can_go_up(),
             )
             .clicked()
             {
-                out.extend(state.go_up());
+                requests.push(ExplorerRequest::Up(Target::Explorer));
             }
             if icon_button(
                 ui,
                 "🔄",
                 "Refresh",
                 "Refresh (F5)",
-                state.profile().is_some(),
+                profiles.current().is_some(),
             )
             .clicked()
             {
-                out.extend(state.refresh());
+                requests.push(ExplorerRequest::Refresh { both_panes: false });
             }
             ui.separator();
-            breadcrumbs_ui(ui, state, out);
+            requests.extend(breadcrumbs_ui(ui, explorer));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                filter_ui(ui, state, flags);
+                filter_ui(ui, explorer, flags);
             });
         });
         ui.add_space(2.0);
         ui.horizontal(|ui| {
-            let has_folder = state.explorer.location.is_some();
-            let has_selection = state.explorer.listing.selected_count() > 0;
+            let has_folder = explorer.location.is_some();
+            let has_selection = explorer.listing.selected_count() > 0;
             if action_button(ui, has_folder && has_selection, "🔗", "Web URL")
                 .on_hover_text("Share the selected objects as links (Ctrl+L)")
                 .on_disabled_hover_text("Select objects to share")
                 .clicked()
             {
-                out.extend(state.open_web_url(std::time::SystemTime::now()));
+                requests.push(ExplorerRequest::WebUrl);
             }
             if action_button(ui, has_folder, "⬆", "Upload link")
                 .on_hover_text("Let someone upload into this folder")
                 .clicked()
             {
-                state.explorer.listing.clear_selection();
-                out.extend(state.open_web_url(std::time::SystemTime::now()));
+                // An upload link is for the folder: the Web URL dialog with nothing selected.
+                explorer.listing.clear_selection();
+                requests.push(ExplorerRequest::WebUrl);
             }
             ui.add_enabled_ui(has_folder, |ui| {
                 ui.menu_button("⬆ Upload", |ui| {
@@ -159,49 +160,49 @@ pub(crate) fn toolbar_ui(
             }
             // The toolbar is the explorer's: its buttons act there, whichever pane is active.
             if action_button(ui, has_folder, "📁", "New folder").clicked() {
-                state.active_pane = ActivePane::Explorer;
-                state.open_new_folder();
+                requests.push(ExplorerRequest::MakeActive);
+                requests.push(ExplorerRequest::FileOperation(FileOperation::NewFolder));
             }
             if action_button(ui, has_folder && has_selection, "🗑", "Delete")
                 .on_hover_text("Delete the selected objects and folders (Delete)")
                 .clicked()
             {
-                state.active_pane = ActivePane::Explorer;
-                state.request_delete();
+                requests.push(ExplorerRequest::MakeActive);
+                requests.push(ExplorerRequest::FileOperation(FileOperation::Delete));
             }
             if action_button(ui, has_folder && has_selection, "ℹ", "Properties")
                 .on_hover_text("Size, ETag, content type, metadata of the selected object")
                 .clicked()
             {
-                out.extend(state.request_properties());
+                requests.push(ExplorerRequest::Properties);
             }
             ui.separator();
-            let two = state.second_pane.is_some();
-            let panes = ui.selectable_label(two, "🗐 Two panes");
-            panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two, "Two panes"));
+            let panes = ui.selectable_label(two_panes, "🗐 Two panes");
+            panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two_panes, "Two panes"));
             if panes.clicked() {
-                out.extend(state.toggle_two_panes());
+                requests.push(ExplorerRequest::ToggleTwoPanes);
             }
-            if two {
-                two_pane_buttons(ui, state, out);
+            if two_panes {
+                two_pane_buttons(ui, explorer, &mut requests);
             }
-            let shared = ui.selectable_label(state.links.open, "📋 Shared links");
+            let shared = ui.selectable_label(shared_links_open, "📋 Shared links");
             shared.widget_info(|| {
-                WidgetInfo::selected(Role::Button, true, state.links.open, "Shared links")
+                WidgetInfo::selected(Role::Button, true, shared_links_open, "Shared links")
             });
             if shared.clicked() {
-                state.links.open = !state.links.open;
+                requests.push(ExplorerRequest::ToggleSharedLinks);
             }
             if action_button(ui, true, "👤", "Profiles").clicked() {
-                state.open_profiles_window();
+                requests.push(ExplorerRequest::OpenProfiles);
             }
         });
         ui.add_space(4.0);
     });
+    requests
 }
 
-fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    let selected = match state.profile() {
+fn profile_picker_ui(ui: &mut Ui, profiles: &Profiles) -> Option<ExplorerRequest> {
+    let selected = match profiles.current() {
         Some(profile) => format!("Profile: {}", profile.name),
         None => "Profile: none".to_owned(),
     };
@@ -210,13 +211,13 @@ fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) 
         .selected_text(selected)
         .width(180.0)
         .show_ui(ui, |ui| {
-            if state.profiles.list().is_empty() {
+            if profiles.list().is_empty() {
                 ui.weak("No profiles found: set AWS credentials or run with --demo");
             }
-            for (i, profile) in state.profiles.list().iter().enumerate() {
+            for (i, profile) in profiles.list().iter().enumerate() {
                 let text = format!("{}  ·  {}", profile.name, profile.source.label());
                 if ui
-                    .selectable_label(state.profiles.current_index() == Some(i), text)
+                    .selectable_label(profiles.current_index() == Some(i), text)
                     .clicked()
                 {
                     chosen = Some(i);
@@ -226,15 +227,13 @@ fn profile_picker_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) 
     picker
         .response
         .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, "Profile"));
-    if let Some(i) = chosen {
-        out.extend(state.select_profile(i));
-    }
+    chosen.map(ExplorerRequest::SelectProfile)
 }
 
-fn breadcrumbs_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some(location) = &state.explorer.location else {
+fn breadcrumbs_ui(ui: &mut Ui, explorer: &Pane) -> Option<ExplorerRequest> {
+    let Some(location) = &explorer.location else {
         ui.weak("Pick a bucket");
-        return;
+        return None;
     };
     let mut target = None;
     ui.spacing_mut().item_spacing.x = 2.0;
@@ -249,14 +248,12 @@ fn breadcrumbs_ui(ui: &mut Ui, state: &mut AppState, out: &mut Vec<Command>) {
     if !location.prefix.is_empty() {
         ui.weak("/");
     }
-    if let Some(crumb) = target {
-        out.extend(state.open(crumb));
-    }
+    target.map(ExplorerRequest::Open)
 }
 
-fn filter_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags) {
+fn filter_ui(ui: &mut Ui, explorer: &mut Pane, flags: &mut UiFlags) {
     // Laid out right to left: the box first, so its label lands on its left.
-    let mut text = state.explorer.filter_text.clone();
+    let mut text = explorer.filter_text.clone();
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
             .hint_text("🔍 part of a name (Ctrl+F)")
@@ -271,7 +268,7 @@ fn filter_ui(ui: &mut Ui, state: &mut AppState, flags: &mut UiFlags) {
     if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
         text.clear();
     }
-    if text != state.explorer.filter_text {
-        state.set_filter(&text);
+    if text != explorer.filter_text {
+        explorer.set_filter(&text);
     }
 }
