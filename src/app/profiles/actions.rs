@@ -2,6 +2,7 @@
 //! the Profiles window's add, edit, delete, default and Test connection, and the profiles
 //! found at start-up (the list itself is [`super::known::Profiles`]).
 
+use crate::app::profiles::known::ProfilesFollowUp;
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
 use crate::app::shared::Loadable;
 use crate::app::state::{AppState, Modal};
@@ -140,47 +141,42 @@ impl AppState {
         });
     }
 
-    /// Profiles found, saved or tested, as the worker answers.
+    /// Profiles found, saved or tested, as the worker answers: the list and the store take
+    /// it first; the panes, the status bar and the Profiles window follow.
     pub(crate) fn apply_profiles(&mut self, event: ProfilesEvent) -> Vec<Command> {
-        match event {
-            ProfilesEvent::Found { id, found } => {
-                if !self.profiles.accept_found(id) {
-                    return Vec::new();
-                }
-                let found = *found;
-                self.status.set_file_problems(found.warnings);
-                self.profiles.set_store(found.store);
+        match self.profiles.apply(event) {
+            ProfilesFollowUp::Nothing => Vec::new(),
+            ProfilesFollowUp::Found {
+                warnings,
+                two_panes,
+                choose,
+            } => {
+                self.status.set_file_problems(warnings);
                 // The window as it was left: two panes if they were shown.
-                let two_panes = self.profiles.store().is_some_and(|s| s.two_panes);
                 let mut commands = self.show_two_panes(two_panes || self.second_pane.is_some());
-                self.profiles.replace_discovered(found.profiles);
-                if self.profiles.current_index().is_none()
-                    && let Some(index) = self.profiles.preferred()
-                {
+                if let Some(index) = choose {
                     commands.extend(self.select_profile(index));
                 }
-                return commands;
+                commands
             }
-            ProfilesEvent::Saved { result } => match result {
-                Ok(()) => {
-                    // The files were written anew: the problems they had are behind us.
-                    if let Some(store) = self.profiles.store_mut() {
-                        store.problems.clear();
-                    }
-                    if let Some(window) = self.modals.profiles_window_mut()
-                        && window.notice().is_none()
-                    {
-                        window.set_notice("Saved".into());
-                    }
+            ProfilesFollowUp::Saved => {
+                if let Some(window) = self.modals.profiles_window_mut()
+                    && window.notice().is_none()
+                {
+                    window.set_notice("Saved".into());
                 }
-                Err(e) => self.status.set_error(e.to_string()),
-            },
-            ProfilesEvent::ConnectionTested { id, result } => {
+                Vec::new()
+            }
+            ProfilesFollowUp::SaveFailed(e) => {
+                self.status.set_error(e.to_string());
+                Vec::new()
+            }
+            ProfilesFollowUp::Tested { id, result } => {
                 if let Some(window) = self.modals.profiles_window_mut() {
                     window.tested(id, result);
                 }
+                Vec::new()
             }
         }
-        Vec::new()
     }
 }
