@@ -453,7 +453,12 @@ impl eframe::App for PailApp {
             None => Vec::new(),
         };
         self.outbox.extend(commands);
-        profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
+        if let Some(window) = self.state.modals.profiles_window_mut() {
+            for request in profiles::ui::profiles_window_ui(&ctx, window, &self.state.profiles) {
+                let commands = self.state.on_profiles_request(request);
+                self.outbox.extend(commands);
+            }
+        }
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);

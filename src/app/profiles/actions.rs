@@ -4,6 +4,7 @@
 
 use crate::app::profiles::known::ProfilesFollowUp;
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
+use crate::app::profiles::ui::ProfilesRequest;
 use crate::app::shared::Loadable;
 use crate::app::state::{AppState, Modal};
 use crate::worker::{Command, ProfilesEvent};
@@ -139,6 +140,21 @@ impl AppState {
             (Some(saved), false) => ProfileForm::edit(&saved),
             (None, _) => ProfileForm::default(),
         });
+    }
+
+    /// What the person asked of the Profiles window ([`super::ui::profiles_window_ui`]).
+    pub(crate) fn on_profiles_request(&mut self, request: ProfilesRequest) -> Vec<Command> {
+        match request {
+            ProfilesRequest::Add => self.open_profile_form(None, false),
+            ProfilesRequest::Edit(name) => self.open_profile_form(Some(&name), false),
+            ProfilesRequest::Duplicate(name) => self.open_profile_form(Some(&name), true),
+            ProfilesRequest::Delete(name) => return self.delete_profile(&name),
+            ProfilesRequest::SetDefault(name) => return self.set_default_profile(&name),
+            ProfilesRequest::TestConnection => return self.test_connection(),
+            ProfilesRequest::Save => return self.save_profile_form(),
+            ProfilesRequest::Close => self.close_profiles_window(),
+        }
+        Vec::new()
     }
 
     /// Profiles found, saved or tested, as the worker answers: the list and the store take
