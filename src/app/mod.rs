@@ -433,13 +433,12 @@ impl eframe::App for PailApp {
             &mut self.flags,
             &mut self.outbox,
         );
-        web_url::ui::web_url_ui(
-            &ctx,
-            &mut self.state,
-            self.clipboard.as_mut(),
-            &mut self.flags.pick,
-            &mut self.outbox,
-        );
+        if let Some(dialog) = self.state.modals.web_url_mut() {
+            for request in web_url::ui::web_url_ui(&ctx, dialog, self.clipboard.as_mut()) {
+                let commands = self.state.on_web_url_request(request, &mut self.flags.pick);
+                self.outbox.extend(commands);
+            }
+        }
         let request = shared_links::ui::shared_links_ui(
             &ctx,
             &mut self.state.links,
