@@ -1,6 +1,7 @@
 //! What choosing and changing profiles does to the window: a new profile's buckets listed,
-//! the Profiles window's add, edit, delete, default and Test connection, and the profiles
-//! found at start-up (the list itself is [`super::known::Profiles`]).
+//! the Profiles window's requests (add, edit, delete, default, Test connection), and the
+//! worker's answers once the list has taken them (the list itself is
+//! [`super::known::Profiles`]).
 
 use crate::app::profiles::known::ProfilesFollowUp;
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};

@@ -1,7 +1,7 @@
 //! The profiles the window knows ([`Profiles`]): the demo's, Pail's saved ones, the
-//! environment's and AWS's, which one is chosen, and Pail's profile store as read. A leaf the
-//! window's state holds; what a change of profile does to the panes is in
-//! [`super::actions`].
+//! environment's and AWS's, which one is chosen, and Pail's profile store as read, with what
+//! the worker's answers change in them ([`Profiles::apply`]). A leaf the window's state holds;
+//! what a change of profile does to the panes is in [`super::actions`].
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
 //! The Profiles window (a Modal): every profile with its source, region and endpoint on the
-//! left; the form for Pail's own profiles on the right; Test connection, Save, Delete.
+//! left; the form for Pail's own profiles on the right; Test connection, Save, Delete. It edits
+//! the window's own state and hands back what reaches further as [`ProfilesRequest`]s.
 
 use egui::{RichText, Ui};
 

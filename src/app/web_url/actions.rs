@@ -1,5 +1,6 @@
 //! The Web URL dialog as the window opens, drives and closes it: the selection becomes its
-//! targets (a folder is counted first), Generate and Test link go to the worker.
+//! targets (a folder is counted first), and the dialog's requests: Generate and Test link go
+//! to the worker, a key or a QR code's file to the file dialog.
 
 use std::time::SystemTime;
 

@@ -1,5 +1,6 @@
 //! The Web URL dialog (an egui Modal): share objects as pre-signed links, or hand out an
-//! upload link. The state and its rules live in [`crate::app::web_url::state`]; this draws them.
+//! upload link. The state and its rules live in [`crate::app::web_url::state`]; this draws them
+//! and hands back what needs more than the dialog as [`WebUrlRequest`]s.
 
 use std::time::SystemTime;
 
