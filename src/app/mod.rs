@@ -348,13 +348,12 @@ impl eframe::App for PailApp {
             &mut self.flags,
         );
         requests.into_iter().for_each(|r| self.route(r));
-        web_url::ui::web_url_ui(
-            &ctx,
-            &mut self.state,
-            self.clipboard.as_mut(),
-            &mut self.flags.pick,
-            &mut self.outbox,
-        );
+        if let Some(dialog) = self.state.modals.web_url_mut() {
+            for request in web_url::ui::web_url_ui(&ctx, dialog, self.clipboard.as_mut()) {
+                let commands = self.state.on_web_url_request(request, &mut self.flags.pick);
+                self.outbox.extend(commands);
+            }
+        }
         let request = shared_links::ui::shared_links_ui(
             &ctx,
             &mut self.state.links,
@@ -368,7 +367,12 @@ impl eframe::App for PailApp {
             None => Vec::new(),
         };
         self.outbox.extend(commands);
-        profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
+        if let Some(window) = self.state.modals.profiles_window_mut() {
+            for request in profiles::ui::profiles_window_ui(&ctx, window, &self.state.profiles) {
+                let commands = self.state.on_profiles_request(request);
+                self.outbox.extend(commands);
+            }
+        }
         files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         if let Some(request) =
             second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state.modals)

@@ -1,8 +1,11 @@
 //! What choosing and changing profiles does to the window: a new profile's buckets listed,
-//! the Profiles window's add, edit, delete, default and Test connection, and the profiles
-//! found at start-up (the list itself is [`super::known::Profiles`]).
+//! the Profiles window's requests (add, edit, delete, default, Test connection), and the
+//! worker's answers once the list has taken them (the list itself is
+//! [`super::known::Profiles`]).
 
+use crate::app::profiles::known::ProfilesFollowUp;
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
+use crate::app::profiles::ui::ProfilesRequest;
 use crate::app::shared::Loadable;
 use crate::app::state::{AppState, Modal};
 use crate::worker::{Command, ProfilesEvent};
@@ -140,47 +143,57 @@ impl AppState {
         });
     }
 
-    /// Profiles found, saved or tested, as the worker answers.
+    /// What the person asked of the Profiles window ([`super::ui::profiles_window_ui`]).
+    pub(crate) fn on_profiles_request(&mut self, request: ProfilesRequest) -> Vec<Command> {
+        match request {
+            ProfilesRequest::Add => self.open_profile_form(None, false),
+            ProfilesRequest::Edit(name) => self.open_profile_form(Some(&name), false),
+            ProfilesRequest::Duplicate(name) => self.open_profile_form(Some(&name), true),
+            ProfilesRequest::Delete(name) => return self.delete_profile(&name),
+            ProfilesRequest::SetDefault(name) => return self.set_default_profile(&name),
+            ProfilesRequest::TestConnection => return self.test_connection(),
+            ProfilesRequest::Save => return self.save_profile_form(),
+            ProfilesRequest::Close => self.close_profiles_window(),
+        }
+        Vec::new()
+    }
+
+    /// Profiles found, saved or tested, as the worker answers: the list and the store take
+    /// it first; the panes, the status bar and the Profiles window follow.
     pub(crate) fn apply_profiles(&mut self, event: ProfilesEvent) -> Vec<Command> {
-        match event {
-            ProfilesEvent::Found { id, found } => {
-                if !self.profiles.accept_found(id) {
-                    return Vec::new();
-                }
-                let found = *found;
-                self.status.set_file_problems(found.warnings);
-                self.profiles.set_store(found.store);
+        match self.profiles.apply(event) {
+            ProfilesFollowUp::Nothing => Vec::new(),
+            ProfilesFollowUp::Found {
+                warnings,
+                two_panes,
+                choose,
+            } => {
+                self.status.set_file_problems(warnings);
                 // The window as it was left: two panes if they were shown.
-                let two_panes = self.profiles.store().is_some_and(|s| s.two_panes);
                 let mut commands = self.show_two_panes(two_panes || self.second_pane.is_some());
-                self.profiles.replace_discovered(found.profiles);
-                if self.profiles.current_index().is_none()
-                    && let Some(index) = self.profiles.preferred()
-                {
+                if let Some(index) = choose {
                     commands.extend(self.select_profile(index));
                 }
-                return commands;
+                commands
             }
-            ProfilesEvent::Saved { result } => match result {
-                Ok(()) => {
-                    // The files were written anew: the problems they had are behind us.
-                    if let Some(store) = self.profiles.store_mut() {
-                        store.problems.clear();
-                    }
-                    if let Some(window) = self.modals.profiles_window_mut()
-                        && window.notice().is_none()
-                    {
-                        window.set_notice("Saved".into());
-                    }
+            ProfilesFollowUp::Saved => {
+                if let Some(window) = self.modals.profiles_window_mut()
+                    && window.notice().is_none()
+                {
+                    window.set_notice("Saved".into());
                 }
-                Err(e) => self.status.set_error(e.to_string()),
-            },
-            ProfilesEvent::ConnectionTested { id, result } => {
+                Vec::new()
+            }
+            ProfilesFollowUp::SaveFailed(e) => {
+                self.status.set_error(e.to_string());
+                Vec::new()
+            }
+            ProfilesFollowUp::Tested { id, result } => {
                 if let Some(window) = self.modals.profiles_window_mut() {
                     window.tested(id, result);
                 }
+                Vec::new()
             }
         }
-        Vec::new()
     }
 }

@@ -1,14 +1,38 @@
 //! The profiles the window knows ([`Profiles`]): the demo's, Pail's saved ones, the
-//! environment's and AWS's, which one is chosen, and Pail's profile store as read. A leaf the
-//! window's state holds; what a change of profile does to the panes is in
-//! [`super::actions`].
+//! environment's and AWS's, which one is chosen, and Pail's profile store as read, with what
+//! the worker's answers change in them ([`Profiles::apply`]). A leaf the window's state holds;
+//! what a change of profile does to the panes is in [`super::actions`].
 
 use std::path::PathBuf;
 
 use crate::app::shared::Pending;
-use crate::profiles::store::ProfileStore;
+use crate::profiles::store::{ProfileStore, StoreError};
 use crate::profiles::{Profile, ProfileSource};
-use crate::worker::{Command, RequestId};
+use crate::worker::{Command, JobError, ProfilesEvent, RequestId};
+
+/// What a worker's answer about profiles leaves for the window to do once [`Profiles::apply`]
+/// has changed the list and the store: the parts it concerns are not the list's.
+#[derive(Debug)]
+pub(crate) enum ProfilesFollowUp {
+    /// An answer to a search no longer waited for: nothing to do.
+    Nothing,
+    /// The profiles were found: the settings files' `warnings` for the status bar, whether
+    /// the window was left with `two_panes`, and the profile to `choose` when none was chosen.
+    Found {
+        warnings: Vec<String>,
+        two_panes: bool,
+        choose: Option<usize>,
+    },
+    /// The store was written: the Profiles window says so.
+    Saved,
+    /// The store could not be written.
+    SaveFailed(StoreError),
+    /// Test connection's answer, for the Profiles window (which knows whether it still waits).
+    Tested {
+        id: RequestId,
+        result: Result<String, JobError>,
+    },
+}
 
 /// Every profile found, the chosen one, and where Pail keeps its own.
 #[derive(Debug)]
@@ -79,15 +103,41 @@ impl Profiles {
         Command::LoadProfiles { id, config_dir }
     }
 
-    /// The search's answer is `id`'s: the one waited for.
-    pub(crate) fn accept_found(&mut self, id: RequestId) -> bool {
-        self.request.accept(id)
-    }
-
-    /// The store as read from the files, when there was one.
-    pub(crate) fn set_store(&mut self, store: Option<ProfileStore>) {
-        if store.is_some() {
-            self.store = store;
+    /// Folds the worker's answer into the list and the store; gives what the rest of the
+    /// window must still do.
+    pub(crate) fn apply(&mut self, event: ProfilesEvent) -> ProfilesFollowUp {
+        match event {
+            ProfilesEvent::Found { id, found } => {
+                if !self.request.accept(id) {
+                    return ProfilesFollowUp::Nothing;
+                }
+                let found = *found;
+                if found.store.is_some() {
+                    self.store = found.store;
+                }
+                self.replace_discovered(found.profiles);
+                let choose = if self.current.is_none() {
+                    self.preferred()
+                } else {
+                    None
+                };
+                ProfilesFollowUp::Found {
+                    warnings: found.warnings,
+                    two_panes: self.store.as_ref().is_some_and(|s| s.two_panes),
+                    choose,
+                }
+            }
+            ProfilesEvent::Saved { result: Ok(()) } => {
+                // The files were written anew: the problems they had are behind us.
+                if let Some(store) = &mut self.store {
+                    store.problems.clear();
+                }
+                ProfilesFollowUp::Saved
+            }
+            ProfilesEvent::Saved { result: Err(e) } => ProfilesFollowUp::SaveFailed(e),
+            ProfilesEvent::ConnectionTested { id, result } => {
+                ProfilesFollowUp::Tested { id, result }
+            }
         }
     }
 
@@ -128,7 +178,7 @@ impl Profiles {
 
     /// Puts `discovered` (saved, environment and AWS profiles) after the demo, keeping the
     /// chosen one by name.
-    pub(crate) fn replace_discovered(&mut self, discovered: Vec<Profile>) {
+    fn replace_discovered(&mut self, discovered: Vec<Profile>) {
         let chosen = self.current().map(|p| p.name.clone());
         self.list.retain(|p| p.source == ProfileSource::Demo);
         self.list.extend(discovered);
@@ -181,7 +231,7 @@ impl Profiles {
 
     /// With nothing chosen yet: the last one used, the default, the environment's
     /// credentials, AWS's default profile, else the first one.
-    pub(crate) fn preferred(&self) -> Option<usize> {
+    fn preferred(&self) -> Option<usize> {
         let saved = self.store.as_ref();
         let by_name = |name: Option<&str>| name.and_then(|n| self.position_of(n));
         by_name(saved.and_then(|s| s.last_used_profile.as_deref()))
@@ -193,5 +243,156 @@ impl Profiles {
             })
             .or_else(|| by_name(Some("default")))
             .or(if self.list.is_empty() { None } else { Some(0) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use aws_credential_types::Credentials;
+
+    use super::*;
+    use crate::model::Endpoint;
+    use crate::profiles::Discovered;
+    use crate::storage::unreadable::UnreadableFile;
+
+    fn profile(name: &str, source: ProfileSource) -> Profile {
+        Profile::fixed(
+            name,
+            source,
+            Credentials::new("a", "b", None, None, "test"),
+            Endpoint::custom("http://127.0.0.1:1").unwrap(),
+            "us-east-1",
+        )
+    }
+
+    /// Profiles searching for the store in a config folder, and the request id it waits for.
+    fn searching(initial: Vec<Profile>) -> (Profiles, RequestId) {
+        let mut profiles = Profiles::new(initial);
+        let id = RequestId(7);
+        profiles.find(id, Some(Path::new("/nowhere/pail").to_owned()));
+        (profiles, id)
+    }
+
+    fn found(id: RequestId, found: Discovered) -> ProfilesEvent {
+        ProfilesEvent::Found {
+            id,
+            found: Box::new(found),
+        }
+    }
+
+    fn names(profiles: &Profiles) -> Vec<&str> {
+        profiles.list().iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn an_answer_to_another_search_changes_nothing() {
+        let (mut profiles, id) = searching(vec![profile("Demo", ProfileSource::Demo)]);
+        let stale = found(
+            RequestId(id.0 + 1),
+            Discovered {
+                profiles: vec![profile("work", ProfileSource::AwsConfig)],
+                ..Default::default()
+            },
+        );
+        assert!(matches!(profiles.apply(stale), ProfilesFollowUp::Nothing));
+        assert_eq!(names(&profiles), ["Demo"]);
+    }
+
+    #[test]
+    fn found_profiles_follow_the_demo_and_keep_it_chosen() {
+        let (mut profiles, id) = searching(vec![profile("Demo", ProfileSource::Demo)]);
+        let event = found(
+            id,
+            Discovered {
+                profiles: vec![profile("work", ProfileSource::AwsConfig)],
+                warnings: vec!["config.toml could not be read".into()],
+                store: None,
+            },
+        );
+        let ProfilesFollowUp::Found {
+            warnings,
+            two_panes,
+            choose,
+        } = profiles.apply(event)
+        else {
+            panic!("the answer waited for");
+        };
+        assert_eq!(names(&profiles), ["Demo", "work"]);
+        assert_eq!(profiles.current().unwrap().name, "Demo");
+        assert_eq!(choose, None, "the demo is chosen already");
+        assert_eq!(warnings, ["config.toml could not be read"]);
+        assert!(!two_panes);
+        assert!(
+            profiles.store().is_some_and(ProfileStore::is_held),
+            "without a store read, the unread stand-in stays"
+        );
+    }
+
+    #[test]
+    fn with_nothing_chosen_the_store_says_which_profile_and_how_many_panes() {
+        let (mut profiles, id) = searching(Vec::new());
+        let mut store = ProfileStore::in_dir(Path::new("/nowhere/pail"));
+        store.last_used_profile = Some("personal".into());
+        store.two_panes = true;
+        let event = found(
+            id,
+            Discovered {
+                profiles: vec![
+                    profile("default", ProfileSource::AwsConfig),
+                    profile("personal", ProfileSource::AwsConfig),
+                ],
+                warnings: Vec::new(),
+                store: Some(store),
+            },
+        );
+        let ProfilesFollowUp::Found {
+            two_panes, choose, ..
+        } = profiles.apply(event)
+        else {
+            panic!("the answer waited for");
+        };
+        assert_eq!(choose, Some(1), "the last one used");
+        assert!(two_panes);
+        assert!(profiles.current().is_none(), "the window chooses it");
+        assert!(profiles.store().is_some_and(|s| !s.is_held()));
+    }
+
+    #[test]
+    fn a_save_clears_the_problems_the_files_had() {
+        let (mut profiles, _) = searching(Vec::new());
+        let problem = UnreadableFile {
+            path: "/nowhere/pail/config.toml".into(),
+            line: Some(3),
+            reason: "expected a value".into(),
+            kept_as: None,
+        };
+        if let Some(store) = profiles.store_mut() {
+            store.problems.push(problem);
+        }
+        let saved = profiles.apply(ProfilesEvent::Saved { result: Ok(()) });
+        assert!(matches!(saved, ProfilesFollowUp::Saved));
+        assert!(profiles.store().is_some_and(|s| s.problems.is_empty()));
+    }
+
+    #[test]
+    fn a_failed_save_and_a_connection_test_are_for_the_window() {
+        let (mut profiles, _) = searching(Vec::new());
+        let failed = profiles.apply(ProfilesEvent::Saved {
+            result: Err(StoreError::Held),
+        });
+        assert!(matches!(
+            failed,
+            ProfilesFollowUp::SaveFailed(StoreError::Held)
+        ));
+        let tested = profiles.apply(ProfilesEvent::ConnectionTested {
+            id: RequestId(9),
+            result: Ok("Connected".into()),
+        });
+        assert!(matches!(
+            tested,
+            ProfilesFollowUp::Tested { id: RequestId(9), result: Ok(text) } if text == "Connected"
+        ));
     }
 }

@@ -1,36 +1,46 @@
 //! The Profiles window (a Modal): every profile with its source, region and endpoint on the
-//! left; the form for Pail's own profiles on the right; Test connection, Save, Delete.
+//! left; the form for Pail's own profiles on the right; Test connection, Save, Delete. It edits
+//! the window's own state and hands back what reaches further as [`ProfilesRequest`]s.
 
 use egui::{RichText, Ui};
 
-use crate::app::profiles::state::ProfileForm;
-use crate::app::state::AppState;
+use crate::app::profiles::known::Profiles;
+use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
 use crate::profiles::ProfileSource;
 use crate::profiles::store::Provider;
-use crate::worker::Command;
 
+/// What the person asked of the Profiles window that reaches beyond it: the store, the
+/// chosen profile, a request id or the open dialogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProfilesRequest {
+    /// Add: the form for a new profile.
+    Add,
+    Edit(String),
+    Duplicate(String),
+    /// Yes, delete.
+    Delete(String),
+    SetDefault(String),
+    TestConnection,
+    /// Save in the form.
+    Save,
+    Close,
+}
+
+/// What was pressed while drawing: the window's own changes wait until it is drawn.
 #[derive(Default)]
 struct Pressed {
-    close: bool,
-    add: bool,
-    edit: Option<String>,
-    duplicate: Option<String>,
+    requests: Vec<ProfilesRequest>,
     ask_delete: Option<String>,
-    delete: Option<String>,
-    set_default: Option<String>,
-    test: bool,
-    save: bool,
     cancel_form: bool,
 }
 
+/// Draws the Profiles window; gives what was asked of the rest of the window, in the order
+/// it was pressed.
 pub(crate) fn profiles_window_ui(
     ctx: &egui::Context,
-    state: &mut AppState,
-    out: &mut Vec<Command>,
-) {
-    if state.profiles_window().is_none() {
-        return;
-    }
+    window: &mut ProfilesWindow,
+    profiles: &Profiles,
+) -> Vec<ProfilesRequest> {
     let mut pressed = Pressed::default();
     let modal = egui::Modal::new(egui::Id::unique("profiles-window")).show(ctx, |ui| {
         ui.set_width(900.0);
@@ -42,83 +52,46 @@ pub(crate) fn profiles_window_ui(
             let layout = egui::Layout::top_down(egui::Align::Min);
             ui.allocate_ui_with_layout(egui::vec2(340.0, height), layout, |ui| {
                 ui.set_min_size(egui::vec2(340.0, height));
-                list_ui(ui, state, &mut pressed);
+                list_ui(ui, window, profiles, &mut pressed);
             });
             ui.add_space(12.0);
             ui.allocate_ui_with_layout(egui::vec2(540.0, height), layout, |ui| {
                 ui.set_min_size(egui::vec2(540.0, height));
-                detail_ui(ui, state, &mut pressed);
+                detail_ui(ui, window, profiles, &mut pressed);
             });
         });
         ui.separator();
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Close").clicked() {
-                pressed.close = true;
+                pressed.requests.push(ProfilesRequest::Close);
             }
         });
     });
     if modal.should_close() {
-        pressed.close = true;
+        pressed.requests.push(ProfilesRequest::Close);
     }
-    apply(state, pressed, out);
-}
-
-fn apply(state: &mut AppState, pressed: Pressed, out: &mut Vec<Command>) {
-    if pressed.add {
-        state.open_profile_form(None, false);
-    }
-    if let Some(name) = pressed.edit {
-        state.open_profile_form(Some(&name), false);
-    }
-    if let Some(name) = pressed.duplicate {
-        state.open_profile_form(Some(&name), true);
-    }
-    if let Some(name) = pressed.ask_delete
-        && let Some(window) = state.profiles_window_mut()
-    {
+    if let Some(name) = pressed.ask_delete {
         window.ask_delete(name);
     }
-    if let Some(name) = pressed.delete {
-        out.extend(state.delete_profile(&name));
-    }
-    if let Some(name) = pressed.set_default {
-        out.extend(state.set_default_profile(&name));
-    }
-    if pressed.test {
-        out.extend(state.test_connection());
-    }
-    if pressed.save {
-        out.extend(state.save_profile_form());
-    }
-    if pressed.cancel_form
-        && let Some(window) = state.profiles_window_mut()
-    {
+    if pressed.cancel_form {
         window.close_form();
     }
-    if pressed.close {
-        state.close_profiles_window();
-    }
+    pressed.requests
 }
 
-fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
-    let default = state
-        .profiles
-        .store()
-        .and_then(|s| s.default_profile.clone());
-    let Some(window) = state.modals.profiles_window_mut() else {
-        return;
-    };
+fn list_ui(ui: &mut Ui, window: &mut ProfilesWindow, profiles: &Profiles, pressed: &mut Pressed) {
+    let default = profiles.store().and_then(|s| s.default_profile.as_deref());
     egui::ScrollArea::vertical()
         .max_height(420.0)
         .show(ui, |ui| {
-            for profile in state.profiles.list() {
+            for profile in profiles.list() {
                 let selected = window.selected() == Some(profile.name.as_str());
                 ui.horizontal(|ui| {
                     if ui.selectable_label(selected, &profile.name).clicked() {
                         window.pick(profile.name.clone());
                     }
                     ui.label(RichText::new(profile.source.label()).small().strong());
-                    if default.as_deref() == Some(profile.name.as_str()) {
+                    if default == Some(profile.name.as_str()) {
                         ui.label(RichText::new("default").small());
                     }
                 });
@@ -133,25 +106,21 @@ fn list_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
             }
         });
     ui.add_space(6.0);
-    let can_save = state.profiles.store().is_some();
+    let can_save = profiles.store().is_some();
     if ui
         .add_enabled(can_save, egui::Button::new("Add"))
         .on_disabled_hover_text("No config folder: profiles cannot be saved here")
         .clicked()
     {
-        pressed.add = true;
+        pressed.requests.push(ProfilesRequest::Add);
     }
 }
 
-fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
-    let profiles = state.profiles.list();
-    let Some(window) = state.modals.profiles_window_mut() else {
-        return;
-    };
+fn detail_ui(ui: &mut Ui, window: &mut ProfilesWindow, profiles: &Profiles, pressed: &mut Pressed) {
     if let Some(form) = window.form_mut() {
         form_ui(ui, form, pressed);
     } else if let Some(name) = window.selected().map(str::to_owned) {
-        let Some(profile) = profiles.iter().find(|p| p.name == name) else {
+        let Some(profile) = profiles.by_name(&name) else {
             return;
         };
         ui.label(RichText::new(&profile.name).strong());
@@ -159,13 +128,17 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
             ProfileSource::Pail => {
                 ui.horizontal(|ui| {
                     if ui.button("Edit").clicked() {
-                        pressed.edit = Some(name.clone());
+                        pressed.requests.push(ProfilesRequest::Edit(name.clone()));
                     }
                     if ui.button("Duplicate").clicked() {
-                        pressed.duplicate = Some(name.clone());
+                        pressed
+                            .requests
+                            .push(ProfilesRequest::Duplicate(name.clone()));
                     }
                     if ui.button("Set as default").clicked() {
-                        pressed.set_default = Some(name.clone());
+                        pressed
+                            .requests
+                            .push(ProfilesRequest::SetDefault(name.clone()));
                     }
                     if ui.button("Delete").clicked() {
                         pressed.ask_delete = Some(name.clone());
@@ -178,7 +151,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
                             format!("Delete the profile {name} and its keys?"),
                         );
                         if ui.button("Yes, delete").clicked() {
-                            pressed.delete = Some(name.clone());
+                            pressed.requests.push(ProfilesRequest::Delete(name.clone()));
                         }
                     });
                 }
@@ -208,7 +181,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, pressed: &mut Pressed) {
             )
             .clicked()
         {
-            pressed.test = true;
+            pressed.requests.push(ProfilesRequest::TestConnection);
         }
         if window.testing() {
             ui.spinner();
@@ -324,7 +297,7 @@ fn form_ui(ui: &mut Ui, form: &mut ProfileForm, pressed: &mut Pressed) {
     }
     ui.horizontal(|ui| {
         if ui.button("Save").clicked() {
-            pressed.save = true;
+            pressed.requests.push(ProfilesRequest::Save);
         }
         if ui.button("Cancel").clicked() {
             pressed.cancel_form = true;

@@ -1,11 +1,14 @@
 //! The Web URL dialog as the window opens, drives and closes it: the selection becomes its
-//! targets (a folder is counted first), Generate and Test link go to the worker.
+//! targets (a folder is counted first), and the dialog's requests: Generate and Test link go
+//! to the worker, a key or a QR code's file to the file dialog.
 
 use std::time::SystemTime;
 
+use crate::app::picker::PickKind;
 use crate::app::state::AppState;
 use crate::app::state::Modal;
 use crate::app::web_url::state::{DialogTab, Target, WebUrlDialog};
+use crate::app::web_url::ui::WebUrlRequest;
 use crate::model::ObjectKey;
 use crate::worker::{Command, LinksEvent};
 
@@ -113,6 +116,24 @@ impl AppState {
             commands.push(Command::Cancel { id });
         }
         commands
+    }
+
+    /// What the person asked of the Web URL dialog ([`super::ui::web_url_ui`]); a file
+    /// dialog it asks for goes to `pick`, which the window opens.
+    pub(crate) fn on_web_url_request(
+        &mut self,
+        request: WebUrlRequest,
+        pick: &mut Option<PickKind>,
+    ) -> Vec<Command> {
+        match request {
+            WebUrlRequest::ConfirmFolder => self.confirm_folder_links(),
+            WebUrlRequest::Generate(now) => return self.generate_links(now),
+            WebUrlRequest::TestLink => return self.test_link(),
+            WebUrlRequest::ChooseKey => *pick = Some(PickKind::CloudFrontKey),
+            WebUrlRequest::SaveQr => *pick = Some(PickKind::SaveQr),
+            WebUrlRequest::Close => return self.close_web_url(),
+        }
+        Vec::new()
     }
 
     /// The worker's answers to the Web URL dialog; an answer for a dialog since closed (or a

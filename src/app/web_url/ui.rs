@@ -1,13 +1,12 @@
 //! The Web URL dialog (an egui Modal): share objects as pre-signed links, or hand out an
-//! upload link. The state and its rules live in [`crate::app::web_url::state`]; this draws them.
+//! upload link. The state and its rules live in [`crate::app::web_url::state`]; this draws them
+//! and hands back what needs more than the dialog as [`WebUrlRequest`]s.
 
 use std::time::SystemTime;
 
 use egui::{Color32, RichText, TextStyle, Ui};
 
 use crate::app::clipboard::{Clipboard, ClipboardError};
-use crate::app::picker::PickKind;
-use crate::app::state::AppState;
 use crate::app::web_url::calendar;
 use crate::app::web_url::state::{
     DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
@@ -15,38 +14,38 @@ use crate::app::web_url::state::{
 use crate::fmt::{count, human_size};
 use crate::share::form_output;
 use crate::share::link_text::{email_html, email_plain, expiry_text, plain_text};
-use crate::worker::Command;
 
-/// What the person pressed; handled once the dialog is drawn.
-#[derive(Default)]
-struct Pressed {
-    generate: bool,
-    test: bool,
-    close: bool,
-    confirm: bool,
-    choose_key: bool,
-    save_qr: bool,
+/// What the person asked of the Web URL dialog that needs a request id, a file dialog or the
+/// open dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WebUrlRequest {
+    /// Yes to "make links for all N objects?".
+    ConfirmFolder,
+    /// Generate, with the time the expiry was checked against.
+    Generate(SystemTime),
+    TestLink,
+    /// The CloudFront key's PEM file, to pick.
+    ChooseKey,
+    /// Save PNG… under the QR code.
+    SaveQr,
+    Close,
 }
 
+/// Draws the dialog; gives what was asked of the rest of the window, in the order pressed.
 pub(crate) fn web_url_ui(
     ctx: &egui::Context,
-    state: &mut AppState,
+    dialog: &mut WebUrlDialog,
     clipboard: &mut dyn Clipboard,
-    pick: &mut Option<PickKind>,
-    out: &mut Vec<Command>,
-) {
-    let Some(dialog) = state.modals.web_url_mut() else {
-        return;
-    };
+) -> Vec<WebUrlRequest> {
     let now = SystemTime::now();
-    let mut pressed = Pressed::default();
+    let mut requests = Vec::new();
     let modal =
         egui::Modal::new(egui::Id::unique(("web-url-dialog", dialog.serial()))).show(ctx, |ui| {
             ui.set_width(640.0);
-            dialog_ui(ui, dialog, clipboard, now, &mut pressed);
+            dialog_ui(ui, dialog, clipboard, now, &mut requests);
         });
-    if modal.should_close() {
-        pressed.close = true;
+    if modal.should_close() && !requests.contains(&WebUrlRequest::Close) {
+        requests.push(WebUrlRequest::Close);
     }
     if dialog.generating().is_some() || dialog.testing() {
         // The countdown and spinners move; otherwise the dialog is repainted on input only.
@@ -54,24 +53,7 @@ pub(crate) fn web_url_ui(
     } else {
         ctx.request_repaint_after(std::time::Duration::from_secs(1));
     }
-    if pressed.confirm {
-        state.confirm_folder_links();
-    }
-    if pressed.generate {
-        out.extend(state.generate_links(now));
-    }
-    if pressed.test {
-        out.extend(state.test_link());
-    }
-    if pressed.choose_key {
-        *pick = Some(PickKind::CloudFrontKey);
-    }
-    if pressed.save_qr {
-        *pick = Some(PickKind::SaveQr);
-    }
-    if pressed.close {
-        out.extend(state.close_web_url());
-    }
+    requests
 }
 
 fn dialog_ui(
@@ -79,7 +61,7 @@ fn dialog_ui(
     dialog: &mut WebUrlDialog,
     clipboard: &mut dyn Clipboard,
     now: SystemTime,
-    pressed: &mut Pressed,
+    requests: &mut Vec<WebUrlRequest>,
 ) {
     ui.horizontal(|ui| {
         ui.heading("Web URL");
@@ -90,8 +72,8 @@ fn dialog_ui(
     ui.separator();
     match dialog.inputs.tab {
         DialogTab::WebUrl => {
-            if !targets_ui(ui, dialog, pressed) {
-                close_row(ui, pressed);
+            if !targets_ui(ui, dialog, requests) {
+                close_row(ui, requests);
                 return;
             }
             if dialog.shared_folder().is_some() && !dialog.through_cloudfront() {
@@ -126,8 +108,8 @@ fn dialog_ui(
     }
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
-    if dialog.inputs.tab == DialogTab::WebUrl {
-        pressed.choose_key |= super::cloudfront_fields::via_ui(ui, dialog);
+    if dialog.inputs.tab == DialogTab::WebUrl && super::cloudfront_fields::via_ui(ui, dialog) {
+        requests.push(WebUrlRequest::ChooseKey);
     }
     expiry_ui(ui, dialog, now);
     // A folder's page and CloudFront links carry no download options.
@@ -150,7 +132,7 @@ fn dialog_ui(
             )
             .clicked()
         {
-            pressed.generate = true;
+            requests.push(WebUrlRequest::Generate(now));
         }
         if dialog.generating().is_some() {
             ui.spinner();
@@ -166,13 +148,13 @@ fn dialog_ui(
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
     }
     match dialog.inputs.tab {
-        DialogTab::WebUrl => links_ui(ui, dialog, clipboard, pressed),
+        DialogTab::WebUrl => links_ui(ui, dialog, clipboard, requests),
         DialogTab::UploadLink => upload_result_ui(ui, dialog, clipboard),
     }
-    close_row(ui, pressed);
+    close_row(ui, requests);
 }
 
-fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
+fn close_row(ui: &mut Ui, requests: &mut Vec<WebUrlRequest>) {
     ui.separator();
     // One row high: a layout that takes all the height left would keep the dialog at whatever
     // size it once had, with an empty band at the bottom.
@@ -182,14 +164,14 @@ fn close_row(ui: &mut Ui, pressed: &mut Pressed) {
         egui::Layout::right_to_left(egui::Align::Center),
         |ui| {
             if ui.button("Close").clicked() {
-                pressed.close = true;
+                requests.push(WebUrlRequest::Close);
             }
         },
     );
 }
 
 /// What is being shared. False while there is nothing to share yet (counting a folder).
-fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool {
+fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, requests: &mut Vec<WebUrlRequest>) -> bool {
     // A selected folder is what is shared; otherwise the objects of the folder open.
     let folder_uri = format!(
         "s3://{}/{}",
@@ -214,7 +196,7 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, pressed: &mut Pressed) -> bool
                 count(targets.len(), "object", "objects")
             ));
             if ui.button(format!("Make {} links", targets.len())).clicked() {
-                pressed.confirm = true;
+                requests.push(WebUrlRequest::ConfirmFolder);
             }
             return false;
         }
@@ -383,7 +365,7 @@ fn links_ui(
     ui: &mut Ui,
     dialog: &mut WebUrlDialog,
     clipboard: &mut dyn Clipboard,
-    pressed: &mut Pressed,
+    requests: &mut Vec<WebUrlRequest>,
 ) {
     if dialog.links().is_empty() {
         return;
@@ -431,7 +413,7 @@ fn links_ui(
             .add_enabled(!dialog.testing(), egui::Button::new("Test link"))
             .clicked()
         {
-            pressed.test = true;
+            requests.push(WebUrlRequest::TestLink);
         }
         if dialog.testing() {
             ui.spinner();
@@ -452,8 +434,10 @@ fn links_ui(
             share.page_bucket, share.page_key
         ));
     }
-    if let Some(url) = dialog.qr_link() {
-        pressed.save_qr |= super::qr_view::qr_ui(ui, url);
+    if let Some(url) = dialog.qr_link()
+        && super::qr_view::qr_ui(ui, url)
+    {
+        requests.push(WebUrlRequest::SaveQr);
     }
     if let Some(notice) = dialog.notice() {
         ui.label(notice);
