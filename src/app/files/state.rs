@@ -3,14 +3,20 @@
 
 use crate::app::files::transfer_rows::{Transfer, TransferState};
 use crate::app::modal::PendingDelete;
-use crate::app::shared::ActivePane;
-use crate::app::shared::{Loadable, Location};
+use crate::app::shared::{ActivePane, Loadable, Location, Pending};
 use crate::app::state::{AppState, Modal};
 use crate::listing::Listing;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;
 use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
+
+/// The file operations' own state: what they wait for from the worker.
+#[derive(Debug, Default)]
+pub(crate) struct FileOps {
+    /// The rename in flight and the pane it is in (to ask there if it would replace).
+    renaming: Pending<ActivePane>,
+}
 
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
@@ -123,7 +129,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.renaming_in = Some((id, pane));
+        self.file_ops.renaming.start_with(id, pane);
         vec![Command::Rename(RenameRequest {
             id,
             profile,
@@ -320,10 +326,11 @@ impl AppState {
                 to,
                 result,
             } => {
-                let pane = match self.renaming_in.take() {
-                    Some((renaming, pane)) if renaming == id => pane,
-                    _ => ActivePane::Explorer,
-                };
+                let pane = self
+                    .file_ops
+                    .renaming
+                    .take_answer(id)
+                    .unwrap_or(ActivePane::Explorer);
                 match result {
                     Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {
