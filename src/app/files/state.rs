@@ -1,7 +1,6 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
-use crate::app::files::transfer_rows::{Transfer, TransferState};
 use crate::app::modal::PendingDelete;
 use crate::app::shared::{ActivePane, Loadable, Location, Pending};
 use crate::app::state::{AppState, Modal};
@@ -256,70 +255,24 @@ impl AppState {
         }
     }
 
-    /// Transfers and file operations, as the worker answers.
+    /// Transfers and file operations, as the worker answers: what is only a transfer's row
+    /// goes to [`Transfers::apply`](crate::app::files::transfer_rows::Transfers::apply), what
+    /// is only a dialog to [`Modals::apply`](crate::app::modal::Modals::apply); what reaches
+    /// further (the status, the panes to list again, a question in the pane's dialog) is here.
     pub(crate) fn apply_files(&mut self, event: FilesEvent) -> Vec<Command> {
         match event {
-            FilesEvent::TransferQueued {
-                transfer,
-                name,
-                bucket,
-                key,
-                size,
-                control,
-                direction,
-                local_path,
-                profile,
-                copy_from,
-                moves,
-            } => self.transfers.queued(Transfer {
-                id: transfer,
-                direction,
-                local_path,
-                profile: *profile,
-                name,
-                bucket,
-                key,
-                size,
-                control,
-                state: TransferState::Queued,
-                started: None,
-                finished: None,
-                copy_from: copy_from.map(|c| *c),
-                moves,
-            }),
-            FilesEvent::TransferStarted { transfer } => self.transfers.started(transfer),
-            FilesEvent::TransferFinished { transfer, result } => {
-                return self.transfer_finished(transfer, result);
+            event @ (FilesEvent::TransferQueued { .. }
+            | FilesEvent::TransferStarted { .. }
+            | FilesEvent::TransferFinished { .. }) => {
+                if let Some(finished) = self.transfers.apply(event) {
+                    return self.transfer_finished(finished);
+                }
             }
+            event @ (FilesEvent::UploadConflicts { .. }
+            | FilesEvent::DownloadConflicts { .. }
+            | FilesEvent::PropertiesReady { .. }) => self.modals.apply(event),
             FilesEvent::Skipped { skipped } => self.status.set_error(skipped.to_string()),
             FilesEvent::BatchFailed { error } => self.status.set_error(error.to_string()),
-            FilesEvent::UploadConflicts {
-                id,
-                count,
-                first,
-                outlook,
-            } => {
-                self.modals.open(Modal::UploadConflict {
-                    id,
-                    count,
-                    first,
-                    outlook,
-                });
-            }
-            FilesEvent::DownloadConflicts {
-                id,
-                count,
-                first,
-                outlook,
-            } => {
-                // Behind any dialog open now: answered in turn, none lost.
-                self.modals.open(Modal::DownloadConflict {
-                    id,
-                    count,
-                    first,
-                    outlook,
-                });
-            }
             FilesEvent::Renamed {
                 id,
                 from,
@@ -341,20 +294,6 @@ impl AppState {
                     Err(e) => self.status.set_error(format!("Rename failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
-            }
-            FilesEvent::PropertiesReady { id, result } => {
-                // Wherever its dialog is (open, or waiting behind a question).
-                for modal in self.modals.all_mut() {
-                    if let Modal::Properties(properties) = modal
-                        && matches!(properties, Loadable::Loading(current) if *current == id)
-                    {
-                        *properties = match result {
-                            Ok(answer) => Loadable::Ready(answer),
-                            Err(e) => Loadable::Failed(e),
-                        };
-                        break;
-                    }
-                }
             }
             FilesEvent::Deleted { id: _, result } => {
                 match result {

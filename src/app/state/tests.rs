@@ -411,7 +411,7 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
     assert!(control.is_cancelled());
     assert!(!state.may_close(start), "the upload is still aborting");
     assert!(
-        state.may_close(start + crate::app::files::transfers::QUIT_CLEANUP_WAIT),
+        state.may_close(start + crate::app::files::transfer_rows::QUIT_CLEANUP_WAIT),
         "the wait is bounded"
     );
     state.apply(Event::from(FilesEvent::TransferFinished {
