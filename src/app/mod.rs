@@ -454,7 +454,16 @@ impl eframe::App for PailApp {
         };
         self.outbox.extend(commands);
         profiles::ui::profiles_window_ui(&ctx, &mut self.state, &mut self.outbox);
-        files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        let requests = files::dialogs::file_dialogs_ui(
+            &ctx,
+            &mut self.state.modals,
+            &self.state.transfers,
+            &mut self.outbox,
+        );
+        for request in requests {
+            let commands = self.state.on_file_dialog_request(request);
+            self.outbox.extend(commands);
+        }
         second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
         self.open_picker(&ctx);
         self.send_queued();

@@ -1,7 +1,8 @@
 //! The dialog open over the explorer: one [`Modal`] at a time, as egui's modals block what is
 //! behind them. A question the worker asks while another dialog is open (files exist, a rename
 //! would replace an object) waits its turn instead of replacing it, and the quit confirmation
-//! steps in front of whatever is open and gives it back on "Keep running".
+//! steps in front of whatever is open and gives it back on "Keep running". [`Modals::apply`]
+//! takes the worker's news that is only a dialog's: those questions, and Properties' answer.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -11,8 +12,9 @@ use crate::app::shared::ActivePane;
 use crate::app::shared::Loadable;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::model::{BucketName, ObjectKey};
+use crate::s3::download::Conflict;
 use crate::s3::objects::ObjectProperties;
-use crate::worker::{FilesEvent, JobError, RequestId};
+use crate::worker::{Command, FilesEvent, JobError, RequestId};
 
 /// One dialog and what it holds while open.
 #[derive(Debug)]
@@ -140,6 +142,26 @@ impl Modals {
             self.close()
         } else {
             None
+        }
+    }
+
+    /// The answer to "N files exist already" (for the whole batch), closing the question;
+    /// `None` cancels the batch.
+    pub(crate) fn resolve_download(&mut self, conflict: Option<Conflict>) -> Option<Command> {
+        match self.close_if(|m| matches!(m, Modal::DownloadConflict { .. })) {
+            Some(Modal::DownloadConflict { id, .. }) => {
+                Some(Command::ResolveDownload { id, conflict })
+            }
+            _ => None,
+        }
+    }
+
+    /// The answer to "N objects exist already" (for the whole batch), closing the question;
+    /// `None` cancels the batch.
+    pub(crate) fn resolve_upload(&mut self, conflict: Option<Conflict>) -> Option<Command> {
+        match self.close_if(|m| matches!(m, Modal::UploadConflict { .. })) {
+            Some(Modal::UploadConflict { id, .. }) => Some(Command::ResolveUpload { id, conflict }),
+            _ => None,
         }
     }
 

@@ -1,21 +1,15 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
 //! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
 
+use crate::app::files::dialogs::FileDialogRequest;
 use crate::app::modal::PendingDelete;
-use crate::app::shared::{ActivePane, Loadable, Location, Pending};
+use crate::app::shared::{ActivePane, Loadable, Location};
 use crate::app::state::{AppState, Modal};
 use crate::listing::Listing;
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
 use crate::s3::transfer::TransferError;
 use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
-
-/// The file operations' own state: what they wait for from the worker.
-#[derive(Debug, Default)]
-pub(crate) struct FileOps {
-    /// The rename in flight and the pane it is in (to ask there if it would replace).
-    renaming: Pending<ActivePane>,
-}
 
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
@@ -128,7 +122,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.file_ops.renaming.start_with(id, pane);
+        self.file_ops.rename_started(id, pane);
         vec![Command::Rename(RenameRequest {
             id,
             profile,
@@ -232,6 +226,27 @@ impl AppState {
         }]
     }
 
+    /// What the person asked for in a file operation's dialog; the dialog's own answers
+    /// (Cancel, Close, "files exist already") are the dialog's, in [`file_dialogs_ui`].
+    ///
+    /// [`file_dialogs_ui`]: crate::app::files::dialogs::file_dialogs_ui
+    pub(crate) fn on_file_dialog_request(&mut self, request: FileDialogRequest) -> Vec<Command> {
+        match request {
+            FileDialogRequest::Delete => self.confirm_delete(),
+            FileDialogRequest::CreateFolder => self.create_folder(),
+            FileDialogRequest::Rename => self.confirm_rename(),
+            FileDialogRequest::RenameReplacing => self.confirm_rename_overwrite(),
+            FileDialogRequest::QuitAnyway { at } => {
+                self.begin_quit(at);
+                Vec::new()
+            }
+            FileDialogRequest::Close => {
+                self.transfers.confirm_quit();
+                Vec::new()
+            }
+        }
+    }
+
     /// After a change in a bucket: both panes list again where they show a bucket.
     fn refresh_bucket_panes(&mut self) -> Vec<Command> {
         let mut commands = self.refresh();
@@ -279,11 +294,7 @@ impl AppState {
                 to,
                 result,
             } => {
-                let pane = self
-                    .file_ops
-                    .renaming
-                    .take_answer(id)
-                    .unwrap_or(ActivePane::Explorer);
+                let pane = self.file_ops.renamed(id).unwrap_or(ActivePane::Explorer);
                 match result {
                     Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {

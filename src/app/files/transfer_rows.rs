@@ -1,6 +1,7 @@
 //! The Transfers panel's rows ([`Transfers`]): one upload, download or copy each, where it
-//! stands, how many run at once, and whether quitting was confirmed. A leaf the window's state
-//! holds; starting and retrying them, which needs the panes, is in [`super::transfers`].
+//! stands, how many run at once, and whether quitting was confirmed; [`Transfers::apply`] folds
+//! the worker's news about each row in. A leaf the window's state holds; starting and retrying
+//! them, which needs the panes, is in [`super::transfers`].
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

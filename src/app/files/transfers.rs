@@ -1,6 +1,7 @@
-//! Uploads and downloads in the window's state: the Transfers panel's rows, starting,
-//! cancelling and retrying them, the answer to "files exist already", and quitting while they
-//! run.
+//! Uploads and downloads in the window's state: starting, cancelling and retrying them, the
+//! folders listed again once they end, and quitting while they run (the rows themselves are
+//! [`super::transfer_rows`]'s; the answer to "files exist already" is the dialog's, in
+//! [`Modals`](crate::app::modal::Modals)).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -89,22 +90,6 @@ impl AppState {
         })]
     }
 
-    /// The answer to "N files exist already" (for the whole batch); `None` cancels it.
-    pub fn resolve_download(
-        &mut self,
-        conflict: Option<crate::s3::download::Conflict>,
-    ) -> Vec<Command> {
-        match self
-            .modals
-            .close_if(|m| matches!(m, Modal::DownloadConflict { .. }))
-        {
-            Some(Modal::DownloadConflict { id, .. }) => {
-                vec![Command::ResolveDownload { id, conflict }]
-            }
-            _ => Vec::new(),
-        }
-    }
-
     /// Files and folders dropped on the window (or picked): uploaded into the current folder.
     pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
         self.upload_into(paths, false)
@@ -133,22 +118,6 @@ impl AppState {
             journal: self.journal_path(),
             remove_source,
         })]
-    }
-
-    /// The answer to "N objects exist already" (for the whole batch); `None` cancels it.
-    pub fn resolve_upload(
-        &mut self,
-        conflict: Option<crate::s3::download::Conflict>,
-    ) -> Vec<Command> {
-        match self
-            .modals
-            .close_if(|m| matches!(m, Modal::UploadConflict { .. }))
-        {
-            Some(Modal::UploadConflict { id, .. }) => {
-                vec![Command::ResolveUpload { id, conflict }]
-            }
-            _ => Vec::new(),
-        }
     }
 
     pub fn cancel_transfer(&mut self, id: TransferId) {

@@ -12,7 +12,7 @@ use crate::worker::{Command, Event, RequestId};
 pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
-use crate::app::files::state::FileOps;
+use crate::app::files::file_ops::FileOps;
 use crate::app::pane::Pane;
 use crate::app::profiles::known::Profiles;
 use crate::app::profiles::state::ProfilesWindow;

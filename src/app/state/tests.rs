@@ -485,12 +485,13 @@ fn a_second_download_question_waits_for_the_first_and_both_are_answered() {
     }
     let mut answered = Vec::new();
     while state.modal_open() {
-        for command in state.resolve_download(Some(crate::s3::download::Conflict::Skip)) {
-            let Command::ResolveDownload { id, .. } = command else {
-                panic!("{command:?}");
-            };
-            answered.push(id.0);
-        }
+        let command = state
+            .modals
+            .resolve_download(Some(crate::s3::download::Conflict::Skip));
+        let Some(Command::ResolveDownload { id, .. }) = command else {
+            panic!("{command:?}");
+        };
+        answered.push(id.0);
     }
     assert_eq!(answered, [41, 42], "each batch gets its answer, in order");
 }
