@@ -17,8 +17,9 @@ use crate::worker::Command;
 const LISTED: usize = 12;
 
 /// What the person asked for in a dialog that reaches past it: the buckets' panes, a request
-/// id, the transfers. The window hands each to `AppState::on_file_dialog_request`, which
-/// takes what the open dialog holds. Cancel and Close only close the dialog, here.
+/// id, the transfers. The window hands each to the one routing method beside the files' state
+/// (`files/state.rs`), which takes what the open dialog holds. Cancel and Close only close the
+/// dialog, here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileDialogRequest {
     /// Delete in Delete's confirmation.

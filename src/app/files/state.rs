@@ -1,5 +1,5 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
-//! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
+//! worker's answers about files, routed: a transfer's row is [`super::transfer_rows`]'s.
 
 use crate::app::files::dialogs::FileDialogRequest;
 use crate::app::modal::PendingDelete;
