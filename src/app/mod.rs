@@ -373,7 +373,16 @@ impl eframe::App for PailApp {
                 self.outbox.extend(commands);
             }
         }
-        files::dialogs::file_dialogs_ui(&ctx, &mut self.state, &mut self.outbox);
+        let requests = files::dialogs::file_dialogs_ui(
+            &ctx,
+            &mut self.state.modals,
+            &self.state.transfers,
+            &mut self.outbox,
+        );
+        for request in requests {
+            let commands = self.state.on_file_dialog_request(request);
+            self.outbox.extend(commands);
+        }
         if let Some(request) =
             second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state.modals)
         {

@@ -1,7 +1,8 @@
 //! The dialog open over the explorer: one [`Modal`] at a time, as egui's modals block what is
 //! behind them. A question the worker asks while another dialog is open (files exist, a rename
 //! would replace an object) waits its turn instead of replacing it, and the quit confirmation
-//! steps in front of whatever is open and gives it back on "Keep running".
+//! steps in front of whatever is open and gives it back on "Keep running". [`Modals::apply`]
+//! takes the worker's news that is only a dialog's: those questions, and Properties' answer.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -11,8 +12,9 @@ use crate::app::shared::ActivePane;
 use crate::app::shared::Loadable;
 use crate::app::web_url::state::WebUrlDialog;
 use crate::model::{BucketName, ObjectKey};
+use crate::s3::download::Conflict;
 use crate::s3::objects::ObjectProperties;
-use crate::worker::{JobError, RequestId};
+use crate::worker::{Command, FilesEvent, JobError, RequestId};
 
 /// One dialog and what it holds while open.
 #[derive(Debug)]
@@ -143,6 +145,26 @@ impl Modals {
         }
     }
 
+    /// The answer to "N files exist already" (for the whole batch), closing the question;
+    /// `None` cancels the batch.
+    pub(crate) fn resolve_download(&mut self, conflict: Option<Conflict>) -> Option<Command> {
+        match self.close_if(|m| matches!(m, Modal::DownloadConflict { .. })) {
+            Some(Modal::DownloadConflict { id, .. }) => {
+                Some(Command::ResolveDownload { id, conflict })
+            }
+            _ => None,
+        }
+    }
+
+    /// The answer to "N objects exist already" (for the whole batch), closing the question;
+    /// `None` cancels the batch.
+    pub(crate) fn resolve_upload(&mut self, conflict: Option<Conflict>) -> Option<Command> {
+        match self.close_if(|m| matches!(m, Modal::UploadConflict { .. })) {
+            Some(Modal::UploadConflict { id, .. }) => Some(Command::ResolveUpload { id, conflict }),
+            _ => None,
+        }
+    }
+
     /// Every dialog, open or waiting, for answers that find theirs wherever it is.
     pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Modal> {
         self.open.iter_mut().chain(self.waiting.iter_mut())
@@ -173,6 +195,53 @@ impl Modals {
         match &mut self.open {
             Some(Modal::Profiles(window)) => Some(window),
             _ => None,
+        }
+    }
+
+    /// Folds the worker's news that is only a dialog's into it: a question about a batch
+    /// ("files exist already") opens, behind any dialog open now so that each is answered in
+    /// turn and none is lost; Properties' answer finds its dialog wherever it is (open, or
+    /// waiting behind a question), and is dropped if that dialog is gone. Answers that are
+    /// not only a dialog's are left alone: the window routes them.
+    pub(crate) fn apply(&mut self, event: FilesEvent) {
+        match event {
+            FilesEvent::UploadConflicts {
+                id,
+                count,
+                first,
+                outlook,
+            } => self.open(Modal::UploadConflict {
+                id,
+                count,
+                first,
+                outlook,
+            }),
+            FilesEvent::DownloadConflicts {
+                id,
+                count,
+                first,
+                outlook,
+            } => self.open(Modal::DownloadConflict {
+                id,
+                count,
+                first,
+                outlook,
+            }),
+            FilesEvent::PropertiesReady { id, result } => {
+                let waiting = self.all_mut().find_map(|modal| match modal {
+                    Modal::Properties(properties) if *properties == Loadable::Loading(id) => {
+                        Some(properties)
+                    }
+                    _ => None,
+                });
+                if let Some(properties) = waiting {
+                    *properties = match result {
+                        Ok(answer) => Loadable::Ready(answer),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
+            }
+            _ => {}
         }
     }
 
@@ -231,6 +300,97 @@ mod tests {
             matches!(modals.get(), Some(Modal::NewFolder { name, .. }) if name == "half-typed"),
             "{:?}",
             modals.get()
+        );
+    }
+
+    #[test]
+    fn properties_find_their_dialog_behind_a_question_and_stale_ones_are_dropped() {
+        let mut modals = Modals::default();
+        modals.open(conflict(1));
+        modals.open(Modal::Properties(Loadable::Loading(RequestId(5))));
+        let answer = |id| FilesEvent::PropertiesReady {
+            id: RequestId(id),
+            result: Ok(ObjectProperties {
+                key: "a.txt".into(),
+                ..ObjectProperties::default()
+            }),
+        };
+        modals.apply(answer(4));
+        modals.close();
+        assert!(
+            matches!(
+                modals.get(),
+                Some(Modal::Properties(Loadable::Loading(RequestId(5))))
+            ),
+            "an earlier request's answer is not this dialog's"
+        );
+        modals.interrupt(conflict(2));
+        modals.apply(answer(5));
+        modals.close();
+        assert!(
+            matches!(modals.get(), Some(Modal::Properties(Loadable::Ready(p))) if p.key == "a.txt"),
+            "{:?}",
+            modals.get()
+        );
+        modals.close();
+        modals.apply(answer(5));
+        assert!(
+            !modals.is_open(),
+            "its dialog closed: the answer is dropped"
+        );
+    }
+
+    #[test]
+    fn batch_questions_open_behind_the_dialog_open_now() {
+        let mut modals = Modals::default();
+        modals.open(Modal::ConfirmQuit);
+        modals.apply(FilesEvent::UploadConflicts {
+            id: RequestId(8),
+            count: 2,
+            first: "a.txt".into(),
+            outlook: Box::default(),
+        });
+        modals.apply(FilesEvent::DownloadConflicts {
+            id: RequestId(9),
+            count: 1,
+            first: "/tmp/b.txt".into(),
+            outlook: Box::default(),
+        });
+        assert!(matches!(modals.get(), Some(Modal::ConfirmQuit)));
+        modals.close();
+        assert!(
+            matches!(
+                modals.get(),
+                Some(Modal::UploadConflict {
+                    id: RequestId(8),
+                    count: 2,
+                    ..
+                })
+            ),
+            "{:?}",
+            modals.get()
+        );
+        modals.close();
+        assert_eq!(conflict_id(modals.get()), Some(9));
+    }
+
+    #[test]
+    fn answers_that_are_not_only_a_dialogs_are_left_alone() {
+        let mut modals = Modals::default();
+        modals.apply(FilesEvent::TransferStarted {
+            transfer: crate::worker::TransferId(1),
+        });
+        modals.apply(FilesEvent::Renamed {
+            id: RequestId(1),
+            from: ObjectKey::new("a").unwrap(),
+            to: ObjectKey::new("b").unwrap(),
+            result: Err(JobError::Transfer(
+                crate::s3::transfer::TransferError::Exists("b".into()),
+            )),
+        });
+        assert!(
+            !modals.is_open(),
+            "the rename's question is the window's to ask"
         );
     }
 }

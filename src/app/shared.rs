@@ -173,31 +173,64 @@ impl<T> History<T> {
 /// Compare's marks for the two folders shown, by row name.
 pub(crate) type CompareMarks = std::collections::BTreeMap<String, Mark>;
 
-/// The request a feature waits for the answer to. Requests get a new id each time, so an
-/// answer with any other id is to a request sent before the person moved on (a folder left,
-/// a dialog closed, a newer Generate): stale, and dropped.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Pending(Option<RequestId>);
+/// The request a feature waits for the answer to, and what it needs to know when the answer
+/// comes (`T`: nothing by default; e.g. the pane a rename runs in). Requests get a new id each
+/// time, so an answer with any other id is to a request sent before the person moved on (a
+/// folder left, a dialog closed, a newer Generate): stale, and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pending<T = ()>(Option<(RequestId, T)>);
+
+// Not derived: a derived `Default` would ask `T: Default`, and nothing waited for needs no `T`.
+impl<T> Default for Pending<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
 
 impl Pending {
     /// Waits for `id`'s answer from now on, instead of any earlier request's.
     pub(crate) fn start(&mut self, id: RequestId) {
-        self.0 = Some(id);
+        self.start_with(id, ());
+    }
+}
+
+impl<T> Pending<T> {
+    /// Waits for `id`'s answer from now on, keeping `data` for it, instead of any earlier
+    /// request's (whose data goes).
+    pub(crate) fn start_with(&mut self, id: RequestId, data: T) {
+        self.0 = Some((id, data));
     }
 
     /// `id` is the request waited for.
     pub(crate) fn is_answer(&self, id: RequestId) -> bool {
-        self.0 == Some(id)
+        self.id() == Some(id)
     }
 
     /// Takes `id`'s answer: `true`, and no longer waiting, if it is the one waited for;
     /// otherwise `false`, still waiting.
     pub(crate) fn accept(&mut self, id: RequestId) -> bool {
-        let is_answer = self.is_answer(id);
-        if is_answer {
-            self.finish();
+        self.take_answer(id).is_some()
+    }
+
+    /// Takes `id`'s answer: the data kept for it, and no longer waiting, if it is the one
+    /// waited for; otherwise `None`, still waiting.
+    pub(crate) fn take_answer(&mut self, id: RequestId) -> Option<T> {
+        if !self.is_answer(id) {
+            return None;
         }
-        is_answer
+        self.0.take().map(|(_, data)| data)
+    }
+
+    /// What was kept for the request waited for, if any.
+    // Nothing reads it in place yet: the Shared links window's Check all (its count) is to.
+    #[allow(dead_code)]
+    pub(crate) fn data(&self) -> Option<&T> {
+        self.0.as_ref().map(|(_, data)| data)
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn data_mut(&mut self) -> Option<&mut T> {
+        self.0.as_mut().map(|(_, data)| data)
     }
 
     /// Stops waiting: the answer came, or what asked is gone.
@@ -211,7 +244,7 @@ impl Pending {
 
     /// The request waited for, if any.
     pub(crate) fn id(&self) -> Option<RequestId> {
-        self.0
+        self.0.as_ref().map(|(id, _)| *id)
     }
 }
 
@@ -260,5 +293,23 @@ mod tests {
         pending.finish();
         assert!(!pending.is_answer(RequestId(7)));
         assert_eq!(pending.id(), None);
+    }
+
+    #[test]
+    fn the_data_comes_back_with_its_own_answer_only() {
+        let mut pending: Pending<&str> = Pending::default();
+        assert_eq!(pending.take_answer(RequestId(1)), None, "nothing asked yet");
+        pending.start_with(RequestId(1), "left");
+        pending.start_with(RequestId(2), "right");
+        assert_eq!(pending.data(), Some(&"right"), "the newer request's data");
+        if let Some(data) = pending.data_mut() {
+            *data = "second";
+        }
+        assert_eq!(pending.take_answer(RequestId(1)), None, "stale");
+        assert!(pending.is_waiting(), "a stale answer leaves it waiting");
+        assert_eq!(pending.take_answer(RequestId(2)), Some("second"));
+        assert!(!pending.is_waiting());
+        assert_eq!(pending.data(), None);
+        assert_eq!(pending.take_answer(RequestId(2)), None, "answered once");
     }
 }

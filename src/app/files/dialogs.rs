@@ -3,29 +3,66 @@
 //! "Objects exist already" for uploads), and
 //! the quit confirmation and wait.
 
+use std::time::Instant;
+
 use egui::RichText;
 
+use crate::app::files::transfer_rows::Transfers;
+use crate::app::modal::{Modal, Modals};
 use crate::app::shared::Loadable;
-use crate::app::state::{AppState, Modal};
 use crate::s3::download::Conflict;
 use crate::worker::Command;
 
 /// How many names the Delete confirmation lists before "and N more".
 const LISTED: usize = 12;
 
-pub(crate) fn file_dialogs_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    delete_ui(ctx, state, out);
-    download_conflict_ui(ctx, state, out);
-    rename_ui(ctx, state, out);
-    rename_conflict_ui(ctx, state, out);
-    quitting_ui(ctx, state);
-    properties_ui(ctx, state);
-    quit_ui(ctx, state);
-    new_folder_ui(ctx, state, out);
+/// What the person asked for in a dialog that reaches past it: the buckets' panes, a request
+/// id, the transfers. The window hands each to the one routing method beside the files' state
+/// (`files/state.rs`), which takes what the open dialog holds. Cancel and Close only close the
+/// dialog, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileDialogRequest {
+    /// Delete in Delete's confirmation.
+    Delete,
+    /// Create in New folder (a name was typed).
+    CreateFolder,
+    /// Rename in Rename or move.
+    Rename,
+    /// Replace, after a rename found an object at the new key.
+    RenameReplacing,
+    /// "Quit anyway", pressed `at`: the transfers are cancelled and cleaned up before the
+    /// window closes.
+    QuitAnyway { at: Instant },
+    /// The transfers have cleaned up (or the wait is over) and the window is closing: the
+    /// close goes through instead of asking again.
+    Close,
 }
 
-fn delete_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    if let Some(Modal::Delete(pending)) = state.modals.get() {
+/// Draws the file operations' dialog that is open, if any; the answer to "files exist
+/// already" goes to the worker through `out`.
+pub(crate) fn file_dialogs_ui(
+    ctx: &egui::Context,
+    modals: &mut Modals,
+    transfers: &Transfers,
+    out: &mut Vec<Command>,
+) -> Vec<FileDialogRequest> {
+    [
+        delete_ui(ctx, modals),
+        download_conflict_ui(ctx, modals, out),
+        rename_ui(ctx, modals),
+        rename_conflict_ui(ctx, modals),
+        quitting_ui(ctx, modals, transfers),
+        properties_ui(ctx, modals),
+        quit_ui(ctx, modals, transfers),
+        new_folder_ui(ctx, modals),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn delete_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogRequest> {
+    if let Some(Modal::Delete(pending)) = modals.get() {
         let mut confirm = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("delete-confirmation")).show(ctx, |ui| {
@@ -61,17 +98,22 @@ fn delete_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
             });
         });
         if confirm {
-            out.extend(state.confirm_delete());
+            return Some(FileDialogRequest::Delete);
         } else if cancel || modal.should_close() {
-            state.modals.close();
+            modals.close();
         }
     }
+    None
 }
 
 /// Before a batch that replaces, renames or skips anything: what each answer would do, and
 /// Cancel. Where Pail could not see what is there, only Overwrite or Cancel.
-fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let (upload, count, first, outlook) = match state.modals.get() {
+fn download_conflict_ui(
+    ctx: &egui::Context,
+    modals: &mut Modals,
+    out: &mut Vec<Command>,
+) -> Option<FileDialogRequest> {
+    let (upload, count, first, outlook) = match modals.get() {
         Some(Modal::DownloadConflict {
             count,
             first,
@@ -84,7 +126,7 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
             outlook,
             ..
         }) => (true, *count, first.clone(), outlook.clone()),
-        _ => return,
+        _ => return None,
     };
     let (things, place) = if upload {
         (
@@ -169,15 +211,16 @@ fn download_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec
     };
     if let Some(conflict) = answer {
         out.extend(if upload {
-            state.resolve_upload(conflict)
+            modals.resolve_upload(conflict)
         } else {
-            state.resolve_download(conflict)
+            modals.resolve_download(conflict)
         });
     }
+    None
 }
 
-fn new_folder_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    if let Some(Modal::NewFolder { name, .. }) = state.modals.get_mut() {
+fn new_folder_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogRequest> {
+    if let Some(Modal::NewFolder { name, .. }) = modals.get_mut() {
         let mut create = false;
         let mut cancel = false;
         let modal = egui::Modal::new(egui::Id::unique("new-folder")).show(ctx, |ui| {
@@ -205,16 +248,17 @@ fn new_folder_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Comman
             });
         });
         if create && !name.trim().is_empty() {
-            out.extend(state.create_folder());
+            return Some(FileDialogRequest::CreateFolder);
         } else if cancel || modal.should_close() {
-            state.modals.close();
+            modals.close();
         }
     }
+    None
 }
 
-fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some(Modal::Rename { from, to, .. }) = state.modals.get_mut() else {
-        return;
+fn rename_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogRequest> {
+    let Some(Modal::Rename { from, to, .. }) = modals.get_mut() else {
+        return None;
     };
     let mut rename = false;
     let mut cancel = false;
@@ -238,16 +282,17 @@ fn rename_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) 
         });
     });
     if rename {
-        out.extend(state.confirm_rename());
+        return Some(FileDialogRequest::Rename);
     } else if cancel || modal.should_close() {
-        state.modals.close();
+        modals.close();
     }
+    None
 }
 
 /// The new key of a rename is taken: replace that object, or leave both as they are.
-fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<Command>) {
-    let Some(Modal::RenameConflict { to, .. }) = state.modals.get() else {
-        return;
+fn rename_conflict_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogRequest> {
+    let Some(Modal::RenameConflict { to, .. }) = modals.get() else {
+        return None;
     };
     let mut replace = false;
     let mut cancel = false;
@@ -267,15 +312,16 @@ fn rename_conflict_ui(ctx: &egui::Context, state: &mut AppState, out: &mut Vec<C
         });
     });
     if replace {
-        out.extend(state.confirm_rename_overwrite());
+        return Some(FileDialogRequest::RenameReplacing);
     } else if cancel || modal.should_close() {
-        state.modals.close();
+        modals.close();
     }
+    None
 }
 
-fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
-    let Some(Modal::Properties(properties)) = state.modals.get() else {
-        return;
+fn properties_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogRequest> {
+    let Some(Modal::Properties(properties)) = modals.get() else {
+        return None;
     };
     let mut close = false;
     let modal = egui::Modal::new(egui::Id::unique("properties")).show(ctx, |ui| {
@@ -329,15 +375,20 @@ fn properties_ui(ctx: &egui::Context, state: &mut AppState) {
         }
     });
     if close || modal.should_close() {
-        state.modals.close();
+        modals.close();
     }
+    None
 }
 
-fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
-    if !matches!(state.modals.get(), Some(Modal::ConfirmQuit)) {
-        return;
+fn quit_ui(
+    ctx: &egui::Context,
+    modals: &mut Modals,
+    transfers: &Transfers,
+) -> Option<FileDialogRequest> {
+    if !matches!(modals.get(), Some(Modal::ConfirmQuit)) {
+        return None;
     }
-    let active = state.active_transfers();
+    let active = transfers.active();
     let mut quit = false;
     let mut stay = false;
     let modal = egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
@@ -357,22 +408,26 @@ fn quit_ui(ctx: &egui::Context, state: &mut AppState) {
         });
     });
     if quit {
-        state.begin_quit(std::time::Instant::now());
+        return Some(FileDialogRequest::QuitAnyway { at: Instant::now() });
     } else if stay || modal.should_close() {
-        state.modals.close();
+        modals.close();
     }
+    None
 }
 
 /// After "Quit anyway": the transfers stop and clean up, then the window closes.
-fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
-    if state.modals.quitting_since().is_none() || state.transfers.quit_confirmed() {
-        return;
+fn quitting_ui(
+    ctx: &egui::Context,
+    modals: &Modals,
+    transfers: &Transfers,
+) -> Option<FileDialogRequest> {
+    let since = modals.quitting_since()?;
+    if transfers.quit_confirmed() {
+        return None;
     }
-    let now = std::time::Instant::now();
-    if state.may_close(now) {
-        state.transfers.confirm_quit();
+    if transfers.may_quit(since, Instant::now()) {
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        return;
+        return Some(FileDialogRequest::Close);
     }
     egui::Modal::new(egui::Id::unique("quitting")).show(ctx, |ui| {
         ui.set_width(420.0);
@@ -381,10 +436,11 @@ fn quitting_ui(ctx: &egui::Context, state: &mut AppState) {
             ui.spinner();
             ui.label(format!(
                 "Stopping {}: aborting unfinished uploads, removing partial downloads…",
-                crate::fmt::count(state.active_transfers(), "transfer", "transfers")
+                crate::fmt::count(transfers.active(), "transfer", "transfers")
             ));
         });
     });
     // The worker's answers wake the window; this bounds the wait if none comes.
     ctx.request_repaint_after(std::time::Duration::from_millis(200));
+    None
 }

@@ -1,10 +1,9 @@
 //! File operations in the window's state: Delete, New folder, Rename and Properties, and the
-//! worker's answers about files (transfers' rows are kept in [`super::transfers`]).
+//! worker's answers about files, routed: a transfer's row is [`super::transfer_rows`]'s.
 
-use crate::app::files::transfer_rows::{Transfer, TransferState};
+use crate::app::files::dialogs::FileDialogRequest;
 use crate::app::modal::PendingDelete;
-use crate::app::shared::ActivePane;
-use crate::app::shared::{Loadable, Location};
+use crate::app::shared::{ActivePane, Loadable, Location};
 use crate::app::state::{AppState, Modal};
 use crate::listing::Listing;
 use crate::model::{BucketName, ObjectKey};
@@ -123,7 +122,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.renaming_in = Some((id, pane));
+        self.file_ops.rename_started(id, pane);
         vec![Command::Rename(RenameRequest {
             id,
             profile,
@@ -227,6 +226,27 @@ impl AppState {
         }]
     }
 
+    /// What the person asked for in a file operation's dialog; the dialog's own answers
+    /// (Cancel, Close, "files exist already") are the dialog's, in [`file_dialogs_ui`].
+    ///
+    /// [`file_dialogs_ui`]: crate::app::files::dialogs::file_dialogs_ui
+    pub(crate) fn on_file_dialog_request(&mut self, request: FileDialogRequest) -> Vec<Command> {
+        match request {
+            FileDialogRequest::Delete => self.confirm_delete(),
+            FileDialogRequest::CreateFolder => self.create_folder(),
+            FileDialogRequest::Rename => self.confirm_rename(),
+            FileDialogRequest::RenameReplacing => self.confirm_rename_overwrite(),
+            FileDialogRequest::QuitAnyway { at } => {
+                self.begin_quit(at);
+                Vec::new()
+            }
+            FileDialogRequest::Close => {
+                self.transfers.confirm_quit();
+                Vec::new()
+            }
+        }
+    }
+
     /// After a change in a bucket: both panes list again where they show a bucket.
     fn refresh_bucket_panes(&mut self) -> Vec<Command> {
         let mut commands = self.refresh();
@@ -250,80 +270,31 @@ impl AppState {
         }
     }
 
-    /// Transfers and file operations, as the worker answers.
+    /// Transfers and file operations, as the worker answers: what is only a transfer's row
+    /// goes to [`Transfers::apply`](crate::app::files::transfer_rows::Transfers::apply), what
+    /// is only a dialog to [`Modals::apply`](crate::app::modal::Modals::apply); what reaches
+    /// further (the status, the panes to list again, a question in the pane's dialog) is here.
     pub(crate) fn apply_files(&mut self, event: FilesEvent) -> Vec<Command> {
         match event {
-            FilesEvent::TransferQueued {
-                transfer,
-                name,
-                bucket,
-                key,
-                size,
-                control,
-                direction,
-                local_path,
-                profile,
-                copy_from,
-                moves,
-            } => self.transfers.queued(Transfer {
-                id: transfer,
-                direction,
-                local_path,
-                profile: *profile,
-                name,
-                bucket,
-                key,
-                size,
-                control,
-                state: TransferState::Queued,
-                started: None,
-                finished: None,
-                copy_from: copy_from.map(|c| *c),
-                moves,
-            }),
-            FilesEvent::TransferStarted { transfer } => self.transfers.started(transfer),
-            FilesEvent::TransferFinished { transfer, result } => {
-                return self.transfer_finished(transfer, result);
+            event @ (FilesEvent::TransferQueued { .. }
+            | FilesEvent::TransferStarted { .. }
+            | FilesEvent::TransferFinished { .. }) => {
+                if let Some(finished) = self.transfers.apply(event) {
+                    return self.transfer_finished(finished);
+                }
             }
+            event @ (FilesEvent::UploadConflicts { .. }
+            | FilesEvent::DownloadConflicts { .. }
+            | FilesEvent::PropertiesReady { .. }) => self.modals.apply(event),
             FilesEvent::Skipped { skipped } => self.status.set_error(skipped.to_string()),
             FilesEvent::BatchFailed { error } => self.status.set_error(error.to_string()),
-            FilesEvent::UploadConflicts {
-                id,
-                count,
-                first,
-                outlook,
-            } => {
-                self.modals.open(Modal::UploadConflict {
-                    id,
-                    count,
-                    first,
-                    outlook,
-                });
-            }
-            FilesEvent::DownloadConflicts {
-                id,
-                count,
-                first,
-                outlook,
-            } => {
-                // Behind any dialog open now: answered in turn, none lost.
-                self.modals.open(Modal::DownloadConflict {
-                    id,
-                    count,
-                    first,
-                    outlook,
-                });
-            }
             FilesEvent::Renamed {
                 id,
                 from,
                 to,
                 result,
             } => {
-                let pane = match self.renaming_in.take() {
-                    Some((renaming, pane)) if renaming == id => pane,
-                    _ => ActivePane::Explorer,
-                };
+                let pane = self.file_ops.renamed(id).unwrap_or(ActivePane::Explorer);
                 match result {
                     Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
                     Err(JobError::Transfer(TransferError::Exists(_))) => {
@@ -334,20 +305,6 @@ impl AppState {
                     Err(e) => self.status.set_error(format!("Rename failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
-            }
-            FilesEvent::PropertiesReady { id, result } => {
-                // Wherever its dialog is (open, or waiting behind a question).
-                for modal in self.modals.all_mut() {
-                    if let Modal::Properties(properties) = modal
-                        && matches!(properties, Loadable::Loading(current) if *current == id)
-                    {
-                        *properties = match result {
-                            Ok(answer) => Loadable::Ready(answer),
-                            Err(e) => Loadable::Failed(e),
-                        };
-                        break;
-                    }
-                }
             }
             FilesEvent::Deleted { id: _, result } => {
                 match result {

@@ -1,20 +1,16 @@
-//! Uploads and downloads in the window's state: the Transfers panel's rows, starting,
-//! cancelling and retrying them, the answer to "files exist already", and quitting while they
-//! run.
+//! Uploads and downloads in the window's state: starting, cancelling and retrying them, the
+//! folders listed again once they end, and quitting while they run (the rows themselves are
+//! [`super::transfer_rows`]'s; the answer to "files exist already" is the dialog's, in
+//! [`Modals`](crate::app::modal::Modals)).
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::app::files::transfer_rows::TransferState;
+use crate::app::files::transfer_rows::{Transfer, TransferState};
 use crate::app::state::{AppState, Modal};
-use crate::s3::transfer::TransferError;
 use crate::worker::{
     BucketFolder, Command, CopyRequest, Direction, DownloadRequest, TransferId, UploadRequest,
 };
-
-/// How long quitting waits for cancelled transfers to abort their uploads and remove their
-/// partial files.
-pub(crate) const QUIT_CLEANUP_WAIT: Duration = Duration::from_secs(10);
 
 impl AppState {
     /// Where unfinished multipart uploads are recorded: beside the shared-links history.
@@ -58,9 +54,9 @@ impl AppState {
     /// The window may close: every cancelled transfer has cleaned up, or the wait is over
     /// (what is left then is swept at the next start).
     pub fn may_close(&self, now: Instant) -> bool {
-        self.modals.quitting_since().is_some_and(|since| {
-            self.active_transfers() == 0 || now.duration_since(since) >= QUIT_CLEANUP_WAIT
-        })
+        self.modals
+            .quitting_since()
+            .is_some_and(|since| self.transfers.may_quit(since, now))
     }
 
     /// Download (toolbar): the selected objects, and folders recursively, into `target`.
@@ -94,22 +90,6 @@ impl AppState {
         })]
     }
 
-    /// The answer to "N files exist already" (for the whole batch); `None` cancels it.
-    pub fn resolve_download(
-        &mut self,
-        conflict: Option<crate::s3::download::Conflict>,
-    ) -> Vec<Command> {
-        match self
-            .modals
-            .close_if(|m| matches!(m, Modal::DownloadConflict { .. }))
-        {
-            Some(Modal::DownloadConflict { id, .. }) => {
-                vec![Command::ResolveDownload { id, conflict }]
-            }
-            _ => Vec::new(),
-        }
-    }
-
     /// Files and folders dropped on the window (or picked): uploaded into the current folder.
     pub fn upload_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Command> {
         self.upload_into(paths, false)
@@ -138,22 +118,6 @@ impl AppState {
             journal: self.journal_path(),
             remove_source,
         })]
-    }
-
-    /// The answer to "N objects exist already" (for the whole batch); `None` cancels it.
-    pub fn resolve_upload(
-        &mut self,
-        conflict: Option<crate::s3::download::Conflict>,
-    ) -> Vec<Command> {
-        match self
-            .modals
-            .close_if(|m| matches!(m, Modal::UploadConflict { .. }))
-        {
-            Some(Modal::UploadConflict { id, .. }) => {
-                vec![Command::ResolveUpload { id, conflict }]
-            }
-            _ => Vec::new(),
-        }
     }
 
     pub fn cancel_transfer(&mut self, id: TransferId) {
@@ -226,16 +190,9 @@ impl AppState {
         self.transfers.active()
     }
 
-    /// A transfer ended; once an upload batch into the folder shown is over, the folder is
-    /// listed again (once, not once per file).
-    pub(crate) fn transfer_finished(
-        &mut self,
-        id: TransferId,
-        result: Result<(), TransferError>,
-    ) -> Vec<Command> {
-        let Some(finished) = self.transfers.finished(id, result) else {
-            return Vec::new();
-        };
+    /// A transfer ended (`finished`: its row as it is now); once the batch touching a folder
+    /// shown is over, that folder is listed again (once, not once per file).
+    pub(crate) fn transfer_finished(&mut self, finished: Transfer) -> Vec<Command> {
         if let TransferState::Failed(e) = &finished.state {
             self.status.set_error(format!("{}: {e}", finished.name));
         }

@@ -12,6 +12,7 @@ use crate::worker::{Command, Event, RequestId};
 pub use crate::app::files::transfer_rows::{Transfer, TransferState, Transfers};
 pub use crate::app::modal::{Modal, Modals, PendingDelete};
 
+use crate::app::files::file_ops::FileOps;
 use crate::app::pane::Pane;
 use crate::app::profiles::known::Profiles;
 use crate::app::profiles::state::ProfilesWindow;
@@ -45,8 +46,8 @@ pub struct AppState {
     pub second_on_left: bool,
     /// Compare's marks for the two folders shown, until either changes.
     pub compare_marks: Option<crate::app::shared::CompareMarks>,
-    /// A rename in flight and the pane it is in (to ask there if it would replace).
-    pub(crate) renaming_in: Option<(RequestId, ActivePane)>,
+    /// Delete, New folder, Rename and Properties while the worker runs them.
+    pub(crate) file_ops: FileOps,
 }
 
 impl AppState {
@@ -64,7 +65,7 @@ impl AppState {
             active_pane: Default::default(),
             second_on_left: false,
             compare_marks: None,
-            renaming_in: None,
+            file_ops: FileOps::default(),
         }
     }
 

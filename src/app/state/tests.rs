@@ -411,7 +411,7 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
     assert!(control.is_cancelled());
     assert!(!state.may_close(start), "the upload is still aborting");
     assert!(
-        state.may_close(start + crate::app::files::transfers::QUIT_CLEANUP_WAIT),
+        state.may_close(start + crate::app::files::transfer_rows::QUIT_CLEANUP_WAIT),
         "the wait is bounded"
     );
     state.apply(Event::from(FilesEvent::TransferFinished {
@@ -485,12 +485,13 @@ fn a_second_download_question_waits_for_the_first_and_both_are_answered() {
     }
     let mut answered = Vec::new();
     while state.modal_open() {
-        for command in state.resolve_download(Some(crate::s3::download::Conflict::Skip)) {
-            let Command::ResolveDownload { id, .. } = command else {
-                panic!("{command:?}");
-            };
-            answered.push(id.0);
-        }
+        let command = state
+            .modals
+            .resolve_download(Some(crate::s3::download::Conflict::Skip));
+        let Some(Command::ResolveDownload { id, .. }) = command else {
+            panic!("{command:?}");
+        };
+        answered.push(id.0);
     }
     assert_eq!(answered, [41, 42], "each batch gets its answer, in order");
 }
@@ -555,4 +556,48 @@ fn two_panes_are_remembered_and_come_back_at_the_next_start() {
         _ => None,
     });
     assert_eq!(saved, Some(false), "the choice is saved");
+}
+
+#[test]
+fn the_file_dialogs_requests_reach_their_features() {
+    use crate::app::files::dialogs::FileDialogRequest;
+    let mut state = AppState::new(vec![profile("Demo")]);
+    let id = listing_id(&state.open_bucket(bucket("bucket")));
+    state.apply(Event::from(BrowseEvent::FolderPage {
+        id,
+        page: page(&["a.txt"]),
+        done: true,
+    }));
+    state.explorer.listing.select_all();
+    state.request_delete();
+    let commands = state.on_file_dialog_request(FileDialogRequest::Delete);
+    assert!(
+        matches!(&commands[..], [Command::Delete { keys, .. }] if keys == &["a.txt"]),
+        "{commands:?}"
+    );
+    assert!(!state.modal_open(), "the confirmation closed");
+
+    let control = TransferControl::default();
+    state.apply(Event::from(FilesEvent::TransferQueued {
+        copy_from: None,
+        moves: false,
+        transfer: TransferId(1),
+        name: "big.iso".into(),
+        bucket: bucket("bucket"),
+        key: "big.iso".into(),
+        size: 1 << 30,
+        control: control.clone(),
+        direction: Direction::Upload,
+        local_path: PathBuf::from("/home/me/big.iso"),
+        profile: Box::new(profile("Demo")),
+    }));
+    state.ask_quit();
+    let at = Instant::now();
+    let commands = state.on_file_dialog_request(FileDialogRequest::QuitAnyway { at });
+    assert!(commands.is_empty());
+    assert!(control.is_cancelled());
+    assert_eq!(state.modals.quitting_since(), Some(at));
+    assert!(!state.transfers.quit_confirmed());
+    state.on_file_dialog_request(FileDialogRequest::Close);
+    assert!(state.transfers.quit_confirmed(), "the close goes through");
 }
