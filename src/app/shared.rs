@@ -222,13 +222,10 @@ impl<T> Pending<T> {
     }
 
     /// What was kept for the request waited for, if any.
-    // Nothing reads it in place yet: the Shared links window's Check all (its count) is to.
-    #[allow(dead_code)]
     pub(crate) fn data(&self) -> Option<&T> {
         self.0.as_ref().map(|(_, data)| data)
     }
 
-    #[allow(dead_code)]
     pub(crate) fn data_mut(&mut self) -> Option<&mut T> {
         self.0.as_mut().map(|(_, data)| data)
     }

@@ -25,14 +25,14 @@ pub struct Links {
     loading: Pending,
     /// The Shared links window is shown.
     pub open: bool,
-    /// A Revoke in flight: the request and the link's URL.
-    revoking: Option<(RequestId, String)>,
+    /// A Revoke in flight, with the link's URL.
+    revoking: Pending<String>,
     /// What the last Revoke or Renew did, shown in the Shared links window.
     notice: Option<String>,
     /// The link doctor's findings, by URL.
     checks: HashMap<String, Diagnosis>,
-    /// A Check all in progress: the request, links tried, links in all.
-    checking: Option<(RequestId, usize, usize)>,
+    /// A Check all in progress, with links tried and links in all.
+    checking: Pending<(usize, usize)>,
     renewing: Pending,
     /// Text to copy once an answer arrives (Renew's "updated link" message): HTML and plain.
     clipboard_request: Option<(String, String)>,
@@ -75,7 +75,7 @@ impl Links {
 
     /// Whether a check runs, and how far: links tried, links in all.
     pub fn checking(&self) -> Option<(usize, usize)> {
-        self.checking.map(|(_, done, total)| (done, total))
+        self.checking.data().copied()
     }
 
     /// Check (one link) or Check all as request `id`: forgets what the links' last check
@@ -86,16 +86,16 @@ impl Links {
         urls: &[String],
         total: usize,
     ) -> Option<RequestId> {
-        let previous = self.checking.take().map(|(previous, _, _)| previous);
+        let previous = self.checking.id();
         for url in urls {
             self.checks.remove(url);
         }
-        self.checking = Some((id, 0, total));
+        self.checking.start_with(id, (0, total));
         previous
     }
 
     pub(crate) fn start_revoke(&mut self, id: RequestId, url: &str) {
-        self.revoking = Some((id, url.to_owned()));
+        self.revoking.start_with(id, url.to_owned());
     }
 
     pub(crate) fn start_renew(&mut self, id: RequestId) {
@@ -252,7 +252,7 @@ impl Links {
             | HistoryEvent::ChecksDone { .. }
             | HistoryEvent::Renewed { .. }) => return self.apply_doctor(event),
             HistoryEvent::PageRevoked { id, result } => {
-                let Some((_, url)) = self.revoking.take_if(|(r, _)| *r == id) else {
+                let Some(url) = self.revoking.take_answer(id) else {
                     return Vec::new();
                 };
                 match result {
@@ -283,17 +283,15 @@ impl Links {
     fn apply_doctor(&mut self, event: HistoryEvent) -> Vec<Command> {
         match event {
             HistoryEvent::LinkChecked { id, url, diagnosis } => {
-                if let Some((checking, done, _)) = &mut self.checking
-                    && *checking == id
+                if self.checking.is_answer(id)
+                    && let Some((done, _)) = self.checking.data_mut()
                 {
                     *done += 1;
                     self.checks.insert(url, diagnosis);
                 }
             }
-            HistoryEvent::ChecksDone { id }
-                if self.checking.is_some_and(|(checking, _, _)| checking == id) =>
-            {
-                self.checking = None;
+            HistoryEvent::ChecksDone { id } => {
+                self.checking.accept(id);
             }
             HistoryEvent::Renewed {
                 id,
