@@ -9,7 +9,8 @@
 //!
 //! `cargo bench --bench transfers` (about 4 GiB free in the temp folder; 15–20 minutes).
 //! `PAIL_BENCH_CASES=big,cap,small,medium` runs some cases only; `PAIL_BENCH_RUNS` sets the
-//! runs per figure.
+//! runs per figure; `PAIL_BENCH_BEFORE=/path/to/pail` adds another build of Pail as a row (what a
+//! change did, measured in the same run).
 
 mod common;
 #[allow(dead_code)] // the benchmark shapes the link; the tests' faults are not used
@@ -41,6 +42,8 @@ const BUCKET: &str = "backups";
 #[derive(Clone, Copy, PartialEq)]
 enum Tool {
     Pail,
+    /// Another build of Pail (`PAIL_BENCH_BEFORE`), to show what a change did in the same run.
+    PailBefore,
     Aws,
     Rclone,
 }
@@ -49,6 +52,7 @@ impl Tool {
     fn name(self) -> &'static str {
         match self {
             Tool::Pail => "pail cp",
+            Tool::PailBefore => "pail before",
             Tool::Aws => "aws s3 cp",
             Tool::Rclone => "rclone copy",
         }
@@ -57,6 +61,7 @@ impl Tool {
     fn slug(self) -> &'static str {
         match self {
             Tool::Pail => "pail",
+            Tool::PailBefore => "before",
             Tool::Aws => "aws",
             Tool::Rclone => "rclone",
         }
@@ -127,14 +132,19 @@ struct Bench {
     home: PathBuf,
     work: PathBuf,
     pail: &'static str,
+    before: Option<String>,
 }
 
 impl Bench {
     /// The command that copies `from` to `to` with `tool` through `endpoint`.
     fn command(&self, tool: Tool, endpoint: &str, folder: bool, from: &str, to: &str) -> Command {
         let mut command = match tool {
-            Tool::Pail => {
-                let mut c = Command::new(self.pail);
+            Tool::Pail | Tool::PailBefore => {
+                let program = match (tool, &self.before) {
+                    (Tool::PailBefore, Some(before)) => before.as_str(),
+                    _ => self.pail,
+                };
+                let mut c = Command::new(program);
                 c.args(["cp", from, to, "--endpoint-url", endpoint, "--path-style"]);
                 c
             }
@@ -163,6 +173,16 @@ impl Bench {
         };
         if folder && tool != Tool::Rclone {
             command.arg("--recursive");
+        }
+        // This machine's environment names a CA bundle, which rclone's SDK refuses to load
+        // for a plain-HTTP endpoint; no tool here needs one, nor any other profile setting.
+        for name in [
+            "AWS_CA_BUNDLE",
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_DEFAULT_REGION",
+        ] {
+            command.env_remove(name);
         }
         command
             .env("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY)
@@ -292,6 +312,7 @@ fn main() {
         home,
         work: scratch.path().to_owned(),
         pail: env!("CARGO_BIN_EXE_pail"),
+        before: std::env::var("PAIL_BENCH_BEFORE").ok(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -315,6 +336,9 @@ fn main() {
     proxy.set_window(WINDOW);
     let endpoint = proxy.endpoint_url();
     let mut tools = vec![Tool::Pail];
+    if bench.before.is_some() {
+        tools.push(Tool::PailBefore);
+    }
     for (tool, program, arg) in [
         (Tool::Aws, "aws", "--version"),
         (Tool::Rclone, "rclone", "version"),
@@ -381,7 +405,11 @@ fn main() {
             proxy.set_rates(cap, cap);
             // The anchors are not run at 0 ms: that row is Pail's own baseline.
             let tools_here: Vec<Tool> = if latency == 0 {
-                vec![Tool::Pail]
+                tools
+                    .iter()
+                    .copied()
+                    .filter(|t| matches!(t, Tool::Pail | Tool::PailBefore))
+                    .collect()
             } else {
                 tools.clone()
             };

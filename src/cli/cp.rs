@@ -6,7 +6,6 @@
 //! cancels, and waits (a little) for the cleanup.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -19,8 +18,6 @@ use crate::s3::connection::Connection;
 use crate::s3::transfer::{TransferControl, TransferError};
 use crate::storage::journal::{PartialJournal, UploadJournal};
 
-/// Files moved at once.
-const FILES_AT_ONCE: usize = 4;
 /// How long Ctrl+C waits for cancelled transfers to clean up.
 const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
@@ -445,7 +442,7 @@ async fn run_jobs(
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let slots = Arc::new(tokio::sync::Semaphore::new(FILES_AT_ONCE));
+    let slots = crate::s3::flight::FileSlots::new(crate::s3::flight::LARGE_FILES_AT_ONCE);
     let mut tasks = tokio::task::JoinSet::new();
     let mut controls = Vec::with_capacity(jobs.len());
     let started = Instant::now();
@@ -455,7 +452,7 @@ async fn run_jobs(
         let (connection, bucket, slots) = (connection.clone(), bucket.clone(), slots.clone());
         let (uploads, partials) = (uploads.clone(), partials.clone());
         tasks.spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else {
+            let Some(_slot) = slots.admit(job.size()).await else {
                 return (job, Err(TransferError::Cancelled));
             };
             let result = match &job {

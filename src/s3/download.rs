@@ -243,7 +243,10 @@ async fn download_into(
     partial: &Path,
     control: &TransferControl,
 ) -> Result<u64, TransferError> {
+    let asked = std::time::Instant::now();
     let (size, etag) = object_head(connection, bucket, key).await?;
+    // The first request's round trip: the farther the server, the more ranges go at once.
+    let parallel = crate::s3::flight::parts_in_flight(asked.elapsed(), PARALLEL_RANGES);
     let file = Arc::new(file);
     // Large objects come as ranges fetched in parallel, each written at its offset. The
     // ranges are worked out as they are needed: a size claimed by a broken server costs no
@@ -264,7 +267,7 @@ async fn download_into(
     let mut next = 0;
     let mut got = 0u64;
     loop {
-        while tasks.len() < PARALLEL_RANGES && next < range_count {
+        while tasks.len() < parallel && next < range_count {
             let (start, end) = range(next);
             let fetch = RangeFetch {
                 connection: connection.clone(),

@@ -6,6 +6,7 @@
 pub mod connection;
 pub(crate) mod copy_across;
 pub(crate) mod download;
+pub(crate) mod flight;
 pub(crate) mod folder_share;
 pub(crate) mod list;
 pub(crate) mod objects;

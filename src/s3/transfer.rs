@@ -18,9 +18,9 @@ use crate::storage::journal::{UploadJournal, Uploader};
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
 /// The size of each part (S3's minimum is 5 MiB for all but the last).
 pub const PART_SIZE: u64 = 8 * 1024 * 1024;
-/// Parts sent at once.
+/// Parts sent at once on a near server (more on a far one: `flight::parts_in_flight`).
 pub const PARALLEL_PARTS: usize = 4;
-/// Ranges fetched at once by a large download.
+/// Ranges fetched at once by a large download on a near server (more on a far one).
 pub const PARALLEL_RANGES: usize = 8;
 
 /// Attempts per part (or per single-request upload) before the upload fails.

@@ -193,9 +193,13 @@ async fn upload_multipart(
     let kind = NewUpload::File {
         content_type: content_type_for(path),
     };
+    let asked = std::time::Instant::now();
     let upload_id = start_multipart(connection, bucket, key, kind).await?;
+    // The first request's round trip: the farther the server, the more parts go at once.
+    let parallel = crate::s3::flight::parts_in_flight(asked.elapsed(), PARALLEL_PARTS);
     let parts = async {
-        let parts = send_parts(connection, bucket, key, path, file, &upload_id, control).await?;
+        let upload = (upload_id.as_str(), parallel);
+        let parts = send_parts(connection, bucket, key, path, file, upload, control).await?;
         // A cancel that arrives while the last parts are in flight still stops the upload;
         // so does a file that changed once its parts were read (the upload is aborted).
         control.check()?;
@@ -267,7 +271,7 @@ async fn send_parts(
     key: &ObjectKey,
     path: &Path,
     file: FileState,
-    upload_id: &str,
+    (upload_id, parallel): (&str, usize),
     control: &TransferControl,
 ) -> Result<Vec<CompletedPart>, TransferError> {
     let size = file.len;
@@ -278,7 +282,7 @@ async fn send_parts(
     let mut next = 0u64;
     // Parts share the uplink: when one stalls or breaks, fewer go at once from then on, so
     // each gets enough of it. A failed part is sent again, alone; the others stand.
-    let mut parallel = PARALLEL_PARTS;
+    let mut parallel = parallel;
     let mut again: Vec<Part> = Vec::new();
     // The first final failure stops new parts; parts already on their way are let finish, so
     // that none lands after the abort that follows (it would stay behind, billed).

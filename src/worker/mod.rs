@@ -137,7 +137,7 @@ impl Jobs {
             transfers: TransferContext {
                 sink,
                 connections: Arc::default(),
-                slots: Arc::new(tokio::sync::Semaphore::new(TRANSFER_CONCURRENCY)),
+                slots: crate::s3::flight::FileSlots::new(TRANSFER_CONCURRENCY),
                 next_transfer: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             },
             running: HashMap::new(),

@@ -1,6 +1,7 @@
 //! The queue every transfer of the worker waits in: a file shown in the Transfers panel, then
-//! run once one of the concurrency limit's slots is free. Uploads, downloads and copies all
-//! queue their files here, so none of them needs another's file.
+//! run once the batch has room for it (`s3::flight`: many small files at once, a few large).
+//! Uploads, downloads and copies all queue their files here, so none of them needs another's
+//! file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::s3::transfer::{TransferControl, TransferError};
 pub(super) struct TransferContext {
     pub(super) sink: EventSink,
     pub(super) connections: Connections,
-    pub(super) slots: Arc<tokio::sync::Semaphore>,
+    pub(super) slots: crate::s3::flight::FileSlots,
     pub(super) next_transfer: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -65,7 +66,7 @@ where
     let ctx = ctx.clone();
     let mut queued = queued;
     tokio::spawn(async move {
-        let Ok(_slot) = ctx.slots.clone().acquire_owned().await else {
+        let Some(_slot) = ctx.slots.admit(queued.size).await else {
             return;
         };
         if control.is_cancelled() {

@@ -36,16 +36,11 @@ pub(super) fn sweep_uploads(jobs: &Jobs, profile: Profile, journal: PathBuf) {
     });
 }
 
-/// How many transfers run at once (1 to 16). Running transfers finish; the new limit holds
-/// for the next ones.
+/// How many large transfers run at once (1 to 16; small files go many at a time). Running
+/// transfers finish; the new limit holds for the next ones.
 pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
     let wanted = transfers.clamp(1, 16);
-    let slots = &jobs.transfers.slots;
-    if wanted > jobs.concurrency {
-        slots.add_permits(wanted - jobs.concurrency);
-    } else {
-        slots.forget_permits(jobs.concurrency - wanted);
-    }
+    jobs.transfers.slots.set_large_at_once(wanted);
     jobs.concurrency = wanted;
 }
 

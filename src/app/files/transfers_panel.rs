@@ -42,7 +42,10 @@ pub(crate) fn transfers_panel_ui(
                 }
                 let label = ui.label("At once");
                 ui.add(egui::DragValue::new(&mut concurrency).range(1..=16))
-                    .labelled_by(label.id);
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "Large files at once; small files go up to 16 times as many together",
+                    );
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for transfer in transfers.rows().iter().rev() {

@@ -40,8 +40,8 @@ pub enum Direction {
     Copy,
 }
 
-/// How many transfers run at once.
-pub const TRANSFER_CONCURRENCY: usize = 4;
+/// How many large transfers run at once (small files go many at a time: `s3::flight`).
+pub const TRANSFER_CONCURRENCY: usize = crate::s3::flight::LARGE_FILES_AT_ONCE;
 
 /// Why a job failed, as it crosses to the window: typed, so the window can act on the kind
 /// (a rename that would replace an object asks first); shown to the person through `Display`.

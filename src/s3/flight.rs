@@ -1,0 +1,165 @@
+//! How much of a batch is on its way at once, for `pail cp` and the window's Transfers queue
+//! alike: files admitted by count and by size (many small files together, a few large ones),
+//! and the parts or ranges of one large file, more of them when the server is far away.
+//!
+//! Why: where the server is 20–80 ms away, a small file costs a round trip whatever its size,
+//! so only many at once fill the link; a large file's parts each wait out round trips too, so
+//! the parts in flight grow with the round trip measured on the file's first request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Large files at once unless the person sets otherwise (the window's Transfers setting).
+pub(crate) const LARGE_FILES_AT_ONCE: usize = 4;
+
+const KIB: u64 = 1024;
+/// What one file weighs at most: a file this large or larger counts as one "large file".
+const LARGE_FILE: u64 = 32 * 1024 * KIB;
+/// What one file weighs at least: a tiny file still holds a request, a connection, buffers.
+const SMALLEST_WEIGHT: u64 = 256 * KIB;
+/// Files of any size at once, per large file allowed: 16 small files in place of each.
+const FILES_PER_LARGE: usize = 16;
+
+/// Admits files by count and by weight (their size between [`SMALLEST_WEIGHT`] and
+/// [`LARGE_FILE`]): `large_at_once` large files, or up to 16 times as many small ones.
+#[derive(Debug, Clone)]
+pub(crate) struct FileSlots {
+    count: Arc<Semaphore>,
+    /// Weight in KiB.
+    weight: Arc<Semaphore>,
+    large_at_once: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A file's place in the batch; the next file may start once it is dropped.
+#[derive(Debug)]
+pub(crate) struct FileSlot {
+    _count: OwnedSemaphorePermit,
+    _weight: OwnedSemaphorePermit,
+}
+
+impl FileSlots {
+    pub(crate) fn new(large_at_once: usize) -> Self {
+        let large = large_at_once.max(1);
+        Self {
+            count: Arc::new(Semaphore::new(large * FILES_PER_LARGE)),
+            weight: Arc::new(Semaphore::new(large * (LARGE_FILE / KIB) as usize)),
+            large_at_once: Arc::new(large.into()),
+        }
+    }
+
+    /// Waits until a file of `size` bytes may start; `None` once the slots are closed.
+    pub(crate) async fn admit(&self, size: u64) -> Option<FileSlot> {
+        let weight = size.clamp(SMALLEST_WEIGHT, LARGE_FILE) / KIB;
+        let count = self.count.clone().acquire_owned().await.ok()?;
+        let weight = self
+            .weight
+            .clone()
+            .acquire_many_owned(weight as u32)
+            .await
+            .ok()?;
+        Some(FileSlot {
+            _count: count,
+            _weight: weight,
+        })
+    }
+
+    /// The Transfers setting changed: `large` large files at once from now on (files running
+    /// finish; fewer start until the batch is within the new limit).
+    pub(crate) fn set_large_at_once(&self, large: usize) {
+        use std::sync::atomic::Ordering;
+        let large = large.max(1);
+        let before = self.large_at_once.swap(large, Ordering::Relaxed);
+        let per_large = (LARGE_FILE / KIB) as usize;
+        if large > before {
+            self.count.add_permits((large - before) * FILES_PER_LARGE);
+            self.weight.add_permits((large - before) * per_large);
+        } else {
+            // Permits held by running files come back later; forget what is free now, and
+            // the rest as it returns (forget_permits takes no more than is free).
+            let mut count = (before - large) * FILES_PER_LARGE;
+            let mut weight = (before - large) * per_large;
+            count -= self.count.forget_permits(count);
+            weight -= self.weight.forget_permits(weight);
+            if count > 0 || weight > 0 {
+                let (counts, weights) = (self.count.clone(), self.weight.clone());
+                tokio::spawn(async move {
+                    if let Ok(p) = counts.acquire_many_owned(count as u32).await {
+                        p.forget();
+                    }
+                    if let Ok(p) = weights.acquire_many_owned(weight as u32).await {
+                        p.forget();
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Parts (uploads) or ranges (downloads) of one large file in flight, for the round trip its
+/// first request took: `at_least` on a near server, one more for every 5 ms of round trip, at
+/// most 24 (a link 80 ms away each way has its parts' round trips covered).
+pub(crate) fn parts_in_flight(round_trip: Duration, at_least: usize) -> usize {
+    let extra = (round_trip.as_millis() / 5) as usize;
+    (at_least + extra).clamp(at_least, 24.max(at_least))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn small_files_go_many_at_once_and_large_ones_a_few() {
+        let slots = FileSlots::new(2);
+        let mut small = Vec::new();
+        while let Ok(Some(slot)) =
+            tokio::time::timeout(Duration::from_millis(20), slots.admit(10 * KIB)).await
+        {
+            small.push(slot);
+        }
+        assert_eq!(
+            small.len(),
+            2 * FILES_PER_LARGE,
+            "the count bounds tiny files"
+        );
+        drop(small);
+        let mut large = Vec::new();
+        while let Ok(Some(slot)) =
+            tokio::time::timeout(Duration::from_millis(20), slots.admit(1 << 30)).await
+        {
+            large.push(slot);
+        }
+        assert_eq!(large.len(), 2, "the weight bounds large files");
+    }
+
+    #[tokio::test]
+    async fn a_lower_setting_holds_new_files_until_the_running_ones_end() {
+        let slots = FileSlots::new(2);
+        let first = slots.admit(1 << 30).await;
+        let second = slots.admit(1 << 30).await;
+        slots.set_large_at_once(1);
+        // The setting takes back what is held as it returns: let it start waiting first.
+        tokio::task::yield_now().await;
+        drop(first);
+        let waited = tokio::time::timeout(Duration::from_millis(50), slots.admit(1 << 30)).await;
+        assert!(waited.is_err(), "one large file runs: no other may start");
+        drop(second);
+        let admitted = tokio::time::timeout(Duration::from_millis(500), slots.admit(1 << 30)).await;
+        assert!(matches!(admitted, Ok(Some(_))));
+        slots.set_large_at_once(3);
+        let more = tokio::time::timeout(Duration::from_millis(500), slots.admit(1 << 30)).await;
+        assert!(
+            matches!(more, Ok(Some(_))),
+            "a higher setting lets more start"
+        );
+    }
+
+    #[test]
+    fn parts_in_flight_grow_with_the_round_trip() {
+        assert_eq!(parts_in_flight(Duration::from_millis(1), 4), 4);
+        assert_eq!(parts_in_flight(Duration::from_millis(40), 4), 12);
+        assert_eq!(parts_in_flight(Duration::from_millis(160), 4), 24);
+        assert_eq!(parts_in_flight(Duration::from_secs(5), 8), 24);
+    }
+}
