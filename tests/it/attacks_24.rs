@@ -1,0 +1,104 @@
+//! Adversarial tests for issue 24's reshaped window: one `Pane` for both panes, views that
+//! return requests, keys in `app/keys.rs`, `Pending<T>` for stale answers.
+
+use crate::common;
+
+use common::ui::{click_in_dialog, wait_for};
+use common::{get_object, put_object, server_with_bucket};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::testing::app::modal::Modal;
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::demo_profile;
+use pail::testing::demo::server::LocalServer;
+
+/// A wide window on `server`'s buckets, once they are listed.
+fn window(server: &LocalServer) -> Harness<'static, PailApp> {
+    let profile = demo_profile(server);
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().explorer.buckets, Loadable::Ready(_))
+    });
+    harness
+}
+
+/// The explorer shows `name` in a folder listed to the end.
+fn listed(app: &PailApp, name: &str) -> bool {
+    let explorer = &app.state().explorer;
+    explorer.listing_state == ListingState::Done
+        && explorer.listing.rows().iter().any(|r| &*r.name == name)
+}
+
+/// Selects the explorer's row `name`, as a click on it does.
+fn select_in_explorer(harness: &mut Harness<'static, PailApp>, name: &str) {
+    let listing = &mut harness.state_mut().state_mut().explorer.listing;
+    let position = listing.position_of(name).unwrap();
+    listing.click(position, false, false);
+    harness.run_steps(2);
+}
+
+/// A rename asked in one bucket whose answer ("the new key is taken") comes after the person
+/// went to another bucket: Replace must rename in the bucket the rename was asked in, not in
+/// whatever bucket the pane shows by then (there it would replace an unrelated object with
+/// another and delete that one: staging and prod buckets share their keys).
+#[tokio::test(flavor = "multi_thread")]
+async fn replace_after_a_rename_conflict_renames_in_the_bucket_it_was_asked_in() {
+    let server = server_with_bucket("staging");
+    server.create_bucket("prod").unwrap();
+    put_object(&server, "staging", "a.txt", b"staging a").await;
+    put_object(&server, "staging", "b.txt", b"staging b").await;
+    put_object(&server, "prod", "a.txt", b"prod a").await;
+    put_object(&server, "prod", "b.txt", b"prod b").await;
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    harness.get_by_label("staging").click();
+    wait_for(&mut harness, "staging", |app| listed(app, "a.txt"));
+    select_in_explorer(&mut harness, "a.txt");
+    harness.key_press(Key::F2);
+    harness.run_steps(2);
+    match harness.state_mut().state_mut().modals.get_mut() {
+        Some(Modal::Rename { to, .. }) => *to = "b.txt".into(),
+        other => panic!("the Rename dialog is open, not {other:?}"),
+    }
+    click_in_dialog(&mut harness, "Rename");
+    // Meanwhile the person opens prod (a click in the sidebar; done on the state so the
+    // rename's answer cannot come first).
+    let prod = pail::model::BucketName::new("prod").unwrap();
+    let _ = harness.state_mut().state_mut().open_bucket(prod);
+    wait_for(&mut harness, "the question", |app| {
+        matches!(app.state().modals.get(), Some(Modal::RenameConflict { .. }))
+    });
+    click_in_dialog(&mut harness, "Replace");
+    wait_for(&mut harness, "the rename", |app| {
+        app.state()
+            .status
+            .notice()
+            .is_some_and(|n| n.starts_with("Renamed"))
+            || app.state().status.error().is_some()
+    });
+    assert_eq!(
+        get_object(&server, "prod", "b.txt").await.as_deref(),
+        Some(&b"prod b"[..]),
+        "prod's b.txt was replaced by a rename asked in staging"
+    );
+    assert_eq!(
+        get_object(&server, "prod", "a.txt").await.as_deref(),
+        Some(&b"prod a"[..]),
+        "prod's a.txt was renamed away by a rename asked in staging"
+    );
+    assert_eq!(
+        get_object(&server, "staging", "b.txt").await.as_deref(),
+        Some(&b"staging a"[..])
+    );
+    assert_eq!(get_object(&server, "staging", "a.txt").await, None);
+}
