@@ -3,13 +3,13 @@
 
 use crate::common;
 
-use common::ui::{click_in_dialog, wait_for};
+use common::ui::{click, click_in_dialog, wait_for};
 use common::{get_object, put_object, server_with_bucket};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pail::testing::app::modal::Modal;
-use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::app::{ActivePane, AppOptions, ListingState, Loadable, PailApp};
 use pail::testing::demo::demo_profile;
 use pail::testing::demo::server::LocalServer;
 
@@ -101,4 +101,69 @@ async fn replace_after_a_rename_conflict_renames_in_the_bucket_it_was_asked_in()
         Some(&b"staging a"[..])
     );
     assert_eq!(get_object(&server, "staging", "a.txt").await, None);
+}
+
+/// Two panes, the second on `folder` on this computer, listed.
+fn second_pane_on(harness: &mut Harness<'static, PailApp>, folder: &std::path::Path) {
+    click(harness, "Two panes");
+    click(harness, "Local folder");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Local folder")
+        .type_text(&folder.display().to_string());
+    harness.key_press(Key::Enter);
+    let folder = folder.to_owned();
+    wait_for(harness, "the local folder", move |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| p.path() == folder && !p.is_loading())
+    });
+}
+
+fn second_selected(app: &PailApp) -> Vec<String> {
+    let pane = app.state().second_pane.as_ref().unwrap();
+    let rows = pane.listing().selected_rows();
+    rows.iter().map(|r| r.name.to_string()).collect()
+}
+
+/// The arrows move the selection of the pane Tab made active, as Enter, Ctrl+A, F2 and
+/// Backspace act on it: ↓ then Enter in the second pane opens the folder below there, and the
+/// explorer's selection stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_arrows_move_the_selection_in_the_active_pane() {
+    let server = server_with_bucket("team");
+    put_object(&server, "team", "x.txt", b"x").await;
+    put_object(&server, "team", "y.txt", b"y").await;
+    let local = tempfile::tempdir().unwrap();
+    std::fs::create_dir(local.path().join("a")).unwrap();
+    std::fs::create_dir(local.path().join("b")).unwrap();
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    harness.get_by_label("team").click();
+    wait_for(&mut harness, "the bucket", |app| listed(app, "y.txt"));
+    select_in_explorer(&mut harness, "x.txt");
+    second_pane_on(&mut harness, local.path());
+
+    harness.get_by_label("a/").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().active_pane, ActivePane::Second);
+    assert_eq!(second_selected(harness.state()), ["a/"]);
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    let explorer_selection: Vec<String> = harness
+        .state()
+        .state()
+        .explorer
+        .listing
+        .selected_rows()
+        .iter()
+        .map(|r| r.name.to_string())
+        .collect();
+    assert_eq!(explorer_selection, ["x.txt"], "the explorer is not active");
+    assert_eq!(second_selected(harness.state()), ["b/"]);
+    harness.key_press(Key::Enter);
+    let b = local.path().join("b");
+    wait_for(&mut harness, "b opened", move |app| {
+        app.state().second_pane.as_ref().is_some_and(|p| p.path() == b)
+    });
 }

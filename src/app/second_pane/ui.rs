@@ -126,13 +126,15 @@ struct Pressed {
 }
 
 /// Draws the second pane. `profiles` fill the source picker; `marks` are Compare's; `active`
-/// and `on_left` say whether this pane has Tab's focus and which side it is drawn on.
+/// and `on_left` say whether this pane has Tab's focus and which side it is drawn on, and
+/// `scroll_to_row` the row the arrows moved to.
 pub(crate) fn second_pane_ui(
     ui: &mut Ui,
     pane: &mut Pane,
     profiles: &[Profile],
     marks: Option<&CompareMarks>,
     active: bool,
+    scroll_to_row: Option<usize>,
     on_left: bool,
 ) -> Vec<SecondPaneRequest> {
     let mut pressed = Pressed::default();
@@ -311,7 +313,7 @@ pub(crate) fn second_pane_ui(
                         pane: ActivePane::Second,
                         draggable: true,
                         open_files: pane.shows_this_computer(),
-                        scroll_to_row: None,
+                        scroll_to_row,
                     },
                 );
             }
