@@ -167,3 +167,47 @@ async fn the_arrows_move_the_selection_in_the_active_pane() {
         app.state().second_pane.as_ref().is_some_and(|p| p.path() == b)
     });
 }
+
+/// The second pane's Up is offered only where there is a folder above, as the explorer's is:
+/// at a bucket's top it would do nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_second_panes_up_is_offered_only_with_a_folder_above() {
+    use egui_kittest::kittest::NodeT as _;
+
+    let server = server_with_bucket("team");
+    put_object(&server, "team", "inner/x.txt", b"x").await;
+    let mut harness = tokio::task::block_in_place(|| window(&server));
+    click(&mut harness, "Two panes");
+    click(&mut harness, "Source");
+    click_in_dialog(&mut harness, "Demo");
+    wait_for(&mut harness, "the profile's buckets", |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .and_then(|p| p.bucket())
+            .is_some_and(|b| matches!(b.buckets(), Loadable::Ready(_)))
+    });
+    click(&mut harness, "Bucket");
+    click_in_dialog(&mut harness, "team");
+    wait_for(&mut harness, "the bucket's top", |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "inner/"))
+    });
+    assert!(
+        harness.get_by_label("Pane up").accesskit_node().is_disabled(),
+        "nothing above a bucket's top"
+    );
+    // The row menu's Open, as a double-click does.
+    harness.get_by_label("inner/").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Open");
+    wait_for(&mut harness, "inner", |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "x.txt"))
+    });
+    assert!(!harness.get_by_label("Pane up").accesskit_node().is_disabled());
+}

@@ -199,7 +199,13 @@ pub(crate) fn second_pane_ui(
                     pane.can_go_forward(),
                 )
                 .clicked();
-                pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", true).clicked();
+                // Offered where there is a folder above, as the explorer's Up is.
+                let can_go_up = match pane.bucket() {
+                    Some(_) => pane.can_go_up(),
+                    None => pane.path().parent().is_some(),
+                };
+                pressed.up =
+                    icon_button(ui, "⏶", "Pane up", "Up (Backspace)", can_go_up).clicked();
                 pressed.refresh =
                     icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
                 match pane.bucket() {
