@@ -164,7 +164,10 @@ async fn the_arrows_move_the_selection_in_the_active_pane() {
     harness.key_press(Key::Enter);
     let b = local.path().join("b");
     wait_for(&mut harness, "b opened", move |app| {
-        app.state().second_pane.as_ref().is_some_and(|p| p.path() == b)
+        app.state()
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| p.path() == b)
     });
 }
 
@@ -190,13 +193,15 @@ async fn the_second_panes_up_is_offered_only_with_a_folder_above() {
     click(&mut harness, "Bucket");
     click_in_dialog(&mut harness, "team");
     wait_for(&mut harness, "the bucket's top", |app| {
-        app.state()
-            .second_pane
-            .as_ref()
-            .is_some_and(|p| !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "inner/"))
+        app.state().second_pane.as_ref().is_some_and(|p| {
+            !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "inner/")
+        })
     });
     assert!(
-        harness.get_by_label("Pane up").accesskit_node().is_disabled(),
+        harness
+            .get_by_label("Pane up")
+            .accesskit_node()
+            .is_disabled(),
         "nothing above a bucket's top"
     );
     // The row menu's Open, as a double-click does.
@@ -204,10 +209,96 @@ async fn the_second_panes_up_is_offered_only_with_a_folder_above() {
     harness.run_steps(2);
     click(&mut harness, "Open");
     wait_for(&mut harness, "inner", |app| {
-        app.state()
-            .second_pane
-            .as_ref()
-            .is_some_and(|p| !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "x.txt"))
+        app.state().second_pane.as_ref().is_some_and(|p| {
+            !p.is_loading() && p.listing().rows().iter().any(|r| &*r.name == "x.txt")
+        })
     });
-    assert!(!harness.get_by_label("Pane up").accesskit_node().is_disabled());
+    assert!(
+        !harness
+            .get_by_label("Pane up")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
+/// Revoke on two shared folders' pages, the second pressed before the first is answered:
+/// both pages are deleted, so both rows must say "page revoked" (the first's answer is not
+/// stale: its page is gone all the same). Driven through the window's state and a real
+/// worker, so both are asked before either answer is read.
+#[test]
+fn two_revokes_in_a_row_mark_both_pages_revoked() {
+    use pail::testing::app::state::AppState;
+    use pail::testing::worker::{Command, Event, HistoryEvent, Worker};
+    use std::time::Duration;
+
+    let server = server_with_bucket("team");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        put_object(&server, "team", "share/one/index.html", b"<p>one</p>").await;
+        put_object(&server, "team", "share/two/index.html", b"<p>two</p>").await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("shared-links.json");
+    let page = |n: &str| {
+        serde_json::json!({
+            "uri": format!("s3://team/share/{n}/index.html"),
+            "url": format!("{}/team/share/{n}/index.html?X-Amz-Signature=x", server.endpoint_url()),
+            "method": "GET",
+            "profile": "Demo",
+            "created": 1,
+            "expires": 4_000_000_000i64,
+            "options": "page",
+            "page": {"bucket": "team", "key": format!("share/{n}/index.html"), "objects": 1},
+        })
+    };
+    let file = serde_json::json!({"links": [page("one"), page("two")]});
+    std::fs::write(&history, serde_json::to_vec(&file).unwrap()).unwrap();
+
+    let (worker, events) = Worker::start(|| {}).unwrap();
+    let mut state = AppState::new(vec![demo_profile(&server)]);
+    let answer = |state: &mut AppState, wanted: &dyn Fn(&Event) -> bool| loop {
+        let event = events.recv_timeout(Duration::from_secs(30)).unwrap();
+        let done = wanted(&event);
+        state.apply(event);
+        if done {
+            return;
+        }
+    };
+    for command in state.start(Some(history.clone()), None) {
+        if matches!(command, Command::LoadSharedLinks { .. }) {
+            worker.send(command);
+        }
+    }
+    answer(&mut state, &|e| {
+        matches!(e, Event::History(HistoryEvent::Loaded { .. }))
+    });
+    let urls: Vec<String> = state.links.links().iter().map(|l| l.url.clone()).collect();
+    assert_eq!(urls.len(), 2);
+
+    for url in &urls {
+        for command in state.revoke_page(url) {
+            worker.send(command);
+        }
+    }
+    for _ in 0..2 {
+        answer(&mut state, &|e| {
+            matches!(e, Event::History(HistoryEvent::PageRevoked { .. }))
+        });
+    }
+    runtime.block_on(async {
+        assert_eq!(
+            get_object(&server, "team", "share/one/index.html").await,
+            None
+        );
+        assert_eq!(
+            get_object(&server, "team", "share/two/index.html").await,
+            None
+        );
+    });
+    let revoked: Vec<bool> = state.links.links().iter().map(|l| l.revoked).collect();
+    assert_eq!(
+        revoked,
+        [true, true],
+        "both pages are gone; the window says so"
+    );
 }

@@ -49,7 +49,10 @@ mod tests {
         ops.rename_started(RequestId(1), place("p", "staging"));
         ops.rename_started(RequestId(2), place("q", "prod"));
         let bucket = |found: Option<RenamePlace>| found.map(|(_, b)| b.to_string());
-        assert_eq!(bucket(ops.renamed(RequestId(1))).as_deref(), Some("staging"));
+        assert_eq!(
+            bucket(ops.renamed(RequestId(1))).as_deref(),
+            Some("staging")
+        );
         assert_eq!(bucket(ops.renamed(RequestId(2))).as_deref(), Some("prod"));
         assert_eq!(bucket(ops.renamed(RequestId(2))), None, "answered once");
     }

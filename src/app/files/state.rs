@@ -302,7 +302,10 @@ impl AppState {
                 let place = self.file_ops.renamed(id);
                 match (result, place) {
                     (Ok(()), _) => self.status.set_notice(format!("Renamed to {to}")),
-                    (Err(JobError::Transfer(TransferError::Exists(_))), Some((profile, bucket))) => {
+                    (
+                        Err(JobError::Transfer(TransferError::Exists(_))),
+                        Some((profile, bucket)),
+                    ) => {
                         // Ask before replacing; nothing changed yet.
                         self.modals.open(Modal::RenameConflict {
                             from,

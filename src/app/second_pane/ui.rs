@@ -204,8 +204,7 @@ pub(crate) fn second_pane_ui(
                     Some(_) => pane.can_go_up(),
                     None => pane.path().parent().is_some(),
                 };
-                pressed.up =
-                    icon_button(ui, "⏶", "Pane up", "Up (Backspace)", can_go_up).clicked();
+                pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", can_go_up).clicked();
                 pressed.refresh =
                     icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
                 match pane.bucket() {
