@@ -6,14 +6,14 @@ use egui::{Key, Modifiers};
 
 use crate::app::PailApp;
 use crate::app::explorer::{ExplorerRequest, Target};
-use crate::app::shared::FileOperation;
+use crate::app::shared::{ActivePane, FileOperation};
 
 /// A shortcut, in the order the frame handles them.
 enum Shortcut {
     Request(ExplorerRequest),
     /// Ctrl+F: the filter box takes the focus.
     FocusFilter,
-    /// The arrows: the next or previous row of the explorer.
+    /// The arrows: the next or previous row of the active pane.
     Cursor(isize),
 }
 
@@ -93,9 +93,14 @@ impl PailApp {
         }
     }
 
-    /// Arrow keys: select the next or previous row.
+    /// Arrow keys: select the next or previous row of the active pane (as Enter, Ctrl+A and
+    /// F2 then act on it).
     fn move_cursor(&mut self, step: isize) {
-        let listing = &mut self.state.explorer.listing;
+        let state = &mut self.state;
+        let listing = match &mut state.second_pane {
+            Some(pane) if state.active_pane == ActivePane::Second => pane.listing_mut(),
+            _ => &mut state.explorer.listing,
+        };
         let len = listing.view_len();
         if len == 0 {
             return;

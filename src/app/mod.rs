@@ -40,7 +40,7 @@ pub const WINDOW_TITLE: &str = "Pail";
 pub(crate) struct UiFlags {
     /// Ctrl+F was pressed: give the filter box the focus.
     pub focus_filter: bool,
-    /// A row to bring into view (after keyboard navigation).
+    /// A row of the active pane to bring into view (after keyboard navigation).
     pub scroll_to_row: Option<usize>,
     /// A file dialog the toolbar asked for.
     pub pick: Option<picker::PickKind>,
@@ -326,12 +326,16 @@ impl eframe::App for PailApp {
         let open = explorer::bucket_list::bucket_list_ui(ui, &self.state.explorer);
         open.into_iter().for_each(|r| self.route(r));
         if let Some(pane) = &mut self.state.second_pane {
+            let active = self.state.active_pane == ActivePane::Second;
+            // The arrows moved the active pane's selection: this pane's, while it is active.
+            let scroll_to_row = active.then(|| self.flags.scroll_to_row.take()).flatten();
             let requests = second_pane::ui::second_pane_ui(
                 ui,
                 pane,
                 self.state.profiles.list(),
                 self.state.compare_marks.as_ref(),
-                self.state.active_pane == ActivePane::Second,
+                active,
+                scroll_to_row,
                 self.state.second_on_left,
             );
             for request in requests {

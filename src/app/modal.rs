@@ -34,11 +34,13 @@ pub enum Modal {
         to: String,
         pane: ActivePane,
     },
-    /// A rename found an object at the new key: Replace or Cancel.
+    /// A rename found an object at the new key: Replace or Cancel. Replace renames where
+    /// the rename was asked (the pane may show another bucket by now).
     RenameConflict {
         from: ObjectKey,
         to: ObjectKey,
-        pane: ActivePane,
+        profile: Box<crate::profiles::Profile>,
+        bucket: BucketName,
     },
     Properties(Loadable<ObjectProperties, JobError>),
     /// Upload (or copy) `id` would replace, rename or skip objects: `count` keys are taken

@@ -10,6 +10,7 @@
 mod common;
 
 mod attacks_23b;
+mod attacks_24;
 mod batch_attacks;
 mod batch_plan;
 mod browse;

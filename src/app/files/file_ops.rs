@@ -2,25 +2,33 @@
 //! ([`FileOps`]): a leaf the window's state holds, so that the answer finds where its request
 //! came from.
 
-use crate::app::shared::{ActivePane, Pending};
+use std::collections::HashMap;
+
+use crate::model::BucketName;
+use crate::profiles::Profile;
 use crate::worker::RequestId;
+
+/// Where a rename runs: the profile and bucket of the pane it was asked in, then.
+pub(crate) type RenamePlace = (Profile, BucketName);
 
 /// The file operations' requests in flight, with what their answers need.
 #[derive(Debug, Default)]
 pub(crate) struct FileOps {
-    /// The rename in flight and the pane it is in (to ask there if it would replace).
-    renaming: Pending<ActivePane>,
+    /// The renames in flight, each with where it runs. Not a `Pending`: a later rename does
+    /// not make an earlier one's answer stale (both ran), and "would replace" must replace
+    /// where its rename was asked, whichever bucket the pane shows by the time it is answered.
+    renaming: HashMap<RequestId, RenamePlace>,
 }
 
 impl FileOps {
-    /// Rename `id` runs in `pane`'s bucket; an earlier one's answer no longer finds its pane.
-    pub(crate) fn rename_started(&mut self, id: RequestId, pane: ActivePane) {
-        self.renaming.start_with(id, pane);
+    /// Rename `id` runs in `place`.
+    pub(crate) fn rename_started(&mut self, id: RequestId, place: RenamePlace) {
+        self.renaming.insert(id, place);
     }
 
-    /// The pane rename `id` runs in, if it is the rename waited for (which then is no longer).
-    pub(crate) fn renamed(&mut self, id: RequestId) -> Option<ActivePane> {
-        self.renaming.take_answer(id)
+    /// Where rename `id` ran, once (its answer has come).
+    pub(crate) fn renamed(&mut self, id: RequestId) -> Option<RenamePlace> {
+        self.renaming.remove(&id)
     }
 }
 
@@ -28,13 +36,24 @@ impl FileOps {
 mod tests {
     use super::*;
 
+    fn place(profile: &str, bucket: &str) -> RenamePlace {
+        (
+            crate::app::state::tests::profile(profile),
+            BucketName::new(bucket).unwrap(),
+        )
+    }
+
     #[test]
-    fn a_renames_answer_finds_its_pane_once_and_an_earlier_ones_does_not() {
+    fn each_renames_answer_finds_where_it_ran_once() {
         let mut ops = FileOps::default();
-        ops.rename_started(RequestId(1), ActivePane::Explorer);
-        ops.rename_started(RequestId(2), ActivePane::Second);
-        assert_eq!(ops.renamed(RequestId(1)), None);
-        assert_eq!(ops.renamed(RequestId(2)), Some(ActivePane::Second));
-        assert_eq!(ops.renamed(RequestId(2)), None, "answered once");
+        ops.rename_started(RequestId(1), place("p", "staging"));
+        ops.rename_started(RequestId(2), place("q", "prod"));
+        let bucket = |found: Option<RenamePlace>| found.map(|(_, b)| b.to_string());
+        assert_eq!(
+            bucket(ops.renamed(RequestId(1))).as_deref(),
+            Some("staging")
+        );
+        assert_eq!(bucket(ops.renamed(RequestId(2))).as_deref(), Some("prod"));
+        assert_eq!(bucket(ops.renamed(RequestId(2))), None, "answered once");
     }
 }

@@ -2,6 +2,7 @@
 //! worker's answers about files, routed: a transfer's row is [`super::transfer_rows`]'s.
 
 use crate::app::files::dialogs::FileDialogRequest;
+use crate::app::files::file_ops::RenamePlace;
 use crate::app::modal::PendingDelete;
 use crate::app::shared::{ActivePane, Loadable, Location};
 use crate::app::state::{AppState, Modal};
@@ -94,7 +95,10 @@ impl AppState {
                 .set_error("Rename: the new name is not a valid key");
             return Vec::new();
         };
-        self.rename_command(from, to, false, pane)
+        let Some((profile, location, _)) = self.folder_of(pane) else {
+            return Vec::new();
+        };
+        self.rename_command(from, to, false, (profile, location.bucket))
     }
 
     /// "Replace" after a rename found an object at the new key.
@@ -103,30 +107,31 @@ impl AppState {
             .modals
             .close_if(|m| matches!(m, Modal::RenameConflict { .. }))
         {
-            Some(Modal::RenameConflict { from, to, pane }) => {
-                self.rename_command(from, to, true, pane)
-            }
+            Some(Modal::RenameConflict {
+                from,
+                to,
+                profile,
+                bucket,
+            }) => self.rename_command(from, to, true, (*profile, bucket)),
             _ => Vec::new(),
         }
     }
 
-    /// Renames `from` to `to` in `pane`'s bucket.
+    /// Renames `from` to `to` in `place`'s bucket.
     fn rename_command(
         &mut self,
         from: ObjectKey,
         to: ObjectKey,
         overwrite: bool,
-        pane: ActivePane,
+        place: RenamePlace,
     ) -> Vec<Command> {
-        let Some((profile, location, _)) = self.folder_of(pane) else {
-            return Vec::new();
-        };
         let id = self.next_id();
-        self.file_ops.rename_started(id, pane);
+        self.file_ops.rename_started(id, place.clone());
+        let (profile, bucket) = place;
         vec![Command::Rename(RenameRequest {
             id,
             profile,
-            bucket: location.bucket,
+            bucket,
             from,
             to,
             overwrite,
@@ -294,15 +299,23 @@ impl AppState {
                 to,
                 result,
             } => {
-                let pane = self.file_ops.renamed(id).unwrap_or(ActivePane::Explorer);
-                match result {
-                    Ok(()) => self.status.set_notice(format!("Renamed to {to}")),
-                    Err(JobError::Transfer(TransferError::Exists(_))) => {
+                let place = self.file_ops.renamed(id);
+                match (result, place) {
+                    (Ok(()), _) => self.status.set_notice(format!("Renamed to {to}")),
+                    (
+                        Err(JobError::Transfer(TransferError::Exists(_))),
+                        Some((profile, bucket)),
+                    ) => {
                         // Ask before replacing; nothing changed yet.
-                        self.modals.open(Modal::RenameConflict { from, to, pane });
+                        self.modals.open(Modal::RenameConflict {
+                            from,
+                            to,
+                            profile: Box::new(profile),
+                            bucket,
+                        });
                         return Vec::new();
                     }
-                    Err(e) => self.status.set_error(format!("Rename failed: {e}")),
+                    (Err(e), _) => self.status.set_error(format!("Rename failed: {e}")),
                 }
                 return self.refresh_bucket_panes();
             }

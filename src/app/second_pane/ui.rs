@@ -126,13 +126,15 @@ struct Pressed {
 }
 
 /// Draws the second pane. `profiles` fill the source picker; `marks` are Compare's; `active`
-/// and `on_left` say whether this pane has Tab's focus and which side it is drawn on.
+/// and `on_left` say whether this pane has Tab's focus and which side it is drawn on, and
+/// `scroll_to_row` the row the arrows moved to.
 pub(crate) fn second_pane_ui(
     ui: &mut Ui,
     pane: &mut Pane,
     profiles: &[Profile],
     marks: Option<&CompareMarks>,
     active: bool,
+    scroll_to_row: Option<usize>,
     on_left: bool,
 ) -> Vec<SecondPaneRequest> {
     let mut pressed = Pressed::default();
@@ -197,7 +199,12 @@ pub(crate) fn second_pane_ui(
                     pane.can_go_forward(),
                 )
                 .clicked();
-                pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", true).clicked();
+                // Offered where there is a folder above, as the explorer's Up is.
+                let can_go_up = match pane.bucket() {
+                    Some(_) => pane.can_go_up(),
+                    None => pane.path().parent().is_some(),
+                };
+                pressed.up = icon_button(ui, "⏶", "Pane up", "Up (Backspace)", can_go_up).clicked();
                 pressed.refresh =
                     icon_button(ui, "🔄", "Pane refresh", "Refresh (Ctrl+R)", true).clicked();
                 match pane.bucket() {
@@ -311,7 +318,7 @@ pub(crate) fn second_pane_ui(
                         pane: ActivePane::Second,
                         draggable: true,
                         open_files: pane.shows_this_computer(),
-                        scroll_to_row: None,
+                        scroll_to_row,
                     },
                 );
             }

@@ -25,8 +25,9 @@ pub struct Links {
     loading: Pending,
     /// The Shared links window is shown.
     pub open: bool,
-    /// A Revoke in flight, with the link's URL.
-    revoking: Pending<String>,
+    /// The Revokes in flight, with their links' URLs. Not a `Pending`: a Revoke pressed on
+    /// another page does not make this one's answer stale (both pages go).
+    revoking: HashMap<RequestId, String>,
     /// What the last Revoke or Renew did, shown in the Shared links window.
     notice: Option<String>,
     /// The link doctor's findings, by URL.
@@ -95,7 +96,7 @@ impl Links {
     }
 
     pub(crate) fn start_revoke(&mut self, id: RequestId, url: &str) {
-        self.revoking.start_with(id, url.to_owned());
+        self.revoking.insert(id, url.to_owned());
     }
 
     pub(crate) fn start_renew(&mut self, id: RequestId) {
@@ -252,7 +253,7 @@ impl Links {
             | HistoryEvent::ChecksDone { .. }
             | HistoryEvent::Renewed { .. }) => return self.apply_doctor(event),
             HistoryEvent::PageRevoked { id, result } => {
-                let Some(url) = self.revoking.take_answer(id) else {
+                let Some(url) = self.revoking.remove(&id) else {
                     return Vec::new();
                 };
                 match result {
