@@ -10,7 +10,7 @@
 //! `cargo bench --bench transfers` (about 4 GiB free in the temp folder; 15–20 minutes).
 //! `PAIL_BENCH_CASES=big,cap,small,medium` runs some cases only; `PAIL_BENCH_RUNS` sets the
 //! runs per figure; `PAIL_BENCH_BEFORE=/path/to/pail` adds another build of Pail as a row (what a
-//! change did, measured in the same run).
+//! change did, measured in the same run); `PAIL_BENCH_TOOLS=aws,rclone` picks the anchors.
 
 mod common;
 #[allow(dead_code)] // the benchmark shapes the link; the tests' faults are not used
@@ -335,6 +335,7 @@ fn main() {
     let proxy = runtime.block_on(proxy::Proxy::start(upstream));
     proxy.set_window(WINDOW);
     let endpoint = proxy.endpoint_url();
+    let tools_wanted = std::env::var("PAIL_BENCH_TOOLS").unwrap_or_else(|_| "all".into());
     let mut tools = vec![Tool::Pail];
     if bench.before.is_some() {
         tools.push(Tool::PailBefore);
@@ -343,7 +344,11 @@ fn main() {
         (Tool::Aws, "aws", "--version"),
         (Tool::Rclone, "rclone", "version"),
     ] {
+        let wanted = tools_wanted == "all" || tools_wanted.split(',').any(|t| t == tool.slug());
         let found = Command::new(program).arg(arg).output().is_ok();
+        if !wanted {
+            continue;
+        }
         if found {
             tools.push(tool);
         } else {

@@ -424,7 +424,51 @@ fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<
     (placed, left_out)
 }
 
-/// Runs the jobs, a few at a time, with a progress bar; returns how many failed.
+/// One file of the batch, through the transfer engine.
+async fn run_job(
+    (connection, bucket): (&Connection, &BucketName),
+    job: &Job,
+    control: &TransferControl,
+    (uploads, partials): (Option<&UploadJournal>, Option<&PartialJournal>),
+) -> Result<(), TransferError> {
+    match job {
+        Job::Upload { path, key, .. } => {
+            // `cp` replaces what is in a bucket, as `aws s3 cp` does.
+            let to = crate::s3::upload::Destination {
+                bucket,
+                key,
+                replace: true,
+            };
+            crate::s3::upload::upload_file_with_journal(connection, to, path, control, uploads)
+                .await
+        }
+        Job::Copy {
+            key, to_bucket, to, ..
+        } => crate::s3::objects::copy_object(connection, bucket, key, to_bucket, to, true).await,
+        Job::Download {
+            key,
+            root,
+            relative,
+            size,
+        } => {
+            // `cp` replaces what is there, as `aws s3 cp` does.
+            let landing = crate::s3::download::Landing {
+                root,
+                relative,
+                replace: true,
+                listed_size: Some(*size),
+            };
+            crate::s3::download::download_object_below(
+                connection, bucket, key, landing, control, partials,
+            )
+            .await
+            .map(|_| ())
+        }
+    }
+}
+
+/// Runs the jobs, as many at once as `s3::flight` admits, with a progress bar; returns how
+/// many failed.
 async fn run_jobs(
     connection: &Connection,
     bucket: &BucketName,
@@ -444,67 +488,11 @@ async fn run_jobs(
     );
     let slots = crate::s3::flight::FileSlots::new(crate::s3::flight::LARGE_FILES_AT_ONCE);
     let mut tasks = tokio::task::JoinSet::new();
-    let mut controls = Vec::with_capacity(jobs.len());
+    let controls: Vec<TransferControl> = jobs.iter().map(|_| TransferControl::default()).collect();
+    // A file's task is spawned once the batch has room for it, not before: ten thousand
+    // waiting futures of a whole transfer each would hold a hundred MB for nothing.
+    let mut waiting = jobs.into_iter().zip(controls.iter().cloned()).peekable();
     let started = Instant::now();
-    for job in jobs {
-        let control = TransferControl::default();
-        controls.push(control.clone());
-        let (connection, bucket, slots) = (connection.clone(), bucket.clone(), slots.clone());
-        let (uploads, partials) = (uploads.clone(), partials.clone());
-        tasks.spawn(async move {
-            let Some(_slot) = slots.admit(job.size()).await else {
-                return (job, Err(TransferError::Cancelled));
-            };
-            let result = match &job {
-                Job::Upload { path, key, .. } => {
-                    // `cp` replaces what is in a bucket, as `aws s3 cp` does.
-                    let to = crate::s3::upload::Destination {
-                        bucket: &bucket,
-                        key,
-                        replace: true,
-                    };
-                    crate::s3::upload::upload_file_with_journal(
-                        &connection,
-                        to,
-                        path,
-                        &control,
-                        uploads.as_ref(),
-                    )
-                    .await
-                }
-                Job::Copy {
-                    key, to_bucket, to, ..
-                } => {
-                    crate::s3::objects::copy_object(&connection, &bucket, key, to_bucket, to, true)
-                        .await
-                }
-                Job::Download {
-                    key,
-                    root,
-                    relative,
-                    ..
-                } => {
-                    // `cp` replaces what is there, as `aws s3 cp` does.
-                    let landing = crate::s3::download::Landing {
-                        root,
-                        relative,
-                        replace: true,
-                    };
-                    crate::s3::download::download_object_below(
-                        &connection,
-                        &bucket,
-                        key,
-                        landing,
-                        &control,
-                        partials.as_ref(),
-                    )
-                    .await
-                    .map(|_| ())
-                }
-            };
-            (job, result)
-        });
-    }
     let mut failed = 0;
     let mut moved = 0u64;
     let mut cancelled_at: Option<Instant> = None;
@@ -512,9 +500,30 @@ async fn run_jobs(
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
+        // Once cancelled, files not started never will be.
+        let next_size = waiting
+            .peek()
+            .filter(|_| cancelled_at.is_none())
+            .map(|(job, _)| job.size());
+        if next_size.is_none() && tasks.is_empty() {
+            break;
+        }
         tokio::select! {
-            done = tasks.join_next() => match done {
-                None => break,
+            slot = slots.admit(next_size.unwrap_or(0)), if next_size.is_some() && cancelled_at.is_none() => {
+                if let (Some(slot), Some((job, control))) = (slot, waiting.next()) {
+                    let (connection, bucket) = (connection.clone(), bucket.clone());
+                    let (uploads, partials) = (uploads.clone(), partials.clone());
+                    tasks.spawn(async move {
+                        let place = (&connection, &bucket);
+                        let journals = (uploads.as_ref(), partials.as_ref());
+                        let result = run_job(place, &job, &control, journals).await;
+                        drop(slot);
+                        (job, result)
+                    });
+                }
+            }
+            done = tasks.join_next(), if !tasks.is_empty() => match done {
+                None => {}
                 Some(Ok((job, Ok(())))) => {
                     moved = moved.saturating_add(job.size());
                     bar.suspend(|| print_line(&job.describe(bucket)));

@@ -107,6 +107,7 @@ pub async fn download_object_with_journal(
         root: folder,
         relative: &name,
         replace: true,
+        listed_size: None,
     };
     download_object_below(connection, bucket, key, landing, control, journal).await
 }
@@ -120,6 +121,8 @@ pub struct Landing<'a> {
     /// The person agreed to replace a file there. Otherwise a file that appeared since the
     /// batch was planned stays, and the download fails saying so.
     pub replace: bool,
+    /// The object's size as its listing gave it: a small one is then fetched in one request.
+    pub listed_size: Option<u64>,
 }
 
 /// Downloads `key` to `landing`: into a partial file of its own in the target's folder
@@ -151,7 +154,8 @@ pub async fn download_object_below(
     if let Some(journal) = journal {
         journal.add(&partial_path).await;
     }
-    let result = download_into(connection, bucket, key, file, &partial_path, control).await;
+    let asked = (control, landing.listed_size);
+    let result = download_into(connection, bucket, key, file, &partial_path, asked).await;
     let result = match result {
         Ok(size) => {
             let placed = if landing.replace {
@@ -241,17 +245,28 @@ async fn download_into(
     key: &ObjectKey,
     file: std::fs::File,
     partial: &Path,
-    control: &TransferControl,
+    (control, listed_size): (&TransferControl, Option<u64>),
 ) -> Result<u64, TransferError> {
+    // A small object its listing sized comes in one GET, without asking its size first: one
+    // round trip instead of two, which is the whole cost of a small file on a far server. The
+    // answer's length is checked as it arrives, and one answer cannot mix two versions.
+    let unasked = listed_size.is_some_and(|s| s <= MULTIPART_THRESHOLD);
     let asked = std::time::Instant::now();
-    let (size, etag) = object_head(connection, bucket, key).await?;
+    let (size, etag) = if unasked {
+        (None, None)
+    } else {
+        let (size, etag) = object_head(connection, bucket, key).await?;
+        (Some(size), etag)
+    };
     // The first request's round trip: the farther the server, the more ranges go at once.
     let parallel = crate::s3::flight::parts_in_flight(asked.elapsed(), PARALLEL_RANGES);
     let file = Arc::new(file);
     // Large objects come as ranges fetched in parallel, each written at its offset. The
     // ranges are worked out as they are needed: a size claimed by a broken server costs no
     // memory up front.
-    let whole = size <= MULTIPART_THRESHOLD;
+    let whole = size.is_none_or(|size| size <= MULTIPART_THRESHOLD);
+    let size_claimed = size;
+    let size = size.unwrap_or(0);
     let range_count = if whole { 1 } else { size.div_ceil(PART_SIZE) };
     let range = |i: u64| {
         if whole {
@@ -304,11 +319,10 @@ async fn download_into(
             None => break,
         }
     }
-    if got != size {
-        return Err(TransferError::Incomplete {
-            got,
-            expected: size,
-        });
+    if let Some(expected) = size_claimed
+        && got != expected
+    {
+        return Err(TransferError::Incomplete { got, expected });
     }
     let file = file.clone();
     tokio::task::spawn_blocking(move || file.sync_all())
@@ -361,9 +375,12 @@ impl RangeFetch {
         if self.etag.is_some() && output.e_tag() != self.etag.as_deref() {
             return Err(TransferError::Changed);
         }
+        // Checked against what arrives, and never allocated from: a server may claim anything.
+        let announced = output.content_length().and_then(|n| u64::try_from(n).ok());
+        let buffer_size = announced.map_or(WRITE_BUFFER, |n| n.min(WRITE_BUFFER as u64) as usize);
         let mut body = output.body;
         let mut got = 0u64;
-        let mut buffer = Vec::with_capacity(WRITE_BUFFER);
+        let mut buffer = Vec::with_capacity(buffer_size);
         let limit = self.connection.stall_timeout();
         loop {
             let next = tokio::time::timeout(limit, body.try_next())
@@ -376,7 +393,7 @@ impl RangeFetch {
             buffer.extend_from_slice(&chunk);
             self.control.add(chunk.len() as u64);
             if buffer.len() >= WRITE_BUFFER {
-                let full = std::mem::replace(&mut buffer, Vec::with_capacity(WRITE_BUFFER));
+                let full = std::mem::replace(&mut buffer, Vec::with_capacity(buffer_size));
                 let length = full.len() as u64;
                 write_at(&self.file, full, start + got, &self.partial).await?;
                 got += length;
@@ -386,6 +403,11 @@ impl RangeFetch {
             let length = buffer.len() as u64;
             write_at(&self.file, buffer, start + got, &self.partial).await?;
             got += length;
+        }
+        if let Some(expected) = announced
+            && got != expected
+        {
+            return Err(TransferError::Incomplete { got, expected });
         }
         Ok(got)
     }

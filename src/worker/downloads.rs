@@ -277,6 +277,7 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
                     root: &root,
                     relative: &relative,
                     replace,
+                    listed_size: Some(size),
                 };
                 crate::s3::download::download_object_below(
                     &connection,

@@ -88,11 +88,13 @@ where
                 .map_err(TransferError::Connect)?;
             let key = ObjectKey::new(queued.key)
                 .map_err(|e| TransferError::InvalidName(e.to_string()))?;
-            job(connection, queued.bucket, key, control).await
+            // Boxed, as is the move's finish: a queued file waits as a small task, not one the
+            // size of a whole transfer (ten thousand of them would hold a hundred MB).
+            Box::pin(job(connection, queued.bucket, key, control)).await
         }
         .await;
         let result = match moves {
-            Some((batch, source)) => batch.finish(&source, &arrival, result).await,
+            Some((batch, source)) => Box::pin(batch.finish(&source, &arrival, result)).await,
             None => result,
         };
         ctx.sink
