@@ -95,7 +95,7 @@ impl PailApp {
 
     /// Arrow keys: select the next or previous row.
     fn move_cursor(&mut self, step: isize) {
-        let listing = &mut self.state.explorer.listing;
+        let listing = self.state.explorer.listing_mut();
         let len = listing.view_len();
         if len == 0 {
             return;
