@@ -270,7 +270,7 @@ fn bench_million_rows() {
     let apply_total = started.elapsed() - sorting_meanwhile;
     let after = LIVE.load(Ordering::Relaxed);
     harness.step();
-    let rows = harness.state().state().explorer.listing.object_count();
+    let rows = harness.state().state().explorer.listing().object_count();
     let per_row = (after + page_buffers).saturating_sub(before) as f64 / rows_added as f64;
     println!(
         "   appending 999 more pages: {:.0} ms in all, slowest page {:.2} ms",
@@ -308,7 +308,7 @@ fn bench_million_rows() {
         .state()
         .state()
         .explorer
-        .listing
+        .listing()
         .column_orders_kept()
         && frames < 1000
     {
@@ -317,7 +317,7 @@ fn bench_million_rows() {
         longest = longest.max(t.elapsed());
         frames += 1;
     }
-    let listing = &harness.state().state().explorer.listing;
+    let listing = harness.state().state().explorer.listing();
     println!(
         "   orders by size and date kept after loading: ready after {:.1} ms, {frames} frames, longest frame {:.1} ms; rows now {:.0} bytes each beyond the key",
         started.elapsed().as_secs_f64() * 1e3,
@@ -345,7 +345,7 @@ fn bench_million_rows() {
     // The anchors: the same rows sorted and filtered the plain way, all at once, as the
     // table did before (a comparison sort of row indices; each name lowercased and searched).
     {
-        let rows = harness.state().state().explorer.listing.rows();
+        let rows = harness.state().state().explorer.listing().rows();
         let started = Instant::now();
         let mut order: Vec<u32> = (0..rows.len() as u32).collect();
         order.sort_by(|&a, &b| rows[a as usize].size.cmp(&rows[b as usize].size));
@@ -428,7 +428,12 @@ fn bench_million_rows() {
 
 /// A change to the sort, for [`change`].
 fn sort_by(column: SortColumn, ascending: bool) -> impl FnOnce(&mut AppState) {
-    move |state: &mut AppState| state.explorer.listing.set_sort(Sort { column, ascending })
+    move |state: &mut AppState| {
+        state
+            .explorer
+            .listing_mut()
+            .set_sort(Sort { column, ascending })
+    }
 }
 
 /// Makes one change to the sort or filter and runs frames until its view is on screen: the
@@ -447,11 +452,11 @@ fn change(harness: &mut Harness<'_, PailApp>, label: &str, make: impl FnOnce(&mu
         harness.step();
         longest = longest.max(t.elapsed());
         frames += 1;
-        if !harness.state().state().explorer.listing.is_rebuilding() {
+        if !harness.state().state().explorer.listing().is_rebuilding() {
             break;
         }
     }
-    let shown = harness.state().state().explorer.listing.view_len();
+    let shown = harness.state().state().explorer.listing().view_len();
     println!(
         "   {label}: {shown} rows shown after {:.1} ms, {frames} frame(s) later; the change took {:.1} ms of its frame; longest frame {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3,

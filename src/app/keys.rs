@@ -99,7 +99,7 @@ impl PailApp {
         let state = &mut self.state;
         let listing = match &mut state.second_pane {
             Some(pane) if state.active_pane == ActivePane::Second => pane.listing_mut(),
-            _ => &mut state.explorer.listing,
+            _ => state.explorer.listing_mut(),
         };
         let len = listing.view_len();
         if len == 0 {

@@ -268,10 +268,14 @@ impl eframe::App for PailApp {
         let frame_started = std::time::Instant::now();
         let left = || crate::listing::VIEW_SLICE.saturating_sub(frame_started.elapsed());
         let loading = matches!(
-            self.state.explorer.listing_state,
+            self.state.explorer.listing_state(),
             ListingState::Loading { .. }
         );
-        let mut more = self.state.explorer.listing.work_on_views(loading, left());
+        let mut more = self
+            .state
+            .explorer
+            .listing_mut()
+            .work_on_views(loading, left());
         if let Some(pane) = self.state.second_pane.as_mut() {
             let loading = pane.is_loading();
             more |= pane.listing_mut().work_on_views(loading, left());

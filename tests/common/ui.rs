@@ -91,11 +91,11 @@ pub fn web_url_on_with(
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().explorer.buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
     });
     harness.get_by_label(bucket).click();
     wait_for(&mut harness, "the bucket", |app| {
-        app.state().explorer.listing_state == ListingState::Done
+        *app.state().explorer.listing_state() == ListingState::Done
     });
     harness.get_by_label(object).click();
     harness.step();

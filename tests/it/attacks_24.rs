@@ -28,7 +28,7 @@ fn window(server: &LocalServer) -> Harness<'static, PailApp> {
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().explorer.buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
     });
     harness
 }
@@ -36,13 +36,13 @@ fn window(server: &LocalServer) -> Harness<'static, PailApp> {
 /// The explorer shows `name` in a folder listed to the end.
 fn listed(app: &PailApp, name: &str) -> bool {
     let explorer = &app.state().explorer;
-    explorer.listing_state == ListingState::Done
-        && explorer.listing.rows().iter().any(|r| &*r.name == name)
+    *explorer.listing_state() == ListingState::Done
+        && explorer.listing().rows().iter().any(|r| &*r.name == name)
 }
 
 /// Selects the explorer's row `name`, as a click on it does.
 fn select_in_explorer(harness: &mut Harness<'static, PailApp>, name: &str) {
-    let listing = &mut harness.state_mut().state_mut().explorer.listing;
+    let listing = harness.state_mut().state_mut().explorer.listing_mut();
     let position = listing.position_of(name).unwrap();
     listing.click(position, false, false);
     harness.run_steps(2);
@@ -154,7 +154,7 @@ async fn the_arrows_move_the_selection_in_the_active_pane() {
         .state()
         .state()
         .explorer
-        .listing
+        .listing()
         .selected_rows()
         .iter()
         .map(|r| r.name.to_string())

@@ -105,14 +105,14 @@ async fn a_page_with_odd_folders_and_huge_sizes_is_shown_without_panic() {
         ));
     }
     assert_eq!(
-        state.explorer.listing.total_size(),
+        state.explorer.listing().total_size(),
         u64::MAX,
         "saturates, no overflow"
     );
     // Into the folder whose name lacks its `/`, and back up.
     let folder = state
         .explorer
-        .listing
+        .listing()
         .rows()
         .iter()
         .find(|r| r.is_folder)
@@ -120,7 +120,7 @@ async fn a_page_with_odd_folders_and_huge_sizes_is_shown_without_panic() {
         .expect("the odd folder is listed");
     state.open_folder(&folder);
     state.go_up();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "");
+    assert_eq!(state.explorer.location().unwrap().prefix, "");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -43,20 +43,19 @@ fn harness_with(
 }
 
 fn listing_done(app: &PailApp) -> bool {
-    app.state().explorer.listing_state == ListingState::Done
+    *app.state().explorer.listing_state() == ListingState::Done
 }
 
 fn prefix(app: &PailApp) -> String {
     app.state()
         .explorer
-        .location
-        .as_ref()
+        .location()
         .map(|l| l.prefix.clone())
         .unwrap_or_default()
 }
 
 fn buckets_ready(app: &PailApp) -> bool {
-    matches!(app.state().explorer.buckets, Loadable::Ready(_))
+    matches!(app.state().explorer.buckets(), Loadable::Ready(_))
 }
 
 #[test]
@@ -91,7 +90,7 @@ fn browse_buckets_folders_and_history() {
     harness.get_by_label("invoices/");
     let summary = format!(
         "{}",
-        harness.state().state().explorer.listing.object_count()
+        harness.state().state().explorer.listing().object_count()
     );
     assert_eq!(summary, "4");
 
@@ -229,11 +228,11 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
 
     // Rows show while later pages still load.
     wait_for(&mut harness, "the first page", |app| {
-        prefix(app) == "many-objects/" && app.state().explorer.listing.object_count() > 0
+        prefix(app) == "many-objects/" && app.state().explorer.listing().object_count() > 0
     });
     harness.get_by_label("object-00000.txt");
     wait_for(&mut harness, "every page", listing_done);
-    let listing = &harness.state().state().explorer.listing;
+    let listing = harness.state().state().explorer.listing();
     assert_eq!(listing.object_count(), MANY_OBJECTS);
     // Three pages one after another, then key ranges side by side: each row once.
     assert!(
@@ -250,7 +249,7 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.step();
     harness.get_by_label("Filter").type_text("object-0999");
     harness.run_steps(3);
-    assert_eq!(harness.state().state().explorer.listing.view_len(), 10);
+    assert_eq!(harness.state().state().explorer.listing().view_len(), 10);
     harness.get_by_label("object-09990.txt");
 
     // Sort by size descending by clicking the header twice.
@@ -259,7 +258,7 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.get_by_label("Size ⏶").click();
     harness.run_steps(2);
     harness.get_by_label("Size ⏷");
-    let sort = harness.state().state().explorer.listing.sort();
+    let sort = harness.state().state().explorer.listing().sort();
     assert!(!sort.ascending);
 
     // Ctrl+A outside the filter box selects every shown row.
@@ -268,7 +267,7 @@ fn ten_thousand_objects_arrive_across_pages_and_filter() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.step();
     assert_eq!(
-        harness.state().state().explorer.listing.selected_count(),
+        harness.state().state().explorer.listing().selected_count(),
         10
     );
 }
@@ -284,23 +283,23 @@ fn stop_keeps_what_was_loaded() {
     harness.step();
     harness.key_press(Key::Enter);
     wait_for(&mut harness, "the first page", |app| {
-        app.state().explorer.listing.object_count() > 0
+        app.state().explorer.listing().object_count() > 0
     });
     if matches!(
-        harness.state().state().explorer.listing_state,
+        harness.state().state().explorer.listing_state(),
         ListingState::Loading { .. }
     ) {
         harness.get_by_label("Stop").click();
         harness.step();
         assert_eq!(
-            harness.state().state().explorer.listing_state,
+            *harness.state().state().explorer.listing_state(),
             ListingState::Stopped
         );
-        let loaded = harness.state().state().explorer.listing.object_count();
+        let loaded = harness.state().state().explorer.listing().object_count();
         std::thread::sleep(Duration::from_millis(500));
         harness.run_steps(5);
         assert_eq!(
-            harness.state().state().explorer.listing.object_count(),
+            harness.state().state().explorer.listing().object_count(),
             loaded
         );
     }
@@ -317,7 +316,10 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
     server.stop();
     harness.get_by_label("Refresh").click();
     wait_for(&mut harness, "the error", |app| {
-        matches!(app.state().explorer.listing_state, ListingState::Failed(_))
+        matches!(
+            app.state().explorer.listing_state(),
+            ListingState::Failed(_)
+        )
     });
     let error = harness
         .state()
@@ -337,8 +339,7 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
             .state()
             .state()
             .explorer
-            .location
-            .as_ref()
+            .location()
             .unwrap()
             .bucket
             .as_str(),
@@ -351,8 +352,7 @@ fn a_stopped_server_shows_an_error_and_the_window_still_answers() {
             .state()
             .state()
             .explorer
-            .location
-            .as_ref()
+            .location()
             .unwrap()
             .bucket
             .as_str(),
@@ -372,7 +372,7 @@ fn rows_are_found_selected_and_opened_by_their_accessible_name() {
     let row = harness.get_by_role_and_label(egui::accesskit::Role::Row, "README.txt");
     row.click_accesskit();
     harness.run_steps(3);
-    let listing = &harness.state().state().explorer.listing;
+    let listing = harness.state().state().explorer.listing();
     assert_eq!(listing.selected_count(), 1);
     let selected = listing.selected_rows();
     assert_eq!(&*selected[0].name, "README.txt");

@@ -32,14 +32,14 @@ impl egui::DroppedFile for DesktopFile {
 }
 
 fn names(app: &PailApp) -> Vec<String> {
-    let listing = &app.state().explorer.listing;
+    let listing = app.state().explorer.listing();
     (0..listing.view_len())
         .filter_map(|p| listing.row_at(p).map(|r| r.name.to_string()))
         .collect()
 }
 
 fn listed(app: &PailApp) -> bool {
-    app.state().explorer.listing_state == ListingState::Done
+    *app.state().explorer.listing_state() == ListingState::Done
 }
 
 /// The window on `server`'s demo profile, showing `bucket`.
@@ -61,7 +61,7 @@ fn open_bucket(
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().explorer.buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
     });
     harness.get_by_label(bucket).click();
     wait_for(&mut harness, "the bucket", listed);
@@ -89,8 +89,7 @@ fn drop_files_then_delete_them() {
             && app
                 .state()
                 .explorer
-                .location
-                .as_ref()
+                .location()
                 .is_some_and(|l| l.prefix == "inbox/")
     });
 

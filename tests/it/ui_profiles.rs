@@ -113,7 +113,7 @@ fn create_test_use_and_delete_a_profile() {
     wait_for(
         &mut harness,
         "the profile's buckets",
-        |app| matches!(&app.state().explorer.buckets, Loadable::Ready(b) if b.iter().any(|b| b.name == "client-files")),
+        |app| matches!(&app.state().explorer.buckets(), Loadable::Ready(b) if b.iter().any(|b| b.name == "client-files")),
     );
     harness.get_by_label("client-files");
 

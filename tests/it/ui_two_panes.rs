@@ -34,17 +34,17 @@ fn window_with(profiles: Vec<pail::testing::profiles::Profile>) -> Harness<'stat
             PailApp::with_options(&cc.egui_ctx, profile, None, options).unwrap()
         });
     wait_for(&mut harness, "buckets", |app| {
-        matches!(app.state().explorer.buckets, Loadable::Ready(_))
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
     });
     harness
 }
 
 fn listed(app: &PailApp, name: &str) -> bool {
-    app.state().explorer.listing_state == ListingState::Done
+    *app.state().explorer.listing_state() == ListingState::Done
         && app
             .state()
             .explorer
-            .listing
+            .listing()
             .rows()
             .iter()
             .any(|r| &*r.name == name)
@@ -95,14 +95,14 @@ async fn f5_copies_across_the_panes_both_ways_and_compare_marks_the_differences(
         .state()
         .state()
         .explorer
-        .listing
+        .listing()
         .position_of("report ü.pdf")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
         .explorer
-        .listing
+        .listing_mut()
         .click(position, false, false);
     harness.key_press(Key::F5);
     let arrived = local.path().join("report ü.pdf");
@@ -333,14 +333,14 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
         .state()
         .state()
         .explorer
-        .listing
+        .listing()
         .position_of("q3/")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
         .explorer
-        .listing
+        .listing_mut()
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
@@ -351,8 +351,8 @@ async fn f6_moves_a_folder_between_two_buckets_keeping_metadata_and_emptying_the
         app.state().active_transfers() == 0
             && !app.state().transfers.rows().is_empty()
             && right_listed(app, "q3/")
-            && app.state().explorer.listing_state == ListingState::Done
-            && app.state().explorer.listing.position_of("q3/").is_none()
+            && *app.state().explorer.listing_state() == ListingState::Done
+            && app.state().explorer.listing().position_of("q3/").is_none()
     });
 
     let moved = head(&server, "archive", "q3/ledger 1+1.csv").await.unwrap();
@@ -408,7 +408,7 @@ async fn f5_copies_between_two_profiles_on_two_servers_streaming_through_pail() 
         .state_mut()
         .state_mut()
         .explorer
-        .listing
+        .listing_mut()
         .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F5);
@@ -581,14 +581,14 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
         .state()
         .state()
         .explorer
-        .listing
+        .listing()
         .position_of("from the bucket.txt")
         .unwrap();
     harness
         .state_mut()
         .state_mut()
         .explorer
-        .listing
+        .listing_mut()
         .click(position, false, false);
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);
@@ -597,11 +597,11 @@ async fn f6_moves_files_up_and_down_and_removes_each_original_once_it_has_arrive
     wait_for(&mut harness, "the download move", |app| {
         app.state().active_transfers() == 0
             && right_listed(app, "from the bucket.txt")
-            && app.state().explorer.listing_state == ListingState::Done
+            && *app.state().explorer.listing_state() == ListingState::Done
             && app
                 .state()
                 .explorer
-                .listing
+                .listing()
                 .position_of("from the bucket.txt")
                 .is_none()
     });
@@ -745,7 +745,7 @@ async fn a_move_to_a_far_server_cut_mid_way_keeps_the_source_and_retry_finishes_
         .state_mut()
         .state_mut()
         .explorer
-        .listing
+        .listing_mut()
         .select_all();
     harness.state_mut().state_mut().active_pane = ActivePane::Explorer;
     harness.key_press(Key::F6);

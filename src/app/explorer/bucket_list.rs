@@ -17,11 +17,8 @@ pub(crate) fn bucket_list_ui(ui: &mut Ui, explorer: &Pane) -> Option<ExplorerReq
             ui.add_space(6.0);
             ui.heading("Buckets");
             ui.separator();
-            let current = explorer
-                .location
-                .as_ref()
-                .map(|l| l.bucket.as_str().to_owned());
-            match &explorer.buckets {
+            let current = explorer.location().map(|l| l.bucket.as_str().to_owned());
+            match explorer.buckets() {
                 Loadable::Idle => {
                     ui.weak("Choose a profile to see its buckets.");
                 }

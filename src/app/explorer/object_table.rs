@@ -72,16 +72,16 @@ pub(crate) fn object_table_ui(
             }
             ui.add_space(4.0);
         }
-        let Some(location) = explorer.location.clone() else {
+        let Some(location) = explorer.location().cloned() else {
             ui.centered_and_justified(|ui| {
                 ui.weak("Pick a bucket on the left to see what it holds.");
             });
             return;
         };
-        if explorer.listing.view_len() == 0 {
-            let text = match explorer.listing_state {
+        if explorer.listing().view_len() == 0 {
+            let text = match explorer.listing_state() {
                 ListingState::Loading { .. } => None,
-                _ if explorer.listing.is_filtered() => Some("Nothing here matches the filter."),
+                _ if explorer.listing().is_filtered() => Some("Nothing here matches the filter."),
                 ListingState::Done => Some("This folder is empty."),
                 _ => None,
             };
@@ -95,7 +95,7 @@ pub(crate) fn object_table_ui(
         let actions = pane_table_ui(
             ui,
             PaneTable {
-                listing: &explorer.listing,
+                listing: explorer.listing(),
                 columns: if beside { &COLUMNS_BESIDE } else { &COLUMNS },
                 menu: MENU,
                 marks,
@@ -116,11 +116,11 @@ pub(crate) fn object_table_ui(
                     position,
                     ctrl,
                     shift,
-                } => explorer.listing.click(position, ctrl, shift),
+                } => explorer.listing_mut().click(position, ctrl, shift),
                 TableAction::Activate(name) | TableAction::Menu(RowCommand::Open, name) => {
                     requests.push(ExplorerRequest::OpenFolder(name));
                 }
-                TableAction::Sort(sort) => explorer.listing.set_sort(sort),
+                TableAction::Sort(sort) => explorer.listing_mut().set_sort(sort),
                 TableAction::Menu(command, name) => match command {
                     RowCommand::CopyAddress => {
                         ui.ctx().copy_text(format!("{}{name}", location.uri()));

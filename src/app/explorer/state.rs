@@ -3,6 +3,7 @@
 //! views and the window's keys ask ([`AppState::on_explorer_request`]).
 
 use crate::app::explorer::{ExplorerRequest, Target};
+use crate::app::pane::Folded;
 use crate::app::shared::{ActivePane, ListingState, Loadable, Location};
 use crate::app::state::AppState;
 use crate::model::BucketName;
@@ -51,7 +52,7 @@ impl AppState {
                     Some(pane) if self.active_pane == ActivePane::Second => {
                         pane.listing_mut().select_all()
                     }
-                    _ => self.explorer.listing.select_all(),
+                    _ => self.explorer.listing_mut().select_all(),
                 }
                 Vec::new()
             }
@@ -98,8 +99,7 @@ impl AppState {
             return Vec::new();
         };
         let id = self.next_id();
-        self.explorer.buckets = Loadable::Loading(id);
-        vec![Command::ListBuckets { id, profile }]
+        vec![self.explorer.list_buckets(id, profile)]
     }
 
     /// Stops the listing in progress, if any.
@@ -141,7 +141,7 @@ impl AppState {
 
     /// Enter: opens the selected row when it is a single folder.
     fn open_selected_folder(&mut self) -> Vec<Command> {
-        let name = match self.explorer.listing.selected_rows()[..] {
+        let name = match self.explorer.listing().selected_rows()[..] {
             [row] if row.is_folder => row.name.to_string(),
             _ => return Vec::new(),
         };
@@ -177,7 +177,7 @@ impl AppState {
 
     /// F5: lists the current folder again, or the buckets when no folder is open.
     pub fn refresh(&mut self) -> Vec<Command> {
-        match self.explorer.location.clone() {
+        match self.explorer.location().cloned() {
             Some(location) => self.show(location),
             None => self.load_buckets(),
         }
@@ -186,10 +186,10 @@ impl AppState {
     /// Retry after an error: whatever failed is asked again.
     pub fn retry(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
-        if matches!(self.explorer.buckets, Loadable::Failed(_)) {
+        if matches!(self.explorer.buckets(), Loadable::Failed(_)) {
             commands.extend(self.load_buckets());
         }
-        if matches!(self.explorer.listing_state, ListingState::Failed(_)) {
+        if matches!(self.explorer.listing_state(), ListingState::Failed(_)) {
             commands.extend(self.refresh());
         }
         commands
@@ -197,52 +197,33 @@ impl AppState {
 
     /// Stop: keeps the rows loaded so far.
     pub fn stop(&mut self) -> Vec<Command> {
-        let commands = self.cancel_listing();
-        if !commands.is_empty() {
-            self.explorer.listing_state = ListingState::Stopped;
-        }
-        commands
+        self.explorer.stop()
     }
 
-    /// The bucket list and folder listings, as the worker sends them.
+    /// The bucket list and folder listings, as the worker sends them: the second pane takes
+    /// its own, the explorer what it waits for; what is left for the window is done here.
     pub(crate) fn apply_browse(&mut self, event: BrowseEvent) -> Vec<Command> {
         let event = match self.second_pane_takes(event) {
             Ok(commands) => return commands,
             Err(event) => event,
         };
-        match event {
-            BrowseEvent::Buckets { id, result } => {
-                if self.explorer.buckets != Loadable::Loading(id) {
-                    return Vec::new();
-                }
-                self.explorer.buckets = match result {
-                    Ok(buckets) => Loadable::Ready(buckets),
-                    Err(error) => {
-                        self.status.set_error(error.to_string());
-                        Loadable::Failed(error)
-                    }
-                };
-                // The server answers: uploads an earlier run (or a failed abort) left there
-                // can be aborted now.
-                if matches!(self.explorer.buckets, Loadable::Ready(_))
-                    && let (Some(profile), Some(journal)) =
-                        (self.profile().cloned(), self.journal_path())
+        match self.explorer.apply(event) {
+            Folded::Failed(message) => self.status.set_error(message),
+            // The server answers: uploads an earlier run (or a failed abort) left there can
+            // be aborted now.
+            Folded::BucketsArrived => {
+                if let (Some(profile), Some(journal)) =
+                    (self.profile().cloned(), self.journal_path())
                 {
                     return vec![Command::SweepUploads { profile, journal }];
                 }
             }
-            BrowseEvent::FolderPage { id, page, done } => {
-                self.explorer.page_arrived(id, page, done);
+            Folded::NotMine(BrowseEvent::LocalOpenFailed { error }) => {
+                self.status.set_error(error.to_string());
             }
-            // The second pane's, for a pane closed since.
-            BrowseEvent::LocalListed { .. } | BrowseEvent::LocalChanged { .. } => {}
-            BrowseEvent::LocalOpenFailed { error } => self.status.set_error(error.to_string()),
-            BrowseEvent::FolderFailed { id, error } => {
-                let message = error.to_string();
-                if self.explorer.folder_failed(id, error) {
-                    self.status.set_error(message);
-                }
-            }
+            // Answers to requests no longer waited for, and the second pane's for a pane
+            // closed since (only the second pane changes folders on this computer).
+            Folded::NotMine(_) | Folded::Done | Folded::LocalChanged(_) => {}
         }
         Vec::new()
     }
@@ -274,12 +255,12 @@ mod tests {
     }
 
     fn prefix(state: &AppState) -> &str {
-        &state.explorer.location.as_ref().unwrap().prefix
+        &state.explorer.location().unwrap().prefix
     }
 
     fn select(state: &mut AppState, name: &str) {
-        let position = state.explorer.listing.position_of(name).unwrap();
-        state.explorer.listing.click(position, true, false);
+        let position = state.explorer.listing().position_of(name).unwrap();
+        state.explorer.listing_mut().click(position, true, false);
     }
 
     #[test]
@@ -324,14 +305,14 @@ mod tests {
                 .on_explorer_request(ExplorerRequest::OpenSelected)
                 .is_empty()
         );
-        state.explorer.listing.clear_selection();
+        state.explorer.listing_mut().clear_selection();
         select(&mut state, "f.txt");
         assert!(
             state
                 .on_explorer_request(ExplorerRequest::OpenSelected)
                 .is_empty()
         );
-        state.explorer.listing.clear_selection();
+        state.explorer.listing_mut().clear_selection();
         select(&mut state, "y/");
         state.on_explorer_request(ExplorerRequest::OpenSelected);
         assert_eq!(prefix(&state), "a/b/y/");
@@ -356,7 +337,7 @@ mod tests {
     fn a_bucket_name_the_server_sent_is_checked_before_it_is_opened() {
         let mut state = AppState::new(vec![profile("Demo")]);
         let commands = state.on_explorer_request(ExplorerRequest::OpenBucket("No Such".into()));
-        assert!(commands.is_empty() && state.explorer.location.is_none());
+        assert!(commands.is_empty() && state.explorer.location().is_none());
         assert!(state.status.error().is_some());
     }
 }

@@ -76,12 +76,8 @@ pub(crate) fn status_bar_ui(
                 // Which pane F5, F6 and the keys act on, and what it has selected.
                 let (name, selected) = match active {
                     ActivePane::Explorer => (
-                        explorer
-                            .location
-                            .as_ref()
-                            .map(|l| l.uri())
-                            .unwrap_or_default(),
-                        explorer.listing.selected_count(),
+                        explorer.location().map(|l| l.uri()).unwrap_or_default(),
+                        explorer.listing().selected_count(),
                     ),
                     ActivePane::Second => (pane.where_text(), pane.listing().selected_count()),
                 };
@@ -91,17 +87,17 @@ pub(crate) fn status_bar_ui(
                 ));
                 ui.separator();
             }
-            let has_summary = explorer.location.is_some();
+            let has_summary = explorer.location().is_some();
             if has_summary {
-                ui.label(summary(&explorer.listing));
+                ui.label(summary(explorer.listing()));
             }
-            match explorer.listing_state {
+            match explorer.listing_state() {
                 ListingState::Loading { .. } => {
                     ui.separator();
                     ui.spinner();
                     ui.label(format!(
                         "loading… {} so far",
-                        count(explorer.listing.object_count(), "object", "objects")
+                        count(explorer.listing().object_count(), "object", "objects")
                     ));
                     stop = ui.button("Stop").clicked();
                 }

@@ -37,7 +37,7 @@ fn action_button(ui: &mut Ui, enabled: bool, icon: &str, name: &str) -> Response
 /// Copy, Move and Compare while two panes are shown: from the active pane to the other.
 fn two_pane_buttons(ui: &mut Ui, explorer: &Pane, requests: &mut Vec<ExplorerRequest>) {
     let hint = "the active pane's selection into the other pane's folder";
-    let can = explorer.location.is_some();
+    let can = explorer.location().is_some();
     if action_button(ui, can, "📄", "Copy (F5)")
         .on_hover_text(format!("Copy {hint}"))
         .clicked()
@@ -120,8 +120,8 @@ pub(crate) fn toolbar_ui(
         });
         ui.add_space(2.0);
         ui.horizontal(|ui| {
-            let has_folder = explorer.location.is_some();
-            let has_selection = explorer.listing.selected_count() > 0;
+            let has_folder = explorer.location().is_some();
+            let has_selection = explorer.listing().selected_count() > 0;
             if action_button(ui, has_folder && has_selection, "🔗", "Web URL")
                 .on_hover_text("Share the selected objects as links (Ctrl+L)")
                 .on_disabled_hover_text("Select objects to share")
@@ -134,7 +134,7 @@ pub(crate) fn toolbar_ui(
                 .clicked()
             {
                 // An upload link is for the folder: the Web URL dialog with nothing selected.
-                explorer.listing.clear_selection();
+                explorer.listing_mut().clear_selection();
                 requests.push(ExplorerRequest::WebUrl);
             }
             ui.add_enabled_ui(has_folder, |ui| {
@@ -231,7 +231,7 @@ fn profile_picker_ui(ui: &mut Ui, profiles: &Profiles) -> Option<ExplorerRequest
 }
 
 fn breadcrumbs_ui(ui: &mut Ui, explorer: &Pane) -> Option<ExplorerRequest> {
-    let Some(location) = &explorer.location else {
+    let Some(location) = explorer.location() else {
         ui.weak("Pick a bucket");
         return None;
     };
@@ -253,7 +253,7 @@ fn breadcrumbs_ui(ui: &mut Ui, explorer: &Pane) -> Option<ExplorerRequest> {
 
 fn filter_ui(ui: &mut Ui, explorer: &mut Pane, flags: &mut UiFlags) {
     // Laid out right to left: the box first, so its label lands on its left.
-    let mut text = explorer.filter_text.clone();
+    let mut text = explorer.filter_text().to_owned();
     let response = ui.add(
         egui::TextEdit::singleline(&mut text)
             .hint_text("🔍 part of a name (Ctrl+F)")
@@ -268,7 +268,7 @@ fn filter_ui(ui: &mut Ui, explorer: &mut Pane, flags: &mut UiFlags) {
     if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
         text.clear();
     }
-    if text != explorer.filter_text {
+    if text != explorer.filter_text() {
         explorer.set_filter(&text);
     }
 }

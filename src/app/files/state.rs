@@ -15,8 +15,8 @@ use crate::worker::{Command, FilesEvent, JobError, RenameRequest};
 impl AppState {
     /// The selection as full keys: objects with their sizes, and folder prefixes.
     pub(crate) fn selected_keys_and_folders(&self) -> (Vec<(String, u64)>, Vec<String>) {
-        match &self.explorer.location {
-            Some(location) => self.explorer.listing.selected_keys(&location.prefix),
+        match self.explorer.location() {
+            Some(location) => self.explorer.listing().selected_keys(&location.prefix),
             None => (Vec::new(), Vec::new()),
         }
     }
@@ -40,8 +40,8 @@ impl AppState {
     pub(crate) fn folder_of(&self, pane: ActivePane) -> Option<(Profile, Location, &Listing)> {
         match pane {
             ActivePane::Explorer => {
-                let location = self.explorer.location.clone()?;
-                Some((self.profile()?.clone(), location, &self.explorer.listing))
+                let location = self.explorer.location().cloned()?;
+                Some((self.profile()?.clone(), location, self.explorer.listing()))
             }
             ActivePane::Second => {
                 let second = self.second_pane.as_ref()?;
@@ -142,7 +142,7 @@ impl AppState {
     pub fn request_properties(&mut self) -> Vec<Command> {
         let (Some(key), Some(location), Some(profile)) = (
             self.single_selected_key(ActivePane::Explorer),
-            self.explorer.location.clone(),
+            self.explorer.location().cloned(),
             self.profile().cloned(),
         ) else {
             return Vec::new();
@@ -267,7 +267,7 @@ impl AppState {
 
     /// Lists the current folder again if `bucket`/`key` is inside it.
     pub(crate) fn refresh_if_shown(&mut self, bucket: &BucketName, key: &str) -> Vec<Command> {
-        match &self.explorer.location {
+        match self.explorer.location() {
             Some(location) if &location.bucket == bucket && key.starts_with(&location.prefix) => {
                 self.refresh()
             }

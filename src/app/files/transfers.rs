@@ -68,7 +68,7 @@ impl AppState {
     /// file is complete.
     pub(crate) fn download_into(&mut self, target: PathBuf, remove_source: bool) -> Vec<Command> {
         let (Some(location), Some(profile)) =
-            (self.explorer.location.clone(), self.profile().cloned())
+            (self.explorer.location().cloned(), self.profile().cloned())
         else {
             return Vec::new();
         };
@@ -99,7 +99,7 @@ impl AppState {
     /// object is complete.
     pub(crate) fn upload_into(&mut self, paths: Vec<PathBuf>, remove_source: bool) -> Vec<Command> {
         let (Some(location), Some(profile)) =
-            (self.explorer.location.clone(), self.profile().cloned())
+            (self.explorer.location().cloned(), self.profile().cloned())
         else {
             self.status
                 .set_notice("Open a bucket or folder to upload into.");

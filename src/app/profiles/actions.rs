@@ -6,7 +6,6 @@
 use crate::app::profiles::known::ProfilesFollowUp;
 use crate::app::profiles::state::{ProfileForm, ProfilesWindow};
 use crate::app::profiles::ui::ProfilesRequest;
-use crate::app::shared::Loadable;
 use crate::app::state::{AppState, Modal};
 use crate::worker::{Command, ProfilesEvent};
 
@@ -34,14 +33,12 @@ impl AppState {
         let mut commands = vec![save];
         if chosen {
             // Its keys or endpoint may have changed: list again with the new settings.
-            if self.explorer.location.is_some() {
+            if self.explorer.location().is_some() {
                 commands.extend(self.refresh());
             }
             commands.extend(self.load_buckets());
         } else {
-            self.explorer.location = None;
-            self.explorer.listing.clear();
-            self.explorer.buckets = Loadable::Idle;
+            self.explorer.forget_profile();
         }
         commands
     }

@@ -58,8 +58,7 @@ impl AppState {
     fn pane_places(&self) -> (String, String) {
         let explorer = self
             .explorer
-            .location
-            .as_ref()
+            .location()
             .map(|l| l.uri())
             .unwrap_or_default();
         let second = self
@@ -76,7 +75,7 @@ impl AppState {
     fn active_selection_count(&self) -> usize {
         match (self.active_pane, &self.second_pane) {
             (ActivePane::Second, Some(pane)) => pane.listing().selected_count(),
-            _ => self.explorer.listing.selected_count(),
+            _ => self.explorer.listing().selected_count(),
         }
     }
 
@@ -88,7 +87,10 @@ impl AppState {
         let second_bucket = pane
             .bucket()
             .map(|b| (b.profile().clone(), b.location().cloned()));
-        let explorer = self.profile().cloned().zip(self.explorer.location.clone());
+        let explorer = self
+            .profile()
+            .cloned()
+            .zip(self.explorer.location().cloned());
         match (self.active_pane, second_bucket) {
             (ActivePane::Explorer, None) => {
                 let target = pane.path().to_owned();
@@ -145,7 +147,7 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return;
         };
-        let explorer = sides(&self.explorer.listing);
+        let explorer = sides(self.explorer.listing());
         let second = sides(pane.listing());
         self.compare_marks = Some(compare(&explorer, &second));
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::place::PaneSource;
 use super::ui::SecondPaneRequest;
-use crate::app::pane::Pane;
-use crate::app::shared::{ActivePane, FileOperation, Loadable};
+use crate::app::pane::{Folded, Pane};
+use crate::app::shared::{ActivePane, FileOperation};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
 
@@ -97,21 +97,24 @@ impl AppState {
     /// The second pane's source picker: this computer (the folder it showed last), or the
     /// buckets of a profile.
     pub fn set_second_source(&mut self, source: PaneSource) -> Vec<Command> {
+        match &self.second_pane {
+            Some(pane) if pane.has_source(source) => Vec::new(),
+            Some(_) => self.switch_second_source(source),
+            None => Vec::new(),
+        }
+    }
+
+    /// Shows `source` in the second pane, even the one it shows (its buckets listed again).
+    fn switch_second_source(&mut self, source: PaneSource) -> Vec<Command> {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        if pane.source == Some(source) {
-            return Vec::new();
-        }
         let mut commands = pane.stop_loading();
         self.compare_marks = None;
         match source {
             PaneSource::ThisComputer => {
-                pane.source = Some(source);
-                pane.profile = None;
-                pane.buckets = Loadable::Idle;
-                pane.forget_folder();
-                let path = pane.local.path.clone();
+                pane.switch_to_this_computer();
+                let path = pane.path().to_owned();
                 commands.extend(self.open_local(path, false));
             }
             PaneSource::Profile(index) => {
@@ -120,13 +123,8 @@ impl AppState {
                 };
                 let id = self.next_id();
                 if let Some(pane) = &mut self.second_pane {
-                    pane.source = Some(source);
-                    pane.error = None;
-                    pane.forget_folder();
-                    pane.buckets = Loadable::Loading(id);
-                    pane.profile = Some(profile.clone());
+                    commands.push(pane.switch_to_profile(index, profile, id));
                 }
-                commands.push(Command::ListBuckets { id, profile });
             }
         }
         commands
@@ -166,18 +164,14 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.profile {
-            Some(_) => match pane.location.clone() {
+        match pane.bucket() {
+            Some(bucket) => match bucket.location().cloned() {
                 Some(location) => self.second_show(location),
-                None => {
-                    let Some(PaneSource::Profile(index)) = pane.source else {
-                        return Vec::new();
-                    };
-                    if let Some(pane) = &mut self.second_pane {
-                        pane.source = Some(PaneSource::ThisComputer);
-                    }
-                    self.set_second_source(PaneSource::Profile(index))
-                }
+                // No bucket yet: its profile's buckets are listed again.
+                None => match pane.source() {
+                    source @ PaneSource::Profile(_) => self.switch_second_source(source),
+                    PaneSource::ThisComputer => Vec::new(),
+                },
             },
             None => self.refresh_local(),
         }
@@ -220,10 +214,10 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &pane.profile {
+        match pane.profile() {
             Some(_) if pane.can_go_back() => self.second_go(Pane::back),
             Some(_) => Vec::new(),
-            None => match pane.local.history.back(Some(pane.local.path.clone())) {
+            None => match pane.local_back() {
                 Some(previous) => self.open_local(previous, false),
                 None => Vec::new(),
             },
@@ -235,10 +229,10 @@ impl AppState {
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
         };
-        match &pane.profile {
+        match pane.profile() {
             Some(_) if pane.can_go_forward() => self.second_go(Pane::forward),
             Some(_) => Vec::new(),
-            None => match pane.local.history.forward(Some(pane.local.path.clone())) {
+            None => match pane.local_forward() {
                 Some(next) => self.open_local(next, false),
                 None => Vec::new(),
             },
@@ -250,10 +244,10 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        match &pane.profile {
+        match pane.profile() {
             Some(_) if pane.can_go_up() => self.second_go(Pane::up),
             Some(_) => Vec::new(),
-            None => match pane.local.path.parent().map(Path::to_owned) {
+            None => match pane.path().parent().map(Path::to_owned) {
                 Some(parent) => self.open_local(parent, true),
                 None => Vec::new(),
             },
@@ -267,7 +261,7 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
-        if pane.profile.is_some() {
+        if pane.profile().is_some() {
             return match pane.subfolder(row_name) {
                 Some(location) if row_name.ends_with('/') => self.second_open(location),
                 _ => Vec::new(),
@@ -300,36 +294,24 @@ impl AppState {
         &mut self,
         event: BrowseEvent,
     ) -> Result<Vec<Command>, BrowseEvent> {
-        let Some(pane) = &self.second_pane else {
+        let Some(pane) = &mut self.second_pane else {
             return Err(event);
         };
-        let buckets_id = match pane.buckets {
-            Loadable::Loading(id) if pane.profile.is_some() => Some(id),
-            _ => None,
-        };
-        match event {
-            BrowseEvent::Buckets { id, result } if Some(id) == buckets_id => {
-                Ok(self.second_buckets(result))
+        match pane.apply(event) {
+            Folded::NotMine(event) => Err(event),
+            // The pane's profile answers, so uploads and copies an earlier run left there
+            // unfinished can be aborted now.
+            Folded::BucketsArrived => {
+                let profile = pane.profile().cloned();
+                Ok(profile
+                    .zip(self.journal_path())
+                    .map(|(profile, journal)| Command::SweepUploads { profile, journal })
+                    .into_iter()
+                    .collect())
             }
-            BrowseEvent::FolderPage { id, page, done } if pane.is_listing(id) => {
-                if let Some(pane) = &mut self.second_pane {
-                    pane.page_arrived(id, page, done);
-                }
-                Ok(Vec::new())
-            }
-            BrowseEvent::FolderFailed { id, error } if pane.is_listing(id) => {
-                if let Some(pane) = &mut self.second_pane {
-                    pane.error = Some(error.to_string());
-                    pane.folder_failed(id, error);
-                }
-                Ok(Vec::new())
-            }
-            BrowseEvent::LocalListed { id, result, places } => {
-                self.local_listed(id, result, places);
-                Ok(Vec::new())
-            }
-            BrowseEvent::LocalChanged { id, result } => Ok(self.local_changed(id, result)),
-            other => Err(other),
+            Folded::LocalChanged(result) => Ok(self.local_changed(result)),
+            // The second pane shows its own errors.
+            Folded::Done | Folded::Failed(_) => Ok(Vec::new()),
         }
     }
 }

@@ -2,11 +2,10 @@
 //! Back), and listing it page by page like the explorer does.
 
 use crate::app::pane::Pane;
-use crate::app::shared::{Loadable, Location};
+use crate::app::shared::Location;
 use crate::app::state::AppState;
 use crate::model::BucketName;
 use crate::profiles::Profile;
-use crate::s3::list::{BrowseError, BucketEntry};
 use crate::worker::{Command, RequestId};
 
 impl AppState {
@@ -36,40 +35,11 @@ impl AppState {
         let Some(second) = &mut self.second_pane else {
             return Vec::new();
         };
-        let Some(profile) = second.profile.clone() else {
+        let Some(profile) = second.profile().cloned() else {
             return second.stop_loading();
         };
-        second.error = None;
+        second.clear_error();
         self.compare_marks = None;
         go(second, id, Some(&profile))
-    }
-
-    /// The second pane's profile answered with its buckets (or why not). Its server answers,
-    /// so uploads and copies an earlier run left there unfinished can be aborted now.
-    pub(super) fn second_buckets(
-        &mut self,
-        result: Result<Vec<BucketEntry>, BrowseError>,
-    ) -> Vec<Command> {
-        let journal = self.journal_path();
-        let Some(pane) = &mut self.second_pane else {
-            return Vec::new();
-        };
-        let Some(profile) = pane.profile.clone() else {
-            return Vec::new();
-        };
-        match result {
-            Ok(buckets) => {
-                pane.buckets = Loadable::Ready(buckets);
-                journal
-                    .map(|journal| Command::SweepUploads { profile, journal })
-                    .into_iter()
-                    .collect()
-            }
-            Err(error) => {
-                pane.error = Some(error.to_string());
-                pane.buckets = Loadable::Failed(error);
-                Vec::new()
-            }
-        }
     }
 }

@@ -48,8 +48,8 @@ fn two_buckets() -> AppState {
 }
 
 fn select_in_explorer(state: &mut AppState, name: &str) {
-    let position = state.explorer.listing.position_of(name).unwrap();
-    state.explorer.listing.click(position, true, false);
+    let position = state.explorer.listing().position_of(name).unwrap();
+    state.explorer.listing_mut().click(position, true, false);
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn the_second_pane_takes_only_its_own_answers() {
     let pane = state.second_pane.as_ref().unwrap();
     assert_eq!(pane.listing().rows().len(), 1);
     assert_eq!(
-        state.explorer.listing.rows().len(),
+        state.explorer.listing().rows().len(),
         2,
         "the explorer kept its rows"
     );

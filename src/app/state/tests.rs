@@ -73,7 +73,7 @@ fn pages_append_until_done() {
         done: false,
     }));
     assert_eq!(
-        state.explorer.listing_state,
+        *state.explorer.listing_state(),
         ListingState::Loading { id, pages: 1 }
     );
     state.apply(Event::from(BrowseEvent::FolderPage {
@@ -81,8 +81,8 @@ fn pages_append_until_done() {
         page: page(&["c"]),
         done: true,
     }));
-    assert_eq!(state.explorer.listing.view_len(), 3);
-    assert_eq!(state.explorer.listing_state, ListingState::Done);
+    assert_eq!(state.explorer.listing().view_len(), 3);
+    assert_eq!(*state.explorer.listing_state(), ListingState::Done);
 }
 
 #[test]
@@ -106,9 +106,9 @@ fn answers_for_a_folder_left_are_dropped() {
         id: first,
         error: BrowseError::Other("late".into()),
     }));
-    assert_eq!(state.explorer.listing.view_len(), 0);
+    assert_eq!(state.explorer.listing().view_len(), 0);
     assert_eq!(
-        state.explorer.listing_state,
+        *state.explorer.listing_state(),
         ListingState::Loading {
             id: second,
             pages: 0
@@ -133,8 +133,8 @@ fn stop_keeps_rows_and_ignores_later_pages() {
         page: page(&["b"]),
         done: true,
     }));
-    assert_eq!(state.explorer.listing_state, ListingState::Stopped);
-    assert_eq!(state.explorer.listing.view_len(), 1);
+    assert_eq!(*state.explorer.listing_state(), ListingState::Stopped);
+    assert_eq!(state.explorer.listing().view_len(), 1);
 }
 
 #[test]
@@ -143,18 +143,18 @@ fn back_forward_and_up() {
     state.open_bucket(bucket("bucket"));
     state.open_folder("a/");
     state.open_folder("b/");
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/b/");
     state.go_up();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/");
     state.go_back();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/b/");
     state.go_back();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/");
     assert!(state.explorer.can_go_forward());
     state.go_forward();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/b/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/b/");
     state.go_forward();
-    assert_eq!(state.explorer.location.as_ref().unwrap().prefix, "a/");
+    assert_eq!(state.explorer.location().unwrap().prefix, "a/");
     assert!(!state.explorer.can_go_forward());
     // A new place clears Forward.
     state.go_back();
@@ -187,7 +187,7 @@ fn switching_profile_forgets_the_folder() {
             .iter()
             .any(|c| matches!(c, Command::ListBuckets { profile, .. } if profile.name == "two"))
     );
-    assert!(state.explorer.location.is_none());
+    assert!(state.explorer.location().is_none());
     assert!(!state.explorer.can_go_back());
 }
 
@@ -240,10 +240,10 @@ fn filter_is_cleared_when_leaving_but_kept_on_refresh() {
     state.open_bucket(bucket("bucket"));
     state.set_filter("report");
     state.refresh();
-    assert_eq!(state.explorer.filter_text, "report");
+    assert_eq!(state.explorer.filter_text(), "report");
     state.open_folder("sub/");
-    assert_eq!(state.explorer.filter_text, "");
-    assert_eq!(state.explorer.listing.filter_text(), "");
+    assert_eq!(state.explorer.filter_text(), "");
+    assert_eq!(state.explorer.listing().filter_text(), "");
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn a_region_lookup_failure_is_said_in_the_dialog() {
         page: page(&["README.txt"]),
         done: true,
     }));
-    state.explorer.listing.click(0, false, false);
+    state.explorer.listing_mut().click(0, false, false);
     state.open_web_url(SystemTime::now());
     let commands = state.generate_links(SystemTime::now());
     let Some(id) = commands.iter().find_map(|c| match c {
@@ -326,7 +326,7 @@ fn a_big_folder_asks_before_making_links() {
         },
         done: true,
     }));
-    state.explorer.listing.click(0, false, false);
+    state.explorer.listing_mut().click(0, false, false);
     let commands = state.open_web_url(SystemTime::now());
     let [
         Command::ListKeysUnder { id, prefix, .. },
@@ -568,7 +568,7 @@ fn the_file_dialogs_requests_reach_their_features() {
         page: page(&["a.txt"]),
         done: true,
     }));
-    state.explorer.listing.select_all();
+    state.explorer.listing_mut().select_all();
     state.request_delete();
     let commands = state.on_file_dialog_request(FileDialogRequest::Delete);
     assert!(

@@ -17,11 +17,11 @@ impl AppState {
     /// folder stands for every object under it, which are counted first.
     pub fn open_web_url(&mut self, now: SystemTime) -> Vec<Command> {
         let (Some(location), Some(profile)) =
-            (self.explorer.location.clone(), self.profile().cloned())
+            (self.explorer.location().cloned(), self.profile().cloned())
         else {
             return Vec::new();
         };
-        let selected = self.explorer.listing.selected_rows();
+        let selected = self.explorer.listing().selected_rows();
         let folder = selected
             .iter()
             .find(|r| r.is_folder)

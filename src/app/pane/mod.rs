@@ -1,7 +1,13 @@
 //! A pane ([`Pane`]): the bucket list, the folder shown with its Back and Forward, its rows
 //! as they load, and the filter; for the second pane also its source and the folder on this
 //! computer. Both panes are one; going somewhere, given the profile and a request id, is here,
-//! and the second pane's own queries are in `second_pane/state.rs`.
+//! the worker's answers it waits for are folded by [`Pane::apply`] (`apply.rs`), and what only
+//! the second pane has (its source, this computer's folder) is in `second.rs`.
+
+mod apply;
+mod second;
+
+pub(crate) use apply::Folded;
 
 use crate::app::second_pane::place::{LocalPlace, PaneSource};
 use crate::app::shared::{History, ListingState, Loadable, Location};
@@ -13,24 +19,24 @@ use crate::worker::{Command, RequestId};
 /// A pane: the explorer, on the window's profile, or the second pane.
 #[derive(Debug)]
 pub struct Pane {
-    pub buckets: Loadable<Vec<BucketEntry>>,
+    buckets: Loadable<Vec<BucketEntry>>,
     /// The folder shown.
-    pub location: Option<Location>,
+    location: Option<Location>,
     /// Back and Forward.
-    pub(crate) history: History<Location>,
-    pub listing: Listing,
-    pub listing_state: ListingState,
+    history: History<Location>,
+    listing: Listing,
+    listing_state: ListingState,
     /// The filter box's text; the listing shows only names containing it.
-    pub filter_text: String,
+    filter_text: String,
     /// The second pane's source picker; `None` for the explorer, on the window's profile.
-    pub(crate) source: Option<PaneSource>,
+    source: Option<PaneSource>,
     /// The second pane's profile, while its source is one.
-    pub(crate) profile: Option<Profile>,
+    profile: Option<Profile>,
     /// The second pane's error: a plain message, not the explorer's banner, since a folder
     /// on this computer fails with no S3 error to retry.
-    pub(crate) error: Option<String>,
+    error: Option<String>,
     /// The second pane's folder on this computer (shown, or to come back to).
-    pub(crate) local: LocalPlace,
+    local: LocalPlace,
 }
 
 impl Default for Pane {
@@ -57,6 +63,41 @@ impl Pane {
             source: Some(PaneSource::ThisComputer),
             ..Self::default()
         }
+    }
+
+    /// The bucket list, as loaded.
+    pub fn buckets(&self) -> &Loadable<Vec<BucketEntry>> {
+        &self.buckets
+    }
+
+    /// The folder shown.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// The folder's rows, their order, filter and selection.
+    pub fn listing(&self) -> &Listing {
+        &self.listing
+    }
+
+    pub fn listing_mut(&mut self) -> &mut Listing {
+        &mut self.listing
+    }
+
+    /// Whether the folder's listing is loading, done, stopped or failed.
+    pub fn listing_state(&self) -> &ListingState {
+        &self.listing_state
+    }
+
+    /// The filter box's text.
+    pub fn filter_text(&self) -> &str {
+        &self.filter_text
+    }
+
+    /// Lists `profile`'s buckets as `id`, waiting for them from now on: the command to send.
+    pub(crate) fn list_buckets(&mut self, id: RequestId, profile: Profile) -> Command {
+        self.buckets = Loadable::Loading(id);
+        Command::ListBuckets { id, profile }
     }
 
     /// Filters the rows shown by a case-insensitive part of their name.
@@ -94,22 +135,19 @@ impl Pane {
     }
 
     pub fn can_go_back(&self) -> bool {
-        match self.on_this_computer() {
+        // On this computer, Back and Forward are its folders'.
+        match self.shows_this_computer() {
             true => self.local.history.can_go_back(),
             false => self.history.can_go_back(),
         }
     }
 
     pub fn can_go_forward(&self) -> bool {
-        match self.on_this_computer() {
+        // On this computer, Back and Forward are its folders'.
+        match self.shows_this_computer() {
             true => self.local.history.can_go_forward(),
             false => self.history.can_go_forward(),
         }
-    }
-
-    /// The second pane on this computer, whose Back and Forward are its folders'.
-    fn on_this_computer(&self) -> bool {
-        self.source.is_some() && self.profile.is_none()
     }
 
     /// Shows `location`, listing it as `id` with `profile` (with none, the pane waits for
@@ -178,6 +216,15 @@ impl Pane {
         }
     }
 
+    /// Stop: the listing in progress ends, keeping the rows loaded so far; the Cancel to send.
+    pub(crate) fn stop(&mut self) -> Vec<Command> {
+        let commands = self.cancel_listing();
+        if !commands.is_empty() {
+            self.listing_state = ListingState::Stopped;
+        }
+        commands
+    }
+
     /// Up: the parent folder, if the pane is in one.
     pub(crate) fn up(&mut self, id: RequestId, profile: Option<&Profile>) -> Vec<Command> {
         match self.location.as_ref().and_then(Location::parent) {
@@ -228,6 +275,14 @@ impl Pane {
         };
     }
 
+    /// The window's profile is no longer the one chosen: its buckets, folder and rows go (Back
+    /// and the listing's state stay, as the next profile's listing replaces them).
+    pub(crate) fn forget_profile(&mut self) {
+        self.location = None;
+        self.listing.clear();
+        self.buckets = Loadable::Idle;
+    }
+
     /// Leaves the folder for another profile: no folder, no history, no rows.
     pub(crate) fn forget_folder(&mut self) {
         self.location = None;
@@ -268,12 +323,12 @@ mod tests {
         assert_eq!(listed(&second), Some((RequestId(2), "a/b/")));
         assert!(pane.can_go_back() && !pane.can_go_forward());
         pane.back(RequestId(3), Some(&p));
-        assert_eq!(pane.location, Some(at("a/")));
+        assert_eq!(pane.location(), Some(&at("a/")));
         assert!(pane.can_go_forward());
         pane.forward(RequestId(4), Some(&p));
-        assert_eq!(pane.location, Some(at("a/b/")));
+        assert_eq!(pane.location(), Some(&at("a/b/")));
         pane.up(RequestId(5), Some(&p));
-        assert_eq!(pane.location, Some(at("a/")));
+        assert_eq!(pane.location(), Some(&at("a/")));
         assert!(!pane.can_go_forward(), "a new place forgets Forward");
         assert!(pane.is_listing(RequestId(5)) && !pane.is_listing(RequestId(4)));
     }
@@ -318,7 +373,7 @@ mod tests {
     fn without_a_profile_the_folder_is_kept_but_not_listed() {
         let mut pane = Pane::default();
         assert!(pane.open(at("a/"), RequestId(1), None).is_empty());
-        assert_eq!(pane.location, Some(at("a/")));
+        assert_eq!(pane.location(), Some(&at("a/")));
         assert_eq!(pane.listing_state, ListingState::Idle);
     }
 }
