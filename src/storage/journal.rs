@@ -369,6 +369,22 @@ pub struct PartialDownload {
 #[derive(Debug, Clone)]
 pub struct PartialJournal {
     file: SharedFile,
+    waiting: Arc<Mutex<Waiting>>,
+}
+
+/// Changes to the partials journal waiting for the write that takes them all: ten thousand
+/// small downloads would otherwise write the journal twenty thousand times, one after another.
+#[derive(Debug, Default)]
+struct Waiting {
+    changes: Vec<(PartialChange, tokio::sync::oneshot::Sender<()>)>,
+    /// A writer takes what waits, writes it in one go and looks again.
+    writing: bool,
+}
+
+#[derive(Debug)]
+enum PartialChange {
+    Add(PartialDownload),
+    Remove(PathBuf),
 }
 
 /// The partial-downloads journal beside the upload journal.
@@ -380,6 +396,7 @@ impl PartialJournal {
     pub fn open(path: PathBuf) -> Self {
         Self {
             file: SharedFile::open(path),
+            waiting: Arc::default(),
         }
     }
 
@@ -387,22 +404,37 @@ impl PartialJournal {
         self.file.entries()
     }
 
+    /// Records `path`; returns once it is written down.
     pub async fn add(&self, path: &Path) {
         self.file.claim_owner_lock();
         let entry = PartialDownload {
             path: path.to_owned(),
             owner: Owner::this_process(),
         };
-        self.file
-            .update(move |e: &mut Vec<PartialDownload>| e.push(entry))
-            .await;
+        self.change(PartialChange::Add(entry)).await;
     }
 
     pub async fn remove(&self, path: &Path) {
-        let path = path.to_owned();
-        self.file
-            .update(move |e: &mut Vec<PartialDownload>| e.retain(|p| p.path != path))
-            .await;
+        self.change(PartialChange::Remove(path.to_owned())).await;
+    }
+
+    /// Waits until a write of the journal holds `change`: the changes that arrive while one
+    /// write runs all go in the next (a group commit), each still written before it returns.
+    async fn change(&self, change: PartialChange) {
+        let (written, wait) = tokio::sync::oneshot::channel();
+        let start_writer = {
+            let mut waiting = match self.waiting.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            waiting.changes.push((change, written));
+            !std::mem::replace(&mut waiting.writing, true)
+        };
+        if start_writer {
+            let (file, waiting) = (self.file.clone(), self.waiting.clone());
+            tokio::task::spawn_blocking(move || write_waiting(&file, &waiting));
+        }
+        let _ = wait.await;
     }
 
     /// Removes the partial files whose process has exited; returns how many. Only a regular
@@ -432,6 +464,34 @@ impl PartialJournal {
         })
         .await
         .unwrap_or(0)
+    }
+}
+
+/// Writes what waits for the partials journal, in one go per round, until nothing waits.
+fn write_waiting(file: &SharedFile, waiting: &Mutex<Waiting>) {
+    loop {
+        let changes = {
+            let mut waiting = match waiting.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if waiting.changes.is_empty() {
+                waiting.writing = false;
+                return;
+            }
+            std::mem::take(&mut waiting.changes)
+        };
+        file.update_now(|entries: &mut Vec<PartialDownload>| {
+            for (change, _) in &changes {
+                match change {
+                    PartialChange::Add(entry) => entries.push(entry.clone()),
+                    PartialChange::Remove(path) => entries.retain(|p| &p.path != path),
+                }
+            }
+        });
+        for (_, written) in changes {
+            let _ = written.send(());
+        }
     }
 }
 
@@ -549,6 +609,37 @@ mod tests {
             .find(|p| p.to_string_lossy().contains(".broken-"))
             .expect("set aside");
         assert_eq!(std::fs::read(aside).unwrap(), b"[{\"bucket\": ");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_downloads_at_once_share_writes_and_each_is_written_when_add_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("partials.json");
+        let journal = PartialJournal::open(path.clone());
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..300 {
+            let (journal, path) = (journal.clone(), path.clone());
+            let partial = dir.path().join(format!(".f{i}.pail-partial"));
+            tasks.spawn(async move {
+                journal.add(&partial).await;
+                // Written down by now: another reader of the file sees it.
+                let on_disk = PartialJournal::open(path).entries();
+                assert!(on_disk.iter().any(|e| e.path == partial), "{partial:?}");
+                if i % 2 == 0 {
+                    journal.remove(&partial).await;
+                }
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap();
+        }
+        let left = journal.entries();
+        assert_eq!(left.len(), 150);
+        assert!(left.iter().all(|e| {
+            let name = e.path.file_name().unwrap().to_string_lossy().into_owned();
+            let n: usize = name[2..name.len() - ".pail-partial".len()].parse().unwrap();
+            n % 2 == 1
+        }));
     }
 
     #[test]
