@@ -3,7 +3,8 @@
 //! same loopback proxy (the link model of `tests/common/proxy.rs`: latency per direction, a
 //! window per connection, optionally one cap shared by the whole link). Cases: one 1 GiB file
 //! at 0, 20 and 80 ms; one 256 MiB file under a 50 MB/s cap at 20 and 80 ms; 10,000 files of
-//! 10 KiB and 200 files of 5 MiB (`--recursive`) at 20 ms; each up and down. Each figure is the
+//! 10 KiB and 200 files of 5 MiB (`--recursive`) at 20 ms, and the same folders through the
+//! window's engine (the worker behind the Transfers panel, one run); each up and down. Each figure is the
 //! median of three runs, the tools taking turns; the peak memory is the process's own
 //! (`ru_maxrss` from `wait4`). Prints a table; asserts nothing.
 //!
@@ -69,8 +70,12 @@ impl Tool {
 }
 
 /// What one case moves.
+#[derive(Clone, Copy)]
 struct Case {
     name: &'static str,
+    /// Files the anchors move: fewer than `files` where the anchors would take most of the
+    /// bench's 20 minutes (their rate is per file there, so a sample gives it).
+    anchor_files: usize,
     /// A single file (copied to a key), or a folder (`--recursive`, to a prefix).
     folder: bool,
     files: usize,
@@ -82,6 +87,16 @@ struct Case {
 impl Case {
     fn bytes(&self) -> u64 {
         self.files as u64 * self.file_size
+    }
+
+    /// The sample the anchors move, when they move fewer files.
+    fn sample(&self) -> Option<Case> {
+        (self.anchor_files < self.files).then(|| Case {
+            name: "sample",
+            anchor_files: self.anchor_files,
+            files: self.anchor_files,
+            ..*self
+        })
     }
 }
 
@@ -233,6 +248,72 @@ fn make_source(case: &Case, dir: &Path) -> PathBuf {
     }
 }
 
+/// The window's engine (the worker behind the Transfers panel) moving the case's folder: up
+/// from `source` to `target_prefix`, or down from `stored_prefix` into `local`; the seconds
+/// until every file's transfer has ended, or why it failed.
+fn through_the_window(
+    endpoint: &str,
+    files: usize,
+    direction: Result<(&Path, &str), (&str, &Path)>,
+) -> Result<f64, String> {
+    use pail::testing::profiles::{Profile, ProfileSource};
+    use pail::testing::worker::{
+        Command, DownloadRequest, Event, FilesEvent, RequestId, UploadRequest, Worker,
+    };
+    let credentials =
+        aws_credential_types::Credentials::new(DEMO_ACCESS_KEY, DEMO_SECRET_KEY, None, None, "b");
+    let endpoint = Endpoint::custom(endpoint).map_err(|e| e.to_string())?;
+    let profile = Profile::fixed(
+        "Bench",
+        ProfileSource::Demo,
+        credentials,
+        endpoint,
+        "us-east-1",
+    );
+    let bucket = BucketName::new(BUCKET).map_err(|e| e.to_string())?;
+    let command = match direction {
+        Ok((source, prefix)) => Command::Upload(UploadRequest {
+            id: RequestId(1),
+            profile,
+            bucket,
+            prefix: prefix.to_owned(),
+            paths: vec![source.to_owned()],
+            journal: None,
+            remove_source: false,
+        }),
+        Err((prefix, local)) => Command::Download(DownloadRequest {
+            id: RequestId(1),
+            profile,
+            bucket,
+            base: "bench/".into(),
+            keys: Vec::new(),
+            prefixes: vec![prefix.to_owned()],
+            target: local.to_owned(),
+            partials: None,
+            remove_source: false,
+        }),
+    };
+    let (worker, events) = Worker::start(|| {}).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    worker.send(command);
+    let mut ended = 0;
+    while ended < files {
+        match events.recv_timeout(Duration::from_secs(60)) {
+            Ok(Event::Files(FilesEvent::TransferFinished { result, .. })) => {
+                result.map_err(|e| e.to_string())?;
+                ended += 1;
+            }
+            Ok(Event::Files(FilesEvent::BatchFailed { error })) => return Err(error.to_string()),
+            Ok(Event::Files(
+                FilesEvent::UploadConflicts { .. } | FilesEvent::DownloadConflicts { .. },
+            )) => return Err("asked about files that exist".into()),
+            Ok(_) => {}
+            Err(_) => return Err(format!("stopped after {ended} of {files} files")),
+        }
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
+
 fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -270,6 +351,7 @@ fn main() {
     let all_cases = [
         Case {
             name: "big",
+            anchor_files: 1,
             folder: false,
             files: 1,
             file_size: 1024 * MIB,
@@ -278,6 +360,7 @@ fn main() {
         },
         Case {
             name: "cap",
+            anchor_files: 1,
             folder: false,
             files: 1,
             file_size: 256 * MIB,
@@ -286,6 +369,7 @@ fn main() {
         },
         Case {
             name: "small",
+            anchor_files: 1_000,
             folder: true,
             files: 10_000,
             file_size: 10 * 1024,
@@ -294,6 +378,7 @@ fn main() {
         },
         Case {
             name: "medium",
+            anchor_files: 200,
             folder: true,
             files: 200,
             file_size: 5 * MIB,
@@ -370,7 +455,7 @@ fn main() {
         version("rclone", "version"),
     );
     println!(
-        "{:<34} {:<12} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
+        "{:<34} {:<24} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
         "case", "tool", "up MB/s", "×pail", "up MB", "down MB/s", "×pail", "down MB"
     );
     let started = Instant::now();
@@ -378,32 +463,44 @@ fn main() {
         if cases_wanted != "all" && !cases_wanted.split(',').any(|c| c == case.name) {
             continue;
         }
-        let source = make_source(case, &bench.work);
-        // What every tool downloads: the case's files, uploaded once, outside the timing.
-        let stored = format!("bench/{}-source", case.name);
-        let stored_uri = format!(
-            "s3://{BUCKET}/{stored}{}",
-            if case.folder { "/" } else { "" }
-        );
-        let stored_ok = if case.folder {
-            proxy.set_latency(Duration::ZERO);
-            let source_arg = source.display().to_string();
-            timed(bench.command(Tool::Pail, &endpoint, true, &source_arg, &stored_uri)).is_ok()
-        } else {
-            runtime
-                .block_on(upload_file(
-                    &connection,
-                    &bucket,
-                    &ObjectKey::new(&stored).unwrap(),
-                    &source,
-                    &TransferControl::default(),
-                ))
-                .is_ok()
+        proxy.set_latency(Duration::ZERO);
+        proxy.set_rates(0, 0);
+        let sample = case.sample();
+        let store = |case: &Case| {
+            let source = make_source(case, &bench.work);
+            // What every tool downloads: the files, uploaded once, outside the timing.
+            let stored = format!("bench/{}-{}-source", case.name, case.files);
+            let stored_uri = format!(
+                "s3://{BUCKET}/{stored}{}",
+                if case.folder { "/" } else { "" }
+            );
+            let stored_ok = if case.folder {
+                let source_arg = source.display().to_string();
+                timed(bench.command(Tool::Pail, &endpoint, true, &source_arg, &stored_uri)).is_ok()
+            } else {
+                runtime
+                    .block_on(upload_file(
+                        &connection,
+                        &bucket,
+                        &ObjectKey::new(&stored).unwrap(),
+                        &source,
+                        &TransferControl::default(),
+                    ))
+                    .is_ok()
+            };
+            (source, stored, stored_uri, stored_ok)
         };
-        if !stored_ok {
+        let (source, stored, stored_uri, stored_ok) = store(case);
+        let anchors_own = sample.as_ref().map(store);
+        if !stored_ok || anchors_own.as_ref().is_some_and(|own| !own.3) {
             println!("{}: could not store the source", case.name);
             continue;
         }
+        // Which files a tool moves: the anchors' sample, or the case's own.
+        let files_of = |tool: Tool| match (&anchors_own, tool) {
+            (Some(own), Tool::Aws | Tool::Rclone) => (&own.0, &own.2, case.anchor_files),
+            _ => (&source, &stored_uri, case.files),
+        };
         for &latency in case.latencies {
             proxy.set_latency(Duration::from_millis(latency));
             let cap = case.cap.unwrap_or(0);
@@ -431,7 +528,8 @@ fn main() {
                         "s3://{BUCKET}/{target}{}",
                         if case.folder { "/" } else { "" }
                     );
-                    let source_arg = source.display().to_string();
+                    let (tool_source, tool_stored, _) = files_of(tool);
+                    let source_arg = tool_source.display().to_string();
                     match timed(bench.command(
                         tool,
                         &endpoint,
@@ -455,7 +553,7 @@ fn main() {
                         tool,
                         &endpoint,
                         case.folder,
-                        &stored_uri,
+                        tool_stored,
                         &local_arg,
                     )) {
                         Ok(r) => down[index].push(r),
@@ -465,13 +563,14 @@ fn main() {
                     let _ = std::fs::remove_file(&local);
                 }
             }
-            let rate = |runs: &[Run]| {
-                median(runs.iter().map(|r| r.seconds).collect())
-                    .map(|s| case.bytes() as f64 / 1e6 / s)
+            let rate_of = |tool: Tool, runs: &[Run]| {
+                let bytes = files_of(tool).2 as u64 * case.file_size;
+                median(runs.iter().map(|r| r.seconds).collect()).map(|s| bytes as f64 / 1e6 / s)
             };
+            let rate = |i: usize, runs: &[Run]| rate_of(tools_here[i], runs);
             let peak = |runs: &[Run]| median(runs.iter().map(|r| r.peak_mb).collect());
-            let pail_up = rate(&up[0]);
-            let pail_down = rate(&down[0]);
+            let pail_up = rate(0, &up[0]);
+            let pail_down = rate(0, &down[0]);
             let label = format!(
                 "{} {} {latency} ms{}",
                 if case.folder {
@@ -485,21 +584,52 @@ fn main() {
                     .unwrap_or_default()
             );
             for (i, tool) in tools_here.iter().enumerate() {
-                let cell = |v: Option<f64>| v.map(|v| format!("{v:.0}")).unwrap_or("-".into());
+                let cell = |v: Option<f64>| match v {
+                    Some(v) if v < 10.0 => format!("{v:.1}"),
+                    Some(v) => format!("{v:.0}"),
+                    None => "-".into(),
+                };
                 let versus = |pail: Option<f64>, other: Option<f64>| match (pail, other) {
                     (Some(p), Some(o)) if i > 0 && o > 0.0 => format!("{:.2}", p / o),
                     _ => String::new(),
                 };
+                let name = match files_of(*tool).2 {
+                    n if n < case.files => format!("{} ({n} files)", tool.name()),
+                    _ => tool.name().to_owned(),
+                };
                 println!(
-                    "{:<34} {:<12} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
+                    "{:<34} {:<24} {:>10} {:>8} {:>9} {:>10} {:>8} {:>9}",
                     label,
-                    tool.name(),
-                    cell(rate(&up[i])),
-                    versus(pail_up, rate(&up[i])),
+                    name,
+                    cell(rate(i, &up[i])),
+                    versus(pail_up, rate(i, &up[i])),
                     cell(peak(&up[i])),
-                    cell(rate(&down[i])),
-                    versus(pail_down, rate(&down[i])),
+                    cell(rate(i, &down[i])),
+                    versus(pail_down, rate(i, &down[i])),
                     cell(peak(&down[i])),
+                );
+            }
+            if case.folder && latency > 0 && tools_wanted_window(&tools_here) {
+                // The window's Transfers panel runs on the same engine: its worker, once.
+                let up_prefix = format!("bench/{}-window-{latency}/", case.name);
+                let up = through_the_window(&endpoint, case.files, Ok((&source, &up_prefix)));
+                let _ = runtime.block_on(delete_prefix(&connection, &bucket, &up_prefix));
+                let local = bench.work.join(format!("down-{}-window", case.name));
+                let stored_prefix = format!("{stored}/");
+                let down = through_the_window(&endpoint, case.files, Err((&stored_prefix, &local)));
+                let _ = std::fs::remove_dir_all(&local);
+                let show = |r: &Result<f64, String>| match r {
+                    Ok(seconds) => format!("{:.0}", case.bytes() as f64 / 1e6 / seconds),
+                    Err(e) => format!("failed: {e}"),
+                };
+                println!(
+                    "{:<34} {:<24} {:>10} {:>8} {:>9} {:>10}",
+                    label,
+                    "window (Transfers panel)",
+                    show(&up),
+                    "",
+                    "",
+                    show(&down)
                 );
             }
             if let Some(cap) = case.cap {
@@ -509,11 +639,11 @@ fn main() {
                 };
                 for (i, tool) in tools_here.iter().enumerate() {
                     println!(
-                        "{:<34} {:<12} share of the cap: up {}, down {}",
+                        "{:<34} {:<24} share of the cap: up {}, down {}",
                         "",
                         tool.name(),
-                        share(rate(&up[i])),
-                        share(rate(&down[i]))
+                        share(rate(i, &up[i])),
+                        share(rate(i, &down[i]))
                     );
                 }
             }
@@ -524,12 +654,21 @@ fn main() {
         let _ = runtime.block_on(delete_prefix(&connection, &bucket, &stored));
         let _ = std::fs::remove_dir_all(&source);
         let _ = std::fs::remove_file(&source);
+        if let Some((source, stored, ..)) = &anchors_own {
+            let _ = runtime.block_on(delete_prefix(&connection, &bucket, stored));
+            let _ = std::fs::remove_dir_all(source);
+        }
     }
     println!(
         "(×pail: Pail's rate over the tool's; MB: the process's peak resident memory; \
          whole bench {:.0} s)",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The window's row comes with Pail's own rows (not when only the anchors are asked for).
+fn tools_wanted_window(tools: &[Tool]) -> bool {
+    tools.contains(&Tool::Pail)
 }
 
 fn show_size(bytes: u64) -> String {

@@ -260,6 +260,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Cp(_)) => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
     }
+    .max_blocking_threads(crate::s3::flight::FILE_THREADS)
     .enable_all()
     .build()
     .map_err(|e| CliError::Runtime(e.to_string()))?;

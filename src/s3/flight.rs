@@ -14,6 +14,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// Large files at once unless the person sets otherwise (the window's Transfers setting).
 pub(crate) const LARGE_FILES_AT_ONCE: usize = 4;
 
+/// Threads for file work (reads, writes, fsync) of a runtime that transfers. Tokio's default
+/// (512) lets a busy batch start dozens, and each thread's malloc arena keeps what it once
+/// held: a batch of 200 files of 5 MiB peaked at 176 MB instead of 50.
+pub(crate) const FILE_THREADS: usize = 16;
+
 const KIB: u64 = 1024;
 /// What one file weighs at most: a file this large or larger counts as one "large file".
 const LARGE_FILE: u64 = 32 * 1024 * KIB;

@@ -76,6 +76,7 @@ impl Worker {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("pail-worker")
+            .max_blocking_threads(crate::s3::flight::FILE_THREADS)
             .enable_all()
             .build()?;
         let (commands, receiver) = tokio_mpsc::unbounded_channel();
