@@ -310,7 +310,10 @@ mod tests {
             );
         }
         assert_eq!(parse_rate("0"), Err(RateError::Zero("0".into())));
-        assert_eq!(parse_rate("0.0001K"), Err(RateError::Zero("0.0001K".into())));
+        assert_eq!(
+            parse_rate("0.0001K"),
+            Err(RateError::Zero("0.0001K".into()))
+        );
         assert!(matches!(
             parse_rate("99999999999999G"),
             Err(RateError::TooLarge(_))

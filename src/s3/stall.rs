@@ -7,11 +7,11 @@
 //! The bodies Pail sends take their bytes from the batch's bandwidth limit ([`Pacer`]) as they
 //! go; a body held back by that limit counts as moving.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 

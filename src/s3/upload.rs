@@ -140,7 +140,12 @@ async fn send_file(
                     .set_if_none_match(condition)
                     .set_content_type(content_type_for(path).map(str::to_owned))
                     .checksum_crc32(&checksum)
-                    .body(file_body(path.to_owned(), (0, size), file, (&activity, control)))
+                    .body(file_body(
+                        path.to_owned(),
+                        (0, size),
+                        file,
+                        (&activity, control),
+                    ))
                     .customize()
                     .config_override(data_config())
                     .send();
