@@ -64,6 +64,9 @@ pub mod s3 {
     pub mod objects {
         pub use crate::s3::objects::*;
     }
+    pub mod rate_limit {
+        pub use crate::s3::rate_limit::RateLimit;
+    }
     pub mod transfer {
         pub use crate::s3::transfer::*;
     }

@@ -114,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;cp' {
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')

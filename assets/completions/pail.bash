@@ -144,12 +144,16 @@ _pail() {
             return 0
             ;;
         pail__subcmd__cp)
-            opts="-h --recursive --dryrun --profile --region --endpoint-url --path-style --help"
+            opts="-h --recursive --dryrun --limit-rate --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --limit-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -96,6 +96,7 @@ complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-
 complete -c pail -n "__fish_pail_using_subcommand ls" -s r -l recursive -d 'Every object under the prefix, at any depth, with its full key'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand cp" -l limit-rate -d 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r

@@ -35,6 +35,12 @@ pub(crate) struct CpArgs {
     /// Show what would be copied, and under which names, without copying anything.
     #[arg(long)]
     pub dryrun: bool,
+    /// At most RATE bytes a second for the whole batch, all files together: K, M or G after
+    /// the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads
+    /// and downloads; a copy from bucket to bucket is made by the server and moves no bytes
+    /// through Pail, so it is not limited.
+    #[arg(long, value_name = "RATE", value_parser = crate::s3::rate_limit::parse_rate)]
+    pub limit_rate: Option<u64>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -321,7 +327,8 @@ pub(crate) async fn cp(args: CpArgs) -> Result<(), CliError> {
     if let Some(journal) = &partials {
         journal.sweep().await;
     }
-    let failed = run_jobs(&connection, &bucket, jobs, uploads, partials).await?;
+    let limit = crate::s3::rate_limit::RateLimit::new(args.limit_rate);
+    let failed = run_jobs(&connection, &bucket, jobs, uploads, partials, &limit).await?;
     if failed > 0 || problems > 0 {
         return Err(CliError::Transfers(format!(
             "{} failed, {problems} skipped",
@@ -467,14 +474,15 @@ async fn run_job(
     }
 }
 
-/// Runs the jobs, as many at once as `s3::flight` admits, with a progress bar; returns how
-/// many failed.
+/// Runs the jobs, as many at once as `s3::flight` admits and at most as fast as `limit`
+/// allows all of them together, with a progress bar; returns how many failed.
 async fn run_jobs(
     connection: &Connection,
     bucket: &BucketName,
     jobs: Vec<Job>,
     uploads: Option<UploadJournal>,
     partials: Option<PartialJournal>,
+    limit: &crate::s3::rate_limit::RateLimit,
 ) -> Result<usize, CliError> {
     let total: u64 = jobs
         .iter()
@@ -488,7 +496,10 @@ async fn run_jobs(
     );
     let slots = crate::s3::flight::FileSlots::new(crate::s3::flight::LARGE_FILES_AT_ONCE);
     let mut tasks = tokio::task::JoinSet::new();
-    let controls: Vec<TransferControl> = jobs.iter().map(|_| TransferControl::default()).collect();
+    let controls: Vec<TransferControl> = jobs
+        .iter()
+        .map(|_| TransferControl::limited(limit))
+        .collect();
     // A file's task is spawned once the batch has room for it, not before: ten thousand
     // waiting futures of a whole transfer each would hold a hundred MB for nothing.
     let mut waiting = jobs.into_iter().zip(controls.iter().cloned()).peekable();

@@ -102,7 +102,7 @@ async fn stream(
                 .set_content_encoding(head.content_encoding().map(str::to_owned))
                 .set_cache_control(head.cache_control().map(str::to_owned))
                 .set_metadata(head.metadata().cloned())
-                .body(memory_body(object.clone(), &activity))
+                .body(memory_body(object.clone(), &activity, control))
                 .customize()
                 .config_override(data_config())
                 .send();
@@ -147,7 +147,7 @@ async fn stream(
                     .key(to_key.as_str())
                     .upload_id(&upload_id)
                     .part_number(number)
-                    .body(memory_body(body.into(), &activity))
+                    .body(memory_body(body.into(), &activity, control))
                     .customize()
                     .config_override(data_config())
                     .send();
@@ -191,7 +191,9 @@ fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferErro
 }
 
 /// `data` as a request body that touches `activity` as it goes: a part on a slow uplink is
-/// failed when it stalls, never for taking its time.
-fn memory_body(data: bytes::Bytes, activity: &Activity) -> ByteStream {
-    ByteStream::new(MemoryBody::sdk_body(data, activity.clone()))
+/// failed when it stalls, never for taking its time. Its bytes go at the batch's limit, if it
+/// has one: they come into Pail as fast as they leave it.
+fn memory_body(data: bytes::Bytes, activity: &Activity, control: &TransferControl) -> ByteStream {
+    let limit = control.limit().cloned();
+    ByteStream::new(MemoryBody::sdk_body(data, (activity.clone(), limit)))
 }

@@ -390,6 +390,10 @@ impl RangeFetch {
                 break;
             };
             self.control.check()?;
+            // Held back here, the connection's window fills and the server slows to the limit.
+            if let Some(limit) = self.control.limit() {
+                limit.take(chunk.len() as u64).await;
+            }
             buffer.extend_from_slice(&chunk);
             self.control.add(chunk.len() as u64);
             if buffer.len() >= WRITE_BUFFER {

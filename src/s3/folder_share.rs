@@ -220,7 +220,7 @@ async fn put_page(
         .cache_control("private, no-store")
         .body(ByteStream::new(MemoryBody::sdk_body(
             html.into_bytes().into(),
-            activity.clone(),
+            (activity.clone(), None),
         )))
         .customize()
         .config_override(data_config())

@@ -1,7 +1,7 @@
 //! Everything that talks to S3: the connection (client, credentials, bucket regions),
 //! listings, and moving objects (uploads, downloads, deletes, renames, properties), with the
-//! stall detection that data-carrying requests use and the checks a move makes before it
-//! removes an original.
+//! stall detection and the bandwidth limit that data-carrying requests use and the checks a
+//! move makes before it removes an original.
 
 pub mod connection;
 pub(crate) mod copy_across;
@@ -10,6 +10,7 @@ pub(crate) mod flight;
 pub(crate) mod folder_share;
 pub(crate) mod list;
 pub(crate) mod objects;
+pub(crate) mod rate_limit;
 pub(crate) mod stall;
 pub(crate) mod transfer;
 pub(crate) mod upload;

@@ -4,16 +4,21 @@
 //! out or receives a chunk, and [`guard`] gives up once it has not been touched for the limit.
 //! A copy the server makes itself moves no byte until it answers: [`AnswerWatch`] gives it a
 //! long wait for the answer instead, then holds the answer to the stall rule and a size limit.
+//! The bodies Pail sends take their bytes from the batch's bandwidth limit ([`Pacer`]) as they
+//! go; a body held back by that limit counts as moving.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::io::AsyncRead;
+
+use super::rate_limit::RateLimit;
 
 /// How long a data-carrying request may go without moving a byte.
 pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -111,6 +116,10 @@ pub(crate) struct FileRangeBody {
     remaining: u64,
     buffer: Vec<u8>,
     activity: Activity,
+    /// The bandwidth limit each frame waits for, if any.
+    pacer: Option<Pacer>,
+    /// The next frame has been allowed by the limit (its read may still be pending).
+    allowed: bool,
     /// The file could not be opened: reported on the first poll.
     error: Option<std::io::Error>,
 }
@@ -118,14 +127,14 @@ pub(crate) struct FileRangeBody {
 const FRAME: usize = 64 * 1024;
 
 impl FileRangeBody {
-    /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`.
-    /// Opening is a quick system call, done here so the SDK can build the body again for a
-    /// retry.
+    /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`,
+    /// each frame taken from `limit` if there is one. Opening is a quick system call, done
+    /// here so the SDK can build the body again for a retry.
     pub(crate) fn new(
         path: &Path,
         (offset, length): (u64, u64),
         expected: FileState,
-        activity: Activity,
+        (activity, limit): (Activity, Option<RateLimit>),
     ) -> Self {
         let opened = std::fs::File::open(path).and_then(|mut file| {
             use std::io::Seek;
@@ -142,6 +151,8 @@ impl FileRangeBody {
             expected,
             remaining: length,
             buffer: Vec::new(),
+            pacer: limit.map(|limit| Pacer::new(limit, activity.clone())),
+            allowed: false,
             activity,
             error,
         }
@@ -152,14 +163,14 @@ impl FileRangeBody {
         path: PathBuf,
         range: (u64, u64),
         expected: FileState,
-        activity: Activity,
+        (activity, limit): (Activity, Option<RateLimit>),
     ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(FileRangeBody::new(
                 &path,
                 range,
                 expected,
-                activity.clone(),
+                (activity.clone(), limit.clone()),
             ))
         })
     }
@@ -181,6 +192,14 @@ impl http_body::Body for FileRangeBody {
         }
         let want = FRAME.min(self.remaining as usize);
         let this = &mut *self;
+        // Allowed before it is read; a read that comes back Pending does not ask again.
+        if !this.allowed
+            && let Some(pacer) = &mut this.pacer
+            && pacer.poll_allow(cx, want as u64).is_pending()
+        {
+            return Poll::Pending;
+        }
+        this.allowed = true;
         this.buffer.resize(want, 0);
         let Some(file) = this.file.as_mut() else {
             return Poll::Ready(None);
@@ -199,6 +218,7 @@ impl http_body::Body for FileRangeBody {
                 }
                 let frame = Bytes::copy_from_slice(filled);
                 this.remaining -= frame.len() as u64;
+                this.allowed = false;
                 // Everything has been read: the file must still be what it was. (A quick
                 // system call, as opening the file is.)
                 if this.remaining == 0 && !this.expected.still_at(&this.path) {
@@ -224,14 +244,22 @@ impl http_body::Body for FileRangeBody {
 pub(crate) struct MemoryBody {
     data: Bytes,
     activity: Activity,
+    pacer: Option<Pacer>,
 }
 
 impl MemoryBody {
-    /// A body the SDK can send again on retry (`data` is shared, not copied).
-    pub(crate) fn sdk_body(data: Bytes, activity: Activity) -> aws_smithy_types::body::SdkBody {
+    /// A body the SDK can send again on retry (`data` is shared, not copied), each frame taken
+    /// from `limit` if there is one.
+    pub(crate) fn sdk_body(
+        data: Bytes,
+        (activity, limit): (Activity, Option<RateLimit>),
+    ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(MemoryBody {
                 data: data.clone(),
+                pacer: limit
+                    .clone()
+                    .map(|limit| Pacer::new(limit, activity.clone())),
                 activity: activity.clone(),
             })
         })
@@ -244,12 +272,18 @@ impl http_body::Body for MemoryBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
         if self.data.is_empty() {
             return Poll::Ready(None);
         }
         let take = FRAME.min(self.data.len());
+        let this = &mut *self;
+        if let Some(pacer) = &mut this.pacer
+            && pacer.poll_allow(cx, take as u64).is_pending()
+        {
+            return Poll::Pending;
+        }
         let frame = self.data.split_to(take);
         self.activity.touch();
         Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
@@ -261,6 +295,60 @@ impl http_body::Body for MemoryBody {
 
     fn size_hint(&self) -> http_body::SizeHint {
         http_body::SizeHint::with_exact(self.data.len() as u64)
+    }
+}
+
+/// How often a body waiting on the limit tells the stall watch that it is alive.
+const WAITING_IS_NO_STALL: Duration = Duration::from_secs(1);
+
+/// A request body's share of a limit: the body asks [`Pacer::poll_allow`] before it hands out
+/// each frame. While it waits the body's [`Activity`] is touched: a transfer held back by the
+/// person's own limit has not stalled.
+pub(crate) struct Pacer {
+    limit: RateLimit,
+    activity: Activity,
+    /// The wait for the frame being allowed. In a mutex only to be `Sync`, as SDK bodies must
+    /// be; it is reached through `&mut self`, never locked.
+    waiting: Option<Mutex<Pin<Box<dyn Future<Output = ()> + Send>>>>,
+}
+
+impl Pacer {
+    pub(crate) fn new(limit: RateLimit, activity: Activity) -> Self {
+        Self {
+            limit,
+            activity,
+            waiting: None,
+        }
+    }
+
+    /// Ready once `bytes` may go. Ask again with the same count until it is.
+    pub(crate) fn poll_allow(&mut self, cx: &mut Context<'_>, bytes: u64) -> Poll<()> {
+        if self.waiting.is_none() && self.limit.rate().is_none() {
+            return Poll::Ready(());
+        }
+        let waiting = self.waiting.get_or_insert_with(|| {
+            let (limit, activity) = (self.limit.clone(), self.activity.clone());
+            Mutex::new(Box::pin(async move {
+                let take = limit.take(bytes);
+                tokio::pin!(take);
+                loop {
+                    tokio::select! {
+                        () = &mut take => return,
+                        () = tokio::time::sleep(WAITING_IS_NO_STALL) => activity.touch(),
+                    }
+                }
+            }))
+        });
+        let future = waiting
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match future.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                self.waiting = None;
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -360,6 +448,10 @@ impl http_body::Body for WatchedAnswer {
 mod tests {
     use super::*;
 
+    fn unlimited() -> (Activity, Option<RateLimit>) {
+        (Activity::default(), None)
+    }
+
     #[tokio::test]
     async fn a_file_range_body_hands_out_exactly_its_range() {
         use http_body_util::BodyExt;
@@ -368,14 +460,14 @@ mod tests {
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
         let state = FileState::of(&path).unwrap();
-        let body = FileRangeBody::new(&path, (1000, 150_000), state, Activity::default());
+        let body = FileRangeBody::new(&path, (1000, 150_000), state, unlimited());
         let got = body.collect().await.unwrap().to_bytes();
         assert_eq!(&got[..], &data[1000..151_000]);
         let gone = dir.path().join("gone");
-        let missing = FileRangeBody::new(&gone, (0, 10), state, Activity::default());
+        let missing = FileRangeBody::new(&gone, (0, 10), state, unlimited());
         assert!(missing.collect().await.is_err());
         // The file grew after the body began: its last frame is an error, not data.
-        let body = FileRangeBody::new(&path, (0, 200_000), state, Activity::default());
+        let body = FileRangeBody::new(&path, (0, 200_000), state, unlimited());
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)

@@ -1,7 +1,8 @@
 //! What every transfer shares: the sizes and limits, [`TransferError`] and how SDK errors map
-//! to it, [`TransferControl`] (cancel and progress), HeadObject, and starting, completing and
-//! aborting a multipart upload (used by uploads and by copies). The transfers themselves are in
-//! `upload.rs`, `download.rs` and `objects.rs`, which build on this file; it names none of them.
+//! to it, [`TransferControl`] (cancel, progress and the batch's bandwidth limit), HeadObject,
+//! and starting, completing and aborting a multipart upload (used by uploads and by copies).
+//! The transfers themselves are in `upload.rs`, `download.rs` and `objects.rs`, which build on
+//! this file; it names none of them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
+use crate::s3::rate_limit::RateLimit;
 use crate::storage::journal::{UploadJournal, Uploader};
 
 /// Files larger than this go as multipart uploads.
@@ -84,14 +86,29 @@ pub enum TransferError {
     NoConditionalWrites,
 }
 
-/// Shared between a transfer and whoever may cancel it or watch its progress.
+/// Shared between a transfer and whoever may cancel it or watch its progress, with the
+/// bandwidth limit its batch shares (none by default).
 #[derive(Debug, Clone, Default)]
 pub struct TransferControl {
     cancelled: Arc<AtomicBool>,
     done_bytes: Arc<AtomicU64>,
+    limit: Option<RateLimit>,
 }
 
 impl TransferControl {
+    /// A transfer whose bodies take their bytes from `limit`, with everything else sharing it.
+    pub fn limited(limit: &RateLimit) -> Self {
+        Self {
+            limit: Some(limit.clone()),
+            ..Self::default()
+        }
+    }
+
+    /// The limit this transfer's bytes are taken from, if any.
+    pub(crate) fn limit(&self) -> Option<&RateLimit> {
+        self.limit.as_ref()
+    }
+
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }

@@ -140,7 +140,12 @@ async fn send_file(
                     .set_if_none_match(condition)
                     .set_content_type(content_type_for(path).map(str::to_owned))
                     .checksum_crc32(&checksum)
-                    .body(file_body(path.to_owned(), (0, size), file, &activity))
+                    .body(file_body(
+                        path.to_owned(),
+                        (0, size),
+                        file,
+                        (&activity, control),
+                    ))
                     .customize()
                     .config_override(data_config())
                     .send();
@@ -172,10 +177,17 @@ fn unchanged(path: &Path, file: &FileState) -> Result<(), TransferError> {
     }
 }
 
-/// `range` (offset, length) of `path` as a request body that touches `activity` as it goes
-/// and fails if the file is no longer as `file` says once read.
-fn file_body(path: PathBuf, range: (u64, u64), file: FileState, activity: &Activity) -> ByteStream {
-    ByteStream::new(FileRangeBody::sdk_body(path, range, file, activity.clone()))
+/// `range` (offset, length) of `path` as a request body that touches `activity` as it goes,
+/// takes its bytes from `control`'s bandwidth limit, and fails if the file is no longer as
+/// `file` says once read.
+fn file_body(
+    path: PathBuf,
+    range: (u64, u64),
+    file: FileState,
+    (activity, control): (&Activity, &TransferControl),
+) -> ByteStream {
+    let paced = (activity.clone(), control.limit().cloned());
+    ByteStream::new(FileRangeBody::sdk_body(path, range, file, paced))
 }
 
 async fn upload_multipart(
@@ -249,7 +261,7 @@ async fn send_part(
         .upload_id(&upload_id)
         .part_number(part.number)
         .checksum_crc32(&checksum)
-        .body(file_body(path.clone(), range, file, &activity))
+        .body(file_body(path.clone(), range, file, (&activity, &control)))
         .customize()
         .config_override(data_config())
         .send();

@@ -139,6 +139,7 @@ impl Jobs {
                 sink,
                 connections: Arc::default(),
                 slots: crate::s3::flight::FileSlots::new(TRANSFER_CONCURRENCY),
+                limit: crate::s3::rate_limit::RateLimit::default(),
                 next_transfer: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             },
             running: HashMap::new(),
@@ -200,6 +201,7 @@ impl Jobs {
             Command::SweepPartials { journal } => transfers::sweep_partials(journal),
             Command::SweepUploads { profile, journal } => transfers::sweep_uploads(self, profile, journal),
             Command::SetConcurrency { transfers } => transfers::set_concurrency(self, transfers),
+            Command::SetRateLimit { bytes_per_second } => transfers::set_rate_limit(self, bytes_per_second),
         }
     }
 

@@ -21,6 +21,8 @@ pub(super) struct TransferContext {
     pub(super) sink: EventSink,
     pub(super) connections: Connections,
     pub(super) slots: crate::s3::flight::FileSlots,
+    /// The Transfers panel's bandwidth limit, shared by every file of every batch.
+    pub(super) limit: crate::s3::rate_limit::RateLimit,
     pub(super) next_transfer: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -49,7 +51,7 @@ where
         ctx.next_transfer
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     );
-    let control = TransferControl::default();
+    let control = TransferControl::limited(&ctx.limit);
     ctx.sink.send(FilesEvent::TransferQueued {
         transfer,
         name: queued.name.clone(),

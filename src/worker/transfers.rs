@@ -1,6 +1,6 @@
 //! Transfer jobs of the worker: upload batches (folders walked, each file placed by the batch
 //! planner, the person asked before anything is replaced, renamed or skipped), the concurrency
-//! limit, and sweeping what earlier runs left behind. Each file waits its turn in `queue.rs`;
+//! and bandwidth limits, and sweeping what earlier runs left behind. Each file waits its turn in `queue.rs`;
 //! downloads are in `downloads.rs`, copies in `copies.rs`.
 
 use std::path::PathBuf;
@@ -42,6 +42,11 @@ pub(super) fn set_concurrency(jobs: &mut Jobs, transfers: usize) {
     let wanted = transfers.clamp(1, 16);
     jobs.transfers.slots.set_large_at_once(wanted);
     jobs.concurrency = wanted;
+}
+
+/// The bandwidth every transfer shares from now on, those running included (`None`: none).
+pub(super) fn set_rate_limit(jobs: &Jobs, bytes_per_second: Option<u64>) {
+    jobs.transfers.limit.set(bytes_per_second);
 }
 
 /// An upload batch, planned but not started: the files, the keys they want, and what Pail saw

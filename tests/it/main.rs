@@ -22,6 +22,7 @@ mod copy_across;
 mod data_requests;
 mod docs_commands;
 mod hostile_server;
+mod limit_rate;
 mod link_doctor;
 mod listing_attacks;
 mod listing_names;

@@ -68,6 +68,9 @@ pub struct Transfers {
     rows: Vec<Transfer>,
     /// How many transfers run at once.
     concurrency: usize,
+    /// The bandwidth they share, bytes a second; `None`: no limit. Kept for the session: the
+    /// window keeps no settings of its own between runs.
+    rate_limit: Option<u64>,
     /// "Quit anyway" was pressed and the transfers have cleaned up: the next close goes
     /// through.
     quit_confirmed: bool,
@@ -78,6 +81,7 @@ impl Default for Transfers {
         Self {
             rows: Vec::new(),
             concurrency: TRANSFER_CONCURRENCY,
+            rate_limit: None,
             quit_confirmed: false,
         }
     }
@@ -99,6 +103,15 @@ impl Transfers {
 
     pub(crate) fn set_concurrency(&mut self, concurrency: usize) {
         self.concurrency = concurrency;
+    }
+
+    /// The bandwidth limit set in the panel, bytes a second.
+    pub fn rate_limit(&self) -> Option<u64> {
+        self.rate_limit
+    }
+
+    pub(crate) fn set_rate_limit(&mut self, bytes_per_second: Option<u64>) {
+        self.rate_limit = bytes_per_second;
     }
 
     pub(crate) fn quit_confirmed(&self) -> bool {

@@ -1,5 +1,6 @@
 //! The Transfers panel: each upload with its size, progress bar, speed, time left, state and
-//! Cancel; repainted while anything moves.
+//! Cancel, and the settings every transfer shares (how many at once, the bandwidth limit);
+//! repainted while anything moves.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,11 @@ use egui::Ui;
 use crate::app::files::transfer_rows::{TransferState, Transfers};
 use crate::fmt::human_size;
 use crate::worker::TransferId;
+
+/// The panel's limit counts in MB, as its speeds do (`fmt::human_size`).
+const MB: f64 = 1_000_000.0;
+/// The highest limit the panel offers: 10 GB/s, beyond any link it would matter on.
+const MAX_LIMIT_MB: f64 = 10_000.0;
 
 /// Draws the panel; gives the transfer whose Retry was pressed, which the window starts
 /// again (a new request, in the pane's folder).
@@ -25,6 +31,8 @@ pub(crate) fn transfers_panel_ui(
     let mut retry = None;
     let mut clear = false;
     let mut concurrency = transfers.concurrency();
+    let mut limit_mb = transfers.rate_limit().map_or(0.0, |r| r as f64 / MB);
+    let limit_before = limit_mb;
     egui::Panel::bottom("transfers")
         .resizable(true)
         .default_size(140.0)
@@ -46,6 +54,19 @@ pub(crate) fn transfers_panel_ui(
                     .on_hover_text(
                         "Large files at once; small files go up to 16 times as many together",
                     );
+                let label = ui.label("Limit");
+                ui.add(
+                    egui::DragValue::new(&mut limit_mb)
+                        .range(0.0..=MAX_LIMIT_MB)
+                        .speed(0.1)
+                        .max_decimals(1)
+                        .suffix(" MB/s"),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "The most all transfers together may move a second, in MB (1,000,000 \
+                     bytes); 0: no limit. Running transfers follow a change at once.",
+                );
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for transfer in transfers.rows().iter().rev() {
@@ -119,6 +140,13 @@ pub(crate) fn transfers_panel_ui(
         out.push(crate::worker::Command::SetConcurrency {
             transfers: concurrency,
         });
+    }
+    if limit_mb != limit_before {
+        // Whole bytes; anything below one a second is no limit.
+        let bytes = (limit_mb.clamp(0.0, MAX_LIMIT_MB) * MB).round() as u64;
+        let bytes_per_second = (bytes > 0).then_some(bytes);
+        transfers.set_rate_limit(bytes_per_second);
+        out.push(crate::worker::Command::SetRateLimit { bytes_per_second });
     }
     if clear {
         transfers.clear_finished();

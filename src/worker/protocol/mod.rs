@@ -234,6 +234,11 @@ pub enum Command {
     SetConcurrency {
         transfers: usize,
     },
+    /// The bandwidth all transfers share, in bytes a second (`None`: no limit); transfers
+    /// running now slow down or speed up at once.
+    SetRateLimit {
+        bytes_per_second: Option<u64>,
+    },
     /// The answer to [`FilesEvent::DownloadConflicts`] for the whole batch; `None` cancels it.
     ResolveDownload {
         id: RequestId,
