@@ -91,12 +91,13 @@ impl Case {
 
     /// The sample the anchors move, when they move fewer files.
     fn sample(&self) -> Option<Case> {
-        (self.anchor_files < self.files).then(|| Case {
+        let sample = Case {
             name: "sample",
             anchor_files: self.anchor_files,
             files: self.anchor_files,
             ..*self
-        })
+        };
+        (self.anchor_files < self.files).then_some(sample)
     }
 }
 
