@@ -11,6 +11,7 @@ pub(crate) mod folder_share;
 pub(crate) mod list;
 pub(crate) mod objects;
 pub(crate) mod stall;
+pub(crate) mod throttle;
 pub(crate) mod transfer;
 pub(crate) mod upload;
 pub(crate) mod verify;

@@ -1,6 +1,6 @@
 //! Uploads: a small file in one PutObject, a large one as a multipart upload whose parts go in
 //! parallel, each read from the file as it is sent, with its CRC32 and a stall timeout; a part
-//! that breaks is sent again alone. A failed or cancelled upload is aborted so no parts stay
+//! that breaks is sent again alone, and one the server throttled after a wait (`throttle.rs`). A failed or cancelled upload is aborted so no parts stay
 //! behind to be billed, and recorded in the journal while an abort is still owed.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
 use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
+use super::throttle::{ThrottleWatch, retry_after, wait};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -142,7 +143,7 @@ async fn send_file(
                     .checksum_crc32(&checksum)
                     .body(file_body(path.to_owned(), (0, size), file, &activity))
                     .customize()
-                    .config_override(data_config())
+                    .config_override(data_config().interceptor(ThrottleWatch(control.clone())))
                     .send();
                 let limit = connection.stall_timeout();
                 send_watched_write(&activity, limit, (key, conditional), request).await
@@ -153,8 +154,13 @@ async fn send_file(
             unchanged(path, &file)?;
             match result {
                 Ok(_) => break,
-                Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
-                Err(e) => return Err(e),
+                Err(e) => match retry_after(&e, attempt) {
+                    Some(delay) => {
+                        wait(delay, control).await?;
+                        attempt += 1;
+                    }
+                    None => return Err(e),
+                },
             }
         }
         control.add(size);
@@ -224,6 +230,8 @@ struct Part {
     length: u64,
     /// Attempts made so far.
     attempts: u32,
+    /// How long to wait before the next attempt (the server asked to slow down).
+    wait: std::time::Duration,
 }
 
 /// Sends one part, once.
@@ -236,7 +244,7 @@ async fn send_part(
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
-    control.check().map_err(failed)?;
+    wait(part.wait, &control).await.map_err(failed)?;
     let checksum = crc32_of(&path, part.offset, part.length)
         .await
         .map_err(failed)?;
@@ -251,7 +259,7 @@ async fn send_part(
         .checksum_crc32(&checksum)
         .body(file_body(path.clone(), range, file, &activity))
         .customize()
-        .config_override(data_config())
+        .config_override(data_config().interceptor(ThrottleWatch(control.clone())))
         .send();
     let sent = send_watched(&activity, stall_limit, request).await;
     // A file that changed is no network trouble: said as what it is, and not sent again.
@@ -299,6 +307,7 @@ async fn send_parts(
                         offset,
                         length: part_size.min(size - offset),
                         attempts: 0,
+                        wait: std::time::Duration::ZERO,
                     }
                 }
             };
@@ -318,14 +327,16 @@ async fn send_parts(
         }
         match tasks.join_next().await {
             Some(Ok(Ok(part))) => parts.push(part),
-            Some(Ok(Err((e, part)))) => {
-                if e.is_transient() && part.attempts < PART_ATTEMPTS && failure.is_none() {
+            Some(Ok(Err((e, part)))) => match retry_after(&e, part.attempts) {
+                // A throttled part also waits before it goes again (`s3::throttle`).
+                Some(wait) if failure.is_none() => {
                     parallel = (parallel / 2).max(1);
-                    again.push(part);
-                } else {
+                    again.push(Part { wait, ..part });
+                }
+                _ => {
                     failure.get_or_insert(e);
                 }
-            }
+            },
             Some(Err(e)) => {
                 failure.get_or_insert(TransferError::Network(e.to_string()));
             }
