@@ -191,7 +191,7 @@ mod tests {
             retry_after(&throttled, THROTTLED_ATTEMPTS - 1).is_some_and(|d| d > Duration::ZERO)
         );
         assert_eq!(retry_after(&throttled, THROTTLED_ATTEMPTS), None);
-        assert!(THROTTLED_ATTEMPTS > PART_ATTEMPTS);
+        const { assert!(THROTTLED_ATTEMPTS > PART_ATTEMPTS) };
         assert_eq!(retry_after(&network, 1), Some(Duration::ZERO));
         assert_eq!(retry_after(&network, PART_ATTEMPTS), None);
         assert_eq!(retry_after(&refused, 1), None);

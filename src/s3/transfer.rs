@@ -121,9 +121,13 @@ impl TransferControl {
         self.throttles.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Whether the server asked this transfer to slow down at least once.
+    /// How many answers asked this transfer to slow down so far.
+    pub(crate) fn throttles(&self) -> u64 {
+        self.throttles.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn was_throttled(&self) -> bool {
-        self.throttles.load(Ordering::Relaxed) > 0
+        self.throttles() > 0
     }
 
     pub(super) fn check(&self) -> Result<(), TransferError> {

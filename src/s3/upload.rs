@@ -295,6 +295,7 @@ async fn send_parts(
     // The first final failure stops new parts; parts already on their way are let finish, so
     // that none lands after the abort that follows (it would stay behind, billed).
     let mut failure: Option<TransferError> = None;
+    let mut throttles = control.throttles();
     loop {
         while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
             let part = match again.pop() {
@@ -325,12 +326,21 @@ async fn send_parts(
                 control.clone(),
             ));
         }
-        match tasks.join_next().await {
+        let joined = tasks.join_next().await;
+        // A throttle the SDK's own retry absorbed still means fewer parts at once.
+        if control.throttles() > throttles {
+            throttles = control.throttles();
+            parallel = (parallel / 2).max(1);
+        }
+        match joined {
             Some(Ok(Ok(part))) => parts.push(part),
             Some(Ok(Err((e, part)))) => match retry_after(&e, part.attempts) {
-                // A throttled part also waits before it goes again (`s3::throttle`).
+                // A throttled part also waits before it goes again (`s3::throttle`); its
+                // throttle halved the parts at once already.
                 Some(wait) if failure.is_none() => {
-                    parallel = (parallel / 2).max(1);
+                    if !matches!(e, TransferError::Throttled { .. }) {
+                        parallel = (parallel / 2).max(1);
+                    }
                     again.push(Part { wait, ..part });
                 }
                 _ => {
