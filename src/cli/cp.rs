@@ -522,6 +522,7 @@ async fn run_jobs(
         tokio::select! {
             slot = slots.admit(next_size.unwrap_or(0)), if next_size.is_some() && cancelled_at.is_none() => {
                 if let (Some(slot), Some((job, control))) = (slot, waiting.next()) {
+                    let slot = slot.watching(&control);
                     let (connection, bucket) = (connection.clone(), bucket.clone());
                     let (uploads, partials) = (uploads.clone(), partials.clone());
                     tasks.spawn(async move {

@@ -1,6 +1,7 @@
 //! Downloads: into a hidden partial file beside the target (created new, never through a link
 //! planted there), large objects as parallel ranges pinned to the first answer's ETag, each
-//! chunk under a stall timeout; renamed into place only when complete and of the right size.
+//! chunk under a stall timeout (a range the server throttled goes again after a wait);
+//! renamed into place only when complete and of the right size.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -281,9 +282,17 @@ async fn download_into(
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0;
     let mut got = 0u64;
+    // A range the server throttled goes again after a wait, with fewer ranges at once
+    // (`s3::throttle`): (which range, attempts made, the wait).
+    let mut parallel = parallel;
+    let mut again: Vec<(u64, u32, std::time::Duration)> = Vec::new();
     loop {
-        while tasks.len() < parallel && next < range_count {
-            let (start, end) = range(next);
+        while tasks.len() < parallel && (next < range_count || !again.is_empty()) {
+            let (index, attempts, delay) = again.pop().unwrap_or_else(|| {
+                next += 1;
+                (next - 1, 0, std::time::Duration::ZERO)
+            });
+            let (start, end) = range(index);
             let fetch = RangeFetch {
                 connection: connection.clone(),
                 bucket: bucket.clone(),
@@ -295,22 +304,33 @@ async fn download_into(
                 control: control.clone(),
             };
             tasks.spawn(async move {
-                let got = fetch.run(start).await?;
+                let tried = (index, attempts + 1);
+                crate::s3::throttle::wait(delay, &fetch.control)
+                    .await
+                    .map_err(|e| (e, tried))?;
+                let got = fetch.run(start).await.map_err(|e| (e, tried))?;
                 if !whole && got != end - start {
-                    return Err(TransferError::Incomplete {
-                        got,
-                        expected: end - start,
-                    });
+                    let expected = end - start;
+                    return Err((TransferError::Incomplete { got, expected }, tried));
                 }
                 Ok(got)
             });
-            next += 1;
         }
         match tasks.join_next().await {
             Some(Ok(Ok(bytes))) => got = got.saturating_add(bytes),
-            Some(Ok(Err(e))) => {
-                tasks.abort_all();
-                return Err(e);
+            Some(Ok(Err((e, (index, attempts))))) => {
+                // Only a throttle goes again: it came before any byte of the range was counted.
+                let throttled = matches!(e, TransferError::Throttled { .. });
+                match throttled.then(|| crate::s3::throttle::retry_after(&e, attempts)) {
+                    Some(Some(delay)) => {
+                        parallel = (parallel / 2).max(1);
+                        again.push((index, attempts, delay));
+                    }
+                    _ => {
+                        tasks.abort_all();
+                        return Err(e);
+                    }
+                }
             }
             Some(Err(e)) => {
                 tasks.abort_all();
@@ -362,6 +382,11 @@ impl RangeFetch {
                     .map(|(start, end)| format!("bytes={start}-{}", end - 1)),
             )
             .set_if_match(self.etag.clone())
+            .customize()
+            .config_override(
+                aws_sdk_s3::config::Builder::new()
+                    .interceptor(crate::s3::throttle::ThrottleWatch(self.control.clone())),
+            )
             .send()
             .await
             .map_err(|e| match &e {

@@ -1,15 +1,20 @@
 //! How much of a batch is on its way at once, for `pail cp` and the window's Transfers queue
 //! alike: files admitted by count and by size (many small files together, a few large ones),
-//! and the parts or ranges of one large file, more of them when the server is far away.
+//! and the parts or ranges of one large file, more of them when the server is far away. The
+//! count of files at once halves when the server asks to slow down, and grows back as files go
+//! through (`throttle::Pace`).
 //!
 //! Why: where the server is 20–80 ms away, a small file costs a round trip whatever its size,
 //! so only many at once fill the link; a large file's parts each wait out round trips too, so
 //! the parts in flight grow with the round trip measured on the file's first request.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::throttle::Pace;
+use super::transfer::TransferControl;
 
 /// Large files at once unless the person sets otherwise (the window's Transfers setting).
 pub(crate) const LARGE_FILES_AT_ONCE: usize = 4;
@@ -35,22 +40,85 @@ pub(crate) struct FileSlots {
     /// Weight in KiB.
     weight: Arc<Semaphore>,
     large_at_once: Arc<std::sync::atomic::AtomicUsize>,
+    /// The count as throttling allows; `count` holds as many permits, once those owed are paid.
+    paced: Arc<Mutex<Paced>>,
 }
 
-/// A file's place in the batch; the next file may start once it is dropped.
+#[derive(Debug)]
+struct Paced {
+    pace: Pace,
+    /// Count permits taken back while files held them: forgotten as those files end.
+    owed: usize,
+}
+
+impl Paced {
+    /// Moves `count`'s permits from `before` files at once to what the pace allows now.
+    fn follow(&mut self, count: &Semaphore, before: usize) {
+        let now = self.pace.now();
+        if now < before {
+            let take = before - now;
+            self.owed += take - count.forget_permits(take);
+        } else {
+            let give = now - before;
+            let paid = give.min(self.owed);
+            self.owed -= paid;
+            count.add_permits(give - paid);
+        }
+    }
+}
+
+/// A file's place in the batch; the next file may start once it is dropped. Dropped, it tells
+/// the pace whether the server asked the file's requests to slow down.
 #[derive(Debug)]
 pub(crate) struct FileSlot {
-    _count: OwnedSemaphorePermit,
+    count: Option<OwnedSemaphorePermit>,
     _weight: OwnedSemaphorePermit,
+    paced: Arc<Mutex<Paced>>,
+    /// The pace's round when the file was admitted.
+    round: u64,
+    control: Option<TransferControl>,
+}
+
+impl FileSlot {
+    /// Watches `control`, the file's, for throttles.
+    pub(crate) fn watching(mut self, control: &TransferControl) -> Self {
+        self.control = Some(control.clone());
+        self
+    }
+}
+
+impl Drop for FileSlot {
+    fn drop(&mut self) {
+        let Some(count) = self.count.take() else {
+            return;
+        };
+        let Ok(mut paced) = self.paced.lock() else {
+            return;
+        };
+        if let Some(control) = self.control.as_ref().filter(|c| !c.is_cancelled()) {
+            let before = paced.pace.now();
+            paced.pace.file_ended(self.round, control.was_throttled());
+            paced.follow(count.semaphore(), before);
+        }
+        if paced.owed > 0 {
+            paced.owed -= 1;
+            count.forget();
+        }
+    }
 }
 
 impl FileSlots {
     pub(crate) fn new(large_at_once: usize) -> Self {
         let large = large_at_once.max(1);
+        let paced = Paced {
+            pace: Pace::new(large * FILES_PER_LARGE),
+            owed: 0,
+        };
         Self {
             count: Arc::new(Semaphore::new(large * FILES_PER_LARGE)),
             weight: Arc::new(Semaphore::new(large * (LARGE_FILE / KIB) as usize)),
             large_at_once: Arc::new(large.into()),
+            paced: Arc::new(Mutex::new(paced)),
         }
     }
 
@@ -64,9 +132,13 @@ impl FileSlots {
             .acquire_many_owned(weight as u32)
             .await
             .ok()?;
+        let round = self.paced.lock().map_or(0, |p| p.pace.round());
         Some(FileSlot {
-            _count: count,
+            count: Some(count),
             _weight: weight,
+            paced: self.paced.clone(),
+            round,
+            control: None,
         })
     }
 
@@ -77,22 +149,21 @@ impl FileSlots {
         let large = large.max(1);
         let before = self.large_at_once.swap(large, Ordering::Relaxed);
         let per_large = (LARGE_FILE / KIB) as usize;
+        if let Ok(mut paced) = self.paced.lock() {
+            let now = paced.pace.now();
+            paced.pace.set_most(large * FILES_PER_LARGE);
+            paced.follow(&self.count, now);
+        }
         if large > before {
-            self.count.add_permits((large - before) * FILES_PER_LARGE);
             self.weight.add_permits((large - before) * per_large);
         } else {
             // Permits held by running files come back later; forget what is free now, and
             // the rest as it returns (forget_permits takes no more than is free).
-            let mut count = (before - large) * FILES_PER_LARGE;
             let mut weight = (before - large) * per_large;
-            count -= self.count.forget_permits(count);
             weight -= self.weight.forget_permits(weight);
-            if count > 0 || weight > 0 {
-                let (counts, weights) = (self.count.clone(), self.weight.clone());
+            if weight > 0 {
+                let weights = self.weight.clone();
                 tokio::spawn(async move {
-                    if let Ok(p) = counts.acquire_many_owned(count as u32).await {
-                        p.forget();
-                    }
                     if let Ok(p) = weights.acquire_many_owned(weight as u32).await {
                         p.forget();
                     }
@@ -157,6 +228,40 @@ mod tests {
         assert!(
             matches!(more, Ok(Some(_))),
             "a higher setting lets more start"
+        );
+    }
+
+    /// Files admitted until none more may start.
+    async fn admit_all(slots: &FileSlots) -> Vec<FileSlot> {
+        let mut admitted = Vec::new();
+        while let Ok(Some(slot)) =
+            tokio::time::timeout(Duration::from_millis(20), slots.admit(10 * KIB)).await
+        {
+            admitted.push(slot);
+        }
+        admitted
+    }
+
+    #[tokio::test]
+    async fn a_throttled_file_halves_the_files_at_once_and_files_through_grow_it_back() {
+        let slots = FileSlots::new(1);
+        let throttled = TransferControl::default();
+        throttled.note_throttle();
+        let mut first = admit_all(&slots).await;
+        assert_eq!(first.len(), FILES_PER_LARGE);
+        // Every file of the round throttled: the count halves once, not once per file.
+        let watched: Vec<FileSlot> = first.drain(..).map(|s| s.watching(&throttled)).collect();
+        drop(watched);
+        let second = admit_all(&slots).await;
+        assert_eq!(second.len(), FILES_PER_LARGE / 2);
+        let fine = TransferControl::default();
+        let mut through: Vec<FileSlot> = second.into_iter().map(|s| s.watching(&fine)).collect();
+        through.truncate(0);
+        let third = admit_all(&slots).await;
+        assert_eq!(
+            third.len(),
+            FILES_PER_LARGE / 2 + 1,
+            "grows back one at a time"
         );
     }
 

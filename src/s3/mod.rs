@@ -12,6 +12,7 @@ pub(crate) mod list;
 pub(crate) mod objects;
 pub(crate) mod rate_limit;
 pub(crate) mod stall;
+pub(crate) mod throttle;
 pub(crate) mod transfer;
 pub(crate) mod upload;
 pub(crate) mod verify;

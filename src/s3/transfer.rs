@@ -54,6 +54,12 @@ pub enum TransferError {
     /// The connection could not be made or broke.
     #[error("could not reach the server: {0}")]
     Network(String),
+    /// The server asked Pail to slow down (`503 SlowDown`, `429 TooManyRequests`, …): worth
+    /// another attempt, later and with fewer requests at once (`s3::throttle`).
+    #[error(
+        "the server asked to slow down ({code}): too many requests at once; it still did after Pail waited and sent fewer"
+    )]
+    Throttled { code: String },
     /// The profile's connection could not be set up (credentials, configuration).
     #[error(transparent)]
     Connect(#[from] crate::s3::connection::ConnectError),
@@ -93,6 +99,8 @@ pub struct TransferControl {
     cancelled: Arc<AtomicBool>,
     done_bytes: Arc<AtomicU64>,
     limit: Option<RateLimit>,
+    /// Answers that asked to slow down, retried ones included (`s3::throttle::ThrottleWatch`).
+    throttles: Arc<AtomicU64>,
 }
 
 impl TransferControl {
@@ -126,6 +134,19 @@ impl TransferControl {
         self.done_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
+    pub(crate) fn note_throttle(&self) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many answers asked this transfer to slow down so far.
+    pub(crate) fn throttles(&self) -> u64 {
+        self.throttles.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn was_throttled(&self) -> bool {
+        self.throttles() > 0
+    }
+
     pub(super) fn check(&self) -> Result<(), TransferError> {
         if self.is_cancelled() {
             Err(TransferError::Cancelled)
@@ -142,20 +163,56 @@ pub(super) fn local(path: &Path, e: impl std::fmt::Display) -> TransferError {
     }
 }
 
-/// What an SDK error means for the person: a refusal by the server, or a network trouble on
-/// this side (which a retry may cure).
-pub(super) fn remote<E, R>(e: &aws_sdk_s3::error::SdkError<E, R>) -> TransferError
+/// What an SDK error means for the person: a refusal by the server, a request to slow down,
+/// or a network trouble on this side (a retry may cure the last two).
+pub(super) fn remote<E>(
+    e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> TransferError
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
 {
     use aws_sdk_s3::error::SdkError;
+    if let SdkError::ServiceError(answer) = e {
+        let status = answer.raw().status().as_u16();
+        if let Some(code) = throttle_code(status, answer.err().code()) {
+            return TransferError::Throttled { code };
+        }
+    }
     let text = error_text(e);
     match e {
         SdkError::TimeoutError(_) => TransferError::Timeout(text),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => TransferError::Timeout(text),
         SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => TransferError::Network(text),
         _ => TransferError::Remote(text),
+    }
+}
+
+/// The error codes servers use to say "slow down" (S3, and S3-compatible servers that speak
+/// like other AWS services).
+const THROTTLE_CODES: &[&str] = &[
+    "SlowDown",
+    "SlowDownRead",
+    "SlowDownWrite",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequests",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "BandwidthLimitExceeded",
+];
+
+/// What to call an answer that asks Pail to slow down (its error code, or its HTTP status
+/// when it has none, as a HEAD's answer), or `None` for any other answer.
+pub(super) fn throttle_code(status: u16, code: Option<&str>) -> Option<String> {
+    let named = code.filter(|c| THROTTLE_CODES.contains(c));
+    match (status, named, code) {
+        (_, Some(code), _) => Some(code.to_owned()),
+        (503 | 429, None, Some(code)) => Some(format!("{status} {code}")),
+        (503 | 429, None, None) => Some(status.to_string()),
+        _ => None,
     }
 }
 
@@ -172,14 +229,15 @@ pub(super) fn data_config() -> aws_sdk_s3::config::Builder {
 }
 
 /// Sends a data-carrying request, failing it once no byte has moved for `limit`.
-pub(super) async fn send_watched<T, E, R>(
+pub(super) async fn send_watched<T, E>(
     activity: &crate::s3::stall::Activity,
     limit: std::time::Duration,
-    request: impl std::future::Future<Output = Result<T, aws_sdk_s3::error::SdkError<E, R>>>,
+    request: impl std::future::Future<
+        Output = Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>,
+    >,
 ) -> Result<T, TransferError>
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
 {
     crate::s3::stall::guard(activity, limit, request)
         .await
@@ -195,7 +253,7 @@ pub(super) fn written<E>(
     conditional: bool,
 ) -> TransferError
 where
-    E: std::error::Error + 'static,
+    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
 {
     let status = match e {
         aws_sdk_s3::error::SdkError::ServiceError(s) => Some(s.raw().status().as_u16()),
@@ -238,7 +296,7 @@ pub(super) async fn send_watched_write<T, E>(
     >,
 ) -> Result<T, TransferError>
 where
-    E: std::error::Error + 'static,
+    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
 {
     crate::s3::stall::guard(activity, limit, request)
         .await
@@ -285,11 +343,15 @@ impl From<crate::s3::list::BrowseError> for TransferError {
 }
 
 impl TransferError {
-    /// Network troubles are worth another attempt; refusals and local errors are not.
-    pub(super) fn is_transient(&self) -> bool {
+    /// Network troubles and throttles are worth another attempt; refusals and local errors
+    /// are not.
+    pub(crate) fn is_transient(&self) -> bool {
         matches!(
             self,
-            TransferError::Timeout(_) | TransferError::Stalled { .. } | TransferError::Network(_)
+            TransferError::Timeout(_)
+                | TransferError::Stalled { .. }
+                | TransferError::Network(_)
+                | TransferError::Throttled { .. }
         )
     }
 }
@@ -544,5 +606,28 @@ mod tests {
         assert_eq!(error, TransferError::Connect(ConnectError::NoCredentials));
         assert!(!error.to_string().contains("S3 refused"), "{error}");
         assert!(!error.is_transient(), "no retry fixes missing credentials");
+    }
+
+    #[test]
+    fn slow_down_answers_are_throttles_and_others_are_not() {
+        assert_eq!(
+            throttle_code(503, Some("SlowDown")).as_deref(),
+            Some("SlowDown")
+        );
+        assert_eq!(
+            throttle_code(400, Some("ThrottlingException")).as_deref(),
+            Some("ThrottlingException")
+        );
+        assert_eq!(
+            throttle_code(429, Some("TooManyRequests")).as_deref(),
+            Some("TooManyRequests")
+        );
+        assert_eq!(throttle_code(503, None).as_deref(), Some("503"));
+        assert_eq!(
+            throttle_code(503, Some("ServiceUnavailable")).as_deref(),
+            Some("503 ServiceUnavailable")
+        );
+        assert_eq!(throttle_code(403, Some("AccessDenied")), None);
+        assert_eq!(throttle_code(500, Some("InternalError")), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Uploads: a small file in one PutObject, a large one as a multipart upload whose parts go in
 //! parallel, each read from the file as it is sent, with its CRC32 and a stall timeout; a part
-//! that breaks is sent again alone. A failed or cancelled upload is aborted so no parts stay
+//! that breaks is sent again alone, and one the server throttled after a wait (`throttle.rs`). A failed or cancelled upload is aborted so no parts stay
 //! behind to be billed, and recorded in the journal while an abort is still owed.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
 use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
+use super::throttle::{ThrottleWatch, retry_after, wait};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -147,7 +148,7 @@ async fn send_file(
                         (&activity, control),
                     ))
                     .customize()
-                    .config_override(data_config())
+                    .config_override(data_config().interceptor(ThrottleWatch(control.clone())))
                     .send();
                 let limit = connection.stall_timeout();
                 send_watched_write(&activity, limit, (key, conditional), request).await
@@ -158,8 +159,13 @@ async fn send_file(
             unchanged(path, &file)?;
             match result {
                 Ok(_) => break,
-                Err(e) if e.is_transient() && attempt < PART_ATTEMPTS => attempt += 1,
-                Err(e) => return Err(e),
+                Err(e) => match retry_after(&e, attempt) {
+                    Some(delay) => {
+                        wait(delay, control).await?;
+                        attempt += 1;
+                    }
+                    None => return Err(e),
+                },
             }
         }
         control.add(size);
@@ -236,6 +242,8 @@ struct Part {
     length: u64,
     /// Attempts made so far.
     attempts: u32,
+    /// How long to wait before the next attempt (the server asked to slow down).
+    wait: std::time::Duration,
 }
 
 /// Sends one part, once.
@@ -248,7 +256,7 @@ async fn send_part(
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
-    control.check().map_err(failed)?;
+    wait(part.wait, &control).await.map_err(failed)?;
     let checksum = crc32_of(&path, part.offset, part.length)
         .await
         .map_err(failed)?;
@@ -263,7 +271,7 @@ async fn send_part(
         .checksum_crc32(&checksum)
         .body(file_body(path.clone(), range, file, (&activity, &control)))
         .customize()
-        .config_override(data_config())
+        .config_override(data_config().interceptor(ThrottleWatch(control.clone())))
         .send();
     let sent = send_watched(&activity, stall_limit, request).await;
     // A file that changed is no network trouble: said as what it is, and not sent again.
@@ -299,6 +307,7 @@ async fn send_parts(
     // The first final failure stops new parts; parts already on their way are let finish, so
     // that none lands after the abort that follows (it would stay behind, billed).
     let mut failure: Option<TransferError> = None;
+    let mut throttles = control.throttles();
     loop {
         while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
             let part = match again.pop() {
@@ -311,6 +320,7 @@ async fn send_parts(
                         offset,
                         length: part_size.min(size - offset),
                         attempts: 0,
+                        wait: std::time::Duration::ZERO,
                     }
                 }
             };
@@ -328,16 +338,27 @@ async fn send_parts(
                 control.clone(),
             ));
         }
-        match tasks.join_next().await {
+        let joined = tasks.join_next().await;
+        // A throttle the SDK's own retry absorbed still means fewer parts at once.
+        if control.throttles() > throttles {
+            throttles = control.throttles();
+            parallel = (parallel / 2).max(1);
+        }
+        match joined {
             Some(Ok(Ok(part))) => parts.push(part),
-            Some(Ok(Err((e, part)))) => {
-                if e.is_transient() && part.attempts < PART_ATTEMPTS && failure.is_none() {
-                    parallel = (parallel / 2).max(1);
-                    again.push(part);
-                } else {
+            Some(Ok(Err((e, part)))) => match retry_after(&e, part.attempts) {
+                // A throttled part also waits before it goes again (`s3::throttle`); its
+                // throttle halved the parts at once already.
+                Some(wait) if failure.is_none() => {
+                    if !matches!(e, TransferError::Throttled { .. }) {
+                        parallel = (parallel / 2).max(1);
+                    }
+                    again.push(Part { wait, ..part });
+                }
+                _ => {
                     failure.get_or_insert(e);
                 }
-            }
+            },
             Some(Err(e)) => {
                 failure.get_or_insert(TransferError::Network(e.to_string()));
             }

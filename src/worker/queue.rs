@@ -68,9 +68,10 @@ where
     let ctx = ctx.clone();
     let mut queued = queued;
     tokio::spawn(async move {
-        let Some(_slot) = ctx.slots.admit(queued.size).await else {
+        let Some(slot) = ctx.slots.admit(queued.size).await else {
             return;
         };
+        let _slot = slot.watching(&control);
         if control.is_cancelled() {
             if let Some((batch, _)) = &queued.moves {
                 batch.file_done(false).await;

@@ -10,6 +10,7 @@ pub mod moto;
 pub mod proxy;
 pub mod qr;
 pub mod refusing;
+pub mod throttling;
 pub mod ui;
 pub mod xvfb;
 

@@ -36,6 +36,7 @@ mod share_folder;
 mod share_roundtrip;
 mod shell_safety;
 mod signing_vectors;
+mod throttling;
 mod tidy;
 mod transfers;
 mod ui_cloudfront;
