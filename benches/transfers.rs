@@ -108,9 +108,94 @@ struct Run {
     peak_mb: f64,
 }
 
-/// Runs `command` to its end: how long it took and its own peak memory (`ru_maxrss`), or the
-/// reason it failed.
-fn timed(mut command: Command) -> Result<Run, String> {
+/// Runs each timed command, so that its peak memory is its own. A process's `ru_maxrss` starts
+/// from the memory of the process it was forked from (Linux records the old image's high-water
+/// mark at `exec`): tools forked from this bench, which holds the proxy and a runtime, all
+/// showed at least its 80 MB. The spawner is this same program started first, small, and asked
+/// over a pipe.
+struct Spawner {
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+    _child: std::process::Child,
+}
+
+const SPAWNER: &str = "PAIL_BENCH_SPAWNER";
+
+impl Spawner {
+    fn start() -> Spawner {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .env(SPAWNER, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        Spawner {
+            input: child.stdin.take().unwrap(),
+            output: std::io::BufReader::new(child.stdout.take().unwrap()),
+            _child: child,
+        }
+    }
+
+    /// Runs `command` to its end in the spawner: how long it took and its own peak memory, or
+    /// the reason it failed.
+    fn timed(&mut self, command: &Command) -> Result<Run, String> {
+        use std::io::BufRead;
+        let text = |s: &std::ffi::OsStr| s.to_string_lossy().into_owned();
+        let job = serde_json::json!({
+            "program": text(command.get_program()),
+            "args": command.get_args().map(text).collect::<Vec<_>>(),
+            "env": command
+                .get_envs()
+                .map(|(k, v)| (text(k), v.map(text)))
+                .collect::<Vec<_>>(),
+        });
+        writeln!(self.input, "{job}").map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        self.output
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let answer: serde_json::Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
+        match answer["error"].as_str() {
+            Some(error) => Err(error.to_owned()),
+            None => Ok(Run {
+                seconds: answer["seconds"].as_f64().unwrap_or(f64::NAN),
+                peak_mb: answer["peak_kb"].as_f64().unwrap_or(f64::NAN) / 1024.0,
+            }),
+        }
+    }
+}
+
+/// The spawner's side: a job a line in, an answer a line out, until its input ends.
+fn serve_as_spawner() {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { return };
+        let job: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let mut command = Command::new(job["program"].as_str().unwrap());
+        for arg in job["args"].as_array().unwrap() {
+            command.arg(arg.as_str().unwrap());
+        }
+        for pair in job["env"].as_array().unwrap() {
+            let key = pair[0].as_str().unwrap();
+            match pair[1].as_str() {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        let answer = match run_measured(command) {
+            Ok(run) => serde_json::json!({"seconds": run.seconds, "peak_kb": run.peak_mb * 1024.0}),
+            Err(error) => serde_json::json!({ "error": error }),
+        };
+        writeln!(out, "{answer}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// Runs `command` to its end: how long it took and its own peak memory (`ru_maxrss` from
+/// `wait4`), or the reason it failed.
+fn run_measured(mut command: Command) -> Result<Run, String> {
     let start = Instant::now();
     let child = command
         .stdout(Stdio::null())
@@ -145,6 +230,7 @@ fn timed(mut command: Command) -> Result<Run, String> {
 }
 
 struct Bench {
+    spawner: std::cell::RefCell<Spawner>,
     home: PathBuf,
     work: PathBuf,
     pail: &'static str,
@@ -152,6 +238,10 @@ struct Bench {
 }
 
 impl Bench {
+    fn timed(&self, command: Command) -> Result<Run, String> {
+        self.spawner.borrow_mut().timed(&command)
+    }
+
     /// The command that copies `from` to `to` with `tool` through `endpoint`.
     fn command(&self, tool: Tool, endpoint: &str, folder: bool, from: &str, to: &str) -> Command {
         let mut command = match tool {
@@ -344,6 +434,11 @@ fn version(program: &str, arg: &str) -> String {
 }
 
 fn main() {
+    if std::env::var_os(SPAWNER).is_some() {
+        return serve_as_spawner();
+    }
+    // Before anything else, while this process is small.
+    let spawner = std::cell::RefCell::new(Spawner::start());
     let cases_wanted = std::env::var("PAIL_BENCH_CASES").unwrap_or_else(|_| "all".into());
     let runs: usize = std::env::var("PAIL_BENCH_RUNS")
         .ok()
@@ -395,6 +490,7 @@ fn main() {
     let home = scratch.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     let bench = Bench {
+        spawner,
         home,
         work: scratch.path().to_owned(),
         pail: env!("CARGO_BIN_EXE_pail"),
@@ -477,7 +573,9 @@ fn main() {
             );
             let stored_ok = if case.folder {
                 let source_arg = source.display().to_string();
-                timed(bench.command(Tool::Pail, &endpoint, true, &source_arg, &stored_uri)).is_ok()
+                bench
+                    .timed(bench.command(Tool::Pail, &endpoint, true, &source_arg, &stored_uri))
+                    .is_ok()
             } else {
                 runtime
                     .block_on(upload_file(
@@ -531,7 +629,7 @@ fn main() {
                     );
                     let (tool_source, tool_stored, _) = files_of(tool);
                     let source_arg = tool_source.display().to_string();
-                    match timed(bench.command(
+                    match bench.timed(bench.command(
                         tool,
                         &endpoint,
                         case.folder,
@@ -550,7 +648,7 @@ fn main() {
                     } else {
                         local.display().to_string()
                     };
-                    match timed(bench.command(
+                    match bench.timed(bench.command(
                         tool,
                         &endpoint,
                         case.folder,

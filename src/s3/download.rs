@@ -205,35 +205,39 @@ fn create_partial(
     Err(local(&dir.path().join(name), e))
 }
 
-/// Writes all of `data` at `offset` of `file`, on a blocking thread.
+/// Writes the `chunks` one after another from `offset` of `file`, on a blocking thread. They
+/// are the body's own buffers, written as they came: gathering them into one first cost a copy
+/// of every byte and a fresh megabyte (page faults) per write, a fifth of a download's CPU.
 async fn write_at(
     file: &Arc<std::fs::File>,
-    data: Vec<u8>,
+    chunks: Vec<bytes::Bytes>,
     offset: u64,
     partial: &Path,
 ) -> Result<(), TransferError> {
     let file = file.clone();
     let written = tokio::task::spawn_blocking(move || {
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::FileExt::write_all_at(file.as_ref(), &data, offset)
-        }
-        #[cfg(windows)]
-        {
-            let mut done = 0;
-            while done < data.len() {
-                let n = std::os::windows::fs::FileExt::seek_write(
-                    file.as_ref(),
-                    &data[done..],
-                    offset + done as u64,
-                )?;
-                if n == 0 {
-                    return Err(std::io::Error::from(std::io::ErrorKind::WriteZero));
+        let mut at = offset;
+        for data in &chunks {
+            #[cfg(unix)]
+            std::os::unix::fs::FileExt::write_all_at(file.as_ref(), data, at)?;
+            #[cfg(windows)]
+            {
+                let mut done = 0;
+                while done < data.len() {
+                    let n = std::os::windows::fs::FileExt::seek_write(
+                        file.as_ref(),
+                        &data[done..],
+                        at + done as u64,
+                    )?;
+                    if n == 0 {
+                        return Err(std::io::Error::from(std::io::ErrorKind::WriteZero));
+                    }
+                    done += n;
                 }
-                done += n;
             }
-            Ok::<(), std::io::Error>(())
+            at += data.len() as u64;
         }
+        Ok::<(), std::io::Error>(())
     })
     .await
     .map_err(|e| local(partial, e))?;
@@ -402,10 +406,9 @@ impl RangeFetch {
         }
         // Checked against what arrives, and never allocated from: a server may claim anything.
         let announced = output.content_length().and_then(|n| u64::try_from(n).ok());
-        let buffer_size = announced.map_or(WRITE_BUFFER, |n| n.min(WRITE_BUFFER as u64) as usize);
         let mut body = output.body;
         let mut got = 0u64;
-        let mut buffer = Vec::with_capacity(buffer_size);
+        let (mut gathered, mut gathered_len) = (Vec::new(), 0usize);
         let limit = self.connection.stall_timeout();
         loop {
             let next = tokio::time::timeout(limit, body.try_next())
@@ -419,19 +422,18 @@ impl RangeFetch {
             if let Some(limit) = self.control.limit() {
                 limit.take(chunk.len() as u64).await;
             }
-            buffer.extend_from_slice(&chunk);
             self.control.add(chunk.len() as u64);
-            if buffer.len() >= WRITE_BUFFER {
-                let full = std::mem::replace(&mut buffer, Vec::with_capacity(buffer_size));
-                let length = full.len() as u64;
-                write_at(&self.file, full, start + got, &self.partial).await?;
-                got += length;
+            gathered_len += chunk.len();
+            gathered.push(chunk);
+            if gathered_len >= WRITE_BUFFER {
+                let chunks = std::mem::take(&mut gathered);
+                write_at(&self.file, chunks, start + got, &self.partial).await?;
+                got += std::mem::take(&mut gathered_len) as u64;
             }
         }
-        if !buffer.is_empty() {
-            let length = buffer.len() as u64;
-            write_at(&self.file, buffer, start + got, &self.partial).await?;
-            got += length;
+        if !gathered.is_empty() {
+            write_at(&self.file, gathered, start + got, &self.partial).await?;
+            got += gathered_len as u64;
         }
         if let Some(expected) = announced
             && got != expected
