@@ -60,7 +60,18 @@ pub(crate) fn transfers_panel_ui(
                         .range(0.0..=MAX_LIMIT_MB)
                         .speed(0.1)
                         .max_decimals(1)
-                        .suffix(" MB/s"),
+                        // "0.0 MB/s" would read as "nothing moves".
+                        .custom_formatter(|mb, _| match mb {
+                            0.0 => "none".to_owned(),
+                            mb => format!("{mb:.1} MB/s"),
+                        })
+                        .custom_parser(|text| {
+                            let text = text.trim().trim_end_matches("MB/s").trim();
+                            match text {
+                                "" | "none" => Some(0.0),
+                                number => number.parse().ok(),
+                            }
+                        }),
                 )
                 .labelled_by(label.id)
                 .on_hover_text(
