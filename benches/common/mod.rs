@@ -6,6 +6,9 @@
 #[path = "../../tests/common/xvfb.rs"]
 pub mod xvfb;
 
+pub mod spawner;
+pub mod window_engine;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
