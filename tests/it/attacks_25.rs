@@ -1,0 +1,80 @@
+//! Attacks on issue 25's transfer changes ("Far links"): the partial-downloads journal's group
+//! commit against a process killed mid-batch.
+
+use std::time::Duration;
+
+use crate::common::{pattern, put_object, server_with_bucket};
+use pail::model::{BucketName, ObjectKey};
+use pail::testing::s3::download::{Landing, download_object_below};
+use pail::testing::s3::transfer::TransferControl;
+use pail::testing::storage::journal::PartialJournal;
+
+const BUCKET: &str = "attacks25";
+
+fn partial_files(folder: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".pail-partial"))
+        .collect()
+}
+
+/// `pail cp -r` of 2,000 small files killed (SIGKILL) mid-batch left hidden
+/// `.NAME.TOKEN.pail-partial` files that the next run never removed: each was created before
+/// its journal entry was written, and with the group commit an entry waits for the write in
+/// progress and then its own. A partial file must be named in the journal before it exists.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partial_file_is_never_on_disk_before_the_journal_names_it() {
+    let server = server_with_bucket(BUCKET);
+    let body = pattern(1000);
+    put_object(&server, BUCKET, "small.bin", &body).await;
+    let home = tempfile::tempdir().unwrap();
+    let journal = PartialJournal::open(home.path().join("partials.json"));
+    // Another process is writing the journal: its file lock is held for a while.
+    let held = std::fs::File::create(home.path().join("partials.lock")).unwrap();
+    held.lock().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let download = {
+        let (connection, root) = (server.connection(), folder.path().to_owned());
+        let journal = journal.clone();
+        tokio::spawn(async move {
+            let landing = Landing {
+                root: &root,
+                relative: "small.bin",
+                replace: true,
+                listed_size: Some(1000),
+            };
+            download_object_below(
+                &connection,
+                &BucketName::new(BUCKET).unwrap(),
+                &ObjectKey::new("small.bin").unwrap(),
+                landing,
+                &TransferControl::default(),
+                Some(&journal),
+            )
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Killed now: what is on disk and not in the journal stays forever.
+    let named: Vec<String> = journal
+        .entries()
+        .iter()
+        .filter_map(|e| e.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let on_disk = partial_files(folder.path());
+    held.unlock().unwrap();
+    let result = download.await.unwrap();
+    assert!(
+        on_disk.iter().all(|p| named.contains(p)),
+        "partial files on disk {on_disk:?}, the journal names {named:?}"
+    );
+    assert_eq!(result.unwrap(), 1000);
+    assert_eq!(
+        std::fs::read(folder.path().join("small.bin")).unwrap(),
+        body
+    );
+    assert!(partial_files(folder.path()).is_empty());
+    assert!(journal.entries().is_empty());
+}
