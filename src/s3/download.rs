@@ -429,9 +429,7 @@ impl RangeFetch {
             };
             self.control.check()?;
             // Held back here, the connection's window fills and the server slows to the limit.
-            if let Some(limit) = self.control.limit() {
-                limit.take(chunk.len() as u64).await;
-            }
+            take_from_limit(&self.control, chunk.len() as u64).await?;
             self.control.add(chunk.len() as u64);
             gathered_len += chunk.len();
             gathered.push(chunk);
@@ -451,6 +449,24 @@ impl RangeFetch {
             return Err(TransferError::Incomplete { got, expected });
         }
         Ok(got)
+    }
+}
+
+/// Waits until `bytes` may go under `control`'s bandwidth limit, if it has one, or until the
+/// transfer is cancelled: at a low limit one chunk's turn can be many seconds away, and Ctrl+C
+/// (or Cancel in the window) should not wait for it. (The bytes stay counted as asked.)
+async fn take_from_limit(control: &TransferControl, bytes: u64) -> Result<(), TransferError> {
+    const CANCEL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+    let Some(limit) = control.limit() else {
+        return Ok(());
+    };
+    let take = limit.take(bytes);
+    tokio::pin!(take);
+    loop {
+        tokio::select! {
+            () = &mut take => return Ok(()),
+            () = tokio::time::sleep(CANCEL_CHECK) => control.check()?,
+        }
     }
 }
 
