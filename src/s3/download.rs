@@ -150,11 +150,8 @@ pub async fn download_object_below(
     let _claim = TargetClaim::take(&target)?;
     let dir =
         crate::local_dir::LandingDir::open(landing.root, folders).map_err(|e| local(&target, e))?;
-    let (partial, file) = create_partial(&dir, name)?;
+    let (partial, file) = create_partial(&dir, name, journal).await?;
     let partial_path = dir.path().join(&partial);
-    if let Some(journal) = journal {
-        journal.add(&partial_path).await;
-    }
     let asked = (control, landing.listed_size);
     let result = download_into(connection, bucket, key, file, &partial_path, asked).await;
     let result = match result {
@@ -187,18 +184,31 @@ pub async fn download_object_below(
 }
 
 /// Creates a partial file of this download's own beside `name`: new, under a fresh token if
-/// one is taken. Nothing that is there is removed or written through.
-fn create_partial(
+/// one is taken. Nothing that is there is removed or written through. The journal names it
+/// before it exists: a process killed between the two leaves no file the next start cannot
+/// find (the group commit makes that wait a write or two long).
+async fn create_partial(
     dir: &crate::local_dir::LandingDir,
     name: &str,
+    journal: Option<&PartialJournal>,
 ) -> Result<(String, std::fs::File), TransferError> {
     let mut last = None;
     for _ in 0..8 {
         let partial = partial_name(name);
-        match dir.create_new(&partial) {
+        let path = dir.path().join(&partial);
+        if let Some(journal) = journal {
+            journal.add(&path).await;
+        }
+        let created = dir.create_new(&partial);
+        if created.is_err()
+            && let Some(journal) = journal
+        {
+            journal.remove(&path).await;
+        }
+        match created {
             Ok(file) => return Ok((partial, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(local(&dir.path().join(&partial), e)),
+            Err(e) => return Err(local(&path, e)),
         }
     }
     let e = last.unwrap_or_else(|| std::io::Error::other("no free name"));
@@ -419,9 +429,7 @@ impl RangeFetch {
             };
             self.control.check()?;
             // Held back here, the connection's window fills and the server slows to the limit.
-            if let Some(limit) = self.control.limit() {
-                limit.take(chunk.len() as u64).await;
-            }
+            take_from_limit(&self.control, chunk.len() as u64).await?;
             self.control.add(chunk.len() as u64);
             gathered_len += chunk.len();
             gathered.push(chunk);
@@ -441,6 +449,24 @@ impl RangeFetch {
             return Err(TransferError::Incomplete { got, expected });
         }
         Ok(got)
+    }
+}
+
+/// Waits until `bytes` may go under `control`'s bandwidth limit, if it has one, or until the
+/// transfer is cancelled: at a low limit one chunk's turn can be many seconds away, and Ctrl+C
+/// (or Cancel in the window) should not wait for it. (The bytes stay counted as asked.)
+async fn take_from_limit(control: &TransferControl, bytes: u64) -> Result<(), TransferError> {
+    const CANCEL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+    let Some(limit) = control.limit() else {
+        return Ok(());
+    };
+    let take = limit.take(bytes);
+    tokio::pin!(take);
+    loop {
+        tokio::select! {
+            () = &mut take => return Ok(()),
+            () = tokio::time::sleep(CANCEL_CHECK) => control.check()?,
+        }
     }
 }
 

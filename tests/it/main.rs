@@ -11,6 +11,7 @@ mod common;
 
 mod attacks_23b;
 mod attacks_24;
+mod attacks_25;
 mod batch_attacks;
 mod batch_plan;
 mod browse;
