@@ -194,6 +194,6 @@ fn too_long(key: &ObjectKey, arrived: u64, size: u64) -> Result<(), TransferErro
 /// failed when it stalls, never for taking its time. Its bytes go at the batch's limit, if it
 /// has one: they come into Pail as fast as they leave it.
 fn memory_body(data: bytes::Bytes, activity: &Activity, control: &TransferControl) -> ByteStream {
-    let limit = control.limit().cloned();
+    let limit = control.limit_share();
     ByteStream::new(MemoryBody::sdk_body(data, (activity.clone(), limit)))
 }

@@ -134,7 +134,7 @@ impl FileRangeBody {
         path: &Path,
         (offset, length): (u64, u64),
         expected: FileState,
-        (activity, limit): (Activity, Option<RateLimit>),
+        (activity, limit): (Activity, Option<LimitShare>),
     ) -> Self {
         let opened = std::fs::File::open(path).and_then(|mut file| {
             use std::io::Seek;
@@ -163,7 +163,7 @@ impl FileRangeBody {
         path: PathBuf,
         range: (u64, u64),
         expected: FileState,
-        (activity, limit): (Activity, Option<RateLimit>),
+        (activity, limit): (Activity, Option<LimitShare>),
     ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(FileRangeBody::new(
@@ -195,9 +195,12 @@ impl http_body::Body for FileRangeBody {
         // Allowed before it is read; a read that comes back Pending does not ask again.
         if !this.allowed
             && let Some(pacer) = &mut this.pacer
-            && pacer.poll_allow(cx, want as u64).is_pending()
         {
-            return Poll::Pending;
+            match pacer.poll_allow(cx, want as u64) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(cancelled)) => return Poll::Ready(Some(Err(cancelled))),
+                Poll::Ready(Ok(())) => {}
+            }
         }
         this.allowed = true;
         this.buffer.resize(want, 0);
@@ -252,7 +255,7 @@ impl MemoryBody {
     /// from `limit` if there is one.
     pub(crate) fn sdk_body(
         data: Bytes,
-        (activity, limit): (Activity, Option<RateLimit>),
+        (activity, limit): (Activity, Option<LimitShare>),
     ) -> aws_smithy_types::body::SdkBody {
         aws_smithy_types::body::SdkBody::retryable(move || {
             aws_smithy_types::body::SdkBody::from_body_1_x(MemoryBody {
@@ -268,7 +271,7 @@ impl MemoryBody {
 
 impl http_body::Body for MemoryBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = std::io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
@@ -279,10 +282,12 @@ impl http_body::Body for MemoryBody {
         }
         let take = FRAME.min(self.data.len());
         let this = &mut *self;
-        if let Some(pacer) = &mut this.pacer
-            && pacer.poll_allow(cx, take as u64).is_pending()
-        {
-            return Poll::Pending;
+        if let Some(pacer) = &mut this.pacer {
+            match pacer.poll_allow(cx, take as u64) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(cancelled)) => return Poll::Ready(Some(Err(cancelled))),
+                Poll::Ready(Ok(())) => {}
+            }
         }
         let frame = self.data.split_to(take);
         self.activity.touch();
@@ -298,43 +303,71 @@ impl http_body::Body for MemoryBody {
     }
 }
 
-/// How often a body waiting on the limit tells the stall watch that it is alive.
-const WAITING_IS_NO_STALL: Duration = Duration::from_secs(1);
+/// How often a body waiting on the limit tells the stall watch that it is alive (in checks
+/// of its transfer's cancel, every 100 ms).
+const WAITING_IS_NO_STALL: u32 = 10;
+const CANCEL_CHECK: Duration = Duration::from_millis(100);
+
+/// A body's share of the batch's bandwidth limit, with its transfer's cancel: a body held back
+/// by a low limit fails at once when the transfer is cancelled, so a multipart upload is
+/// aborted then, not once its parts have crept through.
+#[derive(Debug, Clone)]
+pub(crate) struct LimitShare {
+    pub(crate) limit: RateLimit,
+    pub(crate) cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
 
 /// A request body's share of a limit: the body asks [`Pacer::poll_allow`] before it hands out
 /// each frame. While it waits the body's [`Activity`] is touched: a transfer held back by the
 /// person's own limit has not stalled.
 pub(crate) struct Pacer {
-    limit: RateLimit,
+    share: LimitShare,
     activity: Activity,
     /// The wait for the frame being allowed. In a mutex only to be `Sync`, as SDK bodies must
     /// be; it is reached through `&mut self`, never locked.
-    waiting: Option<Mutex<Pin<Box<dyn Future<Output = ()> + Send>>>>,
+    waiting: Option<Mutex<Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>>>,
 }
 
 impl Pacer {
-    pub(crate) fn new(limit: RateLimit, activity: Activity) -> Self {
+    pub(crate) fn new(share: LimitShare, activity: Activity) -> Self {
         Self {
-            limit,
+            share,
             activity,
             waiting: None,
         }
     }
 
-    /// Ready once `bytes` may go. Ask again with the same count until it is.
-    pub(crate) fn poll_allow(&mut self, cx: &mut Context<'_>, bytes: u64) -> Poll<()> {
-        if self.waiting.is_none() && self.limit.rate().is_none() {
-            return Poll::Ready(());
+    /// Ready once `bytes` may go (ask again with the same count until it is), or an error once
+    /// the transfer is cancelled.
+    pub(crate) fn poll_allow(
+        &mut self,
+        cx: &mut Context<'_>,
+        bytes: u64,
+    ) -> Poll<std::io::Result<()>> {
+        if self.waiting.is_none() && self.share.limit.rate().is_none() {
+            return Poll::Ready(Ok(()));
         }
         let waiting = self.waiting.get_or_insert_with(|| {
-            let (limit, activity) = (self.limit.clone(), self.activity.clone());
+            let (share, activity) = (self.share.clone(), self.activity.clone());
             Mutex::new(Box::pin(async move {
-                let take = limit.take(bytes);
+                let take = share.limit.take(bytes);
                 tokio::pin!(take);
+                let mut checks = 0u32;
                 loop {
                     tokio::select! {
-                        () = &mut take => return,
-                        () = tokio::time::sleep(WAITING_IS_NO_STALL) => activity.touch(),
+                        () = &mut take => return Ok(()),
+                        () = tokio::time::sleep(CANCEL_CHECK) => {
+                            if share.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                                return Err(std::io::Error::new(
+                                    std::io::ErrorKind::Interrupted,
+                                    "cancelled",
+                                ));
+                            }
+                            checks += 1;
+                            if checks % WAITING_IS_NO_STALL == 0 {
+                                activity.touch();
+                            }
+                        }
                     }
                 }
             }))
@@ -343,9 +376,9 @@ impl Pacer {
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match future.as_mut().poll(cx) {
-            Poll::Ready(()) => {
+            Poll::Ready(allowed) => {
                 self.waiting = None;
-                Poll::Ready(())
+                Poll::Ready(allowed)
             }
             Poll::Pending => Poll::Pending,
         }

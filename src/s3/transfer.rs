@@ -117,6 +117,16 @@ impl TransferControl {
         self.limit.as_ref()
     }
 
+    /// What a request body needs to keep to the limit and to stop when cancelled.
+    pub(crate) fn limit_share(&self) -> Option<crate::s3::stall::LimitShare> {
+        self.limit
+            .clone()
+            .map(|limit| crate::s3::stall::LimitShare {
+                limit,
+                cancelled: self.cancelled.clone(),
+            })
+    }
+
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }

@@ -192,7 +192,7 @@ fn file_body(
     file: FileState,
     (activity, control): (&Activity, &TransferControl),
 ) -> ByteStream {
-    let paced = (activity.clone(), control.limit().cloned());
+    let paced = (activity.clone(), control.limit_share());
     ByteStream::new(FileRangeBody::sdk_body(path, range, file, paced))
 }
 

@@ -133,8 +133,6 @@ async fn a_download_waiting_on_the_limit_stops_when_cancelled() {
 /// whole 10 s and left the multipart upload on the server (parts billed until a later run):
 /// a part's body waiting on the limit never sees the cancel.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the part body's Pacer (s3/stall.rs) knows the limit but not the transfer's cancel; \
-            a fix threads the cancel into FileRangeBody/MemoryBody (stall, upload, copy_across)"]
 async fn an_upload_waiting_on_the_limit_stops_and_is_aborted_when_cancelled() {
     let server = server_with_bucket(BUCKET);
     let folder = tempfile::tempdir().unwrap();
