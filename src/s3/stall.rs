@@ -308,6 +308,9 @@ impl http_body::Body for MemoryBody {
 const WAITING_IS_NO_STALL: u32 = 10;
 const CANCEL_CHECK: Duration = Duration::from_millis(100);
 
+/// The wait for a frame's turn under the limit.
+type AllowWait = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
 /// A body's share of the batch's bandwidth limit, with its transfer's cancel: a body held back
 /// by a low limit fails at once when the transfer is cancelled, so a multipart upload is
 /// aborted then, not once its parts have crept through.
@@ -325,7 +328,7 @@ pub(crate) struct Pacer {
     activity: Activity,
     /// The wait for the frame being allowed. In a mutex only to be `Sync`, as SDK bodies must
     /// be; it is reached through `&mut self`, never locked.
-    waiting: Option<Mutex<Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>>>,
+    waiting: Option<Mutex<AllowWait>>,
 }
 
 impl Pacer {
@@ -364,7 +367,7 @@ impl Pacer {
                                 ));
                             }
                             checks += 1;
-                            if checks % WAITING_IS_NO_STALL == 0 {
+                            if checks.is_multiple_of(WAITING_IS_NO_STALL) {
                                 activity.touch();
                             }
                         }
@@ -481,7 +484,7 @@ impl http_body::Body for WatchedAnswer {
 mod tests {
     use super::*;
 
-    fn unlimited() -> (Activity, Option<RateLimit>) {
+    fn unlimited() -> (Activity, Option<LimitShare>) {
         (Activity::default(), None)
     }
 
