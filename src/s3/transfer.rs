@@ -16,6 +16,8 @@ use crate::s3::connection::Connection;
 use crate::s3::rate_limit::RateLimit;
 use crate::storage::journal::{UploadJournal, Uploader};
 
+use super::slow_down::throttle_code;
+
 /// Files larger than this go as multipart uploads.
 pub const MULTIPART_THRESHOLD: u64 = 16 * 1024 * 1024;
 /// The size of each part (S3's minimum is 5 MiB for all but the last).
@@ -194,35 +196,6 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => TransferError::Timeout(text),
         SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => TransferError::Network(text),
         _ => TransferError::Remote(text),
-    }
-}
-
-/// The error codes servers use to say "slow down" (S3, and S3-compatible servers that speak
-/// like other AWS services).
-const THROTTLE_CODES: &[&str] = &[
-    "SlowDown",
-    "SlowDownRead",
-    "SlowDownWrite",
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "TooManyRequests",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "BandwidthLimitExceeded",
-];
-
-/// What to call an answer that asks Pail to slow down (its error code, or its HTTP status
-/// when it has none, as a HEAD's answer), or `None` for any other answer.
-pub(super) fn throttle_code(status: u16, code: Option<&str>) -> Option<String> {
-    let named = code.filter(|c| THROTTLE_CODES.contains(c));
-    match (status, named, code) {
-        (_, Some(code), _) => Some(code.to_owned()),
-        (503 | 429, None, Some(code)) => Some(format!("{status} {code}")),
-        (503 | 429, None, None) => Some(status.to_string()),
-        _ => None,
     }
 }
 
