@@ -338,6 +338,9 @@ fn the_windows_limit_setting_slows_what_the_worker_moves() {
         app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
     });
     let free = start.elapsed();
+    // No limit reads "none", not "0.0 MB/s" (which reads as "nothing moves").
+    let shown = format!("{:?}", harness.get_by_label("Limit").value());
+    assert!(shown.contains("none") && !shown.contains("0.0"), "{shown}");
     harness.get_by_label("Limit").set_value_accesskit(1.0);
     harness.run_steps(2);
     assert_eq!(

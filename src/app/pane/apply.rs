@@ -79,18 +79,11 @@ impl Pane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::shared::{ListingState, Location};
+    use crate::app::pane::tests::at;
+    use crate::app::shared::ListingState;
     use crate::app::state::tests::profile;
-    use crate::model::BucketName;
     use crate::s3::list::{BrowseError, FolderPage};
     use crate::worker::RequestId;
-
-    fn at(prefix: &str) -> Location {
-        Location {
-            bucket: BucketName::new("bkt").unwrap(),
-            prefix: prefix.into(),
-        }
-    }
 
     fn page(id: u64, folder: &str, done: bool) -> BrowseEvent {
         BrowseEvent::FolderPage {

@@ -298,7 +298,8 @@ mod tests {
     use crate::app::state::tests::profile;
     use crate::model::BucketName;
 
-    fn at(prefix: &str) -> Location {
+    /// A place in bucket `bkt` (the `apply` tests use it too).
+    pub(super) fn at(prefix: &str) -> Location {
         Location {
             bucket: BucketName::new("bkt").unwrap(),
             prefix: prefix.into(),
