@@ -77,6 +77,8 @@ pub(crate) enum Job {
         root: PathBuf,
         relative: String,
         size: u64,
+        /// What the HEAD that sized it said, when one did.
+        head: Option<crate::s3::download::HeadSaid>,
     },
     /// A server-side copy, from the source bucket to `to` in `to_bucket`.
     Copy {
@@ -195,6 +197,7 @@ async fn plan_download(
                     root: target.to_owned(),
                     relative: parts.join("/"),
                     size,
+                    head: None,
                 }),
                 Err(reason) => problems.push(local_path::Skipped::Unsavable { key, reason }),
             }
@@ -220,25 +223,31 @@ async fn plan_download(
         };
         (folder, name.to_owned())
     };
-    let size = object_size(connection, &source.bucket, &key).await?;
+    let asked = std::time::Instant::now();
+    let properties = object_properties(connection, &source.bucket, &key).await?;
+    let head = properties.etag.map(|etag| crate::s3::download::HeadSaid {
+        etag,
+        round_trip: asked.elapsed(),
+    });
     let job = Job::Download {
         key,
         root,
         relative,
-        size,
+        size: properties.size,
+        head,
     };
     Ok((vec![job], Vec::new()))
 }
 
-/// The size of `key`, or an error naming it (S3's own words alone do not say which key).
-async fn object_size(
+/// What a HEAD of `key` says, or an error naming it (S3's own words alone do not say which
+/// key).
+async fn object_properties(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
-) -> Result<u64, CliError> {
+) -> Result<crate::s3::objects::ObjectProperties, CliError> {
     crate::s3::objects::object_properties(connection, bucket, key)
         .await
-        .map(|p| p.size)
         .map_err(|e| CliError::Usage(format!("s3://{bucket}/{key}: {e}")))
 }
 
@@ -274,7 +283,7 @@ async fn plan_copy(
     } else {
         target.prefix.clone()
     };
-    let size = object_size(connection, &source.bucket, &key).await?;
+    let size = object_properties(connection, &source.bucket, &key).await?.size;
     jobs.push(Job::Copy {
         key,
         to_bucket: target.bucket.clone(),
@@ -457,6 +466,7 @@ async fn run_job(
             root,
             relative,
             size,
+            head,
         } => {
             // `cp` replaces what is there, as `aws s3 cp` does.
             let landing = crate::s3::download::Landing {
@@ -464,6 +474,7 @@ async fn run_job(
                 relative,
                 replace: true,
                 listed_size: Some(*size),
+                head: head.as_ref(),
             };
             crate::s3::download::download_object_below(
                 connection, bucket, key, landing, control, partials,

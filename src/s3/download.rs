@@ -109,6 +109,7 @@ pub async fn download_object_with_journal(
         relative: &name,
         replace: true,
         listed_size: None,
+        head: None,
     };
     download_object_below(connection, bucket, key, landing, control, journal).await
 }
@@ -124,6 +125,16 @@ pub struct Landing<'a> {
     pub replace: bool,
     /// The object's size as its listing gave it: a small one is then fetched in one request.
     pub listed_size: Option<u64>,
+    /// What a HEAD of the object said just before, with `listed_size`: a large object is then
+    /// fetched without asking again (a round trip saved on a far server).
+    pub head: Option<&'a HeadSaid>,
+}
+
+/// The object's ETag as a HEAD gave it, and how long that HEAD took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadSaid {
+    pub etag: String,
+    pub round_trip: std::time::Duration,
 }
 
 /// Downloads `key` to `landing`: into a partial file of its own in the target's folder
@@ -152,7 +163,7 @@ pub async fn download_object_below(
         crate::local_dir::LandingDir::open(landing.root, folders).map_err(|e| local(&target, e))?;
     let (partial, file) = create_partial(&dir, name, journal).await?;
     let partial_path = dir.path().join(&partial);
-    let asked = (control, landing.listed_size);
+    let asked = (control, landing.listed_size, landing.head);
     let result = download_into(connection, bucket, key, file, &partial_path, asked).await;
     let result = match result {
         Ok(size) => {
@@ -260,21 +271,23 @@ async fn download_into(
     key: &ObjectKey,
     file: std::fs::File,
     partial: &Path,
-    (control, listed_size): (&TransferControl, Option<u64>),
+    (control, listed_size, head): (&TransferControl, Option<u64>, Option<&HeadSaid>),
 ) -> Result<u64, TransferError> {
     // A small object its listing sized comes in one GET, without asking its size first: one
     // round trip instead of two, which is the whole cost of a small file on a far server. The
     // answer's length is checked as it arrives, and one answer cannot mix two versions.
     let unasked = listed_size.is_some_and(|s| s <= MULTIPART_THRESHOLD);
     let asked = std::time::Instant::now();
-    let (size, etag) = if unasked {
-        (None, None)
-    } else {
-        let (size, etag) = object_head(connection, bucket, key).await?;
-        (Some(size), etag)
+    let (size, etag, round_trip) = match (listed_size, head) {
+        _ if unasked => (None, None, asked.elapsed()),
+        (Some(size), Some(head)) => (Some(size), Some(head.etag.clone()), head.round_trip),
+        _ => {
+            let (size, etag) = object_head(connection, bucket, key).await?;
+            (Some(size), etag, asked.elapsed())
+        }
     };
     // The first request's round trip: the farther the server, the more ranges go at once.
-    let parallel = crate::s3::flight::parts_in_flight(asked.elapsed(), PARALLEL_RANGES);
+    let parallel = crate::s3::flight::parts_in_flight(round_trip, PARALLEL_RANGES);
     let file = Arc::new(file);
     // Large objects come as ranges fetched in parallel, each written at its offset. The
     // ranges are worked out as they are needed: a size claimed by a broken server costs no
@@ -282,17 +295,9 @@ async fn download_into(
     let whole = size.is_none_or(|size| size <= MULTIPART_THRESHOLD);
     let size_claimed = size;
     let size = size.unwrap_or(0);
-    let range_count = if whole { 1 } else { size.div_ceil(PART_SIZE) };
-    let range = |i: u64| {
-        if whole {
-            (0, size)
-        } else {
-            (
-                i * PART_SIZE,
-                i.saturating_add(1).saturating_mul(PART_SIZE).min(size),
-            )
-        }
-    };
+    let plan = crate::s3::flight::RangePlan::new(size, PART_SIZE, parallel);
+    let range_count = if whole { 1 } else { plan.count() };
+    let range = |i: u64| if whole { (0, size) } else { plan.range(i) };
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0;
     let mut got = 0u64;

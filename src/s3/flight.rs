@@ -181,9 +181,99 @@ pub(crate) fn parts_in_flight(round_trip: Duration, at_least: usize) -> usize {
     (at_least + extra).clamp(at_least, 24.max(at_least))
 }
 
+/// How a large object is split into ranges to fetch: ranges of `part` bytes, except that when
+/// there are more of them than go at once, the first `staggered` (one for each range in flight)
+/// grow from `part / staggered` to `part`. Ranges that share a link evenly and start together
+/// also end together, and each then waits a round trip for its next range's first byte: the
+/// link idles once per wave. Staggered first ranges end one after another, and so do the
+/// ranges that follow them, so a round trip is waited out by one range while the others move.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RangePlan {
+    size: u64,
+    part: u64,
+    staggered: u64,
+}
+
+impl RangePlan {
+    /// Ranges of `size` bytes for `in_flight` ranges at once.
+    pub(crate) fn new(size: u64, part: u64, in_flight: usize) -> Self {
+        let part = part.max(1);
+        let in_flight = in_flight as u64;
+        let staggered = if size.div_ceil(part) > in_flight && in_flight > 1 {
+            in_flight
+        } else {
+            0
+        };
+        Self {
+            size,
+            part,
+            staggered,
+        }
+    }
+
+    /// Where range `i` starts, before it is held within the object.
+    fn start_unclamped(&self, i: u64) -> u64 {
+        let n = self.staggered;
+        if i <= n {
+            // The first ranges grow by part / n: range k holds (k + 1) of those.
+            self.part.saturating_mul(i * (i + 1) / 2) / n.max(1)
+        } else {
+            self.start_unclamped(n)
+                .saturating_add((i - n).saturating_mul(self.part))
+        }
+    }
+
+    /// How many ranges there are.
+    pub(crate) fn count(&self) -> u64 {
+        // Staggered ranges (if any) hold less than the object, as `new` chose them.
+        let first = self.start_unclamped(self.staggered);
+        self.staggered + self.size.saturating_sub(first).div_ceil(self.part)
+    }
+
+    /// Range `i`: `[start, end)`.
+    pub(crate) fn range(&self, i: u64) -> (u64, u64) {
+        let start = self.start_unclamped(i).min(self.size);
+        let end = self.start_unclamped(i.saturating_add(1)).min(self.size);
+        (start, end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_cover_the_object_once_the_first_ones_growing() {
+        const MIB: u64 = 1024 * 1024;
+        for (size, in_flight) in [
+            (256 * MIB, 24),
+            (1024 * MIB, 8),
+            (100 * MIB, 24),
+            (8 * MIB * 24 + 1, 24),
+            (17 * MIB, 4),
+            (5 * MIB + 3, 1),
+            (1 << 40, 24),
+        ] {
+            let plan = RangePlan::new(size, 8 * MIB, in_flight);
+            let mut at = 0;
+            for i in 0..plan.count() {
+                let (start, end) = plan.range(i);
+                assert_eq!(start, at, "{size} {in_flight} range {i}");
+                assert!(end > start && end - start <= 8 * MIB, "{size} {in_flight} {i}");
+                at = end;
+            }
+            assert_eq!(at, size, "{size} {in_flight}");
+        }
+        // More ranges than go at once: the first ones end one after another.
+        let plan = RangePlan::new(256 * MIB, 8 * MIB, 24);
+        let lengths: Vec<u64> = (0..24).map(|i| plan.range(i).1 - plan.range(i).0).collect();
+        assert!(lengths.windows(2).all(|w| w[0] < w[1]), "{lengths:?}");
+        assert_eq!(plan.range(24).1 - plan.range(24).0, 8 * MIB);
+        // No more than go at once: even ranges, all in one wave.
+        let plan = RangePlan::new(100 * MIB, 8 * MIB, 24);
+        assert_eq!(plan.count(), 13);
+        assert_eq!(plan.range(0), (0, 8 * MIB));
+    }
 
     #[tokio::test]
     async fn small_files_go_many_at_once_and_large_ones_a_few() {

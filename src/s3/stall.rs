@@ -29,6 +29,8 @@ pub(crate) struct Activity {
     start: Instant,
     /// Milliseconds after `start`.
     last: Arc<AtomicU64>,
+    /// Told when a body has handed out its last byte.
+    sent: Option<SentMark>,
 }
 
 impl Default for Activity {
@@ -36,11 +38,55 @@ impl Default for Activity {
         Self {
             start: Instant::now(),
             last: Arc::default(),
+            sent: None,
         }
     }
 }
 
+/// Whether a request's body has handed out its last byte, and a wake-up for whoever waits on
+/// it: a part's place among those in flight is free once its bytes are on their way, not a
+/// round trip later when its answer comes back, so the link does not idle between parts.
+#[derive(Debug, Clone)]
+pub(crate) struct SentMark {
+    done: Arc<std::sync::atomic::AtomicBool>,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+impl SentMark {
+    /// A mark that wakes `wake` when set.
+    pub(crate) fn new(wake: Arc<tokio::sync::Notify>) -> Self {
+        Self {
+            done: Arc::default(),
+            wake,
+        }
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+
+    fn set(&self) {
+        self.done.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+}
+
 impl Activity {
+    /// An activity whose body sets `sent` once it has handed out its last byte.
+    pub(crate) fn marking(sent: SentMark) -> Self {
+        Self {
+            sent: Some(sent),
+            ..Self::default()
+        }
+    }
+
+    /// The body has handed out its last byte.
+    fn body_sent(&self) {
+        if let Some(sent) = &self.sent {
+            sent.set();
+        }
+    }
+
     pub(crate) fn touch(&self) {
         let now = self.start.elapsed().as_millis() as u64;
         self.last.fetch_max(now, Ordering::Relaxed);
@@ -228,6 +274,9 @@ impl http_body::Body for FileRangeBody {
                     return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
                 }
                 this.activity.touch();
+                if this.remaining == 0 {
+                    this.activity.body_sent();
+                }
                 Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
         }

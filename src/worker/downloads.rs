@@ -278,6 +278,7 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
                     relative: &relative,
                     replace,
                     listed_size: Some(size),
+                    head: None,
                 };
                 crate::s3::download::download_object_below(
                     &connection,

@@ -45,6 +45,7 @@ async fn a_partial_file_is_never_on_disk_before_the_journal_names_it() {
                 relative: "small.bin",
                 replace: true,
                 listed_size: Some(1000),
+                head: None,
             };
             download_object_below(
                 &connection,
@@ -103,6 +104,7 @@ async fn a_download_waiting_on_the_limit_stops_when_cancelled() {
                 relative: "limited.bin",
                 replace: true,
                 listed_size: Some(200_000),
+                head: None,
             };
             download_object_below(
                 &connection,

@@ -350,6 +350,7 @@ async fn a_file_that_appears_while_its_download_runs_is_left_as_it_is() {
                 relative: "slow.bin",
                 replace: false,
                 listed_size: None,
+                head: None,
             };
             pail::testing::s3::download::download_object_below(
                 &connection,
