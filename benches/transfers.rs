@@ -559,6 +559,25 @@ fn main() {
                         share(rate(i, &down[i]))
                     );
                 }
+                // Every upload ends waiting for the server to join its parts: the most of
+                // the cap any tool's upload can fill, beside the shares.
+                let parts = (case.file_size / (8 * MIB)) as i32;
+                let joined = runtime.block_on(common::server_join::seconds(
+                    connection.client(),
+                    BUCKET,
+                    "bench/join-timing",
+                    (parts, 8 * MIB as usize),
+                ));
+                if let Ok(join) = joined {
+                    let at_cap = case.bytes() as f64 / cap as f64;
+                    println!(
+                        "{:<34} {:<24} the server joins the parts in {join:.2} s: an upload \
+                         fills at most {:.0}% of the cap",
+                        "",
+                        "(server)",
+                        at_cap / (at_cap + join) * 100.0
+                    );
+                }
             }
             for failure in failures {
                 println!("    {failure}");

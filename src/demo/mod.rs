@@ -2,6 +2,7 @@
 //! files of several types and sizes, awkward names, and one folder of 10,000 small objects,
 //! written straight into the local server's data folder.
 
+mod object_body;
 pub(crate) mod server;
 mod store;
 

@@ -9,14 +9,23 @@
 use s3s::dto::*;
 use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
 
+use super::object_body::{Opened, plain_path, range_start};
+
 /// s3s-fs with listings as S3 answers them.
 pub(crate) struct Store {
     files: s3s_fs::FileSystem,
+    /// The folder s3s-fs keeps the buckets in, as s3s-fs resolved it.
+    root: std::path::PathBuf,
 }
 
 impl Store {
-    pub(crate) fn new(files: s3s_fs::FileSystem) -> Self {
-        Self { files }
+    pub(crate) fn new(files: s3s_fs::FileSystem, root: &std::path::Path) -> Self {
+        // s3s-fs resolves its folder the same way.
+        let root = std::env::current_dir()
+            .map(|d| d.join(root))
+            .and_then(|r| r.canonicalize())
+            .unwrap_or_else(|_| root.to_owned());
+        Self { files, root }
     }
 
     /// A request of `input`, made by whoever made `req`: to look before `req` is carried out.
@@ -188,7 +197,23 @@ impl S3 for Store {
         &self,
         req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
-        self.files.get_object(req).await
+        // Opened before s3s-fs opens it: see `object_body`.
+        let opened = plain_path(&self.root, &req.input.bucket, &req.input.key)
+            .and_then(Opened::open);
+        let mut response = self.files.get_object(req).await?;
+        let output = &mut response.output;
+        let length = output.content_length.and_then(|l| u64::try_from(l).ok());
+        let (start, whole) = match output.content_range.as_deref() {
+            Some(range) => range_start(range).unzip(),
+            None => (Some(0), length),
+        };
+        if let (Some(opened), Some(start), Some(length), Some(whole)) =
+            (opened, start, length, whole)
+            && let Some(body) = opened.body(start, length, whole)
+        {
+            output.body = Some(StreamingBlob::from(s3s::Body::http_body(body)));
+        }
+        Ok(response)
     }
 
     async fn head_object(
