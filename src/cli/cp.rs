@@ -283,7 +283,9 @@ async fn plan_copy(
     } else {
         target.prefix.clone()
     };
-    let size = object_properties(connection, &source.bucket, &key).await?.size;
+    let size = object_properties(connection, &source.bucket, &key)
+        .await?
+        .size;
     jobs.push(Job::Copy {
         key,
         to_bucket: target.bucket.clone(),

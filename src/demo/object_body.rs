@@ -36,7 +36,10 @@ pub(crate) struct Opened {
 impl Opened {
     pub(crate) fn open(path: PathBuf) -> Option<Self> {
         let file = std::fs::File::open(&path).ok()?;
-        file.metadata().ok()?.is_file().then_some(Self { file, path })
+        file.metadata()
+            .ok()?
+            .is_file()
+            .then_some(Self { file, path })
     }
 
     /// The body for the answer s3s-fs gave — `length` bytes from `start` of a file of `whole`
@@ -153,10 +156,16 @@ mod tests {
         std::fs::rename(&fresh, &path).unwrap();
         assert!(opened.body(0, 13, 13).is_none());
         let opened = Opened::open(path.clone()).unwrap();
-        assert!(opened.body(0, 14, 13).is_none(), "a size that is not the file's");
+        assert!(
+            opened.body(0, 14, 13).is_none(),
+            "a size that is not the file's"
+        );
         let opened = Opened::open(path).unwrap();
         let body = opened.body(7, 7, 14).unwrap();
-        let got = http_body_util::BodyExt::collect(body).await.unwrap().to_bytes();
+        let got = http_body_util::BodyExt::collect(body)
+            .await
+            .unwrap()
+            .to_bytes();
         assert_eq!(&got[..], b"version");
     }
 }

@@ -101,7 +101,8 @@ impl LocalServer {
         let files = s3s_fs::FileSystem::new(&root)
             .map_err(|e| LocalServerError::Store(format!("{e:?}")))?;
         // Between s3s-fs and the service: listings answered as S3 answers them.
-        let mut builder = s3s::service::S3ServiceBuilder::new(super::store::Store::new(files, &root));
+        let mut builder =
+            s3s::service::S3ServiceBuilder::new(super::store::Store::new(files, &root));
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         let service = builder.build();
 

@@ -198,8 +198,8 @@ impl S3 for Store {
         req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
         // Opened before s3s-fs opens it: see `object_body`.
-        let opened = plain_path(&self.root, &req.input.bucket, &req.input.key)
-            .and_then(Opened::open);
+        let opened =
+            plain_path(&self.root, &req.input.bucket, &req.input.key).and_then(Opened::open);
         let mut response = self.files.get_object(req).await?;
         let output = &mut response.output;
         let length = output.content_length.and_then(|l| u64::try_from(l).ok());

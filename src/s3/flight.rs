@@ -259,7 +259,10 @@ mod tests {
             for i in 0..plan.count() {
                 let (start, end) = plan.range(i);
                 assert_eq!(start, at, "{size} {in_flight} range {i}");
-                assert!(end > start && end - start <= 8 * MIB, "{size} {in_flight} {i}");
+                assert!(
+                    end > start && end - start <= 8 * MIB,
+                    "{size} {in_flight} {i}"
+                );
                 at = end;
             }
             assert_eq!(at, size, "{size} {in_flight}");
