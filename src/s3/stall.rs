@@ -562,6 +562,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_body_marks_itself_sent_with_its_last_byte_and_not_before() {
+        use http_body_util::BodyExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        std::fs::write(&path, vec![1u8; 3 * FRAME + 10]).unwrap();
+        let state = FileState::of(&path).unwrap();
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let mark = SentMark::new(wake.clone());
+        let activity = Activity::marking(mark.clone());
+        let mut body =
+            FileRangeBody::new(&path, (0, 3 * FRAME as u64 + 10), state, (activity, None));
+        for _ in 0..3 {
+            body.frame().await.unwrap().unwrap();
+            assert!(!mark.is_set(), "marked before its last byte");
+        }
+        body.frame().await.unwrap().unwrap();
+        assert!(mark.is_set());
+        // The one waiting to send the next part is woken.
+        tokio::time::timeout(Duration::from_secs(1), wake.notified())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
     async fn gives_up_only_when_nothing_moves() {
         let activity = Activity::default();
         let busy = {

@@ -22,6 +22,7 @@ mod conditional_writes;
 mod copy_across;
 mod data_requests;
 mod docs_commands;
+mod far_links;
 mod hostile_server;
 mod limit_rate;
 mod link_doctor;
