@@ -21,6 +21,7 @@ pub mod model;
 pub(crate) mod plan;
 pub(crate) mod profiles;
 pub mod s3;
+pub(crate) mod search;
 pub mod share;
 pub(crate) mod storage;
 #[doc(hidden)]

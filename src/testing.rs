@@ -67,6 +67,9 @@ pub mod s3 {
     pub mod rate_limit {
         pub use crate::s3::rate_limit::RateLimit;
     }
+    pub mod search {
+        pub use crate::s3::search::*;
+    }
     pub mod transfer {
         pub use crate::s3::transfer::*;
     }
@@ -76,6 +79,9 @@ pub mod s3 {
     pub mod verify {
         pub use crate::s3::verify::*;
     }
+}
+pub mod search {
+    pub use crate::search::*;
 }
 pub mod storage {
     pub mod journal {

@@ -6,6 +6,7 @@
 #[path = "../../tests/common/xvfb.rs"]
 pub mod xvfb;
 
+pub mod page_server;
 pub mod server_join;
 pub mod spawner;
 pub mod window_engine;

@@ -40,6 +40,8 @@ pub(crate) enum RowCommand {
     Rename,
     Delete,
     Properties,
+    /// A search result's folder opens.
+    OpenItsFolder,
 }
 
 /// Which rows a menu entry is offered on.
@@ -48,6 +50,8 @@ pub(crate) enum Offered {
     All,
     Folders,
     Files,
+    /// Objects whose path goes below the folder shown: a search's results.
+    FilesBelow,
 }
 
 /// One entry of a pane's row menu.
@@ -82,6 +86,7 @@ impl MenuEntry {
             Offered::All => true,
             Offered::Folders => row.is_folder,
             Offered::Files => !row.is_folder,
+            Offered::FilesBelow => !row.is_folder && row.name.contains('/'),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The command line: `pail presign` and `pail presign-post`, in the style of
 //! `aws s3 presign`; `pail presign-cloudfront` ([`cloudfront`]); `pail share` ([`share`]);
 //! `pail ls` and `pail cp`
-//! ([`ls`], [`cp`]), in the style of `aws s3`. Raw arguments are parsed into the library's
+//! ([`ls`], [`cp`]), in the style of `aws s3`; `pail find` ([`find`]). Raw arguments are parsed into the library's
 //! validated types here; errors end the process with one line on stderr.
 
 use std::io::Write as _;
@@ -22,6 +22,7 @@ use crate::share::{
 
 pub(crate) mod cloudfront;
 pub(crate) mod cp;
+pub(crate) mod find;
 pub(crate) mod ls;
 pub(crate) mod share;
 pub(crate) mod system;
@@ -57,6 +58,8 @@ pub(crate) enum Command {
     Share(share::ShareArgs),
     /// List buckets, a folder, or (--recursive) everything under a prefix.
     Ls(ls::LsArgs),
+    /// Find objects anywhere under a prefix by name, path, size or date; one key a line.
+    Find(find::FindArgs),
     /// Copy files and folders between disk and S3, or between buckets on the server.
     Cp(cp::CpArgs),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
@@ -266,6 +269,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     .map_err(|e| CliError::Runtime(e.to_string()))?;
     match cli.command {
         Some(Command::Ls(args)) => runtime.block_on(ls::ls(args)),
+        Some(Command::Find(args)) => runtime.block_on(find::find(args)),
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),

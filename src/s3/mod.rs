@@ -11,6 +11,7 @@ pub(crate) mod folder_share;
 pub(crate) mod list;
 pub(crate) mod objects;
 pub(crate) mod rate_limit;
+pub(crate) mod search;
 pub(crate) mod slow_down;
 pub(crate) mod stall;
 pub(crate) mod throttle;

@@ -1,5 +1,5 @@
-//! Browsing jobs: Test connection, the bucket list, a folder page by page, every key under a
-//! prefix, and a folder on this computer.
+//! Browsing jobs: Test connection, the bucket list, a folder page by page, a search of a
+//! folder tree, every key under a prefix, and a folder on this computer.
 
 use super::{
     BrowseEvent, EventSink, JobError, Jobs, LinksEvent, ProfilesEvent, RequestId, connection_for,
@@ -87,6 +87,32 @@ async fn send_pages(
     if let Err(error) = list::list_folder_fanned(connection, bucket, prefix, emit).await {
         sink.send(BrowseEvent::FolderFailed { id, error });
     }
+}
+
+/// Scans every key under `root` for `query`, sending each page's matches as it is matched,
+/// until the end or Cancel. A failure ends the search as a failed listing does.
+pub(super) fn search(
+    jobs: &mut Jobs,
+    id: RequestId,
+    profile: Profile,
+    bucket: BucketName,
+    root: String,
+    query: crate::search::SearchQuery,
+) {
+    let (sink, connections) = (jobs.sink().clone(), jobs.connections().clone());
+    let task = tokio::spawn(async move {
+        let result = match connection_for(&connections, &profile).await {
+            Ok(connection) => {
+                let emit = |page| sink.send(BrowseEvent::SearchPage { id, page });
+                crate::s3::search::search_tree(&connection, &bucket, &root, &query, emit).await
+            }
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = result {
+            sink.send(BrowseEvent::FolderFailed { id, error });
+        }
+    });
+    jobs.running.insert(id, task.abort_handle());
 }
 
 /// Every object under `prefix`, at any depth (a folder's links).

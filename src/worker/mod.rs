@@ -172,6 +172,7 @@ impl Jobs {
             Command::TestConnection { id, profile } => browse::test_connection(self, id, profile),
             Command::ListBuckets { id, profile } => browse::list_buckets(self, id, profile),
             Command::ListFolder { id, profile, bucket, prefix } => browse::list_folder(self, id, profile, bucket, prefix),
+            Command::Search { id, profile, bucket, root, query } => browse::search(self, id, profile, bucket, root, query),
             Command::ListKeysUnder { id, profile, bucket, prefix } => browse::keys_under(self, id, profile, bucket, prefix),
             Command::ListLocal { id, path, show_hidden } => browse::list_local(self, id, path, show_hidden),
             Command::LocalChange { id, change } => browse::change_local(self, id, change),

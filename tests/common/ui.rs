@@ -56,6 +56,30 @@ pub fn click_in_dialog(harness: &mut Harness<'_, PailApp>, label: &str) {
     harness.run_steps(3);
 }
 
+/// A window on `server` (the demo keys), as it opens.
+pub fn demo_harness(server: &LocalServer) -> Harness<'static, PailApp> {
+    demo_harness_with_picker(server, FixedPicker::default())
+}
+
+/// [`demo_harness`] whose file dialogs answer as `picker` says.
+pub fn demo_harness_with_picker(
+    server: &LocalServer,
+    picker: FixedPicker,
+) -> Harness<'static, PailApp> {
+    let profile = demo_profile(server);
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(picker),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        })
+}
+
 /// A window on `server` (the demo keys) with the Web URL dialog open on `object` at the top
 /// of `bucket`, as a person gets there: the bucket clicked, the row clicked, Ctrl+L.
 pub fn web_url_on(

@@ -34,6 +34,7 @@ mod network;
 mod qr;
 mod region_discovery;
 mod settings_files;
+mod search;
 mod share_folder;
 mod share_roundtrip;
 mod shell_safety;

@@ -5,6 +5,7 @@
 
 pub(crate) mod bucket_list;
 pub(crate) mod object_table;
+pub(crate) mod search_bar;
 pub(crate) mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;
@@ -35,8 +36,12 @@ pub(crate) enum ExplorerRequest {
     },
     /// Retry after the banner's error.
     Retry,
-    /// Stop the listing, keeping the rows so far.
+    /// Stop the listing (or the search), keeping the rows so far.
     Stop,
+    /// Search the folder shown and everything below it, as the search row says.
+    Search,
+    /// Leave a search's results for the folder's own rows.
+    ClearSearch,
     /// A bucket's name as listed; checked when it is opened.
     OpenBucket(String),
     /// A breadcrumb.

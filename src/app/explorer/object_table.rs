@@ -35,6 +35,11 @@ const COLUMNS_BESIDE: Columns = Columns {
 const MENU: &[MenuEntry] = &[
     MenuEntry::new("Web URL…", RowCommand::WebUrl, Offered::All),
     MenuEntry::new("Open", RowCommand::Open, Offered::Folders),
+    MenuEntry::new(
+        "Open its folder",
+        RowCommand::OpenItsFolder,
+        Offered::FilesBelow,
+    ),
     MenuEntry::new("Copy S3 URI", RowCommand::CopyAddress, Offered::All),
     MenuEntry::new("Copy name", RowCommand::CopyName, Offered::All),
     MenuEntry::new("Download…", RowCommand::Download, Offered::All).grouped(),
@@ -78,10 +83,12 @@ pub(crate) fn object_table_ui(
             });
             return;
         };
+        requests.extend(super::search_bar::search_strip_ui(ui, explorer));
         if explorer.listing().view_len() == 0 {
             let text = match explorer.listing_state() {
                 ListingState::Loading { .. } => None,
                 _ if explorer.listing().is_filtered() => Some("Nothing here matches the filter."),
+                ListingState::Done if explorer.search().is_some() => Some("No key matches."),
                 ListingState::Done => Some("This folder is empty."),
                 _ => None,
             };
@@ -139,6 +146,13 @@ pub(crate) fn object_table_ui(
                     }
                     RowCommand::CopyAcross => requests.push(ExplorerRequest::CopyAcross),
                     RowCommand::MoveAcross => requests.push(ExplorerRequest::MoveAcross),
+                    RowCommand::OpenItsFolder => {
+                        let folder = name.rfind('/').map_or("", |at| &name[..=at]);
+                        requests.push(ExplorerRequest::Open(crate::app::shared::Location {
+                            bucket: location.bucket.clone(),
+                            prefix: format!("{}{folder}", location.prefix),
+                        }));
+                    }
                     RowCommand::Open => {}
                 },
             }

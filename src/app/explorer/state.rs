@@ -36,6 +36,8 @@ impl AppState {
             }
             R::Retry => self.retry(),
             R::Stop => self.stop(),
+            R::Search => self.search(),
+            R::ClearSearch => self.refresh(),
             R::OpenBucket(name) => match BucketName::new(name) {
                 Ok(bucket) => self.open_bucket(bucket),
                 Err(e) => {
@@ -193,6 +195,24 @@ impl AppState {
             commands.extend(self.refresh());
         }
         commands
+    }
+
+    /// Searches the explorer's folder and everything below it, as its search row says; a
+    /// pattern or bound that cannot be read is said in the status bar.
+    pub fn search(&mut self) -> Vec<Command> {
+        let query = match self.explorer.search_form().query() {
+            Ok(query) => query,
+            Err(problem) => {
+                self.status.set_error(problem);
+                return Vec::new();
+            }
+        };
+        let Some(profile) = self.profiles.current().cloned() else {
+            return Vec::new();
+        };
+        self.compare_marks = None;
+        let id = self.next_id();
+        self.explorer.start_search(query, id, &profile)
     }
 
     /// Stop: keeps the rows loaded so far.

@@ -196,6 +196,8 @@ pub(crate) fn toolbar_ui(
                 requests.push(ExplorerRequest::OpenProfiles);
             }
         });
+        ui.add_space(2.0);
+        requests.extend(super::search_bar::search_row_ui(ui, explorer));
         ui.add_space(4.0);
     });
     requests

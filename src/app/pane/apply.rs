@@ -43,6 +43,10 @@ impl Pane {
                     }
                 }
             }
+            BrowseEvent::SearchPage { id, page } if self.is_listing(id) => {
+                self.search_page_arrived(id, page);
+                Folded::Done
+            }
             BrowseEvent::FolderPage { id, page, done } if self.is_listing(id) => {
                 self.page_arrived(id, page, done);
                 Folded::Done

@@ -5,9 +5,11 @@
 //! the second pane has (its source, this computer's folder) is in `second.rs`.
 
 mod apply;
+mod search;
 mod second;
 
 pub(crate) use apply::Folded;
+pub(crate) use search::{PaneSearch, SearchForm};
 
 use crate::app::second_pane::place::{LocalPlace, PaneSource};
 use crate::app::shared::{History, ListingState, Loadable, Location};
@@ -37,6 +39,10 @@ pub struct Pane {
     error: Option<String>,
     /// The second pane's folder on this computer (shown, or to come back to).
     local: LocalPlace,
+    /// The search box.
+    search_form: SearchForm,
+    /// The search whose matches are the rows, until the pane goes anywhere.
+    search: Option<PaneSearch>,
 }
 
 impl Default for Pane {
@@ -52,6 +58,8 @@ impl Default for Pane {
             profile: None,
             error: None,
             local: LocalPlace::default(),
+            search_form: SearchForm::default(),
+            search: None,
         }
     }
 }
@@ -164,6 +172,7 @@ impl Pane {
             self.set_filter("");
         }
         self.listing.clear();
+        self.search = None;
         self.location = Some(location.clone());
         let Some(profile) = profile else {
             self.listing_state = ListingState::Idle;
@@ -221,6 +230,7 @@ impl Pane {
         let commands = self.cancel_listing();
         if !commands.is_empty() {
             self.listing_state = ListingState::Stopped;
+            self.search_ended();
         }
         commands
     }
@@ -248,6 +258,7 @@ impl Pane {
             return false;
         }
         self.listing_state = ListingState::Failed(error);
+        self.search_ended();
         true
     }
 
@@ -279,6 +290,7 @@ impl Pane {
     /// and the listing's state stay, as the next profile's listing replaces them).
     pub(crate) fn forget_profile(&mut self) {
         self.location = None;
+        self.search = None;
         self.listing.clear();
         self.buckets = Loadable::Idle;
     }
@@ -286,6 +298,7 @@ impl Pane {
     /// Leaves the folder for another profile: no folder, no history, no rows.
     pub(crate) fn forget_folder(&mut self) {
         self.location = None;
+        self.search = None;
         self.history.clear();
         self.listing.clear();
         self.listing_state = ListingState::Idle;
@@ -293,12 +306,12 @@ impl Pane {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::app::state::tests::profile;
     use crate::model::BucketName;
 
-    /// A place in bucket `bkt` (the `apply` tests use it too).
+    /// A place in bucket `bkt` (the `apply` and `search` tests use it too).
     pub(super) fn at(prefix: &str) -> Location {
         Location {
             bucket: BucketName::new("bkt").unwrap(),

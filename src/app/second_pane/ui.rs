@@ -395,7 +395,8 @@ fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPa
                 RowCommand::Open
                 | RowCommand::WebUrl
                 | RowCommand::Download
-                | RowCommand::Properties => {}
+                | RowCommand::Properties
+                | RowCommand::OpenItsFolder => {}
             },
         }
     }

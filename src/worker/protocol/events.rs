@@ -61,6 +61,11 @@ pub enum BrowseEvent {
         id: RequestId,
         result: Result<Vec<BucketEntry>, BrowseError>,
     },
+    /// One page of a search's scan: its matches and the keys scanned so far.
+    SearchPage {
+        id: RequestId,
+        page: crate::s3::search::SearchPage,
+    },
     /// One page of a folder; `done` on the last one.
     FolderPage {
         id: RequestId,

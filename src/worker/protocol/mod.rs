@@ -95,6 +95,15 @@ pub enum Command {
         bucket: BucketName,
         prefix: String,
     },
+    /// Scan every key under `root` for `query`, sending the matches page by page until the
+    /// end (or until cancelled).
+    Search {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        root: String,
+        query: crate::search::SearchQuery,
+    },
     /// List a folder on this computer (the local pane).
     ListLocal {
         id: RequestId,
