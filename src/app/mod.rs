@@ -13,6 +13,7 @@ pub(crate) mod pane;
 pub(crate) mod pane_table;
 pub(crate) mod picker;
 pub(crate) mod profiles;
+pub(crate) mod search_bar;
 pub(crate) mod second_pane;
 pub(crate) mod shared;
 pub(crate) mod shared_links;

@@ -323,3 +323,52 @@ fn results_are_downloaded_with_their_paths_below_the_folder_searched() {
     }
     assert!(!downloads.path().join("2025").exists());
 }
+
+/// The second pane searches its bucket as the explorer does, and its results copied into the
+/// explorer's folder keep their paths below the folder searched.
+#[test]
+fn the_second_pane_searches_and_its_results_copy_across_with_their_paths() {
+    let server = demo();
+    let mut harness = common::ui::demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(
+            app.state().explorer.buckets(),
+            pail::testing::app::Loadable::Ready(_)
+        )
+    });
+    harness.get_by_label("backups").click();
+    wait_for(&mut harness, "backups", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    crate::ui_two_panes::right_pane_on(&mut harness, "Demo", "pail-demo");
+    common::ui::click(&mut harness, "Pane search below this folder");
+    harness
+        .get_by_label("Pane search below this folder")
+        .type_text("q2 results");
+    harness.run_steps(2);
+    common::ui::click(&mut harness, "Pane search");
+    wait_for(&mut harness, "the pane's search", |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .is_some_and(|p| p.search().is_some() && *p.listing_state() == ListingState::Done)
+    });
+    // The explorer's rows are its own: the search is the pane's.
+    assert!(harness.state().state().explorer.search().is_none());
+    let pane = harness.state().state().second_pane.as_ref().unwrap();
+    assert_eq!(pane.search().unwrap().matches, 3);
+    harness.get_by_label("reports/2025/q2 results.pdf").click();
+    harness.run_steps(2);
+    common::ui::click(&mut harness, "Copy (F5)");
+    wait_for(&mut harness, "the copy", |app| {
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
+    });
+    let copied = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(common::get_object(
+            &server,
+            "backups",
+            "reports/2025/q2 results.pdf",
+        ));
+    assert!(copied.is_some_and(|b| b.starts_with(b"%PDF")));
+}

@@ -259,7 +259,7 @@ fn right_listed(app: &PailApp, name: &str) -> bool {
 
 /// Two panes, the second on `profile`'s bucket `bucket`, as a person picks them: Source,
 /// then Bucket (the names are in the sidebar too, so the picker's are the last nodes).
-fn right_pane_on(harness: &mut Harness<'static, PailApp>, profile: &str, bucket: &str) {
+pub(crate) fn right_pane_on(harness: &mut Harness<'static, PailApp>, profile: &str, bucket: &str) {
     click(harness, "Two panes");
     click(harness, "Source");
     click_in_dialog(harness, profile);

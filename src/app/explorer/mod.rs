@@ -5,12 +5,22 @@
 
 pub(crate) mod bucket_list;
 pub(crate) mod object_table;
-pub(crate) mod search_bar;
 pub(crate) mod state;
 pub(crate) mod status_bar;
 pub(crate) mod toolbar;
 
+use crate::app::search_bar::SearchAction;
 use crate::app::shared::{FileOperation, Location};
+
+impl From<SearchAction> for ExplorerRequest {
+    fn from(action: SearchAction) -> Self {
+        match action {
+            SearchAction::Search => Self::Search,
+            SearchAction::Stop => Self::Stop,
+            SearchAction::Clear => Self::ClearSearch,
+        }
+    }
+}
 
 /// Which pane Back, Forward and Up act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

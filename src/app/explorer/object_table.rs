@@ -11,6 +11,7 @@ use crate::app::pane::Pane;
 use crate::app::pane_table::{
     Columns, MenuEntry, Offered, PaneDrag, PaneTable, RowCommand, TableAction, pane_table_ui,
 };
+use crate::app::search_bar::{EXPLORER_SEARCH, search_strip_ui};
 use crate::app::shared::ListingState;
 use crate::app::shared::{ActivePane, CompareMarks, FileOperation};
 
@@ -83,7 +84,8 @@ pub(crate) fn object_table_ui(
             });
             return;
         };
-        requests.extend(super::search_bar::search_strip_ui(ui, explorer));
+        let strip = search_strip_ui(ui, explorer, &EXPLORER_SEARCH);
+        requests.extend(strip.into_iter().map(ExplorerRequest::from));
         if explorer.listing().view_len() == 0 {
             let text = match explorer.listing_state() {
                 ListingState::Loading { .. } => None,

@@ -8,6 +8,7 @@ use crate::app::UiFlags;
 use crate::app::explorer::{ExplorerRequest, Target};
 use crate::app::pane::Pane;
 use crate::app::profiles::known::Profiles;
+use crate::app::search_bar::EXPLORER_SEARCH;
 use crate::app::shared::FileOperation;
 
 /// An icon button whose accessible name (what screen readers and tests see) is `name`.
@@ -197,7 +198,8 @@ pub(crate) fn toolbar_ui(
             }
         });
         ui.add_space(2.0);
-        requests.extend(super::search_bar::search_row_ui(ui, explorer));
+        let search = crate::app::search_bar::search_row_ui(ui, explorer, &EXPLORER_SEARCH);
+        requests.extend(search.into_iter().map(ExplorerRequest::from));
         ui.add_space(4.0);
     });
     requests

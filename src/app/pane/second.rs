@@ -173,6 +173,11 @@ impl Pane {
         self.error = None;
     }
 
+    /// Shows `message` in the pane (what the pane was asked cannot be done).
+    pub(crate) fn set_error(&mut self, message: String) {
+        self.error = Some(message);
+    }
+
     /// The source becomes this computer: no profile, buckets or bucket folder; the folder on
     /// this computer is listed again by the caller.
     pub(crate) fn switch_to_this_computer(&mut self) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::place::PaneSource;
 use super::ui::SecondPaneRequest;
 use crate::app::pane::{Folded, Pane};
+use crate::app::search_bar::SearchAction;
 use crate::app::shared::{ActivePane, FileOperation};
 use crate::app::state::AppState;
 use crate::worker::{BrowseEvent, Command};
@@ -46,6 +47,35 @@ impl AppState {
             }
             SecondPaneRequest::ConfirmMove => self.confirm_move(),
             SecondPaneRequest::ConfirmLocalChange => self.confirm_local_change(),
+            SecondPaneRequest::Search(action) => self.second_search(action),
+        }
+    }
+
+    /// The second pane's search row or strip: a search of its folder and everything below
+    /// it, Stop, or back to the folder's own rows.
+    fn second_search(&mut self, action: SearchAction) -> Vec<Command> {
+        match action {
+            SearchAction::Search => {
+                let query = match self.second_pane.as_ref().map(|p| p.search_form().query()) {
+                    Some(Ok(query)) => query,
+                    Some(Err(problem)) => {
+                        if let Some(pane) = &mut self.second_pane {
+                            pane.set_error(problem);
+                        }
+                        return Vec::new();
+                    }
+                    None => return Vec::new(),
+                };
+                self.second_go(|pane, id, profile| match profile {
+                    Some(profile) => pane.start_search(query, id, profile),
+                    None => Vec::new(),
+                })
+            }
+            SearchAction::Stop => match &mut self.second_pane {
+                Some(pane) => pane.stop(),
+                None => Vec::new(),
+            },
+            SearchAction::Clear => self.refresh_second(),
         }
     }
 

@@ -10,6 +10,7 @@ use egui::{RichText, Ui};
 
 use crate::app::explorer::toolbar::icon_button;
 use crate::app::pane::Pane;
+use crate::app::search_bar::{PANE_SEARCH, SearchAction, search_row_ui, search_strip_ui};
 use crate::listing::Sort;
 use crate::model::BucketName;
 use crate::profiles::Profile;
@@ -101,6 +102,8 @@ pub(crate) enum SecondPaneRequest {
     ConfirmMove,
     /// New folder, Rename or trash on this computer was confirmed.
     ConfirmLocalChange,
+    /// The pane's search row or results strip.
+    Search(SearchAction),
 }
 
 /// What the person did in the pane; handled once it is drawn.
@@ -123,6 +126,7 @@ struct Pressed {
     filter: Option<String>,
     actions: Vec<TableAction>,
     dropped: Option<ActivePane>,
+    search: Vec<SearchAction>,
 }
 
 /// Draws the second pane. `profiles` fill the source picker; `marks` are Compare's; `active`
@@ -293,6 +297,9 @@ pub(crate) fn second_pane_ui(
                     .on_hover_text(delete_hint)
                     .clicked();
             });
+            if !pane.shows_this_computer() {
+                pressed.search = search_row_ui(ui, pane, &PANE_SEARCH);
+            }
             ui.separator();
             if let Some(error) = pane.error() {
                 ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
@@ -300,6 +307,9 @@ pub(crate) fn second_pane_ui(
             if pane.is_loading() {
                 ui.spinner();
             }
+            pressed
+                .search
+                .extend(search_strip_ui(ui, pane, &PANE_SEARCH));
             if pane.bucket().is_some_and(|b| b.location().is_none()) {
                 ui.weak("Pick a bucket above to see what it holds.");
             } else {
@@ -401,6 +411,7 @@ fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPa
         }
     }
     requests.extend(pressed.place.map(Request::Place));
+    requests.extend(pressed.search.into_iter().map(Request::Search));
     requests.extend(pressed.bucket.map(Request::Bucket));
     requests.extend(pressed.crumb.map(Request::Crumb));
     if pressed.go_typed {

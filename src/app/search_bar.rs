@@ -1,14 +1,61 @@
-//! The explorer's search: the row that asks (text, how it is read, case, sizes and dates) and
-//! the strip over the results that says how far the scan has got, with Stop and the way back
-//! to the folder. The filter box stays what it was: this folder's rows.
+//! A pane's search, for both panes: the row that asks (text, how it is read, case, sizes and
+//! dates) and the strip over the results that says how far the scan has got, with Stop and the
+//! way back to the folder. The filter box stays what it was: this folder's rows. Each pane
+//! names the widgets its own way (screen readers and tests tell the two panes apart) and turns
+//! the [`SearchAction`]s into its own requests.
 
 use egui::{Role, Ui, WidgetInfo};
 
-use crate::app::explorer::ExplorerRequest;
 use crate::app::pane::Pane;
 use crate::app::shared::ListingState;
 use crate::fmt::{count, thousands};
 use crate::search::PatternKind;
+
+/// What the person asked of a pane's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchAction {
+    Search,
+    Stop,
+    /// Back to the folder's own rows.
+    Clear,
+}
+
+/// The accessible names of one pane's search widgets.
+pub(crate) struct SearchNames {
+    pub(crate) field: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) case: &'static str,
+    pub(crate) bounds: &'static str,
+    pub(crate) search: &'static str,
+    pub(crate) stop: &'static str,
+    pub(crate) clear: &'static str,
+    /// Keeps egui's ids of the two panes' widgets apart.
+    pub(crate) id: &'static str,
+}
+
+/// The explorer's names.
+pub(crate) const EXPLORER_SEARCH: SearchNames = SearchNames {
+    field: "Search below this folder",
+    kind: "Search kind",
+    case: "Match case",
+    bounds: "Size and date…",
+    search: "Search",
+    stop: "Stop search",
+    clear: "Back to the folder",
+    id: "explorer-search",
+};
+
+/// The second pane's names.
+pub(crate) const PANE_SEARCH: SearchNames = SearchNames {
+    field: "Pane search below this folder",
+    kind: "Pane search kind",
+    case: "Pane match case",
+    bounds: "Pane size and date…",
+    search: "Pane search",
+    stop: "Pane stop search",
+    clear: "Pane back to the folder",
+    id: "pane-search",
+};
 
 /// A text box whose accessible name is `name`.
 fn labelled_box(
@@ -27,22 +74,26 @@ fn labelled_box(
     .labelled_by(label.id)
 }
 
-/// The search row under the toolbar: Enter in the box or Search starts it.
-pub(crate) fn search_row_ui(ui: &mut Ui, explorer: &mut Pane) -> Vec<ExplorerRequest> {
+/// The search row: Enter in the box or Search starts it.
+pub(crate) fn search_row_ui(
+    ui: &mut Ui,
+    pane: &mut Pane,
+    names: &SearchNames,
+) -> Vec<SearchAction> {
     let mut requests = Vec::new();
-    let can = explorer.location().is_some();
+    let can = pane.location().is_some() && !pane.shows_this_computer();
     ui.add_enabled_ui(can, |ui| {
-        ui.horizontal(|ui| {
-            let form = explorer.search_form_mut();
+        ui.horizontal_wrapped(|ui| {
+            let form = pane.search_form_mut();
             let typed = labelled_box(
                 ui,
-                "Search below this folder",
+                names.field,
                 &mut form.text,
                 "🔍 a name, **/*.pdf, or ^logs/.*\\.gz$",
                 260.0,
             );
             let entered = typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let kind = egui::ComboBox::from_id_salt("search-kind")
+            let kind = egui::ComboBox::from_id_salt((names.id, "kind"))
                 .selected_text(form.kind.label())
                 .width(90.0)
                 .show_ui(ui, |ui| {
@@ -52,10 +103,13 @@ pub(crate) fn search_row_ui(ui: &mut Ui, explorer: &mut Pane) -> Vec<ExplorerReq
                 });
             kind.response
                 .on_hover_text("Contains: the text anywhere in the path. Glob: * and ? within a folder, ** across folders. Regex: a regular expression.")
-                .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, "Search kind"));
-            ui.checkbox(&mut form.case_sensitive, "Match case");
+                .widget_info(|| WidgetInfo::labeled(Role::ComboBox, true, names.kind));
+            ui.checkbox(&mut form.case_sensitive, "Match case")
+                .widget_info(|| {
+                    WidgetInfo::selected(Role::CheckBox, true, form.case_sensitive, names.case)
+                });
             ui.menu_button("Size and date…", |ui| {
-                egui::Grid::new("search-bounds").num_columns(2).show(ui, |ui| {
+                egui::Grid::new((names.id, "bounds")).num_columns(2).show(ui, |ui| {
                     labelled_box(ui, "At least", &mut form.min_size, "10M", 90.0);
                     ui.end_row();
                     labelled_box(ui, "At most", &mut form.max_size, "1G", 90.0);
@@ -66,9 +120,13 @@ pub(crate) fn search_row_ui(ui: &mut Ui, explorer: &mut Pane) -> Vec<ExplorerReq
                     ui.end_row();
                 });
                 ui.weak("Sizes in bytes or with K, M, G; dates in UTC.");
-            });
-            if ui.button("Search").clicked() || entered {
-                requests.push(ExplorerRequest::Search);
+            })
+            .response
+            .widget_info(|| WidgetInfo::labeled(Role::Button, true, names.bounds));
+            let search = ui.button("Search");
+            search.widget_info(|| WidgetInfo::labeled(Role::Button, true, names.search));
+            if search.clicked() || entered {
+                requests.push(SearchAction::Search);
             }
         });
     });
@@ -77,9 +135,9 @@ pub(crate) fn search_row_ui(ui: &mut Ui, explorer: &mut Pane) -> Vec<ExplorerReq
 
 /// Over the results: what is searched, keys scanned and their rate, matches; Stop while the
 /// scan runs, and the way back to the folder's own rows.
-pub(crate) fn search_strip_ui(ui: &mut Ui, explorer: &Pane) -> Vec<ExplorerRequest> {
+pub(crate) fn search_strip_ui(ui: &mut Ui, pane: &Pane, names: &SearchNames) -> Vec<SearchAction> {
     let mut requests = Vec::new();
-    let (Some(search), Some(location)) = (explorer.search(), explorer.location()) else {
+    let (Some(search), Some(location)) = (pane.search(), pane.location()) else {
         return requests;
     };
     ui.horizontal_wrapped(|ui| {
@@ -95,11 +153,13 @@ pub(crate) fn search_strip_ui(ui: &mut Ui, explorer: &Pane) -> Vec<ExplorerReque
             thousands(search.rate() as u64),
             count(search.matches as usize, "match", "matches"),
         ));
-        match explorer.listing_state() {
+        match pane.listing_state() {
             ListingState::Loading { .. } => {
                 ui.spinner();
-                if ui.button("Stop search").clicked() {
-                    requests.push(ExplorerRequest::Stop);
+                let stop = ui.button("Stop search");
+                stop.widget_info(|| WidgetInfo::labeled(Role::Button, true, names.stop));
+                if stop.clicked() {
+                    requests.push(SearchAction::Stop);
                 }
             }
             ListingState::Stopped => {
@@ -118,8 +178,10 @@ pub(crate) fn search_strip_ui(ui: &mut Ui, explorer: &Pane) -> Vec<ExplorerReque
                 ui.weak("Every key was looked at.");
             }
         }
-        if ui.button("Back to the folder").clicked() {
-            requests.push(ExplorerRequest::ClearSearch);
+        let back = ui.button("Back to the folder");
+        back.widget_info(|| WidgetInfo::labeled(Role::Button, true, names.clear));
+        if back.clicked() {
+            requests.push(SearchAction::Clear);
         }
     });
     ui.add_space(4.0);
