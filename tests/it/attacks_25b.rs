@@ -82,3 +82,168 @@ async fn cp_refuses_an_object_whose_head_claims_more_than_any_object_can_hold() 
         "nothing left in the target folder"
     );
 }
+
+const BUCKET: &str = "attacks25b";
+const MIB: usize = 1024 * 1024;
+
+/// `pail cp ARGS` against `endpoint`, started (not waited for).
+fn spawn_pail_cp(home: &std::path::Path, endpoint: &str, args: &[&str]) -> std::process::Child {
+    common::cli::pail(home)
+        .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+        .arg("cp")
+        .args(args)
+        .args(["--endpoint-url", endpoint, "--path-style"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends SIGINT (Ctrl+C) to `child`.
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Ctrl+C on a pipelined multipart upload 20 ms away (parts whose bodies are sent wait for
+/// their answers while the next ones go): the upload is aborted, nothing stays on the server.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_on_a_pipelined_upload_twenty_ms_away_leaves_nothing_on_the_server() {
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(Duration::from_millis(20));
+    proxy.set_rates(25_000_000, 0);
+    let here = tempfile::tempdir().unwrap();
+    let path = here.path().join("big.bin");
+    std::fs::write(&path, common::pattern(120 * MIB)).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut child = spawn_pail_cp(
+        home.path(),
+        &proxy.endpoint_url(),
+        &[path.to_str().unwrap(), &format!("s3://{BUCKET}/big.bin")],
+    );
+    let start = Instant::now();
+    while common::pending_multipart_uploads(server.root()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the upload began"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    interrupt(&child);
+    let status = tokio::task::block_in_place(|| wait_or_kill(&mut child, Duration::from_secs(15)));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(status.is_some_and(|s| !s.success()), "{status:?} {stderr}");
+    assert!(
+        common::pending_multipart_uploads(server.root()).is_empty(),
+        "aborted: {:?}; {stderr}",
+        common::pending_multipart_uploads(server.root())
+    );
+    assert!(
+        common::get_object(&server, BUCKET, "big.bin")
+            .await
+            .is_none()
+    );
+}
+
+/// Ctrl+C on a ranged download 20 ms away, sized by `cp`'s own HEAD: no partial file stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_on_a_download_twenty_ms_away_leaves_no_partial_file() {
+    let server = common::server_with_bucket(BUCKET);
+    common::put_object(&server, BUCKET, "big.bin", &common::pattern(100 * MIB)).await;
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(Duration::from_millis(20));
+    proxy.set_rates(0, 25_000_000);
+    let target = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut child = spawn_pail_cp(
+        home.path(),
+        &proxy.endpoint_url(),
+        &[
+            &format!("s3://{BUCKET}/big.bin"),
+            target.path().to_str().unwrap(),
+        ],
+    );
+    let start = Instant::now();
+    while std::fs::read_dir(target.path()).unwrap().next().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the download began"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    interrupt(&child);
+    let status = tokio::task::block_in_place(|| wait_or_kill(&mut child, Duration::from_secs(15)));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(status.is_some_and(|s| !s.success()), "{status:?} {stderr}");
+    let left: Vec<_> = std::fs::read_dir(target.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}; {stderr}");
+}
+
+/// A file changed once every part's body has handed out its last byte, while the answers are
+/// still on their way back (the pipelining frees a part's place then): the upload is refused
+/// and aborted, not completed from bytes read before and after the change.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_changed_after_its_last_part_was_sent_is_not_completed() {
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(Duration::from_millis(400));
+    proxy.set_window(256 * MIB as u64);
+    let here = tempfile::tempdir().unwrap();
+    let path = here.path().join("doc.bin");
+    std::fs::write(&path, common::pattern(17 * MIB)).unwrap();
+    let connection = pail::s3::connection::Connection::with_static_credentials(
+        server.credentials(),
+        "us-east-1",
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        true,
+    );
+    let control = pail::testing::s3::transfer::TransferControl::default();
+    let upload = {
+        let (path, control) = (path.clone(), control.clone());
+        tokio::spawn(async move {
+            pail::testing::s3::upload::upload_file(
+                &connection,
+                &pail::model::BucketName::new(BUCKET).unwrap(),
+                &pail::model::ObjectKey::new("doc.bin").unwrap(),
+                &path,
+                &control,
+            )
+            .await
+        })
+    };
+    // CreateMultipartUpload takes 800 ms; the parts' bodies then leave at once (the window
+    // holds them) and their answers come 800 ms later.
+    let start = Instant::now();
+    while common::pending_multipart_uploads(server.root()).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    // Same length, other bytes, a later modification time.
+    let mut other = common::pattern(17 * MIB);
+    other[0] ^= 0xff;
+    std::fs::write(&path, &other).unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    let result = upload.await.unwrap();
+    assert!(result.is_err(), "{result:?}");
+    assert!(
+        common::get_object(&server, BUCKET, "doc.bin")
+            .await
+            .is_none()
+    );
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
+}
