@@ -247,3 +247,122 @@ async fn a_file_changed_after_its_last_part_was_sent_is_not_completed() {
     );
     assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
+
+/// The local server's own GET body (`demo/object_body.rs`), read from the file it opened
+/// before s3s-fs did, against objects overwritten while they are read: every answer is one
+/// version, whole (its length as its headers say), never bytes of two.
+#[tokio::test(flavor = "multi_thread")]
+async fn gets_of_an_object_being_overwritten_each_hold_one_version() {
+    let server = common::server_with_bucket(BUCKET);
+    // Versions of different lengths, each one byte repeated.
+    let versions: Vec<Vec<u8>> = (0..4u8)
+        .map(|v| vec![b'a' + v; MIB + usize::from(v) * 100_000])
+        .collect();
+    common::put_object(&server, BUCKET, "hot.bin", &versions[0]).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (client, versions, stop) = (
+            server.connection().client().clone(),
+            versions.clone(),
+            stop.clone(),
+        );
+        tokio::spawn(async move {
+            let mut i = 1;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                client
+                    .put_object()
+                    .bucket(BUCKET)
+                    .key("hot.bin")
+                    .body(versions[i % versions.len()].clone().into())
+                    .send()
+                    .await
+                    .unwrap();
+                i += 1;
+            }
+            i
+        })
+    };
+    let mut readers = tokio::task::JoinSet::new();
+    for r in 0..3u64 {
+        let client = server.connection().client().clone();
+        readers.spawn(async move {
+            let mut seen = 0;
+            let deadline = Instant::now() + Duration::from_secs(4);
+            while Instant::now() < deadline {
+                let range = match r {
+                    0 => None,
+                    1 => Some("bytes=1000-999999".to_owned()),
+                    _ => Some("bytes=-500000".to_owned()),
+                };
+                let Ok(answer) = client
+                    .get_object()
+                    .bucket(BUCKET)
+                    .key("hot.bin")
+                    .set_range(range.clone())
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                let announced = answer.content_length().unwrap() as usize;
+                let Ok(body) = answer.body.collect().await else {
+                    continue;
+                };
+                let body = body.into_bytes();
+                assert_eq!(body.len(), announced, "{range:?}");
+                assert!(!body.is_empty());
+                assert!(
+                    body.iter().all(|b| *b == body[0]),
+                    "one answer mixes versions ({range:?})"
+                );
+                seen += 1;
+            }
+            seen
+        });
+    }
+    let mut reads = 0;
+    while let Some(seen) = readers.join_next().await {
+        reads += seen.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let writes = writer.await.unwrap();
+    assert!(reads > 10 && writes > 5, "{reads} reads, {writes} writes");
+}
+
+/// `pail cp` of objects sized at the edges of its ranges (the whole-object limit, the part
+/// size, more ranges than go at once so the first ones are staggered), 20 ms away: every byte
+/// arrives where it belongs.
+#[tokio::test(flavor = "multi_thread")]
+async fn downloads_sized_at_range_edges_arrive_whole() {
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(Duration::from_millis(20));
+    proxy.set_window(64 * MIB as u64);
+    let home = tempfile::tempdir().unwrap();
+    for size in [
+        16 * MIB,
+        16 * MIB + 1,
+        72 * MIB - 1,
+        72 * MIB + 1,
+        8 * MIB * 24 + 1,
+    ] {
+        let data = common::pattern(size);
+        let key = format!("edge-{size}.bin");
+        common::put_object(&server, BUCKET, &key, &data).await;
+        let target = tempfile::tempdir().unwrap();
+        let child = spawn_pail_cp(
+            home.path(),
+            &proxy.endpoint_url(),
+            &[
+                &format!("s3://{BUCKET}/{key}"),
+                target.path().to_str().unwrap(),
+            ],
+        );
+        let output = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{size}: {stderr}");
+        let got = std::fs::read(target.path().join(&key)).unwrap();
+        assert!(got == data, "{size}: the bytes differ");
+        common::delete_object(&server, BUCKET, &key).await;
+    }
+}
