@@ -366,3 +366,62 @@ async fn downloads_sized_at_range_edges_arrive_whole() {
         common::delete_object(&server, BUCKET, &key).await;
     }
 }
+
+/// An object replaced or deleted between `pail cp`'s HEAD and its ranges (the download no
+/// longer asks again): each range is refused (412 under If-Match), missing (404), or answered
+/// with another ETag by a server that ignores the condition. The download fails saying so and
+/// leaves no partial file.
+#[tokio::test(flavor = "multi_thread")]
+async fn cp_of_an_object_replaced_or_deleted_after_its_head_fails_cleanly() {
+    const SIZE: u64 = 40 * MIB as u64;
+    for (case, status, etag, says) in [
+        ("replaced", 412, "liar", "replaced during the download"),
+        ("deleted", 404, "liar", "NoSuchKey"),
+        ("other etag", 206, "other", "replaced during the download"),
+    ] {
+        let liar = LyingServer::start(move |request| match request.method.as_str() {
+            "HEAD" => Reply::Object {
+                length: SIZE,
+                body: Vec::new(),
+            },
+            _ if status == 206 => {
+                let (first, last) = request.header("range").and_then(requested_range).unwrap();
+                let length = last - first + 1;
+                Reply::Raw(format!(
+                    "HTTP/1.1 206 Partial Content\r\ncontent-length: {length}\r\ncontent-range: bytes {first}-{last}/{SIZE}\r\netag: \"{etag}\"\r\nconnection: close\r\n\r\n{}",
+                    "y".repeat(length as usize)
+                ))
+            }
+            _ => Reply::Xml {
+                status,
+                body: format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>m</Message></Error>",
+                    if status == 404 { "NoSuchKey" } else { "PreconditionFailed" }
+                ),
+                delay: Duration::ZERO,
+            },
+        })
+        .await;
+        let home = tempfile::tempdir().unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let mut child = spawn_pail_cp(
+            home.path(),
+            &liar.endpoint_url(),
+            &["s3://originals/doc.bin", target.path().to_str().unwrap()],
+        );
+        let status =
+            tokio::task::block_in_place(|| wait_or_kill(&mut child, Duration::from_secs(20)));
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            status.is_some_and(|s| !s.success()),
+            "{case}: {status:?} {stderr}"
+        );
+        assert!(stderr.contains(says), "{case}: {stderr}");
+        let left: Vec<_> = std::fs::read_dir(target.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{case}: {left:?}");
+    }
+}
