@@ -425,3 +425,38 @@ async fn cp_of_an_object_replaced_or_deleted_after_its_head_fails_cleanly() {
         assert!(left.is_empty(), "{case}: {left:?}");
     }
 }
+
+/// A 503 storm on a pipelined multipart upload 20 ms away, from a server that takes one
+/// request at a time: parts whose bodies are sent wait for answers while the next part goes,
+/// so even at one part at once two requests are open. The upload still arrives whole, and
+/// leaves nothing behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pipelined_upload_throttled_down_to_one_request_at_once_arrives_whole() {
+    use common::throttling::{Rule, ThrottlingServer};
+    let server = common::server_with_bucket(BUCKET);
+    let keys = (common::ACCESS_KEY, common::SECRET_KEY);
+    let busy = ThrottlingServer::start(server.root(), keys, &["PUT"], Rule::Beyond(1)).await;
+    let upstream: std::net::SocketAddr = busy.endpoint_url()["http://".len()..].parse().unwrap();
+    let proxy = common::proxy::Proxy::start(upstream).await;
+    proxy.set_latency(Duration::from_millis(20));
+    let here = tempfile::tempdir().unwrap();
+    let path = here.path().join("film.mov");
+    let data = common::pattern(72 * MIB);
+    std::fs::write(&path, &data).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let child = spawn_pail_cp(
+        home.path(),
+        &proxy.endpoint_url(),
+        &[path.to_str().unwrap(), &format!("s3://{BUCKET}/film.mov")],
+    );
+    let output = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let seen = busy.in_flight_seen();
+    eprintln!("throttled {} of {}: {seen:?}", busy.throttled(), seen.len());
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        common::get_object(&server, BUCKET, "film.mov").await,
+        Some(data)
+    );
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
+}
