@@ -460,3 +460,94 @@ async fn a_pipelined_upload_throttled_down_to_one_request_at_once_arrives_whole(
     );
     assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
+
+/// A server that stores a multipart upload's parts and answers part 1 with `500` every time,
+/// after reading its whole body; the other parts answer 200 after `answer_delay`. It notes each
+/// request as it arrives: (method, path and query).
+fn failing_part_server(
+    answer_delay: Duration,
+    part_one_fails: usize,
+) -> (
+    impl Fn(&common::lying_data::Request) -> Reply + Send + Sync + 'static,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = log.clone();
+    let failures = std::sync::atomic::AtomicUsize::new(0);
+    let reply = move |request: &common::lying_data::Request| {
+        seen.lock()
+            .unwrap()
+            .push(format!("{} {}", request.method, request.path));
+        let xml = |status, body: &str| Reply::Xml {
+            status,
+            body: body.to_owned(),
+            delay: Duration::ZERO,
+        };
+        match request.method.as_str() {
+            "POST" if request.path.contains("uploads") => xml(
+                200,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up1</UploadId></InitiateMultipartUploadResult>",
+            ),
+            "PUT"
+                if request.path.contains("partNumber=1&")
+                    && failures.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                        < part_one_fails =>
+            {
+                xml(
+                    500,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code><Message>m</Message></Error>",
+                )
+            }
+            // No ETag: the completion here takes any.
+            "PUT" => Reply::Xml {
+                status: 200,
+                body: String::new(),
+                delay: answer_delay,
+            },
+            "POST" => xml(
+                200,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>\"whole-3\"</ETag></CompleteMultipartUploadResult>",
+            ),
+            "DELETE" => {
+                Reply::Raw("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
+            }
+            _ => xml(404, "<Error><Code>NoSuchKey</Code></Error>"),
+        }
+    };
+    (reply, log)
+}
+
+/// A part answered 500 after its body was sent whole: it goes again, and the upload completes;
+/// a part that always fails so fails the upload, which is aborted only once no other part is
+/// still on its way (a part landing after the abort would stay behind, billed).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_part_refused_after_its_body_was_sent_goes_again_or_the_upload_is_aborted_last() {
+    for part_one_fails in [1, usize::MAX] {
+        let (reply, log) = failing_part_server(Duration::from_millis(200), part_one_fails);
+        let liar = LyingServer::start(reply).await;
+        let here = tempfile::tempdir().unwrap();
+        let path = here.path().join("big.bin");
+        std::fs::write(&path, common::pattern(80 * MIB)).unwrap();
+        let result = pail::testing::s3::upload::upload_file(
+            &liar.connection(),
+            &pail::model::BucketName::new("inbox").unwrap(),
+            &pail::model::ObjectKey::new("big.bin").unwrap(),
+            &path,
+            &pail::testing::s3::transfer::TransferControl::default(),
+        )
+        .await;
+        let log = log.lock().unwrap().clone();
+        let part_one = log.iter().filter(|l| l.contains("partNumber=1&")).count();
+        if part_one_fails == 1 {
+            assert!(result.is_ok(), "{result:?} {log:#?}");
+            assert_eq!(part_one, 2, "{log:#?}");
+        } else {
+            assert!(result.is_err(), "{log:#?}");
+            let abort = log
+                .iter()
+                .position(|l| l.starts_with("DELETE"))
+                .unwrap_or_else(|| panic!("aborted: {log:#?}"));
+            assert_eq!(abort, log.len() - 1, "nothing after the abort: {log:#?}");
+        }
+    }
+}
