@@ -551,3 +551,62 @@ async fn a_part_refused_after_its_body_was_sent_goes_again_or_the_upload_is_abor
         }
     }
 }
+
+/// A file that grows or shrinks while its pipelined multipart upload runs, 20 ms away: the
+/// upload fails saying the file changed, is aborted, and no object appears.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_grows_or_shrinks_during_its_pipelined_upload_is_refused_and_aborted() {
+    for grows in [true, false] {
+        let server = common::server_with_bucket(BUCKET);
+        let proxy = common::proxy::Proxy::start(server.addr()).await;
+        proxy.set_latency(Duration::from_millis(20));
+        proxy.set_rates(30_000_000, 0);
+        let here = tempfile::tempdir().unwrap();
+        let path = here.path().join("log.bin");
+        std::fs::write(&path, common::pattern(60 * MIB)).unwrap();
+        let connection = pail::s3::connection::Connection::with_static_credentials(
+            server.credentials(),
+            "us-east-1",
+            pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+            true,
+        );
+        let upload = {
+            let path = path.clone();
+            tokio::spawn(async move {
+                pail::testing::s3::upload::upload_file(
+                    &connection,
+                    &pail::model::BucketName::new(BUCKET).unwrap(),
+                    &pail::model::ObjectKey::new("log.bin").unwrap(),
+                    &path,
+                    &pail::testing::s3::transfer::TransferControl::default(),
+                )
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let file = std::fs::File::options().append(true).open(&path).unwrap();
+        if grows {
+            std::io::Write::write_all(&mut &file, b"one more line\n").unwrap();
+        } else {
+            file.set_len(30 * MIB as u64).unwrap();
+        }
+        let result = tokio::time::timeout(Duration::from_secs(30), upload)
+            .await
+            .expect("the upload ends")
+            .unwrap();
+        let said = format!("{:?}", result.as_ref().err());
+        assert!(
+            said.contains("changed") || said.contains("shorter"),
+            "grows {grows}: {said}"
+        );
+        assert!(
+            common::get_object(&server, BUCKET, "log.bin")
+                .await
+                .is_none()
+        );
+        assert!(
+            common::pending_multipart_uploads(server.root()).is_empty(),
+            "grows {grows}"
+        );
+    }
+}
