@@ -610,3 +610,34 @@ async fn a_file_that_grows_or_shrinks_during_its_pipelined_upload_is_refused_and
         );
     }
 }
+
+/// `pail cp` uploads sized at the edges of its parts (one byte over the single-request limit,
+/// a whole number of parts, one byte more), pipelined 20 ms away: each arrives whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_sized_at_part_edges_arrive_whole() {
+    let server = common::server_with_bucket(BUCKET);
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(Duration::from_millis(20));
+    proxy.set_window(16 * MIB as u64);
+    let here = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    for size in [16 * MIB, 16 * MIB + 1, 72 * MIB, 72 * MIB + 1] {
+        let data = common::pattern(size);
+        let key = format!("edge-{size}.bin");
+        let path = here.path().join(&key);
+        std::fs::write(&path, &data).unwrap();
+        let child = spawn_pail_cp(
+            home.path(),
+            &proxy.endpoint_url(),
+            &[path.to_str().unwrap(), &format!("s3://{BUCKET}/{key}")],
+        );
+        let output = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{size}: {stderr}");
+        let got = common::get_object(&server, BUCKET, &key).await;
+        assert!(got.as_ref() == Some(&data), "{size}: the bytes differ");
+        common::delete_object(&server, BUCKET, &key).await;
+        std::fs::remove_file(&path).unwrap();
+    }
+    assert!(common::pending_multipart_uploads(server.root()).is_empty());
+}
