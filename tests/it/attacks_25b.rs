@@ -641,3 +641,33 @@ async fn uploads_sized_at_part_edges_arrive_whole() {
     }
     assert!(common::pending_multipart_uploads(server.root()).is_empty());
 }
+
+/// A ranged download with staggered first ranges (more ranges than go at once), throttled by
+/// a server taking three GETs at a time: the throttled ranges go again and every byte arrives
+/// where it belongs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_staggered_download_throttled_arrives_whole() {
+    use common::throttling::{Rule, ThrottlingServer};
+    let server = common::server_with_bucket(BUCKET);
+    let data = common::pattern(72 * MIB + 1);
+    common::put_object(&server, BUCKET, "film.mov", &data).await;
+    let keys = (common::ACCESS_KEY, common::SECRET_KEY);
+    let busy = ThrottlingServer::start(server.root(), keys, &["GET"], Rule::Beyond(3)).await;
+    busy.hold(Duration::from_millis(20));
+    let target = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let child = spawn_pail_cp(
+        home.path(),
+        &busy.endpoint_url(),
+        &[
+            &format!("s3://{BUCKET}/film.mov"),
+            target.path().to_str().unwrap(),
+        ],
+    );
+    let output = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(busy.throttled() > 0, "the server asked to slow down");
+    let got = std::fs::read(target.path().join("film.mov")).unwrap();
+    assert!(got == data, "the bytes differ");
+}
