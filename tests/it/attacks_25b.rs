@@ -369,8 +369,8 @@ async fn downloads_sized_at_range_edges_arrive_whole() {
 
 /// An object replaced or deleted between `pail cp`'s HEAD and its ranges (the download no
 /// longer asks again): each range is refused (412 under If-Match), missing (404), or answered
-/// with another ETag by a server that ignores the condition. The download fails saying so and
-/// leaves no partial file.
+/// with another ETag by a server that ignores the condition; or a range comes short. The
+/// download fails saying so and leaves no partial file.
 #[tokio::test(flavor = "multi_thread")]
 async fn cp_of_an_object_replaced_or_deleted_after_its_head_fails_cleanly() {
     const SIZE: u64 = 40 * MIB as u64;
@@ -378,6 +378,8 @@ async fn cp_of_an_object_replaced_or_deleted_after_its_head_fails_cleanly() {
         ("replaced", 412, "liar", "replaced during the download"),
         ("deleted", 404, "liar", "NoSuchKey"),
         ("other etag", 206, "other", "replaced during the download"),
+        // A range one byte short of what was asked (its Content-Length says so too).
+        ("short range", 206, "short", "incomplete"),
     ] {
         let liar = LyingServer::start(move |request| match request.method.as_str() {
             "HEAD" => Reply::Object {
@@ -386,6 +388,10 @@ async fn cp_of_an_object_replaced_or_deleted_after_its_head_fails_cleanly() {
             },
             _ if status == 206 => {
                 let (first, last) = request.header("range").and_then(requested_range).unwrap();
+                let (last, etag) = match etag {
+                    "short" => (last - 1, "liar"),
+                    etag => (last, etag),
+                };
                 let length = last - first + 1;
                 Reply::Raw(format!(
                     "HTTP/1.1 206 Partial Content\r\ncontent-length: {length}\r\ncontent-range: bytes {first}-{last}/{SIZE}\r\netag: \"{etag}\"\r\nconnection: close\r\n\r\n{}",
