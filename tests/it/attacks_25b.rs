@@ -677,3 +677,78 @@ async fn a_staggered_download_throttled_arrives_whole() {
     let got = std::fs::read(target.path().join("film.mov")).unwrap();
     assert!(got == data, "the bytes differ");
 }
+
+/// The local server's own GET body for awkward names (and names with dots that are no `.` or
+/// `..` segment): each key's own bytes, whole and in ranges, the ranges at the file's edges
+/// (open end, an end past the file, a short suffix, a last byte).
+#[tokio::test(flavor = "multi_thread")]
+async fn gets_of_awkward_keys_answer_each_keys_own_bytes_in_any_range() {
+    let server = common::server_with_bucket(BUCKET);
+    let mut keys: Vec<String> = common::AWKWARD_KEYS.iter().map(|k| k.to_string()).collect();
+    keys.extend(["a..b.txt", "...", "dir/.hidden", "dir/..dots", "x/y."].map(String::from));
+    for (i, key) in keys.iter().enumerate() {
+        let body: Vec<u8> = (0..1000 + i).map(|n| (n * 7 + i) as u8).collect();
+        common::put_object(&server, BUCKET, key, &body).await;
+    }
+    let client = server.connection().client().clone();
+    for (i, key) in keys.iter().enumerate() {
+        let body: Vec<u8> = (0..1000 + i).map(|n| (n * 7 + i) as u8).collect();
+        let len = body.len();
+        for (range, want) in [
+            (None, &body[..]),
+            (Some("bytes=0-".to_owned()), &body[..]),
+            (Some("bytes=10-99999".to_owned()), &body[10..]),
+            (Some("bytes=-3".to_owned()), &body[len - 3..]),
+            (
+                Some(format!("bytes={}-{}", len - 1, len - 1)),
+                &body[len - 1..],
+            ),
+        ] {
+            let answer = client
+                .get_object()
+                .bucket(BUCKET)
+                .key(key)
+                .set_range(range.clone())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{key} {range:?}: {e:?}"));
+            let got = answer.body.collect().await.unwrap().into_bytes();
+            assert!(&got[..] == want, "{key} {range:?}: other bytes");
+        }
+        for range in ["bytes=5-4", "bytes=-0", &format!("bytes={len}-")] {
+            let answer = client
+                .get_object()
+                .bucket(BUCKET)
+                .key(key)
+                .range(range)
+                .send()
+                .await;
+            assert!(answer.is_err(), "{key} {range}: answered");
+        }
+    }
+}
+
+/// `Range: bytes=-N` with N beyond the object's size: S3 answers the whole object; the local
+/// server answers `500 InternalError`. s3s-fs 0.14.1 clamps the suffix for its headers but
+/// seeks the file with the unclamped one (before the start). Not from this round's change (the
+/// local server's own body is chosen after s3s-fs has answered), and Pail never asks for a
+/// suffix; a fix in `demo/store.rs` would rewrite the range from a file length that can be out
+/// of date by the time s3s-fs opens the file.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "s3s-fs 0.14.1 seeks before the file's start for a suffix longer than the file (500); pre-existing, Pail sends no suffix ranges"]
+async fn a_suffix_range_longer_than_the_object_answers_the_whole_object() {
+    let server = common::server_with_bucket(BUCKET);
+    common::put_object(&server, BUCKET, "short.txt", b"just a few bytes").await;
+    let answer = server
+        .connection()
+        .client()
+        .get_object()
+        .bucket(BUCKET)
+        .key("short.txt")
+        .range("bytes=-99999")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let got = answer.body.collect().await.unwrap().into_bytes();
+    assert_eq!(&got[..], b"just a few bytes");
+}
