@@ -280,7 +280,10 @@ async fn download_into(
     let asked = std::time::Instant::now();
     let (size, etag, round_trip) = match (listed_size, head) {
         _ if unasked => (None, None, asked.elapsed()),
-        (Some(size), Some(head)) => (Some(size), Some(head.etag.clone()), head.round_trip),
+        // A size no object can have is asked again: that HEAD's own check refuses it.
+        (Some(size), Some(head)) if size <= MAX_OBJECT_SIZE => {
+            (Some(size), Some(head.etag.clone()), head.round_trip)
+        }
         _ => {
             let (size, etag) = object_head(connection, bucket, key).await?;
             (Some(size), etag, asked.elapsed())
