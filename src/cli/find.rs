@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use super::{CliError, ConnectionArgs, note, print_stdout};
+use super::{CliError, ConnectionArgs, note, stdout_takes};
 use crate::fmt::terminal_safe;
 use crate::model::S3Prefix;
 use crate::s3::search::{search_root, search_tree};
@@ -77,19 +77,23 @@ pub(crate) async fn find(args: FindArgs) -> Result<(), CliError> {
     let target: S3Prefix = args.uri.parse()?;
     let connection = args.connection.connect().await?;
     let root = search_root(&target.prefix);
-    let (mut matches, mut scanned) = (0u64, 0u64);
+    let (mut matches, mut scanned, mut read) = (0u64, 0u64, true);
     search_tree(&connection, &target.bucket, &root, &query, |page| {
         let mut text = String::new();
         for found in &page.matches {
             text.push_str(&terminal_safe(&format!("{root}{}", found.name)));
             text.push('\n');
         }
-        print_stdout(&text);
+        // The reader went away (`| head`): the scan stops, as `find` does on SIGPIPE.
+        read = text.is_empty() || stdout_takes(&text);
         matches += page.matches.len() as u64;
         scanned = page.scanned;
-        true
+        read
     })
     .await?;
+    if !read {
+        return Ok(());
+    }
     note(&format!(
         "{} among {} scanned",
         crate::fmt::count(matches as usize, "match", "matches"),
