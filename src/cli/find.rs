@@ -57,6 +57,14 @@ impl FindArgs {
             (_, _, _, Some(text)) => (PatternKind::Contains, text.as_str()),
             _ => (PatternKind::Contains, ""),
         };
+        if self.name.as_deref().is_some_and(|name| name.contains('/')) {
+            // A last segment never holds a `/`: the scan would end with "0 matches".
+            return Err(CliError::Usage(
+                "--name matches the last segment of each key, which never holds a `/`: give \
+                 --path for a glob over the path below the folder (`--path '**/2026/*.pdf'`)"
+                    .into(),
+            ));
+        }
         let query = SearchQuery::new(kind, text, self.case_sensitive)
             .map_err(|e| CliError::Usage(e.to_string()))?;
         let mut query = match self.name.is_some() {
@@ -67,6 +75,9 @@ impl FindArgs {
         query.max_size = self.max_size;
         query.newer_than = self.newer_than;
         query.older_than = self.older_than;
+        query
+            .check_bounds()
+            .map_err(|e| CliError::Usage(e.to_string()))?;
         Ok(query)
     }
 }

@@ -90,3 +90,55 @@ async fn find_piped_into_head_stops_asking_for_pages() {
         "{listed} pages asked for after the reader went away; {stderr}"
     );
 }
+
+/// Bounds no object can meet (`--min-size` above `--max-size`, `--newer-than` at or after
+/// `--older-than`) and a `--name` holding a `/` (the last segment never has one) would scan a
+/// whole bucket to say "0 matches": refused before anything is asked, saying why.
+#[tokio::test(flavor = "multi_thread")]
+async fn find_refuses_bounds_nothing_meets_and_a_name_that_never_matches() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (vec!["--min-size", "10M", "--max-size", "1K"], "--min-size"),
+        (
+            vec!["--newer-than", "2026-03-01", "--older-than", "2026-01-01"],
+            "--newer-than",
+        ),
+        (
+            vec!["--newer-than", "2026-03-01", "--older-than", "2026-03-01"],
+            "--newer-than",
+        ),
+        (vec!["--name", "2026/*.pdf"], "--path"),
+    ] {
+        let mut all = vec![
+            "find",
+            "s3://findme/",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ];
+        all.extend(args);
+        let output = common::cli::pail(home.path()).args(&all).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{all:?}: {stderr}");
+        assert!(stderr.contains(needle), "{all:?}: {stderr}");
+        assert!(!stderr.contains("connect"), "asked the server: {stderr}");
+    }
+}
+
+/// The window's search row reads its bounds through the same check (`SearchForm::query`).
+#[test]
+fn a_query_with_bounds_nothing_meets_says_so() {
+    let query = |min: Option<u64>, max: Option<u64>, newer: Option<i64>, older: Option<i64>| {
+        let mut q = SearchQuery::new(PatternKind::Contains, "", false).unwrap();
+        q.min_size = min;
+        q.max_size = max;
+        q.newer_than = newer;
+        q.older_than = older;
+        q.check_bounds()
+    };
+    let problem = query(Some(2), Some(1), None, None).unwrap_err().to_string();
+    assert!(problem.contains("At least"), "{problem}");
+    assert!(query(None, None, Some(10), Some(5)).is_err());
+    assert!(query(None, None, Some(10), Some(10)).is_err());
+    assert!(query(Some(1), Some(1), Some(10), Some(11)).is_ok());
+    assert!(query(None, Some(0), None, Some(0)).is_ok());
+}

@@ -52,6 +52,7 @@ impl SearchForm {
             .map(|s| parse_when(&s))
             .transpose()
             .map_err(text)?;
+        query.check_bounds().map_err(text)?;
         Ok(query)
     }
 }
@@ -228,5 +229,8 @@ mod tests {
         assert!(query.newer_than.is_some());
         form.max_size = "lots".into();
         assert!(form.query().unwrap_err().contains("lots"));
+        // Bounds nothing meets are said, not scanned for.
+        form.max_size = "1K".into();
+        assert!(form.query().unwrap_err().contains("At least"));
     }
 }
