@@ -10,6 +10,7 @@ use crate::common;
 
 use common::hostile::{Answer, HostileServer, Lie, listing_page, query_param};
 use common::ui::wait_for;
+use egui_kittest::kittest::Queryable;
 use pail::model::{BucketName, Endpoint};
 use pail::s3::connection::Connection;
 use pail::testing::app::{ListingState, Loadable};
@@ -141,4 +142,135 @@ fn a_query_with_bounds_nothing_meets_says_so() {
     assert!(query(None, None, Some(10), Some(10)).is_err());
     assert!(query(Some(1), Some(1), Some(10), Some(11)).is_ok());
     assert!(query(None, Some(0), None, Some(0)).is_ok());
+}
+
+/// Every lie a listing server tells, told during a search: the search fails saying so, never
+/// "no matches"; names with control characters are found as they are (held).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_lie_during_a_search_fails_it_or_is_found_as_it_is() {
+    let query = SearchQuery::new(PatternKind::Contains, "", false).unwrap();
+    let bucket = BucketName::new("bucket").unwrap();
+    for lie in Lie::ALL {
+        let server = HostileServer::lying(lie).await;
+        let mut found = Vec::new();
+        let result = tokio::time::timeout(
+            Duration::from_secs(60),
+            search_tree(
+                &hostile_connection(&server),
+                &bucket,
+                &search_root("docs"),
+                &query,
+                |page| {
+                    found.extend(page.matches.into_iter().map(|m| m.name));
+                    true
+                },
+            ),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{lie:?}: the search never ended"));
+        match lie {
+            Lie::ControlCharacters => {
+                assert!(result.is_ok(), "{lie:?}: {result:?}");
+                assert_eq!(found, [Box::from(Lie::CONTROL_NAME)]);
+            }
+            _ => {
+                assert!(result.is_err(), "{lie:?} believed: {found:?}");
+                assert!(found.is_empty(), "{lie:?}: {found:?}");
+            }
+        }
+    }
+}
+
+/// Patterns built to be slow or huge: the regex crate's linear time holds, a huge one is
+/// refused as too large, globs with alternatives, negated classes and escapes read as
+/// globset reads them (held).
+#[test]
+fn patterns_built_to_be_slow_or_huge_are_answered_quickly() {
+    let started = std::time::Instant::now();
+    let evil = SearchQuery::new(PatternKind::Regex, "(a+)+$", false).unwrap();
+    let long = format!("{}!", "a".repeat(1024));
+    assert!(!evil.matches(&long, 1, 0));
+    let evil = SearchQuery::new(PatternKind::Regex, "(a|aa)*c", false).unwrap();
+    assert!(!evil.matches(&long, 1, 0));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let huge = SearchQuery::new(PatternKind::Regex, r"\w{500}\w{500}\w{500}", false);
+    assert!(huge.unwrap_err().to_string().contains("too large"));
+    let glob = |text: &str| SearchQuery::new(PatternKind::Glob, text, true).unwrap();
+    assert!(glob("*.{pdf,csv}").matches("a.csv", 1, 0));
+    assert!(!glob("*.{pdf,csv}").matches("d/a.csv", 1, 0));
+    assert!(glob("[!x]*").matches("ya", 1, 0));
+    assert!(!glob("[!x]*").matches("xa", 1, 0));
+    assert!(glob(r"a\*b").matches("a*b", 1, 0));
+    assert!(!glob(r"a\*b").matches("axb", 1, 0));
+    assert!(SearchQuery::new(PatternKind::Glob, "{a,b", false).is_err());
+}
+
+fn demo() -> pail::testing::demo::server::LocalServer {
+    use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, seed};
+    let server =
+        pail::testing::demo::server::LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY)
+            .unwrap();
+    seed(server.root()).unwrap();
+    server
+}
+
+/// A file dropped from the desktop.
+#[derive(Debug)]
+struct DesktopFile(std::path::PathBuf);
+
+impl egui::DroppedFile for DesktopFile {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// The person looks at a search's results when an upload into the folder searched ends: the
+/// results stay (the folder's listing does not silently take their place and end the search).
+#[test]
+fn an_upload_ending_in_the_folder_searched_leaves_the_results() {
+    let server = demo();
+    let mut harness = common::ui::demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("pail-demo").click();
+    wait_for(&mut harness, "the bucket's top", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .search_form_mut()
+        .text = "results.pdf".into();
+    common::ui::click(&mut harness, "Search");
+    wait_for(&mut harness, "the search's end", |app| {
+        app.state().explorer.search().is_some()
+            && *app.state().explorer.listing_state() == ListingState::Done
+    });
+    let matches = harness.state().state().explorer.search().unwrap().matches;
+    assert!(matches >= 4);
+    let desktop = tempfile::tempdir().unwrap();
+    let file = desktop.path().join("late.txt");
+    std::fs::write(&file, b"late").unwrap();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DesktopFile(file)));
+    wait_for(&mut harness, "the upload", |app| {
+        app.state().transfers.rows().len() == 1 && app.state().active_transfers() == 0
+    });
+    wait_for(&mut harness, "the folder searched again", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    let explorer = &harness.state().state().explorer;
+    assert!(
+        explorer.search().is_some(),
+        "the results gave way to the folder's listing"
+    );
+    assert_eq!(explorer.listing().view_len() as u64, matches);
 }
