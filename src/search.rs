@@ -50,6 +50,16 @@ pub enum SearchError {
          with its offset (2026-03-01T14:30:00+02:00)"
     )]
     Date(String),
+    #[error(
+        "no object can match: the smallest size asked (--min-size, At least) is {min} bytes, \
+         above the largest (--max-size, At most), {max} bytes"
+    )]
+    SizesCrossed { min: u64, max: u64 },
+    #[error(
+        "no object can match: modified at or after (--newer-than, Modified after) is not \
+         before modified before (--older-than, Modified before)"
+    )]
+    DatesCrossed,
 }
 
 /// What a path is matched by.
@@ -99,6 +109,22 @@ impl SearchQuery {
     pub fn on_last_segment(mut self) -> Self {
         self.last_segment = true;
         self
+    }
+
+    /// The bounds, or why no object can meet them: a search that cannot match anything
+    /// would scan a whole bucket to say "no matches".
+    pub fn check_bounds(&self) -> Result<(), SearchError> {
+        if let (Some(min), Some(max)) = (self.min_size, self.max_size)
+            && min > max
+        {
+            return Err(SearchError::SizesCrossed { min, max });
+        }
+        if let (Some(newer), Some(older)) = (self.newer_than, self.older_than)
+            && newer >= older
+        {
+            return Err(SearchError::DatesCrossed);
+        }
+        Ok(())
     }
 
     /// The text searched for, as typed.

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use super::{CliError, ConnectionArgs, note, print_stdout};
+use super::{CliError, ConnectionArgs, note, stdout_takes};
 use crate::fmt::terminal_safe;
 use crate::model::S3Prefix;
 use crate::s3::search::{search_root, search_tree};
@@ -57,6 +57,14 @@ impl FindArgs {
             (_, _, _, Some(text)) => (PatternKind::Contains, text.as_str()),
             _ => (PatternKind::Contains, ""),
         };
+        if self.name.as_deref().is_some_and(|name| name.contains('/')) {
+            // A last segment never holds a `/`: the scan would end with "0 matches".
+            return Err(CliError::Usage(
+                "--name matches the last segment of each key, which never holds a `/`: give \
+                 --path for a glob over the path below the folder (`--path '**/2026/*.pdf'`)"
+                    .into(),
+            ));
+        }
         let query = SearchQuery::new(kind, text, self.case_sensitive)
             .map_err(|e| CliError::Usage(e.to_string()))?;
         let mut query = match self.name.is_some() {
@@ -67,6 +75,9 @@ impl FindArgs {
         query.max_size = self.max_size;
         query.newer_than = self.newer_than;
         query.older_than = self.older_than;
+        query
+            .check_bounds()
+            .map_err(|e| CliError::Usage(e.to_string()))?;
         Ok(query)
     }
 }
@@ -77,19 +88,23 @@ pub(crate) async fn find(args: FindArgs) -> Result<(), CliError> {
     let target: S3Prefix = args.uri.parse()?;
     let connection = args.connection.connect().await?;
     let root = search_root(&target.prefix);
-    let (mut matches, mut scanned) = (0u64, 0u64);
+    let (mut matches, mut scanned, mut read) = (0u64, 0u64, true);
     search_tree(&connection, &target.bucket, &root, &query, |page| {
         let mut text = String::new();
         for found in &page.matches {
             text.push_str(&terminal_safe(&format!("{root}{}", found.name)));
             text.push('\n');
         }
-        print_stdout(&text);
+        // The reader went away (`| head`): the scan stops, as `find` does on SIGPIPE.
+        read = text.is_empty() || stdout_takes(&text);
         matches += page.matches.len() as u64;
         scanned = page.scanned;
-        true
+        read
     })
     .await?;
+    if !read {
+        return Ok(());
+    }
     note(&format!(
         "{} among {} scanned",
         crate::fmt::count(matches as usize, "match", "matches"),

@@ -576,7 +576,13 @@ async fn demo_server() -> Result<(), CliError> {
 
 /// Writes to stdout without panicking when the reader has gone (`pail … | head`).
 fn print_stdout(text: &str) {
+    let _ = stdout_takes(text);
+}
+
+/// Writes `text` to standard output; `false` once no one reads it any more (`| head`): a
+/// command that streams what it finds stops there instead of working on for nobody.
+fn stdout_takes(text: &str) -> bool {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    !matches!(written, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -13,6 +13,7 @@ mod attacks_23b;
 mod attacks_24;
 mod attacks_25;
 mod attacks_25b;
+mod attacks_26a;
 mod batch_attacks;
 mod batch_plan;
 mod browse;

@@ -37,7 +37,10 @@ impl AppState {
             R::Retry => self.retry(),
             R::Stop => self.stop(),
             R::Search => self.search(),
-            R::ClearSearch => self.refresh(),
+            R::ClearSearch => {
+                self.explorer.end_search();
+                self.refresh()
+            }
             R::OpenBucket(name) => match BucketName::new(name) {
                 Ok(bucket) => self.open_bucket(bucket),
                 Err(e) => {
@@ -177,8 +180,16 @@ impl AppState {
         self.explorer.forward(id, self.profiles.current())
     }
 
-    /// F5: lists the current folder again, or the buckets when no folder is open.
+    /// F5: lists the current folder again (searches it again while it shows a search), or the
+    /// buckets when no folder is open.
     pub fn refresh(&mut self) -> Vec<Command> {
+        // A search shown is searched again: its results stay results, brought up to date.
+        if let (Some(query), Some(profile)) =
+            (self.explorer.searched(), self.profiles.current().cloned())
+        {
+            let id = self.next_id();
+            return self.explorer.start_search(query, id, &profile);
+        }
         match self.explorer.location().cloned() {
             Some(location) => self.show(location),
             None => self.load_buckets(),

@@ -52,6 +52,7 @@ impl SearchForm {
             .map(|s| parse_when(&s))
             .transpose()
             .map_err(text)?;
+        query.check_bounds().map_err(text)?;
         Ok(query)
     }
 }
@@ -61,6 +62,9 @@ impl SearchForm {
 pub struct PaneSearch {
     /// What was searched for, as typed.
     pub text: String,
+    /// The query itself: listing the pane again (F5, Retry, a transfer into the folder
+    /// searched) searches again, so the results stay results.
+    query: SearchQuery,
     pub scanned: u64,
     pub matches: u64,
     started: Instant,
@@ -87,6 +91,16 @@ impl Pane {
     /// The search shown, if any.
     pub fn search(&self) -> Option<&PaneSearch> {
         self.search.as_ref()
+    }
+
+    /// What the search shown searched for: listing the pane again searches again.
+    pub(crate) fn searched(&self) -> Option<SearchQuery> {
+        self.search.as_ref().map(|s| s.query.clone())
+    }
+
+    /// Back to the folder's own rows (listed again by the caller).
+    pub(crate) fn end_search(&mut self) {
+        self.search = None;
     }
 
     /// The search box.
@@ -118,6 +132,7 @@ impl Pane {
         self.listing_state = ListingState::Loading { id, pages: 0 };
         self.search = Some(PaneSearch {
             text: query.text().to_owned(),
+            query: query.clone(),
             scanned: 0,
             matches: 0,
             started: Instant::now(),
@@ -228,5 +243,8 @@ mod tests {
         assert!(query.newer_than.is_some());
         form.max_size = "lots".into();
         assert!(form.query().unwrap_err().contains("lots"));
+        // Bounds nothing meets are said, not scanned for.
+        form.max_size = "1K".into();
+        assert!(form.query().unwrap_err().contains("At least"));
     }
 }

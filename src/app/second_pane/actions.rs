@@ -75,7 +75,12 @@ impl AppState {
                 Some(pane) => pane.stop(),
                 None => Vec::new(),
             },
-            SearchAction::Clear => self.refresh_second(),
+            SearchAction::Clear => {
+                if let Some(pane) = &mut self.second_pane {
+                    pane.end_search();
+                }
+                self.refresh_second()
+            }
         }
     }
 
@@ -194,6 +199,13 @@ impl AppState {
         let Some(pane) = &self.second_pane else {
             return Vec::new();
         };
+        // A search shown is searched again: its results stay results, brought up to date.
+        if let Some(query) = pane.searched() {
+            return self.second_go(|pane, id, profile| match profile {
+                Some(profile) => pane.start_search(query, id, profile),
+                None => Vec::new(),
+            });
+        }
         match pane.bucket() {
             Some(bucket) => match bucket.location().cloned() {
                 Some(location) => self.second_show(location),
