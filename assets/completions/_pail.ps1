@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('presign-cloudfront', 'presign-cloudfront', [CompletionResultType]::ParameterValue, 'Print a CloudFront signed URL (links that last past 7 days)')
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
+            [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find objects anywhere under a prefix by name, path, size or date; one key a line')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
@@ -113,6 +114,24 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pail;find' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A glob matched against each key''s last segment, as `find -name` does (`*.pdf`)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'A glob matched against each key''s path below the folder searched: `*` and `?` stay within one segment, `**` crosses them (`**/2026-??/*.csv`)')
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'A regular expression found anywhere in the path below the folder searched (anchor it with ^ and $)')
+            [CompletionResult]::new('--contains', '--contains', [CompletionResultType]::ParameterName, 'Text found anywhere in the path below the folder searched')
+            [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'At least this many bytes (K, M, G or T after the number counts in 1024s)')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'At most this many bytes')
+            [CompletionResult]::new('--newer-than', '--newer-than', [CompletionResultType]::ParameterName, 'Modified at or after: a date or time in UTC (2026-03-01, 2026-03-01T14:30) or with its offset (2026-03-01T14:30:00+02:00)')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Modified before (as --newer-than)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--case-sensitive', '--case-sensitive', [CompletionResultType]::ParameterName, 'Match case exactly (case is ignored otherwise)')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'pail;cp' {
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
@@ -180,6 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('presign-cloudfront', 'presign-cloudfront', [CompletionResultType]::ParameterValue, 'Print a CloudFront signed URL (links that last past 7 days)')
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
+            [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find objects anywhere under a prefix by name, path, size or date; one key a line')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
@@ -203,6 +223,9 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;help;ls' {
+            break
+        }
+        'pail;help;find' {
             break
         }
         'pail;help;cp' {

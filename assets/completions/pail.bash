@@ -25,6 +25,9 @@ _pail() {
             pail,demo-server)
                 cmd="pail__subcmd__demo__subcmd__server"
                 ;;
+            pail,find)
+                cmd="pail__subcmd__find"
+                ;;
             pail,help)
                 cmd="pail__subcmd__help"
                 ;;
@@ -63,6 +66,9 @@ _pail() {
                 ;;
             pail__subcmd__help,demo-server)
                 cmd="pail__subcmd__help__subcmd__demo__subcmd__server"
+                ;;
+            pail__subcmd__help,find)
+                cmd="pail__subcmd__help__subcmd__find"
                 ;;
             pail__subcmd__help,help)
                 cmd="pail__subcmd__help__subcmd__help"
@@ -116,7 +122,7 @@ _pail() {
 
     case "${cmd}" in
         pail)
-            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,8 +193,66 @@ _pail() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pail__subcmd__find)
+            opts="-h --name --path --regex --contains --case-sensitive --min-size --max-size --newer-than --older-than --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newer-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pail__subcmd__help)
-            opts="presign presign-post presign-cloudfront share ls cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +294,20 @@ _pail() {
             return 0
             ;;
         pail__subcmd__help__subcmd__demo__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__find)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
