@@ -198,7 +198,9 @@ async fn ctrl_c_on_a_download_twenty_ms_away_leaves_no_partial_file() {
 async fn a_file_changed_after_its_last_part_was_sent_is_not_completed() {
     let server = common::server_with_bucket(BUCKET);
     let proxy = common::proxy::Proxy::start(server.addr()).await;
-    proxy.set_latency(Duration::from_millis(400));
+    // Far enough that a busy machine (the whole suite on two cores) still changes the file
+    // between the bodies leaving and the answers coming back.
+    proxy.set_latency(Duration::from_millis(1500));
     proxy.set_window(256 * MIB as u64);
     let here = tempfile::tempdir().unwrap();
     let path = here.path().join("doc.bin");
@@ -223,14 +225,16 @@ async fn a_file_changed_after_its_last_part_was_sent_is_not_completed() {
             .await
         })
     };
-    // CreateMultipartUpload takes 800 ms; the parts' bodies then leave at once (the window
-    // holds them) and their answers come 800 ms later.
+    // CreateMultipartUpload reaches the server after 1.5 s and its answer the client 1.5 s
+    // later; the parts' bodies then leave at once (the window holds them) and their answers
+    // come 3 s after that. The change lands in the middle: 2.25 s after the server saw the
+    // upload begin, 2.25 s before the answers are back.
     let start = Instant::now();
     while common::pending_multipart_uploads(server.root()).is_empty() {
-        assert!(start.elapsed() < Duration::from_secs(10));
+        assert!(start.elapsed() < Duration::from_secs(20));
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    tokio::time::sleep(Duration::from_millis(2250)).await;
     // Same length, other bytes, a later modification time.
     let mut other = common::pattern(17 * MIB);
     other[0] ^= 0xff;
