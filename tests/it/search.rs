@@ -372,3 +372,65 @@ fn the_second_pane_searches_and_its_results_copy_across_with_their_paths() {
         ));
     assert!(copied.is_some_and(|b| b.starts_with(b"%PDF")));
 }
+
+/// Web URL on two results: each link is signed for the result's full key and serves it.
+#[test]
+fn web_url_on_results_signs_each_full_key() {
+    let server = demo();
+    let mut harness = common::ui::demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(
+            app.state().explorer.buckets(),
+            pail::testing::app::Loadable::Ready(_)
+        )
+    });
+    harness.get_by_label("pail-demo").click();
+    wait_for(&mut harness, "the bucket's top", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness
+        .state_mut()
+        .state_mut()
+        .explorer
+        .search_form_mut()
+        .text = "q4 results".into();
+    common::ui::click(&mut harness, "Search");
+    wait_for(&mut harness, "the search's end", search_done);
+    harness.get_by_label("reports/2024/q4 results.pdf").click();
+    harness.step();
+    harness
+        .get_by_label("reports/2026/q4 results.pdf")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    harness.step();
+    common::ui::click(&mut harness, "Web URL");
+    wait_for(&mut harness, "the dialog", |app| {
+        app.state().web_url().is_some()
+    });
+    common::ui::click(&mut harness, "Generate");
+    wait_for(&mut harness, "the links", |app| {
+        app.state()
+            .web_url()
+            .is_some_and(|d| d.generating().is_none() && d.links().len() == 2)
+    });
+    let urls: Vec<String> = harness
+        .state()
+        .state()
+        .web_url()
+        .unwrap()
+        .links()
+        .iter()
+        .map(|l| l.url.clone())
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for (url, year) in urls.iter().zip(["2024", "2026"]) {
+        assert!(
+            url.contains(&format!("/pail-demo/reports/{year}/q4%20results.pdf?")),
+            "{url}"
+        );
+        let body = runtime.block_on(async {
+            pail::share::link_test::install_crypto_provider();
+            reqwest::get(url).await.unwrap().bytes().await.unwrap()
+        });
+        assert!(body.starts_with(b"%PDF"), "{url}");
+    }
+}
