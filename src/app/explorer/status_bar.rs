@@ -92,6 +92,8 @@ pub(crate) fn status_bar_ui(
                 ui.label(summary(explorer.listing()));
             }
             match explorer.listing_state() {
+                // A search says how far it has got over its results.
+                _ if explorer.search().is_some() => {}
                 ListingState::Loading { .. } => {
                     ui.separator();
                     ui.spinner();
