@@ -29,8 +29,6 @@ pub(crate) struct Activity {
     start: Instant,
     /// Milliseconds after `start`.
     last: Arc<AtomicU64>,
-    /// Told when a body has handed out its last byte.
-    sent: Option<SentMark>,
 }
 
 impl Default for Activity {
@@ -38,55 +36,11 @@ impl Default for Activity {
         Self {
             start: Instant::now(),
             last: Arc::default(),
-            sent: None,
         }
-    }
-}
-
-/// Whether a request's body has handed out its last byte, and a wake-up for whoever waits on
-/// it: a part's place among those in flight is free once its bytes are on their way, not a
-/// round trip later when its answer comes back, so the link does not idle between parts.
-#[derive(Debug, Clone)]
-pub(crate) struct SentMark {
-    done: Arc<std::sync::atomic::AtomicBool>,
-    wake: Arc<tokio::sync::Notify>,
-}
-
-impl SentMark {
-    /// A mark that wakes `wake` when set.
-    pub(crate) fn new(wake: Arc<tokio::sync::Notify>) -> Self {
-        Self {
-            done: Arc::default(),
-            wake,
-        }
-    }
-
-    pub(crate) fn is_set(&self) -> bool {
-        self.done.load(Ordering::Acquire)
-    }
-
-    fn set(&self) {
-        self.done.store(true, Ordering::Release);
-        self.wake.notify_one();
     }
 }
 
 impl Activity {
-    /// An activity whose body sets `sent` once it has handed out its last byte.
-    pub(crate) fn marking(sent: SentMark) -> Self {
-        Self {
-            sent: Some(sent),
-            ..Self::default()
-        }
-    }
-
-    /// The body has handed out its last byte.
-    fn body_sent(&self) {
-        if let Some(sent) = &self.sent {
-            sent.set();
-        }
-    }
-
     pub(crate) fn touch(&self) {
         let now = self.start.elapsed().as_millis() as u64;
         self.last.fetch_max(now, Ordering::Relaxed);
@@ -274,9 +228,6 @@ impl http_body::Body for FileRangeBody {
                     return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
                 }
                 this.activity.touch();
-                if this.remaining == 0 {
-                    this.activity.body_sent();
-                }
                 Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
         }
@@ -559,30 +510,6 @@ mod tests {
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"more"))
             .unwrap();
         assert!(body.collect().await.is_err());
-    }
-
-    #[tokio::test]
-    async fn a_body_marks_itself_sent_with_its_last_byte_and_not_before() {
-        use http_body_util::BodyExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("data");
-        std::fs::write(&path, vec![1u8; 3 * FRAME + 10]).unwrap();
-        let state = FileState::of(&path).unwrap();
-        let wake = Arc::new(tokio::sync::Notify::new());
-        let mark = SentMark::new(wake.clone());
-        let activity = Activity::marking(mark.clone());
-        let mut body =
-            FileRangeBody::new(&path, (0, 3 * FRAME as u64 + 10), state, (activity, None));
-        for _ in 0..3 {
-            body.frame().await.unwrap().unwrap();
-            assert!(!mark.is_set(), "marked before its last byte");
-        }
-        body.frame().await.unwrap().unwrap();
-        assert!(mark.is_set());
-        // The one waiting to send the next part is woken.
-        tokio::time::timeout(Duration::from_secs(1), wake.notified())
-            .await
-            .unwrap();
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
-use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState, SentMark};
+use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
 use super::throttle::{ThrottleWatch, retry_after, wait};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
@@ -252,7 +252,7 @@ async fn send_part(
     stall_limit: std::time::Duration,
     (bucket, key, upload_id): (String, String, String),
     (path, file): (PathBuf, FileState),
-    (part, sent): (Part, SentMark),
+    part: Part,
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
@@ -261,7 +261,7 @@ async fn send_part(
         .await
         .map_err(failed)?;
     let range = (part.offset, part.length);
-    let activity = Activity::marking(sent);
+    let activity = Activity::default();
     let request = client
         .upload_part()
         .bucket(&bucket)
@@ -308,18 +308,8 @@ async fn send_parts(
     // that none lands after the abort that follows (it would stay behind, billed).
     let mut failure: Option<TransferError> = None;
     let mut throttles = control.throttles();
-    // A part whose bytes are all on their way frees its place for the next one, so the link
-    // carries the next part while the last one's answer comes back; at most `parallel` parts
-    // wait for answers beyond those sending.
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let mut sending: std::collections::HashMap<tokio::task::Id, SentMark> = Default::default();
     loop {
-        let mut still_sending = sending.values().filter(|m| !m.is_set()).count();
-        while failure.is_none()
-            && still_sending < parallel
-            && tasks.len() < 2 * parallel
-            && (next < count || !again.is_empty())
-        {
+        while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
             let part = match again.pop() {
                 Some(part) => part,
                 None => {
@@ -339,30 +329,16 @@ async fn send_parts(
                 ..part
             };
             let ids = (bucket.to_string(), key.to_string(), upload_id.to_owned());
-            let sent = SentMark::new(wake.clone());
-            let task = tasks.spawn(send_part(
+            tasks.spawn(send_part(
                 connection.client().clone(),
                 connection.stall_timeout(),
                 ids,
                 (path.to_owned(), file),
-                (part, sent.clone()),
+                part,
                 control.clone(),
             ));
-            sending.insert(task.id(), sent);
-            still_sending += 1;
         }
-        let joined = tokio::select! {
-            joined = tasks.join_next_with_id() => joined,
-            () = wake.notified() => continue,
-        };
-        let joined = joined.map(|j| {
-            let id = match &j {
-                Ok((id, _)) => *id,
-                Err(e) => e.id(),
-            };
-            sending.remove(&id);
-            j.map(|(_, part)| part)
-        });
+        let joined = tasks.join_next().await;
         // A throttle the SDK's own retry absorbed still means fewer parts at once.
         if control.throttles() > throttles {
             throttles = control.throttles();
