@@ -80,6 +80,17 @@ pub fn demo_harness_with_picker(
         })
 }
 
+/// Waits for the demo's buckets, then opens `pail-demo` at its top, as a person does.
+pub fn open_demo_bucket(harness: &mut Harness<'_, PailApp>) {
+    wait_for(harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("pail-demo").click();
+    wait_for(harness, "the bucket's top", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+}
+
 /// A window on `server` (the demo keys) with the Web URL dialog open on `object` at the top
 /// of `bucket`, as a person gets there: the bucket clicked, the row clicked, Ctrl+L.
 pub fn web_url_on(

@@ -205,16 +205,7 @@ fn search_done(app: &pail::testing::app::PailApp) -> bool {
 fn the_search_row_finds_keys_below_the_folder_as_a_flat_list_and_goes_back() {
     let server = demo();
     let mut harness = common::ui::demo_harness(&server);
-    wait_for(&mut harness, "the buckets", |app| {
-        matches!(
-            app.state().explorer.buckets(),
-            pail::testing::app::Loadable::Ready(_)
-        )
-    });
-    harness.get_by_label("pail-demo").click();
-    wait_for(&mut harness, "the bucket's top", |app| {
-        *app.state().explorer.listing_state() == ListingState::Done
-    });
+    common::ui::open_demo_bucket(&mut harness);
     common::ui::click(&mut harness, "Search below this folder");
     harness
         .get_by_label("Search below this folder")
@@ -258,16 +249,7 @@ fn results_are_downloaded_with_their_paths_below_the_folder_searched() {
         ..FixedPicker::default()
     };
     let mut harness = common::ui::demo_harness_with_picker(&server, picker);
-    wait_for(&mut harness, "the buckets", |app| {
-        matches!(
-            app.state().explorer.buckets(),
-            pail::testing::app::Loadable::Ready(_)
-        )
-    });
-    harness.get_by_label("pail-demo").click();
-    wait_for(&mut harness, "the bucket's top", |app| {
-        *app.state().explorer.listing_state() == ListingState::Done
-    });
+    common::ui::open_demo_bucket(&mut harness);
     harness.get_by_label("reports/").click();
     harness.step();
     harness.key_press(egui::Key::Enter);
@@ -378,16 +360,7 @@ fn the_second_pane_searches_and_its_results_copy_across_with_their_paths() {
 fn web_url_on_results_signs_each_full_key() {
     let server = demo();
     let mut harness = common::ui::demo_harness(&server);
-    wait_for(&mut harness, "the buckets", |app| {
-        matches!(
-            app.state().explorer.buckets(),
-            pail::testing::app::Loadable::Ready(_)
-        )
-    });
-    harness.get_by_label("pail-demo").click();
-    wait_for(&mut harness, "the bucket's top", |app| {
-        *app.state().explorer.listing_state() == ListingState::Done
-    });
+    common::ui::open_demo_bucket(&mut harness);
     harness
         .state_mut()
         .state_mut()
