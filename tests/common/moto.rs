@@ -5,7 +5,9 @@ use std::time::Duration;
 
 /// moto's S3 server on a free loopback port, for keys s3s-fs cannot store (it keeps a key
 /// ending in `/` as a directory and refuses bytes in one). Found as `PAIL_MOTO_SERVER` or
-/// `moto_server` on the PATH (`pip install 'moto[server]'`); `None` when it is not installed.
+/// `moto_server` on the PATH (`pip install 'moto[server]'`); `None` when it is not installed,
+/// except in CI (`CI` set), where a missing moto fails the test: `.ci/run` installs it, and a
+/// CI run that skipped these tests would pass without having tested versions, tags or CORS.
 pub struct Moto {
     child: std::process::Child,
     url: String,
@@ -23,8 +25,14 @@ impl Moto {
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
+            .spawn();
+        let child = match child {
+            Ok(child) => child,
+            Err(error) if std::env::var_os("CI").is_some() => {
+                panic!("CI is set but moto's server could not start: {error}")
+            }
+            Err(_) => return None,
+        };
         let moto = Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
