@@ -471,6 +471,14 @@ fn an_upload_over_existing_objects_asks_first_and_each_answer_does_what_it_says(
     );
 
     upload_and_answer(&mut harness, "Keep both");
+    // The answer goes to the worker, and the batch's first row arrives a moment later: until it
+    // does, nothing is active, so the wait above can end before the upload began (it did in a
+    // loaded CI run). The file itself says when it is done.
+    wait_for(&mut harness, "the second name", |app| {
+        std::fs::read(stored.join("plan (1).txt")).is_ok_and(|b| b == b"my plan")
+            && app.state().active_transfers() == 0
+            && listed(app)
+    });
     assert_eq!(
         std::fs::read(stored.join("plan (1).txt")).unwrap(),
         b"my plan"
