@@ -8,6 +8,7 @@ pub(crate) mod copy_across;
 pub(crate) mod download;
 pub(crate) mod flight;
 pub(crate) mod folder_share;
+pub(crate) mod header_batch;
 pub(crate) mod header_edit;
 pub(crate) mod headers;
 pub(crate) mod list;
