@@ -58,6 +58,15 @@ pub mod s3 {
     pub mod folder_share {
         pub use crate::s3::folder_share::*;
     }
+    pub mod header_batch {
+        pub use crate::s3::header_batch::*;
+    }
+    pub mod header_edit {
+        pub use crate::s3::header_edit::*;
+    }
+    pub mod headers {
+        pub use crate::s3::headers::*;
+    }
     pub mod list {
         pub use crate::s3::list::*;
     }

@@ -73,7 +73,9 @@ pub enum EditError {
     MetadataName(String),
     #[error("tag `{key}`: {problem}")]
     Tag { key: String, problem: String },
-    #[error("`{0}` is not a storage class S3 knows (STANDARD, STANDARD_IA, INTELLIGENT_TIERING, …)")]
+    #[error(
+        "`{0}` is not a storage class S3 knows (STANDARD, STANDARD_IA, INTELLIGENT_TIERING, …)"
+    )]
     StorageClass(String),
     #[error("Expires `{0}` is not a date")]
     Expires(String),
@@ -191,7 +193,11 @@ impl HeaderEdit {
             .iter()
             .map(|n| metadata_name(n))
             .collect::<Result<_, _>>()?;
-        if let Some(name) = self.set_metadata.keys().find(|n| self.remove_metadata.contains(*n)) {
+        if let Some(name) = self
+            .set_metadata
+            .keys()
+            .find(|n| self.remove_metadata.contains(*n))
+        {
             return Err(EditError::Both(format!("metadata `{name}`")));
         }
         for (key, value) in &self.set_tags {
@@ -327,7 +333,11 @@ pub fn differences(before: &EditableHeaders, after: &EditableHeaders) -> Vec<Str
     let class = |c: &Option<String>| c.clone().unwrap_or_else(|| "STANDARD".into());
     let (a, b) = (class(&before.storage_class), class(&after.storage_class));
     line("Storage class", Some(&a), Some(&b));
-    let names: BTreeSet<&String> = before.metadata.keys().chain(after.metadata.keys()).collect();
+    let names: BTreeSet<&String> = before
+        .metadata
+        .keys()
+        .chain(after.metadata.keys())
+        .collect();
     for name in names {
         line(
             &format!("x-amz-meta-{name}"),
@@ -391,7 +401,10 @@ mod tests {
         .checked()
         .unwrap();
         let after = edit.applied_to(&object());
-        assert_eq!(after.content_type.as_deref(), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            after.content_type.as_deref(),
+            Some("text/html; charset=utf-8")
+        );
         assert_eq!(after.cache_control, None);
         assert_eq!(
             after.metadata,
@@ -403,9 +416,15 @@ mod tests {
         assert_eq!(after.storage_class.as_deref(), Some("STANDARD_IA"), "kept");
         assert_eq!(after.tags.len(), 2, "{:?}", after.tags);
         let lines = differences(&object(), &after);
-        assert!(lines.contains(&"Cache-Control: `no-cache` → (none)".to_owned()), "{lines:?}");
+        assert!(
+            lines.contains(&"Cache-Control: `no-cache` → (none)".to_owned()),
+            "{lines:?}"
+        );
         assert!(lines.contains(&"x-amz-meta-draft: `yes` → (none)".to_owned()));
-        assert!(!lines.iter().any(|l| l.contains("owner")), "unchanged is not listed");
+        assert!(
+            !lines.iter().any(|l| l.contains("owner")),
+            "unchanged is not listed"
+        );
         // The same edit on an object that already has it all changes nothing.
         assert_eq!(edit.applied_to(&after), after);
     }
@@ -417,13 +436,19 @@ mod tests {
                 cache_control: FieldEdit::Set(value.into()),
                 ..HeaderEdit::default()
             };
-            assert!(matches!(edit.checked(), Err(EditError::Value { .. })), "{value:?}");
+            assert!(
+                matches!(edit.checked(), Err(EditError::Value { .. })),
+                "{value:?}"
+            );
         }
         let bad_name = HeaderEdit {
             set_metadata: BTreeMap::from([("a b".into(), "1".into())]),
             ..HeaderEdit::default()
         };
-        assert!(matches!(bad_name.checked(), Err(EditError::MetadataName(_))));
+        assert!(matches!(
+            bad_name.checked(),
+            Err(EditError::MetadataName(_))
+        ));
         assert_eq!(HeaderEdit::default().checked(), Err(EditError::Empty));
         let both = HeaderEdit {
             set_tags: BTreeMap::from([("a".into(), "1".into())]),
@@ -457,7 +482,8 @@ mod tests {
     #[test]
     fn too_much_metadata_or_too_many_tags_on_one_object_is_refused_for_that_object() {
         let mut big = object();
-        big.metadata.insert("long".into(), "x".repeat(MAX_METADATA_BYTES));
+        big.metadata
+            .insert("long".into(), "x".repeat(MAX_METADATA_BYTES));
         assert!(check_result(&big).is_err());
         let mut tags = object();
         for n in 0..MAX_TAGS {

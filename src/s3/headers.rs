@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_s3::error::ProvideErrorMetadata as _;
 use aws_sdk_s3::types::{
-    MetadataDirective, ObjectLockLegalHoldStatus, ObjectLockMode, Permission,
-    ServerSideEncryption, StorageClass, TaggingDirective, Type,
+    MetadataDirective, ObjectLockLegalHoldStatus, ObjectLockMode, Permission, ServerSideEncryption,
+    StorageClass, TaggingDirective, Type,
 };
 use aws_smithy_types::DateTime;
 
@@ -38,10 +38,9 @@ pub struct KeptHeaders {
     /// The ACL's grants as `x-amz-grant-*` headers (permission, grantees); `None` when the
     /// server keeps no ACLs, empty when only the owner has access (what a copy gives anyway).
     pub grants: Option<Vec<(String, String)>>,
-    /// The `x-amz-restore` answer of an archived object.
-    pub restore: Option<String>,
-    /// Intelligent-Tiering's archive tier, when the object is in one.
-    pub archive_status: Option<String>,
+    /// The archive it is in and not restored from (GLACIER, DEEP_ARCHIVE, an
+    /// Intelligent-Tiering archive tier): S3 cannot copy it.
+    pub archived: Option<String>,
     /// An `Expires` header that is not a date: a copy could not keep it.
     pub unreadable_expires: Option<String>,
     /// Whether the server keeps tags (GetObjectTagging answered).
@@ -113,13 +112,25 @@ pub async fn read_headers(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
-) -> Result<(ObjectHeaders, aws_sdk_s3::operation::head_object::HeadObjectOutput), HeadersError>
-{
+) -> Result<
+    (
+        ObjectHeaders,
+        aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    ),
+    HeadersError,
+> {
     let head = head(connection, bucket, key)
         .await
         .map_err(|e| remote(&e))?;
     let size = claimed_size(key, &head)?;
     let client = connection.client();
+    // An archived object's tags and ACL may not be served (moto refuses them); it cannot be
+    // edited anyway, and says so.
+    if archived_class(&head).is_some() {
+        let mut headers = from_head(key, size, &head, BTreeMap::new());
+        headers.kept.grants = None;
+        return Ok((headers, head));
+    }
     let tags = client
         .get_object_tagging()
         .bucket(bucket.as_str())
@@ -151,6 +162,36 @@ pub async fn read_headers(
             return Err(HeadersError::AclUnreadable(crate::fmt::error_text(&e)));
         }
     };
+    let mut headers = from_head(key, size, &head, tags);
+    headers.kept.grants = grants;
+    headers.kept.tags_kept = tags_kept;
+    Ok((headers, head))
+}
+
+/// The class of an archived object S3 cannot copy until it is restored.
+fn archived_class(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Option<String> {
+    let restored = head
+        .restore()
+        .is_some_and(|r| r.contains("ongoing-request=\"false\""));
+    let class = head
+        .storage_class()
+        .map(|c| c.as_str())
+        .unwrap_or("STANDARD");
+    match (restored, head.archive_status()) {
+        (true, _) => None,
+        (false, Some(tier)) => Some(format!("Intelligent-Tiering's {}", tier.as_str())),
+        (false, None) if matches!(class, "GLACIER" | "DEEP_ARCHIVE") => Some(class.to_owned()),
+        (false, None) => None,
+    }
+}
+
+/// What HEAD tells of an object (its tags given; its ACL not yet read).
+fn from_head(
+    key: &ObjectKey,
+    size: u64,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    tags: BTreeMap<String, String>,
+) -> ObjectHeaders {
     let metadata = head
         .metadata()
         .map(|m| {
@@ -193,26 +234,26 @@ pub async fn read_headers(
         legal_hold: head
             .object_lock_legal_hold_status()
             .map(|h| h.as_str().to_owned()),
-        grants,
-        restore: text(head.restore()),
-        archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
+        grants: None,
+        archived: archived_class(head),
         unreadable_expires,
-        tags_kept,
+        tags_kept: false,
     };
-    let headers = ObjectHeaders {
+    ObjectHeaders {
         key: key.to_string(),
         size,
         etag: text(head.e_tag()),
         version_id: text(head.version_id()),
         editable,
         kept,
-    };
-    Ok((headers, head))
+    }
 }
 
 /// The ACL's grants as `x-amz-grant-*` headers, or none when the owner alone has full
 /// control (a copy's own ACL; sending it would be refused where ACLs are turned off).
-fn grant_headers(acl: &aws_sdk_s3::operation::get_object_acl::GetObjectAclOutput) -> Vec<(String, String)> {
+fn grant_headers(
+    acl: &aws_sdk_s3::operation::get_object_acl::GetObjectAclOutput,
+) -> Vec<(String, String)> {
     let owner = acl.owner().and_then(|o| o.id());
     let mut by_permission: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut only_owner = true;
@@ -253,21 +294,9 @@ fn grant_headers(acl: &aws_sdk_s3::operation::get_object_acl::GetObjectAclOutput
 /// Why `headers` cannot be copied onto itself, before anything is sent.
 fn refusal(headers: &ObjectHeaders, edit: &HeaderEdit) -> Option<HeadersError> {
     let kept = &headers.kept;
-    let class = headers.editable.storage_class.as_deref().unwrap_or("STANDARD");
-    let restored = kept
-        .restore
-        .as_deref()
-        .is_some_and(|r| r.contains("ongoing-request=\"false\""));
-    if matches!(class, "GLACIER" | "DEEP_ARCHIVE") && !restored {
+    if let Some(class) = &kept.archived {
         return Some(HeadersError::NotRestored {
-            class: class.to_owned(),
-        });
-    }
-    if let Some(tier) = &kept.archive_status
-        && !restored
-    {
-        return Some(HeadersError::NotRestored {
-            class: format!("Intelligent-Tiering's {tier}"),
+            class: class.clone(),
         });
     }
     if kept.customer_key {
@@ -293,7 +322,14 @@ pub async fn edit_object(
     edit: &HeaderEdit,
     control: &TransferControl,
 ) -> Result<Edited, HeadersError> {
-    edit_with_limit(connection, (bucket, key), edit, control, super::objects::MAX_SINGLE_COPY).await
+    edit_with_limit(
+        connection,
+        (bucket, key),
+        edit,
+        control,
+        super::objects::MAX_SINGLE_COPY,
+    )
+    .await
 }
 
 /// [`edit_object`], part by part above `single_copy_limit` bytes.
@@ -323,7 +359,9 @@ pub(crate) async fn edit_with_limit(
     let sent = if read.size <= single_copy_limit {
         request.copy(connection, bucket, key).await
     } else {
-        request.copy_in_parts(connection, bucket, key, control).await
+        request
+            .copy_in_parts(connection, bucket, key, control)
+            .await
     };
     match sent {
         // A part's copy refused under its condition (the whole copy was aborted).
@@ -373,7 +411,9 @@ macro_rules! carry {
             .set_object_lock_mode(kept.lock_mode.as_deref().map(ObjectLockMode::from))
             .set_object_lock_retain_until_date(kept.lock_retain_until.map(DateTime::from_secs))
             .set_object_lock_legal_hold_status(
-                kept.legal_hold.as_deref().map(ObjectLockLegalHoldStatus::from),
+                kept.legal_hold
+                    .as_deref()
+                    .map(ObjectLockLegalHoldStatus::from),
             )
             .set_grant_full_control(grant("FULL_CONTROL"))
             .set_grant_read(grant("READ"))
@@ -519,7 +559,10 @@ mod tests {
     async fn an_edit_replaces_what_it_names_and_keeps_the_rest_in_one_copy_or_in_parts() {
         for (key, limit) in [("a b/ü+&.html", MAX), ("big?.html", 0)] {
             let (_server, connection) = server_with(key).await;
-            let (bucket, key) = (BucketName::new("site").unwrap(), ObjectKey::new(key).unwrap());
+            let (bucket, key) = (
+                BucketName::new("site").unwrap(),
+                ObjectKey::new(key).unwrap(),
+            );
             let control = TransferControl::default();
             let done = edit_with_limit(&connection, (&bucket, &key), &the_edit(), &control, limit)
                 .await
@@ -541,7 +584,11 @@ mod tests {
             let again = edit_with_limit(&connection, (&bucket, &key), &the_edit(), &control, limit)
                 .await
                 .unwrap();
-            assert_eq!(again, Edited::AlreadySo, "no copy when nothing would change");
+            assert_eq!(
+                again,
+                Edited::AlreadySo,
+                "no copy when nothing would change"
+            );
         }
     }
 
@@ -587,7 +634,11 @@ mod tests {
                         .await
                 }
             };
-            assert_eq!(sent, Err(HeadersError::ChangedSince), "in parts: {in_parts}");
+            assert_eq!(
+                sent,
+                Err(HeadersError::ChangedSince),
+                "in parts: {in_parts}"
+            );
             let (now, _) = read_headers(&connection, &bucket, &key).await.unwrap();
             assert_eq!(now.editable.content_type.as_deref(), Some("text/plain"));
             assert_eq!(now.size, newer.len() as u64, "the newer object stays");
@@ -595,18 +646,13 @@ mod tests {
     }
 
     fn archived(class: &str, restore: Option<&str>) -> ObjectHeaders {
-        ObjectHeaders {
-            editable: EditableHeaders {
-                storage_class: Some(class.into()),
-                ..EditableHeaders::default()
-            },
-            kept: KeptHeaders {
-                restore: restore.map(str::to_owned),
-                tags_kept: true,
-                ..KeptHeaders::default()
-            },
-            ..ObjectHeaders::default()
-        }
+        let head = aws_sdk_s3::operation::head_object::HeadObjectOutput::builder()
+            .storage_class(StorageClass::from(class))
+            .set_restore(restore.map(str::to_owned))
+            .build();
+        let mut headers = from_head(&ObjectKey::new("a").unwrap(), 1, &head, BTreeMap::new());
+        headers.kept.tags_kept = true;
+        headers
     }
 
     #[test]
@@ -628,6 +674,15 @@ mod tests {
             assert_eq!(refusal(&restored, &edit), None);
         }
         assert_eq!(refusal(&archived("GLACIER_IR", None), &edit), None);
+        let tiered = aws_sdk_s3::operation::head_object::HeadObjectOutput::builder()
+            .storage_class(StorageClass::IntelligentTiering)
+            .archive_status(aws_sdk_s3::types::ArchiveStatus::DeepArchiveAccess)
+            .build();
+        let tiered = from_head(&ObjectKey::new("a").unwrap(), 1, &tiered, BTreeMap::new());
+        assert!(matches!(
+            refusal(&tiered, &edit),
+            Some(HeadersError::NotRestored { .. })
+        ));
         let mut sse_c = archived("STANDARD_IA", None);
         sse_c.kept.customer_key = true;
         assert_eq!(refusal(&sse_c, &edit), Some(HeadersError::CustomerKey));

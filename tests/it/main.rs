@@ -25,6 +25,7 @@ mod copy_across;
 mod data_requests;
 mod docs_commands;
 mod far_links;
+mod headers;
 mod hostile_server;
 mod limit_rate;
 mod link_doctor;
