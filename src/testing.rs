@@ -9,6 +9,11 @@ pub mod app {
     pub mod clipboard {
         pub use crate::app::clipboard::*;
     }
+    pub mod headers {
+        pub mod state {
+            pub use crate::app::headers::state::*;
+        }
+    }
     pub mod modal {
         pub use crate::app::modal::*;
     }

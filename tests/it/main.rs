@@ -49,6 +49,7 @@ mod ui_cloudfront;
 mod ui_explorer;
 mod ui_files;
 mod ui_folder_share;
+mod ui_headers;
 mod ui_link_doctor;
 mod ui_profiles;
 mod ui_qr;

@@ -253,7 +253,7 @@ impl AppState {
     }
 
     /// After a change in a bucket: both panes list again where they show a bucket.
-    fn refresh_bucket_panes(&mut self) -> Vec<Command> {
+    pub(crate) fn refresh_bucket_panes(&mut self) -> Vec<Command> {
         let mut commands = self.refresh();
         if self
             .second_pane

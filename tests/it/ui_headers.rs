@@ -1,0 +1,162 @@
+//! Edit headers in the window (issue 26, part 3) through egui_kittest against the local S3
+//! server: the dialog from the row menu on one object (filled with its headers) and on a
+//! selection (fields "(unchanged)"), its progress and its report of each object that failed.
+
+use crate::common;
+
+use aws_sdk_s3::primitives::ByteStream;
+use common::ui::{click, demo_harness, wait_for};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::testing::app::headers::state::Phase;
+use pail::testing::app::modal::Modal;
+use pail::testing::app::{ListingState, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+
+async fn stocked(keys: &[&str]) -> LocalServer {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("site").unwrap();
+    for key in keys {
+        server
+            .connection()
+            .client()
+            .put_object()
+            .bucket("site")
+            .key(*key)
+            .content_type("application/octet-stream")
+            .metadata("owner", "ana")
+            .body(ByteStream::from_static(b"<html></html>"))
+            .send()
+            .await
+            .unwrap();
+    }
+    server
+}
+
+async fn head(
+    server: &LocalServer,
+    key: &str,
+) -> aws_sdk_s3::operation::head_object::HeadObjectOutput {
+    server
+        .connection()
+        .client()
+        .head_object()
+        .bucket("site")
+        .key(key)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn open_site(server: &LocalServer) -> Harness<'static, PailApp> {
+    let mut harness = demo_harness(server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("site").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness
+}
+
+fn phase(app: &PailApp) -> Option<Phase> {
+    match app.state().modals.get() {
+        Some(Modal::EditHeaders(dialog)) => Some(dialog.phase().clone()),
+        _ => None,
+    }
+}
+
+fn replace_text(harness: &mut Harness<'static, PailApp>, label: &str, text: &str) {
+    click(harness, label);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.get_by_label(label).type_text(text);
+    harness.run_steps(2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_headers_on_one_object_shows_its_headers_and_changes_what_was_edited() {
+    let server = stocked(&["page.html"]).await;
+    let mut harness = open_site(&server);
+    harness.get_by_label("page.html").click();
+    harness.step();
+    harness.get_by_label("page.html").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Edit headers…");
+    wait_for(&mut harness, "the headers", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    harness.get_by_label("Apply to 1 object");
+    replace_text(&mut harness, "Content-Type", "text/html; charset=utf-8");
+    replace_text(&mut harness, "Cache-Control", "max-age=300");
+    click(&mut harness, "+ Add metadata");
+    replace_text(&mut harness, "Metadata 2 name", "reviewed");
+    replace_text(&mut harness, "Metadata 2 value", "yes");
+    click(&mut harness, "Apply to 1 object");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    harness.get_by_label("1 of 1 objects edited");
+    let after = head(&server, "page.html").await;
+    assert_eq!(after.content_type(), Some("text/html; charset=utf-8"));
+    assert_eq!(after.cache_control(), Some("max-age=300"));
+    let meta = after.metadata().unwrap();
+    assert_eq!(meta.get("owner").map(String::as_str), Some("ana"), "kept");
+    assert_eq!(meta.get("reviewed").map(String::as_str), Some("yes"));
+    click(&mut harness, "Close");
+    assert!(phase(harness.state()).is_none(), "closed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_headers_on_a_selection_keeps_each_objects_own_and_lists_what_failed() {
+    let server = stocked(&["a.css", "b.css", "c.css"]).await;
+    let mut harness = open_site(&server);
+    harness.get_by_label("a.css").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness.run_steps(2);
+    harness.get_by_label("b.css").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Edit headers…");
+    wait_for(&mut harness, "the count", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    // Nothing typed: the edit changes nothing, and says so instead of copying.
+    click(&mut harness, "Apply to 3 objects");
+    harness.get_by_label_contains("the edit changes nothing");
+    replace_text(&mut harness, "Cache-Control", "public, max-age=31536000");
+    click(&mut harness, "Remove Content-Type");
+    // One object goes while the dialog is open: it fails alone, named with its reason.
+    server
+        .connection()
+        .client()
+        .delete_object()
+        .bucket("site")
+        .key("c.css")
+        .send()
+        .await
+        .unwrap();
+    click(&mut harness, "Apply to 3 objects");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    harness.get_by_label("2 of 3 objects edited, 1 failed (left as they were)");
+    harness.get_by_label_contains("c.css: ");
+    for key in ["a.css", "b.css"] {
+        let after = head(&server, key).await;
+        assert_eq!(after.cache_control(), Some("public, max-age=31536000"));
+        assert_ne!(
+            after.content_type(),
+            Some("application/octet-stream"),
+            "removed"
+        );
+        let meta = after.metadata().unwrap();
+        assert_eq!(
+            meta.get("owner").map(String::as_str),
+            Some("ana"),
+            "each keeps its own"
+        );
+    }
+}
