@@ -39,7 +39,8 @@ pub(crate) fn edit_headers_ui(
                 }
             }
             Phase::Reading(Loadable::Ready(read)) => {
-                form_ui(ui, dialog, read.single.is_some());
+                let tags_kept = read.single.as_ref().is_none_or(|one| one.kept.tags_kept);
+                form_ui(ui, dialog, read.single.is_some(), tags_kept);
                 if read.versioning.as_deref() == Some("Enabled") {
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
@@ -128,7 +129,7 @@ pub(crate) fn edit_headers_ui(
 }
 
 /// The fields: filled with the one object's headers, or "(unchanged)" for a selection.
-fn form_ui(ui: &mut egui::Ui, dialog: &mut EditHeadersDialog, single: bool) {
+fn form_ui(ui: &mut egui::Ui, dialog: &mut EditHeadersDialog, single: bool, tags_kept: bool) {
     let hint = match single {
         true => "(none)",
         false => "(unchanged)",
@@ -171,7 +172,13 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut EditHeadersDialog, single: bool) {
     ui.separator();
     rows_ui(ui, "Metadata", "x-amz-meta-", &mut form.metadata);
     ui.separator();
-    rows_ui(ui, "Tags", "", &mut form.tags);
+    match tags_kept {
+        true => rows_ui(ui, "Tags", "", &mut form.tags),
+        false => {
+            ui.label("Tags");
+            ui.weak("This server keeps no tags.");
+        }
+    }
     ui.separator();
 }
 
@@ -181,13 +188,11 @@ fn field_ui(ui: &mut egui::Ui, name: &str, field: &mut HeaderField, hint: &str, 
         "Expires" => "2027-01-01 (UTC)",
         _ => hint,
     };
-    ui.add_enabled(
-        !field.remove,
-        egui::TextEdit::singleline(&mut field.text)
-            .hint_text(hint)
-            .desired_width(360.0),
-    )
-    .labelled_by(label.id);
+    let text = egui::TextEdit::singleline(&mut field.text).hint_text(hint);
+    // A grid's column sizes itself to what it holds: the field asks for its width outright.
+    ui.add_enabled_ui(!field.remove, |ui| ui.add_sized([400.0, 20.0], text))
+        .inner
+        .labelled_by(label.id);
     // On one object an emptied field removes its header; a selection needs the box.
     if !single {
         let remove = ui.checkbox(&mut field.remove, "remove");
@@ -207,19 +212,16 @@ fn rows_ui(ui: &mut egui::Ui, title: &str, prefix: &str, rows: &mut Vec<PairRow>
         .show(ui, |ui| {
             for (n, row) in rows.iter_mut().enumerate() {
                 let number = n + 1;
-                let name = ui.add_enabled(
-                    !row.removed,
-                    egui::TextEdit::singleline(&mut row.name)
-                        .hint_text(format!("{prefix}name"))
-                        .desired_width(200.0),
-                );
+                let name_edit =
+                    egui::TextEdit::singleline(&mut row.name).hint_text(format!("{prefix}name"));
+                let name = ui
+                    .add_enabled_ui(!row.removed, |ui| ui.add_sized([220.0, 20.0], name_edit))
+                    .inner;
                 name_node(ui, name.id, &format!("{title} {number} name"));
-                let value = ui.add_enabled(
-                    !row.removed,
-                    egui::TextEdit::singleline(&mut row.value)
-                        .hint_text("value")
-                        .desired_width(280.0),
-                );
+                let value_edit = egui::TextEdit::singleline(&mut row.value).hint_text("value");
+                let value = ui
+                    .add_enabled_ui(!row.removed, |ui| ui.add_sized([300.0, 20.0], value_edit))
+                    .inner;
                 name_node(ui, value.id, &format!("{title} {number} value"));
                 let (text, hover) = match row.removed {
                     true => ("keep", "Keep it"),
