@@ -55,4 +55,5 @@ mod ui_profiles;
 mod ui_qr;
 mod ui_two_panes;
 mod ui_web_url;
+mod upload_headers;
 mod window_start;

@@ -348,6 +348,9 @@ pub struct UploadRequest {
     pub journal: Option<PathBuf>,
     /// A move: each file is removed once its object is complete.
     pub remove_source: bool,
+    /// Pail's config folder, whose `upload-headers.toml` gives each new object the bucket's
+    /// default headers for its key.
+    pub upload_headers: Option<PathBuf>,
 }
 
 /// A folder in a bucket, as one profile sees it.
