@@ -500,12 +500,7 @@ async fn run_jobs(
     partials: Option<PartialJournal>,
     limit: &crate::s3::rate_limit::RateLimit,
 ) -> Result<usize, CliError> {
-    let defaults = std::sync::Arc::new(match crate::profiles::store::default_dir() {
-        Some(dir) => crate::storage::upload_headers::UploadHeaderRules::load_or_none(&dir, |e| {
-            super::warn(&format!("{e}; uploads get no default headers"))
-        }),
-        None => Default::default(),
-    });
+    let defaults = std::sync::Arc::new(super::upload_headers::for_uploads());
     let total: u64 = jobs
         .iter()
         .fold(0u64, |sum, j| sum.saturating_add(j.size()));

@@ -70,6 +70,17 @@ fn rules() -> Result<UploadHeaderRules, CliError> {
     UploadHeaderRules::load(&dir).map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// The rules uploads follow: none when the file cannot be used (it is set aside, and the
+/// person told).
+pub(super) fn for_uploads() -> UploadHeaderRules {
+    match crate::profiles::store::default_dir() {
+        Some(dir) => UploadHeaderRules::load_or_none(&dir, |e| {
+            super::warn(&format!("{e}; uploads get no default headers"));
+        }),
+        None => UploadHeaderRules::default(),
+    }
+}
+
 /// One rule as a line: the bucket, the pattern, then each header it sets.
 fn shown(bucket: &str, rule: &UploadRule) -> String {
     let mut line = format!("s3://{bucket}  {}", rule.pattern);

@@ -154,3 +154,63 @@ async fn a_rules_file_pail_cannot_read_is_kept_aside_and_uploads_go_on() {
         written
     );
 }
+
+/// A file dropped from the desktop.
+#[derive(Debug)]
+struct DesktopFile(std::path::PathBuf);
+
+impl egui::DroppedFile for DesktopFile {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_dropped_on_the_window_gets_the_bucket_default_headers() {
+    use common::ui::wait_for;
+    use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+    let server = server_with_bucket("site");
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("upload-headers.toml"),
+        "[[buckets.site.rules]]\npattern = \"*.html\"\ncontent_type = \"text/html; charset=utf-8\"\ncache_control = \"no-cache\"\n",
+    )
+    .unwrap();
+    let profile = pail::testing::demo::demo_profile(&server);
+    let dir = config.path().to_owned();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: Some(dir),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    egui_kittest::kittest::Queryable::get_by_label(&harness, "site").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    let files = site();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DesktopFile(
+            files.path().join("index.html"),
+        )));
+    wait_for(&mut harness, "the upload", |app| {
+        app.state().active_transfers() == 0 && app.state().transfers.rows().len() == 1
+    });
+    let page = head(&server, "index.html").await;
+    assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
+    assert_eq!(page.cache_control(), Some("no-cache"));
+}
