@@ -431,3 +431,64 @@ async fn an_edit_keeps_tags_acl_encryption_storage_class_redirect_and_object_loc
         Some(&ObjectLockLegalHoldStatus::On)
     );
 }
+
+/// The link doctor, for real: a link to a PDF stored as `application/octet-stream` works but
+/// will download; once `pail headers` fixes the stored type, it opens.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_link_doctor_says_a_link_will_download_until_the_stored_type_is_fixed() {
+    use pail::model::{BucketName, ObjectKey};
+    use pail::share::link_doctor::{Diagnosis, SharedAs, diagnose};
+    use pail::share::{Expiry, GetOptions};
+    let server = server_with_bucket("site");
+    let home = tempfile::tempdir().unwrap();
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket("site")
+        .key("q3 report.pdf")
+        .content_type("application/octet-stream")
+        .body(ByteStream::from_static(b"%PDF-1.7"))
+        .send()
+        .await
+        .unwrap();
+    let (bucket, key) = (
+        BucketName::new("site").unwrap(),
+        ObjectKey::new("q3 report.pdf").unwrap(),
+    );
+    let connection = server.connection();
+    let signer = connection.signer_for(&bucket).await.unwrap().signer;
+    let now = std::time::SystemTime::now();
+    let in_an_hour = Expiry::In(std::time::Duration::from_secs(3600));
+    let link = signer
+        .presign_get(&bucket, &key, &GetOptions::default(), in_an_hour, now)
+        .await
+        .unwrap();
+    let shared = SharedAs {
+        expires: link.effective_expiry.at,
+        etag: None,
+    };
+    let check = || async {
+        let answer = pail::share::link_test::test_get_link(&link.url).await;
+        diagnose(&link.url, &shared, &answer, std::time::SystemTime::now())
+    };
+    let said = check().await;
+    assert!(matches!(said, Diagnosis::WillDownload(_)), "{said:?}");
+    assert!(
+        said.to_string()
+            .contains("served as `application/octet-stream`"),
+        "{said}"
+    );
+    let fixed = pail_for(
+        &server,
+        home.path(),
+        &[
+            "headers",
+            "s3://site/q3 report.pdf",
+            "--content-type",
+            "application/pdf",
+        ],
+    );
+    assert!(fixed.status.success(), "{fixed:?}");
+    assert_eq!(check().await, Diagnosis::Working);
+}

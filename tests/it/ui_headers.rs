@@ -160,3 +160,89 @@ async fn edit_headers_on_a_selection_keeps_each_objects_own_and_lists_what_faile
         );
     }
 }
+
+fn web_url_tested(app: &PailApp) -> bool {
+    app.state()
+        .web_url()
+        .is_some_and(|d| d.test_result().is_some() && !d.testing())
+}
+
+/// The Web URL dialog on `report.pdf` (stored as `application/octet-stream`), its link to
+/// open in a browser generated and tested.
+async fn tested_pdf_link() -> (LocalServer, Harness<'static, PailApp>) {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("site").unwrap();
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket("site")
+        .key("report.pdf")
+        .content_type("application/octet-stream")
+        .body(ByteStream::from_static(b"%PDF-1.7"))
+        .send()
+        .await
+        .unwrap();
+    let picker = Default::default();
+    let mut harness = common::ui::web_url_on(&server, None, picker, "site", "report.pdf");
+    // A link that downloads (the default) means to: the type matters to one that opens.
+    click(&mut harness, "Open in browser instead of download");
+    click(&mut harness, "Generate");
+    wait_for(&mut harness, "the link", |app| {
+        app.state().web_url().is_some_and(|d| !d.links().is_empty())
+    });
+    click(&mut harness, "Test link");
+    wait_for(&mut harness, "the test", web_url_tested);
+    (server, harness)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_url_says_a_pdf_link_will_download_and_a_new_link_serves_it_as_a_pdf() {
+    let (_server, mut harness) = tested_pdf_link().await;
+    harness.get_by_label_contains("This link will download instead of opening");
+    click(&mut harness, "Serve as application/pdf in this link");
+    wait_for(&mut harness, "the new link", |app| {
+        app.state().web_url().is_some_and(|d| {
+            d.links()
+                .first()
+                .is_some_and(|l| l.url.contains("response-content-type=application%2Fpdf"))
+        })
+    });
+    click(&mut harness, "Test link");
+    wait_for(&mut harness, "the second test", web_url_tested);
+    harness.get_by_label_contains("OK (HTTP 206)");
+    assert!(
+        harness
+            .query_by_label_contains("will download instead of opening")
+            .is_none(),
+        "served as a PDF now"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_url_offers_to_edit_the_stored_type_of_a_link_that_will_download() {
+    let (server, mut harness) = tested_pdf_link().await;
+    click(&mut harness, "Edit the stored type…");
+    wait_for(&mut harness, "the headers", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    assert!(
+        harness.state().state().web_url().is_none(),
+        "Web URL closed"
+    );
+    click(&mut harness, "Apply to 1 object");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    let server_ref = &server;
+    let after = server_ref
+        .connection()
+        .client()
+        .head_object()
+        .bucket("site")
+        .key("report.pdf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.content_type(), Some("application/pdf"));
+}

@@ -36,6 +36,38 @@ impl AppState {
         vec![command]
     }
 
+    /// The Web URL dialog's tested link will download (its stored Content-Type): a new link
+    /// that asks S3 for the right type (`override_in_link`), or Edit headers on the object
+    /// with that type filled in.
+    pub(crate) fn fix_link_type(&mut self, override_in_link: bool) -> Vec<Command> {
+        let Some(dialog) = self.modals.web_url_mut() else {
+            return Vec::new();
+        };
+        let (Some(Ok(answer)), [target]) = (dialog.test_result(), dialog.targets()) else {
+            return Vec::new();
+        };
+        let Some(found) = crate::share::opens_as::will_download(
+            target.key.as_str(),
+            answer.content_type.as_deref(),
+            answer.content_disposition.as_deref(),
+        ) else {
+            return Vec::new();
+        };
+        if override_in_link {
+            dialog.inputs.content_type = found.opens_as;
+            return self.generate_links(std::time::SystemTime::now());
+        }
+        let place = (dialog.profile().clone(), dialog.bucket().clone());
+        let key = target.key.clone();
+        let mut commands = self.close_web_url();
+        let id = self.next_id();
+        let (mut edit, read) = EditHeadersDialog::open(id, place, vec![key], Vec::new());
+        edit.suggest_content_type(found.opens_as);
+        self.modals.open(Modal::EditHeaders(Box::new(edit)));
+        commands.push(read);
+        commands
+    }
+
     /// What the dialog's buttons ask.
     pub(crate) fn on_headers_request(&mut self, request: HeadersRequest) -> Vec<Command> {
         match request {

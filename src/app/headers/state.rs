@@ -181,6 +181,9 @@ pub struct EditHeadersDialog {
     phase: Phase,
     /// Why Apply could not start (the form's edit refused).
     pub problem: Option<String>,
+    /// A Content-Type to fill in once the object's headers are read (the Web URL dialog's
+    /// fix for a link that downloads).
+    suggested_type: Option<String>,
 }
 
 impl EditHeadersDialog {
@@ -211,8 +214,14 @@ impl EditHeadersDialog {
             form: HeadersForm::default(),
             phase: Phase::Reading(Loadable::Loading(id)),
             problem: None,
+            suggested_type: None,
         };
         (dialog, command)
+    }
+
+    /// Fills the Content-Type field with `content_type` once the headers are read.
+    pub fn suggest_content_type(&mut self, content_type: String) {
+        self.suggested_type = Some(content_type);
     }
 
     pub fn phase(&self) -> &Phase {
@@ -240,6 +249,9 @@ impl EditHeadersDialog {
             Ok(read) => {
                 if let Some(single) = &read.single {
                     self.form = HeadersForm::of(single);
+                }
+                if let Some(suggested) = self.suggested_type.take() {
+                    self.form.content_type.text = suggested;
                 }
                 Loadable::Ready(read)
             }
