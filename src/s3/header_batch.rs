@@ -217,9 +217,46 @@ mod tests {
 
         let control = TransferControl::default();
         control.cancel();
-        let report = edit_objects(&connection, &bucket, keys, &edit, &control, |_| {}).await;
+        let report =
+            edit_objects(&connection, &bucket, keys.clone(), &edit, &control, |_| {}).await;
         assert!(report.cancelled());
         assert_eq!(report.not_started, 31);
         assert!(report.applied.is_empty());
+
+        // Cancelled once 3 objects settled: those under way finish, no new one starts, and
+        // every object is counted once.
+        let other = HeaderEdit {
+            cache_control: FieldEdit::Set("no-cache".into()),
+            ..HeaderEdit::default()
+        };
+        let control = TransferControl::default();
+        let report = edit_objects(&connection, &bucket, keys, &other, &control, |p| {
+            if p.done == 3 {
+                control.cancel();
+            }
+        })
+        .await;
+        assert!(report.cancelled(), "{}", report.summary());
+        let counted =
+            report.applied.len() + report.already.len() + report.failed.len() + report.not_started;
+        assert_eq!(counted, 31);
+        assert!(
+            report.applied.len() <= 3 + EDITS_AT_ONCE,
+            "{}",
+            report.summary()
+        );
+        let mut edited = 0;
+        for n in 0..30 {
+            let key = ObjectKey::new(format!("assets/{n:02}.css")).unwrap();
+            let (read, _) = crate::s3::headers::read_headers(&connection, &bucket, &key)
+                .await
+                .unwrap();
+            edited += usize::from(read.editable.cache_control.as_deref() == Some("no-cache"));
+        }
+        assert_eq!(
+            edited,
+            report.applied.len(),
+            "the report names exactly what changed"
+        );
     }
 }

@@ -492,3 +492,43 @@ async fn the_link_doctor_says_a_link_will_download_until_the_stored_type_is_fixe
     assert!(fixed.status.success(), "{fixed:?}");
     assert_eq!(check().await, Diagnosis::Working);
 }
+
+/// Keys that may not read an object's ACL, or may not copy: each edit fails with its reason,
+/// and every object stays as it was (a copy that cannot keep the grants is not sent).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_refuses_the_acl_read_or_the_copy_leaves_every_object_as_it_was() {
+    let server = server_with_bucket("site");
+    put_page(&server, "index.html").await;
+    let home = tempfile::tempdir().unwrap();
+    for (refused, reason) in [
+        ("GetObjectAcl", "could not read its ACL"),
+        ("CopyObject", "S3 refused"),
+    ] {
+        let refusing = common::refusing::RefusingServer::start(
+            server.root(),
+            common::ACCESS_KEY,
+            common::SECRET_KEY,
+            vec![refused],
+        )
+        .await;
+        let output = pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+            .args([
+                "headers",
+                "s3://site/index.html",
+                "--cache-control",
+                "no-store",
+            ])
+            .args(["--endpoint-url", &refusing.endpoint_url(), "--path-style"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{refused}");
+        let err = text(&output.stderr);
+        assert!(err.contains("s3://site/index.html: "), "{err}");
+        assert!(err.contains(reason), "{refused}: {err}");
+        let after = head(&server, "index.html").await;
+        assert_eq!(after.cache_control(), None, "{refused}");
+        assert_eq!(after.content_type(), Some("application/octet-stream"));
+    }
+}

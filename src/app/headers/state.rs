@@ -384,4 +384,40 @@ mod tests {
         form.expires.text = "soon".into();
         assert!(form.edit().unwrap_err().starts_with("Expires"));
     }
+
+    #[test]
+    fn apply_runs_once_and_cancel_is_sent_once() {
+        use crate::model::BucketName;
+        let profile = crate::app::state::tests::profile("Test");
+        let (mut dialog, _) = EditHeadersDialog::open(
+            RequestId(1),
+            (profile, BucketName::new("site").unwrap()),
+            vec![ObjectKey::new("a.css").unwrap()],
+            Vec::new(),
+        );
+        assert!(dialog.apply(RequestId(2)).is_none(), "nothing read yet");
+        let read = HeadersRead {
+            single: None,
+            objects: 1,
+            versioning: Some("Enabled".into()),
+        };
+        dialog.read_answer(RequestId(9), Ok(read.clone()));
+        assert!(dialog.read().is_none(), "an answer to another request");
+        dialog.read_answer(RequestId(1), Ok(read));
+        dialog.form.cache_control.text = "no-cache".into();
+        assert!(matches!(
+            dialog.apply(RequestId(2)),
+            Some(Command::EditHeaders { .. })
+        ));
+        assert!(dialog.apply(RequestId(3)).is_none(), "it runs already");
+        assert!(matches!(
+            dialog.cancel(),
+            Some(Command::CancelHeaderEdit { id: RequestId(2) })
+        ));
+        assert!(dialog.cancel().is_none(), "once");
+        assert!(dialog.is_running());
+        assert!(!dialog.finished(RequestId(3), Ok(Box::default())));
+        assert!(dialog.finished(RequestId(2), Ok(Box::default())));
+        assert!(!dialog.is_running());
+    }
 }
