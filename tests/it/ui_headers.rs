@@ -246,3 +246,74 @@ async fn web_url_offers_to_edit_the_stored_type_of_a_link_that_will_download() {
         .unwrap();
     assert_eq!(after.content_type(), Some("application/pdf"));
 }
+
+/// moto keeps versions: the dialog says, before anything runs, that an edit makes a new one.
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_headers_in_a_versioned_bucket_says_so_before_it_runs() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("kept").send().await.unwrap();
+    let enabled = aws_sdk_s3::types::VersioningConfiguration::builder()
+        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+        .build();
+    client
+        .put_bucket_versioning()
+        .bucket("kept")
+        .versioning_configuration(enabled)
+        .send()
+        .await
+        .unwrap();
+    client
+        .put_object()
+        .bucket("kept")
+        .key("page.html")
+        .body(ByteStream::from_static(b"<html></html>"))
+        .send()
+        .await
+        .unwrap();
+    let profile = moto.profile();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = pail::testing::app::AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("kept").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness.get_by_label("page.html").click();
+    harness.step();
+    harness.get_by_label("page.html").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Edit headers…");
+    wait_for(&mut harness, "the headers", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    harness
+        .get_by_label_contains("This bucket keeps versions: each edited object gets a new version");
+    replace_text(&mut harness, "Cache-Control", "no-cache");
+    click(&mut harness, "Apply to 1 object");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    let versions = client
+        .list_object_versions()
+        .bucket("kept")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.versions().len(), 2, "the edit made a new version");
+}
