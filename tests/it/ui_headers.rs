@@ -317,3 +317,24 @@ async fn edit_headers_in_a_versioned_bucket_says_so_before_it_runs() {
         .unwrap();
     assert_eq!(versions.versions().len(), 2, "the edit made a new version");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn properties_opens_edit_headers_on_its_object() {
+    let server = stocked(&["page.html"]).await;
+    let mut harness = open_site(&server);
+    harness.get_by_label("page.html").click();
+    harness.step();
+    click(&mut harness, "Properties");
+    wait_for(&mut harness, "the properties", |app| {
+        matches!(
+            app.state().modals.get(),
+            Some(Modal::Properties(Loadable::Ready(_)))
+        )
+    });
+    click(&mut harness, "Edit headers…");
+    wait_for(&mut harness, "the headers", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    harness.get_by_label("page.html · s3://site/");
+    harness.get_by_label("Apply to 1 object");
+}

@@ -241,6 +241,7 @@ impl AppState {
             FileDialogRequest::CreateFolder => self.create_folder(),
             FileDialogRequest::Rename => self.confirm_rename(),
             FileDialogRequest::RenameReplacing => self.confirm_rename_overwrite(),
+            FileDialogRequest::EditHeaders => self.request_edit_headers(),
             FileDialogRequest::QuitAnyway { at } => {
                 self.begin_quit(at);
                 Vec::new()
