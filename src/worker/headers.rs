@@ -2,6 +2,9 @@
 //! how many objects, the bucket's versioning), and an edit run as a batch with progress and a
 //! Cancel that lets the copies under way finish (a copy is whole or not at all).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::{HeadersEvent, HeadersRead, JobError, Jobs, RequestId};
 use crate::model::{BucketName, ObjectKey};
 use crate::profiles::Profile;
@@ -10,6 +13,9 @@ use crate::s3::header_batch::{edit_objects, keys_below, versioning_on};
 use crate::s3::header_edit::HeaderEdit;
 use crate::s3::headers::read_headers;
 use crate::s3::transfer::TransferControl;
+
+/// An edit's control, and whether the edit has ended.
+pub(super) type EditControl = (TransferControl, Arc<AtomicBool>);
 
 /// `keys` and every object below `prefixes`, each once.
 async fn objects(
@@ -61,7 +67,12 @@ pub(super) fn edit(
     edit: HeaderEdit,
 ) {
     let control = TransferControl::default();
-    jobs.header_edits.insert(id, control.clone());
+    // Edits that ended are forgotten here: their controls have nothing left to stop.
+    jobs.header_edits
+        .retain(|_, (_, ended)| !ended.load(Ordering::Relaxed));
+    let ended = Arc::new(AtomicBool::new(false));
+    jobs.header_edits
+        .insert(id, (control.clone(), ended.clone()));
     let sink = jobs.sink().clone();
     jobs.answer(
         None,
@@ -74,12 +85,15 @@ pub(super) fn edit(
             .await;
             Ok::<_, JobError>(Box::new(report))
         },
-        move |result| HeadersEvent::Finished { id, result },
+        move |result| {
+            ended.store(true, Ordering::Relaxed);
+            HeadersEvent::Finished { id, result }
+        },
     );
 }
 
 pub(super) fn cancel(jobs: &mut Jobs, id: RequestId) {
-    if let Some(control) = jobs.header_edits.remove(&id) {
+    if let Some((control, _)) = jobs.header_edits.remove(&id) {
         control.cancel();
     }
 }

@@ -129,8 +129,8 @@ struct Jobs {
     pending_uploads: Arc<Mutex<HashMap<RequestId, transfers::UploadPlan>>>,
     /// Copy batches waiting for the answer about objects that exist.
     pending_copies: Arc<Mutex<HashMap<RequestId, copies::CopyPlan>>>,
-    /// Header edits running, each with the control its Cancel stops.
-    header_edits: HashMap<RequestId, crate::s3::transfer::TransferControl>,
+    /// Header edits running, each with the control its Cancel stops (and whether it ended).
+    header_edits: HashMap<RequestId, headers::EditControl>,
     /// How many transfers may run at once now.
     concurrency: usize,
 }
