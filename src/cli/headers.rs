@@ -40,8 +40,7 @@ pub(crate) struct HeadersArgs {
     /// Set Expires: a date or time in UTC (2027-01-01, 2027-01-01T12:00) or with its offset.
     #[arg(long, value_name = "DATETIME", value_parser = crate::search::parse_when)]
     pub expires: Option<i64>,
-    /// Remove a header: content-type, cache-control, content-disposition, content-encoding,
-    /// content-language or expires (repeat for several).
+    /// Remove a header (repeat for several).
     #[arg(long, value_name = "HEADER", value_enum)]
     pub remove_header: Vec<HeaderName>,
     /// Set user metadata (x-amz-meta-NAME); repeat for several.

@@ -37,14 +37,19 @@ pub(crate) struct SetArgs {
     /// (`assets/*`, everything below assets/).
     #[arg(value_name = "PATTERN")]
     pub pattern: String,
+    /// Content-Type (before the one the file's extension names).
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
+    /// Cache-Control (`public, max-age=31536000`).
     #[arg(long, value_name = "VALUE")]
     pub cache_control: Option<String>,
+    /// Content-Disposition (`attachment`).
     #[arg(long, value_name = "VALUE")]
     pub content_disposition: Option<String>,
+    /// Content-Encoding (`gzip`).
     #[arg(long, value_name = "VALUE")]
     pub content_encoding: Option<String>,
+    /// Content-Language (`en`).
     #[arg(long, value_name = "VALUE")]
     pub content_language: Option<String>,
     /// User metadata (x-amz-meta-NAME); repeat for several.
