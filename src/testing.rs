@@ -9,6 +9,11 @@ pub mod app {
     pub mod clipboard {
         pub use crate::app::clipboard::*;
     }
+    pub mod headers {
+        pub mod state {
+            pub use crate::app::headers::state::*;
+        }
+    }
     pub mod modal {
         pub use crate::app::modal::*;
     }
@@ -57,6 +62,15 @@ pub mod s3 {
     }
     pub mod folder_share {
         pub use crate::s3::folder_share::*;
+    }
+    pub mod header_batch {
+        pub use crate::s3::header_batch::*;
+    }
+    pub mod header_edit {
+        pub use crate::s3::header_edit::*;
+    }
+    pub mod headers {
+        pub use crate::s3::headers::*;
     }
     pub mod list {
         pub use crate::s3::list::*;

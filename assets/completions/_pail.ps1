@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find objects anywhere under a prefix by name, path, size or date; one key a line')
+            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Show an object''s headers, metadata and tags, or edit them on objects (each copied onto itself, keeping everything the edit does not name)')
+            [CompletionResult]::new('upload-headers', 'upload-headers', [CompletionResultType]::ParameterValue, 'A bucket''s default headers for uploads, by pattern (`*.html` → Content-Type)')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
@@ -132,6 +134,80 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pail;headers' {
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Set Content-Type (`text/html; charset=utf-8`)')
+            [CompletionResult]::new('--cache-control', '--cache-control', [CompletionResultType]::ParameterName, 'Set Cache-Control (`public, max-age=31536000`)')
+            [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'Set Content-Disposition (`attachment; filename="report.pdf"`)')
+            [CompletionResult]::new('--content-encoding', '--content-encoding', [CompletionResultType]::ParameterName, 'Set Content-Encoding (`gzip`)')
+            [CompletionResult]::new('--content-language', '--content-language', [CompletionResultType]::ParameterName, 'Set Content-Language (`en`)')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Set Expires: a date or time in UTC (2027-01-01, 2027-01-01T12:00) or with its offset')
+            [CompletionResult]::new('--remove-header', '--remove-header', [CompletionResultType]::ParameterName, 'Remove a header (repeat for several)')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Set user metadata (x-amz-meta-NAME); repeat for several')
+            [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'Set user metadata (x-amz-meta-NAME); repeat for several')
+            [CompletionResult]::new('--remove-meta', '--remove-meta', [CompletionResultType]::ParameterName, 'Remove user metadata by name; repeat for several')
+            [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'Set the storage class (STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, …)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Set a tag; repeat for several (the others are kept)')
+            [CompletionResult]::new('--remove-tag', '--remove-tag', [CompletionResultType]::ParameterName, 'Remove a tag by key; repeat for several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Every object below each folder given')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Every object below each folder given')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would change on each object, and change nothing')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;upload-headers' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every rule (or one bucket''s), one a line')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Add a rule, or replace the bucket''s rule with the same pattern')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the bucket''s rule with this pattern')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;upload-headers;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;upload-headers;set' {
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content-Type (before the one the file''s extension names)')
+            [CompletionResult]::new('--cache-control', '--cache-control', [CompletionResultType]::ParameterName, 'Cache-Control (`public, max-age=31536000`)')
+            [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'Content-Disposition (`attachment`)')
+            [CompletionResult]::new('--content-encoding', '--content-encoding', [CompletionResultType]::ParameterName, 'Content-Encoding (`gzip`)')
+            [CompletionResult]::new('--content-language', '--content-language', [CompletionResultType]::ParameterName, 'Content-Language (`en`)')
+            [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'User metadata (x-amz-meta-NAME); repeat for several')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;upload-headers;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;upload-headers;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every rule (or one bucket''s), one a line')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Add a rule, or replace the bucket''s rule with the same pattern')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the bucket''s rule with this pattern')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;upload-headers;help;list' {
+            break
+        }
+        'pail;upload-headers;help;set' {
+            break
+        }
+        'pail;upload-headers;help;remove' {
+            break
+        }
+        'pail;upload-headers;help;help' {
+            break
+        }
         'pail;cp' {
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
@@ -200,6 +276,8 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('share', 'share', [CompletionResultType]::ParameterValue, 'Share a folder as one link (an index page), or print a link per object as CSV/JSON')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List buckets, a folder, or (--recursive) everything under a prefix')
             [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find objects anywhere under a prefix by name, path, size or date; one key a line')
+            [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Show an object''s headers, metadata and tags, or edit them on objects (each copied onto itself, keeping everything the edit does not name)')
+            [CompletionResult]::new('upload-headers', 'upload-headers', [CompletionResultType]::ParameterValue, 'A bucket''s default headers for uploads, by pattern (`*.html` → Content-Type)')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
@@ -226,6 +304,24 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;help;find' {
+            break
+        }
+        'pail;help;headers' {
+            break
+        }
+        'pail;help;upload-headers' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Print every rule (or one bucket''s), one a line')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Add a rule, or replace the bucket''s rule with the same pattern')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove the bucket''s rule with this pattern')
+            break
+        }
+        'pail;help;upload-headers;list' {
+            break
+        }
+        'pail;help;upload-headers;set' {
+            break
+        }
+        'pail;help;upload-headers;remove' {
             break
         }
         'pail;help;cp' {

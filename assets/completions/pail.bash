@@ -28,6 +28,9 @@ _pail() {
             pail,find)
                 cmd="pail__subcmd__find"
                 ;;
+            pail,headers)
+                cmd="pail__subcmd__headers"
+                ;;
             pail,help)
                 cmd="pail__subcmd__help"
                 ;;
@@ -58,6 +61,9 @@ _pail() {
             pail,uninstall-desktop)
                 cmd="pail__subcmd__uninstall__subcmd__desktop"
                 ;;
+            pail,upload-headers)
+                cmd="pail__subcmd__upload__subcmd__headers"
+                ;;
             pail__subcmd__help,completions)
                 cmd="pail__subcmd__help__subcmd__completions"
                 ;;
@@ -69,6 +75,9 @@ _pail() {
                 ;;
             pail__subcmd__help,find)
                 cmd="pail__subcmd__help__subcmd__find"
+                ;;
+            pail__subcmd__help,headers)
+                cmd="pail__subcmd__help__subcmd__headers"
                 ;;
             pail__subcmd__help,help)
                 cmd="pail__subcmd__help__subcmd__help"
@@ -100,8 +109,20 @@ _pail() {
             pail__subcmd__help,uninstall-desktop)
                 cmd="pail__subcmd__help__subcmd__uninstall__subcmd__desktop"
                 ;;
+            pail__subcmd__help,upload-headers)
+                cmd="pail__subcmd__help__subcmd__upload__subcmd__headers"
+                ;;
             pail__subcmd__help__subcmd__profiles,list)
                 cmd="pail__subcmd__help__subcmd__profiles__subcmd__list"
+                ;;
+            pail__subcmd__help__subcmd__upload__subcmd__headers,list)
+                cmd="pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__list"
+                ;;
+            pail__subcmd__help__subcmd__upload__subcmd__headers,remove)
+                cmd="pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__remove"
+                ;;
+            pail__subcmd__help__subcmd__upload__subcmd__headers,set)
+                cmd="pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__set"
                 ;;
             pail__subcmd__profiles,help)
                 cmd="pail__subcmd__profiles__subcmd__help"
@@ -115,6 +136,30 @@ _pail() {
             pail__subcmd__profiles__subcmd__help,list)
                 cmd="pail__subcmd__profiles__subcmd__help__subcmd__list"
                 ;;
+            pail__subcmd__upload__subcmd__headers,help)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__help"
+                ;;
+            pail__subcmd__upload__subcmd__headers,list)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__list"
+                ;;
+            pail__subcmd__upload__subcmd__headers,remove)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__remove"
+                ;;
+            pail__subcmd__upload__subcmd__headers,set)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__set"
+                ;;
+            pail__subcmd__upload__subcmd__headers__subcmd__help,help)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__help"
+                ;;
+            pail__subcmd__upload__subcmd__headers__subcmd__help,list)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__list"
+                ;;
+            pail__subcmd__upload__subcmd__headers__subcmd__help,remove)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__remove"
+                ;;
+            pail__subcmd__upload__subcmd__headers__subcmd__help,set)
+                cmd="pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__set"
+                ;;
             *)
                 ;;
         esac
@@ -122,7 +167,7 @@ _pail() {
 
     case "${cmd}" in
         pail)
-            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find headers upload-headers cp demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,8 +296,86 @@ _pail() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pail__subcmd__headers)
+            opts="-r -h --recursive --content-type --cache-control --content-disposition --content-encoding --content-language --expires --remove-header --metadata --meta --remove-meta --storage-class --tag --remove-tag --dry-run --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-disposition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-language)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-header)
+                    COMPREPLY=($(compgen -W "content-type cache-control content-disposition content-encoding content-language expires" -- "${cur}"))
+                    return 0
+                    ;;
+                --meta)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-meta)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pail__subcmd__help)
-            opts="presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="presign presign-post presign-cloudfront share ls find headers upload-headers cp demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +431,20 @@ _pail() {
             return 0
             ;;
         pail__subcmd__help__subcmd__find)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__headers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -464,6 +601,62 @@ _pail() {
         pail__subcmd__help__subcmd__uninstall__subcmd__desktop)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__upload__subcmd__headers)
+            opts="list set remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__upload__subcmd__headers__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -786,6 +979,156 @@ _pail() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers)
+            opts="-h --help list set remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__help)
+            opts="list set remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__list)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__remove)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__upload__subcmd__headers__subcmd__set)
+            opts="-h --content-type --cache-control --content-disposition --content-encoding --content-language --meta --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-disposition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-language)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --meta)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -40,6 +40,7 @@ pub fn through_the_window(
             paths: vec![source.to_owned()],
             journal: None,
             remove_source: false,
+            upload_headers: None,
         }),
         Err((prefix, local)) => Command::Download(DownloadRequest {
             id: RequestId(1),

@@ -7,6 +7,7 @@
 pub(crate) mod clipboard;
 pub(crate) mod explorer;
 pub(crate) mod files;
+pub(crate) mod headers;
 mod keys;
 pub(crate) mod modal;
 pub(crate) mod pane;
@@ -379,6 +380,12 @@ impl eframe::App for PailApp {
         if let Some(window) = self.state.modals.profiles_window_mut() {
             for request in profiles::ui::profiles_window_ui(&ctx, window, &self.state.profiles) {
                 let commands = self.state.on_profiles_request(request);
+                self.outbox.extend(commands);
+            }
+        }
+        if let Some(modal::Modal::EditHeaders(dialog)) = self.state.modals.get_mut() {
+            for request in headers::ui::edit_headers_ui(&ctx, dialog) {
+                let commands = self.state.on_headers_request(request);
                 self.outbox.extend(commands);
             }
         }

@@ -43,6 +43,8 @@ pub enum Modal {
         bucket: BucketName,
     },
     Properties(Loadable<ObjectProperties, JobError>),
+    /// Edit headers, on one object or a selection.
+    EditHeaders(Box<crate::app::headers::state::EditHeadersDialog>),
     /// Upload (or copy) `id` would replace, rename or skip objects: `count` keys are taken
     /// (the first is `first`); `outlook` says what each answer does.
     UploadConflict {

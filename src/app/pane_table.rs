@@ -40,6 +40,8 @@ pub(crate) enum RowCommand {
     Rename,
     Delete,
     Properties,
+    /// Edit headers… on the selection.
+    EditHeaders,
     /// A search result's folder opens.
     OpenItsFolder,
 }

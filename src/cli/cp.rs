@@ -445,7 +445,7 @@ fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<
 /// One file of the batch, through the transfer engine.
 async fn run_job(
     (connection, bucket): (&Connection, &BucketName),
-    job: &Job,
+    (job, defaults): (&Job, &crate::storage::upload_headers::UploadHeaderRules),
     control: &TransferControl,
     (uploads, partials): (Option<&UploadJournal>, Option<&PartialJournal>),
 ) -> Result<(), TransferError> {
@@ -457,7 +457,10 @@ async fn run_job(
                 key,
                 replace: true,
             };
-            crate::s3::upload::upload_file_with_journal(connection, to, path, control, uploads)
+            // The bucket's default headers for this key (docs/headers.md), if any are set.
+            let defaults = defaults.for_key(bucket.as_str(), key.as_str());
+            let journal = (uploads, Some(&defaults));
+            crate::s3::upload::upload_file_with_defaults(connection, to, path, control, journal)
                 .await
         }
         Job::Copy {
@@ -497,6 +500,7 @@ async fn run_jobs(
     partials: Option<PartialJournal>,
     limit: &crate::s3::rate_limit::RateLimit,
 ) -> Result<usize, CliError> {
+    let defaults = std::sync::Arc::new(super::upload_headers::for_uploads());
     let total: u64 = jobs
         .iter()
         .fold(0u64, |sum, j| sum.saturating_add(j.size()));
@@ -538,10 +542,11 @@ async fn run_jobs(
                     let slot = slot.watching(&control);
                     let (connection, bucket) = (connection.clone(), bucket.clone());
                     let (uploads, partials) = (uploads.clone(), partials.clone());
+                    let defaults = defaults.clone();
                     tasks.spawn(async move {
                         let place = (&connection, &bucket);
                         let journals = (uploads.as_ref(), partials.as_ref());
-                        let result = run_job(place, &job, &control, journals).await;
+                        let result = run_job(place, (&job, &defaults), &control, journals).await;
                         drop(slot);
                         (job, result)
                     });

@@ -23,9 +23,11 @@ use crate::share::{
 pub(crate) mod cloudfront;
 pub(crate) mod cp;
 pub(crate) mod find;
+pub(crate) mod headers;
 pub(crate) mod ls;
 pub(crate) mod share;
 pub(crate) mod system;
+pub(crate) mod upload_headers;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -60,6 +62,12 @@ pub(crate) enum Command {
     Ls(ls::LsArgs),
     /// Find objects anywhere under a prefix by name, path, size or date; one key a line.
     Find(find::FindArgs),
+    /// Show an object's headers, metadata and tags, or edit them on objects (each copied onto
+    /// itself, keeping everything the edit does not name).
+    Headers(headers::HeadersArgs),
+    /// A bucket's default headers for uploads, by pattern (`*.html` → Content-Type).
+    #[command(subcommand)]
+    UploadHeaders(upload_headers::UploadHeadersCommand),
     /// Copy files and folders between disk and S3, or between buckets on the server.
     Cp(cp::CpArgs),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
@@ -270,6 +278,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Ls(args)) => runtime.block_on(ls::ls(args)),
         Some(Command::Find(args)) => runtime.block_on(find::find(args)),
+        Some(Command::Headers(args)) => runtime.block_on(headers::headers(args)),
+        Some(Command::UploadHeaders(command)) => upload_headers::upload_headers(command),
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),

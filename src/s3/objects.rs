@@ -134,7 +134,7 @@ pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 const COPY_PART_SIZE: u64 = 512 * 1024 * 1024;
 
 /// `bucket/key` for `x-amz-copy-source`, the key percent-encoded (except `/`).
-fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
+pub(super) fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
         .remove(b'-')
@@ -276,7 +276,7 @@ async fn server_copy(
         let parts = copy_parts(
             connection,
             (to_bucket, to),
-            &source,
+            (&source, None),
             size,
             &upload_id,
             control,
@@ -335,11 +335,12 @@ async fn rename_with_copy_limit(
     Ok(())
 }
 
-/// The parts of a multipart copy, each copied by the server from a range of `source`.
-async fn copy_parts(
+/// The parts of a multipart copy, each copied by the server from a range of `source` (only
+/// while its ETag is `if_match`, when given).
+pub(super) async fn copy_parts(
     connection: &Connection,
     (bucket, to): (&BucketName, &ObjectKey),
-    source: &str,
+    (source, if_match): (&str, Option<&str>),
     size: u64,
     upload_id: &str,
     control: &TransferControl,
@@ -361,6 +362,7 @@ async fn copy_parts(
             .part_number(number)
             .copy_source(source)
             .copy_source_range(format!("bytes={offset}-{end}"))
+            .set_copy_source_if_match(if_match.map(str::to_owned))
             .customize()
             .config_override(server_copy_config(connection.stall_timeout()))
             .send()

@@ -412,7 +412,11 @@ pub(super) async fn object_head(
 pub(super) enum NewUpload<'a> {
     /// A file from disk: each part with its CRC32, for the server to check, and the type its
     /// extension names.
-    File { content_type: Option<&'a str> },
+    File {
+        content_type: Option<&'a str>,
+        /// The bucket's default headers for the key, besides its Content-Type.
+        defaults: Option<&'a crate::storage::upload_headers::DefaultHeaders>,
+    },
     /// A server-side copy: the source's content type, metadata and headers, which CopyObject
     /// would have kept by itself.
     CopyOf(&'a aws_sdk_s3::operation::head_object::HeadObjectOutput),
@@ -431,9 +435,21 @@ pub(super) async fn start_multipart(
         .bucket(bucket.as_str())
         .key(key.as_str());
     let request = match kind {
-        NewUpload::File { content_type } => request
+        NewUpload::File {
+            content_type,
+            defaults,
+        } => request
             .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32)
-            .set_content_type(content_type.map(str::to_owned)),
+            .set_content_type(content_type.map(str::to_owned))
+            .set_cache_control(defaults.and_then(|d| d.cache_control.clone()))
+            .set_content_disposition(defaults.and_then(|d| d.content_disposition.clone()))
+            .set_content_encoding(defaults.and_then(|d| d.content_encoding.clone()))
+            .set_content_language(defaults.and_then(|d| d.content_language.clone()))
+            .set_metadata(
+                defaults
+                    .filter(|d| !d.metadata.is_empty())
+                    .map(|d| d.metadata.clone().into_iter().collect()),
+            ),
         NewUpload::CopyOf(head) => request
             .set_content_type(head.content_type().map(str::to_owned))
             .set_content_disposition(head.content_disposition().map(str::to_owned))

@@ -3,6 +3,7 @@
 //! that breaks is sent again alone, and one the server throttled after a wait (`throttle.rs`). A failed or cancelled upload is aborted so no parts stay
 //! behind to be billed, and recorded in the journal while an abort is still owed.
 
+use crate::storage::upload_headers::DefaultHeaders;
 use std::path::{Path, PathBuf};
 
 use aws_sdk_s3::primitives::ByteStream;
@@ -88,7 +89,19 @@ pub async fn upload_file_with_journal(
     control: &TransferControl,
     journal: Option<&UploadJournal>,
 ) -> Result<(), TransferError> {
-    let sent = send_file(connection, to, path, control, journal).await;
+    upload_file_with_defaults(connection, to, path, control, (journal, None)).await
+}
+
+/// [`upload_file_with_journal`], the object given the bucket's default headers for its key
+/// (`storage::upload_headers`): its Content-Type before the one the extension names.
+pub(crate) async fn upload_file_with_defaults(
+    connection: &Connection,
+    to: Destination<'_>,
+    path: &Path,
+    control: &TransferControl,
+    (journal, defaults): (Option<&UploadJournal>, Option<&DefaultHeaders>),
+) -> Result<(), TransferError> {
+    let sent = send_file(connection, to, path, control, (journal, defaults)).await;
     let object = (connection, to.bucket, to.key);
     let same = async { super::verify::verify_file(path, object).await.map(|_| ()) };
     ours_if_the_same(sent, same).await
@@ -114,8 +127,11 @@ async fn send_file(
     to: Destination<'_>,
     path: &Path,
     control: &TransferControl,
-    journal: Option<&UploadJournal>,
+    (journal, defaults): (Option<&UploadJournal>, Option<&DefaultHeaders>),
 ) -> Result<(), TransferError> {
+    let content_type = defaults
+        .and_then(|d| d.content_type.clone())
+        .or_else(|| content_type_for(path).map(str::to_owned));
     let Destination {
         bucket,
         key,
@@ -139,7 +155,16 @@ async fn send_file(
                     .bucket(bucket.as_str())
                     .key(key.as_str())
                     .set_if_none_match(condition)
-                    .set_content_type(content_type_for(path).map(str::to_owned))
+                    .set_content_type(content_type.clone())
+                    .set_cache_control(defaults.and_then(|d| d.cache_control.clone()))
+                    .set_content_disposition(defaults.and_then(|d| d.content_disposition.clone()))
+                    .set_content_encoding(defaults.and_then(|d| d.content_encoding.clone()))
+                    .set_content_language(defaults.and_then(|d| d.content_language.clone()))
+                    .set_metadata(
+                        defaults
+                            .filter(|d| !d.metadata.is_empty())
+                            .map(|d| d.metadata.clone().into_iter().collect()),
+                    )
                     .checksum_crc32(&checksum)
                     .body(file_body(
                         path.to_owned(),
@@ -171,7 +196,8 @@ async fn send_file(
         control.add(size);
         return Ok(());
     }
-    upload_multipart(connection, to, path, file, control, journal).await
+    let headers = (content_type.as_deref(), defaults);
+    upload_multipart(connection, to, path, file, control, (journal, headers)).await
 }
 
 /// Fails when the file at `path` is no longer as `file` says.
@@ -206,10 +232,14 @@ async fn upload_multipart(
     path: &Path,
     file: FileState,
     control: &TransferControl,
-    journal: Option<&UploadJournal>,
+    (journal, (content_type, defaults)): (
+        Option<&UploadJournal>,
+        (Option<&str>, Option<&DefaultHeaders>),
+    ),
 ) -> Result<(), TransferError> {
     let kind = NewUpload::File {
-        content_type: content_type_for(path),
+        content_type,
+        defaults,
     };
     let asked = std::time::Instant::now();
     let upload_id = start_multipart(connection, bucket, key, kind).await?;

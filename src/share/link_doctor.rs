@@ -51,12 +51,14 @@ pub enum Diagnosis {
     Other {
         detail: String,
     },
+    /// It works, but the object will download instead of opening (its Content-Type).
+    WillDownload(crate::share::opens_as::WillDownload),
 }
 
 impl Diagnosis {
     /// True when the link gives what it gave when shared.
     pub fn is_working(&self) -> bool {
-        matches!(self, Diagnosis::Working)
+        matches!(self, Diagnosis::Working | Diagnosis::WillDownload(_))
     }
 }
 
@@ -83,8 +85,21 @@ impl fmt::Display for Diagnosis {
             ),
             Diagnosis::Unreachable { reason } => write!(f, "No answer: {reason}"),
             Diagnosis::Other { detail } => write!(f, "Does not work: {detail}"),
+            Diagnosis::WillDownload(found) => write!(
+                f,
+                "Works, but {found}: Edit headers… fixes the stored type, or a new link can override it"
+            ),
         }
     }
+}
+
+/// The object's name in a link: its path's last segment, decoded.
+fn key_of(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    percent_encoding::percent_decode_str(last)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The meaning of `answer` for a link shared as `shared`, checked at `now`.
@@ -98,7 +113,14 @@ pub fn diagnose(
     match answer {
         Ok(answer) => match (&shared.etag, &answer.etag) {
             (Some(then), Some(now_etag)) if then != now_etag => Diagnosis::Changed,
-            _ => Diagnosis::Working,
+            _ => match crate::share::opens_as::will_download(
+                &key_of(url),
+                answer.content_type.as_deref(),
+                answer.content_disposition.as_deref(),
+            ) {
+                Some(found) => Diagnosis::WillDownload(found),
+                None => Diagnosis::Working,
+            },
         },
         Err(LinkTestError::Refused {
             status,
@@ -214,6 +236,8 @@ mod tests {
             Ok(LinkAnswer {
                 status: 206,
                 etag: Some(etag.to_owned()),
+                content_type: None,
+                content_disposition: None,
             })
         };
         let s3 = "https://b.s3.amazonaws.com/k";
@@ -229,5 +253,29 @@ mod tests {
             diagnose(s3, &shared(None), &ok("b2"), now()),
             Diagnosis::Working
         );
+    }
+
+    #[test]
+    fn a_working_link_to_a_pdf_served_as_octet_stream_will_download() {
+        let served = |content_type: &str| {
+            Ok(LinkAnswer {
+                status: 206,
+                etag: None,
+                content_type: Some(content_type.to_owned()),
+                content_disposition: None,
+            })
+        };
+        let s3 = "https://b.s3.amazonaws.com/q3/Report%20%C3%BC.pdf?X-Amz-Signature=x";
+        let said = diagnose(
+            s3,
+            &shared(None),
+            &served("application/octet-stream"),
+            now(),
+        );
+        assert!(matches!(said, Diagnosis::WillDownload(_)), "{said:?}");
+        assert!(said.is_working());
+        assert!(said.to_string().contains("Edit headers"), "{said}");
+        let pdf = diagnose(s3, &shared(None), &served("application/pdf"), now());
+        assert_eq!(pdf, Diagnosis::Working);
     }
 }

@@ -39,6 +39,10 @@ pub struct LinkAnswer {
     pub status: u16,
     /// The object's ETag as the answer gave it (to tell whether it changed since sharing).
     pub etag: Option<String>,
+    /// The Content-Type and Content-Disposition it is served with: whether a browser opens
+    /// it or downloads it (`share::opens_as`).
+    pub content_type: Option<String>,
+    pub content_disposition: Option<String>,
 }
 
 impl std::fmt::Display for LinkAnswer {
@@ -94,9 +98,18 @@ pub async fn test_get_link(url: &str) -> Result<LinkAnswer, LinkTestError> {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim_matches('"').to_owned());
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         return Ok(LinkAnswer {
             status: status.as_u16(),
             etag,
+            content_type: header("content-type"),
+            content_disposition: header("content-disposition"),
         });
     }
     // An error document is a few hundred bytes; a broken or hostile server may send an

@@ -11,6 +11,7 @@ pub mod index_page;
 pub mod link_doctor;
 pub mod link_test;
 pub mod link_text;
+pub mod opens_as;
 pub mod post;
 pub mod qr;
 pub mod shell;

@@ -7,3 +7,4 @@ pub(crate) mod history;
 pub(crate) mod journal;
 pub(crate) mod private_file;
 pub(crate) mod unreadable;
+pub(crate) mod upload_headers;

@@ -19,6 +19,7 @@ mod connections;
 mod copies;
 mod downloads;
 mod files;
+mod headers;
 mod links;
 mod moves;
 mod planning;
@@ -29,9 +30,9 @@ mod transfers;
 
 pub use protocol::{
     BrowseEvent, BucketFolder, CloudFrontKnown, CloudFrontRequest, Command, CopyRequest,
-    CopySource, Direction, DownloadRequest, Event, FilesEvent, HistoryEvent, JobError, LinkItem,
-    LinksEvent, ProfilesEvent, RenameRequest, RenewRequest, RequestId, ShareFolderRequest,
-    TRANSFER_CONCURRENCY, TransferId, UploadRequest,
+    CopySource, Direction, DownloadRequest, Event, FilesEvent, HeadersEvent, HeadersRead,
+    HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest, RenewRequest,
+    RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
 
 use connections::{Connections, connection_for};
@@ -128,6 +129,8 @@ struct Jobs {
     pending_uploads: Arc<Mutex<HashMap<RequestId, transfers::UploadPlan>>>,
     /// Copy batches waiting for the answer about objects that exist.
     pending_copies: Arc<Mutex<HashMap<RequestId, copies::CopyPlan>>>,
+    /// Header edits running, each with the control its Cancel stops (and whether it ended).
+    header_edits: HashMap<RequestId, headers::EditControl>,
     /// How many transfers may run at once now.
     concurrency: usize,
 }
@@ -147,6 +150,7 @@ impl Jobs {
             pending_uploads: Arc::default(),
             pending_copies: Arc::default(),
             concurrency: TRANSFER_CONCURRENCY,
+            header_edits: HashMap::new(),
         }
     }
 
@@ -194,6 +198,9 @@ impl Jobs {
             Command::CreateFolder { id, profile, bucket, prefix, name } => files::create_folder(self, id, profile, bucket, prefix, name),
             Command::Rename(request) => files::rename(self, request),
             Command::Properties { id, profile, bucket, key } => files::properties(self, id, profile, bucket, key),
+            Command::ReadHeaders { id, profile, bucket, keys, prefixes } => headers::read(self, id, profile, bucket, keys, prefixes),
+            Command::EditHeaders { id, profile, bucket, keys, prefixes, edit } => headers::edit(self, id, profile, (bucket, keys, prefixes), *edit),
+            Command::CancelHeaderEdit { id } => headers::cancel(self, id),
             Command::Upload(request) => transfers::upload(self, request),
             Command::Copy(request) => copies::copy(self, request),
             Command::ResolveUpload { id, conflict } => transfers::resolve_upload(self, id, conflict),

@@ -65,6 +65,8 @@ pub(super) struct UploadPlan {
     journal: Option<crate::storage::journal::UploadJournal>,
     /// A move: the files and folders picked (folders are removed once emptied).
     moving: Option<Vec<PathBuf>>,
+    /// The buckets' default headers for uploads, read when the batch began.
+    defaults: std::sync::Arc<crate::storage::upload_headers::UploadHeaderRules>,
 }
 
 /// Uploads `paths` (folders walked) into `prefix`, each file a transfer under the limit. When
@@ -79,6 +81,7 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
         paths,
         journal,
         remove_source,
+        upload_headers,
     } = request;
     let journal = journal.map(crate::storage::journal::UploadJournal::open);
     let (ctx, pending) = (jobs.transfers.clone(), jobs.pending_uploads.clone());
@@ -89,6 +92,12 @@ pub(super) fn upload(jobs: &Jobs, request: UploadRequest) {
             return;
         };
         plan.moving = moving;
+        // A file that cannot be read is set aside; the batch goes on without defaults.
+        if let Some(dir) = upload_headers {
+            plan.defaults = std::sync::Arc::new(
+                crate::storage::upload_headers::UploadHeaderRules::load_or_none(&dir, |_| {}),
+            );
+        }
         match planning::bucket_outlook(&plan.space, &plan.items, &plan.seen, &plan.bucket) {
             Some(outlook) => {
                 let event = planning::question(id, outlook, true);
@@ -201,6 +210,7 @@ async fn plan_upload(
         seen,
         journal,
         moving: None,
+        defaults: Default::default(),
     })
 }
 
@@ -241,6 +251,7 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
             moves,
         };
         let journal = plan.journal.clone();
+        let defaults = plan.defaults.for_key(plan.bucket.as_str(), &queued.key);
         queue_transfer(
             ctx,
             queued,
@@ -250,12 +261,12 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
                     key: &key,
                     replace,
                 };
-                crate::s3::upload::upload_file_with_journal(
+                crate::s3::upload::upload_file_with_defaults(
                     &connection,
                     to,
                     &path,
                     &control,
-                    journal.as_ref(),
+                    (journal.as_ref(), Some(&defaults)),
                 )
                 .await
             },

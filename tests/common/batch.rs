@@ -150,6 +150,7 @@ pub fn upload(
         paths,
         journal: None,
         remove_source: mv,
+        upload_headers: None,
     })
 }
 

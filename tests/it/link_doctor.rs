@@ -48,7 +48,10 @@ async fn each_reason_is_found_by_really_breaking_the_link() {
         expires: link.effective_expiry.at,
         etag,
     };
-    assert_eq!(check(&link.url, &shared).await, Diagnosis::Working);
+    // It works; a PDF stored without its type also downloads instead of opening (issue 26).
+    let working = check(&link.url, &shared).await;
+    assert!(matches!(working, Diagnosis::WillDownload(_)), "{working:?}");
+    assert!(working.is_working());
 
     put_object(&server, BUCKET, "report.pdf", b"second, different version").await;
     assert_eq!(check(&link.url, &shared).await, Diagnosis::Changed);

@@ -71,6 +71,8 @@ pub(crate) enum ExplorerRequest {
     FileOperation(FileOperation),
     WebUrl,
     Properties,
+    /// Edit headers… on the selection.
+    EditHeaders,
     ToggleTwoPanes,
     /// The active pane's selection into the other pane's folder (F5).
     CopyAcross,

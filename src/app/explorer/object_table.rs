@@ -47,6 +47,7 @@ const MENU: &[MenuEntry] = &[
     MenuEntry::new("Rename…", RowCommand::Rename, Offered::Files),
     MenuEntry::new("Delete…", RowCommand::Delete, Offered::All),
     MenuEntry::new("Properties", RowCommand::Properties, Offered::Files),
+    MenuEntry::new("Edit headers…", RowCommand::EditHeaders, Offered::All),
 ];
 
 /// The explorer's table; `beside` the second pane it is narrower and its rows can be dragged
@@ -143,6 +144,7 @@ pub(crate) fn object_table_ui(
                         requests.push(ExplorerRequest::FileOperation(FileOperation::Rename));
                     }
                     RowCommand::Properties => requests.push(ExplorerRequest::Properties),
+                    RowCommand::EditHeaders => requests.push(ExplorerRequest::EditHeaders),
                     RowCommand::Delete => {
                         requests.push(ExplorerRequest::FileOperation(FileOperation::Delete));
                     }

@@ -36,6 +36,8 @@ pub(crate) enum FileDialogRequest {
     /// The transfers have cleaned up (or the wait is over) and the window is closing: the
     /// close goes through instead of asking again.
     Close,
+    /// Edit headers… in Properties, on the object shown.
+    EditHeaders,
 }
 
 /// Draws the file operations' dialog that is open, if any; the answer to "files exist
@@ -323,7 +325,7 @@ fn properties_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogR
     let Some(Modal::Properties(properties)) = modals.get() else {
         return None;
     };
-    let mut close = false;
+    let (mut close, mut edit) = (false, false);
     let modal = egui::Modal::new(egui::Id::unique("properties")).show(ctx, |ui| {
         ui.set_width(520.0);
         ui.heading("Properties");
@@ -370,14 +372,18 @@ fn properties_ui(ctx: &egui::Context, modals: &mut Modals) -> Option<FileDialogR
                     });
             }
         }
-        if ui.button("Close").clicked() {
-            close = true;
-        }
+        ui.horizontal(|ui| {
+            let ready = matches!(properties, Loadable::Ready(_));
+            edit = ui
+                .add_enabled(ready, egui::Button::new("Edit headers…"))
+                .clicked();
+            close = ui.button("Close").clicked();
+        });
     });
-    if close || modal.should_close() {
+    if close || edit || modal.should_close() {
         modals.close();
     }
-    None
+    edit.then_some(FileDialogRequest::EditHeaders)
 }
 
 fn quit_ui(

@@ -241,6 +241,7 @@ impl AppState {
             FileDialogRequest::CreateFolder => self.create_folder(),
             FileDialogRequest::Rename => self.confirm_rename(),
             FileDialogRequest::RenameReplacing => self.confirm_rename_overwrite(),
+            FileDialogRequest::EditHeaders => self.request_edit_headers(),
             FileDialogRequest::QuitAnyway { at } => {
                 self.begin_quit(at);
                 Vec::new()
@@ -253,7 +254,7 @@ impl AppState {
     }
 
     /// After a change in a bucket: both panes list again where they show a bucket.
-    fn refresh_bucket_panes(&mut self) -> Vec<Command> {
+    pub(crate) fn refresh_bucket_panes(&mut self) -> Vec<Command> {
         let mut commands = self.refresh();
         if self
             .second_pane

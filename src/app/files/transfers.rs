@@ -117,6 +117,7 @@ impl AppState {
             paths,
             journal: self.journal_path(),
             remove_source,
+            upload_headers: self.profiles.config_dir().cloned(),
         })]
     }
 
@@ -144,6 +145,7 @@ impl AppState {
                 paths: vec![transfer.local_path],
                 journal: self.journal_path(),
                 remove_source,
+                upload_headers: self.profiles.config_dir().cloned(),
             })],
             Direction::Download => {
                 let Some(target) = transfer.local_path.parent() else {

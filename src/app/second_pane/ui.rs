@@ -406,6 +406,7 @@ fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPa
                 | RowCommand::WebUrl
                 | RowCommand::Download
                 | RowCommand::Properties
+                | RowCommand::EditHeaders
                 | RowCommand::OpenItsFolder => {}
             },
         }

@@ -8,6 +8,7 @@ use egui::RichText;
 
 use crate::app::clipboard::{Clipboard, ClipboardError};
 use crate::app::shared_links::state::Links;
+use crate::share::link_doctor::Diagnosis;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
 
@@ -111,10 +112,13 @@ pub(crate) fn shared_links_ui(
                             ui.weak(&link.options);
                         });
                         if let Some(diagnosis) = links.check_of(&link.url) {
-                            let color = if diagnosis.is_working() {
-                                egui::Color32::from_rgb(0x3C, 0xB3, 0x71)
-                            } else {
-                                ui.visuals().error_fg_color
+                            let color = match diagnosis {
+                                // It works, but the recipient's browser will download it.
+                                Diagnosis::WillDownload(_) => ui.visuals().warn_fg_color,
+                                _ if diagnosis.is_working() => {
+                                    egui::Color32::from_rgb(0x3C, 0xB3, 0x71)
+                                }
+                                _ => ui.visuals().error_fg_color,
                             };
                             let mark = if diagnosis.is_working() { "✔" } else { "✖" };
                             ui.colored_label(color, format!("    {mark} {diagnosis}"));

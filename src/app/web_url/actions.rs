@@ -132,6 +132,9 @@ impl AppState {
             WebUrlRequest::ChooseKey => *pick = Some(PickKind::CloudFrontKey),
             WebUrlRequest::SaveQr => *pick = Some(PickKind::SaveQr),
             WebUrlRequest::Close => return self.close_web_url(),
+            WebUrlRequest::OverrideType | WebUrlRequest::EditStoredType => {
+                return self.fix_link_type(request == WebUrlRequest::OverrideType);
+            }
         }
         Vec::new()
     }

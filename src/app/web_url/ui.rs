@@ -28,6 +28,9 @@ pub(crate) enum WebUrlRequest {
     ChooseKey,
     /// Save PNG… under the QR code.
     SaveQr,
+    /// The tested link will download: a new one serving the right type, or Edit headers.
+    OverrideType,
+    EditStoredType,
     Close,
 }
 
@@ -428,6 +431,15 @@ fn links_ui(
             None => {}
         }
     });
+    if let (Some(Ok(answer)), [target]) = (dialog.test_result(), dialog.targets()) {
+        use crate::app::headers::opens_as::{TypeFix, will_download_ui};
+        requests.extend(
+            will_download_ui(ui, target.key.as_str(), answer).map(|fix| match fix {
+                TypeFix::OverrideInLink => WebUrlRequest::OverrideType,
+                TypeFix::EditStored => WebUrlRequest::EditStoredType,
+            }),
+        );
+    }
     if let Some(share) = dialog.folder_share() {
         ui.weak(format!(
             "The page is s3://{}/{}; Shared links can revoke it (delete the page).",

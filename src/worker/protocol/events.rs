@@ -30,6 +30,7 @@ pub enum Event {
     Links(LinksEvent),
     History(HistoryEvent),
     Files(FilesEvent),
+    Headers(super::HeadersEvent),
 }
 
 /// Answers about profiles: found, saved, tested.

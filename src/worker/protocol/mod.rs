@@ -22,6 +22,8 @@ use crate::storage::history::{SaveError, SharedLink};
 
 mod events;
 pub use events::*;
+mod headers;
+pub use headers::*;
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,6 +67,8 @@ pub enum JobError {
     FolderShare(#[from] FolderShareError),
     #[error(transparent)]
     Save(#[from] SaveError),
+    #[error(transparent)]
+    Headers(#[from] crate::s3::headers::HeadersError),
 }
 
 /// What the UI asks of the worker.
@@ -260,6 +264,28 @@ pub enum Command {
         bucket: BucketName,
         key: ObjectKey,
     },
+    /// Read the headers of `keys` (the one object's, to edit in place) and the bucket's
+    /// versioning, for the Edit headers dialog; `prefixes` are folders, every object below.
+    ReadHeaders {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        keys: Vec<ObjectKey>,
+        prefixes: Vec<String>,
+    },
+    /// Apply `edit` to `keys` and every object below `prefixes`, with progress.
+    EditHeaders {
+        id: RequestId,
+        profile: Profile,
+        bucket: BucketName,
+        keys: Vec<ObjectKey>,
+        prefixes: Vec<String>,
+        edit: Box<crate::s3::header_edit::HeaderEdit>,
+    },
+    /// Stop edit `id`: no new object starts; those being copied finish.
+    CancelHeaderEdit {
+        id: RequestId,
+    },
     /// Replace the saved history with `links`.
     SaveSharedLinks {
         path: PathBuf,
@@ -322,6 +348,9 @@ pub struct UploadRequest {
     pub journal: Option<PathBuf>,
     /// A move: each file is removed once its object is complete.
     pub remove_source: bool,
+    /// Pail's config folder, whose `upload-headers.toml` gives each new object the bucket's
+    /// default headers for its key.
+    pub upload_headers: Option<PathBuf>,
 }
 
 /// A folder in a bucket, as one profile sees it.

@@ -1,0 +1,168 @@
+//! `pail upload-headers`: a bucket's default headers for uploads, by pattern — listed, set or
+//! removed in Pail's settings (`upload-headers.toml`); uploads (`pail cp`, the window) give
+//! each new object the headers of the rules its key matches.
+
+use clap::{Args, Subcommand};
+
+use super::{CliError, print_line};
+use crate::model::BucketName;
+use crate::s3::header_edit::{FieldEdit, HeaderEdit};
+use crate::storage::upload_headers::{UploadHeaderRules, UploadRule};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UploadHeadersCommand {
+    /// Print every rule (or one bucket's), one a line.
+    List {
+        /// Only this bucket's rules, as s3://BUCKET.
+        #[arg(value_name = "S3_URI")]
+        bucket: Option<String>,
+    },
+    /// Add a rule, or replace the bucket's rule with the same pattern.
+    Set(SetArgs),
+    /// Remove the bucket's rule with this pattern.
+    Remove {
+        #[arg(value_name = "S3_URI")]
+        bucket: String,
+        #[arg(value_name = "PATTERN")]
+        pattern: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// The bucket, as s3://BUCKET.
+    #[arg(value_name = "S3_URI")]
+    pub bucket: String,
+    /// Which keys: without `/` their last segment (`*.html`), with `/` the whole key
+    /// (`assets/*`, everything below assets/).
+    #[arg(value_name = "PATTERN")]
+    pub pattern: String,
+    /// Content-Type (before the one the file's extension names).
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// Cache-Control (`public, max-age=31536000`).
+    #[arg(long, value_name = "VALUE")]
+    pub cache_control: Option<String>,
+    /// Content-Disposition (`attachment`).
+    #[arg(long, value_name = "VALUE")]
+    pub content_disposition: Option<String>,
+    /// Content-Encoding (`gzip`).
+    #[arg(long, value_name = "VALUE")]
+    pub content_encoding: Option<String>,
+    /// Content-Language (`en`).
+    #[arg(long, value_name = "VALUE")]
+    pub content_language: Option<String>,
+    /// User metadata (x-amz-meta-NAME); repeat for several.
+    #[arg(long = "meta", value_name = "NAME=VALUE", value_parser = super::headers::pair)]
+    pub meta: Vec<(String, String)>,
+}
+
+/// `s3://BUCKET` (a trailing `/` allowed) as the bucket's name.
+fn bucket_of(uri: &str) -> Result<BucketName, CliError> {
+    let place: crate::model::S3Prefix = uri.parse()?;
+    match place.prefix.is_empty() {
+        true => Ok(place.bucket),
+        false => Err(CliError::Usage(format!(
+            "rules are per bucket: give s3://{} and put the folder in the pattern",
+            place.bucket
+        ))),
+    }
+}
+
+fn rules() -> Result<UploadHeaderRules, CliError> {
+    let dir = crate::profiles::store::default_dir()
+        .ok_or_else(|| CliError::Usage("Pail has no settings folder on this system".into()))?;
+    UploadHeaderRules::load(&dir).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The rules uploads follow: none when the file cannot be used (it is set aside, and the
+/// person told).
+pub(super) fn for_uploads() -> UploadHeaderRules {
+    match crate::profiles::store::default_dir() {
+        Some(dir) => UploadHeaderRules::load_or_none(&dir, |e| {
+            super::warn(&format!("{e}; uploads get no default headers"));
+        }),
+        None => UploadHeaderRules::default(),
+    }
+}
+
+/// One rule as a line: the bucket, the pattern, then each header it sets.
+fn shown(bucket: &str, rule: &UploadRule) -> String {
+    let mut line = format!("s3://{bucket}  {}", rule.pattern);
+    for (name, value) in [
+        ("Content-Type", &rule.content_type),
+        ("Cache-Control", &rule.cache_control),
+        ("Content-Disposition", &rule.content_disposition),
+        ("Content-Encoding", &rule.content_encoding),
+        ("Content-Language", &rule.content_language),
+    ] {
+        if let Some(value) = value {
+            line.push_str(&format!("  {name}: {value}"));
+        }
+    }
+    for (name, value) in &rule.metadata {
+        line.push_str(&format!("  x-amz-meta-{name}: {value}"));
+    }
+    line
+}
+
+pub(crate) fn upload_headers(command: UploadHeadersCommand) -> Result<(), CliError> {
+    match command {
+        UploadHeadersCommand::List { bucket } => {
+            let only = bucket.as_deref().map(bucket_of).transpose()?;
+            let rules = rules()?;
+            for (bucket, list) in rules.all() {
+                if only.as_ref().is_some_and(|b| b.as_str() != bucket) {
+                    continue;
+                }
+                for rule in list {
+                    print_line(&shown(bucket, rule));
+                }
+            }
+            Ok(())
+        }
+        UploadHeadersCommand::Set(args) => {
+            let bucket = bucket_of(&args.bucket)?;
+            let set = |v: &Option<String>| v.clone().map_or(FieldEdit::Keep, FieldEdit::Set);
+            // The values are checked as an edit's are: what S3 cannot carry is refused now,
+            // not at the first upload.
+            let edit = HeaderEdit {
+                content_type: set(&args.content_type),
+                cache_control: set(&args.cache_control),
+                content_disposition: set(&args.content_disposition),
+                content_encoding: set(&args.content_encoding),
+                content_language: set(&args.content_language),
+                set_metadata: args.meta.iter().cloned().collect(),
+                ..HeaderEdit::default()
+            }
+            .checked()
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+            let rule = UploadRule {
+                pattern: args.pattern.clone(),
+                content_type: args.content_type,
+                cache_control: args.cache_control,
+                content_disposition: args.content_disposition,
+                content_encoding: args.content_encoding,
+                content_language: args.content_language,
+                metadata: edit.set_metadata,
+            };
+            let mut rules = rules()?;
+            rules
+                .set(bucket.as_str(), rule.clone())
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            rules.save().map_err(|e| CliError::Usage(e.to_string()))?;
+            print_line(&shown(bucket.as_str(), &rule));
+            Ok(())
+        }
+        UploadHeadersCommand::Remove { bucket, pattern } => {
+            let bucket = bucket_of(&bucket)?;
+            let mut rules = rules()?;
+            if !rules.remove(bucket.as_str(), &pattern) {
+                return Err(CliError::Usage(format!(
+                    "s3://{bucket} has no rule for `{pattern}`"
+                )));
+            }
+            rules.save().map_err(|e| CliError::Usage(e.to_string()))
+        }
+    }
+}
