@@ -49,6 +49,15 @@ pub mod profiles {
     }
 }
 pub mod s3 {
+    pub mod bucket_settings {
+        pub use crate::s3::bucket_settings::*;
+    }
+    pub mod buckets {
+        pub use crate::s3::buckets::*;
+    }
+    pub mod cors {
+        pub use crate::s3::cors::*;
+    }
     pub mod copy_across {
         pub use crate::s3::copy_across::*;
     }

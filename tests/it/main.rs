@@ -17,6 +17,7 @@ mod attacks_26a;
 mod batch_attacks;
 mod batch_plan;
 mod browse;
+mod buckets;
 mod cli;
 mod cli_system;
 mod cloudfront;
