@@ -3,6 +3,7 @@
 //! stall detection and the bandwidth limit that data-carrying requests use and the checks a
 //! move makes before it removes an original.
 
+pub(crate) mod bucket_listing;
 pub(crate) mod bucket_settings;
 pub(crate) mod buckets;
 pub mod connection;
