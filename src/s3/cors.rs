@@ -46,6 +46,21 @@ fn pattern_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
     }
 }
 
+impl BrowserRequest {
+    /// What a page's script sends to upload from `origin`: a POST form, or a PUT with the
+    /// Content-Type a PUT link signs.
+    pub fn upload(origin: &str, method: &str) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            method: method.to_owned(),
+            headers: match method {
+                "PUT" => vec!["content-type".into()],
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
 impl CorsRule {
     /// Whether this rule lets `request` through, as S3 decides: the origin matches one of
     /// its origins, the method is one of its methods, and every header one of its headers.
@@ -66,13 +81,19 @@ impl CorsRule {
         origin && method && headers
     }
 
-    /// The rule Pail adds so pages at `origin` may upload: the method, the headers a script
-    /// sends, and ETag exposed (multipart uploads from a page need it).
+    /// The rule Pail adds so pages at the request's origin may upload: POST forms and PUT
+    /// links (and the request's own method), any header a script sends, and ETag exposed
+    /// (multipart uploads from a page need it).
     pub fn for_uploads(request: &BrowserRequest) -> Self {
+        let mut methods = vec!["POST".to_owned(), "PUT".to_owned()];
+        let asked = request.method.to_ascii_uppercase();
+        if !methods.contains(&asked) {
+            methods.push(asked);
+        }
         Self {
             id: Some("pail-uploads".into()),
             allowed_origins: vec![request.origin.clone()],
-            allowed_methods: vec![request.method.to_ascii_uppercase()],
+            allowed_methods: methods,
             allowed_headers: vec!["*".into()],
             expose_headers: vec!["ETag".into()],
             max_age_seconds: Some(3000),

@@ -19,6 +19,7 @@ mod batch_plan;
 mod browse;
 mod buckets;
 mod cli;
+mod cli_buckets;
 mod cli_system;
 mod cloudfront;
 mod conditional_writes;
