@@ -6,6 +6,9 @@
 
 pub mod app {
     pub use crate::app::*;
+    pub mod buckets {
+        pub use crate::app::buckets::state::*;
+    }
     pub mod clipboard {
         pub use crate::app::clipboard::*;
     }

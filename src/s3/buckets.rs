@@ -335,18 +335,16 @@ fn xml_carries(key: &str) -> bool {
         .any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
 }
 
-/// Deletes one batch (at most 1,000); returns what went. Failures per key are collected; a
-/// request refused whole is an error.
-async fn delete_versions<'a>(
+/// DeleteObject for each of `entries` (its version in the URL); returns what went and collects
+/// what did not.
+async fn delete_one_by_one<'a>(
     connection: &Connection,
     bucket: &BucketName,
-    batch: &'a [Entry],
+    entries: Vec<&'a Entry>,
     failures: &mut Vec<(String, String)>,
-) -> Result<Vec<&'a Entry>, BucketError> {
-    let (carried, alone): (Vec<&Entry>, Vec<&Entry>) =
-        batch.iter().partition(|e| xml_carries(&e.key));
+) -> Vec<&'a Entry> {
     let mut gone = Vec::new();
-    for entry in alone {
+    for entry in entries {
         let deleted = connection
             .client()
             .delete_object()
@@ -360,6 +358,20 @@ async fn delete_versions<'a>(
             Err(e) => failures.push((entry.key.clone(), refusal_text(&e))),
         }
     }
+    gone
+}
+
+/// Deletes one batch (at most 1,000); returns what went. Failures per key are collected; a
+/// request refused whole is an error.
+async fn delete_versions<'a>(
+    connection: &Connection,
+    bucket: &BucketName,
+    batch: &'a [Entry],
+    failures: &mut Vec<(String, String)>,
+) -> Result<Vec<&'a Entry>, BucketError> {
+    let (carried, alone): (Vec<&Entry>, Vec<&Entry>) =
+        batch.iter().partition(|e| xml_carries(&e.key));
+    let mut gone = delete_one_by_one(connection, bucket, alone, failures).await;
     if carried.is_empty() {
         return Ok(gone);
     }
@@ -378,14 +390,26 @@ async fn delete_versions<'a>(
         .quiet(true)
         .build()
         .map_err(|e| TransferError::Remote(e.to_string()))?;
-    let output = connection
+    let answer = connection
         .client()
         .delete_objects()
         .bucket(bucket.as_str())
         .delete(delete)
         .send()
-        .await
-        .map_err(|e| untrusted_or_remote("DeleteObjects", &e))?;
+        .await;
+    let output = match answer {
+        Ok(output) => output,
+        // A server that has no DeleteObjects, or fails on this batch (moto answers 500 to a
+        // "null" version id in one), may still take each delete on its own.
+        Err(e)
+            if e.raw_response()
+                .is_some_and(|r| r.status().is_server_error()) =>
+        {
+            gone.extend(delete_one_by_one(connection, bucket, carried, failures).await);
+            return Ok(gone);
+        }
+        Err(e) => return Err(untrusted_or_remote("DeleteObjects", &e)),
+    };
     let refused: Vec<(String, Option<String>, String)> = output
         .errors()
         .iter()

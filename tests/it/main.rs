@@ -46,6 +46,7 @@ mod signing_vectors;
 mod throttling;
 mod tidy;
 mod transfers;
+mod ui_buckets;
 mod ui_cloudfront;
 mod ui_explorer;
 mod ui_files;

@@ -132,6 +132,7 @@ impl AppState {
             Event::Links(event) => self.apply_links(event),
             Event::History(event) => self.links.apply(event, &mut self.status),
             Event::Files(event) => self.apply_files(event),
+            Event::Buckets(event) => self.apply_buckets(event),
         }
     }
 }

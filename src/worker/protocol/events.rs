@@ -30,6 +30,7 @@ pub enum Event {
     Links(LinksEvent),
     History(HistoryEvent),
     Files(FilesEvent),
+    Buckets(super::BucketEvent),
 }
 
 /// Answers about profiles: found, saved, tested.

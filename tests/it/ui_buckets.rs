@@ -1,0 +1,260 @@
+//! The bucket flows in the window, found by label: New bucket… (the name checked as it is
+//! typed, Block Public Access refused by s3s-fs and said), Delete bucket… refusing a bucket
+//! that holds objects and Empty and delete… with the typed name (s3s-fs), and Bucket
+//! properties with the versioning switch, and Empty and delete… of versions (moto).
+
+use crate::common;
+
+use common::ui::{click, click_in_dialog, demo_harness, wait_for};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::testing::app::buckets::BucketDialog;
+use pail::testing::app::{AppOptions, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+
+fn buckets(app: &PailApp) -> Vec<String> {
+    match app.state().explorer.buckets() {
+        Loadable::Ready(list) => list.iter().map(|b| b.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn notice(app: &PailApp) -> String {
+    app.state().status.notice().unwrap_or_default().to_owned()
+}
+
+fn retype(harness: &mut Harness<'static, PailApp>, field: &str, text: &str) {
+    click(harness, field);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(field).type_text(text);
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_new_bucket_is_checked_as_typed_and_made_with_block_public_access_refusal_said() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("existing").unwrap();
+    let mut harness = demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| !buckets(app).is_empty());
+    click(&mut harness, "New bucket…");
+    assert!(matches!(
+        harness.state().state().bucket_dialog(),
+        Some(BucketDialog::New(_))
+    ));
+    retype(&mut harness, "Bucket name", "Bad_Name");
+    harness.get_by_label("new bucket names are lower case");
+    let Some(BucketDialog::New(form)) = harness.state().state().bucket_dialog() else {
+        panic!("the New bucket dialog");
+    };
+    assert!(form.blocked().is_some(), "Create waits for a valid name");
+    retype(&mut harness, "Bucket name", "192.168.1.1");
+    harness.get_by_label("it may not look like an IP address");
+    retype(&mut harness, "Bucket name", "fresh-bucket");
+    harness.get_by_label("✔ a valid name");
+    click_in_dialog(&mut harness, "Create");
+    wait_for(&mut harness, "the bucket made", |app| {
+        buckets(app).contains(&"fresh-bucket".to_owned())
+    });
+    assert!(harness.state().state().bucket_dialog().is_none(), "closed");
+    let said = notice(harness.state());
+    assert!(
+        said.starts_with("Bucket fresh-bucket created: the bucket was made, but the server did not take Block Public Access"),
+        "{said}"
+    );
+    assert!(server.root().join("fresh-bucket").is_dir());
+
+    // The same name again: the dialog stays, saying why.
+    click(&mut harness, "New bucket…");
+    retype(&mut harness, "Bucket name", "fresh-bucket");
+    click_in_dialog(&mut harness, "Create");
+    wait_for(
+        &mut harness,
+        "the refusal",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::New(f)) if f.error().is_some()),
+    );
+    harness.get_by_label("⚠ bucket `fresh-bucket` exists already");
+}
+
+#[test]
+fn delete_bucket_refuses_a_full_one_and_empty_and_delete_takes_the_typed_name() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("doomed").unwrap();
+    std::fs::write(server.root().join("doomed/a b+c.txt"), b"x").unwrap();
+    std::fs::create_dir_all(server.root().join("doomed/sub")).unwrap();
+    std::fs::write(server.root().join("doomed/sub/d.txt"), b"y").unwrap();
+    server.create_bucket("spare").unwrap();
+    let mut harness = demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| buckets(app).len() == 2);
+
+    harness.get_by_label("doomed").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Delete bucket…");
+    wait_for(
+        &mut harness,
+        "the count",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
+    );
+    harness.get_by_label("s3://doomed holds 2 objects, 0 delete markers and 0 unfinished uploads (the server lists no versions) (the server lists no unfinished uploads).");
+    harness.get_by_label("Only an empty bucket can be deleted.");
+    click_in_dialog(&mut harness, "Empty and delete…");
+    // The wrong name leaves the button off.
+    click(&mut harness, "Type doomed to confirm");
+    harness
+        .get_by_label("Type doomed to confirm")
+        .type_text("doome");
+    harness.run_steps(2);
+    let Some(BucketDialog::Delete(dialog)) = harness.state().state().bucket_dialog() else {
+        panic!("the Delete dialog");
+    };
+    assert!(!dialog.can_delete());
+    harness
+        .get_by_label("Type doomed to confirm")
+        .type_text("d");
+    harness.run_steps(2);
+    click_in_dialog(&mut harness, "Empty and delete");
+    wait_for(&mut harness, "the bucket gone", |app| {
+        buckets(app) == ["spare"]
+    });
+    let said = notice(harness.state());
+    assert!(
+        said.starts_with("Bucket doomed deleted, with 2 objects"),
+        "{said}"
+    );
+    assert!(!server.root().join("doomed").exists());
+
+    // An empty one goes with Delete bucket… and its name.
+    harness.get_by_label("spare").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Delete bucket…");
+    wait_for(
+        &mut harness,
+        "the count",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
+    );
+    click(&mut harness, "Type spare to confirm");
+    harness
+        .get_by_label("Type spare to confirm")
+        .type_text("spare");
+    harness.run_steps(2);
+    click_in_dialog(&mut harness, "Delete bucket");
+    wait_for(
+        &mut harness,
+        "no buckets",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(l) if l.is_empty()),
+    );
+    assert_eq!(notice(harness.state()), "Bucket spare deleted");
+}
+
+/// A window on moto's server.
+fn moto_harness(moto: &common::moto::Moto) -> Harness<'static, PailApp> {
+    let profile = moto.profile();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bucket_properties_switch_versioning_and_empty_and_delete_takes_versions_on_moto() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    moto.bucket_with("kept-versions", []).await;
+    let mut harness = moto_harness(&moto);
+    wait_for(&mut harness, "the buckets", |app| !buckets(app).is_empty());
+    harness.get_by_label("kept-versions").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Bucket properties");
+    wait_for(
+        &mut harness,
+        "the properties",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Properties(w)) if w.properties().is_some()),
+    );
+    harness.get_by_label("Bucket properties: kept-versions");
+    harness.get_by_label("us-east-1");
+    harness.get_by_label("never turned on: an overwrite or delete loses the old bytes");
+    harness.get_by_label("not blocked (no Block Public Access)");
+    click_in_dialog(&mut harness, "Turn versioning on");
+    wait_for(&mut harness, "versioning on", |app| {
+        matches!(app.state().bucket_dialog(), Some(BucketDialog::Properties(w))
+            if matches!(w.properties(), Some(Ok(p)) if format!("{:?}", p.versioning) == "Set(On)"))
+    });
+    harness.get_by_label(
+        "on: every overwrite and delete keeps the old version; old versions are billed until deleted",
+    );
+    // Three versions and a delete marker while versioning is on.
+    let client = moto.connection();
+    for body in [&b"one"[..], b"two", b"three"] {
+        client
+            .client()
+            .put_object()
+            .bucket("kept-versions")
+            .key("a.txt")
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+        .client()
+        .delete_object()
+        .bucket("kept-versions")
+        .key("a.txt")
+        .send()
+        .await
+        .unwrap();
+    click_in_dialog(&mut harness, "Suspend versioning");
+    wait_for(&mut harness, "versioning suspended", |app| {
+        matches!(app.state().bucket_dialog(), Some(BucketDialog::Properties(w))
+            if matches!(w.properties(), Some(Ok(p)) if format!("{:?}", p.versioning) == "Set(Suspended)"))
+    });
+    harness.get_by_label(
+        "suspended: new writes keep no old version; versions kept while it was on stay until deleted",
+    );
+    // moto fails (500) deleting versions in a suspended bucket: back on before emptying it.
+    click_in_dialog(&mut harness, "Turn versioning on");
+    wait_for(&mut harness, "versioning on again", |app| {
+        matches!(app.state().bucket_dialog(), Some(BucketDialog::Properties(w))
+            if matches!(w.properties(), Some(Ok(p)) if format!("{:?}", p.versioning) == "Set(On)"))
+    });
+    click_in_dialog(&mut harness, "Close");
+    assert!(harness.state().state().bucket_dialog().is_none());
+
+    harness.get_by_label("kept-versions").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Empty and delete…");
+    wait_for(
+        &mut harness,
+        "the count",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
+    );
+    harness.get_by_label(
+        "Everything in s3://kept-versions goes, and cannot be recovered: 3 object versions, 1 delete marker and 0 unfinished uploads.",
+    );
+    click(&mut harness, "Type kept-versions to confirm");
+    harness
+        .get_by_label("Type kept-versions to confirm")
+        .type_text("kept-versions");
+    harness.run_steps(2);
+    click_in_dialog(&mut harness, "Empty and delete");
+    wait_for(&mut harness, "the bucket gone", |app| {
+        if let Some(BucketDialog::Delete(d)) = app.state().bucket_dialog() {
+            assert_eq!(d.error(), None);
+        }
+        matches!(app.state().explorer.buckets(), Loadable::Ready(l) if l.is_empty())
+    });
+    assert_eq!(
+        notice(harness.state()),
+        "Bucket kept-versions deleted, with 3 object versions, 1 delete marker and 0 unfinished uploads"
+    );
+}
