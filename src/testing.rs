@@ -25,6 +25,9 @@ pub mod app {
         pub mod state {
             pub use crate::app::web_url::state::*;
         }
+        pub mod upload_cors {
+            pub use crate::app::web_url::upload_cors::*;
+        }
     }
 }
 pub mod compare {

@@ -364,6 +364,8 @@ impl eframe::App for PailApp {
                 self.outbox.extend(commands);
             }
         }
+        let commands = self.state.upload_cors_requests();
+        self.outbox.extend(commands);
         let request = shared_links::ui::shared_links_ui(
             &ctx,
             &mut self.state.links,

@@ -100,12 +100,12 @@ impl CorsRule {
         }
     }
 
-    /// `https://a.example → POST, PUT (headers: *)`, for a list of rules.
+    /// `POST, PUT from https://a.example (headers: *)`, for a list of rules.
     pub fn describe(&self) -> String {
         let mut text = format!(
-            "{} → {}",
-            self.allowed_origins.join(", "),
-            self.allowed_methods.join(", ")
+            "{} from {}",
+            self.allowed_methods.join(", "),
+            self.allowed_origins.join(", ")
         );
         if !self.allowed_headers.is_empty() {
             text.push_str(&format!(" (headers: {})", self.allowed_headers.join(", ")));

@@ -210,7 +210,7 @@ fn versions_encryption_public_access_and_cors_through_the_cli_on_moto() {
     let listed = run(&["bucket", "cors", "s3://cli-settings"]);
     assert_eq!(
         stdout(&listed),
-        "https://intranet.example → POST, PUT (headers: *)\n"
+        "POST, PUT from https://intranet.example (headers: *)\n"
     );
     assert_one_line_error(
         &run(&[

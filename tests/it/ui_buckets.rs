@@ -258,3 +258,84 @@ async fn bucket_properties_switch_versioning_and_empty_and_delete_takes_versions
         "Bucket kept-versions deleted, with 3 object versions, 1 delete marker and 0 unfinished uploads"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_upload_link_tab_checks_cors_for_a_named_origin_and_adds_the_rule_on_moto() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    moto.bucket_with("site-uploads", [("a.txt", &b"x"[..])])
+        .await;
+    let connection = moto.connection();
+    // A rule the bucket has already, for another site.
+    connection
+        .client()
+        .put_bucket_cors()
+        .bucket("site-uploads")
+        .cors_configuration(
+            aws_sdk_s3::types::CorsConfiguration::builder()
+                .cors_rules(
+                    aws_sdk_s3::types::CorsRule::builder()
+                        .allowed_origins("https://www.example")
+                        .allowed_methods("GET")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut harness = moto_harness(&moto);
+    wait_for(&mut harness, "the buckets", |app| !buckets(app).is_empty());
+    harness.get_by_label("site-uploads").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == pail::testing::app::ListingState::Done
+    });
+    harness.get_by_label("a.txt").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(4);
+    click_in_dialog(&mut harness, "Upload link");
+    // Pail's own page needs no rule, and says so before any link is made.
+    harness.get_by_label(
+        "The upload page Pail saves is a plain HTML form: browsers post it without asking the bucket's CORS (a saved page posts from origin null), so it works whatever the rules say.",
+    );
+    retype(&mut harness, "Page origin", "https://intranet.example/");
+    wait_for(&mut harness, "the rules read", |app| {
+        app.state().web_url().is_some_and(|d| {
+            d.upload_cors.verdict("POST")
+                == pail::testing::app::web_url::upload_cors::Verdict::Refused
+        })
+    });
+    harness.get_by_label("✖ A page at https://intranet.example may not upload with POST from a script: the bucket's CORS has no rule for it.");
+    click_in_dialog(&mut harness, "Add CORS rule");
+    wait_for(&mut harness, "the rule added", |app| {
+        app.state().web_url().is_some_and(|d| {
+            matches!(
+                d.upload_cors.verdict("POST"),
+                pail::testing::app::web_url::upload_cors::Verdict::Allowed(_)
+            )
+        })
+    });
+    harness.get_by_label(
+        "✔ A page at https://intranet.example may upload with POST (rule: POST, PUT from https://intranet.example (headers: *)).",
+    );
+    let rules = pail::testing::s3::cors::get_cors(
+        &connection,
+        &pail::model::BucketName::new("site-uploads").unwrap(),
+    )
+    .await
+    .unwrap();
+    let origins: Vec<&str> = rules
+        .iter()
+        .map(|r| r.allowed_origins[0].as_str())
+        .collect();
+    assert_eq!(
+        origins,
+        ["https://www.example", "https://intranet.example"],
+        "kept, then added"
+    );
+}

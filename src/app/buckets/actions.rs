@@ -100,10 +100,32 @@ impl AppState {
         }
     }
 
+    /// What the Upload link tab's CORS check asked this frame: its rules read, a rule added.
+    pub(crate) fn upload_cors_requests(&mut self) -> Vec<Command> {
+        if !self.web_url().is_some_and(|d| d.upload_cors.wants()) {
+            return Vec::new();
+        }
+        let id = self.next_id();
+        let Some(dialog) = self.web_url_mut() else {
+            return Vec::new();
+        };
+        let (profile, bucket) = (dialog.profile().clone(), dialog.bucket().clone());
+        dialog
+            .upload_cors
+            .commands(id, &profile, &bucket)
+            .into_iter()
+            .collect()
+    }
+
     /// A bucket job's answer, for the dialog waiting for it (open, or behind a question).
     pub(crate) fn apply_buckets(&mut self, event: BucketEvent) -> Vec<Command> {
-        let next = self.next_id();
         let BucketEvent { id, answer } = event;
+        for modal in self.modals.all_mut() {
+            if let Modal::WebUrl(dialog) = modal {
+                dialog.upload_cors.apply(id, &answer);
+            }
+        }
+        let next = self.next_id();
         let mut outcome = Outcome::Stay;
         let mut commands = Vec::new();
         let mut is_open = true;
