@@ -88,6 +88,11 @@ fn delete_bucket_refuses_a_full_one_and_empty_and_delete_takes_the_typed_name() 
     let mut harness = demo_harness(&server);
     wait_for(&mut harness, "the buckets", |app| buckets(app).len() == 2);
 
+    // The bucket is open in the explorer when it goes.
+    harness.get_by_label("doomed").click();
+    wait_for(&mut harness, "the bucket open", |app| {
+        *app.state().explorer.listing_state() == pail::testing::app::ListingState::Done
+    });
     harness.get_by_label("doomed").click_secondary();
     harness.run_steps(2);
     click(&mut harness, "Delete bucket…");
@@ -123,6 +128,10 @@ fn delete_bucket_refuses_a_full_one_and_empty_and_delete_takes_the_typed_name() 
         "{said}"
     );
     assert!(!server.root().join("doomed").exists());
+    assert!(
+        harness.state().state().explorer.location().is_none(),
+        "its rows went with it"
+    );
 
     // An empty one goes with Delete bucket… and its name.
     harness.get_by_label("spare").click_secondary();

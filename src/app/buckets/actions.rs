@@ -129,6 +129,7 @@ impl AppState {
         let mut outcome = Outcome::Stay;
         let mut commands = Vec::new();
         let mut is_open = true;
+        let mut deleted = None;
         for (index, modal) in self.modals.all_mut().enumerate() {
             if let Modal::Bucket(dialog) = modal {
                 let (done, command) = dialog.apply(id, answer.clone(), next);
@@ -136,12 +137,20 @@ impl AppState {
                 if done != Outcome::Stay {
                     outcome = done;
                     is_open = index == 0;
+                    if let BucketDialog::Delete(dialog) = dialog.as_ref() {
+                        deleted = Some(dialog.bucket.clone());
+                    }
                 }
             }
         }
         if let Outcome::Done { notice } = outcome {
             if is_open {
                 self.modals.close_if(|m| matches!(m, Modal::Bucket(_)));
+            }
+            // The explorer does not go on showing the rows of a bucket that is gone.
+            let shown = self.explorer.location().map(|l| l.bucket.clone());
+            if deleted.is_some() && shown == deleted {
+                self.explorer.forget_folder();
             }
             self.status.set_notice(notice);
             commands.extend(self.load_buckets());
