@@ -150,6 +150,11 @@ async fn a_cancelled_empty_and_delete_stops_and_keeps_the_bucket() {
     assert!(common::get_object(&server, "keep", "a.txt").await.is_some());
 }
 
+/// Whether a request line is DeleteBucket (`DELETE /bucket/`, no key).
+fn is_bucket_delete(line: &str) -> bool {
+    line.starts_with("DELETE /bucket/ ") || line.starts_with("DELETE /bucket ")
+}
+
 /// A connection to a lying server, as the tests of listings make it.
 fn lying_connection(server: &HostileServer) -> Connection {
     Connection::with_static_credentials(
@@ -219,11 +224,9 @@ async fn a_version_listing_that_is_not_one_is_never_called_empty() {
             other => panic!("{other:?}"),
         }
         assert!(
-            !server
-                .requests()
-                .iter()
-                .any(|r| r.starts_with("DELETE /bucket ")),
-            "the bucket is never deleted"
+            !server.requests().iter().any(|r| is_bucket_delete(r)),
+            "the bucket is never deleted: {:?}",
+            server.requests()
         );
     }
 }
@@ -424,4 +427,123 @@ async fn properties_of_a_server_without_the_settings_say_so_each() {
     ] {
         assert!(unknown.contains("does not support"), "{unknown}");
     }
+}
+
+/// A ListVersionsResult page of `keys` (version `v1` each), truncated with `next` as its
+/// markers when given.
+fn versions_page(keys: &[&str], next: Option<&str>) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\"?><ListVersionsResult><Name>bucket</Name><IsTruncated>{}</IsTruncated>",
+        next.is_some()
+    );
+    if let Some(next) = next {
+        xml.push_str(&format!(
+            "<NextKeyMarker>{next}</NextKeyMarker><NextVersionIdMarker>v1</NextVersionIdMarker>"
+        ));
+    }
+    for key in keys {
+        xml.push_str(&format!(
+            "<Version><Key>{key}</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>\
+             <LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size></Version>"
+        ));
+    }
+    xml.push_str("</ListVersionsResult>");
+    xml
+}
+
+const NO_UPLOADS: &str = "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bucket</Bucket>\
+     <IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_marker_handed_out_twice_stops_the_count_instead_of_going_round() {
+    // Every page says more follow, after the same key: a listing that never ends.
+    let server = HostileServer::start(|_| Answer::Xml(200, versions_page(&["a"], Some("a")))).await;
+    let counted = count_contents(
+        &lying_connection(&server),
+        &name("bucket"),
+        &TransferControl::default(),
+    )
+    .await;
+    match counted {
+        Err(e @ BucketError::Untrusted { .. }) => {
+            assert!(e.to_string().contains("came back a second time"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(server.requests().len() <= 3, "{:?}", server.requests());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_delete_the_server_fails_is_done_one_by_one_and_the_bucket_only_then() {
+    let server = HostileServer::start(|line| {
+        if line.starts_with("GET /bucket?versions") || line.starts_with("GET /bucket/?versions") {
+            Answer::Xml(200, versions_page(&["a b.txt", "c+d.txt"], None))
+        } else if line.contains("uploads") {
+            Answer::Xml(200, NO_UPLOADS.into())
+        } else if line.starts_with("POST") {
+            Answer::Xml(500, "<Error><Code>InternalError</Code></Error>".into())
+        } else if line.starts_with("DELETE") {
+            Answer::Body {
+                status: 204,
+                content_type: "text/plain",
+                body: Vec::new(),
+            }
+        } else {
+            Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+        }
+    })
+    .await;
+    let removed = empty_and_delete(
+        &lying_connection(&server),
+        &name("bucket"),
+        &TransferControl::default(),
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed.versions, 2);
+    let deletes: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("DELETE"))
+        .collect();
+    assert_eq!(deletes.len(), 3, "{deletes:?}");
+    assert!(deletes[0].contains("versionId=v1") && deletes[1].contains("versionId=v1"));
+    assert!(
+        is_bucket_delete(&deletes[2]),
+        "the bucket last: {deletes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_listing_that_is_not_one_stops_the_deletion_before_the_bucket_goes() {
+    let server = HostileServer::start(|line| {
+        if line.contains("versions") {
+            Answer::Xml(200, versions_page(&[], None))
+        } else {
+            // ListMultipartUploads answered with a login page.
+            Lie::HtmlPage.answer(line)
+        }
+    })
+    .await;
+    let emptied = empty_and_delete(
+        &lying_connection(&server),
+        &name("bucket"),
+        &TransferControl::default(),
+        None,
+        &mut |_| {},
+    )
+    .await;
+    assert!(
+        matches!(
+            emptied,
+            Err(BucketError::Untrusted {
+                request: "ListMultipartUploads",
+                ..
+            })
+        ),
+        "{emptied:?}"
+    );
+    assert!(!server.requests().iter().any(|r| r.starts_with("DELETE")));
 }
