@@ -65,7 +65,32 @@ where
                 crate::fmt::error_text(e)
             ),
         },
-        _ => remote(e).into(),
+        _ => refused(e),
+    }
+}
+
+/// A server's "no" in a few words: its code and message, or what went wrong on the way.
+pub(crate) fn refusal_text<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> String {
+    match (e.code(), e.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => crate::fmt::error_text(e),
+    }
+}
+
+/// An error answer as a [`BucketError`]: the server's code and message when it gave them
+/// ("S3 refused: NotImplemented: PutBucketVersioning is not implemented yet"), else what
+/// went wrong on the way (a timeout, the network, a request to slow down).
+pub(crate) fn refused<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> BucketError {
+    match remote(e) {
+        TransferError::Remote(_) if e.code().is_some() => {
+            BucketError::Request(TransferError::Remote(refusal_text(e)))
+        }
+        other => BucketError::Request(other),
     }
 }
 

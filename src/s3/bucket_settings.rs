@@ -5,10 +5,10 @@
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 
+use super::bucket_listing::refused;
 use super::buckets::BucketError;
 use super::connection::Connection;
 use super::cors::CorsRule;
-use super::transfer::remote;
 use crate::model::BucketName;
 
 /// One setting as read.
@@ -104,7 +104,7 @@ fn setting_error<T, E: ProvideErrorMetadata + std::error::Error + 'static>(
     {
         return Setting::Unknown("this server does not support it".into());
     }
-    Setting::Unknown(remote(e).to_string())
+    Setting::Unknown(refused(e).to_string())
 }
 
 /// Reads every property, each on its own (one failing leaves the others).
@@ -276,7 +276,7 @@ pub async fn set_versioning(
         .versioning_configuration(VersioningConfiguration::builder().status(status).build())
         .send()
         .await
-        .map_err(|e| remote(&e))?;
+        .map_err(|e| refused(&e))?;
     Ok(())
 }
 

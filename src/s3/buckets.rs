@@ -4,16 +4,18 @@
 //! DeleteBucket. What a bucket is set to (versioning, encryption, CORS…) is `bucket_settings`.
 
 use aws_sdk_s3::config::Region;
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier,
     PublicAccessBlockConfiguration,
 };
 
 pub use super::bucket_listing::BucketError;
-use super::bucket_listing::{Entry, UploadWalk, VersionWalk, untrusted_or_remote};
+use super::bucket_listing::{
+    Entry, UploadWalk, VersionWalk, refusal_text, refused, untrusted_or_remote,
+};
 use super::connection::{Connection, DEFAULT_REGION};
-use super::transfer::{TransferControl, TransferError, remote};
+use super::transfer::{TransferControl, TransferError};
 use crate::model::{BucketName, Endpoint};
 
 /// A bucket to make.
@@ -91,7 +93,7 @@ pub async fn create_bucket(
             Some("BucketAlreadyExists" | "BucketAlreadyOwnedByYou") => {
                 BucketError::Exists(new.name.to_string())
             }
-            _ => remote(&e).into(),
+            _ => refused(&e),
         });
     }
     if !new.block_public_access {
@@ -116,17 +118,6 @@ pub async fn create_bucket(
         Ok(_) => PublicAccess::Blocked,
         Err(e) => PublicAccess::NotApplied(refusal_text(&e)),
     })
-}
-
-/// A server's "no" in a few words: its code and message, or what went wrong on the way.
-fn refusal_text<E: ProvideErrorMetadata + std::error::Error + 'static>(
-    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-) -> String {
-    match (e.code(), e.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_owned(),
-        _ => crate::fmt::error_text(e),
-    }
 }
 
 /// What a bucket holds, as S3 counts it for DeleteBucket.
@@ -172,11 +163,14 @@ impl BucketContents {
                 "unfinished uploads"
             ),
         );
-        if !self.versions_listed {
-            text.push_str(" (the server lists no versions)");
-        }
-        if !self.uploads_listed {
-            text.push_str(" (the server lists no unfinished uploads)");
+        let unlisted = match (self.versions_listed, self.uploads_listed) {
+            (true, true) => None,
+            (false, true) => Some("versions"),
+            (true, false) => Some("unfinished uploads"),
+            (false, false) => Some("versions nor unfinished uploads"),
+        };
+        if let Some(what) = unlisted {
+            text.push_str(&format!(" (this server lists no {what})"));
         }
         text
     }
@@ -322,7 +316,7 @@ async fn delete_bucket_request(
                 what: "something written since it was listed (the server says so)".into(),
             },
             Some("NoSuchBucket") => BucketError::NoSuchBucket(bucket.to_string()),
-            _ => remote(&e).into(),
+            _ => refused(&e),
         }),
     }
 }

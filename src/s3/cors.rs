@@ -5,9 +5,10 @@
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::CorsConfiguration;
 
+use super::bucket_listing::refused;
 use super::buckets::BucketError;
 use super::connection::Connection;
-use super::transfer::{TransferError, remote};
+use super::transfer::TransferError;
 use crate::model::BucketName;
 
 /// One CORS rule, in Pail's own type.
@@ -133,7 +134,7 @@ pub async fn get_cors(
     {
         Ok(output) => Ok(rules_of(&output)),
         Err(e) if e.code() == Some("NoSuchCORSConfiguration") => Ok(Vec::new()),
-        Err(e) => Err(remote(&e).into()),
+        Err(e) => Err(refused(&e)),
     }
 }
 
@@ -186,7 +187,7 @@ async fn put_cors(
         .cors_configuration(configuration)
         .send()
         .await
-        .map_err(|e| remote(&e))?;
+        .map_err(|e| refused(&e))?;
     Ok(())
 }
 

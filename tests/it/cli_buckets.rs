@@ -115,6 +115,23 @@ async fn mb_makes_a_bucket_and_rb_deletes_only_an_empty_one() {
     );
     assert!(!server.root().join("made-by-cli").exists());
 
+    // A setting the server does not have: its own words, on one line.
+    assert_one_line_error(
+        &pail_for(
+            &server,
+            home.path(),
+            &["bucket", "versioning", "s3://existing", "on"],
+        ),
+        "S3 refused: NotImplemented: PutBucketVersioning is not implemented yet",
+    );
+    let info = pail_for(&server, home.path(), &["bucket", "info", "s3://existing"]);
+    assert_success(&info);
+    assert!(
+        stdout(&info).contains("versioning    unknown (this server does not support it)"),
+        "{}",
+        stdout(&info)
+    );
+
     server.create_bucket("empty-one").unwrap();
     let removed = pail_for(&server, home.path(), &["rb", "s3://empty-one/"]);
     assert_success(&removed);

@@ -101,7 +101,7 @@ fn delete_bucket_refuses_a_full_one_and_empty_and_delete_takes_the_typed_name() 
         "the count",
         |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
     );
-    harness.get_by_label("s3://doomed holds 2 objects, 0 delete markers and 0 unfinished uploads (the server lists no versions) (the server lists no unfinished uploads).");
+    harness.get_by_label("s3://doomed holds 2 objects, 0 delete markers and 0 unfinished uploads (this server lists no versions nor unfinished uploads).");
     harness.get_by_label("Only an empty bucket can be deleted.");
     click_in_dialog(&mut harness, "Empty and delete…");
     // The wrong name leaves the button off.
