@@ -252,3 +252,64 @@ fn versions_encryption_public_access_and_cors_through_the_cli_on_moto() {
     );
     assert!(!stdout(&run(&["ls"])).contains("cli-settings"));
 }
+
+/// `pail rb --force` in a terminal (a pseudo-terminal made by `script`, which passes what is
+/// typed on to it): the bucket goes only when its name is typed exactly.
+#[tokio::test(flavor = "multi_thread")]
+async fn rb_force_in_a_terminal_asks_for_the_name_typed() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("script (util-linux) is not installed; skipped");
+        return;
+    }
+    let server = server_with_bucket("typed");
+    common::put_object(&server, "typed", "a.txt", b"x").await;
+    let home = tempfile::tempdir().unwrap();
+    let run_typing = |typed: &str| {
+        let endpoint = server.endpoint_url();
+        let command = format!(
+            "{} rb --force s3://typed --endpoint-url {endpoint} --path-style",
+            env!("CARGO_BIN_EXE_pail")
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("aws-credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("PAIL_CONFIG_DIR", home.path().join("pail-config"))
+            .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        // Typed once the question is up (the terminal would keep it meanwhile anyway).
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(format!("{typed}\n").as_bytes()).unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let refused = run_typing("type");
+    assert!(refused.contains("type the bucket's name"), "{refused}");
+    assert!(refused.contains("nothing was deleted"), "{refused}");
+    assert!(server.root().join("typed/a.txt").exists());
+    let done = run_typing("typed");
+    assert!(
+        done.contains("remove_bucket: typed (removed 1 object"),
+        "{done}"
+    );
+    assert!(!server.root().join("typed").exists());
+}
