@@ -348,3 +348,81 @@ async fn the_upload_link_tab_checks_cors_for_a_named_origin_and_adds_the_rule_on
         "kept, then added"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_stops_an_empty_and_delete_between_requests_and_keeps_the_bucket() {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("big").unwrap();
+    for i in 0..2500 {
+        std::fs::write(server.root().join(format!("big/{i:05}.txt")), b"x").unwrap();
+    }
+    // Each request takes a while: time to press Cancel after the first thousand went.
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(std::time::Duration::from_millis(400));
+    let profile = pail::testing::profiles::Profile::fixed(
+        "Slow",
+        pail::testing::profiles::ProfileSource::Demo,
+        server.credentials(),
+        pail::model::Endpoint::custom(&proxy.endpoint_url()).unwrap(),
+        "us-east-1",
+    );
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    wait_for(&mut harness, "the buckets", |app| !buckets(app).is_empty());
+    harness.get_by_label("big").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Empty and delete…");
+    wait_for(
+        &mut harness,
+        "the count",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
+    );
+    click(&mut harness, "Type big to confirm");
+    harness.get_by_label("Type big to confirm").type_text("big");
+    harness.run_steps(2);
+    click_in_dialog(&mut harness, "Empty and delete");
+    wait_for(
+        &mut harness,
+        "the first thousand gone",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.progress().is_some()),
+    );
+    // Esc does not close it while it runs: Cancel does the stopping.
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state().state().bucket_dialog().is_some());
+    let Some(BucketDialog::Delete(running)) = harness.state().state().bucket_dialog() else {
+        panic!("the dialog runs");
+    };
+    let progress = running.progress().unwrap();
+    assert_eq!(progress.expected, Some(2500));
+    harness.get_by_label(&format!("removed {} of 2500", progress.removed));
+    click_in_dialog(&mut harness, "Cancel");
+    wait_for(
+        &mut harness,
+        "stopped",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.error().is_some()),
+    );
+    let Some(BucketDialog::Delete(dialog)) = harness.state().state().bucket_dialog() else {
+        panic!("the dialog stays, saying what went");
+    };
+    let said = dialog.error().unwrap().to_owned();
+    // A busy machine may let a second thousand go before Cancel lands; never all of them.
+    assert!(
+        said.starts_with("stopped: 1,000 objects") || said.starts_with("stopped: 2,000 objects"),
+        "{said}"
+    );
+    let left = std::fs::read_dir(server.root().join("big"))
+        .unwrap()
+        .count();
+    assert!(left >= 500 && left < 2500, "{left} left");
+    assert!(buckets(harness.state()).contains(&"big".to_owned()), "kept");
+}
