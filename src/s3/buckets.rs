@@ -132,6 +132,8 @@ pub struct BucketContents {
     pub versions_listed: bool,
     /// `false`: the server does not list unfinished uploads.
     pub uploads_listed: bool,
+    /// Only the first page was counted, and there is more.
+    pub partial: bool,
 }
 
 impl BucketContents {
@@ -151,7 +153,8 @@ impl BucketContents {
             false => count(self.versions as usize, "object", "objects"),
         };
         let mut text = format!(
-            "{versions}, {} and {}",
+            "{}{versions}, {} and {}",
+            if self.partial { "at least " } else { "" },
             count(
                 self.delete_markers as usize,
                 "delete marker",
@@ -190,10 +193,25 @@ pub async fn count_contents(
     bucket: &BucketName,
     control: &TransferControl,
 ) -> Result<BucketContents, BucketError> {
+    count_pages(connection, bucket, control, usize::MAX).await
+}
+
+/// [`count_contents`], reading at most `pages` pages of each listing; `partial` says when
+/// there was more.
+async fn count_pages(
+    connection: &Connection,
+    bucket: &BucketName,
+    control: &TransferControl,
+    pages: usize,
+) -> Result<BucketContents, BucketError> {
     let mut contents = BucketContents::default();
     let mut walk = VersionWalk::new(bucket);
-    while let Some(page) = walk.next_page(connection).await? {
+    let mut read = 0;
+    while read < pages
+        && let Some(page) = walk.next_page(connection).await?
+    {
         stop_if_cancelled(control, "while counting")?;
+        read += 1;
         for entry in &page {
             match entry.marker {
                 true => contents.delete_markers += 1,
@@ -201,23 +219,30 @@ pub async fn count_contents(
             }
         }
     }
+    contents.partial |= read == pages && walk.next_page(connection).await?.is_some();
     contents.versions_listed = walk.versions_listed();
     let mut uploads = UploadWalk::new(bucket);
-    while let Some(page) = uploads.next_page(connection).await? {
+    let mut read = 0;
+    while read < pages
+        && let Some(page) = uploads.next_page(connection).await?
+    {
         stop_if_cancelled(control, "while counting")?;
+        read += 1;
         contents.uploads += page.len() as u64;
     }
+    contents.partial |= read == pages && uploads.next_page(connection).await?.is_some();
     contents.uploads_listed = uploads.listed();
     Ok(contents)
 }
 
 /// Deletes `bucket` if it holds nothing. Pail looks first, as S3 would refuse: some servers
-/// (s3s-fs) delete a bucket with everything in it.
+/// (s3s-fs) delete a bucket with everything in it. One page of each listing is enough to
+/// know: a bucket of millions is refused without being listed whole.
 pub async fn delete_empty_bucket(
     connection: &Connection,
     bucket: &BucketName,
 ) -> Result<(), BucketError> {
-    let contents = count_contents(connection, bucket, &TransferControl::default()).await?;
+    let contents = count_pages(connection, bucket, &TransferControl::default(), 1).await?;
     if !contents.is_empty() {
         return Err(BucketError::NotEmpty {
             bucket: bucket.to_string(),

@@ -547,3 +547,26 @@ async fn an_upload_listing_that_is_not_one_stops_the_deletion_before_the_bucket_
     );
     assert!(!server.requests().iter().any(|r| r.starts_with("DELETE")));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_big_bucket_is_refused_after_one_page_not_listed_whole() {
+    let server = server_with_bucket("big");
+    for i in 0..1001 {
+        std::fs::write(server.root().join(format!("big/{i:04}.txt")), b"x").unwrap();
+    }
+    let refused = delete_empty_bucket(&server.connection(), &name("big")).await;
+    match refused {
+        Err(BucketError::NotEmpty { what, .. }) => {
+            assert!(what.starts_with("at least 1,000 objects,"), "{what}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let counted = count_contents(
+        &server.connection(),
+        &name("big"),
+        &TransferControl::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((counted.versions, counted.partial), (1001, false));
+}

@@ -161,7 +161,11 @@ fn versions_encryption_public_access_and_cors_through_the_cli_on_moto() {
     // Outside us-east-1 the region goes as the bucket's LocationConstraint.
     assert_success(&run(&["mb", "s3://cli-in-paris", "--region", "eu-west-3"]));
     let paris = run(&["bucket", "info", "s3://cli-in-paris"]);
-    assert!(stdout(&paris).contains("region        eu-west-3"), "{}", stdout(&paris));
+    assert!(
+        stdout(&paris).contains("region        eu-west-3"),
+        "{}",
+        stdout(&paris)
+    );
 
     let info = run(&["bucket", "info", "s3://cli-settings"]);
     assert_success(&info);
