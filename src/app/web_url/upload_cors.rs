@@ -82,7 +82,10 @@ impl UploadCors {
                 bucket: bucket.clone(),
                 request,
             }
-        } else if std::mem::take(&mut self.wants_rules) && self.rules.is_none() {
+        } else if std::mem::take(&mut self.wants_rules)
+            && self.rules.is_none()
+            && self.reading.is_none()
+        {
             self.reading = Some(id);
             BucketJob::Cors(bucket.clone())
         } else {
@@ -97,7 +100,9 @@ impl UploadCors {
 
     /// Whether a command is wanted (so a request id is spent only then).
     pub(crate) fn wants(&self) -> bool {
-        self.wants_rule.is_some() || (self.wants_rules && self.rules.is_none())
+        // The tab asks every frame it is shown: one read at a time.
+        self.wants_rule.is_some()
+            || (self.wants_rules && self.rules.is_none() && self.reading.is_none())
     }
 
     /// The worker's answer, if it is to this check's request.
@@ -186,6 +191,29 @@ pub(crate) fn upload_cors_ui(ui: &mut Ui, cors: &mut UploadCors, post: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rules_are_read_once_however_many_frames_show_the_tab() {
+        let profile = crate::profiles::Profile::fixed(
+            "Test",
+            crate::profiles::ProfileSource::Demo,
+            aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+            crate::model::Endpoint::custom("http://127.0.0.1:9").unwrap(),
+            "us-east-1",
+        );
+        let bucket = BucketName::new("uploads").unwrap();
+        let mut cors = UploadCors::default();
+        cors.wants_rules = true;
+        assert!(cors.commands(RequestId(1), &profile, &bucket).is_some());
+        for frame in 2..5 {
+            cors.wants_rules = true;
+            assert!(!cors.wants(), "frame {frame}: the read is under way");
+            assert!(cors.commands(RequestId(frame), &profile, &bucket).is_none());
+        }
+        cors.apply(RequestId(1), &BucketAnswer::Cors(Ok(Vec::new())));
+        cors.wants_rules = true;
+        assert!(!cors.wants(), "read already");
+    }
 
     #[test]
     fn the_verdict_follows_the_origin_typed_and_the_rules_read() {
