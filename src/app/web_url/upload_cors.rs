@@ -202,8 +202,10 @@ mod tests {
             "us-east-1",
         );
         let bucket = BucketName::new("uploads").unwrap();
-        let mut cors = UploadCors::default();
-        cors.wants_rules = true;
+        let mut cors = UploadCors {
+            wants_rules: true,
+            ..UploadCors::default()
+        };
         assert!(cors.commands(RequestId(1), &profile, &bucket).is_some());
         for frame in 2..5 {
             cors.wants_rules = true;
