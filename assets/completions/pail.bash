@@ -16,6 +16,9 @@ _pail() {
             ",$1")
                 cmd="pail"
                 ;;
+            pail,bucket)
+                cmd="pail__subcmd__bucket"
+                ;;
             pail,completions)
                 cmd="pail__subcmd__completions"
                 ;;
@@ -40,6 +43,9 @@ _pail() {
             pail,man)
                 cmd="pail__subcmd__man"
                 ;;
+            pail,mb)
+                cmd="pail__subcmd__mb"
+                ;;
             pail,presign)
                 cmd="pail__subcmd__presign"
                 ;;
@@ -52,11 +58,41 @@ _pail() {
             pail,profiles)
                 cmd="pail__subcmd__profiles"
                 ;;
+            pail,rb)
+                cmd="pail__subcmd__rb"
+                ;;
             pail,share)
                 cmd="pail__subcmd__share"
                 ;;
             pail,uninstall-desktop)
                 cmd="pail__subcmd__uninstall__subcmd__desktop"
+                ;;
+            pail__subcmd__bucket,cors)
+                cmd="pail__subcmd__bucket__subcmd__cors"
+                ;;
+            pail__subcmd__bucket,help)
+                cmd="pail__subcmd__bucket__subcmd__help"
+                ;;
+            pail__subcmd__bucket,info)
+                cmd="pail__subcmd__bucket__subcmd__info"
+                ;;
+            pail__subcmd__bucket,versioning)
+                cmd="pail__subcmd__bucket__subcmd__versioning"
+                ;;
+            pail__subcmd__bucket__subcmd__help,cors)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__cors"
+                ;;
+            pail__subcmd__bucket__subcmd__help,help)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__help"
+                ;;
+            pail__subcmd__bucket__subcmd__help,info)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__info"
+                ;;
+            pail__subcmd__bucket__subcmd__help,versioning)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__versioning"
+                ;;
+            pail__subcmd__help,bucket)
+                cmd="pail__subcmd__help__subcmd__bucket"
                 ;;
             pail__subcmd__help,completions)
                 cmd="pail__subcmd__help__subcmd__completions"
@@ -82,6 +118,9 @@ _pail() {
             pail__subcmd__help,man)
                 cmd="pail__subcmd__help__subcmd__man"
                 ;;
+            pail__subcmd__help,mb)
+                cmd="pail__subcmd__help__subcmd__mb"
+                ;;
             pail__subcmd__help,presign)
                 cmd="pail__subcmd__help__subcmd__presign"
                 ;;
@@ -94,11 +133,23 @@ _pail() {
             pail__subcmd__help,profiles)
                 cmd="pail__subcmd__help__subcmd__profiles"
                 ;;
+            pail__subcmd__help,rb)
+                cmd="pail__subcmd__help__subcmd__rb"
+                ;;
             pail__subcmd__help,share)
                 cmd="pail__subcmd__help__subcmd__share"
                 ;;
             pail__subcmd__help,uninstall-desktop)
                 cmd="pail__subcmd__help__subcmd__uninstall__subcmd__desktop"
+                ;;
+            pail__subcmd__help__subcmd__bucket,cors)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__cors"
+                ;;
+            pail__subcmd__help__subcmd__bucket,info)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__info"
+                ;;
+            pail__subcmd__help__subcmd__bucket,versioning)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__versioning"
                 ;;
             pail__subcmd__help__subcmd__profiles,list)
                 cmd="pail__subcmd__help__subcmd__profiles__subcmd__list"
@@ -122,12 +173,182 @@ _pail() {
 
     case "${cmd}" in
         pail)
-            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find cp mb rb bucket demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket)
+            opts="-h --help info versioning cors help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__cors)
+            opts="-h --check --allow-origin --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help)
+            opts="info versioning cors help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__cors)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__versioning)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__info)
+            opts="-h --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__versioning)
+            opts="-h --profile --region --endpoint-url --path-style --help on suspend"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -252,8 +473,64 @@ _pail() {
             return 0
             ;;
         pail__subcmd__help)
-            opts="presign presign-post presign-cloudfront share ls find cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="presign presign-post presign-cloudfront share ls find cp mb rb bucket demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket)
+            opts="info versioning cors"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__cors)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__versioning)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -377,6 +654,20 @@ _pail() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pail__subcmd__help__subcmd__mb)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pail__subcmd__help__subcmd__presign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -436,6 +727,20 @@ _pail() {
         pail__subcmd__help__subcmd__profiles__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__rb)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -523,6 +828,32 @@ _pail() {
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__mb)
+            opts="-h --no-block-public-access --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -730,6 +1061,32 @@ _pail() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__rb)
+            opts="-h --force --yes --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
