@@ -52,6 +52,47 @@ impl BucketName {
         }
     }
 
+    /// A name for a bucket about to be made, checked against S3's rules for new buckets
+    /// (stricter than [`BucketName::new`], which also opens legacy buckets): lower case, no
+    /// `_`, no `..`, not an IP address, none of the prefixes and suffixes AWS keeps for
+    /// itself. The reason is worded for a person typing the name, so the window shows it as
+    /// they type.
+    pub fn for_new_bucket(name: &str) -> Result<Self, NameError> {
+        const KEPT_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+        const KEPT_SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+        let reason = if name.len() < 3 || name.len() > 63 {
+            Some("it must be 3 to 63 characters long")
+        } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Some("new bucket names are lower case")
+        } else if !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        {
+            Some("only lower-case letters, digits, '.' and '-' are allowed")
+        } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            Some("it must begin and end with a letter or digit")
+        } else if name.contains("..") || name.contains(".-") || name.contains("-.") {
+            Some("a '.' may not stand beside another '.' or a '-'")
+        } else if name.parse::<std::net::Ipv4Addr>().is_ok() {
+            Some("it may not look like an IP address")
+        } else if KEPT_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            Some("AWS keeps names starting with xn--, sthree- or amzn-s3-demo- for itself")
+        } else if KEPT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+            Some("AWS keeps names ending in -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(NameError::InvalidBucket {
+                name: name.to_owned(),
+                reason,
+            }),
+            None => Ok(Self(name.to_owned())),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -310,6 +351,29 @@ mod tests {
         assert!(BucketName::new("abc-").is_err());
         assert!(BucketName::new("a b c").is_err());
         assert!(BucketName::new("my.bucket.example").is_ok());
+        assert!(BucketName::new("Legacy_Bucket").is_ok());
+    }
+
+    #[test]
+    fn new_bucket_names_follow_s3s_rules_for_new_buckets() {
+        for good in ["reports-2026", "my.bucket.example", "a1b", "0-9"] {
+            assert!(BucketName::for_new_bucket(good).is_ok(), "{good}");
+        }
+        let reason = |name: &str| match BucketName::for_new_bucket(name) {
+            Err(NameError::InvalidBucket { reason, .. }) => reason,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(reason("ab").contains("3 to 63"));
+        assert!(reason("Legacy_Bucket").contains("lower case"));
+        assert!(reason("under_score").contains("'.' and '-'"));
+        assert!(reason("a..b").contains("'.'"));
+        assert!(reason("a.-b").contains("'.'"));
+        assert!(reason("192.168.5.4").contains("IP address"));
+        assert!(reason("xn--bucket").contains("keeps"));
+        assert!(reason("bucket-s3alias").contains("keeps"));
+        assert!(reason("-abc").contains("begin and end"));
+        assert!(reason("a\u{202e}bc").contains("'.' and '-'"));
+        // What the window may still open, it may not make.
         assert!(BucketName::new("Legacy_Bucket").is_ok());
     }
 

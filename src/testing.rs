@@ -6,6 +6,9 @@
 
 pub mod app {
     pub use crate::app::*;
+    pub mod buckets {
+        pub use crate::app::buckets::state::*;
+    }
     pub mod clipboard {
         pub use crate::app::clipboard::*;
     }
@@ -26,6 +29,9 @@ pub mod app {
     pub mod web_url {
         pub mod state {
             pub use crate::app::web_url::state::*;
+        }
+        pub mod upload_cors {
+            pub use crate::app::web_url::upload_cors::*;
         }
     }
 }
@@ -54,6 +60,15 @@ pub mod profiles {
     }
 }
 pub mod s3 {
+    pub mod bucket_settings {
+        pub use crate::s3::bucket_settings::*;
+    }
+    pub mod buckets {
+        pub use crate::s3::buckets::*;
+    }
+    pub mod cors {
+        pub use crate::s3::cors::*;
+    }
     pub mod copy_across {
         pub use crate::s3::copy_across::*;
     }

@@ -35,6 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Show an object''s headers, metadata and tags, or edit them on objects (each copied onto itself, keeping everything the edit does not name)')
             [CompletionResult]::new('upload-headers', 'upload-headers', [CompletionResultType]::ParameterValue, 'A bucket''s default headers for uploads, by pattern (`*.html` → Content-Type)')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
+            [CompletionResult]::new('mb', 'mb', [CompletionResultType]::ParameterValue, 'Make a bucket (Block Public Access on, as AWS does)')
+            [CompletionResult]::new('rb', 'rb', [CompletionResultType]::ParameterValue, 'Delete an empty bucket; with --force, empty it of every version first')
+            [CompletionResult]::new('bucket', 'bucket', [CompletionResultType]::ParameterValue, 'A bucket''s properties: info, versioning, CORS rules')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
             [CompletionResult]::new('install-desktop', 'install-desktop', [CompletionResultType]::ParameterValue, 'Add Pail to this person''s applications menu, with its icons (Linux; no root needed)')
@@ -220,6 +223,84 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pail;mb' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--no-block-public-access', '--no-block-public-access', [CompletionResultType]::ParameterName, 'Leave Block Public Access off (it is turned on, as AWS does for new buckets)')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;rb' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Empty it first: every object version, delete marker and unfinished upload goes')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --force: do not ask for the bucket''s name (needed when not in a terminal)')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;bucket' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Region, versioning, default encryption, Block Public Access and CORS rules')
+            [CompletionResult]::new('versioning', 'versioning', [CompletionResultType]::ParameterValue, 'Turn versioning on, or suspend it (a bucket never goes back to "never versioned")')
+            [CompletionResult]::new('cors', 'cors', [CompletionResultType]::ParameterValue, 'Print the CORS rules; check whether pages at an origin may upload; add a rule for one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;bucket;info' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;bucket;versioning' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;bucket;cors' {
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Say whether a page at ORIGIN (https://HOST[:PORT], or null for a file) may upload with a POST form or a PUT link from a script')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'Add a rule letting pages at ORIGIN upload (POST and PUT), keeping the rules there')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pail;bucket;help' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Region, versioning, default encryption, Block Public Access and CORS rules')
+            [CompletionResult]::new('versioning', 'versioning', [CompletionResultType]::ParameterValue, 'Turn versioning on, or suspend it (a bucket never goes back to "never versioned")')
+            [CompletionResult]::new('cors', 'cors', [CompletionResultType]::ParameterValue, 'Print the CORS rules; check whether pages at an origin may upload; add a rule for one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pail;bucket;help;info' {
+            break
+        }
+        'pail;bucket;help;versioning' {
+            break
+        }
+        'pail;bucket;help;cors' {
+            break
+        }
+        'pail;bucket;help;help' {
+            break
+        }
         'pail;demo-server' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -279,6 +360,9 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('headers', 'headers', [CompletionResultType]::ParameterValue, 'Show an object''s headers, metadata and tags, or edit them on objects (each copied onto itself, keeping everything the edit does not name)')
             [CompletionResult]::new('upload-headers', 'upload-headers', [CompletionResultType]::ParameterValue, 'A bucket''s default headers for uploads, by pattern (`*.html` → Content-Type)')
             [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy files and folders between disk and S3, or between buckets on the server')
+            [CompletionResult]::new('mb', 'mb', [CompletionResultType]::ParameterValue, 'Make a bucket (Block Public Access on, as AWS does)')
+            [CompletionResult]::new('rb', 'rb', [CompletionResultType]::ParameterValue, 'Delete an empty bucket; with --force, empty it of every version first')
+            [CompletionResult]::new('bucket', 'bucket', [CompletionResultType]::ParameterValue, 'A bucket''s properties: info, versioning, CORS rules')
             [CompletionResult]::new('demo-server', 'demo-server', [CompletionResultType]::ParameterValue, 'Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI')
             [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'Saved and discovered profiles')
             [CompletionResult]::new('install-desktop', 'install-desktop', [CompletionResultType]::ParameterValue, 'Add Pail to this person''s applications menu, with its icons (Linux; no root needed)')
@@ -325,6 +409,27 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;help;cp' {
+            break
+        }
+        'pail;help;mb' {
+            break
+        }
+        'pail;help;rb' {
+            break
+        }
+        'pail;help;bucket' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Region, versioning, default encryption, Block Public Access and CORS rules')
+            [CompletionResult]::new('versioning', 'versioning', [CompletionResultType]::ParameterValue, 'Turn versioning on, or suspend it (a bucket never goes back to "never versioned")')
+            [CompletionResult]::new('cors', 'cors', [CompletionResultType]::ParameterValue, 'Print the CORS rules; check whether pages at an origin may upload; add a rule for one')
+            break
+        }
+        'pail;help;bucket;info' {
+            break
+        }
+        'pail;help;bucket;versioning' {
+            break
+        }
+        'pail;help;bucket;cors' {
             break
         }
         'pail;help;demo-server' {

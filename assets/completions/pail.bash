@@ -16,6 +16,9 @@ _pail() {
             ",$1")
                 cmd="pail"
                 ;;
+            pail,bucket)
+                cmd="pail__subcmd__bucket"
+                ;;
             pail,completions)
                 cmd="pail__subcmd__completions"
                 ;;
@@ -43,6 +46,9 @@ _pail() {
             pail,man)
                 cmd="pail__subcmd__man"
                 ;;
+            pail,mb)
+                cmd="pail__subcmd__mb"
+                ;;
             pail,presign)
                 cmd="pail__subcmd__presign"
                 ;;
@@ -55,6 +61,9 @@ _pail() {
             pail,profiles)
                 cmd="pail__subcmd__profiles"
                 ;;
+            pail,rb)
+                cmd="pail__subcmd__rb"
+                ;;
             pail,share)
                 cmd="pail__subcmd__share"
                 ;;
@@ -63,6 +72,33 @@ _pail() {
                 ;;
             pail,upload-headers)
                 cmd="pail__subcmd__upload__subcmd__headers"
+                ;;
+            pail__subcmd__bucket,cors)
+                cmd="pail__subcmd__bucket__subcmd__cors"
+                ;;
+            pail__subcmd__bucket,help)
+                cmd="pail__subcmd__bucket__subcmd__help"
+                ;;
+            pail__subcmd__bucket,info)
+                cmd="pail__subcmd__bucket__subcmd__info"
+                ;;
+            pail__subcmd__bucket,versioning)
+                cmd="pail__subcmd__bucket__subcmd__versioning"
+                ;;
+            pail__subcmd__bucket__subcmd__help,cors)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__cors"
+                ;;
+            pail__subcmd__bucket__subcmd__help,help)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__help"
+                ;;
+            pail__subcmd__bucket__subcmd__help,info)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__info"
+                ;;
+            pail__subcmd__bucket__subcmd__help,versioning)
+                cmd="pail__subcmd__bucket__subcmd__help__subcmd__versioning"
+                ;;
+            pail__subcmd__help,bucket)
+                cmd="pail__subcmd__help__subcmd__bucket"
                 ;;
             pail__subcmd__help,completions)
                 cmd="pail__subcmd__help__subcmd__completions"
@@ -91,6 +127,9 @@ _pail() {
             pail__subcmd__help,man)
                 cmd="pail__subcmd__help__subcmd__man"
                 ;;
+            pail__subcmd__help,mb)
+                cmd="pail__subcmd__help__subcmd__mb"
+                ;;
             pail__subcmd__help,presign)
                 cmd="pail__subcmd__help__subcmd__presign"
                 ;;
@@ -103,6 +142,9 @@ _pail() {
             pail__subcmd__help,profiles)
                 cmd="pail__subcmd__help__subcmd__profiles"
                 ;;
+            pail__subcmd__help,rb)
+                cmd="pail__subcmd__help__subcmd__rb"
+                ;;
             pail__subcmd__help,share)
                 cmd="pail__subcmd__help__subcmd__share"
                 ;;
@@ -111,6 +153,15 @@ _pail() {
                 ;;
             pail__subcmd__help,upload-headers)
                 cmd="pail__subcmd__help__subcmd__upload__subcmd__headers"
+                ;;
+            pail__subcmd__help__subcmd__bucket,cors)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__cors"
+                ;;
+            pail__subcmd__help__subcmd__bucket,info)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__info"
+                ;;
+            pail__subcmd__help__subcmd__bucket,versioning)
+                cmd="pail__subcmd__help__subcmd__bucket__subcmd__versioning"
                 ;;
             pail__subcmd__help__subcmd__profiles,list)
                 cmd="pail__subcmd__help__subcmd__profiles__subcmd__list"
@@ -167,12 +218,182 @@ _pail() {
 
     case "${cmd}" in
         pail)
-            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find headers upload-headers cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="-h -V --demo --help --version presign presign-post presign-cloudfront share ls find headers upload-headers cp mb rb bucket demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket)
+            opts="-h --help info versioning cors help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__cors)
+            opts="-h --check --allow-origin --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help)
+            opts="info versioning cors help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__cors)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__help__subcmd__versioning)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__info)
+            opts="-h --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__bucket__subcmd__versioning)
+            opts="-h --profile --region --endpoint-url --path-style --help on suspend"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -375,8 +596,64 @@ _pail() {
             return 0
             ;;
         pail__subcmd__help)
-            opts="presign presign-post presign-cloudfront share ls find headers upload-headers cp demo-server profiles install-desktop uninstall-desktop completions man help"
+            opts="presign presign-post presign-cloudfront share ls find headers upload-headers cp mb rb bucket demo-server profiles install-desktop uninstall-desktop completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket)
+            opts="info versioning cors"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__cors)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__bucket__subcmd__versioning)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -514,6 +791,20 @@ _pail() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pail__subcmd__help__subcmd__mb)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pail__subcmd__help__subcmd__presign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -573,6 +864,20 @@ _pail() {
         pail__subcmd__help__subcmd__profiles__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__help__subcmd__rb)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -716,6 +1021,32 @@ _pail() {
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__mb)
+            opts="-h --no-block-public-access --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -923,6 +1254,32 @@ _pail() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pail__subcmd__rb)
+            opts="-h --force --yes --profile --region --endpoint-url --path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -4,6 +4,7 @@
 //! state and its drawing; [`state`] holds what the window knows as a whole and hands each
 //! event to its feature, and [`modal`] the one dialog open over the explorer.
 
+pub(crate) mod buckets;
 pub(crate) mod clipboard;
 pub(crate) mod explorer;
 pub(crate) mod files;
@@ -364,6 +365,8 @@ impl eframe::App for PailApp {
                 self.outbox.extend(commands);
             }
         }
+        let commands = self.state.upload_cors_requests();
+        self.outbox.extend(commands);
         let request = shared_links::ui::shared_links_ui(
             &ctx,
             &mut self.state.links,
@@ -403,6 +406,10 @@ impl eframe::App for PailApp {
             second_pane::dialogs::second_pane_dialogs_ui(&ctx, &mut self.state.modals)
         {
             let commands = self.state.on_second_pane_request(request);
+            self.outbox.extend(commands);
+        }
+        for action in buckets::ui::bucket_dialog_ui(&ctx, &mut self.state.modals) {
+            let commands = self.state.on_bucket_request(action);
             self.outbox.extend(commands);
         }
         self.open_picker(&ctx);

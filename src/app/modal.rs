@@ -84,6 +84,8 @@ pub enum Modal {
     Quitting {
         since: Instant,
     },
+    /// New bucket…, Bucket properties, Delete bucket… (`app/buckets`).
+    Bucket(Box<crate::app::buckets::state::BucketDialog>),
 }
 
 /// What Delete will remove, shown for confirmation.

@@ -20,6 +20,7 @@ use crate::share::{
     expiry::parse_datetime, form_output,
 };
 
+pub(crate) mod buckets;
 pub(crate) mod cloudfront;
 pub(crate) mod cp;
 pub(crate) mod find;
@@ -70,6 +71,13 @@ pub(crate) enum Command {
     UploadHeaders(upload_headers::UploadHeadersCommand),
     /// Copy files and folders between disk and S3, or between buckets on the server.
     Cp(cp::CpArgs),
+    /// Make a bucket (Block Public Access on, as AWS does).
+    Mb(buckets::MbArgs),
+    /// Delete an empty bucket; with --force, empty it of every version first.
+    Rb(buckets::RbArgs),
+    /// A bucket's properties: info, versioning, CORS rules.
+    #[command(subcommand)]
+    Bucket(buckets::BucketCommand),
     /// Run the demo S3 server (sample data, loopback only) until Ctrl+C, for trying the CLI.
     DemoServer,
     /// Saved and discovered profiles.
@@ -285,6 +293,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
         Some(Command::PresignCloudfront(args)) => cloudfront::presign_cloudfront(args),
         Some(Command::Share(args)) => runtime.block_on(share::share(args)),
+        Some(Command::Mb(args)) => runtime.block_on(buckets::mb(args)),
+        Some(Command::Rb(args)) => runtime.block_on(buckets::rb(args)),
+        Some(Command::Bucket(command)) => runtime.block_on(buckets::bucket(command)),
         Some(Command::DemoServer) => runtime.block_on(demo_server()),
         Some(Command::Profiles(ProfilesCommand::List)) => runtime.block_on(list_profiles()),
         Some(Command::InstallDesktop) => system::install_desktop(),

@@ -165,10 +165,30 @@ impl S3 for Store {
         self.files.create_bucket(req).await
     }
 
+    /// S3 deletes only an empty bucket (409 BucketNotEmpty); s3s-fs 0.14.1 deletes the
+    /// bucket's folder with everything in it.
     async fn delete_bucket(
         &self,
         req: S3Request<DeleteBucketInput>,
     ) -> S3Result<S3Response<DeleteBucketOutput>> {
+        let input = ListObjectsV2Input::builder()
+            .bucket(req.input.bucket.clone())
+            .max_keys(Some(1))
+            .build()
+            .map_err(|_| s3_error!(InvalidRequest))?;
+        let listed = self.files.list_objects_v2(self.probe(&req, input)).await?;
+        if listed.output.key_count.unwrap_or(0) > 0
+            || listed
+                .output
+                .contents
+                .as_ref()
+                .is_some_and(|c| !c.is_empty())
+        {
+            return Err(s3_error!(
+                BucketNotEmpty,
+                "the bucket you tried to delete is not empty"
+            ));
+        }
         self.files.delete_bucket(req).await
     }
 

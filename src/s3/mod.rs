@@ -3,8 +3,12 @@
 //! stall detection and the bandwidth limit that data-carrying requests use and the checks a
 //! move makes before it removes an original.
 
+pub(crate) mod bucket_listing;
+pub(crate) mod bucket_settings;
+pub(crate) mod buckets;
 pub mod connection;
 pub(crate) mod copy_across;
+pub(crate) mod cors;
 pub(crate) mod download;
 pub(crate) mod flight;
 pub(crate) mod folder_share;

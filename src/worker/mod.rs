@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, mpsc as tokio_mpsc};
 use tokio::task::AbortHandle;
 
 mod browse;
+mod buckets;
 mod connections;
 mod copies;
 mod downloads;
@@ -34,6 +35,7 @@ pub use protocol::{
     HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest, RenewRequest,
     RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
+pub use protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest};
 
 use connections::{Connections, connection_for};
 use downloads::DownloadPlan;
@@ -210,6 +212,7 @@ impl Jobs {
             Command::SweepUploads { profile, journal } => transfers::sweep_uploads(self, profile, journal),
             Command::SetConcurrency { transfers } => transfers::set_concurrency(self, transfers),
             Command::SetRateLimit { bytes_per_second } => transfers::set_rate_limit(self, bytes_per_second),
+            Command::Bucket(request) => buckets::run(self, request),
         }
     }
 

@@ -45,6 +45,10 @@ impl Moto {
         Some(moto)
     }
 
+    pub fn endpoint_url(&self) -> String {
+        self.url.clone()
+    }
+
     pub fn profile(&self) -> pail::testing::profiles::Profile {
         pail::testing::profiles::Profile::fixed(
             "Moto",

@@ -54,6 +54,8 @@ pub(crate) enum ExplorerRequest {
     ClearSearch,
     /// A bucket's name as listed; checked when it is opened.
     OpenBucket(String),
+    /// New bucket…, or a bucket's menu: Bucket properties, Delete bucket…
+    Bucket(crate::app::buckets::BucketAction),
     /// A breadcrumb.
     Open(Location),
     /// The sub-folder `name` (ending in `/`) of the folder shown.

@@ -48,6 +48,7 @@ impl AppState {
                     Vec::new()
                 }
             },
+            R::Bucket(action) => self.on_bucket_request(action),
             R::Open(location) => self.open(location),
             R::OpenFolder(name) => self.open_folder(&name),
             R::OpenSelected if second(self, Target::ActivePane) => self.second_open_selected(),

@@ -133,6 +133,7 @@ impl AppState {
             Event::History(event) => self.links.apply(event, &mut self.status),
             Event::Files(event) => self.apply_files(event),
             Event::Headers(event) => self.apply_headers(event),
+            Event::Buckets(event) => self.apply_buckets(event),
         }
     }
 }

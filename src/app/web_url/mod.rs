@@ -1,6 +1,7 @@
 //! The Web URL dialog: its state and rules ([`state`]), opening it and its requests from the
 //! window (`actions`), its drawing (`ui`, with `cloudfront_fields` and `qr_view`) and the
-//! expiry calendar drawn inside it (`calendar`).
+//! expiry calendar drawn inside it (`calendar`); the Upload link tab's CORS check
+//! (`upload_cors`).
 
 pub(crate) mod actions;
 pub(crate) mod calendar;
@@ -8,3 +9,4 @@ mod cloudfront_fields;
 mod qr_view;
 pub(crate) mod state;
 pub(crate) mod ui;
+pub(crate) mod upload_cors;

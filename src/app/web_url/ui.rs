@@ -536,6 +536,8 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
         )
         .labelled_by(label.id);
     });
+    let post = dialog.inputs.upload_kind == UploadKind::Post;
+    super::upload_cors::upload_cors_ui(ui, &mut dialog.upload_cors, post);
 }
 
 fn upload_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, clipboard: &mut dyn Clipboard) {

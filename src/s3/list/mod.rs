@@ -20,4 +20,5 @@ pub use request::{list_buckets, list_folder_page, list_page_from};
 pub use types::{
     BrowseError, BucketEntry, Depth, FolderPage, ObjectEntry, PageRequest, StorageClass,
 };
+pub(crate) use xml::url_decode;
 pub use xml::{ListXmlError, PageShape, parse_list_page};

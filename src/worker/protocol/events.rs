@@ -31,6 +31,7 @@ pub enum Event {
     History(HistoryEvent),
     Files(FilesEvent),
     Headers(super::HeadersEvent),
+    Buckets(super::BucketEvent),
 }
 
 /// Answers about profiles: found, saved, tested.

@@ -20,7 +20,9 @@ use crate::share::{Expiry, GetOptions, PostRequest, PutOptions, ShareError};
 use crate::storage::cloudfront::{CloudFrontStoreError, Distribution};
 use crate::storage::history::{SaveError, SharedLink};
 
+mod buckets;
 mod events;
+pub use buckets::*;
 pub use events::*;
 mod headers;
 pub use headers::*;
@@ -69,6 +71,8 @@ pub enum JobError {
     Save(#[from] SaveError),
     #[error(transparent)]
     Headers(#[from] crate::s3::headers::HeadersError),
+    #[error(transparent)]
+    Bucket(#[from] crate::s3::buckets::BucketError),
 }
 
 /// What the UI asks of the worker.
@@ -291,6 +295,8 @@ pub enum Command {
         path: PathBuf,
         links: Vec<SharedLink>,
     },
+    /// A bucket made, counted, deleted or emptied, or its properties (see [`BucketJob`]).
+    Bucket(BucketRequest),
 }
 
 /// Download objects (and folders, recursively) from the folder `base` into `target`. If files

@@ -199,6 +199,8 @@ pub struct WebUrlDialog {
     qr_saving: Pending,
     /// The expiry calendar, drawn inside the dialog.
     pub calendar: crate::app::web_url::calendar::CalendarState,
+    /// The Upload link tab's check of the bucket's CORS for browser uploads.
+    pub upload_cors: crate::app::web_url::upload_cors::UploadCors,
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
     /// content instead of keeping the last one's size.
     serial: u64,
@@ -294,6 +296,7 @@ impl WebUrlDialog {
             qr_shown: false,
             qr_saving: Pending::default(),
             calendar: Default::default(),
+            upload_cors: Default::default(),
             serial: 0,
         };
         if dialog.profile.post_forms_unsupported().is_some() {

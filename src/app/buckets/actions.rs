@@ -1,0 +1,160 @@
+//! The bucket dialogs' requests and the worker's answers, across the window's parts: a
+//! dialog needs the chosen profile and a request id, and a bucket made or deleted lists the
+//! buckets again and says so in the status bar.
+
+use super::BucketAction;
+use super::state::{BucketDialog, DeleteDialog, NewBucketForm, Outcome, PropertiesWindow};
+use crate::app::modal::Modal;
+use crate::app::state::AppState;
+use crate::model::BucketName;
+use crate::worker::{BucketEvent, Command};
+
+impl AppState {
+    /// The open bucket dialog, if the open dialog is one.
+    pub fn bucket_dialog(&self) -> Option<&BucketDialog> {
+        match self.modals.get() {
+            Some(Modal::Bucket(dialog)) => Some(dialog),
+            _ => None,
+        }
+    }
+
+    pub fn bucket_dialog_mut(&mut self) -> Option<&mut BucketDialog> {
+        match self.modals.get_mut() {
+            Some(Modal::Bucket(dialog)) => Some(dialog),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn on_bucket_request(&mut self, action: BucketAction) -> Vec<Command> {
+        let named = |name: &str| BucketName::new(name).map_err(|e| e.to_string());
+        match action {
+            BucketAction::New => {
+                let Some(profile) = self.profile().cloned() else {
+                    return Vec::new();
+                };
+                let form = NewBucketForm::new(profile);
+                self.modals
+                    .open(Modal::Bucket(Box::new(BucketDialog::New(form))));
+                Vec::new()
+            }
+            BucketAction::Properties(name) => {
+                let (Some(profile), Ok(bucket)) = (self.profile().cloned(), named(&name)) else {
+                    return Vec::new();
+                };
+                let id = self.next_id();
+                let (window, command) = PropertiesWindow::open(id, profile, bucket);
+                self.modals
+                    .open(Modal::Bucket(Box::new(BucketDialog::Properties(window))));
+                vec![command]
+            }
+            BucketAction::Delete {
+                bucket,
+                empty_first,
+            } => {
+                let (Some(profile), Ok(bucket)) = (self.profile().cloned(), named(&bucket)) else {
+                    return Vec::new();
+                };
+                let id = self.next_id();
+                let (dialog, command) = DeleteDialog::open(id, profile, bucket, empty_first);
+                self.modals
+                    .open(Modal::Bucket(Box::new(BucketDialog::Delete(dialog))));
+                vec![command]
+            }
+            BucketAction::Create => {
+                let id = self.next_id();
+                match self.bucket_dialog_mut() {
+                    Some(BucketDialog::New(form)) => form.create(id).into_iter().collect(),
+                    _ => Vec::new(),
+                }
+            }
+            BucketAction::SetVersioning(on) => {
+                let id = self.next_id();
+                match self.bucket_dialog_mut() {
+                    Some(BucketDialog::Properties(window)) => {
+                        window.set_versioning(id, on).into_iter().collect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            BucketAction::ConfirmDelete => {
+                let id = self.next_id();
+                match self.bucket_dialog_mut() {
+                    Some(BucketDialog::Delete(dialog)) => dialog.delete(id).into_iter().collect(),
+                    _ => Vec::new(),
+                }
+            }
+            BucketAction::CancelDelete => {
+                if let Some(BucketDialog::Delete(dialog)) = self.bucket_dialog() {
+                    dialog.cancel();
+                }
+                Vec::new()
+            }
+            BucketAction::Close => {
+                // A deletion running is stopped, not left running unseen.
+                if let Some(BucketDialog::Delete(dialog)) = self.bucket_dialog() {
+                    dialog.cancel();
+                }
+                self.modals.close_if(|m| matches!(m, Modal::Bucket(_)));
+                Vec::new()
+            }
+        }
+    }
+
+    /// What the Upload link tab's CORS check asked this frame: its rules read, a rule added.
+    pub(crate) fn upload_cors_requests(&mut self) -> Vec<Command> {
+        if !self.web_url().is_some_and(|d| d.upload_cors.wants()) {
+            return Vec::new();
+        }
+        let id = self.next_id();
+        let Some(dialog) = self.web_url_mut() else {
+            return Vec::new();
+        };
+        let (profile, bucket) = (dialog.profile().clone(), dialog.bucket().clone());
+        dialog
+            .upload_cors
+            .commands(id, &profile, &bucket)
+            .into_iter()
+            .collect()
+    }
+
+    /// A bucket job's answer, for the dialog waiting for it (open, or behind a question).
+    pub(crate) fn apply_buckets(&mut self, event: BucketEvent) -> Vec<Command> {
+        let BucketEvent { id, answer } = event;
+        for modal in self.modals.all_mut() {
+            if let Modal::WebUrl(dialog) = modal {
+                dialog.upload_cors.apply(id, &answer);
+            }
+        }
+        let next = self.next_id();
+        let mut outcome = Outcome::Stay;
+        let mut commands = Vec::new();
+        let mut is_open = true;
+        let mut deleted = None;
+        for (index, modal) in self.modals.all_mut().enumerate() {
+            if let Modal::Bucket(dialog) = modal {
+                let (done, command) = dialog.apply(id, answer.clone(), next);
+                commands.extend(command);
+                if done != Outcome::Stay {
+                    outcome = done;
+                    is_open = index == 0;
+                    if let BucketDialog::Delete(dialog) = dialog.as_ref() {
+                        deleted = Some(dialog.bucket.clone());
+                    }
+                }
+            }
+        }
+        if let Outcome::Done { notice } = outcome {
+            if is_open {
+                self.modals.close_if(|m| matches!(m, Modal::Bucket(_)));
+            }
+            // The explorer does not go on showing the rows of a bucket that is gone.
+            let shown = self.explorer.location().map(|l| l.bucket.clone());
+            if deleted.is_some() && shown == deleted {
+                self.explorer.forget_folder();
+            }
+            self.status.set_notice(notice);
+            commands.extend(self.load_buckets());
+        }
+        commands
+    }
+}
