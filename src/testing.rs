@@ -79,6 +79,9 @@ pub mod s3 {
     pub mod verify {
         pub use crate::s3::verify::*;
     }
+    pub mod versions {
+        pub use crate::s3::versions::*;
+    }
 }
 pub mod search {
     pub use crate::search::*;

@@ -134,7 +134,7 @@ pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 const COPY_PART_SIZE: u64 = 512 * 1024 * 1024;
 
 /// `bucket/key` for `x-amz-copy-source`, the key percent-encoded (except `/`).
-fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
+pub(super) fn copy_source(bucket: &BucketName, key: &ObjectKey) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
         .remove(b'-')
@@ -336,7 +336,7 @@ async fn rename_with_copy_limit(
 }
 
 /// The parts of a multipart copy, each copied by the server from a range of `source`.
-async fn copy_parts(
+pub(super) async fn copy_parts(
     connection: &Connection,
     (bucket, to): (&BucketName, &ObjectKey),
     source: &str,

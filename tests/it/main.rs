@@ -53,4 +53,5 @@ mod ui_profiles;
 mod ui_qr;
 mod ui_two_panes;
 mod ui_web_url;
+mod versions;
 mod window_start;

@@ -21,3 +21,6 @@ pub use types::{
     BrowseError, BucketEntry, Depth, FolderPage, ObjectEntry, PageRequest, StorageClass,
 };
 pub use xml::{ListXmlError, PageShape, parse_list_page};
+pub(crate) use body::BoundAnswer;
+pub(crate) use request::{MAX_PAGE_BYTES, classify, endpoint_label};
+pub(crate) use xml::url_decode;

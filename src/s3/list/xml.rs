@@ -157,7 +157,7 @@ fn decoded(name: String, url_encoded: bool) -> Result<String, ListXmlError> {
 
 /// Decodes S3's `encoding-type=url` (form encoding: `+` is a space, `%XX` a byte), as botocore
 /// does; a `%` not followed by two hex digits, or bytes that are not UTF-8, are refused.
-pub(super) fn url_decode(text: &str) -> Result<Cow<'_, str>, ListXmlError> {
+pub(crate) fn url_decode(text: &str) -> Result<Cow<'_, str>, ListXmlError> {
     if !text.bytes().any(|b| b == b'%' || b == b'+') {
         return Ok(Cow::Borrowed(text));
     }
