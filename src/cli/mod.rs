@@ -145,6 +145,10 @@ pub(crate) struct PresignArgs {
     /// PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link).
     #[arg(long)]
     pub no_overwrite: bool,
+    /// GET: a link to this version of the object (`pail ls --versions` lists them); it serves
+    /// that version whatever is written later.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
     /// Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL).
     #[arg(long)]
     pub qr: bool,
@@ -394,6 +398,11 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "--no-overwrite applies to PUT links only".into(),
         ));
     }
+    if args.method == MethodArg::Put && args.version_id.is_some() {
+        return Err(CliError::Usage(
+            "--version-id applies to GET links only: an upload makes a new version".into(),
+        ));
+    }
     if args.method == MethodArg::Put && args.content_disposition.is_some() {
         return Err(CliError::Usage(
             "--content-disposition applies to GET links only".into(),
@@ -412,6 +421,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
                 content_disposition: args.content_disposition,
                 content_type: args.content_type,
                 scheme: scheme(args.http),
+                version_id: args.version_id,
             };
             signer
                 .presign_get(&uri.bucket, &uri.key, &options, expiry, now)

@@ -342,3 +342,46 @@ async fn versioning_state_suspended_is_told_apart() {
     assert_eq!(state, VersioningState::Suspended);
     let _ = common::ACCESS_KEY;
 }
+
+#[tokio::test]
+async fn a_link_to_an_old_version_serves_the_old_bytes_after_a_new_write() {
+    let moto = moto_or_skip!();
+    let writes: &[(&str, &[u8])] = &[("l/doc.txt", b"the old version"), ("l/doc.txt", b"new")];
+    versioned_bucket(&moto, "links", writes).await;
+    let connection = moto.connection();
+    let (b, k) = (bucket("links"), key("l/doc.txt"));
+    let listed = versions::key_versions(&connection, &b, &k).await.unwrap();
+    let old = listed.iter().find(|v| !v.is_latest).unwrap();
+    let signer = connection.signer_for(&b).await.unwrap().signer;
+    let options = pail::share::GetOptions {
+        version_id: Some(old.version_id.clone()),
+        ..Default::default()
+    };
+    let link = signer
+        .presign_get(
+            &b,
+            &k,
+            &options,
+            pail::share::Expiry::In(Duration::from_secs(600)),
+            std::time::SystemTime::now(),
+        )
+        .await
+        .unwrap();
+    assert!(link.url.contains("versionId="), "{}", link.url);
+    let body = common::http().get(&link.url).send().await.unwrap();
+    assert_eq!(body.status(), 200);
+    assert_eq!(&body.bytes().await.unwrap()[..], b"the old version");
+    let plain = signer
+        .presign_get(
+            &b,
+            &k,
+            &Default::default(),
+            pail::share::Expiry::In(Duration::from_secs(600)),
+            std::time::SystemTime::now(),
+        )
+        .await
+        .unwrap();
+    let latest = common::http().get(&plain.url).send().await.unwrap();
+    let latest = latest.bytes().await.unwrap();
+    assert_eq!(&latest[..], b"new");
+}
