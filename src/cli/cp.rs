@@ -41,6 +41,9 @@ pub(crate) struct CpArgs {
     /// through Pail, so it is not limited.
     #[arg(long, value_name = "RATE", value_parser = crate::s3::rate_limit::parse_rate)]
     pub limit_rate: Option<u64>,
+    /// Download this version of the object (`pail ls --versions` lists them), not the latest.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -296,6 +299,10 @@ async fn plan_copy(
 }
 
 pub(crate) async fn cp(args: CpArgs) -> Result<(), CliError> {
+    if let Some(version_id) = &args.version_id {
+        let sides = (&*args.source, &*args.destination, args.recursive);
+        return super::versions::cp_version(&args.connection, sides, version_id).await;
+    }
     let source = Place::parse(&args.source)?;
     let destination = Place::parse(&args.destination)?;
     let connection = args.connection.connect().await?;

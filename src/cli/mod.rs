@@ -26,6 +26,7 @@ pub(crate) mod find;
 pub(crate) mod ls;
 pub(crate) mod share;
 pub(crate) mod system;
+pub(crate) mod versions;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.

@@ -159,7 +159,14 @@ pub async fn download_version_below(
     control: &TransferControl,
     journal: Option<&PartialJournal>,
 ) -> Result<u64, TransferError> {
-    download_below(connection, (bucket, key, Some(version)), landing, control, journal).await
+    download_below(
+        connection,
+        (bucket, key, Some(version)),
+        landing,
+        control,
+        journal,
+    )
+    .await
 }
 
 async fn download_below(

@@ -121,7 +121,11 @@ async fn list_versions(
     let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
     for page in 1..=MAX_PAGES {
         let untrusted = |problem: String| BrowseError::Untrusted {
-            place: format!("the versions of s3://{}/{}", bucket.as_str(), prefix.escape_debug()),
+            place: format!(
+                "the versions of s3://{}/{}",
+                bucket.as_str(),
+                prefix.escape_debug()
+            ),
             page: format!("page {page}"),
             problem,
         };
@@ -381,7 +385,13 @@ pub async fn restore_version(
     (bucket, key, version_id): (&BucketName, &ObjectKey, &str),
     control: &TransferControl,
 ) -> Result<Option<String>, TransferError> {
-    restore_with_limit(connection, (bucket, key, version_id), control, MAX_SINGLE_COPY).await
+    restore_with_limit(
+        connection,
+        (bucket, key, version_id),
+        control,
+        MAX_SINGLE_COPY,
+    )
+    .await
 }
 
 /// [`restore_version`], part by part above `single_copy_limit` bytes.

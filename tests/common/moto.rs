@@ -37,6 +37,11 @@ impl Moto {
         Some(moto)
     }
 
+    /// `http://127.0.0.1:PORT`, for `pail --endpoint-url`.
+    pub fn endpoint_url(&self) -> &str {
+        &self.url
+    }
+
     pub fn profile(&self) -> pail::testing::profiles::Profile {
         pail::testing::profiles::Profile::fixed(
             "Moto",

@@ -164,8 +164,11 @@ async fn every_page_is_followed_with_both_markers() {
         .await
         .unwrap();
     assert_eq!(listed.versions.len(), 1_105);
-    let ids: std::collections::HashSet<&str> =
-        listed.versions.iter().map(|v| v.version_id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> = listed
+        .versions
+        .iter()
+        .map(|v| v.version_id.as_str())
+        .collect();
     assert_eq!(ids.len(), 1_105, "no version twice");
     assert_eq!(listed.versions.iter().filter(|v| v.is_latest).count(), 6);
 }
@@ -193,9 +196,16 @@ async fn a_version_is_downloaded_restored_and_deleted_for_good() {
     versions::restore_version(&connection, (&b, &k, &old.version_id), &control)
         .await
         .unwrap();
-    assert_eq!(body_of(&connection, "rest", "r.txt").await.unwrap(), b"old bytes");
+    assert_eq!(
+        body_of(&connection, "rest", "r.txt").await.unwrap(),
+        b"old bytes"
+    );
     let after = versions::key_versions(&connection, &b, &k).await.unwrap();
-    assert_eq!(after.len(), 3, "the restore is a new version; the others stay");
+    assert_eq!(
+        after.len(),
+        3,
+        "the restore is a new version; the others stay"
+    );
 
     let newest = after.iter().find(|v| v.is_latest).unwrap().clone();
 
@@ -236,7 +246,10 @@ async fn undelete_removes_the_latest_delete_marker_and_nothing_else() {
     assert!(body_of(&connection, "undel", "u.txt").await.is_none());
     let marker = versions::undelete(&connection, &b, &k).await.unwrap();
     assert!(!marker.is_empty());
-    assert_eq!(body_of(&connection, "undel", "u.txt").await.unwrap(), b"kept");
+    assert_eq!(
+        body_of(&connection, "undel", "u.txt").await.unwrap(),
+        b"kept"
+    );
     let left = versions::key_versions(&connection, &b, &k).await.unwrap();
     assert_eq!(left.len(), 1, "only the marker went: {left:?}");
     assert!(body_of(&connection, "undel", "u.txt/child").await.is_some());
@@ -297,16 +310,20 @@ async fn a_versions_listing_that_lies_fails_saying_so() {
     .await;
     assert!(matches!(empty, BrowseError::Untrusted { .. }), "{empty:?}");
 
-    let outside = listed_from(|_| Answer::Xml(200, versions_page(&["secret/x"], false, None))).await;
+    let outside =
+        listed_from(|_| Answer::Xml(200, versions_page(&["secret/x"], false, None))).await;
     let text = outside.to_string();
     assert!(text.contains("outside the prefix"), "{text}");
 
     let no_marker = listed_from(|_| Answer::Xml(200, versions_page(&["docs/a"], true, None))).await;
-    assert!(no_marker.to_string().contains("no key marker"), "{no_marker}");
+    assert!(
+        no_marker.to_string().contains("no key marker"),
+        "{no_marker}"
+    );
 
     // A server that sends the listing back to the same marker, page after page.
-    let round = listed_from(|_| Answer::Xml(200, versions_page(&["docs/a"], true, Some("docs/a"))))
-        .await;
+    let round =
+        listed_from(|_| Answer::Xml(200, versions_page(&["docs/a"], true, Some("docs/a")))).await;
     assert!(round.to_string().contains("go round"), "{round}");
 
     let started = std::time::Instant::now();
@@ -384,4 +401,153 @@ async fn a_link_to_an_old_version_serves_the_old_bytes_after_a_new_write() {
     let latest = common::http().get(&plain.url).send().await.unwrap();
     let latest = latest.bytes().await.unwrap();
     assert_eq!(&latest[..], b"new");
+}
+
+/// `pail ARGS --endpoint-url MOTO --path-style`, with moto's keys.
+fn pail_on(moto: &Moto, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--endpoint-url", moto.endpoint_url(), "--path-style"]);
+    common::cli::pail(home)
+        .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+        .env("AWS_REGION", "us-east-1")
+        .args(&full)
+        .output()
+        .expect("pail runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn pail_ls_versions_cp_and_presign_a_version() {
+    let moto = moto_or_skip!();
+    // moto sends names raw (it ignores `encoding-type=url`), so no control character here:
+    // a name that reads reversed in a terminal is escaped as `ls` escapes it.
+    let hostile = "docs/photo\u{202e}gpj.exe";
+    let writes: &[(&str, &[u8])] = &[
+        ("docs/r.txt", b"first"),
+        ("docs/r.txt", b"second!"),
+        (hostile, b"x"),
+        ("docs/deeper/z.txt", b"z"),
+    ];
+    versioned_bucket(&moto, "clivers", writes).await;
+    delete_plain(&moto, "clivers", hostile).await;
+    let home = tempfile::tempdir().unwrap();
+
+    let out = pail_on(
+        &moto,
+        home.path(),
+        &["ls", "--versions", "s3://clivers/docs/"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("versioning on"),
+        "{}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert_eq!(lines[0].trim(), "PRE deeper/");
+    assert!(
+        !stdout.contains('\u{202e}'),
+        "the override is shown escaped"
+    );
+    assert!(lines[1].contains(" latest marker ") && lines[1].ends_with("photo\\u{202e}gpj.exe"));
+    assert!(lines[2].contains(" -      object ") && lines[2].ends_with("photo\\u{202e}gpj.exe"));
+    assert!(lines[3].contains("7 latest object ") && lines[3].ends_with(" r.txt"));
+    assert!(lines[4].contains("5 -      object ") && lines[4].ends_with(" r.txt"));
+    let old_id = lines[4].split_whitespace().nth(5).unwrap().to_owned();
+
+    let target = home.path().join("old.txt");
+    let out = pail_on(
+        &moto,
+        home.path(),
+        &[
+            "cp",
+            "--version-id",
+            &old_id,
+            "s3://clivers/docs/r.txt",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&target).unwrap(), b"first");
+    // Into a folder, under the key's name.
+    let out = pail_on(
+        &moto,
+        home.path(),
+        &[
+            "cp",
+            "--version-id",
+            &old_id,
+            "s3://clivers/docs/r.txt",
+            home.path().to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(home.path().join("r.txt")).unwrap(), b"first");
+
+    let out = pail_on(
+        &moto,
+        home.path(),
+        &[
+            "presign",
+            "--version-id",
+            &old_id,
+            "s3://clivers/docs/r.txt",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_owned();
+    assert!(url.contains("versionId="), "{url}");
+    let got = common::http().get(&url).send().await.unwrap();
+    assert_eq!(&got.bytes().await.unwrap()[..], b"first");
+
+    // A version that does not exist: an error, and no file.
+    let missing = home.path().join("missing.txt");
+    let out = pail_on(
+        &moto,
+        home.path(),
+        &[
+            "cp",
+            "--version-id",
+            "nope",
+            "s3://clivers/docs/r.txt",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(!missing.exists());
+    let partials: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("missing"))
+        .collect();
+    assert!(partials.is_empty(), "no partial file left: {partials:?}");
+
+    for args in [
+        &[
+            "presign",
+            "--method",
+            "PUT",
+            "--version-id",
+            &old_id,
+            "s3://clivers/docs/r.txt",
+        ][..],
+        &[
+            "cp",
+            "--recursive",
+            "--version-id",
+            &old_id,
+            "s3://clivers/docs/",
+            "x",
+        ][..],
+        &["ls", "--versions", "--recursive", "s3://clivers/docs/"][..],
+    ] {
+        let out = pail_on(&moto, home.path(), args);
+        assert!(!out.status.success(), "{args:?} is refused");
+    }
 }
