@@ -23,6 +23,9 @@ pub mod app {
             pub use crate::app::web_url::state::*;
         }
     }
+    pub mod versions {
+        pub use crate::app::versions::ui::version_date;
+    }
 }
 pub mod compare {
     pub use crate::compare::*;

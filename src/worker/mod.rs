@@ -26,6 +26,7 @@ mod protocol;
 mod queue;
 mod settings;
 mod transfers;
+mod versions;
 
 pub use protocol::{
     BrowseEvent, BucketFolder, CloudFrontKnown, CloudFrontRequest, Command, CopyRequest,
@@ -33,6 +34,8 @@ pub use protocol::{
     LinksEvent, ProfilesEvent, RenameRequest, RenewRequest, RequestId, ShareFolderRequest,
     TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
+
+pub use protocol::{VersionAction, VersionsEvent, VersionsRequest};
 
 use connections::{Connections, connection_for};
 use downloads::DownloadPlan;
@@ -203,6 +206,7 @@ impl Jobs {
             Command::SweepUploads { profile, journal } => transfers::sweep_uploads(self, profile, journal),
             Command::SetConcurrency { transfers } => transfers::set_concurrency(self, transfers),
             Command::SetRateLimit { bytes_per_second } => transfers::set_rate_limit(self, bytes_per_second),
+            Command::Versions(request) => versions::versions(self, request),
         }
     }
 

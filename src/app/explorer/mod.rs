@@ -71,6 +71,8 @@ pub(crate) enum ExplorerRequest {
     FileOperation(FileOperation),
     WebUrl,
     Properties,
+    /// The versions of the objects in the explorer's folder, in the Versions window.
+    ShowVersions,
     ToggleTwoPanes,
     /// The active pane's selection into the other pane's folder (F5).
     CopyAcross,

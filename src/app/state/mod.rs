@@ -48,6 +48,8 @@ pub struct AppState {
     pub compare_marks: Option<crate::app::shared::CompareMarks>,
     /// Delete, New folder, Rename and Properties while the worker runs them.
     pub(crate) file_ops: FileOps,
+    /// The Versions window: a folder's versions and what is done to them.
+    pub versions: crate::app::versions::state::Versions,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             second_on_left: false,
             compare_marks: None,
             file_ops: FileOps::default(),
+            versions: Default::default(),
         }
     }
 
@@ -132,6 +135,7 @@ impl AppState {
             Event::Links(event) => self.apply_links(event),
             Event::History(event) => self.links.apply(event, &mut self.status),
             Event::Files(event) => self.apply_files(event),
+            Event::Versions(event) => self.apply_versions(event),
         }
     }
 }

@@ -220,6 +220,9 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, requests: &mut Vec<WebUrlReque
                 ))
                 .strong(),
             );
+            if let Some((id, date)) = dialog.version() {
+                crate::app::versions::ui::version_note_ui(ui, id, date);
+            }
         }
         many => {
             let total = many.iter().fold(0u64, |sum, t| sum.saturating_add(t.size));

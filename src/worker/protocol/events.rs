@@ -30,6 +30,30 @@ pub enum Event {
     Links(LinksEvent),
     History(HistoryEvent),
     Files(FilesEvent),
+    Versions(VersionsEvent),
+}
+
+/// Answers about versions.
+#[derive(Debug, Clone)]
+pub enum VersionsEvent {
+    /// A folder's versions, and the bucket's versioning state (an error text when it could
+    /// not be read: the versions are still shown).
+    Listed {
+        id: RequestId,
+        result: Result<Box<crate::s3::versions::FolderVersions>, JobError>,
+        state: Result<crate::s3::versions::VersioningState, String>,
+    },
+    /// Restore, Undelete or Delete done (what it did, in words), or why not.
+    Done {
+        id: RequestId,
+        result: Result<String, JobError>,
+    },
+}
+
+impl From<VersionsEvent> for Event {
+    fn from(event: VersionsEvent) -> Self {
+        Event::Versions(event)
+    }
 }
 
 /// Answers about profiles: found, saved, tested.
