@@ -152,6 +152,25 @@ async fn versions_are_listed_under_their_object_then_downloaded_and_shared() {
         .url
         .clone();
     assert!(url.contains("versionId="), "{url}");
+    // Shared links remembers which version the link serves.
+    let recorded = harness
+        .state()
+        .state()
+        .links
+        .links()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(recorded.url, url);
+    assert_eq!(
+        recorded.version_id.as_deref(),
+        Some(old.version_id.as_str())
+    );
+    assert!(
+        recorded.options.contains(&old.version_id),
+        "{}",
+        recorded.options
+    );
     let body = crate::common::http().get(&url).send().await.unwrap();
     assert_eq!(&body.bytes().await.unwrap()[..], b"old a");
 }

@@ -551,3 +551,71 @@ async fn pail_ls_versions_cp_and_presign_a_version() {
         assert!(!out.status.success(), "{args:?} is refused");
     }
 }
+
+#[tokio::test]
+async fn the_link_doctor_tells_a_deleted_version_from_a_changed_object() {
+    use pail::share::link_doctor::{Diagnosis, SharedAs, diagnose};
+    let moto = moto_or_skip!();
+    let writes: &[(&str, &[u8])] = &[("d.txt", b"first"), ("d.txt", b"second")];
+    versioned_bucket(&moto, "doctor", writes).await;
+    let connection = moto.connection();
+    let (b, k) = (bucket("doctor"), key("d.txt"));
+    let listed = versions::key_versions(&connection, &b, &k).await.unwrap();
+    let old = listed.iter().find(|v| !v.is_latest).unwrap().clone();
+    let latest = listed.iter().find(|v| v.is_latest).unwrap().clone();
+    let signer = connection.signer_for(&b).await.unwrap().signer;
+    let sign = |version_id: Option<String>| {
+        let signer = signer.clone();
+        let (b, k) = (b.clone(), k.clone());
+        async move {
+            let options = pail::share::GetOptions {
+                version_id,
+                ..Default::default()
+            };
+            let expiry = pail::share::Expiry::In(Duration::from_secs(600));
+            let now = std::time::SystemTime::now();
+            signer
+                .presign_get(&b, &k, &options, expiry, now)
+                .await
+                .unwrap()
+                .url
+        }
+    };
+    let check = |url: String, etag: Option<String>| async move {
+        let shared = SharedAs {
+            expires: std::time::SystemTime::now() + Duration::from_secs(600),
+            etag,
+        };
+        let answer = pail::share::link_test::test_get_link(&url).await;
+        diagnose(&url, &shared, &answer, std::time::SystemTime::now())
+    };
+    let version_link = sign(Some(old.version_id.clone())).await;
+    let plain_link = sign(None).await;
+    assert_eq!(
+        check(version_link.clone(), old.etag.clone()).await,
+        Diagnosis::Working
+    );
+    // A new write: the plain link changed, the version link did not.
+    connection
+        .client()
+        .put_object()
+        .bucket("doctor")
+        .key("d.txt")
+        .body(b"third!".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        check(plain_link, latest.etag.clone()).await,
+        Diagnosis::Changed
+    );
+    assert_eq!(
+        check(version_link.clone(), old.etag.clone()).await,
+        Diagnosis::Working
+    );
+    versions::delete_version(&connection, &b, &k, &old.version_id)
+        .await
+        .unwrap();
+    let gone = check(version_link, old.etag.clone()).await;
+    assert_eq!(gone, Diagnosis::VersionDeleted, "{gone}");
+}
