@@ -299,10 +299,6 @@ async fn plan_copy(
 }
 
 pub(crate) async fn cp(args: CpArgs) -> Result<(), CliError> {
-    if let Some(version_id) = &args.version_id {
-        let sides = (&*args.source, &*args.destination, args.recursive);
-        return super::versions::cp_version(&args.connection, sides, version_id).await;
-    }
     let source = Place::parse(&args.source)?;
     let destination = Place::parse(&args.destination)?;
     let connection = args.connection.connect().await?;

@@ -275,6 +275,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Ls(args)) => runtime.block_on(ls::ls(args)),
         Some(Command::Find(args)) => runtime.block_on(find::find(args)),
+        Some(Command::Cp(args)) if args.version_id.is_some() => {
+            runtime.block_on(versions::cp_version(args))
+        }
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
@@ -399,11 +402,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "--no-overwrite applies to PUT links only".into(),
         ));
     }
-    if args.method == MethodArg::Put && args.version_id.is_some() {
-        return Err(CliError::Usage(
-            "--version-id applies to GET links only: an upload makes a new version".into(),
-        ));
-    }
+    versions::get_only(args.method, args.version_id.is_some())?;
     if args.method == MethodArg::Put && args.content_disposition.is_some() {
         return Err(CliError::Usage(
             "--content-disposition applies to GET links only".into(),

@@ -77,14 +77,22 @@ pub(crate) async fn ls_versions(
     Ok(())
 }
 
+/// `pail presign --version-id` names a version to download: an upload makes a new one.
+pub(crate) fn get_only(method: super::MethodArg, version: bool) -> Result<(), CliError> {
+    if method == super::MethodArg::Put && version {
+        return Err(CliError::Usage(
+            "--version-id applies to GET links only: an upload makes a new version".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `pail cp --version-id ID s3://BUCKET/KEY LOCAL`: that version, into LOCAL (a file, or a
 /// folder it goes into under the key's last name).
-pub(crate) async fn cp_version(
-    connection: &ConnectionArgs,
-    (source, destination, recursive): (&str, &str, bool),
-    version_id: &str,
-) -> Result<(), CliError> {
-    if recursive {
+pub(crate) async fn cp_version(args: super::cp::CpArgs) -> Result<(), CliError> {
+    let (source, destination) = (args.source.as_str(), args.destination.as_str());
+    let version_id = args.version_id.as_deref().unwrap_or_default();
+    if args.recursive {
         return Err(CliError::Usage(
             "--version-id names one version of one object: it cannot go with --recursive".into(),
         ));
@@ -98,15 +106,30 @@ pub(crate) async fn cp_version(
     let from: S3Prefix = source.parse()?;
     let key = ObjectKey::new(from.prefix.clone())?;
     let target = local_target(&key, Path::new(destination))?;
-    let connection = connection.connect().await?;
-    let control = TransferControl::default();
-    let object = (&from.bucket, &key, version_id);
-    crate::s3::versions::download_version(&connection, object, &target, &control).await?;
-    super::print_line(&format!(
+    let said = format!(
         "download: s3://{}/{key} (version {version_id}) to {}",
         from.bucket,
         target.display()
-    ));
+    );
+    if args.dryrun {
+        super::print_line(&format!("(dryrun) {said}"));
+        return Ok(());
+    }
+    let connection = args.connection.connect().await?;
+    let limit = crate::s3::rate_limit::RateLimit::new(args.limit_rate);
+    let control = TransferControl::limited(&limit);
+    let object = (&from.bucket, &key, version_id);
+    let download = crate::s3::versions::download_version(&connection, object, &target, &control);
+    tokio::pin!(download);
+    // Ctrl+C cancels, and the partial file is removed before the process ends.
+    tokio::select! {
+        done = &mut download => done?,
+        _ = tokio::signal::ctrl_c() => {
+            control.cancel();
+            download.await?
+        }
+    };
+    super::print_line(&said);
     Ok(())
 }
 

@@ -328,11 +328,11 @@ fn status_in(body: &[u8]) -> Result<Option<String>, String> {
                 }
                 in_status = depth == 2 && local.as_str() == "Status";
             }
-            xmlparser::Token::ElementEnd { end, .. } => {
-                if !matches!(end, xmlparser::ElementEnd::Open) {
-                    depth = depth.saturating_sub(1);
-                    in_status = false;
-                }
+            xmlparser::Token::ElementEnd { end, .. }
+                if !matches!(end, xmlparser::ElementEnd::Open) =>
+            {
+                depth = depth.saturating_sub(1);
+                in_status = false;
             }
             xmlparser::Token::Text { text } if in_status => {
                 status = Some(text.as_str().trim().to_owned());
