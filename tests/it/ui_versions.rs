@@ -142,6 +142,10 @@ async fn versions_are_listed_under_their_object_then_downloaded_and_shared() {
     // Web URL for that version: the dialog says so, and the link serves the old bytes.
     click_nth(&mut harness, "Web URL", 1);
     harness.get_by_label_contains("this link always serves this version");
+    assert!(
+        harness.query_by_label("CloudFront (any expiry)").is_none(),
+        "a CloudFront URL cannot name a version: only S3 is offered"
+    );
     click(&mut harness, "Generate");
     wait_for(&mut harness, "the link", |app| {
         app.state()

@@ -108,7 +108,9 @@ fn dialog_ui(
     }
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
-    if dialog.inputs.tab == DialogTab::WebUrl && super::cloudfront_fields::via_ui(ui, dialog) {
+    // A CloudFront URL cannot name a version: a version's link is signed by S3 only.
+    let via_shown = dialog.inputs.tab == DialogTab::WebUrl && dialog.version().is_none();
+    if via_shown && super::cloudfront_fields::via_ui(ui, dialog) {
         requests.push(WebUrlRequest::ChooseKey);
     }
     expiry_ui(ui, dialog, now);
