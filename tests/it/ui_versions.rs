@@ -250,3 +250,48 @@ async fn restore_undelete_and_delete_a_version_permanently() {
         b"old a"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_second_pane_shows_the_versions_of_its_own_bucket_and_profile() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let writes: &[(&str, &[u8])] = &[("p.txt", b"one"), ("p.txt", b"two")];
+    versioned_bucket(&moto, "panevers", writes).await;
+    // The explorer is on the demo server (s3s-fs, no versions); the second pane on moto.
+    let server = crate::common::server_with_bucket("demo-side");
+    let profiles = vec![pail::testing::demo::demo_profile(&server), moto.profile()];
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, profiles, None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    crate::ui_two_panes::right_pane_on(&mut harness, "Moto", "panevers");
+    click(&mut harness, "Pane versions");
+    wait_for(&mut harness, "the versions", versions_listed);
+    harness.get_by_label_contains("Versioning: on");
+    let place = harness
+        .state()
+        .state()
+        .versions
+        .place()
+        .map(|p| p.profile.name.clone());
+    assert_eq!(place.as_deref(), Some("Moto"));
+    assert_eq!(
+        rows(harness.state()),
+        [
+            ("p.txt".to_owned(), true, false),
+            ("p.txt".to_owned(), false, false),
+        ]
+    );
+}

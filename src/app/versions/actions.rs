@@ -35,6 +35,27 @@ impl AppState {
         else {
             return Vec::new();
         };
+        self.show_versions_of(profile, location)
+    }
+
+    /// The second pane's "Versions": the window on that pane's bucket folder, as its profile
+    /// sees it.
+    pub fn show_second_versions(&mut self) -> Vec<Command> {
+        let Some(place) = self.second_pane.as_ref().and_then(|p| p.bucket()) else {
+            return Vec::new();
+        };
+        let Some(location) = place.location().cloned() else {
+            return Vec::new();
+        };
+        let profile = place.profile().clone();
+        self.show_versions_of(profile, location)
+    }
+
+    fn show_versions_of(
+        &mut self,
+        profile: crate::profiles::Profile,
+        location: crate::app::shared::Location,
+    ) -> Vec<Command> {
         let mut commands: Vec<Command> = self
             .versions
             .close()
