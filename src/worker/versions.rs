@@ -8,7 +8,10 @@ use super::{
     Direction, JobError, Jobs, VersionAction, VersionsEvent, VersionsRequest, connection_for,
 };
 use crate::s3::connection::Connection;
-use crate::s3::transfer::TransferControl;
+use crate::local_path::PathFlavor;
+use crate::s3::transfer::{TransferControl, TransferError};
+
+const NATIVE: PathFlavor = PathFlavor::NATIVE;
 use crate::s3::versions;
 
 pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
@@ -46,7 +49,10 @@ pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
             version_id,
             target,
         } => {
-            let name = key.file_name().to_owned();
+            // The key's last name, as a safe file name here (never `..`, never a folder).
+            let name = crate::local_path::components(key.file_name(), NATIVE)
+                .map(|parts| parts.join("/"))
+                .unwrap_or_else(|_| key.file_name().to_owned());
             let queued = Queued {
                 name: format!("{name} (version {version_id})"),
                 bucket: bucket.clone(),
@@ -62,7 +68,11 @@ pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
                 &jobs.transfers,
                 queued,
                 move |connection, bucket, key, control| async move {
-                    let file = target.join(key.file_name());
+                    let name = crate::local_path::components(key.file_name(), NATIVE)
+                        .map_err(|reason| {
+                            TransferError::InvalidName(format!("`{key}` cannot be saved: {reason}"))
+                        })?;
+                    let file = target.join(name.join("/"));
                     let object = (&bucket, &key, version_id.as_str());
                     versions::download_version(&connection, object, &file, &control)
                         .await
