@@ -7,8 +7,8 @@ use super::queue::{Queued, queue_transfer};
 use super::{
     Direction, JobError, Jobs, VersionAction, VersionsEvent, VersionsRequest, connection_for,
 };
-use crate::s3::connection::Connection;
 use crate::local_path::PathFlavor;
+use crate::s3::connection::Connection;
 use crate::s3::transfer::{TransferControl, TransferError};
 
 const NATIVE: PathFlavor = PathFlavor::NATIVE;
@@ -68,10 +68,11 @@ pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
                 &jobs.transfers,
                 queued,
                 move |connection, bucket, key, control| async move {
-                    let name = crate::local_path::components(key.file_name(), NATIVE)
-                        .map_err(|reason| {
+                    let name = crate::local_path::components(key.file_name(), NATIVE).map_err(
+                        |reason| {
                             TransferError::InvalidName(format!("`{key}` cannot be saved: {reason}"))
-                        })?;
+                        },
+                    )?;
                     let file = target.join(name.join("/"));
                     let object = (&bucket, &key, version_id.as_str());
                     versions::download_version(&connection, object, &file, &control)

@@ -295,3 +295,78 @@ async fn the_second_pane_shows_the_versions_of_its_own_bucket_and_profile() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_links_renews_a_version_link_and_the_doctor_says_when_that_version_is_gone() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let writes: &[(&str, &[u8])] = &[("d.txt", b"old d"), ("d.txt", b"new d")];
+    versioned_bucket(&moto, "uidoctor", writes).await;
+    let mut harness = open_bucket(&moto, FixedPicker::default(), "uidoctor");
+    show_versions(&mut harness);
+    let old = harness.state().state().versions.rows()[1].clone();
+    click_nth(&mut harness, "Web URL", 1);
+    click(&mut harness, "Generate");
+    wait_for(&mut harness, "the link", |app| {
+        app.state()
+            .web_url()
+            .is_some_and(|d| d.generating().is_none() && !d.links().is_empty())
+    });
+    click(&mut harness, "Close");
+    let checked = |app: &PailApp| {
+        app.state().links.checking().is_none()
+            && app
+                .state()
+                .links
+                .links()
+                .iter()
+                .all(|l| app.state().links.check_of(&l.url).is_some())
+    };
+    click(&mut harness, "Shared links");
+    click(&mut harness, "Check all");
+    wait_for(&mut harness, "the check", checked);
+    harness.get_by_label_contains("✔ Working");
+
+    // Renewed, the link still serves that version.
+    click(&mut harness, "Renew");
+    wait_for(&mut harness, "the renewed link", |app| {
+        app.state().links.links().len() == 2
+    });
+    let renewed = harness.state().state().links.links()[1].clone();
+    assert!(
+        renewed
+            .url
+            .contains(&format!("versionId={}", old.version_id)),
+        "{}",
+        renewed.url
+    );
+    assert_eq!(renewed.version_id.as_deref(), Some(old.version_id.as_str()));
+    let body = crate::common::http()
+        .get(&renewed.url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&body.bytes().await.unwrap()[..], b"old d");
+
+    moto.connection()
+        .client()
+        .delete_object()
+        .bucket("uidoctor")
+        .key("d.txt")
+        .version_id(&old.version_id)
+        .send()
+        .await
+        .unwrap();
+    click(&mut harness, "Check all");
+    wait_for(&mut harness, "the second check", checked);
+    // Both links, the first and the renewed one.
+    let said = harness.query_all_by_label_contains("That version was deleted");
+    assert_eq!(said.count(), 2);
+    assert!(
+        harness
+            .query_by_label_contains("The object changed")
+            .is_none()
+    );
+}
