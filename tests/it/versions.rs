@@ -638,3 +638,46 @@ async fn restoring_part_by_part_copies_the_version_named() {
     assert_eq!(body, common::pattern(3000));
     assert_eq!(control.done_bytes(), 3000);
 }
+
+// Multi-threaded: the lying server answers while the test waits for `pail`.
+#[tokio::test(flavor = "multi_thread")]
+async fn names_sent_url_encoded_are_decoded_and_printed_escaped() {
+    // As S3 answers `encoding-type=url`: a line break and a terminal escape in a name.
+    let page = |_: &str| {
+        let body = versions_page(
+            &["docs/a%0Aforged%1B%5D52%3Bc%3BeA%3D%3D%07.txt"],
+            false,
+            None,
+        )
+        .replace("<Name>", "<EncodingType>url</EncodingType><Name>");
+        Answer::Xml(200, body)
+    };
+    let server = HostileServer::start(page).await;
+    let connection = hostile_connection(&server);
+    let listed = versions::list_folder_versions(&connection, &bucket("bkt"), "docs/")
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.versions[0].key,
+        "docs/a\nforged\u{1b}]52;c;eA==\u{7}.txt"
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    let out = common::cli::pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "AK")
+        .env("AWS_SECRET_ACCESS_KEY", "SK")
+        .env("AWS_REGION", "us-east-1")
+        .args(["ls", "--versions", "s3://bkt/docs/", "--endpoint-url"])
+        .arg(server.endpoint_url())
+        .arg("--path-style")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout.lines().count(), 1, "no forged line: {stdout:?}");
+    assert!(
+        stdout.ends_with("a\\nforged\\x1b]52;c;eA==\\x07.txt\n"),
+        "{stdout:?}"
+    );
+    assert!(!text(&out.stderr).contains('\u{1b}'));
+}
