@@ -249,6 +249,24 @@ async fn restore_undelete_and_delete_a_version_permanently() {
         latest_body(&moto, "uiact", "a.txt").await.unwrap(),
         b"old a"
     );
+
+    // Someone else deletes a version the window still shows: Restore says it is gone, and
+    // the list is read again.
+    let stale = harness.state().state().versions.rows()[1].clone();
+    moto.connection()
+        .client()
+        .delete_object()
+        .bucket("uiact")
+        .key("a.txt")
+        .version_id(&stale.version_id)
+        .send()
+        .await
+        .unwrap();
+    click_nth(&mut harness, "Restore", 1);
+    wait_for(&mut harness, "the refused restore", idle);
+    harness.get_by_label_contains("does not exist");
+    let rows = harness.state().state().versions.rows().to_vec();
+    assert!(rows.iter().all(|v| v.version_id != stale.version_id));
 }
 
 #[tokio::test(flavor = "multi_thread")]

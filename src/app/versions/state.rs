@@ -24,8 +24,11 @@ struct Shown {
     listing: Option<RequestId>,
     listed: FolderVersions,
     state: Option<Result<VersioningState, String>>,
+    /// Why the listing failed.
     error: Option<String>,
     notice: Option<String>,
+    /// Why the last Restore, Undelete or Delete failed; kept while the list is read again.
+    action_error: Option<String>,
     /// Restore, Undelete or Delete in flight.
     acting: Option<RequestId>,
     /// The version "Delete version permanently" asks about.
@@ -54,6 +57,7 @@ impl Versions {
             state: None,
             error: None,
             notice: None,
+            action_error: None,
             acting: None,
             confirm: None,
             download: None,
@@ -112,6 +116,11 @@ impl Versions {
         self.shown.as_ref()?.notice.as_deref()
     }
 
+    /// Why the last action failed.
+    pub fn action_error(&self) -> Option<&str> {
+        self.shown.as_ref()?.action_error.as_deref()
+    }
+
     /// An action is in flight: the rows' buttons wait.
     pub fn is_acting(&self) -> bool {
         self.shown.as_ref().is_some_and(|s| s.acting.is_some())
@@ -122,7 +131,7 @@ impl Versions {
         if let Some(shown) = &mut self.shown {
             shown.acting = Some(id);
             shown.notice = None;
-            shown.error = None;
+            shown.action_error = None;
         }
     }
 
@@ -193,7 +202,8 @@ impl Versions {
                 true
             }
             Err(e) => {
-                shown.error = Some(e.to_string());
+                // Read again: what failed may have changed under the window.
+                shown.action_error = Some(e.to_string());
                 true
             }
         }

@@ -72,6 +72,9 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
             if let Some(notice) = versions.notice() {
                 ui.label(format!("✔ {notice}"));
             }
+            if let Some(error) = versions.action_error() {
+                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+            }
             if let Some(version) = versions.confirming() {
                 confirm_ui(ui, version, &mut requests);
             }
