@@ -79,9 +79,7 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
                 confirm_ui(ui, version, &mut requests);
             }
             ui.separator();
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                rows_ui(ui, versions, place.prefix, &mut requests);
-            });
+            rows_ui(ui, versions, place.prefix, &mut requests);
         });
     if !open {
         requests.push(VersionRequest::Close);
@@ -117,42 +115,75 @@ fn confirm_ui(ui: &mut Ui, version: &ObjectVersion, requests: &mut Vec<VersionRe
     });
 }
 
-/// Each key as a heading, its versions under it.
+/// One line of the window's list: a folder below, a key's heading, or one version.
+enum Line<'a> {
+    Folder(&'a str),
+    Key(&'a str),
+    Version(usize, &'a ObjectVersion),
+}
+
+/// Each key as a heading, its versions under it; only the lines in view are laid out, so a
+/// folder of many thousand versions scrolls as fast as a few.
 fn rows_ui(ui: &mut Ui, versions: &Versions, prefix: &str, requests: &mut Vec<VersionRequest>) {
     let busy = versions.is_acting();
     if versions.rows().is_empty() && !versions.is_loading() {
         ui.weak("No versions in this folder.");
     }
-    for folder in versions.folders() {
-        let name = folder.strip_prefix(prefix).unwrap_or(folder);
-        ui.weak(format!("📁 {}", terminal_safe(name)));
-    }
+    let mut lines: Vec<Line<'_>> = versions
+        .folders()
+        .iter()
+        .map(|f| Line::Folder(f.strip_prefix(prefix).unwrap_or(f)))
+        .collect();
     let mut last_key: Option<&str> = None;
     for (index, version) in versions.rows().iter().enumerate() {
         if last_key != Some(version.key.as_str()) {
-            let name = version.key.strip_prefix(prefix).unwrap_or(&version.key);
-            ui.add_space(4.0);
-            ui.label(RichText::new(format!("📄 {}", terminal_safe(name))).strong());
+            lines.push(Line::Key(
+                version.key.strip_prefix(prefix).unwrap_or(&version.key),
+            ));
             last_key = Some(&version.key);
         }
-        ui.push_id(index, |ui| {
-            ui.horizontal(|ui| {
-                ui.add_space(16.0);
-                let kind = if version.delete_marker {
-                    "🗑 delete marker".to_owned()
-                } else {
-                    human_size(version.size)
-                };
-                ui.monospace(terminal_safe(&version.version_id));
-                ui.label(version_date(version.last_modified));
-                ui.label(kind);
-                if version.is_latest {
-                    ui.label(RichText::new("latest").strong());
-                }
-                row_buttons_ui(ui, version, busy, requests);
-            });
-        });
+        lines.push(Line::Version(index, version));
     }
+    let height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().show_rows(ui, height, lines.len(), |ui, range| {
+        for line in &lines[range] {
+            let size = egui::vec2(ui.available_width(), height);
+            let layout = egui::Layout::left_to_right(egui::Align::Center);
+            ui.allocate_ui_with_layout(size, layout, |ui| match line {
+                Line::Folder(name) => {
+                    ui.weak(format!("📁 {}", terminal_safe(name)));
+                }
+                Line::Key(name) => {
+                    ui.label(RichText::new(format!("📄 {}", terminal_safe(name))).strong());
+                }
+                Line::Version(index, version) => {
+                    ui.push_id(index, |ui| version_ui(ui, version, busy, requests));
+                }
+            });
+        }
+    });
+}
+
+/// One version's line: id, date, size (or "delete marker"), "latest", and its buttons.
+fn version_ui(
+    ui: &mut Ui,
+    version: &ObjectVersion,
+    busy: bool,
+    requests: &mut Vec<VersionRequest>,
+) {
+    ui.add_space(16.0);
+    let kind = if version.delete_marker {
+        "🗑 delete marker".to_owned()
+    } else {
+        human_size(version.size)
+    };
+    ui.monospace(terminal_safe(&version.version_id));
+    ui.label(version_date(version.last_modified));
+    ui.label(kind);
+    if version.is_latest {
+        ui.label(RichText::new("latest").strong());
+    }
+    row_buttons_ui(ui, version, busy, requests);
 }
 
 fn row_buttons_ui(
