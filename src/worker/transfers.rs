@@ -239,6 +239,7 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
             profile: plan.profile.clone(),
             copy_from: None,
             moves,
+            version_id: None,
         };
         let journal = plan.journal.clone();
         queue_transfer(

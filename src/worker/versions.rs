@@ -63,6 +63,7 @@ pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
                 profile,
                 copy_from: None,
                 moves: None,
+                version_id: Some(version_id.clone()),
             };
             queue_transfer(
                 &jobs.transfers,

@@ -388,3 +388,37 @@ async fn shared_links_renews_a_version_link_and_the_doctor_says_when_that_versio
             .is_none()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_of_a_failed_version_download_fetches_that_version_not_the_latest() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let writes: &[(&str, &[u8])] = &[("r.txt", b"the old one"), ("r.txt", b"the latest")];
+    versioned_bucket(&moto, "uiretry", writes).await;
+    let root = tempfile::tempdir().unwrap();
+    // A file where the folder should be: the first attempt fails.
+    let later = root.path().join("later");
+    std::fs::write(&later, b"in the way").unwrap();
+    let picker = FixedPicker {
+        folder: Some(later.clone()),
+        ..FixedPicker::default()
+    };
+    let mut harness = open_bucket(&moto, picker, "uiretry");
+    show_versions(&mut harness);
+    click_nth(&mut harness, "Download", 1);
+    wait_for(&mut harness, "the failed download", |app| {
+        app.state()
+            .transfers
+            .rows()
+            .iter()
+            .any(|t| matches!(t.state, pail::testing::app::state::TransferState::Failed(_)))
+    });
+    std::fs::remove_file(&later).unwrap();
+    std::fs::create_dir(&later).unwrap();
+    click(&mut harness, "Retry");
+    let file = later.join("r.txt");
+    wait_for(&mut harness, "the retried download", |_| file.exists());
+    assert_eq!(std::fs::read(&file).unwrap(), b"the old one");
+}

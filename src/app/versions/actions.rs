@@ -235,3 +235,24 @@ impl AppState {
         }
     }
 }
+
+/// Retry of a version's download (a row of the Transfers panel): that version again, into the
+/// same folder. `None` for any other transfer.
+pub(crate) fn retry_version(
+    transfer: &crate::app::state::Transfer,
+    id: crate::worker::RequestId,
+) -> Option<Command> {
+    let version_id = transfer.version_id.clone()?;
+    let key = ObjectKey::new(transfer.key.clone()).ok()?;
+    let target = transfer.local_path.parent()?.to_owned();
+    Some(Command::Versions(VersionsRequest {
+        id,
+        profile: transfer.profile.clone(),
+        bucket: transfer.bucket.clone(),
+        action: VersionAction::Download {
+            key,
+            version_id,
+            target,
+        },
+    }))
+}

@@ -233,6 +233,8 @@ pub enum FilesEvent {
         copy_from: Option<Box<CopySource>>,
         /// The source goes once the transfer is complete (a move).
         moves: bool,
+        /// One version of the key downloaded (for Retry: that version again, not the latest).
+        version_id: Option<String>,
     },
     TransferStarted {
         transfer: TransferId,
