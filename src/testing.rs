@@ -34,6 +34,9 @@ pub mod app {
             pub use crate::app::web_url::upload_cors::*;
         }
     }
+    pub mod versions {
+        pub use crate::app::versions::ui::version_date;
+    }
 }
 pub mod compare {
     pub use crate::compare::*;
@@ -107,6 +110,9 @@ pub mod s3 {
     }
     pub mod verify {
         pub use crate::s3::verify::*;
+    }
+    pub mod versions {
+        pub use crate::s3::versions::*;
     }
 }
 pub mod search {

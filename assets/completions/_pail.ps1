@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'GET downloads the object; PUT uploads to its key')
             [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'GET: the Content-Disposition S3 answers with, e.g. ''attachment; filename="a.pdf"''')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send')
+            [CompletionResult]::new('--version-id', '--version-id', [CompletionResultType]::ParameterName, 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
@@ -114,6 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Every object under the prefix, at any depth, with its full key')
             [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Every object under the prefix, at any depth, with its full key')
+            [CompletionResult]::new('--versions', '--versions', [CompletionResultType]::ParameterName, 'Every version and delete marker of the folder''s objects: date, size, latest, kind (object or marker), version id, name')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -213,6 +215,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
         }
         'pail;cp' {
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited')
+            [CompletionResult]::new('--version-id', '--version-id', [CompletionResultType]::ParameterName, 'Download this version of the object (`pail ls --versions` lists them), not the latest')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS')

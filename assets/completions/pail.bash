@@ -416,13 +416,17 @@ _pail() {
             return 0
             ;;
         pail__subcmd__cp)
-            opts="-h --recursive --dryrun --limit-rate --profile --region --endpoint-url --path-style --help"
+            opts="-h --recursive --dryrun --limit-rate --version-id --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --limit-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -988,7 +992,7 @@ _pail() {
             return 0
             ;;
         pail__subcmd__ls)
-            opts="-r -h --recursive --profile --region --endpoint-url --path-style --help"
+            opts="-r -h --recursive --versions --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1058,7 +1062,7 @@ _pail() {
             return 0
             ;;
         pail__subcmd__presign)
-            opts="-h --expires-in --expires-at --method --http --content-disposition --content-type --no-overwrite --qr --profile --region --endpoint-url --path-style --help"
+            opts="-h --expires-in --expires-at --method --http --content-disposition --content-type --no-overwrite --version-id --qr --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1085,10 @@ _pail() {
                     return 0
                     ;;
                 --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,7 @@ complete -c pail -n "__fish_pail_using_subcommand presign" -l method -d 'GET dow
 PUT\t''"
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-disposition -d 'GET: the Content-Disposition S3 answers with, e.g. \'attachment; filename="a.pdf"\'' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-type -d 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l version-id -d 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
@@ -100,6 +101,7 @@ complete -c pail -n "__fish_pail_using_subcommand ls" -l profile -d 'A profile f
 complete -c pail -n "__fish_pail_using_subcommand ls" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -s r -l recursive -d 'Every object under the prefix, at any depth, with its full key'
+complete -c pail -n "__fish_pail_using_subcommand ls" -l versions -d 'Every version and delete marker of the folder\'s objects: date, size, latest, kind (object or marker), version id, name'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand find" -l name -d 'A glob matched against each key\'s last segment, as `find -name` does (`*.pdf`)' -r
@@ -159,6 +161,7 @@ complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_see
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove the bucket\'s rule with this pattern'
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pail -n "__fish_pail_using_subcommand cp" -l limit-rate -d 'At most RATE bytes a second for the whole batch, all files together: K, M or G after the number counts in 1024s (500K, 5M, 1.5G), a plain number is bytes. Holds for uploads and downloads; a copy from bucket to bucket is made by the server and moves no bytes through Pail, so it is not limited' -r
+complete -c pail -n "__fish_pail_using_subcommand cp" -l version-id -d 'Download this version of the object (`pail ls --versions` lists them), not the latest' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r

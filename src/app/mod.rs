@@ -21,6 +21,7 @@ pub(crate) mod shared;
 pub(crate) mod shared_links;
 pub(crate) mod state;
 pub(crate) mod status;
+pub(crate) mod versions;
 pub(crate) mod web_url;
 
 use std::sync::mpsc::Receiver;
@@ -214,6 +215,7 @@ impl PailApp {
                 picker::Picked::DownloadTo(folder) => self.state.download_to(folder),
                 picker::Picked::CloudFrontKey(file) => self.state.import_cloudfront_key(file),
                 picker::Picked::SaveQr(file) => self.state.save_qr(file),
+                picker::Picked::VersionDownloadTo(folder) => self.state.download_version_to(folder),
                 picker::Picked::Nothing => Vec::new(),
                 picker::Picked::Unavailable(reason) => {
                     self.state.status.set_error(reason.to_string());
@@ -359,6 +361,12 @@ impl eframe::App for PailApp {
             &mut self.flags,
         );
         requests.into_iter().for_each(|r| self.route(r));
+        for request in versions::ui::versions_ui(&ctx, &self.state.versions) {
+            let commands = self
+                .state
+                .on_versions_request(request, &mut self.flags.pick);
+            self.outbox.extend(commands);
+        }
         if let Some(dialog) = self.state.modals.web_url_mut() {
             for request in web_url::ui::web_url_ui(&ctx, dialog, self.clipboard.as_mut()) {
                 let commands = self.state.on_web_url_request(request, &mut self.flags.pick);

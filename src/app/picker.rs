@@ -196,6 +196,8 @@ pub enum PickKind {
     CloudFrontKey,
     /// Where to save the shown link's QR code.
     SaveQr,
+    /// The folder one version (Versions window) is downloaded into.
+    VersionDownloadTo,
 }
 
 /// A dialog's answer.
@@ -205,6 +207,7 @@ pub enum Picked {
     DownloadTo(PathBuf),
     CloudFrontKey(PathBuf),
     SaveQr(PathBuf),
+    VersionDownloadTo(PathBuf),
     Nothing,
     /// No dialog could be shown; what to do instead.
     Unavailable(NoChooser),
@@ -228,6 +231,9 @@ pub fn run(picker: &dyn FilePicker, kind: PickKind) -> Picked {
         PickKind::SaveQr => picker
             .save_file("Save the QR code", "link-qr.png")
             .map(Picked::SaveQr),
+        PickKind::VersionDownloadTo => picker
+            .pick_folder("Download this version into")
+            .map(Picked::VersionDownloadTo),
     };
     match picked {
         Some(picked) => picked,

@@ -41,6 +41,9 @@ pub(crate) struct CpArgs {
     /// through Pail, so it is not limited.
     #[arg(long, value_name = "RATE", value_parser = crate::s3::rate_limit::parse_rate)]
     pub limit_rate: Option<u64>,
+    /// Download this version of the object (`pail ls --versions` lists them), not the latest.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

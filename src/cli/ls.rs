@@ -18,6 +18,10 @@ pub(crate) struct LsArgs {
     /// Every object under the prefix, at any depth, with its full key.
     #[arg(long, short = 'r')]
     pub recursive: bool,
+    /// Every version and delete marker of the folder's objects: date, size, latest, kind
+    /// (object or marker), version id, name.
+    #[arg(long, conflicts_with = "recursive")]
+    pub versions: bool,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -60,6 +64,9 @@ pub(crate) fn page_lines(page: &FolderPage, prefix: &str, full_keys: bool) -> St
 }
 
 pub(crate) async fn ls(args: LsArgs) -> Result<(), CliError> {
+    if args.versions {
+        return super::versions::ls_versions(&args.connection, args.uri.as_deref()).await;
+    }
     let connection = args.connection.connect().await?;
     let target = match args.uri.as_deref() {
         None | Some("s3://") => None,

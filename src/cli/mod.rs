@@ -29,6 +29,7 @@ pub(crate) mod ls;
 pub(crate) mod share;
 pub(crate) mod system;
 pub(crate) mod upload_headers;
+pub(crate) mod versions;
 
 /// S3's limit for a single (non-multipart) upload, used as the upper bound of a form that
 /// only sets a minimum size.
@@ -161,6 +162,10 @@ pub(crate) struct PresignArgs {
     /// PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link).
     #[arg(long)]
     pub no_overwrite: bool,
+    /// GET: a link to this version of the object (`pail ls --versions` lists them); it serves
+    /// that version whatever is written later.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
     /// Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL).
     #[arg(long)]
     pub qr: bool,
@@ -288,6 +293,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Find(args)) => runtime.block_on(find::find(args)),
         Some(Command::Headers(args)) => runtime.block_on(headers::headers(args)),
         Some(Command::UploadHeaders(command)) => upload_headers::upload_headers(command),
+        Some(Command::Cp(args)) if args.version_id.is_some() => {
+            runtime.block_on(versions::cp_version(args))
+        }
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
         Some(Command::Presign(args)) => runtime.block_on(presign(args)),
         Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
@@ -415,6 +423,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "--no-overwrite applies to PUT links only".into(),
         ));
     }
+    versions::get_only(args.method, args.version_id.is_some())?;
     if args.method == MethodArg::Put && args.content_disposition.is_some() {
         return Err(CliError::Usage(
             "--content-disposition applies to GET links only".into(),
@@ -433,6 +442,7 @@ async fn presign(args: PresignArgs) -> Result<(), CliError> {
                 content_disposition: args.content_disposition,
                 content_type: args.content_type,
                 scheme: scheme(args.http),
+                version_id: args.version_id,
             };
             signer
                 .presign_get(&uri.bucket, &uri.key, &options, expiry, now)

@@ -147,6 +147,35 @@ pub async fn download_object_below(
     control: &TransferControl,
     journal: Option<&PartialJournal>,
 ) -> Result<u64, TransferError> {
+    download_below(connection, (bucket, key, None), landing, control, journal).await
+}
+
+/// [`download_object_below`] of one version of `key` (its id as the server gave it): every
+/// request names it, so a newer version written meanwhile changes nothing.
+pub async fn download_version_below(
+    connection: &Connection,
+    (bucket, key, version): (&BucketName, &ObjectKey, &str),
+    landing: Landing<'_>,
+    control: &TransferControl,
+    journal: Option<&PartialJournal>,
+) -> Result<u64, TransferError> {
+    download_below(
+        connection,
+        (bucket, key, Some(version)),
+        landing,
+        control,
+        journal,
+    )
+    .await
+}
+
+async fn download_below(
+    connection: &Connection,
+    (bucket, key, version): (&BucketName, &ObjectKey, Option<&str>),
+    landing: Landing<'_>,
+    control: &TransferControl,
+    journal: Option<&PartialJournal>,
+) -> Result<u64, TransferError> {
     control.check()?;
     let parts: Vec<&str> = landing
         .relative
@@ -164,7 +193,8 @@ pub async fn download_object_below(
     let (partial, file) = create_partial(&dir, name, journal).await?;
     let partial_path = dir.path().join(&partial);
     let asked = (control, landing.listed_size, landing.head);
-    let result = download_into(connection, bucket, key, file, &partial_path, asked).await;
+    let object = (bucket, key, version);
+    let result = download_into(connection, object, file, &partial_path, asked).await;
     let result = match result {
         Ok(size) => {
             let placed = if landing.replace {
@@ -267,8 +297,7 @@ async fn write_at(
 
 async fn download_into(
     connection: &Connection,
-    bucket: &BucketName,
-    key: &ObjectKey,
+    (bucket, key, version): (&BucketName, &ObjectKey, Option<&str>),
     file: std::fs::File,
     partial: &Path,
     (control, listed_size, head): (&TransferControl, Option<u64>, Option<&HeadSaid>),
@@ -285,7 +314,7 @@ async fn download_into(
             (Some(size), Some(head.etag.clone()), head.round_trip)
         }
         _ => {
-            let (size, etag) = object_head(connection, bucket, key).await?;
+            let (size, etag) = object_head(connection, bucket, key, version).await?;
             (Some(size), etag, asked.elapsed())
         }
     };
@@ -319,6 +348,7 @@ async fn download_into(
                 connection: connection.clone(),
                 bucket: bucket.clone(),
                 key: key.clone(),
+                version: version.map(str::to_owned),
                 range: (!whole).then_some((start, end)),
                 etag: etag.clone(),
                 file: file.clone(),
@@ -381,6 +411,8 @@ struct RangeFetch {
     connection: Connection,
     bucket: BucketName,
     key: ObjectKey,
+    /// One version of the key, as its id; `None`: the latest.
+    version: Option<String>,
     range: Option<(u64, u64)>,
     etag: Option<String>,
     file: Arc<std::fs::File>,
@@ -399,6 +431,7 @@ impl RangeFetch {
             .get_object()
             .bucket(self.bucket.as_str())
             .key(self.key.as_str())
+            .set_version_id(self.version.clone())
             .set_range(
                 self.range
                     .map(|(start, end)| format!("bytes={start}-{}", end - 1)),

@@ -499,7 +499,7 @@ impl Rewrite<'_> {
             // Not every server holds a part's copy to its condition (s3s-fs does not): the
             // object is looked at once more before the parts replace it, and a failed part
             // is told apart from an object that changed.
-            let now = super::transfer::object_head(connection, bucket, key).await;
+            let now = super::transfer::object_head(connection, bucket, key, None).await;
             if now.map(|(_, etag)| etag).ok() != Some(self.read.etag.clone()) {
                 changed.store(true, std::sync::atomic::Ordering::Relaxed);
                 return Err(TransferError::Remote("the object changed".into()));

@@ -25,3 +25,4 @@ pub(crate) mod throttle;
 pub(crate) mod transfer;
 pub(crate) mod upload;
 pub(crate) mod verify;
+pub(crate) mod versions;

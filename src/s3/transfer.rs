@@ -355,11 +355,25 @@ pub(super) async fn head(
     aws_sdk_s3::operation::head_object::HeadObjectOutput,
     aws_sdk_s3::error::SdkError<aws_sdk_s3::operation::head_object::HeadObjectError>,
 > {
+    head_version(connection, bucket, key, None).await
+}
+
+/// [`head`] of one version of `key` (`None`: the latest).
+pub(super) async fn head_version(
+    connection: &Connection,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    version: Option<&str>,
+) -> Result<
+    aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    aws_sdk_s3::error::SdkError<aws_sdk_s3::operation::head_object::HeadObjectError>,
+> {
     connection
         .client()
         .head_object()
         .bucket(bucket.as_str())
         .key(key.as_str())
+        .set_version_id(version.map(str::to_owned))
         // The checksums the server keeps, for a move's verification (s3::verify).
         .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
         .send()
@@ -401,8 +415,9 @@ pub(super) async fn object_head(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
+    version: Option<&str>,
 ) -> Result<(u64, Option<String>), TransferError> {
-    let head = head(connection, bucket, key)
+    let head = head_version(connection, bucket, key, version)
         .await
         .map_err(|e| remote(&e))?;
     Ok((claimed_size(key, &head)?, head.e_tag().map(str::to_owned)))

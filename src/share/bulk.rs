@@ -114,6 +114,10 @@ impl BulkSigner {
         if let Some(value) = &options.content_type {
             leading.push(("response-content-type", encode(value, false)));
         }
+        // After the response overrides, where aws-sdk-s3 puts it: the URL is the SDK's.
+        if let Some(value) = &options.version_id {
+            leading.push(("versionId", encode(value, false)));
+        }
         let url = self.sign("GET", key, &leading, &[], options.scheme);
         Ok(self.link(LinkMethod::Get, url, Vec::new()))
     }
@@ -369,6 +373,7 @@ mod tests {
                 ),
                 content_type: Some("application/pdf".into()),
                 scheme: Some(Scheme::Http),
+                version_id: None,
             },
         ];
         let put_options = [

@@ -30,6 +30,8 @@ pub enum Diagnosis {
     SessionEnded,
     /// The object is gone (404).
     Deleted,
+    /// A link to one version, and that version was deleted (the object may have others).
+    VersionDeleted,
     /// The object was replaced since it was shared: the link gives the new content.
     Changed,
     /// The keys that signed it were deleted or rotated.
@@ -71,6 +73,9 @@ impl fmt::Display for Diagnosis {
                 "Stopped early: the temporary session that signed it has ended (ExpiredToken); Renew signs a new one",
             ),
             Diagnosis::Deleted => f.write_str("The object was deleted (404)"),
+            Diagnosis::VersionDeleted => f.write_str(
+                "That version was deleted: the link served one version of the object, which is gone (other versions may remain; share one of them anew)",
+            ),
             Diagnosis::Changed => f.write_str(
                 "The object changed since it was shared: the link now gives the new content",
             ),
@@ -110,9 +115,13 @@ pub fn diagnose(
     now: SystemTime,
 ) -> Diagnosis {
     let cloudfront = url.contains("Key-Pair-Id=");
+    // A link to one version: a 404 is that version gone, and it cannot change.
+    let one_version = url
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|p| p.starts_with("versionId=")));
     match answer {
         Ok(answer) => match (&shared.etag, &answer.etag) {
-            (Some(then), Some(now_etag)) if then != now_etag => Diagnosis::Changed,
+            (Some(then), Some(now_etag)) if then != now_etag && !one_version => Diagnosis::Changed,
             _ => match crate::share::opens_as::will_download(
                 &key_of(url),
                 answer.content_type.as_deref(),
@@ -136,6 +145,7 @@ pub fn diagnose(
                         code: code.to_owned(),
                     }
                 }
+                (404, _) | (_, "NoSuchVersion") if one_version => Diagnosis::VersionDeleted,
                 (404, _) | (_, "NoSuchKey") => Diagnosis::Deleted,
                 (403, "AccessDenied") if detail.contains("expired") => {
                     Diagnosis::Expired { at: shared.expires }
@@ -185,6 +195,26 @@ mod tests {
 
     fn now() -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000)
+    }
+
+    #[test]
+    fn a_version_link_whose_version_is_gone_says_so_and_never_changes() {
+        let one = "https://b.s3.amazonaws.com/k?x-id=GetObject&versionId=v1&X-Amz-Signature=x";
+        for answer in [refused(404, "NoSuchVersion"), refused(404, "NoSuchKey")] {
+            let said = diagnose(one, &shared(None), &answer, now());
+            assert_eq!(said, Diagnosis::VersionDeleted);
+            assert!(
+                said.to_string().starts_with("That version was deleted"),
+                "{said}"
+            );
+        }
+        let plain = "https://b.s3.amazonaws.com/k?x-id=GetObject&X-Amz-Signature=x";
+        let said = diagnose(plain, &shared(None), &refused(404, "NoSuchKey"), now());
+        assert_eq!(said, Diagnosis::Deleted);
+        // A key named like the parameter is in the path, not the query.
+        let named = "https://b.s3.amazonaws.com/versionId=v1?X-Amz-Signature=x";
+        let said = diagnose(named, &shared(None), &refused(404, "NoSuchKey"), now());
+        assert_eq!(said, Diagnosis::Deleted);
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct GetOptions {
     pub content_type: Option<String>,
     /// `None`: the endpoint's default ([`Endpoint::default_scheme`]).
     pub scheme: Option<Scheme>,
+    /// `versionId`: the link serves this version of the object, whatever is written later.
+    pub version_id: Option<String>,
 }
 
 /// Options of an upload link.
@@ -133,6 +135,7 @@ impl Signer {
             .key(key.as_str())
             .set_response_content_disposition(options.content_disposition.clone())
             .set_response_content_type(options.content_type.clone())
+            .set_version_id(options.version_id.clone())
             .customize()
             .config_override(self.addressing_override(bucket))
             .presigned(presigning)

@@ -32,6 +32,9 @@ pub struct SharedLink {
     /// The object's ETag when the link was made: the link doctor tells a changed object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// The version the link serves, when it was made for one (absent in older histories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// Where a shared folder's index page is.
@@ -103,7 +106,23 @@ mod tests {
             page: None,
             revoked: false,
             etag: None,
+            version_id: None,
         }
+    }
+
+    #[test]
+    fn a_history_from_before_versions_loads_and_a_version_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        let older = r#"{"links":[{"uri":"s3://b/k","url":"https://b/k","method":"GET","profile":"p","created":1,"expires":2,"options":"HTTPS"}]}"#;
+        std::fs::write(&path, older).unwrap();
+        let (links, warning) = load(&path);
+        assert!(warning.is_none());
+        assert_eq!(links[0].version_id, None);
+        let mut versioned = link(1);
+        versioned.version_id = Some("v+1/=".into());
+        save(&path, &[versioned.clone()]).unwrap();
+        assert_eq!(load(&path).0, [versioned]);
     }
 
     #[test]

@@ -325,6 +325,7 @@ pub(super) async fn start_copy(ctx: &TransferContext, mut plan: CopyPlan, confli
                 key: from_key.clone(),
             }),
             moves,
+            version_id: None,
         };
         let (from_profile, from_bucket) = (from.profile.clone(), from.bucket.clone());
         let connections = ctx.connections.clone();

@@ -264,6 +264,7 @@ async fn start_download(ctx: &TransferContext, plan: DownloadPlan, conflict: Con
             profile: plan.profile.clone(),
             copy_from: None,
             moves,
+            version_id: None,
         };
         let partials = plan.partials.clone();
         let root = plan.target.clone();

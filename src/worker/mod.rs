@@ -28,6 +28,7 @@ mod protocol;
 mod queue;
 mod settings;
 mod transfers;
+mod versions;
 
 pub use protocol::{
     BrowseEvent, BucketFolder, CloudFrontKnown, CloudFrontRequest, Command, CopyRequest,
@@ -36,6 +37,8 @@ pub use protocol::{
     RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
 pub use protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest};
+
+pub use protocol::{VersionAction, VersionsEvent, VersionsRequest};
 
 use connections::{Connections, connection_for};
 use downloads::DownloadPlan;
@@ -213,6 +216,7 @@ impl Jobs {
             Command::SetConcurrency { transfers } => transfers::set_concurrency(self, transfers),
             Command::SetRateLimit { bytes_per_second } => transfers::set_rate_limit(self, bytes_per_second),
             Command::Bucket(request) => buckets::run(self, request),
+            Command::Versions(request) => versions::versions(self, request),
         }
     }
 

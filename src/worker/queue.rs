@@ -38,6 +38,8 @@ pub(super) struct Queued {
     pub(super) copy_from: Option<CopySource>,
     /// Part of a move: the source, which goes once this file has arrived.
     pub(super) moves: Option<(Arc<MoveBatch>, MovedSource)>,
+    /// One version of the key (a version's download).
+    pub(super) version_id: Option<String>,
 }
 
 /// Shows `queued` in the Transfers panel, then runs `job` once a slot is free (unless it was
@@ -64,6 +66,7 @@ where
         profile: Box::new(queued.profile.clone()),
         copy_from: queued.copy_from.clone().map(Box::new),
         moves: queued.moves.is_some(),
+        version_id: queued.version_id.clone(),
     });
     let ctx = ctx.clone();
     let mut queued = queued;

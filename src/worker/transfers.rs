@@ -249,6 +249,7 @@ fn start_upload(ctx: &TransferContext, plan: UploadPlan, conflict: Conflict) {
             profile: plan.profile.clone(),
             copy_from: None,
             moves,
+            version_id: None,
         };
         let journal = plan.journal.clone();
         let defaults = plan.defaults.for_key(plan.bucket.as_str(), &queued.key);

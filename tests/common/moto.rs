@@ -45,8 +45,9 @@ impl Moto {
         Some(moto)
     }
 
-    pub fn endpoint_url(&self) -> String {
-        self.url.clone()
+    /// `http://127.0.0.1:PORT`, for `pail --endpoint-url`.
+    pub fn endpoint_url(&self) -> &str {
+        &self.url
     }
 
     pub fn profile(&self) -> pail::testing::profiles::Profile {

@@ -57,6 +57,8 @@ mod ui_link_doctor;
 mod ui_profiles;
 mod ui_qr;
 mod ui_two_panes;
+mod ui_versions;
 mod ui_web_url;
 mod upload_headers;
+mod versions;
 mod window_start;

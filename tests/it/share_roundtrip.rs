@@ -241,6 +241,7 @@ async fn response_overrides_set_download_name_and_type() {
         content_disposition: Some(disposition.clone()),
         content_type: Some("application/pdf".into()),
         scheme: None,
+        version_id: None,
     };
     let link = signer(&server)
         .await

@@ -108,6 +108,7 @@ async fn get_link_with_response_overrides_matches_botocore() {
         content_disposition: Some(disposition),
         content_type: Some("application/pdf".into()),
         scheme: None,
+        version_id: None,
     };
     let link = signer("us-east-1", false)
         .presign_get(
@@ -288,4 +289,45 @@ async fn temporary_credentials_shorten_the_effective_expiry() {
         .await
         .unwrap_err();
     assert!(expired.to_string().contains("expired"), "{expired}");
+}
+
+/// An S3-like version id, with the `+`, `/` and `=` that need encoding.
+const VERSION_ID: &str = "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo=";
+
+#[tokio::test]
+async fn a_link_to_one_version_signs_its_id_as_botocore_does() {
+    // (key, options beside the version, botocore's URL)
+    let cases = [
+        (
+            "a b/ü.txt",
+            None,
+            "https://examplebucket.s3.us-east-1.amazonaws.com/a%20b/%C3%BC.txt?x-id=GetObject&versionId=3%2FL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2BMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=afa5ca51b0211a2b61fffcb6f6d1907237bd3ac3d406908869f8ffc55a379136",
+        ),
+        (
+            "test.txt",
+            Some("text/plain"),
+            "https://examplebucket.s3.us-east-1.amazonaws.com/test.txt?x-id=GetObject&response-content-type=text%2Fplain&versionId=3%2FL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2BMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=e53db67ced302fd40f3e8508cc0f8ff95034b958f8f36e974274f9476d442903",
+        ),
+    ];
+    for (key, content_type, expected) in cases {
+        let options = GetOptions {
+            content_type: content_type.map(str::to_owned),
+            version_id: Some(VERSION_ID.into()),
+            ..GetOptions::default()
+        };
+        let key = ObjectKey::new(key).unwrap();
+        let link = signer("us-east-1", false)
+            .presign_get(
+                &BucketName::new("examplebucket").unwrap(),
+                &key,
+                &options,
+                day(),
+                pinned(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(link.url, expected, "one link, {key}");
+        let many = bulk().await.get(&key, &options).unwrap();
+        assert_eq!(many.url, expected, "many at once, {key}");
+    }
 }

@@ -83,4 +83,12 @@ vectors.append((
 vectors.append(("PUT", "examplebucket", "up load/ü.txt", presign("PutObject", "put_object", "examplebucket", "up load/ü.txt")))
 vectors.append(("GET eu-west-1 path-style", "my.dotted.bucket", "k.txt",
                 presign("GetObject", "get_object", "my.dotted.bucket", "k.txt", region="eu-west-1", path_style=True)))
+# One version of an object: `versionId` signed in, after the response overrides as aws-sdk-s3
+# puts it (an S3-like id, with the `+`, `/` and `=` that need encoding).
+VERSION_ID = "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo="
+vectors.append(("GET version", "examplebucket", "a b/ü.txt",
+                presign("GetObject", "get_object", "examplebucket", "a b/ü.txt", VersionId=VERSION_ID)))
+vectors.append(("GET version+type", "examplebucket", "test.txt",
+                presign("GetObject", "get_object", "examplebucket", "test.txt",
+                        ResponseContentType="text/plain", VersionId=VERSION_ID)))
 print(json.dumps(vectors, indent=1, ensure_ascii=False))

@@ -75,6 +75,8 @@ pub(crate) enum ExplorerRequest {
     Properties,
     /// Edit headers… on the selection.
     EditHeaders,
+    /// The versions of the objects in the explorer's folder, in the Versions window.
+    ShowVersions,
     ToggleTwoPanes,
     /// The active pane's selection into the other pane's folder (F5).
     CopyAcross,

@@ -77,6 +77,7 @@ impl AppState {
             R::WebUrl => self.open_web_url(std::time::SystemTime::now()),
             R::Properties => self.request_properties(),
             R::EditHeaders => self.request_edit_headers(),
+            R::ShowVersions => self.show_versions(),
             R::ToggleTwoPanes => self.toggle_two_panes(),
             R::CopyAcross => self.copy_to_other_pane(),
             R::MoveAcross => {

@@ -177,6 +177,12 @@ pub(crate) fn toolbar_ui(
             {
                 requests.push(ExplorerRequest::Properties);
             }
+            if action_button(ui, has_folder, "🕘", "Show versions")
+                .on_hover_text("Every version and delete marker of this folder's objects")
+                .clicked()
+            {
+                requests.push(ExplorerRequest::ShowVersions);
+            }
             ui.separator();
             let panes = ui.selectable_label(two_panes, "🗐 Two panes");
             panes.widget_info(|| WidgetInfo::selected(Role::Button, true, two_panes, "Two panes"));

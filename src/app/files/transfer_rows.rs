@@ -34,6 +34,8 @@ pub struct Transfer {
     pub copy_from: Option<CopySource>,
     /// Part of a move: the source goes once this transfer is complete.
     pub moves: bool,
+    /// The version downloaded, for a version's download: Retry asks for it again.
+    pub version_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +172,7 @@ impl Transfers {
                 profile,
                 copy_from,
                 moves,
+                version_id,
             } => self.rows.push(Transfer {
                 id: transfer,
                 direction,
@@ -185,6 +188,7 @@ impl Transfers {
                 finished: None,
                 copy_from: copy_from.map(|c| *c),
                 moves,
+                version_id,
             }),
             FilesEvent::TransferStarted { transfer } => {
                 if let Some(t) = self.rows.iter_mut().find(|t| t.id == transfer) {
@@ -234,6 +238,7 @@ mod tests {
             )),
             copy_from: None,
             moves: true,
+            version_id: None,
         }
     }
 

@@ -151,6 +151,10 @@ impl AppState {
                 let Some(target) = transfer.local_path.parent() else {
                     return Vec::new();
                 };
+                // A version's download goes again as that version, never as the latest.
+                if let Some(request) = crate::app::versions::actions::retry_version(&transfer, id) {
+                    return vec![request];
+                }
                 vec![Command::Download(DownloadRequest {
                     id,
                     profile: transfer.profile,

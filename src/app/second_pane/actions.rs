@@ -40,6 +40,7 @@ impl AppState {
             SecondPaneRequest::Forward => self.second_forward(),
             SecondPaneRequest::Up => self.second_up(),
             SecondPaneRequest::Refresh => self.refresh_second(),
+            SecondPaneRequest::ShowVersions => self.show_second_versions(),
             SecondPaneRequest::ShowHidden(show) => self.set_show_hidden(show),
             SecondPaneRequest::SwapSides => {
                 self.second_on_left = !self.second_on_left;

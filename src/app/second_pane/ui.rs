@@ -104,6 +104,8 @@ pub(crate) enum SecondPaneRequest {
     ConfirmLocalChange,
     /// The pane's search row or results strip.
     Search(SearchAction),
+    /// The versions of the pane's bucket folder, in the Versions window.
+    ShowVersions,
 }
 
 /// What the person did in the pane; handled once it is drawn.
@@ -127,6 +129,7 @@ struct Pressed {
     actions: Vec<TableAction>,
     dropped: Option<ActivePane>,
     search: Vec<SearchAction>,
+    versions: bool,
 }
 
 /// Draws the second pane. `profiles` fill the source picker; `marks` are Compare's; `active`
@@ -241,6 +244,15 @@ pub(crate) fn second_pane_ui(
                                     }
                                 }
                             });
+                        if place.location().is_some() {
+                            let versions = ui.button("🕘 Versions").on_hover_text(
+                                "Every version and delete marker of this folder's objects",
+                            );
+                            versions.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, true, "Pane versions")
+                            });
+                            pressed.versions = versions.clicked();
+                        }
                         if let Some(location) = place.location() {
                             // Breadcrumbs: a click goes to that folder.
                             for (label, crumb) in location.breadcrumbs() {
@@ -431,6 +443,9 @@ fn apply(ctx: &egui::Context, pane: &mut Pane, pressed: Pressed) -> Vec<SecondPa
     requests.extend(pressed.hidden.map(Request::ShowHidden));
     if pressed.swap {
         requests.push(Request::SwapSides);
+    }
+    if pressed.versions {
+        requests.push(Request::ShowVersions);
     }
     let operation = [
         (pressed.new_folder, FileOperation::NewFolder),

@@ -192,6 +192,8 @@ fn options_of(url: &str) -> GetOptions {
         } else {
             Scheme::Https
         }),
+        // A renewed link to one version serves that version still.
+        version_id: param("versionId"),
     }
 }
 

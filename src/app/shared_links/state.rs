@@ -129,6 +129,7 @@ impl Links {
                 }),
                 revoked: false,
                 etag: None,
+                version_id: None,
             });
             return self.save();
         }
@@ -156,7 +157,11 @@ impl Links {
                 page: None,
                 revoked: false,
                 etag: dialog.etag_of(i).map(str::to_owned),
+                version_id: dialog.version().map(|(id, _)| id.to_owned()),
             });
+            if let (Some(made), Some((id, _))) = (new_links.last_mut(), dialog.version()) {
+                made.options.push_str(&format!(" · version {id}"));
+            }
         }
         if let Some(UploadResult::Put(link, _)) = dialog.upload_result() {
             new_links.push(SharedLink {
@@ -170,6 +175,7 @@ impl Links {
                 page: None,
                 revoked: false,
                 etag: None,
+                version_id: None,
             });
         }
         if let Some(UploadResult::Post(form)) = dialog.upload_result() {
@@ -188,6 +194,7 @@ impl Links {
                 page: None,
                 revoked: false,
                 etag: None,
+                version_id: None,
             });
         }
         self.links.extend(new_links);

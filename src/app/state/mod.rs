@@ -48,6 +48,8 @@ pub struct AppState {
     pub compare_marks: Option<crate::app::shared::CompareMarks>,
     /// Delete, New folder, Rename and Properties while the worker runs them.
     pub(crate) file_ops: FileOps,
+    /// The Versions window: a folder's versions and what is done to them.
+    pub versions: crate::app::versions::state::Versions,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             second_on_left: false,
             compare_marks: None,
             file_ops: FileOps::default(),
+            versions: Default::default(),
         }
     }
 
@@ -134,6 +137,7 @@ impl AppState {
             Event::Files(event) => self.apply_files(event),
             Event::Headers(event) => self.apply_headers(event),
             Event::Buckets(event) => self.apply_buckets(event),
+            Event::Versions(event) => self.apply_versions(event),
         }
     }
 }

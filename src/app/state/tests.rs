@@ -393,6 +393,7 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
     let mut state = AppState::new(vec![profile("Demo")]);
     let control = TransferControl::default();
     state.apply(Event::from(FilesEvent::TransferQueued {
+        version_id: None,
         copy_from: None,
         moves: false,
         transfer: TransferId(1),
@@ -425,6 +426,7 @@ fn quitting_waits_for_cancelled_transfers_to_clean_up_but_not_for_ever() {
 fn a_failed_upload_can_be_retried() {
     let mut state = AppState::new(vec![profile("Demo")]);
     state.apply(Event::from(FilesEvent::TransferQueued {
+        version_id: None,
         copy_from: None,
         moves: false,
         transfer: TransferId(7),
@@ -579,6 +581,7 @@ fn the_file_dialogs_requests_reach_their_features() {
 
     let control = TransferControl::default();
     state.apply(Event::from(FilesEvent::TransferQueued {
+        version_id: None,
         copy_from: None,
         moves: false,
         transfer: TransferId(1),

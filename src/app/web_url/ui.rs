@@ -111,7 +111,9 @@ fn dialog_ui(
     }
     ui.add_space(6.0);
     protocol_ui(ui, dialog);
-    if dialog.inputs.tab == DialogTab::WebUrl && super::cloudfront_fields::via_ui(ui, dialog) {
+    // A CloudFront URL cannot name a version: a version's link is signed by S3 only.
+    let via_shown = dialog.inputs.tab == DialogTab::WebUrl && dialog.version().is_none();
+    if via_shown && super::cloudfront_fields::via_ui(ui, dialog) {
         requests.push(WebUrlRequest::ChooseKey);
     }
     expiry_ui(ui, dialog, now);
@@ -223,6 +225,9 @@ fn targets_ui(ui: &mut Ui, dialog: &WebUrlDialog, requests: &mut Vec<WebUrlReque
                 ))
                 .strong(),
             );
+            if let Some((id, date)) = dialog.version() {
+                crate::app::versions::ui::version_note_ui(ui, id, date);
+            }
         }
         many => {
             let total = many.iter().fold(0u64, |sum, t| sum.saturating_add(t.size));

@@ -87,6 +87,8 @@ impl Intercept for TakeListingBody {
             *response.body_mut() = SdkBody::from_body_1_x(BoundedBody {
                 inner: body,
                 left: MAX_ERROR_BYTES,
+                limit: MAX_ERROR_BYTES,
+                what: "error answer",
             });
         }
         if response.status().is_success() {
@@ -109,10 +111,58 @@ impl Intercept for TakeListingBody {
 /// The most of an error answer to a listing that is read.
 const MAX_ERROR_BYTES: u64 = 1 << 20;
 
+/// Bounds a whole answer (success or error) that the SDK reads and decodes itself, as it would
+/// read an endless one whole: for the listings Pail does not parse itself (ListObjectVersions).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BoundAnswer {
+    /// The most bytes read.
+    pub(crate) limit: u64,
+    /// What the answer is, in words: "the versions page".
+    pub(crate) what: &'static str,
+}
+
+impl Intercept for BoundAnswer {
+    fn name(&self) -> &'static str {
+        "BoundAnswer"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response_mut();
+        let announced = response
+            .headers()
+            .get("content-length")
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        if announced.is_some_and(|length| length > self.limit) {
+            return Err(BoxError::from(format!(
+                "the server announced {} of {} bytes, more than the {} MiB it can take; nothing was read",
+                self.what,
+                announced.unwrap_or_default(),
+                self.limit >> 20
+            )));
+        }
+        let body = std::mem::replace(response.body_mut(), SdkBody::taken());
+        *response.body_mut() = SdkBody::from_body_1_x(BoundedBody {
+            inner: body,
+            left: self.limit,
+            limit: self.limit,
+            what: self.what,
+        });
+        Ok(())
+    }
+}
+
 /// A body that fails once it has gone past `left` bytes.
 struct BoundedBody {
     inner: SdkBody,
     left: u64,
+    /// The bound, and what the body is, for the error.
+    limit: u64,
+    what: &'static str,
 }
 
 impl http_body::Body for BoundedBody {
@@ -130,9 +180,9 @@ impl http_body::Body for BoundedBody {
         {
             let length = data.len() as u64;
             if length > this.left {
-                let limit = MAX_ERROR_BYTES >> 20;
+                let (limit, what) = (this.limit >> 20, this.what);
                 return std::task::Poll::Ready(Some(Err(BoxError::from(format!(
-                    "the server's error answer went on past {limit} MiB; the rest was not read"
+                    "the server's {what} went on past {limit} MiB; the rest was not read"
                 )))));
             }
             this.left -= length;

@@ -12,10 +12,12 @@ mod request;
 mod types;
 mod xml;
 
+pub(crate) use body::BoundAnswer;
 pub use fanout::{
     SEQUENTIAL_PAGES, list_all_keys, list_fanned_after, list_folder_fanned,
     list_folder_fanned_after, list_keys_under, list_tree_fanned,
 };
+pub(crate) use request::{MAX_PAGE_BYTES, classify, endpoint_label};
 pub use request::{list_buckets, list_folder_page, list_page_from};
 pub use types::{
     BrowseError, BucketEntry, Depth, FolderPage, ObjectEntry, PageRequest, StorageClass,

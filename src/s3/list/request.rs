@@ -13,7 +13,7 @@ use crate::model::BucketName;
 use crate::s3::connection::Connection;
 
 /// Classifies an SDK failure.
-fn classify<E>(error: SdkError<E>, endpoint: &str, bucket: Option<&str>) -> BrowseError
+pub(crate) fn classify<E>(error: SdkError<E>, endpoint: &str, bucket: Option<&str>) -> BrowseError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -71,7 +71,7 @@ fn dispatch_reason(error: &(dyn std::error::Error + 'static)) -> String {
     deepest
 }
 
-fn endpoint_label(connection: &Connection) -> String {
+pub(crate) fn endpoint_label(connection: &Connection) -> String {
     match connection.endpoint() {
         crate::model::Endpoint::Aws => format!("S3 in {}", connection.region()),
         crate::model::Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
@@ -238,7 +238,7 @@ fn shaped_as_asked(page: FolderPage, recursive: bool) -> Result<FolderPage, Stri
 
 /// The most a listing page may weigh. A page of 1,000 keys of 1,024 bytes each, url-encoded
 /// (three bytes a byte) with every field S3 sends beside it, is under 4 MiB.
-pub(super) const MAX_PAGE_BYTES: u64 = 32 << 20;
+pub(crate) const MAX_PAGE_BYTES: u64 = 32 << 20;
 
 fn too_big(claimed: Option<u64>) -> String {
     let limit = MAX_PAGE_BYTES >> 20;

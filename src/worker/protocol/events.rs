@@ -32,6 +32,30 @@ pub enum Event {
     Files(FilesEvent),
     Headers(super::HeadersEvent),
     Buckets(super::BucketEvent),
+    Versions(VersionsEvent),
+}
+
+/// Answers about versions.
+#[derive(Debug, Clone)]
+pub enum VersionsEvent {
+    /// A folder's versions, and the bucket's versioning state (an error text when it could
+    /// not be read: the versions are still shown).
+    Listed {
+        id: RequestId,
+        result: Result<Box<crate::s3::versions::FolderVersions>, JobError>,
+        state: Result<crate::s3::versions::VersioningState, String>,
+    },
+    /// Restore, Undelete or Delete done (what it did, in words), or why not.
+    Done {
+        id: RequestId,
+        result: Result<String, JobError>,
+    },
+}
+
+impl From<VersionsEvent> for Event {
+    fn from(event: VersionsEvent) -> Self {
+        Event::Versions(event)
+    }
 }
 
 /// Answers about profiles: found, saved, tested.
@@ -211,6 +235,8 @@ pub enum FilesEvent {
         copy_from: Option<Box<CopySource>>,
         /// The source goes once the transfer is complete (a move).
         moves: bool,
+        /// One version of the key downloaded (for Retry: that version again, not the latest).
+        version_id: Option<String>,
     },
     TransferStarted {
         transfer: TransferId,

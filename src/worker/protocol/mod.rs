@@ -297,6 +297,37 @@ pub enum Command {
     },
     /// A bucket made, counted, deleted or emptied, or its properties (see [`BucketJob`]).
     Bucket(BucketRequest),
+    /// A folder's versions, or an action on one version ([`VersionsRequest`]).
+    Versions(VersionsRequest),
+}
+
+/// Versions of the objects in one bucket folder: list them, or act on one.
+#[derive(Debug, Clone)]
+pub struct VersionsRequest {
+    pub id: RequestId,
+    pub profile: Profile,
+    pub bucket: BucketName,
+    pub action: VersionAction,
+}
+
+/// What [`VersionsRequest`] asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionAction {
+    /// The folder's versions and the bucket's versioning state
+    /// ([`VersionsEvent::Listed`]).
+    List { prefix: String },
+    /// That version into the folder `target`, under the key's name, as a transfer.
+    Download {
+        key: ObjectKey,
+        version_id: String,
+        target: PathBuf,
+    },
+    /// That version copied on top, as the new latest.
+    Restore { key: ObjectKey, version_id: String },
+    /// The delete marker that is the key's latest version removed.
+    Undelete { key: ObjectKey },
+    /// That version (or delete marker) deleted for good.
+    Delete { key: ObjectKey, version_id: String },
 }
 
 /// Download objects (and folders, recursively) from the folder `base` into `target`. If files

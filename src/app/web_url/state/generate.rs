@@ -36,6 +36,7 @@ impl WebUrlDialog {
             content_disposition: Some(content_disposition(&name, kind)),
             content_type: (!content_type.is_empty()).then(|| content_type.to_owned()),
             scheme: Some(self.scheme()),
+            version_id: self.version().map(|(id, _)| id.to_owned()),
         }
     }
 

@@ -204,6 +204,8 @@ pub struct WebUrlDialog {
     /// Which opening of the dialog this is: the modal is new each time, so it sizes to its
     /// content instead of keeping the last one's size.
     serial: u64,
+    /// One version of the one object (its id and date, Unix seconds): the link carries it.
+    version: Option<(String, i64)>,
 }
 
 impl WebUrlDialog {
@@ -298,6 +300,7 @@ impl WebUrlDialog {
             calendar: Default::default(),
             upload_cors: Default::default(),
             serial: 0,
+            version: None,
         };
         if dialog.profile.post_forms_unsupported().is_some() {
             dialog.inputs.upload_kind = UploadKind::Put;
@@ -471,6 +474,19 @@ impl WebUrlDialog {
 
     pub fn targets(&self) -> &[Target] {
         &self.targets
+    }
+
+    /// Links to the version `version_id` (dated `date`, Unix seconds) of the one object:
+    /// each serves that version whatever is written later. Signed by S3 only (a CloudFront
+    /// URL cannot name a version).
+    pub fn for_version(&mut self, version_id: String, date: i64) {
+        self.version = Some((version_id, date));
+        self.inputs.via = Via::S3;
+    }
+
+    /// The version the links serve, and its date.
+    pub fn version(&self) -> Option<(&str, i64)> {
+        self.version.as_ref().map(|(id, date)| (id.as_str(), *date))
     }
 
     pub fn expansion(&self) -> Option<&FolderExpansion> {
