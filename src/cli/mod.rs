@@ -1,4 +1,4 @@
-//! The command line: `pail presign` and `pail presign-post`, in the style of
+//! The command line: `pail presign` and `pail presign-post` ([`presign`]), in the style of
 //! `aws s3 presign`; `pail presign-cloudfront` ([`cloudfront`]); `pail share` ([`share`]);
 //! `pail ls` and `pail cp`
 //! ([`ls`], [`cp`]), in the style of `aws s3`; `pail find` ([`find`]). Raw arguments are parsed into the library's
@@ -8,24 +8,23 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-use crate::fmt::{human_size, terminal_safe};
+use crate::fmt::terminal_safe;
 use crate::model::Endpoint;
+use crate::model::NameError;
 use crate::model::Scheme;
-use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
 use crate::s3::connection::{ConnectError, ConnectOptions, Connection};
-use crate::share::{
-    ContentTypeRule, Expiry, ExpiryError, GetOptions, KeyRule, PostRequest, PutOptions, ShareError,
-    expiry::parse_datetime, form_output,
-};
+use crate::share::{Expiry, ExpiryError, ShareError, expiry::parse_datetime};
 
 pub(crate) mod buckets;
 pub(crate) mod cloudfront;
 pub(crate) mod cp;
+pub(crate) mod cp_plan;
 pub(crate) mod find;
 pub(crate) mod headers;
 pub(crate) mod ls;
+pub(crate) mod presign;
 pub(crate) mod share;
 pub(crate) mod system;
 pub(crate) mod upload_headers;
@@ -53,9 +52,9 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Print a pre-signed URL that downloads (GET) or uploads (PUT) one object.
-    Presign(PresignArgs),
+    Presign(presign::PresignArgs),
     /// Print a pre-signed POST form that lets a browser or curl upload files.
-    PresignPost(PresignPostArgs),
+    PresignPost(presign::PresignPostArgs),
     /// Print a CloudFront signed URL (links that last past 7 days).
     PresignCloudfront(cloudfront::PresignCloudFrontArgs),
     /// Share a folder as one link (an index page), or print a link per object as CSV/JSON.
@@ -131,84 +130,6 @@ pub(crate) struct ExpiryArgs {
     /// Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM".
     #[arg(long, value_name = "DATETIME")]
     pub expires_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPER")]
-pub(crate) enum MethodArg {
-    Get,
-    Put,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct PresignArgs {
-    /// The object, as s3://BUCKET/KEY.
-    #[arg(value_name = "S3_URI")]
-    pub uri: String,
-    #[command(flatten)]
-    pub expiry: ExpiryArgs,
-    /// GET downloads the object; PUT uploads to its key.
-    #[arg(long, value_enum, default_value = "GET", ignore_case = true)]
-    pub method: MethodArg,
-    /// Make an http:// link (the link then travels in clear text).
-    #[arg(long)]
-    pub http: bool,
-    /// GET: the Content-Disposition S3 answers with, e.g. 'attachment; filename="a.pdf"'.
-    #[arg(long, value_name = "VALUE")]
-    pub content_disposition: Option<String>,
-    /// GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send.
-    #[arg(long, value_name = "VALUE")]
-    pub content_type: Option<String>,
-    /// PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link).
-    #[arg(long)]
-    pub no_overwrite: bool,
-    /// GET: a link to this version of the object (`pail ls --versions` lists them); it serves
-    /// that version whatever is written later.
-    #[arg(long, value_name = "ID")]
-    pub version_id: Option<String>,
-    /// Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL).
-    #[arg(long)]
-    pub qr: bool,
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FormatArg {
-    /// {"url": …, "fields": {…}} as boto3 returns it.
-    Json,
-    /// A curl command, with a placeholder for the file to upload.
-    Curl,
-    /// A standalone HTML upload page.
-    Html,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct PresignPostArgs {
-    /// The key uploads go to, as s3://BUCKET/KEY (a prefix with --key-prefix).
-    #[arg(value_name = "S3_URI")]
-    pub uri: String,
-    /// Accept any key starting with KEY; the uploaded file's name completes it.
-    #[arg(long)]
-    pub key_prefix: bool,
-    /// Largest accepted file, in bytes.
-    #[arg(long, value_name = "BYTES")]
-    pub max_size: Option<u64>,
-    /// Smallest accepted file, in bytes.
-    #[arg(long, value_name = "BYTES")]
-    pub min_size: Option<u64>,
-    /// Required content type; a value ending in '/' or '/*' (image/) accepts any subtype.
-    #[arg(long, value_name = "TYPE")]
-    pub content_type: Option<String>,
-    #[command(flatten)]
-    pub expiry: ExpiryArgs,
-    /// Make the form post to an http:// URL.
-    #[arg(long)]
-    pub http: bool,
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: FormatArg,
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
 }
 
 /// Everything that can stop a command. Each message is one line and names the problem.
@@ -297,8 +218,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
             runtime.block_on(versions::cp_version(args))
         }
         Some(Command::Cp(args)) => runtime.block_on(cp::cp(args)),
-        Some(Command::Presign(args)) => runtime.block_on(presign(args)),
-        Some(Command::PresignPost(args)) => runtime.block_on(presign_post(args)),
+        Some(Command::Presign(args)) => runtime.block_on(presign::presign(args)),
+        Some(Command::PresignPost(args)) => runtime.block_on(presign::presign_post(args)),
         Some(Command::PresignCloudfront(args)) => cloudfront::presign_cloudfront(args),
         Some(Command::Share(args)) => runtime.block_on(share::share(args)),
         Some(Command::Mb(args)) => runtime.block_on(buckets::mb(args)),
@@ -411,129 +332,6 @@ fn warn_if_credentials_end_first(effective: &crate::share::EffectiveExpiry) {
             local_time(effective.at)
         ));
     }
-}
-
-async fn presign(args: PresignArgs) -> Result<(), CliError> {
-    let uri: S3Uri = args.uri.parse()?;
-    let expiry = args.expiry.expiry()?;
-    // Check the expiry before any network traffic, so a typo fails at once.
-    expiry.resolve(SystemTime::now())?;
-    if args.method == MethodArg::Get && args.no_overwrite {
-        return Err(CliError::Usage(
-            "--no-overwrite applies to PUT links only".into(),
-        ));
-    }
-    versions::get_only(args.method, args.version_id.is_some())?;
-    if args.method == MethodArg::Put && args.content_disposition.is_some() {
-        return Err(CliError::Usage(
-            "--content-disposition applies to GET links only".into(),
-        ));
-    }
-    let connection = args.connection.connect().await?;
-    let bucket_signer = connection.signer_for(&uri.bucket).await?;
-    if let Some(warning) = &bucket_signer.warning {
-        warn(&warning.to_string());
-    }
-    let signer = bucket_signer.signer;
-    let now = SystemTime::now();
-    let link = match args.method {
-        MethodArg::Get => {
-            let options = GetOptions {
-                content_disposition: args.content_disposition,
-                content_type: args.content_type,
-                scheme: scheme(args.http),
-                version_id: args.version_id,
-            };
-            signer
-                .presign_get(&uri.bucket, &uri.key, &options, expiry, now)
-                .await?
-        }
-        MethodArg::Put => {
-            let options = PutOptions {
-                content_type: args.content_type,
-                scheme: scheme(args.http),
-                no_overwrite: args.no_overwrite,
-            };
-            signer
-                .presign_put(&uri.bucket, &uri.key, &options, expiry, now)
-                .await?
-        }
-    };
-    print_stdout(&format!("{}\n", link.url));
-    if args.qr {
-        print_qr(&link.url);
-    }
-    for (name, value) in &link.headers {
-        note(&format!(
-            "note: the request must send the header `{name}: {value}`"
-        ));
-    }
-    warn_if_credentials_end_first(&link.effective_expiry);
-    Ok(())
-}
-
-async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> {
-    let target: S3Prefix = args.uri.parse()?;
-    let key = if args.key_prefix {
-        KeyRule::Prefix(target.prefix.clone())
-    } else if target.prefix.is_empty() {
-        return Err(NameError::EmptyKey(args.uri.clone()).into());
-    } else {
-        KeyRule::Exact(ObjectKey::new(target.prefix.clone())?)
-    };
-    let expiry = args.expiry.expiry()?;
-    expiry.resolve(SystemTime::now())?;
-    let content_length = match (args.min_size, args.max_size) {
-        (None, None) => None,
-        (min, max) => Some((min.unwrap_or(0), max.unwrap_or(MAX_SINGLE_UPLOAD))),
-    };
-    let content_type = args.content_type.as_deref().map(ContentTypeRule::parse);
-    let request = PostRequest {
-        content_length,
-        content_type,
-        // 201 makes S3 answer with a short XML document naming the object, so whoever
-        // uploads sees that it worked (the default, 204, answers with nothing).
-        success_action_status: Some(201),
-        expiry,
-        scheme: scheme(args.http),
-        ..PostRequest::new(target.bucket.clone(), key)
-    };
-
-    let connection = args.connection.connect().await?;
-    let bucket_signer = connection.signer_for(&target.bucket).await?;
-    if let Some(warning) = &bucket_signer.warning {
-        warn(&warning.to_string());
-    }
-    let form = bucket_signer
-        .signer
-        .presign_post(&request, SystemTime::now())
-        .await?;
-    let text = match args.format {
-        FormatArg::Json => format!("{}\n", form_output::json(&form)),
-        FormatArg::Curl => form_output::curl_command(&form),
-        FormatArg::Html => {
-            let mut description = match &request.key {
-                KeyRule::Exact(key) => format!("Uploads to s3://{}/{key}", target.bucket),
-                KeyRule::Prefix(prefix) => format!("Uploads into s3://{}/{prefix}", target.bucket),
-            };
-            if let Some((min, max)) = request.content_length {
-                description.push_str(&format!(
-                    " · files of {} to {}",
-                    human_size(min),
-                    human_size(max)
-                ));
-            }
-            description.push_str(&format!(
-                " · until {}",
-                local_time(form.effective_expiry.at)
-            ));
-            let title = format!("Upload to {}", target.bucket);
-            form_output::html_page(&form, &title, &description)
-        }
-    };
-    print_stdout(&text);
-    warn_if_credentials_end_first(&form.effective_expiry);
-    Ok(())
 }
 
 /// `pail profiles list`: one line per profile, secrets never shown.

@@ -77,16 +77,6 @@ pub(crate) async fn ls_versions(
     Ok(())
 }
 
-/// `pail presign --version-id` names a version to download: an upload makes a new one.
-pub(crate) fn get_only(method: super::MethodArg, version: bool) -> Result<(), CliError> {
-    if method == super::MethodArg::Put && version {
-        return Err(CliError::Usage(
-            "--version-id applies to GET links only: an upload makes a new version".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// `pail cp --version-id ID s3://BUCKET/KEY LOCAL`: that version, into LOCAL (a file, or a
 /// folder it goes into under the key's last name).
 pub(crate) async fn cp_version(args: super::cp::CpArgs) -> Result<(), CliError> {

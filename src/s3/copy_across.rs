@@ -9,11 +9,12 @@ use aws_sdk_s3::types::CompletedPart;
 
 use crate::model::{BucketName, ObjectKey};
 use crate::s3::connection::Connection;
+use crate::s3::head::{claimed_size, head};
 use crate::s3::stall::{Activity, MemoryBody};
 use crate::s3::transfer::{
-    MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, claimed_size,
-    data_config, finish_multipart, head, part_size_for, remote, send_watched, send_watched_write,
-    send_write, start_multipart,
+    MULTIPART_THRESHOLD, NewUpload, PART_SIZE, TransferControl, TransferError, data_config,
+    finish_multipart, part_size_for, remote, send_watched, send_watched_write, send_write,
+    start_multipart,
 };
 use crate::storage::journal::UploadJournal;
 

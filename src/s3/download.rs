@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::connection::Connection;
+use super::head::object_head;
 use super::transfer::*;
 use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};

@@ -14,10 +14,10 @@ use aws_sdk_s3::types::{
 use aws_smithy_types::DateTime;
 
 use super::connection::Connection;
+use super::head::{claimed_size, head};
 use super::header_edit::{EditError, EditableHeaders, HeaderEdit, check_result, tagging_header};
 use super::transfer::{
-    TransferControl, TransferError, claimed_size, finish_multipart, head, remote,
-    server_copy_config,
+    TransferControl, TransferError, finish_multipart, remote, server_copy_config,
 };
 use crate::model::{BucketName, ObjectKey};
 
@@ -499,7 +499,7 @@ impl Rewrite<'_> {
             // Not every server holds a part's copy to its condition (s3s-fs does not): the
             // object is looked at once more before the parts replace it, and a failed part
             // is told apart from an object that changed.
-            let now = super::transfer::object_head(connection, bucket, key, None).await;
+            let now = super::head::object_head(connection, bucket, key, None).await;
             if now.map(|(_, etag)| etag).ok() != Some(self.read.etag.clone()) {
                 changed.store(true, std::sync::atomic::Ordering::Relaxed);
                 return Err(TransferError::Remote("the object changed".into()));

@@ -12,6 +12,7 @@ pub(crate) mod cors;
 pub(crate) mod download;
 pub(crate) mod flight;
 pub(crate) mod folder_share;
+pub(crate) mod head;
 pub(crate) mod header_batch;
 pub(crate) mod header_edit;
 pub(crate) mod headers;

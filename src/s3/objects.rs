@@ -6,6 +6,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedPart, Delete, ObjectIdentifier};
 
 use super::connection::Connection;
+use super::head::{claimed_size, head, object_exists};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 

@@ -12,7 +12,8 @@ use base64::Engine;
 use md5::Digest as _;
 
 use super::connection::Connection;
-use super::transfer::{TransferError, claimed_size, head, local, part_size_for, remote, stalled};
+use super::head::{claimed_size, head};
+use super::transfer::{TransferError, local, part_size_for, remote, stalled};
 use crate::fmt::error_text;
 use crate::model::{BucketName, ObjectKey};
 

@@ -14,10 +14,11 @@ use aws_sdk_s3::types::EncodingType;
 
 use super::connection::Connection;
 use super::download::{Landing, download_version_below};
+use super::head::{claimed_size, head_version};
 use super::list::{BoundAnswer, BrowseError, MAX_PAGE_BYTES, classify, endpoint_label, url_decode};
 use super::transfer::{
-    NewUpload, TransferControl, TransferError, claimed_size, finish_multipart, head_version,
-    remote, server_copy_config, start_multipart,
+    NewUpload, TransferControl, TransferError, finish_multipart, remote, server_copy_config,
+    start_multipart,
 };
 use crate::model::{BucketName, ObjectKey};
 

@@ -93,7 +93,7 @@ pub(super) async fn look_in_bucket(
         .partition(|n| n.ends_with('/') || plan::stem_prefix(n) == **n);
     for marker in alone {
         let looked = match crate::model::ObjectKey::new(marker.to_owned()) {
-            Ok(key) => crate::s3::transfer::object_exists(connection, bucket, &key).await,
+            Ok(key) => crate::s3::head::object_exists(connection, bucket, &key).await,
             Err(_) => continue,
         };
         let found = match looked {
@@ -286,7 +286,7 @@ pub(super) async fn one_bucket_in_fact(
         let Ok(here) = object_properties(source, bucket, &key).await else {
             return OneBucket::CannotTell;
         };
-        let there = match crate::s3::transfer::object_exists(target, bucket, &key).await {
+        let there = match crate::s3::head::object_exists(target, bucket, &key).await {
             Ok(false) => return OneBucket::Different,
             Ok(true) => object_properties(target, bucket, &key).await,
             Err(_) => return OneBucket::CannotTell,

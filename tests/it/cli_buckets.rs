@@ -39,7 +39,7 @@ fn assert_one_line_error(output: &Output, needle: &str) {
 fn pail_moto(moto: &common::moto::Moto, home: &std::path::Path, args: &[&str]) -> Output {
     let endpoint = moto.endpoint_url();
     let mut full: Vec<&str> = args.to_vec();
-    full.extend(["--endpoint-url", &endpoint, "--path-style"]);
+    full.extend(["--endpoint-url", endpoint, "--path-style"]);
     pail(home)
         .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
         .env("AWS_SECRET_ACCESS_KEY", "moto-secret")

@@ -55,7 +55,8 @@ fn add_days(day: Date, days: i64) -> Date {
     day.checked_add(jiff::Span::new().days(days)).unwrap_or(day)
 }
 
-fn named(response: Response, role: Role, name: &str) -> Response {
+/// Gives `response` the accessible name `name` (what screen readers and tests find it by).
+pub(super) fn named(response: Response, role: Role, name: &str) -> Response {
     let enabled = response.enabled();
     response.widget_info(|| WidgetInfo::labeled(role, enabled, name));
     response

@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use egui::{Color32, RichText, TextStyle, Ui};
 
 use crate::app::clipboard::{Clipboard, ClipboardError};
-use crate::app::web_url::calendar;
+use crate::app::web_url::expiry_row::expiry_ui;
 use crate::app::web_url::state::{
-    DialogTab, FolderExpansion, Preset, UploadKind, UploadResult, WebUrlDialog,
+    DialogTab, FolderExpansion, UploadKind, UploadResult, WebUrlDialog,
 };
 use crate::fmt::{count, human_size};
 use crate::share::form_output;
@@ -257,60 +257,6 @@ fn protocol_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
             );
         }
     });
-}
-
-/// Gives `response` the accessible name `name` (what screen readers and tests find it by).
-fn named(response: egui::Response, role: egui::Role, name: &str) -> egui::Response {
-    let enabled = response.enabled();
-    response.widget_info(|| egui::WidgetInfo::labeled(role, enabled, name));
-    response
-}
-
-fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
-    ui.horizontal(|ui| {
-        ui.label("Expire URL at");
-        calendar::date_button_ui(ui, &mut dialog.calendar, dialog.inputs.date);
-        ui.label("at");
-        named(
-            ui.add(
-                egui::DragValue::new(&mut dialog.inputs.hour)
-                    .range(0..=23)
-                    .speed(0.1),
-            ),
-            egui::Role::SpinButton,
-            "Expiry hour",
-        )
-        .on_hover_text("Hour");
-        ui.label(":");
-        named(
-            ui.add(
-                egui::DragValue::new(&mut dialog.inputs.minute)
-                    .range(0..=59)
-                    .speed(0.2),
-            ),
-            egui::Role::SpinButton,
-            "Expiry minute",
-        )
-        .on_hover_text("Minute");
-        ui.add_space(8.0);
-        for preset in Preset::ALL {
-            if ui.button(preset.label()).clicked() {
-                dialog.apply_preset(preset, now);
-            }
-        }
-    });
-    if let Some((first, last)) = dialog.allowed_days(now) {
-        let allowed = calendar::AllowedDays { first, last };
-        calendar::calendar_ui(ui, &mut dialog.calendar, &mut dialog.inputs.date, allowed);
-    }
-    match dialog.expiry_summary(now) {
-        Ok(summary) => {
-            ui.label(summary);
-        }
-        Err(refusal) => {
-            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {refusal}"));
-        }
-    }
 }
 
 fn download_options_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
