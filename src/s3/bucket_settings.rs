@@ -212,46 +212,10 @@ pub async fn versioning(connection: &Connection, bucket: &BucketName) -> Setting
     }
 }
 
-/// The state a GetBucketVersioning body gives: its root is `VersioningConfiguration` (or
-/// moto's `GetBucketVersioningResponse`), and its `Status` child, if any, is the state.
+/// The state a GetBucketVersioning body gives (read as `s3::versions` reads it: S3's root or
+/// moto's, nothing else).
 fn versioning_from_body(body: &[u8]) -> Option<Versioning> {
-    let text = std::str::from_utf8(body).ok()?;
-    let mut depth = 0usize;
-    let mut root_seen = false;
-    let mut in_status = false;
-    let mut status = None;
-    for token in xmlparser::Tokenizer::from(text) {
-        match token.ok()? {
-            xmlparser::Token::ElementStart { local, .. } => {
-                if depth == 0 {
-                    if root_seen
-                        || !matches!(
-                            local.as_str(),
-                            "VersioningConfiguration" | "GetBucketVersioningResponse"
-                        )
-                    {
-                        return None;
-                    }
-                    root_seen = true;
-                }
-                in_status = depth == 1 && local.as_str() == "Status";
-                depth += 1;
-            }
-            xmlparser::Token::ElementEnd { end, .. } => match end {
-                xmlparser::ElementEnd::Open => {}
-                xmlparser::ElementEnd::Close(..) | xmlparser::ElementEnd::Empty => {
-                    depth = depth.checked_sub(1)?;
-                    in_status = false;
-                }
-            },
-            xmlparser::Token::Text { text } if in_status => status = Some(text.as_str().trim()),
-            _ => {}
-        }
-    }
-    if !root_seen || depth != 0 {
-        return None;
-    }
-    match status {
+    match crate::s3::versions::status_in(body).ok()?.as_deref() {
         None | Some("") => Some(Versioning::Never),
         Some("Enabled") => Some(Versioning::On),
         Some("Suspended") => Some(Versioning::Suspended),

@@ -156,10 +156,8 @@ pub async fn versioning_on(connection: &Connection, bucket: &BucketName) -> Opti
         // SDK refuses the whole answer for its name.
         Err(e) => {
             let raw = e.raw_response().filter(|r| r.status().is_success())?;
-            let body = String::from_utf8_lossy(raw.body().bytes()?).into_owned();
-            let (_, after) = body.split_once("<Status>")?;
-            let (status, _) = after.split_once("</Status>")?;
-            Some(status.trim().to_owned()).filter(|s| !s.is_empty())
+            let status = crate::s3::versions::status_in(raw.body().bytes()?).ok()??;
+            Some(status).filter(|s| !s.is_empty())
         }
     }
 }

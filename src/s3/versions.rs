@@ -316,7 +316,7 @@ pub async fn versioning_state(
 
 /// The `Status` of a GetBucketVersioning answer whose root is `VersioningConfiguration` or
 /// `GetBucketVersioningResponse`; anything else (an HTML page) is refused.
-fn status_in(body: &[u8]) -> Result<Option<String>, String> {
+pub(crate) fn status_in(body: &[u8]) -> Result<Option<String>, String> {
     let text = std::str::from_utf8(body).map_err(|_| "the versioning answer is not text")?;
     let (mut depth, mut root, mut in_status, mut status) = (0usize, None, false, None);
     for token in xmlparser::Tokenizer::from(text) {
@@ -325,6 +325,9 @@ fn status_in(body: &[u8]) -> Result<Option<String>, String> {
             xmlparser::Token::ElementStart { local, .. } => {
                 depth += 1;
                 if depth == 1 {
+                    if root.is_some() {
+                        return Err("the versioning answer holds two documents".into());
+                    }
                     root = Some(local.as_str().to_owned());
                 }
                 in_status = depth == 2 && local.as_str() == "Status";
@@ -340,6 +343,10 @@ fn status_in(body: &[u8]) -> Result<Option<String>, String> {
             }
             _ => {}
         }
+    }
+    // A body cut short (an open root) is no answer: read as "never", it would hide versions.
+    if depth != 0 {
+        return Err("the versioning answer ends before its document does".into());
     }
     match root.as_deref() {
         Some("VersioningConfiguration" | "GetBucketVersioningResponse") => Ok(status),
