@@ -243,13 +243,27 @@ pub async fn delete_empty_bucket(
     bucket: &BucketName,
 ) -> Result<(), BucketError> {
     let contents = count_pages(connection, bucket, &TransferControl::default(), 1).await?;
-    if !contents.is_empty() {
-        return Err(BucketError::NotEmpty {
-            bucket: bucket.to_string(),
-            what: contents.describe(),
-        });
-    }
+    refuse_unless_empty(bucket, &contents, "")?;
     delete_bucket_request(connection, bucket).await
+}
+
+/// `NotEmpty` unless one page of each listing showed nothing and said nothing follows: a
+/// first page may be empty and still say more follow (S3 cuts pages where it likes), and
+/// what is on the next one is not nothing. `after` says when this look was taken.
+fn refuse_unless_empty(
+    bucket: &BucketName,
+    contents: &BucketContents,
+    after: &str,
+) -> Result<(), BucketError> {
+    let what = match (contents.is_empty(), contents.partial) {
+        (true, false) => return Ok(()),
+        (true, true) => "more pages of its listing, after an empty first page".to_owned(),
+        (false, _) => contents.describe(),
+    };
+    Err(BucketError::NotEmpty {
+        bucket: bucket.to_string(),
+        what: format!("{what}{after}"),
+    })
 }
 
 /// Empties `bucket` — every version and delete marker (DeleteObjects, 1,000 a request; a key
@@ -312,6 +326,19 @@ pub async fn empty_and_delete(
             first: format!("{}: {why}", key.escape_debug()),
         });
     }
+    // Looked at again before the bucket goes: a listing that said "complete" too early, a
+    // delete answered "done" that removed nothing, or objects written meanwhile are still
+    // there — and a server that deletes a bucket whole (s3s-fs on disk, some S3-compatible
+    // stores) would take them with it, unseen and uncounted.
+    let left = count_pages(connection, bucket, control, 1).await?;
+    refuse_unless_empty(
+        bucket,
+        &left,
+        &format!(
+            " still there after {} were removed: the bucket was kept",
+            removed.describe()
+        ),
+    )?;
     delete_bucket_request(connection, bucket).await?;
     Ok(removed)
 }

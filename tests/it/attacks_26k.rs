@@ -1,0 +1,214 @@
+//! Attacks on issue 26 part 4 (buckets): "Delete bucket" and "Empty and delete" against
+//! listings that lie, a CORS answer that is no rule list, and what stays on the server.
+
+use crate::common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use common::hostile::{Answer, HostileServer, query_param};
+use pail::model::{BucketName, Endpoint};
+use pail::s3::connection::Connection;
+use pail::testing::s3::buckets::{BucketError, delete_empty_bucket, empty_and_delete};
+use pail::testing::s3::cors::{BrowserRequest, allow_uploads_from, get_cors};
+use pail::testing::s3::transfer::TransferControl;
+
+fn name(text: &str) -> BucketName {
+    BucketName::new(text).unwrap()
+}
+
+fn lying_connection(server: &HostileServer) -> Connection {
+    Connection::with_static_credentials(
+        aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+        "us-east-1",
+        Endpoint::custom(&server.endpoint_url()).unwrap(),
+        true,
+    )
+}
+
+/// A ListVersionsResult of `keys` (version `v1` each); truncated after `next` when given.
+fn versions_page(keys: &[&str], next: Option<&str>) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\"?><ListVersionsResult><Name>bucket</Name><IsTruncated>{}</IsTruncated>",
+        next.is_some()
+    );
+    if let Some(next) = next {
+        xml.push_str(&format!(
+            "<NextKeyMarker>{next}</NextKeyMarker><NextVersionIdMarker>v1</NextVersionIdMarker>"
+        ));
+    }
+    for key in keys {
+        xml.push_str(&format!(
+            "<Version><Key>{key}</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>\
+             <LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size></Version>"
+        ));
+    }
+    xml.push_str("</ListVersionsResult>");
+    xml
+}
+
+const NO_UPLOADS: &str = "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bucket</Bucket>\
+     <IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
+
+/// Whether a request line is DeleteBucket (`DELETE /bucket/`, no key).
+fn is_bucket_delete(line: &str) -> bool {
+    line.starts_with("DELETE /bucket/ ")
+        || line.starts_with("DELETE /bucket ")
+        || line.starts_with("DELETE /bucket/? ")
+}
+
+fn no_content() -> Answer {
+    Answer::Body {
+        status: 204,
+        content_type: "text/plain",
+        body: Vec::new(),
+    }
+}
+
+/// "Delete bucket" looks at one page of each listing. A first page that holds nothing but
+/// says more follow (S3 may cut a page anywhere) is not an empty bucket: the versions are on
+/// the next page, and the bucket must not go.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_first_page_that_says_more_follow_is_not_an_empty_bucket() {
+    let server = HostileServer::start(|line| {
+        if line.contains("versions") {
+            match query_param(line, "key-marker") {
+                None => Answer::Xml(200, versions_page(&[], Some("m"))),
+                Some(_) => Answer::Xml(200, versions_page(&["precious.doc"], None)),
+            }
+        } else if line.contains("uploads") {
+            Answer::Xml(200, NO_UPLOADS.into())
+        } else if line.starts_with("DELETE") {
+            no_content()
+        } else {
+            Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+        }
+    })
+    .await;
+    let deleted = delete_empty_bucket(&lying_connection(&server), &name("bucket")).await;
+    assert!(
+        matches!(deleted, Err(BucketError::NotEmpty { .. })),
+        "{deleted:?}"
+    );
+    assert!(
+        !server.requests().iter().any(|r| is_bucket_delete(r)),
+        "the bucket was deleted with a version in it: {:?}",
+        server.requests()
+    );
+}
+
+/// "Empty and delete" removes what it listed, then deletes the bucket. A listing that said
+/// "complete" too early (or objects written meanwhile, or a DeleteObjects that answers
+/// success and removes nothing) leaves versions behind: a server that deletes a bucket with
+/// everything in it (s3s-fs on disk, some S3-compatible stores) would take them with it,
+/// unseen and uncounted. What is left must be looked at before DeleteBucket.
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_and_delete_looks_again_before_the_bucket_goes() {
+    for delete_answer in ["<?xml version=\"1.0\"?><DeleteResult/>", ""] {
+        let server = HostileServer::start(move |line| {
+            if line.contains("versions") {
+                // Every listing "complete", and the version never goes.
+                Answer::Xml(200, versions_page(&["precious.doc"], None))
+            } else if line.contains("uploads") {
+                Answer::Xml(200, NO_UPLOADS.into())
+            } else if line.starts_with("POST") {
+                Answer::Xml(200, delete_answer.into())
+            } else if line.starts_with("DELETE") {
+                no_content()
+            } else {
+                Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+            }
+        })
+        .await;
+        let emptied = empty_and_delete(
+            &lying_connection(&server),
+            &name("bucket"),
+            &TransferControl::default(),
+            None,
+            &mut |_| {},
+        )
+        .await;
+        assert!(emptied.is_err(), "{delete_answer:?}: {emptied:?}");
+        assert!(
+            !server.requests().iter().any(|r| is_bucket_delete(r)),
+            "{delete_answer:?}: the bucket went with a version still listed: {:?}",
+            server.requests()
+        );
+    }
+}
+
+/// Emptying that works goes on to delete the bucket (the look before it lists nothing).
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_and_delete_still_deletes_once_the_second_look_is_empty() {
+    let deleted = Arc::new(AtomicBool::new(false));
+    let seen = deleted.clone();
+    let server = HostileServer::start(move |line| {
+        if line.contains("versions") {
+            match seen.load(Ordering::SeqCst) {
+                false => Answer::Xml(200, versions_page(&["a", "b"], None)),
+                true => Answer::Xml(200, versions_page(&[], None)),
+            }
+        } else if line.contains("uploads") {
+            Answer::Xml(200, NO_UPLOADS.into())
+        } else if line.starts_with("POST") {
+            seen.store(true, Ordering::SeqCst);
+            Answer::Xml(200, "<?xml version=\"1.0\"?><DeleteResult/>".into())
+        } else if line.starts_with("DELETE") {
+            no_content()
+        } else {
+            Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+        }
+    })
+    .await;
+    let removed = empty_and_delete(
+        &lying_connection(&server),
+        &name("bucket"),
+        &TransferControl::default(),
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed.versions, 2);
+    assert!(deleted.load(Ordering::SeqCst));
+    assert!(server.requests().iter().any(|r| is_bucket_delete(r)));
+}
+
+/// Held: GetBucketCors answered 200 with an empty body or an HTML page is not "no rules" (S3
+/// says NoSuchCORSConfiguration for that). Believed, "Add CORS rule" would put a
+/// configuration of Pail's rule alone — erasing the rules the bucket has.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cors_answer_that_is_no_rule_list_is_never_no_rules_and_nothing_is_overwritten() {
+    let bodies: [(&'static str, &'static [u8]); 2] = [
+        ("application/xml", b""),
+        (
+            "text/html",
+            b"<!DOCTYPE html><html><body>Sign in</body></html>",
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let server = HostileServer::start(move |line| {
+            if line.starts_with("GET") {
+                Answer::Body {
+                    status: 200,
+                    content_type,
+                    body: body.to_vec(),
+                }
+            } else {
+                Answer::Xml(200, String::new())
+            }
+        })
+        .await;
+        let connection = lying_connection(&server);
+        let read = get_cors(&connection, &name("bucket")).await;
+        assert!(read.is_err(), "{body:?} read as {read:?}");
+        let request = BrowserRequest::upload("https://intranet.example", "POST");
+        let added = allow_uploads_from(&connection, &name("bucket"), &request).await;
+        assert!(added.is_err(), "{body:?}: {added:?}");
+        assert!(
+            !server.requests().iter().any(|r| r.starts_with("PUT")),
+            "{body:?}: the bucket's rules were overwritten: {:?}",
+            server.requests()
+        );
+    }
+}
