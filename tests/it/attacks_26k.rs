@@ -212,3 +212,97 @@ async fn a_cors_answer_that_is_no_rule_list_is_never_no_rules_and_nothing_is_ove
         );
     }
 }
+
+fn wide_window(
+    server: &pail::testing::demo::server::LocalServer,
+) -> egui_kittest::Harness<'static, pail::testing::app::PailApp> {
+    let profile = pail::testing::demo::demo_profile(server);
+    egui_kittest::Harness::builder()
+        .with_size([1400.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = pail::testing::app::AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            pail::testing::app::PailApp::with_options(&cc.egui_ctx, vec![profile], None, options)
+                .unwrap()
+        })
+}
+
+/// A bucket deleted in the explorer while the second pane (same place) shows its rows: the
+/// second pane must not go on showing the rows of a bucket that is gone — a person would
+/// drag files into it, or copy across to it, and be told "NoSuchBucket" at best.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bucket_deleted_in_one_pane_is_not_shown_on_in_the_other() {
+    use common::ui::{click, click_in_dialog, wait_for};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::Loadable;
+    use pail::testing::app::buckets::BucketDialog;
+
+    let server = common::server_with_bucket("doomed");
+    server.create_bucket("spare").unwrap();
+    common::put_object(&server, "doomed", "only-here.txt", b"x").await;
+    let mut harness = tokio::task::block_in_place(|| wide_window(&server));
+    wait_for(
+        &mut harness,
+        "the buckets",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(list) if list.len() == 2),
+    );
+    crate::ui_two_panes::right_pane_on(&mut harness, "Demo", "doomed");
+    let second_shows = |app: &pail::testing::app::PailApp| {
+        app.state().second_pane.as_ref().is_some_and(|p| {
+            p.bucket()
+                .and_then(|b| b.location().map(|l| l.bucket.as_str() == "doomed"))
+                .unwrap_or(false)
+                || p.listing()
+                    .rows()
+                    .iter()
+                    .any(|r| &*r.name == "only-here.txt")
+        })
+    };
+    wait_for(&mut harness, "the second pane on doomed", |app| {
+        second_shows(app)
+    });
+    harness
+        .get_all_by_label("doomed")
+        .next()
+        .expect("the bucket's row")
+        .click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Delete bucket…");
+    wait_for(
+        &mut harness,
+        "the count",
+        |app| matches!(app.state().bucket_dialog(), Some(BucketDialog::Delete(d)) if d.contents().is_some()),
+    );
+    click_in_dialog(&mut harness, "Empty and delete…");
+    click(&mut harness, "Type doomed to confirm");
+    harness
+        .get_by_label("Type doomed to confirm")
+        .type_text("doomed");
+    harness.run_steps(2);
+    click_in_dialog(&mut harness, "Empty and delete");
+    wait_for(
+        &mut harness,
+        "the bucket gone",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(list) if list.len() == 1),
+    );
+    assert!(!server.root().join("doomed").exists());
+    harness.run_steps(5);
+    assert!(
+        !second_shows(harness.state()),
+        "the second pane still shows the deleted bucket's rows"
+    );
+    wait_for(&mut harness, "the second pane's buckets again", |app| {
+        app.state()
+            .second_pane
+            .as_ref()
+            .and_then(|p| p.bucket())
+            .is_some_and(|b| {
+                matches!(b.buckets(), Loadable::Ready(list)
+                    if list.iter().map(|e| e.name.as_str()).collect::<Vec<_>>() == ["spare"])
+            })
+    });
+}

@@ -100,6 +100,26 @@ impl AppState {
         }
     }
 
+    /// The second pane leaves `gone`, deleted on the server at `endpoint`, if it shows it.
+    fn second_pane_forgets(&mut self, gone: &BucketName, endpoint: Option<&str>) -> Vec<Command> {
+        let id = self.next_id();
+        let Some(pane) = &mut self.second_pane else {
+            return Vec::new();
+        };
+        let Some(profile) = pane.profile().cloned() else {
+            return Vec::new();
+        };
+        if profile.endpoint.as_deref() != endpoint
+            || pane.location().map(|l| &l.bucket) != Some(gone)
+        {
+            return Vec::new();
+        }
+        let mut commands = pane.stop_loading();
+        pane.forget_folder();
+        commands.push(pane.list_buckets(id, profile));
+        commands
+    }
+
     /// What the Upload link tab's CORS check asked this frame: its rules read, a rule added.
     pub(crate) fn upload_cors_requests(&mut self) -> Vec<Command> {
         if !self.web_url().is_some_and(|d| d.upload_cors.wants()) {
@@ -138,7 +158,7 @@ impl AppState {
                     outcome = done;
                     is_open = index == 0;
                     if let BucketDialog::Delete(dialog) = dialog.as_ref() {
-                        deleted = Some(dialog.bucket.clone());
+                        deleted = Some((dialog.bucket.clone(), dialog.endpoint().cloned()));
                     }
                 }
             }
@@ -149,8 +169,16 @@ impl AppState {
             }
             // The explorer does not go on showing the rows of a bucket that is gone.
             let shown = self.explorer.location().map(|l| l.bucket.clone());
-            if deleted.is_some() && shown == deleted {
+            if deleted
+                .as_ref()
+                .is_some_and(|(gone, _)| shown.as_ref() == Some(gone))
+            {
                 self.explorer.forget_folder();
+            }
+            // Nor does the second pane, on a profile of the same server (a bucket's name is
+            // the same bucket there): its buckets are listed again.
+            if let Some((gone, endpoint)) = &deleted {
+                commands.extend(self.second_pane_forgets(gone, endpoint.as_deref()));
             }
             self.status.set_notice(notice);
             commands.extend(self.load_buckets());

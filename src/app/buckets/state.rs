@@ -270,6 +270,11 @@ impl DeleteDialog {
         (dialog, command)
     }
 
+    /// The server the bucket is on (`None`: AWS), to tell the panes showing it.
+    pub(crate) fn endpoint(&self) -> Option<&String> {
+        self.profile.endpoint.as_ref()
+    }
+
     /// `None` while counting.
     pub fn contents(&self) -> Option<&Result<BucketContents, JobError>> {
         self.contents.as_ref()
