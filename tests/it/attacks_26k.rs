@@ -306,3 +306,93 @@ async fn a_bucket_deleted_in_one_pane_is_not_shown_on_in_the_other() {
             })
     });
 }
+
+/// "Delete bucket…" counts what the bucket holds before anything else. A version listing
+/// that never ends (a new marker on every page) keeps the count going; the person closes the
+/// dialog — and the count must stop with it, not go on asking the server for ever unseen.
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_delete_dialog_stops_a_count_that_never_ends() {
+    use common::ui::{click, wait_for};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::Loadable;
+    use pail::testing::app::buckets::BucketDialog;
+    use std::sync::atomic::AtomicU64;
+
+    let pages = Arc::new(AtomicU64::new(0));
+    let counter = pages.clone();
+    let server = HostileServer::start(move |line| {
+        if line.starts_with("GET / ") || line.starts_with("GET /?") {
+            Answer::Xml(
+                200,
+                "<?xml version=\"1.0\"?><ListAllMyBucketsResult><Buckets><Bucket>\
+                 <Name>bucket</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate>\
+                 </Bucket></Buckets><Owner><ID>o</ID></Owner></ListAllMyBucketsResult>"
+                    .into(),
+            )
+        } else if line.contains("versions") {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let key = format!("k{n:08}");
+            Answer::Xml(200, versions_page(&[&key], Some(&key)))
+        } else if line.contains("uploads") {
+            Answer::Xml(200, NO_UPLOADS.into())
+        } else {
+            Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+        }
+    })
+    .await;
+    let profile = pail::testing::profiles::Profile::fixed(
+        "Lying",
+        pail::testing::profiles::ProfileSource::Demo,
+        aws_credential_types::Credentials::new("AK", "SK", None, None, "test"),
+        Endpoint::custom(&server.endpoint_url()).unwrap(),
+        "us-east-1",
+    );
+    let mut harness = tokio::task::block_in_place(|| {
+        egui_kittest::Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(move |cc| {
+                let options = pail::testing::app::AppOptions {
+                    clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                    history_path: None,
+                    config_dir: None,
+                    picker: Arc::new(pail::testing::app::picker::FixedPicker::default()),
+                };
+                pail::testing::app::PailApp::with_options(
+                    &cc.egui_ctx,
+                    vec![profile],
+                    None,
+                    options,
+                )
+                .unwrap()
+            })
+    });
+    wait_for(
+        &mut harness,
+        "the buckets",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(list) if list.len() == 1),
+    );
+    harness.get_by_label("bucket").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Delete bucket…");
+    wait_for(&mut harness, "the count running", |_| {
+        pages.load(Ordering::SeqCst) > 5
+    });
+    assert!(matches!(
+        harness.state().state().bucket_dialog(),
+        Some(BucketDialog::Delete(d)) if d.contents().is_none()
+    ));
+    click(&mut harness, "Close");
+    assert!(harness.state().state().bucket_dialog().is_none(), "closed");
+    // A page in flight may still land; then nothing more is asked.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after_close = pages.load(Ordering::SeqCst);
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let later = pages.load(Ordering::SeqCst);
+    assert_eq!(
+        later,
+        after_close,
+        "the count went on after its dialog closed ({} more pages)",
+        later - after_close
+    );
+}

@@ -237,7 +237,8 @@ pub struct DeleteDialog {
     pub typed: String,
     profile: Profile,
     contents: Option<Result<BucketContents, JobError>>,
-    counting: Option<RequestId>,
+    /// The count while it runs; closing the dialog stops it.
+    counting: Option<(RequestId, TransferControl)>,
     running: Option<(RequestId, TransferControl)>,
     progress: Option<EmptyProgress>,
     error: Option<String>,
@@ -251,10 +252,14 @@ impl DeleteDialog {
         bucket: BucketName,
         empty_first: bool,
     ) -> (Self, Command) {
+        let control = TransferControl::default();
         let command = Command::Bucket(BucketRequest {
             id,
             profile: profile.clone(),
-            job: BucketJob::Count(bucket.clone()),
+            job: BucketJob::Count {
+                bucket: bucket.clone(),
+                control: control.clone(),
+            },
         });
         let dialog = Self {
             bucket,
@@ -262,7 +267,7 @@ impl DeleteDialog {
             typed: String::new(),
             profile,
             contents: None,
-            counting: Some(id),
+            counting: Some((id, control)),
             running: None,
             progress: None,
             error: None,
@@ -330,16 +335,22 @@ impl DeleteDialog {
         }))
     }
 
-    /// Cancel while it runs: it stops between requests, and says what went.
+    /// Cancel while it runs: it stops between requests, and says what went. A count still
+    /// running stops too.
     pub fn cancel(&self) {
-        if let Some((_, control)) = &self.running {
+        for (_, control) in self.running.iter().chain(&self.counting) {
             control.cancel();
         }
     }
 
     fn apply(&mut self, id: RequestId, answer: BucketAnswer) -> Outcome {
         match answer {
-            BucketAnswer::Counted(result) if self.counting == Some(id) => {
+            BucketAnswer::Counted(result)
+                if self
+                    .counting
+                    .as_ref()
+                    .is_some_and(|(counting, _)| *counting == id) =>
+            {
                 self.counting = None;
                 self.contents = Some(result);
                 Outcome::Stay
