@@ -447,3 +447,174 @@ async fn a_version_listing_that_repeats_itself_is_not_counted_twice() {
     );
     assert!(!server.requests().iter().any(|r| is_bucket_delete(r)));
 }
+
+/// Held, on moto: a bucket holding only delete markers is not empty (a plain delete is
+/// refused, naming them); one with objects from before versioning (version "null") beside
+/// later versions is emptied whole; and a rule added for uploads leaves every field of the
+/// rules there as they were (id, headers, exposed headers, max age, wildcards).
+#[tokio::test(flavor = "multi_thread")]
+async fn markers_only_null_versions_and_cors_rules_kept_field_for_field_on_moto() {
+    use aws_sdk_s3::types::{
+        BucketVersioningStatus, CorsConfiguration, CorsRule, VersioningConfiguration,
+    };
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    let versioning = |status| VersioningConfiguration::builder().status(status).build();
+    // Only delete markers.
+    client
+        .create_bucket()
+        .bucket("markers")
+        .send()
+        .await
+        .unwrap();
+    client
+        .put_bucket_versioning()
+        .bucket("markers")
+        .versioning_configuration(versioning(BucketVersioningStatus::Enabled))
+        .send()
+        .await
+        .unwrap();
+    let put = client
+        .put_object()
+        .bucket("markers")
+        .key("gone.txt")
+        .body(b"x".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_object()
+        .bucket("markers")
+        .key("gone.txt")
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_object()
+        .bucket("markers")
+        .key("gone.txt")
+        .set_version_id(put.version_id().map(str::to_owned))
+        .send()
+        .await
+        .unwrap();
+    match delete_empty_bucket(&connection, &name("markers")).await {
+        Err(BucketError::NotEmpty { what, .. }) => assert_eq!(
+            what,
+            "0 object versions, 1 delete marker and 0 unfinished uploads"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let removed = empty_and_delete(
+        &connection,
+        &name("markers"),
+        &TransferControl::default(),
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((removed.versions, removed.delete_markers), (0, 1));
+
+    // Objects from before versioning ("null") and after it, then suspended.
+    client.create_bucket().bucket("mixed").send().await.unwrap();
+    for key in ["old one.txt", "old+two.txt"] {
+        client
+            .put_object()
+            .bucket("mixed")
+            .key(key)
+            .body(b"old".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    client
+        .put_bucket_versioning()
+        .bucket("mixed")
+        .versioning_configuration(versioning(BucketVersioningStatus::Enabled))
+        .send()
+        .await
+        .unwrap();
+    client
+        .put_object()
+        .bucket("mixed")
+        .key("old one.txt")
+        .body(b"new".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    client
+        .put_bucket_versioning()
+        .bucket("mixed")
+        .versioning_configuration(versioning(BucketVersioningStatus::Suspended))
+        .send()
+        .await
+        .unwrap();
+    let removed = empty_and_delete(
+        &connection,
+        &name("mixed"),
+        &TransferControl::default(),
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed.versions, 3, "{removed:?}");
+    assert!(client.head_bucket().bucket("mixed").send().await.is_err());
+
+    // CORS rules kept field for field.
+    client.create_bucket().bucket("cors").send().await.unwrap();
+    let rules = vec![
+        CorsRule::builder()
+            .id("site rule ü")
+            .allowed_headers("Authorization")
+            .allowed_headers("x-amz-*")
+            .allowed_methods("GET")
+            .allowed_methods("HEAD")
+            .allowed_origins("https://Site.example")
+            .allowed_origins("http://*.intra.example")
+            .expose_headers("x-amz-request-id")
+            .expose_headers("ETag")
+            .max_age_seconds(600)
+            .build()
+            .unwrap(),
+        CorsRule::builder()
+            .allowed_methods("PUT")
+            .allowed_origins("*")
+            .build()
+            .unwrap(),
+    ];
+    client
+        .put_bucket_cors()
+        .bucket("cors")
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .set_cors_rules(Some(rules))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let before = client
+        .get_bucket_cors()
+        .bucket("cors")
+        .send()
+        .await
+        .unwrap();
+    let request = BrowserRequest::upload("https://intranet.example", "PUT");
+    allow_uploads_from(&connection, &name("cors"), &request)
+        .await
+        .unwrap();
+    let after = client
+        .get_bucket_cors()
+        .bucket("cors")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.cors_rules().len(), 3);
+    assert_eq!(&after.cors_rules()[..2], before.cors_rules());
+}
