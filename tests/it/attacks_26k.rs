@@ -618,3 +618,52 @@ async fn markers_only_null_versions_and_cors_rules_kept_field_for_field_on_moto(
     assert_eq!(after.cors_rules().len(), 3);
     assert_eq!(&after.cors_rules()[..2], before.cors_rules());
 }
+
+/// Bucket properties from a server answering every read with 200 and an empty body (or a
+/// login page): no setting may read as a real state — "never versioned", "no default
+/// encryption", "not blocked (no Block Public Access)" or "no CORS rules" would be lies
+/// shown as facts (the last two about who can reach the bucket).
+#[tokio::test(flavor = "multi_thread")]
+async fn properties_from_answers_that_are_not_settings_are_unknown_not_facts() {
+    use pail::testing::s3::bucket_settings::{Setting, bucket_properties};
+    let bodies: [(&'static str, &'static [u8]); 2] = [
+        ("application/xml", b""),
+        (
+            "text/html",
+            b"<!DOCTYPE html><html><body>Sign in</body></html>",
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let server = HostileServer::start(move |_| Answer::Body {
+            status: 200,
+            content_type,
+            body: body.to_vec(),
+        })
+        .await;
+        let properties = bucket_properties(&lying_connection(&server), &name("bucket")).await;
+        let Ok(p) = properties else {
+            continue;
+        };
+        let label = String::from_utf8_lossy(body);
+        assert!(
+            matches!(p.versioning, Setting::Unknown(_)),
+            "{label:?}: versioning {:?}",
+            p.versioning
+        );
+        assert!(
+            matches!(p.encryption, Setting::Unknown(_)),
+            "{label:?}: encryption {:?}",
+            p.encryption
+        );
+        assert!(
+            matches!(p.public_access, Setting::Unknown(_)),
+            "{label:?}: public access {:?}",
+            p.public_access
+        );
+        assert!(
+            matches!(p.cors, Setting::Unknown(_)),
+            "{label:?}: cors {:?}",
+            p.cors
+        );
+    }
+}
