@@ -667,3 +667,52 @@ async fn properties_from_answers_that_are_not_settings_are_unknown_not_facts() {
         );
     }
 }
+
+/// A bucket made in the explorer, while the second pane shows the same server's buckets:
+/// the second pane lists them again, so the new bucket is there to copy into.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bucket_made_in_the_explorer_shows_in_the_second_pane_on_the_same_server() {
+    use common::ui::{click, click_in_dialog, wait_for};
+    use egui::{Key, Modifiers};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::Loadable;
+
+    let server = common::server_with_bucket("existing");
+    let mut harness = tokio::task::block_in_place(|| wide_window(&server));
+    wait_for(
+        &mut harness,
+        "the buckets",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(list) if list.len() == 1),
+    );
+    let second_buckets = |app: &pail::testing::app::PailApp| -> Vec<String> {
+        app.state()
+            .second_pane
+            .as_ref()
+            .and_then(|p| p.bucket())
+            .map(|b| match b.buckets() {
+                Loadable::Ready(list) => list.iter().map(|e| e.name.clone()).collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default()
+    };
+    click(&mut harness, "Two panes");
+    click(&mut harness, "Source");
+    click_in_dialog(&mut harness, "Demo");
+    wait_for(&mut harness, "the second pane's buckets", |app| {
+        second_buckets(app) == ["existing"]
+    });
+    click(&mut harness, "New bucket…");
+    click(&mut harness, "Bucket name");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Bucket name").type_text("fresh-one");
+    harness.run_steps(3);
+    click_in_dialog(&mut harness, "Create");
+    wait_for(
+        &mut harness,
+        "the bucket made",
+        |app| matches!(app.state().explorer.buckets(), Loadable::Ready(list) if list.len() == 2),
+    );
+    wait_for(&mut harness, "the second pane listing it too", |app| {
+        second_buckets(app) == ["existing", "fresh-one"]
+    });
+}

@@ -100,8 +100,13 @@ impl AppState {
         }
     }
 
-    /// The second pane leaves `gone`, deleted on the server at `endpoint`, if it shows it.
-    fn second_pane_forgets(&mut self, gone: &BucketName, endpoint: Option<&str>) -> Vec<Command> {
+    /// A bucket was made or deleted (`gone`) on the server at `endpoint`: the second pane, on
+    /// that server, lists its buckets again and leaves `gone` if it shows it.
+    fn second_pane_follows(
+        &mut self,
+        gone: Option<&BucketName>,
+        endpoint: Option<&str>,
+    ) -> Vec<Command> {
         let id = self.next_id();
         let Some(pane) = &mut self.second_pane else {
             return Vec::new();
@@ -109,13 +114,14 @@ impl AppState {
         let Some(profile) = pane.profile().cloned() else {
             return Vec::new();
         };
-        if profile.endpoint.as_deref() != endpoint
-            || pane.location().map(|l| &l.bucket) != Some(gone)
-        {
+        if profile.endpoint.as_deref() != endpoint {
             return Vec::new();
         }
-        let mut commands = pane.stop_loading();
-        pane.forget_folder();
+        let mut commands = Vec::new();
+        if gone.is_some() && pane.location().map(|l| &l.bucket) == gone {
+            commands.extend(pane.stop_loading());
+            pane.forget_folder();
+        }
         commands.push(pane.list_buckets(id, profile));
         commands
     }
@@ -150,6 +156,8 @@ impl AppState {
         let mut commands = Vec::new();
         let mut is_open = true;
         let mut deleted = None;
+        // The server where a bucket was made or deleted, for the second pane.
+        let mut changed_on = None;
         for (index, modal) in self.modals.all_mut().enumerate() {
             if let Modal::Bucket(dialog) = modal {
                 let (done, command) = dialog.apply(id, answer.clone(), next);
@@ -157,8 +165,13 @@ impl AppState {
                 if done != Outcome::Stay {
                     outcome = done;
                     is_open = index == 0;
-                    if let BucketDialog::Delete(dialog) = dialog.as_ref() {
-                        deleted = Some((dialog.bucket.clone(), dialog.endpoint().cloned()));
+                    match dialog.as_ref() {
+                        BucketDialog::Delete(dialog) => {
+                            deleted = Some(dialog.bucket.clone());
+                            changed_on = Some(dialog.endpoint().cloned());
+                        }
+                        BucketDialog::New(form) => changed_on = Some(form.endpoint().cloned()),
+                        BucketDialog::Properties(_) => {}
                     }
                 }
             }
@@ -169,16 +182,13 @@ impl AppState {
             }
             // The explorer does not go on showing the rows of a bucket that is gone.
             let shown = self.explorer.location().map(|l| l.bucket.clone());
-            if deleted
-                .as_ref()
-                .is_some_and(|(gone, _)| shown.as_ref() == Some(gone))
-            {
+            if deleted.is_some() && shown == deleted {
                 self.explorer.forget_folder();
             }
             // Nor does the second pane, on a profile of the same server (a bucket's name is
-            // the same bucket there): its buckets are listed again.
-            if let Some((gone, endpoint)) = &deleted {
-                commands.extend(self.second_pane_forgets(gone, endpoint.as_deref()));
+            // the same bucket there); its buckets are listed again, a new one among them.
+            if let Some(endpoint) = changed_on {
+                commands.extend(self.second_pane_follows(deleted.as_ref(), endpoint.as_deref()));
             }
             self.status.set_notice(notice);
             commands.extend(self.load_buckets());

@@ -86,6 +86,11 @@ impl NewBucketForm {
         self.error.as_deref()
     }
 
+    /// The server the bucket is made on (`None`: AWS), to tell the second pane.
+    pub(crate) fn endpoint(&self) -> Option<&String> {
+        self.profile.endpoint.as_ref()
+    }
+
     /// Create: the request, unless the name or region is wrong or one runs already.
     pub fn create(&mut self, id: RequestId) -> Option<Command> {
         if self.running.is_some() {
