@@ -472,9 +472,11 @@ async fn delete_versions<'a>(
         })
         .collect();
     for entry in carried {
-        let failed = refused
-            .iter()
-            .find(|(key, version, _)| key == &entry.key && version == &entry.version_id);
+        // An error that names the key without the version id (some servers write it so) is
+        // that key's refusal all the same: never counted as removed.
+        let failed = refused.iter().find(|(key, version, _)| {
+            key == &entry.key && (version.is_none() || version == &entry.version_id)
+        });
         match failed {
             Some((key, _, why)) => failures.push((key.clone(), why.clone())),
             None => gone.push(entry),

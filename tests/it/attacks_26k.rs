@@ -716,3 +716,50 @@ async fn a_bucket_made_in_the_explorer_shows_in_the_second_pane_on_the_same_serv
         second_buckets(app) == ["existing", "fresh-one"]
     });
 }
+
+/// DeleteObjects refuses a version but its `<Error>` names the key without the version id
+/// (as some S3-compatible servers write it): the refusal is still that version's, the
+/// person is told which key and why, and it is never counted as removed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_without_its_version_id_is_still_a_refusal() {
+    let server = HostileServer::start(|line| {
+        if line.contains("versions") {
+            Answer::Xml(200, versions_page(&["locked.doc"], None))
+        } else if line.contains("uploads") {
+            Answer::Xml(200, NO_UPLOADS.into())
+        } else if line.starts_with("POST") {
+            Answer::Xml(
+                200,
+                "<?xml version=\"1.0\"?><DeleteResult><Error><Key>locked.doc</Key>\
+                 <Code>AccessDenied</Code><Message>Object Lock</Message></Error></DeleteResult>"
+                    .into(),
+            )
+        } else if line.starts_with("DELETE") {
+            no_content()
+        } else {
+            Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+        }
+    })
+    .await;
+    let mut seen = Vec::new();
+    let emptied = empty_and_delete(
+        &lying_connection(&server),
+        &name("bucket"),
+        &TransferControl::default(),
+        None,
+        &mut |p| seen.push(p.removed),
+    )
+    .await;
+    match emptied {
+        Err(e @ BucketError::Incomplete { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("locked.doc") && text.contains("AccessDenied"),
+                "{text}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(seen.last(), Some(&0), "nothing was removed");
+    assert!(!server.requests().iter().any(|r| is_bucket_delete(r)));
+}
