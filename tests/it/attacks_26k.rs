@@ -763,3 +763,45 @@ async fn a_refusal_without_its_version_id_is_still_a_refusal() {
     assert_eq!(seen.last(), Some(&0), "nothing was removed");
     assert!(!server.requests().iter().any(|r| is_bucket_delete(r)));
 }
+
+/// Held: Cancel in the middle stops between batches, saying how much went, and keeps the
+/// bucket with the rest; "Empty and delete" again removes the rest and then the bucket.
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_in_the_middle_then_again_finishes_the_job() {
+    let server = common::server_with_bucket("half");
+    for i in 0..1500 {
+        std::fs::write(server.root().join(format!("half/{i:04}.txt")), b"x").unwrap();
+    }
+    let connection = server.connection();
+    let control = TransferControl::default();
+    let first = empty_and_delete(
+        &connection,
+        &name("half"),
+        &control,
+        Some(1500),
+        &mut |_| control.cancel(),
+    )
+    .await;
+    match first {
+        Err(BucketError::Cancelled(done)) => {
+            assert!(done.starts_with("1,000 objects"), "{done}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(server.root().join("half").is_dir(), "kept");
+    let left = std::fs::read_dir(server.root().join("half"))
+        .unwrap()
+        .count();
+    assert_eq!(left, 500);
+    let again = empty_and_delete(
+        &connection,
+        &name("half"),
+        &TransferControl::default(),
+        Some(500),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.versions, 500);
+    assert!(!server.root().join("half").exists());
+}
