@@ -287,6 +287,8 @@ pub async fn empty_and_delete(
     };
     let mut walk = VersionWalk::new(bucket);
     while let Some(page) = walk.next_page(connection).await? {
+        // Looked at per page too: a listing may go on with empty pages, which hold no batch.
+        stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
         for batch in page.chunks(1000) {
             stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
             let gone = delete_versions(connection, bucket, batch, &mut failures).await?;
@@ -302,6 +304,7 @@ pub async fn empty_and_delete(
     removed.versions_listed = walk.versions_listed();
     let mut uploads = UploadWalk::new(bucket);
     while let Some(page) = uploads.next_page(connection).await? {
+        stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
         for upload in page {
             stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
             let aborted = connection

@@ -805,3 +805,63 @@ async fn cancel_in_the_middle_then_again_finishes_the_job() {
     assert_eq!(again.versions, 500);
     assert!(!server.root().join("half").exists());
 }
+
+/// A listing that never ends with empty pages (a new marker each time, nothing on them):
+/// Cancel must still stop "empty and delete" — it was looked at only per batch or upload,
+/// and an empty page has neither.
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_stops_a_listing_of_empty_pages_that_never_ends() {
+    use std::sync::atomic::AtomicU64;
+    for endless in ["versions", "uploads"] {
+        let pages = Arc::new(AtomicU64::new(0));
+        let counter = pages.clone();
+        let server = HostileServer::start(move |line| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let marker = format!("k{n:08}");
+            if line.contains("versions") {
+                match endless {
+                    "versions" => Answer::Xml(200, versions_page(&[], Some(&marker))),
+                    _ => Answer::Xml(200, versions_page(&[], None)),
+                }
+            } else if line.contains("uploads") {
+                Answer::Xml(
+                    200,
+                    format!(
+                        "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bucket</Bucket>\
+                         <IsTruncated>true</IsTruncated><NextKeyMarker>{marker}</NextKeyMarker>\
+                         <NextUploadIdMarker>u</NextUploadIdMarker></ListMultipartUploadsResult>"
+                    ),
+                )
+            } else if line.starts_with("DELETE") {
+                no_content()
+            } else {
+                Answer::Xml(400, "<Error><Code>Unexpected</Code></Error>".into())
+            }
+        })
+        .await;
+        let connection = lying_connection(&server);
+        let control = TransferControl::default();
+        let stopper = control.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            stopper.cancel();
+        });
+        let bucket = name("bucket");
+        let emptied = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            empty_and_delete(&connection, &bucket, &control, None, &mut |_| {}),
+        )
+        .await;
+        let Ok(emptied) = emptied else {
+            panic!(
+                "{endless}: Cancel did not stop it ({} pages asked)",
+                pages.load(Ordering::SeqCst)
+            );
+        };
+        assert!(
+            matches!(emptied, Err(BucketError::Cancelled(_))),
+            "{endless}: {emptied:?}"
+        );
+        assert!(!server.requests().iter().any(|r| is_bucket_delete(r)));
+    }
+}
