@@ -118,6 +118,26 @@ fn listed_name(
     }
 }
 
+/// A page asked from key marker `K` lists keys from `K` on (the rest of `K`'s versions or
+/// uploads, then later keys, in byte order): a key before it means the listing went round,
+/// and what it counts would be counted twice.
+fn after_marker(
+    after: &Option<(String, Option<String>)>,
+    key: &str,
+    request: &'static str,
+) -> Result<(), BucketError> {
+    match after {
+        Some((marker, _)) if key < marker.as_str() => Err(BucketError::Untrusted {
+            request,
+            problem: format!(
+                "the page asked from {marker:?} lists {key:?}, before the marker: the listing \
+                 went round"
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// ListObjectVersions page by page; on a server without it, its objects by ListObjectsV2
 /// (Pail's own strict listing), which are then deleted by key.
 pub(super) struct VersionWalk<'a> {
@@ -192,8 +212,10 @@ impl<'a> VersionWalk<'a> {
                 request: REQUEST,
                 problem: "a version without a key".into(),
             })?;
+            let key = listed_name(key, encoded, REQUEST)?;
+            after_marker(&self.after, &key, REQUEST)?;
             entries.push(Entry {
-                key: listed_name(key, encoded, REQUEST)?,
+                key,
                 version_id: version_id.map(str::to_owned),
                 marker,
             });
@@ -331,8 +353,10 @@ impl<'a> UploadWalk<'a> {
                     problem: "an upload without its key or id".into(),
                 });
             };
+            let key = listed_name(key, encoded, REQUEST)?;
+            after_marker(&self.after, &key, REQUEST)?;
             uploads.push(Upload {
-                key: listed_name(key, encoded, REQUEST)?,
+                key,
                 upload_id: upload_id.to_owned(),
             });
         }

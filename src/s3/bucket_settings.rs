@@ -91,6 +91,9 @@ pub struct BucketProperties {
     pub cors: Setting<Vec<CorsRule>>,
 }
 
+/// Why a setting answered with success but without its configuration is not known.
+const NO_CONFIGURATION: &str = "the server answered without a configuration";
+
 /// What an error reading a setting means: none set (S3's code for it), or not known.
 fn setting_error<T, E: ProvideErrorMetadata + std::error::Error + 'static>(
     e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
@@ -129,6 +132,11 @@ pub async fn bucket_properties(
         .send()
         .await
     {
+        // S3 says "none" with an error code; a success without a configuration (an empty
+        // body) is no answer, not "no default encryption".
+        Ok(output) if output.server_side_encryption_configuration().is_none() => {
+            Setting::Unknown(NO_CONFIGURATION.into())
+        }
         Ok(output) => Setting::Set(
             output
                 .server_side_encryption_configuration()
@@ -160,7 +168,9 @@ pub async fn bucket_properties(
                 block_public_policy: c.block_public_policy() == Some(true),
                 restrict_public_buckets: c.restrict_public_buckets() == Some(true),
             }),
-            None => Setting::NotSet,
+            // As for encryption: "none" is NoSuchPublicAccessBlockConfiguration; a success
+            // without one is no answer, never "not blocked".
+            None => Setting::Unknown(NO_CONFIGURATION.into()),
         },
         Err(e) => setting_error(&e, &["NoSuchPublicAccessBlockConfiguration"]),
     };

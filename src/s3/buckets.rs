@@ -243,13 +243,27 @@ pub async fn delete_empty_bucket(
     bucket: &BucketName,
 ) -> Result<(), BucketError> {
     let contents = count_pages(connection, bucket, &TransferControl::default(), 1).await?;
-    if !contents.is_empty() {
-        return Err(BucketError::NotEmpty {
-            bucket: bucket.to_string(),
-            what: contents.describe(),
-        });
-    }
+    refuse_unless_empty(bucket, &contents, "")?;
     delete_bucket_request(connection, bucket).await
+}
+
+/// `NotEmpty` unless one page of each listing showed nothing and said nothing follows: a
+/// first page may be empty and still say more follow (S3 cuts pages where it likes), and
+/// what is on the next one is not nothing. `after` says when this look was taken.
+fn refuse_unless_empty(
+    bucket: &BucketName,
+    contents: &BucketContents,
+    after: &str,
+) -> Result<(), BucketError> {
+    let what = match (contents.is_empty(), contents.partial) {
+        (true, false) => return Ok(()),
+        (true, true) => "more pages of its listing, after an empty first page".to_owned(),
+        (false, _) => contents.describe(),
+    };
+    Err(BucketError::NotEmpty {
+        bucket: bucket.to_string(),
+        what: format!("{what}{after}"),
+    })
 }
 
 /// Empties `bucket` — every version and delete marker (DeleteObjects, 1,000 a request; a key
@@ -273,6 +287,8 @@ pub async fn empty_and_delete(
     };
     let mut walk = VersionWalk::new(bucket);
     while let Some(page) = walk.next_page(connection).await? {
+        // Looked at per page too: a listing may go on with empty pages, which hold no batch.
+        stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
         for batch in page.chunks(1000) {
             stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
             let gone = delete_versions(connection, bucket, batch, &mut failures).await?;
@@ -288,6 +304,7 @@ pub async fn empty_and_delete(
     removed.versions_listed = walk.versions_listed();
     let mut uploads = UploadWalk::new(bucket);
     while let Some(page) = uploads.next_page(connection).await? {
+        stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
         for upload in page {
             stop_if_cancelled(control, &format!("{} removed", removed.describe()))?;
             let aborted = connection
@@ -312,6 +329,19 @@ pub async fn empty_and_delete(
             first: format!("{}: {why}", key.escape_debug()),
         });
     }
+    // Looked at again before the bucket goes: a listing that said "complete" too early, a
+    // delete answered "done" that removed nothing, or objects written meanwhile are still
+    // there — and a server that deletes a bucket whole (s3s-fs on disk, some S3-compatible
+    // stores) would take them with it, unseen and uncounted.
+    let left = count_pages(connection, bucket, control, 1).await?;
+    refuse_unless_empty(
+        bucket,
+        &left,
+        &format!(
+            " still there after {} were removed: the bucket was kept",
+            removed.describe()
+        ),
+    )?;
     delete_bucket_request(connection, bucket).await?;
     Ok(removed)
 }
@@ -445,9 +475,11 @@ async fn delete_versions<'a>(
         })
         .collect();
     for entry in carried {
-        let failed = refused
-            .iter()
-            .find(|(key, version, _)| key == &entry.key && version == &entry.version_id);
+        // An error that names the key without the version id (some servers write it so) is
+        // that key's refusal all the same: never counted as removed.
+        let failed = refused.iter().find(|(key, version, _)| {
+            key == &entry.key && (version.is_none() || version == &entry.version_id)
+        });
         match failed {
             Some((key, _, why)) => failures.push((key.clone(), why.clone())),
             None => gone.push(entry),

@@ -9,7 +9,6 @@ use crate::s3::buckets::{
 };
 use crate::s3::connection::Connection;
 use crate::s3::cors::{allow_uploads_from, get_cors};
-use crate::s3::transfer::TransferControl;
 
 pub(super) fn run(jobs: &mut Jobs, request: BucketRequest) {
     let BucketRequest { id, profile, job } = request;
@@ -24,13 +23,11 @@ pub(super) fn run(jobs: &mut Jobs, request: BucketRequest) {
             },
             move |result| event(BucketAnswer::Created(result)),
         ),
-        BucketJob::Count(bucket) => jobs.answer(
+        BucketJob::Count { bucket, control } => jobs.answer(
             None,
             profile,
             |connection: Connection| async move {
-                Ok::<_, JobError>(
-                    count_contents(&connection, &bucket, &TransferControl::default()).await?,
-                )
+                Ok::<_, JobError>(count_contents(&connection, &bucket, &control).await?)
             },
             move |result| event(BucketAnswer::Counted(result)),
         ),

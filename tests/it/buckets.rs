@@ -475,14 +475,21 @@ async fn a_marker_handed_out_twice_stops_the_count_instead_of_going_round() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_delete_the_server_fails_is_done_one_by_one_and_the_bucket_only_then() {
-    let server = HostileServer::start(|line| {
+    // The versions go as they are deleted one by one: the look before DeleteBucket sees none.
+    let removed_one = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = removed_one.clone();
+    let server = HostileServer::start(move |line| {
         if line.starts_with("GET /bucket?versions") || line.starts_with("GET /bucket/?versions") {
-            Answer::Xml(200, versions_page(&["a b.txt", "c+d.txt"], None))
+            match seen.load(std::sync::atomic::Ordering::SeqCst) {
+                false => Answer::Xml(200, versions_page(&["a b.txt", "c+d.txt"], None)),
+                true => Answer::Xml(200, versions_page(&[], None)),
+            }
         } else if line.contains("uploads") {
             Answer::Xml(200, NO_UPLOADS.into())
         } else if line.starts_with("POST") {
             Answer::Xml(500, "<Error><Code>InternalError</Code></Error>".into())
         } else if line.starts_with("DELETE") {
+            seen.store(true, std::sync::atomic::Ordering::SeqCst);
             Answer::Body {
                 status: 204,
                 content_type: "text/plain",

@@ -100,6 +100,32 @@ impl AppState {
         }
     }
 
+    /// A bucket was made or deleted (`gone`) on the server at `endpoint`: the second pane, on
+    /// that server, lists its buckets again and leaves `gone` if it shows it.
+    fn second_pane_follows(
+        &mut self,
+        gone: Option<&BucketName>,
+        endpoint: Option<&str>,
+    ) -> Vec<Command> {
+        let id = self.next_id();
+        let Some(pane) = &mut self.second_pane else {
+            return Vec::new();
+        };
+        let Some(profile) = pane.profile().cloned() else {
+            return Vec::new();
+        };
+        if profile.endpoint.as_deref() != endpoint {
+            return Vec::new();
+        }
+        let mut commands = Vec::new();
+        if gone.is_some() && pane.location().map(|l| &l.bucket) == gone {
+            commands.extend(pane.stop_loading());
+            pane.forget_folder();
+        }
+        commands.push(pane.list_buckets(id, profile));
+        commands
+    }
+
     /// What the Upload link tab's CORS check asked this frame: its rules read, a rule added.
     pub(crate) fn upload_cors_requests(&mut self) -> Vec<Command> {
         if !self.web_url().is_some_and(|d| d.upload_cors.wants()) {
@@ -130,6 +156,8 @@ impl AppState {
         let mut commands = Vec::new();
         let mut is_open = true;
         let mut deleted = None;
+        // The server where a bucket was made or deleted, for the second pane.
+        let mut changed_on = None;
         for (index, modal) in self.modals.all_mut().enumerate() {
             if let Modal::Bucket(dialog) = modal {
                 let (done, command) = dialog.apply(id, answer.clone(), next);
@@ -137,8 +165,13 @@ impl AppState {
                 if done != Outcome::Stay {
                     outcome = done;
                     is_open = index == 0;
-                    if let BucketDialog::Delete(dialog) = dialog.as_ref() {
-                        deleted = Some(dialog.bucket.clone());
+                    match dialog.as_ref() {
+                        BucketDialog::Delete(dialog) => {
+                            deleted = Some(dialog.bucket.clone());
+                            changed_on = Some(dialog.endpoint().cloned());
+                        }
+                        BucketDialog::New(form) => changed_on = Some(form.endpoint().cloned()),
+                        BucketDialog::Properties(_) => {}
                     }
                 }
             }
@@ -151,6 +184,11 @@ impl AppState {
             let shown = self.explorer.location().map(|l| l.bucket.clone());
             if deleted.is_some() && shown == deleted {
                 self.explorer.forget_folder();
+            }
+            // Nor does the second pane, on a profile of the same server (a bucket's name is
+            // the same bucket there); its buckets are listed again, a new one among them.
+            if let Some(endpoint) = changed_on {
+                commands.extend(self.second_pane_follows(deleted.as_ref(), endpoint.as_deref()));
             }
             self.status.set_notice(notice);
             commands.extend(self.load_buckets());

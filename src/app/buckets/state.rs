@@ -86,6 +86,11 @@ impl NewBucketForm {
         self.error.as_deref()
     }
 
+    /// The server the bucket is made on (`None`: AWS), to tell the second pane.
+    pub(crate) fn endpoint(&self) -> Option<&String> {
+        self.profile.endpoint.as_ref()
+    }
+
     /// Create: the request, unless the name or region is wrong or one runs already.
     pub fn create(&mut self, id: RequestId) -> Option<Command> {
         if self.running.is_some() {
@@ -237,7 +242,8 @@ pub struct DeleteDialog {
     pub typed: String,
     profile: Profile,
     contents: Option<Result<BucketContents, JobError>>,
-    counting: Option<RequestId>,
+    /// The count while it runs; closing the dialog stops it.
+    counting: Option<(RequestId, TransferControl)>,
     running: Option<(RequestId, TransferControl)>,
     progress: Option<EmptyProgress>,
     error: Option<String>,
@@ -251,10 +257,14 @@ impl DeleteDialog {
         bucket: BucketName,
         empty_first: bool,
     ) -> (Self, Command) {
+        let control = TransferControl::default();
         let command = Command::Bucket(BucketRequest {
             id,
             profile: profile.clone(),
-            job: BucketJob::Count(bucket.clone()),
+            job: BucketJob::Count {
+                bucket: bucket.clone(),
+                control: control.clone(),
+            },
         });
         let dialog = Self {
             bucket,
@@ -262,12 +272,17 @@ impl DeleteDialog {
             typed: String::new(),
             profile,
             contents: None,
-            counting: Some(id),
+            counting: Some((id, control)),
             running: None,
             progress: None,
             error: None,
         };
         (dialog, command)
+    }
+
+    /// The server the bucket is on (`None`: AWS), to tell the panes showing it.
+    pub(crate) fn endpoint(&self) -> Option<&String> {
+        self.profile.endpoint.as_ref()
     }
 
     /// `None` while counting.
@@ -325,16 +340,22 @@ impl DeleteDialog {
         }))
     }
 
-    /// Cancel while it runs: it stops between requests, and says what went.
+    /// Cancel while it runs: it stops between requests, and says what went. A count still
+    /// running stops too.
     pub fn cancel(&self) {
-        if let Some((_, control)) = &self.running {
+        for (_, control) in self.running.iter().chain(&self.counting) {
             control.cancel();
         }
     }
 
     fn apply(&mut self, id: RequestId, answer: BucketAnswer) -> Outcome {
         match answer {
-            BucketAnswer::Counted(result) if self.counting == Some(id) => {
+            BucketAnswer::Counted(result)
+                if self
+                    .counting
+                    .as_ref()
+                    .is_some_and(|(counting, _)| *counting == id) =>
+            {
                 self.counting = None;
                 self.contents = Some(result);
                 Outcome::Stay

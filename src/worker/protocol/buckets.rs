@@ -22,8 +22,12 @@ pub struct BucketRequest {
 #[derive(Debug, Clone)]
 pub enum BucketJob {
     Create(NewBucket),
-    /// Every version, delete marker and unfinished upload, counted.
-    Count(BucketName),
+    /// Every version, delete marker and unfinished upload, counted; `control` stops it (a
+    /// listing may never end, and the dialog that asked may close).
+    Count {
+        bucket: BucketName,
+        control: TransferControl,
+    },
     /// DeleteBucket, only if it holds nothing.
     DeleteEmpty(BucketName),
     /// Every version, delete marker and unfinished upload removed, then the bucket;
