@@ -445,16 +445,24 @@ impl Rewrite<'_> {
             false if self.read.kept.tags_kept => request.tagging_directive(TaggingDirective::Copy),
             false => request,
         };
-        carry!(request, self)
+        let copied = carry!(request, self)
             .customize()
             .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
-            .map(|_| ())
             .map_err(|e| match e.raw_response().map(|r| r.status().as_u16()) {
                 Some(412) => HeadersError::ChangedSince,
                 _ => remote(&e).into(),
-            })
+            })?;
+        // S3 names the copy it made (its ETag); a 200 without one (an empty body, a page a
+        // proxy sent) says nothing was copied, and is not taken for an edit made.
+        match copied.copy_object_result().and_then(|r| r.e_tag()) {
+            Some(_) => Ok(()),
+            None => Err(TransferError::Remote(
+                "the server answered the copy without naming a copy made (no CopyObjectResult): the edit may not have been made".into(),
+            )
+            .into()),
+        }
     }
 
     /// Above 5 GiB: a multipart upload onto the same key whose parts the server copies from
