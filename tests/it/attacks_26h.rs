@@ -88,3 +88,121 @@ async fn a_copy_answered_200_with_an_error_body_is_not_reported_as_edited() {
         assert!(err.contains("s3://site/page.html: "), "{what}: {err}");
     }
 }
+
+/// Writes `site/page.html` again, the same bytes with another type and metadata, the first
+/// time Pail reads its ACL: someone else's header edit landing between Pail's read and its copy.
+struct RewriteOnAclRead {
+    done: std::sync::atomic::AtomicBool,
+    writer: pail::s3::connection::Connection,
+}
+
+#[async_trait::async_trait]
+impl s3s::access::S3Access for RewriteOnAclRead {
+    async fn check(&self, cx: &mut s3s::access::S3AccessContext<'_>) -> s3s::S3Result<()> {
+        if cx.s3_op().name() == "GetObjectAcl"
+            && !self.done.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.writer
+                .client()
+                .put_object()
+                .bucket("site")
+                .key("page.html")
+                .content_type("text/html; charset=utf-8")
+                .metadata("approved", "by-ana")
+                .body(PAGE.to_vec().into())
+                .send()
+                .await
+                .unwrap();
+        }
+        Ok(())
+    }
+}
+
+const PAGE: &[u8] = b"<html>hello</html>";
+
+/// An object another person re-stored between Pail's read and its copy, with the same bytes
+/// (so the same ETag) and other headers: the copy's If-Match holds, and a copy built from the
+/// first read would put the old headers back over theirs. It is left as they stored it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_does_not_undo_headers_someone_else_set_between_its_read_and_its_copy() {
+    let server = common::server_with_bucket("site");
+    let connection = server.connection();
+    connection
+        .client()
+        .put_object()
+        .bucket("site")
+        .key("page.html")
+        .content_type("application/octet-stream")
+        .body(PAGE.to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    let store = s3s_fs::FileSystem::new(server.root()).unwrap();
+    let mut builder = s3s::service::S3ServiceBuilder::new(store);
+    builder.set_auth(s3s::auth::SimpleAuth::from_single(
+        common::ACCESS_KEY,
+        common::SECRET_KEY,
+    ));
+    builder.set_access(RewriteOnAclRead {
+        done: false.into(),
+        writer: connection.clone(),
+    });
+    let service = builder.build();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let service = service.clone();
+            tokio::spawn(async move {
+                let _ = hyper_util::server::conn::auto::Builder::new(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .serve_connection(hyper_util::rt::TokioIo::new(socket), service)
+                .await;
+            });
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+        .args([
+            "headers",
+            "s3://site/page.html",
+            "--cache-control",
+            "no-store",
+        ])
+        .args(["--endpoint-url", &format!("http://{addr}"), "--path-style"])
+        .output()
+        .unwrap();
+    task.abort();
+    let after = connection
+        .client()
+        .head_object()
+        .bucket("site")
+        .key("page.html")
+        .send()
+        .await
+        .unwrap();
+    let err = text(&output.stderr);
+    assert!(!output.status.success(), "{err}");
+    assert!(
+        err.contains("it changed since Pail read its headers"),
+        "{err}"
+    );
+    assert_eq!(
+        after.content_type(),
+        Some("text/html; charset=utf-8"),
+        "their type is kept\n{err}"
+    );
+    assert_eq!(
+        after
+            .metadata()
+            .and_then(|m| m.get("approved"))
+            .map(String::as_str),
+        Some("by-ana"),
+        "their metadata is kept\n{err}"
+    );
+}
