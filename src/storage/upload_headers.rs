@@ -14,6 +14,29 @@ use crate::storage::unreadable::{UnreadableFile, line_of, read_text, set_aside};
 /// The file's name in the config folder.
 pub(crate) const FILE_NAME: &str = "upload-headers.toml";
 
+/// The lock beside it, held while a change is read, made and saved.
+const LOCK_NAME: &str = "upload-headers.toml.lock";
+
+/// Holds the rules' lock until dropped: a change made under it (load, set or remove, save)
+/// is not lost to another made at the same time (two `pail upload-headers set` in a script
+/// each read the file, add their rule and write it back).
+pub(crate) fn lock(dir: &Path) -> Result<std::fs::File, UploadHeadersError> {
+    let path = dir.join(LOCK_NAME);
+    let failed = |e: std::io::Error| UploadHeadersError::Write {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    file.lock().map_err(failed)?;
+    Ok(file)
+}
+
 /// One rule: the headers an upload whose key matches `pattern` gets. A pattern without `/`
 /// matches the key's last segment (`*.html`, anywhere); one with `/` matches the whole key,
 /// its `*` crossing `/` (`assets/*`: everything below `assets/`).

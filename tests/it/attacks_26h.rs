@@ -267,7 +267,9 @@ async fn an_edit_of_one_header_leaves_every_other_header_tag_and_grant_as_it_was
         .tagging("project=the%20site&path=a%2Fb%3Dc&%C3%BC=%C3%A9")
         .grant_read("id=\"b7f3e0c1other\"")
         .grant_read_acp("uri=\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\"")
-        .body(aws_sdk_s3::primitives::ByteStream::from_static(b"\x1f\x8b gz"))
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"\x1f\x8b gz",
+        ))
         .send()
         .await
         .unwrap();
@@ -305,7 +307,12 @@ async fn an_edit_of_one_header_leaves_every_other_header_tag_and_grant_as_it_was
             .map(|g| format!("{:?} {:?}", g.grantee(), g.permission()))
             .collect();
         grants.sort();
-        (head_lines(&head), tags, grants, head.cache_control().map(str::to_owned))
+        (
+            head_lines(&head),
+            tags,
+            grants,
+            head.cache_control().map(str::to_owned),
+        )
     };
     let before = state().await;
     let home = tempfile::tempdir().unwrap();
@@ -329,4 +336,42 @@ async fn an_edit_of_one_header_leaves_every_other_header_tag_and_grant_as_it_was
     assert_eq!(after.0, before.0, "every other header as it was");
     assert_eq!(after.1, before.1, "the tags as they were");
     assert_eq!(after.2, before.2, "the grants as they were");
+}
+
+/// Two scripts adding rules at once (`pail upload-headers set … &`): each reads the file,
+/// adds its rule and writes it back. Every rule added must be there afterwards.
+#[test]
+fn upload_header_rules_set_at_once_are_all_kept() {
+    let home = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..12)
+        .map(|n| {
+            pail(home.path())
+                .args([
+                    "upload-headers",
+                    "set",
+                    "s3://site",
+                    &format!("*.n{n}"),
+                    "--cache-control",
+                    "no-cache",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let done = child.wait_with_output().unwrap();
+        assert!(done.status.success(), "{}", text(&done.stderr));
+    }
+    let listed = pail(home.path())
+        .args(["upload-headers", "list"])
+        .output()
+        .unwrap();
+    let listed = text(&listed.stdout);
+    let missing: Vec<String> = (0..12)
+        .map(|n| format!("*.n{n} "))
+        .filter(|p| !listed.contains(p.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "lost: {missing:?}\n{listed}");
 }
