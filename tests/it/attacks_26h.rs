@@ -375,3 +375,59 @@ fn upload_header_rules_set_at_once_are_all_kept() {
         .collect();
     assert!(missing.is_empty(), "lost: {missing:?}\n{listed}");
 }
+
+/// `pail headers -r` of a folder whose listing names keys outside it: no object outside the
+/// folder is read or copied, and the lie is told, not taken for the folder's objects.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_edit_never_touches_keys_a_lying_listing_puts_outside_the_folder() {
+    use common::hostile::Lie;
+    let server = HostileServer::start(|line| {
+        let (method, target) = line.split_once(' ').unwrap_or_default();
+        match (method, target) {
+            ("GET", t) if t.contains("list-type=2") => Lie::KeysOutsidePrefix.answer(line),
+            ("HEAD", _) => Answer::Body {
+                status: 200,
+                content_type: "application/octet-stream",
+                body: Vec::new(),
+            },
+            ("GET", t) if t.contains("?tagging") => {
+                Answer::Xml(200, "<Tagging><TagSet></TagSet></Tagging>".into())
+            }
+            ("GET", t) if t.contains("?acl") => Answer::Xml(
+                200,
+                "<AccessControlPolicy><Owner><ID>me</ID></Owner><AccessControlList></AccessControlList></AccessControlPolicy>".into(),
+            ),
+            ("PUT", _) => Answer::Xml(
+                200,
+                "<CopyObjectResult><ETag>\"e\"</ETag><LastModified>2026-01-01T00:00:00.000Z</LastModified></CopyObjectResult>".into(),
+            ),
+            _ => Answer::Xml(200, "<VersioningConfiguration/>".into()),
+        }
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKHOSTILE")
+        .env("AWS_SECRET_ACCESS_KEY", "hostile-secret")
+        .args([
+            "headers",
+            "-r",
+            "s3://site/assets/",
+            "--cache-control",
+            "no-store",
+        ])
+        .args(["--endpoint-url", &server.endpoint_url(), "--path-style"])
+        .args(["--region", "us-east-1"])
+        .output()
+        .unwrap();
+    let touched: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|l| !l.starts_with("GET /site?") && !l.starts_with("GET /site/?"))
+        .filter(|l| !l.contains("/site/assets/"))
+        .collect();
+    assert!(touched.is_empty(), "outside the folder: {touched:?}");
+    let err = text(&output.stderr);
+    assert!(!output.status.success(), "{err}");
+    assert!(err.contains("cannot be trusted"), "{err}");
+}
