@@ -431,3 +431,103 @@ async fn a_folder_edit_never_touches_keys_a_lying_listing_puts_outside_the_folde
     assert!(!output.status.success(), "{err}");
     assert!(err.contains("cannot be trusted"), "{err}");
 }
+
+/// `--meta Owner=ana --meta owner=bo`: S3 keeps one `x-amz-meta-owner`, so one of the two
+/// values would be dropped without a word. The edit is refused, naming the name.
+#[test]
+fn metadata_names_that_differ_only_by_case_are_refused_not_one_dropped() {
+    let home = tempfile::tempdir().unwrap();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKNOWHERE")
+        .env("AWS_SECRET_ACCESS_KEY", "nowhere-secret")
+        .args([
+            "headers",
+            "s3://site/a.txt",
+            "--meta",
+            "Owner=ana",
+            "--meta",
+            "x-amz-meta-owner=bo",
+            "--dry-run",
+        ])
+        .args(["--endpoint-url", "http://127.0.0.1:9", "--path-style"])
+        .output()
+        .unwrap();
+    let err = text(&output.stderr);
+    assert!(!output.status.success(), "{err}");
+    assert!(err.contains("metadata `owner` is given twice"), "{err}");
+    assert!(
+        !err.contains("could not reach"),
+        "refused before sending: {err}"
+    );
+    // The same name twice as given: refused too, not the last one kept.
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKNOWHERE")
+        .env("AWS_SECRET_ACCESS_KEY", "nowhere-secret")
+        .args([
+            "headers",
+            "s3://site/a.txt",
+            "--tag",
+            "team=web",
+            "--tag",
+            "team=ops",
+        ])
+        .args(["--endpoint-url", "http://127.0.0.1:9", "--path-style"])
+        .output()
+        .unwrap();
+    let err = text(&output.stderr);
+    assert!(err.contains("--tag `team` is given twice"), "{err}");
+}
+
+/// An object stored with metadata S3 holds as UTF-8 (another tool wrote it): an edit of
+/// another header keeps that value byte for byte, or refuses the object, saying why.
+#[tokio::test(flavor = "multi_thread")]
+async fn metadata_another_tool_stored_beyond_ascii_is_kept_byte_for_byte_or_the_object_refused() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("site").send().await.unwrap();
+    let put = client
+        .put_object()
+        .bucket("site")
+        .key("a.txt")
+        .metadata("owner", "José Müller")
+        .metadata("plain", "ok")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(b"a"))
+        .send()
+        .await;
+    if let Err(e) = put {
+        eprintln!("the SDK does not send such metadata: {e:?}; skipped");
+        return;
+    }
+    let raw_meta = || async {
+        let head = client
+            .head_object()
+            .bucket("site")
+            .key("a.txt")
+            .send()
+            .await;
+        format!(
+            "{:?}",
+            head.map(|h| h
+                .metadata()
+                .cloned()
+                .map(|m| m.into_iter().collect::<std::collections::BTreeMap<_, _>>()))
+        )
+    };
+    let before = raw_meta().await;
+    let home = tempfile::tempdir().unwrap();
+    let url = moto.endpoint_url();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+        .args(["headers", "s3://site/a.txt", "--cache-control", "no-cache"])
+        .args(["--endpoint-url", url.trim_end_matches('/'), "--path-style"])
+        .args(["--region", "us-east-1"])
+        .output()
+        .unwrap();
+    let after = raw_meta().await;
+    assert_eq!(after, before, "{}", text(&output.stderr));
+}
