@@ -531,3 +531,37 @@ async fn metadata_another_tool_stored_beyond_ascii_is_kept_byte_for_byte_or_the_
     let after = raw_meta().await;
     assert_eq!(after, before, "{}", text(&output.stderr));
 }
+
+/// "Will download instead of opening" is said only of a type a browser downloads: a WAV the
+/// AWS CLI stored as `audio/x-wav` (Python's name for it), JSON or a page served as
+/// `text/plain`, a JPEG as `image/jpg` all open in the tab, and are no finding.
+#[test]
+fn will_download_is_not_said_of_a_type_a_browser_opens() {
+    use pail::share::opens_as::will_download;
+    for (key, served) in [
+        ("take 1.wav", "audio/x-wav"),
+        ("take 2.WAV", "audio/wave"),
+        ("data.json", "text/plain; charset=utf-8"),
+        ("index.html", "text/plain"),
+        ("photo.jpeg", "image/jpg"),
+        ("song.mp3", "audio/mp3"),
+    ] {
+        assert_eq!(
+            will_download(key, Some(served), None),
+            None,
+            "{key} served as {served} opens"
+        );
+    }
+    // What downloads still does.
+    for (key, served) in [
+        ("a.pdf", Some("application/octet-stream")),
+        ("a.png", None),
+        ("a.html", Some("binary/octet-stream")),
+        ("a.pdf", Some("application/x-download")),
+    ] {
+        assert!(
+            will_download(key, served, None).is_some(),
+            "{key} {served:?}"
+        );
+    }
+}
