@@ -565,3 +565,99 @@ fn will_download_is_not_said_of_a_type_a_browser_opens() {
         );
     }
 }
+
+/// Hostile keys on moto (which keeps any key): each edit lands on its own object, byte for
+/// byte, and never on the object a `..`, a `//` or an encoded-looking name would point at.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_of_a_hostile_key_lands_on_that_object_and_no_other_on_moto() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("site").send().await.unwrap();
+    let hostile = [
+        "dots/../b.txt",
+        "./b.txt",
+        "a//b.txt",
+        "%2e%2e/b.txt",
+        "b.txt ",
+        "line\nbreak.txt",
+        "tab\there$(id)`x`'q\".txt",
+        "b.txt?versionId=x",
+        "b.txt#frag",
+        "uplo\u{301}ad.txt",
+    ];
+    // moto's web layer cannot route some names (`..`): those are left out, said here.
+    let mut stored = Vec::new();
+    for key in ["b.txt"].iter().chain(hostile.iter()) {
+        let put = client
+            .put_object()
+            .bucket("site")
+            .key(*key)
+            .content_type("application/octet-stream")
+            .body(key.as_bytes().to_vec().into())
+            .send()
+            .await;
+        match put {
+            Ok(_) => stored.push(*key),
+            Err(_) if *key != "b.txt" => eprintln!("moto cannot store {key:?}; left out"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(stored.len() > hostile.len() / 2, "{stored:?}");
+    let hostile = &stored[1..];
+    let home = tempfile::tempdir().unwrap();
+    let url = moto.endpoint_url();
+    for &key in hostile {
+        let output = pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+            .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+            .args([
+                "headers",
+                &format!("s3://site/{key}"),
+                "--content-type",
+                "text/plain",
+            ])
+            .args(["--endpoint-url", url.trim_end_matches('/'), "--path-style"])
+            .args(["--region", "us-east-1"])
+            .output()
+            .unwrap();
+        let err = text(&output.stderr);
+        let head = client
+            .head_object()
+            .bucket("site")
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+        assert!(output.status.success(), "{key:?}: {err}");
+        assert_eq!(head.content_type(), Some("text/plain"), "{key:?}: {err}");
+        let body = client
+            .get_object()
+            .bucket("site")
+            .key(key)
+            .send()
+            .await
+            .unwrap()
+            .body
+            .collect()
+            .await
+            .unwrap()
+            .into_bytes();
+        assert_eq!(&body[..], key.as_bytes(), "{key:?}: its own bytes");
+        let plain = client
+            .head_object()
+            .bucket("site")
+            .key("b.txt")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            plain.content_type(),
+            Some("application/octet-stream"),
+            "b.txt untouched by {key:?}"
+        );
+    }
+}
