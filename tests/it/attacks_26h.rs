@@ -661,3 +661,74 @@ async fn an_edit_of_a_hostile_key_lands_on_that_object_and_no_other_on_moto() {
         );
     }
 }
+
+/// A rules file edited by hand (or written by a newer Pail) whose value carries a line break
+/// — a header injection — or a character S3 cannot keep: `pail cp` sends no such header. The
+/// upload goes on without that rule's headers, saying why, or fails saying so; nothing is
+/// sent with a forged header, and no upload of an unmatched file is harmed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_edited_rule_with_a_line_break_in_a_value_never_reaches_the_server() {
+    let server = common::server_with_bucket("site");
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("pail-config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("upload-headers.toml"),
+        "[[buckets.site.rules]]\npattern = \"*.html\"\ncontent_type = \"text/html\\r\\nx-amz-meta-forged: yes\"\n\n[[buckets.site.rules]]\npattern = \"*.txt\"\ncache_control = \"no-cache\"\n[buckets.site.rules.metadata]\n\"bad name\" = \"x\"\n",
+    )
+    .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("index.html"), b"<html></html>").unwrap();
+    std::fs::write(files.path().join("notes.txt"), b"notes").unwrap();
+    std::fs::write(files.path().join("logo.png"), b"png").unwrap();
+    for name in ["index.html", "notes.txt", "logo.png"] {
+        let local = files.path().join(name);
+        let output = common::cli::pail_for(
+            &server,
+            home.path(),
+            &["cp", local.to_str().unwrap(), &format!("s3://site/{name}")],
+        );
+        let err = text(&output.stderr);
+        let head = server
+            .connection()
+            .client()
+            .head_object()
+            .bucket("site")
+            .key(name)
+            .send()
+            .await;
+        match head {
+            Ok(head) => {
+                assert!(output.status.success(), "{name}: {err}");
+                // Told at the first upload; the file is set aside then.
+                assert!(
+                    name != "index.html"
+                        || (err.contains("upload-headers") && err.contains("no default headers")),
+                    "{name}: the person is told the rules were not used: {err}"
+                );
+                let meta = head.metadata().cloned().unwrap_or_default();
+                assert!(!meta.contains_key("forged"), "{name}: {meta:?}");
+                assert!(
+                    !head.content_type().unwrap_or_default().contains('\n'),
+                    "{name}"
+                );
+            }
+            Err(_) => assert!(
+                !output.status.success() && err.contains("upload-headers"),
+                "{name}: not uploaded, and not said why in a way that leads to the rule: {err}"
+            ),
+        }
+        if name == "logo.png" {
+            assert!(output.status.success(), "an unmatched file uploads: {err}");
+        }
+    }
+    // On disk: the hand-edited file kept aside, as it was; none in its place.
+    assert!(!config.join("upload-headers.toml").exists());
+    let kept: Vec<String> = std::fs::read_dir(&config)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .filter(|t| t.contains("x-amz-meta-forged"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the file set aside, whole");
+}
