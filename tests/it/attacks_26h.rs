@@ -732,3 +732,60 @@ async fn a_hand_edited_rule_with_a_line_break_in_a_value_never_reaches_the_serve
         .collect();
     assert_eq!(kept.len(), 1, "the file set aside, whole");
 }
+
+/// An object stored with a SHA-256 checksum (what `aws s3 cp --checksum-algorithm SHA256`
+/// and many backup tools ask for): after an edit it still carries one, so a later download
+/// can be checked the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_keeps_the_objects_checksum_algorithm_on_moto() {
+    use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let connection = moto.connection();
+    let client = connection.client();
+    client.create_bucket().bucket("site").send().await.unwrap();
+    client
+        .put_object()
+        .bucket("site")
+        .key("backup.tar")
+        .checksum_algorithm(ChecksumAlgorithm::Sha256)
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"tar bytes",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let sha = || async {
+        client
+            .head_object()
+            .bucket("site")
+            .key("backup.tar")
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await
+            .unwrap()
+            .checksum_sha256()
+            .map(str::to_owned)
+    };
+    let before = sha().await;
+    assert!(before.is_some(), "moto keeps the checksum");
+    let home = tempfile::tempdir().unwrap();
+    let url = moto.endpoint_url();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+        .args([
+            "headers",
+            "s3://site/backup.tar",
+            "--content-type",
+            "application/x-tar",
+        ])
+        .args(["--endpoint-url", url.trim_end_matches('/'), "--path-style"])
+        .args(["--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(sha().await, before, "the SHA-256 is kept");
+}
