@@ -10,8 +10,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// What a server answers a CopyObject with.
+type CopyAnswer = fn() -> Answer;
+
 /// A server whose HEAD, tags and ACL answers are S3's, and whose CopyObject answer is `copy`.
-async fn server_answering_the_copy_with(copy: fn() -> Answer) -> HostileServer {
+async fn server_answering_the_copy_with(copy: CopyAnswer) -> HostileServer {
     HostileServer::start(move |line| {
         let (method, target) = line.split_once(' ').unwrap_or_default();
         match (method, target) {
@@ -44,7 +47,7 @@ async fn server_answering_the_copy_with(copy: fn() -> Answer) -> HostileServer {
 /// must be told as a failure of that object, never as "edited".
 #[tokio::test(flavor = "multi_thread")]
 async fn a_copy_answered_200_with_an_error_body_is_not_reported_as_edited() {
-    let answers: [(&str, fn() -> Answer); 3] = [
+    let answers: [(&str, CopyAnswer); 3] = [
         ("error body", || {
             Answer::Xml(
                 200,
@@ -788,4 +791,79 @@ async fn an_edit_keeps_the_objects_checksum_algorithm_on_moto() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(sha().await, before, "the SHA-256 is kept");
+}
+
+/// In the window, on one object: a metadata row renamed (`owner` → `author`) shows one row;
+/// the object must end with what the dialog showed — `author`, and no `owner` left behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_metadata_row_renamed_in_the_window_leaves_no_old_name_behind() {
+    use common::ui::{click, demo_harness, wait_for};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::headers::state::Phase;
+    use pail::testing::app::modal::Modal;
+    use pail::testing::app::{ListingState, Loadable};
+    use pail::testing::demo::server::LocalServer;
+    use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("site").unwrap();
+    server
+        .connection()
+        .client()
+        .put_object()
+        .bucket("site")
+        .key("page.html")
+        .metadata("owner", "ana")
+        .body(PAGE.to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    let mut harness = demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("site").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness.get_by_label("page.html").click();
+    harness.step();
+    harness.get_by_label("page.html").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Edit headers…");
+    let phase = |app: &pail::testing::app::PailApp| match app.state().modals.get() {
+        Some(Modal::EditHeaders(dialog)) => Some(dialog.phase().clone()),
+        _ => None,
+    };
+    wait_for(&mut harness, "the headers", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    click(&mut harness, "Metadata 1 name");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Metadata 1 name").type_text("author");
+    harness.run_steps(2);
+    click(&mut harness, "Apply to 1 object");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    let after = server
+        .connection()
+        .client()
+        .head_object()
+        .bucket("site")
+        .key("page.html")
+        .send()
+        .await
+        .unwrap();
+    let mut meta: Vec<(String, String)> = after
+        .metadata()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    meta.sort();
+    assert_eq!(
+        meta,
+        [("author".to_owned(), "ana".to_owned())],
+        "what the dialog showed"
+    );
 }
