@@ -867,3 +867,87 @@ async fn a_metadata_row_renamed_in_the_window_leaves_no_old_name_behind() {
         "what the dialog showed"
     );
 }
+
+/// The Edit headers report names each object that failed: a name with a line break or a
+/// right-to-left override (from a server, or another tool) is shown escaped, so it cannot
+/// forge a second report line or read as another name.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_edit_report_shows_a_failed_objects_hostile_name_escaped() {
+    use common::ui::{click, demo_harness, wait_for};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::headers::state::Phase;
+    use pail::testing::app::modal::Modal;
+    use pail::testing::app::{ListingState, Loadable};
+    use pail::testing::demo::server::LocalServer;
+    use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    server.create_bucket("site").unwrap();
+    let hostile = "forged\n0 failed: all fine \u{202e}ssc.exe";
+    for key in ["a.css", hostile] {
+        server
+            .connection()
+            .client()
+            .put_object()
+            .bucket("site")
+            .key(key)
+            .body(PAGE.to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut harness = demo_harness(&server);
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("site").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness.get_by_label("a.css").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(2);
+    harness.get_by_label("a.css").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Edit headers…");
+    let phase = |app: &pail::testing::app::PailApp| match app.state().modals.get() {
+        Some(Modal::EditHeaders(dialog)) => Some(dialog.phase().clone()),
+        _ => None,
+    };
+    wait_for(&mut harness, "the count", |app| {
+        matches!(phase(app), Some(Phase::Reading(Loadable::Ready(_))))
+    });
+    click(&mut harness, "Cache-Control");
+    harness.get_by_label("Cache-Control").type_text("no-cache");
+    harness.run_steps(2);
+    server
+        .connection()
+        .client()
+        .delete_object()
+        .bucket("site")
+        .key(hostile)
+        .send()
+        .await
+        .unwrap();
+    click(&mut harness, "Apply to 2 objects");
+    wait_for(&mut harness, "the edit", |app| {
+        matches!(phase(app), Some(Phase::Done(_)))
+    });
+    // The report's line (its text is the node's value); the listing's row behind the dialog
+    // is the listing's own business.
+    let line = harness.get_by(|node| {
+        node.role() == egui::accesskit::Role::Label
+            && node.value().is_some_and(|v| v.contains("ssc.exe"))
+    });
+    let shown = egui_kittest::kittest::NodeT::accesskit_node(&line)
+        .value()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("forged\\n0 failed") && shown.contains("\\u{202e}ssc.exe: "),
+        "the report names it, escaped: {shown:?}"
+    );
+    assert!(
+        !shown.contains('\n') && !shown.contains('\u{202e}'),
+        "shown as it is: {shown:?}"
+    );
+}

@@ -207,7 +207,8 @@ impl EditHeadersDialog {
         prefixes: Vec<String>,
     ) -> (EditHeadersDialog, Command) {
         let title = match (keys.as_slice(), prefixes.len()) {
-            ([key], 0) => key.to_string(),
+            // Shown as one line: a name's line break or direction override is escaped.
+            ([key], 0) => crate::fmt::terminal_safe(key.as_str()).into_owned(),
             _ => crate::fmt::count(keys.len() + prefixes.len(), "item", "items") + " selected",
         };
         let command = Command::ReadHeaders {
