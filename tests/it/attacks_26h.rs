@@ -951,3 +951,93 @@ async fn the_edit_report_shows_a_failed_objects_hostile_name_escaped() {
         "shown as it is: {shown:?}"
     );
 }
+
+/// Ctrl+C in the middle of `pail headers -r` over a slow link: no new object starts, those
+/// under way finish, and what is left on the server is exactly what it printed — each object
+/// edited whole or not at all, the count of those not started said.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_in_a_folder_edit_leaves_exactly_what_pail_said() {
+    let server = common::server_with_bucket("site");
+    let client = server.connection().client().clone();
+    for n in 0..60 {
+        client
+            .put_object()
+            .bucket("site")
+            .key(format!("assets/{n:02}.css"))
+            .body(b"body{}".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let proxy = common::proxy::Proxy::start(server.addr()).await;
+    proxy.set_latency(std::time::Duration::from_millis(150));
+    let home = tempfile::tempdir().unwrap();
+    let child = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+        .args([
+            "headers",
+            "-r",
+            "s3://site/assets/",
+            "--cache-control",
+            "no-store",
+        ])
+        .args(["--endpoint-url", &proxy.endpoint_url(), "--path-style"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once a few copies are through.
+    let started = std::time::Instant::now();
+    loop {
+        let mut edited = 0;
+        for n in 0..60 {
+            let head = client
+                .head_object()
+                .bucket("site")
+                .key(format!("assets/{n:02}.css"))
+                .send()
+                .await
+                .unwrap();
+            edited += usize::from(head.cache_control().is_some());
+        }
+        if edited >= 3 || started.elapsed() > std::time::Duration::from_secs(30) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    let (out, err) = (text(&output.stdout), text(&output.stderr));
+    assert!(!output.status.success(), "{err}");
+    assert!(err.contains("not started: cancelled"), "{err}");
+    let said: std::collections::BTreeSet<String> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("edited s3://site/"))
+        .map(str::to_owned)
+        .collect();
+    let mut on_server = std::collections::BTreeSet::new();
+    for n in 0..60 {
+        let key = format!("assets/{n:02}.css");
+        let head = client
+            .head_object()
+            .bucket("site")
+            .key(&key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.content_length(), Some(6), "{key}: its bytes");
+        if head.cache_control() == Some("no-store") {
+            on_server.insert(key);
+        }
+    }
+    assert!(on_server.len() < 60, "stopped before the end: {err}");
+    assert_eq!(
+        said, on_server,
+        "printed as edited = edited on the server\n{err}"
+    );
+}
