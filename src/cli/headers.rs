@@ -76,6 +76,22 @@ pub(crate) enum HeaderName {
     Expires,
 }
 
+/// `--meta`'s or `--tag`'s pairs as a map, a name given twice with two values refused (a map
+/// would keep the last and drop the other unsaid).
+fn once(pairs: &[(String, String)], flag: &str) -> Result<BTreeMap<String, String>, CliError> {
+    let mut map = BTreeMap::new();
+    for (name, value) in pairs {
+        if let Some(earlier) = map.insert(name.clone(), value.clone())
+            && earlier != *value
+        {
+            return Err(CliError::Usage(format!(
+                "--{flag} `{name}` is given twice with different values: give it once"
+            )));
+        }
+    }
+    Ok(map)
+}
+
 pub(super) fn pair(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -122,10 +138,10 @@ impl HeadersArgs {
                 "content-language",
             )?,
             expires: field(&expires, HeaderName::Expires, "expires")?,
-            set_metadata: self.meta.iter().cloned().collect::<BTreeMap<_, _>>(),
+            set_metadata: once(&self.meta, "meta")?,
             remove_metadata: self.remove_meta.iter().cloned().collect::<BTreeSet<_>>(),
             storage_class: self.storage_class.clone(),
-            set_tags: self.tag.iter().cloned().collect(),
+            set_tags: once(&self.tag, "tag")?,
             remove_tags: self.remove_tag.iter().cloned().collect(),
         };
         if edit == HeaderEdit::default() {

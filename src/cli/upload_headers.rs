@@ -69,10 +69,19 @@ fn bucket_of(uri: &str) -> Result<BucketName, CliError> {
     }
 }
 
+fn settings_dir() -> Result<std::path::PathBuf, CliError> {
+    crate::profiles::store::default_dir()
+        .ok_or_else(|| CliError::Usage("Pail has no settings folder on this system".into()))
+}
+
 fn rules() -> Result<UploadHeaderRules, CliError> {
-    let dir = crate::profiles::store::default_dir()
-        .ok_or_else(|| CliError::Usage("Pail has no settings folder on this system".into()))?;
-    UploadHeaderRules::load(&dir).map_err(|e| CliError::Usage(e.to_string()))
+    UploadHeaderRules::load(&settings_dir()?).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The rules' lock, held while a change is read, made and saved.
+fn locked() -> Result<std::fs::File, CliError> {
+    crate::storage::upload_headers::lock(&settings_dir()?)
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// The rules uploads follow: none when the file cannot be used (it is set aside, and the
@@ -146,6 +155,7 @@ pub(crate) fn upload_headers(command: UploadHeadersCommand) -> Result<(), CliErr
                 content_language: args.content_language,
                 metadata: edit.set_metadata,
             };
+            let _held = locked()?;
             let mut rules = rules()?;
             rules
                 .set(bucket.as_str(), rule.clone())
@@ -156,6 +166,7 @@ pub(crate) fn upload_headers(command: UploadHeadersCommand) -> Result<(), CliErr
         }
         UploadHeadersCommand::Remove { bucket, pattern } => {
             let bucket = bucket_of(&bucket)?;
+            let _held = locked()?;
             let mut rules = rules()?;
             if !rules.remove(bucket.as_str(), &pattern) {
                 return Err(CliError::Usage(format!(

@@ -81,6 +81,10 @@ pub enum EditError {
     Expires(String),
     #[error("`{0}` is both set and removed")]
     Both(String),
+    #[error(
+        "{0} is given twice with different values (S3 keeps one of each, its name in lower case): give it once"
+    )]
+    Twice(String),
 }
 
 /// The storage classes a copy may ask for.
@@ -185,7 +189,12 @@ impl HeaderEdit {
         for (name, value) in std::mem::take(&mut self.set_metadata) {
             let name = metadata_name(&name)?;
             check_value(&format!("metadata `{name}`"), &value)?;
-            set.insert(name, value);
+            // `Owner` and `owner` are one name to S3: one value would be dropped unsaid.
+            if let Some(earlier) = set.insert(name.clone(), value.clone())
+                && earlier != value
+            {
+                return Err(EditError::Twice(format!("metadata `{name}`")));
+            }
         }
         self.set_metadata = set;
         let removed = std::mem::take(&mut self.remove_metadata);

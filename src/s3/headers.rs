@@ -341,7 +341,7 @@ pub(crate) async fn edit_with_limit(
     single_copy_limit: u64,
 ) -> Result<Edited, HeadersError> {
     control.check()?;
-    let (read, _) = read_headers(connection, bucket, key).await?;
+    let (read, first_head) = read_headers(connection, bucket, key).await?;
     if let Some(refused) = refusal(&read, edit) {
         return Err(refused);
     }
@@ -356,6 +356,7 @@ pub(crate) async fn edit_with_limit(
         tags_replaced: edit.touches_tags(),
     };
     control.check()?;
+    still_as_read(connection, (bucket, key), &read, &first_head).await?;
     let sent = if read.size <= single_copy_limit {
         request.copy(connection, bucket, key).await
     } else {
@@ -372,6 +373,30 @@ pub(crate) async fn edit_with_limit(
         }
         Err(e) => Err(e),
         Ok(()) => Ok(Edited::Applied),
+    }
+}
+
+/// Whether `key` is still the object read, looked at once more just before the copy. The
+/// copy's If-Match cannot tell: the same bytes stored again with other headers (someone
+/// else's edit) keep the ETag, and a copy built from the first read would put the old headers
+/// back over theirs. S3 has no condition on headers, so this narrows the gap to one request.
+async fn still_as_read(
+    connection: &Connection,
+    (bucket, key): (&BucketName, &ObjectKey),
+    read: &ObjectHeaders,
+    first: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+) -> Result<(), HeadersError> {
+    let now = head(connection, bucket, key)
+        .await
+        .map_err(|e| remote(&e))?;
+    let size = claimed_size(key, &now)?;
+    let mut again = from_head(key, size, &now, read.editable.tags.clone());
+    // Read apart from HEAD: not looked at again.
+    again.kept.grants.clone_from(&read.kept.grants);
+    again.kept.tags_kept = read.kept.tags_kept;
+    match again == *read && now.last_modified() == first.last_modified() {
+        true => Ok(()),
+        false => Err(HeadersError::ChangedSince),
     }
 }
 
@@ -445,16 +470,24 @@ impl Rewrite<'_> {
             false if self.read.kept.tags_kept => request.tagging_directive(TaggingDirective::Copy),
             false => request,
         };
-        carry!(request, self)
+        let copied = carry!(request, self)
             .customize()
             .config_override(server_copy_config(connection.stall_timeout()))
             .send()
             .await
-            .map(|_| ())
             .map_err(|e| match e.raw_response().map(|r| r.status().as_u16()) {
                 Some(412) => HeadersError::ChangedSince,
                 _ => remote(&e).into(),
-            })
+            })?;
+        // S3 names the copy it made (its ETag); a 200 without one (an empty body, a page a
+        // proxy sent) says nothing was copied, and is not taken for an edit made.
+        match copied.copy_object_result().and_then(|r| r.e_tag()) {
+            Some(_) => Ok(()),
+            None => Err(TransferError::Remote(
+                "the server answered the copy without naming a copy made (no CopyObjectResult): the edit may not have been made".into(),
+            )
+            .into()),
+        }
     }
 
     /// Above 5 GiB: a multipart upload onto the same key whose parts the server copies from

@@ -1,6 +1,6 @@
 //! Whether a browser opens a link's object or downloads it: a PDF, page, picture, text or
-//! video served as `application/octet-stream` (or with no type, or another type than its name
-//! says) downloads instead of opening. Pure: the answer's headers in, a finding out.
+//! video served as `application/octet-stream` (or with no type, or another type no browser
+//! shows in the tab) downloads instead of opening. Pure: the answer's headers in, a finding out.
 
 use std::fmt;
 
@@ -8,6 +8,47 @@ use std::fmt;
 const OPENED_IN_A_BROWSER: &[&str] = &[
     "pdf", "html", "htm", "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "txt", "mp4", "webm",
     "mp3", "wav", "ogg", "json",
+];
+
+/// Types a browser shows in the tab, under the names tools give them (Python's and so the
+/// AWS CLI's `audio/x-wav`, the common `image/jpg`): an object served as one of these opens,
+/// whatever its name says. Anything else (`application/octet-stream`, none) downloads.
+const SHOWN_IN_THE_TAB: &[&str] = &[
+    "text/plain",
+    "text/html",
+    "text/xml",
+    "text/css",
+    "text/javascript",
+    "image/png",
+    "image/jpeg",
+    "image/jpg",
+    "image/pjpeg",
+    "image/gif",
+    "image/webp",
+    "image/svg+xml",
+    "image/avif",
+    "image/bmp",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+    "audio/mpeg",
+    "audio/mp3",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/wave",
+    "audio/vnd.wave",
+    "audio/ogg",
+    "audio/webm",
+    "audio/mp4",
+    "audio/aac",
+    "audio/flac",
+    "video/mp4",
+    "video/webm",
+    "video/ogg",
+    "application/pdf",
+    "application/json",
+    "application/xml",
+    "application/xhtml+xml",
+    "application/javascript",
 ];
 
 /// A link whose object will download instead of opening, and the type that would open it.
@@ -62,7 +103,11 @@ pub fn will_download(
             .to_ascii_lowercase()
     };
     let served = content_type.map(essence).filter(|t| !t.is_empty());
-    if served.as_deref() == Some(essence(&opens_as).as_str()) {
+    if served.as_deref() == Some(essence(&opens_as).as_str())
+        || served
+            .as_deref()
+            .is_some_and(|t| SHOWN_IN_THE_TAB.contains(&t))
+    {
         return None;
     }
     Some(WillDownload {

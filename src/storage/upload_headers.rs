@@ -14,6 +14,29 @@ use crate::storage::unreadable::{UnreadableFile, line_of, read_text, set_aside};
 /// The file's name in the config folder.
 pub(crate) const FILE_NAME: &str = "upload-headers.toml";
 
+/// The lock beside it, held while a change is read, made and saved.
+const LOCK_NAME: &str = "upload-headers.toml.lock";
+
+/// Holds the rules' lock until dropped: a change made under it (load, set or remove, save)
+/// is not lost to another made at the same time (two `pail upload-headers set` in a script
+/// each read the file, add their rule and write it back).
+pub(crate) fn lock(dir: &Path) -> Result<std::fs::File, UploadHeadersError> {
+    let path = dir.join(LOCK_NAME);
+    let failed = |e: std::io::Error| UploadHeadersError::Write {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    file.lock().map_err(failed)?;
+    Ok(file)
+}
+
 /// One rule: the headers an upload whose key matches `pattern` gets. A pattern without `/`
 /// matches the key's last segment (`*.html`, anywhere); one with `/` matches the whole key,
 /// its `*` crossing `/` (`assets/*`: everything below `assets/`).
@@ -69,6 +92,41 @@ struct RulesFile {
     buckets: BTreeMap<String, BucketRules>,
 }
 
+impl RulesFile {
+    /// A value no upload could send (a line break would end the header and forge another; S3
+    /// keeps headers as ASCII), or a metadata name no header can carry: the file, edited by
+    /// hand, cannot be used.
+    fn problem(&self) -> Option<String> {
+        let sendable = |v: &str| v.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
+        let name_fine = |n: &str| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        for (bucket, rules) in &self.buckets {
+            for rule in &rules.rules {
+                let values = [
+                    &rule.content_type,
+                    &rule.cache_control,
+                    &rule.content_disposition,
+                    &rule.content_encoding,
+                    &rule.content_language,
+                ];
+                let bad_value = values.into_iter().flatten().any(|v| !sendable(v))
+                    || rule.metadata.values().any(|v| !sendable(v));
+                let bad_name = rule.metadata.keys().any(|n| !name_fine(n));
+                if bad_value || bad_name {
+                    return Some(format!(
+                        "bucket `{bucket}`, rule `{}`: a header value holds a line break or a character S3 cannot keep, or a metadata name one no header can carry",
+                        rule.pattern.escape_debug()
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
 /// Why the rules could not be used or kept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum UploadHeadersError {
@@ -103,6 +161,9 @@ impl UploadHeaderRules {
         let parsed = toml::from_str::<RulesFile>(&text)
             .and_then(|file| Ok((file, text.parse::<toml::Table>()?)));
         match parsed {
+            Ok((file, _)) if let Some(problem) = file.problem() => {
+                Err(set_aside(&path, None, problem).into())
+            }
             Ok((file, read)) => Ok(Self { path, file, read }),
             Err(e) => {
                 let line = e.span().map(|span| line_of(text.as_bytes(), span.start));

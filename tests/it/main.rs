@@ -15,6 +15,7 @@ mod attacks_25;
 mod attacks_25b;
 mod attacks_26a;
 mod attacks_26k;
+mod attacks_26h;
 mod batch_attacks;
 mod batch_plan;
 mod browse;

@@ -116,18 +116,25 @@ impl HeadersForm {
             storage_class: self.storage_class.clone(),
             ..HeaderEdit::default()
         };
-        let (set, removed) = pairs(&self.metadata, &self.original_metadata);
+        let (set, removed) = pairs(
+            &self.metadata,
+            &self.original_metadata,
+            str::eq_ignore_ascii_case,
+        );
         (edit.set_metadata, edit.remove_metadata) = (set, removed);
-        let (set, removed) = pairs(&self.tags, &self.original_tags);
+        let (set, removed) = pairs(&self.tags, &self.original_tags, |a, b| a == b);
         (edit.set_tags, edit.remove_tags) = (set, removed);
         edit.checked().map_err(|e| e.to_string())
     }
 }
 
-/// The rows' edit: those set (new, or changed), and those removed.
+/// The rows' edit: those set (new, or changed), and those removed — a row the object had
+/// and the person renamed is gone from the form, so from the object too. `same_name` tells
+/// one name from another (metadata names are the same in any case; tag keys are not).
 fn pairs(
     rows: &[PairRow],
     original: &[(String, String)],
+    same_name: fn(&str, &str) -> bool,
 ) -> (
     std::collections::BTreeMap<String, String>,
     std::collections::BTreeSet<String>,
@@ -148,6 +155,11 @@ fn pairs(
                 set.insert(name.to_owned(), row.value.clone());
             }
             false => {}
+        }
+    }
+    for (name, _) in original {
+        if !rows.iter().any(|row| same_name(row.name.trim(), name)) {
+            removed.insert(name.clone());
         }
     }
     (set, removed)
@@ -195,7 +207,8 @@ impl EditHeadersDialog {
         prefixes: Vec<String>,
     ) -> (EditHeadersDialog, Command) {
         let title = match (keys.as_slice(), prefixes.len()) {
-            ([key], 0) => key.to_string(),
+            // Shown as one line: a name's line break or direction override is escaped.
+            ([key], 0) => crate::fmt::terminal_safe(key.as_str()).into_owned(),
             _ => crate::fmt::count(keys.len() + prefixes.len(), "item", "items") + " selected",
         };
         let command = Command::ReadHeaders {

@@ -111,6 +111,8 @@ pub(crate) fn edit_headers_ui(
                         .max_height(200.0)
                         .show(ui, |ui| {
                             for (key, why) in &report.failed {
+                                // A name's line break would forge a line of the report.
+                                let key = crate::fmt::terminal_safe(key);
                                 ui.label(format!("{key}: {why}"));
                             }
                         });
