@@ -6,7 +6,6 @@ use clap::{Args, Subcommand};
 
 use super::{CliError, print_line};
 use crate::model::BucketName;
-use crate::s3::header_edit::{FieldEdit, HeaderEdit};
 use crate::storage::upload_headers::{UploadHeaderRules, UploadRule};
 
 #[derive(Debug, Subcommand)]
@@ -132,29 +131,16 @@ pub(crate) fn upload_headers(command: UploadHeadersCommand) -> Result<(), CliErr
         }
         UploadHeadersCommand::Set(args) => {
             let bucket = bucket_of(&args.bucket)?;
-            let set = |v: &Option<String>| v.clone().map_or(FieldEdit::Keep, FieldEdit::Set);
-            // The values are checked as an edit's are: what S3 cannot carry is refused now,
-            // not at the first upload.
-            let edit = HeaderEdit {
-                content_type: set(&args.content_type),
-                cache_control: set(&args.cache_control),
-                content_disposition: set(&args.content_disposition),
-                content_encoding: set(&args.content_encoding),
-                content_language: set(&args.content_language),
-                set_metadata: args.meta.iter().cloned().collect(),
-                ..HeaderEdit::default()
-            }
-            .checked()
-            .map_err(|e| CliError::Usage(e.to_string()))?;
-            let rule = UploadRule {
+            let rule = crate::s3::header_edit::checked_rule(UploadRule {
                 pattern: args.pattern.clone(),
                 content_type: args.content_type,
                 cache_control: args.cache_control,
                 content_disposition: args.content_disposition,
                 content_encoding: args.content_encoding,
                 content_language: args.content_language,
-                metadata: edit.set_metadata,
-            };
+                metadata: args.meta.iter().cloned().collect(),
+            })
+            .map_err(|e| CliError::Usage(e.to_string()))?;
             let _held = locked()?;
             let mut rules = rules()?;
             rules

@@ -379,6 +379,28 @@ pub fn tagging_header(tags: &BTreeMap<String, String>) -> String {
         .join("&")
 }
 
+/// `rule` with its values checked as an edit's are (what S3 cannot carry is refused when the
+/// rule is made, not at the first upload it applies to), its metadata names as S3 keeps them.
+pub(crate) fn checked_rule(
+    rule: crate::storage::upload_headers::UploadRule,
+) -> Result<crate::storage::upload_headers::UploadRule, EditError> {
+    let set = |v: &Option<String>| v.clone().map_or(FieldEdit::Keep, FieldEdit::Set);
+    let edit = HeaderEdit {
+        content_type: set(&rule.content_type),
+        cache_control: set(&rule.cache_control),
+        content_disposition: set(&rule.content_disposition),
+        content_encoding: set(&rule.content_encoding),
+        content_language: set(&rule.content_language),
+        set_metadata: rule.metadata.clone(),
+        ..HeaderEdit::default()
+    }
+    .checked()?;
+    Ok(crate::storage::upload_headers::UploadRule {
+        metadata: edit.set_metadata,
+        ..rule
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

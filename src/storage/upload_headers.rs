@@ -41,7 +41,7 @@ pub(crate) fn lock(dir: &Path) -> Result<std::fs::File, UploadHeadersError> {
 /// matches the key's last segment (`*.html`, anywhere); one with `/` matches the whole key,
 /// its `*` crossing `/` (`assets/*`: everything below `assets/`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct UploadRule {
+pub struct UploadRule {
     pub pattern: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
@@ -186,6 +186,15 @@ impl UploadHeaderRules {
             .buckets
             .iter()
             .map(|(bucket, rules)| (bucket.as_str(), rules.rules.as_slice()))
+    }
+
+    /// `bucket`'s rules, in order (a later one's values win).
+    pub(crate) fn rules_for(&self, bucket: &str) -> Vec<UploadRule> {
+        self.file
+            .buckets
+            .get(bucket)
+            .map(|rules| rules.rules.clone())
+            .unwrap_or_default()
     }
 
     /// What an upload of `key` to `bucket` gets.

@@ -1,14 +1,19 @@
 //! Bucket jobs: each [`BucketJob`] on the profile's connection, answered with a
-//! [`BucketEvent`]; "empty and delete" also sends its progress as it goes.
+//! [`BucketEvent`]; "empty and delete" also sends its progress as it goes. A bucket's
+//! default headers for uploads are Pail's own file, read and changed on the blocking pool.
 
 use super::Jobs;
-use super::protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest, JobError};
+use super::protocol::{
+    BucketAnswer, BucketEvent, BucketJob, BucketRequest, JobError, UploadRuleChange,
+};
+use crate::model::BucketName;
 use crate::s3::bucket_settings::{bucket_properties, set_versioning};
 use crate::s3::buckets::{
     BucketContents, count_contents, create_bucket, delete_empty_bucket, empty_and_delete,
 };
 use crate::s3::connection::Connection;
 use crate::s3::cors::{allow_uploads_from, get_cors};
+use crate::storage::upload_headers::{UploadHeaderRules, UploadRule};
 
 pub(super) fn run(jobs: &mut Jobs, request: BucketRequest) {
     let BucketRequest { id, profile, job } = request;
@@ -93,5 +98,42 @@ pub(super) fn run(jobs: &mut Jobs, request: BucketRequest) {
             },
             move |result| event(BucketAnswer::Cors(result)),
         ),
+        BucketJob::UploadRules {
+            bucket,
+            dir,
+            change,
+        } => {
+            let sink = jobs.sink().clone();
+            tokio::task::spawn_blocking(move || {
+                let result = upload_rules(&dir, &bucket, change);
+                sink.send(event(BucketAnswer::UploadRules(result)));
+            });
+        }
     }
+}
+
+/// `bucket`'s default headers for uploads after `change`, the file locked while it is read,
+/// changed and saved (a `pail upload-headers set` at the same moment is not lost).
+fn upload_rules(
+    dir: &std::path::Path,
+    bucket: &BucketName,
+    change: Option<UploadRuleChange>,
+) -> Result<Vec<UploadRule>, String> {
+    let _held = crate::storage::upload_headers::lock(dir).map_err(|e| e.to_string())?;
+    let mut rules = UploadHeaderRules::load(dir).map_err(|e| e.to_string())?;
+    let changed = match change {
+        None => false,
+        Some(UploadRuleChange::Set(rule)) => {
+            let rule = crate::s3::header_edit::checked_rule(rule).map_err(|e| e.to_string())?;
+            rules
+                .set(bucket.as_str(), rule)
+                .map_err(|e| e.to_string())?;
+            true
+        }
+        Some(UploadRuleChange::Remove(pattern)) => rules.remove(bucket.as_str(), &pattern),
+    };
+    if changed {
+        rules.save().map_err(|e| e.to_string())?;
+    }
+    Ok(rules.rules_for(bucket.as_str()))
 }

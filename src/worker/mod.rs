@@ -36,7 +36,7 @@ pub use protocol::{
     HistoryEvent, JobError, LinkItem, LinksEvent, ProfilesEvent, RenameRequest, RenewRequest,
     RequestId, ShareFolderRequest, TRANSFER_CONCURRENCY, TransferId, UploadRequest,
 };
-pub use protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest};
+pub use protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest, UploadRuleChange};
 
 pub use protocol::{VersionAction, VersionsEvent, VersionsRequest};
 

@@ -214,3 +214,118 @@ async fn a_file_dropped_on_the_window_gets_the_bucket_default_headers() {
     assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
     assert_eq!(page.cache_control(), Some("no-cache"));
 }
+
+/// Bucket properties' "Default headers for uploads": a rule added in the window is written to
+/// the settings file (as `pail upload-headers` writes it) and given to the next upload; a value
+/// S3 cannot carry is refused with the file left byte for byte; Remove takes the rule out.
+#[tokio::test(flavor = "multi_thread")]
+async fn bucket_properties_adds_and_removes_a_default_header_rule_used_by_the_next_upload() {
+    use common::ui::{click, wait_for};
+    use egui_kittest::kittest::Queryable;
+    use pail::testing::app::buckets::BucketDialog;
+    use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+    let server = server_with_bucket("site");
+    let config = tempfile::tempdir().unwrap();
+    let profile = pail::testing::demo::demo_profile(&server);
+    let dir = config.path().to_owned();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(pail::testing::app::clipboard::MemoryClipboard::default()),
+                history_path: None,
+                config_dir: Some(dir),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
+        });
+    let rules_shown = |app: &PailApp| match app.state().bucket_dialog() {
+        Some(BucketDialog::Properties(window)) => window
+            .upload_rules
+            .as_ref()
+            .filter(|section| !section.is_waiting())
+            .and_then(|section| section.rules().cloned()),
+        _ => None,
+    };
+    wait_for(&mut harness, "the buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("site").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness.get_by_label("site").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Bucket properties");
+    wait_for(&mut harness, "the rules", |app| rules_shown(app).is_some());
+    harness.get_by_label("No rules: uploads get only the type their extension names.");
+
+    let type_into =
+        |harness: &mut egui_kittest::Harness<'static, PailApp>, field: &str, text: &str| {
+            click(harness, field);
+            harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+            harness.get_by_label(field).type_text(text);
+            harness.run_steps(3);
+        };
+    type_into(&mut harness, "Pattern", "*.html");
+    type_into(&mut harness, "Content-Type", "text/html; charset=utf-8");
+    type_into(&mut harness, "Cache-Control", "max-age=60");
+    click(&mut harness, "Add rule");
+    wait_for(&mut harness, "the rule added", |app| {
+        rules_shown(app).is_some_and(|r| r.is_ok_and(|r| r.len() == 1))
+    });
+    harness.get_by_label(
+        "*.html gets Content-Type: text/html; charset=utf-8 · Cache-Control: max-age=60",
+    );
+    let file = config.path().join("upload-headers.toml");
+    let written = std::fs::read(&file).unwrap();
+    let said = text(&written);
+    assert!(
+        said.contains("*.html") && said.contains("max-age=60"),
+        "{said}"
+    );
+
+    // A value S3 cannot send is refused before anything is written.
+    type_into(&mut harness, "Pattern", "*.css");
+    type_into(&mut harness, "Cache-Control", "max-âge=60");
+    click(&mut harness, "Add rule");
+    wait_for(&mut harness, "the refusal", |app| {
+        matches!(app.state().bucket_dialog(), Some(BucketDialog::Properties(w))
+            if w.upload_rules.as_ref().is_some_and(|s| s.refused().is_some()))
+    });
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        written,
+        "the file is left as it was"
+    );
+    assert!(rules_shown(harness.state()).is_some_and(|r| r.is_ok_and(|r| r.len() == 1)));
+
+    // The next upload gets the rule's headers.
+    click(&mut harness, "Close");
+    let files = site();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DesktopFile(
+            files.path().join("index.html"),
+        )));
+    wait_for(&mut harness, "the upload", |app| {
+        app.state().active_transfers() == 0 && app.state().transfers.rows().len() == 1
+    });
+    let page = head(&server, "index.html").await;
+    assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
+    assert_eq!(page.cache_control(), Some("max-age=60"));
+
+    // Remove takes it out of the file.
+    harness.get_by_label("site").click_secondary();
+    harness.run_steps(2);
+    click(&mut harness, "Bucket properties");
+    wait_for(&mut harness, "the rules", |app| {
+        rules_shown(app).is_some_and(|r| r.is_ok_and(|r| r.len() == 1))
+    });
+    click(&mut harness, "Remove rule *.html");
+    wait_for(&mut harness, "the rule removed", |app| {
+        rules_shown(app).is_some_and(|r| r.is_ok_and(|r| r.is_empty()))
+    });
+    assert!(!text(&std::fs::read(&file).unwrap()).contains("*.html"));
+}

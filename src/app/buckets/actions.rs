@@ -42,10 +42,14 @@ impl AppState {
                     return Vec::new();
                 };
                 let id = self.next_id();
-                let (window, command) = PropertiesWindow::open(id, profile, bucket);
+                let (mut window, command) = PropertiesWindow::open(id, profile, bucket);
+                let mut commands = vec![command];
+                if let Some(dir) = self.profiles.config_dir().cloned() {
+                    commands.push(window.read_upload_rules(self.next_id(), dir));
+                }
                 self.modals
                     .open(Modal::Bucket(Box::new(BucketDialog::Properties(window))));
-                vec![command]
+                commands
             }
             BucketAction::Delete {
                 bucket,
@@ -72,6 +76,19 @@ impl AppState {
                 match self.bucket_dialog_mut() {
                     Some(BucketDialog::Properties(window)) => {
                         window.set_versioning(id, on).into_iter().collect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            BucketAction::AddUploadRule | BucketAction::RemoveUploadRule(_) => {
+                let id = self.next_id();
+                let remove = match action {
+                    BucketAction::RemoveUploadRule(pattern) => Some(pattern),
+                    _ => None,
+                };
+                match self.bucket_dialog_mut() {
+                    Some(BucketDialog::Properties(window)) => {
+                        window.change_upload_rule(id, remove).into_iter().collect()
                     }
                     _ => Vec::new(),
                 }

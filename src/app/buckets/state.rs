@@ -147,6 +147,8 @@ pub struct PropertiesWindow {
     reading: Option<RequestId>,
     switching: Option<RequestId>,
     switch_error: Option<String>,
+    /// The bucket's default headers for uploads (none where Pail keeps no settings).
+    pub upload_rules: Option<super::upload_rules::UploadRules>,
 }
 
 impl PropertiesWindow {
@@ -164,6 +166,7 @@ impl PropertiesWindow {
             reading: Some(id),
             switching: None,
             switch_error: None,
+            upload_rules: None,
         };
         (window, command)
     }
@@ -171,6 +174,24 @@ impl PropertiesWindow {
     /// `None` while they are read.
     pub fn properties(&self) -> Option<&Result<Box<BucketProperties>, JobError>> {
         self.properties.as_ref()
+    }
+
+    /// Reads the bucket's default headers for uploads from the rules file in `dir`.
+    pub fn read_upload_rules(&mut self, id: RequestId, dir: std::path::PathBuf) -> Command {
+        let place = (&self.profile, &self.bucket);
+        let (section, command) = super::upload_rules::UploadRules::open(id, dir, place);
+        self.upload_rules = Some(section);
+        command
+    }
+
+    /// Add (`None`) or remove the rule for a pattern in the default headers for uploads.
+    pub fn change_upload_rule(&mut self, id: RequestId, remove: Option<String>) -> Option<Command> {
+        let place = (&self.profile, &self.bucket);
+        let section = self.upload_rules.as_mut()?;
+        match remove {
+            None => section.add(id, place),
+            Some(pattern) => section.remove(id, place, pattern),
+        }
     }
 
     pub fn is_switching(&self) -> bool {
@@ -225,6 +246,12 @@ impl PropertiesWindow {
                         None
                     }
                 }
+            }
+            BucketAnswer::UploadRules(result) => {
+                if let Some(section) = &mut self.upload_rules {
+                    section.apply(id, result);
+                }
+                None
             }
             _ => None,
         }

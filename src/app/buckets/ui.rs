@@ -190,6 +190,10 @@ fn properties_ui(ui: &mut Ui, window: &mut PropertiesWindow, actions: &mut Vec<B
             }
         }
     }
+    if let Some(section) = &mut window.upload_rules {
+        ui.separator();
+        super::upload_rules::upload_rules_ui(ui, section, actions);
+    }
     ui.separator();
     if ui.button("Close").clicked() {
         actions.push(BucketAction::Close);

@@ -1,6 +1,7 @@
 //! What the window asks about buckets themselves and what the worker answers: make one, count
 //! what one holds, delete it (empty, or emptied first, with progress and Cancel), its
-//! properties, its versioning, and its CORS rules for browser uploads.
+//! properties, its versioning, its CORS rules for browser uploads, and its default headers for
+//! uploads (kept in Pail's settings).
 
 use crate::model::BucketName;
 use crate::profiles::Profile;
@@ -8,6 +9,7 @@ use crate::s3::bucket_settings::BucketProperties;
 use crate::s3::buckets::{BucketContents, EmptyProgress, NewBucket, PublicAccess};
 use crate::s3::cors::{BrowserRequest, CorsRule};
 use crate::s3::transfer::TransferControl;
+use crate::storage::upload_headers::UploadRule;
 
 use super::{Event, JobError, RequestId};
 
@@ -50,6 +52,22 @@ pub enum BucketJob {
         bucket: BucketName,
         request: BrowserRequest,
     },
+    /// The bucket's default headers for uploads, from the rules file in `dir` (Pail's config
+    /// folder), after `change` (none: as they are).
+    UploadRules {
+        bucket: BucketName,
+        dir: std::path::PathBuf,
+        change: Option<UploadRuleChange>,
+    },
+}
+
+/// A change to a bucket's default headers for uploads.
+#[derive(Debug, Clone)]
+pub enum UploadRuleChange {
+    /// Added, or put in place of the rule with the same pattern.
+    Set(UploadRule),
+    /// The rule with this pattern removed.
+    Remove(String),
 }
 
 /// The answer to a [`BucketRequest`], with its id.
@@ -70,6 +88,9 @@ pub enum BucketAnswer {
     Properties(Result<Box<BucketProperties>, JobError>),
     VersioningSet(Result<(), JobError>),
     Cors(Result<Vec<CorsRule>, JobError>),
+    /// The bucket's default headers for uploads, in order, or why they could not be read or
+    /// changed (a file that cannot be used is set aside, and says where).
+    UploadRules(Result<Vec<UploadRule>, String>),
 }
 
 impl From<BucketEvent> for Event {
