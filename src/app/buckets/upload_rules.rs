@@ -179,24 +179,36 @@ pub(super) fn upload_rules_ui(
             }
         }
     }
-    ui.horizontal(|ui| {
-        let form = &mut section.form;
-        for (label, text, width) in [
-            ("Pattern", &mut form.pattern, 120.0),
-            ("Content-Type", &mut form.content_type, 180.0),
-            ("Cache-Control", &mut form.cache_control, 150.0),
-        ] {
-            let label = ui.label(label);
-            ui.add(egui::TextEdit::singleline(text).desired_width(width))
+    let form = &mut section.form;
+    egui::Grid::new("upload-rule-form")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            for (label, text, hint) in [
+                ("Pattern", &mut form.pattern, "*.html or assets/*"),
+                (
+                    "Content-Type",
+                    &mut form.content_type,
+                    "text/html; charset=utf-8",
+                ),
+                ("Cache-Control", &mut form.cache_control, "max-age=3600"),
+            ] {
+                let label = ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text(hint)
+                        .desired_width(260.0),
+                )
                 .labelled_by(label.id);
-        }
-        if ui
-            .add_enabled(idle, egui::Button::new("Add rule"))
-            .clicked()
-        {
-            actions.push(BucketAction::AddUploadRule);
-        }
-    });
+                ui.end_row();
+            }
+        });
+    if ui
+        .add_enabled(idle, egui::Button::new("Add rule"))
+        .clicked()
+    {
+        actions.push(BucketAction::AddUploadRule);
+    }
     if let Some(why) = section.refused() {
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {why}"));
     }
