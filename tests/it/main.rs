@@ -14,6 +14,7 @@ mod attacks_24;
 mod attacks_25;
 mod attacks_25b;
 mod attacks_26a;
+mod attacks_26v;
 mod batch_attacks;
 mod batch_plan;
 mod browse;

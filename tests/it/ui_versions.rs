@@ -13,7 +13,11 @@ use crate::common::ui::{click, wait_for};
 use crate::versions::{delete_plain, versioned_bucket};
 
 /// The window on moto's profile, showing `bucket`'s top.
-fn open_bucket(moto: &Moto, picker: FixedPicker, bucket: &str) -> Harness<'static, PailApp> {
+pub(crate) fn open_bucket(
+    moto: &Moto,
+    picker: FixedPicker,
+    bucket: &str,
+) -> Harness<'static, PailApp> {
     let profile = moto.profile();
     let mut harness = Harness::builder()
         .with_size([1280.0, 900.0])
@@ -39,7 +43,7 @@ fn open_bucket(moto: &Moto, picker: FixedPicker, bucket: &str) -> Harness<'stati
 /// Clicks the button named `label` of the `n`th row of the Versions window. The rows'
 /// buttons share their names, and the toolbar has a Download and a Web URL too: the window
 /// is drawn after it, so its rows' buttons are the last ones of that name.
-fn click_nth(harness: &mut Harness<'_, PailApp>, label: &str, n: usize) {
+pub(crate) fn click_nth(harness: &mut Harness<'_, PailApp>, label: &str, n: usize) {
     let rows = harness.state().state().versions.rows().len();
     let index = harness.get_all_by_label(label).count() - rows + n;
     harness
@@ -84,7 +88,7 @@ async fn latest_body(moto: &Moto, bucket: &str, key: &str) -> Option<Vec<u8>> {
     Some(output.body.collect().await.unwrap().to_vec())
 }
 
-fn show_versions(harness: &mut Harness<'_, PailApp>) {
+pub(crate) fn show_versions(harness: &mut Harness<'_, PailApp>) {
     click(harness, "Show versions");
     wait_for(harness, "the versions", versions_listed);
 }
