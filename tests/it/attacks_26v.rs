@@ -322,3 +322,46 @@ async fn downloading_a_version_into_a_folder_holding_that_name_keeps_the_file() 
         "the person is told why"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confirmed_delete_waits_while_a_restore_runs() {
+    let moto = moto_or_skip!();
+    // A large old version: its restore (a copy on the server) takes a while.
+    let large = vec![b'a'; 64 << 20];
+    let writes: &[(&str, &[u8])] = &[("a.txt", &large), ("a.txt", b"new a!"), ("b.txt", b"bee")];
+    versioned_bucket(&moto, "uitwice", writes).await;
+    let mut harness = crate::ui_versions::open_bucket(&moto, FixedPicker::default(), "uitwice");
+    crate::ui_versions::show_versions(&mut harness);
+    // Asked about b.txt's only version, then (the question still open) a restore of the old
+    // a.txt: while it runs, "Delete permanently" cannot send a second action.
+    crate::ui_versions::click_nth(&mut harness, "Delete version permanently", 2);
+    crate::ui_versions::click_nth(&mut harness, "Restore", 1);
+    assert!(
+        harness.state().state().versions.is_acting(),
+        "the restore runs"
+    );
+    assert!(harness.state().state().versions.confirming().is_some());
+    crate::common::ui::click(&mut harness, "Delete permanently");
+    wait_for(&mut harness, "the restore", |app| {
+        !app.state().versions.is_acting() && !app.state().versions.is_loading()
+    });
+    let notice = harness.state().state().versions.notice().map(str::to_owned);
+    assert!(
+        notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Restored version")),
+        "the restore's outcome was dropped for the second action's: {notice:?}"
+    );
+    let left = versions::key_versions(&moto.connection(), &bucket("uitwice"), &key("b.txt"))
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "nothing deleted while the restore ran");
+    // The question is still open: answered now, it deletes what it named.
+    crate::common::ui::click(&mut harness, "Delete permanently");
+    wait_for(&mut harness, "the delete", |app| {
+        app.state()
+            .versions
+            .notice()
+            .is_some_and(|n| n.contains("Deleted version"))
+    });
+}

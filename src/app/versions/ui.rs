@@ -76,7 +76,7 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
                 ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
             }
             if let Some(version) = versions.confirming() {
-                confirm_ui(ui, version, &mut requests);
+                confirm_ui(ui, version, versions.is_acting(), &mut requests);
             }
             ui.separator();
             rows_ui(ui, versions, place.prefix, &mut requests);
@@ -88,7 +88,13 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
 }
 
 /// "Delete version permanently?" naming the version and its date.
-fn confirm_ui(ui: &mut Ui, version: &ObjectVersion, requests: &mut Vec<VersionRequest>) {
+/// Its button waits while another action runs: one action in flight, each outcome shown.
+fn confirm_ui(
+    ui: &mut Ui,
+    version: &ObjectVersion,
+    busy: bool,
+    requests: &mut Vec<VersionRequest>,
+) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         let what = if version.delete_marker {
             "the delete marker"
@@ -105,7 +111,10 @@ fn confirm_ui(ui: &mut Ui, version: &ObjectVersion, requests: &mut Vec<VersionRe
             .strong(),
         );
         ui.horizontal(|ui| {
-            if ui.button("Delete permanently").clicked() {
+            if ui
+                .add_enabled(!busy, egui::Button::new("Delete permanently"))
+                .clicked()
+            {
                 requests.push(VersionRequest::ConfirmDelete);
             }
             if ui.button("Cancel").clicked() {
