@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use pail::model::{BucketName, Endpoint, ObjectKey};
 use pail::s3::connection::Connection;
 use pail::testing::app::picker::FixedPicker;
@@ -364,4 +364,39 @@ async fn a_confirmed_delete_waits_while_a_restore_runs() {
             .notice()
             .is_some_and(|n| n.contains("Deleted version"))
     });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_rows_buttons_tell_a_screen_reader_which_version() {
+    let moto = moto_or_skip!();
+    let writes: &[(&str, &[u8])] = &[("a.txt", b"old a"), ("a.txt", b"new a!"), ("b.txt", b"bee")];
+    versioned_bucket(&moto, "uinames", writes).await;
+    delete_plain(&moto, "uinames", "b.txt").await;
+    let mut harness = crate::ui_versions::open_bucket(&moto, FixedPicker::default(), "uinames");
+    crate::ui_versions::show_versions(&mut harness);
+    let rows = harness.state().state().versions.rows().to_vec();
+    // Tabbing from button to button, a reader says only the button's name: "Download,
+    // Download, Download" tells nothing. Each names the version and its object.
+    for action in ["Restore", "Delete version permanently"] {
+        let names: Vec<String> = harness
+            .get_all_by_label_contains(action)
+            .filter_map(|n| n.accesskit_node().label())
+            .filter(|l| l.starts_with(action))
+            .collect();
+        assert_eq!(names.len(), rows.len(), "{action}: {names:?}");
+        for (name, row) in names.iter().zip(&rows) {
+            assert!(
+                name.contains(&row.version_id) && name.contains(&row.key),
+                "{action}: {name:?} does not say which version"
+            );
+        }
+    }
+    let undelete: Vec<String> = harness
+        .get_all_by_label_contains("Undelete")
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(
+        undelete.len() == 1 && undelete[0].contains("b.txt"),
+        "{undelete:?}"
+    );
 }

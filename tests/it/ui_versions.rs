@@ -40,20 +40,21 @@ pub(crate) fn open_bucket(
     harness
 }
 
-/// Clicks the button named `label` of the `n`th row of the Versions window. The rows'
-/// buttons share their names, and the toolbar has a Download and a Web URL too: the window
-/// is drawn after it, so its rows' buttons are the last ones of that name.
+/// Clicks the button `label` of the `n`th row of the Versions window. The rows' buttons
+/// show one word each, their accessible names begin with it ("Download — a.txt, version …"),
+/// and the toolbar has a Download and a Web URL too: the window is drawn after it, so its
+/// rows' buttons are the last ones whose names hold that word.
 pub(crate) fn click_nth(harness: &mut Harness<'_, PailApp>, label: &str, n: usize) {
     let rows = harness.state().state().versions.rows().len();
-    let index = harness.get_all_by_label(label).count() - rows + n;
+    let index = harness.get_all_by_label_contains(label).count() - rows + n;
     harness
-        .get_all_by_label(label)
+        .get_all_by_label_contains(label)
         .nth(index)
         .expect("that row")
         .hover();
     harness.run_steps(2);
     harness
-        .get_all_by_label(label)
+        .get_all_by_label_contains(label)
         .nth(index)
         .expect("that row")
         .click();
@@ -213,7 +214,11 @@ async fn restore_undelete_and_delete_a_version_permanently() {
 
     // Undelete b.txt: its marker goes, the version under it is served again.
     assert!(latest_body(&moto, "uiact", "b.txt").await.is_none());
-    click(&mut harness, "Undelete");
+    // Its button's accessible name says which object and version it undeletes.
+    harness.get_by_label_contains("Undelete — b.txt").hover();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Undelete — b.txt").click();
+    harness.run_steps(3);
     wait_for(&mut harness, "the undelete", idle);
     assert_eq!(latest_body(&moto, "uiact", "b.txt").await.unwrap(), b"bee");
     assert!(rows(harness.state()).iter().all(|r| !r.2), "no marker left");
