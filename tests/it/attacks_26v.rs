@@ -400,3 +400,19 @@ async fn each_rows_buttons_tell_a_screen_reader_which_version() {
         "{undelete:?}"
     );
 }
+
+#[tokio::test]
+#[ignore = "the SDK hands versions and delete markers as two lists, and S3 dates them to the second: within one second the order S3 gave (one list, newest first) is lost, and markers sort after versions; keeping it needs the page's own XML order"]
+async fn a_delete_marker_between_two_versions_of_one_second_stays_between_them() {
+    // As S3 answers: one list, newest first — a write, the delete before it, the first write.
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult><Name>bkt</Name><Prefix>docs/</Prefix><Delimiter>/</Delimiter><IsTruncated>false</IsTruncated><Version><Key>docs/k</Key><VersionId>v3</VersionId><IsLatest>true</IsLatest><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>5</Size></Version><DeleteMarker><Key>docs/k</Key><VersionId>m2</VersionId><IsLatest>false</IsLatest><LastModified>2026-01-01T00:00:00.000Z</LastModified></DeleteMarker><Version><Key>docs/k</Key><VersionId>v1</VersionId><IsLatest>false</IsLatest><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>3</Size></Version></ListVersionsResult>"#;
+    let listed = listed_from(move |_| Answer::Xml(200, body.to_owned()))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = listed
+        .versions
+        .iter()
+        .map(|v| v.version_id.as_str())
+        .collect();
+    assert_eq!(ids, ["v3", "m2", "v1"], "which copy came before the delete");
+}
