@@ -20,6 +20,7 @@ use super::transfer::{
     NewUpload, TransferControl, TransferError, finish_multipart, remote, server_copy_config,
     start_multipart,
 };
+use super::version_answers::{gone_or_remote, served_as_asked};
 use crate::model::{BucketName, ObjectKey};
 
 /// One version of an object, or one of its delete markers.
@@ -439,9 +440,10 @@ async fn download_version_to(
     }
     // Asked first, so a delete marker's id or one that is not there is told as such, not as
     // the bare status a GET of it answers.
-    head_version(connection, bucket, key, Some(version_id))
+    let head = head_version(connection, bucket, key, Some(version_id))
         .await
         .map_err(|e| gone_or_remote(&e, key, version_id))?;
+    served_as_asked(head.version_id(), key, version_id)?;
     let name = name.to_string_lossy().into_owned();
     let landing = Landing {
         root: folder,
@@ -483,6 +485,7 @@ pub async fn restore_with_limit(
     let head = head_version(connection, bucket, key, Some(version_id))
         .await
         .map_err(|e| gone_or_remote(&e, key, version_id))?;
+    served_as_asked(head.version_id(), key, version_id)?;
     let size = claimed_size(key, &head)?;
     let source = format!(
         "{}?versionId={}",
@@ -516,27 +519,6 @@ pub async fn restore_with_limit(
     );
     finish_multipart(connection, (bucket, key, true), &upload_id, None, parts).await?;
     Ok(None)
-}
-
-/// A version that is not there any more says so; other failures as they are.
-fn gone_or_remote<E>(
-    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    key: &ObjectKey,
-    version_id: &str,
-) -> TransferError
-where
-    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
-{
-    match e.raw_response().map(|r| r.status().as_u16()) {
-        Some(404) => TransferError::Remote(format!(
-            "version {version_id} of `{key}` does not exist (deleted, or never there)"
-        )),
-        // A HEAD of a delete marker is refused with 405.
-        Some(405) => TransferError::InvalidName(format!(
-            "version {version_id} of `{key}` is a delete marker: it holds nothing to restore"
-        )),
-        _ => remote(e),
-    }
 }
 
 /// Undeletes `key`: removes the delete marker that is its latest version, so the version

@@ -416,3 +416,56 @@ async fn a_delete_marker_between_two_versions_of_one_second_stays_between_them()
         .collect();
     assert_eq!(ids, ["v3", "m2", "v1"], "which copy came before the delete");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_ignores_the_version_id_is_not_believed() {
+    // s3s-fs keeps no versions and serves the object whatever versionId says: "version abc"
+    // downloaded or restored would be the latest, told as the version asked for.
+    let server = common::server_with_bucket("noversions");
+    common::put_object(&server, "noversions", "r.txt", b"the only copy").await;
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("r.txt");
+    let said = common::cli::pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            "--version-id",
+            "abc",
+            "s3://noversions/r.txt",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(!said.status.success(), "{}", text(&said.stdout));
+    let stderr = text(&said.stderr);
+    assert!(stderr.contains("version"), "{stderr}");
+    assert!(!target.exists(), "not the latest under a version's name");
+
+    let connection = server.connection();
+    let control = TransferControl::default();
+    let restored = versions::restore_version(
+        &connection,
+        (&bucket("noversions"), &key("r.txt"), "abc"),
+        &control,
+    )
+    .await;
+    assert!(
+        restored.is_err(),
+        "a restore of a version the server ignores"
+    );
+    // "null", the one version of an unversioned bucket, is what the server serves.
+    let null = common::cli::pail_for(
+        &server,
+        home.path(),
+        &[
+            "cp",
+            "--version-id",
+            "null",
+            "s3://noversions/r.txt",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(null.status.success(), "{}", text(&null.stderr));
+    assert_eq!(std::fs::read(&target).unwrap(), b"the only copy");
+}
