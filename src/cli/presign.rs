@@ -107,6 +107,12 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "--version-id applies to GET links only: an upload makes a new version".into(),
         ));
     }
+    // `versionId=` names no version: S3 refuses such a link when it is opened.
+    if args.version_id.as_deref() == Some("") {
+        return Err(CliError::Usage(
+            "--version-id is empty: name a version (`pail ls --versions` lists them)".into(),
+        ));
+    }
     if args.method == MethodArg::Put && args.content_disposition.is_some() {
         return Err(CliError::Usage(
             "--content-disposition applies to GET links only".into(),

@@ -82,6 +82,11 @@ pub(crate) async fn ls_versions(
 pub(crate) async fn cp_version(args: super::cp::CpArgs) -> Result<(), CliError> {
     let (source, destination) = (args.source.as_str(), args.destination.as_str());
     let version_id = args.version_id.as_deref().unwrap_or_default();
+    if version_id.is_empty() {
+        return Err(CliError::Usage(
+            "--version-id is empty: name a version (`pail ls --versions` lists them)".into(),
+        ));
+    }
     if args.recursive {
         return Err(CliError::Usage(
             "--version-id names one version of one object: it cannot go with --recursive".into(),

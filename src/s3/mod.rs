@@ -26,4 +26,5 @@ pub(crate) mod throttle;
 pub(crate) mod transfer;
 pub(crate) mod upload;
 pub(crate) mod verify;
+pub(crate) mod version_answers;
 pub(crate) mod versions;

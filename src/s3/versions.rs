@@ -20,6 +20,7 @@ use super::transfer::{
     NewUpload, TransferControl, TransferError, finish_multipart, remote, server_copy_config,
     start_multipart,
 };
+use super::version_answers::{gone_or_remote, served_as_asked};
 use crate::model::{BucketName, ObjectKey};
 
 /// One version of an object, or one of its delete markers.
@@ -120,6 +121,9 @@ async fn list_versions(
         .unwrap_or_else(|_| connection.region().to_owned());
     let mut markers: Option<(String, Option<String>)> = None;
     let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
+    // Every (key, version id) listed so far: a page that hands back rows already given would
+    // show each version twice, as if there were more.
+    let mut listed: HashSet<(String, String)> = HashSet::new();
     for page in 1..=MAX_PAGES {
         let untrusted = |problem: String| BrowseError::Untrusted {
             place: format!(
@@ -200,6 +204,12 @@ async fn list_versions(
             folders.push(name(p.prefix().unwrap_or_default())?);
         }
         check_shape(&rows, &folders, prefix, scope).map_err(untrusted)?;
+        check_new(
+            &rows,
+            markers.as_ref().map(|(k, _)| k.as_str()),
+            &mut listed,
+        )
+        .map_err(untrusted)?;
         let past_key = scope == Scope::Key && rows.iter().any(|r| r.key.as_str() > prefix);
         rows.retain(|r| scope == Scope::Folder || r.key == prefix);
         all.versions.extend(rows);
@@ -267,6 +277,31 @@ fn check_shape(
     }
     if rows.iter().any(|r| r.version_id.is_empty()) {
         return Err("a version has an empty version id".into());
+    }
+    Ok(())
+}
+
+/// A later page goes on from its key marker: no row before it, none listed before.
+fn check_new(
+    rows: &[ObjectVersion],
+    key_marker: Option<&str>,
+    listed: &mut HashSet<(String, String)>,
+) -> Result<(), String> {
+    if let Some(marker) = key_marker
+        && let Some(row) = rows.iter().find(|r| r.key.as_str() < marker)
+    {
+        return Err(format!(
+            "it lists {:?}, before the key marker {:?} it was asked to go on from",
+            row.key, marker
+        ));
+    }
+    for row in rows {
+        if !listed.insert((row.key.clone(), row.version_id.clone())) {
+            return Err(format!(
+                "it lists version {:?} of {:?} twice",
+                row.version_id, row.key
+            ));
+        }
     }
     Ok(())
 }
@@ -358,12 +393,41 @@ pub(crate) fn status_in(body: &[u8]) -> Result<Option<String>, String> {
     }
 }
 
-/// Downloads one version of `key` to `target` (nothing appears there unless it all arrived).
+/// Downloads one version of `key` to `target`, replacing a file there (as `cp` does; nothing
+/// appears there unless it all arrived).
 pub async fn download_version(
+    connection: &Connection,
+    object: (&BucketName, &ObjectKey, &str),
+    target: &std::path::Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    download_version_to(connection, object, target, control, true).await
+}
+
+/// [`download_version`] that never replaces a file: one already at `target` (or put there
+/// while it downloads) stays as it is, and the download fails saying so. For a folder the
+/// person picked, where a file of the key's name is theirs, not an older copy of this one.
+pub async fn download_version_keeping(
+    connection: &Connection,
+    object: (&BucketName, &ObjectKey, &str),
+    target: &std::path::Path,
+    control: &TransferControl,
+) -> Result<u64, TransferError> {
+    if target.symlink_metadata().is_ok() {
+        return Err(TransferError::Local {
+            path: target.display().to_string(),
+            reason: "a file of that name is already there; it was left as it is (choose another folder, or move that file first)".into(),
+        });
+    }
+    download_version_to(connection, object, target, control, false).await
+}
+
+async fn download_version_to(
     connection: &Connection,
     (bucket, key, version_id): (&BucketName, &ObjectKey, &str),
     target: &std::path::Path,
     control: &TransferControl,
+    replace: bool,
 ) -> Result<u64, TransferError> {
     let (Some(folder), Some(name)) = (target.parent(), target.file_name()) else {
         return Err(TransferError::Local {
@@ -371,11 +435,20 @@ pub async fn download_version(
             reason: "not a file name".into(),
         });
     };
+    if version_id.is_empty() {
+        return Err(TransferError::InvalidName("an empty version id".into()));
+    }
+    // Asked first, so a delete marker's id or one that is not there is told as such, not as
+    // the bare status a GET of it answers.
+    let head = head_version(connection, bucket, key, Some(version_id))
+        .await
+        .map_err(|e| gone_or_remote(&e, key, version_id))?;
+    served_as_asked(head.version_id(), key, version_id)?;
     let name = name.to_string_lossy().into_owned();
     let landing = Landing {
         root: folder,
         relative: &name,
-        replace: true,
+        replace,
         listed_size: None,
         head: None,
     };
@@ -412,6 +485,7 @@ pub async fn restore_with_limit(
     let head = head_version(connection, bucket, key, Some(version_id))
         .await
         .map_err(|e| gone_or_remote(&e, key, version_id))?;
+    served_as_asked(head.version_id(), key, version_id)?;
     let size = claimed_size(key, &head)?;
     let source = format!(
         "{}?versionId={}",
@@ -445,27 +519,6 @@ pub async fn restore_with_limit(
     );
     finish_multipart(connection, (bucket, key, true), &upload_id, None, parts).await?;
     Ok(None)
-}
-
-/// A version that is not there any more says so; other failures as they are.
-fn gone_or_remote<E>(
-    e: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    key: &ObjectKey,
-    version_id: &str,
-) -> TransferError
-where
-    E: std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
-{
-    match e.raw_response().map(|r| r.status().as_u16()) {
-        Some(404) => TransferError::Remote(format!(
-            "version {version_id} of `{key}` does not exist (deleted, or never there)"
-        )),
-        // A HEAD of a delete marker is refused with 405.
-        Some(405) => TransferError::InvalidName(format!(
-            "version {version_id} of `{key}` is a delete marker: it holds nothing to restore"
-        )),
-        _ => remote(e),
-    }
 }
 
 /// Undeletes `key`: removes the delete marker that is its latest version, so the version

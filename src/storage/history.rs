@@ -35,6 +35,10 @@ pub struct SharedLink {
     /// The version the link serves, when it was made for one (absent in older histories).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// What a newer Pail wrote in this link that this one does not know: kept, so a save
+    /// here does not take it from the newer one.
+    #[serde(flatten)]
+    pub unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Where a shared folder's index page is.
@@ -107,6 +111,7 @@ mod tests {
             revoked: false,
             etag: None,
             version_id: None,
+            unknown: Default::default(),
         }
     }
 
@@ -123,6 +128,24 @@ mod tests {
         versioned.version_id = Some("v+1/=".into());
         save(&path, &[versioned.clone()]).unwrap();
         assert_eq!(load(&path).0, [versioned]);
+    }
+
+    #[test]
+    fn what_a_newer_pail_wrote_in_a_link_is_kept_on_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        let newer = r#"{"links":[{"uri":"s3://b/k","url":"https://b/k","method":"GET","profile":"p","created":1,"expires":2,"options":"HTTPS","version_id":"v1","watermark":{"text":"draft"},"checked":7}]}"#;
+        std::fs::write(&path, newer).unwrap();
+        let (links, warning) = load(&path);
+        assert!(warning.is_none());
+        assert_eq!(links[0].version_id.as_deref(), Some("v1"));
+        save(&path, &links).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let link = &saved["links"][0];
+        assert_eq!(link["watermark"]["text"], "draft", "{saved}");
+        assert_eq!(link["checked"], 7, "{saved}");
+        assert_eq!(link["version_id"], "v1");
     }
 
     #[test]

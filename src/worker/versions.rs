@@ -76,7 +76,7 @@ pub(super) fn versions(jobs: &mut Jobs, request: VersionsRequest) {
                     )?;
                     let file = target.join(name.join("/"));
                     let object = (&bucket, &key, version_id.as_str());
-                    versions::download_version(&connection, object, &file, &control)
+                    versions::download_version_keeping(&connection, object, &file, &control)
                         .await
                         .map(|_| ())
                 },

@@ -16,6 +16,7 @@ mod attacks_25b;
 mod attacks_26a;
 mod attacks_26h;
 mod attacks_26k;
+mod attacks_26v;
 mod batch_attacks;
 mod batch_plan;
 mod browse;

@@ -13,7 +13,11 @@ use crate::common::ui::{click, wait_for};
 use crate::versions::{delete_plain, versioned_bucket};
 
 /// The window on moto's profile, showing `bucket`'s top.
-fn open_bucket(moto: &Moto, picker: FixedPicker, bucket: &str) -> Harness<'static, PailApp> {
+pub(crate) fn open_bucket(
+    moto: &Moto,
+    picker: FixedPicker,
+    bucket: &str,
+) -> Harness<'static, PailApp> {
     let profile = moto.profile();
     let mut harness = Harness::builder()
         .with_size([1280.0, 900.0])
@@ -36,20 +40,21 @@ fn open_bucket(moto: &Moto, picker: FixedPicker, bucket: &str) -> Harness<'stati
     harness
 }
 
-/// Clicks the button named `label` of the `n`th row of the Versions window. The rows'
-/// buttons share their names, and the toolbar has a Download and a Web URL too: the window
-/// is drawn after it, so its rows' buttons are the last ones of that name.
-fn click_nth(harness: &mut Harness<'_, PailApp>, label: &str, n: usize) {
+/// Clicks the button `label` of the `n`th row of the Versions window. The rows' buttons
+/// show one word each, their accessible names begin with it ("Download — a.txt, version …"),
+/// and the toolbar has a Download and a Web URL too: the window is drawn after it, so its
+/// rows' buttons are the last ones whose names hold that word.
+pub(crate) fn click_nth(harness: &mut Harness<'_, PailApp>, label: &str, n: usize) {
     let rows = harness.state().state().versions.rows().len();
-    let index = harness.get_all_by_label(label).count() - rows + n;
+    let index = harness.get_all_by_label_contains(label).count() - rows + n;
     harness
-        .get_all_by_label(label)
+        .get_all_by_label_contains(label)
         .nth(index)
         .expect("that row")
         .hover();
     harness.run_steps(2);
     harness
-        .get_all_by_label(label)
+        .get_all_by_label_contains(label)
         .nth(index)
         .expect("that row")
         .click();
@@ -84,7 +89,7 @@ async fn latest_body(moto: &Moto, bucket: &str, key: &str) -> Option<Vec<u8>> {
     Some(output.body.collect().await.unwrap().to_vec())
 }
 
-fn show_versions(harness: &mut Harness<'_, PailApp>) {
+pub(crate) fn show_versions(harness: &mut Harness<'_, PailApp>) {
     click(harness, "Show versions");
     wait_for(harness, "the versions", versions_listed);
 }
@@ -209,7 +214,11 @@ async fn restore_undelete_and_delete_a_version_permanently() {
 
     // Undelete b.txt: its marker goes, the version under it is served again.
     assert!(latest_body(&moto, "uiact", "b.txt").await.is_none());
-    click(&mut harness, "Undelete");
+    // Its button's accessible name says which object and version it undeletes.
+    harness.get_by_label_contains("Undelete — b.txt").hover();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Undelete — b.txt").click();
+    harness.run_steps(3);
     wait_for(&mut harness, "the undelete", idle);
     assert_eq!(latest_body(&moto, "uiact", "b.txt").await.unwrap(), b"bee");
     assert!(rows(harness.state()).iter().all(|r| !r.2), "no marker left");

@@ -324,7 +324,12 @@ async fn a_versions_listing_that_lies_fails_saying_so() {
     // A server that sends the listing back to the same marker, page after page.
     let round =
         listed_from(|_| Answer::Xml(200, versions_page(&["docs/a"], true, Some("docs/a")))).await;
-    assert!(round.to_string().contains("go round"), "{round}");
+    // (Refused for the rows it repeats, or for the marker it repeats.)
+    let said = round.to_string();
+    assert!(
+        said.contains("go round") || said.contains("twice"),
+        "{round}"
+    );
 
     let started = std::time::Instant::now();
     let endless = listed_from(|_| Answer::Endless(200)).await;

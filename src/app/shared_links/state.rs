@@ -130,6 +130,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                unknown: Default::default(),
             });
             return self.save();
         }
@@ -158,6 +159,7 @@ impl Links {
                 revoked: false,
                 etag: dialog.etag_of(i).map(str::to_owned),
                 version_id: dialog.version().map(|(id, _)| id.to_owned()),
+                unknown: Default::default(),
             });
             if let (Some(made), Some((id, _))) = (new_links.last_mut(), dialog.version()) {
                 made.options.push_str(&format!(" · version {id}"));
@@ -176,6 +178,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                unknown: Default::default(),
             });
         }
         if let Some(UploadResult::Post(form)) = dialog.upload_result() {
@@ -195,6 +198,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                unknown: Default::default(),
             });
         }
         self.links.extend(new_links);

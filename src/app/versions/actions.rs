@@ -107,8 +107,12 @@ impl AppState {
             .collect()
     }
 
-    /// Restore, Undelete or Delete, sent as one request in flight.
+    /// Restore, Undelete or Delete, sent as one request in flight: a second one while the
+    /// first runs is not sent (the first's outcome would be lost).
     fn act_on_version(&mut self, action: VersionAction) -> Vec<Command> {
+        if self.versions.is_acting() {
+            return Vec::new();
+        }
         let id = self.next_id();
         let command = self.versions_command(id, action);
         if command.is_some() {

@@ -76,7 +76,7 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
                 ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
             }
             if let Some(version) = versions.confirming() {
-                confirm_ui(ui, version, &mut requests);
+                confirm_ui(ui, version, versions.is_acting(), &mut requests);
             }
             ui.separator();
             rows_ui(ui, versions, place.prefix, &mut requests);
@@ -88,7 +88,13 @@ pub(crate) fn versions_ui(ctx: &egui::Context, versions: &Versions) -> Vec<Versi
 }
 
 /// "Delete version permanently?" naming the version and its date.
-fn confirm_ui(ui: &mut Ui, version: &ObjectVersion, requests: &mut Vec<VersionRequest>) {
+/// Its button waits while another action runs: one action in flight, each outcome shown.
+fn confirm_ui(
+    ui: &mut Ui,
+    version: &ObjectVersion,
+    busy: bool,
+    requests: &mut Vec<VersionRequest>,
+) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         let what = if version.delete_marker {
             "the delete marker"
@@ -105,7 +111,10 @@ fn confirm_ui(ui: &mut Ui, version: &ObjectVersion, requests: &mut Vec<VersionRe
             .strong(),
         );
         ui.horizontal(|ui| {
-            if ui.button("Delete permanently").clicked() {
+            if ui
+                .add_enabled(!busy, egui::Button::new("Delete permanently"))
+                .clicked()
+            {
                 requests.push(VersionRequest::ConfirmDelete);
             }
             if ui.button("Cancel").clicked() {
@@ -192,36 +201,42 @@ fn row_buttons_ui(
     busy: bool,
     requests: &mut Vec<VersionRequest>,
 ) {
+    // Each button shows one word, and tells a screen reader which version it acts on: moving
+    // from button to button, a reader says the name alone ("Download, Download, …").
+    let which = format!(
+        "{}, version {} from {}",
+        terminal_safe(&version.key),
+        terminal_safe(&version.version_id),
+        version_date(version.last_modified)
+    );
+    let button = |ui: &mut Ui, enabled: bool, text: &str| {
+        let response = ui.add_enabled(enabled, egui::Button::new(text));
+        let name = format!("{text} — {which}");
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, &name));
+        response
+    };
     let data = !version.delete_marker;
-    if ui
-        .add_enabled(data, egui::Button::new("Download"))
-        .clicked()
-    {
+    if button(ui, data, "Download").clicked() {
         requests.push(VersionRequest::Download(version.clone()));
     }
     let restorable = data && !version.is_latest && !busy;
-    if ui
-        .add_enabled(restorable, egui::Button::new("Restore"))
+    if button(ui, restorable, "Restore")
         .on_hover_text("Copy this version on top, as the new latest; the others stay")
         .clicked()
     {
         requests.push(VersionRequest::Restore(version.clone()));
     }
     if version.delete_marker && version.is_latest {
-        let undelete = ui
-            .add_enabled(!busy, egui::Button::new("Undelete"))
+        let undelete = button(ui, !busy, "Undelete")
             .on_hover_text("Remove this delete marker: the version under it is served again");
         if undelete.clicked() {
             requests.push(VersionRequest::Undelete(version.clone()));
         }
     }
-    if ui
-        .add_enabled(!busy, egui::Button::new("Delete version permanently"))
-        .clicked()
-    {
+    if button(ui, !busy, "Delete version permanently").clicked() {
         requests.push(VersionRequest::AskDelete(version.clone()));
     }
-    if ui.add_enabled(data, egui::Button::new("Web URL")).clicked() {
+    if button(ui, data, "Web URL").clicked() {
         requests.push(VersionRequest::WebUrl(version.clone()));
     }
 }
