@@ -145,7 +145,10 @@ pub fn diagnose(
                         code: code.to_owned(),
                     }
                 }
-                (404, _) | (_, "NoSuchVersion") if one_version => Diagnosis::VersionDeleted,
+                // A bucket gone is no version gone: said as a plain link's 404 is.
+                (404, _) | (_, "NoSuchVersion") if one_version && code != "NoSuchBucket" => {
+                    Diagnosis::VersionDeleted
+                }
                 (404, _) | (_, "NoSuchKey") => Diagnosis::Deleted,
                 (403, "AccessDenied") if detail.contains("expired") => {
                     Diagnosis::Expired { at: shared.expires }
@@ -208,6 +211,8 @@ mod tests {
                 "{said}"
             );
         }
+        let bucket_gone = diagnose(one, &shared(None), &refused(404, "NoSuchBucket"), now());
+        assert_eq!(bucket_gone, Diagnosis::Deleted);
         let plain = "https://b.s3.amazonaws.com/k?x-id=GetObject&X-Amz-Signature=x";
         let said = diagnose(plain, &shared(None), &refused(404, "NoSuchKey"), now());
         assert_eq!(said, Diagnosis::Deleted);
