@@ -138,6 +138,38 @@ fn after_marker(
     }
 }
 
+/// Where a page leaves a walk: `None` when it was the last, else the key (decoded) and the
+/// version or upload id to ask from next — refused when a page that says more follow gives no
+/// key, or hands out markers given before (the same pages would be listed for ever).
+fn next_markers(
+    truncated: Option<bool>,
+    (next_key, next_id): (Option<&str>, Option<&str>),
+    encoded: bool,
+    request: &'static str,
+    seen: &mut std::collections::HashSet<(String, Option<String>)>,
+) -> Result<Option<(String, Option<String>)>, BucketError> {
+    if truncated != Some(true) {
+        return Ok(None);
+    }
+    let Some(next_key) = next_key.filter(|k| !k.is_empty()) else {
+        return Err(BucketError::Untrusted {
+            request,
+            problem: "the page says more follow but gives no marker to ask from".into(),
+        });
+    };
+    let next = (
+        listed_name(next_key, encoded, request)?,
+        next_id.map(str::to_owned),
+    );
+    if !seen.insert(next.clone()) {
+        return Err(BucketError::Untrusted {
+            request,
+            problem: format!("the marker {:?} came back a second time", next.0),
+        });
+    }
+    Ok(Some(next))
+}
+
 /// ListObjectVersions page by page; on a server without it, its objects by ListObjectsV2
 /// (Pail's own strict listing), which are then deleted by key.
 pub(super) struct VersionWalk<'a> {
@@ -220,27 +252,10 @@ impl<'a> VersionWalk<'a> {
                 marker,
             });
         }
-        if page.is_truncated() == Some(true) {
-            let Some(next_key) = page.next_key_marker().filter(|k| !k.is_empty()) else {
-                return Err(BucketError::Untrusted {
-                    request: REQUEST,
-                    problem: "the page says more follow but gives no marker to ask from".into(),
-                });
-            };
-            let next = (
-                listed_name(next_key, encoded, REQUEST)?,
-                page.next_version_id_marker().map(str::to_owned),
-            );
-            // A marker handed out before would list the same pages for ever.
-            if !self.seen.insert(next.clone()) {
-                return Err(BucketError::Untrusted {
-                    request: REQUEST,
-                    problem: format!("the marker {:?} came back a second time", next.0),
-                });
-            }
-            self.after = Some(next);
-        } else {
-            self.done = true;
+        let next = (page.next_key_marker(), page.next_version_id_marker());
+        match next_markers(page.is_truncated(), next, encoded, REQUEST, &mut self.seen)? {
+            Some(next) => self.after = Some(next),
+            None => self.done = true,
         }
         Ok(Some(entries))
     }
@@ -360,26 +375,10 @@ impl<'a> UploadWalk<'a> {
                 upload_id: upload_id.to_owned(),
             });
         }
-        if page.is_truncated() == Some(true) {
-            let Some(next_key) = page.next_key_marker().filter(|k| !k.is_empty()) else {
-                return Err(BucketError::Untrusted {
-                    request: REQUEST,
-                    problem: "the page says more follow but gives no marker to ask from".into(),
-                });
-            };
-            let next = (
-                listed_name(next_key, encoded, REQUEST)?,
-                page.next_upload_id_marker().map(str::to_owned),
-            );
-            if !self.seen.insert(next.clone()) {
-                return Err(BucketError::Untrusted {
-                    request: REQUEST,
-                    problem: format!("the marker {:?} came back a second time", next.0),
-                });
-            }
-            self.after = Some(next);
-        } else {
-            self.done = true;
+        let next = (page.next_key_marker(), page.next_upload_id_marker());
+        match next_markers(page.is_truncated(), next, encoded, REQUEST, &mut self.seen)? {
+            Some(next) => self.after = Some(next),
+            None => self.done = true,
         }
         Ok(Some(uploads))
     }
