@@ -179,11 +179,11 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;upload-headers;set' {
-            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content-Type (before the one the file''s extension names)')
-            [CompletionResult]::new('--cache-control', '--cache-control', [CompletionResultType]::ParameterName, 'Cache-Control (`public, max-age=31536000`)')
-            [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'Content-Disposition (`attachment`)')
-            [CompletionResult]::new('--content-encoding', '--content-encoding', [CompletionResultType]::ParameterName, 'Content-Encoding (`gzip`)')
-            [CompletionResult]::new('--content-language', '--content-language', [CompletionResultType]::ParameterName, 'Content-Language (`en`)')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Set Content-Type (`text/html; charset=utf-8`)')
+            [CompletionResult]::new('--cache-control', '--cache-control', [CompletionResultType]::ParameterName, 'Set Cache-Control (`public, max-age=31536000`)')
+            [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'Set Content-Disposition (`attachment; filename="report.pdf"`)')
+            [CompletionResult]::new('--content-encoding', '--content-encoding', [CompletionResultType]::ParameterName, 'Set Content-Encoding (`gzip`)')
+            [CompletionResult]::new('--content-language', '--content-language', [CompletionResultType]::ParameterName, 'Set Content-Language (`en`)')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'User metadata (x-amz-meta-NAME); repeat for several')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

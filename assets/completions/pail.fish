@@ -148,11 +148,11 @@ complete -c pail -n "__fish_pail_using_subcommand upload-headers; and not __fish
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and not __fish_seen_subcommand_from list set remove help" -f -a "remove" -d 'Remove the bucket\'s rule with this pattern'
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and not __fish_seen_subcommand_from list set remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-type -d 'Content-Type (before the one the file\'s extension names)' -r
-complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l cache-control -d 'Cache-Control (`public, max-age=31536000`)' -r
-complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-disposition -d 'Content-Disposition (`attachment`)' -r
-complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-encoding -d 'Content-Encoding (`gzip`)' -r
-complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-language -d 'Content-Language (`en`)' -r
+complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-type -d 'Set Content-Type (`text/html; charset=utf-8`)' -r
+complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l cache-control -d 'Set Cache-Control (`public, max-age=31536000`)' -r
+complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-disposition -d 'Set Content-Disposition (`attachment; filename="report.pdf"`)' -r
+complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-encoding -d 'Set Content-Encoding (`gzip`)' -r
+complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l content-language -d 'Set Content-Language (`en`)' -r
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -l meta -d 'User metadata (x-amz-meta-NAME); repeat for several' -r
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand upload-headers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'

@@ -14,14 +14,9 @@ use crate::s3::header_edit::{FieldEdit, HeaderEdit, differences};
 use crate::s3::headers::{ObjectHeaders, read_headers};
 use crate::s3::transfer::TransferControl;
 
+/// The five headers `pail headers` sets and `pail upload-headers set` gives uploads.
 #[derive(Debug, Args)]
-pub(crate) struct HeadersArgs {
-    /// The objects, as s3://BUCKET/KEY (with -r, folders: every object below each).
-    #[arg(value_name = "S3_URI", required = true)]
-    pub uris: Vec<String>,
-    /// Every object below each folder given.
-    #[arg(short, long)]
-    pub recursive: bool,
+pub(crate) struct HeaderValues {
     /// Set Content-Type (`text/html; charset=utf-8`).
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
@@ -37,6 +32,18 @@ pub(crate) struct HeadersArgs {
     /// Set Content-Language (`en`).
     #[arg(long, value_name = "VALUE")]
     pub content_language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HeadersArgs {
+    /// The objects, as s3://BUCKET/KEY (with -r, folders: every object below each).
+    #[arg(value_name = "S3_URI", required = true)]
+    pub uris: Vec<String>,
+    /// Every object below each folder given.
+    #[arg(short, long)]
+    pub recursive: bool,
+    #[command(flatten)]
+    pub set: HeaderValues,
     /// Set Expires: a date or time in UTC (2027-01-01, 2027-01-01T12:00) or with its offset.
     #[arg(long, value_name = "DATETIME", value_parser = crate::search::parse_when)]
     pub expires: Option<i64>,
@@ -116,24 +123,28 @@ impl HeadersArgs {
             };
         let expires = self.expires.map(|s| s.to_string());
         let edit = HeaderEdit {
-            content_type: field(&self.content_type, HeaderName::ContentType, "content-type")?,
+            content_type: field(
+                &self.set.content_type,
+                HeaderName::ContentType,
+                "content-type",
+            )?,
             cache_control: field(
-                &self.cache_control,
+                &self.set.cache_control,
                 HeaderName::CacheControl,
                 "cache-control",
             )?,
             content_disposition: field(
-                &self.content_disposition,
+                &self.set.content_disposition,
                 HeaderName::ContentDisposition,
                 "content-disposition",
             )?,
             content_encoding: field(
-                &self.content_encoding,
+                &self.set.content_encoding,
                 HeaderName::ContentEncoding,
                 "content-encoding",
             )?,
             content_language: field(
-                &self.content_language,
+                &self.set.content_language,
                 HeaderName::ContentLanguage,
                 "content-language",
             )?,

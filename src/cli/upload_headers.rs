@@ -36,21 +36,9 @@ pub(crate) struct SetArgs {
     /// (`assets/*`, everything below assets/).
     #[arg(value_name = "PATTERN")]
     pub pattern: String,
-    /// Content-Type (before the one the file's extension names).
-    #[arg(long, value_name = "TYPE")]
-    pub content_type: Option<String>,
-    /// Cache-Control (`public, max-age=31536000`).
-    #[arg(long, value_name = "VALUE")]
-    pub cache_control: Option<String>,
-    /// Content-Disposition (`attachment`).
-    #[arg(long, value_name = "VALUE")]
-    pub content_disposition: Option<String>,
-    /// Content-Encoding (`gzip`).
-    #[arg(long, value_name = "VALUE")]
-    pub content_encoding: Option<String>,
-    /// Content-Language (`en`).
-    #[arg(long, value_name = "VALUE")]
-    pub content_language: Option<String>,
+    // A rule's Content-Type comes before the one the file's extension names.
+    #[command(flatten)]
+    pub set: super::headers::HeaderValues,
     /// User metadata (x-amz-meta-NAME); repeat for several.
     #[arg(long = "meta", value_name = "NAME=VALUE", value_parser = super::headers::pair)]
     pub meta: Vec<(String, String)>,
@@ -133,11 +121,11 @@ pub(crate) fn upload_headers(command: UploadHeadersCommand) -> Result<(), CliErr
             let bucket = bucket_of(&args.bucket)?;
             let rule = crate::s3::header_edit::checked_rule(UploadRule {
                 pattern: args.pattern.clone(),
-                content_type: args.content_type,
-                cache_control: args.cache_control,
-                content_disposition: args.content_disposition,
-                content_encoding: args.content_encoding,
-                content_language: args.content_language,
+                content_type: args.set.content_type,
+                cache_control: args.set.cache_control,
+                content_disposition: args.set.content_disposition,
+                content_encoding: args.set.content_encoding,
+                content_language: args.set.content_language,
                 metadata: args.meta.iter().cloned().collect(),
             })
             .map_err(|e| CliError::Usage(e.to_string()))?;
