@@ -173,13 +173,19 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            // clap's own report is several lines; the first names the problem.
+            // clap's own report is several paragraphs; the first names the problem (with
+            // the arguments missing on the lines under it, when that is the problem).
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            eprintln!(
-                "pail: {}",
-                terminal_safe(first.trim_start_matches("error: "))
-            );
+            let first: Vec<&str> = rendered
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let said = match first.join(" ") {
+                said if said.is_empty() => "invalid arguments".to_owned(),
+                said => said,
+            };
+            note(said.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -192,7 +198,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // An error may name a key or quote a server: one line, shown, never obeyed.
-            eprintln!("pail: {}", terminal_safe(&e.to_string()));
+            note(&e.to_string());
             ExitCode::FAILURE
         }
     }
@@ -312,7 +318,9 @@ fn warn(message: &str) {
 
 /// `pail: MESSAGE` on stderr, as one line a terminal shows and does not obey.
 fn note(message: &str) {
-    eprintln!("pail: {}", terminal_safe(message));
+    // Not eprintln!: with stderr a pipe nobody reads (`2>&1 | true`) it panics. A message
+    // nobody can read is dropped; the exit code still tells.
+    let _ = writeln!(std::io::stderr(), "pail: {}", terminal_safe(message));
 }
 
 /// `line` and a line break on stdout, with names in it shown and not obeyed by a terminal.

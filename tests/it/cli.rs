@@ -1392,3 +1392,46 @@ fn ls_r_lists_the_whole_tree_as_the_readme_says() {
         stdout(&listed)
     );
 }
+
+/// Found by the release-binary attack: with stderr a pipe whose reader has gone (`2>&1 | true`),
+/// the first message (a note, or the error itself) panicked ("failed printing to stderr"),
+/// exit 101. A message nobody can read is dropped; the exit code still says what happened.
+#[test]
+fn a_closed_stderr_is_no_panic_and_the_exit_code_still_tells() {
+    let server = server_with_bucket("bucket");
+    let home = tempfile::tempdir().unwrap();
+    let endpoint = server.endpoint_url();
+    for args in [
+        &["headers", "s3://bucket/not-there.txt"][..],
+        &["ls", "--versions", "s3://bucket/"][..],
+        &["rb", "s3://bucket", "--force"][..],
+    ] {
+        let mut child = pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .args(args)
+            .args(["--endpoint-url", &endpoint, "--path-style"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}: {status}");
+    }
+}
+
+/// Found by the release-binary attack: a missing argument was reported as "the following
+/// required arguments were not provided:" and nothing after it.
+#[test]
+fn a_missing_argument_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let out = pail(home.path())
+        .args(["headers", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not provided: <S3_URI>"), "{said}");
+}
