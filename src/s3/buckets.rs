@@ -79,6 +79,26 @@ pub async fn create_bucket(
             .location_constraint(BucketLocationConstraint::from(region.as_str()))
             .build()
     });
+    // S3 in us-east-1 (and moto) answers 200 to CreateBucket for a bucket its caller owns
+    // already: the Block Public Access step below would then change a bucket that was there
+    // (a public website's, say). A bucket that answers HEAD, here or from another region
+    // (301), exists; anything else is left to CreateBucket to say.
+    let there = connection
+        .client()
+        .head_bucket()
+        .bucket(new.name.as_str())
+        .send()
+        .await;
+    let moved = |e: &aws_sdk_s3::error::SdkError<_, _>| {
+        e.raw_response()
+            .map(|r: &aws_sdk_s3::config::http::HttpResponse| r.status().as_u16())
+            == Some(301)
+    };
+    match &there {
+        Ok(_) => return Err(BucketError::Exists(new.name.to_string())),
+        Err(e) if moved(e) => return Err(BucketError::Exists(new.name.to_string())),
+        Err(_) => {}
+    }
     let created = connection
         .client()
         .create_bucket()

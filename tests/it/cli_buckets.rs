@@ -322,3 +322,32 @@ async fn rb_force_in_a_terminal_asks_for_the_name_typed() {
     );
     assert!(!server.root().join("typed").exists());
 }
+
+/// Found by the release-binary attack: moto (as S3 in us-east-1) answers 200 to CreateBucket
+/// for a bucket its caller owns, so `pail mb` of an existing bucket said "make_bucket" and then
+/// turned Block Public Access on, changing a bucket that was there. It now says it exists and
+/// changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn mb_of_a_bucket_that_exists_changes_nothing_on_moto() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    moto.bucket_with("public-site", []).await;
+    let home = tempfile::tempdir().unwrap();
+    let before = pail_moto(&moto, home.path(), &["bucket", "info", "s3://public-site"]);
+    assert_success(&before);
+    assert!(
+        stdout(&before).contains("not blocked"),
+        "{}",
+        stdout(&before)
+    );
+    let again = pail_moto(&moto, home.path(), &["mb", "s3://public-site"]);
+    assert_one_line_error(&again, "public-site");
+    let after = pail_moto(&moto, home.path(), &["bucket", "info", "s3://public-site"]);
+    assert_eq!(
+        stdout(&after),
+        stdout(&before),
+        "the bucket's settings are as they were"
+    );
+}
