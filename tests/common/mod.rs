@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 pub mod batch;
+pub mod bucket_pages;
 pub mod cli;
 pub mod hostile;
 pub mod lying_data;

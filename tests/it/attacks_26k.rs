@@ -2,6 +2,7 @@
 //! listings that lie, a CORS answer that is no rule list, and what stays on the server.
 
 use crate::common;
+use common::bucket_pages::{NO_UPLOADS, versions_page};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,30 +26,6 @@ fn lying_connection(server: &HostileServer) -> Connection {
         true,
     )
 }
-
-/// A ListVersionsResult of `keys` (version `v1` each); truncated after `next` when given.
-fn versions_page(keys: &[&str], next: Option<&str>) -> String {
-    let mut xml = format!(
-        "<?xml version=\"1.0\"?><ListVersionsResult><Name>bucket</Name><IsTruncated>{}</IsTruncated>",
-        next.is_some()
-    );
-    if let Some(next) = next {
-        xml.push_str(&format!(
-            "<NextKeyMarker>{next}</NextKeyMarker><NextVersionIdMarker>v1</NextVersionIdMarker>"
-        ));
-    }
-    for key in keys {
-        xml.push_str(&format!(
-            "<Version><Key>{key}</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>\
-             <LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size></Version>"
-        ));
-    }
-    xml.push_str("</ListVersionsResult>");
-    xml
-}
-
-const NO_UPLOADS: &str = "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bucket</Bucket>\
-     <IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
 
 /// Whether a request line is DeleteBucket (`DELETE /bucket/`, no key).
 fn is_bucket_delete(line: &str) -> bool {

@@ -4,6 +4,7 @@
 //! and servers that lie about a version listing.
 
 use crate::common;
+use common::bucket_pages::{NO_UPLOADS, versions_page};
 
 use aws_sdk_s3::types::{
     BucketVersioningStatus, ServerSideEncryption, ServerSideEncryptionByDefault,
@@ -428,31 +429,6 @@ async fn properties_of_a_server_without_the_settings_say_so_each() {
         assert!(unknown.contains("does not support"), "{unknown}");
     }
 }
-
-/// A ListVersionsResult page of `keys` (version `v1` each), truncated with `next` as its
-/// markers when given.
-fn versions_page(keys: &[&str], next: Option<&str>) -> String {
-    let mut xml = format!(
-        "<?xml version=\"1.0\"?><ListVersionsResult><Name>bucket</Name><IsTruncated>{}</IsTruncated>",
-        next.is_some()
-    );
-    if let Some(next) = next {
-        xml.push_str(&format!(
-            "<NextKeyMarker>{next}</NextKeyMarker><NextVersionIdMarker>v1</NextVersionIdMarker>"
-        ));
-    }
-    for key in keys {
-        xml.push_str(&format!(
-            "<Version><Key>{key}</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest>\
-             <LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size></Version>"
-        ));
-    }
-    xml.push_str("</ListVersionsResult>");
-    xml
-}
-
-const NO_UPLOADS: &str = "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bucket</Bucket>\
-     <IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_marker_handed_out_twice_stops_the_count_instead_of_going_round() {
