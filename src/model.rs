@@ -247,14 +247,14 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    /// Parses an `--endpoint-url`: an `http` or `https` URL with a host and nothing after the
-    /// path.
+    /// Parses an `--endpoint-url`: an `http` or `https` URL with a host, and a path only of
+    /// plain segments (the rule is `check_path`'s).
     pub fn custom(input: &str) -> Result<Self, NameError> {
         let malformed = |reason: &str| NameError::MalformedEndpoint {
             url: input.to_owned(),
             reason: reason.to_owned(),
         };
-        let url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
+        let mut url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(malformed("the scheme must be http or https"));
         }
@@ -267,7 +267,69 @@ impl Endpoint {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(malformed("it must not carry a user name or password"));
         }
+        Self::check_path(input, url.path()).map_err(malformed)?;
+        // One spelling per endpoint: a path ends in `/`, so `…/s3` and `…/s3/` are one server.
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
         Ok(Endpoint::Custom(url))
+    }
+
+    /// The one rule for an endpoint's path (`https://host/storage/s3/`): segments of letters,
+    /// digits, `-`, `.`, `_` and `~` only, none empty, none `.` or `..`. Those are the
+    /// characters SigV4 never encodes, so the path is the same in the link, in the signed
+    /// request and on the wire, and botocore and aws-sdk-s3 agree byte for byte. Anything
+    /// else has no one meaning: botocore encodes a `%` in the path a second time path-style and
+    /// not virtual-hosted, resolves `..` and drops empty segments, and a server behind a proxy
+    /// sees yet another spelling — the signature would not match.
+    ///
+    /// `raw` is the text as typed and `parsed` the `url` crate's path of it: they must agree,
+    /// or the URL parser rewrote it (`\` for `/`, `..` resolved, spaces encoded).
+    fn check_path(raw: &str, parsed: &str) -> Result<(), &'static str> {
+        let after_scheme = raw.split_once("://").map_or(raw, |(_, rest)| rest);
+        let typed = after_scheme
+            .find(['/', '\\'])
+            .map_or("", |i| &after_scheme[i..]);
+        if typed.contains('\\') {
+            return Err("the path is written with '/', not '\\'");
+        }
+        if typed.contains('%') {
+            return Err("the path may not hold %-escapes (such as %20 or %2F): \
+                        write a path of letters, digits, '-', '.', '_' and '~'");
+        }
+        let body = match typed {
+            "" | "/" => None,
+            _ => {
+                let body = &typed[1..];
+                Some(body.strip_suffix('/').unwrap_or(body))
+            }
+        };
+        let expected = match body {
+            None => String::new(),
+            Some(body) => {
+                for segment in body.split('/') {
+                    if segment.is_empty() {
+                        return Err("the path may not hold an empty segment (`//`)");
+                    }
+                    if segment == "." || segment == ".." {
+                        return Err("the path may not hold `.` or `..` segments");
+                    }
+                    let plain =
+                        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+                    if !segment.bytes().all(plain) {
+                        return Err("the path may hold only letters, digits, '-', '.', '_' \
+                                    and '~' between its slashes (no spaces, '@', '+' or \
+                                    accents)");
+                    }
+                }
+                format!("/{body}")
+            }
+        };
+        if parsed.trim_end_matches('/') != expected {
+            return Err("the URL parser would rewrite the path: write it with '/' only");
+        }
+        Ok(())
     }
 
     /// The scheme links get when the person does not choose one: HTTPS for AWS, the
@@ -279,7 +341,34 @@ impl Endpoint {
         }
     }
 
+    /// The path requests and links start with: `/` for a server at the root of its host,
+    /// `/storage/s3/` for one mounted under a path. Always ends in `/`.
+    pub fn base_path(&self) -> &str {
+        match self {
+            Endpoint::Aws => "/",
+            Endpoint::Custom(url) => url.path(),
+        }
+    }
+
+    /// The endpoint as aws-sdk-s3 is given it. A path keeps its trailing `/`: the SDK's
+    /// endpoint rules write `{url}{normalizedPath}{bucket}` path-style, and its
+    /// `normalizedPath` is the path as given — without the `/`, `…/storage/s3` and bucket
+    /// `b` would become `…/storage/s3b`. A server at the root is given without one, as
+    /// before, so its links do not change.
     pub(crate) fn url_string(&self) -> Option<String> {
+        match self {
+            Endpoint::Aws => None,
+            Endpoint::Custom(url) if url.path() == "/" => {
+                Some(url.as_str().trim_end_matches('/').to_owned())
+            }
+            Endpoint::Custom(url) => Some(url.as_str().to_owned()),
+        }
+    }
+
+    /// How the endpoint is named to a person and in Pail's files (the uploads journal):
+    /// the URL without its trailing `/`, so `…/s3` and `…/s3/` are one name, and names
+    /// written before paths were supported stay the same.
+    pub fn name(&self) -> Option<String> {
         match self {
             Endpoint::Aws => None,
             Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
@@ -390,5 +479,54 @@ mod tests {
         assert!(ObjectKey::new("k".repeat(1025)).is_err());
         assert_eq!(ObjectKey::new("dir/").unwrap().file_name(), "dir");
         assert_eq!(ObjectKey::new("/").unwrap().file_name(), "/");
+    }
+    #[test]
+    fn an_endpoint_path_is_one_spelling_with_its_trailing_slash() {
+        let bare = Endpoint::custom("http://host.example/storage/s3").unwrap();
+        let slashed = Endpoint::custom("http://host.example/storage/s3/").unwrap();
+        assert_eq!(bare, slashed);
+        assert_eq!(bare.base_path(), "/storage/s3/");
+        assert_eq!(
+            bare.url_string().as_deref(),
+            Some("http://host.example/storage/s3/")
+        );
+        assert_eq!(
+            bare.name().as_deref(),
+            Some("http://host.example/storage/s3")
+        );
+        let tilde = Endpoint::custom("https://h.example/~s3_v-1.0/x").unwrap();
+        assert_eq!(tilde.base_path(), "/~s3_v-1.0/x/");
+        // At the root: as before, no trailing slash for the SDK.
+        let root = Endpoint::custom("http://127.0.0.1:9000/").unwrap();
+        assert_eq!(root.base_path(), "/");
+        assert_eq!(root.url_string().as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(root, Endpoint::custom("http://127.0.0.1:9000").unwrap());
+        assert_eq!(Endpoint::Aws.base_path(), "/");
+    }
+
+    #[test]
+    fn an_endpoint_path_that_has_no_one_meaning_is_refused_with_its_reason() {
+        let reason = |input: &str| match Endpoint::custom(input) {
+            Err(NameError::MalformedEndpoint { reason, .. }) => reason,
+            other => panic!("{input}: {other:?}"),
+        };
+        assert!(reason("http://h.example/a/../b").contains("`..`"));
+        assert!(reason("http://h.example/a/./b").contains("`.`"));
+        assert!(reason("http://h.example/..").contains("`..`"));
+        assert!(reason("http://h.example/a%2Fb").contains("%-escapes"));
+        assert!(reason("http://h.example/a%20b/").contains("%-escapes"));
+        assert!(reason("http://h.example/s3?x=1").contains("query"));
+        assert!(reason("http://h.example/s3?").contains("query"));
+        assert!(reason("http://h.example/s3#top").contains("fragment"));
+        assert!(reason("http://h.example//s3").contains("empty segment"));
+        assert!(reason("http://h.example/s3//").contains("empty segment"));
+        assert!(reason("http://h.example/a b").contains("letters, digits"));
+        assert!(reason("http://h.example/ü/").contains("letters, digits"));
+        assert!(reason("http://h.example/a+b").contains("letters, digits"));
+        assert!(reason("http://h.example/a@b").contains("letters, digits"));
+        assert!(reason("http://h.example\\s3").contains("'/'"));
+        assert!(reason("http://h.example/s3\\x").contains("'/'"));
+        assert!(reason("http:/h.example/s3").contains("rewrite"));
+        assert!(reason("ftp://h.example/s3").contains("scheme"));
     }
 }

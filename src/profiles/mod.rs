@@ -43,6 +43,9 @@ pub enum ProfileAccess {
         endpoint: Endpoint,
         path_style: bool,
     },
+    /// A saved profile whose endpoint this Pail refuses (written by hand, or by a Pail with
+    /// other rules): connecting says why, rather than sending its keys to AWS instead.
+    Refused { reason: String },
 }
 
 #[derive(Debug, Clone)]
@@ -61,11 +64,11 @@ pub struct Profile {
 impl Profile {
     /// A saved Pail profile, ready to connect.
     pub fn from_saved(saved: &store::SavedProfile) -> Self {
-        let endpoint = saved
-            .endpoint
-            .as_deref()
-            .and_then(|url| Endpoint::custom(url).ok())
-            .unwrap_or(Endpoint::Aws);
+        let endpoint = match saved.endpoint.as_deref().map(Endpoint::custom) {
+            None => Ok(Endpoint::Aws),
+            Some(Ok(endpoint)) => Ok(endpoint),
+            Some(Err(e)) => Err(e.to_string()),
+        };
         let credentials = Credentials::new(
             saved.access_key_id.trim(),
             saved.secret_access_key.expose(),
@@ -82,11 +85,14 @@ impl Profile {
             source: ProfileSource::Pail,
             region: Some(saved.region.clone()),
             endpoint: saved.endpoint.clone(),
-            access: ProfileAccess::Static {
-                credentials,
-                region: saved.region.clone(),
-                endpoint,
-                path_style: saved.path_style,
+            access: match endpoint {
+                Ok(endpoint) => ProfileAccess::Static {
+                    credentials,
+                    region: saved.region.clone(),
+                    endpoint,
+                    path_style: saved.path_style,
+                },
+                Err(reason) => ProfileAccess::Refused { reason },
             },
             default_bucket: saved.default_bucket.clone(),
         }
@@ -100,10 +106,7 @@ impl Profile {
         endpoint: Endpoint,
         region: &str,
     ) -> Self {
-        let endpoint_text = match &endpoint {
-            Endpoint::Aws => None,
-            Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
-        };
+        let endpoint_text = endpoint.name();
         Self {
             name: name.to_owned(),
             source,
@@ -214,6 +217,10 @@ impl Profile {
                 endpoint.clone(),
                 *path_style,
             )),
+            ProfileAccess::Refused { reason } => Err(ConnectError::RefusedEndpoint {
+                profile: self.name.clone(),
+                reason: reason.clone(),
+            }),
         }
     }
 }

@@ -53,6 +53,8 @@ pub enum ConnectError {
     Credentials(String),
     #[error("invalid region `{0}`: use a region name such as eu-west-1")]
     InvalidRegion(String),
+    #[error("profile `{profile}` cannot be used: {reason}")]
+    RefusedEndpoint { profile: String, reason: String },
 }
 
 /// Why a bucket's region could not be found.
@@ -412,8 +414,8 @@ fn build_client(
         .force_path_style(path_style)
         .timeout_config(timeouts)
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired);
-    if let Endpoint::Custom(url) = endpoint {
-        builder = builder.endpoint_url(url.as_str().trim_end_matches('/'));
+    if let Some(url) = endpoint.url_string() {
+        builder = builder.endpoint_url(url);
     }
     aws_sdk_s3::Client::from_conf(builder.build())
 }

@@ -71,10 +71,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// How a server is named in the journal.
 pub fn endpoint_name(endpoint: &Endpoint) -> String {
-    match endpoint {
-        Endpoint::Aws => "aws".to_owned(),
-        Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
-    }
+    endpoint.name().unwrap_or_else(|| "aws".to_owned())
 }
 
 /// Who starts an upload, and so who may abort it later: a profile on a server, as plain

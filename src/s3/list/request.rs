@@ -72,10 +72,10 @@ fn dispatch_reason(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 pub(crate) fn endpoint_label(connection: &Connection) -> String {
-    match connection.endpoint() {
-        crate::model::Endpoint::Aws => format!("S3 in {}", connection.region()),
-        crate::model::Endpoint::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
-    }
+    connection
+        .endpoint()
+        .name()
+        .unwrap_or_else(|| format!("S3 in {}", connection.region()))
 }
 
 /// Every bucket the credentials can list.
