@@ -8,6 +8,7 @@ pub mod cli;
 pub mod hostile;
 pub mod lying_data;
 pub mod moto;
+pub mod prefix_proxy;
 pub mod proxy;
 pub mod qr;
 pub mod refusing;

@@ -29,6 +29,7 @@ mod conditional_writes;
 mod copy_across;
 mod data_requests;
 mod docs_commands;
+mod endpoint_paths;
 mod far_links;
 mod headers;
 mod hostile_server;
