@@ -54,6 +54,7 @@ mod tidy;
 mod transfers;
 mod ui_buckets;
 mod ui_cloudfront;
+mod ui_endpoint_paths;
 mod ui_explorer;
 mod ui_files;
 mod ui_folder_share;

@@ -119,6 +119,20 @@ impl ProfileForm {
         }
     }
 
+    /// Why the endpoint typed so far cannot be used, shown under the field as it is typed (an
+    /// endpoint path with `..`, `%2F` or a query is refused here, not at the first request).
+    /// Nothing while the scheme is still being typed.
+    pub fn endpoint_problem(&self) -> Option<String> {
+        let typed = self.endpoint_url.trim();
+        let (_, rest) = typed.split_once("://")?;
+        if rest.is_empty() || !matches!(self.provider, Provider::Minio | Provider::Custom) {
+            return None;
+        }
+        crate::model::Endpoint::custom(typed)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     /// Validates against the other saved names; true when it can be saved.
     pub fn check(&mut self, saved_names: &[&str]) -> bool {
         let others: Vec<&str> = saved_names
@@ -274,6 +288,40 @@ mod tests {
         form.set_provider(Provider::CloudflareR2);
         assert!(!form.path_style);
         assert_eq!(form.region, "auto");
+    }
+
+    #[test]
+    fn an_endpoint_path_is_refused_as_it_is_typed_and_kept_as_typed() {
+        let mut form = ProfileForm::default();
+        form.set_provider(Provider::Custom);
+        for (partial, problem) in [
+            ("", None),
+            ("https:/", None),
+            ("https://", None),
+            ("https://host.example/storage/s3", None),
+            ("https://host.example/storage/../s3", Some("`..`")),
+            ("https://host.example/a%2Fb", Some("%-escapes")),
+            ("https://host.example/s3?x", Some("query")),
+        ] {
+            form.endpoint_url = partial.into();
+            let said = form.endpoint_problem();
+            match problem {
+                None => assert_eq!(said, None, "{partial}"),
+                Some(word) => assert!(
+                    said.as_deref().is_some_and(|p| p.contains(word)),
+                    "{said:?}"
+                ),
+            }
+        }
+        form.endpoint_url = " https://host.example/storage/s3 ".into();
+        assert_eq!(
+            form.to_saved().endpoint.as_deref(),
+            Some("https://host.example/storage/s3")
+        );
+        // An AWS profile has no endpoint to refuse.
+        form.set_provider(Provider::Aws);
+        form.endpoint_url = "https://host.example/a/../b".into();
+        assert_eq!(form.endpoint_problem(), None);
     }
 
     #[test]

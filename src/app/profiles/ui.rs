@@ -268,6 +268,9 @@ fn form_ui(ui: &mut Ui, form: &mut ProfileForm, pressed: &mut Pressed) {
                 false,
                 "https://s3.example.com",
             );
+            if let Some(problem) = form.endpoint_problem() {
+                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {problem}"));
+            }
         }
         Provider::CloudflareR2 => {
             field(
