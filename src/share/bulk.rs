@@ -364,6 +364,10 @@ mod tests {
                 Endpoint::custom("https://minio.example:8443/base").unwrap(),
                 false,
             ),
+            (
+                Endpoint::custom("http://127.0.0.1:9000/storage/s3/").unwrap(),
+                true,
+            ),
         ];
         let get_options = [
             GetOptions::default(),

@@ -646,4 +646,16 @@ mod tests {
         assert_eq!(entries[0].owner, Owner::default());
         assert!(entries[0].profile.is_empty());
     }
+
+    #[test]
+    fn an_endpoint_under_a_path_is_one_server_however_it_was_typed() {
+        let name = |typed: &str| endpoint_name(&Endpoint::custom(typed).unwrap());
+        // As journals written before paths were supported name it: no trailing `/`.
+        assert_eq!(name("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+        assert_eq!(name("http://127.0.0.1:9000/"), "http://127.0.0.1:9000");
+        assert_eq!(name("http://h.example/storage/s3"), "http://h.example/storage/s3");
+        assert_eq!(name("http://h.example/storage/s3/"), "http://h.example/storage/s3");
+        assert_ne!(name("http://h.example/storage/s3"), name("http://h.example/s3"));
+        assert_eq!(endpoint_name(&Endpoint::Aws), "aws");
+    }
 }
