@@ -108,7 +108,8 @@ pub(crate) struct ConnectionArgs {
     /// The region to sign for (default: the bucket's own region, found by asking S3).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// An S3-compatible server (MinIO, R2, …) instead of AWS.
+    /// An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a
+    /// path (https://host.example/storage/s3).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY.
