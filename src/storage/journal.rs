@@ -653,9 +653,18 @@ mod tests {
         // As journals written before paths were supported name it: no trailing `/`.
         assert_eq!(name("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
         assert_eq!(name("http://127.0.0.1:9000/"), "http://127.0.0.1:9000");
-        assert_eq!(name("http://h.example/storage/s3"), "http://h.example/storage/s3");
-        assert_eq!(name("http://h.example/storage/s3/"), "http://h.example/storage/s3");
-        assert_ne!(name("http://h.example/storage/s3"), name("http://h.example/s3"));
+        assert_eq!(
+            name("http://h.example/storage/s3"),
+            "http://h.example/storage/s3"
+        );
+        assert_eq!(
+            name("http://h.example/storage/s3/"),
+            "http://h.example/storage/s3"
+        );
+        assert_ne!(
+            name("http://h.example/storage/s3"),
+            name("http://h.example/s3")
+        );
         assert_eq!(endpoint_name(&Endpoint::Aws), "aws");
     }
 }

@@ -71,13 +71,9 @@ async fn a_profile_under_a_path_browses_and_makes_a_web_url_that_fetches() {
     // Refused as it is typed, with the reason: `..` would be resolved away by one client and
     // not another.
     fill(&mut harness, "Endpoint URL", &format!("{endpoint}/../s3"));
-    harness.get_by_label_contains("may not hold `.` or `..` segments");
+    harness.get_by_label("⚠ the path may not hold `.` or `..` segments");
     fill(&mut harness, "Endpoint URL", &endpoint);
-    assert!(
-        harness
-            .query_by_label_contains("malformed endpoint")
-            .is_none()
-    );
+    assert!(harness.query_by_label_contains("may not hold").is_none());
 
     click(&mut harness, "Test connection");
     wait_for(&mut harness, "the connection test", |app| {

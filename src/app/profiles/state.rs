@@ -128,9 +128,12 @@ impl ProfileForm {
         if rest.is_empty() || !matches!(self.provider, Provider::Minio | Provider::Custom) {
             return None;
         }
-        crate::model::Endpoint::custom(typed)
-            .err()
-            .map(|e| e.to_string())
+        // The URL is in the field just above: the reason alone is said.
+        match crate::model::Endpoint::custom(typed) {
+            Ok(_) => None,
+            Err(crate::model::NameError::MalformedEndpoint { reason, .. }) => Some(reason),
+            Err(other) => Some(other.to_string()),
+        }
     }
 
     /// Validates against the other saved names; true when it can be saved.
