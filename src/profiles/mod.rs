@@ -148,9 +148,9 @@ impl Profile {
     /// and the bucket. Two profiles on one server and bucket give one place. AWS's buckets
     /// share one namespace, whatever the region or the endpoint's spelling.
     pub fn bucket_place(&self, bucket: &str) -> String {
-        let server = match self.endpoint.as_deref().map(url::Url::parse) {
-            None => "aws".to_owned(),
-            Some(Ok(url)) => {
+        let server = match self.endpoint.as_deref().map(Endpoint::custom) {
+            None | Some(Ok(Endpoint::Aws)) => "aws".to_owned(),
+            Some(Ok(ref endpoint @ Endpoint::Custom(ref url))) => {
                 let host = url.host_str().unwrap_or("").to_ascii_lowercase();
                 let loopback = host == "localhost"
                     || host
@@ -167,10 +167,12 @@ impl Profile {
                     "aws".to_owned()
                 } else {
                     let port = url.port_or_known_default().unwrap_or(0);
-                    format!("{host}:{port}{}", url.path().trim_end_matches('/'))
+                    // `…/s3` and `…/s3/` are one server: the path as `Endpoint` has it.
+                    let path = endpoint.base_path().trim_end_matches('/');
+                    format!("{host}:{port}{path}")
                 }
             }
-            // Not a URL: compared as written.
+            // Not an endpoint Pail takes: compared as written.
             Some(Err(_)) => self.endpoint.clone().unwrap_or_default(),
         };
         format!("s3://{server}|{bucket}|")
@@ -307,4 +309,72 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
         )),
     };
     (profiles, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(endpoint: &str) -> Profile {
+        let credentials = Credentials::new("K", "S", None, None, "test");
+        let mut profile = Profile::fixed(
+            "p",
+            ProfileSource::Pail,
+            credentials,
+            Endpoint::Aws,
+            "us-east-1",
+        );
+        profile.endpoint = Some(endpoint.to_owned());
+        profile
+    }
+
+    #[test]
+    fn a_server_under_a_path_is_one_place_however_it_was_typed() {
+        let place = |endpoint: &str| on(endpoint).bucket_place("b");
+        assert_eq!(
+            place("http://127.0.0.1:9000/storage/s3"),
+            place("http://localhost:9000/storage/s3/")
+        );
+        assert_eq!(
+            place("http://127.0.0.1:9000/storage/s3"),
+            "s3://loopback:9000/storage/s3|b|"
+        );
+        // At the root, as before paths were taken.
+        assert_eq!(place("http://127.0.0.1:9000/"), "s3://loopback:9000|b|");
+        assert_ne!(
+            place("http://127.0.0.1:9000/storage/s3"),
+            place("http://127.0.0.1:9000/other")
+        );
+        // What Pail refuses is compared as written, never taken for AWS.
+        assert_eq!(
+            place("http://h.example/a/../b"),
+            "s3://http://h.example/a/../b|b|"
+        );
+    }
+
+    #[test]
+    fn a_saved_endpoint_pail_refuses_never_connects_to_aws() {
+        let saved = store::SavedProfile {
+            name: "by-hand".into(),
+            access_key_id: "K".into(),
+            secret_access_key: store::Secret::new("S"),
+            session_token: None,
+            region: "us-east-1".into(),
+            provider: store::Provider::Custom,
+            account_id: String::new(),
+            endpoint: Some("http://h.example/a%2Fb".into()),
+            path_style: true,
+            default_bucket: None,
+        };
+        let profile = Profile::from_saved(&saved);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let error = runtime.block_on(profile.connect()).unwrap_err();
+        assert!(
+            matches!(&error, ConnectError::RefusedEndpoint { profile, .. } if profile == "by-hand"),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("%-escapes"), "{error}");
+    }
 }
