@@ -1,9 +1,10 @@
 //! An S3 server mounted under a path (`http://127.0.0.1:PORT/storage/s3`): moto behind a
 //! loopback proxy that strips the prefix and answers 404 to anything outside it. Listings (a
 //! folder over several pages), uploads and downloads (one request and multipart), copies on
-//! the server and across endpoints, deletes, GET and PUT links, and a folder share's page all
-//! go through it. moto checks no signature: the signatures are proved against botocore in
-//! `signing_vectors.rs`; here what is proved is that every request and link names the path.
+//! the server and across endpoints, deletes, GET and PUT links, a POST form, and a folder
+//! share's page all go through it. moto checks no signature: the signatures are proved against
+//! botocore in `signing_vectors.rs`; here what is proved is that every request and link names
+//! the path.
 
 use crate::common;
 
@@ -242,6 +243,30 @@ async fn links_for_an_endpoint_under_a_path_serve_and_store_through_it() {
         let answer = http.put(&put.url).body(data.clone()).send().await.unwrap();
         assert_eq!(answer.status(), 200, "{}", put.url);
         assert!(body_on_moto(&moto, "links", put_key.as_str()).await == data);
+
+        // A browser upload form (POST), sent to the bucket's URL under the path.
+        let request = pail::share::PostRequest::new(
+            bucket.clone(),
+            pail::share::KeyRule::Exact(ObjectKey::new(format!("form {path_style}.bin")).unwrap()),
+        );
+        let form = signer.presign_post(&request, now).await.unwrap();
+        assert!(form.url.ends_with("/storage/s3/links/"), "{}", form.url);
+        let mut multipart = reqwest::multipart::Form::new();
+        for (name, value) in &form.fields {
+            multipart = multipart.text(name.clone(), value.clone());
+        }
+        let file = reqwest::multipart::Part::bytes(b"posted".to_vec()).file_name("f.bin");
+        let answer = http
+            .post(&form.url)
+            .multipart(multipart.part("file", file))
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+        assert_eq!(
+            body_on_moto(&moto, "links", &format!("form {path_style}.bin")).await,
+            b"posted"
+        );
 
         // Test link, as the dialog runs it: the first byte, through the path.
         let tested = pail::share::link_test::test_get_link(&get.url)
