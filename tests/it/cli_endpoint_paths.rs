@@ -152,6 +152,19 @@ async fn ls_cp_and_presign_work_with_an_endpoint_url_under_a_path() {
         Vec::<String>::new(),
         "requests outside the path"
     );
+
+    // A path the front does not serve: said as such, not as a missing bucket or key.
+    let wrong = endpoint.replace("/storage/s3", "/storage/s4");
+    let output = pail_with_keys(
+        home.path(),
+        &["ls", "--endpoint-url", &wrong, "--path-style"],
+    );
+    assert!(!output.status.success());
+    let error = stderr(&output);
+    assert!(
+        error.contains(&format!("{wrong} answered 404")) && error.contains("mounted at that path"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

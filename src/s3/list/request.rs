@@ -46,6 +46,17 @@ where
                 | "TokenRefreshRequired" => BrowseError::BadCredentials { code, message },
                 "AccessDenied" | "AllAccessDisabled" => BrowseError::AccessDenied { code, message },
                 _ if status == 403 => BrowseError::AccessDenied { code, message },
+                // The bucket list is the endpoint's own URL: a 404 there that is no S3 answer
+                // comes from a front (a reverse proxy) with nothing at that path.
+                _ if status == 404 && code.is_empty() && bucket.is_none() && has_path(endpoint) => {
+                    BrowseError::Service {
+                        code,
+                        message: format!(
+                            "{endpoint} answered 404, and not as S3 does: is the S3 server \
+                             mounted at that path?"
+                        ),
+                    }
+                }
                 _ if status == 404 && bucket.is_some() => {
                     BrowseError::NoSuchBucket(bucket.unwrap_or_default().to_owned())
                 }
@@ -54,6 +65,13 @@ where
         }
         _ => BrowseError::Other(error_text(&error)),
     }
+}
+
+/// Whether an endpoint's name (`http://host/storage/s3`) has a path after its host.
+fn has_path(endpoint: &str) -> bool {
+    endpoint
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.contains('/'))
 }
 
 /// The most specific cause of a failed connection ("Connection refused", a DNS or TLS error),
