@@ -55,7 +55,7 @@ complete -c pail -n "__fish_pail_using_subcommand presign" -l content-type -d 'G
 complete -c pail -n "__fish_pail_using_subcommand presign" -l version-id -d 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand presign" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l http -d 'Make an http:// link (the link then travels in clear text)'
 complete -c pail -n "__fish_pail_using_subcommand presign" -l no-overwrite -d 'PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link)'
 complete -c pail -n "__fish_pail_using_subcommand presign" -l qr -d 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)'
@@ -71,7 +71,7 @@ curl\t'A curl command, with a placeholder for the file to upload'
 html\t'A standalone HTML upload page'"
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand presign-post" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l key-prefix -d 'Accept any key starting with KEY; the uploaded file\'s name completes it'
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l http -d 'Make the form post to an http:// URL'
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
@@ -92,14 +92,14 @@ json\t'A link per object as a JSON array (no page)'"
 complete -c pail -n "__fish_pail_using_subcommand share" -l page-bucket -d 'Put the index page in this bucket instead of the folder\'s own' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand share" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l yes -d 'Share more than 1,000 objects without being asked to confirm'
 complete -c pail -n "__fish_pail_using_subcommand share" -l qr -d 'Also draw the page\'s link as a QR code on stderr (--format url)'
 complete -c pail -n "__fish_pail_using_subcommand share" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand share" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand ls" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand ls" -s r -l recursive -d 'Every object under the prefix, at any depth, with its full key'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l versions -d 'Every version and delete marker of the folder\'s objects: date, size, latest, kind (object or marker), version id, name'
 complete -c pail -n "__fish_pail_using_subcommand ls" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
@@ -114,7 +114,7 @@ complete -c pail -n "__fish_pail_using_subcommand find" -l newer-than -d 'Modifi
 complete -c pail -n "__fish_pail_using_subcommand find" -l older-than -d 'Modified before (as --newer-than)' -r
 complete -c pail -n "__fish_pail_using_subcommand find" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand find" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand find" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand find" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand find" -l case-sensitive -d 'Match case exactly (case is ignored otherwise)'
 complete -c pail -n "__fish_pail_using_subcommand find" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand find" -s h -l help -d 'Print help'
@@ -137,7 +137,7 @@ complete -c pail -n "__fish_pail_using_subcommand headers" -l tag -d 'Set a tag;
 complete -c pail -n "__fish_pail_using_subcommand headers" -l remove-tag -d 'Remove a tag by key; repeat for several' -r
 complete -c pail -n "__fish_pail_using_subcommand headers" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand headers" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand headers" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand headers" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand headers" -s r -l recursive -d 'Every object below each folder given'
 complete -c pail -n "__fish_pail_using_subcommand headers" -l dry-run -d 'Print what would change on each object, and change nothing'
 complete -c pail -n "__fish_pail_using_subcommand headers" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
@@ -164,20 +164,20 @@ complete -c pail -n "__fish_pail_using_subcommand cp" -l limit-rate -d 'At most 
 complete -c pail -n "__fish_pail_using_subcommand cp" -l version-id -d 'Download this version of the object (`pail ls --versions` lists them), not the latest' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand cp" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand cp" -l recursive -d 'Copy a folder and everything in it'
 complete -c pail -n "__fish_pail_using_subcommand cp" -l dryrun -d 'Show what would be copied, and under which names, without copying anything'
 complete -c pail -n "__fish_pail_using_subcommand cp" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand mb" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand mb" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand mb" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand mb" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand mb" -l no-block-public-access -d 'Leave Block Public Access off (it is turned on, as AWS does for new buckets)'
 complete -c pail -n "__fish_pail_using_subcommand mb" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand mb" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand rb" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand rb" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand rb" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand rb" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand rb" -l force -d 'Empty it first: every object version, delete marker and unfinished upload goes'
 complete -c pail -n "__fish_pail_using_subcommand rb" -l yes -d 'With --force: do not ask for the bucket\'s name (needed when not in a terminal)'
 complete -c pail -n "__fish_pail_using_subcommand rb" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
@@ -189,19 +189,19 @@ complete -c pail -n "__fish_pail_using_subcommand bucket; and not __fish_seen_su
 complete -c pail -n "__fish_pail_using_subcommand bucket; and not __fish_seen_subcommand_from info versioning cors help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from versioning" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l check -d 'Say whether a page at ORIGIN (https://HOST[:PORT], or null for a file) may upload with a POST form or a PUT link from a script' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l allow-origin -d 'Add a rule letting pages at ORIGIN upload (POST and PUT), keeping the rules there' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
-complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS' -r
+complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from cors" -s h -l help -d 'Print help'
 complete -c pail -n "__fish_pail_using_subcommand bucket; and __fish_seen_subcommand_from help" -f -a "info" -d 'Region, versioning, default encryption, Block Public Access and CORS rules'
