@@ -56,6 +56,9 @@ pub struct Profile {
     pub access: ProfileAccess,
     /// A bucket to show and test when the keys may not list buckets.
     pub default_bucket: Option<String>,
+    /// The longest link the profile says its provider accepts (`max_link_lifetime`; in
+    /// `~/.aws/config`, `pail_max_link_lifetime`): see [`Self::link_limit`].
+    pub max_link_lifetime: Option<std::time::Duration>,
 }
 
 impl Profile {
@@ -89,6 +92,7 @@ impl Profile {
                 path_style: saved.path_style,
             },
             default_bucket: saved.default_bucket.clone(),
+            max_link_lifetime: saved.max_link_lifetime,
         }
     }
 
@@ -116,6 +120,7 @@ impl Profile {
                 path_style: true,
             },
             default_bucket: None,
+            max_link_lifetime: None,
         }
     }
 
@@ -179,11 +184,21 @@ impl Profile {
         format!("{}/{}", self.source.label(), self.name)
     }
 
+    /// How long this profile's links may live, where that comes from, and why a stated limit
+    /// was ignored (on AWS, past 7 days).
+    pub fn link_limit(&self) -> (crate::share::LinkLimit, Option<String>) {
+        let on_aws = self.endpoint.as_deref().is_none_or(|e| e.trim().is_empty());
+        crate::share::LinkLimit::for_profile(&self.name, on_aws, self.max_link_lifetime)
+    }
+
     /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
     pub async fn connect(&self) -> Result<Connection, ConnectError> {
-        self.connect_inner()
-            .await
-            .map(|connection| connection.with_identity(self.identity()))
+        let longest = self.link_limit().0.longest;
+        self.connect_inner().await.map(|connection| {
+            connection
+                .with_identity(self.identity())
+                .with_longest_link(longest)
+        })
     }
 
     async fn connect_inner(&self) -> Result<Connection, ConnectError> {
@@ -264,6 +279,7 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                 .ok(),
             access: ProfileAccess::AwsChain { profile: None },
             default_bucket: None,
+            max_link_lifetime: None,
         });
     }
     let loaded = aws_config::profile::load(
@@ -290,6 +306,7 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                         profile: Some(name.to_owned()),
                     },
                     default_bucket: None,
+                    max_link_lifetime: aws_link_lifetime(profile.get(AWS_LIFETIME_KEY)),
                 });
             }
             None
@@ -300,4 +317,14 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
         )),
     };
     (profiles, error)
+}
+
+/// Pail's own key in a `~/.aws/config` profile for [`Profile::max_link_lifetime`]: the AWS
+/// tools ignore keys they do not know.
+pub const AWS_LIFETIME_KEY: &str = "pail_max_link_lifetime";
+
+/// A `pail_max_link_lifetime` value read; one that cannot be is left out: the profile keeps
+/// 7 days, and the rest of the file still serves.
+fn aws_link_lifetime(value: Option<&str>) -> Option<std::time::Duration> {
+    crate::share::link_limit::parse_lifetime(value?).ok()
 }

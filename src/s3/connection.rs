@@ -117,6 +117,8 @@ pub struct Connection {
     identity: String,
     /// How long a data-carrying request may go without moving a byte.
     stall_timeout: Duration,
+    /// The longest link its signers make: the profile's limit ([`crate::share::LinkLimit`]).
+    longest_link: Duration,
 }
 
 /// A region name as AWS and S3-compatible servers spell them: lower-case letters, digits, `-`.
@@ -223,6 +225,7 @@ impl Connection {
             regions: RegionCache::default(),
             identity: format!("AWS/{}", options.profile.as_deref().unwrap_or("default")),
             stall_timeout: crate::s3::stall::STALL_TIMEOUT,
+            longest_link: crate::share::MAX_LINK_LIFETIME,
             aws_profile: options.profile.clone(),
         })
     }
@@ -257,6 +260,7 @@ impl Connection {
             aws_profile: None,
             identity: "static".to_owned(),
             stall_timeout: crate::s3::stall::STALL_TIMEOUT,
+            longest_link: crate::share::MAX_LINK_LIFETIME,
         }
     }
 
@@ -274,6 +278,12 @@ impl Connection {
     /// The same connection, named as `identity` (see [`Self::identity`]).
     pub fn with_identity(mut self, identity: String) -> Self {
         self.identity = identity;
+        self
+    }
+
+    /// The same connection, signing links up to `longest` (the profile's limit).
+    pub fn with_longest_link(mut self, longest: Duration) -> Self {
+        self.longest_link = longest;
         self
     }
 
@@ -370,7 +380,8 @@ impl Connection {
             region,
             endpoint: self.endpoint.clone(),
             path_style: self.path_style,
-        });
+        })
+        .with_longest_link(self.longest_link);
         Ok(BucketSigner { signer, warning })
     }
 }
