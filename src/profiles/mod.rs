@@ -3,6 +3,7 @@
 //! each able to open a [`Connection`].
 
 pub(crate) mod store;
+pub mod ways_out;
 
 use aws_credential_types::Credentials;
 
@@ -59,6 +60,9 @@ pub struct Profile {
     /// The longest link the profile says its provider accepts (`max_link_lifetime`; in
     /// `~/.aws/config`, `pail_max_link_lifetime`): see [`Self::link_limit`].
     pub max_link_lifetime: Option<std::time::Duration>,
+    /// Its keys do not expire: an access key without a session token (for an AWS profile, no
+    /// role, SSO or process either). Links it signs live as long as they say.
+    pub long_term_keys: bool,
 }
 
 impl Profile {
@@ -93,6 +97,10 @@ impl Profile {
             },
             default_bucket: saved.default_bucket.clone(),
             max_link_lifetime: saved.max_link_lifetime,
+            long_term_keys: saved
+                .session_token
+                .as_ref()
+                .is_none_or(|token| token.is_empty()),
         }
     }
 
@@ -104,6 +112,8 @@ impl Profile {
         endpoint: Endpoint,
         region: &str,
     ) -> Self {
+        let long_term_keys =
+            credentials.session_token().is_none() && credentials.expiry().is_none();
         let endpoint_text = match &endpoint {
             Endpoint::Aws => None,
             Endpoint::Custom(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
@@ -121,6 +131,7 @@ impl Profile {
             },
             default_bucket: None,
             max_link_lifetime: None,
+            long_term_keys,
         }
     }
 
@@ -193,11 +204,11 @@ impl Profile {
 
     /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
     pub async fn connect(&self) -> Result<Connection, ConnectError> {
-        let longest = self.link_limit().0.longest;
+        let (limit, _) = self.link_limit();
         self.connect_inner().await.map(|connection| {
             connection
                 .with_identity(self.identity())
-                .with_longest_link(longest)
+                .with_link_limit(limit)
         })
     }
 
@@ -280,6 +291,7 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
             access: ProfileAccess::AwsChain { profile: None },
             default_bucket: None,
             max_link_lifetime: None,
+            long_term_keys: std::env::var_os("AWS_SESSION_TOKEN").is_none(),
         });
     }
     let loaded = aws_config::profile::load(
@@ -307,6 +319,16 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                     },
                     default_bucket: None,
                     max_link_lifetime: aws_link_lifetime(profile.get(AWS_LIFETIME_KEY)),
+                    long_term_keys: profile.get("aws_access_key_id").is_some()
+                        && [
+                            "aws_session_token",
+                            "role_arn",
+                            "sso_session",
+                            "sso_start_url",
+                        ]
+                        .iter()
+                        .chain(&["credential_process", "web_identity_token_file"])
+                        .all(|key| profile.get(key).is_none()),
                 });
             }
             None

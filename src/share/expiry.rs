@@ -250,7 +250,10 @@ mod tests {
         assert_eq!(lifetime.expires_in, month);
         assert_eq!(lifetime.expires_at, t0() + month);
         let at = Expiry::At(t0() + month + Duration::from_millis(400));
-        assert_eq!(at.resolve_within_limit(t0(), month).unwrap().expires_in, month);
+        assert_eq!(
+            at.resolve_within_limit(t0(), month).unwrap().expires_in,
+            month
+        );
         let err = Expiry::In(month + Duration::from_secs(1))
             .resolve_within_limit(t0(), month)
             .unwrap_err();

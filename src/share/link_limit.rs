@@ -230,10 +230,7 @@ mod tests {
         let why = why.unwrap();
         assert!(why.contains("prod") && why.contains("30d"), "{why}");
         assert!(why.contains("7 days"), "{why}");
-        assert_eq!(
-            limit.describe(),
-            "7 days: AWS's limit for pre-signed links"
-        );
+        assert_eq!(limit.describe(), "7 days: AWS's limit for pre-signed links");
         // Shorter than a week on AWS: the profile's own rule, kept.
         let day = Some(Duration::from_secs(DAY));
         let (limit, why) = LinkLimit::for_profile("prod", true, day);

@@ -23,6 +23,7 @@ mod browse;
 mod buckets;
 mod cli;
 mod cli_buckets;
+mod cli_link_lifetime;
 mod cli_system;
 mod cloudfront;
 mod conditional_writes;

@@ -27,6 +27,7 @@ fn aws_profile(name: &str) -> Profile {
         },
         default_bucket: None,
         max_link_lifetime: None,
+        long_term_keys: false,
     }
 }
 

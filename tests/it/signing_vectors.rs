@@ -419,7 +419,13 @@ async fn a_profile_limit_is_held_and_the_usual_week_stays_without_one() {
     assert!(err.to_string().contains("30 days"), "{err}");
     // Without a profile limit: SigV4's week, whatever the endpoint.
     let err = lab_signer(pail::share::MAX_LINK_LIFETIME)
-        .presign_get(&bucket, &key, &GetOptions::default(), Expiry::In(MONTH), pinned())
+        .presign_get(
+            &bucket,
+            &key,
+            &GetOptions::default(),
+            Expiry::In(MONTH),
+            pinned(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("7 days"), "{err}");

@@ -275,7 +275,10 @@ fn max_link_lifetime_round_trips_in_its_written_form() {
     assert_eq!(config.matches("max_link_lifetime").count(), 1, "{config}");
     let (loaded, warnings) = ProfileStore::load(dir.path());
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(loaded.get("minio-lab").unwrap().max_link_lifetime, Some(month));
+    assert_eq!(
+        loaded.get("minio-lab").unwrap().max_link_lifetime,
+        Some(month)
+    );
     assert_eq!(loaded.get("plain").unwrap().max_link_lifetime, None);
 }
 
@@ -292,7 +295,10 @@ fn a_lifetime_this_pail_cannot_read_keeps_the_file_loading_and_is_kept() {
          endpoint = \"http://localhost:9000\"\nmax_link_lifetime = 86400\n";
     std::fs::write(dir.path().join("config.toml"), config_text).unwrap();
     let (mut store, warnings) = ProfileStore::load(dir.path());
-    assert!(!store.is_held(), "a lifetime alone never sets the file aside");
+    assert!(
+        !store.is_held(),
+        "a lifetime alone never sets the file aside"
+    );
     assert_eq!(store.profiles.len(), 4);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].contains("profile `a`") && warnings[0].contains("1 month"));
