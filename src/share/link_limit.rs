@@ -83,13 +83,21 @@ impl LinkLimit {
 
     /// `7 days: AWS's limit for pre-signed links`, `30 days: set in profile minio-lab`.
     pub fn describe(&self) -> String {
-        let length = span_text(self.longest);
+        format!("{}: {}", span_text(self.longest), self.source_text())
+    }
+
+    /// `7 days (AWS's limit for pre-signed links)`: for a sentence that goes on.
+    pub fn span_and_source(&self) -> String {
+        format!("{} ({})", span_text(self.longest), self.source_text())
+    }
+
+    fn source_text(&self) -> String {
         match &self.source {
-            LimitSource::Aws => format!("{length}: AWS's limit for pre-signed links"),
+            LimitSource::Aws => "AWS's limit for pre-signed links".to_owned(),
             LimitSource::Default => {
-                format!("{length}: the usual limit (a profile can state its provider's)")
+                "the usual limit; a profile can state its provider's".to_owned()
             }
-            LimitSource::Profile(name) => format!("{length}: set in profile {name}"),
+            LimitSource::Profile(name) => format!("set in profile {name}"),
         }
     }
 }

@@ -58,6 +58,7 @@ mod ui_files;
 mod ui_folder_share;
 mod ui_headers;
 mod ui_link_doctor;
+mod ui_link_lifetime;
 mod ui_profiles;
 mod ui_qr;
 mod ui_two_panes;

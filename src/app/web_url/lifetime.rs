@@ -1,0 +1,115 @@
+//! The Web URL dialog's word on link lifetimes: where the longest link comes from ("7 days:
+//! AWS's limit for pre-signed links", "30 days: set in profile minio-lab"), a preset for that
+//! longest link when it is past a week, and the ways out when temporary credentials end
+//! before the link would — as buttons, each carried out by [`AppState::take_way_out`].
+
+use std::time::SystemTime;
+
+use egui::Ui;
+
+use super::state::WebUrlDialog;
+use super::ui::WebUrlRequest;
+use crate::app::state::AppState;
+use crate::share::link_limit::span_text;
+use crate::share::link_text::expiry_text;
+use crate::worker::Command;
+
+/// "30 days" beside the presets, when the profile allows more than a week.
+pub(super) fn longest_preset_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
+    let limit = dialog.link_limit();
+    if limit.past_a_week() && !dialog.through_cloudfront() {
+        let clicked = ui
+            .button(span_text(limit.longest))
+            .on_hover_text(limit.describe())
+            .clicked();
+        if clicked {
+            dialog.apply_longest(now);
+        }
+    }
+}
+
+/// "Longest link: 7 days: AWS's limit for pre-signed links", and a profile's limit ignored.
+pub(super) fn limit_ui(ui: &mut Ui, dialog: &WebUrlDialog) {
+    if dialog.through_cloudfront() {
+        return;
+    }
+    ui.weak(format!("Longest link {}", dialog.link_limit().describe()));
+    if let Some(ignored) = dialog.limit_ignored() {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {ignored}"));
+    }
+}
+
+/// The warning that the credentials end first, and the ways out as buttons.
+pub(super) fn ways_out_ui(
+    ui: &mut Ui,
+    dialog: &WebUrlDialog,
+    now: SystemTime,
+    requests: &mut Vec<WebUrlRequest>,
+) {
+    let Some(ways) = dialog.ways_out(now) else {
+        return;
+    };
+    ui.colored_label(
+        ui.visuals().warn_fg_color,
+        format!(
+            "⚠ this profile's session ends {}: the link stops working then",
+            expiry_text(ways.ends)
+        ),
+    );
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Ways out:");
+        let end = dialog.clock_text(ways.ends);
+        if ui
+            .button(format!("Use the credentials' end ({end})"))
+            .clicked()
+        {
+            requests.push(WebUrlRequest::UseCredentialsEnd(now));
+        }
+        if ways.cloudfront && ui.button("Through CloudFront").clicked() {
+            requests.push(WebUrlRequest::ThroughCloudFront);
+        }
+        for (i, name) in ways.profiles.iter().enumerate() {
+            if ui.button(format!("Sign with profile {name}")).clicked() {
+                requests.push(WebUrlRequest::SignWith(i, now));
+            }
+        }
+    });
+    if ways.profiles.is_empty() {
+        ui.weak("No other profile with long-term keys reaches this server.");
+    }
+}
+
+impl AppState {
+    /// A way out picked: the dialog changes, and a new link is made where that is the point
+    /// (a shorter expiry, another profile — whose credentials' end is asked first).
+    pub(crate) fn take_way_out(&mut self, request: WebUrlRequest) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match request {
+            WebUrlRequest::UseCredentialsEnd(now) => {
+                let Some(dialog) = self.modals.web_url_mut() else {
+                    return commands;
+                };
+                dialog.use_credentials_end(now);
+                commands.extend(self.generate_links(now));
+            }
+            WebUrlRequest::ThroughCloudFront => {
+                if let Some(dialog) = self.modals.web_url_mut() {
+                    dialog.use_cloudfront();
+                }
+            }
+            WebUrlRequest::SignWith(index, now) => {
+                let id = self.next_id();
+                let Some(dialog) = self.modals.web_url_mut() else {
+                    return commands;
+                };
+                if !dialog.sign_with(index) {
+                    return commands;
+                }
+                commands.push(dialog.ask_credentials(id));
+                commands.extend(self.generate_links(now));
+            }
+            _ => {}
+        }
+        commands
+    }
+}

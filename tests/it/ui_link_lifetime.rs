@@ -1,0 +1,360 @@
+//! Link lifetimes in the Web URL dialog, driven through egui_kittest against a real local S3
+//! server: the limit from AWS (and a longer one stated there, ignored), a profile's 30 days
+//! (signed past the SDK's week, served, tested), past the limit refused in place, and each way
+//! out when temporary credentials end before the link.
+
+use std::time::{Duration, SystemTime};
+
+use crate::common;
+
+use aws_credential_types::Credentials;
+use common::ui::{click, wait_for};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pail::model::{BucketName, Endpoint, ObjectKey};
+use pail::testing::app::clipboard::MemoryClipboard;
+use pail::testing::app::modal::Modal;
+use pail::testing::app::web_url::state::{Target, Via, WebUrlDialog};
+use pail::testing::app::{AppOptions, ListingState, Loadable, PailApp};
+use pail::testing::demo::server::LocalServer;
+use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::testing::profiles::{Profile, ProfileSource};
+
+const MONTH: Duration = Duration::from_secs(30 * 86_400);
+
+struct Setup {
+    server: LocalServer,
+    clipboard: MemoryClipboard,
+}
+
+/// A profile on `server`; with a session token when `session_ends` is given.
+fn profile(server: &LocalServer, name: &str, session_ends: Option<SystemTime>) -> Profile {
+    profile_at(&server.endpoint_url(), name, session_ends)
+}
+
+fn profile_at(endpoint: &str, name: &str, session_ends: Option<SystemTime>) -> Profile {
+    let credentials = Credentials::new(
+        DEMO_ACCESS_KEY,
+        DEMO_SECRET_KEY,
+        session_ends.map(|_| "session-token".to_owned()),
+        session_ends,
+        "test",
+    );
+    Profile::fixed(
+        name,
+        ProfileSource::Demo,
+        credentials,
+        Endpoint::custom(endpoint).unwrap(),
+        "us-east-1",
+    )
+}
+
+fn server() -> LocalServer {
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    let docs = server.root().join("lifetimes/docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("month.txt"), b"a month of bytes").unwrap();
+    server
+}
+
+/// A window on `profiles` (the first one open), its bucket `lifetimes` listed at `docs/`.
+fn window(server: LocalServer, profiles: Vec<Profile>) -> (Setup, Harness<'static, PailApp>) {
+    let clipboard = MemoryClipboard::default();
+    let options_clipboard = clipboard.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(options_clipboard),
+                history_path: None,
+                config_dir: None,
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, profiles, None, options).unwrap()
+        });
+    wait_for(&mut harness, "buckets", |app| {
+        matches!(app.state().explorer.buckets(), Loadable::Ready(_))
+    });
+    harness.get_by_label("lifetimes").click();
+    wait_for(&mut harness, "the bucket", |app| {
+        *app.state().explorer.listing_state() == ListingState::Done
+    });
+    harness.get_by_label("docs/").click();
+    harness.step();
+    harness.key_press(Key::Enter);
+    wait_for(&mut harness, "docs/", |app| {
+        app.state()
+            .explorer
+            .location()
+            .is_some_and(|l| l.prefix == "docs/")
+            && *app.state().explorer.listing_state() == ListingState::Done
+    });
+    (Setup { server, clipboard }, harness)
+}
+
+/// Opens the Web URL dialog on `docs/month.txt` (Ctrl+L) and waits for the credentials'
+/// end to be known.
+fn open_dialog(harness: &mut Harness<'_, PailApp>) {
+    harness.get_by_label("month.txt").click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(3);
+    wait_for(harness, "the credentials' end", |app| {
+        app.state()
+            .web_url()
+            .is_some_and(|d| d.credentials_known_yet())
+    });
+}
+
+fn dialog<'a>(harness: &'a Harness<'_, PailApp>) -> &'a WebUrlDialog {
+    harness.state().state().web_url().unwrap()
+}
+
+fn generated(app: &PailApp) -> bool {
+    app.state()
+        .web_url()
+        .is_some_and(|d| d.generating().is_none() && (!d.links().is_empty() || d.error().is_some()))
+}
+
+fn expires_param(url: &str) -> u64 {
+    url.split('&')
+        .find_map(|p| p.strip_prefix("X-Amz-Expires="))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn fetch(url: &str) -> reqwest::Response {
+    pail::share::link_test::install_crypto_provider();
+    reqwest::Client::new().get(url).send().await.unwrap()
+}
+
+#[test]
+fn the_limit_comes_from_aws_and_a_longer_one_stated_there_is_ignored() {
+    let server = server();
+    let demo = profile(&server, "local", None);
+    let (_setup, mut harness) = window(server, vec![demo]);
+    // An AWS profile stating 30 days, as ~/.aws/config may: the dialog is opened on it
+    // directly (nothing here reaches AWS).
+    let mut aws = Profile::fixed(
+        "prod",
+        ProfileSource::AwsConfig,
+        Credentials::new("AK", "SK", None, None, "test"),
+        Endpoint::Aws,
+        "us-east-1",
+    );
+    aws.max_link_lifetime = Some(MONTH);
+    let now = SystemTime::now();
+    let dialog = WebUrlDialog::new(
+        aws,
+        BucketName::new("prod-bucket").unwrap(),
+        "docs/".into(),
+        vec![Target {
+            key: ObjectKey::new("docs/a.txt").unwrap(),
+            size: 1,
+        }],
+        now,
+    );
+    harness
+        .state_mut()
+        .state_mut()
+        .modals
+        .open(Modal::WebUrl(Box::new(dialog)));
+    harness.run_steps(3);
+    harness.get_by_label("Longest link 7 days: AWS's limit for pre-signed links");
+    harness.get_by_label_contains("max_link_lifetime 30d of profile `prod` is ignored");
+    harness.get_by_label("S3 (up to 7 days)");
+    assert!(
+        harness.query_by_label("30 days").is_none(),
+        "no 30-day preset on AWS"
+    );
+    // Eight days: too far, saying whose limit it is.
+    harness
+        .state_mut()
+        .state_mut()
+        .web_url_mut()
+        .unwrap()
+        .set_expiry(now + Duration::from_secs(8 * 86_400));
+    harness.run_steps(3);
+    harness.get_by_label_contains(
+        "Too far: pre-signed S3 links live at most 7 days (AWS's limit for pre-signed links)",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_limit_of_thirty_days_signs_a_month_the_server_serves() {
+    let server = server();
+    let mut lab = profile(&server, "minio-lab", None);
+    lab.max_link_lifetime = Some(MONTH);
+    let (setup, mut harness) = window(server, vec![lab]);
+    open_dialog(&mut harness);
+    harness.get_by_label("Longest link 30 days: set in profile minio-lab");
+    harness.get_by_label("S3 (up to 30 days)");
+    click(&mut harness, "30 days");
+    // 30 days rounded down to the minute.
+    assert!(
+        harness
+            .query_by_label_contains("expires in 29 days 23 h")
+            .is_some()
+            || harness
+                .query_by_label_contains("expires in 30 days 0 h")
+                .is_some()
+    );
+    click(&mut harness, "Generate");
+    wait_for(&mut harness, "the link", generated);
+    assert_eq!(dialog(&harness).error(), None);
+    click(&mut harness, "Copy");
+    let copied = setup.clipboard.contents().text.unwrap();
+    assert!(copied.starts_with(&format!(
+        "{}/lifetimes/docs/month.txt?",
+        setup.server.endpoint_url()
+    )));
+    let expires = expires_param(&copied);
+    assert!(
+        (MONTH.as_secs() - 60..=MONTH.as_secs()).contains(&expires),
+        "{expires}"
+    );
+    let response = fetch(&copied).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"a month of bytes"
+    );
+    // Test link: the server answers through the month-long link.
+    click(&mut harness, "Test link");
+    wait_for(&mut harness, "the test", |app| {
+        app.state()
+            .web_url()
+            .is_some_and(|d| d.test_result().is_some())
+    });
+    harness.get_by_label_contains("OK (HTTP 206)");
+}
+
+#[test]
+fn past_the_profile_limit_is_refused_in_place() {
+    let server = server();
+    let mut lab = profile(&server, "minio-lab", None);
+    lab.max_link_lifetime = Some(MONTH);
+    let (_setup, mut harness) = window(server, vec![lab]);
+    open_dialog(&mut harness);
+    let now = SystemTime::now();
+    harness
+        .state_mut()
+        .state_mut()
+        .web_url_mut()
+        .unwrap()
+        .set_expiry(now + MONTH + Duration::from_secs(2 * 86_400));
+    harness.run_steps(3);
+    harness.get_by_label_contains(
+        "Too far: pre-signed S3 links live at most 30 days (set in profile minio-lab)",
+    );
+    click(&mut harness, "Generate");
+    let dialog = dialog(&harness);
+    assert!(dialog.links().is_empty() && dialog.generating().is_none());
+    // Through CloudFront there is no such limit.
+    click(&mut harness, "CloudFront (any expiry)");
+    assert!(
+        harness
+            .query_by_label_contains("Too far: pre-signed S3 links")
+            .is_none()
+    );
+}
+
+/// A window whose profile `sts` has a session ending in an hour, beside `keys` (long-term,
+/// same server) and `elsewhere` (long-term, another server), the dialog open on a 1-day link.
+fn temporary_setup() -> (Setup, Harness<'static, PailApp>, SystemTime) {
+    let server = server();
+    let ends = SystemTime::now() + Duration::from_secs(3600);
+    let sts = profile(&server, "sts", Some(ends));
+    let keys = profile(&server, "keys", None);
+    let elsewhere = profile_at("http://127.0.0.1:9", "elsewhere", None);
+    let (setup, mut harness) = window(server, vec![sts, keys, elsewhere]);
+    open_dialog(&mut harness);
+    harness.get_by_label_contains("this profile's session ends");
+    (setup, harness, ends)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn temporary_credentials_offer_a_shorter_expiry_that_ends_with_them() {
+    let (setup, mut harness, ends) = temporary_setup();
+    harness.get_by_label("Through CloudFront");
+    harness.get_by_label("Sign with profile keys");
+    assert!(
+        harness
+            .query_by_label("Sign with profile elsewhere")
+            .is_none()
+    );
+    let button = format!(
+        "Use the credentials' end ({})",
+        dialog(&harness).clock_text(ends)
+    );
+    click(&mut harness, &button);
+    wait_for(&mut harness, "the shorter link", generated);
+    let dialog = dialog(&harness);
+    assert_eq!(dialog.error(), None);
+    let url = dialog.links()[0].url.clone();
+    let expires = expires_param(&url);
+    assert!((3480..=3600).contains(&expires), "{expires}");
+    assert!(
+        harness
+            .query_by_label_contains("this profile's session ends")
+            .is_none()
+    );
+    drop(setup);
+}
+
+#[test]
+fn temporary_credentials_offer_the_cloudfront_route() {
+    let (_setup, mut harness, _) = temporary_setup();
+    click(&mut harness, "Through CloudFront");
+    assert_eq!(dialog(&harness).inputs.via, Via::CloudFront);
+    harness.get_by_label("CloudFront (any expiry)");
+    assert!(harness.query_by_label("Through CloudFront").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn temporary_credentials_offer_a_profile_with_long_term_keys() {
+    let (_setup, mut harness, _) = temporary_setup();
+    click(&mut harness, "Sign with profile keys");
+    wait_for(&mut harness, "the link signed with keys", |app| {
+        generated(app)
+            && app
+                .state()
+                .web_url()
+                .is_some_and(|d| d.credentials_known_yet())
+    });
+    let dialog = dialog(&harness);
+    assert_eq!(dialog.profile().name, "keys");
+    assert_eq!(dialog.error(), None);
+    let url = dialog.links()[0].url.clone();
+    assert!(!url.contains("X-Amz-Security-Token"), "{url}");
+    assert!((86_340..=86_400).contains(&expires_param(&url)));
+    assert!(
+        harness
+            .query_by_label_contains("this profile's session ends")
+            .is_none()
+    );
+    let response = fetch(&url).await;
+    assert_eq!(response.status(), 200);
+    // The link is recorded under the profile that signed it.
+    click(&mut harness, "Close");
+    let links = harness.state().state().links.links();
+    assert_eq!(links.len(), 1);
+}
+
+#[test]
+fn without_a_profile_with_long_term_keys_the_dialog_says_so() {
+    let server = server();
+    let ends = SystemTime::now() + Duration::from_secs(3600);
+    let sts = profile(&server, "sts", Some(ends));
+    let (_setup, mut harness) = window(server, vec![sts]);
+    open_dialog(&mut harness);
+    harness.get_by_label_contains("this profile's session ends");
+    harness.get_by_label("No other profile with long-term keys reaches this server.");
+    assert!(
+        harness
+            .query_by_label_contains("Sign with profile")
+            .is_none()
+    );
+}
