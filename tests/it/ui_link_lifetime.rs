@@ -358,3 +358,63 @@ fn without_a_profile_with_long_term_keys_the_dialog_says_so() {
             .is_none()
     );
 }
+
+#[test]
+fn the_profile_form_takes_a_longest_link_and_refuses_one_past_a_week_on_aws() {
+    use pail::testing::profiles::store::ProfileStore;
+    let server = common::server_with_bucket("lab-files");
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            let options = AppOptions {
+                clipboard: Box::new(MemoryClipboard::default()),
+                history_path: None,
+                config_dir: Some(dir),
+                picker: std::sync::Arc::new(pail::testing::app::picker::FixedPicker::default()),
+            };
+            PailApp::with_options(&cc.egui_ctx, Vec::new(), None, options).unwrap()
+        });
+    wait_for(&mut harness, "the profiles to load", |app| {
+        app.state().profiles.store().is_some()
+    });
+    let fill = |harness: &mut Harness<'_, PailApp>, label: &str, text: &str| {
+        click(harness, label);
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        harness.get_by_label(label).type_text(text);
+        harness.run_steps(2);
+    };
+    click(&mut harness, "Profiles");
+    click(&mut harness, "Add");
+    fill(&mut harness, "Name", "lab");
+    fill(&mut harness, "Access key ID", common::ACCESS_KEY);
+    fill(&mut harness, "Secret access key", common::SECRET_KEY);
+    // AWS: past a week is refused, naming the field.
+    fill(&mut harness, "Longest link", "30d");
+    click(&mut harness, "Save");
+    harness.get_by_label(
+        "Longest link: AWS refuses pre-signed links that live longer than 7 days, not 30d.",
+    );
+    fill(&mut harness, "Longest link", "a month");
+    click(&mut harness, "Save");
+    harness.get_by_label_contains("Longest link: `a month` is not a lifetime");
+    // On the lab's own server, 30 days is saved as written.
+    click(&mut harness, "Endpoint provider");
+    click(&mut harness, "Custom URL");
+    fill(&mut harness, "Endpoint URL", &server.endpoint_url());
+    fill(&mut harness, "Longest link", "720h");
+    click(&mut harness, "Save");
+    wait_for(&mut harness, "the saved profile", |app| {
+        app.state()
+            .profiles
+            .store()
+            .is_some_and(|s| s.get("lab").is_some())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (stored, warnings) = ProfileStore::load(config.path());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(stored.get("lab").unwrap().max_link_lifetime, Some(MONTH));
+    let text = std::fs::read_to_string(config.path().join("config.toml")).unwrap();
+    assert!(text.contains("max_link_lifetime = \"30d\""), "{text}");
+}
