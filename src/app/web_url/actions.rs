@@ -136,9 +136,7 @@ impl AppState {
             WebUrlRequest::OverrideType | WebUrlRequest::EditStoredType => {
                 return self.fix_link_type(request == WebUrlRequest::OverrideType);
             }
-            WebUrlRequest::UseCredentialsEnd(_)
-            | WebUrlRequest::ThroughCloudFront
-            | WebUrlRequest::SignWith(..) => return self.take_way_out(request),
+            WebUrlRequest::WayOut(way) => return self.take_way_out(way),
         }
         Vec::new()
     }

@@ -8,11 +8,21 @@ use std::time::SystemTime;
 use egui::Ui;
 
 use super::state::WebUrlDialog;
-use super::ui::WebUrlRequest;
 use crate::app::state::AppState;
 use crate::share::link_limit::span_text;
 use crate::share::link_text::expiry_text;
 use crate::worker::Command;
+
+/// A way out of temporary credentials, as pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WayOut {
+    /// The expiry at the credentials' end (checked at this moment).
+    CredentialsEnd(SystemTime),
+    /// The existing CloudFront route.
+    CloudFront,
+    /// The `n`th other profile with long-term keys signs from now on.
+    SignWith(usize, SystemTime),
+}
 
 /// "30 days" beside the presets, when the profile allows more than a week.
 pub(super) fn longest_preset_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime) {
@@ -39,16 +49,10 @@ pub(super) fn limit_ui(ui: &mut Ui, dialog: &WebUrlDialog) {
     }
 }
 
-/// The warning that the credentials end first, and the ways out as buttons.
-pub(super) fn ways_out_ui(
-    ui: &mut Ui,
-    dialog: &WebUrlDialog,
-    now: SystemTime,
-    requests: &mut Vec<WebUrlRequest>,
-) {
-    let Some(ways) = dialog.ways_out(now) else {
-        return;
-    };
+/// The warning that the credentials end first, and the ways out as buttons; the one pressed.
+pub(super) fn ways_out_ui(ui: &mut Ui, dialog: &WebUrlDialog, now: SystemTime) -> Option<WayOut> {
+    let ways = dialog.ways_out(now)?;
+    let mut pressed = None;
     ui.colored_label(
         ui.visuals().warn_fg_color,
         format!(
@@ -63,41 +67,42 @@ pub(super) fn ways_out_ui(
             .button(format!("Use the credentials' end ({end})"))
             .clicked()
         {
-            requests.push(WebUrlRequest::UseCredentialsEnd(now));
+            pressed = Some(WayOut::CredentialsEnd(now));
         }
         if ways.cloudfront && ui.button("Through CloudFront").clicked() {
-            requests.push(WebUrlRequest::ThroughCloudFront);
+            pressed = Some(WayOut::CloudFront);
         }
         for (i, name) in ways.profiles.iter().enumerate() {
             if ui.button(format!("Sign with profile {name}")).clicked() {
-                requests.push(WebUrlRequest::SignWith(i, now));
+                pressed = Some(WayOut::SignWith(i, now));
             }
         }
     });
     if ways.profiles.is_empty() {
         ui.weak("No other profile with long-term keys reaches this server.");
     }
+    pressed
 }
 
 impl AppState {
     /// A way out picked: the dialog changes, and a new link is made where that is the point
     /// (a shorter expiry, another profile — whose credentials' end is asked first).
-    pub(crate) fn take_way_out(&mut self, request: WebUrlRequest) -> Vec<Command> {
+    pub(crate) fn take_way_out(&mut self, way: WayOut) -> Vec<Command> {
         let mut commands = Vec::new();
-        match request {
-            WebUrlRequest::UseCredentialsEnd(now) => {
+        match way {
+            WayOut::CredentialsEnd(now) => {
                 let Some(dialog) = self.modals.web_url_mut() else {
                     return commands;
                 };
                 dialog.use_credentials_end(now);
                 commands.extend(self.generate_links(now));
             }
-            WebUrlRequest::ThroughCloudFront => {
+            WayOut::CloudFront => {
                 if let Some(dialog) = self.modals.web_url_mut() {
                     dialog.use_cloudfront();
                 }
             }
-            WebUrlRequest::SignWith(index, now) => {
+            WayOut::SignWith(index, now) => {
                 let id = self.next_id();
                 let Some(dialog) = self.modals.web_url_mut() else {
                     return commands;
@@ -108,7 +113,6 @@ impl AppState {
                 commands.push(dialog.ask_credentials(id));
                 commands.extend(self.generate_links(now));
             }
-            _ => {}
         }
         commands
     }

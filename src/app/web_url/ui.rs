@@ -31,11 +31,8 @@ pub(crate) enum WebUrlRequest {
     /// The tested link will download: a new one serving the right type, or Edit headers.
     OverrideType,
     EditStoredType,
-    /// Ways out of temporary credentials ([`super::lifetime`]): the expiry at their end, the
-    /// CloudFront route, or the `n`th other profile with long-term keys.
-    UseCredentialsEnd(SystemTime),
-    ThroughCloudFront,
-    SignWith(usize, SystemTime),
+    /// A way out of temporary credentials ([`super::lifetime`]).
+    WayOut(super::lifetime::WayOut),
     Close,
 }
 
@@ -151,7 +148,9 @@ fn dialog_ui(
     if let Some(error) = dialog.error() {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
-    super::lifetime::ways_out_ui(ui, dialog, now, requests);
+    if let Some(way) = super::lifetime::ways_out_ui(ui, dialog, now) {
+        requests.push(WebUrlRequest::WayOut(way));
+    }
     if let Some(warning) = dialog.signing_warning() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
     }
