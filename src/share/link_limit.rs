@@ -154,9 +154,9 @@ pub fn parse_lifetime(text: &str) -> Result<Duration, LifetimeTextError> {
 /// else seconds. [`parse_lifetime`] reads it back to the same duration.
 pub fn lifetime_text(lifetime: Duration) -> String {
     let secs = lifetime.as_secs();
-    if secs > 0 && secs % 86_400 == 0 {
+    if secs > 0 && secs.is_multiple_of(86_400) {
         format!("{}d", secs / 86_400)
-    } else if secs > 0 && secs % 3600 == 0 {
+    } else if secs > 0 && secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
     } else {
         secs.to_string()
@@ -168,9 +168,9 @@ pub fn span_text(lifetime: Duration) -> String {
     let secs = lifetime.as_secs();
     match secs {
         86_400 => "1 day".to_owned(),
-        s if s % 86_400 == 0 => format!("{} days", s / 86_400),
-        s if s % 3600 == 0 => format!("{} h", s / 3600),
-        s if s % 60 == 0 => format!("{} min", s / 60),
+        s if s.is_multiple_of(86_400) => format!("{} days", s / 86_400),
+        s if s.is_multiple_of(3600) => format!("{} h", s / 3600),
+        s if s.is_multiple_of(60) => format!("{} min", s / 60),
         s => format!("{s} s"),
     }
 }
