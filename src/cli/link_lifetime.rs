@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use super::{CliError, ConnectionArgs, local_time, warn};
 use crate::profiles::{Profile, ProfileSource};
 use crate::s3::connection::Connection;
-use crate::share::{EffectiveExpiry, Expiry, ExpiryError, LinkLimit};
+use crate::share::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, LinkLimit};
 
 /// `--expires-in`: seconds, or a number with d, h, m or s (`30d`, `720h`).
 pub(crate) fn parse_expires_in(text: &str) -> Result<Duration, String> {
@@ -95,6 +95,7 @@ pub(crate) fn aws_chain_limit(current: Option<&Profile>, endpoint_url: Option<&s
 /// Tells the person when temporary credentials end a link early, and what to do instead: a
 /// shorter expiry, the CloudFront route, or a profile with long-term keys on the same server.
 pub(crate) async fn warn_if_credentials_end_first(
+    lifetime: &Lifetime,
     effective: &EffectiveExpiry,
     args: &ConnectionArgs,
     bucket: &str,
@@ -104,14 +105,16 @@ pub(crate) async fn warn_if_credentials_end_first(
     }
     let (current, all) = current_profile(args).await;
     let others = match &current {
+        // Only those whose own limit allows this link's lifetime.
         Some(current) => crate::profiles::ways_out::long_term_profiles(&all, current, bucket)
             .iter()
+            .filter(|p| p.link_limit().0.longest >= lifetime.expires_in)
             .map(|p| p.name.clone())
             .collect::<Vec<_>>(),
         None => Vec::new(),
     };
     let profiles = if others.is_empty() {
-        "no other profile on this server has long-term keys".to_owned()
+        "no other profile on this server has long-term keys and a limit that long".to_owned()
     } else {
         format!("--profile with long-term keys ({})", others.join(", "))
     };

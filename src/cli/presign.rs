@@ -160,6 +160,7 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
         ));
     }
     link_lifetime::warn_if_credentials_end_first(
+        &link.lifetime,
         &link.effective_expiry,
         &args.connection,
         uri.bucket.as_str(),
@@ -230,6 +231,7 @@ pub(crate) async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> 
     };
     print_stdout(&text);
     link_lifetime::warn_if_credentials_end_first(
+        &form.lifetime,
         &form.effective_expiry,
         &args.connection,
         target.bucket.as_str(),

@@ -91,7 +91,7 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
         format!(
             "[profile lab-aws]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = 30d\n\n\
              [profile real-aws]\nregion = us-east-1\npail_max_link_lifetime = 30d\n\n\
-             [profile sts]\nregion = us-east-1\ncredential_process = {}\n",
+             [profile sts]\nregion = us-east-1\npail_max_link_lifetime = 30d\ncredential_process = {}\n",
             script.display()
         ),
     )
@@ -372,6 +372,27 @@ async fn temporary_credentials_ending_first_come_with_the_ways_out() {
     // The Pail profiles on the same server have long-term keys; AWS's own does not reach it.
     assert!(
         err.contains("--profile with long-term keys (minio-lab, plain, lab-aws)"),
+        "{err}"
+    );
+    // Eight days: only the profiles whose limit allows that are named.
+    let output = pail(home.path())
+        .args([
+            "presign",
+            "s3://lifetimes/t.txt",
+            "--profile",
+            "sts",
+            "--endpoint-url",
+            &server.endpoint_url(),
+            "--path-style",
+            "--expires-in",
+            "8d",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let err = stderr(&output);
+    assert!(
+        err.contains("--profile with long-term keys (minio-lab, lab-aws)"),
         "{err}"
     );
     // Within the credentials' hour: no warning.

@@ -418,3 +418,44 @@ fn the_profile_form_takes_a_longest_link_and_refuses_one_past_a_week_on_aws() {
     let text = std::fs::read_to_string(config.path().join("config.toml")).unwrap();
     assert!(text.contains("max_link_lifetime = \"30d\""), "{text}");
 }
+
+#[test]
+fn a_profile_whose_limit_is_too_short_for_the_expiry_is_not_offered() {
+    let server = server();
+    let ends = SystemTime::now() + Duration::from_secs(3600);
+    let mut sts = profile(&server, "sts", Some(ends));
+    sts.max_link_lifetime = Some(MONTH);
+    let keys = profile(&server, "keys", None);
+    let mut long_keys = profile(&server, "long-keys", None);
+    long_keys.max_link_lifetime = Some(MONTH);
+    let (_setup, mut harness) = window(server, vec![sts, keys, long_keys]);
+    open_dialog(&mut harness);
+    // A day: both profiles with long-term keys can sign it.
+    harness.get_by_label("Sign with profile keys");
+    harness.get_by_label("Sign with profile long-keys");
+    // Twenty days: `keys` keeps the usual week, so it is named, not offered.
+    let at = SystemTime::now() + Duration::from_secs(20 * 86_400);
+    harness
+        .state_mut()
+        .state_mut()
+        .web_url_mut()
+        .unwrap()
+        .set_expiry(at);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Sign with profile keys").is_none());
+    harness
+        .get_by_label("Too short for this expiry, though their keys last: keys (7 days at most).");
+    click(&mut harness, "Sign with profile long-keys");
+    wait_for(&mut harness, "the link signed with long-keys", |app| {
+        generated(app)
+            && app
+                .state()
+                .web_url()
+                .is_some_and(|d| d.credentials_known_yet())
+    });
+    let dialog = dialog(&harness);
+    assert_eq!(dialog.profile().name, "long-keys");
+    assert_eq!(dialog.error(), None);
+    let expires = expires_param(&dialog.links()[0].url);
+    assert!(expires > 19 * 86_400, "{expires}");
+}

@@ -72,13 +72,18 @@ pub(super) fn ways_out_ui(ui: &mut Ui, dialog: &WebUrlDialog, now: SystemTime) -
         if ways.cloudfront && ui.button("Through CloudFront").clicked() {
             pressed = Some(WayOut::CloudFront);
         }
-        for (i, name) in ways.profiles.iter().enumerate() {
+        for (i, name) in &ways.profiles {
             if ui.button(format!("Sign with profile {name}")).clicked() {
-                pressed = Some(WayOut::SignWith(i, now));
+                pressed = Some(WayOut::SignWith(*i, now));
             }
         }
     });
-    if ways.profiles.is_empty() {
+    if !ways.too_short.is_empty() {
+        ui.weak(format!(
+            "Too short for this expiry, though their keys last: {}.",
+            ways.too_short.join(", ")
+        ));
+    } else if ways.profiles.is_empty() {
         ui.weak("No other profile with long-term keys reaches this server.");
     }
     pressed

@@ -16,8 +16,11 @@ pub struct WaysOut {
     pub ends: SystemTime,
     /// The CloudFront route applies (download links, not a version's).
     pub cloudfront: bool,
-    /// Other profiles with long-term keys on the same server, by name, in the order offered.
-    pub profiles: Vec<String>,
+    /// Other profiles with long-term keys on the same server whose limit allows the picked
+    /// expiry: (their place in the dialog's list, for [`WebUrlDialog::sign_with`], name).
+    pub profiles: Vec<(usize, String)>,
+    /// Such profiles whose limit is shorter than the picked expiry: `lab-keys (7 days at most)`.
+    pub too_short: Vec<String>,
 }
 
 impl WebUrlDialog {
@@ -73,15 +76,24 @@ impl WebUrlDialog {
     /// The ways out, when the credentials end first.
     pub fn ways_out(&self, now: SystemTime) -> Option<WaysOut> {
         let ends = self.credentials_end_first(now)?;
+        let wanted = self.lifetime(now).ok().map(|l| l.expires_in);
+        let (fits, short): (Vec<_>, Vec<_>) = self
+            .long_term_profiles
+            .iter()
+            .enumerate()
+            .partition(|(_, p)| wanted.is_none_or(|w| w <= p.link_limit().0.longest));
         Some(WaysOut {
             ends,
             cloudfront: self.inputs.tab == DialogTab::WebUrl
                 && self.version.is_none()
                 && !self.through_cloudfront(),
-            profiles: self
-                .long_term_profiles
-                .iter()
-                .map(|p| p.name.clone())
+            profiles: fits.into_iter().map(|(i, p)| (i, p.name.clone())).collect(),
+            too_short: short
+                .into_iter()
+                .map(|(_, p)| {
+                    let longest = crate::share::link_limit::span_text(p.link_limit().0.longest);
+                    format!("{} ({longest} at most)", p.name)
+                })
                 .collect(),
         })
     }
