@@ -21,7 +21,7 @@ pub(super) fn read(profile: &str, entry: &toml::Table) -> (Option<Duration>, Opt
         toml::Value::Integer(secs) => u64::try_from(*secs)
             .map_err(|_| format!("{secs} is not a number of seconds"))
             .and_then(|secs| parse_lifetime(&secs.to_string()).map_err(|e| e.to_string())),
-        other => Err(format!("a {} is not a lifetime", other.type_str())),
+        other => Err(format!("the {} value is not a lifetime", other.type_str())),
     };
     match parsed {
         Ok(lifetime) => (Some(lifetime), None),
@@ -60,4 +60,56 @@ pub(super) fn problem(profile: &super::SavedProfile) -> Option<String> {
             lifetime_text(stated)
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(text: &str) -> toml::Table {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn hostile_values_cost_the_limit_not_the_profile() {
+        for (text, why) in [
+            ("max_link_lifetime = -5", "not a number of seconds"),
+            ("max_link_lifetime = 0", "at least 1 second"),
+            ("max_link_lifetime = \"99999999999999999999d\"", "too long"),
+            ("max_link_lifetime = \"3651d\"", "too long"),
+            (
+                "max_link_lifetime = 1.5",
+                "the float value is not a lifetime",
+            ),
+            (
+                "max_link_lifetime = [\"30d\"]",
+                "the array value is not a lifetime",
+            ),
+            ("max_link_lifetime = \"30d\\u001b[2J\"", "not a lifetime"),
+        ] {
+            let (lifetime, problem) = read("p\u{1b}x", &entry(text));
+            assert_eq!(lifetime, None, "{text}");
+            let problem = problem.unwrap_or_default();
+            assert!(problem.contains(why), "{text}: {problem}");
+        }
+        assert_eq!(
+            read("p", &entry("max_link_lifetime = 86400")),
+            (Some(Duration::from_secs(86_400)), None)
+        );
+        assert_eq!(read("p", &entry("other = 1")), (None, None));
+    }
+
+    #[test]
+    fn written_back_as_read_unless_changed() {
+        let mut kept = entry("max_link_lifetime = \"720h\"");
+        write(&mut kept, Some(Duration::from_secs(30 * 86_400)));
+        assert_eq!(kept["max_link_lifetime"].as_str(), Some("720h"));
+        write(&mut kept, Some(Duration::from_secs(86_400)));
+        assert_eq!(kept["max_link_lifetime"].as_str(), Some("1d"));
+        write(&mut kept, None);
+        assert!(!kept.contains_key(KEY));
+        let mut newer = entry("max_link_lifetime = { days = 30 }");
+        write(&mut newer, None);
+        assert!(newer.contains_key(KEY), "a newer Pail's form is kept");
+    }
 }

@@ -134,3 +134,181 @@ impl WebUrlDialog {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use aws_credential_types::Credentials;
+
+    use super::*;
+    use crate::model::{BucketName, Endpoint, ObjectKey};
+    use crate::profiles::ProfileSource;
+    use crate::worker::{Command, RequestId};
+
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    fn now() -> SystemTime {
+        SystemTime::from("2026-11-29T12:00:30Z".parse::<jiff::Timestamp>().unwrap())
+    }
+
+    fn profile(name: &str, endpoint: Option<&str>, limit: Option<Duration>) -> Profile {
+        let mut p = Profile::fixed(
+            name,
+            ProfileSource::Demo,
+            Credentials::new("a", "b", None, None, "t"),
+            endpoint.map_or(Endpoint::Aws, |e| Endpoint::custom(e).unwrap()),
+            "us-east-1",
+        );
+        if endpoint.is_none() {
+            p.endpoint = None;
+        }
+        p.max_link_lifetime = limit;
+        p
+    }
+
+    fn temporary(name: &str, limit: Option<Duration>) -> Profile {
+        let mut p = Profile::fixed(
+            name,
+            ProfileSource::Demo,
+            Credentials::new("a", "b", Some("token".into()), Some(now() + DAY / 24), "t"),
+            Endpoint::custom("https://lab.example.com").unwrap(),
+            "us-east-1",
+        );
+        p.max_link_lifetime = limit;
+        p
+    }
+
+    fn dialog(profile: Profile) -> WebUrlDialog {
+        super::super::WebUrlDialog::in_zone(
+            profile,
+            BucketName::new("bucket").unwrap(),
+            "docs/".into(),
+            vec![super::super::Target {
+                key: ObjectKey::new("docs/a.txt").unwrap(),
+                size: 1,
+            }],
+            now(),
+            crate::local_time::TimeZone::UTC,
+        )
+    }
+
+    /// The credentials' end, as the worker answers request `id`.
+    fn credentials_answer(d: &mut WebUrlDialog, id: u64, ends: Option<SystemTime>) {
+        let Command::CredentialsExpiry { .. } = d.ask_credentials(RequestId(id)) else {
+            panic!("asks the worker");
+        };
+        d.credentials_known(RequestId(id), Ok(ends));
+    }
+
+    #[test]
+    fn aws_keeps_seven_days_whatever_the_profile_says() {
+        let mut d = dialog(profile("prod", None, Some(DAY * 30)));
+        assert_eq!(d.link_limit().longest, crate::share::MAX_LINK_LIFETIME);
+        assert!(d.limit_ignored().unwrap().contains("AWS refuses"));
+        d.set_expiry(now() + DAY * 8);
+        let refusal = d.expiry_summary(now()).unwrap_err();
+        assert!(
+            refusal.contains("7 days (AWS's limit for pre-signed links)"),
+            "{refusal}"
+        );
+        let (_, last) = d.allowed_days(now()).unwrap();
+        assert_eq!(last.unwrap(), jiff::civil::date(2026, 12, 6));
+    }
+
+    #[test]
+    fn a_profile_limit_moves_the_calendar_the_presets_and_the_refusal() {
+        let mut d = dialog(profile(
+            "lab",
+            Some("https://lab.example.com"),
+            Some(DAY * 30),
+        ));
+        let (_, last) = d.allowed_days(now()).unwrap();
+        assert_eq!(last.unwrap(), jiff::civil::date(2026, 12, 29));
+        d.apply_longest(now());
+        let lifetime = d.lifetime(now()).unwrap();
+        assert!(lifetime.expires_in <= DAY * 30 && lifetime.expires_in > DAY * 30 - DAY / 1440);
+        // The 7-day preset still means 7 days.
+        d.apply_preset(super::super::Preset::SevenDays, now());
+        assert!(d.lifetime(now()).unwrap().expires_in <= DAY * 7);
+        d.set_expiry(now() + DAY * 31);
+        let refusal = d.expiry_summary(now()).unwrap_err();
+        assert!(
+            refusal.contains("30 days (set in profile lab)"),
+            "{refusal}"
+        );
+        // A shorter limit than a week is held too: no 7-day link from a 1-day profile.
+        let mut short = dialog(profile("short", Some("https://lab.example.com"), Some(DAY)));
+        short.apply_preset(super::super::Preset::SevenDays, now());
+        assert!(short.lifetime(now()).unwrap().expires_in <= DAY);
+    }
+
+    #[test]
+    fn ways_out_only_when_the_credentials_end_first() {
+        let mut d = dialog(temporary("sts", None));
+        assert_eq!(d.ways_out(now()), None, "not known yet");
+        let keys = profile("keys", Some("https://lab.example.com"), None);
+        let long_keys = profile("long", Some("https://lab.example.com"), Some(DAY * 30));
+        let elsewhere = profile("elsewhere", Some("https://other.example.com"), None);
+        let other_sts = temporary("other-sts", None);
+        d.set_known_profiles(&[d.profile().clone(), keys, long_keys, elsewhere, other_sts]);
+        credentials_answer(&mut d, 1, Some(now() + DAY / 24));
+        let ways = d.ways_out(now()).unwrap();
+        assert_eq!(ways.ends, now() + DAY / 24);
+        assert!(ways.cloudfront);
+        let names: Vec<&str> = ways.profiles.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["keys", "long"]);
+        assert!(ways.too_short.is_empty());
+        // Within the hour: nothing to get out of.
+        d.apply_preset(super::super::Preset::OneHour, now());
+        d.inputs.minute -= 2;
+        assert_eq!(d.ways_out(now()), None);
+        // The credentials' end, to the minute, rounded down.
+        d.apply_preset(super::super::Preset::OneDay, now());
+        d.use_credentials_end(now());
+        let lifetime = d.lifetime(now()).unwrap();
+        assert!(lifetime.expires_at <= now() + DAY / 24);
+        assert_eq!(d.ways_out(now()), None);
+        // Credentials that do not end: no ways out at all.
+        let mut lasting = dialog(temporary("sts", None));
+        credentials_answer(&mut lasting, 1, None);
+        assert_eq!(lasting.ways_out(now()), None);
+    }
+
+    #[test]
+    fn signing_with_another_profile_drops_what_the_old_one_was_asked() {
+        let mut d = dialog(temporary("sts", Some(DAY * 30)));
+        let keys = profile("keys", Some("https://lab.example.com"), None);
+        let long_keys = profile("long", Some("https://lab.example.com"), Some(DAY * 30));
+        d.set_known_profiles(&[d.profile().clone(), keys, long_keys]);
+        // The old profile's question is still in flight when the person switches.
+        let _ = d.ask_credentials(RequestId(5));
+        d.set_expiry(now() + DAY * 20);
+        assert!(!d.sign_with(9), "no such profile");
+        // The old profile's answer arrives: the ways out for a 20-day link.
+        d.credentials_known(RequestId(5), Ok(Some(now() + DAY / 24)));
+        let ways = d.ways_out(now()).unwrap();
+        assert_eq!(ways.profiles, [(1, "long".to_owned())]);
+        assert_eq!(ways.too_short, ["keys (7 days at most)"]);
+        let _ = d.ask_credentials(RequestId(6));
+        assert!(d.sign_with(1));
+        assert_eq!(d.profile().name, "long");
+        assert!(!d.credentials_known_yet());
+        // The old profile's late answer is not taken for the new one's.
+        d.credentials_known(RequestId(6), Ok(Some(now() + DAY / 24)));
+        assert!(!d.credentials_known_yet());
+        credentials_answer(&mut d, 7, None);
+        assert_eq!(d.ways_out(now()), None);
+        // The old profile can be picked back: it is among the known ones now.
+        let names: Vec<&str> = d
+            .long_term_profiles
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["keys"],
+            "sts has no long-term keys, so it is not offered"
+        );
+    }
+}
