@@ -459,3 +459,26 @@ fn a_profile_whose_limit_is_too_short_for_the_expiry_is_not_offered() {
     let expires = expires_param(&dialog.links()[0].url);
     assert!(expires > 19 * 86_400, "{expires}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn renew_keeps_a_month_long_link_a_month_long() {
+    let server = server();
+    let mut lab = profile(&server, "minio-lab", None);
+    lab.max_link_lifetime = Some(MONTH);
+    let (_setup, mut harness) = window(server, vec![lab]);
+    open_dialog(&mut harness);
+    click(&mut harness, "30 days");
+    click(&mut harness, "Generate");
+    wait_for(&mut harness, "the link", generated);
+    click(&mut harness, "Close");
+    click(&mut harness, "Shared links");
+    click(&mut harness, "Renew");
+    wait_for(&mut harness, "the renewed link", |app| {
+        app.state().links.links().len() == 2
+    });
+    let renewed = harness.state().state().links.links()[1].url.clone();
+    let expires = expires_param(&renewed);
+    assert!(expires > 29 * 86_400, "not cut to a week: {expires}");
+    let response = fetch(&renewed).await;
+    assert_eq!(response.status(), 200);
+}
