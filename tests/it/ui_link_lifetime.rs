@@ -482,3 +482,96 @@ async fn renew_keeps_a_month_long_link_a_month_long() {
     let response = fetch(&renewed).await;
     assert_eq!(response.status(), 200);
 }
+
+/// A server that refuses pre-signed links past a week as AWS and MinIO do (403
+/// AuthorizationQueryParametersError) and answers any other GET with one byte: what a
+/// profile that overstates its provider's limit meets.
+async fn week_limited_server() -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&request);
+                let target = text.split_whitespace().nth(1).unwrap_or_default();
+                let expires: u64 = target
+                    .split(['?', '&'])
+                    .find_map(|p| p.strip_prefix("X-Amz-Expires="))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let response = if expires > 604_800 {
+                    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationQueryParametersError</Code><Message>X-Amz-Expires must be less than a week (in seconds) that is 604800</Message></Error>";
+                    format!(
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                } else {
+                    "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-0/1\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx".to_owned()
+                };
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_link_shows_a_server_that_refuses_more_than_the_profile_says() {
+    let (strict_url, task) = week_limited_server().await;
+    let server = server();
+    let local = profile(&server, "local", None);
+    let (_setup, mut harness) = tokio::task::block_in_place(|| window(server, vec![local]));
+    let mut strict = profile_at(&strict_url, "minio-strict", None);
+    strict.max_link_lifetime = Some(MONTH);
+    let dialog = WebUrlDialog::new(
+        strict,
+        BucketName::new("lab").unwrap(),
+        String::new(),
+        vec![Target {
+            key: ObjectKey::new("a.txt").unwrap(),
+            size: 1,
+        }],
+        SystemTime::now(),
+    );
+    harness
+        .state_mut()
+        .state_mut()
+        .modals
+        .open(Modal::WebUrl(Box::new(dialog)));
+    harness.run_steps(3);
+    let test_link = |harness: &mut Harness<'_, PailApp>| {
+        click(harness, "Generate");
+        wait_for(harness, "the link", generated);
+        click(harness, "Test link");
+        wait_for(harness, "the test", |app| {
+            app.state()
+                .web_url()
+                .is_some_and(|d| d.test_result().is_some())
+        });
+    };
+    click(&mut harness, "30 days");
+    tokio::task::block_in_place(|| test_link(&mut harness));
+    harness.get_by_label_contains("403 AuthorizationQueryParametersError");
+    harness.get_by_label_contains(
+        "The server refused a link longer than 7 days: its own limit may be shorter than the profile's (30 days: set in profile minio-strict)",
+    );
+    // A week: the same server takes it, and the hint goes.
+    click(&mut harness, "7 days");
+    tokio::task::block_in_place(|| test_link(&mut harness));
+    harness.get_by_label_contains("OK (HTTP 206)");
+    assert!(
+        harness
+            .query_by_label_contains("The server refused a link longer")
+            .is_none()
+    );
+    task.abort();
+}

@@ -49,8 +49,22 @@ pub(super) fn limit_ui(ui: &mut Ui, dialog: &WebUrlDialog) {
     }
 }
 
+/// What the dialog says of lifetimes under Generate: a server that refused a link past a week
+/// (its limit may be shorter than the profile says), and the ways out of temporary
+/// credentials; the way out pressed.
+pub(super) fn lifetime_notes_ui(
+    ui: &mut Ui,
+    dialog: &WebUrlDialog,
+    now: SystemTime,
+) -> Option<WayOut> {
+    if let Some(hint) = dialog.refused_past_a_week(now) {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {hint}"));
+    }
+    ways_out_ui(ui, dialog, now)
+}
+
 /// The warning that the credentials end first, and the ways out as buttons; the one pressed.
-pub(super) fn ways_out_ui(ui: &mut Ui, dialog: &WebUrlDialog, now: SystemTime) -> Option<WayOut> {
+fn ways_out_ui(ui: &mut Ui, dialog: &WebUrlDialog, now: SystemTime) -> Option<WayOut> {
     let ways = dialog.ways_out(now)?;
     let mut pressed = None;
     ui.colored_label(

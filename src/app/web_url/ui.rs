@@ -148,7 +148,7 @@ fn dialog_ui(
     if let Some(error) = dialog.error() {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
-    if let Some(way) = super::lifetime::ways_out_ui(ui, dialog, now) {
+    if let Some(way) = super::lifetime::lifetime_notes_ui(ui, dialog, now) {
         requests.push(WebUrlRequest::WayOut(way));
     }
     if let Some(warning) = dialog.signing_warning() {

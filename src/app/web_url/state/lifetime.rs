@@ -29,6 +29,28 @@ impl WebUrlDialog {
         self.profile.link_limit().0
     }
 
+    /// When Test link was refused for a link past SigV4's week that the profile's limit
+    /// allowed: the server's own limit may be shorter than the profile says. Only the server
+    /// knows, so Test link is where it shows.
+    pub fn refused_past_a_week(&self, now: SystemTime) -> Option<String> {
+        let Some(Err(crate::share::link_test::LinkTestError::Refused { status, .. })) =
+            &self.test_result
+        else {
+            return None;
+        };
+        let lifetime = self.lifetime(now).ok()?;
+        let limit = self.link_limit();
+        (lifetime.expires_in > crate::share::MAX_LINK_LIFETIME
+            && !self.through_cloudfront()
+            && matches!(status, 400 | 403))
+            .then(|| {
+                format!(
+                    "The server refused a link longer than 7 days: its own limit may be shorter than the profile's ({}). Try 7 days, or lower max_link_lifetime.",
+                    limit.describe()
+                )
+            })
+    }
+
     /// True once the worker has said when the profile's credentials end (or that they do not).
     pub fn credentials_known_yet(&self) -> bool {
         self.credentials_expiry.is_some()
