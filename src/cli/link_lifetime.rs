@@ -38,45 +38,48 @@ pub(crate) fn check_within_limit(
 }
 
 /// The profile the command line names, as discovery finds it (a Pail profile first, as
-/// [`ConnectionArgs`] connects), with the command line's endpoint over its own.
-pub(crate) async fn current_profile(args: &ConnectionArgs) -> (Option<Profile>, Vec<Profile>) {
-    let dir = crate::profiles::store::default_dir();
-    let found = crate::profiles::discover(dir.as_deref()).await;
+/// [`ConnectionArgs`] connects), with the command line's endpoint over its own; and every
+/// profile found. Pail's own store is read only when `with_pail` (reading it sets a file it
+/// cannot read aside, which a command that only needs its AWS profile must not do).
+pub(crate) async fn current_profile(
+    args: &ConnectionArgs,
+    with_pail: bool,
+) -> (Option<Profile>, Vec<Profile>) {
+    let all = if with_pail {
+        let dir = crate::profiles::store::default_dir();
+        let found = crate::profiles::discover(dir.as_deref()).await;
+        for warning in &found.warnings {
+            warn(warning);
+        }
+        found.profiles
+    } else {
+        crate::profiles::discover_aws().await.0
+    };
     let aws_name = args
         .profile
         .clone()
         .or_else(|| std::env::var("AWS_PROFILE").ok())
         .unwrap_or_else(|| "default".to_owned());
+    let by = |source: ProfileSource, name: &str| {
+        all.iter()
+            .find(|p| p.source == source && p.name == name)
+            .cloned()
+    };
     let current = match &args.profile {
-        Some(name) => found
-            .profiles
-            .iter()
-            .find(|p| p.source == ProfileSource::Pail && &p.name == name)
-            .or_else(|| {
-                found
-                    .profiles
-                    .iter()
-                    .find(|p| p.source == ProfileSource::AwsConfig && &p.name == name)
-            }),
-        None => found
-            .profiles
+        Some(name) => by(ProfileSource::Pail, name).or_else(|| by(ProfileSource::AwsConfig, name)),
+        None => all
             .iter()
             .find(|p| p.source == ProfileSource::Environment)
-            .or_else(|| {
-                found
-                    .profiles
-                    .iter()
-                    .find(|p| p.source == ProfileSource::AwsConfig && p.name == aws_name)
-            }),
+            .cloned()
+            .or_else(|| by(ProfileSource::AwsConfig, &aws_name)),
     }
-    .cloned()
     .map(|mut profile| {
         if let Some(url) = &args.endpoint_url {
             profile.endpoint = Some(url.clone());
         }
         profile
     });
-    (current, found.profiles)
+    (current, all)
 }
 
 /// The limit of an AWS-chain connection: its `~/.aws/config` profile's
@@ -103,7 +106,7 @@ pub(crate) async fn warn_if_credentials_end_first(
     if !effective.limited_by_credentials {
         return;
     }
-    let (current, all) = current_profile(args).await;
+    let (current, all) = current_profile(args, true).await;
     let others = match &current {
         // Only those whose own limit allows this link's lifetime.
         Some(current) => crate::profiles::ways_out::long_term_profiles(&all, current, bucket)

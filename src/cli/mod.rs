@@ -287,7 +287,7 @@ impl ConnectionArgs {
                 return Ok(profile.connect().await?);
             }
         }
-        let (current, _) = link_lifetime::current_profile(self).await;
+        let (current, _) = link_lifetime::current_profile(self, false).await;
         let limit = link_lifetime::aws_chain_limit(current.as_ref(), self.endpoint_url.as_deref());
         Ok(Connection::from_aws_config(self.options()?)
             .await?

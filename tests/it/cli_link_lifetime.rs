@@ -413,3 +413,23 @@ async fn temporary_credentials_ending_first_come_with_the_ways_out() {
     assert_success(&output);
     assert!(stderr(&output).is_empty(), "{}", stderr(&output));
 }
+
+#[tokio::test]
+async fn finding_the_limit_never_sets_a_broken_pail_config_aside() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "b.txt", b"b").await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("pail-config");
+    std::fs::create_dir_all(&config).unwrap();
+    let broken = "[[profile]]\nname = 7\n";
+    std::fs::write(config.join("config.toml"), broken).unwrap();
+    let output =
+        common::cli::pail_for(&server, home.path(), &["presign", "s3://lifetimes/b.txt"]);
+    assert_success(&output);
+    assert_eq!(
+        std::fs::read_to_string(config.join("config.toml")).unwrap(),
+        broken,
+        "left where it was, as it was"
+    );
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+}
