@@ -198,7 +198,7 @@ impl Profile {
     /// How long this profile's links may live, where that comes from, and why a stated limit
     /// was ignored (on AWS, past 7 days).
     pub fn link_limit(&self) -> (crate::share::LinkLimit, Option<String>) {
-        let on_aws = self.endpoint.as_deref().is_none_or(|e| e.trim().is_empty());
+        let on_aws = crate::share::link_limit::is_aws_endpoint(self.endpoint.as_deref());
         crate::share::LinkLimit::for_profile(&self.name, on_aws, self.max_link_lifetime)
     }
 

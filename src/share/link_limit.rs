@@ -102,6 +102,18 @@ impl LinkLimit {
     }
 }
 
+/// True when links through `endpoint` are AWS's own: no endpoint, or one spelled out on
+/// `amazonaws.com` — where the 7 days hold whatever a profile says.
+pub fn is_aws_endpoint(endpoint: Option<&str>) -> bool {
+    endpoint.is_none_or(|e| {
+        e.trim().is_empty()
+            || url::Url::parse(e.trim())
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .is_some_and(|h| h == "amazonaws.com" || h.ends_with(".amazonaws.com"))
+    })
+}
+
 /// Why a `max_link_lifetime` (or `--expires-in`) was not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LifetimeTextError {
@@ -248,6 +260,17 @@ mod tests {
         let (limit, _) = LinkLimit::for_profile("prod", true, None);
         assert_eq!(limit.source, LimitSource::Aws);
         assert!(!limit.past_a_week());
+    }
+
+    #[test]
+    fn aws_endpoints_are_known_however_spelled() {
+        assert!(is_aws_endpoint(None));
+        assert!(is_aws_endpoint(Some(" ")));
+        assert!(is_aws_endpoint(Some("https://s3.eu-west-1.AmazonAWS.com")));
+        assert!(is_aws_endpoint(Some("https://amazonaws.com/")));
+        assert!(!is_aws_endpoint(Some("https://amazonaws.com.evil.example")));
+        assert!(!is_aws_endpoint(Some("https://notamazonaws.com")));
+        assert!(!is_aws_endpoint(Some("http://127.0.0.1:9000")));
     }
 
     #[test]

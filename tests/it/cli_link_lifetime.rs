@@ -91,6 +91,7 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
         format!(
             "[profile lab-aws]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = 30d\n\n\
              [profile real-aws]\nregion = us-east-1\npail_max_link_lifetime = 30d\n\n\
+             [profile spelled-aws]\nregion = eu-west-1\nendpoint_url = https://s3.eu-west-1.AmazonAWS.com\npail_max_link_lifetime = 30d\n\n\
              [profile sts]\nregion = us-east-1\npail_max_link_lifetime = 30d\ncredential_process = {}\n",
             script.display()
         ),
@@ -423,8 +424,7 @@ async fn finding_the_limit_never_sets_a_broken_pail_config_aside() {
     std::fs::create_dir_all(&config).unwrap();
     let broken = "[[profile]]\nname = 7\n";
     std::fs::write(config.join("config.toml"), broken).unwrap();
-    let output =
-        common::cli::pail_for(&server, home.path(), &["presign", "s3://lifetimes/b.txt"]);
+    let output = common::cli::pail_for(&server, home.path(), &["presign", "s3://lifetimes/b.txt"]);
     assert_success(&output);
     assert_eq!(
         std::fs::read_to_string(config.join("config.toml")).unwrap(),

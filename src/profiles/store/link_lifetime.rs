@@ -54,7 +54,8 @@ pub(super) fn write(entry: &mut toml::Table, lifetime: Option<Duration>) {
 /// Why `profile`'s limit cannot be saved: AWS refuses links past a week, whatever is stated.
 pub(super) fn problem(profile: &super::SavedProfile) -> Option<String> {
     let stated = profile.max_link_lifetime?;
-    (profile.endpoint.is_none() && stated > crate::share::MAX_LINK_LIFETIME).then(|| {
+    let on_aws = crate::share::link_limit::is_aws_endpoint(profile.endpoint.as_deref());
+    (on_aws && stated > crate::share::MAX_LINK_LIFETIME).then(|| {
         format!(
             "Longest link: AWS refuses pre-signed links that live longer than 7 days, not {}.",
             lifetime_text(stated)
