@@ -191,6 +191,16 @@ async fn a_profile_limit_of_thirty_days_signs_a_month_the_server_serves() {
     open_dialog(&mut harness);
     harness.get_by_label("Longest link 30 days: set in profile minio-lab");
     harness.get_by_label("S3 (up to 30 days)");
+    // The calendar allows the month, marks its last day, and says so.
+    click(&mut harness, "Expiry date");
+    let last = jiff::Zoned::try_from(SystemTime::now() + MONTH)
+        .unwrap()
+        .date()
+        .strftime("%a %-d %b %Y")
+        .to_string();
+    harness.get_by_label_contains(&format!("Links can last until {last}"));
+    harness.get_by_label_contains("30 days from now");
+    click(&mut harness, "Expiry date");
     click(&mut harness, "30 days");
     // 30 days rounded down to the minute.
     assert!(
