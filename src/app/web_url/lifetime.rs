@@ -10,7 +10,6 @@ use egui::Ui;
 use super::state::WebUrlDialog;
 use crate::app::state::AppState;
 use crate::share::link_limit::span_text;
-use crate::share::link_text::expiry_text;
 use crate::worker::Command;
 
 /// A way out of temporary credentials, as pressed.
@@ -67,13 +66,9 @@ pub(super) fn lifetime_notes_ui(
 fn ways_out_ui(ui: &mut Ui, dialog: &WebUrlDialog, now: SystemTime) -> Option<WayOut> {
     let ways = dialog.ways_out(now)?;
     let mut pressed = None;
-    ui.colored_label(
-        ui.visuals().warn_fg_color,
-        format!(
-            "⚠ this profile's session ends {}: the link stops working then",
-            expiry_text(ways.ends)
-        ),
-    );
+    if let Some(warning) = dialog.credentials_warning(now) {
+        ui.colored_label(ui.visuals().warn_fg_color, warning);
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("Ways out:");
         let end = dialog.clock_text(ways.ends);

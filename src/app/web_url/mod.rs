@@ -1,7 +1,8 @@
 //! The Web URL dialog: its state and rules ([`state`]), opening it and its requests from the
 //! window (`actions`), its drawing (`ui`, with `cloudfront_fields` and `qr_view`) and the
 //! expiry row and calendar drawn inside it (`expiry_row`, `calendar`); the Upload link tab's CORS check
-//! (`upload_cors`); link lifetimes and the ways out of temporary credentials (`lifetime`).
+//! (`upload_cors`).
+//! How long links may live, and the ways out of temporary credentials: `lifetime`.
 
 pub(crate) mod actions;
 pub(crate) mod calendar;
