@@ -276,8 +276,9 @@ pub struct Discovered {
 }
 
 /// The environment's and the shared AWS files' profiles.
-pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
+pub async fn discover_aws() -> (Vec<Profile>, Vec<String>) {
     let mut profiles = Vec::new();
+    let mut warnings = Vec::new();
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
         profiles.push(Profile {
             name: "Environment".to_owned(),
@@ -318,7 +319,11 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                         profile: Some(name.to_owned()),
                     },
                     default_bucket: None,
-                    max_link_lifetime: aws_link_lifetime(profile.get(AWS_LIFETIME_KEY)),
+                    max_link_lifetime: aws_link_lifetime(
+                        name,
+                        profile.get(AWS_LIFETIME_KEY),
+                        &mut warnings,
+                    ),
                     long_term_keys: profile.get("aws_access_key_id").is_some()
                         && [
                             "aws_session_token",
@@ -338,15 +343,26 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
             error_text(&e)
         )),
     };
-    (profiles, error)
+    warnings.extend(error);
+    (profiles, warnings)
 }
 
 /// Pail's own key in a `~/.aws/config` profile for [`Profile::max_link_lifetime`]: the AWS
 /// tools ignore keys they do not know.
 pub const AWS_LIFETIME_KEY: &str = "pail_max_link_lifetime";
 
-/// A `pail_max_link_lifetime` value read; one that cannot be is left out: the profile keeps
-/// 7 days, and the rest of the file still serves.
-fn aws_link_lifetime(value: Option<&str>) -> Option<std::time::Duration> {
-    crate::share::link_limit::parse_lifetime(value?).ok()
+/// A `pail_max_link_lifetime` value read; one that cannot be is left out and said: the
+/// profile keeps 7 days, and the rest of the file still serves.
+fn aws_link_lifetime(
+    profile: &str,
+    value: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Option<std::time::Duration> {
+    crate::share::link_limit::parse_lifetime(value?)
+        .map_err(|e| {
+            warnings.push(format!(
+                "AWS profile `{profile}`: {AWS_LIFETIME_KEY} is not used ({e}); its links keep the 7-day limit"
+            ));
+        })
+        .ok()
 }

@@ -91,6 +91,7 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
         format!(
             "[profile lab-aws]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = 30d\n\n\
              [profile real-aws]\nregion = us-east-1\npail_max_link_lifetime = 30d\n\n\
+             [profile odd]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = forever\n\n\
              [profile spelled-aws]\nregion = eu-west-1\nendpoint_url = https://s3.eu-west-1.AmazonAWS.com\npail_max_link_lifetime = 30d\n\n\
              [profile sts]\nregion = us-east-1\npail_max_link_lifetime = 30d\ncredential_process = {}\n",
             script.display()
