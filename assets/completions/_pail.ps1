@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;presign' {
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile''s max_link_lifetime [default: 3600]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'GET downloads the object; PUT uploads to its key')
             [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'GET: the Content-Disposition S3 answers with, e.g. ''attachment; filename="a.pdf"''')
@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest accepted file, in bytes')
             [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Smallest accepted file, in bytes')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Required content type; a value ending in ''/'' or ''/*'' (image/) accepts any subtype')
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile''s max_link_lifetime [default: 3600]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
@@ -95,7 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             break
         }
         'pail;share' {
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile''s max_link_lifetime [default: 3600]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('--page-bucket', '--page-bucket', [CompletionResultType]::ParameterName, 'Put the index page in this bucket instead of the folder''s own')

@@ -46,7 +46,7 @@ complete -c pail -n "__fish_pail_needs_command" -f -a "uninstall-desktop" -d 'Re
 complete -c pail -n "__fish_pail_needs_command" -f -a "completions" -d 'Print a shell completion script, e.g. `pail completions bash > ~/.local/share/bash-completion/completions/pail`'
 complete -c pail -n "__fish_pail_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. `pail man > pail.1`, or write them all (--out-dir)'
 complete -c pail -n "__fish_pail_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pail -n "__fish_pail_using_subcommand presign" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l expires-in -d 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile\'s max_link_lifetime [default: 3600]' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l method -d 'GET downloads the object; PUT uploads to its key' -r -f -a "GET\t''
 PUT\t''"
@@ -64,7 +64,7 @@ complete -c pail -n "__fish_pail_using_subcommand presign" -s h -l help -d 'Prin
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l max-size -d 'Largest accepted file, in bytes' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l min-size -d 'Smallest accepted file, in bytes' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l content-type -d 'Required content type; a value ending in \'/\' or \'/*\' (image/) accepts any subtype' -r
-complete -c pail -n "__fish_pail_using_subcommand presign-post" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand presign-post" -l expires-in -d 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile\'s max_link_lifetime [default: 3600]' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l format -r -f -a "json\t'{"url": …, "fields": {…}} as boto3 returns it'
 curl\t'A curl command, with a placeholder for the file to upload'
@@ -84,7 +84,7 @@ complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l not-bef
 complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l ip-range -d 'Only requests from this address or CIDR range (makes a custom policy)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -l qr -d 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)'
 complete -c pail -n "__fish_pail_using_subcommand presign-cloudfront" -s h -l help -d 'Print help'
-complete -c pail -n "__fish_pail_using_subcommand share" -l expires-in -d 'Lifetime in seconds, 1 to 604800 (7 days) [default: 3600]' -r
+complete -c pail -n "__fish_pail_using_subcommand share" -l expires-in -d 'Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile\'s max_link_lifetime [default: 3600]' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l expires-at -d 'Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM"' -r
 complete -c pail -n "__fish_pail_using_subcommand share" -l format -r -f -a "url\t'One link to an index page of every object (uploaded to .pail-shares/ in the bucket)'
 csv\t'A link per object: key,size,url,expires (no page); control characters in a key are shown as escapes (`\\x1b`, `\\n`, a backslash as `\\\\`), the link stays exact'

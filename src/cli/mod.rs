@@ -23,6 +23,7 @@ pub(crate) mod cp;
 pub(crate) mod cp_plan;
 pub(crate) mod find;
 pub(crate) mod headers;
+pub(crate) mod link_lifetime;
 pub(crate) mod ls;
 pub(crate) mod presign;
 pub(crate) mod share;
@@ -120,14 +121,16 @@ pub(crate) struct ConnectionArgs {
 /// When the link stops working.
 #[derive(Debug, Args)]
 pub(crate) struct ExpiryArgs {
-    /// Lifetime in seconds, 1 to 604800 (7 days) [default: 3600].
+    /// Lifetime: seconds, or 30d, 720h, 45m; up to 7 days, or the profile's max_link_lifetime
+    /// [default: 3600].
     #[arg(
         long,
-        value_name = "SECONDS",
+        value_name = "LIFETIME",
         conflicts_with = "expires_at",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = link_lifetime::parse_expires_in
     )]
-    pub expires_in: Option<u64>,
+    pub expires_in: Option<Duration>,
     /// Moment of expiry: RFC 3339 (2026-12-05T17:00:00+01:00) or local "YYYY-MM-DD HH:MM".
     #[arg(long, value_name = "DATETIME")]
     pub expires_at: Option<String>,
@@ -250,7 +253,7 @@ impl ExpiryArgs {
     fn expiry(&self) -> Result<Expiry, CliError> {
         Ok(match (&self.expires_in, &self.expires_at) {
             (_, Some(at)) => Expiry::At(parse_datetime(at, &crate::local_time::system_zone())?),
-            (Some(secs), None) => Expiry::In(Duration::from_secs(*secs)),
+            (Some(lifetime), None) => Expiry::In(*lifetime),
             (None, None) => Expiry::default(),
         })
     }
@@ -278,12 +281,18 @@ impl ConnectionArgs {
                     saved.endpoint = Some(url.clone());
                 }
                 saved.path_style |= self.path_style;
-                return Ok(crate::profiles::Profile::from_saved(&saved)
-                    .connect()
-                    .await?);
+                let profile = crate::profiles::Profile::from_saved(&saved);
+                if let (_, Some(ignored)) = profile.link_limit() {
+                    warn(&ignored);
+                }
+                return Ok(profile.connect().await?);
             }
         }
-        Ok(Connection::from_aws_config(self.options()?).await?)
+        let (current, _) = link_lifetime::current_profile(self, false).await;
+        let limit = link_lifetime::aws_chain_limit(current.as_ref(), self.endpoint_url.as_deref());
+        Ok(Connection::from_aws_config(self.options()?)
+            .await?
+            .with_link_limit(limit))
     }
 
     fn options(&self) -> Result<ConnectOptions, CliError> {
@@ -333,16 +342,6 @@ fn local_time(t: SystemTime) -> String {
     crate::local_time::format(t, &crate::local_time::system_zone(), "%Y-%m-%d %H:%M:%S %Z")
 }
 
-/// Tells the person when temporary credentials end a link early.
-fn warn_if_credentials_end_first(effective: &crate::share::EffectiveExpiry) {
-    if effective.limited_by_credentials {
-        warn(&format!(
-            "the credentials that signed this expire at {}: it stops working then",
-            local_time(effective.at)
-        ));
-    }
-}
-
 /// `pail profiles list`: one line per profile, secrets never shown.
 async fn list_profiles() -> Result<(), CliError> {
     let dir = crate::profiles::store::default_dir();
@@ -351,7 +350,7 @@ async fn list_profiles() -> Result<(), CliError> {
         warn(warning);
     }
     let default = found.store.as_ref().and_then(|s| s.default_profile.clone());
-    let rows: Vec<[String; 4]> = found
+    let rows: Vec<[String; 5]> = found
         .profiles
         .iter()
         .map(|p| {
@@ -365,12 +364,13 @@ async fn list_profiles() -> Result<(), CliError> {
                 p.source.label().to_owned(),
                 p.region.clone().unwrap_or_else(|| "-".into()),
                 p.endpoint.clone().unwrap_or_else(|| "AWS".into()),
+                link_lifetime::longest_link_cell(p),
             ]
             .map(|cell| terminal_safe(&cell).into_owned())
         })
         .collect();
-    let header = ["NAME", "SOURCE", "REGION", "ENDPOINT"].map(str::to_owned);
-    let mut widths = [0usize; 4];
+    let header = ["NAME", "SOURCE", "REGION", "ENDPOINT", "LONGEST LINK"].map(str::to_owned);
+    let mut widths = [0usize; 5];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());

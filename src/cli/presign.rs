@@ -6,8 +6,8 @@ use std::time::SystemTime;
 use clap::{Args, ValueEnum};
 
 use super::{
-    CliError, ConnectionArgs, ExpiryArgs, MAX_SINGLE_UPLOAD, local_time, note, print_qr,
-    print_stdout, scheme, warn, warn_if_credentials_end_first,
+    CliError, ConnectionArgs, ExpiryArgs, MAX_SINGLE_UPLOAD, link_lifetime, local_time, note,
+    print_qr, print_stdout, scheme, warn,
 };
 use crate::fmt::human_size;
 use crate::model::{NameError, ObjectKey, S3Prefix, S3Uri};
@@ -94,8 +94,9 @@ pub(crate) struct PresignPostArgs {
 pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
     let uri: S3Uri = args.uri.parse()?;
     let expiry = args.expiry.expiry()?;
-    // Check the expiry before any network traffic, so a typo fails at once.
-    expiry.resolve(SystemTime::now())?;
+    // Check the expiry before any network traffic, so a typo fails at once (its length is
+    // checked against the profile's limit once the profile is known).
+    expiry.resolve_unbounded(SystemTime::now())?;
     if args.method == MethodArg::Get && args.no_overwrite {
         return Err(CliError::Usage(
             "--no-overwrite applies to PUT links only".into(),
@@ -119,6 +120,7 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
         ));
     }
     let connection = args.connection.connect().await?;
+    link_lifetime::check_within_limit(expiry, &connection, SystemTime::now())?;
     let bucket_signer = connection.signer_for(&uri.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
         warn(&warning.to_string());
@@ -157,7 +159,13 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
             "note: the request must send the header `{name}: {value}`"
         ));
     }
-    warn_if_credentials_end_first(&link.effective_expiry);
+    link_lifetime::warn_if_credentials_end_first(
+        &link.lifetime,
+        &link.effective_expiry,
+        &args.connection,
+        uri.bucket.as_str(),
+    )
+    .await;
     Ok(())
 }
 
@@ -171,7 +179,7 @@ pub(crate) async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> 
         KeyRule::Exact(ObjectKey::new(target.prefix.clone())?)
     };
     let expiry = args.expiry.expiry()?;
-    expiry.resolve(SystemTime::now())?;
+    expiry.resolve_unbounded(SystemTime::now())?;
     let content_length = match (args.min_size, args.max_size) {
         (None, None) => None,
         (min, max) => Some((min.unwrap_or(0), max.unwrap_or(MAX_SINGLE_UPLOAD))),
@@ -189,6 +197,7 @@ pub(crate) async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> 
     };
 
     let connection = args.connection.connect().await?;
+    link_lifetime::check_within_limit(expiry, &connection, SystemTime::now())?;
     let bucket_signer = connection.signer_for(&target.bucket).await?;
     if let Some(warning) = &bucket_signer.warning {
         warn(&warning.to_string());
@@ -221,6 +230,12 @@ pub(crate) async fn presign_post(args: PresignPostArgs) -> Result<(), CliError> 
         }
     };
     print_stdout(&text);
-    warn_if_credentials_end_first(&form.effective_expiry);
+    link_lifetime::warn_if_credentials_end_first(
+        &form.lifetime,
+        &form.effective_expiry,
+        &args.connection,
+        target.bucket.as_str(),
+    )
+    .await;
     Ok(())
 }

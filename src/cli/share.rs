@@ -56,12 +56,13 @@ pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
     folder.prefix = folder_prefix(&folder.prefix);
     let expiry = args.expiry.expiry()?;
     // A typo in the expiry fails before any traffic.
-    expiry.resolve(SystemTime::now())?;
+    expiry.resolve_unbounded(SystemTime::now())?;
     let page_bucket = match &args.page_bucket {
         Some(name) => BucketName::new(name)?,
         None => folder.bucket.clone(),
     };
     let connection = args.connection.connect().await?;
+    super::link_lifetime::check_within_limit(expiry, &connection, SystemTime::now())?;
     let objects = folder_objects(&connection, &folder.bucket, &folder.prefix).await?;
     if objects.len() > CONFIRM_ABOVE && !args.yes {
         return Err(CliError::Usage(format!(

@@ -3,6 +3,7 @@
 //! each able to open a [`Connection`].
 
 pub(crate) mod store;
+pub mod ways_out;
 
 use aws_credential_types::Credentials;
 
@@ -59,6 +60,12 @@ pub struct Profile {
     pub access: ProfileAccess,
     /// A bucket to show and test when the keys may not list buckets.
     pub default_bucket: Option<String>,
+    /// The longest link the profile says its provider accepts (`max_link_lifetime`; in
+    /// `~/.aws/config`, `pail_max_link_lifetime`): see [`Self::link_limit`].
+    pub max_link_lifetime: Option<std::time::Duration>,
+    /// Its keys do not expire: an access key without a session token (for an AWS profile, no
+    /// role, SSO or process either). Links it signs live as long as they say.
+    pub long_term_keys: bool,
 }
 
 impl Profile {
@@ -95,6 +102,11 @@ impl Profile {
                 Err(reason) => ProfileAccess::Refused { reason },
             },
             default_bucket: saved.default_bucket.clone(),
+            max_link_lifetime: saved.max_link_lifetime,
+            long_term_keys: saved
+                .session_token
+                .as_ref()
+                .is_none_or(|token| token.is_empty()),
         }
     }
 
@@ -106,6 +118,8 @@ impl Profile {
         endpoint: Endpoint,
         region: &str,
     ) -> Self {
+        let long_term_keys =
+            credentials.session_token().is_none() && credentials.expiry().is_none();
         let endpoint_text = endpoint.name();
         Self {
             name: name.to_owned(),
@@ -119,6 +133,8 @@ impl Profile {
                 path_style: true,
             },
             default_bucket: None,
+            max_link_lifetime: None,
+            long_term_keys,
         }
     }
 
@@ -184,11 +200,21 @@ impl Profile {
         format!("{}/{}", self.source.label(), self.name)
     }
 
+    /// How long this profile's links may live, where that comes from, and why a stated limit
+    /// was ignored (on AWS, past 7 days).
+    pub fn link_limit(&self) -> (crate::share::LinkLimit, Option<String>) {
+        let on_aws = crate::share::link_limit::is_aws_endpoint(self.endpoint.as_deref());
+        crate::share::LinkLimit::for_profile(&self.name, on_aws, self.max_link_lifetime)
+    }
+
     /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
     pub async fn connect(&self) -> Result<Connection, ConnectError> {
-        self.connect_inner()
-            .await
-            .map(|connection| connection.with_identity(self.identity()))
+        let (limit, _) = self.link_limit();
+        self.connect_inner().await.map(|connection| {
+            connection
+                .with_identity(self.identity())
+                .with_link_limit(limit)
+        })
     }
 
     async fn connect_inner(&self) -> Result<Connection, ConnectError> {
@@ -259,8 +285,9 @@ pub struct Discovered {
 }
 
 /// The environment's and the shared AWS files' profiles.
-pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
+pub async fn discover_aws() -> (Vec<Profile>, Vec<String>) {
     let mut profiles = Vec::new();
+    let mut warnings = Vec::new();
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
         profiles.push(Profile {
             name: "Environment".to_owned(),
@@ -273,6 +300,8 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                 .ok(),
             access: ProfileAccess::AwsChain { profile: None },
             default_bucket: None,
+            max_link_lifetime: None,
+            long_term_keys: std::env::var_os("AWS_SESSION_TOKEN").is_none(),
         });
     }
     let loaded = aws_config::profile::load(
@@ -299,6 +328,21 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
                         profile: Some(name.to_owned()),
                     },
                     default_bucket: None,
+                    max_link_lifetime: aws_link_lifetime(
+                        name,
+                        profile.get(AWS_LIFETIME_KEY),
+                        &mut warnings,
+                    ),
+                    long_term_keys: profile.get("aws_access_key_id").is_some()
+                        && [
+                            "aws_session_token",
+                            "role_arn",
+                            "sso_session",
+                            "sso_start_url",
+                        ]
+                        .iter()
+                        .chain(&["credential_process", "web_identity_token_file"])
+                        .all(|key| profile.get(key).is_none()),
                 });
             }
             None
@@ -308,7 +352,28 @@ pub async fn discover_aws() -> (Vec<Profile>, Option<String>) {
             error_text(&e)
         )),
     };
-    (profiles, error)
+    warnings.extend(error);
+    (profiles, warnings)
+}
+
+/// Pail's own key in a `~/.aws/config` profile for [`Profile::max_link_lifetime`]: the AWS
+/// tools ignore keys they do not know.
+pub const AWS_LIFETIME_KEY: &str = "pail_max_link_lifetime";
+
+/// A `pail_max_link_lifetime` value read; one that cannot be is left out and said: the
+/// profile keeps 7 days, and the rest of the file still serves.
+fn aws_link_lifetime(
+    profile: &str,
+    value: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Option<std::time::Duration> {
+    crate::share::link_limit::parse_lifetime(value?)
+        .map_err(|e| {
+            warnings.push(format!(
+                "AWS profile `{profile}`: {AWS_LIFETIME_KEY} is not used ({e}); its links keep the 7-day limit"
+            ));
+        })
+        .ok()
 }
 
 #[cfg(test)]
@@ -365,6 +430,7 @@ mod tests {
             endpoint: Some("http://h.example/a%2Fb".into()),
             path_style: true,
             default_bucket: None,
+            max_link_lifetime: None,
         };
         let profile = Profile::from_saved(&saved);
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -119,6 +119,8 @@ pub struct Connection {
     identity: String,
     /// How long a data-carrying request may go without moving a byte.
     stall_timeout: Duration,
+    /// The longest link its signers make, and where that limit comes from: the profile's.
+    link_limit: crate::share::LinkLimit,
 }
 
 /// A region name as AWS and S3-compatible servers spell them: lower-case letters, digits, `-`.
@@ -225,6 +227,7 @@ impl Connection {
             regions: RegionCache::default(),
             identity: format!("AWS/{}", options.profile.as_deref().unwrap_or("default")),
             stall_timeout: crate::s3::stall::STALL_TIMEOUT,
+            link_limit: crate::share::LinkLimit::default(),
             aws_profile: options.profile.clone(),
         })
     }
@@ -259,6 +262,7 @@ impl Connection {
             aws_profile: None,
             identity: "static".to_owned(),
             stall_timeout: crate::s3::stall::STALL_TIMEOUT,
+            link_limit: crate::share::LinkLimit::default(),
         }
     }
 
@@ -277,6 +281,17 @@ impl Connection {
     pub fn with_identity(mut self, identity: String) -> Self {
         self.identity = identity;
         self
+    }
+
+    /// The same connection, signing links up to the profile's `limit`.
+    pub fn with_link_limit(mut self, limit: crate::share::LinkLimit) -> Self {
+        self.link_limit = limit;
+        self
+    }
+
+    /// How long its links may live, and why.
+    pub fn link_limit(&self) -> &crate::share::LinkLimit {
+        &self.link_limit
     }
 
     /// Which profile this connection belongs to, as the upload journal records it.
@@ -372,7 +387,8 @@ impl Connection {
             region,
             endpoint: self.endpoint.clone(),
             path_style: self.path_style,
-        });
+        })
+        .with_longest_link(self.link_limit.longest);
         Ok(BucketSigner { signer, warning })
     }
 }

@@ -154,7 +154,9 @@ pub async fn share_folder(
         });
     }
     // One lifetime for all, fixed now: the page and every link in it end together.
-    let lifetime = expiry.resolve(now).map_err(ShareError::from)?;
+    let lifetime = expiry
+        .resolve_within_limit(now, connection.link_limit().longest)
+        .map_err(ShareError::from)?;
     let expiry = Expiry::In(lifetime.expires_in);
     let (entries, warning) = sign_objects(connection, bucket, prefix, objects, expiry, now).await?;
     let expires = entries

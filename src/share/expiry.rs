@@ -28,10 +28,15 @@ pub enum ExpiryError {
     #[error("the expiry must be at least 1 second")]
     TooShort,
     #[error(
-        "an expiry of {} is too long: SigV4 pre-signed links cannot live longer than 7 days (604800 seconds)",
-        crate::fmt::exact_duration(*requested_secs)
+        "an expiry of {} is too long: {}",
+        crate::fmt::exact_duration(*requested_secs),
+        longest_text(*longest_secs)
     )]
-    TooLong { requested_secs: u64 },
+    TooLong {
+        requested_secs: u64,
+        /// The limit it was checked against: SigV4's week, or a profile's own.
+        longest_secs: u64,
+    },
     #[error("the expiry {at} is in the past")]
     InPast { at: String },
     #[error(
@@ -65,6 +70,16 @@ impl Expiry {
         self.resolve_within(now, Some(MAX_LINK_LIFETIME))
     }
 
+    /// [`Self::resolve`] against a profile's own limit ([`super::LinkLimit`]), which may be
+    /// longer than SigV4's usual week on a service that accepts that.
+    pub fn resolve_within_limit(
+        &self,
+        now: SystemTime,
+        longest: Duration,
+    ) -> Result<Lifetime, ExpiryError> {
+        self.resolve_within(now, Some(longest))
+    }
+
     /// [`Self::resolve`] without SigV4's 7 days: for CloudFront, whose links may last months.
     pub fn resolve_unbounded(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
         self.resolve_within(now, None)
@@ -92,15 +107,30 @@ impl Expiry {
         if whole < Duration::from_secs(1) {
             return Err(ExpiryError::TooShort);
         }
-        if longest.is_some_and(|longest| whole > longest) {
+        if let Some(longest) = longest
+            && whole > longest
+        {
             return Err(ExpiryError::TooLong {
                 requested_secs: whole.as_secs(),
+                longest_secs: longest.as_secs(),
             });
         }
         Ok(Lifetime {
             expires_in: whole,
             expires_at: now + whole,
         })
+    }
+}
+
+/// What a [`ExpiryError::TooLong`] says of the limit it broke.
+fn longest_text(longest_secs: u64) -> String {
+    if longest_secs == MAX_LINK_LIFETIME.as_secs() {
+        "SigV4 pre-signed links cannot live longer than 7 days (604800 seconds)".to_owned()
+    } else {
+        format!(
+            "this profile's links cannot live longer than {}",
+            crate::fmt::exact_duration(longest_secs)
+        )
     }
 }
 
@@ -204,12 +234,47 @@ mod tests {
         assert_eq!(
             err,
             ExpiryError::TooLong {
-                requested_secs: 604_801
+                requested_secs: 604_801,
+                longest_secs: 604_800
             }
         );
         let message = err.to_string();
         assert!(message.contains("7 days"), "{message}");
         assert!(message.contains("604801"), "{message}");
+    }
+
+    #[test]
+    fn a_profile_limit_allows_more_than_a_week_and_no_more() {
+        let month = Duration::from_secs(30 * 86_400);
+        let lifetime = Expiry::In(month).resolve_within_limit(t0(), month).unwrap();
+        assert_eq!(lifetime.expires_in, month);
+        assert_eq!(lifetime.expires_at, t0() + month);
+        let at = Expiry::At(t0() + month + Duration::from_millis(400));
+        assert_eq!(
+            at.resolve_within_limit(t0(), month).unwrap().expires_in,
+            month
+        );
+        let err = Expiry::In(month + Duration::from_secs(1))
+            .resolve_within_limit(t0(), month)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ExpiryError::TooLong {
+                requested_secs: 2_592_001,
+                longest_secs: 2_592_000
+            }
+        );
+        let message = err.to_string();
+        assert!(message.contains("30 days (2592000 seconds)"), "{message}");
+        assert!(!message.contains("7 days"), "{message}");
+        // A shorter limit than SigV4's is held too.
+        let day = Duration::from_secs(86_400);
+        assert!(matches!(
+            Expiry::In(day * 2).resolve_within_limit(t0(), day),
+            Err(ExpiryError::TooLong { .. })
+        ));
+        // The plain resolve stays at a week.
+        assert!(Expiry::In(month).resolve(t0()).is_err());
     }
 
     #[test]

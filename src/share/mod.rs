@@ -9,6 +9,7 @@ pub mod expiry;
 pub mod form_output;
 pub mod index_page;
 pub mod link_doctor;
+pub mod link_limit;
 pub mod link_test;
 pub mod link_text;
 pub mod opens_as;
@@ -20,6 +21,7 @@ mod signer;
 pub use bulk::BulkSigner;
 pub use disposition::{DispositionKind, content_disposition};
 pub use expiry::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, MAX_LINK_LIFETIME};
+pub use link_limit::{LimitSource, LinkLimit};
 pub use post::{Condition, ContentTypeRule, KeyRule, PostForm, PostRequest};
 pub use signer::{GetOptions, LinkMethod, PresignedLink, PutOptions, Signer, SignerConfig};
 

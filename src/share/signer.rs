@@ -87,6 +87,9 @@ pub struct PresignedLink {
 pub struct Signer {
     config: SignerConfig,
     client: aws_sdk_s3::Client,
+    /// The longest lifetime a link may have: SigV4's week unless the profile states its
+    /// provider's own ([`Self::with_longest_link`]).
+    longest: std::time::Duration,
 }
 
 impl Signer {
@@ -105,7 +108,24 @@ impl Signer {
             builder = builder.endpoint_url(url);
         }
         let client = aws_sdk_s3::Client::from_conf(builder.build());
-        Self { config, client }
+        Self {
+            config,
+            client,
+            longest: super::MAX_LINK_LIFETIME,
+        }
+    }
+
+    /// The same signer, allowing links up to `longest` (a profile's `max_link_lifetime`).
+    /// Links past a week come from [`super::BulkSigner`], whose URLs are the SDK's byte for
+    /// byte: the SDK's presigner refuses them.
+    pub fn with_longest_link(mut self, longest: std::time::Duration) -> Self {
+        self.longest = longest;
+        self
+    }
+
+    /// The longest lifetime this signer gives a link.
+    pub fn longest_link(&self) -> std::time::Duration {
+        self.longest
     }
 
     pub fn config(&self) -> &SignerConfig {
@@ -126,6 +146,11 @@ impl Signer {
         }
         if let Some(value) = &options.content_disposition {
             super::shell::check_header_value("Content-Disposition", value)?;
+        }
+        if self.past_the_sdk(expiry, now)? {
+            return super::BulkSigner::new(self, bucket, options.scheme, expiry, now)
+                .await?
+                .get(key, options);
         }
         let (lifetime, presigning) = self.presigning(expiry, now)?;
         let request = self
@@ -155,6 +180,11 @@ impl Signer {
     ) -> Result<PresignedLink, ShareError> {
         if let Some(value) = &options.content_type {
             super::shell::check_header_value("Content-Type", value)?;
+        }
+        if self.past_the_sdk(expiry, now)? {
+            return super::BulkSigner::new(self, bucket, options.scheme, expiry, now)
+                .await?
+                .put(key, options);
         }
         let (lifetime, presigning) = self.presigning(expiry, now)?;
         let request = self
@@ -220,7 +250,13 @@ impl Signer {
             }
             .into());
         }
-        Ok(expiry.resolve(now)?)
+        Ok(expiry.resolve_within_limit(now, self.longest)?)
+    }
+
+    /// True when the link is to live longer than the SDK's presigner signs (a week, allowed
+    /// by the profile's limit): Pail's own signer makes it then.
+    fn past_the_sdk(&self, expiry: Expiry, now: SystemTime) -> Result<bool, ShareError> {
+        Ok(self.lifetime(expiry, now)?.expires_in > super::MAX_LINK_LIFETIME)
     }
 
     pub(crate) fn effective_expiry(&self, lifetime: &Lifetime) -> EffectiveExpiry {

@@ -586,6 +586,7 @@ fn home_with_profiles(endpoint: &str) -> tempfile::TempDir {
             endpoint: Some(endpoint.into()),
             path_style: true,
             default_bucket: None,
+            max_link_lifetime: None,
         },
     );
     store.default_profile = Some("pail-local".into());

@@ -26,6 +26,8 @@ fn aws_profile(name: &str) -> Profile {
             profile: Some(name.into()),
         },
         default_bucket: None,
+        max_link_lifetime: None,
+        long_term_keys: false,
     }
 }
 

@@ -446,3 +446,146 @@ async fn a_path_style_link_keeps_the_slash_between_the_endpoint_path_and_the_buc
         );
     }
 }
+
+/// A signer for `https://minio.example.com`, path-style, whose profile allows `longest`.
+fn lab_signer(longest: Duration) -> Signer {
+    Signer::new(SignerConfig {
+        credentials: Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"),
+        region: "us-east-1".into(),
+        endpoint: Endpoint::custom("https://minio.example.com").unwrap(),
+        path_style: true,
+    })
+    .with_longest_link(longest)
+}
+
+const MONTH: Duration = Duration::from_secs(30 * 86_400);
+
+#[tokio::test]
+async fn a_thirty_day_link_matches_botocore_though_the_sdk_refuses_it() {
+    let signer = lab_signer(MONTH);
+    let bucket = BucketName::new("lab-bucket").unwrap();
+    let month = Expiry::In(MONTH);
+    // (what, link, botocore's URL) — from tests/vectors/botocore_presign.py, ExpiresIn=2592000.
+    let get = signer
+        .presign_get(
+            &bucket,
+            &ObjectKey::new("a b/ü.txt").unwrap(),
+            &GetOptions::default(),
+            month,
+            pinned(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        get.url,
+        "https://minio.example.com/lab-bucket/a%20b/%C3%BC.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=2592000&X-Amz-SignedHeaders=host&X-Amz-Signature=e49624dd06a0e27178a9f5b1ed08d5e9e174708a947afb0614767b7ce82a1f31"
+    );
+    assert_eq!(get.lifetime.expires_at, pinned() + MONTH);
+    let put = signer
+        .presign_put(
+            &bucket,
+            &ObjectKey::new("up load/ü.txt").unwrap(),
+            &PutOptions {
+                content_type: Some("text/plain".into()),
+                ..PutOptions::default()
+            },
+            month,
+            pinned(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        put.url,
+        "https://minio.example.com/lab-bucket/up%20load/%C3%BC.txt?x-id=PutObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=2592000&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=c542d85b63058d92abe040af85a2fba844fb08e2844a55701de025fc6e8bba84"
+    );
+    assert_eq!(
+        put.headers,
+        [("content-type".to_owned(), "text/plain".to_owned())]
+    );
+    let version = signer
+        .presign_get(
+            &bucket,
+            &ObjectKey::new("test.txt").unwrap(),
+            &GetOptions {
+                content_disposition: Some("attachment".into()),
+                version_id: Some(VERSION_ID.into()),
+                ..GetOptions::default()
+            },
+            month,
+            pinned(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        version.url,
+        "https://minio.example.com/lab-bucket/test.txt?x-id=GetObject&response-content-disposition=attachment&versionId=3%2FL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2BMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=2592000&X-Amz-SignedHeaders=host&X-Amz-Signature=1e225de0ef1f4575760d12a75e51208f3d6d5a64a2a977b3ad6e9894205a6b12"
+    );
+}
+
+#[tokio::test]
+async fn a_profile_limit_is_held_and_the_usual_week_stays_without_one() {
+    let bucket = BucketName::new("lab-bucket").unwrap();
+    let key = ObjectKey::new("a.txt").unwrap();
+    let one_more = Expiry::In(MONTH + Duration::from_secs(1));
+    let err = lab_signer(MONTH)
+        .presign_get(&bucket, &key, &GetOptions::default(), one_more, pinned())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("30 days"), "{err}");
+    // Without a profile limit: SigV4's week, whatever the endpoint.
+    let err = lab_signer(pail::share::MAX_LINK_LIFETIME)
+        .presign_get(
+            &bucket,
+            &key,
+            &GetOptions::default(),
+            Expiry::In(MONTH),
+            pinned(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("7 days"), "{err}");
+}
+
+#[tokio::test]
+async fn a_thirty_day_link_with_a_session_token_signs_as_botocore_does() {
+    let signer = Signer::new(SignerConfig {
+        credentials: Credentials::new(
+            ACCESS_KEY,
+            SECRET_KEY,
+            Some("SESSION/token+=".into()),
+            None,
+            "test",
+        ),
+        region: "us-east-1".into(),
+        endpoint: Endpoint::custom("https://minio.example.com").unwrap(),
+        path_style: true,
+    })
+    .with_longest_link(MONTH);
+    let link = signer
+        .presign_get(
+            &BucketName::new("lab-bucket").unwrap(),
+            &ObjectKey::new("a b/ü.txt").unwrap(),
+            &GetOptions::default(),
+            Expiry::In(MONTH),
+            pinned(),
+        )
+        .await
+        .unwrap();
+    // botocore's URL (tests/vectors/botocore_presign.py): the token before the signature,
+    // where aws-sdk-s3 (and Pail, the SDK's order) puts it after. The same parameters, the
+    // same signature.
+    let botocore = "https://minio.example.com/lab-bucket/a%20b/%C3%BC.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=2592000&X-Amz-SignedHeaders=host&X-Amz-Security-Token=SESSION%2Ftoken%2B%3D&X-Amz-Signature=a38a0e22a9abd22fa8c70e1769c008b1e2baea0b52172ff68e7f97817833d1ad";
+    let parts = |url: &str| {
+        let (base, query) = url.split_once('?').unwrap();
+        let mut params: Vec<String> = query.split('&').map(str::to_owned).collect();
+        params.sort();
+        (base.to_owned(), params)
+    };
+    assert_eq!(parts(&link.url), parts(botocore));
+    assert!(
+        link.url
+            .ends_with("&X-Amz-Signature=a38a0e22a9abd22fa8c70e1769c008b1e2baea0b52172ff68e7f97817833d1ad&X-Amz-Security-Token=SESSION%2Ftoken%2B%3D"),
+        "{}",
+        link.url
+    );
+}

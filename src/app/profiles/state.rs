@@ -23,6 +23,8 @@ pub struct ProfileForm {
     pub endpoint_url: String,
     pub path_style: bool,
     pub default_bucket: String,
+    /// `max_link_lifetime` as typed: `30d`, `720h`, seconds, or empty for the usual 7 days.
+    pub max_link_lifetime: String,
     pub problems: Vec<String>,
 }
 
@@ -41,6 +43,7 @@ impl Default for ProfileForm {
             endpoint_url: String::new(),
             path_style: false,
             default_bucket: String::new(),
+            max_link_lifetime: String::new(),
             problems: Vec::new(),
         }
     }
@@ -68,6 +71,10 @@ impl ProfileForm {
             },
             path_style: saved.path_style,
             default_bucket: saved.default_bucket.clone().unwrap_or_default(),
+            max_link_lifetime: saved
+                .max_link_lifetime
+                .map(crate::share::link_limit::lifetime_text)
+                .unwrap_or_default(),
             problems: Vec::new(),
         }
     }
@@ -116,6 +123,8 @@ impl ProfileForm {
             ),
             path_style: self.path_style,
             default_bucket: (!bucket.is_empty()).then(|| bucket.to_owned()),
+            max_link_lifetime: crate::share::link_limit::parse_lifetime(&self.max_link_lifetime)
+                .ok(),
         }
     }
 
@@ -144,6 +153,12 @@ impl ProfileForm {
             .filter(|n| Some(*n) != self.original_name.as_deref())
             .collect();
         self.problems = validate(&self.to_saved(), &others);
+        let lifetime = self.max_link_lifetime.trim();
+        if let Err(e) = crate::share::link_limit::parse_lifetime(lifetime)
+            && !lifetime.is_empty()
+        {
+            self.problems.push(format!("Longest link: {e}."));
+        }
         self.problems.is_empty()
     }
 

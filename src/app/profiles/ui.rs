@@ -295,6 +295,17 @@ fn form_ui(ui: &mut Ui, form: &mut ProfileForm, pressed: &mut Pressed) {
         false,
         "optional",
     );
+    field(
+        ui,
+        "Longest link",
+        &mut form.max_link_lifetime,
+        false,
+        if form.provider == Provider::Aws {
+            "7 days (AWS's limit)"
+        } else {
+            "7 days; 30d or 720h if the provider allows"
+        },
+    );
     for problem in &form.problems {
         ui.colored_label(ui.visuals().error_fg_color, problem);
     }

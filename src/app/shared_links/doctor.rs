@@ -11,7 +11,7 @@ use crate::app::state::AppState;
 use crate::model::{BucketName, ObjectKey, Scheme};
 use crate::share::cloudfront::{CloudFrontPolicy, SignedParts, signed_parts};
 use crate::share::link_doctor::SharedAs;
-use crate::share::{Expiry, GetOptions, MAX_LINK_LIFETIME};
+use crate::share::{Expiry, GetOptions};
 use crate::storage::history::SharedLink;
 use crate::worker::{CloudFrontRequest, Command, RenewRequest};
 
@@ -39,7 +39,8 @@ impl AppState {
     }
 
     /// Renew: the same object and download options, as long a lifetime as before (at most
-    /// 7 days) from now, signed with the profile that made it.
+    /// the profile's limit: 7 days unless it states its provider's) from now, signed with the
+    /// profile that made it.
     pub fn renew_link(&mut self, url: &str) -> Vec<Command> {
         let Some(link) = self.links.get(url).cloned() else {
             return Vec::new();
@@ -63,7 +64,7 @@ impl AppState {
         if let Some(parts) = signed_parts(&link.url) {
             return self.renew_cloudfront(id, &link, bucket, key, parts, lifetime);
         }
-        let lifetime = lifetime.min(MAX_LINK_LIFETIME);
+        let lifetime = lifetime.min(profile.link_limit().0.longest);
         self.links.start_renew(id);
         vec![Command::RenewLink(RenewRequest {
             id,

@@ -57,6 +57,7 @@ impl AppState {
             // Nothing to share: offer an upload link into this folder instead.
             dialog.inputs.tab = DialogTab::UploadLink;
         }
+        dialog.set_known_profiles(self.profiles.list());
         let id = self.next_id();
         commands.push(dialog.ask_credentials(id));
         let id = self.next_id();
@@ -135,6 +136,7 @@ impl AppState {
             WebUrlRequest::OverrideType | WebUrlRequest::EditStoredType => {
                 return self.fix_link_type(request == WebUrlRequest::OverrideType);
             }
+            WebUrlRequest::WayOut(way) => return self.take_way_out(way),
         }
         Vec::new()
     }

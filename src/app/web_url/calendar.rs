@@ -20,15 +20,20 @@ pub struct CalendarState {
 pub(crate) struct AllowedDays {
     pub first: Date,
     pub last: Option<Date>,
+    /// The profile's longest link (`last` is that far from now), for the texts.
+    pub longest: std::time::Duration,
 }
 
 impl AllowedDays {
     /// Why `day` cannot be picked, if it cannot.
-    pub(crate) fn refusal(&self, day: Date) -> Option<&'static str> {
+    pub(crate) fn refusal(&self, day: Date) -> Option<String> {
         if day < self.first {
-            Some("In the past")
+            Some("In the past".to_owned())
         } else if self.last.is_some_and(|last| day > last) {
-            Some("Past the 7-day limit: pre-signed links live at most 7 days")
+            Some(format!(
+                "Past the limit: pre-signed links live at most {}",
+                crate::share::link_limit::span_text(self.longest)
+            ))
         } else {
             None
         }
@@ -127,8 +132,9 @@ pub(crate) fn calendar_ui(
             });
         if let Some(last) = allowed.last {
             ui.weak(format!(
-                "Links can last until {} (underlined, with a bar after it): 7 days from now",
-                day_name(last)
+                "Links can last until {} (underlined, with a bar after it): {} from now",
+                day_name(last),
+                crate::share::link_limit::span_text(allowed.longest)
             ));
         }
     });
@@ -155,7 +161,10 @@ fn day_ui(ui: &mut Ui, day: Date, picked: Date, allowed: AllowedDays) -> bool {
     if let Some(reason) = refusal {
         response = response.on_disabled_hover_text(reason);
     } else if is_last {
-        response = response.on_hover_text("The last day a link can last (7 days from now)");
+        response = response.on_hover_text(format!(
+            "The last day a link can last ({} from now)",
+            crate::share::link_limit::span_text(allowed.longest)
+        ));
     }
     if is_last {
         // The 7-day boundary, visible at a glance: a bar after the last allowed day.
@@ -186,15 +195,16 @@ mod tests {
         let allowed = AllowedDays {
             first: day(29),
             last: Some(day(30)),
+            longest: crate::share::MAX_LINK_LIFETIME,
         };
-        assert_eq!(allowed.refusal(day(28)), Some("In the past"));
+        assert_eq!(allowed.refusal(day(28)).as_deref(), Some("In the past"));
         assert!(allowed.refusal(day(29)).is_none());
         assert!(allowed.refusal(day(30)).is_none());
         assert!(
             allowed
                 .refusal(jiff::civil::date(2026, 12, 1))
                 .unwrap()
-                .contains("7-day")
+                .contains("at most 7 days")
         );
     }
 
@@ -203,6 +213,7 @@ mod tests {
         let allowed = AllowedDays {
             first: jiff::civil::date(2026, 11, 29),
             last: None,
+            longest: crate::share::MAX_LINK_LIFETIME,
         };
         assert!(allowed.refusal(jiff::civil::date(2027, 6, 1)).is_none());
         assert!(allowed.refusal(jiff::civil::date(2026, 11, 28)).is_some());

@@ -11,7 +11,12 @@ pub(super) fn via_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) -> bool {
     let mut choose_key = false;
     ui.horizontal(|ui| {
         ui.label("Link through");
-        ui.radio_value(&mut dialog.inputs.via, Via::S3, "S3 (up to 7 days)");
+        let longest = crate::share::link_limit::span_text(dialog.link_limit().longest);
+        ui.radio_value(
+            &mut dialog.inputs.via,
+            Via::S3,
+            format!("S3 (up to {longest})"),
+        );
         ui.radio_value(
             &mut dialog.inputs.via,
             Via::CloudFront,

@@ -40,9 +40,15 @@ pub(super) fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime)
                 dialog.apply_preset(preset, now);
             }
         }
+        super::lifetime::longest_preset_ui(ui, dialog, now);
     });
+    super::lifetime::limit_ui(ui, dialog);
     if let Some((first, last)) = dialog.allowed_days(now) {
-        let allowed = calendar::AllowedDays { first, last };
+        let allowed = calendar::AllowedDays {
+            first,
+            last,
+            longest: dialog.link_limit().longest,
+        };
         calendar::calendar_ui(ui, &mut dialog.calendar, &mut dialog.inputs.date, allowed);
     }
     match dialog.expiry_summary(now) {

@@ -31,6 +31,8 @@ pub(crate) enum WebUrlRequest {
     /// The tested link will download: a new one serving the right type, or Edit headers.
     OverrideType,
     EditStoredType,
+    /// A way out of temporary credentials ([`super::lifetime`]).
+    WayOut(super::lifetime::WayOut),
     Close,
 }
 
@@ -146,8 +148,8 @@ fn dialog_ui(
     if let Some(error) = dialog.error() {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
-    if let Some(warning) = dialog.credentials_warning(now) {
-        ui.colored_label(ui.visuals().warn_fg_color, warning);
+    if let Some(way) = super::lifetime::lifetime_notes_ui(ui, dialog, now) {
+        requests.push(WebUrlRequest::WayOut(way));
     }
     if let Some(warning) = dialog.signing_warning() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));

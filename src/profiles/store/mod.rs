@@ -8,6 +8,8 @@
 //! Pail does not know (fields and providers of a newer one, keys no profile claims) is kept as
 //! read and written back.
 
+mod link_lifetime;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -118,6 +120,8 @@ pub struct SavedProfile {
     pub path_style: bool,
     /// For keys that may not list buckets: the bucket to show and to test.
     pub default_bucket: Option<String>,
+    /// The longest link the provider accepts (`max_link_lifetime`), when the profile says.
+    pub max_link_lifetime: Option<std::time::Duration>,
 }
 
 /// `config.toml`: everything but the keys. Only used to check the file's types (with the
@@ -205,6 +209,8 @@ pub struct ProfileStore {
     /// `credentials.toml`'s tables as read, by name: also the keys no profile claimed, which
     /// are written back untouched.
     raw_keys: BTreeMap<String, toml::Table>,
+    /// `max_link_lifetime` values that could not be used: told, the file still loads.
+    lifetime_warnings: Vec<String>,
 }
 
 /// The folder Pail's settings live in: `$PAIL_CONFIG_DIR`, else the platform's.
@@ -366,6 +372,8 @@ impl ProfileStore {
                 .as_deref()
                 .map(|p| provider_from_config(p).unwrap_or(Provider::Custom))
                 .unwrap_or_default();
+            let (max_link_lifetime, problem) = link_lifetime::read(&settings.name, &raw);
+            store.lifetime_warnings.extend(problem);
             store.raw_profiles.insert(settings.name.clone(), raw);
             store.profiles.push(SavedProfile {
                 access_key_id: keys.access_key_id,
@@ -378,10 +386,12 @@ impl ProfileStore {
                 endpoint: settings.endpoint,
                 path_style: settings.path_style,
                 default_bucket: settings.default_bucket,
+                max_link_lifetime,
             });
         }
         store.raw_config = raw_config;
-        let warnings = store.problems.iter().map(ToString::to_string).collect();
+        let mut warnings: Vec<String> = store.problems.iter().map(ToString::to_string).collect();
+        warnings.extend(store.lifetime_warnings.iter().cloned());
         (store, warnings)
     }
 
@@ -440,6 +450,7 @@ impl ProfileStore {
                     "default_bucket",
                     p.default_bucket.as_deref().map(|b| b.into()),
                 );
+                link_lifetime::write(&mut entry, p.max_link_lifetime);
                 toml::Value::Table(entry)
             })
             .collect();
@@ -579,6 +590,7 @@ pub fn validate(profile: &SavedProfile, other_names: &[&str]) -> Vec<String> {
     {
         problems.push(format!("Default bucket: {e}."));
     }
+    problems.extend(link_lifetime::problem(profile));
     problems
 }
 

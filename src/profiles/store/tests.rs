@@ -15,6 +15,7 @@ fn profile(name: &str) -> SavedProfile {
         endpoint: Some("http://localhost:9000".into()),
         path_style: true,
         default_bucket: Some("photos".into()),
+        max_link_lifetime: None,
     }
 }
 
@@ -253,4 +254,110 @@ fn provider_endpoints() {
             .as_deref(),
         Some("http://nas:9000")
     );
+}
+
+#[test]
+fn max_link_lifetime_round_trips_in_its_written_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = ProfileStore::in_dir(dir.path());
+    let month = std::time::Duration::from_secs(30 * 86_400);
+    store.upsert(
+        None,
+        SavedProfile {
+            max_link_lifetime: Some(month),
+            ..profile("minio-lab")
+        },
+    );
+    store.upsert(None, profile("plain"));
+    store.save().unwrap();
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(config.contains("max_link_lifetime = \"30d\""), "{config}");
+    assert_eq!(config.matches("max_link_lifetime").count(), 1, "{config}");
+    let (loaded, warnings) = ProfileStore::load(dir.path());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        loaded.get("minio-lab").unwrap().max_link_lifetime,
+        Some(month)
+    );
+    assert_eq!(loaded.get("plain").unwrap().max_link_lifetime, None);
+}
+
+#[test]
+fn a_lifetime_this_pail_cannot_read_keeps_the_file_loading_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_text = "[[profile]]\nname = \"a\"\nregion = \"us-east-1\"\nprovider = \"minio\"\n\
+         endpoint = \"http://localhost:9000\"\nmax_link_lifetime = \"1 month\"\n\
+         [[profile]]\nname = \"b\"\nregion = \"us-east-1\"\nprovider = \"minio\"\n\
+         endpoint = \"http://localhost:9000\"\nmax_link_lifetime = true\n\
+         [[profile]]\nname = \"c\"\nregion = \"us-east-1\"\nprovider = \"minio\"\n\
+         endpoint = \"http://localhost:9000\"\nmax_link_lifetime = \"720h\"\n\
+         [[profile]]\nname = \"d\"\nregion = \"us-east-1\"\nprovider = \"minio\"\n\
+         endpoint = \"http://localhost:9000\"\nmax_link_lifetime = 86400\n";
+    std::fs::write(dir.path().join("config.toml"), config_text).unwrap();
+    let (mut store, warnings) = ProfileStore::load(dir.path());
+    assert!(
+        !store.is_held(),
+        "a lifetime alone never sets the file aside"
+    );
+    assert_eq!(store.profiles.len(), 4);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("profile `a`") && warnings[0].contains("1 month"));
+    assert!(warnings[1].contains("profile `b`") && warnings[1].contains("boolean"));
+    assert!(warnings.iter().all(|w| w.contains("7-day")), "{warnings:?}");
+    let lifetimes: Vec<_> = store.profiles.iter().map(|p| p.max_link_lifetime).collect();
+    let day = std::time::Duration::from_secs(86_400);
+    assert_eq!(lifetimes, [None, None, Some(day * 30), Some(day)]);
+
+    // Saved without touching them: every value as it was written.
+    store.last_used_profile = Some("a".into());
+    store.save().unwrap();
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.path().join("config.toml")).unwrap()).unwrap();
+    let written: Vec<&toml::Value> = config["profile"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["max_link_lifetime"])
+        .collect();
+    assert_eq!(written[0].as_str(), Some("1 month"));
+    assert_eq!(written[1].as_bool(), Some(true));
+    assert_eq!(written[2].as_str(), Some("720h"));
+    assert_eq!(written[3].as_integer(), Some(86_400));
+
+    // One the person sets replaces it; one cleared goes.
+    let mut a = store.get("a").unwrap().clone();
+    a.max_link_lifetime = Some(day * 14);
+    store.upsert(Some("a"), a);
+    let mut c = store.get("c").unwrap().clone();
+    c.max_link_lifetime = None;
+    store.upsert(Some("c"), c);
+    store.save().unwrap();
+    let text = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(text.contains("max_link_lifetime = \"14d\""), "{text}");
+    assert!(!text.contains("720h"), "{text}");
+}
+
+#[test]
+fn an_aws_profile_cannot_save_links_past_a_week() {
+    let week = crate::share::MAX_LINK_LIFETIME;
+    let aws = SavedProfile {
+        provider: Provider::Aws,
+        endpoint: None,
+        max_link_lifetime: Some(week * 2),
+        ..profile("prod")
+    };
+    let problems = validate(&aws, &[]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("Longest link") && problems[0].contains("7 days"));
+    assert!(problems[0].contains("14d"), "{problems:?}");
+    let shorter = SavedProfile {
+        max_link_lifetime: Some(week),
+        ..aws.clone()
+    };
+    assert!(validate(&shorter, &[]).is_empty());
+    let minio = SavedProfile {
+        max_link_lifetime: Some(week * 4),
+        ..profile("minio-lab")
+    };
+    assert!(validate(&minio, &[]).is_empty());
 }

@@ -19,9 +19,11 @@ mod answers;
 mod cloudfront;
 mod folder;
 mod generate;
+mod lifetime;
 mod qr;
 
 pub use cloudfront::{CloudFrontState, TRUST_HINT};
+pub use lifetime::WaysOut;
 
 /// Above this many objects, links for a folder need a confirmation.
 pub const CONFIRM_ABOVE: usize = 1000;
@@ -206,6 +208,8 @@ pub struct WebUrlDialog {
     serial: u64,
     /// One version of the one object (its id and date, Unix seconds): the link carries it.
     version: Option<(String, i64)>,
+    /// Other profiles with long-term keys on this server: ways out of temporary credentials.
+    long_term_profiles: Vec<Profile>,
 }
 
 impl WebUrlDialog {
@@ -301,6 +305,7 @@ impl WebUrlDialog {
             upload_cors: Default::default(),
             serial: 0,
             version: None,
+            long_term_profiles: Vec::new(),
         };
         if dialog.profile.post_forms_unsupported().is_some() {
             dialog.inputs.upload_kind = UploadKind::Put;
@@ -326,7 +331,7 @@ impl WebUrlDialog {
         let at = match preset {
             Preset::OneHour => now + Duration::from_secs(HOUR),
             Preset::OneDay => now + Duration::from_secs(24 * HOUR),
-            Preset::SevenDays => now + MAX_LINK_LIFETIME,
+            Preset::SevenDays => now + MAX_LINK_LIFETIME.min(self.link_limit().longest),
             Preset::EndOfToday => {
                 self.set_expiry(now);
                 self.inputs.hour = 23;
@@ -356,18 +361,18 @@ impl WebUrlDialog {
         if self.through_cloudfront() {
             return Some((first, None));
         }
-        let last = local_time::zoned(now + MAX_LINK_LIFETIME, &self.zone)?.date();
+        let last = local_time::zoned(now + self.link_limit().longest, &self.zone)?.date();
         Some((first, Some(last)))
     }
 
-    /// The picked expiry checked at `now`: against SigV4's 7 days, or, through CloudFront,
-    /// only against the past.
+    /// The picked expiry checked at `now`: against the profile's limit (SigV4's 7 days unless
+    /// it states its provider's), or, through CloudFront, only against the past.
     pub fn lifetime(&self, now: SystemTime) -> Result<Lifetime, ExpiryError> {
         let at = Expiry::At(self.expiry_at()?);
         if self.through_cloudfront() {
             at.resolve_unbounded(now)
         } else {
-            at.resolve(now)
+            at.resolve_within_limit(now, self.link_limit().longest)
         }
     }
 
@@ -385,8 +390,9 @@ impl WebUrlDialog {
                 expiry_text(lifetime.expires_at)
             )),
             Err(ExpiryError::TooLong { .. }) => Err(format!(
-                "Too far: pre-signed S3 links live at most 7 days, until {} (links through CloudFront can last longer)",
-                expiry_text(now + MAX_LINK_LIFETIME)
+                "Too far: pre-signed S3 links live at most {}, until {} (links through CloudFront can last longer)",
+                self.link_limit().span_and_source(),
+                expiry_text(now + self.link_limit().longest)
             )),
             Err(e) => Err(capitalise(&e.to_string())),
         }
