@@ -13,6 +13,8 @@ pub mod link_test;
 pub mod link_text;
 pub mod opens_as;
 pub mod post;
+pub mod public_check;
+pub mod public_url;
 pub mod qr;
 pub mod shell;
 mod signer;
