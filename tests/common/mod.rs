@@ -11,6 +11,7 @@ pub mod moto;
 pub mod proxy;
 pub mod qr;
 pub mod refusing;
+pub mod second_host;
 pub mod throttling;
 pub mod ui;
 pub mod xvfb;

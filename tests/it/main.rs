@@ -39,6 +39,7 @@ mod listing_names;
 mod listing_property;
 mod move_checks;
 mod network;
+mod public_links;
 mod qr;
 mod region_discovery;
 mod search;
