@@ -171,14 +171,22 @@ impl CustomDomain {
         Ok(format!("{}{}", self.base, encode(key.as_str(), true)))
     }
 
+    /// Why a signed link cannot use this host, if it cannot.
+    pub fn signed_refusal(&self) -> Option<CustomDomainError> {
+        let host = self.host().to_owned();
+        match self.kind {
+            DomainKind::Cdn => Some(CustomDomainError::SignedThroughFront { host }),
+            DomainKind::BucketHost => Some(CustomDomainError::SignedOnBucketHost { host }),
+            DomainKind::ServerHost => None,
+        }
+    }
+
     /// A signer whose links go to this host, where the server itself answers and checks it;
     /// refused, with the reason, where a signed link on it could not work.
     pub fn signer(&self, signer: &Signer) -> Result<Signer, CustomDomainError> {
-        let host = self.host().to_owned();
-        match self.kind {
-            DomainKind::Cdn => Err(CustomDomainError::SignedThroughFront { host }),
-            DomainKind::BucketHost => Err(CustomDomainError::SignedOnBucketHost { host }),
-            DomainKind::ServerHost => {
+        match self.signed_refusal() {
+            Some(refusal) => Err(refusal),
+            None => {
                 let endpoint = Endpoint::custom(self.base.as_str()).map_err(|e| {
                     CustomDomainError::Malformed {
                         url: self.base.to_string(),
@@ -192,6 +200,13 @@ impl CustomDomain {
             }
         }
     }
+}
+
+/// What a public link is recorded as expiring at, where a moment is needed (the history, the
+/// link doctor): it does not expire, and 2106 is a moment every clock and older Pail can
+/// still add to and show.
+pub fn no_expiry() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(u32::MAX))
 }
 
 /// The unsigned URL of `key` in `bucket`, addressed as the signer's links are.

@@ -42,7 +42,7 @@ struct SettingsFile {
 
 /// Why the settings could not be used or kept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum CustomDomainStoreError {
+pub enum CustomDomainStoreError {
     #[error(transparent)]
     Unreadable(#[from] UnreadableFile),
     #[error("could not save {}: {reason}", path.display())]

@@ -61,6 +61,8 @@ impl AppState {
         commands.push(dialog.ask_credentials(id));
         let id = self.next_id();
         commands.extend(dialog.ask_cloudfront(id, self.profiles.config_dir().cloned()));
+        let id = self.next_id();
+        commands.extend(dialog.ask_custom_domain(id, self.profiles.config_dir().cloned()));
         self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
@@ -188,6 +190,11 @@ impl AppState {
             }
             LinksEvent::QrSaved { id, result } => {
                 dialog.qr_saved(id, result);
+                false
+            }
+            LinksEvent::PublicLinksReady { id, result } => dialog.public_links_ready(id, result),
+            LinksEvent::CustomDomainLoaded { id, result } => {
+                dialog.custom_domain_loaded(id, result);
                 false
             }
         };

@@ -1,12 +1,13 @@
 //! The Web URL dialog: its state and rules ([`state`]), opening it and its requests from the
 //! window (`actions`), its drawing (`ui`, with `cloudfront_fields` and `qr_view`) and the
 //! expiry row and calendar drawn inside it (`expiry_row`, `calendar`); the Upload link tab's CORS check
-//! (`upload_cors`).
+//! (`upload_cors`); the link type and custom domain (`link_type`).
 
 pub(crate) mod actions;
 pub(crate) mod calendar;
 mod cloudfront_fields;
 mod expiry_row;
+mod link_type;
 mod qr_view;
 pub(crate) mod state;
 pub(crate) mod ui;

@@ -19,9 +19,11 @@ mod answers;
 mod cloudfront;
 mod folder;
 mod generate;
+mod public;
 mod qr;
 
 pub use cloudfront::{CloudFrontState, TRUST_HINT};
+pub use public::{LinkType, PublicState};
 
 /// Above this many objects, links for a folder need a confirmation.
 pub const CONFIRM_ABOVE: usize = 1000;
@@ -152,6 +154,11 @@ pub struct LinkInputs {
     pub folder_page: bool,
     /// The bucket the page goes to; empty: the folder's own.
     pub page_bucket: String,
+    /// Signed (expires) or Public (no expiry).
+    pub link_type: LinkType,
+    /// The bucket's custom domain for its links; empty: the endpoint's address.
+    pub domain_url: String,
+    pub domain_kind: crate::share::public_url::DomainKind,
 }
 
 /// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
@@ -206,6 +213,8 @@ pub struct WebUrlDialog {
     serial: u64,
     /// One version of the one object (its id and date, Unix seconds): the link carries it.
     version: Option<(String, i64)>,
+    /// Public links' checks and the custom domain's loading.
+    public: PublicState,
 }
 
 impl WebUrlDialog {
@@ -272,6 +281,9 @@ impl WebUrlDialog {
                 cf_ip_range: String::new(),
                 folder_page: false,
                 page_bucket: String::new(),
+                link_type: LinkType::Signed,
+                domain_url: String::new(),
+                domain_kind: Default::default(),
             },
             profile,
             bucket,
@@ -301,6 +313,7 @@ impl WebUrlDialog {
             upload_cors: Default::default(),
             serial: 0,
             version: None,
+            public: PublicState::default(),
         };
         if dialog.profile.post_forms_unsupported().is_some() {
             dialog.inputs.upload_kind = UploadKind::Put;

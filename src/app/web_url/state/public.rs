@@ -1,0 +1,265 @@
+//! Public links and custom domains in the Web URL dialog: the link type, the bucket's custom
+//! domain (remembered per bucket), Generate for an unsigned link (checked by the worker with
+//! an unsigned GET) and, where the server answers the domain itself, for a signed link on it.
+//! A signed link on a host that cannot check it is refused here, with the reason and the
+//! CloudFront route, before anything is asked of the worker.
+
+use std::path::PathBuf;
+
+use super::{Lifetime, Target, Via, WebUrlDialog};
+use crate::app::shared::Pending;
+use crate::model::{Endpoint, Scheme};
+use crate::share::link_text::NamedLink;
+use crate::share::public_check::PublicCheck;
+use crate::share::public_url::{CustomDomain, CustomDomainError, no_expiry};
+use crate::share::{Expiry, GetOptions};
+use crate::worker::{
+    CheckedLink, Command, DomainSetting, HostLinks, HostLinksRequest, JobError, LinkItem, RequestId,
+};
+
+/// "Link type: Signed (expires) · Public (no expiry)".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkType {
+    #[default]
+    Signed,
+    Public,
+}
+
+/// The dialog's public-link part apart from its inputs (which are in `LinkInputs`).
+#[derive(Debug, Default)]
+pub struct PublicState {
+    /// Where custom domains are remembered; `None`: Pail has no settings folder here.
+    config_dir: Option<PathBuf>,
+    loading: Pending,
+    /// What an unsigned GET answered for each object, in the targets' order.
+    checks: Vec<(String, PublicCheck)>,
+    /// A signed link was refused on the domain: CloudFront is offered.
+    offer_cloudfront: bool,
+}
+
+impl WebUrlDialog {
+    pub fn is_public(&self) -> bool {
+        self.inputs.link_type == LinkType::Public
+    }
+
+    /// Asks for the bucket's remembered custom domain.
+    pub fn ask_custom_domain(
+        &mut self,
+        id: RequestId,
+        config_dir: Option<PathBuf>,
+    ) -> Option<Command> {
+        self.public.config_dir = config_dir.clone();
+        let config_dir = config_dir?;
+        self.public.loading.start(id);
+        Some(Command::LoadCustomDomain {
+            id,
+            config_dir,
+            bucket: self.bucket.clone(),
+        })
+    }
+
+    /// The remembered domain fills the field when the person has not typed in it.
+    pub fn custom_domain_loaded(
+        &mut self,
+        id: RequestId,
+        result: Result<Option<DomainSetting>, JobError>,
+    ) {
+        if !self.public.loading.accept(id) {
+            return;
+        }
+        if let Ok(Some(domain)) = result
+            && self.inputs.domain_url.trim().is_empty()
+        {
+            self.inputs.domain_url = domain.base_url;
+            self.inputs.domain_kind = domain.kind;
+        }
+    }
+
+    /// What an unsigned GET answered for each public link, by object name.
+    pub fn public_checks(&self) -> &[(String, PublicCheck)] {
+        &self.public.checks
+    }
+
+    /// A signed link was refused on the custom domain; CloudFront can sign for one.
+    pub fn offers_cloudfront(&self) -> bool {
+        self.public.offer_cloudfront
+    }
+
+    /// "Use CloudFront": the links go through a distribution, signed for its host.
+    pub fn use_cloudfront(&mut self) {
+        self.inputs.link_type = LinkType::Signed;
+        self.inputs.via = Via::CloudFront;
+        self.public.offer_cloudfront = false;
+        self.error = None;
+    }
+
+    /// The custom domain as typed, checked for this bucket; `None` when the field is empty.
+    fn custom_domain(&self) -> Option<Result<CustomDomain, CustomDomainError>> {
+        let typed = self.inputs.domain_url.trim();
+        if typed.is_empty() {
+            return None;
+        }
+        let endpoint = self
+            .profile
+            .endpoint
+            .as_deref()
+            .and_then(|url| Endpoint::custom(url).ok())
+            .unwrap_or(Endpoint::Aws);
+        Some(CustomDomain::parse(
+            typed,
+            self.inputs.domain_kind,
+            &self.bucket,
+            &endpoint,
+        ))
+    }
+
+    fn domain_setting(domain: &CustomDomain) -> DomainSetting {
+        DomainSetting {
+            base_url: domain.base().to_owned(),
+            kind: domain.kind(),
+        }
+    }
+
+    fn refuse(&mut self, error: &CustomDomainError) {
+        self.public.offer_cloudfront = matches!(
+            error,
+            CustomDomainError::SignedThroughFront { .. }
+                | CustomDomainError::SignedOnBucketHost { .. }
+                | CustomDomainError::BucketHostOverHttps { .. }
+        );
+        self.error = Some(super::capitalise(&error.to_string()));
+    }
+
+    /// Generate with Link type Public: one unsigned link per object, each checked.
+    pub(super) fn generate_public(&mut self, id: RequestId) -> Vec<Command> {
+        self.public.checks.clear();
+        self.public.offer_cloudfront = false;
+        if self.targets.is_empty() {
+            self.error = Some("Select one or more objects first.".into());
+            return Vec::new();
+        }
+        if self.version.is_some() {
+            self.error = Some(
+                "A public link opens the object as it is now: a link to one version is a signed \
+                 link (Link type: Signed)."
+                    .into(),
+            );
+            return Vec::new();
+        }
+        if self.makes_folder_page() {
+            self.error = Some(
+                "A folder's page is made of signed links: choose \"A link for each object\" for \
+                 public links."
+                    .into(),
+            );
+            return Vec::new();
+        }
+        let domain = match self.custom_domain().transpose() {
+            Ok(domain) => domain,
+            Err(e) => {
+                self.refuse(&e);
+                return Vec::new();
+            }
+        };
+        let scheme = if self.inputs.https {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        };
+        self.generating.start(id);
+        vec![Command::HostLinks(HostLinksRequest {
+            id,
+            profile: self.profile.clone(),
+            bucket: self.bucket.clone(),
+            domain: domain.as_ref().map(Self::domain_setting),
+            config_dir: self.public.config_dir.clone(),
+            links: HostLinks::Public {
+                keys: self.targets.iter().map(|t| t.key.clone()).collect(),
+                scheme,
+            },
+        })]
+    }
+
+    /// Generate with Link type Signed and a custom domain: signed on it where the server
+    /// answers it, refused with the reason otherwise. `None` with no custom domain.
+    pub(super) fn generate_signed_on_domain(
+        &mut self,
+        id: RequestId,
+        lifetime: Lifetime,
+        options: impl Fn(&Self, &Target) -> GetOptions,
+    ) -> Option<Vec<Command>> {
+        self.public.offer_cloudfront = false;
+        let domain = match self.custom_domain()? {
+            Ok(domain) => domain,
+            Err(e) => {
+                self.refuse(&e);
+                return Some(Vec::new());
+            }
+        };
+        if let Some(refusal) = domain.signed_refusal() {
+            self.refuse(&refusal);
+            return Some(Vec::new());
+        }
+        let items = self
+            .targets
+            .iter()
+            .map(|t| LinkItem::Get {
+                key: t.key.clone(),
+                options: options(self, t),
+            })
+            .collect();
+        self.generating.start(id);
+        Some(vec![Command::HostLinks(HostLinksRequest {
+            id,
+            profile: self.profile.clone(),
+            bucket: self.bucket.clone(),
+            domain: Some(Self::domain_setting(&domain)),
+            config_dir: self.public.config_dir.clone(),
+            links: HostLinks::Signed {
+                items,
+                expiry: Expiry::In(lifetime.expires_in),
+            },
+        })])
+    }
+
+    /// The worker's public links: those that opened are the dialog's links (to copy, test and
+    /// record); what the others answered is said. True when there are links to record.
+    pub fn public_links_ready(
+        &mut self,
+        id: RequestId,
+        result: Result<Vec<CheckedLink>, JobError>,
+    ) -> bool {
+        if !self.take_answer(id, None) {
+            return false;
+        }
+        let checked = match result {
+            Ok(checked) => checked,
+            Err(e) => {
+                self.error = Some(super::capitalise(&e.to_string()));
+                return false;
+            }
+        };
+        let mut refused = Vec::new();
+        for (target, link) in self.targets.iter().zip(&checked) {
+            let name = self.link_name(target);
+            if link.check.is_public() {
+                self.links.push(NamedLink {
+                    name: name.clone(),
+                    url: link.url.clone(),
+                    expires: no_expiry(),
+                });
+            } else {
+                refused.push(format!("{}: {}", target.key, link.check.text()));
+            }
+            self.public.checks.push((name, link.check.clone()));
+        }
+        if !refused.is_empty() {
+            self.error = Some(if self.targets.len() == 1 {
+                super::capitalise(&checked[0].check.text())
+            } else {
+                format!("No link for these objects:\n{}", refused.join("\n"))
+            });
+        }
+        !self.links.is_empty()
+    }
+}
