@@ -59,6 +59,7 @@ mod ui_folder_share;
 mod ui_headers;
 mod ui_link_doctor;
 mod ui_profiles;
+mod ui_public_links;
 mod ui_qr;
 mod ui_two_panes;
 mod ui_versions;

@@ -39,7 +39,7 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
                 .desired_width(240.0),
         )
         .labelled_by(label.id);
-        egui::ComboBox::from_id_salt("custom-domain-kind")
+        egui::ComboBox::from_label("answered by")
             .selected_text(dialog.inputs.domain_kind.label())
             .width(300.0)
             .show_ui(ui, |ui| {
