@@ -175,9 +175,36 @@ async fn a_private_object_is_said_not_public_then_linked_once_public() {
     });
     // moto stored it as application/octet-stream: it works, and the doctor says a browser
     // will download it, as for any link.
-    let diagnosis = harness.state().state().links.check_of(&url).cloned().unwrap();
+    let diagnosis = harness
+        .state()
+        .state()
+        .links
+        .check_of(&url)
+        .cloned()
+        .unwrap();
     assert!(diagnosis.is_working(), "{diagnosis}");
     harness.get_by_label_contains("Works, but will download instead of opening");
+
+    // Private again: the doctor says so.
+    moto.connection()
+        .client()
+        .delete_bucket_policy()
+        .bucket("pub")
+        .send()
+        .await
+        .unwrap();
+    tokio::task::block_in_place(|| {
+        click(harness, "Check");
+        wait_for(harness, "the second check", |app| {
+            app.state().links.checking().is_none()
+                && app
+                    .state()
+                    .links
+                    .check_of(&url)
+                    .is_some_and(|d| !d.is_working())
+        });
+    });
+    harness.get_by_label_contains("the object is not public any more");
 }
 
 #[tokio::test(flavor = "multi_thread")]
