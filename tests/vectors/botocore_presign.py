@@ -12,6 +12,7 @@ import datetime
 import json
 from unittest import mock
 
+import botocore
 import botocore.auth
 import botocore.session
 from botocore.config import Config
@@ -91,4 +92,28 @@ vectors.append(("GET version", "examplebucket", "a b/ü.txt",
 vectors.append(("GET version+type", "examplebucket", "test.txt",
                 presign("GetObject", "get_object", "examplebucket", "test.txt",
                         ResponseContentType="text/plain", VersionId=VERSION_ID)))
+
+
+# Public (unsigned) links: botocore's URL for the same request with no signature, the address
+# and the key's encoding that a public link shares with signed ones.
+def unsigned(bucket, key, region="us-east-1", path_style=False):
+    session = botocore.session.get_session()
+    s3 = session.create_client(
+        "s3",
+        region_name=region,
+        config=Config(
+            signature_version=botocore.UNSIGNED,
+            s3={
+                "addressing_style": "path" if path_style else "virtual",
+                "us_east_1_regional_endpoint": "regional",
+            },
+        ),
+    )
+    return s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
+
+
+for key in KEYS:
+    vectors.append(("PUBLIC", "examplebucket", key, unsigned("examplebucket", key)))
+vectors.append(("PUBLIC eu-west-1 path-style", "my.dotted.bucket", "a b/ü.txt",
+                unsigned("my.dotted.bucket", "a b/ü.txt", region="eu-west-1", path_style=True)))
 print(json.dumps(vectors, indent=1, ensure_ascii=False))
