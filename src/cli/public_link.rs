@@ -83,7 +83,9 @@ pub(crate) async fn print_public(
         Some(domain) => domain
             .public_url(&uri.key)
             .map_err(|e| CliError::Usage(e.to_string()))?,
-        None => public_url(signer, &uri.bucket, &uri.key, scheme(http)).await?,
+        None => public_url(signer, &uri.bucket, &uri.key, scheme(http))
+            .await
+            .map_err(|e| CliError::Usage(e.to_string()))?,
     };
     let check = check_public(&url, CHECK_TIME).await;
     if !check.is_public() {

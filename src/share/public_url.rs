@@ -59,9 +59,9 @@ impl DomainKind {
     }
 }
 
-/// Why a custom domain cannot be used as asked.
+/// Why a public link, or a link on a custom domain, cannot be made as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CustomDomainError {
+pub enum PublicLinkError {
     #[error("`{url}` is not a base URL: {reason}")]
     Malformed { url: String, reason: String },
     #[error(
@@ -91,6 +91,9 @@ pub enum CustomDomainError {
          open another object"
     )]
     DotSegment { key: String },
+    /// The bucket's address on the endpoint could not be had.
+    #[error(transparent)]
+    Address(#[from] ShareError),
 }
 
 /// A base URL for a bucket's links instead of the endpoint's address.
@@ -108,9 +111,9 @@ impl CustomDomain {
         kind: DomainKind,
         bucket: &BucketName,
         endpoint: &Endpoint,
-    ) -> Result<Self, CustomDomainError> {
+    ) -> Result<Self, PublicLinkError> {
         let input = input.trim();
-        let malformed = |reason: &str| CustomDomainError::Malformed {
+        let malformed = |reason: &str| PublicLinkError::Malformed {
             url: input.to_owned(),
             reason: reason.to_owned(),
         };
@@ -135,13 +138,13 @@ impl CustomDomain {
         }
         if kind == DomainKind::BucketHost {
             if !host.eq_ignore_ascii_case(bucket.as_str()) {
-                return Err(CustomDomainError::NotTheBucketsHost {
+                return Err(PublicLinkError::NotTheBucketsHost {
                     bucket: bucket.to_string(),
                     host,
                 });
             }
             if *endpoint == Endpoint::Aws && base.scheme() == "https" {
-                return Err(CustomDomainError::BucketHostOverHttps { host });
+                return Err(PublicLinkError::BucketHostOverHttps { host });
             }
         }
         // Keys are appended after the base's path.
@@ -166,29 +169,29 @@ impl CustomDomain {
     }
 
     /// The public URL of `key` on this domain.
-    pub fn public_url(&self, key: &ObjectKey) -> Result<String, CustomDomainError> {
+    pub fn public_url(&self, key: &ObjectKey) -> Result<String, PublicLinkError> {
         check_segments(key)?;
         Ok(format!("{}{}", self.base, encode(key.as_str(), true)))
     }
 
     /// Why a signed link cannot use this host, if it cannot.
-    pub fn signed_refusal(&self) -> Option<CustomDomainError> {
+    pub fn signed_refusal(&self) -> Option<PublicLinkError> {
         let host = self.host().to_owned();
         match self.kind {
-            DomainKind::Cdn => Some(CustomDomainError::SignedThroughFront { host }),
-            DomainKind::BucketHost => Some(CustomDomainError::SignedOnBucketHost { host }),
+            DomainKind::Cdn => Some(PublicLinkError::SignedThroughFront { host }),
+            DomainKind::BucketHost => Some(PublicLinkError::SignedOnBucketHost { host }),
             DomainKind::ServerHost => None,
         }
     }
 
     /// A signer whose links go to this host, where the server itself answers and checks it;
     /// refused, with the reason, where a signed link on it could not work.
-    pub fn signer(&self, signer: &Signer) -> Result<Signer, CustomDomainError> {
+    pub fn signer(&self, signer: &Signer) -> Result<Signer, PublicLinkError> {
         match self.signed_refusal() {
             Some(refusal) => Err(refusal),
             None => {
                 let endpoint = Endpoint::custom(self.base.as_str()).map_err(|e| {
-                    CustomDomainError::Malformed {
+                    PublicLinkError::Malformed {
                         url: self.base.to_string(),
                         reason: e.to_string(),
                     }
@@ -215,21 +218,21 @@ pub async fn public_url(
     bucket: &BucketName,
     key: &ObjectKey,
     scheme: Option<Scheme>,
-) -> Result<String, ShareError> {
-    check_segments(key).map_err(|e| ShareError::Presign(e.to_string()))?;
+) -> Result<String, PublicLinkError> {
+    check_segments(key)?;
     let base = signer.bucket_url(bucket, scheme).await?;
     Ok(format!("{base}{}", encode(key.as_str(), true)))
 }
 
 /// Refuses keys a URL cannot carry intact: `a/../b` and `a/./b` (also written `%2E`) are
 /// resolved by every browser, so the link would name another object.
-fn check_segments(key: &ObjectKey) -> Result<(), CustomDomainError> {
+fn check_segments(key: &ObjectKey) -> Result<(), PublicLinkError> {
     let dot = key
         .as_str()
         .split('/')
         .any(|segment| segment == "." || segment == "..");
     if dot {
-        return Err(CustomDomainError::DotSegment {
+        return Err(PublicLinkError::DotSegment {
             key: key.to_string(),
         });
     }
@@ -364,7 +367,7 @@ mod tests {
                 &b,
                 &Endpoint::Aws
             ),
-            Err(CustomDomainError::BucketHostOverHttps { .. })
+            Err(PublicLinkError::BucketHostOverHttps { .. })
         ));
         assert!(matches!(
             CustomDomain::parse(
@@ -373,7 +376,7 @@ mod tests {
                 &b,
                 &Endpoint::Aws
             ),
-            Err(CustomDomainError::NotTheBucketsHost { .. })
+            Err(PublicLinkError::NotTheBucketsHost { .. })
         ));
         let custom = Endpoint::custom("https://minio.example.com").unwrap();
         assert!(

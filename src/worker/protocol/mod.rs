@@ -76,7 +76,7 @@ pub enum JobError {
     #[error(transparent)]
     Bucket(#[from] crate::s3::buckets::BucketError),
     #[error(transparent)]
-    CustomDomain(#[from] crate::share::public_url::CustomDomainError),
+    CustomDomain(#[from] crate::share::public_url::PublicLinkError),
     #[error(transparent)]
     CustomDomainStore(#[from] crate::storage::custom_domains::CustomDomainStoreError),
     #[error("{0}")]

@@ -11,7 +11,7 @@ use crate::app::shared::Pending;
 use crate::model::{Endpoint, Scheme};
 use crate::share::link_text::NamedLink;
 use crate::share::public_check::PublicCheck;
-use crate::share::public_url::{CustomDomain, CustomDomainError, no_expiry};
+use crate::share::public_url::{CustomDomain, PublicLinkError, no_expiry};
 use crate::share::{Expiry, GetOptions};
 use crate::worker::{
     CheckedLink, Command, DomainSetting, HostLinks, HostLinksRequest, JobError, LinkItem, RequestId,
@@ -94,7 +94,7 @@ impl WebUrlDialog {
     }
 
     /// The custom domain as typed, checked for this bucket; `None` when the field is empty.
-    fn custom_domain(&self) -> Option<Result<CustomDomain, CustomDomainError>> {
+    fn custom_domain(&self) -> Option<Result<CustomDomain, PublicLinkError>> {
         let typed = self.inputs.domain_url.trim();
         if typed.is_empty() {
             return None;
@@ -120,12 +120,12 @@ impl WebUrlDialog {
         }
     }
 
-    fn refuse(&mut self, error: &CustomDomainError) {
+    fn refuse(&mut self, error: &PublicLinkError) {
         self.public.offer_cloudfront = matches!(
             error,
-            CustomDomainError::SignedThroughFront { .. }
-                | CustomDomainError::SignedOnBucketHost { .. }
-                | CustomDomainError::BucketHostOverHttps { .. }
+            PublicLinkError::SignedThroughFront { .. }
+                | PublicLinkError::SignedOnBucketHost { .. }
+                | PublicLinkError::BucketHostOverHttps { .. }
         );
         self.error = Some(super::capitalise(&error.to_string()));
     }
