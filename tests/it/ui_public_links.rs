@@ -280,7 +280,7 @@ async fn a_signed_link_on_a_host_the_server_answers_works() {
     let harness = &mut window.harness;
     click(harness, "Signed (expires)");
     type_domain(harness, &alias.url());
-    click(harness, "answered by");
+    click(harness, "answers at that host");
     click(harness, "The S3 server answers this host itself");
     tokio::task::block_in_place(|| generate(harness));
     let dialog = harness.state().state().web_url().unwrap();

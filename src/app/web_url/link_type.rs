@@ -36,34 +36,35 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
         ui.add(
             egui::TextEdit::singleline(&mut dialog.inputs.domain_url)
                 .hint_text("none: the endpoint's address")
-                .desired_width(240.0),
+                .desired_width(320.0),
         )
         .labelled_by(label.id);
-        egui::ComboBox::from_label("answered by")
-            .selected_text(dialog.inputs.domain_kind.label())
-            .width(300.0)
-            .show_ui(ui, |ui| {
-                for kind in DomainKind::ALL {
-                    ui.selectable_value(&mut dialog.inputs.domain_kind, kind, kind.label());
-                }
-            });
     });
-    if !dialog.inputs.domain_url.trim().is_empty() {
-        ui.weak(match dialog.inputs.domain_kind {
-            DomainKind::Cdn => {
-                "Public links only: a front that rewrites the host breaks every signature \
-                 (CloudFront signs links for your own domain)."
-            }
-            DomainKind::BucketHost => {
-                "The bucket's name is the host (a CNAME to S3). On AWS, S3 serves such a host \
-                 over HTTP only: CloudFront gives it HTTPS."
-            }
-            DomainKind::ServerHost => {
-                "The S3 server answers this host and checks signatures for it: signed links \
-                 work on it too."
+    if dialog.inputs.domain_url.trim().is_empty() {
+        return;
+    }
+    egui::ComboBox::from_label("answers at that host")
+        .selected_text(dialog.inputs.domain_kind.label())
+        .width(320.0)
+        .show_ui(ui, |ui| {
+            for kind in DomainKind::ALL {
+                ui.selectable_value(&mut dialog.inputs.domain_kind, kind, kind.label());
             }
         });
-    }
+    ui.weak(match dialog.inputs.domain_kind {
+        DomainKind::Cdn => {
+            "Public links only: a front that rewrites the host breaks every signature \
+                 (CloudFront signs links for your own domain)."
+        }
+        DomainKind::BucketHost => {
+            "The bucket's name is the host (a CNAME to S3). On AWS, S3 serves such a host \
+                 over HTTP only: CloudFront gives it HTTPS."
+        }
+        DomainKind::ServerHost => {
+            "The S3 server answers this host and checks signatures for it: signed links \
+                 work on it too. The protocol is the domain's."
+        }
+    });
 }
 
 /// After Generate: what each public link answered, and the CloudFront route where a signed

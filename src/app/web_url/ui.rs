@@ -114,7 +114,9 @@ fn dialog_ui(
     if dialog.inputs.tab == DialogTab::WebUrl {
         super::link_type::link_type_ui(ui, dialog);
     }
-    protocol_ui(ui, dialog);
+    if !(dialog.inputs.tab == DialogTab::WebUrl && dialog.uses_custom_domain()) {
+        protocol_ui(ui, dialog);
+    }
     // A CloudFront URL cannot name a version: a version's link is signed by S3 only.
     let via_shown = dialog.inputs.tab == DialogTab::WebUrl && dialog.version().is_none();
     if via_shown && !public && super::cloudfront_fields::via_ui(ui, dialog) {

@@ -120,14 +120,25 @@ impl WebUrlDialog {
         }
     }
 
+    /// True when the links go to a custom domain (whose URL gives their protocol).
+    pub fn uses_custom_domain(&self) -> bool {
+        !self.inputs.domain_url.trim().is_empty()
+            && (self.is_public() || self.inputs.via == Via::S3)
+    }
+
     fn refuse(&mut self, error: &PublicLinkError) {
-        self.public.offer_cloudfront = matches!(
+        let signed = matches!(
             error,
-            PublicLinkError::SignedThroughFront { .. }
-                | PublicLinkError::SignedOnBucketHost { .. }
-                | PublicLinkError::BucketHostOverHttps { .. }
+            PublicLinkError::SignedThroughFront { .. } | PublicLinkError::SignedOnBucketHost { .. }
         );
-        self.error = Some(super::capitalise(&error.to_string()));
+        self.public.offer_cloudfront =
+            signed || matches!(error, PublicLinkError::BucketHostOverHttps { .. });
+        let mut text = super::capitalise(&error.to_string());
+        if signed {
+            // The domain is remembered for the bucket: the way back to a plain signed link.
+            text.push_str(". Or empty Custom domain for a signed link on the endpoint's address.");
+        }
+        self.error = Some(text);
     }
 
     /// Generate with Link type Public: one unsigned link per object, each checked.
