@@ -263,6 +263,11 @@ async fn a_signed_link_on_a_cdn_domain_is_refused_and_cloudfront_offered() {
             .links()
             .is_empty()
     );
+    // Another input drops the refusal and its offer, as it drops a link.
+    click(harness, "Public (no expiry)");
+    assert!(harness.query_by_label("Use CloudFront").is_none());
+    click(harness, "Signed (expires)");
+    tokio::task::block_in_place(|| generate(harness));
     click(harness, "Use CloudFront");
     harness.get_by_label("Distribution domain");
     let dialog = harness.state().state().web_url().unwrap();

@@ -82,7 +82,8 @@ impl WebUrlDialog {
 
     /// A signed link was refused on the custom domain; CloudFront can sign for one.
     pub fn offers_cloudfront(&self) -> bool {
-        self.public.offer_cloudfront
+        // With the refusal: an input changed since drops both.
+        self.public.offer_cloudfront && self.error.is_some()
     }
 
     /// "Use CloudFront": the links go through a distribution, signed for its host.
