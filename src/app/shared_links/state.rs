@@ -143,8 +143,9 @@ impl Links {
                 profile: dialog.profile().name.clone(),
                 created,
                 expires: unix_secs(link.expires),
+                // "public: no expiry" says the kind already.
                 options: if dialog.is_public() {
-                    format!("public · {}", link.name)
+                    link.name.clone()
                 } else if dialog.through_cloudfront() {
                     format!("CloudFront · {scheme} · {}", link.name)
                 } else {
