@@ -275,3 +275,136 @@ impl WebUrlDialog {
         !self.links.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BucketName, ObjectKey};
+    use crate::profiles::{Profile, ProfileSource};
+    use crate::share::public_check::PublicCheck;
+    use crate::share::public_url::DomainKind;
+    use aws_credential_types::Credentials;
+    use std::time::SystemTime;
+
+    fn dialog(bucket: &str, endpoint: Endpoint) -> WebUrlDialog {
+        let profile = Profile::fixed(
+            "P",
+            ProfileSource::Demo,
+            Credentials::new("a", "b", None, None, "t"),
+            endpoint,
+            "us-east-1",
+        );
+        let targets = ["a.pdf", "b.pdf"]
+            .iter()
+            .map(|k| Target {
+                key: ObjectKey::new(*k).unwrap(),
+                size: 1,
+            })
+            .collect();
+        WebUrlDialog::new(
+            profile,
+            BucketName::new(bucket).unwrap(),
+            String::new(),
+            targets,
+            SystemTime::now(),
+        )
+    }
+
+    #[test]
+    fn a_bucket_host_over_https_on_aws_is_refused_with_cloudfront_offered() {
+        let mut d = dialog("files.example.com", Endpoint::Aws);
+        d.inputs.link_type = LinkType::Public;
+        d.inputs.domain_url = "https://files.example.com".into();
+        d.inputs.domain_kind = DomainKind::BucketHost;
+        assert!(d.generate(RequestId(1), SystemTime::now()).is_empty());
+        assert!(
+            d.error().unwrap().contains("over HTTP only"),
+            "{:?}",
+            d.error()
+        );
+        assert!(d.offers_cloudfront());
+        d.inputs.domain_url = "http://files.example.com".into();
+        let commands = d.generate(RequestId(2), SystemTime::now());
+        assert!(
+            matches!(&commands[..], [Command::HostLinks(r)] if matches!(r.links, HostLinks::Public { .. })),
+            "{commands:?}"
+        );
+        assert!(!d.offers_cloudfront());
+    }
+
+    #[test]
+    fn signed_links_go_to_a_domain_only_where_the_server_answers_it() {
+        let mut d = dialog("pub", Endpoint::custom("http://127.0.0.1:9000").unwrap());
+        d.inputs.domain_url = "https://cdn.example.com/".into();
+        for kind in [DomainKind::Cdn, DomainKind::BucketHost] {
+            d.inputs.domain_kind = kind;
+            if kind == DomainKind::BucketHost {
+                d.inputs.domain_url = "http://pub/".into();
+            }
+            assert!(
+                d.generate(RequestId(1), SystemTime::now()).is_empty(),
+                "{kind:?}"
+            );
+            assert!(d.error().unwrap().contains("CloudFront"), "{:?}", d.error());
+            assert!(d.offers_cloudfront());
+        }
+        d.inputs.domain_url = "http://127.0.0.2:9000".into();
+        d.inputs.domain_kind = DomainKind::ServerHost;
+        let commands = d.generate(RequestId(2), SystemTime::now());
+        assert!(
+            matches!(&commands[..], [Command::HostLinks(r)] if matches!(r.links, HostLinks::Signed { .. })),
+            "{commands:?}"
+        );
+        // No domain: the plain signed links, as before.
+        d.inputs.domain_url.clear();
+        let commands = d.generate(RequestId(3), SystemTime::now());
+        assert!(
+            matches!(&commands[..], [Command::PresignLinks { .. }]),
+            "{commands:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_public_links_are_given_and_the_others_said() {
+        let mut d = dialog("pub", Endpoint::custom("http://127.0.0.1:9000").unwrap());
+        d.inputs.link_type = LinkType::Public;
+        d.generate(RequestId(4), SystemTime::now());
+        let checked = vec![
+            CheckedLink {
+                key: ObjectKey::new("a.pdf").unwrap(),
+                url: "http://127.0.0.1:9000/pub/a.pdf".into(),
+                check: PublicCheck::NotPublic {
+                    detail: "AccessDenied".into(),
+                },
+            },
+            CheckedLink {
+                key: ObjectKey::new("b.pdf").unwrap(),
+                url: "http://127.0.0.1:9000/pub/b.pdf".into(),
+                check: PublicCheck::Public(crate::share::link_test::LinkAnswer {
+                    status: 206,
+                    etag: None,
+                    content_type: None,
+                    content_disposition: None,
+                }),
+            },
+        ];
+        assert!(
+            !d.public_links_ready(RequestId(3), Ok(checked.clone())),
+            "a stale answer"
+        );
+        assert!(d.public_links_ready(RequestId(4), Ok(checked)));
+        assert_eq!(d.links().len(), 1);
+        assert_eq!(d.links()[0].url, "http://127.0.0.1:9000/pub/b.pdf");
+        assert!(
+            d.error()
+                .unwrap()
+                .contains("a.pdf: this object is not public"),
+            "{:?}",
+            d.error()
+        );
+        // A changed input drops them, as it drops signed links.
+        d.inputs.domain_url = "https://cdn.example.com/".into();
+        d.sync();
+        assert!(d.links().is_empty() && d.error().is_none());
+    }
+}
