@@ -356,6 +356,18 @@ async fn the_check_says_what_a_host_answered_that_is_neither() {
             assert!(!check.is_public(), "{said}");
         }
     }
+    // Bodies that never end: a 200's is not read at all, an error's no further than a page.
+    for (status, public) in [(200, true), (403, false), (500, false)] {
+        let endless = HostileServer::start(move |_| Answer::Endless(status)).await;
+        let started = std::time::Instant::now();
+        let check = check_public(
+            &format!("{}/b/k", endless.endpoint_url()),
+            Duration::from_secs(10),
+        )
+        .await;
+        assert!(started.elapsed() < Duration::from_secs(5), "{status}");
+        assert_eq!(check.is_public(), public, "{status}: {check:?}");
+    }
     // A host that never finishes answering: bounded, and said so.
     let slow = HostileServer::start(|_| Answer::Slow {
         head_after: Duration::from_secs(30),
