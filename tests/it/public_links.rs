@@ -390,3 +390,63 @@ async fn the_check_says_what_a_host_answered_that_is_neither() {
         check.text()
     );
 }
+
+/// Closing the dialog cancels Generate's checks: the answer a slow host gives after 3 s never
+/// comes back as links (without the cancel, it does).
+#[test]
+fn a_cancelled_check_answers_nothing() {
+    use pail::testing::demo::server::LocalServer;
+    use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+    use pail::testing::worker::{
+        Command, DomainSetting, Event, HostLinks, HostLinksRequest, LinksEvent, RequestId, Worker,
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    std::fs::create_dir_all(server.root().join("docs")).unwrap();
+    let slow = runtime.block_on(HostileServer::start(|_| Answer::Slow {
+        head_after: Duration::from_secs(3),
+        pieces: 1,
+        between: Duration::ZERO,
+        answer: Box::new(Answer::Xml(200, String::new())),
+    }));
+    let (worker, events) = Worker::start(|| {}).unwrap();
+    let request = |id| {
+        Command::HostLinks(HostLinksRequest {
+            id: RequestId(id),
+            profile: demo_profile(&server),
+            bucket: pail::model::BucketName::new("docs").unwrap(),
+            domain: Some(DomainSetting {
+                base_url: format!("{}/docs/", slow.endpoint_url()),
+                kind: pail::share::public_url::DomainKind::Cdn,
+            }),
+            config_dir: None,
+            links: HostLinks::Public {
+                keys: vec![pail::model::ObjectKey::new("a.txt").unwrap()],
+                scheme: pail::model::Scheme::Http,
+            },
+        })
+    };
+    let answered = |within: Duration| {
+        let deadline = std::time::Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match events.recv_timeout(left) {
+                Ok(Event::Links(LinksEvent::PublicLinksReady { .. })) => return true,
+                Ok(_) => continue,
+                Err(_) => return false,
+            }
+        }
+        false
+    };
+    // Uncancelled, the slow host's answer comes back.
+    worker.send(request(1));
+    assert!(answered(Duration::from_secs(15)));
+    // Cancelled once the check is on its way: nothing.
+    worker.send(request(2));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while slow.requests().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the check was sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    worker.send(Command::Cancel { id: RequestId(2) });
+    assert!(!answered(Duration::from_secs(6)));
+}

@@ -113,9 +113,14 @@ impl AppState {
     pub fn close_web_url(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
         if let Some(Modal::WebUrl(dialog)) = self.modals.close_if(|m| matches!(m, Modal::WebUrl(_)))
-            && let Some(id) = dialog.counting()
         {
-            commands.push(Command::Cancel { id });
+            if let Some(id) = dialog.counting() {
+                commands.push(Command::Cancel { id });
+            }
+            // Public links' checks in flight stop with the dialog.
+            if let Some(id) = dialog.generating().filter(|_| dialog.is_public()) {
+                commands.push(Command::Cancel { id });
+            }
         }
         commands
     }
