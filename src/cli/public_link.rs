@@ -91,7 +91,7 @@ pub(crate) async fn print_public(
     if !check.is_public() {
         if !args.even_if_private {
             return Err(CliError::Usage(format!(
-                "{} (--even-if-private prints it anyway)",
+                "{}; --even-if-private prints it anyway",
                 check.text()
             )));
         }
