@@ -114,6 +114,15 @@ async fn a_private_object_is_said_not_public_then_linked_once_public() {
             && harness.query_by_label("1 hour").is_none(),
         "no expiry and no download options for an unsigned link"
     );
+    // An expiry left in the past on the Signed side does not hold back a public link.
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    harness
+        .state_mut()
+        .state_mut()
+        .web_url_mut()
+        .unwrap()
+        .set_expiry(past);
+    harness.run_steps(2);
     tokio::task::block_in_place(|| generate(harness));
     harness.get_by_label_contains("This object is not public: the link would answer 403");
     assert!(

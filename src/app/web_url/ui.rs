@@ -139,7 +139,8 @@ fn dialog_ui(
     dialog.sync();
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        let valid = dialog.lifetime(now).is_ok();
+        // A public link has no expiry to be valid.
+        let valid = public || dialog.lifetime(now).is_ok();
         if ui
             .add_enabled(
                 valid && dialog.generating().is_none(),
