@@ -32,6 +32,7 @@ pub(super) fn host_links(jobs: &mut Jobs, request: HostLinksRequest) {
         links,
     } = request;
     let signed = matches!(links, HostLinks::Signed { .. });
+    let sink = jobs.sink().clone();
     jobs.answer(
         Some(id),
         profile,
@@ -68,8 +69,14 @@ pub(super) fn host_links(jobs: &mut Jobs, request: HostLinksRequest) {
                     Answer::Signed(links)
                 }
             };
-            if let Some(dir) = config_dir {
-                remember(&dir, &bucket, domain.as_ref())?;
+            // The links are made: a domain that cannot be remembered is said apart, and
+            // takes nothing from them.
+            if let Some(dir) = config_dir
+                && let Err(e) = remember(&dir, &bucket, domain.as_ref())
+            {
+                sink.send(LinksEvent::CustomDomainNotSaved {
+                    error: e.to_string(),
+                });
             }
             Ok::<_, JobError>(answer)
         },

@@ -450,3 +450,50 @@ fn a_cancelled_check_answers_nothing() {
     worker.send(Command::Cancel { id: RequestId(2) });
     assert!(!answered(Duration::from_secs(6)));
 }
+
+/// A custom domain that cannot be remembered (the config folder is a file) takes nothing from
+/// the links: they come, and the failure is said apart.
+#[test]
+fn a_domain_not_remembered_still_gives_the_links() {
+    use pail::testing::demo::server::LocalServer;
+    use pail::testing::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demo_profile};
+    use pail::testing::worker::{
+        Command, DomainSetting, Event, HostLinks, HostLinksRequest, LinksEvent, RequestId, Worker,
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = LocalServer::start_temporary(DEMO_ACCESS_KEY, DEMO_SECRET_KEY).unwrap();
+    std::fs::create_dir_all(server.root().join("docs")).unwrap();
+    let cdn = runtime.block_on(HostileServer::start(|_| Answer::Body {
+        status: 200,
+        content_type: "text/plain",
+        body: b"a".to_vec(),
+    }));
+    let not_a_folder = tempfile::NamedTempFile::new().unwrap();
+    let (worker, events) = Worker::start(|| {}).unwrap();
+    worker.send(Command::HostLinks(HostLinksRequest {
+        id: RequestId(1),
+        profile: demo_profile(&server),
+        bucket: pail::model::BucketName::new("docs").unwrap(),
+        domain: Some(DomainSetting {
+            base_url: format!("{}/docs/", cdn.endpoint_url()),
+            kind: pail::share::public_url::DomainKind::Cdn,
+        }),
+        config_dir: Some(not_a_folder.path().to_owned()),
+        links: HostLinks::Public {
+            keys: vec![pail::model::ObjectKey::new("a.txt").unwrap()],
+            scheme: pail::model::Scheme::Http,
+        },
+    }));
+    let (mut links, mut not_saved) = (None, None);
+    while links.is_none() {
+        match events.recv_timeout(Duration::from_secs(20)).unwrap() {
+            Event::Links(LinksEvent::PublicLinksReady { result, .. }) => links = Some(result),
+            Event::Links(LinksEvent::CustomDomainNotSaved { error }) => not_saved = Some(error),
+            _ => {}
+        }
+    }
+    let links = links.unwrap().unwrap();
+    assert_eq!(links.len(), 1);
+    assert!(links[0].check.is_public(), "{:?}", links[0].check);
+    assert!(not_saved.is_some(), "the failure to remember is said");
+}

@@ -202,6 +202,10 @@ impl AppState {
                 dialog.custom_domain_loaded(id, result);
                 false
             }
+            LinksEvent::CustomDomainNotSaved { error } => {
+                dialog.custom_domain_not_saved(error);
+                false
+            }
         };
         if recorded && let Some(dialog) = self.modals.web_url() {
             return self.links.record(dialog, SystemTime::now());

@@ -40,6 +40,9 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
         )
         .labelled_by(label.id);
     });
+    if let Some(notice) = dialog.custom_domain_notice() {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {notice}"));
+    }
     if dialog.inputs.domain_url.trim().is_empty() {
         return;
     }

@@ -181,6 +181,8 @@ pub enum LinksEvent {
         id: RequestId,
         result: Result<Option<super::DomainSetting>, JobError>,
     },
+    /// Links were made, but their custom domain could not be remembered for the bucket.
+    CustomDomainNotSaved { error: String },
 }
 
 impl From<LinksEvent> for Event {

@@ -35,6 +35,8 @@ pub struct PublicState {
     checks: Vec<(String, PublicCheck)>,
     /// A signed link was refused on the domain: CloudFront is offered.
     offer_cloudfront: bool,
+    /// The settings file could not be read (and was set aside) or written.
+    domain_notice: Option<String>,
 }
 
 impl WebUrlDialog {
@@ -67,12 +69,29 @@ impl WebUrlDialog {
         if !self.public.loading.accept(id) {
             return;
         }
-        if let Ok(Some(domain)) = result
-            && self.inputs.domain_url.trim().is_empty()
-        {
-            self.inputs.domain_url = domain.base_url;
-            self.inputs.domain_kind = domain.kind;
+        match result {
+            Ok(Some(domain)) if self.inputs.domain_url.trim().is_empty() => {
+                self.inputs.domain_url = domain.base_url;
+                self.inputs.domain_kind = domain.kind;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.public.domain_notice =
+                    Some(format!("The bucket's custom domain could not be read: {e}"));
+            }
         }
+    }
+
+    /// The links were made, but their domain is not remembered for the bucket.
+    pub fn custom_domain_not_saved(&mut self, error: String) {
+        self.public.domain_notice = Some(format!(
+            "The custom domain is not remembered for the bucket: {error}"
+        ));
+    }
+
+    /// Why the bucket's custom domain is not (or could not be) remembered, if so.
+    pub fn custom_domain_notice(&self) -> Option<&str> {
+        self.public.domain_notice.as_deref()
     }
 
     /// What an unsigned GET answered for each public link, by object name.
@@ -362,6 +381,26 @@ mod tests {
             matches!(&commands[..], [Command::PresignLinks { .. }]),
             "{commands:?}"
         );
+    }
+
+    #[test]
+    fn an_unreadable_domain_file_is_said() {
+        let mut d = dialog("pub", Endpoint::Aws);
+        let command = d.ask_custom_domain(RequestId(9), Some("/nowhere".into()));
+        assert!(command.is_some());
+        d.custom_domain_loaded(
+            RequestId(9),
+            Err(JobError::PublicLinks("line 1: expected a table".into())),
+        );
+        assert!(
+            d.custom_domain_notice()
+                .unwrap()
+                .contains("could not be read: line 1"),
+            "{:?}",
+            d.custom_domain_notice()
+        );
+        d.custom_domain_not_saved("disk full".into());
+        assert!(d.custom_domain_notice().unwrap().contains("disk full"));
     }
 
     #[test]
