@@ -119,6 +119,9 @@ pub mod search {
     pub use crate::search::*;
 }
 pub mod storage {
+    pub mod history {
+        pub use crate::storage::history::LinkKind;
+    }
     pub mod journal {
         pub use crate::storage::journal::*;
     }

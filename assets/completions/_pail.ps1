@@ -54,15 +54,19 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'GET: the Content-Disposition S3 answers with, e.g. ''attachment; filename="a.pdf"''')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send')
             [CompletionResult]::new('--version-id', '--version-id', [CompletionResultType]::ParameterName, 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Make the link on this host instead of the endpoint''s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server')
+            [CompletionResult]::new('--host-kind', '--host-kind', [CompletionResultType]::ParameterName, 'What answers at --base-url; it decides which links can use it')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Make an http:// link (the link then travels in clear text)')
             [CompletionResult]::new('--no-overwrite', '--no-overwrite', [CompletionResultType]::ParameterName, 'PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link)')
             [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)')
+            [CompletionResult]::new('--public', '--public', [CompletionResultType]::ParameterName, 'An unsigned link that never expires: printed once an unsigned request shows the object opens for anyone; refused (exit 1, the reason on stderr) when it does not')
+            [CompletionResult]::new('--even-if-private', '--even-if-private', [CompletionResultType]::ParameterName, 'With --public: print the link even when the check fails (the reason is a warning)')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pail;presign-post' {

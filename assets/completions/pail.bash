@@ -1062,7 +1062,7 @@ _pail() {
             return 0
             ;;
         pail__subcmd__presign)
-            opts="-h --expires-in --expires-at --method --http --content-disposition --content-type --no-overwrite --version-id --qr --profile --region --endpoint-url --path-style --help"
+            opts="-h --expires-in --expires-at --method --http --content-disposition --content-type --no-overwrite --version-id --qr --public --even-if-private --base-url --host-kind --profile --region --endpoint-url --path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1090,14 @@ _pail() {
                     ;;
                 --version-id)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-kind)
+                    COMPREPLY=($(compgen -W "cdn bucket-host server" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -53,14 +53,20 @@ PUT\t''"
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-disposition -d 'GET: the Content-Disposition S3 answers with, e.g. \'attachment; filename="a.pdf"\'' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-type -d 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l version-id -d 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l base-url -d 'Make the link on this host instead of the endpoint\'s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l host-kind -d 'What answers at --base-url; it decides which links can use it' -r -f -a "cdn\t'A CDN or a provider\'s custom domain, which rewrites the host: public links only'
+bucket-host\t'A bucket named after its host (a CNAME to S3): public links only'
+server\t'The S3 server itself answers this host and checks it: signed links too'"
 complete -c pail -n "__fish_pail_using_subcommand presign" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l endpoint-url -d 'An S3-compatible server (MinIO, R2, …) instead of AWS, at the root of its host or under a path (https://host.example/storage/s3)' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l http -d 'Make an http:// link (the link then travels in clear text)'
 complete -c pail -n "__fish_pail_using_subcommand presign" -l no-overwrite -d 'PUT: refuse the upload if the key exists (signs `If-None-Match: *` into the link)'
 complete -c pail -n "__fish_pail_using_subcommand presign" -l qr -d 'Also draw the link as a QR code in the terminal (on stderr: stdout stays the URL)'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l public -d 'An unsigned link that never expires: printed once an unsigned request shows the object opens for anyone; refused (exit 1, the reason on stderr) when it does not'
+complete -c pail -n "__fish_pail_using_subcommand presign" -l even-if-private -d 'With --public: print the link even when the check fails (the reason is a warning)'
 complete -c pail -n "__fish_pail_using_subcommand presign" -l path-style -d 'Address buckets as ENDPOINT/BUCKET/KEY instead of BUCKET.ENDPOINT/KEY'
-complete -c pail -n "__fish_pail_using_subcommand presign" -s h -l help -d 'Print help'
+complete -c pail -n "__fish_pail_using_subcommand presign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l max-size -d 'Largest accepted file, in bytes' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l min-size -d 'Smallest accepted file, in bytes' -r
 complete -c pail -n "__fish_pail_using_subcommand presign-post" -l content-type -d 'Required content type; a value ending in \'/\' or \'/*\' (image/) accepts any subtype' -r

@@ -26,6 +26,7 @@ pub(crate) mod headers;
 pub(crate) mod link_lifetime;
 pub(crate) mod ls;
 pub(crate) mod presign;
+pub(crate) mod public_link;
 pub(crate) mod share;
 pub(crate) mod system;
 pub(crate) mod upload_headers;

@@ -50,6 +50,8 @@ pub(crate) struct PresignArgs {
     #[arg(long)]
     pub qr: bool,
     #[command(flatten)]
+    pub hosts: super::public_link::HostArgs,
+    #[command(flatten)]
     pub connection: ConnectionArgs,
 }
 
@@ -126,6 +128,11 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
         warn(&warning.to_string());
     }
     let signer = bucket_signer.signer;
+    if args.hosts.public {
+        return super::public_link::print_public(&args.hosts, &uri, &signer, args.http, args.qr)
+            .await;
+    }
+    let signer = args.hosts.signer(&uri, signer)?;
     let now = SystemTime::now();
     let link = match args.method {
         MethodArg::Get => {

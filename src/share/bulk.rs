@@ -291,7 +291,7 @@ fn join(pairs: &[(&str, &str)]) -> String {
 
 /// Percent-encodes all but the unreserved characters (and `/` in a path), upper-case hex, as
 /// SigV4 wants for S3.
-fn encode(text: &str, keep_slash: bool) -> String {
+pub(crate) fn encode(text: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     for &byte in text.as_bytes() {
         let plain = byte.is_ascii_alphanumeric()

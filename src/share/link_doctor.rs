@@ -156,6 +156,10 @@ pub fn diagnose(
                 (403, _) if cloudfront => Diagnosis::CloudFrontDenied {
                     detail: detail.clone(),
                 },
+                // An unsigned (public) link refused: the object is private again.
+                (403, _) if !url.contains("X-Amz-Signature=") => Diagnosis::Denied {
+                    detail: format!("the object is not public any more ({detail})"),
+                },
                 (403, _) => Diagnosis::Denied {
                     detail: detail.clone(),
                 },
@@ -186,6 +190,20 @@ mod tests {
             expires: SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000),
             etag: etag.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_public_link_refused_is_an_object_no_longer_public() {
+        let diagnosis = diagnose(
+            "https://b.s3.amazonaws.com/k.pdf",
+            &shared(None),
+            &refused(403, "AccessDenied"),
+            now(),
+        );
+        assert_eq!(
+            diagnosis.to_string(),
+            "Refused by S3: the object is not public any more (AccessDenied: because)"
+        );
     }
 
     fn refused(status: u16, code: &str) -> Result<LinkAnswer, LinkTestError> {

@@ -1,6 +1,7 @@
 //! The sharing core: pre-signed GET and PUT links, pre-signed POST forms, expiry rules and the
-//! text formats links and forms are handed out in — pure, the time passed in. The one part
-//! that does I/O is [`link_test`], which fetches a byte through a finished link.
+//! text formats links and forms are handed out in — pure, the time passed in. The parts
+//! that do I/O are [`link_test`], which fetches a byte through a finished link, and
+//! [`public_check`], which does so without credentials.
 
 pub mod bulk;
 pub mod cloudfront;
@@ -14,6 +15,8 @@ pub mod link_test;
 pub mod link_text;
 pub mod opens_as;
 pub mod post;
+pub mod public_check;
+pub mod public_url;
 pub mod qr;
 pub mod shell;
 mod signer;

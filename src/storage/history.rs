@@ -35,10 +35,30 @@ pub struct SharedLink {
     /// The version the link serves, when it was made for one (absent in older histories).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// Signed or public (unsigned, no expiry; absent in older histories: signed).
+    #[serde(default, skip_serializing_if = "LinkKind::is_signed")]
+    pub kind: LinkKind,
     /// What a newer Pail wrote in this link that this one does not know: kept, so a save
     /// here does not take it from the newer one.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What kind of link a history entry is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// Pre-signed (S3 or CloudFront): it expires.
+    #[default]
+    Signed,
+    /// Unsigned: it works for as long as the object is public, and has no countdown.
+    Public,
+}
+
+impl LinkKind {
+    fn is_signed(&self) -> bool {
+        *self == LinkKind::Signed
+    }
 }
 
 /// Where a shared folder's index page is.
@@ -111,6 +131,7 @@ mod tests {
             revoked: false,
             etag: None,
             version_id: None,
+            kind: LinkKind::Signed,
             unknown: Default::default(),
         }
     }
@@ -128,6 +149,25 @@ mod tests {
         versioned.version_id = Some("v+1/=".into());
         save(&path, &[versioned.clone()]).unwrap();
         assert_eq!(load(&path).0, [versioned]);
+    }
+
+    #[test]
+    fn a_public_link_round_trips_and_an_older_entry_is_signed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared-links.json");
+        let mut public = link(1);
+        public.kind = LinkKind::Public;
+        save(&path, &[public.clone(), link(2)]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches("\"kind\": \"public\"").count(), 1, "{text}");
+        assert!(
+            !text.contains("signed"),
+            "a signed link is written as before"
+        );
+        assert_eq!(load(&path).0, [public, link(2)]);
+        let older = r#"{"links":[{"uri":"s3://b/k","url":"https://b/k","method":"GET","profile":"p","created":1,"expires":2,"options":"HTTPS"}]}"#;
+        std::fs::write(&path, older).unwrap();
+        assert_eq!(load(&path).0[0].kind, LinkKind::Signed);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! cannot read is set aside.
 
 pub(crate) mod cloudfront;
+pub(crate) mod custom_domains;
 pub(crate) mod history;
 pub(crate) mod journal;
 pub(crate) mod private_file;

@@ -25,6 +25,7 @@ mod links;
 mod moves;
 mod planning;
 mod protocol;
+mod public_links;
 mod queue;
 mod settings;
 mod transfers;
@@ -38,6 +39,7 @@ pub use protocol::{
 };
 pub use protocol::{BucketAnswer, BucketEvent, BucketJob, BucketRequest, UploadRuleChange};
 
+pub use protocol::{CheckedLink, DomainSetting, HostLinks, HostLinksRequest};
 pub use protocol::{VersionAction, VersionsEvent, VersionsRequest};
 
 use connections::{Connections, connection_for};
@@ -191,6 +193,8 @@ impl Jobs {
             Command::TestLink { id, url } => links::test_link(self, id, url),
             Command::CredentialsExpiry { id, profile } => links::credentials_expiry(self, id, profile),
             Command::LoadCloudFront { id, config_dir, bucket } => links::load_cloudfront(self, id, config_dir, bucket),
+            Command::HostLinks(request) => public_links::host_links(self, request),
+            Command::LoadCustomDomain { id, config_dir, bucket } => public_links::load_custom_domain(self, id, config_dir, bucket),
             Command::ImportCloudFrontKey { id, config_dir, key_id, pem_file } => links::import_cloudfront_key(self, id, config_dir, key_id, pem_file),
             Command::SignCloudFront(request) => links::sign_cloudfront(self, request),
             Command::SaveQr { id, url, path } => links::save_qr(self, id, url, path),

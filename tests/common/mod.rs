@@ -12,6 +12,7 @@ pub mod prefix_proxy;
 pub mod proxy;
 pub mod qr;
 pub mod refusing;
+pub mod second_host;
 pub mod throttling;
 pub mod ui;
 pub mod xvfb;

@@ -589,3 +589,73 @@ async fn a_thirty_day_link_with_a_session_token_signs_as_botocore_does() {
         link.url
     );
 }
+
+/// Public (unsigned) links: botocore's URL for the same request with `signature_version=UNSIGNED`
+/// (the last entries of `botocore_presign.py`'s output): the address and the key's encoding a
+/// public link shares with signed ones.
+const PUBLIC_VECTORS: &[(&str, &str, bool, &str, &str)] = &[
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "test.txt",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/test.txt",
+    ),
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "a b/c+d~e%f.txt",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/a%20b/c%2Bd~e%25f.txt",
+    ),
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "q?a#b&c=d.bin",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/q%3Fa%23b%26c%3Dd.bin",
+    ),
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "ünïcødé/日本語 🎉.png",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/%C3%BCn%C3%AFc%C3%B8d%C3%A9/%E6%97%A5%E6%9C%AC%E8%AA%9E%20%F0%9F%8E%89.png",
+    ),
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "/leading//double/slash/",
+        "https://examplebucket.s3.us-east-1.amazonaws.com//leading//double/slash/",
+    ),
+    (
+        "us-east-1",
+        "examplebucket",
+        false,
+        "!$'()*,;:@[]",
+        "https://examplebucket.s3.us-east-1.amazonaws.com/%21%24%27%28%29%2A%2C%3B%3A%40%5B%5D",
+    ),
+    (
+        "eu-west-1",
+        "my.dotted.bucket",
+        true,
+        "a b/ü.txt",
+        "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b/%C3%BC.txt",
+    ),
+];
+
+#[tokio::test]
+async fn public_links_match_botocores_unsigned_urls() {
+    for (region, bucket, path_style, key, expected) in PUBLIC_VECTORS {
+        let url = pail::share::public_url::public_url(
+            &signer(region, *path_style),
+            &BucketName::new(*bucket).unwrap(),
+            &ObjectKey::new(*key).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(url, *expected, "{key}");
+    }
+}

@@ -18,6 +18,7 @@ import json
 import sys
 from unittest import mock
 
+import botocore
 import botocore.auth
 import botocore.session
 from botocore.config import Config
@@ -144,6 +145,32 @@ for endpoint in PATH_ENDPOINTS:
         post = client("us-east-1", style == "path", endpoint).generate_presigned_post(
             "bucket-one", "incoming/${filename}")
         endpoint_path_vectors.append((f"POST {endpoint} {style}", "bucket-one", "", post["url"]))
+
+
+# Public (unsigned) links: botocore's URL for the same request with no signature, the address
+# and the key's encoding that a public link shares with signed ones.
+def unsigned(bucket, key, region="us-east-1", path_style=False):
+    session = botocore.session.get_session()
+    s3 = session.create_client(
+        "s3",
+        region_name=region,
+        config=Config(
+            signature_version=botocore.UNSIGNED,
+            s3={
+                "addressing_style": "path" if path_style else "virtual",
+                "us_east_1_regional_endpoint": "regional",
+            },
+        ),
+    )
+    return s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
+
+
+for key in KEYS:
+    vectors.append(("PUBLIC", "examplebucket", key, unsigned("examplebucket", key)))
+vectors.append(("PUBLIC eu-west-1 path-style", "my.dotted.bucket", "a b/ü.txt",
+                unsigned("my.dotted.bucket", "a b/ü.txt", region="eu-west-1", path_style=True)))
+
+
 if "--endpoint-paths" in sys.argv[1:]:
     print(json.dumps(endpoint_path_vectors, indent=1, ensure_ascii=False))
 else:

@@ -13,7 +13,7 @@ use crate::app::web_url::state::{UploadResult, WebUrlDialog};
 use crate::share::cloudfront::signed_parts;
 use crate::share::link_doctor::Diagnosis;
 use crate::share::link_text::{NamedLink, email_html, email_plain};
-use crate::storage::history::{SharedLink, SharedPage};
+use crate::storage::history::{LinkKind, SharedLink, SharedPage};
 use crate::worker::{Command, HistoryEvent, RequestId};
 
 /// Every link generated, where they are saved, and the Shared links window's state.
@@ -130,6 +130,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                kind: LinkKind::Signed,
                 unknown: Default::default(),
             });
             return self.save();
@@ -142,7 +143,10 @@ impl Links {
                 profile: dialog.profile().name.clone(),
                 created,
                 expires: unix_secs(link.expires),
-                options: if dialog.through_cloudfront() {
+                // "public: no expiry" says the kind already.
+                options: if dialog.is_public() {
+                    link.name.clone()
+                } else if dialog.through_cloudfront() {
                     format!("CloudFront · {scheme} · {}", link.name)
                 } else {
                     format!(
@@ -159,6 +163,11 @@ impl Links {
                 revoked: false,
                 etag: dialog.etag_of(i).map(str::to_owned),
                 version_id: dialog.version().map(|(id, _)| id.to_owned()),
+                kind: if dialog.is_public() {
+                    LinkKind::Public
+                } else {
+                    LinkKind::Signed
+                },
                 unknown: Default::default(),
             });
             if let (Some(made), Some((id, _))) = (new_links.last_mut(), dialog.version()) {
@@ -178,6 +187,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                kind: LinkKind::Signed,
                 unknown: Default::default(),
             });
         }
@@ -198,6 +208,7 @@ impl Links {
                 revoked: false,
                 etag: None,
                 version_id: None,
+                kind: LinkKind::Signed,
                 unknown: Default::default(),
             });
         }

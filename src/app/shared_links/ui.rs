@@ -10,6 +10,7 @@ use crate::app::clipboard::{Clipboard, ClipboardError};
 use crate::app::shared_links::state::Links;
 use crate::share::link_doctor::Diagnosis;
 use crate::share::link_text::expiry_text;
+use crate::storage::history::LinkKind;
 use crate::worker::Command;
 
 /// What the window starts for the Shared links window: each needs a request id, and Renew
@@ -95,6 +96,11 @@ pub(crate) fn shared_links_ui(
                         ui.horizontal(|ui| {
                             ui.add_space(12.0);
                             match expires.duration_since(now) {
+                                // A public link has no countdown: it works while the
+                                // object is public, which the doctor checks.
+                                _ if link.kind == LinkKind::Public => {
+                                    ui.weak("public: no expiry");
+                                }
                                 Ok(left) => {
                                     ui.weak(format!(
                                         "expires in {} — {}",

@@ -62,6 +62,8 @@ impl AppState {
         commands.push(dialog.ask_credentials(id));
         let id = self.next_id();
         commands.extend(dialog.ask_cloudfront(id, self.profiles.config_dir().cloned()));
+        let id = self.next_id();
+        commands.extend(dialog.ask_custom_domain(id, self.profiles.config_dir().cloned()));
         self.modals.open(Modal::WebUrl(Box::new(dialog)));
         commands
     }
@@ -112,9 +114,14 @@ impl AppState {
     pub fn close_web_url(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
         if let Some(Modal::WebUrl(dialog)) = self.modals.close_if(|m| matches!(m, Modal::WebUrl(_)))
-            && let Some(id) = dialog.counting()
         {
-            commands.push(Command::Cancel { id });
+            if let Some(id) = dialog.counting() {
+                commands.push(Command::Cancel { id });
+            }
+            // Public links' checks in flight stop with the dialog.
+            if let Some(id) = dialog.generating().filter(|_| dialog.is_public()) {
+                commands.push(Command::Cancel { id });
+            }
         }
         commands
     }
@@ -190,6 +197,15 @@ impl AppState {
             }
             LinksEvent::QrSaved { id, result } => {
                 dialog.qr_saved(id, result);
+                false
+            }
+            LinksEvent::PublicLinksReady { id, result } => dialog.public_links_ready(id, result),
+            LinksEvent::CustomDomainLoaded { id, result } => {
+                dialog.custom_domain_loaded(id, result);
+                false
+            }
+            LinksEvent::CustomDomainNotSaved { error } => {
+                dialog.custom_domain_not_saved(error);
                 false
             }
         };

@@ -112,15 +112,25 @@ fn dialog_ui(
         DialogTab::UploadLink => upload_fields_ui(ui, dialog),
     }
     ui.add_space(6.0);
-    protocol_ui(ui, dialog);
+    let public = dialog.inputs.tab == DialogTab::WebUrl && dialog.is_public();
+    if dialog.inputs.tab == DialogTab::WebUrl {
+        super::link_type::link_type_ui(ui, dialog);
+    }
+    if !(dialog.inputs.tab == DialogTab::WebUrl && dialog.uses_custom_domain()) {
+        protocol_ui(ui, dialog);
+    }
     // A CloudFront URL cannot name a version: a version's link is signed by S3 only.
     let via_shown = dialog.inputs.tab == DialogTab::WebUrl && dialog.version().is_none();
-    if via_shown && super::cloudfront_fields::via_ui(ui, dialog) {
+    if via_shown && !public && super::cloudfront_fields::via_ui(ui, dialog) {
         requests.push(WebUrlRequest::ChooseKey);
     }
-    expiry_ui(ui, dialog, now);
-    // A folder's page and CloudFront links carry no download options.
+    if !public {
+        expiry_ui(ui, dialog, now);
+    }
+    // A folder's page and CloudFront links carry no download options; nor does an unsigned
+    // link (S3 honours response overrides only in signed requests).
     if dialog.inputs.tab == DialogTab::WebUrl
+        && !public
         && !dialog.through_cloudfront()
         && !dialog.makes_folder_page()
     {
@@ -131,7 +141,8 @@ fn dialog_ui(
     dialog.sync();
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        let valid = dialog.lifetime(now).is_ok();
+        // A public link has no expiry to be valid.
+        let valid = public || dialog.lifetime(now).is_ok();
         if ui
             .add_enabled(
                 valid && dialog.generating().is_none(),
@@ -153,6 +164,9 @@ fn dialog_ui(
     }
     if let Some(warning) = dialog.signing_warning() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+    }
+    if dialog.inputs.tab == DialogTab::WebUrl {
+        super::link_type::host_result_ui(ui, dialog);
     }
     match dialog.inputs.tab {
         DialogTab::WebUrl => links_ui(ui, dialog, clipboard, requests),
@@ -333,7 +347,8 @@ fn links_ui(
             let result = clipboard.set_text(&text);
             copy_feedback(dialog, result, "the link");
         }
-        if ui.button("Copy for email").clicked() {
+        // Its text names an expiry, which a public link does not have.
+        if !dialog.is_public() && ui.button("Copy for email").clicked() {
             let result =
                 clipboard.set_html(&email_html(dialog.links()), &email_plain(dialog.links()));
             copy_feedback(dialog, result, "for email");

@@ -171,6 +171,18 @@ pub enum LinksEvent {
         id: RequestId,
         result: Result<Box<FolderShare>, JobError>,
     },
+    /// Public links, each with what an unsigned GET answered.
+    PublicLinksReady {
+        id: RequestId,
+        result: Result<Vec<super::CheckedLink>, JobError>,
+    },
+    /// The bucket's remembered custom domain, if any.
+    CustomDomainLoaded {
+        id: RequestId,
+        result: Result<Option<super::DomainSetting>, JobError>,
+    },
+    /// Links were made, but their custom domain could not be remembered for the bucket.
+    CustomDomainNotSaved { error: String },
 }
 
 impl From<LinksEvent> for Event {

@@ -26,6 +26,8 @@ pub use buckets::*;
 pub use events::*;
 mod headers;
 pub use headers::*;
+mod public_links;
+pub use public_links::*;
 
 /// Identifies one request and every answer to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +75,12 @@ pub enum JobError {
     Headers(#[from] crate::s3::headers::HeadersError),
     #[error(transparent)]
     Bucket(#[from] crate::s3::buckets::BucketError),
+    #[error(transparent)]
+    CustomDomain(#[from] crate::share::public_url::PublicLinkError),
+    #[error(transparent)]
+    CustomDomainStore(#[from] crate::storage::custom_domains::CustomDomainStoreError),
+    #[error("{0}")]
+    PublicLinks(String),
 }
 
 /// What the UI asks of the worker.
@@ -165,6 +173,14 @@ pub enum Command {
     CredentialsExpiry {
         id: RequestId,
         profile: Profile,
+    },
+    /// Links on a custom host, or public (unsigned, checked) links.
+    HostLinks(HostLinksRequest),
+    /// The custom domain `bucket`'s links went to last.
+    LoadCustomDomain {
+        id: RequestId,
+        config_dir: PathBuf,
+        bucket: BucketName,
     },
     /// The distribution `bucket`'s links went through last, and whether its key is stored.
     LoadCloudFront {

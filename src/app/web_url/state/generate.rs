@@ -52,6 +52,9 @@ impl WebUrlDialog {
     pub fn generate(&mut self, id: RequestId, now: SystemTime) -> Vec<Command> {
         self.clear_results();
         self.made_for = Some(self.settings());
+        if self.is_public() && self.inputs.tab == DialogTab::WebUrl {
+            return self.generate_public(id);
+        }
         let lifetime = match self.lifetime(now) {
             Ok(lifetime) => lifetime,
             Err(e) => {
@@ -70,6 +73,11 @@ impl WebUrlDialog {
                 }
                 if self.makes_folder_page() {
                     return self.generate_folder_page(id, lifetime);
+                }
+                if let Some(commands) =
+                    self.generate_signed_on_domain(id, lifetime, Self::get_options)
+                {
+                    return commands;
                 }
                 let items = self
                     .targets

@@ -5,7 +5,7 @@
 
 use std::time::SystemTime;
 
-use super::{DialogTab, Via, WebUrlDialog};
+use super::{DialogTab, WebUrlDialog};
 use crate::profiles::Profile;
 use crate::share::LinkLimit;
 
@@ -126,13 +126,6 @@ impl WebUrlDialog {
         if let Some(ends) = self.credentials_end_first(now) {
             self.set_expiry(ends);
         }
-    }
-
-    /// "Through CloudFront": the existing route, whose links outlive the session.
-    pub fn use_cloudfront(&mut self) {
-        self.inputs.tab = DialogTab::WebUrl;
-        self.inputs.via = Via::CloudFront;
-        self.clear_results();
     }
 
     /// "Sign with profile X": the dialog signs with the `index`th profile offered from now on;

@@ -20,10 +20,12 @@ mod cloudfront;
 mod folder;
 mod generate;
 mod lifetime;
+mod public;
 mod qr;
 
 pub use cloudfront::{CloudFrontState, TRUST_HINT};
 pub use lifetime::WaysOut;
+pub use public::{LinkType, PublicState};
 
 /// Above this many objects, links for a folder need a confirmation.
 pub const CONFIRM_ABOVE: usize = 1000;
@@ -154,6 +156,11 @@ pub struct LinkInputs {
     pub folder_page: bool,
     /// The bucket the page goes to; empty: the folder's own.
     pub page_bucket: String,
+    /// Signed (expires) or Public (no expiry).
+    pub link_type: LinkType,
+    /// The bucket's custom domain for its links; empty: the endpoint's address.
+    pub domain_url: String,
+    pub domain_kind: crate::share::public_url::DomainKind,
 }
 
 /// The Web URL dialog. The person's inputs are [`WebUrlDialog::inputs`]; everything else —
@@ -210,6 +217,8 @@ pub struct WebUrlDialog {
     version: Option<(String, i64)>,
     /// Other profiles with long-term keys on this server: ways out of temporary credentials.
     long_term_profiles: Vec<Profile>,
+    /// Public links' checks and the custom domain's loading.
+    public: PublicState,
 }
 
 impl WebUrlDialog {
@@ -276,6 +285,9 @@ impl WebUrlDialog {
                 cf_ip_range: String::new(),
                 folder_page: false,
                 page_bucket: String::new(),
+                link_type: LinkType::Signed,
+                domain_url: String::new(),
+                domain_kind: Default::default(),
             },
             profile,
             bucket,
@@ -306,6 +318,7 @@ impl WebUrlDialog {
             serial: 0,
             version: None,
             long_term_profiles: Vec::new(),
+            public: PublicState::default(),
         };
         if dialog.profile.post_forms_unsupported().is_some() {
             dialog.inputs.upload_kind = UploadKind::Put;

@@ -1,0 +1,435 @@
+//! Public (unsigned) links: the plain URL of an object, addressed exactly as signed links are
+//! (through [`Signer::bucket_url`], so endpoint, path style, buckets whose name cannot be a TLS
+//! label and the scheme follow one rule), or on a custom domain the person names per bucket.
+//!
+//! A custom domain says what answers under its host, because that decides whether a signed
+//! link can use it: a signature covers the host the server sees, and a front that rewrites the
+//! host (a CDN, a provider's custom domain) makes every signed link answer
+//! `SignatureDoesNotMatch`. Pure: no I/O; [`super::public_check`] asks the server.
+
+use url::Url;
+
+use super::bulk::encode;
+use super::{ShareError, Signer, SignerConfig};
+use crate::model::{BucketName, Endpoint, ObjectKey, Scheme};
+
+/// What answers under a custom domain's host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DomainKind {
+    /// A front that rewrites the host before the request reaches the server (a CDN, R2's,
+    /// B2's or Wasabi's custom domains, a proxy): public links only. The safe default: it
+    /// makes no signed link at all.
+    #[default]
+    Cdn,
+    /// A bucket named after its host (`files.example.com`, a CNAME to S3): S3 finds the bucket
+    /// from the `Host` header. Public links on that host.
+    BucketHost,
+    /// The S3 server itself answers under this host and checks signatures for it (an alias of
+    /// the endpoint, MinIO behind a proxy that keeps `Host`): signed links work on it too.
+    ServerHost,
+}
+
+impl DomainKind {
+    pub const ALL: [DomainKind; 3] = [
+        DomainKind::Cdn,
+        DomainKind::BucketHost,
+        DomainKind::ServerHost,
+    ];
+
+    /// The name stored in the settings file and taken by `--host-kind`.
+    pub fn id(self) -> &'static str {
+        match self {
+            DomainKind::Cdn => "cdn",
+            DomainKind::BucketHost => "bucket-host",
+            DomainKind::ServerHost => "server",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.id() == id)
+    }
+
+    /// How the dialog names the choice.
+    pub fn label(self) -> &'static str {
+        match self {
+            DomainKind::Cdn => "A CDN or provider domain (public links only)",
+            DomainKind::BucketHost => "A bucket named after this host (CNAME to S3)",
+            DomainKind::ServerHost => "The S3 server answers this host itself",
+        }
+    }
+}
+
+/// Why a public link, or a link on a custom domain, cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PublicLinkError {
+    #[error("`{url}` is not a base URL: {reason}")]
+    Malformed { url: String, reason: String },
+    #[error(
+        "the bucket is `{bucket}` but the host is `{host}`: S3 finds a bucket from the host only \
+         when the bucket is named exactly after it"
+    )]
+    NotTheBucketsHost { bucket: String, host: String },
+    #[error(
+        "S3 serves a bucket named after its host over HTTP only (its certificate does not \
+         cover `{host}`): use http://, or CloudFront for HTTPS on your own domain"
+    )]
+    BucketHostOverHttps { host: String },
+    #[error(
+        "a signed link cannot use `{host}`: the front there rewrites the host, and the \
+         signature covers the host S3 sees, so the link would answer SignatureDoesNotMatch. \
+         Use a public link on it, or CloudFront (signed links on your own domain)"
+    )]
+    SignedThroughFront { host: String },
+    #[error(
+        "a signed link cannot use `{host}`: Pail signs a bucket-named host's links only \
+         through the endpoint. Use a public link on it, or CloudFront (signed links on your \
+         own domain)"
+    )]
+    SignedOnBucketHost { host: String },
+    #[error(
+        "`{key}` has a `.` or `..` path segment, which browsers resolve away: a link would \
+         open another object"
+    )]
+    DotSegment { key: String },
+    /// The bucket's address on the endpoint could not be had.
+    #[error(transparent)]
+    Address(#[from] ShareError),
+}
+
+/// A base URL for a bucket's links instead of the endpoint's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomDomain {
+    base: Url,
+    kind: DomainKind,
+}
+
+impl CustomDomain {
+    /// Checks `input` for `bucket`: an http or https URL with a host, no query, fragment or
+    /// user; a bucket-named host must be the bucket's name, on AWS over HTTP only.
+    pub fn parse(
+        input: &str,
+        kind: DomainKind,
+        bucket: &BucketName,
+        endpoint: &Endpoint,
+    ) -> Result<Self, PublicLinkError> {
+        let input = input.trim();
+        let malformed = |reason: &str| PublicLinkError::Malformed {
+            url: input.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let mut base = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(malformed("the scheme must be http or https"));
+        }
+        let host = base.host_str().unwrap_or_default().to_owned();
+        if host.is_empty() {
+            return Err(malformed("it has no host"));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(malformed("it must not have a query or fragment"));
+        }
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(malformed("it must not carry a user name or password"));
+        }
+        if kind != DomainKind::Cdn && base.path() != "/" {
+            return Err(malformed(
+                "only a CDN or provider domain may have a path: the server answers at the root",
+            ));
+        }
+        if kind == DomainKind::BucketHost {
+            if !host.eq_ignore_ascii_case(bucket.as_str()) {
+                return Err(PublicLinkError::NotTheBucketsHost {
+                    bucket: bucket.to_string(),
+                    host,
+                });
+            }
+            if *endpoint == Endpoint::Aws && base.scheme() == "https" {
+                return Err(PublicLinkError::BucketHostOverHttps { host });
+            }
+        }
+        // Keys are appended after the base's path.
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        Ok(Self { base, kind })
+    }
+
+    pub fn kind(&self) -> DomainKind {
+        self.kind
+    }
+
+    /// The base URL as the person should see it (and as it is stored).
+    pub fn base(&self) -> &str {
+        self.base.as_str()
+    }
+
+    pub fn host(&self) -> &str {
+        self.base.host_str().unwrap_or_default()
+    }
+
+    /// The public URL of `key` on this domain.
+    pub fn public_url(&self, key: &ObjectKey) -> Result<String, PublicLinkError> {
+        check_segments(key)?;
+        Ok(format!("{}{}", self.base, encode(key.as_str(), true)))
+    }
+
+    /// Why a signed link cannot use this host, if it cannot.
+    pub fn signed_refusal(&self) -> Option<PublicLinkError> {
+        let host = self.host().to_owned();
+        match self.kind {
+            DomainKind::Cdn => Some(PublicLinkError::SignedThroughFront { host }),
+            DomainKind::BucketHost => Some(PublicLinkError::SignedOnBucketHost { host }),
+            DomainKind::ServerHost => None,
+        }
+    }
+
+    /// A signer whose links go to this host, where the server itself answers and checks it;
+    /// refused, with the reason, where a signed link on it could not work.
+    pub fn signer(&self, signer: &Signer) -> Result<Signer, PublicLinkError> {
+        match self.signed_refusal() {
+            Some(refusal) => Err(refusal),
+            None => {
+                let endpoint = Endpoint::custom(self.base.as_str()).map_err(|e| {
+                    PublicLinkError::Malformed {
+                        url: self.base.to_string(),
+                        reason: e.to_string(),
+                    }
+                })?;
+                Ok(Signer::new(SignerConfig {
+                    endpoint,
+                    ..signer.config().clone()
+                }))
+            }
+        }
+    }
+}
+
+/// What a public link is recorded as expiring at, where a moment is needed (the history, the
+/// link doctor): it does not expire, and 2106 is a moment every clock and older Pail can
+/// still add to and show.
+pub fn no_expiry() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(u64::from(u32::MAX))
+}
+
+/// The unsigned URL of `key` in `bucket`, addressed as the signer's links are.
+pub async fn public_url(
+    signer: &Signer,
+    bucket: &BucketName,
+    key: &ObjectKey,
+    scheme: Option<Scheme>,
+) -> Result<String, PublicLinkError> {
+    check_segments(key)?;
+    let base = signer.bucket_url(bucket, scheme).await?;
+    Ok(format!("{base}{}", encode(key.as_str(), true)))
+}
+
+/// Refuses keys a URL cannot carry intact: `a/../b` and `a/./b` (also written `%2E`) are
+/// resolved by every browser, so the link would name another object.
+fn check_segments(key: &ObjectKey) -> Result<(), PublicLinkError> {
+    let dot = key
+        .as_str()
+        .split('/')
+        .any(|segment| segment == "." || segment == "..");
+    if dot {
+        return Err(PublicLinkError::DotSegment {
+            key: key.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_credential_types::Credentials;
+
+    fn signer(endpoint: Endpoint, path_style: bool) -> Signer {
+        Signer::new(SignerConfig {
+            credentials: Credentials::new("AKID", "SECRET", None, None, "test"),
+            region: "eu-west-1".into(),
+            endpoint,
+            path_style,
+        })
+    }
+
+    fn bucket(name: &str) -> BucketName {
+        BucketName::new(name).unwrap()
+    }
+
+    fn key(name: &str) -> ObjectKey {
+        ObjectKey::new(name).unwrap()
+    }
+
+    #[tokio::test]
+    async fn addresses_as_signed_links_do() {
+        let aws = signer(Endpoint::Aws, false);
+        assert_eq!(
+            public_url(&aws, &bucket("photos"), &key("a b/ü+%?#.txt"), None)
+                .await
+                .unwrap(),
+            "https://photos.s3.eu-west-1.amazonaws.com/a%20b/%C3%BC%2B%25%3F%23.txt"
+        );
+        // A dotted name cannot be a TLS label: path style, as for signed links.
+        assert_eq!(
+            public_url(&aws, &bucket("files.example.com"), &key("x"), None)
+                .await
+                .unwrap(),
+            "https://s3.eu-west-1.amazonaws.com/files.example.com/x"
+        );
+        let custom = signer(Endpoint::custom("http://127.0.0.1:9000").unwrap(), true);
+        assert_eq!(
+            public_url(&custom, &bucket("pub"), &key("a"), Some(Scheme::Https))
+                .await
+                .unwrap(),
+            "https://127.0.0.1:9000/pub/a"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_same_key_text_as_a_signed_link() {
+        let custom = signer(Endpoint::custom("http://127.0.0.1:9000").unwrap(), true);
+        let name = "dir/ä b+c%20~*'()!$&,;=:@[].txt";
+        let signed = custom
+            .presign_get(
+                &bucket("pub"),
+                &key(name),
+                &Default::default(),
+                crate::share::Expiry::In(std::time::Duration::from_secs(60)),
+                std::time::SystemTime::now(),
+            )
+            .await
+            .unwrap();
+        let public = public_url(&custom, &bucket("pub"), &key(name), None)
+            .await
+            .unwrap();
+        assert_eq!(signed.url.split('?').next().unwrap(), public);
+    }
+
+    #[tokio::test]
+    async fn dot_segments_are_refused() {
+        let aws = signer(Endpoint::Aws, false);
+        for name in ["../secret", "a/./b", "a/..", "."] {
+            assert!(
+                public_url(&aws, &bucket("photos"), &key(name), None)
+                    .await
+                    .is_err(),
+                "{name}"
+            );
+        }
+        assert!(
+            public_url(&aws, &bucket("photos"), &key("a..b/.c/..."), None)
+                .await
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_cdn_domain_gives_public_links_and_refuses_signed_ones() {
+        let domain = CustomDomain::parse(
+            "https://cdn.example.com/assets",
+            DomainKind::Cdn,
+            &bucket("photos"),
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        assert_eq!(
+            domain.public_url(&key("a b.jpg")).unwrap(),
+            "https://cdn.example.com/assets/a%20b.jpg"
+        );
+        let error = domain.signer(&signer(Endpoint::Aws, false)).unwrap_err();
+        assert!(
+            error.to_string().contains("SignatureDoesNotMatch"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("CloudFront"), "{error}");
+    }
+
+    #[test]
+    fn a_bucket_host_must_be_the_buckets_name_and_http_on_aws() {
+        let b = bucket("files.example.com");
+        let ok = CustomDomain::parse(
+            "http://files.example.com",
+            DomainKind::BucketHost,
+            &b,
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.public_url(&key("r.pdf")).unwrap(),
+            "http://files.example.com/r.pdf"
+        );
+        assert!(ok.signer(&signer(Endpoint::Aws, false)).is_err());
+        assert!(matches!(
+            CustomDomain::parse(
+                "https://files.example.com",
+                DomainKind::BucketHost,
+                &b,
+                &Endpoint::Aws
+            ),
+            Err(PublicLinkError::BucketHostOverHttps { .. })
+        ));
+        assert!(matches!(
+            CustomDomain::parse(
+                "http://other.example.com",
+                DomainKind::BucketHost,
+                &b,
+                &Endpoint::Aws
+            ),
+            Err(PublicLinkError::NotTheBucketsHost { .. })
+        ));
+        let custom = Endpoint::custom("https://minio.example.com").unwrap();
+        assert!(
+            CustomDomain::parse(
+                "https://files.example.com",
+                DomainKind::BucketHost,
+                &b,
+                &custom
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_server_host_signs_for_its_own_host() {
+        let domain = CustomDomain::parse(
+            "http://127.0.0.2:9000",
+            DomainKind::ServerHost,
+            &bucket("pub"),
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        let on_host = domain.signer(&signer(Endpoint::Aws, true)).unwrap();
+        assert_eq!(
+            on_host.config().endpoint,
+            Endpoint::custom("http://127.0.0.2:9000/").unwrap()
+        );
+        assert!(
+            CustomDomain::parse(
+                "http://h.example/s3",
+                DomainKind::ServerHost,
+                &bucket("pub"),
+                &Endpoint::Aws
+            )
+            .is_err(),
+            "a path belongs to the endpoint, not here"
+        );
+    }
+
+    #[test]
+    fn malformed_bases_are_refused() {
+        for input in [
+            "ftp://x",
+            "not a url",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+            "https://x.example/#f",
+        ] {
+            assert!(
+                CustomDomain::parse(input, DomainKind::Cdn, &bucket("pub"), &Endpoint::Aws)
+                    .is_err(),
+                "{input}"
+            );
+        }
+    }
+}
