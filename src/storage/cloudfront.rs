@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::share::cloudfront::{CloudFrontError, CloudFrontKey};
 use crate::storage::private_file::write_private;
-use crate::storage::unreadable::{UnreadableFile, read_text, set_aside};
+use crate::storage::settings_toml;
+use crate::storage::unreadable::UnreadableFile;
 
 /// What a bucket's links went through last time.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,21 +80,12 @@ impl CloudFrontSettings {
     /// reported (and never overwritten).
     pub(crate) fn load(dir: &Path) -> Result<Self, CloudFrontStoreError> {
         let path = dir.join("cloudfront.toml");
-        let (file, read) = match read_text(&path)? {
-            None => (SettingsFile::default(), ReadTable::default()),
-            Some(text) => {
-                match toml::from_str(&text).and_then(|file| Ok((file, ReadTable(text.parse()?)))) {
-                    Ok(both) => both,
-                    Err(e) => {
-                        let line = e.span().map(|span| {
-                            crate::storage::unreadable::line_of(text.as_bytes(), span.start)
-                        });
-                        return Err(set_aside(&path, line, e.message().to_owned()).into());
-                    }
-                }
-            }
-        };
-        Ok(Self { path, file, read })
+        let (file, read) = settings_toml::read(&path)?;
+        Ok(Self {
+            path,
+            file,
+            read: ReadTable(read),
+        })
     }
 
     /// The distribution `bucket`'s links went through last.
@@ -146,33 +138,12 @@ impl CloudFrontSettings {
             reason: e.to_string(),
         };
         let mut table = toml::Table::try_from(&self.file).map_err(failed)?;
-        // A bucket's fields this Pail does not know stay with that bucket.
-        if let (Some(toml::Value::Table(buckets)), Some(toml::Value::Table(read))) =
-            (table.get_mut("buckets"), self.read.0.get("buckets"))
-        {
-            for (name, bucket) in buckets.iter_mut() {
-                if let (toml::Value::Table(bucket), Some(toml::Value::Table(old))) =
-                    (bucket, read.get(name))
-                {
-                    keep_unknown(bucket, old);
-                }
-            }
-        }
-        keep_unknown(&mut table, &self.read.0);
+        settings_toml::keep_unknown(&mut table, &self.read.0, |_, _| {});
         let text = toml::to_string(&table).map_err(failed)?;
         write_private(&self.path, text.as_bytes()).map_err(|e| CloudFrontStoreError::Write {
             path: self.path.clone(),
             reason: e.to_string(),
         })
-    }
-}
-
-/// Adds to `table` the keys only `read` has: a record's fields this Pail does not know.
-fn keep_unknown(table: &mut toml::Table, read: &toml::Table) {
-    for (name, value) in read {
-        if !table.contains_key(name) {
-            table.insert(name.clone(), value.clone());
-        }
     }
 }
 

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::share::public_url::DomainKind;
 use crate::storage::private_file::write_atomic;
-use crate::storage::unreadable::{UnreadableFile, read_text, set_aside};
+use crate::storage::settings_toml;
+use crate::storage::unreadable::UnreadableFile;
 
 /// A bucket's domain as stored: the kind by its id, so a kind only a newer Pail knows is kept
 /// (and not used) rather than lost.
@@ -65,18 +66,7 @@ impl CustomDomains {
     /// values have another type) is set aside and reported.
     pub(crate) fn load(dir: &Path) -> Result<Self, CustomDomainStoreError> {
         let path = dir.join(Self::FILE_NAME);
-        let (file, read) = match read_text(&path)? {
-            None => (SettingsFile::default(), toml::Table::new()),
-            Some(text) => match toml::from_str(&text).and_then(|file| Ok((file, text.parse()?))) {
-                Ok(both) => both,
-                Err(e) => {
-                    let line = e.span().map(|span| {
-                        crate::storage::unreadable::line_of(text.as_bytes(), span.start)
-                    });
-                    return Err(set_aside(&path, line, e.message().to_owned()).into());
-                }
-            },
-        };
+        let (file, read) = settings_toml::read(&path)?;
         Ok(Self { path, file, read })
     }
 
@@ -104,29 +94,9 @@ impl CustomDomains {
             reason,
         };
         let mut table = toml::Table::try_from(&self.file).map_err(|e| failed(e.to_string()))?;
-        if let (Some(toml::Value::Table(buckets)), Some(toml::Value::Table(read))) =
-            (table.get_mut("buckets"), self.read.get("buckets"))
-        {
-            for (name, bucket) in buckets.iter_mut() {
-                if let (toml::Value::Table(bucket), Some(toml::Value::Table(old))) =
-                    (bucket, read.get(name))
-                {
-                    keep_unknown(bucket, old);
-                }
-            }
-        }
-        keep_unknown(&mut table, &self.read);
+        settings_toml::keep_unknown(&mut table, &self.read, |_, _| {});
         let text = toml::to_string(&table).map_err(|e| failed(e.to_string()))?;
         write_atomic(&self.path, text.as_bytes(), 0o644).map_err(|e| failed(e.to_string()))
-    }
-}
-
-/// Adds to `table` the keys only `read` has.
-fn keep_unknown(table: &mut toml::Table, read: &toml::Table) {
-    for (name, value) in read {
-        if !table.contains_key(name) {
-            table.insert(name.clone(), value.clone());
-        }
     }
 }
 

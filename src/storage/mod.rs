@@ -7,5 +7,6 @@ pub(crate) mod custom_domains;
 pub(crate) mod history;
 pub(crate) mod journal;
 pub(crate) mod private_file;
+pub(crate) mod settings_toml;
 pub(crate) mod unreadable;
 pub(crate) mod upload_headers;

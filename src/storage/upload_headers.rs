@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::storage::private_file::write_private;
-use crate::storage::unreadable::{UnreadableFile, line_of, read_text, set_aside};
+use crate::storage::settings_toml;
+use crate::storage::unreadable::{UnreadableFile, set_aside};
 
 /// The file's name in the config folder.
 pub(crate) const FILE_NAME: &str = "upload-headers.toml";
@@ -152,23 +153,10 @@ impl UploadHeaderRules {
     /// reported.
     pub(crate) fn load(dir: &Path) -> Result<Self, UploadHeadersError> {
         let path = dir.join(FILE_NAME);
-        let Some(text) = read_text(&path)? else {
-            return Ok(Self {
-                path,
-                ..Self::default()
-            });
-        };
-        let parsed = toml::from_str::<RulesFile>(&text)
-            .and_then(|file| Ok((file, text.parse::<toml::Table>()?)));
-        match parsed {
-            Ok((file, _)) if let Some(problem) = file.problem() => {
-                Err(set_aside(&path, None, problem).into())
-            }
-            Ok((file, read)) => Ok(Self { path, file, read }),
-            Err(e) => {
-                let line = e.span().map(|span| line_of(text.as_bytes(), span.start));
-                Err(set_aside(&path, line, e.message().to_owned()).into())
-            }
+        let (file, read) = settings_toml::read::<RulesFile>(&path)?;
+        match file.problem() {
+            Some(problem) => Err(set_aside(&path, None, problem).into()),
+            None => Ok(Self { path, file, read }),
         }
     }
 
@@ -258,30 +246,9 @@ impl UploadHeaderRules {
             reason,
         };
         let mut table = toml::Table::try_from(&self.file).map_err(|e| failed(e.to_string()))?;
-        if let (Some(toml::Value::Table(buckets)), Some(toml::Value::Table(read))) =
-            (table.get_mut("buckets"), self.read.get("buckets"))
-        {
-            for (name, bucket) in buckets.iter_mut() {
-                if let (toml::Value::Table(bucket), Some(toml::Value::Table(old))) =
-                    (bucket, read.get(name))
-                {
-                    keep_unknown_rules(bucket, old);
-                    keep_unknown(bucket, old);
-                }
-            }
-        }
-        keep_unknown(&mut table, &self.read);
+        settings_toml::keep_unknown(&mut table, &self.read, keep_unknown_rules);
         let text = toml::to_string(&table).map_err(|e| failed(e.to_string()))?;
         write_private(&self.path, text.as_bytes()).map_err(|e| failed(e.to_string()))
-    }
-}
-
-/// Adds to `table` the keys only `read` has.
-fn keep_unknown(table: &mut toml::Table, read: &toml::Table) {
-    for (name, value) in read {
-        if !table.contains_key(name) {
-            table.insert(name.clone(), value.clone());
-        }
     }
 }
 
@@ -301,7 +268,7 @@ fn keep_unknown_rules(bucket: &mut toml::Table, read: &toml::Table) {
             _ => None,
         });
         if let Some(old) = same {
-            keep_unknown(rule, old);
+            settings_toml::keep_keys(rule, old);
         }
     }
 }
