@@ -113,7 +113,7 @@ pub fn links_csv(entries: &[ShareEntry]) -> String {
             csv_field(&entry.key),
             entry.size,
             csv_field(&entry.url),
-            crate::local_time::utc_text(entry.expires)
+            expires_text(entry.expires, crate::local_time::utc_text)
         ));
     }
     csv
@@ -128,11 +128,23 @@ pub fn links_json(entries: &[ShareEntry]) -> String {
                 "key": e.key,
                 "size": e.size,
                 "url": e.url,
-                "expires": crate::local_time::format(e.expires, &TimeZone::UTC, "%Y-%m-%dT%H:%M:%SZ"),
+                "expires": expires_text(e.expires, |at| {
+                    crate::local_time::format(at, &TimeZone::UTC, "%Y-%m-%dT%H:%M:%SZ")
+                }),
             })
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned()) + "\n"
+}
+
+/// A link's expiry as written, or `never` for a public link: its stand-in moment
+/// ([`super::public_url::no_expiry`]) is no date to show anyone.
+fn expires_text(at: SystemTime, written: impl Fn(SystemTime) -> String) -> String {
+    if at >= super::public_url::no_expiry() {
+        "never".to_owned()
+    } else {
+        written(at)
+    }
 }
 
 fn csv_field(text: &str) -> String {
@@ -183,6 +195,19 @@ mod tests {
         assert!(html.contains("These links expire on"));
         assert!(html.contains("UTC+01:00"), "the time zone is said");
         assert!(html.contains("<title>reports</title>"));
+    }
+
+    #[test]
+    fn a_public_link_never_expires_in_csv_and_json() {
+        let mut public = entry("open.txt", 1);
+        public.expires = crate::share::public_url::no_expiry();
+        let csv = links_csv(&[public.clone(), entry("signed.txt", 2)]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[1].ends_with(",never"), "{}", lines[1]);
+        assert!(!lines[2].ends_with(",never"), "{}", lines[2]);
+        assert!(!csv.contains("2106"), "{csv}");
+        let json = links_json(&[public]);
+        assert!(json.contains("\"expires\": \"never\""), "{json}");
     }
 
     #[test]
