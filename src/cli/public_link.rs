@@ -81,7 +81,8 @@ pub(crate) async fn print_public(
 ) -> Result<(), CliError> {
     let url = match args.domain(uri, &signer.config().endpoint)? {
         Some(domain) => domain
-            .public_url(&uri.key)
+            .public_url_in(signer, &uri.bucket, &uri.key)
+            .await
             .map_err(|e| CliError::Usage(e.to_string()))?,
         None => public_url(signer, &uri.bucket, &uri.key, scheme(http))
             .await

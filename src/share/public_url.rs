@@ -131,10 +131,16 @@ impl CustomDomain {
         if !base.username().is_empty() || base.password().is_some() {
             return Err(malformed("it must not carry a user name or password"));
         }
-        if kind != DomainKind::Cdn && base.path() != "/" {
+        if kind == DomainKind::BucketHost && base.path() != "/" {
             return Err(malformed(
-                "only a CDN or provider domain may have a path: the server answers at the root",
+                "a bucket named after its host is served at the host's root: no path",
             ));
+        }
+        if kind == DomainKind::ServerHost
+            && let Err(e) = Endpoint::custom(input)
+        {
+            // The server is an endpoint there, under the same rule as any endpoint's path.
+            return Err(malformed(&e.to_string()));
         }
         if kind == DomainKind::BucketHost {
             if !host.eq_ignore_ascii_case(bucket.as_str()) {
@@ -168,10 +174,26 @@ impl CustomDomain {
         self.base.host_str().unwrap_or_default()
     }
 
-    /// The public URL of `key` on this domain.
+    /// The public URL of `key` on this domain: a front or a bucket-named host serves the
+    /// bucket's keys at its root.
     pub fn public_url(&self, key: &ObjectKey) -> Result<String, PublicLinkError> {
         check_segments(key)?;
         Ok(format!("{}{}", self.base, encode(key.as_str(), true)))
+    }
+
+    /// The public URL of `key` in `bucket` on this domain. A server that answers the host
+    /// itself is an endpoint there, so it finds the bucket as the endpoint does (in the path,
+    /// or in the host): its links are addressed as signed links on it are.
+    pub async fn public_url_in(
+        &self,
+        signer: &Signer,
+        bucket: &BucketName,
+        key: &ObjectKey,
+    ) -> Result<String, PublicLinkError> {
+        match self.kind {
+            DomainKind::ServerHost => public_url(&self.signer(signer)?, bucket, key, None).await,
+            DomainKind::Cdn | DomainKind::BucketHost => self.public_url(key),
+        }
     }
 
     /// Why a signed link cannot use this host, if it cannot.
@@ -404,16 +426,40 @@ mod tests {
             on_host.config().endpoint,
             Endpoint::custom("http://127.0.0.2:9000/").unwrap()
         );
+        // Under a path, as an endpoint may be; a path no endpoint may have is refused.
+        let under = CustomDomain::parse(
+            "http://h.example/storage/s3",
+            DomainKind::ServerHost,
+            &bucket("pub"),
+            &Endpoint::Aws,
+        )
+        .unwrap();
         assert!(
             CustomDomain::parse(
-                "http://h.example/s3",
+                "http://h.example/a/../s3",
                 DomainKind::ServerHost,
                 &bucket("pub"),
                 &Endpoint::Aws
             )
-            .is_err(),
-            "a path belongs to the endpoint, not here"
+            .is_err()
         );
+        // A public link there is addressed as the endpoint addresses the bucket, as signed
+        // links on it are: the bucket is in the path.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let on_root = runtime
+            .block_on(domain.public_url_in(
+                &signer(Endpoint::Aws, true),
+                &bucket("pub"),
+                &key("a b"),
+            ))
+            .unwrap();
+        assert_eq!(on_root, "http://127.0.0.2:9000/pub/a%20b");
+        let on_path = runtime
+            .block_on(under.public_url_in(&signer(Endpoint::Aws, true), &bucket("pub"), &key("a")))
+            .unwrap();
+        assert_eq!(on_path, "http://h.example/storage/s3/pub/a");
     }
 
     #[test]

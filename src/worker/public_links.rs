@@ -122,7 +122,7 @@ async fn public_links(
     let mut urls = Vec::with_capacity(keys.len());
     for key in &keys {
         urls.push(match domain {
-            Some(domain) => domain.public_url(key)?,
+            Some(domain) => domain.public_url_in(signer, bucket, key).await?,
             None => public_url(signer, bucket, key, Some(scheme)).await?,
         });
     }

@@ -233,6 +233,33 @@ async fn cli_public_on_a_second_host_as_a_custom_domain() {
         .await
         .unwrap();
     assert_eq!(&body[..], "emoji 🎉/x~y.txt".as_bytes());
+
+    // The same host as one the server answers itself (`--host-kind server`): an endpoint
+    // there, so the bucket is in the path, as in signed links on it.
+    let on_server = pail_moto(
+        &moto,
+        &[
+            "presign",
+            "s3://pub/emoji 🎉/x~y.txt",
+            "--public",
+            "--base-url",
+            &cdn.url(),
+            "--host-kind",
+            "server",
+        ],
+    );
+    assert!(on_server.status.success(), "{}", text(&on_server.stderr));
+    let url = text(&on_server.stdout).trim().to_owned();
+    assert_eq!(url, format!("{}/pub/emoji%20%F0%9F%8E%89/x~y.txt", cdn.url()));
+    let body = common::http()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&body[..], "emoji 🎉/x~y.txt".as_bytes());
 }
 
 #[tokio::test]
