@@ -22,7 +22,8 @@ pub enum DomainKind {
     #[default]
     Cdn,
     /// A bucket named after its host (`files.example.com`, a CNAME to S3): S3 finds the bucket
-    /// from the `Host` header. Public links on that host.
+    /// from the `Host` header and checks signatures for that host. Public and signed links on
+    /// it (over HTTP only on AWS: its certificate does not cover the host).
     BucketHost,
     /// The S3 server itself answers under this host and checks signatures for it (an alias of
     /// the endpoint, MinIO behind a proxy that keeps `Host`): signed links work on it too.
@@ -80,12 +81,6 @@ pub enum PublicLinkError {
          Use a public link on it, or CloudFront (signed links on your own domain)"
     )]
     SignedThroughFront { host: String },
-    #[error(
-        "a signed link cannot use `{host}`: Pail signs a bucket-named host's links only \
-         through the endpoint. Use a public link on it, or CloudFront (signed links on your \
-         own domain)"
-    )]
-    SignedOnBucketHost { host: String },
     #[error(
         "`{key}` has a `.` or `..` path segment, which browsers resolve away: a link would \
          open another object"
@@ -179,8 +174,7 @@ impl CustomDomain {
         let host = self.host().to_owned();
         match self.kind {
             DomainKind::Cdn => Some(PublicLinkError::SignedThroughFront { host }),
-            DomainKind::BucketHost => Some(PublicLinkError::SignedOnBucketHost { host }),
-            DomainKind::ServerHost => None,
+            DomainKind::BucketHost | DomainKind::ServerHost => None,
         }
     }
 
@@ -189,6 +183,11 @@ impl CustomDomain {
     pub fn signer(&self, signer: &Signer) -> Result<Signer, PublicLinkError> {
         match self.signed_refusal() {
             Some(refusal) => Err(refusal),
+            // The bucket is found from the host, so the path is the key alone: no endpoint
+            // gives that address, Pail's own signer does.
+            None if self.kind == DomainKind::BucketHost => {
+                Ok(signer.clone().on_bucket_host(self.base.as_str()))
+            }
             None => {
                 let endpoint = Endpoint::custom(self.base.as_str()).map_err(|e| {
                     PublicLinkError::Malformed {
@@ -359,7 +358,6 @@ mod tests {
             ok.public_url(&key("r.pdf")).unwrap(),
             "http://files.example.com/r.pdf"
         );
-        assert!(ok.signer(&signer(Endpoint::Aws, false)).is_err());
         assert!(matches!(
             CustomDomain::parse(
                 "https://files.example.com",
@@ -388,6 +386,66 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[tokio::test]
+    async fn a_bucket_host_signs_for_its_host_with_the_key_as_the_path() {
+        let b = bucket("files.example.com");
+        let domain = CustomDomain::parse(
+            "http://files.example.com",
+            DomainKind::BucketHost,
+            &b,
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        assert_eq!(domain.signed_refusal(), None);
+        let on_host = domain.signer(&signer(Endpoint::Aws, false)).unwrap();
+        let expiry = crate::share::Expiry::In(std::time::Duration::from_secs(60));
+        let now = std::time::SystemTime::now();
+        // An https scheme asked for elsewhere in the dialog does not move the link off the
+        // base URL's: S3 answers this host over HTTP only.
+        let get = crate::share::GetOptions {
+            scheme: Some(Scheme::Https),
+            version_id: Some("v1".into()),
+            ..Default::default()
+        };
+        let link = on_host
+            .presign_get(&b, &key("a b/r.pdf"), &get, expiry, now)
+            .await
+            .unwrap();
+        assert!(
+            link.url
+                .starts_with("http://files.example.com/a%20b/r.pdf?x-id=GetObject&versionId=v1&"),
+            "{}",
+            link.url
+        );
+        let put = crate::share::PutOptions {
+            content_type: Some("text/plain".into()),
+            no_overwrite: true,
+            scheme: None,
+        };
+        let link = on_host
+            .presign_put(&b, &key("up.txt"), &put, expiry, now)
+            .await
+            .unwrap();
+        assert!(
+            link.url
+                .starts_with("http://files.example.com/up.txt?x-id=PutObject&"),
+            "{}",
+            link.url
+        );
+        assert!(link.url.contains("content-type%3Bhost%3Bif-none-match"));
+        // A port is part of the host the signature covers.
+        let with_port = CustomDomain::parse(
+            "http://files.example.com:8080/",
+            DomainKind::BucketHost,
+            &b,
+            &Endpoint::custom("http://127.0.0.1:9000").unwrap(),
+        )
+        .unwrap()
+        .signer(&signer(Endpoint::Aws, false))
+        .unwrap();
+        assert_eq!(with_port.bucket_host(), Some("http://files.example.com:8080"));
     }
 
     #[test]

@@ -150,10 +150,7 @@ impl WebUrlDialog {
     }
 
     fn refuse(&mut self, error: &PublicLinkError) {
-        let signed = matches!(
-            error,
-            PublicLinkError::SignedThroughFront { .. } | PublicLinkError::SignedOnBucketHost { .. }
-        );
+        let signed = matches!(error, PublicLinkError::SignedThroughFront { .. });
         self.public.offer_cloudfront =
             signed || matches!(error, PublicLinkError::BucketHostOverHttps { .. });
         let mut text = super::capitalise(&error.to_string());
