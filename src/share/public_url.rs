@@ -445,7 +445,10 @@ mod tests {
         .unwrap()
         .signer(&signer(Endpoint::Aws, false))
         .unwrap();
-        assert_eq!(with_port.bucket_host(), Some("http://files.example.com:8080"));
+        assert_eq!(
+            with_port.bucket_host(),
+            Some("http://files.example.com:8080")
+        );
     }
 
     #[test]
