@@ -20,6 +20,7 @@ mod attacks_26v;
 mod batch_attacks;
 mod batch_plan;
 mod browse;
+mod bucket_host_links;
 mod buckets;
 mod cli;
 mod cli_buckets;
