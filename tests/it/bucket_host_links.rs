@@ -190,3 +190,106 @@ async fn a_signed_put_on_the_buckets_host_uploads_once_and_never_overwrites() {
         b"first"
     );
 }
+
+/// A bucket named `localhost`, which every machine resolves to loopback: the links are
+/// fetched on their real host, as a recipient would.
+const LOCAL_BUCKET: &str = "localhost";
+
+#[tokio::test]
+async fn cli_presign_on_a_bucket_host_gives_get_and_put_links_that_work_there() {
+    let server = server(LOCAL_BUCKET);
+    put_object(&server, LOCAL_BUCKET, "r é.txt", b"report").await;
+    let home = tempfile::tempdir().unwrap();
+    let base = format!("http://localhost:{}/", server.addr().port());
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let get = common::cli::pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign",
+            "s3://localhost/r é.txt",
+            "--content-disposition",
+            "attachment",
+            "--content-type",
+            "text/x-report",
+            "--base-url",
+            &base,
+            "--host-kind",
+            "bucket-host",
+        ],
+    );
+    assert!(get.status.success(), "{}", text(&get.stderr));
+    let url = text(&get.stdout).trim().to_owned();
+    assert!(
+        url.starts_with(&format!("{base}r%20%C3%A9.txt?x-id=GetObject&")),
+        "{url}"
+    );
+    let answer = http().get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "text/x-report");
+    assert_eq!(answer.bytes().await.unwrap().as_ref(), b"report");
+
+    let put = common::cli::pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign",
+            "s3://localhost/in/new.txt",
+            "--method",
+            "put",
+            "--content-type",
+            "text/plain",
+            "--no-overwrite",
+            "--base-url",
+            &base,
+            "--host-kind",
+            "bucket-host",
+        ],
+    );
+    assert!(put.status.success(), "{}", text(&put.stderr));
+    let url = text(&put.stdout).trim().to_owned();
+    assert!(
+        url.starts_with(&format!("{base}in/new.txt?x-id=PutObject&")),
+        "{url}"
+    );
+    let said = text(&put.stderr);
+    assert!(said.contains("if-none-match: *"), "{said}");
+    let upload = |body: &'static str| {
+        http()
+            .put(&url)
+            .header("content-type", "text/plain")
+            .header("if-none-match", "*")
+            .body(body)
+            .send()
+    };
+    assert_eq!(upload("first").await.unwrap().status(), 200);
+    assert_eq!(upload("again").await.unwrap().status(), 412);
+    assert_eq!(
+        get_object(&server, LOCAL_BUCKET, "in/new.txt")
+            .await
+            .unwrap(),
+        b"first"
+    );
+}
+
+#[tokio::test]
+async fn cli_a_bucket_host_that_is_not_the_buckets_name_is_refused() {
+    let server = server(LOCAL_BUCKET);
+    let home = tempfile::tempdir().unwrap();
+    let out = common::cli::pail_for(
+        &server,
+        home.path(),
+        &[
+            "presign",
+            "s3://localhost/r.txt",
+            "--base-url",
+            "http://files.test/",
+            "--host-kind",
+            "bucket-host",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no link that cannot work");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("named exactly after it"), "{said}");
+}

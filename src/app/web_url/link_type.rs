@@ -60,8 +60,9 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
                  (CloudFront signs links for your own domain)."
         }
         DomainKind::BucketHost => {
-            "The bucket's name is the host (a CNAME to S3). On AWS, S3 serves such a host \
-                 over HTTP only: CloudFront gives it HTTPS."
+            "The bucket's name is the host (a CNAME to S3): S3 finds the bucket from it, so \
+                 signed links work on it too. On AWS, S3 serves such a host over HTTP only: \
+                 CloudFront gives it HTTPS."
         }
         DomainKind::ServerHost => {
             "The S3 server answers this host and checks signatures for it: signed links \
