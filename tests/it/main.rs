@@ -55,6 +55,7 @@ mod signing_vectors;
 mod throttling;
 mod tidy;
 mod transfers;
+mod ui_bucket_host_links;
 mod ui_buckets;
 mod ui_cloudfront;
 mod ui_endpoint_paths;
