@@ -82,6 +82,11 @@ pub enum PublicLinkError {
     )]
     SignedThroughFront { host: String },
     #[error(
+        "`{host}` is an address, not a name: S3 finds a bucket only from a host name, so \
+         no bucket can be reached at it"
+    )]
+    BucketHostIsAnAddress { host: String },
+    #[error(
         "`{key}` has a `.` or `..` path segment, which browsers resolve away: a link would \
          open another object"
     )]
@@ -132,6 +137,11 @@ impl CustomDomain {
             ));
         }
         if kind == DomainKind::BucketHost {
+            // Servers answer an IP address path-style: no bucket is found from it, whatever
+            // its name.
+            if !matches!(base.host(), Some(url::Host::Domain(_))) {
+                return Err(PublicLinkError::BucketHostIsAnAddress { host });
+            }
             if !host.eq_ignore_ascii_case(bucket.as_str()) {
                 return Err(PublicLinkError::NotTheBucketsHost {
                     bucket: bucket.to_string(),
@@ -375,6 +385,15 @@ mod tests {
                 &Endpoint::Aws
             ),
             Err(PublicLinkError::NotTheBucketsHost { .. })
+        ));
+        assert!(matches!(
+            CustomDomain::parse(
+                "http://127.0.0.2/",
+                DomainKind::BucketHost,
+                &bucket("127.0.0.2"),
+                &Endpoint::Aws
+            ),
+            Err(PublicLinkError::BucketHostIsAnAddress { .. })
         ));
         let custom = Endpoint::custom("https://minio.example.com").unwrap();
         assert!(
