@@ -205,10 +205,12 @@ impl CustomDomain {
                         reason: e.to_string(),
                     }
                 })?;
+                // The profile's longest link holds on its alias too.
                 Ok(Signer::new(SignerConfig {
                     endpoint,
                     ..signer.config().clone()
-                }))
+                })
+                .with_longest_link(signer.longest_link()))
             }
         }
     }
@@ -479,11 +481,15 @@ mod tests {
             &Endpoint::Aws,
         )
         .unwrap();
-        let on_host = domain.signer(&signer(Endpoint::Aws, true)).unwrap();
+        let month = std::time::Duration::from_secs(30 * 86_400);
+        let on_host = domain
+            .signer(&signer(Endpoint::Aws, true).with_longest_link(month))
+            .unwrap();
         assert_eq!(
             on_host.config().endpoint,
             Endpoint::custom("http://127.0.0.2:9000/").unwrap()
         );
+        assert_eq!(on_host.longest_link(), month, "the profile's limit holds there");
         assert!(
             CustomDomain::parse(
                 "http://h.example/s3",
