@@ -489,7 +489,11 @@ mod tests {
             on_host.config().endpoint,
             Endpoint::custom("http://127.0.0.2:9000/").unwrap()
         );
-        assert_eq!(on_host.longest_link(), month, "the profile's limit holds there");
+        assert_eq!(
+            on_host.longest_link(),
+            month,
+            "the profile's limit holds there"
+        );
         assert!(
             CustomDomain::parse(
                 "http://h.example/s3",
