@@ -54,7 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'pail' -ScriptBlock {
             [CompletionResult]::new('--content-disposition', '--content-disposition', [CompletionResultType]::ParameterName, 'GET: the Content-Disposition S3 answers with, e.g. ''attachment; filename="a.pdf"''')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send')
             [CompletionResult]::new('--version-id', '--version-id', [CompletionResultType]::ParameterName, 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later')
-            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Make the link on this host instead of the endpoint''s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Make the link on this host instead of the endpoint''s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server or bucket-host')
             [CompletionResult]::new('--host-kind', '--host-kind', [CompletionResultType]::ParameterName, 'What answers at --base-url; it decides which links can use it')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile from ~/.aws/config or ~/.aws/credentials')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'The region to sign for (default: the bucket''s own region, found by asking S3)')

@@ -53,9 +53,9 @@ PUT\t''"
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-disposition -d 'GET: the Content-Disposition S3 answers with, e.g. \'attachment; filename="a.pdf"\'' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l content-type -d 'GET: the Content-Type S3 answers with. PUT: the Content-Type the upload must send' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l version-id -d 'GET: a link to this version of the object (`pail ls --versions` lists them); it serves that version whatever is written later' -r
-complete -c pail -n "__fish_pail_using_subcommand presign" -l base-url -d 'Make the link on this host instead of the endpoint\'s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server' -r
+complete -c pail -n "__fish_pail_using_subcommand presign" -l base-url -d 'Make the link on this host instead of the endpoint\'s, e.g. https://cdn.example.com/. A signed link is made on it only with --host-kind server or bucket-host' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l host-kind -d 'What answers at --base-url; it decides which links can use it' -r -f -a "cdn\t'A CDN or a provider\'s custom domain, which rewrites the host: public links only'
-bucket-host\t'A bucket named after its host (a CNAME to S3): public links only'
+bucket-host\t'A bucket named after its host (a CNAME to S3), found by the server from it: signed links too (over HTTP only on AWS)'
 server\t'The S3 server itself answers this host and checks it: signed links too'"
 complete -c pail -n "__fish_pail_using_subcommand presign" -l profile -d 'A profile from ~/.aws/config or ~/.aws/credentials' -r
 complete -c pail -n "__fish_pail_using_subcommand presign" -l region -d 'The region to sign for (default: the bucket\'s own region, found by asking S3)' -r

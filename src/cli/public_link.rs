@@ -1,5 +1,6 @@
 //! `pail presign --public` and `--base-url`: an unsigned link, checked before it is printed,
-//! and links on a custom host — a signed one only where the server itself answers that host.
+//! and links on a custom host — a signed one only where the server itself answers that host
+//! (its own alias, or a bucket named after it).
 
 use clap::{Args, ValueEnum};
 
@@ -13,7 +14,8 @@ use crate::share::public_url::{CustomDomain, DomainKind, public_url};
 pub(crate) enum HostKindArg {
     /// A CDN or a provider's custom domain, which rewrites the host: public links only.
     Cdn,
-    /// A bucket named after its host (a CNAME to S3): public links only.
+    /// A bucket named after its host (a CNAME to S3), found by the server from it: signed
+    /// links too (over HTTP only on AWS).
     BucketHost,
     /// The S3 server itself answers this host and checks it: signed links too.
     Server,
@@ -42,7 +44,7 @@ pub(crate) struct HostArgs {
     #[arg(long, requires = "public")]
     pub even_if_private: bool,
     /// Make the link on this host instead of the endpoint's, e.g. https://cdn.example.com/.
-    /// A signed link is made on it only with --host-kind server.
+    /// A signed link is made on it only with --host-kind server or bucket-host.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// What answers at --base-url; it decides which links can use it.

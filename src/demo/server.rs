@@ -41,6 +41,19 @@ fn temporary_folder() -> Result<tempfile::TempDir, LocalServerError> {
         })
 }
 
+/// Finds the bucket from the whole `Host` header, as S3 does for a host that is not its own.
+struct WholeHostBucket;
+
+impl s3s::host::S3Host for WholeHostBucket {
+    fn parse_host_header<'a>(&'a self, host: &'a str) -> s3s::S3Result<s3s::host::VirtualHost<'a>> {
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        Ok(s3s::host::VirtualHost::new(host).with_bucket(name.to_ascii_lowercase()))
+    }
+}
+
 /// Work done on the server's thread before it answers: filling its folder.
 pub type Prepare = Box<dyn FnOnce(&Path) -> std::io::Result<()> + Send>;
 
@@ -63,14 +76,27 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
     ) -> Result<Self, LocalServerError> {
-        Self::start_inner(root.to_owned(), None, access_key, secret_key, None)
+        Self::start_inner(root.to_owned(), None, access_key, secret_key, None, false)
     }
 
     /// Serves an empty, temporary data folder, removed when the server is dropped.
     pub fn start_temporary(access_key: &str, secret_key: &str) -> Result<Self, LocalServerError> {
         let temp = temporary_folder()?;
         let root = temp.path().to_owned();
-        Self::start_inner(root, Some(temp), access_key, secret_key, None)
+        Self::start_inner(root, Some(temp), access_key, secret_key, None, false)
+    }
+
+    /// Like [`Self::start_temporary`], also answering a bucket named after its host as S3
+    /// does for a CNAME: a request whose `Host` is a name, not an IP address, is for the
+    /// bucket of that whole name (port aside), its path the key alone, its signature checked
+    /// for that host. Requests to `127.0.0.1:PORT` stay path-style.
+    pub fn start_temporary_with_bucket_hosts(
+        access_key: &str,
+        secret_key: &str,
+    ) -> Result<Self, LocalServerError> {
+        let temp = temporary_folder()?;
+        let root = temp.path().to_owned();
+        Self::start_inner(root, Some(temp), access_key, secret_key, None, true)
     }
 
     /// Like [`Self::start_temporary`], returning as soon as the address is bound; `prepare`
@@ -84,7 +110,14 @@ impl LocalServer {
     ) -> Result<Self, LocalServerError> {
         let temp = temporary_folder()?;
         let root = temp.path().to_owned();
-        Self::start_inner(root, Some(temp), access_key, secret_key, Some(prepare))
+        Self::start_inner(
+            root,
+            Some(temp),
+            access_key,
+            secret_key,
+            Some(prepare),
+            false,
+        )
     }
 
     fn start_inner(
@@ -93,6 +126,7 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
         prepare: Option<Prepare>,
+        bucket_hosts: bool,
     ) -> Result<Self, LocalServerError> {
         std::fs::create_dir_all(&root).map_err(|source| LocalServerError::DataFolder {
             path: root.clone(),
@@ -104,6 +138,10 @@ impl LocalServer {
         let mut builder =
             s3s::service::S3ServiceBuilder::new(super::store::Store::new(files, &root));
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
+        if bucket_hosts {
+            // s3s asks only for hosts that are not IP addresses.
+            builder.set_host(WholeHostBucket);
+        }
         let service = builder.build();
 
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))

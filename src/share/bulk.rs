@@ -25,6 +25,8 @@ pub struct BulkSigner {
     host: String,
     /// The path before the key: `/`, or `/bucket/` path-style.
     path_prefix: String,
+    /// On a bucket's own host the base URL's scheme is the link's: no other one answers there.
+    fixed_scheme: bool,
     signing_key: Vec<u8>,
     /// `X-Amz-Credential`, encoded.
     credential: String,
@@ -53,7 +55,8 @@ impl std::fmt::Debug for BulkSigner {
 
 impl BulkSigner {
     /// Sets up a batch for `bucket`: checks the expiry and the credentials at `now`, resolves
-    /// the bucket's address as the SDK does, and derives the signing key.
+    /// the bucket's address as the SDK does (or takes the signer's bucket host, path `/`:
+    /// [`Signer::on_bucket_host`]), and derives the signing key.
     pub async fn new(
         signer: &Signer,
         bucket: &BucketName,
@@ -63,7 +66,10 @@ impl BulkSigner {
     ) -> Result<Self, ShareError> {
         let lifetime = signer.lifetime(expiry, now)?;
         let effective_expiry = signer.effective_expiry(&lifetime);
-        let url = signer.bucket_url(bucket, scheme).await?;
+        let url = match signer.bucket_host() {
+            Some(origin) => format!("{origin}/"),
+            None => signer.bucket_url(bucket, scheme).await?,
+        };
         let (origin, path_prefix) = split_origin(&url).ok_or_else(|| ShareError::Endpoint {
             bucket: bucket.to_string(),
             reason: format!("`{url}` is not a URL with a host"),
@@ -88,6 +94,7 @@ impl BulkSigner {
             origin: origin.to_owned(),
             host,
             path_prefix: path_prefix.to_owned(),
+            fixed_scheme: signer.bucket_host().is_some(),
             signing_key,
             credential: encode(&format!("{}/{scope}", credentials.access_key_id()), false),
             amz_date,
@@ -216,7 +223,7 @@ impl BulkSigner {
         );
         let signature =
             aws_sigv4::sign::v4::calculate_signature(&self.signing_key, string_to_sign.as_bytes());
-        let origin = match scheme {
+        let origin = match scheme.filter(|_| !self.fixed_scheme) {
             Some(scheme) => match self.origin.split_once("://") {
                 Some((_, host)) => format!("{}://{host}", scheme.as_str()),
                 None => self.origin.clone(),

@@ -22,7 +22,8 @@ pub enum DomainKind {
     #[default]
     Cdn,
     /// A bucket named after its host (`files.example.com`, a CNAME to S3): S3 finds the bucket
-    /// from the `Host` header. Public links on that host.
+    /// from the `Host` header and checks signatures for that host. Public and signed links on
+    /// it (over HTTP only on AWS: its certificate does not cover the host).
     BucketHost,
     /// The S3 server itself answers under this host and checks signatures for it (an alias of
     /// the endpoint, MinIO behind a proxy that keeps `Host`): signed links work on it too.
@@ -81,11 +82,10 @@ pub enum PublicLinkError {
     )]
     SignedThroughFront { host: String },
     #[error(
-        "a signed link cannot use `{host}`: Pail signs a bucket-named host's links only \
-         through the endpoint. Use a public link on it, or CloudFront (signed links on your \
-         own domain)"
+        "`{host}` is an address, not a name: S3 finds a bucket only from a host name, so \
+         no bucket can be reached at it"
     )]
-    SignedOnBucketHost { host: String },
+    BucketHostIsAnAddress { host: String },
     #[error(
         "`{key}` has a `.` or `..` path segment, which browsers resolve away: a link would \
          open another object"
@@ -143,6 +143,11 @@ impl CustomDomain {
             return Err(malformed(&e.to_string()));
         }
         if kind == DomainKind::BucketHost {
+            // Servers answer an IP address path-style: no bucket is found from it, whatever
+            // its name.
+            if !matches!(base.host(), Some(url::Host::Domain(_))) {
+                return Err(PublicLinkError::BucketHostIsAnAddress { host });
+            }
             if !host.eq_ignore_ascii_case(bucket.as_str()) {
                 return Err(PublicLinkError::NotTheBucketsHost {
                     bucket: bucket.to_string(),
@@ -201,8 +206,7 @@ impl CustomDomain {
         let host = self.host().to_owned();
         match self.kind {
             DomainKind::Cdn => Some(PublicLinkError::SignedThroughFront { host }),
-            DomainKind::BucketHost => Some(PublicLinkError::SignedOnBucketHost { host }),
-            DomainKind::ServerHost => None,
+            DomainKind::BucketHost | DomainKind::ServerHost => None,
         }
     }
 
@@ -211,6 +215,11 @@ impl CustomDomain {
     pub fn signer(&self, signer: &Signer) -> Result<Signer, PublicLinkError> {
         match self.signed_refusal() {
             Some(refusal) => Err(refusal),
+            // The bucket is found from the host, so the path is the key alone: no endpoint
+            // gives that address, Pail's own signer does.
+            None if self.kind == DomainKind::BucketHost => {
+                Ok(signer.clone().on_bucket_host(self.base.as_str()))
+            }
             None => {
                 let endpoint = Endpoint::custom(self.base.as_str()).map_err(|e| {
                     PublicLinkError::Malformed {
@@ -218,10 +227,12 @@ impl CustomDomain {
                         reason: e.to_string(),
                     }
                 })?;
+                // The profile's longest link holds on its alias too.
                 Ok(Signer::new(SignerConfig {
                     endpoint,
                     ..signer.config().clone()
-                }))
+                })
+                .with_longest_link(signer.longest_link()))
             }
         }
     }
@@ -381,7 +392,6 @@ mod tests {
             ok.public_url(&key("r.pdf")).unwrap(),
             "http://files.example.com/r.pdf"
         );
-        assert!(ok.signer(&signer(Endpoint::Aws, false)).is_err());
         assert!(matches!(
             CustomDomain::parse(
                 "https://files.example.com",
@@ -400,6 +410,15 @@ mod tests {
             ),
             Err(PublicLinkError::NotTheBucketsHost { .. })
         ));
+        assert!(matches!(
+            CustomDomain::parse(
+                "http://127.0.0.2/",
+                DomainKind::BucketHost,
+                &bucket("127.0.0.2"),
+                &Endpoint::Aws
+            ),
+            Err(PublicLinkError::BucketHostIsAnAddress { .. })
+        ));
         let custom = Endpoint::custom("https://minio.example.com").unwrap();
         assert!(
             CustomDomain::parse(
@@ -412,6 +431,69 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn a_bucket_host_signs_for_its_host_with_the_key_as_the_path() {
+        let b = bucket("files.example.com");
+        let domain = CustomDomain::parse(
+            "http://files.example.com",
+            DomainKind::BucketHost,
+            &b,
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        assert_eq!(domain.signed_refusal(), None);
+        let on_host = domain.signer(&signer(Endpoint::Aws, false)).unwrap();
+        let expiry = crate::share::Expiry::In(std::time::Duration::from_secs(60));
+        let now = std::time::SystemTime::now();
+        // An https scheme asked for elsewhere in the dialog does not move the link off the
+        // base URL's: S3 answers this host over HTTP only.
+        let get = crate::share::GetOptions {
+            scheme: Some(Scheme::Https),
+            version_id: Some("v1".into()),
+            ..Default::default()
+        };
+        let link = on_host
+            .presign_get(&b, &key("a b/r.pdf"), &get, expiry, now)
+            .await
+            .unwrap();
+        assert!(
+            link.url
+                .starts_with("http://files.example.com/a%20b/r.pdf?x-id=GetObject&versionId=v1&"),
+            "{}",
+            link.url
+        );
+        let put = crate::share::PutOptions {
+            content_type: Some("text/plain".into()),
+            no_overwrite: true,
+            scheme: None,
+        };
+        let link = on_host
+            .presign_put(&b, &key("up.txt"), &put, expiry, now)
+            .await
+            .unwrap();
+        assert!(
+            link.url
+                .starts_with("http://files.example.com/up.txt?x-id=PutObject&"),
+            "{}",
+            link.url
+        );
+        assert!(link.url.contains("content-type%3Bhost%3Bif-none-match"));
+        // A port is part of the host the signature covers.
+        let with_port = CustomDomain::parse(
+            "http://files.example.com:8080/",
+            DomainKind::BucketHost,
+            &b,
+            &Endpoint::custom("http://127.0.0.1:9000").unwrap(),
+        )
+        .unwrap()
+        .signer(&signer(Endpoint::Aws, false))
+        .unwrap();
+        assert_eq!(
+            with_port.bucket_host(),
+            Some("http://files.example.com:8080")
+        );
+    }
+
     #[test]
     fn a_server_host_signs_for_its_own_host() {
         let domain = CustomDomain::parse(
@@ -421,10 +503,18 @@ mod tests {
             &Endpoint::Aws,
         )
         .unwrap();
-        let on_host = domain.signer(&signer(Endpoint::Aws, true)).unwrap();
+        let month = std::time::Duration::from_secs(30 * 86_400);
+        let on_host = domain
+            .signer(&signer(Endpoint::Aws, true).with_longest_link(month))
+            .unwrap();
         assert_eq!(
             on_host.config().endpoint,
             Endpoint::custom("http://127.0.0.2:9000/").unwrap()
+        );
+        assert_eq!(
+            on_host.longest_link(),
+            month,
+            "the profile's limit holds there"
         );
         // Under a path, as an endpoint may be; a path no endpoint may have is refused.
         let under = CustomDomain::parse(

@@ -90,6 +90,9 @@ pub struct Signer {
     /// The longest lifetime a link may have: SigV4's week unless the profile states its
     /// provider's own ([`Self::with_longest_link`]).
     longest: std::time::Duration,
+    /// `http://files.example.com[:port]` when links go to a bucket named after its host
+    /// ([`Self::on_bucket_host`]).
+    bucket_host: Option<String>,
 }
 
 impl Signer {
@@ -112,7 +115,22 @@ impl Signer {
             config,
             client,
             longest: super::MAX_LINK_LIFETIME,
+            bucket_host: None,
         }
+    }
+
+    /// The same signer, its links on `origin` (`http://files.example.com`), the host of a
+    /// bucket named after it: the path is the key alone and the signature covers that host,
+    /// which is where S3 finds the bucket. The SDK cannot address a bucket by its whole host
+    /// from an endpoint, so these links come from [`super::BulkSigner`].
+    pub fn on_bucket_host(mut self, origin: &str) -> Self {
+        self.bucket_host = Some(origin.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The origin links go to when the bucket is reached at its own host.
+    pub fn bucket_host(&self) -> Option<&str> {
+        self.bucket_host.as_deref()
     }
 
     /// The same signer, allowing links up to `longest` (a profile's `max_link_lifetime`).
@@ -147,7 +165,7 @@ impl Signer {
         if let Some(value) = &options.content_disposition {
             super::shell::check_header_value("Content-Disposition", value)?;
         }
-        if self.past_the_sdk(expiry, now)? {
+        if self.past_the_sdk(expiry, now)? || self.bucket_host.is_some() {
             return super::BulkSigner::new(self, bucket, options.scheme, expiry, now)
                 .await?
                 .get(key, options);
@@ -181,7 +199,7 @@ impl Signer {
         if let Some(value) = &options.content_type {
             super::shell::check_header_value("Content-Type", value)?;
         }
-        if self.past_the_sdk(expiry, now)? {
+        if self.past_the_sdk(expiry, now)? || self.bucket_host.is_some() {
             return super::BulkSigner::new(self, bucket, options.scheme, expiry, now)
                 .await?
                 .put(key, options);

@@ -659,3 +659,135 @@ async fn public_links_match_botocores_unsigned_urls() {
         assert_eq!(url, *expected, "{key}");
     }
 }
+
+/// A bucket named after its host, reached at `http://files.example.com/KEY`: botocore's
+/// `S3SigV4QueryAuth` signs that URL directly (`botocore_presign.py`, the `bucket-host`
+/// entries; no botocore client addresses a bucket by its whole host from an endpoint).
+/// (label, region, session token, URL)
+const BUCKET_HOST_VECTORS: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "GET",
+        "us-east-1",
+        None,
+        "http://files.example.com/a%20b/%C3%BC.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=ec9313929769cf7907ccbdeaeef8dc345ae31784ef8dd6f6906ace795a8fc43e",
+    ),
+    (
+        "GET disposition+type+version",
+        "us-east-1",
+        None,
+        "http://files.example.com/test.txt?x-id=GetObject&response-content-disposition=attachment%3B%20filename%3D%22r.pdf%22&response-content-type=application%2Fpdf&versionId=3%2FL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY%2BMTRCxf3vjVBH40Nr8X8gdRQBpUMLUo%3D&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=55b51293dd1c8fd703e985b4c17abe117cd5c3533505722bd93f6b5987f73d79",
+    ),
+    (
+        "PUT type+no-overwrite",
+        "us-east-1",
+        None,
+        "http://files.example.com/up%20load/%C3%BC.txt?x-id=PutObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=content-type%3Bhost%3Bif-none-match&X-Amz-Signature=dc7f844aae5a2d8702b27dcd51c012806090f6e157397620a55635935e415187",
+    ),
+    (
+        "GET session token",
+        "eu-west-1",
+        Some("SESSION/token+="),
+        "http://files.example.com/q%3Fa%23b%26c%3Dd.bin?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Security-Token=SESSION%2Ftoken%2B%3D&X-Amz-Signature=d6dd49f5a9461484a8f23248fd4ea3f22acce71ae4d04aca5a2f3833778b6e7d",
+    ),
+];
+
+#[tokio::test]
+async fn links_on_a_bucket_named_after_its_host_match_botocore() {
+    let bucket = BucketName::new("files.example.com").unwrap();
+    for (label, region, token, expected) in BUCKET_HOST_VECTORS {
+        let domain = pail::share::public_url::CustomDomain::parse(
+            "http://files.example.com/",
+            pail::share::public_url::DomainKind::BucketHost,
+            &bucket,
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        let signer = Signer::new(SignerConfig {
+            credentials: Credentials::new(
+                ACCESS_KEY,
+                SECRET_KEY,
+                token.map(str::to_owned),
+                None,
+                "test",
+            ),
+            region: (*region).into(),
+            endpoint: Endpoint::Aws,
+            path_style: false,
+        });
+        let signer = domain.signer(&signer).unwrap();
+        let link = match *label {
+            "GET" => {
+                signer
+                    .presign_get(
+                        &bucket,
+                        &ObjectKey::new("a b/ü.txt").unwrap(),
+                        &GetOptions::default(),
+                        day(),
+                        pinned(),
+                    )
+                    .await
+            }
+            "GET disposition+type+version" => {
+                let options = GetOptions {
+                    content_disposition: Some("attachment; filename=\"r.pdf\"".into()),
+                    content_type: Some("application/pdf".into()),
+                    // The dialog's https choice does not move a bucket host's link off HTTP.
+                    scheme: Some(Scheme::Https),
+                    version_id: Some(
+                        "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo=".into(),
+                    ),
+                };
+                signer
+                    .presign_get(
+                        &bucket,
+                        &ObjectKey::new("test.txt").unwrap(),
+                        &options,
+                        day(),
+                        pinned(),
+                    )
+                    .await
+            }
+            "PUT type+no-overwrite" => {
+                let options = PutOptions {
+                    content_type: Some("text/plain".into()),
+                    scheme: None,
+                    no_overwrite: true,
+                };
+                signer
+                    .presign_put(
+                        &bucket,
+                        &ObjectKey::new("up load/ü.txt").unwrap(),
+                        &options,
+                        day(),
+                        pinned(),
+                    )
+                    .await
+            }
+            _ => {
+                signer
+                    .presign_get(
+                        &bucket,
+                        &ObjectKey::new("q?a#b&c=d.bin").unwrap(),
+                        &GetOptions::default(),
+                        day(),
+                        pinned(),
+                    )
+                    .await
+            }
+        }
+        .unwrap();
+        // botocore writes a session token before the signature, aws-sdk-s3 (and Pail) after
+        // it: the same parameters and signature, compared as a set.
+        let parts = |url: &str| {
+            let (base, query) = url.split_once('?').unwrap();
+            let mut params: Vec<String> = query.split('&').map(str::to_owned).collect();
+            params.sort();
+            (base.to_owned(), params)
+        };
+        if token.is_none() {
+            assert_eq!(&link.url, expected, "{label}");
+        } else {
+            assert_eq!(parts(&link.url), parts(expected), "{label}");
+        }
+    }
+}

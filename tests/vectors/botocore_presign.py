@@ -120,6 +120,48 @@ vectors.append(("GET 30 days version+disposition", "lab-bucket", "test.txt",
 vectors.append(("GET 30 days session token", "lab-bucket", "a b/ü.txt",
                 presign("GetObject", "get_object", "lab-bucket", "a b/ü.txt", path_style=True,
                         expires_in=MONTH, endpoint_url=LAB, session_token="SESSION/token+=")))
+
+
+# A bucket named after its host (`files.example.com`, a CNAME to S3), reached at
+# `http://files.example.com/KEY`: S3 finds the bucket from the whole Host header, so the path is
+# the key alone. botocore cannot address a bucket that way from an endpoint (it would put the
+# bucket in the path or before the endpoint's host), so the same request is signed directly:
+# S3SigV4QueryAuth on an AWSRequest for that URL, the operation's own query parameters (x-id
+# first, as aws-sdk-s3 orders them) already in it, at the pinned time.
+def presign_on_bucket_host(method, key, query, headers=None, region="us-east-1",
+                           expires_in=86400, session_token=None):
+    from urllib.parse import quote
+
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    path = quote(key, safe="/-_.~")
+    encoded = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in query)
+    request = AWSRequest(method=method, url=f"http://files.example.com/{path}?{encoded}",
+                         headers=headers or {})
+    auth = botocore.auth.S3SigV4QueryAuth(
+        Credentials(ACCESS_KEY, SECRET_KEY, session_token), "s3", region, expires=expires_in)
+    with mock.patch.object(botocore.auth, "get_current_datetime", lambda: PINNED):
+        auth.add_auth(request)
+    return request.url
+
+
+vectors.append(("GET bucket-host", "files.example.com", "a b/ü.txt",
+                presign_on_bucket_host("GET", "a b/ü.txt", [("x-id", "GetObject")])))
+vectors.append(("GET bucket-host disposition+type+version", "files.example.com", "test.txt",
+                presign_on_bucket_host("GET", "test.txt", [
+                    ("x-id", "GetObject"),
+                    ("response-content-disposition", "attachment; filename=\"r.pdf\""),
+                    ("response-content-type", "application/pdf"),
+                    ("versionId", VERSION_ID),
+                ])))
+vectors.append(("PUT bucket-host type+no-overwrite", "files.example.com", "up load/ü.txt",
+                presign_on_bucket_host("PUT", "up load/ü.txt", [("x-id", "PutObject")],
+                                       headers={"Content-Type": "text/plain",
+                                                "If-None-Match": "*"})))
+vectors.append(("GET bucket-host eu-west-1 session token", "files.example.com", "q?a#b&c=d.bin",
+                presign_on_bucket_host("GET", "q?a#b&c=d.bin", [("x-id", "GetObject")],
+                                       region="eu-west-1", session_token="SESSION/token+=")))
 endpoint_path_vectors = []
 # Endpoints mounted under a path (`endpoint_url="http://host/storage/s3"`), with and without the
 # trailing `/`, path-style and virtual-hosted (botocore addresses an IP host path-style even when

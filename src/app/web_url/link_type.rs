@@ -1,5 +1,6 @@
 //! The Web URL dialog's "Link type" row (Signed or Public), the bucket's custom domain with
-//! what answers there, and after Generate what an unsigned request said of each public link.
+//! what answers there, and after Generate what an unsigned request said of each public link;
+//! on the Upload link tab, the host a PUT goes to when that domain takes signed links.
 
 use egui::{Color32, Ui};
 
@@ -60,8 +61,9 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
                  (CloudFront signs links for your own domain)."
         }
         DomainKind::BucketHost => {
-            "The bucket's name is the host (a CNAME to S3). On AWS, S3 serves such a host \
-                 over HTTP only: CloudFront gives it HTTPS."
+            "The bucket's name is the host (a CNAME to S3): S3 finds the bucket from it, so \
+                 signed links work on it too. On AWS, S3 serves such a host over HTTP only: \
+                 CloudFront gives it HTTPS."
         }
         DomainKind::ServerHost => {
             "The S3 server answers this host and checks signatures for it: signed links \
@@ -94,5 +96,16 @@ pub(super) fn host_result_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
         if check.is_public() {
             ui.colored_label(Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {text}"));
         }
+    }
+}
+
+/// On the Upload link tab, for a PUT: the host the URL goes to when the bucket's custom domain
+/// takes signed links (set on the Web URL tab).
+pub(super) fn upload_domain_ui(ui: &mut Ui, dialog: &WebUrlDialog) {
+    if let Some(domain) = dialog.upload_domain() {
+        ui.weak(format!(
+            "On {}: the custom domain (Web URL tab), where the server checks the signature.",
+            domain.base()
+        ));
     }
 }

@@ -116,7 +116,7 @@ fn dialog_ui(
     if dialog.inputs.tab == DialogTab::WebUrl {
         super::link_type::link_type_ui(ui, dialog);
     }
-    if !(dialog.inputs.tab == DialogTab::WebUrl && dialog.uses_custom_domain()) {
+    if !dialog.uses_custom_domain() {
         protocol_ui(ui, dialog);
     }
     // A CloudFront URL cannot name a version: a version's link is signed by S3 only.
@@ -474,6 +474,7 @@ fn upload_fields_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
                 &mut dialog.inputs.upload_no_overwrite,
                 "Never overwrite: refuse the upload if the object exists (If-None-Match: *)",
             );
+            super::link_type::upload_domain_ui(ui, dialog);
         }
         UploadKind::Post => {
             if let Some(broad) = dialog.broad_upload() {

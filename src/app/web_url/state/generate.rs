@@ -113,19 +113,23 @@ impl WebUrlDialog {
                         return Vec::new();
                     }
                 };
+                let item = LinkItem::Put {
+                    key,
+                    options: PutOptions {
+                        content_type: (!content_type.is_empty()).then_some(content_type),
+                        scheme: Some(self.scheme()),
+                        no_overwrite: self.inputs.upload_no_overwrite,
+                    },
+                };
+                if let Some(commands) = self.generate_put_on_domain(id, &item, expiry) {
+                    return commands;
+                }
                 self.generating.start(id);
                 vec![Command::PresignLinks {
                     id,
                     profile: self.profile.clone(),
                     bucket: self.bucket.clone(),
-                    items: vec![LinkItem::Put {
-                        key,
-                        options: PutOptions {
-                            content_type: (!content_type.is_empty()).then_some(content_type),
-                            scheme: Some(self.scheme()),
-                            no_overwrite: self.inputs.upload_no_overwrite,
-                        },
-                    }],
+                    items: vec![item],
                     expiry,
                 }]
             }

@@ -145,15 +145,51 @@ impl WebUrlDialog {
 
     /// True when the links go to a custom domain (whose URL gives their protocol).
     pub fn uses_custom_domain(&self) -> bool {
-        !self.inputs.domain_url.trim().is_empty()
-            && (self.is_public() || self.inputs.via == Via::S3)
+        match self.inputs.tab {
+            super::DialogTab::WebUrl => {
+                !self.inputs.domain_url.trim().is_empty()
+                    && (self.is_public() || self.inputs.via == Via::S3)
+            }
+            super::DialogTab::UploadLink => self.upload_domain().is_some(),
+        }
+    }
+
+    /// The custom domain an upload URL (PUT) goes to: only one where the server checks the
+    /// signature for that host (a bucket named after it, the server's own alias). A CDN
+    /// domain takes no upload, so the PUT stays on the endpoint's address, as it says.
+    pub fn upload_domain(&self) -> Option<CustomDomain> {
+        if self.inputs.upload_kind != super::UploadKind::Put {
+            return None;
+        }
+        self.custom_domain()?
+            .ok()
+            .filter(|domain| domain.signed_refusal().is_none())
+    }
+
+    /// An upload URL on [`Self::upload_domain`], when there is one.
+    pub(super) fn generate_put_on_domain(
+        &mut self,
+        id: RequestId,
+        item: &LinkItem,
+        expiry: Expiry,
+    ) -> Option<Vec<Command>> {
+        let domain = self.upload_domain()?;
+        self.generating.start(id);
+        Some(vec![Command::HostLinks(HostLinksRequest {
+            id,
+            profile: self.profile.clone(),
+            bucket: self.bucket.clone(),
+            domain: Some(Self::domain_setting(&domain)),
+            config_dir: self.public.config_dir.clone(),
+            links: HostLinks::Signed {
+                items: vec![item.clone()],
+                expiry,
+            },
+        })])
     }
 
     fn refuse(&mut self, error: &PublicLinkError) {
-        let signed = matches!(
-            error,
-            PublicLinkError::SignedThroughFront { .. } | PublicLinkError::SignedOnBucketHost { .. }
-        );
+        let signed = matches!(error, PublicLinkError::SignedThroughFront { .. });
         self.public.offer_cloudfront =
             signed || matches!(error, PublicLinkError::BucketHostOverHttps { .. });
         let mut text = super::capitalise(&error.to_string());
@@ -358,28 +394,54 @@ mod tests {
     fn signed_links_go_to_a_domain_only_where_the_server_answers_it() {
         let mut d = dialog("pub", Endpoint::custom("http://127.0.0.1:9000").unwrap());
         d.inputs.domain_url = "https://cdn.example.com/".into();
-        for kind in [DomainKind::Cdn, DomainKind::BucketHost] {
+        d.inputs.domain_kind = DomainKind::Cdn;
+        assert!(d.generate(RequestId(1), SystemTime::now()).is_empty());
+        assert!(d.error().unwrap().contains("CloudFront"), "{:?}", d.error());
+        assert!(d.offers_cloudfront());
+        // The server answers its own host, and finds a bucket named after its host from it.
+        for (kind, url) in [
+            (DomainKind::ServerHost, "http://127.0.0.2:9000"),
+            (DomainKind::BucketHost, "http://pub/"),
+        ] {
+            d.inputs.domain_url = url.into();
             d.inputs.domain_kind = kind;
-            if kind == DomainKind::BucketHost {
-                d.inputs.domain_url = "http://pub/".into();
-            }
+            let commands = d.generate(RequestId(2), SystemTime::now());
             assert!(
-                d.generate(RequestId(1), SystemTime::now()).is_empty(),
-                "{kind:?}"
+                matches!(&commands[..], [Command::HostLinks(r)] if matches!(r.links, HostLinks::Signed { .. })),
+                "{kind:?}: {commands:?}"
             );
-            assert!(d.error().unwrap().contains("CloudFront"), "{:?}", d.error());
-            assert!(d.offers_cloudfront());
+            assert!(!d.offers_cloudfront());
         }
-        d.inputs.domain_url = "http://127.0.0.2:9000".into();
-        d.inputs.domain_kind = DomainKind::ServerHost;
-        let commands = d.generate(RequestId(2), SystemTime::now());
-        assert!(
-            matches!(&commands[..], [Command::HostLinks(r)] if matches!(r.links, HostLinks::Signed { .. })),
-            "{commands:?}"
-        );
         // No domain: the plain signed links, as before.
         d.inputs.domain_url.clear();
         let commands = d.generate(RequestId(3), SystemTime::now());
+        assert!(
+            matches!(&commands[..], [Command::PresignLinks { .. }]),
+            "{commands:?}"
+        );
+    }
+
+    #[test]
+    fn an_upload_url_goes_to_a_domain_only_where_the_server_checks_it() {
+        let mut d = dialog("pub", Endpoint::custom("http://127.0.0.1:9000").unwrap());
+        d.inputs.tab = super::super::DialogTab::UploadLink;
+        d.inputs.upload_kind = super::super::UploadKind::Put;
+        d.inputs.upload_key = "in/a.txt".into();
+        d.inputs.domain_url = "http://pub/".into();
+        d.inputs.domain_kind = DomainKind::BucketHost;
+        assert!(d.uses_custom_domain(), "its protocol is the domain's");
+        let commands = d.generate(RequestId(1), SystemTime::now());
+        assert!(
+            matches!(&commands[..], [Command::HostLinks(r)]
+                if matches!(&r.links, HostLinks::Signed { items, .. }
+                    if matches!(&items[..], [LinkItem::Put { .. }]))),
+            "{commands:?}"
+        );
+        // A CDN takes no upload: the PUT stays on the endpoint, as before.
+        d.inputs.domain_url = "https://cdn.example.com/".into();
+        d.inputs.domain_kind = DomainKind::Cdn;
+        assert!(!d.uses_custom_domain());
+        let commands = d.generate(RequestId(2), SystemTime::now());
         assert!(
             matches!(&commands[..], [Command::PresignLinks { .. }]),
             "{commands:?}"
