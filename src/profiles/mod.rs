@@ -72,10 +72,29 @@ impl Profile {
     /// A saved Pail profile, ready to connect.
     pub fn from_saved(saved: &store::SavedProfile) -> Self {
         let endpoint = match saved.endpoint.as_deref().map(Endpoint::custom) {
+            // Another provider's keys are for its own server: a profile that names none (written
+            // by hand, or by a newer Pail for a provider this one does not know) never sends them
+            // to AWS.
+            None if saved.provider != store::Provider::Aws => Err(format!(
+                "it is a {} profile but names no endpoint: add its server's URL",
+                saved.provider.label()
+            )),
             None => Ok(Endpoint::Aws),
             Some(Ok(endpoint)) => Ok(endpoint),
             Some(Err(e)) => Err(e.to_string()),
         };
+        // No keys sign nothing S3 accepts: said before a link is made with an empty key.
+        let endpoint = endpoint.and_then(|endpoint| {
+            if saved.access_key_id.trim().is_empty() || saved.secret_access_key.expose().is_empty()
+            {
+                Err(
+                    "it has no access key or secret key (credentials.toml holds none for it)"
+                        .to_owned(),
+                )
+            } else {
+                Ok(endpoint)
+            }
+        });
         let credentials = Credentials::new(
             saved.access_key_id.trim(),
             saved.secret_access_key.expose(),
@@ -103,10 +122,11 @@ impl Profile {
             },
             default_bucket: saved.default_bucket.clone(),
             max_link_lifetime: saved.max_link_lifetime,
-            long_term_keys: saved
-                .session_token
-                .as_ref()
-                .is_none_or(|token| token.is_empty()),
+            long_term_keys: !saved.access_key_id.trim().is_empty()
+                && saved
+                    .session_token
+                    .as_ref()
+                    .is_none_or(|token| token.is_empty()),
         }
     }
 
@@ -442,5 +462,40 @@ mod tests {
             "{error:?}"
         );
         assert!(error.to_string().contains("%-escapes"), "{error}");
+    }
+
+    #[test]
+    fn a_saved_profile_of_another_provider_without_an_endpoint_or_keys_never_signs_for_aws() {
+        let saved = |provider, key: &str| store::SavedProfile {
+            name: "future".into(),
+            access_key_id: key.into(),
+            secret_access_key: store::Secret::new(if key.is_empty() { "" } else { "S" }),
+            session_token: None,
+            region: "fsn1".into(),
+            provider,
+            account_id: String::new(),
+            endpoint: None,
+            path_style: false,
+            default_bucket: None,
+            max_link_lifetime: None,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for (provider, key, said) in [
+            (store::Provider::Custom, "K", "names no endpoint"),
+            (store::Provider::Minio, "K", "names no endpoint"),
+            (store::Provider::Aws, "", "no access key"),
+        ] {
+            let profile = Profile::from_saved(&saved(provider, key));
+            let error = runtime.block_on(profile.connect()).unwrap_err();
+            assert!(error.to_string().contains(said), "{error}");
+            assert!(!profile.long_term_keys || !key.is_empty());
+        }
+        assert!(
+            runtime
+                .block_on(Profile::from_saved(&saved(store::Provider::Aws, "K")).connect())
+                .is_ok()
+        );
     }
 }

@@ -203,9 +203,9 @@ impl Connection {
             .ok_or(ConnectError::NoCredentials)?;
         // An `endpoint_url` in the profile (or AWS_ENDPOINT_URL) counts as if it had been given:
         // links must name the host requests go to.
-        let endpoint = match (&options.endpoint, sdk_config.endpoint_url()) {
+        let endpoint = match (&options.endpoint, configured_s3_endpoint(&sdk_config)) {
             (Some(endpoint), _) => endpoint.clone(),
-            (None, Some(url)) => Endpoint::custom(url).map_err(|e| {
+            (None, Some(url)) => Endpoint::custom(&url).map_err(|e| {
                 ConnectError::ConfigFiles(format!("the configured endpoint_url: {e}"))
             })?,
             (None, None) => Endpoint::Aws,
@@ -414,6 +414,27 @@ pub fn data_timeouts() -> TimeoutConfig {
         .disable_operation_timeout()
         .disable_operation_attempt_timeout()
         .build()
+}
+
+/// The endpoint aws-sdk-s3 would send S3 requests to from this configuration, read as it
+/// reads it: an S3-only setting (`AWS_ENDPOINT_URL_S3`, a `[services]` section's `s3 =
+/// endpoint_url`) before the general `endpoint_url` — so links name the server requests go to,
+/// and its path is given to the client under Pail's one rule.
+fn configured_s3_endpoint(sdk_config: &aws_types::SdkConfig) -> Option<String> {
+    let general = || sdk_config.endpoint_url().map(str::to_owned);
+    if sdk_config.get_origin("endpoint_url").is_client_config() {
+        return general();
+    }
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("S3")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()?;
+    sdk_config
+        .service_config()
+        .and_then(|config| config.load_config(key))
+        .or_else(general)
 }
 
 fn build_client(

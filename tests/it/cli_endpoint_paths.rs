@@ -320,3 +320,70 @@ fn an_endpoint_path_that_cannot_work_is_refused_before_any_request() {
         "{error}"
     );
 }
+
+/// An endpoint set for S3 alone — `AWS_ENDPOINT_URL_S3`, or a `[services]` section's `s3 =
+/// endpoint_url` — is the one aws-sdk-s3 sends requests to, so it is the one links name, and
+/// its path is kept. Before, requests went to `/storage/s3bucket` and links to AWS.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endpoint_set_for_s3_alone_is_where_requests_go_and_what_links_name() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    let proxy = PrefixProxy::start(moto.endpoint_url(), PREFIX).await;
+    moto.bucket_with("only-s3", [("a b.txt", &b"through the path"[..])])
+        .await;
+    let endpoint = proxy.endpoint_url();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("aws-config"),
+        format!(
+            "[profile svc]\nregion = us-east-1\nservices = local-s3\n\n\
+             [services local-s3]\ns3 =\n  endpoint_url = {endpoint}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("aws-credentials"),
+        "[svc]\naws_access_key_id = MOTOKEY\naws_secret_access_key = moto-secret\n",
+    )
+    .unwrap();
+    let by_env = |args: &[&str]| {
+        pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+            .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL_S3", &endpoint)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let by_services = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--profile", "svc", "--path-style"]);
+        pail(home.path()).args(&all).output().unwrap()
+    };
+    for (how, run) in [
+        ("AWS_ENDPOINT_URL_S3", &by_env as &dyn Fn(&[&str]) -> Output),
+        ("[services]", &by_services),
+    ] {
+        let listed = run(&["ls", "s3://only-s3/"]);
+        assert_success(&listed);
+        assert!(
+            stdout(&listed).contains("a b.txt"),
+            "{how}: {}",
+            stdout(&listed)
+        );
+        let link = run(&["presign", "s3://only-s3/a b.txt"]);
+        assert_success(&link);
+        let url = stdout(&link).trim().to_owned();
+        assert!(
+            url.starts_with(&format!("{endpoint}/only-s3/a%20b.txt?")),
+            "{how}: {url}"
+        );
+        let body = common::http().get(&url).send().await.unwrap();
+        assert_eq!(body.status(), 200, "{how}");
+        assert_eq!(&body.bytes().await.unwrap()[..], b"through the path");
+    }
+    assert!(proxy.strays().is_empty(), "{:?}", proxy.strays());
+}
