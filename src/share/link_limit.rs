@@ -110,7 +110,13 @@ pub fn is_aws_endpoint(endpoint: Option<&str>) -> bool {
             || url::Url::parse(e.trim())
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-                .is_some_and(|h| h == "amazonaws.com" || h.ends_with(".amazonaws.com"))
+                .is_some_and(|h| {
+                    // A trailing dot is the same host; China's partition is amazonaws.com.cn.
+                    let h = h.trim_end_matches('.');
+                    ["amazonaws.com", "amazonaws.com.cn"]
+                        .iter()
+                        .any(|aws| h == *aws || h.ends_with(&format!(".{aws}")))
+                })
     })
 }
 
@@ -139,11 +145,12 @@ pub fn parse_lifetime(text: &str) -> Result<Duration, LifetimeTextError> {
     if digits.is_empty() {
         return Err(unparsable());
     }
+    // `M` alone stays refused: a month or a minute, a person could mean either.
     let scale: u64 = match unit.trim_start() {
-        "d" => 86_400,
-        "h" => 3600,
+        "d" | "D" => 86_400,
+        "h" | "H" => 3600,
         "m" => 60,
-        "s" => 1,
+        "s" | "S" => 1,
         _ => return Err(unparsable()),
     };
     let too_long = || LifetimeTextError::TooLong(trimmed.to_owned());
@@ -201,12 +208,15 @@ mod tests {
         assert_eq!(parse_lifetime("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_lifetime("2592000"), Ok(Duration::from_secs(30 * DAY)));
         assert_eq!(parse_lifetime("3650d"), Ok(LONGEST_STATED_LIMIT));
+        // As `30 d` is read, so is `30D`.
+        assert_eq!(parse_lifetime("30D"), Ok(Duration::from_secs(30 * DAY)));
+        assert_eq!(parse_lifetime("30 D"), Ok(Duration::from_secs(30 * DAY)));
     }
 
     #[test]
     fn refuses_what_is_not_one_number_and_one_unit() {
         for bad in [
-            "", "d", "-5", "30 days", "1d12h", "30D", "1.5d", "30w", "٣d", "30d\n1",
+            "", "d", "-5", "30 days", "1d12h", "30M", "1.5d", "30w", "٣d", "30d\n1",
         ] {
             let result = parse_lifetime(bad);
             assert!(
@@ -271,6 +281,13 @@ mod tests {
         assert!(!is_aws_endpoint(Some("https://amazonaws.com.evil.example")));
         assert!(!is_aws_endpoint(Some("https://notamazonaws.com")));
         assert!(!is_aws_endpoint(Some("http://127.0.0.1:9000")));
+        assert!(is_aws_endpoint(Some(
+            "https://s3.cn-north-1.amazonaws.com.cn"
+        )));
+        assert!(is_aws_endpoint(Some("https://s3.us-east-1.amazonaws.com.")));
+        assert!(!is_aws_endpoint(Some(
+            "https://amazonaws.com.cn.evil.example"
+        )));
     }
 
     #[test]
