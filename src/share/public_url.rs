@@ -227,9 +227,11 @@ impl CustomDomain {
                         reason: e.to_string(),
                     }
                 })?;
-                // The profile's longest link holds on its alias too.
+                // The profile's longest link holds on its alias too. Path-style: an alias is
+                // one host, and `bucket.alias` needs a wildcard name nobody promised.
                 Ok(Signer::new(SignerConfig {
                     endpoint,
+                    path_style: true,
                     ..signer.config().clone()
                 })
                 .with_longest_link(signer.longest_link()))
@@ -546,6 +548,18 @@ mod tests {
             ))
             .unwrap();
         assert_eq!(on_root, "http://127.0.0.2:9000/pub/a%20b");
+        // On a named alias too, whatever addressing the profile's own endpoint uses.
+        let named = CustomDomain::parse(
+            "http://files.example.com:9000",
+            DomainKind::ServerHost,
+            &bucket("pub"),
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        let on_name = runtime
+            .block_on(named.public_url_in(&signer(Endpoint::Aws, false), &bucket("pub"), &key("a")))
+            .unwrap();
+        assert_eq!(on_name, "http://files.example.com:9000/pub/a");
         let on_path = runtime
             .block_on(under.public_url_in(&signer(Endpoint::Aws, true), &bucket("pub"), &key("a")))
             .unwrap();
