@@ -13,6 +13,7 @@ use crate::fmt::{json_terminal_safe, terminal_safe};
 use crate::model::{BucketName, S3Prefix, folder_prefix};
 use crate::s3::folder_share::{FolderShareError, folder_objects, share_folder, sign_objects};
 use crate::share::index_page::{links_csv, links_json};
+use crate::share::{EffectiveExpiry, Expiry};
 
 /// Above this many objects, `--yes` says the person meant it.
 pub(crate) const CONFIRM_ABOVE: usize = 1000;
@@ -102,6 +103,7 @@ pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
                 share.page_key,
                 local_time(share.expires)
             ));
+            warn_if_cut_short(expiry, now, share.expires, &args.connection, &folder.bucket).await;
         }
         ShareFormat::Csv | ShareFormat::Json => {
             let (entries, warning) = sign_objects(
@@ -116,6 +118,9 @@ pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
             .map_err(folder_error)?;
             if let Some(warning) = &warning {
                 warn(&warning.to_string());
+            }
+            if let Some(ends) = entries.iter().map(|entry| entry.expires).min() {
+                warn_if_cut_short(expiry, now, ends, &args.connection, &folder.bucket).await;
             }
             print_stdout(&if args.format == ShareFormat::Csv {
                 // A key's cell shows what a terminal would obey as escapes; its link is exact.
@@ -133,6 +138,31 @@ pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The ways out `presign` gives, when temporary credentials end the links (at `ends`) before
+/// the expiry asked for.
+async fn warn_if_cut_short(
+    expiry: Expiry,
+    now: SystemTime,
+    ends: SystemTime,
+    connection: &ConnectionArgs,
+    bucket: &BucketName,
+) {
+    let Ok(lifetime) = expiry.resolve_unbounded(now) else {
+        return;
+    };
+    let effective = EffectiveExpiry {
+        at: ends,
+        limited_by_credentials: ends < lifetime.expires_at,
+    };
+    super::link_lifetime::warn_if_credentials_end_first(
+        &lifetime,
+        &effective,
+        connection,
+        bucket.as_str(),
+    )
+    .await;
 }
 
 fn folder_error(error: FolderShareError) -> CliError {

@@ -346,6 +346,36 @@ fn profiles_list_shows_each_profiles_longest_link() {
     );
 }
 
+/// `pail share` (a page, or CSV) says the same as `presign` when the credentials end first.
+#[tokio::test(flavor = "multi_thread")]
+async fn share_with_temporary_credentials_ending_first_gives_the_ways_out() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "f/t.txt", b"t").await;
+    let home = home_with_limits(&server.endpoint_url());
+    for format in ["url", "csv"] {
+        let output = pail(home.path())
+            .args([
+                "share",
+                "s3://lifetimes/f/",
+                "--format",
+                format,
+                "--profile",
+                "sts",
+                "--endpoint-url",
+                &server.endpoint_url(),
+                "--path-style",
+                "--expires-in",
+                "2d",
+            ])
+            .output()
+            .unwrap();
+        assert_success(&output);
+        let err = stderr(&output);
+        assert!(err.contains("it stops working then"), "{format}: {err}");
+        assert!(err.contains("Ways out: --expires-at 20"), "{format}: {err}");
+    }
+}
+
 #[tokio::test]
 async fn temporary_credentials_ending_first_come_with_the_ways_out() {
     let server = server_with_bucket(BUCKET);
