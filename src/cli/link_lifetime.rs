@@ -5,6 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use super::{CliError, ConnectionArgs, local_time, warn};
+use crate::model::Endpoint;
 use crate::profiles::{Profile, ProfileSource};
 use crate::s3::connection::Connection;
 use crate::share::{EffectiveExpiry, Expiry, ExpiryError, Lifetime, LinkLimit};
@@ -75,11 +76,32 @@ pub(crate) async fn current_profile(
     }
     .map(|mut profile| {
         if let Some(url) = &args.endpoint_url {
+            if let Ok(given) = Endpoint::custom(url)
+                && !is_own_endpoint(profile.endpoint.as_deref(), &given)
+                && profile.max_link_lifetime.take().is_some()
+                && !with_pail
+            {
+                warn(&not_own_endpoint(&profile.name, url));
+            }
             profile.endpoint = Some(url.clone());
         }
         profile
     });
     (current, all)
+}
+
+/// Whether `given` (an `--endpoint-url`) is the server the profile itself names: a profile's
+/// longest link is what its own provider accepts, not any server's.
+pub(crate) fn is_own_endpoint(own: Option<&str>, given: &Endpoint) -> bool {
+    own.and_then(|own| Endpoint::custom(own).ok())
+        .is_some_and(|own| own == *given)
+}
+
+pub(crate) fn not_own_endpoint(profile: &str, url: &str) -> String {
+    format!(
+        "profile `{profile}`'s longest link is for its own server, not {url}: links there keep \
+         the 7-day limit"
+    )
 }
 
 /// The limit of an AWS-chain connection: its `~/.aws/config` profile's

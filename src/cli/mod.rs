@@ -278,7 +278,12 @@ impl ConnectionArgs {
                     saved.region = region.clone();
                 }
                 if let Some(url) = &self.endpoint_url {
-                    Endpoint::custom(url)?;
+                    let given = Endpoint::custom(url)?;
+                    if !link_lifetime::is_own_endpoint(saved.endpoint.as_deref(), &given)
+                        && saved.max_link_lifetime.take().is_some()
+                    {
+                        warn(&link_lifetime::not_own_endpoint(name, url));
+                    }
                     saved.endpoint = Some(url.clone());
                 }
                 saved.path_style |= self.path_style;

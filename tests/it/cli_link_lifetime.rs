@@ -93,7 +93,7 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
              [profile real-aws]\nregion = us-east-1\npail_max_link_lifetime = 30d\n\n\
              [profile odd]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = forever\n\n\
              [profile spelled-aws]\nregion = eu-west-1\nendpoint_url = https://s3.eu-west-1.AmazonAWS.com\npail_max_link_lifetime = 30d\n\n\
-             [profile sts]\nregion = us-east-1\npail_max_link_lifetime = 30d\ncredential_process = {}\n",
+             [profile sts]\nregion = us-east-1\nendpoint_url = {endpoint}\npail_max_link_lifetime = 30d\ncredential_process = {}\n",
             script.display()
         ),
     )
@@ -107,6 +107,53 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
     )
     .unwrap();
     home
+}
+
+/// A profile's longest link is for the server it names: with `--endpoint-url` elsewhere, the
+/// 7 days hold, and it is said; the same server spelled with a `/` keeps the profile's limit.
+#[tokio::test]
+async fn the_longest_link_stays_with_the_profiles_own_server() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "t.txt", b"t").await;
+    let home = home_with_limits(&server.endpoint_url());
+    let elsewhere = "http://127.0.0.1:9/elsewhere";
+    for profile in ["minio-lab", "lab-aws"] {
+        let output = pail(home.path())
+            .args([
+                "presign",
+                "s3://lifetimes/t.txt",
+                "--profile",
+                profile,
+                "--endpoint-url",
+                elsewhere,
+                "--expires-in",
+                "30d",
+            ])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{profile}");
+        let err = stderr(&output);
+        assert!(
+            err.contains("is for its own server, not"),
+            "{profile}: {err}"
+        );
+        assert!(err.contains("7 days"), "{profile}: {err}");
+        let same = format!("{}/", server.endpoint_url());
+        let output = pail(home.path())
+            .args([
+                "presign",
+                "s3://lifetimes/t.txt",
+                "--profile",
+                profile,
+                "--endpoint-url",
+                &same,
+                "--expires-in",
+                "30d",
+            ])
+            .output()
+            .unwrap();
+        assert_success(&output);
+    }
 }
 
 #[tokio::test]
