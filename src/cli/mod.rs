@@ -199,7 +199,7 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    match run(cli) {
+    match run(cli).and_then(|()| stdout_lost()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // An error may name a key or quote a server: one line, shown, never obeyed.
@@ -427,6 +427,31 @@ fn print_stdout(text: &str) {
 /// command that streams what it finds stops there instead of working on for nobody.
 fn stdout_takes(text: &str) -> bool {
     let mut out = std::io::stdout().lock();
-    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-    !matches!(written, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            // A full disk or a closed file: the link or listing is lost, so the command fails
+            // once it is done (a pipe closed by `head` is a reader that had enough, not this).
+            if let Ok(mut first) = STDOUT_FAILURE.lock()
+                && first.is_none()
+            {
+                *first = Some(e.to_string());
+            }
+            true
+        }
+    }
+}
+
+/// The first write to standard output that failed, other than a closed pipe.
+static STDOUT_FAILURE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// An error when something written to standard output was lost.
+fn stdout_lost() -> Result<(), CliError> {
+    match STDOUT_FAILURE.lock().ok().and_then(|first| first.clone()) {
+        Some(reason) => Err(CliError::Usage(format!(
+            "could not write to standard output: {reason}"
+        ))),
+        None => Ok(()),
+    }
 }

@@ -176,6 +176,26 @@ fn expires_at_accepts_rfc3339_and_local_time() {
     assert!((172_700..=172_800).contains(&secs), "{secs}");
 }
 
+/// A link written to a full disk is lost: the command fails and says so, where `| head`
+/// (a reader that had enough) still ends quietly.
+#[test]
+fn a_link_stdout_cannot_take_is_a_failure() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    };
+    let home = home();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args(["presign", "--region", "us-east-1", "s3://some-bucket/k"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_one_line_error(&output, "could not write to standard output");
+}
+
 #[test]
 fn aws_links_are_virtual_hosted_and_http_on_request() {
     // No endpoint: an AWS link, made offline because the region is given.
