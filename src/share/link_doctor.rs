@@ -120,6 +120,13 @@ pub fn diagnose(
         .split_once('?')
         .is_some_and(|(_, query)| query.split('&').any(|p| p.starts_with("versionId=")));
     match answer {
+        Ok(answer) if crate::share::link_test::is_a_page_not_the_object(url, answer) => {
+            Diagnosis::Other {
+                detail: "the host answers an HTML page where the object belongs (a sign-in or \
+                         landing page)"
+                    .to_owned(),
+            }
+        }
         Ok(answer) => match (&shared.etag, &answer.etag) {
             (Some(then), Some(now_etag)) if then != now_etag && !one_version => Diagnosis::Changed,
             _ => match crate::share::opens_as::will_download(
@@ -203,6 +210,29 @@ mod tests {
         assert_eq!(
             diagnosis.to_string(),
             "Refused by S3: the object is not public any more (AccessDenied: because)"
+        );
+    }
+
+    #[test]
+    fn a_sign_in_page_where_the_object_belongs_does_not_work() {
+        let page = |status| {
+            Ok(LinkAnswer {
+                status,
+                etag: None,
+                content_type: Some("text/html; charset=utf-8".to_owned()),
+                content_disposition: None,
+            })
+        };
+        let on = |url: &str, status| diagnose(url, &shared(None), &page(status), now());
+        assert!(
+            matches!(on("http://cdn.example/k.txt", 200), Diagnosis::Other { .. }),
+            "a whole page for a byte of a .txt"
+        );
+        // The object answering its first byte (206), or a page that is the object: working.
+        assert_eq!(on("http://cdn.example/k.txt", 206), Diagnosis::Working);
+        assert_eq!(
+            on("http://cdn.example/site/index.html?x=1", 200),
+            Diagnosis::Working
         );
     }
 

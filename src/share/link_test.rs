@@ -33,6 +33,23 @@ fn s3_error(body: &str) -> Option<String> {
 /// The most of an error answer that is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// True when the answer to a link's first-byte request is a page and not the object: S3
+/// answers a byte range with 206, so a whole HTML page (200) is a sign-in or landing page in
+/// front of it — unless the object is itself a page (`.html`, `.htm`) on a host that ignores
+/// ranges.
+pub fn is_a_page_not_the_object(url: &str, answer: &LinkAnswer) -> bool {
+    let html = answer
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    answer.status == 200 && html && !path.ends_with(".html") && !path.ends_with(".htm")
+}
+
 /// What a link answered when it worked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkAnswer {

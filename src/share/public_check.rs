@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::link_test::{LinkAnswer, LinkTestError, test_get_link};
+use super::link_test::{LinkAnswer, LinkTestError, is_a_page_not_the_object, test_get_link};
 
 /// What S3 says to someone without credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,24 +29,9 @@ impl PublicCheck {
     /// The sentence the dialog and the CLI show.
     pub fn text(&self) -> String {
         match self {
-            PublicCheck::Public(answer) => {
-                let mut text = "anyone with this link can open it, for as long as the object \
-                                is public"
-                    .to_owned();
-                // S3 answers a byte range with 206; a 200 HTML page to a range request is
-                // more often a sign-in or landing page than the object.
-                let html = answer
-                    .content_type
-                    .as_deref()
-                    .is_some_and(|t| t.trim_start().starts_with("text/html"));
-                if answer.status == 200 && html {
-                    text.push_str(
-                        " (the host answered an HTML page, not a byte of the object: open the \
-                         link to check it is the object and not a sign-in page)",
-                    );
-                }
-                text
-            }
+            PublicCheck::Public(_) => "anyone with this link can open it, for as long as the \
+                                       object is public"
+                .to_owned(),
             PublicCheck::NotPublic { detail } => {
                 format!("this object is not public: the link would answer 403 ({detail})")
             }
@@ -62,6 +47,11 @@ pub async fn check_public(url: &str, limit: Duration) -> PublicCheck {
             "the host did not answer within {} s: the link could not be checked",
             limit.as_secs()
         )),
+        Ok(Ok(answer)) if is_a_page_not_the_object(url, &answer) => PublicCheck::Other(
+            "the host answers an HTML page where the object belongs (a whole page, HTTP 200, \
+             to a request for its first byte): a sign-in or landing page, not the object"
+                .to_owned(),
+        ),
         Ok(Ok(answer)) => PublicCheck::Public(answer),
         Ok(Err(LinkTestError::Refused {
             status: 403,

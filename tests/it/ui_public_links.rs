@@ -162,6 +162,11 @@ async fn a_private_object_is_said_not_public_then_linked_once_public() {
         });
     });
     harness.get_by_label_contains("✔ OK (HTTP 206)");
+    // moto stored it as application/octet-stream, so it will download: a public link cannot
+    // carry another type, so only the stored type is offered to change.
+    harness.get_by_label_contains("will download instead of opening");
+    harness.get_by_label("Edit the stored type…");
+    assert!(harness.query_by_label_contains("in this link").is_none());
     let body = common::http().get(&url).send().await.unwrap();
     assert_eq!(body.bytes().await.unwrap(), b"a b+c.txt".as_slice());
 

@@ -15,10 +15,12 @@ pub(crate) enum TypeFix {
 }
 
 /// Says so under Test link's answer when the object of `key` will download; the fix pressed.
+/// `can_override`: the link can carry a type of its own (a signed link; a public one cannot).
 pub(crate) fn will_download_ui(
     ui: &mut egui::Ui,
     key: &str,
     answer: &LinkAnswer,
+    can_override: bool,
 ) -> Option<TypeFix> {
     let found = will_download(
         key,
@@ -29,10 +31,13 @@ pub(crate) fn will_download_ui(
     let mut fix = None;
     ui.horizontal(|ui| {
         let label = format!("Serve as {} in this link", found.opens_as);
-        if ui
-            .button(label)
-            .on_hover_text("A new link that asks S3 for this Content-Type (signed into the link)")
-            .clicked()
+        if can_override
+            && ui
+                .button(label)
+                .on_hover_text(
+                    "A new link that asks S3 for this Content-Type (signed into the link)",
+                )
+                .clicked()
         {
             fix = Some(TypeFix::OverrideInLink);
         }

@@ -389,20 +389,21 @@ fn links_ui(
         if dialog.testing() {
             ui.spinner();
         }
-        match dialog.test_result() {
-            Some(Ok(ok)) => {
-                ui.colored_label(Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
-            }
-            Some(Err(e)) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("✖ {e}"));
-            }
-            None => {}
+        if let Some(Ok(ok)) = dialog.test_result() {
+            ui.colored_label(Color32::from_rgb(0x3C, 0xB3, 0x71), format!("✔ {ok}"));
         }
     });
+    // Under the buttons, where a server's long refusal wraps within the dialog instead of
+    // widening it past the window.
+    if let Some(Err(e)) = dialog.test_result() {
+        ui.colored_label(ui.visuals().error_fg_color, format!("✖ {e}"));
+    }
     if let (Some(Ok(answer)), [target]) = (dialog.test_result(), dialog.targets()) {
         use crate::app::headers::opens_as::{TypeFix, will_download_ui};
+        // A public link carries no `response-content-type`: only the stored type can change.
+        let can_override = !dialog.is_public();
         requests.extend(
-            will_download_ui(ui, target.key.as_str(), answer).map(|fix| match fix {
+            will_download_ui(ui, target.key.as_str(), answer, can_override).map(|fix| match fix {
                 TypeFix::OverrideInLink => WebUrlRequest::OverrideType,
                 TypeFix::EditStored => WebUrlRequest::EditStoredType,
             }),

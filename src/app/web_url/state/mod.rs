@@ -412,6 +412,7 @@ impl WebUrlDialog {
     }
 
     fn clear_results(&mut self) {
+        self.clear_public_results();
         self.folder_share = None;
         self.etags.clear();
         self.links.clear();

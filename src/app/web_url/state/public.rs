@@ -200,10 +200,15 @@ impl WebUrlDialog {
         self.error = Some(text);
     }
 
-    /// Generate with Link type Public: one unsigned link per object, each checked.
-    pub(super) fn generate_public(&mut self, id: RequestId) -> Vec<Command> {
+    /// What the last public links' checks said: gone with the links they were about, so a
+    /// signed link made next is never shown under "anyone with this link can open it".
+    pub(super) fn clear_public_results(&mut self) {
         self.public.checks.clear();
         self.public.offer_cloudfront = false;
+    }
+
+    /// Generate with Link type Public: one unsigned link per object, each checked.
+    pub(super) fn generate_public(&mut self, id: RequestId) -> Vec<Command> {
         if self.targets.is_empty() {
             self.error = Some("Select one or more objects first.".into());
             return Vec::new();
@@ -510,5 +515,28 @@ mod tests {
         d.inputs.domain_url = "https://cdn.example.com/".into();
         d.sync();
         assert!(d.links().is_empty() && d.error().is_none());
+    }
+
+    #[test]
+    fn a_signed_link_made_next_carries_no_public_verdict() {
+        let mut d = dialog("pub", Endpoint::custom("http://127.0.0.1:9000").unwrap());
+        d.inputs.link_type = LinkType::Public;
+        d.generate(RequestId(4), SystemTime::now());
+        let public = CheckedLink {
+            key: ObjectKey::new("a.pdf").unwrap(),
+            url: "http://127.0.0.1:9000/pub/a.pdf".into(),
+            check: PublicCheck::Public(crate::share::link_test::LinkAnswer {
+                status: 206,
+                etag: None,
+                content_type: None,
+                content_disposition: None,
+            }),
+        };
+        assert!(d.public_links_ready(RequestId(4), Ok(vec![public])));
+        assert_eq!(d.public_checks().len(), 1);
+        d.inputs.link_type = LinkType::Signed;
+        d.sync();
+        d.generate(RequestId(5), SystemTime::now());
+        assert!(d.public_checks().is_empty(), "{:?}", d.public_checks());
     }
 }
