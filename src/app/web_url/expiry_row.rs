@@ -35,7 +35,8 @@ pub(super) fn expiry_ui(ui: &mut Ui, dialog: &mut WebUrlDialog, now: SystemTime)
         )
         .on_hover_text("Minute");
         ui.add_space(8.0);
-        for preset in Preset::ALL {
+        let longest = dialog.link_limit().longest;
+        for preset in Preset::ALL.into_iter().filter(|p| p.fits(longest)) {
             if ui.button(preset.label()).clicked() {
                 dialog.apply_preset(preset, now);
             }

@@ -256,6 +256,21 @@ mod tests {
         let mut short = dialog(profile("short", Some("https://lab.example.com"), Some(DAY)));
         short.apply_preset(super::super::Preset::SevenDays, now());
         assert!(short.lifetime(now()).unwrap().expires_in <= DAY);
+        // And the window offers no "7 days" button there, only what fits.
+        use super::super::Preset;
+        let offered: Vec<Preset> = Preset::ALL
+            .into_iter()
+            .filter(|p| p.fits(short.link_limit().longest))
+            .collect();
+        assert_eq!(
+            offered,
+            [Preset::OneHour, Preset::OneDay, Preset::EndOfToday]
+        );
+        assert!(
+            Preset::ALL
+                .into_iter()
+                .all(|p| p.fits(d.link_limit().longest))
+        );
     }
 
     #[test]

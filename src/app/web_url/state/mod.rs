@@ -91,6 +91,19 @@ impl Preset {
             Preset::EndOfToday => "End of today",
         }
     }
+
+    /// Whether the preset is what it says under a limit of `longest`: a "7 days" button on a
+    /// profile whose links live 2 days would give 2 days under a label that says 7.
+    pub fn fits(self, longest: Duration) -> bool {
+        const HOUR: u64 = 3600;
+        match self {
+            Preset::OneHour => longest >= Duration::from_secs(HOUR),
+            Preset::OneDay => longest >= Duration::from_secs(24 * HOUR),
+            Preset::SevenDays => longest >= Duration::from_secs(7 * 24 * HOUR),
+            // The rest of today, cut at the limit like any picked time.
+            Preset::EndOfToday => true,
+        }
+    }
 }
 
 /// A folder whose objects are being counted before links are made for them all.
