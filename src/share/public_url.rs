@@ -117,7 +117,26 @@ impl CustomDomain {
             url: input.to_owned(),
             reason: reason.to_owned(),
         };
-        let mut base = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
+        let mut base = Url::parse(input).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => {
+                malformed("it needs http:// or https:// in front, as in https://cdn.example.com/")
+            }
+            e => malformed(&e.to_string()),
+        })?;
+        // The parser would resolve `a/../` away: what is typed is what links get, or nothing.
+        let typed_path = input
+            .split_once("://")
+            .map_or("", |(_, rest)| rest)
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default();
+        if typed_path
+            .split('/')
+            .skip(1)
+            .any(|segment| matches!(segment, "." | ".." | "%2e" | "%2E" | "%2e%2e" | "%2E%2E"))
+        {
+            return Err(malformed("the path may not hold `.` or `..` segments"));
+        }
         if !matches!(base.scheme(), "http" | "https") {
             return Err(malformed("the scheme must be http or https"));
         }
@@ -568,12 +587,26 @@ mod tests {
 
     #[test]
     fn malformed_bases_are_refused() {
+        let bare = CustomDomain::parse(
+            "cdn.example.com",
+            DomainKind::Cdn,
+            &bucket("pub"),
+            &Endpoint::Aws,
+        )
+        .unwrap_err();
+        assert!(
+            bare.to_string().contains("needs http:// or https://"),
+            "{bare}"
+        );
         for input in [
             "ftp://x",
             "not a url",
             "https://u:p@x.example",
             "https://x.example/?a=1",
             "https://x.example/#f",
+            "http://127.0.0.2:5127/a/../",
+            "https://x.example/./b/",
+            "https://x.example/b/%2e%2e/",
         ] {
             assert!(
                 CustomDomain::parse(input, DomainKind::Cdn, &bucket("pub"), &Endpoint::Aws)

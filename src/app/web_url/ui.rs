@@ -154,6 +154,9 @@ fn dialog_ui(
         }
         if dialog.generating().is_some() {
             ui.spinner();
+            if public {
+                ui.weak("Asking as anyone would, without keys (at most 20 s; Close stops it)");
+            }
         }
     });
     if let Some(error) = dialog.error() {
