@@ -136,6 +136,14 @@ impl ObjectKey {
         &self.0
     }
 
+    /// Whether a path segment is `.` or `..`: a browser resolves those away before sending
+    /// (`a/../b` becomes `b`), so a link to this key reaches another path.
+    pub fn has_dot_segment(&self) -> bool {
+        self.0
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+    }
+
     /// The last path segment: what a person calls the file's name.
     pub fn file_name(&self) -> &str {
         let trimmed = self.0.trim_end_matches('/');
@@ -392,6 +400,19 @@ mod tests {
             uri.to_string(),
             "s3://my-bucket/a b/c+d/%20/?#&=/ünï 🎉.txt"
         );
+    }
+
+    #[test]
+    fn dot_segments_are_whole_segments() {
+        for dotted in ["a/../b", "./a", "a/.", "..", "a//./b"] {
+            assert!(
+                ObjectKey::new(dotted).unwrap().has_dot_segment(),
+                "{dotted}"
+            );
+        }
+        for plain in ["a..b", ".hidden/x", "a/...", "a.b/c."] {
+            assert!(!ObjectKey::new(plain).unwrap().has_dot_segment(), "{plain}");
+        }
     }
 
     #[test]

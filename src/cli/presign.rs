@@ -158,6 +158,9 @@ pub(crate) async fn presign(args: PresignArgs) -> Result<(), CliError> {
         }
     };
     print_stdout(&format!("{}\n", link.url));
+    if uri.key.has_dot_segment() {
+        warn(crate::share::link_text::DOT_SEGMENT_WARNING);
+    }
     if args.qr {
         print_qr(&link.url);
     }

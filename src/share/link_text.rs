@@ -5,6 +5,12 @@ use std::time::SystemTime;
 
 use crate::fmt::html_escape;
 
+/// What is said of a signed link to a key with a `.` or `..` segment: the signature covers
+/// the path as written, and browsers send it resolved.
+pub const DOT_SEGMENT_WARNING: &str = "this key has a `.` or `..` segment, which browsers \
+     resolve away before sending: the link opens in tools that send the path as written (curl \
+     --path-as-is), and a browser gets SignatureDoesNotMatch";
+
 /// A link and what to call it in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedLink {

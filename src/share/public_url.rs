@@ -281,11 +281,7 @@ pub async fn public_url(
 /// Refuses keys a URL cannot carry intact: `a/../b` and `a/./b` (also written `%2E`) are
 /// resolved by every browser, so the link would name another object.
 fn check_segments(key: &ObjectKey) -> Result<(), PublicLinkError> {
-    let dot = key
-        .as_str()
-        .split('/')
-        .any(|segment| segment == "." || segment == "..");
-    if dot {
+    if key.has_dot_segment() {
         return Err(PublicLinkError::DotSegment {
             key: key.to_string(),
         });

@@ -176,6 +176,35 @@ fn expires_at_accepts_rfc3339_and_local_time() {
     assert!((172_700..=172_800).contains(&secs), "{secs}");
 }
 
+/// A signed link to a key with a `..` segment is made (tools that send the path as written
+/// open it) and said to fail in browsers, which resolve the segment away.
+#[test]
+fn a_link_to_a_key_with_a_dot_segment_is_said_to_fail_in_browsers() {
+    let home = home();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args([
+            "presign",
+            "--region",
+            "us-east-1",
+            "s3://some-bucket/a/../b.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("/a/../b.txt?"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("browsers resolve away"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 /// A link written to a full disk is lost: the command fails and says so, where `| head`
 /// (a reader that had enough) still ends quietly.
 #[test]

@@ -27,6 +27,14 @@ pub(super) fn link_type_ui(ui: &mut Ui, dialog: &mut WebUrlDialog) {
             "An unsigned link: it works only while the object is public (a bucket policy or \
              ACL), and Generate checks that first.",
         );
+    } else if dialog.targets().iter().any(|t| t.key.has_dot_segment()) {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "⚠ {}.",
+                super::state::capitalise(crate::share::link_text::DOT_SEGMENT_WARNING)
+            ),
+        );
     }
     // CloudFront links go to the distribution's own domain.
     if dialog.inputs.via == Via::CloudFront && !dialog.is_public() {
