@@ -99,12 +99,36 @@ impl LandingDir {
 
     /// Renames `from` to `to`, both in this folder; what is at `to` (a link too) is replaced,
     /// never written through.
+    /// A device, a pipe or a socket at `to` is refused, not replaced: `/dev/null` renamed over
+    /// would be a file for every program on the machine.
     pub(crate) fn rename(&self, from: &str, to: &str) -> io::Result<()> {
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
             let (from, to) = (c_name(from)?, c_name(to)?);
             let dir = self.fd.as_raw_fd();
+            let mut found = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: a valid open folder, a NUL-terminated name and room for the answer; the
+            // answer is read only when the call succeeded.
+            let looked = unsafe {
+                libc::fstatat(
+                    dir,
+                    to.as_ptr(),
+                    found.as_mut_ptr(),
+                    libc::AT_SYMLINK_NOFOLLOW,
+                )
+            };
+            if looked == 0 {
+                // SAFETY: fstatat succeeded, so it filled the answer in.
+                let mode = unsafe { found.assume_init() }.st_mode & libc::S_IFMT;
+                if !matches!(mode, libc::S_IFREG | libc::S_IFLNK) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "it is not a file (a device, a pipe, a socket or a folder): Pail \
+                         downloads into files only, and leaves it as it is",
+                    ));
+                }
+            }
             // SAFETY: a valid open folder and NUL-terminated names; the result is checked.
             let done = unsafe { libc::renameat(dir, from.as_ptr(), dir, to.as_ptr()) };
             if done != 0 {
@@ -114,6 +138,15 @@ impl LandingDir {
         }
         #[cfg(not(unix))]
         {
+            if let Ok(found) = std::fs::symlink_metadata(self.path.join(to))
+                && !(found.is_file() || found.is_symlink())
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "it is not a file (a device or a folder): Pail downloads into files only, \
+                     and leaves it as it is",
+                ));
+            }
             std::fs::rename(self.path.join(from), self.path.join(to))
         }
     }

@@ -1485,3 +1485,47 @@ fn a_missing_argument_is_named() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("not provided: <S3_URI>"), "{said}");
 }
+
+/// A download onto a device or a pipe leaves it as it is and fails: renamed over, `/dev/null`
+/// would become a file for every program on the machine (found as root, with `/dev/full`).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_onto_a_pipe_leaves_it_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "k.txt", b"hello").await;
+    let home = home();
+    let pipe = home.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    let pipe_arg = pipe.display().to_string();
+    let output = tokio::task::block_in_place(|| {
+        pail_for(
+            &server,
+            home.path(),
+            &["cp", "s3://cli-test/k.txt", &pipe_arg],
+        )
+    });
+    assert!(!output.status.success(), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("not a file"),
+        "{}",
+        stderr(&output)
+    );
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+    // Nothing left beside it.
+    let names: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_string_lossy().contains("pail-partial")),
+        "{names:?}"
+    );
+}
