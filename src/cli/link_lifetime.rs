@@ -105,12 +105,15 @@ pub(crate) fn not_own_endpoint(profile: &str, url: &str) -> String {
 }
 
 /// The limit of an AWS-chain connection: its `~/.aws/config` profile's
-/// `pail_max_link_lifetime`, on a custom endpoint only. A limit ignored is said.
-pub(crate) fn aws_chain_limit(current: Option<&Profile>, endpoint_url: Option<&str>) -> LinkLimit {
+/// `pail_max_link_lifetime`, on the custom endpoint that profile names and the connection
+/// really uses (not one from the environment). A limit ignored is said.
+pub(crate) fn aws_chain_limit(current: Option<&Profile>, connection: &Connection) -> LinkLimit {
     let Some(profile) = current else {
-        return LinkLimit::for_profile("", endpoint_url.is_none(), None).0;
+        let name = connection.endpoint().name();
+        let on_aws = crate::share::link_limit::is_aws_endpoint(name.as_deref());
+        return LinkLimit::for_profile("", on_aws, None).0;
     };
-    let (limit, ignored) = profile.link_limit();
+    let (limit, ignored) = profile.link_limit_on(connection.endpoint());
     if let Some(why) = ignored {
         warn(&why);
     }

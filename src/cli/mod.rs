@@ -295,10 +295,9 @@ impl ConnectionArgs {
             }
         }
         let (current, _) = link_lifetime::current_profile(self, false).await;
-        let limit = link_lifetime::aws_chain_limit(current.as_ref(), self.endpoint_url.as_deref());
-        Ok(Connection::from_aws_config(self.options()?)
-            .await?
-            .with_link_limit(limit))
+        let connection = Connection::from_aws_config(self.options()?).await?;
+        let limit = link_lifetime::aws_chain_limit(current.as_ref(), &connection);
+        Ok(connection.with_link_limit(limit))
     }
 
     fn options(&self) -> Result<ConnectOptions, CliError> {

@@ -227,10 +227,37 @@ impl Profile {
         crate::share::LinkLimit::for_profile(&self.name, on_aws, self.max_link_lifetime)
     }
 
+    /// The longest link on `endpoint`, where the profile's connection really goes, and what
+    /// to say of it: the profile's own limit on the server it names; elsewhere (an endpoint
+    /// from the environment, or a `[services]` section's) that server's kind's, and a word
+    /// when the profile stated one.
+    pub fn link_limit_on(&self, endpoint: &Endpoint) -> (crate::share::LinkLimit, Option<String>) {
+        let own = match self.endpoint.as_deref() {
+            Some(text) => Endpoint::custom(text).ok(),
+            None => Some(Endpoint::Aws),
+        };
+        if own.as_ref() == Some(endpoint) {
+            return self.link_limit();
+        }
+        let name = endpoint.name();
+        let on_aws = crate::share::link_limit::is_aws_endpoint(name.as_deref());
+        let (limit, _) = crate::share::LinkLimit::for_profile(&self.name, on_aws, None);
+        let note = self.max_link_lifetime.map(|_| {
+            format!(
+                "profile `{}`'s longest link is for its own server, not {}: links there keep \
+                 the {}-day limit",
+                self.name,
+                name.as_deref().unwrap_or("AWS"),
+                limit.longest.as_secs() / 86_400
+            )
+        });
+        (limit, note)
+    }
+
     /// Opens a connection. For AWS profiles this reads the config files; no request is sent.
     pub async fn connect(&self) -> Result<Connection, ConnectError> {
-        let (limit, _) = self.link_limit();
         self.connect_inner().await.map(|connection| {
+            let (limit, _) = self.link_limit_on(connection.endpoint());
             connection
                 .with_identity(self.identity())
                 .with_link_limit(limit)

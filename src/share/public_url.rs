@@ -173,7 +173,10 @@ impl CustomDomain {
                     host,
                 });
             }
-            if *endpoint == Endpoint::Aws && base.scheme() == "https" {
+            // AWS however its endpoint is spelled (named, China's, a trailing dot): S3 serves
+            // a bucket's own host on port 80, over HTTP, only.
+            let on_aws = crate::share::link_limit::is_aws_endpoint(endpoint.name().as_deref());
+            if on_aws && (base.scheme() == "https" || base.port().is_some()) {
                 return Err(PublicLinkError::BucketHostOverHttps { host });
             }
         }
@@ -246,14 +249,21 @@ impl CustomDomain {
                         reason: e.to_string(),
                     }
                 })?;
-                // The profile's longest link holds on its alias too. Path-style: an alias is
-                // one host, and `bucket.alias` needs a wildcard name nobody promised.
+                // The profile's longest link holds on its alias too, but never past AWS's
+                // 7 days on an AWS host. Path-style: an alias is one host, and
+                // `bucket.alias` needs a wildcard name nobody promised.
+                let longest = if crate::share::link_limit::is_aws_endpoint(Some(self.base.as_str()))
+                {
+                    signer.longest_link().min(crate::share::MAX_LINK_LIFETIME)
+                } else {
+                    signer.longest_link()
+                };
                 Ok(Signer::new(SignerConfig {
                     endpoint,
                     path_style: true,
                     ..signer.config().clone()
                 })
-                .with_longest_link(signer.longest_link()))
+                .with_longest_link(longest))
             }
         }
     }
@@ -508,6 +518,44 @@ mod tests {
         assert_eq!(
             with_port.bucket_host(),
             Some("http://files.example.com:8080")
+        );
+    }
+
+    #[test]
+    fn aws_however_spelled_keeps_its_own_rules_on_a_custom_domain() {
+        let month = std::time::Duration::from_secs(30 * 86_400);
+        for endpoint in [
+            "https://s3.us-east-1.amazonaws.com",
+            "https://S3.AMAZONAWS.COM.",
+            "https://s3.cn-north-1.amazonaws.com.cn",
+        ] {
+            let endpoint = Endpoint::custom(endpoint).unwrap();
+            for base in ["https://files.example.com", "http://files.example.com:8080"] {
+                let refused = CustomDomain::parse(
+                    base,
+                    DomainKind::BucketHost,
+                    &bucket("files.example.com"),
+                    &endpoint,
+                );
+                assert!(
+                    matches!(refused, Err(PublicLinkError::BucketHostOverHttps { .. })),
+                    "{base} on {endpoint:?}: {refused:?}"
+                );
+            }
+        }
+        // An alias that is AWS's own host signs for 7 days at most, whatever the profile says.
+        let aws_alias = CustomDomain::parse(
+            "https://s3.amazonaws.com",
+            DomainKind::ServerHost,
+            &bucket("pub"),
+            &Endpoint::Aws,
+        )
+        .unwrap();
+        let lab =
+            signer(Endpoint::custom("https://lab.example").unwrap(), true).with_longest_link(month);
+        assert_eq!(
+            aws_alias.signer(&lab).unwrap().longest_link(),
+            crate::share::MAX_LINK_LIFETIME
         );
     }
 

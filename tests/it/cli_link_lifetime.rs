@@ -154,6 +154,30 @@ async fn the_longest_link_stays_with_the_profiles_own_server() {
             .unwrap();
         assert_success(&output);
     }
+    // An endpoint from the environment is not the one the profile's limit was stated for,
+    // whether another server or AWS itself.
+    for elsewhere in [elsewhere, "https://s3.us-east-1.amazonaws.com"] {
+        let output = pail(home.path())
+            .env("AWS_ENDPOINT_URL_S3", elsewhere)
+            .args([
+                "presign",
+                "s3://lifetimes/t.txt",
+                "--profile",
+                "lab-aws",
+                "--region",
+                "us-east-1",
+                "--expires-in",
+                "30d",
+            ])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{elsewhere}: {}", stdout(&output));
+        let err = stderr(&output);
+        assert!(
+            err.contains("is for its own server, not"),
+            "{elsewhere}: {err}"
+        );
+    }
 }
 
 #[tokio::test]
