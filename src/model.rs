@@ -259,7 +259,7 @@ impl Endpoint {
     /// plain segments (the rule is `check_path`'s).
     pub fn custom(input: &str) -> Result<Self, NameError> {
         let malformed = |reason: &str| NameError::MalformedEndpoint {
-            url: input.to_owned(),
+            url: crate::fmt::without_password(input).into_owned(),
             reason: reason.to_owned(),
         };
         let mut url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;

@@ -141,18 +141,23 @@ pub(crate) async fn warn_if_credentials_end_first(
             .collect::<Vec<_>>(),
         None => Vec::new(),
     };
-    let profiles = if others.is_empty() {
-        "no other profile on this server has long-term keys and a limit that long".to_owned()
-    } else {
-        format!("--profile with long-term keys ({})", others.join(", "))
-    };
     let end = jiff::Timestamp::try_from(effective.at)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| crate::local_time::utc_text(effective.at));
+    let ways = format!(
+        "--expires-at {end} (a link that lasts as long as it says), `pail presign-cloudfront` \
+         (through CloudFront)"
+    );
+    let ways = if others.is_empty() {
+        format!("{ways}; no other profile on this server has long-term keys and a limit that long")
+    } else {
+        format!(
+            "{ways}, or --profile with long-term keys ({})",
+            others.join(", ")
+        )
+    };
     warn(&format!(
-        "the credentials that signed this expire at {}: it stops working then. Ways out: \
-         --expires-at {end} (a link that lasts as long as it says), `pail presign-cloudfront` \
-         (through CloudFront), or {profiles}",
+        "the credentials that signed this expire at {}: it stops working then. Ways out: {ways}",
         local_time(effective.at)
     ));
 }

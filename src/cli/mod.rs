@@ -368,7 +368,10 @@ async fn list_profiles() -> Result<(), CliError> {
                 name,
                 p.source.label().to_owned(),
                 p.region.clone().unwrap_or_else(|| "-".into()),
-                p.endpoint.clone().unwrap_or_else(|| "AWS".into()),
+                p.endpoint.as_deref().map_or_else(
+                    || "AWS".into(),
+                    |e| crate::fmt::without_password(e).into_owned(),
+                ),
                 link_lifetime::longest_link_cell(p),
             ]
             .map(|cell| terminal_safe(&cell).into_owned())

@@ -73,6 +73,14 @@ pub(crate) async fn share(args: ShareArgs) -> Result<(), CliError> {
             crate::fmt::thousands(objects.len() as u64)
         )));
     }
+    let dotted = objects.iter().filter(|o| o.key.has_dot_segment()).count();
+    if dotted > 0 {
+        warn(&format!(
+            "{} {}",
+            crate::fmt::count(dotted, "key has", "keys have"),
+            crate::share::link_text::DOT_SEGMENT_WARNING.trim_start_matches("this key has ")
+        ));
+    }
     let now = SystemTime::now();
     match args.format {
         ShareFormat::Url => {

@@ -420,8 +420,10 @@ pub fn data_timeouts() -> TimeoutConfig {
 /// reads it: an S3-only setting (`AWS_ENDPOINT_URL_S3`, a `[services]` section's `s3 =
 /// endpoint_url`) before the general `endpoint_url` — so links name the server requests go to,
 /// and its path is given to the client under Pail's one rule.
+/// An empty value (`AWS_ENDPOINT_URL_S3=`) is no endpoint, as botocore and the AWS CLI take it.
 fn configured_s3_endpoint(sdk_config: &aws_types::SdkConfig) -> Option<String> {
-    let general = || sdk_config.endpoint_url().map(str::to_owned);
+    let set = |url: String| Some(url).filter(|url| !url.trim().is_empty());
+    let general = || sdk_config.endpoint_url().map(str::to_owned).and_then(set);
     if sdk_config.get_origin("endpoint_url").is_client_config() {
         return general();
     }
@@ -434,6 +436,7 @@ fn configured_s3_endpoint(sdk_config: &aws_types::SdkConfig) -> Option<String> {
     sdk_config
         .service_config()
         .and_then(|config| config.load_config(key))
+        .and_then(set)
         .or_else(general)
 }
 
@@ -451,9 +454,9 @@ fn build_client(
         .force_path_style(path_style)
         .timeout_config(timeouts)
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired);
-    if let Some(url) = endpoint.url_string() {
-        builder = builder.endpoint_url(url);
-    }
+    // Pail's endpoint decides, not what the SDK read from the configuration: the two agree
+    // but for an empty setting, which is no endpoint.
+    builder.set_endpoint_url(endpoint.url_string());
     aws_sdk_s3::Client::from_conf(builder.build())
 }
 

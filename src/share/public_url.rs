@@ -130,10 +130,16 @@ impl CustomDomain {
             .split(['?', '#'])
             .next()
             .unwrap_or_default();
+        // As the parser reads it: `\` is a `/`, and `%2e` in any case is a `.`.
+        let dot_segment = |segment: &str| {
+            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+            decoded == "." || decoded == ".."
+        };
         if typed_path
+            .replace('\\', "/")
             .split('/')
             .skip(1)
-            .any(|segment| matches!(segment, "." | ".." | "%2e" | "%2E" | "%2e%2e" | "%2E%2E"))
+            .any(dot_segment)
         {
             return Err(malformed("the path may not hold `.` or `..` segments"));
         }
@@ -651,6 +657,10 @@ mod tests {
             "http://127.0.0.2:5127/a/../",
             "https://x.example/./b/",
             "https://x.example/b/%2e%2e/",
+            "http://cdn.example/a/.%2e/b",
+            "http://cdn.example/a/%2E%2e/b",
+            "http://cdn.example/a\\..\\b",
+            "http://cdn.example/a/..\\b",
         ] {
             assert!(
                 CustomDomain::parse(input, DomainKind::Cdn, &bucket("pub"), &Endpoint::Aws)

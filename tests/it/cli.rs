@@ -1529,3 +1529,84 @@ async fn a_download_onto_a_pipe_leaves_it_a_pipe() {
         "{names:?}"
     );
 }
+
+/// An empty endpoint variable is no endpoint (as botocore takes it), and a password typed into
+/// an endpoint is never printed: not by `profiles list`, not in the refusal.
+#[test]
+fn an_empty_endpoint_variable_is_none_and_an_endpoint_password_is_never_shown() {
+    let home = home();
+    for variable in ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
+        let output = pail(home.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env(variable, "")
+            .args(["presign", "--region", "us-east-1", "s3://some-bucket/k"])
+            .output()
+            .unwrap();
+        assert_success(&output);
+        assert!(
+            stdout(&output).starts_with("https://some-bucket.s3.us-east-1.amazonaws.com/k?"),
+            "{variable}: {}",
+            stdout(&output)
+        );
+    }
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile pw]\nregion = us-east-1\nendpoint_url = http://admin:hunter2@127.0.0.1:9/s3\n",
+    )
+    .unwrap();
+    let listed = pail(home.path())
+        .args(["profiles", "list"])
+        .output()
+        .unwrap();
+    let refused = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args(["presign", "s3://some-bucket/k", "--profile", "pw"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    for output in [&listed, &refused] {
+        let all = format!("{}{}", stdout(output), stderr(output));
+        assert!(!all.contains("hunter2"), "{all}");
+    }
+    assert!(
+        stdout(&listed).contains("admin:****@"),
+        "{}",
+        stdout(&listed)
+    );
+}
+
+/// `pail share` says, as `presign` does, that links to keys with a `..` segment fail in
+/// browsers.
+#[tokio::test(flavor = "multi_thread")]
+async fn share_says_which_links_fail_in_browsers() {
+    let Some(moto) = common::moto::Moto::start() else {
+        eprintln!("moto is not installed; skipped");
+        return;
+    };
+    moto.bucket_with("dots", [("d/../y", &b"y"[..]), ("d/plain", &b"p"[..])])
+        .await;
+    let home = home();
+    let output = pail(home.path())
+        .env("AWS_ACCESS_KEY_ID", "MOTOKEY")
+        .env("AWS_SECRET_ACCESS_KEY", "moto-secret")
+        .env("AWS_REGION", "us-east-1")
+        .args([
+            "share",
+            "s3://dots/d/",
+            "--format",
+            "csv",
+            "--endpoint-url",
+            moto.endpoint_url(),
+            "--path-style",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(
+        stderr(&output).contains("1 key has a `.` or `..` segment"),
+        "{}",
+        stderr(&output)
+    );
+}
