@@ -3,6 +3,7 @@
 //! Raw strings from the command line or the window are parsed here once; the rest of Pail works
 //! with these types and never re-checks them.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use url::Url;
@@ -259,7 +260,7 @@ impl Endpoint {
     /// plain segments (the rule is `check_path`'s).
     pub fn custom(input: &str) -> Result<Self, NameError> {
         let malformed = |reason: &str| NameError::MalformedEndpoint {
-            url: crate::fmt::without_password(input).into_owned(),
+            url: url_without_credentials(input).into_owned(),
             reason: reason.to_owned(),
         };
         let mut url = Url::parse(input).map_err(|e| malformed(&e.to_string()))?;
@@ -384,9 +385,56 @@ impl Endpoint {
     }
 }
 
+/// A URL as it may be shown: credentials in it (`user:secret@host`, `token@host`) replaced by
+/// `****`, so an endpoint typed with them is never printed with them.
+pub(crate) fn url_without_credentials(url: &str) -> Cow<'_, str> {
+    // With or without a scheme: whatever stands before the host's `@` is credentials (a user
+    // name alone is often a token), so all of it goes.
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let after = &rest[at + 1..];
+            Cow::Owned(match scheme {
+                Some(scheme) => format!("{scheme}://****@{after}"),
+                None => format!("****@{after}"),
+            })
+        }
+        None => Cow::Borrowed(url),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        assert_eq!(
+            url_without_credentials("http://admin:hunter2@127.0.0.1:5152/storage/s3"),
+            "http://****@127.0.0.1:5152/storage/s3"
+        );
+        assert_eq!(
+            url_without_credentials("https://a:b@c@h.example/x@y"),
+            "https://****@h.example/x@y"
+        );
+        assert_eq!(
+            url_without_credentials("https://h.example/a@b"),
+            "https://h.example/a@b"
+        );
+        assert_eq!(url_without_credentials("not a url"), "not a url");
+        assert_eq!(
+            url_without_credentials("http://TOKEN@h.example/"),
+            "http://****@h.example/"
+        );
+        assert_eq!(
+            url_without_credentials("alice:pw@127.0.0.1:5127"),
+            "****@127.0.0.1:5127"
+        );
+    }
 
     #[test]
     fn parses_uri_and_keeps_key_verbatim() {

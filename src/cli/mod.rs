@@ -370,7 +370,7 @@ async fn list_profiles() -> Result<(), CliError> {
                 p.region.clone().unwrap_or_else(|| "-".into()),
                 p.endpoint.as_deref().map_or_else(
                     || "AWS".into(),
-                    |e| crate::fmt::without_password(e).into_owned(),
+                    |e| crate::model::url_without_credentials(e).into_owned(),
                 ),
                 link_lifetime::longest_link_cell(p),
             ]

@@ -45,6 +45,8 @@ pub enum ConnectError {
     UnknownProfile(String),
     #[error("could not read the AWS config files: {0}")]
     ConfigFiles(String),
+    #[error("{0} is set but empty: unset it, or give it the server's URL")]
+    EmptyEndpointVariable(&'static str),
     #[error(
         "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with --profile"
     )]
@@ -203,6 +205,15 @@ impl Connection {
             .ok_or(ConnectError::NoCredentials)?;
         // An `endpoint_url` in the profile (or AWS_ENDPOINT_URL) counts as if it had been given:
         // links must name the host requests go to.
+        // An endpoint variable set but empty hides the profile's own `endpoint_url` from
+        // aws-config: taken as AWS, the profile's keys would go there. Refused by name.
+        if options.endpoint.is_none()
+            && let Some(variable) = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+                .into_iter()
+                .find(|v| std::env::var_os(v).is_some_and(|value| value.is_empty()))
+        {
+            return Err(ConnectError::EmptyEndpointVariable(variable));
+        }
         let endpoint = match (&options.endpoint, configured_s3_endpoint(&sdk_config)) {
             (Some(endpoint), _) => endpoint.clone(),
             (None, Some(url)) => Endpoint::custom(&url).map_err(|e| {
@@ -420,7 +431,6 @@ pub fn data_timeouts() -> TimeoutConfig {
 /// reads it: an S3-only setting (`AWS_ENDPOINT_URL_S3`, a `[services]` section's `s3 =
 /// endpoint_url`) before the general `endpoint_url` — so links name the server requests go to,
 /// and its path is given to the client under Pail's one rule.
-/// An empty value (`AWS_ENDPOINT_URL_S3=`) is no endpoint, as botocore and the AWS CLI take it.
 fn configured_s3_endpoint(sdk_config: &aws_types::SdkConfig) -> Option<String> {
     let set = |url: String| Some(url).filter(|url| !url.trim().is_empty());
     let general = || sdk_config.endpoint_url().map(str::to_owned).and_then(set);

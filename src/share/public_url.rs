@@ -71,8 +71,9 @@ pub enum PublicLinkError {
     )]
     NotTheBucketsHost { bucket: String, host: String },
     #[error(
-        "S3 serves a bucket named after its host over HTTP only (its certificate does not \
-         cover `{host}`): use http://, or CloudFront for HTTPS on your own domain"
+        "S3 serves a bucket named after its host over plain HTTP on port 80 only (its \
+         certificate does not cover `{host}`): use http:// and no port, or CloudFront for HTTPS \
+         on your own domain"
     )]
     BucketHostOverHttps { host: String },
     #[error(
@@ -114,9 +115,16 @@ impl CustomDomain {
     ) -> Result<Self, PublicLinkError> {
         let input = input.trim();
         let malformed = |reason: &str| PublicLinkError::Malformed {
-            url: input.to_owned(),
+            url: crate::model::url_without_credentials(input).into_owned(),
             reason: reason.to_owned(),
         };
+        // The parser drops tabs and line breaks, which can join `.` and `.` into `..`: what is
+        // typed is what links get, or nothing.
+        if input.chars().any(char::is_control) {
+            return Err(malformed(
+                "it holds a control character (a tab or a line break)",
+            ));
+        }
         let mut base = Url::parse(input).map_err(|e| match e {
             url::ParseError::RelativeUrlWithoutBase => {
                 malformed("it needs http:// or https:// in front, as in https://cdn.example.com/")
@@ -661,6 +669,8 @@ mod tests {
             "http://cdn.example/a/%2E%2e/b",
             "http://cdn.example/a\\..\\b",
             "http://cdn.example/a/..\\b",
+            "http://cdn.example.com/a/.\t./",
+            "http://cdn.example.com/a/.\n./b/",
         ] {
             assert!(
                 CustomDomain::parse(input, DomainKind::Cdn, &bucket("pub"), &Endpoint::Aws)

@@ -1530,10 +1530,11 @@ async fn a_download_onto_a_pipe_leaves_it_a_pipe() {
     );
 }
 
-/// An empty endpoint variable is no endpoint (as botocore takes it), and a password typed into
+/// An empty endpoint variable is refused by name: aws-config lets it hide a profile's own
+/// `endpoint_url`, and taken as AWS that profile's keys would go there. A password typed into
 /// an endpoint is never printed: not by `profiles list`, not in the refusal.
 #[test]
-fn an_empty_endpoint_variable_is_none_and_an_endpoint_password_is_never_shown() {
+fn an_empty_endpoint_variable_is_refused_and_an_endpoint_password_is_never_shown() {
     let home = home();
     for variable in ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
         let output = pail(home.path())
@@ -1543,12 +1544,12 @@ fn an_empty_endpoint_variable_is_none_and_an_endpoint_password_is_never_shown() 
             .args(["presign", "--region", "us-east-1", "s3://some-bucket/k"])
             .output()
             .unwrap();
-        assert_success(&output);
         assert!(
-            stdout(&output).starts_with("https://some-bucket.s3.us-east-1.amazonaws.com/k?"),
+            stdout(&output).is_empty(),
             "{variable}: {}",
             stdout(&output)
         );
+        assert_one_line_error(&output, &format!("{variable} is set but empty"));
     }
     std::fs::write(
         home.path().join("aws-config"),
@@ -1571,7 +1572,7 @@ fn an_empty_endpoint_variable_is_none_and_an_endpoint_password_is_never_shown() 
         assert!(!all.contains("hunter2"), "{all}");
     }
     assert!(
-        stdout(&listed).contains("admin:****@"),
+        stdout(&listed).contains("http://****@127.0.0.1:9/s3"),
         "{}",
         stdout(&listed)
     );

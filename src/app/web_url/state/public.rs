@@ -381,7 +381,9 @@ mod tests {
         d.inputs.domain_kind = DomainKind::BucketHost;
         assert!(d.generate(RequestId(1), SystemTime::now()).is_empty());
         assert!(
-            d.error().unwrap().contains("over HTTP only"),
+            d.error()
+                .unwrap()
+                .contains("over plain HTTP on port 80 only"),
             "{:?}",
             d.error()
         );
