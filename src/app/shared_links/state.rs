@@ -135,7 +135,8 @@ impl Links {
             });
             return self.save();
         }
-        for (i, (target, link)) in dialog.targets().iter().zip(dialog.links()).enumerate() {
+        let linked = dialog.linked_targets();
+        for (i, (target, link)) in linked.into_iter().zip(dialog.links()).enumerate() {
             new_links.push(SharedLink {
                 uri: format!("s3://{}/{}", dialog.bucket(), target.key),
                 url: link.url.clone(),

@@ -102,8 +102,8 @@ impl WebUrlDialog {
             return None;
         }
         let entries: Vec<ShareEntry> = self
-            .targets
-            .iter()
+            .linked_targets()
+            .into_iter()
             .zip(&self.links)
             .map(|(target, link)| ShareEntry {
                 key: target.key.to_string(),

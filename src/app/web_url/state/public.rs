@@ -35,6 +35,9 @@ pub struct PublicState {
     checks: Vec<(String, PublicCheck)>,
     /// A signed link was refused on the domain: CloudFront is offered.
     offer_cloudfront: bool,
+    /// The targets (by place) whose public links were given, in the links' order: only the
+    /// objects that opened have one.
+    linked: Vec<usize>,
     /// The settings file could not be read (and was set aside) or written.
     domain_notice: Option<String>,
 }
@@ -205,6 +208,22 @@ impl WebUrlDialog {
     pub(super) fn clear_public_results(&mut self) {
         self.public.checks.clear();
         self.public.offer_cloudfront = false;
+        self.public.linked.clear();
+    }
+
+    /// The object each of [`Self::links`] is to, in the same order. A signed link is made for
+    /// every target; a public one only for those that opened, so a place in the targets is no
+    /// place in the links.
+    pub fn linked_targets(&self) -> Vec<&Target> {
+        if self.is_public() {
+            self.public
+                .linked
+                .iter()
+                .filter_map(|&i| self.targets.get(i))
+                .collect()
+        } else {
+            self.targets.iter().collect()
+        }
     }
 
     /// Generate with Link type Public: one unsigned link per object, each checked.
@@ -315,7 +334,7 @@ impl WebUrlDialog {
             }
         };
         let mut refused = Vec::new();
-        for (target, link) in self.targets.iter().zip(&checked) {
+        for (place, (target, link)) in self.targets.iter().zip(&checked).enumerate() {
             let name = self.link_name(target);
             if link.check.is_public() {
                 self.links.push(NamedLink {
@@ -323,6 +342,7 @@ impl WebUrlDialog {
                     url: link.url.clone(),
                     expires: no_expiry(),
                 });
+                self.public.linked.push(place);
             } else {
                 refused.push(format!("{}: {}", target.key, link.check.text()));
             }
@@ -506,6 +526,9 @@ mod tests {
         assert!(d.public_links_ready(RequestId(4), Ok(checked)));
         assert_eq!(d.links().len(), 1);
         assert_eq!(d.links()[0].url, "http://127.0.0.1:9000/pub/b.pdf");
+        // The link is b's, not the first target's: what Shared links and Copy as CSV record.
+        let linked: Vec<&str> = d.linked_targets().iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(linked, ["b.pdf"]);
         assert!(
             d.error()
                 .unwrap()
