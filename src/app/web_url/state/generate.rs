@@ -35,7 +35,7 @@ impl WebUrlDialog {
         GetOptions {
             content_disposition: Some(content_disposition(&name, kind)),
             content_type: (!content_type.is_empty()).then(|| content_type.to_owned()),
-            scheme: Some(self.scheme()),
+            scheme: self.link_scheme(),
             version_id: self.version().map(|(id, _)| id.to_owned()),
         }
     }
@@ -46,6 +46,12 @@ impl WebUrlDialog {
             (1, custom) if !custom.is_empty() => custom.to_owned(),
             _ => target.name().to_owned(),
         }
+    }
+
+    /// The scheme asked of the signer: the Protocol row's, or none on a custom domain, whose
+    /// own URL says it (the row is hidden there, and its value is the endpoint's).
+    fn link_scheme(&self) -> Option<crate::model::Scheme> {
+        (!self.uses_custom_domain()).then(|| self.scheme())
     }
 
     /// Generate: asks the worker for one link per object, or explains why not.
@@ -117,7 +123,7 @@ impl WebUrlDialog {
                     key,
                     options: PutOptions {
                         content_type: (!content_type.is_empty()).then_some(content_type),
-                        scheme: Some(self.scheme()),
+                        scheme: self.link_scheme(),
                         no_overwrite: self.inputs.upload_no_overwrite,
                     },
                 };
@@ -181,7 +187,7 @@ impl WebUrlDialog {
                     content_type,
                     success_action_status: Some(201),
                     expiry,
-                    scheme: Some(self.scheme()),
+                    scheme: self.link_scheme(),
                     ..PostRequest::new(self.bucket.clone(), key)
                 };
                 self.generating.start(id);

@@ -427,7 +427,7 @@ mod tests {
         assert!(d.offers_cloudfront());
         // The server answers its own host, and finds a bucket named after its host from it.
         for (kind, url) in [
-            (DomainKind::ServerHost, "http://127.0.0.2:9000"),
+            (DomainKind::ServerHost, "https://127.0.0.2:9000"),
             (DomainKind::BucketHost, "http://pub/"),
         ] {
             d.inputs.domain_url = url.into();
@@ -435,6 +435,15 @@ mod tests {
             let commands = d.generate(RequestId(2), SystemTime::now());
             assert!(
                 matches!(&commands[..], [Command::HostLinks(r)] if matches!(r.links, HostLinks::Signed { .. })),
+                "{kind:?}: {commands:?}"
+            );
+            // The domain's URL says the scheme, not the hidden Protocol row (the endpoint's
+            // http here): no scheme is asked of the signer.
+            assert!(
+                matches!(&commands[..], [Command::HostLinks(r)]
+                    if matches!(&r.links, HostLinks::Signed { items, .. }
+                        if items.iter().all(|item| matches!(item,
+                            LinkItem::Get { options, .. } if options.scheme.is_none())))),
                 "{kind:?}: {commands:?}"
             );
             assert!(!d.offers_cloudfront());
