@@ -315,6 +315,9 @@ pub(super) fn renew_link(jobs: &mut Jobs, request: RenewRequest) {
         expiry,
         previous,
     } = request;
+    let made_on = url::Url::parse(&previous)
+        .ok()
+        .map(|u| u.authority().to_owned());
     jobs.answer(
         None,
         profile,
@@ -323,6 +326,16 @@ pub(super) fn renew_link(jobs: &mut Jobs, request: RenewRequest) {
             let mut link = signer
                 .presign_get(&bucket, &key, &options, expiry, SystemTime::now())
                 .await?;
+            // A link made on a custom domain would come back on the endpoint's address, which
+            // its recipients may not reach: said, not swapped.
+            let renewed_on = url::Url::parse(&link.url)
+                .ok()
+                .map(|u| u.authority().to_owned());
+            if made_on != renewed_on {
+                return Err(JobError::RenewElsewhere {
+                    made_on: made_on.unwrap_or_default(),
+                });
+            }
             if let Ok(properties) =
                 crate::s3::objects::object_properties(&connection, &bucket, &key).await
             {

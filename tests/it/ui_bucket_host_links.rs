@@ -70,6 +70,20 @@ async fn a_signed_link_on_a_bucket_host_is_made_there_and_test_link_answers_ok()
     harness.get_by_label_contains("✔ OK (HTTP 206)");
     let body = common::http().get(&url).send().await.unwrap();
     assert_eq!(body.bytes().await.unwrap(), b"on its host".as_slice());
+
+    // Renew signs on the endpoint, which is not where this link was made: said, and the
+    // link is not swapped for one on another address.
+    click(harness, "Close");
+    click(harness, "Shared links");
+    tokio::task::block_in_place(|| {
+        click(harness, "Renew");
+        wait_for(harness, "Renew's answer", |app| {
+            app.state().links.notice().is_some()
+        });
+    });
+    let notice = harness.state().state().links.notice().unwrap().to_owned();
+    assert!(notice.contains("not the endpoint's address"), "{notice}");
+    assert_eq!(harness.state().state().links.links().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -81,6 +81,11 @@ pub enum JobError {
     CustomDomainStore(#[from] crate::storage::custom_domains::CustomDomainStoreError),
     #[error("{0}")]
     PublicLinks(String),
+    #[error(
+        "this link was made on `{made_on}`, not the endpoint's address: Renew signs on the \
+         endpoint, so make the link again in the Web URL dialog (its custom domain is kept)"
+    )]
+    RenewElsewhere { made_on: String },
 }
 
 /// What the UI asks of the worker.
