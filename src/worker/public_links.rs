@@ -165,6 +165,9 @@ fn remember(
     let mut domains = CustomDomains::load(dir)?;
     let unchanged = match (domains.domain(bucket.as_str()), domain) {
         (None, None) => true,
+        // A kind only a newer Pail knows was never shown here, so no one emptied its field:
+        // it is kept for that Pail.
+        (Some(stored), None) => stored.domain_kind().is_none(),
         (Some(stored), Some(domain)) => *stored == StoredDomain::new(domain.base(), domain.kind()),
         _ => false,
     };
@@ -202,4 +205,30 @@ pub(super) fn load_custom_domain(
             .map_err(JobError::from);
         sink.send(LinksEvent::CustomDomainLoaded { id, result });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_the_endpoint_forget_a_known_domain_and_keep_a_newer_pails() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(CustomDomains::FILE_NAME);
+        std::fs::write(
+            &file,
+            "[buckets.photos]\nbase_url = \"https://a.example/\"\nkind = \"edge-worker\"\n\
+             [buckets.docs]\nbase_url = \"https://d.example/\"\nkind = \"cdn\"\n",
+        )
+        .unwrap();
+        for bucket in ["photos", "docs"] {
+            remember(dir.path(), &BucketName::new(bucket).unwrap(), None).unwrap();
+        }
+        let domains = CustomDomains::load(dir.path()).unwrap();
+        assert!(
+            domains.domain("photos").is_some(),
+            "a kind only a newer Pail knows was never shown, so never emptied"
+        );
+        assert!(domains.domain("docs").is_none());
+    }
 }
