@@ -12,7 +12,7 @@ use common::cli::pail;
 use common::moto::Moto;
 use common::prefix_proxy::PrefixProxy;
 
-use crate::endpoint_paths::PREFIX;
+use crate::endpoint_paths::{PREFIX, body_on_moto};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -41,19 +41,6 @@ fn pail_with_keys(home: &std::path::Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("pail runs")
-}
-
-async fn body_on_moto(moto: &Moto, bucket: &str, key: &str) -> Vec<u8> {
-    let answer = moto
-        .connection()
-        .client()
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{key}: {e:?}"));
-    answer.body.collect().await.unwrap().to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread")]

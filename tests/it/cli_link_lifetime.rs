@@ -452,20 +452,24 @@ async fn temporary_credentials_ending_first_come_with_the_ways_out() {
     let server = server_with_bucket(BUCKET);
     put_object(&server, BUCKET, "t.txt", b"t").await;
     let home = home_with_limits(&server.endpoint_url());
-    let output = pail(home.path())
-        .args([
-            "presign",
-            "s3://lifetimes/t.txt",
-            "--profile",
-            "sts",
-            "--endpoint-url",
-            &server.endpoint_url(),
-            "--path-style",
-            "--expires-in",
-            "2d",
-        ])
-        .output()
-        .unwrap();
+    // The temporary profile's link for `expires_in`.
+    let sts_presign = |expires_in: &str| {
+        pail(home.path())
+            .args([
+                "presign",
+                "s3://lifetimes/t.txt",
+                "--profile",
+                "sts",
+                "--endpoint-url",
+                &server.endpoint_url(),
+                "--path-style",
+                "--expires-in",
+                expires_in,
+            ])
+            .output()
+            .unwrap()
+    };
+    let output = sts_presign("2d");
     assert_success(&output);
     assert!(stdout(&output).contains("X-Amz-Security-Token=temporary"));
     let err = stderr(&output);
@@ -478,20 +482,7 @@ async fn temporary_credentials_ending_first_come_with_the_ways_out() {
         "{err}"
     );
     // Eight days: only the profiles whose limit allows that are named.
-    let output = pail(home.path())
-        .args([
-            "presign",
-            "s3://lifetimes/t.txt",
-            "--profile",
-            "sts",
-            "--endpoint-url",
-            &server.endpoint_url(),
-            "--path-style",
-            "--expires-in",
-            "8d",
-        ])
-        .output()
-        .unwrap();
+    let output = sts_presign("8d");
     assert_success(&output);
     let err = stderr(&output);
     assert!(
@@ -499,20 +490,7 @@ async fn temporary_credentials_ending_first_come_with_the_ways_out() {
         "{err}"
     );
     // Within the credentials' hour: no warning.
-    let output = pail(home.path())
-        .args([
-            "presign",
-            "s3://lifetimes/t.txt",
-            "--profile",
-            "sts",
-            "--endpoint-url",
-            &server.endpoint_url(),
-            "--path-style",
-            "--expires-in",
-            "10m",
-        ])
-        .output()
-        .unwrap();
+    let output = sts_presign("10m");
     assert_success(&output);
     assert!(stderr(&output).is_empty(), "{}", stderr(&output));
 }

@@ -48,7 +48,8 @@ pub(crate) fn connection_under_path(proxy: &PrefixProxy) -> Connection {
     Connection::with_static_credentials(keys(), "us-east-1", endpoint, true)
 }
 
-async fn body_on_moto(moto: &Moto, bucket: &str, key: &str) -> Vec<u8> {
+/// An object's bytes as moto holds them, read directly (not through the path).
+pub(crate) async fn body_on_moto(moto: &Moto, bucket: &str, key: &str) -> Vec<u8> {
     let answer = moto
         .connection()
         .client()
