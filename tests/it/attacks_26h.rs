@@ -242,6 +242,7 @@ fn head_lines(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Ve
 /// header only, everything else reads back the same, header for header, tag for tag, grant for
 /// grant.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn an_edit_of_one_header_leaves_every_other_header_tag_and_grant_as_it_was_on_moto() {
     use aws_sdk_s3::types::{ServerSideEncryption, StorageClass};
     let Some(moto) = common::moto::Moto::start() else {
@@ -484,6 +485,7 @@ fn metadata_names_that_differ_only_by_case_are_refused_not_one_dropped() {
 /// An object stored with metadata S3 holds as UTF-8 (another tool wrote it): an edit of
 /// another header keeps that value byte for byte, or refuses the object, saying why.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn metadata_another_tool_stored_beyond_ascii_is_kept_byte_for_byte_or_the_object_refused() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -572,6 +574,7 @@ fn will_download_is_not_said_of_a_type_a_browser_opens() {
 /// Hostile keys on moto (which keeps any key): each edit lands on its own object, byte for
 /// byte, and never on the object a `..`, a `//` or an encoded-looking name would point at.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn an_edit_of_a_hostile_key_lands_on_that_object_and_no_other_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -740,6 +743,7 @@ async fn a_hand_edited_rule_with_a_line_break_in_a_value_never_reaches_the_serve
 /// and many backup tools ask for): after an edit it still carries one, so a later download
 /// can be checked the same way.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn an_edit_keeps_the_objects_checksum_algorithm_on_moto() {
     use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
     let Some(moto) = common::moto::Moto::start() else {

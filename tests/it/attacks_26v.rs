@@ -118,6 +118,7 @@ fn pail_on(moto: &Moto, home: &std::path::Path, args: &[&str]) -> std::process::
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn cp_and_presign_say_what_is_wrong_with_a_version_id() {
     let moto = moto_or_skip!();
     versioned_bucket(&moto, "cpids", &[("k.bin", b"one"), ("k.bin", b"two")]).await;
@@ -180,6 +181,7 @@ async fn cp_and_presign_say_what_is_wrong_with_a_version_id() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn restore_of_a_delete_marker_says_it_holds_nothing() {
     let moto = moto_or_skip!();
     versioned_bucket(&moto, "restmark", &[("m.bin", b"kept")]).await;
@@ -251,6 +253,7 @@ async fn a_version_link_with_an_awkward_id_matches_botocore() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn the_doctor_calls_a_version_link_working_after_its_object_is_deleted() {
     use pail::share::link_doctor::{Diagnosis, SharedAs, diagnose};
     let moto = moto_or_skip!();
@@ -290,6 +293,7 @@ async fn the_doctor_calls_a_version_link_working_after_its_object_is_deleted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn downloading_a_version_into_a_folder_holding_that_name_keeps_the_file() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[("a.txt", b"old a"), ("a.txt", b"new a!")];
@@ -324,6 +328,7 @@ async fn downloading_a_version_into_a_folder_holding_that_name_keeps_the_file() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_confirmed_delete_waits_while_a_restore_runs() {
     let moto = moto_or_skip!();
     // A large old version: its restore (a copy on the server) takes a while.
@@ -367,6 +372,7 @@ async fn a_confirmed_delete_waits_while_a_restore_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn each_rows_buttons_tell_a_screen_reader_which_version() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[("a.txt", b"old a"), ("a.txt", b"new a!"), ("b.txt", b"bee")];

@@ -119,6 +119,7 @@ async fn keep_both_answered_late_looks_again_and_overwrites_nothing() {
 /// should write nothing, but `plan_copy` made the destination's folder markers before asking.
 /// (s3s-fs does not list folder markers, so this needs moto.)
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_cancelled_copy_makes_no_folder_markers() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
@@ -161,6 +162,7 @@ async fn a_cancelled_copy_makes_no_folder_markers() {
 /// an empty folder marker recreates `out/in/sub/` empty, without a question and even when the
 /// person answers Skip: `create_folder` PUTs over it unconditionally.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn copying_an_empty_folder_leaves_an_object_of_that_name_alone() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
@@ -214,6 +216,7 @@ async fn copying_an_empty_folder_leaves_an_object_of_that_name_alone() {
 /// not a folder: links are not followed"), although the plan promised both. The same
 /// happens with `pail cp --recursive`, whose `--dryrun` shows both landing.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_key_that_is_also_a_folder_of_another_key_is_renamed() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");
@@ -325,6 +328,7 @@ async fn links_in_the_destination_are_never_written_through() {
 /// `MoveBatch::file_done` is never called and the source's markers are never removed —
 /// the "move" is a copy, with no word said.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn moving_only_empty_folders_removes_the_source() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto_server not installed (PAIL_MOTO_SERVER): skipped");

@@ -233,6 +233,7 @@ async fn a_version_listing_that_is_not_one_is_never_called_empty() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn empty_and_delete_removes_every_version_marker_and_upload_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -310,6 +311,7 @@ async fn empty_and_delete_removes_every_version_marker_and_upload_on_moto() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn properties_versioning_and_an_added_cors_rule_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -1581,6 +1581,7 @@ fn an_empty_endpoint_variable_is_refused_and_an_endpoint_password_is_never_shown
 /// `pail share` says, as `presign` does, that links to keys with a `..` segment fail in
 /// browsers.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn share_says_which_links_fail_in_browsers() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -143,6 +143,7 @@ async fn mb_makes_a_bucket_and_rb_deletes_only_an_empty_one() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 fn versions_encryption_public_access_and_cors_through_the_cli_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -328,6 +329,7 @@ async fn rb_force_in_a_terminal_asks_for_the_name_typed() {
 /// turned Block Public Access on, changing a bucket that was there. It now says it exists and
 /// changes nothing.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn mb_of_a_bucket_that_exists_changes_nothing_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -44,6 +44,7 @@ fn pail_with_keys(home: &std::path::Path, args: &[&str]) -> Output {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn ls_cp_and_presign_work_with_an_endpoint_url_under_a_path() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -155,6 +156,7 @@ async fn ls_cp_and_presign_work_with_an_endpoint_url_under_a_path() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_saved_profile_under_a_path_keeps_its_endpoint_and_connects() {
     use pail::testing::profiles::store::{ProfileStore, Provider, SavedProfile, Secret};
     let Some(moto) = Moto::start() else {
@@ -312,6 +314,7 @@ fn an_endpoint_path_that_cannot_work_is_refused_before_any_request() {
 /// endpoint_url` — is the one aws-sdk-s3 sends requests to, so it is the one links name, and
 /// its path is kept. Before, requests went to `/storage/s3bucket` and links to AWS.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn an_endpoint_set_for_s3_alone_is_where_requests_go_and_what_links_name() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");

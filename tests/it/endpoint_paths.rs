@@ -63,6 +63,7 @@ pub(crate) async fn body_on_moto(moto: &Moto, bucket: &str, key: &str) -> Vec<u8
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_connection_under_a_path_lists_moves_copies_and_deletes() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -195,6 +196,7 @@ async fn a_connection_under_a_path_lists_moves_copies_and_deletes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn links_for_an_endpoint_under_a_path_serve_and_store_through_it() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -283,6 +285,7 @@ async fn links_for_an_endpoint_under_a_path_serve_and_store_through_it() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_folder_share_under_a_path_serves_its_page_and_links() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -217,6 +217,7 @@ fn pail_on_moto(
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn an_edit_keeps_tags_acl_encryption_storage_class_redirect_and_object_lock_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -728,6 +728,7 @@ async fn a_downloaded_file_name_carries_no_bidi_override() {
 /// XML: no root element". Nothing is deleted. A key XML cannot carry needs a single
 /// DeleteObject (its key goes in the URL), as it is listed with `encoding-type=url`.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn awkward_names_under_an_awkward_prefix_list_and_delete_exactly_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -799,6 +800,7 @@ async fn awkward_names_under_an_awkward_prefix_list_and_delete_exactly_on_moto()
 /// Held up (and the control for the test above): the same delete on moto without control
 /// characters in the keys removes exactly the folder.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn awkward_names_without_control_characters_delete_exactly_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -173,6 +173,7 @@ fn run_transfers(command: pail::testing::worker::Command) -> Vec<Result<(), Tran
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
@@ -230,6 +231,7 @@ async fn a_move_keeps_the_bytes_of_a_folder_name_that_holds_data() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_download_move_leaves_a_folder_name_that_holds_data_where_it_is() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");

@@ -57,6 +57,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn private_answers_403_and_a_bucket_policy_makes_it_public() {
     let Some(moto) = moto_with_objects().await else {
         return;
@@ -102,6 +103,7 @@ async fn private_answers_403_and_a_bucket_policy_makes_it_public() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn cli_public_refuses_a_private_object_then_prints_the_link() {
     let Some(moto) = moto_with_objects().await else {
         return;
@@ -154,6 +156,7 @@ async fn cli_public_refuses_a_private_object_then_prints_the_link() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn cli_public_refuses_what_a_public_link_cannot_carry() {
     let Some(moto) = moto_with_objects().await else {
         return;
@@ -186,6 +189,7 @@ async fn cli_public_refuses_what_a_public_link_cannot_carry() {
 
 // Multi-threaded: the forwarder runs while the test waits for the `pail` process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn cli_public_on_a_second_host_as_a_custom_domain() {
     let Some(moto) = moto_with_objects().await else {
         return;

@@ -173,6 +173,7 @@ fn moto_harness(moto: &common::moto::Moto) -> Harness<'static, PailApp> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn bucket_properties_switch_versioning_and_empty_and_delete_takes_versions_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");
@@ -269,6 +270,7 @@ async fn bucket_properties_switch_versioning_and_empty_and_delete_takes_versions
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn the_upload_link_tab_checks_cors_for_a_named_origin_and_adds_the_rule_on_moto() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -42,6 +42,7 @@ fn fill(harness: &mut Harness<'_, PailApp>, label: &str, text: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_profile_under_a_path_browses_and_makes_a_web_url_that_fetches() {
     let Some(moto) = Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -249,6 +249,7 @@ async fn web_url_offers_to_edit_the_stored_type_of_a_link_that_will_download() {
 
 /// moto keeps versions: the dialog says, before anything runs, that an edit makes a new one.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn edit_headers_in_a_versioned_bucket_says_so_before_it_runs() {
     let Some(moto) = common::moto::Moto::start() else {
         eprintln!("moto is not installed; skipped");

@@ -103,6 +103,7 @@ fn type_domain(harness: &mut Harness<'static, PailApp>, url: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_private_object_is_said_not_public_then_linked_once_public() {
     let Some(moto) = moto_with(&["a b+c.txt"]).await else {
         return;
@@ -222,6 +223,7 @@ async fn a_private_object_is_said_not_public_then_linked_once_public() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_custom_domain_gives_public_links_on_its_host_and_is_remembered() {
     let Some(moto) = moto_with(&["emoji 🎉.txt"]).await else {
         return;
@@ -258,6 +260,7 @@ async fn a_custom_domain_gives_public_links_on_its_host_and_is_remembered() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_signed_link_on_a_cdn_domain_is_refused_and_cloudfront_offered() {
     let Some(moto) = moto_with(&["r.pdf"]).await else {
         return;
@@ -290,6 +293,7 @@ async fn a_signed_link_on_a_cdn_domain_is_refused_and_cloudfront_offered() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_signed_link_on_a_host_the_server_answers_works() {
     let Some(moto) = moto_with(&["r.pdf"]).await else {
         return;

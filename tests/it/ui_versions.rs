@@ -99,6 +99,7 @@ fn idle(app: &PailApp) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn versions_are_listed_under_their_object_then_downloaded_and_shared() {
     let Some(moto) = Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
@@ -185,6 +186,7 @@ async fn versions_are_listed_under_their_object_then_downloaded_and_shared() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn restore_undelete_and_delete_a_version_permanently() {
     let Some(moto) = Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
@@ -279,6 +281,7 @@ async fn restore_undelete_and_delete_a_version_permanently() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn the_second_pane_shows_the_versions_of_its_own_bucket_and_profile() {
     let Some(moto) = Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
@@ -324,6 +327,7 @@ async fn the_second_pane_shows_the_versions_of_its_own_bucket_and_profile() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn shared_links_renews_a_version_link_and_the_doctor_says_when_that_version_is_gone() {
     let Some(moto) = Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");
@@ -401,6 +405,7 @@ async fn shared_links_renews_a_version_link_and_the_doctor_says_when_that_versio
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn retry_of_a_failed_version_download_fetches_that_version_not_the_latest() {
     let Some(moto) = Moto::start() else {
         eprintln!("skipped: moto_server is not installed (pip install 'moto[server]')");

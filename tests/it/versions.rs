@@ -90,6 +90,7 @@ macro_rules! moto_or_skip {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_folders_versions_and_delete_markers_are_listed_grouped_by_key() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[
@@ -128,6 +129,7 @@ async fn a_folders_versions_and_delete_markers_are_listed_grouped_by_key() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn every_page_is_followed_with_both_markers() {
     let moto = moto_or_skip!();
     moto.bucket_with("plain", []).await;
@@ -174,6 +176,7 @@ async fn every_page_is_followed_with_both_markers() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_version_is_downloaded_restored_and_deleted_for_good() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[("r.txt", b"old bytes"), ("r.txt", b"new")];
@@ -234,6 +237,7 @@ async fn a_version_is_downloaded_restored_and_deleted_for_good() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn undelete_removes_the_latest_delete_marker_and_nothing_else() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[("u.txt", b"kept"), ("u.txt/child", b"c")];
@@ -342,6 +346,7 @@ async fn a_versions_listing_that_lies_fails_saying_so() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn versioning_state_suspended_is_told_apart() {
     let moto = moto_or_skip!();
     versioned_bucket(&moto, "susp", &[("a", b"1")]).await;
@@ -366,6 +371,7 @@ async fn versioning_state_suspended_is_told_apart() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn a_link_to_an_old_version_serves_the_old_bytes_after_a_new_write() {
     let moto = moto_or_skip!();
     let writes: &[(&str, &[u8])] = &[("l/doc.txt", b"the old version"), ("l/doc.txt", b"new")];
@@ -426,6 +432,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn pail_ls_versions_cp_and_presign_a_version() {
     let moto = moto_or_skip!();
     // moto sends names raw (it ignores `encoding-type=url`), so no control character here:
@@ -558,6 +565,7 @@ async fn pail_ls_versions_cp_and_presign_a_version() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "Wine cannot start moto's server, a Linux program")]
 async fn the_link_doctor_tells_a_deleted_version_from_a_changed_object() {
     use pail::share::link_doctor::{Diagnosis, SharedAs, diagnose};
     let moto = moto_or_skip!();
