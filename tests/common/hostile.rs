@@ -315,16 +315,20 @@ fn send<'a>(
                     return;
                 }
                 // At most 64 MB/s: fast enough to pass any sensible cap in a second, slow
-                // enough that a client without one fills no machine's memory in a test.
+                // enough that a client without one fills no machine's memory in a test. Paced
+                // by the clock, not by a 1 ms sleep per 64 KiB: Windows sleeps in ~15.6 ms
+                // steps, which made that 4 MB/s there.
+                const RATE: f64 = 64e6;
                 let chunk = format!("{:x}\r\n{}\r\n", 8192, "x".repeat(8192));
                 let mut sent = 0u64;
                 while started.elapsed() < LONGEST {
                     if socket.write_all(chunk.as_bytes()).await.is_err() {
                         return;
                     }
-                    sent += 1;
-                    if sent.is_multiple_of(8) {
-                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    sent += 8192;
+                    let due = Duration::from_secs_f64(sent as f64 / RATE);
+                    if let Some(ahead) = due.checked_sub(started.elapsed()) {
+                        tokio::time::sleep(ahead).await;
                     }
                 }
             }

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod bucket_pages;
 pub mod cli;
+pub mod credential_script;
 pub mod hostile;
 pub mod lying_data;
 pub mod moto;

@@ -114,6 +114,10 @@ fn interrupt(child: &std::process::Child) {
 
 /// Ctrl+C on a pipelined multipart upload 20 ms away (parts whose bodies are sent wait for
 /// their answers while the next ones go): the upload is aborted, nothing stays on the server.
+#[cfg_attr(
+    windows,
+    ignore = "sends Ctrl+C as SIGINT with the Linux `kill` program, which a Windows process cannot start"
+)]
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_on_a_pipelined_upload_twenty_ms_away_leaves_nothing_on_the_server() {
     let server = common::server_with_bucket(BUCKET);
@@ -156,6 +160,10 @@ async fn ctrl_c_on_a_pipelined_upload_twenty_ms_away_leaves_nothing_on_the_serve
 }
 
 /// Ctrl+C on a ranged download 20 ms away, sized by `cp`'s own HEAD: no partial file stays.
+#[cfg_attr(
+    windows,
+    ignore = "sends Ctrl+C as SIGINT with the Linux `kill` program, which a Windows process cannot start"
+)]
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_on_a_download_twenty_ms_away_leaves_no_partial_file() {
     let server = common::server_with_bucket(BUCKET);

@@ -356,6 +356,10 @@ fn run_curl(command: &str, file: &Path) -> Output {
         .expect("sh and curl are installed (.ci/run installs curl)")
 }
 
+#[cfg_attr(
+    windows,
+    ignore = "runs the printed command with the Linux `sh` and `curl`, which a Windows process cannot start"
+)]
 #[tokio::test]
 async fn presign_post_curl_command_uploads_and_enforces_max_size() {
     let server = server_with_bucket(BUCKET);
@@ -640,19 +644,13 @@ fn home_with_profiles(endpoint: &str) -> tempfile::TempDir {
     );
     store.default_profile = Some("pail-local".into());
     store.save().unwrap();
-    let script = home.path().join("creds.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS_KEY}\", \"SecretAccessKey\": \"{SECRET_KEY}\"}}'\n"
+    let script = common::credential_script::credential_script(
+        home.path(),
+        "creds",
+        &format!(
+            "{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS_KEY}\", \"SecretAccessKey\": \"{SECRET_KEY}\"}}"
         ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     std::fs::write(
         home.path().join("aws-config"),
         format!(

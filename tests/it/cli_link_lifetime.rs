@@ -73,19 +73,13 @@ fn home_with_limits(endpoint: &str) -> tempfile::TempDir {
         .unwrap()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
-    let script = home.path().join("sts.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS_KEY}\", \"SecretAccessKey\": \"{SECRET_KEY}\", \"SessionToken\": \"temporary\", \"Expiration\": \"{expiration}\"}}'\n"
+    let script = common::credential_script::credential_script(
+        home.path(),
+        "sts",
+        &format!(
+            "{{\"Version\": 1, \"AccessKeyId\": \"{ACCESS_KEY}\", \"SecretAccessKey\": \"{SECRET_KEY}\", \"SessionToken\": \"temporary\", \"Expiration\": \"{expiration}\"}}"
         ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     std::fs::write(
         home.path().join("aws-config"),
         format!(

@@ -63,13 +63,17 @@ fn completions_match_the_commands_and_the_shipped_copies() {
             copy.display()
         );
     }
-    // The bash script is valid bash.
-    let check = Command::new("bash")
-        .args(["-n"])
-        .arg(assets().join("completions/pail.bash"))
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{check:?}");
+    // The bash script is valid bash; a Windows process cannot start Linux's bash to say so
+    // (the comparison with the shipped copies above holds there too).
+    #[cfg(not(windows))]
+    {
+        let check = Command::new("bash")
+            .args(["-n"])
+            .arg(assets().join("completions/pail.bash"))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{check:?}");
+    }
 }
 
 #[test]

@@ -280,6 +280,10 @@ fn run(shown: &Shown, home: &Path, endpoint: &str, dir: &Path) -> Result<(), Str
     }
 }
 
+#[cfg_attr(
+    windows,
+    ignore = "runs the docs' shell commands with the Linux `sh`, which a Windows process cannot start"
+)]
 #[test]
 fn every_command_in_the_docs_runs_against_the_demo_server() {
     let shows = shown_commands();
