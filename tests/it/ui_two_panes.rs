@@ -880,4 +880,3 @@ async fn the_second_panes_rows_have_a_context_menu() {
     };
     assert_eq!(from.file_name().unwrap(), "draft.txt");
 }
-
