@@ -380,13 +380,13 @@ async fn download_into(
                         again.push((index, attempts, delay));
                     }
                     _ => {
-                        tasks.abort_all();
+                        stop_writes(&mut tasks, &file).await;
                         return Err(e);
                     }
                 }
             }
             Some(Err(e)) => {
-                tasks.abort_all();
+                stop_writes(&mut tasks, &file).await;
                 return Err(TransferError::Network(e.to_string()));
             }
             None => break,
@@ -403,6 +403,20 @@ async fn download_into(
         .map_err(|e| local(partial, e))?
         .map_err(|e| local(partial, e))?;
     Ok(got)
+}
+
+/// Ends the range fetches after a failure, and returns once no write holds the partial file
+/// any more: a write already handed to a blocking thread runs to its end whatever its task, and
+/// Windows keeps the name of a file removed while a handle to it is open until that handle
+/// closes — a cancelled download left its partial file behind there.
+async fn stop_writes<T: 'static>(tasks: &mut tokio::task::JoinSet<T>, file: &Arc<std::fs::File>) {
+    tasks.abort_all();
+    while tasks.join_next().await.is_some() {}
+    // Each write is at most a few megabytes: a bound only against a disk that stopped.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while Arc::strong_count(file) > 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
 }
 
 /// One GET (of the whole object, or of the range `[start, end)`), written into the partial
@@ -526,5 +540,30 @@ mod tests {
         assert_ne!(a, b);
         let long = partial_name(&"n".repeat(250));
         assert!(long.len() <= crate::local_path::MAX_NAME_BYTES, "{long}");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_stopped_download_is_removed_only_once_no_write_holds_its_file() {
+        // Under Wine, a partial file removed while a write still held it stayed listed
+        // (`transfers::a_cancelled_download_leaves_nothing_at_the_target` failed so).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".x.bin.1.pail-partial");
+        let file = Arc::new(std::fs::File::create(&path).unwrap());
+        let mut tasks = tokio::task::JoinSet::new();
+        let writing = file.clone();
+        tasks.spawn(async move {
+            let write = tokio::task::spawn_blocking(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                drop(writing);
+            });
+            let _ = write.await;
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        stop_writes(&mut tasks, &file).await;
+        let holders = Arc::strong_count(&file);
+        drop(file);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(holders, 1, "no write holds the file once stopped");
     }
 }

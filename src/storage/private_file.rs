@@ -46,8 +46,45 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::
     let _ = mode;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    persist(temp, path)
+}
+
+/// Tries to replace a file another program has open this many times, this far apart (about a
+/// second on Windows, whose sleeps last at least ~15.6 ms): long enough for a reader of a small
+/// file, short for a person waiting on a save.
+const IN_USE_ATTEMPTS: u32 = 50;
+const IN_USE_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Renames `temp` over `path`, again while the file is open elsewhere. Unix replaces the name
+/// and lets a reader keep the old file; Windows refuses the rename while any handle to the
+/// target is open — another thread or Pail process reading the upload journal, an antivirus
+/// scan — and a change given up there would be lost.
+fn persist(mut temp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    let mut attempts = 1;
+    loop {
+        match temp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if attempts < IN_USE_ATTEMPTS && held_open(&e.error) => {
+                attempts += 1;
+                temp = e.file;
+                std::thread::sleep(IN_USE_WAIT);
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
+}
+
+/// Whether `error` is Windows refusing to replace a file someone has open: access denied (what
+/// a rename over an open file answers), a sharing or a lock violation.
+fn held_open(error: &std::io::Error) -> bool {
+    const ACCESS_DENIED: i32 = 5;
+    const SHARING_VIOLATION: i32 = 32;
+    const LOCK_VIOLATION: i32 = 33;
+    cfg!(windows)
+        && matches!(
+            error.raw_os_error(),
+            Some(ACCESS_DENIED | SHARING_VIOLATION | LOCK_VIOLATION)
+        )
 }
 
 #[cfg(test)]
@@ -82,5 +119,22 @@ mod tests {
         std::fs::write(blocked.join("x"), b"").unwrap();
         assert!(write_private(&blocked, b"new").is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_file_someone_is_reading_is_still_replaced() {
+        // Windows refused the rename while the reader's handle was open, and the journal's
+        // change was dropped (the upload journal test of `tests/it/transfers.rs` then hung).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pending-uploads.json");
+        write_private(&path, b"old").unwrap();
+        let reader = std::fs::File::open(&path).unwrap();
+        let done_reading = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            drop(reader);
+        });
+        write_private(&path, b"new").unwrap();
+        done_reading.join().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
     }
 }

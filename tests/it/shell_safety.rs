@@ -137,6 +137,10 @@ fn fill(script: &str, upload: &Path) -> String {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    windows,
+    ignore = "runs the printed command with Linux bash and a bash stub of curl, which cannot start from Windows"
+)]
 async fn printed_commands_run_nothing_but_curl_with_the_values_given() {
     let sandbox = Sandbox::new();
     let signer = signer();

@@ -483,6 +483,10 @@ async fn a_download_never_writes_through_a_planted_link_and_takes_long_names() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "the local server (s3s-fs) replaces an object by renaming over its file, which Wine 8 refuses (Access denied) while the download reads it"
+)]
 async fn a_download_of_an_object_replaced_midway_fails_cleanly() {
     let server = server_with_bucket(BUCKET);
     let size = 96 * 1024 * 1024;
