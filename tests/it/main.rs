@@ -74,3 +74,5 @@ mod ui_web_url;
 mod upload_headers;
 mod versions;
 mod window_start;
+#[cfg(not(windows))] // drives wine64 and Xvfb from Linux
+mod wine_window;
