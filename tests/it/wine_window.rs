@@ -123,15 +123,15 @@ impl Session {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// The windows named `Pail`, oldest first.
+    /// The shown windows named `Pail`, oldest first.
     fn pail_windows(&self) -> Vec<String> {
-        self.xdotool(&["search", "--name", "^Pail$"])
+        self.xdotool(&["search", "--onlyvisible", "--name", "^Pail$"])
             .lines()
             .map(str::to_owned)
             .collect()
     }
 
-    /// Waits until `count` windows named `Pail` are mapped; returns the newest.
+    /// Waits until `count` windows named `Pail` are shown; returns the newest.
     fn wait_for_windows(&self, count: usize, what: &str) -> String {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(120) {
@@ -144,33 +144,32 @@ impl Session {
         self.fail(what, "no window named Pail appeared in 120 s")
     }
 
-    /// The window's top-left corner on the screen.
+    /// The window's top-left corner on the screen (asked again while Wine is still placing
+    /// a window it has just shown).
     fn corner(&self, window: &str) -> (i32, i32) {
-        let shell = self.xdotool(&["getwindowgeometry", "--shell", window]);
-        let field = |name: &str| -> i32 {
-            shell
-                .lines()
-                .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or_else(|| self.fail("geometry", &format!("no {name} in {shell:?}")))
-        };
-        (field("X"), field("Y"))
+        let start = Instant::now();
+        loop {
+            let shell = self.xdotool(&["getwindowgeometry", "--shell", window]);
+            let field = |name: &str| -> Option<i32> {
+                shell
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+                    .and_then(|v| v.trim().parse().ok())
+            };
+            if let (Some(x), Some(y)) = (field("X"), field("Y")) {
+                return (x, y);
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                self.fail("geometry", &format!("xdotool gave no corner: {shell:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
     }
 
     fn click(&self, window: &str, spot: (i32, i32)) {
         let (x, y) = self.corner(window);
         let (x, y) = ((x + spot.0).to_string(), (y + spot.1).to_string());
         self.xdotool(&["mousemove", "--sync", &x, &y, "click", "1"]);
-    }
-
-    /// Presses `keys` with the modifier held a moment on each side, as a hand does: Wine
-    /// reads the modifier from its own key state, which a same-instant chord can miss.
-    fn chord(&self, modifier: &str, key: &str) {
-        self.xdotool(&["keydown", modifier]);
-        std::thread::sleep(Duration::from_millis(150));
-        self.xdotool(&["key", key]);
-        std::thread::sleep(Duration::from_millis(150));
-        self.xdotool(&["keyup", modifier]);
     }
 
     /// The colours the window shows in a row of `width` pixels from `spot`.
@@ -217,17 +216,40 @@ impl Session {
         b as i32 > r as i32 + 40
     }
 
-    /// Clicks `spot` until `done` holds, up to 30 s.
+    /// Clicks `spot` until `done` holds, up to 30 s: after each click, looks for 3 s before
+    /// clicking again (a dialog fades in; a second click on its button would start it over).
     fn click_until(&self, window: &str, spot: (i32, i32), what: &str, done: impl Fn() -> bool) {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(30) {
             self.click(window, spot);
-            std::thread::sleep(Duration::from_millis(500));
-            if done() {
-                return;
+            let clicked = Instant::now();
+            while clicked.elapsed() < Duration::from_secs(3) {
+                std::thread::sleep(Duration::from_millis(250));
+                if done() {
+                    return;
+                }
             }
         }
         self.fail(what, "the window did not answer in 30 s")
+    }
+
+    /// Asks `window` to close as a window manager does when its close button is clicked
+    /// (`WM_DELETE_WINDOW`; Wine turns it into Windows' SC_CLOSE). Xvfb runs no window
+    /// manager, so nothing draws the button itself.
+    fn close(&self, window: &str) {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+        let id: u32 = window
+            .trim()
+            .parse()
+            .expect("xdotool gives decimal window ids");
+        let (conn, _) = x11rb::connect(Some(&self.display)).expect("no X display");
+        let atom = |name: &[u8]| conn.intern_atom(false, name).unwrap().reply().unwrap().atom;
+        let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+        let event = ClientMessageEvent::new(32, id, protocols, [delete, 0, 0, 0, 0]);
+        conn.send_event(false, id, EventMask::NO_EVENT, event)
+            .unwrap();
+        conn.flush().unwrap();
     }
 
     fn clipboard(&self) -> String {
@@ -336,22 +358,22 @@ fn the_windows_window_makes_a_link_that_linux_fetches_and_closes_with_its_proces
         "the second demo opened no window of its own"
     );
 
-    // Closing each window ends its Wine process. Xvfb runs no window manager to draw a close
-    // button; Alt+F4 is Windows' own close: DefWindowProc turns it into SC_CLOSE, as the
-    // button's click is.
+    // Closing each window ends its Wine process.
     for (pail, window, what) in [
         (&mut second, newest, "close the second window"),
         (&mut first, window, "close the first window"),
     ] {
         let start = Instant::now();
         let status = loop {
-            session.click(&window, (700, 700));
-            session.chord("alt", "F4");
-            if let Some(status) = pail.wait_for_exit(Duration::from_secs(5)) {
+            session.close(&window);
+            if let Some(status) = pail.wait_for_exit(Duration::from_secs(10)) {
                 break status;
             }
             if start.elapsed() > Duration::from_secs(40) {
-                session.fail(what, "the process still runs 40 s after Alt+F4");
+                session.fail(
+                    what,
+                    "the process still runs 40 s after its window was closed",
+                );
             }
         };
         assert!(status.success(), "{what}: pail.exe ended with {status}");
