@@ -218,8 +218,9 @@ fn wide_with_nul(path: &Path) -> Vec<u16> {
     units.into_iter().chain(std::iter::once(0)).collect()
 }
 
-/// Opens `path` with the system's default app, without waiting for it.
-pub(crate) fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
+/// Opens `path` with the system's default app, without waiting for it. (`pub` for the tests
+/// that open files through the Windows shell, via `crate::testing`.)
+pub fn open_with_default_app(path: &Path) -> Result<(), LocalFolderError> {
     match open_request(path, Desktop::NATIVE) {
         OpenRequest::ShellExecute { file } => shell_open(path, &file),
         OpenRequest::Program { program, args } => std::process::Command::new(program)

@@ -47,6 +47,9 @@ pub mod demo {
         pub use crate::demo::server::*;
     }
 }
+pub mod local_folder {
+    pub use crate::local_folder::{LocalFolderError, open_with_default_app};
+}
 pub mod listing {
     pub use crate::listing::*;
 }

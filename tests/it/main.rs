@@ -74,3 +74,7 @@ mod ui_web_url;
 mod upload_headers;
 mod versions;
 mod window_start;
+#[cfg(windows)] // the Windows shell's own open
+mod windows_shell;
+#[cfg(not(windows))] // drives wine64 and Xvfb from Linux
+mod wine_window;
