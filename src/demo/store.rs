@@ -33,11 +33,12 @@ impl Store {
         Self { files, root, names }
     }
 
-    /// The name of `key`'s file, for s3s-fs; S3's KeyTooLongError for a key no file name can
-    /// hold.
-    fn file(&self, key: &str) -> S3Result<String> {
+    /// The name of `key`'s file in `bucket`, for s3s-fs; S3's KeyTooLongError for a key no
+    /// file name can hold, or whose metadata's file name would be too long (`upload`: for a
+    /// multipart upload, whose metadata's name is longer).
+    fn file(&self, bucket: &str, key: &str, upload: bool) -> S3Result<String> {
         let file = self.names.file_of(key);
-        if !self.names.fits(&file) {
+        if !self.names.fits(&file) || !metadata_fits(bucket, &file, upload) {
             return Err(s3_error!(
                 KeyTooLongError,
                 "Your key is too long: this server keeps each key as a file name"
@@ -48,8 +49,8 @@ impl Store {
 
     /// The copy's source, its key as its file's name.
     fn source(&self, source: &mut CopySource) -> S3Result<()> {
-        if let CopySource::Bucket { key, .. } = source {
-            *key = self.file(key)?.into();
+        if let CopySource::Bucket { bucket, key, .. } = source {
+            *key = self.file(bucket, key, false)?.into();
         }
         Ok(())
     }
@@ -136,6 +137,17 @@ fn token_in(token: &str) -> Option<String> {
         .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect();
     String::from_utf8(bytes?).ok()
+}
+
+/// s3s-fs keeps an object's metadata beside the buckets in files named after its bucket and
+/// its key's file in base64 (`.bucket-B.object-K.upload-ID.metadata.json`, the longest): a
+/// key whose file makes that name longer than a file name may be (255) cannot be kept, on
+/// any system.
+fn metadata_fits(bucket: &str, file: &str, upload: bool) -> bool {
+    let base64 = |n: usize| (n * 4).div_ceil(3);
+    let upload = if upload { ".upload-".len() + 36 } else { 0 };
+    let name = ".bucket-".len() + base64(bucket.len()) + ".object-".len() + base64(file.len());
+    name + upload + ".metadata.json".len() <= 255
 }
 
 fn asks_for_url(encoding: Option<&EncodingType>) -> bool {
@@ -339,7 +351,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
         // Opened before s3s-fs opens it: see `object_body`.
         let opened =
             plain_path(&self.root, &req.input.bucket, &req.input.key).and_then(Opened::open);
@@ -363,7 +375,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<HeadObjectInput>,
     ) -> S3Result<S3Response<HeadObjectOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
         self.files.head_object(req).await
     }
 
@@ -371,7 +383,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<PutObjectInput>,
     ) -> S3Result<S3Response<PutObjectOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
         self.files.put_object(req).await
     }
 
@@ -381,7 +393,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<CopyObjectInput>,
     ) -> S3Result<S3Response<CopyObjectOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
         self.source(&mut req.input.copy_source)?;
         let only_if_absent = req
             .headers
@@ -411,7 +423,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<DeleteObjectInput>,
     ) -> S3Result<S3Response<DeleteObjectOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
         if let Some(expected) = req.input.if_match.as_ref().and_then(|c| c.as_etag()) {
             let input = HeadObjectInput::builder()
                 .bucket(req.input.bucket.clone())
@@ -443,7 +455,7 @@ impl S3 for Store {
         let mut errors = Vec::new();
         let mut objects = Vec::with_capacity(req.input.delete.objects.len());
         for mut object in std::mem::take(&mut req.input.delete.objects) {
-            match self.file(&object.key) {
+            match self.file(&req.input.bucket, &object.key, false) {
                 Ok(file) => {
                     keys.insert(file.clone(), std::mem::replace(&mut object.key, file));
                     objects.push(object);
@@ -482,7 +494,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<CreateMultipartUploadInput>,
     ) -> S3Result<S3Response<CreateMultipartUploadOutput>> {
-        let file = self.file(&req.input.key)?;
+        let file = self.file(&req.input.bucket, &req.input.key, true)?;
         let key = std::mem::replace(&mut req.input.key, file);
         let mut response = self.files.create_multipart_upload(req).await?;
         response.output.key = Some(key);
@@ -493,7 +505,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<UploadPartInput>,
     ) -> S3Result<S3Response<UploadPartOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
         self.files.upload_part(req).await
     }
 
@@ -501,7 +513,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<UploadPartCopyInput>,
     ) -> S3Result<S3Response<UploadPartCopyOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
         self.source(&mut req.input.copy_source)?;
         self.files.upload_part_copy(req).await
     }
@@ -510,7 +522,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<ListPartsInput>,
     ) -> S3Result<S3Response<ListPartsOutput>> {
-        let file = self.file(&req.input.key)?;
+        let file = self.file(&req.input.bucket, &req.input.key, true)?;
         let key = std::mem::replace(&mut req.input.key, file);
         let mut response = self.files.list_parts(req).await?;
         response.output.key = Some(key);
@@ -521,10 +533,20 @@ impl S3 for Store {
         &self,
         mut req: S3Request<CompleteMultipartUploadInput>,
     ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
-        let file = self.file(&req.input.key)?;
+        let file = self.file(&req.input.bucket, &req.input.key, true)?;
         let key = std::mem::replace(&mut req.input.key, file);
         let mut response = self.files.complete_multipart_upload(req).await?;
-        response.output.key = Some(key);
+        let output = &mut response.output;
+        // s3s-fs answers once its `future` is done, with the key that future names.
+        if let Some(future) = output.future.take() {
+            let key = key.clone();
+            output.future = Some(Box::pin(async move {
+                let mut done = future.await?;
+                done.key = Some(key);
+                Ok(done)
+            }));
+        }
+        output.key = Some(key);
         Ok(response)
     }
 
@@ -532,7 +554,7 @@ impl S3 for Store {
         &self,
         mut req: S3Request<AbortMultipartUploadInput>,
     ) -> S3Result<S3Response<AbortMultipartUploadOutput>> {
-        req.input.key = self.file(&req.input.key)?;
+        req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
         self.files.abort_multipart_upload(req).await
     }
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use pail::testing::demo::server::LocalServer;
 
 struct Refuse(Vec<&'static str>);
 
@@ -25,15 +26,16 @@ pub struct RefusingServer {
 }
 
 impl RefusingServer {
-    /// Serves `root` with `access_key`/`secret_key`, refusing the operations in `refused`
-    /// (`"HeadObject"`, `"ListObjectsV2"`, …).
+    /// Serves the folder of `server`, keys named as it names them, with
+    /// `access_key`/`secret_key`, refusing the operations in `refused` (`"HeadObject"`,
+    /// `"ListObjectsV2"`, …).
     pub async fn start(
-        root: &std::path::Path,
+        server: &LocalServer,
         access_key: &str,
         secret_key: &str,
         refused: Vec<&'static str>,
     ) -> Self {
-        let store = s3s_fs::FileSystem::new(root).unwrap();
+        let store = server.same_store().unwrap();
         let mut builder = s3s::service::S3ServiceBuilder::new(store);
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         builder.set_access(Refuse(refused));
