@@ -1229,15 +1229,12 @@ async fn names_with_escapes_and_line_breaks_are_printed_escaped() {
     let csi = "clear\u{9b}2K\u{7f}.txt";
     let bidi = "photo\u{202e}gpj.exe";
     let folder = "sub\u{9b}2K\rdir";
-    let root = server.root().join(BUCKET);
-    std::fs::create_dir_all(root.join("odd").join(folder)).unwrap();
     for name in [forged, csi, bidi] {
-        std::fs::write(root.join("odd").join(name), b"x").unwrap();
+        common::write_object(&server, BUCKET, &format!("odd/{name}"), b"x");
     }
-    std::fs::write(root.join("odd").join(folder).join("in.txt"), b"x").unwrap();
+    common::write_object(&server, BUCKET, &format!("odd/{folder}/in.txt"), b"x");
     let osc52 = "clip\x1b]52;c;ZWNobw==\x07\x1b[2K.txt";
-    std::fs::create_dir_all(root.join("esc")).unwrap();
-    std::fs::write(root.join("esc").join(osc52), b"x").unwrap();
+    common::write_object(&server, BUCKET, &format!("esc/{osc52}"), b"x");
     let home = home();
 
     let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/odd/"]);
