@@ -1,4 +1,4 @@
-//! An S3 server on loopback (s3s-fs over a folder, signatures checked) that answers
+//! An S3 server on loopback (Pail's store over a folder, signatures checked) that answers
 //! AccessDenied to the operations named: credentials that may write but not read or list.
 //! Over the folder of a [`LocalServer`], it sees the same buckets.
 

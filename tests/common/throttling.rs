@@ -1,4 +1,4 @@
-//! An S3 server on loopback (s3s-fs over a folder, signatures checked) that answers
+//! An S3 server on loopback (Pail's store over a folder, signatures checked) that answers
 //! `503 SlowDown` as S3 does when asked too much: to the requests of the methods it watches
 //! (PUT: PutObject and UploadPart; GET: downloads) beyond a number in flight, to the first
 //! few, or to all of them. It notes how many watched requests were in flight as each arrived,
