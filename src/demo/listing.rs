@@ -35,7 +35,7 @@ impl Page {
 }
 
 enum Row {
-    Object(Object),
+    Object(Box<Object>),
     Prefix(String),
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn page(mut objects: Vec<Object>, query: &Query<'_>) -> Page {
                 }
                 Row::Prefix(prefix)
             }
-            None => Row::Object(object),
+            None => Row::Object(Box::new(object)),
         };
         if query.after_row.is_some_and(|after| row_name(&row) <= after) {
             continue;
@@ -80,7 +80,7 @@ pub(crate) fn page(mut objects: Vec<Object>, query: &Query<'_>) -> Page {
     };
     for row in rows {
         match row {
-            Row::Object(object) => page.objects.push(object),
+            Row::Object(object) => page.objects.push(*object),
             Row::Prefix(prefix) => page.prefixes.push(prefix),
         }
     }
