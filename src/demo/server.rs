@@ -42,6 +42,14 @@ fn temporary_folder() -> Result<tempfile::TempDir, LocalServerError> {
         })
 }
 
+/// The file that holds `key` of `bucket` in `data_folder`, the folder of a server on this
+/// system (`pail demo-server`'s): named as it names files.
+pub fn object_file(data_folder: &Path, bucket: &str, key: &str) -> PathBuf {
+    data_folder
+        .join(bucket)
+        .join(KeyNames::native().file_of(key))
+}
+
 fn store(root: &Path, names: KeyNames) -> Result<super::store::Store, LocalServerError> {
     let files =
         s3s_fs::FileSystem::new(root).map_err(|e| LocalServerError::Store(format!("{e:?}")))?;

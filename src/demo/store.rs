@@ -55,23 +55,44 @@ impl Store {
         Ok(())
     }
 
-    /// Every object of `bucket` whose key may start with `prefix`, by key, in no order.
+    /// Every object of `bucket` whose key may start with `prefix`, by key, in no order; with
+    /// `delimiter` `/`, the folders below `prefix`'s folder stand for their objects, as
+    /// objects named after them (ending in `/`, which no listed object's key does).
     async fn objects<T>(
         &self,
         req: &S3Request<T>,
         bucket: &str,
         prefix: &str,
+        delimiter: Option<&str>,
     ) -> S3Result<Vec<Object>> {
         // Whole segments name the same folders as keys and as files; a part segment does not.
         let folder = prefix.rfind('/').map_or("", |at| &prefix[..=at]);
+        // s3s-fs then reads no folder beside the one listed, and reads the size and date of
+        // no file in its sub-folders: a small folder beside a big one lists quickly.
+        let by_folder = delimiter == Some("/");
         let input = ListObjectsV2Input::builder()
             .bucket(bucket.to_owned())
             .prefix(Some(self.names.file_of(folder)))
+            .delimiter(by_folder.then(|| "/".to_owned()))
             .max_keys(Some(i32::MAX))
             .build()
             .map_err(|_| s3_error!(InvalidRequest))?;
-        let listed = self.files.list_objects_v2(self.probe(req, input)).await?;
-        let mut objects = listed.output.contents.unwrap_or_default();
+        let listed = self
+            .files
+            .list_objects_v2(self.probe(req, input))
+            .await?
+            .output;
+        let mut objects = listed.contents.unwrap_or_default();
+        objects.extend(
+            listed
+                .common_prefixes
+                .into_iter()
+                .flatten()
+                .map(|folder| Object {
+                    key: folder.prefix,
+                    ..Object::default()
+                }),
+        );
         objects.retain_mut(|object| {
             // A file no key is named after (written there by hand) is no object.
             object.key = object.key.as_deref().and_then(|f| self.names.key_of(f));
@@ -212,7 +233,8 @@ impl S3 for Store {
             None => None,
         };
         let prefix = input.prefix.as_deref().unwrap_or("");
-        let objects = self.objects(&req, &input.bucket, prefix).await?;
+        let delimiter = input.delimiter.as_deref();
+        let objects = self.objects(&req, &input.bucket, prefix, delimiter).await?;
         let max_keys = input.max_keys.unwrap_or(1000);
         let page = page(
             objects,
@@ -257,7 +279,8 @@ impl S3 for Store {
         let input = &req.input;
         let encode = asks_for_url(input.encoding_type.as_ref());
         let prefix = input.prefix.as_deref().unwrap_or("");
-        let objects = self.objects(&req, &input.bucket, prefix).await?;
+        let delimiter = input.delimiter.as_deref();
+        let objects = self.objects(&req, &input.bucket, prefix, delimiter).await?;
         let max_keys = input.max_keys.unwrap_or(1000);
         let page: Page = page(
             objects,

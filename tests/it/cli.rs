@@ -586,7 +586,8 @@ async fn demo_server_serves_sample_data_and_cleans_up() {
     };
     let endpoint = field("endpoint");
     let data_folder = std::path::PathBuf::from(field("data folder"));
-    assert!(data_folder.join("pail-demo/README.txt").is_file());
+    let readme = pail::testing::demo::server::object_file(&data_folder, "pail-demo", "README.txt");
+    assert!(readme.is_file());
     let output = pail(home.path())
         .env("AWS_ACCESS_KEY_ID", pail::testing::demo::DEMO_ACCESS_KEY)
         .env(
