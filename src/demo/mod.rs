@@ -2,6 +2,8 @@
 //! files of several types and sizes, awkward names, and one folder of 10,000 small objects,
 //! written straight into the local server's data folder.
 
+pub(crate) mod file_names;
+mod listing;
 mod object_body;
 pub(crate) mod server;
 mod store;
@@ -45,7 +47,8 @@ impl Filler {
     }
 }
 
-/// Writes one object file and dates it `age` before `now`.
+/// Writes one object file, named as the server on this system names it (see `file_names`),
+/// and dates it `age` before `now`.
 fn put(
     root: &Path,
     bucket: &str,
@@ -54,7 +57,9 @@ fn put(
     now: SystemTime,
     age: Duration,
 ) -> io::Result<()> {
-    let path = root.join(bucket).join(key);
+    let path = root
+        .join(bucket)
+        .join(file_names::KeyNames::native().file_of(key));
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
@@ -353,6 +358,9 @@ mod tests {
         let bucket = dir.path().join(DEMO_BUCKET);
         assert!(bucket.join("awkward names/ünïcødé 日本語.txt").is_file());
         assert!(bucket.join("awkward names/plus+sign.txt").is_file());
+        // Named as the server on this system names it: on Windows, `?` is no file name's.
+        let question = file_names::KeyNames::native().file_of("awkward names/question?.txt");
+        assert!(bucket.join(question).is_file());
         assert_eq!(
             fs::read_dir(bucket.join("many-objects")).unwrap().count(),
             MANY_OBJECTS

@@ -192,6 +192,10 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        windows,
+        ignore = "Windows renames nothing over an open file; the body read here is Unix's only"
+    )]
     async fn a_replaced_file_keeps_the_servers_own_body() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("object");

@@ -11,6 +11,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
 use tokio::sync::oneshot;
 
+use super::file_names::KeyNames;
 use crate::model::Endpoint;
 use crate::s3::connection::{Connection, DEFAULT_REGION};
 
@@ -41,6 +42,20 @@ fn temporary_folder() -> Result<tempfile::TempDir, LocalServerError> {
         })
 }
 
+/// The file that holds `key` of `bucket` in `data_folder`, the folder of a server on this
+/// system (`pail demo-server`'s): named as it names files.
+pub fn object_file(data_folder: &Path, bucket: &str, key: &str) -> PathBuf {
+    data_folder
+        .join(bucket)
+        .join(KeyNames::native().file_of(key))
+}
+
+fn store(root: &Path, names: KeyNames) -> Result<super::store::Store, LocalServerError> {
+    let files =
+        s3s_fs::FileSystem::new(root).map_err(|e| LocalServerError::Store(format!("{e:?}")))?;
+    Ok(super::store::Store::new(files, root, names))
+}
+
 /// Finds the bucket from the whole `Host` header, as S3 does for a host that is not its own.
 struct WholeHostBucket;
 
@@ -63,6 +78,8 @@ pub struct LocalServer {
     access_key: String,
     secret_key: String,
     root: PathBuf,
+    /// How the server names the file of a key.
+    names: KeyNames,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     // Declared last: the folder goes only after the server has stopped.
@@ -76,14 +93,42 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
     ) -> Result<Self, LocalServerError> {
-        Self::start_inner(root.to_owned(), None, access_key, secret_key, None, false)
+        Self::start_inner(
+            root.to_owned(),
+            None,
+            access_key,
+            secret_key,
+            None,
+            false,
+            KeyNames::native(),
+        )
     }
 
     /// Serves an empty, temporary data folder, removed when the server is dropped.
     pub fn start_temporary(access_key: &str, secret_key: &str) -> Result<Self, LocalServerError> {
         let temp = temporary_folder()?;
         let root = temp.path().to_owned();
-        Self::start_inner(root, Some(temp), access_key, secret_key, None, false)
+        Self::start_inner(
+            root,
+            Some(temp),
+            access_key,
+            secret_key,
+            None,
+            false,
+            KeyNames::native(),
+        )
+    }
+
+    /// Like [`Self::start_temporary`], naming files as on Windows on every system: to test
+    /// the names Windows needs where the tests run.
+    pub fn start_temporary_with_windows_names(
+        access_key: &str,
+        secret_key: &str,
+    ) -> Result<Self, LocalServerError> {
+        let temp = temporary_folder()?;
+        let root = temp.path().to_owned();
+        let names = KeyNames::Windows;
+        Self::start_inner(root, Some(temp), access_key, secret_key, None, false, names)
     }
 
     /// Like [`Self::start_temporary`], also answering a bucket named after its host as S3
@@ -96,7 +141,15 @@ impl LocalServer {
     ) -> Result<Self, LocalServerError> {
         let temp = temporary_folder()?;
         let root = temp.path().to_owned();
-        Self::start_inner(root, Some(temp), access_key, secret_key, None, true)
+        Self::start_inner(
+            root,
+            Some(temp),
+            access_key,
+            secret_key,
+            None,
+            true,
+            KeyNames::native(),
+        )
     }
 
     /// Like [`Self::start_temporary`], returning as soon as the address is bound; `prepare`
@@ -117,6 +170,7 @@ impl LocalServer {
             secret_key,
             Some(prepare),
             false,
+            KeyNames::native(),
         )
     }
 
@@ -127,16 +181,14 @@ impl LocalServer {
         secret_key: &str,
         prepare: Option<Prepare>,
         bucket_hosts: bool,
+        names: KeyNames,
     ) -> Result<Self, LocalServerError> {
         std::fs::create_dir_all(&root).map_err(|source| LocalServerError::DataFolder {
             path: root.clone(),
             source,
         })?;
-        let files = s3s_fs::FileSystem::new(&root)
-            .map_err(|e| LocalServerError::Store(format!("{e:?}")))?;
-        // Between s3s-fs and the service: listings answered as S3 answers them.
-        let mut builder =
-            s3s::service::S3ServiceBuilder::new(super::store::Store::new(files, &root));
+        // Between s3s-fs and the service: keys as file names, listings as S3 answers them.
+        let mut builder = s3s::service::S3ServiceBuilder::new(store(&root, names)?);
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         if bucket_hosts {
             // s3s asks only for hosts that are not IP addresses.
@@ -193,6 +245,7 @@ impl LocalServer {
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
             root,
+            names,
             shutdown: Some(shutdown),
             thread: Some(thread),
             _temp: temp,
@@ -239,6 +292,18 @@ impl LocalServer {
     /// The data folder: one sub-folder per bucket.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The file that holds `key` of `bucket`, named as this server names it: on Windows, or
+    /// when started [`Self::start_temporary_with_windows_names`], not the key itself.
+    pub fn object_path(&self, bucket: &str, key: &str) -> PathBuf {
+        self.root.join(bucket).join(self.names.file_of(key))
+    }
+
+    /// The S3 operations of this server over its folder, keys named as it names them: for a
+    /// test's own service over the same buckets.
+    pub fn same_store(&self) -> Result<impl s3s::S3 + use<>, LocalServerError> {
+        store(&self.root, self.names)
     }
 
     /// Makes an empty bucket (a folder in the data folder).

@@ -1,4 +1,4 @@
-//! An S3 server on loopback (s3s-fs over a folder, signatures checked) that answers
+//! An S3 server on loopback (Pail's store over a folder, signatures checked) that answers
 //! AccessDenied to the operations named: credentials that may write but not read or list.
 //! Over the folder of a [`LocalServer`], it sees the same buckets.
 
@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use pail::testing::demo::server::LocalServer;
 
 struct Refuse(Vec<&'static str>);
 
@@ -25,15 +26,16 @@ pub struct RefusingServer {
 }
 
 impl RefusingServer {
-    /// Serves `root` with `access_key`/`secret_key`, refusing the operations in `refused`
-    /// (`"HeadObject"`, `"ListObjectsV2"`, …).
+    /// Serves the folder of `server`, keys named as it names them, with
+    /// `access_key`/`secret_key`, refusing the operations in `refused` (`"HeadObject"`,
+    /// `"ListObjectsV2"`, …).
     pub async fn start(
-        root: &std::path::Path,
+        server: &LocalServer,
         access_key: &str,
         secret_key: &str,
         refused: Vec<&'static str>,
     ) -> Self {
-        let store = s3s_fs::FileSystem::new(root).unwrap();
+        let store = server.same_store().unwrap();
         let mut builder = s3s::service::S3ServiceBuilder::new(store);
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         builder.set_access(Refuse(refused));

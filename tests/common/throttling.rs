@@ -1,4 +1,4 @@
-//! An S3 server on loopback (s3s-fs over a folder, signatures checked) that answers
+//! An S3 server on loopback (Pail's store over a folder, signatures checked) that answers
 //! `503 SlowDown` as S3 does when asked too much: to the requests of the methods it watches
 //! (PUT: PutObject and UploadPart; GET: downloads) beyond a number in flight, to the first
 //! few, or to all of them. It notes how many watched requests were in flight as each arrived,
@@ -13,6 +13,7 @@ use std::time::Duration;
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use pail::testing::demo::server::LocalServer;
 
 /// Which watched requests are told to slow down.
 #[derive(Debug, Clone, Copy)]
@@ -55,14 +56,15 @@ pub struct ThrottlingServer {
 }
 
 impl ThrottlingServer {
-    /// Serves `root` with `access_key`/`secret_key`, throttling requests of `methods` by `rule`.
+    /// Serves the folder of `server`, keys named as it names them, with
+    /// `access_key`/`secret_key`, throttling requests of `methods` by `rule`.
     pub async fn start(
-        root: &std::path::Path,
+        server: &LocalServer,
         (access_key, secret_key): (&str, &str),
         methods: &[&'static str],
         rule: Rule,
     ) -> Self {
-        let store = s3s_fs::FileSystem::new(root).unwrap();
+        let store = server.same_store().unwrap();
         let mut builder = s3s::service::S3ServiceBuilder::new(store);
         builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key, secret_key));
         let service = builder.build();

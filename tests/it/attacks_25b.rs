@@ -456,7 +456,7 @@ async fn a_pipelined_upload_throttled_down_to_one_request_at_once_arrives_whole(
     use common::throttling::{Rule, ThrottlingServer};
     let server = common::server_with_bucket(BUCKET);
     let keys = (common::ACCESS_KEY, common::SECRET_KEY);
-    let busy = ThrottlingServer::start(server.root(), keys, &["PUT"], Rule::Beyond(1)).await;
+    let busy = ThrottlingServer::start(&server, keys, &["PUT"], Rule::Beyond(1)).await;
     let upstream: std::net::SocketAddr = busy.endpoint_url()["http://".len()..].parse().unwrap();
     let proxy = common::proxy::Proxy::start(upstream).await;
     proxy.set_latency(Duration::from_millis(20));
@@ -673,7 +673,7 @@ async fn a_staggered_download_throttled_arrives_whole() {
     let data = common::pattern(72 * MIB + 1);
     common::put_object(&server, BUCKET, "film.mov", &data).await;
     let keys = (common::ACCESS_KEY, common::SECRET_KEY);
-    let busy = ThrottlingServer::start(server.root(), keys, &["GET"], Rule::Beyond(3)).await;
+    let busy = ThrottlingServer::start(&server, keys, &["GET"], Rule::Beyond(3)).await;
     busy.hold(Duration::from_millis(20));
     let target = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();

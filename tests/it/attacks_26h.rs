@@ -140,7 +140,7 @@ async fn an_edit_does_not_undo_headers_someone_else_set_between_its_read_and_its
         .send()
         .await
         .unwrap();
-    let store = s3s_fs::FileSystem::new(server.root()).unwrap();
+    let store = server.same_store().unwrap();
     let mut builder = s3s::service::S3ServiceBuilder::new(store);
     builder.set_auth(s3s::auth::SimpleAuth::from_single(
         common::ACCESS_KEY,

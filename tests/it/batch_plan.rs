@@ -171,8 +171,7 @@ async fn an_upload_where_pail_cannot_look_asks_before_overwriting() {
     // Keys that may write but neither look at nor list objects.
     let refused = vec!["HeadObject", "ListObjectsV2", "ListObjects", "GetObject"];
     let blind =
-        common::refusing::RefusingServer::start(server.root(), ACCESS_KEY, SECRET_KEY, refused)
-            .await;
+        common::refusing::RefusingServer::start(&server, ACCESS_KEY, SECRET_KEY, refused).await;
     let here = tempfile::tempdir().unwrap();
     let file = here.path().join("a.txt");
     std::fs::write(&file, b"replacement").unwrap();

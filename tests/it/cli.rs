@@ -590,7 +590,8 @@ async fn demo_server_serves_sample_data_and_cleans_up() {
     };
     let endpoint = field("endpoint");
     let data_folder = std::path::PathBuf::from(field("data folder"));
-    assert!(data_folder.join("pail-demo/README.txt").is_file());
+    let readme = pail::testing::demo::server::object_file(&data_folder, "pail-demo", "README.txt");
+    assert!(readme.is_file());
     let output = pail(home.path())
         .env("AWS_ACCESS_KEY_ID", pail::testing::demo::DEMO_ACCESS_KEY)
         .env(
@@ -1227,15 +1228,12 @@ async fn names_with_escapes_and_line_breaks_are_printed_escaped() {
     let csi = "clear\u{9b}2K\u{7f}.txt";
     let bidi = "photo\u{202e}gpj.exe";
     let folder = "sub\u{9b}2K\rdir";
-    let root = server.root().join(BUCKET);
-    std::fs::create_dir_all(root.join("odd").join(folder)).unwrap();
     for name in [forged, csi, bidi] {
-        std::fs::write(root.join("odd").join(name), b"x").unwrap();
+        common::write_object(&server, BUCKET, &format!("odd/{name}"), b"x");
     }
-    std::fs::write(root.join("odd").join(folder).join("in.txt"), b"x").unwrap();
+    common::write_object(&server, BUCKET, &format!("odd/{folder}/in.txt"), b"x");
     let osc52 = "clip\x1b]52;c;ZWNobw==\x07\x1b[2K.txt";
-    std::fs::create_dir_all(root.join("esc")).unwrap();
-    std::fs::write(root.join("esc").join(osc52), b"x").unwrap();
+    common::write_object(&server, BUCKET, &format!("esc/{osc52}"), b"x");
     let home = home();
 
     let listed = pail_for(&server, home.path(), &["ls", "s3://cli-test/odd/"]);

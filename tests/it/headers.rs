@@ -506,7 +506,7 @@ async fn a_server_that_refuses_the_acl_read_or_the_copy_leaves_every_object_as_i
         ("CopyObject", "S3 refused"),
     ] {
         let refusing = common::refusing::RefusingServer::start(
-            server.root(),
+            &server,
             common::ACCESS_KEY,
             common::SECRET_KEY,
             vec![refused],

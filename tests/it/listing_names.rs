@@ -84,11 +84,9 @@ async fn a_control_character_in_the_token_of_a_long_folder_lists_every_page() {
     let server = server_with_bucket(BUCKET);
     // s3s-fs's continuation token is the last key of the page: here, one with a control
     // character, which the wrapper must hand out in a form XML can carry.
-    let root = server.root().join(BUCKET).join("long");
-    std::fs::create_dir_all(&root).unwrap();
     let names: Vec<String> = (0..2100).map(|i| format!("k{i:04}\u{1}")).collect();
     for name in &names {
-        std::fs::write(root.join(name), b"x").unwrap();
+        common::write_object(&server, BUCKET, &format!("long/{name}"), b"x");
     }
     let connection = server.connection();
     let mut listed = Vec::new();

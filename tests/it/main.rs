@@ -78,3 +78,4 @@ mod window_start;
 mod windows_shell;
 #[cfg(not(windows))] // drives wine64 and Xvfb from Linux
 mod wine_window;
+mod windows_names;

@@ -124,7 +124,7 @@ fn flip_a_stored_byte(
     key: &str,
     at: usize,
 ) -> (std::path::PathBuf, Vec<u8>) {
-    let stored = server.root().join("archive").join(key);
+    let stored = server.object_path("archive", key);
     let mut bytes = std::fs::read(&stored).unwrap();
     bytes[at] ^= 0xff;
     std::fs::write(&stored, &bytes).unwrap();

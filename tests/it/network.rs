@@ -290,13 +290,7 @@ async fn a_folder_is_shared_over_a_slow_far_link_and_a_cut_leaves_no_page() {
         .await
     };
     let made = share(connection.clone(), objects.clone()).await.unwrap();
-    assert!(
-        server
-            .root()
-            .join(BUCKET)
-            .join(made.page_key.as_str())
-            .exists()
-    );
+    assert!(server.object_path(BUCKET, made.page_key.as_str()).exists());
 
     // The connection is cut while the page goes up: an error, and no page half-written.
     let pages = |root: &std::path::Path| {

@@ -54,7 +54,7 @@ fn peaks(server: &ThrottlingServer) -> (usize, usize) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_folder_of_small_files_arrives_whole_with_fewer_sent_at_once_once_throttled() {
     let server = common::server_with_bucket(BUCKET);
-    let busy = ThrottlingServer::start(server.root(), KEYS, &["PUT"], Rule::Beyond(4)).await;
+    let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::Beyond(4)).await;
     busy.hold(Duration::from_millis(20));
     let here = tempfile::tempdir().unwrap();
     let folder = here.path().join("photos");
@@ -101,7 +101,7 @@ async fn a_folder_of_small_files_arrives_whole_with_fewer_sent_at_once_once_thro
 #[tokio::test(flavor = "multi_thread")]
 async fn a_multipart_upload_arrives_whole_with_fewer_parts_at_once_once_throttled() {
     let server = common::server_with_bucket(BUCKET);
-    let busy = ThrottlingServer::start(server.root(), KEYS, &["PUT"], Rule::Beyond(2)).await;
+    let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::Beyond(2)).await;
     let here = tempfile::tempdir().unwrap();
     let path = here.path().join("film.mov");
     let data = common::pattern(72 * MIB);
@@ -128,7 +128,7 @@ async fn a_multipart_upload_arrives_whole_with_fewer_parts_at_once_once_throttle
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_never_stops_throttling_fails_the_file_saying_so() {
     let server = common::server_with_bucket(BUCKET);
-    let busy = ThrottlingServer::start(server.root(), KEYS, &["PUT"], Rule::Always).await;
+    let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::Always).await;
     let here = tempfile::tempdir().unwrap();
     let path = here.path().join("note.txt");
     std::fs::write(&path, b"hello").unwrap();
@@ -151,7 +151,7 @@ async fn a_server_that_never_stops_throttling_fails_the_file_saying_so() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_multipart_upload_the_server_keeps_throttling_is_aborted() {
     let server = common::server_with_bucket(BUCKET);
-    let busy = ThrottlingServer::start(server.root(), KEYS, &["PUT"], Rule::Always).await;
+    let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::Always).await;
     let here = tempfile::tempdir().unwrap();
     let path = here.path().join("big.bin");
     std::fs::write(&path, common::pattern(17 * MIB)).unwrap();
@@ -178,7 +178,7 @@ async fn a_small_download_the_server_throttled_at_first_arrives() {
     let body = common::pattern(10_000);
     common::put_object(&server, BUCKET, "small.txt", &body).await;
     // More throttles than the SDK's own three attempts absorb: Pail's wait and retry do the rest.
-    let busy = ThrottlingServer::start(server.root(), KEYS, &["GET"], Rule::First(4)).await;
+    let busy = ThrottlingServer::start(&server, KEYS, &["GET"], Rule::First(4)).await;
     let here = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let output = tokio::task::block_in_place(|| {

@@ -175,13 +175,7 @@ async fn new_folder_is_a_zero_byte_marker() {
     assert_eq!(key.as_str(), "reports/Q4 drafts/");
     // s3s-fs keeps a folder marker as a directory (and lists no empty ones, where S3 would
     // list the marker as a common prefix): check that the marker landed.
-    assert!(
-        server
-            .root()
-            .join(BUCKET)
-            .join("reports/Q4 drafts")
-            .is_dir()
-    );
+    assert!(server.object_path(BUCKET, "reports/Q4 drafts/").is_dir());
     assert!(
         create_folder(&connection, &bucket(), "", " / ")
             .await

@@ -41,9 +41,7 @@ async fn a_folder_becomes_one_page_and_revoke_deletes_it() {
     assert_eq!(share.page_bucket.as_str(), "handouts", "the bucket picked");
     assert!(
         server
-            .root()
-            .join("handouts")
-            .join(share.page_key.as_str())
+            .object_path("handouts", share.page_key.as_str())
             .exists()
     );
     let csv = dialog.links_csv().unwrap();
