@@ -74,8 +74,8 @@ mod ui_web_url;
 mod upload_headers;
 mod versions;
 mod window_start;
+mod windows_names;
 #[cfg(windows)] // the Windows shell's own open
 mod windows_shell;
 #[cfg(not(windows))] // drives wine64 and Xvfb from Linux
 mod wine_window;
-mod windows_names;
