@@ -74,3 +74,4 @@ mod ui_web_url;
 mod upload_headers;
 mod versions;
 mod window_start;
+mod windows_files;
