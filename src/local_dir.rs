@@ -231,6 +231,14 @@ pub(crate) fn seen_in_folder(root: &Path, name: &str) -> Seen {
     }
 }
 
+/// Whether a failed rename or removal says that another program has the file open. Windows
+/// refuses to replace or remove a file opened without `FILE_SHARE_DELETE` (sharing or lock
+/// violation, or "access denied" while it is open); elsewhere an open file is replaced.
+pub(crate) fn held_open(e: &io::Error) -> bool {
+    // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
+}
+
 /// `root` joined with the `/`-separated `name`.
 pub(crate) fn local_path(root: &Path, name: &str) -> PathBuf {
     let mut path = root.to_owned();

@@ -203,6 +203,9 @@ mod tests {
         let opened = Opened::open(path.clone()).unwrap();
         let fresh = dir.path().join("fresh");
         std::fs::write(&fresh, b"second version").unwrap();
+        // The open file is moved away first: Windows (as Wine runs it) replaces no open file,
+        // and the name must lead to another file while the first is still open.
+        std::fs::rename(&path, dir.path().join("old")).unwrap();
         std::fs::rename(&fresh, &path).unwrap();
         assert!(opened.body(0, 13, 13).is_none());
         let opened = Opened::open(path.clone()).unwrap();
@@ -211,6 +214,11 @@ mod tests {
             "a size that is not the file's"
         );
         let opened = Opened::open(path).unwrap();
+        if cfg!(not(unix)) {
+            // The file's identity is not at hand there: s3s-fs's own body is always kept.
+            assert!(opened.body(7, 7, 14).is_none());
+            return;
+        }
         let body = opened.body(7, 7, 14).unwrap();
         let got = http_body_util::BodyExt::collect(body)
             .await

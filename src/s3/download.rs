@@ -196,15 +196,23 @@ async fn download_below(
     let asked = (control, landing.listed_size, landing.head);
     let object = (bucket, key, version);
     let result = download_into(connection, object, file, &partial_path, asked).await;
+    let mut kept = false;
     let result = match result {
         Ok(size) => {
-            let placed = if landing.replace {
-                dir.rename(&partial, name)
-            } else {
-                dir.rename_new(&partial, name)
-            };
+            let placed = place(&dir, &partial, name, landing.replace).await;
             placed.map(|()| size).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                if crate::local_dir::held_open(&e) {
+                    // The bytes arrived whole: they stay, for the person to use or to place.
+                    kept = true;
+                    local(
+                        &target,
+                        format!(
+                            "it is open in another program, so it was not replaced ({e}); the \
+                             download is kept whole as {}: close the file and download again",
+                            partial_path.display()
+                        ),
+                    )
+                } else if e.kind() == std::io::ErrorKind::AlreadyExists {
                     local(
                         &target,
                         "a file of that name appeared while it was downloading; it was left as it is",
@@ -216,13 +224,41 @@ async fn download_below(
         }
         Err(e) => Err(e),
     };
-    if result.is_err() {
+    if result.is_err() && !kept {
         let _ = dir.remove(&partial);
     }
     if let Some(journal) = journal {
         journal.remove(&partial_path).await;
     }
     result
+}
+
+/// How long a download waits for a program that has its target open to let go (a virus
+/// scanner or an indexer holds a file for a moment) before it says so.
+const HELD_OPEN_WAITS: [u64; 3] = [100, 300, 600];
+
+/// Renames the whole `partial` into place as `name` (replacing a file there if `replace`),
+/// waiting a moment for a program that has that file open.
+async fn place(
+    dir: &crate::local_dir::LandingDir,
+    partial: &str,
+    name: &str,
+    replace: bool,
+) -> std::io::Result<()> {
+    let mut waits = HELD_OPEN_WAITS.iter();
+    loop {
+        let placed = if replace {
+            dir.rename(partial, name)
+        } else {
+            dir.rename_new(partial, name)
+        };
+        match (placed, waits.next()) {
+            (Err(e), Some(ms)) if crate::local_dir::held_open(&e) => {
+                tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
+            }
+            (placed, _) => return placed,
+        }
+    }
 }
 
 /// Creates a partial file of this download's own beside `name`: new, under a fresh token if

@@ -230,9 +230,41 @@ impl SharedFile {
         }
     }
 
+    /// The journal's file lock, taken shared (readers) or exclusive (a change); `None` when it
+    /// cannot be had, and the journal is then used without it.
+    fn file_lock(&self, exclusive: bool) -> Option<File> {
+        let lock_path = self.path.with_extension("lock");
+        if let Some(folder) = lock_path.parent() {
+            let _ = std::fs::create_dir_all(folder);
+        }
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .ok()?;
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        locked.is_ok().then_some(file)
+    }
+
+    /// The entries, read under the shared file lock: on Windows a change cannot replace the
+    /// file while anyone has it open, so nobody may read it while a change is written.
+    fn entries<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
+        let file_lock = self.file_lock(false);
+        let entries = self.entries_unlocked();
+        if let Some(file) = file_lock {
+            let _ = file.unlock();
+        }
+        entries
+    }
+
     /// The entries. A journal that cannot be read is set aside — kept for a person to look at,
     /// never overwritten by the next change — and read as empty.
-    fn entries<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
+    fn entries_unlocked<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
         let Ok(Some(text)) = super::unreadable::read_text(&self.path) else {
             return Vec::new();
         };
@@ -255,18 +287,8 @@ impl SharedFile {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let lock_path = self.path.with_extension("lock");
-        if let Some(folder) = lock_path.parent() {
-            let _ = std::fs::create_dir_all(folder);
-        }
-        let file_lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .ok()
-            .filter(|f| f.lock().is_ok());
-        let mut entries = self.entries();
+        let file_lock = self.file_lock(true);
+        let mut entries = self.entries_unlocked();
         change(&mut entries);
         if let Ok(json) = serde_json::to_vec_pretty(&entries) {
             let _ = crate::storage::private_file::write_private(&self.path, &json);

@@ -74,7 +74,8 @@ fn move_aside(path: &Path) -> Option<PathBuf> {
             .create_new(true)
             .open(&aside);
         match placeholder {
-            Ok(_) => {}
+            // Closed before the rename: Windows refuses to replace a file that is open.
+            Ok(placeholder) => drop(placeholder),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(_) => return None,
         }

@@ -74,6 +74,7 @@ mod ui_web_url;
 mod upload_headers;
 mod versions;
 mod window_start;
+mod windows_files;
 mod windows_names;
 #[cfg(windows)] // the Windows shell's own open
 mod windows_shell;
