@@ -267,6 +267,7 @@ async fn a_file_changed_after_its_last_part_was_sent_is_not_completed() {
 /// before s3s-fs did, against objects overwritten while they are read: every answer is one
 /// version, whole (its length as its headers say), never bytes of two.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(windows, ignore = "Wine 8 renames no file over an open one")]
 async fn gets_of_an_object_being_overwritten_each_hold_one_version() {
     let server = common::server_with_bucket(BUCKET);
     // Versions of different lengths, each one byte repeated.
