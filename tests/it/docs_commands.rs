@@ -371,13 +371,14 @@ fn the_readme_sends_readers_to_every_page_and_ci_runs_its_test_command() {
             "README links docs/{page}"
         );
     }
-    // .ci/run ends in the README's test command; the two must not drift apart.
+    // .ci/run runs the README's test command as the step of that name; the two must not
+    // drift apart.
     let ci = std::fs::read_to_string(repo().join(".ci/run")).expect(".ci/run reads");
+    let step = "step \"the README's test command\" ";
     let ci_command = ci
         .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .expect("a command in .ci/run");
+        .find_map(|line| line.strip_prefix(step))
+        .expect("the README's test command is a step of .ci/run");
     assert!(
         readme.contains(&format!("| test | `{ci_command}` |")),
         "README's test command is not .ci/run's `{ci_command}`"
