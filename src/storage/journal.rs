@@ -102,6 +102,12 @@ struct SharedFile {
     lock: Arc<Mutex<()>>,
 }
 
+/// How long a reader waits for a change being written before it reads without the lock.
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How often a waiting reader tries the lock again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// How often a process tries to take its lock file.
 const CLAIM_ATTEMPTS: usize = 20;
 
@@ -243,12 +249,21 @@ impl SharedFile {
             .write(true)
             .open(&lock_path)
             .ok()?;
-        let locked = if exclusive {
-            file.lock()
-        } else {
-            file.lock_shared()
-        };
-        locked.is_ok().then_some(file)
+        if exclusive {
+            return file.lock().is_ok().then_some(file);
+        }
+        // A reader waits for a change being written, but never for ever: a process that holds
+        // the lock and hangs must not hang every reader (the window's among them).
+        let deadline = std::time::Instant::now() + READER_WAIT;
+        loop {
+            match file.try_lock_shared() {
+                Ok(()) => return Some(file),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(_) => return None,
+            }
+        }
     }
 
     /// The entries, read under the shared file lock: on Windows a change cannot replace the
