@@ -75,6 +75,7 @@ mod upload_headers;
 mod versions;
 mod window_start;
 mod windows_files;
+mod windows_messages;
 mod windows_names;
 #[cfg(windows)] // the Windows shell's own open
 mod windows_shell;
