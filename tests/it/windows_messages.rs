@@ -52,3 +52,48 @@ fn a_settings_file_set_aside_is_named_as_it_is_written() {
     assert!(err.contains(&aside), "{aside:?} not in {err:?}");
     assert!(!err.contains(r"\\"), "{err}");
 }
+
+/// `pail demo-server` says it is writing the sample data before it goes quiet for it, then
+/// gives the keys as this platform's shell takes them.
+#[test]
+fn the_demo_server_says_it_is_writing_and_gives_keys_for_this_shell() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::tempdir().unwrap();
+    let mut child = pail(home.path())
+        .arg("demo-server")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = child.stderr.take().unwrap();
+    // Read apart, so that a missing line fails the test instead of holding it.
+    let said = std::thread::spawn(move || {
+        let mut said = String::new();
+        let _ = BufReader::new(err).read_line(&mut said);
+        said
+    });
+    let mut out = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        out.push_str(&line);
+        out.push('\n');
+        if line.starts_with("Press Ctrl+C") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let said = said.join().unwrap();
+    assert!(said.contains("writing the demo's sample data"), "{said:?}");
+    let key = pail::testing::demo::DEMO_ACCESS_KEY;
+    match cfg!(windows) {
+        true => {
+            assert!(out.contains(&format!("$env:AWS_ACCESS_KEY_ID = \"{key}\"")), "{out}");
+            assert!(out.contains(&format!("set AWS_ACCESS_KEY_ID={key}&")), "{out}");
+            assert!(!out.contains("export "), "{out}");
+        }
+        false => assert!(out.contains(&format!("export AWS_ACCESS_KEY_ID={key} ")), "{out}"),
+    }
+}
