@@ -34,6 +34,7 @@ mod data_requests;
 mod docs_commands;
 mod endpoint_paths;
 mod far_links;
+mod gone_uploads;
 mod headers;
 mod hostile_server;
 mod limit_rate;
