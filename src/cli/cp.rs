@@ -354,7 +354,10 @@ async fn run_jobs(
 fn failure_text(e: &TransferError) -> String {
     match e {
         TransferError::Local { path, reason } => {
-            format!("{}: {reason}", crate::fmt::path_text(std::path::Path::new(path)))
+            format!(
+                "{}: {reason}",
+                crate::fmt::path_text(std::path::Path::new(path))
+            )
         }
         e => e.to_string(),
     }

@@ -65,7 +65,10 @@ impl Job {
     pub(super) fn describe(&self, bucket: &BucketName) -> String {
         match self {
             Job::Upload { path, key, .. } => {
-                format!("upload: {} to s3://{bucket}/{key}", crate::fmt::path_text(path))
+                format!(
+                    "upload: {} to s3://{bucket}/{key}",
+                    crate::fmt::path_text(path)
+                )
             }
             Job::Download {
                 key,
@@ -115,10 +118,12 @@ pub(crate) fn plan_upload(
         }
         return Ok((jobs, problems));
     }
-    let name = source
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| CliError::Usage(format!("{}: not a file name", crate::fmt::path_text(source))))?;
+    let name = source.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        CliError::Usage(format!(
+            "{}: not a file name",
+            crate::fmt::path_text(source)
+        ))
+    })?;
     let key = if target.prefix.is_empty() || target.prefix.ends_with('/') {
         format!("{}{name}", target.prefix)
     } else {
@@ -177,10 +182,12 @@ pub(super) async fn plan_download(
         (target.to_owned(), parts.join("/"))
     } else {
         // A file named by the person: written in its folder under that name.
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| CliError::Usage(format!("{}: not a file name", crate::fmt::path_text(target))))?;
+        let name = target.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}: not a file name",
+                crate::fmt::path_text(target)
+            ))
+        })?;
         let folder = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),

@@ -37,7 +37,9 @@ mod tests {
     fn linux_and_macos_keep_the_bash_line() {
         let text = serving("http://127.0.0.1:1", "/tmp/d", false);
         assert!(
-            text.contains("\n  export AWS_ACCESS_KEY_ID=pail-demo AWS_SECRET_ACCESS_KEY=pail-demo-secret\n"),
+            text.contains(
+                "\n  export AWS_ACCESS_KEY_ID=pail-demo AWS_SECRET_ACCESS_KEY=pail-demo-secret\n"
+            ),
             "{text}"
         );
         assert!(!text.contains("$env:"), "{text}");
@@ -56,9 +58,14 @@ mod tests {
         );
         // cmd's `set` takes everything up to the `&` as the value: no space before it.
         assert!(
-            text.contains("set AWS_ACCESS_KEY_ID=pail-demo& set AWS_SECRET_ACCESS_KEY=pail-demo-secret "),
+            text.contains(
+                "set AWS_ACCESS_KEY_ID=pail-demo& set AWS_SECRET_ACCESS_KEY=pail-demo-secret "
+            ),
             "{text}"
         );
-        assert!(text.contains(r"  data folder  C:\users\root\Temp\d"), "{text}");
+        assert!(
+            text.contains(r"  data folder  C:\users\root\Temp\d"),
+            "{text}"
+        );
     }
 }

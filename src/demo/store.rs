@@ -584,7 +584,10 @@ impl S3 for Store {
         let id = &req.input.upload_id;
         let uuid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         if !uuid || !self.root.join(format!(".upload-{id}.json")).is_file() {
-            return Err(s3_error!(NoSuchUpload, "The specified upload does not exist"));
+            return Err(s3_error!(
+                NoSuchUpload,
+                "The specified upload does not exist"
+            ));
         }
         self.files.abort_multipart_upload(req).await
     }

@@ -41,7 +41,10 @@ fn a_settings_file_set_aside_is_named_as_it_is_written() {
     std::fs::create_dir_all(&config).unwrap();
     let file = config.join("config.toml");
     std::fs::write(&file, "this is = = not toml\n").unwrap();
-    let listed = pail(home.path()).args(["profiles", "list"]).output().unwrap();
+    let listed = pail(home.path())
+        .args(["profiles", "list"])
+        .output()
+        .unwrap();
     assert_ran(&listed);
     let err = text(&listed.stderr);
     assert!(
@@ -90,10 +93,19 @@ fn the_demo_server_says_it_is_writing_and_gives_keys_for_this_shell() {
     let key = pail::testing::demo::DEMO_ACCESS_KEY;
     match cfg!(windows) {
         true => {
-            assert!(out.contains(&format!("$env:AWS_ACCESS_KEY_ID = \"{key}\"")), "{out}");
-            assert!(out.contains(&format!("set AWS_ACCESS_KEY_ID={key}&")), "{out}");
+            assert!(
+                out.contains(&format!("$env:AWS_ACCESS_KEY_ID = \"{key}\"")),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!("set AWS_ACCESS_KEY_ID={key}&")),
+                "{out}"
+            );
             assert!(!out.contains("export "), "{out}");
         }
-        false => assert!(out.contains(&format!("export AWS_ACCESS_KEY_ID={key} ")), "{out}"),
+        false => assert!(
+            out.contains(&format!("export AWS_ACCESS_KEY_ID={key} ")),
+            "{out}"
+        ),
     }
 }
