@@ -20,13 +20,17 @@ pub(crate) fn is_hidden_control(c: char) -> bool {
 /// A name from a server can then neither forge a line (a line break, a line clear), nor
 /// reach the terminal as a command (an OSC 52 clipboard write), nor reverse what it shows.
 pub(crate) fn terminal_safe(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c == '\\' || is_hidden_control(c)) {
+    if !text
+        .chars()
+        .any(|c| c == '\\' || c == PATH_SEPARATOR || is_hidden_control(c))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
+            PATH_SEPARATOR => out.push('\\'),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -38,6 +42,38 @@ pub(crate) fn terminal_safe(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Stands for the `\\` of a Windows local path in a message, so that [`terminal_safe`] shows
+/// it single — as Windows people write paths — while a `\\` in a key or other text stays
+/// doubled. A Windows path cannot hold a control character, so its backslashes need no
+/// escaping to be read right. U+FDD0 is a Unicode noncharacter, set aside for a program's
+/// own use: it is not text anyone writes.
+const PATH_SEPARATOR: char = '\u{fdd0}';
+
+/// A local path for a message [`terminal_safe`] prints (`pail` on a terminal): on Windows its
+/// `\\` are marked as [`PATH_SEPARATOR`]; elsewhere a path may hold any character but `/`
+/// and NUL, so it is escaped like any other text. For a message shown as it is (the window),
+/// [`shown_as_is`] turns the marks back.
+pub(crate) fn path_text(path: &std::path::Path) -> String {
+    mark_path_separators(&path.display().to_string(), cfg!(windows))
+}
+
+/// [`path_text`]'s rule, for either platform.
+fn mark_path_separators(path: &str, windows: bool) -> String {
+    match windows {
+        true => path.replace('\\', &PATH_SEPARATOR.to_string()),
+        false => path.to_owned(),
+    }
+}
+
+/// `text` with [`path_text`]'s marks back to the `\\` they stand for, for a view that shows
+/// text as it is (egui draws a control as a box, it does not obey it).
+pub(crate) fn shown_as_is(text: &str) -> Cow<'_, str> {
+    match text.contains(PATH_SEPARATOR) {
+        true => Cow::Owned(text.replace(PATH_SEPARATOR, "\\")),
+        false => Cow::Borrowed(text),
+    }
 }
 
 /// `s` safe inside HTML text and attribute values (`&`, `<`, `>`, `"` and `'`).
@@ -197,6 +233,21 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_graphic())
         );
+    }
+
+    #[test]
+    fn a_windows_path_prints_with_single_backslashes_and_a_key_keeps_its_escapes() {
+        let path = mark_path_separators(r"Z:\tmp\a28\big.bin", true);
+        let line = format!("upload: {path} to s3://b/k\\x1b\x1b");
+        assert_eq!(
+            terminal_safe(&line),
+            r"upload: Z:\tmp\a28\big.bin to s3://b/k\\x1b\x1b"
+        );
+        assert_eq!(shown_as_is(&path), r"Z:\tmp\a28\big.bin");
+        // Elsewhere a `\` is a file name's own character, escaped like any other text.
+        let unix = mark_path_separators(r"/tmp/a\tb", false);
+        assert_eq!(terminal_safe(&unix), r"/tmp/a\\tb");
+        assert_eq!(shown_as_is("plain"), "plain");
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub(crate) fn presign_cloudfront(args: PresignCloudFrontArgs) -> Result<(), CliE
     let pem = std::fs::read_to_string(&args.private_key).map_err(|e| {
         CliError::Usage(format!(
             "could not read {}: {e}",
-            args.private_key.display()
+            crate::fmt::path_text(&args.private_key)
         ))
     })?;
     let key = CloudFrontKey::from_pem(&args.key_id, &pem)?;

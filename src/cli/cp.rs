@@ -312,7 +312,7 @@ async fn run_jobs(
                 }
                 Some(Ok((job, Err(e)))) => {
                     failed += 1;
-                    bar.suspend(|| note(&format!("{}: {e}", job.describe(bucket))));
+                    bar.suspend(|| note(&format!("{}: {}", job.describe(bucket), failure_text(&e))));
                 }
                 Some(Err(e)) => {
                     failed += 1;
@@ -350,11 +350,38 @@ async fn run_jobs(
     Ok(failed)
 }
 
+/// A job's failure for the terminal, a local file named as [`crate::fmt::path_text`] writes it.
+fn failure_text(e: &TransferError) -> String {
+    match e {
+        TransferError::Local { path, reason } => {
+            format!(
+                "{}: {reason}",
+                crate::fmt::path_text(std::path::Path::new(path))
+            )
+        }
+        e => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::S3Prefix;
     use std::path::PathBuf;
+
+    #[test]
+    fn a_local_failure_names_the_file_as_the_platform_writes_it() {
+        let e = TransferError::Local {
+            path: r"Z:\tmp\a.bin".into(),
+            reason: "denied".into(),
+        };
+        let shown = crate::fmt::terminal_safe(&failure_text(&e)).into_owned();
+        match cfg!(windows) {
+            true => assert_eq!(shown, r"Z:\tmp\a.bin: denied"),
+            // Elsewhere a `\` is part of a file's name: escaped like any other text.
+            false => assert_eq!(shown, r"Z:\\tmp\\a.bin: denied"),
+        }
+    }
 
     #[test]
     fn places_and_upload_keys() {

@@ -65,7 +65,10 @@ impl Job {
     pub(super) fn describe(&self, bucket: &BucketName) -> String {
         match self {
             Job::Upload { path, key, .. } => {
-                format!("upload: {} to s3://{bucket}/{key}", path.display())
+                format!(
+                    "upload: {} to s3://{bucket}/{key}",
+                    crate::fmt::path_text(path)
+                )
             }
             Job::Download {
                 key,
@@ -74,7 +77,7 @@ impl Job {
                 ..
             } => format!(
                 "download: s3://{bucket}/{key} to {}",
-                crate::local_dir::local_path(root, relative).display()
+                crate::fmt::path_text(&crate::local_dir::local_path(root, relative))
             ),
             Job::Copy {
                 key, to_bucket, to, ..
@@ -90,12 +93,12 @@ pub(crate) fn plan_upload(
     recursive: bool,
 ) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
     let meta = std::fs::metadata(source)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", source.display())))?;
+        .map_err(|e| CliError::Usage(format!("{}: {e}", crate::fmt::path_text(source))))?;
     if meta.is_dir() {
         if !recursive {
             return Err(CliError::Usage(format!(
                 "{} is a folder: add --recursive to copy it",
-                source.display()
+                crate::fmt::path_text(source)
             )));
         }
         let folder = folder_prefix(&target.prefix);
@@ -115,10 +118,12 @@ pub(crate) fn plan_upload(
         }
         return Ok((jobs, problems));
     }
-    let name = source
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| CliError::Usage(format!("{}: not a file name", source.display())))?;
+    let name = source.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        CliError::Usage(format!(
+            "{}: not a file name",
+            crate::fmt::path_text(source)
+        ))
+    })?;
     let key = if target.prefix.is_empty() || target.prefix.ends_with('/') {
         format!("{}{name}", target.prefix)
     } else {
@@ -145,7 +150,7 @@ pub(super) async fn plan_download(
         if target.exists() && !target.is_dir() {
             return Err(CliError::Usage(format!(
                 "{} is a file, not a folder: name a folder to download into",
-                target.display()
+                crate::fmt::path_text(target)
             )));
         }
         let keys =
@@ -177,10 +182,12 @@ pub(super) async fn plan_download(
         (target.to_owned(), parts.join("/"))
     } else {
         // A file named by the person: written in its folder under that name.
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| CliError::Usage(format!("{}: not a file name", target.display())))?;
+        let name = target.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}: not a file name",
+                crate::fmt::path_text(target)
+            ))
+        })?;
         let folder = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),

@@ -21,6 +21,7 @@ pub(crate) mod buckets;
 pub(crate) mod cloudfront;
 pub(crate) mod cp;
 pub(crate) mod cp_plan;
+pub(crate) mod demo_text;
 pub(crate) mod find;
 pub(crate) mod headers;
 pub(crate) mod link_lifetime;
@@ -402,18 +403,13 @@ async fn list_profiles() -> Result<(), CliError> {
 }
 
 async fn demo_server() -> Result<(), CliError> {
-    use crate::demo::{DEMO_ACCESS_KEY, DEMO_BUCKET, DEMO_SECRET_KEY, start_demo_server};
-    let server = start_demo_server()?;
-    let endpoint = server.endpoint_url();
+    note(demo_text::WRITING);
+    let server = crate::demo::start_demo_server()?;
     // The demo keys are fixed and public: they only open this temporary local folder.
-    print_stdout(&format!(
-        "Pail demo S3 server (sample data in a temporary folder, removed on exit)\n\
-         \n  endpoint     {endpoint}\n  access key   {DEMO_ACCESS_KEY}\n  secret key   {DEMO_SECRET_KEY}\n  \
-         region       us-east-1, path-style\n  buckets      pail-demo, backups, website-assets\n  data folder  {}\n\nTry:\n  \
-         export AWS_ACCESS_KEY_ID={DEMO_ACCESS_KEY} AWS_SECRET_ACCESS_KEY={DEMO_SECRET_KEY}\n  \
-         pail presign s3://{DEMO_BUCKET}/README.txt --endpoint-url {endpoint} --path-style\n\n\
-         Press Ctrl+C to stop.\n",
-        server.root().display()
+    print_stdout(&demo_text::serving(
+        &server.endpoint_url(),
+        &server.root().display().to_string(),
+        cfg!(windows),
     ));
     crate::demo::shutdown_signal().await;
     drop(server);

@@ -75,7 +75,7 @@ pub(crate) fn man(args: ManArgs) -> Result<(), CliError> {
         None => print(&man_page()?),
         Some(dir) => std::fs::create_dir_all(&dir)
             .and_then(|()| clap_mangen::generate_to(Cli::command(), &dir))
-            .map_err(|e| CliError::Output(format!("{}: {e}", dir.display()))),
+            .map_err(|e| CliError::Output(format!("{}: {e}", crate::fmt::path_text(&dir)))),
     }
 }
 

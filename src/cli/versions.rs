@@ -104,7 +104,7 @@ pub(crate) async fn cp_version(args: super::cp::CpArgs) -> Result<(), CliError> 
     let said = format!(
         "download: s3://{}/{key} (version {version_id}) to {}",
         from.bucket,
-        target.display()
+        crate::fmt::path_text(&target)
     );
     if args.dryrun {
         super::print_line(&format!("(dryrun) {said}"));

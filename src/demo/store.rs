@@ -578,6 +578,17 @@ impl S3 for Store {
         mut req: S3Request<AbortMultipartUploadInput>,
     ) -> S3Result<S3Response<AbortMultipartUploadOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
+        // s3s-fs answers an upload it does not know with AccessDenied; S3 says NoSuchUpload,
+        // which tells a client the upload is gone. s3s-fs keeps each upload's owner in
+        // `.upload-ID.json` in its folder (IDs are UUIDs: hex digits and dashes).
+        let id = &req.input.upload_id;
+        let uuid = !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        if !uuid || !self.root.join(format!(".upload-{id}.json")).is_file() {
+            return Err(s3_error!(
+                NoSuchUpload,
+                "The specified upload does not exist"
+            ));
+        }
         self.files.abort_multipart_upload(req).await
     }
 }

@@ -18,13 +18,19 @@ pub struct UnreadableFile {
 
 impl fmt::Display for UnreadableFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        // `{:#}` marks the paths for a terminal (`crate::fmt::path_text`).
+        let marked = f.alternate();
+        let path = |p: &Path| match marked {
+            true => crate::fmt::path_text(p),
+            false => p.display().to_string(),
+        };
+        write!(f, "{}", path(&self.path))?;
         if let Some(line) = self.line {
             write!(f, " line {line}")?;
         }
         write!(f, " could not be read ({})", self.reason)?;
         match &self.kept_as {
-            Some(aside) => write!(f, "; it was kept as {}", aside.display())?,
+            Some(aside) => write!(f, "; it was kept as {}", path(aside))?,
             None => f.write_str("; it was left in place")?,
         }
         f.write_str(" and Pail started without it")

@@ -34,6 +34,7 @@ mod data_requests;
 mod docs_commands;
 mod endpoint_paths;
 mod far_links;
+mod gone_uploads;
 mod headers;
 mod hostile_server;
 mod limit_rate;
@@ -75,6 +76,7 @@ mod upload_headers;
 mod versions;
 mod window_start;
 mod windows_files;
+mod windows_messages;
 mod windows_names;
 #[cfg(windows)] // the Windows shell's own open
 mod windows_shell;

@@ -122,7 +122,11 @@ impl Profiles {
                     None
                 };
                 ProfilesFollowUp::Found {
-                    warnings: found.warnings,
+                    warnings: found
+                        .warnings
+                        .iter()
+                        .map(|w| crate::fmt::shown_as_is(w).into_owned())
+                        .collect(),
                     two_panes: self.store.as_ref().is_some_and(|s| s.two_panes),
                     choose,
                 }

@@ -390,7 +390,8 @@ impl ProfileStore {
             });
         }
         store.raw_config = raw_config;
-        let mut warnings: Vec<String> = store.problems.iter().map(ToString::to_string).collect();
+        // `{:#}`: with the paths marked for `pail`'s terminal; the window shows them as they are.
+        let mut warnings: Vec<String> = store.problems.iter().map(|p| format!("{p:#}")).collect();
         warnings.extend(store.lifetime_warnings.iter().cloned());
         (store, warnings)
     }
