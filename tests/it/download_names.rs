@@ -186,3 +186,54 @@ async fn a_typed_destination_windows_reserves_is_refused() {
         assert_eq!(left, ["x"], "nothing written");
     }
 }
+
+/// Found (under Wine). A download whose target another program held open kept its bytes as
+/// `.NAME.TOKEN.pail-partial` and said "close the file and download again"; the next download
+/// did, and left the kept file for ever. Now the copy is kept as `.NAME.kept.pail-partial`,
+/// the message says what to do with it, and the next download that reaches the target removes
+/// it — never a download in progress (`.NAME.TOKEN.pail-partial`).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_next_download_removes_the_kept_copy_and_nothing_else() {
+    let server = server_with_bucket(BUCKET);
+    put_object(&server, BUCKET, "held.txt", b"new bytes").await;
+    let home = tempfile::tempdir().unwrap();
+    let dl = home.path().join("dl");
+    std::fs::create_dir(&dl).unwrap();
+    let target = dl.join("held.txt");
+    std::fs::write(&target, b"old").unwrap();
+    let to = target.display().to_string();
+    let in_progress = ".held.txt.0123abcd.pail-partial";
+    std::fs::write(dl.join(in_progress), b"another download's").unwrap();
+    #[cfg(windows)]
+    {
+        // Held open as an editor holds a document: Windows will not replace it.
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        std::os::windows::fs::OpenOptionsExt::share_mode(&mut options, 0);
+        let held = options.open(&target).unwrap();
+        let out = common::cli::pail_for(&server, home.path(), &["cp", "s3://names/held.txt", &to]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        let kept = dl.join(".held.txt.kept.pail-partial");
+        assert!(err.contains(&kept.display().to_string()), "{err}");
+        assert!(err.contains("rename"), "{err}");
+        assert_eq!(read(&kept), b"new bytes");
+        drop(held);
+        assert_eq!(read(&target), b"old");
+    }
+    #[cfg(not(windows))]
+    std::fs::write(dl.join(".held.txt.kept.pail-partial"), b"kept earlier").unwrap();
+    let out = common::cli::pail_for(&server, home.path(), &["cp", "s3://names/held.txt", &to]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(&target), b"new bytes");
+    let mut left: Vec<String> = std::fs::read_dir(&dl)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [in_progress, "held.txt"]);
+}
