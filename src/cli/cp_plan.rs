@@ -225,7 +225,7 @@ fn changed_name(key: &str, relative: &str) -> Option<crate::plan::Changed> {
 
 /// A destination the person typed that this system would not write under that name (`NUL`,
 /// `aux.txt`, `x.` on Windows): refused before anything is asked or written.
-fn refuse_typed(target: &Path) -> Result<(), CliError> {
+pub(super) fn refuse_typed(target: &Path) -> Result<(), CliError> {
     for part in target.components() {
         let std::path::Component::Normal(name) = part else {
             continue;
