@@ -167,7 +167,7 @@ fn local_target(key: &ObjectKey, destination: &Path) -> Result<PathBuf, CliError
         _ => Err(CliError::Usage(format!(
             "`{key}` cannot be saved: its name here is `{}` ({why}), and no free name was \
              found beside it",
-            destination.join(&parts.join("/")).display()
+            destination.join(parts.join("/")).display()
         ))),
     }
 }
