@@ -72,11 +72,7 @@ fn segment_name(segment: &str, flavor: PathFlavor) -> Result<String, Refusal> {
             name.truncate(kept);
             name.push_str(&"_".repeat(dropped));
         }
-        let stem = name.split('.').next().unwrap_or("").trim_end();
-        if WINDOWS_RESERVED
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(stem))
-        {
+        if device_name(&name).is_some() {
             name.insert(0, '_');
         }
     }
@@ -98,6 +94,74 @@ pub(crate) fn components(relative: &str, flavor: PathFlavor) -> Result<Vec<Strin
         return Err(Refusal::NoName);
     }
     Ok(parts)
+}
+
+/// Why `relative` (a key below the folder) is saved under another name on `flavor`, said for
+/// the person ("`CON` is a device name on Windows"), or `None` when its name is kept as it is.
+/// Every download whose name Pail had to change says so, and such a made-up name never
+/// replaces a file already there (`plan::Item::changed`).
+pub(crate) fn why_changed(relative: &str, flavor: PathFlavor) -> Option<String> {
+    let mut reasons: Vec<String> = Vec::new();
+    let mut add = |reason: String| {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    };
+    for segment in relative.split('/').filter(|s| !s.is_empty()) {
+        for c in segment.chars() {
+            if c.is_control() {
+                add("a control character in a file name breaks scripts".into());
+            } else if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                add("a direction override in a file name disguises it".into());
+            } else if flavor == PathFlavor::Windows && "\\:<>\"|?*".contains(c) {
+                add(format!("Windows cannot hold `{c}` in a file name"));
+            }
+        }
+        if flavor == PathFlavor::Windows {
+            if segment.ends_with(['.', ' ']) {
+                add("Windows cannot hold a name ending in `.` or a space".into());
+            }
+            if let Some(device) = device_name(segment) {
+                add(format!("{device} is a device name on Windows"));
+            }
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// The device `name` opens on Windows (`AUX` for `aux.txt`), if it is one.
+fn device_name(name: &str) -> Option<&'static str> {
+    let stem = name.split('.').next().unwrap_or("").trim_end();
+    WINDOWS_RESERVED
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(stem))
+        .copied()
+}
+
+/// Why a file name the person typed as a destination cannot be written under that name on
+/// `flavor` (`x.` would be written as `x`, `NUL` is no file at all), or `None` when it can.
+/// Such a destination is refused before anything is asked or written.
+pub(crate) fn typed_name_refusal(name: &str, flavor: PathFlavor) -> Option<String> {
+    if flavor != PathFlavor::Windows || name == "." || name == ".." {
+        return None;
+    }
+    if let Some(device) = device_name(name) {
+        return Some(format!("{device} is a device name on Windows, not a file"));
+    }
+    if name.ends_with(['.', ' ']) {
+        return Some(
+            "Windows drops a trailing `.` or space, so the file would be written under \
+             another name"
+                .into(),
+        );
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| c.is_control() || "<>\"|?*:".contains(c))
+    {
+        return Some(format!("Windows cannot hold {c:?} in a file name"));
+    }
+    None
 }
 
 /// A file or key left out of a transfer batch (or put under another name), and why: each is
@@ -259,6 +323,75 @@ mod tests {
         );
         assert_eq!(w("CONIN$x").unwrap(), "CONIN$x");
         assert_eq!(on(PathFlavor::Unix, "CONIN$").unwrap(), "CONIN$");
+    }
+
+    #[test]
+    fn every_changed_name_says_why() {
+        let w = |k| why_changed(k, PathFlavor::Windows);
+        assert_eq!(
+            w("ends.").unwrap(),
+            "Windows cannot hold a name ending in `.` or a space"
+        );
+        assert_eq!(
+            w("a ").unwrap(),
+            "Windows cannot hold a name ending in `.` or a space"
+        );
+        assert_eq!(w("docs/CON").unwrap(), "CON is a device name on Windows");
+        assert_eq!(w("aux.txt").unwrap(), "AUX is a device name on Windows");
+        assert_eq!(w("a:b").unwrap(), "Windows cannot hold `:` in a file name");
+        assert_eq!(
+            w("a\\b").unwrap(),
+            "Windows cannot hold `\\` in a file name"
+        );
+        assert_eq!(w("ends_"), None);
+        assert_eq!(w("d//CONSOLE.txt"), None);
+        assert!(w("x\ny").unwrap().contains("control character"));
+        // Linux holds these names as they are.
+        for key in ["ends.", "CON", "a:b", "a\\b", "a "] {
+            assert_eq!(why_changed(key, PathFlavor::Unix), None, "{key}");
+        }
+        assert!(why_changed("x\ny", PathFlavor::Unix).is_some());
+    }
+
+    /// A name is changed exactly when `why_changed` says why.
+    #[test]
+    fn a_name_is_changed_exactly_when_a_reason_is_given() {
+        for key in [
+            "ends.",
+            "CON",
+            "a:b",
+            "ok.txt",
+            "d/e/f",
+            "com1.x",
+            "x\u{202e}y",
+            "LPT¹",
+        ] {
+            for flavor in [PathFlavor::Unix, PathFlavor::Windows] {
+                let kept = on(flavor, key).unwrap() == key;
+                assert_eq!(why_changed(key, flavor).is_none(), kept, "{key} {flavor:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn typed_destinations_windows_would_not_write_are_refused() {
+        let w = |n| typed_name_refusal(n, PathFlavor::Windows);
+        assert_eq!(
+            w("aux.txt").unwrap(),
+            "AUX is a device name on Windows, not a file"
+        );
+        for name in ["COM1", "CON", "NUL", "nul.tar.gz", "conin$"] {
+            assert!(w(name).unwrap().contains("device name"), "{name}");
+        }
+        assert!(w("x.").unwrap().contains("trailing"));
+        assert!(w("x ").unwrap().contains("trailing"));
+        assert!(w("a:b").is_some());
+        for name in ["x", "report.pdf", "CONSOLE", ".", "..", ".hidden"] {
+            assert_eq!(w(name), None, "{name}");
+        }
+        for name in ["aux.txt", "CON", "x.", "x "] {
+            assert_eq!(typed_name_refusal(name, PathFlavor::Unix), None, "{name}");
+        }
     }
 
     #[test]

@@ -111,6 +111,17 @@ pub struct Item {
     pub source_mtime: Option<i64>,
     /// The source's place (as [`Space::place_of`] would give it), to refuse a copy onto itself.
     pub source_place: Option<String>,
+    /// Set when `name` is one Pail made because the source's own name cannot be a file here
+    /// (`CON`, `a.` on Windows): such a name never replaces a file already there, nor takes
+    /// the name another item of the batch has as its own.
+    pub changed: Option<Changed>,
+}
+
+/// A name Pail had to change: from what, and why (said to the person).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub from: String,
+    pub why: String,
 }
 
 /// What Pail could see at a name in the destination.
@@ -150,6 +161,9 @@ pub enum RenameReason {
     /// Another file of the batch is read from this name: written there, it could be read
     /// after it was replaced, and a move would then delete what was written.
     AnotherSource,
+    /// Its name is one Pail made (the source's own cannot be a file here), and that name is
+    /// taken: by a file already there, or as its own name by another file of the batch.
+    MadeUpTaken,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +202,7 @@ impl std::fmt::Display for RenameReason {
             RenameReason::PailsOwnName => "its name is one Pail uses for downloads in progress",
             RenameReason::NamesAFolder => "another file of the batch goes in a folder of that name",
             RenameReason::AnotherSource => "another file of the batch is read from that name",
+            RenameReason::MadeUpTaken => "the name Pail made for it is taken",
         })
     }
 }
@@ -279,6 +294,12 @@ pub fn plan_batch(
         .iter()
         .filter_map(|i| i.source_place.as_deref())
         .collect();
+    // The names items have as their own (not made up by Pail): those keep them.
+    let own: HashSet<String> = items
+        .iter()
+        .filter(|i| i.changed.is_none())
+        .map(|i| space.fold(&i.name))
+        .collect();
     let mut written: HashSet<String> = HashSet::new();
     let mut steps = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -301,6 +322,10 @@ pub fn plan_batch(
             Some(RenameReason::NamesAFolder)
         } else if sources.contains(space.place_of(&item.name).as_str()) {
             Some(RenameReason::AnotherSource)
+        } else if item.changed.is_some()
+            && (own.contains(&folded) || seen(&item.name) != Seen::Absent)
+        {
+            Some(RenameReason::MadeUpTaken)
         } else if written.contains(&folded) {
             Some(RenameReason::SameAsAnother)
         } else {

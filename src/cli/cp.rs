@@ -128,18 +128,23 @@ fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<
     let items: Vec<crate::plan::Item> = jobs
         .iter()
         .map(|job| {
-            let (name, source_place) = match job {
-                Job::Upload { key, .. } => (key.as_str().to_owned(), None),
-                Job::Download { relative, .. } => (relative.clone(), None),
-                Job::Copy { key, to, .. } => {
-                    (to.as_str().to_owned(), Some(format!("s3|{bucket}|{key}")))
-                }
+            let (name, source_place, changed) = match job {
+                Job::Upload { key, .. } => (key.as_str().to_owned(), None, None),
+                Job::Download {
+                    relative, changed, ..
+                } => (relative.clone(), None, changed.clone()),
+                Job::Copy { key, to, .. } => (
+                    to.as_str().to_owned(),
+                    Some(format!("s3|{bucket}|{key}")),
+                    None,
+                ),
             };
             crate::plan::Item {
                 name,
                 size: job.size(),
                 source_mtime: None,
                 source_place,
+                changed,
             }
         })
         .collect();
@@ -167,6 +172,21 @@ fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<
                 left_out += 1;
                 continue;
             }
+            crate::plan::Action::Renamed(reason) if made_up(&job).is_some() => {
+                let wanted = match &mut job {
+                    Job::Download { relative, .. } => std::mem::replace(relative, step.name),
+                    _ => String::new(),
+                };
+                let why = made_up(&job).unwrap_or_default();
+                warn(&format!(
+                    "renamed: {} ({why}; `{wanted}`: {reason})",
+                    job.describe(bucket)
+                ));
+            }
+            crate::plan::Action::New | crate::plan::Action::Replace if made_up(&job).is_some() => {
+                let why = made_up(&job).unwrap_or_default();
+                warn(&format!("renamed: {} ({why})", job.describe(bucket)));
+            }
             crate::plan::Action::Renamed(reason) => {
                 let described = job.describe(bucket);
                 match &mut job {
@@ -192,6 +212,17 @@ fn place_jobs(jobs: Vec<Job>, bucket: &BucketName, destination: &Place) -> (Vec<
         placed.push(job);
     }
     (placed, left_out)
+}
+
+/// Why the job's file has a name Pail made, if it has.
+fn made_up(job: &Job) -> Option<String> {
+    match job {
+        Job::Download {
+            changed: Some(changed),
+            ..
+        } => Some(changed.why.clone()),
+        _ => None,
+    }
 }
 
 /// One file of the batch, through the transfer engine.
@@ -224,6 +255,7 @@ async fn run_job(
             relative,
             size,
             head,
+            ..
         } => {
             // `cp` replaces what is there, as `aws s3 cp` does.
             let landing = crate::s3::download::Landing {

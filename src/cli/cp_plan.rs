@@ -43,6 +43,8 @@ pub(crate) enum Job {
         size: u64,
         /// What the HEAD that sized it said, when one did.
         head: Option<crate::s3::download::HeadSaid>,
+        /// Set when `relative` is a name Pail made (the key's own cannot be a file here).
+        changed: Option<crate::plan::Changed>,
     },
     /// A server-side copy, from the source bucket to `to` in `to_bucket`.
     Copy {
@@ -146,6 +148,7 @@ pub(super) async fn plan_download(
     target: &Path,
     recursive: bool,
 ) -> Result<(Vec<Job>, Vec<local_path::Skipped>), CliError> {
+    refuse_typed(target)?;
     if recursive {
         if target.exists() && !target.is_dir() {
             return Err(CliError::Usage(format!(
@@ -162,6 +165,7 @@ pub(super) async fn plan_download(
             let relative = &key[base.len()..];
             match local_path::components(relative, local_path::PathFlavor::NATIVE) {
                 Ok(parts) => jobs.push(Job::Download {
+                    changed: changed_name(&key, relative),
                     key: ObjectKey::new(key)?,
                     root: target.to_owned(),
                     relative: parts.join("/"),
@@ -175,11 +179,15 @@ pub(super) async fn plan_download(
     }
     let key = ObjectKey::new(source.prefix.clone())?;
     let into_folder = target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/');
-    let (root, relative) = if into_folder {
+    let (root, relative, changed) = if into_folder {
         let name = source.prefix.rsplit('/').next().unwrap_or_default();
         let parts = local_path::components(name, local_path::PathFlavor::NATIVE)
             .map_err(|reason| CliError::Usage(format!("`{key}` cannot be saved: {reason}")))?;
-        (target.to_owned(), parts.join("/"))
+        (
+            target.to_owned(),
+            parts.join("/"),
+            changed_name(key.as_str(), name),
+        )
     } else {
         // A file named by the person: written in its folder under that name.
         let name = target.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
@@ -192,7 +200,7 @@ pub(super) async fn plan_download(
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),
         };
-        (folder, name.to_owned())
+        (folder, name.to_owned(), None)
     };
     let asked = std::time::Instant::now();
     let properties = object_properties(connection, &source.bucket, &key).await?;
@@ -206,8 +214,38 @@ pub(super) async fn plan_download(
         relative,
         size: properties.size,
         head,
+        changed,
     };
     Ok((vec![job], Vec::new()))
+}
+
+/// Why `key` is saved under a name Pail made from `relative` (its part below the folder), if
+/// it is.
+fn changed_name(key: &str, relative: &str) -> Option<crate::plan::Changed> {
+    local_path::why_changed(relative, local_path::PathFlavor::NATIVE).map(|why| {
+        crate::plan::Changed {
+            from: key.to_owned(),
+            why,
+        }
+    })
+}
+
+/// A destination the person typed that this system would not write under that name (`NUL`,
+/// `aux.txt`, `x.` on Windows): refused before anything is asked or written.
+pub(super) fn refuse_typed(target: &Path) -> Result<(), CliError> {
+    for part in target.components() {
+        let std::path::Component::Normal(name) = part else {
+            continue;
+        };
+        let name = name.to_string_lossy();
+        if let Some(why) = local_path::typed_name_refusal(&name, local_path::PathFlavor::NATIVE) {
+            return Err(CliError::Usage(format!(
+                "{}: cannot download there: {why}; nothing was written",
+                target.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a HEAD of `key` says, or an error naming it (S3's own words alone do not say which

@@ -131,6 +131,7 @@ pub(crate) async fn cp_version(args: super::cp::CpArgs) -> Result<(), CliError> 
 /// Where one object lands: into a folder under the key's last name (refused when that name
 /// cannot be a file here), or as the file named.
 fn local_target(key: &ObjectKey, destination: &Path) -> Result<PathBuf, CliError> {
+    super::cp_plan::refuse_typed(destination)?;
     let into_folder =
         destination.is_dir() || destination.as_os_str().to_string_lossy().ends_with('/');
     if !into_folder {
@@ -139,7 +140,36 @@ fn local_target(key: &ObjectKey, destination: &Path) -> Result<PathBuf, CliError
     let name = key.as_str().rsplit('/').next().unwrap_or_default();
     let parts = local_path::components(name, local_path::PathFlavor::NATIVE)
         .map_err(|reason| CliError::Usage(format!("`{key}` cannot be saved: {reason}")))?;
-    Ok(destination.join(parts.join("/")))
+    let made = parts.join("/");
+    let Some(why) = local_path::why_changed(name, local_path::PathFlavor::NATIVE) else {
+        return Ok(destination.join(made));
+    };
+    // A name Pail made never replaces a file there: it takes the first free `name (n)`.
+    let item = crate::plan::Item {
+        name: made,
+        size: 0,
+        source_mtime: None,
+        source_place: None,
+        changed: Some(crate::plan::Changed {
+            from: key.to_string(),
+            why: why.clone(),
+        }),
+    };
+    let space = crate::local_dir::folder_space(destination);
+    let seen = |n: &str| crate::local_dir::seen_in_folder(destination, n);
+    let planned = crate::plan::plan_batch(&space, &[item], crate::plan::Conflict::Overwrite, &seen);
+    match planned.steps.first() {
+        Some(step) if !matches!(step.action, crate::plan::Action::Skip(_)) => {
+            let target = crate::local_dir::local_path(destination, &step.name);
+            super::warn(&format!("renamed: `{key}` to {} ({why})", target.display()));
+            Ok(target)
+        }
+        _ => Err(CliError::Usage(format!(
+            "`{key}` cannot be saved: its name here is `{}` ({why}), and no free name was \
+             found beside it",
+            destination.join(parts.join("/")).display()
+        ))),
+    }
 }
 
 #[cfg(test)]

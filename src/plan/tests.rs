@@ -25,6 +25,7 @@ fn item(name: &str) -> Item {
         size: 1,
         source_mtime: None,
         source_place: None,
+        changed: None,
     }
 }
 
@@ -295,4 +296,63 @@ fn a_name_another_file_of_the_batch_is_read_from_is_not_written() {
             ),
         ]
     );
+}
+
+/// A made-up item: the name Pail gave `key` on Windows, marked as changed.
+fn made_up(key: &str) -> Item {
+    use crate::local_path::{PathFlavor, components, why_changed};
+    let mut item = item(&components(key, PathFlavor::Windows).unwrap().join("/"));
+    item.changed = why_changed(key, PathFlavor::Windows).map(|why| Changed {
+        from: key.into(),
+        why,
+    });
+    assert!(item.changed.is_some(), "{key}");
+    item
+}
+
+#[test]
+fn a_name_pail_made_never_replaces_a_file_nor_takes_an_own_name() {
+    // The made-up `ends_` comes first, yet the object really named `ends_` keeps the name.
+    let items = [
+        made_up("ends."),
+        item("ends_"),
+        made_up("a:b"),
+        made_up("CON"),
+    ];
+    let seen = there(&["_CON", "a_b"]);
+    for choice in [
+        Conflict::Overwrite,
+        Conflict::IfNewer,
+        Conflict::Skip,
+        Conflict::KeepBoth,
+    ] {
+        let plan = plan_batch(&folder(true, false), &items, choice, &seen);
+        assert_eq!(
+            names(&plan),
+            [
+                (
+                    "ends_ (1)".to_owned(),
+                    Action::Renamed(RenameReason::MadeUpTaken)
+                ),
+                ("ends_".to_owned(), Action::New),
+                (
+                    "a_b (1)".to_owned(),
+                    Action::Renamed(RenameReason::MadeUpTaken)
+                ),
+                (
+                    "_CON (1)".to_owned(),
+                    Action::Renamed(RenameReason::MadeUpTaken)
+                ),
+            ],
+            "{choice:?}"
+        );
+    }
+    // Free, a made-up name is used as it is.
+    let plan = plan_batch(
+        &folder(true, false),
+        &[made_up("CON")],
+        Conflict::Overwrite,
+        &there(&[]),
+    );
+    assert_eq!(names(&plan), [("_CON".to_owned(), Action::New)]);
 }

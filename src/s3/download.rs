@@ -31,21 +31,13 @@ fn partial_name(name: &str) -> String {
     std::process::id().hash(&mut token);
     let token = token.finish() as u32;
     let suffix = crate::plan::PARTIAL_SUFFIX;
-    let partial = format!(".{name}.{token:08x}{suffix}");
-    if partial.len() <= crate::local_path::MAX_NAME_BYTES {
-        return partial;
-    }
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    name.hash(&mut hasher);
-    let mut cut = 160;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!(
-        ".{}-{:016x}.{token:08x}{suffix}",
-        &name[..cut],
-        hasher.finish()
-    )
+    format!(".{}.{token:08x}{suffix}", super::kept_download::stem(name))
+}
+
+/// [`partial_name`], for the kept copy's tests.
+#[cfg(test)]
+pub(super) fn partial_name_for_tests(name: &str) -> String {
+    partial_name(name)
 }
 
 /// Targets this process is downloading to now: a second download to the same file waits for
@@ -200,16 +192,24 @@ async fn download_below(
     let result = match result {
         Ok(size) => {
             let placed = place(&dir, &partial, name, landing.replace).await;
+            if placed.is_ok() {
+                super::kept_download::drop_kept(&dir, name);
+            }
             placed.map(|()| size).map_err(|e| {
                 if crate::local_dir::held_open(&e) {
                     // The bytes arrived whole: they stay, for the person to use or to place.
                     kept = true;
+                    let kept_as = dir
+                        .path()
+                        .join(super::kept_download::keep(&dir, &partial, name));
                     local(
                         &target,
                         format!(
                             "it is open in another program, so it was not replaced ({e}); the \
-                             download is kept whole as {}: close the file and download again",
-                            partial_path.display()
+                             download is kept whole as {kept}: close the file and download \
+                             again (the kept copy is then removed), or rename {kept} to \
+                             {name} yourself",
+                            kept = kept_as.display()
                         ),
                     )
                 } else if e.kind() == std::io::ErrorKind::AlreadyExists {

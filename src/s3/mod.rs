@@ -16,6 +16,7 @@ pub(crate) mod head;
 pub(crate) mod header_batch;
 pub(crate) mod header_edit;
 pub(crate) mod headers;
+pub(crate) mod kept_download;
 pub(crate) mod list;
 pub(crate) mod objects;
 pub(crate) mod rate_limit;

@@ -130,6 +130,7 @@ async fn plan_copy(ctx: &TransferContext, request: CopyRequest) -> Result<CopyPl
             size,
             source_mtime: modified,
             source_place: Some(from_space.place_of(&key)),
+            changed: None,
         });
         source_keys.push(key);
     }

@@ -78,11 +78,17 @@ async fn plan_download(
         let relative = key.strip_prefix(base.as_str()).unwrap_or(&key);
         match local_path::components(relative, local_path::PathFlavor::NATIVE) {
             Ok(parts) => {
+                let changed = local_path::why_changed(relative, local_path::PathFlavor::NATIVE)
+                    .map(|why| crate::plan::Changed {
+                        from: key.clone(),
+                        why,
+                    });
                 items.push(Item {
                     name: parts.join("/"),
                     size,
                     source_mtime: modified,
                     source_place: None,
+                    changed,
                 });
                 object_keys.push(key);
             }

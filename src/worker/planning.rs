@@ -238,6 +238,24 @@ pub(super) fn question(
 pub(super) fn report(plan: &Plan, items: &[Item], sink: &super::EventSink) {
     for step in &plan.steps {
         let name = items.get(step.index).map_or("", |i| i.name.as_str());
+        let changed = items.get(step.index).and_then(|i| i.changed.as_ref());
+        let said = match (&step.action, changed) {
+            // A name Pail made is always said, with why (and why it is numbered, if it is).
+            (plan::Action::Skip(_), _) | (_, None) => None,
+            (plan::Action::Renamed(reason), Some(changed)) => {
+                Some(format!("{}; `{name}`: {reason}", changed.why))
+            }
+            (_, Some(changed)) => Some(changed.why.clone()),
+        };
+        if let (Some(reason), Some(changed)) = (said, changed) {
+            let skipped = crate::local_path::Skipped::Renamed {
+                name: changed.from.clone(),
+                to: step.name.clone(),
+                reason,
+            };
+            sink.send(super::FilesEvent::Skipped { skipped });
+            continue;
+        }
         let skipped = match &step.action {
             plan::Action::Skip(reason) => crate::local_path::Skipped::Planned {
                 name: name.to_owned(),

@@ -186,6 +186,7 @@ async fn plan_upload(
             size,
             source_mtime: modified,
             source_place: None,
+            changed: None,
         });
         file_paths.push(path);
     }

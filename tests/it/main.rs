@@ -32,6 +32,7 @@ mod conditional_writes;
 mod copy_across;
 mod data_requests;
 mod docs_commands;
+mod download_names;
 mod endpoint_paths;
 mod far_links;
 mod gone_uploads;
