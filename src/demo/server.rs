@@ -106,17 +106,7 @@ impl LocalServer {
 
     /// Serves an empty, temporary data folder, removed when the server is dropped.
     pub fn start_temporary(access_key: &str, secret_key: &str) -> Result<Self, LocalServerError> {
-        let temp = temporary_folder()?;
-        let root = temp.path().to_owned();
-        Self::start_inner(
-            root,
-            Some(temp),
-            access_key,
-            secret_key,
-            None,
-            false,
-            KeyNames::native(),
-        )
+        Self::start_temporary_as(access_key, secret_key, false, KeyNames::native())
     }
 
     /// Like [`Self::start_temporary`], naming files as on Windows on every system: to test
@@ -125,10 +115,7 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
     ) -> Result<Self, LocalServerError> {
-        let temp = temporary_folder()?;
-        let root = temp.path().to_owned();
-        let names = KeyNames::Windows;
-        Self::start_inner(root, Some(temp), access_key, secret_key, None, false, names)
+        Self::start_temporary_as(access_key, secret_key, false, KeyNames::Windows)
     }
 
     /// Like [`Self::start_temporary`], also answering a bucket named after its host as S3
@@ -139,6 +126,16 @@ impl LocalServer {
         access_key: &str,
         secret_key: &str,
     ) -> Result<Self, LocalServerError> {
+        Self::start_temporary_as(access_key, secret_key, true, KeyNames::native())
+    }
+
+    /// A temporary data folder served with these bucket-host and file-name rules.
+    fn start_temporary_as(
+        access_key: &str,
+        secret_key: &str,
+        bucket_hosts: bool,
+        names: KeyNames,
+    ) -> Result<Self, LocalServerError> {
         let temp = temporary_folder()?;
         let root = temp.path().to_owned();
         Self::start_inner(
@@ -147,8 +144,8 @@ impl LocalServer {
             access_key,
             secret_key,
             None,
-            true,
-            KeyNames::native(),
+            bucket_hosts,
+            names,
         )
     }
 
