@@ -239,8 +239,10 @@ async fn bucket_properties_adds_and_removes_a_default_header_rule_used_by_the_ne
             };
             PailApp::with_options(&cc.egui_ctx, vec![profile], None, options).unwrap()
         });
+    // The properties and the rules are read by two requests; until both have answered the
+    // window's layout can still move under a click, so neither counts as shown alone.
     let rules_shown = |app: &PailApp| match app.state().bucket_dialog() {
-        Some(BucketDialog::Properties(window)) => window
+        Some(BucketDialog::Properties(window)) if window.properties().is_some() => window
             .upload_rules
             .as_ref()
             .filter(|section| !section.is_waiting())
