@@ -1,7 +1,8 @@
 //! How long the bench's server takes to join a multipart upload's parts into the object
-//! (CompleteMultipartUpload), timed on its own over loopback. s3s-fs reads every part back and
-//! writes it into the object before it answers, so each upload through the capped link ends
-//! with that wait, whatever the tool: it bounds the share of the cap any upload can fill.
+//! (CompleteMultipartUpload), timed on its own over loopback. The server joins the parts'
+//! files before it answers (`src/demo/join.rs`: appended in the kernel; s3s-fs alone read each
+//! part back and hashed it again), so each upload through the capped link ends with that
+//! wait, whatever the tool: it bounds the share of the cap any upload can fill.
 
 use std::time::Instant;
 

@@ -94,6 +94,49 @@ fn row_name(row: &Row) -> &str {
     }
 }
 
+/// Bytes kept as they are in an encoded name: S3 leaves unreserved characters and `/`.
+fn kept(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/')
+}
+
+/// A name as S3 encodes it for `encoding-type=url`: form encoding, a space as `+`.
+pub(crate) fn url_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            _ if kept(b) => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The last row of a page (a key or a common prefix) as an opaque token XML can carry: `t`
+/// and its bytes in hex.
+pub(super) fn token_out(key: &str) -> String {
+    let mut token = String::with_capacity(1 + key.len() * 2);
+    token.push('t');
+    for b in key.as_bytes() {
+        token.push_str(&format!("{b:02x}"));
+    }
+    token
+}
+
+/// The key a token made by [`token_out`] stands for; `None` for a token this server did not
+/// hand out.
+pub(super) fn token_in(token: &str) -> Option<String> {
+    let hex = token.strip_prefix('t')?;
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +218,24 @@ mod tests {
         assert_eq!(keys(&after), ["ab", "b", "é"]);
         assert_eq!(after.prefixes, ["a/"]);
         assert_eq!(page(objects(KEYS), &query("", None, 0)).rows(), 0);
+    }
+
+    #[test]
+    fn names_are_encoded_as_s3_encodes_them() {
+        assert_eq!(
+            url_encode("a b+c/d%e\u{1}\n日~_.-"),
+            "a+b%2Bc/d%25e%01%0A%E6%97%A5~_.-"
+        );
+    }
+
+    #[test]
+    fn tokens_are_opaque_text_and_come_back_as_keys() {
+        let key = "dir/k\u{1}<&>\n 日";
+        let token = token_out(key);
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()), "{token}");
+        assert_eq!(token_in(&token).as_deref(), Some(key));
+        assert_eq!(token_in("dir/raw-key"), None);
+        assert_eq!(token_in("t4"), None);
+        assert_eq!(token_in("tzz"), None);
     }
 }

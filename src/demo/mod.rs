@@ -3,6 +3,7 @@
 //! written straight into the local server's data folder.
 
 pub(crate) mod file_names;
+mod join;
 mod listing;
 mod object_body;
 pub(crate) mod server;

@@ -12,7 +12,8 @@ use s3s::dto::*;
 use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
 
 use super::file_names::KeyNames;
-use super::listing::{Page, Query, page};
+use super::join::PartDigests;
+use super::listing::{Page, Query, page, token_in, token_out, url_encode};
 use super::object_body::{Opened, plain_path, range_start};
 
 /// s3s-fs with listings as S3 answers them.
@@ -21,6 +22,8 @@ pub(crate) struct Store {
     /// The folder s3s-fs keeps the buckets in, as s3s-fs resolved it.
     root: std::path::PathBuf,
     names: KeyNames,
+    /// The parts' MD5s as they arrived, so a join need not read them back (see `join`).
+    parts: PartDigests,
 }
 
 impl Store {
@@ -30,7 +33,13 @@ impl Store {
             .map(|d| d.join(root))
             .and_then(|r| r.canonicalize())
             .unwrap_or_else(|_| root.to_owned());
-        Self { files, root, names }
+        let parts = PartDigests::new(&root);
+        Self {
+            files,
+            root,
+            names,
+            parts,
+        }
     }
 
     /// The name of `key`'s file in `bucket`, for s3s-fs; S3's KeyTooLongError for a key no
@@ -115,49 +124,6 @@ impl Store {
             trailing_headers: None,
         }
     }
-}
-
-/// Bytes kept as they are in an encoded name: S3 leaves unreserved characters and `/`.
-fn kept(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/')
-}
-
-/// A name as S3 encodes it for `encoding-type=url`: form encoding, a space as `+`.
-pub(crate) fn url_encode(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for &b in name.as_bytes() {
-        match b {
-            b' ' => out.push('+'),
-            _ if kept(b) => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// The last row of a page (a key or a common prefix) as an opaque token XML can carry: `t`
-/// and its bytes in hex.
-fn token_out(key: &str) -> String {
-    let mut token = String::with_capacity(1 + key.len() * 2);
-    token.push('t');
-    for b in key.as_bytes() {
-        token.push_str(&format!("{b:02x}"));
-    }
-    token
-}
-
-/// The key a token made by [`token_out`] stands for; `None` for a token this server did not
-/// hand out.
-fn token_in(token: &str) -> Option<String> {
-    let hex = token.strip_prefix('t')?;
-    if hex.len() % 2 != 0 {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
 }
 
 /// s3s-fs keeps an object's metadata beside the buckets in files named after its bucket and
@@ -529,7 +495,10 @@ impl S3 for Store {
         mut req: S3Request<UploadPartInput>,
     ) -> S3Result<S3Response<UploadPartOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
-        self.files.upload_part(req).await
+        let (id, part) = (req.input.upload_id.clone(), req.input.part_number);
+        let response = self.files.upload_part(req).await?;
+        self.parts.saw(&id, part, response.output.e_tag.as_ref());
+        Ok(response)
     }
 
     async fn upload_part_copy(
@@ -558,7 +527,18 @@ impl S3 for Store {
     ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
         let file = self.file(&req.input.bucket, &req.input.key, true)?;
         let key = std::mem::replace(&mut req.input.key, file);
-        let mut response = self.files.complete_multipart_upload(req).await?;
+        if self.parts.misnamed_part(&req.input) {
+            return Err(s3_error!(InvalidPart, "A part's ETag is not the part's"));
+        }
+        let mut response = match self.parts.join(&req).await {
+            Some(joined) => S3Response::new(joined?),
+            None => {
+                let id = req.input.upload_id.clone();
+                let response = self.files.complete_multipart_upload(req).await;
+                self.parts.forget(&id);
+                response?
+            }
+        };
         let output = &mut response.output;
         // s3s-fs answers once its `future` is done, with the key that future names.
         if let Some(future) = output.future.take() {
@@ -589,30 +569,7 @@ impl S3 for Store {
                 "The specified upload does not exist"
             ));
         }
+        self.parts.forget(id);
         self.files.abort_multipart_upload(req).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_encoded_as_s3_encodes_them() {
-        assert_eq!(
-            url_encode("a b+c/d%e\u{1}\n日~_.-"),
-            "a+b%2Bc/d%25e%01%0A%E6%97%A5~_.-"
-        );
-    }
-
-    #[test]
-    fn tokens_are_opaque_text_and_come_back_as_keys() {
-        let key = "dir/k\u{1}<&>\n 日";
-        let token = token_out(key);
-        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()), "{token}");
-        assert_eq!(token_in(&token).as_deref(), Some(key));
-        assert_eq!(token_in("dir/raw-key"), None);
-        assert_eq!(token_in("t4"), None);
-        assert_eq!(token_in("tzz"), None);
     }
 }

@@ -49,6 +49,7 @@ mod public_links;
 mod qr;
 mod region_discovery;
 mod search;
+mod server_join;
 mod settings_files;
 mod share_folder;
 mod share_roundtrip;
