@@ -5,14 +5,20 @@
 //! it as the part's ETag). This keeps them, and joins an upload whose every part it saw arrive,
 //! and whose part files are still the files it saw, by moving the first part's file into place
 //! and appending the others (in the kernel where the system copies between files), writing the
-//! ETag S3 gives (the MD5 of the parts' MD5s, `-`, their count) where s3s-fs keeps it. Anything
-//! else (a part it did not see, a conditional complete, a key that is no plain path) is joined
-//! by s3s-fs, as before. The file names below are s3s-fs 0.14.1's own; that version is pinned.
+//! ETag S3 gives (the MD5 of the parts' MD5s, `-`, their count) where s3s-fs keeps it.
+//!
+//! A part is vouched for only when no other write of it overlapped its own (two at once leave
+//! one file and two MD5s), and each is copied from the file opened and checked to be the one
+//! that arrived, so a part written again during the join is not taken for the old one.
+//! Anything else (a part it did not see, a part written under another spelling of the upload
+//! ID or by UploadPartCopy, a conditional complete, a key that is no plain path) is joined by
+//! s3s-fs, as before. The file names are s3s-fs 0.14.1's own; that version is pinned.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -29,15 +35,107 @@ const SMALLEST_PART: u64 = 5 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Seen {
     md5: [u8; 16],
+    file: FileId,
+}
+
+/// A file as its metadata tells it apart: size, time and (on Unix) device and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
     len: u64,
     modified: SystemTime,
+    node: (u64, u64),
+}
+
+impl FileId {
+    fn of(metadata: &Metadata) -> Option<Self> {
+        #[cfg(unix)]
+        let node = {
+            use std::os::unix::fs::MetadataExt as _;
+            (metadata.dev(), metadata.ino())
+        };
+        #[cfg(not(unix))]
+        let node = (0, 0);
+        let modified = metadata.modified().ok()?;
+        metadata.is_file().then_some(Self {
+            len: metadata.len(),
+            modified,
+            node,
+        })
+    }
+}
+
+/// A part by upload ID and number.
+type PartOf = (String, i32);
+
+#[derive(Debug, Default)]
+struct Parts {
+    seen: HashMap<PartOf, Seen>,
+    /// Writes of a part under way, and the parts two writes overlapped on.
+    writing: HashMap<PartOf, u32>,
+    overlapped: HashSet<PartOf>,
+    /// Uploads with a part written under another spelling of their ID.
+    unvouched: HashSet<String>,
+}
+
+impl Parts {
+    /// Ends one write of `part`; whether it overlapped no other.
+    fn end_write(&mut self, part: &PartOf) -> bool {
+        let alone = !self.overlapped.contains(part);
+        match self.writing.get_mut(part) {
+            Some(left) if *left > 1 => *left -= 1,
+            _ => {
+                self.writing.remove(part);
+                self.overlapped.remove(part);
+            }
+        }
+        alone
+    }
 }
 
 /// The MD5s of the parts that arrived, by upload and part number.
 #[derive(Debug)]
 pub(crate) struct PartDigests {
     root: PathBuf,
-    seen: Mutex<HashMap<(String, i32), Seen>>,
+    parts: Mutex<Parts>,
+}
+
+/// One write of a part under way (UploadPart or UploadPartCopy); see [`PartDigests::writing`].
+pub(crate) struct PartWrite<'a> {
+    digests: &'a PartDigests,
+    part: Option<PartOf>,
+}
+
+impl PartWrite<'_> {
+    /// The write ended; `etag` is the part's MD5 when s3s-fs stored it from the body.
+    pub(crate) fn done(mut self, etag: Option<&ETag>) {
+        let Some(part) = self.part.take() else {
+            return;
+        };
+        let md5 = etag.and_then(ETag::as_strong).and_then(md5_of_hex);
+        let file = std::fs::metadata(part_path(&self.digests.root, &part.0, part.1));
+        let file = file.ok().as_ref().and_then(FileId::of);
+        let mut parts = self.digests.held();
+        let alone = parts.end_write(&part);
+        match (md5, file) {
+            (Some(md5), Some(file)) if alone => {
+                parts.seen.insert(part, Seen { md5, file });
+            }
+            _ => {
+                parts.seen.remove(&part);
+            }
+        }
+    }
+}
+
+impl Drop for PartWrite<'_> {
+    /// A write that failed or was dropped leaves its part unvouched for.
+    fn drop(&mut self) {
+        if let Some(part) = self.part.take() {
+            let mut parts = self.digests.held();
+            parts.end_write(&part);
+            parts.seen.remove(&part);
+        }
+    }
 }
 
 /// What the join found.
@@ -53,35 +151,47 @@ impl PartDigests {
     pub(crate) fn new(root: &Path) -> Self {
         Self {
             root: root.to_owned(),
-            seen: Mutex::default(),
+            parts: Mutex::default(),
         }
     }
 
-    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<(String, i32), Seen>> {
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    fn held(&self) -> MutexGuard<'_, Parts> {
+        self.parts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Keeps the MD5 s3s-fs answered for a part it stored (`etag`), with its file's size and
-    /// time, by which the join knows the file is still that part.
-    pub(crate) fn saw(&self, upload_id: &str, part: i32, etag: Option<&ETag>) {
-        let Some(md5) = etag.and_then(ETag::as_strong).and_then(md5_of_hex) else {
-            return;
+    /// A write of part `part` of `upload_id` begins. Its MD5 is kept when it ends
+    /// ([`PartWrite::done`]) unless another write of the part overlapped it; an ID spelled
+    /// otherwise than s3s-fs spells it leaves the whole upload to s3s-fs.
+    pub(crate) fn writing(&self, upload_id: &str, part: i32) -> PartWrite<'_> {
+        let mut parts = self.held();
+        let Some(id) = canonical(upload_id) else {
+            let id = upload_id.to_ascii_lowercase();
+            parts.seen.retain(|(of, _), _| *of != id);
+            parts.unvouched.insert(id);
+            return PartWrite {
+                digests: self,
+                part: None,
+            };
         };
-        let Some(file) = canonical(upload_id).map(|id| part_path(&self.root, id, part)) else {
-            return;
-        };
-        let Ok((len, modified)) =
-            std::fs::metadata(file).and_then(|m| Ok((m.len(), m.modified()?)))
-        else {
-            return;
-        };
-        let seen = Seen { md5, len, modified };
-        self.held().insert((upload_id.to_owned(), part), seen);
+        let key = (id.to_owned(), part);
+        let writes = parts.writing.entry(key.clone()).or_insert(0);
+        *writes += 1;
+        if *writes > 1 {
+            parts.overlapped.insert(key.clone());
+        }
+        parts.seen.remove(&key);
+        PartWrite {
+            digests: self,
+            part: Some(key),
+        }
     }
 
     /// Lets go of an upload's parts (it was joined or aborted).
     pub(crate) fn forget(&self, upload_id: &str) {
-        self.held().retain(|(id, _), _| id != upload_id);
+        let id = upload_id.to_ascii_lowercase();
+        let mut parts = self.held();
+        parts.seen.retain(|(of, _), _| *of != id);
+        parts.unvouched.remove(&id);
     }
 
     /// A part named by an ETag other than the one it arrived with: S3 refuses such a join.
@@ -94,9 +204,30 @@ impl PartDigests {
         parts.into_iter().any(|part| {
             let seen = part
                 .part_number
-                .and_then(|n| held.get(&(input.upload_id.clone(), n)));
-            matches!((seen, &part.e_tag), (Some(seen), Some(named)) if named.value() != hex(&seen.md5))
+                .and_then(|n| held.seen.get(&(input.upload_id.clone(), n)));
+            match (seen, &part.e_tag) {
+                (Some(seen), Some(named)) => !named.value().eq_ignore_ascii_case(&hex(&seen.md5)),
+                _ => false,
+            }
         })
+    }
+
+    /// The parts listed, as they arrived; `None` unless every one is vouched for.
+    fn vouched(&self, id: &str, listed: &[s3s::dto::CompletedPart]) -> Option<Vec<Seen>> {
+        let held = self.held();
+        let busy = held.writing.keys().any(|(of, _)| of == id);
+        if busy || held.unvouched.contains(id) || listed.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::with_capacity(listed.len());
+        for (at, part) in listed.iter().enumerate() {
+            let number = part.part_number?;
+            if usize::try_from(number).ok()? != at + 1 {
+                return None;
+            }
+            parts.push(*held.seen.get(&(id.to_owned(), number))?);
+        }
+        Some(parts)
     }
 
     /// The object joined from parts this saw arrive, or `None` where s3s-fs is to join it
@@ -112,21 +243,7 @@ impl PartDigests {
         let id = canonical(&input.upload_id)?.to_owned();
         let object = plain_path(&self.root, &input.bucket, &input.key)?;
         let listed = input.multipart_upload.as_ref()?.parts.as_ref()?;
-        let parts = {
-            let held = self.held();
-            let mut parts = Vec::with_capacity(listed.len());
-            for (at, part) in listed.iter().enumerate() {
-                let number = part.part_number?;
-                if usize::try_from(number).ok()? != at + 1 {
-                    return None;
-                }
-                parts.push(*held.get(&(id.clone(), number))?);
-            }
-            parts
-        };
-        if parts.is_empty() {
-            return None;
-        }
+        let parts = self.vouched(&id, listed)?;
         let upload = Upload {
             root: self.root.clone(),
             id: id.clone(),
@@ -167,53 +284,93 @@ struct Upload {
 impl Upload {
     /// Checks everything first and changes nothing unless all holds; then joins.
     fn join(&self, parts: &[Seen]) -> io::Result<Joined> {
-        // The upload is this requester's (s3s-fs keeps its access key, as JSON).
-        let started_by = std::fs::read(self.root.join(format!(".upload-{}.json", self.id)))
-            .ok()
-            .and_then(|json| serde_json::from_slice::<Option<String>>(&json).ok());
-        if started_by != Some(self.owner.clone()) {
+        let Some((files, info)) = self.check(parts) else {
+            return Ok(Joined::NotVouched);
+        };
+        let joining = self.temporary("internal.part");
+        // The first part's file becomes the object: moved, then checked to be the file that
+        // was opened (and put back if it is not).
+        std::fs::rename(self.part(0), &joining)?;
+        let moved = std::fs::metadata(&joining).ok();
+        if moved.as_ref().and_then(FileId::of) != Some(parts[0].file) {
+            let _ = std::fs::rename(&joining, self.part(0));
             return Ok(Joined::NotVouched);
         }
-        let last = parts.len() - 1;
-        for (at, seen) in parts.iter().enumerate() {
-            let file = std::fs::metadata(self.part(at));
-            let still = file.is_ok_and(|f| {
-                f.is_file() && f.len() == seen.len && f.modified().ok() == Some(seen.modified)
-            });
-            if !still || (at < last && seen.len < SMALLEST_PART) {
-                return Ok(Joined::NotVouched);
-            }
+        let joined = self.finish(parts, files, &joining, info);
+        if joined.is_err() {
+            let _ = std::fs::remove_file(&joining);
         }
-        let info_path = self.root.join(self.named("internal.json", false));
-        let mut info = match std::fs::read(&info_path) {
-            Ok(json) => match serde_json::from_slice::<serde_json::Map<_, _>>(&json) {
-                Ok(info) => info,
-                Err(_) => return Ok(Joined::NotVouched),
-            },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => serde_json::Map::new(),
-            Err(_) => return Ok(Joined::NotVouched),
-        };
+        joined
+    }
 
+    /// The parts' files opened and each the file that arrived; the object's internal record
+    /// as s3s-fs keeps it. `None` when anything is not as the join needs it.
+    fn check(
+        &self,
+        parts: &[Seen],
+    ) -> Option<(Vec<File>, serde_json::Map<String, serde_json::Value>)> {
+        // The upload is this requester's (s3s-fs keeps its access key, as JSON).
+        let json = std::fs::read(self.root.join(format!(".upload-{}.json", self.id))).ok()?;
+        let started_by = serde_json::from_slice::<Option<String>>(&json).ok()?;
+        if started_by != self.owner {
+            return None;
+        }
+        // The object can be put in its place: its bucket's folder is there, no folder holds
+        // its name, and no file holds the name of a folder above it.
+        let bucket = self.root.join(&self.bucket);
+        let folders_free = self
+            .object
+            .ancestors()
+            .skip(1)
+            .take_while(|folder| *folder != bucket)
+            .all(|folder| !folder.exists() || folder.is_dir());
+        if !bucket.is_dir() || self.object.is_dir() || !folders_free {
+            return None;
+        }
+        let last = parts.len() - 1;
+        let mut files = Vec::with_capacity(parts.len());
+        for (at, seen) in parts.iter().enumerate() {
+            let file = File::open(self.part(at)).ok()?;
+            let same = file.metadata().ok().as_ref().and_then(FileId::of) == Some(seen.file);
+            if !same || (at < last && seen.file.len < SMALLEST_PART) {
+                return None;
+            }
+            files.push(file);
+        }
+        let info = match std::fs::read(self.root.join(self.named("internal.json", false))) {
+            Ok(json) => serde_json::from_slice(&json).ok()?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => serde_json::Map::new(),
+            Err(_) => return None,
+        };
+        Some((files, info))
+    }
+
+    /// The rest of the parts appended to `joining` from the files checked, the upload's
+    /// records moved as s3s-fs moves them, the object put in its place with its ETag.
+    fn finish(
+        &self,
+        parts: &[Seen],
+        files: Vec<File>,
+        joining: &Path,
+        mut info: serde_json::Map<String, serde_json::Value>,
+    ) -> io::Result<Joined> {
         std::fs::remove_file(self.root.join(format!(".upload-{}.json", self.id)))?;
         let upload_metadata = self.root.join(self.named("metadata.json", true));
         if upload_metadata.is_file() {
-            std::fs::rename(
-                upload_metadata,
-                self.root.join(self.named("metadata.json", false)),
-            )?;
+            let metadata = self.root.join(self.named("metadata.json", false));
+            std::fs::rename(upload_metadata, metadata)?;
         }
-        let joining = self
-            .root
-            .join(format!(".tmp.pail-join-{}.internal.part", self.id));
-        let appended = self.append_parts(&joining, last);
-        if let Err(e) = appended {
-            let _ = std::fs::remove_file(&joining);
-            return Err(e);
+        let mut joined = std::fs::OpenOptions::new().append(true).open(joining)?;
+        for (at, mut part) in files.into_iter().enumerate().skip(1) {
+            // A copy between two files: copy_file_range on Linux, in the kernel.
+            io::copy(&mut part, &mut joined)?;
+            std::fs::remove_file(self.part(at))?;
         }
+        drop(joined);
         if let Some(folder) = self.object.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        std::fs::rename(&joining, &self.object)?;
+        std::fs::rename(joining, &self.object)?;
 
         let mut digests = Md5::new();
         for seen in parts {
@@ -221,34 +378,25 @@ impl Upload {
         }
         let e_tag = format!("{}-{}", hex(&digests.finalize().into()), parts.len());
         info.insert("e_tag".to_owned(), serde_json::Value::String(e_tag.clone()));
-        let info_written = self
-            .root
-            .join(format!(".tmp.pail-join-{}.info.internal.part", self.id));
-        std::fs::write(&info_written, serde_json::to_vec(&info)?)?;
-        std::fs::rename(&info_written, info_path)?;
-        Ok(Joined::Done(e_tag))
+        let written = self.temporary("info.internal.part");
+        let info_path = self.root.join(self.named("internal.json", false));
+        let saved = std::fs::write(&written, serde_json::to_vec(&info)?)
+            .and_then(|()| std::fs::rename(&written, info_path));
+        if saved.is_err() {
+            let _ = std::fs::remove_file(&written);
+        }
+        saved.map(|()| Joined::Done(e_tag))
     }
 
-    /// The first part's file moved to `joining`, the others appended to it and removed.
-    fn append_parts(&self, joining: &Path, last: usize) -> io::Result<()> {
-        std::fs::rename(self.part(0), joining)?;
-        let mut joined = std::fs::OpenOptions::new().append(true).open(joining)?;
-        for at in 1..=last {
-            let part = self.part(at);
-            // A copy between two files: copy_file_range on Linux, in the kernel.
-            io::copy(&mut std::fs::File::open(&part)?, &mut joined)?;
-            std::fs::remove_file(part)?;
-        }
-        Ok(())
+    /// A file of the join's own, named so that s3s-fs clears it away when it starts.
+    fn temporary(&self, kind: &str) -> PathBuf {
+        self.root.join(format!(".tmp.pail-join-{}.{kind}", self.id))
     }
 
     /// Part `at + 1`'s file.
     fn part(&self, at: usize) -> PathBuf {
-        part_path(
-            &self.root,
-            &self.id,
-            i32::try_from(at + 1).unwrap_or(i32::MAX),
-        )
+        let number = i32::try_from(at + 1).unwrap_or(i32::MAX);
+        part_path(&self.root, &self.id, number)
     }
 
     /// s3s-fs's file of `kind` about the object, or about the upload's object.
@@ -296,4 +444,51 @@ fn md5_of_hex(text: &str) -> Option<[u8; 16]> {
 
 fn hex(md5: &[u8; 16]) -> String {
     md5.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0b6f2c1e-7d8a-4e3b-9c5f-1a2b3c4d5e6f";
+
+    fn etag(bytes: &[u8]) -> ETag {
+        ETag::Strong(hex(&Md5::digest(bytes).into()))
+    }
+
+    /// A part's file as s3s-fs leaves it, and its write ended.
+    fn arrive(digests: &PartDigests, write: PartWrite<'_>, bytes: &[u8]) {
+        std::fs::write(part_path(&digests.root, ID, 1), bytes).unwrap();
+        write.done(Some(&etag(bytes)));
+    }
+
+    #[test]
+    fn a_part_is_vouched_for_only_when_no_other_write_of_it_overlapped() {
+        let root = tempfile::tempdir().unwrap();
+        let digests = PartDigests::new(root.path());
+        let part = [s3s::dto::CompletedPart {
+            part_number: Some(1),
+            ..Default::default()
+        }];
+        arrive(&digests, digests.writing(ID, 1), b"alone");
+        assert!(digests.vouched(ID, &part).is_some());
+
+        // Two writes at once: one file, two MD5s; neither is believed.
+        let (first, second) = (digests.writing(ID, 1), digests.writing(ID, 1));
+        assert!(digests.vouched(ID, &part).is_none(), "busy");
+        arrive(&digests, second, b"second");
+        arrive(&digests, first, b"first");
+        assert!(digests.vouched(ID, &part).is_none());
+
+        // A later write alone is believed again; one that failed is not.
+        arrive(&digests, digests.writing(ID, 1), b"again");
+        assert!(digests.vouched(ID, &part).is_some());
+        drop(digests.writing(ID, 1));
+        assert!(digests.vouched(ID, &part).is_none());
+
+        // A write under the ID in capitals leaves the upload to s3s-fs.
+        arrive(&digests, digests.writing(ID, 1), b"again");
+        digests.writing(&ID.to_ascii_uppercase(), 1).done(None);
+        assert!(digests.vouched(ID, &part).is_none());
+    }
 }

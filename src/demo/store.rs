@@ -495,9 +495,11 @@ impl S3 for Store {
         mut req: S3Request<UploadPartInput>,
     ) -> S3Result<S3Response<UploadPartOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
-        let (id, part) = (req.input.upload_id.clone(), req.input.part_number);
+        let write = self
+            .parts
+            .writing(&req.input.upload_id, req.input.part_number);
         let response = self.files.upload_part(req).await?;
-        self.parts.saw(&id, part, response.output.e_tag.as_ref());
+        write.done(response.output.e_tag.as_ref());
         Ok(response)
     }
 
@@ -507,6 +509,10 @@ impl S3 for Store {
     ) -> S3Result<S3Response<UploadPartCopyOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, true)?;
         self.source(&mut req.input.copy_source)?;
+        // A part copied is not vouched for by the join: s3s-fs hashes it when it joins.
+        let _write = self
+            .parts
+            .writing(&req.input.upload_id, req.input.part_number);
         self.files.upload_part_copy(req).await
     }
 

@@ -213,3 +213,87 @@ async fn a_part_changed_after_it_arrived_is_hashed_again_not_believed() {
     assert_eq!(said, joined_etag(&parts), "the ETag of the bytes joined");
     assert!(fetched(&server, "changed.bin").await.0 == parts.concat());
 }
+
+/// A part written again by UploadPartCopy, or under the upload's ID in capitals (which s3s-fs
+/// reads as the same upload), is the part joined, and its ETag the one S3 gives the bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_part_written_again_by_copy_or_under_another_spelling_of_the_id_is_the_one_joined() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    let source = parts_of(5).swap_remove(0);
+    client
+        .put_object()
+        .bucket(BUCKET)
+        .key("source.bin")
+        .body(ByteStream::from(source.clone()))
+        .send()
+        .await
+        .unwrap();
+    for how in ["copy", "capitals"] {
+        let key = format!("again-{how}.bin");
+        let parts = parts_of(6);
+        let (id, mut completed) = send_parts(&server, &key, &parts).await;
+        let (first, etag) = if how == "copy" {
+            let copied = client
+                .upload_part_copy()
+                .bucket(BUCKET)
+                .key(&key)
+                .upload_id(&id)
+                .part_number(1)
+                .copy_source(format!("{BUCKET}/source.bin"))
+                .send()
+                .await
+                .unwrap();
+            let etag = copied
+                .copy_part_result()
+                .unwrap()
+                .e_tag()
+                .unwrap()
+                .to_owned();
+            (source.clone(), etag)
+        } else {
+            let other = parts_of(7).swap_remove(0);
+            let sent = client
+                .upload_part()
+                .bucket(BUCKET)
+                .key(&key)
+                .upload_id(id.to_ascii_uppercase())
+                .part_number(1)
+                .body(ByteStream::from(other.clone()))
+                .send()
+                .await
+                .unwrap();
+            (other, sent.e_tag().unwrap().to_owned())
+        };
+        completed[0] = CompletedPart::builder().part_number(1).e_tag(etag).build();
+        let joined = [first, parts[1].clone(), parts[2].clone()];
+        let said = complete(&server, &key, &id, completed).await;
+        assert_eq!(said, Ok(joined_etag(&joined)), "{how}");
+        assert!(fetched(&server, &key).await.0 == joined.concat(), "{how}");
+    }
+}
+
+/// A join whose object cannot be put in its place (a folder holds its name) fails, and leaves
+/// no file of its own behind in the server's folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_join_that_fails_leaves_no_file_of_its_own() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    client
+        .put_object()
+        .bucket(BUCKET)
+        .key("taken/inner")
+        .body(ByteStream::from_static(b"inner"))
+        .send()
+        .await
+        .unwrap();
+    let parts = parts_of(8);
+    let (id, completed) = send_parts(&server, "taken", &parts).await;
+    assert!(complete(&server, "taken", &id, completed).await.is_err());
+    let left: Vec<String> = upload_leftovers(&server)
+        .into_iter()
+        .filter(|n| n.starts_with(".tmp."))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
+    assert!(fetched(&server, "taken/inner").await.0 == b"inner");
+}
