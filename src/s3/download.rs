@@ -325,6 +325,18 @@ async fn write_at(
             }
             at += data.len() as u64;
         }
+        // The range goes to the disk now, while the rest of the object is still on its way:
+        // else every byte waits in memory for the final fsync, which then writes the whole
+        // object at once (a hint only: its failure changes nothing, the fsync still decides).
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd as _;
+            let (start, length) = (offset as libc::off64_t, (at - offset) as libc::off64_t);
+            // SAFETY: the descriptor is the open file `file` holds for this call's length.
+            unsafe {
+                libc::sync_file_range(file.as_raw_fd(), start, length, libc::SYNC_FILE_RANGE_WRITE)
+            };
+        }
         Ok::<(), std::io::Error>(())
     })
     .await
