@@ -194,7 +194,8 @@ impl PartDigests {
         parts.unvouched.remove(&id);
     }
 
-    /// A part named by an ETag other than the one it arrived with: S3 refuses such a join.
+    /// A part named by an ETag other than the one it arrived with: S3 refuses such a join. A
+    /// part whose file is no longer the one that arrived is not judged here (s3s-fs hashes it).
     pub(crate) fn misnamed_part(&self, input: &CompleteMultipartUploadInput) -> bool {
         let held = self.held();
         let parts = input
@@ -202,9 +203,11 @@ impl PartDigests {
             .iter()
             .flat_map(|u| u.parts.iter().flatten());
         parts.into_iter().any(|part| {
-            let seen = part
-                .part_number
-                .and_then(|n| held.seen.get(&(input.upload_id.clone(), n)));
+            let seen = part.part_number.and_then(|n| {
+                let seen = held.seen.get(&(input.upload_id.clone(), n))?;
+                let file = std::fs::metadata(part_path(&self.root, &input.upload_id, n)).ok();
+                (file.as_ref().and_then(FileId::of) == Some(seen.file)).then_some(seen)
+            });
             match (seen, &part.e_tag) {
                 (Some(seen), Some(named)) => !named.value().eq_ignore_ascii_case(&hex(&seen.md5)),
                 _ => false,
