@@ -48,15 +48,24 @@ pub fn drain(
     let mut held = Vec::new();
     let (mut queued, mut finished) = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(60);
+    // Quiet for 1.5 s once the batch has said something means it is done; before its first
+    // event, planning may take longer than that on a busy machine (under Wine, it did).
+    let mut heard = false;
+    let mut quiet_since = Instant::now();
     while Instant::now() < deadline {
         let event = match events.recv_timeout(Duration::from_millis(1500)) {
             Ok(event) => event,
-            Err(_) if queued == finished => break,
+            Err(_) if queued == finished && heard => break,
+            Err(_) if queued == finished && quiet_since.elapsed() > Duration::from_secs(10) => {
+                break;
+            }
             Err(_) => continue,
         };
+        quiet_since = Instant::now();
         let Event::Files(event) = event else {
             continue;
         };
+        heard = true;
         match event {
             FilesEvent::UploadConflicts { id, outlook, .. } => {
                 outcome.asked = Some(*outlook);
