@@ -406,9 +406,12 @@ async fn download_into(
             };
             tasks.spawn(async move {
                 let tried = (index, attempts + 1);
-                crate::s3::throttle::wait(delay, &fetch.control)
-                    .await
-                    .map_err(|e| (e, tried))?;
+                // A file in one request gives up its place in the batch while it waits.
+                let waited = match (range_count, attempts) {
+                    (1, 1..) => crate::s3::throttle::wait_aside(delay, &fetch.control).await,
+                    _ => crate::s3::throttle::wait(delay, &fetch.control).await,
+                };
+                waited.map_err(|e| (e, tried))?;
                 let got = fetch.run(start).await.map_err(|e| (e, tried))?;
                 if !whole && got != end - start {
                     let expected = end - start;

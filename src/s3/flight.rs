@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::throttle::Pace;
-use super::transfer::TransferControl;
+use super::transfer::{BatchPlace, TransferControl};
 
 /// Large files at once unless the person sets otherwise (the window's Transfers setting).
 pub(crate) const LARGE_FILES_AT_ONCE: usize = 4;
@@ -71,38 +71,119 @@ impl Paced {
 /// the pace whether the server asked the file's requests to slow down.
 #[derive(Debug)]
 pub(crate) struct FileSlot {
-    count: Option<OwnedSemaphorePermit>,
+    place: Arc<CountPlace>,
     _weight: OwnedSemaphorePermit,
+}
+
+/// The count's part of a file's place: given up while the file waits to send a throttled
+/// request again, and taken again after ([`BatchPlace`]).
+#[derive(Debug)]
+struct CountPlace {
+    count: Arc<Semaphore>,
     paced: Arc<Mutex<Paced>>,
-    /// The pace's round when the file was admitted.
+    held: Mutex<Held>,
+    control: Mutex<Option<TransferControl>>,
+}
+
+#[derive(Debug)]
+struct Held {
+    permit: Option<OwnedSemaphorePermit>,
+    /// The pace's round when the file was admitted (or took its place again).
     round: u64,
-    control: Option<TransferControl>,
+    /// The file's throttles by then: only later ones count against that round.
+    throttles: u64,
+    /// The file has ended: a place taken now would never be given back.
+    ended: bool,
+}
+
+impl CountPlace {
+    /// Gives the count's permit back (or forgets it, when the pace took permits back), telling
+    /// the pace whether the file was throttled since it took its place.
+    fn release(&self, throttled: Option<bool>) {
+        let Some((permit, round)) = self
+            .held
+            .lock()
+            .ok()
+            .and_then(|mut h| Some((h.permit.take()?, h.round)))
+        else {
+            return;
+        };
+        let Ok(mut paced) = self.paced.lock() else {
+            return;
+        };
+        if let Some(throttled) = throttled {
+            let before = paced.pace.now();
+            paced.pace.file_ended(round, throttled);
+            paced.follow(&self.count, before);
+        }
+        if paced.owed > 0 {
+            paced.owed -= 1;
+            permit.forget();
+        }
+    }
+
+    /// What the control says of the file now: throttled since it took its place, or `None`
+    /// once it was cancelled or when nobody watches it.
+    fn throttled_since(&self) -> Option<bool> {
+        let control = self.control.lock().ok()?.clone()?;
+        let since = self.held.lock().map_or(0, |h| h.throttles);
+        (!control.is_cancelled()).then(|| control.throttles() > since)
+    }
+}
+
+impl BatchPlace for CountPlace {
+    fn give_up(&self) {
+        self.release(self.throttled_since().map(|_| true));
+    }
+
+    fn take_again(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            let Ok(permit) = self.count.clone().acquire_owned().await else {
+                return;
+            };
+            let round = self.paced.lock().map_or(0, |p| p.pace.round());
+            let throttles = self
+                .control
+                .lock()
+                .ok()
+                .and_then(|c| c.as_ref().map(TransferControl::throttles))
+                .unwrap_or(0);
+            if let Ok(mut held) = self.held.lock()
+                && !held.ended
+            {
+                *held = Held {
+                    permit: Some(permit),
+                    round,
+                    throttles,
+                    ended: false,
+                };
+            }
+        })
+    }
 }
 
 impl FileSlot {
-    /// Watches `control`, the file's, for throttles.
-    pub(crate) fn watching(mut self, control: &TransferControl) -> Self {
-        self.control = Some(control.clone());
+    /// Watches `control`, the file's, for throttles; the file gives up its place through it
+    /// while a throttled request waits.
+    pub(crate) fn watching(self, control: &TransferControl) -> Self {
+        if let Ok(mut watched) = self.place.control.lock() {
+            *watched = Some(control.clone());
+        }
+        control.hold_place(self.place.clone());
         self
     }
 }
 
 impl Drop for FileSlot {
     fn drop(&mut self) {
-        let Some(count) = self.count.take() else {
-            return;
-        };
-        let Ok(mut paced) = self.paced.lock() else {
-            return;
-        };
-        if let Some(control) = self.control.as_ref().filter(|c| !c.is_cancelled()) {
-            let before = paced.pace.now();
-            paced.pace.file_ended(self.round, control.was_throttled());
-            paced.follow(count.semaphore(), before);
+        self.place.release(self.place.throttled_since());
+        if let Ok(mut held) = self.place.held.lock() {
+            held.ended = true;
         }
-        if paced.owed > 0 {
-            paced.owed -= 1;
-            count.forget();
+        // The control may outlive the batch (the window keeps it); the two no longer hold
+        // each other.
+        if let Ok(mut watched) = self.place.control.lock() {
+            watched.take();
         }
     }
 }
@@ -133,12 +214,20 @@ impl FileSlots {
             .await
             .ok()?;
         let round = self.paced.lock().map_or(0, |p| p.pace.round());
-        Some(FileSlot {
-            count: Some(count),
-            _weight: weight,
+        let place = CountPlace {
+            count: self.count.clone(),
             paced: self.paced.clone(),
-            round,
-            control: None,
+            held: Mutex::new(Held {
+                permit: Some(count),
+                round,
+                throttles: 0,
+                ended: false,
+            }),
+            control: Mutex::new(None),
+        };
+        Some(FileSlot {
+            place: Arc::new(place),
+            _weight: weight,
         })
     }
 

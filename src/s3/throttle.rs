@@ -70,6 +70,22 @@ pub(crate) async fn wait(delay: Duration, control: &TransferControl) -> Result<(
     }
 }
 
+/// Waits `delay` before a throttled file sends again, its place in the batch given up
+/// meanwhile and taken again after (`transfer::BatchPlace`): the file then goes at the pace
+/// the batch has now, not the one it was admitted at.
+pub(crate) async fn wait_aside(
+    delay: Duration,
+    control: &TransferControl,
+) -> Result<(), TransferError> {
+    let Some(place) = control.place() else {
+        return wait(delay, control).await;
+    };
+    place.give_up();
+    wait(delay, control).await?;
+    place.take_again().await;
+    control.check()
+}
+
 /// Notes on a file's control each throttled answer to its requests, every attempt included:
 /// the SDK retries a throttle by itself, and the batch should still send fewer files.
 #[derive(Debug)]

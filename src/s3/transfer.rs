@@ -103,6 +103,19 @@ pub struct TransferControl {
     limit: Option<RateLimit>,
     /// Answers that asked to slow down, retried ones included (`s3::throttle::ThrottleWatch`).
     throttles: Arc<AtomicU64>,
+    /// The batch's place this transfer holds, given up while a throttled request waits.
+    place: Arc<std::sync::Mutex<Option<Arc<dyn BatchPlace>>>>,
+}
+
+/// A transfer's place among the files its batch sends at once (`s3::flight::FileSlot`).
+/// Why: a file the server throttled that kept its place would send again as soon as its wait
+/// ended, however far the batch's count of files at once has been cut meanwhile; dozens of
+/// such files sent again together earn dozens of refusals again.
+pub(crate) trait BatchPlace: Send + Sync + std::fmt::Debug {
+    /// The file was throttled and waits: its place goes to the batch (counted as throttled).
+    fn give_up(&self);
+    /// Waits for a place again, as a file not yet started does.
+    fn take_again(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
 }
 
 impl TransferControl {
@@ -155,8 +168,16 @@ impl TransferControl {
         self.throttles.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn was_throttled(&self) -> bool {
-        self.throttles() > 0
+    /// Holds `place` for this transfer from now on.
+    pub(crate) fn hold_place(&self, place: Arc<dyn BatchPlace>) {
+        if let Ok(mut held) = self.place.lock() {
+            *held = Some(place);
+        }
+    }
+
+    /// The batch's place this transfer holds, if it was admitted to one.
+    pub(crate) fn place(&self) -> Option<Arc<dyn BatchPlace>> {
+        self.place.lock().ok().and_then(|p| p.clone())
     }
 
     pub(super) fn check(&self) -> Result<(), TransferError> {

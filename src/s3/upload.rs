@@ -11,7 +11,7 @@ use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
 use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
-use super::throttle::{ThrottleWatch, retry_after, wait};
+use super::throttle::{ThrottleWatch, retry_after, wait, wait_aside};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
@@ -185,6 +185,10 @@ async fn send_file(
             match result {
                 Ok(_) => break,
                 Err(e) => match retry_after(&e, attempt) {
+                    Some(delay) if matches!(e, TransferError::Throttled { .. }) => {
+                        wait_aside(delay, control).await?;
+                        attempt += 1;
+                    }
                     Some(delay) => {
                         wait(delay, control).await?;
                         attempt += 1;

@@ -55,7 +55,9 @@ fn peaks(server: &ThrottlingServer) -> (usize, usize) {
 async fn a_folder_of_small_files_arrives_whole_with_fewer_sent_at_once_once_throttled() {
     let server = common::server_with_bucket(BUCKET);
     let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::Beyond(4)).await;
-    busy.hold(Duration::from_millis(20));
+    // Long enough for the first files' requests to pile up even from a slow client (under
+    // Wine on a busy machine, 20 ms was not: the peak before the throttle stayed low).
+    busy.hold(Duration::from_millis(100));
     let here = tempfile::tempdir().unwrap();
     let folder = here.path().join("photos");
     std::fs::create_dir(&folder).unwrap();
