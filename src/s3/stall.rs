@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -23,12 +23,15 @@ use super::rate_limit::RateLimit;
 /// How long a data-carrying request may go without moving a byte.
 pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// When bytes last moved.
+/// When bytes last moved, and whether a body sent has been handed out whole.
 #[derive(Debug, Clone)]
 pub(crate) struct Activity {
     start: Instant,
     /// Milliseconds after `start`.
     last: Arc<AtomicU64>,
+    whole: Arc<AtomicBool>,
+    /// Woken once the body is handed out whole.
+    wake: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Default for Activity {
@@ -36,14 +39,39 @@ impl Default for Activity {
         Self {
             start: Instant::now(),
             last: Arc::default(),
+            whole: Arc::default(),
+            wake: None,
         }
     }
 }
 
 impl Activity {
+    /// An activity that wakes `wake` once its body has been handed out whole: a part whose
+    /// last bytes are on their way lets the next part start while they and the answer travel.
+    pub(crate) fn waking(wake: &Arc<tokio::sync::Notify>) -> Self {
+        Self {
+            wake: Some(wake.clone()),
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn touch(&self) {
         let now = self.start.elapsed().as_millis() as u64;
         self.last.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// The body's last bytes have been handed to the connection.
+    fn handed_out(&self) {
+        if !self.whole.swap(true, Ordering::Relaxed)
+            && let Some(wake) = &self.wake
+        {
+            wake.notify_one();
+        }
+    }
+
+    /// Whether the body has been handed out whole (its answer may still be awaited).
+    pub(crate) fn is_handed_out(&self) -> bool {
+        self.whole.load(Ordering::Relaxed)
     }
 
     fn idle(&self) -> Duration {
@@ -228,6 +256,9 @@ impl http_body::Body for FileRangeBody {
                     return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
                 }
                 this.activity.touch();
+                if this.remaining == 0 {
+                    this.activity.handed_out();
+                }
                 Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
         }

@@ -286,7 +286,7 @@ async fn send_part(
     stall_limit: std::time::Duration,
     (bucket, key, upload_id): (String, String, String),
     (path, file): (PathBuf, FileState),
-    part: Part,
+    (part, activity): (Part, Activity),
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
@@ -295,7 +295,6 @@ async fn send_part(
         .await
         .map_err(failed)?;
     let range = (part.offset, part.length);
-    let activity = Activity::default();
     let request = client
         .upload_part()
         .bucket(&bucket)
@@ -342,8 +341,22 @@ async fn send_parts(
     // that none lands after the abort that follows (it would stay behind, billed).
     let mut failure: Option<TransferError> = None;
     let mut throttles = control.throttles();
+    // A part whose body has been handed out whole gives its place to the next part while its
+    // last bytes and the answer travel (a round trip on a far link, when parts that shared the
+    // link evenly would all wait together); at most twice `parallel` parts are out at once,
+    // and no more than `parallel` once the server asked to slow down (it counts requests).
+    let handed_out = std::sync::Arc::new(tokio::sync::Notify::new());
+    let mut running: std::collections::HashMap<tokio::task::Id, Activity> = Default::default();
     loop {
-        while failure.is_none() && tasks.len() < parallel && (next < count || !again.is_empty()) {
+        let most = match control.throttles() {
+            0 => 2 * parallel,
+            _ => parallel,
+        };
+        while failure.is_none()
+            && running.values().filter(|a| !a.is_handed_out()).count() < parallel
+            && tasks.len() < most
+            && (next < count || !again.is_empty())
+        {
             let part = match again.pop() {
                 Some(part) => part,
                 None => {
@@ -363,16 +376,28 @@ async fn send_parts(
                 ..part
             };
             let ids = (bucket.to_string(), key.to_string(), upload_id.to_owned());
-            tasks.spawn(send_part(
+            let activity = Activity::waking(&handed_out);
+            let task = tasks.spawn(send_part(
                 connection.client().clone(),
                 connection.stall_timeout(),
                 ids,
                 (path.to_owned(), file),
-                part,
+                (part, activity.clone()),
                 control.clone(),
             ));
+            running.insert(task.id(), activity);
         }
-        let joined = tasks.join_next().await;
+        let joined = tokio::select! {
+            joined = tasks.join_next_with_id() => joined,
+            () = handed_out.notified() => continue,
+        };
+        if let Some(id) = joined
+            .as_ref()
+            .map(|j| j.as_ref().map_or_else(|e| e.id(), |j| j.0))
+        {
+            running.remove(&id);
+        }
+        let joined = joined.map(|j| j.map(|(_, part)| part));
         // A throttle the SDK's own retry absorbed still means fewer parts at once.
         if control.throttles() > throttles {
             throttles = control.throttles();
