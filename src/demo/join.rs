@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{File, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -27,6 +27,9 @@ use s3s::dto::{CompleteMultipartUploadInput, CompleteMultipartUploadOutput, ETag
 use s3s::{S3Request, S3Result, s3_error};
 
 use super::object_body::plain_path;
+
+mod early;
+use early::{Copier, Early, early_file, take_early};
 
 /// S3's smallest part, but for the last one.
 const SMALLEST_PART: u64 = 5 * 1024 * 1024;
@@ -75,6 +78,8 @@ struct Parts {
     overlapped: HashSet<PartOf>,
     /// Uploads with a part written under another spelling of their ID.
     unvouched: HashSet<String>,
+    /// Each upload's parts copied into one file as they arrive ([`Early`]).
+    early: HashMap<String, Early>,
 }
 
 impl Parts {
@@ -96,7 +101,7 @@ impl Parts {
 #[derive(Debug)]
 pub(crate) struct PartDigests {
     root: PathBuf,
-    parts: Mutex<Parts>,
+    parts: Arc<Mutex<Parts>>,
 }
 
 /// One write of a part under way (UploadPart or UploadPartCopy); see [`PartDigests::writing`].
@@ -118,10 +123,28 @@ impl PartWrite<'_> {
         let alone = parts.end_write(&part);
         match (md5, file) {
             (Some(md5), Some(file)) if alone => {
-                parts.seen.insert(part, Seen { md5, file });
+                parts.seen.insert(part.clone(), Seen { md5, file });
             }
             _ => {
                 parts.seen.remove(&part);
+            }
+        }
+        let early = parts.early.entry(part.0.clone()).or_default();
+        if !early.copying && !early.closed {
+            let next = (part.0.clone(), early.held.len() as i32 + 1);
+            if parts.seen.contains_key(&next)
+                && let Ok(runtime) = tokio::runtime::Handle::try_current()
+            {
+                if let Some(early) = parts.early.get_mut(&part.0) {
+                    early.copying = true;
+                }
+                let copier = Copier {
+                    parts: self.digests.parts.clone(),
+                    root: self.digests.root.clone(),
+                    id: part.0,
+                };
+                drop(parts);
+                runtime.spawn_blocking(move || copier.run());
             }
         }
     }
@@ -151,12 +174,12 @@ impl PartDigests {
     pub(crate) fn new(root: &Path) -> Self {
         Self {
             root: root.to_owned(),
-            parts: Mutex::default(),
+            parts: Arc::default(),
         }
     }
 
     fn held(&self) -> MutexGuard<'_, Parts> {
-        self.parts.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.parts)
     }
 
     /// A write of part `part` of `upload_id` begins. Its MD5 is kept when it ends
@@ -192,6 +215,13 @@ impl PartDigests {
         let mut parts = self.held();
         parts.seen.retain(|(of, _), _| *of != id);
         parts.unvouched.remove(&id);
+        if let Some(early) = parts.early.get_mut(&id) {
+            early.closed = true;
+            early.discard = true;
+            if !early.copying {
+                let _ = std::fs::remove_file(early_file(&self.root, &id));
+            }
+        }
     }
 
     /// A part named by an ETag other than the one it arrived with: S3 refuses such a join. A
@@ -255,7 +285,12 @@ impl PartDigests {
             object,
             owner: req.credentials.as_ref().map(|c| c.access_key.clone()),
         };
-        let joined = tokio::task::spawn_blocking(move || upload.join(&parts)).await;
+        let shared = self.parts.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            let early = take_early(&shared, &upload.id, &parts);
+            upload.join(&parts, early)
+        })
+        .await;
         let e_tag = match joined {
             Ok(Ok(Joined::Done(e_tag))) => e_tag,
             Ok(Ok(Joined::NotVouched)) => return None,
@@ -285,21 +320,43 @@ struct Upload {
 }
 
 impl Upload {
-    /// Checks everything first and changes nothing unless all holds; then joins.
-    fn join(&self, parts: &[Seen]) -> io::Result<Joined> {
+    /// Checks everything first and changes nothing unless all holds; then joins, from the
+    /// first `early` parts already copied into the early file if there are any.
+    fn join(&self, parts: &[Seen], early: usize) -> io::Result<Joined> {
+        let early_file = early_file(&self.root, &self.id);
         let Some((files, info)) = self.check(parts) else {
+            let _ = std::fs::remove_file(&early_file);
             return Ok(Joined::NotVouched);
         };
         let joining = self.temporary("internal.part");
-        // The first part's file becomes the object: moved, then checked to be the file that
-        // was opened (and put back if it is not).
-        std::fs::rename(self.part(0), &joining)?;
-        let moved = std::fs::metadata(&joining).ok();
-        if moved.as_ref().and_then(FileId::of) != Some(parts[0].file) {
-            let _ = std::fs::rename(&joining, self.part(0));
-            return Ok(Joined::NotVouched);
-        }
-        let joined = self.finish(parts, files, &joining, info);
+        let held: u64 = parts[..early].iter().map(|p| p.file.len).sum();
+        // The early file holds those parts, and may hold more that changed since.
+        let early_used = early > 0
+            && std::fs::rename(&early_file, &joining).is_ok()
+            && std::fs::OpenOptions::new()
+                .write(true)
+                .open(&joining)
+                .and_then(|f| match f.metadata()?.len() >= held {
+                    true => f.set_len(held),
+                    false => Err(io::Error::other("shorter than the parts it holds")),
+                })
+                .is_ok();
+        let first = if early_used {
+            early
+        } else {
+            let _ = std::fs::remove_file(&early_file);
+            let _ = std::fs::remove_file(&joining);
+            // The first part's file becomes the object: moved, then checked to be the file
+            // that was opened (and put back if it is not).
+            std::fs::rename(self.part(0), &joining)?;
+            let moved = std::fs::metadata(&joining).ok();
+            if moved.as_ref().and_then(FileId::of) != Some(parts[0].file) {
+                let _ = std::fs::rename(&joining, self.part(0));
+                return Ok(Joined::NotVouched);
+            }
+            1
+        };
+        let joined = self.finish(parts, (files, first), &joining, info);
         if joined.is_err() {
             let _ = std::fs::remove_file(&joining);
         }
@@ -353,7 +410,7 @@ impl Upload {
     fn finish(
         &self,
         parts: &[Seen],
-        files: Vec<File>,
+        (files, first): (Vec<File>, usize),
         joining: &Path,
         mut info: serde_json::Map<String, serde_json::Value>,
     ) -> io::Result<Joined> {
@@ -364,12 +421,17 @@ impl Upload {
             std::fs::rename(upload_metadata, metadata)?;
         }
         let mut joined = std::fs::OpenOptions::new().append(true).open(joining)?;
-        for (at, mut part) in files.into_iter().enumerate().skip(1) {
+        for mut part in files.into_iter().skip(first) {
             // A copy between two files: copy_file_range on Linux, in the kernel.
             io::copy(&mut part, &mut joined)?;
-            std::fs::remove_file(self.part(at))?;
         }
         drop(joined);
+        for at in 0..parts.len() {
+            match std::fs::remove_file(self.part(at)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
         if let Some(folder) = self.object.parent() {
             std::fs::create_dir_all(folder)?;
         }
@@ -413,6 +475,10 @@ impl Upload {
         let (bucket, key) = (encode(&self.bucket), encode(&self.key));
         format!(".bucket-{bucket}.object-{key}{upload}.{kind}")
     }
+}
+
+fn lock(parts: &Mutex<Parts>) -> MutexGuard<'_, Parts> {
+    parts.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn part_path(root: &Path, id: &str, part: i32) -> PathBuf {

@@ -148,11 +148,13 @@ async fn a_joined_upload_is_its_parts_with_s3s_etag_and_nothing_of_it_is_left() 
     for (key, seed) in [("deep/er/joined.bin", 1), ("deep/er/joined.bin", 2)] {
         let parts = parts_of(seed);
         let (id, completed) = send_parts(&server, key, &parts).await;
+        // The parts are copied into one file as they arrive, while the upload goes on.
+        let early = copied_early(&server, &id, &parts).await;
         #[cfg(unix)]
-        let first = inode(&server.root().join(format!(".upload_id-{id}.part-1")));
+        let first = inode(&early);
         let said = complete(&server, key, &id, completed).await.unwrap();
-        // The parts were not read back and written again: the first part's file became the
-        // object (the join's whole point: s3s-fs took 0.87 s for 256 MiB).
+        // The parts were not read back and written again after the last one arrived: that
+        // file became the object (the join's whole point: s3s-fs took 0.87 s for 256 MiB).
         #[cfg(unix)]
         assert_eq!(inode(&server.root().join(BUCKET).join(key)), first);
         assert_eq!(said, joined_etag(&parts));
@@ -163,6 +165,67 @@ async fn a_joined_upload_is_its_parts_with_s3s_etag_and_nothing_of_it_is_left() 
         assert_eq!(who, "the-test");
         assert_eq!(upload_leftovers(&server), Vec::<String>::new());
     }
+}
+
+/// Waits until the server has copied `parts` of upload `id` into its early file; that file.
+async fn copied_early(server: &LocalServer, id: &str, parts: &[Vec<u8>]) -> std::path::PathBuf {
+    let early = server
+        .root()
+        .join(format!(".tmp.pail-join-{id}.early.part"));
+    let whole = parts.iter().map(|p| p.len() as u64).sum::<u64>();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::metadata(&early).map_or(0, |m| m.len()) < whole {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the parts were not copied"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    early
+}
+
+/// A part sent again after the server copied it early is the one joined; an upload aborted
+/// after its parts were copied leaves none of them behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_part_sent_again_after_its_early_copy_is_the_one_joined_and_an_abort_leaves_nothing() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    let key = "again.bin";
+    let mut parts = parts_of(9);
+    let (id, mut completed) = send_parts(&server, key, &parts).await;
+    copied_early(&server, &id, &parts).await;
+    parts[1] = parts_of(10).swap_remove(1);
+    let sent = client
+        .upload_part()
+        .bucket(BUCKET)
+        .key(key)
+        .upload_id(&id)
+        .part_number(2)
+        .body(ByteStream::from(parts[1].clone()))
+        .send()
+        .await
+        .unwrap();
+    completed[1] = CompletedPart::builder()
+        .part_number(2)
+        .e_tag(sent.e_tag().unwrap())
+        .build();
+    let said = complete(&server, key, &id, completed).await;
+    assert_eq!(said, Ok(joined_etag(&parts)));
+    assert!(fetched(&server, key).await.0 == parts.concat());
+    assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+
+    let parts = parts_of(11);
+    let (id, _) = send_parts(&server, "aborted.bin", &parts).await;
+    copied_early(&server, &id, &parts).await;
+    client
+        .abort_multipart_upload()
+        .bucket(BUCKET)
+        .key("aborted.bin")
+        .upload_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload_leftovers(&server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
