@@ -424,6 +424,45 @@ mod tests {
         admitted
     }
 
+    /// Files throttled together give up their places while they wait: they come back at the
+    /// halved count, not all at once, and a new file waits its turn behind them.
+    #[tokio::test]
+    async fn throttled_files_wait_aside_and_come_back_at_the_new_count() {
+        let slots = FileSlots::new(1);
+        let files: Vec<(TransferControl, FileSlot)> = admit_all(&slots)
+            .await
+            .into_iter()
+            .map(|slot| {
+                let control = TransferControl::default();
+                let slot = slot.watching(&control);
+                (control, slot)
+            })
+            .collect();
+        assert_eq!(files.len(), FILES_PER_LARGE);
+        let places: Vec<Arc<dyn BatchPlace>> = files
+            .iter()
+            .map(|(control, _)| {
+                control.note_throttle();
+                control.place().unwrap()
+            })
+            .collect();
+        for place in &places {
+            place.give_up();
+        }
+        let mut back = 0;
+        for place in &places {
+            if tokio::time::timeout(Duration::from_millis(20), place.take_again())
+                .await
+                .is_ok()
+            {
+                back += 1;
+            }
+        }
+        assert_eq!(back, FILES_PER_LARGE / 2, "back at the halved count");
+        assert!(admit_all(&slots).await.is_empty(), "a new file waits");
+        drop(files);
+    }
+
     #[tokio::test]
     async fn a_throttled_file_halves_the_files_at_once_and_files_through_grow_it_back() {
         let slots = FileSlots::new(1);
