@@ -215,12 +215,13 @@ impl PartDigests {
         let mut parts = self.held();
         parts.seen.retain(|(of, _), _| *of != id);
         parts.unvouched.remove(&id);
-        if let Some(early) = parts.early.get_mut(&id) {
-            early.closed = true;
-            early.discard = true;
-            if !early.copying {
-                let _ = std::fs::remove_file(early_file(&self.root, &id));
-            }
+        // Kept, closed, even for an upload none of whose parts has arrived yet: a part that
+        // arrives after the abort starts no copy.
+        let early = parts.early.entry(id.clone()).or_default();
+        early.closed = true;
+        early.discard = true;
+        if !early.copying {
+            let _ = std::fs::remove_file(early_file(&self.root, &id));
         }
     }
 
@@ -331,8 +332,8 @@ impl Upload {
         let joining = self.temporary("internal.part");
         let held: u64 = parts[..early].iter().map(|p| p.file.len).sum();
         // The early file holds those parts, and may hold more that changed since.
-        let early_used = early > 0
-            && std::fs::rename(&early_file, &joining).is_ok()
+        let early_moved = early > 0 && std::fs::rename(&early_file, &joining).is_ok();
+        let early_used = early_moved
             && std::fs::OpenOptions::new()
                 .write(true)
                 .open(&joining)
@@ -345,7 +346,9 @@ impl Upload {
             early
         } else {
             let _ = std::fs::remove_file(&early_file);
-            let _ = std::fs::remove_file(&joining);
+            if early_moved {
+                let _ = std::fs::remove_file(&joining);
+            }
             // The first part's file becomes the object: moved, then checked to be the file
             // that was opened (and put back if it is not).
             std::fs::rename(self.part(0), &joining)?;
@@ -559,5 +562,32 @@ mod tests {
         arrive(&digests, digests.writing(ID, 1), b"again");
         digests.writing(&ID.to_ascii_uppercase(), 1).done(None);
         assert!(digests.vouched(ID, &part).is_none());
+    }
+
+    /// A part whose write was under way when its upload was aborted starts no early copy
+    /// once it ends (the copy would stay behind, as large as the part).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_part_that_ends_after_the_abort_is_not_copied() {
+        let root = tempfile::tempdir().unwrap();
+        let digests = PartDigests::new(root.path());
+        let write = digests.writing(ID, 1);
+        digests.forget(ID);
+        arrive(&digests, write, b"after the abort");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!early_file(root.path(), ID).exists());
+
+        // Without the abort, the part is copied.
+        const OTHER: &str = "1b6f2c1e-7d8a-4e3b-9c5f-1a2b3c4d5e6f";
+        std::fs::write(part_path(root.path(), OTHER, 1), b"kept").unwrap();
+        digests.writing(OTHER, 1).done(Some(&etag(b"kept")));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::fs::read(early_file(root.path(), OTHER))
+            .ok()
+            .as_deref()
+            != Some(b"kept")
+        {
+            assert!(std::time::Instant::now() < deadline, "not copied");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 }

@@ -24,6 +24,8 @@ pub(crate) struct Store {
     names: KeyNames,
     /// The parts' MD5s as they arrived, so a join need not read them back (see `join`).
     parts: PartDigests,
+    /// One CompleteMultipartUpload at a time: two of one upload at once must not both join it.
+    joins: tokio::sync::Mutex<()>,
 }
 
 impl Store {
@@ -39,6 +41,7 @@ impl Store {
             root,
             names,
             parts,
+            joins: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -533,6 +536,7 @@ impl S3 for Store {
     ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
         let file = self.file(&req.input.bucket, &req.input.key, true)?;
         let key = std::mem::replace(&mut req.input.key, file);
+        let _joining = self.joins.lock().await;
         if self.parts.misnamed_part(&req.input) {
             return Err(s3_error!(InvalidPart, "A part's ETag is not the part's"));
         }
@@ -540,9 +544,10 @@ impl S3 for Store {
             Some(joined) => S3Response::new(joined?),
             None => {
                 let id = req.input.upload_id.clone();
-                let response = self.files.complete_multipart_upload(req).await;
+                let response = self.files.complete_multipart_upload(req).await?;
+                // A Complete refused (a condition not met) leaves the parts as they were.
                 self.parts.forget(&id);
-                response?
+                response
             }
         };
         let output = &mut response.output;

@@ -228,6 +228,31 @@ async fn a_part_sent_again_after_its_early_copy_is_the_one_joined_and_an_abort_l
     assert_eq!(upload_leftovers(&server), Vec::<String>::new());
 }
 
+/// Two Completes of one upload at once: one joins it, the other finds it gone, and the object
+/// is whole (both joins had used one file of their own, and the upload was lost).
+#[tokio::test(flavor = "multi_thread")]
+async fn two_completes_of_one_upload_at_once_leave_it_joined() {
+    let server = common::server_with_bucket(BUCKET);
+    for round in 0..12u8 {
+        let key = format!("twice-{round}.bin");
+        let parts = parts_of(20 + round);
+        let (id, completed) = send_parts(&server, &key, &parts).await;
+        if round % 2 == 0 {
+            copied_early(&server, &id, &parts).await;
+        }
+        let (a, b) = tokio::join!(
+            complete(&server, &key, &id, completed.clone()),
+            complete(&server, &key, &id, completed)
+        );
+        assert!(a.is_ok() || b.is_ok(), "round {round}: {a:?} {b:?}");
+        assert!(
+            fetched(&server, &key).await.0 == parts.concat(),
+            "round {round}"
+        );
+        assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_part_named_by_another_etag_is_refused_and_the_upload_kept() {
     let server = common::server_with_bucket(BUCKET);
