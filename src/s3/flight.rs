@@ -42,6 +42,34 @@ pub(crate) struct FileSlots {
     large_at_once: Arc<std::sync::atomic::AtomicUsize>,
     /// The count as throttling allows; `count` holds as many permits, once those owed are paid.
     paced: Arc<Mutex<Paced>>,
+    /// Files waiting aside to send a throttled request again: no new file starts meanwhile.
+    aside: Arc<Aside>,
+}
+
+/// The count of files waiting aside, and a wake for files waiting to start once it is 0.
+#[derive(Debug, Default)]
+struct Aside {
+    count: std::sync::atomic::AtomicUsize,
+    none: tokio::sync::Notify,
+}
+
+impl Aside {
+    fn came_back(&self) {
+        if self.count.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            self.none.notify_waiters();
+        }
+    }
+
+    /// Waits until no file is aside.
+    async fn none_left(&self) {
+        loop {
+            let none = self.none.notified();
+            if self.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return;
+            }
+            none.await;
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -81,6 +109,7 @@ pub(crate) struct FileSlot {
 struct CountPlace {
     count: Arc<Semaphore>,
     paced: Arc<Mutex<Paced>>,
+    aside: Arc<Aside>,
     held: Mutex<Held>,
     control: Mutex<Option<TransferControl>>,
 }
@@ -94,6 +123,8 @@ struct Held {
     throttles: u64,
     /// The file has ended: a place taken now would never be given back.
     ended: bool,
+    /// The file waits aside (counted in [`Aside`]).
+    aside: bool,
 }
 
 impl CountPlace {
@@ -131,8 +162,30 @@ impl CountPlace {
     }
 }
 
+impl CountPlace {
+    /// The file is no longer aside (it took its place again, or ended).
+    fn back(&self) {
+        let was_aside = self
+            .held
+            .lock()
+            .is_ok_and(|mut h| std::mem::take(&mut h.aside));
+        if was_aside {
+            self.aside.came_back();
+        }
+    }
+}
+
 impl BatchPlace for CountPlace {
     fn give_up(&self) {
+        if let Ok(mut held) = self.held.lock()
+            && held.permit.is_some()
+            && !held.aside
+        {
+            held.aside = true;
+            self.aside
+                .count
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         self.release(self.throttled_since().map(|_| true));
     }
 
@@ -156,8 +209,10 @@ impl BatchPlace for CountPlace {
                     round,
                     throttles,
                     ended: false,
+                    aside: held.aside,
                 };
             }
+            self.back();
         })
     }
 }
@@ -180,6 +235,7 @@ impl Drop for FileSlot {
         if let Ok(mut held) = self.place.held.lock() {
             held.ended = true;
         }
+        self.place.back();
         // The control may outlive the batch (the window keeps it); the two no longer hold
         // each other.
         if let Ok(mut watched) = self.place.control.lock() {
@@ -200,12 +256,16 @@ impl FileSlots {
             weight: Arc::new(Semaphore::new(large * (LARGE_FILE / KIB) as usize)),
             large_at_once: Arc::new(large.into()),
             paced: Arc::new(Mutex::new(paced)),
+            aside: Arc::default(),
         }
     }
 
     /// Waits until a file of `size` bytes may start; `None` once the slots are closed.
     pub(crate) async fn admit(&self, size: u64) -> Option<FileSlot> {
         let weight = size.clamp(SMALLEST_WEIGHT, LARGE_FILE) / KIB;
+        // Files the server throttled go again first, at the batch's pace: a new file started
+        // while they wait would only be refused beside them.
+        self.aside.none_left().await;
         let count = self.count.clone().acquire_owned().await.ok()?;
         let weight = self
             .weight
@@ -222,7 +282,9 @@ impl FileSlots {
                 round,
                 throttles: 0,
                 ended: false,
+                aside: false,
             }),
+            aside: self.aside.clone(),
             control: Mutex::new(None),
         };
         Some(FileSlot {
@@ -461,6 +523,24 @@ mod tests {
         assert_eq!(back, FILES_PER_LARGE / 2, "back at the halved count");
         assert!(admit_all(&slots).await.is_empty(), "a new file waits");
         drop(files);
+    }
+
+    /// No new file starts while a throttled file waits aside, though the count has room: it
+    /// would be refused beside it (a burst of refusals started every file of the batch).
+    #[tokio::test]
+    async fn no_new_file_starts_while_one_waits_aside() {
+        let slots = FileSlots::new(1);
+        let control = TransferControl::default();
+        let slot = slots.admit(10 * KIB).await.unwrap().watching(&control);
+        control.note_throttle();
+        let place = control.place().unwrap();
+        place.give_up();
+        let waited = tokio::time::timeout(Duration::from_millis(50), slots.admit(10 * KIB)).await;
+        assert!(waited.is_err(), "a new file started while one was aside");
+        place.take_again().await;
+        let started = tokio::time::timeout(Duration::from_millis(500), slots.admit(10 * KIB)).await;
+        assert!(matches!(started, Ok(Some(_))), "and starts once it is back");
+        drop(slot);
     }
 
     #[tokio::test]

@@ -100,6 +100,42 @@ async fn a_folder_of_small_files_arrives_whole_with_fewer_sent_at_once_once_thro
     );
 }
 
+/// A burst of refusals at the start of a near server: every file arrives (the files refused
+/// go again before any new file starts: `flight.rs`'s tests).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_refusals_on_a_near_server_loses_no_file() {
+    let server = common::server_with_bucket(BUCKET);
+    let busy = ThrottlingServer::start(&server, KEYS, &["PUT"], Rule::First(400)).await;
+    let here = tempfile::tempdir().unwrap();
+    let folder = here.path().join("notes");
+    std::fs::create_dir(&folder).unwrap();
+    for i in 0..320 {
+        std::fs::write(
+            folder.join(format!("n{i:03}.txt")),
+            common::pattern(2048 + i),
+        )
+        .unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let output = tokio::task::block_in_place(|| {
+        pail_cp(
+            &busy,
+            home.path(),
+            &[
+                "--recursive",
+                folder.to_str().unwrap(),
+                &format!("s3://{BUCKET}/n/"),
+            ],
+        )
+    });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    for i in 0..320 {
+        let got = common::get_object(&server, BUCKET, &format!("n/n{i:03}.txt")).await;
+        assert_eq!(got, Some(common::pattern(2048 + i)), "n{i:03}.txt");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_multipart_upload_arrives_whole_with_fewer_parts_at_once_once_throttled() {
     let server = common::server_with_bucket(BUCKET);
