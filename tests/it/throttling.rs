@@ -42,6 +42,23 @@ fn pail_cp(
         .expect("pail runs")
 }
 
+/// `pail cp --recursive FOLDER s3://BUCKET/PREFIX` against `server`, from a fresh home.
+fn cp_folder(
+    server: &ThrottlingServer,
+    folder: &std::path::Path,
+    prefix: &str,
+) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let to = format!("s3://{BUCKET}/{prefix}");
+    tokio::task::block_in_place(|| {
+        pail_cp(
+            server,
+            home.path(),
+            &["--recursive", folder.to_str().unwrap(), &to],
+        )
+    })
+}
+
 /// The most requests in flight the server saw: over the whole run, and over its last half
 /// (once Pail had been told to slow down and had time to listen).
 fn peaks(server: &ThrottlingServer) -> (usize, usize) {
@@ -67,18 +84,7 @@ async fn a_folder_of_small_files_arrives_whole_with_fewer_sent_at_once_once_thro
     for (name, body) in &files {
         std::fs::write(folder.join(name), body).unwrap();
     }
-    let home = tempfile::tempdir().unwrap();
-    let output = tokio::task::block_in_place(|| {
-        pail_cp(
-            &busy,
-            home.path(),
-            &[
-                "--recursive",
-                folder.to_str().unwrap(),
-                &format!("s3://{BUCKET}/in/"),
-            ],
-        )
-    });
+    let output = cp_folder(&busy, &folder, "in/");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     for (name, body) in &files {
@@ -116,18 +122,7 @@ async fn a_burst_of_refusals_on_a_near_server_loses_no_file() {
         )
         .unwrap();
     }
-    let home = tempfile::tempdir().unwrap();
-    let output = tokio::task::block_in_place(|| {
-        pail_cp(
-            &busy,
-            home.path(),
-            &[
-                "--recursive",
-                folder.to_str().unwrap(),
-                &format!("s3://{BUCKET}/n/"),
-            ],
-        )
-    });
+    let output = cp_folder(&busy, &folder, "n/");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     for i in 0..320 {
