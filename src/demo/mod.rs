@@ -3,9 +3,12 @@
 //! written straight into the local server's data folder.
 
 pub(crate) mod file_names;
+mod hashing;
 mod join;
 mod listing;
+mod md5_lanes;
 mod object_body;
+mod put;
 pub(crate) mod server;
 mod store;
 

@@ -15,6 +15,7 @@ use super::file_names::KeyNames;
 use super::join::PartDigests;
 use super::listing::{Page, Query, page, token_in, token_out, url_encode};
 use super::object_body::{Opened, plain_path, range_start};
+use super::put::Puts;
 
 /// s3s-fs with listings as S3 answers them.
 pub(crate) struct Store {
@@ -26,6 +27,8 @@ pub(crate) struct Store {
     parts: PartDigests,
     /// One CompleteMultipartUpload at a time: two of one upload at once must not both join it.
     joins: tokio::sync::Mutex<()>,
+    /// PutObject as s3s-fs stores it, with the MD5s of bodies arriving together taken together.
+    puts: Option<Puts>,
 }
 
 impl Store {
@@ -36,12 +39,14 @@ impl Store {
             .and_then(|r| r.canonicalize())
             .unwrap_or_else(|_| root.to_owned());
         let parts = PartDigests::new(&root);
+        let puts = Puts::new(&root);
         Self {
             files,
             root,
             names,
             parts,
             joins: tokio::sync::Mutex::new(()),
+            puts,
         }
     }
 
@@ -376,7 +381,14 @@ impl S3 for Store {
         mut req: S3Request<PutObjectInput>,
     ) -> S3Result<S3Response<PutObjectOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
-        self.files.put_object(req).await
+        match self
+            .puts
+            .as_ref()
+            .and_then(|p| Some((p, p.takes(&req.input)?)))
+        {
+            Some((puts, object)) => puts.put(req, object).await,
+            None => self.files.put_object(req).await,
+        }
     }
 
     /// S3 refuses a copy sent with `If-None-Match: *` onto a key that is taken (412), as it

@@ -50,6 +50,7 @@ mod qr;
 mod region_discovery;
 mod search;
 mod server_join;
+mod server_put;
 mod settings_files;
 mod share_folder;
 mod share_roundtrip;
