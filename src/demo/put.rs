@@ -9,12 +9,14 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_core::Stream;
 use s3s::dto::*;
 use s3s::{S3Request, S3Response, S3Result, s3_error};
 use tokio::io::AsyncWriteExt;
+use tokio::sync::{OwnedRwLockReadGuard, RwLock};
 
 use super::hashing::{HashingStopped, Md5Lanes};
 use super::object_body::plain_path;
@@ -23,8 +25,15 @@ use super::object_body::plain_path;
 pub(crate) struct Puts {
     root: PathBuf,
     lanes: Md5Lanes,
-    next: AtomicU64,
+    next: Arc<AtomicU64>,
+    /// Locks by the object's path (hashed): a put holds its object's for writing while it puts
+    /// the body, its headers and its record in place; a GET or HEAD holds it for reading while
+    /// it opens the file and reads them, so it sees one put whole.
+    stripes: Vec<Arc<RwLock<()>>>,
 }
+
+/// How many locks the objects share.
+const STRIPES: usize = 64;
 
 impl Puts {
     /// `None` when no hashing thread could start: s3s-fs then takes every put.
@@ -32,8 +41,27 @@ impl Puts {
         Some(Self {
             root: root.to_owned(),
             lanes: Md5Lanes::start()?,
-            next: AtomicU64::new(0),
+            next: Arc::new(AtomicU64::new(0)),
+            stripes: (0..STRIPES).map(|_| Arc::default()).collect(),
         })
+    }
+
+    fn stripe(&self, object: &Path) -> Arc<RwLock<()>> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(object);
+        self.stripes[(hash % STRIPES as u64) as usize].clone()
+    }
+
+    /// Held while a GET or HEAD of `key` (its file's name) in `bucket` opens the file and reads
+    /// its headers and record: no put of it is half in place meanwhile.
+    pub(crate) async fn reading(
+        puts: Option<&Self>,
+        bucket: &str,
+        key: &str,
+    ) -> Option<OwnedRwLockReadGuard<()>> {
+        let puts = puts?;
+        let object = plain_path(&puts.root, bucket, key)?;
+        Some(puts.stripe(&object).read_owned().await)
     }
 
     /// The object's file when this takes the put; `None` leaves it to s3s-fs.
@@ -59,14 +87,20 @@ impl Puts {
         let Some(mut body) = input.body.take() else {
             return Err(s3_error!(IncompleteBody));
         };
-        if input.if_none_match.as_ref().is_some_and(|c| c.is_any()) && object.exists() {
+        if !self.root.join(&input.bucket).is_dir() {
+            return Err(s3_error!(NoSuchBucket));
+        }
+        let only_if_absent = input.if_none_match.as_ref().is_some_and(|c| c.is_any());
+        if only_if_absent && object.exists() {
             return Err(s3_error!(PreconditionFailed, "Object already exists"));
         }
         let mut checksum = checksums_asked(&input)?;
 
-        let temporary = self.temporary();
-        let mut file = tokio::fs::File::create(&temporary.path)
-            .await
+        // Made here, not on the blocking pool: a request dropped meanwhile would remove the
+        // file before the pool had made it, and leave it behind.
+        let temporary = temporary(&self.root, &self.next);
+        let mut file = std::fs::File::create(&temporary.path)
+            .map(tokio::fs::File::from_std)
             .map_err(internal)?;
         let mut md5 = self.lanes.body();
         while let Some(bytes) =
@@ -124,14 +158,6 @@ impl Puts {
             return Err(s3_error!(BadDigest, "a checksum does not match the body"));
         }
 
-        if let Some(folder) = object.parent() {
-            tokio::fs::create_dir_all(folder).await.map_err(internal)?;
-        }
-        tokio::fs::rename(&temporary.path, &object)
-            .await
-            .map_err(internal)?;
-        temporary.kept();
-
         let named = |kind: &str| {
             let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
             self.root.join(format!(
@@ -140,8 +166,6 @@ impl Puts {
                 encode(&input.key)
             ))
         };
-        let attributes = Attributes::of(&input);
-        self.save(&named("metadata.json"), &attributes).await?;
         let mut record = serde_json::Map::new();
         record.insert("e_tag".into(), md5.clone().into());
         for (name, value) in [
@@ -155,7 +179,33 @@ impl Puts {
                 record.insert(name.into(), value.clone().into());
             }
         }
-        self.save(&named("internal.json"), &record).await?;
+        let commit = Commit {
+            body: temporary,
+            object,
+            records: vec![
+                (
+                    named("metadata.json"),
+                    serde_json::to_vec(&Attributes::of(&input)).map_err(internal)?,
+                ),
+                (
+                    named("internal.json"),
+                    serde_json::to_vec(&record).map_err(internal)?,
+                ),
+            ],
+            only_if_absent,
+            root: self.root.clone(),
+            next: self.next.clone(),
+        };
+        // The lock goes with the commit onto the blocking pool, and the commit runs to its end
+        // there even if this request is dropped: no object is left with another put's record.
+        let held = self.stripe(&commit.object).write_owned().await;
+        tokio::task::spawn_blocking(move || {
+            let committed = commit.run();
+            drop(held);
+            committed
+        })
+        .await
+        .map_err(internal)??;
 
         Ok(S3Response::new(PutObjectOutput {
             e_tag: Some(ETag::Strong(md5)),
@@ -167,30 +217,46 @@ impl Puts {
             ..Default::default()
         }))
     }
+}
 
-    /// A file of the put's own, named so that s3s-fs clears it away when it starts.
-    fn temporary(&self) -> Temporary {
-        let number = self.next.fetch_add(1, Ordering::Relaxed);
-        Temporary {
-            path: self
-                .root
-                .join(format!(".tmp.pail-put-{number}.internal.part")),
-            kept: false,
+/// Putting a body that has arrived whole in its place, with its headers and its record.
+struct Commit {
+    body: Temporary,
+    object: PathBuf,
+    /// Each record's path and its JSON.
+    records: Vec<(PathBuf, Vec<u8>)>,
+    only_if_absent: bool,
+    root: PathBuf,
+    next: Arc<AtomicU64>,
+}
+
+impl Commit {
+    fn run(self) -> S3Result<()> {
+        // Checked again under the lock: of puts racing for a free key, one wins.
+        if self.only_if_absent && self.object.exists() {
+            return Err(s3_error!(PreconditionFailed, "Object already exists"));
         }
-    }
-
-    /// `value` as JSON at `path`, whole or not at all.
-    async fn save(&self, path: &Path, value: &impl serde::Serialize) -> S3Result<()> {
-        let json = serde_json::to_vec(value).map_err(internal)?;
-        let temporary = self.temporary();
-        tokio::fs::write(&temporary.path, json)
-            .await
-            .map_err(internal)?;
-        tokio::fs::rename(&temporary.path, path)
-            .await
-            .map_err(internal)?;
-        temporary.kept();
+        if let Some(folder) = self.object.parent() {
+            std::fs::create_dir_all(folder).map_err(internal)?;
+        }
+        std::fs::rename(&self.body.path, &self.object).map_err(internal)?;
+        self.body.kept();
+        for (path, json) in self.records {
+            let written = temporary(&self.root, &self.next);
+            std::fs::write(&written.path, json).map_err(internal)?;
+            std::fs::rename(&written.path, path).map_err(internal)?;
+            written.kept();
+        }
         Ok(())
+    }
+}
+
+/// A file of the put's own, named so that s3s-fs clears it away when it starts.
+fn temporary(root: &Path, next: &AtomicU64) -> Temporary {
+    let number = next.fetch_add(1, Ordering::Relaxed);
+    Temporary {
+        path: root.join(format!(".tmp.pail-put-{number}.internal.part")),
+        kept: false,
     }
 }
 
@@ -232,7 +298,7 @@ struct Attributes<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     user_metadata: Option<&'a Metadata>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content_encoding: Option<&'a str>,
+    content_encoding: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -254,9 +320,18 @@ impl<'a> Attributes<'a> {
             at.format(TimestampFormat::DateTime, &mut text).ok()?;
             Some(String::from_utf8_lossy(&text).into_owned())
         });
+        // S3 keeps no `aws-chunked`: it names how the body was sent, not what it is.
+        let content_encoding = input.content_encoding.as_deref().and_then(|sent| {
+            let kept: Vec<&str> = sent
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(","))
+        });
         Self {
             user_metadata: input.metadata.as_ref(),
-            content_encoding: input.content_encoding.as_deref(),
+            content_encoding,
             content_type: input.content_type.as_deref(),
             content_disposition: input.content_disposition.as_deref(),
             content_language: input.content_language.as_deref(),

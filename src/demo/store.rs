@@ -38,15 +38,13 @@ impl Store {
             .map(|d| d.join(root))
             .and_then(|r| r.canonicalize())
             .unwrap_or_else(|_| root.to_owned());
-        let parts = PartDigests::new(&root);
-        let puts = Puts::new(&root);
         Self {
             files,
+            parts: PartDigests::new(&root),
+            puts: Puts::new(&root),
             root,
             names,
-            parts,
             joins: tokio::sync::Mutex::new(()),
-            puts,
         }
     }
 
@@ -349,6 +347,8 @@ impl S3 for Store {
         mut req: S3Request<GetObjectInput>,
     ) -> S3Result<S3Response<GetObjectOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
+        // No put half in place while the file is opened and the record read (see `put`).
+        let _put_whole = Puts::reading(self.puts.as_ref(), &req.input.bucket, &req.input.key).await;
         // Opened before s3s-fs opens it: see `object_body`.
         let opened =
             plain_path(&self.root, &req.input.bucket, &req.input.key).and_then(Opened::open);
@@ -373,6 +373,7 @@ impl S3 for Store {
         mut req: S3Request<HeadObjectInput>,
     ) -> S3Result<S3Response<HeadObjectOutput>> {
         req.input.key = self.file(&req.input.bucket, &req.input.key, false)?;
+        let _put_whole = Puts::reading(self.puts.as_ref(), &req.input.bucket, &req.input.key).await;
         self.files.head_object(req).await
     }
 

@@ -1,8 +1,10 @@
 //! The local server's own PutObject (`src/demo/put.rs`): bodies arriving together are hashed
 //! together, and each object is its own bytes with its own MD5 as ETag, type and metadata; a
-//! put whose body does not match its digest or checksum, or whose connection is cut mid-body,
-//! changes nothing and leaves no file of its own; a checksum sent after the body (aws-chunked,
-//! as the AWS CLI and SDKs send it) is checked as one sent before it.
+//! put whose body does not match its digest or checksum, or whose connection is cut anywhere,
+//! changes nothing and leaves no file of its own; puts racing for one key leave one of them
+//! whole, reads meanwhile see each whole, and of puts only if absent one wins; a checksum sent
+//! after the body (aws-chunked, as the AWS CLI and SDKs send it) is checked as one sent before
+//! it.
 
 use crate::common;
 
@@ -225,6 +227,192 @@ async fn a_checksum_sent_after_the_body_is_kept_and_checked() {
         .await
         .unwrap();
     assert_eq!(head.checksum_crc32(), Some(crc.as_str()));
+    assert_eq!(head.content_encoding(), None, "how it was sent is not kept");
     let got = common::get_object(&server, BUCKET, "trailer.bin").await;
     assert!(got == Some(bytes), "the object is the file");
+}
+
+/// A body whose size and bytes follow from `seed`, and the put of it with `seed` as metadata.
+fn seeded(seed: u64) -> Vec<u8> {
+    body(seed, 1000 + (seed as usize * 7919) % 200_000)
+}
+
+async fn put_seeded(client: &aws_sdk_s3::Client, key: &str, seed: u64) {
+    client
+        .put_object()
+        .bucket(BUCKET)
+        .key(key)
+        .metadata("seed", seed.to_string())
+        .body(seeded(seed).into())
+        .send()
+        .await
+        .unwrap();
+}
+
+/// What a GET of `key` answers is one put whole: the body of the seed its metadata names, with
+/// that body's MD5 as ETag.
+async fn read_whole(client: &aws_sdk_s3::Client, key: &str) {
+    let got = client
+        .get_object()
+        .bucket(BUCKET)
+        .key(key)
+        .send()
+        .await
+        .unwrap();
+    let etag = got.e_tag().unwrap().to_owned();
+    let seed: u64 = got.metadata().unwrap()["seed"].parse().unwrap();
+    let bytes = got.body.collect().await.unwrap().into_bytes();
+    assert_eq!(etag, etag_of(&bytes), "the ETag is the body's");
+    assert!(
+        bytes == seeded(seed),
+        "the body is the one its metadata names"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn puts_racing_for_one_key_leave_one_of_them_whole_and_reads_see_each_whole() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    put_seeded(&client, "raced", 0).await;
+    let reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, reading) = (client.clone(), reading.clone());
+            tokio::spawn(async move {
+                let mut reads = 0;
+                while reading.load(std::sync::atomic::Ordering::Relaxed) {
+                    read_whole(&client, "raced").await;
+                    reads += 1;
+                }
+                reads
+            })
+        })
+        .collect();
+    for round in 0..15u64 {
+        let puts: Vec<_> = (1..=12u64)
+            .map(|i| {
+                let client = client.clone();
+                tokio::spawn(async move { put_seeded(&client, "raced", round * 100 + i).await })
+            })
+            .collect();
+        for put in puts {
+            put.await.unwrap();
+        }
+        read_whole(&client, "raced").await;
+    }
+    reading.store(false, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        assert!(reader.await.unwrap() > 0);
+    }
+    assert_eq!(leftovers(&server), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn puts_cut_off_anywhere_leave_the_object_whole_and_no_file_behind() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    put_seeded(&client, "cut", 0).await;
+    for round in 1..=80u64 {
+        let bytes = seeded(round);
+        let presigned = client
+            .put_object()
+            .bucket(BUCKET)
+            .key("cut")
+            .presigned(
+                aws_sdk_s3::presigning::PresigningConfig::expires_in(
+                    std::time::Duration::from_secs(300),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let url = reqwest::Url::parse(presigned.uri()).unwrap();
+        let target = &presigned.uri()[url.origin().ascii_serialization().len()..];
+        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+        let head = format!(
+            "PUT {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n\r\n",
+            server.addr(),
+            bytes.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // Every other round the whole body, then the connection closed at once.
+        let sent = if round % 2 == 0 {
+            bytes.len()
+        } else {
+            (round as usize * 4099) % bytes.len()
+        };
+        stream.write_all(&bytes[..sent]).await.unwrap();
+        // Closed as the server takes the whole body in: 0 to 4 ms after it went.
+        tokio::time::sleep(std::time::Duration::from_micros(round % 5 * 1000)).await;
+        drop(stream);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !leftovers(&server).is_empty() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        // The object is one put whole: its ETag the MD5 of its bytes.
+        let got = client
+            .get_object()
+            .bucket(BUCKET)
+            .key("cut")
+            .send()
+            .await
+            .unwrap();
+        let etag = got.e_tag().unwrap().to_owned();
+        let bytes = got.body.collect().await.unwrap().into_bytes();
+        assert_eq!(etag, etag_of(&bytes), "round {round}");
+    }
+    assert_eq!(leftovers(&server), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_puts_racing_for_a_free_key_only_if_absent_one_wins() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    for round in 0..6 {
+        let key = format!("free-{round}");
+        let puts: Vec<_> = (0..10u64)
+            .map(|i| {
+                let (client, key) = (client.clone(), key.clone());
+                tokio::spawn(async move {
+                    client
+                        .put_object()
+                        .bucket(BUCKET)
+                        .key(&key)
+                        .if_none_match("*")
+                        .body(seeded(i).into())
+                        .send()
+                        .await
+                        .is_ok()
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for put in puts {
+            won += usize::from(put.await.unwrap());
+        }
+        assert_eq!(
+            won, 1,
+            "round {round}: one put wins, the others are refused"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_put_to_a_bucket_that_is_not_there_is_refused_and_makes_none() {
+    let server = common::server_with_bucket(BUCKET);
+    let refused = server
+        .connection()
+        .client()
+        .put_object()
+        .bucket("not-there")
+        .key("k")
+        .body(b"x".to_vec().into())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.into_service_error().meta().code(),
+        Some("NoSuchBucket")
+    );
+    assert!(!server.root().join("not-there").exists());
 }
