@@ -3,8 +3,9 @@
 //! (the server, not the client, set the pace). Here the MD5s of the bodies arriving together
 //! are taken together (`hashing`), and the object is stored as s3s-fs stores it — its file,
 //! its attributes, its internal record with the ETag and checksums — so s3s-fs reads, lists,
-//! copies and deletes it as one of its own. What this does not handle (a storage class, an
-//! `If-Match`, a folder object, a name that is not a plain path) goes to s3s-fs unchanged.
+//! copies and deletes it as one of its own. A put is put in place whole, under its object's
+//! lock, which reads (GET, HEAD, a copy's source) hold while they open the object. What this
+//! does not handle (a folder object, a name that is not a plain path) goes to s3s-fs.
 
 use std::path::{Path, PathBuf};
 
@@ -66,11 +67,20 @@ impl Puts {
 
     /// The object's file when this takes the put; `None` leaves it to s3s-fs.
     pub(crate) fn takes(&self, input: &PutObjectInput) -> Option<PathBuf> {
-        let plain =
-            input.storage_class.is_none() && input.if_match.is_none() && !input.key.ends_with('/');
-        plain
+        (!input.key.ends_with('/'))
             .then(|| plain_path(&self.root, &input.bucket, &input.key))
             .flatten()
+    }
+
+    /// Held while s3s-fs reads `key` (its file's name) of `bucket` as a copy's source.
+    pub(crate) async fn reading_source(
+        puts: Option<&Self>,
+        source: &CopySource,
+    ) -> Option<OwnedRwLockReadGuard<()>> {
+        match source {
+            CopySource::Bucket { bucket, key, .. } => Self::reading(puts, bucket, key).await,
+            _ => None,
+        }
     }
 
     /// Stores the body at `object` (from [`Puts::takes`]), as s3s-fs would.
@@ -90,10 +100,27 @@ impl Puts {
         if !self.root.join(&input.bucket).is_dir() {
             return Err(s3_error!(NoSuchBucket));
         }
-        let only_if_absent = input.if_none_match.as_ref().is_some_and(|c| c.is_any());
-        if only_if_absent && object.exists() {
-            return Err(s3_error!(PreconditionFailed, "Object already exists"));
+        // s3s-fs takes these two classes and keeps neither: every object reads as STANDARD.
+        if let Some(class) = &input.storage_class
+            && !["STANDARD", "REDUCED_REDUNDANCY"].contains(&class.as_str())
+        {
+            return Err(s3_error!(InvalidStorageClass));
         }
+        let named = |kind: &str| {
+            let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+            self.root.join(format!(
+                ".bucket-{}.object-{}.{kind}",
+                encode(&input.bucket),
+                encode(&input.key)
+            ))
+        };
+        let condition = Condition {
+            only_if_absent: input.if_none_match.as_ref().is_some_and(|c| c.is_any()),
+            only_if: input.if_match.clone(),
+            record: named("internal.json"),
+        };
+        // Checked before the body comes, and again as it is put in place.
+        condition.holds(&object)?;
         let mut checksum = checksums_asked(&input)?;
 
         // Made here, not on the blocking pool: a request dropped meanwhile would remove the
@@ -158,14 +185,6 @@ impl Puts {
             return Err(s3_error!(BadDigest, "a checksum does not match the body"));
         }
 
-        let named = |kind: &str| {
-            let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-            self.root.join(format!(
-                ".bucket-{}.object-{}.{kind}",
-                encode(&input.bucket),
-                encode(&input.key)
-            ))
-        };
         let mut record = serde_json::Map::new();
         record.insert("e_tag".into(), md5.clone().into());
         for (name, value) in [
@@ -192,7 +211,7 @@ impl Puts {
                     serde_json::to_vec(&record).map_err(internal)?,
                 ),
             ],
-            only_if_absent,
+            condition,
             root: self.root.clone(),
             next: self.next.clone(),
         };
@@ -225,17 +244,15 @@ struct Commit {
     object: PathBuf,
     /// Each record's path and its JSON.
     records: Vec<(PathBuf, Vec<u8>)>,
-    only_if_absent: bool,
+    condition: Condition,
     root: PathBuf,
     next: Arc<AtomicU64>,
 }
 
 impl Commit {
     fn run(self) -> S3Result<()> {
-        // Checked again under the lock: of puts racing for a free key, one wins.
-        if self.only_if_absent && self.object.exists() {
-            return Err(s3_error!(PreconditionFailed, "Object already exists"));
-        }
+        // Checked again under the lock: of puts racing on one condition, one wins.
+        self.condition.holds(&self.object)?;
         if let Some(folder) = self.object.parent() {
             std::fs::create_dir_all(folder).map_err(internal)?;
         }
@@ -246,6 +263,48 @@ impl Commit {
             std::fs::write(&written.path, json).map_err(internal)?;
             std::fs::rename(&written.path, path).map_err(internal)?;
             written.kept();
+        }
+        Ok(())
+    }
+}
+
+/// What the object at the key must be for the put to go on: absent (`If-None-Match: *`), or
+/// present with an ETag (`If-Match`).
+struct Condition {
+    only_if_absent: bool,
+    only_if: Option<ETagCondition>,
+    /// The object's record, which holds its ETag.
+    record: PathBuf,
+}
+
+impl Condition {
+    fn holds(&self, object: &Path) -> S3Result<()> {
+        if self.only_if_absent && object.exists() {
+            return Err(s3_error!(PreconditionFailed, "Object already exists"));
+        }
+        let Some(only_if) = &self.only_if else {
+            return Ok(());
+        };
+        if !object.is_file() {
+            return Err(s3_error!(PreconditionFailed, "Object does not exist"));
+        }
+        if let ETagCondition::ETag(expected) = only_if {
+            let held = std::fs::read(&self.record)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
+                .and_then(|record| record.get("e_tag")?.as_str().map(str::to_owned));
+            let held = match held {
+                Some(held) => held,
+                // As s3s-fs does for an object without a record: the file's MD5.
+                None => {
+                    use md5::Digest as _;
+                    let bytes = std::fs::read(object).map_err(internal)?;
+                    hex(&md5::Md5::digest(&bytes))
+                }
+            };
+            if !ETag::Strong(held).strong_cmp(expected) {
+                return Err(s3_error!(PreconditionFailed, "ETag does not match"));
+            }
         }
         Ok(())
     }

@@ -419,6 +419,7 @@ impl S3 for Store {
                 return Err(s3_error!(PreconditionFailed, "the key is taken"));
             }
         }
+        let _source_whole = Puts::reading_source(self.puts.as_ref(), &req.input.copy_source).await;
         self.files.copy_object(req).await
     }
 

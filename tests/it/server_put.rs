@@ -237,12 +237,15 @@ fn seeded(seed: u64) -> Vec<u8> {
     body(seed, 1000 + (seed as usize * 7919) % 200_000)
 }
 
+/// Every other seed with a storage class (which s3s-fs's own put took, outside the lock).
 async fn put_seeded(client: &aws_sdk_s3::Client, key: &str, seed: u64) {
+    let class = (seed % 2 == 1).then_some(aws_sdk_s3::types::StorageClass::Standard);
     client
         .put_object()
         .bucket(BUCKET)
         .key(key)
         .metadata("seed", seed.to_string())
+        .set_storage_class(class)
         .body(seeded(seed).into())
         .send()
         .await
@@ -415,4 +418,75 @@ async fn a_put_to_a_bucket_that_is_not_there_is_refused_and_makes_none() {
         Some("NoSuchBucket")
     );
     assert!(!server.root().join("not-there").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_puts_racing_on_one_etag_one_wins_and_copies_meanwhile_are_one_put_whole() {
+    let server = common::server_with_bucket(BUCKET);
+    let client = server.connection().client().clone();
+    put_seeded(&client, "matched", 0).await;
+    let copying = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let copiers: Vec<_> = (0..3)
+        .map(|c| {
+            let (client, copying) = (client.clone(), copying.clone());
+            tokio::spawn(async move {
+                let mut copies = 0;
+                while copying.load(std::sync::atomic::Ordering::Relaxed) {
+                    let copy = format!("copy-{c}");
+                    client
+                        .copy_object()
+                        .bucket(BUCKET)
+                        .key(&copy)
+                        .copy_source(format!("{BUCKET}/matched"))
+                        .send()
+                        .await
+                        .unwrap();
+                    read_whole(&client, &copy).await;
+                    copies += 1;
+                }
+                copies
+            })
+        })
+        .collect();
+    for round in 1..=8u64 {
+        let head = client
+            .head_object()
+            .bucket(BUCKET)
+            .key("matched")
+            .send()
+            .await
+            .unwrap();
+        let etag = head.e_tag().unwrap().to_owned();
+        let puts: Vec<_> = (0..8u64)
+            .map(|i| {
+                let (client, etag) = (client.clone(), etag.clone());
+                let seed = round * 100 + i;
+                tokio::spawn(async move {
+                    client
+                        .put_object()
+                        .bucket(BUCKET)
+                        .key("matched")
+                        .if_match(etag)
+                        .metadata("seed", seed.to_string())
+                        .body(seeded(seed).into())
+                        .send()
+                        .await
+                        .is_ok()
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for put in puts {
+            won += usize::from(put.await.unwrap());
+        }
+        assert_eq!(
+            won, 1,
+            "round {round}: one put wins, the others are refused"
+        );
+        read_whole(&client, "matched").await;
+    }
+    copying.store(false, std::sync::atomic::Ordering::Relaxed);
+    for copier in copiers {
+        assert!(copier.await.unwrap() > 0);
+    }
 }
