@@ -368,7 +368,11 @@ async fn download_into(
         }
     };
     // The first request's round trip: the farther the server, the more ranges go at once.
-    let parallel = crate::s3::flight::parts_in_flight(round_trip, PARALLEL_RANGES);
+    let parallel = crate::s3::flight::parts_in_flight(
+        round_trip,
+        PARALLEL_RANGES,
+        std::time::Duration::from_micros(2500),
+    );
     let file = Arc::new(file);
     // Large objects come as ranges fetched in parallel, each written at its offset. The
     // ranges are worked out as they are needed: a size claimed by a broken server costs no

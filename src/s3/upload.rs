@@ -248,7 +248,11 @@ async fn upload_multipart(
     let asked = std::time::Instant::now();
     let upload_id = start_multipart(connection, bucket, key, kind).await?;
     // The first request's round trip: the farther the server, the more parts go at once.
-    let parallel = crate::s3::flight::parts_in_flight(asked.elapsed(), PARALLEL_PARTS);
+    let parallel = crate::s3::flight::parts_in_flight(
+        asked.elapsed(),
+        PARALLEL_PARTS,
+        std::time::Duration::from_millis(5),
+    );
     let parts = async {
         let upload = (upload_id.as_str(), parallel);
         let parts = send_parts(connection, bucket, key, path, file, upload, control).await?;
