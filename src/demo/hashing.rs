@@ -320,19 +320,8 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::md5_lanes::tests::body;
     use md5::Digest;
-
-    fn body(seed: u64, length: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        (0..length)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn bodies_arriving_together_in_uneven_pieces_each_get_their_own_md5() {

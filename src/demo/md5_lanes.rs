@@ -293,11 +293,12 @@ mod avx2 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use md5::Digest;
 
-    fn body(seed: u64, length: usize) -> Vec<u8> {
+    /// `length` bytes that differ with `seed`.
+    pub(crate) fn body(seed: u64, length: usize) -> Vec<u8> {
         let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
         (0..length)
             .map(|_| {

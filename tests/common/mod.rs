@@ -38,6 +38,16 @@ pub const AWKWARD_KEYS: &[&str] = &[
     "nested/deeper/and deeper/file.txt",
 ];
 
+/// The files of the server's own folder that belong to no bucket and no object: its temporary
+/// files and unfinished uploads.
+pub fn server_leftovers(server: &LocalServer) -> Vec<String> {
+    std::fs::read_dir(server.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp.") || n.starts_with(".upload"))
+        .collect()
+}
+
 /// A fresh server with one empty bucket.
 pub fn server_with_bucket(bucket: &str) -> LocalServer {
     let server = LocalServer::start_temporary(ACCESS_KEY, SECRET_KEY).expect("server starts");

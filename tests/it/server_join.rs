@@ -133,15 +133,6 @@ fn inode(path: &std::path::Path) -> u64 {
     std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
 }
 
-/// The files of the server's own folder that belong to no bucket.
-fn upload_leftovers(server: &LocalServer) -> Vec<String> {
-    std::fs::read_dir(server.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".upload") || n.starts_with(".tmp."))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_joined_upload_is_its_parts_with_s3s_etag_and_nothing_of_it_is_left() {
     let server = common::server_with_bucket(BUCKET);
@@ -163,7 +154,7 @@ async fn a_joined_upload_is_its_parts_with_s3s_etag_and_nothing_of_it_is_left() 
         assert_eq!(etag, said, "a GET names the ETag the join answered");
         assert_eq!(kind.as_deref(), Some("application/x-joined"));
         assert_eq!(who, "the-test");
-        assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+        assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
     }
 }
 
@@ -212,7 +203,7 @@ async fn a_part_sent_again_after_its_early_copy_is_the_one_joined_and_an_abort_l
     let said = complete(&server, key, &id, completed).await;
     assert_eq!(said, Ok(joined_etag(&parts)));
     assert!(fetched(&server, key).await.0 == parts.concat());
-    assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 
     let parts = parts_of(11);
     let (id, _) = send_parts(&server, "aborted.bin", &parts).await;
@@ -225,7 +216,7 @@ async fn a_part_sent_again_after_its_early_copy_is_the_one_joined_and_an_abort_l
         .send()
         .await
         .unwrap();
-    assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 }
 
 /// Two Completes of one upload at once: one joins it, the other finds it gone, and the object
@@ -249,7 +240,7 @@ async fn two_completes_of_one_upload_at_once_leave_it_joined() {
             fetched(&server, &key).await.0 == parts.concat(),
             "round {round}"
         );
-        assert_eq!(upload_leftovers(&server), Vec::<String>::new());
+        assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
     }
 }
 
@@ -376,7 +367,7 @@ async fn a_join_that_fails_leaves_no_file_of_its_own() {
     let parts = parts_of(8);
     let (id, completed) = send_parts(&server, "taken", &parts).await;
     assert!(complete(&server, "taken", &id, completed).await.is_err());
-    let left: Vec<String> = upload_leftovers(&server)
+    let left: Vec<String> = common::server_leftovers(&server)
         .into_iter()
         .filter(|n| n.starts_with(".tmp."))
         .collect();

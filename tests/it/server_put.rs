@@ -36,13 +36,48 @@ fn body(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// The files of the server's folder that are neither buckets nor s3s-fs's records of objects.
-fn leftovers(server: &LocalServer) -> Vec<String> {
-    std::fs::read_dir(server.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".tmp.") || n.starts_with(".upload"))
-        .collect()
+/// A connection that has sent a presigned PUT of `key` saying `length` bytes, and `sent` of
+/// them: the test closes it (drops it) when it likes.
+async fn put_by_hand(
+    server: &LocalServer,
+    key: &str,
+    length: usize,
+    sent: &[u8],
+) -> tokio::net::TcpStream {
+    let presigned = server
+        .connection()
+        .client()
+        .put_object()
+        .bucket(BUCKET)
+        .key(key)
+        .presigned(
+            aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(
+                300,
+            ))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let url = reqwest::Url::parse(presigned.uri()).unwrap();
+    let target = &presigned.uri()[url.origin().ascii_serialization().len()..];
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let head = format!(
+        "PUT {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {length}\r\n\r\n",
+        server.addr(),
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(sent).await.unwrap();
+    stream.flush().await.unwrap();
+    stream
+}
+
+/// Waits until the server has cleaned up after requests that ended.
+async fn no_leftovers(server: &LocalServer) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !common::server_leftovers(server).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(common::server_leftovers(server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -108,7 +143,7 @@ async fn bodies_put_together_each_are_their_own_bytes_with_their_own_md5() {
             assert!(stored == bytes, "{key}: the object is its own bytes");
         }
     }
-    assert_eq!(leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -144,46 +179,18 @@ async fn a_put_whose_body_does_not_match_its_digest_or_checksum_changes_nothing(
     );
     let got = common::get_object(&server, BUCKET, "kept.txt").await;
     assert_eq!(got.as_deref(), Some(&b"the first version"[..]));
-    assert_eq!(leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_put_cut_off_mid_body_stores_nothing_and_leaves_no_file() {
     let server = common::server_with_bucket(BUCKET);
     common::put_object(&server, BUCKET, "half.bin", b"what was there").await;
-    let presigned = server
-        .connection()
-        .client()
-        .put_object()
-        .bucket(BUCKET)
-        .key("half.bin")
-        .presigned(
-            aws_sdk_s3::presigning::PresigningConfig::expires_in(std::time::Duration::from_secs(
-                300,
-            ))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-    let url = reqwest::Url::parse(presigned.uri()).unwrap();
-    let target = &presigned.uri()[url.origin().ascii_serialization().len()..];
-    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let head = format!(
-        "PUT {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n\r\n",
-        server.addr(),
-        10 << 20
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&body(7, 1 << 20)).await.unwrap();
-    stream.flush().await.unwrap();
+    let stream = put_by_hand(&server, "half.bin", 10 << 20, &body(7, 1 << 20)).await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     drop(stream);
     // The server sees the end of the body, then cleans up.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !leftovers(&server).is_empty() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(leftovers(&server), Vec::<String>::new());
+    no_leftovers(&server).await;
     let got = common::get_object(&server, BUCKET, "half.bin").await;
     assert_eq!(got.as_deref(), Some(&b"what was there"[..]));
     // The server goes on taking puts.
@@ -307,7 +314,7 @@ async fn puts_racing_for_one_key_leave_one_of_them_whole_and_reads_see_each_whol
     for reader in readers {
         assert!(reader.await.unwrap() > 0);
     }
-    assert_eq!(leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -317,41 +324,17 @@ async fn puts_cut_off_anywhere_leave_the_object_whole_and_no_file_behind() {
     put_seeded(&client, "cut", 0).await;
     for round in 1..=80u64 {
         let bytes = seeded(round);
-        let presigned = client
-            .put_object()
-            .bucket(BUCKET)
-            .key("cut")
-            .presigned(
-                aws_sdk_s3::presigning::PresigningConfig::expires_in(
-                    std::time::Duration::from_secs(300),
-                )
-                .unwrap(),
-            )
-            .await
-            .unwrap();
-        let url = reqwest::Url::parse(presigned.uri()).unwrap();
-        let target = &presigned.uri()[url.origin().ascii_serialization().len()..];
-        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        let head = format!(
-            "PUT {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n\r\n",
-            server.addr(),
-            bytes.len()
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
         // Every other round the whole body, then the connection closed at once.
         let sent = if round % 2 == 0 {
             bytes.len()
         } else {
             (round as usize * 4099) % bytes.len()
         };
-        stream.write_all(&bytes[..sent]).await.unwrap();
+        let stream = put_by_hand(&server, "cut", bytes.len(), &bytes[..sent]).await;
         // Closed as the server takes the whole body in: 0 to 4 ms after it went.
         tokio::time::sleep(std::time::Duration::from_micros(round % 5 * 1000)).await;
         drop(stream);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !leftovers(&server).is_empty() && std::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        no_leftovers(&server).await;
         // The object is one put whole: its ETag the MD5 of its bytes.
         let got = client
             .get_object()
@@ -364,7 +347,7 @@ async fn puts_cut_off_anywhere_leave_the_object_whole_and_no_file_behind() {
         let bytes = got.body.collect().await.unwrap().into_bytes();
         assert_eq!(etag, etag_of(&bytes), "round {round}");
     }
-    assert_eq!(leftovers(&server), Vec::<String>::new());
+    assert_eq!(common::server_leftovers(&server), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
