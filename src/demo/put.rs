@@ -8,10 +8,10 @@
 //! does not handle (a folder object, a name that is not a plain path) goes to s3s-fs.
 
 use std::path::{Path, PathBuf};
-
-use base64::Engine as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64::Engine as _;
 
 use futures_core::Stream;
 use s3s::dto::*;
@@ -33,8 +33,9 @@ pub(crate) struct Puts {
     stripes: Vec<Arc<RwLock<()>>>,
 }
 
-/// How many locks the objects share.
-const STRIPES: usize = 64;
+/// How many locks the objects share: enough that a long read (s3s-fs hashes a whole file
+/// that has no record, on every GET) rarely holds up a put of another object.
+const STRIPES: usize = 1024;
 
 impl Puts {
     /// `None` when no hashing thread could start: s3s-fs then takes every put.
@@ -119,8 +120,9 @@ impl Puts {
             only_if: input.if_match.clone(),
             record: named("internal.json"),
         };
-        // Checked before the body comes, and again as it is put in place.
-        condition.holds(&object)?;
+        // Checked before the body comes (without the ETag, which may mean hashing the whole
+        // file), and whole as it is put in place.
+        condition.holds_before(&object)?;
         let mut checksum = checksums_asked(&input)?;
 
         // Made here, not on the blocking pool: a request dropped meanwhile would remove the
@@ -253,14 +255,20 @@ impl Commit {
     fn run(self) -> S3Result<()> {
         // Checked again under the lock: of puts racing on one condition, one wins.
         self.condition.holds(&self.object)?;
+        // The records are written before anything is moved: a write that fails (a full disk)
+        // then leaves the object as it was.
+        let mut records = Vec::with_capacity(self.records.len());
+        for (path, json) in self.records {
+            let written = temporary(&self.root, &self.next);
+            std::fs::write(&written.path, json).map_err(internal)?;
+            records.push((written, path));
+        }
         if let Some(folder) = self.object.parent() {
             std::fs::create_dir_all(folder).map_err(internal)?;
         }
         std::fs::rename(&self.body.path, &self.object).map_err(internal)?;
         self.body.kept();
-        for (path, json) in self.records {
-            let written = temporary(&self.root, &self.next);
-            std::fs::write(&written.path, json).map_err(internal)?;
+        for (written, path) in records {
             std::fs::rename(&written.path, path).map_err(internal)?;
             written.kept();
         }
@@ -278,17 +286,21 @@ struct Condition {
 }
 
 impl Condition {
-    fn holds(&self, object: &Path) -> S3Result<()> {
+    /// What can be checked at once: whether the object is there.
+    fn holds_before(&self, object: &Path) -> S3Result<()> {
         if self.only_if_absent && object.exists() {
             return Err(s3_error!(PreconditionFailed, "Object already exists"));
         }
-        let Some(only_if) = &self.only_if else {
-            return Ok(());
-        };
-        if !object.is_file() {
+        if self.only_if.is_some() && !object.exists() {
             return Err(s3_error!(PreconditionFailed, "Object does not exist"));
         }
-        if let ETagCondition::ETag(expected) = only_if {
+        Ok(())
+    }
+
+    /// The whole condition, ETag included (on the blocking pool: it may read the file).
+    fn holds(&self, object: &Path) -> S3Result<()> {
+        self.holds_before(object)?;
+        if let Some(ETagCondition::ETag(expected)) = &self.only_if {
             let held = std::fs::read(&self.record)
                 .ok()
                 .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
@@ -298,8 +310,18 @@ impl Condition {
                 // As s3s-fs does for an object without a record: the file's MD5.
                 None => {
                     use md5::Digest as _;
-                    let bytes = std::fs::read(object).map_err(internal)?;
-                    hex(&md5::Md5::digest(&bytes))
+                    use std::io::Read as _;
+                    let mut md5 = md5::Md5::new();
+                    let mut file = std::fs::File::open(object).map_err(internal)?;
+                    let mut piece = vec![0u8; 256 * 1024];
+                    loop {
+                        let read = file.read(&mut piece).map_err(internal)?;
+                        if read == 0 {
+                            break;
+                        }
+                        md5.update(&piece[..read]);
+                    }
+                    hex(&md5.finalize())
                 }
             };
             if !ETag::Strong(held).strong_cmp(expected) {

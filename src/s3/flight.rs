@@ -326,7 +326,7 @@ impl FileSlots {
 
 /// Parts (uploads) or ranges (downloads) of one large file in flight, for the round trip its
 /// first request took: `at_least` on a near server, one more for every `every` of round trip,
-/// at most 24 (a link 80 ms away each way has its parts' round trips covered). Downloads take
+/// at most 24 (for uploads, a link 80 ms away each way has its parts' round trips covered). Downloads take
 /// one more every 2.5 ms: at one every 5 ms a 1 GiB download 20 ms away ran at 83% of its rate
 /// 0 ms away (16 ranges, each held to what one connection's window moves in a round trip);
 /// uploads, bound by the disk and the server beside them here, showed no gain from more.

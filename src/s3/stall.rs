@@ -133,7 +133,7 @@ impl FileState {
 
 /// A request body read from a range of a file in small frames, touching `activity` for each:
 /// on a slow uplink the transport asks for the next frame only as the last one drains, so a
-/// stall shows as no touch. The file is read ahead in pieces of [`READ_AHEAD`] on the blocking
+/// stall shows as no touch. The file is read in pieces of [`READ_AHEAD`] on the blocking
 /// pool, straight into the buffer the frames share (tokio's file read went through a buffer of
 /// its own, and each frame was copied once more: two copies of every byte sent). Before the
 /// last frame goes, the file is checked against its state when the upload began: a file that
@@ -166,7 +166,7 @@ enum Reading {
 }
 
 const FRAME: usize = 64 * 1024;
-/// Bytes read from the file at once, handed out as frames.
+/// Bytes read from the file at once, then handed out as frames.
 const READ_AHEAD: u64 = 256 * 1024;
 
 impl FileRangeBody {
@@ -207,6 +207,13 @@ impl FileRangeBody {
     fn poll_read_ahead(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         loop {
             match &mut self.reading {
+                // A body asked for more after its file failed gets the failure again, never an
+                // end short of its length.
+                Reading::Gone if self.unread > 0 => {
+                    return Poll::Ready(Err(std::io::Error::other(
+                        "the file could not be read to its end",
+                    )));
+                }
                 Reading::Gone => return Poll::Ready(Ok(())),
                 Reading::Idle(_) => {
                     let Reading::Idle(mut file) =
@@ -231,8 +238,13 @@ impl FileRangeBody {
                             return Poll::Ready(Err(std::io::Error::other(e)));
                         }
                     };
+                    // After a failed read the file's position is past bytes not handed out: no
+                    // read follows it.
+                    let Ok(piece) = piece else {
+                        self.reading = Reading::Gone;
+                        return Poll::Ready(piece.map(|_| ()));
+                    };
                     self.reading = Reading::Idle(file);
-                    let piece = piece?;
                     if piece.is_empty() {
                         return Poll::Ready(Err(std::io::Error::new(
                             std::io::ErrorKind::UnexpectedEof,
