@@ -16,6 +16,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use tokio::io::AsyncRead;
 
 use super::rate_limit::RateLimit;
 
@@ -133,22 +134,15 @@ impl FileState {
 
 /// A request body read from a range of a file in small frames, touching `activity` for each:
 /// on a slow uplink the transport asks for the next frame only as the last one drains, so a
-/// stall shows as no touch. The file is read in pieces of [`READ_AHEAD`] on the blocking
-/// pool, straight into the buffer the frames share (tokio's file read went through a buffer of
-/// its own, and each frame was copied once more: two copies of every byte sent). Before the
-/// last frame goes, the file is checked against its state when the upload began: a file that
-/// changed fails the body, so the server never sees a complete request made of two versions of
-/// it.
+/// stall shows as no touch. Only one frame is in memory at a time. Before the last frame goes,
+/// the file is checked against its state when the upload began: a file that changed fails the
+/// body, so the server never sees a complete request made of two versions of it.
 pub(crate) struct FileRangeBody {
-    reading: Reading,
+    file: Option<tokio::fs::File>,
     path: PathBuf,
     expected: FileState,
-    /// Bytes not yet handed out.
     remaining: u64,
-    /// Bytes not yet read from the file.
-    unread: u64,
-    /// Read and not yet handed out.
-    ahead: Bytes,
+    buffer: Vec<u8>,
     activity: Activity,
     /// The bandwidth limit each frame waits for, if any.
     pacer: Option<Pacer>,
@@ -158,16 +152,7 @@ pub(crate) struct FileRangeBody {
     error: Option<std::io::Error>,
 }
 
-/// The file of a [`FileRangeBody`]: free, or being read on the blocking pool.
-enum Reading {
-    Idle(std::fs::File),
-    Busy(tokio::task::JoinHandle<(std::fs::File, std::io::Result<Vec<u8>>)>),
-    Gone,
-}
-
 const FRAME: usize = 64 * 1024;
-/// Bytes read from the file at once, then handed out as frames.
-const READ_AHEAD: u64 = 256 * 1024;
 
 impl FileRangeBody {
     /// `length` bytes of `path` from `offset`, from a file that should stay as `expected`,
@@ -182,80 +167,22 @@ impl FileRangeBody {
         let opened = std::fs::File::open(path).and_then(|mut file| {
             use std::io::Seek;
             file.seek(std::io::SeekFrom::Start(offset))?;
-            Ok(file)
+            Ok(tokio::fs::File::from_std(file))
         });
-        let (reading, error) = match opened {
-            Ok(file) => (Reading::Idle(file), None),
-            Err(e) => (Reading::Gone, Some(e)),
+        let (file, error) = match opened {
+            Ok(file) => (Some(file), None),
+            Err(e) => (None, Some(e)),
         };
         Self {
-            reading,
+            file,
             path: path.to_owned(),
             expected,
             remaining: length,
-            unread: length,
-            ahead: Bytes::new(),
+            buffer: Vec::new(),
             pacer: limit.map(|limit| Pacer::new(limit, activity.clone())),
             allowed: false,
             activity,
             error,
-        }
-    }
-
-    /// Reads the next piece of the file into `ahead`; Ready once there is something to hand
-    /// out, or the file has failed or ended.
-    fn poll_read_ahead(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        loop {
-            match &mut self.reading {
-                // A body asked for more after its file failed gets the failure again, never an
-                // end short of its length.
-                Reading::Gone if self.unread > 0 => {
-                    return Poll::Ready(Err(std::io::Error::other(
-                        "the file could not be read to its end",
-                    )));
-                }
-                Reading::Gone => return Poll::Ready(Ok(())),
-                Reading::Idle(_) => {
-                    let Reading::Idle(mut file) =
-                        std::mem::replace(&mut self.reading, Reading::Gone)
-                    else {
-                        return Poll::Ready(Ok(()));
-                    };
-                    let want = READ_AHEAD.min(self.unread);
-                    self.reading = Reading::Busy(tokio::task::spawn_blocking(move || {
-                        use std::io::Read;
-                        let mut piece = Vec::with_capacity(want as usize);
-                        let read = (&mut file).take(want).read_to_end(&mut piece);
-                        (file, read.map(|_| piece))
-                    }));
-                }
-                Reading::Busy(read) => {
-                    let (file, piece) = match Pin::new(read).poll(cx) {
-                        Poll::Pending => return Poll::Pending,
-                        Poll::Ready(Ok(done)) => done,
-                        Poll::Ready(Err(e)) => {
-                            self.reading = Reading::Gone;
-                            return Poll::Ready(Err(std::io::Error::other(e)));
-                        }
-                    };
-                    // After a failed read the file's position is past bytes not handed out: no
-                    // read follows it.
-                    let Ok(piece) = piece else {
-                        self.reading = Reading::Gone;
-                        return Poll::Ready(piece.map(|_| ()));
-                    };
-                    self.reading = Reading::Idle(file);
-                    if piece.is_empty() {
-                        return Poll::Ready(Err(std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            "the file became shorter while it was being uploaded",
-                        )));
-                    }
-                    self.unread -= piece.len() as u64;
-                    self.ahead = Bytes::from(piece);
-                    return Poll::Ready(Ok(()));
-                }
-            }
         }
     }
 
@@ -304,27 +231,37 @@ impl http_body::Body for FileRangeBody {
             }
         }
         this.allowed = true;
-        if this.ahead.is_empty() {
-            match this.poll_read_ahead(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Ok(())) if this.ahead.is_empty() => return Poll::Ready(None),
-                Poll::Ready(Ok(())) => {}
+        this.buffer.resize(want, 0);
+        let Some(file) = this.file.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let mut read = tokio::io::ReadBuf::new(&mut this.buffer);
+        match Pin::new(file).poll_read(cx, &mut read) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(Ok(())) => {
+                let filled = read.filled();
+                if filled.is_empty() {
+                    return Poll::Ready(Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the file became shorter while it was being uploaded",
+                    ))));
+                }
+                let frame = Bytes::copy_from_slice(filled);
+                this.remaining -= frame.len() as u64;
+                this.allowed = false;
+                // Everything has been read: the file must still be what it was. (A quick
+                // system call, as opening the file is.)
+                if this.remaining == 0 && !this.expected.still_at(&this.path) {
+                    return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
+                }
+                this.activity.touch();
+                if this.remaining == 0 {
+                    this.activity.handed_out();
+                }
+                Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
             }
         }
-        let frame = this.ahead.split_to(want.min(this.ahead.len()));
-        this.remaining -= frame.len() as u64;
-        this.allowed = false;
-        // Everything has been read: the file must still be what it was. (A quick system call,
-        // as opening the file is.)
-        if this.remaining == 0 && !this.expected.still_at(&this.path) {
-            return Poll::Ready(Some(Err(std::io::Error::other(FILE_CHANGED))));
-        }
-        this.activity.touch();
-        if this.remaining == 0 {
-            this.activity.handed_out();
-        }
-        Poll::Ready(Some(Ok(http_body::Frame::data(frame))))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -587,26 +524,17 @@ mod tests {
         use http_body_util::BodyExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data");
-        let data: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
         let state = FileState::of(&path).unwrap();
         let body = FileRangeBody::new(&path, (1000, 150_000), state, unlimited());
         let got = body.collect().await.unwrap().to_bytes();
         assert_eq!(&got[..], &data[1000..151_000]);
-        // Across pieces read ahead, in frames no larger than one.
-        let mut body = FileRangeBody::new(&path, (3, 650_001), state, unlimited());
-        let mut got = Vec::new();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.unwrap().into_data().unwrap();
-            assert!(frame.len() <= FRAME);
-            got.extend_from_slice(&frame);
-        }
-        assert_eq!(&got[..], &data[3..650_004]);
         let gone = dir.path().join("gone");
         let missing = FileRangeBody::new(&gone, (0, 10), state, unlimited());
         assert!(missing.collect().await.is_err());
         // The file grew after the body began: its last frame is an error, not data.
-        let body = FileRangeBody::new(&path, (0, 700_000), state, unlimited());
+        let body = FileRangeBody::new(&path, (0, 200_000), state, unlimited());
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
