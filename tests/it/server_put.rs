@@ -71,6 +71,15 @@ async fn put_by_hand(
     stream
 }
 
+/// How many of `puts` (each true when it was taken) were taken.
+async fn winners(puts: Vec<tokio::task::JoinHandle<bool>>) -> usize {
+    let mut won = 0;
+    for put in puts {
+        won += usize::from(put.await.unwrap());
+    }
+    won
+}
+
 /// Waits until the server has cleaned up after requests that ended.
 async fn no_leftovers(server: &LocalServer) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -377,10 +386,7 @@ async fn of_puts_racing_for_a_free_key_only_if_absent_one_wins() {
                 })
             })
             .collect();
-        let mut won = 0;
-        for put in puts {
-            won += usize::from(put.await.unwrap());
-        }
+        let won = winners(puts).await;
         assert_eq!(
             won, 1,
             "round {round}: one put wins, the others are refused"
@@ -463,10 +469,7 @@ async fn of_puts_racing_on_one_etag_one_wins_and_copies_meanwhile_are_one_put_wh
                 })
             })
             .collect();
-        let mut won = 0;
-        for put in puts {
-            won += usize::from(put.await.unwrap());
-        }
+        let won = winners(puts).await;
         assert_eq!(
             won, 1,
             "round {round}: one put wins, the others are refused"
