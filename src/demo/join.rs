@@ -444,7 +444,7 @@ impl Upload {
         for seen in parts {
             digests.update(seen.md5);
         }
-        let e_tag = format!("{}-{}", hex(&digests.finalize().into()), parts.len());
+        let e_tag = format!("{}-{}", hex(&digests.finalize()), parts.len());
         info.insert("e_tag".to_owned(), serde_json::Value::String(e_tag.clone()));
         let written = self.temporary("info.internal.part");
         let info_path = self.root.join(self.named("internal.json", false));
@@ -514,8 +514,9 @@ fn md5_of_hex(text: &str) -> Option<[u8; 16]> {
     Some(md5)
 }
 
-fn hex(md5: &[u8; 16]) -> String {
-    md5.iter().map(|b| format!("{b:02x}")).collect()
+/// `bytes` in lower-case hex, as s3s-fs writes an ETag.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -525,7 +526,7 @@ mod tests {
     const ID: &str = "0b6f2c1e-7d8a-4e3b-9c5f-1a2b3c4d5e6f";
 
     fn etag(bytes: &[u8]) -> ETag {
-        ETag::Strong(hex(&Md5::digest(bytes).into()))
+        ETag::Strong(hex(&Md5::digest(bytes)))
     }
 
     /// A part's file as s3s-fs leaves it, and its write ended.

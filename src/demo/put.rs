@@ -20,6 +20,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{OwnedRwLockReadGuard, RwLock};
 
 use super::hashing::{HashingStopped, Md5Lanes};
+use super::join::hex;
 use super::object_body::plain_path;
 
 /// PutObject for the requests it can take.
@@ -449,8 +450,4 @@ fn internal(e: impl std::error::Error + Send + Sync + 'static) -> s3s::S3Error {
 
 fn stopped(_: HashingStopped) -> s3s::S3Error {
     s3_error!(InternalError, "the server's hashing stopped")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
