@@ -19,6 +19,7 @@ pub(crate) mod headers;
 pub(crate) mod kept_download;
 pub(crate) mod list;
 pub(crate) mod objects;
+pub(crate) mod part_sums;
 pub(crate) mod rate_limit;
 pub(crate) mod search;
 pub(crate) mod slow_down;

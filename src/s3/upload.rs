@@ -10,46 +10,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
+use super::part_sums::{PartSums, crc32_of};
 use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
 use super::throttle::{ThrottleWatch, retry_after, wait, wait_aside};
 use super::transfer::*;
 use crate::model::{BucketName, ObjectKey};
 use crate::storage::journal::UploadJournal;
-
-/// The CRC32 of `length` bytes of `path` from `offset`, as S3's `x-amz-checksum-crc32` spells
-/// it: the server checks the bytes it stores against it. Read in pieces on the blocking pool
-/// (the file is in the page cache by the time the part goes), so a part never sits in memory
-/// whole and its reads do not each wait their turn on the runtime's workers.
-async fn crc32_of(path: &Path, offset: u64, length: u64) -> Result<String, TransferError> {
-    use base64::Engine;
-    let owned = path.to_owned();
-    let crc = tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Seek};
-        let path = owned.as_path();
-        let mut file = std::fs::File::open(path).map_err(|e| local(path, e))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .map_err(|e| local(path, e))?;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut left = length;
-        let mut buffer = vec![0u8; 256 * 1024];
-        while left > 0 {
-            let want = buffer.len().min(left as usize);
-            let n = file.read(&mut buffer[..want]).map_err(|e| local(path, e))?;
-            if n == 0 {
-                return Err(local(
-                    path,
-                    "the file became shorter while it was being uploaded",
-                ));
-            }
-            hasher.update(&buffer[..n]);
-            left -= n as u64;
-        }
-        Ok(hasher.finalize())
-    })
-    .await
-    .map_err(|e| local(path, e))??;
-    Ok(base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes()))
-}
 
 /// The Content-Type for the file at `path`, from its extension, as the AWS CLI guesses it;
 /// none (S3 then stores `application/octet-stream`) when the extension says nothing. Without
@@ -247,6 +213,8 @@ async fn upload_multipart(
         content_type,
         defaults,
     };
+    // The parts' sums are read while the start's round trip is on the way.
+    let sums = std::sync::Arc::new(PartSums::start(path, file.len, part_size_for(file.len)));
     let asked = std::time::Instant::now();
     let upload_id = start_multipart(connection, bucket, key, kind).await?;
     // The first request's round trip: the farther the server, the more parts go at once.
@@ -257,7 +225,8 @@ async fn upload_multipart(
     );
     let parts = async {
         let upload = (upload_id.as_str(), parallel);
-        let parts = send_parts(connection, bucket, key, path, file, upload, control).await?;
+        let read = (file, sums);
+        let parts = send_parts(connection, bucket, key, path, read, upload, control).await?;
         // A cancel that arrives while the last parts are in flight still stops the upload;
         // so does a file that changed once its parts were read (the upload is aborted).
         control.check()?;
@@ -291,18 +260,13 @@ async fn send_part(
     client: aws_sdk_s3::Client,
     stall_limit: std::time::Duration,
     (bucket, key, upload_id): (String, String, String),
-    (path, file, summing): (PathBuf, FileState, Summing),
+    (path, file, sums): (PathBuf, FileState, std::sync::Arc<PartSums>),
     (part, activity): (Part, Activity),
     control: TransferControl,
 ) -> Result<CompletedPart, (TransferError, Part)> {
     let failed = |e| (e, part);
     wait(part.wait, &control).await.map_err(failed)?;
-    let checksum = {
-        let _turn = summing.acquire().await;
-        crc32_of(&path, part.offset, part.length)
-            .await
-            .map_err(failed)?
-    };
+    let checksum = sums.of(part.number as usize - 1).await.map_err(failed)?;
     let range = (part.offset, part.length);
     let request = client
         .upload_part()
@@ -327,18 +291,12 @@ async fn send_part(
         .build())
 }
 
-/// One part's bytes are read for its checksum at a time. Parts that start together each read
-/// theirs before they send, and reading all at once, the first could go only once nearly all
-/// had been read (80 ms away on a capped link, about 0.1 s of the link's time lost at the
-/// start of a 256 MiB upload); one at a time, the first goes after its own 8 MiB.
-type Summing = std::sync::Arc<tokio::sync::Semaphore>;
-
 async fn send_parts(
     connection: &Connection,
     bucket: &BucketName,
     key: &ObjectKey,
     path: &Path,
-    file: FileState,
+    (file, sums): (FileState, std::sync::Arc<PartSums>),
     (upload_id, parallel): (&str, usize),
     control: &TransferControl,
 ) -> Result<Vec<CompletedPart>, TransferError> {
@@ -361,7 +319,6 @@ async fn send_parts(
     // link evenly would all wait together); at most twice `parallel` parts are out at once,
     // and no more than `parallel` once the server asked to slow down (it counts requests).
     let handed_out = std::sync::Arc::new(tokio::sync::Notify::new());
-    let summing = Summing::new(tokio::sync::Semaphore::new(1));
     let mut running: std::collections::HashMap<tokio::task::Id, Activity> = Default::default();
     loop {
         let most = match control.throttles() {
@@ -397,7 +354,7 @@ async fn send_parts(
                 connection.client().clone(),
                 connection.stall_timeout(),
                 ids,
-                (path.to_owned(), file, summing.clone()),
+                (path.to_owned(), file, sums.clone()),
                 (part, activity.clone()),
                 control.clone(),
             ));
