@@ -110,7 +110,11 @@ async fn send_file(
     let file = FileState::of(path).map_err(|e| local(path, e))?;
     let size = file.len;
     if size <= MULTIPART_THRESHOLD {
-        let checksum = crc32_of(path, 0, size).await?;
+        let stop = {
+            let control = control.clone();
+            move || control.is_cancelled()
+        };
+        let checksum = crc32_of(path, 0, size, stop).await?;
         let mut attempt = 1;
         loop {
             control.check()?;
@@ -214,7 +218,8 @@ async fn upload_multipart(
         defaults,
     };
     // The parts' sums are read while the start's round trip is on the way.
-    let sums = std::sync::Arc::new(PartSums::start(path, file.len, part_size_for(file.len)));
+    let sums = PartSums::start(path, file.len, part_size_for(file.len), control);
+    let sums = std::sync::Arc::new(sums);
     let asked = std::time::Instant::now();
     let upload_id = start_multipart(connection, bucket, key, kind).await?;
     // The first request's round trip: the farther the server, the more parts go at once.
@@ -282,7 +287,10 @@ async fn send_part(
     let sent = send_watched(&activity, stall_limit, request).await;
     // A file that changed is no network trouble: said as what it is, and not sent again.
     unchanged(&path, &file).map_err(failed)?;
-    let output = sent.map_err(failed)?;
+    let output = match sent {
+        Ok(output) => output,
+        Err(e) => return Err(failed(the_file_or(&path, part, &checksum, e).await)),
+    };
     control.add(part.length);
     Ok(CompletedPart::builder()
         .part_number(part.number)
@@ -290,6 +298,31 @@ async fn send_part(
         .checksum_crc32(checksum)
         .build())
 }
+
+/// What a part's failure was, when the file is the cause: it can no longer be read (the SDK
+/// calls a body that fails to read a failure to send), or its bytes are not those its sum was
+/// read from though its size and modification time are (the server refused the part as not
+/// matching its checksum). Otherwise `error` as it came.
+async fn the_file_or(
+    path: &Path,
+    part: Part,
+    sent_sum: &str,
+    error: TransferError,
+) -> TransferError {
+    if !matches!(error, TransferError::Network(_) | TransferError::Remote(_)) {
+        return error;
+    }
+    match crc32_of(path, part.offset, part.length, || false).await {
+        Err(unreadable) => unreadable,
+        Ok(now) if now != sent_sum => local(path, FILE_REWRITTEN),
+        Ok(_) => error,
+    }
+}
+
+/// What an upload says of a file rewritten in place while it was read.
+const FILE_REWRITTEN: &str = "the file changed while it was being uploaded (its bytes are not \
+    those its checksum was read from, though its size and modification time are), so the \
+    upload does not count: upload it again once the file is finished";
 
 async fn send_parts(
     connection: &Connection,
@@ -402,4 +435,64 @@ async fn send_parts(
     }
     parts.sort_by_key(|p| p.part_number());
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part_of(length: u64) -> Part {
+        Part {
+            number: 1,
+            offset: 0,
+            length,
+            attempts: 1,
+            wait: std::time::Duration::ZERO,
+        }
+    }
+
+    async fn sum_of(path: &Path, length: u64) -> String {
+        crc32_of(path, 0, length, || false).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_part_that_failed_to_send_because_the_file_is_gone_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone.bin");
+        let sent = TransferError::Network("dispatch failure: error from user's body".into());
+        let said = the_file_or(&path, part_of(10), "AAAAAA==", sent).await;
+        assert!(
+            matches!(&said, TransferError::Local { path: p, .. } if p.ends_with("gone.bin")),
+            "{said}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_part_refused_for_bytes_rewritten_in_place_says_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, b"the bytes read for the sum").unwrap();
+        let sent_sum = sum_of(&path, 26).await;
+        std::fs::write(&path, b"THE bytes read for the sum").unwrap();
+        let refused = TransferError::Remote("BadDigest".into());
+        let said = the_file_or(&path, part_of(26), &sent_sum, refused).await;
+        assert_eq!(said, local(&path, FILE_REWRITTEN));
+    }
+
+    #[tokio::test]
+    async fn a_part_that_failed_for_another_reason_keeps_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, b"unchanged").unwrap();
+        let sent_sum = sum_of(&path, 9).await;
+        for error in [
+            TransferError::Network("connection reset".into()),
+            TransferError::Remote("AccessDenied".into()),
+            TransferError::Cancelled,
+            TransferError::Stalled { seconds: 30 },
+        ] {
+            let said = the_file_or(&path, part_of(9), &sent_sum, error.clone()).await;
+            assert_eq!(said, error);
+        }
+    }
 }

@@ -33,6 +33,8 @@ struct Counts {
     throttled: AtomicUsize,
     /// Watched requests in flight as each arrived (itself included), in order of arrival.
     seen: Mutex<Vec<usize>>,
+    /// When each of `seen` arrived.
+    seen_at: Mutex<Vec<std::time::Instant>>,
     /// How long each watched request is held before it is answered, in milliseconds.
     hold_ms: std::sync::atomic::AtomicU64,
 }
@@ -114,6 +116,12 @@ impl ThrottlingServer {
     pub fn in_flight_seen(&self) -> Vec<usize> {
         self.counts.seen.lock().unwrap().clone()
     }
+
+    /// [`Self::in_flight_seen`] with when each request arrived.
+    pub fn in_flight_seen_at(&self) -> Vec<(std::time::Instant, usize)> {
+        let at = self.counts.seen_at.lock().unwrap().clone();
+        at.into_iter().zip(self.in_flight_seen()).collect()
+    }
 }
 
 async fn answer(
@@ -126,7 +134,15 @@ async fn answer(
     let _place = if watched {
         let before = counts.in_flight.fetch_add(1, Ordering::SeqCst);
         let number = counts.arrived.fetch_add(1, Ordering::SeqCst);
-        counts.seen.lock().unwrap().push(before + 1);
+        {
+            let mut seen = counts.seen.lock().unwrap();
+            seen.push(before + 1);
+            counts
+                .seen_at
+                .lock()
+                .unwrap()
+                .push(std::time::Instant::now());
+        }
         let throttle = match rule {
             Rule::Beyond(most) => before >= most,
             Rule::First(first) => number < first,
