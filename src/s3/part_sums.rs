@@ -45,8 +45,12 @@ pub(super) async fn crc32_of(
             if stop() {
                 return Err(TransferError::Cancelled);
             }
-            let want = buffer.len().min(left as usize);
-            let n = file.read(&mut buffer[..want]).map_err(|e| local(path, e))?;
+            let want = left.min(buffer.len() as u64) as usize;
+            let n = match file.read(&mut buffer[..want]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(local(path, e)),
+            };
             if n == 0 {
                 return Err(local(
                     path,
@@ -191,10 +195,16 @@ mod tests {
         base64::engine::general_purpose::STANDARD.encode(crc)
     }
 
-    async fn read_so_far(sums: &PartSums) -> usize {
-        // What the reading task has done once it has nothing left to do for now.
+    /// Waits until `want` sums have been read (or 10 s), then a little longer, and says how
+    /// many there are: `want` when reading stopped there.
+    async fn read_so_far(sums: &PartSums, want: usize) -> usize {
+        let count = || sums.sums.iter().filter(|s| s.get().is_some()).count();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while count() < want && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        sums.sums.iter().filter(|s| s.get().is_some()).count()
+        count()
     }
 
     #[tokio::test]
@@ -217,10 +227,10 @@ mod tests {
         let (_dir, path) = file_of(&bytes);
         let control = TransferControl::default();
         let sums = PartSums::reading_ahead(&path, (bytes.len() as u64, 1024), 2, &control);
-        assert_eq!(read_so_far(&sums).await, 2, "the lead, unasked");
+        assert_eq!(read_so_far(&sums, 2).await, 2, "the lead, unasked");
         sums.of(4).await.unwrap();
         assert_eq!(
-            read_so_far(&sums).await,
+            read_so_far(&sums, 7).await,
             7,
             "up to the part asked, and the lead"
         );

@@ -32,6 +32,9 @@ pub(crate) struct Activity {
     whole: Arc<AtomicBool>,
     /// Woken once the body is handed out whole.
     wake: Option<Arc<tokio::sync::Notify>>,
+    /// What the body met reading its file, if a read failed: the SDK reports it only as a
+    /// failure to send.
+    unread: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Default for Activity {
@@ -41,6 +44,7 @@ impl Default for Activity {
             last: Arc::default(),
             whole: Arc::default(),
             wake: None,
+            unread: Arc::default(),
         }
     }
 }
@@ -67,6 +71,16 @@ impl Activity {
         {
             wake.notify_one();
         }
+    }
+
+    /// The body could not read its file.
+    fn unread(&self, e: &std::io::Error) {
+        let _ = self.unread.set(e.to_string());
+    }
+
+    /// Why the body could not read its file, if it could not.
+    pub(crate) fn read_failure(&self) -> Option<&str> {
+        self.unread.get().map(String::as_str)
     }
 
     /// Whether the body has been handed out whole (its answer may still be awaited).
@@ -213,6 +227,7 @@ impl http_body::Body for FileRangeBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
         if let Some(error) = self.error.take() {
+            self.activity.unread(&error);
             return Poll::Ready(Some(Err(error)));
         }
         if self.remaining == 0 {
@@ -238,7 +253,10 @@ impl http_body::Body for FileRangeBody {
         let mut read = tokio::io::ReadBuf::new(&mut this.buffer);
         match Pin::new(file).poll_read(cx, &mut read) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(Err(e)) => {
+                this.activity.unread(&e);
+                Poll::Ready(Some(Err(e)))
+            }
             Poll::Ready(Ok(())) => {
                 let filled = read.filled();
                 if filled.is_empty() {

@@ -289,7 +289,10 @@ async fn send_part(
     unchanged(&path, &file).map_err(failed)?;
     let output = match sent {
         Ok(output) => output,
-        Err(e) => return Err(failed(the_file_or(&path, part, &checksum, e).await)),
+        Err(e) => {
+            let what = (&activity, &control);
+            return Err(failed(the_file_or(&path, (part, &checksum), what, e).await));
+        }
     };
     control.add(part.length);
     Ok(CompletedPart::builder()
@@ -299,23 +302,38 @@ async fn send_part(
         .build())
 }
 
-/// What a part's failure was, when the file is the cause: it can no longer be read (the SDK
-/// calls a body that fails to read a failure to send), or its bytes are not those its sum was
-/// read from though its size and modification time are (the server refused the part as not
+/// What a part's failure was, when the file is the cause: it could not be read (the SDK calls
+/// a body that failed to read a failure to send), or its bytes are not those its sum was read
+/// from though its size and modification time are (the server refused the part as not
 /// matching its checksum). Otherwise `error` as it came.
 async fn the_file_or(
     path: &Path,
-    part: Part,
-    sent_sum: &str,
+    (part, sent_sum): (Part, &str),
+    (activity, control): (&Activity, &TransferControl),
     error: TransferError,
 ) -> TransferError {
-    if !matches!(error, TransferError::Network(_) | TransferError::Remote(_)) {
-        return error;
+    if control.is_cancelled() {
+        return TransferError::Cancelled;
     }
-    match crc32_of(path, part.offset, part.length, || false).await {
-        Err(unreadable) => unreadable,
-        Ok(now) if now != sent_sum => local(path, FILE_REWRITTEN),
-        Ok(_) => error,
+    match &error {
+        // Sent again as a network failure would be until the last attempt: a lock that an
+        // indexer or a virus scanner holds for a moment passes.
+        TransferError::Network(_) => match activity.read_failure() {
+            Some(reason) if part.attempts >= PART_ATTEMPTS => local(path, reason),
+            _ => error,
+        },
+        TransferError::Remote(refusal) if refusal.contains("BadDigest") => {
+            let stop = {
+                let control = control.clone();
+                move || control.is_cancelled()
+            };
+            match crc32_of(path, part.offset, part.length, stop).await {
+                Err(unreadable) => unreadable,
+                Ok(now) if now != sent_sum => local(path, FILE_REWRITTEN),
+                Ok(_) => error,
+            }
+        }
+        _ => error,
     }
 }
 
@@ -441,12 +459,12 @@ async fn send_parts(
 mod tests {
     use super::*;
 
-    fn part_of(length: u64) -> Part {
+    fn part_of(length: u64, attempts: u32) -> Part {
         Part {
             number: 1,
             offset: 0,
             length,
-            attempts: 1,
+            attempts,
             wait: std::time::Duration::ZERO,
         }
     }
@@ -455,12 +473,31 @@ mod tests {
         crc32_of(path, 0, length, || false).await.unwrap()
     }
 
+    /// What a body that tried to read `path` knows of it, once read whole or failed.
+    async fn read_by_a_body(path: &Path, length: u64) -> Activity {
+        use http_body_util::BodyExt;
+        let activity = Activity::default();
+        let state = FileState::of(path).unwrap_or(FileState {
+            len: length,
+            modified: None,
+        });
+        let body = FileRangeBody::new(path, (0, length), state, (activity.clone(), None));
+        let _ = body.collect().await;
+        activity
+    }
+
     #[tokio::test]
-    async fn a_part_that_failed_to_send_because_the_file_is_gone_says_so() {
+    async fn a_part_whose_file_could_not_be_read_says_so_on_its_last_attempt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("gone.bin");
+        let activity = read_by_a_body(&path, 10).await;
         let sent = TransferError::Network("dispatch failure: error from user's body".into());
-        let said = the_file_or(&path, part_of(10), "AAAAAA==", sent).await;
+        let control = TransferControl::default();
+        let first = (part_of(10, 1), "AAAAAA==");
+        let said = the_file_or(&path, first, (&activity, &control), sent.clone()).await;
+        assert_eq!(said, sent, "sent again, as a network failure is");
+        let last = (part_of(10, PART_ATTEMPTS), "AAAAAA==");
+        let said = the_file_or(&path, last, (&activity, &control), sent).await;
         assert!(
             matches!(&said, TransferError::Local { path: p, .. } if p.ends_with("gone.bin")),
             "{said}"
@@ -474,8 +511,9 @@ mod tests {
         std::fs::write(&path, b"the bytes read for the sum").unwrap();
         let sent_sum = sum_of(&path, 26).await;
         std::fs::write(&path, b"THE bytes read for the sum").unwrap();
-        let refused = TransferError::Remote("BadDigest".into());
-        let said = the_file_or(&path, part_of(26), &sent_sum, refused).await;
+        let refused = TransferError::Remote("service error: unhandled error (BadDigest)".into());
+        let what = (&Activity::default(), &TransferControl::default());
+        let said = the_file_or(&path, (part_of(26, 1), &sent_sum), what, refused).await;
         assert_eq!(said, local(&path, FILE_REWRITTEN));
     }
 
@@ -485,14 +523,32 @@ mod tests {
         let path = dir.path().join("f.bin");
         std::fs::write(&path, b"unchanged").unwrap();
         let sent_sum = sum_of(&path, 9).await;
+        // The body read the file whole: a failure to send is the network's.
+        let activity = read_by_a_body(&path, 9).await;
+        let control = TransferControl::default();
         for error in [
             TransferError::Network("connection reset".into()),
+            TransferError::Remote("service error: unhandled error (BadDigest)".into()),
             TransferError::Remote("AccessDenied".into()),
             TransferError::Cancelled,
             TransferError::Stalled { seconds: 30 },
         ] {
-            let said = the_file_or(&path, part_of(9), &sent_sum, error.clone()).await;
+            let part = (part_of(9, PART_ATTEMPTS), sent_sum.as_str());
+            let said = the_file_or(&path, part, (&activity, &control), error.clone()).await;
             assert_eq!(said, error);
         }
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_upload_does_not_read_a_failed_part_again() {
+        let dir = tempfile::tempdir().unwrap();
+        // Not there: a read would fail, and say so.
+        let path = dir.path().join("gone.bin");
+        let control = TransferControl::default();
+        control.cancel();
+        let refused = TransferError::Remote("BadDigest".into());
+        let what = (&Activity::default(), &control);
+        let said = the_file_or(&path, (part_of(9, 1), "AAAAAA=="), what, refused).await;
+        assert_eq!(said, TransferError::Cancelled);
     }
 }

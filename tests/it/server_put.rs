@@ -83,7 +83,8 @@ async fn winners(puts: Vec<tokio::task::JoinHandle<bool>>) -> usize {
 /// Waits until the server has cleaned up after requests that ended. One look decides: a request
 /// whose client has gone can still be taken up after the look (Wine's loopback is slow to
 /// hand it over), and make its file then, so a second look could see a file the server has yet
-/// to remove. A file left for good stays, and [`nothing_left_at_the_end`] finds it.
+/// to remove. A file left for good stays, and [`nothing_left_at_the_end`] finds it if it was
+/// made by then (half a second after the last request).
 async fn no_leftovers(server: &LocalServer) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
