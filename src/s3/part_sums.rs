@@ -67,6 +67,12 @@ pub(super) async fn crc32_of(
     Ok(base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes()))
 }
 
+/// A `stop` for [`crc32_of`]: the transfer was cancelled.
+pub(super) fn on_cancel(control: &TransferControl) -> impl Fn() -> bool + Send + Clone + 'static {
+    let control = control.clone();
+    move || control.is_cancelled()
+}
+
 /// The sums of one file's parts, read ahead of the parts that send them.
 pub(super) struct PartSums {
     path: PathBuf,
@@ -103,8 +109,8 @@ impl PartSums {
         let lead = lead.max(1);
         let stopped = Arc::new(AtomicBool::new(false));
         let stop = {
-            let (stopped, control) = (stopped.clone(), control.clone());
-            move || stopped.load(Ordering::Relaxed) || control.is_cancelled()
+            let (stopped, cancelled) = (stopped.clone(), on_cancel(control));
+            move || stopped.load(Ordering::Relaxed) || cancelled()
         };
         let reading = tokio::spawn({
             let (path, sums, ready) = (path.to_owned(), sums.clone(), ready.clone());

@@ -10,7 +10,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::CompletedPart;
 
 use super::connection::Connection;
-use super::part_sums::{PartSums, crc32_of};
+use super::part_sums::{PartSums, crc32_of, on_cancel};
 use super::stall::{Activity, FILE_CHANGED, FileRangeBody, FileState};
 use super::throttle::{ThrottleWatch, retry_after, wait, wait_aside};
 use super::transfer::*;
@@ -110,11 +110,7 @@ async fn send_file(
     let file = FileState::of(path).map_err(|e| local(path, e))?;
     let size = file.len;
     if size <= MULTIPART_THRESHOLD {
-        let stop = {
-            let control = control.clone();
-            move || control.is_cancelled()
-        };
-        let checksum = crc32_of(path, 0, size, stop).await?;
+        let checksum = crc32_of(path, 0, size, on_cancel(control)).await?;
         let mut attempt = 1;
         loop {
             control.check()?;
@@ -323,11 +319,7 @@ async fn the_file_or(
             _ => error,
         },
         TransferError::Remote(refusal) if refusal.contains("BadDigest") => {
-            let stop = {
-                let control = control.clone();
-                move || control.is_cancelled()
-            };
-            match crc32_of(path, part.offset, part.length, stop).await {
+            match crc32_of(path, part.offset, part.length, on_cancel(control)).await {
                 Err(unreadable) => unreadable,
                 Ok(now) if now != sent_sum => local(path, FILE_REWRITTEN),
                 Ok(_) => error,
