@@ -48,14 +48,17 @@ pub fn drain(
     let mut held = Vec::new();
     let (mut queued, mut finished) = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(60);
-    // Quiet for 1.5 s once the batch has said something means it is done; before its first
-    // event, planning may take longer than that on a busy machine (under Wine, it did).
+    // Quiet for 1.5 s once the batch has said something, and has queued at least what the
+    // answers said it would write, means it is done. Before that, planning may take longer
+    // than 1.5 s on a busy machine (under Wine it did, both before the question and between
+    // the answer and the first queued file).
     let mut heard = false;
+    let mut expected = 0;
     let mut quiet_since = Instant::now();
     while Instant::now() < deadline {
         let event = match events.recv_timeout(Duration::from_millis(1500)) {
             Ok(event) => event,
-            Err(_) if queued == finished && heard => break,
+            Err(_) if queued == finished && queued >= expected && heard => break,
             Err(_) if queued == finished && quiet_since.elapsed() > Duration::from_secs(10) => {
                 break;
             }
@@ -75,6 +78,7 @@ pub fn drain(
                         break;
                     }
                 } else {
+                    expected += writes(&outcome, answer);
                     worker.send(Command::ResolveUpload {
                         id,
                         conflict: answer,
@@ -89,6 +93,7 @@ pub fn drain(
                         break;
                     }
                 } else {
+                    expected += writes(&outcome, answer);
                     worker.send(Command::ResolveDownload {
                         id,
                         conflict: answer,
@@ -111,6 +116,17 @@ pub fn drain(
         }
     }
     (outcome, held)
+}
+
+/// How many files the batch just asked about writes under `answer` (none if it is cancelled).
+fn writes(outcome: &Outcome, answer: Option<Conflict>) -> usize {
+    match (&outcome.asked, answer) {
+        (Some(outlook), Some(answer)) => {
+            let summary = outlook.of(answer);
+            summary.new + summary.replace + summary.renamed
+        }
+        _ => 0,
+    }
 }
 
 pub fn run(

@@ -143,6 +143,9 @@ async fn a_joined_upload_is_its_parts_with_s3s_etag_and_nothing_of_it_is_left() 
         let early = copied_early(&server, &id, &parts).await;
         #[cfg(unix)]
         let first = inode(&early);
+        // Without inodes, only the wait for the early copy is checked.
+        #[cfg(not(unix))]
+        let _ = early;
         let said = complete(&server, key, &id, completed).await.unwrap();
         // The parts were not read back and written again after the last one arrived: that
         // file became the object (the join's whole point: s3s-fs took 0.87 s for 256 MiB).
