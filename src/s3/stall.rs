@@ -399,6 +399,13 @@ impl Pacer {
         if self.waiting.is_none() && self.share.limit.rate().is_none() {
             return Poll::Ready(Ok(()));
         }
+        // Looked at before each frame, not only while a wait drags on: when the bodies' turns
+        // come in under the check's period (several parts sharing a few MB/s), a cancelled
+        // upload would otherwise send its parts in flight to their end before it is aborted.
+        if self.share.cancelled.load(Ordering::Relaxed) {
+            self.waiting = None;
+            return Poll::Ready(Err(cancelled()));
+        }
         let waiting = self.waiting.get_or_insert_with(|| {
             let (share, activity) = (self.share.clone(), self.activity.clone());
             Mutex::new(Box::pin(async move {
@@ -410,10 +417,7 @@ impl Pacer {
                         () = &mut take => return Ok(()),
                         () = tokio::time::sleep(CANCEL_CHECK) => {
                             if share.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                                return Err(std::io::Error::new(
-                                    std::io::ErrorKind::Interrupted,
-                                    "cancelled",
-                                ));
+                                return Err(cancelled());
                             }
                             checks += 1;
                             if checks.is_multiple_of(WAITING_IS_NO_STALL) {
@@ -435,6 +439,10 @@ impl Pacer {
             Poll::Pending => Poll::Pending,
         }
     }
+}
+
+fn cancelled() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled")
 }
 
 /// How much longer than the stall limit a server may take to answer a copy it makes itself
@@ -559,6 +567,29 @@ mod tests {
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"more"))
             .unwrap();
         assert!(body.collect().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_paced_body_stops_at_its_next_frame_once_cancelled() {
+        use http_body_util::BodyExt;
+        // Each 64 KiB frame's turn comes within a few milliseconds, well under the check
+        // made while a wait drags on.
+        let share = LimitShare {
+            limit: RateLimit::new(Some(20 * 1024 * 1024)),
+            cancelled: std::sync::Arc::default(),
+        };
+        let sdk = MemoryBody::sdk_body(
+            Bytes::from(vec![7u8; 4 * 1024 * 1024]),
+            (Activity::default(), Some(share.clone())),
+        );
+        let mut body = std::pin::pin!(sdk);
+        let first = body.frame().await.unwrap().unwrap();
+        assert_eq!(first.data_ref().map(Bytes::len), Some(FRAME));
+        share
+            .cancelled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let next = body.frame().await.unwrap();
+        assert!(next.is_err(), "a frame went after the cancel");
     }
 
     #[tokio::test]
