@@ -114,8 +114,8 @@ async fn send_file(
         let mut attempt = 1;
         loop {
             control.check()?;
+            let activity = Activity::default();
             let result = send_write(replace, |condition| async {
-                let activity = Activity::default();
                 let conditional = condition.is_some();
                 let request = connection
                     .client()
@@ -161,7 +161,19 @@ async fn send_file(
                         wait(delay, control).await?;
                         attempt += 1;
                     }
-                    None => return Err(e),
+                    None => {
+                        // No attempt follows: a file that could not be read, or was rewritten
+                        // in place, is said as such.
+                        let whole = Part {
+                            number: 1,
+                            offset: 0,
+                            length: size,
+                            attempts: PART_ATTEMPTS,
+                            wait: std::time::Duration::ZERO,
+                        };
+                        let what = (&activity, control);
+                        return Err(the_file_or(path, (whole, &checksum), what, e).await);
+                    }
                 },
             }
         }

@@ -1,6 +1,6 @@
 //! Attacks on issue 25's transfer changes ("Far links"): the partial-downloads journal's group
-//! commit against a process killed mid-batch, and cancelling transfers held back by the
-//! bandwidth limit.
+//! commit against a process killed mid-batch, cancelling transfers held back by the
+//! bandwidth limit, and a file rewritten in place while it is uploaded.
 
 use std::time::Duration;
 
@@ -172,4 +172,54 @@ async fn an_upload_waiting_on_the_limit_stops_and_is_aborted_when_cancelled() {
         common::pending_multipart_uploads(server.root()).is_empty(),
         "the upload is aborted"
     );
+}
+
+/// A file of one request's size (16 MiB or less), rewritten in place while it was uploaded,
+/// with its size and modification time as they were, was refused by the server for a
+/// checksum that did not match, and said as the server's bare "BadDigest"; a multipart
+/// upload's part said the file changed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_single_request_upload_of_a_file_rewritten_in_place_says_the_file_changed() {
+    let server = server_with_bucket(BUCKET);
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("draft.bin");
+    let length = 4 * 1024 * 1024;
+    std::fs::write(&path, pattern(length)).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    // The limit holds the body for about 4 s: the rewrite lands while it is read.
+    let limit = RateLimit::new(Some(1024 * 1024));
+    let control = TransferControl::limited(&limit);
+    let upload = {
+        let (connection, path, control) = (server.connection(), path.clone(), control.clone());
+        tokio::spawn(async move {
+            pail::testing::s3::upload::upload_file(
+                &connection,
+                &BucketName::new(BUCKET).unwrap(),
+                &ObjectKey::new("draft.bin").unwrap(),
+                &path,
+                &control,
+            )
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let rewritten: Vec<u8> = pattern(length).iter().map(|b| !b).collect();
+    let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    std::io::Write::write_all(&mut file, &rewritten).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    let result = tokio::time::timeout(Duration::from_secs(30), upload)
+        .await
+        .expect("the upload ends")
+        .unwrap();
+    match result {
+        Err(TransferError::Local { reason, .. }) => {
+            assert!(
+                reason.contains("changed while it was being uploaded"),
+                "{reason}"
+            );
+        }
+        other => panic!("not said as the file's change: {other:?}"),
+    }
+    assert_eq!(common::get_object(&server, BUCKET, "draft.bin").await, None);
 }
