@@ -21,6 +21,21 @@ fn partial_files(folder: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// `path` uploaded to `key` in its own task, under `control`.
+fn spawn_upload(
+    server: &pail::testing::demo::server::LocalServer,
+    path: &std::path::Path,
+    key: &str,
+    control: &TransferControl,
+) -> tokio::task::JoinHandle<Result<(), TransferError>> {
+    let (connection, path, control) = (server.connection(), path.to_owned(), control.clone());
+    let key = ObjectKey::new(key).unwrap();
+    tokio::spawn(async move {
+        let bucket = BucketName::new(BUCKET).unwrap();
+        pail::testing::s3::upload::upload_file(&connection, &bucket, &key, &path, &control).await
+    })
+}
+
 /// `pail cp -r` of 2,000 small files killed (SIGKILL) mid-batch left hidden
 /// `.NAME.TOKEN.pail-partial` files that the next run never removed: each was created before
 /// its journal entry was written, and with the group commit an entry waits for the write in
@@ -144,19 +159,7 @@ async fn an_upload_waiting_on_the_limit_stops_and_is_aborted_when_cancelled() {
     std::fs::write(&path, pattern(17 * 1024 * 1024)).unwrap();
     let limit = RateLimit::new(Some(200 * 1024));
     let control = TransferControl::limited(&limit);
-    let upload = {
-        let (connection, path, control) = (server.connection(), path.clone(), control.clone());
-        tokio::spawn(async move {
-            pail::testing::s3::upload::upload_file(
-                &connection,
-                &BucketName::new(BUCKET).unwrap(),
-                &ObjectKey::new("big.bin").unwrap(),
-                &path,
-                &control,
-            )
-            .await
-        })
-    };
+    let upload = spawn_upload(&server, &path, "big.bin", &control);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(!common::pending_multipart_uploads(server.root()).is_empty());
     control.cancel();
@@ -189,19 +192,7 @@ async fn a_single_request_upload_of_a_file_rewritten_in_place_says_the_file_chan
     // The limit holds the body for about 4 s: the rewrite lands while it is read.
     let limit = RateLimit::new(Some(1024 * 1024));
     let control = TransferControl::limited(&limit);
-    let upload = {
-        let (connection, path, control) = (server.connection(), path.clone(), control.clone());
-        tokio::spawn(async move {
-            pail::testing::s3::upload::upload_file(
-                &connection,
-                &BucketName::new(BUCKET).unwrap(),
-                &ObjectKey::new("draft.bin").unwrap(),
-                &path,
-                &control,
-            )
-            .await
-        })
-    };
+    let upload = spawn_upload(&server, &path, "draft.bin", &control);
     tokio::time::sleep(Duration::from_millis(800)).await;
     let rewritten: Vec<u8> = pattern(length).iter().map(|b| !b).collect();
     let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
