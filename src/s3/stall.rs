@@ -416,7 +416,7 @@ impl Pacer {
                     tokio::select! {
                         () = &mut take => return Ok(()),
                         () = tokio::time::sleep(CANCEL_CHECK) => {
-                            if share.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                            if share.cancelled.load(Ordering::Relaxed) {
                                 return Err(cancelled());
                             }
                             checks += 1;
@@ -576,7 +576,7 @@ mod tests {
         // made while a wait drags on.
         let share = LimitShare {
             limit: RateLimit::new(Some(20 * 1024 * 1024)),
-            cancelled: std::sync::Arc::default(),
+            cancelled: Arc::default(),
         };
         let sdk = MemoryBody::sdk_body(
             Bytes::from(vec![7u8; 4 * 1024 * 1024]),
@@ -585,9 +585,7 @@ mod tests {
         let mut body = std::pin::pin!(sdk);
         let first = body.frame().await.unwrap().unwrap();
         assert_eq!(first.data_ref().map(Bytes::len), Some(FRAME));
-        share
-            .cancelled
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        share.cancelled.store(true, Ordering::Relaxed);
         let next = body.frame().await.unwrap();
         assert!(next.is_err(), "a frame went after the cancel");
     }

@@ -162,17 +162,12 @@ async fn send_file(
                         attempt += 1;
                     }
                     None => {
-                        // No attempt follows: a file that could not be read, or was rewritten
-                        // in place, is said as such.
-                        let whole = Part {
-                            number: 1,
-                            offset: 0,
-                            length: size,
-                            attempts: PART_ATTEMPTS,
-                            wait: std::time::Duration::ZERO,
+                        let sent = Sent {
+                            range: (0, size),
+                            sum: &checksum,
+                            last: true,
                         };
-                        let what = (&activity, control);
-                        return Err(the_file_or(path, (whole, &checksum), what, e).await);
+                        return Err(the_file_or(path, sent, (&activity, control), e).await);
                     }
                 },
             }
@@ -298,8 +293,13 @@ async fn send_part(
     let output = match sent {
         Ok(output) => output,
         Err(e) => {
-            let what = (&activity, &control);
-            return Err(failed(the_file_or(&path, (part, &checksum), what, e).await));
+            let sent = Sent {
+                range: (part.offset, part.length),
+                sum: &checksum,
+                last: part.attempts >= PART_ATTEMPTS,
+            };
+            let said = the_file_or(&path, sent, (&activity, &control), e).await;
+            return Err(failed(said));
         }
     };
     control.add(part.length);
@@ -310,13 +310,21 @@ async fn send_part(
         .build())
 }
 
-/// What a part's failure was, when the file is the cause: it could not be read (the SDK calls
+/// A request that carried a file's bytes: which bytes (offset, length), the CRC32 it was sent
+/// with, and whether it was the last attempt (no other follows).
+struct Sent<'a> {
+    range: (u64, u64),
+    sum: &'a str,
+    last: bool,
+}
+
+/// What a request's failure was, when the file is the cause: it could not be read (the SDK calls
 /// a body that failed to read a failure to send), or its bytes are not those its sum was read
 /// from though its size and modification time are (the server refused the part as not
 /// matching its checksum). Otherwise `error` as it came.
 async fn the_file_or(
     path: &Path,
-    (part, sent_sum): (Part, &str),
+    sent: Sent<'_>,
     (activity, control): (&Activity, &TransferControl),
     error: TransferError,
 ) -> TransferError {
@@ -327,13 +335,14 @@ async fn the_file_or(
         // Sent again as a network failure would be until the last attempt: a lock that an
         // indexer or a virus scanner holds for a moment passes.
         TransferError::Network(_) => match activity.read_failure() {
-            Some(reason) if part.attempts >= PART_ATTEMPTS => local(path, reason),
+            Some(reason) if sent.last => local(path, reason),
             _ => error,
         },
         TransferError::Remote(refusal) if refusal.contains("BadDigest") => {
-            match crc32_of(path, part.offset, part.length, on_cancel(control)).await {
+            let (offset, length) = sent.range;
+            match crc32_of(path, offset, length, on_cancel(control)).await {
                 Err(unreadable) => unreadable,
-                Ok(now) if now != sent_sum => local(path, FILE_REWRITTEN),
+                Ok(now) if now != sent.sum => local(path, FILE_REWRITTEN),
                 Ok(_) => error,
             }
         }
@@ -463,13 +472,12 @@ async fn send_parts(
 mod tests {
     use super::*;
 
-    fn part_of(length: u64, attempts: u32) -> Part {
-        Part {
-            number: 1,
-            offset: 0,
-            length,
-            attempts,
-            wait: std::time::Duration::ZERO,
+    /// The first `length` bytes, sent with `sum`; `last`: no attempt follows.
+    fn sent(length: u64, sum: &str, last: bool) -> Sent<'_> {
+        Sent {
+            range: (0, length),
+            sum,
+            last,
         }
     }
 
@@ -495,13 +503,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("gone.bin");
         let activity = read_by_a_body(&path, 10).await;
-        let sent = TransferError::Network("dispatch failure: error from user's body".into());
+        let dispatch = TransferError::Network("dispatch failure: error from user's body".into());
         let control = TransferControl::default();
-        let first = (part_of(10, 1), "AAAAAA==");
-        let said = the_file_or(&path, first, (&activity, &control), sent.clone()).await;
-        assert_eq!(said, sent, "sent again, as a network failure is");
-        let last = (part_of(10, PART_ATTEMPTS), "AAAAAA==");
-        let said = the_file_or(&path, last, (&activity, &control), sent).await;
+        let first = sent(10, "AAAAAA==", false);
+        let said = the_file_or(&path, first, (&activity, &control), dispatch.clone()).await;
+        assert_eq!(said, dispatch, "sent again, as a network failure is");
+        let last = sent(10, "AAAAAA==", true);
+        let said = the_file_or(&path, last, (&activity, &control), dispatch).await;
         assert!(
             matches!(&said, TransferError::Local { path: p, .. } if p.ends_with("gone.bin")),
             "{said}"
@@ -517,7 +525,7 @@ mod tests {
         std::fs::write(&path, b"THE bytes read for the sum").unwrap();
         let refused = TransferError::Remote("service error: unhandled error (BadDigest)".into());
         let what = (&Activity::default(), &TransferControl::default());
-        let said = the_file_or(&path, (part_of(26, 1), &sent_sum), what, refused).await;
+        let said = the_file_or(&path, sent(26, &sent_sum, false), what, refused).await;
         assert_eq!(said, local(&path, FILE_REWRITTEN));
     }
 
@@ -537,7 +545,7 @@ mod tests {
             TransferError::Cancelled,
             TransferError::Stalled { seconds: 30 },
         ] {
-            let part = (part_of(9, PART_ATTEMPTS), sent_sum.as_str());
+            let part = sent(9, &sent_sum, true);
             let said = the_file_or(&path, part, (&activity, &control), error.clone()).await;
             assert_eq!(said, error);
         }
@@ -552,7 +560,7 @@ mod tests {
         control.cancel();
         let refused = TransferError::Remote("BadDigest".into());
         let what = (&Activity::default(), &control);
-        let said = the_file_or(&path, (part_of(9, 1), "AAAAAA=="), what, refused).await;
+        let said = the_file_or(&path, sent(9, "AAAAAA==", false), what, refused).await;
         assert_eq!(said, TransferError::Cancelled);
     }
 }
